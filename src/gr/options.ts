@@ -1,0 +1,129 @@
+import { ConfigError } from '../errors.js';
+import type { ExitStateAction, VersionName } from '../types.js';
+import { VERSION_PROFILES, type VersionProfile } from './version-profiles.js';
+
+/**
+ * The group_replication system variables grsim models, by their MySQL names and units
+ * (ranges from src/plugin.cc and include/plugin_variables.h, MySQL 8.0.41).
+ */
+export interface GroupReplicationOptions {
+  /** Seconds a suspect may stay suspected before the killer node expels it. @defaultValue 5 (0 in 8.0.20) */
+  group_replication_member_expel_timeout: number;
+  /** Seconds a member in a minority waits before it leaves the group; 0 waits forever. @defaultValue 0 */
+  group_replication_unreachable_majority_timeout: number;
+  /** Auto-rejoin attempts after an expel or a majority timeout. @defaultValue 3 (0 in 8.0.20) */
+  group_replication_autorejoin_tries: number;
+  /** What a member does when it fails for good. @defaultValue 'READ_ONLY' */
+  group_replication_exit_state_action: ExitStateAction;
+  /** XCom message cache limit in bytes. @defaultValue 1073741824 */
+  group_replication_message_cache_size: number;
+  /** Weight in primary elections, 0..100. @defaultValue 50 */
+  group_replication_member_weight: number;
+  /** ON for single-primary mode; set through `mode`, not changeable while running. @defaultValue true */
+  group_replication_single_primary_mode: boolean;
+}
+
+export type OptionName = keyof GroupReplicationOptions;
+export const OPTION_NAMES: readonly OptionName[] = [
+  'group_replication_member_expel_timeout',
+  'group_replication_unreachable_majority_timeout',
+  'group_replication_autorejoin_tries',
+  'group_replication_exit_state_action',
+  'group_replication_message_cache_size',
+  'group_replication_member_weight',
+  'group_replication_single_primary_mode',
+];
+
+/** Largest exact integer a JS number holds; MySQL's ULONG_MAX is above it. */
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+/** LONG_TIMEOUT, the unreachable_majority_timeout maximum (sql/sql_const.h). */
+const LONG_TIMEOUT = 31_536_000;
+/** MAX_AUTOREJOIN_TRIES (include/plugin_variables.h). */
+const MAX_AUTOREJOIN_TRIES = 2016;
+/** member_expel_timeout maximum per the 8.0 manual (include/plugin_variables.h). */
+const MAX_MEMBER_EXPEL_TIMEOUT = 3600;
+const EXIT_STATE_ACTIONS: readonly ExitStateAction[] = ['READ_ONLY', 'OFFLINE_MODE', 'ABORT_SERVER'];
+
+export function defaultOptions(profile: VersionProfile): GroupReplicationOptions {
+  return {
+    group_replication_member_expel_timeout: profile.defaultMemberExpelTimeout,
+    group_replication_unreachable_majority_timeout: 0,
+    group_replication_autorejoin_tries: profile.defaultAutorejoinTries,
+    group_replication_exit_state_action: 'READ_ONLY',
+    group_replication_message_cache_size: 1_073_741_824,
+    group_replication_member_weight: 50,
+    group_replication_single_primary_mode: true,
+  };
+}
+
+export function versionProfile(version: unknown, field = 'version'): VersionProfile {
+  if (typeof version !== 'string' || !(version in VERSION_PROFILES)) {
+    throw new ConfigError(field, `must be one of ${Object.keys(VERSION_PROFILES).map((v) => `'${v}'`).join(', ')}`, version);
+  }
+  return VERSION_PROFILES[version as VersionName];
+}
+
+function integerIn(field: string, value: unknown, lo: number, hi: number): number {
+  if (typeof value === 'boolean') value = value ? 1 : 0;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < lo || value > hi) {
+    throw new ConfigError(field, `must be an integer in ${lo}..${hi}`, value);
+  }
+  return value;
+}
+
+/**
+ * Validates one option value with MySQL's range for `profile` and returns it normalised.
+ * `field` is the path used in the error message.
+ */
+export function validateOption<K extends OptionName>(
+  name: K, value: unknown, profile: VersionProfile, field: string,
+): GroupReplicationOptions[K] {
+  switch (name) {
+    case 'group_replication_member_expel_timeout':
+      return integerIn(field, value, 0, MAX_MEMBER_EXPEL_TIMEOUT) as GroupReplicationOptions[K];
+    case 'group_replication_unreachable_majority_timeout':
+      return integerIn(field, value, 0, LONG_TIMEOUT) as GroupReplicationOptions[K];
+    case 'group_replication_autorejoin_tries':
+      return integerIn(field, value, 0, MAX_AUTOREJOIN_TRIES) as GroupReplicationOptions[K];
+    case 'group_replication_member_weight':
+      return integerIn(field, value, 0, 100) as GroupReplicationOptions[K];
+    case 'group_replication_message_cache_size':
+      return integerIn(field, value, profile.messageCacheSizeMin, MAX_SAFE) as GroupReplicationOptions[K];
+    case 'group_replication_exit_state_action': {
+      const v = typeof value === 'string' ? value.toUpperCase() : value;
+      if (typeof v !== 'string' || !EXIT_STATE_ACTIONS.includes(v as ExitStateAction)) {
+        throw new ConfigError(field, `must be one of ${EXIT_STATE_ACTIONS.join(', ')}`, value);
+      }
+      return v as GroupReplicationOptions[K];
+    }
+    case 'group_replication_single_primary_mode': {
+      if (value === true || value === 1 || value === 'ON') return true as GroupReplicationOptions[K];
+      if (value === false || value === 0 || value === 'OFF') return false as GroupReplicationOptions[K];
+      throw new ConfigError(field, 'must be ON or OFF (true/false)', value);
+    }
+    default:
+      throw new ConfigError(field, `is not a known option; known options are ${OPTION_NAMES.join(', ')}`, name);
+  }
+}
+
+export function isOptionName(name: string): name is OptionName {
+  return (OPTION_NAMES as readonly string[]).includes(name);
+}
+
+/** Merges and validates a partial option set over `base`. */
+export function mergeOptions(
+  base: GroupReplicationOptions, partial: unknown, profile: VersionProfile, field: string,
+): GroupReplicationOptions {
+  if (partial === undefined) return { ...base };
+  if (partial === null || typeof partial !== 'object' || Array.isArray(partial)) {
+    throw new ConfigError(field, 'must be an object of group_replication_* options', partial);
+  }
+  const out: GroupReplicationOptions = { ...base };
+  for (const [key, value] of Object.entries(partial)) {
+    if (!isOptionName(key)) {
+      throw new ConfigError(`${field}.${key}`, `is not a known option; known options are ${OPTION_NAMES.join(', ')}`, value);
+    }
+    (out as unknown as Record<string, unknown>)[key] = validateOption(key, value, profile, `${field}.${key}`);
+  }
+  return out;
+}

@@ -1,0 +1,45 @@
+import type { VersionName } from '../types.js';
+
+/** Defaults and version-specific rules of one MySQL release line (reference/gcs-and-plugin.md §1.3, §4). */
+export interface VersionProfile {
+  readonly name: VersionName;
+  /** MEMBER_VERSION shown in replication_group_members. */
+  readonly serverVersion: string;
+  /** group_replication_member_expel_timeout default: 0 up to 8.0.20, 5 from 8.0.21 (WL#13773). */
+  readonly defaultMemberExpelTimeout: number;
+  /** group_replication_autorejoin_tries default: 0 in 8.0.16–8.0.20, 3 from 8.0.21. */
+  readonly defaultAutorejoinTries: number;
+  /** group_replication_message_cache_size minimum: 1 GiB until 8.0.20, 128 MiB from 8.0.21 (WL#13979). */
+  readonly messageCacheSizeMin: number;
+  /**
+   * Whether the suspicion manager counts expels already issued but not yet in effect toward the
+   * majority test (gcs_xcom_control_interface.cc process_view; "since 8.0.20" per the manual).
+   */
+  readonly countsExpelsInProgress: boolean;
+  /** group_replication_consistency default (BEFORE_ON_PRIMARY_FAILOVER from 8.4.0). */
+  readonly defaultConsistency: 'EVENTUAL' | 'BEFORE_ON_PRIMARY_FAILOVER';
+}
+
+const GIB = 1_073_741_824;
+const MIB_128 = 134_217_728;
+
+export const VERSION_PROFILES: Readonly<Record<VersionName, VersionProfile>> = {
+  '8.0.20': {
+    name: '8.0.20', serverVersion: '8.0.20', defaultMemberExpelTimeout: 0, defaultAutorejoinTries: 0,
+    messageCacheSizeMin: GIB, countsExpelsInProgress: true, defaultConsistency: 'EVENTUAL',
+  },
+  '8.0.21': {
+    name: '8.0.21', serverVersion: '8.0.21', defaultMemberExpelTimeout: 5, defaultAutorejoinTries: 3,
+    messageCacheSizeMin: MIB_128, countsExpelsInProgress: true, defaultConsistency: 'EVENTUAL',
+  },
+  '8.4': {
+    name: '8.4', serverVersion: '8.4.6', defaultMemberExpelTimeout: 5, defaultAutorejoinTries: 3,
+    messageCacheSizeMin: MIB_128, countsExpelsInProgress: true, defaultConsistency: 'BEFORE_ON_PRIMARY_FAILOVER',
+  },
+  '9.x': {
+    name: '9.x', serverVersion: '9.5.0', defaultMemberExpelTimeout: 5, defaultAutorejoinTries: 3,
+    messageCacheSizeMin: MIB_128, countsExpelsInProgress: true, defaultConsistency: 'BEFORE_ON_PRIMARY_FAILOVER',
+  },
+};
+
+export const VERSION_NAMES = Object.keys(VERSION_PROFILES) as VersionName[];

@@ -1,0 +1,97 @@
+import { InvariantError } from '../errors.js';
+
+/** 2^44: sequence numbers stay below this, so `priority * SEQ_SPAN + seq` is exact in a float64. */
+const SEQ_SPAN = 17_592_186_044_416;
+
+/**
+ * A binary min-heap of events ordered by (time, priority, insertion sequence), stored in parallel
+ * typed arrays so that pushing and popping allocate nothing. An event is an int32 `code` whose
+ * meaning belongs to the scheduler; the queue only orders.
+ */
+export class EventQueue {
+  private times: Float64Array;
+  private keys: Float64Array;
+  private codes: Int32Array;
+  private count = 0;
+  private seq = 0;
+  /** Time of the event most recently popped, in microseconds. */
+  poppedTimeUs = 0;
+
+  constructor(initialCapacity = 1024) {
+    this.times = new Float64Array(initialCapacity);
+    this.keys = new Float64Array(initialCapacity);
+    this.codes = new Int32Array(initialCapacity);
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** Time of the earliest event; `Infinity` when empty. */
+  peekTimeUs(): number {
+    return this.count > 0 ? (this.times[0] as number) : Infinity;
+  }
+
+  push(timeUs: number, priority: number, code: number): void {
+    if (this.count === this.times.length) this.grow();
+    const seq = this.seq++;
+    if (seq >= SEQ_SPAN) throw new InvariantError('event sequence space exhausted');
+    const key = priority * SEQ_SPAN + seq;
+    const t = this.times, k = this.keys, c = this.codes;
+    let i = this.count++;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      const pt = t[p] as number;
+      if (pt < timeUs || (pt === timeUs && (k[p] as number) < key)) break;
+      t[i] = pt;
+      k[i] = k[p] as number;
+      c[i] = c[p] as number;
+      i = p;
+    }
+    t[i] = timeUs;
+    k[i] = key;
+    c[i] = code;
+  }
+
+  /** Removes the earliest event and returns its code; its time is left in `poppedTimeUs`. */
+  pop(): number {
+    const t = this.times, k = this.keys, c = this.codes;
+    const topCode = c[0] as number;
+    this.poppedTimeUs = t[0] as number;
+    const n = --this.count;
+    if (n > 0) {
+      const lt = t[n] as number, lk = k[n] as number, lc = c[n] as number;
+      const half = n >> 1;
+      let i = 0;
+      while (i < half) {
+        let child = 2 * i + 1;
+        let ct = t[child] as number, ck = k[child] as number;
+        const right = child + 1;
+        if (right < n) {
+          const rt = t[right] as number, rk = k[right] as number;
+          if (rt < ct || (rt === ct && rk < ck)) {
+            child = right;
+            ct = rt;
+            ck = rk;
+          }
+        }
+        if (ct > lt || (ct === lt && ck > lk)) break;
+        t[i] = ct;
+        k[i] = ck;
+        c[i] = c[child] as number;
+        i = child;
+      }
+      t[i] = lt;
+      k[i] = lk;
+      c[i] = lc;
+    }
+    return topCode;
+  }
+
+  private grow(): void {
+    const cap = this.times.length * 2;
+    const t = new Float64Array(cap); t.set(this.times); this.times = t;
+    const k = new Float64Array(cap); k.set(this.keys); this.keys = k;
+    const c = new Int32Array(cap); c.set(this.codes); this.codes = c;
+  }
+}

@@ -1,0 +1,108 @@
+import { InvariantError } from '../errors.js';
+import { EventQueue } from './event-queue.js';
+
+/** A handler receives the event's argument (a non-negative integer below 2^25). */
+export type EventHandler = (arg: number) => void;
+
+/** Bits of an event code that name its handler; the rest carry the handler's argument. */
+const HANDLER_BITS = 6;
+const HANDLER_MASK = (1 << HANDLER_BITS) - 1;
+/** Largest argument an event can carry (25 bits, so that the packed code stays a positive int32). */
+export const MAX_EVENT_ARG = (1 << (31 - HANDLER_BITS)) - 1;
+
+/**
+ * Priorities break ties between events at the same microsecond: lower runs first. Network
+ * deliveries run before timers so that a message and a timer due at the same instant see the
+ * message, as XCom's task loop reads sockets before it runs a woken task's continuation.
+ */
+export const PRIORITY = {
+  /** External faults and user actions scheduled by the composition root. */
+  control: 0,
+  delivery: 1,
+  timer: 2,
+  /** Work that must follow everything else at the same instant (e.g. a woken thread). */
+  late: 3,
+} as const;
+
+/**
+ * The discrete-event kernel: a virtual clock in integer microseconds and an event queue ordered by
+ * (time, priority, insertion sequence). It steps synchronously; nothing here touches real time.
+ */
+export class Kernel {
+  /** Current virtual time in microseconds. */
+  nowUs = 0;
+  /** Events dispatched so far. */
+  eventsDispatched = 0;
+  private readonly queue = new EventQueue(1024);
+  private readonly handlers: EventHandler[] = [];
+  private readonly handlerNames: string[] = [];
+
+  /** Registers a handler and returns its id; at most 64 handlers. */
+  register(name: string, handler: EventHandler): number {
+    const id = this.handlers.length;
+    if (id > HANDLER_MASK) throw new InvariantError(`too many kernel handlers (registering ${name})`);
+    this.handlers.push(handler);
+    this.handlerNames.push(name);
+    return id;
+  }
+
+  /** Schedules handler `handlerId` with `arg` after `delayUs` microseconds (an integer ≥ 0). */
+  schedule(delayUs: number, handlerId: number, arg: number, priority: number = PRIORITY.timer): void {
+    this.scheduleAt(this.nowUs + delayUs, handlerId, arg, priority);
+  }
+
+  /** Schedules handler `handlerId` with `arg` at absolute time `timeUs` (an integer ≥ now). */
+  scheduleAt(timeUs: number, handlerId: number, arg: number, priority: number = PRIORITY.timer): void {
+    if (!(timeUs >= this.nowUs) || timeUs !== Math.floor(timeUs)) {
+      throw new InvariantError(`event time must be an integer ≥ now (${this.nowUs}), got ${timeUs}`);
+    }
+    if (arg < 0 || arg > MAX_EVENT_ARG || arg !== (arg | 0)) {
+      throw new InvariantError(`event argument must be an integer in 0..${MAX_EVENT_ARG}, got ${arg}`);
+    }
+    this.queue.push(timeUs, priority, (arg << HANDLER_BITS) | handlerId);
+  }
+
+  /** Number of events waiting. */
+  get pending(): number {
+    return this.queue.size;
+  }
+
+  /** Time of the next event, or Infinity. */
+  nextEventTimeUs(): number {
+    return this.queue.peekTimeUs();
+  }
+
+  /** Runs the earliest event. Returns false when the queue is empty. */
+  step(): boolean {
+    if (this.queue.size === 0) return false;
+    const code = this.queue.pop();
+    this.nowUs = this.queue.poppedTimeUs;
+    this.eventsDispatched++;
+    (this.handlers[code & HANDLER_MASK] as EventHandler)(code >>> HANDLER_BITS);
+    return true;
+  }
+
+  /**
+   * Runs every event due at or before `endUs`, then sets the clock to `endUs`.
+   * Returns the number of events run.
+   */
+  runUntil(endUs: number): number {
+    const q = this.queue;
+    const handlers = this.handlers;
+    let n = 0;
+    while (q.size > 0 && q.peekTimeUs() <= endUs) {
+      const code = q.pop();
+      this.nowUs = q.poppedTimeUs;
+      n++;
+      (handlers[code & HANDLER_MASK] as EventHandler)(code >>> HANDLER_BITS);
+    }
+    this.eventsDispatched += n;
+    if (endUs > this.nowUs) this.nowUs = endUs;
+    return n;
+  }
+
+  /** Name of a registered handler (for diagnostics). */
+  handlerName(id: number): string {
+    return this.handlerNames[id] ?? `#${id}`;
+  }
+}

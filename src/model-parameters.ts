@@ -1,0 +1,74 @@
+import { ConfigError } from './errors.js';
+
+/**
+ * Timings the reference marks uncertain or inferred, as parameters with the best estimate as the
+ * default (ARCHITECTURE.md: "Where the reference marks a behaviour uncertain, make it a parameter").
+ * All values are integer microseconds.
+ */
+export interface ModelParameters {
+  /** GCS engine thread latency between XCom delivering a view and GCS processing it. @defaultValue 200 */
+  gcsEngineDelayUs: number;
+  /** Latency of the suspicions thread waking after a signal (why T = 15 expels at the first tick, gcs-and-plugin.md §1.4). @defaultValue 50 */
+  suspicionThreadWakeUs: number;
+  /**
+   * From executing a remove/add-node configuration to the new site being active: the event horizon
+   * of no-op/skip slots (xcom.md §5; "sub-second", gcs-and-plugin.md §1.4 (U)). The seed case's
+   * 16.0 s UNREACHABLE→removed gap bounds it below 1 s. @defaultValue 500000
+   */
+  configActivationDelayUs: number;
+  /**
+   * Extra ordering delay of each decided value while some configured node is unreachable and its
+   * channel must be filled with no-ops by the executor back-off (xcom.md §5 ⚠ INFERRED: waits
+   * 0.1 + 0.141 + 0.2 s before the 3rd-wait no-op). @defaultValue 440000
+   */
+  deadChannelStallUs: number;
+  /** GCS state exchange before a membership view is installed (one round of state messages). @defaultValue 2000 */
+  stateExchangeUs: number;
+  /** XCom start-up of a (re)joining node before its add_node request reaches a seed (seed case: rejoin 2.06 s). @defaultValue 1000000 */
+  xcomJoinStartupUs: number;
+  /** Auto-rejoin: from MY-013373 to the old membership's leave (MY-011504) (seed case: 31 ms). @defaultValue 31000 */
+  rejoinLeaveUs: number;
+  /** Auto-rejoin start after the expel handling (seed case: MY-011565 → MY-013373, 6 ms). @defaultValue 6000 */
+  autoRejoinStartUs: number;
+  /** Joiner: from the group installing its join view to "Member was able to join" (seed case: 97 ms). @defaultValue 97000 */
+  joinerReadyLagUs: number;
+  /** Joiner: from "able to join" to its own view install and RECOVERING (seed case: 1.0 s). @defaultValue 1000000 */
+  joinerViewLagUs: number;
+  /** Distributed recovery duration, RECOVERING → ONLINE (seed case: 78 ms; grows with the backlog). @defaultValue 80000 */
+  distributedRecoveryUs: number;
+  /** Time a failed GCS join takes when a seed answers but the group cannot add the node. @defaultValue 60000000 (VIEW_MODIFICATION_TIMEOUT) */
+  joinViewTimeoutUs: number;
+}
+
+export const DEFAULT_MODEL_PARAMETERS: ModelParameters = {
+  gcsEngineDelayUs: 200,
+  suspicionThreadWakeUs: 50,
+  configActivationDelayUs: 500_000,
+  deadChannelStallUs: 440_000,
+  stateExchangeUs: 2_000,
+  xcomJoinStartupUs: 1_000_000,
+  rejoinLeaveUs: 31_000,
+  autoRejoinStartUs: 6_000,
+  joinerReadyLagUs: 97_000,
+  joinerViewLagUs: 1_000_000,
+  distributedRecoveryUs: 80_000,
+  joinViewTimeoutUs: 60_000_000,
+};
+
+export function resolveModelParameters(input: unknown): ModelParameters {
+  if (input === undefined) return { ...DEFAULT_MODEL_PARAMETERS };
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+    throw new ConfigError('model', 'must be an object of timing parameters in microseconds', input);
+  }
+  const out: ModelParameters = { ...DEFAULT_MODEL_PARAMETERS };
+  for (const [key, value] of Object.entries(input)) {
+    if (!(key in DEFAULT_MODEL_PARAMETERS)) {
+      throw new ConfigError(`model.${key}`, `is not a known parameter; known parameters are ${Object.keys(DEFAULT_MODEL_PARAMETERS).join(', ')}`, value);
+    }
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 3_600_000_000) {
+      throw new ConfigError(`model.${key}`, 'must be an integer number of microseconds in 0..3600000000', value);
+    }
+    (out as unknown as Record<string, number>)[key] = value;
+  }
+  return out;
+}

@@ -1,0 +1,302 @@
+import type { Kernel } from '../kernel/kernel.js';
+import { PRIORITY } from '../kernel/kernel.js';
+import type { RandomStream } from '../rng/random-stream.js';
+import { TCP_RTO_MIN_US, type LinkProfile, type NetworkOptions } from './network-options.js';
+
+/** Receives a message that reached a running, unfrozen process. */
+export type DeliverFn = (msg: number) => void;
+
+/** Initial number of message envelopes; the pool grows by doubling. */
+const INITIAL_POOL = 256;
+
+/**
+ * The simulated network between N processes (layer L2): directed links that fault verbs cut and
+ * restore, per-link latency, jitter and TCP-style loss, FIFO delivery per link (TCP), and process
+ * states (running, frozen). Messages are pooled envelopes (`from`, `to`, `kind`, two numeric
+ * words) so that sending allocates nothing; the receiver reads them by index and the network
+ * frees them after delivery.
+ */
+export class Network {
+  readonly n: number;
+  /** Envelope fields, indexed by message id. */
+  msgFrom: Int32Array;
+  msgTo: Int32Array;
+  msgKind: Int32Array;
+  /** Incarnation (epoch) of the receiver the message was sent to. */
+  msgToEpoch: Int32Array;
+  msgA: Float64Array;
+  msgB: Float64Array;
+  private freeList: Int32Array;
+  private freeCount: number;
+
+  /** Two-way cuts made by partition(); undone by repair(). */
+  private readonly partitionDown: Uint8Array;
+  /** One-way cuts made by cut(); undone by restore(). */
+  private readonly oneWayDown: Uint8Array;
+  /** Members cut off by isolate(); undone by heal(). */
+  private readonly isolated: Uint8Array;
+  /** Cached `link up` per directed pair, recomputed on every verb. */
+  readonly linkUp: Uint8Array;
+  /** Process running (not crashed or shut down). */
+  readonly running: Uint8Array;
+  /** Process stopped (SIGSTOP): receives nothing, runs no timers until thawed. */
+  readonly frozen: Uint8Array;
+  /** Current incarnation of each process; bumped by restart. */
+  readonly epoch: Int32Array;
+
+  private readonly latencyUs: Float64Array;
+  private readonly jitterUs: Float64Array;
+  private readonly loss: Float64Array;
+  /** Latest scheduled arrival per directed link, for TCP's in-order delivery. */
+  private readonly lastArrivalUs: Float64Array;
+  /** Messages that reached a frozen process, delivered when it thaws. */
+  private readonly held: number[][];
+  private readonly deliverHandler: number;
+  private deliver: DeliverFn = () => {};
+  /** Called after any change of links or process states. */
+  onChange: () => void = () => {};
+
+  constructor(
+    private readonly kernel: Kernel,
+    private readonly rng: RandomStream,
+    n: number,
+    readonly options: NetworkOptions,
+  ) {
+    this.n = n;
+    const nn = n * n;
+    this.msgFrom = new Int32Array(INITIAL_POOL);
+    this.msgTo = new Int32Array(INITIAL_POOL);
+    this.msgKind = new Int32Array(INITIAL_POOL);
+    this.msgToEpoch = new Int32Array(INITIAL_POOL);
+    this.msgA = new Float64Array(INITIAL_POOL);
+    this.msgB = new Float64Array(INITIAL_POOL);
+    this.freeList = new Int32Array(INITIAL_POOL);
+    for (let i = 0; i < INITIAL_POOL; i++) this.freeList[i] = INITIAL_POOL - 1 - i;
+    this.freeCount = INITIAL_POOL;
+    this.partitionDown = new Uint8Array(nn);
+    this.oneWayDown = new Uint8Array(nn);
+    this.isolated = new Uint8Array(n);
+    this.linkUp = new Uint8Array(nn).fill(1);
+    this.running = new Uint8Array(n).fill(1);
+    this.frozen = new Uint8Array(n);
+    this.epoch = new Int32Array(n);
+    this.latencyUs = new Float64Array(nn).fill(options.latencyUs);
+    this.jitterUs = new Float64Array(nn).fill(options.jitterUs);
+    this.loss = new Float64Array(nn).fill(options.loss);
+    this.lastArrivalUs = new Float64Array(nn);
+    this.held = Array.from({ length: n }, () => []);
+    this.deliverHandler = kernel.register('network.deliver', (msg) => this.arrive(msg));
+  }
+
+  /** Sets the function that receives delivered messages. */
+  setReceiver(deliver: DeliverFn): void {
+    this.deliver = deliver;
+  }
+
+  /** Whether packets currently flow from → to. */
+  isLinkUp(from: number, to: number): boolean {
+    return this.linkUp[from * this.n + to] === 1;
+  }
+
+  /** Whether a TCP exchange (both directions) works between a and b. */
+  isPathUp(a: number, b: number): boolean {
+    const n = this.n;
+    return this.linkUp[a * n + b] === 1 && this.linkUp[b * n + a] === 1;
+  }
+
+  /** Whether a process is running and not frozen. */
+  isResponsive(i: number): boolean {
+    return this.running[i] === 1 && this.frozen[i] === 0;
+  }
+
+  /** One-way latency of a link in microseconds (without jitter). */
+  linkLatencyUs(from: number, to: number): number {
+    return this.latencyUs[from * this.n + to] as number;
+  }
+
+  /**
+   * Sends a message. Returns its arrival time, or -1 if the link is down (the message is lost).
+   * The envelope is freed by the network after delivery or loss.
+   */
+  send(from: number, to: number, kind: number, a: number, b: number): number {
+    const link = from * this.n + to;
+    if (this.linkUp[link] === 0) return -1;
+    const msg = this.alloc();
+    this.msgFrom[msg] = from;
+    this.msgTo[msg] = to;
+    this.msgKind[msg] = kind;
+    this.msgToEpoch[msg] = this.epoch[to] as number;
+    this.msgA[msg] = a;
+    this.msgB[msg] = b;
+    const k = this.kernel;
+    let delay = this.latencyUs[link] as number;
+    const jitter = this.jitterUs[link] as number;
+    if (jitter > 0) delay += Math.floor(this.rng.next() * jitter);
+    const loss = this.loss[link] as number;
+    if (loss > 0) {
+      let rto = TCP_RTO_MIN_US;
+      while (this.rng.next() < loss) {
+        delay += rto;
+        rto *= 2;
+      }
+    }
+    let arrival = k.nowUs + delay;
+    const last = this.lastArrivalUs[link] as number;
+    if (arrival < last) arrival = last;
+    this.lastArrivalUs[link] = arrival;
+    k.scheduleAt(arrival, this.deliverHandler, msg, PRIORITY.delivery);
+    return arrival;
+  }
+
+  private arrive(msg: number): void {
+    const to = this.msgTo[msg] as number;
+    const from = this.msgFrom[msg] as number;
+    // A packet in flight when its path is cut is lost; one sent to an old incarnation finds no socket.
+    if (this.linkUp[from * this.n + to] === 0 || this.running[to] === 0 || this.epoch[to] !== this.msgToEpoch[msg]) {
+      this.free(msg);
+      return;
+    }
+    if (this.frozen[to] === 1) {
+      (this.held[to] as number[]).push(msg);
+      return;
+    }
+    this.deliver(msg);
+    this.free(msg);
+  }
+
+  private alloc(): number {
+    if (this.freeCount === 0) this.growPool();
+    return this.freeList[--this.freeCount] as number;
+  }
+
+  private free(msg: number): void {
+    this.freeList[this.freeCount++] = msg;
+  }
+
+  private growPool(): void {
+    const old = this.msgFrom.length, cap = old * 2;
+    const grow32 = (a: Int32Array): Int32Array => { const b = new Int32Array(cap); b.set(a); return b; };
+    const grow64 = (a: Float64Array): Float64Array => { const b = new Float64Array(cap); b.set(a); return b; };
+    this.msgFrom = grow32(this.msgFrom);
+    this.msgTo = grow32(this.msgTo);
+    this.msgKind = grow32(this.msgKind);
+    this.msgToEpoch = grow32(this.msgToEpoch);
+    this.msgA = grow64(this.msgA);
+    this.msgB = grow64(this.msgB);
+    this.freeList = grow32(this.freeList);
+    for (let i = old; i < cap; i++) this.freeList[this.freeCount++] = i;
+  }
+
+  private recompute(): void {
+    const n = this.n;
+    for (let a = 0; a < n; a++) {
+      for (let b = 0; b < n; b++) {
+        const i = a * n + b;
+        this.linkUp[i] = a === b || (this.partitionDown[i] === 0 && this.oneWayDown[i] === 0 && this.isolated[a] === 0 && this.isolated[b] === 0) ? 1 : 0;
+      }
+    }
+    this.onChange();
+  }
+
+  /** Cuts every link between different groups, both ways. Inverse: repair(). */
+  partition(groups: readonly (readonly number[])[]): void {
+    const n = this.n;
+    const groupOf = new Int32Array(n).fill(-1);
+    groups.forEach((g, gi) => g.forEach((m) => { groupOf[m] = gi; }));
+    for (let a = 0; a < n; a++) {
+      for (let b = 0; b < n; b++) {
+        if (a !== b && groupOf[a] !== groupOf[b]) this.partitionDown[a * n + b] = 1;
+      }
+    }
+    this.recompute();
+  }
+
+  /** Undoes every partition() (one-way cuts and isolations stay). Inverse of partition(). */
+  repair(): void {
+    this.partitionDown.fill(0);
+    this.recompute();
+  }
+
+  /** Drops every packet from → to (one way). Inverse: restore(from, to). */
+  cut(from: number, to: number): void {
+    this.oneWayDown[from * this.n + to] = 1;
+    this.recompute();
+  }
+
+  /** Undoes cut(from, to). Inverse of cut(). */
+  restore(from: number, to: number): void {
+    this.oneWayDown[from * this.n + to] = 0;
+    this.recompute();
+  }
+
+  /** Undoes every cut(). */
+  restoreAll(): void {
+    this.oneWayDown.fill(0);
+    this.recompute();
+  }
+
+  /** Cuts a member off from everyone, both ways. Inverse: heal(). */
+  isolate(m: number): void {
+    this.isolated[m] = 1;
+    this.recompute();
+  }
+
+  /** Undoes isolate() for one member, or for all when `m` is omitted. Inverse of isolate(). */
+  heal(m?: number): void {
+    if (m === undefined) this.isolated.fill(0);
+    else this.isolated[m] = 0;
+    this.recompute();
+  }
+
+  /** Whether isolate(m) is in force. */
+  isIsolated(m: number): boolean {
+    return this.isolated[m] === 1;
+  }
+
+  /** Stops a process (SIGSTOP): it neither sends, receives nor runs timers. Inverse: thaw(). */
+  freeze(m: number): void {
+    this.frozen[m] = 1;
+    this.onChange();
+  }
+
+  /** Resumes a frozen process; messages that reached it meanwhile are read now, in order. Inverse of freeze(). */
+  thaw(m: number): void {
+    this.frozen[m] = 0;
+    const held = this.held[m] as number[];
+    this.held[m] = [];
+    for (const msg of held) {
+      if (this.running[m] === 1 && this.epoch[m] === this.msgToEpoch[msg]) this.deliver(msg);
+      this.free(msg);
+    }
+    this.onChange();
+  }
+
+  /** Marks a process as stopped (crash or shutdown); what was held for it is lost. */
+  stopProcess(m: number): void {
+    this.running[m] = 0;
+    this.frozen[m] = 0;
+    for (const msg of this.held[m] as number[]) this.free(msg);
+    this.held[m] = [];
+    this.onChange();
+  }
+
+  /** Starts a new incarnation of a process. */
+  startProcess(m: number): void {
+    this.running[m] = 1;
+    this.frozen[m] = 0;
+    this.epoch[m] = (this.epoch[m] as number) + 1;
+    this.onChange();
+  }
+
+  /** Changes latency, jitter or loss of the given directed links (all links when none given). */
+  setLinkProfile(profile: Partial<LinkProfile>, links?: readonly (readonly [number, number])[]): void {
+    const n = this.n;
+    const apply = (i: number): void => {
+      if (profile.latencyUs !== undefined) this.latencyUs[i] = profile.latencyUs;
+      if (profile.jitterUs !== undefined) this.jitterUs[i] = profile.jitterUs;
+      if (profile.loss !== undefined) this.loss[i] = profile.loss;
+    };
+    if (links === undefined) for (let i = 0; i < n * n; i++) apply(i);
+    else for (const [a, b] of links) apply(a * n + b);
+  }
+}

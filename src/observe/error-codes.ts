@@ -1,0 +1,95 @@
+/**
+ * The MySQL error-log messages grsim prints, with their ids, levels and exact texts
+ * (reference/gcs-and-plugin.md §5; ids from share/messages_to_error_log.txt of MySQL 8.0.41).
+ * Texts are MySQL's printf templates with their placeholders already filled by the helpers below.
+ */
+
+/** Error-log label as MySQL prints it (`[System]`, `[ERROR]`, `[Warning]`, `[Note]`). */
+export type LogLevel = 'System' | 'ERROR' | 'Warning' | 'Note';
+
+export interface LogMessage {
+  readonly code: string;
+  readonly level: LogLevel;
+  readonly message: string;
+}
+
+function m(code: string, level: LogLevel, message: string): LogMessage {
+  return { code, level, message };
+}
+
+/** `group_replication_*` plugin messages (src/gcs_event_handlers.cc, group_partition_handling.cc, …). */
+export const msg = {
+  memberUnreachable: (hostPort: string) => m('MY-011493', 'Warning', `Member with address ${hostPort} has become unreachable.`),
+  memberReachable: (hostPort: string) => m('MY-011494', 'Warning', `Member with address ${hostPort} is reachable again.`),
+  serverBlocked: () =>
+    m('MY-011495', 'ERROR',
+      'This server is not able to reach a majority of members in the group. This server will now block all updates. The server will remain blocked until contact with the majority is restored. It is possible to use group_replication_force_members to force a new group membership.'),
+  serverBlockedForSecs: (secs: number) =>
+    m('MY-011496', 'ERROR',
+      `This server is not able to reach a majority of members in the group. This server will now block all updates. The server will remain blocked for the next ${secs} seconds. Unless contact with the majority is restored, after this time the member will error out and leave the group. It is possible to use group_replication_force_members to force a new group membership.`),
+  changeNotProcessed: () =>
+    m('MY-011497', 'Warning', 'A group membership change was received but the plugin is already leaving due to the configured timeout on group_replication_unreachable_majority_timeout option.'),
+  contactRestored: () =>
+    m('MY-011498', 'Warning', 'The member has resumed contact with a majority of the members in the group. Regular operation is restored and transactions are unblocked.'),
+  membersRemoved: (list: string) => m('MY-011499', 'Warning', `Members removed from the group: ${list}`),
+  primaryLeft: (hostPort: string) => m('MY-011500', 'System', `Primary server with address ${hostPort} left the group. Electing new Primary.`),
+  membersJoined: (list: string) => m('MY-011501', 'Note', `Members joined the group: ${list}`),
+  membershipChanged: (list: string, viewId: string) => m('MY-011503', 'System', `Group membership changed to ${list} on view ${viewId}.`),
+  memberLeftGroup: () => m('MY-011504', 'System', 'Group membership changed: This member has left the group.'),
+  memberExpelled: () => m('MY-011505', 'ERROR', 'Member was expelled from the group due to network failures, changing member status to ERROR.'),
+  newPrimaryElected: (hostPort: string, suffix: string) =>
+    m('MY-011507', 'System', `A new primary with address ${hostPort} was elected. ${suffix}`),
+  srvPrimary: () => m('MY-011510', 'System', 'This server is working as primary member.'),
+  srvSecondary: (primaryHostPort: string) =>
+    m('MY-011511', 'System', `This server is working as secondary member with primary member address ${primaryHostPort}.`),
+  noSuitablePrimary: () => m('MY-011512', 'Warning', 'Unable to set any member as primary. No suitable candidate.'),
+  srvOnline: () => m('MY-011490', 'System', 'This server was declared online within the replication group.'),
+  memOnline: (hostPort: string) => m('MY-011492', 'System', `The member with address ${hostPort} was declared online within the replication group.`),
+  superReadOnlyOn: () => m('MY-011565', 'System', 'Setting super_read_only=ON.'),
+  superReadOnlyOff: () => m('MY-011566', 'System', 'Setting super_read_only=OFF.'),
+  transactionsRolledBack: () =>
+    m('MY-011630', 'Warning', 'Due to a plugin error, some transactions were unable to be certified and will now rollback.'),
+  waitingForViewUpdate: () => m('MY-011647', 'Note', 'Going to wait for view modification'),
+  leaveViewTimeout: () =>
+    m('MY-011648', 'Warning', 'While leaving the group due to a stop, shutdown or failure there was a timeout receiving a view change. This can lead to a possible inconsistent state. Check the log for more details'),
+  unreachableMajorityTimeout: (secs: number) =>
+    m('MY-011711', 'ERROR', `This member could not reach a majority of the members for more than ${secs} seconds. The member will now leave the group as instructed by the group_replication_unreachable_majority_timeout option.`),
+  setReadOnlyDueToErrors: () => m('MY-011712', 'ERROR', 'The server was automatically set into read only mode after an error was detected.'),
+  pluginAbort: (reason: string) => m('MY-013173', 'ERROR', `The plugin encountered a critical error and will abort: ${reason}`),
+  startedAutoRejoin: (attempt: number, of: number) => m('MY-013373', 'System', `Started auto-rejoin procedure attempt ${attempt} of ${of}`),
+  autoRejoinViewTimeout: () => m('MY-013374', 'Warning', 'Timeout while waiting for a view change event during the auto-rejoin procedure'),
+  finishedAutoRejoin: (attempt: number, of: number, success: boolean) =>
+    m('MY-013375', 'System', `Auto-rejoin procedure attempt ${attempt} of ${of} finished. Member was${success ? '' : ' not'} able to join the group.`),
+  recoveryStrategy: () => m('MY-013471', 'System', 'Distributed recovery will transfer data using: Incremental recovery from a group donor'),
+  setOfflineModeDueToErrors: () => m('MY-013486', 'ERROR', 'The server was automatically set into offline mode after an error was detected.'),
+  /** Every GCS and XCom line is wrapped in MY-011735 with the prefix "[GCS] " (src/gcs_logger.cc). */
+  gcs: (level: LogLevel, text: string) => m('MY-011735', level, `[GCS] ${text}`),
+} as const;
+
+/** GCS/XCom texts carried by MY-011735 (gcs_xcom_control_interface.cc, xcom_base.cc). */
+export const gcsText = {
+  shuttingDownOutgoing: (xcomHostPort: string) =>
+    `Shutting down an outgoing connection. This happens because something might be wrong on a bi-directional connection to node ${xcomHostPort}. Please check the connection status to this member`,
+  engineExitTimeout: () => 'Timeout while waiting for the group communication engine to exit!',
+  failedGracefulLeave: () => 'The member has failed to gracefully leave the group.',
+  connectingToAllPeersFailed: (localPort: number) => `Error connecting to all peers. Member join failed. Local port: ${localPort}`,
+  unableToJoin: (localPort: number) => `The member was unable to join the group. Local port: ${localPort}`,
+  oldIncarnation: (xcomHostPort: string, uuid: string) =>
+    `Old incarnation found while trying to add node ${xcomHostPort} ${uuid}. Please stop the old node or wait for it to leave the group.`,
+  sendingGlobalView: (nodeNo: number, xcomHostPort: string) =>
+    `A configuration change was detected. Sending a Global View Message to all nodes. My node identifier is ${nodeNo} and my address is ${xcomHostPort}`,
+  tooFarAhead: (nodeNo: number, msgno: number, node: number) =>
+    `Node ${nodeNo} is unable to get message {${msgno} ${node}}, since the group is too far ahead. Node will now exit.`,
+} as const;
+
+/** The client error a rolled-back write returns (ER_RUN_HOOK_ERROR). */
+export const CLIENT_ERROR_HOOK = "ERROR 3100 (HY000): Error on observer while running replication hook 'before_commit'.";
+/** The client error for a write on a super_read_only server (ER_OPTION_PREVENTS_STATEMENT). */
+export const CLIENT_ERROR_SUPER_READ_ONLY =
+  'ERROR 1290 (HY000): The MySQL server is running with the --super-read-only option so it cannot execute this statement';
+/** The client error when connecting to a server in offline_mode (ER_SERVER_OFFLINE_MODE). */
+export const CLIENT_ERROR_OFFLINE_MODE = 'ERROR 3032 (HY000): The server is currently in offline mode';
+/** The error a topology UDF returns while a member is unreachable (src/udf/udf_utils.cc). */
+export const UDF_ERROR_UNREACHABLE = 'All members in the group must be reachable.';
+/** The error a topology UDF returns off the majority or when not ONLINE (src/udf/udf_utils.cc). */
+export const UDF_ERROR_NOT_ONLINE_MAJORITY = 'Member must be ONLINE and in the majority partition.';

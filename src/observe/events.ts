@@ -1,0 +1,129 @@
+import type { LogLevel } from './error-codes.js';
+import type { MemberRole, MemberState, WriteOutcome } from '../types.js';
+
+/**
+ * Every typed event of a run (layer L0). `t` is virtual time in integer microseconds since the
+ * simulation started. Member names are the names given to createSimulation.
+ */
+export type SimEvent =
+  | LogEvent
+  | StateChangeEvent
+  | ViewEvent
+  | SuspicionEvent
+  | LocalViewEvent
+  | ConnectionEvent
+  | NetworkEvent
+  | ConfigEvent
+  | WriteEvent
+  | FlagsEvent
+  | OptionEvent;
+
+/** A line of a member's error log (all levels; [Note] lines are hidden when printed at default verbosity). */
+export interface LogEvent {
+  readonly type: 'log';
+  readonly t: number;
+  readonly member: string;
+  readonly level: LogLevel;
+  readonly code: string;
+  readonly message: string;
+}
+
+/** What `observer` believes about `member` changed (its own state included). */
+export interface StateChangeEvent {
+  readonly type: 'stateChange';
+  readonly t: number;
+  readonly observer: string;
+  readonly member: string;
+  /** The state the observer now shows for the member; absent when the member left its table. */
+  readonly state: MemberState | null;
+  readonly role: MemberRole;
+}
+
+/** A GR view was installed on `member` (on_view_changed), or the member left (viewId ''). */
+export interface ViewEvent {
+  readonly type: 'view';
+  readonly t: number;
+  readonly member: string;
+  readonly viewId: string;
+  readonly members: readonly string[];
+}
+
+/** The GCS suspicion manager of `member` changed its opinion of `suspect`. */
+export interface SuspicionEvent {
+  readonly type: 'suspicion';
+  readonly t: number;
+  readonly member: string;
+  readonly suspect: string;
+  readonly action: 'created' | 'cleared' | 'timedOut' | 'expelRequested';
+  readonly nonMember: boolean;
+}
+
+/** XCom delivered a local view (this node's detector opinion) to GCS. */
+export interface LocalViewEvent {
+  readonly type: 'localView';
+  readonly t: number;
+  readonly member: string;
+  readonly alive: readonly string[];
+  readonly failed: readonly string[];
+}
+
+/** An XCom outgoing connection `from → to` came up or went down. */
+export interface ConnectionEvent {
+  readonly type: 'connection';
+  readonly t: number;
+  readonly from: string;
+  readonly to: string;
+  readonly up: boolean;
+  readonly reason: string;
+}
+
+/** A network fault verb or process action was applied. */
+export interface NetworkEvent {
+  readonly type: 'network';
+  readonly t: number;
+  readonly action: string;
+  readonly detail: string;
+}
+
+/** An XCom configuration (node set) was decided or installed. */
+export interface ConfigEvent {
+  readonly type: 'config';
+  readonly t: number;
+  readonly member: string;
+  readonly action: 'installed';
+  readonly nodes: readonly string[];
+}
+
+/** A write changed outcome. */
+export interface WriteEvent {
+  readonly type: 'write';
+  readonly t: number;
+  readonly member: string;
+  readonly id: number;
+  readonly outcome: WriteOutcome;
+  readonly error?: string;
+}
+
+/** super_read_only / offline_mode / running flags of a server changed. */
+export interface FlagsEvent {
+  readonly type: 'flags';
+  readonly t: number;
+  readonly member: string;
+  readonly superReadOnly: boolean;
+  readonly offlineMode: boolean;
+  readonly running: boolean;
+}
+
+/** A system variable was set (SET GLOBAL). */
+export interface OptionEvent {
+  readonly type: 'option';
+  readonly t: number;
+  readonly member: string;
+  readonly name: string;
+  readonly value: string | number;
+}
+
+export type SimEventType = SimEvent['type'];
+export type EventOf<K extends SimEventType> = Extract<SimEvent, { type: K }>;
+/** Receives events from layers L2–L5; they never see the emitter itself. */
+export type Emit = (event: SimEvent) => void;

@@ -1,0 +1,388 @@
+import { EVENT_HORIZON_MIN, EXECUTOR_BASE_WAIT_US, EXECUTOR_MAX_WAIT_US, TERMINATE_DELAY_US } from './constants.js';
+import type { LogEntry } from './log-entry.js';
+import { configHas, makeConfig, type XcomConfig } from './xcom-config.js';
+import { MSG_LEARN, type XcomCluster } from './xcom-cluster.js';
+
+interface Proposal {
+  readonly kind: LogEntry['kind'];
+  readonly proposer: number;
+  readonly bytes: number;
+  readonly configId: number;
+  readonly mask: number;
+  readonly config: XcomConfig | null;
+  readonly payload: unknown;
+}
+
+/** Nodes whose XCom has not received any value beyond this index know nothing newer. */
+const NONE = -1;
+
+/**
+ * Consensus and execution (L3), modelled at the level that matters for failure detection rather
+ * than message by message:
+ * - a value proposed on node P is decided when P reaches a majority of the group's latest
+ *   configuration over established connections (one round trip to the majority's slowest member);
+ *   otherwise it waits, and P retries on its alive ticks and whenever its connectivity changes;
+ * - while any configured node is unreachable its channel must be no-op'd by the executor back-off,
+ *   which delays each decided value by `deadChannelStallUs` (xcom.md §5, ⚠ inferred);
+ * - the proposer pushes the decided value (a LEARN message) to every node it is connected to;
+ *   a node that missed values fetches them later through the executor's read rounds
+ *   (wakeup_delay back-off: 0.1 s + 5m + m·rand, ×√2 per round, capped at 20 s, random 10–20 s
+ *   above the cap), one event-horizon window per round trip;
+ * - a configuration becomes a node's executor site `configActivationDelayUs` after the node
+ *   executes it (the event horizon of skip/no-op slots); a node that executes the configuration
+ *   that removed it exits TERMINATE_DELAY (3 s) after that (xcom_base.cc executor_task).
+ * Every decided value is kept in `entries`, so a message cache can account each slot.
+ */
+export class Consensus {
+  readonly entries: LogEntry[] = [];
+  /** The latest decided configuration (the majority's view of the group). */
+  groupConfig: XcomConfig = makeConfig(0, [], []);
+  /** Per node: index of the next entry to execute. */
+  readonly executed: Int32Array;
+  /** Per node: highest entry index it knows exists (max_synode). */
+  readonly knownMax: Float64Array;
+  private readonly learnedAhead: Set<number>[];
+  private readonly pending: Proposal[][];
+  /** Per node: set once it executed the configuration that removed it; it delivers nothing more. */
+  readonly exiting: Uint8Array;
+  private readonly roundK: Int32Array;
+  private readonly roundActive: Uint8Array;
+  private readonly roundGen: Int32Array;
+  private readonly fetchPeer: Int32Array;
+  private readonly inFlight: Proposal[] = [];
+  private readonly inFlightFree: number[] = [];
+  private readonly activations: XcomConfig[][];
+  private readonly hDecided: number;
+  private readonly hRound: number;
+  private readonly hFetched: number;
+  private readonly hActivate: number;
+  private readonly hExit: number;
+  /** Entries a read round fetches per round trip: one event-horizon window. */
+  readonly windowEntries = EVENT_HORIZON_MIN;
+
+  constructor(private readonly x: XcomCluster) {
+    const n = x.n;
+    this.executed = new Int32Array(n);
+    this.knownMax = new Float64Array(n).fill(NONE);
+    this.learnedAhead = Array.from({ length: n }, () => new Set<number>());
+    this.pending = Array.from({ length: n }, () => []);
+    this.exiting = new Uint8Array(n);
+    this.roundK = new Int32Array(n);
+    this.roundActive = new Uint8Array(n);
+    this.roundGen = new Int32Array(n);
+    this.fetchPeer = new Int32Array(n);
+    this.activations = Array.from({ length: n }, () => []);
+    const k = x.kernel;
+    this.hDecided = k.register('consensus.decided', (id) => this.onDecided(id));
+    this.hRound = k.register('consensus.readRound', (arg) => this.onRound(arg));
+    this.hFetched = k.register('consensus.fetched', (arg) => this.onFetched(arg));
+    this.hActivate = k.register('consensus.activate', (arg) => this.onActivate(arg));
+    this.hExit = k.register('consensus.exit', (arg) => this.onExit(arg));
+  }
+
+  /** Sets the group's configuration at bootstrap (before any entry is decided). */
+  bootstrap(config: XcomConfig): void {
+    this.groupConfig = config;
+  }
+
+  resetNode(i: number, executedIndex: number): void {
+    this.executed[i] = executedIndex;
+    this.knownMax[i] = executedIndex - 1;
+    this.learnedAhead[i] = new Set();
+    this.pending[i] = [];
+    this.exiting[i] = 0;
+    this.roundActive[i] = 0;
+    this.roundGen[i] = (this.roundGen[i] as number) + 1;
+    this.activations[i] = [];
+  }
+
+  stopNode(i: number): void {
+    this.pending[i] = [];
+    this.roundActive[i] = 0;
+    this.roundGen[i] = (this.roundGen[i] as number) + 1;
+  }
+
+  executedIndex(i: number): number {
+    return this.executed[i] as number;
+  }
+
+  /** max_synode as piggybacked on i_am_alive: the highest entry the node knows of. */
+  maxSynode(i: number): number {
+    return Math.max(this.knownMax[i] as number, (this.executed[i] as number) - 1);
+  }
+
+  /** Number of proposals waiting on node i (blocked, e.g. in a minority). */
+  pendingCount(i: number): number {
+    return (this.pending[i] as Proposal[]).length;
+  }
+
+  // ---------------------------------------------------------------- proposing
+
+  /** Proposes an application message (a transaction or a GR message) from node i. */
+  proposeMessage(i: number, kind: 'app' | 'gr', bytes: number, payload: unknown): void {
+    this.propose({ kind, proposer: i, bytes, configId: -1, mask: 0, config: null, payload });
+  }
+
+  /** The detector leader proposes a global view (send_my_view). */
+  proposeView(i: number, configId: number, mask: number): void {
+    this.propose({ kind: 'view', proposer: i, bytes: 0, configId, mask, config: null, payload: null });
+  }
+
+  /** Proposes removing `slots` from the group (xcom_remove_nodes). Returns false when none of them is a member. */
+  proposeRemove(i: number, slots: readonly number[]): boolean {
+    const g = this.groupConfig;
+    const nodes: number[] = [], incs: number[] = [];
+    g.nodes.forEach((s, k) => {
+      if (!slots.includes(s)) { nodes.push(s); incs.push(g.incarnations[k] as number); }
+    });
+    if (nodes.length === g.nodes.length) return false;
+    this.propose({ kind: 'config', proposer: i, bytes: 0, configId: -1, mask: 0, config: makeConfig(g.id + 1, nodes, incs), payload: null });
+    return true;
+  }
+
+  /**
+   * A seed proposes adding `slot` as `incarnation`. Returns 'old-incarnation' when an older
+   * incarnation of the same server is still configured ("Old incarnation found…").
+   */
+  proposeAdd(seed: number, slot: number, incarnation: number): 'proposed' | 'old-incarnation' | 'member' {
+    const g = this.groupConfig;
+    const k = g.nodes.indexOf(slot);
+    if (k >= 0) return g.incarnations[k] === incarnation ? 'member' : 'old-incarnation';
+    const config = makeConfig(g.id + 1, [...g.nodes, slot], [...g.incarnations, incarnation]);
+    this.propose({ kind: 'config', proposer: seed, bytes: 0, configId: -1, mask: 0, config, payload: { joiner: slot } });
+    return 'proposed';
+  }
+
+  private propose(p: Proposal): void {
+    if (!this.tryDecide(p)) (this.pending[p.proposer] as Proposal[]).push(p);
+  }
+
+  /** Proposals blocked on node i are retried (its alive tick, or a connection came up). */
+  retryPending(i: number): void {
+    const list = this.pending[i] as Proposal[];
+    if (list.length === 0) return;
+    this.pending[i] = [];
+    for (const p of list) this.propose(p);
+  }
+
+  connectivityChanged(i: number): void {
+    this.retryPending(i);
+  }
+
+  /** Whether node i can currently reach acceptor j for Paxos (its connection and both directions up). */
+  private reaches(i: number, j: number): boolean {
+    const x = this.x;
+    return i === j || (x.connUp[i * x.n + j] === 1 && x.net.isPathUp(i, j) && x.net.isResponsive(j) && x.booted[j] === 1);
+  }
+
+  private tryDecide(p: Proposal): boolean {
+    const x = this.x, i = p.proposer;
+    const g = this.groupConfig;
+    if (x.booted[i] === 0 || !configHas(g, i, x.incarnation[i] as number)) return false;
+    const rtts: number[] = [];
+    let dead = false;
+    for (const j of g.nodes) {
+      if (this.reaches(i, j)) rtts.push(j === i ? 0 : x.net.linkLatencyUs(i, j) + x.net.linkLatencyUs(j, i));
+      else dead = true;
+    }
+    const majority = (g.nodes.length >> 1) + 1;
+    if (rtts.length < majority) return false;
+    rtts.sort((a, b) => a - b);
+    const delay = (rtts[majority - 1] as number) + (dead ? x.params.deadChannelStallUs : 0);
+    const id = this.inFlightFree.length > 0 ? (this.inFlightFree.pop() as number) : this.inFlight.length;
+    this.inFlight[id] = p;
+    x.kernel.schedule(delay, this.hDecided, id);
+    return true;
+  }
+
+  private onDecided(id: number): void {
+    const p = this.inFlight[id] as Proposal;
+    this.inFlightFree.push(id);
+    const x = this.x;
+    const index = this.entries.length;
+    const entry: LogEntry = {
+      index, kind: p.kind, proposer: p.proposer, decidedAtUs: x.kernel.nowUs, bytes: p.bytes,
+      configId: p.configId, mask: p.mask, config: p.config, payload: p.payload,
+    };
+    this.entries.push(entry);
+    const before = this.groupConfig;
+    if (p.config !== null) this.groupConfig = p.config;
+    const i = p.proposer;
+    // Push to every node of the old and new configuration the proposer is connected to.
+    const targets = before.mask | (p.config?.mask ?? 0);
+    for (let j = 0; j < x.n; j++) {
+      if (j === i || (targets & (1 << j)) === 0) continue;
+      if (x.connUp[i * x.n + j] === 1) x.net.send(i, j, MSG_LEARN, index, 0);
+    }
+    if (x.booted[i] === 1) this.learn(i, index);
+  }
+
+  // ---------------------------------------------------------------- learning and executing
+
+  /** i_am_alive carried a peer's max_synode. */
+  noteMaxSynode(i: number, max: number): void {
+    if (max > (this.knownMax[i] as number)) {
+      this.knownMax[i] = max;
+      this.startRounds(i);
+    }
+  }
+
+  learn(i: number, index: number): void {
+    if (index < (this.executed[i] as number)) return;
+    if (index > (this.knownMax[i] as number)) this.knownMax[i] = index;
+    if (index !== this.executed[i]) {
+      (this.learnedAhead[i] as Set<number>).add(index);
+      this.startRounds(i);
+      return;
+    }
+    this.executeFrom(i, index);
+  }
+
+  private executeFrom(i: number, index: number): void {
+    const ahead = this.learnedAhead[i] as Set<number>;
+    let next = index;
+    for (;;) {
+      this.executed[i] = next + 1;
+      this.execute(i, this.entries[next] as LogEntry);
+      if (this.x.booted[i] === 0) return;
+      next++;
+      if (!ahead.delete(next)) break;
+    }
+    if ((this.knownMax[i] as number) >= (this.executed[i] as number)) this.startRounds(i);
+  }
+
+  private execute(i: number, e: LogEntry): void {
+    if (this.exiting[i] === 1) return; // a removed node delivers nothing at or beyond the new start
+    const x = this.x;
+    switch (e.kind) {
+      case 'config': {
+        const cfg = e.config as XcomConfig;
+        (this.activations[i] as XcomConfig[]).push(cfg);
+        x.kernel.schedule(x.params.configActivationDelayUs, this.hActivate, x.nodeArg(i));
+        if (!configHas(cfg, i, x.incarnation[i] as number)) this.exiting[i] = 1;
+        break;
+      }
+      case 'view': {
+        const cfg = x.config[i];
+        if (cfg !== null && cfg.id === e.configId) {
+          x.globalMask[i] = e.mask;
+          x.up.globalView(i, e.mask, cfg);
+        }
+        break;
+      }
+      default:
+        x.up.execute(i, e);
+    }
+  }
+
+  private onActivate(arg: number): void {
+    const x = this.x;
+    const i = x.liveNode(this.hActivate, arg);
+    if (i < 0) return;
+    const cfg = (this.activations[i] as XcomConfig[]).shift() as XcomConfig;
+    if (!configHas(cfg, i, x.incarnation[i] as number)) {
+      // Reached the exit synode: push what the others have (inform_removed), wait, then exit.
+      x.kernel.schedule(TERMINATE_DELAY_US, this.hExit, arg);
+      return;
+    }
+    x.activateConfig(i, cfg);
+  }
+
+  private onExit(arg: number): void {
+    const x = this.x;
+    const i = x.liveNode(this.hExit, arg);
+    if (i < 0) return;
+    x.up.exited(i);
+  }
+
+  // ---------------------------------------------------------------- catch-up (executor read rounds)
+
+  private roundArg(i: number): number {
+    return i | (((this.roundGen[i] as number) & 0x1fffff) << 4);
+  }
+
+  private startRounds(i: number): void {
+    if (this.roundActive[i] === 1 || this.x.booted[i] === 0) return;
+    this.roundActive[i] = 1;
+    this.roundK[i] = 0;
+    this.roundGen[i] = (this.roundGen[i] as number) + 1;
+    this.x.kernel.schedule(this.roundWaitUs(i, 0), this.hRound, this.roundArg(i));
+  }
+
+  /** wakeup_delay (xcom_base.cc): 0.1 s + 5m + m·rand, ×√2 per round; 10–20 s at random above 20 s. */
+  private roundWaitUs(i: number, k: number): number {
+    const x = this.x;
+    let m = 0;
+    const cfg = x.config[i];
+    if (cfg !== null) for (const j of cfg.nodes) if (j !== i) { m = x.net.linkLatencyUs(i, j) + x.net.linkLatencyUs(j, i); break; }
+    let w = (EXECUTOR_BASE_WAIT_US + 5 * m + m * x.rng.next()) * Math.pow(Math.SQRT2, k);
+    if (w > EXECUTOR_MAX_WAIT_US) w = x.rng.uniform(EXECUTOR_MAX_WAIT_US / 2, EXECUTOR_MAX_WAIT_US);
+    return Math.floor(w);
+  }
+
+  private behind(i: number): boolean {
+    return (this.knownMax[i] as number) >= (this.executed[i] as number);
+  }
+
+  private onRound(arg: number): void {
+    const x = this.x;
+    const i = arg & 15;
+    if ((arg >>> 4) !== ((this.roundGen[i] as number) & 0x1fffff) || this.roundActive[i] === 0) return;
+    if (x.booted[i] === 0) { this.roundActive[i] = 0; return; }
+    if (x.net.frozen[i] === 1) {
+      // A stopped process runs no task: look again after the next wait.
+      x.kernel.schedule(this.roundWaitUs(i, this.roundK[i] as number), this.hRound, arg);
+      return;
+    }
+    if (!this.behind(i)) { this.roundActive[i] = 0; return; }
+    const peer = this.pickPeer(i);
+    if (peer < 0) {
+      const k = (this.roundK[i] as number) + 1;
+      this.roundK[i] = k;
+      x.kernel.schedule(this.roundWaitUs(i, k), this.hRound, arg);
+      return;
+    }
+    this.fetchPeer[i] = peer;
+    const rtt = x.net.linkLatencyUs(i, peer) + x.net.linkLatencyUs(peer, i);
+    x.kernel.schedule(rtt, this.hFetched, arg);
+  }
+
+  /** send_to_someone: the first peer (round-robin from the last one) that answers and has the values. */
+  private pickPeer(i: number): number {
+    const x = this.x, n = x.n;
+    const start = (this.fetchPeer[i] as number) + 1;
+    for (let k = 0; k < n; k++) {
+      const j = (start + k) % n;
+      if (j === i || !this.reaches(i, j)) continue;
+      if ((this.executed[j] as number) > (this.executed[i] as number)) return j;
+    }
+    return -1;
+  }
+
+  private onFetched(arg: number): void {
+    const x = this.x;
+    const i = arg & 15;
+    if ((arg >>> 4) !== ((this.roundGen[i] as number) & 0x1fffff) || x.booted[i] === 0) return;
+    const j = this.fetchPeer[i] as number;
+    // The answer arrives only if the path still works; it counts as hearing the peer.
+    if (!this.reaches(i, j)) {
+      x.kernel.schedule(this.roundWaitUs(i, 0), this.hRound, arg);
+      return;
+    }
+    x.detected[i * x.n + j] = x.kernel.nowUs;
+    if (((x.localMask[i] as number) & (1 << j)) === 0) x.wakeDetector(i);
+    const from = this.executed[i] as number;
+    const to = Math.min(this.executed[j] as number, from + this.windowEntries);
+    if (to - 1 > (this.knownMax[i] as number)) this.knownMax[i] = to - 1;
+    // roundActive stays set while learning so that executing does not start a second round train.
+    for (let idx = from; idx < to && x.booted[i] === 1; idx++) this.learn(i, idx);
+    if (x.booted[i] === 0 || (arg >>> 4) !== ((this.roundGen[i] as number) & 0x1fffff)) return;
+    if (this.behind(i)) {
+      // Next window right away: a fresh synode restarts the back-off.
+      this.roundK[i] = 0;
+      this.onRound(arg);
+    } else {
+      this.roundActive[i] = 0;
+    }
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * XCom and GCS constants, each named as MySQL names it, in microseconds (reference/xcom.md,
+ * reference/gcs-and-plugin.md; MySQL 8.0.39/8.0.41, unchanged in 9.7).
+ */
+
+/** alive_task period (xcom/xcom_detector.cc alive_task: TASK_DELAY(1.0)). */
+export const ALIVE_TASK_PERIOD_US = 1_000_000;
+/** detector_task period (xcom/xcom_detector.cc detector_task: TIMED_TASK_WAIT(&detector_wait, 1.0)). */
+export const DETECTOR_TASK_PERIOD_US = 1_000_000;
+/** A node counts as alive while heard from within this (xcom/xcom_detector.h DETECTOR_LIVE_TIMEOUT). */
+export const DETECTOR_LIVE_TIMEOUT_US = 5_000_000;
+/** "May be dead" threshold for pings and leader choice (xcom/xcom_detector.cc MAX_SILENT). */
+export const MAX_SILENT_US = 4_000_000;
+/** Window for counting are_you_alive pings (xcom/xcom_base.cc PING_GATHERING_TIME_WINDOW). */
+export const PING_GATHERING_TIME_WINDOW_US = 5_000_000;
+/** Pings within the window that shut the outgoing connection (xcom_base.cc PINGS_GATHERED_BEFORE_CONNECTION_SHUTDOWN). */
+export const PINGS_GATHERED_BEFORE_CONNECTION_SHUTDOWN = 3;
+/** Closes an outgoing connection with no successful send for this long (xcom_transport.cc tcp_reaper_task). */
+export const TCP_REAPER_IDLE_US = 10_000_000;
+/** Connect timeout (xcom_transport.cc open_new_connection → timed_connect_msec(1000)). */
+export const CONNECT_TIMEOUT_US = 1_000_000;
+/** First wait after a failed dial (xcom_transport.h INITIAL_CONNECT_WAIT). */
+export const INITIAL_CONNECT_WAIT_US = 100_000;
+/** Added to the wait after every failed dial (xcom_transport.h CONNECT_WAIT_INCREASE). */
+export const CONNECT_WAIT_INCREASE_US = 1_000_000;
+/** Cap of the dial back-off (xcom_transport.h MAX_CONNECT_WAIT). */
+export const MAX_CONNECT_WAIT_US = 10_000_000;
+/** Protocol negotiation polls every 0.1 s after connecting (xcom_transport.cc sender_task). */
+export const NEGOTIATION_POLL_US = 100_000;
+/** Delay between reaching the exit synode and exiting (libmysqlgcs/cmake/gcs_profile.in TERMINATE_DELAY). */
+export const TERMINATE_DELAY_US = 3_000_000;
+/** Default event horizon in msgnos (gcs_profile.in EVENT_HORIZON_MIN). */
+export const EVENT_HORIZON_MIN = 10;
+/** Cap of the executor's read back-off (xcom_base.cc wakeup_delay: 20 s, random 10–20 s above it). */
+export const EXECUTOR_MAX_WAIT_US = 20_000_000;
+/** Base of the executor's first read wait (xcom_base.cc wakeup_delay: 0.1 + 5·m + m·rand). */
+export const EXECUTOR_BASE_WAIT_US = 100_000;
+
+/** Suspicion-processing thread period (gcs_xcom_control_interface.cc SUSPICION_PROCESSING_THREAD_PERIOD). */
+export const SUSPICION_PROCESSING_THREAD_PERIOD_US = 15_000_000;
+/** Expel timeout for non-member suspects (gcs_xcom_control_interface.cc NON_MEMBER_EXPEL_TIMEOUT). */
+export const NON_MEMBER_EXPEL_TIMEOUT_US = 60_000_000;
+/** GCS waits this long for XCom to exit on leave (gcs_xcom_proxy.cc WAITING_TIME). */
+export const XCOM_EXIT_WAIT_US = 30_000_000;
+
+/** Wait between auto-rejoin attempts (include/plugin_variables.h rejoin_timeout). */
+export const REJOIN_TIMEOUT_US = 300_000_000;
+/** Wait for a view change on join or leave (include/plugin_constants.h VIEW_MODIFICATION_TIMEOUT). */
+export const VIEW_MODIFICATION_TIMEOUT_US = 60_000_000;
+/** Passes over the seeds when joining (gcs_xcom_control_interface.h CONNECTION_ATTEMPTS). */
+export const CONNECTION_ATTEMPTS = 10;
+/** Majority-timeout countdown slice (src/plugin_handlers/group_partition_handling.cc: 2 s, 1 s if 1 s remains). */
+export const PARTITION_HANDLER_SLICE_US = 2_000_000;

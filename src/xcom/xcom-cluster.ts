@@ -1,0 +1,499 @@
+import { InvariantError } from '../errors.js';
+import type { Kernel } from '../kernel/kernel.js';
+import { PRIORITY } from '../kernel/kernel.js';
+import type { ModelParameters } from '../model-parameters.js';
+import type { Network } from '../network/network.js';
+import type { RandomStream } from '../rng/random-stream.js';
+import {
+  ALIVE_TASK_PERIOD_US, CONNECT_TIMEOUT_US, CONNECT_WAIT_INCREASE_US, DETECTOR_LIVE_TIMEOUT_US,
+  DETECTOR_TASK_PERIOD_US, INITIAL_CONNECT_WAIT_US, MAX_CONNECT_WAIT_US, MAX_SILENT_US,
+  PING_GATHERING_TIME_WINDOW_US, PINGS_GATHERED_BEFORE_CONNECTION_SHUTDOWN, TCP_REAPER_IDLE_US,
+} from './constants.js';
+import { Consensus } from './consensus.js';
+import type { LogEntry } from './log-entry.js';
+import { popcount, type XcomConfig } from './xcom-config.js';
+
+/** XCom message kinds carried in network envelopes. */
+export const MSG_I_AM_ALIVE = 0;
+export const MSG_ARE_YOU_ALIVE = 1;
+export const MSG_LEARN = 2;
+
+/** What XCom tells the layer above (the GCS binding); injected, XCom never sees the emitter. */
+export interface XcomUpcalls {
+  /** The detector's opinion changed (deliver_view_msg → xcom_receive_local_view). */
+  localView(node: number, aliveMask: number, config: XcomConfig): void;
+  /** A view_msg was executed (deliver_global_view_msg → xcom_receive_global_view). */
+  globalView(node: number, aliveMask: number, config: XcomConfig): void;
+  /** An 'app' or 'gr' entry was executed on `node`. */
+  execute(node: number, entry: LogEntry): void;
+  /** A new configuration became the node's executor site. */
+  configActivated(node: number, config: XcomConfig): void;
+  /** XCom exited on its own (terminate_and_exit → xcom_expel_cb). */
+  exited(node: number): void;
+  connection(from: number, to: number, up: boolean, reason: string): void;
+  /** An XCom line for the error log (MY-011735 "[GCS] …"). */
+  log(node: number, level: 'Warning' | 'ERROR' | 'Note', text: string): void;
+}
+
+const NODE_BITS = 4;
+const NODE_MASK = (1 << NODE_BITS) - 1;
+const GEN_MASK = (1 << 21) - 1;
+const PAIR_BITS = 8;
+const PAIR_MASK = (1 << PAIR_BITS) - 1;
+const PAIR_GEN_MASK = (1 << 17) - 1;
+
+/**
+ * The XCom layer of every server (L3): outgoing connections with XCom's dial back-off, reaper and
+ * ping-reset rules; the alive task (i_am_alive every 1 s, are_you_alive to peers silent for 4 s);
+ * the detector task (1 s period, early wake on rediscovery, local views on change, global views
+ * from the leader when it sees a majority); and, through `consensus`, the decided log.
+ * State lives in typed arrays indexed by member slot (N ≤ 16) so the heartbeat path allocates nothing.
+ */
+export class XcomCluster {
+  readonly n: number;
+  readonly consensus: Consensus;
+  /** Whether each node's XCom is running with a configuration. */
+  readonly booted: Uint8Array;
+  /** Generation of each node's XCom instance; timers of older generations are ignored. */
+  readonly gen: Int32Array;
+  /** Incarnation each node's XCom runs as. */
+  readonly incarnation: Int32Array;
+  readonly config: (XcomConfig | null)[];
+  /** `detected[i*n+j]`: when i last heard j while its outgoing connection to j was up. */
+  readonly detected: Float64Array;
+  readonly localMask: Int32Array;
+  readonly globalMask: Int32Array;
+  /** Config id the node's detector last ran on (a change forces notifications). */
+  private readonly detectorConfigId: Int32Array;
+  private readonly detectorGen: Int32Array;
+  private readonly detectorWokenAt: Float64Array;
+  /** `connUp[i*n+j]`: i's outgoing connection to j is established. */
+  readonly connUp: Uint8Array;
+  private readonly connGen: Int32Array;
+  private readonly dialing: Uint8Array;
+  private readonly backoffUs: Float64Array;
+  private readonly lastSendOkUs: Float64Array;
+  private readonly blackholeArmed: Uint8Array;
+  private readonly pingCount: Int32Array;
+  private readonly lastPingUs: Float64Array;
+  /** Timers that came due while the node was frozen: [handler, arg] pairs. */
+  private readonly deferred: number[][];
+
+  private readonly hAlive: number;
+  private readonly hDetector: number;
+  private readonly hDialResult: number;
+  private readonly hDialRetry: number;
+  private readonly hBlackhole: number;
+  private readonly hRemoteClose: number;
+
+  constructor(
+    readonly kernel: Kernel,
+    readonly net: Network,
+    readonly rng: RandomStream,
+    readonly params: ModelParameters,
+    readonly up: XcomUpcalls,
+    readonly eventHorizon: number,
+  ) {
+    const n = net.n;
+    if (n > 16) throw new InvariantError('XcomCluster supports at most 16 nodes');
+    this.n = n;
+    const nn = n * n;
+    this.booted = new Uint8Array(n);
+    this.gen = new Int32Array(n);
+    this.incarnation = new Int32Array(n);
+    this.config = new Array<XcomConfig | null>(n).fill(null);
+    this.detected = new Float64Array(nn);
+    this.localMask = new Int32Array(n);
+    this.globalMask = new Int32Array(n);
+    this.detectorConfigId = new Int32Array(n).fill(-1);
+    this.detectorGen = new Int32Array(n);
+    this.detectorWokenAt = new Float64Array(n).fill(-1);
+    this.connUp = new Uint8Array(nn);
+    this.connGen = new Int32Array(nn);
+    this.dialing = new Uint8Array(nn);
+    this.backoffUs = new Float64Array(nn).fill(INITIAL_CONNECT_WAIT_US);
+    this.lastSendOkUs = new Float64Array(nn);
+    this.blackholeArmed = new Uint8Array(nn);
+    this.pingCount = new Int32Array(nn);
+    this.lastPingUs = new Float64Array(nn).fill(-Infinity);
+    this.deferred = Array.from({ length: n }, () => []);
+    this.hAlive = kernel.register('xcom.alive', (arg) => this.onAliveTimer(arg));
+    this.hDetector = kernel.register('xcom.detector', (arg) => this.onDetectorTimer(arg));
+    this.hDialResult = kernel.register('xcom.dialResult', (arg) => this.onDialResult(arg));
+    this.hDialRetry = kernel.register('xcom.dialRetry', (arg) => this.onDialRetry(arg));
+    this.hBlackhole = kernel.register('xcom.blackhole', (arg) => this.onBlackhole(arg));
+    this.hRemoteClose = kernel.register('xcom.remoteClose', (arg) => this.onRemoteClose(arg));
+    this.consensus = new Consensus(this);
+    net.setReceiver((msg) => this.receive(msg));
+  }
+
+  // ---------------------------------------------------------------- timers and lifecycle
+
+  /** Packs a node and its XCom generation into a timer argument. */
+  nodeArg(i: number): number {
+    return i | (((this.gen[i] as number) & GEN_MASK) << NODE_BITS);
+  }
+
+  /** Unpacks a node timer argument; returns -1 when the timer is stale or the node is frozen (then deferred). */
+  liveNode(handler: number, arg: number): number {
+    const i = arg & NODE_MASK;
+    if (this.booted[i] === 0 || ((this.gen[i] as number) & GEN_MASK) !== arg >>> NODE_BITS) return -1;
+    if (this.net.frozen[i] === 1) {
+      (this.deferred[i] as number[]).push(handler, arg);
+      return -1;
+    }
+    return i;
+  }
+
+  /**
+   * Starts XCom on node i in `config` (bootstrap, restart or join): stamps every peer as just heard
+   * (a new server entry must not look dead before its first message), random task phases, dials.
+   */
+  boot(i: number, config: XcomConfig, incarnation: number, executedIndex: number, phased: boolean): void {
+    const n = this.n, now = this.kernel.nowUs;
+    this.gen[i] = (this.gen[i] as number) + 1;
+    this.booted[i] = 1;
+    this.incarnation[i] = incarnation;
+    this.config[i] = config;
+    for (let j = 0; j < n; j++) {
+      this.detected[i * n + j] = now;
+      this.pingCount[i * n + j] = 0;
+    }
+    this.localMask[i] = config.mask;
+    this.globalMask[i] = config.mask;
+    this.detectorConfigId[i] = config.id;
+    this.detectorWokenAt[i] = -1;
+    this.consensus.resetNode(i, executedIndex);
+    const alivePhase = phased ? this.rng.int(ALIVE_TASK_PERIOD_US) : 0;
+    const detectorPhase = phased ? this.rng.int(DETECTOR_TASK_PERIOD_US) : 0;
+    this.kernel.schedule(alivePhase, this.hAlive, this.nodeArg(i));
+    this.detectorGen[i] = 0;
+    this.kernel.schedule(detectorPhase, this.hDetector, this.detectorArg(i));
+    for (const j of config.nodes) if (j !== i) this.ensureDialing(i, j);
+  }
+
+  /** Marks connections of a bootstrapped group as established (the run starts with a formed group). */
+  markConnected(i: number, j: number): void {
+    const p = i * this.n + j;
+    this.connUp[p] = 1;
+    this.dialing[p] = 0;
+    this.lastSendOkUs[p] = this.kernel.nowUs;
+  }
+
+  /**
+   * Stops XCom on node i (exit, leave, crash, shutdown): its outgoing connections vanish, peers see
+   * their connections to it closed one latency later (FIN/RST) or, across a cut path, only when the
+   * black-hole timeout fires.
+   */
+  stop(i: number, reason: string): void {
+    if (this.booted[i] === 0) return;
+    const n = this.n;
+    this.booted[i] = 0;
+    this.gen[i] = (this.gen[i] as number) + 1;
+    this.deferred[i] = [];
+    this.config[i] = null;
+    this.consensus.stopNode(i);
+    for (let j = 0; j < n; j++) {
+      if (j === i) continue;
+      const p = i * n + j;
+      this.dialing[p] = 0;
+      if (this.connUp[p] === 1) this.closeConnection(i, j, reason, false);
+      this.connGen[p] = (this.connGen[p] as number) + 1;
+      this.peerSocketGone(j, i);
+    }
+  }
+
+  /** The process of node j died or its XCom closed its sockets: i's connection to j closes when i notices. */
+  private peerSocketGone(i: number, j: number): void {
+    const p = i * this.n + j;
+    if (this.connUp[p] !== 1) return;
+    if (this.net.isPathUp(i, j)) {
+      this.kernel.schedule(this.net.linkLatencyUs(j, i), this.hRemoteClose, this.pairArg(p), PRIORITY.delivery);
+    } else {
+      this.armBlackhole(p);
+    }
+  }
+
+  /** Runs the timers a frozen node missed, at the thaw instant, in their original order. */
+  thawed(i: number): void {
+    const d = this.deferred[i] as number[];
+    this.deferred[i] = [];
+    for (let k = 0; k < d.length; k += 2) this.kernel.schedule(0, d[k] as number, d[k + 1] as number);
+  }
+
+  // ---------------------------------------------------------------- connections
+
+  private pairArg(p: number): number {
+    return p | (((this.connGen[p] as number) & PAIR_GEN_MASK) << PAIR_BITS);
+  }
+
+  private livePair(arg: number): number {
+    const p = arg & PAIR_MASK;
+    return ((this.connGen[p] as number) & PAIR_GEN_MASK) === arg >>> PAIR_BITS ? p : -1;
+  }
+
+  /** Starts i's sender task towards j if it is not connected and not already dialling. */
+  ensureDialing(i: number, j: number): void {
+    const p = i * this.n + j;
+    if (this.connUp[p] === 1 || this.dialing[p] === 1 || this.booted[i] === 0) return;
+    this.dialing[p] = 1;
+    this.dial(p);
+  }
+
+  private dial(p: number): void {
+    const n = this.n, i = (p / n) | 0, j = p % n;
+    const net = this.net;
+    const rtt = net.linkLatencyUs(i, j) + net.linkLatencyUs(j, i);
+    let delay: number;
+    if (!net.isPathUp(i, j) || net.frozen[j] === 1) delay = CONNECT_TIMEOUT_US; // SYN unanswered, or negotiation hangs
+    else delay = rtt; // connected, or refused, after a round trip
+    this.kernel.schedule(delay, this.hDialResult, this.pairArg(p));
+  }
+
+  private onDialResult(arg: number): void {
+    const p = this.livePair(arg);
+    if (p < 0) return;
+    const n = this.n, i = (p / n) | 0, j = p % n;
+    if (this.booted[i] === 0 || this.dialing[p] === 0) return;
+    if (this.net.frozen[i] === 1) {
+      (this.deferred[i] as number[]).push(this.hDialResult, arg);
+      return;
+    }
+    const net = this.net;
+    if (net.isPathUp(i, j) && net.isResponsive(j) && this.booted[j] === 1) {
+      this.dialing[p] = 0;
+      this.connUp[p] = 1;
+      this.backoffUs[p] = INITIAL_CONNECT_WAIT_US;
+      this.lastSendOkUs[p] = this.kernel.nowUs;
+      this.up.connection(i, j, true, 'connected');
+      this.consensus.connectivityChanged(i);
+      return;
+    }
+    const wait = this.backoffUs[p] as number;
+    this.backoffUs[p] = Math.min(wait + CONNECT_WAIT_INCREASE_US, MAX_CONNECT_WAIT_US);
+    this.kernel.schedule(wait, this.hDialRetry, this.pairArg(p));
+  }
+
+  private onDialRetry(arg: number): void {
+    const p = this.livePair(arg);
+    if (p < 0) return;
+    const i = (p / this.n) | 0, j = p % this.n;
+    const cfg = this.config[i];
+    if (this.booted[i] === 0 || cfg === null || (cfg.mask & (1 << j)) === 0) {
+      this.dialing[p] = 0; // the peer left the site: its sender task ends
+      return;
+    }
+    if (this.net.frozen[i] === 1) {
+      (this.deferred[i] as number[]).push(this.hDialRetry, arg);
+      return;
+    }
+    this.dial(p);
+  }
+
+  /** Closes i's outgoing connection to j; the sender task redials at once if j is still in i's site. */
+  closeConnection(i: number, j: number, reason: string, redial = true): void {
+    const p = i * this.n + j;
+    if (this.connUp[p] === 0) return;
+    this.connUp[p] = 0;
+    this.blackholeArmed[p] = 0;
+    this.connGen[p] = (this.connGen[p] as number) + 1;
+    this.up.connection(i, j, false, reason);
+    const cfg = this.config[i];
+    if (redial && cfg !== null && (cfg.mask & (1 << j)) !== 0) this.ensureDialing(i, j);
+  }
+
+  private onRemoteClose(arg: number): void {
+    const p = this.livePair(arg);
+    if (p < 0) return;
+    this.closeConnection((p / this.n) | 0, p % this.n, 'peer closed the connection');
+  }
+
+  private armBlackhole(p: number): void {
+    if (this.blackholeArmed[p] === 1) return;
+    this.blackholeArmed[p] = 1;
+    this.kernel.schedule(this.net.options.blackholeCloseUs, this.hBlackhole, this.pairArg(p));
+  }
+
+  private onBlackhole(arg: number): void {
+    const p = this.livePair(arg);
+    if (p < 0 || this.blackholeArmed[p] === 0) return;
+    this.blackholeArmed[p] = 0;
+    const i = (p / this.n) | 0, j = p % this.n;
+    if (!this.net.isPathUp(i, j) || this.booted[j] === 0 || this.net.running[j] === 0) {
+      this.closeConnection(i, j, 'TCP gave up on an unresponsive path');
+    }
+  }
+
+  /** Network verbs changed links or process states: arm or disarm black-hole timers, let blocked proposers retry. */
+  networkChanged(): void {
+    const n = this.n;
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        const p = i * n + j;
+        if (this.connUp[p] !== 1) continue;
+        if (!this.net.isPathUp(i, j)) this.armBlackhole(p);
+        else if (this.blackholeArmed[p] === 1) {
+          this.blackholeArmed[p] = 0;
+          this.connGen[p] = (this.connGen[p] as number) + 1; // a healed path cancels the pending close
+        }
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- alive task
+
+  private onAliveTimer(arg: number): void {
+    const i = this.liveNode(this.hAlive, arg);
+    if (i < 0) return;
+    const n = this.n, now = this.kernel.nowUs;
+    const cfg = this.config[i] as XcomConfig;
+    const row = i * n;
+    this.detected[row + i] = now; // its own i_am_alive goes through local_sender_task
+    const maxSynode = this.consensus.maxSynode(i);
+    const executed = this.consensus.executedIndex(i);
+    const nodes = cfg.nodes;
+    for (let k = 0; k < nodes.length; k++) {
+      const j = nodes[k] as number;
+      if (j === i) continue;
+      const p = row + j;
+      if (this.connUp[p] !== 1) continue; // queued messages to a disconnected peer are dropped
+      this.net.send(i, j, MSG_I_AM_ALIVE, maxSynode, executed);
+      this.lastSendOkUs[p] = now; // writes into a black hole still "succeed" into the send buffer
+      if (now - (this.detected[p] as number) > MAX_SILENT_US) this.net.send(i, j, MSG_ARE_YOU_ALIVE, 0, 0);
+    }
+    // tcp_reaper_task (folded into this 1 s tick): idle connections to nodes outside the site close.
+    for (let j = 0; j < n; j++) {
+      const p = row + j;
+      if (this.connUp[p] === 1 && (cfg.mask & (1 << j)) === 0 && (this.lastSendOkUs[p] as number) + TCP_REAPER_IDLE_US < now) {
+        this.closeConnection(i, j, 'idle for 10 s (tcp_reaper_task)');
+      }
+    }
+    this.consensus.retryPending(i);
+    this.kernel.schedule(ALIVE_TASK_PERIOD_US, this.hAlive, arg);
+  }
+
+  // ---------------------------------------------------------------- receiving
+
+  private receive(msg: number): void {
+    const net = this.net;
+    const from = net.msgFrom[msg] as number, to = net.msgTo[msg] as number;
+    const n = this.n;
+    // The socket is gone if the receiver's XCom stopped or the sender's connection closed meanwhile.
+    if (this.booted[to] === 0 || this.connUp[from * n + to] !== 1) return;
+    const p = to * n + from;
+    if (this.connUp[p] === 1) {
+      this.detected[p] = this.kernel.nowUs;
+      if (((this.localMask[to] as number) & (1 << from)) === 0) this.wakeDetector(to);
+    }
+    switch (net.msgKind[msg]) {
+      case MSG_I_AM_ALIVE:
+        this.consensus.noteMaxSynode(to, net.msgA[msg] as number);
+        break;
+      case MSG_ARE_YOU_ALIVE:
+        this.onPing(to, from);
+        break;
+      case MSG_LEARN:
+        this.consensus.learn(to, net.msgA[msg] as number);
+        break;
+      default:
+        throw new InvariantError(`unknown XCom message kind ${net.msgKind[msg]}`);
+    }
+  }
+
+  /** pre_process_incoming_ping (xcom_base.cc): the 3rd ping within 5 s shuts our outgoing connection. */
+  private onPing(i: number, from: number): void {
+    const p = i * this.n + from, now = this.kernel.nowUs;
+    const count = now - (this.lastPingUs[p] as number) < PING_GATHERING_TIME_WINDOW_US ? (this.pingCount[p] as number) + 1 : 1;
+    this.pingCount[p] = count;
+    this.lastPingUs[p] = now;
+    if (count === PINGS_GATHERED_BEFORE_CONNECTION_SHUTDOWN && this.connUp[p] === 1) {
+      this.up.log(i, 'Warning', `shutdown:${from}`);
+      this.closeConnection(i, from, 'three pings within 5 s');
+    }
+  }
+
+  // ---------------------------------------------------------------- detector task
+
+  private detectorArg(i: number): number {
+    return i | ((((this.gen[i] as number) * 64 + (this.detectorGen[i] as number)) & GEN_MASK) << NODE_BITS);
+  }
+
+  /** Wakes node i's detector now (a silent node was heard again); the 1 s wait restarts from here. */
+  wakeDetector(i: number): void {
+    const now = this.kernel.nowUs;
+    if (this.detectorWokenAt[i] === now) return;
+    this.detectorWokenAt[i] = now;
+    this.detectorGen[i] = ((this.detectorGen[i] as number) + 1) & 63;
+    this.kernel.schedule(0, this.hDetector, this.detectorArg(i), PRIORITY.late);
+  }
+
+  private onDetectorTimer(arg: number): void {
+    const i = arg & NODE_MASK;
+    if (this.booted[i] === 0 || (this.detectorArg(i) & ~NODE_MASK) >>> 0 !== (arg & ~NODE_MASK) >>> 0) return;
+    if (this.net.frozen[i] === 1) {
+      (this.deferred[i] as number[]).push(this.hDetector, arg);
+      return;
+    }
+    this.detectorRun(i);
+    this.kernel.schedule(DETECTOR_TASK_PERIOD_US, this.hDetector, arg);
+  }
+
+  /** Bit set of config nodes that node i currently counts alive (DETECT: heard within 5 s; self always). */
+  aliveMask(i: number): number {
+    const cfg = this.config[i];
+    if (cfg === null) return 0;
+    const n = this.n, now = this.kernel.nowUs, row = i * n;
+    let mask = 0;
+    for (const j of cfg.nodes) {
+      if (j === i || now - (this.detected[row + j] as number) < DETECTOR_LIVE_TIMEOUT_US) mask |= 1 << j;
+    }
+    return mask;
+  }
+
+  private detectorRun(i: number): void {
+    const cfg = this.config[i] as XcomConfig;
+    const alive = this.aliveMask(i);
+    let forceLocal = false, forceGlobal = false;
+    if (this.detectorConfigId[i] !== cfg.id) {
+      this.detectorConfigId[i] = cfg.id;
+      forceLocal = true;
+      forceGlobal = true;
+    }
+    // Global part: the leader proposes the DETECT set while it differs from the executed global set.
+    if ((forceGlobal || ((this.globalMask[i] as number) & cfg.mask) !== alive) && this.isLeader(i, cfg) &&
+        popcount(alive) > (cfg.nodes.length >> 1)) {
+      this.consensus.proposeView(i, cfg.id, alive);
+    }
+    // Local part: delivered only on change.
+    if (forceLocal || this.localMask[i] !== alive) {
+      this.localMask[i] = alive;
+      this.up.localView(i, alive, cfg);
+    }
+  }
+
+  /** iamtheleader: the lowest-index node of the site that is not may_be_dead and is in the global node set. */
+  private isLeader(i: number, cfg: XcomConfig): boolean {
+    const n = this.n, now = this.kernel.nowUs, row = i * n;
+    const g = this.globalMask[i] as number;
+    for (const j of cfg.nodes) {
+      const maybeDead = j !== i && now - (this.detected[row + j] as number) > MAX_SILENT_US;
+      if (!maybeDead && (g & (1 << j)) !== 0) return j === i;
+    }
+    return false;
+  }
+
+  /** A new executor site on node i: reset stamps of removed nodes, stamp added ones, dial them. */
+  activateConfig(i: number, config: XcomConfig): void {
+    const old = this.config[i];
+    const n = this.n, now = this.kernel.nowUs;
+    this.config[i] = config;
+    for (const j of config.nodes) {
+      if (old === null || (old.mask & (1 << j)) === 0) this.detected[i * n + j] = now;
+      if (j !== i) this.ensureDialing(i, j);
+    }
+    for (let j = 0; j < n; j++) {
+      this.pingCount[i * n + j] = 0; // update_servers resets the ping counters
+    }
+    this.up.configActivated(i, config);
+  }
+}

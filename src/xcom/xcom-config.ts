@@ -1,0 +1,33 @@
+/**
+ * An XCom configuration (site_def): the ordered node list of the group. Node order is join order
+ * (xcom/node_list.cc add_node_list appends, remove_node_list keeps order), which is what makes the
+ * oldest alive node both the detector leader and the GCS killer node.
+ */
+export interface XcomConfig {
+  /** Increases by one with every decided configuration. */
+  readonly id: number;
+  /** Member slots in XCom node-number order. */
+  readonly nodes: readonly number[];
+  /** Incarnation of each node (parallel to `nodes`); a restarted server is a new incarnation. */
+  readonly incarnations: readonly number[];
+  /** Bit set of `nodes`. */
+  readonly mask: number;
+}
+
+export function makeConfig(id: number, nodes: readonly number[], incarnations: readonly number[]): XcomConfig {
+  let mask = 0;
+  for (const n of nodes) mask |= 1 << n;
+  return { id, nodes: [...nodes], incarnations: [...incarnations], mask };
+}
+
+/** Whether `config` holds `slot` as incarnation `incarnation`. */
+export function configHas(config: XcomConfig, slot: number, incarnation: number): boolean {
+  const i = config.nodes.indexOf(slot);
+  return i >= 0 && config.incarnations[i] === incarnation;
+}
+
+export function popcount(mask: number): number {
+  let m = mask - ((mask >>> 1) & 0x55555555);
+  m = (m & 0x33333333) + ((m >>> 2) & 0x33333333);
+  return (((m + (m >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}

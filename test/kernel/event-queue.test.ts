@@ -1,0 +1,126 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { EventQueue } from '../../src/kernel/event-queue.js';
+
+/** Pops every event, returning [timeUs, code] pairs in pop order. */
+function drain(q: EventQueue): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  while (q.size > 0) {
+    const code = q.pop();
+    out.push([q.poppedTimeUs, code]);
+  }
+  return out;
+}
+
+describe('EventQueue', () => {
+  it('starts empty with an infinite peek time', () => {
+    const q = new EventQueue();
+    expect(q.size).toBe(0);
+    expect(q.peekTimeUs()).toBe(Infinity);
+  });
+
+  it('pops in time order and reports the popped time', () => {
+    const q = new EventQueue();
+    q.push(30, 0, 3);
+    q.push(10, 0, 1);
+    q.push(20, 0, 2);
+    expect(q.peekTimeUs()).toBe(10);
+    expect(drain(q)).toEqual([[10, 1], [20, 2], [30, 3]]);
+    expect(q.peekTimeUs()).toBe(Infinity);
+  });
+
+  it('breaks time ties by priority (lower first), then by insertion order', () => {
+    const q = new EventQueue();
+    q.push(5, 2, 100);
+    q.push(5, 1, 101);
+    q.push(5, 2, 102);
+    q.push(5, 0, 103);
+    q.push(5, 1, 104);
+    q.push(4, 3, 105);
+    expect(drain(q).map(([, c]) => c)).toEqual([105, 103, 101, 104, 100, 102]);
+  });
+
+  it('keeps insertion order among many equal (time, priority) events', () => {
+    const q = new EventQueue(4);
+    for (let i = 0; i < 200; i++) q.push(7, 1, i);
+    expect(drain(q).map(([, c]) => c)).toEqual(Array.from({ length: 200 }, (_, i) => i));
+  });
+
+  it('grows beyond its initial capacity without losing or reordering events', () => {
+    const q = new EventQueue(2);
+    const n = 5000;
+    // A permutation of 0..n-1 so every time is distinct.
+    for (let i = 0; i < n; i++) q.push((i * 7919) % n, 0, i);
+    expect(q.size).toBe(n);
+    const out = drain(q);
+    expect(out.map(([t]) => t)).toEqual(Array.from({ length: n }, (_, i) => i));
+    for (const [t, c] of out) expect((c * 7919) % n).toBe(t);
+  });
+
+  it('interleaves pushes and pops correctly across growth', () => {
+    const q = new EventQueue(1);
+    q.push(10, 0, 1);
+    q.push(5, 0, 2);
+    expect(q.pop()).toBe(2);
+    q.push(7, 0, 3);
+    q.push(7, 0, 4);
+    q.push(12, 0, 5);
+    expect(drain(q)).toEqual([[7, 3], [7, 4], [10, 1], [12, 5]]);
+  });
+
+  // Property: the queue pops exactly what a stable sort by (time, priority) of the pushes gives.
+  it('matches a sorted reference for arbitrary pushes (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ timeUs: fc.integer({ min: 0, max: 40 }), priority: fc.integer({ min: 0, max: 3 }) }), {
+          maxLength: 300,
+        }),
+        fc.integer({ min: 1, max: 64 }),
+        (events, capacity) => {
+          const q = new EventQueue(capacity);
+          events.forEach((e, i) => q.push(e.timeUs, e.priority, i));
+          const expected = events
+            .map((e, i) => ({ ...e, i }))
+            .sort((a, b) => a.timeUs - b.timeUs || a.priority - b.priority || a.i - b.i)
+            .map((e) => [e.timeUs, e.i]);
+          expect(drain(q)).toEqual(expected);
+        },
+      ),
+    );
+  });
+
+  // Property: with pushes and pops interleaved, every pop returns the least (time, priority, seq)
+  // of what is waiting.
+  it('matches a sorted reference for interleaved pushes and pops (property)', () => {
+    type Op = { kind: 'push'; timeUs: number; priority: number } | { kind: 'pop' };
+    const op: fc.Arbitrary<Op> = fc.oneof(
+      fc.record({
+        kind: fc.constant('push' as const),
+        timeUs: fc.integer({ min: 0, max: 20 }),
+        priority: fc.integer({ min: 0, max: 3 }),
+      }),
+      fc.record({ kind: fc.constant('pop' as const) }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 400 }), (ops) => {
+        const q = new EventQueue(2);
+        const ref: Array<{ timeUs: number; priority: number; seq: number }> = [];
+        let seq = 0;
+        for (const o of ops) {
+          if (o.kind === 'push') {
+            q.push(o.timeUs, o.priority, seq);
+            ref.push({ timeUs: o.timeUs, priority: o.priority, seq });
+            seq++;
+          } else if (ref.length > 0) {
+            ref.sort((a, b) => a.timeUs - b.timeUs || a.priority - b.priority || a.seq - b.seq);
+            const want = ref.shift()!;
+            expect(q.peekTimeUs()).toBe(want.timeUs);
+            expect(q.pop()).toBe(want.seq);
+            expect(q.poppedTimeUs).toBe(want.timeUs);
+          }
+          expect(q.size).toBe(ref.length);
+        }
+      }),
+    );
+  });
+});

@@ -1,0 +1,205 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { InvariantError } from '../../src/errors.js';
+import { Kernel, MAX_EVENT_ARG, PRIORITY } from '../../src/kernel/kernel.js';
+
+/** A kernel with one handler that records (nowUs, arg) for every event it runs. */
+function recordingKernel(): { kernel: Kernel; id: number; log: Array<[number, number]> } {
+  const kernel = new Kernel();
+  const log: Array<[number, number]> = [];
+  const id = kernel.register('record', (arg) => log.push([kernel.nowUs, arg]));
+  return { kernel, id, log };
+}
+
+describe('Kernel', () => {
+  it('registers handlers with consecutive ids and remembers their names', () => {
+    const kernel = new Kernel();
+    expect(kernel.register('a', () => {})).toBe(0);
+    expect(kernel.register('b', () => {})).toBe(1);
+    expect(kernel.handlerName(1)).toBe('b');
+    expect(kernel.handlerName(9)).toBe('#9');
+  });
+
+  it('refuses a 65th handler with an InvariantError', () => {
+    const kernel = new Kernel();
+    for (let i = 0; i < 64; i++) kernel.register(`h${i}`, () => {});
+    expect(() => kernel.register('one-too-many', () => {})).toThrow(InvariantError);
+  });
+
+  it('dispatches each event to its handler with its argument, at its time', () => {
+    const kernel = new Kernel();
+    const seen: string[] = [];
+    const a = kernel.register('a', (arg) => seen.push(`a${arg}@${kernel.nowUs}`));
+    const b = kernel.register('b', (arg) => seen.push(`b${arg}@${kernel.nowUs}`));
+    kernel.schedule(20, b, 7);
+    kernel.schedule(10, a, MAX_EVENT_ARG);
+    kernel.scheduleAt(15, a, 0);
+    kernel.runUntil(100);
+    expect(seen).toEqual([`a${MAX_EVENT_ARG}@10`, 'a0@15', 'b7@20']);
+    expect(kernel.eventsDispatched).toBe(3);
+  });
+
+  it('orders events by time, then priority, then insertion order', () => {
+    const { kernel, id, log } = recordingKernel();
+    kernel.scheduleAt(5, id, 1, PRIORITY.timer);
+    kernel.scheduleAt(5, id, 2, PRIORITY.late);
+    kernel.scheduleAt(5, id, 3, PRIORITY.delivery);
+    kernel.scheduleAt(5, id, 4, PRIORITY.timer);
+    kernel.scheduleAt(5, id, 5, PRIORITY.control);
+    kernel.scheduleAt(5, id, 6, PRIORITY.delivery);
+    kernel.scheduleAt(4, id, 7, PRIORITY.late);
+    kernel.runUntil(10);
+    expect(log.map(([, arg]) => arg)).toEqual([7, 5, 3, 6, 1, 4, 2]);
+  });
+
+  it('gives scheduled events the timer priority by default, so a delivery at the same instant runs first', () => {
+    const { kernel, id, log } = recordingKernel();
+    kernel.schedule(3, id, 1);
+    kernel.schedule(3, id, 2, PRIORITY.delivery);
+    kernel.runUntil(3);
+    expect(log.map(([, arg]) => arg)).toEqual([2, 1]);
+  });
+
+  it('runs an event a handler schedules for the current instant after the events already queued there', () => {
+    const kernel = new Kernel();
+    const seen: number[] = [];
+    const child = kernel.register('child', (arg) => seen.push(arg));
+    const parent = kernel.register('parent', (arg) => {
+      seen.push(arg);
+      kernel.schedule(0, child, arg + 100);
+    });
+    kernel.scheduleAt(1, parent, 1);
+    kernel.scheduleAt(1, child, 2);
+    kernel.runUntil(1);
+    expect(seen).toEqual([1, 2, 101]);
+    expect(kernel.nowUs).toBe(1);
+  });
+
+  describe('runUntil', () => {
+    it('runs events due exactly at endUs, leaves later ones, and ends with the clock at endUs', () => {
+      const { kernel, id, log } = recordingKernel();
+      kernel.scheduleAt(100, id, 1);
+      kernel.scheduleAt(250, id, 2);
+      kernel.scheduleAt(251, id, 3);
+      expect(kernel.runUntil(250)).toBe(2);
+      expect(log).toEqual([[100, 1], [250, 2]]);
+      expect(kernel.nowUs).toBe(250);
+      expect(kernel.pending).toBe(1);
+      expect(kernel.nextEventTimeUs()).toBe(251);
+    });
+
+    it('advances the clock to endUs even when no event is due', () => {
+      const { kernel, id, log } = recordingKernel();
+      kernel.scheduleAt(1000, id, 1);
+      expect(kernel.runUntil(400)).toBe(0);
+      expect(kernel.nowUs).toBe(400);
+      expect(log).toEqual([]);
+      expect(kernel.runUntil(1000)).toBe(1);
+      expect(kernel.nowUs).toBe(1000);
+    });
+
+    it('never moves the clock backwards', () => {
+      const kernel = new Kernel();
+      kernel.runUntil(500);
+      kernel.runUntil(200);
+      expect(kernel.nowUs).toBe(500);
+    });
+
+    it('runs events that handlers schedule within the window, including at endUs', () => {
+      const kernel = new Kernel();
+      const times: number[] = [];
+      const tick = kernel.register('tick', () => {
+        times.push(kernel.nowUs);
+        kernel.schedule(10, tick, 0);
+      });
+      kernel.scheduleAt(0, tick, 0);
+      expect(kernel.runUntil(30)).toBe(4);
+      expect(times).toEqual([0, 10, 20, 30]);
+      expect(kernel.nowUs).toBe(30);
+      expect(kernel.nextEventTimeUs()).toBe(40);
+      expect(kernel.eventsDispatched).toBe(4);
+    });
+  });
+
+  describe('step', () => {
+    it('runs one event, moves the clock to it, and returns false once empty', () => {
+      const { kernel, id, log } = recordingKernel();
+      expect(kernel.step()).toBe(false);
+      kernel.schedule(5, id, 1);
+      kernel.schedule(9, id, 2);
+      expect(kernel.step()).toBe(true);
+      expect(kernel.nowUs).toBe(5);
+      expect(log).toEqual([[5, 1]]);
+      expect(kernel.step()).toBe(true);
+      expect(kernel.nowUs).toBe(9);
+      expect(kernel.step()).toBe(false);
+      expect(kernel.eventsDispatched).toBe(2);
+      expect(kernel.nextEventTimeUs()).toBe(Infinity);
+    });
+  });
+
+  describe('invariants', () => {
+    it('throws InvariantError for a non-integer time', () => {
+      const { kernel, id } = recordingKernel();
+      expect(() => kernel.scheduleAt(1.5, id, 0)).toThrow(InvariantError);
+      expect(() => kernel.schedule(0.25, id, 0)).toThrow(InvariantError);
+      expect(() => kernel.schedule(Number.NaN, id, 0)).toThrow(InvariantError);
+      expect(kernel.pending).toBe(0);
+    });
+
+    it('throws InvariantError for a time in the past', () => {
+      const { kernel, id } = recordingKernel();
+      kernel.runUntil(100);
+      expect(() => kernel.scheduleAt(99, id, 0)).toThrow(InvariantError);
+      expect(() => kernel.schedule(-1, id, 0)).toThrow(InvariantError);
+      expect(() => kernel.scheduleAt(100, id, 0)).not.toThrow();
+      expect(() => kernel.schedule(0, id, 0)).not.toThrow();
+      expect(kernel.pending).toBe(2);
+    });
+
+    it('throws InvariantError for an argument outside 0..MAX_EVENT_ARG or not an integer', () => {
+      const { kernel, id } = recordingKernel();
+      expect(MAX_EVENT_ARG).toBe(2 ** 25 - 1);
+      for (const bad of [-1, MAX_EVENT_ARG + 1, 2 ** 31, 0.5, Number.NaN]) {
+        expect(() => kernel.schedule(1, id, bad), `arg ${bad}`).toThrow(InvariantError);
+      }
+      expect(kernel.pending).toBe(0);
+      kernel.schedule(1, id, 0);
+      kernel.schedule(1, id, MAX_EVENT_ARG);
+      expect(kernel.pending).toBe(2);
+    });
+
+    it('names the rule and the value in the message', () => {
+      const { kernel, id } = recordingKernel();
+      expect(() => kernel.scheduleAt(2.5, id, 0)).toThrow(/integer.*2\.5/);
+      expect(() => kernel.schedule(1, id, -3)).toThrow(/0\.\.33554431.*-3/);
+    });
+  });
+
+  // Property: whatever is scheduled, the kernel runs it in (time, priority, insertion) order with
+  // the clock equal to each event's time, and every event due by the end runs.
+  it('dispatches arbitrary schedules in (time, priority, insertion) order (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ timeUs: fc.integer({ min: 0, max: 50 }), priority: fc.integer({ min: 0, max: 3 }) }), {
+          maxLength: 200,
+        }),
+        fc.integer({ min: 0, max: 60 }),
+        (events, endUs) => {
+          const { kernel, id, log } = recordingKernel();
+          events.forEach((e, i) => kernel.scheduleAt(e.timeUs, id, i, e.priority));
+          const ran = kernel.runUntil(endUs);
+          const expected = events
+            .map((e, i) => ({ ...e, i }))
+            .filter((e) => e.timeUs <= endUs)
+            .sort((a, b) => a.timeUs - b.timeUs || a.priority - b.priority || a.i - b.i)
+            .map((e) => [e.timeUs, e.i]);
+          expect(log).toEqual(expected);
+          expect(ran).toBe(expected.length);
+          expect(kernel.nowUs).toBe(endUs);
+          expect(kernel.pending).toBe(events.length - expected.length);
+        },
+      ),
+    );
+  });
+});
