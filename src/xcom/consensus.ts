@@ -57,6 +57,8 @@ export class Consensus {
   private readonly hFetched: number;
   private readonly hActivate: number;
   private readonly hExit: number;
+  /** Called when an add_node configuration is decided, so the joiner's XCom can boot into it. */
+  onAdmitted: (slot: number, entry: LogEntry) => void = () => {};
   /** Entries a read round fetches per round trip: one event-horizon window. */
   readonly windowEntries = EVENT_HORIZON_MIN;
 
@@ -154,7 +156,12 @@ export class Consensus {
   }
 
   private propose(p: Proposal): void {
-    if (!this.tryDecide(p)) (this.pending[p.proposer] as Proposal[]).push(p);
+    if (this.tryDecide(p)) return;
+    (this.pending[p.proposer] as Proposal[]).push(p);
+    // Its own proposal occupies a synode the executor now waits for (max_synode > executed).
+    const i = p.proposer;
+    if ((this.executed[i] as number) > (this.knownMax[i] as number)) this.knownMax[i] = this.executed[i] as number;
+    this.startRounds(i);
   }
 
   /** Proposals blocked on node i are retried (its alive tick, or a connection came up). */
@@ -214,6 +221,8 @@ export class Consensus {
       if (j === i || (targets & (1 << j)) === 0) continue;
       if (x.connUp[i * x.n + j] === 1) x.net.send(i, j, MSG_LEARN, index, 0);
     }
+    const joiner = (p.payload as { joiner?: number } | null)?.joiner;
+    if (joiner !== undefined) this.onAdmitted(joiner, entry);
     if (x.booted[i] === 1) this.learn(i, index);
   }
 
@@ -264,7 +273,7 @@ export class Consensus {
       }
       case 'view': {
         const cfg = x.config[i];
-        if (cfg !== null && cfg.id === e.configId) {
+        if (cfg != null && cfg.id === e.configId) {
           x.globalMask[i] = e.mask;
           x.up.globalView(i, e.mask, cfg);
         }
@@ -301,7 +310,8 @@ export class Consensus {
     return i | (((this.roundGen[i] as number) & 0x1fffff) << 4);
   }
 
-  private startRounds(i: number): void {
+  /** Starts the executor's read rounds on node i unless they are running. */
+  startRounds(i: number): void {
     if (this.roundActive[i] === 1 || this.x.booted[i] === 0) return;
     this.roundActive[i] = 1;
     this.roundK[i] = 0;
@@ -314,14 +324,21 @@ export class Consensus {
     const x = this.x;
     let m = 0;
     const cfg = x.config[i];
-    if (cfg !== null) for (const j of cfg.nodes) if (j !== i) { m = x.net.linkLatencyUs(i, j) + x.net.linkLatencyUs(j, i); break; }
+    if (cfg != null) for (const j of cfg.nodes) if (j !== i) { m = x.net.linkLatencyUs(i, j) + x.net.linkLatencyUs(j, i); break; }
     let w = (EXECUTOR_BASE_WAIT_US + 5 * m + m * x.rng.next()) * Math.pow(Math.SQRT2, k);
     if (w > EXECUTOR_MAX_WAIT_US) w = x.rng.uniform(EXECUTOR_MAX_WAIT_US / 2, EXECUTOR_MAX_WAIT_US);
     return Math.floor(w);
   }
 
+  /**
+   * Whether node i's executor waits for a synode it cannot get: a value it knows exists, or, while
+   * its detector has lost sight of a peer, the next synode at all (⚠ model assumption: this is how
+   * an idle member cut off from the group finds, after the heal, the configuration that removed it).
+   */
   private behind(i: number): boolean {
-    return (this.knownMax[i] as number) >= (this.executed[i] as number);
+    if ((this.knownMax[i] as number) >= (this.executed[i] as number)) return true;
+    const cfg = this.x.config[i];
+    return cfg != null && ((this.x.localMask[i] as number) & cfg.mask) !== cfg.mask;
   }
 
   private onRound(arg: number): void {
@@ -369,8 +386,12 @@ export class Consensus {
       x.kernel.schedule(this.roundWaitUs(i, 0), this.hRound, arg);
       return;
     }
-    x.detected[i * x.n + j] = x.kernel.nowUs;
-    if (((x.localMask[i] as number) & (1 << j)) === 0) x.wakeDetector(i);
+    // Reads for its own channel go to every peer: each one that has the values answers, and is heard.
+    for (let k = 0; k < x.n; k++) {
+      if (k === i || !this.reaches(i, k) || (this.executed[k] as number) <= (this.executed[i] as number)) continue;
+      x.detected[i * x.n + k] = x.kernel.nowUs;
+      if (((x.localMask[i] as number) & (1 << k)) === 0) x.wakeDetector(i);
+    }
     const from = this.executed[i] as number;
     const to = Math.min(this.executed[j] as number, from + this.windowEntries);
     if (to - 1 > (this.knownMax[i] as number)) this.knownMax[i] = to - 1;

@@ -279,7 +279,7 @@ export class XcomCluster {
     if (p < 0) return;
     const i = (p / this.n) | 0, j = p % this.n;
     const cfg = this.config[i];
-    if (this.booted[i] === 0 || cfg === null || (cfg.mask & (1 << j)) === 0) {
+    if (this.booted[i] === 0 || cfg == null || (cfg.mask & (1 << j)) === 0) {
       this.dialing[p] = 0; // the peer left the site: its sender task ends
       return;
     }
@@ -299,7 +299,7 @@ export class XcomCluster {
     this.connGen[p] = (this.connGen[p] as number) + 1;
     this.up.connection(i, j, false, reason);
     const cfg = this.config[i];
-    if (redial && cfg !== null && (cfg.mask & (1 << j)) !== 0) this.ensureDialing(i, j);
+    if (redial && cfg != null && (cfg.mask & (1 << j)) !== 0) this.ensureDialing(i, j);
   }
 
   private onRemoteClose(arg: number): void {
@@ -441,7 +441,7 @@ export class XcomCluster {
   /** Bit set of config nodes that node i currently counts alive (DETECT: heard within 5 s; self always). */
   aliveMask(i: number): number {
     const cfg = this.config[i];
-    if (cfg === null) return 0;
+    if (cfg == null) return 0;
     const n = this.n, now = this.kernel.nowUs, row = i * n;
     let mask = 0;
     for (const j of cfg.nodes) {
@@ -468,6 +468,7 @@ export class XcomCluster {
     if (forceLocal || this.localMask[i] !== alive) {
       this.localMask[i] = alive;
       this.up.localView(i, alive, cfg);
+      if (alive !== cfg.mask) this.consensus.startRounds(i);
     }
   }
 
@@ -488,7 +489,7 @@ export class XcomCluster {
     const n = this.n, now = this.kernel.nowUs;
     this.config[i] = config;
     for (const j of config.nodes) {
-      if (old === null || (old.mask & (1 << j)) === 0) this.detected[i * n + j] = now;
+      if (old == null || (old.mask & (1 << j)) === 0) this.detected[i * n + j] = now;
       if (j !== i) this.ensureDialing(i, j);
     }
     for (let j = 0; j < n; j++) {

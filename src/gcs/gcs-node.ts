@@ -1,0 +1,187 @@
+import type { Kernel } from '../kernel/kernel.js';
+import { PRIORITY } from '../kernel/kernel.js';
+import type { ModelParameters } from '../model-parameters.js';
+import { SUSPICION_PROCESSING_THREAD_PERIOD_US } from '../xcom/constants.js';
+import type { XcomCluster } from '../xcom/xcom-cluster.js';
+import type { XcomConfig } from '../xcom/xcom-config.js';
+import { SuspicionsManager, type Suspicion } from './suspicions-manager.js';
+
+/** An installed GCS view: the agreed membership and its view number. */
+export interface GcsView {
+  /** Member slots in XCom node order. */
+  readonly members: readonly number[];
+  readonly mask: number;
+  /** The `<n>` of `<fixed>:<n>`. */
+  readonly number: number;
+}
+
+/** What GCS tells the GR plugin (Gcs_control_event_listener / Gcs_communication_event_listener). */
+export interface GcsUpcalls {
+  /** on_suspicions: members of the view and those of them the local view marks unreachable. */
+  onSuspicions(slot: number, members: readonly number[], unreachable: readonly number[]): void;
+  /** on_view_changed, after state exchange. */
+  onViewChanged(slot: number, view: GcsView, left: readonly number[], joined: readonly number[]): void;
+  /** A leave view: expelled (MEMBER_EXPELLED) or a completed leave. */
+  onLeaveView(slot: number, expelled: boolean): void;
+  suspicion(slot: number, suspect: number, action: 'created' | 'cleared' | 'timedOut' | 'expelRequested', nonMember: boolean): void;
+  localView(slot: number, aliveMask: number, config: XcomConfig): void;
+}
+
+/** View numbers are agreed: every member installing the same membership after the same view gets the same number. */
+export class ViewNumbering {
+  private readonly byKey = new Map<string, number>();
+  constructor(private last: number) {}
+  numberFor(mask: number, configId: number): number {
+    const key = `${configId}:${mask}`;
+    let n = this.byKey.get(key);
+    if (n === undefined) {
+      n = this.last + 1;
+      this.last = n;
+      this.byKey.set(key, n);
+    }
+    return n;
+  }
+}
+
+/**
+ * The GCS binding of one member (L4): views from XCom go through the GCS engine thread (a small
+ * delay), feed the suspicions manager and the plugin; the suspicions thread runs on a 15 s timed
+ * wait that a new member suspicion or a change of member_expel_timeout signals; global views with a
+ * failed node are withheld from the plugin; membership views are installed after state exchange.
+ */
+export class GcsNode {
+  view: GcsView | null = null;
+  readonly manager: SuspicionsManager;
+  /** member_expel_timeout in microseconds. */
+  expelTimeoutUs: number;
+  private threadGen = 0;
+  private readonly queue: { global: boolean; alive: number; config: XcomConfig }[] = [];
+
+  constructor(
+    readonly slot: number,
+    private readonly kernel: Kernel,
+    private readonly xcom: XcomCluster,
+    private readonly params: ModelParameters,
+    private readonly up: GcsUpcalls,
+    private readonly numbering: ViewNumbering,
+    private readonly handlers: { view: number; thread: number; install: number },
+    countsExpelsInProgress: boolean,
+    expelTimeoutS: number,
+  ) {
+    this.manager = new SuspicionsManager(countsExpelsInProgress);
+    this.expelTimeoutUs = expelTimeoutS * 1_000_000;
+  }
+
+  /** Starts GCS with an installed view (bootstrap, or after a join completes) and arms the 15 s thread. */
+  start(view: GcsView | null): void {
+    this.view = view;
+    this.manager.suspicions.clear();
+    this.manager.expelsInProgress.clear();
+    this.manager.hasMajority = true;
+    this.queue.length = 0;
+    this.armThread(SUSPICION_PROCESSING_THREAD_PERIOD_US);
+  }
+
+  /** Stops GCS (leave, expel, crash): pending views and thread wake-ups are dropped. */
+  stop(): void {
+    this.view = null;
+    this.queue.length = 0;
+    this.threadGen++;
+    this.manager.suspicions.clear();
+    this.manager.expelsInProgress.clear();
+  }
+
+  private threadArg(): number {
+    return this.slot | ((this.threadGen & 0x1fffff) << 4);
+  }
+
+  private armThread(delayUs: number): void {
+    this.threadGen++;
+    this.kernel.schedule(delayUs, this.handlers.thread, this.threadArg(), PRIORITY.late);
+  }
+
+  /** Signals the suspicions thread (new member suspicion, expel-timeout change). */
+  signalThread(): void {
+    this.armThread(this.params.suspicionThreadWakeUs);
+  }
+
+  /** Changes member_expel_timeout (SET GLOBAL → gcs reconfigure → wake_suspicions_processing_thread). */
+  setExpelTimeout(seconds: number): void {
+    this.expelTimeoutUs = seconds * 1_000_000;
+    this.signalThread();
+  }
+
+  onThreadTimer(arg: number): void {
+    if (arg >>> 4 !== (this.threadGen & 0x1fffff)) return;
+    if (!this.xcom.net.isResponsive(this.slot)) {
+      // A stopped process runs no thread; look again shortly after it resumes.
+      if (this.xcom.net.frozen[this.slot] === 1) this.kernel.schedule(100_000, this.handlers.thread, arg, PRIORITY.late);
+      return;
+    }
+    const { timedOut, expel } = this.manager.processSuspicions(this.slot, this.kernel.nowUs, this.expelTimeoutUs);
+    for (const s of timedOut) this.up.suspicion(this.slot, s.slot, 'timedOut', !s.isMember);
+    if (expel.length > 0 && this.xcom.consensus.proposeRemove(this.slot, expel)) {
+      for (const s of expel) this.up.suspicion(this.slot, s, 'expelRequested', false);
+    }
+    this.armThread(SUSPICION_PROCESSING_THREAD_PERIOD_US);
+  }
+
+  /** XCom delivered a view; the GCS engine thread processes it after `gcsEngineDelayUs`. */
+  enqueueView(global: boolean, alive: number, config: XcomConfig): void {
+    this.queue.push({ global, alive, config });
+    this.kernel.schedule(this.params.gcsEngineDelayUs, this.handlers.view, this.slot, PRIORITY.timer);
+  }
+
+  onViewTimer(): void {
+    const v = this.queue.shift();
+    if (v === undefined) return;
+    if (this.view === null && !v.global) return;
+    this.processView(v.global, v.alive, v.config);
+  }
+
+  private processView(global: boolean, alive: number, config: XcomConfig): void {
+    // Views of a configuration this node is not in are rejected (VOID_NODE_NO).
+    if ((config.mask & (1 << this.slot)) === 0) return;
+    if (this.view !== null) {
+      const r = this.manager.processView({
+        self: this.slot, configNodes: config.nodes, aliveMask: alive, viewMask: this.view.mask,
+        maxSynode: this.xcom.consensus.maxSynode(this.slot), nowUs: this.kernel.nowUs,
+      });
+      for (const s of r.cleared) this.up.suspicion(this.slot, s, 'cleared', false);
+      for (const s of r.created) this.up.suspicion(this.slot, s.slot, 'created', !s.isMember);
+      if (r.signal) this.signalThread();
+    }
+    if (!global) {
+      this.up.localView(this.slot, alive, config);
+      if (this.view === null) return;
+      const members = config.nodes.filter((s) => (this.view as GcsView).mask & (1 << s));
+      const unreachable = members.filter((s) => ((alive >>> s) & 1) === 0);
+      this.up.onSuspicions(this.slot, members, unreachable);
+      return;
+    }
+    // Global view: withheld from the plugin while any node is failed, or when membership is unchanged.
+    if ((alive & config.mask) !== config.mask) return;
+    if (this.view !== null && this.view.mask === config.mask) return;
+    const number = this.numbering.numberFor(config.mask, config.id);
+    const view: GcsView = { members: [...config.nodes], mask: config.mask, number };
+    this.pendingInstall.push(view);
+    this.kernel.schedule(this.params.stateExchangeUs, this.handlers.install, this.slot, PRIORITY.timer);
+  }
+
+  private readonly pendingInstall: GcsView[] = [];
+
+  onInstallTimer(): void {
+    const view = this.pendingInstall.shift();
+    if (view === undefined || !this.xcom.booted[this.slot]) return;
+    const old = this.view;
+    if (old !== null && old.mask === view.mask) return;
+    this.view = view;
+    const left = old === null ? [] : old.members.filter((s) => (view.mask & (1 << s)) === 0);
+    const joined = view.members.filter((s) => old === null || (old.mask & (1 << s)) === 0);
+    this.up.onViewChanged(this.slot, view, left, joined);
+  }
+
+  suspicionsList(): Suspicion[] {
+    return [...this.manager.suspicions.values()];
+  }
+}

@@ -1,0 +1,114 @@
+import { NON_MEMBER_EXPEL_TIMEOUT_US } from '../xcom/constants.js';
+
+/** One suspicion held by a node's suspicion manager (gcs_xcom_control_interface.cc Gcs_xcom_node_information). */
+export interface Suspicion {
+  readonly slot: number;
+  /** When the suspicion was created, in virtual microseconds. */
+  readonly createdUs: number;
+  /** A member suspect (in the current GCS view) or a non-member one. */
+  readonly isMember: boolean;
+  /** XCom max_synode when the suspicion was created (for the cache warning, a later issue). */
+  readonly maxSynode: number;
+  cacheWarned: boolean;
+}
+
+/** What process_view was told. */
+export interface ViewInput {
+  readonly self: number;
+  /** Config nodes in XCom order. */
+  readonly configNodes: readonly number[];
+  readonly aliveMask: number;
+  /** Slots of the current GCS view. */
+  readonly viewMask: number;
+  readonly maxSynode: number;
+  readonly nowUs: number;
+}
+
+export interface ProcessViewResult {
+  readonly created: Suspicion[];
+  readonly cleared: number[];
+  /** A new member suspicion was added: the processing thread must be signalled. */
+  readonly signal: boolean;
+}
+
+export interface ProcessSuspicionsResult {
+  readonly timedOut: Suspicion[];
+  /** Slots to expel in one xcom_remove_nodes call (killer node), or [self] for a self-removal. */
+  readonly expel: number[];
+}
+
+/**
+ * Gcs_suspicions_manager as a pure state machine (gcs_xcom_control_interface.cc, MySQL 8.0.41 =
+ * 9.7.2): process_view bookkeeping, the majority rule including expels in progress, the strict
+ * timeout test and the killer-node rule. The thread cadence (15 s, signals) lives in gcs-node.ts.
+ */
+export class SuspicionsManager {
+  readonly suspicions = new Map<number, Suspicion>();
+  /** Expels issued by this node and not yet in effect. */
+  readonly expelsInProgress = new Set<number>();
+  hasMajority = true;
+  isKiller = false;
+
+  constructor(private readonly countsExpelsInProgress: boolean) {}
+
+  processView(v: ViewInput): ProcessViewResult {
+    const alive: number[] = [];
+    const failed: number[] = [];
+    for (const s of v.configNodes) ((v.aliveMask >>> s) & 1 ? alive : failed).push(s);
+    let configMask = 0;
+    for (const s of v.configNodes) configMask |= 1 << s;
+    // is_killer_node: this node is the first alive entry in XCom node order.
+    this.isKiller = alive[0] === v.self;
+    // Forget expels of nodes that have left or are alive again.
+    for (const s of [...this.expelsInProgress]) {
+      if ((configMask & (1 << s)) === 0 || (v.aliveMask & (1 << s)) !== 0) this.expelsInProgress.delete(s);
+    }
+    let inProgressNotSuspect = 0;
+    if (this.countsExpelsInProgress) for (const s of this.expelsInProgress) if (!failed.includes(s)) inProgressNotSuspect++;
+    this.hasMajority = 2 * (failed.length + inProgressNotSuspect) < v.configNodes.length;
+    const cleared: number[] = [];
+    for (const s of [...this.suspicions.keys()]) {
+      if ((configMask & (1 << s)) === 0 || (v.aliveMask & (1 << s)) !== 0) {
+        this.suspicions.delete(s);
+        cleared.push(s);
+      }
+    }
+    const created: Suspicion[] = [];
+    let signal = false;
+    for (const s of failed) {
+      if (this.suspicions.has(s)) continue;
+      const isMember = (v.viewMask & (1 << s)) !== 0;
+      const sus: Suspicion = { slot: s, createdUs: v.nowUs, isMember, maxSynode: v.maxSynode, cacheWarned: false };
+      this.suspicions.set(s, sus);
+      created.push(sus);
+      if (isMember) signal = true;
+    }
+    return { created, cleared, signal };
+  }
+
+  /**
+   * run_process_suspicions: suspects whose creation + timeout < now (strictly) are removed from the
+   * suspicion list at once; they are expelled only with a majority, by the killer node, or by the
+   * suspect itself (force_remove).
+   */
+  processSuspicions(self: number, nowUs: number, memberExpelTimeoutUs: number): ProcessSuspicionsResult {
+    const timedOut: Suspicion[] = [];
+    for (const sus of [...this.suspicions.values()]) {
+      const timeout = sus.isMember ? memberExpelTimeoutUs : NON_MEMBER_EXPEL_TIMEOUT_US;
+      if (sus.createdUs + timeout < nowUs) {
+        timedOut.push(sus);
+        this.suspicions.delete(sus.slot);
+      }
+    }
+    let expel: number[] = [];
+    if (timedOut.length > 0 && this.hasMajority) {
+      if (this.isKiller) {
+        expel = timedOut.map((s) => s.slot);
+        for (const s of expel) this.expelsInProgress.add(s);
+      } else if (timedOut.some((s) => s.slot === self)) {
+        expel = [self];
+      }
+    }
+    return { timedOut, expel };
+  }
+}

@@ -1,0 +1,585 @@
+import { EventEmitter } from 'eventemitter3';
+import { parseDuration } from '../duration.js';
+import { ConfigError, InvariantError } from '../errors.js';
+import { GcsNode, ViewNumbering, type GcsView } from '../gcs/gcs-node.js';
+import { GrMember, type GrContext, type UdfResult, type WriteRecord } from '../gr/gr-member.js';
+import { pickPrimary, shownRole, shownState, type ServerIdentity } from '../gr/member-info.js';
+import {
+  defaultOptions, isOptionName, mergeOptions, OPTION_NAMES, validateOption, versionProfile,
+  type GroupReplicationOptions, type OptionName,
+} from '../gr/options.js';
+import type { VersionProfile } from '../gr/version-profiles.js';
+import { Kernel, PRIORITY } from '../kernel/kernel.js';
+import { resolveModelParameters, type ModelParameters } from '../model-parameters.js';
+import { Network } from '../network/network.js';
+import { resolveNetworkOptions, validateLinkProfile, type LinkProfile } from '../network/network-options.js';
+import { formatLogLine, visibleAt } from '../observe/error-log.js';
+import type { EventOf, LogEvent, SimEvent, SimEventType } from '../observe/events.js';
+import { RandomStream } from '../rng/random-stream.js';
+import type { GroupMode, ReplicationGroupMemberRow, VersionName } from '../types.js';
+import { EVENT_HORIZON_MIN } from '../xcom/constants.js';
+import { XcomCluster } from '../xcom/xcom-cluster.js';
+import { makeConfig } from '../xcom/xcom-config.js';
+import { MAX_GROUP_SIZE, parseStart, validateMode, type MemberSpec, type SimulationOptions } from './simulation-options.js';
+
+type Listener<K extends SimEventType> = (event: EventOf<K>) => void;
+
+/** A suspicion as one member's GCS holds it. */
+export interface SuspicionView {
+  readonly member: string;
+  readonly sinceUs: number;
+  readonly nonMember: boolean;
+}
+
+/** Counters of one member's suspicion manager over the run. */
+export interface SuspicionCounters {
+  created: number;
+  cleared: number;
+  timedOut: number;
+  expelsRequested: number;
+}
+
+/** One member, as that member sees the group. */
+export class MemberHandle {
+  /** @internal */
+  constructor(private readonly sim: Simulation, readonly slot: number) {}
+
+  private get gr(): GrMember { return this.sim._gr(this.slot); }
+  get name(): string { return this.sim._servers[this.slot]!.name; }
+  get host(): string { return this.sim._servers[this.slot]!.host; }
+  get port(): number { return this.sim._servers[this.slot]!.port; }
+  get uuid(): string { return this.sim._servers[this.slot]!.uuid; }
+  /** Whether the server process is running (not crashed or aborted). */
+  get running(): boolean { return this.sim._net.running[this.slot] === 1; }
+  get frozen(): boolean { return this.sim._net.frozen[this.slot] === 1; }
+  get superReadOnly(): boolean { return this.gr.superReadOnly; }
+  get offlineMode(): boolean { return this.gr.offlineMode; }
+  /** This member's own state (ONLINE, RECOVERING, ERROR, OFFLINE). */
+  get state(): string { return this.gr.state; }
+  /** Whether an auto-rejoin process is running. */
+  get autoRejoinRunning(): boolean { return this.gr.rejoinRunning; }
+
+  /** The view id this member has installed (`<fixed>:<n>`), '' when not in a group. */
+  viewId(): string { return this.gr.viewId(); }
+
+  /** performance_schema.replication_group_members as this member shows it; [] when its server is down. */
+  replicationGroupMembers(): ReplicationGroupMemberRow[] {
+    if (!this.running) return [];
+    const rows: ReplicationGroupMemberRow[] = [];
+    for (const [slot, info] of this.gr.table) {
+      const s = this.sim._servers[slot]!;
+      rows.push({
+        CHANNEL_NAME: 'group_replication_applier', MEMBER_ID: s.uuid, MEMBER_HOST: s.host, MEMBER_PORT: s.port,
+        MEMBER_STATE: shownState(info), MEMBER_ROLE: shownRole(info), MEMBER_VERSION: s.version,
+      });
+    }
+    return rows.sort((a, b) => (a.MEMBER_ID < b.MEMBER_ID ? -1 : 1));
+  }
+
+  /** This member's error-log events at `verbosity` (default 2: [Note] lines hidden). */
+  logEvents(verbosity: 1 | 2 | 3 = 2): LogEvent[] {
+    return this.sim.trace.filter((e): e is LogEvent => e.type === 'log' && e.member === this.name && visibleAt(e.level, verbosity));
+  }
+
+  /** This member's error log, formatted as MySQL writes it. */
+  errorLog(verbosity: 1 | 2 | 3 = 2): string[] {
+    return this.logEvents(verbosity).map((e) => formatLogLine(this.sim.startEpochUs, e));
+  }
+
+  /** Suspicions its GCS holds now. */
+  suspicions(): SuspicionView[] {
+    return this.sim._gcs(this.slot).suspicionsList().map((s) => ({
+      member: this.sim._servers[s.slot]!.name, sinceUs: s.createdUs, nonMember: !s.isMember,
+    }));
+  }
+
+  suspicionCounters(): SuspicionCounters {
+    return { ...this.sim._counters[this.slot]! };
+  }
+
+  /** Current value of every option on this member. */
+  options(): Readonly<GroupReplicationOptions> {
+    return { ...this.gr.opts };
+  }
+
+  /** SET GLOBAL `name` = `value` on this member, now. */
+  set(name: OptionName, value: unknown): void {
+    this.sim._setOption(this.slot, name, value);
+  }
+
+  /** Submits one transaction on this member. */
+  write(): WriteRecord {
+    return this.gr.write();
+  }
+
+  /** SELECT group_replication_set_as_primary(uuid of `target`). */
+  setAsPrimary(target: string): UdfResult {
+    return this.sim._udf(this.slot, 'single-primary', this.sim._slotOf(target, 'target'));
+  }
+
+  /** SELECT group_replication_switch_to_single_primary_mode(). */
+  switchToSinglePrimaryMode(): UdfResult {
+    return this.sim._udf(this.slot, 'single-primary', -1);
+  }
+
+  /** SELECT group_replication_switch_to_multi_primary_mode(). */
+  switchToMultiPrimaryMode(): UdfResult {
+    return this.sim._udf(this.slot, 'multi-primary', -1);
+  }
+}
+
+/** Network fault verbs by member name; each names its inverse. */
+export class NetworkControl {
+  /** @internal */
+  constructor(private readonly sim: Simulation) {}
+
+  private slot(name: string, field: string): number { return this.sim._slotOf(name, field); }
+  private note(action: string, detail: string): void {
+    this.sim._emit({ type: 'network', t: this.sim.nowUs, action, detail });
+  }
+
+  /** Cuts all links between the given groups (members not listed form one more group). Inverse: repair(). */
+  partition(...groups: readonly (readonly string[])[]): void {
+    if (groups.length === 0) throw new ConfigError('partition', 'needs at least one group of member names', groups);
+    const seen = new Set<number>();
+    const slots = groups.map((g, gi) => {
+      if (!Array.isArray(g) || g.length === 0) throw new ConfigError(`partition[${gi}]`, 'must be a non-empty array of member names', g);
+      return g.map((name, k) => {
+        const s = this.slot(name, `partition[${gi}][${k}]`);
+        if (seen.has(s)) throw new ConfigError(`partition[${gi}][${k}]`, 'names a member that is already in another group', name);
+        seen.add(s);
+        return s;
+      });
+    });
+    const rest = this.sim._servers.map((s) => s.slot).filter((s) => !seen.has(s));
+    if (rest.length > 0) slots.push(rest);
+    this.sim._net.partition(slots);
+    this.note('partition', slots.map((g) => `[${g.map((s) => this.sim._servers[s]!.name).join(',')}]`).join(' '));
+  }
+
+  /** Removes every partition. Inverse of partition(). */
+  repair(): void { this.sim._net.repair(); this.note('repair', 'all'); }
+
+  /** Drops packets from → to (one way). Inverse: restore(from, to). */
+  cut(from: string, to: string): void {
+    const a = this.slot(from, 'cut.from'), b = this.slot(to, 'cut.to');
+    if (a === b) throw new ConfigError('cut.to', 'must differ from cut.from', to);
+    this.sim._net.cut(a, b);
+    this.note('cut', `${from}->${to}`);
+  }
+
+  /** Undoes cut(from, to); with no arguments undoes every cut. Inverse of cut(). */
+  restore(from?: string, to?: string): void {
+    if (from === undefined && to === undefined) { this.sim._net.restoreAll(); this.note('restore', 'all'); return; }
+    this.sim._net.restore(this.slot(from ?? '', 'restore.from'), this.slot(to ?? '', 'restore.to'));
+    this.note('restore', `${from}->${to}`);
+  }
+
+  /** Cuts a member off from everyone, both ways. Inverse: heal(). */
+  isolate(member: string): void { this.sim._net.isolate(this.slot(member, 'isolate')); this.note('isolate', member); }
+
+  /** Undoes isolate(member), or every isolation with no argument. Inverse of isolate(). */
+  heal(member?: string): void {
+    this.sim._net.heal(member === undefined ? undefined : this.slot(member, 'heal'));
+    this.note('heal', member ?? 'all');
+  }
+
+  /** Stops a process (SIGSTOP): no sends, receives or timers. Inverse: thaw(). */
+  freeze(member: string): void {
+    const s = this.slot(member, 'freeze');
+    if (this.sim._net.running[s] === 0) throw new ConfigError('freeze', 'names a member whose server is not running', member);
+    this.sim._net.freeze(s);
+    this.note('freeze', member);
+  }
+
+  /** Resumes a frozen process. Inverse of freeze(). */
+  thaw(member: string): void {
+    const s = this.slot(member, 'thaw');
+    if (this.sim._net.frozen[s] === 0) throw new ConfigError('thaw', 'names a member that is not frozen', member);
+    this.sim._thaw(s);
+    this.note('thaw', member);
+  }
+
+  /** Kills a server process. Inverse: restart(). */
+  crash(member: string): void {
+    const s = this.slot(member, 'crash');
+    if (this.sim._net.running[s] === 0) throw new ConfigError('crash', 'names a member whose server is not running', member);
+    this.sim._stopServer(s, true);
+    this.note('crash', member);
+  }
+
+  /** Starts a crashed or aborted server: a new incarnation that joins through start_on_boot. Inverse of crash(). */
+  restart(member: string): void {
+    const s = this.slot(member, 'restart');
+    if (this.sim._net.running[s] === 1) throw new ConfigError('restart', 'names a member whose server is running (crash it first)', member);
+    this.sim._net.startProcess(s);
+    this.sim._gr(s).startOnBoot();
+    this.note('restart', member);
+  }
+
+  /** Sets latency, jitter or loss on links from → to (every link when none given). */
+  setLinkProfile(profile: Partial<LinkProfile>, links?: readonly (readonly [string, string])[]): void {
+    validateLinkProfile(profile, 'linkProfile');
+    const pairs = links?.map(([a, b], k) => [this.slot(a, `links[${k}][0]`), this.slot(b, `links[${k}][1]`)] as const);
+    this.sim._net.setLinkProfile(profile, pairs);
+    this.note('linkProfile', JSON.stringify({ profile, links: links ?? 'all' }));
+  }
+}
+
+/** Options accepted by runUntil. */
+export interface RunUntilOptions {
+  /** Stop at this virtual time (µs or a duration string from now) even if the predicate never held. */
+  readonly limit: number | string;
+}
+
+/** A running simulation of one GR group; create it with createSimulation(). */
+export class Simulation {
+  readonly seed: string;
+  readonly version: VersionProfile;
+  readonly startEpochUs: number;
+  readonly trace: SimEvent[] = [];
+  readonly writes: WriteRecord[] = [];
+  readonly network: NetworkControl;
+  /** @internal */ readonly _servers: ServerIdentity[];
+  /** @internal */ readonly _net: Network;
+  /** @internal */ readonly _counters: SuspicionCounters[];
+  private readonly kernel = new Kernel();
+  private readonly emitter = new EventEmitter();
+  private readonly xcom: XcomCluster;
+  private readonly gcsNodes: GcsNode[] = [];
+  private readonly grMembers: GrMember[] = [];
+  private readonly handles: MemberHandle[];
+  private readonly params: ModelParameters;
+  private readonly ctx: GrContext;
+  private readonly tasks: ((() => void) | undefined)[] = [];
+  private readonly taskFree: number[] = [];
+  private readonly taskSlot: number[] = [];
+  private readonly taskEpoch: number[] = [];
+  private readonly deferredTasks: number[][];
+  private readonly hTask: number;
+  private readonly incarnations: number[];
+  private writeSeq = 0;
+
+  /** @internal Use createSimulation(). */
+  constructor(input: SimulationOptions) {
+    if (input === null || typeof input !== 'object') throw new ConfigError('options', 'must be an object', input);
+    const known = new Set(['seed', 'members', 'mode', 'version', 'options', 'network', 'start', 'model', 'initialViewNumber']);
+    for (const k of Object.keys(input)) if (!known.has(k)) throw new ConfigError(k, `is not a known field; known fields are ${[...known].join(', ')}`, (input as unknown as Record<string, unknown>)[k]);
+    if (!((typeof input.seed === 'number' && Number.isSafeInteger(input.seed)) || (typeof input.seed === 'string' && input.seed.length > 0))) {
+      throw new ConfigError('seed', 'is required and must be an integer or a non-empty string', input.seed);
+    }
+    this.seed = String(input.seed);
+    this.version = versionProfile(input.version ?? '8.0.21');
+    const mode = validateMode(input.mode);
+    this.startEpochUs = parseStart(input.start);
+    this.params = resolveModelParameters(input.model);
+    const netOptions = resolveNetworkOptions(input.network);
+    const initialView = input.initialViewNumber ?? 2;
+    if (!Number.isInteger(initialView) || initialView < 1) throw new ConfigError('initialViewNumber', 'must be an integer ≥ 1', initialView);
+    if (!Array.isArray(input.members) || input.members.length < 1 || input.members.length > MAX_GROUP_SIZE) {
+      throw new ConfigError('members', `must be an array of 1..${MAX_GROUP_SIZE} members (GR's maximum group size)`, input.members);
+    }
+    const root = new RandomStream(this.seed);
+    const idRng = root.fork('identity');
+    const groupOptions = mergeOptions(defaultOptions(this.version), input.options, this.version, 'options');
+    if (input.options?.group_replication_single_primary_mode !== undefined &&
+        groupOptions.group_replication_single_primary_mode !== (mode === 'single-primary')) {
+      throw new ConfigError('options.group_replication_single_primary_mode', `must agree with mode '${mode}'`, input.options.group_replication_single_primary_mode);
+    }
+    groupOptions.group_replication_single_primary_mode = mode === 'single-primary';
+    const names = new Set<string>();
+    const memberOptions: GroupReplicationOptions[] = [];
+    this._servers = input.members.map((m, i) => {
+      const spec: MemberSpec = typeof m === 'string' ? { name: m } : m;
+      if (spec === null || typeof spec !== 'object' || typeof spec.name !== 'string' || spec.name.length === 0) {
+        throw new ConfigError(`members[${i}].name`, 'must be a non-empty string', (spec as MemberSpec | null)?.name);
+      }
+      if (names.has(spec.name)) throw new ConfigError(`members[${i}].name`, 'must be unique', spec.name);
+      names.add(spec.name);
+      for (const k of Object.keys(spec)) {
+        if (!['name', 'host', 'port', 'xcomPort', 'uuid', 'options'].includes(k)) throw new ConfigError(`members[${i}].${k}`, 'is not a known field; known fields are name, host, port, xcomPort, uuid, options', (spec as unknown as Record<string, unknown>)[k]);
+      }
+      const port = spec.port ?? 3306;
+      if (!Number.isInteger(port) || port < 1 || port > 65535) throw new ConfigError(`members[${i}].port`, 'must be an integer in 1..65535', port);
+      const xcomPort = spec.xcomPort ?? 33061;
+      if (!Number.isInteger(xcomPort) || xcomPort < 1 || xcomPort > 65535) throw new ConfigError(`members[${i}].xcomPort`, 'must be an integer in 1..65535', xcomPort);
+      const uuid = spec.uuid ?? `${idRng.hex(8)}-${idRng.hex(4)}-11ed-${idRng.hex(4)}-${idRng.hex(12)}`;
+      if (typeof uuid !== 'string' || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(uuid)) {
+        throw new ConfigError(`members[${i}].uuid`, 'must be a lowercase UUID like 207db264-0192-11ed-92c9-02001700754e', uuid);
+      }
+      const host = spec.host ?? `10.0.0.${11 + i}`;
+      if (typeof host !== 'string' || host.length === 0) throw new ConfigError(`members[${i}].host`, 'must be a non-empty string', host);
+      memberOptions.push(mergeOptions(groupOptions, spec.options, this.version, `members[${i}].options`));
+      if (spec.options?.group_replication_single_primary_mode !== undefined) {
+        throw new ConfigError(`members[${i}].options.group_replication_single_primary_mode`, 'is group-wide: set it through mode', spec.options.group_replication_single_primary_mode);
+      }
+      return { slot: i, name: spec.name, host, port, xcomPort, uuid, version: this.version.serverVersion };
+    });
+    const uuids = new Set(this._servers.map((s) => s.uuid));
+    if (uuids.size !== this._servers.length) throw new ConfigError('members', 'must have distinct uuids', this._servers.map((s) => s.uuid));
+    const n = this._servers.length;
+    this._counters = this._servers.map(() => ({ created: 0, cleared: 0, timedOut: 0, expelsRequested: 0 }));
+    this.incarnations = this._servers.map(() => 1);
+    this.deferredTasks = this._servers.map(() => []);
+    this._net = new Network(this.kernel, root.fork('network'), n, netOptions);
+    this.hTask = this.kernel.register('sim.task', (id) => this.runTask(id));
+    const emit = (e: SimEvent): void => this._emit(e);
+    const name = (s: number): string => this._servers[s]!.name;
+    this.xcom = new XcomCluster(this.kernel, this._net, root.fork('xcom'), this.params, {
+      localView: (i, alive, cfg) => this.gcsNodes[i]!.enqueueView(false, alive, cfg),
+      globalView: (i, alive, cfg) => this.gcsNodes[i]!.enqueueView(true, alive, cfg),
+      execute: (i, entry) => {
+        if (entry.kind === 'app') this.grMembers[i]!.onAppMessage(entry);
+        else this.grMembers[i]!.onGroupMessage(entry);
+      },
+      configActivated: (i, cfg) => emit({ type: 'config', t: this.kernel.nowUs, member: name(i), action: 'installed', nodes: cfg.nodes.map(name) }),
+      exited: (i) => this.grMembers[i]!.onXcomExited(),
+      connection: (from, to, up, reason) => emit({ type: 'connection', t: this.kernel.nowUs, from: name(from), to: name(to), up, reason }),
+      log: (i, level, text) => {
+        if (text.startsWith('shutdown:')) {
+          const peer = this._servers[Number(text.slice(9))]!;
+          this.grMembers[i]!.refresh();
+          emit({ type: 'log', t: this.kernel.nowUs, member: name(i), level, code: 'MY-011735', message: `[GCS] Shutting down an outgoing connection. This happens because something might be wrong on a bi-directional connection to node ${peer.host}:${peer.xcomPort}. Please check the connection status to this member` });
+        } else {
+          emit({ type: 'log', t: this.kernel.nowUs, member: name(i), level, code: 'MY-011735', message: `[GCS] ${text}` });
+        }
+      },
+    }, EVENT_HORIZON_MIN);
+    this._net.onChange = () => {
+      this.xcom.networkChanged();
+      for (let i = 0; i < n; i++) this.xcom.consensus.retryPending(i);
+    };
+    const numbering = new ViewNumbering(initialView);
+    const gcsHandlers = {
+      view: this.kernel.register('gcs.view', (slot) => this.gcsNodes[slot]!.onViewTimer()),
+      thread: this.kernel.register('gcs.suspicionsThread', (arg) => this.gcsNodes[arg & 15]!.onThreadTimer(arg)),
+      install: this.kernel.register('gcs.install', (slot) => this.gcsNodes[slot]!.onInstallTimer()),
+    };
+    for (let i = 0; i < n; i++) {
+      this.gcsNodes.push(new GcsNode(i, this.kernel, this.xcom, this.params, {
+        onSuspicions: (slot, members, unreachable) => this.grMembers[slot]!.onSuspicions(members, unreachable),
+        onViewChanged: (slot, view, left, joined) => this.grMembers[slot]!.onViewChanged(view, left, joined),
+        onLeaveView: (slot, expelled) => { if (expelled) this.grMembers[slot]!.onExpelled(); },
+        suspicion: (slot, suspect, action, nonMember) => {
+          const c = this._counters[slot]!;
+          if (action === 'created') c.created++;
+          else if (action === 'cleared') c.cleared++;
+          else if (action === 'timedOut') c.timedOut++;
+          else c.expelsRequested++;
+          emit({ type: 'suspicion', t: this.kernel.nowUs, member: name(slot), suspect: name(suspect), action, nonMember });
+        },
+        localView: (slot, alive, cfg) => emit({
+          type: 'localView', t: this.kernel.nowUs, member: name(slot),
+          alive: cfg.nodes.filter((s) => (alive >>> s) & 1).map(name), failed: cfg.nodes.filter((s) => !((alive >>> s) & 1)).map(name),
+        }),
+      }, numbering, gcsHandlers, this.version.countsExpelsInProgress, memberOptions[i]!.group_replication_member_expel_timeout));
+    }
+    const fixed = Math.floor((this.startEpochUs - 120_000_000) * 10) + idRng.int(1000);
+    this.ctx = {
+      kernel: this.kernel, params: this.params, xcom: this.xcom, net: this._net, servers: this._servers, emit,
+      viewIdPrefix: String(fixed), mode,
+      gcs: (slot) => this.gcsNodes[slot]!,
+      member: (slot) => this.grMembers[slot]!,
+      later: (slot, delayUs, fn) => this.later(slot, delayUs, fn),
+      nextWriteId: () => ++this.writeSeq,
+      recordWrite: (w) => { this.writes.push(w); },
+      nextIncarnation: (slot) => (this.incarnations[slot] = this.incarnations[slot]! + 1),
+      shutdownServer: (slot) => this._stopServer(slot, false),
+    };
+    for (let i = 0; i < n; i++) this.grMembers.push(new GrMember(i, this.ctx, memberOptions[i]!));
+    this.handles = this._servers.map((s) => new MemberHandle(this, s.slot));
+    this.network = new NetworkControl(this);
+    this.initialView = initialView;
+    this.bootstrap(mode);
+  }
+
+  private bootstrap(mode: GroupMode): void {
+    const n = this._servers.length;
+    const slots = this._servers.map((s) => s.slot);
+    const config = makeConfig(1, slots, this.incarnations);
+    this.xcom.consensus.bootstrap(config);
+    this.xcom.consensus.onAdmitted = (slot, entry) => this.grMembers[slot]!.joinerAdmitted(entry);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j) this.xcom.markConnected(i, j);
+    for (let i = 0; i < n; i++) this.xcom.boot(i, config, this.incarnations[i]!, 0, true);
+    const view: GcsView = { members: slots, mask: config.mask, number: this.initialView };
+    const primary = mode === 'single-primary'
+      ? pickPrimary(this._servers.map((s) => ({ slot: s.slot, weight: this.grMembers[s.slot]!.opts.group_replication_member_weight, uuid: s.uuid })))
+      : -1;
+    for (let i = 0; i < n; i++) {
+      this.gcsNodes[i]!.start(view);
+      this.grMembers[i]!.bootstrapOnline(view, primary);
+    }
+  }
+
+  private initialView = 2;
+
+  // ---------------------------------------------------------------- tasks (GR threads) on the kernel
+
+  private later(slot: number, delayUs: number, fn: () => void): void {
+    const id = this.taskFree.length > 0 ? this.taskFree.pop()! : this.tasks.length;
+    this.tasks[id] = fn;
+    this.taskSlot[id] = slot;
+    this.taskEpoch[id] = this._net.epoch[slot]!;
+    this.kernel.schedule(Math.max(0, Math.floor(delayUs)), this.hTask, id, PRIORITY.timer);
+  }
+
+  private runTask(id: number): void {
+    const fn = this.tasks[id];
+    const slot = this.taskSlot[id]!;
+    if (fn === undefined) throw new InvariantError(`task ${id} ran twice`);
+    if (this._net.running[slot] === 0 || this._net.epoch[slot] !== this.taskEpoch[id]) {
+      this.freeTask(id);
+      return;
+    }
+    if (this._net.frozen[slot] === 1) {
+      this.deferredTasks[slot]!.push(id);
+      return;
+    }
+    this.freeTask(id);
+    fn();
+  }
+
+  private freeTask(id: number): void {
+    this.tasks[id] = undefined;
+    this.taskFree.push(id);
+  }
+
+  /** @internal */
+  _thaw(slot: number): void {
+    this._net.thaw(slot);
+    this.xcom.thawed(slot);
+    const ids = this.deferredTasks[slot]!;
+    this.deferredTasks[slot] = [];
+    for (const id of ids) this.kernel.schedule(0, this.hTask, id, PRIORITY.timer);
+  }
+
+  /** @internal Crash (true) or shutdown by ABORT_SERVER (false). */
+  _stopServer(slot: number, crash: boolean): void {
+    this._net.stopProcess(slot);
+    this.xcom.stop(slot, crash ? 'crashed' : 'shutdown');
+    this.gcsNodes[slot]!.stop();
+    if (crash) this.grMembers[slot]!.crashed();
+    else this.grMembers[slot]!.emitFlags();
+  }
+
+  // ---------------------------------------------------------------- internals used by handles
+
+  /** @internal */ _gr(slot: number): GrMember { return this.grMembers[slot]!; }
+  /** @internal */ _gcs(slot: number): GcsNode { return this.gcsNodes[slot]!; }
+
+  /** @internal */
+  _emit(e: SimEvent): void {
+    this.trace.push(e);
+    if (this.emitter.listenerCount(e.type) > 0) this.emitter.emit(e.type, e);
+  }
+
+  /** @internal */
+  _slotOf(name: unknown, field: string): number {
+    const s = this._servers.find((x) => x.name === name);
+    if (s === undefined) throw new ConfigError(field, `must name a member (${this._servers.map((x) => x.name).join(', ')})`, name);
+    return s.slot;
+  }
+
+  /** @internal */
+  _setOption(slot: number, name: unknown, value: unknown): void {
+    if (typeof name !== 'string' || !isOptionName(name)) {
+      throw new ConfigError('option', `must be one of ${OPTION_NAMES.join(', ')}`, name);
+    }
+    const gr = this.grMembers[slot]!;
+    const v = validateOption(name, value, this.version, name);
+    if (name === 'group_replication_autorejoin_tries' && gr.rejoinRunning) {
+      throw new ConfigError(name, 'cannot be changed while an auto-rejoin is running (MySQL: "Cannot update the number of auto-rejoin retry attempts when an auto-rejoin process is already running.")', value);
+    }
+    if (name === 'group_replication_single_primary_mode') {
+      throw new ConfigError(name, 'cannot be changed while Group Replication is running; use switchToSinglePrimaryMode()/switchToMultiPrimaryMode()', value);
+    }
+    (gr.opts as unknown as Record<string, unknown>)[name] = v;
+    if (name === 'group_replication_member_expel_timeout') this.gcsNodes[slot]!.setExpelTimeout(v as number);
+    this._emit({ type: 'option', t: this.kernel.nowUs, member: this._servers[slot]!.name, name, value: v as string | number });
+  }
+
+  /** @internal */
+  _udf(slot: number, mode: GroupMode, primary: number): UdfResult {
+    const gr = this.grMembers[slot]!;
+    const check = gr.checkTopologyUdf();
+    if (!check.ok) return check;
+    if (primary >= 0 && this.ctx.mode !== 'single-primary') return { ok: false, error: 'The group is not in single-primary mode.' };
+    if (primary >= 0 && gr.table.get(primary)?.state !== 'ONLINE') return { ok: false, error: 'The requested member is not ONLINE.' };
+    this.ctx.mode = mode;
+    let p = primary;
+    if (mode === 'single-primary' && p < 0) p = gr.knownPrimary() >= 0 ? gr.knownPrimary() : slot;
+    for (const m of this.grMembers) m.applyTopology(p);
+    return { ok: true };
+  }
+
+  // ---------------------------------------------------------------- public API
+
+  /** Current virtual time in microseconds. */
+  get nowUs(): number { return this.kernel.nowUs; }
+  /** Kernel events dispatched so far. */
+  get eventsDispatched(): number { return this.kernel.eventsDispatched; }
+  get mode(): GroupMode { return this.ctx.mode; }
+  get members(): readonly MemberHandle[] { return this.handles; }
+
+  /** The handle of one member, by name. */
+  member(name: string): MemberHandle {
+    return this.handles[this._slotOf(name, 'member')]!;
+  }
+
+  on<K extends SimEventType>(type: K, listener: Listener<K>): this {
+    this.emitter.on(type, listener as (e: SimEvent) => void);
+    return this;
+  }
+
+  off<K extends SimEventType>(type: K, listener: Listener<K>): this {
+    this.emitter.off(type, listener as (e: SimEvent) => void);
+    return this;
+  }
+
+  /** Runs `fn` at virtual time `at` (µs or a duration string, absolute from time zero). */
+  at(at: number | string, fn: (sim: Simulation) => void): this {
+    const t = parseDuration(at, 'at');
+    if (t < this.kernel.nowUs) throw new ConfigError('at', `must not be in the past (now ${this.kernel.nowUs} µs)`, at);
+    this.kernel.scheduleAt(t, this.hUser, this.userTasks.push(() => fn(this)) - 1, PRIORITY.control);
+    return this;
+  }
+  private readonly userTasks: (() => void)[] = [];
+  private readonly hUser = this.kernel.register('sim.user', (id) => this.userTasks[id]!());
+
+  /** Advances virtual time by `duration` (µs or a string like "40s"). */
+  runFor(duration: number | string): this {
+    const d = parseDuration(duration, 'duration');
+    this.kernel.runUntil(this.kernel.nowUs + d);
+    return this;
+  }
+
+  /**
+   * Runs until virtual time `target` (µs or a duration string, absolute) or until `predicate`
+   * holds after an event, but never past `limit`. Returns whether the target or predicate was reached.
+   */
+  runUntil(target: number | string | ((sim: Simulation) => boolean), options?: RunUntilOptions): boolean {
+    if (typeof target !== 'function') {
+      const t = parseDuration(target, 'runUntil');
+      if (t < this.kernel.nowUs) throw new ConfigError('runUntil', `must not be in the past (now ${this.kernel.nowUs} µs)`, target);
+      this.kernel.runUntil(t);
+      return true;
+    }
+    if (options === undefined) throw new ConfigError('runUntil.limit', 'is required with a predicate (every wait is bounded)', options);
+    const limit = this.kernel.nowUs + parseDuration(options.limit, 'runUntil.limit');
+    if (target(this)) return true;
+    while (this.kernel.nextEventTimeUs() <= limit) {
+      this.kernel.step();
+      if (target(this)) return true;
+    }
+    this.kernel.runUntil(limit);
+    return target(this);
+  }
+}
+
+/** Creates a simulation of a formed GR group at virtual time zero. */
+export function createSimulation(options: SimulationOptions): Simulation {
+  const sim = new Simulation(options);
+  return sim;
+}
+
+export type { VersionName };
