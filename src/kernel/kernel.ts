@@ -53,9 +53,10 @@ export class Kernel {
 
   /** Schedules handler `handlerId` with `arg` at absolute time `timeUs` (an integer ≥ now). */
   scheduleAt(timeUs: number, handlerId: number, arg: number, priority: number = PRIORITY.timer): void {
-    if (!(timeUs >= this.nowUs) || timeUs !== Math.floor(timeUs)) {
-      throw new InvariantError(`event time must be an integer ≥ now (${this.nowUs}), got ${timeUs}`);
+    if (!(timeUs >= this.nowUs) || !Number.isSafeInteger(timeUs)) {
+      throw new InvariantError(`event time must be a safe integer ≥ now (${this.nowUs}), got ${timeUs}`);
     }
+    if (priority !== (priority & 3)) throw new InvariantError(`event priority must be an integer in 0..3, got ${priority}`);
     if (arg < 0 || arg > MAX_EVENT_ARG || arg !== (arg | 0)) {
       throw new InvariantError(`event argument must be an integer in 0..${MAX_EVENT_ARG}, got ${arg}`);
     }
