@@ -14,6 +14,8 @@ import { resolveModelParameters, type ModelParameters } from '../model-parameter
 import { Network } from '../network/network.js';
 import { resolveNetworkOptions, validateLinkProfile, type LinkProfile } from '../network/network-options.js';
 import { formatLogLine, visibleAt } from '../observe/error-log.js';
+import { gcsText, msg } from '../observe/error-codes.js';
+const gcsMsg = msg.gcs;
 import type { EventOf, LogEvent, SimEvent, SimEventType } from '../observe/events.js';
 import { RandomStream } from '../rng/random-stream.js';
 import type { GroupMode, ReplicationGroupMemberRow, VersionName } from '../types.js';
@@ -335,14 +337,10 @@ export class Simulation {
       configActivated: (i, cfg) => emit({ type: 'config', t: this.kernel.nowUs, member: name(i), action: 'installed', nodes: cfg.nodes.map(name) }),
       exited: (i) => this.grMembers[i]!.onXcomExited(),
       connection: (from, to, up, reason) => emit({ type: 'connection', t: this.kernel.nowUs, from: name(from), to: name(to), up, reason }),
-      log: (i, level, text) => {
-        if (text.startsWith('shutdown:')) {
-          const peer = this._servers[Number(text.slice(9))]!;
-          this.grMembers[i]!.refresh();
-          emit({ type: 'log', t: this.kernel.nowUs, member: name(i), level, code: 'MY-011735', message: `[GCS] Shutting down an outgoing connection. This happens because something might be wrong on a bi-directional connection to node ${peer.host}:${peer.xcomPort}. Please check the connection status to this member` });
-        } else {
-          emit({ type: 'log', t: this.kernel.nowUs, member: name(i), level, code: 'MY-011735', message: `[GCS] ${text}` });
-        }
+      pingShutdown: (i, peer) => {
+        const p = this._servers[peer]!;
+        const m = gcsMsg('Warning', gcsText.shuttingDownOutgoing(`${p.host}:${p.xcomPort}`));
+        emit({ type: 'log', t: this.kernel.nowUs, member: name(i), level: m.level, code: m.code, message: m.message });
       },
     }, EVENT_HORIZON_MIN);
     this._net.onChange = () => {

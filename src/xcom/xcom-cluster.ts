@@ -31,8 +31,8 @@ export interface XcomUpcalls {
   /** XCom exited on its own (terminate_and_exit → xcom_expel_cb). */
   exited(node: number): void;
   connection(from: number, to: number, up: boolean, reason: string): void;
-  /** An XCom line for the error log (MY-011735 "[GCS] …"). */
-  log(node: number, level: 'Warning' | 'ERROR' | 'Note', text: string): void;
+  /** The 3-ping rule shut `node`'s outgoing connection to `peer` (logged as a "[GCS]" warning). */
+  pingShutdown(node: number, peer: number): void;
 }
 
 const NODE_BITS = 4;
@@ -407,7 +407,7 @@ export class XcomCluster {
     this.pingCount[p] = count;
     this.lastPingUs[p] = now;
     if (count === PINGS_GATHERED_BEFORE_CONNECTION_SHUTDOWN && this.connUp[p] === 1) {
-      this.up.log(i, 'Warning', `shutdown:${from}`);
+      this.up.pingShutdown(i, from);
       this.closeConnection(i, from, 'three pings within 5 s');
     }
   }
