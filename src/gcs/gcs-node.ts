@@ -21,8 +21,6 @@ export interface GcsUpcalls {
   onSuspicions(slot: number, members: readonly number[], unreachable: readonly number[]): void;
   /** on_view_changed, after state exchange. */
   onViewChanged(slot: number, view: GcsView, left: readonly number[], joined: readonly number[]): void;
-  /** A leave view: expelled (MEMBER_EXPELLED) or a completed leave. */
-  onLeaveView(slot: number, expelled: boolean): void;
   suspicion(slot: number, suspect: number, action: 'created' | 'cleared' | 'timedOut' | 'expelRequested', nonMember: boolean): void;
   localView(slot: number, aliveMask: number, config: XcomConfig): void;
 }

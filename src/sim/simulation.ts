@@ -357,7 +357,6 @@ export class Simulation {
       this.gcsNodes.push(new GcsNode(i, this.kernel, this.xcom, this.params, {
         onSuspicions: (slot, members, unreachable) => this.grMembers[slot]!.onSuspicions(members, unreachable),
         onViewChanged: (slot, view, left, joined) => this.grMembers[slot]!.onViewChanged(view, left, joined),
-        onLeaveView: (slot, expelled) => { if (expelled) this.grMembers[slot]!.onExpelled(); },
         suspicion: (slot, suspect, action, nonMember) => {
           const c = this._counters[slot]!;
           if (action === 'created') c.created++;

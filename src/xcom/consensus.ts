@@ -172,10 +172,6 @@ export class Consensus {
     for (const p of list) this.propose(p);
   }
 
-  connectivityChanged(i: number): void {
-    this.retryPending(i);
-  }
-
   /** Whether node i can currently reach acceptor j for Paxos (its connection and both directions up). */
   private reaches(i: number, j: number): boolean {
     const x = this.x;

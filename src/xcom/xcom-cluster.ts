@@ -266,7 +266,7 @@ export class XcomCluster {
       this.backoffUs[p] = INITIAL_CONNECT_WAIT_US;
       this.lastSendOkUs[p] = this.kernel.nowUs;
       this.up.connection(i, j, true, 'connected');
-      this.consensus.connectivityChanged(i);
+      this.consensus.retryPending(i);
       return;
     }
     const wait = this.backoffUs[p] as number;
