@@ -5,7 +5,7 @@
 
 /** A caller mistake: a bad option, an unknown member, an impossible fault. Names field, rule and value. */
 export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
+  override readonly name: string = 'ConfigError';
   constructor(
     /** Path of the offending field, e.g. `options.group_replication_member_expel_timeout`. */
     readonly field: string,
@@ -35,5 +35,25 @@ export function formatValue(value: unknown): string {
     return JSON.stringify(value);
   } catch {
     return Object.prototype.toString.call(value);
+  }
+}
+
+/**
+ * A bad scenario file: a ConfigError that also names the file and, when known, the line.
+ * `field` is the path inside the file, e.g. `events[3].cut.to`.
+ */
+export class ScenarioError extends ConfigError {
+  override readonly name: string = 'ScenarioError';
+  constructor(
+    /** The file (or source label) the scenario came from. */
+    readonly file: string,
+    field: string,
+    rule: string,
+    value: unknown,
+    /** 1-based line of the offending value, when the source text is known. */
+    readonly line?: number,
+  ) {
+    super(field, rule, value);
+    this.message = `${file}${line === undefined ? '' : `:${line}`}: ${this.message}`;
   }
 }

@@ -1,5 +1,7 @@
 import type { Simulation } from '../sim/simulation.js';
 import { formatTimestamp } from '../observe/error-log.js';
+import type { ScenarioRun, MemberSnapshot } from '../scenario/run-scenario.js';
+import type { ScenarioAction } from '../scenario/scenario.js';
 import type { ReplicationGroupMemberRow } from '../types.js';
 
 /** Renders replication_group_members rows as the mysql client prints them. */
@@ -14,16 +16,70 @@ export function renderTable(rows: readonly ReplicationGroupMemberRow[]): string 
   return out.join('\n');
 }
 
+/** One snapshot as a heading, the table and the member's flags. */
+function renderSnapshot(sim: Simulation, s: MemberSnapshot, label: string): string {
+  return [
+    `--- ${s.member}: replication_group_members at ${formatTimestamp(sim.startEpochUs, s.tUs)}${label} ---`,
+    renderTable(s.table),
+    `member state ${s.state}, super_read_only=${s.superReadOnly ? 'ON' : 'OFF'} offline_mode=${s.offlineMode ? 'ON' : 'OFF'}${s.running ? '' : ', server not running'}`,
+  ].join('\n');
+}
+
 /** Every member's error log (default verbosity) followed by its replication_group_members table now. */
-export function renderMemberReport(sim: Simulation): string {
+export function renderMemberReport(sim: Simulation, snapshots: readonly MemberSnapshot[] = []): string {
   const parts: string[] = [];
   for (const m of sim.members) {
     parts.push(`=== ${m.name} (${m.host}:${m.port}) error log ===`);
     const lines = m.errorLog();
     parts.push(lines.length > 0 ? lines.join('\n') : '(nothing logged)');
-    parts.push(`--- ${m.name}: replication_group_members at ${formatTimestamp(sim.startEpochUs, sim.nowUs)} ---`);
-    parts.push(renderTable(m.replicationGroupMembers()));
-    parts.push(`super_read_only=${m.superReadOnly ? 'ON' : 'OFF'} offline_mode=${m.offlineMode ? 'ON' : 'OFF'}\n`);
+    for (const s of snapshots) if (s.member === m.name) parts.push(renderSnapshot(sim, s, ''));
+    parts.push(renderSnapshot(sim, {
+      tUs: sim.nowUs, member: m.name, state: m.running ? m.state : 'OFFLINE', superReadOnly: m.superReadOnly,
+      offlineMode: m.offlineMode, running: m.running, viewId: m.viewId(), table: m.replicationGroupMembers(),
+    }, ' (end)') + '\n');
   }
   return parts.join('\n');
+}
+
+/** A scheduled action in words, as the schedule section of the text report lists it. */
+export function describeAction(a: ScenarioAction): string {
+  if ('isolate' in a) return `${a.isolate} is cut off from every other member (both ways)`;
+  if ('heal' in a) return a.heal === 'all' ? 'every isolation is healed' : `${a.heal} is reconnected`;
+  if ('cut' in a) return `messages from ${a.cut.from} to ${a.cut.to} are dropped (one way)`;
+  if ('restore' in a) return a.restore === 'all' ? 'every one-way cut is restored' : `messages from ${a.restore.from} to ${a.restore.to} flow again`;
+  if ('partition' in a) return `the network is partitioned into ${a.partition.map((g) => `[${g.join(', ')}]`).join(' ')} (other members form one more part)`;
+  if ('repair' in a) return 'every partition is repaired';
+  if ('freeze' in a) return `${a.freeze}'s mysqld is frozen (SIGSTOP)`;
+  if ('thaw' in a) return `${a.thaw}'s mysqld resumes (SIGCONT)`;
+  if ('crash' in a) return `${a.crash}'s mysqld is killed`;
+  if ('restart' in a) return `${a.restart}'s mysqld is started again`;
+  if ('set' in a) return `SET GLOBAL ${a.set.option} = ${JSON.stringify(a.set.value)} on ${a.set.member === 'all' ? 'every member' : a.set.member}`;
+  if ('write' in a) return `${a.write.count === 1 ? 'one transaction is' : `${a.write.count} transactions are`} submitted on ${a.write.member}`;
+  const l = a.link;
+  const where = l.from === undefined && l.to === undefined ? 'every link' : `links ${l.from ?? '*'} → ${l.to ?? '*'}`;
+  const what = [
+    l.latencyUs === undefined ? '' : `latency ${l.latencyUs / 1000} ms`,
+    l.jitterUs === undefined ? '' : `jitter ${l.jitterUs / 1000} ms`,
+    l.loss === undefined ? '' : `loss ${l.loss}`,
+  ].filter((x) => x !== '').join(', ');
+  return `${where}: ${what}`;
+}
+
+/** The text report of a scenario run: header, schedule, per-member logs and tables, writes. */
+export function renderRunText(run: ScenarioRun, grsimVersion: string): string {
+  const { sim, scenario } = run;
+  const ts = (us: number): string => formatTimestamp(sim.startEpochUs, us);
+  const out: string[] = [];
+  out.push(`grsim ${grsimVersion} — ${scenario.name}: ${scenario.members.length} member${scenario.members.length === 1 ? '' : 's'}, ${scenario.mode}, MySQL ${sim.version.serverVersion} (profile ${scenario.version}), seed ${scenario.seed}`);
+  out.push(`${ts(0)}  start`);
+  for (const e of scenario.events) out.push(`${ts(e.atUs)}  ${describeAction(e.action)}`);
+  out.push(`${ts(scenario.untilUs)}  end of the run\n`);
+  out.push(renderMemberReport(sim, run.snapshots));
+  if (sim.writes.length > 0) {
+    out.push('=== writes ===');
+    for (const w of sim.writes) {
+      out.push(`#${w.id} on ${w.member} at ${ts(w.submittedUs)}: ${w.outcome}${w.atUs === null ? '' : ` at ${ts(w.atUs)}`}${w.error === null ? '' : ` — ${w.error}`}`);
+    }
+  }
+  return out.join('\n') + '\n';
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SEED_CASE_TIMES, seedCaseSimulation, type LogEvent, type Simulation } from '../../src/index.js';
+import type { LogEvent, Simulation } from '../../src/index.js';
+import { SEED_CASE_TIMES, seedCaseScenario, seedCaseSimulation } from '../helpers/seed-case.js';
 
 /** The reference partition/heal case (../shared/reference/seed-case.md) with its tolerances. */
 const S = 1_000_000;
@@ -106,5 +107,15 @@ describe.each([7, 1, 2022, 99])('seed case, seed %i', (seed) => {
     expect(sim.member('node3').superReadOnly).toBe(false);
     const states = sim.trace.filter((e) => e.type === 'stateChange' && e.observer === 'node3' && e.member === 'node3' && e.t >= healUs);
     expect(states.map((e) => (e as { state: string }).state)).toEqual(['ERROR', 'RECOVERING', 'ONLINE']);
+  });
+});
+
+describe('the seed case file', () => {
+  it('schedules the cut, the DELETE and the heal at the times the tests above assume', () => {
+    const s = seedCaseScenario();
+    expect(s.events.map((e) => [e.atUs, Object.keys(e.action)[0]])).toEqual([
+      [SEED_CASE_TIMES.cutUs, 'isolate'], [SEED_CASE_TIMES.writeUs, 'write'], [SEED_CASE_TIMES.healUs, 'heal'],
+    ]);
+    expect(s.untilUs).toBe(SEED_CASE_TIMES.endUs);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createSimulation, seedCaseSimulation, traceHash, traceToJsonLines } from '../../src/index.js';
+import { createSimulation, traceHash, traceToJsonLines } from '../../src/index.js';
+import { seedCaseSimulation } from '../helpers/seed-case.js';
 
 function chaoticRun(seed: number): string {
   const sim = createSimulation({

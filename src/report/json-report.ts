@@ -1,0 +1,108 @@
+import { formatTimestamp, visibleAt } from '../observe/error-log.js';
+import type { LogLevel } from '../observe/error-codes.js';
+import type { ScenarioRun, MemberSnapshot } from '../scenario/run-scenario.js';
+import { snapshotMembers } from '../scenario/run-scenario.js';
+import type { MemberRole, MemberState, ReplicationGroupMemberRow, WriteOutcome } from '../types.js';
+
+/**
+ * The JSON report of a scenario run: a stable contract, documented in docs/report-format.md and
+ * checked against docs/report.schema.json. Times `t`/`submitted`/`at`/`end` are seconds of virtual
+ * time since `start` with microsecond precision; `time` is the same instant as MySQL prints it.
+ * Fields are only ever added (with a schema version bump in `reportVersion`), never renamed.
+ */
+export interface ScenarioReport {
+  readonly grsim: string;
+  /** Version of this schema; 1 for the fields below. */
+  readonly reportVersion: 1;
+  readonly scenario: string;
+  readonly seed: number | string;
+  readonly version: string;
+  readonly mode: string;
+  readonly start: string;
+  readonly end: number;
+  readonly members: readonly ReportMember[];
+  readonly log: readonly ReportLogLine[];
+  readonly states: readonly ReportState[];
+  readonly views: readonly ReportView[];
+  readonly writes: readonly ReportWrite[];
+  readonly snapshots: readonly ReportSnapshot[];
+  readonly final: Readonly<Record<string, ReportMemberStatus>>;
+}
+
+export interface ReportMember { readonly name: string; readonly host: string; readonly port: number; readonly uuid: string }
+export interface ReportLogLine {
+  readonly t: number; readonly time: string; readonly member: string;
+  readonly level: LogLevel; readonly code: string; readonly message: string;
+}
+/** `state` null: the member left the observer's table. */
+export interface ReportState {
+  readonly t: number; readonly observer: string; readonly member: string;
+  readonly state: MemberState | null; readonly role: MemberRole;
+}
+/** `viewId` '' and `members` []: the member left the group. */
+export interface ReportView { readonly t: number; readonly member: string; readonly viewId: string; readonly members: readonly string[] }
+export interface ReportWrite {
+  readonly id: number; readonly member: string; readonly submitted: number;
+  readonly outcome: WriteOutcome; readonly at: number | null; readonly error: string | null;
+}
+export interface ReportMemberStatus {
+  readonly state: string; readonly superReadOnly: boolean; readonly offlineMode: boolean;
+  readonly running: boolean; readonly viewId: string; readonly table: readonly ReportRow[];
+}
+export interface ReportSnapshot extends ReportMemberStatus { readonly t: number; readonly time: string; readonly member: string }
+export type ReportRow = Omit<ReplicationGroupMemberRow, 'CHANNEL_NAME'>;
+
+/** Microseconds to seconds; exact to the microsecond in the shortest decimal form. */
+function seconds(us: number): number {
+  return us / 1_000_000;
+}
+
+function status(s: MemberSnapshot): ReportMemberStatus {
+  return {
+    state: s.state, superReadOnly: s.superReadOnly, offlineMode: s.offlineMode, running: s.running, viewId: s.viewId,
+    table: s.table.map((r) => ({
+      MEMBER_ID: r.MEMBER_ID, MEMBER_HOST: r.MEMBER_HOST, MEMBER_PORT: r.MEMBER_PORT,
+      MEMBER_STATE: r.MEMBER_STATE, MEMBER_ROLE: r.MEMBER_ROLE, MEMBER_VERSION: r.MEMBER_VERSION,
+    })),
+  };
+}
+
+/** Builds the JSON report of a finished run; `grsimVersion` is the package version. */
+export function buildReport(run: ScenarioRun, grsimVersion: string): ScenarioReport {
+  const { sim, scenario } = run;
+  const epoch = sim.startEpochUs;
+  const log: ReportLogLine[] = [];
+  const states: ReportState[] = [];
+  const views: ReportView[] = [];
+  for (const e of sim.trace) {
+    if (e.type === 'log') {
+      if (visibleAt(e.level, 2)) log.push({ t: seconds(e.t), time: formatTimestamp(epoch, e.t), member: e.member, level: e.level, code: e.code, message: e.message });
+    } else if (e.type === 'stateChange') {
+      states.push({ t: seconds(e.t), observer: e.observer, member: e.member, state: e.state, role: e.role });
+    } else if (e.type === 'view') {
+      views.push({ t: seconds(e.t), member: e.member, viewId: e.viewId, members: [...e.members] });
+    }
+  }
+  const final: Record<string, ReportMemberStatus> = {};
+  for (const s of snapshotMembers(sim)) final[s.member] = status(s);
+  return {
+    grsim: grsimVersion,
+    reportVersion: 1,
+    scenario: scenario.name,
+    seed: scenario.seed,
+    version: scenario.version,
+    mode: scenario.mode,
+    start: scenario.start,
+    end: seconds(sim.nowUs),
+    members: sim.members.map((m) => ({ name: m.name, host: m.host, port: m.port, uuid: m.uuid })),
+    log,
+    states,
+    views,
+    writes: sim.writes.map((w) => ({
+      id: w.id, member: w.member, submitted: seconds(w.submittedUs), outcome: w.outcome,
+      at: w.atUs === null ? null : seconds(w.atUs), error: w.error ?? null,
+    })),
+    snapshots: run.snapshots.map((s) => ({ t: seconds(s.tUs), time: formatTimestamp(epoch, s.tUs), member: s.member, ...status(s) })),
+    final,
+  };
+}

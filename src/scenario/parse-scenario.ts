@@ -1,0 +1,418 @@
+import { LineCounter, parseDocument, type Document } from 'yaml';
+import { parseDuration } from '../duration.js';
+import { ConfigError, formatValue, ScenarioError } from '../errors.js';
+import { OPTION_NAMES, validateOption, versionProfile, type GroupReplicationOptions, type OptionName } from '../gr/options.js';
+import type { VersionProfile } from '../gr/version-profiles.js';
+import { DEFAULT_MODEL_PARAMETERS, type ModelParameters } from '../model-parameters.js';
+import { validateLinkProfile } from '../network/network-options.js';
+import { parseStart } from '../sim/simulation-options.js';
+import type { GroupMode, VersionName } from '../types.js';
+import type { Scenario, ScenarioAction, ScenarioEvent, ScenarioMember, ScenarioVerb } from './scenario.js';
+import { SCENARIO_VERBS } from './scenario.js';
+import { parseScenarioTime } from './scenario-time.js';
+
+/** GR's maximum group size (src/plugin_constants.h, MAX_GROUP_MEMBERS... in the manual: 9). */
+const MAX_MEMBERS = 9;
+/** Bounds that keep a hostile file from making a run unbounded. */
+const MAX_EVENTS = 100_000;
+const MAX_WRITES_PER_EVENT = 100_000;
+/** Virtual time after the last event a run goes on when the file gives no `until`. */
+export const DEFAULT_RUN_AFTER_LAST_EVENT_US = 600_000_000;
+const DEFAULT_START = '2024-01-01T00:00:00Z';
+const TOP_KEYS = ['name', 'seed', 'version', 'start', 'mode', 'members', 'options', 'memberOptions', 'network', 'model', 'events', 'until'];
+
+type Path = readonly (string | number)[];
+
+/** A validation failure at a path inside the scenario (converted to ScenarioError at the boundary). */
+class PathError extends Error {
+  constructor(readonly path: Path, readonly rule: string, readonly value: unknown) {
+    super(rule);
+  }
+}
+
+/** `events[3].cut.to`; keys that are not identifiers are quoted: `memberOptions["db-1"]`. */
+export function formatPath(path: Path): string {
+  let out = '';
+  for (const seg of path) {
+    if (typeof seg === 'number') out += `[${seg}]`;
+    else if (/^[A-Za-z_$][\w$]*$/.test(seg)) out += out === '' ? seg : `.${seg}`;
+    else if (out === '' && /^--[a-z-]+$/.test(seg)) out = seg; // a command-line option
+    else out += `[${JSON.stringify(seg)}]`;
+  }
+  return out === '' ? '(scenario)' : out;
+}
+
+function fail(path: Path, rule: string, value: unknown): never {
+  throw new PathError(path, rule, value);
+}
+
+/** Runs a core validator, re-raising its ConfigError at `path`. */
+function core<T>(path: Path, fn: (field: string) => T): T {
+  const field = formatPath(path);
+  try {
+    return fn(field);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    // A core validator may name a sub-field (`network.latencyUs`); the file spells it without the unit.
+    const rest = e.field.startsWith(`${field}.`) ? e.field.slice(field.length + 1).split('.').map((k) => k.replace(/Us$/, '')) : [];
+    fail([...path, ...rest], e.rule, e.value);
+  }
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+function record(v: unknown, path: Path, what: string): Record<string, unknown> {
+  if (!isRecord(v)) fail(path, `must be ${what}`, v);
+  return v;
+}
+
+function onlyKeys(obj: Record<string, unknown>, path: Path, allowed: readonly string[]): void {
+  for (const k of Object.keys(obj)) {
+    if (!allowed.includes(k)) fail([...path, k], `is not a known field; known fields are ${allowed.join(', ')}`, obj[k]);
+  }
+}
+
+function nonEmptyString(v: unknown, path: Path): string {
+  if (typeof v !== 'string' || v.trim().length === 0) fail(path, 'must be a non-empty string', v);
+  return v;
+}
+
+/** Durations in files carry a unit ("0.3ms"); a bare number would be ambiguous. */
+function duration(v: unknown, path: Path): number {
+  if (typeof v !== 'string') fail(path, 'must be a duration with a unit, such as "0.3ms", "40s" (units us, ms, s, m, h)', v);
+  return core(path, (f) => parseDuration(v, f));
+}
+
+class Members {
+  readonly names: string[];
+  constructor(list: readonly ScenarioMember[]) { this.names = list.map((m) => m.name); }
+  one(v: unknown, path: Path): string {
+    if (typeof v !== 'string' || !this.names.includes(v)) fail(path, `must name a member (${this.names.join(', ')})`, v);
+    return v;
+  }
+  oneOrAll(v: unknown, path: Path): string {
+    if (v === 'all') return v;
+    if (typeof v !== 'string' || !this.names.includes(v)) fail(path, `must name a member (${this.names.join(', ')}) or be all`, v);
+    return v;
+  }
+}
+
+function parseMembers(v: unknown): ScenarioMember[] {
+  if (!Array.isArray(v) || v.length < 1 || v.length > MAX_MEMBERS) {
+    fail(['members'], `must be a list of 1..${MAX_MEMBERS} members (GR's maximum group size)`, v);
+  }
+  const out: ScenarioMember[] = [];
+  const seenNames = new Set<string>();
+  const seenAddress = new Map<string, number>();
+  v.forEach((item: unknown, i) => {
+    const spec: Record<string, unknown> = typeof item === 'string' ? { name: item } : record(item, ['members', i], 'a member name or an object { name, host, port, xcomPort, uuid }');
+    onlyKeys(spec, ['members', i], ['name', 'host', 'port', 'xcomPort', 'uuid']);
+    const namePath = typeof item === 'string' ? ['members', i] : ['members', i, 'name'];
+    const name = nonEmptyString(spec.name, namePath);
+    if (name === 'all') fail(namePath, 'must not be all (reserved for "every member")', name);
+    if (seenNames.has(name)) fail(namePath, 'must be unique', name);
+    seenNames.add(name);
+    const host = spec.host === undefined ? `10.0.0.${11 + i}` : nonEmptyString(spec.host, ['members', i, 'host']);
+    // Members that share a host get consecutive default ports, like mysqld instances on one box.
+    const sameHost = out.filter((m) => m.host === host).length;
+    const port = spec.port === undefined ? 3306 + sameHost : spec.port;
+    if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) fail(['members', i, 'port'], 'must be an integer in 1..65535', port);
+    const xcomPort = spec.xcomPort === undefined ? 33061 + sameHost : spec.xcomPort;
+    if (typeof xcomPort !== 'number' || !Number.isInteger(xcomPort) || xcomPort < 1 || xcomPort > 65535) fail(['members', i, 'xcomPort'], 'must be an integer in 1..65535', xcomPort);
+    const address = `${host}:${port}`;
+    const clash = seenAddress.get(address);
+    if (clash !== undefined) fail(['members', i, 'port'], `must differ from members[${clash}]'s (both are ${address})`, port);
+    seenAddress.set(address, i);
+    const member: ScenarioMember = { name, host, port, xcomPort };
+    if (spec.uuid !== undefined) {
+      if (typeof spec.uuid !== 'string' || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(spec.uuid)) {
+        fail(['members', i, 'uuid'], 'must be a lowercase UUID like 207db264-0192-11ed-92c9-02001700754e', spec.uuid);
+      }
+      if (out.some((m) => m.uuid === spec.uuid)) fail(['members', i, 'uuid'], 'must be unique', spec.uuid);
+      out.push({ ...member, uuid: spec.uuid });
+    } else {
+      out.push(member);
+    }
+  });
+  return out;
+}
+
+function parseOptions(v: unknown, path: Path, profile: VersionProfile, mode: GroupMode): Partial<GroupReplicationOptions> {
+  const obj = record(v, path, 'an object of group_replication_* system variables');
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(obj)) {
+    if (!(OPTION_NAMES as readonly string[]).includes(key)) fail([...path, key], `is not a known option; known options are ${OPTION_NAMES.join(', ')}`, value);
+    const normalized = core([...path, key], (f) => validateOption(key as OptionName, value, profile, f));
+    if (key === 'group_replication_single_primary_mode' && normalized !== (mode === 'single-primary')) {
+      fail([...path, key], `must agree with mode (${mode}); set the topology with mode`, value);
+    }
+    out[key] = normalized;
+  }
+  return out as Partial<GroupReplicationOptions>;
+}
+
+function parseModel(v: unknown): Partial<ModelParameters> {
+  const obj = record(v, ['model'], 'an object of timing parameters');
+  const out: Record<string, number> = {};
+  for (const [key, value] of Object.entries(obj)) {
+    if (!(key in DEFAULT_MODEL_PARAMETERS)) fail(['model', key], `is not a known parameter; known parameters are ${Object.keys(DEFAULT_MODEL_PARAMETERS).join(', ')}`, value);
+    const us = duration(value, ['model', key]);
+    if (us > 3_600_000_000) fail(['model', key], 'must be at most 1h', value);
+    out[key] = us;
+  }
+  return out as Partial<ModelParameters>;
+}
+
+interface Ctx {
+  readonly members: Members;
+  readonly profile: VersionProfile;
+}
+
+function parseAction(verb: ScenarioVerb, v: unknown, path: Path, ctx: Ctx): ScenarioAction {
+  const m = ctx.members;
+  switch (verb) {
+    case 'isolate': return { isolate: m.one(v, path) };
+    case 'freeze': return { freeze: m.one(v, path) };
+    case 'thaw': return { thaw: m.one(v, path) };
+    case 'crash': return { crash: m.one(v, path) };
+    case 'restart': return { restart: m.one(v, path) };
+    case 'heal': return { heal: m.oneOrAll(v, path) };
+    case 'repair':
+      if (v !== 'all') fail(path, 'must be all (repair removes every partition)', v);
+      return { repair: 'all' };
+    case 'cut':
+    case 'restore': {
+      if (verb === 'restore' && v === 'all') return { restore: 'all' };
+      const obj = record(v, path, verb === 'cut' ? 'an object { from, to }' : 'an object { from, to } or all');
+      onlyKeys(obj, path, ['from', 'to']);
+      const from = m.one(obj.from, [...path, 'from']);
+      const to = m.one(obj.to, [...path, 'to']);
+      if (from === to) fail([...path, 'to'], 'must differ from from', to);
+      return verb === 'cut' ? { cut: { from, to } } : { restore: { from, to } };
+    }
+    case 'partition': {
+      if (!Array.isArray(v) || v.length === 0) fail(path, 'must be a list of groups of member names, e.g. [[node1, node2], [node3]]', v);
+      const seen = new Set<string>();
+      const groups = v.map((g: unknown, gi) => {
+        if (!Array.isArray(g) || g.length === 0) fail([...path, gi], 'must be a non-empty list of member names', g);
+        return g.map((name: unknown, k) => {
+          const n = m.one(name, [...path, gi, k]);
+          if (seen.has(n)) fail([...path, gi, k], 'names a member already in another group', n);
+          seen.add(n);
+          return n;
+        });
+      });
+      return { partition: groups };
+    }
+    case 'set': {
+      const obj = record(v, path, 'an object { member, option, value }');
+      onlyKeys(obj, path, ['member', 'option', 'value']);
+      const member = m.oneOrAll(obj.member, [...path, 'member']);
+      const option = obj.option;
+      if (typeof option !== 'string' || !(OPTION_NAMES as readonly string[]).includes(option)) {
+        fail([...path, 'option'], `must be one of ${OPTION_NAMES.join(', ')}`, option);
+      }
+      if (option === 'group_replication_single_primary_mode') {
+        fail([...path, 'option'], 'cannot be changed while Group Replication runs (MySQL refuses SET GLOBAL on it)', option);
+      }
+      if (!('value' in obj)) fail([...path, 'value'], 'is required', undefined);
+      const value = core([...path, 'value'], (f) => validateOption(option as OptionName, obj.value, ctx.profile, f));
+      return { set: { member, option: option as OptionName, value } };
+    }
+    case 'write': {
+      const obj = record(v, path, 'an object { member, count }');
+      onlyKeys(obj, path, ['member', 'count']);
+      const member = m.one(obj.member, [...path, 'member']);
+      const count = obj.count ?? 1;
+      if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > MAX_WRITES_PER_EVENT) {
+        fail([...path, 'count'], `must be an integer in 1..${MAX_WRITES_PER_EVENT}`, count);
+      }
+      return { write: { member, count } };
+    }
+    case 'link': {
+      const obj = record(v, path, 'an object { from, to, latency, jitter, loss }');
+      onlyKeys(obj, path, ['from', 'to', 'latency', 'jitter', 'loss']);
+      const change: { from?: string; to?: string; latencyUs?: number; jitterUs?: number; loss?: number } = {};
+      if (obj.from !== undefined) change.from = m.one(obj.from, [...path, 'from']);
+      if (obj.to !== undefined) change.to = m.one(obj.to, [...path, 'to']);
+      if (change.from !== undefined && change.from === change.to) fail([...path, 'to'], 'must differ from from', obj.to);
+      if (obj.latency !== undefined) change.latencyUs = duration(obj.latency, [...path, 'latency']);
+      if (obj.jitter !== undefined) change.jitterUs = duration(obj.jitter, [...path, 'jitter']);
+      if (obj.loss !== undefined) change.loss = obj.loss as number;
+      if (change.latencyUs === undefined && change.jitterUs === undefined && change.loss === undefined) {
+        fail(path, 'must set at least one of latency, jitter, loss', v);
+      }
+      core(path, (f) => validateLinkProfile(change, f));
+      return { link: change };
+    }
+  }
+}
+
+/**
+ * Checks freeze/thaw/crash pairs in time order, so a schedule that thaws a member nobody froze
+ * fails before the run rather than halfway through it. (Whether a restart finds its server down
+ * can depend on ABORT_SERVER during the run; that is checked when the event fires.)
+ */
+function checkProcessActions(events: readonly ScenarioEvent[]): void {
+  const frozen = new Set<string>();
+  const crashed = new Set<string>();
+  for (const e of events) {
+    const a = e.action;
+    const path = ['events', e.index];
+    if ('freeze' in a) {
+      if (frozen.has(a.freeze)) fail([...path, 'freeze'], 'names a member that an earlier event already froze (thaw it first)', a.freeze);
+      if (crashed.has(a.freeze)) fail([...path, 'freeze'], 'names a member whose server an earlier event crashed', a.freeze);
+      frozen.add(a.freeze);
+    } else if ('thaw' in a) {
+      if (!frozen.delete(a.thaw)) fail([...path, 'thaw'], 'names a member that no earlier event froze', a.thaw);
+    } else if ('crash' in a) {
+      if (crashed.has(a.crash)) fail([...path, 'crash'], 'names a member whose server an earlier event already crashed (restart it first)', a.crash);
+      crashed.add(a.crash);
+      frozen.delete(a.crash);
+    } else if ('restart' in a) {
+      crashed.delete(a.restart);
+    }
+  }
+}
+
+/** Overrides applied on top of the file (the CLI's --seed and --until). */
+export interface ScenarioOverrides {
+  readonly seed?: number | string;
+  /** Stop time in any scenario time form ("+900s", "13:20:00"); checked like the file's until. */
+  readonly until?: string;
+}
+
+function validate(data: unknown, defaultName: string, overrides: ScenarioOverrides): Scenario {
+  const top = record(data, [], 'a mapping with members, events and the other scenario fields');
+  onlyKeys(top, [], TOP_KEYS);
+  const name = top.name === undefined ? defaultName : nonEmptyString(top.name, ['name']);
+  let seed: number | string = 1;
+  if (top.seed !== undefined) {
+    if (!((typeof top.seed === 'number' && Number.isSafeInteger(top.seed)) || (typeof top.seed === 'string' && top.seed.length > 0))) {
+      fail(['seed'], 'must be an integer or a non-empty string', top.seed);
+    }
+    seed = top.seed;
+  }
+  if (overrides.seed !== undefined) seed = overrides.seed;
+  // YAML reads `version: 8.4` as a number; the profile name is what was meant.
+  const versionValue = typeof top.version === 'number' ? String(top.version) : (top.version ?? '8.0.21');
+  const profile = core(['version'], (f) => versionProfile(versionValue, f));
+  const start = top.start === undefined ? DEFAULT_START : top.start;
+  const startEpochUs = core(['start'], () => parseStart(start));
+  const mode = top.mode ?? 'single-primary';
+  if (mode !== 'single-primary' && mode !== 'multi-primary') fail(['mode'], 'must be single-primary or multi-primary', mode);
+  const members = parseMembers(top.members);
+  const roster = new Members(members);
+  const options = top.options === undefined ? {} : parseOptions(top.options, ['options'], profile, mode);
+  const memberOptions: Record<string, Partial<GroupReplicationOptions>> = {};
+  if (top.memberOptions !== undefined) {
+    const obj = record(top.memberOptions, ['memberOptions'], 'an object { <member>: { <option>: <value> } }');
+    for (const [member, opts] of Object.entries(obj)) {
+      if (!roster.names.includes(member)) fail(['memberOptions', member], `must be keyed by a member name (${roster.names.join(', ')})`, member);
+      memberOptions[member] = parseOptions(opts, ['memberOptions', member], profile, mode);
+    }
+  }
+  let network: Scenario['network'] = { latencyUs: 200, jitterUs: 100, loss: 0 };
+  if (top.network !== undefined) {
+    const obj = record(top.network, ['network'], 'an object { latency, jitter, loss, blackholeClose }');
+    onlyKeys(obj, ['network'], ['latency', 'jitter', 'loss', 'blackholeClose']);
+    const n: { latencyUs: number; jitterUs: number; loss: number; blackholeCloseUs?: number } = { ...network };
+    if (obj.latency !== undefined) n.latencyUs = duration(obj.latency, ['network', 'latency']);
+    if (obj.jitter !== undefined) n.jitterUs = duration(obj.jitter, ['network', 'jitter']);
+    if (obj.loss !== undefined) n.loss = obj.loss as number;
+    core(['network'], (f) => validateLinkProfile(n, f));
+    if (obj.blackholeClose !== undefined) {
+      n.blackholeCloseUs = duration(obj.blackholeClose, ['network', 'blackholeClose']);
+      if (n.blackholeCloseUs < 1_000_000) fail(['network', 'blackholeClose'], 'must be at least 1s', obj.blackholeClose);
+    }
+    network = n;
+  }
+  const model = top.model === undefined ? {} : parseModel(top.model);
+  const ctx: Ctx = { members: roster, profile };
+  const rawEvents = top.events ?? [];
+  if (!Array.isArray(rawEvents)) fail(['events'], 'must be a list of { at, <action> } entries', rawEvents);
+  if (rawEvents.length > MAX_EVENTS) fail(['events'], `must have at most ${MAX_EVENTS} entries`, rawEvents.length);
+  const events: ScenarioEvent[] = rawEvents.map((raw: unknown, index) => {
+    const path = ['events', index];
+    const obj = record(raw, path, `an object { at, <action> } with one action of ${SCENARIO_VERBS.join(', ')}`);
+    if (!('at' in obj)) fail([...path, 'at'], 'is required', undefined);
+    const atUs = core([...path, 'at'], (f) => parseScenarioTime(obj.at, f, startEpochUs));
+    const verbs = Object.keys(obj).filter((k) => k !== 'at');
+    for (const k of verbs) {
+      if (!(SCENARIO_VERBS as readonly string[]).includes(k)) fail([...path, k], `is not a known action; actions are ${SCENARIO_VERBS.join(', ')}`, obj[k]);
+    }
+    if (verbs.length !== 1) fail(path, `must have exactly one action (${SCENARIO_VERBS.join(', ')}) besides at`, verbs);
+    const verb = verbs[0] as ScenarioVerb;
+    return { atUs, index, action: parseAction(verb, obj[verb], [...path, verb], ctx) };
+  });
+  // Stable sort: equal times keep file order, which is also the order sim.at() runs them in.
+  events.sort((a, b) => a.atUs - b.atUs || a.index - b.index);
+  checkProcessActions(events);
+  const lastUs = events.length === 0 ? 0 : (events[events.length - 1] as ScenarioEvent).atUs;
+  let untilUs: number;
+  if (overrides.until !== undefined) {
+    untilUs = core(['--until'], (f) => parseScenarioTime(overrides.until, f, startEpochUs));
+    if (untilUs < lastUs) fail(['--until'], `must not be before the last event (events[${(events[events.length - 1] as ScenarioEvent).index}])`, overrides.until);
+  } else if (top.until !== undefined) {
+    untilUs = core(['until'], (f) => parseScenarioTime(top.until, f, startEpochUs));
+    const late = events.find((e) => e.atUs > untilUs);
+    if (late !== undefined) fail(['events', late.index, 'at'], `must not be after until (${formatValue(top.until)})`, rawEvents[late.index]?.at);
+  } else {
+    untilUs = lastUs + DEFAULT_RUN_AFTER_LAST_EVENT_US;
+  }
+  return {
+    name, seed, version: versionValue as VersionName, start: typeof start === 'string' ? start : DEFAULT_START, mode, members,
+    options, memberOptions, network, model, events, untilUs,
+  };
+}
+
+/** Line (1-based) of the value at `path` in a YAML/JSON document, or of its nearest existing parent. */
+function lineOf(doc: Document, counter: LineCounter, path: Path): number | undefined {
+  for (let n = path.length; n >= 0; n--) {
+    const node = doc.getIn(path.slice(0, n), true) as { range?: [number, number, number] } | undefined;
+    if (node?.range !== undefined) return counter.linePos(node.range[0]).line;
+  }
+  return undefined;
+}
+
+/**
+ * Validates already-parsed scenario data (e.g. from JSON.parse or built in code) and returns the
+ * normalised Scenario. Errors are ScenarioErrors naming `file` and the path.
+ */
+export function validateScenario(data: unknown, file = 'scenario', overrides: ScenarioOverrides = {}): Scenario {
+  try {
+    return validate(data, baseName(file), overrides);
+  } catch (e) {
+    if (e instanceof PathError) throw new ScenarioError(file, formatPath(e.path), e.rule, e.value);
+    throw e;
+  }
+}
+
+/**
+ * Parses a scenario from YAML or JSON text (JSON is YAML 1.2, so one parser reads both and
+ * reports lines for either). `file` labels error messages and gives the default name.
+ */
+export function parseScenario(text: string, file = 'scenario', overrides: ScenarioOverrides = {}): Scenario {
+  const counter = new LineCounter();
+  // YAML 1.2 core schema: "13:03:01" stays a string (YAML 1.1 would read it as a base-60 number).
+  const doc = parseDocument(text, { lineCounter: counter, uniqueKeys: true, version: '1.2', prettyErrors: false });
+  const syntax = doc.errors[0];
+  if (syntax !== undefined) {
+    const line = counter.linePos(syntax.pos[0]).line;
+    throw new ScenarioError(file, '(file)', `must be valid YAML or JSON: ${syntax.message.split('\n')[0]}`, text.split('\n')[line - 1] ?? '', line);
+  }
+  try {
+    return validate(doc.toJS({ maxAliasCount: 100 }), baseName(file), overrides);
+  } catch (e) {
+    if (e instanceof PathError) throw new ScenarioError(file, formatPath(e.path), e.rule, e.value, lineOf(doc, counter, e.path));
+    if (e instanceof Error && /alias/i.test(e.message)) throw new ScenarioError(file, '(file)', `must not expand aliases excessively: ${e.message}`, '');
+    throw e;
+  }
+}
+
+function baseName(file: string): string {
+  const base = file.split(/[\\/]/).pop() ?? file;
+  return base.replace(/\.(ya?ml|json)$/i, '') || 'scenario';
+}

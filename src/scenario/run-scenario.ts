@@ -1,0 +1,117 @@
+import { ConfigError, ScenarioError } from '../errors.js';
+import type { GroupReplicationOptions } from '../gr/options.js';
+import type { MemberSpec } from '../sim/simulation-options.js';
+import { createSimulation, type Simulation } from '../sim/simulation.js';
+import type { ReplicationGroupMemberRow } from '../types.js';
+import { verbOf, type Scenario, type ScenarioAction } from './scenario.js';
+
+/** What one member showed at one moment (a `--at` snapshot). */
+export interface MemberSnapshot {
+  readonly tUs: number;
+  readonly member: string;
+  readonly state: string;
+  readonly superReadOnly: boolean;
+  readonly offlineMode: boolean;
+  readonly running: boolean;
+  readonly viewId: string;
+  readonly table: readonly ReplicationGroupMemberRow[];
+}
+
+export interface RunScenarioOptions {
+  /** Virtual times (µs) at which to record every member's view of the group, besides the end. */
+  readonly snapshotsAtUs?: readonly number[];
+  /** Labels errors raised while the run applies an event (the file name). @defaultValue 'scenario' */
+  readonly source?: string;
+}
+
+/** A finished scenario run. */
+export interface ScenarioRun {
+  readonly scenario: Scenario;
+  readonly sim: Simulation;
+  /** Snapshots in time order, members in scenario order at each time. */
+  readonly snapshots: readonly MemberSnapshot[];
+}
+
+/** Records every member's own state and replication_group_members as it sees them now. */
+export function snapshotMembers(sim: Simulation): MemberSnapshot[] {
+  return sim.members.map((m) => ({
+    tUs: sim.nowUs, member: m.name, state: m.running ? m.state : 'OFFLINE', superReadOnly: m.superReadOnly,
+    offlineMode: m.offlineMode, running: m.running, viewId: m.viewId(), table: m.replicationGroupMembers(),
+  }));
+}
+
+/** Applies one scheduled action through the public Simulation API. */
+function apply(sim: Simulation, action: ScenarioAction): void {
+  const net = sim.network;
+  if ('isolate' in action) net.isolate(action.isolate);
+  else if ('heal' in action) net.heal(action.heal === 'all' ? undefined : action.heal);
+  else if ('cut' in action) net.cut(action.cut.from, action.cut.to);
+  else if ('restore' in action) {
+    if (action.restore === 'all') net.restore();
+    else net.restore(action.restore.from, action.restore.to);
+  } else if ('partition' in action) net.partition(...action.partition);
+  else if ('repair' in action) net.repair();
+  else if ('freeze' in action) net.freeze(action.freeze);
+  else if ('thaw' in action) net.thaw(action.thaw);
+  else if ('crash' in action) net.crash(action.crash);
+  else if ('restart' in action) net.restart(action.restart);
+  else if ('set' in action) {
+    const targets = action.set.member === 'all' ? sim.members : [sim.member(action.set.member)];
+    for (const m of targets) m.set(action.set.option, action.set.value);
+  } else if ('write' in action) {
+    const m = sim.member(action.write.member);
+    for (let k = 0; k < action.write.count; k++) m.write();
+  } else {
+    const { from, to, ...profile } = action.link;
+    const names = sim.members.map((m) => m.name);
+    const links: [string, string][] = [];
+    for (const a of names) {
+      for (const b of names) {
+        if (a !== b && (from === undefined || a === from) && (to === undefined || b === to)) links.push([a, b]);
+      }
+    }
+    net.setLinkProfile(profile, from === undefined && to === undefined ? undefined : links);
+  }
+}
+
+/**
+ * Builds the simulation a scenario describes, with its events scheduled, before it has run.
+ * An event the simulation refuses when it fires (restarting a running server, changing
+ * autorejoin_tries during a rejoin) raises a ScenarioError naming the event.
+ */
+export function simulationOf(scenario: Scenario, source = 'scenario'): Simulation {
+  const members: MemberSpec[] = scenario.members.map((m) => {
+    const options = scenario.memberOptions[m.name] as Partial<GroupReplicationOptions> | undefined;
+    return { name: m.name, host: m.host, port: m.port, xcomPort: m.xcomPort, ...(m.uuid === undefined ? {} : { uuid: m.uuid }), ...(options === undefined ? {} : { options }) };
+  });
+  const sim = createSimulation({
+    seed: scenario.seed, version: scenario.version, start: scenario.start, mode: scenario.mode, members,
+    options: scenario.options, network: scenario.network, model: scenario.model,
+  });
+  for (const e of scenario.events) {
+    sim.at(e.atUs, (s) => {
+      try {
+        apply(s, e.action);
+      } catch (err) {
+        if (err instanceof ConfigError) {
+          throw new ScenarioError(source, `events[${e.index}].${verbOf(e.action)}`, `${err.rule} when it fires at ${(e.atUs / 1e6).toFixed(6)} s`, err.value);
+        }
+        throw err;
+      }
+    });
+  }
+  return sim;
+}
+
+/** Runs a scenario to its `untilUs`, taking snapshots at the requested times. */
+export function runScenario(scenario: Scenario, options: RunScenarioOptions = {}): ScenarioRun {
+  const sim = simulationOf(scenario, options.source);
+  const snapshots: MemberSnapshot[] = [];
+  const times = [...new Set(options.snapshotsAtUs ?? [])].sort((a, b) => a - b);
+  for (const t of times) {
+    if (t > scenario.untilUs) throw new ConfigError('--at', `must not be after the end of the run (${scenario.untilUs / 1e6} s)`, t / 1e6);
+    sim.at(t, (s) => { snapshots.push(...snapshotMembers(s)); });
+  }
+  sim.runUntil(scenario.untilUs);
+  return { scenario, sim, snapshots };
+}

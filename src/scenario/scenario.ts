@@ -1,0 +1,102 @@
+import type { GroupReplicationOptions, OptionName } from '../gr/options.js';
+import type { ModelParameters } from '../model-parameters.js';
+import type { GroupMode, VersionName } from '../types.js';
+
+/**
+ * A validated scenario (layer L8): a group, its options, a fault schedule and a stop time.
+ * Files are parsed into this shape by parseScenario(); arbitraries build it directly; and
+ * scenarioToYaml() prints it back as a file `grsim run` accepts. All times are integer
+ * microseconds of virtual time since `start`.
+ */
+export interface Scenario {
+  readonly name: string;
+  readonly seed: number | string;
+  readonly version: VersionName;
+  /** Wall-clock label of virtual time zero, ISO 8601 UTC. */
+  readonly start: string;
+  readonly mode: GroupMode;
+  readonly members: readonly ScenarioMember[];
+  /** System variables for every member. */
+  readonly options: Readonly<Partial<GroupReplicationOptions>>;
+  /** Per-member overrides, by member name. */
+  readonly memberOptions: Readonly<Record<string, Readonly<Partial<GroupReplicationOptions>>>>;
+  readonly network: ScenarioNetwork;
+  /** Timing parameters for behaviour the reference marks uncertain (rarely needed). */
+  readonly model: Readonly<Partial<ModelParameters>>;
+  /** Actions in the order they run (sorted by time; equal times keep file order). */
+  readonly events: readonly ScenarioEvent[];
+  /** Virtual time at which the run stops. */
+  readonly untilUs: number;
+}
+
+export interface ScenarioMember {
+  readonly name: string;
+  readonly host: string;
+  readonly port: number;
+  readonly xcomPort: number;
+  /** server_uuid; generated from the seed when absent. */
+  readonly uuid?: string;
+}
+
+export interface ScenarioNetwork {
+  readonly latencyUs: number;
+  readonly jitterUs: number;
+  readonly loss: number;
+  /** Present only when the file sets it (the core's default applies otherwise). */
+  readonly blackholeCloseUs?: number;
+}
+
+/** One scheduled action. `index` is its position in the file's `events` list (for messages). */
+export interface ScenarioEvent {
+  readonly atUs: number;
+  readonly index: number;
+  readonly action: ScenarioAction;
+}
+
+/** `'all'` is reserved: no member may be named all. */
+export type MemberOrAll = string;
+
+/** The actions a scenario can schedule, one key each, mirroring the NetworkControl verbs. */
+export type ScenarioAction =
+  | { readonly isolate: string }
+  | { readonly heal: MemberOrAll }
+  | { readonly cut: Link }
+  | { readonly restore: Link | 'all' }
+  | { readonly partition: readonly (readonly string[])[] }
+  | { readonly repair: 'all' }
+  | { readonly freeze: string }
+  | { readonly thaw: string }
+  | { readonly crash: string }
+  | { readonly restart: string }
+  | { readonly set: { readonly member: MemberOrAll; readonly option: OptionName; readonly value: string | number | boolean } }
+  | { readonly write: { readonly member: string; readonly count: number } }
+  | { readonly link: LinkChange };
+
+/** A one-way link. */
+export interface Link {
+  readonly from: string;
+  readonly to: string;
+}
+
+/**
+ * New latency/jitter/loss on links: one way `from → to`, every link from or to a member when
+ * only one end is given, every link when neither is.
+ */
+export interface LinkChange {
+  readonly from?: string;
+  readonly to?: string;
+  readonly latencyUs?: number;
+  readonly jitterUs?: number;
+  readonly loss?: number;
+}
+
+/** The verbs an event may use, in the order the docs list them. */
+export const SCENARIO_VERBS = [
+  'isolate', 'heal', 'cut', 'restore', 'partition', 'repair', 'freeze', 'thaw', 'crash', 'restart', 'set', 'write', 'link',
+] as const;
+export type ScenarioVerb = (typeof SCENARIO_VERBS)[number];
+
+/** The verb of an action (its only key). */
+export function verbOf(action: ScenarioAction): ScenarioVerb {
+  return Object.keys(action)[0] as ScenarioVerb;
+}
