@@ -51,3 +51,16 @@ export const VIEW_MODIFICATION_TIMEOUT_US = 60_000_000;
 export const CONNECTION_ATTEMPTS = 10;
 /** Majority-timeout countdown slice (src/plugin_handlers/group_partition_handling.cc: 2 s, 1 s if 1 s remains). */
 export const PARTITION_HANDLER_SLICE_US = 2_000_000;
+
+/** Protected msgnos below the lowest delivered msgno of the live nodes (xcom/xcom_cache.cc MIN_CACHED). */
+export const MIN_CACHED = 10;
+/** cache_manager_task period: an eviction pass every 0.1 s (xcom/xcom_cache.cc cache_manager_task: TASK_DELAY(0.1)). */
+export const CACHE_MANAGER_TASK_PERIOD_US = 100_000;
+/** Most slots one shrink_cache call frees: size_decrement + 1 = INCREMENT / 10 + 1 (xcom/xcom_cache.cc shrink_cache). */
+export const SHRINK_CACHE_MAX_SLOTS = 25_001;
+/** sizeof(pax_msg), counted once per cached message object (xcom/xcom_cache.cc get_app_msg_size; x86-64, 8.0.39). */
+export const SIZEOF_PAX_MSG = 200;
+/** sizeof(app_data), counted once per message in a slot (xcom/app_data.cc app_data_size; x86-64, 8.0.39). */
+export const SIZEOF_APP_DATA = 176;
+/** sizeof(bool_t): bytes per node of a view_msg's node set (xcom/app_data.cc node_set_size). */
+export const SIZEOF_NODE_SET_ENTRY = 4;
