@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { ScenarioReport, ReportLogLine } from '../../src/index.js';
 
 /** Runs the built `grsim` binary (npm test builds first) as a user would. */
@@ -20,6 +20,7 @@ function grsim(...args: string[]): { code: number | null; stdout: string; stderr
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'grsim-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function file(name: string, text: string): string {
   const p = join(dir, name);
   writeFileSync(p, text);
