@@ -16,6 +16,9 @@ const MAX_MEMBERS = 9;
 /** Bounds that keep a hostile file from making a run unbounded. */
 const MAX_EVENTS = 100_000;
 const MAX_WRITES_PER_EVENT = 100_000;
+const MAX_WRITES = 1_000_000;
+/** Longest run a file may ask for: seven days of virtual time (a typo like "+100000h" must not hang the CLI). */
+export const MAX_RUN_US = 7 * 86_400_000_000;
 /** Virtual time after the last event a run goes on when the file gives no `until`. */
 export const DEFAULT_RUN_AFTER_LAST_EVENT_US = 600_000_000;
 const DEFAULT_START = '2024-01-01T00:00:00Z';
@@ -361,6 +364,13 @@ function validate(data: unknown, defaultName: string, overrides: ScenarioOverrid
     if (late !== undefined) fail(['events', late.index, 'at'], `must not be after until (${formatValue(top.until)})`, rawEvents[late.index]?.at);
   } else {
     untilUs = lastUs + DEFAULT_RUN_AFTER_LAST_EVENT_US;
+  }
+  if (untilUs > MAX_RUN_US) fail([overrides.until !== undefined ? '--until' : 'until'], 'must be at most 7 days after the start (runs are bounded)', overrides.until ?? top.until);
+  let writes = 0;
+  for (const e of events) {
+    if ('write' in e.action && (writes += e.action.write.count) > MAX_WRITES) {
+      fail(['events', e.index, 'write', 'count'], `brings the scenario's transactions above ${MAX_WRITES} (use a workload for load)`, e.action.write.count);
+    }
   }
   return {
     name, seed, version: versionValue as VersionName, start: typeof start === 'string' ? start : DEFAULT_START, mode, members,
