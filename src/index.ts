@@ -28,3 +28,5 @@ export { buildReport } from './report/json-report.js';
 export type * from './report/json-report.js';
 export { renderRunText, renderMemberReport, renderTable, describeAction } from './report/text-report.js';
 export { scenarioToYaml } from './scenario/scenario-yaml.js';
+export { scheduleToScenario, faultEndUs, lastFaultEndUs, FAULT_KINDS } from './scenario/fault-schedule.js';
+export type { Fault, FaultKind, FaultSchedule, GroupSetup } from './scenario/fault-schedule.js';
