@@ -92,6 +92,14 @@ export interface ConfigEvent {
   readonly member: string;
   readonly action: 'installed';
   readonly nodes: readonly string[];
+  /** XCom configuration number (site_def start order); rises by one with every decided configuration. */
+  readonly configId?: number;
+  /**
+   * XCom incarnation of each node, parallel to `nodes`: a node that rejoins or restarts comes back
+   * as a new incarnation (xcom/site_def.h node_list uuid + incarnation), which is how an expelled
+   * member is told apart from its return.
+   */
+  readonly incarnations?: readonly number[];
 }
 
 /** A write changed outcome. */

@@ -17,6 +17,7 @@ import { formatLogLine, visibleAt } from '../observe/error-log.js';
 import { gcsText, msg } from '../observe/error-codes.js';
 const gcsMsg = msg.gcs;
 import type { EventOf, LogEvent, SimEvent, SimEventType } from '../observe/events.js';
+import type { RunStart } from '../observe/run-record.js';
 import { RandomStream } from '../rng/random-stream.js';
 import type { GroupMode, ReplicationGroupMemberRow, VersionName } from '../types.js';
 import { EVENT_HORIZON_MIN } from '../xcom/constants.js';
@@ -242,6 +243,8 @@ export class Simulation {
   readonly trace: SimEvent[] = [];
   readonly writes: WriteRecord[] = [];
   readonly network: NetworkControl;
+  /** The group at virtual time zero: mode, installed view id and each member's failure-handling options (for runRecordOf). */
+  readonly atStart: RunStart;
   /** @internal */ readonly _servers: ServerIdentity[];
   /** @internal */ readonly _net: Network;
   /** @internal */ readonly _counters: SuspicionCounters[];
@@ -334,7 +337,10 @@ export class Simulation {
         if (entry.kind === 'app') this.grMembers[i]!.onAppMessage(entry);
         else this.grMembers[i]!.onGroupMessage(entry);
       },
-      configActivated: (i, cfg) => emit({ type: 'config', t: this.kernel.nowUs, member: name(i), action: 'installed', nodes: cfg.nodes.map(name) }),
+      configActivated: (i, cfg) => emit({
+        type: 'config', t: this.kernel.nowUs, member: name(i), action: 'installed', nodes: cfg.nodes.map(name),
+        configId: cfg.id, incarnations: [...cfg.incarnations],
+      }),
       exited: (i) => this.grMembers[i]!.onXcomExited(),
       connection: (from, to, up, reason) => emit({ type: 'connection', t: this.kernel.nowUs, from: name(from), to: name(to), up, reason }),
       pingShutdown: (i, peer) => {
@@ -387,6 +393,21 @@ export class Simulation {
     this.handles = this._servers.map((s) => new MemberHandle(this, s.slot));
     this.network = new NetworkControl(this);
     this.initialView = initialView;
+    this.atStart = {
+      mode, viewId: `${fixed}:${initialView}`,
+      members: this._servers.map((s, i) => {
+        const o = memberOptions[i]!;
+        return {
+          name: s.name, host: s.host, port: s.port,
+          options: {
+            group_replication_member_expel_timeout: o.group_replication_member_expel_timeout,
+            group_replication_autorejoin_tries: o.group_replication_autorejoin_tries,
+            group_replication_exit_state_action: o.group_replication_exit_state_action,
+            group_replication_unreachable_majority_timeout: o.group_replication_unreachable_majority_timeout,
+          },
+        };
+      }),
+    };
     this.bootstrap(mode);
   }
 
@@ -502,6 +523,13 @@ export class Simulation {
     if (!check.ok) return check;
     if (primary >= 0 && this.ctx.mode !== 'single-primary') return { ok: false, error: 'The group is not in single-primary mode.' };
     if (primary >= 0 && gr.table.get(primary)?.state !== 'ONLINE') return { ok: false, error: 'The requested member is not ONLINE.' };
+    if (this.ctx.mode !== mode) {
+      // The mode switch actions set group_replication_single_primary_mode on every member
+      // (src/group_actions/multi_primary_migration_action.cc, primary_election_action.cc; not in reference/).
+      for (const s of this._servers) {
+        this._emit({ type: 'option', t: this.kernel.nowUs, member: s.name, name: 'group_replication_single_primary_mode', value: mode === 'single-primary' ? 'ON' : 'OFF' });
+      }
+    }
     this.ctx.mode = mode;
     let p = primary;
     if (mode === 'single-primary' && p < 0) p = gr.knownPrimary() >= 0 ? gr.knownPrimary() : slot;
