@@ -1,0 +1,243 @@
+/**
+ * Every built-in invariant holds on real runs where it should, and fails on a hand-made trace
+ * that breaks it (an invariant that cannot fail is a defect).
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  BUILT_IN_INVARIANTS, checkInvariants, errorImpliesSuperReadOnly, expelledMemberReturnsAsNewIncarnation, invariantByName,
+  livenessAfterQuietPeriod, logConsistentWithState, noExpelWithoutMajority, onePrimaryPerView, quietPeriodUs,
+  requiredQuietPeriodUs, viewsAgreedAndConsecutive, writesCommitWithMajority,
+} from '../../src/observe/invariants.js';
+import { DEFAULT_START_OPTIONS } from '../../src/observe/run-record.js';
+import { ev, handRecord, isolateAndHeal, minorityTimeout, primaryCrashAndSplit, recordOf, SEC } from './fixtures.js';
+
+const runs = [
+  ['isolate node3 10–60 s, multi-primary', () => recordOf(isolateAndHeal())],
+  ['primary crash + restart, 2+2 split, single-primary', () => recordOf(primaryCrashAndSplit())],
+  ['2+3 partition with unreachable_majority_timeout 10', () => recordOf(minorityTimeout())],
+] as const;
+
+describe('the registry', () => {
+  it('names are unique kebab-case and each invariant documents its MySQL rule', () => {
+    const names = BUILT_IN_INVARIANTS.map((i) => i.name);
+    expect(new Set(names).size).toBe(names.length);
+    for (const inv of BUILT_IN_INVARIANTS) {
+      expect(inv.name).toMatch(/^[a-z]+(-[a-z]+)*$/);
+      expect(inv.description.length).toBeGreaterThan(40);
+      expect(inv.mysqlRule).toMatch(/reference\/gcs-and-plugin\.md §/);
+      expect(inv.mysqlRule).toMatch(/\.(cc|h)\b/);
+      expect(invariantByName(inv.name)).toBe(inv);
+    }
+    expect(invariantByName('no-such-property')).toBeUndefined();
+  });
+});
+
+describe.each(runs)('real run: %s', (_label, make) => {
+  const record = make();
+  it.each(BUILT_IN_INVARIANTS.map((i) => [i.name, i] as const))('%s holds', (_n, inv) => {
+    expect(inv.check(record)).toBeNull();
+  });
+  it('is long enough for the liveness check not to be vacuous', () => {
+    let lastFault = 0;
+    for (const e of record.trace) if (e.type === 'network') lastFault = e.t;
+    expect(record.endUs - lastFault).toBeGreaterThanOrEqual(requiredQuietPeriodUs(record));
+  });
+});
+
+describe('no-expel-without-majority fails on', () => {
+  it('a configuration that removes two of three nodes at once', () => {
+    const v = noExpelWithoutMajority.check(handRecord([
+      ev.config(1 * SEC, 'b', ['b'], 2),
+    ]));
+    expect(v).toMatchObject({ invariant: 'no-expel-without-majority', t: 1 * SEC, members: ['b', 'a', 'c'] });
+    expect(v!.message).toContain('2 of 3 nodes');
+  });
+  it('a removal view installed without an agreed configuration', () => {
+    const v = noExpelWithoutMajority.check(handRecord([ev.view(2 * SEC, 'a', '100:3', ['a', 'b'])]));
+    expect(v).toMatchObject({ t: 2 * SEC, members: ['a', 'c'] });
+  });
+  it('but not on a member that asked to leave (MY-011711) being removed from a pair', () => {
+    const v = noExpelWithoutMajority.check(handRecord([
+      ev.config(1 * SEC, 'a', ['a', 'b'], 2),
+      ev.log(5 * SEC, 'b', 'MY-011711'),
+      ev.config(6 * SEC, 'a', ['a'], 3),
+    ]));
+    expect(v).toBeNull();
+  });
+});
+
+describe('views-agreed-and-consecutive fails on', () => {
+  it('one view id with two memberships', () => {
+    const v = viewsAgreedAndConsecutive.check(handRecord([
+      ev.view(1 * SEC, 'a', '100:3', ['a', 'b']),
+      ev.view(1 * SEC + 5, 'b', '100:3', ['a', 'b', 'c']),
+    ]));
+    expect(v).toMatchObject({ invariant: 'views-agreed-and-consecutive', members: ['b'] });
+  });
+  it('a view number that skips one', () => {
+    expect(viewsAgreedAndConsecutive.check(handRecord([ev.view(1 * SEC, 'a', '100:4', ['a', 'b'])]))?.message).toContain('rise by one');
+  });
+  it('another fixed part', () => {
+    expect(viewsAgreedAndConsecutive.check(handRecord([ev.view(1 * SEC, 'a', '999:3', ['a', 'b'])]))).not.toBeNull();
+  });
+});
+
+describe('one-primary-per-view fails on', () => {
+  it('a member showing two PRIMARY members in single-primary mode', () => {
+    const v = onePrimaryPerView.check(handRecord([
+      ev.sees(0, 'a', 'b', 'ONLINE', 'PRIMARY'),
+      ev.sees(0, 'a', 'c', 'ONLINE', 'SECONDARY'),
+      ev.sees(1 * SEC, 'a', 'c', 'ONLINE', 'PRIMARY'),
+    ], { mode: 'single-primary' }));
+    expect(v).toMatchObject({ t: 1 * SEC, members: ['b', 'c'] });
+  });
+  it('two members acting as PRIMARY in the same view', () => {
+    const v = onePrimaryPerView.check(handRecord([
+      ev.self(0, 'a', 'ONLINE', 'PRIMARY'),
+      ev.self(0, 'b', 'ONLINE', 'PRIMARY'),
+    ], { mode: 'single-primary' }));
+    expect(v?.message).toContain('both act as PRIMARY in view 100:2');
+  });
+  it('but not in multi-primary mode, nor after a switch to it', () => {
+    const trace = [ev.self(0, 'a', 'ONLINE', 'PRIMARY'), ev.self(0, 'b', 'ONLINE', 'PRIMARY')];
+    expect(onePrimaryPerView.check(handRecord(trace))).toBeNull();
+    const switched = [
+      { type: 'option', t: 0, member: 'a', name: 'group_replication_single_primary_mode', value: 'OFF' } as const,
+      ...trace,
+    ];
+    expect(onePrimaryPerView.check(handRecord(switched, { mode: 'single-primary' }))).toBeNull();
+  });
+});
+
+describe('writes-commit-with-majority fails on', () => {
+  it('a commit on a member cut off from the majority for more than the in-flight grace', () => {
+    const v = writesCommitWithMajority.check(handRecord([
+      ev.write(1 * SEC, 'c', 1, 'pending'),
+      ev.net(2 * SEC, 'isolate', 'c'),
+      ev.write(5 * SEC, 'c', 1, 'committed'),
+    ]));
+    expect(v).toMatchObject({ invariant: 'writes-commit-with-majority', t: 5 * SEC, members: ['c'] });
+  });
+  it('a commit on a minority side of a partition (but not on the majority side)', () => {
+    const base = [ev.net(1 * SEC, 'partition', '[a] [b,c]'), ev.write(3 * SEC, 'b', 1, 'pending'), ev.write(3 * SEC + 400, 'b', 1, 'committed')];
+    expect(writesCommitWithMajority.check(handRecord(base))).toBeNull();
+    const bad = [...base, ev.write(4 * SEC, 'a', 2, 'pending'), ev.write(4 * SEC + 400, 'a', 2, 'committed')];
+    expect(writesCommitWithMajority.check(handRecord(bad))?.members).toEqual(['a']);
+  });
+  it('a commit of a write submitted under super_read_only', () => {
+    const v = writesCommitWithMajority.check(handRecord([
+      ev.flags(0, 'b', true),
+      ev.write(1 * SEC, 'b', 7, 'pending'),
+      ev.write(1 * SEC + 400, 'b', 7, 'committed'),
+    ]));
+    expect(v?.message).toContain('not writable');
+  });
+  it('a commit on a member in ERROR', () => {
+    const v = writesCommitWithMajority.check(handRecord([
+      ev.write(1 * SEC, 'b', 7, 'pending'), ev.self(2 * SEC, 'b', 'ERROR', ''), ev.write(3 * SEC, 'b', 7, 'committed'),
+    ]));
+    expect(v?.message).toContain('ERROR');
+  });
+});
+
+describe('expelled-member-returns-as-new-incarnation fails on', () => {
+  const removal = [
+    ev.config(1 * SEC, 'b', ['a', 'b', 'c'], 1, [1, 1, 1]),
+    ev.config(20 * SEC, 'b', ['b', 'c'], 2, [1, 1]),
+    ev.self(30 * SEC, 'a', 'ERROR', ''),
+  ];
+  it('the expelled member declaring itself ONLINE without being re-admitted', () => {
+    const v = expelledMemberReturnsAsNewIncarnation.check(handRecord([...removal, ev.self(31 * SEC, 'a', 'ONLINE')]));
+    expect(v).toMatchObject({ t: 31 * SEC, members: ['a'] });
+  });
+  it('a re-admission of the same incarnation', () => {
+    const v = expelledMemberReturnsAsNewIncarnation.check(handRecord([
+      ...removal, ev.config(32 * SEC, 'b', ['b', 'c', 'a'], 3, [1, 1, 1]), ev.self(33 * SEC, 'a', 'ONLINE'),
+    ]));
+    expect(v).not.toBeNull();
+  });
+  it('an observer that dropped the member showing it ONLINE again', () => {
+    const v = expelledMemberReturnsAsNewIncarnation.check(handRecord([
+      ...removal, ev.sees(20 * SEC + 10, 'b', 'a', null, ''), ev.sees(40 * SEC, 'b', 'a', 'ONLINE'),
+    ]));
+    expect(v?.members).toEqual(['a', 'b']);
+  });
+  it('but not when a new incarnation was admitted first', () => {
+    expect(expelledMemberReturnsAsNewIncarnation.check(handRecord([
+      ...removal, ev.config(32 * SEC, 'b', ['b', 'c', 'a'], 3, [1, 1, 2]), ev.self(33 * SEC, 'a', 'RECOVERING'), ev.self(34 * SEC, 'a', 'ONLINE'),
+    ]))).toBeNull();
+  });
+});
+
+describe('error-implies-super-read-only fails on', () => {
+  it('ERROR with super_read_only OFF', () => {
+    const v = errorImpliesSuperReadOnly.check(handRecord([ev.flags(0, 'c', false), ev.self(5 * SEC, 'c', 'ERROR', '')]));
+    expect(v).toMatchObject({ invariant: 'error-implies-super-read-only', t: 5 * SEC, members: ['c'] });
+  });
+  it('but not when the flag comes at the same instant, or the server is stopped', () => {
+    expect(errorImpliesSuperReadOnly.check(handRecord([ev.self(5 * SEC, 'c', 'ERROR', ''), ev.flags(5 * SEC, 'c', true)]))).toBeNull();
+    expect(errorImpliesSuperReadOnly.check(handRecord([ev.self(5 * SEC, 'c', 'ERROR', ''), ev.flags(5 * SEC, 'c', false, false)]))).toBeNull();
+  });
+});
+
+describe('log-consistent-with-state fails on', () => {
+  it('MY-011490 without the member going ONLINE', () => {
+    const v = logConsistentWithState.check(handRecord([ev.log(3 * SEC, 'c', 'MY-011490', 'This server was declared online within the replication group.')]));
+    expect(v).toMatchObject({ t: 3 * SEC, members: ['c'] });
+    expect(v!.message).toContain('MY-011490');
+  });
+  it('RECOVERING → ONLINE without MY-011490', () => {
+    const v = logConsistentWithState.check(handRecord([ev.self(1 * SEC, 'c', 'RECOVERING'), ev.self(2 * SEC, 'c', 'ONLINE')]));
+    expect(v?.t).toBe(2 * SEC);
+  });
+  it('MY-011505 without ERROR', () => {
+    expect(logConsistentWithState.check(handRecord([ev.log(3 * SEC, 'c', 'MY-011505')]))?.message).toContain('ERROR');
+  });
+  it('MY-011493 about a peer that is not shown UNREACHABLE', () => {
+    const v = logConsistentWithState.check(handRecord([ev.log(3 * SEC, 'a', 'MY-011493', 'Member with address 10.0.0.3:3306 has become unreachable.')]));
+    expect(v?.message).toContain('UNREACHABLE');
+    expect(logConsistentWithState.check(handRecord([
+      ev.log(3 * SEC, 'a', 'MY-011493', 'Member with address 10.0.0.3:3306 has become unreachable.'), ev.sees(3 * SEC, 'a', 'c', 'UNREACHABLE'),
+    ]))).toBeNull();
+  });
+  it('MY-011503 naming a view that was not installed', () => {
+    const v = logConsistentWithState.check(handRecord([
+      ev.log(3 * SEC, 'a', 'MY-011503', 'Group membership changed to 10.0.0.1:3306, 10.0.0.2:3306 on view 100:4.'),
+      ev.view(3 * SEC, 'a', '100:3', ['a', 'b']),
+    ]));
+    expect(v?.message).toContain('100:4');
+  });
+});
+
+describe('liveness-after-quiet-period', () => {
+  const quiet = quietPeriodUs(DEFAULT_START_OPTIONS, 3);
+  it('documents a conservative quiet period: 476 s with 8.0.21 defaults in a group of 3', () => {
+    // 6 detection + 30 expel + 2 view + 33 learn + 60 failed join + 300 rejoin wait + 5 + 10 join + 30 margin
+    expect(quiet).toBe(476 * SEC);
+    expect(quietPeriodUs({ ...DEFAULT_START_OPTIONS, group_replication_member_expel_timeout: 40 }, 3)).toBe(quiet + 30 * SEC);
+    expect(quietPeriodUs({ ...DEFAULT_START_OPTIONS, group_replication_autorejoin_tries: 0 }, 3)).toBe(quiet - 300 * SEC);
+  });
+  it('fails when a member with attempts left is not ONLINE long after the last fault', () => {
+    const trace = [ev.net(1 * SEC, 'isolate', 'c'), ev.net(2 * SEC, 'heal', 'c'), ev.self(30 * SEC, 'c', 'ERROR', '')];
+    const v = livenessAfterQuietPeriod.check(handRecord(trace, { endUs: 2 * SEC + quiet }));
+    expect(v).toMatchObject({ invariant: 'liveness-after-quiet-period', members: ['c'] });
+  });
+  it('fails when members are ONLINE in different views', () => {
+    const trace = [ev.view(5 * SEC, 'a', '100:3', ['a', 'b', 'c']), ev.view(5 * SEC, 'b', '100:3', ['a', 'b', 'c'])];
+    expect(livenessAfterQuietPeriod.check(handRecord(trace, { endUs: quiet }))?.members).toEqual(['c']);
+  });
+  it('holds vacuously before the quiet period, while a fault is in force, or for a member that gave up', () => {
+    const trace = [ev.net(1 * SEC, 'isolate', 'c'), ev.net(2 * SEC, 'heal', 'c'), ev.self(30 * SEC, 'c', 'ERROR', '')];
+    expect(livenessAfterQuietPeriod.check(handRecord(trace, { endUs: quiet }))).toBeNull();
+    expect(livenessAfterQuietPeriod.check(handRecord(trace.slice(0, 1), { endUs: 10 * quiet }))).toBeNull();
+    const gaveUp = [...trace, ev.log(40 * SEC, 'c', 'MY-013375', 'Auto-rejoin procedure attempt 3 of 3 finished. Member was not able to join the group.')];
+    expect(livenessAfterQuietPeriod.check(handRecord(gaveUp, { endUs: 2 * SEC + quiet }))).toBeNull();
+  });
+});
+
+describe('checkInvariants', () => {
+  it('reports one violation per broken invariant', () => {
+    const v = checkInvariants(handRecord([ev.self(0, 'c', 'ERROR', ''), ev.flags(0, 'c', false), ev.log(1, 'c', 'MY-011490')]));
+    expect(v.map((x) => x.invariant).sort()).toEqual(['error-implies-super-read-only', 'log-consistent-with-state']);
+  });
+});
