@@ -1,0 +1,347 @@
+import type { MemberState } from '../types.js';
+import { NetworkReplay } from './network-replay.js';
+import { memberIndex, type RunRecord } from './run-record.js';
+
+/** One observer noticing one member: fault start → UNREACHABLE, in µs. */
+export interface DetectionSample {
+  readonly observer: string;
+  readonly member: string;
+  /** When the network stopped letting observer and member exchange messages (µs). */
+  readonly faultUs: number;
+  /** When the observer first showed the member UNREACHABLE after that (µs). */
+  readonly unreachableUs: number;
+  /** unreachableUs − faultUs, in µs. */
+  readonly latencyUs: number;
+}
+
+/** Count, minimum, maximum and mean (rounded down) of a set of durations, in µs; null fields when empty. */
+export interface DurationStats {
+  readonly count: number;
+  readonly minUs: number | null;
+  readonly maxUs: number | null;
+  readonly meanUs: number | null;
+}
+
+/** A member removed from the group, as seen by the first member to install the removal view. */
+export interface ExpelRecord {
+  readonly member: string;
+  /** The first member that installed a view without it. */
+  readonly remover: string;
+  /** Start of the outage between remover and member (µs); null when they never lost contact. */
+  readonly faultUs: number | null;
+  /** When the remover first showed it UNREACHABLE during that outage (µs); null if never. */
+  readonly unreachableUs: number | null;
+  /** When the removal view was installed on the remover (µs). */
+  readonly removedUs: number;
+  /** removedUs − faultUs in µs; null without a fault. */
+  readonly timeToExpelUs: number | null;
+  /**
+   * True when, at removal, remover and member could talk again and the member's server had not
+   * crashed since the fault: the outage had already ended (or never happened).
+   */
+  readonly falseExpel: boolean;
+}
+
+/** One stretch of a member's plugin believing it lost the majority (MY-011495/6 … MY-011498). */
+export interface MajorityEpisode {
+  readonly member: string;
+  /** First MY-011495/MY-011496 of the episode (µs). */
+  readonly lostUs: number;
+  /** MY-011498 "resumed contact" (µs); null if the episode ended otherwise or is still open. */
+  readonly regainedUs: number | null;
+  /** How it ended: regained, the member left the group (ERROR, leave, crash), or still open at the end. */
+  readonly end: 'regained' | 'left' | 'open';
+  /** When the network first let the member reach a majority of its view again, at or after lostUs (µs); null if never. */
+  readonly networkRestoredUs: number | null;
+  /** regainedUs − networkRestoredUs in µs: the time to regain a majority once possible; null if either is missing. */
+  readonly regainLatencyUs: number | null;
+}
+
+/** A half-open interval [startUs, endUs) of virtual time, in µs. */
+export interface Interval {
+  readonly startUs: number;
+  readonly endUs: number;
+}
+
+/** When writes submitted on one member could not commit. */
+export interface WriteAvailability {
+  readonly member: string;
+  /**
+   * Intervals during which the member was not running, frozen, not ONLINE, super_read_only or
+   * offline_mode ON, blocked by a lost majority (MY-011495/6 until MY-011498), or unable to reach a
+   * majority of its view over the network. Single-primary secondaries are always unavailable.
+   */
+  readonly windows: readonly Interval[];
+  /** Sum of the windows, in µs. */
+  readonly totalUs: number;
+}
+
+/** Auto-rejoin attempts of one member (MY-013373 started, MY-013375 finished). */
+export interface RejoinOutcome {
+  readonly member: string;
+  readonly started: number;
+  readonly succeeded: number;
+  readonly failed: number;
+  /** 1 when an attempt was still running at the end of the run. */
+  readonly inProgress: number;
+}
+
+/** Failure-detection metrics of one run; every time is integer µs of virtual time. */
+export interface RunSummary {
+  readonly endUs: number;
+  readonly detection: { readonly samples: readonly DetectionSample[]; readonly stats: DurationStats };
+  readonly expels: readonly ExpelRecord[];
+  readonly timeToExpel: DurationStats;
+  readonly falseExpels: number;
+  readonly majority: readonly MajorityEpisode[];
+  readonly writeUnavailable: readonly WriteAvailability[];
+  /** Distinct view ids installed by anyone, and view installs per member (own leave views excluded). */
+  readonly views: { readonly distinct: number; readonly installs: Readonly<Record<string, number>> };
+  readonly rejoins: readonly RejoinOutcome[];
+  readonly writes: { readonly submitted: number; readonly committed: number; readonly rolledBack: number; readonly refused: number; readonly pending: number };
+}
+
+function stats(values: readonly number[]): DurationStats {
+  if (values.length === 0) return { count: 0, minUs: null, maxUs: null, meanUs: null };
+  let min = Infinity, max = -Infinity, sum = 0;
+  for (const v of values) { if (v < min) min = v; if (v > max) max = v; sum += v; }
+  return { count: values.length, minUs: min, maxUs: max, meanUs: Math.floor(sum / values.length) };
+}
+
+/**
+ * Computes the failure-detection metrics of a run in one pass over its trace (linear in the
+ * number of events; network events cost O(members²)).
+ */
+export function summarize(record: RunRecord): RunSummary {
+  const idx = memberIndex(record);
+  const n = record.members.length;
+  const names = record.members.map((m) => m.name);
+  const net = new NetworkReplay(idx);
+  const everyone: number[] = names.map((_, i) => i);
+
+  // Pairwise contact: down since (µs, −1 when up), start of the last outage, and whether it was matched.
+  const downSince = new Float64Array(n * n).fill(-1);
+  const lastOutageStart = new Float64Array(n * n).fill(-1);
+  const pendingFault = new Float64Array(n * n).fill(-1);
+  const unreachableAt = new Float64Array(n * n).fill(-1);
+  const lastCrashUs = new Float64Array(n).fill(-1);
+  const samples: DetectionSample[] = [];
+
+  // Per member state for availability and majority.
+  const self: (MemberState | null)[] = names.map(() => 'ONLINE');
+  const sro = new Uint8Array(n), offline = new Uint8Array(n), blocked = new Uint8Array(n);
+  const viewOf: number[][] = names.map(() => everyone);
+  const viewId: string[] = names.map(() => record.initialViewId ?? '');
+  const netMajority = new Uint8Array(n).fill(1);
+  const unavailableSince = new Float64Array(n).fill(-1);
+  const windows: Interval[][] = names.map(() => []);
+  const episode: ({ lostUs: number; networkRestoredUs: number | null } | null)[] = names.map(() => null);
+  const episodes: MajorityEpisode[] = [];
+
+  const expels: ExpelRecord[] = [];
+  const removed = new Uint8Array(n);
+  const distinctViews = new Set<string>();
+  const installs: Record<string, number> = {};
+  for (const x of names) installs[x] = 0;
+  const rejoin = names.map(() => ({ started: 0, succeeded: 0, failed: 0, open: 0 }));
+  const writes = { submitted: 0, committed: 0, rolledBack: 0, refused: 0, pending: 0 };
+
+  const recomputeContact = (t: number): void => {
+    for (let o = 0; o < n; o++) {
+      for (let m = 0; m < n; m++) {
+        if (o === m) continue;
+        const k = o * n + m;
+        const up = net.canTalk(o, m);
+        if (!up && downSince[k]! < 0) { downSince[k] = t; lastOutageStart[k] = t; pendingFault[k] = t; }
+        else if (up && downSince[k]! >= 0) downSince[k] = -1;
+      }
+    }
+    for (let i = 0; i < n; i++) updateNetMajority(i, t);
+  };
+  const updateNetMajority = (i: number, t: number): void => {
+    const view = viewOf[i]!;
+    let reach = 0;
+    for (const j of view) if (net.canTalk(i, j)) reach++;
+    const ok = 2 * reach > view.length ? 1 : 0;
+    netMajority[i] = ok;
+    const ep = episode[i];
+    if (ok === 1 && ep != null && ep.networkRestoredUs === null) ep.networkRestoredUs = t;
+  };
+  const available = (i: number): boolean =>
+    net.responsive(i) && self[i] === 'ONLINE' && sro[i] === 0 && offline[i] === 0 && blocked[i] === 0 && netMajority[i] === 1;
+  const touched = new Uint8Array(n);
+  let anyTouched = false;
+  const touch = (i: number): void => { touched[i] = 1; anyTouched = true; };
+  const touchAll = (): void => { touched.fill(1); anyTouched = true; };
+  const closeEpisode = (i: number, t: number, end: 'regained' | 'left' | 'open'): void => {
+    const ep = episode[i];
+    if (ep == null) return;
+    episode[i] = null;
+    blocked[i] = 0;
+    const regainedUs = end === 'regained' ? t : null;
+    episodes.push({
+      member: names[i]!, lostUs: ep.lostUs, regainedUs, end, networkRestoredUs: ep.networkRestoredUs,
+      regainLatencyUs: regainedUs !== null && ep.networkRestoredUs !== null ? regainedUs - ep.networkRestoredUs : null,
+    });
+  };
+  let batchT = 0;
+  const flush = (): void => {
+    if (!anyTouched) return;
+    for (let i = 0; i < n; i++) {
+      if (touched[i] === 0) continue;
+      touched[i] = 0;
+      const ok = available(i);
+      if (!ok && unavailableSince[i]! < 0) unavailableSince[i] = batchT;
+      else if (ok && unavailableSince[i]! >= 0) {
+        if (batchT > unavailableSince[i]!) windows[i]!.push({ startUs: unavailableSince[i]!, endUs: batchT });
+        unavailableSince[i] = -1;
+      }
+    }
+    anyTouched = false;
+  };
+
+  touchAll(); // availability at time zero
+  for (const e of record.trace) {
+    if (e.t !== batchT) { flush(); batchT = e.t; }
+    switch (e.type) {
+      case 'network': {
+        if (e.action === 'crash') { const i = idx.get(e.detail); if (i !== undefined) lastCrashUs[i] = e.t; }
+        if (net.apply(e)) { recomputeContact(e.t); touchAll(); }
+        break;
+      }
+      case 'flags': {
+        const i = idx.get(e.member);
+        if (i === undefined) break;
+        sro[i] = e.superReadOnly ? 1 : 0;
+        offline[i] = e.offlineMode ? 1 : 0;
+        if (!e.running && net.running[i] === 1) { net.setRunning(i, false); lastCrashUs[i] = e.t; recomputeContact(e.t); touchAll(); }
+        touch(i);
+        break;
+      }
+      case 'stateChange': {
+        const o = idx.get(e.observer), m = idx.get(e.member);
+        if (o === undefined || m === undefined) break;
+        if (o === m) {
+          self[o] = e.state;
+          if (e.state !== 'ONLINE' && e.state !== 'RECOVERING') closeEpisode(o, e.t, 'left');
+          touch(o);
+          break;
+        }
+        const k = o * n + m;
+        if (e.state === 'UNREACHABLE') {
+          unreachableAt[k] = e.t;
+          if (pendingFault[k]! >= 0) {
+            samples.push({ observer: e.observer, member: e.member, faultUs: pendingFault[k]!, unreachableUs: e.t, latencyUs: e.t - pendingFault[k]! });
+            pendingFault[k] = -1;
+          }
+        }
+        break;
+      }
+      case 'view': {
+        const o = idx.get(e.member);
+        if (o === undefined) break;
+        if (e.viewId === '') { viewId[o] = ''; closeEpisode(o, e.t, 'left'); touch(o); break; }
+        installs[e.member] = (installs[e.member] ?? 0) + 1;
+        distinctViews.add(e.viewId);
+        const prev = viewOf[o]!;
+        const next: number[] = [];
+        for (const x of e.members) { const j = idx.get(x); if (j !== undefined) { next.push(j); removed[j] = 0; } }
+        if (viewId[o] !== '') {
+          for (const m of prev) {
+            if (next.includes(m) || removed[m] === 1) continue;
+            removed[m] = 1;
+            const k = o * n + m;
+            const faultUs = downSince[k]! >= 0 ? downSince[k]! : lastOutageStart[k]! >= 0 ? lastOutageStart[k]! : null;
+            const contactNow = net.canTalk(o, m);
+            const crashedSince = faultUs !== null && lastCrashUs[m]! >= faultUs;
+            expels.push({
+              member: names[m]!, remover: e.member, faultUs,
+              unreachableUs: faultUs !== null && unreachableAt[k]! >= faultUs ? unreachableAt[k]! : null,
+              removedUs: e.t, timeToExpelUs: faultUs === null ? null : e.t - faultUs,
+              falseExpel: faultUs === null || (contactNow && !crashedSince),
+            });
+          }
+        }
+        viewOf[o] = next;
+        viewId[o] = e.viewId;
+        updateNetMajority(o, e.t);
+        touch(o);
+        break;
+      }
+      case 'log': {
+        const i = idx.get(e.member);
+        if (i === undefined) break;
+        switch (e.code) {
+          case 'MY-011495':
+          case 'MY-011496':
+            if (episode[i] == null) {
+              episode[i] = { lostUs: e.t, networkRestoredUs: netMajority[i] === 1 ? e.t : null };
+              blocked[i] = 1;
+              touch(i);
+            }
+            break;
+          case 'MY-011498':
+            closeEpisode(i, e.t, 'regained');
+            touch(i);
+            break;
+          case 'MY-013373': {
+            const r = rejoin[i]!;
+            if (r.open === 1) r.failed++;
+            r.started++;
+            r.open = 1;
+            break;
+          }
+          case 'MY-013375': {
+            const r = rejoin[i]!;
+            if (e.message.includes('was not able')) { if (r.open === 1) r.failed++; }
+            else r.succeeded++;
+            r.open = 0;
+            break;
+          }
+          default:
+            break;
+        }
+        break;
+      }
+      case 'write':
+        if (e.outcome === 'pending') { writes.submitted++; writes.pending++; }
+        else {
+          writes.pending--;
+          if (e.outcome === 'committed') writes.committed++;
+          else if (e.outcome === 'rolled_back') writes.rolledBack++;
+          else writes.refused++;
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  flush();
+  for (let i = 0; i < n; i++) {
+    closeEpisode(i, record.endUs, 'open');
+    if (unavailableSince[i]! >= 0 && record.endUs > unavailableSince[i]!) windows[i]!.push({ startUs: unavailableSince[i]!, endUs: record.endUs });
+  }
+  episodes.sort((a, b) => a.lostUs - b.lostUs);
+  const expelTimes: number[] = [];
+  let falseExpels = 0;
+  for (const x of expels) { if (x.timeToExpelUs !== null) expelTimes.push(x.timeToExpelUs); if (x.falseExpel) falseExpels++; }
+  return {
+    endUs: record.endUs,
+    detection: { samples, stats: stats(samples.map((s) => s.latencyUs)) },
+    expels,
+    timeToExpel: stats(expelTimes),
+    falseExpels,
+    majority: episodes,
+    writeUnavailable: names.map((member, i) => {
+      let total = 0;
+      for (const w of windows[i]!) total += w.endUs - w.startUs;
+      return { member, windows: windows[i]!, totalUs: total };
+    }),
+    views: { distinct: distinctViews.size, installs },
+    rejoins: names.map((member, i) => {
+      const r = rejoin[i]!;
+      return { member, started: r.started, succeeded: r.succeeded, failed: r.failed, inProgress: r.open };
+    }),
+    writes,
+  };
+}

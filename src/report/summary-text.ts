@@ -1,0 +1,46 @@
+import type { DurationStats, RunSummary } from '../observe/metrics.js';
+
+/** Seconds with millisecond precision, from integer µs. */
+function s(us: number | null): string {
+  return us === null ? '-' : `${(us / 1e6).toFixed(3)} s`;
+}
+
+function statsLine(label: string, st: DurationStats): string {
+  return st.count === 0 ? `${label}: none` : `${label}: n=${st.count} min ${s(st.minUs)} mean ${s(st.meanUs)} max ${s(st.maxUs)}`;
+}
+
+/** Renders a RunSummary as plain text for the terminal (times in seconds since time zero). */
+export function formatSummary(summary: RunSummary): string {
+  const out: string[] = [];
+  out.push(`run length ${s(summary.endUs)}`);
+  out.push(statsLine('detection latency (fault → UNREACHABLE)', summary.detection.stats));
+  for (const d of summary.detection.samples) {
+    out.push(`  ${d.observer} saw ${d.member} UNREACHABLE at ${s(d.unreachableUs)}, ${s(d.latencyUs)} after the fault at ${s(d.faultUs)}`);
+  }
+  out.push(statsLine('time to expel (fault → removal view)', summary.timeToExpel));
+  for (const x of summary.expels) {
+    out.push(`  ${x.member} removed by ${x.remover} at ${s(x.removedUs)}` +
+      (x.faultUs === null ? ' with no fault' : `, fault at ${s(x.faultUs)}`) +
+      (x.unreachableUs === null ? '' : `, UNREACHABLE at ${s(x.unreachableUs)}`) +
+      (x.falseExpel ? ' [false expel: outage already over]' : ''));
+  }
+  out.push(`false expels: ${summary.falseExpels}`);
+  out.push(`majority lost: ${summary.majority.length} episode(s)`);
+  for (const m of summary.majority) {
+    out.push(`  ${m.member} lost at ${s(m.lostUs)}, ${m.end === 'regained' ? `regained at ${s(m.regainedUs)}` : m.end === 'left' ? 'left the group' : 'still lost at the end'}` +
+      (m.regainLatencyUs === null ? '' : ` (${s(m.regainLatencyUs)} after the network allowed it)`));
+  }
+  out.push('write-unavailable time per member:');
+  for (const w of summary.writeUnavailable) {
+    out.push(`  ${w.member}: ${s(w.totalUs)} in ${w.windows.length} window(s)` +
+      (w.windows.length > 0 && w.windows.length <= 5 ? ` ${w.windows.map((x) => `[${s(x.startUs)}, ${s(x.endUs)})`).join(' ')}` : ''));
+  }
+  const installs = Object.entries(summary.views.installs).map(([m, k]) => `${m} ${k}`).join(', ');
+  out.push(`views: ${summary.views.distinct} distinct view id(s); installs: ${installs}`);
+  const rj = summary.rejoins.filter((r) => r.started > 0);
+  out.push(rj.length === 0 ? 'auto-rejoin: none' : 'auto-rejoin:');
+  for (const r of rj) out.push(`  ${r.member}: ${r.started} started, ${r.succeeded} succeeded, ${r.failed} failed${r.inProgress > 0 ? ', 1 in progress' : ''}`);
+  const w = summary.writes;
+  out.push(`writes: ${w.submitted} submitted, ${w.committed} committed, ${w.rolledBack} rolled back, ${w.refused} refused, ${w.pending} pending`);
+  return out.join('\n') + '\n';
+}
