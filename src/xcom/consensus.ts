@@ -132,13 +132,8 @@ export class Consensus {
 
   /** Proposes removing `slots` from the group (xcom_remove_nodes). Returns false when none of them is a member. */
   proposeRemove(i: number, slots: readonly number[]): boolean {
-    const g = this.groupConfig;
-    const nodes: number[] = [], incs: number[] = [];
-    g.nodes.forEach((s, k) => {
-      if (!slots.includes(s)) { nodes.push(s); incs.push(g.incarnations[k] as number); }
-    });
-    if (nodes.length === g.nodes.length) return false;
-    this.propose({ kind: 'config', proposer: i, bytes: 0, configId: -1, mask: 0, config: makeConfig(g.id + 1, nodes, incs), payload: null });
+    if (!this.groupConfig.nodes.some((s) => slots.includes(s))) return false;
+    this.propose({ kind: 'config', proposer: i, bytes: 0, configId: -1, mask: 0, config: null, payload: { remove: [...slots] } });
     return true;
   }
 
@@ -150,9 +145,28 @@ export class Consensus {
     const g = this.groupConfig;
     const k = g.nodes.indexOf(slot);
     if (k >= 0) return g.incarnations[k] === incarnation ? 'member' : 'old-incarnation';
-    const config = makeConfig(g.id + 1, [...g.nodes, slot], [...g.incarnations, incarnation]);
-    this.propose({ kind: 'config', proposer: seed, bytes: 0, configId: -1, mask: 0, config, payload: { joiner: slot } });
+    this.propose({ kind: 'config', proposer: seed, bytes: 0, configId: -1, mask: 0, config: null, payload: { joiner: slot, incarnation } });
     return 'proposed';
+  }
+
+  /**
+   * The configuration a decided add/remove produces, applied to the configuration in force when it
+   * is decided (handle_add_node / handle_remove_node apply to the current site, xcom_base.cc), so
+   * two removals proposed against the same configuration both take effect. Null when it changes
+   * nothing (the nodes are already gone, or the joiner is already configured): a no-op slot.
+   */
+  private applyChange(change: { readonly remove?: readonly number[]; readonly joiner?: number; readonly incarnation?: number }): XcomConfig | null {
+    const g = this.groupConfig;
+    if (change.remove !== undefined) {
+      const nodes: number[] = [], incs: number[] = [];
+      g.nodes.forEach((s, k) => {
+        if (!(change.remove as readonly number[]).includes(s)) { nodes.push(s); incs.push(g.incarnations[k] as number); }
+      });
+      return nodes.length === g.nodes.length ? null : makeConfig(g.id + 1, nodes, incs);
+    }
+    const joiner = change.joiner as number;
+    if (g.nodes.includes(joiner)) return null;
+    return makeConfig(g.id + 1, [...g.nodes, joiner], [...g.incarnations, change.incarnation as number]);
   }
 
   private propose(p: Proposal): void {
@@ -203,22 +217,24 @@ export class Consensus {
     this.inFlightFree.push(id);
     const x = this.x;
     const index = this.entries.length;
+    const config = p.kind === 'config' ? this.applyChange(p.payload as { remove?: number[]; joiner?: number; incarnation?: number }) : null;
+    const kind = p.kind === 'config' && config === null ? 'noop' : p.kind;
     const entry: LogEntry = {
-      index, kind: p.kind, proposer: p.proposer, decidedAtUs: x.kernel.nowUs, bytes: p.bytes,
-      configId: p.configId, mask: p.mask, config: p.config, payload: p.payload,
+      index, kind, proposer: p.proposer, decidedAtUs: x.kernel.nowUs, bytes: p.bytes,
+      configId: p.configId, mask: p.mask, config, payload: p.payload,
     };
     this.entries.push(entry);
     const before = this.groupConfig;
-    if (p.config !== null) this.groupConfig = p.config;
+    if (config !== null) this.groupConfig = config;
     const i = p.proposer;
     // Push to every node of the old and new configuration the proposer is connected to.
-    const targets = before.mask | (p.config?.mask ?? 0);
+    const targets = before.mask | (config?.mask ?? 0);
     for (let j = 0; j < x.n; j++) {
       if (j === i || (targets & (1 << j)) === 0) continue;
       if (x.connUp[i * x.n + j] === 1) x.net.send(i, j, MSG_LEARN, index, 0);
     }
     const joiner = (p.payload as { joiner?: number } | null)?.joiner;
-    if (joiner !== undefined) this.onAdmitted(joiner, entry);
+    if (joiner !== undefined && config !== null) this.onAdmitted(joiner, entry);
     if (x.booted[i] === 1) this.learn(i, index);
   }
 
@@ -267,6 +283,8 @@ export class Consensus {
         if (!configHas(cfg, i, x.incarnation[i] as number)) this.exiting[i] = 1;
         break;
       }
+      case 'noop':
+        break;
       case 'view': {
         const cfg = x.config[i];
         if (cfg != null && cfg.id === e.configId) {

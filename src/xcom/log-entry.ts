@@ -8,7 +8,8 @@ import type { XcomConfig } from './xcom-config.js';
  */
 export interface LogEntry {
   readonly index: number;
-  readonly kind: 'app' | 'view' | 'config' | 'gr';
+  /** 'noop': a decided slot with nothing to deliver (e.g. a remove_node whose nodes were already gone). */
+  readonly kind: 'app' | 'view' | 'config' | 'gr' | 'noop';
   /** Slot of the proposing node. */
   readonly proposer: number;
   readonly decidedAtUs: number;
