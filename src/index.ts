@@ -30,3 +30,14 @@ export { renderRunText, renderMemberReport, renderTable, describeAction } from '
 export { scenarioToYaml } from './scenario/scenario-yaml.js';
 export { scheduleToScenario, faultEndUs, lastFaultEndUs, FAULT_KINDS } from './scenario/fault-schedule.js';
 export type { Fault, FaultKind, FaultSchedule, GroupSetup } from './scenario/fault-schedule.js';
+export { runRecordOf, DEFAULT_START_OPTIONS, startOptionsOf } from './observe/run-record.js';
+export type { RunRecord, RunMember, MemberStartOptions, RunStart, RecordableRun } from './observe/run-record.js';
+export {
+  BUILT_IN_INVARIANTS, invariantByName, checkInvariants, quietPeriodUs, requiredQuietPeriodUs, COMMIT_IN_FLIGHT_GRACE_US,
+  noExpelWithoutMajority, viewsAgreedAndConsecutive, onePrimaryPerView, writesCommitWithMajority,
+  expelledMemberReturnsAsNewIncarnation, errorImpliesSuperReadOnly, logConsistentWithState, livenessAfterQuietPeriod,
+} from './observe/invariants.js';
+export type { Invariant, Violation } from './observe/invariants.js';
+export { summarize } from './observe/metrics.js';
+export type { RunSummary, DetectionSample, ExpelRecord, MajorityEpisode, WriteAvailability, Interval, RejoinOutcome, DurationStats } from './observe/metrics.js';
+export { formatSummary } from './report/summary-text.js';

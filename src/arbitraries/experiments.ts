@@ -1,0 +1,148 @@
+import fc from 'fast-check';
+import { BUILT_IN_INVARIANTS, quietPeriodUs, type Invariant, type Violation } from '../observe/invariants.js';
+import { runRecordOf, startOptionsOf, type RunRecord } from '../observe/run-record.js';
+import { scheduleToScenario, type FaultSchedule } from '../scenario/fault-schedule.js';
+import { runScenario } from '../scenario/run-scenario.js';
+import { faultSchedule, groupSetup, scheduleToYaml, type FaultScheduleConstraints } from './index.js';
+
+/**
+ * Partition experiments: a property is a space of fault schedules plus a check over each run.
+ * `grsim explore --property <name>` and the tests use the built-in ones below; a user's own
+ * property is the same three fields.
+ */
+export interface ExperimentProperty {
+  /** kebab-case; what `grsim explore --property` takes. */
+  readonly name: string;
+  readonly description: string;
+  /** The fault schedules explored, for a group of `members` and runs of `durationUs`. */
+  schedules(base: { readonly members: number; readonly durationUs: number }): fc.Arbitrary<FaultSchedule>;
+  /** The first violation in a run, or null. */
+  check(record: RunRecord): Violation | null;
+}
+
+/** Expel timeout the isolation examples fix (the 8.0.21+ default, src/plugin.cc). */
+const EXPEL_TIMEOUT_S = 5;
+
+/** Generated options bounded so the liveness quiet period stays around ten minutes. */
+const LIVENESS_OPTION_LIMITS = { group_replication_member_expel_timeout: 60, group_replication_unreachable_majority_timeout: 120 } as const;
+
+/** A member isolated (once) for less than `limitS` seconds at expel timeout 5 is never expelled. */
+function shortIsolationNotExpelled(limitS: number): ExperimentProperty {
+  const name = `isolation-under-${limitS}s-not-expelled`;
+  return {
+    name,
+    description: `A member isolated once for less than ${limitS} s with group_replication_member_expel_timeout = ${EXPEL_TIMEOUT_S} is never removed from the group.`,
+    schedules: ({ members, durationUs }) => faultSchedule({
+      // unreachable_majority_timeout 0: the isolated member never leaves by itself, so a removal is an expel.
+      members, durationUs, options: { group_replication_member_expel_timeout: EXPEL_TIMEOUT_S, group_replication_unreachable_majority_timeout: 0 },
+      kinds: ['isolate'], minFaults: 1, maxFaults: 1, minDurationUs: 1_000_000, maxDurationUs: limitS * 1_000_000 - 1000,
+    }),
+    check(record) {
+      for (const e of record.trace) {
+        if (e.type === 'log' && e.code === 'MY-011499') {
+          return { invariant: name, t: e.t, members: [e.member], message: `${e.member} logged "${e.message}"` };
+        }
+      }
+      return null;
+    },
+  };
+}
+
+/** Builds an experiment from an invariant over runs of every fault pattern. */
+function fromInvariant(inv: Invariant, name = inv.name, extra: Partial<FaultScheduleConstraints> = {}): ExperimentProperty {
+  return {
+    name,
+    description: name === inv.name ? inv.description : `${inv.description} (faults: ${extra.kinds?.join(', ') ?? 'all'})`,
+    schedules: ({ members, durationUs }) => faultSchedule({ members, durationUs, ...extra }),
+    check: (record) => inv.check(record),
+  };
+}
+
+const byName = new Map(BUILT_IN_INVARIANTS.map((i) => [i.name, i]));
+function invariant(name: string): Invariant {
+  const inv = byName.get(name);
+  if (inv === undefined) throw new Error(`no built-in invariant ${name}`);
+  return inv;
+}
+
+/**
+ * After the network heals and the quiet period the options need, every member with rejoin
+ * attempts left is ONLINE in one view (schedules end with that quiet period).
+ */
+const healedGroupConverges: ExperimentProperty = {
+  ...fromInvariant(invariant('liveness-after-quiet-period'), 'healed-group-converges'),
+  description: 'Once every fault has ended and a quiet period long enough for detection, the 15 s cadence, rejoin attempts and recovery has passed, every member that still has rejoin attempts left is ONLINE in one view.',
+  schedules: ({ members, durationUs }) => groupSetup({ members }).chain((setup) => {
+    const options = {
+      ...setup.options,
+      group_replication_member_expel_timeout: Math.min(setup.options.group_replication_member_expel_timeout ?? 5, LIVENESS_OPTION_LIMITS.group_replication_member_expel_timeout),
+      group_replication_unreachable_majority_timeout: Math.min(setup.options.group_replication_unreachable_majority_timeout ?? 0, LIVENESS_OPTION_LIMITS.group_replication_unreachable_majority_timeout),
+    };
+    const bounded = { ...setup, options };
+    const quietUs = quietPeriodUs(startOptionsOf({ name: '', options }), setup.members.length);
+    // Option changes are left out: they could lengthen the quiet period the schedule was built for.
+    return faultSchedule({ setup: bounded, durationUs: durationUs + quietUs, horizonUs: durationUs, quietUs, kinds: ['isolate', 'split', 'ring', 'bridge', 'one-way', 'flapping', 'freeze', 'crash', 'loss', 'latency'] });
+  }),
+};
+
+/** The built-in experiment properties, in the order `grsim explore --list` prints them. */
+export const BUILT_IN_PROPERTIES: readonly ExperimentProperty[] = [
+  shortIsolationNotExpelled(18),
+  shortIsolationNotExpelled(20),
+  fromInvariant(invariant('no-expel-without-majority'), 'minority-never-expels', { kinds: ['split', 'isolate', 'one-way', 'bridge', 'ring'] }),
+  { ...fromInvariant(invariant('one-primary-per-view')), schedules: ({ members, durationUs }) => faultSchedule({ members, durationUs, modes: ['single-primary'] }) },
+  healedGroupConverges,
+  ...BUILT_IN_INVARIANTS.filter((i) => i.name !== 'one-primary-per-view').map((i) => fromInvariant(i)),
+];
+
+export function propertyByName(name: string): ExperimentProperty | undefined {
+  return BUILT_IN_PROPERTIES.find((p) => p.name === name);
+}
+
+/** One failing run, shrunk. */
+export interface Counterexample {
+  readonly schedule: FaultSchedule;
+  /** The simulation seed of the failing run. */
+  readonly seed: number;
+  readonly violation: Violation;
+  /** The run as a scenario file `grsim run` replays. */
+  readonly scenarioYaml: string;
+}
+
+export interface ExploreChunk {
+  readonly property: string;
+  readonly members: number;
+  readonly durationUs: number;
+  /** fast-check seed of this chunk. */
+  readonly seed: number;
+  readonly runs: number;
+}
+
+export interface ChunkResult {
+  /** Runs executed (fewer than asked when one failed: fast-check stops and shrinks). */
+  readonly runs: number;
+  readonly failed: number;
+  readonly counterexample: Counterexample | null;
+}
+
+/** Runs a schedule with a simulation seed and checks a property (the unit of every experiment). */
+export function checkSchedule(property: ExperimentProperty, schedule: FaultSchedule, seed: number): Violation | null {
+  const run = runScenario(scheduleToScenario(schedule, seed));
+  return property.check(runRecordOf(run.sim));
+}
+
+/** Runs one chunk of an exploration with fast-check: random schedules, then shrinking on failure. */
+export function exploreChunk(chunk: ExploreChunk): ChunkResult {
+  const property = propertyByName(chunk.property);
+  if (property === undefined) throw new Error(`unknown property ${chunk.property}`);
+  const arb = fc.tuple(property.schedules({ members: chunk.members, durationUs: chunk.durationUs }), fc.integer({ min: 0, max: 0x7fffffff }));
+  const out = fc.check(fc.property(arb, ([schedule, seed]) => checkSchedule(property, schedule, seed) === null), { seed: chunk.seed, numRuns: chunk.runs });
+  if (!out.failed || out.counterexample === null) return { runs: out.numRuns, failed: 0, counterexample: null };
+  const [schedule, seed] = out.counterexample[0];
+  const violation = checkSchedule(property, schedule, seed);
+  if (violation === null) throw new Error('counterexample did not reproduce: the simulation is not deterministic');
+  return {
+    runs: out.numRuns, failed: 1,
+    counterexample: { schedule, seed, violation, scenarioYaml: scheduleToYaml(schedule, seed, `${property.name}-counterexample`) },
+  };
+}
