@@ -617,13 +617,26 @@ export class GrMember {
     ctx.recordWrite(w);
     this.ctx.emit({ type: 'write', t: w.submittedUs, member: w.member, id: w.id, outcome: 'pending' });
     if (ctx.net.running[this.slot] === 0) this.finishWrite(w, 'refused', 'ERROR 2003 (HY000): Can\'t connect to MySQL server');
-    else if (this.offlineMode) this.finishWrite(w, 'refused', CLIENT_ERROR_OFFLINE_MODE);
+    else if (ctx.net.frozen[this.slot] === 1) {
+      // A stopped mysqld accepts the connection in the kernel backlog but runs no statement: the
+      // client blocks, and the statement is checked and executed only after the thaw. It is held
+      // in `writes` so a crash meanwhile still loses it.
+      this.writes.set(w.id, w);
+      ctx.later(this.slot, 0, () => {
+        if (this.writes.get(w.id) === w && w.outcome === 'pending') this.executeWrite(w);
+      });
+    } else this.executeWrite(w);
+    return w;
+  }
+
+  /** Runs a submitted statement: refused when read-only or not ONLINE, otherwise proposed to the group. */
+  private executeWrite(w: WriteRecord): void {
+    if (this.offlineMode) this.finishWrite(w, 'refused', CLIENT_ERROR_OFFLINE_MODE);
     else if (this.superReadOnly || this.state !== 'ONLINE') this.finishWrite(w, 'refused', CLIENT_ERROR_SUPER_READ_ONLY);
     else {
       this.writes.set(w.id, w);
-      ctx.xcom.consensus.proposeMessage(this.slot, 'app', 0, { writeId: w.id, origin: this.slot });
+      this.ctx.xcom.consensus.proposeMessage(this.slot, 'app', 0, { writeId: w.id, origin: this.slot });
     }
-    return w;
   }
 
   /** An 'app' entry was executed here: the origin commits its transaction. */

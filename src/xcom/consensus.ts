@@ -196,6 +196,9 @@ export class Consensus {
     const x = this.x, i = p.proposer;
     const g = this.groupConfig;
     if (x.booted[i] === 0 || !configHas(g, i, x.incarnation[i] as number)) return false;
+    // A stopped (SIGSTOP) proposer sends no accept and collects no acks: its value waits for the thaw
+    // (the thaw's connectivity change retries it).
+    if (!x.net.isResponsive(i)) return false;
     const rtts: number[] = [];
     let dead = false;
     for (const j of g.nodes) {
@@ -216,6 +219,12 @@ export class Consensus {
     const p = this.inFlight[id] as Proposal;
     this.inFlightFree.push(id);
     const x = this.x;
+    if (x.net.frozen[p.proposer] === 1 && x.booted[p.proposer] === 1) {
+      // Frozen while its round was in flight: the proposer collects the acks and sends the learn,
+      // so nothing is decided before it runs again; the value is proposed anew on thaw.
+      (this.pending[p.proposer] as Proposal[]).push(p);
+      return;
+    }
     const index = this.entries.length;
     const config = p.kind === 'config' ? this.applyChange(p.payload as { remove?: number[]; joiner?: number; incarnation?: number }) : null;
     const kind = p.kind === 'config' && config === null ? 'noop' : p.kind;
