@@ -62,6 +62,25 @@ interface JoinAttempt {
   readonly fail: () => void;
 }
 
+/** A view the plugin received but has not handled yet. */
+interface PendingView {
+  readonly view: GcsView;
+  readonly left: readonly number[];
+  readonly joined: readonly number[];
+}
+
+/**
+ * A joiner whose GCS installed the join view while its plugin has not handled it yet
+ * (joinerReadyLagUs + joinerViewLagUs): the group's member information as the state exchange gave
+ * it, and the views GCS delivered meanwhile, handled in order right after the join view.
+ */
+interface Admission {
+  readonly gen: number;
+  readonly view: GcsView;
+  readonly table: Map<number, MemberInfo>;
+  readonly queued: PendingView[];
+}
+
 /**
  * The group_replication plugin of one member (L5): member states as this member sees them, the
  * majority-loss handler and its unreachable_majority_timeout countdown, the expel path, auto-rejoin,
@@ -83,6 +102,8 @@ export class GrMember {
   rejoinRunning = false;
   private joinGen = 0;
   private joining: JoinAttempt | null = null;
+  private admission: Admission | null = null;
+  private admissionGen = 0;
   /** Whether "This member has left the group" was printed since the member last left. */
   private leftLogged = false;
   private leaving: { gen: number; then: () => void } | null = null;
@@ -247,6 +268,11 @@ export class GrMember {
       this.joinedGroup(view, j);
       return;
     }
+    if (this.admission !== null) {
+      // GCS hands views to the plugin in order; the joiner handles them after its join view.
+      this.admission.queued.push({ view, left, joined });
+      return;
+    }
     if (!this.inGroup()) return;
     if (this.partitionTerminated) {
       this.log(msg.changeNotProcessed());
@@ -322,7 +348,8 @@ export class GrMember {
 
   /** The expel path (was_member_expelled_from_group → leave_group_on_failure, ALREADY_LEFT_GROUP). */
   onExpelled(): void {
-    if (!this.inGroup() || this.joining !== null) return;
+    if ((!this.inGroup() && this.admission === null) || this.joining !== null) return;
+    this.admission = null; // expelled before handling its join view: it never goes RECOVERING
     this.log(msg.memberExpelled());
     this.enterError();
     this.ctx.gcs(this.slot).stop();
@@ -516,43 +543,74 @@ export class GrMember {
     this.ctx.gcs(this.slot).start(null);
   }
 
-  /** The join view arrived: able to join; later the view is installed here, RECOVERING, then ONLINE. */
+  /**
+   * The join view arrived: able to join; later the view is installed here, RECOVERING, then ONLINE.
+   * The member table comes from the state exchange of the join view (each member's state and the
+   * role the group gave it, Group_member_info in the state message), so it is captured now, from a
+   * member of the view that is in the group, never rebuilt later from whatever servers hold then.
+   */
   private joinedGroup(view: GcsView, j: JoinAttempt): void {
     j.success();
+    const single = this.ctx.mode === 'single-primary';
+    const table = new Map<number, MemberInfo>();
+    const donor = this.stateExchangeSource(view);
+    for (const s of view.members) {
+      if (s === this.slot) continue;
+      const info = donor?.table.get(s);
+      // A member the source does not list yet joins in this same view: RECOVERING, no primary role.
+      table.set(s, info === undefined
+        ? { state: 'RECOVERING', role: single ? 'SECONDARY' : 'PRIMARY', unreachable: false }
+        : { state: info.state === 'RECOVERING' ? 'RECOVERING' : 'ONLINE', role: single ? info.role : 'PRIMARY', unreachable: false });
+    }
+    table.set(this.slot, { state: 'RECOVERING', role: single ? 'SECONDARY' : 'PRIMARY', unreachable: false });
+    const gen = ++this.admissionGen;
+    this.admission = { gen, view, table, queued: [] };
     const p = this.ctx.params;
     this.ctx.later(this.slot, p.joinerReadyLagUs + p.joinerViewLagUs, () => {
-      const single = this.ctx.mode === 'single-primary';
+      const a = this.admission;
+      if (a === null || a.gen !== gen) return;
+      this.admission = null;
       this.state = 'RECOVERING';
       this.partitionTerminated = false;
       this.inPartition = false;
       this.table.clear();
-      let primary = -1;
-      for (const s of view.members) {
-        if (s === this.slot) continue;
-        const other = this.ctx.member(s);
-        const otherInfo = other.table.get(s);
-        const role = otherInfo?.role ?? 'PRIMARY';
-        if (single && role === 'PRIMARY') primary = s;
-        this.table.set(s, { state: other.state === 'RECOVERING' ? 'RECOVERING' : 'ONLINE', role: single ? role : 'PRIMARY', unreachable: false });
-      }
-      this.table.set(this.slot, { state: 'RECOVERING', role: single ? 'SECONDARY' : 'PRIMARY', unreachable: false });
+      for (const [s, info] of a.table) this.table.set(s, info);
       this.viewNumber = view.number;
       this.log(msg.recoveryStrategy());
       this.log(msg.membershipChanged(this.sortedHostList(view.members), this.viewId()));
       this.emitView(view.members);
       this.refresh();
+      // Views installed by the group since the join view, in order: no view number is skipped.
+      for (const q of a.queued) this.onViewChanged(q.view, q.left, q.joined);
       this.ctx.later(this.slot, p.distributedRecoveryUs, () => {
         if (this.state !== 'RECOVERING') return;
         this.state = 'ONLINE';
         this.selfInfo().state = 'ONLINE';
         this.log(msg.srvOnline());
-        const isPrimary = !single;
-        this.setFlags(!isPrimary, false);
-        if (single && primary >= 0) this.log(msg.srvSecondary(this.hostPort(primary)));
+        const primary = this.primarySlot();
+        this.setFlags(single ? primary !== this.slot : false, false);
+        if (single && primary >= 0 && primary !== this.slot) this.log(msg.srvSecondary(this.hostPort(primary)));
         this.ctx.xcom.consensus.proposeMessage(this.slot, 'gr', 0, { online: this.slot });
         this.refresh();
       });
     });
+  }
+
+  /**
+   * Whose member information the joiner's state exchange reflects: a member of the join view whose
+   * server runs and that is in the group (it sent a state message); one that installed this view
+   * or an earlier one, never a crashed server's emptied table. Null when none qualifies.
+   */
+  private stateExchangeSource(view: GcsView): GrMember | null {
+    let best: GrMember | null = null;
+    for (const s of view.members) {
+      if (s === this.slot || this.ctx.net.running[s] === 0) continue;
+      const m = this.ctx.member(s);
+      if (!m.inGroup() || m.admission !== null || m.joining !== null || !m.table.has(s)) continue;
+      if (m.viewNumber === view.number) return m;
+      if (best === null) best = m;
+    }
+    return best;
   }
 
   /** A GR message was executed: a member declared itself ONLINE (Recovery_message). */
@@ -598,6 +656,7 @@ export class GrMember {
     this.table.clear();
     this.viewNumber = null;
     this.joining = null;
+    this.admission = null;
     this.leaving = null;
     this.rejoinRunning = false;
     this.inPartition = false;
