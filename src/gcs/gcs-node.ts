@@ -10,6 +10,8 @@ import { SuspicionsManager, type Suspicion } from './suspicions-manager.js';
 export interface GcsView {
   /** Member slots in XCom node order. */
   readonly members: readonly number[];
+  /** XCom incarnation of each member, parallel to `members`: a restarted server is a new member. */
+  readonly incarnations: readonly number[];
   readonly mask: number;
   /** The `<n>` of `<fixed>:<n>`. */
   readonly number: number;
@@ -23,6 +25,25 @@ export interface GcsUpcalls {
   onViewChanged(slot: number, view: GcsView, left: readonly number[], joined: readonly number[]): void;
   suspicion(slot: number, suspect: number, action: 'created' | 'cleared' | 'timedOut' | 'expelRequested', nonMember: boolean): void;
   localView(slot: number, aliveMask: number, config: XcomConfig): void;
+}
+
+/**
+ * Whether a view lists exactly these (slot, incarnation) pairs. GCS identifies a node by address
+ * and by the uuid its XCom incarnation boots with (Gcs_xcom_node_information), so a server removed
+ * and re-added as a new incarnation is a membership change even when the slots are the same.
+ */
+export function sameMembers(view: GcsView, nodes: readonly number[], incarnations: readonly number[]): boolean {
+  if (view.members.length !== nodes.length) return false;
+  return nodes.every((s, k) => {
+    const i = view.members.indexOf(s);
+    return i >= 0 && view.incarnations[i] === incarnations[k];
+  });
+}
+
+/** Whether `view` lists `slot` as incarnation `incarnation`. */
+function hasMember(view: GcsView, slot: number, incarnation: number): boolean {
+  const i = view.members.indexOf(slot);
+  return i >= 0 && view.incarnations[i] === incarnation;
 }
 
 /** View numbers are agreed: every member installing the same membership after the same view gets the same number. */
@@ -159,9 +180,9 @@ export class GcsNode {
     }
     // Global view: withheld from the plugin while any node is failed, or when membership is unchanged.
     if ((alive & config.mask) !== config.mask) return;
-    if (this.view !== null && this.view.mask === config.mask) return;
+    if (this.view !== null && sameMembers(this.view, config.nodes, config.incarnations)) return;
     const number = this.numbering.numberFor(config.mask, config.id);
-    const view: GcsView = { members: [...config.nodes], mask: config.mask, number };
+    const view: GcsView = { members: [...config.nodes], incarnations: [...config.incarnations], mask: config.mask, number };
     this.pendingInstall.push(view);
     this.kernel.schedule(this.params.stateExchangeUs, this.handlers.install, this.slot, PRIORITY.timer);
   }
@@ -172,10 +193,11 @@ export class GcsNode {
     const view = this.pendingInstall.shift();
     if (view === undefined || !this.xcom.booted[this.slot]) return;
     const old = this.view;
-    if (old !== null && old.mask === view.mask) return;
+    if (old !== null && sameMembers(old, view.members, view.incarnations)) return;
     this.view = view;
-    const left = old === null ? [] : old.members.filter((s) => (view.mask & (1 << s)) === 0);
-    const joined = view.members.filter((s) => old === null || (old.mask & (1 << s)) === 0);
+    // A slot back as a new incarnation both left (the old one) and joined (the new one).
+    const left = old === null ? [] : old.members.filter((s, k) => !hasMember(view, s, old.incarnations[k] as number));
+    const joined = view.members.filter((s, k) => old === null || !hasMember(old, s, view.incarnations[k] as number));
     this.up.onViewChanged(this.slot, view, left, joined);
   }
 

@@ -419,7 +419,7 @@ export class Simulation {
     this.xcom.consensus.onAdmitted = (slot, entry) => this.grMembers[slot]!.joinerAdmitted(entry);
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j) this.xcom.markConnected(i, j);
     for (let i = 0; i < n; i++) this.xcom.boot(i, config, this.incarnations[i]!, 0, true);
-    const view: GcsView = { members: slots, mask: config.mask, number: this.initialView };
+    const view: GcsView = { members: slots, incarnations: config.incarnations, mask: config.mask, number: this.initialView };
     const primary = mode === 'single-primary'
       ? pickPrimary(this._servers.map((s) => ({ slot: s.slot, weight: this.grMembers[s.slot]!.opts.group_replication_member_weight, uuid: s.uuid })))
       : -1;
