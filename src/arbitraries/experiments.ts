@@ -38,9 +38,15 @@ function shortIsolationNotExpelled(limitS: number): ExperimentProperty {
       kinds: ['isolate'], minFaults: 1, maxFaults: 1, minDurationUs: 1_000_000, maxDurationUs: limitS * 1_000_000 - 1000,
     }),
     check(record) {
+      // The isolated member is the one the isolate event names; it is expelled when it logs
+      // MY-011505 or another member's removal line names its address.
+      let isolated: RunRecord['members'][number] | undefined;
       for (const e of record.trace) {
-        if (e.type === 'log' && e.code === 'MY-011499') {
-          return { invariant: name, t: e.t, members: [e.member], message: `${e.member} logged "${e.message}"` };
+        if (e.type === 'network' && e.action === 'isolate') isolated = record.members.find((m) => m.name === e.detail);
+        if (isolated === undefined || e.type !== 'log') continue;
+        const address = `${isolated.host ?? ''}:${isolated.port ?? 3306}`;
+        if ((e.code === 'MY-011505' && e.member === isolated.name) || (e.code === 'MY-011499' && e.message.includes(address))) {
+          return { invariant: name, t: e.t, members: [isolated.name], message: `${e.member} logged "${e.message}"` };
         }
       }
       return null;

@@ -7,6 +7,8 @@ import type { Scenario } from '../scenario/scenario.js';
 import { parseScenarioTime } from '../scenario/scenario-time.js';
 import { runScenario } from '../scenario/run-scenario.js';
 import { parseStart } from '../sim/simulation-options.js';
+import { BUILT_IN_PROPERTIES } from '../arbitraries/experiments.js';
+import { explore, ExploreUsageError, parseExploreArgs } from './explore.js';
 
 /** What the command line needs from the outside world; main.ts binds it to the process. */
 export interface CliIo {
@@ -18,6 +20,10 @@ export interface CliIo {
   readonly version: string;
   /** Path of the seed case scenario shipped with the package. */
   readonly seedCasePath: string;
+  /** Whether stderr is a terminal (explore's progress bar redraws one line). */
+  readonly isTty: boolean;
+  /** Monotonic milliseconds (explore's runs/min figure; never used inside a simulation). */
+  readonly nowMs: () => number;
 }
 
 /** Exit codes, as the README and `grsim --help` document them. */
@@ -30,6 +36,10 @@ Usage:
                           run a scenario file (YAML or JSON; see docs/scenario-format.md)
   grsim demo [--seed N] [--format text|json]
                           run the reference partition/heal case shipped with grsim
+  grsim explore --property <name> [--members 5] [--duration 10m] [--runs 100] [--seed S] [--jobs N]
+                          run random fault schedules, check a property, print the shrunk
+                          counterexample as a scenario file (exit 1) — see docs/partition-experiments.md
+  grsim explore --list    print the built-in property names
   grsim --help            this text
   grsim --version         print the version
 
@@ -41,8 +51,9 @@ Options:
   --at T                  also show every member's table at time T (repeatable)
   Times T are clock times on the start day ("13:03:10"), offsets ("+40s") or ISO UTC times.
 
-Exit codes: 0 the run finished; 2 bad usage or an invalid scenario; 3 an internal error
-(a bug in grsim: the message names the seed that reproduces it).
+Exit codes: 0 the run finished (explore: no counterexample); 1 explore found a counterexample;
+2 bad usage or an invalid scenario; 3 an internal error (a bug in grsim: the message names the
+seed that reproduces it).
 `;
 
 /** Thrown for command-line mistakes; reported with exit code 2. */
@@ -108,8 +119,8 @@ function runAndPrint(io: CliIo, scenario: Scenario, label: string, flags: RunFla
 /** Times the demo shows tables at: after detection and after the expel (reference/seed-case.md). */
 const DEMO_SNAPSHOTS = ['13:03:09', '13:03:41'];
 
-/** Runs the command line; returns the exit code. Never throws. */
-export function runCli(argv: readonly string[], io: CliIo): number {
+/** Runs the command line; resolves to the exit code. Never rejects. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const [cmd, ...rest] = argv;
   let seedForBugReport: string | number | undefined;
   try {
@@ -140,9 +151,18 @@ export function runCli(argv: readonly string[], io: CliIo): number {
       runAndPrint(io, scenario, 'seed-case.yaml', flags, DEMO_SNAPSHOTS.map((t) => parseScenarioTime(t, 'demo', startEpochUs)));
       return EXIT.ok;
     }
+    if (cmd === 'explore') {
+      const parsed = parseExploreArgs(rest);
+      if (parsed === 'list') {
+        io.stdout(BUILT_IN_PROPERTIES.map((p) => `${p.name}\n`).join(''));
+        return EXIT.ok;
+      }
+      seedForBugReport = parsed.seed;
+      return await explore(parsed, io);
+    }
     throw new UsageError(`grsim: unknown command ${JSON.stringify(cmd)}\n\n${HELP}`);
   } catch (e) {
-    if (e instanceof UsageError || e instanceof ConfigError) {
+    if (e instanceof UsageError || e instanceof ConfigError || e instanceof ExploreUsageError) {
       io.stderr(`${e.message}\n`);
       return EXIT.usage;
     }

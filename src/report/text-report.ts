@@ -3,6 +3,9 @@ import { formatTimestamp } from '../observe/error-log.js';
 import type { ScenarioRun, MemberSnapshot } from '../scenario/run-scenario.js';
 import type { ScenarioAction } from '../scenario/scenario.js';
 import type { ReplicationGroupMemberRow } from '../types.js';
+import { summarize } from '../observe/metrics.js';
+import { runRecordOf } from '../observe/run-record.js';
+import { formatSummary } from './summary-text.js';
 
 /** Renders replication_group_members rows as the mysql client prints them. */
 export function renderTable(rows: readonly ReplicationGroupMemberRow[]): string {
@@ -81,5 +84,7 @@ export function renderRunText(run: ScenarioRun, grsimVersion: string): string {
       out.push(`#${w.id} on ${w.member} at ${ts(w.submittedUs)}: ${w.outcome}${w.atUs === null ? '' : ` at ${ts(w.atUs)}`}${w.error === null ? '' : ` — ${w.error}`}`);
     }
   }
+  out.push('\n=== failure-detection metrics ===');
+  out.push(formatSummary(summarize(runRecordOf(sim))).trimEnd());
   return out.join('\n') + '\n';
 }

@@ -10,13 +10,13 @@ const SCHEMA = JSON.parse(readFileSync(new URL('../../docs/report.schema.json', 
 const validateReport = new Ajv({ allErrors: true }).compile(SCHEMA);
 
 /** Runs the CLI in-process on a scenario given as text, as `grsim run gen.yaml …`. */
-function cli(text: string, ...flags: string[]): { code: number; stdout: string; stderr: string } {
+async function cli(text: string, ...flags: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '', stderr = '';
   const io: CliIo = {
     stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; },
-    readFile: () => text, version: '0.0.0-test', seedCasePath: '',
+    readFile: () => text, version: '0.0.0-test', seedCasePath: '', isTty: false, nowMs: () => 0,
   };
-  const code = runCli(['run', 'gen.yaml', ...flags], io);
+  const code = await runCli(['run', 'gen.yaml', ...flags], io);
   return { code, stdout, stderr };
 }
 
@@ -108,9 +108,9 @@ function corruptions(r: Raw): Corruption[] {
 }
 
 describe('scenario files generated from valid parts', () => {
-  it('run to completion and yield a report that parses and satisfies the schema', () => {
-    fc.assert(fc.property(validScenario, (raw) => {
-      const r = cli(stringify(raw), '--format', 'json');
+  it('run to completion and yield a report that parses and satisfies the schema', async () => {
+    await fc.assert(fc.asyncProperty(validScenario, async (raw) => {
+      const r = await cli(stringify(raw), '--format', 'json');
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
       const report = JSON.parse(r.stdout) as { end: number; members: unknown[] };
@@ -120,10 +120,10 @@ describe('scenario files generated from valid parts', () => {
     }), { seed: 20261121, numRuns: 40 });
   });
 
-  it('with any single corrupted field are rejected with exit code 2 and the path, never a crash', () => {
+  it('with any single corrupted field are rejected with exit code 2 and the path, never a crash', async () => {
     const withCorruption = validScenario.chain((raw) => fc.constantFrom(...corruptions(raw)).map((c) => ({ raw, c })));
-    fc.assert(fc.property(withCorruption, ({ raw, c }) => {
-      const r = cli(stringify(c.apply(raw)), '--format', 'json');
+    await fc.assert(fc.asyncProperty(withCorruption, async ({ raw, c }) => {
+      const r = await cli(stringify(c.apply(raw)), '--format', 'json');
       expect(r.stdout).toBe('');
       expect(r.code).toBe(2);
       expect(r.stderr.startsWith('gen.yaml:')).toBe(true);
@@ -133,12 +133,12 @@ describe('scenario files generated from valid parts', () => {
 });
 
 describe('runCli exit code 3', () => {
-  it('reports an internal error with the seed that reproduces it', () => {
+  it('reports an internal error with the seed that reproduces it', async () => {
     let stderr = '';
-    const code = runCli(['run', 'x.yaml'], {
+    const code = await runCli(['run', 'x.yaml'], {
       stdout: () => { throw new InvariantError('report writer failed'); },
       stderr: (t) => { stderr += t; },
-      readFile: () => 'seed: 42\nmembers: [a]\nuntil: "+1s"\n', version: 'test', seedCasePath: '',
+      readFile: () => 'seed: 42\nmembers: [a]\nuntil: "+1s"\n', version: 'test', seedCasePath: '', isTty: false, nowMs: () => 0,
     });
     expect(code).toBe(3);
     expect(stderr).toContain('grsim: internal error (InvariantError): report writer failed');

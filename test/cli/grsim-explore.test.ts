@@ -1,0 +1,71 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { BUILT_IN_PROPERTIES } from '../../src/arbitraries/experiments.js';
+
+/** `grsim explore` as a user runs it (the built binary; npm test builds first). */
+const BIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+function grsim(...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+const dir = mkdtempSync(join(tmpdir(), 'grsim-explore-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const LAST_LINE = /^(\d+) runs, (\d+) failed, \d+ runs\/min$/;
+
+describe('grsim explore', () => {
+  it('--list prints the built-in property names, one per line', () => {
+    const r = grsim('explore', '--list');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(BUILT_IN_PROPERTIES.map((p) => `${p.name}\n`).join(''));
+  });
+
+  it('exits 0 when no run fails, ending with "<runs> runs, <failed> failed, <rate> runs/min"', () => {
+    const r = grsim('explore', '--property', 'isolation-under-18s-not-expelled', '--members', '3', '--duration', '1m', '--runs', '60', '--seed', '5', '--jobs', '2');
+    expect(r.code).toBe(0);
+    const last = r.stdout.trimEnd().split('\n').pop()!;
+    expect(last).toMatch(LAST_LINE);
+    expect(LAST_LINE.exec(last)!.slice(1, 3)).toEqual(['60', '0']);
+    expect(r.stderr).toContain('60/60 runs, 0 failed');
+  });
+
+  const failing = ['explore', '--property', 'isolation-under-20s-not-expelled', '--members', '5', '--duration', '2m', '--runs', '200', '--seed', '3'];
+  const twoJobs = grsim(...failing, '--jobs', '2');
+
+  it('exits 1 on a failure and prints the seed and the shrunk counterexample as a scenario file', () => {
+    expect(twoJobs.code).toBe(1);
+    expect(twoJobs.stdout).toMatch(/^Property isolation-under-20s-not-expelled failed \(seed 3, chunk \d+, simulation seed \d+\):/);
+    expect(twoJobs.stdout).toMatch(/Shrunk counterexample \(1 fault: isolate node\d at \+[\d.]+s for 19\.\d+s\)/);
+    const last = twoJobs.stdout.trimEnd().split('\n').pop()!;
+    expect(last).toMatch(LAST_LINE);
+    expect(Number(LAST_LINE.exec(last)![2])).toBeGreaterThanOrEqual(1);
+  });
+
+  it('prints the same counterexample with one job as with two', () => {
+    const oneJob = grsim(...failing, '--jobs', '1');
+    expect(oneJob.code).toBe(1);
+    const body = (out: string): string => out.trimEnd().split('\n').slice(0, -1).join('\n');
+    expect(body(oneJob.stdout)).toBe(body(twoJobs.stdout));
+  });
+
+  it('the counterexample replays with grsim run and shows the expel', () => {
+    const yaml = twoJobs.stdout.slice(twoJobs.stdout.indexOf('# fault:'), twoJobs.stdout.lastIndexOf('\n\n'));
+    const file = join(dir, 'counterexample.yaml');
+    writeFileSync(file, yaml);
+    const r = grsim('run', file, '--format', 'json');
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as { log: { code: string; member: string }[] };
+    const isolated = /isolate (node\d)/.exec(yaml)![1];
+    expect(report.log.some((l) => l.code === 'MY-011505' && l.member === isolated)).toBe(true);
+  });
+
+  it('exits 2 on usage errors', () => {
+    expect(grsim('explore', '--property', 'no-such-thing').stderr).toContain('--property must be one of isolation-under-18s-not-expelled');
+    expect(grsim('explore', '--property', 'one-primary-per-view', '--runs', 'many').code).toBe(2);
+    expect(grsim('explore', '--property', 'one-primary-per-view', '--members', '10').stderr).toContain('--members must be an integer in 1..9, got "10"');
+    expect(grsim('explore').stderr).toContain('--property <name> is required');
+  });
+});
