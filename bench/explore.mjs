@@ -1,0 +1,30 @@
+// grsim explore throughput: random 10-minute fault schedules on a 5-member group, runs per
+// minute with one job and with every core (target: >= 2,000 runs/min with all jobs).
+// Run after `npm run build`: node bench/explore.mjs [runs]
+import { spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+
+const bin = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+const runs = Number(process.argv[2] ?? 1000);
+const property = 'one-primary-per-view'; // every fault kind, single-primary, full invariant check per run
+const cores = availableParallelism();
+
+function measure(jobs) {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, [bin, 'explore', '--property', property, '--members', '5', '--duration', '10m',
+    '--runs', String(runs), '--seed', '1', '--jobs', String(jobs)], { encoding: 'utf8' });
+  const wallS = (performance.now() - t0) / 1000;
+  const last = r.stdout.trimEnd().split('\n').pop();
+  const m = /^(\d+) runs, (\d+) failed, (\d+) runs\/min$/.exec(last ?? '');
+  if (m === null) throw new Error(`unexpected output (exit ${r.status}): ${r.stdout.slice(-500)}\n${r.stderr.slice(-500)}`);
+  return { jobs, runs: Number(m[1]), failed: Number(m[2]), perMin: Number(m[3]), wallPerMin: Math.round(Number(m[1]) / (wallS / 60)) };
+}
+
+const one = measure(1);
+const all = measure(cores);
+for (const x of [one, all]) {
+  console.log(`explore ${property}, 5 members, 10 min schedules, ${x.jobs} job(s): ${x.runs} runs, ${x.failed} failed, ` +
+    `${x.perMin} runs/min (${x.wallPerMin} runs/min including process start-up)`);
+}
+console.log(`speed-up with ${cores} jobs: ${(all.perMin / one.perMin).toFixed(2)}x; target >= 2000 runs/min with all jobs: ${all.perMin >= 2000 ? 'met' : 'NOT met'}`);
