@@ -7,7 +7,7 @@ import {
 import type { ConfigEvent, SimEvent } from './events.js';
 import { NetworkReplay } from './network-replay.js';
 import {
-  addressIndex, memberIndex, OptionTracker, type MemberStartOptions, type RunRecord,
+  addressIndex, firstPerInstant, memberIndex, OptionTracker, type MemberStartOptions, type RunRecord,
 } from './run-record.js';
 
 /** A broken invariant: which one, when (virtual µs), who, and what happened. */
@@ -224,8 +224,7 @@ export const onePrimaryPerView: Invariant = {
     const count = new Int32Array(n);
     const view: string[] = record.members.map(() => record.initialViewId ?? '(initial)');
     let dirty = false;
-    let batchT = -1;
-    const flush = (): Violation | null => {
+    const flush = (batchT: number): Violation | null => {
       if (!dirty || !opts.singlePrimary) { dirty = false; return null; }
       dirty = false;
       for (let o = 0; o < n; o++) {
@@ -246,22 +245,17 @@ export const onePrimaryPerView: Invariant = {
       }
       return null;
     };
-    for (const e of record.trace) {
-      if (e.t !== batchT) {
-        const v = flush();
-        if (v !== null) return v;
-        batchT = e.t;
-      }
+    return firstPerInstant(record.trace, (e) => {
       opts.apply(e);
-      if (e.type === 'option') { dirty = true; continue; }
+      if (e.type === 'option') { dirty = true; return null; }
       if (e.type === 'view') {
         const i = idx.get(e.member);
         if (i !== undefined) { view[i] = e.viewId; dirty = true; }
-        continue;
+        return null;
       }
-      if (e.type !== 'stateChange') continue;
+      if (e.type !== 'stateChange') return null;
       const o = idx.get(e.observer), m = idx.get(e.member);
-      if (o === undefined || m === undefined) continue;
+      if (o === undefined || m === undefined) return null;
       const p = e.state !== null && e.role === 'PRIMARY' ? 1 : 0;
       const k = o * n + m;
       if (primary[k] !== p) {
@@ -269,8 +263,8 @@ export const onePrimaryPerView: Invariant = {
         primary[k] = p;
         dirty = true;
       }
-    }
-    return flush();
+      return null;
+    }, flush);
   },
 };
 
@@ -319,8 +313,7 @@ export const writesCommitWithMajority: Invariant = {
     let order = 0;
     // Commits are judged after every event of their instant: a thaw's held messages commit before the thaw is noted.
     const commits: { t: number; id: number; member: string; i: number }[] = [];
-    let batchT = -1;
-    const flush = (): Violation | null => {
+    const flush = (batchT: number): Violation | null => {
       for (const c of commits) {
         if (majorityNow[c.i] === 0 && c.t - lostAt[c.i]! > COMMIT_IN_FLIGHT_GRACE_US) {
           const cfg = config[c.i]!.map((k) => record.members[k]!.name);
@@ -331,12 +324,7 @@ export const writesCommitWithMajority: Invariant = {
       commits.length = 0;
       return null;
     };
-    for (const e of record.trace) {
-      if (e.t !== batchT) {
-        const v = flush();
-        if (v !== null) return v;
-        batchT = e.t;
-      }
+    return firstPerInstant(record.trace, (e) => {
       switch (e.type) {
         case 'network':
           if (net.apply(e)) recompute(e.t);
@@ -385,8 +373,8 @@ export const writesCommitWithMajority: Invariant = {
         default:
           break;
       }
-    }
-    return flush();
+      return null;
+    }, flush);
   },
 };
 
@@ -491,8 +479,7 @@ export const errorImpliesSuperReadOnly: Invariant = {
     const n = record.members.length;
     const error = new Uint8Array(n), sro = new Uint8Array(n), running = new Uint8Array(n).fill(1);
     const touched: number[] = [];
-    let batchT = -1;
-    const flush = (): Violation | null => {
+    const flush = (batchT: number): Violation | null => {
       for (const i of touched) {
         if (error[i] === 1 && running[i] === 1 && sro[i] === 0) {
           return violation(ERROR_SRO, batchT, [record.members[i]!.name], `${record.members[i]!.name} is in ERROR with super_read_only OFF`);
@@ -501,31 +488,26 @@ export const errorImpliesSuperReadOnly: Invariant = {
       touched.length = 0;
       return null;
     };
-    for (const e of record.trace) {
-      if (e.t !== batchT) {
-        const v = flush();
-        if (v !== null) return v;
-        batchT = e.t;
-      }
+    return firstPerInstant(record.trace, (e) => {
       if (e.type === 'flags') {
         const i = idx.get(e.member);
-        if (i === undefined) continue;
+        if (i === undefined) return null;
         sro[i] = e.superReadOnly ? 1 : 0;
         running[i] = e.running ? 1 : 0;
         touched.push(i);
       } else if (e.type === 'stateChange' && e.observer === e.member) {
         const i = idx.get(e.member);
-        if (i === undefined) continue;
+        if (i === undefined) return null;
         error[i] = e.state === 'ERROR' ? 1 : 0;
         touched.push(i);
       } else if (e.type === 'network' && (e.action === 'crash' || e.action === 'restart')) {
         const i = idx.get(e.detail);
-        if (i === undefined) continue;
+        if (i === undefined) return null;
         running[i] = e.action === 'restart' ? 1 : 0;
         touched.push(i);
       }
-    }
-    return flush();
+      return null;
+    }, flush);
   },
 };
 
@@ -571,11 +553,10 @@ export const logConsistentWithState: Invariant = {
     const unreachableShown = new Uint8Array(n * n);
     const facts = new Set<string>();
     const needs: LogNeed[] = [];
-    let batchT = -1;
     const need = (t: number, member: string, code: string, anyOf: readonly string[], what: string): void => {
       needs.push({ t, member, code, anyOf, what });
     };
-    const flush = (): Violation | null => {
+    const flush = (batchT: number): Violation | null => {
       for (const q of needs) {
         if (!q.anyOf.some((k) => facts.has(k))) {
           return violation(LOGS, q.t, [q.member], `${q.member} logged ${q.code} but ${q.what} at that instant`);
@@ -585,12 +566,7 @@ export const logConsistentWithState: Invariant = {
       facts.clear();
       return null;
     };
-    for (const e of record.trace) {
-      if (e.t !== batchT) {
-        const v = flush();
-        if (v !== null) return v;
-        batchT = e.t;
-      }
+    return firstPerInstant(record.trace, (e) => {
       switch (e.type) {
         case 'stateChange': {
           if (e.observer === e.member) {
@@ -654,8 +630,8 @@ export const logConsistentWithState: Invariant = {
         default:
           break;
       }
-    }
-    return flush();
+      return null;
+    }, flush);
   },
 };
 

@@ -131,3 +131,25 @@ export class OptionTracker {
     return this.values[i]!;
   }
 }
+
+/**
+ * Walks a trace one instant at a time: `visit` sees every event; `atInstantEnd(t)` runs once all
+ * events at time t have been visited (rules that judge a state must not see an instant half
+ * applied) and once more at the end. The first non-null result of either stops the walk.
+ * `atInstantEnd` is first called with t = -1, before any event.
+ */
+export function firstPerInstant<R>(
+  trace: readonly SimEvent[], visit: (e: SimEvent) => R | null, atInstantEnd: (t: number) => R | null,
+): R | null {
+  let t = -1;
+  for (const e of trace) {
+    if (e.t !== t) {
+      const r = atInstantEnd(t);
+      if (r !== null) return r;
+      t = e.t;
+    }
+    const r = visit(e);
+    if (r !== null) return r;
+  }
+  return atInstantEnd(t);
+}
