@@ -1,6 +1,6 @@
 import type { Simulation } from '../sim/simulation.js';
 import { formatTimestamp } from '../observe/error-log.js';
-import type { ScenarioRun, MemberSnapshot } from '../scenario/run-scenario.js';
+import { snapshotMembers, type ScenarioRun, type MemberSnapshot } from '../scenario/run-scenario.js';
 import type { ScenarioAction } from '../scenario/scenario.js';
 import type { ReplicationGroupMemberRow } from '../types.js';
 import { summarize } from '../observe/metrics.js';
@@ -31,15 +31,13 @@ function renderSnapshot(sim: Simulation, s: MemberSnapshot, label: string): stri
 /** Every member's error log (default verbosity) followed by its replication_group_members table now. */
 export function renderMemberReport(sim: Simulation, snapshots: readonly MemberSnapshot[] = []): string {
   const parts: string[] = [];
+  const end = snapshotMembers(sim);
   for (const m of sim.members) {
     parts.push(`=== ${m.name} (${m.host}:${m.port}) error log ===`);
     const lines = m.errorLog();
     parts.push(lines.length > 0 ? lines.join('\n') : '(nothing logged)');
     for (const s of snapshots) if (s.member === m.name) parts.push(renderSnapshot(sim, s, ''));
-    parts.push(renderSnapshot(sim, {
-      tUs: sim.nowUs, member: m.name, state: m.running ? m.state : 'OFFLINE', superReadOnly: m.superReadOnly,
-      offlineMode: m.offlineMode, running: m.running, viewId: m.viewId(), table: m.replicationGroupMembers(),
-    }, ' (end)') + '\n');
+    parts.push(renderSnapshot(sim, end[m.slot] as MemberSnapshot, ' (end)') + '\n');
   }
   return parts.join('\n');
 }

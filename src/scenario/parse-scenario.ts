@@ -5,14 +5,12 @@ import { OPTION_NAMES, validateOption, versionProfile, type GroupReplicationOpti
 import type { VersionProfile } from '../gr/version-profiles.js';
 import { DEFAULT_MODEL_PARAMETERS, type ModelParameters } from '../model-parameters.js';
 import { validateLinkProfile } from '../network/network-options.js';
-import { parseStart } from '../sim/simulation-options.js';
+import { MAX_GROUP_SIZE, parseStart, SERVER_UUID } from '../sim/simulation-options.js';
 import type { GroupMode, VersionName } from '../types.js';
 import type { Scenario, ScenarioAction, ScenarioEvent, ScenarioMember, ScenarioVerb } from './scenario.js';
 import { SCENARIO_VERBS } from './scenario.js';
 import { parseScenarioTime } from './scenario-time.js';
 
-/** GR's maximum group size (src/plugin_constants.h, MAX_GROUP_MEMBERS... in the manual: 9). */
-const MAX_MEMBERS = 9;
 /** Bounds that keep a hostile file from making a run unbounded. */
 const MAX_EVENTS = 100_000;
 const MAX_WRITES_PER_EVENT = 100_000;
@@ -103,8 +101,8 @@ class Members {
 }
 
 function parseMembers(v: unknown): ScenarioMember[] {
-  if (!Array.isArray(v) || v.length < 1 || v.length > MAX_MEMBERS) {
-    fail(['members'], `must be a list of 1..${MAX_MEMBERS} members (GR's maximum group size)`, v);
+  if (!Array.isArray(v) || v.length < 1 || v.length > MAX_GROUP_SIZE) {
+    fail(['members'], `must be a list of 1..${MAX_GROUP_SIZE} members (GR's maximum group size)`, v);
   }
   const out: ScenarioMember[] = [];
   const seenNames = new Set<string>();
@@ -130,7 +128,7 @@ function parseMembers(v: unknown): ScenarioMember[] {
     seenAddress.set(address, i);
     const member: ScenarioMember = { name, host, port, xcomPort };
     if (spec.uuid !== undefined) {
-      if (typeof spec.uuid !== 'string' || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(spec.uuid)) {
+      if (typeof spec.uuid !== 'string' || !SERVER_UUID.test(spec.uuid)) {
         fail(['members', i, 'uuid'], 'must be a lowercase UUID like 207db264-0192-11ed-92c9-02001700754e', spec.uuid);
       }
       if (out.some((m) => m.uuid === spec.uuid)) fail(['members', i, 'uuid'], 'must be unique', spec.uuid);

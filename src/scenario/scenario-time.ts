@@ -1,5 +1,6 @@
 import { parseDuration } from '../duration.js';
 import { ConfigError } from '../errors.js';
+import { parseStart } from '../sim/simulation-options.js';
 
 const CLOCK = /^(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?$/;
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?Z$/;
@@ -28,11 +29,7 @@ export function parseScenarioTime(value: unknown, field: string, startEpochUs: n
         const dayStartUs = Math.floor(startEpochUs / US_PER_DAY) * US_PER_DAY;
         us = dayStartUs + ((hh * 60 + mm) * 60 + ss) * 1_000_000 + frac - startEpochUs;
       } else if (ISO.test(s)) {
-        const ms = Date.parse(s);
-        if (Number.isFinite(ms)) {
-          const frac = /\.(\d+)Z$/.exec(s)?.[1] ?? '';
-          us = ms * 1000 + (frac.length > 3 ? Number(frac.slice(3).padEnd(3, '0')) : 0) - startEpochUs;
-        }
+        us = parseStart(s) - startEpochUs; // the same reading as the scenario's own start
       }
     }
   }

@@ -46,6 +46,9 @@ export interface SimulationOptions {
 
 export const MAX_GROUP_SIZE = 9;
 
+/** server_uuid as MySQL prints it: lowercase 8-4-4-4-12 hex. */
+export const SERVER_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 export function parseStart(start: unknown): number {
   if (start === undefined) return Date.UTC(2024, 0, 1) * 1000;
   if (typeof start === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/.test(start)) {

@@ -23,7 +23,7 @@ import type { GroupMode, ReplicationGroupMemberRow, VersionName } from '../types
 import { EVENT_HORIZON_MIN } from '../xcom/constants.js';
 import { XcomCluster } from '../xcom/xcom-cluster.js';
 import { makeConfig } from '../xcom/xcom-config.js';
-import { MAX_GROUP_SIZE, parseStart, validateMode, type MemberSpec, type SimulationOptions } from './simulation-options.js';
+import { MAX_GROUP_SIZE, parseStart, SERVER_UUID, validateMode, type MemberSpec, type SimulationOptions } from './simulation-options.js';
 
 type Listener<K extends SimEventType> = (event: EventOf<K>) => void;
 
@@ -309,7 +309,7 @@ export class Simulation {
       const xcomPort = spec.xcomPort ?? 33061;
       if (!Number.isInteger(xcomPort) || xcomPort < 1 || xcomPort > 65535) throw new ConfigError(`members[${i}].xcomPort`, 'must be an integer in 1..65535', xcomPort);
       const uuid = spec.uuid ?? `${idRng.hex(8)}-${idRng.hex(4)}-11ed-${idRng.hex(4)}-${idRng.hex(12)}`;
-      if (typeof uuid !== 'string' || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(uuid)) {
+      if (typeof uuid !== 'string' || !SERVER_UUID.test(uuid)) {
         throw new ConfigError(`members[${i}].uuid`, 'must be a lowercase UUID like 207db264-0192-11ed-92c9-02001700754e', uuid);
       }
       const host = spec.host ?? `10.0.0.${11 + i}`;
