@@ -36,6 +36,17 @@ export interface ModelParameters {
   joinerViewLagUs: number;
   /** Distributed recovery duration, RECOVERING → ONLINE (seed case: 78 ms; grows with the backlog). @defaultValue 80000 */
   distributedRecoveryUs: number;
+  /**
+   * Workload batching period: a writer's queued transactions leave in batches at most this often
+   * (the simulation's granularity for workloads, not a MySQL constant; 10 ms keeps a 10,000 tx/s
+   * stream at ~100 transactions per entry). @defaultValue 10000
+   */
+  loadTickUs: number;
+  /**
+   * Catch-up speed: msgnos a lagging node fetches per round trip (xcom.md §3 ⚠ INFERRED: one
+   * event-horizon window, 10 msgnos × N channels, per round trip). A count, not a time. @defaultValue 10
+   */
+  catchUpMsgnosPerRoundTrip: number;
   /** Time a failed GCS join takes when a seed answers but the group cannot add the node. @defaultValue 60000000 (VIEW_MODIFICATION_TIMEOUT) */
   joinViewTimeoutUs: number;
 }
@@ -53,6 +64,8 @@ export const DEFAULT_MODEL_PARAMETERS: ModelParameters = {
   joinerViewLagUs: 1_000_000,
   distributedRecoveryUs: 80_000,
   joinViewTimeoutUs: 60_000_000,
+  loadTickUs: 10_000,
+  catchUpMsgnosPerRoundTrip: 10,
 };
 
 export function resolveModelParameters(input: unknown): ModelParameters {
@@ -65,8 +78,12 @@ export function resolveModelParameters(input: unknown): ModelParameters {
     if (!(key in DEFAULT_MODEL_PARAMETERS)) {
       throw new ConfigError(`model.${key}`, `is not a known parameter; known parameters are ${Object.keys(DEFAULT_MODEL_PARAMETERS).join(', ')}`, value);
     }
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 3_600_000_000) {
-      throw new ConfigError(`model.${key}`, 'must be an integer number of microseconds in 0..3600000000', value);
+    if (key === 'catchUpMsgnosPerRoundTrip') {
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 1_000_000) {
+        throw new ConfigError(`model.${key}`, 'must be an integer number of msgnos in 1..1000000', value);
+      }
+    } else if (typeof value !== 'number' || !Number.isInteger(value) || value < (key === 'loadTickUs' ? 1 : 0) || value > 3_600_000_000) {
+      throw new ConfigError(`model.${key}`, `must be an integer number of microseconds in ${key === 'loadTickUs' ? 1 : 0}..3600000000`, value);
     }
     (out as unknown as Record<string, number>)[key] = value;
   }

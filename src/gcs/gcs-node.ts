@@ -5,6 +5,7 @@ import { SUSPICION_PROCESSING_THREAD_PERIOD_US } from '../xcom/constants.js';
 import type { XcomCluster } from '../xcom/xcom-cluster.js';
 import type { XcomConfig } from '../xcom/xcom-config.js';
 import { SuspicionsManager, type Suspicion } from './suspicions-manager.js';
+import { evictedWarningApplies } from '../xcom/message-cache.js';
 
 /** An installed GCS view: the agreed membership and its view number. */
 export interface GcsView {
@@ -25,6 +26,8 @@ export interface GcsUpcalls {
   onViewChanged(slot: number, view: GcsView, left: readonly number[], joined: readonly number[]): void;
   suspicion(slot: number, suspect: number, action: 'created' | 'cleared' | 'timedOut' | 'expelRequested', nonMember: boolean): void;
   localView(slot: number, aliveMask: number, config: XcomConfig): void;
+  /** WARNING MY-011735 "Messages that are needed to recover node … have been evicted …" for `suspect`. */
+  messagesEvicted(slot: number, suspect: number): void;
 }
 
 /**
@@ -73,6 +76,11 @@ export class GcsNode {
   readonly manager: SuspicionsManager;
   /** member_expel_timeout in microseconds. */
   expelTimeoutUs: number;
+  /**
+   * m_cache_last_removed: the newest evicted entry XCom reported with the latest delivered data
+   * message (gcs_xcom_interface.cc), -1 before any.
+   */
+  cacheLastRemoved = -1;
   private threadGen = 0;
   private readonly queue: { global: boolean; alive: number; config: XcomConfig }[] = [];
 
@@ -104,6 +112,7 @@ export class GcsNode {
   /** Stops GCS (leave, expel, crash): pending views and thread wake-ups are dropped. */
   stop(): void {
     this.view = null;
+    this.cacheLastRemoved = -1;
     this.queue.length = 0;
     this.threadGen++;
     this.manager.suspicions.clear();
@@ -139,6 +148,17 @@ export class GcsNode {
     }
     const { timedOut, expel } = this.manager.processSuspicions(this.slot, this.kernel.nowUs, this.expelTimeoutUs);
     for (const s of timedOut) this.up.suspicion(this.slot, s.slot, 'timedOut', !s.isMember);
+    // Suspects still waiting out the expel timeout: warn once if XCom has evicted beyond the
+    // max_synode recorded when the suspicion was created.
+    for (const sus of this.manager.suspicions.values()) {
+      if (evictedWarningApplies({
+        isMember: sus.isMember, timedOut: false, alreadyWarned: sus.cacheWarned,
+        cacheLastRemovedSlot: this.cacheLastRemoved, suspicionMaxSynodeSlot: sus.maxSynode,
+      })) {
+        sus.cacheWarned = true;
+        this.up.messagesEvicted(this.slot, sus.slot);
+      }
+    }
     if (expel.length > 0 && this.xcom.consensus.proposeRemove(this.slot, expel)) {
       for (const s of expel) this.up.suspicion(this.slot, s, 'expelRequested', false);
     }

@@ -669,6 +669,12 @@ export class GrMember {
 
   // ---------------------------------------------------------------- writes
 
+  /** Whether a transaction submitted now would be run and proposed (the checks of `write`, without blocking). */
+  acceptsWrites(): boolean {
+    const net = this.ctx.net;
+    return net.running[this.slot] === 1 && net.frozen[this.slot] === 0 && !this.offlineMode && !this.superReadOnly && this.state === 'ONLINE';
+  }
+
   /** Submits one transaction on this member. */
   write(): WriteRecord {
     const ctx = this.ctx;

@@ -17,6 +17,10 @@ export interface GroupReplicationOptions {
   group_replication_exit_state_action: ExitStateAction;
   /** XCom message cache limit in bytes. @defaultValue 1073741824 */
   group_replication_message_cache_size: number;
+  /** Payloads above this many bytes are LZ4-compressed; 0 disables compression. @defaultValue 1000000 */
+  group_replication_compression_threshold: number;
+  /** GCS messages above this many bytes are fragmented; 0 disables fragmentation. @defaultValue 10485760 */
+  group_replication_communication_max_message_size: number;
   /** Weight in primary elections, 0..100. @defaultValue 50 */
   group_replication_member_weight: number;
   /** ON for single-primary mode; set through `mode`, not changeable while running. @defaultValue true */
@@ -30,6 +34,8 @@ export const OPTION_NAMES: readonly OptionName[] = [
   'group_replication_autorejoin_tries',
   'group_replication_exit_state_action',
   'group_replication_message_cache_size',
+  'group_replication_compression_threshold',
+  'group_replication_communication_max_message_size',
   'group_replication_member_weight',
   'group_replication_single_primary_mode',
 ];
@@ -51,6 +57,8 @@ export function defaultOptions(profile: VersionProfile): GroupReplicationOptions
     group_replication_autorejoin_tries: profile.defaultAutorejoinTries,
     group_replication_exit_state_action: 'READ_ONLY',
     group_replication_message_cache_size: 1_073_741_824,
+    group_replication_compression_threshold: 1_000_000,
+    group_replication_communication_max_message_size: 10_485_760,
     group_replication_member_weight: 50,
     group_replication_single_primary_mode: true,
   };
@@ -89,6 +97,12 @@ export function validateOption<K extends OptionName>(
       return integerIn(field, value, 0, 100) as GroupReplicationOptions[K];
     case 'group_replication_message_cache_size':
       return integerIn(field, value, profile.messageCacheSizeMin, MAX_SAFE) as GroupReplicationOptions[K];
+    case 'group_replication_compression_threshold':
+      // src/plugin.cc: 0..UINT32_MAX.
+      return integerIn(field, value, 0, 4_294_967_295) as GroupReplicationOptions[K];
+    case 'group_replication_communication_max_message_size':
+      // src/plugin.cc: 0..MAX_COMMUNICATION_MAX_MESSAGE_SIZE (1 GiB).
+      return integerIn(field, value, 0, 1_073_741_824) as GroupReplicationOptions[K];
     case 'group_replication_exit_state_action': {
       const v = typeof value === 'string' ? value.toUpperCase() : value;
       if (typeof v !== 'string' || !EXIT_STATE_ACTIONS.includes(v as ExitStateAction)) {

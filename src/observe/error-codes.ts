@@ -78,8 +78,12 @@ export const gcsText = {
     `Old incarnation found while trying to add node ${xcomHostPort} ${uuid}. Please stop the old node or wait for it to leave the group.`,
   sendingGlobalView: (nodeNo: number, xcomHostPort: string) =>
     `A configuration change was detected. Sending a Global View Message to all nodes. My node identifier is ${nodeNo} and my address is ${xcomHostPort}`,
-  tooFarAhead: (nodeNo: number, msgno: number, node: number) =>
-    `Node ${nodeNo} is unable to get message {${msgno} ${node}}, since the group is too far ahead. Node will now exit.`,
+  /** xcom_base.cc process_die_op: the synode as XCom prints it, {group id (hex) msgno node}. */
+  tooFarAhead: (nodeNo: number, groupIdHex: string, msgno: number, node: number) =>
+    `Node ${nodeNo} is unable to get message {${groupIdHex} ${msgno} ${node}}, since the group is too far ahead. Node will now exit.`,
+  /** gcs_xcom_control_interface.cc run_process_suspicions (two double spaces, as MySQL prints it). */
+  messagesEvicted: (xcomHostPort: string) =>
+    `Messages that are needed to recover node ${xcomHostPort} have been evicted from the message  cache. Consider resizing the maximum size of the cache by  setting group_replication_message_cache_size.`,
 } as const;
 
 /** The client error a rolled-back write returns (ER_RUN_HOOK_ERROR). */

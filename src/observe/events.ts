@@ -16,7 +16,8 @@ export type SimEvent =
   | ConfigEvent
   | WriteEvent
   | FlagsEvent
-  | OptionEvent;
+  | OptionEvent
+  | CacheEvent;
 
 /** A line of a member's error log (all levels; [Note] lines are hidden when printed at default verbosity). */
 export interface LogEvent {
@@ -129,6 +130,24 @@ export interface OptionEvent {
   readonly member: string;
   readonly name: string;
   readonly value: string | number;
+}
+
+/**
+ * A member's XCom message cache after its 0.1 s cache task (emitted only when it changed, so at
+ * most one per member per 100 ms of virtual time), or when XCom stopped and cleared it.
+ */
+export interface CacheEvent {
+  readonly type: 'cache';
+  readonly t: number;
+  readonly member: string;
+  /** cache_size: bytes of the cached slots. */
+  readonly bytes: number;
+  /** Cached XCom slots. */
+  readonly count: number;
+  /** Slots evicted (or cleared) since the run started, cumulative. */
+  readonly evicted: number;
+  /** The limit (group_replication_message_cache_size). */
+  readonly limit: number;
 }
 
 export type SimEventType = SimEvent['type'];

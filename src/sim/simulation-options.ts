@@ -1,5 +1,6 @@
 import { ConfigError } from '../errors.js';
 import type { GroupReplicationOptions } from '../gr/options.js';
+import type { WorkloadInput } from '../gr/workload.js';
 import type { ModelParameters } from '../model-parameters.js';
 import type { NetworkOptions } from '../network/network-options.js';
 import type { GroupMode, VersionName } from '../types.js';
@@ -42,6 +43,11 @@ export interface SimulationOptions {
    * bootstrap view and one join view, which makes the seed case's views :3 and :4. @defaultValue 2
    */
   readonly initialViewNumber?: number;
+  /**
+   * Client write workloads: steady streams `{ member, rate, size, from?, to?, burst?, compressionRatio? }`
+   * and one-off transactions `{ member, at, transaction: { size } }` (see gr/workload.ts).
+   */
+  readonly workload?: readonly WorkloadInput[];
 }
 
 export const MAX_GROUP_SIZE = 9;

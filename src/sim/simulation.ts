@@ -22,10 +22,34 @@ import { RandomStream } from '../rng/random-stream.js';
 import type { GroupMode, ReplicationGroupMemberRow, VersionName } from '../types.js';
 import { EVENT_HORIZON_MIN } from '../xcom/constants.js';
 import { XcomCluster } from '../xcom/xcom-cluster.js';
+import type { LoadBatch } from '../xcom/log-entry.js';
+import type { MemorySummaryGlobalByEventNameRow } from '../xcom/message-cache.js';
+import { normalizeWorkload, WorkloadDriver, type WorkloadCounters } from '../gr/workload.js';
 import { makeConfig } from '../xcom/xcom-config.js';
 import { MAX_GROUP_SIZE, parseStart, SERVER_UUID, validateMode, type MemberSpec, type SimulationOptions } from './simulation-options.js';
 
 type Listener<K extends SimEventType> = (event: EventOf<K>) => void;
+
+/** A member's XCom message cache at one moment. */
+export interface XcomCacheState {
+  /** cache_size in bytes. */
+  readonly bytes: number;
+  /** Cached XCom slots. */
+  readonly count: number;
+  /** group_replication_message_cache_size in force. */
+  readonly limit: number;
+  /** Slots evicted (or cleared on XCom stop) since the run started. */
+  readonly evicted: number;
+  /** The newest evicted log entry (last_removed_cache), -1 before any eviction. */
+  readonly lastRemoved: number;
+}
+
+/** FNV-1a of a string as 8 hex digits: a stable stand-in for XCom's group id hash. */
+function groupIdHex(s: string): string {
+  let h = 0x811c9dc5;
+  for (let k = 0; k < s.length; k++) h = Math.imul(h ^ s.charCodeAt(k), 0x01000193) >>> 0;
+  return h.toString(16).padStart(8, '0');
+}
 
 /** A suspicion as one member's GCS holds it. */
 export interface SuspicionView {
@@ -113,6 +137,25 @@ export class MemberHandle {
   /** Submits one transaction on this member. */
   write(): WriteRecord {
     return this.gr.write();
+  }
+
+  /**
+   * performance_schema.memory_summary_global_by_event_name for
+   * `memory/group_rpl/GCS_XCom::xcom_cache` on this server (one allocation per cached slot).
+   */
+  xcomCacheMemory(): MemorySummaryGlobalByEventNameRow {
+    return this.sim._cache(this.slot).instrument.row();
+  }
+
+  /** This member's XCom message cache now: bytes, slots, limit, slots evicted so far, and the newest evicted entry (-1: none). */
+  xcomCache(): XcomCacheState {
+    const c = this.sim._cache(this.slot);
+    return { bytes: c.sizeBytes, count: c.cachedSlots, limit: c.limitBytes, evicted: c.freedSlots, lastRemoved: c.lastRemovedSlot };
+  }
+
+  /** Workload counters of this member (transactions submitted, refused, committed, latency). */
+  workload(): WorkloadCounters & { readonly queued: number } {
+    return { ...this.sim.workload.counters[this.slot]!, queued: this.sim._queuedTransactions(this.slot) };
   }
 
   /** SELECT group_replication_set_as_primary(uuid of `target`). */
@@ -264,11 +307,14 @@ export class Simulation {
   private readonly hTask: number;
   private readonly incarnations: number[];
   private writeSeq = 0;
+  /** @internal */ readonly workload: WorkloadDriver;
+  /** The XCom group id as XCom prints synodes (hex), derived from the view id. */
+  private readonly xcomGroupIdHex: string;
 
   /** @internal Use createSimulation(). */
   constructor(input: SimulationOptions) {
     if (input === null || typeof input !== 'object') throw new ConfigError('options', 'must be an object', input);
-    const known = new Set(['seed', 'members', 'mode', 'version', 'options', 'network', 'start', 'model', 'initialViewNumber']);
+    const known = new Set(['seed', 'members', 'mode', 'version', 'options', 'network', 'start', 'model', 'initialViewNumber', 'workload']);
     for (const k of Object.keys(input)) if (!known.has(k)) throw new ConfigError(k, `is not a known field; known fields are ${[...known].join(', ')}`, (input as unknown as Record<string, unknown>)[k]);
     if (!((typeof input.seed === 'number' && Number.isSafeInteger(input.seed)) || (typeof input.seed === 'string' && input.seed.length > 0))) {
       throw new ConfigError('seed', 'is required and must be an integer or a non-empty string', input.seed);
@@ -330,13 +376,30 @@ export class Simulation {
     this.hTask = this.kernel.register('sim.task', (id) => this.runTask(id));
     const emit = (e: SimEvent): void => this._emit(e);
     const name = (s: number): string => this._servers[s]!.name;
+    const workloadItems = normalizeWorkload(input.workload, this._servers.map((s) => s.name));
     this.xcom = new XcomCluster(this.kernel, this._net, root.fork('xcom'), this.params, {
       localView: (i, alive, cfg) => this.gcsNodes[i]!.enqueueView(false, alive, cfg),
       globalView: (i, alive, cfg) => this.gcsNodes[i]!.enqueueView(true, alive, cfg),
       execute: (i, entry) => {
-        if (entry.kind === 'app') this.grMembers[i]!.onAppMessage(entry);
+        // deliver_to_app hands GCS cache_get_last_removed with every data message.
+        this.gcsNodes[i]!.cacheLastRemoved = this.xcom.caches[i]!.lastRemovedSlot;
+        if (entry.kind === 'load') {
+          const batch = entry.payload as LoadBatch;
+          if (entry.proposer === i) this.workload.committed(i, batch.transactions, batch.submittedSumUs);
+        } else if (entry.kind === 'app') this.grMembers[i]!.onAppMessage(entry);
         else this.grMembers[i]!.onGroupMessage(entry);
       },
+      died: (i, entry) => {
+        const cfg = this.xcom.config[i];
+        const m = gcsMsg('ERROR', gcsText.tooFarAhead(cfg === null || cfg === undefined ? 0 : cfg.nodes.indexOf(i), this.xcomGroupIdHex, entry.firstMsgno, 0));
+        emit({ type: 'log', t: this.kernel.nowUs, member: name(i), level: m.level, code: m.code, message: m.message });
+        this.xcom.consensus.requestOwnRemoval(i);
+        this.grMembers[i]!.onXcomExited();
+      },
+      cacheChanged: (i, cache) => emit({
+        type: 'cache', t: this.kernel.nowUs, member: name(i), bytes: cache.sizeBytes, count: cache.cachedSlots,
+        evicted: cache.freedSlots, limit: cache.limitBytes,
+      }),
       configActivated: (i, cfg) => emit({
         type: 'config', t: this.kernel.nowUs, member: name(i), action: 'installed', nodes: cfg.nodes.map(name),
         configId: cfg.id, incarnations: [...cfg.incarnations],
@@ -348,7 +411,7 @@ export class Simulation {
         const m = gcsMsg('Warning', gcsText.shuttingDownOutgoing(`${p.host}:${p.xcomPort}`));
         emit({ type: 'log', t: this.kernel.nowUs, member: name(i), level: m.level, code: m.code, message: m.message });
       },
-    }, EVENT_HORIZON_MIN);
+    }, EVENT_HORIZON_MIN, memberOptions.map((o) => o.group_replication_message_cache_size));
     this._net.onChange = () => {
       this.xcom.networkChanged();
       for (let i = 0; i < n; i++) this.xcom.consensus.retryPending(i);
@@ -371,6 +434,11 @@ export class Simulation {
           else c.expelsRequested++;
           emit({ type: 'suspicion', t: this.kernel.nowUs, member: name(slot), suspect: name(suspect), action, nonMember });
         },
+        messagesEvicted: (slot, suspect) => {
+          const p = this._servers[suspect]!;
+          const m = gcsMsg('Warning', gcsText.messagesEvicted(`${p.host}:${p.xcomPort}`));
+          emit({ type: 'log', t: this.kernel.nowUs, member: name(slot), level: m.level, code: m.code, message: m.message });
+        },
         localView: (slot, alive, cfg) => emit({
           type: 'localView', t: this.kernel.nowUs, member: name(slot),
           alive: cfg.nodes.filter((s) => (alive >>> s) & 1).map(name), failed: cfg.nodes.filter((s) => !((alive >>> s) & 1)).map(name),
@@ -378,6 +446,7 @@ export class Simulation {
       }, numbering, gcsHandlers, this.version.countsExpelsInProgress, memberOptions[i]!.group_replication_member_expel_timeout));
     }
     const fixed = Math.floor((this.startEpochUs - 120_000_000) * 10) + idRng.int(1000);
+    this.xcomGroupIdHex = groupIdHex(String(fixed));
     this.ctx = {
       kernel: this.kernel, params: this.params, xcom: this.xcom, net: this._net, servers: this._servers, emit,
       viewIdPrefix: String(fixed), mode,
@@ -390,6 +459,14 @@ export class Simulation {
       shutdownServer: (slot) => this._stopServer(slot, false),
     };
     for (let i = 0; i < n; i++) this.grMembers.push(new GrMember(i, this.ctx, memberOptions[i]!));
+    this.workload = new WorkloadDriver(this.kernel, root.fork('workload'), this.params.loadTickUs, workloadItems, (m) => this._slotOf(m, 'workload'), n, {
+      acceptsWrites: (slot) => this.grMembers[slot]!.acceptsWrites(),
+      queue: (slot, tx, messages, bytes, sub) => this.xcom.consensus.queueLoad(slot, tx, messages, bytes, sub),
+      rules: (slot) => {
+        const o = this.grMembers[slot]!.opts;
+        return { compressionThreshold: o.group_replication_compression_threshold, maxMessageSize: o.group_replication_communication_max_message_size };
+      },
+    });
     this.handles = this._servers.map((s) => new MemberHandle(this, s.slot));
     this.network = new NetworkControl(this);
     this.initialView = initialView;
@@ -492,6 +569,16 @@ export class Simulation {
   }
 
   /** @internal */
+  _cache(slot: number): import('../xcom/message-cache.js').MessageCache {
+    return this.xcom.caches[slot]!;
+  }
+
+  /** @internal */
+  _queuedTransactions(slot: number): number {
+    return this.xcom.consensus.queuedTransactions(slot);
+  }
+
+  /** @internal */
   _slotOf(name: unknown, field: string): number {
     const s = this._servers.find((x) => x.name === name);
     if (s === undefined) throw new ConfigError(field, `must name a member (${this._servers.map((x) => x.name).join(', ')})`, name);
@@ -513,6 +600,7 @@ export class Simulation {
     }
     (gr.opts as unknown as Record<string, unknown>)[name] = v;
     if (name === 'group_replication_member_expel_timeout') this.gcsNodes[slot]!.setExpelTimeout(v as number);
+    if (name === 'group_replication_message_cache_size') this.xcom.setCacheLimit(slot, v as number);
     this._emit({ type: 'option', t: this.kernel.nowUs, member: this._servers[slot]!.name, name, value: v as string | number });
   }
 

@@ -64,3 +64,7 @@ export const SIZEOF_PAX_MSG = 200;
 export const SIZEOF_APP_DATA = 176;
 /** sizeof(bool_t): bytes per node of a view_msg's node set (xcom/app_data.cc node_set_size). */
 export const SIZEOF_NODE_SET_ENTRY = 4;
+/** Proposer tasks per node (libmysqlgcs/cmake/gcs_profile.in PROPOSERS). */
+export const PROPOSERS = 10;
+/** Most app_data one batched Paxos instance carries (xcom/xcom_base.cc MAX_BATCH_APP_DATA, AUTOBATCH). */
+export const MAX_BATCH_APP_DATA = 5000;

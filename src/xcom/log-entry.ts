@@ -1,15 +1,17 @@
 import type { XcomConfig } from './xcom-config.js';
 
 /**
- * A value decided by consensus, at its place in the total order every node executes. Each entry
- * stands for one Paxos slot {msgno, node}: the proposer's channel at the next msgno; the skipped
- * slots of the other channels are implied. `bytes` is the payload size the message cache will
- * account (a later issue).
+ * A value decided by consensus, at its place in the total order every node executes. An entry
+ * stands for `msgnos` consecutive msgnos starting at `firstMsgno` (xcom.md §5 "Synodes and
+ * channels"): the proposer's channel carries its messages there and the other channels' slots are
+ * skips. Most entries take one msgno; a workload batch ('load') takes as many as the proposer
+ * pipeline used in one tick, and batches of several writers decided in the same tick share msgnos.
+ * `cacheBytes`/`cacheSlots` are what the entry adds to each node's message cache when learned.
  */
 export interface LogEntry {
   readonly index: number;
   /** 'noop': a decided slot with nothing to deliver (e.g. a remove_node whose nodes were already gone). */
-  readonly kind: 'app' | 'view' | 'config' | 'gr' | 'noop';
+  readonly kind: 'app' | 'view' | 'config' | 'gr' | 'noop' | 'load';
   /** Slot of the proposing node. */
   readonly proposer: number;
   readonly decidedAtUs: number;
@@ -19,6 +21,26 @@ export interface LogEntry {
   readonly mask: number;
   /** For 'config': the new configuration. */
   readonly config: XcomConfig | null;
-  /** For 'app' and 'gr': what the upper layer sent. */
+  /** For 'app' and 'gr': what the upper layer sent; for 'load': a LoadBatch. */
   readonly payload: unknown;
+  /** The first msgno of the entry's slots. */
+  readonly firstMsgno: number;
+  /** Msgnos the entry spans (≥ 1). */
+  readonly msgnos: number;
+  /** Bytes the entry adds to a message cache (pax_msg per new slot, app_data + payload per message). */
+  readonly cacheBytes: number;
+  /** XCom slots the entry adds (channels × new msgnos; 0 when it only filled slots of msgnos already counted). */
+  readonly cacheSlots: number;
+}
+
+/** The payload of a 'load' entry: a batch of workload transactions of one member. */
+export interface LoadBatch {
+  /** Transactions in the batch. */
+  readonly transactions: number;
+  /** GCS messages (app_data) in the batch: one per transaction, or one per fragment. */
+  readonly messages: number;
+  /** Payload bytes after compression. */
+  readonly payloadBytes: number;
+  /** Sum of the transactions' submission times (µs), for commit latency. */
+  readonly submittedSumUs: number;
 }

@@ -70,9 +70,9 @@ export class XcomCacheMemoryInstrument {
   private lowBytes = 0;
   private highBytes = 0;
 
-  /** psi_report_mem_alloc: one slot of `bytes` bytes entered the cache. */
-  alloc(bytes: number): void {
-    this.countAlloc++;
+  /** psi_report_mem_alloc: `slots` slots (default one) of `bytes` bytes in total entered the cache. */
+  alloc(bytes: number, slots = 1): void {
+    this.countAlloc += slots;
     this.bytesAlloc += bytes;
     const count = this.countAlloc - this.countFree;
     const used = this.bytesAlloc - this.bytesFree;
@@ -80,9 +80,9 @@ export class XcomCacheMemoryInstrument {
     if (used > this.highBytes) this.highBytes = used;
   }
 
-  /** psi_report_mem_free: one slot of `bytes` bytes left the cache. */
-  free(bytes: number): void {
-    this.countFree++;
+  /** psi_report_mem_free: `slots` slots (default one) of `bytes` bytes in total left the cache. */
+  free(bytes: number, slots = 1): void {
+    this.countFree += slots;
     this.bytesFree += bytes;
     const count = this.countAlloc - this.countFree;
     const used = this.bytesAlloc - this.bytesFree;
@@ -221,6 +221,10 @@ export class MessageCache {
 
   /** Bytes of each cached slot, 0 when absent; cell (head + k) & mask holds slot base + k. */
   private cells: Float64Array;
+  /** XCom slots each cell stands for (P_S counts one allocation per slot). */
+  private slotCells: Float64Array;
+  /** The eviction tag of each cell: the msgno the protection rule compares (default: the key). */
+  private tagCells: Float64Array;
   private mask: number;
   private head = 0;
   private base = 0;
@@ -228,6 +232,9 @@ export class MessageCache {
   private count = 0;
   private bytes = 0;
   private lastRemoved = -1;
+  /** XCom slots freed since the cache was created (evictions and clears). */
+  freedSlots = 0;
+  private slotsHeld = 0;
   private hasConfig = false;
   private installTimeUs = 0;
 
@@ -250,6 +257,8 @@ export class MessageCache {
     const want = positiveInteger('initialCapacity', options.initialCapacity ?? DEFAULT_INITIAL_CAPACITY);
     while (cap < want) cap *= 2;
     this.cells = new Float64Array(cap);
+    this.slotCells = new Float64Array(cap);
+    this.tagCells = new Float64Array(cap);
     this.mask = cap - 1;
   }
 
@@ -274,9 +283,14 @@ export class MessageCache {
     return this.bytes;
   }
 
-  /** Number of cached slots. */
+  /** Number of cached cells (entries added by `add`/`addCell`). */
   get slotCount(): number {
     return this.count;
+  }
+
+  /** XCom slots the cached cells stand for (P_S CURRENT_COUNT_USED). */
+  get cachedSlots(): number {
+    return this.slotsHeld;
   }
 
   /** The limit in bytes (group_replication_message_cache_size). */
@@ -310,8 +324,18 @@ export class MessageCache {
    * already cached (XCom learns a slot once: handle_learn ignores finished machines).
    */
   add(slot: number, messages: number, payloadBytes: number, messageObjects = 1): number {
+    return this.addCell(slot, this.slotBytes(messages, payloadBytes, messageObjects), 1, slot);
+  }
+
+  /**
+   * Adds one cell that stands for `slots` consecutive XCom slots (≥ 1) holding `bytes` in total,
+   * e.g. a run of msgnos decided together; `tag` is what the protection rule of `evictionPass`
+   * compares (the cell's newest msgno). Returns the bytes added, 0 when `slot` is already cached.
+   */
+  addCell(slot: number, bytes: number, slots: number, tag: number): number {
     checkSlot(slot);
-    const b = this.slotBytes(messages, payloadBytes, messageObjects);
+    const b = bytes;
+    if (!(b > 0) || !Number.isFinite(b)) throw new InvariantError(`cache cell bytes must be > 0, got ${b}`);
     if (this.count === 0) {
       this.head = 0;
       this.base = slot;
@@ -331,10 +355,14 @@ export class MessageCache {
       this.base = slot;
       this.span += grow;
     }
-    this.cells[(this.head + slot - this.base) & this.mask] = b;
+    const c = (this.head + slot - this.base) & this.mask;
+    this.cells[c] = b;
+    this.slotCells[c] = slots;
+    this.tagCells[c] = tag;
     this.count++;
     this.bytes += b;
-    this.instrument.alloc(b);
+    this.slotsHeld += slots;
+    this.instrument.alloc(b, slots);
     return b;
   }
 
@@ -387,14 +415,20 @@ export class MessageCache {
     }
     let next = cap * 2;
     while (next < needed) next *= 2;
-    const cells = new Float64Array(next);
-    // Unroll the live span [head, head + span) into [0, span).
-    const first = Math.min(this.span, cap - this.head);
-    cells.set(this.cells.subarray(this.head, this.head + first), 0);
-    if (first < this.span) cells.set(this.cells.subarray(0, this.span - first), first);
-    this.cells = cells;
+    this.cells = this.unrolled(this.cells, next);
+    this.slotCells = this.unrolled(this.slotCells, next);
+    this.tagCells = this.unrolled(this.tagCells, next);
     this.mask = next - 1;
     this.head = 0;
+  }
+
+  /** A copy of a ring of cells with the live span [head, head + span) unrolled into [0, span). */
+  private unrolled(ring: Float64Array, capacity: number): Float64Array {
+    const out = new Float64Array(capacity);
+    const first = Math.min(this.span, ring.length - this.head);
+    out.set(ring.subarray(this.head, this.head + first), 0);
+    if (first < this.span) out.set(ring.subarray(0, this.span - first), first);
+    return out;
   }
 
   /** Frees the oldest cached slot and moves the base to the next cached one. Returns its bytes. */
@@ -404,7 +438,9 @@ export class MessageCache {
     this.lastRemoved = this.base;
     this.count--;
     this.bytes -= b;
-    this.instrument.free(b);
+    this.freedSlots += this.slotCells[this.head] as number;
+    this.slotsHeld -= this.slotCells[this.head] as number;
+    this.instrument.free(b, this.slotCells[this.head] as number);
     if (this.count === 0) {
       this.span = 0;
       return b;
@@ -434,7 +470,7 @@ export class MessageCache {
    * One shrink_cache call at `nowUs` (xcom.md §4 "Eviction"): while the cache is above the limit,
    * free the oldest slot if it may be freed; stop at the first one that may not; free at most
    * `maxSlotsPerPass` (25,001). A slot may be freed when a configuration is installed, the 5 s
-   * pause after the latest install is over, and the slot is below `freeBelowSlot` (see
+   * pause after the latest install is over, and the slot (its tag, see `addCell`) is below `freeBelowSlot` (see
    * `protectionBoundSlot`: min delivered over live members − MIN_CACHED; -Infinity when no
    * member qualifies). Returns the number of slots freed; `lastPass*` say more.
    */
@@ -446,7 +482,7 @@ export class MessageCache {
       if (!(this.bytes > this.limit)) { stop = 'at-or-below-limit'; break; }
       if (!this.hasConfig) { stop = 'no-config'; break; }
       if (this.installTimeUs + this.configInstallPauseUs > nowUs) { stop = 'config-install-pause'; break; }
-      if (!(this.base < freeBelowSlot)) { stop = 'protected'; break; }
+      if (!((this.tagCells[this.head] as number) < freeBelowSlot)) { stop = 'protected'; break; }
       freed += this.freeOldest();
       evicted++;
       if (evicted === this.maxSlotsPerPass) { stop = 'pass-cap'; break; }

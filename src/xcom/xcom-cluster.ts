@@ -5,12 +5,13 @@ import type { ModelParameters } from '../model-parameters.js';
 import type { Network } from '../network/network.js';
 import type { RandomStream } from '../rng/random-stream.js';
 import {
-  ALIVE_TASK_PERIOD_US, CONNECT_TIMEOUT_US, CONNECT_WAIT_INCREASE_US, DETECTOR_LIVE_TIMEOUT_US,
+  ALIVE_TASK_PERIOD_US, CACHE_MANAGER_TASK_PERIOD_US, CONNECT_TIMEOUT_US, CONNECT_WAIT_INCREASE_US, DETECTOR_LIVE_TIMEOUT_US,
   DETECTOR_TASK_PERIOD_US, INITIAL_CONNECT_WAIT_US, MAX_CONNECT_WAIT_US, MAX_SILENT_US,
-  PING_GATHERING_TIME_WINDOW_US, PINGS_GATHERED_BEFORE_CONNECTION_SHUTDOWN, TCP_REAPER_IDLE_US,
+  MIN_CACHED, PING_GATHERING_TIME_WINDOW_US, PINGS_GATHERED_BEFORE_CONNECTION_SHUTDOWN, TCP_REAPER_IDLE_US,
 } from './constants.js';
 import { Consensus } from './consensus.js';
 import type { LogEntry } from './log-entry.js';
+import { MessageCache, XcomCacheMemoryInstrument } from './message-cache.js';
 import { popcount, type XcomConfig } from './xcom-config.js';
 
 /** XCom message kinds carried in network envelopes. */
@@ -33,6 +34,13 @@ export interface XcomUpcalls {
   connection(from: number, to: number, up: boolean, reason: string): void;
   /** The 3-ping rule shut `node`'s outgoing connection to `peer` (logged as a "[GCS]" warning). */
   pingShutdown(node: number, peer: number): void;
+  /**
+   * A peer answered a read with die_op for `entry`, which `node` has not executed
+   * (process_die_op): it logs the "too far ahead" line and exits at once (terminate_and_exit).
+   */
+  died(node: number, entry: LogEntry): void;
+  /** The node's cache changed since its last report; called from the 0.1 s cache task at most. */
+  cacheChanged(node: number, cache: MessageCache): void;
 }
 
 const NODE_BITS = 4;
@@ -78,6 +86,13 @@ export class XcomCluster {
   private readonly lastPingUs: Float64Array;
   /** Timers that came due while the node was frozen: [handler, arg] pairs. */
   private readonly deferred: number[][];
+  /** Each node's XCom message cache (its P_S instrument outlives XCom restarts). */
+  readonly caches: MessageCache[];
+  /** `deliveredSeen[i*n+j]`: j's delivered msgno as i last heard it (i_am_alive carries it). */
+  readonly deliveredSeen: Float64Array;
+  private readonly reportedCacheBytes: Float64Array;
+  private readonly reportedFreedSlots: Float64Array;
+  private readonly hCache: number;
 
   private readonly hAlive: number;
   private readonly hDetector: number;
@@ -93,6 +108,7 @@ export class XcomCluster {
     readonly params: ModelParameters,
     readonly up: XcomUpcalls,
     readonly eventHorizon: number,
+    cacheLimitBytes: readonly number[] = [],
   ) {
     const n = net.n;
     if (n > 16) throw new InvariantError('XcomCluster supports at most 16 nodes');
@@ -117,6 +133,13 @@ export class XcomCluster {
     this.pingCount = new Int32Array(nn);
     this.lastPingUs = new Float64Array(nn).fill(-Infinity);
     this.deferred = Array.from({ length: n }, () => []);
+    this.caches = Array.from({ length: n }, (_, i) => new MessageCache({
+      limitBytes: cacheLimitBytes[i] ?? 1_073_741_824, instrument: new XcomCacheMemoryInstrument(),
+    }));
+    this.deliveredSeen = new Float64Array(nn).fill(-1);
+    this.reportedCacheBytes = new Float64Array(n);
+    this.reportedFreedSlots = new Float64Array(n);
+    this.hCache = kernel.register('xcom.cacheTask', (arg) => this.onCacheTimer(arg));
     this.hAlive = kernel.register('xcom.alive', (arg) => this.onAliveTimer(arg));
     this.hDetector = kernel.register('xcom.detector', (arg) => this.onDetectorTimer(arg));
     this.hDialResult = kernel.register('xcom.dialResult', (arg) => this.onDialResult(arg));
@@ -124,6 +147,7 @@ export class XcomCluster {
     this.hBlackhole = kernel.register('xcom.blackhole', (arg) => this.onBlackhole(arg));
     this.hRemoteClose = kernel.register('xcom.remoteClose', (arg) => this.onRemoteClose(arg));
     this.consensus = new Consensus(this);
+    this.consensus.onDie = (i, entry) => this.up.died(i, entry);
     net.setReceiver((msg) => this.receive(msg));
   }
 
@@ -164,7 +188,11 @@ export class XcomCluster {
     this.detectorConfigId[i] = config.id;
     this.detectorWokenAt[i] = -1;
     this.consensus.resetNode(i, executedIndex);
+    (this.caches[i] as MessageCache).configInstalled(now);
+    for (let j = 0; j < n; j++) this.deliveredSeen[i * n + j] = -1;
     const alivePhase = phased ? this.rng.int(ALIVE_TASK_PERIOD_US) : 0;
+    // The cache task's phase follows the alive task's (no extra random draw: runs stay comparable).
+    this.kernel.schedule(alivePhase % CACHE_MANAGER_TASK_PERIOD_US, this.hCache, this.nodeArg(i));
     const detectorPhase = phased ? this.rng.int(DETECTOR_TASK_PERIOD_US) : 0;
     this.kernel.schedule(alivePhase, this.hAlive, this.nodeArg(i));
     this.detectorGen[i] = 0;
@@ -193,6 +221,8 @@ export class XcomCluster {
     this.deferred[i] = [];
     this.config[i] = null;
     this.consensus.stopNode(i);
+    (this.caches[i] as MessageCache).clear(); // deinit_cache
+    this.reportCache(i);
     for (let j = 0; j < n; j++) {
       if (j === i) continue;
       const p = i * n + j;
@@ -350,14 +380,15 @@ export class XcomCluster {
     const row = i * n;
     this.detected[row + i] = now; // its own i_am_alive goes through local_sender_task
     const maxSynode = this.consensus.maxSynode(i);
-    const executed = this.consensus.executedIndex(i);
+    const delivered = this.consensus.deliveredMsgno(i);
+    this.deliveredSeen[row + i] = delivered;
     const nodes = cfg.nodes;
     for (let k = 0; k < nodes.length; k++) {
       const j = nodes[k] as number;
       if (j === i) continue;
       const p = row + j;
       if (this.connUp[p] !== 1) continue; // queued messages to a disconnected peer are dropped
-      this.net.send(i, j, MSG_I_AM_ALIVE, maxSynode, executed);
+      this.net.send(i, j, MSG_I_AM_ALIVE, maxSynode, delivered);
       this.lastSendOkUs[p] = now; // writes into a black hole still "succeed" into the send buffer
       if (now - (this.detected[p] as number) > MAX_SILENT_US) this.net.send(i, j, MSG_ARE_YOU_ALIVE, 0, 0);
     }
@@ -369,7 +400,62 @@ export class XcomCluster {
       }
     }
     this.consensus.retryPending(i);
+    this.consensus.trimLog();
     this.kernel.schedule(ALIVE_TASK_PERIOD_US, this.hAlive, arg);
+  }
+
+  // ---------------------------------------------------------------- message cache
+
+  /** Node i learned `entry` (do_learn): it enters the cache, then shrink_cache runs at once. */
+  cacheLearned(i: number, entry: LogEntry): void {
+    const cache = this.caches[i] as MessageCache;
+    if (cache.addCell(entry.index, entry.cacheBytes, entry.cacheSlots, entry.firstMsgno + entry.msgnos - 1) > 0 && cache.aboveLimit()) {
+      this.shrinkCache(i);
+    }
+  }
+
+  /**
+   * shrink_cache on node i: the protection bound is the lowest delivered msgno over the nodes of
+   * its latest configuration heard from within DETECTOR_LIVE_TIMEOUT (self included), minus
+   * MIN_CACHED (site_def.cc get_min_delivered_msg, xcom_cache.cc can_deallocate).
+   */
+  private shrinkCache(i: number): void {
+    const cache = this.caches[i] as MessageCache;
+    const cfg = this.config[i];
+    const n = this.n, row = i * n, now = this.kernel.nowUs;
+    let min = Infinity;
+    if (cfg != null) {
+      for (const j of cfg.nodes) {
+        if ((this.detected[row + j] as number) + DETECTOR_LIVE_TIMEOUT_US > now) {
+          const d = j === i ? this.consensus.deliveredMsgno(i) : (this.deliveredSeen[row + j] as number);
+          if (d < min) min = d;
+        }
+      }
+    }
+    cache.evictionPass(now, min === Infinity ? -Infinity : min - MIN_CACHED);
+  }
+
+  /** SET group_replication_message_cache_size: set_max_cache_size shrinks at once when above the new limit. */
+  setCacheLimit(i: number, bytes: number): void {
+    const cache = this.caches[i] as MessageCache;
+    if (cache.setLimit(bytes) && this.booted[i] === 1) this.shrinkCache(i);
+  }
+
+  /** cache_manager_task: an eviction pass every 0.1 s. */
+  private onCacheTimer(arg: number): void {
+    const i = this.liveNode(this.hCache, arg);
+    if (i < 0) return;
+    if ((this.caches[i] as MessageCache).aboveLimit()) this.shrinkCache(i);
+    this.reportCache(i);
+    this.kernel.schedule(CACHE_MANAGER_TASK_PERIOD_US, this.hCache, arg);
+  }
+
+  private reportCache(i: number): void {
+    const cache = this.caches[i] as MessageCache;
+    if (cache.sizeBytes === this.reportedCacheBytes[i] && cache.freedSlots === this.reportedFreedSlots[i]) return;
+    this.reportedCacheBytes[i] = cache.sizeBytes;
+    this.reportedFreedSlots[i] = cache.freedSlots;
+    this.up.cacheChanged(i, cache);
   }
 
   // ---------------------------------------------------------------- receiving
@@ -387,6 +473,7 @@ export class XcomCluster {
     }
     switch (net.msgKind[msg]) {
       case MSG_I_AM_ALIVE:
+        if (this.connUp[p] === 1) this.deliveredSeen[p] = net.msgB[msg] as number;
         this.consensus.noteMaxSynode(to, net.msgA[msg] as number);
         break;
       case MSG_ARE_YOU_ALIVE:

@@ -1,0 +1,360 @@
+import { parseDuration } from '../duration.js';
+import { ConfigError } from '../errors.js';
+import type { Kernel } from '../kernel/kernel.js';
+import type { RandomStream } from '../rng/random-stream.js';
+
+/**
+ * Client write workloads (issue 4): per member, streams of transactions and one-off transactions,
+ * turned into GCS payloads by GR's rules (LZ4 compression above
+ * group_replication_compression_threshold, fragmentation above
+ * group_replication_communication_max_message_size; gcs_message_stage_lz4.cc,
+ * gcs_message_stage_split.cc) and handed to the member's XCom proposer queue in aggregate, one
+ * call per tick, never one event per transaction.
+ *
+ * Arrivals are open-loop and evenly spaced (no Poisson burstiness): a stream at `rate` submits
+ * rate × Δ transactions per tick, carrying the fraction. Transactions arriving while the member
+ * cannot take writes (not ONLINE, read-only, stopped, frozen) are refused, not retried.
+ */
+
+/** A transaction size distribution, in bytes of the transaction's GCS payload before compression. */
+export type SizeDistribution =
+  | { readonly kind: 'fixed'; readonly bytes: number }
+  | { readonly kind: 'uniform'; readonly min: number; readonly max: number }
+  | { readonly kind: 'list'; readonly sizes: readonly number[] };
+
+/** Periodic bursts: every `everyUs`, for `durationUs`, the stream runs at `rate` instead. */
+export interface Burst {
+  readonly everyUs: number;
+  readonly durationUs: number;
+  readonly rate: number;
+}
+
+/** A steady stream of transactions on one member, normalised. */
+export interface WorkloadStream {
+  readonly kind: 'stream';
+  readonly member: string;
+  /** Transactions per second. */
+  readonly rate: number;
+  readonly size: SizeDistribution;
+  readonly fromUs: number;
+  /** Exclusive end; Infinity for "until the run ends". */
+  readonly toUs: number;
+  readonly burst: Burst | null;
+  /** Original size ÷ LZ4-compressed size for payloads above the compression threshold. ⚠ Data-dependent. */
+  readonly compressionRatio: number;
+}
+
+/** One transaction at a given time (e.g. a 1,000,000-row INSERT … SELECT), normalised. */
+export interface WorkloadTransaction {
+  readonly kind: 'transaction';
+  readonly member: string;
+  readonly atUs: number;
+  readonly bytes: number;
+  readonly compressionRatio: number;
+}
+
+export type WorkloadItem = WorkloadStream | WorkloadTransaction;
+
+/**
+ * A workload entry as given to createSimulation or written in a scenario file:
+ * `{ member, rate: 2000 | "2000/s", size: 4096 | "4KiB" | { uniform: [min, max] } | { list: [...] },
+ *    from?, to?, burst?: { every, for, rate }, compressionRatio? }` or
+ * `{ member, at, transaction: { size, compressionRatio? } }`. Times are microseconds or durations
+ * ("30s"); sizes are bytes or strings with B, KB/KiB, MB/MiB, GB/GiB.
+ */
+export type WorkloadInput = Readonly<Record<string, unknown>>;
+
+/** The default compression ratio (⚠ an assumption: LZ4 on row-based binlog events often halves them). */
+export const DEFAULT_COMPRESSION_RATIO = 2;
+
+const SIZE_UNITS: Record<string, number> = {
+  b: 1, kb: 1000, kib: 1024, mb: 1_000_000, mib: 1_048_576, gb: 1_000_000_000, gib: 1_073_741_824,
+};
+
+/** Largest transaction size accepted (4 GiB: far above group_replication_transaction_size_limit's default). */
+const MAX_TRANSACTION_BYTES = 4 * 1_073_741_824;
+/** Largest stream rate accepted, transactions per second. */
+const MAX_RATE = 10_000_000;
+
+/** Parses a byte size: an integer number of bytes, or "4KiB", "120MiB", "512B", "1.5MB". */
+export function parseBytes(value: unknown, field: string): number {
+  let bytes = Number.NaN;
+  if (typeof value === 'number') bytes = value;
+  else if (typeof value === 'string') {
+    const m = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]+)?\s*$/.exec(value);
+    const unit = SIZE_UNITS[(m?.[2] ?? 'b').toLowerCase()];
+    if (m !== null && unit !== undefined) bytes = Math.round(Number(m[1]) * unit);
+  }
+  if (!Number.isSafeInteger(bytes) || bytes < 1 || bytes > MAX_TRANSACTION_BYTES) {
+    throw new ConfigError(field, `must be a size in bytes from 1 to ${MAX_TRANSACTION_BYTES} (a number, or a string like "4KiB", "120MiB", "512B")`, value);
+  }
+  return bytes;
+}
+
+/** Parses a rate in transactions per second: a number, or "2000/s", "120/m", "5/ms". */
+export function parseRate(value: unknown, field: string): number {
+  let rate = Number.NaN;
+  if (typeof value === 'number') rate = value;
+  else if (typeof value === 'string') {
+    const m = /^\s*(\d+(?:\.\d+)?)\s*(?:\/\s*(ms|s|m|h))?\s*$/.exec(value);
+    if (m !== null) rate = Number(m[1]) * ({ ms: 1000, s: 1, m: 1 / 60, h: 1 / 3600 }[m[2] ?? 's'] as number);
+  }
+  if (!Number.isFinite(rate) || rate <= 0 || rate > MAX_RATE) {
+    throw new ConfigError(field, `must be a rate above 0 and at most ${MAX_RATE} transactions per second (a number, or a string like "2000/s")`, value);
+  }
+  return rate;
+}
+
+function parseSize(value: unknown, field: string): SizeDistribution {
+  if (typeof value === 'number' || typeof value === 'string') return { kind: 'fixed', bytes: parseBytes(value, field) };
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    const o = value as Record<string, unknown>;
+    const keys = Object.keys(o);
+    if (keys.length === 1 && keys[0] === 'uniform') {
+      const u = o.uniform;
+      if (!Array.isArray(u) || u.length !== 2) throw new ConfigError(`${field}.uniform`, 'must be a list of two sizes [min, max]', u);
+      const min = parseBytes(u[0], `${field}.uniform[0]`), max = parseBytes(u[1], `${field}.uniform[1]`);
+      if (max < min) throw new ConfigError(`${field}.uniform[1]`, `must be at least the minimum (${min} bytes)`, u[1]);
+      return { kind: 'uniform', min, max };
+    }
+    if (keys.length === 1 && keys[0] === 'list') {
+      const l = o.list;
+      if (!Array.isArray(l) || l.length === 0 || l.length > 10_000) throw new ConfigError(`${field}.list`, 'must be a list of 1 to 10000 sizes', l);
+      return { kind: 'list', sizes: l.map((v, k) => parseBytes(v, `${field}.list[${k}]`)) };
+    }
+  }
+  throw new ConfigError(field, 'must be a size ("4KiB"), { uniform: [min, max] } or { list: [sizes] }', value);
+}
+
+function parseRatio(value: unknown, field: string): number {
+  if (value === undefined) return DEFAULT_COMPRESSION_RATIO;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 1 || value > 1000) {
+    throw new ConfigError(field, 'must be a number from 1 (incompressible) to 1000', value);
+  }
+  return value;
+}
+
+function checkKeys(o: Record<string, unknown>, allowed: readonly string[], field: string): void {
+  for (const k of Object.keys(o)) {
+    if (!allowed.includes(k)) throw new ConfigError(`${field}.${k}`, `is not a known field; known fields are ${allowed.join(', ')}`, o[k]);
+  }
+}
+
+/**
+ * Validates and normalises workload entries; `memberNames` are the group's members, `field` the
+ * path prefix used in errors (e.g. "workload"). Times are microseconds since the run started.
+ */
+export function normalizeWorkload(input: unknown, memberNames: readonly string[], field = 'workload'): WorkloadItem[] {
+  if (input === undefined) return [];
+  if (!Array.isArray(input)) throw new ConfigError(field, 'must be a list of workload entries', input);
+  if (input.length > 10_000) throw new ConfigError(field, 'must have at most 10000 entries', input.length);
+  return input.map((raw: unknown, k) => {
+    const f = `${field}[${k}]`;
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+      throw new ConfigError(f, 'must be an object like { member: node1, rate: 2000/s, size: 4KiB } or { member: node1, at: +60s, transaction: { size: 120MiB } }', raw);
+    }
+    const o = raw as Record<string, unknown>;
+    if (typeof o.member !== 'string' || !memberNames.includes(o.member)) {
+      throw new ConfigError(`${f}.member`, `must name a member (${memberNames.join(', ')})`, o.member);
+    }
+    if ('transaction' in o) {
+      checkKeys(o, ['member', 'at', 'transaction'], f);
+      const t = o.transaction;
+      if (t === null || typeof t !== 'object' || Array.isArray(t)) throw new ConfigError(`${f}.transaction`, 'must be an object like { size: 120MiB }', t);
+      const tr = t as Record<string, unknown>;
+      checkKeys(tr, ['size', 'compressionRatio'], `${f}.transaction`);
+      if (o.at === undefined) throw new ConfigError(`${f}.at`, 'is required for a one-off transaction', o.at);
+      return {
+        kind: 'transaction', member: o.member, atUs: parseDuration(o.at, `${f}.at`),
+        bytes: parseBytes(tr.size, `${f}.transaction.size`), compressionRatio: parseRatio(tr.compressionRatio, `${f}.transaction.compressionRatio`),
+      };
+    }
+    checkKeys(o, ['member', 'rate', 'size', 'from', 'to', 'burst', 'compressionRatio'], f);
+    if (o.rate === undefined) throw new ConfigError(`${f}.rate`, 'is required for a stream (or give `at` and `transaction` for a one-off transaction)', o.rate);
+    const rate = parseRate(o.rate, `${f}.rate`);
+    if (o.size === undefined) throw new ConfigError(`${f}.size`, 'is required', o.size);
+    const size = parseSize(o.size, `${f}.size`);
+    const fromUs = o.from === undefined ? 0 : parseDuration(o.from, `${f}.from`);
+    const toUs = o.to === undefined ? Infinity : parseDuration(o.to, `${f}.to`);
+    if (toUs <= fromUs) throw new ConfigError(`${f}.to`, `must be after from (${fromUs} µs)`, o.to);
+    let burst: Burst | null = null;
+    if (o.burst !== undefined) {
+      const b = o.burst;
+      if (b === null || typeof b !== 'object' || Array.isArray(b)) throw new ConfigError(`${f}.burst`, 'must be an object like { every: 60s, for: 5s, rate: 20000/s }', b);
+      const bo = b as Record<string, unknown>;
+      checkKeys(bo, ['every', 'for', 'rate'], `${f}.burst`);
+      const everyUs = parseDuration(bo.every, `${f}.burst.every`);
+      const durationUs = parseDuration(bo.for, `${f}.burst.for`);
+      if (everyUs < 1) throw new ConfigError(`${f}.burst.every`, 'must be above 0', bo.every);
+      if (durationUs < 1 || durationUs > everyUs) throw new ConfigError(`${f}.burst.for`, `must be above 0 and at most every (${everyUs} µs)`, bo.for);
+      burst = { everyUs, durationUs, rate: parseRate(bo.rate, `${f}.burst.rate`) };
+    }
+    return { kind: 'stream', member: o.member, rate, size, fromUs, toUs, burst, compressionRatio: parseRatio(o.compressionRatio, `${f}.compressionRatio`) };
+  });
+}
+
+/** GR's payload rules for one transaction of `bytes`. */
+export interface PayloadRules {
+  /** group_replication_compression_threshold (bytes; 0 disables compression). */
+  readonly compressionThreshold: number;
+  /** group_replication_communication_max_message_size (bytes; 0 disables fragmentation). */
+  readonly maxMessageSize: number;
+}
+
+/**
+ * The GCS payload of one transaction: LZ4-compressed when above the threshold (the compressed size
+ * is bytes ÷ ratio, a parameter), then split into fragments of at most max_message_size.
+ * Returns [messages, payloadBytes].
+ */
+export function transactionPayload(bytes: number, ratio: number, rules: PayloadRules, out: [number, number]): [number, number] {
+  let payload = bytes;
+  if (rules.compressionThreshold > 0 && bytes > rules.compressionThreshold) payload = Math.max(1, Math.ceil(bytes / ratio));
+  const messages = rules.maxMessageSize > 0 && payload > rules.maxMessageSize ? Math.ceil(payload / rules.maxMessageSize) : 1;
+  out[0] = messages;
+  out[1] = payload;
+  return out;
+}
+
+/** Per-member workload counters over the run. */
+export interface WorkloadCounters {
+  /** Transactions submitted by the workload on this member. */
+  submitted: number;
+  /** Refused at once: the member could not take writes (not ONLINE, read-only, stopped, frozen). */
+  refused: number;
+  /** Committed: their batch was delivered on this member. */
+  committed: number;
+  /** Transaction bytes (before compression) submitted and admitted. */
+  admittedBytes: number;
+  /** Σ commit latency of committed transactions, µs (mean = latencySumUs / committed). */
+  latencySumUs: number;
+}
+
+/** What the driver needs from the rest of the simulation. */
+export interface WorkloadHost {
+  /** Whether the member takes writes now (GR would run the statement and propose it). */
+  acceptsWrites(slot: number): boolean;
+  /** Hands admitted transactions to the member's XCom proposer queue. */
+  queue(slot: number, transactions: number, messages: number, payloadBytes: number, submittedSumUs: number): void;
+  rules(slot: number): PayloadRules;
+}
+
+/**
+ * Runs the workload items: one kernel timer per member on a common grid of `tickUs`, plus one
+ * timer per one-off transaction. Per tick a stream costs O(1) for a fixed size and one random draw
+ * per transaction otherwise.
+ */
+export class WorkloadDriver {
+  readonly counters: WorkloadCounters[];
+  private readonly streams: WorkloadStream[][];
+  private readonly carry: number[][];
+  private readonly transactions: { readonly item: WorkloadTransaction; readonly slot: number }[];
+  private readonly hTick: number;
+  private readonly hOneOff: number;
+  private readonly payload: [number, number] = [0, 0];
+
+  constructor(
+    private readonly kernel: Kernel,
+    private readonly rng: RandomStream,
+    private readonly tickUs: number,
+    items: readonly WorkloadItem[],
+    memberSlot: (name: string) => number,
+    n: number,
+    private readonly host: WorkloadHost,
+  ) {
+    this.counters = Array.from({ length: n }, () => ({ submitted: 0, refused: 0, committed: 0, admittedBytes: 0, latencySumUs: 0 }));
+    this.streams = Array.from({ length: n }, () => []);
+    this.carry = Array.from({ length: n }, () => []);
+    this.transactions = [];
+    this.hTick = kernel.register('workload.tick', (slot) => this.onTick(slot));
+    this.hOneOff = kernel.register('workload.transaction', (k) => this.onTransaction(k));
+    for (const item of items) {
+      const slot = memberSlot(item.member);
+      if (item.kind === 'stream') {
+        (this.streams[slot] as WorkloadStream[]).push(item);
+        (this.carry[slot] as number[]).push(0);
+      } else {
+        this.transactions.push({ item, slot });
+        kernel.schedule(Math.max(0, item.atUs - kernel.nowUs), this.hOneOff, this.transactions.length - 1);
+      }
+    }
+    for (let slot = 0; slot < n; slot++) {
+      const list = this.streams[slot] as WorkloadStream[];
+      if (list.length === 0) continue;
+      const first = Math.min(...list.map((s) => s.fromUs));
+      // Ticks end intervals on a common grid, so batches of different writers share msgnos.
+      const at = (Math.floor(Math.max(first, kernel.nowUs) / tickUs) + 1) * tickUs;
+      kernel.schedule(at - kernel.nowUs, this.hTick, slot);
+    }
+  }
+
+  /** Transactions committed on `slot` by a delivered batch. */
+  committed(slot: number, transactions: number, submittedSumUs: number): void {
+    const c = this.counters[slot] as WorkloadCounters;
+    c.committed += transactions;
+    c.latencySumUs += transactions * this.kernel.nowUs - submittedSumUs;
+  }
+
+  /** Stream rate at `t` (µs): the burst rate inside a burst window. */
+  private static rateAt(s: WorkloadStream, t: number): number {
+    if (s.burst !== null && (t - s.fromUs) % s.burst.everyUs < s.burst.durationUs) return s.burst.rate;
+    return s.rate;
+  }
+
+  private onTick(slot: number): void {
+    const now = this.kernel.nowUs, tick = this.tickUs;
+    const start = now - tick;
+    const list = this.streams[slot] as WorkloadStream[];
+    const carry = this.carry[slot] as number[];
+    const c = this.counters[slot] as WorkloadCounters;
+    const rules = this.host.rules(slot);
+    const accepts = this.host.acceptsWrites(slot);
+    let tx = 0, messages = 0, bytes = 0, txBytes = 0, more = false;
+    for (let k = 0; k < list.length; k++) {
+      const s = list[k] as WorkloadStream;
+      if (now < s.toUs) more = true;
+      // The part of (start, now] inside [from, to).
+      const lo = Math.max(start, s.fromUs), hi = Math.min(now, s.toUs);
+      if (hi <= lo) continue;
+      const exact = (carry[k] as number) + (WorkloadDriver.rateAt(s, lo) * (hi - lo)) / 1_000_000;
+      const count = Math.floor(exact);
+      carry[k] = exact - count;
+      if (count === 0) continue;
+      c.submitted += count;
+      if (!accepts) { c.refused += count; continue; }
+      tx += count;
+      const size = s.size;
+      if (size.kind === 'fixed') {
+        transactionPayload(size.bytes, s.compressionRatio, rules, this.payload);
+        messages += count * this.payload[0];
+        bytes += count * this.payload[1];
+        txBytes += count * size.bytes;
+      } else {
+        for (let q = 0; q < count; q++) {
+          const b = size.kind === 'uniform'
+            ? size.min + this.rng.int(size.max - size.min + 1)
+            : (size.sizes[this.rng.int(size.sizes.length)] as number);
+          transactionPayload(b, s.compressionRatio, rules, this.payload);
+          messages += this.payload[0];
+          bytes += this.payload[1];
+          txBytes += b;
+        }
+      }
+    }
+    if (tx > 0) {
+      c.admittedBytes += txBytes;
+      // Arrivals are spread evenly over the tick: mean submission time is its middle.
+      this.host.queue(slot, tx, messages, bytes, tx * (now - tick / 2));
+    }
+    if (more) this.kernel.schedule(tick, this.hTick, slot);
+  }
+
+  private onTransaction(k: number): void {
+    const { item: t, slot } = this.transactions[k] as { item: WorkloadTransaction; slot: number };
+    const c = this.counters[slot] as WorkloadCounters;
+    c.submitted++;
+    if (!this.host.acceptsWrites(slot)) { c.refused++; return; }
+    c.admittedBytes += t.bytes;
+    transactionPayload(t.bytes, t.compressionRatio, this.host.rules(slot), this.payload);
+    this.host.queue(slot, 1, this.payload[0], this.payload[1], this.kernel.nowUs);
+  }
+}
