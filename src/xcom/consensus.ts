@@ -360,8 +360,10 @@ export class Consensus {
     const delay = this.decisionDelayUs(i);
     const window = Math.min(PROPOSERS, x.eventHorizon);
     if (delay >= 0) {
-      const earned = ((now - (this.loadLastUs[i] as number)) * window) / Math.max(delay, 1);
-      this.loadTokens[i] = Math.min(window, (this.loadTokens[i] as number) + earned);
+      // The pipeline fills `window` msgnos per decision delay; unused capacity is not banked beyond one tick.
+      const perUs = window / Math.max(delay, 1);
+      const earned = (now - (this.loadLastUs[i] as number)) * perUs;
+      this.loadTokens[i] = Math.min(Math.max(window, perUs * x.params.loadTickUs), (this.loadTokens[i] as number) + earned);
     }
     this.loadLastUs[i] = now;
     const msgs = this.loadMsgs[i] as number;
