@@ -3,6 +3,6 @@ import { execFileSync } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
-for (const b of ['kernel-heartbeat.mjs', 'full-group.mjs', 'explore.mjs']) {
-  execFileSync(process.execPath, [resolve(here, b), ...process.argv.slice(2)], { stdio: 'inherit' });
+for (const b of ['kernel-heartbeat.mjs', 'full-group.mjs', 'explore.mjs', 'cache-workload.mjs']) {
+  execFileSync(process.execPath, ['--expose-gc', resolve(here, b), ...process.argv.slice(2)], { stdio: 'inherit' });
 }
