@@ -1,0 +1,211 @@
+/**
+ * The XCom message cache in a running group (reference/xcom.md §4 "The XCom cache", §3 "When the
+ * needed message has been evicted", gcs-and-plugin warning MY-011735): each eviction rule in
+ * isolation, catch-up success, the die path, and the warning's once-per-suspicion rule.
+ */
+import { describe, expect, it } from 'vitest';
+import { createSimulation, type CacheEvent, type Simulation, type WorkloadInput } from '../../src/index.js';
+import { SIZEOF_APP_DATA, SIZEOF_PAX_MSG } from '../../src/xcom/constants.js';
+
+const SEC = 1_000_000;
+const MIB_128 = 134_217_728;
+const NODES = ['node1', 'node2', 'node3'];
+const TOO_FAR = 'since the group is too far ahead. Node will now exit.';
+const EVICTED_WARNING = 'have been evicted from the message  cache. Consider resizing the maximum size of the cache by  setting group_replication_message_cache_size.';
+
+function group(seed: number, options: Record<string, number>, workload: WorkloadInput[]): Simulation {
+  return createSimulation({ seed, members: NODES, mode: 'multi-primary', options, workload });
+}
+
+function cacheSamples(sim: Simulation, member: string, fromUs = 0, toUs = Infinity): CacheEvent[] {
+  return sim.trace.filter((e): e is CacheEvent => e.type === 'cache' && e.member === member && e.t >= fromUs && e.t <= toUs);
+}
+
+function logs(sim: Simulation, member: string, code: string, text = ''): { t: number; message: string }[] {
+  return sim.trace.filter((e) => e.type === 'log' && e.member === member && e.code === code && e.message.includes(text))
+    .map((e) => ({ t: e.t, message: (e as { message: string }).message }));
+}
+
+describe('byte accounting and the limit', () => {
+  it('counts 200 per slot of every channel plus 176 + payload per message, and evicts nothing at or below the limit', () => {
+    // 1,000 tx/s of 1 KiB: every transaction gets its own msgno (the pipeline has room), so each
+    // costs 3 slots × 200 + 176 + 1024 bytes; 60 s stay far below the 1 GiB default.
+    const sim = group(1, {}, [{ member: 'node1', rate: 1000, size: 1024 }]);
+    sim.runFor('60s');
+    const committed = sim.member('node1').workload().committed;
+    expect(committed).toBeGreaterThan(59_000);
+    for (const m of NODES) {
+      const c = sim.member(m).xcomCache();
+      expect(c.evicted).toBe(0);
+      expect(c.bytes).toBeLessThanOrEqual(c.limit);
+      expect(c.bytes).toBe(committed * (3 * SIZEOF_PAX_MSG + SIZEOF_APP_DATA + 1024));
+      expect(c.count).toBe(committed * 3);
+      const row = sim.member(m).xcomCacheMemory();
+      expect(row.CURRENT_NUMBER_OF_BYTES_USED).toBe(c.bytes);
+      expect(row.CURRENT_COUNT_USED).toBe(c.count);
+      expect(row.COUNT_FREE).toBe(0);
+    }
+  });
+
+  it('keeps a healthy group at or below the limit once eviction runs, and the P_S row adds up', () => {
+    const sim = group(2, { group_replication_message_cache_size: MIB_128 }, [{ member: 'node1', rate: 10_000, size: 1024 }]);
+    sim.runFor('60s');
+    for (const m of NODES) {
+      // After the 5 s pause that follows the boot configuration, samples never exceed the limit.
+      const after = cacheSamples(sim, m, 6 * SEC);
+      expect(after.length).toBeGreaterThan(100);
+      for (const s of after) expect(s.bytes).toBeLessThanOrEqual(MIB_128);
+      const row = sim.member(m).xcomCacheMemory();
+      expect(row.COUNT_ALLOC - row.COUNT_FREE).toBe(row.CURRENT_COUNT_USED);
+      expect(row.SUM_NUMBER_OF_BYTES_ALLOC - row.SUM_NUMBER_OF_BYTES_FREE).toBe(row.CURRENT_NUMBER_OF_BYTES_USED);
+      expect(row.HIGH_NUMBER_OF_BYTES_USED).toBeGreaterThan(MIB_128); // the boot pause overshoot
+      expect(row.COUNT_FREE).toBeGreaterThan(0);
+    }
+  });
+
+  it('shrinks at once when group_replication_message_cache_size is lowered at run time', () => {
+    const sim = group(3, {}, [{ member: 'node1', rate: 10_000, size: 1024 }]);
+    sim.runFor('30s');
+    const before = sim.member('node2').xcomCache();
+    expect(before.bytes).toBeGreaterThan(2 * MIB_128);
+    sim.member('node2').set('group_replication_message_cache_size', MIB_128);
+    const after = sim.member('node2').xcomCache();
+    expect(after.limit).toBe(MIB_128);
+    expect(after.bytes).toBeLessThanOrEqual(MIB_128);
+    expect(after.evicted).toBeGreaterThan(before.evicted);
+    expect(sim.member('node1').xcomCache().bytes).toBe(before.bytes); // only that member's cache
+  });
+});
+
+describe('protection of live members (get_min_delivered_msg)', () => {
+  // 60,000 tx/s of 1 KiB fill 128 MiB in about 1.2 s, far less than the 5 s a silent member stays protected.
+  const heavy: WorkloadInput[] = [{ member: 'node1', rate: 60_000, size: 1024 }];
+
+  it.each([4, 14, 24, 34])('seed %i: a silent member stops protecting 5 s after it was last heard', (seed) => {
+    const sim = group(seed, { group_replication_message_cache_size: MIB_128, group_replication_member_expel_timeout: 3600 }, heavy);
+    const cut = 20 * SEC;
+    sim.at(cut, (s) => s.network.isolate('node3'));
+    sim.runFor('40s');
+    const s = cacheSamples(sim, 'node1', cut - 2 * SEC);
+    const over = s.filter((x) => x.bytes > MIB_128);
+    expect(over.length).toBeGreaterThan(0);
+    // The overshoot starts after the cut and ends 4–6 s after it (last heard < 1 s before the cut,
+    // + 5 s), as seen on the 0.1 s samples.
+    const first = over[0]!.t, last = over[over.length - 1]!.t;
+    expect(first).toBeGreaterThan(cut);
+    expect(last - cut).toBeGreaterThanOrEqual(3.9 * SEC);
+    expect(last - cut).toBeLessThanOrEqual(6.1 * SEC);
+    // Meanwhile nothing is evicted: node3's delivered point is the bound.
+    const during = s.filter((x) => x.t > first && x.t < last);
+    expect(during.length).toBeGreaterThan(10);
+    expect(during[during.length - 1]!.evicted).toBe(during[0]!.evicted);
+    // Afterwards the cache is back at the limit.
+    for (const x of s.filter((y) => y.t > last)) expect(x.bytes).toBeLessThanOrEqual(MIB_128);
+  });
+
+  it('a slow member that still talks keeps protecting its undelivered messages', () => {
+    const sim = group(5, { group_replication_message_cache_size: MIB_128, group_replication_member_expel_timeout: 3600 }, heavy);
+    // node3 hears and is heard with 3 s of latency: never silent for 5 s, but 3+ s behind.
+    sim.at(10 * SEC, (s) => s.network.setLinkProfile({ latencyUs: 3 * SEC }, [['node1', 'node3'], ['node3', 'node1'], ['node2', 'node3'], ['node3', 'node2']]));
+    sim.runFor('60s');
+    const s = cacheSamples(sim, 'node1', 20 * SEC);
+    // The cache stays above the limit: what node3 has not delivered may not be freed.
+    const above = s.filter((x) => x.bytes > MIB_128).length;
+    expect(above / s.length).toBeGreaterThan(0.9);
+    expect(logs(sim, 'node3', 'MY-011735', TOO_FAR)).toHaveLength(0);
+    expect(logs(sim, 'node3', 'MY-011505')).toHaveLength(0);
+    expect(sim.member('node3').state).toBe('ONLINE');
+  });
+
+  it.each([6, 16, 26, 36])('seed %i: pauses eviction for 5 s after a configuration is installed', (seed) => {
+    // Expel timeout 0: node3 is removed as soon as it is suspected, after its 5 s of protection
+    // have ended; the remaining overshoot is the pause after the new configuration.
+    const sim = group(seed, { group_replication_message_cache_size: MIB_128, group_replication_member_expel_timeout: 0 }, heavy);
+    const cut = 20 * SEC;
+    sim.at(cut, (s) => s.network.isolate('node3'));
+    sim.runFor('45s');
+    const installed = sim.trace.find((e) => e.type === 'config' && e.member === 'node1' && e.t > cut);
+    expect(installed).toBeDefined();
+    // The site is installed when the configuration executes, configActivationDelayUs (0.5 s) before 'installed'.
+    const executedAt = installed!.t - 500_000;
+    const over = cacheSamples(sim, 'node1', cut).filter((x) => x.bytes > MIB_128);
+    const last = over[over.length - 1]!.t;
+    expect(last).toBeGreaterThan(executedAt + 4.8 * SEC);
+    expect(last).toBeLessThanOrEqual(executedAt + 5.15 * SEC);
+    // Right before the pause ends, the cache is well above the limit (nothing was evicted meanwhile).
+    const peak = Math.max(...over.filter((x) => x.t > executedAt).map((x) => x.bytes));
+    expect(peak).toBeGreaterThan(MIB_128 + 4 * 30_000 * 1024);
+  });
+});
+
+describe('catch-up and the die answer', () => {
+  it('a member back before anything it needs was evicted catches up as the same incarnation', () => {
+    const sim = group(7, { group_replication_member_expel_timeout: 60 }, [{ member: 'node1', rate: 5000, size: 1024 }]);
+    sim.at(20 * SEC, (s) => s.network.isolate('node3'));
+    sim.at(50 * SEC, (s) => s.network.heal('node3'));
+    sim.runFor('90s');
+    expect(logs(sim, 'node3', 'MY-011505')).toHaveLength(0);
+    expect(logs(sim, 'node3', 'MY-011735', TOO_FAR)).toHaveLength(0);
+    expect(logs(sim, 'node1', 'MY-011499')).toHaveLength(0);
+    expect(sim.member('node3').state).toBe('ONLINE');
+    // It learned everything it missed: its cache holds what node1's holds (no eviction anywhere).
+    expect(sim.member('node3').xcomCache().bytes).toBe(sim.member('node1').xcomCache().bytes);
+  });
+
+  it.each([8, 18, 28])('seed %i: a member whose messages were evicted gets the die answer, exits, is expelled and rejoins', (seed) => {
+    const sim = group(seed, { group_replication_message_cache_size: MIB_128, group_replication_member_expel_timeout: 3600 }, [{ member: 'node1', rate: 10_000, size: 1024 }]);
+    const heal = 60 * SEC;
+    sim.at(20 * SEC, (s) => s.network.isolate('node3'));
+    sim.at(heal, (s) => s.network.heal('node3'));
+    sim.runFor('120s');
+    const die = logs(sim, 'node3', 'MY-011735', TOO_FAR);
+    expect(die).toHaveLength(1);
+    expect(die[0]!.message).toMatch(/^\[GCS\] Node 2 is unable to get message \{[0-9a-f]{8} \d+ 0\}, since the group is too far ahead\. Node will now exit\.$/);
+    expect(die[0]!.t).toBeGreaterThan(heal);
+    const expelled = logs(sim, 'node3', 'MY-011505');
+    expect(expelled).toHaveLength(1);
+    expect(expelled[0]!.t).toBe(die[0]!.t); // terminate_and_exit: no delay on the die path
+    expect(logs(sim, 'node3', 'MY-011712')[0]!.t).toBe(die[0]!.t);
+    expect(logs(sim, 'node3', 'MY-013373', 'attempt 1 of 3').length).toBe(1);
+    expect(logs(sim, 'node3', 'MY-011490').length).toBeGreaterThan(0);
+    expect(sim.member('node3').state).toBe('ONLINE');
+    // The group removed the old incarnation (do_remove_node_from_group) before re-adding it.
+    expect(logs(sim, 'node1', 'MY-011499').length).toBe(1);
+  });
+});
+
+describe('MY-011735 "messages … have been evicted" warning', () => {
+  it('is logged once per suspicion on every member that holds it, on suspicion-thread runs', () => {
+    const sim = group(9, { group_replication_message_cache_size: MIB_128, group_replication_member_expel_timeout: 3600 }, [{ member: 'node1', rate: 10_000, size: 1024 }]);
+    sim.at(20 * SEC, (s) => s.network.isolate('node3'));
+    sim.at(100 * SEC, (s) => s.network.heal('node3'));
+    sim.runFor('110s');
+    for (const m of ['node1', 'node2']) {
+      const w = logs(sim, m, 'MY-011735', EVICTED_WARNING);
+      // 80 s of outage: 5+ suspicion-thread runs, one warning.
+      expect(w).toHaveLength(1);
+      expect(w[0]!.message).toBe(`[GCS] Messages that are needed to recover node 10.0.0.13:33061 ${EVICTED_WARNING}`);
+      const created = sim.trace.find((e) => e.type === 'suspicion' && e.member === m && e.action === 'created');
+      // Checked when the suspicion appears, then every 15 s: a warning lands on that grid.
+      const offset = (w[0]!.t - created!.t) % (15 * SEC);
+      expect(Math.min(offset, 15 * SEC - offset)).toBeLessThan(0.2 * SEC);
+    }
+  });
+
+  it('is logged again for a new suspicion, and not when nothing was evicted', () => {
+    const sim = group(10, { group_replication_message_cache_size: MIB_128, group_replication_member_expel_timeout: 3600 }, [{ member: 'node1', rate: 10_000, size: 1024 }]);
+    sim.at(20 * SEC, (s) => s.network.isolate('node3'));
+    sim.at(60 * SEC, (s) => s.network.heal('node3'));
+    sim.at(120 * SEC, (s) => s.network.isolate('node3'));
+    sim.at(160 * SEC, (s) => s.network.heal('node3'));
+    sim.runFor('200s');
+    expect(logs(sim, 'node1', 'MY-011735', EVICTED_WARNING)).toHaveLength(2);
+
+    const idle = group(10, { group_replication_message_cache_size: MIB_128, group_replication_member_expel_timeout: 3600 }, [{ member: 'node1', rate: 100, size: 1024 }]);
+    idle.at(20 * SEC, (s) => s.network.isolate('node3'));
+    idle.at(60 * SEC, (s) => s.network.heal('node3'));
+    idle.runFor('90s');
+    expect(logs(idle, 'node1', 'MY-011735', EVICTED_WARNING)).toHaveLength(0);
+    expect(idle.member('node3').state).toBe('ONLINE');
+  });
+});
