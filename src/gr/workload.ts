@@ -2,6 +2,7 @@ import { parseDuration } from '../duration.js';
 import { ConfigError } from '../errors.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { RandomStream } from '../rng/random-stream.js';
+import type { WorkloadEvent } from '../observe/events.js';
 
 /**
  * Client write workloads (issue 4): per member, streams of transactions and one-off transactions,
@@ -11,9 +12,12 @@ import type { RandomStream } from '../rng/random-stream.js';
  * gcs_message_stage_split.cc) and handed to the member's XCom proposer queue in aggregate, one
  * call per tick, never one event per transaction.
  *
- * Arrivals are open-loop and evenly spaced (no Poisson burstiness): a stream at `rate` submits
- * rate × Δ transactions per tick, carrying the fraction. Transactions arriving while the member
- * cannot take writes (not ONLINE, read-only, stopped, frozen) are refused, not retried.
+ * Arrivals are evenly spaced (no Poisson burstiness): a stream at `rate` submits rate × Δ
+ * transactions per tick, carrying the fraction. Open-loop by default; with `clients` the stream is
+ * closed-loop: the member never has more than that many transactions in flight, so commit latency
+ * caps throughput (this is how a dead channel's slower pipeline shows as lost throughput).
+ * Transactions arriving while the member cannot take writes (not ONLINE, read-only, stopped,
+ * frozen) are refused, not retried.
  */
 
 /** A transaction size distribution, in bytes of the transaction's GCS payload before compression. */
@@ -42,6 +46,12 @@ export interface WorkloadStream {
   readonly burst: Burst | null;
   /** Original size ÷ LZ4-compressed size for payloads above the compression threshold. ⚠ Data-dependent. */
   readonly compressionRatio: number;
+  /**
+   * Closed loop: client connections, each waiting for its transaction to commit before the next,
+   * so at most this many of the member's transactions are in flight and `rate` is only a ceiling;
+   * null for an open-loop stream.
+   */
+  readonly clients: number | null;
 }
 
 /** One transaction at a given time (e.g. a 1,000,000-row INSERT … SELECT), normalised. */
@@ -58,7 +68,7 @@ export type WorkloadItem = WorkloadStream | WorkloadTransaction;
 /**
  * A workload entry as given to createSimulation or written in a scenario file:
  * `{ member, rate: 2000 | "2000/s", size: 4096 | "4KiB" | { uniform: [min, max] } | { list: [...] },
- *    from?, to?, burst?: { every, for, rate }, compressionRatio? }` or
+ *    from?, to?, burst?: { every, for, rate }, clients?, compressionRatio? }` or
  * `{ member, at, transaction: { size, compressionRatio? } }`. Times are microseconds or durations
  * ("30s"); sizes are bytes or strings with B, KB/KiB, MB/MiB, GB/GiB.
  */
@@ -169,7 +179,7 @@ export function normalizeWorkload(input: unknown, memberNames: readonly string[]
         bytes: parseBytes(tr.size, `${f}.transaction.size`), compressionRatio: parseRatio(tr.compressionRatio, `${f}.transaction.compressionRatio`),
       };
     }
-    checkKeys(o, ['member', 'rate', 'size', 'from', 'to', 'burst', 'compressionRatio'], f);
+    checkKeys(o, ['member', 'rate', 'size', 'from', 'to', 'burst', 'clients', 'compressionRatio'], f);
     if (o.rate === undefined) throw new ConfigError(`${f}.rate`, 'is required for a stream (or give `at` and `transaction` for a one-off transaction)', o.rate);
     const rate = parseRate(o.rate, `${f}.rate`);
     if (o.size === undefined) throw new ConfigError(`${f}.size`, 'is required', o.size);
@@ -189,7 +199,14 @@ export function normalizeWorkload(input: unknown, memberNames: readonly string[]
       if (durationUs < 1 || durationUs > everyUs) throw new ConfigError(`${f}.burst.for`, `must be above 0 and at most every (${everyUs} µs)`, bo.for);
       burst = { everyUs, durationUs, rate: parseRate(bo.rate, `${f}.burst.rate`) };
     }
-    return { kind: 'stream', member: o.member, rate, size, fromUs, toUs, burst, compressionRatio: parseRatio(o.compressionRatio, `${f}.compressionRatio`) };
+    let clients: number | null = null;
+    if (o.clients !== undefined) {
+      if (typeof o.clients !== 'number' || !Number.isInteger(o.clients) || o.clients < 1 || o.clients > 100_000) {
+        throw new ConfigError(`${f}.clients`, 'must be an integer number of client connections in 1..100000', o.clients);
+      }
+      clients = o.clients;
+    }
+    return { kind: 'stream', member: o.member, rate, size, fromUs, toUs, burst, clients, compressionRatio: parseRatio(o.compressionRatio, `${f}.compressionRatio`) };
   });
 }
 
@@ -227,6 +244,8 @@ export interface WorkloadCounters {
   admittedBytes: number;
   /** Σ commit latency of committed transactions, µs (mean = latencySumUs / committed). */
   latencySumUs: number;
+  /** Not submitted because every client of a closed-loop stream was waiting for a commit. */
+  throttled: number;
 }
 
 /** What the driver needs from the rest of the simulation. */
@@ -236,6 +255,12 @@ export interface WorkloadHost {
   /** Hands admitted transactions to the member's XCom proposer queue. */
   queue(slot: number, transactions: number, messages: number, payloadBytes: number, submittedSumUs: number): void;
   rules(slot: number): PayloadRules;
+  /** The member's transactions in flight (queued, proposed, or decided and not yet delivered to it). */
+  outstanding(slot: number): number;
+  /** How long a value proposed on the member now takes to be decided, µs; -1 when it cannot be. */
+  decisionDelayUs(slot: number): number;
+  /** Trace sink for the once-per-second workload samples. */
+  emit(event: WorkloadEvent): void;
 }
 
 /**
@@ -251,6 +276,7 @@ export class WorkloadDriver {
   private readonly hTick: number;
   private readonly hOneOff: number;
   private readonly payload: [number, number] = [0, 0];
+  private readonly lastSample: { committed: number; latencySumUs: number; second: number }[];
 
   constructor(
     private readonly kernel: Kernel,
@@ -258,10 +284,12 @@ export class WorkloadDriver {
     private readonly tickUs: number,
     items: readonly WorkloadItem[],
     memberSlot: (name: string) => number,
-    n: number,
+    private readonly names: readonly string[],
     private readonly host: WorkloadHost,
   ) {
-    this.counters = Array.from({ length: n }, () => ({ submitted: 0, refused: 0, committed: 0, admittedBytes: 0, latencySumUs: 0 }));
+    const n = names.length;
+    this.counters = Array.from({ length: n }, () => ({ submitted: 0, refused: 0, committed: 0, admittedBytes: 0, latencySumUs: 0, throttled: 0 }));
+    this.lastSample = Array.from({ length: n }, () => ({ committed: 0, latencySumUs: 0, second: -1 }));
     this.streams = Array.from({ length: n }, () => []);
     this.carry = Array.from({ length: n }, () => []);
     this.transactions = [];
@@ -309,6 +337,11 @@ export class WorkloadDriver {
     const rules = this.host.rules(slot);
     const accepts = this.host.acceptsWrites(slot);
     let tx = 0, messages = 0, bytes = 0, txBytes = 0, more = false;
+    const inFlight = this.host.outstanding(slot);
+    // A client commits and submits again every decision delay, so it can run tick / delay
+    // transactions per tick when the group decides faster than the tick (closed loop, Little's law).
+    const delay = this.host.decisionDelayUs(slot);
+    const perClient = delay > 0 && delay < tick ? tick / delay : 1;
     for (let k = 0; k < list.length; k++) {
       const s = list[k] as WorkloadStream;
       if (now < s.toUs) more = true;
@@ -316,8 +349,13 @@ export class WorkloadDriver {
       const lo = Math.max(start, s.fromUs), hi = Math.min(now, s.toUs);
       if (hi <= lo) continue;
       const exact = (carry[k] as number) + (WorkloadDriver.rateAt(s, lo) * (hi - lo)) / 1_000_000;
-      const count = Math.floor(exact);
+      let count = Math.floor(exact);
       carry[k] = exact - count;
+      if (s.clients !== null && accepts) {
+        // Closed loop: only clients not waiting for a commit submit.
+        const free = Math.max(0, Math.floor(s.clients * perClient) - inFlight - tx);
+        if (count > free) { c.throttled += count - free; count = free; }
+      }
       if (count === 0) continue;
       c.submitted += count;
       if (!accepts) { c.refused += count; continue; }
@@ -345,7 +383,26 @@ export class WorkloadDriver {
       // Arrivals are spread evenly over the tick: mean submission time is its middle.
       this.host.queue(slot, tx, messages, bytes, tx * (now - tick / 2));
     }
+    this.sample(slot, now);
     if (more) this.kernel.schedule(tick, this.hTick, slot);
+  }
+
+  /** Once per virtual second, a 'workload' trace event: counters and the last second's throughput and latency. */
+  private sample(slot: number, now: number): void {
+    const second = Math.floor(now / 1_000_000);
+    const last = this.lastSample[slot] as { committed: number; latencySumUs: number; second: number };
+    if (second === last.second) return;
+    const c = this.counters[slot] as WorkloadCounters;
+    const committed = c.committed - last.committed;
+    this.host.emit({
+      type: 'workload', t: now, member: this.names[slot] as string,
+      submitted: c.submitted, refused: c.refused, throttled: c.throttled, committed: c.committed,
+      outstanding: this.host.outstanding(slot), committedLastSecond: last.second < 0 ? committed : committed / (second - last.second),
+      meanLatencyUs: committed > 0 ? Math.round((c.latencySumUs - last.latencySumUs) / committed) : null,
+    });
+    last.committed = c.committed;
+    last.latencySumUs = c.latencySumUs;
+    last.second = second;
   }
 
   private onTransaction(k: number): void {

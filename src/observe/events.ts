@@ -17,7 +17,8 @@ export type SimEvent =
   | WriteEvent
   | FlagsEvent
   | OptionEvent
-  | CacheEvent;
+  | CacheEvent
+  | WorkloadEvent;
 
 /** A line of a member's error log (all levels; [Note] lines are hidden when printed at default verbosity). */
 export interface LogEvent {
@@ -148,6 +149,24 @@ export interface CacheEvent {
   readonly evicted: number;
   /** The limit (group_replication_message_cache_size). */
   readonly limit: number;
+}
+
+/** Once per virtual second while a member runs workload streams: its counters and last second's figures. */
+export interface WorkloadEvent {
+  readonly type: 'workload';
+  readonly t: number;
+  readonly member: string;
+  /** Cumulative counters since the run started (see WorkloadCounters). */
+  readonly submitted: number;
+  readonly refused: number;
+  readonly throttled: number;
+  readonly committed: number;
+  /** Transactions in flight now (queued, proposed, or decided and not yet delivered). */
+  readonly outstanding: number;
+  /** Transactions committed per second since the previous sample. */
+  readonly committedLastSecond: number;
+  /** Mean commit latency of those transactions in µs; null when none committed. */
+  readonly meanLatencyUs: number | null;
 }
 
 export type SimEventType = SimEvent['type'];

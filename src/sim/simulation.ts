@@ -459,7 +459,10 @@ export class Simulation {
       shutdownServer: (slot) => this._stopServer(slot, false),
     };
     for (let i = 0; i < n; i++) this.grMembers.push(new GrMember(i, this.ctx, memberOptions[i]!));
-    this.workload = new WorkloadDriver(this.kernel, root.fork('workload'), this.params.loadTickUs, workloadItems, (m) => this._slotOf(m, 'workload'), n, {
+    this.workload = new WorkloadDriver(this.kernel, root.fork('workload'), this.params.loadTickUs, workloadItems, (m) => this._slotOf(m, 'workload'), this._servers.map((s) => s.name), {
+      outstanding: (slot) => this.xcom.consensus.outstandingTransactions(slot),
+      decisionDelayUs: (slot) => this.xcom.consensus.decisionDelayUs(slot),
+      emit,
       acceptsWrites: (slot) => this.grMembers[slot]!.acceptsWrites(),
       queue: (slot, tx, messages, bytes, sub) => this.xcom.consensus.queueLoad(slot, tx, messages, bytes, sub),
       rules: (slot) => {

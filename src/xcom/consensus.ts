@@ -87,6 +87,8 @@ export class Consensus {
   private readonly loadTokens: Float64Array;
   private readonly loadLastUs: Float64Array;
   private readonly loadArmed: Uint8Array;
+  /** Per node: workload transactions submitted in this XCom lifetime and not yet delivered back to it. */
+  private readonly loadOutstanding: Float64Array;
   /** Per node: entries its current read round fetches. */
   private readonly fetchCount: Int32Array;
   /** Called when an add_node configuration is decided, so the joiner's XCom can boot into it. */
@@ -113,6 +115,7 @@ export class Consensus {
     this.loadTokens = new Float64Array(n);
     this.loadLastUs = new Float64Array(n);
     this.loadArmed = new Uint8Array(n);
+    this.loadOutstanding = new Float64Array(n);
     this.fetchCount = new Int32Array(n);
     const k = x.kernel;
     this.hDecided = k.register('consensus.decided', (id) => this.onDecided(id));
@@ -187,11 +190,17 @@ export class Consensus {
     this.loadTokens[i] = 0;
     this.loadLastUs[i] = this.x.kernel.nowUs;
     this.loadArmed[i] = 0;
+    this.loadOutstanding[i] = 0; // what was in flight is lost with the XCom instance
   }
 
   /** Workload transactions waiting in node i's proposer queue. */
   queuedTransactions(i: number): number {
     return this.loadTx[i] as number;
+  }
+
+  /** Workload transactions node i submitted that it has not yet delivered (queued, proposed or decided). */
+  outstandingTransactions(i: number): number {
+    return this.loadOutstanding[i] as number;
   }
 
   executedIndex(i: number): number {
@@ -338,6 +347,7 @@ export class Consensus {
   queueLoad(i: number, transactions: number, messages: number, payloadBytes: number, submittedSumUs: number): void {
     if (this.x.booted[i] === 0) return;
     this.loadTx[i] = (this.loadTx[i] as number) + transactions;
+    this.loadOutstanding[i] = (this.loadOutstanding[i] as number) + transactions;
     this.loadMsgs[i] = (this.loadMsgs[i] as number) + messages;
     this.loadBytes[i] = (this.loadBytes[i] as number) + payloadBytes;
     this.loadSubmittedSum[i] = (this.loadSubmittedSum[i] as number) + submittedSumUs;
@@ -507,6 +517,10 @@ export class Consensus {
         }
         break;
       }
+      case 'load':
+        if (e.proposer === i) this.loadOutstanding[i] = Math.max(0, (this.loadOutstanding[i] as number) - (e.payload as LoadBatch).transactions);
+        x.up.execute(i, e);
+        break;
       default:
         x.up.execute(i, e);
     }
