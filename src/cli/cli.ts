@@ -9,6 +9,7 @@ import { runScenario } from '../scenario/run-scenario.js';
 import { parseStart } from '../sim/simulation-options.js';
 import { BUILT_IN_PROPERTIES } from '../arbitraries/experiments.js';
 import { explore, ExploreUsageError, parseExploreArgs } from './explore.js';
+import { cacheSize, CacheSizeUsageError, CACHE_SIZE_HELP, parseCacheSizeArgs } from './cache-size.js';
 
 /** What the command line needs from the outside world; main.ts binds it to the process. */
 export interface CliIo {
@@ -24,6 +25,8 @@ export interface CliIo {
   readonly isTty: boolean;
   /** Monotonic milliseconds (explore's runs/min figure; never used inside a simulation). */
   readonly nowMs: () => number;
+  /** Writes a UTF-8 file (cache-size --plot). @defaultValue node:fs writeFileSync */
+  readonly writeFile?: (path: string, text: string) => void;
 }
 
 /** Exit codes, as the README and `grsim --help` document them. */
@@ -40,6 +43,10 @@ Usage:
                           run random fault schedules, check a property, print the shrunk
                           counterexample as a scenario file (exit 1) — see docs/partition-experiments.md
   grsim explore --list    print the built-in property names
+  grsim cache-size --rate 2000/s --size 1KiB [--members 3] [--expel-timeout 5] [--outage 30s]
+                   [--seed N] [--runs K] [--json] [--sweep [--sizes L] [--outages L] [--plot f.svg]]
+                          smallest group_replication_message_cache_size with which a silent member
+                          catches up, beside the rule of thumb (grsim cache-size --help)
   grsim --help            this text
   grsim --version         print the version
 
@@ -51,9 +58,9 @@ Options:
   --at T                  also show every member's table at time T (repeatable)
   Times T are clock times on the start day ("13:03:10"), offsets ("+40s") or ISO UTC times.
 
-Exit codes: 0 the run finished (explore: no counterexample); 1 explore found a counterexample;
-2 bad usage or an invalid scenario; 3 an internal error (a bug in grsim: the message names the
-seed that reproduces it).
+Exit codes: 0 the run finished (explore: no counterexample; cache-size: answered); 1 explore
+found a counterexample; 2 bad usage or an invalid scenario; 3 an internal error (a bug in grsim:
+the message names the seed that reproduces it).
 `;
 
 /** Thrown for command-line mistakes; reported with exit code 2. */
@@ -160,9 +167,18 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       seedForBugReport = parsed.seed;
       return await explore(parsed, io);
     }
+    if (cmd === 'cache-size') {
+      const parsed = parseCacheSizeArgs(rest);
+      if (parsed === 'help') {
+        io.stdout(CACHE_SIZE_HELP);
+        return EXIT.ok;
+      }
+      seedForBugReport = parsed.seed;
+      return cacheSize(parsed, io);
+    }
     throw new UsageError(`grsim: unknown command ${JSON.stringify(cmd)}\n\n${HELP}`);
   } catch (e) {
-    if (e instanceof UsageError || e instanceof ConfigError || e instanceof ExploreUsageError) {
+    if (e instanceof UsageError || e instanceof ConfigError || e instanceof ExploreUsageError || e instanceof CacheSizeUsageError) {
       io.stderr(`${e.message}\n`);
       return EXIT.usage;
     }

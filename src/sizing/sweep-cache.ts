@@ -1,0 +1,101 @@
+import { ConfigError } from '../errors.js';
+import { OUTAGE_OUTCOMES, type OutageOutcome } from './outage-run.js';
+import { cadenceWaitS, measureGrowth, SizingRunner, warmupForUs } from './size-cache.js';
+import { normalizeSizing, MAX_OUTAGE_US, type SizeCacheInput } from './sizing-input.js';
+
+/** Input of sweepCache: the group of sizeCache (its `outage` is ignored) and the grid. */
+export interface SweepCacheInput extends SizeCacheInput {
+  /** Cache sizes to try, bytes. @defaultValue from the minimum up to about growth × the expel point, 5 steps */
+  readonly sizes?: readonly number[];
+  /** Outages to try, µs. @defaultValue 6 steps around the expel point of the 15 s cadence */
+  readonly outagesUs?: readonly number[];
+  /** Called after each seeded run (done, total): progress for the CLI. */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/** One cell of the sweep: a cache size and an outage, over the seeds. */
+export interface SweepCell {
+  readonly cacheBytes: number;
+  readonly outageUs: number;
+  /** The worst outcome over the seeds (expelled by timeout > evicted, rejoined > caught up). */
+  readonly outcome: OutageOutcome;
+  /** Outcome of each seed, in seed order. */
+  readonly outcomes: readonly OutageOutcome[];
+}
+
+export interface CacheSweep {
+  readonly sizes: readonly number[];
+  readonly outagesUs: readonly number[];
+  /** cells[i][j]: sizes[i] × outagesUs[j]. */
+  readonly cells: readonly (readonly SweepCell[])[];
+  readonly seeds: readonly number[];
+  readonly silentMember: string;
+  readonly expelTimeoutS: number;
+  readonly growthBytesPerSecond: number;
+  readonly minimumBytes: number;
+  readonly runs: number;
+  readonly simulatedSeconds: number;
+}
+
+const MIB = 1_048_576;
+/** Most cells in a sweep (each cell is one run per seed). */
+export const MAX_SWEEP_CELLS = 400;
+
+/** Default outages: 6 steps from a quarter to 1.5 × the expected expel point (detection ≈ 5 s + 15·⌈T/15⌉ s), whole seconds. */
+export function defaultOutagesUs(expelTimeoutS: number): number[] {
+  const expelS = 5 + cadenceWaitS(expelTimeoutS);
+  const step = Math.max(1, Math.round(expelS / 4));
+  return [1, 2, 3, 4, 5, 6].map((k) => k * step * 1_000_000);
+}
+
+/** Default sizes: the minimum, then 4 even steps (multiples of 16 MiB) up to growth × the expected expel point, at least 2 × the minimum. */
+export function defaultSizes(minimumBytes: number, growthBytesPerSecond: number, expelTimeoutS: number): number[] {
+  const top = Math.max(2 * minimumBytes, growthBytesPerSecond * (5 + cadenceWaitS(expelTimeoutS)));
+  const step = Math.max(16 * MIB, Math.ceil((top - minimumBytes) / 4 / (16 * MIB)) * 16 * MIB);
+  return [0, 1, 2, 3, 4].map((k) => minimumBytes + k * step);
+}
+
+function worst(outcomes: readonly OutageOutcome[]): OutageOutcome {
+  let w = 0;
+  for (const o of outcomes) w = Math.max(w, OUTAGE_OUTCOMES.indexOf(o));
+  return OUTAGE_OUTCOMES[w] as OutageOutcome;
+}
+
+/**
+ * Runs the grid cache size × outage and classifies each cell (caught up | evicted, rejoined |
+ * expelled by timeout), each seed separately, the member going silent after the cache reached
+ * steady state. Deterministic in its input.
+ */
+export function sweepCache(input: SweepCacheInput): CacheSweep {
+  const { outage: _ignored, ...group } = input;
+  const n = normalizeSizing(group);
+  const runner = new SizingRunner(n.group, n.seeds);
+  const growth = measureGrowth(runner);
+  const outagesUs = input.outagesUs === undefined ? defaultOutagesUs(n.expelTimeoutS) : [...input.outagesUs];
+  outagesUs.forEach((o, k) => {
+    if (!Number.isSafeInteger(o) || o < 1_000_000 || o > MAX_OUTAGE_US) throw new ConfigError(`outagesUs[${k}]`, `must be an outage from 1s to ${MAX_OUTAGE_US / 1e6}s in integer µs`, o);
+  });
+  const sizes = input.sizes === undefined ? defaultSizes(n.minimumBytes, growth, n.expelTimeoutS) : [...input.sizes];
+  sizes.forEach((s, k) => {
+    if (!Number.isSafeInteger(s) || s < n.minimumBytes) throw new ConfigError(`sizes[${k}]`, `must be an integer number of bytes ≥ the minimum group_replication_message_cache_size (${n.minimumBytes})`, s);
+  });
+  if (sizes.length === 0) throw new ConfigError('sizes', 'must list at least one cache size', sizes);
+  if (outagesUs.length === 0) throw new ConfigError('outagesUs', 'must list at least one outage', outagesUs);
+  if (sizes.length * outagesUs.length > MAX_SWEEP_CELLS) throw new ConfigError('sizes × outagesUs', `must have at most ${MAX_SWEEP_CELLS} cells`, sizes.length * outagesUs.length);
+  const sorted = (xs: number[]): number[] => [...new Set(xs)].sort((a, b) => a - b);
+  const gridSizes = sorted(sizes), gridOutages = sorted(outagesUs);
+  const total = gridSizes.length * gridOutages.length * n.seeds.length;
+  let done = 0;
+  const cells = gridSizes.map((cacheBytes) => gridOutages.map((outageUs): SweepCell => {
+    const outcomes = n.seeds.map((seed) => {
+      const o = runner.run(seed, cacheBytes, warmupForUs(cacheBytes, growth), outageUs).outcome;
+      input.onProgress?.(++done, total);
+      return o;
+    });
+    return { cacheBytes, outageUs, outcome: worst(outcomes), outcomes };
+  }));
+  return {
+    sizes: gridSizes, outagesUs: gridOutages, cells, seeds: n.seeds, silentMember: n.group.silent, expelTimeoutS: n.expelTimeoutS,
+    growthBytesPerSecond: growth, minimumBytes: n.minimumBytes, runs: runner.runs, simulatedSeconds: runner.simulatedUs / 1e6,
+  };
+}
