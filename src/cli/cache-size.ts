@@ -32,6 +32,8 @@ export interface CacheSizeOptions {
   readonly sizeText: string;
   readonly expelTimeoutS: number | null;
   readonly outageUs: number | null;
+  /** --outage as given (error messages quote it). */
+  readonly outageText: string | null;
   readonly seed: number;
   readonly runs: number;
   readonly precisionBytes: number;
@@ -131,7 +133,7 @@ export function parseCacheSizeArgs(args: readonly string[]): CacheSizeOptions | 
   return {
     members: int('members', 3, 9, 3), rate, rateText, sizeBytes, sizeText,
     expelTimeoutS: str('expel-timeout') === undefined ? null : int('expel-timeout', 0, 3600, 5),
-    outageUs, seed: int('seed', 0, 0xffffffff, 1), runs: int('runs', 1, 100, 3),
+    outageUs, outageText: outageText ?? null, seed: int('seed', 0, 0xffffffff, 1), runs: int('runs', 1, 100, 3),
     precisionBytes: precisionText === undefined ? 1_048_576 : parseCacheBytes(precisionText, '--precision'),
     json: v.json === true, sweep, sizes, outagesUs, plot,
   };
@@ -145,7 +147,7 @@ function inputOf(o: CacheSizeOptions): SizeCacheInput {
     options: o.expelTimeoutS === null ? {} : { group_replication_member_expel_timeout: o.expelTimeoutS },
     seeds: Array.from({ length: o.runs }, (_, k) => o.seed + k),
     precision: o.precisionBytes,
-    ...(o.outageUs === null ? {} : { outage: o.outageUs }),
+    ...(o.outageText === null ? {} : { outage: o.outageText }),
   };
 }
 

@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { runCli, type CliIo } from '../../src/cli/cli.js';
+
+interface Captured { code: number; stdout: string; stderr: string; files: Map<string, string> }
+
+async function grsim(args: string[], tty = false): Promise<Captured> {
+  let stdout = '', stderr = '', clock = 0;
+  const files = new Map<string, string>();
+  const io: CliIo = {
+    stdout: (t) => { stdout += t; },
+    stderr: (t) => { stderr += t; },
+    readFile: () => { throw Object.assign(new Error('no files'), { code: 'ENOENT' }); },
+    version: '0.0.0-test',
+    seedCasePath: '/nonexistent',
+    isTty: tty,
+    nowMs: () => (clock += 10),
+    writeFile: (path, text) => { files.set(path, text); },
+  };
+  const code = await runCli(['cache-size', ...args], io);
+  return { code, stdout, stderr, files };
+}
+
+const WORKLOAD = ['--rate', '2000/s', '--size', '1KiB'];
+
+describe('grsim cache-size', () => {
+  it('prints the answer beside the rule of thumb and the exact-cadence estimate (expel timeout 5: the minimum suffices)', async () => {
+    const r = await grsim(WORKLOAD);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^grsim cache-size: 3 members, node1 writes 2000\/s × 1KiB, node3 silent, expel timeout 5 s, seeds 1, 2, 3\n/);
+    expect(r.stdout).toMatch(/^Outage {18}1\d\.\d s: the longest outage without an expel, found by simulation \(\d+\.\d s was expelled by timeout\)$/m);
+    expect(r.stdout).toMatch(/^Answer {18}128 MiB \(134217728 bytes\): the minimum group_replication_message_cache_size already suffices$/m);
+    expect(r.stdout).toMatch(/^Rule of thumb {11}[\d.]+ MiB = [\d.]+ MiB\/s × \(5 s \+ expel timeout 5 s\)$/m);
+    expect(r.stdout).toMatch(/^Exact-cadence estimate  [\d.]+ MiB = [\d.]+ MiB\/s × \(detection \d\.\d s \+ suspicion cadence 15\.0 s: 15 s × ⌈5\/15⌉\)$/m);
+    expect(r.stdout).toMatch(/^Rule of thumb is off    \d+% too small against the exact-cadence estimate/m);
+  });
+
+  it('expel timeout 60 with one seed: an answer above the minimum, the size below it failing, the rule of thumb off', async () => {
+    const r = await grsim([...WORKLOAD, '--expel-timeout', '60', '--runs', '1', '--seed', '2']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('expel timeout 60 s, seeds 2\n');
+    expect(r.stdout).toMatch(/^Answer {18}1\d\d\.0 MiB \(\d+ bytes\), precision 1 MiB; 1\d\d\.0 MiB failed \(seed 2: evicted, rejoined\)$/m);
+    expect(r.stdout).toMatch(/^Rule of thumb is off    \d+% too (large|small) against the simulated answer \(\d\.\d\d×\)$/m);
+  });
+
+  it('--json prints the sizing result', async () => {
+    const r = await grsim([...WORKLOAD, '--outage', '15s', '--runs', '1', '--json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(j).toMatchObject({ command: 'cache-size', outageUs: 15_000_000, outageSource: 'given', atMinimum: true, cacheSizeBytes: 134217728, seeds: [1], expelTimeoutS: 5 });
+    expect(typeof j.ruleOfThumbBytes).toBe('number');
+    expect(typeof j.exactCadenceBytes).toBe('number');
+  });
+
+  it('--sweep prints the table and, off a terminal, progress lines on stderr', async () => {
+    const r = await grsim([...WORKLOAD, '--expel-timeout', '60', '--runs', '1', '--sweep', '--sizes', '128MiB,192MiB', '--outages', '30s,64s,70s']);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split('\n');
+    expect(lines[3]).toMatch(/^cache size \\ outage\s+30 s\s+64 s\s+70 s$/);
+    expect(lines[4]).toMatch(/^128 MiB\s+caught up\s+evicted, rejoined\s+expelled by timeout$/);
+    expect(lines[5]).toMatch(/^192 MiB\s+caught up\s+caught up\s+expelled by timeout$/);
+    expect(r.stderr).not.toContain('\r');
+    expect(r.stderr.trimEnd().split('\n').at(-1)).toMatch(/^\[#{30}\] 6\/6 runs, [\d.]+ s$/);
+  });
+
+  it('--plot writes an SVG of the sweep (implies --sweep); on a terminal the bar redraws one line', async () => {
+    const r = await grsim([...WORKLOAD, '--runs', '1', '--sizes', '128MiB', '--outages', '10s,25s', '--plot', 'out.svg'], true);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('chart written to out.svg');
+    expect(r.stderr).toMatch(/^\r\[#+\.*\] 1\/2 runs, [\d.]+ s\r\[#{30}\] 2\/2 runs, [\d.]+ s\n$/);
+    const svg = r.files.get('out.svg')!;
+    expect(svg).toMatch(/^<svg [^>]*>[\s\S]*<\/svg>\n$/);
+    expect(svg).toContain('>caught up</text>');
+  });
+
+  it('--help prints the usage', async () => {
+    const r = await grsim(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('grsim cache-size --rate 2000/s --size 1KiB');
+  });
+
+  it.each([
+    [[], /^grsim cache-size: --rate is required/],
+    [['--rate', '2000/s'], /^grsim cache-size: --size is required/],
+    [['--rate', 'lots', '--size', '1KiB'], /^grsim cache-size: --rate must be a rate above 0 .*, got "lots"$/m],
+    [['--rate', '2000/s', '--size', '1 parsec'], /^grsim cache-size: --size must be a size in bytes/],
+    [[...WORKLOAD, '--members', '2'], /^grsim cache-size: --members must be an integer in 3\.\.9, got "2"$/m],
+    [[...WORKLOAD, '--expel-timeout', '-1'], /^grsim cache-size: /],
+    [[...WORKLOAD, '--expel-timeout', '4000'], /^grsim cache-size: --expel-timeout must be an integer in 0\.\.3600, got "4000"$/m],
+    [[...WORKLOAD, '--outage', 'long'], /^grsim cache-size: --outage must be a duration/],
+    [[...WORKLOAD, '--sizes', '128MiB'], /^grsim cache-size: --sizes and --outages go with --sweep$/m],
+    [[...WORKLOAD, '--sweep', '--sizes', 'big'], /^grsim cache-size: --sizes must be sizes like 128MiB/],
+    [[...WORKLOAD, '--sweep', '--outage', '10s'], /^grsim cache-size: --outage does not go with --sweep/],
+    [[...WORKLOAD, '--plot', 'chart.png'], /^grsim cache-size: --plot must name an \.svg file, got "chart\.png"$/m],
+    [[...WORKLOAD, '--bogus'], /^grsim cache-size: Unknown option '--bogus'/],
+    [[...WORKLOAD, '--sweep', '--sizes', '64MiB', '--outages', '10s', '--runs', '1'], /^grsim cache-size: sizes\[0\] must be an integer number of bytes ≥ the minimum/],
+  ])('usage error %j → exit 2 with a clear message', async (args, message) => {
+    const r = await grsim(args as string[]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(message);
+  });
+
+  it('an outage the group expels by timeout → exit 2 naming outage', async () => {
+    const r = await grsim([...WORKLOAD, '--outage', '40s', '--runs', '1']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^grsim cache-size: outage must end before the group expels the silent member by timeout .*got "40s"\n$/);
+  });
+});
