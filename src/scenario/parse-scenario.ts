@@ -3,7 +3,8 @@ import { parseDuration } from '../duration.js';
 import { ConfigError, formatValue, ScenarioError } from '../errors.js';
 import { OPTION_NAMES, validateOption, versionProfile, type GroupReplicationOptions, type OptionName } from '../gr/options.js';
 import type { VersionProfile } from '../gr/version-profiles.js';
-import { DEFAULT_MODEL_PARAMETERS, type ModelParameters } from '../model-parameters.js';
+import { normalizeWorkload, type WorkloadItem } from '../gr/workload.js';
+import { DEFAULT_MODEL_PARAMETERS, resolveModelParameters, type ModelParameters } from '../model-parameters.js';
 import { validateLinkProfile } from '../network/network-options.js';
 import { MAX_GROUP_SIZE, parseStart, SERVER_UUID } from '../sim/simulation-options.js';
 import type { GroupMode, VersionName } from '../types.js';
@@ -20,7 +21,7 @@ export const MAX_RUN_US = 7 * 86_400_000_000;
 /** Virtual time after the last event a run goes on when the file gives no `until`. */
 export const DEFAULT_RUN_AFTER_LAST_EVENT_US = 600_000_000;
 const DEFAULT_START = '2024-01-01T00:00:00Z';
-const TOP_KEYS = ['name', 'seed', 'version', 'start', 'mode', 'members', 'options', 'memberOptions', 'network', 'model', 'events', 'until'];
+const TOP_KEYS = ['name', 'seed', 'version', 'start', 'mode', 'members', 'options', 'memberOptions', 'network', 'model', 'events', 'workload', 'until'];
 
 type Path = readonly (string | number)[];
 
@@ -41,6 +42,11 @@ export function formatPath(path: Path): string {
     else out += `[${JSON.stringify(seg)}]`;
   }
   return out === '' ? '(scenario)' : out;
+}
+
+/** A core validator's field (`workload[1].size.uniform[1]`) as a path, so the error finds its line. */
+function pathOfField(field: string): Path {
+  return [...field.matchAll(/\[(\d+)\]|[^.[\]]+/g)].map((m) => (m[1] === undefined ? m[0] : Number(m[1])));
 }
 
 function fail(path: Path, rule: string, value: unknown): never {
@@ -159,11 +165,62 @@ function parseModel(v: unknown): Partial<ModelParameters> {
   const out: Record<string, number> = {};
   for (const [key, value] of Object.entries(obj)) {
     if (!(key in DEFAULT_MODEL_PARAMETERS)) fail(['model', key], `is not a known parameter; known parameters are ${Object.keys(DEFAULT_MODEL_PARAMETERS).join(', ')}`, value);
+    // Only the *Us parameters are times; a count (catchUpMsgnosPerRoundTrip) is a plain integer the core checks.
+    if (!key.endsWith('Us')) {
+      out[key] = core(['model', key], () => resolveModelParameters({ [key]: value })[key as keyof ModelParameters]);
+      continue;
+    }
     const us = duration(value, ['model', key]);
     if (us > 3_600_000_000) fail(['model', key], 'must be at most 1h', value);
     out[key] = us;
   }
   return out as Partial<ModelParameters>;
+}
+
+/**
+ * The file's `workload:` list. Only the time fields are read here, because files spell times in
+ * the scenario syntax ("+10s", "13:03:01") and burst lengths as durations with a unit; every other
+ * rule is normalizeWorkload's, re-raised at the file path so the error finds its line.
+ */
+function parseWorkload(v: unknown, members: Members, startEpochUs: number): WorkloadItem[] {
+  if (!Array.isArray(v)) fail(['workload'], 'must be a list of { member, rate, size } streams and { member, at, transaction } entries', v);
+  const input = v.map((raw: unknown, i) => {
+    if (!isRecord(raw)) return raw; // normalizeWorkload names the expected shape
+    const entry: Record<string, unknown> = { ...raw };
+    // A stream has from/to, a one-off transaction has at; a misplaced key is normalizeWorkload's "not a known field".
+    for (const key of 'transaction' in raw ? ['at'] : ['from', 'to']) {
+      if (raw[key] !== undefined) entry[key] = core(['workload', i, key], (f) => parseScenarioTime(raw[key], f, startEpochUs));
+    }
+    if (isRecord(raw.burst)) {
+      const burst: Record<string, unknown> = { ...raw.burst };
+      for (const key of ['every', 'for']) {
+        if (burst[key] !== undefined) burst[key] = duration(burst[key], ['workload', i, 'burst', key]);
+      }
+      entry.burst = burst;
+    }
+    return entry;
+  });
+  try {
+    return normalizeWorkload(input, members.names, 'workload');
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    const path = pathOfField(e.field);
+    // Show a time as the file wrote it, not as the microseconds it was converted to.
+    const [, i, key] = path;
+    const raw: unknown = typeof i === 'number' ? v[i] : undefined;
+    const shown = path.length === 3 && isRecord(raw) && (key === 'from' || key === 'to' || key === 'at') ? raw[key] : e.value;
+    fail(path, e.rule, shown);
+  }
+}
+
+/** The last finite time a workload entry names (a stream's from/to, a transaction's at); 0 when none. */
+function lastWorkloadUs(items: readonly WorkloadItem[]): number {
+  let last = 0;
+  for (const w of items) {
+    if (w.kind === 'transaction') last = Math.max(last, w.atUs);
+    else last = Math.max(last, w.fromUs, Number.isFinite(w.toUs) ? w.toUs : 0);
+  }
+  return last;
 }
 
 interface Ctx {
@@ -352,6 +409,7 @@ function validate(data: unknown, defaultName: string, overrides: ScenarioOverrid
   events.sort((a, b) => a.atUs - b.atUs || a.index - b.index);
   checkProcessActions(events);
   const lastUs = events.length === 0 ? 0 : (events[events.length - 1] as ScenarioEvent).atUs;
+  const workload = top.workload === undefined ? [] : parseWorkload(top.workload, roster, startEpochUs);
   let untilUs: number;
   if (overrides.until !== undefined) {
     untilUs = core(['--until'], (f) => parseScenarioTime(overrides.until, f, startEpochUs));
@@ -360,8 +418,15 @@ function validate(data: unknown, defaultName: string, overrides: ScenarioOverrid
     untilUs = core(['until'], (f) => parseScenarioTime(top.until, f, startEpochUs));
     const late = events.find((e) => e.atUs > untilUs);
     if (late !== undefined) fail(['events', late.index, 'at'], `must not be after until (${formatValue(top.until)})`, rawEvents[late.index]?.at);
+    // A stream may run past until (the run cuts it), but one that starts after it never runs.
+    const lateLoad = workload.findIndex((w) => (w.kind === 'transaction' ? w.atUs : w.fromUs) > untilUs);
+    if (lateLoad >= 0) {
+      const key = (workload[lateLoad] as WorkloadItem).kind === 'transaction' ? 'at' : 'from';
+      fail(['workload', lateLoad, key], `must not be after until (${formatValue(top.until)})`, (top.workload as Record<string, unknown>[])[lateLoad]?.[key]);
+    }
   } else {
-    untilUs = lastUs + DEFAULT_RUN_AFTER_LAST_EVENT_US;
+    // The workload's own end counts as an event: a load that outlasts the faults is still measured.
+    untilUs = Math.max(lastUs, lastWorkloadUs(workload)) + DEFAULT_RUN_AFTER_LAST_EVENT_US;
   }
   if (untilUs > MAX_RUN_US) fail([overrides.until !== undefined ? '--until' : 'until'], 'must be at most 7 days after the start (runs are bounded)', overrides.until ?? top.until);
   let writes = 0;
@@ -372,7 +437,7 @@ function validate(data: unknown, defaultName: string, overrides: ScenarioOverrid
   }
   return {
     name, seed, version: versionValue as VersionName, start: typeof start === 'string' ? start : DEFAULT_START, mode, members,
-    options, memberOptions, network, model, events, untilUs,
+    options, memberOptions, network, model, events, ...(workload.length === 0 ? {} : { workload }), untilUs,
   };
 }
 

@@ -1,5 +1,6 @@
 import { ConfigError, ScenarioError } from '../errors.js';
 import type { GroupReplicationOptions } from '../gr/options.js';
+import type { WorkloadInput, WorkloadItem } from '../gr/workload.js';
 import type { MemberSpec } from '../sim/simulation-options.js';
 import { createSimulation, type Simulation } from '../sim/simulation.js';
 import type { ReplicationGroupMemberRow } from '../types.js';
@@ -74,6 +75,22 @@ function apply(sim: Simulation, action: ScenarioAction): void {
   }
 }
 
+/** A normalised workload entry back in createSimulation's input form (times and lengths in µs, sizes in bytes). */
+function workloadInput(w: WorkloadItem): WorkloadInput {
+  if (w.kind === 'transaction') {
+    return { member: w.member, at: w.atUs, transaction: { size: w.bytes, compressionRatio: w.compressionRatio } };
+  }
+  const s = w.size;
+  const size = s.kind === 'fixed' ? s.bytes : s.kind === 'uniform' ? { uniform: [s.min, s.max] } : { list: [...s.sizes] };
+  return {
+    member: w.member, rate: w.rate, size, from: w.fromUs, compressionRatio: w.compressionRatio,
+    // An open-ended stream (toUs Infinity) has no `to`: Infinity is not a duration.
+    ...(Number.isFinite(w.toUs) ? { to: w.toUs } : {}),
+    ...(w.burst === null ? {} : { burst: { every: w.burst.everyUs, for: w.burst.durationUs, rate: w.burst.rate } }),
+    ...(w.clients === null ? {} : { clients: w.clients }),
+  };
+}
+
 /**
  * Builds the simulation a scenario describes, with its events scheduled, before it has run.
  * An event the simulation refuses when it fires (restarting a running server, changing
@@ -87,6 +104,7 @@ export function simulationOf(scenario: Scenario, source = 'scenario'): Simulatio
   const sim = createSimulation({
     seed: scenario.seed, version: scenario.version, start: scenario.start, mode: scenario.mode, members,
     options: scenario.options, network: scenario.network, model: scenario.model,
+    ...(scenario.workload === undefined ? {} : { workload: scenario.workload.map(workloadInput) }),
   });
   for (const e of scenario.events) {
     sim.at(e.atUs, (s) => {

@@ -1,4 +1,5 @@
 import type { GroupReplicationOptions, OptionName } from '../gr/options.js';
+import type { WorkloadItem } from '../gr/workload.js';
 import type { ModelParameters } from '../model-parameters.js';
 import type { GroupMode, VersionName } from '../types.js';
 
@@ -25,6 +26,12 @@ export interface Scenario {
   readonly model: Readonly<Partial<ModelParameters>>;
   /** Actions in the order they run (sorted by time; equal times keep file order). */
   readonly events: readonly ScenarioEvent[];
+  /**
+   * Client write workloads in file order, normalised (times in µs since start, sizes in bytes,
+   * rates in transactions per second). Absent when the file has none, so that schedules built
+   * in code without a workload compare equal to their printed-and-parsed form.
+   */
+  readonly workload?: readonly WorkloadItem[];
   /** Virtual time at which the run stops. */
   readonly untilUs: number;
 }
