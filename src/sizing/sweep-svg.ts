@@ -35,14 +35,15 @@ export function renderSweepSvg(sweep: CacheSweep): string {
   const cellW = 70, cellH = 34, left = 110, top = 74, legendH = 70;
   const cols = sweep.outagesUs.length, rows = sweep.sizes.length;
   // Wide enough for the grid, the legend (three entries of 160 px) and the subtitle lines.
-  const width = Math.max(left + cols * cellW + 30, left + 3 * 160 + 20, 640), height = top + rows * cellH + 60 + legendH;
+  const width = Math.max(left + cols * cellW + 30, left + 3 * 160 + 20, 640);
+  const height = Math.max(top + rows * cellH + 60 + legendH, 310);
   const out: string[] = [];
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`);
   out.push(`<title>${esc(`grsim cache-size sweep: ${sweep.silentMember} silent, expel timeout ${sweep.expelTimeoutS} s`)}</title>`);
   out.push(`<rect x="0" y="0" width="${width}" height="${height}" fill="#ffffff"/>`);
-  out.push(`<text x="16" y="22" font-size="14" font-weight="bold">How a member silent for an outage comes back</text>`);
-  out.push(`<text x="16" y="40" fill="#555555">${esc(`${sweep.silentMember} silent, expel timeout ${sweep.expelTimeoutS} s, ${sweep.seeds.length} seed${sweep.seeds.length === 1 ? '' : 's'} (worst shown)`)}</text>`);
-  out.push(`<text x="16" y="56" fill="#555555">${esc(`cache growth ${(sweep.growthBytesPerSecond / 1_048_576).toFixed(2)} MiB/s before the cut`)}</text>`);
+  out.push(`<text x="${left}" y="22" font-size="14" font-weight="bold">How a member silent for an outage comes back</text>`);
+  out.push(`<text x="${left}" y="40" fill="#555555">${esc(`${sweep.silentMember} silent, expel timeout ${sweep.expelTimeoutS} s, ${sweep.seeds.length} seed${sweep.seeds.length === 1 ? '' : 's'} (worst shown)`)}</text>`);
+  out.push(`<text x="${left}" y="56" fill="#555555">${esc(`cache growth ${(sweep.growthBytesPerSecond / 1_048_576).toFixed(2)} MiB/s before the cut`)}</text>`);
   // Cells: row 0 is the largest size (top).
   sweep.cells.forEach((row, i) => {
     const y = top + (rows - 1 - i) * cellH;
@@ -60,7 +61,9 @@ export function renderSweepSvg(sweep: CacheSweep): string {
     out.push(`<text x="${left + j * cellW + cellW / 2 - 1}" y="${axisY + 16}" text-anchor="middle">${esc(formatOutage(o))}</text>`);
   });
   out.push(`<text x="${left + (cols * cellW) / 2}" y="${axisY + 36}" text-anchor="middle" font-weight="bold">outage (member silent), seconds</text>`);
-  out.push(`<text x="16" y="${top + (rows * cellH) / 2}" text-anchor="middle" font-weight="bold" transform="rotate(-90 16 ${top + (rows * cellH) / 2})">cache size</text>`);
+  // The rotated axis label is centred on the rows and must fit the chart's height.
+  const labelY = Math.max(top + (rows * cellH) / 2, 150);
+  out.push(`<text x="16" y="${labelY}" text-anchor="middle" font-weight="bold" font-size="11" transform="rotate(-90 16 ${labelY})">group_replication_message_cache_size</text>`);
   // Legend.
   const ly = axisY + 54;
   out.push(`<g class="legend">`);
