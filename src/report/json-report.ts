@@ -3,11 +3,13 @@ import type { LogLevel } from '../observe/error-codes.js';
 import type { ScenarioRun, MemberSnapshot } from '../scenario/run-scenario.js';
 import { snapshotMembers } from '../scenario/run-scenario.js';
 import type { MemberRole, MemberState, ReplicationGroupMemberRow, WriteOutcome } from '../types.js';
+import type { MemorySummaryGlobalByEventNameRow } from '../xcom/message-cache.js';
 
 /**
  * The JSON report of a scenario run: a stable contract, documented in docs/report-format.md and
- * checked against docs/report.schema.json. Times `t`/`submitted`/`at`/`end` are seconds of virtual
- * time since `start` with microsecond precision; `time` is the same instant as MySQL prints it.
+ * checked against docs/report.schema.json. Times `t`/`submitted`/`at`/`end` and durations
+ * (`meanCommitLatency`) are seconds of virtual time with microsecond precision; `time` is the same
+ * instant as MySQL prints it.
  * Fields are only ever added (with a schema version bump in `reportVersion`), never renamed.
  */
 export interface ScenarioReport {
@@ -26,7 +28,11 @@ export interface ScenarioReport {
   readonly views: readonly ReportView[];
   readonly writes: readonly ReportWrite[];
   readonly snapshots: readonly ReportSnapshot[];
-  readonly final: Readonly<Record<string, ReportMemberStatus>>;
+  readonly final: Readonly<Record<string, ReportFinalStatus>>;
+  /** XCom message cache time series, members interleaved in time order (added in grsim 0.1, issue 4). */
+  readonly cache: readonly ReportCachePoint[];
+  /** Per-member workload counters at `end`, keyed by member name; present only when the scenario had a `workload`. */
+  readonly workload?: Readonly<Record<string, ReportWorkload>>;
 }
 
 export interface ReportMember { readonly name: string; readonly host: string; readonly port: number; readonly uuid: string }
@@ -49,8 +55,28 @@ export interface ReportMemberStatus {
   readonly state: string; readonly superReadOnly: boolean; readonly offlineMode: boolean;
   readonly running: boolean; readonly viewId: string; readonly table: readonly ReportRow[];
 }
+/** A member's status at `end`, with its performance_schema xcom_cache memory row (null while the server is not running). */
+export interface ReportFinalStatus extends ReportMemberStatus {
+  readonly xcomCache: MemorySummaryGlobalByEventNameRow | null;
+}
+/** One sample of a member's XCom message cache: bytes and slots cached, slots evicted since the start (cumulative). */
+export interface ReportCachePoint {
+  readonly t: number; readonly member: string; readonly bytes: number; readonly count: number; readonly evicted: number;
+}
+/** A member's workload counters; `meanCommitLatency` in seconds, null when nothing committed. */
+export interface ReportWorkload {
+  readonly submitted: number; readonly refused: number; readonly throttled: number; readonly committed: number;
+  readonly meanCommitLatency: number | null;
+}
 export interface ReportSnapshot extends ReportMemberStatus { readonly t: number; readonly time: string; readonly member: string }
 export type ReportRow = Omit<ReplicationGroupMemberRow, 'CHANNEL_NAME'>;
+
+/**
+ * Minimum virtual time between two cache points of one member, µs. The simulation reports a cache
+ * at most once per 0.1 s task run, but a restarted server's task starts on a new phase, so the
+ * builder enforces the contract itself rather than trusting the trace.
+ */
+export const CACHE_POINT_SPACING_US = 100_000;
 
 /** Microseconds to seconds; exact to the microsecond in the shortest decimal form. */
 function seconds(us: number): number {
@@ -74,6 +100,9 @@ export function buildReport(run: ScenarioRun, grsimVersion: string): ScenarioRep
   const log: ReportLogLine[] = [];
   const states: ReportState[] = [];
   const views: ReportView[] = [];
+  const cache: ReportCachePoint[] = [];
+  // Per member, the time of its last kept cache point (insertion-ordered, like every map in the core).
+  const lastCacheUs = new Map<string, number>();
   for (const e of sim.trace) {
     if (e.type === 'log') {
       if (visibleAt(e.level, 2)) log.push({ t: seconds(e.t), time: formatTimestamp(epoch, e.t), member: e.member, level: e.level, code: e.code, message: e.message });
@@ -81,10 +110,32 @@ export function buildReport(run: ScenarioRun, grsimVersion: string): ScenarioRep
       states.push({ t: seconds(e.t), observer: e.observer, member: e.member, state: e.state, role: e.role });
     } else if (e.type === 'view') {
       views.push({ t: seconds(e.t), member: e.member, viewId: e.viewId, members: [...e.members] });
+    } else if (e.type === 'cache') {
+      const last = lastCacheUs.get(e.member);
+      if (last === undefined || e.t - last >= CACHE_POINT_SPACING_US) {
+        lastCacheUs.set(e.member, e.t);
+        cache.push({ t: seconds(e.t), member: e.member, bytes: e.bytes, count: e.count, evicted: e.evicted });
+      }
     }
   }
-  const final: Record<string, ReportMemberStatus> = {};
-  for (const s of snapshotMembers(sim)) final[s.member] = status(s);
+  const final: Record<string, ReportFinalStatus> = {};
+  for (const s of snapshotMembers(sim)) {
+    // P_S cannot be queried on a stopped server, as its replication_group_members table is empty then.
+    const xcomCache = s.running ? sim.member(s.member).xcomCacheMemory() : null;
+    final[s.member] = { ...status(s), xcomCache };
+  }
+  let workload: Record<string, ReportWorkload> | undefined;
+  if (scenario.workload !== undefined && scenario.workload.length > 0) {
+    workload = {};
+    for (const m of sim.members) {
+      const c = m.workload();
+      workload[m.name] = {
+        submitted: c.submitted, refused: c.refused, throttled: c.throttled, committed: c.committed,
+        // Rounded to the microsecond: the mean of integer latencies is not an integer.
+        meanCommitLatency: c.committed === 0 ? null : seconds(Math.round(c.latencySumUs / c.committed)),
+      };
+    }
+  }
   return {
     grsim: grsimVersion,
     reportVersion: 1,
@@ -104,5 +155,7 @@ export function buildReport(run: ScenarioRun, grsimVersion: string): ScenarioRep
     })),
     snapshots: run.snapshots.map((s) => ({ t: seconds(s.tUs), time: formatTimestamp(epoch, s.tUs), member: s.member, ...status(s) })),
     final,
+    cache,
+    ...(workload === undefined ? {} : { workload }),
   };
 }

@@ -66,7 +66,46 @@ export function describeAction(a: ScenarioAction): string {
   return `${where}: ${what}`;
 }
 
-/** The text report of a scenario run: header, schedule, per-member logs and tables, writes. */
+/** Bytes for people, in the binary units MySQL's sizes use: "4.19 KiB", "127.99 MiB", "1.00 GiB". */
+function humanBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const [unit, size] = bytes < 1_048_576 ? ['KiB', 1024] : bytes < 1_073_741_824 ? ['MiB', 1_048_576] : ['GiB', 1_073_741_824];
+  return `${(bytes / size).toFixed(2)} ${unit}`;
+}
+
+/**
+ * Per member, the peak cached bytes against the limit in force at that moment (the limit can be
+ * changed at run time), slots evicted, and the performance_schema CURRENT/HIGH bytes a DBA would
+ * read; empty when no member's cache changed during the run.
+ */
+export function renderCacheSection(sim: Simulation): string {
+  const peaks = new Map<string, { bytes: number; limit: number; t: number }>();
+  for (const e of sim.trace) {
+    if (e.type !== 'cache') continue;
+    const p = peaks.get(e.member);
+    if (p === undefined || e.bytes > p.bytes) peaks.set(e.member, { bytes: e.bytes, limit: e.limit, t: e.t });
+  }
+  if (peaks.size === 0) return '';
+  const out = ['=== XCom message cache ==='];
+  for (const m of sim.members) {
+    const p = peaks.get(m.name);
+    if (p === undefined) {
+      out.push(`${m.name}: no cache activity`);
+      continue;
+    }
+    const c = m.xcomCache();
+    out.push(`${m.name}: peak ${humanBytes(p.bytes)} of ${humanBytes(p.limit)} limit (${((100 * p.bytes) / p.limit).toFixed(1)}%) at ${formatTimestamp(sim.startEpochUs, p.t)}; ${c.evicted} slot${c.evicted === 1 ? '' : 's'} evicted; ${c.count} cached now`);
+    if (m.running) {
+      const row = m.xcomCacheMemory();
+      out.push(`  ${row.EVENT_NAME}: CURRENT_NUMBER_OF_BYTES_USED ${row.CURRENT_NUMBER_OF_BYTES_USED}, HIGH_NUMBER_OF_BYTES_USED ${row.HIGH_NUMBER_OF_BYTES_USED}`);
+    } else {
+      out.push('  (server not running: performance_schema cannot be queried)');
+    }
+  }
+  return out.join('\n');
+}
+
+/** The text report of a scenario run: header, schedule, per-member logs and tables, writes, workload, XCom cache, metrics. */
 export function renderRunText(run: ScenarioRun, grsimVersion: string): string {
   const { sim, scenario } = run;
   const ts = (us: number): string => formatTimestamp(sim.startEpochUs, us);
@@ -82,6 +121,16 @@ export function renderRunText(run: ScenarioRun, grsimVersion: string): string {
       out.push(`#${w.id} on ${w.member} at ${ts(w.submittedUs)}: ${w.outcome}${w.atUs === null ? '' : ` at ${ts(w.atUs)}`}${w.error === null ? '' : ` — ${w.error}`}`);
     }
   }
+  if (scenario.workload !== undefined && scenario.workload.length > 0) {
+    out.push('\n=== workload ===');
+    for (const m of sim.members) {
+      const c = m.workload();
+      const mean = c.committed === 0 ? 'none committed' : `mean commit latency ${(c.latencySumUs / c.committed / 1000).toFixed(3)} ms`;
+      out.push(`${m.name}: ${c.submitted} submitted, ${c.refused} refused, ${c.throttled} throttled, ${c.committed} committed, ${mean}`);
+    }
+  }
+  const cache = renderCacheSection(sim);
+  if (cache !== '') out.push(`\n${cache}`);
   out.push('\n=== failure-detection metrics ===');
   out.push(formatSummary(summarize(runRecordOf(sim))).trimEnd());
   return out.join('\n') + '\n';
