@@ -61,7 +61,7 @@ describe('a scenario with a workload: JSON report', () => {
 
   it('the builder enforces the 100 ms rule even when the trace does not', () => {
     // Doubles every cache event 1 µs later: a trace that breaks the rule.
-    const doubled: SimEvent[] = run.sim.trace.flatMap((e) => (e.type === 'cache' ? [e, { ...e, t: e.t + 1, bytes: e.bytes + 1 }] : [e]));
+    const doubled = run.sim.trace.flatMap((e): SimEvent[] => (e.type === 'cache' ? [e, { ...e, t: e.t + 1, bytes: e.bytes + 1 }] : [e]));
     const sim = Object.create(run.sim, { trace: { value: doubled } }) as typeof run.sim;
     const r = buildReport({ ...run, sim }, '0.0.0-test');
     for (const times of timesByMember(r.cache).values()) {
