@@ -51,8 +51,8 @@ export class Consensus {
   /** Decided entries with index ≥ `logBase` (older ones are trimmed). */
   private log: LogEntry[] = [];
   private logBase = 0;
-  /** The msgno the next decided entry starts at. */
-  private nextMsgno = 0;
+  /** The msgno the next decided entry starts at (XCom numbers a new group's synodes from 1). */
+  private nextMsgno = 1;
   private lastLoadTickUs = -1;
   private lastLoadFirstMsgno = 0;
   private lastLoadMsgnos = 0;
