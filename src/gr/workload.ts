@@ -393,11 +393,18 @@ export class WorkloadDriver {
     const last = this.lastSample[slot] as { committed: number; latencySumUs: number; second: number };
     if (second === last.second) return;
     const c = this.counters[slot] as WorkloadCounters;
+    if (last.second < 0) {
+      // The stream's first tick only starts the count.
+      last.committed = c.committed;
+      last.latencySumUs = c.latencySumUs;
+      last.second = second;
+      return;
+    }
     const committed = c.committed - last.committed;
     this.host.emit({
       type: 'workload', t: now, member: this.names[slot] as string,
       submitted: c.submitted, refused: c.refused, throttled: c.throttled, committed: c.committed,
-      outstanding: this.host.outstanding(slot), committedLastSecond: last.second < 0 ? committed : committed / (second - last.second),
+      outstanding: this.host.outstanding(slot), committedLastSecond: committed / (second - last.second),
       meanLatencyUs: committed > 0 ? Math.round((c.latencySumUs - last.latencySumUs) / committed) : null,
     });
     last.committed = c.committed;

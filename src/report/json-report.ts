@@ -33,6 +33,12 @@ export interface ScenarioReport {
   readonly cache: readonly ReportCachePoint[];
   /** Per-member workload counters at `end`, keyed by member name; present only when the scenario had a `workload`. */
   readonly workload?: Readonly<Record<string, ReportWorkload>>;
+  /**
+   * Once per virtual second per member running a workload stream: transactions committed per second
+   * and their mean commit latency; present only when the scenario had a `workload`. Shows the
+   * throughput drop while a member is unreachable (its channel is filled with no-ops) until the expel.
+   */
+  readonly throughput?: readonly ReportThroughputPoint[];
 }
 
 export interface ReportMember { readonly name: string; readonly host: string; readonly port: number; readonly uuid: string }
@@ -68,6 +74,10 @@ export interface ReportWorkload {
   readonly submitted: number; readonly refused: number; readonly throttled: number; readonly committed: number;
   readonly meanCommitLatency: number | null;
 }
+/** One second of a member's workload: committed per second since the previous point, and their mean latency (s, null: none). */
+export interface ReportThroughputPoint {
+  readonly t: number; readonly member: string; readonly committedPerSecond: number; readonly meanCommitLatency: number | null;
+}
 export interface ReportSnapshot extends ReportMemberStatus { readonly t: number; readonly time: string; readonly member: string }
 export type ReportRow = Omit<ReplicationGroupMemberRow, 'CHANNEL_NAME'>;
 
@@ -101,6 +111,7 @@ export function buildReport(run: ScenarioRun, grsimVersion: string): ScenarioRep
   const states: ReportState[] = [];
   const views: ReportView[] = [];
   const cache: ReportCachePoint[] = [];
+  const throughput: ReportThroughputPoint[] = [];
   // Per member, the time of its last kept cache point (insertion-ordered, like every map in the core).
   const lastCacheUs = new Map<string, number>();
   for (const e of sim.trace) {
@@ -116,6 +127,11 @@ export function buildReport(run: ScenarioRun, grsimVersion: string): ScenarioRep
         lastCacheUs.set(e.member, e.t);
         cache.push({ t: seconds(e.t), member: e.member, bytes: e.bytes, count: e.count, evicted: e.evicted });
       }
+    } else if (e.type === 'workload') {
+      throughput.push({
+        t: seconds(e.t), member: e.member, committedPerSecond: e.committedLastSecond,
+        meanCommitLatency: e.meanLatencyUs === null ? null : seconds(e.meanLatencyUs),
+      });
     }
   }
   const final: Record<string, ReportFinalStatus> = {};
@@ -156,6 +172,6 @@ export function buildReport(run: ScenarioRun, grsimVersion: string): ScenarioRep
     snapshots: run.snapshots.map((s) => ({ t: seconds(s.tUs), time: formatTimestamp(epoch, s.tUs), member: s.member, ...status(s) })),
     final,
     cache,
-    ...(workload === undefined ? {} : { workload }),
+    ...(workload === undefined ? {} : { workload, throughput }),
   };
 }

@@ -3,6 +3,7 @@ import { formatTimestamp } from '../observe/error-log.js';
 import { snapshotMembers, type ScenarioRun, type MemberSnapshot } from '../scenario/run-scenario.js';
 import type { ScenarioAction } from '../scenario/scenario.js';
 import type { ReplicationGroupMemberRow } from '../types.js';
+import type { SimEvent, WorkloadEvent } from '../observe/events.js';
 import { summarize } from '../observe/metrics.js';
 import { runRecordOf } from '../observe/run-record.js';
 import { formatSummary } from './summary-text.js';
@@ -105,6 +106,16 @@ export function renderCacheSection(sim: Simulation): string {
   return out.join('\n');
 }
 
+/** The once-per-second workload sample of `member` with the fewest commits (the first such), null when none. */
+function slowestSecond(trace: readonly SimEvent[], member: string): WorkloadEvent | null {
+  let worst: WorkloadEvent | null = null;
+  for (const e of trace) {
+    if (e.type !== 'workload' || e.member !== member) continue;
+    if (worst === null || e.committedLastSecond < worst.committedLastSecond) worst = e;
+  }
+  return worst;
+}
+
 /** The text report of a scenario run: header, schedule, per-member logs and tables, writes, workload, XCom cache, metrics. */
 export function renderRunText(run: ScenarioRun, grsimVersion: string): string {
   const { sim, scenario } = run;
@@ -127,6 +138,11 @@ export function renderRunText(run: ScenarioRun, grsimVersion: string): string {
       const c = m.workload();
       const mean = c.committed === 0 ? 'none committed' : `mean commit latency ${(c.latencySumUs / c.committed / 1000).toFixed(3)} ms`;
       out.push(`${m.name}: ${c.submitted} submitted, ${c.refused} refused, ${c.throttled} throttled, ${c.committed} committed, ${mean}`);
+      const worst = slowestSecond(sim.trace, m.name);
+      if (worst !== null) {
+        out.push(`  slowest second: ${worst.committedLastSecond} committed/s at ${ts(worst.t)}` +
+          (worst.meanLatencyUs === null ? '' : `, mean commit latency ${(worst.meanLatencyUs / 1000).toFixed(3)} ms`));
+      }
     }
   }
   const cache = renderCacheSection(sim);

@@ -118,3 +118,31 @@ describe('a scenario with a workload: text report', () => {
     expect(text).toMatch(/=== workload ===\nnode1: 60001 submitted, \d+ refused, 0 throttled, \d+ committed, mean commit latency [\d.]+ ms\n/);
   });
 });
+
+describe('a scenario with a closed-loop workload: the throughput series', () => {
+  const THROUGHPUT = `name: throughput-drop
+seed: 5
+mode: multi-primary
+members: [node1, node2, node3]
+workload:
+  - { member: node1, rate: 20000/s, size: 1KiB, clients: 64 }
+events:
+  - { at: "+20s", isolate: node3 }
+until: "+60s"
+`;
+  const tRun = runScenario(parseScenario(THROUGHPUT, 'throughput-drop.yaml'));
+  const tReport = JSON.parse(JSON.stringify(buildReport(tRun, '0.0.0-test'))) as ScenarioReport;
+
+  it('validates, has one point per second for the writer, and shows the drop until the expel', () => {
+    expect(validateReport(tReport)).toBe(true);
+    const points = tReport.throughput!.filter((p) => p.member === 'node1');
+    expect(points.length).toBeGreaterThanOrEqual(59);
+    const removed = tReport.log.find((l) => l.member === 'node1' && l.code === 'MY-011499')!.t;
+    const at = (t: number): number => points.find((p) => p.t >= t)!.committedPerSecond;
+    expect(at(10)).toBeGreaterThan(19_000);
+    expect(at(25)).toBeLessThan(400);
+    expect(points.find((p) => p.t >= 25)!.meanCommitLatency!).toBeGreaterThan(0.4);
+    expect(at(removed + 3)).toBeGreaterThan(19_000);
+    expect(renderRunText(tRun, '0.0.0-test')).toMatch(/slowest second: \d{2,3} committed\/s at .*, mean commit latency 4\d\d\.\d{3} ms/);
+  });
+});
