@@ -92,6 +92,9 @@ export class XcomCluster {
   readonly deliveredSeen: Float64Array;
   private readonly reportedCacheBytes: Float64Array;
   private readonly reportedFreedSlots: Float64Array;
+  /** Per node: the 0.1 s cache task's phase, and whether its next run is scheduled. */
+  private readonly cachePhaseUs: Float64Array;
+  private readonly cacheArmed: Uint8Array;
   private readonly hCache: number;
 
   private readonly hAlive: number;
@@ -139,6 +142,8 @@ export class XcomCluster {
     this.deliveredSeen = new Float64Array(nn).fill(-1);
     this.reportedCacheBytes = new Float64Array(n);
     this.reportedFreedSlots = new Float64Array(n);
+    this.cachePhaseUs = new Float64Array(n);
+    this.cacheArmed = new Uint8Array(n);
     this.hCache = kernel.register('xcom.cacheTask', (arg) => this.onCacheTimer(arg));
     this.hAlive = kernel.register('xcom.alive', (arg) => this.onAliveTimer(arg));
     this.hDetector = kernel.register('xcom.detector', (arg) => this.onDetectorTimer(arg));
@@ -192,7 +197,8 @@ export class XcomCluster {
     for (let j = 0; j < n; j++) this.deliveredSeen[i * n + j] = -1;
     const alivePhase = phased ? this.rng.int(ALIVE_TASK_PERIOD_US) : 0;
     // The cache task's phase follows the alive task's (no extra random draw: runs stay comparable).
-    this.kernel.schedule(alivePhase % CACHE_MANAGER_TASK_PERIOD_US, this.hCache, this.nodeArg(i));
+    this.cachePhaseUs[i] = (now + alivePhase) % CACHE_MANAGER_TASK_PERIOD_US;
+    this.cacheArmed[i] = 0;
     const detectorPhase = phased ? this.rng.int(DETECTOR_TASK_PERIOD_US) : 0;
     this.kernel.schedule(alivePhase, this.hAlive, this.nodeArg(i));
     this.detectorGen[i] = 0;
@@ -409,9 +415,24 @@ export class XcomCluster {
   /** Node i learned `entry` (do_learn): it enters the cache, then shrink_cache runs at once. */
   cacheLearned(i: number, entry: LogEntry): void {
     const cache = this.caches[i] as MessageCache;
-    if (cache.addCell(entry.index, entry.cacheBytes, entry.cacheSlots, entry.firstMsgno + entry.msgnos - 1) > 0 && cache.aboveLimit()) {
-      this.shrinkCache(i);
+    if (cache.addCell(entry.index, entry.cacheBytes, entry.cacheSlots, entry.firstMsgno + entry.msgnos - 1) > 0) {
+      if (cache.aboveLimit()) this.shrinkCache(i);
+      this.armCacheTask(i);
     }
+  }
+
+  /**
+   * Makes sure node i's cache task runs at its next 0.1 s tick. XCom's cache_manager_task runs every
+   * 0.1 s forever; a run changes nothing while the cache is at or below its limit and unchanged, so
+   * grsim schedules only the runs that can evict or report (an idle group costs no cache events).
+   */
+  private armCacheTask(i: number): void {
+    if (this.cacheArmed[i] === 1 || this.booted[i] === 0) return;
+    this.cacheArmed[i] = 1;
+    const now = this.kernel.nowUs, period = CACHE_MANAGER_TASK_PERIOD_US;
+    const phase = this.cachePhaseUs[i] as number;
+    const next = now - ((now - phase) % period + period) % period + period;
+    this.kernel.schedule(next - now, this.hCache, this.nodeArg(i));
   }
 
   /**
@@ -439,15 +460,19 @@ export class XcomCluster {
   setCacheLimit(i: number, bytes: number): void {
     const cache = this.caches[i] as MessageCache;
     if (cache.setLimit(bytes) && this.booted[i] === 1) this.shrinkCache(i);
+    this.armCacheTask(i);
   }
 
   /** cache_manager_task: an eviction pass every 0.1 s. */
   private onCacheTimer(arg: number): void {
     const i = this.liveNode(this.hCache, arg);
     if (i < 0) return;
-    if ((this.caches[i] as MessageCache).aboveLimit()) this.shrinkCache(i);
+    this.cacheArmed[i] = 0;
+    const cache = this.caches[i] as MessageCache;
+    if (cache.aboveLimit()) this.shrinkCache(i);
     this.reportCache(i);
-    this.kernel.schedule(CACHE_MANAGER_TASK_PERIOD_US, this.hCache, arg);
+    // Still above the limit (protected, or paused after a configuration): try again next tick.
+    if (cache.aboveLimit()) this.armCacheTask(i);
   }
 
   private reportCache(i: number): void {
