@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { parseScenario, scenarioToYaml, ScenarioError, type Scenario } from '../../src/index.js';
+import { parseScenario, scenarioToYaml, type Scenario } from '../../src/index.js';
+import { rejects } from '../helpers/scenario-errors.js';
 import { SEED_CASE_FILE } from '../helpers/seed-case.js';
 
 const BASE = `name: t
@@ -30,16 +31,6 @@ events:
 until: "+900s"
 `;
 
-/** Parses `text` as file `f.yaml`, expecting a ScenarioError; returns it. */
-function rejects(text: string): ScenarioError {
-  try {
-    parseScenario(text, 'f.yaml');
-  } catch (e) {
-    expect(e).toBeInstanceOf(ScenarioError);
-    return e as ScenarioError;
-  }
-  throw new Error('the scenario was accepted');
-}
 
 describe('parseScenario: the issue example', () => {
   const s = parseScenario(BASE, 'f.yaml');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseScenario, scenarioToYaml, ScenarioError, type Scenario } from '../../src/index.js';
+import { parseScenario, scenarioToYaml, type Scenario } from '../../src/index.js';
+import { rejects } from '../helpers/scenario-errors.js';
 
 /** The issue's `workload:` example (issue 4, "Observation"), in a multi-primary group so every member takes writes. */
 const WL = `name: w
@@ -17,15 +18,6 @@ events:
   - { at: "+40s", heal: node3 }
 `;
 
-function rejects(text: string): ScenarioError {
-  try {
-    parseScenario(text, 'f.yaml');
-  } catch (e) {
-    expect(e).toBeInstanceOf(ScenarioError);
-    return e as ScenarioError;
-  }
-  throw new Error('the scenario was accepted');
-}
 
 describe('scenario files: workload', () => {
   it('reads the issue example: rates, sizes, scenario times in µs since start', () => {
