@@ -47,6 +47,13 @@ export interface ModelParameters {
    * event-horizon window, 10 msgnos × N channels, per round trip). A count, not a time. @defaultValue 10
    */
   catchUpMsgnosPerRoundTrip: number;
+  /**
+   * Bytes an outgoing XCom connection can write to a peer that is not reading (path cut, process
+   * stopped) before the writes block: the kernel socket buffer (Linux tcp_wmem max 4 MiB). After
+   * that, sends stop succeeding and tcp_reaper_task closes the connection 10 s later (xcom.md §3
+   * "What closes a connection", ⚠ INFERRED, OS-dependent). A count of bytes. @defaultValue 4194304
+   */
+  tcpBufferBytes: number;
   /** Time a failed GCS join takes when a seed answers but the group cannot add the node. @defaultValue 60000000 (VIEW_MODIFICATION_TIMEOUT) */
   joinViewTimeoutUs: number;
 }
@@ -66,6 +73,13 @@ export const DEFAULT_MODEL_PARAMETERS: ModelParameters = {
   joinViewTimeoutUs: 60_000_000,
   loadTickUs: 10_000,
   catchUpMsgnosPerRoundTrip: 10,
+  tcpBufferBytes: 4_194_304,
+};
+
+/** Parameters that are counts, not times, and their ranges. */
+const COUNT_PARAMETERS: Readonly<Record<string, readonly [number, number, string]>> = {
+  catchUpMsgnosPerRoundTrip: [1, 1_000_000, 'msgnos'],
+  tcpBufferBytes: [1, 1_073_741_824, 'bytes'],
 };
 
 export function resolveModelParameters(input: unknown): ModelParameters {
@@ -78,9 +92,11 @@ export function resolveModelParameters(input: unknown): ModelParameters {
     if (!(key in DEFAULT_MODEL_PARAMETERS)) {
       throw new ConfigError(`model.${key}`, `is not a known parameter; known parameters are ${Object.keys(DEFAULT_MODEL_PARAMETERS).join(', ')}`, value);
     }
-    if (key === 'catchUpMsgnosPerRoundTrip') {
-      if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 1_000_000) {
-        throw new ConfigError(`model.${key}`, 'must be an integer number of msgnos in 1..1000000', value);
+    const count = COUNT_PARAMETERS[key];
+    if (count !== undefined) {
+      const [lo, hi, unit] = count;
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < lo || value > hi) {
+        throw new ConfigError(`model.${key}`, `must be an integer number of ${unit} in ${lo}..${hi}`, value);
       }
     } else if (typeof value !== 'number' || !Number.isInteger(value) || value < (key === 'loadTickUs' ? 1 : 0) || value > 3_600_000_000) {
       throw new ConfigError(`model.${key}`, `must be an integer number of microseconds in ${key === 'loadTickUs' ? 1 : 0}..3600000000`, value);

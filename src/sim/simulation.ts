@@ -394,6 +394,8 @@ export class Simulation {
         const m = gcsMsg('ERROR', gcsText.tooFarAhead(cfg === null || cfg === undefined ? 0 : cfg.nodes.indexOf(i), this.xcomGroupIdHex, entry.firstMsgno, 0));
         emit({ type: 'log', t: this.kernel.nowUs, member: name(i), level: m.level, code: m.code, message: m.message });
         this.xcom.consensus.requestOwnRemoval(i);
+        // terminate_and_exit stops XCom whatever GR then does with the expel upcall.
+        this.xcom.stop(i, 'XCom exited: the group is too far ahead');
         this.grMembers[i]!.onXcomExited();
       },
       cacheChanged: (i, cache) => emit({
@@ -459,6 +461,7 @@ export class Simulation {
       shutdownServer: (slot) => this._stopServer(slot, false),
     };
     for (let i = 0; i < n; i++) this.grMembers.push(new GrMember(i, this.ctx, memberOptions[i]!));
+    const payloadRules = this._servers.map(() => ({ compressionThreshold: 0, maxMessageSize: 0 }));
     this.workload = new WorkloadDriver(this.kernel, root.fork('workload'), this.params.loadTickUs, workloadItems, (m) => this._slotOf(m, 'workload'), this._servers.map((s) => s.name), {
       outstanding: (slot) => this.xcom.consensus.outstandingTransactions(slot),
       decisionDelayUs: (slot) => this.xcom.consensus.decisionDelayUs(slot),
@@ -466,8 +469,11 @@ export class Simulation {
       acceptsWrites: (slot) => this.grMembers[slot]!.acceptsWrites(),
       queue: (slot, tx, messages, bytes, sub) => this.xcom.consensus.queueLoad(slot, tx, messages, bytes, sub),
       rules: (slot) => {
-        const o = this.grMembers[slot]!.opts;
-        return { compressionThreshold: o.group_replication_compression_threshold, maxMessageSize: o.group_replication_communication_max_message_size };
+        // One object per member, refreshed in place: this runs every load tick.
+        const o = this.grMembers[slot]!.opts, r = payloadRules[slot]!;
+        r.compressionThreshold = o.group_replication_compression_threshold;
+        r.maxMessageSize = o.group_replication_communication_max_message_size;
+        return r;
       },
     });
     this.handles = this._servers.map((s) => new MemberHandle(this, s.slot));

@@ -119,7 +119,11 @@ export class SizingRunner {
 /** Warm-up for a cache limit: until the cache has filled to the limit at `growth`, plus a margin in steady state. */
 export function warmupForUs(cacheBytes: number, growthBytesPerSecond: number): number {
   if (cacheBytes >= UNLIMITED_CACHE_BYTES) return UNLIMITED_WARMUP_US;
-  return Math.max(UNLIMITED_WARMUP_US, Math.ceil((cacheBytes / growthBytesPerSecond) * 1e6) + STEADY_STATE_MARGIN_US);
+  const us = Math.max(UNLIMITED_WARMUP_US, Math.ceil((cacheBytes / growthBytesPerSecond) * 1e6) + STEADY_STATE_MARGIN_US);
+  // Whole seconds: the cut then falls at the same phase of the 1 s alive/detector ticks (and so of
+  // the reaper and the dial back-off after it) whatever the size, so a size is not judged on a
+  // different reconnection timing than the outage search saw.
+  return Math.ceil(us / 1_000_000) * 1_000_000;
 }
 
 /** Measures the cache growth with an unlimited cache (seed: the first), ConfigError when the workload commits nothing. */

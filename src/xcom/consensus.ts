@@ -89,6 +89,7 @@ export class Consensus {
   private readonly loadArmed: Uint8Array;
   /** Per node: workload transactions submitted in this XCom lifetime and not yet delivered back to it. */
   private readonly loadOutstanding: Float64Array;
+  private readonly rttScratch = new Float64Array(16);
   /** Per node: entries its current read round fetches. */
   private readonly fetchCount: Int32Array;
   /** Called when an add_node configuration is decided, so the joiner's XCom can boot into it. */
@@ -325,15 +326,16 @@ export class Consensus {
     // A stopped (SIGSTOP) proposer sends no accept and collects no acks: its value waits for the thaw
     // (the thaw's connectivity change retries it).
     if (!x.net.isResponsive(i)) return -1;
-    const rtts: number[] = [];
-    let dead = false;
+    // Round trips to the reachable acceptors, in a reused scratch array (this runs every load tick).
+    const rtts = this.rttScratch;
+    let count = 0, dead = false;
     for (const j of g.nodes) {
-      if (this.reaches(i, j)) rtts.push(j === i ? 0 : x.net.linkLatencyUs(i, j) + x.net.linkLatencyUs(j, i));
+      if (this.reaches(i, j)) rtts[count++] = j === i ? 0 : x.net.linkLatencyUs(i, j) + x.net.linkLatencyUs(j, i);
       else dead = true;
     }
     const majority = (g.nodes.length >> 1) + 1;
-    if (rtts.length < majority) return -1;
-    rtts.sort((a, b) => a - b);
+    if (count < majority) return -1;
+    rtts.subarray(0, count).sort();
     return (rtts[majority - 1] as number) + (dead ? x.params.deadChannelStallUs : 0);
   }
 
@@ -452,7 +454,7 @@ export class Consensus {
     const targets = before.mask | (config?.mask ?? 0);
     for (let j = 0; j < x.n; j++) {
       if (j === i || (targets & (1 << j)) === 0) continue;
-      if (x.connUp[i * x.n + j] === 1) x.net.send(i, j, MSG_LEARN, index, 0);
+      if (x.connUp[i * x.n + j] === 1) x.write(i, j, MSG_LEARN, index, 0, entry.cacheBytes);
     }
     const joiner = (p.payload as { joiner?: number } | null)?.joiner;
     if (joiner !== undefined && config !== null) this.onAdmitted(joiner, entry);
@@ -605,9 +607,12 @@ export class Consensus {
     // One read batch: about catchUpMsgnosPerRoundTrip msgnos per round trip (xcom.md §3 ⚠ inferred),
     // at least one entry; a batch entry spanning more msgnos takes proportionally more round trips.
     const from = this.executed[i] as number, until = this.executed[peer] as number, per = x.params.catchUpMsgnosPerRoundTrip;
+    // Msgnos spanned (batches of several writers in one tick share msgnos, so not a sum).
+    const firstMsgno = (this.entry(from) as LogEntry | undefined)?.firstMsgno ?? 0;
     let count = 0, msgnos = 0;
     while (from + count < until && (count === 0 || msgnos < per)) {
-      msgnos += (this.entry(from + count) as LogEntry).msgnos;
+      const e = this.entry(from + count) as LogEntry;
+      msgnos = Math.max(msgnos, e.firstMsgno + e.msgnos - firstMsgno);
       count++;
     }
     this.fetchCount[i] = count;

@@ -7,7 +7,7 @@ import type { RandomStream } from '../rng/random-stream.js';
 import {
   ALIVE_TASK_PERIOD_US, CACHE_MANAGER_TASK_PERIOD_US, CONNECT_TIMEOUT_US, CONNECT_WAIT_INCREASE_US, DETECTOR_LIVE_TIMEOUT_US,
   DETECTOR_TASK_PERIOD_US, INITIAL_CONNECT_WAIT_US, MAX_CONNECT_WAIT_US, MAX_SILENT_US,
-  MIN_CACHED, PING_GATHERING_TIME_WINDOW_US, PINGS_GATHERED_BEFORE_CONNECTION_SHUTDOWN, TCP_REAPER_IDLE_US,
+  MIN_CACHED, PING_GATHERING_TIME_WINDOW_US, SIZEOF_PAX_MSG, PINGS_GATHERED_BEFORE_CONNECTION_SHUTDOWN, TCP_REAPER_IDLE_US,
 } from './constants.js';
 import { Consensus } from './consensus.js';
 import type { LogEntry } from './log-entry.js';
@@ -81,6 +81,8 @@ export class XcomCluster {
   private readonly dialing: Uint8Array;
   private readonly backoffUs: Float64Array;
   private readonly lastSendOkUs: Float64Array;
+  /** `unreadBytes[i*n+j]`: bytes i wrote to j since j last consumed them (socket buffers filling); Infinity once a write blocked. */
+  private readonly unreadBytes: Float64Array;
   private readonly blackholeArmed: Uint8Array;
   private readonly pingCount: Int32Array;
   private readonly lastPingUs: Float64Array;
@@ -132,6 +134,7 @@ export class XcomCluster {
     this.dialing = new Uint8Array(nn);
     this.backoffUs = new Float64Array(nn).fill(INITIAL_CONNECT_WAIT_US);
     this.lastSendOkUs = new Float64Array(nn);
+    this.unreadBytes = new Float64Array(nn);
     this.blackholeArmed = new Uint8Array(nn);
     this.pingCount = new Int32Array(nn);
     this.lastPingUs = new Float64Array(nn).fill(-Infinity);
@@ -212,6 +215,7 @@ export class XcomCluster {
     this.connUp[p] = 1;
     this.dialing[p] = 0;
     this.lastSendOkUs[p] = this.kernel.nowUs;
+    this.unreadBytes[p] = 0;
   }
 
   /**
@@ -301,6 +305,7 @@ export class XcomCluster {
       this.connUp[p] = 1;
       this.backoffUs[p] = INITIAL_CONNECT_WAIT_US;
       this.lastSendOkUs[p] = this.kernel.nowUs;
+      this.unreadBytes[p] = 0;
       this.up.connection(i, j, true, 'connected');
       this.consensus.retryPending(i);
       return;
@@ -376,6 +381,33 @@ export class XcomCluster {
     }
   }
 
+  /**
+   * Writes a message of about `bytes` on i's outgoing connection to j. While j is not reading (the
+   * path is cut or its process stopped) the bytes pile up in the socket buffers; a write still
+   * "succeeds" until `tcpBufferBytes` are pending, then it blocks: the message stays unsent and the
+   * connection's last successful write ages until tcp_reaper_task closes it (xcom.md §3, ⚠ inferred).
+   * Messages that fitted reach a stopped peer when it resumes, unless the connection closed first.
+   * (⚠ A blocked message is dropped here; in XCom it would wait in the queue and be dropped when the
+   * connection closes, or sent if the peer resumed within those 10 s.)
+   */
+  write(i: number, j: number, kind: number, a: number, b: number, bytes: number): void {
+    const p = i * this.n + j;
+    const net = this.net;
+    if (net.isPathUp(i, j) && net.frozen[j] === 0) {
+      this.unreadBytes[p] = 0;
+    } else {
+      // Once one message does not fit, the sender task blocks on it and every later one queues behind.
+      const pending = (this.unreadBytes[p] as number) + bytes;
+      if (pending > this.params.tcpBufferBytes) {
+        this.unreadBytes[p] = Infinity;
+        return;
+      }
+      this.unreadBytes[p] = pending;
+    }
+    net.send(i, j, kind, a, b);
+    this.lastSendOkUs[p] = this.kernel.nowUs;
+  }
+
   // ---------------------------------------------------------------- alive task
 
   private onAliveTimer(arg: number): void {
@@ -394,15 +426,15 @@ export class XcomCluster {
       if (j === i) continue;
       const p = row + j;
       if (this.connUp[p] !== 1) continue; // queued messages to a disconnected peer are dropped
-      this.net.send(i, j, MSG_I_AM_ALIVE, maxSynode, delivered);
-      this.lastSendOkUs[p] = now; // writes into a black hole still "succeed" into the send buffer
-      if (now - (this.detected[p] as number) > MAX_SILENT_US) this.net.send(i, j, MSG_ARE_YOU_ALIVE, 0, 0);
+      this.write(i, j, MSG_I_AM_ALIVE, maxSynode, delivered, SIZEOF_PAX_MSG);
+      if (now - (this.detected[p] as number) > MAX_SILENT_US) this.write(i, j, MSG_ARE_YOU_ALIVE, 0, 0, SIZEOF_PAX_MSG);
     }
-    // tcp_reaper_task (folded into this 1 s tick): idle connections to nodes outside the site close.
+    // tcp_reaper_task (folded into this 1 s tick): a connection with no successful write for 10 s
+    // closes: one to a node outside the site that nothing is sent to, or one whose writes block.
     for (let j = 0; j < n; j++) {
       const p = row + j;
-      if (this.connUp[p] === 1 && (cfg.mask & (1 << j)) === 0 && (this.lastSendOkUs[p] as number) + TCP_REAPER_IDLE_US < now) {
-        this.closeConnection(i, j, 'idle for 10 s (tcp_reaper_task)');
+      if (this.connUp[p] === 1 && (this.lastSendOkUs[p] as number) + TCP_REAPER_IDLE_US < now) {
+        this.closeConnection(i, j, (cfg.mask & (1 << j)) === 0 ? 'idle for 10 s (tcp_reaper_task)' : 'writes blocked for 10 s (tcp_reaper_task)');
       }
     }
     this.consensus.retryPending(i);

@@ -209,3 +209,52 @@ describe('MY-011735 "messages … have been evicted" warning', () => {
     expect(idle.member('node3').state).toBe('ONLINE');
   });
 });
+
+describe('socket buffers toward a member that does not read (xcom.md §3 "What closes a connection")', () => {
+  const load: WorkloadInput[] = [{ member: 'node1', rate: 2000, size: 10_240 }];
+
+  it('under a write load the writer\'s connection to a cut-off member closes 10 s after its writes block; idle, it stays up', () => {
+    const cut = 20 * SEC;
+    const busy = group(11, { group_replication_member_expel_timeout: 3600 }, load);
+    busy.at(cut, (s) => s.network.isolate('node3'));
+    busy.runFor('60s');
+    const closed = busy.trace.find((e) => e.type === 'connection' && e.from === 'node1' && e.to === 'node3' && !e.up);
+    expect(closed).toBeDefined();
+    expect((closed as { reason: string }).reason).toBe('writes blocked for 10 s (tcp_reaper_task)');
+    // 4 MiB of pushed values fill the buffer within a second; the reaper runs on the 1 s alive tick.
+    expect(closed!.t - cut).toBeGreaterThan(10 * SEC);
+    expect(closed!.t - cut).toBeLessThan(12.5 * SEC);
+    // node2 only sends heartbeats to node3: its buffer never fills.
+    expect(busy.trace.some((e) => e.type === 'connection' && e.from === 'node2' && e.to === 'node3' && !e.up)).toBe(false);
+
+    const idle = group(11, { group_replication_member_expel_timeout: 3600 }, []);
+    idle.at(cut, (s) => s.network.isolate('node3'));
+    idle.runFor('60s');
+    expect(idle.trace.some((e) => e.type === 'connection' && e.from === 'node1' && e.to === 'node3' && !e.up)).toBe(false);
+  });
+
+  it('a frozen member whose messages were evicted meanwhile takes the die path when it resumes', () => {
+    const sim = group(12, { group_replication_message_cache_size: MIB_128, group_replication_member_expel_timeout: 3600 }, load);
+    const thaw = 80 * SEC;
+    sim.at(20 * SEC, (s) => s.network.freeze('node3'));
+    sim.at(thaw, (s) => s.network.thaw('node3'));
+    sim.runFor('120s');
+    // The learns pushed while it was stopped stopped at the socket buffer, and the connection closed:
+    // what it missed must come from the caches, which evicted it.
+    const die = logs(sim, 'node3', 'MY-011735', TOO_FAR);
+    expect(die).toHaveLength(1);
+    expect(die[0]!.t).toBeGreaterThan(thaw);
+    expect(logs(sim, 'node3', 'MY-011505')).toHaveLength(1);
+    expect(sim.member('node3').state).toBe('ONLINE');
+  });
+
+  it('a member frozen briefly reads the values held in its socket buffer and stays', () => {
+    const sim = group(13, { group_replication_member_expel_timeout: 3600 }, load);
+    sim.at(20 * SEC, (s) => s.network.freeze('node3'));
+    sim.at(21 * SEC, (s) => s.network.thaw('node3'));
+    sim.runFor('40s');
+    expect(logs(sim, 'node3', 'MY-011505')).toHaveLength(0);
+    expect(sim.trace.some((e) => e.type === 'connection' && e.to === 'node3' && !e.up)).toBe(false);
+    expect(sim.member('node3').xcomCache().bytes).toBe(sim.member('node1').xcomCache().bytes);
+  });
+});

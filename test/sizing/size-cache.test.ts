@@ -41,9 +41,11 @@ describe('sizeCache (expel timeout 60 s, 2000/s × 1 KiB, default outage)', () =
     expect(r.expelledOutageUs).toBe(r.outageUs + 500_000);
     expect(outcomesAt(T60, r, UNLIMITED_CACHE_BYTES, r.outageUs)).not.toContain('expelled by timeout');
     expect(outcomesAt(T60, r, UNLIMITED_CACHE_BYTES, r.expelledOutageUs as number)).toContain('expelled by timeout');
-    // Detection (~5 s) + 15 s × ⌈60/15⌉.
-    expect(r.outageUs).toBeGreaterThan(60_000_000);
-    expect(r.outageUs).toBeLessThan(67_000_000);
+    // At most detection (~5 s) + 15 s × ⌈60/15⌉; under a write load the killer's connection to the
+    // silent member was closed by the reaper once its writes blocked, so the member is heard again
+    // only after a redial (up to 11 s of back-off) and the longest safe outage is shorter.
+    expect(r.outageUs).toBeGreaterThan(53_000_000);
+    expect(r.outageUs).toBeLessThan(66_000_000);
   });
 
   it('reports the rule of thumb and the exact-cadence estimate from the measured growth', () => {
