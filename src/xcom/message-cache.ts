@@ -475,7 +475,7 @@ export class MessageCache {
    * member qualifies). Returns the number of slots freed; `lastPass*` say more.
    */
   evictionPass(nowUs: number, freeBelowSlot: number): number {
-    let evicted = 0, freed = 0;
+    let evicted = 0, freed = 0, slots = 0;
     let stop: EvictionStop;
     for (;;) {
       if (this.count === 0) { stop = 'empty'; break; }
@@ -483,9 +483,12 @@ export class MessageCache {
       if (!this.hasConfig) { stop = 'no-config'; break; }
       if (this.installTimeUs + this.configInstallPauseUs > nowUs) { stop = 'config-install-pause'; break; }
       if (!((this.tagCells[this.head] as number) < freeBelowSlot)) { stop = 'protected'; break; }
+      // The cap counts XCom slots; a cell standing for several slots is freed whole, so a pass may
+      // end up to one cell past it.
+      slots += this.slotCells[this.head] as number;
       freed += this.freeOldest();
       evicted++;
-      if (evicted === this.maxSlotsPerPass) { stop = 'pass-cap'; break; }
+      if (slots >= this.maxSlotsPerPass) { stop = 'pass-cap'; break; }
     }
     this.lastPassEvicted = evicted;
     this.lastPassFreedBytes = freed;
