@@ -8,7 +8,8 @@ import {
 } from '../observe/error-codes.js';
 import type { GroupMode, MemberState, WriteOutcome } from '../types.js';
 import {
-  CONNECT_TIMEOUT_US, CONNECTION_ATTEMPTS, PARTITION_HANDLER_SLICE_US, REJOIN_TIMEOUT_US, XCOM_EXIT_WAIT_US,
+  CONNECT_TIMEOUT_US, CONNECTION_ATTEMPTS, PARTITION_HANDLER_SLICE_US, REJOIN_TIMEOUT_US, START_JOIN_ATTEMPTS,
+  START_JOIN_SLEEP_US, XCOM_EXIT_WAIT_US, XCOM_READY_WAIT_US,
 } from '../xcom/constants.js';
 import type { LogEntry } from '../xcom/log-entry.js';
 import type { XcomCluster } from '../xcom/xcom-cluster.js';
@@ -521,8 +522,20 @@ export class GrMember {
     const incarnation = ctx.nextIncarnation(this.slot);
     const result = x.consensus.proposeAdd(seed, this.slot, incarnation);
     if (result === 'old-incarnation') {
+      // The seed refuses the add_node while the old incarnation is configured. The request is
+      // asynchronous: the joiner learns nothing, waits for its XCom to become ready, times out and
+      // fails this attempt (gcs_xcom_control_interface.cc retry_do_join); a START tries again after
+      // 5 s, up to 10 times.
       const me = ctx.servers[this.slot] as ServerIdentity;
       ctx.member(seed).gcsLog('Warning', gcsText.oldIncarnation(`${me.host}:${me.xcomPort}`, me.uuid));
+      ctx.later(this.slot, XCOM_READY_WAIT_US, () => {
+        if (gen !== this.joinGen) return;
+        this.gcsLog('ERROR', gcsText.engineReadyTimeout());
+        this.gcsLog('ERROR', gcsText.engineNotReady(this.id.xcomPort));
+        this.gcsLog('ERROR', gcsText.unableToJoin(this.id.xcomPort));
+        fail();
+      });
+      return;
     }
     this.joining = { gen, incarnation, success, fail };
     ctx.later(this.slot, ctx.params.joinViewTimeoutUs, () => {
@@ -642,8 +655,10 @@ export class GrMember {
     const attempt = (): void => {
       tries++;
       this.joinGroup(() => {}, () => {
-        if (tries < 10) this.ctx.later(this.slot, 5_000_000, attempt);
-        else { this.state = 'OFFLINE'; this.refresh(); }
+        if (tries < START_JOIN_ATTEMPTS) {
+          this.gcsLog('Note', gcsText.sleepingBeforeRetry(START_JOIN_ATTEMPTS - tries));
+          this.ctx.later(this.slot, START_JOIN_SLEEP_US, attempt);
+        } else { this.state = 'OFFLINE'; this.refresh(); }
       });
     };
     this.ctx.later(this.slot, this.ctx.params.xcomJoinStartupUs, attempt);

@@ -74,6 +74,11 @@ export const gcsText = {
   failedGracefulLeave: () => 'The member has failed to gracefully leave the group.',
   connectingToAllPeersFailed: (localPort: number) => `Error connecting to all peers. Member join failed. Local port: ${localPort}`,
   unableToJoin: (localPort: number) => `The member was unable to join the group. Local port: ${localPort}`,
+  engineReadyTimeout: () => 'Timeout while waiting for the group communication engine to be ready!',
+  engineNotReady: (localPort: number) => `The group communication engine is not ready for the member to join. Local port: ${localPort}`,
+  /** gcs_xcom_control_interface.cc join retry (a Note: hidden at the default verbosity). */
+  sleepingBeforeRetry: (attemptsLeft: number) =>
+    `Sleeping for 5 seconds before retrying to join the group. There are ${attemptsLeft} more attempt(s) before giving up.`,
   oldIncarnation: (xcomHostPort: string, uuid: string) =>
     `Old incarnation found while trying to add node ${xcomHostPort} ${uuid}. Please stop the old node or wait for it to leave the group.`,
   sendingGlobalView: (nodeNo: number, xcomHostPort: string) =>

@@ -2,10 +2,11 @@ import type { MemberState } from '../types.js';
 import {
   CONNECT_TIMEOUT_US, CONNECTION_ATTEMPTS, DETECTOR_LIVE_TIMEOUT_US, DETECTOR_TASK_PERIOD_US, EXECUTOR_MAX_WAIT_US,
   MAX_CONNECT_WAIT_US, REJOIN_TIMEOUT_US, SUSPICION_PROCESSING_THREAD_PERIOD_US, TERMINATE_DELAY_US,
-  VIEW_MODIFICATION_TIMEOUT_US, XCOM_EXIT_WAIT_US,
+  START_JOIN_ATTEMPTS, START_JOIN_SLEEP_US, VIEW_MODIFICATION_TIMEOUT_US, XCOM_EXIT_WAIT_US,
 } from '../xcom/constants.js';
 import type { ConfigEvent, SimEvent } from './events.js';
 import { NetworkReplay } from './network-replay.js';
+import { FIRST_INCARNATION } from '../xcom/xcom-config.js';
 import {
   addressIndex, firstPerInstant, memberIndex, OptionTracker, type MemberStartOptions, type RunRecord,
 } from './run-record.js';
@@ -646,10 +647,6 @@ const LIVENESS = 'liveness-after-quiet-period';
 export const JOIN_AND_RECOVERY_ALLOWANCE_US = 10_000_000;
 /** Safety margin added to the quiet period, in µs: message latencies, GCS engine and state-exchange delays. */
 export const QUIET_PERIOD_MARGIN_US = 30_000_000;
-/** Sleep between START join retries of a restarted server (src/plugin.cc build_gcs_parameters join_sleep_time = 5 s). */
-const START_JOIN_SLEEP_US = 5_000_000;
-/** Join retries of a manual START / start_on_boot (src/plugin.cc build_gcs_parameters join_attempts = 10). */
-const START_JOIN_ATTEMPTS = 10;
 
 /**
  * Quiet time after the last fault, in µs, after which a member with these options must be ONLINE
@@ -753,7 +750,8 @@ export const livenessAfterQuietPeriod: Invariant = {
           if (e.action === 'crash') {
             crashed[i] = 1;
             const k = groupConfig.indexOf(e.detail);
-            if (k >= 0) crashedInc[i] = groupIncarnations?.[k] ?? 0;
+            // Before any configuration change every member runs its first incarnation.
+            if (k >= 0) crashedInc[i] = groupIncarnations?.[k] ?? FIRST_INCARNATION;
             if (stuckForGood()) majorityLostForGood = true;
           }
           if (e.action === 'restart') { crashed[i] = 0; gaveUp[i] = 0; startFailures[i] = 0; rejoining[i] = 0; }

@@ -25,7 +25,7 @@ import { XcomCluster } from '../xcom/xcom-cluster.js';
 import type { LoadBatch } from '../xcom/log-entry.js';
 import type { MemorySummaryGlobalByEventNameRow } from '../xcom/message-cache.js';
 import { normalizeWorkload, WorkloadDriver, type WorkloadCounters } from '../gr/workload.js';
-import { makeConfig } from '../xcom/xcom-config.js';
+import { FIRST_INCARNATION, makeConfig } from '../xcom/xcom-config.js';
 import { MAX_GROUP_SIZE, parseStart, SERVER_UUID, validateMode, type MemberSpec, type SimulationOptions } from './simulation-options.js';
 
 type Listener<K extends SimEventType> = (event: EventOf<K>) => void;
@@ -370,7 +370,7 @@ export class Simulation {
     if (uuids.size !== this._servers.length) throw new ConfigError('members', 'must have distinct uuids', this._servers.map((s) => s.uuid));
     const n = this._servers.length;
     this._counters = this._servers.map(() => ({ created: 0, cleared: 0, timedOut: 0, expelsRequested: 0 }));
-    this.incarnations = this._servers.map(() => 1);
+    this.incarnations = this._servers.map(() => FIRST_INCARNATION);
     this.deferredTasks = this._servers.map(() => []);
     this._net = new Network(this.kernel, root.fork('network'), n, netOptions);
     this.hTask = this.kernel.register('sim.task', (id) => this.runTask(id));

@@ -42,11 +42,17 @@ export const SUSPICION_PROCESSING_THREAD_PERIOD_US = 15_000_000;
 export const NON_MEMBER_EXPEL_TIMEOUT_US = 60_000_000;
 /** GCS waits this long for XCom to exit on leave (gcs_xcom_proxy.cc WAITING_TIME). */
 export const XCOM_EXIT_WAIT_US = 30_000_000;
+/** A joiner's GCS waits this long for its XCom to become ready (gcs_xcom_proxy.cc xcom_wait_ready, WAITING_TIME). */
+export const XCOM_READY_WAIT_US = 30_000_000;
 
 /** Wait between auto-rejoin attempts (include/plugin_variables.h rejoin_timeout). */
 export const REJOIN_TIMEOUT_US = 300_000_000;
 /** Wait for a view change on join or leave (include/plugin_constants.h VIEW_MODIFICATION_TIMEOUT). */
 export const VIEW_MODIFICATION_TIMEOUT_US = 60_000_000;
+/** Sleep between START join retries (src/plugin.cc build_gcs_parameters join_sleep_time = 5 s). */
+export const START_JOIN_SLEEP_US = 5_000_000;
+/** Join retries of a manual START / start_on_boot (src/plugin.cc build_gcs_parameters join_attempts = 10). */
+export const START_JOIN_ATTEMPTS = 10;
 /** Passes over the seeds when joining (gcs_xcom_control_interface.h CONNECTION_ATTEMPTS). */
 export const CONNECTION_ATTEMPTS = 10;
 /** Majority-timeout countdown slice (src/plugin_handlers/group_partition_handling.cc: 2 s, 1 s if 1 s remains). */

@@ -14,6 +14,9 @@ export interface XcomConfig {
   readonly mask: number;
 }
 
+/** The incarnation every server's first XCom instance runs as (grsim's numbering; a restart or rejoin adds 1). */
+export const FIRST_INCARNATION = 1;
+
 export function makeConfig(id: number, nodes: readonly number[], incarnations: readonly number[]): XcomConfig {
   let mask = 0;
   for (const n of nodes) mask |= 1 << n;

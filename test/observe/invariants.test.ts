@@ -233,6 +233,19 @@ describe('liveness-after-quiet-period', () => {
     const gaveUp = [...trace, ev.log(40 * SEC, 'c', 'MY-013375', 'Auto-rejoin procedure attempt 3 of 3 finished. Member was not able to join the group.')];
     expect(livenessAfterQuietPeriod.check(handRecord(gaveUp, { endUs: 2 * SEC + quiet }))).toBeNull();
   });
+  it('holds vacuously when a crashed first incarnation stays half of the configuration (no majority can remove it)', () => {
+    // b crashes before any configuration change (first incarnation, 1) and restarts; a then removes
+    // c, leaving [a, b#1]: b's old incarnation is half the configuration, so the group is stuck until
+    // force_members, and b's START keeps failing ("Old incarnation found").
+    const trace = [
+      ev.net(1 * SEC, 'crash', 'b'), ev.net(1.1 * SEC, 'restart', 'b'),
+      ev.config(5 * SEC, 'a', ['a', 'b'], 2, [1, 1]), ev.self(6 * SEC, 'b', 'OFFLINE', ''),
+    ];
+    expect(livenessAfterQuietPeriod.check(handRecord(trace, { endUs: 10 * SEC + quiet }))).toBeNull();
+    // Without that configuration b's old incarnation is one of three and can be expelled: the check applies.
+    const removable = [ev.net(1 * SEC, 'crash', 'b'), ev.net(1.1 * SEC, 'restart', 'b'), ev.self(6 * SEC, 'b', 'OFFLINE', '')];
+    expect(livenessAfterQuietPeriod.check(handRecord(removable, { endUs: 10 * SEC + quiet }))?.members).toEqual(['b']);
+  });
 });
 
 describe('checkInvariants', () => {
