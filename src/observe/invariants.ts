@@ -77,13 +77,16 @@ export const noExpelWithoutMajority: Invariant = {
     const n = record.members.length;
     const everyone = record.members.map((m) => m.name);
     const lastConfig: (readonly string[] | null)[] = record.members.map(() => everyone);
+    // Configurations each member activated since its last view (and the one in force then): a
+    // catching-up node can activate several at once while GCS still installs the view of an earlier one.
+    const activated: (readonly string[])[][] = record.members.map(() => [everyone]);
     const viewMembers: (readonly string[] | null)[] = record.members.map(() => everyone);
     const leaving = new Uint8Array(n);
     for (const e of record.trace) {
       const stopped = serverStopped(e);
       if (stopped !== null) {
         const i = idx.get(stopped);
-        if (i !== undefined) { lastConfig[i] = null; viewMembers[i] = null; leaving[i] = 0; }
+        if (i !== undefined) { lastConfig[i] = null; activated[i] = []; viewMembers[i] = null; leaving[i] = 0; }
         continue;
       }
       switch (e.type) {
@@ -99,6 +102,7 @@ export const noExpelWithoutMajority: Invariant = {
           if (i === undefined) break;
           const prev = lastConfig[i];
           lastConfig[i] = e.nodes;
+          activated[i]!.push(e.nodes);
           if (prev == null) break;
           let removed = 0;
           const names: string[] = [];
@@ -119,14 +123,17 @@ export const noExpelWithoutMajority: Invariant = {
         case 'view': {
           const i = idx.get(e.member);
           if (i === undefined) break;
-          if (e.viewId === '') { viewMembers[i] = null; lastConfig[i] = null; break; }
+          if (e.viewId === '') { viewMembers[i] = null; lastConfig[i] = null; activated[i] = []; break; }
           const prev = viewMembers[i];
           viewMembers[i] = e.members;
+          const candidates = activated[i]!;
+          const cfg = lastConfig[i];
+          activated[i] = cfg == null ? [] : [cfg];
           if (prev == null) break;
           const left = prev.filter((x) => !e.members.includes(x));
           if (left.length === 0) break;
-          const cfg = lastConfig[i];
-          if (cfg == null || cfg.length !== e.members.length || !cfg.every((x) => e.members.includes(x))) {
+          const matches = (c: readonly string[]): boolean => c.length === e.members.length && c.every((x) => e.members.includes(x));
+          if (!candidates.some(matches)) {
             return violation(NO_EXPEL, e.t, [e.member, ...left],
               `${e.member} installed view ${e.viewId} removing ${left.join(', ')} without having activated a matching XCom configuration ` +
               `(last activated: ${cfg == null ? 'none' : `[${cfg.join(', ')}]`})`);

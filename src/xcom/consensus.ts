@@ -73,6 +73,8 @@ export class Consensus {
   private readonly inFlight: Proposal[] = [];
   private readonly inFlightFree: number[] = [];
   private readonly activations: XcomConfig[][];
+  /** Per node: activation timers still due for configurations a view already activated (they do nothing). */
+  private readonly activatedEarly: Int32Array;
   private readonly hDecided: number;
   private readonly hRound: number;
   private readonly hFetched: number;
@@ -109,6 +111,7 @@ export class Consensus {
     this.roundGen = new Int32Array(n);
     this.fetchPeer = new Int32Array(n);
     this.activations = Array.from({ length: n }, () => []);
+    this.activatedEarly = new Int32Array(n);
     this.loadTx = new Float64Array(n);
     this.loadMsgs = new Float64Array(n);
     this.loadBytes = new Float64Array(n);
@@ -173,6 +176,7 @@ export class Consensus {
     this.roundActive[i] = 0;
     this.roundGen[i] = (this.roundGen[i] as number) + 1;
     this.activations[i] = [];
+    this.activatedEarly[i] = 0;
     this.clearLoad(i);
   }
 
@@ -512,6 +516,18 @@ export class Consensus {
       case 'noop':
         break;
       case 'view': {
+        // execute_msg runs a view_msg in the site in force at its synode (find_site_def). The
+        // leader proposed it after activating configuration e.configId, so its synode is at or past
+        // that configuration's start on every node: a node that executed the configuration less
+        // than configActivationDelayUs ago (one catching up through read rounds executes the
+        // configuration and the views after it at once) has passed the start too, and activates it
+        // now instead of dropping the view.
+        const pending = this.activations[i] as XcomConfig[];
+        const k = pending.findIndex((c) => c.id === e.configId);
+        for (let m = 0; m <= k && x.booted[i] === 1; m++) {
+          this.activatedEarly[i] = (this.activatedEarly[i] as number) + 1;
+          this.activateNext(i, x.nodeArg(i));
+        }
         const cfg = x.config[i];
         if (cfg != null && cfg.id === e.configId) {
           x.globalMask[i] = e.mask;
@@ -532,6 +548,17 @@ export class Consensus {
     const x = this.x;
     const i = x.liveNode(this.hActivate, arg);
     if (i < 0) return;
+    if ((this.activatedEarly[i] as number) > 0) {
+      // This timer's configuration was activated when a view of it (or of a later one) executed.
+      this.activatedEarly[i] = (this.activatedEarly[i] as number) - 1;
+      return;
+    }
+    this.activateNext(i, arg);
+  }
+
+  /** The oldest configuration node i executed becomes its executor site (or, if it removed i, the exit starts). */
+  private activateNext(i: number, arg: number): void {
+    const x = this.x;
     const cfg = (this.activations[i] as XcomConfig[]).shift() as XcomConfig;
     if (!configHas(cfg, i, x.incarnation[i] as number)) {
       // Reached the exit synode: push what the others have (inform_removed), wait, then exit.

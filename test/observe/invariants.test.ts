@@ -56,6 +56,26 @@ describe('no-expel-without-majority fails on', () => {
     const v = noExpelWithoutMajority.check(handRecord([ev.view(2 * SEC, 'a', '100:3', ['a', 'b'])]));
     expect(v).toMatchObject({ t: 2 * SEC, members: ['a', 'c'] });
   });
+  it('a removal view matching only a configuration activated before the previous view', () => {
+    const v = noExpelWithoutMajority.check(handRecord([
+      ev.config(1 * SEC, 'a', ['a', 'b'], 2, [1, 1]),
+      ev.config(2 * SEC, 'a', ['a', 'b', 'c'], 3, [1, 1, 2]),
+      ev.view(3 * SEC, 'a', '100:3', ['a', 'b', 'c']),
+      ev.view(4 * SEC, 'a', '100:4', ['a', 'b']),
+    ]));
+    expect(v).toMatchObject({ t: 4 * SEC, members: ['a', 'c'] });
+  });
+  it('but not on a catching-up member whose removal view is installed after it activated a later configuration too', () => {
+    // A member that catches up activates the removal and the rejoin at once; GCS installs the
+    // removal view a few ms later (engine thread, state exchange), then the rejoin view.
+    const v = noExpelWithoutMajority.check(handRecord([
+      ev.config(1 * SEC, 'a', ['a', 'b'], 2, [1, 1]),
+      ev.config(1 * SEC, 'a', ['a', 'b', 'c'], 3, [1, 1, 2]),
+      ev.view(1 * SEC + 2200, 'a', '100:3', ['a', 'b']),
+      ev.view(1 * SEC + 2200, 'a', '100:4', ['a', 'b', 'c']),
+    ]));
+    expect(v).toBeNull();
+  });
   it('but not on a member that asked to leave (MY-011711) being removed from a pair', () => {
     const v = noExpelWithoutMajority.check(handRecord([
       ev.config(1 * SEC, 'a', ['a', 'b'], 2),
