@@ -595,16 +595,12 @@ export class GrMember {
       this.refresh();
       // Views installed by the group since the join view, in order: no view number is skipped.
       for (const q of a.queued) this.onViewChanged(q.view, q.left, q.joined);
+      // Recovery done: the member broadcasts its recovery-end message; every member, itself
+      // included, marks it ONLINE when the group delivers that message. A joiner the group removed
+      // meanwhile never gets it delivered and stays RECOVERING until it learns of the removal.
       this.ctx.later(this.slot, p.distributedRecoveryUs, () => {
         if (this.state !== 'RECOVERING') return;
-        this.state = 'ONLINE';
-        this.selfInfo().state = 'ONLINE';
-        this.log(msg.srvOnline());
-        const primary = this.primarySlot();
-        this.setFlags(single ? primary !== this.slot : false, false);
-        if (single && primary >= 0 && primary !== this.slot) this.log(msg.srvSecondary(this.hostPort(primary)));
         this.ctx.xcom.consensus.proposeMessage(this.slot, 'gr', 0, { online: this.slot });
-        this.refresh();
       });
     });
   }
@@ -629,6 +625,10 @@ export class GrMember {
   /** A GR message was executed: a member declared itself ONLINE (Recovery_message). */
   onGroupMessage(entry: LogEntry): void {
     const payload = entry.payload as { online?: number; writeId?: number; origin?: number };
+    if (payload.online === this.slot && this.state === 'RECOVERING') {
+      this.declaredOnline();
+      return;
+    }
     if (payload.online !== undefined && payload.online !== this.slot && this.inGroup()) {
       const info = this.table.get(payload.online);
       if (info !== undefined && info.state !== 'ONLINE') {
@@ -637,6 +637,18 @@ export class GrMember {
         this.refresh();
       }
     }
+  }
+
+  /** Its own recovery-end message was delivered: this member is ONLINE (MY-011490), writable unless a secondary. */
+  private declaredOnline(): void {
+    const single = this.ctx.mode === 'single-primary';
+    this.state = 'ONLINE';
+    this.selfInfo().state = 'ONLINE';
+    this.log(msg.srvOnline());
+    const primary = this.primarySlot();
+    this.setFlags(single ? primary !== this.slot : false, false);
+    if (single && primary >= 0 && primary !== this.slot) this.log(msg.srvSecondary(this.hostPort(primary)));
+    this.refresh();
   }
 
   // ---------------------------------------------------------------- restart

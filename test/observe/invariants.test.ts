@@ -182,6 +182,20 @@ describe('expelled-member-returns-as-new-incarnation fails on', () => {
     ]));
     expect(v?.members).toEqual(['a', 'b']);
   });
+  it('but not a lagging member delivering its own ONLINE message before it learns of the removal', () => {
+    // a's recovery-end message was decided before the removal; a executes it later, then the removal.
+    const lagging = [removal[0]!, removal[1]!, ev.self(21 * SEC, 'a', 'ONLINE'), ev.self(25 * SEC, 'a', 'ERROR', '')];
+    expect(expelledMemberReturnsAsNewIncarnation.check(handRecord(lagging))).toBeNull();
+    // Once it went ERROR, ONLINE again without a new incarnation is a violation.
+    expect(expelledMemberReturnsAsNewIncarnation.check(handRecord([...lagging, ev.self(26 * SEC, 'a', 'ONLINE')]))?.t).toBe(26 * SEC);
+  });
+  it('but not an observer that left (its table cleared) and, rejoining, installs an older view still listing M', () => {
+    const rejoin = [
+      ...removal.slice(0, 2), ev.view(21 * SEC, 'b', '', []), ev.sees(21 * SEC, 'b', 'a', null, ''),
+      ev.view(25 * SEC, 'b', '100:5', ['a', 'b', 'c']), ev.sees(25 * SEC, 'b', 'a', 'ONLINE'),
+    ];
+    expect(expelledMemberReturnsAsNewIncarnation.check(handRecord(rejoin))).toBeNull();
+  });
   it('but not when a new incarnation was admitted first', () => {
     expect(expelledMemberReturnsAsNewIncarnation.check(handRecord([
       ...removal, ev.config(32 * SEC, 'b', ['b', 'c', 'a'], 3, [1, 1, 2]), ev.self(33 * SEC, 'a', 'RECOVERING'), ev.self(34 * SEC, 'a', 'ONLINE'),
