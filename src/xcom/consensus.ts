@@ -58,6 +58,12 @@ export class Consensus {
   private lastLoadMsgnos = 0;
   /** The latest decided configuration (the majority's view of the group). */
   groupConfig: XcomConfig = makeConfig(0, [], []);
+  /**
+   * Decided configurations with their decision times, oldest first: the newest one that has
+   * started (decided at least configActivationDelayUs ago) and every one decided after it. They
+   * give the site a view is executed in (see siteOfView).
+   */
+  private readonly recentConfigs: { readonly config: XcomConfig; readonly decidedAtUs: number }[] = [];
   /** Per node: index of the next entry to execute. */
   readonly executed: Int32Array;
   /** Per node: highest entry index it knows exists (max_synode). */
@@ -165,6 +171,29 @@ export class Consensus {
   /** Sets the group's configuration at bootstrap (before any entry is decided). */
   bootstrap(config: XcomConfig): void {
     this.groupConfig = config;
+    this.recentConfigs.length = 0;
+    this.recentConfigs.push({ config, decidedAtUs: -Infinity });
+  }
+
+  /** Forgets configurations older than the newest one that has started by `nowUs`. */
+  private trimRecentConfigs(nowUs: number): void {
+    const list = this.recentConfigs, delay = this.x.params.configActivationDelayUs;
+    while (list.length > 1 && (list[1] as { decidedAtUs: number }).decidedAtUs + delay <= nowUs) list.shift();
+  }
+
+  /**
+   * The configuration in force at the place of a view decided now (find_site_def in execute_msg):
+   * the newest decided configuration that has started, one configActivationDelayUs (grsim's
+   * stand-in for the event horizon to its start synode) after its decision. A property of the
+   * entry's place in the total order, the same on every node whatever its own activation timers
+   * say. The proposer's own configuration, if newer, has started too (it activated it).
+   */
+  private siteOfView(nowUs: number, proposedIn: number): XcomConfig {
+    this.trimRecentConfigs(nowUs);
+    const list = this.recentConfigs;
+    let site = (list[0] as { config: XcomConfig }).config;
+    if (proposedIn > site.id) site = list.find((c) => c.config.id === proposedIn)?.config ?? site;
+    return site;
   }
 
   resetNode(i: number, executedIndex: number): void {
@@ -415,7 +444,8 @@ export class Consensus {
       return;
     }
     const index = this.logEnd;
-    const config = p.kind === 'config' ? this.applyChange(p.payload as { remove?: number[]; joiner?: number; incarnation?: number }) : null;
+    const config = p.kind === 'config' ? this.applyChange(p.payload as { remove?: number[]; joiner?: number; incarnation?: number })
+      : p.kind === 'view' ? this.siteOfView(x.kernel.nowUs, p.configId) : null;
     const kind = p.kind === 'config' && config === null ? 'noop' : p.kind;
     const before = this.groupConfig;
     // Msgnos: batches formed in the same tick share msgnos (each writer uses its own channel).
@@ -452,16 +482,20 @@ export class Consensus {
       cacheBytes: cacheSlots * SIZEOF_PAX_MSG + messages * SIZEOF_APP_DATA + payloadBytes,
     };
     this.log.push(entry);
-    if (config !== null) this.groupConfig = config;
+    if (kind === 'config') {
+      this.groupConfig = config as XcomConfig;
+      this.recentConfigs.push({ config: config as XcomConfig, decidedAtUs: x.kernel.nowUs });
+      this.trimRecentConfigs(x.kernel.nowUs);
+    }
     const i = p.proposer;
     // Push to every node of the old and new configuration the proposer is connected to.
-    const targets = before.mask | (config?.mask ?? 0);
+    const targets = before.mask | (kind === 'config' ? (config as XcomConfig).mask : 0);
     for (let j = 0; j < x.n; j++) {
       if (j === i || (targets & (1 << j)) === 0) continue;
       if (x.connUp[i * x.n + j] === 1) x.write(i, j, MSG_LEARN, index, 0, entry.cacheBytes);
     }
     const joiner = (p.payload as { joiner?: number } | null)?.joiner;
-    if (joiner !== undefined && config !== null) this.onAdmitted(joiner, entry);
+    if (joiner !== undefined && kind === 'config') this.onAdmitted(joiner, entry);
     if (x.booted[i] === 1) this.learn(i, index);
   }
 
@@ -516,22 +550,28 @@ export class Consensus {
       case 'noop':
         break;
       case 'view': {
-        // execute_msg runs a view_msg in the site in force at its synode (find_site_def). The
-        // leader proposed it after activating configuration e.configId, so its synode is at or past
-        // that configuration's start on every node: a node that executed the configuration less
-        // than configActivationDelayUs ago (one catching up through read rounds executes the
-        // configuration and the views after it at once) has passed the start too, and activates it
-        // now instead of dropping the view.
+        // execute_msg runs a view_msg in the site in force at its synode (find_site_def), e.config
+        // (siteOfView), the same on every node. A node that executed that configuration (or an
+        // older pending one) less than configActivationDelayUs ago — one catching up through read
+        // rounds executes a configuration and the views after it at once — is past its start too,
+        // and activates it now instead of dropping the view.
+        const site = e.config as XcomConfig;
         const pending = this.activations[i] as XcomConfig[];
-        const k = pending.findIndex((c) => c.id === e.configId);
-        for (let m = 0; m <= k && x.booted[i] === 1; m++) {
+        while (pending.length > 0 && (pending[0] as XcomConfig).id <= site.id && x.booted[i] === 1) {
           this.activatedEarly[i] = (this.activatedEarly[i] as number) + 1;
           this.activateNext(i, x.nodeArg(i));
         }
+        // A view proposed in a configuration that ended before its synode does not match the
+        // site's node set and is dropped, on every node alike.
+        if (site.id !== e.configId) break;
         const cfg = x.config[i];
-        if (cfg != null && cfg.id === e.configId) {
+        if (cfg != null && cfg.id === site.id) {
           x.globalMask[i] = e.mask;
           x.up.globalView(i, e.mask, cfg);
+        } else if (cfg != null && cfg.id > site.id) {
+          // This node's timer already started a later configuration, but in the total order the
+          // view comes first: it is delivered in its own site, as everywhere else.
+          x.up.globalView(i, e.mask, site);
         }
         break;
       }

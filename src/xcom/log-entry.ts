@@ -19,7 +19,10 @@ export interface LogEntry {
   /** For 'view': the configuration the view was proposed in and its alive node set. */
   readonly configId: number;
   readonly mask: number;
-  /** For 'config': the new configuration. */
+  /**
+   * For 'config': the new configuration. For 'view': the configuration in force at the view's
+   * place in the order (its site, find_site_def); the view is delivered only if it was proposed in it.
+   */
   readonly config: XcomConfig | null;
   /** For 'app' and 'gr': what the upper layer sent; for 'load': a LoadBatch. */
   readonly payload: unknown;
