@@ -200,7 +200,10 @@ export class GcsNode {
     }
     // Global view: withheld from the plugin while any node is failed, or when membership is unchanged.
     if ((alive & config.mask) !== config.mask) return;
-    if (this.view !== null && sameMembers(this.view, config.nodes, config.incarnations)) return;
+    // Unchanged compared with the last view accepted, which may still be in its state exchange: a node
+    // catching up can deliver an add and a remove within those milliseconds, and both change it.
+    const last = this.pendingInstall.length > 0 ? (this.pendingInstall[this.pendingInstall.length - 1] as GcsView) : this.view;
+    if (last !== null && sameMembers(last, config.nodes, config.incarnations)) return;
     const number = this.numbering.numberFor(config.mask, config.id);
     const view: GcsView = { members: [...config.nodes], incarnations: [...config.incarnations], mask: config.mask, number };
     this.pendingInstall.push(view);
