@@ -77,9 +77,10 @@ export const noExpelWithoutMajority: Invariant = {
     const n = record.members.length;
     const everyone = record.members.map((m) => m.name);
     const lastConfig: (readonly string[] | null)[] = record.members.map(() => everyone);
-    // Configurations each member activated since its last view (and the one in force then): a
-    // catching-up node can activate several at once while GCS still installs the view of an earlier one.
-    const activated: (readonly string[])[][] = record.members.map(() => [everyone]);
+    // Configurations each member activated after the one its last view matched, in order: the views
+    // consume them one by one (a catching-up node activates several at once while GCS still installs
+    // the view of an earlier one).
+    const activated: (readonly string[])[][] = record.members.map(() => []);
     const viewMembers: (readonly string[] | null)[] = record.members.map(() => everyone);
     const leaving = new Uint8Array(n);
     for (const e of record.trace) {
@@ -126,14 +127,17 @@ export const noExpelWithoutMajority: Invariant = {
           if (e.viewId === '') { viewMembers[i] = null; lastConfig[i] = null; activated[i] = []; break; }
           const prev = viewMembers[i];
           viewMembers[i] = e.members;
+          // The activated configurations form a queue the views consume in order: a node that
+          // activated several at once installs their views one after the other.
           const candidates = activated[i]!;
           const cfg = lastConfig[i];
-          activated[i] = cfg == null ? [] : [cfg];
+          const matches = (c: readonly string[]): boolean => c.length === e.members.length && c.every((x) => e.members.includes(x));
+          const k = candidates.findIndex(matches);
+          if (k >= 0) activated[i] = candidates.slice(k + 1);
           if (prev == null) break;
           const left = prev.filter((x) => !e.members.includes(x));
           if (left.length === 0) break;
-          const matches = (c: readonly string[]): boolean => c.length === e.members.length && c.every((x) => e.members.includes(x));
-          if (!candidates.some(matches)) {
+          if (k < 0) {
             return violation(NO_EXPEL, e.t, [e.member, ...left],
               `${e.member} installed view ${e.viewId} removing ${left.join(', ')} without having activated a matching XCom configuration ` +
               `(last activated: ${cfg == null ? 'none' : `[${cfg.join(', ')}]`})`);

@@ -65,6 +65,20 @@ describe('no-expel-without-majority fails on', () => {
     ]));
     expect(v).toMatchObject({ t: 4 * SEC, members: ['a', 'c'] });
   });
+  it('but not on a catching-up member installing, in order, the views of configurations it activated at once', () => {
+    // Removed c at 5 s (its view lags in GCS); at 10 s a backlog re-adds, removes and re-adds c.
+    const v = noExpelWithoutMajority.check(handRecord([
+      ev.config(5 * SEC, 'a', ['a', 'b'], 2, [1, 1]),
+      ev.config(10 * SEC, 'a', ['a', 'b', 'c'], 3, [1, 1, 2]),
+      ev.config(10 * SEC, 'a', ['a', 'b'], 4, [1, 1]),
+      ev.config(10 * SEC, 'a', ['a', 'b', 'c'], 5, [1, 1, 3]),
+      ev.view(10 * SEC + 2000, 'a', '100:2', ['a', 'b']),
+      ev.view(10 * SEC + 2000, 'a', '100:3', ['a', 'b', 'c']),
+      ev.view(10 * SEC + 2000, 'a', '100:4', ['a', 'b']),
+      ev.view(10 * SEC + 2000, 'a', '100:5', ['a', 'b', 'c']),
+    ]));
+    expect(v).toBeNull();
+  });
   it('but not on a catching-up member whose removal view is installed after it activated a later configuration too', () => {
     // A member that catches up activates the removal and the rejoin at once; GCS installs the
     // removal view a few ms later (engine thread, state exchange), then the rejoin view.
