@@ -9,35 +9,18 @@
  * never installed the GCS views of the joins (here node2 stayed in view :3 for good).
  */
 import { describe, expect, it } from 'vitest';
+import { fiveMemberScenarioHead, SEC } from './helpers.js';
 import {
   checkInvariants, invariantByName, parseScenario, runRecordOf, simulationOf,
   type ConfigEvent, type ViewEvent,
 } from '../../src/index.js';
 
-const SEC = 1_000_000;
 
 /** A 5-member ring (each member reaches only its neighbours) for 73.355 s; explore's shrunk counterexample. */
-const RING = `
-name: ring-catch-up
-seed: 29
-version: 9.x
-start: 2024-01-01T00:00:00Z
-mode: multi-primary
-members:
-  - { name: node1, host: 10.0.0.11, port: 3306, xcomPort: 33061 }
-  - { name: node2, host: 10.0.0.12, port: 3306, xcomPort: 33061 }
-  - { name: node3, host: 10.0.0.13, port: 3306, xcomPort: 33061 }
-  - { name: node4, host: 10.0.0.14, port: 3306, xcomPort: 33061 }
-  - { name: node5, host: 10.0.0.15, port: 3306, xcomPort: 33061 }
-options:
-  group_replication_member_expel_timeout: 60
-  group_replication_autorejoin_tries: 1
-  group_replication_unreachable_majority_timeout: 2
-  group_replication_exit_state_action: READ_ONLY
-  group_replication_member_weight: 6
-network: { latency: 200us, jitter: 100us, loss: 0 }
-events:
-${['node1>node3', 'node1>node4', 'node2>node4', 'node2>node5', 'node3>node5'].map((l) => {
+const RING = fiveMemberScenarioHead({
+  name: 'ring-catch-up', seed: 29, version: '9.x',
+  options: { group_replication_member_expel_timeout: 60, group_replication_autorejoin_tries: 1, group_replication_unreachable_majority_timeout: 2, group_replication_exit_state_action: 'READ_ONLY', group_replication_member_weight: 6 },
+}) + `${['node1>node3', 'node1>node4', 'node2>node4', 'node2>node5', 'node3>node5'].map((l) => {
   const [a, b] = l.split('>');
   return [
     `  - { at: +0ms, cut: { from: ${a}, to: ${b} } }`, `  - { at: +0ms, cut: { from: ${b}, to: ${a} } }`,

@@ -11,32 +11,15 @@
  * then gave the next view :5, and node1, node4 and node5 went from :3 to :5.
  */
 import { describe, expect, it } from 'vitest';
+import { fiveMemberScenarioHead, SEC } from './helpers.js';
 import { checkInvariants, parseScenario, runRecordOf, simulationOf, type ViewEvent } from '../../src/index.js';
 
-const SEC = 1_000_000;
 
 /** explore's shrunk counterexample: split [node2, node3] from the rest for 27.932 s. */
-const SPLIT = `
-name: rejoin-two-configurations
-seed: 6
-version: 8.0.20
-start: 2024-01-01T00:00:00Z
-mode: multi-primary
-members:
-  - { name: node1, host: 10.0.0.11, port: 3306, xcomPort: 33061 }
-  - { name: node2, host: 10.0.0.12, port: 3306, xcomPort: 33061 }
-  - { name: node3, host: 10.0.0.13, port: 3306, xcomPort: 33061 }
-  - { name: node4, host: 10.0.0.14, port: 3306, xcomPort: 33061 }
-  - { name: node5, host: 10.0.0.15, port: 3306, xcomPort: 33061 }
-options:
-  group_replication_member_expel_timeout: 41
-  group_replication_autorejoin_tries: 3
-  group_replication_unreachable_majority_timeout: 20
-  group_replication_exit_state_action: READ_ONLY
-  group_replication_member_weight: 4
-network: { latency: 200us, jitter: 100us, loss: 0 }
-events:
-  - { at: +0ms, partition: [ [ node2, node3 ], [ node1, node4, node5 ] ] }
+const SPLIT = fiveMemberScenarioHead({
+  name: 'rejoin-two-configurations', seed: 6, version: '8.0.20',
+  options: { group_replication_member_expel_timeout: 41, group_replication_autorejoin_tries: 3, group_replication_unreachable_majority_timeout: 20, group_replication_exit_state_action: 'READ_ONLY', group_replication_member_weight: 4 },
+}) + `  - { at: +0ms, partition: [ [ node2, node3 ], [ node1, node4, node5 ] ] }
   - { at: +27.932s, repair: all }
 until: +10m
 `;
