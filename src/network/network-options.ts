@@ -9,7 +9,8 @@ export interface LinkProfile {
   /**
    * Probability that a message's first transmission is lost. XCom runs over TCP, so a loss is
    * not a dropped message: it is retransmitted after an RTO (200 ms, Linux's minimum) that
-   * doubles while further draws also lose, and later messages on the link wait behind it.
+   * doubles, up to 120 s, while further draws also lose, and later messages on the same TCP
+   * connection wait behind it (a new connection on the link does not).
    */
   loss: number;
 }
@@ -36,6 +37,12 @@ export const DEFAULT_NETWORK: NetworkOptions = {
 
 /** TCP's minimum retransmission timeout on Linux (TCP_RTO_MIN, include/net/tcp.h). */
 export const TCP_RTO_MIN_US = 200_000;
+
+/**
+ * TCP's maximum retransmission timeout on Linux (TCP_RTO_MAX, include/net/tcp.h): the doubling RTO
+ * stops at 120 s (the same cap that makes tcp_retries2 = 15 last ≈924.6 s, see blackholeCloseUs).
+ */
+export const TCP_RTO_MAX_US = 120_000_000;
 
 export function validateLinkProfile(p: Partial<LinkProfile>, field: string): void {
   if (p.latencyUs !== undefined && (!Number.isInteger(p.latencyUs) || p.latencyUs < 0 || p.latencyUs > 60_000_000)) {

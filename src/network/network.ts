@@ -1,7 +1,7 @@
 import type { Kernel } from '../kernel/kernel.js';
 import { PRIORITY } from '../kernel/kernel.js';
 import type { RandomStream } from '../rng/random-stream.js';
-import { TCP_RTO_MIN_US, type LinkProfile, type NetworkOptions } from './network-options.js';
+import { TCP_RTO_MAX_US, TCP_RTO_MIN_US, type LinkProfile, type NetworkOptions } from './network-options.js';
 
 /** Receives a message that reached a running, unfrozen process. */
 export type DeliverFn = (msg: number) => void;
@@ -47,7 +47,7 @@ export class Network {
   private readonly latencyUs: Float64Array;
   private readonly jitterUs: Float64Array;
   private readonly loss: Float64Array;
-  /** Latest scheduled arrival per directed link, for TCP's in-order delivery. */
+  /** Latest scheduled arrival per directed link, for TCP's in-order delivery on its current connection. */
   private readonly lastArrivalUs: Float64Array;
   /** Messages that reached a frozen process, delivered when it thaws. */
   private readonly held: number[][];
@@ -137,7 +137,7 @@ export class Network {
       let rto = TCP_RTO_MIN_US;
       while (this.rng.next() < loss) {
         delay += rto;
-        rto *= 2;
+        rto = Math.min(rto * 2, TCP_RTO_MAX_US);
       }
     }
     let arrival = k.nowUs + delay;
@@ -146,6 +146,16 @@ export class Network {
     this.lastArrivalUs[link] = arrival;
     k.scheduleAt(arrival, this.deliverHandler, msg, PRIORITY.delivery);
     return arrival;
+  }
+
+  /**
+   * The sender closed its TCP connection on this directed link: the next connection is a new stream,
+   * and its segments do not wait behind the old one's retransmissions (TCP orders bytes within a
+   * connection only). Messages still in flight keep their arrival times; the receiver decides
+   * whether a socket is left to read them.
+   */
+  endStream(from: number, to: number): void {
+    this.lastArrivalUs[from * this.n + to] = 0;
   }
 
   private arrive(msg: number): void {

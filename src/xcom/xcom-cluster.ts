@@ -338,6 +338,7 @@ export class XcomCluster {
     this.connUp[p] = 0;
     this.blackholeArmed[p] = 0;
     this.connGen[p] = (this.connGen[p] as number) + 1;
+    this.net.endStream(i, j); // a redial opens a new TCP stream, not queued behind this one's retransmissions
     this.up.connection(i, j, false, reason);
     const cfg = this.config[i];
     if (redial && cfg != null && (cfg.mask & (1 << j)) !== 0) this.ensureDialing(i, j);
