@@ -107,7 +107,8 @@ export class GrMember {
   private admissionGen = 0;
   /** Whether "This member has left the group" was printed since the member last left. */
   private leftLogged = false;
-  private leaving: { gen: number; then: () => void } | null = null;
+  /** A GCS leave in progress; `quiet`: the leave after a failed join attempt, which installs no view the plugin logs. */
+  private leaving: { gen: number; then: () => void; quiet: boolean } | null = null;
   readonly writes = new Map<number, WriteRecord>();
   readonly id: ServerIdentity;
 
@@ -401,9 +402,9 @@ export class GrMember {
    * Gcs_xcom_control::do_leave: XCom asks the group to remove this node; from a minority that cannot
    * be agreed and GCS gives up after 30 s (gcs_xcom_proxy.cc WAITING_TIME), then installs the leave view.
    */
-  private gcsLeave(then: () => void): void {
+  private gcsLeave(then: () => void, quiet = false): void {
     const gen = ++this.joinGen;
-    this.leaving = { gen, then };
+    this.leaving = { gen, then, quiet };
     const x = this.ctx.xcom;
     if (x.booted[this.slot] === 1) x.consensus.proposeRemove(this.slot, [this.slot]);
     this.ctx.later(this.slot, XCOM_EXIT_WAIT_US, () => {
@@ -425,8 +426,10 @@ export class GrMember {
     this.leaving = null;
     this.ctx.gcs(this.slot).stop();
     this.ctx.xcom.stop(this.slot, 'left the group');
-    this.log(msg.memberLeftGroup());
-    this.leftLogged = true;
+    if (l === null || !l.quiet) {
+      this.log(msg.memberLeftGroup());
+      this.leftLogged = true;
+    }
     if (l !== null) l.then();
   }
 
@@ -542,9 +545,15 @@ export class GrMember {
       if (this.joining === null || this.joining.gen !== gen) return;
       this.joining = null;
       this.log(msg.autoRejoinViewTimeout());
+      // The failed attempt leaves the group it may already belong to at the XCom level (attempt_rejoin
+      // "end:" calls gcs_module->leave(), src/plugin.cc: "If we do not leave preemptively, the server
+      // will only leave the group when the communication layer failure detector detects that it
+      // left"): XCom asks the group to remove this node and exits once it executes its removal, or
+      // GCS gives up after 30 s. Merely stopping XCom left a dead node in the configuration that
+      // held back every view (joins included) until its 60 s non-member expel.
       ctx.gcs(this.slot).stop();
-      x.stop(this.slot, 'join timed out');
-      fail();
+      if (x.booted[this.slot] === 1) this.gcsLeave(fail, true);
+      else fail();
     });
   }
 
