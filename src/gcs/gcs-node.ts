@@ -4,6 +4,7 @@ import type { ModelParameters } from '../model-parameters.js';
 import { SUSPICION_PROCESSING_THREAD_PERIOD_US } from '../xcom/constants.js';
 import type { XcomCluster } from '../xcom/xcom-cluster.js';
 import type { XcomConfig } from '../xcom/xcom-config.js';
+import type { LogEntry } from '../xcom/log-entry.js';
 import { SuspicionsManager, type Suspicion } from './suspicions-manager.js';
 import { evictedWarningApplies } from '../xcom/message-cache.js';
 
@@ -28,6 +29,8 @@ export interface GcsUpcalls {
   localView(slot: number, aliveMask: number, config: XcomConfig): void;
   /** WARNING MY-011735 "Messages that are needed to recover node … have been evicted …" for `suspect`. */
   messagesEvicted(slot: number, suspect: number): void;
+  /** A data message (a transaction, a GR message, a workload batch) reaches the plugin. */
+  data(slot: number, entry: LogEntry): void;
 }
 
 /**
@@ -102,6 +105,8 @@ export class GcsNode {
   /** Starts GCS with an installed view (bootstrap, or after a join completes) and arms the 15 s thread. */
   start(view: GcsView | null): void {
     this.view = view;
+    this.buffered.length = 0;
+    this.globalViewsIn = this.globalViewsOut = 0;
     this.manager.suspicions.clear();
     this.manager.expelsInProgress.clear();
     this.manager.hasMajority = true;
@@ -113,6 +118,8 @@ export class GcsNode {
   stop(): void {
     this.view = null;
     this.cacheLastRemoved = -1;
+    this.buffered.length = 0;
+    this.globalViewsIn = this.globalViewsOut = 0;
     this.queue.length = 0;
     this.threadGen++;
     this.manager.suspicions.clear();
@@ -166,7 +173,28 @@ export class GcsNode {
   }
 
   /** XCom delivered a view; the GCS engine thread processes it after `gcsEngineDelayUs`. */
+  /**
+   * XCom delivered a data message. GCS hands messages and views to the plugin from one engine queue,
+   * in delivery order, and buffers data messages while a view change (its state exchange) is in
+   * progress (gcs_xcom_communication_interface.cc buffer_incoming_packets): a message that comes
+   * after a global view in the total order reaches the plugin after that view is installed.
+   */
+  deliverData(entry: LogEntry): void {
+    if (this.globalViewsIn > this.globalViewsOut) this.buffered.push({ entry, after: this.globalViewsIn });
+    else this.up.data(this.slot, entry);
+  }
+
+  /** A global view was installed or dropped: deliver the data messages that were waiting for it. */
+  private globalViewDone(): void {
+    // (A view counted before the last start/stop is not counted again.)
+    if (this.globalViewsOut < this.globalViewsIn) this.globalViewsOut++;
+    while (this.buffered.length > 0 && (this.buffered[0] as { after: number }).after <= this.globalViewsOut) {
+      this.up.data(this.slot, (this.buffered.shift() as { entry: LogEntry }).entry);
+    }
+  }
+
   enqueueView(global: boolean, alive: number, config: XcomConfig): void {
+    if (global) this.globalViewsIn++;
     this.queue.push({ global, alive, config });
     this.kernel.schedule(this.params.gcsEngineDelayUs, this.handlers.view, this.slot, PRIORITY.timer);
   }
@@ -175,12 +203,14 @@ export class GcsNode {
     const v = this.queue.shift();
     if (v === undefined) return;
     if (this.view === null && !v.global) return;
-    this.processView(v.global, v.alive, v.config);
+    // A global view either goes to the state exchange (done when installed) or is dropped here.
+    if (!this.processView(v.global, v.alive, v.config) && v.global) this.globalViewDone();
   }
 
-  private processView(global: boolean, alive: number, config: XcomConfig): void {
+  /** Processes a view; returns whether a global view went to the state exchange (installed later). */
+  private processView(global: boolean, alive: number, config: XcomConfig): boolean {
     // Views of a configuration this node is not in are rejected (VOID_NODE_NO).
-    if ((config.mask & (1 << this.slot)) === 0) return;
+    if ((config.mask & (1 << this.slot)) === 0) return false;
     if (this.view !== null) {
       const r = this.manager.processView({
         self: this.slot, configNodes: config.nodes, aliveMask: alive, viewMask: this.view.mask,
@@ -192,37 +222,46 @@ export class GcsNode {
     }
     if (!global) {
       this.up.localView(this.slot, alive, config);
-      if (this.view === null) return;
+      if (this.view === null) return false;
       const members = config.nodes.filter((s) => (this.view as GcsView).mask & (1 << s));
       const unreachable = members.filter((s) => ((alive >>> s) & 1) === 0);
       this.up.onSuspicions(this.slot, members, unreachable);
-      return;
+      return false;
     }
     // Global view: withheld from the plugin while any node is failed, or when membership is unchanged.
-    if ((alive & config.mask) !== config.mask) return;
+    if ((alive & config.mask) !== config.mask) return false;
     // Unchanged compared with the last view accepted, which may still be in its state exchange: a node
     // catching up can deliver an add and a remove within those milliseconds, and both change it.
     const last = this.pendingInstall.length > 0 ? (this.pendingInstall[this.pendingInstall.length - 1] as GcsView) : this.view;
-    if (last !== null && sameMembers(last, config.nodes, config.incarnations)) return;
+    if (last !== null && sameMembers(last, config.nodes, config.incarnations)) return false;
     const number = this.numbering.numberFor(config.mask, config.id);
     const view: GcsView = { members: [...config.nodes], incarnations: [...config.incarnations], mask: config.mask, number };
     this.pendingInstall.push(view);
     this.kernel.schedule(this.params.stateExchangeUs, this.handlers.install, this.slot, PRIORITY.timer);
+    return true;
   }
 
   private readonly pendingInstall: GcsView[] = [];
 
   onInstallTimer(): void {
     const view = this.pendingInstall.shift();
-    if (view === undefined || !this.xcom.booted[this.slot]) return;
+    if (view === undefined) return;
+    if (!this.xcom.booted[this.slot]) return;
     const old = this.view;
-    if (old !== null && sameMembers(old, view.members, view.incarnations)) return;
-    this.view = view;
-    // A slot back as a new incarnation both left (the old one) and joined (the new one).
-    const left = old === null ? [] : old.members.filter((s, k) => !hasMember(view, s, old.incarnations[k] as number));
-    const joined = view.members.filter((s, k) => old === null || !hasMember(old, s, view.incarnations[k] as number));
-    this.up.onViewChanged(this.slot, view, left, joined);
+    if (old === null || !sameMembers(old, view.members, view.incarnations)) {
+      this.view = view;
+      // A slot back as a new incarnation both left (the old one) and joined (the new one).
+      const left = old === null ? [] : old.members.filter((s, k) => !hasMember(view, s, old.incarnations[k] as number));
+      const joined = view.members.filter((s, k) => old === null || !hasMember(old, s, view.incarnations[k] as number));
+      this.up.onViewChanged(this.slot, view, left, joined);
+    }
+    this.globalViewDone();
   }
+
+  /** Data messages waiting for a view change to complete, with the count of global views they follow. */
+  private readonly buffered: { entry: LogEntry; after: number }[] = [];
+  private globalViewsIn = 0;
+  private globalViewsOut = 0;
 
   suspicionsList(): Suspicion[] {
     return [...this.manager.suspicions.values()];

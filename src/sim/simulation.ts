@@ -383,11 +383,7 @@ export class Simulation {
       execute: (i, entry) => {
         // deliver_to_app hands GCS cache_get_last_removed with every data message.
         this.gcsNodes[i]!.cacheLastRemoved = this.xcom.caches[i]!.lastRemovedSlot;
-        if (entry.kind === 'load') {
-          const batch = entry.payload as LoadBatch;
-          if (entry.proposer === i) this.workload.committed(i, batch.transactions, batch.submittedSumUs);
-        } else if (entry.kind === 'app') this.grMembers[i]!.onAppMessage(entry);
-        else this.grMembers[i]!.onGroupMessage(entry);
+        this.gcsNodes[i]!.deliverData(entry);
       },
       died: (i, entry) => {
         const cfg = this.xcom.config[i];
@@ -435,6 +431,13 @@ export class Simulation {
           else if (action === 'timedOut') c.timedOut++;
           else c.expelsRequested++;
           emit({ type: 'suspicion', t: this.kernel.nowUs, member: name(slot), suspect: name(suspect), action, nonMember });
+        },
+        data: (slot, entry) => {
+          if (entry.kind === 'load') {
+            const batch = entry.payload as LoadBatch;
+            if (entry.proposer === slot) this.workload.committed(slot, batch.transactions, batch.submittedSumUs);
+          } else if (entry.kind === 'app') this.grMembers[slot]!.onAppMessage(entry);
+          else this.grMembers[slot]!.onGroupMessage(entry);
         },
         messagesEvicted: (slot, suspect) => {
           const p = this._servers[suspect]!;
