@@ -26,7 +26,7 @@ describe('data messages wait for a view change in progress', () => {
   });
 
   it('the rejoining member becomes ONLINE only after installing that view', () => {
-    const node5 = run.sim.trace.filter((e) => e.member === 'node5' && e.t > 190 * 1e6 && e.t < 193 * 1e6);
+    const node5 = run.sim.trace.filter((e) => e.type === 'log' && e.member === 'node5' && e.t > 190 * 1e6 && e.t < 193 * 1e6);
     const online = node5.find((e) => e.type === 'log' && e.code === 'MY-011490')!;
     const removal = node5.find((e) => e.type === 'log' && e.code === 'MY-011499')!;
     expect(removal.t).toBeLessThanOrEqual(online.t);
