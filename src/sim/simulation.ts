@@ -23,7 +23,7 @@ import type { GroupMode, ReplicationGroupMemberRow, VersionName } from '../types
 import { EVENT_HORIZON_MIN } from '../xcom/constants.js';
 import { XcomCluster } from '../xcom/xcom-cluster.js';
 import type { LoadBatch } from '../xcom/log-entry.js';
-import type { MemorySummaryGlobalByEventNameRow } from '../xcom/message-cache.js';
+import type { MemorySummaryGlobalByEventNameRow, MessageCache } from '../xcom/message-cache.js';
 import { normalizeWorkload, WorkloadDriver, type WorkloadCounters } from '../gr/workload.js';
 import { FIRST_INCARNATION, makeConfig } from '../xcom/xcom-config.js';
 import { MAX_GROUP_SIZE, parseStart, SERVER_UUID, validateMode, type MemberSpec, type SimulationOptions } from './simulation-options.js';
@@ -581,7 +581,7 @@ export class Simulation {
   }
 
   /** @internal */
-  _cache(slot: number): import('../xcom/message-cache.js').MessageCache {
+  _cache(slot: number): MessageCache {
     return this.xcom.caches[slot]!;
   }
 

@@ -7,11 +7,11 @@ import type { RandomStream } from '../rng/random-stream.js';
 import {
   ALIVE_TASK_PERIOD_US, CACHE_MANAGER_TASK_PERIOD_US, CONNECT_TIMEOUT_US, CONNECT_WAIT_INCREASE_US, DETECTOR_LIVE_TIMEOUT_US,
   DETECTOR_TASK_PERIOD_US, INITIAL_CONNECT_WAIT_US, MAX_CONNECT_WAIT_US, MAX_SILENT_US,
-  MIN_CACHED, PING_GATHERING_TIME_WINDOW_US, SIZEOF_PAX_MSG, PINGS_GATHERED_BEFORE_CONNECTION_SHUTDOWN, TCP_REAPER_IDLE_US,
+  PING_GATHERING_TIME_WINDOW_US, SIZEOF_PAX_MSG, PINGS_GATHERED_BEFORE_CONNECTION_SHUTDOWN, TCP_REAPER_IDLE_US,
 } from './constants.js';
 import { Consensus } from './consensus.js';
 import type { LogEntry } from './log-entry.js';
-import { MessageCache, XcomCacheMemoryInstrument } from './message-cache.js';
+import { MessageCache, minDeliveredSlot, protectionBoundSlot, XcomCacheMemoryInstrument } from './message-cache.js';
 import { popcount, type XcomConfig } from './xcom-config.js';
 
 /** XCom message kinds carried in network envelopes. */
@@ -92,6 +92,9 @@ export class XcomCluster {
   readonly caches: MessageCache[];
   /** `deliveredSeen[i*n+j]`: j's delivered msgno as i last heard it (i_am_alive carries it). */
   readonly deliveredSeen: Float64Array;
+  /** Per node: its rows of `deliveredSeen` and `detected`, as views (no allocation per eviction pass). */
+  private readonly deliveredRows: Float64Array[];
+  private readonly detectedRows: Float64Array[];
   private readonly reportedCacheBytes: Float64Array;
   private readonly reportedFreedSlots: Float64Array;
   /** Per node: the 0.1 s cache task's phase, and whether its next run is scheduled. */
@@ -143,6 +146,8 @@ export class XcomCluster {
       limitBytes: cacheLimitBytes[i] ?? 1_073_741_824, instrument: new XcomCacheMemoryInstrument(),
     }));
     this.deliveredSeen = new Float64Array(nn).fill(-1);
+    this.deliveredRows = Array.from({ length: n }, (_, i) => this.deliveredSeen.subarray(i * n, i * n + n));
+    this.detectedRows = Array.from({ length: n }, (_, i) => this.detected.subarray(i * n, i * n + n));
     this.reportedCacheBytes = new Float64Array(n);
     this.reportedFreedSlots = new Float64Array(n);
     this.cachePhaseUs = new Float64Array(n);
@@ -474,19 +479,10 @@ export class XcomCluster {
    * MIN_CACHED (site_def.cc get_min_delivered_msg, xcom_cache.cc can_deallocate).
    */
   private shrinkCache(i: number): void {
-    const cache = this.caches[i] as MessageCache;
     const cfg = this.config[i];
-    const n = this.n, row = i * n, now = this.kernel.nowUs;
-    let min = Infinity;
-    if (cfg != null) {
-      for (const j of cfg.nodes) {
-        if ((this.detected[row + j] as number) + DETECTOR_LIVE_TIMEOUT_US > now) {
-          const d = j === i ? this.consensus.deliveredMsgno(i) : (this.deliveredSeen[row + j] as number);
-          if (d < min) min = d;
-        }
-      }
-    }
-    cache.evictionPass(now, min === Infinity ? -Infinity : min - MIN_CACHED);
+    this.deliveredSeen[i * this.n + i] = this.consensus.deliveredMsgno(i); // self counts, up to date
+    const min = cfg == null ? null : minDeliveredSlot(this.deliveredRows[i] as Float64Array, this.detectedRows[i] as Float64Array, this.kernel.nowUs, cfg.nodes);
+    (this.caches[i] as MessageCache).evictionPass(this.kernel.nowUs, protectionBoundSlot(min));
   }
 
   /** SET group_replication_message_cache_size: set_max_cache_size shrinks at once when above the new limit. */
