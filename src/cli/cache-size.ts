@@ -225,7 +225,7 @@ export function cacheSizeCommand(io: CacheSizeIo, outcome: CliOutcome): Command 
       .argParser(keep('--outage', flagParser('--outage', parseDuration))))
     .addOption(new Option('--seed <n>', 'first seed').argParser(keep('--seed', integerFlag('--seed', 0, 0xffffffff))).default(1))
     .addOption(new Option('--runs <n>', 'seeds per candidate size (--seed, --seed+1, …)').argParser(keep('--runs', integerFlag('--runs', 1, 100))).default(3))
-    .addOption(new Option('--precision <size>', 'precision of the answer').argParser(keep('--precision', flagParser('--precision', parseBytes))).default(1_048_576, '1MiB'))
+    .addOption(new Option('--precision <size>', 'precision of the answer (1KiB..1GiB)').argParser(keep('--precision', flagParser('--precision', parseBytes))).default(1_048_576, '1MiB'))
     .option('--json', 'print the result as JSON')
     .option('--sweep', 'print a table cache size × outage → caught up | evicted, rejoined | expelled by timeout')
     .addOption(new Option('--sizes <list>', 'sweep sizes, comma-separated (default: 5 steps from 128MiB)').argParser(keep('--sizes', listFlag('--sizes', flagParser('--sizes', parseBytes)))))

@@ -142,7 +142,7 @@ export function exploreCommand(io: ExploreIo, outcome: CliOutcome): Command {
     .description('Run random fault schedules, check a property after each run, and print the first counterexample, ' +
       'shrunk, as a scenario file that grsim run replays (exit 1). See docs/partition-experiments.md.')
     .option('--list', 'print the built-in property names and exit')
-    .addOption(new Option('--property <name>', `the property to check (required): ${PROPERTY_NAMES.join(', ')}`).argParser(parseProperty))
+    .addOption(new Option('--property <name>', 'the property to check (required; --list prints the names)').argParser(parseProperty))
     .addOption(new Option('--members <n>', 'group size').argParser(integerFlag('--members', 1, 9)).default(5))
     .addOption(new Option('--duration <duration>', 'simulated time per run (1s..24h)').argParser(durationFlag('--duration', 1_000_000, 86_400_000_000)).default(600_000_000, '10m'))
     .addOption(new Option('--runs <n>', 'number of runs').argParser(integerFlag('--runs', 1, 10_000_000)).default(100))

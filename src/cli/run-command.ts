@@ -39,7 +39,7 @@ function formatOption(): Option {
 }
 
 function seedOption(): Option {
-  return new Option('--seed <seed>', "override the scenario's seed: an integer or a string, as the file's seed: takes").argParser(parseSeed);
+  return new Option('--seed <seed>', "override the scenario's seed (an integer or a string, like the file's seed:)").argParser(parseSeed);
 }
 
 function readScenario(io: CliIo, file: string, label: string, flags: RunFlags): Scenario {
