@@ -120,7 +120,7 @@ function asCacheSizeFlagError(e: ConfigError, o: CacheSizeOptions): FlagError | 
     return new FlagError(flag, `each comma-separated item ${e.rule}`, text);
   }
   const flag = {
-    outage: '--outage', precision: '--precision', members: '--members', seeds: '--runs',
+    outage: '--outage', precision: '--precision',
     'options.group_replication_member_expel_timeout': '--expel-timeout',
     'sizes × outagesUs': '--sizes × --outages',
   }[e.field];
@@ -211,13 +211,12 @@ export function cacheSizeCommand(io: CacheSizeIo, outcome: CliOutcome): Command 
     typed[flag] = text;
     return parse(text);
   };
-  const bytes = flagParser('--size', parseBytes);
   return new Command('cache-size')
     .summary('smallest group_replication_message_cache_size with which a silent member catches up')
     .description('Find, by simulation, the smallest group_replication_message_cache_size with which a member that was silent ' +
       'comes back as the same incarnation, beside the rule of thumb; or, with --sweep, the outcome over a grid of sizes and outages.')
     .addOption(new Option('--rate <rate>', 'transactions per second node1 writes (required), e.g. 2000/s').argParser(keep('--rate', flagParser('--rate', parseRate))))
-    .addOption(new Option('--size <size>', 'bytes per transaction (required), e.g. 1KiB').argParser(keep('--size', bytes)))
+    .addOption(new Option('--size <size>', 'bytes per transaction (required), e.g. 1KiB').argParser(keep('--size', flagParser('--size', parseBytes))))
     .addOption(new Option('--members <n>', 'group size').argParser(keep('--members', integerFlag('--members', 3, 9))).default(3))
     .addOption(new Option('--expel-timeout <seconds>', 'group_replication_member_expel_timeout: seconds, or a duration like 60s (default: the version\'s, 5)')
       .argParser(keep('--expel-timeout', secondsFlag('--expel-timeout', 0, 3600))))

@@ -98,6 +98,7 @@ describe('grsim cache-size', () => {
     [[...WORKLOAD, '--expel-timeout', '-1'], /^grsim cache-size: --expel-timeout: must be a whole number of seconds in 0\.\.3600 .*, got "-1"$/m],
     [[...WORKLOAD, '--expel-timeout', '4000'], /^grsim cache-size: --expel-timeout: must be a whole number of seconds in 0\.\.3600 .*, got "4000"$/m],
     [[...WORKLOAD, '--expel-timeout', '60.5s'], /^grsim cache-size: --expel-timeout: must be a whole number of seconds .*, got "60\.5s"$/m],
+    [[...WORKLOAD, '--precision', '512B'], /^grsim cache-size: --precision: must be a size from 1KiB to 1GiB .*, got "512B"$/m],
     [[...WORKLOAD, '--outage', 'long'], /^grsim cache-size: --outage: must be a duration .*, got "long"$/m],
     [[...WORKLOAD, '--sizes', '128MiB'], /^grsim cache-size: --sizes and --outages go with --sweep$/m],
     [[...WORKLOAD, '--sweep', '--sizes', '128MiB,big'], /^grsim cache-size: --sizes: each comma-separated item must be a size in bytes .*, got "big"$/m],
