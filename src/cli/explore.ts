@@ -94,6 +94,9 @@ export async function explore(o: ExploreOptions, io: ExploreIo): Promise<number>
           const k = next++;
           const p: Promise<void> = pool.run(chunks[k] as ExploreChunk).then((r) => { settle(k, r); inFlight.delete(p); });
           inFlight.add(p);
+          // A worker's failure rejects the race below (an internal error); the chunks still in flight
+          // are rejected when the pool is destroyed, and nobody waits for them any more.
+          p.catch(() => undefined);
         }
         await Promise.race(inFlight);
       }
