@@ -36,8 +36,8 @@ export {
   BUILT_IN_INVARIANTS, invariantByName, checkInvariants, quietPeriodUs, requiredQuietPeriodUs, COMMIT_IN_FLIGHT_GRACE_US,
   noExpelWithoutMajority, viewsAgreedAndConsecutive, onePrimaryPerView, writesCommitWithMajority,
   expelledMemberReturnsAsNewIncarnation, errorImpliesSuperReadOnly, logConsistentWithState, livenessAfterQuietPeriod,
-} from './observe/invariants.js';
-export type { Invariant, Violation } from './observe/invariants.js';
+} from './observe/invariants/index.js';
+export type { Invariant, Violation } from './observe/invariants/index.js';
 export { summarize } from './observe/metrics.js';
 export type { RunSummary, DetectionSample, ExpelRecord, MajorityEpisode, WriteAvailability, Interval, RejoinOutcome, DurationStats } from './observe/metrics.js';
 export { formatSummary } from './report/summary-text.js';

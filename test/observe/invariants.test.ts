@@ -7,7 +7,7 @@ import {
   BUILT_IN_INVARIANTS, checkInvariants, errorImpliesSuperReadOnly, expelledMemberReturnsAsNewIncarnation, invariantByName,
   livenessAfterQuietPeriod, logConsistentWithState, noExpelWithoutMajority, onePrimaryPerView, quietPeriodUs,
   requiredQuietPeriodUs, viewsAgreedAndConsecutive, writesCommitWithMajority,
-} from '../../src/observe/invariants.js';
+} from '../../src/observe/invariants/index.js';
 import { DEFAULT_START_OPTIONS } from '../../src/observe/run-record.js';
 import { ev, handRecord, isolateAndHeal, minorityTimeout, primaryCrashAndSplit, recordOf, SEC } from './fixtures.js';
 
