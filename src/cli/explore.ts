@@ -109,15 +109,23 @@ export async function explore(o: ExploreOptions, io: ExploreIo): Promise<number>
   const seconds = Math.max(1e-6, (io.nowMs() - startMs) / 1000);
   io.stderr(`grsim explore: ${ran} runs in ${seconds.toFixed(1)} s, ${Math.round(ran / (seconds / 60))} runs/min` +
     `${ran > runs ? ` (${ran - runs} of them ran past the first failing chunk and are not counted)` : ''}\n`);
+  // A property that is false by design reports its counterexample as the expected one (exit 0):
+  // exit 1 always means an unexpected failure.
+  const expected = propertyByName(o.property)?.expectedToFail;
   if (firstFailure !== null) {
     const c = firstFailure.result.counterexample!;
     const faults = c.schedule.faults;
-    io.stdout(`Property ${o.property} failed (seed ${o.seed}, chunk ${firstFailure.k}, simulation seed ${c.seed}):\n  ${c.violation.message}\n` +
-      `  at ${(c.violation.t / 1e6).toFixed(6)} s on ${c.violation.members.join(', ')}\n` +
+    const verdict = expected === undefined ? 'failed' : 'found the expected counterexample';
+    io.stdout(`Property ${o.property} ${verdict} (seed ${o.seed}, chunk ${firstFailure.k}, simulation seed ${c.seed}):\n  ${c.violation.message}\n` +
+      `  at ${(c.violation.t / 1e6).toFixed(6)} s (members: ${c.violation.members.join(', ')})\n` +
+      (expected === undefined ? '' : `This property is expected to fail: ${expected}.\n`) +
       `Shrunk counterexample (${faults.length} fault${faults.length === 1 ? '' : 's'}${faults.length === 0 ? '' : `: ${faults.map(describeFault).join('; ')}`}); replay with grsim run:\n\n${c.scenarioYaml}\n`);
   }
+  if (firstFailure === null && expected !== undefined) {
+    io.stdout(`Property ${o.property} is expected to fail (${expected}), but no counterexample was found in ${runs} runs.\n`);
+  }
   io.stdout(`${runs} runs, ${counted} failed\n`);
-  return firstFailure === null ? EXIT.ok : EXIT.failed;
+  return firstFailure === null || expected !== undefined ? EXIT.ok : EXIT.failed;
 }
 
 const PROPERTY_NAMES = BUILT_IN_PROPERTIES.map((p) => p.name);
@@ -144,7 +152,7 @@ export function exploreCommand(io: ExploreIo, outcome: CliOutcome): Command {
     .summary('run random fault schedules against a property and print the shrunk counterexample')
     .description('Run random fault schedules, check a property after each run, and print the first counterexample, ' +
       'shrunk, as a scenario file that grsim run replays (exit 1). See docs/partition-experiments.md.')
-    .option('--list', 'print the built-in property names and exit')
+    .option('--list', 'print the built-in property names, marking those expected to fail, and exit')
     .addOption(new Option('--property <name>', 'the property to check (required; --list prints the names)').argParser(parseProperty))
     .addOption(new Option('--members <n>', 'group size').argParser(integerFlag('--members', 1, 9)).default(5))
     .addOption(new Option('--duration <duration>', 'simulated time per run (1s..24h)').argParser(durationFlag('--duration', 1_000_000, 86_400_000_000)).default(600_000_000, '10m'))
@@ -155,7 +163,7 @@ export function exploreCommand(io: ExploreIo, outcome: CliOutcome): Command {
       '  grsim explore --property isolation-under-20s-not-expelled --members 3 --duration 2m --runs 200 --seed 3\n')
     .action(async (flags: ExploreFlags) => {
       if (flags.list === true) {
-        io.stdout(PROPERTY_NAMES.map((name) => `${name}\n`).join(''));
+        io.stdout(BUILT_IN_PROPERTIES.map((p) => `${p.name}${p.expectedToFail === undefined ? '' : '  (expected to fail: a worked example of a boundary)'}\n`).join(''));
         outcome.exitCode = EXIT.ok;
         return;
       }
