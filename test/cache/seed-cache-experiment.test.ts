@@ -1,6 +1,6 @@
 /**
- * The seed document's cache experiment (../shared/seeds/mgr-failure-detection-case.txt, section
- * 三 "XCom Cache"): message cache at its 128 MiB minimum, member_expel_timeout 3600, node3 cut off
+ * The cache experiment of the reference case's article (docs/seed-case.md, "The same
+ * article's cache experiment"): message cache at its 128 MiB minimum, member_expel_timeout 3600, node3 cut off
  * from node1 and node2 both ways, then `INSERT … SELECT … LIMIT 1000000` run repeatedly on node1
  * (each takes about 10 s). The survivors log MY-011735 "Messages that are needed to recover node
  * 192.168.244.30:33061 have been evicted …"; when the network is restored, node3 logs "[GCS] Node
