@@ -25,13 +25,14 @@
 // prints one JSON line:
 // {"bench":"heartbeat-yardstick","nodes":…,"hours":…,"events":…,"suspects":…,"secs":…,"eventsPerSec":…,"simSecPerWallSec":…}
 
-const args = Object.fromEntries(process.argv.slice(2).map((a) => {
-  const [k, v] = a.replace(/^--/, '').split('=');
-  return [k, v ?? '1'];
-}));
-const HOURS = Number(args.hours ?? 24);
-const NODES = Number(args.nodes ?? 9);
-const SEED = Number(args.seed ?? 12345);
+import { parseArgs } from 'node:util';
+
+const { values: args } = parseArgs({
+  options: { hours: { type: 'string', default: '24' }, nodes: { type: 'string', default: '9' }, seed: { type: 'string', default: '12345' } },
+});
+const HOURS = Number(args.hours);
+const NODES = Number(args.nodes);
+const SEED = Number(args.seed);
 // Node numbers take 4 bits in an event code.
 if (!(Number.isInteger(NODES) && NODES >= 2 && NODES <= 16)) throw new Error(`--nodes must be an integer in 2..16, got ${args.nodes}`);
 if (!(HOURS > 0)) throw new Error(`--hours must be > 0, got ${args.hours}`);
