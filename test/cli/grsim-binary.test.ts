@@ -80,7 +80,7 @@ describe('grsim --help, --version and usage errors', () => {
   });
 });
 
-/** The reference case's tolerances (../shared/reference/seed-case.md), checked on the JSON report. */
+/** The reference case's tolerances (docs/seed-case.md), checked on the JSON report. */
 describe('grsim run scenarios/seed-case.yaml --format json', () => {
   const r = grsim('run', SEED_CASE, '--format', 'json', '--at', '13:03:09', '--at', '+51s');
   const report = JSON.parse(r.stdout) as ScenarioReport;
