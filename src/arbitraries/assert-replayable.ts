@@ -3,10 +3,10 @@ import type { FaultSchedule } from '../scenario/fault-schedule.js';
 import { scheduleToYaml } from './schedule-to-yaml.js';
 
 /** fast-check's run parameters for a property over (schedule, simulation seed) pairs, plus the replay file's name. */
-export interface ReplayableParameters extends fc.Parameters<[FaultSchedule, number]> {
+export type ReplayableParameters = fc.Parameters<[FaultSchedule, number]> & {
   /** `name:` of the printed scenario file. @defaultValue 'counterexample' */
   readonly scenarioName?: string;
-}
+};
 
 /** Simulation seeds drawn for each schedule: any 31-bit integer, like `grsim explore`'s. */
 const SIMULATION_SEED = fc.integer({ min: 0, max: 0x7fffffff });
