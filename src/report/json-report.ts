@@ -51,7 +51,7 @@ export interface ReportState {
   readonly t: number; readonly observer: string; readonly member: string;
   readonly state: MemberState | null; readonly role: MemberRole;
 }
-/** `viewId` '' and `members` []: the member left the group. */
+/** An empty `viewId` and `members` list: the member left the group. */
 export interface ReportView { readonly t: number; readonly member: string; readonly viewId: string; readonly members: readonly string[] }
 export interface ReportWrite {
   readonly id: number; readonly member: string; readonly submitted: number;
