@@ -182,6 +182,15 @@ export class Consensus {
   }
 
   /**
+   * The configuration in force at the place of a value decided now (find_site_def): the newest
+   * decided configuration that has started, one configActivationDelayUs after its decision.
+   */
+  private siteInForce(nowUs: number): XcomConfig {
+    this.trimRecentConfigs(nowUs);
+    return (this.recentConfigs[0] as { config: XcomConfig }).config;
+  }
+
+  /**
    * The configuration in force at the place of a view decided now (find_site_def in execute_msg):
    * the newest decided configuration that has started, one configActivationDelayUs (grsim's
    * stand-in for the event horizon to its start synode) after its decision. A property of the
@@ -189,10 +198,8 @@ export class Consensus {
    * say. The proposer's own configuration, if newer, has started too (it activated it).
    */
   private siteOfView(nowUs: number, proposedIn: number): XcomConfig {
-    this.trimRecentConfigs(nowUs);
-    const list = this.recentConfigs;
-    let site = (list[0] as { config: XcomConfig }).config;
-    if (proposedIn > site.id) site = list.find((c) => c.config.id === proposedIn)?.config ?? site;
+    let site = this.siteInForce(nowUs);
+    if (proposedIn > site.id) site = this.recentConfigs.find((c) => c.config.id === proposedIn)?.config ?? site;
     return site;
   }
 
@@ -465,7 +472,11 @@ export class Consensus {
     }
     this.nextMsgno += newMsgnos;
     // Cache bytes (xcom.md §4): one pax_msg per slot of every channel, one app_data + payload per message.
-    const channels = before.nodes.length;
+    // The channels are those of the site the slot belongs to (find_site_def at its synode), not of a
+    // configuration decided but not started yet: a value in flight when the last members removed
+    // themselves is decided in the old site's slots, not in the empty new one. A decided value sits
+    // at least in its proposer's own channel.
+    const channels = Math.max(1, this.siteInForce(x.kernel.nowUs).nodes.length);
     let messages = 0, payloadBytes = 0;
     switch (kind) {
       case 'load': messages = (p.payload as LoadBatch).messages; payloadBytes = p.bytes; break;
