@@ -2,6 +2,7 @@ import { EventEmitter } from 'eventemitter3';
 import { parseDuration } from '../duration.js';
 import { ConfigError, InvariantError } from '../errors.js';
 import { GcsNode, ViewNumbering, type GcsView } from '../gcs/gcs-node.js';
+import { FlowControlStats } from '../gr/flow-control-stats.js';
 import { GrMember, type GrContext, type UdfResult, type WriteRecord } from '../gr/gr-member.js';
 import { pickPrimary, shownRole, shownState, type ServerIdentity } from '../gr/member-info.js';
 import {
@@ -464,6 +465,10 @@ export class Simulation {
       shutdownServer: (slot) => this._stopServer(slot, false),
     };
     for (let i = 0; i < n; i++) this.grMembers.push(new GrMember(i, this.ctx, memberOptions[i]!));
+    if (this.params.flowControlStatsTraffic === 1) new FlowControlStats(this.kernel, this._net, this.xcom, {
+      state: (slot) => this.grMembers[slot]!.state,
+      periodSeconds: (slot) => this.grMembers[slot]!.opts.group_replication_flow_control_period,
+    }, root.fork('flowControlStats'));
     const payloadRules = this._servers.map(() => ({ compressionThreshold: 0, maxMessageSize: 0 }));
     this.workload = new WorkloadDriver(this.kernel, root.fork('workload'), this.params.loadTickUs, workloadItems, (m) => this._slotOf(m, 'workload'), this._servers.map((s) => s.name), {
       outstanding: (slot) => this.xcom.consensus.outstandingTransactions(slot),
