@@ -24,7 +24,7 @@ describe('the registry', () => {
     for (const inv of BUILT_IN_INVARIANTS) {
       expect(inv.name).toMatch(/^[a-z]+(-[a-z]+)*$/);
       expect(inv.description.length).toBeGreaterThan(40);
-      expect(inv.mysqlRule).toMatch(/reference\/gcs-and-plugin\.md §/);
+      expect(inv.mysqlRule).toMatch(/docs\/mysql-behaviour\.md/);
       expect(inv.mysqlRule).toMatch(/\.(cc|h)\b/);
       expect(invariantByName(inv.name)).toBe(inv);
     }
