@@ -106,6 +106,23 @@ function cutLinks(f: Fault, names: readonly string[]): [number, number][] {
   }
 }
 
+/** Both directions of every link between member `m` and the others, as an isolation cuts them. */
+function isolationLinks(m: number, n: number): [number, number][] {
+  const out: [number, number][] = [];
+  for (let p = 0; p < n; p++) if (p !== m) out.push([m, p], [p, m]);
+  return out;
+}
+
+/**
+ * Whether a fault other than an isolation cuts a link to or from `member` at some time in
+ * [startUs, endUs] (ends included: a heal at the end would undo a cut made at the same instant).
+ */
+function linkFaultTouches(faults: readonly Fault[], names: readonly string[], member: string, startUs: number, endUs: number): boolean {
+  const m = names.indexOf(member);
+  return faults.some((f) => f.atUs <= endUs && startUs <= f.atUs + f.durationUs &&
+    cutLinks(f, names).some(([a, b]) => a === m || b === m));
+}
+
 /** Intervals during which a fault is in force ([start, end) in µs). */
 function intervals(f: Fault): [number, number][] {
   if (f.kind !== 'flapping') return [[f.atUs, f.atUs + f.durationUs]];
@@ -123,7 +140,9 @@ function overlaps(a: Fault, b: Fault): boolean {
  * Compiles a schedule into a Scenario. Overlapping faults compose: a link is cut while any fault
  * cuts it (one-way cuts counted per link), a member stays isolated, frozen or down until the last
  * overlapping fault of that kind ends, and loss/latency take the largest value in force. A split
- * that overlaps no other split prints as `partition`/`repair`; anything else that cuts links
+ * that overlaps no other split prints as `partition`/`repair`; an isolation prints as
+ * `isolate`/`heal` unless another fault cuts one of its member's links meanwhile (heal restores
+ * every link of its member, so it would end that fault too early); anything else that cuts links
  * prints as one-way `cut`/`restore` pairs. A freeze that overlaps a crash of the same member (or
  * the reverse) is dropped, as the later one cannot apply to a process that is not running.
  */
@@ -169,7 +188,14 @@ export function scheduleToScenario(schedule: FaultSchedule, seed: number | strin
       merged.push({ ...iv });
     }
     for (const m of merged) {
-      if (m.kind === 'isolate') { at(m.s, { isolate: member }); at(m.e, { heal: member }); }
+      if (m.kind === 'isolate') {
+        // heal restores every link of the member, so it may end an isolation only when no other
+        // fault cuts one of those links meanwhile; otherwise the isolation is counted link by link.
+        if (linkFaultTouches(schedule.faults, names, member, m.s, m.e)) {
+          const links = isolationLinks(names.indexOf(member), n);
+          linkEdges.push({ t: m.s, links, delta: 1 }, { t: m.e, links, delta: -1 });
+        } else { at(m.s, { isolate: member }); at(m.e, { heal: member }); }
+      }
       else if (m.kind === 'freeze') { at(m.s, { freeze: member }); at(m.e, { thaw: member }); }
       else { at(m.s, { crash: member }); at(m.e, { restart: member }); }
     }
