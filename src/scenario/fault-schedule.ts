@@ -114,13 +114,29 @@ function isolationLinks(m: number, n: number): [number, number][] {
 }
 
 /**
- * Whether a fault other than an isolation cuts a link to or from `member` at some time in
- * [startUs, endUs] (ends included: a heal at the end would undo a cut made at the same instant).
+ * The merged isolations that must print as counted one-way cuts rather than isolate/heal: heal
+ * restores every link of its member, so it may end an isolation only if no link of that member is
+ * cut meanwhile by a fault printed as cuts or a partition (ends included: a heal at the end would
+ * undo a cut made at the same instant). Another isolation printed as isolate/heal is no conflict
+ * (heal leaves other members' isolations in force), but one printed as cuts is, hence the fixpoint.
  */
-function linkFaultTouches(faults: readonly Fault[], names: readonly string[], member: string, startUs: number, endUs: number): boolean {
-  const m = names.indexOf(member);
-  return faults.some((f) => f.atUs <= endUs && startUs <= f.atUs + f.durationUs &&
-    cutLinks(f, names).some(([a, b]) => a === m || b === m));
+function isolationsCountedByLink<T extends { kind: 'isolate' | 'freeze' | 'crash'; s: number; e: number }>(
+  faults: readonly Fault[], names: readonly string[], mergedOf: ReadonlyMap<string, readonly T[]>,
+): Set<T> {
+  const isolations = names.flatMap((member) => (mergedOf.get(member) ?? []).filter((m) => m.kind === 'isolate').map((iv) => ({ member, iv })));
+  const counted = new Set<T>();
+  for (const { member, iv } of isolations) {
+    const m = names.indexOf(member);
+    if (faults.some((f) => f.atUs <= iv.e && iv.s <= f.atUs + f.durationUs && cutLinks(f, names).some(([a, b]) => a === m || b === m))) counted.add(iv);
+  }
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const { member, iv } of isolations) {
+      if (counted.has(iv)) continue;
+      if (isolations.some((o) => o.member !== member && counted.has(o.iv) && o.iv.s <= iv.e && iv.s <= o.iv.e)) { counted.add(iv); changed = true; }
+    }
+  }
+  return counted;
 }
 
 /** Intervals during which a fault is in force ([start, end) in µs). */
@@ -177,6 +193,7 @@ export function scheduleToScenario(schedule: FaultSchedule, seed: number | strin
     list.push({ kind: f.kind, s: f.atUs, e: f.atUs + f.durationUs });
     byMember.set(f.member, list);
   }
+  const mergedOf = new Map<string, { kind: 'isolate' | 'freeze' | 'crash'; s: number; e: number }[]>();
   for (const member of names) {
     const list = (byMember.get(member) ?? []).sort((a, b) => a.s - b.s || a.e - b.e);
     const merged: { kind: 'isolate' | 'freeze' | 'crash'; s: number; e: number }[] = [];
@@ -187,11 +204,13 @@ export function scheduleToScenario(schedule: FaultSchedule, seed: number | strin
       if (process && merged.some((m) => m.kind !== 'isolate' && m.kind !== iv.kind && iv.s <= m.e && m.s <= iv.e)) continue;
       merged.push({ ...iv });
     }
-    for (const m of merged) {
+    mergedOf.set(member, merged);
+  }
+  const countedIsolations = isolationsCountedByLink(schedule.faults, names, mergedOf);
+  for (const member of names) {
+    for (const m of mergedOf.get(member) ?? []) {
       if (m.kind === 'isolate') {
-        // heal restores every link of the member, so it may end an isolation only when no other
-        // fault cuts one of those links meanwhile; otherwise the isolation is counted link by link.
-        if (linkFaultTouches(schedule.faults, names, member, m.s, m.e)) {
+        if (countedIsolations.has(m)) {
           const links = isolationLinks(names.indexOf(member), n);
           linkEdges.push({ t: m.s, links, delta: 1 }, { t: m.e, links, delta: -1 });
         } else { at(m.s, { isolate: member }); at(m.e, { heal: member }); }
