@@ -7,6 +7,7 @@ import type { ReplicationGroupMemberRow } from '../types.js';
 import type { SimEvent, WorkloadEvent } from '../observe/events.js';
 import { summarize } from '../observe/metrics.js';
 import { runRecordOf } from '../observe/run-record.js';
+import { runWarnings } from './run-warnings.js';
 import { formatSummary } from './summary-text.js';
 
 /** Renders replication_group_members rows as the mysql client prints them. */
@@ -255,7 +256,7 @@ function slowestSecond(trace: readonly SimEvent[], member: string): WorkloadEven
   return worst;
 }
 
-/** The text report of a scenario run: header, schedule, per-member logs and tables, writes, workload, XCom cache, metrics. */
+/** The text report of a scenario run: header, schedule, per-member logs and tables, writes, workload, warnings, XCom cache, metrics. */
 export function renderRunText(run: ScenarioRun, grsimVersion: string): string {
   const { sim, scenario } = run;
   const ts = (us: number): string => formatTimestamp(sim.startEpochUs, us);
@@ -283,6 +284,11 @@ export function renderRunText(run: ScenarioRun, grsimVersion: string): string {
           (worst.meanLatencyUs === null ? '' : `, mean commit latency ${(worst.meanLatencyUs / 1000).toFixed(3)} ms`));
       }
     }
+  }
+  const warnings = runWarnings(sim);
+  if (warnings.length > 0) {
+    out.push('\n=== warnings ===');
+    for (const w of warnings) out.push(`${ts(w.firstUs)} to ${ts(w.lastUs)}  ${w.message}`);
   }
   const cache = renderCacheSection(sim);
   if (cache !== '') out.push(`\n${cache}`);

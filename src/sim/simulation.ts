@@ -155,7 +155,8 @@ export class MemberHandle {
 
   /** Workload counters of this member (transactions submitted, refused, committed, latency). */
   workload(): WorkloadCounters & { readonly queued: number } {
-    return { ...this.sim.workload.counters[this.slot]!, queued: this.sim._queuedTransactions(this.slot) };
+    const c = this.sim.workload.counters[this.slot]!;
+    return { ...c, holds: c.holds.map((h) => ({ ...h })), queued: this.sim._queuedTransactions(this.slot) };
   }
 
   /** SELECT group_replication_set_as_primary(uuid of `target`). */
@@ -473,7 +474,7 @@ export class Simulation {
       outstanding: (slot) => this.xcom.consensus.outstandingTransactions(slot),
       decisionDelayUs: (slot) => this.xcom.consensus.decisionDelayUs(slot),
       emit,
-      acceptsWrites: (slot) => this.grMembers[slot]!.acceptsWrites(),
+      writeRefusal: (slot) => this.grMembers[slot]!.writeRefusal(),
       queue: (slot, tx, messages, bytes, sub) => this.xcom.consensus.queueLoad(slot, tx, messages, bytes, sub),
       rules: (slot) => {
         // One object per member, refreshed in place: this runs every load tick.
