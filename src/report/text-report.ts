@@ -135,8 +135,9 @@ function processNotes(after: NetworkAfterEvent, who: readonly number[]): string[
 /**
  * A scheduled action in words, as the schedule section of the text report lists it. With the
  * network right after the action (`after`, as runScenario records it), the words say what the
- * action left in force: the cuts other verbs still hold, and members a link verb cannot bring back
- * because their mysqld is frozen or down. Without it, only what the verb does.
+ * action left in force: the cuts other verbs still hold (after a link verb, a thaw or a restart),
+ * and members a link verb cannot bring back because their mysqld is frozen or down. Without it,
+ * only what the verb does.
  */
 export function describeAction(a: ScenarioAction, after?: NetworkAfterEvent): string {
   const base = describeVerb(a);
@@ -176,6 +177,9 @@ export function describeAction(a: ScenarioAction, after?: NetworkAfterEvent): st
     still = cutsInForce(after, {});
     notes = processNotes(after, everyone);
     upWhenClear = true;
+  } else if ('thaw' in a || 'restart' in a) {
+    // A process back is only half the story if its links are still cut.
+    still = cutsInForce(after, {});
   } else {
     return base;
   }

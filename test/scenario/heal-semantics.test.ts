@@ -95,4 +95,9 @@ describe('the printed schedule states the network after each action', () => {
     expect(r.sim._net.frozen[1]).toBe(1);
     expect(scheduleLines(r)[2]).toMatch(/every link to and from node2 is restored; every link is up; node2's mysqld is still frozen \(SIGSTOP\)$/);
   });
+
+  it('a thaw of a member whose links are still cut says so', () => {
+    const r = run('  - { at: "+1s", freeze: node2 }\n  - { at: "+2s", isolate: node2 }\n  - { at: "+3s", thaw: node2 }', '[node1, node2, node3]', '+5s');
+    expect(scheduleLines(r)[2]).toMatch(/node2's mysqld resumes \(SIGCONT\); still cut: node2 is isolated \(cut off from everyone\)$/);
+  });
 });
