@@ -156,7 +156,8 @@ export class MemberHandle {
 
   /** Workload counters of this member (transactions submitted, refused, committed, latency). */
   workload(): WorkloadCounters & { readonly queued: number } {
-    return { ...this.sim.workload.counters[this.slot]!, queued: this.sim._queuedTransactions(this.slot) };
+    const c = this.sim.workload.counters[this.slot]!;
+    return { ...c, holds: c.holds.map((h) => ({ ...h })), queued: this.sim._queuedTransactions(this.slot) };
   }
 
   /** SELECT group_replication_set_as_primary(uuid of `target`). */
@@ -204,7 +205,7 @@ export class NetworkControl {
     this.note('partition', slots.map((g) => `[${g.map((s) => this.sim._servers[s]!.name).join(',')}]`).join(' '));
   }
 
-  /** Removes every partition. Inverse of partition(). */
+  /** Removes every partition; one-way cuts and isolations stay (heal() removes those too). Inverse of partition(). */
   repair(): void { this.sim._net.repair(); this.note('repair', 'all'); }
 
   /** Drops packets from → to (one way). Inverse: restore(from, to). */
@@ -215,7 +216,7 @@ export class NetworkControl {
     this.note('cut', `${from}->${to}`);
   }
 
-  /** Undoes cut(from, to); with no arguments undoes every cut. Inverse of cut(). */
+  /** Undoes cut(from, to); with no arguments undoes every cut(). Partitions and isolations stay. Inverse of cut(). */
   restore(from?: string, to?: string): void {
     if (from === undefined && to === undefined) { this.sim._net.restoreAll(); this.note('restore', 'all'); return; }
     this.sim._net.restore(this.slot(from ?? '', 'restore.from'), this.slot(to ?? '', 'restore.to'));
@@ -225,7 +226,11 @@ export class NetworkControl {
   /** Cuts a member off from everyone, both ways. Inverse: heal(). */
   isolate(member: string): void { this.sim._net.isolate(this.slot(member, 'isolate')); this.note('isolate', member); }
 
-  /** Undoes isolate(member), or every isolation with no argument. Inverse of isolate(). */
+  /**
+   * Restores every link to and from `member` whatever cut it (isolate, partition, one-way cut), as
+   * `iptables -F` on its host would; with no argument restores every link of every member. Frozen
+   * or crashed servers stay so (thaw/restart). Inverse of isolate().
+   */
   heal(member?: string): void {
     this.sim._net.heal(member === undefined ? undefined : this.slot(member, 'heal'));
     this.note('heal', member ?? 'all');
@@ -474,7 +479,7 @@ export class Simulation {
       outstanding: (slot) => this.xcom.consensus.outstandingTransactions(slot),
       decisionDelayUs: (slot) => this.xcom.consensus.decisionDelayUs(slot),
       emit,
-      acceptsWrites: (slot) => this.grMembers[slot]!.acceptsWrites(),
+      writeRefusal: (slot) => this.grMembers[slot]!.writeRefusal(),
       queue: (slot, tx, messages, bytes, sub) => this.xcom.consensus.queueLoad(slot, tx, messages, bytes, sub),
       rules: (slot) => {
         // One object per member, refreshed in place: this runs every load tick.
