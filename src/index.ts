@@ -54,3 +54,5 @@ export type { SweepCacheInput, SweepCell, CacheSweep } from './sizing/sweep-cach
 export { runOutage, classifyTrace, OUTAGE_OUTCOMES } from './sizing/outage-run.js';
 export type { OutageOutcome, OutageRun, OutageRunInput, SizingGroup } from './sizing/outage-run.js';
 export { renderSweepSvg } from './sizing/sweep-svg.js';
+export { renderTimelineHtml, escapeHtml, TIMELINE_COLOURS } from './report/timeline-html.js';
+export type { TimelineOptions } from './report/timeline-html.js';
