@@ -230,28 +230,33 @@ export function renderTimelineHtml(report: ScenarioReport, options: TimelineOpti
           (sw > 96 ? `<text x="${px(x(s.start) + 2)}" y="${top + 44}">${label}</text>` : '') + `</g>`);
       }
     }
+    // One path per suspicion; markers draw its creation, timeout (✕) and expel request (▲). The
+    // script builds the tooltip from data-s (suspect) and data-t (start, end, expel request).
     const susLane = lanes(lane.suspicions);
+    const labelled = new Set<string>();
     lane.suspicions.forEach((s, k) => {
       const sy = top + 50 + Math.min(susLane[k]!, 3) * 4;
+      const cls = s.expelRequested !== null ? 'sus ex' : s.outcome === 'timedOut' ? 'sus to' : 'sus';
+      out.push(`<path class="${cls}" d="M${px(x(s.start))} ${sy}h${px(w(s.start, s.end))}" data-s="${e(s.suspect)}" data-o="${s.outcome}" data-t="${s.start} ${s.end}${s.expelRequested === null ? '' : ` ${s.expelRequested}`}"/>`);
       const text = `suspects ${s.suspect}`;
-      const how = s.outcome === 'open' ? 'still open at the end' : s.outcome === 'cleared' ? `cleared at ${secs(s.end)}` : `timed out at ${secs(s.end)}`;
-      out.push(`<g class="suspicion"><title>${e(`${lane.name} suspects ${s.suspect} from ${secs(s.start)}, ${how}${s.expelRequested === null ? '' : `; expel requested at ${secs(s.expelRequested)}`}`)}</title>` +
-        `<line x1="${px(x(s.start))}" y1="${sy}" x2="${px(x(s.start) + w(s.start, s.end))}" y2="${sy}"/>` +
-        `<circle cx="${px(x(s.start))}" cy="${sy}" r="2.5"/>` +
-        (s.outcome === 'timedOut' ? `<path class="timeout" d="M${px(x(s.end) - 3)} ${sy - 3}l6 6m0 -6l-6 6"/>` : '') +
-        (s.expelRequested === null ? '' : `<path class="expel" d="M${px(x(s.expelRequested))} ${sy - 4}l4 8h-8z"/>`) +
-        (susLane[k] === 0 && w(s.start, s.end) > text.length * 5.6 + 12 ? `<text x="${px(x(s.start) + 5)}" y="${sy - 2}">${e(text)}</text>` : '') + `</g>`);
+      if (susLane[k] === 0 && !labelled.has(s.suspect) && w(s.start, s.end) > text.length * 5.6 + 12) {
+        labelled.add(s.suspect);
+        out.push(`<text class="sus-label" x="${px(x(s.start) + 5)}" y="${sy - 2}">${e(text)}</text>`);
+      }
     });
     for (const r of lane.rejoins) {
       out.push(`<g class="rejoin"><title>${e(`auto-rejoin attempt from ${secs(r.start)}: ${r.ok === null ? 'still running at the end' : r.ok ? `succeeded at ${secs(r.end)}` : `failed at ${secs(r.end)}`}`)}</title>` +
         `<rect x="${px(x(r.start))}" y="${top + 56}" width="${px(w(r.start, r.end))}" height="5"/></g>`);
     }
-    const ticks: string[] = [];
+    // One tick per error-log line, grouped by level; the script maps the k-th tick of a group to
+    // the k-th line of that member and level (the ticks carry nothing but their position).
+    const byLevel: Record<'S' | 'W' | 'E', string[]> = { S: [], W: [], E: [] };
     for (const i of lane.logLines) {
       const l = report.log[i]!;
-      ticks.push(`<rect class="tick lv-${l.level === 'ERROR' ? 'E' : l.level === 'Warning' ? 'W' : 'S'}" x="${px(x(l.t) - 1)}" data-i="${i}"/>`);
+      byLevel[l.level === 'ERROR' ? 'E' : l.level === 'Warning' ? 'W' : 'S'].push(`<rect x="${px(x(l.t) - 1)}"/>`);
     }
-    ticksByMember.push(`<g class="ticks" transform="translate(0 ${top + 63})">${ticks.join('')}</g>`);
+    ticksByMember.push(`<g class="ticks" transform="translate(0 ${top + 63})">` +
+      (['S', 'W', 'E'] as const).map((lv) => `<g class="lv-${lv}" data-level="${lv}">${byLevel[lv].join('')}</g>`).join('') + `</g>`);
     out.push(ticksByMember[ticksByMember.length - 1]!);
     out.push(`</g>`);
     svg.push(out.join(''));
@@ -269,9 +274,10 @@ export function renderTimelineHtml(report: ScenarioReport, options: TimelineOpti
     svg.push(`<g class="pair" data-observer="${e(p.observer)}" data-member="${e(p.member)}">` +
       `<text x="${LABEL_W - 8}" y="${y + pairH - 2}" text-anchor="end" class="pairlabel">${e(`${p.observer} sees ${p.member}`)}</text>` +
       `<line x1="${LABEL_W}" y1="${y + pairH / 2}" x2="${LABEL_W + PLOT_W}" y2="${y + pairH / 2}" class="pair-base"/>` +
-      p.absent.map((s) => `<rect class="absent" x="${px(x(s.start))}" y="${y + pairH / 2 - 1}" width="${px(w(s.start, s.end))}" height="2"><title>${e(segTitle(`${p.member} not in ${p.observer}'s table`, s))}</title></rect>`).join('') +
-      p.unreachable.map((s) => `<rect class="unreachable" x="${px(x(s.start))}" y="${y + 1}" width="${px(w(s.start, s.end))}" height="${pairH - 2}"><title>${e(segTitle(`${p.observer} shows ${p.member} UNREACHABLE`, s))}</title></rect>`).join('') +
-      `</g>`);
+      // One path per kind of stretch; the script's tooltip reads the exact times from the data.
+      (p.absent.length === 0 ? '' : `<path class="absent" d="${p.absent.map((s) => `M${px(x(s.start))} ${y + pairH / 2 - 1}h${px(w(s.start, s.end))}v2h${px(-w(s.start, s.end))}z`).join('')}"/>`) +
+      (p.unreachable.length === 0 ? '' : `<path class="unreachable" d="${p.unreachable.map((s) => `M${px(x(s.start))} ${y + 1}h${px(w(s.start, s.end))}v${pairH - 2}h${px(-w(s.start, s.end))}z`).join('')}"/>`) +
+      `<rect class="pair-hit" x="${LABEL_W}" y="${y}" width="${PLOT_W}" height="${pairH}"/></g>`);
     y += pairH;
   }
 
@@ -384,7 +390,10 @@ export function renderTimelineHtml(report: ScenarioReport, options: TimelineOpti
     `<div class="legend">${legend}</div>`,
     `<div id="chart-wrap">`,
     `<svg id="timeline" xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}">`,
-    `<defs><pattern id="hatch-majority" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#FCE7C2"/><line x1="0" y1="0" x2="0" y2="6" stroke="#E69F00" stroke-width="2.5"/></pattern></defs>`,
+    `<defs><pattern id="hatch-majority" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#FCE7C2"/><line x1="0" y1="0" x2="0" y2="6" stroke="#E69F00" stroke-width="2.5"/></pattern>` +
+      `<marker id="m-created" viewBox="0 0 6 6" refX="3" refY="3" markerWidth="3" markerHeight="3"><circle cx="3" cy="3" r="3" fill="#E69F00"/></marker>` +
+      `<marker id="m-timeout" viewBox="0 0 8 8" refX="4" refY="4" markerWidth="4" markerHeight="4"><path d="M1 1l6 6m0 -6l-6 6" stroke="#1a1a1a" stroke-width="1.8"/></marker>` +
+      `<marker id="m-expel" viewBox="0 0 8 8" refX="4" refY="4" markerWidth="4.5" markerHeight="4.5"><path d="M4 0l4 8h-8z" fill="#1a1a1a"/></marker></defs>`,
     ...svg,
     ...overlay,
     '</svg>',

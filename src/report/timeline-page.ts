@@ -31,12 +31,12 @@ svg text { fill: #1a1a1a; } .muted { fill: #666; color: #666; } .rowlabel, .pair
 .state-ONLINE rect { fill: #0072B2; } .state-RECOVERING rect { fill: #F0E442; } .state-ERROR rect { fill: #D55E00; } .state-OFFLINE rect { fill: #B8B8B8; }
 .state text { font-size: 11px; font-weight: 600; fill: #fff; } .state-RECOVERING text, .state-OFFLINE text { fill: #1a1a1a; }
 .primary { fill: #1A1A1A; } .sro rect { fill: #CC79A7; } .offline-mode rect { fill: #7B3294; } .flag text { font-size: 9px; fill: #7a2e5c; }
-.suspicion line { stroke: #E69F00; stroke-width: 2; } .suspicion circle { fill: #E69F00; } .suspicion text { font-size: 9px; fill: #8a5a00; }
-.suspicion .timeout { stroke: #1a1a1a; stroke-width: 1.6; fill: none; } .suspicion .expel { fill: #1a1a1a; }
+.sus { stroke: #E69F00; stroke-width: 2; fill: none; marker-start: url(#m-created); } .sus.to { marker-end: url(#m-timeout); } .sus.ex { marker-end: url(#m-expel); }
+.sus:hover { stroke-width: 4; } .sus-label { font-size: 9px; fill: #8a5a00; }
 .rejoin rect { fill: #009E73; }
-.tick { width: 2px; height: 10px; cursor: pointer; } .tick:hover, .tick.selected { stroke: #000; stroke-width: 1; }
+.ticks rect { width: 2px; height: 10px; cursor: pointer; } .ticks rect:hover, .ticks rect.selected { stroke: #000; stroke-width: 1; }
 .lv-S { fill: #0072B2; } .lv-W { fill: #E69F00; } .lv-E { fill: #D55E00; }
-.pair-base { stroke: #ededed; } .unreachable { fill: #E69F00; } .absent { fill: #9a9a9a; }
+.pair-base { stroke: #ededed; } .pair-hit { fill: transparent; } .unreachable { fill: #E69F00; } .absent { fill: #9a9a9a; }
 .chart-frame { fill: #fafafa; stroke: #ddd; } .chart-legend text { font-size: 10px; }
 #cursor-line { stroke: #7B3294; stroke-width: 1.5; pointer-events: none; }
 #tip { position: absolute; max-width: 760px; background: #1a1a1a; color: #fff; font: 12px ui-monospace, "DejaVu Sans Mono", Menlo, monospace; padding: 4px 7px; border-radius: 3px; pointer-events: none; white-space: pre-wrap; }
@@ -169,7 +169,7 @@ export const TIMELINE_SCRIPT = `
   var dragging = false;
   svg.addEventListener("pointerdown", function (evt) {
     var target = evt.target;
-    if (target.classList && target.classList.contains("tick")) return;
+    if (tickIndex(target) >= 0) return;
     dragging = true;
     setCursor(timeAt(evt));
   });
@@ -178,23 +178,66 @@ export const TIMELINE_SCRIPT = `
     if (dragging) setCursor(timeAt(evt));
   });
 
-  var selected = null;
+  // The k-th tick of a (member, level) group is the k-th log line of that member at that level.
+  var LEVEL_OF = { S: 0, E: 1, W: 2 };
+  var linesOf = {};
+  data.log.forEach(function (l, i) {
+    var key = l[1] + ":" + l[2];
+    (linesOf[key] = linesOf[key] || []).push(i);
+  });
+  var laneIndex = new Map();
+  Array.prototype.forEach.call(document.querySelectorAll(".swimlane"), function (g, k) { laneIndex.set(g, k); });
   function tickIndex(target) {
-    if (!target.classList || !target.classList.contains("tick")) return -1;
-    return Number(target.getAttribute("data-i"));
+    var group = target.parentNode;
+    if (!group || !group.getAttribute || !group.hasAttribute("data-level")) return -1;
+    var lane = laneIndex.get(group.closest(".swimlane"));
+    var k = Array.prototype.indexOf.call(group.children, target);
+    var list = linesOf[lane + ":" + LEVEL_OF[group.getAttribute("data-level")]] || [];
+    return k >= 0 && k < list.length ? list[k] : -1;
   }
+  function secs(t) { return (Math.round(t * 1e6) / 1e6) + " s"; }
+  // What a pair row shows at time t: the observer's last belief about the member.
+  function pairStateAt(o, m, t) {
+    var cur = null, from = 0, to = data.end;
+    for (var i = 0; i < data.states.length; i++) {
+      var s = data.states[i];
+      if (s[1] !== o || s[2] !== m) continue;
+      if (s[0] > t) { to = s[0]; break; }
+      cur = s[3]; from = s[0];
+    }
+    return { state: cur === null ? "no row yet" : cur < 0 ? "not in its table" : STATES[cur], from: from, to: to };
+  }
+  var nameIndex = new Map(data.members.map(function (m, k) { return [m[0], k]; }));
+  function tipText(evt) {
+    var t = evt.target;
+    var i = tickIndex(t);
+    if (i >= 0) return memberName(data.log[i][1]) + ": " + logLine(i);
+    if (t.classList && t.classList.contains("sus")) {
+      var ts = t.getAttribute("data-t").split(" ").map(Number);
+      var who = t.closest(".swimlane").getAttribute("data-member");
+      var o = t.getAttribute("data-o");
+      return who + " suspects " + t.getAttribute("data-s") + " from " + secs(ts[0]) + (o === "open" ? ", still open at the end" : o === "cleared" ? ", cleared at " + secs(ts[1]) : ", timed out at " + secs(ts[1])) +
+        (ts.length > 2 ? "; expel requested at " + secs(ts[2]) : "");
+    }
+    var pair = t.closest ? t.closest(".pair") : null;
+    if (pair) {
+      var at = timeAt(evt);
+      var st = pairStateAt(nameIndex.get(pair.getAttribute("data-observer")), nameIndex.get(pair.getAttribute("data-member")), at);
+      return pair.getAttribute("data-observer") + " shows " + pair.getAttribute("data-member") + ": " + st.state + " from " + secs(st.from) + " to " + secs(st.to);
+    }
+    return null;
+  }
+  var selected = null;
   svg.addEventListener("mouseover", function (evt) {
-    var i = tickIndex(evt.target);
-    if (i < 0) return;
-    tip.textContent = memberName(data.log[i][1]) + ": " + logLine(i);
+    var text = tipText(evt);
+    if (text === null) return;
+    tip.textContent = text;
     var r = wrap.getBoundingClientRect();
     tip.style.left = Math.max(0, Math.min(evt.clientX - r.left + wrap.scrollLeft + 10, wrap.scrollWidth - 770)) + "px";
     tip.style.top = (evt.clientY - r.top + 16) + "px";
     tip.hidden = false;
   });
-  svg.addEventListener("mouseout", function (evt) {
-    if (tickIndex(evt.target) >= 0) tip.hidden = true;
-  });
+  svg.addEventListener("mouseout", function () { tip.hidden = true; });
   svg.addEventListener("click", function (evt) {
     var i = tickIndex(evt.target);
     if (i < 0) return;
