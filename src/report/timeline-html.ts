@@ -166,6 +166,8 @@ export function renderTimelineHtml(report: ScenarioReport, options: TimelineOpti
     // Labels that would overlap the previous one step down a row.
     let row = 0;
     while (viewLabelAt[row] !== undefined && x(v.t) - viewLabelAt[row]! < 34) row++;
+    // Dense runs: a view whose label finds no room in three rows keeps only its line.
+    if (row >= 3) continue;
     viewLabelAt[row] = x(v.t);
     const short = v.viewId.slice(v.viewId.lastIndexOf(':'));
     svg.push(`<text class="view-label" x="${px(x(v.t) + 2)}" y="${viewLabelY + row * 11}"><title>${e(`view ${v.viewId} at ${secs(v.t)} (first installed by ${v.by}): ${v.members.join(', ')}`)}</title>${e(short)}</text>`);
@@ -366,7 +368,13 @@ export function renderTimelineHtml(report: ScenarioReport, options: TimelineOpti
   for (const x2 of m.expels.slice(0, 3)) story.push(`${x2.member} expelled by ${x2.remover} at ${secs(x2.removed)}${x2.timeToExpel === null ? '' : `, ${secs(x2.timeToExpel)} after the fault`}${x2.falseExpel ? ' (false expel)' : ''}`);
   if (m.expels.length > 3) story.push(`… ${m.expels.length - 3} more expels`);
   for (const ep of m.majority.slice(0, 3)) story.push(`${ep.member} without a majority from ${secs(ep.lost)}${ep.regained === null ? '' : ` to ${secs(ep.regained)}`}`);
-  for (const r of m.rejoins) if (r.started > 0) story.push(`${r.member}: ${r.started} auto-rejoin attempt${r.started === 1 ? '' : 's'}, ${r.succeeded} succeeded`);
+  if (m.majority.length > 3) story.push(`… ${m.majority.length - 3} more majority losses`);
+  const rejoined = m.rejoins.filter((r) => r.started > 0);
+  for (const r of rejoined.slice(0, 3)) story.push(`${r.member}: ${r.started} auto-rejoin attempt${r.started === 1 ? '' : 's'}, ${r.succeeded} succeeded`);
+  if (rejoined.length > 3) {
+    const rest = rejoined.slice(3);
+    story.push(`… ${rest.length} more members: ${rest.reduce((a, r) => a + r.started, 0)} auto-rejoin attempts, ${rest.reduce((a, r) => a + r.succeeded, 0)} succeeded`);
+  }
   if (m.writes.submitted > 0) story.push(`writes: ${m.writes.committed} committed, ${m.writes.rolledBack} rolled back, ${m.writes.refused} refused, ${m.writes.pending} pending`);
 
   const title = `grsim timeline: ${report.scenario} (seed ${report.seed})`;

@@ -113,7 +113,7 @@ until: "+60s"
     const url = pathToFileURL(join(dir, 'names.html')).href;
     writeFileSync(new URL(url), renderTimelineHtml(report));
     const { page, errors, requests, dialogs } = await openPage(context, url);
-    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     expect(errors).toEqual([]);
     expect(requests).toEqual([]);
     expect(dialogs).toEqual([]);
