@@ -54,5 +54,6 @@ export type { SweepCacheInput, SweepCell, CacheSweep, SweepAnswer } from './sizi
 export { runOutage, classifyTrace, OUTAGE_OUTCOMES } from './sizing/outage-run.js';
 export type { OutageOutcome, OutageRun, OutageRunInput, SizingGroup } from './sizing/outage-run.js';
 export { renderSweepSvg } from './sizing/sweep-svg.js';
-export { renderTimelineHtml, escapeHtml, TIMELINE_COLOURS } from './report/timeline-html.js';
+export { renderTimelineHtml, TIMELINE_COLOURS } from './report/timeline-html.js';
+export { escapeHtml } from './report/escape-html.js';
 export type { TimelineOptions } from './report/timeline-html.js';

@@ -1,3 +1,4 @@
+import { escapeHtml } from './escape-html.js';
 import type { ScenarioReport } from './json-report.js';
 import { firstViews, memberLanes, perColumn, unreachablePairs, type LaneState, type Segment } from './timeline-data.js';
 import { TIMELINE_CSS, TIMELINE_SCRIPT } from './timeline-page.js';
@@ -40,10 +41,6 @@ const STATES_ORDER = ['ONLINE', 'RECOVERING', 'ERROR', 'OFFLINE', 'UNREACHABLE']
 const ROLES_ORDER = ['PRIMARY', 'SECONDARY', ''] as const;
 const LEVELS_ORDER = ['System', 'ERROR', 'Warning'] as const;
 
-/** Escapes text for HTML and SVG text and attribute values. */
-export function escapeHtml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-}
 
 /** JSON safe inside a `<script type="application/json">` element: no `<`, `>`, `&` or line separators survive literally. */
 function scriptJson(value: unknown): string {

@@ -1,3 +1,4 @@
+import { escapeHtml } from '../report/escape-html.js';
 import type { OutageOutcome } from './outage-run.js';
 import { OUTAGE_OUTCOMES } from './outage-run.js';
 import type { CacheSweep } from './sweep-cache.js';
@@ -18,9 +19,7 @@ function gridPosition(grid: readonly number[], v: number, centre: (k: number) =>
   return centre(grid.length - 1);
 }
 
-function esc(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
+const esc = escapeHtml;
 
 /** A cache size for an axis label: MiB (or GiB when whole). */
 export function formatCacheSize(bytes: number): string {
