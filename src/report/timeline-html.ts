@@ -229,20 +229,27 @@ export function renderTimelineHtml(report: ScenarioReport, options: TimelineOpti
           (sw > 96 ? `<text x="${px(x(s.start) + 2)}" y="${top + 44}">${label}</text>` : '') + `</g>`);
       }
     }
-    // One path per suspicion; markers draw its creation, timeout (✕) and expel request (▲). The
-    // script builds the tooltip from data-s (suspect) and data-t (start, end, expel request).
+    // One path per suspicion (the script builds its tooltip from data-s, the suspect, and data-t:
+    // start, end, expel request); the creation dots, timeout crosses and expel triangles of a lane
+    // are one path each, so a day of suspicions stays cheap to draw.
     const susLane = lanes(lane.suspicions);
     const labelled = new Set<string>();
+    let dots = '', crosses = '', triangles = '';
     lane.suspicions.forEach((s, k) => {
       const sy = top + 50 + Math.min(susLane[k]!, 3) * 4;
-      const cls = s.expelRequested !== null ? 'sus ex' : s.outcome === 'timedOut' ? 'sus to' : 'sus';
-      out.push(`<path class="${cls}" d="M${px(x(s.start))} ${sy}h${px(w(s.start, s.end))}" data-s="${e(s.suspect)}" data-o="${s.outcome}" data-t="${s.start} ${s.end}${s.expelRequested === null ? '' : ` ${s.expelRequested}`}"/>`);
+      out.push(`<path class="sus" d="M${px(x(s.start))} ${sy}h${px(w(s.start, s.end))}" data-s="${e(s.suspect)}" data-o="${s.outcome}" data-t="${s.start} ${s.end}${s.expelRequested === null ? '' : ` ${s.expelRequested}`}"/>`);
+      dots += `M${px(x(s.start) - 2.5)} ${sy}a2.5 2.5 0 1 0 5 0a2.5 2.5 0 1 0 -5 0`;
+      if (s.expelRequested !== null) triangles += `M${px(x(s.expelRequested))} ${sy - 4}l4 8h-8z`;
+      else if (s.outcome === 'timedOut') crosses += `M${px(x(s.end) - 3)} ${sy - 3}l6 6m0 -6l-6 6`;
       const text = `suspects ${s.suspect}`;
       if (susLane[k] === 0 && !labelled.has(s.suspect) && w(s.start, s.end) > text.length * 5.6 + 12) {
         labelled.add(s.suspect);
         out.push(`<text class="sus-label" x="${px(x(s.start) + 5)}" y="${sy - 2}">${e(text)}</text>`);
       }
     });
+    if (dots !== '') out.push(`<path class="sus-created" d="${dots}"/>`);
+    if (crosses !== '') out.push(`<path class="sus-timeout" d="${crosses}"/>`);
+    if (triangles !== '') out.push(`<path class="sus-expel" d="${triangles}"/>`);
     for (const r of lane.rejoins) {
       out.push(`<g class="rejoin"><title>${e(`auto-rejoin attempt from ${secs(r.start)}: ${r.ok === null ? 'still running at the end' : r.ok ? `succeeded at ${secs(r.end)}` : `failed at ${secs(r.end)}`}`)}</title>` +
         `<rect x="${px(x(r.start))}" y="${top + 56}" width="${px(w(r.start, r.end))}" height="5"/></g>`);
@@ -395,10 +402,7 @@ export function renderTimelineHtml(report: ScenarioReport, options: TimelineOpti
     `<div class="legend">${legend}</div>`,
     `<div id="chart-wrap">`,
     `<svg id="timeline" xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}">`,
-    `<defs><pattern id="hatch-majority" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#FCE7C2"/><line x1="0" y1="0" x2="0" y2="6" stroke="#E69F00" stroke-width="2.5"/></pattern>` +
-      `<marker id="m-created" viewBox="0 0 6 6" refX="3" refY="3" markerWidth="3" markerHeight="3"><circle cx="3" cy="3" r="3" fill="#E69F00"/></marker>` +
-      `<marker id="m-timeout" viewBox="0 0 8 8" refX="4" refY="4" markerWidth="4" markerHeight="4"><path d="M1 1l6 6m0 -6l-6 6" stroke="#1a1a1a" stroke-width="1.8"/></marker>` +
-      `<marker id="m-expel" viewBox="0 0 8 8" refX="4" refY="4" markerWidth="4.5" markerHeight="4.5"><path d="M4 0l4 8h-8z" fill="#1a1a1a"/></marker></defs>`,
+    `<defs><pattern id="hatch-majority" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#FCE7C2"/><line x1="0" y1="0" x2="0" y2="6" stroke="#E69F00" stroke-width="2.5"/></pattern></defs>`,
     ...svg,
     ...overlay,
     '</svg>',

@@ -31,7 +31,8 @@ svg text { fill: #1a1a1a; } .muted { fill: #666; color: #666; } .rowlabel, .pair
 .state-ONLINE rect { fill: #0072B2; } .state-RECOVERING rect { fill: #F0E442; } .state-ERROR rect { fill: #D55E00; } .state-OFFLINE rect { fill: #B8B8B8; }
 .state text { font-size: 11px; font-weight: 600; fill: #fff; } .state-RECOVERING text, .state-OFFLINE text { fill: #1a1a1a; }
 .primary { fill: #1A1A1A; } .sro rect { fill: #CC79A7; } .offline-mode rect { fill: #7B3294; } .flag text { font-size: 9px; fill: #7a2e5c; }
-.sus { stroke: #E69F00; stroke-width: 2; fill: none; marker-start: url(#m-created); } .sus.to { marker-end: url(#m-timeout); } .sus.ex { marker-end: url(#m-expel); }
+.sus { stroke: #E69F00; stroke-width: 2; fill: none; } .sus-created { fill: #E69F00; pointer-events: none; }
+.sus-timeout { stroke: #1a1a1a; stroke-width: 1.6; fill: none; pointer-events: none; } .sus-expel { fill: #1a1a1a; pointer-events: none; }
 .sus:hover { stroke-width: 4; } .sus-label { font-size: 9px; fill: #8a5a00; }
 .rejoin rect { fill: #009E73; }
 .ticks rect { width: 2px; height: 10px; cursor: pointer; } .ticks rect:hover, .ticks rect.selected { stroke: #000; stroke-width: 1; }
