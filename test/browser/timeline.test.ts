@@ -98,6 +98,71 @@ describe('seed case timeline in Chromium', () => {
   });
 });
 
+/**
+ * A single-primary group through a crash and restart, a freeze, a partition that leaves a minority
+ * and a workload: the cursor must follow restarts (empty table while down), primary changes and
+ * members leaving tables; the cache and throughput charts appear.
+ */
+const ROUGH = `name: rough-day
+seed: 21
+mode: single-primary
+members: [node1, node2, node3, node4, node5]
+workload:
+  - { member: node1, rate: 300/s, size: 2KiB }
+events:
+  - { at: "+10s", crash: node1 }
+  - { at: "+60s", restart: node1 }
+  - { at: "+130s", freeze: node4 }
+  - { at: "+140s", thaw: node4 }
+  - { at: "+170s", partition: [[node2, node3]] }
+  - { at: "+200s", repair: all }
+until: "+300s"
+`;
+
+describe('crash, freeze, partition and workload in Chromium', () => {
+  const times = [5, 12.5, 25, 45, 70, 95, 135, 150, 180, 190, 205, 230, 290];
+  const run = runScenario(parseScenario(ROUGH, 'rough.yaml'), { snapshotsAtUs: times.map((t) => t * 1e6) });
+  const report = buildReport(run, 'test');
+  const url = pathToFileURL(join(dir, 'rough.html')).href;
+  writeFileSync(new URL(url), renderTimelineHtml(report));
+
+  it('the cursor rebuilds every member\'s table at thirteen instants', async () => {
+    // The instants cover what makes the rebuild hard: a server down (no rows), a new primary.
+    const snap = (t: number, m: string) => run.snapshots.find((s) => s.tUs === t * 1e6 && s.member === m)!;
+    const primaryOf = (t: number) => snap(t, 'node2').table.find((r) => r.MEMBER_ROLE === 'PRIMARY')?.MEMBER_HOST;
+    expect(snap(12.5, 'node1').table).toEqual([]);
+    expect(primaryOf(70)).not.toBe(primaryOf(5));
+    expect(snap(180, 'node2').table.some((r) => r.MEMBER_STATE === 'UNREACHABLE')).toBe(true);
+    const { page, errors, requests } = await openPage(context, url);
+    expect(errors).toEqual([]);
+    expect(requests).toEqual([]);
+    for (const t of times) {
+      await page.fill('#cursor-time', String(t));
+      await page.dispatchEvent('#cursor-time', 'change');
+      const shown = await page.locator('table.rgm').evaluateAll((tables) => tables.map((tb) => ({
+        observer: tb.getAttribute('data-observer'),
+        rows: [...tb.querySelectorAll('tr')].slice(1).map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)),
+      })));
+      const expected = run.snapshots.filter((s) => s.tUs === t * 1e6).map((s) => ({
+        observer: s.member,
+        rows: s.table.map((r) => [r.MEMBER_ID, r.MEMBER_HOST, String(r.MEMBER_PORT), r.MEMBER_STATE, r.MEMBER_ROLE, r.MEMBER_VERSION]),
+      }));
+      expect(shown, `cursor at ${t} s`).toEqual(expected);
+    }
+    await page.close();
+  });
+
+  it('draws the faults, the ticks and the cache and throughput charts', async () => {
+    const { page } = await openPage(context, url);
+    expect(await page.locator('.fault').count()).toBe(report.faults.length);
+    expect(report.faults.map((f) => f.kind)).toEqual(['crash', 'freeze', 'partition']);
+    expect(await page.locator('.ticks rect').count()).toBe(report.log.length);
+    expect(await page.locator('.cache-chart path').count()).toBeGreaterThan(1);
+    expect(await page.locator('.throughput-chart path').count()).toBeGreaterThanOrEqual(1);
+    await page.close();
+  });
+});
+
 describe('user-supplied strings in Chromium', () => {
   it('a member named like markup is shown as text and runs nothing', async () => {
     const evil = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
