@@ -63,6 +63,23 @@ describe('seed case timeline in Chromium', () => {
     await page.close();
   });
 
+  it('hovering a suspicion or an UNREACHABLE row shows its exact times from the report', async () => {
+    const { page } = await openPage(context, seedUrl);
+    const made = seedReport.suspicions.find((s) => s.member === 'node1' && s.action === 'created')!;
+    const timedOut = seedReport.suspicions.find((s) => s.member === 'node1' && s.action === 'timedOut')!;
+    const expel = seedReport.suspicions.find((s) => s.member === 'node1' && s.action === 'expelRequested')!;
+    // A suspicion is a 2 px line, which Playwright calls invisible (its box has no height).
+    await page.locator('.swimlane[data-member="node1"] path.sus').first().hover({ force: true });
+    expect(await page.locator('#tip').textContent()).toBe(`node1 suspects node3 from ${made.t} s, timed out at ${timedOut.t} s; expel requested at ${expel.t} s`);
+    const unreachable = seedReport.states.find((s) => s.observer === 'node3' && s.member === 'node1' && s.state === 'UNREACHABLE')!;
+    const next = seedReport.states.find((s) => s.observer === 'node3' && s.member === 'node1' && s.t > unreachable.t)!;
+    // The row's transparent hit area lies over its stretches: point at the middle of the orange one.
+    const box = (await page.locator('.pair[data-observer="node3"][data-member="node1"] path.unreachable').boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    expect(await page.locator('#tip').textContent()).toBe(`node3 shows node1: UNREACHABLE from ${unreachable.t} s to ${next.t} s`);
+    await page.close();
+  });
+
   it('the cursor shows each member\'s replication_group_members as the simulation showed it then', async () => {
     const { page } = await openPage(context, seedUrl);
     for (const t of CURSOR_TIMES) {
