@@ -2,9 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { BrowserContext } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildReport, formatLogLine, parseScenario, renderTimelineHtml, runScenario, type ScenarioReport } from '../../src/index.js';
+import { buildReport, formatLogLine, parseScenario, renderTimelineHtml, runScenario, type ScenarioReport, type ScenarioRun } from '../../src/index.js';
 import { seedCaseScenario } from '../helpers/seed-case.js';
 import { openBrowser, openPage } from './chromium.js';
 
@@ -20,6 +20,24 @@ const seedRun = runScenario(seedCaseScenario(), { snapshotsAtUs: CURSOR_TIMES.ma
 const seedReport: ScenarioReport = buildReport(seedRun, 'test');
 const seedUrl = pathToFileURL(join(dir, 'seed-case.html')).href;
 writeFileSync(new URL(seedUrl), renderTimelineHtml(seedReport));
+
+/** Moves the cursor to `t` (s) through the time field and reads every member's table the page shows. */
+async function cursorTables(page: Page, t: number): Promise<{ observer: string | null; rows: (string | null)[][] }[]> {
+  await page.fill('#cursor-time', String(t));
+  await page.dispatchEvent('#cursor-time', 'change');
+  return page.locator('table.rgm').evaluateAll((tables) => tables.map((tb) => ({
+    observer: tb.getAttribute('data-observer'),
+    rows: [...tb.querySelectorAll('tr')].slice(1).map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)),
+  })));
+}
+
+/** The same tables as the simulation recorded them at `t` (a `--at` snapshot). */
+function snapshotTables(run: ScenarioRun, t: number): { observer: string | null; rows: (string | null)[][] }[] {
+  return run.snapshots.filter((s) => s.tUs === t * 1e6).map((s) => ({
+    observer: s.member,
+    rows: s.table.map((r) => [r.MEMBER_ID, r.MEMBER_HOST, String(r.MEMBER_PORT), r.MEMBER_STATE, r.MEMBER_ROLE, r.MEMBER_VERSION]),
+  }));
+}
 
 let context: BrowserContext;
 let close: () => Promise<void>;
@@ -82,19 +100,7 @@ describe('seed case timeline in Chromium', () => {
 
   it('the cursor shows each member\'s replication_group_members as the simulation showed it then', async () => {
     const { page } = await openPage(context, seedUrl);
-    for (const t of CURSOR_TIMES) {
-      await page.fill('#cursor-time', String(t));
-      await page.dispatchEvent('#cursor-time', 'change');
-      const shown = await page.locator('table.rgm').evaluateAll((tables) => tables.map((tb) => ({
-        observer: tb.getAttribute('data-observer'),
-        rows: [...tb.querySelectorAll('tr')].slice(1).map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)),
-      })));
-      const expected = seedRun.snapshots.filter((s) => s.tUs === t * 1e6).map((s) => ({
-        observer: s.member,
-        rows: s.table.map((r) => [r.MEMBER_ID, r.MEMBER_HOST, String(r.MEMBER_PORT), r.MEMBER_STATE, r.MEMBER_ROLE, r.MEMBER_VERSION]),
-      }));
-      expect(shown, `cursor at ${t} s`).toEqual(expected);
-    }
+    for (const t of CURSOR_TIMES) expect(await cursorTables(page, t), `cursor at ${t} s`).toEqual(snapshotTables(seedRun, t));
     // At 17.5 s node3 shows node1 and node2 UNREACHABLE (the seed case's story).
     await page.fill('#cursor-time', '17.5');
     await page.dispatchEvent('#cursor-time', 'change');
@@ -153,19 +159,7 @@ describe('crash, freeze, partition and workload in Chromium', () => {
     const { page, errors, requests } = await openPage(context, url);
     expect(errors).toEqual([]);
     expect(requests).toEqual([]);
-    for (const t of times) {
-      await page.fill('#cursor-time', String(t));
-      await page.dispatchEvent('#cursor-time', 'change');
-      const shown = await page.locator('table.rgm').evaluateAll((tables) => tables.map((tb) => ({
-        observer: tb.getAttribute('data-observer'),
-        rows: [...tb.querySelectorAll('tr')].slice(1).map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)),
-      })));
-      const expected = run.snapshots.filter((s) => s.tUs === t * 1e6).map((s) => ({
-        observer: s.member,
-        rows: s.table.map((r) => [r.MEMBER_ID, r.MEMBER_HOST, String(r.MEMBER_PORT), r.MEMBER_STATE, r.MEMBER_ROLE, r.MEMBER_VERSION]),
-      }));
-      expect(shown, `cursor at ${t} s`).toEqual(expected);
-    }
+    for (const t of times) expect(await cursorTables(page, t), `cursor at ${t} s`).toEqual(snapshotTables(run, t));
     await page.close();
   });
 
