@@ -50,8 +50,11 @@ export type { MemorySummaryGlobalByEventNameRow, MessageCacheOptions, EvictionSt
 export { sizeCache, cadenceWaitS, SUSPICION_PERIOD_S } from './sizing/size-cache.js';
 export type { CacheSizing } from './sizing/size-cache.js';
 export type { SizeCacheInput } from './sizing/sizing-input.js';
-export { sweepCache } from './sizing/sweep-cache.js';
-export type { SweepCacheInput, SweepCell, CacheSweep } from './sizing/sweep-cache.js';
+export { sweepCache, sweepAnswerOf } from './sizing/sweep-cache.js';
+export type { SweepCacheInput, SweepCell, CacheSweep, SweepAnswer } from './sizing/sweep-cache.js';
 export { runOutage, classifyTrace, OUTAGE_OUTCOMES } from './sizing/outage-run.js';
 export type { OutageOutcome, OutageRun, OutageRunInput, SizingGroup } from './sizing/outage-run.js';
 export { renderSweepSvg } from './sizing/sweep-svg.js';
+export { renderTimelineHtml, TIMELINE_COLOURS } from './report/timeline-html.js';
+export { escapeHtml } from './report/escape-html.js';
+export type { TimelineOptions } from './report/timeline-html.js';

@@ -1,5 +1,9 @@
 import { formatTimestamp, visibleAt } from '../observe/error-log.js';
 import type { LogLevel } from '../observe/error-codes.js';
+import { summarize, type DurationStats, type RunSummary } from '../observe/metrics.js';
+import { runRecordOf } from '../observe/run-record.js';
+import { appliedFaults, type ReportFaultKind } from './report-faults.js';
+import { DEFAULT_NETWORK } from '../network/network-options.js';
 import type { ScenarioRun, MemberSnapshot } from '../scenario/run-scenario.js';
 import { snapshotMembers } from '../scenario/run-scenario.js';
 import type { MemberRole, MemberState, ReplicationGroupMemberRow, WriteOutcome } from '../types.js';
@@ -46,6 +50,50 @@ export interface ScenarioReport {
    * member and reason with counts and first/last time, never one per transaction; [] when none.
    */
   readonly warnings: readonly ReportWarning[];
+  /** The faults as the run applied them, each paired with the verb that ended it, in start order (added in grsim 0.1, issue 12). */
+  readonly faults: readonly ReportFault[];
+  /** The failure-detection metrics of the run (`summarize`), times in seconds (added in grsim 0.1, issue 12). */
+  readonly metrics: ReportMetrics;
+  /** Every change of a server's super_read_only, offline_mode or running flag, in time order (added in grsim 0.1, issue 12). */
+  readonly flags: readonly ReportFlags[];
+  /** Every change of a member's GCS suspicion of another, in time order (added in grsim 0.1, issue 12). */
+  readonly suspicions: readonly ReportSuspicion[];
+}
+
+/** A fault from `start` to `end` (null: still in force at the end of the run) and the members it touches. */
+export interface ReportFault {
+  readonly kind: ReportFaultKind; readonly start: number; readonly end: number | null;
+  readonly members: readonly string[]; readonly detail: string;
+}
+export interface ReportFlags {
+  readonly t: number; readonly member: string; readonly superReadOnly: boolean; readonly offlineMode: boolean; readonly running: boolean;
+}
+export interface ReportSuspicion {
+  readonly t: number; readonly member: string; readonly suspect: string;
+  readonly action: 'created' | 'cleared' | 'timedOut' | 'expelRequested'; readonly nonMember: boolean;
+}
+/** Count, minimum, maximum and mean of a set of durations, in seconds; null when empty. */
+export interface ReportStats { readonly count: number; readonly min: number | null; readonly max: number | null; readonly mean: number | null }
+/** RunSummary (src/observe/metrics.ts) with every µs time and duration in seconds and the `Us` suffixes dropped. */
+export interface ReportMetrics {
+  readonly detection: {
+    readonly samples: readonly { readonly observer: string; readonly member: string; readonly fault: number; readonly unreachable: number; readonly latency: number }[];
+    readonly stats: ReportStats;
+  };
+  readonly expels: readonly {
+    readonly member: string; readonly remover: string; readonly fault: number | null; readonly unreachable: number | null;
+    readonly removed: number; readonly timeToExpel: number | null; readonly falseExpel: boolean;
+  }[];
+  readonly timeToExpel: ReportStats;
+  readonly falseExpels: number;
+  readonly majority: readonly {
+    readonly member: string; readonly lost: number; readonly regained: number | null; readonly end: 'regained' | 'left' | 'open';
+    readonly networkRestored: number | null; readonly regainLatency: number | null;
+  }[];
+  readonly writeUnavailable: readonly { readonly member: string; readonly windows: readonly { readonly start: number; readonly end: number }[]; readonly total: number }[];
+  readonly views: { readonly distinct: number; readonly installs: Readonly<Record<string, number>> };
+  readonly rejoins: readonly { readonly member: string; readonly started: number; readonly succeeded: number; readonly failed: number; readonly inProgress: number }[];
+  readonly writes: { readonly submitted: number; readonly committed: number; readonly rolledBack: number; readonly refused: number; readonly pending: number };
 }
 
 export interface ReportMember { readonly name: string; readonly host: string; readonly port: number; readonly uuid: string }
@@ -72,9 +120,12 @@ export interface ReportMemberStatus {
 export interface ReportFinalStatus extends ReportMemberStatus {
   readonly xcomCache: MemorySummaryGlobalByEventNameRow | null;
 }
-/** One sample of a member's XCom message cache: bytes and slots cached, slots evicted since the start (cumulative). */
+/**
+ * One sample of a member's XCom message cache: bytes and slots cached, slots evicted since the start
+ * (cumulative), and the limit in force (group_replication_message_cache_size, bytes; added in issue 12).
+ */
 export interface ReportCachePoint {
-  readonly t: number; readonly member: string; readonly bytes: number; readonly count: number; readonly evicted: number;
+  readonly t: number; readonly member: string; readonly bytes: number; readonly count: number; readonly evicted: number; readonly limit: number;
 }
 /** A member's workload counters; `meanCommitLatency` in seconds, null when nothing committed. */
 export interface ReportWorkload {
@@ -109,6 +160,40 @@ function seconds(us: number): number {
   return us / 1_000_000;
 }
 
+function sOrNull(us: number | null): number | null {
+  return us === null ? null : seconds(us);
+}
+
+function reportStats(st: DurationStats): ReportStats {
+  return { count: st.count, min: sOrNull(st.minUs), max: sOrNull(st.maxUs), mean: sOrNull(st.meanUs) };
+}
+
+/** A RunSummary in the report's units (seconds). */
+export function reportMetrics(m: RunSummary): ReportMetrics {
+  return {
+    detection: {
+      samples: m.detection.samples.map((d) => ({ observer: d.observer, member: d.member, fault: seconds(d.faultUs), unreachable: seconds(d.unreachableUs), latency: seconds(d.latencyUs) })),
+      stats: reportStats(m.detection.stats),
+    },
+    expels: m.expels.map((x) => ({
+      member: x.member, remover: x.remover, fault: sOrNull(x.faultUs), unreachable: sOrNull(x.unreachableUs),
+      removed: seconds(x.removedUs), timeToExpel: sOrNull(x.timeToExpelUs), falseExpel: x.falseExpel,
+    })),
+    timeToExpel: reportStats(m.timeToExpel),
+    falseExpels: m.falseExpels,
+    majority: m.majority.map((e) => ({
+      member: e.member, lost: seconds(e.lostUs), regained: sOrNull(e.regainedUs), end: e.end,
+      networkRestored: sOrNull(e.networkRestoredUs), regainLatency: sOrNull(e.regainLatencyUs),
+    })),
+    writeUnavailable: m.writeUnavailable.map((w) => ({
+      member: w.member, windows: w.windows.map((x) => ({ start: seconds(x.startUs), end: seconds(x.endUs) })), total: seconds(w.totalUs),
+    })),
+    views: { distinct: m.views.distinct, installs: { ...m.views.installs } },
+    rejoins: m.rejoins.map((r) => ({ ...r })),
+    writes: { ...m.writes },
+  };
+}
+
 function status(s: MemberSnapshot): ReportMemberStatus {
   return {
     state: s.state, superReadOnly: s.superReadOnly, offlineMode: s.offlineMode, running: s.running, viewId: s.viewId,
@@ -128,6 +213,8 @@ export function buildReport(run: ScenarioRun, grsimVersion: string): ScenarioRep
   const views: ReportView[] = [];
   const cache: ReportCachePoint[] = [];
   const throughput: ReportThroughputPoint[] = [];
+  const flags: ReportFlags[] = [];
+  const suspicions: ReportSuspicion[] = [];
   // Per member, the time of its last kept cache point (insertion-ordered, like every map in the core).
   const lastCacheUs = new Map<string, number>();
   for (const e of sim.trace) {
@@ -141,8 +228,12 @@ export function buildReport(run: ScenarioRun, grsimVersion: string): ScenarioRep
       const last = lastCacheUs.get(e.member);
       if (last === undefined || e.t - last >= CACHE_POINT_SPACING_US) {
         lastCacheUs.set(e.member, e.t);
-        cache.push({ t: seconds(e.t), member: e.member, bytes: e.bytes, count: e.count, evicted: e.evicted });
+        cache.push({ t: seconds(e.t), member: e.member, bytes: e.bytes, count: e.count, evicted: e.evicted, limit: e.limit });
       }
+    } else if (e.type === 'flags') {
+      flags.push({ t: seconds(e.t), member: e.member, superReadOnly: e.superReadOnly, offlineMode: e.offlineMode, running: e.running });
+    } else if (e.type === 'suspicion') {
+      suspicions.push({ t: seconds(e.t), member: e.member, suspect: e.suspect, action: e.action, nonMember: e.nonMember });
     } else if (e.type === 'workload') {
       throughput.push({
         t: seconds(e.t), member: e.member, committedPerSecond: e.committedLastSecond,
@@ -192,5 +283,11 @@ export function buildReport(run: ScenarioRun, grsimVersion: string): ScenarioRep
     warnings: runWarnings(sim).map((w) => ({
       kind: w.kind, member: w.member, reason: w.reason, count: w.count, first: seconds(w.firstUs), last: seconds(w.lastUs), error: w.error, message: w.message,
     })),
+    faults: appliedFaults(sim.trace, sim.members.map((m) => m.name), { ...DEFAULT_NETWORK, ...scenario.network }).map((f) => ({
+      kind: f.kind, start: seconds(f.startUs), end: sOrNull(f.endUs), members: f.members, detail: f.detail,
+    })),
+    metrics: reportMetrics(summarize(runRecordOf(sim))),
+    flags,
+    suspicions,
   };
 }

@@ -1,6 +1,6 @@
 import { ConfigError } from '../errors.js';
 import { OUTAGE_OUTCOMES, type OutageOutcome } from './outage-run.js';
-import { cadenceWaitS, measureGrowth, SizingRunner, warmupForUs } from './size-cache.js';
+import { cadenceWaitS, measureGrowth, SizingRunner, warmupForUs, type CacheSizing } from './size-cache.js';
 import { normalizeSizing, MAX_OUTAGE_US, type SizeCacheInput } from './sizing-input.js';
 
 /** Input of sweepCache: the group of sizeCache (its `outage` is ignored) and the grid. */
@@ -11,6 +11,25 @@ export interface SweepCacheInput extends SizeCacheInput {
   readonly outagesUs?: readonly number[];
   /** Called after each seeded run (done, total): progress for the CLI. */
   readonly onProgress?: (done: number, total: number) => void;
+  /**
+   * sizeCache's answer for the same group (sweepAnswerOf): the default grid then includes its size
+   * and outage, and the chart marks the size, the rule of thumb and the outage.
+   */
+  readonly answer?: SweepAnswer;
+}
+
+/** What the sweep chart marks: sizeCache's answer, the rule of thumb, and the outage it was sized for. */
+export interface SweepAnswer {
+  readonly cacheSizeBytes: number;
+  readonly ruleOfThumbBytes: number;
+  /** The longest outage without an expel (or the outage given to sizeCache), µs. */
+  readonly outageUs: number;
+  readonly outageSource: 'given' | 'longest-without-expel';
+}
+
+/** The part of a sizeCache result the sweep marks. */
+export function sweepAnswerOf(r: CacheSizing): SweepAnswer {
+  return { cacheSizeBytes: r.cacheSizeBytes, ruleOfThumbBytes: r.ruleOfThumbBytes, outageUs: r.outageUs, outageSource: r.outageSource };
 }
 
 /** One cell of the sweep: a cache size and an outage, over the seeds. */
@@ -35,6 +54,8 @@ export interface CacheSweep {
   readonly minimumBytes: number;
   readonly runs: number;
   readonly simulatedSeconds: number;
+  /** The answer the chart marks; null when the sweep was run without one. */
+  readonly answer: SweepAnswer | null;
 }
 
 const MIB = 1_048_576;
@@ -55,6 +76,14 @@ export function defaultSizes(minimumBytes: number, growthBytesPerSecond: number,
   return [0, 1, 2, 3, 4].map((k) => minimumBytes + k * step);
 }
 
+/** The default grid, with the answer's size and outage added when there is one, so the chart shows its row and column. */
+export function defaultGrid(minimumBytes: number, growthBytesPerSecond: number, expelTimeoutS: number, answer: SweepAnswer | null): { sizes: number[]; outagesUs: number[] } {
+  return {
+    sizes: [...defaultSizes(minimumBytes, growthBytesPerSecond, expelTimeoutS), ...(answer === null ? [] : [answer.cacheSizeBytes])],
+    outagesUs: [...defaultOutagesUs(expelTimeoutS), ...(answer === null ? [] : [answer.outageUs])],
+  };
+}
+
 function worst(outcomes: readonly OutageOutcome[]): OutageOutcome {
   let w = 0;
   for (const o of outcomes) w = Math.max(w, OUTAGE_OUTCOMES.indexOf(o));
@@ -71,11 +100,13 @@ export function sweepCache(input: SweepCacheInput): CacheSweep {
   const n = normalizeSizing(group);
   const runner = new SizingRunner(n.group, n.seeds);
   const growth = measureGrowth(runner);
-  const outagesUs = input.outagesUs === undefined ? defaultOutagesUs(n.expelTimeoutS) : [...input.outagesUs];
+  const answer = input.answer ?? null;
+  const grid = defaultGrid(n.minimumBytes, growth, n.expelTimeoutS, answer);
+  const outagesUs = input.outagesUs === undefined ? grid.outagesUs : [...input.outagesUs];
   outagesUs.forEach((o, k) => {
     if (!Number.isSafeInteger(o) || o < 1_000_000 || o > MAX_OUTAGE_US) throw new ConfigError(`outagesUs[${k}]`, `must be an outage from 1s to ${MAX_OUTAGE_US / 1e6}s in integer µs`, o);
   });
-  const sizes = input.sizes === undefined ? defaultSizes(n.minimumBytes, growth, n.expelTimeoutS) : [...input.sizes];
+  const sizes = input.sizes === undefined ? grid.sizes : [...input.sizes];
   sizes.forEach((s, k) => {
     if (!Number.isSafeInteger(s) || s < n.minimumBytes) throw new ConfigError(`sizes[${k}]`, `must be an integer number of bytes ≥ the minimum group_replication_message_cache_size (${n.minimumBytes})`, s);
   });
@@ -96,6 +127,6 @@ export function sweepCache(input: SweepCacheInput): CacheSweep {
   }));
   return {
     sizes: gridSizes, outagesUs: gridOutages, cells, seeds: n.seeds, silentMember: n.group.silent, expelTimeoutS: n.expelTimeoutS,
-    growthBytesPerSecond: growth, minimumBytes: n.minimumBytes, runs: runner.runs, simulatedSeconds: runner.simulatedUs / 1e6,
+    growthBytesPerSecond: growth, minimumBytes: n.minimumBytes, runs: runner.runs, simulatedSeconds: runner.simulatedUs / 1e6, answer,
   };
 }
