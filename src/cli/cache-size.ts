@@ -6,7 +6,7 @@ import { parseBytes, parseRate } from '../gr/workload.js';
 import { OUTAGE_OUTCOMES } from '../sizing/outage-run.js';
 import { sizeCache, type CacheSizing } from '../sizing/size-cache.js';
 import type { SizeCacheInput } from '../sizing/sizing-input.js';
-import { sweepCache, type CacheSweep } from '../sizing/sweep-cache.js';
+import { sweepAnswerOf, sweepCache, type CacheSweep } from '../sizing/sweep-cache.js';
 import { formatCacheSize, renderSweepSvg } from '../sizing/sweep-svg.js';
 import { EXIT, type CliOutcome } from './cli-io.js';
 import { flagParser, FlagError, integerFlag, listFlag, secondsFlag, UsageError } from './flags.js';
@@ -103,6 +103,10 @@ export function formatSweep(s: CacheSweep, o: CacheSizeOptions, wallMs: number):
     line(header),
     ...rows.map(line),
     '',
+    ...(s.answer === null ? [] : [
+      `answer: ${formatCacheSize(s.answer.cacheSizeBytes)} (rule of thumb ${formatCacheSize(s.answer.ruleOfThumbBytes)}) for an outage of ` +
+      `${+(s.answer.outageUs / 1e6).toFixed(1)} s (${s.answer.outageSource === 'given' ? 'given' : 'the longest without an expel'}); its row and column are in the grid`,
+    ]),
     `${s.runs} simulations, ${Math.round(s.simulatedSeconds)} simulated seconds in ${(wallMs / 1000).toFixed(1)} s`,
   ];
   return out.join('\n') + '\n';
@@ -140,8 +144,12 @@ export function cacheSize(o: CacheSizeOptions, io: CacheSizeIo): number {
       return EXIT.ok;
     }
     let bar: ProgressBar | null = null;
+    // The chart and the table mark the answer (the computed size, the rule of thumb and the outage
+    // it was sized for), and the default grid includes its row and column.
+    const answer = sweepAnswerOf(sizeCache(input));
     const s = sweepCache({
       ...input,
+      answer,
       ...(o.sizes === null ? {} : { sizes: o.sizes }),
       ...(o.outagesUs === null ? {} : { outagesUs: o.outagesUs }),
       onProgress: (done, total) => {

@@ -1,8 +1,13 @@
 import { Command, Option } from 'commander';
+import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import { BUILT_IN_PROPERTIES, exploreChunk, propertyByName, type ChunkResult, type ExploreChunk } from '../arbitraries/experiments.js';
 import { describeFault } from '../arbitraries/index.js';
+import { buildReport } from '../report/json-report.js';
+import { renderTimelineHtml } from '../report/timeline-html.js';
+import { parseScenario } from '../scenario/parse-scenario.js';
+import { runScenario } from '../scenario/run-scenario.js';
 import { EXIT, type CliOutcome } from './cli-io.js';
 import { durationFlag, FlagError, integerFlag, UsageError } from './flags.js';
 import { startProgressBar, type ProgressIo } from './progress-bar.js';
@@ -10,6 +15,10 @@ import { startProgressBar, type ProgressIo } from './progress-bar.js';
 /** What explore needs from the process (bound in main.ts, faked in tests). */
 export interface ExploreIo extends ProgressIo {
   readonly stdout: (text: string) => void;
+  /** The package version (shown in a saved timeline). */
+  readonly version: string;
+  /** Writes a UTF-8 file (--save). @defaultValue node:fs writeFileSync */
+  readonly writeFile?: (path: string, text: string) => void;
 }
 
 /** Runs per chunk: the unit of parallel work and of reproducibility (independent of --jobs). */
@@ -22,6 +31,8 @@ export interface ExploreOptions {
   readonly runs: number;
   readonly seed: number;
   readonly jobs: number;
+  /** Write the counterexample to `<save>.yaml` and its HTML timeline to `<save>.html`. */
+  readonly save?: string;
 }
 
 /** The fast-check seed of chunk k: a fixed function of the run's seed, so results do not depend on --jobs. */
@@ -56,6 +67,26 @@ export function exploreOutcome(results: readonly (ChunkResult | undefined)[]): {
     if (r.counterexample !== null) return { runs, failed: 1, firstFailure: { k, result: r } };
   }
   return { runs, failed: 0, firstFailure: null };
+}
+
+/**
+ * Writes a counterexample as `<prefix>.yaml` and its HTML timeline as `<prefix>.html` (the run the
+ * scenario file replays, so the page and `grsim run <prefix>.yaml` show the same story).
+ */
+function saveCounterexample(io: ExploreIo, prefix: string, scenarioYaml: string): void {
+  const write = io.writeFile ?? ((path: string, text: string): void => writeFileSync(path, text, 'utf8'));
+  const yamlFile = `${prefix}.yaml`, htmlFile = `${prefix}.html`;
+  const run = runScenario(parseScenario(scenarioYaml, yamlFile));
+  const html = renderTimelineHtml(buildReport(run, io.version), { replayCommand: `grsim run ${yamlFile}` });
+  for (const [file, text] of [[yamlFile, scenarioYaml], [htmlFile, html]] as const) {
+    try {
+      write(file, text);
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      throw new UsageError(`cannot write ${file}${code === undefined ? '' : ` (${code})`}`);
+    }
+  }
+  io.stdout(`Counterexample written to ${yamlFile}, its timeline to ${htmlFile}\n`);
 }
 
 /**
@@ -120,6 +151,7 @@ export async function explore(o: ExploreOptions, io: ExploreIo): Promise<number>
       `  at ${(c.violation.t / 1e6).toFixed(6)} s (members: ${c.violation.members.join(', ')})\n` +
       (expected === undefined ? '' : `This property is expected to fail: ${expected}.\n`) +
       `Shrunk counterexample (${faults.length} fault${faults.length === 1 ? '' : 's'}${faults.length === 0 ? '' : `: ${faults.map(describeFault).join('; ')}`}); replay with grsim run:\n\n${c.scenarioYaml}\n`);
+    if (o.save !== undefined) saveCounterexample(io, o.save, c.scenarioYaml);
   }
   if (firstFailure === null && expected !== undefined) {
     io.stdout(`Property ${o.property} is expected to fail (${expected}), but no counterexample was found in ${runs} runs.\n`);
@@ -143,6 +175,7 @@ interface ExploreFlags {
   readonly runs: number;
   readonly seed: number;
   readonly jobs: number;
+  readonly save?: string;
 }
 
 /** `grsim explore`: random fault schedules against a property; the shrunk counterexample as a scenario. */
@@ -159,6 +192,7 @@ export function exploreCommand(io: ExploreIo, outcome: CliOutcome): Command {
     .addOption(new Option('--runs <n>', 'number of runs').argParser(integerFlag('--runs', 1, 10_000_000)).default(100))
     .addOption(new Option('--seed <n>', 'seed of the exploration (0..4294967295)').argParser(integerFlag('--seed', 0, 0xffffffff)).default(1))
     .addOption(new Option('--jobs <n>', 'worker threads; the output is the same for any value').argParser(integerFlag('--jobs', 1, 256)).default(cores, `the number of cores, ${cores} here`))
+    .option('--save <prefix>', 'write a counterexample to <prefix>.yaml and its HTML timeline to <prefix>.html')
     .addHelpText('after', '\nExamples:\n  grsim explore --list\n' +
       '  grsim explore --property isolation-under-20s-not-expelled --members 3 --duration 2m --runs 200 --seed 3\n')
     .action(async (flags: ExploreFlags) => {
@@ -171,6 +205,7 @@ export function exploreCommand(io: ExploreIo, outcome: CliOutcome): Command {
       outcome.seed = flags.seed;
       outcome.exitCode = await explore({
         property: flags.property, members: flags.members, durationUs: flags.duration, runs: flags.runs, seed: flags.seed, jobs: flags.jobs,
+        ...(flags.save === undefined ? {} : { save: flags.save }),
       }, io);
     });
 }

@@ -6,7 +6,8 @@ import { runScenario } from '../scenario/run-scenario.js';
 import { parseStart } from '../sim/simulation-options.js';
 import { EXIT, type CliIo, type CliOutcome } from './cli-io.js';
 import { FlagError, UsageError } from './flags.js';
-import { isRunFormatName, RUN_FORMAT_NAMES, RUN_FORMATS, type RunFormatName } from './run-formats.js';
+import { writeFileSync } from 'node:fs';
+import { isRunFormatName, renderRunHtml, RUN_FORMAT_NAMES, RUN_FORMATS, type RunFormatName } from './run-formats.js';
 
 /** Flags `run` and `demo` share (demo has no --until/--at: its times are fixed). */
 interface RunFlags {
@@ -14,6 +15,8 @@ interface RunFlags {
   readonly seed?: number | string;
   readonly until?: string;
   readonly at: readonly string[];
+  /** Also write the HTML timeline to this file. */
+  readonly html?: string;
 }
 
 function parseFormat(text: string): RunFormatName {
@@ -54,11 +57,38 @@ function readScenario(io: CliIo, file: string, label: string, flags: RunFlags): 
   return parseScenario(text, label, overrides);
 }
 
-function runAndPrint(io: CliIo, scenario: Scenario, label: string, flags: RunFlags, extraAt: readonly string[] = []): void {
+function htmlOption(): Option {
+  return new Option('--html <file.html>', 'also write the run as a self-contained HTML timeline (docs/timeline.md)').argParser((text: string) => {
+    if (!/\.html?$/i.test(text)) throw new FlagError('--html', 'must name an .html file', text);
+    return text;
+  });
+}
+
+/** A word for a POSIX shell: as it is when it needs no quoting, else in single quotes. */
+function shellWord(s: string): string {
+  return /^[\w./:+-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`;
+}
+
+/** The command line that replays this run (the HTML timeline shows it). */
+function replayCommand(command: string, flags: RunFlags): string {
+  return [command, ...(flags.seed === undefined ? [] : ['--seed', shellWord(String(flags.seed))]), ...(flags.until === undefined ? [] : ['--until', shellWord(flags.until)])].join(' ');
+}
+
+function runAndPrint(io: CliIo, scenario: Scenario, label: string, flags: RunFlags, command: string, extraAt: readonly string[] = []): void {
   const startEpochUs = parseStart(scenario.start);
   const at = [...extraAt, ...flags.at].map((t) => parseScenarioTime(t, '--at', startEpochUs));
   const run = runScenario(scenario, { snapshotsAtUs: at, source: label });
-  io.stdout(RUN_FORMATS[flags.format].render(run, io.version));
+  const context = { version: io.version, replayCommand: replayCommand(command, flags) };
+  if (flags.html !== undefined) {
+    const write = io.writeFile ?? ((path: string, text: string): void => writeFileSync(path, text, 'utf8'));
+    try {
+      write(flags.html, renderRunHtml(run, context));
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      throw new UsageError(`cannot write ${flags.html}${code === undefined ? '' : ` (${code})`}`);
+    }
+  }
+  io.stdout(RUN_FORMATS[flags.format].render(run, context));
 }
 
 /** Times the demo shows tables at: after detection and after the expel (the seed case's timeline). */
@@ -76,12 +106,13 @@ export function runCommand(io: CliIo, outcome: CliOutcome): Command {
     .addOption(seedOption())
     .option('--until <time>', "override the scenario's end time")
     .addOption(new Option('--at <time>', "also show every member's table at this time (repeatable)").argParser((t: string, prev: string[] | undefined) => [...(prev ?? []), t]))
-    .addHelpText('after', `\n${TIMES}\n\nExamples:\n  grsim run scenarios/seed-case.yaml\n  grsim run my-case.yaml --format json --seed 8 --at 13:03:10 --at +60s\n`)
+    .addOption(htmlOption())
+    .addHelpText('after', `\n${TIMES}\n\nExamples:\n  grsim run scenarios/seed-case.yaml\n  grsim run my-case.yaml --format json --seed 8 --at 13:03:10 --at +60s\n  grsim run my-case.yaml --format html > my-case.html\n`)
     .action((file: string, given: Omit<RunFlags, 'at'> & { at?: string[] }) => {
       const flags: RunFlags = { ...given, at: given.at ?? [] };
       const scenario = readScenario(io, file, file, flags);
       outcome.seed = scenario.seed;
-      runAndPrint(io, scenario, file, flags);
+      runAndPrint(io, scenario, file, flags, `grsim run ${shellWord(file)}`);
       outcome.exitCode = EXIT.ok;
     });
 }
@@ -94,12 +125,13 @@ export function demoCommand(io: CliIo, outcome: CliOutcome): Command {
       `with a write on it while cut off, healed at 13:07:30; the tables are also shown at ${DEMO_SNAPSHOTS.join(' and ')} (after detection, after the expel).`)
     .addOption(formatOption())
     .addOption(seedOption())
-    .addHelpText('after', '\nExamples:\n  grsim demo\n  grsim demo --format json --seed 8\n')
+    .addOption(htmlOption())
+    .addHelpText('after', '\nExamples:\n  grsim demo\n  grsim demo --format json --seed 8\n  grsim demo --html seed-case.html\n')
     .action((flags: Omit<RunFlags, 'at'>) => {
       const all: RunFlags = { ...flags, at: [] };
       const scenario = readScenario(io, io.seedCasePath, 'seed-case.yaml', all);
       outcome.seed = scenario.seed;
-      runAndPrint(io, scenario, 'seed-case.yaml', all, DEMO_SNAPSHOTS);
+      runAndPrint(io, scenario, 'seed-case.yaml', all, 'grsim demo', DEMO_SNAPSHOTS);
       outcome.exitCode = EXIT.ok;
     });
 }

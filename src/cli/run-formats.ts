@@ -1,13 +1,26 @@
 import { buildReport } from '../report/json-report.js';
 import { renderRunText } from '../report/text-report.js';
+import { renderTimelineHtml } from '../report/timeline-html.js';
 import type { ScenarioRun } from '../scenario/run-scenario.js';
+
+/** What a format needs besides the run: the package version and the command line that replays the run. */
+export interface RunFormatContext {
+  readonly version: string;
+  /** e.g. `grsim run my-case.yaml --seed 8` (shown in the HTML timeline's header). */
+  readonly replayCommand: string;
+}
 
 /** One value of `grsim run|demo --format`: how a finished run becomes the text written to stdout. */
 export interface RunFormat {
   /** One line for `--help` and the error that lists the formats. */
   readonly description: string;
   /** The whole stdout of the command, ending with a newline. */
-  readonly render: (run: ScenarioRun, version: string) => string;
+  readonly render: (run: ScenarioRun, context: RunFormatContext) => string;
+}
+
+/** The run as one self-contained HTML timeline page (docs/timeline.md). */
+export function renderRunHtml(run: ScenarioRun, context: RunFormatContext): string {
+  return renderTimelineHtml(buildReport(run, context.version), { replayCommand: context.replayCommand });
 }
 
 /**
@@ -18,11 +31,15 @@ export interface RunFormat {
 export const RUN_FORMATS = {
   text: {
     description: "each member's error log and replication_group_members table",
-    render: (run, version) => renderRunText(run, version),
+    render: (run, { version }) => renderRunText(run, version),
   },
   json: {
     description: 'the report described in docs/report-format.md',
-    render: (run, version) => `${JSON.stringify(buildReport(run, version), null, 2)}\n`,
+    render: (run, { version }) => `${JSON.stringify(buildReport(run, version), null, 2)}\n`,
+  },
+  html: {
+    description: 'a self-contained HTML timeline page, docs/timeline.md',
+    render: renderRunHtml,
   },
 } as const satisfies Record<string, RunFormat>;
 

@@ -93,7 +93,11 @@ export interface ReportMetrics {
   readonly writeUnavailable: readonly { readonly member: string; readonly windows: readonly { readonly start: number; readonly end: number }[]; readonly total: number }[];
   readonly views: { readonly distinct: number; readonly installs: Readonly<Record<string, number>> };
   readonly rejoins: readonly { readonly member: string; readonly started: number; readonly succeeded: number; readonly failed: number; readonly inProgress: number }[];
-  readonly writes: { readonly submitted: number; readonly committed: number; readonly rolledBack: number; readonly refused: number; readonly pending: number };
+  readonly writes: {
+    readonly submitted: number; readonly committed: number; readonly rolledBack: number; readonly refused: number; readonly pending: number;
+    /** The workloads' share of the counts above. */
+    readonly workload: { readonly submitted: number; readonly committed: number; readonly refused: number; readonly unfinished: number; readonly throttled: number };
+  };
 }
 
 export interface ReportMember { readonly name: string; readonly host: string; readonly port: number; readonly uuid: string }
@@ -190,7 +194,7 @@ export function reportMetrics(m: RunSummary): ReportMetrics {
     })),
     views: { distinct: m.views.distinct, installs: { ...m.views.installs } },
     rejoins: m.rejoins.map((r) => ({ ...r })),
-    writes: { ...m.writes },
+    writes: { ...m.writes, workload: { ...m.writes.workload } },
   };
 }
 

@@ -49,8 +49,9 @@ describe('grsim <command> --help', () => {
 
   it('run --format lists the formats (the place a new one is added)', async () => {
     const help = (await grsim('run', '--help')).stdout.replace(/\s+/g, ' ');
-    expect(help).toContain("--format <format> output: text (each member's error log and replication_group_members table) " +
-      'or json (the report described in docs/report-format.md) (default: "text")');
+    expect(help).toContain("--format <format> output: text (each member's error log and replication_group_members table), " +
+      'json (the report described in docs/report-format.md) or html (a self-contained HTML timeline page, docs/timeline.md) (default: "text")');
+    expect(help).toContain('--html <file.html> also write the run as a self-contained HTML timeline');
   });
 });
 
@@ -82,7 +83,7 @@ describe('suggestions for unknown commands and flags', () => {
 
   it('a bad flag value is reported before any file is read', async () => {
     const r = await grsim('run', 'x.yaml', '--format', 'xml');
-    expect(r).toEqual({ code: 2, stdout: '', stderr: 'grsim run: --format: must be one of text, json, got "xml"\n', reads: [] });
+    expect(r).toEqual({ code: 2, stdout: '', stderr: 'grsim run: --format: must be one of text, json, html, got "xml"\n', reads: [] });
   });
 
   it('a file that cannot be read is a usage error naming it', async () => {

@@ -44,7 +44,7 @@ describe('grsim --help, --version and usage errors', () => {
     expect(unknown.stderr).toBe('grsim: unknown command simulate; grsim --help lists the commands\n');
     const badFormat = grsim('run', SEED_CASE, '--format', 'xml');
     expect(badFormat).toMatchObject({ code: 2, stdout: '' });
-    expect(badFormat.stderr).toBe('grsim run: --format: must be one of text, json, got "xml"\n');
+    expect(badFormat.stderr).toBe('grsim run: --format: must be one of text, json, html, got "xml"\n');
     expect(grsim('run', SEED_CASE, '--seed', '').stderr).toBe('grsim run: --seed: must be an integer or a non-empty string, got ""\n');
     expect(grsim('run', SEED_CASE, '--colour').code).toBe(2);
     expect(grsim('run').stderr).toBe('grsim run: missing the <file> argument; grsim run --help shows the usage\n');

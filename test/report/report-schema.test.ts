@@ -49,7 +49,8 @@ describe('the report\'s faults, metrics, flags and suspicions', () => {
   it('metrics agree with the series they summarise', () => {
     // node1 and node2, the minority of the partition, lose the majority.
     expect(report.metrics.majority.map((m) => m.member).sort()).toEqual(expect.arrayContaining(['node1', 'node2']));
-    expect(report.metrics.writes.submitted).toBe(report.writes.length);
+    expect(report.metrics.writes.submitted - report.metrics.writes.workload.submitted).toBe(report.writes.length);
+    expect(report.metrics.writes.workload.submitted).toBe(Object.values(report.workload ?? {}).reduce((n, w) => n + (w as { submitted: number }).submitted, 0));
     for (const x of report.metrics.expels) expect(report.views.some((v) => v.member === x.remover && v.t === x.removed && !v.members.includes(x.member))).toBe(true);
     expect(report.flags.filter((f) => f.member === 'node3' && !f.running).map((f) => f.t)).toContain(150);
     expect(report.suspicions.some((s) => s.suspect === 'node4' && s.action === 'created')).toBe(true);
