@@ -4,11 +4,13 @@ import { ConfigError, formatValue, ScenarioError } from '../errors.js';
 import { OPTION_NAMES, validateOption, versionProfile, type GroupReplicationOptions, type OptionName } from '../gr/options.js';
 import type { VersionProfile } from '../gr/version-profiles.js';
 import { normalizeWorkload, type WorkloadItem } from '../gr/workload.js';
-import { DEFAULT_MODEL_PARAMETERS, resolveModelParameters, type ModelParameters } from '../model-parameters.js';
+import { DEFAULT_MODEL_PARAMETERS, isModelParameterName, resolveModelParameters, type ModelParameters } from '../model-parameters.js';
 import { validateLinkProfile } from '../network/network-options.js';
-import { MAX_GROUP_SIZE, parseStart, SERVER_UUID } from '../sim/simulation-options.js';
+import {
+  defaultPorts, HOSTNAME_BOUND, HOSTNAME_LENGTH, MAX_GROUP_SIZE, MAX_LABEL_CHARS, MAX_MEMBER_NAME_CHARS, MAX_VIRTUAL_TIME_US, MEMBER_NAME_BOUND, parseStart, SERVER_UUID, validateMaxTraceEvents,
+} from '../sim/simulation-options.js';
 import type { GroupMode, VersionName } from '../types.js';
-import type { Scenario, ScenarioAction, ScenarioEvent, ScenarioMember, ScenarioVerb } from './scenario.js';
+import type { Scenario, ScenarioAction, ScenarioEvent, ScenarioLimits, ScenarioMember, ScenarioVerb } from './scenario.js';
 import { SCENARIO_VERBS } from './scenario.js';
 import { parseScenarioTime } from './scenario-time.js';
 
@@ -17,11 +19,11 @@ const MAX_EVENTS = 100_000;
 const MAX_WRITES_PER_EVENT = 100_000;
 const MAX_WRITES = 1_000_000;
 /** Longest run a file may ask for: seven days of virtual time (a typo like "+100000h" must not hang the CLI). */
-export const MAX_RUN_US = 7 * 86_400_000_000;
+export const MAX_RUN_US = MAX_VIRTUAL_TIME_US;
 /** Virtual time after the last event a run goes on when the file gives no `until`. */
 export const DEFAULT_RUN_AFTER_LAST_EVENT_US = 600_000_000;
 const DEFAULT_START = '2024-01-01T00:00:00Z';
-const TOP_KEYS = ['name', 'seed', 'version', 'start', 'mode', 'members', 'options', 'memberOptions', 'network', 'model', 'events', 'workload', 'until'];
+const TOP_KEYS = ['name', 'seed', 'version', 'start', 'mode', 'members', 'options', 'memberOptions', 'network', 'model', 'events', 'workload', 'until', 'limits'];
 
 type Path = readonly (string | number)[];
 
@@ -106,6 +108,12 @@ class Members {
   }
 }
 
+function boundedString(v: unknown, path: Path, maxChars: number, what: string): string {
+  const text = nonEmptyString(v, path);
+  if (text.length > maxChars) fail(path, `must be at most ${maxChars} characters (${what})`, text);
+  return text;
+}
+
 function parseMembers(v: unknown): ScenarioMember[] {
   if (!Array.isArray(v) || v.length < 1 || v.length > MAX_GROUP_SIZE) {
     fail(['members'], `must be a list of 1..${MAX_GROUP_SIZE} members (GR's maximum group size)`, v);
@@ -117,16 +125,15 @@ function parseMembers(v: unknown): ScenarioMember[] {
     const spec: Record<string, unknown> = typeof item === 'string' ? { name: item } : record(item, ['members', i], 'a member name or an object { name, host, port, xcomPort, uuid }');
     onlyKeys(spec, ['members', i], ['name', 'host', 'port', 'xcomPort', 'uuid']);
     const namePath = typeof item === 'string' ? ['members', i] : ['members', i, 'name'];
-    const name = nonEmptyString(spec.name, namePath);
+    const name = boundedString(spec.name, namePath, MAX_MEMBER_NAME_CHARS, MEMBER_NAME_BOUND);
     if (name === 'all') fail(namePath, 'must not be all (reserved for "every member")', name);
     if (seenNames.has(name)) fail(namePath, 'must be unique', name);
     seenNames.add(name);
-    const host = spec.host === undefined ? `10.0.0.${11 + i}` : nonEmptyString(spec.host, ['members', i, 'host']);
-    // Members that share a host get consecutive default ports, like mysqld instances on one box.
-    const sameHost = out.filter((m) => m.host === host).length;
-    const port = spec.port === undefined ? 3306 + sameHost : spec.port;
+    const host = spec.host === undefined ? `10.0.0.${11 + i}` : boundedString(spec.host, ['members', i, 'host'], HOSTNAME_LENGTH, HOSTNAME_BOUND);
+    const defaults = defaultPorts(host, out.map((m) => m.host));
+    const port = spec.port === undefined ? defaults.port : spec.port;
     if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) fail(['members', i, 'port'], 'must be an integer in 1..65535', port);
-    const xcomPort = spec.xcomPort === undefined ? 33061 + sameHost : spec.xcomPort;
+    const xcomPort = spec.xcomPort === undefined ? defaults.xcomPort : spec.xcomPort;
     if (typeof xcomPort !== 'number' || !Number.isInteger(xcomPort) || xcomPort < 1 || xcomPort > 65535) fail(['members', i, 'xcomPort'], 'must be an integer in 1..65535', xcomPort);
     const address = `${host}:${port}`;
     const clash = seenAddress.get(address);
@@ -164,7 +171,7 @@ function parseModel(v: unknown): Partial<ModelParameters> {
   const obj = record(v, ['model'], 'an object of timing parameters');
   const out: Record<string, number> = {};
   for (const [key, value] of Object.entries(obj)) {
-    if (!(key in DEFAULT_MODEL_PARAMETERS)) fail(['model', key], `is not a known parameter; known parameters are ${Object.keys(DEFAULT_MODEL_PARAMETERS).join(', ')}`, value);
+    if (!isModelParameterName(key)) fail(['model', key], `is not a known parameter; known parameters are ${Object.keys(DEFAULT_MODEL_PARAMETERS).join(', ')}`, value);
     // Only the *Us parameters are times; a count (catchUpMsgnosPerRoundTrip) is a plain integer the core checks.
     if (!key.endsWith('Us')) {
       out[key] = core(['model', key], () => resolveModelParameters({ [key]: value })[key as keyof ModelParameters]);
@@ -345,11 +352,11 @@ export interface ScenarioOverrides {
 function validate(data: unknown, defaultName: string, overrides: ScenarioOverrides): Scenario {
   const top = record(data, [], 'a mapping with members, events and the other scenario fields');
   onlyKeys(top, [], TOP_KEYS);
-  const name = top.name === undefined ? defaultName : nonEmptyString(top.name, ['name']);
+  const name = top.name === undefined ? defaultName : boundedString(top.name, ['name'], MAX_LABEL_CHARS, 'a label, not a document');
   let seed: number | string = 1;
   if (top.seed !== undefined) {
-    if (!((typeof top.seed === 'number' && Number.isSafeInteger(top.seed)) || (typeof top.seed === 'string' && top.seed.length > 0))) {
-      fail(['seed'], 'must be an integer or a non-empty string', top.seed);
+    if (!((typeof top.seed === 'number' && Number.isSafeInteger(top.seed)) || (typeof top.seed === 'string' && top.seed.length > 0 && top.seed.length <= MAX_LABEL_CHARS))) {
+      fail(['seed'], `must be an integer or a non-empty string of at most ${MAX_LABEL_CHARS} characters`, top.seed);
     }
     seed = top.seed;
   }
@@ -364,7 +371,8 @@ function validate(data: unknown, defaultName: string, overrides: ScenarioOverrid
   const members = parseMembers(top.members);
   const roster = new Members(members);
   const options = top.options === undefined ? {} : parseOptions(top.options, ['options'], profile, mode);
-  const memberOptions: Record<string, Partial<GroupReplicationOptions>> = {};
+  // Keyed by member names, which may be any string (`constructor`, `__proto__`): no prototype.
+  const memberOptions = Object.create(null) as Record<string, Partial<GroupReplicationOptions>>;
   if (top.memberOptions !== undefined) {
     const obj = record(top.memberOptions, ['memberOptions'], 'an object { <member>: { <option>: <value> } }');
     for (const [member, opts] of Object.entries(obj)) {
@@ -426,16 +434,23 @@ function validate(data: unknown, defaultName: string, overrides: ScenarioOverrid
     }
   } else {
     // The workload's own end counts as an event: a load that outlasts the faults is still measured.
-    untilUs = Math.max(lastUs, lastWorkloadUs(workload)) + DEFAULT_RUN_AFTER_LAST_EVENT_US;
+    // ... but never past the longest run (a last event 6.99 days in still runs, just less long after).
+    untilUs = Math.min(MAX_RUN_US, Math.max(lastUs, lastWorkloadUs(workload)) + DEFAULT_RUN_AFTER_LAST_EVENT_US);
   }
-  if (untilUs > MAX_RUN_US) fail([overrides.until !== undefined ? '--until' : 'until'], 'must be at most 7 days after the start (runs are bounded)', overrides.until ?? top.until);
   let writes = 0;
   for (const e of events) {
     if ('write' in e.action && (writes += e.action.write.count) > MAX_WRITES) {
       fail(['events', e.index, 'write', 'count'], `brings the scenario's transactions above ${MAX_WRITES} (use a workload for load)`, e.action.write.count);
     }
   }
+  let limits: ScenarioLimits | undefined;
+  if (top.limits !== undefined) {
+    const obj = record(top.limits, ['limits'], 'an object { traceEvents }');
+    onlyKeys(obj, ['limits'], ['traceEvents']);
+    limits = obj.traceEvents === undefined ? {} : { traceEvents: core(['limits', 'traceEvents'], (f) => validateMaxTraceEvents(obj.traceEvents, f)) };
+  }
   return {
+    ...(limits === undefined ? {} : { limits }),
     name, seed, version: versionValue as VersionName, start: typeof start === 'string' ? start : DEFAULT_START, mode, members,
     options, memberOptions, network, model, events, ...(workload.length === 0 ? {} : { workload }), untilUs,
   };
@@ -477,12 +492,25 @@ export function parseScenario(text: string, file = 'scenario', overrides: Scenar
     throw new ScenarioError(file, '(file)', `must be valid YAML or JSON: ${syntax.message.split('\n')[0]}`, text.split('\n')[line - 1] ?? '', line);
   }
   try {
-    return validate(doc.toJS({ maxAliasCount: 100 }), baseName(file), overrides);
+    const scenario = validate(doc.toJS({ maxAliasCount: 100 }), baseName(file), overrides);
+    sourceLines.set(scenario, (path) => lineOf(doc, counter, path));
+    return scenario;
   } catch (e) {
     if (e instanceof PathError) throw new ScenarioError(file, formatPath(e.path), e.rule, e.value, lineOf(doc, counter, e.path));
     if (e instanceof Error && /alias/i.test(e.message)) throw new ScenarioError(file, '(file)', `must not expand aliases excessively: ${e.message}`, '');
     throw e;
   }
+}
+
+/** For scenarios parsed from text: the line of a path in their file (errors raised during the run use it). */
+const sourceLines = new WeakMap<Scenario, (path: Path) => number | undefined>();
+
+/**
+ * The 1-based line of `path` (e.g. `['events', 3, 'crash']`) in the file `scenario` was parsed
+ * from, or of its nearest parent that the file spells; undefined for a scenario built in code.
+ */
+export function scenarioLine(scenario: Scenario, path: Path): number | undefined {
+  return sourceLines.get(scenario)?.(path);
 }
 
 function baseName(file: string): string {
