@@ -1,6 +1,6 @@
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { parseDuration } from '../duration.js';
-import { ConfigError, formatValue, ScenarioError } from '../errors.js';
+import { clip, ConfigError, formatValue, ScenarioError } from '../errors.js';
 import { OPTION_NAMES, validateOption, versionProfile, type GroupReplicationOptions, type OptionName } from '../gr/options.js';
 import type { VersionProfile } from '../gr/version-profiles.js';
 import { normalizeWorkload, type WorkloadItem } from '../gr/workload.js';
@@ -457,12 +457,12 @@ function validate(data: unknown, defaultName: string, overrides: ScenarioOverrid
 }
 
 /** Line (1-based) of the value at `path` in a YAML/JSON document, or of its nearest existing parent. */
-function lineOf(doc: Document, counter: LineCounter, path: Path): number | undefined {
+function lineOf(doc: Document, counter: LineCounter, path: Path): number {
   for (let n = path.length; n >= 0; n--) {
     const node = doc.getIn(path.slice(0, n), true) as { range?: [number, number, number] } | undefined;
     if (node?.range !== undefined) return counter.linePos(node.range[0]).line;
   }
-  return undefined;
+  return 1; // an empty document: the error is about the whole file
 }
 
 /**
@@ -489,7 +489,7 @@ export function parseScenario(text: string, file = 'scenario', overrides: Scenar
   const syntax = doc.errors[0];
   if (syntax !== undefined) {
     const line = counter.linePos(syntax.pos[0]).line;
-    throw new ScenarioError(file, '(file)', `must be valid YAML or JSON: ${syntax.message.split('\n')[0]}`, text.split('\n')[line - 1] ?? '', line);
+    throw new ScenarioError(file, '(file)', `must be valid YAML or JSON: ${clip(syntax.message.split('\n')[0] ?? '')}`, lineText(text, line), line);
   }
   try {
     const scenario = validate(doc.toJS({ maxAliasCount: 100 }), baseName(file), overrides);
@@ -497,7 +497,7 @@ export function parseScenario(text: string, file = 'scenario', overrides: Scenar
     return scenario;
   } catch (e) {
     if (e instanceof PathError) throw new ScenarioError(file, formatPath(e.path), e.rule, e.value, lineOf(doc, counter, e.path));
-    if (e instanceof Error && /alias/i.test(e.message)) throw new ScenarioError(file, '(file)', `must not expand aliases excessively: ${e.message}`, '');
+    if (e instanceof Error && /alias/i.test(e.message)) throw new ScenarioError(file, '(file)', `must not expand aliases excessively: ${clip(e.message)}`, '', 1);
     throw e;
   }
 }
@@ -511,6 +511,18 @@ const sourceLines = new WeakMap<Scenario, (path: Path) => number | undefined>();
  */
 export function scenarioLine(scenario: Scenario, path: Path): number | undefined {
   return sourceLines.get(scenario)?.(path);
+}
+
+/** Line `line` (1-based) of `text`, found without splitting a 200 KB file into an array. */
+function lineText(text: string, line: number): string {
+  let start = 0;
+  for (let k = 1; k < line; k++) {
+    const nl = text.indexOf('\n', start);
+    if (nl < 0) return '';
+    start = nl + 1;
+  }
+  const end = text.indexOf('\n', start);
+  return text.slice(start, end < 0 ? text.length : end);
 }
 
 function baseName(file: string): string {

@@ -59,7 +59,8 @@ function apply(sim: Simulation, action: ScenarioAction): void {
   else if ('crash' in action) net.crash(action.crash);
   else if ('restart' in action) net.restart(action.restart);
   else if ('set' in action) {
-    const targets = action.set.member === 'all' ? sim.members : [sim.member(action.set.member)];
+    // `all` means every running server: a stopped mysqld takes no SET GLOBAL.
+    const targets = action.set.member === 'all' ? sim.members.filter((m) => m.running) : [sim.member(action.set.member)];
     for (const m of targets) m.set(action.set.option, action.set.value);
   } else if ('write' in action) {
     const m = sim.member(action.write.member);
