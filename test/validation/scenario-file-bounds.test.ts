@@ -3,7 +3,7 @@
  * (issue 11's fuzz run): each gets a located ScenarioError or runs as written.
  */
 import { describe, expect, it } from 'vitest';
-import { createSimulation, parseScenario, runScenario } from '../../src/index.js';
+import { createSimulation, parseScenario, runScenario, ScenarioError, scenarioToYaml } from '../../src/index.js';
 import { rejects } from '../helpers/scenario-errors.js';
 
 const HEAD = 'members: [a, b, c]\n';
@@ -126,5 +126,35 @@ describe('errors raised when an event fires carry the event line', () => {
     expect(run.sim.member('a').options().group_replication_member_weight).toBe(50);
     const bad = parseScenario(`${HEAD}events:\n  - { at: "+1s", crash: a }\n  - { at: "+2s", set: { member: a, option: group_replication_member_weight, value: 10 } }\n`, 'f.yaml');
     expect(() => runScenario(bad, { source: 'f.yaml' })).toThrow(/^f\.yaml:4: events\[1\]\.set names a member whose server is not running/);
+  });
+});
+
+describe('a run that outgrows its trace bound stops with a located message', () => {
+  const file = `members: [a, b, c]\nmode: multi-primary\nworkload: [{ member: a, rate: 50/s, size: 1KiB }]\nuntil: "+1h"\nlimits: { traceEvents: 1000 }\n`;
+
+  it('names limits.traceEvents, its line, the time reached, what to shorten and how to raise it', () => {
+    const s = parseScenario(file, 'f.yaml');
+    expect(s.limits).toEqual({ traceEvents: 1000 });
+    let caught: unknown;
+    try { runScenario(s, { source: 'f.yaml' }); } catch (e) { caught = e; }
+    expect(caught).toBeInstanceOf(ScenarioError);
+    const msg = (caught as ScenarioError).message;
+    expect(msg).toMatch(/^f\.yaml:5: limits\.traceEvents \(1000 events\) was reached at \d+\.\d{6} s of virtual time/);
+    expect(msg).toContain('shorten the run or its workload');
+    expect(msg).toContain('raise limits.traceEvents (at most 10000000)');
+    expect(msg).toContain('until is 3600.000000 s');
+  });
+
+  it('a file without limits gets the default bound of 2,000,000 events', () => {
+    const s = parseScenario(file.replace('limits: { traceEvents: 1000 }\n', ''), 'f.yaml');
+    expect(s.limits).toBeUndefined();
+    expect(createSimulation({ seed: 1, members: ['a'] }).maxTraceEvents).toBe(2_000_000);
+  });
+
+  it('limits are checked and print back', () => {
+    expect(rejects(`${HEAD}limits: { traceEvents: 0 }\n`).message).toMatch(/^f\.yaml:2: limits\.traceEvents must be an integer number of events in 1\.\.10000000, got 0/);
+    expect(rejects(`${HEAD}limits: { trace: 5 }\n`).message).toMatch(/^f\.yaml:2: limits\.trace is not a known field; known fields are traceEvents/);
+    const s = parseScenario(file, 'f.yaml');
+    expect(parseScenario(scenarioToYaml(s), 'f.yaml')).toEqual(s);
   });
 });
