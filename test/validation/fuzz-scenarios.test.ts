@@ -75,20 +75,23 @@ describe('mutated scenario files get exit 0 or a located exit 2', () => {
 
   it(`${RUNS} mutated files (seed ${SEED})`, async () => {
     const counts = new Map<Outcome, number>();
-    await fc.assert(
-      fc.asyncProperty(mutatedScenario, fc.constantFrom<'text' | 'json'>('text', 'json'), async (text, format) => {
-        let outcome: Outcome = 'FAILED';
-        try {
-          outcome = await check(text, format);
-        } finally {
-          counts.set(outcome, (counts.get(outcome) ?? 0) + 1);
-        }
-      }),
-      { numRuns: RUNS, seed: SEED, endOnFailure: true },
-    );
-    if (env.GRSIM_FUZZ_REPORT !== undefined) writeFileSync(env.GRSIM_FUZZ_REPORT, JSON.stringify(Object.fromEntries(counts)));
+    try {
+      await fc.assert(
+        fc.asyncProperty(mutatedScenario, fc.constantFrom<'text' | 'json'>('text', 'json'), async (text, format) => {
+          let outcome: Outcome = 'FAILED';
+          try {
+            outcome = await check(text, format);
+          } finally {
+            counts.set(outcome, (counts.get(outcome) ?? 0) + 1);
+          }
+        }),
+        { numRuns: RUNS, seed: SEED, endOnFailure: true },
+      );
+    } finally {
+      if (env.GRSIM_FUZZ_REPORT !== undefined) writeFileSync(env.GRSIM_FUZZ_REPORT, JSON.stringify(Object.fromEntries(counts)));
+    }
     // The mutations reach both sides: some files still run, most are refused.
     expect(counts.get('ran') ?? 0).toBeGreaterThan(0);
     expect(counts.get('refused') ?? 0).toBeGreaterThan(0);
-  }, 600_000);
+  }, Math.max(600_000, RUNS * 5_000));
 });

@@ -141,7 +141,7 @@ describe('a run that outgrows its trace bound stops with a located message', () 
     const msg = (caught as ScenarioError).message;
     expect(msg).toMatch(/^f\.yaml:5: limits\.traceEvents \(1000 events\) was reached at \d+\.\d{6} s of virtual time/);
     expect(msg).toContain('shorten the run or its workload');
-    expect(msg).toContain('raise limits.traceEvents (at most 10000000)');
+    expect(msg).toContain('raise limits.traceEvents (at most 3000000)');
     expect(msg).toContain('until is 3600.000000 s');
   });
 
@@ -152,7 +152,7 @@ describe('a run that outgrows its trace bound stops with a located message', () 
   });
 
   it('limits are checked and print back', () => {
-    expect(rejects(`${HEAD}limits: { traceEvents: 0 }\n`).message).toMatch(/^f\.yaml:2: limits\.traceEvents must be an integer number of events in 1\.\.10000000, got 0/);
+    expect(rejects(`${HEAD}limits: { traceEvents: 0 }\n`).message).toMatch(/^f\.yaml:2: limits\.traceEvents must be an integer number of events in 1\.\.3000000, got 0/);
     expect(rejects(`${HEAD}limits: { trace: 5 }\n`).message).toMatch(/^f\.yaml:2: limits\.trace is not a known field; known fields are traceEvents/);
     const s = parseScenario(file, 'f.yaml');
     expect(parseScenario(scenarioToYaml(s), 'f.yaml')).toEqual(s);
