@@ -236,7 +236,8 @@ export class NetworkControl {
   /** Undoes cut(from, to); with no arguments undoes every cut. Inverse of cut(). */
   restore(from?: string, to?: string): void {
     if (from === undefined && to === undefined) { this.sim._net.restoreAll(); this.note('restore', 'all'); return; }
-    this.sim._net.restore(this.slot(from ?? '', 'restore.from'), this.slot(to ?? '', 'restore.to'));
+    if (from === undefined || to === undefined) throw new ConfigError(from === undefined ? 'restore.from' : 'restore.to', 'is required with the other end (or call restore() for every cut)', undefined);
+    this.sim._net.restore(this.slot(from, 'restore.from'), this.slot(to, 'restore.to'));
     this.note('restore', `${from}->${to}`);
   }
 

@@ -116,6 +116,10 @@ describe('calls files refuse are refused by the API too', () => {
     refuses(() => s.member('n1').set('group_replication_member_weight', 10), 'set', 'whose server is not running');
   });
 
+  it('restore with one end only', () => {
+    refuses(() => sim().network.restore('n1'), 'restore.to', 'is required with the other end');
+  });
+
   it('freezing a frozen member', () => {
     const s = sim();
     s.network.freeze('n1');
