@@ -159,6 +159,9 @@ function parseOptions(v: unknown, path: Path, profile: VersionProfile, mode: Gro
   for (const [key, value] of Object.entries(obj)) {
     if (!(OPTION_NAMES as readonly string[]).includes(key)) fail([...path, key], `is not a known option; known options are ${OPTION_NAMES.join(', ')}`, value);
     const normalized = core([...path, key], (f) => validateOption(key as OptionName, value, profile, f));
+    if (key === 'group_replication_single_primary_mode' && path[0] === 'memberOptions') {
+      fail([...path, key], 'is group-wide: set the topology with mode', value);
+    }
     if (key === 'group_replication_single_primary_mode' && normalized !== (mode === 'single-primary')) {
       fail([...path, key], `must agree with mode (${mode}); set the topology with mode`, value);
     }

@@ -5,6 +5,7 @@
  */
 import fc from 'fast-check';
 import { parse, stringify } from 'yaml';
+import { DEFAULT_MODEL_PARAMETERS, OPTION_NAMES, SCENARIO_VERBS } from '../../src/index.js';
 
 /** Valid files the mutations start from: every verb, a workload, per-member options, model, limits. */
 export const BASE_FILES: readonly string[] = [
@@ -77,7 +78,8 @@ const HUGE_STRINGS = ['x'.repeat(100_000), 'n'.repeat(65), 'h'.repeat(256), 'é'
 const KNOWN_WORDS = [
   'all', 'node1', 'node2', 'a', 'b', 'members', 'events', 'at', 'until', 'start', 'seed', 'name', 'host', 'port', 'isolate', 'heal', 'freeze',
   'thaw', 'crash', 'restart', 'set', 'write', 'link', 'member', 'count', 'option', 'value', 'rate', 'size', 'limits', 'traceEvents',
-  'group_replication_member_expel_timeout', 'group_replication_exit_state_action', 'ABORT_SERVER', 'multi-primary', '8.0.21', '5s', '1KiB',
+  'ABORT_SERVER', 'READ_ONLY', 'ON', 'OFF', 'multi-primary', 'single-primary', '8.0.20', '8.0.21', '8.4', '5s', '1KiB', '+1s', '+59s', '13:03:30',
+  ...OPTION_NAMES, ...Object.keys(DEFAULT_MODEL_PARAMETERS), ...SCENARIO_VERBS,
 ];
 
 /** A value of some other type or shape than the one it replaces. */
@@ -102,7 +104,8 @@ type TreeMutation =
   | { readonly kind: 'replace'; readonly where: number; readonly value: unknown }
   | { readonly kind: 'delete'; readonly where: number }
   | { readonly kind: 'addKey'; readonly where: number; readonly key: string; readonly value: unknown }
-  | { readonly kind: 'duplicateItem'; readonly where: number };
+  | { readonly kind: 'duplicateItem'; readonly where: number }
+  | { readonly kind: 'copy'; readonly where: number; readonly from: number };
 
 /** One change to the file's text after the tree is printed. */
 type TextMutation =
@@ -117,6 +120,8 @@ const treeMutation: fc.Arbitrary<TreeMutation> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('delete' as const), where }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('addKey' as const), where, key: fc.oneof(fc.constantFrom(...PROTO_NAMES, ...KNOWN_WORDS), fc.string({ maxLength: 6 })), value: oddValue }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('duplicateItem' as const), where }) },
+  // Another node's value of the same file: a member name where a time was, an event in the members list.
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('copy' as const), where, from: where }) },
 );
 const textMutation: fc.Arbitrary<TextMutation> = fc.oneof(
   fc.record({ kind: fc.constant('duplicateLine' as const), where }),
@@ -128,7 +133,7 @@ const textMutation: fc.Arbitrary<TextMutation> = fc.oneof(
 /** A mutated file: a base file, some tree mutations, sometimes some text mutations. */
 export const mutatedScenario: fc.Arbitrary<string> = fc.record({
   base: fc.nat({ max: BASE_FILES.length - 1 }),
-  tree: fc.array(treeMutation, { minLength: 0, maxLength: 3 }),
+  tree: fc.array(treeMutation, { minLength: 0, maxLength: 5 }),
   text: fc.array(textMutation, { maxLength: 2 }),
   json: fc.boolean(),
 }).map(({ base, tree, text, json }) => {
@@ -175,6 +180,8 @@ function applyTree(root: unknown, m: TreeMutation): unknown {
   } else if (m.kind === 'addKey') {
     const target = [s, ...all].find((x) => x.value !== null && typeof x.value === 'object' && !Array.isArray(x.value));
     if (target !== undefined) put(target.value as Record<string, unknown>, m.key, m.value);
+  } else if (m.kind === 'copy') {
+    if (s.parent !== null) put(s.parent, s.key, structuredClone(all[m.from % all.length]!.value));
   } else {
     const list = [s, ...all].find((x) => Array.isArray(x.value) && x.value.length > 0);
     if (list !== undefined) {

@@ -158,3 +158,10 @@ describe('a run that outgrows its trace bound stops with a located message', () 
     expect(parseScenario(scenarioToYaml(s), 'f.yaml')).toEqual(s);
   });
 });
+
+describe('fuzzer findings', () => {
+  it('group_replication_single_primary_mode in memberOptions is refused at its line, not by the core without one', () => {
+    const err = rejects(`members: [a, b]\nmode: single-primary\nmemberOptions: { b: { group_replication_single_primary_mode: true } }\n`);
+    expect(err.message).toMatch(/^f\.yaml:3: memberOptions\.b\.group_replication_single_primary_mode is group-wide: set the topology with mode, got true/);
+  });
+});
