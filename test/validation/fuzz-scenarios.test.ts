@@ -55,6 +55,11 @@ async function check(text: string, format: 'text' | 'json'): Promise<Outcome> {
   const lines = text.split('\n').length;
   if (code === 0) {
     expect(stdout.length, 'a run prints a report').toBeGreaterThan(0);
+    if (format === 'json') {
+      // Every member is in the report, whatever its name (`__proto__` included).
+      const report = JSON.parse(stdout) as { members: unknown[]; final: object };
+      expect(Object.keys(report.final)).toHaveLength(report.members.length);
+    }
     return 'ran';
   }
   expect(code, `exit 0 or 2, never ${code}:\n${stderr.slice(0, 3000)}\n--- file ---\n${text.slice(0, 3000)}`).toBe(2);

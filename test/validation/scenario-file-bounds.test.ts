@@ -3,7 +3,7 @@
  * (issue 11's fuzz run): each gets a located ScenarioError or runs as written.
  */
 import { describe, expect, it } from 'vitest';
-import { createSimulation, parseScenario, runScenario, ScenarioError, scenarioToYaml } from '../../src/index.js';
+import { buildReport, createSimulation, parseScenario, runScenario, ScenarioError, scenarioToYaml } from '../../src/index.js';
 import { rejects } from '../helpers/scenario-errors.js';
 
 const HEAD = 'members: [a, b, c]\n';
@@ -24,6 +24,13 @@ describe('Object.prototype names are ordinary names', () => {
     const run = runScenario(s);
     expect(run.sim.member(name).options().group_replication_member_weight).toBe(70);
     expect(run.sim.member('a').options().group_replication_member_weight).toBe(50);
+  });
+
+  it('a member named __proto__ has its own final status and workload counters in the JSON report', () => {
+    const run = runScenario(parseScenario('members: [a, __proto__]\nworkload: [{ member: __proto__, rate: 5/s, size: 1KiB }]\nuntil: "+3s"\n', 'f.yaml'));
+    const report = JSON.parse(JSON.stringify(buildReport(run, 'test'))) as { final: object; workload: object };
+    expect(Object.keys(report.final)).toEqual(['a', '__proto__']);
+    expect(Object.keys(report.workload)).toEqual(['a', '__proto__']);
   });
 
   it('a member named constructor without memberOptions takes the group options', () => {
