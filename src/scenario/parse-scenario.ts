@@ -7,7 +7,7 @@ import { normalizeWorkload, type WorkloadItem } from '../gr/workload.js';
 import { DEFAULT_MODEL_PARAMETERS, isModelParameterName, resolveModelParameters, type ModelParameters } from '../model-parameters.js';
 import { validateLinkProfile } from '../network/network-options.js';
 import {
-  defaultPorts, HOSTNAME_BOUND, HOSTNAME_LENGTH, MAX_GROUP_SIZE, MAX_LABEL_CHARS, MAX_MEMBER_NAME_CHARS, MAX_VIRTUAL_TIME_US, MEMBER_NAME_BOUND, parseStart, SERVER_UUID, validateMaxTraceEvents,
+  checkHost, checkLabel, checkMemberName, defaultPorts, MAX_GROUP_SIZE, MAX_VIRTUAL_TIME_US, parseStart, SERVER_UUID, validateMaxTraceEvents,
 } from '../sim/simulation-options.js';
 import type { GroupMode, VersionName } from '../types.js';
 import type { Scenario, ScenarioAction, ScenarioEvent, ScenarioLimits, ScenarioMember, ScenarioVerb } from './scenario.js';
@@ -108,12 +108,6 @@ class Members {
   }
 }
 
-function boundedString(v: unknown, path: Path, maxChars: number, what: string): string {
-  const text = nonEmptyString(v, path);
-  if (text.length > maxChars) fail(path, `must be at most ${maxChars} characters (${what})`, text);
-  return text;
-}
-
 function parseMembers(v: unknown): ScenarioMember[] {
   if (!Array.isArray(v) || v.length < 1 || v.length > MAX_GROUP_SIZE) {
     fail(['members'], `must be a list of 1..${MAX_GROUP_SIZE} members (GR's maximum group size)`, v);
@@ -125,11 +119,11 @@ function parseMembers(v: unknown): ScenarioMember[] {
     const spec: Record<string, unknown> = typeof item === 'string' ? { name: item } : record(item, ['members', i], 'a member name or an object { name, host, port, xcomPort, uuid }');
     onlyKeys(spec, ['members', i], ['name', 'host', 'port', 'xcomPort', 'uuid']);
     const namePath = typeof item === 'string' ? ['members', i] : ['members', i, 'name'];
-    const name = boundedString(spec.name, namePath, MAX_MEMBER_NAME_CHARS, MEMBER_NAME_BOUND);
-    if (name === 'all') fail(namePath, 'must not be all (reserved for "every member")', name);
+    const name = nonEmptyString(spec.name, namePath);
+    core(namePath, (f) => checkMemberName(name, f));
     if (seenNames.has(name)) fail(namePath, 'must be unique', name);
     seenNames.add(name);
-    const host = spec.host === undefined ? `10.0.0.${11 + i}` : boundedString(spec.host, ['members', i, 'host'], HOSTNAME_LENGTH, HOSTNAME_BOUND);
+    const host = spec.host === undefined ? `10.0.0.${11 + i}` : core(['members', i, 'host'], (f) => checkHost(nonEmptyString(spec.host, ['members', i, 'host']), f));
     const defaults = defaultPorts(host, out.map((m) => m.host));
     const port = spec.port === undefined ? defaults.port : spec.port;
     if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) fail(['members', i, 'port'], 'must be an integer in 1..65535', port);
@@ -355,12 +349,13 @@ export interface ScenarioOverrides {
 function validate(data: unknown, defaultName: string, overrides: ScenarioOverrides): Scenario {
   const top = record(data, [], 'a mapping with members, events and the other scenario fields');
   onlyKeys(top, [], TOP_KEYS);
-  const name = top.name === undefined ? defaultName : boundedString(top.name, ['name'], MAX_LABEL_CHARS, 'a label, not a document');
+  const name = top.name === undefined ? defaultName : core(['name'], (f) => checkLabel(nonEmptyString(top.name, ['name']), f));
   let seed: number | string = 1;
   if (top.seed !== undefined) {
-    if (!((typeof top.seed === 'number' && Number.isSafeInteger(top.seed)) || (typeof top.seed === 'string' && top.seed.length > 0 && top.seed.length <= MAX_LABEL_CHARS))) {
-      fail(['seed'], `must be an integer or a non-empty string of at most ${MAX_LABEL_CHARS} characters`, top.seed);
+    if (!((typeof top.seed === 'number' && Number.isSafeInteger(top.seed)) || (typeof top.seed === 'string' && top.seed.length > 0))) {
+      fail(['seed'], 'must be an integer or a non-empty string', top.seed);
     }
+    if (typeof top.seed === 'string') core(['seed'], (f) => checkLabel(top.seed as string, f));
     seed = top.seed;
   }
   if (overrides.seed !== undefined) seed = overrides.seed;

@@ -91,14 +91,38 @@ export const MAX_GROUP_SIZE = 9;
 
 /** HOSTNAME_LENGTH (include/mysql_com.h): the longest host name MySQL stores, e.g. for MEMBER_HOST. */
 export const HOSTNAME_LENGTH = 255;
-export const HOSTNAME_BOUND = "MySQL's HOSTNAME_LENGTH";
 /**
  * Longest member name: NAME_CHAR_LEN (include/mysql_com.h), the 64-character limit MySQL puts on
  * identifiers such as schema, table and replication channel names. grsim's member names are
  * labels, not MySQL identifiers; the bound keeps every report line a line.
  */
 export const MAX_MEMBER_NAME_CHARS = 64;
-export const MEMBER_NAME_BOUND = "MySQL's identifier limit, NAME_CHAR_LEN";
+
+/** Characters of `text` as MySQL counts them: code points, not UTF-16 units (an emoji is one). */
+function charLength(text: string): number {
+  let n = 0;
+  for (const _ of text) n++;
+  return n;
+}
+
+/** Checks a member name (a non-empty string) against the bound and the reserved word `all`. */
+export function checkMemberName(name: string, field: string): string {
+  if (charLength(name) > MAX_MEMBER_NAME_CHARS) throw new ConfigError(field, `must be at most ${MAX_MEMBER_NAME_CHARS} characters (MySQL's identifier limit, NAME_CHAR_LEN)`, name);
+  if (name === 'all') throw new ConfigError(field, 'must not be all (reserved for "every member")', name);
+  return name;
+}
+
+/** Checks a MEMBER_HOST (a non-empty string) against MySQL's HOSTNAME_LENGTH. */
+export function checkHost(host: string, field: string): string {
+  if (charLength(host) > HOSTNAME_LENGTH) throw new ConfigError(field, `must be at most ${HOSTNAME_LENGTH} characters (MySQL's HOSTNAME_LENGTH)`, host);
+  return host;
+}
+
+/** Checks a scenario name or a string seed: a label, not a document. */
+export function checkLabel(label: string, field: string): string {
+  if (charLength(label) > MAX_LABEL_CHARS) throw new ConfigError(field, `must be at most ${MAX_LABEL_CHARS} characters`, label);
+  return label;
+}
 /** Longest scenario name or string seed: a label, not a document (grsim's own bound). */
 export const MAX_LABEL_CHARS = 255;
 

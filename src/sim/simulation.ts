@@ -27,7 +27,7 @@ import type { MemorySummaryGlobalByEventNameRow, MessageCache } from '../xcom/me
 import { normalizeWorkload, WorkloadDriver, type WorkloadCounters } from '../gr/workload.js';
 import { FIRST_INCARNATION, makeConfig } from '../xcom/xcom-config.js';
 import {
-  DEFAULT_MAX_TRACE_EVENTS, defaultPorts, HOSTNAME_BOUND, HOSTNAME_LENGTH, MAX_GROUP_SIZE, MAX_LABEL_CHARS, MAX_MEMBER_NAME_CHARS, MAX_VIRTUAL_TIME_US, MEMBER_NAME_BOUND,
+  checkHost, checkLabel, checkMemberName, DEFAULT_MAX_TRACE_EVENTS, defaultPorts, MAX_GROUP_SIZE, MAX_VIRTUAL_TIME_US,
   parseStart, SERVER_UUID, validateMaxTraceEvents, validateMode, type MemberSpec, type SimulationOptions,
 } from './simulation-options.js';
 
@@ -356,9 +356,7 @@ export class Simulation {
     if (!((typeof input.seed === 'number' && Number.isSafeInteger(input.seed)) || (typeof input.seed === 'string' && input.seed.length > 0))) {
       throw new ConfigError('seed', 'is required and must be an integer or a non-empty string', input.seed);
     }
-    if (typeof input.seed === 'string' && input.seed.length > MAX_LABEL_CHARS) {
-      throw new ConfigError('seed', `must be at most ${MAX_LABEL_CHARS} characters`, input.seed);
-    }
+    if (typeof input.seed === 'string') checkLabel(input.seed, 'seed');
     this.seed = String(input.seed);
     this.maxTraceEvents = validateMaxTraceEvents(input.maxTraceEvents ?? DEFAULT_MAX_TRACE_EVENTS, 'maxTraceEvents');
     this.version = versionProfile(input.version ?? '8.0.21');
@@ -388,8 +386,7 @@ export class Simulation {
       if (spec === null || typeof spec !== 'object' || typeof spec.name !== 'string' || spec.name.length === 0) {
         throw new ConfigError(`members[${i}].name`, 'must be a non-empty string', (spec as MemberSpec | null)?.name);
       }
-      if (spec.name.length > MAX_MEMBER_NAME_CHARS) throw new ConfigError(`members[${i}].name`, `must be at most ${MAX_MEMBER_NAME_CHARS} characters (${MEMBER_NAME_BOUND})`, spec.name);
-      if (spec.name === 'all') throw new ConfigError(`members[${i}].name`, 'must not be all (reserved for "every member")', spec.name);
+      checkMemberName(spec.name, `members[${i}].name`);
       if (names.has(spec.name)) throw new ConfigError(`members[${i}].name`, 'must be unique', spec.name);
       names.add(spec.name);
       for (const k of Object.keys(spec)) {
@@ -397,7 +394,7 @@ export class Simulation {
       }
       const host = spec.host ?? `10.0.0.${11 + i}`;
       if (typeof host !== 'string' || host.length === 0) throw new ConfigError(`members[${i}].host`, 'must be a non-empty string', host);
-      if (host.length > HOSTNAME_LENGTH) throw new ConfigError(`members[${i}].host`, `must be at most ${HOSTNAME_LENGTH} characters (${HOSTNAME_BOUND})`, host);
+      checkHost(host, `members[${i}].host`);
       const defaults = defaultPorts(host, hosts);
       hosts.push(host);
       const port = spec.port ?? defaults.port;

@@ -101,9 +101,14 @@ describe('names and hosts have MySQL-sized bounds', () => {
     expect(rejects(`members: [{ name: a, host: ${host}x }]\n`).message).toMatch(/members\[0\]\.host must be at most 255 characters \(MySQL's HOSTNAME_LENGTH\)/);
   });
 
+  it('lengths count characters, not UTF-16 units', () => {
+    expect(parseScenario(`members: [${'\u{1F600}'.repeat(64)}]\nuntil: "+1s"\n`, 'f.yaml').members).toHaveLength(1);
+    expect(rejects(`members: [${'\u{1F600}'.repeat(65)}]\n`).message).toContain('must be at most 64 characters');
+  });
+
   it('a huge scenario name or seed is refused', () => {
     expect(rejects(`${HEAD}name: ${'x'.repeat(300)}\n`).message).toContain('name must be at most 255 characters');
-    expect(rejects(`${HEAD}seed: ${'x'.repeat(300)}\n`).message).toContain('seed must be an integer or a non-empty string of at most 255 characters');
+    expect(rejects(`${HEAD}seed: ${'x'.repeat(300)}\n`).message).toContain('seed must be at most 255 characters');
   });
 
   it('a YAML error on a 200 KB line echoes only its start', () => {
