@@ -18,6 +18,12 @@ import { parseScenarioTime } from './scenario-time.js';
 const MAX_EVENTS = 100_000;
 const MAX_WRITES_PER_EVENT = 100_000;
 const MAX_WRITES = 1_000_000;
+/**
+ * Most transaction sizes a run may draw one by one: a stream with a uniform or list size draws
+ * each transaction's size from the random stream (about 12 million draws per second of wall time),
+ * so 10,000,000/s for a day would take hours. 1,000,000,000 draws is about 90 s.
+ */
+export const MAX_DRAWN_SIZES = 1_000_000_000;
 /** Longest run a file may ask for: seven days of virtual time (a typo like "+100000h" must not hang the CLI). */
 export const MAX_RUN_US = MAX_VIRTUAL_TIME_US;
 /** Virtual time after the last event a run goes on when the file gives no `until`. */
@@ -225,6 +231,19 @@ function lastWorkloadUs(items: readonly WorkloadItem[]): number {
     else last = Math.max(last, w.fromUs, Number.isFinite(w.toUs) ? w.toUs : 0);
   }
   return last;
+}
+
+/** Refuses up front a workload whose uniform or list sizes would take hours to draw (MAX_DRAWN_SIZES). */
+function checkDrawnSizes(items: readonly WorkloadItem[], untilUs: number): void {
+  let drawn = 0;
+  items.forEach((w, i) => {
+    if (w.kind !== 'stream' || w.size.kind === 'fixed') return;
+    const peak = Math.max(w.rate, w.burst?.rate ?? 0);
+    drawn += (peak * Math.max(0, Math.min(w.toUs, untilUs) - w.fromUs)) / 1_000_000;
+    if (drawn > MAX_DRAWN_SIZES) {
+      fail(['workload', i, 'size'], `draws each transaction's size, and the workload's streams with uniform or list sizes would draw about ${drawn.toExponential(1)} by the end of the run, above ${MAX_DRAWN_SIZES} (hours of work); lower the rate, shorten the stream or the run, or use a fixed size`, w.size.kind);
+    }
+  });
 }
 
 interface Ctx {
@@ -435,6 +454,7 @@ function validate(data: unknown, defaultName: string, overrides: ScenarioOverrid
     // ... but never past the longest run (a last event 6.99 days in still runs, just less long after).
     untilUs = Math.min(MAX_RUN_US, Math.max(lastUs, lastWorkloadUs(workload)) + DEFAULT_RUN_AFTER_LAST_EVENT_US);
   }
+  checkDrawnSizes(workload, untilUs);
   let writes = 0;
   for (const e of events) {
     if ('write' in e.action && (writes += e.action.write.count) > MAX_WRITES) {

@@ -177,3 +177,16 @@ describe('fuzzer findings', () => {
     expect(err.message).toMatch(/^f\.yaml:3: memberOptions\.b\.group_replication_single_primary_mode is group-wide: set the topology with mode, got true/);
   });
 });
+
+describe('workloads that would take hours of work are refused up front', () => {
+  it('a 10,000,000/s stream with list sizes for a day', () => {
+    const err = rejects('members: [a, b]\nmode: multi-primary\nworkload:\n  - { member: a, rate: 10000000/s, size: { list: [1KiB, 2KiB] } }\nuntil: "+86400s"\n');
+    expect(err.message).toMatch(/^f\.yaml:4: workload\[0\]\.size draws each transaction's size, .* about 8\.6e\+11 .* above 1000000000/);
+    expect(err.message).toContain('or use a fixed size');
+  });
+
+  it('the same stream with a fixed size, or for a minute, is accepted', () => {
+    expect(parseScenario('members: [a, b]\nworkload:\n  - { member: a, rate: 10000000/s, size: 1KiB }\nuntil: "+86400s"\n', 'f.yaml').workload).toHaveLength(1);
+    expect(parseScenario('members: [a, b]\nworkload:\n  - { member: a, rate: 10000000/s, size: { uniform: [1B, 2B] } }\nuntil: "+60s"\n', 'f.yaml').workload).toHaveLength(1);
+  });
+});
