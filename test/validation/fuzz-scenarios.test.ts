@@ -10,8 +10,8 @@
 import { writeFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { runCli, type CliIo } from '../../src/cli/cli.js';
 import { parseScenario, type Scenario } from '../../src/index.js';
+import { runCliOnText } from '../helpers/run-cli-on-text.js';
 import { BASE_FILES, mutatedScenario } from '../helpers/scenario-mutations.js';
 
 const env = process.env;
@@ -22,16 +22,6 @@ const MAX_RUN_US = Number(env.GRSIM_FUZZ_MAX_RUN_S ?? 120) * 1_000_000;
 const CURRENT = env.GRSIM_FUZZ_CURRENT;
 
 type Outcome = 'ran' | 'refused' | 'not run (longer than the sample runs)' | 'FAILED';
-
-async function cli(text: string, args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '', stderr = '';
-  const io: CliIo = {
-    stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; },
-    readFile: () => text, version: '0.0.0-fuzz', seedCasePath: '', isTty: false, nowMs: () => 0,
-  };
-  const code = await runCli(['run', 'f.yaml', ...args], io);
-  return { code, stdout, stderr };
-}
 
 /** The latest time the file's own schedule needs (an earlier --until would be refused). */
 function lastScheduledUs(s: Scenario): number {
@@ -51,7 +41,7 @@ async function check(text: string, format: 'text' | 'json'): Promise<Outcome> {
     if (lastScheduledUs(parsed) > MAX_RUN_US) return 'not run (longer than the sample runs)';
     args.push('--until', `+${MAX_RUN_US}us`);
   }
-  const { code, stdout, stderr } = await cli(text, args);
+  const { code, stdout, stderr } = await runCliOnText(text, 'f.yaml', args);
   const lines = text.split('\n').length;
   if (code === 0) {
     expect(stdout.length, 'a run prints a report').toBeGreaterThan(0);
