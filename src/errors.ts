@@ -14,7 +14,7 @@ export class ConfigError extends Error {
     /** The value that was given. */
     readonly value: unknown,
   ) {
-    super(`${field} ${rule}, got ${formatValue(value)}`);
+    super(`${clip(field)} ${rule}, got ${formatValue(value)}`);
   }
 }
 
@@ -28,11 +28,27 @@ export function invariant(condition: unknown, message: string): asserts conditio
   if (!condition) throw new InvariantError(message);
 }
 
+/**
+ * Longest value an error message echoes, in characters: a 100,000-character name or a 200 KB
+ * YAML line is shown by its start and its length, so that a message stays readable on a terminal.
+ */
+export const MAX_SHOWN_VALUE_CHARS = 200;
+
+/** Shortens `text` to MAX_SHOWN_VALUE_CHARS, saying how much was left out. */
+export function clip(text: string): string {
+  if (text.length <= MAX_SHOWN_VALUE_CHARS) return text;
+  return `${text.slice(0, MAX_SHOWN_VALUE_CHARS)}… (${text.length - MAX_SHOWN_VALUE_CHARS} more characters)`;
+}
+
+/** A value as an error message shows it: strings quoted, objects as JSON, anything long clipped. */
 export function formatValue(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'string') return clip(JSON.stringify(value));
   if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) return String(value);
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'function') return `a function (${clip(value.name || 'anonymous')})`;
+  if (typeof value === 'symbol') return clip(value.toString());
   try {
-    return JSON.stringify(value);
+    return clip(JSON.stringify(value) ?? String(value));
   } catch {
     return Object.prototype.toString.call(value);
   }

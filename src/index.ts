@@ -18,7 +18,7 @@ export { parseDuration } from './duration.js';
 export { formatLogLine, formatTimestamp } from './observe/error-log.js';
 export { traceHash, traceToJsonLines } from './observe/trace.js';
 export { validateOption, versionProfile } from './gr/options.js';
-export type { Scenario, ScenarioMember, ScenarioNetwork, ScenarioEvent, ScenarioAction, Link, LinkChange, ScenarioVerb, MemberOrAll } from './scenario/scenario.js';
+export type { Scenario, ScenarioMember, ScenarioNetwork, ScenarioEvent, ScenarioAction, Link, LinkChange, ScenarioVerb, MemberOrAll, ScenarioLimits } from './scenario/scenario.js';
 export { SCENARIO_VERBS } from './scenario/scenario.js';
 export { parseScenario, validateScenario, formatPath } from './scenario/parse-scenario.js';
 export type { ScenarioOverrides } from './scenario/parse-scenario.js';

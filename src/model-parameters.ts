@@ -104,6 +104,11 @@ const COUNT_PARAMETERS: Readonly<Record<string, readonly [number, number, string
   xcomRetryBackoff: [0, 1, 'flag values (0 off, 1 on)'],
 };
 
+/** Whether `key` names a model parameter (an own key: `toString` or `constructor` is not one). */
+export function isModelParameterName(key: string): key is keyof ModelParameters {
+  return Object.hasOwn(DEFAULT_MODEL_PARAMETERS, key);
+}
+
 export function resolveModelParameters(input: unknown): ModelParameters {
   if (input === undefined) return { ...DEFAULT_MODEL_PARAMETERS };
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
@@ -111,7 +116,7 @@ export function resolveModelParameters(input: unknown): ModelParameters {
   }
   const out: ModelParameters = { ...DEFAULT_MODEL_PARAMETERS };
   for (const [key, value] of Object.entries(input)) {
-    if (!(key in DEFAULT_MODEL_PARAMETERS)) {
+    if (!isModelParameterName(key)) {
       throw new ConfigError(`model.${key}`, `is not a known parameter; known parameters are ${Object.keys(DEFAULT_MODEL_PARAMETERS).join(', ')}`, value);
     }
     const count = COUNT_PARAMETERS[key];

@@ -69,7 +69,7 @@ export function defaultOptions(profile: VersionProfile): GroupReplicationOptions
 }
 
 export function versionProfile(version: unknown, field = 'version'): VersionProfile {
-  if (typeof version !== 'string' || !(version in VERSION_PROFILES)) {
+  if (typeof version !== 'string' || !Object.hasOwn(VERSION_PROFILES, version)) {
     throw new ConfigError(field, `must be one of ${Object.keys(VERSION_PROFILES).map((v) => `'${v}'`).join(', ')}`, version);
   }
   return VERSION_PROFILES[version as VersionName];

@@ -245,7 +245,8 @@ export function buildReport(run: ScenarioRun, grsimVersion: string): ScenarioRep
       });
     }
   }
-  const final: Record<string, ReportFinalStatus> = {};
+  // Keyed by member names, which may be `__proto__`: no prototype, so every name is an own key.
+  const final = Object.create(null) as Record<string, ReportFinalStatus>;
   for (const s of snapshotMembers(sim)) {
     // P_S cannot be queried on a stopped server, as its replication_group_members table is empty then.
     const xcomCache = s.running ? sim.member(s.member).xcomCacheMemory() : null;
@@ -253,7 +254,7 @@ export function buildReport(run: ScenarioRun, grsimVersion: string): ScenarioRep
   }
   let workload: Record<string, ReportWorkload> | undefined;
   if (scenario.workload !== undefined && scenario.workload.length > 0) {
-    workload = {};
+    workload = Object.create(null) as Record<string, ReportWorkload>;
     for (const m of sim.members) {
       const c = m.workload();
       workload[m.name] = {

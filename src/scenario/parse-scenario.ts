@@ -1,14 +1,16 @@
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { parseDuration } from '../duration.js';
-import { ConfigError, formatValue, ScenarioError } from '../errors.js';
+import { clip, ConfigError, formatValue, ScenarioError } from '../errors.js';
 import { OPTION_NAMES, validateOption, versionProfile, type GroupReplicationOptions, type OptionName } from '../gr/options.js';
 import type { VersionProfile } from '../gr/version-profiles.js';
 import { normalizeWorkload, type WorkloadItem } from '../gr/workload.js';
-import { DEFAULT_MODEL_PARAMETERS, resolveModelParameters, type ModelParameters } from '../model-parameters.js';
+import { DEFAULT_MODEL_PARAMETERS, isModelParameterName, resolveModelParameters, type ModelParameters } from '../model-parameters.js';
 import { validateLinkProfile } from '../network/network-options.js';
-import { MAX_GROUP_SIZE, parseStart, SERVER_UUID } from '../sim/simulation-options.js';
+import {
+  checkHost, checkLabel, checkMemberName, defaultPorts, MAX_GROUP_SIZE, MAX_VIRTUAL_TIME_US, parseStart, SERVER_UUID, validateMaxTraceEvents,
+} from '../sim/simulation-options.js';
 import type { GroupMode, VersionName } from '../types.js';
-import type { Scenario, ScenarioAction, ScenarioEvent, ScenarioMember, ScenarioVerb } from './scenario.js';
+import type { Scenario, ScenarioAction, ScenarioEvent, ScenarioLimits, ScenarioMember, ScenarioVerb } from './scenario.js';
 import { SCENARIO_VERBS } from './scenario.js';
 import { parseScenarioTime } from './scenario-time.js';
 
@@ -16,12 +18,18 @@ import { parseScenarioTime } from './scenario-time.js';
 const MAX_EVENTS = 100_000;
 const MAX_WRITES_PER_EVENT = 100_000;
 const MAX_WRITES = 1_000_000;
+/**
+ * Most transaction sizes a run may draw one by one: a stream with a uniform or list size draws
+ * each transaction's size from the random stream (about 12 million draws per second of wall time),
+ * so 10,000,000/s for a day would take hours. 1,000,000,000 draws is about 90 s.
+ */
+export const MAX_DRAWN_SIZES = 1_000_000_000;
 /** Longest run a file may ask for: seven days of virtual time (a typo like "+100000h" must not hang the CLI). */
-export const MAX_RUN_US = 7 * 86_400_000_000;
+export const MAX_RUN_US = MAX_VIRTUAL_TIME_US;
 /** Virtual time after the last event a run goes on when the file gives no `until`. */
 export const DEFAULT_RUN_AFTER_LAST_EVENT_US = 600_000_000;
 const DEFAULT_START = '2024-01-01T00:00:00Z';
-const TOP_KEYS = ['name', 'seed', 'version', 'start', 'mode', 'members', 'options', 'memberOptions', 'network', 'model', 'events', 'workload', 'until'];
+const TOP_KEYS = ['name', 'seed', 'version', 'start', 'mode', 'members', 'options', 'memberOptions', 'network', 'model', 'events', 'workload', 'until', 'limits'];
 
 type Path = readonly (string | number)[];
 
@@ -118,15 +126,14 @@ function parseMembers(v: unknown): ScenarioMember[] {
     onlyKeys(spec, ['members', i], ['name', 'host', 'port', 'xcomPort', 'uuid']);
     const namePath = typeof item === 'string' ? ['members', i] : ['members', i, 'name'];
     const name = nonEmptyString(spec.name, namePath);
-    if (name === 'all') fail(namePath, 'must not be all (reserved for "every member")', name);
+    core(namePath, (f) => checkMemberName(name, f));
     if (seenNames.has(name)) fail(namePath, 'must be unique', name);
     seenNames.add(name);
-    const host = spec.host === undefined ? `10.0.0.${11 + i}` : nonEmptyString(spec.host, ['members', i, 'host']);
-    // Members that share a host get consecutive default ports, like mysqld instances on one box.
-    const sameHost = out.filter((m) => m.host === host).length;
-    const port = spec.port === undefined ? 3306 + sameHost : spec.port;
+    const host = spec.host === undefined ? `10.0.0.${11 + i}` : core(['members', i, 'host'], (f) => checkHost(nonEmptyString(spec.host, ['members', i, 'host']), f));
+    const defaults = defaultPorts(host, out.map((m) => m.host));
+    const port = spec.port === undefined ? defaults.port : spec.port;
     if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) fail(['members', i, 'port'], 'must be an integer in 1..65535', port);
-    const xcomPort = spec.xcomPort === undefined ? 33061 + sameHost : spec.xcomPort;
+    const xcomPort = spec.xcomPort === undefined ? defaults.xcomPort : spec.xcomPort;
     if (typeof xcomPort !== 'number' || !Number.isInteger(xcomPort) || xcomPort < 1 || xcomPort > 65535) fail(['members', i, 'xcomPort'], 'must be an integer in 1..65535', xcomPort);
     const address = `${host}:${port}`;
     const clash = seenAddress.get(address);
@@ -152,6 +159,9 @@ function parseOptions(v: unknown, path: Path, profile: VersionProfile, mode: Gro
   for (const [key, value] of Object.entries(obj)) {
     if (!(OPTION_NAMES as readonly string[]).includes(key)) fail([...path, key], `is not a known option; known options are ${OPTION_NAMES.join(', ')}`, value);
     const normalized = core([...path, key], (f) => validateOption(key as OptionName, value, profile, f));
+    if (key === 'group_replication_single_primary_mode' && path[0] === 'memberOptions') {
+      fail([...path, key], 'is group-wide: set the topology with mode', value);
+    }
     if (key === 'group_replication_single_primary_mode' && normalized !== (mode === 'single-primary')) {
       fail([...path, key], `must agree with mode (${mode}); set the topology with mode`, value);
     }
@@ -164,7 +174,7 @@ function parseModel(v: unknown): Partial<ModelParameters> {
   const obj = record(v, ['model'], 'an object of timing parameters');
   const out: Record<string, number> = {};
   for (const [key, value] of Object.entries(obj)) {
-    if (!(key in DEFAULT_MODEL_PARAMETERS)) fail(['model', key], `is not a known parameter; known parameters are ${Object.keys(DEFAULT_MODEL_PARAMETERS).join(', ')}`, value);
+    if (!isModelParameterName(key)) fail(['model', key], `is not a known parameter; known parameters are ${Object.keys(DEFAULT_MODEL_PARAMETERS).join(', ')}`, value);
     // Only the *Us parameters are times; a count (catchUpMsgnosPerRoundTrip) is a plain integer the core checks.
     if (!key.endsWith('Us')) {
       out[key] = core(['model', key], () => resolveModelParameters({ [key]: value })[key as keyof ModelParameters]);
@@ -221,6 +231,19 @@ function lastWorkloadUs(items: readonly WorkloadItem[]): number {
     else last = Math.max(last, w.fromUs, Number.isFinite(w.toUs) ? w.toUs : 0);
   }
   return last;
+}
+
+/** Refuses up front a workload whose uniform or list sizes would take hours to draw (MAX_DRAWN_SIZES). */
+function checkDrawnSizes(items: readonly WorkloadItem[], untilUs: number): void {
+  let drawn = 0;
+  items.forEach((w, i) => {
+    if (w.kind !== 'stream' || w.size.kind === 'fixed') return;
+    const peak = Math.max(w.rate, w.burst?.rate ?? 0);
+    drawn += (peak * Math.max(0, Math.min(w.toUs, untilUs) - w.fromUs)) / 1_000_000;
+    if (drawn > MAX_DRAWN_SIZES) {
+      fail(['workload', i, 'size'], `draws each transaction's size, and the workload's streams with uniform or list sizes would draw about ${drawn.toExponential(1)} by the end of the run, above ${MAX_DRAWN_SIZES} (hours of work); lower the rate, shorten the stream or the run, or use a fixed size`, w.size.kind);
+    }
+  });
 }
 
 interface Ctx {
@@ -345,12 +368,13 @@ export interface ScenarioOverrides {
 function validate(data: unknown, defaultName: string, overrides: ScenarioOverrides): Scenario {
   const top = record(data, [], 'a mapping with members, events and the other scenario fields');
   onlyKeys(top, [], TOP_KEYS);
-  const name = top.name === undefined ? defaultName : nonEmptyString(top.name, ['name']);
+  const name = top.name === undefined ? defaultName : core(['name'], (f) => checkLabel(nonEmptyString(top.name, ['name']), f));
   let seed: number | string = 1;
   if (top.seed !== undefined) {
     if (!((typeof top.seed === 'number' && Number.isSafeInteger(top.seed)) || (typeof top.seed === 'string' && top.seed.length > 0))) {
       fail(['seed'], 'must be an integer or a non-empty string', top.seed);
     }
+    if (typeof top.seed === 'string') core(['seed'], (f) => checkLabel(top.seed as string, f));
     seed = top.seed;
   }
   if (overrides.seed !== undefined) seed = overrides.seed;
@@ -364,7 +388,8 @@ function validate(data: unknown, defaultName: string, overrides: ScenarioOverrid
   const members = parseMembers(top.members);
   const roster = new Members(members);
   const options = top.options === undefined ? {} : parseOptions(top.options, ['options'], profile, mode);
-  const memberOptions: Record<string, Partial<GroupReplicationOptions>> = {};
+  // Keyed by member names, which may be any string (`constructor`, `__proto__`): no prototype.
+  const memberOptions = Object.create(null) as Record<string, Partial<GroupReplicationOptions>>;
   if (top.memberOptions !== undefined) {
     const obj = record(top.memberOptions, ['memberOptions'], 'an object { <member>: { <option>: <value> } }');
     for (const [member, opts] of Object.entries(obj)) {
@@ -426,28 +451,36 @@ function validate(data: unknown, defaultName: string, overrides: ScenarioOverrid
     }
   } else {
     // The workload's own end counts as an event: a load that outlasts the faults is still measured.
-    untilUs = Math.max(lastUs, lastWorkloadUs(workload)) + DEFAULT_RUN_AFTER_LAST_EVENT_US;
+    // ... but never past the longest run (a last event 6.99 days in still runs, just less long after).
+    untilUs = Math.min(MAX_RUN_US, Math.max(lastUs, lastWorkloadUs(workload)) + DEFAULT_RUN_AFTER_LAST_EVENT_US);
   }
-  if (untilUs > MAX_RUN_US) fail([overrides.until !== undefined ? '--until' : 'until'], 'must be at most 7 days after the start (runs are bounded)', overrides.until ?? top.until);
+  checkDrawnSizes(workload, untilUs);
   let writes = 0;
   for (const e of events) {
     if ('write' in e.action && (writes += e.action.write.count) > MAX_WRITES) {
       fail(['events', e.index, 'write', 'count'], `brings the scenario's transactions above ${MAX_WRITES} (use a workload for load)`, e.action.write.count);
     }
   }
+  let limits: ScenarioLimits | undefined;
+  if (top.limits !== undefined) {
+    const obj = record(top.limits, ['limits'], 'an object { traceEvents }');
+    onlyKeys(obj, ['limits'], ['traceEvents']);
+    limits = obj.traceEvents === undefined ? {} : { traceEvents: core(['limits', 'traceEvents'], (f) => validateMaxTraceEvents(obj.traceEvents, f)) };
+  }
   return {
+    ...(limits === undefined ? {} : { limits }),
     name, seed, version: versionValue as VersionName, start: typeof start === 'string' ? start : DEFAULT_START, mode, members,
     options, memberOptions, network, model, events, ...(workload.length === 0 ? {} : { workload }), untilUs,
   };
 }
 
 /** Line (1-based) of the value at `path` in a YAML/JSON document, or of its nearest existing parent. */
-function lineOf(doc: Document, counter: LineCounter, path: Path): number | undefined {
+function lineOf(doc: Document, counter: LineCounter, path: Path): number {
   for (let n = path.length; n >= 0; n--) {
     const node = doc.getIn(path.slice(0, n), true) as { range?: [number, number, number] } | undefined;
     if (node?.range !== undefined) return counter.linePos(node.range[0]).line;
   }
-  return undefined;
+  return 1; // an empty document: the error is about the whole file
 }
 
 /**
@@ -474,15 +507,40 @@ export function parseScenario(text: string, file = 'scenario', overrides: Scenar
   const syntax = doc.errors[0];
   if (syntax !== undefined) {
     const line = counter.linePos(syntax.pos[0]).line;
-    throw new ScenarioError(file, '(file)', `must be valid YAML or JSON: ${syntax.message.split('\n')[0]}`, text.split('\n')[line - 1] ?? '', line);
+    throw new ScenarioError(file, '(file)', `must be valid YAML or JSON: ${clip(syntax.message.split('\n')[0] ?? '')}`, lineText(text, line), line);
   }
   try {
-    return validate(doc.toJS({ maxAliasCount: 100 }), baseName(file), overrides);
+    const scenario = validate(doc.toJS({ maxAliasCount: 100 }), baseName(file), overrides);
+    sourceLines.set(scenario, (path) => lineOf(doc, counter, path));
+    return scenario;
   } catch (e) {
     if (e instanceof PathError) throw new ScenarioError(file, formatPath(e.path), e.rule, e.value, lineOf(doc, counter, e.path));
-    if (e instanceof Error && /alias/i.test(e.message)) throw new ScenarioError(file, '(file)', `must not expand aliases excessively: ${e.message}`, '');
+    if (e instanceof Error && /alias/i.test(e.message)) throw new ScenarioError(file, '(file)', `must not expand aliases excessively: ${clip(e.message)}`, '', 1);
     throw e;
   }
+}
+
+/** For scenarios parsed from text: the line of a path in their file (errors raised during the run use it). */
+const sourceLines = new WeakMap<Scenario, (path: Path) => number | undefined>();
+
+/**
+ * The 1-based line of `path` (e.g. `['events', 3, 'crash']`) in the file `scenario` was parsed
+ * from, or of its nearest parent that the file spells; undefined for a scenario built in code.
+ */
+export function scenarioLine(scenario: Scenario, path: Path): number | undefined {
+  return sourceLines.get(scenario)?.(path);
+}
+
+/** Line `line` (1-based) of `text`, found without splitting a 200 KB file into an array. */
+function lineText(text: string, line: number): string {
+  let start = 0;
+  for (let k = 1; k < line; k++) {
+    const nl = text.indexOf('\n', start);
+    if (nl < 0) return '';
+    start = nl + 1;
+  }
+  const end = text.indexOf('\n', start);
+  return text.slice(start, end < 0 ? text.length : end);
 }
 
 function baseName(file: string): string {

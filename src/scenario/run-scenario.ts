@@ -6,6 +6,8 @@ import type { MemberSpec } from '../sim/simulation-options.js';
 import { createSimulation, type Simulation } from '../sim/simulation.js';
 import type { ReplicationGroupMemberRow } from '../types.js';
 import { verbOf, type Scenario, type ScenarioAction } from './scenario.js';
+import { scenarioLine } from './parse-scenario.js';
+import { MAX_TRACE_EVENTS } from '../sim/simulation-options.js';
 
 /** What one member showed at one moment (a `--at` snapshot). */
 export interface MemberSnapshot {
@@ -75,7 +77,8 @@ function apply(sim: Simulation, action: ScenarioAction): void {
   else if ('crash' in action) net.crash(action.crash);
   else if ('restart' in action) net.restart(action.restart);
   else if ('set' in action) {
-    const targets = action.set.member === 'all' ? sim.members : [sim.member(action.set.member)];
+    // `all` means every running server: a stopped mysqld takes no SET GLOBAL.
+    const targets = action.set.member === 'all' ? sim.members.filter((m) => m.running) : [sim.member(action.set.member)];
     for (const m of targets) m.set(action.set.option, action.set.value);
   } else if ('write' in action) {
     const m = sim.member(action.write.member);
@@ -130,12 +133,13 @@ export function simulationOf(scenario: Scenario, source = 'scenario'): Simulatio
 /** simulationOf, calling `fired(position, sim)` after each event of `scenario.events` is applied. */
 function buildSimulation(scenario: Scenario, source: string, fired: ((position: number, sim: Simulation) => void) | null): Simulation {
   const members: MemberSpec[] = scenario.members.map((m) => {
-    const options = scenario.memberOptions[m.name] as Partial<GroupReplicationOptions> | undefined;
+    const options = Object.hasOwn(scenario.memberOptions, m.name) ? scenario.memberOptions[m.name] as Partial<GroupReplicationOptions> : undefined;
     return { name: m.name, host: m.host, port: m.port, xcomPort: m.xcomPort, ...(m.uuid === undefined ? {} : { uuid: m.uuid }), ...(options === undefined ? {} : { options }) };
   });
   const sim = createSimulation({
     seed: scenario.seed, version: scenario.version, start: scenario.start, mode: scenario.mode, members,
     options: scenario.options, network: scenario.network, model: scenario.model,
+    ...(scenario.limits?.traceEvents === undefined ? {} : { maxTraceEvents: scenario.limits.traceEvents }),
     ...(scenario.workload === undefined ? {} : { workload: scenario.workload.map(workloadInput) }),
   });
   scenario.events.forEach((e, position) => {
@@ -145,7 +149,8 @@ function buildSimulation(scenario: Scenario, source: string, fired: ((position: 
         if (fired !== null) fired(position, s);
       } catch (err) {
         if (err instanceof ConfigError) {
-          throw new ScenarioError(source, `events[${e.index}].${verbOf(e.action)}`, `${err.rule} when it fires at ${(e.atUs / 1e6).toFixed(6)} s`, err.value);
+          throw new ScenarioError(source, `events[${e.index}].${verbOf(e.action)}`, `${err.rule} when it fires at ${(e.atUs / 1e6).toFixed(6)} s`, err.value,
+            scenarioLine(scenario, ['events', e.index, verbOf(e.action)]));
         }
         throw err;
       }
@@ -164,6 +169,17 @@ export function runScenario(scenario: Scenario, options: RunScenarioOptions = {}
     if (t > scenario.untilUs) throw new ConfigError('--at', `must not be after the end of the run (${scenario.untilUs / 1e6} s)`, t / 1e6);
     sim.at(t, (s) => { snapshots.push(...snapshotMembers(s)); });
   }
-  sim.runUntil(scenario.untilUs);
+  try {
+    sim.runUntil(scenario.untilUs);
+  } catch (err) {
+    if (err instanceof ConfigError && err.field === 'maxTraceEvents') {
+      // The run outgrew its trace bound: name the file's knob and what to shorten, at the until line.
+      const path = scenario.limits?.traceEvents === undefined ? ['until'] : ['limits', 'traceEvents'];
+      throw new ScenarioError(options.source ?? 'scenario', 'limits.traceEvents',
+        `(${err.value as number} events) ${err.rule.replace(/raise maxTraceEvents$/, `raise limits.traceEvents (at most ${MAX_TRACE_EVENTS})`)}; until is ${(scenario.untilUs / 1e6).toFixed(6)} s`,
+        err.value, scenarioLine(scenario, path));
+    }
+    throw err;
+  }
   return { scenario, sim, snapshots, networkAfter };
 }

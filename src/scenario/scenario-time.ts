@@ -1,6 +1,6 @@
 import { parseDuration } from '../duration.js';
 import { ConfigError } from '../errors.js';
-import { parseStart } from '../sim/simulation-options.js';
+import { MAX_VIRTUAL_TIME_US, parseIsoTime } from '../sim/simulation-options.js';
 
 const CLOCK = /^(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?$/;
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?Z$/;
@@ -29,12 +29,13 @@ export function parseScenarioTime(value: unknown, field: string, startEpochUs: n
         const dayStartUs = Math.floor(startEpochUs / US_PER_DAY) * US_PER_DAY;
         us = dayStartUs + ((hh * 60 + mm) * 60 + ss) * 1_000_000 + frac - startEpochUs;
       } else if (ISO.test(s)) {
-        us = parseStart(s) - startEpochUs; // the same reading as the scenario's own start
+        us = parseIsoTime(s, field) - startEpochUs; // the same reading as the scenario's own start
       }
     }
   }
   if (us === undefined) throw new ConfigError(field, `must be ${TIME_FORMS}`, value);
   if (us < 0) throw new ConfigError(field, 'must not be before the scenario start', value);
+  if (us > MAX_VIRTUAL_TIME_US) throw new ConfigError(field, 'must be at most 7 days after the start (runs are bounded)', value);
   return us;
 }
 

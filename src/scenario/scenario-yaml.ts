@@ -79,6 +79,7 @@ export function scenarioToYaml(s: Scenario): string {
   data.events = s.events.map((e) => ({ at: `+${formatDuration(e.atUs)}`, ...fileAction(e.action) }));
   if (s.workload !== undefined && s.workload.length > 0) data.workload = s.workload.map(fileWorkload);
   data.until = `+${formatDuration(s.untilUs)}`;
+  if (s.limits !== undefined) data.limits = { ...s.limits };
   const doc = new Document(data, { version: '1.2' });
   // One line per member, per member's options and per event keeps schedules readable.
   for (const key of ['members', 'events', 'workload']) {

@@ -34,6 +34,14 @@ export interface Scenario {
   readonly workload?: readonly WorkloadItem[];
   /** Virtual time at which the run stops. */
   readonly untilUs: number;
+  /** Resource bounds of the run; absent when the file sets none (the defaults apply). */
+  readonly limits?: ScenarioLimits;
+}
+
+/** Bounds a file may set on its run (docs/scenario-format.md "Limits"). */
+export interface ScenarioLimits {
+  /** Most trace events the run may emit before it stops (SimulationOptions.maxTraceEvents). */
+  readonly traceEvents?: number;
 }
 
 export interface ScenarioMember {

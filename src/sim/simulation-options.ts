@@ -48,24 +48,129 @@ export interface SimulationOptions {
    * and one-off transactions `{ member, at, transaction: { size } }` (see gr/workload.ts).
    */
   readonly workload?: readonly WorkloadInput[];
+  /**
+   * Most events the trace may hold. The trace lives in memory for the whole run (reports are built
+   * from it at the end), so a run that would emit more stops with a ConfigError naming this limit
+   * instead of exhausting the heap. About 200 bytes of heap per event. @defaultValue 2000000
+   */
+  readonly maxTraceEvents?: number;
+}
+
+/**
+ * Default trace bound: 2,000,000 events, about 1.5 GB of peak memory with the JSON report, which
+ * stays near 260 MB, well below V8's longest string (2^29 - 24 characters). A 3-member group with
+ * a 50/s workload emits about 110,000 events an hour, so it reaches the bound after ~18 h.
+ */
+export const DEFAULT_MAX_TRACE_EVENTS = 2_000_000;
+/**
+ * Highest trace bound a run may ask for: a 1.9-million-event run (5 members, a 50/s workload,
+ * an isolation every 3 minutes) makes a 247 MB JSON report, about 130 characters an event, so
+ * 3,000,000 events stay below V8's longest string with room for a log-heavier mix; about 2.3 GB
+ * of heap at the end of the run.
+ */
+export const MAX_TRACE_EVENTS = 3_000_000;
+
+export function validateMaxTraceEvents(value: unknown, field: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_TRACE_EVENTS) {
+    throw new ConfigError(field, `must be an integer number of events in 1..${MAX_TRACE_EVENTS}`, value);
+  }
+  return value;
+}
+
+/**
+ * MEMBER_PORT and XCom port of a member that does not set them: members sharing a host get
+ * consecutive ports, like mysqld instances on one box (3306, 3307, … and 33061, 33062, …).
+ */
+export function defaultPorts(host: string, earlierHosts: readonly string[]): { port: number; xcomPort: number } {
+  let sameHost = 0;
+  for (const h of earlierHosts) if (h === host) sameHost++;
+  return { port: 3306 + sameHost, xcomPort: 33061 + sameHost };
 }
 
 export const MAX_GROUP_SIZE = 9;
 
+/** HOSTNAME_LENGTH (include/mysql_com.h): the longest host name MySQL stores, e.g. for MEMBER_HOST. */
+export const HOSTNAME_LENGTH = 255;
+/**
+ * Longest member name: NAME_CHAR_LEN (include/mysql_com.h), the 64-character limit MySQL puts on
+ * identifiers such as schema, table and replication channel names. grsim's member names are
+ * labels, not MySQL identifiers; the bound keeps every report line a line.
+ */
+export const MAX_MEMBER_NAME_CHARS = 64;
+
+/** Characters of `text` as MySQL counts them: code points, not UTF-16 units (an emoji is one). */
+function charLength(text: string): number {
+  let n = 0;
+  for (const _ of text) n++;
+  return n;
+}
+
+/** Checks a member name (a non-empty string) against the bound and the reserved word `all`. */
+export function checkMemberName(name: string, field: string): string {
+  if (charLength(name) > MAX_MEMBER_NAME_CHARS) throw new ConfigError(field, `must be at most ${MAX_MEMBER_NAME_CHARS} characters (MySQL's identifier limit, NAME_CHAR_LEN)`, name);
+  if (name === 'all') throw new ConfigError(field, 'must not be all (reserved for "every member")', name);
+  return name;
+}
+
+/** Checks a MEMBER_HOST (a non-empty string) against MySQL's HOSTNAME_LENGTH. */
+export function checkHost(host: string, field: string): string {
+  if (charLength(host) > HOSTNAME_LENGTH) throw new ConfigError(field, `must be at most ${HOSTNAME_LENGTH} characters (MySQL's HOSTNAME_LENGTH)`, host);
+  return host;
+}
+
+/** Checks a scenario name or a string seed: a label, not a document. */
+export function checkLabel(label: string, field: string): string {
+  if (charLength(label) > MAX_LABEL_CHARS) throw new ConfigError(field, `must be at most ${MAX_LABEL_CHARS} characters`, label);
+  return label;
+}
+/** Longest scenario name or string seed: a label, not a document (grsim's own bound). */
+export const MAX_LABEL_CHARS = 255;
+
 /** server_uuid as MySQL prints it: lowercase 8-4-4-4-12 hex. */
 export const SERVER_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
+/**
+ * Longest stretch of virtual time a simulation may cover, from time zero: seven days. Every run
+ * and wait is bounded by it (a typo like "+100000h" or runFor(2**53 - 1) must not hang).
+ */
+export const MAX_VIRTUAL_TIME_US = 7 * 86_400_000_000;
+
+const ISO_UTC = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?Z$/;
+/** 1970-01-01T00:00:00Z: MySQL's error-log timestamps and TIMESTAMP values start at the Unix epoch. */
+const MIN_EPOCH_US = 0;
+/** 10000-01-01T00:00:00Z: the error log prints four-digit years, so no printed time may reach it. */
+const END_OF_YEAR_9999_US = Date.UTC(10000, 0, 1) * 1000;
+
+/**
+ * Reads an ISO 8601 UTC time ("2022-07-31T13:02:50Z", up to microseconds) as microseconds since
+ * the Unix epoch. The date must exist on the calendar (no 2022-02-30, no 24:00:00: Date.parse would
+ * roll them over into another day) and lie in 1970..9999.
+ */
+export function parseIsoTime(value: unknown, field: string): number {
+  const m = typeof value === 'string' ? ISO_UTC.exec(value) : null;
+  if (m === null) throw new ConfigError(field, 'must be an ISO 8601 UTC time like "2022-07-31T13:02:50Z"', value);
+  const [y, mo, d, h, mi, s] = [1, 2, 3, 4, 5, 6].map((k) => Number(m[k]));
+  const ms = Date.UTC(y!, mo! - 1, d!, h!, mi!, s!);
+  const back = new Date(ms);
+  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo! - 1 || back.getUTCDate() !== d || back.getUTCHours() !== h || back.getUTCMinutes() !== mi || back.getUTCSeconds() !== s) {
+    throw new ConfigError(field, 'must be a date and time that exist on the calendar (month 01..12, a day the month has, hours 00..23, minutes and seconds 00..59)', value);
+  }
+  const us = ms * 1000 + Number((m[7] ?? '').slice(0, 6).padEnd(6, '0'));
+  if (us < MIN_EPOCH_US || us >= END_OF_YEAR_9999_US) throw new ConfigError(field, 'must be in the years 1970..9999', value);
+  return us;
+}
+
+/** Latest start: the longest run (MAX_VIRTUAL_TIME_US) must still end before the year 10000. */
+const MAX_START_US = END_OF_YEAR_9999_US - MAX_VIRTUAL_TIME_US;
+
+/** The wall-clock label of virtual time zero, in microseconds since the Unix epoch. */
 export function parseStart(start: unknown): number {
   if (start === undefined) return Date.UTC(2024, 0, 1) * 1000;
-  if (typeof start === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/.test(start)) {
-    const ms = Date.parse(start);
-    if (Number.isFinite(ms)) {
-      const frac = /\.(\d+)Z$/.exec(start)?.[1] ?? '';
-      const micros = frac.length > 3 ? Number(frac.slice(3, 6).padEnd(3, '0')) : 0;
-      return ms * 1000 + micros;
-    }
+  const us = parseIsoTime(start, 'start');
+  if (us >= MAX_START_US) {
+    throw new ConfigError('start', `must be before ${new Date(MAX_START_US / 1000).toISOString().replace('.000Z', 'Z')} (a run of up to 7 days must end in the year 9999)`, start);
   }
-  throw new ConfigError('start', 'must be an ISO 8601 UTC time like "2022-07-31T13:02:50Z"', start);
+  return us;
 }
 
 export function validateMode(mode: unknown): GroupMode {

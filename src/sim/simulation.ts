@@ -27,9 +27,26 @@ import type { LoadBatch } from '../xcom/log-entry.js';
 import type { MemorySummaryGlobalByEventNameRow, MessageCache } from '../xcom/message-cache.js';
 import { normalizeWorkload, WorkloadDriver, type WorkloadCounters } from '../gr/workload.js';
 import { FIRST_INCARNATION, makeConfig } from '../xcom/xcom-config.js';
-import { MAX_GROUP_SIZE, parseStart, SERVER_UUID, validateMode, type MemberSpec, type SimulationOptions } from './simulation-options.js';
+import {
+  checkHost, checkLabel, checkMemberName, DEFAULT_MAX_TRACE_EVENTS, defaultPorts, MAX_GROUP_SIZE, MAX_VIRTUAL_TIME_US,
+  parseStart, SERVER_UUID, validateMaxTraceEvents, validateMode, type MemberSpec, type SimulationOptions,
+} from './simulation-options.js';
 
 type Listener<K extends SimEventType> = (event: EventOf<K>) => void;
+
+/** Every trace event type, for checking on()/off() arguments at run time. */
+const EVENT_TYPES = [
+  'log', 'stateChange', 'view', 'suspicion', 'localView', 'connection', 'network', 'config', 'write', 'flags', 'option', 'cache', 'workload',
+] as const satisfies readonly SimEventType[];
+// Fails to compile when SimEvent gains a type this list lacks.
+const EVENT_TYPES_COMPLETE: Exclude<SimEventType, (typeof EVENT_TYPES)[number]> extends never ? true : never = true;
+void EVENT_TYPES_COMPLETE;
+
+/** Checks the error-log verbosity of logEvents()/errorLog() (log_error_verbosity is 1..3). */
+function verbosityOf(value: unknown): 1 | 2 | 3 {
+  if (value !== 1 && value !== 2 && value !== 3) throw new ConfigError('verbosity', 'must be 1, 2 or 3 (log_error_verbosity: errors; and warnings; and notes)', value);
+  return value;
+}
 
 /** A member's XCom message cache at one moment. */
 export interface XcomCacheState {
@@ -106,12 +123,13 @@ export class MemberHandle {
 
   /** This member's error-log events at `verbosity` (default 2: [Note] lines hidden). */
   logEvents(verbosity: 1 | 2 | 3 = 2): LogEvent[] {
+    verbosityOf(verbosity);
     return this.sim.trace.filter((e): e is LogEvent => e.type === 'log' && e.member === this.name && visibleAt(e.level, verbosity));
   }
 
   /** This member's error log, formatted as MySQL writes it. */
   errorLog(verbosity: 1 | 2 | 3 = 2): string[] {
-    return this.logEvents(verbosity).map((e) => formatLogLine(this.sim.startEpochUs, e));
+    return this.logEvents(verbosityOf(verbosity)).map((e) => formatLogLine(this.sim.startEpochUs, e));
   }
 
   /** Suspicions its GCS holds now. */
@@ -130,8 +148,9 @@ export class MemberHandle {
     return { ...this.gr.opts };
   }
 
-  /** SET GLOBAL `name` = `value` on this member, now. */
+  /** SET GLOBAL `name` = `value` on this member, now (its server must be running: a stopped mysqld takes no statement). */
   set(name: OptionName, value: unknown): void {
+    if (!this.running) throw new ConfigError('set', 'names a member whose server is not running (restart it first)', this.name);
     this.sim._setOption(this.slot, name, value);
   }
 
@@ -181,7 +200,7 @@ export class NetworkControl {
   /** @internal */
   constructor(private readonly sim: Simulation) {}
 
-  private slot(name: string, field: string): number { return this.sim._slotOf(name, field); }
+  private slot(name: unknown, field: string): number { return this.sim._slotOf(name, field); }
   private note(action: string, detail: string): void {
     this.sim._emit({ type: 'network', t: this.sim.nowUs, action, detail });
   }
@@ -219,7 +238,8 @@ export class NetworkControl {
   /** Undoes cut(from, to); with no arguments undoes every cut(). Partitions and isolations stay. Inverse of cut(). */
   restore(from?: string, to?: string): void {
     if (from === undefined && to === undefined) { this.sim._net.restoreAll(); this.note('restore', 'all'); return; }
-    this.sim._net.restore(this.slot(from ?? '', 'restore.from'), this.slot(to ?? '', 'restore.to'));
+    if (from === undefined || to === undefined) throw new ConfigError(from === undefined ? 'restore.from' : 'restore.to', 'is required with the other end (or call restore() for every cut)', undefined);
+    this.sim._net.restore(this.slot(from, 'restore.from'), this.slot(to, 'restore.to'));
     this.note('restore', `${from}->${to}`);
   }
 
@@ -240,6 +260,7 @@ export class NetworkControl {
   freeze(member: string): void {
     const s = this.slot(member, 'freeze');
     if (this.sim._net.running[s] === 0) throw new ConfigError('freeze', 'names a member whose server is not running', member);
+    if (this.sim._net.frozen[s] === 1) throw new ConfigError('freeze', 'names a member that is already frozen (thaw it first)', member);
     this.sim._net.freeze(s);
     this.note('freeze', member);
   }
@@ -271,8 +292,22 @@ export class NetworkControl {
 
   /** Sets latency, jitter or loss on links from → to (every link when none given). */
   setLinkProfile(profile: Partial<LinkProfile>, links?: readonly (readonly [string, string])[]): void {
+    if (profile === null || typeof profile !== 'object' || Array.isArray(profile)) {
+      throw new ConfigError('linkProfile', 'must be an object { latencyUs, jitterUs, loss }', profile);
+    }
+    for (const key of Object.keys(profile)) {
+      if (key !== 'latencyUs' && key !== 'jitterUs' && key !== 'loss') {
+        throw new ConfigError(`linkProfile.${key}`, 'is not a known field; known fields are latencyUs, jitterUs, loss', (profile as Record<string, unknown>)[key]);
+      }
+    }
     validateLinkProfile(profile, 'linkProfile');
-    const pairs = links?.map(([a, b], k) => [this.slot(a, `links[${k}][0]`), this.slot(b, `links[${k}][1]`)] as const);
+    if (links !== undefined && !Array.isArray(links)) throw new ConfigError('links', 'must be an array of [from, to] member-name pairs', links);
+    const pairs = links?.map((link: unknown, k) => {
+      if (!Array.isArray(link) || link.length !== 2) throw new ConfigError(`links[${k}]`, 'must be a [from, to] pair of member names', link);
+      const a = this.slot(link[0], `links[${k}][0]`), b = this.slot(link[1], `links[${k}][1]`);
+      if (a === b) throw new ConfigError(`links[${k}][1]`, `must differ from links[${k}][0] (a member has no link to itself)`, link[1]);
+      return [a, b] as const;
+    });
     this.sim._net.setLinkProfile(profile, pairs);
     this.note('linkProfile', JSON.stringify({ profile, links: links ?? 'all' }));
   }
@@ -290,6 +325,8 @@ export class Simulation {
   readonly version: VersionProfile;
   readonly startEpochUs: number;
   readonly trace: SimEvent[] = [];
+  /** Most events the trace may hold (SimulationOptions.maxTraceEvents). */
+  readonly maxTraceEvents: number;
   readonly writes: WriteRecord[] = [];
   readonly network: NetworkControl;
   /** The group at virtual time zero: mode, installed view id and each member's failure-handling options (for runRecordOf). */
@@ -320,12 +357,14 @@ export class Simulation {
   /** @internal Use createSimulation(). */
   constructor(input: SimulationOptions) {
     if (input === null || typeof input !== 'object') throw new ConfigError('options', 'must be an object', input);
-    const known = new Set(['seed', 'members', 'mode', 'version', 'options', 'network', 'start', 'model', 'initialViewNumber', 'workload']);
+    const known = new Set(['seed', 'members', 'mode', 'version', 'options', 'network', 'start', 'model', 'initialViewNumber', 'workload', 'maxTraceEvents']);
     for (const k of Object.keys(input)) if (!known.has(k)) throw new ConfigError(k, `is not a known field; known fields are ${[...known].join(', ')}`, (input as unknown as Record<string, unknown>)[k]);
     if (!((typeof input.seed === 'number' && Number.isSafeInteger(input.seed)) || (typeof input.seed === 'string' && input.seed.length > 0))) {
       throw new ConfigError('seed', 'is required and must be an integer or a non-empty string', input.seed);
     }
+    if (typeof input.seed === 'string') checkLabel(input.seed, 'seed');
     this.seed = String(input.seed);
+    this.maxTraceEvents = validateMaxTraceEvents(input.maxTraceEvents ?? DEFAULT_MAX_TRACE_EVENTS, 'maxTraceEvents');
     this.version = versionProfile(input.version ?? '8.0.21');
     const mode = validateMode(input.mode);
     this.startEpochUs = parseStart(input.start);
@@ -345,27 +384,36 @@ export class Simulation {
     }
     groupOptions.group_replication_single_primary_mode = mode === 'single-primary';
     const names = new Set<string>();
+    const hosts: string[] = [];
+    const addresses: string[] = [];
     const memberOptions: GroupReplicationOptions[] = [];
     this._servers = input.members.map((m, i) => {
       const spec: MemberSpec = typeof m === 'string' ? { name: m } : m;
       if (spec === null || typeof spec !== 'object' || typeof spec.name !== 'string' || spec.name.length === 0) {
         throw new ConfigError(`members[${i}].name`, 'must be a non-empty string', (spec as MemberSpec | null)?.name);
       }
+      checkMemberName(spec.name, `members[${i}].name`);
       if (names.has(spec.name)) throw new ConfigError(`members[${i}].name`, 'must be unique', spec.name);
       names.add(spec.name);
       for (const k of Object.keys(spec)) {
         if (!['name', 'host', 'port', 'xcomPort', 'uuid', 'options'].includes(k)) throw new ConfigError(`members[${i}].${k}`, 'is not a known field; known fields are name, host, port, xcomPort, uuid, options', (spec as unknown as Record<string, unknown>)[k]);
       }
-      const port = spec.port ?? 3306;
+      const host = spec.host ?? `10.0.0.${11 + i}`;
+      if (typeof host !== 'string' || host.length === 0) throw new ConfigError(`members[${i}].host`, 'must be a non-empty string', host);
+      checkHost(host, `members[${i}].host`);
+      const defaults = defaultPorts(host, hosts);
+      hosts.push(host);
+      const port = spec.port ?? defaults.port;
       if (!Number.isInteger(port) || port < 1 || port > 65535) throw new ConfigError(`members[${i}].port`, 'must be an integer in 1..65535', port);
-      const xcomPort = spec.xcomPort ?? 33061;
+      const clash = addresses.indexOf(`${host}:${port}`);
+      if (clash >= 0) throw new ConfigError(`members[${i}].port`, `must differ from members[${clash}]'s (both are ${host}:${port})`, port);
+      addresses.push(`${host}:${port}`);
+      const xcomPort = spec.xcomPort ?? defaults.xcomPort;
       if (!Number.isInteger(xcomPort) || xcomPort < 1 || xcomPort > 65535) throw new ConfigError(`members[${i}].xcomPort`, 'must be an integer in 1..65535', xcomPort);
       const uuid = spec.uuid ?? `${idRng.hex(8)}-${idRng.hex(4)}-11ed-${idRng.hex(4)}-${idRng.hex(12)}`;
       if (typeof uuid !== 'string' || !SERVER_UUID.test(uuid)) {
         throw new ConfigError(`members[${i}].uuid`, 'must be a lowercase UUID like 207db264-0192-11ed-92c9-02001700754e', uuid);
       }
-      const host = spec.host ?? `10.0.0.${11 + i}`;
-      if (typeof host !== 'string' || host.length === 0) throw new ConfigError(`members[${i}].host`, 'must be a non-empty string', host);
       memberOptions.push(mergeOptions(groupOptions, spec.options, this.version, `members[${i}].options`));
       if (spec.options?.group_replication_single_primary_mode !== undefined) {
         throw new ConfigError(`members[${i}].options.group_replication_single_primary_mode`, 'is group-wide: set it through mode', spec.options.group_replication_single_primary_mode);
@@ -586,8 +634,41 @@ export class Simulation {
 
   /** @internal */
   _emit(e: SimEvent): void {
+    if (this.trace.length >= this.maxTraceEvents) this.traceFull();
     this.trace.push(e);
     if (this.emitter.listenerCount(e.type) > 0) this.emitter.emit(e.type, e);
+  }
+
+  /**
+   * Stops the run for good: the event in progress is left half-applied, so every later call to
+   * run the simulation throws the same error (the trace and the state up to now stay readable).
+   */
+  private traceFull(): never {
+    this.stopped = new ConfigError('maxTraceEvents',
+      `was reached at ${(this.kernel.nowUs / 1e6).toFixed(6)} s of virtual time: the run keeps its whole trace in memory and stops before it outgrows the bound; ` +
+      'shorten the run or its workload (every cache change and workload second is an event), or raise maxTraceEvents', this.maxTraceEvents);
+    throw this.stopped;
+  }
+
+  /** Set when the run stopped at the trace limit: nothing may run after it. */
+  private stopped: ConfigError | null = null;
+  /** Whether runFor/runUntil is on the stack (a callback may not run the simulation again). */
+  private running = false;
+
+  /** Checks that the simulation may run now: not stopped at the trace limit, not from inside a callback. */
+  private enterRun(method: string): void {
+    if (this.stopped !== null) throw this.stopped;
+    if (this.running) {
+      throw new ConfigError(method, 'cannot be called while the simulation runs (from an at() callback or an on() listener); schedule later work with at()', method);
+    }
+  }
+
+  /** Virtual time `us` as a bounded run end: at most MAX_VIRTUAL_TIME_US (7 days) from time zero. */
+  private boundedEnd(us: number, field: string, value: unknown): number {
+    if (us > MAX_VIRTUAL_TIME_US) {
+      throw new ConfigError(field, `must not take the simulation past ${MAX_VIRTUAL_TIME_US / 86_400_000_000} days of virtual time (runs are bounded; now ${this.kernel.nowUs} µs)`, value);
+    }
+    return us;
   }
 
   /** @internal */
@@ -661,31 +742,63 @@ export class Simulation {
     return this.handles[this._slotOf(name, 'member')]!;
   }
 
+  /** Calls `listener` with every trace event of `type` as it is emitted. Inverse: off(). */
   on<K extends SimEventType>(type: K, listener: Listener<K>): this {
+    checkListener(type, listener, 'on');
     this.emitter.on(type, listener as (e: SimEvent) => void);
     return this;
   }
 
+  /** Removes a listener added with on(). */
   off<K extends SimEventType>(type: K, listener: Listener<K>): this {
+    checkListener(type, listener, 'off');
     this.emitter.off(type, listener as (e: SimEvent) => void);
     return this;
   }
 
   /** Runs `fn` at virtual time `at` (µs or a duration string, absolute from time zero). */
   at(at: number | string, fn: (sim: Simulation) => void): this {
-    const t = parseDuration(at, 'at');
+    const t = this.boundedEnd(parseDuration(at, 'at'), 'at', at);
     if (t < this.kernel.nowUs) throw new ConfigError('at', `must not be in the past (now ${this.kernel.nowUs} µs)`, at);
-    this.kernel.scheduleAt(t, this.hUser, this.userTasks.push(() => fn(this)) - 1, PRIORITY.control);
+    if (typeof fn !== 'function') throw new ConfigError('at', 'needs a function to run (at(time, (sim) => { ... }))', fn);
+    // Slots of callbacks that ran are reused, so a long run of at() calls holds only the pending ones.
+    const id = this.userFree.length > 0 ? this.userFree.pop()! : this.userTasks.length;
+    this.userTasks[id] = fn;
+    this.kernel.scheduleAt(t, this.hUser, id, PRIORITY.control);
     return this;
   }
-  private readonly userTasks: (() => void)[] = [];
-  private readonly hUser = this.kernel.register('sim.user', (id) => this.userTasks[id]!());
+  private readonly userTasks: (((sim: Simulation) => void) | undefined)[] = [];
+  private readonly userFree: number[] = [];
+  private readonly hUser = this.kernel.register('sim.user', (id) => {
+    const fn = this.userTasks[id];
+    if (fn === undefined) throw new InvariantError(`at() callback ${id} ran twice`);
+    this.userTasks[id] = undefined;
+    this.userFree.push(id);
+    fn(this);
+  });
 
-  /** Advances virtual time by `duration` (µs or a string like "40s"). */
+  /** Number of at() callbacks scheduled and not yet run. */
+  get pendingCallbacks(): number {
+    return this.userTasks.length - this.userFree.length;
+  }
+
+  /** Advances virtual time by `duration` (µs or a string like "40s"), up to 7 days from time zero. */
   runFor(duration: number | string): this {
+    this.enterRun('runFor');
     const d = parseDuration(duration, 'duration');
-    this.kernel.runUntil(this.kernel.nowUs + d);
+    const end = this.boundedEnd(this.kernel.nowUs + d, 'duration', duration);
+    this.guarded(() => this.kernel.runUntil(end));
     return this;
+  }
+
+  /** Runs `body` with `running` set, so that a callback cannot start a nested run. */
+  private guarded<T>(body: () => T): T {
+    this.running = true;
+    try {
+      return body();
+    } finally {
+      this.running = false;
+    }
   }
 
   /**
@@ -693,22 +806,32 @@ export class Simulation {
    * holds after an event, but never past `limit`. Returns whether the target or predicate was reached.
    */
   runUntil(target: number | string | ((sim: Simulation) => boolean), options?: RunUntilOptions): boolean {
+    this.enterRun('runUntil');
     if (typeof target !== 'function') {
-      const t = parseDuration(target, 'runUntil');
+      const t = this.boundedEnd(parseDuration(target, 'runUntil'), 'runUntil', target);
       if (t < this.kernel.nowUs) throw new ConfigError('runUntil', `must not be in the past (now ${this.kernel.nowUs} µs)`, target);
-      this.kernel.runUntil(t);
+      this.guarded(() => this.kernel.runUntil(t));
       return true;
     }
-    if (options === undefined) throw new ConfigError('runUntil.limit', 'is required with a predicate (every wait is bounded)', options);
-    const limit = this.kernel.nowUs + parseDuration(options.limit, 'runUntil.limit');
-    if (target(this)) return true;
-    while (this.kernel.nextEventTimeUs() <= limit) {
-      this.kernel.step();
-      if (target(this)) return true;
+    if (options === undefined || options === null || typeof options !== 'object' || options.limit === undefined) {
+      throw new ConfigError('runUntil.limit', 'is required with a predicate: runUntil(predicate, { limit: "60s" }) (every wait is bounded)', options);
     }
-    this.kernel.runUntil(limit);
-    return target(this);
+    const limit = this.boundedEnd(this.kernel.nowUs + parseDuration(options.limit, 'runUntil.limit'), 'runUntil.limit', options.limit);
+    return this.guarded(() => {
+      if (target(this)) return true;
+      while (this.kernel.nextEventTimeUs() <= limit) {
+        this.kernel.step();
+        if (target(this)) return true;
+      }
+      this.kernel.runUntil(limit);
+      return target(this);
+    });
   }
+}
+
+function checkListener(type: unknown, listener: unknown, method: string): void {
+  if (!(EVENT_TYPES as readonly unknown[]).includes(type)) throw new ConfigError(`${method}.type`, `must be one of ${EVENT_TYPES.join(', ')}`, type);
+  if (typeof listener !== 'function') throw new ConfigError(`${method}.listener`, 'must be a function', listener);
 }
 
 /** Creates a simulation of a formed GR group at virtual time zero. */

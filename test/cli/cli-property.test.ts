@@ -3,22 +3,15 @@ import { Ajv } from 'ajv';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { runCli, type CliIo } from '../../src/cli/cli.js';
+import { runCli } from '../../src/cli/cli.js';
+import { runCliOnText } from '../helpers/run-cli-on-text.js';
 import { InvariantError } from '../../src/index.js';
 
 const SCHEMA = JSON.parse(readFileSync(new URL('../../docs/report.schema.json', import.meta.url), 'utf8')) as object;
 const validateReport = new Ajv({ allErrors: true }).compile(SCHEMA);
 
 /** Runs the CLI in-process on a scenario given as text, as `grsim run gen.yaml …`. */
-async function cli(text: string, ...flags: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '', stderr = '';
-  const io: CliIo = {
-    stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; },
-    readFile: () => text, version: '0.0.0-test', seedCasePath: '', isTty: false, nowMs: () => 0,
-  };
-  const code = await runCli(['run', 'gen.yaml', ...flags], io);
-  return { code, stdout, stderr };
-}
+const cli = (text: string, ...flags: string[]): ReturnType<typeof runCliOnText> => runCliOnText(text, 'gen.yaml', flags);
 
 const NAMES = ['node1', 'node2', 'node3', 'node4', 'node5'];
 type Raw = Record<string, unknown> & { events: Record<string, unknown>[]; members: unknown[] };

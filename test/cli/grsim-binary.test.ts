@@ -76,7 +76,7 @@ describe('grsim --help, --version and usage errors', () => {
     const p = file('restart.yaml', 'members: [a, b, c]\nevents:\n  - { at: "+1s", restart: b }\n');
     const r = grsim('run', p);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`${p}: events[0].restart names a member whose server is running (crash it first) when it fires at 1.000000 s, got "b"`);
+    expect(r.stderr).toContain(`${p}:3: events[0].restart names a member whose server is running (crash it first) when it fires at 1.000000 s, got "b"`);
   });
 });
 
