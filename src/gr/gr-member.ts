@@ -63,23 +63,22 @@ interface JoinAttempt {
   readonly fail: () => void;
 }
 
-/** A view the plugin received but has not handled yet. */
-interface PendingView {
-  readonly view: GcsView;
-  readonly left: readonly number[];
-  readonly joined: readonly number[];
-}
+/** A view or a GR message the plugin received but has not handled yet. */
+type PendingDelivery =
+  | { readonly view: GcsView; readonly left: readonly number[]; readonly joined: readonly number[] }
+  | { readonly view: null; readonly entry: LogEntry };
 
 /**
  * A joiner whose GCS installed the join view while its plugin has not handled it yet
  * (joinerReadyLagUs + joinerViewLagUs): the group's member information as the state exchange gave
- * it, and the views GCS delivered meanwhile, handled in order right after the join view.
+ * it, and the views and GR messages GCS delivered meanwhile, handled in delivery order right after
+ * the join view.
  */
 interface Admission {
   readonly gen: number;
   readonly view: GcsView;
   readonly table: Map<number, MemberInfo>;
-  readonly queued: PendingView[];
+  readonly queued: PendingDelivery[];
 }
 
 /**
@@ -602,8 +601,12 @@ export class GrMember {
       this.log(msg.membershipChanged(this.sortedHostList(view.members), this.viewId()));
       this.emitView(view.members);
       this.refresh();
-      // Views installed by the group since the join view, in order: no view number is skipped.
-      for (const q of a.queued) this.onViewChanged(q.view, q.left, q.joined);
+      // Views installed and GR messages delivered since the join view, in delivery order: no view
+      // number is skipped and no member's recovery-end message is lost.
+      for (const q of a.queued) {
+        if (q.view !== null) this.onViewChanged(q.view, q.left, q.joined);
+        else this.onGroupMessage(q.entry);
+      }
       // Recovery done: the member broadcasts its recovery-end message; every member, itself
       // included, marks it ONLINE when the group delivers that message. A joiner the group removed
       // meanwhile never gets it delivered and stays RECOVERING until it learns of the removal.
@@ -631,8 +634,19 @@ export class GrMember {
     return best;
   }
 
-  /** A GR message was executed: a member declared itself ONLINE (Recovery_message). */
+  /**
+   * A GR message was delivered: a member declared itself ONLINE (Recovery_message). The plugin
+   * handles messages on the GCS delivery thread in the total order, after the view they follow
+   * (gcs_event_handlers.cc, Plugin_gcs_events_handler::on_message_received then
+   * handle_recovery_message, which marks the sender ONLINE in the member table): a joiner still
+   * handling its join view queues the message behind that view instead of dropping it, or it
+   * would keep the sender RECOVERING for good and leave it out of the next primary election.
+   */
   onGroupMessage(entry: LogEntry): void {
+    if (this.admission !== null) {
+      this.admission.queued.push({ view: null, entry });
+      return;
+    }
     const payload = entry.payload as { online?: number; writeId?: number; origin?: number };
     if (payload.online === this.slot && this.state === 'RECOVERING') {
       this.declaredOnline();
