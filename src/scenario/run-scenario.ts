@@ -103,6 +103,7 @@ export function simulationOf(scenario: Scenario, source = 'scenario'): Simulatio
   });
   const sim = createSimulation({
     seed: scenario.seed, version: scenario.version, start: scenario.start, mode: scenario.mode, members,
+    ...(scenario.bootstrap === undefined ? {} : { bootstrap: scenario.bootstrap }),
     options: scenario.options, network: scenario.network, model: scenario.model,
     ...(scenario.workload === undefined ? {} : { workload: scenario.workload.map(workloadInput) }),
   });

@@ -29,6 +29,15 @@ export interface SimulationOptions {
   readonly members: readonly (string | MemberSpec)[];
   /** @defaultValue 'single-primary' (group_replication_single_primary_mode=ON) */
   readonly mode?: GroupMode;
+  /**
+   * The member that bootstrapped the group (group_replication_bootstrap_group=ON); the others
+   * joined it before time zero. In single-primary mode it is the primary at time zero: it formed
+   * the group alone and was elected then, and each joiner arrived RECOVERING and became a
+   * SECONDARY, because the election keeps an existing primary (primary_election_handler.cc,
+   * Primary_election_handler::pick_primary_member). Weight and uuid decide only when a primary
+   * leaves. @defaultValue the first member listed
+   */
+  readonly bootstrap?: string;
   /** Behaviour profile. @defaultValue '8.0.21' */
   readonly version?: VersionName;
   /** Options for every member. */

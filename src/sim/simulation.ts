@@ -3,7 +3,7 @@ import { parseDuration } from '../duration.js';
 import { ConfigError, InvariantError } from '../errors.js';
 import { GcsNode, ViewNumbering, type GcsView } from '../gcs/gcs-node.js';
 import { GrMember, type GrContext, type UdfResult, type WriteRecord } from '../gr/gr-member.js';
-import { pickPrimary, shownRole, shownState, type ServerIdentity } from '../gr/member-info.js';
+import { shownRole, shownState, type ServerIdentity } from '../gr/member-info.js';
 import {
   defaultOptions, isOptionName, mergeOptions, OPTION_NAMES, validateOption, versionProfile,
   type GroupReplicationOptions, type OptionName,
@@ -314,7 +314,7 @@ export class Simulation {
   /** @internal Use createSimulation(). */
   constructor(input: SimulationOptions) {
     if (input === null || typeof input !== 'object') throw new ConfigError('options', 'must be an object', input);
-    const known = new Set(['seed', 'members', 'mode', 'version', 'options', 'network', 'start', 'model', 'initialViewNumber', 'workload']);
+    const known = new Set(['seed', 'members', 'mode', 'bootstrap', 'version', 'options', 'network', 'start', 'model', 'initialViewNumber', 'workload']);
     for (const k of Object.keys(input)) if (!known.has(k)) throw new ConfigError(k, `is not a known field; known fields are ${[...known].join(', ')}`, (input as unknown as Record<string, unknown>)[k]);
     if (!((typeof input.seed === 'number' && Number.isSafeInteger(input.seed)) || (typeof input.seed === 'string' && input.seed.length > 0))) {
       throw new ConfigError('seed', 'is required and must be an integer or a non-empty string', input.seed);
@@ -368,6 +368,8 @@ export class Simulation {
     });
     const uuids = new Set(this._servers.map((s) => s.uuid));
     if (uuids.size !== this._servers.length) throw new ConfigError('members', 'must have distinct uuids', this._servers.map((s) => s.uuid));
+    const bootstrapSlot = input.bootstrap === undefined ? 0 : this._servers.findIndex((s) => s.name === input.bootstrap);
+    if (bootstrapSlot < 0) throw new ConfigError('bootstrap', `must name a member (${this._servers.map((s) => s.name).join(', ')})`, input.bootstrap);
     const n = this._servers.length;
     this._counters = this._servers.map(() => ({ created: 0, cleared: 0, timedOut: 0, expelsRequested: 0 }));
     this.incarnations = this._servers.map(() => FIRST_INCARNATION);
@@ -497,10 +499,16 @@ export class Simulation {
         };
       }),
     };
-    this.bootstrap(mode);
+    this.bootstrap(mode, bootstrapSlot);
   }
 
-  private bootstrap(mode: GroupMode): void {
+  /**
+   * Forms the group at time zero: every member ONLINE in the initial view. In single-primary mode
+   * the primary is the member that bootstrapped the group, not the one an election by weight and
+   * uuid would pick: the first member elects itself, and an existing primary is kept when the
+   * others join (primary_election_handler.cc, Primary_election_handler::pick_primary_member).
+   */
+  private bootstrap(mode: GroupMode, bootstrapSlot: number): void {
     const n = this._servers.length;
     const slots = this._servers.map((s) => s.slot);
     const config = makeConfig(1, slots, this.incarnations);
@@ -509,9 +517,7 @@ export class Simulation {
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j) this.xcom.markConnected(i, j);
     for (let i = 0; i < n; i++) this.xcom.boot(i, config, this.incarnations[i]!, 0, true);
     const view: GcsView = { members: slots, incarnations: config.incarnations, mask: config.mask, number: this.initialView };
-    const primary = mode === 'single-primary'
-      ? pickPrimary(this._servers.map((s) => ({ slot: s.slot, weight: this.grMembers[s.slot]!.opts.group_replication_member_weight, uuid: s.uuid })))
-      : -1;
+    const primary = mode === 'single-primary' ? bootstrapSlot : -1;
     for (let i = 0; i < n; i++) {
       this.gcsNodes[i]!.start(view);
       this.grMembers[i]!.bootstrapOnline(view, primary);
