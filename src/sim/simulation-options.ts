@@ -38,6 +38,12 @@ export interface SimulationOptions {
    * leaves. @defaultValue the first member listed
    */
   readonly bootstrap?: string;
+  /**
+   * When the group was bootstrapped (ISO 8601 UTC, not after `start`): the fixed part of every view
+   * id (`<fixed>:<n>`) is that time in 100 ns units plus a seeded rand() % 1000, as the bootstrap
+   * member chose it. @defaultValue two minutes before `start`
+   */
+  readonly bootstrapTime?: string;
   /** Behaviour profile. @defaultValue '8.0.21' */
   readonly version?: VersionName;
   /** Options for every member. */
@@ -64,7 +70,10 @@ export const MAX_GROUP_SIZE = 9;
 /** server_uuid as MySQL prints it: lowercase 8-4-4-4-12 hex. */
 export const SERVER_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-export function parseStart(start: unknown): number {
+/** How long before `start` the group was bootstrapped when `bootstrapTime` is not given, µs. */
+export const DEFAULT_GROUP_AGE_US = 120_000_000;
+
+export function parseStart(start: unknown, field = 'start'): number {
   if (start === undefined) return Date.UTC(2024, 0, 1) * 1000;
   if (typeof start === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/.test(start)) {
     const ms = Date.parse(start);
@@ -74,7 +83,7 @@ export function parseStart(start: unknown): number {
       return ms * 1000 + micros;
     }
   }
-  throw new ConfigError('start', 'must be an ISO 8601 UTC time like "2022-07-31T13:02:50Z"', start);
+  throw new ConfigError(field, 'must be an ISO 8601 UTC time like "2022-07-31T13:02:50Z"', start);
 }
 
 export function validateMode(mode: unknown): GroupMode {

@@ -26,7 +26,7 @@ import type { LoadBatch } from '../xcom/log-entry.js';
 import type { MemorySummaryGlobalByEventNameRow, MessageCache } from '../xcom/message-cache.js';
 import { normalizeWorkload, WorkloadDriver, type WorkloadCounters } from '../gr/workload.js';
 import { FIRST_INCARNATION, makeConfig } from '../xcom/xcom-config.js';
-import { MAX_GROUP_SIZE, parseStart, SERVER_UUID, validateMode, type MemberSpec, type SimulationOptions } from './simulation-options.js';
+import { DEFAULT_GROUP_AGE_US, MAX_GROUP_SIZE, parseStart, SERVER_UUID, validateMode, type MemberSpec, type SimulationOptions } from './simulation-options.js';
 
 type Listener<K extends SimEventType> = (event: EventOf<K>) => void;
 
@@ -314,7 +314,7 @@ export class Simulation {
   /** @internal Use createSimulation(). */
   constructor(input: SimulationOptions) {
     if (input === null || typeof input !== 'object') throw new ConfigError('options', 'must be an object', input);
-    const known = new Set(['seed', 'members', 'mode', 'bootstrap', 'version', 'options', 'network', 'start', 'model', 'initialViewNumber', 'workload']);
+    const known = new Set(['seed', 'members', 'mode', 'bootstrap', 'bootstrapTime', 'version', 'options', 'network', 'start', 'model', 'initialViewNumber', 'workload']);
     for (const k of Object.keys(input)) if (!known.has(k)) throw new ConfigError(k, `is not a known field; known fields are ${[...known].join(', ')}`, (input as unknown as Record<string, unknown>)[k]);
     if (!((typeof input.seed === 'number' && Number.isSafeInteger(input.seed)) || (typeof input.seed === 'string' && input.seed.length > 0))) {
       throw new ConfigError('seed', 'is required and must be an integer or a non-empty string', input.seed);
@@ -452,11 +452,17 @@ export class Simulation {
         }),
       }, numbering, gcsHandlers, this.version.countsExpelsInProgress, memberOptions[i]!.group_replication_member_expel_timeout));
     }
-    const fixed = Math.floor((this.startEpochUs - 120_000_000) * 10) + idRng.int(1000);
+    // The view id's fixed part is chosen by the member that bootstrapped the group, in its first
+    // state exchange: the system time in 100 ns units plus rand() % 1000 (gcs_xcom_state_exchange.cc,
+    // Gcs_xcom_state_exchange::state_exchange with My_xp_util::getsystime); joiners adopt it.
+    const bootstrapEpochUs = input.bootstrapTime === undefined ? this.startEpochUs - DEFAULT_GROUP_AGE_US : parseStart(input.bootstrapTime, 'bootstrapTime');
+    if (bootstrapEpochUs > this.startEpochUs) throw new ConfigError('bootstrapTime', 'must not be after start', input.bootstrapTime);
+    // BigInt: the value (~1.7e16) is past Number's exact integers (2^53), where odd values cannot exist.
+    const fixed = BigInt(bootstrapEpochUs) * 10n + BigInt(idRng.int(1000));
     this.xcomGroupIdHex = groupIdHex(String(fixed));
     this.ctx = {
       kernel: this.kernel, params: this.params, xcom: this.xcom, net: this._net, servers: this._servers, emit,
-      viewIdPrefix: String(fixed), mode,
+      viewIdPrefix: String(fixed), channelTerms: this.version.channelTerms, mode,
       gcs: (slot) => this.gcsNodes[slot]!,
       member: (slot) => this.grMembers[slot]!,
       later: (slot, delayUs, fn) => this.later(slot, delayUs, fn),
