@@ -602,10 +602,19 @@ export class GrMember {
     });
   }
 
-  /** The add_node configuration was decided: XCom on the joiner boots into it. */
+  /**
+   * The add_node configuration was decided: XCom on the joiner boots into it, if it admits this
+   * attempt's XCom instance. Each join attempt starts XCom with a new identity (GCS regenerates the
+   * node's uuid, Gcs_xcom_node_information::regenerate_member_uuid, on every retry_do_join), and
+   * XCom recognises itself in a configuration by address and that uuid: an add_node of an earlier,
+   * failed attempt decided late (its request was still queued at the seed) configures that old
+   * instance, not this one, which waits and times out. Booting into it anyway ran the new instance
+   * as a member it is not: its values, its recovery-end message included, could never be decided.
+   */
   joinerAdmitted(entry: LogEntry): void {
     const j = this.joining;
     if (j === null || entry.config === null) return;
+    if ((entry.payload as { incarnation?: number } | null)?.incarnation !== j.incarnation) return;
     this.ctx.xcom.boot(this.slot, entry.config, j.incarnation, entry.index + 1, true);
     this.ctx.gcs(this.slot).start(null);
   }

@@ -14,6 +14,7 @@ import { invariantByName, parseScenario, runRecordOf, runScenario } from '../../
 import { logsAnywhere, SEC } from './helpers.js';
 
 const FILE = new URL('./fixtures/concurrent-rejoins.yaml', import.meta.url);
+const EXPLORED = new URL('./fixtures/one-primary-per-view-joiner-admission.yaml', import.meta.url);
 
 describe('concurrent rejoins: a joiner handles GR messages delivered during its admission', () => {
   const run = runScenario(parseScenario(readFileSync(FILE, 'utf8'), 'concurrent-rejoins.yaml'));
@@ -34,6 +35,23 @@ describe('concurrent rejoins: a joiner handles GR messages delivered during its 
     expect(elected).toHaveLength(4);
     expect(new Set(elected).size).toBe(1);
     expect(elected[0]).toContain(sim.member('node3').host);
+    expect(invariantByName('one-primary-per-view')!.check(runRecordOf(sim))).toBeNull();
+  });
+});
+
+describe('one primary per view after a ring and loss (grsim explore, 8.0.20, seed 2147483624)', () => {
+  // node4's recovery-end message was delivered at 25.03 s while node3 was still handling its join
+  // view (25.18 s): node3 kept node4 RECOVERING, and when the primary left in view :8 it elected
+  // itself while the others elected node4.
+  const run = runScenario(parseScenario(readFileSync(EXPLORED, 'utf8'), 'one-primary-per-view-joiner-admission.yaml'));
+
+  it('node3 learns that node4 is ONLINE and every member elects node4', () => {
+    const sim = run.sim;
+    expect(logsAnywhere(sim, 'MY-011492').some((e) => e.member === 'node3' && e.message.includes(sim.member('node4').host))).toBe(true);
+    const elected = logsAnywhere(sim, 'MY-011507').filter((e) => e.t > 44 * SEC && e.t < 45 * SEC).map((e) => e.message);
+    expect(elected.length).toBeGreaterThanOrEqual(4);
+    expect(new Set(elected).size).toBe(1);
+    expect(elected[0]).toContain(sim.member('node4').host);
     expect(invariantByName('one-primary-per-view')!.check(runRecordOf(sim))).toBeNull();
   });
 });
