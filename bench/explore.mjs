@@ -15,10 +15,11 @@ function measure(jobs) {
   const r = spawnSync(process.execPath, [bin, 'explore', '--property', property, '--members', '5', '--duration', '10m',
     '--runs', String(runs), '--seed', '1', '--jobs', String(jobs)], { encoding: 'utf8' });
   const wallS = (performance.now() - t0) / 1000;
-  const last = r.stdout.trimEnd().split('\n').pop();
-  const m = /^(\d+) runs, (\d+) failed, (\d+) runs\/min$/.exec(last ?? '');
-  if (m === null) throw new Error(`unexpected output (exit ${r.status}): ${r.stdout.slice(-500)}\n${r.stderr.slice(-500)}`);
-  return { jobs, runs: Number(m[1]), failed: Number(m[2]), perMin: Number(m[3]), wallPerMin: Math.round(Number(m[1]) / (wallS / 60)) };
+  // stdout ends with the counted runs (the same for any --jobs); stderr with the throughput of every run executed.
+  const m = /^(\d+) runs, (\d+) failed$/.exec(r.stdout.trimEnd().split('\n').pop() ?? '');
+  const t = /^grsim explore: (\d+) runs in [\d.]+ s, (\d+) runs\/min/m.exec(r.stderr);
+  if (m === null || t === null) throw new Error(`unexpected output (exit ${r.status}): ${r.stdout.slice(-500)}\n${r.stderr.slice(-500)}`);
+  return { jobs, runs: Number(m[1]), failed: Number(m[2]), perMin: Number(t[2]), wallPerMin: Math.round(Number(t[1]) / (wallS / 60)) };
 }
 
 const one = measure(1);

@@ -1,5 +1,5 @@
 // Full-fidelity idle group benchmark: a 9-member grsim group (XCom heartbeats, detector, GCS,
-// GR) over 24 h of virtual time, printed beside the yardstick (../shared/bench/heartbeat-limit.mjs)
+// GR) over 24 h of virtual time, printed beside the yardstick (bench/heartbeat-yardstick.mjs)
 // as a ratio of simulated seconds per wall second. Target: ≥ 0.3× the yardstick.
 // usage: npm run build && node bench/full-group.mjs [--hours=24] [--members=9]
 import { execFileSync } from 'node:child_process';
@@ -11,7 +11,7 @@ const args = Object.fromEntries(process.argv.slice(2).map((a) => { const [k, v] 
 const hours = Number(args.hours ?? 24);
 const members = Number(args.members ?? 9);
 const here = dirname(fileURLToPath(import.meta.url));
-const yardstickPath = resolve(here, '../../shared/bench/heartbeat-limit.mjs');
+const yardstickPath = resolve(here, 'heartbeat-yardstick.mjs');
 const yard = JSON.parse(execFileSync(process.execPath, [yardstickPath, `--hours=${hours}`, `--nodes=${members}`], { encoding: 'utf8' }).trim().split('\n').pop());
 
 const sim = createSimulation({ seed: 12345, members: Array.from({ length: members }, (_, i) => `node${i + 1}`), mode: 'multi-primary' });

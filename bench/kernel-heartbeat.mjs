@@ -1,4 +1,4 @@
-// grsim's kernel against the speed yardstick (../shared/bench/heartbeat-limit.mjs).
+// grsim's kernel against the speed yardstick (bench/heartbeat-yardstick.mjs).
 //
 // The same model as the yardstick, written on grsim's public kernel API: K nodes (default 9), each
 // broadcasts a heartbeat every 1 s of virtual time (first at a random phase), each broadcast
@@ -38,7 +38,7 @@ const END_US = Math.round(END_S * 1e6);
 // ---- the yardstick, in its own process -------------------------------------------------------
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '..');
-const yardstickPath = resolve(repo, '..', 'shared', 'bench', 'heartbeat-limit.mjs');
+const yardstickPath = resolve(here, 'heartbeat-yardstick.mjs');
 const yardOut = execFileSync(process.execPath, [yardstickPath, `--hours=${HOURS}`, `--nodes=${K}`, `--seed=${SEED}`], {
   encoding: 'utf8',
   stdio: ['ignore', 'pipe', 'inherit'],

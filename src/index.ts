@@ -11,13 +11,14 @@ export type { NetworkOptions, LinkProfile } from './network/network-options.js';
 export type { ModelParameters } from './model-parameters.js';
 export { DEFAULT_MODEL_PARAMETERS } from './model-parameters.js';
 export type * from './observe/events.js';
+export type { LogLevel } from './observe/error-codes.js';
 export type * from './types.js';
 export { ConfigError, InvariantError, ScenarioError } from './errors.js';
 export { parseDuration } from './duration.js';
 export { formatLogLine, formatTimestamp } from './observe/error-log.js';
 export { traceHash, traceToJsonLines } from './observe/trace.js';
 export { validateOption, versionProfile } from './gr/options.js';
-export type { Scenario, ScenarioMember, ScenarioNetwork, ScenarioEvent, ScenarioAction, Link, LinkChange, ScenarioVerb } from './scenario/scenario.js';
+export type { Scenario, ScenarioMember, ScenarioNetwork, ScenarioEvent, ScenarioAction, Link, LinkChange, ScenarioVerb, MemberOrAll } from './scenario/scenario.js';
 export { SCENARIO_VERBS } from './scenario/scenario.js';
 export { parseScenario, validateScenario, formatPath } from './scenario/parse-scenario.js';
 export type { ScenarioOverrides } from './scenario/parse-scenario.js';
@@ -36,8 +37,8 @@ export {
   BUILT_IN_INVARIANTS, invariantByName, checkInvariants, quietPeriodUs, requiredQuietPeriodUs, COMMIT_IN_FLIGHT_GRACE_US,
   noExpelWithoutMajority, viewsAgreedAndConsecutive, onePrimaryPerView, writesCommitWithMajority,
   expelledMemberReturnsAsNewIncarnation, errorImpliesSuperReadOnly, logConsistentWithState, livenessAfterQuietPeriod,
-} from './observe/invariants.js';
-export type { Invariant, Violation } from './observe/invariants.js';
+} from './observe/invariants/index.js';
+export type { Invariant, Violation } from './observe/invariants/index.js';
 export { summarize } from './observe/metrics.js';
 export type { RunSummary, DetectionSample, ExpelRecord, MajorityEpisode, WriteAvailability, Interval, RejoinOutcome, DurationStats } from './observe/metrics.js';
 export { formatSummary } from './report/summary-text.js';
@@ -45,7 +46,7 @@ export type { XcomCacheState } from './sim/simulation.js';
 export { normalizeWorkload, parseBytes, parseRate, transactionPayload, DEFAULT_COMPRESSION_RATIO } from './gr/workload.js';
 export type { WorkloadInput, WorkloadItem, WorkloadStream, WorkloadTransaction, SizeDistribution, Burst, WorkloadCounters, PayloadRules } from './gr/workload.js';
 export { MessageCache, XcomCacheMemoryInstrument, XCOM_CACHE_EVENT_NAME } from './xcom/message-cache.js';
-export type { MemorySummaryGlobalByEventNameRow } from './xcom/message-cache.js';
+export type { MemorySummaryGlobalByEventNameRow, MessageCacheOptions, EvictionStop, ReadAnswer } from './xcom/message-cache.js';
 export { sizeCache, cadenceWaitS, SUSPICION_PERIOD_S } from './sizing/size-cache.js';
 export type { CacheSizing } from './sizing/size-cache.js';
 export type { SizeCacheInput } from './sizing/sizing-input.js';

@@ -56,6 +56,24 @@ export interface ModelParameters {
   tcpBufferBytes: number;
   /** Time a failed GCS join takes when a seed answers but the group cannot add the node. @defaultValue 60000000 (VIEW_MODIFICATION_TIMEOUT) */
   joinViewTimeoutUs: number;
+  /**
+   * Whether GR's flow-control statistics traffic is modelled (1) or not (0): every ONLINE or
+   * RECOVERING member broadcasts a statistics message through consensus every
+   * group_replication_flow_control_period (pipeline_stats.cc flow_control_step). MySQL always
+   * sends it; 0 keeps the XCom level of an idle group silent, as grsim modelled it before. A flag,
+   * not a time. @defaultValue 0
+   */
+  flowControlStatsTraffic: number;
+  /**
+   * How values waiting in a proposer and a lagging executor retry (1: as xcom_base.cc does: each
+   * proposer task pushes its value again on its own wakeup_delay back-off, 0.1 s ×√2 up to 20 s,
+   * then 10–20 s, and acceptors answer, so a cut-off member is heard at its next push after a
+   * heal; the executor's read rounds back off from its last execution, proposer_task,
+   * get_xcom_message. 0: grsim's earlier approximation: waiting values are tried again on every
+   * alive tick and connectivity change, and the read back-off starts at failure detection).
+   * A flag, not a time. @defaultValue 0
+   */
+  xcomRetryBackoff: number;
 }
 
 export const DEFAULT_MODEL_PARAMETERS: ModelParameters = {
@@ -74,12 +92,16 @@ export const DEFAULT_MODEL_PARAMETERS: ModelParameters = {
   loadTickUs: 10_000,
   catchUpMsgnosPerRoundTrip: 10,
   tcpBufferBytes: 4_194_304,
+  flowControlStatsTraffic: 0,
+  xcomRetryBackoff: 0,
 };
 
 /** Parameters that are counts, not times, and their ranges. */
 const COUNT_PARAMETERS: Readonly<Record<string, readonly [number, number, string]>> = {
   catchUpMsgnosPerRoundTrip: [1, 1_000_000, 'msgnos'],
   tcpBufferBytes: [1, 1_073_741_824, 'bytes'],
+  flowControlStatsTraffic: [0, 1, 'flag values (0 off, 1 on)'],
+  xcomRetryBackoff: [0, 1, 'flag values (0 off, 1 on)'],
 };
 
 export function resolveModelParameters(input: unknown): ModelParameters {

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { BUILT_IN_INVARIANTS, quietPeriodUs, type Invariant, type Violation } from '../observe/invariants.js';
+import { BUILT_IN_INVARIANTS, quietPeriodUs, type Invariant, type Violation } from '../observe/invariants/index.js';
 import { runRecordOf, startOptionsOf, type RunRecord } from '../observe/run-record.js';
 import { scheduleToScenario, type FaultSchedule } from '../scenario/fault-schedule.js';
 import { runScenario } from '../scenario/run-scenario.js';
@@ -18,6 +18,12 @@ export interface ExperimentProperty {
   schedules(base: { readonly members: number; readonly durationUs: number }): fc.Arbitrary<FaultSchedule>;
   /** The first violation in a run, or null. */
   check(record: RunRecord): Violation | null;
+  /**
+   * Set on a property that is false by design (a worked example of a boundary), with the reason:
+   * `grsim explore --list` marks it "expected to fail" and a counterexample is reported as the
+   * expected one, not as a defect.
+   */
+  readonly expectedToFail?: string;
 }
 
 /** Expel timeout the isolation examples fix (the 8.0.21+ default, src/plugin.cc). */
@@ -27,10 +33,11 @@ const EXPEL_TIMEOUT_S = 5;
 const LIVENESS_OPTION_LIMITS = { group_replication_member_expel_timeout: 60, group_replication_unreachable_majority_timeout: 120 } as const;
 
 /** A member isolated (once) for less than `limitS` seconds at expel timeout 5 is never expelled. */
-function shortIsolationNotExpelled(limitS: number): ExperimentProperty {
+function shortIsolationNotExpelled(limitS: number, expectedToFail?: string): ExperimentProperty {
   const name = `isolation-under-${limitS}s-not-expelled`;
   return {
     name,
+    ...(expectedToFail === undefined ? {} : { expectedToFail }),
     description: `A member isolated once for less than ${limitS} s with group_replication_member_expel_timeout = ${EXPEL_TIMEOUT_S} is never removed from the group.`,
     schedules: ({ members, durationUs }) => faultSchedule({
       // unreachable_majority_timeout 0: the isolated member never leaves by itself, so a removal is an expel.
@@ -46,7 +53,8 @@ function shortIsolationNotExpelled(limitS: number): ExperimentProperty {
         if (isolated === undefined || e.type !== 'log') continue;
         const address = `${isolated.host ?? ''}:${isolated.port ?? 3306}`;
         if ((e.code === 'MY-011505' && e.member === isolated.name) || (e.code === 'MY-011499' && e.message.includes(address))) {
-          return { invariant: name, t: e.t, members: [isolated.name], message: `${e.member} logged "${e.message}"` };
+          const who = e.member === isolated.name ? `${isolated.name} learned it was expelled` : `${e.member} removed ${isolated.name} from the group`;
+          return { invariant: name, t: e.t, members: [isolated.name], message: `${who}: ${e.member} logged "${e.message}"` };
         }
       }
       return null;
@@ -94,7 +102,11 @@ const healedGroupConverges: ExperimentProperty = {
 /** The built-in experiment properties, in the order `grsim explore --list` prints them. */
 export const BUILT_IN_PROPERTIES: readonly ExperimentProperty[] = [
   shortIsolationNotExpelled(18),
-  shortIsolationNotExpelled(20),
+  shortIsolationNotExpelled(20,
+    'a member is detected 4–5 s after its last heartbeat arrives and the suspicion thread checks every 15 s ' +
+    '(gcs_xcom_control_interface.cc, Gcs_suspicions_manager::process_suspicions), so with an expel timeout of 5 s the ' +
+    'first removal can come 19–20 s after the cut: an isolation of about 19.25 s is already expelled (the worked ' +
+    'example in docs/partition-experiments.md); isolation-under-18s-not-expelled holds'),
   fromInvariant(invariant('no-expel-without-majority'), 'minority-never-expels', { kinds: ['split', 'isolate', 'one-way', 'bridge', 'ring'] }),
   { ...fromInvariant(invariant('one-primary-per-view')), schedules: ({ members, durationUs }) => faultSchedule({ members, durationUs, modes: ['single-primary'] }) },
   healedGroupConverges,

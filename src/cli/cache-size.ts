@@ -1,5 +1,5 @@
+import { Command, Option } from 'commander';
 import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { parseDuration } from '../duration.js';
 import { ConfigError } from '../errors.js';
 import { parseBytes, parseRate } from '../gr/workload.js';
@@ -8,21 +8,16 @@ import { sizeCache, type CacheSizing } from '../sizing/size-cache.js';
 import type { SizeCacheInput } from '../sizing/sizing-input.js';
 import { sweepCache, type CacheSweep } from '../sizing/sweep-cache.js';
 import { formatCacheSize, renderSweepSvg } from '../sizing/sweep-svg.js';
+import { EXIT, type CliOutcome } from './cli-io.js';
+import { flagParser, FlagError, integerFlag, listFlag, secondsFlag, UsageError } from './flags.js';
+import { startProgressBar, type ProgressBar, type ProgressIo } from './progress-bar.js';
 
 /** What cache-size needs from the process (bound in main.ts, faked in tests). */
-export interface CacheSizeIo {
+export interface CacheSizeIo extends ProgressIo {
   readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
-  /** Whether stderr is a terminal (the sweep's progress bar redraws one line) or not (a line per 10 %). */
-  readonly isTty: boolean;
-  /** Monotonic milliseconds, for the progress line and the run time only (never inside a simulation). */
-  readonly nowMs: () => number;
   /** Writes a UTF-8 file (--plot). @defaultValue node:fs writeFileSync */
   readonly writeFile?: (path: string, text: string) => void;
 }
-
-/** A command-line mistake in cache-size; reported with exit code 2. */
-export class CacheSizeUsageError extends Error {}
 
 export interface CacheSizeOptions {
   readonly members: number;
@@ -42,101 +37,8 @@ export interface CacheSizeOptions {
   readonly sizes: readonly number[] | null;
   readonly outagesUs: readonly number[] | null;
   readonly plot: string | null;
-}
-
-export const CACHE_SIZE_HELP = `grsim cache-size — the smallest group_replication_message_cache_size with which a member
-that was silent comes back as the same incarnation, found by simulation
-
-Usage:
-  grsim cache-size --rate 2000/s --size 1KiB [--members 3] [--expel-timeout 5] [--outage 30s]
-                   [--seed 1] [--runs 3] [--precision 1MiB] [--json]
-  grsim cache-size --rate 2000/s --size 1KiB --sweep [--sizes 128MiB,256MiB] [--outages 10s,20s]
-                   [--plot sweep.svg] [--json]
-
-node1 writes --rate transactions/s of --size bytes (multi-primary group of --members, node1..nodeN);
-the last member goes silent (isolated) for --outage after the cache is in steady state, then
-returns. Without --outage, the outage is the longest one that does not end in an expel under
-these options (found by simulation). Every candidate size runs with --runs seeds from --seed;
-it passes only if the member catches up in all of them.
-
-  --expel-timeout S   group_replication_member_expel_timeout, seconds (default 5)
-  --sweep             a table cache size × outage → caught up | evicted, rejoined | expelled by timeout
-  --sizes LIST        sweep sizes, comma-separated (default: 5 steps from 128 MiB)
-  --outages LIST      sweep outages, comma-separated durations (default: 6 steps around the expel point)
-  --plot FILE         also write the sweep as an SVG chart (implies --sweep)
-  --json              print the result as JSON
-`;
-
-const CACHE_UNITS: Record<string, number> = { b: 1, kb: 1e3, kib: 1024, mb: 1e6, mib: 1_048_576, gb: 1e9, gib: 1_073_741_824, tb: 1e12, tib: 1_099_511_627_776 };
-
-/** A cache size: bytes or "128MiB", "1.5GiB". */
-export function parseCacheBytes(text: string, flag: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]+)?\s*$/.exec(text);
-  const unit = CACHE_UNITS[(m?.[2] ?? 'b').toLowerCase()];
-  const bytes = m === null || unit === undefined ? Number.NaN : Math.round(Number(m[1]) * unit);
-  if (!Number.isSafeInteger(bytes) || bytes < 1) throw new CacheSizeUsageError(`grsim cache-size: ${flag} must be sizes like 128MiB or 1GiB (bytes without a unit), got ${JSON.stringify(text)}`);
-  return bytes;
-}
-
-function usage(e: unknown): never {
-  if (e instanceof ConfigError) throw new CacheSizeUsageError(`grsim cache-size: ${e.message}`);
-  throw e;
-}
-
-export function parseCacheSizeArgs(args: readonly string[]): CacheSizeOptions | 'help' {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...args], strict: true, allowPositionals: false,
-      options: {
-        help: { type: 'boolean', short: 'h' }, members: { type: 'string' }, rate: { type: 'string' }, size: { type: 'string' },
-        'expel-timeout': { type: 'string' }, outage: { type: 'string' }, seed: { type: 'string' }, runs: { type: 'string' },
-        precision: { type: 'string' }, json: { type: 'boolean' }, sweep: { type: 'boolean' }, sizes: { type: 'string' },
-        outages: { type: 'string' }, plot: { type: 'string' },
-      },
-    });
-  } catch (e) {
-    throw new CacheSizeUsageError(`grsim cache-size: ${(e as Error).message}`);
-  }
-  const v = parsed.values as Record<string, string | boolean | undefined>;
-  if (v.help === true) return 'help';
-  const str = (name: string): string | undefined => v[name] as string | undefined;
-  const int = (name: string, lo: number, hi: number, dflt: number): number => {
-    const raw = str(name);
-    if (raw === undefined) return dflt;
-    if (!/^\d+$/.test(raw) || Number(raw) < lo || Number(raw) > hi) throw new CacheSizeUsageError(`grsim cache-size: --${name} must be an integer in ${lo}..${hi}, got ${JSON.stringify(raw)}`);
-    return Number(raw);
-  };
-  const rateText = str('rate'), sizeText = str('size');
-  if (rateText === undefined) throw new CacheSizeUsageError('grsim cache-size: --rate is required (transactions per second on node1, e.g. --rate 2000/s)');
-  if (sizeText === undefined) throw new CacheSizeUsageError('grsim cache-size: --size is required (bytes per transaction, e.g. --size 1KiB)');
-  let rate = 0, sizeBytes = 0;
-  try {
-    rate = parseRate(rateText, '--rate');
-    sizeBytes = parseBytes(sizeText, '--size');
-  } catch (e) { usage(e); }
-  const duration = (text: string, flag: string): number => {
-    try {
-      return parseDuration(text, flag);
-    } catch (e) { return usage(e); }
-  };
-  const outageText = str('outage');
-  const outageUs = outageText === undefined ? null : duration(outageText, '--outage');
-  const sizes = str('sizes') === undefined ? null : (str('sizes') as string).split(',').map((s) => parseCacheBytes(s, '--sizes'));
-  const outagesUs = str('outages') === undefined ? null : (str('outages') as string).split(',').map((s) => duration(s.trim(), '--outages'));
-  const precisionText = str('precision');
-  const plot = str('plot') ?? null;
-  if (plot !== null && !/\.svg$/i.test(plot)) throw new CacheSizeUsageError(`grsim cache-size: --plot must name an .svg file, got ${JSON.stringify(plot)}`);
-  const sweep = v.sweep === true || plot !== null;
-  if (!sweep && (sizes !== null || outagesUs !== null)) throw new CacheSizeUsageError('grsim cache-size: --sizes and --outages go with --sweep');
-  if (sweep && outageUs !== null) throw new CacheSizeUsageError('grsim cache-size: --outage does not go with --sweep (use --outages)');
-  return {
-    members: int('members', 3, 9, 3), rate, rateText, sizeBytes, sizeText,
-    expelTimeoutS: str('expel-timeout') === undefined ? null : int('expel-timeout', 0, 3600, 5),
-    outageUs, outageText: outageText ?? null, seed: int('seed', 0, 0xffffffff, 1), runs: int('runs', 1, 100, 3),
-    precisionBytes: precisionText === undefined ? 1_048_576 : parseCacheBytes(precisionText, '--precision'),
-    json: v.json === true, sweep, sizes, outagesUs, plot,
-  };
+  /** Each flag's text as typed, by flag (`--sizes` → "128MiB,big"): errors from the sizing library quote it. */
+  readonly typed: Readonly<Record<string, string>>;
 }
 
 function inputOf(o: CacheSizeOptions): SizeCacheInput {
@@ -154,12 +56,6 @@ function inputOf(o: CacheSizeOptions): SizeCacheInput {
 const MIB = 1_048_576;
 const mib = (bytes: number): string => `${(bytes / MIB).toFixed(1)} MiB`;
 const sec = (us: number): string => `${(us / 1e6).toFixed(1)} s`;
-
-function progressBar(done: number, total: number, elapsedMs: number): string {
-  const width = 30;
-  const filled = Math.round((done / total) * width);
-  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} runs, ${(elapsedMs / 1000).toFixed(1)} s`;
-}
 
 /** The sizing answer as text: the answer beside the rule of thumb and the exact-cadence estimate. */
 export function formatCacheSizing(r: CacheSizing, o: CacheSizeOptions, wallMs: number): string {
@@ -212,7 +108,27 @@ export function formatSweep(s: CacheSweep, o: CacheSizeOptions, wallMs: number):
   return out.join('\n') + '\n';
 }
 
-/** Runs `grsim cache-size`; returns the exit code (bad input throws CacheSizeUsageError). */
+/**
+ * The sizing library names its own fields (`outage`, `sizes[2]`, `precision`…); this maps each to
+ * the flag it came from, with the text typed for it, so the message reads like any other flag error.
+ */
+function asCacheSizeFlagError(e: ConfigError, o: CacheSizeOptions): FlagError | null {
+  const item = /^(sizes|outagesUs)\[(\d+)\]$/.exec(e.field);
+  if (item !== null) {
+    const flag = item[1] === 'sizes' ? '--sizes' : '--outages';
+    const text = (o.typed[flag] ?? '').split(',')[Number(item[2])]?.trim() ?? e.value;
+    return new FlagError(flag, `each comma-separated item ${e.rule}`, text);
+  }
+  const flag = {
+    outage: '--outage', precision: '--precision',
+    'options.group_replication_member_expel_timeout': '--expel-timeout',
+    'sizes × outagesUs': '--sizes × --outages',
+  }[e.field];
+  if (flag === undefined) return null;
+  return new FlagError(flag, e.rule, o.typed[flag] ?? e.value);
+}
+
+/** Runs `grsim cache-size`; returns the exit code (bad input throws UsageError). */
 export function cacheSize(o: CacheSizeOptions, io: CacheSizeIo): number {
   const startMs = io.nowMs();
   const input = inputOf(o);
@@ -221,23 +137,19 @@ export function cacheSize(o: CacheSizeOptions, io: CacheSizeIo): number {
       const r = sizeCache(input);
       const wallMs = io.nowMs() - startMs;
       io.stdout(o.json ? JSON.stringify({ command: 'cache-size', ...r }, null, 2) + '\n' : formatCacheSizing(r, o, wallMs));
-      return 0;
+      return EXIT.ok;
     }
-    let lastDecile = 0;
+    let bar: ProgressBar | null = null;
     const s = sweepCache({
       ...input,
       ...(o.sizes === null ? {} : { sizes: o.sizes }),
       ...(o.outagesUs === null ? {} : { outagesUs: o.outagesUs }),
       onProgress: (done, total) => {
-        const bar = progressBar(done, total, io.nowMs() - startMs);
-        if (io.isTty) io.stderr(`\r${bar}`);
-        else if (Math.floor((done / total) * 10) > lastDecile) {
-          lastDecile = Math.floor((done / total) * 10);
-          io.stderr(`${bar}\n`);
-        }
+        bar ??= startProgressBar(io, total);
+        bar.update(done);
       },
     });
-    if (io.isTty) io.stderr('\n');
+    (bar as ProgressBar | null)?.finish();
     const wallMs = io.nowMs() - startMs;
     if (o.plot !== null) {
       const write = io.writeFile ?? ((path: string, text: string): void => writeFileSync(path, text, 'utf8'));
@@ -245,13 +157,95 @@ export function cacheSize(o: CacheSizeOptions, io: CacheSizeIo): number {
         write(o.plot, renderSweepSvg(s));
       } catch (e) {
         const code = (e as { code?: string }).code;
-        throw new CacheSizeUsageError(`grsim cache-size: cannot write ${o.plot}${code === undefined ? '' : ` (${code})`}`);
+        throw new UsageError(`cannot write ${o.plot}${code === undefined ? '' : ` (${code})`}`);
       }
     }
     io.stdout(o.json ? JSON.stringify({ command: 'cache-size --sweep', ...s }, null, 2) + '\n' : formatSweep(s, o, wallMs));
     if (o.plot !== null && !o.json) io.stdout(`chart written to ${o.plot}\n`);
-    return 0;
+    return EXIT.ok;
   } catch (e) {
-    return usage(e);
+    if (e instanceof ConfigError) throw asCacheSizeFlagError(e, o) ?? new UsageError(e.message);
+    throw e;
   }
+}
+
+interface CacheSizeFlags {
+  readonly rate?: number;
+  readonly size?: number;
+  readonly members: number;
+  readonly expelTimeout?: number;
+  readonly outage?: number;
+  readonly seed: number;
+  readonly runs: number;
+  readonly precision: number;
+  readonly json?: true;
+  readonly sweep?: true;
+  readonly sizes?: number[];
+  readonly outages?: number[];
+  readonly plot?: string;
+}
+
+const ABOUT = `node1 writes --rate transactions/s of --size bytes (multi-primary group of --members, node1..nodeN);
+the last member goes silent (isolated) for --outage after the cache is in steady state, then
+returns. Without --outage, the outage is the longest one that does not end in an expel under
+these options (found by simulation). Every candidate size runs with --runs seeds from --seed;
+it passes only if the member catches up in all of them.
+
+Values take the scenario format's units: sizes 512B, 1KiB, 128MiB, 1.5GB; rates 2000/s, 120/m;
+durations 250ms, 40s, 5m; --expel-timeout a number of seconds (as the system variable) or a duration.
+
+Examples:
+  grsim cache-size --rate 2000/s --size 1KiB
+  grsim cache-size --rate 2000/s --size 1KiB --expel-timeout 60s --runs 1 --seed 2
+  grsim cache-size --rate 2000/s --size 1KiB --sweep --sizes 128MiB,192MiB --outages 30s,58s,70s --plot sweep.svg
+`;
+
+/**
+ * `grsim cache-size`: the smallest group_replication_message_cache_size with which a silent
+ * member catches up, or with --sweep the outcome table over sizes × outages.
+ */
+export function cacheSizeCommand(io: CacheSizeIo, outcome: CliOutcome): Command {
+  const typed: Record<string, string> = {};
+  /** Records the text typed for a flag (sizing errors quote it), then parses it. */
+  const keep = <T>(flag: string, parse: (text: string) => T) => (text: string): T => {
+    typed[flag] = text;
+    return parse(text);
+  };
+  return new Command('cache-size')
+    .summary('smallest group_replication_message_cache_size with which a silent member catches up')
+    .description('Find, by simulation, the smallest group_replication_message_cache_size with which a member that was silent ' +
+      'comes back as the same incarnation, beside the rule of thumb; or, with --sweep, the outcome over a grid of sizes and outages.')
+    .addOption(new Option('--rate <rate>', 'transactions per second node1 writes (required), e.g. 2000/s').argParser(keep('--rate', flagParser('--rate', parseRate))))
+    .addOption(new Option('--size <size>', 'bytes per transaction (required), e.g. 1KiB').argParser(keep('--size', flagParser('--size', parseBytes))))
+    .addOption(new Option('--members <n>', 'group size').argParser(keep('--members', integerFlag('--members', 3, 9))).default(3))
+    .addOption(new Option('--expel-timeout <seconds>', 'group_replication_member_expel_timeout: seconds, or a duration like 60s (default: the version\'s, 5)')
+      .argParser(keep('--expel-timeout', secondsFlag('--expel-timeout', 0, 3600))))
+    .addOption(new Option('--outage <duration>', 'how long the last member is silent (default: the longest outage without an expel)')
+      .argParser(keep('--outage', flagParser('--outage', parseDuration))))
+    .addOption(new Option('--seed <n>', 'first seed').argParser(keep('--seed', integerFlag('--seed', 0, 0xffffffff))).default(1))
+    .addOption(new Option('--runs <n>', 'seeds per candidate size (--seed, --seed+1, …)').argParser(keep('--runs', integerFlag('--runs', 1, 100))).default(3))
+    .addOption(new Option('--precision <size>', 'precision of the answer (1KiB..1GiB)').argParser(keep('--precision', flagParser('--precision', parseBytes))).default(1_048_576, '1MiB'))
+    .option('--json', 'print the result as JSON')
+    .option('--sweep', 'print a table cache size × outage → caught up | evicted, rejoined | expelled by timeout')
+    .addOption(new Option('--sizes <list>', 'sweep sizes, comma-separated (default: 5 steps from 128MiB)').argParser(keep('--sizes', listFlag('--sizes', flagParser('--sizes', parseBytes)))))
+    .addOption(new Option('--outages <list>', 'sweep outages, comma-separated durations (default: 6 steps around the expel point)')
+      .argParser(keep('--outages', listFlag('--outages', flagParser('--outages', parseDuration)))))
+    .option('--plot <file.svg>', 'also write the sweep as an SVG chart (implies --sweep)')
+    .addHelpText('after', `\n${ABOUT}`)
+    .action((flags: CacheSizeFlags) => {
+      if (flags.rate === undefined) throw new UsageError('--rate is required (transactions per second on node1, e.g. --rate 2000/s)');
+      if (flags.size === undefined) throw new UsageError('--size is required (bytes per transaction, e.g. --size 1KiB)');
+      const plot = flags.plot ?? null;
+      if (plot !== null && !/\.svg$/i.test(plot)) throw new FlagError('--plot', 'must name an .svg file', plot);
+      const sweep = flags.sweep === true || plot !== null;
+      if (!sweep && (flags.sizes !== undefined || flags.outages !== undefined)) throw new UsageError('--sizes and --outages go with --sweep');
+      if (sweep && flags.outage !== undefined) throw new UsageError('--outage does not go with --sweep (use --outages)');
+      outcome.seed = flags.seed;
+      outcome.exitCode = cacheSize({
+        members: flags.members, rate: flags.rate, rateText: typed['--rate'] as string, sizeBytes: flags.size, sizeText: typed['--size'] as string,
+        expelTimeoutS: flags.expelTimeout ?? null, outageUs: flags.outage ?? null, outageText: typed['--outage'] ?? null,
+        seed: flags.seed, runs: flags.runs, precisionBytes: flags.precision, json: flags.json === true, sweep,
+        sizes: flags.sizes ?? null, outagesUs: flags.outages ?? null, plot, typed,
+      }, io);
+    });
 }

@@ -1,24 +1,19 @@
+import { Command, Option } from 'commander';
 import { availableParallelism } from 'node:os';
-import { parseArgs } from 'node:util';
 import { Piscina } from 'piscina';
 import { BUILT_IN_PROPERTIES, exploreChunk, propertyByName, type ChunkResult, type ExploreChunk } from '../arbitraries/experiments.js';
-import { parseDuration } from '../duration.js';
 import { describeFault } from '../arbitraries/index.js';
+import { EXIT, type CliOutcome } from './cli-io.js';
+import { durationFlag, FlagError, integerFlag, UsageError } from './flags.js';
+import { startProgressBar, type ProgressIo } from './progress-bar.js';
 
 /** What explore needs from the process (bound in main.ts, faked in tests). */
-export interface ExploreIo {
+export interface ExploreIo extends ProgressIo {
   readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
-  /** Whether stderr is a terminal (progress redraws one line) or not (a line per 10 %). */
-  readonly isTty: boolean;
-  /** Monotonic milliseconds, for the runs/min figure only (never inside a simulation). */
-  readonly nowMs: () => number;
 }
 
 /** Runs per chunk: the unit of parallel work and of reproducibility (independent of --jobs). */
 export const RUNS_PER_CHUNK = 25;
-
-export class ExploreUsageError extends Error {}
 
 export interface ExploreOptions {
   readonly property: string;
@@ -37,89 +32,54 @@ export function chunkSeed(seed: number, k: number): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
-export function parseExploreArgs(args: readonly string[]): ExploreOptions | 'list' {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...args], strict: true, allowPositionals: false,
-      options: {
-        list: { type: 'boolean' }, property: { type: 'string' }, members: { type: 'string' }, duration: { type: 'string' },
-        runs: { type: 'string' }, seed: { type: 'string' }, jobs: { type: 'string' },
-      },
-    });
-  } catch (e) {
-    throw new ExploreUsageError(`grsim explore: ${(e as Error).message}`);
+/** The chunks of an exploration, in order: RUNS_PER_CHUNK runs each, the last one what is left. */
+export function exploreChunks(o: ExploreOptions): ExploreChunk[] {
+  const chunks: ExploreChunk[] = [];
+  for (let k = 0, left = o.runs; left > 0; k++, left -= RUNS_PER_CHUNK) {
+    chunks.push({ property: o.property, members: o.members, durationUs: o.durationUs, seed: chunkSeed(o.seed, k), runs: Math.min(RUNS_PER_CHUNK, left) });
   }
-  const v = parsed.values as Record<string, string | boolean | undefined>;
-  if (v.list === true) return 'list';
-  const int = (name: string, lo: number, hi: number, dflt: number): number => {
-    const raw = v[name];
-    if (raw === undefined) return dflt;
-    if (typeof raw !== 'string' || !/^\d+$/.test(raw) || Number(raw) < lo || Number(raw) > hi) {
-      throw new ExploreUsageError(`grsim explore: --${name} must be an integer in ${lo}..${hi}, got ${JSON.stringify(raw)}`);
-    }
-    return Number(raw);
-  };
-  const property = v.property;
-  if (typeof property !== 'string') throw new ExploreUsageError('grsim explore: --property <name> is required (grsim explore --list prints the names)');
-  if (propertyByName(property) === undefined) {
-    throw new ExploreUsageError(`grsim explore: --property must be one of ${BUILT_IN_PROPERTIES.map((p) => p.name).join(', ')}, got ${JSON.stringify(property)}`);
-  }
-  let durationUs = 600_000_000;
-  if (v.duration !== undefined) {
-    try {
-      durationUs = parseDuration(v.duration, '--duration');
-    } catch (e) {
-      throw new ExploreUsageError(`grsim explore: ${(e as Error).message}`);
-    }
-    if (durationUs < 1_000_000 || durationUs > 86_400_000_000) throw new ExploreUsageError(`grsim explore: --duration must be between 1s and 24h, got ${JSON.stringify(v.duration)}`);
-  }
-  return {
-    property, durationUs,
-    members: int('members', 1, 9, 5),
-    runs: int('runs', 1, 10_000_000, 100),
-    seed: int('seed', 0, 0xffffffff, 1),
-    jobs: int('jobs', 1, 256, availableParallelism()),
-  };
+  return chunks;
 }
 
-function progressBar(done: number, total: number, failed: number, rate: number): string {
-  const width = 30;
-  const filled = Math.round((done / total) * width);
-  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} runs, ${failed} failed, ${Math.round(rate)} runs/min`;
+/**
+ * What an exploration reports, from the results of its chunks by index (undefined: not run).
+ * Only chunks up to the first failing one count: with one job those are exactly the chunks that
+ * run; with more, later chunks may already be in flight when a failure settles, and counting
+ * them would make the totals depend on --jobs and on thread timing.
+ */
+export function exploreOutcome(results: readonly (ChunkResult | undefined)[]): { runs: number; failed: number; firstFailure: { k: number; result: ChunkResult } | null } {
+  let runs = 0;
+  for (let k = 0; k < results.length; k++) {
+    const r = results[k];
+    if (r === undefined) break;
+    runs += r.runs;
+    if (r.counterexample !== null) return { runs, failed: 1, firstFailure: { k, result: r } };
+  }
+  return { runs, failed: 0, firstFailure: null };
 }
 
 /**
  * Explores random fault schedules for one property, in chunks of RUNS_PER_CHUNK runs, on `jobs`
  * worker threads (piscina). Returns the exit code: 0 no failure, 1 a counterexample was printed.
- * The counterexample reported is the one of the lowest-numbered failing chunk, so the output does
- * not depend on --jobs or on thread timing.
+ * stdout (the counterexample of the lowest-numbered failing chunk and the run count up to it) is
+ * the same for any --jobs; timing and throughput go to stderr.
  */
 export async function explore(o: ExploreOptions, io: ExploreIo): Promise<number> {
-  const chunks: ExploreChunk[] = [];
-  for (let k = 0, left = o.runs; left > 0; k++, left -= RUNS_PER_CHUNK) {
-    chunks.push({ property: o.property, members: o.members, durationUs: o.durationUs, seed: chunkSeed(o.seed, k), runs: Math.min(RUNS_PER_CHUNK, left) });
-  }
+  const chunks = exploreChunks(o);
+  const results: (ChunkResult | undefined)[] = new Array<ChunkResult | undefined>(chunks.length).fill(undefined);
   const startMs = io.nowMs();
-  let done = 0, failed = 0, lastDecile = 0;
-  let firstFailure: { k: number; result: ChunkResult } | null = null;
-  const report = (): void => {
-    const rate = done / Math.max(1e-9, (io.nowMs() - startMs) / 60_000);
-    if (io.isTty) io.stderr(`\r${progressBar(done, o.runs, failed, rate)}`);
-    else if (Math.floor((done / o.runs) * 10) > lastDecile) {
-      lastDecile = Math.floor((done / o.runs) * 10);
-      io.stderr(`${progressBar(done, o.runs, failed, rate)}\n`);
-    }
-  };
+  const bar = startProgressBar(io, o.runs);
+  let ran = 0, failed = 0, lowestFailing = Number.POSITIVE_INFINITY;
   const settle = (k: number, r: ChunkResult): void => {
-    done += r.runs;
+    results[k] = r;
+    ran += r.runs;
     failed += r.failed;
-    if (r.counterexample !== null && (firstFailure === null || k < firstFailure.k)) firstFailure = { k, result: r };
-    report();
+    if (r.counterexample !== null) lowestFailing = Math.min(lowestFailing, k);
+    bar.update(ran, `${failed} failed`);
   };
   io.stderr(`grsim explore: ${o.property}, ${o.members} members, ${o.durationUs / 1e6} s per run, ${o.runs} runs, seed ${o.seed}, ${o.jobs} job${o.jobs === 1 ? '' : 's'}\n`);
   if (o.jobs === 1) {
-    for (let k = 0; k < chunks.length && firstFailure === null; k++) settle(k, exploreChunk(chunks[k] as ExploreChunk));
+    for (let k = 0; k < chunks.length && lowestFailing === Number.POSITIVE_INFINITY; k++) settle(k, exploreChunk(chunks[k] as ExploreChunk));
   } else {
     const pool = new Piscina<ExploreChunk, ChunkResult>({
       filename: new URL('./explore-worker.js', import.meta.url).href, minThreads: o.jobs, maxThreads: o.jobs,
@@ -127,28 +87,90 @@ export async function explore(o: ExploreOptions, io: ExploreIo): Promise<number>
     try {
       let next = 0;
       const inFlight = new Set<Promise<void>>();
-      // Submit in order and stop submitting at the first failure; chunks before it still finish.
-      while ((next < chunks.length && firstFailure === null) || inFlight.size > 0) {
-        while (next < chunks.length && firstFailure === null && inFlight.size < o.jobs * 2) {
+      // Submit in order and stop submitting at the first failure; the chunks before it still finish.
+      const more = (): boolean => next < chunks.length && lowestFailing === Number.POSITIVE_INFINITY;
+      while (more() || inFlight.size > 0) {
+        while (more() && inFlight.size < o.jobs * 2) {
           const k = next++;
           const p: Promise<void> = pool.run(chunks[k] as ExploreChunk).then((r) => { settle(k, r); inFlight.delete(p); });
           inFlight.add(p);
+          // A worker's failure rejects the race below (an internal error); the chunks still in flight
+          // are rejected when the pool is destroyed, and nobody waits for them any more.
+          p.catch(() => undefined);
         }
-        if (inFlight.size > 0) await Promise.race(inFlight);
+        await Promise.race(inFlight);
       }
     } finally {
       await pool.destroy();
     }
   }
-  if (io.isTty) io.stderr('\n');
-  const minutes = Math.max(1e-9, (io.nowMs() - startMs) / 60_000);
-  const found = firstFailure as { k: number; result: ChunkResult } | null;
-  if (found !== null) {
-    const c = found.result.counterexample!;
-    io.stdout(`Property ${o.property} failed (seed ${o.seed}, chunk ${found.k}, simulation seed ${c.seed}):\n  ${c.violation.message}\n` +
-      `  at ${(c.violation.t / 1e6).toFixed(6)} s on ${c.violation.members.join(', ')}\n` +
-      `Shrunk counterexample (${c.schedule.faults.length} fault${c.schedule.faults.length === 1 ? '' : 's'}${c.schedule.faults.length === 0 ? '' : `: ${c.schedule.faults.map(describeFault).join('; ')}`}); replay with grsim run:\n\n${c.scenarioYaml}\n`);
+  bar.finish();
+  const { runs, failed: counted, firstFailure } = exploreOutcome(results);
+  const seconds = Math.max(1e-6, (io.nowMs() - startMs) / 1000);
+  io.stderr(`grsim explore: ${ran} runs in ${seconds.toFixed(1)} s, ${Math.round(ran / (seconds / 60))} runs/min` +
+    `${ran > runs ? ` (${ran - runs} of them ran past the first failing chunk and are not counted)` : ''}\n`);
+  // A property that is false by design reports its counterexample as the expected one (exit 0):
+  // exit 1 always means an unexpected failure.
+  const expected = propertyByName(o.property)?.expectedToFail;
+  if (firstFailure !== null) {
+    const c = firstFailure.result.counterexample!;
+    const faults = c.schedule.faults;
+    const verdict = expected === undefined ? 'failed' : 'found the expected counterexample';
+    io.stdout(`Property ${o.property} ${verdict} (seed ${o.seed}, chunk ${firstFailure.k}, simulation seed ${c.seed}):\n  ${c.violation.message}\n` +
+      `  at ${(c.violation.t / 1e6).toFixed(6)} s (members: ${c.violation.members.join(', ')})\n` +
+      (expected === undefined ? '' : `This property is expected to fail: ${expected}.\n`) +
+      `Shrunk counterexample (${faults.length} fault${faults.length === 1 ? '' : 's'}${faults.length === 0 ? '' : `: ${faults.map(describeFault).join('; ')}`}); replay with grsim run:\n\n${c.scenarioYaml}\n`);
   }
-  io.stdout(`${done} runs, ${failed} failed, ${Math.round(done / minutes)} runs/min\n`);
-  return found === null ? 0 : 1;
+  if (firstFailure === null && expected !== undefined) {
+    io.stdout(`Property ${o.property} is expected to fail (${expected}), but no counterexample was found in ${runs} runs.\n`);
+  }
+  io.stdout(`${runs} runs, ${counted} failed\n`);
+  return firstFailure === null || expected !== undefined ? EXIT.ok : EXIT.failed;
+}
+
+const PROPERTY_NAMES = BUILT_IN_PROPERTIES.map((p) => p.name);
+
+function parseProperty(text: string): string {
+  if (propertyByName(text) === undefined) throw new FlagError('--property', `must be one of ${PROPERTY_NAMES.join(', ')}`, text);
+  return text;
+}
+
+interface ExploreFlags {
+  readonly list?: true;
+  readonly property?: string;
+  readonly members: number;
+  readonly duration: number;
+  readonly runs: number;
+  readonly seed: number;
+  readonly jobs: number;
+}
+
+/** `grsim explore`: random fault schedules against a property; the shrunk counterexample as a scenario. */
+export function exploreCommand(io: ExploreIo, outcome: CliOutcome): Command {
+  const cores = availableParallelism();
+  return new Command('explore')
+    .summary('run random fault schedules against a property and print the shrunk counterexample')
+    .description('Run random fault schedules, check a property after each run, and print the first counterexample, ' +
+      'shrunk, as a scenario file that grsim run replays (exit 1). See docs/partition-experiments.md.')
+    .option('--list', 'print the built-in property names, marking those expected to fail, and exit')
+    .addOption(new Option('--property <name>', 'the property to check (required; --list prints the names)').argParser(parseProperty))
+    .addOption(new Option('--members <n>', 'group size').argParser(integerFlag('--members', 1, 9)).default(5))
+    .addOption(new Option('--duration <duration>', 'simulated time per run (1s..24h)').argParser(durationFlag('--duration', 1_000_000, 86_400_000_000)).default(600_000_000, '10m'))
+    .addOption(new Option('--runs <n>', 'number of runs').argParser(integerFlag('--runs', 1, 10_000_000)).default(100))
+    .addOption(new Option('--seed <n>', 'seed of the exploration (0..4294967295)').argParser(integerFlag('--seed', 0, 0xffffffff)).default(1))
+    .addOption(new Option('--jobs <n>', 'worker threads; the output is the same for any value').argParser(integerFlag('--jobs', 1, 256)).default(cores, `the number of cores, ${cores} here`))
+    .addHelpText('after', '\nExamples:\n  grsim explore --list\n' +
+      '  grsim explore --property isolation-under-20s-not-expelled --members 3 --duration 2m --runs 200 --seed 3\n')
+    .action(async (flags: ExploreFlags) => {
+      if (flags.list === true) {
+        io.stdout(BUILT_IN_PROPERTIES.map((p) => `${p.name}${p.expectedToFail === undefined ? '' : '  (expected to fail: a worked example of a boundary)'}\n`).join(''));
+        outcome.exitCode = EXIT.ok;
+        return;
+      }
+      if (flags.property === undefined) throw new UsageError('--property <name> is required (grsim explore --list prints the names)');
+      outcome.seed = flags.seed;
+      outcome.exitCode = await explore({
+        property: flags.property, members: flags.members, durationUs: flags.duration, runs: flags.runs, seed: flags.seed, jobs: flags.jobs,
+      }, io);
+    });
 }

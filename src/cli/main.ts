@@ -1,16 +1,29 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { runCli } from './cli.js';
+import { EXIT, runCli } from './cli.js';
 
 /** The `grsim` binary: binds the command line to the process, the file system and the terminal. */
 
 const packageRoot = new URL('../../', import.meta.url);
 const pkg = JSON.parse(readFileSync(new URL('package.json', packageRoot), 'utf8')) as { version: string };
 
+/**
+ * A reader that stops early (`grsim run … | head`) closes the pipe; the next write fails with
+ * EPIPE. Nobody reads the rest, so that is not an error: stop quietly with exit 0 (as `yes | head`
+ * does) instead of an unhandled 'error' event. On stderr a closed pipe only loses diagnostics.
+ */
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(EXIT.ok);
+  throw e;
+});
+process.stderr.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code !== 'EPIPE') throw e;
+});
+
 process.exitCode = await runCli(process.argv.slice(2), {
   stdout: (text) => { process.stdout.write(text); },
-  stderr: (text) => { process.stderr.write(text); },
+  stderr: (text) => { if (!process.stderr.destroyed) process.stderr.write(text); },
   readFile: (path) => readFileSync(path, 'utf8'),
   version: pkg.version,
   seedCasePath: fileURLToPath(new URL('scenarios/seed-case.yaml', packageRoot)),

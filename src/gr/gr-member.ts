@@ -3,7 +3,7 @@ import type { ModelParameters } from '../model-parameters.js';
 import type { Network } from '../network/network.js';
 import type { Emit } from '../observe/events.js';
 import {
-  CLIENT_ERROR_HOOK, CLIENT_ERROR_OFFLINE_MODE, CLIENT_ERROR_SUPER_READ_ONLY, gcsText, msg,
+  CLIENT_ERROR_CONNECT, CLIENT_ERROR_HOOK, CLIENT_ERROR_OFFLINE_MODE, CLIENT_ERROR_SUPER_READ_ONLY, gcsText, msg,
   UDF_ERROR_NOT_ONLINE_MAJORITY, UDF_ERROR_UNREACHABLE, type ChannelTerms, type LogMessage,
 } from '../observe/error-codes.js';
 import type { GroupMode, MemberState, WriteOutcome } from '../types.js';
@@ -15,6 +15,7 @@ import type { LogEntry } from '../xcom/log-entry.js';
 import type { XcomCluster } from '../xcom/xcom-cluster.js';
 import type { GcsNode, GcsView } from '../gcs/gcs-node.js';
 import type { GroupReplicationOptions } from './options.js';
+import type { WriteRefusal } from './workload.js';
 import { pickPrimary, shownRole, shownState, type MemberInfo, type ServerIdentity } from './member-info.js';
 import { APPLIER_CHANNEL_RESET_AFTER_LEAVE_US, applierChannelReset, recoveryChannelLines } from './replication-channels.js';
 
@@ -795,10 +796,16 @@ export class GrMember {
 
   // ---------------------------------------------------------------- writes
 
-  /** Whether a transaction submitted now would be run and proposed (the checks of `write`, without blocking). */
-  acceptsWrites(): boolean {
+  /** Why a transaction submitted now would not be run and proposed (the checks of `write`, without blocking); null when it would. */
+  writeRefusal(): WriteRefusal | null {
     const net = this.ctx.net;
-    return net.running[this.slot] === 1 && net.frozen[this.slot] === 0 && !this.offlineMode && !this.superReadOnly && this.state === 'ONLINE';
+    if (net.running[this.slot] === 0) return 'not_running';
+    if (net.frozen[this.slot] === 1) return 'frozen';
+    if (this.offlineMode) return 'offline_mode';
+    if (this.state === 'ERROR') return 'read_only_error';
+    if (this.state !== 'ONLINE') return 'read_only_not_online';
+    if (this.superReadOnly) return this.table.get(this.slot)?.role === 'SECONDARY' ? 'read_only_secondary' : 'read_only';
+    return null;
   }
 
   /** Submits one transaction on this member. */
@@ -807,7 +814,7 @@ export class GrMember {
     const w: WriteRecord = { id: ctx.nextWriteId(), member: this.id.name, submittedUs: ctx.kernel.nowUs, outcome: 'pending', atUs: null, error: null };
     ctx.recordWrite(w);
     this.ctx.emit({ type: 'write', t: w.submittedUs, member: w.member, id: w.id, outcome: 'pending' });
-    if (ctx.net.running[this.slot] === 0) this.finishWrite(w, 'refused', 'ERROR 2003 (HY000): Can\'t connect to MySQL server');
+    if (ctx.net.running[this.slot] === 0) this.finishWrite(w, 'refused', CLIENT_ERROR_CONNECT);
     else if (ctx.net.frozen[this.slot] === 1) {
       // A stopped mysqld accepts the connection in the kernel backlog but runs no statement: the
       // client blocks, and the statement is checked and executed only after the thaw. It is held

@@ -25,6 +25,8 @@ export interface GroupReplicationOptions {
   group_replication_member_weight: number;
   /** ON for single-primary mode; set through `mode`, not changeable while running. @defaultValue true */
   group_replication_single_primary_mode: boolean;
+  /** Seconds between a member's flow-control statistics broadcasts, 1..60. @defaultValue 1 */
+  group_replication_flow_control_period: number;
 }
 
 export type OptionName = keyof GroupReplicationOptions;
@@ -38,6 +40,7 @@ export const OPTION_NAMES: readonly OptionName[] = [
   'group_replication_communication_max_message_size',
   'group_replication_member_weight',
   'group_replication_single_primary_mode',
+  'group_replication_flow_control_period',
 ];
 
 /** Largest exact integer a JS number holds; MySQL's ULONG_MAX is above it. */
@@ -61,6 +64,7 @@ export function defaultOptions(profile: VersionProfile): GroupReplicationOptions
     group_replication_communication_max_message_size: 10_485_760,
     group_replication_member_weight: 50,
     group_replication_single_primary_mode: true,
+    group_replication_flow_control_period: 1,
   };
 }
 
@@ -95,6 +99,9 @@ export function validateOption<K extends OptionName>(
       return integerIn(field, value, 0, MAX_AUTOREJOIN_TRIES) as GroupReplicationOptions[K];
     case 'group_replication_member_weight':
       return integerIn(field, value, 0, 100) as GroupReplicationOptions[K];
+    case 'group_replication_flow_control_period':
+      // src/plugin.cc flow_control_period_var: 1..60 (MAX_FLOW_CONTROL_PERIOD).
+      return integerIn(field, value, 1, 60) as GroupReplicationOptions[K];
     case 'group_replication_message_cache_size':
       return integerIn(field, value, profile.messageCacheSizeMin, MAX_SAFE) as GroupReplicationOptions[K];
     case 'group_replication_compression_threshold':

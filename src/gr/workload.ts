@@ -17,7 +17,8 @@ import type { WorkloadEvent } from '../observe/events.js';
  * closed-loop: the member never has more than that many transactions in flight, so commit latency
  * caps throughput (this is how a dead channel's slower pipeline shows as lost throughput).
  * Transactions arriving while the member cannot take writes (not ONLINE, read-only, stopped,
- * frozen) are refused, not retried.
+ * frozen) are refused, not retried; each member's counters say why (WorkloadHold, aggregated per
+ * reason), as do transactions admitted while no majority was reachable (they wait).
  */
 
 /** A transaction size distribution, in bytes of the transaction's GCS payload before compression. */
@@ -232,11 +233,37 @@ export function transactionPayload(bytes: number, ratio: number, rules: PayloadR
   return out;
 }
 
+/**
+ * Why a member runs no write submitted now, as its client would learn it: mysqld not running
+ * (ERROR 2003), frozen by SIGSTOP (the statement hangs), offline_mode (ERROR 3032), or
+ * super_read_only (ERROR 1290), which GR sets on a member in ERROR, on one not ONLINE (joining,
+ * recovering, OFFLINE) and on a single-primary SECONDARY; `read_only` is super_read_only for any
+ * other cause (a new primary still applying its backlog).
+ */
+export type WriteRefusal = 'not_running' | 'frozen' | 'offline_mode' | 'read_only_error' | 'read_only_not_online' | 'read_only_secondary' | 'read_only';
+
+/**
+ * Why workload transactions did not simply commit: a WriteRefusal (refused at once), or
+ * 'no_majority' (admitted while the member could not reach a majority of its group, so XCom
+ * could not order them and they waited).
+ */
+export type WorkloadHoldReason = WriteRefusal | 'no_majority';
+
+/** Workload transactions of one member held back for one reason over the run. */
+export interface WorkloadHold {
+  readonly reason: WorkloadHoldReason;
+  /** Transactions refused (or, for 'no_majority', admitted while blocked). */
+  count: number;
+  /** Virtual time of the first and the last of them, µs. */
+  firstUs: number;
+  lastUs: number;
+}
+
 /** Per-member workload counters over the run. */
 export interface WorkloadCounters {
   /** Transactions submitted by the workload on this member. */
   submitted: number;
-  /** Refused at once: the member could not take writes (not ONLINE, read-only, stopped, frozen). */
+  /** Refused at once: the member could not take writes (not ONLINE, read-only, stopped, frozen); `holds` says why. */
   refused: number;
   /** Committed: their batch was delivered on this member. */
   committed: number;
@@ -246,12 +273,17 @@ export interface WorkloadCounters {
   latencySumUs: number;
   /** Not submitted because every client of a closed-loop stream was waiting for a commit. */
   throttled: number;
+  /**
+   * Why transactions were refused or waited, one entry per reason in order of first occurrence
+   * (at most one per reason however long the run: counts and first/last time, not one per write).
+   */
+  readonly holds: WorkloadHold[];
 }
 
 /** What the driver needs from the rest of the simulation. */
 export interface WorkloadHost {
-  /** Whether the member takes writes now (GR would run the statement and propose it). */
-  acceptsWrites(slot: number): boolean;
+  /** Why the member would not run a write submitted now; null when GR would run the statement and propose it. */
+  writeRefusal(slot: number): WriteRefusal | null;
   /** Hands admitted transactions to the member's XCom proposer queue. */
   queue(slot: number, transactions: number, messages: number, payloadBytes: number, submittedSumUs: number): void;
   rules(slot: number): PayloadRules;
@@ -288,7 +320,7 @@ export class WorkloadDriver {
     private readonly host: WorkloadHost,
   ) {
     const n = names.length;
-    this.counters = Array.from({ length: n }, () => ({ submitted: 0, refused: 0, committed: 0, admittedBytes: 0, latencySumUs: 0, throttled: 0 }));
+    this.counters = Array.from({ length: n }, () => ({ submitted: 0, refused: 0, committed: 0, admittedBytes: 0, latencySumUs: 0, throttled: 0, holds: [] }));
     this.lastSample = Array.from({ length: n }, () => ({ committed: 0, latencySumUs: 0, second: -1 }));
     this.streams = Array.from({ length: n }, () => []);
     this.carry = Array.from({ length: n }, () => []);
@@ -322,6 +354,14 @@ export class WorkloadDriver {
     c.latencySumUs += transactions * this.kernel.nowUs - submittedSumUs;
   }
 
+  /** Counts `count` transactions held back for `reason` at `nowUs` (allocates only the first time a reason occurs). */
+  private static hold(c: WorkloadCounters, reason: WorkloadHoldReason, count: number, nowUs: number): void {
+    let h: WorkloadHold | undefined;
+    for (const x of c.holds) if (x.reason === reason) { h = x; break; }
+    if (h === undefined) c.holds.push({ reason, count, firstUs: nowUs, lastUs: nowUs });
+    else { h.count += count; h.lastUs = nowUs; }
+  }
+
   /** Stream rate at `t` (µs): the burst rate inside a burst window. */
   private static rateAt(s: WorkloadStream, t: number): number {
     if (s.burst !== null && (t - s.fromUs) % s.burst.everyUs < s.burst.durationUs) return s.burst.rate;
@@ -335,7 +375,8 @@ export class WorkloadDriver {
     const carry = this.carry[slot] as number[];
     const c = this.counters[slot] as WorkloadCounters;
     const rules = this.host.rules(slot);
-    const accepts = this.host.acceptsWrites(slot);
+    const refusal = this.host.writeRefusal(slot);
+    const accepts = refusal === null;
     let tx = 0, messages = 0, bytes = 0, txBytes = 0, more = false;
     const inFlight = this.host.outstanding(slot);
     // A client commits and submits again every decision delay, so it can run tick / delay
@@ -358,7 +399,7 @@ export class WorkloadDriver {
       }
       if (count === 0) continue;
       c.submitted += count;
-      if (!accepts) { c.refused += count; continue; }
+      if (refusal !== null) { c.refused += count; WorkloadDriver.hold(c, refusal, count, now); continue; }
       tx += count;
       const size = s.size;
       if (size.kind === 'fixed') {
@@ -379,6 +420,7 @@ export class WorkloadDriver {
       }
     }
     if (tx > 0) {
+      if (delay < 0) WorkloadDriver.hold(c, 'no_majority', tx, now);
       c.admittedBytes += txBytes;
       // Arrivals are spread evenly over the tick: mean submission time is its middle.
       this.host.queue(slot, tx, messages, bytes, tx * (now - tick / 2));
@@ -416,7 +458,10 @@ export class WorkloadDriver {
     const { item: t, slot } = this.transactions[k] as { item: WorkloadTransaction; slot: number };
     const c = this.counters[slot] as WorkloadCounters;
     c.submitted++;
-    if (!this.host.acceptsWrites(slot)) { c.refused++; return; }
+    const refusal = this.host.writeRefusal(slot);
+    const now = this.kernel.nowUs;
+    if (refusal !== null) { c.refused++; WorkloadDriver.hold(c, refusal, 1, now); return; }
+    if (this.host.decisionDelayUs(slot) < 0) WorkloadDriver.hold(c, 'no_majority', 1, now);
     c.admittedBytes += t.bytes;
     transactionPayload(t.bytes, t.compressionRatio, this.host.rules(slot), this.payload);
     this.host.queue(slot, 1, this.payload[0], this.payload[1], this.kernel.nowUs);

@@ -1,6 +1,7 @@
 import type { Kernel } from '../kernel/kernel.js';
 import { PRIORITY } from '../kernel/kernel.js';
 import type { RandomStream } from '../rng/random-stream.js';
+import { LinkFaults } from './link-faults.js';
 import { TCP_RTO_MAX_US, TCP_RTO_MIN_US, type LinkProfile, type NetworkOptions } from './network-options.js';
 
 /** Receives a message that reached a running, unfrozen process. */
@@ -29,12 +30,8 @@ export class Network {
   private freeList: Int32Array;
   private freeCount: number;
 
-  /** Two-way cuts made by partition(); undone by repair(). */
-  private readonly partitionDown: Uint8Array;
-  /** One-way cuts made by cut(); undone by restore(). */
-  private readonly oneWayDown: Uint8Array;
-  /** Members cut off by isolate(); undone by heal(). */
-  private readonly isolated: Uint8Array;
+  /** Which links each verb cut (partition, cut, isolate) and what each inverse undoes. */
+  private readonly faults: LinkFaults;
   /** Cached `link up` per directed pair, recomputed on every verb. */
   readonly linkUp: Uint8Array;
   /** Process running (not crashed or shut down). */
@@ -73,9 +70,7 @@ export class Network {
     this.freeList = new Int32Array(INITIAL_POOL);
     for (let i = 0; i < INITIAL_POOL; i++) this.freeList[i] = INITIAL_POOL - 1 - i;
     this.freeCount = INITIAL_POOL;
-    this.partitionDown = new Uint8Array(nn);
-    this.oneWayDown = new Uint8Array(nn);
-    this.isolated = new Uint8Array(n);
+    this.faults = new LinkFaults(n);
     this.linkUp = new Uint8Array(nn).fill(1);
     this.running = new Uint8Array(n).fill(1);
     this.frozen = new Uint8Array(n);
@@ -202,7 +197,7 @@ export class Network {
     for (let a = 0; a < n; a++) {
       for (let b = 0; b < n; b++) {
         const i = a * n + b;
-        this.linkUp[i] = a === b || (this.partitionDown[i] === 0 && this.oneWayDown[i] === 0 && this.isolated[a] === 0 && this.isolated[b] === 0) ? 1 : 0;
+        this.linkUp[i] = this.faults.isUp(a, b) ? 1 : 0;
       }
     }
     this.onChange();
@@ -210,57 +205,59 @@ export class Network {
 
   /** Cuts every link between different groups, both ways. Inverse: repair(). */
   partition(groups: readonly (readonly number[])[]): void {
-    const n = this.n;
-    const groupOf = new Int32Array(n).fill(-1);
-    groups.forEach((g, gi) => g.forEach((m) => { groupOf[m] = gi; }));
-    for (let a = 0; a < n; a++) {
-      for (let b = 0; b < n; b++) {
-        if (a !== b && groupOf[a] !== groupOf[b]) this.partitionDown[a * n + b] = 1;
-      }
-    }
+    this.faults.partition(groups);
     this.recompute();
   }
 
-  /** Undoes every partition() (one-way cuts and isolations stay). Inverse of partition(). */
+  /** Undoes every partition(); one-way cuts and isolations stay. Inverse of partition(). */
   repair(): void {
-    this.partitionDown.fill(0);
+    this.faults.repair();
     this.recompute();
   }
 
   /** Drops every packet from → to (one way). Inverse: restore(from, to). */
   cut(from: number, to: number): void {
-    this.oneWayDown[from * this.n + to] = 1;
+    this.faults.cut(from, to);
     this.recompute();
   }
 
-  /** Undoes cut(from, to). Inverse of cut(). */
+  /** Undoes cut(from, to); partitions and isolations stay. Inverse of cut(). */
   restore(from: number, to: number): void {
-    this.oneWayDown[from * this.n + to] = 0;
+    this.faults.restore(from, to);
     this.recompute();
   }
 
-  /** Undoes every cut(). */
+  /** Undoes every cut(); partitions and isolations stay. */
   restoreAll(): void {
-    this.oneWayDown.fill(0);
+    this.faults.restoreAll();
     this.recompute();
   }
 
   /** Cuts a member off from everyone, both ways. Inverse: heal(). */
   isolate(m: number): void {
-    this.isolated[m] = 1;
+    this.faults.isolate(m);
     this.recompute();
   }
 
-  /** Undoes isolate() for one member, or for all when `m` is omitted. Inverse of isolate(). */
+  /**
+   * Restores every link to and from `m` whatever verb cut it (isolate, partition, cut: `iptables -F`
+   * on m's host), or every link of every member when `m` is omitted. Frozen and stopped processes
+   * stay as they are (thaw/restart undo those). Inverse of isolate().
+   */
   heal(m?: number): void {
-    if (m === undefined) this.isolated.fill(0);
-    else this.isolated[m] = 0;
+    if (m === undefined) this.faults.healAll();
+    else this.faults.heal(m);
     this.recompute();
   }
 
   /** Whether isolate(m) is in force. */
   isIsolated(m: number): boolean {
-    return this.isolated[m] === 1;
+    return this.faults.isIsolated(m);
+  }
+
+  /** A copy of the link faults now: which verb cut which link (for "the network after this action"). */
+  linkFaults(): LinkFaults {
+    return this.faults.copy();
   }
 
   /** Stops a process (SIGSTOP): it neither sends, receives nor runs timers. Inverse: thaw(). */

@@ -135,6 +135,8 @@ export const CLIENT_ERROR_HOOK = "ERROR 3100 (HY000): Error on observer while ru
 /** The client error for a write on a super_read_only server (ER_OPTION_PREVENTS_STATEMENT). */
 export const CLIENT_ERROR_SUPER_READ_ONLY =
   'ERROR 1290 (HY000): The MySQL server is running with the --super-read-only option so it cannot execute this statement';
+/** The client error when no mysqld listens (CR_CONN_HOST_ERROR, a client-side error: include/errmsg.h). */
+export const CLIENT_ERROR_CONNECT = "ERROR 2003 (HY000): Can't connect to MySQL server";
 /** The client error when connecting to a server in offline_mode (ER_SERVER_OFFLINE_MODE). */
 export const CLIENT_ERROR_OFFLINE_MODE = 'ERROR 3032 (HY000): The server is currently in offline mode';
 /** The error a topology UDF returns while a member is unreachable (src/udf/udf_utils.cc). */

@@ -98,7 +98,26 @@ export interface RunSummary {
   /** Distinct view ids installed by anyone, and view installs per member (own leave views excluded). */
   readonly views: { readonly distinct: number; readonly installs: Readonly<Record<string, number>> };
   readonly rejoins: readonly RejoinOutcome[];
-  readonly writes: { readonly submitted: number; readonly committed: number; readonly rolledBack: number; readonly refused: number; readonly pending: number };
+  /**
+   * Transactions of the run: `write` statements and workload transactions together (pending: not
+   * committed, rolled back or refused by the end), with the workload's share in `workload`.
+   */
+  readonly writes: {
+    readonly submitted: number; readonly committed: number; readonly rolledBack: number; readonly refused: number; readonly pending: number;
+    readonly workload: WorkloadTotals;
+  };
+}
+
+/**
+ * Workload transactions of every member together: `unfinished` were admitted but neither committed
+ * nor refused by the end (queued, in flight, waiting for a majority, or lost with a stopped server).
+ */
+export interface WorkloadTotals {
+  readonly submitted: number;
+  readonly committed: number;
+  readonly refused: number;
+  readonly unfinished: number;
+  readonly throttled: number;
 }
 
 function stats(values: readonly number[]): DurationStats {
@@ -342,6 +361,24 @@ export function summarize(record: RunRecord): RunSummary {
       const r = rejoin[i]!;
       return { member, started: r.started, succeeded: r.succeeded, failed: r.failed, inProgress: r.open };
     }),
-    writes,
+    writes: withWorkload(writes, record),
+  };
+}
+
+/** The statement counts plus the record's workload transactions (a workload has no rollback). */
+function withWorkload(
+  w: { submitted: number; committed: number; rolledBack: number; refused: number; pending: number }, record: RunRecord,
+): RunSummary['writes'] {
+  const t = { submitted: 0, committed: 0, refused: 0, unfinished: 0, throttled: 0 };
+  for (const x of record.workload ?? []) {
+    t.submitted += x.submitted;
+    t.committed += x.committed;
+    t.refused += x.refused;
+    t.throttled += x.throttled;
+  }
+  t.unfinished = t.submitted - t.committed - t.refused;
+  return {
+    submitted: w.submitted + t.submitted, committed: w.committed + t.committed, rolledBack: w.rolledBack,
+    refused: w.refused + t.refused, pending: w.pending + t.unfinished, workload: t,
   };
 }

@@ -1,39 +1,34 @@
+import { LinkFaults } from '../network/link-faults.js';
 import type { NetworkEvent } from './events.js';
 
 /**
  * Replays the `network` events of a trace (the fault verbs and their inverses) into link and
  * process state, so invariants and metrics can ask "could a and b talk at time t" without the
- * simulator. It mirrors src/network/network.ts: partitions accumulate until repair(), one-way cuts
- * until restore(), isolations until heal(); crash/restart and freeze/thaw change the process.
+ * simulator. Links live in the same LinkFaults the simulated network uses, so the verbs and their
+ * inverses mean here exactly what they meant in the run (heal undoes every cut touching its member,
+ * `heal all` every cut); crash/restart and freeze/thaw change the process.
  * Link profiles (latency, TCP-style loss) never stop packets, so they are not faults here.
  */
 export class NetworkReplay {
-  private readonly n: number;
-  private readonly partitionDown: Uint8Array;
-  private readonly oneWayDown: Uint8Array;
-  private readonly isolated: Uint8Array;
+  /** The links each verb cut, as in the run. */
+  readonly links: LinkFaults;
   /** Process running (1) or crashed / shut down (0), by member index. */
   readonly running: Uint8Array;
   /** Process frozen (SIGSTOP), by member index. */
   readonly frozen: Uint8Array;
-  /** Number of cut directed links, isolated members and frozen members: 0 means no fault is in force. */
-  private faults = 0;
+  /** Number of frozen members. */
+  private frozenCount = 0;
 
   constructor(private readonly index: ReadonlyMap<string, number>) {
     const n = index.size;
-    this.n = n;
-    this.partitionDown = new Uint8Array(n * n);
-    this.oneWayDown = new Uint8Array(n * n);
-    this.isolated = new Uint8Array(n);
+    this.links = new LinkFaults(n);
     this.running = new Uint8Array(n).fill(1);
     this.frozen = new Uint8Array(n);
   }
 
   /** Whether packets flow from → to (both processes aside). */
   linkUp(from: number, to: number): boolean {
-    if (from === to) return true;
-    const k = from * this.n + to;
-    return this.partitionDown[k] === 0 && this.oneWayDown[k] === 0 && this.isolated[from] === 0 && this.isolated[to] === 0;
+    return this.links.isUp(from, to);
   }
 
   /** Whether a running, unfrozen a and b can exchange messages both ways now. */
@@ -49,73 +44,69 @@ export class NetworkReplay {
 
   /** Whether no partition, cut, isolation or freeze is in force (crashed servers aside). */
   get linksHealed(): boolean {
-    return this.faults === 0;
+    return this.links.allUp && this.frozenCount === 0;
   }
 
   /** Notes a server stopped without a network verb (ABORT_SERVER: a `flags` event with running false). */
   setRunning(i: number, running: boolean): void {
     this.running[i] = running ? 1 : 0;
-    if (!running && this.frozen[i] === 1) { this.frozen[i] = 0; this.faults--; }
+    if (!running) this.setFrozen(i, 0);
   }
 
   /** Applies one network event; returns false for an action it does not know (e.g. linkProfile). */
   apply(e: NetworkEvent): boolean {
-    const n = this.n;
     switch (e.action) {
       case 'partition': {
-        const groupOf = new Int32Array(n).fill(-1);
-        let gi = 0;
+        const groups: number[][] = [];
         for (const g of splitGroups(e.detail)) {
-          for (const name of g) { const i = this.index.get(name); if (i !== undefined) groupOf[i] = gi; }
-          gi++;
+          const slots: number[] = [];
+          for (const name of g) { const i = this.index.get(name); if (i !== undefined) slots.push(i); }
+          groups.push(slots);
         }
-        for (let a = 0; a < n; a++) {
-          for (let b = 0; b < n; b++) {
-            if (a !== b && groupOf[a] !== groupOf[b]) this.setCell(this.partitionDown, a * n + b, 1);
-          }
-        }
+        this.links.partition(groups);
         return true;
       }
       case 'repair':
-        for (let k = 0; k < n * n; k++) this.setCell(this.partitionDown, k, 0);
+        this.links.repair();
         return true;
       case 'cut':
       case 'restore': {
-        const v = e.action === 'cut' ? 1 : 0;
         if (e.detail === 'all') {
-          for (let k = 0; k < n * n; k++) this.setCell(this.oneWayDown, k, 0);
+          if (e.action === 'cut') return false;
+          this.links.restoreAll();
           return true;
         }
         const arrow = e.detail.indexOf('->');
         const a = this.index.get(e.detail.slice(0, arrow)), b = this.index.get(e.detail.slice(arrow + 2));
         if (arrow < 0 || a === undefined || b === undefined) return false;
-        this.setCell(this.oneWayDown, a * n + b, v);
+        if (e.action === 'cut') this.links.cut(a, b);
+        else this.links.restore(a, b);
         return true;
       }
       case 'isolate':
       case 'heal': {
-        const v = e.action === 'isolate' ? 1 : 0;
-        if (e.detail === 'all' && v === 0) {
-          for (let i = 0; i < n; i++) this.setCell(this.isolated, i, 0);
+        if (e.detail === 'all' && e.action === 'heal') {
+          this.links.healAll();
           return true;
         }
         const i = this.index.get(e.detail);
         if (i === undefined) return false;
-        this.setCell(this.isolated, i, v);
+        if (e.action === 'isolate') this.links.isolate(i);
+        else this.links.heal(i);
         return true;
       }
       case 'freeze':
       case 'thaw': {
         const i = this.index.get(e.detail);
         if (i === undefined) return false;
-        this.setCell(this.frozen, i, e.action === 'freeze' ? 1 : 0);
+        this.setFrozen(i, e.action === 'freeze' ? 1 : 0);
         return true;
       }
       case 'crash':
       case 'restart': {
         const i = this.index.get(e.detail);
         if (i === undefined) return false;
-        if (e.action === 'crash' && this.frozen[i] === 1) this.setCell(this.frozen, i, 0);
+        if (e.action === 'crash') this.setFrozen(i, 0);
         this.running[i] = e.action === 'crash' ? 0 : 1;
         return true;
       }
@@ -124,10 +115,10 @@ export class NetworkReplay {
     }
   }
 
-  private setCell(arr: Uint8Array, k: number, v: 0 | 1): void {
-    if (arr[k] === v) return;
-    arr[k] = v;
-    this.faults += v === 1 ? 1 : -1;
+  private setFrozen(i: number, v: 0 | 1): void {
+    if (this.frozen[i] === v) return;
+    this.frozen[i] = v;
+    this.frozenCount += v === 1 ? 1 : -1;
   }
 }
 

@@ -40,6 +40,18 @@ export interface RunRecord {
   readonly endUs: number;
   /** The view every member had installed at time zero (`<fixed>:<n>`); the trace only shows later views. */
   readonly initialViewId?: string;
+  /** Workload totals per member at `endUs` (the trace samples them only once a second); absent for hand-built records. */
+  readonly workload?: readonly RunWorkload[];
+}
+
+/** One member's workload transactions over a run (counts). */
+export interface RunWorkload {
+  readonly member: string;
+  readonly submitted: number;
+  readonly refused: number;
+  readonly committed: number;
+  /** Not submitted: every client of a closed-loop stream was waiting for a commit. */
+  readonly throttled: number;
 }
 
 /** What a simulation looked like at time zero; `Simulation.atStart` has this shape. */
@@ -54,6 +66,8 @@ export interface RecordableRun {
   readonly trace: readonly SimEvent[];
   readonly nowUs: number;
   readonly atStart: RunStart;
+  /** Members with their workload counters (a Simulation's member handles). */
+  readonly members?: readonly { readonly name: string; workload(): Omit<RunWorkload, 'member'> }[];
 }
 
 /** 8.0.21 defaults (src/plugin.cc): used for options a hand-built record leaves out. */
@@ -75,6 +89,12 @@ export function runRecordOf(sim: RecordableRun): RunRecord {
     mode: sim.atStart.mode,
     endUs: sim.nowUs,
     initialViewId: sim.atStart.viewId,
+    ...(sim.members === undefined ? {} : {
+      workload: sim.members.map((m) => {
+        const c = m.workload();
+        return { member: m.name, submitted: c.submitted, refused: c.refused, committed: c.committed, throttled: c.throttled };
+      }),
+    }),
   };
 }
 

@@ -4,6 +4,8 @@ import type { ScenarioRun, MemberSnapshot } from '../scenario/run-scenario.js';
 import { snapshotMembers } from '../scenario/run-scenario.js';
 import type { MemberRole, MemberState, ReplicationGroupMemberRow, WriteOutcome } from '../types.js';
 import type { MemorySummaryGlobalByEventNameRow } from '../xcom/message-cache.js';
+import type { WorkloadHoldReason } from '../gr/workload.js';
+import { runWarnings } from './run-warnings.js';
 
 /**
  * The JSON report of a scenario run: a stable contract, documented in docs/report-format.md and
@@ -39,6 +41,11 @@ export interface ScenarioReport {
    * throughput drop while a member is unreachable (its channel is filled with no-ops) until the expel.
    */
   readonly throughput?: readonly ReportThroughputPoint[];
+  /**
+   * What the run did not do as written, and why (added in grsim 0.1, issue 11): one entry per
+   * member and reason with counts and first/last time, never one per transaction; [] when none.
+   */
+  readonly warnings: readonly ReportWarning[];
 }
 
 export interface ReportMember { readonly name: string; readonly host: string; readonly port: number; readonly uuid: string }
@@ -51,7 +58,7 @@ export interface ReportState {
   readonly t: number; readonly observer: string; readonly member: string;
   readonly state: MemberState | null; readonly role: MemberRole;
 }
-/** `viewId` '' and `members` []: the member left the group. */
+/** An empty `viewId` and `members` list: the member left the group. */
 export interface ReportView { readonly t: number; readonly member: string; readonly viewId: string; readonly members: readonly string[] }
 export interface ReportWrite {
   readonly id: number; readonly member: string; readonly submitted: number;
@@ -77,6 +84,15 @@ export interface ReportWorkload {
 /** One second of a member's workload: committed per second since the previous point, and their mean latency (s, null: none). */
 export interface ReportThroughputPoint {
   readonly t: number; readonly member: string; readonly committedPerSecond: number; readonly meanCommitLatency: number | null;
+}
+/**
+ * Workload transactions a member refused (or held back while it could not reach a majority), for
+ * one reason: how many, the first and last time (s), the client error MySQL gives (null: the
+ * statement hangs), and the cause in words.
+ */
+export interface ReportWarning {
+  readonly kind: 'workload'; readonly member: string; readonly reason: WorkloadHoldReason; readonly count: number;
+  readonly first: number; readonly last: number; readonly error: string | null; readonly message: string;
 }
 export interface ReportSnapshot extends ReportMemberStatus { readonly t: number; readonly time: string; readonly member: string }
 export type ReportRow = Omit<ReplicationGroupMemberRow, 'CHANNEL_NAME'>;
@@ -173,5 +189,8 @@ export function buildReport(run: ScenarioRun, grsimVersion: string): ScenarioRep
     final,
     cache,
     ...(workload === undefined ? {} : { workload, throughput }),
+    warnings: runWarnings(sim).map((w) => ({
+      kind: w.kind, member: w.member, reason: w.reason, count: w.count, first: seconds(w.firstUs), last: seconds(w.lastUs), error: w.error, message: w.message,
+    })),
   };
 }

@@ -42,5 +42,10 @@ export function formatSummary(summary: RunSummary): string {
   for (const r of rj) out.push(`  ${r.member}: ${r.started} started, ${r.succeeded} succeeded, ${r.failed} failed${r.inProgress > 0 ? ', 1 in progress' : ''}`);
   const w = summary.writes;
   out.push(`writes: ${w.submitted} submitted, ${w.committed} committed, ${w.rolledBack} rolled back, ${w.refused} refused, ${w.pending} pending`);
+  const wl = w.workload;
+  if (wl.submitted > 0 || wl.throttled > 0) {
+    out.push(`  of which workload transactions: ${wl.submitted} submitted, ${wl.committed} committed, ${wl.refused} refused, ${wl.unfinished} unfinished` +
+      (wl.throttled > 0 ? `; ${wl.throttled} more throttled (never submitted)` : ''));
+  }
   return out.join('\n') + '\n';
 }

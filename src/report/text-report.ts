@@ -1,11 +1,13 @@
 import type { Simulation } from '../sim/simulation.js';
 import { formatTimestamp } from '../observe/error-log.js';
-import { snapshotMembers, type ScenarioRun, type MemberSnapshot } from '../scenario/run-scenario.js';
+import { CUT_BY_ISOLATED_FROM, CUT_BY_ISOLATED_TO, CUT_BY_PARTITION } from '../network/link-faults.js';
+import { snapshotMembers, type NetworkAfterEvent, type ScenarioRun, type MemberSnapshot } from '../scenario/run-scenario.js';
 import type { ScenarioAction } from '../scenario/scenario.js';
 import type { ReplicationGroupMemberRow } from '../types.js';
 import type { SimEvent, WorkloadEvent } from '../observe/events.js';
 import { summarize } from '../observe/metrics.js';
 import { runRecordOf } from '../observe/run-record.js';
+import { runWarnings } from './run-warnings.js';
 import { formatSummary } from './summary-text.js';
 
 /** Renders replication_group_members rows as the mysql client prints them. */
@@ -43,12 +45,154 @@ export function renderMemberReport(sim: Simulation, snapshots: readonly MemberSn
   return parts.join('\n');
 }
 
-/** A scheduled action in words, as the schedule section of the text report lists it. */
-export function describeAction(a: ScenarioAction): string {
+/** Names joined with ", ". */
+function list(names: readonly string[]): string {
+  return names.join(', ');
+}
+
+/**
+ * Pairs of members as compact text: members whose partner lists are equal share one entry,
+ * e.g. "node1, node2 ↔ node4, node5". `pairs[a]` lists the partners of a (each unordered pair once).
+ */
+function pairGroups(pairs: readonly (readonly string[])[], names: readonly string[], arrow: string): string[] {
+  const groups: { left: string[]; right: string }[] = [];
+  pairs.forEach((partners, a) => {
+    if (partners.length === 0) return;
+    const right = list(partners);
+    const g = groups.find((x) => x.right === right);
+    if (g === undefined) groups.push({ left: [names[a] as string], right });
+    else g.left.push(names[a] as string);
+  });
+  return groups.map((g) => `${list(g.left)} ${arrow} ${g.right}`);
+}
+
+/**
+ * The partition cells as groups ("[node1, node2] [node3]") when they split the members into
+ * groups (no cut inside a group, every pair of groups cut), null otherwise (e.g. after heal of one
+ * member, who then reaches both sides).
+ */
+function partitionGroups(after: NetworkAfterEvent): string[][] | null {
+  const n = after.members.length;
+  const groupOf = new Int32Array(n).fill(-1);
+  const groups: string[][] = [];
+  for (let a = 0; a < n; a++) {
+    if (groupOf[a] !== -1) continue;
+    const g: number[] = [];
+    for (let b = 0; b < n; b++) if (a === b || !after.links.isPartitioned(a, b)) g.push(b);
+    for (const b of g) if (groupOf[b] !== -1) return null;
+    for (const x of g) for (const y of g) if (x !== y && after.links.isPartitioned(x, y)) return null;
+    for (const b of g) groupOf[b] = groups.length;
+    groups.push(g.map((b) => after.members[b] as string));
+  }
+  return groups;
+}
+
+/**
+ * Every link fault in force in `after`, in words, leaving out what `skip` says the line already
+ * stated: isolations, partition cells (as groups when they form groups) and one-way cuts.
+ */
+function cutsInForce(after: NetworkAfterEvent, skip: { isolated?: string; partition?: boolean; oneWay?: readonly [string, string] }): string[] {
+  const { members: names, links } = after;
+  const n = names.length;
+  const out: string[] = [];
+  for (let m = 0; m < n; m++) {
+    if (links.isIsolated(m) && names[m] !== skip.isolated) out.push(`${names[m]} is isolated (cut off from everyone)`);
+  }
+  if (skip.partition !== true) {
+    const groups = partitionGroups(after);
+    if (groups === null) {
+      const pairs = names.map((_, a) => names.filter((__, b) => b > a && links.isPartitioned(a, b)));
+      for (const p of pairGroups(pairs, names, '↔')) out.push(`${p} by a partition`);
+    } else if (groups.length > 1) {
+      out.push(`the partition ${groups.map((g) => `[${list(g)}]`).join(' ')}`);
+    }
+  }
+  const oneWay = names.map((a, i) => names.filter((b, j) => links.isOneWayCut(i, j) && !(skip.oneWay?.[0] === a && skip.oneWay[1] === b)));
+  for (const p of pairGroups(oneWay, names, '→')) out.push(`${p} (one way)`);
+  return out;
+}
+
+/** Why a link that should flow is still down, from its CUT_BY_* causes. */
+function whyDown(causes: number, from: string, to: string): string {
+  const why: string[] = [];
+  if ((causes & CUT_BY_PARTITION) !== 0) why.push('a partition separates them');
+  if ((causes & CUT_BY_ISOLATED_FROM) !== 0) why.push(`${from} is isolated`);
+  if ((causes & CUT_BY_ISOLATED_TO) !== 0) why.push(`${to} is isolated`);
+  return why.join(' and ');
+}
+
+/** The processes of `who` that a link verb cannot bring back: frozen or not running. */
+function processNotes(after: NetworkAfterEvent, who: readonly number[]): string[] {
+  const out: string[] = [];
+  for (const m of who) {
+    const name = after.members[m] as string;
+    if (!after.running[m]) out.push(`${name}'s mysqld is not running`);
+    else if (after.frozen[m]) out.push(`${name}'s mysqld is still frozen (SIGSTOP)`);
+  }
+  return out;
+}
+
+/**
+ * A scheduled action in words, as the schedule section of the text report lists it. With the
+ * network right after the action (`after`, as runScenario records it), the words say what the
+ * action left in force: the cuts other verbs still hold (after a link verb, a thaw or a restart),
+ * and members a link verb cannot bring back because their mysqld is frozen or down. Without it,
+ * only what the verb does.
+ */
+export function describeAction(a: ScenarioAction, after?: NetworkAfterEvent): string {
+  const base = describeVerb(a);
+  if (after === undefined) return base;
+  const { members: names } = after;
+  const slot = (m: string): number => names.indexOf(m);
+  const everyone = names.map((_, i) => i);
+  let still: string[] = [];
+  let notes: string[] = [];
+  let upWhenClear = false;
+  if ('isolate' in a) still = cutsInForce(after, { isolated: a.isolate });
+  else if ('heal' in a) {
+    still = cutsInForce(after, {});
+    notes = processNotes(after, a.heal === 'all' ? everyone : [slot(a.heal)]);
+    upWhenClear = true;
+  } else if ('cut' in a) still = cutsInForce(after, { oneWay: [a.cut.from, a.cut.to] });
+  else if ('restore' in a) {
+    if (a.restore !== 'all') {
+      const { from, to } = a.restore;
+      const causes = after.links.causes(slot(from), slot(to));
+      if (causes !== 0) {
+        return `the one-way cut ${from} → ${to} is removed, but messages from ${from} to ${to} are still dropped: ${whyDown(causes, from, to)}`;
+      }
+    }
+    still = cutsInForce(after, {});
+    upWhenClear = true;
+  } else if ('partition' in a) {
+    const groups = partitionGroups(after);
+    const named = a.partition.flat();
+    const rest = names.filter((m) => !named.includes(m));
+    const asWritten = [...a.partition.map((g) => [...g]), ...(rest.length > 0 ? [rest] : [])];
+    const same = groups !== null && groups.length === asWritten.length && asWritten.every((g) => groups.some((h) => h.length === g.length && g.every((m) => h.includes(m))));
+    still = cutsInForce(after, { partition: same });
+    const parts = `the network is partitioned into ${asWritten.map((g) => `[${list(g)}]`).join(' ')}`;
+    return [parts, ...(still.length > 0 ? [`also cut: ${still.join('; ')}`] : [])].join('; ');
+  } else if ('repair' in a) {
+    still = cutsInForce(after, {});
+    notes = processNotes(after, everyone);
+    upWhenClear = true;
+  } else if ('thaw' in a || 'restart' in a) {
+    // A process back is only half the story if its links are still cut.
+    still = cutsInForce(after, {});
+  } else {
+    return base;
+  }
+  const tail = still.length > 0 ? [`still cut: ${still.join('; ')}`] : upWhenClear ? ['every link is up'] : [];
+  return [base, ...tail, ...notes].join('; ');
+}
+
+/** What a verb does, in words (see describeAction for what it left in force). */
+function describeVerb(a: ScenarioAction): string {
   if ('isolate' in a) return `${a.isolate} is cut off from every other member (both ways)`;
-  if ('heal' in a) return a.heal === 'all' ? 'every isolation is healed' : `${a.heal} is reconnected`;
+  if ('heal' in a) return a.heal === 'all' ? 'every partition, one-way cut and isolation is removed' : `every link to and from ${a.heal} is restored`;
   if ('cut' in a) return `messages from ${a.cut.from} to ${a.cut.to} are dropped (one way)`;
-  if ('restore' in a) return a.restore === 'all' ? 'every one-way cut is restored' : `messages from ${a.restore.from} to ${a.restore.to} flow again`;
+  if ('restore' in a) return a.restore === 'all' ? 'every one-way cut is removed' : `messages from ${a.restore.from} to ${a.restore.to} flow again`;
   if ('partition' in a) return `the network is partitioned into ${a.partition.map((g) => `[${g.join(', ')}]`).join(' ')} (other members form one more part)`;
   if ('repair' in a) return 'every partition is repaired';
   if ('freeze' in a) return `${a.freeze}'s mysqld is frozen (SIGSTOP)`;
@@ -116,14 +260,14 @@ function slowestSecond(trace: readonly SimEvent[], member: string): WorkloadEven
   return worst;
 }
 
-/** The text report of a scenario run: header, schedule, per-member logs and tables, writes, workload, XCom cache, metrics. */
+/** The text report of a scenario run: header, schedule, per-member logs and tables, writes, workload, warnings, XCom cache, metrics. */
 export function renderRunText(run: ScenarioRun, grsimVersion: string): string {
   const { sim, scenario } = run;
   const ts = (us: number): string => formatTimestamp(sim.startEpochUs, us);
   const out: string[] = [];
   out.push(`grsim ${grsimVersion} — ${scenario.name}: ${scenario.members.length} member${scenario.members.length === 1 ? '' : 's'}, ${scenario.mode}, MySQL ${sim.version.serverVersion} (profile ${scenario.version}), seed ${scenario.seed}`);
   out.push(`${ts(0)}  start`);
-  for (const e of scenario.events) out.push(`${ts(e.atUs)}  ${describeAction(e.action)}`);
+  scenario.events.forEach((e, k) => { out.push(`${ts(e.atUs)}  ${describeAction(e.action, run.networkAfter[k])}`); });
   out.push(`${ts(scenario.untilUs)}  end of the run\n`);
   out.push(renderMemberReport(sim, run.snapshots));
   if (sim.writes.length > 0) {
@@ -144,6 +288,11 @@ export function renderRunText(run: ScenarioRun, grsimVersion: string): string {
           (worst.meanLatencyUs === null ? '' : `, mean commit latency ${(worst.meanLatencyUs / 1000).toFixed(3)} ms`));
       }
     }
+  }
+  const warnings = runWarnings(sim);
+  if (warnings.length > 0) {
+    out.push('\n=== warnings ===');
+    for (const w of warnings) out.push(`${ts(w.firstUs)} to ${ts(w.lastUs)}  ${w.message}`);
   }
   const cache = renderCacheSection(sim);
   if (cache !== '') out.push(`\n${cache}`);

@@ -106,6 +106,39 @@ function cutLinks(f: Fault, names: readonly string[]): [number, number][] {
   }
 }
 
+/** Both directions of every link between member `m` and the others, as an isolation cuts them. */
+function isolationLinks(m: number, n: number): [number, number][] {
+  const out: [number, number][] = [];
+  for (let p = 0; p < n; p++) if (p !== m) out.push([m, p], [p, m]);
+  return out;
+}
+
+/**
+ * The merged isolations that must print as counted one-way cuts rather than isolate/heal: heal
+ * restores every link of its member, so it may end an isolation only if no link of that member is
+ * cut meanwhile by a fault printed as cuts or a partition (ends included: a heal at the end would
+ * undo a cut made at the same instant). Another isolation printed as isolate/heal is no conflict
+ * (heal leaves other members' isolations in force), but one printed as cuts is, hence the fixpoint.
+ */
+function isolationsCountedByLink<T extends { kind: 'isolate' | 'freeze' | 'crash'; s: number; e: number }>(
+  faults: readonly Fault[], names: readonly string[], mergedOf: ReadonlyMap<string, readonly T[]>,
+): Set<T> {
+  const isolations = names.flatMap((member) => (mergedOf.get(member) ?? []).filter((m) => m.kind === 'isolate').map((iv) => ({ member, iv })));
+  const counted = new Set<T>();
+  for (const { member, iv } of isolations) {
+    const m = names.indexOf(member);
+    if (faults.some((f) => f.atUs <= iv.e && iv.s <= f.atUs + f.durationUs && cutLinks(f, names).some(([a, b]) => a === m || b === m))) counted.add(iv);
+  }
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const { member, iv } of isolations) {
+      if (counted.has(iv)) continue;
+      if (isolations.some((o) => o.member !== member && counted.has(o.iv) && o.iv.s <= iv.e && iv.s <= o.iv.e)) { counted.add(iv); changed = true; }
+    }
+  }
+  return counted;
+}
+
 /** Intervals during which a fault is in force ([start, end) in µs). */
 function intervals(f: Fault): [number, number][] {
   if (f.kind !== 'flapping') return [[f.atUs, f.atUs + f.durationUs]];
@@ -123,7 +156,9 @@ function overlaps(a: Fault, b: Fault): boolean {
  * Compiles a schedule into a Scenario. Overlapping faults compose: a link is cut while any fault
  * cuts it (one-way cuts counted per link), a member stays isolated, frozen or down until the last
  * overlapping fault of that kind ends, and loss/latency take the largest value in force. A split
- * that overlaps no other split prints as `partition`/`repair`; anything else that cuts links
+ * that overlaps no other split prints as `partition`/`repair`; an isolation prints as
+ * `isolate`/`heal` unless another fault cuts one of its member's links meanwhile (heal restores
+ * every link of its member, so it would end that fault too early); anything else that cuts links
  * prints as one-way `cut`/`restore` pairs. A freeze that overlaps a crash of the same member (or
  * the reverse) is dropped, as the later one cannot apply to a process that is not running.
  */
@@ -158,6 +193,7 @@ export function scheduleToScenario(schedule: FaultSchedule, seed: number | strin
     list.push({ kind: f.kind, s: f.atUs, e: f.atUs + f.durationUs });
     byMember.set(f.member, list);
   }
+  const mergedOf = new Map<string, { kind: 'isolate' | 'freeze' | 'crash'; s: number; e: number }[]>();
   for (const member of names) {
     const list = (byMember.get(member) ?? []).sort((a, b) => a.s - b.s || a.e - b.e);
     const merged: { kind: 'isolate' | 'freeze' | 'crash'; s: number; e: number }[] = [];
@@ -168,8 +204,17 @@ export function scheduleToScenario(schedule: FaultSchedule, seed: number | strin
       if (process && merged.some((m) => m.kind !== 'isolate' && m.kind !== iv.kind && iv.s <= m.e && m.s <= iv.e)) continue;
       merged.push({ ...iv });
     }
-    for (const m of merged) {
-      if (m.kind === 'isolate') { at(m.s, { isolate: member }); at(m.e, { heal: member }); }
+    mergedOf.set(member, merged);
+  }
+  const countedIsolations = isolationsCountedByLink(schedule.faults, names, mergedOf);
+  for (const member of names) {
+    for (const m of mergedOf.get(member) ?? []) {
+      if (m.kind === 'isolate') {
+        if (countedIsolations.has(m)) {
+          const links = isolationLinks(names.indexOf(member), n);
+          linkEdges.push({ t: m.s, links, delta: 1 }, { t: m.e, links, delta: -1 });
+        } else { at(m.s, { isolate: member }); at(m.e, { heal: member }); }
+      }
       else if (m.kind === 'freeze') { at(m.s, { freeze: member }); at(m.e, { thaw: member }); }
       else { at(m.s, { crash: member }); at(m.e, { restart: member }); }
     }

@@ -1,6 +1,7 @@
 import { ConfigError, ScenarioError } from '../errors.js';
 import type { GroupReplicationOptions } from '../gr/options.js';
 import type { WorkloadInput, WorkloadItem } from '../gr/workload.js';
+import type { LinkFaults } from '../network/link-faults.js';
 import type { MemberSpec } from '../sim/simulation-options.js';
 import { createSimulation, type Simulation } from '../sim/simulation.js';
 import type { ReplicationGroupMemberRow } from '../types.js';
@@ -25,12 +26,29 @@ export interface RunScenarioOptions {
   readonly source?: string;
 }
 
+/** The network right after one scheduled event fired (members by their position in the scenario). */
+export interface NetworkAfterEvent {
+  /** Member names in scenario order (the slots `links` uses). */
+  readonly members: readonly string[];
+  /** Which link each verb left cut. */
+  readonly links: LinkFaults;
+  /** Whether each member's mysqld is running. */
+  readonly running: readonly boolean[];
+  /** Whether each member's mysqld is frozen (SIGSTOP). */
+  readonly frozen: readonly boolean[];
+}
+
 /** A finished scenario run. */
 export interface ScenarioRun {
   readonly scenario: Scenario;
   readonly sim: Simulation;
   /** Snapshots in time order, members in scenario order at each time. */
   readonly snapshots: readonly MemberSnapshot[];
+  /**
+   * The network right after each event of `scenario.events` (same positions) fired, so a report
+   * says what an action left in force rather than what its verb usually does.
+   */
+  readonly networkAfter: readonly NetworkAfterEvent[];
 }
 
 /** Records every member's own state and replication_group_members as it sees them now. */
@@ -91,12 +109,26 @@ function workloadInput(w: WorkloadItem): WorkloadInput {
   };
 }
 
+/** The network of a simulation now, as NetworkAfterEvent records it. */
+function networkNow(sim: Simulation): NetworkAfterEvent {
+  const net = sim._net;
+  return {
+    members: sim.members.map((m) => m.name), links: net.linkFaults(),
+    running: sim.members.map((_, i) => net.running[i] === 1), frozen: sim.members.map((_, i) => net.frozen[i] === 1),
+  };
+}
+
 /**
  * Builds the simulation a scenario describes, with its events scheduled, before it has run.
  * An event the simulation refuses when it fires (restarting a running server, changing
  * autorejoin_tries during a rejoin) raises a ScenarioError naming the event.
  */
 export function simulationOf(scenario: Scenario, source = 'scenario'): Simulation {
+  return buildSimulation(scenario, source, null);
+}
+
+/** simulationOf, calling `fired(position, sim)` after each event of `scenario.events` is applied. */
+function buildSimulation(scenario: Scenario, source: string, fired: ((position: number, sim: Simulation) => void) | null): Simulation {
   const members: MemberSpec[] = scenario.members.map((m) => {
     const options = scenario.memberOptions[m.name] as Partial<GroupReplicationOptions> | undefined;
     return { name: m.name, host: m.host, port: m.port, xcomPort: m.xcomPort, ...(m.uuid === undefined ? {} : { uuid: m.uuid }), ...(options === undefined ? {} : { options }) };
@@ -107,10 +139,11 @@ export function simulationOf(scenario: Scenario, source = 'scenario'): Simulatio
     options: scenario.options, network: scenario.network, model: scenario.model,
     ...(scenario.workload === undefined ? {} : { workload: scenario.workload.map(workloadInput) }),
   });
-  for (const e of scenario.events) {
+  scenario.events.forEach((e, position) => {
     sim.at(e.atUs, (s) => {
       try {
         apply(s, e.action);
+        if (fired !== null) fired(position, s);
       } catch (err) {
         if (err instanceof ConfigError) {
           throw new ScenarioError(source, `events[${e.index}].${verbOf(e.action)}`, `${err.rule} when it fires at ${(e.atUs / 1e6).toFixed(6)} s`, err.value);
@@ -118,13 +151,14 @@ export function simulationOf(scenario: Scenario, source = 'scenario'): Simulatio
         throw err;
       }
     });
-  }
+  });
   return sim;
 }
 
 /** Runs a scenario to its `untilUs`, taking snapshots at the requested times. */
 export function runScenario(scenario: Scenario, options: RunScenarioOptions = {}): ScenarioRun {
-  const sim = simulationOf(scenario, options.source);
+  const networkAfter: NetworkAfterEvent[] = [];
+  const sim = buildSimulation(scenario, options.source ?? 'scenario', (position, s) => { networkAfter[position] = networkNow(s); });
   const snapshots: MemberSnapshot[] = [];
   const times = [...new Set(options.snapshotsAtUs ?? [])].sort((a, b) => a - b);
   for (const t of times) {
@@ -132,5 +166,5 @@ export function runScenario(scenario: Scenario, options: RunScenarioOptions = {}
     sim.at(t, (s) => { snapshots.push(...snapshotMembers(s)); });
   }
   sim.runUntil(scenario.untilUs);
-  return { scenario, sim, snapshots };
+  return { scenario, sim, snapshots, networkAfter };
 }

@@ -2,6 +2,7 @@ import { EventEmitter } from 'eventemitter3';
 import { parseDuration } from '../duration.js';
 import { ConfigError, InvariantError } from '../errors.js';
 import { GcsNode, ViewNumbering, type GcsView } from '../gcs/gcs-node.js';
+import { FlowControlStats } from '../gr/flow-control-stats.js';
 import { GrMember, type GrContext, type UdfResult, type WriteRecord } from '../gr/gr-member.js';
 import { shownRole, shownState, type ServerIdentity } from '../gr/member-info.js';
 import {
@@ -155,7 +156,8 @@ export class MemberHandle {
 
   /** Workload counters of this member (transactions submitted, refused, committed, latency). */
   workload(): WorkloadCounters & { readonly queued: number } {
-    return { ...this.sim.workload.counters[this.slot]!, queued: this.sim._queuedTransactions(this.slot) };
+    const c = this.sim.workload.counters[this.slot]!;
+    return { ...c, holds: c.holds.map((h) => ({ ...h })), queued: this.sim._queuedTransactions(this.slot) };
   }
 
   /** SELECT group_replication_set_as_primary(uuid of `target`). */
@@ -203,7 +205,7 @@ export class NetworkControl {
     this.note('partition', slots.map((g) => `[${g.map((s) => this.sim._servers[s]!.name).join(',')}]`).join(' '));
   }
 
-  /** Removes every partition. Inverse of partition(). */
+  /** Removes every partition; one-way cuts and isolations stay (heal() removes those too). Inverse of partition(). */
   repair(): void { this.sim._net.repair(); this.note('repair', 'all'); }
 
   /** Drops packets from → to (one way). Inverse: restore(from, to). */
@@ -214,7 +216,7 @@ export class NetworkControl {
     this.note('cut', `${from}->${to}`);
   }
 
-  /** Undoes cut(from, to); with no arguments undoes every cut. Inverse of cut(). */
+  /** Undoes cut(from, to); with no arguments undoes every cut(). Partitions and isolations stay. Inverse of cut(). */
   restore(from?: string, to?: string): void {
     if (from === undefined && to === undefined) { this.sim._net.restoreAll(); this.note('restore', 'all'); return; }
     this.sim._net.restore(this.slot(from ?? '', 'restore.from'), this.slot(to ?? '', 'restore.to'));
@@ -224,7 +226,11 @@ export class NetworkControl {
   /** Cuts a member off from everyone, both ways. Inverse: heal(). */
   isolate(member: string): void { this.sim._net.isolate(this.slot(member, 'isolate')); this.note('isolate', member); }
 
-  /** Undoes isolate(member), or every isolation with no argument. Inverse of isolate(). */
+  /**
+   * Restores every link to and from `member` whatever cut it (isolate, partition, one-way cut), as
+   * `iptables -F` on its host would; with no argument restores every link of every member. Frozen
+   * or crashed servers stay so (thaw/restart). Inverse of isolate().
+   */
   heal(member?: string): void {
     this.sim._net.heal(member === undefined ? undefined : this.slot(member, 'heal'));
     this.note('heal', member ?? 'all');
@@ -472,12 +478,16 @@ export class Simulation {
       shutdownServer: (slot) => this._stopServer(slot, false),
     };
     for (let i = 0; i < n; i++) this.grMembers.push(new GrMember(i, this.ctx, memberOptions[i]!));
+    if (this.params.flowControlStatsTraffic === 1) new FlowControlStats(this.kernel, this._net, this.xcom, {
+      state: (slot) => this.grMembers[slot]!.state,
+      periodSeconds: (slot) => this.grMembers[slot]!.opts.group_replication_flow_control_period,
+    }, root.fork('flowControlStats'));
     const payloadRules = this._servers.map(() => ({ compressionThreshold: 0, maxMessageSize: 0 }));
     this.workload = new WorkloadDriver(this.kernel, root.fork('workload'), this.params.loadTickUs, workloadItems, (m) => this._slotOf(m, 'workload'), this._servers.map((s) => s.name), {
       outstanding: (slot) => this.xcom.consensus.outstandingTransactions(slot),
       decisionDelayUs: (slot) => this.xcom.consensus.decisionDelayUs(slot),
       emit,
-      acceptsWrites: (slot) => this.grMembers[slot]!.acceptsWrites(),
+      writeRefusal: (slot) => this.grMembers[slot]!.writeRefusal(),
       queue: (slot, tx, messages, bytes, sub) => this.xcom.consensus.queueLoad(slot, tx, messages, bytes, sub),
       rules: (slot) => {
         // One object per member, refreshed in place: this runs every load tick.

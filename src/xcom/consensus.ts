@@ -6,7 +6,7 @@ import type { LoadBatch, LogEntry } from './log-entry.js';
 import { configPayloadBytes, dieOpIsFatal, viewPayloadBytes } from './message-cache.js';
 import { configHas, makeConfig, type XcomConfig } from './xcom-config.js';
 import type { MessageCache } from './message-cache.js';
-import { MSG_LEARN, type XcomCluster } from './xcom-cluster.js';
+import { MSG_LEARN, MSG_PREPARE, type XcomCluster } from './xcom-cluster.js';
 
 interface Proposal {
   readonly kind: LogEntry['kind'];
@@ -19,6 +19,17 @@ interface Proposal {
   readonly mask: number;
   readonly config: XcomConfig | null;
   readonly payload: unknown;
+}
+
+/**
+ * A value waiting in node i's proposer: `delayUs` is its proposer task's current wakeup_delay
+ * (0 before the first push), `nextUs` when the task pushes it again (Infinity while it waits in
+ * the input queue for a free proposer task).
+ */
+interface PendingProposal {
+  p: Proposal;
+  delayUs: number;
+  nextUs: number;
 }
 
 /** Nodes whose XCom has not received any value beyond this index know nothing newer. */
@@ -69,10 +80,19 @@ export class Consensus {
   /** Per node: highest entry index it knows exists (max_synode). */
   readonly knownMax: Float64Array;
   private readonly learnedAhead: Set<number>[];
-  private readonly pending: Proposal[][];
+  private readonly pending: PendingProposal[][];
+  /** Per node: when its proposer retry timer is due (Infinity: none armed). */
+  private readonly retryAtUs: Float64Array;
+  /** Per node: when its executor started waiting for the synode it needs (its last execution, or boot). */
+  private readonly waitSinceUs: Float64Array;
+  /** Per node: the executor's current wakeup_delay (0 before its first wait on a synode). */
+  private readonly roundDelayUs: Float64Array;
+  /** Per node: read rounds since the back-off restarted (the earlier approximation, xcomRetryBackoff 0). */
+  private readonly roundK: Int32Array;
+  /** model.xcomRetryBackoff: proposers and executor back off as xcom_base.cc does (see ModelParameters). */
+  private readonly sourceBackoff: boolean;
   /** Per node: set once it executed the configuration that removed it; it delivers nothing more. */
   readonly exiting: Uint8Array;
-  private readonly roundK: Int32Array;
   private readonly roundActive: Uint8Array;
   private readonly roundGen: Int32Array;
   private readonly fetchPeer: Int32Array;
@@ -87,6 +107,8 @@ export class Consensus {
   private readonly hActivate: number;
   private readonly hExit: number;
   private readonly hLoad: number;
+  private readonly hRetry: number;
+  private readonly hPushAnswered: number;
   /** Per node: the workload queue (transactions, messages, bytes, Σ submission times) and its pipeline tokens. */
   private readonly loadTx: Float64Array;
   private readonly loadMsgs: Float64Array;
@@ -111,8 +133,12 @@ export class Consensus {
     this.knownMax = new Float64Array(n).fill(NONE);
     this.learnedAhead = Array.from({ length: n }, () => new Set<number>());
     this.pending = Array.from({ length: n }, () => []);
-    this.exiting = new Uint8Array(n);
+    this.retryAtUs = new Float64Array(n).fill(Infinity);
+    this.waitSinceUs = new Float64Array(n);
+    this.roundDelayUs = new Float64Array(n);
     this.roundK = new Int32Array(n);
+    this.sourceBackoff = x.params.xcomRetryBackoff === 1;
+    this.exiting = new Uint8Array(n);
     this.roundActive = new Uint8Array(n);
     this.roundGen = new Int32Array(n);
     this.fetchPeer = new Int32Array(n);
@@ -134,6 +160,8 @@ export class Consensus {
     this.hActivate = k.register('consensus.activate', (arg) => this.onActivate(arg));
     this.hExit = k.register('consensus.exit', (arg) => this.onExit(arg));
     this.hLoad = k.register('consensus.loadTick', (arg) => this.onLoadTick(arg));
+    this.hRetry = k.register('consensus.proposerRetry', (arg) => this.onProposerRetry(arg));
+    this.hPushAnswered = k.register('consensus.pushAnswered', (arg) => this.onPushAnswered(arg));
   }
 
   // ---------------------------------------------------------------- the decided log
@@ -182,6 +210,15 @@ export class Consensus {
   }
 
   /**
+   * The configuration in force at the place of a value decided now (find_site_def): the newest
+   * decided configuration that has started, one configActivationDelayUs after its decision.
+   */
+  private siteInForce(nowUs: number): XcomConfig {
+    this.trimRecentConfigs(nowUs);
+    return (this.recentConfigs[0] as { config: XcomConfig }).config;
+  }
+
+  /**
    * The configuration in force at the place of a view decided now (find_site_def in execute_msg):
    * the newest decided configuration that has started, one configActivationDelayUs (grsim's
    * stand-in for the event horizon to its start synode) after its decision. A property of the
@@ -189,10 +226,8 @@ export class Consensus {
    * say. The proposer's own configuration, if newer, has started too (it activated it).
    */
   private siteOfView(nowUs: number, proposedIn: number): XcomConfig {
-    this.trimRecentConfigs(nowUs);
-    const list = this.recentConfigs;
-    let site = (list[0] as { config: XcomConfig }).config;
-    if (proposedIn > site.id) site = list.find((c) => c.config.id === proposedIn)?.config ?? site;
+    let site = this.siteInForce(nowUs);
+    if (proposedIn > site.id) site = this.recentConfigs.find((c) => c.config.id === proposedIn)?.config ?? site;
     return site;
   }
 
@@ -201,6 +236,8 @@ export class Consensus {
     this.knownMax[i] = executedIndex - 1;
     this.learnedAhead[i] = new Set();
     this.pending[i] = [];
+    this.retryAtUs[i] = Infinity;
+    this.waitSinceUs[i] = this.x.kernel.nowUs;
     this.exiting[i] = 0;
     this.roundActive[i] = 0;
     this.roundGen[i] = (this.roundGen[i] as number) + 1;
@@ -211,6 +248,7 @@ export class Consensus {
 
   stopNode(i: number): void {
     this.pending[i] = [];
+    this.retryAtUs[i] = Infinity;
     this.roundActive[i] = 0;
     this.roundGen[i] = (this.roundGen[i] as number) + 1;
     this.clearLoad(i);
@@ -248,7 +286,7 @@ export class Consensus {
 
   /** Number of proposals waiting on node i (blocked, e.g. in a minority). */
   pendingCount(i: number): number {
-    return (this.pending[i] as Proposal[]).length;
+    return (this.pending[i] as PendingProposal[]).length;
   }
 
   // ---------------------------------------------------------------- proposing
@@ -316,19 +354,148 @@ export class Consensus {
 
   private propose(p: Proposal): void {
     if (this.tryDecide(p)) return;
-    (this.pending[p.proposer] as Proposal[]).push(p);
-    // Its own proposal occupies a synode the executor now waits for (max_synode > executed).
+    this.addPending(p);
+  }
+
+  /**
+   * xcomRetryBackoff 0 (grsim's earlier approximation): values blocked on node i are tried again
+   * on its alive tick and whenever connectivity changes. With 1 the proposer tasks' own back-off
+   * does it and this does nothing.
+   */
+  retryPending(i: number): void {
+    if (this.sourceBackoff) return;
+    const list = this.pending[i] as PendingProposal[];
+    if (list.length === 0) return;
+    this.pending[i] = [];
+    for (const q of list) this.propose(q.p);
+  }
+
+  /** A value node i could not get decided waits in its proposer, which pushes it again on its back-off. */
+  private addPending(p: Proposal): void {
     const i = p.proposer;
+    const list = this.pending[i] as PendingProposal[];
+    const last = list[list.length - 1];
+    if (last !== undefined && last.nextUs === Infinity && last.p.kind === p.kind && last.p.payload === p.payload && p.kind === 'gr') {
+      // Waiting in the input queue behind busy proposers: the next free proposer batches every
+      // queued message into one value (AUTOBATCH in proposer_task). Identical GR messages that
+      // carry nothing per message (flow-control statistics) merge here, so a long cut-off queues
+      // one value, not one per period.
+      last.p = { ...last.p, bytes: last.p.bytes + p.bytes };
+      return;
+    }
+    list.push({ p, delayUs: 0, nextUs: Infinity });
+    if (this.sourceBackoff) this.armProposers(i);
+    // Its own proposal occupies a synode the executor now waits for (max_synode > executed).
     if ((this.executed[i] as number) > (this.knownMax[i] as number)) this.knownMax[i] = this.executed[i] as number;
     this.startRounds(i);
   }
 
-  /** Proposals blocked on node i are retried (its alive tick, or a connection came up). */
-  retryPending(i: number): void {
-    const list = this.pending[i] as Proposal[];
-    if (list.length === 0) return;
-    this.pending[i] = [];
-    for (const p of list) this.propose(p);
+  /**
+   * Gives waiting values free proposer tasks (PROPOSERS of them, xcom_base.cc proposer_task): a
+   * task pushes its value at once, to every acceptor it is connected to, then waits
+   * wakeup_delay and pushes again (push_msg_3p) until the value is learned. Arms the node's retry
+   * timer for the earliest push due.
+   */
+  private armProposers(i: number): void {
+    const x = this.x, now = x.kernel.nowUs;
+    const list = this.pending[i] as PendingProposal[];
+    let busy = 0, due = Infinity;
+    for (const q of list) {
+      if (q.nextUs === Infinity && busy < PROPOSERS) {
+        this.pushToAcceptors(i);
+        q.delayUs = this.wakeupDelayUs(i, 0);
+        q.nextUs = now + q.delayUs;
+      }
+      if (q.nextUs !== Infinity) {
+        busy++;
+        if (q.nextUs < due) due = q.nextUs;
+      }
+    }
+    if (due < (this.retryAtUs[i] as number)) {
+      this.retryAtUs[i] = due;
+      x.kernel.schedule(due - now, this.hRetry, x.nodeArg(i));
+    }
+  }
+
+  /**
+   * Node i's proposer tasks whose wait ended push their value again: decided if a majority of the
+   * group now answers, otherwise the prepare goes to every acceptor it is connected to (a peer
+   * that learned that synode answers with the learned value, handle_simple_prepare) and the task
+   * waits the next wakeup_delay (×√2, 10–20 s above 20 s). The wait runs from the push, not from
+   * any change of connectivity: a healed path is used at the next push.
+   */
+  private onProposerRetry(arg: number): void {
+    const x = this.x;
+    const i = x.liveNode(this.hRetry, arg); // a frozen node's tasks run at the thaw
+    if (i < 0) return;
+    const now = x.kernel.nowUs;
+    if (now < (this.retryAtUs[i] as number)) return; // superseded by an earlier timer
+    this.retryAtUs[i] = Infinity;
+    const list = this.pending[i] as PendingProposal[];
+    let kept = 0;
+    for (let k = 0; k < list.length; k++) {
+      const q = list[k] as PendingProposal;
+      if (q.nextUs <= now) {
+        if (this.tryDecide(q.p)) continue;
+        this.pushToAcceptors(i);
+        q.delayUs = this.wakeupDelayUs(i, q.delayUs);
+        q.nextUs = now + q.delayUs;
+      }
+      list[kept++] = q;
+    }
+    list.length = kept;
+    if (x.booted[i] === 1) this.armProposers(i);
+  }
+
+  /**
+   * One push of a value waiting on node i: a prepare to every other node of its site over its
+   * outgoing connections (send_to_acceptors). The acceptors it reaches answer on its connection
+   * one round trip later (see onPushAnswered).
+   */
+  private pushToAcceptors(i: number): void {
+    const x = this.x, n = x.n;
+    const cfg = x.config[i];
+    if (cfg == null || x.net.frozen[i] === 1) return; // a stopped process sends nothing
+    const at = this.executed[i] as number;
+    let rtt = -1;
+    for (const j of cfg.nodes) {
+      if (j === i || x.connUp[i * n + j] !== 1) continue;
+      x.write(i, j, MSG_PREPARE, at, 0, SIZEOF_PAX_MSG);
+      if (this.reaches(i, j)) rtt = Math.max(rtt, x.net.linkLatencyUs(i, j) + x.net.linkLatencyUs(j, i));
+    }
+    if (rtt >= 0) x.kernel.schedule(rtt, this.hPushAnswered, x.nodeArg(i));
+  }
+
+  /**
+   * The acceptors node i reaches answered its push (handle_simple_prepare), on its own connection,
+   * so each counts as heard: with the value it learned for the synode (the proposer's synode lies
+   * within the event horizon after its executor position; create_learn_msg_for_ignorant_node, from
+   * the acceptor's cache: an evicted value a lagging requester needs is a die_op), otherwise with
+   * its promise. Every answer carries the acceptor's max_synode. Like a read round, the answers of
+   * one push are taken together.
+   */
+  private onPushAnswered(arg: number): void {
+    const x = this.x, n = x.n;
+    const i = x.liveNode(this.hPushAnswered, arg);
+    if (i < 0) return;
+    const cfg = x.config[i];
+    if (cfg == null) return;
+    const at = this.executed[i] as number, now = x.kernel.nowUs;
+    let max = -1;
+    for (const j of cfg.nodes) {
+      if (j === i || !this.reaches(i, j)) continue;
+      x.detected[i * n + j] = now;
+      if (((x.localMask[i] as number) & (1 << j)) === 0) x.wakeDetector(i);
+      max = Math.max(max, this.maxSynode(j));
+      if (at < (this.executed[j] as number) && (x.caches[j] as MessageCache).answerRead(at, this.executed[j] as number) === 'die' &&
+          dieOpIsFatal(at, this.executed[i] as number)) {
+        this.onDie(i, this.entry(at) as LogEntry);
+        return;
+      }
+    }
+    // The learned value is one synode of i's own channel; the executor waits for the whole
+    // synode order from its position, which the answers' max_synode now shows is behind.
+    if (max >= 0) this.noteMaxSynode(i, max);
   }
 
   /** Whether node i can currently reach acceptor j for Paxos (its connection and both directions up). */
@@ -439,8 +606,9 @@ export class Consensus {
     const x = this.x;
     if (x.net.frozen[p.proposer] === 1 && x.booted[p.proposer] === 1) {
       // Frozen while its round was in flight: the proposer collects the acks and sends the learn,
-      // so nothing is decided before it runs again; the value is proposed anew on thaw.
-      (this.pending[p.proposer] as Proposal[]).push(p);
+      // so nothing is decided before it runs again; its task pushes the value anew after the thaw.
+      if (this.sourceBackoff) this.addPending(p);
+      else (this.pending[p.proposer] as PendingProposal[]).push({ p, delayUs: 0, nextUs: Infinity });
       return;
     }
     const index = this.logEnd;
@@ -465,7 +633,11 @@ export class Consensus {
     }
     this.nextMsgno += newMsgnos;
     // Cache bytes (xcom.md §4): one pax_msg per slot of every channel, one app_data + payload per message.
-    const channels = before.nodes.length;
+    // The channels are those of the site the slot belongs to (find_site_def at its synode), not of a
+    // configuration decided but not started yet: a value in flight when the last members removed
+    // themselves is decided in the old site's slots, not in the empty new one. A decided value sits
+    // at least in its proposer's own channel.
+    const channels = Math.max(1, this.siteInForce(x.kernel.nowUs).nodes.length);
     let messages = 0, payloadBytes = 0;
     switch (kind) {
       case 'load': messages = (p.payload as LoadBatch).messages; payloadBytes = p.bytes; break;
@@ -524,6 +696,9 @@ export class Consensus {
   private executeFrom(i: number, index: number): void {
     const ahead = this.learnedAhead[i] as Set<number>;
     let next = index;
+    // The executor moves on to the next synode: its wait (and wakeup_delay back-off) starts now.
+    this.waitSinceUs[i] = this.x.kernel.nowUs;
+    this.roundDelayUs[i] = 0;
     for (;;) {
       this.executed[i] = next + 1;
       this.execute(i, this.entry(next) as LogEntry);
@@ -621,17 +796,46 @@ export class Consensus {
     return i | (((this.roundGen[i] as number) & 0x1fffff) << 4);
   }
 
-  /** Starts the executor's read rounds on node i unless they are running. */
+  /**
+   * Starts the executor's read rounds on node i unless they are running. The executor has been
+   * waiting for its synode since its last execution (get_xcom_message: the wakeup_delay back-off
+   * runs from there, whatever happened since); its wake-ups while nothing could answer changed
+   * nothing, so the first round that matters is its next wake-up after now on that back-off.
+   */
   startRounds(i: number): void {
     if (this.roundActive[i] === 1 || this.x.booted[i] === 0) return;
     this.roundActive[i] = 1;
-    this.roundK[i] = 0;
     this.roundGen[i] = (this.roundGen[i] as number) + 1;
-    this.x.kernel.schedule(this.roundWaitUs(i, 0), this.hRound, this.roundArg(i));
+    this.roundK[i] = 0;
+    if (!this.sourceBackoff) {
+      this.x.kernel.schedule(this.legacyRoundWaitUs(i, 0), this.hRound, this.roundArg(i));
+      return;
+    }
+    const now = this.x.kernel.nowUs;
+    let at = this.waitSinceUs[i] as number, delay = this.roundDelayUs[i] as number;
+    do {
+      delay = this.wakeupDelayUs(i, delay);
+      at += delay;
+    } while (at <= now);
+    this.roundDelayUs[i] = delay;
+    this.waitSinceUs[i] = at - delay;
+    this.x.kernel.schedule(Math.max(0, at - now), this.hRound, this.roundArg(i));
   }
 
-  /** wakeup_delay (xcom_base.cc): 0.1 s + 5m + m·rand, ×√2 per round; 10–20 s at random above 20 s. */
-  private roundWaitUs(i: number, k: number): number {
+  /** The executor's next wait: its back-off advances from the current one. */
+  private nextRoundWaitUs(i: number): number {
+    if (!this.sourceBackoff) {
+      const k = (this.roundK[i] as number) + 1;
+      this.roundK[i] = k;
+      return this.legacyRoundWaitUs(i, k);
+    }
+    const d = this.wakeupDelayUs(i, this.roundDelayUs[i] as number);
+    this.roundDelayUs[i] = d;
+    return d;
+  }
+
+  /** xcomRetryBackoff 0: the k-th wait of a back-off that restarts at detection (0.1 s + 5m + m·rand, ×√2^k). */
+  private legacyRoundWaitUs(i: number, k: number): number {
     const x = this.x;
     let m = 0;
     const cfg = x.config[i];
@@ -639,6 +843,28 @@ export class Consensus {
     let w = (EXECUTOR_BASE_WAIT_US + 5 * m + m * x.rng.next()) * Math.pow(Math.SQRT2, k);
     if (w > EXECUTOR_MAX_WAIT_US) w = x.rng.uniform(EXECUTOR_MAX_WAIT_US / 2, EXECUTOR_MAX_WAIT_US);
     return Math.floor(w);
+  }
+
+  /**
+   * wakeup_delay (xcom_base.cc), used by the executor's and the proposers' waits: the first wait is
+   * 0.1 s + 5m + m·rand with m the median consensus time (grsim: the round trip to a peer; an m
+   * above 4 s counts as 2 s), each later one the previous ×√2, and any value above 20 s is replaced
+   * by a random one in 10–20 s.
+   */
+  private wakeupDelayUs(i: number, oldUs: number): number {
+    const x = this.x;
+    let w: number;
+    if (oldUs === 0) {
+      let m = 0;
+      const cfg = x.config[i];
+      if (cfg != null) for (const j of cfg.nodes) if (j !== i) { m = x.net.linkLatencyUs(i, j) + x.net.linkLatencyUs(j, i); break; }
+      if (m > EXECUTOR_MAX_WAIT_US / 5) m = EXECUTOR_MAX_WAIT_US / 10;
+      w = EXECUTOR_BASE_WAIT_US + 5 * m + m * x.rng.next();
+    } else {
+      w = oldUs * Math.SQRT2;
+    }
+    if (w > EXECUTOR_MAX_WAIT_US) w = x.rng.uniform(EXECUTOR_MAX_WAIT_US / 2, EXECUTOR_MAX_WAIT_US);
+    return Math.max(1, Math.floor(w));
   }
 
   /**
@@ -659,15 +885,13 @@ export class Consensus {
     if (x.booted[i] === 0) { this.roundActive[i] = 0; return; }
     if (x.net.frozen[i] === 1) {
       // A stopped process runs no task: look again after the next wait.
-      x.kernel.schedule(this.roundWaitUs(i, this.roundK[i] as number), this.hRound, arg);
+      x.kernel.schedule(this.sourceBackoff ? this.nextRoundWaitUs(i) : this.legacyRoundWaitUs(i, this.roundK[i] as number), this.hRound, arg);
       return;
     }
     if (!this.behind(i)) { this.roundActive[i] = 0; return; }
     const peer = this.pickPeer(i);
     if (peer < 0) {
-      const k = (this.roundK[i] as number) + 1;
-      this.roundK[i] = k;
-      x.kernel.schedule(this.roundWaitUs(i, k), this.hRound, arg);
+      x.kernel.schedule(this.nextRoundWaitUs(i), this.hRound, arg);
       return;
     }
     this.fetchPeer[i] = peer;
@@ -706,7 +930,7 @@ export class Consensus {
     const j = this.fetchPeer[i] as number;
     // The answer arrives only if the path still works; it counts as hearing the peer.
     if (!this.reaches(i, j)) {
-      x.kernel.schedule(this.roundWaitUs(i, 0), this.hRound, arg);
+      x.kernel.schedule(this.sourceBackoff ? this.nextRoundWaitUs(i) : this.legacyRoundWaitUs(i, 0), this.hRound, arg);
       return;
     }
     // Reads for its own channel go to every peer: each one that has the values answers, and is heard.
@@ -739,9 +963,7 @@ export class Consensus {
     if (x.booted[i] === 0 || (arg >>> 4) !== ((this.roundGen[i] as number) & 0x1fffff)) return;
     if (stalled) {
       // Nothing useful from this peer: the next round (another peer, round-robin) after the back-off.
-      const k = (this.roundK[i] as number) + 1;
-      this.roundK[i] = k;
-      x.kernel.schedule(this.roundWaitUs(i, k), this.hRound, arg);
+      x.kernel.schedule(this.nextRoundWaitUs(i), this.hRound, arg);
       return;
     }
     if (this.behind(i)) {

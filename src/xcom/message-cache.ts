@@ -5,7 +5,7 @@ import {
 
 /**
  * One XCom node's message cache (xcom/xcom_cache.cc), as a pure model: no kernel, no I/O, the
- * current time is an argument. Spec: reference/xcom.md §4 "The XCom cache".
+ * current time is an argument. Spec: docs/mysql-behaviour.md §X4 "The XCom message cache".
  *
  * Slots are identified by an integer `slot` key chosen by the caller, increasing in XCom's
  * delivery order of synodes {msgno, node}. With N channels per msgno the natural key is

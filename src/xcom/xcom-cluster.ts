@@ -18,6 +18,8 @@ import { popcount, type XcomConfig } from './xcom-config.js';
 export const MSG_I_AM_ALIVE = 0;
 export const MSG_ARE_YOU_ALIVE = 1;
 export const MSG_LEARN = 2;
+/** A proposer task's push of a value (prepare/accept, xcom_base.cc push_msg_3p); its answers are modelled in Consensus. */
+export const MSG_PREPARE = 3;
 
 /** What XCom tells the layer above (the GCS binding); injected, XCom never sees the emitter. */
 export interface XcomUpcalls {
@@ -519,13 +521,14 @@ export class XcomCluster {
     const from = net.msgFrom[msg] as number, to = net.msgTo[msg] as number;
     const n = this.n;
     // The socket is gone if the receiver's XCom stopped or the sender's connection closed meanwhile.
+    const kind = net.msgKind[msg] as number;
     if (this.booted[to] === 0 || this.connUp[from * n + to] !== 1) return;
     const p = to * n + from;
     if (this.connUp[p] === 1) {
       this.detected[p] = this.kernel.nowUs;
       if (((this.localMask[to] as number) & (1 << from)) === 0) this.wakeDetector(to);
     }
-    switch (net.msgKind[msg]) {
+    switch (kind) {
       case MSG_I_AM_ALIVE:
         if (this.connUp[p] === 1) this.deliveredSeen[p] = net.msgB[msg] as number;
         this.consensus.noteMaxSynode(to, net.msgA[msg] as number);
@@ -536,6 +539,8 @@ export class XcomCluster {
       case MSG_LEARN:
         this.consensus.learn(to, net.msgA[msg] as number);
         break;
+      case MSG_PREPARE:
+        break; // heard; the answer is modelled on the proposer's side (Consensus.onPushAnswered)
       default:
         throw new InvariantError(`unknown XCom message kind ${net.msgKind[msg]}`);
     }

@@ -30,6 +30,15 @@ describe('built-in experiment properties (fixed seeds, CI-sized)', () => {
     expect(checkSchedule(property, c.schedule, c.seed)).not.toBeNull();
     expect(checkSchedule(property, { ...c.schedule, faults: [{ ...f, durationUs: f.durationUs - 1000 }] }, c.seed)).toBeNull();
     expect(c.scenarioYaml).toMatch(/^# fault: isolate node\d at \+[\d.]+s for 19\.\d+s\n/);
+    // The message names both the member that removed the isolated one and the isolated one, in that role.
+    const isolated = c.violation.members[0]!;
+    expect(c.violation.message).toMatch(new RegExp(`^(node\\d) removed ${isolated} from the group: \\1 logged "|^${isolated} learned it was expelled: ${isolated} logged "`));
+  });
+
+  it('marks exactly the properties that are false by design as expected to fail, with the reason', () => {
+    const expected = BUILT_IN_PROPERTIES.filter((p) => p.expectedToFail !== undefined).map((p) => p.name);
+    expect(expected).toEqual(['isolation-under-20s-not-expelled']);
+    expect(propertyByName('isolation-under-20s-not-expelled')!.expectedToFail).toMatch(/15 s/);
   });
 
   it('lists unique kebab-case names', () => {

@@ -1,7 +1,7 @@
 /**
- * The seed document's cache experiment (../shared/seeds/mgr-failure-detection-case.txt, section
- * 三 "XCom Cache"): message cache at its 128 MiB minimum, member_expel_timeout 3600, node3 cut off
- * from node1 and node2 both ways, then `INSERT … SELECT … LIMIT 1000000` run repeatedly on node1
+ * The cache experiment of the reference case's article (docs/seed-case.md, "The same article's
+ * cache experiment"): message cache at its 128 MiB minimum, member_expel_timeout 3600, node3 cut
+ * off from node1 and node2 both ways, then `INSERT … SELECT … LIMIT 1000000` run repeatedly on node1
  * (each takes about 10 s). The survivors log MY-011735 "Messages that are needed to recover node
  * 192.168.244.30:33061 have been evicted …"; when the network is restored, node3 logs "[GCS] Node
  * … is unable to get message {…}, since the group is too far ahead. Node will now exit.", goes
@@ -31,7 +31,7 @@ function memberLog(sim: Simulation, member: string): LogEvent[] {
   return sim.trace.filter((e): e is LogEvent => e.type === 'log' && e.member === member);
 }
 
-describe("the seed document's XCom cache experiment (128 MiB, expel timeout 3600, repeated large transactions)", () => {
+describe("the reference article's XCom cache experiment (128 MiB, expel timeout 3600, repeated large transactions)", () => {
   it.each([1, 2, 3])('seed %i: the survivors warn, node3 exits "too far ahead" on return, goes ERROR and rejoins', (seed) => {
     const sim = experiment(seed);
     const warning = '[GCS] Messages that are needed to recover node 192.168.244.30:33061 have been evicted from the message  cache. Consider resizing the maximum size of the cache by  setting group_replication_message_cache_size.';

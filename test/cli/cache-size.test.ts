@@ -35,8 +35,8 @@ describe('grsim cache-size', () => {
     expect(r.stdout).toMatch(/^Rule of thumb is off    \d+% too small against the exact-cadence estimate/m);
   });
 
-  it('expel timeout 60 with one seed: an answer above the minimum, the size below it failing, the rule of thumb off', async () => {
-    const r = await grsim([...WORKLOAD, '--expel-timeout', '60', '--runs', '1', '--seed', '2']);
+  it('expel timeout 60s with one seed: an answer above the minimum, the size below it failing, the rule of thumb off', async () => {
+    const r = await grsim([...WORKLOAD, '--expel-timeout', '60s', '--runs', '1', '--seed', '2']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('expel timeout 60 s, seeds 2\n');
     expect(r.stdout).toMatch(/^Answer {18}1\d\d\.0 MiB \(\d+ bytes\), precision 1 MiB; 1\d\d\.0 MiB failed \(seed 2: evicted, rejoined\)$/m);
@@ -52,48 +52,61 @@ describe('grsim cache-size', () => {
     expect(typeof j.exactCadenceBytes).toBe('number');
   });
 
-  it('--sweep prints the table and, off a terminal, progress lines on stderr', async () => {
+  it('--sweep prints the table and, off a terminal, nothing on stderr (no progress bar)', async () => {
     const r = await grsim([...WORKLOAD, '--expel-timeout', '60', '--runs', '1', '--sweep', '--sizes', '128MiB,192MiB', '--outages', '30s,58s,70s']);
     expect(r.code).toBe(0);
     const lines = r.stdout.split('\n');
     expect(lines[3]).toMatch(/^cache size \\ outage\s+30 s\s+58 s\s+70 s$/);
     expect(lines[4]).toMatch(/^128 MiB\s+caught up\s+evicted, rejoined\s+expelled by timeout$/);
     expect(lines[5]).toMatch(/^192 MiB\s+caught up\s+caught up\s+expelled by timeout$/);
-    expect(r.stderr).not.toContain('\r');
-    expect(r.stderr.trimEnd().split('\n').at(-1)).toMatch(/^\[#{30}\] 6\/6 runs, [\d.]+ s$/);
+    expect(r.stderr).toBe('');
   });
 
   it('--plot writes an SVG of the sweep (implies --sweep); on a terminal the bar redraws one line', async () => {
     const r = await grsim([...WORKLOAD, '--runs', '1', '--sizes', '128MiB', '--outages', '10s,25s', '--plot', 'out.svg'], true);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('chart written to out.svg');
-    expect(r.stderr).toMatch(/^\r\[#+\.*\] 1\/2 runs, [\d.]+ s\r\[#{30}\] 2\/2 runs, [\d.]+ s\n$/);
+    expect(r.stderr).toMatch(/^\r\[#+\.+\] 1\/2 runs, [\d.]+ s, \d+ runs\/min\r\[#{30}\] 2\/2 runs, [\d.]+ s, \d+ runs\/min\n$/);
     const svg = r.files.get('out.svg')!;
     expect(svg).toMatch(/^<svg [^>]*>[\s\S]*<\/svg>\n$/);
     expect(svg).toContain('>caught up</text>');
   });
 
-  it('--help prints the usage', async () => {
+  it('--help prints the usage, every flag and examples', async () => {
     const r = await grsim(['--help']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('grsim cache-size --rate 2000/s --size 1KiB');
+    expect(r.stdout).toMatch(/^Usage: grsim cache-size /);
+    for (const flag of ['--rate <rate>', '--size <size>', '--members <n>', '--expel-timeout <seconds>', '--outage <duration>', '--seed <n>', '--runs <n>',
+      '--precision <size>', '--json', '--sweep', '--sizes <list>', '--outages <list>', '--plot <file.svg>']) expect(r.stdout).toContain(flag);
+    expect(r.stdout).toContain('grsim cache-size --rate 2000/s --size 1KiB --expel-timeout 60s');
+  });
+
+  it('numeric flags take the scenario format\'s units: the same answer for 1024 and 1KiB, 15s and 15000ms, 1m and 60', async () => {
+    const plain = await grsim(['--rate', '2000', '--size', '1024', '--outage', '15s', '--expel-timeout', '60', '--runs', '1', '--precision', '1048576', '--json']);
+    const units = await grsim(['--rate', '2000/s', '--size', '1KiB', '--outage', '15000ms', '--expel-timeout', '1m', '--runs', '1', '--precision', '1MiB', '--json']);
+    expect(plain.code).toBe(0);
+    expect(JSON.parse(plain.stdout)).toMatchObject({ outageUs: 15_000_000, expelTimeoutS: 60, precisionBytes: 1_048_576 });
+    expect(units.stdout).toBe(plain.stdout);
   });
 
   it.each([
     [[], /^grsim cache-size: --rate is required/],
     [['--rate', '2000/s'], /^grsim cache-size: --size is required/],
-    [['--rate', 'lots', '--size', '1KiB'], /^grsim cache-size: --rate must be a rate above 0 .*, got "lots"$/m],
-    [['--rate', '2000/s', '--size', '1 parsec'], /^grsim cache-size: --size must be a size in bytes/],
-    [[...WORKLOAD, '--members', '2'], /^grsim cache-size: --members must be an integer in 3\.\.9, got "2"$/m],
-    [[...WORKLOAD, '--expel-timeout', '-1'], /^grsim cache-size: /],
-    [[...WORKLOAD, '--expel-timeout', '4000'], /^grsim cache-size: --expel-timeout must be an integer in 0\.\.3600, got "4000"$/m],
-    [[...WORKLOAD, '--outage', 'long'], /^grsim cache-size: --outage must be a duration/],
+    [['--rate', 'lots', '--size', '1KiB'], /^grsim cache-size: --rate: must be a rate above 0 .*, got "lots"$/m],
+    [['--rate', '2000/s', '--size', '1 parsec'], /^grsim cache-size: --size: must be a size in bytes .*, got "1 parsec"$/m],
+    [[...WORKLOAD, '--members', '2'], /^grsim cache-size: --members: must be an integer in 3\.\.9, got "2"$/m],
+    [[...WORKLOAD, '--expel-timeout', '-1'], /^grsim cache-size: --expel-timeout: must be a whole number of seconds in 0\.\.3600 .*, got "-1"$/m],
+    [[...WORKLOAD, '--expel-timeout', '4000'], /^grsim cache-size: --expel-timeout: must be a whole number of seconds in 0\.\.3600 .*, got "4000"$/m],
+    [[...WORKLOAD, '--expel-timeout', '60.5s'], /^grsim cache-size: --expel-timeout: must be a whole number of seconds .*, got "60\.5s"$/m],
+    [[...WORKLOAD, '--precision', '512B'], /^grsim cache-size: --precision: must be a size from 1KiB to 1GiB .*, got "512B"$/m],
+    [[...WORKLOAD, '--outage', 'long'], /^grsim cache-size: --outage: must be a duration .*, got "long"$/m],
     [[...WORKLOAD, '--sizes', '128MiB'], /^grsim cache-size: --sizes and --outages go with --sweep$/m],
-    [[...WORKLOAD, '--sweep', '--sizes', 'big'], /^grsim cache-size: --sizes must be sizes like 128MiB/],
+    [[...WORKLOAD, '--sweep', '--sizes', '128MiB,big'], /^grsim cache-size: --sizes: each comma-separated item must be a size in bytes .*, got "big"$/m],
     [[...WORKLOAD, '--sweep', '--outage', '10s'], /^grsim cache-size: --outage does not go with --sweep/],
-    [[...WORKLOAD, '--plot', 'chart.png'], /^grsim cache-size: --plot must name an \.svg file, got "chart\.png"$/m],
-    [[...WORKLOAD, '--bogus'], /^grsim cache-size: Unknown option '--bogus'/],
-    [[...WORKLOAD, '--sweep', '--sizes', '64MiB', '--outages', '10s', '--runs', '1'], /^grsim cache-size: sizes\[0\] must be an integer number of bytes ≥ the minimum/],
+    [[...WORKLOAD, '--plot', 'chart.png'], /^grsim cache-size: --plot: must name an \.svg file, got "chart\.png"$/m],
+    [[...WORKLOAD, '--bogus'], /^grsim cache-size: unknown flag --bogus; grsim cache-size --help lists the flags$/m],
+    [[...WORKLOAD, '--outages', '10s', '--swep'], /^grsim cache-size: unknown flag --swep \(did you mean --sweep\?\)/],
+    [[...WORKLOAD, '--sweep', '--sizes', '64MiB', '--outages', '10s', '--runs', '1'], /^grsim cache-size: --sizes: each comma-separated item must be an integer number of bytes ≥ the minimum .*, got "64MiB"$/m],
   ])('usage error %j → exit 2 with a clear message', async (args, message) => {
     const r = await grsim(args as string[]);
     expect(r.code).toBe(2);
@@ -101,9 +114,9 @@ describe('grsim cache-size', () => {
     expect(r.stderr).toMatch(message);
   });
 
-  it('an outage the group expels by timeout → exit 2 naming outage', async () => {
+  it('an outage the group expels by timeout → exit 2 naming --outage', async () => {
     const r = await grsim([...WORKLOAD, '--outage', '40s', '--runs', '1']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^grsim cache-size: outage must end before the group expels the silent member by timeout .*got "40s"\n$/);
+    expect(r.stderr).toMatch(/^grsim cache-size: --outage: must end before the group expels the silent member by timeout .*got "40s"\n$/);
   });
 });

@@ -34,21 +34,21 @@ describe('grsim --help, --version and usage errors', () => {
   it('--help lists the commands and the exit codes', () => {
     const r = grsim('--help');
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('grsim run <file> [--format text|json] [--seed N] [--until T] [--at T ...]');
-    expect(r.stdout).toContain('grsim demo');
-    expect(r.stdout).toMatch(/Exit codes: 0 .*; 1 .*;\s2 .*; 3 an internal error/s);
+    for (const command of ['run [options] <file>', 'demo [options]', 'explore [options]', 'cache-size [options]']) expect(r.stdout).toMatch(new RegExp(`^  ${command.replace(/[[\]]/g, '\\$&')} +\\w`, 'm'));
+    expect(r.stdout).toMatch(/^Exit codes:\n {2}0 .*\n {2}1 .*\n {2}2 .*\n {2}3 {2}an internal error/m);
   });
   it('exits 2 with usage for no command, an unknown command, a bad flag or a missing file', () => {
     expect(grsim().code).toBe(2);
     const unknown = grsim('simulate');
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain('unknown command "simulate"');
+    expect(unknown.stderr).toBe('grsim: unknown command simulate; grsim --help lists the commands\n');
     const badFormat = grsim('run', SEED_CASE, '--format', 'xml');
     expect(badFormat).toMatchObject({ code: 2, stdout: '' });
-    expect(badFormat.stderr).toContain('--format must be text or json, got "xml"');
-    expect(grsim('run', SEED_CASE, '--seed', 'abc').stderr).toContain('--seed must be an integer, got "abc"');
+    expect(badFormat.stderr).toBe('grsim run: --format: must be one of text, json, got "xml"\n');
+    expect(grsim('run', SEED_CASE, '--seed', '').stderr).toBe('grsim run: --seed: must be an integer or a non-empty string, got ""\n');
     expect(grsim('run', SEED_CASE, '--colour').code).toBe(2);
-    expect(grsim('run').stderr).toContain('expected exactly one scenario file, got 0');
+    expect(grsim('run').stderr).toBe('grsim run: missing the <file> argument; grsim run --help shows the usage\n');
+    expect(grsim('run', SEED_CASE, SEED_CASE).stderr).toBe('grsim run: too many arguments (expected 1, got 2); grsim run --help shows the usage\n');
     const missing = grsim('run', join(dir, 'nope.yaml'));
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/cannot read .*nope\.yaml \(ENOENT\)/);
@@ -61,10 +61,16 @@ describe('grsim --help, --version and usage errors', () => {
     expect(r.stderr).toBe(`${bad}:3: events[0].cut.to must name a member (a, b, c), got "d"\n`);
   });
   it('exits 2 when --until is before the last event or --at after the end', () => {
-    expect(grsim('run', SEED_CASE, '--until', '+100s').stderr).toContain('--until must not be before the last event (events[2]), got "+100s"');
+    expect(grsim('run', SEED_CASE, '--until', '+100s').stderr).toBe('grsim run: --until: must not be before the last event (events[2]), got "+100s"\n');
     const late = grsim('run', SEED_CASE, '--at', '+400s');
     expect(late.code).toBe(2);
-    expect(late.stderr).toContain('--at must not be after the end of the run (320 s), got 400');
+    expect(late.stderr).toBe('grsim run: --at: must not be after the end of the run (320 s), got 400\n');
+  });
+  it('reports a bad --until as a flag, not as a line of the scenario file', () => {
+    const r = grsim('run', SEED_CASE, '--until', 'soon');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^grsim run: --until: must be a clock time .*, got "soon"\n$/);
+    expect(r.stderr).not.toContain('seed-case.yaml');
   });
   it('exits 2 naming the event when the simulation refuses it as it fires', () => {
     const p = file('restart.yaml', 'members: [a, b, c]\nevents:\n  - { at: "+1s", restart: b }\n');
@@ -74,7 +80,7 @@ describe('grsim --help, --version and usage errors', () => {
   });
 });
 
-/** The reference case's tolerances (../shared/reference/seed-case.md), checked on the JSON report. */
+/** The reference case's tolerances (docs/seed-case.md), checked on the JSON report. */
 describe('grsim run scenarios/seed-case.yaml --format json', () => {
   const r = grsim('run', SEED_CASE, '--format', 'json', '--at', '13:03:09', '--at', '+51s');
   const report = JSON.parse(r.stdout) as ScenarioReport;
@@ -163,6 +169,15 @@ describe('grsim run scenarios/seed-case.yaml --format json', () => {
     const other = JSON.parse(grsim('run', SEED_CASE, '--format', 'json', '--seed', '8').stdout) as ScenarioReport;
     expect(other.seed).toBe(8);
     expect(other.log[0]!.t).not.toBe(report.log[0]!.t);
+  });
+  it('--seed takes a string seed as the file\'s seed: does, with the same run', () => {
+    const flag = grsim('run', SEED_CASE, '--format', 'json', '--seed', 'abc');
+    expect(flag.code).toBe(0);
+    expect((JSON.parse(flag.stdout) as ScenarioReport).seed).toBe('abc');
+    const inFile = file('string-seed.yaml', readFileSync(SEED_CASE, 'utf8').replace(/^seed: 7$/m, 'seed: abc'));
+    const fromFile = grsim('run', inFile, '--format', 'json');
+    expect(fromFile.code).toBe(0);
+    expect(fromFile.stdout.replace(/"scenario": "[^"]*"/, '')).toBe(flag.stdout.replace(/"scenario": "[^"]*"/, ''));
   });
 });
 

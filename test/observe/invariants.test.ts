@@ -7,7 +7,7 @@ import {
   BUILT_IN_INVARIANTS, checkInvariants, errorImpliesSuperReadOnly, expelledMemberReturnsAsNewIncarnation, invariantByName,
   livenessAfterQuietPeriod, logConsistentWithState, noExpelWithoutMajority, onePrimaryPerView, quietPeriodUs,
   requiredQuietPeriodUs, viewsAgreedAndConsecutive, writesCommitWithMajority,
-} from '../../src/observe/invariants.js';
+} from '../../src/observe/invariants/index.js';
 import { DEFAULT_START_OPTIONS } from '../../src/observe/run-record.js';
 import { ev, handRecord, isolateAndHeal, minorityTimeout, primaryCrashAndSplit, recordOf, SEC } from './fixtures.js';
 
@@ -24,7 +24,7 @@ describe('the registry', () => {
     for (const inv of BUILT_IN_INVARIANTS) {
       expect(inv.name).toMatch(/^[a-z]+(-[a-z]+)*$/);
       expect(inv.description.length).toBeGreaterThan(40);
-      expect(inv.mysqlRule).toMatch(/reference\/gcs-and-plugin\.md §/);
+      expect(inv.mysqlRule).toMatch(/docs\/mysql-behaviour\.md/);
       expect(inv.mysqlRule).toMatch(/\.(cc|h)\b/);
       expect(invariantByName(inv.name)).toBe(inv);
     }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { LogEvent, Simulation } from '../../src/index.js';
 import { SEED_CASE_TIMES, seedCaseScenario, seedCaseSimulation } from '../helpers/seed-case.js';
 
-/** The reference partition/heal case (../shared/reference/seed-case.md) with its tolerances. */
+/** The reference partition/heal case (docs/seed-case.md) with its tolerances. */
 const S = 1_000_000;
 
 function logs(sim: Simulation, member: string): LogEvent[] {

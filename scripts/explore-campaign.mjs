@@ -1,0 +1,75 @@
+#!/usr/bin/env node
+// The long explore campaign behind "every built-in property holds": each built-in property that is
+// not expected to fail, over random 10-minute fault schedules with fixed seeds, on 5 members and
+// on 9 members. It is not a CI step (CI runs a fast sample in test/arbitraries); run it after a
+// change to the simulator or an invariant, and quote its table with the commit.
+//
+//   npm run build && node scripts/explore-campaign.mjs [--runs5 20000] [--runs9 5000] [--jobs 2]
+//        [--seed 99] [--property NAME]...
+//
+// Each (property, group size) is one `grsim explore` process; a failure prints the shrunk scenario
+// file, which is also written to explore-campaign-failures/ for replay with `grsim run`.
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const cli = resolve(repo, 'dist/cli/main.js');
+const { values } = parseArgs({
+  options: {
+    runs5: { type: 'string', default: '20000' },
+    runs9: { type: 'string', default: '5000' },
+    jobs: { type: 'string', default: '2' },
+    seed: { type: 'string', default: '99' },
+    duration: { type: 'string', default: '10m' },
+    property: { type: 'string', multiple: true },
+  },
+});
+
+const { BUILT_IN_PROPERTIES } = await import(resolve(repo, 'dist/arbitraries/experiments.js'));
+const chosen = BUILT_IN_PROPERTIES.filter((p) => p.expectedToFail === undefined && (values.property === undefined || values.property.includes(p.name)));
+if (chosen.length === 0) {
+  console.error(`no such property: ${values.property?.join(', ')}`);
+  process.exit(2);
+}
+
+function explore(property, members, runs) {
+  const args = [cli, 'explore', '--property', property, '--members', String(members), '--duration', values.duration,
+    '--runs', String(runs), '--jobs', values.jobs, '--seed', values.seed];
+  return new Promise((done) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'] });
+    let out = '';
+    child.stdout.on('data', (b) => { out += b; });
+    child.on('close', (code) => done({ code, out, command: `grsim ${args.slice(1).join(' ')}` }));
+  });
+}
+
+const rows = [];
+let failures = 0;
+for (const [members, runs] of [[5, Number(values.runs5)], [9, Number(values.runs9)]]) {
+  if (runs <= 0) continue;
+  for (const p of chosen) {
+    const started = process.hrtime.bigint();
+    const r = await explore(p.name, members, runs);
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const last = r.out.trim().split('\n').at(-1) ?? '';
+    const m = /^(\d+) runs, (\d+) failed/.exec(last);
+    const row = { property: p.name, members, runs: m ? Number(m[1]) : NaN, failed: m ? Number(m[2]) : NaN, seconds, code: r.code };
+    rows.push(row);
+    if (r.code !== 0) {
+      failures++;
+      const dir = resolve(repo, 'explore-campaign-failures');
+      mkdirSync(dir, { recursive: true });
+      const file = resolve(dir, `${p.name}-${members}.txt`);
+      writeFileSync(file, `${r.command}\n\n${r.out}`);
+      console.error(`${p.name} on ${members} members: exit ${r.code}; output in ${file}`);
+    }
+    console.error(`${p.name.padEnd(44)} ${String(members).padStart(2)} members ${String(row.runs).padStart(6)} runs ${String(row.failed).padStart(2)} failed ${seconds.toFixed(0).padStart(5)} s`);
+  }
+}
+
+console.log(`| property | members | runs | failed | wall s |\n|---|---:|---:|---:|---:|`);
+for (const r of rows) console.log(`| ${r.property} | ${r.members} | ${r.runs} | ${r.failed} | ${r.seconds.toFixed(0)} |`);
+process.exit(failures === 0 ? 0 : 1);

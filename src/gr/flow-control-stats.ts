@@ -1,0 +1,68 @@
+import type { Kernel } from '../kernel/kernel.js';
+import type { Network } from '../network/network.js';
+import type { RandomStream } from '../rng/random-stream.js';
+import type { MemberState } from '../types.js';
+import type { XcomCluster } from '../xcom/xcom-cluster.js';
+
+/** Flow-control period granularity: the certifier broadcast thread runs the flow-control step every second (certifier.cc Certifier_broadcast_thread::dispatcher). */
+const FLOW_CONTROL_STEP_US = 1_000_000;
+
+/**
+ * Bytes of one flow-control statistics message as GCS hands it to XCom: the plugin message's
+ * fixed header (16: version 4, header length 2, message length 8, cargo type 2;
+ * gcs_plugin_messages.cc WIRE_FIXED_HEADER_SIZE) and its payload items
+ * (pipeline_stats.cc Pipeline_stats_member_message::encode_payload: 2 int4, 6 int8, 2 strings
+ * empty unless transaction identifiers are sent, 2 chars, each after a 10-byte item header =
+ * 178), plus the GCS message framing (12: header and payload lengths, gcs_message.cc). ⚠ The
+ * GCS internal header in front of it is not counted.
+ */
+export const FLOW_CONTROL_STATS_MESSAGE_BYTES = 206;
+
+/**
+ * The payload of a flow-control statistics message. Every member receives and digests it
+ * (Flow_control_module::handle_stats_data); grsim models no throttling, so delivering it changes
+ * nothing above XCom. One shared object: identical queued messages batch into one proposal.
+ */
+export const FLOW_CONTROL_STATS_PAYLOAD: Readonly<{ flowControlStats: true }> = Object.freeze({ flowControlStats: true });
+
+/** What the generator reads of each member (injected by the composition root). */
+export interface FlowControlStatsMembers {
+  /** The member's own state as its plugin sees it. */
+  state(slot: number): Exclude<MemberState, 'UNREACHABLE'>;
+  /** group_replication_flow_control_period in seconds (read at every send: the variable is dynamic). */
+  periodSeconds(slot: number): number;
+}
+
+/**
+ * GR's own traffic: every member broadcasts its pipeline statistics every
+ * group_replication_flow_control_period seconds, through consensus like any GCS message
+ * (pipeline_stats.cc Flow_control_module::flow_control_step →
+ * Pipeline_stats_member_collector::send_stats_member_message), but only while it is ONLINE or
+ * RECOVERING. So a group is never idle at the XCom level: each member decides a value every
+ * period, every member learns it (proof of life: XCom stamps any message from a peer) and caches
+ * the slot. A stopped (frozen) or crashed server sends nothing.
+ */
+export class FlowControlStats {
+  private readonly handler: number;
+
+  constructor(
+    private readonly kernel: Kernel,
+    private readonly net: Network,
+    private readonly xcom: XcomCluster,
+    private readonly members: FlowControlStatsMembers,
+    rng: RandomStream,
+  ) {
+    this.handler = kernel.register('gr.flowControlStats', (slot) => this.onStep(slot));
+    // Each server's broadcast thread started at its own moment: a random phase per member.
+    for (let slot = 0; slot < xcom.n; slot++) kernel.schedule(rng.int(FLOW_CONTROL_STEP_US), this.handler, slot);
+  }
+
+  private onStep(slot: number): void {
+    const period = this.members.periodSeconds(slot) * FLOW_CONTROL_STEP_US;
+    this.kernel.schedule(period, this.handler, slot);
+    if (this.net.running[slot] === 0 || this.net.frozen[slot] === 1 || this.xcom.booted[slot] === 0) return;
+    const state = this.members.state(slot);
+    if (state !== 'ONLINE' && state !== 'RECOVERING') return;
+    this.xcom.consensus.proposeMessage(slot, 'gr', FLOW_CONTROL_STATS_MESSAGE_BYTES, FLOW_CONTROL_STATS_PAYLOAD);
+  }
+}

@@ -1,0 +1,186 @@
+import { type MemberState } from '../../types.js';
+import { CONNECT_TIMEOUT_US, CONNECTION_ATTEMPTS, DETECTOR_LIVE_TIMEOUT_US, DETECTOR_TASK_PERIOD_US, EXECUTOR_MAX_WAIT_US, MAX_CONNECT_WAIT_US, REJOIN_TIMEOUT_US, SUSPICION_PROCESSING_THREAD_PERIOD_US, TERMINATE_DELAY_US, START_JOIN_ATTEMPTS, START_JOIN_SLEEP_US, VIEW_MODIFICATION_TIMEOUT_US, XCOM_EXIT_WAIT_US } from '../../xcom/constants.js';
+import { NetworkReplay } from '../network-replay.js';
+import { FIRST_INCARNATION } from '../../xcom/xcom-config.js';
+import { memberIndex, OptionTracker, type MemberStartOptions, type RunRecord } from '../run-record.js';
+import { type Invariant, violation } from './invariant.js';
+
+const LIVENESS = 'liveness-after-quiet-period';
+
+/**
+ * Allowance for one successful (re)join, in µs: the model's XCom start-up, joiner lags and recovery
+ * (≈2.2 s with DEFAULT_MODEL_PARAMETERS, fitted to the seed case) with room for overridden parameters.
+ */
+export const JOIN_AND_RECOVERY_ALLOWANCE_US = 10_000_000;
+/** Safety margin added to the quiet period, in µs: message latencies, GCS engine and state-exchange delays. */
+export const QUIET_PERIOD_MARGIN_US = 30_000_000;
+
+/**
+ * Quiet time after the last fault, in µs, after which a member with these options must be ONLINE
+ * again; a conservative sum of every wait that can still be running when the network heals:
+ * detection (DETECTOR_LIVE_TIMEOUT + one detector tick), an expel (the 15 s cadence rounded up to
+ * cover member_expel_timeout, plus one re-armed period), the removal view (activation + leader
+ * tick), learning the expel (dial back-off cap + executor read back-off cap + TERMINATE_DELAY), a
+ * majority-timeout leave (the timeout + the 30 s XCom exit wait), one failed join attempt
+ * (VIEW_MODIFICATION_TIMEOUT or CONNECTION_ATTEMPTS connect timeouts per seed) followed by the
+ * 300 s rejoin_timeout when another attempt is left, a START retry sleep, one successful join and
+ * recovery, and a margin.
+ */
+export function quietPeriodUs(options: Readonly<MemberStartOptions>, groupSize: number): number {
+  const periods = Math.max(1, Math.ceil(options.group_replication_member_expel_timeout / 15));
+  const detection = DETECTOR_LIVE_TIMEOUT_US + DETECTOR_TASK_PERIOD_US;
+  const expel = SUSPICION_PROCESSING_THREAD_PERIOD_US * (periods + 1);
+  const removalView = 2 * DETECTOR_TASK_PERIOD_US;
+  const learn = MAX_CONNECT_WAIT_US + EXECUTOR_MAX_WAIT_US + TERMINATE_DELAY_US;
+  const umt = options.group_replication_unreachable_majority_timeout;
+  const majorityLeave = umt > 0 ? umt * 1_000_000 + XCOM_EXIT_WAIT_US : 0;
+  const failedJoin = Math.max(VIEW_MODIFICATION_TIMEOUT_US, CONNECTION_ATTEMPTS * Math.max(1, groupSize - 1) * CONNECT_TIMEOUT_US);
+  const tries = options.group_replication_autorejoin_tries;
+  const rejoinWait = tries > 1 ? REJOIN_TIMEOUT_US : 0;
+  return detection + expel + removalView + learn + majorityLeave + failedJoin + rejoinWait + START_JOIN_SLEEP_US +
+    JOIN_AND_RECOVERY_ALLOWANCE_US + QUIET_PERIOD_MARGIN_US;
+}
+
+/** The quiet period a record's members need (the largest over members, with options as they are at the end). */
+export function requiredQuietPeriodUs(record: RunRecord): number {
+  const idx = memberIndex(record);
+  const opts = new OptionTracker(record, idx);
+  for (const e of record.trace) opts.apply(e);
+  let q = 0;
+  for (let i = 0; i < record.members.length; i++) q = Math.max(q, quietPeriodUs(opts.of(i), record.members.length));
+  return q;
+}
+
+/** After a long enough quiet period every member that has not given up is ONLINE in one view. */
+export const livenessAfterQuietPeriod: Invariant = {
+  name: LIVENESS,
+  description:
+    'If no fault is in force at the end of the run (no partition, cut, isolation, freeze or un-restarted crash), crashes ' +
+    'never left half or more of the XCom configuration as crashed incarnations (no majority could ever remove them), and the ' +
+    'last network event is at least requiredQuietPeriodUs(record) before the end, then every running member that has not ' +
+    'given up (auto-rejoin attempts exhausted, autorejoin_tries 0 on an expel or majority timeout, 10 failed START joins) ' +
+    'is ONLINE, and all of them have installed the same view, which lists them all. Otherwise it holds vacuously.',
+  mysqlRule:
+    'Detection 4–6 s, expel at the next 15 s suspicion tick after member_expel_timeout, the expelled member learns of it ' +
+    'after reconnecting and auto-rejoins (attempts 300 s apart) or applies exit_state_action ' +
+    '(docs/mysql-behaviour.md; xcom/xcom_detector.cc, gcs_xcom_control_interface.cc, src/autorejoin.cc).',
+  check(record) {
+    const idx = memberIndex(record);
+    const n = record.members.length;
+    const net = new NetworkReplay(idx);
+    const opts = new OptionTracker(record, idx);
+    const crashed = new Uint8Array(n);
+    const gaveUp = new Uint8Array(n);
+    const startFailures = new Int32Array(n);
+    const rejoining = new Uint8Array(n);
+    const self: (MemberState | null)[] = record.members.map(() => 'ONLINE');
+    const initial = record.initialViewId ?? '(initial)';
+    const view: string[] = record.members.map(() => initial);
+    const viewMembers: (readonly string[])[] = record.members.map(() => record.members.map((m) => m.name));
+    let lastFaultUs = 0;
+    // Crashed incarnations still configured: when they are half the configuration or more, no
+    // majority can ever remove them and the group stays blocked (MySQL then needs force_members).
+    let groupConfig: readonly string[] = record.members.map((m) => m.name);
+    let groupIncarnations: readonly number[] | undefined;
+    let groupRank = 0;
+    let order = 0;
+    const crashedInc = new Float64Array(n).fill(-1);
+    let majorityLostForGood = false;
+    const stuckForGood = (): boolean => {
+      let stuck = 0;
+      for (let j = 0; j < n; j++) if (crashedInc[j]! >= 0) stuck++;
+      return stuck > 0 && 2 * stuck >= groupConfig.length;
+    };
+    for (const e of record.trace) {
+      opts.apply(e);
+      switch (e.type) {
+        case 'config': {
+          order++;
+          const rank = e.configId ?? order;
+          if (rank < groupRank) break;
+          groupRank = rank;
+          groupConfig = e.nodes;
+          groupIncarnations = e.incarnations;
+          for (let i = 0; i < n; i++) {
+            if (crashedInc[i]! < 0) continue;
+            const k = e.nodes.indexOf(record.members[i]!.name);
+            if (k < 0 || (e.incarnations !== undefined && (e.incarnations[k] ?? 0) > crashedInc[i]!)) crashedInc[i] = -1;
+          }
+          if (stuckForGood()) majorityLostForGood = true;
+          break;
+        }
+        case 'network': {
+          lastFaultUs = e.t;
+          net.apply(e);
+          const i = idx.get(e.detail);
+          if (i === undefined) break;
+          if (e.action === 'crash') {
+            crashed[i] = 1;
+            const k = groupConfig.indexOf(e.detail);
+            // Before any configuration change every member runs its first incarnation.
+            if (k >= 0) crashedInc[i] = groupIncarnations?.[k] ?? FIRST_INCARNATION;
+            if (stuckForGood()) majorityLostForGood = true;
+          }
+          if (e.action === 'restart') { crashed[i] = 0; gaveUp[i] = 0; startFailures[i] = 0; rejoining[i] = 0; }
+          break;
+        }
+        case 'flags': {
+          const i = idx.get(e.member);
+          if (i !== undefined && !e.running) net.setRunning(i, false);
+          break;
+        }
+        case 'stateChange':
+          if (e.observer === e.member) {
+            const i = idx.get(e.member);
+            if (i === undefined) break;
+            self[i] = e.state;
+            if (e.state === 'ONLINE') startFailures[i] = 0;
+          }
+          break;
+        case 'view': {
+          const i = idx.get(e.member);
+          if (i !== undefined) { view[i] = e.viewId; viewMembers[i] = e.members; }
+          break;
+        }
+        case 'log': {
+          const i = idx.get(e.member);
+          if (i === undefined) break;
+          const tries = opts.of(i).group_replication_autorejoin_tries;
+          if ((e.code === 'MY-011505' || e.code === 'MY-011711') && tries === 0) gaveUp[i] = 1;
+          else if (e.code === 'MY-013373') rejoining[i] = 1;
+          else if (e.code === 'MY-013375') {
+            rejoining[i] = 0;
+            if (e.message.includes('was not able')) gaveUp[i] = 1;
+          } else if (rejoining[i] === 0 && (e.code === 'MY-013374' || (e.code === 'MY-011735' && e.message.includes('unable to join the group')))) {
+            startFailures[i] = startFailures[i]! + 1;
+            if (startFailures[i]! >= START_JOIN_ATTEMPTS) gaveUp[i] = 1;
+          }
+          break;
+        }
+        default:
+          break;
+      }
+    }
+    if (!net.linksHealed || majorityLostForGood || crashed.some((c) => c === 1)) return null;
+    let quiet = 0;
+    for (let i = 0; i < n; i++) quiet = Math.max(quiet, quietPeriodUs(opts.of(i), n));
+    if (record.endUs - lastFaultUs < quiet) return null;
+    const eligible: number[] = [];
+    for (let i = 0; i < n; i++) if (net.running[i] === 1 && gaveUp[i] === 0) eligible.push(i);
+    if (eligible.length === 0) return null;
+    const names = eligible.map((i) => record.members[i]!.name);
+    const first = eligible[0]!;
+    for (const i of eligible) {
+      const name = record.members[i]!.name;
+      const why = self[i] !== 'ONLINE' ? `is ${self[i] ?? 'not in a group'}`
+        : view[i] === '' || view[i] !== view[first] ? `is in view ${view[i] || '(none)'} while ${record.members[first]!.name} is in ${view[first] || '(none)'}`
+          : names.some((x) => !viewMembers[i]!.includes(x)) ? `has view ${view[i]} [${viewMembers[i]!.join(', ')}] that misses some of ${names.join(', ')}`
+            : null;
+      if (why !== null) {
+        return violation(LIVENESS, record.endUs, [name],
+          `${name} ${why} ${((record.endUs - lastFaultUs) / 1e6).toFixed(1)} s after the last fault (quiet period needed ${(quiet / 1e6).toFixed(0)} s)`);
+      }
+    }
+    return null;
+  },
+};
