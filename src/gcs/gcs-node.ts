@@ -108,7 +108,7 @@ export class GcsNode {
     this.buffered.length = 0;
     this.globalViewsIn = this.globalViewsOut = 0;
     this.manager.suspicions.clear();
-    this.manager.expelsInProgress.clear();
+    this.manager.expelsInProgress.length = 0;
     this.manager.hasMajority = true;
     this.queue.length = 0;
     this.armThread(SUSPICION_PROCESSING_THREAD_PERIOD_US);
@@ -123,7 +123,7 @@ export class GcsNode {
     this.queue.length = 0;
     this.threadGen++;
     this.manager.suspicions.clear();
-    this.manager.expelsInProgress.clear();
+    this.manager.expelsInProgress.length = 0;
   }
 
   private threadArg(): number {
@@ -213,7 +213,7 @@ export class GcsNode {
     if ((config.mask & (1 << this.slot)) === 0) return false;
     if (this.view !== null) {
       const r = this.manager.processView({
-        self: this.slot, configNodes: config.nodes, aliveMask: alive, viewMask: this.view.mask,
+        self: this.slot, configNodes: config.nodes, aliveMask: alive, viewMask: this.view.mask, configId: config.id,
         maxSynode: this.xcom.consensus.maxSynode(this.slot), nowUs: this.kernel.nowUs,
       });
       for (const s of r.cleared) this.up.suspicion(this.slot, s, 'cleared', false);

@@ -20,6 +20,8 @@ export interface ViewInput {
   readonly aliveMask: number;
   /** Slots of the current GCS view. */
   readonly viewMask: number;
+  /** Id of the XCom configuration the view comes from (its synode in MySQL; grsim counts configurations). */
+  readonly configId: number;
   readonly maxSynode: number;
   readonly nowUs: number;
 }
@@ -44,10 +46,16 @@ export interface ProcessSuspicionsResult {
  */
 export class SuspicionsManager {
   readonly suspicions = new Map<number, Suspicion>();
-  /** Expels issued by this node and not yet in effect. */
-  readonly expelsInProgress = new Set<number>();
+  /**
+   * Expels issued by this node and not yet in effect, each with the configuration of the view that
+   * triggered it (Gcs_xcom_expels_in_progress: a list of (member, config synode) pairs, so a node
+   * expelled twice counts twice).
+   */
+  readonly expelsInProgress: { readonly slot: number; readonly configId: number }[] = [];
   hasMajority = true;
   isKiller = false;
+  /** The configuration of the last view processed (m_config_id), where an expel sent now is issued. */
+  private configId = 0;
 
   constructor(private readonly countsExpelsInProgress: boolean) {}
 
@@ -59,12 +67,18 @@ export class SuspicionsManager {
     for (const s of v.configNodes) configMask |= 1 << s;
     // is_killer_node: this node is the first alive entry in XCom node order.
     this.isKiller = alive[0] === v.self;
-    // Forget expels of nodes that have left or are alive again.
-    for (const s of [...this.expelsInProgress]) {
-      if ((configMask & (1 << s)) === 0 || (v.aliveMask & (1 << s)) !== 0) this.expelsInProgress.delete(s);
+    this.configId = v.configId;
+    // Forget the expel of a node that has left or is alive again only once a configuration newer
+    // than the one the expel was issued in is installed (gcs_xcom_expels_in_progress.cc,
+    // forget_expels_that_have_taken_effect: synode_lt(expel config, current config)). A node that
+    // merely looks alive again in the same configuration still counts: its removal may yet be decided.
+    for (let k = this.expelsInProgress.length - 1; k >= 0; k--) {
+      const e = this.expelsInProgress[k] as { slot: number; configId: number };
+      const underEffect = (configMask & (1 << e.slot)) === 0 || (v.aliveMask & (1 << e.slot)) !== 0;
+      if (underEffect && e.configId < v.configId) this.expelsInProgress.splice(k, 1);
     }
     let inProgressNotSuspect = 0;
-    if (this.countsExpelsInProgress) for (const s of this.expelsInProgress) if (!failed.includes(s)) inProgressNotSuspect++;
+    if (this.countsExpelsInProgress) for (const e of this.expelsInProgress) if (!failed.includes(e.slot)) inProgressNotSuspect++;
     this.hasMajority = 2 * (failed.length + inProgressNotSuspect) < v.configNodes.length;
     const cleared: number[] = [];
     for (const s of [...this.suspicions.keys()]) {
@@ -104,7 +118,7 @@ export class SuspicionsManager {
     if (timedOut.length > 0 && this.hasMajority) {
       if (this.isKiller) {
         expel = timedOut.map((s) => s.slot);
-        for (const s of expel) this.expelsInProgress.add(s);
+        for (const s of expel) this.expelsInProgress.push({ slot: s, configId: this.configId });
       } else if (timedOut.some((s) => s.slot === self)) {
         expel = [self];
       }

@@ -4,7 +4,7 @@ import type { Network } from '../network/network.js';
 import type { Emit } from '../observe/events.js';
 import {
   CLIENT_ERROR_CONNECT, CLIENT_ERROR_HOOK, CLIENT_ERROR_OFFLINE_MODE, CLIENT_ERROR_SUPER_READ_ONLY, gcsText, msg,
-  UDF_ERROR_NOT_ONLINE_MAJORITY, UDF_ERROR_UNREACHABLE, type LogMessage,
+  UDF_ERROR_NOT_ONLINE_MAJORITY, UDF_ERROR_UNREACHABLE, type ChannelTerms, type LogMessage,
 } from '../observe/error-codes.js';
 import type { GroupMode, MemberState, WriteOutcome } from '../types.js';
 import {
@@ -17,6 +17,7 @@ import type { GcsNode, GcsView } from '../gcs/gcs-node.js';
 import type { GroupReplicationOptions } from './options.js';
 import type { WriteRefusal } from './workload.js';
 import { pickPrimary, shownRole, shownState, type MemberInfo, type ServerIdentity } from './member-info.js';
+import { APPLIER_CHANNEL_RESET_AFTER_LEAVE_US, applierChannelReset, recoveryChannelLines } from './replication-channels.js';
 
 /** A transaction submitted on a member. */
 export interface WriteRecord {
@@ -42,6 +43,8 @@ export interface GrContext {
   readonly servers: readonly ServerIdentity[];
   readonly emit: Emit;
   readonly viewIdPrefix: string;
+  /** Log wording that depends on the release line. */
+  readonly channelTerms: ChannelTerms;
   mode: GroupMode;
   gcs(slot: number): GcsNode;
   member(slot: number): GrMember;
@@ -55,6 +58,14 @@ export interface GrContext {
   shutdownServer(slot: number): void;
 }
 
+/**
+ * The first thread id grsim hands out after a server starts (client sessions, the plugin's internal
+ * sessions and threads share one counter, the server's thread_id). The ids below it belong to the
+ * server's own threads and to the sessions that configured and started Group Replication; grsim
+ * starts at the reference case's blocked session (31).
+ */
+const FIRST_THREAD_ID = 31;
+
 const NEW_PRIMARY_SUFFIX = 'The new primary will execute all previous group transactions before allowing writes.';
 
 interface JoinAttempt {
@@ -64,23 +75,22 @@ interface JoinAttempt {
   readonly fail: () => void;
 }
 
-/** A view the plugin received but has not handled yet. */
-interface PendingView {
-  readonly view: GcsView;
-  readonly left: readonly number[];
-  readonly joined: readonly number[];
-}
+/** A view or a GR message the plugin received but has not handled yet. */
+type PendingDelivery =
+  | { readonly view: GcsView; readonly left: readonly number[]; readonly joined: readonly number[] }
+  | { readonly view: null; readonly entry: LogEntry };
 
 /**
  * A joiner whose GCS installed the join view while its plugin has not handled it yet
  * (joinerReadyLagUs + joinerViewLagUs): the group's member information as the state exchange gave
- * it, and the views GCS delivered meanwhile, handled in order right after the join view.
+ * it, and the views and GR messages GCS delivered meanwhile, handled in delivery order right after
+ * the join view.
  */
 interface Admission {
   readonly gen: number;
   readonly view: GcsView;
   readonly table: Map<number, MemberInfo>;
-  readonly queued: PendingView[];
+  readonly queued: PendingDelivery[];
 }
 
 /**
@@ -111,6 +121,11 @@ export class GrMember {
   /** A GCS leave in progress; `quiet`: the leave after a failed join attempt, which installs no view the plugin logs. */
   private leaving: { gen: number; then: () => void; quiet: boolean } | null = null;
   readonly writes = new Map<number, WriteRecord>();
+  /** The client session (thread id) that runs each executed write still pending. */
+  private readonly sessions = new Map<number, number>();
+  private lastThreadId = FIRST_THREAD_ID - 1;
+  /** The auto-rejoin thread of the running auto-rejoin process (0 when none). */
+  private rejoinThread = 0;
   readonly id: ServerIdentity;
 
   constructor(readonly slot: number, private readonly ctx: GrContext, public opts: GroupReplicationOptions) {
@@ -124,8 +139,17 @@ export class GrMember {
     return `${s.host}:${s.port}`;
   }
 
-  private log(m: LogMessage): void {
-    this.ctx.emit({ type: 'log', t: this.ctx.kernel.nowUs, member: this.id.name, level: m.level, code: m.code, message: m.message });
+  /** Writes a log line; `thread` is the writing session's id, 0 for threads without a session. */
+  private log(m: LogMessage, thread = 0): void {
+    this.ctx.emit({
+      type: 'log', t: this.ctx.kernel.nowUs, member: this.id.name, level: m.level, code: m.code, message: m.message,
+      ...(thread === 0 ? {} : { thread }), ...(m.server === true ? { server: true as const } : {}),
+    });
+  }
+
+  /** A new thread or session of this server (the server's thread_id counter). */
+  private newThreadId(): number {
+    return ++this.lastThreadId;
   }
 
   private gcsLog(level: 'ERROR' | 'Warning' | 'Note', text: string): void {
@@ -157,7 +181,9 @@ export class GrMember {
 
   private setFlags(superReadOnly: boolean, offlineMode: boolean): void {
     if (superReadOnly === this.superReadOnly && offlineMode === this.offlineMode) return;
-    if (superReadOnly !== this.superReadOnly) this.log(superReadOnly ? msg.superReadOnlyOn() : msg.superReadOnlyOff());
+    // The plugin changes super_read_only through an internal server session of its own
+    // (Sql_service_command_interface), a new thread each time.
+    if (superReadOnly !== this.superReadOnly) this.log(superReadOnly ? msg.superReadOnlyOn() : msg.superReadOnlyOff(), this.newThreadId());
     this.superReadOnly = superReadOnly;
     this.offlineMode = offlineMode;
     this.emitFlags();
@@ -372,18 +398,32 @@ export class GrMember {
     this.table.clear();
     this.table.set(this.slot, { state: 'ERROR', role: 'SECONDARY', unreachable: false });
     this.viewNumber = null;
-    this.rollbackPending(CLIENT_ERROR_HOOK, true);
+    const released = this.rollbackPending(CLIENT_ERROR_HOOK, true);
     this.log(msg.setReadOnlyDueToErrors());
+    // Each session blocked in before_commit wakes up, reports that the wait for certification failed
+    // (observer_trans.cc group_replication_trans_before_commit) and the server reports the failed
+    // hook (sql/rpl_handler.cc); both lines carry the session's thread id.
+    for (const session of released) {
+      this.log(msg.conflictDetectionWaitFailed(session), session);
+      this.log(msg.hookFailed('before_commit'), session);
+    }
     this.setFlags(true, this.offlineMode);
     this.emitView([]);
     this.refresh();
   }
 
-  private rollbackPending(error: string, logIt: boolean): void {
+  /** Rolls back every pending write; returns the sessions that were blocked in before_commit. */
+  private rollbackPending(error: string, logIt: boolean): number[] {
     const pending = [...this.writes.values()].filter((w) => w.outcome === 'pending');
-    if (pending.length === 0) return;
+    if (pending.length === 0) return [];
     if (logIt) this.log(msg.transactionsRolledBack());
-    for (const w of pending) this.finishWrite(w, 'rolled_back', error);
+    const blocked: number[] = [];
+    for (const w of pending) {
+      const session = this.sessions.get(w.id);
+      if (session !== undefined) blocked.push(session);
+      this.finishWrite(w, 'rolled_back', error);
+    }
+    return blocked;
   }
 
   /** Majority timeout: leave_group_on_failure with a GCS leave (not ALREADY_LEFT). */
@@ -466,19 +506,24 @@ export class GrMember {
   private startAutoRejoin(): void {
     if (this.ctx.net.running[this.slot] === 0) return;
     this.rejoinRunning = true;
+    this.rejoinThread = this.newThreadId(); // the auto-rejoin thread (autorejoin.cc), which logs its attempts
     const tries = this.opts.group_replication_autorejoin_tries;
     const attempt = (k: number): void => {
-      this.log(msg.startedAutoRejoin(k, tries));
+      this.log(msg.startedAutoRejoin(k, tries), this.rejoinThread);
       this.ctx.later(this.slot, this.ctx.params.rejoinLeaveUs, () => {
         if (!this.leftLogged) {
           this.log(msg.memberLeftGroup());
           this.leftLogged = true;
         }
+        // The attempt re-initialises the applier module, whose channel is created anew (plugin.cc
+        // attempt_rejoin), from a thread of its own.
+        this.ctx.later(this.slot, APPLIER_CHANNEL_RESET_AFTER_LEAVE_US, () => this.log(applierChannelReset(this.ctx.channelTerms), this.newThreadId()));
         this.ctx.later(this.slot, this.ctx.params.xcomJoinStartupUs, () => {
           this.joinGroup(
             () => {
               this.rejoinRunning = false;
-              this.ctx.later(this.slot, this.ctx.params.joinerReadyLagUs, () => this.log(msg.finishedAutoRejoin(k, tries, true)));
+              const thread = this.rejoinThread;
+              this.ctx.later(this.slot, this.ctx.params.joinerReadyLagUs, () => this.log(msg.finishedAutoRejoin(k, tries, true), thread));
             },
             () => {
               if (k < tries) {
@@ -486,7 +531,7 @@ export class GrMember {
                 return;
               }
               this.rejoinRunning = false;
-              this.log(msg.finishedAutoRejoin(tries, tries, false));
+              this.log(msg.finishedAutoRejoin(tries, tries, false), this.rejoinThread);
               this.setFlags(true, this.offlineMode);
               this.applyExitAction(`Could not rejoin the member to the group after ${tries} attempts`);
             },
@@ -558,10 +603,19 @@ export class GrMember {
     });
   }
 
-  /** The add_node configuration was decided: XCom on the joiner boots into it. */
+  /**
+   * The add_node configuration was decided: XCom on the joiner boots into it, if it admits this
+   * attempt's XCom instance. Each join attempt starts XCom with a new identity (GCS regenerates the
+   * node's uuid, Gcs_xcom_node_information::regenerate_member_uuid, on every retry_do_join), and
+   * XCom recognises itself in a configuration by address and that uuid: an add_node of an earlier,
+   * failed attempt decided late (its request was still queued at the seed) configures that old
+   * instance, not this one, which waits and times out. Booting into it anyway ran the new instance
+   * as a member it is not: its values, its recovery-end message included, could never be decided.
+   */
   joinerAdmitted(entry: LogEntry): void {
     const j = this.joining;
     if (j === null || entry.config === null) return;
+    if ((entry.payload as { incarnation?: number } | null)?.incarnation !== j.incarnation) return;
     this.ctx.xcom.boot(this.slot, entry.config, j.incarnation, entry.index + 1, true);
     this.ctx.gcs(this.slot).start(null);
   }
@@ -603,8 +657,13 @@ export class GrMember {
       this.log(msg.membershipChanged(this.sortedHostList(view.members), this.viewId()));
       this.emitView(view.members);
       this.refresh();
-      // Views installed by the group since the join view, in order: no view number is skipped.
-      for (const q of a.queued) this.onViewChanged(q.view, q.left, q.joined);
+      this.logRecoveryChannel(a.table, gen);
+      // Views installed and GR messages delivered since the join view, in delivery order: no view
+      // number is skipped and no member's recovery-end message is lost.
+      for (const q of a.queued) {
+        if (q.view !== null) this.onViewChanged(q.view, q.left, q.joined);
+        else this.onGroupMessage(q.entry);
+      }
       // Recovery done: the member broadcasts its recovery-end message; every member, itself
       // included, marks it ONLINE when the group delivers that message. A joiner the group removed
       // meanwhile never gets it delivered and stays RECOVERING until it learns of the removal.
@@ -613,6 +672,25 @@ export class GrMember {
         this.ctx.xcom.consensus.proposeMessage(this.slot, 'gr', 0, { online: this.slot });
       });
     });
+  }
+
+  /**
+   * Distributed recovery's channel lines while this joiner is RECOVERING: the recovery thread points
+   * the recovery channel at a donor, the receiver thread connects, and the channel is reset before
+   * the recovery-end message. The donor is the first ONLINE member of the view in grsim; MySQL picks
+   * one at random (recovery_state_transfer.cc build_donor_list shuffles the ONLINE members).
+   */
+  private logRecoveryChannel(table: ReadonlyMap<number, MemberInfo>, gen: number): void {
+    let donor = -1;
+    for (const [s, info] of table) if (s !== this.slot && info.state === 'ONLINE') { donor = s; break; }
+    if (donor < 0) return;
+    const d = this.ctx.servers[donor] as ServerIdentity;
+    const threads = { recovery: this.newThreadId(), receiver: this.newThreadId() };
+    for (const line of recoveryChannelLines(this.ctx.channelTerms, d)) {
+      this.ctx.later(this.slot, Math.floor(line.at * this.ctx.params.distributedRecoveryUs), () => {
+        if (this.state === 'RECOVERING' && this.admissionGen === gen) this.log(line.message, threads[line.thread]);
+      });
+    }
   }
 
   /**
@@ -632,8 +710,19 @@ export class GrMember {
     return best;
   }
 
-  /** A GR message was executed: a member declared itself ONLINE (Recovery_message). */
+  /**
+   * A GR message was delivered: a member declared itself ONLINE (Recovery_message). The plugin
+   * handles messages on the GCS delivery thread in the total order, after the view they follow
+   * (gcs_event_handlers.cc, Plugin_gcs_events_handler::on_message_received then
+   * handle_recovery_message, which marks the sender ONLINE in the member table): a joiner still
+   * handling its join view queues the message behind that view instead of dropping it, or it
+   * would keep the sender RECOVERING for good and leave it out of the next primary election.
+   */
   onGroupMessage(entry: LogEntry): void {
+    if (this.admission !== null) {
+      this.admission.queued.push({ view: null, entry });
+      return;
+    }
     const payload = entry.payload as { online?: number; writeId?: number; origin?: number };
     if (payload.online === this.slot && this.state === 'RECOVERING') {
       this.declaredOnline();
@@ -665,6 +754,7 @@ export class GrMember {
 
   /** A restarted server starts GR (start_on_boot): a join with the manual START's retries (10 × 5 s). */
   startOnBoot(): void {
+    this.lastThreadId = FIRST_THREAD_ID - 1; // a new mysqld process counts its threads from the start again
     this.state = 'OFFLINE';
     this.table.clear();
     this.table.set(this.slot, { state: 'OFFLINE', role: 'SECONDARY', unreachable: false });
@@ -743,6 +833,7 @@ export class GrMember {
     else if (this.superReadOnly || this.state !== 'ONLINE') this.finishWrite(w, 'refused', CLIENT_ERROR_SUPER_READ_ONLY);
     else {
       this.writes.set(w.id, w);
+      this.sessions.set(w.id, this.newThreadId()); // each scenario write is a client connection of its own
       this.ctx.xcom.consensus.proposeMessage(this.slot, 'app', 0, { writeId: w.id, origin: this.slot });
     }
   }
@@ -760,6 +851,7 @@ export class GrMember {
     w.atUs = this.ctx.kernel.nowUs;
     w.error = error;
     this.writes.delete(w.id);
+    this.sessions.delete(w.id);
     this.ctx.emit(error === null
       ? { type: 'write', t: w.atUs, member: w.member, id: w.id, outcome }
       : { type: 'write', t: w.atUs, member: w.member, id: w.id, outcome, error });

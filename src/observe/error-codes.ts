@@ -11,10 +11,30 @@ export interface LogMessage {
   readonly code: string;
   readonly level: LogLevel;
   readonly message: string;
+  /** A line the server writes itself (LogErr), without the "Plugin group_replication reported" wrapper. */
+  readonly server?: true;
 }
 
 function m(code: string, level: LogLevel, message: string): LogMessage {
   return { code, level, message };
+}
+
+function serverLine(code: string, level: LogLevel, message: string): LogMessage {
+  return { code, level, message, server: true };
+}
+
+/**
+ * How the replication channel statements name the other end: MASTER/SLAVE up to 8.0.22, SOURCE and
+ * REPLICA from 8.0.23 (share/messages_to_error_log.txt: ER_REPLICA_CHANGE_SOURCE_TO_EXECUTED).
+ */
+export type ChannelTerms = 'master' | 'source';
+
+/** One side of a CHANGE MASTER/REPLICATION SOURCE TO line: the channel's source host, port, log position. */
+export interface ChannelSource {
+  /** `<NULL>` for a channel without a source (the group_replication_applier channel). */
+  readonly host: string;
+  readonly port: number;
+  readonly logPos: number;
 }
 
 /** `group_replication_*` plugin messages (src/gcs_event_handlers.cc, group_partition_handling.cc, …). */
@@ -62,6 +82,25 @@ export const msg = {
     m('MY-013375', 'System', `Auto-rejoin procedure attempt ${attempt} of ${of} finished. Member was${success ? '' : ' not'} able to join the group.`),
   recoveryStrategy: () => m('MY-013471', 'System', 'Distributed recovery will transfer data using: Incremental recovery from a group donor'),
   setOfflineModeDueToErrors: () => m('MY-013486', 'ERROR', 'The server was automatically set into offline mode after an error was detected.'),
+  /** A session blocked in before_commit is released by a failure (observer_trans.cc group_replication_trans_before_commit). */
+  conflictDetectionWaitFailed: (sessionId: number) =>
+    m('MY-011615', 'ERROR', `Error while waiting for conflict detection procedure to finish on session ${sessionId}`),
+  /** The server reports the failed observer hook of that session (sql/rpl_handler.cc FOREACH_OBSERVER). */
+  hookFailed: (hook: string) => serverLine('MY-010207', 'ERROR', `Run function '${hook}' in plugin 'group_replication' failed`),
+  /** CHANGE MASTER TO / CHANGE REPLICATION SOURCE TO a GR channel (sql/rpl_replica.cc change_master). */
+  channelChanged: (terms: ChannelTerms, channel: string, before: ChannelSource, after: ChannelSource) => {
+    const statement = terms === 'master' ? 'CHANGE MASTER TO' : 'CHANGE REPLICATION SOURCE TO';
+    const side = (s: ChannelSource): string =>
+      `${terms}_host='${s.host}', ${terms}_port= ${s.port}, ${terms}_log_file='', ${terms}_log_pos= ${s.logPos}, ${terms}_bind=''`;
+    return serverLine('MY-010597', 'System', `'${statement} FOR CHANNEL '${channel}' executed'. Previous state ${side(before)}. New state ${side(after)}.`);
+  },
+  /** The recovery channel stores its user and password (ER_INSECURE_CHANGE_MASTER, logged as the receiver starts). */
+  insecureChannelCredentials: (terms: ChannelTerms) => serverLine('MY-010897', 'Warning', terms === 'master'
+    ? "Storing MySQL user name or password information in the master info repository is not secure and is therefore not recommended. Please consider using the USER and PASSWORD connection options for START SLAVE; see the 'START SLAVE Syntax' in the MySQL Manual for more information."
+    : "Storing MySQL user name or password information in the connection metadata repository is not secure and is therefore not recommended. Please consider using the USER and PASSWORD connection options for START REPLICA; see the 'START REPLICA Syntax' in the MySQL Manual for more information."),
+  /** The recovery channel's receiver connected to the donor (8.0.22 and earlier wording; later releases print another id). */
+  receiverConnected: (channel: string, user: string, host: string, port: number) =>
+    serverLine('MY-010562', 'System', `Slave I/O thread for channel '${channel}': connected to master '${user}@${host}:${port}',replication started in log 'FIRST' at position 4`),
   /** Every GCS and XCom line is wrapped in MY-011735 with the prefix "[GCS] " (src/gcs_logger.cc). */
   gcs: (level: LogLevel, text: string) => m('MY-011735', level, `[GCS] ${text}`),
 } as const;

@@ -10,11 +10,15 @@ export function formatTimestamp(startEpochUs: number, tUs: number): string {
 }
 
 /**
- * One error-log line as MySQL writes it (LogPluginErr, include/mysql/components/services/log_builtins.h):
- * `<ts> 0 [<Label>] [MY-0xxxxx] [Repl] Plugin group_replication reported: '<text>'`. The thread id is 0.
+ * One error-log line as MySQL writes it: `<ts> <thread> [<Label>] [MY-0xxxxx] [Repl] <text>`, where
+ * the plugin's lines (LogPluginErr, include/mysql/components/services/log_builtins.h) wrap the text
+ * as `Plugin group_replication reported: '<text>'` and the server's own replication lines (LogErr,
+ * e.g. sql/rpl_handler.cc, sql/rpl_replica.cc) print it as is. The thread id is the writing
+ * session's; threads without one print 0.
  */
 export function formatLogLine(startEpochUs: number, e: LogEvent): string {
-  return `${formatTimestamp(startEpochUs, e.t)} 0 [${e.level}] [${e.code}] [Repl] Plugin group_replication reported: '${e.message}'`;
+  const text = e.server === true ? e.message : `Plugin group_replication reported: '${e.message}'`;
+  return `${formatTimestamp(startEpochUs, e.t)} ${e.thread ?? 0} [${e.level}] [${e.code}] [Repl] ${text}`;
 }
 
 /**

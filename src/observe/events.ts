@@ -28,6 +28,13 @@ export interface LogEvent {
   readonly level: LogLevel;
   readonly code: string;
   readonly message: string;
+  /**
+   * The id of the thread that wrote the line (a client session, an internal session, a plugin
+   * thread); absent for threads without a session, which MySQL prints as 0.
+   */
+  readonly thread?: number;
+  /** Present on lines the server writes itself (LogErr), printed without the plugin's prefix. */
+  readonly server?: true;
 }
 
 /** What `observer` believes about `member` changed (its own state included). */

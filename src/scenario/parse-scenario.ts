@@ -29,7 +29,7 @@ export const MAX_RUN_US = MAX_VIRTUAL_TIME_US;
 /** Virtual time after the last event a run goes on when the file gives no `until`. */
 export const DEFAULT_RUN_AFTER_LAST_EVENT_US = 600_000_000;
 const DEFAULT_START = '2024-01-01T00:00:00Z';
-const TOP_KEYS = ['name', 'seed', 'version', 'start', 'mode', 'members', 'options', 'memberOptions', 'network', 'model', 'events', 'workload', 'until', 'limits'];
+const TOP_KEYS = ['name', 'seed', 'version', 'start', 'mode', 'bootstrap', 'members', 'options', 'memberOptions', 'network', 'model', 'events', 'workload', 'until', 'limits'];
 
 type Path = readonly (string | number)[];
 
@@ -387,6 +387,7 @@ function validate(data: unknown, defaultName: string, overrides: ScenarioOverrid
   if (mode !== 'single-primary' && mode !== 'multi-primary') fail(['mode'], 'must be single-primary or multi-primary', mode);
   const members = parseMembers(top.members);
   const roster = new Members(members);
+  const bootstrap = top.bootstrap === undefined ? undefined : roster.one(top.bootstrap, ['bootstrap']);
   const options = top.options === undefined ? {} : parseOptions(top.options, ['options'], profile, mode);
   // Keyed by member names, which may be any string (`constructor`, `__proto__`): no prototype.
   const memberOptions = Object.create(null) as Record<string, Partial<GroupReplicationOptions>>;
@@ -469,8 +470,8 @@ function validate(data: unknown, defaultName: string, overrides: ScenarioOverrid
   }
   return {
     ...(limits === undefined ? {} : { limits }),
-    name, seed, version: versionValue as VersionName, start: typeof start === 'string' ? start : DEFAULT_START, mode, members,
-    options, memberOptions, network, model, events, ...(workload.length === 0 ? {} : { workload }), untilUs,
+    name, seed, version: versionValue as VersionName, start: typeof start === 'string' ? start : DEFAULT_START, mode,
+    ...(bootstrap === undefined ? {} : { bootstrap }), members, options, memberOptions, network, model, events, ...(workload.length === 0 ? {} : { workload }), untilUs,
   };
 }
 

@@ -138,6 +138,7 @@ function buildSimulation(scenario: Scenario, source: string, fired: ((position: 
   });
   const sim = createSimulation({
     seed: scenario.seed, version: scenario.version, start: scenario.start, mode: scenario.mode, members,
+    ...(scenario.bootstrap === undefined ? {} : { bootstrap: scenario.bootstrap }),
     options: scenario.options, network: scenario.network, model: scenario.model,
     ...(scenario.limits?.traceEvents === undefined ? {} : { maxTraceEvents: scenario.limits.traceEvents }),
     ...(scenario.workload === undefined ? {} : { workload: scenario.workload.map(workloadInput) }),

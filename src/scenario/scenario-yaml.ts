@@ -65,6 +65,7 @@ function fileWorkload(w: WorkloadItem): Record<string, unknown> {
 export function scenarioToYaml(s: Scenario): string {
   const data: Record<string, unknown> = {
     name: s.name, seed: s.seed, version: s.version, start: s.start, mode: s.mode,
+    ...(s.bootstrap === undefined ? {} : { bootstrap: s.bootstrap }),
     members: s.members.map((m) => ({ name: m.name, host: m.host, port: m.port, xcomPort: m.xcomPort, ...(m.uuid === undefined ? {} : { uuid: m.uuid }) })),
   };
   if (Object.keys(s.options).length > 0) data.options = { ...s.options };

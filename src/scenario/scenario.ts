@@ -16,6 +16,8 @@ export interface Scenario {
   /** Wall-clock label of virtual time zero, ISO 8601 UTC. */
   readonly start: string;
   readonly mode: GroupMode;
+  /** The member that bootstrapped the group (single-primary: the first primary); absent: the first member. */
+  readonly bootstrap?: string;
   readonly members: readonly ScenarioMember[];
   /** System variables for every member. */
   readonly options: Readonly<Partial<GroupReplicationOptions>>;

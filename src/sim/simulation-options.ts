@@ -29,6 +29,21 @@ export interface SimulationOptions {
   readonly members: readonly (string | MemberSpec)[];
   /** @defaultValue 'single-primary' (group_replication_single_primary_mode=ON) */
   readonly mode?: GroupMode;
+  /**
+   * The member that bootstrapped the group (group_replication_bootstrap_group=ON); the others
+   * joined it before time zero. In single-primary mode it is the primary at time zero: it formed
+   * the group alone and was elected then, and each joiner arrived RECOVERING and became a
+   * SECONDARY, because the election keeps an existing primary (primary_election_handler.cc,
+   * Primary_election_handler::pick_primary_member). Weight and uuid decide only when a primary
+   * leaves. @defaultValue the first member listed
+   */
+  readonly bootstrap?: string;
+  /**
+   * When the group was bootstrapped (ISO 8601 UTC, not after `start`): the fixed part of every view
+   * id (`<fixed>:<n>`) is that time in 100 ns units plus a seeded rand() % 1000, as the bootstrap
+   * member chose it. @defaultValue two minutes before `start`
+   */
+  readonly bootstrapTime?: string;
   /** Behaviour profile. @defaultValue '8.0.21' */
   readonly version?: VersionName;
   /** Options for every member. */
@@ -163,12 +178,15 @@ export function parseIsoTime(value: unknown, field: string): number {
 /** Latest start: the longest run (MAX_VIRTUAL_TIME_US) must still end before the year 10000. */
 const MAX_START_US = END_OF_YEAR_9999_US - MAX_VIRTUAL_TIME_US;
 
-/** The wall-clock label of virtual time zero, in microseconds since the Unix epoch. */
-export function parseStart(start: unknown): number {
+/** How long before `start` the group was bootstrapped when `bootstrapTime` is not given, µs. */
+export const DEFAULT_GROUP_AGE_US = 120_000_000;
+
+/** The wall-clock label of virtual time zero (or of another instant: `field` names it), in µs since the Unix epoch. */
+export function parseStart(start: unknown, field = 'start'): number {
   if (start === undefined) return Date.UTC(2024, 0, 1) * 1000;
-  const us = parseIsoTime(start, 'start');
+  const us = parseIsoTime(start, field);
   if (us >= MAX_START_US) {
-    throw new ConfigError('start', `must be before ${new Date(MAX_START_US / 1000).toISOString().replace('.000Z', 'Z')} (a run of up to 7 days must end in the year 9999)`, start);
+    throw new ConfigError(field, `must be before ${new Date(MAX_START_US / 1000).toISOString().replace('.000Z', 'Z')} (a run of up to 7 days must end in the year 9999)`, start);
   }
   return us;
 }

@@ -4,7 +4,7 @@ import { ConfigError, InvariantError } from '../errors.js';
 import { GcsNode, ViewNumbering, type GcsView } from '../gcs/gcs-node.js';
 import { FlowControlStats } from '../gr/flow-control-stats.js';
 import { GrMember, type GrContext, type UdfResult, type WriteRecord } from '../gr/gr-member.js';
-import { pickPrimary, shownRole, shownState, type ServerIdentity } from '../gr/member-info.js';
+import { shownRole, shownState, type ServerIdentity } from '../gr/member-info.js';
 import {
   defaultOptions, isOptionName, mergeOptions, OPTION_NAMES, validateOption, versionProfile,
   type GroupReplicationOptions, type OptionName,
@@ -28,7 +28,7 @@ import type { MemorySummaryGlobalByEventNameRow, MessageCache } from '../xcom/me
 import { normalizeWorkload, WorkloadDriver, type WorkloadCounters } from '../gr/workload.js';
 import { FIRST_INCARNATION, makeConfig } from '../xcom/xcom-config.js';
 import {
-  checkHost, checkLabel, checkMemberName, DEFAULT_MAX_TRACE_EVENTS, defaultPorts, MAX_GROUP_SIZE, MAX_VIRTUAL_TIME_US,
+  checkHost, checkLabel, checkMemberName, DEFAULT_GROUP_AGE_US, DEFAULT_MAX_TRACE_EVENTS, defaultPorts, MAX_GROUP_SIZE, MAX_VIRTUAL_TIME_US,
   parseStart, SERVER_UUID, validateMaxTraceEvents, validateMode, type MemberSpec, type SimulationOptions,
 } from './simulation-options.js';
 
@@ -357,7 +357,7 @@ export class Simulation {
   /** @internal Use createSimulation(). */
   constructor(input: SimulationOptions) {
     if (input === null || typeof input !== 'object') throw new ConfigError('options', 'must be an object', input);
-    const known = new Set(['seed', 'members', 'mode', 'version', 'options', 'network', 'start', 'model', 'initialViewNumber', 'workload', 'maxTraceEvents']);
+    const known = new Set(['seed', 'members', 'mode', 'bootstrap', 'bootstrapTime', 'version', 'options', 'network', 'start', 'model', 'initialViewNumber', 'workload', 'maxTraceEvents']);
     for (const k of Object.keys(input)) if (!known.has(k)) throw new ConfigError(k, `is not a known field; known fields are ${[...known].join(', ')}`, (input as unknown as Record<string, unknown>)[k]);
     if (!((typeof input.seed === 'number' && Number.isSafeInteger(input.seed)) || (typeof input.seed === 'string' && input.seed.length > 0))) {
       throw new ConfigError('seed', 'is required and must be an integer or a non-empty string', input.seed);
@@ -422,6 +422,8 @@ export class Simulation {
     });
     const uuids = new Set(this._servers.map((s) => s.uuid));
     if (uuids.size !== this._servers.length) throw new ConfigError('members', 'must have distinct uuids', this._servers.map((s) => s.uuid));
+    const bootstrapSlot = input.bootstrap === undefined ? 0 : this._servers.findIndex((s) => s.name === input.bootstrap);
+    if (bootstrapSlot < 0) throw new ConfigError('bootstrap', `must name a member (${this._servers.map((s) => s.name).join(', ')})`, input.bootstrap);
     const n = this._servers.length;
     this._counters = this._servers.map(() => ({ created: 0, cleared: 0, timedOut: 0, expelsRequested: 0 }));
     this.incarnations = this._servers.map(() => FIRST_INCARNATION);
@@ -504,11 +506,17 @@ export class Simulation {
         }),
       }, numbering, gcsHandlers, this.version.countsExpelsInProgress, memberOptions[i]!.group_replication_member_expel_timeout));
     }
-    const fixed = Math.floor((this.startEpochUs - 120_000_000) * 10) + idRng.int(1000);
+    // The view id's fixed part is chosen by the member that bootstrapped the group, in its first
+    // state exchange: the system time in 100 ns units plus rand() % 1000 (gcs_xcom_state_exchange.cc,
+    // Gcs_xcom_state_exchange::state_exchange with My_xp_util::getsystime); joiners adopt it.
+    const bootstrapEpochUs = input.bootstrapTime === undefined ? this.startEpochUs - DEFAULT_GROUP_AGE_US : parseStart(input.bootstrapTime, 'bootstrapTime');
+    if (bootstrapEpochUs > this.startEpochUs) throw new ConfigError('bootstrapTime', 'must not be after start', input.bootstrapTime);
+    // BigInt: the value (~1.7e16) is past Number's exact integers (2^53), where odd values cannot exist.
+    const fixed = BigInt(bootstrapEpochUs) * 10n + BigInt(idRng.int(1000));
     this.xcomGroupIdHex = groupIdHex(String(fixed));
     this.ctx = {
       kernel: this.kernel, params: this.params, xcom: this.xcom, net: this._net, servers: this._servers, emit,
-      viewIdPrefix: String(fixed), mode,
+      viewIdPrefix: String(fixed), channelTerms: this.version.channelTerms, mode,
       gcs: (slot) => this.gcsNodes[slot]!,
       member: (slot) => this.grMembers[slot]!,
       later: (slot, delayUs, fn) => this.later(slot, delayUs, fn),
@@ -555,10 +563,16 @@ export class Simulation {
         };
       }),
     };
-    this.bootstrap(mode);
+    this.bootstrap(mode, bootstrapSlot);
   }
 
-  private bootstrap(mode: GroupMode): void {
+  /**
+   * Forms the group at time zero: every member ONLINE in the initial view. In single-primary mode
+   * the primary is the member that bootstrapped the group, not the one an election by weight and
+   * uuid would pick: the first member elects itself, and an existing primary is kept when the
+   * others join (primary_election_handler.cc, Primary_election_handler::pick_primary_member).
+   */
+  private bootstrap(mode: GroupMode, bootstrapSlot: number): void {
     const n = this._servers.length;
     const slots = this._servers.map((s) => s.slot);
     const config = makeConfig(1, slots, this.incarnations);
@@ -567,9 +581,7 @@ export class Simulation {
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j) this.xcom.markConnected(i, j);
     for (let i = 0; i < n; i++) this.xcom.boot(i, config, this.incarnations[i]!, 0, true);
     const view: GcsView = { members: slots, incarnations: config.incarnations, mask: config.mask, number: this.initialView };
-    const primary = mode === 'single-primary'
-      ? pickPrimary(this._servers.map((s) => ({ slot: s.slot, weight: this.grMembers[s.slot]!.opts.group_replication_member_weight, uuid: s.uuid })))
-      : -1;
+    const primary = mode === 'single-primary' ? bootstrapSlot : -1;
     for (let i = 0; i < n; i++) {
       this.gcsNodes[i]!.start(view);
       this.grMembers[i]!.bootstrapOnline(view, primary);

@@ -148,8 +148,9 @@ describe('grsim run scenarios/seed-case.yaml --format json', () => {
   });
   it('after the heal node3 is expelled, rolls back the DELETE, rejoins and is ONLINE; node1 sees it online', () => {
     const after = report.log.filter((l) => l.member === 'node3' && l.t >= heal).map((l) => l.code);
-    expect(after).toEqual(['MY-011494', 'MY-011494', 'MY-011498', 'MY-011505', 'MY-011630', 'MY-011712', 'MY-011565',
-      'MY-013373', 'MY-011504', 'MY-013375', 'MY-013471', 'MY-011503', 'MY-011490', 'MY-011566']);
+    expect(after).toEqual(['MY-011494', 'MY-011494', 'MY-011498', 'MY-011505', 'MY-011630', 'MY-011712', 'MY-011615', 'MY-010207',
+      'MY-011565', 'MY-013373', 'MY-011504', 'MY-010597', 'MY-013375', 'MY-013471', 'MY-011503', 'MY-010597', 'MY-010897',
+      'MY-010562', 'MY-010597', 'MY-011490', 'MY-011566']);
     const expelled = logs('node3', 'MY-011505')[0]!;
     expect(expelled.t - heal).toBeGreaterThan(3);
     expect(expelled.t - heal).toBeLessThan(25);

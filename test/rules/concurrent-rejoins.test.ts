@@ -1,0 +1,57 @@
+/**
+ * Two primaries in one view / a member stuck RECOVERING after concurrent rejoins (issue 10 item 1).
+ * node3 and node4 are isolated, expelled, and rejoin about 0.5 s apart. node3's recovery-end message
+ * is delivered while node4's plugin is still handling its own join view. The plugin handles GR
+ * messages on the GCS delivery thread in the total order, after the view they follow
+ * (gcs_event_handlers.cc, Plugin_gcs_events_handler::on_message_received → handle_recovery_message
+ * marks the sender ONLINE), so node4 must see node3 ONLINE too. It used to drop the message: node4
+ * kept node3 RECOVERING for good and, when the primary node1 was frozen and removed, elected itself
+ * while every other member elected node3.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { invariantByName, parseScenario, runRecordOf, runScenario } from '../../src/index.js';
+import { logsAnywhere, SEC } from './helpers.js';
+
+const FILE = new URL('./fixtures/concurrent-rejoins.yaml', import.meta.url);
+const EXPLORED = new URL('./fixtures/one-primary-per-view-joiner-admission.yaml', import.meta.url);
+
+describe('concurrent rejoins: a joiner handles GR messages delivered during its admission', () => {
+  const run = runScenario(parseScenario(readFileSync(FILE, 'utf8'), 'concurrent-rejoins.yaml'));
+  const sim = run.sim;
+
+  it('node4 learns that node3 is ONLINE although the message came before it handled its join view', () => {
+    const node4Joined = logsAnywhere(sim, 'MY-011503').find((e) => e.member === 'node4' && e.t > 40 * SEC)!;
+    const declared = logsAnywhere(sim, 'MY-011492').find((e) => e.member === 'node4' && e.message.includes(sim.member('node3').host));
+    expect(declared).toBeDefined();
+    expect(declared!.t).toBeGreaterThanOrEqual(node4Joined.t);
+    const node3 = sim.member('node3');
+    const row = sim.member('node4').replicationGroupMembers().find((r) => r.MEMBER_HOST === node3.host);
+    expect(row?.MEMBER_STATE).toBe('ONLINE');
+  });
+
+  it('every member elects the same primary when node1 is removed', () => {
+    const elected = logsAnywhere(sim, 'MY-011507').filter((e) => e.t > 90 * SEC).map((e) => e.message);
+    expect(elected).toHaveLength(4);
+    expect(new Set(elected).size).toBe(1);
+    expect(elected[0]).toContain(sim.member('node3').host);
+    expect(invariantByName('one-primary-per-view')!.check(runRecordOf(sim))).toBeNull();
+  });
+});
+
+describe('one primary per view after a ring and loss (grsim explore, 8.0.20, seed 2147483624)', () => {
+  // node4's recovery-end message was delivered at 25.03 s while node3 was still handling its join
+  // view (25.18 s): node3 kept node4 RECOVERING, and when the primary left in view :8 it elected
+  // itself while the others elected node4.
+  const run = runScenario(parseScenario(readFileSync(EXPLORED, 'utf8'), 'one-primary-per-view-joiner-admission.yaml'));
+
+  it('node3 learns that node4 is ONLINE and every member elects node4', () => {
+    const sim = run.sim;
+    expect(logsAnywhere(sim, 'MY-011492').some((e) => e.member === 'node3' && e.message.includes(sim.member('node4').host))).toBe(true);
+    const elected = logsAnywhere(sim, 'MY-011507').filter((e) => e.t > 44 * SEC && e.t < 45 * SEC).map((e) => e.message);
+    expect(elected.length).toBeGreaterThanOrEqual(4);
+    expect(new Set(elected).size).toBe(1);
+    expect(elected[0]).toContain(sim.member('node4').host);
+    expect(invariantByName('one-primary-per-view')!.check(runRecordOf(sim))).toBeNull();
+  });
+});
