@@ -43,7 +43,7 @@ describe("a self-removal whose proposer stopped before its learns arrived", () =
 
   it("lets the group admit node5's next incarnation: every survivor executes the add after the removal", () => {
     for (const m of SURVIVORS) {
-      const mine = configs.filter((e) => e.member === m).map((e) => `${e.nodes.join(',')}/${e.incarnations.join(',')}`);
+      const mine = configs.filter((e) => e.member === m).map((e) => `${e.nodes.join(',')}/${(e.incarnations ?? []).join(',')}`);
       expect(mine, m).toEqual(['node1,node2,node3,node4/1,1,1,1', 'node1,node2,node3,node4,node5/1,1,1,1,2']);
     }
   });
