@@ -46,7 +46,10 @@ const NONE = -1;
  * - the proposer pushes the decided value (a LEARN message) to every node it is connected to;
  *   a node that missed values fetches them later through the executor's read rounds
  *   (wakeup_delay back-off: 0.1 s + 5m + m·rand, ×√2 per round, capped at 20 s, random 10–20 s
- *   above the cap), one event-horizon window per round trip;
+ *   above the cap), one event-horizon window per round trip; from its third wait on a synode
+ *   (the lowest live node) or fourth (every node) the executor runs a Paxos round of its own on
+ *   the missing synodes instead (find_value → propose_missing_values), which recovers a value no
+ *   peer learned from the acceptors that accepted it;
  * - a configuration becomes a node's executor site `configActivationDelayUs` after the node
  *   executes it (the event horizon of skip/no-op slots); a node that executes the configuration
  *   that removed it exits TERMINATE_DELAY (3 s) after that (xcom_base.cc executor_task).
@@ -97,7 +100,17 @@ export class Consensus {
   private readonly roundGen: Int32Array;
   private readonly fetchPeer: Int32Array;
   private readonly inFlight: Proposal[] = [];
+  /** Per in-flight proposal: the acceptors its accept reached and when it was pushed (LogEntry.acceptors). */
+  private readonly inFlightAcceptors: number[] = [];
+  private readonly inFlightSentUs: number[] = [];
   private readonly inFlightFree: number[] = [];
+  /** Per node: when its current XCom instance booted; Paxos state accepted before is gone with the old one. */
+  private readonly bootUs: Float64Array;
+  /** Per node: find_value's `wait` for the synode its executor waits on (read rounds so far, at most 3). */
+  private readonly findWait: Int32Array;
+  /** Set by majorityRoundTripUs: the acceptors it found reachable, as a count and a bit mask. */
+  private reachedCount = 0;
+  private reachedMask = 0;
   private readonly activations: XcomConfig[][];
   /** Per node: activation timers still due for configurations a view already activated (they do nothing). */
   private readonly activatedEarly: Int32Array;
@@ -109,6 +122,7 @@ export class Consensus {
   private readonly hLoad: number;
   private readonly hRetry: number;
   private readonly hPushAnswered: number;
+  private readonly hRecovered: number;
   /** Per node: the workload queue (transactions, messages, bytes, Σ submission times) and its pipeline tokens. */
   private readonly loadTx: Float64Array;
   private readonly loadMsgs: Float64Array;
@@ -153,6 +167,8 @@ export class Consensus {
     this.loadArmed = new Uint8Array(n);
     this.loadOutstanding = new Float64Array(n);
     this.fetchCount = new Int32Array(n);
+    this.bootUs = new Float64Array(n);
+    this.findWait = new Int32Array(n);
     const k = x.kernel;
     this.hDecided = k.register('consensus.decided', (id) => this.onDecided(id));
     this.hRound = k.register('consensus.readRound', (arg) => this.onRound(arg));
@@ -162,6 +178,7 @@ export class Consensus {
     this.hLoad = k.register('consensus.loadTick', (arg) => this.onLoadTick(arg));
     this.hRetry = k.register('consensus.proposerRetry', (arg) => this.onProposerRetry(arg));
     this.hPushAnswered = k.register('consensus.pushAnswered', (arg) => this.onPushAnswered(arg));
+    this.hRecovered = k.register('consensus.recovered', (arg) => this.onRecovered(arg));
   }
 
   // ---------------------------------------------------------------- the decided log
@@ -238,6 +255,8 @@ export class Consensus {
     this.pending[i] = [];
     this.retryAtUs[i] = Infinity;
     this.waitSinceUs[i] = this.x.kernel.nowUs;
+    this.bootUs[i] = this.x.kernel.nowUs;
+    this.findWait[i] = 0;
     this.exiting[i] = 0;
     this.roundActive[i] = 0;
     this.roundGen[i] = (this.roundGen[i] as number) + 1;
@@ -475,17 +494,16 @@ export class Consensus {
    * one push are taken together.
    */
   private onPushAnswered(arg: number): void {
-    const x = this.x, n = x.n;
+    const x = this.x;
     const i = x.liveNode(this.hPushAnswered, arg);
     if (i < 0) return;
     const cfg = x.config[i];
     if (cfg == null) return;
-    const at = this.executed[i] as number, now = x.kernel.nowUs;
+    const at = this.executed[i] as number;
     let max = -1;
     for (const j of cfg.nodes) {
       if (j === i || !this.reaches(i, j)) continue;
-      x.detected[i * n + j] = now;
-      if (((x.localMask[i] as number) & (1 << j)) === 0) x.wakeDetector(i);
+      this.heard(i, j);
       max = Math.max(max, this.maxSynode(j));
       if (at < (this.executed[j] as number) && (x.caches[j] as MessageCache).answerRead(at, this.executed[j] as number) === 'die' &&
           dieOpIsFatal(at, this.executed[i] as number)) {
@@ -496,6 +514,13 @@ export class Consensus {
     // The learned value is one synode of i's own channel; the executor waits for the whole
     // synode order from its position, which the answers' max_synode now shows is behind.
     if (max >= 0) this.noteMaxSynode(i, max);
+  }
+
+  /** An answer from j reached node i: j counts as heard (its detected stamp), and i's detector wakes if it had lost j. */
+  private heard(i: number, j: number): void {
+    const x = this.x;
+    x.detected[i * x.n + j] = x.kernel.nowUs;
+    if (((x.localMask[i] as number) & (1 << j)) === 0) x.wakeDetector(i);
   }
 
   /** Whether node i can currently reach acceptor j for Paxos (its connection and both directions up). */
@@ -510,6 +535,8 @@ export class Consensus {
     const x = this.x;
     const id = this.inFlightFree.length > 0 ? (this.inFlightFree.pop() as number) : this.inFlight.length;
     this.inFlight[id] = p;
+    this.inFlightAcceptors[id] = this.reachedMask; // decisionDelayUs just counted them
+    this.inFlightSentUs[id] = x.kernel.nowUs;
     x.kernel.schedule(delay, this.hDecided, id);
     return true;
   }
@@ -526,17 +553,31 @@ export class Consensus {
     // A stopped (SIGSTOP) proposer sends no accept and collects no acks: its value waits for the thaw
     // (the thaw's connectivity change retries it).
     if (!x.net.isResponsive(i)) return -1;
+    const rtt = this.majorityRoundTripUs(i, g.nodes);
+    if (rtt < 0) return -1;
+    return rtt + (this.reachedCount < g.nodes.length ? x.params.deadChannelStallUs : 0);
+  }
+
+  /**
+   * One round trip from node i to the slowest member of the nearest majority of `nodes` it
+   * reaches, -1 when it reaches no majority; leaves the reachable ones in reachedCount/reachedMask.
+   */
+  private majorityRoundTripUs(i: number, nodes: readonly number[]): number {
+    const x = this.x;
     // Round trips to the reachable acceptors, in a reused scratch array (this runs every load tick).
     const rtts = this.rttScratch;
-    let count = 0, dead = false;
-    for (const j of g.nodes) {
-      if (this.reaches(i, j)) rtts[count++] = j === i ? 0 : x.net.linkLatencyUs(i, j) + x.net.linkLatencyUs(j, i);
-      else dead = true;
+    let count = 0, mask = 0;
+    for (const j of nodes) {
+      if (!this.reaches(i, j)) continue;
+      rtts[count++] = j === i ? 0 : x.net.linkLatencyUs(i, j) + x.net.linkLatencyUs(j, i);
+      mask |= 1 << j;
     }
-    const majority = (g.nodes.length >> 1) + 1;
+    this.reachedCount = count;
+    this.reachedMask = mask;
+    const majority = (nodes.length >> 1) + 1;
     if (count < majority) return -1;
     rtts.subarray(0, count).sort();
-    return (rtts[majority - 1] as number) + (dead ? x.params.deadChannelStallUs : 0);
+    return rtts[majority - 1] as number;
   }
 
   // ---------------------------------------------------------------- workload batches
@@ -652,6 +693,7 @@ export class Consensus {
       configId: p.configId, mask: p.mask, config, payload: p.payload,
       firstMsgno, msgnos: p.msgnos, cacheSlots,
       cacheBytes: cacheSlots * SIZEOF_PAX_MSG + messages * SIZEOF_APP_DATA + payloadBytes,
+      acceptors: this.inFlightAcceptors[id] as number, acceptedAtUs: this.inFlightSentUs[id] as number,
     };
     this.log.push(entry);
     if (kind === 'config') {
@@ -661,14 +703,19 @@ export class Consensus {
     }
     const i = p.proposer;
     // Push to every node of the old and new configuration the proposer is connected to.
-    const targets = before.mask | (kind === 'config' ? (config as XcomConfig).mask : 0);
-    for (let j = 0; j < x.n; j++) {
-      if (j === i || (targets & (1 << j)) === 0) continue;
-      if (x.connUp[i * x.n + j] === 1) x.write(i, j, MSG_LEARN, index, 0, entry.cacheBytes);
-    }
+    this.pushLearn(i, entry, before.mask | (kind === 'config' ? (config as XcomConfig).mask : 0));
     const joiner = (p.payload as { joiner?: number } | null)?.joiner;
     if (joiner !== undefined && kind === 'config') this.onAdmitted(joiner, entry);
     if (x.booted[i] === 1) this.learn(i, index);
+  }
+
+  /** Node i sends the learn of `entry` to every other node in `targets` it is connected to. */
+  private pushLearn(i: number, entry: LogEntry, targets: number): void {
+    const x = this.x;
+    for (let j = 0; j < x.n; j++) {
+      if (j === i || (targets & (1 << j)) === 0) continue;
+      if (x.connUp[i * x.n + j] === 1) x.write(i, j, MSG_LEARN, entry.index, 0, entry.cacheBytes);
+    }
   }
 
   // ---------------------------------------------------------------- learning and executing
@@ -696,9 +743,11 @@ export class Consensus {
   private executeFrom(i: number, index: number): void {
     const ahead = this.learnedAhead[i] as Set<number>;
     let next = index;
-    // The executor moves on to the next synode: its wait (and wakeup_delay back-off) starts now.
+    // The executor moves on to the next synode: its wait (and wakeup_delay back-off, and
+    // find_value's count) starts now.
     this.waitSinceUs[i] = this.x.kernel.nowUs;
     this.roundDelayUs[i] = 0;
+    this.findWait[i] = 0;
     for (;;) {
       this.executed[i] = next + 1;
       this.execute(i, this.entry(next) as LogEntry);
@@ -889,6 +938,12 @@ export class Consensus {
       return;
     }
     if (!this.behind(i)) { this.roundActive[i] = 0; return; }
+    // find_value: the first two wake-ups on a synode read; the third proposes no-ops on the lowest
+    // live node (iamthegreatest) and reads elsewhere; from the fourth every node proposes.
+    const wait = this.findWait[i] as number;
+    if (wait < 3) this.findWait[i] = wait + 1;
+    const site = x.config[i];
+    if (site != null && (wait >= 3 || (wait === 2 && x.isLeader(i, site))) && this.proposeMissing(i, site, arg)) return;
     const peer = this.pickPeer(i);
     if (peer < 0) {
       x.kernel.schedule(this.nextRoundWaitUs(i), this.hRound, arg);
@@ -909,6 +964,105 @@ export class Consensus {
     this.fetchCount[i] = count;
     const rtt = x.net.linkLatencyUs(i, peer) + x.net.linkLatencyUs(peer, i);
     x.kernel.schedule(rtt * Math.max(1, Math.ceil(msgnos / per)), this.hFetched, arg);
+  }
+
+  /**
+   * propose_missing_values on node i: a no-op Paxos round (prepare, then accept) on the synodes its
+   * executor misses, to every acceptor of its site. Acceptors answer the prepare with the value
+   * they accepted (handle_simple_prepare → ack_prepare carrying it), the round goes on with that
+   * value instead of the no-op (handle_simple_ack_prepare), and i teaches the outcome to the
+   * site (a learn to everyone). So a value decided by a majority is recovered from its acceptors
+   * even when the node that decided it is gone or never got its learns through. A synode a
+   * reachable peer learned comes back as a learn, as a read brings it: that case stays with the
+   * read rounds (the outcome is the same). Returns false (the round reads instead) when no such
+   * value waits at the executor's synode or i reaches no majority of its site.
+   */
+  private proposeMissing(i: number, cfg: XcomConfig, arg: number): boolean {
+    const x = this.x;
+    const from = this.executed[i] as number;
+    if (from > (this.knownMax[i] as number) || from >= this.logEnd) return false;
+    if (this.readAnswers(i, from) || !this.acceptorHolds(i, from, cfg)) return false;
+    const rtt = this.majorityRoundTripUs(i, cfg.nodes);
+    if (rtt < 0) return false;
+    // The window: as many missing synodes as a read batch, each one a peer learned or an acceptor holds.
+    const until = Math.min(this.logEnd, (this.knownMax[i] as number) + 1), per = x.params.catchUpMsgnosPerRoundTrip;
+    const firstMsgno = (this.entry(from) as LogEntry).firstMsgno;
+    const ahead = this.learnedAhead[i] as Set<number>;
+    let count = 0, msgnos = 0;
+    while (from + count < until && (count === 0 || msgnos < per)) {
+      const idx = from + count, e = this.entry(idx) as LogEntry;
+      if (!ahead.has(idx) && !this.learnedByPeer(i, idx) && !this.acceptorHolds(i, idx, cfg)) break;
+      msgnos = Math.max(msgnos, e.firstMsgno + e.msgnos - firstMsgno);
+      count++;
+    }
+    this.fetchCount[i] = count;
+    // Prepare and accept: two round trips to the majority's slowest member.
+    x.kernel.schedule(2 * rtt, this.hRecovered, arg);
+    return true;
+  }
+
+  /** Whether a read of `idx` from node i gets an answer (a learn or a die_op) from a peer it reaches that is past it. */
+  private readAnswers(i: number, idx: number): boolean {
+    const x = this.x;
+    for (let j = 0; j < x.n; j++) {
+      if (j === i || !this.reaches(i, j) || (this.executed[j] as number) <= idx) continue;
+      if ((x.caches[j] as MessageCache).answerRead(idx, this.executed[j] as number) !== 'none') return true;
+    }
+    return false;
+  }
+
+  /** Whether a peer node i reaches learned `idx` (it answers a prepare with the learn). */
+  private learnedByPeer(i: number, idx: number): boolean {
+    const x = this.x;
+    for (let j = 0; j < x.n; j++) {
+      if (j !== i && this.reaches(i, j) && (x.caches[j] as MessageCache).has(idx)) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Whether an acceptor of `cfg` that node i reaches (i itself included) holds the value of `idx`
+   * accepted: its accept reached that acceptor's current XCom instance.
+   */
+  private acceptorHolds(i: number, idx: number, cfg: XcomConfig): boolean {
+    const e = this.entry(idx);
+    if (e === undefined) return false;
+    for (const j of cfg.nodes) {
+      if ((e.acceptors & (1 << j)) !== 0 && (this.bootUs[j] as number) <= e.acceptedAtUs && this.reaches(i, j)) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Node i's no-op round on the missing synodes ended: if it still reaches a majority of its site,
+   * each synode of the window is decided with the value a peer learned or an acceptor held; the
+   * ones recovered from acceptors i teaches to its site. Then the executor goes on as after a read.
+   */
+  private onRecovered(arg: number): void {
+    const x = this.x;
+    const i = arg & 15;
+    if ((arg >>> 4) !== ((this.roundGen[i] as number) & 0x1fffff) || x.booted[i] === 0) return;
+    const cfg = x.config[i];
+    let stalled = cfg == null || this.majorityRoundTripUs(i, cfg.nodes) < 0;
+    if (!stalled) {
+      const site = cfg as XcomConfig;
+      for (const j of site.nodes) if (j !== i && this.reaches(i, j)) this.heard(i, j);
+      const from = this.executed[i] as number, to = from + (this.fetchCount[i] as number);
+      const ahead = this.learnedAhead[i] as Set<number>;
+      for (let idx = from; idx < to && x.booted[i] === 1; idx++) {
+        if (idx < (this.executed[i] as number) || ahead.has(idx)) continue;
+        if (this.learnedByPeer(i, idx)) this.learn(i, idx);
+        else if (this.acceptorHolds(i, idx, site)) {
+          this.pushLearn(i, this.entry(idx) as LogEntry, site.mask);
+          this.learn(i, idx);
+        } else {
+          stalled = true;
+          break;
+        }
+      }
+    }
+    if (x.booted[i] === 0 || (arg >>> 4) !== ((this.roundGen[i] as number) & 0x1fffff)) return;
+    this.afterRound(i, arg, stalled);
   }
 
   /** send_to_someone: the first peer (round-robin from the last one) that answers and has the values. */
@@ -936,8 +1090,7 @@ export class Consensus {
     // Reads for its own channel go to every peer: each one that has the values answers, and is heard.
     for (let k = 0; k < x.n; k++) {
       if (k === i || !this.reaches(i, k) || (this.executed[k] as number) <= (this.executed[i] as number)) continue;
-      x.detected[i * x.n + k] = x.kernel.nowUs;
-      if (((x.localMask[i] as number) & (1 << k)) === 0) x.wakeDetector(i);
+      this.heard(i, k);
     }
     const from = this.executed[i] as number;
     const to = Math.min(this.executed[j] as number, from + (this.fetchCount[i] as number));
@@ -961,9 +1114,14 @@ export class Consensus {
       }
     }
     if (x.booted[i] === 0 || (arg >>> 4) !== ((this.roundGen[i] as number) & 0x1fffff)) return;
+    this.afterRound(i, arg, stalled);
+  }
+
+  /** After a read or no-op round on node i: wait and try again if it brought nothing, else the next window. */
+  private afterRound(i: number, arg: number, stalled: boolean): void {
     if (stalled) {
-      // Nothing useful from this peer: the next round (another peer, round-robin) after the back-off.
-      x.kernel.schedule(this.nextRoundWaitUs(i), this.hRound, arg);
+      // Nothing useful from this round: the next one (another peer, round-robin) after the back-off.
+      this.x.kernel.schedule(this.nextRoundWaitUs(i), this.hRound, arg);
       return;
     }
     if (this.behind(i)) {

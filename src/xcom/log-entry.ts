@@ -34,6 +34,15 @@ export interface LogEntry {
   readonly cacheBytes: number;
   /** XCom slots the entry adds (channels × new msgnos; 0 when it only filled slots of msgnos already counted). */
   readonly cacheSlots: number;
+  /**
+   * Bit mask of the slots that accepted the value: the acceptors the proposer's accept reached over
+   * established connections when it pushed the value (a majority of its site, or it would not be
+   * decided). They keep it in their Paxos instance until they learn it, so a node that missed the
+   * learn can recover it from them (handle_simple_prepare answers with the accepted value).
+   */
+  readonly acceptors: number;
+  /** When the proposer pushed the accepted value (µs); an acceptor whose XCom booted later does not hold it. */
+  readonly acceptedAtUs: number;
 }
 
 /** The payload of a 'load' entry: a batch of workload transactions of one member. */

@@ -619,7 +619,7 @@ export class XcomCluster {
   }
 
   /** iamtheleader: the lowest-index node of the site that is not may_be_dead and is in the global node set. */
-  private isLeader(i: number, cfg: XcomConfig): boolean {
+  isLeader(i: number, cfg: XcomConfig): boolean {
     const n = this.n, now = this.kernel.nowUs, row = i * n;
     const g = this.globalMask[i] as number;
     for (const j of cfg.nodes) {
