@@ -45,13 +45,14 @@ describe('one primary per view after a ring and loss (grsim explore, 8.0.20, see
   // itself while the others elected node4.
   const run = runScenario(parseScenario(readFileSync(EXPLORED, 'utf8'), 'one-primary-per-view-joiner-admission.yaml'));
 
-  it('node3 learns that node4 is ONLINE and every member elects node4', () => {
+  // Since a value a majority accepted is recovered from its acceptors (lost-slot fix), the run takes
+  // another course after 25 s (the primary no longer leaves at 44 s), so what is pinned is the
+  // mechanism: node3 declares node4 ONLINE when it handles its join view, and the property holds.
+  it('node3 learns that node4 is ONLINE once it handles its join view, and no view has two primaries', () => {
     const sim = run.sim;
-    expect(logsAnywhere(sim, 'MY-011492').some((e) => e.member === 'node3' && e.message.includes(sim.member('node4').host))).toBe(true);
-    const elected = logsAnywhere(sim, 'MY-011507').filter((e) => e.t > 44 * SEC && e.t < 45 * SEC).map((e) => e.message);
-    expect(elected.length).toBeGreaterThanOrEqual(4);
-    expect(new Set(elected).size).toBe(1);
-    expect(elected[0]).toContain(sim.member('node4').host);
+    const node3Joined = logsAnywhere(sim, 'MY-011503').find((e) => e.member === 'node3' && e.t > 25 * SEC)!;
+    const declared = logsAnywhere(sim, 'MY-011492').find((e) => e.member === 'node3' && e.t > 25 * SEC && e.message.includes(sim.member('node4').host));
+    expect(declared?.t).toBe(node3Joined.t);
     expect(invariantByName('one-primary-per-view')!.check(runRecordOf(sim))).toBeNull();
   });
 });
