@@ -105,7 +105,8 @@ export function formatSweep(s: CacheSweep, o: CacheSizeOptions, wallMs: number):
     '',
     ...(s.answer === null ? [] : [
       `answer: ${formatCacheSize(s.answer.cacheSizeBytes)} (rule of thumb ${formatCacheSize(s.answer.ruleOfThumbBytes)}) for an outage of ` +
-      `${+(s.answer.outageUs / 1e6).toFixed(1)} s (${s.answer.outageSource === 'given' ? 'given' : 'the longest without an expel'}); its row and column are in the grid`,
+      `${+(s.answer.outageUs / 1e6).toFixed(1)} s (${s.answer.outageSource === 'given' ? 'given' : 'the longest without an expel'})` +
+      (s.sizes.includes(s.answer.cacheSizeBytes) && s.outagesUs.includes(s.answer.outageUs) ? '; its row and column are in the grid' : ''),
     ]),
     `${s.runs} simulations, ${Math.round(s.simulatedSeconds)} simulated seconds in ${(wallMs / 1000).toFixed(1)} s`,
   ];
