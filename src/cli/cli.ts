@@ -9,8 +9,8 @@ import { demoCommand, runCommand } from './run-command.js';
 export { EXIT, type CliIo } from './cli-io.js';
 
 const EXIT_CODES_HELP = `Exit codes:
-  0  the command ran (explore: no counterexample; cache-size: answered)
-  1  explore found a counterexample
+  0  the command ran (explore: no counterexample, or the expected one; cache-size: answered)
+  1  explore found an unexpected counterexample
   2  bad usage (an unknown command or flag, a bad flag value) or an invalid scenario file
   3  an internal error: a bug in grsim; the message names the seed that reproduces it`;
 
