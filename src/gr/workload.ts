@@ -16,8 +16,9 @@ import type { WorkloadEvent } from '../observe/events.js';
  * transactions per tick, carrying the fraction. Open-loop by default; with `clients` the stream is
  * closed-loop: the member never has more than that many transactions in flight, so commit latency
  * caps throughput (this is how a dead channel's slower pipeline shows as lost throughput).
- * Transactions arriving while the member cannot take writes (not ONLINE, read-only, stopped,
- * frozen) are refused, not retried; each member's counters say why (WorkloadHold, aggregated per
+ * Transactions arriving while the member cannot take writes (not ONLINE, read-only, stopped) are
+ * refused, not retried; on a frozen (SIGSTOP) member their clients block and the statements are
+ * checked after the thaw, as write() does. Each member's counters say why (WorkloadHold, aggregated per
  * reason), as do transactions admitted while no majority was reachable (they wait).
  */
 
@@ -295,6 +296,9 @@ export interface WorkloadHost {
   emit(event: WorkloadEvent): void;
 }
 
+/** Fields of WorkloadDriver.heldWhileFrozen per member. */
+const HELD_FIELDS = 5;
+
 /**
  * Runs the workload items: one kernel timer per member on a common grid of `tickUs`, plus one
  * timer per one-off transaction. Per tick a stream costs O(1) for a fixed size and one random draw
@@ -309,6 +313,14 @@ export class WorkloadDriver {
   private readonly hOneOff: number;
   private readonly payload: [number, number] = [0, 0];
   private readonly lastSample: { committed: number; latencySumUs: number; second: number }[];
+  /**
+   * Per member, transactions whose clients sent them to a frozen (SIGSTOP) mysqld: the kernel
+   * accepted the connection but no statement runs, so each client blocks. On the first tick after
+   * the thaw they are checked like any new statement (refused when the member cannot take writes,
+   * otherwise ordered), as write() does. [transactions, messages, payload bytes, transaction
+   * bytes, sum of submission times µs] per member.
+   */
+  private readonly heldWhileFrozen: Float64Array;
 
   constructor(
     private readonly kernel: Kernel,
@@ -322,6 +334,7 @@ export class WorkloadDriver {
     const n = names.length;
     this.counters = Array.from({ length: n }, () => ({ submitted: 0, refused: 0, committed: 0, admittedBytes: 0, latencySumUs: 0, throttled: 0, holds: [] }));
     this.lastSample = Array.from({ length: n }, () => ({ committed: 0, latencySumUs: 0, second: -1 }));
+    this.heldWhileFrozen = new Float64Array(n * HELD_FIELDS);
     this.streams = Array.from({ length: n }, () => []);
     this.carry = Array.from({ length: n }, () => []);
     this.transactions = [];
@@ -376,9 +389,12 @@ export class WorkloadDriver {
     const c = this.counters[slot] as WorkloadCounters;
     const rules = this.host.rules(slot);
     const refusal = this.host.writeRefusal(slot);
+    const frozen = refusal === 'frozen';
     const accepts = refusal === null;
     let tx = 0, messages = 0, bytes = 0, txBytes = 0, more = false;
-    const inFlight = this.host.outstanding(slot);
+    const held = this.heldWhileFrozen, h = slot * HELD_FIELDS;
+    if (!frozen && (held[h] as number) > 0) this.releaseHeld(slot, refusal, now);
+    const inFlight = this.host.outstanding(slot) + (held[h] as number);
     // A client commits and submits again every decision delay, so it can run tick / delay
     // transactions per tick when the group decides faster than the tick (closed loop, Little's law).
     const delay = this.host.decisionDelayUs(slot);
@@ -392,14 +408,14 @@ export class WorkloadDriver {
       const exact = (carry[k] as number) + (WorkloadDriver.rateAt(s, lo) * (hi - lo)) / 1_000_000;
       let count = Math.floor(exact);
       carry[k] = exact - count;
-      if (s.clients !== null && accepts) {
+      if (s.clients !== null && (accepts || frozen)) {
         // Closed loop: only clients not waiting for a commit submit.
         const free = Math.max(0, Math.floor(s.clients * perClient) - inFlight - tx);
         if (count > free) { c.throttled += count - free; count = free; }
       }
       if (count === 0) continue;
       c.submitted += count;
-      if (refusal !== null) { c.refused += count; WorkloadDriver.hold(c, refusal, count, now); continue; }
+      if (refusal !== null && !frozen) { c.refused += count; WorkloadDriver.hold(c, refusal, count, now); continue; }
       tx += count;
       const size = s.size;
       if (size.kind === 'fixed') {
@@ -419,14 +435,42 @@ export class WorkloadDriver {
         }
       }
     }
-    if (tx > 0) {
+    if (tx > 0 && frozen) {
+      WorkloadDriver.hold(c, 'frozen', tx, now);
+      held[h] = (held[h] as number) + tx;
+      held[h + 1] = (held[h + 1] as number) + messages;
+      held[h + 2] = (held[h + 2] as number) + bytes;
+      held[h + 3] = (held[h + 3] as number) + txBytes;
+      held[h + 4] = (held[h + 4] as number) + tx * (now - tick / 2);
+    } else if (tx > 0) {
       if (delay < 0) WorkloadDriver.hold(c, 'no_majority', tx, now);
       c.admittedBytes += txBytes;
       // Arrivals are spread evenly over the tick: mean submission time is its middle.
       this.host.queue(slot, tx, messages, bytes, tx * (now - tick / 2));
     }
     this.sample(slot, now);
-    if (more) this.kernel.schedule(tick, this.hTick, slot);
+    if (more || (held[h] as number) > 0) this.kernel.schedule(tick, this.hTick, slot);
+  }
+
+  /**
+   * The member runs again: the statements its blocked clients sent while it was frozen are checked
+   * now, like a new statement (write() does the same): refused when it cannot take writes (it may
+   * have crashed, or lost its place in the group meanwhile), otherwise ordered, their latency
+   * counted from when they were sent.
+   */
+  private releaseHeld(slot: number, refusal: WriteRefusal | null, now: number): void {
+    const held = this.heldWhileFrozen, h = slot * HELD_FIELDS;
+    const c = this.counters[slot] as WorkloadCounters;
+    const tx = held[h] as number;
+    if (refusal !== null) {
+      c.refused += tx;
+      WorkloadDriver.hold(c, refusal, tx, now);
+    } else {
+      if (this.host.decisionDelayUs(slot) < 0) WorkloadDriver.hold(c, 'no_majority', tx, now);
+      c.admittedBytes += held[h + 3] as number;
+      this.host.queue(slot, tx, held[h + 1] as number, held[h + 2] as number, held[h + 4] as number);
+    }
+    held.fill(0, h, h + HELD_FIELDS);
   }
 
   /** Once per virtual second, a 'workload' trace event: counters and the last second's throughput and latency. */
@@ -460,6 +504,20 @@ export class WorkloadDriver {
     c.submitted++;
     const refusal = this.host.writeRefusal(slot);
     const now = this.kernel.nowUs;
+    if (refusal === 'frozen') {
+      // Its client blocks until the thaw, like a stream's (released on the member's next tick).
+      transactionPayload(t.bytes, t.compressionRatio, this.host.rules(slot), this.payload);
+      WorkloadDriver.hold(c, 'frozen', 1, now);
+      const held = this.heldWhileFrozen, h = slot * HELD_FIELDS;
+      const wasIdle = (held[h] as number) === 0 && (this.streams[slot] as WorkloadStream[]).every((s) => now >= s.toUs);
+      held[h] = (held[h] as number) + 1;
+      held[h + 1] = (held[h + 1] as number) + this.payload[0];
+      held[h + 2] = (held[h + 2] as number) + this.payload[1];
+      held[h + 3] = (held[h + 3] as number) + t.bytes;
+      held[h + 4] = (held[h + 4] as number) + now;
+      if (wasIdle) this.kernel.schedule(this.tickUs, this.hTick, slot);
+      return;
+    }
     if (refusal !== null) { c.refused++; WorkloadDriver.hold(c, refusal, 1, now); return; }
     if (this.host.decisionDelayUs(slot) < 0) WorkloadDriver.hold(c, 'no_majority', 1, now);
     c.admittedBytes += t.bytes;
