@@ -17,13 +17,22 @@ import { SEED_CASE_TIMES, seedCaseScenario, seedCaseSimulation } from '../helper
  * Codes in the real log that grsim does not print yet (statement-level and replication-channel
  * lines around the rollback and the distributed recovery). Remove a code here once grsim logs it.
  */
-const NOT_YET_MODELLED = new Set([
-  'MY-011615', // Error while waiting for conflict detection procedure to finish on session N
-  'MY-010207', // Run function 'before_commit' in plugin 'group_replication' failed
-  'MY-010597', // CHANGE MASTER TO FOR CHANNEL … executed
-  'MY-010897', // Storing MySQL user name or password information in the master info repository …
-  'MY-010562', // Slave I/O thread for channel 'group_replication_recovery': connected to master …
-]);
+const NOT_YET_MODELLED = new Set<string>([]);
+
+/**
+ * Parts of a line that are documented approximations (docs/model.md, "The log as MySQL writes
+ * it"), masked on both sides before the texts are compared: MySQL picks the recovery donor at
+ * random among the ONLINE members (recovery_state_transfer.cc, Recovery_state_transfer::
+ * establish_donor_connection) where grsim takes the first one, and grsim does not model the applier
+ * channel's relay-log position before the rejoin (it prints 4).
+ */
+function maskApproximations(code: string, body: string): string {
+  if (code !== 'MY-010597' && code !== 'MY-010562') return body;
+  return body
+    .replace(/Previous state (.*?)master_log_pos= \d+/, 'Previous state $1master_log_pos= <pos>')
+    .replace(/master_host='(?!<NULL>)[^']*'/g, "master_host='<donor>'")
+    .replace(/'repl@[^:']*:/, "'repl@<donor>:");
+}
 
 const scenario = seedCaseScenario();
 const startEpochUs = Date.parse(scenario.start) * 1000;
@@ -66,7 +75,7 @@ describe('grsim run of scenarios/seed-case.yaml beside the real lines', () => {
     const tolerance = PHASE_TOLERANCE_US[p.real.phase];
     it(`${label(p)}: same line, ${p.real.phase} delay within ${s(tolerance)} of the real ${s(p.realDelayUs)}`, () => {
       expect(p.sim, `${label(p)}: grsim logged no such line`).not.toBeNull();
-      expect(bodyOf(p.sim!.text)).toBe(p.real.body);
+      expect(maskApproximations(p.real.code, bodyOf(p.sim!.text))).toBe(maskApproximations(p.real.code, p.real.body));
       expect(Math.abs(p.deltaUs!), `${label(p)}: grsim ${s(p.simDelayUs!)} after the ${p.real.anchor}, real ${s(p.realDelayUs)}`)
         .toBeLessThanOrEqual(tolerance);
     });
