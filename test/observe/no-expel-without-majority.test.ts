@@ -71,6 +71,17 @@ describe('no-expel-without-majority on hand-made traces', () => {
     expect(noExpelWithoutMajority.check(handRecord(asked, { names: ['a', 'b', 'c', 'd'] }))).toBeNull();
   });
 
+  it('compares a new incarnation\'s first configuration with nothing, not with where its previous incarnation stopped', () => {
+    // b's old XCom (incarnation 1) executed the configurations down to [b, c] before it exited;
+    // b then rejoins as incarnation 2, and its first configuration is [a, b].
+    const old = [ev.config(1 * SEC, 'b', ['b', 'c'], 4, [1, 1])];
+    const rejoined = ev.config(9 * SEC, 'b', ['a', 'b'], 9, [2, 2]);
+    expect(noExpelWithoutMajority.check(handRecord([...old, rejoined]))).toBeNull();
+    // The same step by the same incarnation drops c, half of [b, c], with nobody asking.
+    const sameIncarnation = ev.config(9 * SEC, 'b', ['a', 'b'], 9, [2, 1]);
+    expect(noExpelWithoutMajority.check(handRecord([...old, sameIncarnation]))?.members).toEqual(['b', 'c']);
+  });
+
   it('accepts a node that removes itself from a pair (self-suspicion, a timed-out join leaving, die_op), not another one', () => {
     const pair = [ev.config(1 * SEC, 'a', ['a', 'b'], 2, [1, 1])];
     const dropB = ev.config(6 * SEC, 'a', ['a'], 3, [1]);

@@ -138,7 +138,12 @@ export const noExpelWithoutMajority: Invariant = {
         case 'config': {
           const i = idx.get(e.member);
           if (i === undefined) break;
-          const prev = lastConfig[i];
+          const own = e.nodes.indexOf(e.member);
+          const prevOwn = lastConfig[i]?.indexOf(e.member) ?? -1;
+          // A new incarnation of this member (a rejoin or restart boots a new XCom into the group)
+          // starts from its first configuration, not from where its previous incarnation stopped.
+          const sameInstance = prevOwn >= 0 && (own < 0 || (e.incarnations?.[own] ?? 1) === (lastIncarnations[i]?.[prevOwn] ?? 1));
+          const prev = sameInstance ? lastConfig[i] : null;
           const prevIncarnations = lastIncarnations[i];
           if (e.configId !== undefined) {
             for (const x of e.nodes) {
