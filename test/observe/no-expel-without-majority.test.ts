@@ -90,6 +90,12 @@ describe('no-expel-without-majority on hand-made traces', () => {
     expect(noExpelWithoutMajority.check(handRecord([...pair, ev.log(5 * SEC, 'b', 'MY-011640'), dropB]))).toBeNull();
     const dieOp = ev.log(5 * SEC, 'b', 'MY-011735', '[GCS] Node 1 is unable to get message {deadbeef 9 0}, since the group is too far ahead. Node will now exit.');
     expect(noExpelWithoutMajority.check(handRecord([...pair, dieOp, dropB]))).toBeNull();
+    // The leave stands until XCom applies it, even after GR logged that it left (explore seed 19).
+    const leftFirst = [...pair, ev.log(5 * SEC, 'b', 'MY-011711'), ev.log(5.5 * SEC, 'b', 'MY-011504'), dropB];
+    expect(noExpelWithoutMajority.check(handRecord(leftFirst))).toBeNull();
+    // But it is that incarnation's leave: b's next incarnation dropped from a pair is an expel again.
+    const rejoined = [...pair, ev.log(5 * SEC, 'b', 'MY-011711'), dropB, ev.config(9 * SEC, 'a', ['a', 'b'], 4, [1, 2]), ev.config(20 * SEC, 'a', ['a'], 5, [1])];
+    expect(noExpelWithoutMajority.check(handRecord(rejoined))).toMatchObject({ t: 20 * SEC, members: ['a', 'b'] });
     // a asking to remove b (1 of 2) is no majority; nor is b's self-removal a licence to drop a.
     expect(noExpelWithoutMajority.check(handRecord([...pair, expelRequested(5 * SEC, 'a', 'b'), dropB]))?.members).toEqual(['a', 'b']);
     const dropA = ev.config(6 * SEC, 'b', ['b'], 3, [1]);

@@ -33,6 +33,8 @@ interface RemovalRequest {
   readonly configId: number | undefined;
   /** Nodes named in this call (grows while the call's lines are read). */
   size: number;
+  /** For a leave: the incarnation (`name#n`) that asked, the newest one configured when it did. */
+  readonly incarnation?: string;
 }
 
 /**
@@ -77,31 +79,38 @@ export const noExpelWithoutMajority: Invariant = {
     'change reaches the plugin only after XCom really removed the node (§0, §1.2 xcom_receive_global_view).',
   check(record) {
     const idx = memberIndex(record);
-    const n = record.members.length;
     const everyone = record.members.map((m) => m.name);
     const lastConfig: (readonly string[] | null)[] = record.members.map(() => everyone);
     const lastIncarnations: (readonly number[] | undefined)[] = record.members.map(() => undefined);
-    const lastConfigId: (number | undefined)[] = record.members.map(() => BOOT_CONFIG_ID);
     // Configurations each member activated after the one its last view matched, in order: the views
     // consume them one by one (a catching-up node activates several at once while GCS still installs
     // the view of an earlier one).
     const activated: (readonly string[])[][] = record.members.map(() => []);
     const viewMembers: (readonly string[] | null)[] = record.members.map(() => everyone);
-    const leaving = new Uint8Array(n);
+    // The number of the last configuration each member's XCom activated, kept across its leave
+    // view: it dates the member's requests (a leave is asked for after GR already left the view).
+    const requestConfigId: (number | undefined)[] = record.members.map(() => BOOT_CONFIG_ID);
+    const addRequest = (suspect: string, r: RemovalRequest): void => {
+      const list = requests.get(suspect);
+      if (list === undefined) requests.set(suspect, [r]);
+      else list.push(r);
+    };
     // Removal requests naming each node, and the first configuration each incarnation of a node
     // appeared in (a request made before that was about an older incarnation).
     const requests = new Map<string, RemovalRequest[]>();
     const firstConfigOf = new Map<string, number>();
     for (const x of everyone) firstConfigOf.set(`${x}#1`, BOOT_CONFIG_ID);
+    const newestIncarnation = new Map<string, number>();
     let batch: RemovalRequest | null = null;
     const incarnationKey = (node: string, nodes: readonly string[], incarnations: readonly number[] | undefined): string =>
       `${node}#${incarnations?.[nodes.indexOf(node)] ?? 1}`;
     // Whether `x`, dropped from `prev` by a configuration, removed itself or was named in a request
     // that had the majority of its requester's configuration (a self-removal is no expel at all).
     const removalAllowed = (x: string, prev: readonly string[], prevIncarnations: readonly number[] | undefined): boolean => {
-      const since = firstConfigOf.get(incarnationKey(x, prev, prevIncarnations));
+      const key = incarnationKey(x, prev, prevIncarnations);
+      const since = firstConfigOf.get(key);
       for (const r of requests.get(x) ?? []) {
-        if (since !== undefined && r.configId !== undefined && r.configId < since) continue;
+        if (r.incarnation !== undefined ? r.incarnation !== key : since !== undefined && r.configId !== undefined && r.configId < since) continue;
         if (r.by === x || 2 * r.size < r.configSize) return true;
       }
       return false;
@@ -111,15 +120,18 @@ export const noExpelWithoutMajority: Invariant = {
       const stopped = serverStopped(e);
       if (stopped !== null) {
         const i = idx.get(stopped);
-        if (i !== undefined) { lastConfig[i] = null; lastConfigId[i] = undefined; activated[i] = []; viewMembers[i] = null; leaving[i] = 0; }
+        if (i !== undefined) { lastConfig[i] = null; activated[i] = []; viewMembers[i] = null; }
         continue;
       }
       switch (e.type) {
         case 'log': {
           const i = idx.get(e.member);
           if (i === undefined) break;
-          if (leavesOnItsOwn(e.code, e.message)) leaving[i] = 1;
-          else if (e.code === 'MY-011504') leaving[i] = 0;
+          // A leave is this incarnation's request to remove itself, however long XCom takes to decide it.
+          // (Its own XCom may never have activated a configuration: a join that timed out.)
+          if (leavesOnItsOwn(e.code, e.message)) {
+            addRequest(e.member, { by: e.member, t: e.t, configSize: 1, configId: undefined, size: 1, incarnation: `${e.member}#${newestIncarnation.get(e.member) ?? 1}` });
+          }
           break;
         }
         case 'suspicion': {
@@ -127,12 +139,10 @@ export const noExpelWithoutMajority: Invariant = {
           const i = idx.get(e.member);
           if (i === undefined) break;
           if (batch === null || batch.by !== e.member || batch.t !== e.t) {
-            batch = { by: e.member, t: e.t, configSize: (lastConfig[i] ?? everyone).length, configId: lastConfigId[i], size: 0 };
+            batch = { by: e.member, t: e.t, configSize: (lastConfig[i] ?? everyone).length, configId: requestConfigId[i], size: 0 };
           }
           batch.size++;
-          const list = requests.get(e.suspect);
-          if (list === undefined) requests.set(e.suspect, [batch]);
-          else list.push(batch);
+          addRequest(e.suspect, batch);
           break;
         }
         case 'config': {
@@ -145,6 +155,10 @@ export const noExpelWithoutMajority: Invariant = {
           const sameInstance = prevOwn >= 0 && (own < 0 || (e.incarnations?.[own] ?? 1) === (lastIncarnations[i]?.[prevOwn] ?? 1));
           const prev = sameInstance ? lastConfig[i] : null;
           const prevIncarnations = lastIncarnations[i];
+          e.nodes.forEach((x, k) => {
+            const inc = e.incarnations?.[k] ?? 1;
+            if (inc > (newestIncarnation.get(x) ?? 1)) newestIncarnation.set(x, inc);
+          });
           if (e.configId !== undefined) {
             for (const x of e.nodes) {
               const key = incarnationKey(x, e.nodes, e.incarnations);
@@ -154,14 +168,12 @@ export const noExpelWithoutMajority: Invariant = {
           }
           lastConfig[i] = e.nodes;
           lastIncarnations[i] = e.incarnations;
-          lastConfigId[i] = e.configId;
+          requestConfigId[i] = e.configId;
           activated[i]!.push(e.nodes);
           if (prev == null) break;
           const unrequested: string[] = [];
           for (const x of prev) {
             if (e.nodes.includes(x)) continue;
-            const xi = idx.get(x);
-            if (xi !== undefined && leaving[xi] === 1) continue;
             if (removalAllowed(x, prev, prevIncarnations)) continue;
             unrequested.push(x);
           }
@@ -175,7 +187,7 @@ export const noExpelWithoutMajority: Invariant = {
         case 'view': {
           const i = idx.get(e.member);
           if (i === undefined) break;
-          if (e.viewId === '') { viewMembers[i] = null; lastConfig[i] = null; lastConfigId[i] = undefined; activated[i] = []; break; }
+          if (e.viewId === '') { viewMembers[i] = null; lastConfig[i] = null; activated[i] = []; break; }
           const prev = viewMembers[i];
           viewMembers[i] = e.members;
           // The activated configurations form a queue the views consume in order: a node that
