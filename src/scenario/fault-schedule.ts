@@ -234,7 +234,10 @@ export function scheduleToScenario(schedule: FaultSchedule, seed: number | strin
     }
   }
   for (const f of schedule.faults) {
-    if (f.kind === 'option') at(f.atUs, { set: { member: f.member, option: f.option, value: f.value } });
+    if (f.kind !== 'option') continue;
+    // SET GLOBAL needs a running server: an option change while its member is crashed is dropped.
+    const down = (mergedOf.get(f.member) ?? []).some((m) => m.kind === 'crash' && m.s <= f.atUs && f.atUs < m.e);
+    if (!down) at(f.atUs, { set: { member: f.member, option: f.option, value: f.value } });
   }
   // Link cuts: sweep the edges in time order, releasing before cutting at equal times.
   linkEdges.sort((a, b) => a.t - b.t || a.delta - b.delta);

@@ -34,6 +34,19 @@ describe('scheduleToScenario', () => {
       '1 {"cut":{"from":"node1","to":"node2"}}', '5 {"restore":{"from":"node1","to":"node2"}}',
     ]);
   });
+  it('drops an option change that falls while its member is crashed (SET GLOBAL needs a running server), and runs', () => {
+    const faults: Fault[] = [
+      { kind: 'crash', member: 'node2', atUs: 0, durationUs: 10 * S },
+      { kind: 'option', member: 'node2', option: 'group_replication_member_expel_timeout', value: 7, atUs: 0, durationUs: 0 },
+      { kind: 'option', member: 'node2', option: 'group_replication_member_expel_timeout', value: 9, atUs: 10 * S, durationUs: 0 },
+    ];
+    const schedule = { setup: setup3, faults, durationUs: 20 * S };
+    expect(verbs(schedule)).toEqual([
+      '0 {"crash":"node2"}', '10 {"restart":"node2"}',
+      '10 {"set":{"member":"node2","option":"group_replication_member_expel_timeout","value":9}}',
+    ]);
+    expect(() => runScenario(scheduleToScenario(schedule, 1))).not.toThrow();
+  });
   it('cuts only non-neighbours in a ring of five, both ways', () => {
     const v = verbs({ setup: setup5, faults: [{ kind: 'ring', atUs: 0, durationUs: S }], durationUs: 10 * S });
     const cuts = v.filter((x) => x.startsWith('0 {"cut"')).map((x) => JSON.parse(x.slice(2)).cut as { from: string; to: string });

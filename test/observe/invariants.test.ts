@@ -281,6 +281,19 @@ describe('liveness-after-quiet-period', () => {
     const gaveUp = [...trace, ev.log(40 * SEC, 'c', 'MY-013375', 'Auto-rejoin procedure attempt 3 of 3 finished. Member was not able to join the group.')];
     expect(livenessAfterQuietPeriod.check(handRecord(gaveUp, { endUs: 2 * SEC + quiet }))).toBeNull();
   });
+  it('treats a START that timed out waiting for its view (MY-011640) as final for that incarnation, until a restart', () => {
+    // c crashes and restarts; its START joins, no view comes within the wait, and the plugin gives up.
+    const timedOut = ev.log(70 * SEC, 'c', 'MY-011640', 'Timeout on wait for view after joining group');
+    const start = [ev.net(1 * SEC, 'crash', 'c'), ev.net(2 * SEC, 'restart', 'c'), ev.self(10 * SEC, 'c', 'RECOVERING', '')];
+    const end = { endUs: 2 * SEC + quiet };
+    const gaveUp = [...start, timedOut, ev.self(70 * SEC, 'c', 'OFFLINE', '')];
+    expect(livenessAfterQuietPeriod.check(handRecord(gaveUp, end))).toBeNull();
+    // Without the line the same OFFLINE member breaks the invariant...
+    expect(livenessAfterQuietPeriod.check(handRecord(gaveUp.filter((e) => e !== timedOut), end))?.members).toEqual(['c']);
+    // ...and a later restart is a new incarnation that must come back.
+    const restarted = [...gaveUp, ev.net(100 * SEC, 'restart', 'c'), ev.self(101 * SEC, 'c', 'OFFLINE', '')];
+    expect(livenessAfterQuietPeriod.check(handRecord(restarted, { endUs: 100 * SEC + quiet }))?.members).toEqual(['c']);
+  });
   it('holds vacuously when a crashed first incarnation stays half of the configuration (no majority can remove it)', () => {
     // b crashes before any configuration change (first incarnation, 1) and restarts; a then removes
     // c, leaving [a, b#1]: b's old incarnation is half the configuration, so the group is stuck until

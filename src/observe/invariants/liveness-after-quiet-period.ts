@@ -58,12 +58,14 @@ export const livenessAfterQuietPeriod: Invariant = {
     'If no fault is in force at the end of the run (no partition, cut, isolation, freeze or un-restarted crash), crashes ' +
     'never left half or more of the XCom configuration as crashed incarnations (no majority could ever remove them), and the ' +
     'last network event is at least requiredQuietPeriodUs(record) before the end, then every running member that has not ' +
-    'given up (auto-rejoin attempts exhausted, autorejoin_tries 0 on an expel or majority timeout, 10 failed START joins) ' +
+    'given up (auto-rejoin attempts exhausted, autorejoin_tries 0 on an expel or majority timeout, 10 failed START joins, ' +
+    'a START that timed out waiting for its view: MY-011640) ' +
     'is ONLINE, and all of them have installed the same view, which lists them all. Otherwise it holds vacuously.',
   mysqlRule:
     'Detection 4–6 s, expel at the next 15 s suspicion tick after member_expel_timeout, the expelled member learns of it ' +
     'after reconnecting and auto-rejoins (attempts 300 s apart) or applies exit_state_action ' +
-    '(docs/mysql-behaviour.md; xcom/xcom_detector.cc, gcs_xcom_control_interface.cc, src/autorejoin.cc).',
+    '(docs/mysql-behaviour.md; xcom/xcom_detector.cc, gcs_xcom_control_interface.cc, src/autorejoin.cc). A START that times out ' +
+    'waiting for its view logs MY-011640, leaves and is not retried (src/plugin.cc, initialize_plugin_and_join).',
   check(record) {
     const idx = memberIndex(record);
     const n = record.members.length;
@@ -147,6 +149,10 @@ export const livenessAfterQuietPeriod: Invariant = {
           if (i === undefined) break;
           const tries = opts.of(i).group_replication_autorejoin_tries;
           if ((e.code === 'MY-011505' || e.code === 'MY-011711') && tries === 0) gaveUp[i] = 1;
+          // A START whose join view did not come in time fails for good: plugin.cc
+          // initialize_plugin_and_join logs MY-011640 after wait_for_view_modification times out
+          // and leaves, and nothing retries it (only a restart brings a new incarnation).
+          else if (e.code === 'MY-011640') gaveUp[i] = 1;
           else if (e.code === 'MY-013373') rejoining[i] = 1;
           else if (e.code === 'MY-013375') {
             rejoining[i] = 0;

@@ -4,68 +4,183 @@ import { serverStopped } from './trace-reading.js';
 
 const NO_EXPEL = 'no-expel-without-majority';
 
+/** Configuration number of the boot configuration every member starts in (the first decided change is 2). */
+const BOOT_CONFIG_ID = 1;
+
 /**
- * Nobody is expelled by a minority: each XCom configuration removes fewer than half the nodes of
- * the one before, and a view that removes members is installed only after its configuration was
- * agreed. (The suspicion manager's own m_has_majority is recomputed on global views too, which the
- * trace does not show, so the expel request itself is not judged.)
+ * Log lines after which the member asks XCom to remove itself (a GCS leave, or XCom's own exit):
+ * - MY-011711, the unreachable-majority timeout: leave_group_on_failure with a GCS leave
+ *   (group_partition_handling.cc);
+ * - MY-013374, an auto-rejoin attempt whose view did not come: attempt_rejoin ends the attempt with
+ *   gcs_module->leave() (src/plugin.cc);
+ * - MY-011640, a START whose view did not come: initialize_plugin_and_join leaves on its error path
+ *   (src/plugin.cc);
+ * - the die_op exit ("the group is too far ahead"): xcom_base.cc terminate_and_exit fires the expel
+ *   callback and GCS asks the others to remove this node (do_remove_node_from_group).
+ */
+function leavesOnItsOwn(code: string, message: string): boolean {
+  return code === 'MY-011711' || code === 'MY-013374' || code === 'MY-011640' ||
+    (code === 'MY-011735' && message.includes('the group is too far ahead'));
+}
+
+/** One xcom_remove_nodes call, as the trace shows it: the `expelRequested` lines one member wrote at one instant. */
+interface RemovalRequest {
+  readonly by: string;
+  readonly t: number;
+  /** Nodes in the requester's XCom configuration when it asked. */
+  readonly configSize: number;
+  /** The requester's configuration number when it asked; undefined when the trace does not number configurations. */
+  readonly configId: number | undefined;
+  /** Nodes named in this call (grows while the call's lines are read). */
+  size: number;
+  /** For a leave: the incarnation (`name#n`) that asked, the newest one configured when it did. */
+  readonly incarnation?: string;
+}
+
+/**
+ * Nobody is expelled by a minority, stated as exactly what MySQL guarantees (8.0.20 and later):
+ *
+ * 1. A member asks XCom to remove others only as the killer node and only while it has the
+ *    majority: 2 × (suspects + expels in progress) < nodes of its XCom configuration, and it names
+ *    every timed-out suspect in one xcom_remove_nodes call; a non-killer only ever removes itself
+ *    (gcs_xcom_control_interface.cc, Gcs_suspicions_manager::process_view computes m_has_majority,
+ *    run_process_suspicions acts on it, force_remove for a self-suspicion).
+ * 2. XCom decides that remove_node by a majority of the configuration in force at its slot, but
+ *    executes it against the newest configuration: xcom_base.cc handle_remove_node clones
+ *    get_site_def() and drops the named nodes with no check against the configuration the value
+ *    was proposed in. A request the proposer kept retrying while cut off is decided after the heal
+ *    (xcom_base.cc proposer_task), and two killers on either side of a ring each remove fewer than
+ *    half of the same five-node configuration; applied one after the other they can take it to a
+ *    single node. So one activated configuration may remove half or more of the one before, as long
+ *    as each removal was asked for with the majority of the requester's own configuration.
+ * 3. A node that removes itself (a self-suspicion with force_remove, or a GCS leave: see
+ *    leavesOnItsOwn) is not expelled by anyone.
+ *
+ * The check: each node a configuration drops is dropped by itself, or by a removal request for its
+ * current incarnation that named fewer than half of the requester's configuration; the nodes dropped
+ * without such a request must be fewer than half of the previous configuration (the rule any single
+ * majority decision obeys). A view that removes members lists exactly the nodes of a configuration
+ * the installing member activated. (m_has_majority itself is recomputed on global views, which the
+ * trace does not show, so a request is judged by the requester's activated configuration.)
  */
 export const noExpelWithoutMajority: Invariant = {
   name: NO_EXPEL,
   description:
-    'Every XCom configuration a member activates removes fewer than half of the previous configuration\'s nodes (members that asked to leave aside); a view ' +
-    'that removes members lists exactly the nodes of a configuration the installing member activated.',
+    'Every node an XCom configuration drops left by itself (self-removal, a leave after the unreachable-majority timeout or a join ' +
+    'that timed out, XCom\'s die_op exit) or was named in a removal ' +
+    'request for its current incarnation that named fewer than half of the requester\'s own configuration; removals decided in one ' +
+    'configuration may be applied cumulatively, and the nodes dropped without such a request are fewer than half of the previous ' +
+    'configuration. A view that removes members lists exactly the nodes of a configuration the installing member activated.',
   mysqlRule:
-    'Gcs_suspicions_manager acts only when m_has_majority: 2 × (suspects + expels in progress) < nodes in the XCom view, ' +
-    'and XCom decides remove_node with a majority of the old configuration (docs/mysql-behaviour.md; ' +
-    'gcs_xcom_control_interface.cc process_view / run_process_suspicions). A membership change reaches the plugin only ' +
-    'after XCom really removed the node (§0, §1.2 xcom_receive_global_view).',
+    'Gcs_suspicions_manager acts only when m_has_majority: 2 × (suspects + expels in progress) < nodes in the XCom view, the killer ' +
+    'names all timed-out suspects in one request and others only remove themselves (docs/mysql-behaviour.md; ' +
+    'gcs_xcom_control_interface.cc process_view / run_process_suspicions). XCom decides remove_node with a majority of the ' +
+    'configuration at its slot and applies it to the newest one (xcom_base.cc handle_remove_node, proposer_task). A membership ' +
+    'change reaches the plugin only after XCom really removed the node (§0, §1.2 xcom_receive_global_view).',
   check(record) {
     const idx = memberIndex(record);
-    const n = record.members.length;
     const everyone = record.members.map((m) => m.name);
     const lastConfig: (readonly string[] | null)[] = record.members.map(() => everyone);
+    const lastIncarnations: (readonly number[] | undefined)[] = record.members.map(() => undefined);
     // Configurations each member activated after the one its last view matched, in order: the views
     // consume them one by one (a catching-up node activates several at once while GCS still installs
     // the view of an earlier one).
     const activated: (readonly string[])[][] = record.members.map(() => []);
     const viewMembers: (readonly string[] | null)[] = record.members.map(() => everyone);
-    const leaving = new Uint8Array(n);
+    // The number of the last configuration each member's XCom activated, kept across its leave
+    // view: it dates the member's requests (a leave is asked for after GR already left the view).
+    const requestConfigId: (number | undefined)[] = record.members.map(() => BOOT_CONFIG_ID);
+    const addRequest = (suspect: string, r: RemovalRequest): void => {
+      const list = requests.get(suspect);
+      if (list === undefined) requests.set(suspect, [r]);
+      else list.push(r);
+    };
+    // Removal requests naming each node, and the first configuration each incarnation of a node
+    // appeared in (a request made before that was about an older incarnation).
+    const requests = new Map<string, RemovalRequest[]>();
+    const firstConfigOf = new Map<string, number>();
+    for (const x of everyone) firstConfigOf.set(`${x}#1`, BOOT_CONFIG_ID);
+    const newestIncarnation = new Map<string, number>();
+    let batch: RemovalRequest | null = null;
+    const incarnationKey = (node: string, nodes: readonly string[], incarnations: readonly number[] | undefined): string =>
+      `${node}#${incarnations?.[nodes.indexOf(node)] ?? 1}`;
+    // Whether `x`, dropped from `prev` by a configuration, removed itself or was named in a request
+    // that had the majority of its requester's configuration (a self-removal is no expel at all).
+    const removalAllowed = (x: string, prev: readonly string[], prevIncarnations: readonly number[] | undefined): boolean => {
+      const key = incarnationKey(x, prev, prevIncarnations);
+      const since = firstConfigOf.get(key);
+      for (const r of requests.get(x) ?? []) {
+        if (r.incarnation !== undefined ? r.incarnation !== key : since !== undefined && r.configId !== undefined && r.configId < since) continue;
+        if (r.by === x || 2 * r.size < r.configSize) return true;
+      }
+      return false;
+    };
     for (const e of record.trace) {
+      if (e.type !== 'suspicion' || e.action !== 'expelRequested') batch = null;
       const stopped = serverStopped(e);
       if (stopped !== null) {
         const i = idx.get(stopped);
-        if (i !== undefined) { lastConfig[i] = null; activated[i] = []; viewMembers[i] = null; leaving[i] = 0; }
+        if (i !== undefined) { lastConfig[i] = null; activated[i] = []; viewMembers[i] = null; }
         continue;
       }
       switch (e.type) {
         case 'log': {
           const i = idx.get(e.member);
           if (i === undefined) break;
-          if (e.code === 'MY-011711') leaving[i] = 1; // leave_group_on_failure with a GCS leave (group_partition_handling.cc)
-          else if (e.code === 'MY-011504') leaving[i] = 0;
+          // A leave is this incarnation's request to remove itself, however long XCom takes to decide it.
+          // (Its own XCom may never have activated a configuration: a join that timed out.)
+          if (leavesOnItsOwn(e.code, e.message)) {
+            addRequest(e.member, { by: e.member, t: e.t, configSize: 1, configId: undefined, size: 1, incarnation: `${e.member}#${newestIncarnation.get(e.member) ?? 1}` });
+          }
+          break;
+        }
+        case 'suspicion': {
+          if (e.action !== 'expelRequested') break;
+          const i = idx.get(e.member);
+          if (i === undefined) break;
+          if (batch === null || batch.by !== e.member || batch.t !== e.t) {
+            batch = { by: e.member, t: e.t, configSize: (lastConfig[i] ?? everyone).length, configId: requestConfigId[i], size: 0 };
+          }
+          batch.size++;
+          addRequest(e.suspect, batch);
           break;
         }
         case 'config': {
           const i = idx.get(e.member);
           if (i === undefined) break;
-          const prev = lastConfig[i];
+          const own = e.nodes.indexOf(e.member);
+          const prevOwn = lastConfig[i]?.indexOf(e.member) ?? -1;
+          // A new incarnation of this member (a rejoin or restart boots a new XCom into the group)
+          // starts from its first configuration, not from where its previous incarnation stopped.
+          const sameInstance = prevOwn >= 0 && (own < 0 || (e.incarnations?.[own] ?? 1) === (lastIncarnations[i]?.[prevOwn] ?? 1));
+          const prev = sameInstance ? lastConfig[i] : null;
+          const prevIncarnations = lastIncarnations[i];
+          e.nodes.forEach((x, k) => {
+            const inc = e.incarnations?.[k] ?? 1;
+            if (inc > (newestIncarnation.get(x) ?? 1)) newestIncarnation.set(x, inc);
+          });
+          if (e.configId !== undefined) {
+            for (const x of e.nodes) {
+              const key = incarnationKey(x, e.nodes, e.incarnations);
+              const seen = firstConfigOf.get(key);
+              if (seen === undefined || e.configId < seen) firstConfigOf.set(key, e.configId);
+            }
+          }
           lastConfig[i] = e.nodes;
+          lastIncarnations[i] = e.incarnations;
+          requestConfigId[i] = e.configId;
           activated[i]!.push(e.nodes);
           if (prev == null) break;
-          let removed = 0;
-          const names: string[] = [];
+          const unrequested: string[] = [];
           for (const x of prev) {
             if (e.nodes.includes(x)) continue;
-            const xi = idx.get(x);
-            if (xi !== undefined && leaving[xi] === 1) continue;
-            removed++;
-            names.push(x);
+            if (removalAllowed(x, prev, prevIncarnations)) continue;
+            unrequested.push(x);
           }
-          if (removed > 0 && 2 * removed >= prev.length) {
-            return violation(NO_EXPEL, e.t, [e.member, ...names],
-              `${e.member} activated XCom configuration [${e.nodes.join(', ')}] that removes ${names.join(', ')} from [${prev.join(', ')}]: ` +
-              `${removed} of ${prev.length} nodes, not fewer than half`);
+          if (unrequested.length > 0 && 2 * unrequested.length >= prev.length) {
+            return violation(NO_EXPEL, e.t, [e.member, ...unrequested],
+              `${e.member} activated XCom configuration [${e.nodes.join(', ')}] that removes ${unrequested.join(', ')} from [${prev.join(', ')}]: ` +
+              `${unrequested.length} of ${prev.length} nodes, not fewer than half, and no removal request with the majority of its requester's configuration named them`);
           }
           break;
         }
