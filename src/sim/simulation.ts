@@ -102,7 +102,7 @@ export class MemberHandle {
   /** This member's own state (ONLINE, RECOVERING, ERROR, OFFLINE). */
   get state(): string { return this.gr.state; }
   /** Whether an auto-rejoin process is running. */
-  get autoRejoinRunning(): boolean { return this.gr.rejoinRunning; }
+  get autoRejoinRunning(): boolean { return this.gr.autorejoin.running; }
 
   /** The view id this member has installed (`<fixed>:<n>`), '' when not in a group. */
   viewId(): string { return this.gr.viewId(); }
@@ -707,7 +707,7 @@ export class Simulation {
     }
     const gr = this.grMembers[slot]!;
     const v = validateOption(name, value, this.version, name);
-    if (name === 'group_replication_autorejoin_tries' && gr.rejoinRunning) {
+    if (name === 'group_replication_autorejoin_tries' && gr.autorejoin.running) {
       throw new ConfigError(name, 'cannot be changed while an auto-rejoin is running (MySQL: "Cannot update the number of auto-rejoin retry attempts when an auto-rejoin process is already running.")', value);
     }
     if (name === 'group_replication_single_primary_mode') {
