@@ -15,6 +15,8 @@ export class AutoRejoin {
   running = false;
   /** The auto-rejoin thread of the running process (0 when none), which logs its attempts. */
   private thread = 0;
+  /** Bumped by abort (STOP GROUP_REPLICATION): the pending steps of an aborted process do nothing. */
+  private gen = 0;
 
   constructor(private readonly m: GrMember) {}
 
@@ -24,9 +26,12 @@ export class AutoRejoin {
     this.running = true;
     this.thread = m.newThreadId(); // the auto-rejoin thread (autorejoin.cc), which logs its attempts
     const tries = m.opts.group_replication_autorejoin_tries;
+    const gen = this.gen;
     const attempt = (k: number): void => {
+      if (gen !== this.gen) return;
       m.log(msg.startedAutoRejoin(k, tries), this.thread);
       m.ctx.later(m.slot, m.ctx.params.rejoinLeaveUs, () => {
+        if (gen !== this.gen) return;
         if (!m.leftLogged) {
           m.log(msg.memberLeftGroup());
           m.leftLogged = true;
@@ -35,6 +40,7 @@ export class AutoRejoin {
         // attempt_rejoin), from a thread of its own.
         m.ctx.later(m.slot, APPLIER_CHANNEL_RESET_AFTER_LEAVE_US, () => m.log(applierChannelReset(m.ctx.channelTerms), m.newThreadId()));
         m.ctx.later(m.slot, m.ctx.params.xcomJoinStartupUs, () => {
+          if (gen !== this.gen) return;
           m.joinGroup(
             () => {
               this.running = false;
@@ -42,6 +48,7 @@ export class AutoRejoin {
               m.ctx.later(m.slot, m.ctx.params.joinerReadyLagUs, () => m.log(msg.finishedAutoRejoin(k, tries, true), thread));
             },
             () => {
+              if (gen !== this.gen) return;
               if (k < tries) {
                 m.ctx.later(m.slot, REJOIN_TIMEOUT_US, () => attempt(k + 1));
                 return;
@@ -56,5 +63,11 @@ export class AutoRejoin {
       });
     };
     attempt(1);
+  }
+
+  /** STOP GROUP_REPLICATION interrupts the process (the rejoin_timeout wait is interruptible): no further attempt, no exit state action. */
+  abort(): void {
+    this.gen++;
+    this.running = false;
   }
 }

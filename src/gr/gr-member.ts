@@ -22,6 +22,7 @@ import { GroupPartitionHandler } from './group-partition-handling.js';
 import { leaveGroupOnExpel } from './leave-group-on-failure.js';
 import { electionCompleted, handleLeaderElectionIfNeeded } from './primary-election.js';
 import { declaredOnline, joinedGroup } from './recovery.js';
+import { StartStopGroupReplication } from './start-stop-group-replication.js';
 
 /** A transaction submitted on a member. */
 export interface WriteRecord {
@@ -115,6 +116,8 @@ export class GrMember {
   readonly partition: GroupPartitionHandler = new GroupPartitionHandler(this);
   /** The auto-rejoin process (autorejoin.cc). */
   readonly autorejoin: AutoRejoin = new AutoRejoin(this);
+  /** START and STOP GROUP_REPLICATION (plugin.cc). */
+  readonly startStop: StartStopGroupReplication = new StartStopGroupReplication(this);
   private joinGen = 0;
   /** @internal */ joining: JoinAttempt | null = null;
   /** @internal */ admission: Admission | null = null;
@@ -389,7 +392,7 @@ export class GrMember {
    * seed answering, GCS makes CONNECTION_ATTEMPTS passes over the seeds (1 s connect timeout each
    * for an unreachable host, a round trip for a refused connection) and fails.
    */
-  joinGroup(success: () => void, fail: () => void): void {
+  joinGroup(success: () => void, fail: () => void, viewWait: 'auto-rejoin' | 'start' = 'auto-rejoin'): void {
     const ctx = this.ctx, net = ctx.net, x = ctx.xcom;
     const gen = ++this.joinGen;
     let seed = -1;
@@ -429,21 +432,46 @@ export class GrMember {
       return;
     }
     this.joining = { gen, incarnation, success, fail };
+    // A START waits for the view itself (start-stop-group-replication.ts); an auto-rejoin attempt here.
+    if (viewWait === 'start') return;
     ctx.later(this.slot, ctx.params.joinViewTimeoutUs, () => {
       if (this.joining === null || this.joining.gen !== gen) return;
       this.joining = null;
       this.log(msg.autoRejoinViewTimeout());
-      // The failed attempt leaves the group it may already belong to at the XCom level (attempt_rejoin
-      // "end:" calls gcs_module->leave(), src/plugin.cc: "If we do not leave preemptively, the server
-      // will only leave the group when the communication layer failure detector detects that it
-      // left"): XCom asks the group to remove this node and exits once it executes its removal, or
-      // GCS gives up after 30 s. Merely stopping XCom left a dead node in the configuration that
-      // held back every view (joins included) until its 60 s non-member expel.
-      ctx.gcs(this.slot).stop();
-      if (x.booted[this.slot] === 1) this.gcsLeave(fail, true);
-      else fail();
+      this.leaveAfterFailedJoin(fail, false);
     });
   }
+
+  /**
+   * The failed attempt leaves the group it may already belong to at the XCom level (attempt_rejoin
+   * "end:" calls gcs_module->leave(), src/plugin.cc: "If we do not leave preemptively, the server
+   * will only leave the group when the communication layer failure detector detects that it
+   * left"): XCom asks the group to remove this node and exits once it executes its removal, or
+   * GCS gives up after 30 s. Merely stopping XCom left a dead node in the configuration that
+   * held back every view (joins included) until its 60 s non-member expel. `logNotInGroup`: GCS
+   * reports a leave of a node that never joined (do_leave).
+   */
+  private leaveAfterFailedJoin(then: () => void, logNotInGroup: boolean): void {
+    this.ctx.gcs(this.slot).stop();
+    if (this.ctx.xcom.booted[this.slot] === 1) this.gcsLeave(then, true);
+    else {
+      if (logNotInGroup) this.gcsLog('ERROR', gcsText.leavingWithoutGroup());
+      then();
+    }
+  }
+
+  /** @internal A START's wait for its join view timed out: the join in progress is dropped and the node leaves, then `then`. */
+  abandonJoin(then: () => void): void {
+    this.dropJoin();
+    this.leaveAfterFailedJoin(then, true);
+  }
+
+  /** @internal Forgets a join in progress: the attempt's pending connect and engine-ready timers no longer act. */
+  dropJoin(): void {
+    this.joinGen++;
+    this.joining = null;
+  }
+
 
   /**
    * The add_node configuration was decided: XCom on the joiner boots into it, if it admits this
@@ -492,7 +520,7 @@ export class GrMember {
 
   // ---------------------------------------------------------------- restart
 
-  /** A restarted server starts GR (start_on_boot): a join with the manual START's retries (10 × 5 s). */
+  /** A restarted server starts GR (start_on_boot): the START of start-stop-group-replication.ts, from the server's own thread. */
   startOnBoot(): void {
     this.lastThreadId = FIRST_THREAD_ID - 1; // a new mysqld process counts its threads from the start again
     this.state = 'OFFLINE';
@@ -503,17 +531,7 @@ export class GrMember {
     this.leftLogged = true;
     this.emitFlags();
     this.refresh();
-    let tries = 0;
-    const attempt = (): void => {
-      tries++;
-      this.joinGroup(() => {}, () => {
-        if (tries < START_JOIN_ATTEMPTS) {
-          this.gcsLog('Note', gcsText.sleepingBeforeRetry(START_JOIN_ATTEMPTS - tries));
-          this.ctx.later(this.slot, START_JOIN_SLEEP_US, attempt);
-        } else { this.state = 'OFFLINE'; this.refresh(); }
-      });
-    };
-    this.ctx.later(this.slot, this.ctx.params.xcomJoinStartupUs, attempt);
+    this.startStop.start(0); // the plugin's own start thread, no client session
   }
 
   /** The process died: everything in memory is gone; connected clients lose their transactions. */
@@ -526,6 +544,7 @@ export class GrMember {
     this.admission = null;
     this.leaving = null;
     this.autorejoin.running = false;
+    this.startStop.starting = false;
     this.partition.reset();
     this.joinGen++;
     this.refresh();

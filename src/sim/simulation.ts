@@ -179,6 +179,26 @@ export class MemberHandle {
     return { ...c, holds: c.holds.map((h) => ({ ...h })), queued: this.sim._queuedTransactions(this.slot) };
   }
 
+  /**
+   * START GROUP_REPLICATION on this member (its server must be running): a join through distributed
+   * recovery that fails after 60 s without a join view (MY-011640). Refused while Group Replication
+   * runs here (ERROR 3093). Inverse: stopGroupReplication().
+   */
+  startGroupReplication(): UdfResult {
+    if (!this.running) throw new ConfigError('startGroupReplication', 'names a member whose server is not running (restart it first)', this.name);
+    return this.gr.startStop.startCommand();
+  }
+
+  /**
+   * STOP GROUP_REPLICATION on this member (its server must be running): a voluntary leave (the others
+   * install a view without it; no expel, no exit state action), then OFFLINE with super_read_only=ON.
+   * A no-op when Group Replication does not run here, as in MySQL. Inverse: startGroupReplication().
+   */
+  stopGroupReplication(): UdfResult {
+    if (!this.running) throw new ConfigError('stopGroupReplication', 'names a member whose server is not running (restart it first)', this.name);
+    return this.gr.startStop.stopCommand();
+  }
+
   /** SELECT group_replication_set_as_primary(uuid of `target`). */
   setAsPrimary(target: string): UdfResult {
     return this.sim._udf(this.slot, 'single-primary', this.sim._slotOf(target, 'target'));

@@ -147,6 +147,9 @@ export const livenessAfterQuietPeriod: Invariant = {
           if (i === undefined) break;
           const tries = opts.of(i).group_replication_autorejoin_tries;
           if ((e.code === 'MY-011505' || e.code === 'MY-011711') && tries === 0) gaveUp[i] = 1;
+          // A START whose join view did not come within 60 s fails for good (plugin.cc initialize_plugin_and_join).
+          // So does a member the operator stopped (STOP GROUP_REPLICATION, MY-011651).
+          else if (e.code === 'MY-011640' || e.code === 'MY-011651') gaveUp[i] = 1;
           else if (e.code === 'MY-013373') rejoining[i] = 1;
           else if (e.code === 'MY-013375') {
             rejoining[i] = 0;
