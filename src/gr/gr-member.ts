@@ -102,7 +102,8 @@ interface Admission {
  * event handlers (gcs_event_handlers.cc: on_suspicions, on_view_changed, on_message_received), GCS
  * join and leave, writes and topology UDFs. The rules MySQL keeps in modules of their own live in
  * files named after them: group-partition-handling.ts, leave-group-on-failure.ts, autorejoin.ts,
- * primary-election.ts, recovery.ts (reference/gcs-and-plugin.md §2, §3, §6).
+ * primary-election.ts, recovery.ts, and START/STOP in start-stop-group-replication.ts
+ * (reference/gcs-and-plugin.md §2, §3, §6).
  */
 export class GrMember {
   /** This member's own stored state (UNREACHABLE is never stored). */
@@ -523,15 +524,20 @@ export class GrMember {
   /** A restarted server starts GR (start_on_boot): the START of start-stop-group-replication.ts, from the server's own thread. */
   startOnBoot(): void {
     this.lastThreadId = FIRST_THREAD_ID - 1; // a new mysqld process counts its threads from the start again
-    this.state = 'OFFLINE';
-    this.table.clear();
-    this.table.set(this.slot, { state: 'OFFLINE', role: 'SECONDARY', unreachable: false });
+    this.showOffline();
     this.superReadOnly = true;
     this.offlineMode = false;
     this.leftLogged = true;
     this.emitFlags();
     this.refresh();
     this.startStop.start(0); // the plugin's own start thread, no client session
+  }
+
+  /** @internal The plugin does not run: OFFLINE, and only itself in its member table (empty role). */
+  showOffline(): void {
+    this.state = 'OFFLINE';
+    this.table.clear();
+    this.table.set(this.slot, { state: 'OFFLINE', role: 'SECONDARY', unreachable: false });
   }
 
   /** The process died: everything in memory is gone; connected clients lose their transactions. */

@@ -67,9 +67,7 @@ export class StartStopGroupReplication {
       this.starting = false;
       m.log(msg.startViewTimeout(), thread);
       m.abandonJoin(() => {});
-      m.state = 'OFFLINE';
-      m.table.clear();
-      m.table.set(m.slot, { state: 'OFFLINE', role: 'SECONDARY', unreachable: false });
+      m.showOffline();
       m.refresh();
     });
     let tries = 0;
@@ -102,9 +100,7 @@ export class StartStopGroupReplication {
     m.admission = null;
     const stopped = (): void => {
       m.rollbackPending(CLIENT_ERROR_HOOK, false);
-      m.state = 'OFFLINE';
-      m.table.clear();
-      m.table.set(m.slot, { state: 'OFFLINE', role: 'SECONDARY', unreachable: false });
+      m.showOffline();
       m.viewNumber = null;
       m.partition.terminated = false;
       m.emitView([]);
