@@ -3,12 +3,12 @@ import type { ModelParameters } from '../model-parameters.js';
 import type { Network } from '../network/network.js';
 import type { Emit } from '../observe/events.js';
 import {
-  CLIENT_ERROR_CONNECT, CLIENT_ERROR_HOOK, CLIENT_ERROR_OFFLINE_MODE, CLIENT_ERROR_SUPER_READ_ONLY, gcsText, msg,
+  CLIENT_ERROR_CONNECT, CLIENT_ERROR_OFFLINE_MODE, CLIENT_ERROR_SUPER_READ_ONLY, gcsText, msg,
   UDF_ERROR_NOT_ONLINE_MAJORITY, UDF_ERROR_UNREACHABLE, type ChannelTerms, type LogMessage,
 } from '../observe/error-codes.js';
 import type { GroupMode, MemberState, WriteOutcome } from '../types.js';
 import {
-  CONNECT_TIMEOUT_US, CONNECTION_ATTEMPTS, PARTITION_HANDLER_SLICE_US, REJOIN_TIMEOUT_US, START_JOIN_ATTEMPTS,
+  CONNECT_TIMEOUT_US, CONNECTION_ATTEMPTS, START_JOIN_ATTEMPTS,
   START_JOIN_SLEEP_US, XCOM_EXIT_WAIT_US, XCOM_READY_WAIT_US,
 } from '../xcom/constants.js';
 import type { LogEntry } from '../xcom/log-entry.js';
@@ -16,8 +16,13 @@ import type { XcomCluster } from '../xcom/xcom-cluster.js';
 import type { GcsNode, GcsView } from '../gcs/gcs-node.js';
 import type { GroupReplicationOptions } from './options.js';
 import type { WriteRefusal } from './workload.js';
-import { pickPrimary, shownRole, shownState, type MemberInfo, type ServerIdentity } from './member-info.js';
-import { APPLIER_CHANNEL_RESET_AFTER_LEAVE_US, applierChannelReset, recoveryChannelLines } from './replication-channels.js';
+import { shownRole, shownState, type MemberInfo, type ServerIdentity } from './member-info.js';
+import { AutoRejoin } from './autorejoin.js';
+import { GroupPartitionHandler } from './group-partition-handling.js';
+import { leaveGroupOnExpel } from './leave-group-on-failure.js';
+import { electionCompleted, handleLeaderElectionIfNeeded } from './primary-election.js';
+import { declaredOnline, joinedGroup } from './recovery.js';
+import { StartStopGroupReplication } from './start-stop-group-replication.js';
 
 /** A transaction submitted on a member. */
 export interface WriteRecord {
@@ -66,9 +71,8 @@ export interface GrContext {
  */
 const FIRST_THREAD_ID = 31;
 
-const NEW_PRIMARY_SUFFIX = 'The new primary will execute all previous group transactions before allowing writes.';
-
-interface JoinAttempt {
+/** @internal A GCS join in progress: its generation, its XCom incarnation and what to do on each outcome. */
+export interface JoinAttempt {
   readonly gen: number;
   readonly incarnation: number;
   readonly success: () => void;
@@ -94,9 +98,11 @@ interface Admission {
 }
 
 /**
- * The group_replication plugin of one member (L5): member states as this member sees them, the
- * majority-loss handler and its unreachable_majority_timeout countdown, the expel path, auto-rejoin,
- * exit state actions, single-primary elections, writes and topology UDFs
+ * The group_replication plugin of one member (L5): member states as this member sees them, the GCS
+ * event handlers (gcs_event_handlers.cc: on_suspicions, on_view_changed, on_message_received), GCS
+ * join and leave, writes and topology UDFs. The rules MySQL keeps in modules of their own live in
+ * files named after them: group-partition-handling.ts, leave-group-on-failure.ts, autorejoin.ts,
+ * primary-election.ts, recovery.ts, and START/STOP in start-stop-group-replication.ts
  * (reference/gcs-and-plugin.md §2, §3, §6).
  */
 export class GrMember {
@@ -107,40 +113,41 @@ export class GrMember {
   superReadOnly = false;
   offlineMode = false;
   viewNumber: number | null = null;
-  /** member_in_partition: set while the majority is lost. */
-  inPartition = false;
-  partitionTerminated = false;
-  private partitionGen = 0;
-  rejoinRunning = false;
+  /** The majority-loss handler (group_partition_handling.cc). */
+  readonly partition: GroupPartitionHandler = new GroupPartitionHandler(this);
+  /** The auto-rejoin process (autorejoin.cc). */
+  readonly autorejoin: AutoRejoin = new AutoRejoin(this);
+  /** START and STOP GROUP_REPLICATION (plugin.cc). */
+  readonly startStop: StartStopGroupReplication = new StartStopGroupReplication(this);
   private joinGen = 0;
-  private joining: JoinAttempt | null = null;
-  private admission: Admission | null = null;
-  private admissionGen = 0;
-  /** Whether "This member has left the group" was printed since the member last left. */
-  private leftLogged = false;
+  /** @internal */ joining: JoinAttempt | null = null;
+  /** @internal */ admission: Admission | null = null;
+  /** @internal */ admissionGen = 0;
+  /** @internal Whether "This member has left the group" was printed since the member last left. */
+  leftLogged = false;
   /** A GCS leave in progress; `quiet`: the leave after a failed join attempt, which installs no view the plugin logs. */
   private leaving: { gen: number; then: () => void; quiet: boolean } | null = null;
   readonly writes = new Map<number, WriteRecord>();
   /** The client session (thread id) that runs each executed write still pending. */
   private readonly sessions = new Map<number, number>();
   private lastThreadId = FIRST_THREAD_ID - 1;
-  /** The auto-rejoin thread of the running auto-rejoin process (0 when none). */
-  private rejoinThread = 0;
   readonly id: ServerIdentity;
 
-  constructor(readonly slot: number, private readonly ctx: GrContext, public opts: GroupReplicationOptions) {
+  constructor(readonly slot: number, /** @internal */ readonly ctx: GrContext, public opts: GroupReplicationOptions) {
     this.id = ctx.servers[slot] as ServerIdentity;
   }
 
   // ---------------------------------------------------------------- helpers
 
-  private hostPort(slot: number): string {
+  /** @internal */
+  hostPort(slot: number): string {
     const s = this.ctx.servers[slot] as ServerIdentity;
     return `${s.host}:${s.port}`;
   }
 
   /** Writes a log line; `thread` is the writing session's id, 0 for threads without a session. */
-  private log(m: LogMessage, thread = 0): void {
+  /** @internal */
+  log(m: LogMessage, thread = 0): void {
     this.ctx.emit({
       type: 'log', t: this.ctx.kernel.nowUs, member: this.id.name, level: m.level, code: m.code, message: m.message,
       ...(thread === 0 ? {} : { thread }), ...(m.server === true ? { server: true as const } : {}),
@@ -148,11 +155,13 @@ export class GrMember {
   }
 
   /** A new thread or session of this server (the server's thread_id counter). */
-  private newThreadId(): number {
+  /** @internal */
+  newThreadId(): number {
     return ++this.lastThreadId;
   }
 
-  private gcsLog(level: 'ERROR' | 'Warning' | 'Note', text: string): void {
+  /** @internal */
+  gcsLog(level: 'ERROR' | 'Warning' | 'Note', text: string): void {
     this.log(msg.gcs(level, text));
   }
 
@@ -179,7 +188,8 @@ export class GrMember {
     }
   }
 
-  private setFlags(superReadOnly: boolean, offlineMode: boolean): void {
+  /** @internal */
+  setFlags(superReadOnly: boolean, offlineMode: boolean): void {
     if (superReadOnly === this.superReadOnly && offlineMode === this.offlineMode) return;
     // The plugin changes super_read_only through an internal server session of its own
     // (Sql_service_command_interface), a new thread each time.
@@ -196,17 +206,20 @@ export class GrMember {
     });
   }
 
-  private selfInfo(): MemberInfo {
+  /** @internal */
+  selfInfo(): MemberInfo {
     return this.table.get(this.slot) as MemberInfo;
   }
 
-  private primarySlot(): number {
+  /** @internal */
+  primarySlot(): number {
     for (const [slot, info] of this.table) if (info.role === 'PRIMARY' && this.ctx.mode === 'single-primary') return slot;
     return -1;
   }
 
   /** Whether this member may accept writes (ONLINE, PRIMARY role, not read-only). */
-  private inGroup(): boolean {
+  /** @internal */
+  inGroup(): boolean {
     return this.state === 'ONLINE' || this.state === 'RECOVERING';
   }
 
@@ -249,43 +262,12 @@ export class GrMember {
     if (lost) {
       const t = this.opts.group_replication_unreachable_majority_timeout;
       this.log(t > 0 ? msg.serverBlockedForSecs(t) : msg.serverBlocked());
-      if (!this.inPartition && !this.partitionTerminated) this.launchPartitionHandler();
-    } else if (this.inPartition) {
-      this.abortPartitionHandler();
+      if (!this.partition.inPartition && !this.partition.terminated) this.partition.launch();
+    } else if (this.partition.inPartition) {
+      this.partition.abort();
       this.log(msg.contactRestored());
     }
     this.refresh();
-  }
-
-  private launchPartitionHandler(): void {
-    this.inPartition = true;
-    const timeoutS = this.opts.group_replication_unreachable_majority_timeout; // snapshot: later SETs do not apply
-    if (timeoutS <= 0) return;
-    const gen = ++this.partitionGen;
-    let remainingUs = timeoutS * 1_000_000;
-    const slice = (): void => {
-      if (gen !== this.partitionGen) return;
-      const step = remainingUs >= PARTITION_HANDLER_SLICE_US ? PARTITION_HANDLER_SLICE_US : remainingUs;
-      this.ctx.later(this.slot, step, () => {
-        if (gen !== this.partitionGen) return;
-        remainingUs -= step;
-        if (remainingUs > 0) slice();
-        else this.majorityTimeoutFired(timeoutS);
-      });
-    };
-    slice();
-  }
-
-  private abortPartitionHandler(): void {
-    this.inPartition = false;
-    this.partitionGen++;
-  }
-
-  private majorityTimeoutFired(timeoutS: number): void {
-    this.partitionTerminated = true;
-    this.inPartition = false;
-    this.log(msg.unreachableMajorityTimeout(timeoutS));
-    this.leaveOnFailure();
   }
 
   // ---------------------------------------------------------------- views
@@ -294,7 +276,7 @@ export class GrMember {
     if (this.joining !== null && (view.mask & (1 << this.slot)) !== 0) {
       const j = this.joining;
       this.joining = null;
-      this.joinedGroup(view, j);
+      joinedGroup(this, view, j);
       return;
     }
     if (this.admission !== null) {
@@ -303,12 +285,12 @@ export class GrMember {
       return;
     }
     if (!this.inGroup()) return;
-    if (this.partitionTerminated) {
+    if (this.partition.terminated) {
       this.log(msg.changeNotProcessed());
       return;
     }
-    if (this.inPartition) {
-      this.abortPartitionHandler();
+    if (this.partition.inPartition) {
+      this.partition.abort();
       this.log(msg.contactRestored());
     }
     const single = this.ctx.mode === 'single-primary';
@@ -324,53 +306,28 @@ export class GrMember {
         info.unreachable = false; // member info is replaced by the state-exchange data
       }
     }
-    let elected = -1;
-    if (single && (oldPrimary < 0 || left.includes(oldPrimary))) {
-      if (oldPrimary >= 0) this.log(msg.primaryLeft(this.hostPort(oldPrimary)));
-      elected = this.elect();
-      if (elected >= 0) this.log(msg.newPrimaryElected(this.hostPort(elected), NEW_PRIMARY_SUFFIX));
-      else if (this.table.size > 1) this.log(msg.noSuitablePrimary());
-    }
+    const elected = handleLeaderElectionIfNeeded(this, oldPrimary, left);
     if (joined.length > 0) this.log(msg.membersJoined(joined.map((s) => this.hostPort(s)).join(', ')));
     this.viewNumber = view.number;
     this.log(msg.membershipChanged(this.sortedHostList(view.members), this.viewId()));
     this.emitView(view.members);
-    if (elected >= 0) this.electionCompleted(elected);
+    if (elected >= 0) electionCompleted(this, elected);
     this.refresh();
   }
 
-  private sortedHostList(members: readonly number[]): string {
+  /** @internal */
+  sortedHostList(members: readonly number[]): string {
     return [...members]
       .sort((a, b) => ((this.ctx.servers[a] as ServerIdentity).uuid < (this.ctx.servers[b] as ServerIdentity).uuid ? -1 : 1))
       .map((s) => this.hostPort(s)).join(', ');
   }
 
-  private emitView(members: readonly number[]): void {
+  /** @internal */
+  emitView(members: readonly number[]): void {
     this.ctx.emit({
       type: 'view', t: this.ctx.kernel.nowUs, member: this.id.name, viewId: this.viewId(),
       members: members.map((s) => (this.ctx.servers[s] as ServerIdentity).name),
     });
-  }
-
-  /** Picks the primary among ONLINE members and sets roles (single-primary). */
-  private elect(): number {
-    const candidates = [...this.table].filter(([, info]) => info.state === 'ONLINE').map(([slot]) => ({
-      slot, weight: this.ctx.member(slot).opts.group_replication_member_weight, uuid: (this.ctx.servers[slot] as ServerIdentity).uuid,
-    }));
-    const p = pickPrimary(candidates);
-    for (const [slot, info] of this.table) info.role = slot === p ? 'PRIMARY' : 'SECONDARY';
-    return p;
-  }
-
-  private electionCompleted(primary: number): void {
-    if (this.state !== 'ONLINE') return;
-    if (primary === this.slot) {
-      this.log(msg.srvPrimary());
-      this.setFlags(false, this.offlineMode);
-    } else {
-      this.log(msg.srvSecondary(this.hostPort(primary)));
-      this.setFlags(true, this.offlineMode);
-    }
   }
 
   // ---------------------------------------------------------------- leaving on failure
@@ -378,42 +335,11 @@ export class GrMember {
   /** The expel path (was_member_expelled_from_group → leave_group_on_failure, ALREADY_LEFT_GROUP). */
   onExpelled(): void {
     if ((!this.inGroup() && this.admission === null) || this.joining !== null) return;
-    this.admission = null; // expelled before handling its join view: it never goes RECOVERING
-    this.log(msg.memberExpelled());
-    this.enterError();
-    this.ctx.gcs(this.slot).stop();
-    this.ctx.xcom.stop(this.slot, 'expelled');
-    this.leftLogged = false;
-    if (this.opts.group_replication_autorejoin_tries > 0) {
-      this.ctx.later(this.slot, this.ctx.params.autoRejoinStartUs, () => this.startAutoRejoin());
-    } else {
-      this.applyExitAction('Member was expelled from the group due to network failures.');
-    }
+    leaveGroupOnExpel(this);
   }
 
-  /** Status ERROR, role cleared, blocked transactions rolled back, MY-011712 and super_read_only. */
-  private enterError(): void {
-    this.state = 'ERROR';
-    if (this.inPartition) this.abortPartitionHandler();
-    this.table.clear();
-    this.table.set(this.slot, { state: 'ERROR', role: 'SECONDARY', unreachable: false });
-    this.viewNumber = null;
-    const released = this.rollbackPending(CLIENT_ERROR_HOOK, true);
-    this.log(msg.setReadOnlyDueToErrors());
-    // Each session blocked in before_commit wakes up, reports that the wait for certification failed
-    // (observer_trans.cc group_replication_trans_before_commit) and the server reports the failed
-    // hook (sql/rpl_handler.cc); both lines carry the session's thread id.
-    for (const session of released) {
-      this.log(msg.conflictDetectionWaitFailed(session), session);
-      this.log(msg.hookFailed('before_commit'), session);
-    }
-    this.setFlags(true, this.offlineMode);
-    this.emitView([]);
-    this.refresh();
-  }
-
-  /** Rolls back every pending write; returns the sessions that were blocked in before_commit. */
-  private rollbackPending(error: string, logIt: boolean): number[] {
+  /** @internal Rolls back every pending write; returns the sessions that were blocked in before_commit. */
+  rollbackPending(error: string, logIt: boolean): number[] {
     const pending = [...this.writes.values()].filter((w) => w.outcome === 'pending');
     if (pending.length === 0) return [];
     if (logIt) this.log(msg.transactionsRolledBack());
@@ -426,24 +352,12 @@ export class GrMember {
     return blocked;
   }
 
-  /** Majority timeout: leave_group_on_failure with a GCS leave (not ALREADY_LEFT). */
-  private leaveOnFailure(): void {
-    const tries = this.opts.group_replication_autorejoin_tries;
-    const action = this.opts.group_replication_exit_state_action;
-    this.enterError();
-    if (tries === 0 && action === 'OFFLINE_MODE') this.goOfflineMode();
-    this.log(msg.waitingForViewUpdate());
-    this.gcsLeave(() => {
-      if (tries === 0 && action === 'ABORT_SERVER') this.abortServer('This member could not reach a majority of the members.');
-      else if (tries > 0) this.startAutoRejoin();
-    });
-  }
-
   /**
    * Gcs_xcom_control::do_leave: XCom asks the group to remove this node; from a minority that cannot
    * be agreed and GCS gives up after 30 s (gcs_xcom_proxy.cc WAITING_TIME), then installs the leave view.
    */
-  private gcsLeave(then: () => void, quiet = false): void {
+  /** @internal */
+  gcsLeave(then: () => void, quiet = false): void {
     const gen = ++this.joinGen;
     this.leaving = { gen, then, quiet };
     const x = this.ctx.xcom;
@@ -474,80 +388,12 @@ export class GrMember {
     if (l !== null) l.then();
   }
 
-  private goOfflineMode(): void {
-    if (!this.offlineMode) {
-      this.offlineMode = true;
-      this.emitFlags();
-    }
-    this.log(msg.setOfflineModeDueToErrors());
-  }
-
-  private abortServer(reason: string): void {
-    this.log(msg.pluginAbort(reason));
-    this.ctx.shutdownServer(this.slot);
-  }
-
-  /** group_replication_exit_state_action, applied when the member fails for good. */
-  private applyExitAction(abortReason: string): void {
-    switch (this.opts.group_replication_exit_state_action) {
-      case 'READ_ONLY':
-        break;
-      case 'OFFLINE_MODE':
-        this.goOfflineMode();
-        break;
-      case 'ABORT_SERVER':
-        this.abortServer(abortReason);
-        break;
-    }
-  }
-
-  // ---------------------------------------------------------------- auto-rejoin
-
-  private startAutoRejoin(): void {
-    if (this.ctx.net.running[this.slot] === 0) return;
-    this.rejoinRunning = true;
-    this.rejoinThread = this.newThreadId(); // the auto-rejoin thread (autorejoin.cc), which logs its attempts
-    const tries = this.opts.group_replication_autorejoin_tries;
-    const attempt = (k: number): void => {
-      this.log(msg.startedAutoRejoin(k, tries), this.rejoinThread);
-      this.ctx.later(this.slot, this.ctx.params.rejoinLeaveUs, () => {
-        if (!this.leftLogged) {
-          this.log(msg.memberLeftGroup());
-          this.leftLogged = true;
-        }
-        // The attempt re-initialises the applier module, whose channel is created anew (plugin.cc
-        // attempt_rejoin), from a thread of its own.
-        this.ctx.later(this.slot, APPLIER_CHANNEL_RESET_AFTER_LEAVE_US, () => this.log(applierChannelReset(this.ctx.channelTerms), this.newThreadId()));
-        this.ctx.later(this.slot, this.ctx.params.xcomJoinStartupUs, () => {
-          this.joinGroup(
-            () => {
-              this.rejoinRunning = false;
-              const thread = this.rejoinThread;
-              this.ctx.later(this.slot, this.ctx.params.joinerReadyLagUs, () => this.log(msg.finishedAutoRejoin(k, tries, true), thread));
-            },
-            () => {
-              if (k < tries) {
-                this.ctx.later(this.slot, REJOIN_TIMEOUT_US, () => attempt(k + 1));
-                return;
-              }
-              this.rejoinRunning = false;
-              this.log(msg.finishedAutoRejoin(tries, tries, false), this.rejoinThread);
-              this.setFlags(true, this.offlineMode);
-              this.applyExitAction(`Could not rejoin the member to the group after ${tries} attempts`);
-            },
-          );
-        });
-      });
-    };
-    attempt(1);
-  }
-
   /**
    * A GCS join: find a seed that answers, have it propose add_node, and wait for the view. With no
    * seed answering, GCS makes CONNECTION_ATTEMPTS passes over the seeds (1 s connect timeout each
    * for an unreachable host, a round trip for a refused connection) and fails.
    */
-  joinGroup(success: () => void, fail: () => void): void {
+  joinGroup(success: () => void, fail: () => void, viewWait: 'auto-rejoin' | 'start' = 'auto-rejoin'): void {
     const ctx = this.ctx, net = ctx.net, x = ctx.xcom;
     const gen = ++this.joinGen;
     let seed = -1;
@@ -587,21 +433,46 @@ export class GrMember {
       return;
     }
     this.joining = { gen, incarnation, success, fail };
+    // A START waits for the view itself (start-stop-group-replication.ts); an auto-rejoin attempt here.
+    if (viewWait === 'start') return;
     ctx.later(this.slot, ctx.params.joinViewTimeoutUs, () => {
       if (this.joining === null || this.joining.gen !== gen) return;
       this.joining = null;
       this.log(msg.autoRejoinViewTimeout());
-      // The failed attempt leaves the group it may already belong to at the XCom level (attempt_rejoin
-      // "end:" calls gcs_module->leave(), src/plugin.cc: "If we do not leave preemptively, the server
-      // will only leave the group when the communication layer failure detector detects that it
-      // left"): XCom asks the group to remove this node and exits once it executes its removal, or
-      // GCS gives up after 30 s. Merely stopping XCom left a dead node in the configuration that
-      // held back every view (joins included) until its 60 s non-member expel.
-      ctx.gcs(this.slot).stop();
-      if (x.booted[this.slot] === 1) this.gcsLeave(fail, true);
-      else fail();
+      this.leaveAfterFailedJoin(fail, false);
     });
   }
+
+  /**
+   * The failed attempt leaves the group it may already belong to at the XCom level (attempt_rejoin
+   * "end:" calls gcs_module->leave(), src/plugin.cc: "If we do not leave preemptively, the server
+   * will only leave the group when the communication layer failure detector detects that it
+   * left"): XCom asks the group to remove this node and exits once it executes its removal, or
+   * GCS gives up after 30 s. Merely stopping XCom left a dead node in the configuration that
+   * held back every view (joins included) until its 60 s non-member expel. `logNotInGroup`: GCS
+   * reports a leave of a node that never joined (do_leave).
+   */
+  private leaveAfterFailedJoin(then: () => void, logNotInGroup: boolean): void {
+    this.ctx.gcs(this.slot).stop();
+    if (this.ctx.xcom.booted[this.slot] === 1) this.gcsLeave(then, true);
+    else {
+      if (logNotInGroup) this.gcsLog('ERROR', gcsText.leavingWithoutGroup());
+      then();
+    }
+  }
+
+  /** @internal A START's wait for its join view timed out: the join in progress is dropped and the node leaves, then `then`. */
+  abandonJoin(then: () => void): void {
+    this.dropJoin();
+    this.leaveAfterFailedJoin(then, true);
+  }
+
+  /** @internal Forgets a join in progress: the attempt's pending connect and engine-ready timers no longer act. */
+  dropJoin(): void {
+    this.joinGen++;
+    this.joining = null;
+  }
+
 
   /**
    * The add_node configuration was decided: XCom on the joiner boots into it, if it admits this
@@ -621,96 +492,6 @@ export class GrMember {
   }
 
   /**
-   * The join view arrived: able to join; later the view is installed here, RECOVERING, then ONLINE.
-   * The member table comes from the state exchange of the join view (each member's state and the
-   * role the group gave it, Group_member_info in the state message), so it is captured now, from a
-   * member of the view that is in the group, never rebuilt later from whatever servers hold then.
-   */
-  private joinedGroup(view: GcsView, j: JoinAttempt): void {
-    j.success();
-    const single = this.ctx.mode === 'single-primary';
-    const table = new Map<number, MemberInfo>();
-    const donor = this.stateExchangeSource(view);
-    for (const s of view.members) {
-      if (s === this.slot) continue;
-      const info = donor?.table.get(s);
-      // A member the source does not list yet joins in this same view: RECOVERING, no primary role.
-      table.set(s, info === undefined
-        ? { state: 'RECOVERING', role: single ? 'SECONDARY' : 'PRIMARY', unreachable: false }
-        : { state: info.state === 'RECOVERING' ? 'RECOVERING' : 'ONLINE', role: single ? info.role : 'PRIMARY', unreachable: false });
-    }
-    table.set(this.slot, { state: 'RECOVERING', role: single ? 'SECONDARY' : 'PRIMARY', unreachable: false });
-    const gen = ++this.admissionGen;
-    this.admission = { gen, view, table, queued: [] };
-    const p = this.ctx.params;
-    this.ctx.later(this.slot, p.joinerReadyLagUs + p.joinerViewLagUs, () => {
-      const a = this.admission;
-      if (a === null || a.gen !== gen) return;
-      this.admission = null;
-      this.state = 'RECOVERING';
-      this.partitionTerminated = false;
-      this.inPartition = false;
-      this.table.clear();
-      for (const [s, info] of a.table) this.table.set(s, info);
-      this.viewNumber = view.number;
-      this.log(msg.recoveryStrategy());
-      this.log(msg.membershipChanged(this.sortedHostList(view.members), this.viewId()));
-      this.emitView(view.members);
-      this.refresh();
-      this.logRecoveryChannel(a.table, gen);
-      // Views installed and GR messages delivered since the join view, in delivery order: no view
-      // number is skipped and no member's recovery-end message is lost.
-      for (const q of a.queued) {
-        if (q.view !== null) this.onViewChanged(q.view, q.left, q.joined);
-        else this.onGroupMessage(q.entry);
-      }
-      // Recovery done: the member broadcasts its recovery-end message; every member, itself
-      // included, marks it ONLINE when the group delivers that message. A joiner the group removed
-      // meanwhile never gets it delivered and stays RECOVERING until it learns of the removal.
-      this.ctx.later(this.slot, p.distributedRecoveryUs, () => {
-        if (this.state !== 'RECOVERING') return;
-        this.ctx.xcom.consensus.proposeMessage(this.slot, 'gr', 0, { online: this.slot });
-      });
-    });
-  }
-
-  /**
-   * Distributed recovery's channel lines while this joiner is RECOVERING: the recovery thread points
-   * the recovery channel at a donor, the receiver thread connects, and the channel is reset before
-   * the recovery-end message. The donor is the first ONLINE member of the view in grsim; MySQL picks
-   * one at random (recovery_state_transfer.cc build_donor_list shuffles the ONLINE members).
-   */
-  private logRecoveryChannel(table: ReadonlyMap<number, MemberInfo>, gen: number): void {
-    let donor = -1;
-    for (const [s, info] of table) if (s !== this.slot && info.state === 'ONLINE') { donor = s; break; }
-    if (donor < 0) return;
-    const d = this.ctx.servers[donor] as ServerIdentity;
-    const threads = { recovery: this.newThreadId(), receiver: this.newThreadId() };
-    for (const line of recoveryChannelLines(this.ctx.channelTerms, d)) {
-      this.ctx.later(this.slot, Math.floor(line.at * this.ctx.params.distributedRecoveryUs), () => {
-        if (this.state === 'RECOVERING' && this.admissionGen === gen) this.log(line.message, threads[line.thread]);
-      });
-    }
-  }
-
-  /**
-   * Whose member information the joiner's state exchange reflects: a member of the join view whose
-   * server runs and that is in the group (it sent a state message); one that installed this view
-   * or an earlier one, never a crashed server's emptied table. Null when none qualifies.
-   */
-  private stateExchangeSource(view: GcsView): GrMember | null {
-    let best: GrMember | null = null;
-    for (const s of view.members) {
-      if (s === this.slot || this.ctx.net.running[s] === 0) continue;
-      const m = this.ctx.member(s);
-      if (!m.inGroup() || m.admission !== null || m.joining !== null || !m.table.has(s)) continue;
-      if (m.viewNumber === view.number) return m;
-      if (best === null) best = m;
-    }
-    return best;
-  }
-
-  /**
    * A GR message was delivered: a member declared itself ONLINE (Recovery_message). The plugin
    * handles messages on the GCS delivery thread in the total order, after the view they follow
    * (gcs_event_handlers.cc, Plugin_gcs_events_handler::on_message_received then
@@ -725,7 +506,7 @@ export class GrMember {
     }
     const payload = entry.payload as { online?: number; writeId?: number; origin?: number };
     if (payload.online === this.slot && this.state === 'RECOVERING') {
-      this.declaredOnline();
+      declaredOnline(this);
       return;
     }
     if (payload.online !== undefined && payload.online !== this.slot && this.inGroup()) {
@@ -738,42 +519,25 @@ export class GrMember {
     }
   }
 
-  /** Its own recovery-end message was delivered: this member is ONLINE (MY-011490), writable unless a secondary. */
-  private declaredOnline(): void {
-    const single = this.ctx.mode === 'single-primary';
-    this.state = 'ONLINE';
-    this.selfInfo().state = 'ONLINE';
-    this.log(msg.srvOnline());
-    const primary = this.primarySlot();
-    this.setFlags(single ? primary !== this.slot : false, false);
-    if (single && primary >= 0 && primary !== this.slot) this.log(msg.srvSecondary(this.hostPort(primary)));
-    this.refresh();
-  }
-
   // ---------------------------------------------------------------- restart
 
-  /** A restarted server starts GR (start_on_boot): a join with the manual START's retries (10 × 5 s). */
+  /** A restarted server starts GR (start_on_boot): the START of start-stop-group-replication.ts, from the server's own thread. */
   startOnBoot(): void {
     this.lastThreadId = FIRST_THREAD_ID - 1; // a new mysqld process counts its threads from the start again
-    this.state = 'OFFLINE';
-    this.table.clear();
-    this.table.set(this.slot, { state: 'OFFLINE', role: 'SECONDARY', unreachable: false });
+    this.showOffline();
     this.superReadOnly = true;
     this.offlineMode = false;
     this.leftLogged = true;
     this.emitFlags();
     this.refresh();
-    let tries = 0;
-    const attempt = (): void => {
-      tries++;
-      this.joinGroup(() => {}, () => {
-        if (tries < START_JOIN_ATTEMPTS) {
-          this.gcsLog('Note', gcsText.sleepingBeforeRetry(START_JOIN_ATTEMPTS - tries));
-          this.ctx.later(this.slot, START_JOIN_SLEEP_US, attempt);
-        } else { this.state = 'OFFLINE'; this.refresh(); }
-      });
-    };
-    this.ctx.later(this.slot, this.ctx.params.xcomJoinStartupUs, attempt);
+    this.startStop.start(0); // the plugin's own start thread, no client session
+  }
+
+  /** @internal The plugin does not run: OFFLINE, and only itself in its member table (empty role). */
+  showOffline(): void {
+    this.state = 'OFFLINE';
+    this.table.clear();
+    this.table.set(this.slot, { state: 'OFFLINE', role: 'SECONDARY', unreachable: false });
   }
 
   /** The process died: everything in memory is gone; connected clients lose their transactions. */
@@ -785,10 +549,9 @@ export class GrMember {
     this.joining = null;
     this.admission = null;
     this.leaving = null;
-    this.rejoinRunning = false;
-    this.inPartition = false;
-    this.partitionTerminated = false;
-    this.partitionGen++;
+    this.autorejoin.running = false;
+    this.startStop.starting = false;
+    this.partition.reset();
     this.joinGen++;
     this.refresh();
     this.emitFlags();
@@ -861,7 +624,7 @@ export class GrMember {
 
   /** Whether a topology UDF may run here (udf_utils.cc): ONLINE, in the majority, nobody unreachable. */
   checkTopologyUdf(): UdfResult {
-    if (this.state !== 'ONLINE' || this.inPartition || this.partitionTerminated) return { ok: false, error: UDF_ERROR_NOT_ONLINE_MAJORITY };
+    if (this.state !== 'ONLINE' || this.partition.inPartition || this.partition.terminated) return { ok: false, error: UDF_ERROR_NOT_ONLINE_MAJORITY };
     for (const info of this.table.values()) if (info.unreachable) return { ok: false, error: UDF_ERROR_UNREACHABLE };
     return { ok: true };
   }

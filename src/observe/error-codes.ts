@@ -69,7 +69,14 @@ export const msg = {
   superReadOnlyOff: () => m('MY-011566', 'System', 'Setting super_read_only=OFF.'),
   transactionsRolledBack: () =>
     m('MY-011630', 'Warning', 'Due to a plugin error, some transactions were unable to be certified and will now rollback.'),
+  /** plugin.cc initialize_plugin_and_join: the START's wait for its join view (view_change_notifier) timed out. */
+  startViewTimeout: () => m('MY-011640', 'ERROR', 'Timeout on wait for view after joining group'),
   waitingForViewUpdate: () => m('MY-011647', 'Note', 'Going to wait for view modification'),
+  /** plugin.cc plugin_group_replication_stop (a Note in 8.0). */
+  /** plugin.cc leave_group: the GCS leave answered that this member already left (an expelled member's STOP). */
+  alreadyLeft: () => m('MY-011646', 'Warning', 'Skipping leave operation: member already left the group.'),
+  pluginStopping: () => m('MY-011650', 'Note', "Plugin 'group_replication' is stopping."),
+  pluginStopped: () => m('MY-011651', 'System', "Plugin 'group_replication' has been stopped."),
   leaveViewTimeout: () =>
     m('MY-011648', 'Warning', 'While leaving the group due to a stop, shutdown or failure there was a timeout receiving a view change. This can lead to a possible inconsistent state. Check the log for more details'),
   unreachableMajorityTimeout: (secs: number) =>
@@ -114,6 +121,8 @@ export const gcsText = {
   connectingToAllPeersFailed: (localPort: number) => `Error connecting to all peers. Member join failed. Local port: ${localPort}`,
   unableToJoin: (localPort: number) => `The member was unable to join the group. Local port: ${localPort}`,
   engineReadyTimeout: () => 'Timeout while waiting for the group communication engine to be ready!',
+  /** gcs_xcom_control_interface.cc do_leave when this node never joined at the XCom level. */
+  leavingWithoutGroup: () => 'The member is leaving a group without being on one.',
   engineNotReady: (localPort: number) => `The group communication engine is not ready for the member to join. Local port: ${localPort}`,
   /** gcs_xcom_control_interface.cc join retry (a Note: hidden at the default verbosity). */
   sleepingBeforeRetry: (attemptsLeft: number) =>

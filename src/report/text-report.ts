@@ -199,6 +199,8 @@ function describeVerb(a: ScenarioAction): string {
   if ('thaw' in a) return `${a.thaw}'s mysqld resumes (SIGCONT)`;
   if ('crash' in a) return `${a.crash}'s mysqld is killed`;
   if ('restart' in a) return `${a.restart}'s mysqld is started again`;
+  if ('stop' in a) return `STOP GROUP_REPLICATION on ${a.stop}`;
+  if ('start' in a) return `START GROUP_REPLICATION on ${a.start}`;
   if ('set' in a) return `SET GLOBAL ${a.set.option} = ${JSON.stringify(a.set.value)} on ${a.set.member === 'all' ? 'every member' : a.set.member}`;
   if ('write' in a) return `${a.write.count === 1 ? 'one transaction is' : `${a.write.count} transactions are`} submitted on ${a.write.member}`;
   const l = a.link;

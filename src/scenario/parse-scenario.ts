@@ -259,6 +259,8 @@ function parseAction(verb: ScenarioVerb, v: unknown, path: Path, ctx: Ctx): Scen
     case 'thaw': return { thaw: m.one(v, path) };
     case 'crash': return { crash: m.one(v, path) };
     case 'restart': return { restart: m.one(v, path) };
+    case 'stop': return { stop: m.one(v, path) };
+    case 'start': return { start: m.one(v, path) };
     case 'heal': return { heal: m.oneOrAll(v, path) };
     case 'repair':
       if (v !== 'all') fail(path, 'must be all (repair removes every partition)', v);
@@ -332,7 +334,7 @@ function parseAction(verb: ScenarioVerb, v: unknown, path: Path, ctx: Ctx): Scen
 }
 
 /**
- * Checks freeze/thaw/crash pairs in time order, so a schedule that thaws a member nobody froze
+ * Checks freeze/thaw/crash pairs, and STOP/START on a crashed server, in time order, so a schedule that thaws a member nobody froze
  * fails before the run rather than halfway through it. (Whether a restart finds its server down
  * can depend on ABORT_SERVER during the run; that is checked when the event fires.)
  */
@@ -354,6 +356,11 @@ function checkProcessActions(events: readonly ScenarioEvent[]): void {
       frozen.delete(a.crash);
     } else if ('restart' in a) {
       crashed.delete(a.restart);
+    } else if ('stop' in a || 'start' in a) {
+      // STOP/START GROUP_REPLICATION are statements: the server must be up to take them.
+      const verb = 'stop' in a ? 'stop' : 'start';
+      const member = 'stop' in a ? a.stop : a.start;
+      if (crashed.has(member)) fail([...path, verb], 'names a member whose server an earlier event crashed (restart it first)', member);
     }
   }
 }

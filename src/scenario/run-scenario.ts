@@ -76,6 +76,11 @@ function apply(sim: Simulation, action: ScenarioAction): void {
   else if ('thaw' in action) net.thaw(action.thaw);
   else if ('crash' in action) net.crash(action.crash);
   else if ('restart' in action) net.restart(action.restart);
+  else if ('stop' in action) sim.member(action.stop).stopGroupReplication();
+  else if ('start' in action) {
+    const r = sim.member(action.start).startGroupReplication();
+    if (!r.ok) throw new ConfigError('start', `is refused: ${r.error}`, action.start);
+  }
   else if ('set' in action) {
     // `all` means every running server: a stopped mysqld takes no SET GLOBAL.
     const targets = action.set.member === 'all' ? sim.members.filter((m) => m.running) : [sim.member(action.set.member)];

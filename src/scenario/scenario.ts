@@ -73,7 +73,7 @@ export interface ScenarioEvent {
 /** `'all'` is reserved: no member may be named all. */
 export type MemberOrAll = string;
 
-/** The actions a scenario can schedule, one key each, mirroring the NetworkControl verbs. */
+/** The actions a scenario can schedule, one key each, mirroring the NetworkControl verbs and the operator's statements (SET, STOP/START GROUP_REPLICATION). */
 export type ScenarioAction =
   | { readonly isolate: string }
   | { readonly heal: MemberOrAll }
@@ -85,6 +85,8 @@ export type ScenarioAction =
   | { readonly thaw: string }
   | { readonly crash: string }
   | { readonly restart: string }
+  | { readonly stop: string }
+  | { readonly start: string }
   | { readonly set: { readonly member: MemberOrAll; readonly option: OptionName; readonly value: string | number | boolean } }
   | { readonly write: { readonly member: string; readonly count: number } }
   | { readonly link: LinkChange };
@@ -109,7 +111,7 @@ export interface LinkChange {
 
 /** The verbs an event may use, in the order the docs list them. */
 export const SCENARIO_VERBS = [
-  'isolate', 'heal', 'cut', 'restore', 'partition', 'repair', 'freeze', 'thaw', 'crash', 'restart', 'set', 'write', 'link',
+  'isolate', 'heal', 'cut', 'restore', 'partition', 'repair', 'freeze', 'thaw', 'crash', 'restart', 'stop', 'start', 'set', 'write', 'link',
 ] as const;
 export type ScenarioVerb = (typeof SCENARIO_VERBS)[number];
 

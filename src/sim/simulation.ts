@@ -102,7 +102,7 @@ export class MemberHandle {
   /** This member's own state (ONLINE, RECOVERING, ERROR, OFFLINE). */
   get state(): string { return this.gr.state; }
   /** Whether an auto-rejoin process is running. */
-  get autoRejoinRunning(): boolean { return this.gr.rejoinRunning; }
+  get autoRejoinRunning(): boolean { return this.gr.autorejoin.running; }
 
   /** The view id this member has installed (`<fixed>:<n>`), '' when not in a group. */
   viewId(): string { return this.gr.viewId(); }
@@ -177,6 +177,26 @@ export class MemberHandle {
   workload(): WorkloadCounters & { readonly queued: number } {
     const c = this.sim.workload.counters[this.slot]!;
     return { ...c, holds: c.holds.map((h) => ({ ...h })), queued: this.sim._queuedTransactions(this.slot) };
+  }
+
+  /**
+   * START GROUP_REPLICATION on this member (its server must be running): a join through distributed
+   * recovery that fails after 60 s without a join view (MY-011640). Refused while Group Replication
+   * runs here (ERROR 3093). Inverse: stopGroupReplication().
+   */
+  startGroupReplication(): UdfResult {
+    if (!this.running) throw new ConfigError('startGroupReplication', 'names a member whose server is not running (restart it first)', this.name);
+    return this.gr.startStop.startCommand();
+  }
+
+  /**
+   * STOP GROUP_REPLICATION on this member (its server must be running): a voluntary leave (the others
+   * install a view without it; no expel, no exit state action), then OFFLINE with super_read_only=ON.
+   * A no-op when Group Replication does not run here, as in MySQL. Inverse: startGroupReplication().
+   */
+  stopGroupReplication(): UdfResult {
+    if (!this.running) throw new ConfigError('stopGroupReplication', 'names a member whose server is not running (restart it first)', this.name);
+    return this.gr.startStop.stopCommand();
   }
 
   /** SELECT group_replication_set_as_primary(uuid of `target`). */
@@ -707,7 +727,7 @@ export class Simulation {
     }
     const gr = this.grMembers[slot]!;
     const v = validateOption(name, value, this.version, name);
-    if (name === 'group_replication_autorejoin_tries' && gr.rejoinRunning) {
+    if (name === 'group_replication_autorejoin_tries' && gr.autorejoin.running) {
       throw new ConfigError(name, 'cannot be changed while an auto-rejoin is running (MySQL: "Cannot update the number of auto-rejoin retry attempts when an auto-rejoin process is already running.")', value);
     }
     if (name === 'group_replication_single_primary_mode') {

@@ -151,8 +151,9 @@ export const livenessAfterQuietPeriod: Invariant = {
           if ((e.code === 'MY-011505' || e.code === 'MY-011711') && tries === 0) gaveUp[i] = 1;
           // A START whose join view did not come in time fails for good: plugin.cc
           // initialize_plugin_and_join logs MY-011640 after wait_for_view_modification times out
-          // and leaves, and nothing retries it (only a restart brings a new incarnation).
-          else if (e.code === 'MY-011640') gaveUp[i] = 1;
+          // and leaves, and nothing retries it (only a restart brings a new incarnation). So does a
+          // member the operator stopped (STOP GROUP_REPLICATION, MY-011651) until a new START.
+          else if (e.code === 'MY-011640' || e.code === 'MY-011651') gaveUp[i] = 1;
           else if (e.code === 'MY-013373') rejoining[i] = 1;
           else if (e.code === 'MY-013375') {
             rejoining[i] = 0;

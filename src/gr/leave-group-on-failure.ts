@@ -1,0 +1,83 @@
+import { CLIENT_ERROR_HOOK, msg } from '../observe/error-codes.js';
+import type { GrMember } from './gr-member.js';
+
+/**
+ * leave_group_on_failure.cc: how a member that failed leaves the group (status ERROR, role cleared,
+ * blocked transactions rolled back, super_read_only), then auto-rejoin or the exit state action.
+ */
+
+/** The expel path (was_member_expelled_from_group → leave_group_on_failure, ALREADY_LEFT_GROUP). */
+export function leaveGroupOnExpel(m: GrMember): void {
+  m.admission = null; // expelled before handling its join view: it never goes RECOVERING
+  m.log(msg.memberExpelled());
+  enterError(m);
+  m.ctx.gcs(m.slot).stop();
+  m.ctx.xcom.stop(m.slot, 'expelled');
+  m.leftLogged = false;
+  if (m.opts.group_replication_autorejoin_tries > 0) {
+    m.ctx.later(m.slot, m.ctx.params.autoRejoinStartUs, () => m.autorejoin.start());
+  } else {
+    applyExitAction(m, 'Member was expelled from the group due to network failures.');
+  }
+}
+
+/** The majority timeout: leave_group_on_failure with a GCS leave (not ALREADY_LEFT). */
+export function leaveGroupOnMajorityTimeout(m: GrMember): void {
+  const tries = m.opts.group_replication_autorejoin_tries;
+  const action = m.opts.group_replication_exit_state_action;
+  enterError(m);
+  if (tries === 0 && action === 'OFFLINE_MODE') goOfflineMode(m);
+  m.log(msg.waitingForViewUpdate());
+  m.gcsLeave(() => {
+    if (tries === 0 && action === 'ABORT_SERVER') abortServer(m, 'This member could not reach a majority of the members.');
+    else if (tries > 0) m.autorejoin.start();
+  });
+}
+
+/** Status ERROR, role cleared, blocked transactions rolled back, MY-011712 and super_read_only. */
+function enterError(m: GrMember): void {
+  m.state = 'ERROR';
+  if (m.partition.inPartition) m.partition.abort();
+  m.table.clear();
+  m.table.set(m.slot, { state: 'ERROR', role: 'SECONDARY', unreachable: false });
+  m.viewNumber = null;
+  const released = m.rollbackPending(CLIENT_ERROR_HOOK, true);
+  m.log(msg.setReadOnlyDueToErrors());
+  // Each session blocked in before_commit wakes up, reports that the wait for certification failed
+  // (observer_trans.cc group_replication_trans_before_commit) and the server reports the failed
+  // hook (sql/rpl_handler.cc); both lines carry the session's thread id.
+  for (const session of released) {
+    m.log(msg.conflictDetectionWaitFailed(session), session);
+    m.log(msg.hookFailed('before_commit'), session);
+  }
+  m.setFlags(true, m.offlineMode);
+  m.emitView([]);
+  m.refresh();
+}
+
+function goOfflineMode(m: GrMember): void {
+  if (!m.offlineMode) {
+    m.offlineMode = true;
+    m.emitFlags();
+  }
+  m.log(msg.setOfflineModeDueToErrors());
+}
+
+function abortServer(m: GrMember, reason: string): void {
+  m.log(msg.pluginAbort(reason));
+  m.ctx.shutdownServer(m.slot);
+}
+
+/** group_replication_exit_state_action, applied when the member fails for good. */
+export function applyExitAction(m: GrMember, abortReason: string): void {
+  switch (m.opts.group_replication_exit_state_action) {
+    case 'READ_ONLY':
+      break;
+    case 'OFFLINE_MODE':
+      goOfflineMode(m);
+      break;
+    case 'ABORT_SERVER':
+      abortServer(m, abortReason);
+      break;
+  }
+}

@@ -1,0 +1,113 @@
+import { msg } from '../observe/error-codes.js';
+import type { GcsView } from '../gcs/gcs-node.js';
+import type { GrMember, JoinAttempt } from './gr-member.js';
+import type { MemberInfo, ServerIdentity } from './member-info.js';
+import { recoveryChannelLines } from './replication-channels.js';
+
+/**
+ * A joiner from its join view to ONLINE (recovery.cc, recovery_state_transfer.cc, and the
+ * state exchange of gcs_event_handlers.cc): the member table the state exchange gives it,
+ * RECOVERING, distributed recovery's channel lines, and the recovery-end message that makes it ONLINE.
+ */
+
+/**
+ * The join view arrived: able to join; later the view is installed here, RECOVERING, then ONLINE.
+ * The member table comes from the state exchange of the join view (each member's state and the
+ * role the group gave it, Group_member_info in the state message), so it is captured now, from a
+ * member of the view that is in the group, never rebuilt later from whatever servers hold then.
+ */
+export function joinedGroup(m: GrMember, view: GcsView, j: JoinAttempt): void {
+  j.success();
+  const single = m.ctx.mode === 'single-primary';
+  const table = new Map<number, MemberInfo>();
+  const donor = stateExchangeSource(m, view);
+  for (const s of view.members) {
+    if (s === m.slot) continue;
+    const info = donor?.table.get(s);
+    // A member the source does not list yet joins in this same view: RECOVERING, no primary role.
+    table.set(s, info === undefined
+      ? { state: 'RECOVERING', role: single ? 'SECONDARY' : 'PRIMARY', unreachable: false }
+      : { state: info.state === 'RECOVERING' ? 'RECOVERING' : 'ONLINE', role: single ? info.role : 'PRIMARY', unreachable: false });
+  }
+  table.set(m.slot, { state: 'RECOVERING', role: single ? 'SECONDARY' : 'PRIMARY', unreachable: false });
+  const gen = ++m.admissionGen;
+  m.admission = { gen, view, table, queued: [] };
+  const p = m.ctx.params;
+  m.ctx.later(m.slot, p.joinerReadyLagUs + p.joinerViewLagUs, () => {
+    const a = m.admission;
+    if (a === null || a.gen !== gen) return;
+    m.admission = null;
+    m.state = 'RECOVERING';
+    m.partition.terminated = false;
+    m.partition.inPartition = false;
+    m.table.clear();
+    for (const [s, info] of a.table) m.table.set(s, info);
+    m.viewNumber = view.number;
+    m.log(msg.recoveryStrategy());
+    m.log(msg.membershipChanged(m.sortedHostList(view.members), m.viewId()));
+    m.emitView(view.members);
+    m.refresh();
+    logRecoveryChannel(m, a.table, gen);
+    // Views installed and GR messages delivered since the join view, in delivery order: no view
+    // number is skipped and no member's recovery-end message is lost.
+    for (const q of a.queued) {
+      if (q.view !== null) m.onViewChanged(q.view, q.left, q.joined);
+      else m.onGroupMessage(q.entry);
+    }
+    // Recovery done: the member broadcasts its recovery-end message; every member, itself
+    // included, marks it ONLINE when the group delivers that message. A joiner the group removed
+    // meanwhile never gets it delivered and stays RECOVERING until it learns of the removal.
+    m.ctx.later(m.slot, p.distributedRecoveryUs, () => {
+      if (m.state !== 'RECOVERING') return;
+      m.ctx.xcom.consensus.proposeMessage(m.slot, 'gr', 0, { online: m.slot });
+    });
+  });
+}
+
+/**
+ * Distributed recovery's channel lines while this joiner is RECOVERING: the recovery thread points
+ * the recovery channel at a donor, the receiver thread connects, and the channel is reset before
+ * the recovery-end message. The donor is the first ONLINE member of the view in grsim; MySQL picks
+ * one at random (recovery_state_transfer.cc build_donor_list shuffles the ONLINE members).
+ */
+function logRecoveryChannel(m: GrMember, table: ReadonlyMap<number, MemberInfo>, gen: number): void {
+  let donor = -1;
+  for (const [s, info] of table) if (s !== m.slot && info.state === 'ONLINE') { donor = s; break; }
+  if (donor < 0) return;
+  const d = m.ctx.servers[donor] as ServerIdentity;
+  const threads = { recovery: m.newThreadId(), receiver: m.newThreadId() };
+  for (const line of recoveryChannelLines(m.ctx.channelTerms, d)) {
+    m.ctx.later(m.slot, Math.floor(line.at * m.ctx.params.distributedRecoveryUs), () => {
+      if (m.state === 'RECOVERING' && m.admissionGen === gen) m.log(line.message, threads[line.thread]);
+    });
+  }
+}
+
+/**
+ * Whose member information the joiner's state exchange reflects: a member of the join view whose
+ * server runs and that is in the group (it sent a state message); one that installed this view
+ * or an earlier one, never a crashed server's emptied table. Null when none qualifies.
+ */
+function stateExchangeSource(m: GrMember, view: GcsView): GrMember | null {
+  let best: GrMember | null = null;
+  for (const s of view.members) {
+    if (s === m.slot || m.ctx.net.running[s] === 0) continue;
+    const o = m.ctx.member(s);
+    if (!o.inGroup() || o.admission !== null || o.joining !== null || !o.table.has(s)) continue;
+    if (o.viewNumber === view.number) return o;
+    if (best === null) best = o;
+  }
+  return best;
+}
+
+/** Its own recovery-end message was delivered: this member is ONLINE (MY-011490), writable unless a secondary. */
+export function declaredOnline(m: GrMember): void {
+  const single = m.ctx.mode === 'single-primary';
+  m.state = 'ONLINE';
+  m.selfInfo().state = 'ONLINE';
+  m.log(msg.srvOnline());
+  const primary = m.primarySlot();
+  m.setFlags(single ? primary !== m.slot : false, false);
+  if (single && primary >= 0 && primary !== m.slot) m.log(msg.srvSecondary(m.hostPort(primary)));
+  m.refresh();
+}

@@ -1,0 +1,122 @@
+import { CLIENT_ERROR_HOOK, gcsText, msg } from '../observe/error-codes.js';
+import { START_JOIN_ATTEMPTS, START_JOIN_SLEEP_US } from '../xcom/constants.js';
+import type { GrMember, UdfResult } from './gr-member.js';
+
+/** ER_GROUP_REPLICATION_RUNNING (3093): START on a member whose plugin runs (ONLINE, RECOVERING, ERROR or joining). */
+export const START_ERROR_RUNNING =
+  'ERROR 3093 (HY000): The START GROUP_REPLICATION command failed since the group is already running.';
+
+/**
+ * START and STOP GROUP_REPLICATION on one member (plugin.cc plugin_group_replication_start,
+ * initialize_plugin_and_join, plugin_group_replication_stop, leave_group), and start_on_boot.
+ */
+export class StartStopGroupReplication {
+  /** A START waiting for its join view. */
+  starting = false;
+  private gen = 0;
+
+  constructor(private readonly m: GrMember) {}
+
+  /** START GROUP_REPLICATION from a client session: refused with ER_GROUP_REPLICATION_RUNNING while the plugin runs. */
+  startCommand(): UdfResult {
+    if (this.running()) return { ok: false, error: START_ERROR_RUNNING };
+    const m = this.m;
+    const thread = m.newThreadId();
+    m.leftLogged = true;
+    // The plugin sets super_read_only while it joins (plugin.cc enable_super_read_only_mode) and the
+    // member shows OFFLINE until its join view arrives.
+    m.setFlags(true, m.offlineMode);
+    this.start(thread);
+    return { ok: true };
+  }
+
+  /** STOP GROUP_REPLICATION from a client session (a no-op when the plugin does not run). */
+  stopCommand(): UdfResult {
+    this.stop(this.m.newThreadId());
+    return { ok: true };
+  }
+
+  /** Whether the plugin runs (group_replication_running, or a START in progress): STOP acts, START is refused. */
+  running(): boolean {
+    const m = this.m;
+    return this.starting || m.state !== 'OFFLINE' || m.joining !== null || m.admission !== null || m.autorejoin.running;
+  }
+
+  /**
+   * initialize_plugin_and_join: the GCS join request, then one wait of VIEW_MODIFICATION_TIMEOUT
+   * (view_change_notifier->wait_for_view_modification, include/plugin_constants.h, 60 s) for the
+   * join view. GCS retries the join meanwhile (join_attempts 10, join_sleep_time 5 s, plugin.cc
+   * build_gcs_parameters). When the wait times out the START logs MY-011640, leaves and fails: the
+   * plugin does not try again (unlike auto-rejoin). `thread`: the session that runs START (0: the
+   * server's own start thread, start_on_boot). The plugin's modules start first (xcomJoinStartupUs).
+   */
+  start(thread: number): void {
+    const m = this.m;
+    const gen = ++this.gen;
+    this.starting = true;
+    m.ctx.later(m.slot, m.ctx.params.xcomJoinStartupUs, () => {
+      if (gen === this.gen && this.starting) this.join(thread, gen);
+    });
+  }
+
+  /** start_group_communication, then the wait for the join view while GCS retries the join. */
+  private join(thread: number, gen: number): void {
+    const m = this.m;
+    m.ctx.later(m.slot, m.ctx.params.joinViewTimeoutUs, () => {
+      if (gen !== this.gen || !this.starting) return;
+      this.starting = false;
+      m.log(msg.startViewTimeout(), thread);
+      m.abandonJoin(() => {});
+      m.showOffline();
+      m.refresh();
+    });
+    let tries = 0;
+    const attempt = (): void => {
+      if (gen !== this.gen || !this.starting) return;
+      tries++;
+      m.joinGroup(() => { this.starting = false; }, () => {
+        if (gen !== this.gen || !this.starting || tries >= START_JOIN_ATTEMPTS) return;
+        m.gcsLog('Note', gcsText.sleepingBeforeRetry(START_JOIN_ATTEMPTS - tries));
+        m.ctx.later(m.slot, START_JOIN_SLEEP_US, attempt);
+      }, 'start');
+    };
+    attempt();
+  }
+
+  /**
+   * plugin_group_replication_stop: a no-op when the plugin does not run; otherwise MY-011650, an
+   * auto-rejoin or START in progress is abandoned, the member leaves the group voluntarily (a view
+   * without it on the others, no expel, no exit state action; MY-011647, the leave view, MY-011504)
+   * unless it already left (ERROR), then MY-011651 and super_read_only=ON.
+   */
+  stop(thread: number): void {
+    const m = this.m;
+    if (!this.running()) return;
+    this.gen++;
+    this.starting = false;
+    m.log(msg.pluginStopping(), thread);
+    m.autorejoin.abort();
+    if (m.partition.inPartition) m.partition.abort();
+    m.admission = null;
+    const stopped = (): void => {
+      m.rollbackPending(CLIENT_ERROR_HOOK, false);
+      m.showOffline();
+      m.viewNumber = null;
+      m.partition.terminated = false;
+      m.emitView([]);
+      m.refresh();
+      m.log(msg.pluginStopped(), thread);
+      m.setFlags(true, m.offlineMode);
+    };
+    if (m.ctx.xcom.booted[m.slot] === 1) {
+      m.log(msg.waitingForViewUpdate(), thread);
+      m.dropJoin();
+      m.gcsLeave(stopped);
+    } else {
+      if (m.state === 'ERROR') m.log(msg.alreadyLeft(), thread);
+      m.dropJoin();
+      m.ctx.gcs(m.slot).stop();
+      stopped();
+    }
+  }
+}
