@@ -8,17 +8,17 @@ import { ConfigError } from './errors.js';
 export interface ModelParameters {
   /** GCS engine thread latency between XCom delivering a view and GCS processing it. @defaultValue 200 */
   gcsEngineDelayUs: number;
-  /** Latency of the suspicions thread waking after a signal (why T = 15 expels at the first tick, gcs-and-plugin.md §1.4). @defaultValue 50 */
+  /** Latency of the suspicions thread waking after a signal (why T = 15 expels at the first tick, docs/mysql-behaviour.md §G1.4). @defaultValue 50 */
   suspicionThreadWakeUs: number;
   /**
    * From executing a remove/add-node configuration to the new site being active: the event horizon
-   * of no-op/skip slots (xcom.md §5; "sub-second", gcs-and-plugin.md §1.4 (U)). The seed case's
+   * of no-op/skip slots (docs/mysql-behaviour.md §X5; "sub-second", docs/mysql-behaviour.md §G1.4 (U)). The seed case's
    * 16.0 s UNREACHABLE→removed gap bounds it below 1 s. @defaultValue 500000
    */
   configActivationDelayUs: number;
   /**
    * Extra ordering delay of each decided value while some configured node is unreachable and its
-   * channel must be filled with no-ops by the executor back-off (xcom.md §5 ⚠ INFERRED: waits
+   * channel must be filled with no-ops by the executor back-off (docs/mysql-behaviour.md §X5 ⚠ INFERRED: waits
    * 0.1 + 0.141 + 0.2 s before the 3rd-wait no-op). @defaultValue 440000
    */
   deadChannelStallUs: number;
@@ -43,14 +43,14 @@ export interface ModelParameters {
    */
   loadTickUs: number;
   /**
-   * Catch-up speed: msgnos a lagging node fetches per round trip (xcom.md §3 ⚠ INFERRED: one
+   * Catch-up speed: msgnos a lagging node fetches per round trip (docs/mysql-behaviour.md §X3 ⚠ INFERRED: one
    * event-horizon window, 10 msgnos × N channels, per round trip). A count, not a time. @defaultValue 10
    */
   catchUpMsgnosPerRoundTrip: number;
   /**
    * Bytes an outgoing XCom connection can write to a peer that is not reading (path cut, process
    * stopped) before the writes block: the kernel socket buffer (Linux tcp_wmem max 4 MiB). After
-   * that, sends stop succeeding and tcp_reaper_task closes the connection 10 s later (xcom.md §3
+   * that, sends stop succeeding and tcp_reaper_task closes the connection 10 s later (docs/mysql-behaviour.md §X3
    * "What closes a connection", ⚠ INFERRED, OS-dependent). A count of bytes. @defaultValue 4194304
    */
   tcpBufferBytes: number;

@@ -103,7 +103,7 @@ interface Admission {
  * join and leave, writes and topology UDFs. The rules MySQL keeps in modules of their own live in
  * files named after them: group-partition-handling.ts, leave-group-on-failure.ts, autorejoin.ts,
  * primary-election.ts, recovery.ts, and START/STOP in start-stop-group-replication.ts
- * (reference/gcs-and-plugin.md §2, §3, §6).
+ * (docs/mysql-behaviour.md §G2, §G3, §G6).
  */
 export class GrMember {
   /** This member's own stored state (UNREACHABLE is never stored). */

@@ -1,7 +1,7 @@
 import type { ChannelTerms } from '../observe/error-codes.js';
 import type { VersionName } from '../types.js';
 
-/** Defaults and version-specific rules of one MySQL release line (reference/gcs-and-plugin.md §1.3, §4). */
+/** Defaults and version-specific rules of one MySQL release line (docs/mysql-behaviour.md §G1.3, §G4). */
 export interface VersionProfile {
   readonly name: VersionName;
   /** MEMBER_VERSION shown in replication_group_members. */

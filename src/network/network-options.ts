@@ -20,7 +20,7 @@ export interface NetworkOptions extends LinkProfile {
   /**
    * Microseconds a TCP connection survives after its path starts dropping packets before the
    * kernel reports an error and XCom closes it. The reference marks the OS-dependent part as
-   * uncertain (xcom.md §3 "What closes a connection"); the default is Linux's tcp_retries2=15
+   * uncertain (docs/mysql-behaviour.md §X3 "What closes a connection"); the default is Linux's tcp_retries2=15
    * (≈924.6 s), which keeps connections up through the seed case's 4.5-minute partition as the
    * case's sub-second "reachable again" shows.
    * @defaultValue 924_600_000

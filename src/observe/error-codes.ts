@@ -1,6 +1,6 @@
 /**
  * The MySQL error-log messages grsim prints, with their ids, levels and exact texts
- * (reference/gcs-and-plugin.md §5; ids from share/messages_to_error_log.txt of MySQL 8.0.41).
+ * (docs/mysql-behaviour.md §G5; ids from share/messages_to_error_log.txt of MySQL 8.0.41).
  * Texts are MySQL's printf templates with their placeholders already filled by the helpers below.
  */
 

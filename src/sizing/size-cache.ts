@@ -54,7 +54,7 @@ export interface CacheSizing {
   /**
    * Cache growth while the member is silent and not yet expelled, bytes/s (mean over unlimited-cache
    * runs): lower than `growthBytesPerSecond` because the group fills the silent member's channel
-   * with no-ops and its throughput drops (xcom.md §5); null when no such run was made.
+   * with no-ops and its throughput drops (docs/mysql-behaviour.md §X5); null when no such run was made.
    */
   readonly outageGrowthBytesPerSecond: number | null;
   /** Mean time from the cut to the peers' suspicion of the silent member, µs (measured). */
@@ -82,7 +82,7 @@ export interface CacheSizing {
 /** Time the suspicions thread waits after a suspicion is created until a run finds it timed out, seconds. */
 export function cadenceWaitS(expelTimeoutS: number): number {
   // Checked at creation, then every 15 s: the expel goes at creation + 15·k, the smallest k ≥ 0 with
-  // 15·k ≥ T (reference/gcs-and-plugin.md §1.4; the thread's wake latency makes 15·k = T time out).
+  // 15·k ≥ T (docs/mysql-behaviour.md §G1.4; the thread's wake latency makes 15·k = T time out).
   return SUSPICION_PERIOD_S * Math.ceil(expelTimeoutS / SUSPICION_PERIOD_S);
 }
 

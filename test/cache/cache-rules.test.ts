@@ -1,5 +1,5 @@
 /**
- * The XCom message cache in a running group (reference/xcom.md §4 "The XCom cache", §3 "When the
+ * The XCom message cache in a running group (docs/mysql-behaviour.md §X4 "The XCom cache", §X3 "When the
  * needed message has been evicted", gcs-and-plugin warning MY-011735): each eviction rule in
  * isolation, catch-up success, the die path, and the warning's once-per-suspicion rule.
  */
@@ -215,7 +215,7 @@ describe('MY-011735 "messages … have been evicted" warning', () => {
   });
 });
 
-describe('socket buffers toward a member that does not read (xcom.md §3 "What closes a connection")', () => {
+describe('socket buffers toward a member that does not read (docs/mysql-behaviour.md §X3 "What closes a connection")', () => {
   const load: WorkloadInput[] = [{ member: 'node1', rate: 2000, size: 10_240 }];
 
   it('under a write load the writer\'s connection to a cut-off member closes 10 s after its writes block; idle, it stays up', () => {

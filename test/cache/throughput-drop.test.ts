@@ -1,7 +1,7 @@
 /**
  * While a member is UNREACHABLE and not yet expelled its channel must be filled with no-ops by the
  * executor back-off, so the group decides about one event-horizon window per no-op round
- * (xcom.md §5 "A dead member's channel must be filled with no-ops"): commit latency jumps to the
+ * (docs/mysql-behaviour.md §X5 "A dead member's channel must be filled with no-ops"): commit latency jumps to the
  * stall, and with a bounded number of clients throughput collapses until the expel.
  */
 import { describe, expect, it } from 'vitest';

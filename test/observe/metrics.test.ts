@@ -1,4 +1,4 @@
-/** Failure-detection metrics on a real run with known timings (reference/gcs-and-plugin.md §1.4) and on hand-made traces. */
+/** Failure-detection metrics on a real run with known timings (docs/mysql-behaviour.md §G1.4) and on hand-made traces. */
 import { describe, expect, it } from 'vitest';
 import { createSimulation } from '../../src/index.js';
 import { summarize } from '../../src/observe/metrics.js';

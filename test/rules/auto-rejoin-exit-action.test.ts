@@ -1,5 +1,5 @@
 /**
- * Expel → ERROR → auto-rejoin → exit_state_action (reference/gcs-and-plugin.md §3):
+ * Expel → ERROR → auto-rejoin → exit_state_action (docs/mysql-behaviour.md §G3):
  * with autorejoin_tries > 0 the exit action is deferred until the last attempt fails; attempts
  * are separated by the hard-coded 300-s rejoin wait.
  */

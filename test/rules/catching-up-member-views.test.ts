@@ -2,7 +2,7 @@
  * Regression (docs/findings: healed-group-converges, ring seed 29; views-agreed-and-consecutive):
  * a member that catches up through read rounds executes a configuration and the view_msg decided
  * after it in one go. XCom runs the view in the site in force at its synode (xcom_base.cc
- * execute_msg, find_site_def; reference/xcom.md §2 "Global view delivery", §5 "Event horizon"):
+ * execute_msg, find_site_def; docs/mysql-behaviour.md §X2 "Global view delivery", §X5 "Event horizon"):
  * the detector leader proposed it after activating that configuration, so the catching-up member
  * is past the configuration's start too. grsim used to drop such a view because the member's
  * configuration activates configActivationDelayUs (0.5 s) after it executes it; the member then

@@ -1,5 +1,5 @@
 /**
- * Expel timing (reference/gcs-and-plugin.md §1.1, §1.3, §1.4):
+ * Expel timing (docs/mysql-behaviour.md §G1.1, §G1.3, §G1.4):
  * UNREACHABLE about 4–6 s after silence (on a 1-s detector tick), expel on the suspicion thread's
  * 15-s cadence re-armed at t0, removal view at the leader's next detector tick.
  */

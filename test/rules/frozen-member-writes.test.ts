@@ -1,6 +1,6 @@
 /**
  * A frozen (SIGSTOP) member runs no statement and proposes nothing: a write submitted on it blocks
- * until the thaw (docs/model.md "Network loss and freeze"; reference/xcom.md §0, one XCom thread).
+ * until the thaw (docs/model.md "Network loss and freeze"; docs/mysql-behaviour.md §X0, one XCom thread).
  */
 import { describe, expect, it } from 'vitest';
 import { createSimulation, type WriteRecord } from '../../src/index.js';

@@ -1,7 +1,7 @@
 /**
  * A joiner takes its member table from the join view's state exchange and handles, in order, every
- * view the group installs while its plugin is still processing the join (reference/gcs-and-plugin.md
- * §1.2 "state exchange", §6 "View ids": n + 1 for every installed view).
+ * view the group installs while its plugin is still processing the join (docs/mysql-behaviour.md
+ * §G1.2 "state exchange", §G6 "View ids": n + 1 for every installed view).
  */
 import { describe, expect, it } from 'vitest';
 import { checkInvariants, createSimulation, runRecordOf, type ViewEvent } from '../../src/index.js';

@@ -2,7 +2,7 @@
  * A TCP stream stalled by loss is repaired by a new connection. 50 % loss on every link for 72.6 s
  * (explore healed-group-converges, seed 10) left one segment of node1 -> node2 lost 12 times in a
  * row. Every later message of that connection waits behind it, so node2 no longer hears node1 and
- * pings it; node1 shuts its outgoing connection at the 3rd ping and redials (xcom.md §1, "Pings can
+ * pings it; node1 shuts its outgoing connection at the 3rd ping and redials (docs/mysql-behaviour.md §X1, "Pings can
  * reset a connection": "This is how one-sided/half-open links get repaired"). The redial is a new
  * TCP stream that does not queue behind the old one's retransmissions. grsim used to order
  * arrivals per directed link whatever the connection, with an uncapped RTO (the segment was due

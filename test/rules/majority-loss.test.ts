@@ -1,6 +1,6 @@
 /**
  * Majority loss, minority blocking and group_replication_unreachable_majority_timeout
- * (reference/gcs-and-plugin.md §1.3 "m_has_majority", §2, §3, §6 "Groups of 2 or 4 split evenly never expel").
+ * (docs/mysql-behaviour.md §G1.3 "m_has_majority", §G2, §G3, §G6 "Groups of 2 or 4 split evenly never expel").
  */
 import { describe, expect, it } from 'vitest';
 import { createSimulation, type WriteRecord } from '../../src/index.js';

@@ -1,6 +1,6 @@
 /**
- * Single-primary election and topology UDFs (reference/gcs-and-plugin.md §5 "Typical sequence",
- * §6 "Primary election", "Topology actions are refused while any member is UNREACHABLE").
+ * Single-primary election and topology UDFs (docs/mysql-behaviour.md §G5 "Typical sequence",
+ * §G6 "Primary election", "Topology actions are refused while any member is UNREACHABLE").
  */
 import { describe, expect, it } from 'vitest';
 import { createSimulation, type MemberSpec, type Simulation } from '../../src/index.js';

@@ -1,6 +1,6 @@
 /**
  * A restarted server cannot join while its old incarnation is still configured ("Old incarnation
- * found…", gcs-and-plugin.md §4): the seed refuses its add_node, the joiner waits 30 s for its XCom
+ * found…", docs/mysql-behaviour.md §G4): the seed refuses its add_node, the joiner waits 30 s for its XCom
  * to become ready (gcs_xcom_proxy.cc WAITING_TIME) and fails the attempt; GCS retries after 5 s
  * (src/plugin.cc build_gcs_parameters join_attempts / join_sleep_time), all within the START's one
  * 60 s wait for its join view (start-view-timeout.test.ts pins what happens when that wait ends).

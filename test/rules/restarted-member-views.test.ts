@@ -1,8 +1,8 @@
 /**
  * GCS compares memberships by node identity, which includes the XCom incarnation: a restarted
  * server removed and re-added between two global views is a view change on the survivors too
- * (reference/gcs-and-plugin.md §1.2 "a view whose membership equals the last delivered one is
- * filtered out", §6 "Restarted node with the same address", "View ids").
+ * (docs/mysql-behaviour.md §G1.2 "a view whose membership equals the last delivered one is
+ * filtered out", §G6 "Restarted node with the same address", "View ids").
  */
 import { describe, expect, it } from 'vitest';
 import { checkInvariants, createSimulation, runRecordOf } from '../../src/index.js';

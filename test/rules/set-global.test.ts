@@ -1,5 +1,5 @@
 /**
- * SET GLOBAL semantics (reference/gcs-and-plugin.md §1.3 wake sources, §1.4 "Any other wake re-arms
+ * SET GLOBAL semantics (docs/mysql-behaviour.md §G1.3 wake sources, §G1.4 "Any other wake re-arms
  * the 15 s train", §4 dynamic variables, §6 "Only the killer expels").
  */
 import { describe, expect, it } from 'vitest';

@@ -1,7 +1,7 @@
 /**
  * Regression (docs/findings: views-agreed-and-consecutive, explore chunk 3, simulation seed 6):
  * whether a view_msg is delivered depends on the site in force at its synode (xcom_base.cc
- * execute_msg, find_site_def; reference/xcom.md §2 "Global view delivery"), a property of its place
+ * execute_msg, find_site_def; docs/mysql-behaviour.md §X2 "Global view delivery"), a property of its place
  * in the total order and so the same on every node. grsim used to decide it from each node's own
  * activation timer. Here node2 and node3 rejoin 0.45 s apart after a 2/3 split: the leader proposes
  * a view in the add-node2 configuration at 42.17 s; it is decided at 42.61 s, after the add-node3

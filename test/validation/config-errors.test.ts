@@ -1,6 +1,6 @@
 /**
  * Caller mistakes are ConfigErrors naming the field, the rule and the value
- * (ranges: reference/gcs-and-plugin.md §4).
+ * (ranges: docs/mysql-behaviour.md §G4).
  */
 import { describe, expect, it } from 'vitest';
 import { ConfigError, createSimulation, type Simulation, type SimulationOptions } from '../../src/index.js';

@@ -77,7 +77,7 @@ describe('message cache: byte accounting (xcom_cache.cc pax_machine_size, app_da
   });
 });
 
-describe('message cache: eviction rules (xcom.md §4 "Eviction")', () => {
+describe('message cache: eviction rules (docs/mysql-behaviour.md §X4 "Eviction")', () => {
   it('nothing is evicted at or below the limit (above_cache_limit is strict)', () => {
     const c = configured(10 * TX);
     fill(c, 0, 10);
