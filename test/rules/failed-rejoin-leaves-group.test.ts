@@ -16,7 +16,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createSimulation, invariantByName, parseScenario, runRecordOf, runScenario } from '../../src/index.js';
+import { createSimulation, invariantByName, parseScenario, runRecordOf, runScenario, type SimEvent } from '../../src/index.js';
+
+type ConfigEvent = Extract<SimEvent, { type: 'config' }>;
 
 const FILE = new URL('./fixtures/failed-rejoin-leaves-group.yaml', import.meta.url);
 
@@ -36,7 +38,7 @@ describe('a failed auto-rejoin attempt', () => {
     const timeout = sim.trace.find((e) => e.type === 'log' && e.member === 'node3' && e.code === 'MY-013374');
     expect(timeout).toBeDefined();
     const t0 = timeout!.t;
-    const configs = sim.trace.filter((e) => e.type === 'config' && e.member === 'node1');
+    const configs = sim.trace.filter((e): e is ConfigEvent => e.type === 'config' && e.member === 'node1');
     const admitted = configs.filter((e) => e.t <= t0).at(-1);
     expect(admitted?.nodes, 'node3 is configured when its view wait ends').toContain('node3');
     const removed = configs.find((e) => e.t > t0 && !e.nodes.includes('node3'));

@@ -25,7 +25,7 @@ type ConfigEvent = Extract<SimEvent, { type: 'config' }>;
 describe('a cut-off member that asks to remove itself', () => {
   const run = runScenario(parseScenario(readFileSync(FILE, 'utf8'), 'minority-decides-in-unknown-site.yaml'));
   const configs = run.sim.trace.filter((e): e is ConfigEvent => e.type === 'config');
-  const removesNode4 = (e: ConfigEvent): boolean => e.configId > 1 && !e.nodes.includes('node4') && e.nodes.includes('node1');
+  const removesNode4 = (e: ConfigEvent): boolean => (e.configId ?? 0) > 1 && !e.nodes.includes('node4') && e.nodes.includes('node1');
 
   it('installs the configurations the majority decided meanwhile (2 and 3) before its removal is executed anywhere', () => {
     const firstRemoval = configs.find(removesNode4);
