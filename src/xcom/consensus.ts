@@ -94,6 +94,8 @@ export class Consensus {
   private readonly roundK: Int32Array;
   /** model.xcomRetryBackoff: proposers and executor back off as xcom_base.cc does (see ModelParameters). */
   private readonly sourceBackoff: boolean;
+  /** Per node: id of the newest configuration it executed (or booted into). */
+  private readonly executedConfigId: Int32Array;
   /** Per node: set once it executed the configuration that removed it; it delivers nothing more. */
   readonly exiting: Uint8Array;
   private readonly roundActive: Uint8Array;
@@ -153,6 +155,7 @@ export class Consensus {
     this.roundK = new Int32Array(n);
     this.sourceBackoff = x.params.xcomRetryBackoff === 1;
     this.exiting = new Uint8Array(n);
+    this.executedConfigId = new Int32Array(n);
     this.roundActive = new Uint8Array(n);
     this.roundGen = new Int32Array(n);
     this.fetchPeer = new Int32Array(n);
@@ -258,6 +261,7 @@ export class Consensus {
     this.bootUs[i] = this.x.kernel.nowUs;
     this.findWait[i] = 0;
     this.exiting[i] = 0;
+    this.executedConfigId[i] = this.x.config[i]?.id ?? 0;
     this.roundActive[i] = 0;
     this.roundGen[i] = (this.roundGen[i] as number) + 1;
     this.activations[i] = [];
@@ -547,15 +551,38 @@ export class Consensus {
    * -1 when it cannot be decided now (not a member, stopped, or no majority reachable).
    */
   decisionDelayUs(i: number): number {
-    const x = this.x;
-    const g = this.groupConfig;
-    if (x.booted[i] === 0 || !configHas(g, i, x.incarnation[i] as number)) return -1;
-    // A stopped (SIGSTOP) proposer sends no accept and collects no acks: its value waits for the thaw
-    // (the thaw's connectivity change retries it).
-    if (!x.net.isResponsive(i)) return -1;
-    const rtt = this.majorityRoundTripUs(i, g.nodes);
+    const site = this.proposerSite(i);
+    if (site === null) return -1;
+    const rtt = this.majorityRoundTripUs(i, site.nodes);
     if (rtt < 0) return -1;
-    return rtt + (this.reachedCount < g.nodes.length ? x.params.deadChannelStallUs : 0);
+    return rtt + (this.reachedCount < site.nodes.length ? this.x.params.deadChannelStallUs : 0);
+  }
+
+  /**
+   * The site node i's proposer pushes a new value in (xcom_base.cc reserve_synode_number: the
+   * proposer takes the synode after current_message and its site is find_site_def of that synode,
+   * among the sites this node has installed by executing their configurations), or null when it
+   * cannot propose now: XCom stopped or SIGSTOPped (its value waits for the thaw), not a member of
+   * that site (proposer_task gives up on VOID_NODE_NO), or its executor is behind a configuration
+   * the group has already started. A decided value sits at the end of the total order, past that
+   * configuration's start synode; too_far keeps the proposer within the event horizon of its own
+   * executor, so it can only get there after executing the configuration. Until then its prepares
+   * meet acceptors that learned those synodes and answer with the learned values (the proposer's
+   * state machine is "stolen", it retries on a later synode) while its executor catches up.
+   * A value is never decided by a majority of a configuration its proposer has not learned.
+   */
+  private proposerSite(i: number): XcomConfig | null {
+    const x = this.x;
+    const own = x.config[i];
+    if (own == null || x.booted[i] === 0 || !x.net.isResponsive(i)) return null;
+    const inForce = this.siteInForce(x.kernel.nowUs);
+    let site: XcomConfig = own;
+    if (inForce.id > own.id) {
+      // Executed but not yet this node's executor site (its start synode is where the value lands).
+      if ((this.executedConfigId[i] as number) < inForce.id) return null;
+      site = inForce;
+    }
+    return configHas(site, i, x.incarnation[i] as number) ? site : null;
   }
 
   /**
@@ -764,6 +791,7 @@ export class Consensus {
     switch (e.kind) {
       case 'config': {
         const cfg = e.config as XcomConfig;
+        this.executedConfigId[i] = cfg.id;
         // The new site is installed now (site_install_action): eviction pauses for 5 s.
         (x.caches[i] as MessageCache).configInstalled(x.kernel.nowUs);
         (this.activations[i] as XcomConfig[]).push(cfg);

@@ -1,0 +1,79 @@
+/**
+ * Runs in which the whole group dissolves, faithfully: every member leaves (unreachable-majority
+ * timeout), the XCom configuration is left holding only dead instances, and nobody is left to admit
+ * a rejoin. MySQL needs an operator to bootstrap the group again (group_replication_bootstrap_group);
+ * a join needs a seed whose XCom is in the group (gcs_xcom_control_interface.cc, do_join:
+ * "Error connecting to all peers. Member join failed."). liveness-after-quiet-period demands
+ * convergence here, which MySQL does not provide (docs/findings/README.md, Resolved).
+ *
+ * 1. group-dissolves-after-majority-timeouts.yaml (8.0.20, seed 1599016215): node1 crashes and
+ *    restarts at once (its incarnation 1 stays configured), a [node2, node4] / [node1, node3, node5]
+ *    split with 1286 ms latency leaves no side with 3 live members of 5, so node2–node5 all leave on
+ *    the 7 s majority timeout. Each leave asks XCom to remove the member (Gcs_xcom_control::do_leave,
+ *    xcom_remove_node then xcom_wait_exit); at the repair the four self-removals are decided in the
+ *    five-node site and applied one after the other (xcom_base.cc handle_remove_node clones the
+ *    newest site), which leaves [node1's crashed incarnation].
+ * 2. group-dissolves-after-failed-leave.yaml (8.4, three members, seed 2018474759): node3 is split off
+ *    and node2 frozen; node1 and node3 leave on the 7 s timeout, node2 after its thaw. node3's
+ *    self-removal waits: every instance that learned or accepted the values before it has since
+ *    restarted (node1 and node2 rejoin as new incarnations), so its executor cannot get them and its
+ *    proposer stays within the event horizon of that executor (too_far); after 30 s GCS kills its XCom
+ *    ("The member has failed to gracefully leave the group"). The dead instance stays configured, the
+ *    rejoins of node1 and node2 never get a view and time out (60 s), and the group empties.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseScenario, runScenario, type Simulation } from '../../src/index.js';
+import { hasLogged, logsOf } from './helpers.js';
+
+function run(file: string): Simulation {
+  return runScenario(parseScenario(readFileSync(new URL(`./fixtures/${file}`, import.meta.url), 'utf8'), file)).sim;
+}
+
+const NO_SEED = 'Error connecting to all peers. Member join failed.';
+
+describe('a 2/3 split with a crashed, still configured incarnation (majority timeout 7 s)', () => {
+  const sim = run('group-dissolves-after-majority-timeouts.yaml');
+  const leavers = ['node2', 'node3', 'node4', 'node5'];
+
+  it('makes every running member leave on the majority timeout, before the repair', () => {
+    for (const m of leavers) {
+      const left = logsOf(sim, m, 'MY-011711');
+      expect(left.length, m).toBeGreaterThan(0);
+      expect(left[0]!.t, m).toBeLessThan(29_318_000);
+    }
+  });
+
+  it("refuses the restarted node1 while its old incarnation is configured, then finds no seed in a group", () => {
+    expect(hasLogged(sim, 'node3', 'MY-011735', 'Old incarnation found')).toBe(true);
+    expect(hasLogged(sim, 'node1', 'MY-011735', NO_SEED)).toBe(true);
+  });
+
+  it('leaves no member ONLINE after the repair: every later rejoin finds no seed in a group', () => {
+    for (const m of leavers) expect(hasLogged(sim, m, 'MY-011735', NO_SEED), m).toBe(true);
+    const online = sim.trace.filter((e) => e.type === 'stateChange' && e.observer === e.member && e.state === 'ONLINE' && e.t > 0);
+    expect(online).toEqual([]);
+    for (const m of sim.members) expect(['ERROR', 'OFFLINE'], m.name).toContain(m.state);
+  });
+});
+
+describe('a member whose self-removal cannot be decided before GCS gives up on its leave', () => {
+  const sim = run('group-dissolves-after-failed-leave.yaml');
+
+  it("kills node3's XCom 30 s after its leave, still configured", () => {
+    const left = logsOf(sim, 'node3', 'MY-011711')[0]!;
+    const failed = logsOf(sim, 'node3', 'MY-011735').find((e) => e.message.includes('failed to gracefully leave'));
+    expect(failed).toBeDefined();
+    expect(failed!.t - left.t).toBe(30_000_000);
+    // No member ever executed a configuration without node3.
+    const configs = sim.trace.filter((e) => e.type === 'config');
+    expect(configs.every((e) => e.nodes.includes('node3'))).toBe(true);
+  });
+
+  it('never admits the rejoining node1 and node2 again, and ends with no member in a group', () => {
+    const online = sim.trace.filter((e) => e.type === 'stateChange' && e.observer === e.member && e.state === 'ONLINE' && e.t > 0);
+    expect(online).toEqual([]);
+    for (const m of ['node1', 'node2']) expect(logsOf(sim, m, 'MY-013374').length, m).toBeGreaterThan(0);
+    for (const m of ['node1', 'node2', 'node3']) expect(hasLogged(sim, m, 'MY-011735', NO_SEED), m).toBe(true);
+  });
+});
