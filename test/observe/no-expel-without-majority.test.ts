@@ -139,16 +139,11 @@ describe('no-expel-without-majority accepts the faithful runs explore reported',
     expect(noExpelWithoutMajority.check(runRecordOf(run.sim))).toBeNull();
   });
 
-  it('ring then isolation: a failed auto-rejoin leaves the pair [node4, node3] (attempt_rejoin calls gcs_module->leave())', () => {
+  // Explore found this run when node3's auto-rejoin timed out and its leave took the pair
+  // [node4, node3] to [node4]. Since a value needs a majority of its proposer's own site (xcom3),
+  // the ring no longer strands that rejoin; the pair case is pinned on a hand-made trace above.
+  it('ring then isolation (the run explore reported) is accepted', () => {
     const run = runScenario(parseScenario(scenario('ring-rejoin-leaves-pair.yaml'), 'ring-rejoin-leaves-pair.yaml'));
-    const trace = run.sim.trace;
-    const timeout = trace.find((e) => e.type === 'log' && e.member === 'node3' && e.code === 'MY-013374');
-    expect(timeout).toBeDefined();
-    const node4 = configs(trace, 'node4');
-    const k = node4.findIndex((e) => e.t > timeout!.t);
-    expect(node4[k - 1]!.nodes).toEqual(['node4', 'node3']);
-    expect(node4[k]!.nodes).toEqual(['node4']);
-    expect(requests(trace).filter((e) => e.suspect === 'node3' && e.t < node4[k]!.t && e.t > node4[k - 1]!.t)).toEqual([]);
     expect(noExpelWithoutMajority.check(runRecordOf(run.sim))).toBeNull();
   });
 });

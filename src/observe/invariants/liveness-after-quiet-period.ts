@@ -56,7 +56,8 @@ export const livenessAfterQuietPeriod: Invariant = {
   name: LIVENESS,
   description:
     'If no fault is in force at the end of the run (no partition, cut, isolation, freeze or un-restarted crash), crashes ' +
-    'never left half or more of the XCom configuration as crashed incarnations (no majority could ever remove them), and the ' +
+    '(or XCom instances GCS killed after a leave it could not complete) never left half or more of the XCom configuration as ' +
+    'dead incarnations (no majority could ever remove them), and the ' +
     'last network event is at least requiredQuietPeriodUs(record) before the end, then every running member that has not ' +
     'given up (auto-rejoin attempts exhausted, autorejoin_tries 0 on an expel or majority timeout, 10 failed START joins, ' +
     'a START that timed out waiting for its view: MY-011640) ' +
@@ -155,6 +156,17 @@ export const livenessAfterQuietPeriod: Invariant = {
           // member the operator stopped (STOP GROUP_REPLICATION, MY-011651) until a new START.
           else if (e.code === 'MY-011640' || e.code === 'MY-011651') gaveUp[i] = 1;
           else if (e.code === 'MY-013373') rejoining[i] = 1;
+          // GCS gave up waiting for XCom to execute this member's own removal and killed its XCom
+          // (gcs_xcom_control_interface.cc, Gcs_xcom_control::do_leave: "The member has failed to
+          // gracefully leave the group"): the instance stays configured but will never run again,
+          // like a crashed one, so it counts towards a configuration no majority can ever change.
+          if (e.code === 'MY-011735' && e.message.includes('failed to gracefully leave the group')) {
+            const k = groupConfig.indexOf(e.member);
+            if (k >= 0 && crashedInc[i]! < 0) {
+              crashedInc[i] = groupIncarnations?.[k] ?? FIRST_INCARNATION;
+              if (stuckForGood()) majorityLostForGood = true;
+            }
+          }
           else if (e.code === 'MY-013375') {
             rejoining[i] = 0;
             if (e.message.includes('was not able')) gaveUp[i] = 1;
