@@ -103,7 +103,7 @@ export function formatCacheSizing(r: CacheSizing, o: CacheSizeOptions, wallMs: n
 }
 
 /** The sweep as a text table (worst outcome over the seeds; `*` where the seeds disagree). */
-export function formatSweep(s: CacheSweep, o: Pick<CacheSizeOptions, 'members' | 'rateText' | 'sizeText'>, wallMs: number): string {
+export function formatSweep(s: CacheSweep, o: Pick<CacheSizeOptions, 'members' | 'rateText' | 'sizeText'>, wallMs: number, wallNote = ''): string {
   const header = ['cache size \\ outage', ...s.outagesUs.map((u) => `${+(u / 1e6).toFixed(1)} s`)];
   const rows = s.cells.map((row, i) => [formatCacheSize(s.sizes[i] as number), ...row.map((c) => c.outcome + (new Set(c.outcomes).size > 1 ? '*' : ''))]);
   const widths = header.map((h, k) => Math.max(h.length, ...rows.map((r) => (r[k] as string).length)));
@@ -119,7 +119,7 @@ export function formatSweep(s: CacheSweep, o: Pick<CacheSizeOptions, 'members' |
       `answer: ${formatCacheSize(s.answer.cacheSizeBytes)} (rule of thumb ${formatCacheSize(s.answer.ruleOfThumbBytes)}) for an outage of ` +
       `${+(s.answer.outageUs / 1e6).toFixed(1)} s (${s.answer.outageSource === 'given' ? 'given' : 'the longest without an expel'}); its row and column are in the grid`,
     ]),
-    `${s.runs} simulations, ${Math.round(s.simulatedSeconds)} simulated seconds in ${(wallMs / 1000).toFixed(1)} s`,
+    `${s.runs} simulations, ${Math.round(s.simulatedSeconds)} simulated seconds in ${(wallMs / 1000).toFixed(1)} s${wallNote}`,
   ];
   return out.join('\n') + '\n';
 }
@@ -145,9 +145,9 @@ function asCacheSizeFlagError(e: ConfigError, o: CacheSizeOptions): FlagError | 
 }
 
 /** Prints a sweep (table or JSON) and writes its chart; cache-size --sweep and merge print alike. */
-export function printSweep(s: CacheSweep, header: Pick<CacheSizeOptions, 'members' | 'rateText' | 'sizeText'>, wallMs: number, io: CacheSizeIo, json: boolean, plot: string | null): void {
+export function printSweep(s: CacheSweep, header: Pick<CacheSizeOptions, 'members' | 'rateText' | 'sizeText'>, wallMs: number, io: CacheSizeIo, json: boolean, plot: string | null, wallNote = ''): void {
   if (plot !== null) writeOrFail(io.writeFile ?? ((path: string, text: string): void => writeFileSync(path, text, 'utf8')), plot, renderSweepSvg(s));
-  io.stdout(json ? JSON.stringify({ command: 'cache-size --sweep', ...s }, null, 2) + '\n' : formatSweep(s, header, wallMs));
+  io.stdout(json ? JSON.stringify({ command: 'cache-size --sweep', ...s }, null, 2) + '\n' : formatSweep(s, header, wallMs, wallNote));
   if (plot !== null && !json) io.stdout(`chart written to ${plot}\n`);
 }
 
