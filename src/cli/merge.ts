@@ -67,8 +67,9 @@ export function replayCommand(config: ExploreConfig, k: number, chunks: number):
 function checkExploreConfig(file: string, c: unknown): ExploreConfig {
   const x = c as Partial<ExploreConfig> | null;
   if (x === null || typeof x !== 'object' || typeof x.property !== 'string' || propertyByName(x.property) === undefined ||
-    !Number.isSafeInteger(x.members) || !Number.isSafeInteger(x.durationUs) || !Number.isSafeInteger(x.runs) || !Number.isSafeInteger(x.seed)) {
-    throw new UsageError(`${file}: config must name a built-in property and give members, durationUs, runs and seed as integers, got ${JSON.stringify(c)}`);
+    !Number.isSafeInteger(x.members) || !Number.isSafeInteger(x.durationUs) || !Number.isSafeInteger(x.runs) || !Number.isSafeInteger(x.seed) ||
+    !Number.isSafeInteger(x.runsPerChunk) || (x.runsPerChunk as number) < 1) {
+    throw new UsageError(`${file}: config must name a built-in property and give members, durationUs, runs, seed and runsPerChunk as integers, got ${JSON.stringify(c)}`);
   }
   return x as ExploreConfig;
 }
@@ -79,6 +80,9 @@ export function mergeExplore(files: readonly string[], io: MergeIo, save: string
   const first = read[0] as { file: string; f: ExploreResultFile };
   for (const { file, f } of read) checkSameWork(file, f, first.f, first.file);
   const config = checkExploreConfig(first.file, first.f.config);
+  if (first.f.totalIds !== Math.ceil(config.runs / config.runsPerChunk)) {
+    throw new UsageError(`${first.file}: totalIds must be the number of chunks of config (${Math.ceil(config.runs / config.runsPerChunk)}), got ${first.f.totalIds}`);
+  }
   const byId = mergeResults(read, (a, b) => canonicalJson(a) === canonicalJson(b));
   const total = first.f.totalIds;
   const results = Array.from({ length: total }, (_, k) => byId.get(k));

@@ -12,19 +12,8 @@ import {
 export const SWEEP_COMMAND = 'cache-size --sweep';
 
 /** What a sweep's results depend on (not --jobs, the shard, --json or --plot). */
-export interface SweepConfig {
-  readonly members: number;
-  readonly rate: number;
-  readonly rateText: string;
-  readonly sizeBytes: number;
-  readonly sizeText: string;
-  readonly expelTimeoutS: number | null;
-  readonly seed: number;
-  readonly runs: number;
-  readonly precisionBytes: number;
-  readonly sizes: readonly number[] | null;
-  readonly outagesUs: readonly number[] | null;
-}
+export type SweepConfig = Pick<CacheSizeOptions,
+  'members' | 'rate' | 'rateText' | 'sizeBytes' | 'sizeText' | 'expelTimeoutS' | 'seed' | 'runs' | 'precisionBytes' | 'sizes' | 'outagesUs'>;
 
 /** A cell's result in a file: the run, and the wall time it took (measured, so not compared between files). */
 export type SweepCellRecord = SweepCellRun & { readonly wallMs: number };
