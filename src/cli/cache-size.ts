@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { parseDuration } from '../duration.js';
 import { ConfigError } from '../errors.js';
 import { parseBytes, parseRate } from '../gr/workload.js';
@@ -11,7 +11,7 @@ import { formatCacheSize, renderSweepSvg } from '../sizing/sweep-svg.js';
 import { EXIT, type CliOutcome } from './cli-io.js';
 import { flagParser, FlagError, integerFlag, listFlag, secondsFlag, UsageError } from './flags.js';
 import { startProgressBar, type ProgressBar, type ProgressIo } from './progress-bar.js';
-import { checkSameWork, parseShard, resultFileText, shardIds, WHOLE, writeFileAtomic, writeOrFail, type Shard } from './shard.js';
+import { checkSameWork, parseShard, readerOf, resultFileText, shardIds, WHOLE, writeFileAtomic, writeOrFail, type Shard } from './shard.js';
 import { readSweepResultFile, sweepResultFile, type SweepCellRecord } from './sweep-shard.js';
 
 /** What cache-size needs from the process (bound in main.ts, faked in tests). */
@@ -170,7 +170,7 @@ function sweep(o: CacheSizeOptions, io: CacheSizeIo, input: SizeCacheInput, star
   const save = (): void => { if (o.out !== null) writeOrFail(write, o.out, resultFileText(sweepResultFile(o, shard, plan, cells, io.version))); };
   if (o.resume) {
     if (o.out === null) throw new UsageError('--resume needs --out FILE (the result file to resume)');
-    const prior = readSweepResultFile(io.readFile ?? ((path: string): string => readFileSync(path, 'utf8')), o.out, true);
+    const prior = readSweepResultFile(readerOf(io), o.out, true);
     if (prior !== null) {
       checkSameWork(o.out, prior, sweepResultFile(o, shard, plan, cells, io.version), 'this command');
       if (prior.shard.index !== shard.index || prior.shard.count !== shard.count) {

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import { BUILT_IN_PROPERTIES, exploreChunk, propertyByName, type ChunkResult, type Counterexample, type ExploreChunk } from '../arbitraries/experiments.js';
@@ -12,7 +12,7 @@ import { EXIT, type CliOutcome } from './cli-io.js';
 import { durationFlag, FlagError, integerFlag, UsageError } from './flags.js';
 import { startProgressBar, type ProgressIo } from './progress-bar.js';
 import {
-  checkSameWork, configHash, parseShard, readResultFile, RESULT_FORMAT, RESULT_FORMAT_VERSION, resultFileText, ResultShapeError, shardIds, WHOLE,
+  checkSameWork, configHash, readerOf, parseShard, readResultFile, RESULT_FORMAT, RESULT_FORMAT_VERSION, resultFileText, ResultShapeError, shardIds, WHOLE,
   writeFileAtomic, writeOrFail, type ResultFile, type Shard,
 } from './shard.js';
 
@@ -205,7 +205,7 @@ export async function explore(o: ExploreOptions, io: ExploreIo): Promise<number>
   let lowestFailing = Number.POSITIVE_INFINITY;
   if (o.resume === true) {
     if (o.out === undefined) throw new UsageError('--resume needs --out FILE (the result file to resume)');
-    const prior = readExploreResultFile(io.readFile ?? ((path: string): string => readFileSync(path, 'utf8')), o.out, true);
+    const prior = readExploreResultFile(readerOf(io), o.out, true);
     if (prior !== null) {
       const mine = exploreResultFile(o, shard, results, io.version);
       checkSameWork(o.out, prior, mine, 'this command');

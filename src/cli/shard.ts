@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { formatValue } from '../errors.js';
 import { FlagError, UsageError } from './flags.js';
 
@@ -93,6 +93,11 @@ export function writeFileAtomic(path: string, text: string): void {
   const tmp = `${path}.tmp-${process.pid}`;
   writeFileSync(tmp, text, 'utf8');
   renameSync(tmp, path);
+}
+
+/** The reader of --resume: the injected one, else node:fs. */
+export function readerOf(io: { readonly readFile?: (path: string) => string }): (path: string) => string {
+  return io.readFile ?? ((path: string): string => readFileSync(path, 'utf8'));
 }
 
 /** Writes a file through `write`, reporting a failure as a usage error naming the file. */

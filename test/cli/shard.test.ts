@@ -164,6 +164,13 @@ describe('grsim cache-size --sweep --shard (in-process)', () => {
     expect(merged.stdout).toContain("(the cells' run time summed over the shards)");
     expect(files.get('m.svg')).toMatch(/^<svg/);
     expect(await grsim('merge', 'w0.json')).toMatchObject({ code: 2, stderr: 'grsim merge: the files lack cells 1, 3 of 4: merge the result files of every shard, or rerun the missing shards with --resume\n' });
+    // --resume of a shard whose file lost a cell runs that cell alone and writes the same results.
+    const w0 = JSON.parse(files.get('w0.json')!) as { results: { wallMs: number }[] };
+    files.set('w0.json', JSON.stringify({ ...w0, results: w0.results.slice(1) }));
+    const resumed = await grsim(...SWEEP, '--shard', '0/2', '--out', 'w0.json', '--resume');
+    expect(resumed.stderr).toBe('grsim cache-size --sweep: shard 0/2: 1 cells run, 1 resumed, of 4; result in w0.json\n');
+    const noWall = (t: string): string => t.replace(/"wallMs": \d+/g, '"wallMs": 0');
+    expect(noWall(files.get('w0.json')!)).toBe(noWall(resultFileText(w0 as unknown as Parameters<typeof resultFileText>[0])));
     expect((await grsim('cache-size', '--rate', '2000/s', '--size', '1KiB', '--shard', '0/2')).stderr).toBe('grsim cache-size: --shard, --out and --resume go with --sweep\n');
   });
 });
