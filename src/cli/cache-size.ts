@@ -6,17 +6,23 @@ import { parseBytes, parseRate } from '../gr/workload.js';
 import { OUTAGE_OUTCOMES } from '../sizing/outage-run.js';
 import { sizeCache, type CacheSizing } from '../sizing/size-cache.js';
 import type { SizeCacheInput } from '../sizing/sizing-input.js';
-import { sweepAnswerOf, sweepCache, type CacheSweep } from '../sizing/sweep-cache.js';
+import { assembleSweep, planSweep, sweepAnswerOf, sweepCellCount, type CacheSweep } from '../sizing/sweep-cache.js';
 import { formatCacheSize, renderSweepSvg } from '../sizing/sweep-svg.js';
 import { EXIT, type CliOutcome } from './cli-io.js';
 import { flagParser, FlagError, integerFlag, listFlag, secondsFlag, UsageError } from './flags.js';
 import { startProgressBar, type ProgressBar, type ProgressIo } from './progress-bar.js';
+import { checkSameWork, parseShard, readerOf, resultFileText, shardIds, WHOLE, writeFileAtomic, writeOrFail, type Shard } from './shard.js';
+import { readSweepResultFile, sweepResultFile, type SweepCellRecord } from './sweep-shard.js';
 
 /** What cache-size needs from the process (bound in main.ts, faked in tests). */
 export interface CacheSizeIo extends ProgressIo {
   readonly stdout: (text: string) => void;
-  /** Writes a UTF-8 file (--plot). @defaultValue node:fs writeFileSync */
+  /** The package version (the key of a result file). */
+  readonly version: string;
+  /** Writes a UTF-8 file (--plot, --out). @defaultValue node:fs writeFileSync (--out: through a temporary file and a rename) */
   readonly writeFile?: (path: string, text: string) => void;
+  /** Reads a UTF-8 file (--resume); throws with a Node error code (ENOENT) when it cannot. @defaultValue node:fs readFileSync */
+  readonly readFile?: (path: string) => string;
 }
 
 export interface CacheSizeOptions {
@@ -37,6 +43,12 @@ export interface CacheSizeOptions {
   readonly sizes: readonly number[] | null;
   readonly outagesUs: readonly number[] | null;
   readonly plot: string | null;
+  /** --sweep: run only the cells of this shard (docs/sharding.md). */
+  readonly shard?: Shard;
+  /** --sweep: write the result file here, after each cell. */
+  readonly out: string | null;
+  /** --sweep: skip the cells already in `out`. */
+  readonly resume: boolean;
   /** Each flag's text as typed, by flag (`--sizes` → "128MiB,big"): errors from the sizing library quote it. */
   readonly typed: Readonly<Record<string, string>>;
 }
@@ -91,7 +103,7 @@ export function formatCacheSizing(r: CacheSizing, o: CacheSizeOptions, wallMs: n
 }
 
 /** The sweep as a text table (worst outcome over the seeds; `*` where the seeds disagree). */
-export function formatSweep(s: CacheSweep, o: CacheSizeOptions, wallMs: number): string {
+export function formatSweep(s: CacheSweep, o: Pick<CacheSizeOptions, 'members' | 'rateText' | 'sizeText'>, wallMs: number, wallNote = ''): string {
   const header = ['cache size \\ outage', ...s.outagesUs.map((u) => `${+(u / 1e6).toFixed(1)} s`)];
   const rows = s.cells.map((row, i) => [formatCacheSize(s.sizes[i] as number), ...row.map((c) => c.outcome + (new Set(c.outcomes).size > 1 ? '*' : ''))]);
   const widths = header.map((h, k) => Math.max(h.length, ...rows.map((r) => (r[k] as string).length)));
@@ -108,7 +120,7 @@ export function formatSweep(s: CacheSweep, o: CacheSizeOptions, wallMs: number):
       `${+(s.answer.outageUs / 1e6).toFixed(1)} s (${s.answer.outageSource === 'given' ? 'given' : 'the longest without an expel'})` +
       (s.sizes.includes(s.answer.cacheSizeBytes) && s.outagesUs.includes(s.answer.outageUs) ? '; its row and column are in the grid' : ''),
     ]),
-    `${s.runs} simulations, ${Math.round(s.simulatedSeconds)} simulated seconds in ${(wallMs / 1000).toFixed(1)} s`,
+    `${s.runs} simulations, ${Math.round(s.simulatedSeconds)} simulated seconds in ${(wallMs / 1000).toFixed(1)} s${wallNote}`,
   ];
   return out.join('\n') + '\n';
 }
@@ -133,6 +145,60 @@ function asCacheSizeFlagError(e: ConfigError, o: CacheSizeOptions): FlagError | 
   return new FlagError(flag, e.rule, o.typed[flag] ?? e.value);
 }
 
+/** Prints a sweep (table or JSON) and writes its chart; cache-size --sweep and merge print alike. */
+export function printSweep(s: CacheSweep, header: Pick<CacheSizeOptions, 'members' | 'rateText' | 'sizeText'>, wallMs: number, io: CacheSizeIo, json: boolean, plot: string | null, wallNote = ''): void {
+  if (plot !== null) writeOrFail(io.writeFile ?? ((path: string, text: string): void => writeFileSync(path, text, 'utf8')), plot, renderSweepSvg(s));
+  io.stdout(json ? JSON.stringify({ command: 'cache-size --sweep', ...s }, null, 2) + '\n' : formatSweep(s, header, wallMs, wallNote));
+  if (plot !== null && !json) io.stdout(`chart written to ${plot}\n`);
+}
+
+/**
+ * The sweep: sizeCache's answer and the growth (the plan every shard computes alike), then the
+ * cells of the shard by id (row-major), skipping those already in the --out file with --resume.
+ * With --shard it writes the file and prints no table (grsim merge does); exit 0.
+ */
+function sweep(o: CacheSizeOptions, io: CacheSizeIo, input: SizeCacheInput, startMs: number): number {
+  const shard = o.shard ?? WHOLE;
+  let bar: ProgressBar | null = null, done = 0;
+  // The chart and the table mark the answer (the computed size, the rule of thumb and the outage
+  // it was sized for), and the default grid includes its row and column.
+  const answer = sweepAnswerOf(sizeCache(input));
+  const { plan, runCell } = planSweep({
+    ...input, answer, ...(o.sizes === null ? {} : { sizes: o.sizes }), ...(o.outagesUs === null ? {} : { outagesUs: o.outagesUs }),
+  }, () => { bar?.update(++done); });
+  const cells: (SweepCellRecord | undefined)[] = new Array<SweepCellRecord | undefined>(sweepCellCount(plan)).fill(undefined);
+  const write = io.writeFile ?? writeFileAtomic;
+  const save = (): void => { if (o.out !== null) writeOrFail(write, o.out, resultFileText(sweepResultFile(o, shard, plan, cells, io.version))); };
+  if (o.resume) {
+    if (o.out === null) throw new UsageError('--resume needs --out FILE (the result file to resume)');
+    const prior = readSweepResultFile(readerOf(io), o.out, true);
+    if (prior !== null) {
+      checkSameWork(o.out, prior, sweepResultFile(o, shard, plan, cells, io.version), 'this command');
+      if (prior.shard.index !== shard.index || prior.shard.count !== shard.count) {
+        throw new UsageError(`${o.out}: shard must be ${shard.index}/${shard.count} as --shard says, got ${prior.shard.index}/${prior.shard.count}`);
+      }
+      for (const { id, ...r } of prior.results) cells[id] = r;
+    }
+  }
+  const todo = shardIds(cells.length, shard).filter((id) => cells[id] === undefined);
+  bar = startProgressBar(io, todo.length * plan.seeds.length);
+  for (const id of todo) {
+    const cellStartMs = io.nowMs();
+    const r = runCell(id);
+    cells[id] = { ...r, wallMs: Math.round(io.nowMs() - cellStartMs) };
+    save();
+  }
+  (bar as ProgressBar).finish();
+  save();
+  if (o.shard !== undefined) {
+    io.stderr(`grsim cache-size --sweep: shard ${shard.index}/${shard.count}: ${todo.length} cells run, ` +
+      `${shardIds(cells.length, shard).length - todo.length} resumed, of ${cells.length}${o.out === null ? '' : `; result in ${o.out}`}\n`);
+    return EXIT.ok;
+  }
+  printSweep(assembleSweep(plan, cells as SweepCellRecord[]), o, io.nowMs() - startMs, io, o.json, o.plot);
+  return EXIT.ok;
+}
+
 /** Runs `grsim cache-size`; returns the exit code (bad input throws UsageError). */
 export function cacheSize(o: CacheSizeOptions, io: CacheSizeIo): number {
   const startMs = io.nowMs();
@@ -144,34 +210,7 @@ export function cacheSize(o: CacheSizeOptions, io: CacheSizeIo): number {
       io.stdout(o.json ? JSON.stringify({ command: 'cache-size', ...r }, null, 2) + '\n' : formatCacheSizing(r, o, wallMs));
       return EXIT.ok;
     }
-    let bar: ProgressBar | null = null;
-    // The chart and the table mark the answer (the computed size, the rule of thumb and the outage
-    // it was sized for), and the default grid includes its row and column.
-    const answer = sweepAnswerOf(sizeCache(input));
-    const s = sweepCache({
-      ...input,
-      answer,
-      ...(o.sizes === null ? {} : { sizes: o.sizes }),
-      ...(o.outagesUs === null ? {} : { outagesUs: o.outagesUs }),
-      onProgress: (done, total) => {
-        bar ??= startProgressBar(io, total);
-        bar.update(done);
-      },
-    });
-    (bar as ProgressBar | null)?.finish();
-    const wallMs = io.nowMs() - startMs;
-    if (o.plot !== null) {
-      const write = io.writeFile ?? ((path: string, text: string): void => writeFileSync(path, text, 'utf8'));
-      try {
-        write(o.plot, renderSweepSvg(s));
-      } catch (e) {
-        const code = (e as { code?: string }).code;
-        throw new UsageError(`cannot write ${o.plot}${code === undefined ? '' : ` (${code})`}`);
-      }
-    }
-    io.stdout(o.json ? JSON.stringify({ command: 'cache-size --sweep', ...s }, null, 2) + '\n' : formatSweep(s, o, wallMs));
-    if (o.plot !== null && !o.json) io.stdout(`chart written to ${o.plot}\n`);
-    return EXIT.ok;
+    return sweep(o, io, input, startMs);
   } catch (e) {
     if (e instanceof ConfigError) throw asCacheSizeFlagError(e, o) ?? new UsageError(e.message);
     throw e;
@@ -192,6 +231,9 @@ interface CacheSizeFlags {
   readonly sizes?: number[];
   readonly outages?: number[];
   readonly plot?: string;
+  readonly shard?: Shard;
+  readonly out?: string;
+  readonly resume?: true;
 }
 
 const ABOUT = `node1 writes --rate transactions/s of --size bytes (multi-primary group of --members, node1..nodeN);
@@ -240,6 +282,9 @@ export function cacheSizeCommand(io: CacheSizeIo, outcome: CliOutcome): Command 
     .addOption(new Option('--outages <list>', 'sweep outages, comma-separated durations (default: 6 steps around the expel point)')
       .argParser(keep('--outages', listFlag('--outages', flagParser('--outages', parseDuration)))))
     .option('--plot <file.svg>', 'also write the sweep as an SVG chart (implies --sweep)')
+    .addOption(new Option('--shard <i/n>', 'sweep: run only cells k with k mod n = i (0-based); grsim merge prints the table').argParser(parseShard))
+    .option('--out <file>', 'sweep: write the result file (JSON, docs/sharding.md), updated after each cell')
+    .option('--resume', 'sweep: skip the cells already in the --out file')
     .addHelpText('after', `\n${ABOUT}`)
     .action((flags: CacheSizeFlags) => {
       if (flags.rate === undefined) throw new UsageError('--rate is required (transactions per second on node1, e.g. --rate 2000/s)');
@@ -249,12 +294,15 @@ export function cacheSizeCommand(io: CacheSizeIo, outcome: CliOutcome): Command 
       const sweep = flags.sweep === true || plot !== null;
       if (!sweep && (flags.sizes !== undefined || flags.outages !== undefined)) throw new UsageError('--sizes and --outages go with --sweep');
       if (sweep && flags.outage !== undefined) throw new UsageError('--outage does not go with --sweep (use --outages)');
+      if (!sweep && (flags.shard !== undefined || flags.out !== undefined || flags.resume !== undefined)) throw new UsageError('--shard, --out and --resume go with --sweep');
+      if (flags.shard !== undefined && plot !== null) throw new UsageError('--plot does not go with --shard (grsim merge --plot draws the merged sweep)');
       outcome.seed = flags.seed;
       outcome.exitCode = cacheSize({
         members: flags.members, rate: flags.rate, rateText: typed['--rate'] as string, sizeBytes: flags.size, sizeText: typed['--size'] as string,
         expelTimeoutS: flags.expelTimeout ?? null, outageUs: flags.outage ?? null, outageText: typed['--outage'] ?? null,
         seed: flags.seed, runs: flags.runs, precisionBytes: flags.precision, json: flags.json === true, sweep,
         sizes: flags.sizes ?? null, outagesUs: flags.outages ?? null, plot, typed,
+        ...(flags.shard === undefined ? {} : { shard: flags.shard }), out: flags.out ?? null, resume: flags.resume === true,
       }, io);
     });
 }

@@ -3,6 +3,7 @@ import { ConfigError } from '../errors.js';
 import { cacheSizeCommand } from './cache-size.js';
 import { EXIT, type CliIo, type CliOutcome } from './cli-io.js';
 import { exploreCommand } from './explore.js';
+import { mergeCommand } from './merge.js';
 import { asFlagError, UsageError } from './flags.js';
 import { demoCommand, runCommand } from './run-command.js';
 
@@ -10,7 +11,7 @@ export { EXIT, type CliIo } from './cli-io.js';
 
 const EXIT_CODES_HELP = `Exit codes:
   0  the command ran (explore: no counterexample, or the expected one; cache-size: answered)
-  1  explore found an unexpected counterexample
+  1  explore (or merge of explore results) found an unexpected counterexample
   2  bad usage (an unknown command or flag, a bad flag value) or an invalid scenario file
   3  an internal error: a bug in grsim; the message names the seed that reproduces it`;
 
@@ -63,7 +64,7 @@ function program(io: CliIo, outcome: CliOutcome, onCommand: (name: string) => vo
     .exitOverride()
     .addHelpText('after', `\n"grsim <command> --help" prints a command's flags; docs/cli.md describes them all.\n\n${EXIT_CODES_HELP}\n`)
     .hook('preSubcommand', (_root, sub) => { onCommand(sub.name()); });
-  for (const sub of [runCommand(io, outcome), demoCommand(io, outcome), exploreCommand(io, outcome), cacheSizeCommand(io, outcome)]) {
+  for (const sub of [runCommand(io, outcome), demoCommand(io, outcome), exploreCommand(io, outcome), cacheSizeCommand(io, outcome), mergeCommand(io, outcome)]) {
     // Set on each subcommand (addCommand does not copy settings): errors and help go through io.
     root.addCommand(sub.helpOption('-h, --help', 'print this help').configureOutput(out).exitOverride());
   }

@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
-import { BUILT_IN_PROPERTIES, exploreChunk, propertyByName, type ChunkResult, type ExploreChunk } from '../arbitraries/experiments.js';
+import { BUILT_IN_PROPERTIES, exploreChunk, propertyByName, type ChunkResult, type Counterexample, type ExploreChunk } from '../arbitraries/experiments.js';
 import { describeFault } from '../arbitraries/index.js';
 import { buildReport } from '../report/json-report.js';
 import { renderTimelineHtml } from '../report/timeline-html.js';
@@ -11,14 +11,20 @@ import { runScenario } from '../scenario/run-scenario.js';
 import { EXIT, type CliOutcome } from './cli-io.js';
 import { durationFlag, FlagError, integerFlag, UsageError } from './flags.js';
 import { startProgressBar, type ProgressIo } from './progress-bar.js';
+import {
+  checkSameWork, configHash, readerOf, parseShard, readResultFile, RESULT_FORMAT, RESULT_FORMAT_VERSION, resultFileText, ResultShapeError, shardIds, WHOLE,
+  writeFileAtomic, writeOrFail, type ResultFile, type Shard,
+} from './shard.js';
 
 /** What explore needs from the process (bound in main.ts, faked in tests). */
 export interface ExploreIo extends ProgressIo {
   readonly stdout: (text: string) => void;
   /** The package version (shown in a saved timeline). */
   readonly version: string;
-  /** Writes a UTF-8 file (--save). @defaultValue node:fs writeFileSync */
+  /** Writes a UTF-8 file (--save, --out). @defaultValue node:fs writeFileSync (--out: through a temporary file and a rename) */
   readonly writeFile?: (path: string, text: string) => void;
+  /** Reads a UTF-8 file (--resume); throws with a Node error code (ENOENT) when it cannot. @defaultValue node:fs readFileSync */
+  readonly readFile?: (path: string) => string;
 }
 
 /** Runs per chunk: the unit of parallel work and of reproducibility (independent of --jobs). */
@@ -33,6 +39,12 @@ export interface ExploreOptions {
   readonly jobs: number;
   /** Write the counterexample to `<save>.yaml` and its HTML timeline to `<save>.html`. */
   readonly save?: string;
+  /** Run only this shard's chunks (chunk k when k mod count = index). */
+  readonly shard?: Shard;
+  /** Write the result file here (docs/sharding.md), after each chunk. */
+  readonly out?: string;
+  /** Skip the chunks already in `out`. */
+  readonly resume?: boolean;
 }
 
 /** The fast-check seed of chunk k: a fixed function of the run's seed, so results do not depend on --jobs. */
@@ -53,20 +65,30 @@ export function exploreChunks(o: ExploreOptions): ExploreChunk[] {
 }
 
 /**
- * What an exploration reports, from the results of its chunks by index (undefined: not run).
+ * What an exploration reports, from the results of its chunks by chunk id (undefined: not run),
+ * over the chunk ids `ids` in order (all of them by default; a shard's own with --shard).
  * Only chunks up to the first failing one count: with one job those are exactly the chunks that
  * run; with more, later chunks may already be in flight when a failure settles, and counting
- * them would make the totals depend on --jobs and on thread timing.
+ * them would make the totals depend on --jobs and on thread timing. `complete` is false when a
+ * chunk before the first failure (or, without one, any chunk) has no result.
  */
-export function exploreOutcome(results: readonly (ChunkResult | undefined)[]): { runs: number; failed: number; firstFailure: { k: number; result: ChunkResult } | null } {
+export function exploreOutcome(results: readonly (ChunkResult | undefined)[], ids: readonly number[] = results.map((_, k) => k)): ExploreOutcome {
   let runs = 0;
-  for (let k = 0; k < results.length; k++) {
+  for (const k of ids) {
     const r = results[k];
-    if (r === undefined) break;
+    if (r === undefined) return { runs, failed: 0, firstFailure: null, complete: false };
     runs += r.runs;
-    if (r.counterexample !== null) return { runs, failed: 1, firstFailure: { k, result: r } };
+    if (r.counterexample !== null) return { runs, failed: 1, firstFailure: { k, result: r }, complete: true };
   }
-  return { runs, failed: 0, firstFailure: null };
+  return { runs, failed: 0, firstFailure: null, complete: true };
+}
+
+export interface ExploreOutcome {
+  /** Runs counted: those of the chunks up to and including the first failing one. */
+  readonly runs: number;
+  readonly failed: number;
+  readonly firstFailure: { readonly k: number; readonly result: ChunkResult } | null;
+  readonly complete: boolean;
 }
 
 /**
@@ -78,70 +100,18 @@ function saveCounterexample(io: ExploreIo, prefix: string, scenarioYaml: string)
   const yamlFile = `${prefix}.yaml`, htmlFile = `${prefix}.html`;
   const run = runScenario(parseScenario(scenarioYaml, yamlFile));
   const html = renderTimelineHtml(buildReport(run, io.version), { replayCommand: `grsim run ${yamlFile}` });
-  for (const [file, text] of [[yamlFile, scenarioYaml], [htmlFile, html]] as const) {
-    try {
-      write(file, text);
-    } catch (e) {
-      const code = (e as { code?: string }).code;
-      throw new UsageError(`cannot write ${file}${code === undefined ? '' : ` (${code})`}`);
-    }
-  }
+  for (const [file, text] of [[yamlFile, scenarioYaml], [htmlFile, html]] as const) writeOrFail(write, file, text);
   io.stdout(`Counterexample written to ${yamlFile}, its timeline to ${htmlFile}\n`);
 }
 
 /**
- * Explores random fault schedules for one property, in chunks of RUNS_PER_CHUNK runs, on `jobs`
- * worker threads (piscina). Returns the exit code: 0 no failure, 1 a counterexample was printed.
- * stdout (the counterexample of the lowest-numbered failing chunk and the run count up to it) is
- * the same for any --jobs; timing and throughput go to stderr.
+ * Prints what an exploration found on stdout (explore and merge print it alike, so a merged run
+ * reads byte for byte like an unsharded one) and returns the exit code: 1 for an unexpected
+ * counterexample. A property that is false by design reports its counterexample as the expected
+ * one (exit 0): exit 1 always means an unexpected failure.
  */
-export async function explore(o: ExploreOptions, io: ExploreIo): Promise<number> {
-  const chunks = exploreChunks(o);
-  const results: (ChunkResult | undefined)[] = new Array<ChunkResult | undefined>(chunks.length).fill(undefined);
-  const startMs = io.nowMs();
-  const bar = startProgressBar(io, o.runs);
-  let ran = 0, failed = 0, lowestFailing = Number.POSITIVE_INFINITY;
-  const settle = (k: number, r: ChunkResult): void => {
-    results[k] = r;
-    ran += r.runs;
-    failed += r.failed;
-    if (r.counterexample !== null) lowestFailing = Math.min(lowestFailing, k);
-    bar.update(ran, `${failed} failed`);
-  };
-  io.stderr(`grsim explore: ${o.property}, ${o.members} members, ${o.durationUs / 1e6} s per run, ${o.runs} runs, seed ${o.seed}, ${o.jobs} job${o.jobs === 1 ? '' : 's'}\n`);
-  if (o.jobs === 1) {
-    for (let k = 0; k < chunks.length && lowestFailing === Number.POSITIVE_INFINITY; k++) settle(k, exploreChunk(chunks[k] as ExploreChunk));
-  } else {
-    const pool = new Piscina<ExploreChunk, ChunkResult>({
-      filename: new URL('./explore-worker.js', import.meta.url).href, minThreads: o.jobs, maxThreads: o.jobs,
-    });
-    try {
-      let next = 0;
-      const inFlight = new Set<Promise<void>>();
-      // Submit in order and stop submitting at the first failure; the chunks before it still finish.
-      const more = (): boolean => next < chunks.length && lowestFailing === Number.POSITIVE_INFINITY;
-      while (more() || inFlight.size > 0) {
-        while (more() && inFlight.size < o.jobs * 2) {
-          const k = next++;
-          const p: Promise<void> = pool.run(chunks[k] as ExploreChunk).then((r) => { settle(k, r); inFlight.delete(p); });
-          inFlight.add(p);
-          // A worker's failure rejects the race below (an internal error); the chunks still in flight
-          // are rejected when the pool is destroyed, and nobody waits for them any more.
-          p.catch(() => undefined);
-        }
-        await Promise.race(inFlight);
-      }
-    } finally {
-      await pool.destroy();
-    }
-  }
-  bar.finish();
-  const { runs, failed: counted, firstFailure } = exploreOutcome(results);
-  const seconds = Math.max(1e-6, (io.nowMs() - startMs) / 1000);
-  io.stderr(`grsim explore: ${ran} runs in ${seconds.toFixed(1)} s, ${Math.round(ran / (seconds / 60))} runs/min` +
-    `${ran > runs ? ` (${ran - runs} of them ran past the first failing chunk and are not counted)` : ''}\n`);
-  // A property that is false by design reports its counterexample as the expected one (exit 0):
-  // exit 1 always means an unexpected failure.
+export function printExploreSummary(o: Pick<ExploreOptions, 'property' | 'seed' | 'save'>, outcome: ExploreOutcome, io: ExploreIo): number {
+  const { runs, failed, firstFailure } = outcome;
   const expected = propertyByName(o.property)?.expectedToFail;
   if (firstFailure !== null) {
     const c = firstFailure.result.counterexample!;
@@ -156,8 +126,153 @@ export async function explore(o: ExploreOptions, io: ExploreIo): Promise<number>
   if (firstFailure === null && expected !== undefined) {
     io.stdout(`Property ${o.property} is expected to fail (${expected}), but no counterexample was found in ${runs} runs.\n`);
   }
-  io.stdout(`${runs} runs, ${counted} failed\n`);
+  io.stdout(`${runs} runs, ${failed} failed\n`);
   return firstFailure === null || expected !== undefined ? EXIT.ok : EXIT.failed;
+}
+
+/** What the results of an exploration depend on: the key of its result files (not --jobs, not the shard). */
+export function exploreConfig(o: ExploreOptions): ExploreConfig {
+  return { property: o.property, members: o.members, durationUs: o.durationUs, runs: o.runs, seed: o.seed, runsPerChunk: RUNS_PER_CHUNK };
+}
+
+export interface ExploreConfig {
+  readonly property: string;
+  readonly members: number;
+  readonly durationUs: number;
+  readonly runs: number;
+  readonly seed: number;
+  readonly runsPerChunk: number;
+}
+
+/** The result file of (a shard of) an exploration: one result per chunk id. */
+export type ExploreResultFile = ResultFile<ExploreConfig, ChunkResult>;
+
+export const EXPLORE_COMMAND = 'explore';
+
+/** The result file `--out` writes: the shard's chunks up to and including its first failing one, in id order. */
+export function exploreResultFile(o: ExploreOptions, shard: Shard, results: readonly (ChunkResult | undefined)[], version: string): ExploreResultFile {
+  const config = exploreConfig(o);
+  const ids: number[] = [];
+  for (const k of shardIds(exploreChunks(o).length, shard)) {
+    const r = results[k];
+    if (r === undefined) continue;
+    ids.push(k);
+    if (r.counterexample !== null) break;
+  }
+  return {
+    format: RESULT_FORMAT, formatVersion: RESULT_FORMAT_VERSION, grsimVersion: version, command: EXPLORE_COMMAND,
+    config, configHash: configHash(config), baseSeed: o.seed, totalIds: exploreChunks(o).length, shard, common: null,
+    results: ids.map((id) => ({ id, ...(results[id] as ChunkResult) })),
+  };
+}
+
+/** Checks one chunk result read from a file (its shape; the values are the run's own). */
+export function chunkResultOf(r: Record<string, unknown>, field: string): ChunkResult {
+  const runs = r['runs'], failed = r['failed'], c = r['counterexample'];
+  if (!Number.isSafeInteger(runs) || (runs as number) < 1 || (runs as number) > RUNS_PER_CHUNK) throw new ResultShapeError(`${field}.runs`, `must be an integer in 1..${RUNS_PER_CHUNK}`, runs);
+  if (failed !== (c === null ? 0 : 1)) throw new ResultShapeError(`${field}.failed`, 'must be 1 with a counterexample and 0 without', failed);
+  if (c !== null) {
+    const x = c as Record<string, unknown> | undefined;
+    const v = x?.['violation'] as Record<string, unknown> | undefined;
+    const faults = (x?.['schedule'] as Record<string, unknown> | undefined)?.['faults'];
+    const ok = typeof x === 'object' && Number.isSafeInteger(x['seed']) && typeof x['scenarioYaml'] === 'string' && Array.isArray(faults) &&
+      typeof v === 'object' && v !== null && typeof v['message'] === 'string' && typeof v['t'] === 'number' && Array.isArray(v['members']);
+    if (!ok) throw new ResultShapeError(`${field}.counterexample`, 'must be null or {schedule: {faults}, seed, violation: {message, t, members}, scenarioYaml}', c);
+  }
+  return { runs: runs as number, failed: failed as number, counterexample: c as Counterexample | null };
+}
+
+/** Reads an explore result file (null: it does not exist and `missingOk`). */
+export function readExploreResultFile(read: (path: string) => string, file: string, missingOk = false): ExploreResultFile | null {
+  return readResultFile(read, file, EXPLORE_COMMAND, chunkResultOf, missingOk) as ExploreResultFile | null;
+}
+
+/**
+ * Explores random fault schedules for one property, in chunks of RUNS_PER_CHUNK runs, on `jobs`
+ * worker threads (piscina). Returns the exit code: 0 no failure, 1 a counterexample was printed.
+ * stdout (the counterexample of the lowest-numbered failing chunk and the run count up to it) is
+ * the same for any --jobs; timing and throughput go to stderr. With a shard only the shard's chunks
+ * run (it stops at its own first failure), `out` receives its result file after each chunk, and
+ * the exit code is 0 once the slice ran: the verdict is grsim merge's.
+ */
+export async function explore(o: ExploreOptions, io: ExploreIo): Promise<number> {
+  const chunks = exploreChunks(o);
+  const shard = o.shard ?? WHOLE;
+  const ids = shardIds(chunks.length, shard);
+  const results: (ChunkResult | undefined)[] = new Array<ChunkResult | undefined>(chunks.length).fill(undefined);
+  const write = io.writeFile ?? writeFileAtomic;
+  const save = (): void => { if (o.out !== undefined) writeOrFail(write, o.out, resultFileText(exploreResultFile(o, shard, results, io.version))); };
+  let lowestFailing = Number.POSITIVE_INFINITY;
+  if (o.resume === true) {
+    if (o.out === undefined) throw new UsageError('--resume needs --out FILE (the result file to resume)');
+    const prior = readExploreResultFile(readerOf(io), o.out, true);
+    if (prior !== null) {
+      const mine = exploreResultFile(o, shard, results, io.version);
+      checkSameWork(o.out, prior, mine, 'this command');
+      if (prior.shard.index !== shard.index || prior.shard.count !== shard.count) {
+        throw new UsageError(`${o.out}: shard must be ${shard.index}/${shard.count} as --shard says, got ${prior.shard.index}/${prior.shard.count}`);
+      }
+      for (const r of prior.results) {
+        results[r.id] = { runs: r.runs, failed: r.failed, counterexample: r.counterexample };
+        if (r.counterexample !== null) lowestFailing = Math.min(lowestFailing, r.id);
+      }
+      io.stderr(`grsim explore: resuming ${o.out}: ${prior.results.length} of the shard's ${ids.length} chunks already ran\n`);
+    }
+  }
+  const todo = ids.filter((k) => results[k] === undefined && k < lowestFailing);
+  const startMs = io.nowMs();
+  const todoRuns = todo.reduce((n, k) => n + (chunks[k] as ExploreChunk).runs, 0);
+  const bar = startProgressBar(io, todoRuns);
+  let ran = 0, failed = 0;
+  const settle = (k: number, r: ChunkResult): void => {
+    results[k] = r;
+    ran += r.runs;
+    failed += r.failed;
+    if (r.counterexample !== null) lowestFailing = Math.min(lowestFailing, k);
+    bar.update(ran, `${failed} failed`);
+    save();
+  };
+  const slice = o.shard === undefined ? '' : `, shard ${shard.index}/${shard.count} (${ids.length} of ${chunks.length} chunks)`;
+  io.stderr(`grsim explore: ${o.property}, ${o.members} members, ${o.durationUs / 1e6} s per run, ${o.runs} runs, seed ${o.seed}${slice}, ${o.jobs} job${o.jobs === 1 ? '' : 's'}\n`);
+  if (o.jobs === 1) {
+    for (const k of todo) {
+      if (k > lowestFailing) break;
+      settle(k, exploreChunk(chunks[k] as ExploreChunk));
+    }
+  } else {
+    const pool = new Piscina<ExploreChunk, ChunkResult>({
+      filename: new URL('./explore-worker.js', import.meta.url).href, minThreads: o.jobs, maxThreads: o.jobs,
+    });
+    try {
+      let next = 0;
+      const inFlight = new Set<Promise<void>>();
+      // Submit in order and stop submitting at the first failure; the chunks before it still finish.
+      const more = (): boolean => next < todo.length && (todo[next] as number) < lowestFailing;
+      while (more() || inFlight.size > 0) {
+        while (more() && inFlight.size < o.jobs * 2) {
+          const k = todo[next++] as number;
+          const p: Promise<void> = pool.run(chunks[k] as ExploreChunk).then((r) => { settle(k, r); inFlight.delete(p); });
+          inFlight.add(p);
+          // A worker's failure rejects the race below (an internal error); the chunks still in flight
+          // are rejected when the pool is destroyed, and nobody waits for them any more.
+          p.catch(() => undefined);
+        }
+        await Promise.race(inFlight);
+      }
+    } finally {
+      await pool.destroy();
+    }
+  }
+  bar.finish();
+  save();
+  const outcome = exploreOutcome(results, ids);
+  const newlyCounted = todo.filter((k) => k <= (outcome.firstFailure?.k ?? Number.POSITIVE_INFINITY)).reduce((n, k) => n + (results[k]?.runs ?? 0), 0);
+  const seconds = Math.max(1e-6, (io.nowMs() - startMs) / 1000);
+  io.stderr(`grsim explore: ${ran} runs in ${seconds.toFixed(1)} s, ${Math.round(ran / (seconds / 60))} runs/min` +
+    `${ran > newlyCounted ? ` (${ran - newlyCounted} of them ran past the first failing chunk and are not counted)` : ''}\n`);
+  const code = printExploreSummary(o, outcome, io);
+  if (o.out !== undefined) io.stderr(`grsim explore: result written to ${o.out}\n`);
+  return o.shard === undefined ? code : EXIT.ok;
 }
 
 const PROPERTY_NAMES = BUILT_IN_PROPERTIES.map((p) => p.name);
@@ -176,6 +291,9 @@ interface ExploreFlags {
   readonly seed: number;
   readonly jobs: number;
   readonly save?: string;
+  readonly shard?: Shard;
+  readonly out?: string;
+  readonly resume?: true;
 }
 
 /** `grsim explore`: random fault schedules against a property; the shrunk counterexample as a scenario. */
@@ -193,8 +311,12 @@ export function exploreCommand(io: ExploreIo, outcome: CliOutcome): Command {
     .addOption(new Option('--seed <n>', 'seed of the exploration (0..4294967295)').argParser(integerFlag('--seed', 0, 0xffffffff)).default(1))
     .addOption(new Option('--jobs <n>', 'worker threads; the output is the same for any value').argParser(integerFlag('--jobs', 1, 256)).default(cores, `the number of cores, ${cores} here`))
     .option('--save <prefix>', 'write a counterexample to <prefix>.yaml and its HTML timeline to <prefix>.html')
+    .addOption(new Option('--shard <i/n>', 'run only chunks k with k mod n = i (0-based; grsim merge combines the --out files; exit 0 once the slice ran)').argParser(parseShard))
+    .option('--out <file>', 'write the result file (JSON, docs/sharding.md), updated after each chunk')
+    .option('--resume', 'skip the chunks already in the --out file')
     .addHelpText('after', '\nExamples:\n  grsim explore --list\n' +
-      '  grsim explore --property isolation-under-20s-not-expelled --members 3 --duration 2m --runs 200 --seed 3\n')
+      '  grsim explore --property isolation-under-20s-not-expelled --members 3 --duration 2m --runs 200 --seed 3\n' +
+      '  grsim explore --property one-primary-per-view --runs 10000 --shard 0/4 --out shard-0.json --resume\n')
     .action(async (flags: ExploreFlags) => {
       if (flags.list === true) {
         io.stdout(BUILT_IN_PROPERTIES.map((p) => `${p.name}${p.expectedToFail === undefined ? '' : '  (expected to fail: a worked example of a boundary)'}\n`).join(''));
@@ -206,6 +328,9 @@ export function exploreCommand(io: ExploreIo, outcome: CliOutcome): Command {
       outcome.exitCode = await explore({
         property: flags.property, members: flags.members, durationUs: flags.duration, runs: flags.runs, seed: flags.seed, jobs: flags.jobs,
         ...(flags.save === undefined ? {} : { save: flags.save }),
+        ...(flags.shard === undefined ? {} : { shard: flags.shard }),
+        ...(flags.out === undefined ? {} : { out: flags.out }),
+        ...(flags.resume === undefined ? {} : { resume: true }),
       }, io);
     });
 }

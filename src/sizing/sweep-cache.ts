@@ -1,4 +1,4 @@
-import { ConfigError } from '../errors.js';
+import { ConfigError, InvariantError } from '../errors.js';
 import { OUTAGE_OUTCOMES, type OutageOutcome } from './outage-run.js';
 import { cadenceWaitS, measureGrowth, SizingRunner, warmupForUs, type CacheSizing } from './size-cache.js';
 import { normalizeSizing, MAX_OUTAGE_US, type SizeCacheInput } from './sizing-input.js';
@@ -9,7 +9,7 @@ export interface SweepCacheInput extends SizeCacheInput {
   readonly sizes?: readonly number[];
   /** Outages to try, µs. @defaultValue 6 steps around the expel point of the 15 s cadence */
   readonly outagesUs?: readonly number[];
-  /** Called after each seeded run (done, total): progress for the CLI. */
+  /** Called after each seeded run of the grid (done, total): progress for the CLI. */
   readonly onProgress?: (done: number, total: number) => void;
   /**
    * sizeCache's answer for the same group (sweepAnswerOf): the default grid then includes its size
@@ -90,12 +90,33 @@ function worst(outcomes: readonly OutageOutcome[]): OutageOutcome {
   return OUTAGE_OUTCOMES[w] as OutageOutcome;
 }
 
+/** The part of a sweep every cell shares: the grid and the growth measured before it (sharding runs it in every shard). */
+export interface SweepPlan {
+  readonly sizes: readonly number[];
+  readonly outagesUs: readonly number[];
+  readonly seeds: readonly number[];
+  readonly silentMember: string;
+  readonly expelTimeoutS: number;
+  readonly growthBytesPerSecond: number;
+  readonly minimumBytes: number;
+  readonly answer: SweepAnswer | null;
+  /** Runs and simulated µs of the growth measurement. */
+  readonly preludeRuns: number;
+  readonly preludeSimulatedUs: number;
+}
+
+/** One cell's result: cell id = size index × number of outages + outage index (row-major, the order sweepCache runs them). */
+export interface SweepCellRun {
+  readonly outcomes: readonly OutageOutcome[];
+  readonly runs: number;
+  readonly simulatedUs: number;
+}
+
 /**
- * Runs the grid cache size × outage and classifies each cell (caught up | evicted, rejoined |
- * expelled by timeout), each seed separately, the member going silent after the cache reached
- * steady state. Deterministic in its input.
+ * Measures the growth and fixes the grid (validated); `runCell` then runs any cell by id, alone,
+ * calling `onRun` after each seeded run (input.onProgress is sweepCache's).
  */
-export function sweepCache(input: SweepCacheInput): CacheSweep {
+export function planSweep(input: SweepCacheInput, onRun?: () => void): { plan: SweepPlan; runCell: (id: number) => SweepCellRun } {
   const { outage: _ignored, ...group } = input;
   const n = normalizeSizing(group);
   const runner = new SizingRunner(n.group, n.seeds);
@@ -115,18 +136,53 @@ export function sweepCache(input: SweepCacheInput): CacheSweep {
   if (sizes.length * outagesUs.length > MAX_SWEEP_CELLS) throw new ConfigError('sizes × outagesUs', `must have at most ${MAX_SWEEP_CELLS} cells`, sizes.length * outagesUs.length);
   const sorted = (xs: number[]): number[] => [...new Set(xs)].sort((a, b) => a - b);
   const gridSizes = sorted(sizes), gridOutages = sorted(outagesUs);
-  const total = gridSizes.length * gridOutages.length * n.seeds.length;
-  let done = 0;
-  const cells = gridSizes.map((cacheBytes) => gridOutages.map((outageUs): SweepCell => {
+  const plan: SweepPlan = {
+    sizes: gridSizes, outagesUs: gridOutages, seeds: n.seeds, silentMember: n.group.silent, expelTimeoutS: n.expelTimeoutS,
+    growthBytesPerSecond: growth, minimumBytes: n.minimumBytes, answer, preludeRuns: runner.runs, preludeSimulatedUs: runner.simulatedUs,
+  };
+  const runCell = (id: number): SweepCellRun => {
+    const cacheBytes = gridSizes[Math.floor(id / gridOutages.length)], outageUs = gridOutages[id % gridOutages.length];
+    if (cacheBytes === undefined || outageUs === undefined) throw new InvariantError(`sweep cell ${id} is outside the ${gridSizes.length}×${gridOutages.length} grid`);
+    const runs0 = runner.runs, us0 = runner.simulatedUs;
     const outcomes = n.seeds.map((seed) => {
       const o = runner.run(seed, cacheBytes, warmupForUs(cacheBytes, growth), outageUs).outcome;
-      input.onProgress?.(++done, total);
+      onRun?.();
       return o;
     });
-    return { cacheBytes, outageUs, outcome: worst(outcomes), outcomes };
+    return { outcomes, runs: runner.runs - runs0, simulatedUs: runner.simulatedUs - us0 };
+  };
+  return { plan, runCell };
+}
+
+/** Number of cells of a plan (cell ids are 0..count-1). */
+export function sweepCellCount(plan: SweepPlan): number {
+  return plan.sizes.length * plan.outagesUs.length;
+}
+
+/** The sweep from its plan and every cell's result by id (what sweepCache returns; a merge of shards builds the same). */
+export function assembleSweep(plan: SweepPlan, cellRuns: readonly SweepCellRun[]): CacheSweep {
+  let runs = plan.preludeRuns, simulatedUs = plan.preludeSimulatedUs;
+  const cells = plan.sizes.map((cacheBytes, i) => plan.outagesUs.map((outageUs, j): SweepCell => {
+    const r = cellRuns[i * plan.outagesUs.length + j];
+    if (r === undefined) throw new InvariantError(`sweep cell ${i * plan.outagesUs.length + j} has no result`);
+    runs += r.runs;
+    simulatedUs += r.simulatedUs;
+    return { cacheBytes, outageUs, outcome: worst(r.outcomes), outcomes: r.outcomes };
   }));
   return {
-    sizes: gridSizes, outagesUs: gridOutages, cells, seeds: n.seeds, silentMember: n.group.silent, expelTimeoutS: n.expelTimeoutS,
-    growthBytesPerSecond: growth, minimumBytes: n.minimumBytes, runs: runner.runs, simulatedSeconds: runner.simulatedUs / 1e6, answer,
+    sizes: plan.sizes, outagesUs: plan.outagesUs, cells, seeds: plan.seeds, silentMember: plan.silentMember, expelTimeoutS: plan.expelTimeoutS,
+    growthBytesPerSecond: plan.growthBytesPerSecond, minimumBytes: plan.minimumBytes, runs, simulatedSeconds: simulatedUs / 1e6, answer: plan.answer,
   };
+}
+
+/**
+ * Runs the grid cache size × outage and classifies each cell (caught up | evicted, rejoined |
+ * expelled by timeout), each seed separately, the member going silent after the cache reached
+ * steady state. Deterministic in its input.
+ */
+export function sweepCache(input: SweepCacheInput): CacheSweep {
+  let done = 0, total = 0;
+  const { plan, runCell } = planSweep(input, () => { input.onProgress?.(++done, total); });
+  total = sweepCellCount(plan) * plan.seeds.length;
+  return assembleSweep(plan, Array.from({ length: sweepCellCount(plan) }, (_, id) => runCell(id)));
 }

@@ -18,9 +18,11 @@ async function grsim(...argv: string[]): Promise<{ code: number; stdout: string;
 const FLAGS: Record<string, readonly string[]> = {
   run: ['<file>', '--format <format>', '--seed <seed>', '--until <time>', '--at <time>', '-h, --help'],
   demo: ['--format <format>', '--seed <seed>', '-h, --help'],
-  explore: ['--list', '--property <name>', '--members <n>', '--duration <duration>', '--runs <n>', '--seed <n>', '--jobs <n>', '-h, --help'],
+  explore: ['--list', '--property <name>', '--members <n>', '--duration <duration>', '--runs <n>', '--seed <n>', '--jobs <n>', '--shard <i/n>', '--out <file>', '--resume', '-h, --help'],
   'cache-size': ['--rate <rate>', '--size <size>', '--members <n>', '--expel-timeout <seconds>', '--outage <duration>', '--seed <n>', '--runs <n>',
-    '--precision <size>', '--json', '--sweep', '--sizes <list>', '--outages <list>', '--plot <file.svg>', '-h, --help'],
+    '--precision <size>', '--json', '--sweep', '--sizes <list>', '--outages <list>', '--plot <file.svg>',
+    '--shard <i/n>', '--out <file>', '--resume', '-h, --help'],
+  merge: ['<files...>', '--save <prefix>', '--json', '--plot <file.svg>', '-h, --help'],
 };
 
 describe('grsim <command> --help', () => {
