@@ -748,7 +748,7 @@ export class Simulation {
     if (primary >= 0 && gr.table.get(primary)?.state !== 'ONLINE') return { ok: false, error: 'The requested member is not ONLINE.' };
     if (this.ctx.mode !== mode) {
       // The mode switch actions set group_replication_single_primary_mode on every member
-      // (src/group_actions/multi_primary_migration_action.cc, primary_election_action.cc; not in reference/).
+      // (src/group_actions/multi_primary_migration_action.cc, primary_election_action.cc; not in docs/mysql-behaviour.md).
       for (const s of this._servers) {
         this._emit({ type: 'option', t: this.kernel.nowUs, member: s.name, name: 'group_replication_single_primary_mode', value: mode === 'single-primary' ? 'ON' : 'OFF' });
       }

@@ -42,7 +42,7 @@ const NONE = -1;
  *   configuration over established connections (one round trip to the majority's slowest member);
  *   otherwise it waits, and P retries on its alive ticks and whenever its connectivity changes;
  * - while any configured node is unreachable its channel must be no-op'd by the executor back-off,
- *   which delays each decided value by `deadChannelStallUs` (xcom.md §5, ⚠ inferred);
+ *   which delays each decided value by `deadChannelStallUs` (docs/mysql-behaviour.md §X5, ⚠ inferred);
  * - the proposer pushes the decided value (a LEARN message) to every node it is connected to;
  *   a node that missed values fetches them later through the executor's read rounds
  *   (wakeup_delay back-off: 0.1 s + 5m + m·rand, ×√2 per round, capped at 20 s, random 10–20 s
@@ -700,7 +700,7 @@ export class Consensus {
       } else this.lastLoadTickUs = -1;
     }
     this.nextMsgno += newMsgnos;
-    // Cache bytes (xcom.md §4): one pax_msg per slot of every channel, one app_data + payload per message.
+    // Cache bytes (docs/mysql-behaviour.md §X4): one pax_msg per slot of every channel, one app_data + payload per message.
     // The channels are those of the site the slot belongs to (find_site_def at its synode), not of a
     // configuration decided but not started yet: a value in flight when the last members removed
     // themselves is decided in the old site's slots, not in the empty new one. A decided value sits
@@ -978,7 +978,7 @@ export class Consensus {
       return;
     }
     this.fetchPeer[i] = peer;
-    // One read batch: about catchUpMsgnosPerRoundTrip msgnos per round trip (xcom.md §3 ⚠ inferred),
+    // One read batch: about catchUpMsgnosPerRoundTrip msgnos per round trip (docs/mysql-behaviour.md §X3 ⚠ inferred),
     // at least one entry; a batch entry spanning more msgnos takes proportionally more round trips.
     const from = this.executed[i] as number, until = this.executed[peer] as number, per = x.params.catchUpMsgnosPerRoundTrip;
     // Msgnos spanned (batches of several writers in one tick share msgnos, so not a sum).

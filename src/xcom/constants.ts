@@ -1,6 +1,5 @@
 /**
- * XCom and GCS constants, each named as MySQL names it, in microseconds (reference/xcom.md,
- * reference/gcs-and-plugin.md; MySQL 8.0.39/8.0.41, unchanged in 9.7).
+ * XCom and GCS constants, each named as MySQL names it, in microseconds (docs/mysql-behaviour.md; MySQL 8.0.39/8.0.41, unchanged in 9.7).
  */
 
 /** alive_task period (xcom/xcom_detector.cc alive_task: TASK_DELAY(1.0)). */

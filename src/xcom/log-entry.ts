@@ -2,7 +2,7 @@ import type { XcomConfig } from './xcom-config.js';
 
 /**
  * A value decided by consensus, at its place in the total order every node executes. An entry
- * stands for `msgnos` consecutive msgnos starting at `firstMsgno` (xcom.md §5 "Synodes and
+ * stands for `msgnos` consecutive msgnos starting at `firstMsgno` (docs/mysql-behaviour.md §X5 "Synodes and
  * channels"): the proposer's channel carries its messages there and the other channels' slots are
  * skips. Most entries take one msgno; a workload batch ('load') takes as many as the proposer
  * pipeline used in one tick, and batches of several writers decided in the same tick share msgnos.

@@ -154,12 +154,12 @@ export interface MessageCacheOptions {
    */
   readonly limitBytes?: number;
   /**
-   * sizeof(pax_msg) in bytes. ⚠ A layout fact measured on x86-64 with 8.0.39 headers (xcom.md §4),
+   * sizeof(pax_msg) in bytes. ⚠ A layout fact measured on x86-64 with 8.0.39 headers (docs/mysql-behaviour.md §X4),
    * so a parameter; the reference's value is the default. @defaultValue 200 (SIZEOF_PAX_MSG)
    */
   readonly sizeofPaxMsg?: number;
   /**
-   * sizeof(app_data) in bytes. ⚠ A layout fact measured on x86-64 with 8.0.39 headers (xcom.md §4),
+   * sizeof(app_data) in bytes. ⚠ A layout fact measured on x86-64 with 8.0.39 headers (docs/mysql-behaviour.md §X4),
    * so a parameter; the reference's value is the default. @defaultValue 176 (SIZEOF_APP_DATA)
    */
   readonly sizeofAppData?: number;
@@ -467,7 +467,7 @@ export class MessageCache {
   }
 
   /**
-   * One shrink_cache call at `nowUs` (xcom.md §4 "Eviction"): while the cache is above the limit,
+   * One shrink_cache call at `nowUs` (docs/mysql-behaviour.md §X4 "Eviction"): while the cache is above the limit,
    * free the oldest slot if it may be freed; stop at the first one that may not; free at most
    * `maxSlotsPerPass` (25,001). A slot may be freed when a configuration is installed, the 5 s
    * pause after the latest install is over, and the slot (its tag, see `addCell`) is below `freeBelowSlot` (see
@@ -513,7 +513,7 @@ export class MessageCache {
 
   /**
    * How this node answers a read_op for `slot` from a peer (xcom_base.cc acceptor_learner_task,
-   * xcom.md §3 "When the needed message has been evicted"): a cached slot is taught; otherwise, if
+   * docs/mysql-behaviour.md §X3 "When the needed message has been evicted"): a cached slot is taught; otherwise, if
    * the requester is behind (slot's msgno < this node's own delivered_msg msgno) and the slot was
    * evicted (`wasRemoved`), the answer is die_op; otherwise nothing useful comes back.
    * `ownDeliveredSlot` is this node's delivered_msg as a slot key.

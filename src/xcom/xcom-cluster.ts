@@ -393,7 +393,7 @@ export class XcomCluster {
    * Writes a message of about `bytes` on i's outgoing connection to j. While j is not reading (the
    * path is cut or its process stopped) the bytes pile up in the socket buffers; a write still
    * "succeeds" until `tcpBufferBytes` are pending, then it blocks: the message stays unsent and the
-   * connection's last successful write ages until tcp_reaper_task closes it (xcom.md §3, ⚠ inferred).
+   * connection's last successful write ages until tcp_reaper_task closes it (docs/mysql-behaviour.md §X3, ⚠ inferred).
    * Messages that fitted reach a stopped peer when it resumes, unless the connection closed first.
    * (⚠ A blocked message is dropped here; in XCom it would wait in the queue and be dropped when the
    * connection closes, or sent if the peer resumed within those 10 s.)

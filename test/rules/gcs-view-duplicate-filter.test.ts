@@ -2,7 +2,7 @@
  * GCS drops a global view whose membership equals the last view it accepted — which may still be in
  * its state exchange, not yet installed. A member catching up on a backlog delivers an add-node view
  * and the remove-node view right after it within those milliseconds; both change the membership
- * and both must be installed, so its view numbers stay consecutive (gcs-and-plugin.md: every
+ * and both must be installed, so its view numbers stay consecutive (docs/mysql-behaviour.md part G: every
  * installed view adds 1). Scenario from `grsim explore` (views-agreed-and-consecutive, seed 15):
  * node3 split off, then a ring; node5 catches up at ~306.7 s and used to go from view :9 to :11.
  */
