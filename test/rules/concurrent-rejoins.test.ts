@@ -56,3 +56,13 @@ describe('one primary per view after a ring and loss (grsim explore, 8.0.20, see
     expect(invariantByName('one-primary-per-view')!.check(runRecordOf(sim))).toBeNull();
   });
 });
+
+describe('one primary per view after a 2/3 split and a one-way cut (the last open one-primary-per-view finding)', () => {
+  // Before the joiner handled the GR messages of its admission window, node1 and node4 both acted
+  // as PRIMARY in view :6 here; fixed by the same change (bisected to it).
+  it('no view has two primaries', () => {
+    const file = new URL('./fixtures/one-primary-per-view-split-and-cut.yaml', import.meta.url);
+    const sim = runScenario(parseScenario(readFileSync(file, 'utf8'), 'one-primary-per-view-split-and-cut.yaml')).sim;
+    expect(invariantByName('one-primary-per-view')!.check(runRecordOf(sim))).toBeNull();
+  });
+});
