@@ -1,6 +1,8 @@
 import type { MemberState } from '../types.js';
 import { NetworkReplay } from './network-replay.js';
-import { memberIndex, type RunRecord } from './run-record.js';
+import { InvariantError } from '../errors.js';
+import type { SimEvent } from './events.js';
+import { memberIndex, type RunRecord, type RunWorkload } from './run-record.js';
 
 /** One observer noticing one member: fault start → UNREACHABLE, in µs. */
 export interface DetectionSample {
@@ -128,10 +130,33 @@ function stats(values: readonly number[]): DurationStats {
 }
 
 /**
+ * Failure-detection metrics folded one event at a time, as the run produces them: `observe` each
+ * trace event in emission order, then `finish` once at the end of the run. It keeps per-member and
+ * per-pair state plus one entry per detection, expel, majority episode and unavailability window,
+ * never the events themselves, so a long run that does not keep its trace can still be summarised.
+ */
+export interface MetricsFold {
+  observe(e: SimEvent): void;
+  /** The summary at `endUs` (open intervals close there), with the members' workload totals; call once. */
+  finish(endUs: number, workload?: readonly RunWorkload[]): RunSummary;
+}
+
+/** What a metrics fold needs before the first event: the members and the view they start in. */
+export type MetricsStart = Pick<RunRecord, 'members' | 'initialViewId'>;
+
+/**
  * Computes the failure-detection metrics of a run in one pass over its trace (linear in the
  * number of events; network events cost O(members²)).
  */
 export function summarize(record: RunRecord): RunSummary {
+  const fold = metricsFold(record);
+  for (const e of record.trace) fold.observe(e);
+  return fold.finish(record.endUs, record.workload);
+}
+
+/** A MetricsFold for a run of `start.members` (see summarize for the cost). */
+export function metricsFold(start: MetricsStart): MetricsFold {
+  const record = start;
   const idx = memberIndex(record);
   const n = record.members.length;
   const names = record.members.map((m) => m.name);
@@ -220,7 +245,7 @@ export function summarize(record: RunRecord): RunSummary {
   };
 
   touchAll(); // availability at time zero
-  for (const e of record.trace) {
+  const observe = (e: SimEvent): void => {
     if (e.t !== batchT) { flush(); batchT = e.t; }
     switch (e.type) {
       case 'network': {
@@ -334,43 +359,49 @@ export function summarize(record: RunRecord): RunSummary {
       default:
         break;
     }
-  }
-  flush();
-  for (let i = 0; i < n; i++) {
-    closeEpisode(i, record.endUs, 'open');
-    if (unavailableSince[i]! >= 0 && record.endUs > unavailableSince[i]!) windows[i]!.push({ startUs: unavailableSince[i]!, endUs: record.endUs });
-  }
-  episodes.sort((a, b) => a.lostUs - b.lostUs);
-  const expelTimes: number[] = [];
-  let falseExpels = 0;
-  for (const x of expels) { if (x.timeToExpelUs !== null) expelTimes.push(x.timeToExpelUs); if (x.falseExpel) falseExpels++; }
-  return {
-    endUs: record.endUs,
-    detection: { samples, stats: stats(samples.map((s) => s.latencyUs)) },
-    expels,
-    timeToExpel: stats(expelTimes),
-    falseExpels,
-    majority: episodes,
-    writeUnavailable: names.map((member, i) => {
-      let total = 0;
-      for (const w of windows[i]!) total += w.endUs - w.startUs;
-      return { member, windows: windows[i]!, totalUs: total };
-    }),
-    views: { distinct: distinctViews.size, installs },
-    rejoins: names.map((member, i) => {
-      const r = rejoin[i]!;
-      return { member, started: r.started, succeeded: r.succeeded, failed: r.failed, inProgress: r.open };
-    }),
-    writes: withWorkload(writes, record),
   };
+  let finished = false;
+  const finish = (endUs: number, workload?: readonly RunWorkload[]): RunSummary => {
+    if (finished) throw new InvariantError('MetricsFold.finish was called twice');
+    finished = true;
+    flush();
+    for (let i = 0; i < n; i++) {
+      closeEpisode(i, endUs, 'open');
+      if (unavailableSince[i]! >= 0 && endUs > unavailableSince[i]!) windows[i]!.push({ startUs: unavailableSince[i]!, endUs });
+    }
+    episodes.sort((a, b) => a.lostUs - b.lostUs);
+    const expelTimes: number[] = [];
+    let falseExpels = 0;
+    for (const x of expels) { if (x.timeToExpelUs !== null) expelTimes.push(x.timeToExpelUs); if (x.falseExpel) falseExpels++; }
+    return {
+      endUs,
+      detection: { samples, stats: stats(samples.map((s) => s.latencyUs)) },
+      expels,
+      timeToExpel: stats(expelTimes),
+      falseExpels,
+      majority: episodes,
+      writeUnavailable: names.map((member, i) => {
+        let total = 0;
+        for (const w of windows[i]!) total += w.endUs - w.startUs;
+        return { member, windows: windows[i]!, totalUs: total };
+      }),
+      views: { distinct: distinctViews.size, installs },
+      rejoins: names.map((member, i) => {
+        const r = rejoin[i]!;
+        return { member, started: r.started, succeeded: r.succeeded, failed: r.failed, inProgress: r.open };
+      }),
+      writes: withWorkload(writes, workload),
+  };
+  };
+  return { observe, finish };
 }
 
 /** The statement counts plus the record's workload transactions (a workload has no rollback). */
 function withWorkload(
-  w: { submitted: number; committed: number; rolledBack: number; refused: number; pending: number }, record: RunRecord,
+  w: { submitted: number; committed: number; rolledBack: number; refused: number; pending: number }, workload: readonly RunWorkload[] | undefined,
 ): RunSummary['writes'] {
   const t = { submitted: 0, committed: 0, refused: 0, unfinished: 0, throttled: 0 };
-  for (const x of record.workload ?? []) {
+  for (const x of workload ?? []) {
     t.submitted += x.submitted;
     t.committed += x.committed;
     t.refused += x.refused;

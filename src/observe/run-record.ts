@@ -104,7 +104,7 @@ export function startOptionsOf(member: RunMember): MemberStartOptions {
 }
 
 /** Name → index of the record's members (insertion ordered). */
-export function memberIndex(record: RunRecord): Map<string, number> {
+export function memberIndex(record: Pick<RunRecord, 'members'>): Map<string, number> {
   const m = new Map<string, number>();
   record.members.forEach((x, i) => m.set(x.name, i));
   return m;

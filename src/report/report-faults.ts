@@ -42,7 +42,23 @@ function isBase(p: Partial<LinkProfile>, base: LinkProfile): boolean {
  * on every link; `base` is the run's starting link profile.
  */
 export function appliedFaults(trace: readonly SimEvent[], members: readonly string[], base: LinkProfile): AppliedFault[] {
-  const done: AppliedFault[] = [];
+  const fold = faultFold(members, base);
+  for (const e of trace) fold.observe(e);
+  return fold.faults();
+}
+
+/**
+ * appliedFaults one event at a time, as the run produces them: `observe` every trace event (only
+ * `network` events matter), then read `faults()`. It holds one entry per fault, not the events.
+ */
+export interface FaultFold {
+  observe(e: SimEvent): void;
+  /** The faults so far, in start order; an open fault's `endUs` is null. */
+  faults(): AppliedFault[];
+}
+
+/** A FaultFold for a run of `members` whose links start with the profile `base`. */
+export function faultFold(members: readonly string[], base: LinkProfile): FaultFold {
   const open: Open[] = [];
   const all: Open['fault'][] = [];
   const start = (key: string, e: NetworkEvent, kind: ReportFaultKind, touched: readonly string[], detail: string): void => {
@@ -58,8 +74,8 @@ export function appliedFaults(trace: readonly SimEvent[], members: readonly stri
   };
   /** The groups of each partition in force, less the members healed since, by fault key. */
   const partitionGroups = new Map<string, string[][]>();
-  for (const e of trace) {
-    if (e.type !== 'network') continue;
+  const observe = (e: SimEvent): void => {
+    if (e.type !== 'network') return;
     const d = e.detail;
     switch (e.action) {
       case 'isolate': start(`isolate:${d}`, e, 'isolate', [d], `${d} cut off from everyone`); break;
@@ -117,7 +133,6 @@ export function appliedFaults(trace: readonly SimEvent[], members: readonly stri
       }
       default: break;
     }
-  }
-  for (const f of all) done.push(f);
-  return done;
+  };
+  return { observe, faults: () => all.map((f) => ({ ...f })) };
 }

@@ -1,3 +1,4 @@
+import type { SimEvent } from '../observe/events.js';
 import { ConfigError } from '../errors.js';
 import type { GroupReplicationOptions } from '../gr/options.js';
 import type { WorkloadInput } from '../gr/workload.js';
@@ -69,6 +70,14 @@ export interface SimulationOptions {
    * instead of exhausting the heap. About 200 bytes of heap per event. @defaultValue 2000000
    */
   readonly maxTraceEvents?: number;
+  /**
+   * Takes every trace event as it is emitted, from creation on, instead of `trace` keeping it: for
+   * a long run whose observers (a streamed report, folded metrics) need each event only once. The
+   * trace then stays empty, memory does not grow with the run, `maxTraceEvents` does not apply, and
+   * what reads the trace (a member's logEvents()/errorLog(), runRecordOf) sees nothing.
+   * on() listeners are called as usual. @defaultValue undefined (the trace keeps every event)
+   */
+  readonly traceSink?: (event: SimEvent) => void;
 }
 
 /**

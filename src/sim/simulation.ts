@@ -347,6 +347,8 @@ export class Simulation {
   readonly trace: SimEvent[] = [];
   /** Most events the trace may hold (SimulationOptions.maxTraceEvents). */
   readonly maxTraceEvents: number;
+  /** Where the events go instead of `trace` (SimulationOptions.traceSink); null: `trace` keeps them. */
+  private readonly traceSink: ((event: SimEvent) => void) | null;
   readonly writes: WriteRecord[] = [];
   readonly network: NetworkControl;
   /** The group at virtual time zero: mode, installed view id and each member's failure-handling options (for runRecordOf). */
@@ -377,7 +379,7 @@ export class Simulation {
   /** @internal Use createSimulation(). */
   constructor(input: SimulationOptions) {
     if (input === null || typeof input !== 'object') throw new ConfigError('options', 'must be an object', input);
-    const known = new Set(['seed', 'members', 'mode', 'bootstrap', 'bootstrapTime', 'version', 'options', 'network', 'start', 'model', 'initialViewNumber', 'workload', 'maxTraceEvents']);
+    const known = new Set(['seed', 'members', 'mode', 'bootstrap', 'bootstrapTime', 'version', 'options', 'network', 'start', 'model', 'initialViewNumber', 'workload', 'maxTraceEvents', 'traceSink']);
     for (const k of Object.keys(input)) if (!known.has(k)) throw new ConfigError(k, `is not a known field; known fields are ${[...known].join(', ')}`, (input as unknown as Record<string, unknown>)[k]);
     if (!((typeof input.seed === 'number' && Number.isSafeInteger(input.seed)) || (typeof input.seed === 'string' && input.seed.length > 0))) {
       throw new ConfigError('seed', 'is required and must be an integer or a non-empty string', input.seed);
@@ -385,6 +387,8 @@ export class Simulation {
     if (typeof input.seed === 'string') checkLabel(input.seed, 'seed');
     this.seed = String(input.seed);
     this.maxTraceEvents = validateMaxTraceEvents(input.maxTraceEvents ?? DEFAULT_MAX_TRACE_EVENTS, 'maxTraceEvents');
+    if (input.traceSink !== undefined && typeof input.traceSink !== 'function') throw new ConfigError('traceSink', 'must be a function taking each trace event', input.traceSink);
+    this.traceSink = input.traceSink ?? null;
     this.version = versionProfile(input.version ?? '8.0.21');
     const mode = validateMode(input.mode);
     this.startEpochUs = parseStart(input.start);
@@ -666,8 +670,11 @@ export class Simulation {
 
   /** @internal */
   _emit(e: SimEvent): void {
-    if (this.trace.length >= this.maxTraceEvents) this.traceFull();
-    this.trace.push(e);
+    if (this.traceSink !== null) this.traceSink(e);
+    else {
+      if (this.trace.length >= this.maxTraceEvents) this.traceFull();
+      this.trace.push(e);
+    }
     if (this.emitter.listenerCount(e.type) > 0) this.emitter.emit(e.type, e);
   }
 
