@@ -1,8 +1,11 @@
 import { formatTimestamp, visibleAt } from '../observe/error-log.js';
 import type { LogLevel } from '../observe/error-codes.js';
-import { summarize, type DurationStats, type RunSummary } from '../observe/metrics.js';
+import { metricsFold, type DurationStats, type RunSummary } from '../observe/metrics.js';
+import type { SimEvent } from '../observe/events.js';
+import type { Scenario } from '../scenario/scenario.js';
+import type { Simulation } from '../sim/simulation.js';
 import { runRecordOf } from '../observe/run-record.js';
-import { appliedFaults, type ReportFaultKind } from './report-faults.js';
+import { faultFold, type ReportFaultKind } from './report-faults.js';
 import { DEFAULT_NETWORK } from '../network/network-options.js';
 import type { ScenarioRun, MemberSnapshot } from '../scenario/run-scenario.js';
 import { snapshotMembers } from '../scenario/run-scenario.js';
@@ -208,91 +211,143 @@ function status(s: MemberSnapshot): ReportMemberStatus {
   };
 }
 
-/** Builds the JSON report of a finished run; `grsimVersion` is the package version. */
-export function buildReport(run: ScenarioRun, grsimVersion: string): ScenarioReport {
-  const { sim, scenario } = run;
+/**
+ * Most cache points a member gets in a report: a run longer than an hour (36,000 points at the
+ * 0.1 s spacing) spaces them further apart, so a day-long run's series stays the size of an hour's.
+ */
+export const MAX_CACHE_POINTS_PER_MEMBER = 36_000;
+
+/**
+ * Minimum virtual time between two cache points of one member in a run that ends at `untilUs`, µs:
+ * CACHE_POINT_SPACING_US (0.1 s) for runs up to an hour, else the run's length divided by
+ * MAX_CACHE_POINTS_PER_MEMBER, rounded up to a multiple of 0.1 s (2.4 s for a day).
+ */
+export function cachePointSpacingUs(untilUs: number): number {
+  const spread = Math.ceil(untilUs / MAX_CACHE_POINTS_PER_MEMBER / CACHE_POINT_SPACING_US) * CACHE_POINT_SPACING_US;
+  return Math.max(CACHE_POINT_SPACING_US, spread);
+}
+
+/** The report's arrays that grow with the run's events (not with its schedule): the ones a long run streams. */
+export type StreamedSection = 'log' | 'states' | 'views' | 'cache' | 'throughput' | 'flags' | 'suspicions';
+export const STREAMED_SECTIONS: readonly StreamedSection[] = ['log', 'states', 'views', 'cache', 'throughput', 'flags', 'suspicions'];
+
+/** The entry type of each streamed section. */
+export interface StreamedEntry {
+  log: ReportLogLine; states: ReportState; views: ReportView; cache: ReportCachePoint;
+  throughput: ReportThroughputPoint; flags: ReportFlags; suspicions: ReportSuspicion;
+}
+
+/** Where a report fold puts each entry of a streamed section, in time order. */
+export type SectionSink = <K extends StreamedSection>(section: K, entry: StreamedEntry[K]) => void;
+
+/** The report folded one trace event at a time (see reportFold). */
+export interface ReportFold {
+  observe(e: SimEvent): void;
+  /**
+   * The report of the finished run, each streamed section's array given by `sections` (the
+   * entries the sink received, or an empty stand-in for a writer that has them elsewhere).
+   */
+  finish(run: ScenarioRun, sections: { readonly [K in StreamedSection]: readonly StreamedEntry[K][] }): ScenarioReport;
+}
+
+/**
+ * The JSON report of `sim` (running `scenario`) folded as the run emits its events: each entry of
+ * a streamed section goes to `sink` as soon as it is known; faults and metrics are folded; the
+ * rest (members, writes, snapshots, final status, workload, warnings) is read at the end.
+ */
+export function reportFold(sim: Simulation, scenario: Scenario, grsimVersion: string, sink: SectionSink): ReportFold {
   const epoch = sim.startEpochUs;
-  const log: ReportLogLine[] = [];
-  const states: ReportState[] = [];
-  const views: ReportView[] = [];
-  const cache: ReportCachePoint[] = [];
-  const throughput: ReportThroughputPoint[] = [];
-  const flags: ReportFlags[] = [];
-  const suspicions: ReportSuspicion[] = [];
+  const spacingUs = cachePointSpacingUs(scenario.untilUs);
   // Per member, the time of its last kept cache point (insertion-ordered, like every map in the core).
   const lastCacheUs = new Map<string, number>();
-  for (const e of sim.trace) {
+  const faults = faultFold(sim.members.map((m) => m.name), { ...DEFAULT_NETWORK, ...scenario.network });
+  const metrics = metricsFold({ members: sim.atStart.members, initialViewId: sim.atStart.viewId });
+  const observe = (e: SimEvent): void => {
+    faults.observe(e);
+    metrics.observe(e);
     if (e.type === 'log') {
-      if (visibleAt(e.level, 2)) log.push({ t: seconds(e.t), time: formatTimestamp(epoch, e.t), member: e.member, level: e.level, code: e.code, message: e.message });
+      if (visibleAt(e.level, 2)) sink('log', { t: seconds(e.t), time: formatTimestamp(epoch, e.t), member: e.member, level: e.level, code: e.code, message: e.message });
     } else if (e.type === 'stateChange') {
-      states.push({ t: seconds(e.t), observer: e.observer, member: e.member, state: e.state, role: e.role });
+      sink('states', { t: seconds(e.t), observer: e.observer, member: e.member, state: e.state, role: e.role });
     } else if (e.type === 'view') {
-      views.push({ t: seconds(e.t), member: e.member, viewId: e.viewId, members: [...e.members] });
+      sink('views', { t: seconds(e.t), member: e.member, viewId: e.viewId, members: [...e.members] });
     } else if (e.type === 'cache') {
       const last = lastCacheUs.get(e.member);
-      if (last === undefined || e.t - last >= CACHE_POINT_SPACING_US) {
+      if (last === undefined || e.t - last >= spacingUs) {
         lastCacheUs.set(e.member, e.t);
-        cache.push({ t: seconds(e.t), member: e.member, bytes: e.bytes, count: e.count, evicted: e.evicted, limit: e.limit });
+        sink('cache', { t: seconds(e.t), member: e.member, bytes: e.bytes, count: e.count, evicted: e.evicted, limit: e.limit });
       }
     } else if (e.type === 'flags') {
-      flags.push({ t: seconds(e.t), member: e.member, superReadOnly: e.superReadOnly, offlineMode: e.offlineMode, running: e.running });
+      sink('flags', { t: seconds(e.t), member: e.member, superReadOnly: e.superReadOnly, offlineMode: e.offlineMode, running: e.running });
     } else if (e.type === 'suspicion') {
-      suspicions.push({ t: seconds(e.t), member: e.member, suspect: e.suspect, action: e.action, nonMember: e.nonMember });
+      sink('suspicions', { t: seconds(e.t), member: e.member, suspect: e.suspect, action: e.action, nonMember: e.nonMember });
     } else if (e.type === 'workload') {
-      throughput.push({
+      sink('throughput', {
         t: seconds(e.t), member: e.member, committedPerSecond: e.committedLastSecond,
         meanCommitLatency: e.meanLatencyUs === null ? null : seconds(e.meanLatencyUs),
       });
     }
-  }
-  // Keyed by member names, which may be `__proto__`: no prototype, so every name is an own key.
-  const final = Object.create(null) as Record<string, ReportFinalStatus>;
-  for (const s of snapshotMembers(sim)) {
-    // P_S cannot be queried on a stopped server, as its replication_group_members table is empty then.
-    const xcomCache = s.running ? sim.member(s.member).xcomCacheMemory() : null;
-    final[s.member] = { ...status(s), xcomCache };
-  }
-  let workload: Record<string, ReportWorkload> | undefined;
-  if (scenario.workload !== undefined && scenario.workload.length > 0) {
-    workload = Object.create(null) as Record<string, ReportWorkload>;
-    for (const m of sim.members) {
-      const c = m.workload();
-      workload[m.name] = {
-        submitted: c.submitted, refused: c.refused, throttled: c.throttled, committed: c.committed,
-        // Rounded to the microsecond: the mean of integer latencies is not an integer.
-        meanCommitLatency: c.committed === 0 ? null : seconds(Math.round(c.latencySumUs / c.committed)),
-      };
-    }
-  }
-  return {
-    grsim: grsimVersion,
-    reportVersion: 1,
-    scenario: scenario.name,
-    seed: scenario.seed,
-    version: scenario.version,
-    mode: scenario.mode,
-    start: scenario.start,
-    end: seconds(sim.nowUs),
-    members: sim.members.map((m) => ({ name: m.name, host: m.host, port: m.port, uuid: m.uuid })),
-    log,
-    states,
-    views,
-    writes: sim.writes.map((w) => ({
-      id: w.id, member: w.member, submitted: seconds(w.submittedUs), outcome: w.outcome,
-      at: w.atUs === null ? null : seconds(w.atUs), error: w.error ?? null,
-    })),
-    snapshots: run.snapshots.map((s) => ({ t: seconds(s.tUs), time: formatTimestamp(epoch, s.tUs), member: s.member, ...status(s) })),
-    final,
-    cache,
-    ...(workload === undefined ? {} : { workload, throughput }),
-    warnings: runWarnings(sim).map((w) => ({
-      kind: w.kind, member: w.member, reason: w.reason, count: w.count, first: seconds(w.firstUs), last: seconds(w.lastUs), error: w.error, message: w.message,
-    })),
-    faults: appliedFaults(sim.trace, sim.members.map((m) => m.name), { ...DEFAULT_NETWORK, ...scenario.network }).map((f) => ({
-      kind: f.kind, start: seconds(f.startUs), end: sOrNull(f.endUs), members: f.members, detail: f.detail,
-    })),
-    metrics: reportMetrics(summarize(runRecordOf(sim))),
-    flags,
-    suspicions,
   };
+  const finish: ReportFold['finish'] = (run, sections) => {
+    // Keyed by member names, which may be `__proto__`: no prototype, so every name is an own key.
+    const final = Object.create(null) as Record<string, ReportFinalStatus>;
+    for (const s of snapshotMembers(sim)) {
+      // P_S cannot be queried on a stopped server, as its replication_group_members table is empty then.
+      const xcomCache = s.running ? sim.member(s.member).xcomCacheMemory() : null;
+      final[s.member] = { ...status(s), xcomCache };
+    }
+    let workload: Record<string, ReportWorkload> | undefined;
+    if (scenario.workload !== undefined && scenario.workload.length > 0) {
+      workload = Object.create(null) as Record<string, ReportWorkload>;
+      for (const m of sim.members) {
+        const c = m.workload();
+        workload[m.name] = {
+          submitted: c.submitted, refused: c.refused, throttled: c.throttled, committed: c.committed,
+          // Rounded to the microsecond: the mean of integer latencies is not an integer.
+          meanCommitLatency: c.committed === 0 ? null : seconds(Math.round(c.latencySumUs / c.committed)),
+        };
+      }
+    }
+    const record = runRecordOf({ trace: [], nowUs: sim.nowUs, atStart: sim.atStart, members: sim.members });
+    return {
+      grsim: grsimVersion,
+      reportVersion: 1,
+      scenario: scenario.name,
+      seed: scenario.seed,
+      version: scenario.version,
+      mode: scenario.mode,
+      start: scenario.start,
+      end: seconds(sim.nowUs),
+      members: sim.members.map((m) => ({ name: m.name, host: m.host, port: m.port, uuid: m.uuid })),
+      log: sections.log,
+      states: sections.states,
+      views: sections.views,
+      writes: sim.writes.map((w) => ({
+        id: w.id, member: w.member, submitted: seconds(w.submittedUs), outcome: w.outcome,
+        at: w.atUs === null ? null : seconds(w.atUs), error: w.error ?? null,
+      })),
+      snapshots: run.snapshots.map((s) => ({ t: seconds(s.tUs), time: formatTimestamp(epoch, s.tUs), member: s.member, ...status(s) })),
+      final,
+      cache: sections.cache,
+      ...(workload === undefined ? {} : { workload, throughput: sections.throughput }),
+      warnings: runWarnings(sim).map((w) => ({
+        kind: w.kind, member: w.member, reason: w.reason, count: w.count, first: seconds(w.firstUs), last: seconds(w.lastUs), error: w.error, message: w.message,
+      })),
+      faults: faults.faults().map((f) => ({
+        kind: f.kind, start: seconds(f.startUs), end: sOrNull(f.endUs), members: f.members, detail: f.detail,
+      })),
+      metrics: reportMetrics(metrics.finish(record.endUs, record.workload)),
+      flags: sections.flags,
+      suspicions: sections.suspicions,
+    };
+  };
+  return { observe, finish };
+}
+
+/** Builds the JSON report of a finished run that kept its trace; `grsimVersion` is the package version. */
+export function buildReport(run: ScenarioRun, grsimVersion: string): ScenarioReport {
+  const sections: { [K in StreamedSection]: StreamedEntry[K][] } = { log: [], states: [], views: [], cache: [], throughput: [], flags: [], suspicions: [] };
+  const fold = reportFold(run.sim, run.scenario, grsimVersion, (section, entry) => { (sections[section] as unknown[]).push(entry); });
+  for (const e of run.sim.trace) fold.observe(e);
+  return fold.finish(run, sections);
 }

@@ -1,11 +1,12 @@
-import type { Simulation } from '../sim/simulation.js';
-import { formatTimestamp } from '../observe/error-log.js';
+import type { MemberHandle, Simulation } from '../sim/simulation.js';
+import { formatLogLine, formatTimestamp, visibleAt } from '../observe/error-log.js';
 import { CUT_BY_ISOLATED_FROM, CUT_BY_ISOLATED_TO, CUT_BY_PARTITION } from '../network/link-faults.js';
 import { snapshotMembers, type NetworkAfterEvent, type ScenarioRun, type MemberSnapshot } from '../scenario/run-scenario.js';
-import type { ScenarioAction } from '../scenario/scenario.js';
+import type { Scenario, ScenarioAction } from '../scenario/scenario.js';
+import { memorySpool, type Spool } from './report-spool.js';
 import type { ReplicationGroupMemberRow } from '../types.js';
 import type { SimEvent, WorkloadEvent } from '../observe/events.js';
-import { summarize } from '../observe/metrics.js';
+import { metricsFold } from '../observe/metrics.js';
 import { runRecordOf } from '../observe/run-record.js';
 import { runWarnings } from './run-warnings.js';
 import { formatSummary } from './summary-text.js';
@@ -33,16 +34,30 @@ function renderSnapshot(sim: Simulation, s: MemberSnapshot, label: string): stri
 
 /** Every member's error log (default verbosity) followed by its replication_group_members table now. */
 export function renderMemberReport(sim: Simulation, snapshots: readonly MemberSnapshot[] = []): string {
-  const parts: string[] = [];
+  let text = '';
+  writeMemberReport(sim, snapshots, (m, write) => {
+    const lines = m.errorLog();
+    for (const l of lines) write(`${l}\n`);
+    return lines.length > 0;
+  }, (t) => { text += t; });
+  // The sections are joined by newlines: the last one's newline is the caller's.
+  return text.slice(0, -1);
+}
+
+/**
+ * Writes, per member, its error-log heading, its lines (`writeLog` writes them, each ending with a
+ * newline, and says whether there were any), its snapshots and its table now, each part ending with a newline.
+ */
+function writeMemberReport(
+  sim: Simulation, snapshots: readonly MemberSnapshot[], writeLog: (m: MemberHandle, write: (text: string) => void) => boolean, write: (text: string) => void,
+): void {
   const end = snapshotMembers(sim);
   for (const m of sim.members) {
-    parts.push(`=== ${m.name} (${m.host}:${m.port}) error log ===`);
-    const lines = m.errorLog();
-    parts.push(lines.length > 0 ? lines.join('\n') : '(nothing logged)');
-    for (const s of snapshots) if (s.member === m.name) parts.push(renderSnapshot(sim, s, ''));
-    parts.push(renderSnapshot(sim, end[m.slot] as MemberSnapshot, ' (end)') + '\n');
+    write(`=== ${m.name} (${m.host}:${m.port}) error log ===\n`);
+    if (!writeLog(m, write)) write('(nothing logged)\n');
+    for (const s of snapshots) if (s.member === m.name) write(`${renderSnapshot(sim, s, '')}\n`);
+    write(`${renderSnapshot(sim, end[m.slot] as MemberSnapshot, ' (end)')}\n\n`);
   }
-  return parts.join('\n');
 }
 
 /** Names joined with ", ". */
@@ -220,18 +235,27 @@ function humanBytes(bytes: number): string {
   return `${(bytes / size).toFixed(2)} ${unit}`;
 }
 
+/** Per member, its highest cache sample so far (bytes, the limit then, when), folded from `cache` events. */
+type CachePeaks = Map<string, { bytes: number; limit: number; t: number }>;
+
+function foldCachePeak(peaks: CachePeaks, e: SimEvent): void {
+  if (e.type !== 'cache') return;
+  const p = peaks.get(e.member);
+  if (p === undefined || e.bytes > p.bytes) peaks.set(e.member, { bytes: e.bytes, limit: e.limit, t: e.t });
+}
+
 /**
  * Per member, the peak cached bytes against the limit in force at that moment (the limit can be
  * changed at run time), slots evicted, and the performance_schema CURRENT/HIGH bytes a DBA would
  * read; empty when no member's cache changed during the run.
  */
 export function renderCacheSection(sim: Simulation): string {
-  const peaks = new Map<string, { bytes: number; limit: number; t: number }>();
-  for (const e of sim.trace) {
-    if (e.type !== 'cache') continue;
-    const p = peaks.get(e.member);
-    if (p === undefined || e.bytes > p.bytes) peaks.set(e.member, { bytes: e.bytes, limit: e.limit, t: e.t });
-  }
+  const peaks: CachePeaks = new Map();
+  for (const e of sim.trace) foldCachePeak(peaks, e);
+  return cacheSection(sim, peaks);
+}
+
+function cacheSection(sim: Simulation, peaks: CachePeaks): string {
   if (peaks.size === 0) return '';
   const out = ['=== XCom message cache ==='];
   for (const m of sim.members) {
@@ -252,53 +276,88 @@ export function renderCacheSection(sim: Simulation): string {
   return out.join('\n');
 }
 
-/** The once-per-second workload sample of `member` with the fewest commits (the first such), null when none. */
-function slowestSecond(trace: readonly SimEvent[], member: string): WorkloadEvent | null {
-  let worst: WorkloadEvent | null = null;
-  for (const e of trace) {
-    if (e.type !== 'workload' || e.member !== member) continue;
-    if (worst === null || e.committedLastSecond < worst.committedLastSecond) worst = e;
-  }
-  return worst;
+/** Per member, its once-per-second workload sample with the fewest commits (the first such). */
+function foldSlowestSecond(slowest: Map<string, WorkloadEvent>, e: SimEvent): void {
+  if (e.type !== 'workload') return;
+  const worst = slowest.get(e.member);
+  if (worst === undefined || e.committedLastSecond < worst.committedLastSecond) slowest.set(e.member, e);
 }
 
-/** The text report of a scenario run: header, schedule, per-member logs and tables, writes, workload, warnings, XCom cache, metrics. */
-export function renderRunText(run: ScenarioRun, grsimVersion: string): string {
-  const { sim, scenario } = run;
-  const ts = (us: number): string => formatTimestamp(sim.startEpochUs, us);
-  const out: string[] = [];
-  out.push(`grsim ${grsimVersion} — ${scenario.name}: ${scenario.members.length} member${scenario.members.length === 1 ? '' : 's'}, ${scenario.mode}, MySQL ${sim.version.serverVersion} (profile ${scenario.version}), seed ${scenario.seed}`);
-  out.push(`${ts(0)}  start`);
-  scenario.events.forEach((e, k) => { out.push(`${ts(e.atUs)}  ${describeAction(e.action, run.networkAfter[k])}`); });
-  out.push(`${ts(scenario.untilUs)}  end of the run\n`);
-  out.push(renderMemberReport(sim, run.snapshots));
-  if (sim.writes.length > 0) {
-    out.push('=== writes ===');
-    for (const w of sim.writes) {
-      out.push(`#${w.id} on ${w.member} at ${ts(w.submittedUs)}: ${w.outcome}${w.atUs === null ? '' : ` at ${ts(w.atUs)}`}${w.error === null ? '' : ` — ${w.error}`}`);
-    }
-  }
-  if (scenario.workload !== undefined && scenario.workload.length > 0) {
-    out.push('\n=== workload ===');
-    for (const m of sim.members) {
-      const c = m.workload();
-      const mean = c.committed === 0 ? 'none committed' : `mean commit latency ${(c.latencySumUs / c.committed / 1000).toFixed(3)} ms`;
-      out.push(`${m.name}: ${c.submitted} submitted, ${c.refused} refused, ${c.throttled} throttled, ${c.committed} committed, ${mean}`);
-      const worst = slowestSecond(sim.trace, m.name);
-      if (worst !== null) {
-        out.push(`  slowest second: ${worst.committedLastSecond} committed/s at ${ts(worst.t)}` +
-          (worst.meanLatencyUs === null ? '' : `, mean commit latency ${(worst.meanLatencyUs / 1000).toFixed(3)} ms`));
+/** The text report folded one trace event at a time (see textReportFold). */
+export interface TextReportFold {
+  observe(e: SimEvent): void;
+  /** Writes the whole report of the finished run to `write`, in pieces, ending with a newline. */
+  finish(run: ScenarioRun, write: (text: string) => void): void;
+}
+
+/**
+ * The text report of `sim` (running `scenario`) folded as the run emits its events: each member's
+ * error-log lines go to its spool (`logSpool(name)`, asked once per member) as they are logged; the
+ * cache peaks, slowest workload seconds and metrics are folded; the rest is read at the end.
+ */
+export function textReportFold(sim: Simulation, scenario: Scenario, grsimVersion: string, logSpool: (member: string) => Spool): TextReportFold {
+  const logs = new Map<string, Spool>();
+  for (const m of sim.members) logs.set(m.name, logSpool(m.name));
+  const peaks: CachePeaks = new Map();
+  const slowest = new Map<string, WorkloadEvent>();
+  const metrics = metricsFold({ members: sim.atStart.members, initialViewId: sim.atStart.viewId });
+  const observe = (e: SimEvent): void => {
+    metrics.observe(e);
+    if (e.type === 'log') {
+      if (visibleAt(e.level, 2)) logs.get(e.member)?.write(`${formatLogLine(sim.startEpochUs, e)}\n`);
+    } else if (e.type === 'cache') foldCachePeak(peaks, e);
+    else if (e.type === 'workload') foldSlowestSecond(slowest, e);
+  };
+  const finish = (run: ScenarioRun, write: (text: string) => void): void => {
+    const line = (text: string): void => write(`${text}\n`);
+    const ts = (us: number): string => formatTimestamp(sim.startEpochUs, us);
+    line(`grsim ${grsimVersion} — ${scenario.name}: ${scenario.members.length} member${scenario.members.length === 1 ? '' : 's'}, ${scenario.mode}, MySQL ${sim.version.serverVersion} (profile ${scenario.version}), seed ${scenario.seed}`);
+    line(`${ts(0)}  start`);
+    scenario.events.forEach((e, k) => { line(`${ts(e.atUs)}  ${describeAction(e.action, run.networkAfter[k])}`); });
+    line(`${ts(scenario.untilUs)}  end of the run\n`);
+    writeMemberReport(sim, run.snapshots, (m, w) => {
+      const spool = logs.get(m.name) as Spool;
+      spool.drain(w);
+      return !spool.empty;
+    }, write);
+    if (sim.writes.length > 0) {
+      line('=== writes ===');
+      for (const w of sim.writes) {
+        line(`#${w.id} on ${w.member} at ${ts(w.submittedUs)}: ${w.outcome}${w.atUs === null ? '' : ` at ${ts(w.atUs)}`}${w.error === null ? '' : ` — ${w.error}`}`);
       }
     }
-  }
-  const warnings = runWarnings(sim);
-  if (warnings.length > 0) {
-    out.push('\n=== warnings ===');
-    for (const w of warnings) out.push(`${ts(w.firstUs)} to ${ts(w.lastUs)}  ${w.message}`);
-  }
-  const cache = renderCacheSection(sim);
-  if (cache !== '') out.push(`\n${cache}`);
-  out.push('\n=== failure-detection metrics ===');
-  out.push(formatSummary(summarize(runRecordOf(sim))).trimEnd());
-  return out.join('\n') + '\n';
+    if (scenario.workload !== undefined && scenario.workload.length > 0) {
+      line('\n=== workload ===');
+      for (const m of sim.members) {
+        const c = m.workload();
+        const mean = c.committed === 0 ? 'none committed' : `mean commit latency ${(c.latencySumUs / c.committed / 1000).toFixed(3)} ms`;
+        line(`${m.name}: ${c.submitted} submitted, ${c.refused} refused, ${c.throttled} throttled, ${c.committed} committed, ${mean}`);
+        const worst = slowest.get(m.name);
+        if (worst !== undefined) {
+          line(`  slowest second: ${worst.committedLastSecond} committed/s at ${ts(worst.t)}` +
+            (worst.meanLatencyUs === null ? '' : `, mean commit latency ${(worst.meanLatencyUs / 1000).toFixed(3)} ms`));
+        }
+      }
+    }
+    const warnings = runWarnings(sim);
+    if (warnings.length > 0) {
+      line('\n=== warnings ===');
+      for (const w of warnings) line(`${ts(w.firstUs)} to ${ts(w.lastUs)}  ${w.message}`);
+    }
+    const cache = cacheSection(sim, peaks);
+    if (cache !== '') line(`\n${cache}`);
+    line('\n=== failure-detection metrics ===');
+    const record = runRecordOf({ trace: [], nowUs: sim.nowUs, atStart: sim.atStart, members: sim.members });
+    line(formatSummary(metrics.finish(record.endUs, record.workload)).trimEnd());
+  };
+  return { observe, finish };
+}
+
+/** The text report of a scenario run that kept its trace: header, schedule, per-member logs and tables, writes, workload, warnings, XCom cache, metrics. */
+export function renderRunText(run: ScenarioRun, grsimVersion: string): string {
+  const fold = textReportFold(run.sim, run.scenario, grsimVersion, memorySpool);
+  for (const e of run.sim.trace) fold.observe(e);
+  let text = '';
+  fold.finish(run, (t) => { text += t; });
+  return text;
 }

@@ -5,6 +5,7 @@ import type { LinkFaults } from '../network/link-faults.js';
 import type { MemberSpec } from '../sim/simulation-options.js';
 import { createSimulation, type Simulation } from '../sim/simulation.js';
 import type { ReplicationGroupMemberRow } from '../types.js';
+import type { SimEvent } from '../observe/events.js';
 import { verbOf, type Scenario, type ScenarioAction } from './scenario.js';
 import { scenarioLine } from './parse-scenario.js';
 import { MAX_TRACE_EVENTS } from '../sim/simulation-options.js';
@@ -26,6 +27,12 @@ export interface RunScenarioOptions {
   readonly snapshotsAtUs?: readonly number[];
   /** Labels errors raised while the run applies an event (the file name). @defaultValue 'scenario' */
   readonly source?: string;
+  /**
+   * Observes the run instead of keeping its trace (SimulationOptions.traceSink): called once the
+   * simulation exists, it returns the function that takes every trace event, those emitted while
+   * the simulation was created first. The run's `sim.trace` then stays empty.
+   */
+  readonly observer?: (sim: Simulation) => (event: SimEvent) => void;
 }
 
 /** The network right after one scheduled event fired (members by their position in the scenario). */
@@ -136,7 +143,14 @@ export function simulationOf(scenario: Scenario, source = 'scenario'): Simulatio
 }
 
 /** simulationOf, calling `fired(position, sim)` after each event of `scenario.events` is applied. */
-function buildSimulation(scenario: Scenario, source: string, fired: ((position: number, sim: Simulation) => void) | null): Simulation {
+function buildSimulation(
+  scenario: Scenario, source: string, fired: ((position: number, sim: Simulation) => void) | null,
+  observer?: (sim: Simulation) => (event: SimEvent) => void,
+): Simulation {
+  // The simulation emits its time-zero events while it is created, before the observer can see it.
+  const early: SimEvent[] = [];
+  let take: ((event: SimEvent) => void) | null = null;
+  const traceSink = (e: SimEvent): void => { if (take === null) early.push(e); else take(e); };
   const members: MemberSpec[] = scenario.members.map((m) => {
     const options = Object.hasOwn(scenario.memberOptions, m.name) ? scenario.memberOptions[m.name] as Partial<GroupReplicationOptions> : undefined;
     return { name: m.name, host: m.host, port: m.port, xcomPort: m.xcomPort, ...(m.uuid === undefined ? {} : { uuid: m.uuid }), ...(options === undefined ? {} : { options }) };
@@ -147,7 +161,13 @@ function buildSimulation(scenario: Scenario, source: string, fired: ((position: 
     options: scenario.options, network: scenario.network, model: scenario.model,
     ...(scenario.limits?.traceEvents === undefined ? {} : { maxTraceEvents: scenario.limits.traceEvents }),
     ...(scenario.workload === undefined ? {} : { workload: scenario.workload.map(workloadInput) }),
+    ...(observer === undefined ? {} : { traceSink }),
   });
+  if (observer !== undefined) {
+    take = observer(sim);
+    for (const e of early) take(e);
+    early.length = 0;
+  }
   scenario.events.forEach((e, position) => {
     sim.at(e.atUs, (s) => {
       try {
@@ -168,7 +188,7 @@ function buildSimulation(scenario: Scenario, source: string, fired: ((position: 
 /** Runs a scenario to its `untilUs`, taking snapshots at the requested times. */
 export function runScenario(scenario: Scenario, options: RunScenarioOptions = {}): ScenarioRun {
   const networkAfter: NetworkAfterEvent[] = [];
-  const sim = buildSimulation(scenario, options.source ?? 'scenario', (position, s) => { networkAfter[position] = networkNow(s); });
+  const sim = buildSimulation(scenario, options.source ?? 'scenario', (position, s) => { networkAfter[position] = networkNow(s); }, options.observer);
   const snapshots: MemberSnapshot[] = [];
   const times = [...new Set(options.snapshotsAtUs ?? [])].sort((a, b) => a - b);
   for (const t of times) {
