@@ -7,6 +7,7 @@ import { parseStart } from '../sim/simulation-options.js';
 import { EXIT, type CliIo, type CliOutcome } from './cli-io.js';
 import { FlagError, UsageError } from './flags.js';
 import { writeFileSync } from 'node:fs';
+import { fileSpools } from './file-spool.js';
 import { isRunFormatName, renderRunHtml, RUN_FORMAT_NAMES, RUN_FORMATS, type RunFormatName } from './run-formats.js';
 
 /** Flags `run` and `demo` share (demo has no --until/--at: its times are fixed). */
@@ -77,8 +78,20 @@ function replayCommand(command: string, flags: RunFlags): string {
 function runAndPrint(io: CliIo, scenario: Scenario, label: string, flags: RunFlags, command: string, extraAt: readonly string[] = []): void {
   const startEpochUs = parseStart(scenario.start);
   const at = [...extraAt, ...flags.at].map((t) => parseScenarioTime(t, '--at', startEpochUs));
-  const run = runScenario(scenario, { snapshotsAtUs: at, source: label });
   const context = { version: io.version, replayCommand: replayCommand(command, flags) };
+  const options = { snapshotsAtUs: at, source: label };
+  const format = RUN_FORMATS[flags.format];
+  if (flags.html === undefined && format.stream !== undefined) {
+    // A long run's report is streamed: the trace is folded as it is produced, never kept.
+    const spools = fileSpools();
+    try {
+      format.stream(scenario, options, context, { spool: spools.spool, write: io.stdout });
+    } finally {
+      spools.dispose();
+    }
+    return;
+  }
+  const run = runScenario(scenario, options);
   if (flags.html !== undefined) {
     const write = io.writeFile ?? ((path: string, text: string): void => writeFileSync(path, text, 'utf8'));
     try {
@@ -88,7 +101,7 @@ function runAndPrint(io: CliIo, scenario: Scenario, label: string, flags: RunFla
       throw new UsageError(`cannot write ${flags.html}${code === undefined ? '' : ` (${code})`}`);
     }
   }
-  io.stdout(RUN_FORMATS[flags.format].render(run, context));
+  io.stdout(format.render(run, context));
 }
 
 /** Times the demo shows tables at: after detection and after the expel (the seed case's timeline). */
