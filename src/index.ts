@@ -26,6 +26,10 @@ export { parseScenarioTime, formatDuration } from './scenario/scenario-time.js';
 export { runScenario, simulationOf, snapshotMembers } from './scenario/run-scenario.js';
 export type { ScenarioRun, RunScenarioOptions, MemberSnapshot } from './scenario/run-scenario.js';
 export { buildReport } from './report/json-report.js';
+export { streamReport, streamRunText } from './report/report-stream.js';
+export type { ReportStreamIo } from './report/report-stream.js';
+export { memorySpool } from './report/report-spool.js';
+export type { Spool } from './report/report-spool.js';
 export type * from './report/json-report.js';
 export { renderRunText, renderMemberReport, renderTable, describeAction } from './report/text-report.js';
 export { scenarioToYaml } from './scenario/scenario-yaml.js';
@@ -39,8 +43,8 @@ export {
   expelledMemberReturnsAsNewIncarnation, errorImpliesSuperReadOnly, logConsistentWithState, livenessAfterQuietPeriod,
 } from './observe/invariants/index.js';
 export type { Invariant, Violation } from './observe/invariants/index.js';
-export { summarize } from './observe/metrics.js';
-export type { RunSummary, DetectionSample, ExpelRecord, MajorityEpisode, WriteAvailability, Interval, RejoinOutcome, DurationStats } from './observe/metrics.js';
+export { summarize, metricsFold } from './observe/metrics.js';
+export type { MetricsFold, MetricsStart, RunSummary, DetectionSample, ExpelRecord, MajorityEpisode, WriteAvailability, Interval, RejoinOutcome, DurationStats } from './observe/metrics.js';
 export { formatSummary } from './report/summary-text.js';
 export type { XcomCacheState } from './sim/simulation.js';
 export { normalizeWorkload, parseBytes, parseRate, transactionPayload, DEFAULT_COMPRESSION_RATIO } from './gr/workload.js';

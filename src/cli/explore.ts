@@ -240,8 +240,12 @@ export async function explore(o: ExploreOptions, io: ExploreIo): Promise<number>
       settle(k, exploreChunk(chunks[k] as ExploreChunk));
     }
   } else {
+    // The main thread explores too, between the moments it hands chunks to the jobs - 1 worker
+    // threads: a worker costs a module load and a JIT warm-up of its own (measured about 0.5 s of
+    // CPU each), which a short exploration does not win back, and the main thread would idle.
+    const workers = o.jobs - 1;
     const pool = new Piscina<ExploreChunk, ChunkResult>({
-      filename: new URL('./explore-worker.js', import.meta.url).href, minThreads: o.jobs, maxThreads: o.jobs,
+      filename: new URL('./explore-worker.js', import.meta.url).href, minThreads: workers, maxThreads: workers,
     });
     try {
       let next = 0;
@@ -249,7 +253,8 @@ export async function explore(o: ExploreOptions, io: ExploreIo): Promise<number>
       // Submit in order and stop submitting at the first failure; the chunks before it still finish.
       const more = (): boolean => next < todo.length && (todo[next] as number) < lowestFailing;
       while (more() || inFlight.size > 0) {
-        while (more() && inFlight.size < o.jobs * 2) {
+        // Two chunks queued per worker, so none idles while the main thread runs one of its own.
+        while (more() && inFlight.size < workers * 2) {
           const k = todo[next++] as number;
           const p: Promise<void> = pool.run(chunks[k] as ExploreChunk).then((r) => { settle(k, r); inFlight.delete(p); });
           inFlight.add(p);
@@ -257,7 +262,14 @@ export async function explore(o: ExploreOptions, io: ExploreIo): Promise<number>
           // are rejected when the pool is destroyed, and nobody waits for them any more.
           p.catch(() => undefined);
         }
-        await Promise.race(inFlight);
+        if (more()) {
+          const k = todo[next++] as number;
+          settle(k, exploreChunk(chunks[k] as ExploreChunk));
+          // Let the workers' finished chunks in (their messages wait for the event loop), failing on a worker's error.
+          await Promise.race([...inFlight, new Promise<void>((resolve) => { setImmediate(resolve); })]);
+        } else {
+          await Promise.race(inFlight);
+        }
       }
     } finally {
       await pool.destroy();

@@ -15,10 +15,19 @@ export interface ReportStreamIo {
   readonly write: (text: string) => void;
 }
 
-/** Runs a scenario without keeping its trace: `fold(sim)` observes every event; returns the run and the fold. */
+/**
+ * Runs a scenario without keeping its trace: `fold(sim)` observes every event (and then
+ * `options.observer`'s function, when given); returns the run and the fold.
+ */
 function runObserved<F extends { observe(e: SimEvent): void }>(scenario: Scenario, options: RunScenarioOptions, fold: (sim: Simulation) => F): { run: ScenarioRun; folded: F } {
   let folded: F | null = null;
-  const run = runScenario(scenario, { ...options, observer: (sim) => { const f = fold(sim); folded = f; return (e) => f.observe(e); } });
+  const observer = (sim: Simulation): ((e: SimEvent) => void) => {
+    const f = fold(sim);
+    folded = f;
+    const also = options.observer?.(sim);
+    return also === undefined ? (e) => f.observe(e) : (e) => { f.observe(e); also(e); };
+  };
+  const run = runScenario(scenario, { ...options, observer });
   if (folded === null) throw new InvariantError('runScenario did not call its observer');
   return { run, folded };
 }

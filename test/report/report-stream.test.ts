@@ -1,0 +1,96 @@
+// The streamed reports (grsim run --format json|text) against the reports built from a kept trace:
+// byte for byte on every scenario file of the repository, with and without snapshots.
+import { describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  buildReport, memorySpool, parseScenario, parseScenarioTime, renderRunText, runScenario, streamReport, streamRunText, type Scenario,
+} from '../../src/index.js';
+import { parseStart } from '../../src/sim/simulation-options.js';
+import { fileSpools } from '../../src/cli/file-spool.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Every scenario file under `dir` (YAML), recursively. */
+function scenarioFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (name === 'node_modules') continue;
+    if (statSync(path).isDirectory()) out.push(...scenarioFiles(path));
+    else if (name.endsWith('.yaml')) out.push(path);
+  }
+  return out.sort();
+}
+
+const FILES = [...scenarioFiles(join(ROOT, 'scenarios')), ...scenarioFiles(join(ROOT, 'test'))];
+
+/** Snapshot times every run also takes: one early, one at the middle of the run. */
+function snapshotTimes(s: Scenario): number[] {
+  return [parseScenarioTime('+1s', '--at', parseStart(s.start)), Math.floor(s.untilUs / 2)];
+}
+
+function streamed(s: Scenario, label: string, format: 'json' | 'text', spool = memorySpool): { text: string; traceKept: number } {
+  let text = '';
+  const io = { spool, write: (t: string): void => { text += t; } };
+  const options = { snapshotsAtUs: snapshotTimes(s), source: label };
+  const run = format === 'json' ? streamReport(s, options, '0.0.0-test', io) : streamRunText(s, options, '0.0.0-test', io);
+  return { text, traceKept: run.sim.trace.length };
+}
+
+describe('streamed reports are byte-identical to the reports of a kept trace', () => {
+  it('finds the repository\'s scenario files', () => {
+    expect(FILES.length).toBeGreaterThanOrEqual(20);
+  });
+
+  for (const file of FILES) {
+    const label = relative(ROOT, file);
+    it(label, () => {
+      const s = parseScenario(readFileSync(file, 'utf8'), label);
+      const kept = runScenario(s, { snapshotsAtUs: snapshotTimes(s), source: label });
+      const json = streamed(s, label, 'json');
+      expect(json.traceKept).toBe(0);
+      expect(json.text).toBe(`${JSON.stringify(buildReport(kept, '0.0.0-test'), null, 2)}\n`);
+      const text = streamed(s, label, 'text');
+      expect(text.traceKept).toBe(0);
+      expect(text.text).toBe(renderRunText(kept, '0.0.0-test'));
+    });
+  }
+
+  it('through temporary files, as the command line streams', () => {
+    const file = join(ROOT, 'scenarios/seed-cache-experiment.yaml');
+    const s = parseScenario(readFileSync(file, 'utf8'), 'seed-cache-experiment.yaml');
+    const spools = fileSpools();
+    try {
+      expect(streamed(s, 'x', 'json', spools.spool).text).toBe(streamed(s, 'x', 'json').text);
+    } finally {
+      spools.dispose();
+    }
+  });
+});
+
+describe('file spools', () => {
+  it('give back what was written, in order, across many chunks and split UTF-8 characters', () => {
+    const spools = fileSpools();
+    try {
+      const a = spools.spool();
+      const b = spools.spool();
+      expect(a.empty).toBe(true);
+      // 3-byte characters at odd offsets: 1 MiB reads split some of them.
+      const piece = `x${'→'.repeat(999)}né\n`;
+      let expected = '';
+      for (let k = 0; k < 1500; k++) { a.write(`${k}${piece}`); expected += `${k}${piece}`; b.write(String(k)); }
+      let got = '';
+      a.drain((t) => { got += t; });
+      expect(a.empty).toBe(false);
+      expect(got.length).toBe(expected.length);
+      expect(got === expected).toBe(true);
+      let gotB = '';
+      b.drain((t) => { gotB += t; });
+      expect(gotB).toBe(Array.from({ length: 1500 }, (_, k) => String(k)).join(''));
+    } finally {
+      spools.dispose();
+    }
+  });
+});
