@@ -1,5 +1,7 @@
 // grsim explore throughput: random 10-minute fault schedules on a 5-member group, runs per
-// minute with one job and with every core (target: >= 2,000 runs/min with all jobs).
+// minute with one job and with every core, measured one after the other in the same run
+// (targets: >= 2,000 runs/min with all jobs; >= 1.6x faster with 2 jobs than with 1 on an idle
+// 2-core machine, issue 15). On a busy machine both figures fall; read the ratio with care.
 // Run after `npm run build`: node bench/explore.mjs [runs]
 import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
@@ -28,4 +30,6 @@ for (const x of [one, all]) {
   console.log(`explore ${property}, 5 members, 10 min schedules, ${x.jobs} job(s): ${x.runs} runs, ${x.failed} failed, ` +
     `${x.perMin} runs/min (${x.wallPerMin} runs/min including process start-up)`);
 }
-console.log(`speed-up with ${cores} jobs: ${(all.perMin / one.perMin).toFixed(2)}x; target >= 2000 runs/min with all jobs: ${all.perMin >= 2000 ? 'met' : 'NOT met'}`);
+const speedUp = all.perMin / one.perMin;
+console.log(`speed-up with ${cores} jobs: ${speedUp.toFixed(2)}x${cores === 2 ? ` (target >= 1.6x on an idle machine: ${speedUp >= 1.6 ? 'met' : 'NOT met'})` : ''}; ` +
+  `target >= 2000 runs/min with all jobs: ${all.perMin >= 2000 ? 'met' : 'NOT met'}`);

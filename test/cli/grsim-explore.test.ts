@@ -48,13 +48,17 @@ describe('grsim explore', () => {
     expect(Number(LAST_LINE.exec(last)![2])).toBeGreaterThanOrEqual(1);
   });
 
-  it('prints the same stdout, run count included, with one job as with two', () => {
-    // With two jobs four chunks are in flight when chunk 0 fails: they run, and must not be counted.
+  it('prints the same stdout, run count included, with one job as with two or three', () => {
+    // With two jobs the chunks queued for the worker thread when chunk 0 fails on the main thread
+    // (or the main thread's own, when the worker's fails) still run, and must not be counted.
     expect(twoJobs.stderr).toMatch(/^grsim explore: (\d+) runs in .* \(\d+ of them ran past the first failing chunk and are not counted\)$/m);
     const oneJob = grsim(...failing, '--jobs', '1');
     expect(oneJob.code).toBe(0);
     expect(oneJob.stderr).not.toContain('not counted');
     expect(oneJob.stdout).toBe(twoJobs.stdout);
+    const threeJobs = grsim(...failing, '--jobs', '3');
+    expect(threeJobs.code).toBe(0);
+    expect(threeJobs.stdout).toBe(oneJob.stdout);
   });
 
   it('the counterexample replays with grsim run and shows the expel', () => {
