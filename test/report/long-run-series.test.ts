@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { buildReport, parseScenario, runScenario } from '../../src/index.js';
+import { CACHE_POINT_SPACING_US, cachePointSpacingUs, MAX_CACHE_POINTS_PER_MEMBER } from '../../src/report/json-report.js';
+
+describe('cache points of a long run', () => {
+  it('are 0.1 s apart up to an hour, then the run length over 36,000, rounded up to 0.1 s', () => {
+    expect(MAX_CACHE_POINTS_PER_MEMBER).toBe(36_000);
+    expect(cachePointSpacingUs(30_000_000)).toBe(CACHE_POINT_SPACING_US);
+    expect(cachePointSpacingUs(3_600_000_000)).toBe(100_000);
+    expect(cachePointSpacingUs(3_600_000_001)).toBe(200_000);
+    expect(cachePointSpacingUs(5_400_000_000)).toBe(200_000);
+    expect(cachePointSpacingUs(86_400_000_000)).toBe(2_400_000);
+    expect(cachePointSpacingUs(7 * 86_400_000_000)).toBe(16_800_000);
+  });
+
+  it('a 65-minute run keeps each member\'s points at least 0.2 s apart, at most 36,000 of them', () => {
+    const s = parseScenario('members: [a, b]\nmode: multi-primary\nworkload: [{ member: a, rate: 20/s, size: 1KiB }]\nuntil: "+65m"\n', 'f.yaml');
+    const report = buildReport(runScenario(s), 'test');
+    const byMember = new Map<string, number[]>();
+    for (const p of report.cache) {
+      const times = byMember.get(p.member) ?? [];
+      times.push(Math.round(p.t * 1e6));
+      byMember.set(p.member, times);
+    }
+    expect([...byMember.keys()].sort()).toEqual(['a', 'b']);
+    for (const times of byMember.values()) {
+      expect(times.length).toBeLessThanOrEqual(MAX_CACHE_POINTS_PER_MEMBER);
+      // The cache changes every 0.1 s task run here, so the points are as dense as the rule allows.
+      expect(times.length).toBeGreaterThan(3900 / 0.2 * 0.9);
+      let closest = Infinity;
+      for (let i = 1; i < times.length; i++) closest = Math.min(closest, times[i]! - times[i - 1]!);
+      expect(closest).toBeGreaterThanOrEqual(200_000);
+    }
+  });
+});
