@@ -3,6 +3,7 @@ import type { Network } from '../network/network.js';
 import type { RandomStream } from '../rng/random-stream.js';
 import type { MemberState } from '../types.js';
 import type { XcomCluster } from '../xcom/xcom-cluster.js';
+import type { PipelineStats } from './pipeline-stats.js';
 
 /** Flow-control period granularity: the certifier broadcast thread runs the flow-control step every second (certifier.cc Certifier_broadcast_thread::dispatcher). */
 const FLOW_CONTROL_STEP_US = 1_000_000;
@@ -31,6 +32,8 @@ export interface FlowControlStatsMembers {
   state(slot: number): Exclude<MemberState, 'UNREACHABLE'>;
   /** group_replication_flow_control_period in seconds (read at every send: the variable is dynamic). */
   periodSeconds(slot: number): number;
+  /** Whether `observer`'s plugin holds `sender` in its member table (it digests only group members' stats). */
+  knows(observer: number, sender: number): boolean;
 }
 
 /**
@@ -41,6 +44,13 @@ export interface FlowControlStatsMembers {
  * RECOVERING. So a group is never idle at the XCom level: each member decides a value every
  * period, every member learns it (proof of life: XCom stamps any message from a peer) and caches
  * the slot. A stopped (frozen) or crashed server sends nothing.
+ *
+ * Each send snapshots the sender's collector (PipelineStats.send). With `traffic` (the model
+ * parameter flowControlStatsTraffic) the message goes through consensus and each member stores the
+ * copy when it delivers it (onDelivered). Without it no message is simulated: the copy reaches at
+ * once every running member the sender has a link to and that holds it in its table, provided the
+ * sender could get a value decided now (a majority reachable), since a message XCom cannot decide
+ * is delivered nowhere. ⚠ That shortcut skips the decision delay (well under a period).
  */
 export class FlowControlStats {
   private readonly handler: number;
@@ -51,6 +61,8 @@ export class FlowControlStats {
     private readonly xcom: XcomCluster,
     private readonly members: FlowControlStatsMembers,
     rng: RandomStream,
+    private readonly pipeline: PipelineStats,
+    private readonly traffic: boolean,
   ) {
     this.handler = kernel.register('gr.flowControlStats', (slot) => this.onStep(slot));
     // Each server's broadcast thread started at its own moment: a random phase per member.
@@ -63,6 +75,21 @@ export class FlowControlStats {
     if (this.net.running[slot] === 0 || this.net.frozen[slot] === 1 || this.xcom.booted[slot] === 0) return;
     const state = this.members.state(slot);
     if (state !== 'ONLINE' && state !== 'RECOVERING') return;
-    this.xcom.consensus.proposeMessage(slot, 'gr', FLOW_CONTROL_STATS_MESSAGE_BYTES, FLOW_CONTROL_STATS_PAYLOAD);
+    this.pipeline.send(slot);
+    if (this.traffic) {
+      this.xcom.consensus.proposeMessage(slot, 'gr', FLOW_CONTROL_STATS_MESSAGE_BYTES, FLOW_CONTROL_STATS_PAYLOAD);
+      return;
+    }
+    if (this.xcom.consensus.decisionDelayUs(slot) < 0) return;
+    const net = this.net;
+    for (let o = 0; o < this.xcom.n; o++) {
+      if (o === slot || net.running[o] === 0 || net.frozen[o] === 1 || !net.isLinkUp(slot, o) || !this.members.knows(o, slot)) continue;
+      this.pipeline.receive(o, slot);
+    }
+  }
+
+  /** `observer` delivered a statistics message `sender` proposed (Flow_control_module::handle_stats_data). */
+  onDelivered(observer: number, sender: number): void {
+    if (observer !== sender && this.members.knows(observer, sender)) this.pipeline.receive(observer, sender);
   }
 }
