@@ -5,7 +5,7 @@
  * the copies it received from the others (Flow_control_module::handle_stats_data, keyed by the
  * sender's GCS address, so a restarted sender overwrites its old entry).
  * replication_group_member_stats shows the local row from the collector and the others as last
- * received (ps_information.cc get_group_member_stats). docs/mysql-behaviour.md §G14.
+ * received (ps_information.cc get_group_member_stats). docs/mysql-behaviour.md §G7.
  */
 
 /** One member's pipeline statistics, as the collector holds them and as Pipeline_stats_member_message carries them. */

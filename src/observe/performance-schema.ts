@@ -1,6 +1,6 @@
 /**
  * performance_schema tables of the Group Replication plugin as one member shows them, built from
- * plain inputs (docs/mysql-behaviour.md §G14). Rows are plain objects keyed by MySQL's column
+ * plain inputs (docs/mysql-behaviour.md §G7). Rows are plain objects keyed by MySQL's column
  * names, so that a SQL front end can serve them as they are.
  */
 import type { PipelineMemberStats } from '../gr/pipeline-stats.js';

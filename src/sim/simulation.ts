@@ -128,7 +128,7 @@ export class MemberHandle {
   /**
    * performance_schema.replication_group_member_stats as this member shows it: its own row current,
    * the others' as they last broadcast them (every group_replication_flow_control_period); [] when
-   * its server is down. docs/mysql-behaviour.md §G14.
+   * its server is down. docs/mysql-behaviour.md §G7.
    */
   replicationGroupMemberStats(): ReplicationGroupMemberStatsRow[] {
     if (!this.running) return [];
@@ -144,7 +144,7 @@ export class MemberHandle {
   /**
    * performance_schema.replication_group_communication_information as this member shows it: one row
    * while its XCom runs in a group, none otherwise (the write concurrency cannot be read) and none in
-   * a version without the table (see communicationInformationColumns). docs/mysql-behaviour.md §G14.
+   * a version without the table (see communicationInformationColumns). docs/mysql-behaviour.md §G7.
    */
   replicationGroupCommunicationInformation(): ReplicationGroupCommunicationInformationRow[] {
     const nodes = this.running ? this.sim._xcomNodes(this.slot) : null;

@@ -1,7 +1,7 @@
 /**
  * replication_group_member_stats and replication_group_communication_information as each member
  * sees them (ps_information.cc get_group_member_stats, table_communication_information.cc
- * fetch_row_data; docs/mysql-behaviour.md §G14).
+ * fetch_row_data; docs/mysql-behaviour.md §G7).
  */
 import { describe, expect, it } from 'vitest';
 import { communicationInformationColumns, createSimulation, type Simulation } from '../../src/index.js';

@@ -5,7 +5,7 @@
  * suspicion of it in MEMBER_FAILURE_SUSPICIONS_COUNT (1, 2, 3), while the restarted server 3 counts
  * 0 for itself; then server 2 is killed once: server 1 shows 1 for server 2 and still 3 for server 3.
  * The count is kept per member address by the observer's GCS statistics manager, so a restarted
- * server keeps adding to the same entry (docs/mysql-behaviour.md §G14).
+ * server keeps adding to the same entry (docs/mysql-behaviour.md §G7).
  *
  * The MTR test restarts mysqld at once with group_replication_start_on_boot OFF and runs START
  * GROUP_REPLICATION after the expel; grsim's restart starts Group Replication on boot, so the
