@@ -52,20 +52,40 @@ export const NO_PIPELINE_SOURCES: PipelineSources = {
   lastConflictFree: () => '',
 };
 
-/** Every member's collector, its last broadcast copy and its store of received copies. */
+/** Numeric fields of a PipelineMemberStats, in the order the flat stores below keep them. */
+const NUMERIC_FIELDS = 8;
+/** String fields (committedAllMembers, lastConflictFree). */
+const STRING_FIELDS = 2;
+
+/**
+ * Every member's collector, its last broadcast copy and its store of received copies. The copies
+ * live in flat arrays so that a broadcast allocates nothing (it runs every second on every member).
+ */
 export class PipelineStats {
+  private readonly n: number;
   private readonly certified: Float64Array;
   private readonly applied: Float64Array;
   private readonly local: Float64Array;
-  private readonly lastSent: (PipelineMemberStats | null)[];
-  private readonly received: Map<number, PipelineMemberStats>[];
+  /** Per sender: whether it has broadcast since its modules started, and the copy. */
+  private readonly sentHas: Uint8Array;
+  private readonly sentNum: Float64Array;
+  private readonly sentStr: string[];
+  /** Per observer × sender: whether a copy was received since the observer's modules started, and the copy. */
+  private readonly receivedHas: Uint8Array;
+  private readonly receivedNum: Float64Array;
+  private readonly receivedStr: string[];
 
   constructor(n: number, private readonly sources: PipelineSources = NO_PIPELINE_SOURCES) {
+    this.n = n;
     this.certified = new Float64Array(n);
     this.applied = new Float64Array(n);
     this.local = new Float64Array(n);
-    this.lastSent = Array.from({ length: n }, () => null);
-    this.received = Array.from({ length: n }, () => new Map());
+    this.sentHas = new Uint8Array(n);
+    this.sentNum = new Float64Array(n * NUMERIC_FIELDS);
+    this.sentStr = new Array<string>(n * STRING_FIELDS).fill('');
+    this.receivedHas = new Uint8Array(n * n);
+    this.receivedNum = new Float64Array(n * n * NUMERIC_FIELDS);
+    this.receivedStr = new Array<string>(n * n * STRING_FIELDS).fill('');
   }
 
   /**
@@ -88,40 +108,75 @@ export class PipelineStats {
     this.certified[slot] = 0;
     this.applied[slot] = 0;
     this.local[slot] = 0;
-    this.lastSent[slot] = null;
-    this.received[slot]!.clear();
+    this.sentHas[slot] = 0;
+    this.receivedHas.fill(0, slot * this.n, (slot + 1) * this.n);
   }
 
   /** The collector of `slot` now: its own row of replication_group_member_stats. */
   current(slot: number): PipelineMemberStats {
-    const s = this.sources;
-    return {
-      waitingCertification: 0,
-      waitingApply: s.waitingApply(slot),
-      certified: this.certified[slot] as number,
-      applied: this.applied[slot] as number,
-      local: this.local[slot] as number,
-      localRollback: 0,
-      negativeCertified: 0,
-      rowsValidating: 0,
-      committedAllMembers: s.committedAllMembers(slot),
-      lastConflictFree: s.lastConflictFree(slot),
-    };
+    this.collect(slot, this.scratchNum, 0, this.scratchStr, 0);
+    return toStats(this.scratchNum, 0, this.scratchStr, 0);
   }
 
   /** `slot` broadcasts its statistics now (send_stats_member_message): the copy its peers will receive. */
   send(slot: number): void {
-    this.lastSent[slot] = this.current(slot);
+    this.collect(slot, this.sentNum, slot * NUMERIC_FIELDS, this.sentStr, slot * STRING_FIELDS);
+    this.sentHas[slot] = 1;
+  }
+
+  private readonly scratchNum = new Float64Array(NUMERIC_FIELDS);
+  private readonly scratchStr: string[] = ['', ''];
+
+  /**
+   * Writes the collector of `slot` at `num[k…]` and `str[ks…]`: the one mapping from the
+   * simulator's counters to the collector's fields (PipelineMemberStats order). Fields grsim does
+   * not model (certification queue, rollbacks, conflicts, validating rows) are 0.
+   */
+  private collect(slot: number, num: Float64Array, k: number, str: string[], ks: number): void {
+    const src = this.sources;
+    num[k] = 0;
+    num[k + 1] = src.waitingApply(slot);
+    num[k + 2] = this.certified[slot] as number;
+    num[k + 3] = this.applied[slot] as number;
+    num[k + 4] = this.local[slot] as number;
+    num[k + 5] = 0;
+    num[k + 6] = 0;
+    num[k + 7] = 0;
+    str[ks] = src.committedAllMembers(slot);
+    str[ks + 1] = src.lastConflictFree(slot);
   }
 
   /** `observer` received the last copy `sender` broadcast (handle_stats_data). */
   receive(observer: number, sender: number): void {
-    const copy = this.lastSent[sender];
-    if (copy !== null && copy !== undefined) this.received[observer]!.set(sender, copy);
+    if (this.sentHas[sender] === 0) return;
+    const pair = observer * this.n + sender;
+    const from = sender * NUMERIC_FIELDS, to = pair * NUMERIC_FIELDS;
+    for (let f = 0; f < NUMERIC_FIELDS; f++) this.receivedNum[to + f] = this.sentNum[from + f] as number;
+    this.receivedStr[pair * STRING_FIELDS] = this.sentStr[sender * STRING_FIELDS] as string;
+    this.receivedStr[pair * STRING_FIELDS + 1] = this.sentStr[sender * STRING_FIELDS + 1] as string;
+    this.receivedHas[pair] = 1;
   }
 
   /** What `observer` last received from `sender`, or null when nothing since its modules started. */
   receivedFrom(observer: number, sender: number): PipelineMemberStats | null {
-    return this.received[observer]!.get(sender) ?? null;
+    const pair = observer * this.n + sender;
+    if (this.receivedHas[pair] === 0) return null;
+    return toStats(this.receivedNum, pair * NUMERIC_FIELDS, this.receivedStr, pair * STRING_FIELDS);
   }
+}
+
+/** A PipelineMemberStats from its flat form at `num[k…]`, `str[ks…]`. */
+function toStats(num: Float64Array, k: number, str: readonly string[], ks: number): PipelineMemberStats {
+  return {
+    waitingCertification: num[k] as number,
+    waitingApply: num[k + 1] as number,
+    certified: num[k + 2] as number,
+    applied: num[k + 3] as number,
+    local: num[k + 4] as number,
+    localRollback: num[k + 5] as number,
+    negativeCertified: num[k + 6] as number,
+    rowsValidating: num[k + 7] as number,
+    committedAllMembers: str[ks] as string,
+    lastConflictFree: str[ks + 1] as string,
+  };
 }
