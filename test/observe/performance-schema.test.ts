@@ -124,6 +124,9 @@ describe('replication_group_communication_information', () => {
     expect(rows).toHaveLength(1);
     const uuids = sim.members.map((m) => m.uuid);
     expect(Object.keys(rows[0]!)).toEqual(communicationInformationColumns('8.4'));
+    // Plain rows, as a SQL front end serves them: column name → string | number | null.
+    const plain: readonly Readonly<Record<string, string | number | null>>[] = [...rows, ...sim.member('node2').replicationGroupMemberStats()];
+    expect(plain.every((r) => Object.values(r).every((v) => typeof v === 'string' || typeof v === 'number'))).toBe(true);
     expect(rows[0]).toEqual({
       WRITE_CONCURRENCY: 10, PROTOCOL_VERSION: '8.0.27',
       WRITE_CONSENSUS_LEADERS_PREFERRED: uuids.join(','), WRITE_CONSENSUS_LEADERS_ACTUAL: uuids.join(','),
