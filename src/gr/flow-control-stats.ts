@@ -109,8 +109,12 @@ export class FlowControlStats {
     return state === 'ONLINE' || state === 'RECOVERING';
   }
 
-  /** `observer` delivered a statistics message `sender` proposed (Flow_control_module::handle_stats_data). */
+  /**
+   * `observer` delivered a statistics message `sender` proposed: stored whoever sent it
+   * (Flow_control_module::handle_stats_data keeps a map by sender address; the table reads only
+   * its members' entries).
+   */
   onDelivered(observer: number, sender: number): void {
-    if (observer !== sender && this.members.knows(observer, sender)) this.pipeline.receive(observer, sender);
+    if (observer !== sender) this.pipeline.receive(observer, sender);
   }
 }
