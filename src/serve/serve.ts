@@ -270,6 +270,12 @@ export async function serve(sim: Simulation, options: ServeOptions): Promise<Ser
     throw e;
   }
 
+  // A fault applied from outside between advances (sim.network.crash('node2') in a test, a live
+  // control line) reaches the clients without waiting for the next advance; deferred to a
+  // microtask so that nothing touches the simulation while an event runs.
+  const onNetwork = (): void => { queueMicrotask(() => { if (!closed) void syncAll().catch(onError); }); };
+  sim.on('network', onNetwork);
+
   // The real-time clock: virtual time follows real time × speed (performance.now: monotonic).
   let timer: NodeJS.Timeout | null = null;
   let lastMs = performance.now();
@@ -330,6 +336,7 @@ export async function serve(sim: Simulation, options: ServeOptions): Promise<Ser
       if (closed) return;
       closed = true;
       stopClock();
+      sim.off('network', onNetwork);
       await Promise.all(endpoints.map((e) => e.close()));
     },
   };
