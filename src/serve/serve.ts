@@ -3,7 +3,7 @@ import { parseDuration } from '../duration.js';
 import { ConfigError } from '../errors.js';
 import { MAX_VIRTUAL_TIME_US } from '../sim/simulation-options.js';
 import type { MemberHandle, Simulation } from '../sim/simulation.js';
-import { isAuthPluginName, AUTH_PLUGIN_NAMES, type AuthPluginName } from './protocol/auth.js';
+import { AUTH_PLUGIN_NAMES, checkAccounts, isAuthPluginName, type AuthPluginName, type ServeAccount } from '../scenario/scenario-accounts.js';
 import { Connection, type Account, type ConnectionHost } from './protocol/connection.js';
 import { DEFAULT_MAX_ALLOWED_PACKET, DEFAULT_MAX_CONNECTIONS, DEFAULT_WAIT_TIMEOUT_S, ER } from './protocol/constants.js';
 import { errPacket } from './protocol/packets.js';
@@ -17,14 +17,7 @@ import type { StatementEngine } from './statement-engine.js';
  * virtual clock (real-time mode), and where sockets are opened.
  */
 
-/** An account clients may log in as. */
-export interface ServeAccount {
-  readonly user: string;
-  /** The clear password ('' for none). */
-  readonly password: string;
-  /** The plugin the account authenticates with. @defaultValue the server's defaultAuthPlugin */
-  readonly plugin?: AuthPluginName;
-}
+export type { ServeAccount, AuthPluginName };
 
 export interface ServeOptions {
   /** Answers the statements (src/serve/sql: createStatementEngine(sim)). Required. */
@@ -86,8 +79,6 @@ export interface ServeHandle {
   close(): Promise<void>;
 }
 
-/** MySQL's longest user name (include/mysql_com.h, USERNAME_CHAR_LENGTH). */
-const USERNAME_CHAR_LENGTH = 32;
 /** max_allowed_packet's range in bytes (sql/sys_vars.cc, max_allowed_packet). */
 const MAX_ALLOWED_PACKET_RANGE = [1024, 1024 * 1024 * 1024] as const;
 /** max_connections's range (sql/sys_vars.cc, max_connections). */
@@ -120,23 +111,7 @@ export function checkSpeed(value: unknown, field: string): number {
 export function resolveAccounts(given: unknown, defaultPlugin: AuthPluginName, field = 'accounts'): Map<string, Account> {
   const map = new Map<string, Account>([['root', { user: 'root', password: '', plugin: defaultPlugin }]]);
   if (given === undefined) return map;
-  if (!Array.isArray(given)) throw new ConfigError(field, 'must be a list of { user, password, plugin? }', given);
-  const seen = new Set<string>();
-  given.forEach((a: unknown, i) => {
-    const f = `${field}[${i}]`;
-    if (a === null || typeof a !== 'object') throw new ConfigError(f, 'must be an object { user, password, plugin? }', a);
-    const { user, password, plugin, ...rest } = a as Record<string, unknown>;
-    const extra = Object.keys(rest);
-    if (extra.length > 0) throw new ConfigError(`${f}.${extra[0]}`, 'is not a known field; known fields are user, password, plugin', rest[extra[0]!]);
-    if (typeof user !== 'string' || user.length === 0 || [...user].length > USERNAME_CHAR_LENGTH) {
-      throw new ConfigError(`${f}.user`, `must be a non-empty string of at most ${USERNAME_CHAR_LENGTH} characters (USERNAME_CHAR_LENGTH)`, user);
-    }
-    if (seen.has(user)) throw new ConfigError(`${f}.user`, 'must not repeat an earlier account', user);
-    seen.add(user);
-    if (typeof password !== 'string') throw new ConfigError(`${f}.password`, "must be a string ('' for no password)", password);
-    if (plugin !== undefined && !isAuthPluginName(plugin)) throw new ConfigError(`${f}.plugin`, `must be one of ${AUTH_PLUGIN_NAMES.join(', ')}`, plugin);
-    map.set(user, { user, password, plugin: plugin ?? defaultPlugin });
-  });
+  for (const a of checkAccounts(given, field)) map.set(a.user, { user: a.user, password: a.password, plugin: a.plugin ?? defaultPlugin });
   return map;
 }
 

@@ -116,7 +116,7 @@ function sha(alg: string, ...parts: Buffer[]): Buffer {
 export function scrambleFor(plugin: string, password: string, nonce: Buffer): Buffer {
   if (password === '') return Buffer.alloc(0);
   const pw = Buffer.from(password);
-  const [alg, mix] = plugin === 'mysql_native_password'
+  const [alg, mix]: [string, (s1: Buffer) => Buffer] = plugin === 'mysql_native_password'
     ? ['sha1', (s1: Buffer) => sha('sha1', nonce, sha('sha1', s1))]
     : ['sha256', (s1: Buffer) => sha('sha256', sha('sha256', s1), nonce)];
   const s1 = sha(alg, pw);
@@ -137,7 +137,7 @@ export function handshakeResponse(f: ResponseFields): Buffer {
   head.writeUInt32LE(f.capabilities >>> 0, 0);
   head.writeUInt32LE(16 * 1024 * 1024, 4);
   head[8] = 255;
-  const parts = [head, Buffer.from(f.user), Buffer.from([0])];
+  const parts: Buffer[] = [head, Buffer.from(f.user), Buffer.from([0])];
   // Under PLUGIN_AUTH_LENENC_CLIENT_DATA a length below 251 is one byte, as under SECURE_CONNECTION.
   parts.push(Buffer.from([f.auth.length]), f.auth);
   if (f.database !== undefined) parts.push(Buffer.from(f.database), Buffer.from([0]));

@@ -1,17 +1,10 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-
 /**
  * Checking a client's scrambled password against the clear password the façade knows. The
  * client proves it knows the password without sending it, by mixing it with the server's nonce.
  */
 
-/** Authentication plugins the façade speaks, named as MySQL names them. */
-export type AuthPluginName = 'caching_sha2_password' | 'mysql_native_password';
-export const AUTH_PLUGIN_NAMES: readonly AuthPluginName[] = ['caching_sha2_password', 'mysql_native_password'];
-
-export function isAuthPluginName(name: unknown): name is AuthPluginName {
-  return (AUTH_PLUGIN_NAMES as readonly unknown[]).includes(name);
-}
+import type { AuthPluginName } from '../../scenario/scenario-accounts.js';
 
 function digest(algorithm: 'sha1' | 'sha256', ...parts: Buffer[]): Buffer {
   const h = createHash(algorithm);

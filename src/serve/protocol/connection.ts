@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { SqlSession, StatementEngine, StatementOutcome } from '../statement-engine.js';
-import { scrambleMatches, type AuthPluginName } from './auth.js';
+import type { AuthPluginName } from '../../scenario/scenario-accounts.js';
+import { scrambleMatches } from './auth.js';
 import {
   CLIENT, COM, ER, FAST_AUTH_SUCCESS, PERFORM_FULL_AUTHENTICATION, SCRAMBLE_LENGTH, SERVER_CAPABILITIES, SERVER_STATUS_AUTOCOMMIT,
 } from './constants.js';
