@@ -232,7 +232,9 @@ export async function serve(sim: Simulation, options: ServeOptions): Promise<Ser
   let closed = false;
   let endpoints: MemberEndpoint[] = [];
   const syncAll = async (): Promise<void> => { await Promise.all(endpoints.map((e) => e.sync())); };
-  const afterStatement = (): void => { void syncAll().catch(onError); };
+  // A statement may have changed the simulation (STOP GROUP_REPLICATION): apply it once the
+  // connection that ran it is done with its packet.
+  const afterStatement = (): void => { queueMicrotask(() => { if (!closed) void syncAll().catch(onError); }); };
   endpoints = sim.members.map((m, i) => new MemberEndpoint(m, host, portBase === 0 ? 0 : portBase + i, maxConnections, {
     engine, accounts, serverVersion, defaultAuthPlugin, maxAllowedPacket,
     waitTimeoutMs: waitTimeoutS * 1000, connectTimeoutMs: connectTimeoutS * 1000,

@@ -237,6 +237,22 @@ describe('the command phase, byte by byte', () => {
     await c.closed;
   });
 
+  it('answers pipelined commands in order, holding the ones behind a pending statement until virtual time decides it', async () => {
+    const { c, handle } = await loggedIn(BASE | CAP.DEPRECATE_EOF);
+    const cmd = (sql: string): Buffer => { const p = Buffer.concat([Buffer.from([0x03]), Buffer.from(sql)]); const h = Buffer.alloc(4); h.writeUIntLE(p.length, 0, 3); return Buffer.concat([h, p]); };
+    c.writeRaw(Buffer.concat([cmd('SELECT 1'), cmd('COMMIT WAIT 5s'), cmd('SELECT @@hostname')]));
+    const first = [await c.read(), await c.read(), await c.read(), await c.read()];
+    expect(first.map((p) => p.seq)).toEqual([1, 2, 3, 4]);
+    expect(await c.silentFor(100)).toBe(true);
+    await handle.advance('5s');
+    const ok = await c.read();
+    expect([ok.seq, ok.payload[0]]).toEqual([1, 0x00]);
+    expect(ok.payload.subarray(7).toString()).toBe(`committed at ${handle.sim.nowUs}`);
+    const rows = [await c.read(), await c.read(), await c.read(), await c.read()];
+    expect(rows[2]!.payload.subarray(1).toString()).toBe('node1');
+    expect(rows.map((p) => p.seq)).toEqual([1, 2, 3, 4]);
+  });
+
   it('closes the session on COM_QUIT', async () => {
     const { c, engine } = await loggedIn(BASE);
     c.write(0, Buffer.from([0x01]));

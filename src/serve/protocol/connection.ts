@@ -36,7 +36,7 @@ export interface ConnectionHost {
   readonly connectTimeoutMs: number;
   /** Whether the member's mysqld is frozen (SIGSTOP): nothing is read or answered. */
   readonly frozen: () => boolean;
-  /** Called after each statement (it may have changed the simulation) and when the connection ends. */
+  /** Called after each statement is answered (it may have changed the simulation); must not call back into the connection synchronously. */
   readonly afterStatement: () => void;
   readonly closed: (c: Connection) => void;
   /** A statement engine failure (a bug): reported, and that connection is closed. */
@@ -82,6 +82,7 @@ export class Connection {
   private database: string | null = null;
   private pluginInUse: AuthPluginName;
   private session: SqlSession | null = null;
+  private pumping = false;
   /** A statement waiting for the simulated group, and the sequence id its answer starts at. */
   private pending: { readonly outcome: Extract<StatementOutcome, { kind: 'pending' }>; readonly seq: number } | null = null;
 
@@ -194,6 +195,17 @@ export class Connection {
 
   /** Handles every complete packet, one command at a time, unless frozen or waiting for the group. */
   private pump(): void {
+    // One packet at a time: a resume() from inside a command (via the host) must not start the next.
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      this.pumpPackets();
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private pumpPackets(): void {
     while (this.phase !== 'closed' && this.phase !== 'waiting-to-greet' && this.pending === null && !this.host.frozen()) {
       let packet: Packet | null;
       try {
@@ -323,10 +335,9 @@ export class Connection {
           this.engineFailure(e, seq);
           return;
         }
-        this.host.afterStatement();
-        if (this.phase === 'closed') return;
         if (cmd === COM.INIT_DB && outcome.kind === 'ok') this.database = text;
         this.answer(outcome, seq);
+        this.host.afterStatement();
         return;
       }
       case COM.RESET_CONNECTION: {
