@@ -2,7 +2,6 @@ import { Command, Option } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { ConfigError } from '../errors.js';
 import { buildReport } from '../report/json-report.js';
-import { parseScenario } from '../scenario/parse-scenario.js';
 import { simulationOf, snapshotMembers } from '../scenario/run-scenario.js';
 import type { Scenario } from '../scenario/scenario.js';
 import { defaultEngine } from '../serve/default-engine.js';
@@ -11,6 +10,8 @@ import type { StatementEngine } from '../serve/statement-engine.js';
 import type { Simulation } from '../sim/simulation.js';
 import { EXIT, type CliOutcome } from './cli-io.js';
 import { FlagError, UsageError } from './flags.js';
+import { readScenario } from './run-command.js';
+import { writeOrFail } from './shard.js';
 
 /** What `grsim serve` needs besides the common CLI io; main.ts binds it to the process. */
 export interface ServeIo {
@@ -72,14 +73,7 @@ export function serveCommand(io: ServeIo, outcome: CliOutcome): Command {
     .option('--test-driven', 'virtual time moves only on "advance DURATION" lines')
     .addHelpText('after', `\n${CONTROL_HELP}\n\nExamples:\n  grsim serve scenarios/seed-case.yaml\n  grsim serve my-case.yaml --speed 10 --port-base 23306 --ports-file ports.json\n`)
     .action(async (file: string, flags: ServeFlags) => {
-      let text: string;
-      try {
-        text = io.readFile(file);
-      } catch (e) {
-        const code = (e as { code?: string }).code;
-        throw new UsageError(`cannot read ${file}${code === undefined ? '' : ` (${code})`}`);
-      }
-      const scenario = parseScenario(text, file);
+      const scenario = readScenario(io, file, file, {});
       outcome.seed = scenario.seed;
       await serveScenario(io, scenario, file, flags);
       outcome.exitCode = EXIT.ok;
@@ -103,12 +97,7 @@ async function serveScenario(io: ServeIo, scenario: Scenario, file: string, flag
   sim.on('network', onNetwork);
   try {
     if (flags.portsFile !== undefined) {
-      try {
-        write(flags.portsFile, `${JSON.stringify(handle.ports, null, 2)}\n`);
-      } catch (e) {
-        const code = (e as { code?: string }).code;
-        throw new UsageError(`cannot write ${flags.portsFile}${code === undefined ? '' : ` (${code})`}`);
-      }
+      writeOrFail(write, flags.portsFile, `${JSON.stringify(handle.ports, null, 2)}\n`);
     }
     if (!LOOPBACK.test(flags.host)) io.stderr(`grsim serve: warning: listening on ${flags.host}, not loopback; anyone who reaches it can log in as root with no password\n`);
     io.stdout(portsText(handle, scenario));
@@ -200,11 +189,11 @@ async function control(io: ServeIo, handle: ServeHandle, scenario: Scenario, lin
         else {
           const path = args.join(' ');
           try {
-            write(path, json);
+            writeOrFail(write, path, json);
             io.stderr(`grsim serve: report written to ${path}\n`);
           } catch (e) {
-            const code = (e as { code?: string }).code;
-            io.stderr(`grsim serve: cannot write ${path}${code === undefined ? '' : ` (${code})`}\n`);
+            if (!(e instanceof UsageError)) throw e;
+            io.stderr(`grsim serve: ${e.message}\n`);
           }
         }
         break;
