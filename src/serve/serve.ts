@@ -87,6 +87,8 @@ const MAX_CONNECTIONS_RANGE = [1, 100000] as const;
 const WAIT_TIMEOUT_RANGE = [1, 31536000] as const;
 /** connect_timeout's range in seconds (sql/sys_vars.cc, connect_timeout). */
 const CONNECT_TIMEOUT_RANGE = [2, 31536000] as const;
+/** Most real milliseconds one step of the real-time clock catches up. */
+const MAX_TICK_CATCH_UP_MS = 100;
 /** connect_timeout's default in seconds (sql/sys_vars.cc, connect_timeout). */
 const DEFAULT_CONNECT_TIMEOUT_S = 10;
 /** Fastest real-time speed: a week of virtual time in ten real minutes is already more than a person can follow. */
@@ -259,7 +261,9 @@ export async function serve(sim: Simulation, options: ServeOptions): Promise<Ser
   let carryUs = 0;
   const tick = (): void => {
     const nowMs = performance.now();
-    const wantUs = (nowMs - lastMs) * 1000 * speed + carryUs;
+    // At most MAX_TICK_CATCH_UP_MS of real time per step: a simulation slower than real time ×
+    // speed falls behind instead of taking ever longer steps that starve the sockets.
+    const wantUs = Math.min(nowMs - lastMs, MAX_TICK_CATCH_UP_MS) * 1000 * speed + carryUs;
     lastMs = nowMs;
     const stepUs = Math.min(Math.floor(wantUs), MAX_VIRTUAL_TIME_US - sim.nowUs);
     carryUs = wantUs - Math.floor(wantUs);
