@@ -50,6 +50,13 @@ const MAX_TRANSACTION_STATEMENTS = 1000;
 const MAX_USER_DATABASES = 7;
 /** A statement's text kept in the log, at most this many characters. */
 const LOGGED_SQL_CHARS = 2000;
+/** First words of MySQL statements the engine does not answer (sql/sql_yacc.yy, simple_statement): ER_NOT_SUPPORTED_YET, not ER_PARSE_ERROR. */
+const MYSQL_STATEMENTS = new Set([
+  'ALTER', 'ANALYZE', 'BINLOG', 'CACHE', 'CALL', 'CHANGE', 'CHECK', 'CHECKSUM', 'CLONE', 'DEALLOCATE', 'DESC', 'DESCRIBE', 'EXECUTE',
+  'EXPLAIN', 'FLUSH', 'GET', 'GRANT', 'HANDLER', 'HELP', 'IMPORT', 'INSTALL', 'KILL', 'LOAD', 'LOCK', 'OPTIMIZE', 'PREPARE', 'PURGE',
+  'RELEASE', 'RENAME', 'REPAIR', 'RESET', 'RESIGNAL', 'RESTART', 'REVOKE', 'SAVEPOINT', 'SHUTDOWN', 'SIGNAL', 'TRUNCATE', 'UNINSTALL',
+  'UNLOCK', 'XA',
+]);
 /** Error raised by an engine function from inside SQLite: `grsim:<code>:<sqlstate>:<message>`. */
 const RAISED = /^grsim:(\d+):([0-9A-Z]{5}):(.*)$/s;
 
@@ -257,7 +264,9 @@ class Session implements SqlSession {
       case 'DO':
         return this.query(sql, tokens, true);
       default:
-        return this.unsupported(sql, w0);
+        // A statement MySQL has and the engine does not answer, or not a statement at all.
+        if (MYSQL_STATEMENTS.has(w0)) return this.unsupported(sql, w1 === '' ? w0 : `${w0} ${w1}`);
+        return this.logged(sql, E.parseError(sql.slice(tokens[0]!.start)));
     }
   }
 
@@ -320,6 +329,7 @@ class Session implements SqlSession {
       if (name.includes('.')) return E.noSuchTable(name);
       return this.database === null ? E.noDatabaseSelected() : E.noSuchTable(`${this.database}.${name}`);
     }
+    if ((m = /unknown database "?([^"]+)"?$/.exec(message)) !== null) return E.unknownDatabase(m[1]!);
     if ((m = /no such column: (.+)$/.exec(message)) !== null) return E.badField(m[1]!, 'field list');
     if ((m = /no such function: (.+)$/.exec(message)) !== null) return this.logged(sql, E.notSupported(`function ${m[1]!}`));
     if ((m = /UNIQUE constraint failed: (.+)$/.exec(message)) !== null) return { kind: 'error', code: 1062, sqlState: '23000', message: `Duplicate entry for key '${m[1]!}'` };
