@@ -672,7 +672,8 @@ class Session implements SqlSession {
     const gr = this.engine.sim._gr(this.member.slot);
     const settle = (): StatementOutcome | undefined => {
       if (this.member.state === 'ONLINE' || this.member.state === 'RECOVERING') return ok();
-      if (!gr.startStop.starting && gr.joining === null) return E.startFailed();
+      // Gave up: the plugin stopped (the 60 s view wait ran out), or the join attempts failed and no START is running.
+      if (!gr.startStop.running() || (this.member.state === 'ERROR' && !gr.startStop.starting)) return E.startFailed();
       return undefined;
     };
     return settle() ?? { kind: 'pending', poll: settle };
@@ -695,13 +696,30 @@ function createTableSql(tokens: readonly Token[], ctx: RewriteContext): string {
   if (close < 0) throw new UnsupportedSql('CREATE TABLE with an unbalanced column list');
   const head = rewrite(tokens, 0, open, ctx);
   const items: string[] = [];
-  for (const [s, e] of splitTopLevel(tokens, open + 1, close)) {
+  const parts = splitTopLevel(tokens, open + 1, close);
+  // MySQL's AUTO_INCREMENT column becomes SQLite's rowid alias: INTEGER PRIMARY KEY, on the column itself.
+  const autoColumn = parts.find(([s, e]) => tokens.slice(s, e).some((t) => isWord(t, 'AUTO_INCREMENT')));
+  const autoName = autoColumn === undefined ? null : tokens[autoColumn[0]]!.text.toLowerCase();
+  const autoHasKey = autoColumn !== undefined && tokens.slice(autoColumn[0], autoColumn[1]).some((t) => isWord(t, 'PRIMARY'));
+  for (const [s, e] of parts) {
     const first = tokens[s]!.text.toUpperCase();
     if (first === 'KEY' || first === 'INDEX' || first === 'FULLTEXT' || first === 'SPATIAL') continue;
+    if (autoName !== null && !autoHasKey && first === 'PRIMARY') {
+      const cols = tokens.slice(s, e).filter((t) => t.kind === 'ident' || t.kind === 'quoted').map((t) => t.text.toLowerCase()).slice(2);
+      if (cols.length === 1 && cols[0] === autoName) continue; // PRIMARY KEY (id) moves onto the column
+    }
     const kept: Token[] = [];
+    const isAuto = autoColumn !== undefined && s === autoColumn[0];
     for (let k = s; k < e; k++) {
       const t = tokens[k]!;
       const w = t.kind === 'ident' ? t.text.toUpperCase() : '';
+      if (isAuto && k === s + 1) {
+        // The column's type, with any display width: INTEGER.
+        kept.push({ ...t, kind: 'ident', text: 'INTEGER' });
+        if (isPunct(tokens[k + 1], '(')) k = closingParen(tokens, k + 1);
+        if (!autoHasKey) kept.push({ ...t, kind: 'ident', text: 'PRIMARY' }, { ...t, kind: 'ident', text: 'KEY' });
+        continue;
+      }
       if (w === 'AUTO_INCREMENT' || w === 'UNSIGNED' || w === 'ZEROFILL') continue;
       if (w === 'COMMENT' || w === 'COLLATE' || w === 'CHARSET') { k++; continue; }
       if (w === 'CHARACTER' && isWord(tokens[k + 1], 'SET')) { k += 2; continue; }
