@@ -37,11 +37,8 @@ const FUNCTION_NAMES: Readonly<Record<string, string>> = {
   JSON_UNQUOTE: '__json_unquote', UUID: '__uuid', LAST_INSERT_ID: 'last_insert_rowid',
 };
 
-/** Keywords that may follow a table reference without being its alias. */
-const AFTER_TABLE = new Set([
-  'WHERE', 'GROUP', 'HAVING', 'ORDER', 'LIMIT', 'JOIN', 'INNER', 'LEFT', 'RIGHT', 'CROSS', 'NATURAL', 'STRAIGHT_JOIN', 'ON', 'USING',
-  'UNION', 'SET', 'VALUES', 'SELECT', 'FOR', 'LOCK', 'WINDOW', 'EXCEPT', 'INTERSECT', 'OUTER', 'AS', 'PARTITION', 'USE', 'FORCE', 'IGNORE',
-]);
+/** Keywords that end a FROM list (joins and join conditions do not: `FROM t JOIN u ON c, v` lists v too). */
+const FROM_LIST_END = new Set(['WHERE', 'GROUP', 'HAVING', 'ORDER', 'LIMIT', 'UNION', 'SET', 'VALUES', 'SELECT', 'FOR', 'LOCK', 'WINDOW', 'EXCEPT', 'INTERSECT']);
 
 /** Keywords after which the next name is a table. */
 const TABLE_INTRODUCERS = new Set(['FROM', 'JOIN', 'INTO', 'UPDATE', 'TABLE']);
@@ -120,7 +117,7 @@ export function rewrite(tokens: readonly Token[], from: number, to: number, ctx:
       out.push(t.text);
       continue;
     }
-    if (AFTER_TABLE.has(upper) && upper !== 'AS') fromList[depth] = false;
+    if (FROM_LIST_END.has(upper)) fromList[depth] = false;
     if (DROPPED_WORDS.has(upper)) continue;
     if (upper === 'RECURSIVE') throw new UnsupportedSql('WITH RECURSIVE');
     if (upper === 'FOR' && (isWord(next, 'UPDATE') || isWord(next, 'SHARE'))) { k++; continue; }
