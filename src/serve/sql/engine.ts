@@ -72,6 +72,8 @@ function ok(affectedRows = 0, lastInsertId = 0, info?: string): StatementOutcome
 class MemberDb {
   /** The derived tables' content last written (JSON), to skip rewriting unchanged tables. */
   derivedKey = '';
+  /** Kernel events, trace events and open sessions when the derived tables were last rebuilt. */
+  stateKey = '';
   sessionKey = '';
   readonly userDatabases = new Set<string>();
   /** The session whose statement runs now (engine functions read its variables). */
@@ -343,8 +345,29 @@ class Session implements SqlSession {
     return this.logged(sql, E.notSupported(message));
   }
 
-  /** Rewrites the derived tables from the simulation when what they show changed. */
+  /**
+   * Rewrites the derived tables from the simulation when what they show changed. Every change of
+   * simulated state is a kernel event or a trace event, so while neither count moved (and no
+   * session opened or closed here) the tables are as they were and nothing is rebuilt.
+   */
   private refresh(): void {
+    const { sim } = this.engine;
+    const mdb = this.mdb, member = this.member, db = mdb.db;
+    const stateKey = `${sim.eventsDispatched}|${sim.trace.length}|${mdb.openSessions}`;
+    if (stateKey !== mdb.stateKey) {
+      mdb.stateKey = stateKey;
+      this.rebuild();
+    }
+    const sessionKey = `${this.id}|${JSON.stringify([...this.sessionVars])}`;
+    if (sessionKey !== mdb.sessionKey) {
+      mdb.sessionKey = sessionKey;
+      fill(db, 'performance_schema.session_variables', [...mdb.vars].map(([name, v]) => [name, shownValue(this.variable(name, v))]));
+      fill(db, 'performance_schema.session_status', globalStatus(sim, member, mdb.openSessions));
+    }
+  }
+
+  /** Rebuilds the derived tables' rows and rewrites those whose content changed. */
+  private rebuild(): void {
     const { sim } = this.engine;
     const mdb = this.mdb, member = this.member, db = mdb.db;
     if (member.viewId() !== '') mdb.gtidCount = groupCommittedTransactions(sim);
@@ -355,12 +378,6 @@ class Session implements SqlSession {
       mdb.derivedKey = key;
       for (const [table, content] of rows) fill(db, table, content);
       mdb.sessionKey = '';
-    }
-    const sessionKey = `${this.id}|${JSON.stringify([...this.sessionVars])}`;
-    if (sessionKey !== mdb.sessionKey) {
-      mdb.sessionKey = sessionKey;
-      fill(db, 'performance_schema.session_variables', [...mdb.vars].map(([name, v]) => [name, shownValue(this.variable(name, v))]));
-      fill(db, 'performance_schema.session_status', globalStatus(sim, member, mdb.openSessions));
     }
   }
 

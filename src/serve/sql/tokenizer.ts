@@ -32,11 +32,18 @@ const ESCAPES: Readonly<Record<string, string>> = { '0': '\0', b: '\b', n: '\n',
 const TWO_CHAR_OPS = ['<=>', '<=', '>=', '<>', '!=', '||', '&&', '<<', '>>', ':=', '->>', '->'];
 
 function isIdentStart(c: string): boolean {
-  return /[A-Za-z_$\u0080-\uffff]/.test(c);
+  const k = c.charCodeAt(0);
+  return (k >= 65 && k <= 90) || (k >= 97 && k <= 122) || k === 95 || k === 36 || k >= 0x80;
+}
+
+function isDigit(c: string | undefined): boolean {
+  if (c === undefined) return false;
+  const k = c.charCodeAt(0);
+  return k >= 48 && k <= 57;
 }
 
 function isIdentChar(c: string): boolean {
-  return /[A-Za-z0-9_$\u0080-\uffff]/.test(c);
+  return isIdentStart(c) || isDigit(c);
 }
 
 /** Splits one statement into tokens. Throws LexError on an unterminated string, identifier or comment. */
@@ -56,7 +63,7 @@ export function tokenize(sql: string): Token[] {
         // Versioned comment: its body is executed. Skip the marker and the version digits; the
         // closing "*/" is dropped where it is met.
         i += 3;
-        while (i < n && /[0-9]/.test(sql[i]!)) i++;
+        while (i < n && isDigit(sql[i])) i++;
         continue;
       }
       const close = sql.indexOf('*/', i + 2);
@@ -126,16 +133,16 @@ export function tokenize(sql: string): Token[] {
       out.push({ kind: 'uservar', text: name, start, end: i });
       continue;
     }
-    if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(sql[i + 1] ?? ''))) {
+    if (isDigit(c) || (c === '.' && isDigit(sql[i + 1]))) {
       if (c === '0' && (sql[i + 1] === 'x' || sql[i + 1] === 'X') && /[0-9a-fA-F]/.test(sql[i + 2] ?? '')) {
         i += 2;
         while (i < n && /[0-9a-fA-F]/.test(sql[i]!)) i++;
       } else {
-        while (i < n && /[0-9]/.test(sql[i]!)) i++;
-        if (sql[i] === '.') { i++; while (i < n && /[0-9]/.test(sql[i]!)) i++; }
+        while (i < n && isDigit(sql[i])) i++;
+        if (sql[i] === '.') { i++; while (i < n && isDigit(sql[i])) i++; }
         if ((sql[i] === 'e' || sql[i] === 'E') && /[-+0-9]/.test(sql[i + 1] ?? '')) {
           i += 2;
-          while (i < n && /[0-9]/.test(sql[i]!)) i++;
+          while (i < n && isDigit(sql[i])) i++;
         }
       }
       // "1abc" is an identifier in MySQL (names may start with digits).
@@ -150,7 +157,7 @@ export function tokenize(sql: string): Token[] {
       out.push({ kind: 'ident', text: sql.slice(start, i), start, end: i });
       continue;
     }
-    const op = TWO_CHAR_OPS.find((o) => sql.startsWith(o, i));
+    const op = c === '(' || c === ')' || c === ',' ? undefined : TWO_CHAR_OPS.find((o) => sql.startsWith(o, i));
     if (op !== undefined) {
       i += op.length;
       out.push({ kind: 'op', text: op, start, end: i });
