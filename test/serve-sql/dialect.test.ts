@@ -68,6 +68,11 @@ describe('answers and errors', () => {
     expect(records(s.execute('SELECT CONNECTION_ID() id'))[0]!.id).not.toBe(records(other.execute('SELECT CONNECTION_ID() id'))[0]!.id);
     expect(rows(s.execute('SELECT @@version_comment LIMIT 1')).columns.map((c) => c.name)).toEqual(['@@version_comment']);
     expect(rows(s.execute('SHOW WARNINGS')).rows).toEqual([]);
+    // LIKE escapes with a backslash, as in MySQL: group\_replication matches only the underscore.
+    const like = records(s.execute("SHOW GLOBAL VARIABLES LIKE 'group\\_replication\\_member\\_weight'"));
+    expect(like).toEqual([{ Variable_name: 'group_replication_member_weight', Value: '50' }]);
+    expect(records(s.execute("SELECT COUNT(*) n FROM performance_schema.global_variables WHERE variable_name LIKE 'read\\_only'"))).toEqual([{ n: '1' }]);
+    expect(records(s.execute("SELECT 'a_b' LIKE 'a\\_b' AS x, 'axb' LIKE 'a\\_b' AS y"))).toEqual([{ x: '1', y: '0' }]);
   });
 
   it('gives MySQL errors: 1064 syntax, 1146 unknown table, 1046 no database, 1049 unknown database, 1065 empty', async () => {
@@ -94,6 +99,8 @@ describe('answers and errors', () => {
       'SET GLOBAL super_read_only = OFF',
       'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT COUNT(*) FROM c',
       'INSERT INTO performance_schema.replication_group_members VALUES (1)',
+      'INSERT INTO t VALUES (1) ON DUPLICATE KEY UPDATE a = 1',
+      'TABLE performance_schema.replication_group_members',
     ];
     for (const q of unsupported) expectError(s.execute(q), 1235, '42000');
     expect(engine.log.map((l) => [l.member, l.sql, l.code])).toEqual(unsupported.map((q) => ['b', q, 1235]));

@@ -42,6 +42,22 @@ describe('writes are transactions of the member', () => {
     expect(sim.writes.length).toBe(writesBefore + 1);
   });
 
+  it('constraint errors are MySQL errors and roll back nothing else; INSERT IGNORE skips the duplicate', async () => {
+    const { sim, engine } = await threeMembers();
+    const s = engine.openSession('a', 'root', null);
+    settle(sim, s.execute('CREATE DATABASE app'), 2000);
+    s.execute('USE app');
+    settle(sim, s.execute('CREATE TABLE t (id INT NOT NULL, PRIMARY KEY (id))'), 2000);
+    expect(settle(sim, s.execute('INSERT INTO t VALUES (1)'), 2000)?.kind).toBe('ok');
+    const writes = sim.writes.length;
+    expectError(s.execute('INSERT INTO t VALUES (1)'), 1062, '23000');
+    expectError(s.execute('INSERT INTO t VALUES (NULL)'), 1048, '23000');
+    expectError(s.execute('CREATE TABLE t (x INT)'), 1050, '42S01');
+    expect(sim.writes.length).toBe(writes); // refused before they became transactions
+    expect(settle(sim, s.execute('INSERT IGNORE INTO t VALUES (1), (2)'), 2000)).toMatchObject({ kind: 'ok', affectedRows: 1 });
+    expect(records(s.execute('SELECT id FROM t ORDER BY id'))).toEqual([{ id: '1' }, { id: '2' }]);
+  });
+
   it('a write on a secondary in single-primary mode is refused with ERROR 1290', async () => {
     const { sim, engine } = await threeMembers();
     const primary = engine.openSession('a', 'root', null);

@@ -122,6 +122,8 @@ export function rewrite(tokens: readonly Token[], from: number, to: number, ctx:
     if (upper === 'RECURSIVE') throw new UnsupportedSql('WITH RECURSIVE');
     if (upper === 'FOR' && (isWord(next, 'UPDATE') || isWord(next, 'SHARE'))) { k++; continue; }
     if (upper === 'LOCK' && isWord(next, 'IN')) { k += 3; continue; } // LOCK IN SHARE MODE
+    // MySQL's LIKE escapes with a backslash by default; SQLite's has no escape unless told.
+    if (upper === 'LIKE' && next?.kind === 'string') { out.push(`LIKE ${sqlString(next.text)} ESCAPE '\\'`); k++; continue; }
     if (upper === 'DIV') { out.push('/'); continue; }
     if (upper === 'MOD' && !isPunct(next, '(')) { out.push('%'); continue; }
     if (upper === 'XOR') throw new UnsupportedSql('XOR');

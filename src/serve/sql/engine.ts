@@ -55,7 +55,7 @@ const MYSQL_STATEMENTS = new Set([
   'ALTER', 'ANALYZE', 'BINLOG', 'CACHE', 'CALL', 'CHANGE', 'CHECK', 'CHECKSUM', 'CLONE', 'DEALLOCATE', 'DESC', 'DESCRIBE', 'EXECUTE',
   'EXPLAIN', 'FLUSH', 'GET', 'GRANT', 'HANDLER', 'HELP', 'IMPORT', 'INSTALL', 'KILL', 'LOAD', 'LOCK', 'OPTIMIZE', 'PREPARE', 'PURGE',
   'RELEASE', 'RENAME', 'REPAIR', 'RESET', 'RESIGNAL', 'RESTART', 'REVOKE', 'SAVEPOINT', 'SHUTDOWN', 'SIGNAL', 'TRUNCATE', 'UNINSTALL',
-  'UNLOCK', 'XA',
+  'UNLOCK', 'XA', 'TABLE', 'VALUES',
 ]);
 /** Error raised by an engine function from inside SQLite: `grsim:<code>:<sqlstate>:<message>`. */
 const RAISED = /^grsim:(\d+):([0-9A-Z]{5}):(.*)$/s;
@@ -232,14 +232,14 @@ class Session implements SqlSession {
   private dispatch(sql: string): StatementOutcome {
     let tokens = tokenize(sql);
     while (tokens.length > 0 && isPunct(tokens[tokens.length - 1], ';')) tokens = tokens.slice(0, -1);
-    if (tokens.length === 0) return { kind: 'error', code: 1065, sqlState: '42000', message: 'Query was empty' };
+    if (tokens.length === 0) return E.emptyQuery();
     const semi = tokens.findIndex((t) => isPunct(t, ';'));
     // Multi-statements are off: a second statement is a syntax error, as in MySQL.
     if (semi >= 0) return this.logged(sql, E.parseError(sql.slice(tokens[semi + 1]!.start)));
     const w0 = tokens[0]!.kind === 'ident' ? tokens[0]!.text.toUpperCase() : tokens[0]!.text;
     const w1 = tokens[1]?.kind === 'ident' ? tokens[1].text.toUpperCase() : '';
     switch (w0) {
-      case 'SELECT': case 'WITH': case '(': case 'VALUES': case 'TABLE':
+      case 'SELECT': case 'WITH': case '(':
         return this.query(sql, tokens);
       case 'SHOW': return this.show(sql, tokens);
       case 'SET': return this.set(sql, tokens);
@@ -334,9 +334,9 @@ class Session implements SqlSession {
     if ((m = /unknown database "?([^"]+)"?$/.exec(message)) !== null) return E.unknownDatabase(m[1]!);
     if ((m = /no such column: (.+)$/.exec(message)) !== null) return E.badField(m[1]!, 'field list');
     if ((m = /no such function: (.+)$/.exec(message)) !== null) return this.logged(sql, E.notSupported(`function ${m[1]!}`));
-    if ((m = /UNIQUE constraint failed: (.+)$/.exec(message)) !== null) return { kind: 'error', code: 1062, sqlState: '23000', message: `Duplicate entry for key '${m[1]!}'` };
-    if ((m = /NOT NULL constraint failed: .*?([^.]+)$/.exec(message)) !== null) return { kind: 'error', code: 1048, sqlState: '23000', message: `Column '${m[1]!}' cannot be null` };
-    if ((m = /table (.+) already exists/.exec(message)) !== null) return { kind: 'error', code: 1050, sqlState: '42S01', message: `Table '${m[1]!.replace(/"/g, '')}' already exists` };
+    if ((m = /UNIQUE constraint failed: (.+)$/.exec(message)) !== null) return E.duplicateEntry(m[1]!);
+    if ((m = /NOT NULL constraint failed: .*?([^.]+)$/.exec(message)) !== null) return E.columnCannotBeNull(m[1]!);
+    if ((m = /table (.+) already exists/.exec(message)) !== null) return E.tableExists(m[1]!.replace(/"/g, ''));
     if (/syntax error|incomplete input|unrecognized token/.test(message)) {
       const near = /near "([^"]*)"/.exec(message)?.[1] ?? '';
       const at = near === '' ? -1 : sql.toLowerCase().indexOf(near.toLowerCase());
@@ -425,7 +425,7 @@ class Session implements SqlSession {
     }
     let filter = '';
     if (isWord(tokens[k], 'LIKE') && tokens[k + 1]?.kind === 'string' && k + 2 === tokens.length) {
-      filter = ` WHERE ${sqlIdent(nameCol)} LIKE ${sqlString(tokens[k + 1]!.text)}`;
+      filter = ` WHERE ${sqlIdent(nameCol)} LIKE ${sqlString(tokens[k + 1]!.text)} ESCAPE '\\'`;
     } else if (isWord(tokens[k], 'WHERE') && k + 1 < tokens.length) {
       filter = ` WHERE ${rewrite(tokens, k + 1, tokens.length, this.ctx)}`;
     } else if (k !== tokens.length) {
@@ -560,7 +560,11 @@ class Session implements SqlSession {
   private write(sql: string, tokens: readonly Token[]): StatementOutcome {
     const schema = this.targetSchema(tokens);
     if (schema !== null && (DERIVED_SCHEMAS as readonly string[]).includes(schema)) return this.unsupported(sql, `writes to ${schema}`);
-    const text = rewrite(tokens, 0, tokens.length, this.ctx);
+    if (tokens.some((t) => isWord(t, 'DUPLICATE'))) return this.unsupported(sql, 'ON DUPLICATE KEY UPDATE');
+    // INSERT IGNORE is SQLite's INSERT OR IGNORE.
+    const text = isWord(tokens[0], 'INSERT') && isWord(tokens[1], 'IGNORE')
+      ? `INSERT OR IGNORE ${rewrite(tokens, 2, tokens.length, this.ctx)}`
+      : rewrite(tokens, 0, tokens.length, this.ctx);
     return this.transactional(sql, { sql: text }, text);
   }
 

@@ -166,6 +166,16 @@ export function globalVariables(sim: Simulation, member: MemberHandle, gtidCount
   g('init_connect', 'str', '');
   g('optimizer_switch', 'str', 'derived_merge=on', true);
   g('default_storage_engine', 'str', 'InnoDB', true);
+  g('sql_log_bin', 'bool', 1, true);
+  g('foreign_key_checks', 'bool', 1, true);
+  g('unique_checks', 'bool', 1, true);
+  g('sql_safe_updates', 'bool', 0, true);
+  g('sql_auto_is_null', 'bool', 0, true);
+  g('lock_wait_timeout', 'int', 31_536_000, true);
+  g('innodb_lock_wait_timeout', 'int', 50, true);
+  g('session_track_gtids', 'str', 'OFF', true);
+  g('session_track_schema', 'bool', 1, true);
+  g('session_track_state_change', 'bool', 0, true);
   // Group Replication: every option grsim models, then the fixed ones its members are configured with.
   const opts = member.options() as unknown as Record<string, unknown>;
   for (const name of OPTION_NAMES) {

@@ -85,9 +85,24 @@ export function changeWhileRunning(): ErrorOutcome {
   return error(3093, 'HY000', 'Cannot change into or from single primary mode while Group Replication is running.');
 }
 
-/** ER_CANT_DO_THIS_DURING_AN_TRANSACTION (1179, 25000). */
-export function notInTransaction(): ErrorOutcome {
-  return error(1179, '25000', 'You are not allowed to execute this command in a transaction');
+/** ER_EMPTY_QUERY (1065, 42000). */
+export function emptyQuery(): ErrorOutcome {
+  return error(1065, '42000', 'Query was empty');
+}
+
+/** ER_DUP_ENTRY (1062, 23000); SQLite names the key's columns, not the duplicate value. */
+export function duplicateEntry(key: string): ErrorOutcome {
+  return error(1062, '23000', `Duplicate entry for key '${key}'`);
+}
+
+/** ER_BAD_NULL_ERROR (1048, 23000). */
+export function columnCannotBeNull(column: string): ErrorOutcome {
+  return error(1048, '23000', `Column '${column}' cannot be null`);
+}
+
+/** ER_TABLE_EXISTS_ERROR (1050, 42S01). */
+export function tableExists(table: string): ErrorOutcome {
+  return error(1050, '42S01', `Table '${table}' already exists`);
 }
 
 /**

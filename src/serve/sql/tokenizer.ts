@@ -81,7 +81,8 @@ export function tokenize(sql: string): Token[] {
         const d = sql[i]!;
         if (d === '\\' && i + 1 < n) {
           const e = sql[i + 1]!;
-          text += ESCAPES[e] ?? e;
+          // \% and \_ keep their backslash, for LIKE patterns (sql_lex.cc, get_text).
+          text += e === '%' || e === '_' ? `\\${e}` : ESCAPES[e] ?? e;
           i += 2;
         } else if (d === c) {
           if (sql[i + 1] === c) { text += c; i += 2; } else { i++; break; }
