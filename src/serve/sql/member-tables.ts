@@ -1,4 +1,5 @@
 import { OPTION_NAMES } from '../../gr/options.js';
+import { RandomStream } from '../../rng/random-stream.js';
 import type { MemberHandle, Simulation } from '../../sim/simulation.js';
 import { replicationGroupCommunicationInformationRows, replicationGroupMemberStatsRows } from './group-adapters.js';
 
@@ -86,17 +87,10 @@ export interface SystemVariable {
   readonly session: boolean;
 }
 
-/** FNV-1a of a string as 8 hex digits. */
-function fnv(s: string): string {
-  let h = 0x811c9dc5;
-  for (let k = 0; k < s.length; k++) h = Math.imul(h ^ s.charCodeAt(k), 0x01000193) >>> 0;
-  return h.toString(16).padStart(8, '0');
-}
-
 /** A stable UUID derived from the run's seed and a label (grsim has no group name or cluster id of its own). */
 export function derivedUuid(sim: Simulation, label: string): string {
-  const hex = fnv(`${sim.seed}/${label}/a`) + fnv(`${sim.seed}/${label}/b`) + fnv(`${sim.seed}/${label}/c`) + fnv(`${sim.seed}/${label}/d`);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+  const r = new RandomStream(sim.seed).fork(`serve/${label}`);
+  return `${r.hex(8)}-${r.hex(4)}-${r.hex(4)}-${r.hex(4)}-${r.hex(12)}`;
 }
 
 /** Transactions committed in the group so far: the workloads' and the single writes'. */
