@@ -101,6 +101,8 @@ describe('answers and errors', () => {
       'INSERT INTO performance_schema.replication_group_members VALUES (1)',
       'INSERT INTO t VALUES (1) ON DUPLICATE KEY UPDATE a = 1',
       'TABLE performance_schema.replication_group_members',
+      'WITH x AS (SELECT 1) DELETE FROM t',
+      'SELECT @@port INTO @p',
     ];
     for (const q of unsupported) expectError(s.execute(q), 1235, '42000');
     expect(engine.log.map((l) => [l.member, l.sql, l.code])).toEqual(unsupported.map((q) => ['b', q, 1235]));

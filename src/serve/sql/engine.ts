@@ -277,6 +277,15 @@ class Session implements SqlSession {
   /** SELECT (and DO): rewritten and run by SQLite over the member's tables. */
   private query(sql: string, tokens: readonly Token[], discard = false): StatementOutcome {
     const body = discard ? tokens.slice(1) : tokens;
+    // Reads only: a WITH that ends in a write, or SELECT … INTO, would change data outside the write path.
+    let depth = 0;
+    for (const t of body) {
+      if (isPunct(t, '(')) depth++;
+      else if (isPunct(t, ')')) depth--;
+      else if (depth === 0 && t.kind === 'ident' && ['INSERT', 'UPDATE', 'DELETE', 'REPLACE', 'INTO'].includes(t.text.toUpperCase())) {
+        return this.unsupported(sql, `${t.text.toUpperCase()} in a query`);
+      }
+    }
     const text = (discard ? 'SELECT ' : '') + rewrite(body, 0, body.length, this.ctx, cteNames(body));
     const r = this.run(sql, text);
     if (r.kind !== 'rows' || discard) return r.kind === 'rows' ? ok() : r;

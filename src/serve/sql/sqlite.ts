@@ -1,9 +1,10 @@
-import initSqlJs, { type SqlJsStatic } from 'sql.js';
+import type { SqlJsStatic } from 'sql.js';
 
 /**
  * SQLite compiled to WebAssembly (sql.js): no native build, no network once installed. Its
  * WebAssembly module compiles asynchronously, once per process, so the engine is usable after
- * loadSqlEngine() has resolved.
+ * loadSqlEngine() has resolved. sql.js is imported here, on first use, so that loading grsim does
+ * not load it.
  */
 let loaded: SqlJsStatic | null = null;
 let loading: Promise<SqlJsStatic> | null = null;
@@ -11,7 +12,7 @@ let loading: Promise<SqlJsStatic> | null = null;
 /** Loads SQLite once per process (idempotent). createStatementEngine() needs it done. */
 export async function loadSqlEngine(): Promise<void> {
   if (loaded !== null) return;
-  loading ??= initSqlJs();
+  loading ??= import('sql.js').then((m) => m.default());
   loaded = await loading;
 }
 
