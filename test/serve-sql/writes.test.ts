@@ -16,6 +16,15 @@ describe('writes are transactions of the member', () => {
     expect(sim.writes.length - before).toBe(3);
     expect(sim.writes.slice(before).every((w) => w.member === 'a' && w.outcome === 'committed')).toBe(true);
     expect(records(s.execute('SELECT id, v FROM t ORDER BY id'))).toEqual([{ id: '1', v: 'x' }, { id: '2', v: 'y' }]);
+    // Every member applied the three transactions; an isolated one keeps what it had.
+    const group = records(s.execute('SELECT @@group_replication_group_name g'))[0]!.g;
+    const atC = engine.openSession('c', 'root', null);
+    expect(records(atC.execute('SELECT @@gtid_executed g'))).toEqual([{ g: `${group}:1-3` }]);
+    sim.network.isolate('c');
+    sim.runFor('10s');
+    expect(settle(sim, s.execute("INSERT INTO t (v) VALUES ('z')"), 2000)?.kind).toBe('ok');
+    expect(records(s.execute('SELECT @@gtid_executed g'))).toEqual([{ g: `${group}:1-4` }]);
+    expect(records(atC.execute('SELECT @@gtid_executed g'))).toEqual([{ g: `${group}:1-3` }]);
   });
 
   it('BEGIN … COMMIT is one transaction; its reads see its own writes; ROLLBACK drops them', async () => {
