@@ -634,11 +634,16 @@ class Session implements SqlSession {
     this.endTransaction();
     if (statements.length === 0) return ok();
     const w = this.member.write();
+    let settled: StatementOutcome | undefined;
+    // Idempotent: a second poll after the outcome returns it again without applying twice.
     const settle = (): StatementOutcome | undefined => {
-      if (w.outcome === 'pending') return undefined;
-      if (w.outcome !== 'committed') return E.fromClientError(w.error ?? '');
-      this.apply(statements);
-      return ok(affected, lastId);
+      if (settled !== undefined || w.outcome === 'pending') return settled;
+      if (w.outcome !== 'committed') settled = E.fromClientError(w.error ?? '');
+      else {
+        this.apply(statements);
+        settled = ok(affected, lastId);
+      }
+      return settled;
     };
     const now = settle();
     if (now !== undefined) return now;
