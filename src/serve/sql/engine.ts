@@ -101,10 +101,9 @@ class Engine implements SimStatementEngine {
       this.dbs.set(handle.name, mdb);
     }
     const s = new Session(this, mdb, user);
-    if (database !== null) {
-      const r = s.initDb(database);
-      if (r.kind === 'error') throw new ConfigError('database', `must name an existing database at ${member} (${r.message})`, database);
-    }
+    // An unknown database leaves none selected; a server that must refuse the connection as MySQL
+    // does (ER_BAD_DB_ERROR) opens the session with null and calls initDb(database) itself.
+    if (database !== null) s.initDb(database);
     return s;
   }
 
