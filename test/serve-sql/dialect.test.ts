@@ -87,6 +87,9 @@ describe('answers and errors', () => {
     expectError(s.execute('USE nowhere'), 1049, '42000');
     expectError(s.execute('SELECT no_such_column FROM performance_schema.replication_group_members'), 1054, '42S22');
     expectError(s.execute('  ;'), 1065, '42000');
+    expectError(s.initDb('nowhere'), 1049, '42000'); // COM_INIT_DB
+    expect(records(engine.openSession('a', 'root', 'performance_schema').execute('SELECT COUNT(*) n FROM replication_group_members'))).toEqual([{ n: '3' }]);
+    expectError(engine.openSession('a', 'root', 'nowhere').execute('SELECT * FROM t'), 1046, '3D000');
   });
 
   it('answers what it cannot with ER_NOT_SUPPORTED_YET, logs it, and never hangs', async () => {
