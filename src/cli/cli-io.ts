@@ -1,8 +1,9 @@
 import type { CacheSizeIo } from './cache-size.js';
 import type { ExploreIo } from './explore.js';
+import type { ServeIo } from './serve-command.js';
 
 /** What the command line needs from the outside world; main.ts binds it to the process. */
-export interface CliIo extends ExploreIo, CacheSizeIo {
+export interface CliIo extends ExploreIo, CacheSizeIo, ServeIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
   /** Reads a UTF-8 file; throws (with a Node error code) when it cannot. */

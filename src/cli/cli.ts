@@ -6,6 +6,7 @@ import { exploreCommand } from './explore.js';
 import { mergeCommand } from './merge.js';
 import { asFlagError, UsageError } from './flags.js';
 import { demoCommand, runCommand } from './run-command.js';
+import { serveCommand } from './serve-command.js';
 
 export { EXIT, type CliIo } from './cli-io.js';
 
@@ -64,7 +65,7 @@ function program(io: CliIo, outcome: CliOutcome, onCommand: (name: string) => vo
     .exitOverride()
     .addHelpText('after', `\n"grsim <command> --help" prints a command's flags; docs/cli.md describes them all.\n\n${EXIT_CODES_HELP}\n`)
     .hook('preSubcommand', (_root, sub) => { onCommand(sub.name()); });
-  for (const sub of [runCommand(io, outcome), demoCommand(io, outcome), exploreCommand(io, outcome), cacheSizeCommand(io, outcome), mergeCommand(io, outcome)]) {
+  for (const sub of [runCommand(io, outcome), demoCommand(io, outcome), exploreCommand(io, outcome), cacheSizeCommand(io, outcome), mergeCommand(io, outcome), serveCommand(io, outcome)]) {
     // Set on each subcommand (addCommand does not copy settings): errors and help go through io.
     root.addCommand(sub.helpOption('-h, --help', 'print this help').configureOutput(out).exitOverride());
   }

@@ -29,4 +29,6 @@ process.exitCode = await runCli(process.argv.slice(2), {
   seedCasePath: fileURLToPath(new URL('scenarios/seed-case.yaml', packageRoot)),
   isTty: process.stderr.isTTY === true,
   nowMs: () => performance.now(),
+  controlInput: process.stdin,
+  onSignal: (stop) => { process.once('SIGINT', stop); process.once('SIGTERM', stop); },
 });

@@ -46,7 +46,8 @@ function seedOption(): Option {
   return new Option('--seed <seed>', "override the scenario's seed (an integer or a string, like the file's seed:)").argParser(parseSeed);
 }
 
-function readScenario(io: CliIo, file: string, label: string, flags: RunFlags): Scenario {
+/** Reads and parses a scenario file with the --seed/--until overrides; an unreadable file is a usage error naming it. */
+export function readScenario(io: Pick<CliIo, 'readFile'>, file: string, label: string, flags: Pick<RunFlags, 'seed' | 'until'>): Scenario {
   let text: string;
   try {
     text = io.readFile(file);

@@ -1,4 +1,5 @@
 import { LineCounter, parseDocument, type Document } from 'yaml';
+import { checkAccount, firstRepeatedUser, type ServeAccount } from './scenario-accounts.js';
 import { parseDuration } from '../duration.js';
 import { clip, ConfigError, formatValue, ScenarioError } from '../errors.js';
 import { OPTION_NAMES, validateOption, versionProfile, type GroupReplicationOptions, type OptionName } from '../gr/options.js';
@@ -29,7 +30,7 @@ export const MAX_RUN_US = MAX_VIRTUAL_TIME_US;
 /** Virtual time after the last event a run goes on when the file gives no `until`. */
 export const DEFAULT_RUN_AFTER_LAST_EVENT_US = 600_000_000;
 const DEFAULT_START = '2024-01-01T00:00:00Z';
-const TOP_KEYS = ['name', 'seed', 'version', 'start', 'mode', 'bootstrap', 'members', 'options', 'memberOptions', 'network', 'model', 'events', 'workload', 'until', 'limits'];
+const TOP_KEYS = ['name', 'seed', 'version', 'start', 'mode', 'bootstrap', 'members', 'options', 'memberOptions', 'network', 'model', 'events', 'workload', 'until', 'limits', 'accounts'];
 
 type Path = readonly (string | number)[];
 
@@ -469,6 +470,15 @@ function validate(data: unknown, defaultName: string, overrides: ScenarioOverrid
       fail(['events', e.index, 'write', 'count'], `brings the scenario's transactions above ${MAX_WRITES} (use a workload for load)`, e.action.write.count);
     }
   }
+  // Accounts for `grsim serve` (src/serve); each checked where it sits so that an error names its line.
+  let accounts: ServeAccount[] | undefined;
+  if (top.accounts !== undefined) {
+    if (!Array.isArray(top.accounts)) fail(['accounts'], 'must be a list of { user, password, plugin? }', top.accounts);
+    const items: unknown[] = top.accounts;
+    accounts = items.map((item, i) => core(['accounts', i], (f) => checkAccount(item, f)));
+    const at = firstRepeatedUser(accounts);
+    if (at >= 0) fail(['accounts', at, 'user'], 'must not repeat an earlier account', accounts[at]!.user);
+  }
   let limits: ScenarioLimits | undefined;
   if (top.limits !== undefined) {
     const obj = record(top.limits, ['limits'], 'an object { traceEvents }');
@@ -477,6 +487,7 @@ function validate(data: unknown, defaultName: string, overrides: ScenarioOverrid
   }
   return {
     ...(limits === undefined ? {} : { limits }),
+    ...(accounts === undefined ? {} : { accounts }),
     name, seed, version: versionValue as VersionName, start: typeof start === 'string' ? start : DEFAULT_START, mode,
     ...(bootstrap === undefined ? {} : { bootstrap }), members, options, memberOptions, network, model, events, ...(workload.length === 0 ? {} : { workload }), untilUs,
   };

@@ -1,4 +1,5 @@
 import type { GroupReplicationOptions, OptionName } from '../gr/options.js';
+import type { ServeAccount } from './scenario-accounts.js';
 import type { WorkloadItem } from '../gr/workload.js';
 import type { ModelParameters } from '../model-parameters.js';
 import type { GroupMode, VersionName } from '../types.js';
@@ -38,6 +39,8 @@ export interface Scenario {
   readonly untilUs: number;
   /** Resource bounds of the run; absent when the file sets none (the defaults apply). */
   readonly limits?: ScenarioLimits;
+  /** Accounts `grsim serve` accepts besides root (docs/serve.md); absent when the file lists none. A run ignores them. */
+  readonly accounts?: readonly ServeAccount[];
 }
 
 /** Bounds a file may set on its run (docs/scenario-format.md "Limits"). */

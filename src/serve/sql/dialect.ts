@@ -1,0 +1,262 @@
+import { closingParen, isPunct, isWord, splitTopLevel, type Token } from './tokenizer.js';
+
+/**
+ * The MySQL → SQLite rewrite: a token-by-token translation of the MySQL dialect the engine
+ * answers into SQL that SQLite runs (docs/serve-sql.md, "The dialect rewrite", lists every rule).
+ * Expressions keep their structure; only spellings SQLite lacks or reads differently change.
+ */
+
+/** A statement the rewrite cannot translate: the engine answers ER_NOT_SUPPORTED_YET. */
+export class UnsupportedSql extends Error {
+  constructor(readonly what: string) {
+    super(what);
+  }
+}
+
+export interface RewriteContext {
+  /** The session's current database (USE db), null when none. */
+  readonly database: string | null;
+}
+
+/** SQLite string literal. */
+export function sqlString(s: string): string {
+  return `'${s.replace(/'/g, "''")}'`;
+}
+
+/** SQLite quoted identifier. */
+export function sqlIdent(s: string): string {
+  return `"${s.replace(/"/g, '""')}"`;
+}
+
+/** Functions called with MySQL names SQLite spells otherwise, or that the engine provides (registered by engine.ts). */
+const FUNCTION_NAMES: Readonly<Record<string, string>> = {
+  IF: 'iif', LCASE: 'lower', UCASE: 'upper', SUBSTRING: 'substr', MID: 'substr', CHAR_LENGTH: 'length', CHARACTER_LENGTH: 'length',
+  VERSION: '__version', DATABASE: '__database', SCHEMA: '__database', CONNECTION_ID: '__connection_id',
+  USER: '__user', CURRENT_USER: '__user', SESSION_USER: '__user', SYSTEM_USER: '__user',
+  NOW: '__now', SYSDATE: '__now', CURRENT_TIMESTAMP: '__now', UTC_TIMESTAMP: '__now', LOCALTIMESTAMP: '__now',
+  JSON_UNQUOTE: '__json_unquote', UUID: '__uuid', LAST_INSERT_ID: 'last_insert_rowid',
+};
+
+/** Keywords that end a FROM list (joins and join conditions do not: `FROM t JOIN u ON c, v` lists v too). */
+const FROM_LIST_END = new Set(['WHERE', 'GROUP', 'HAVING', 'ORDER', 'LIMIT', 'UNION', 'SET', 'VALUES', 'SELECT', 'FOR', 'LOCK', 'WINDOW', 'EXCEPT', 'INTERSECT']);
+
+/** Keywords after which the next name is a table. */
+const TABLE_INTRODUCERS = new Set(['FROM', 'JOIN', 'INTO', 'UPDATE', 'TABLE']);
+
+/** MySQL's modifiers SQLite has no use for, dropped wherever they appear. */
+const DROPPED_WORDS = new Set(['SQL_CALC_FOUND_ROWS', 'SQL_NO_CACHE', 'SQL_CACHE', 'HIGH_PRIORITY', 'SQL_SMALL_RESULT', 'SQL_BIG_RESULT', 'SQL_BUFFER_RESULT', 'LOW_PRIORITY', 'DELAYED', 'QUICK']);
+
+/** MySQL CAST/CONVERT target types → SQLite type names (SQLite's affinity rules read "binary" as NUMERIC). */
+function castType(words: string[]): string {
+  const w = words[0]?.toUpperCase() ?? '';
+  if (w === 'SIGNED' || w === 'UNSIGNED' || w === 'INTEGER' || w === 'INT' || w === 'YEAR') return 'INTEGER';
+  if (w === 'BINARY') return 'BLOB';
+  if (w === 'DECIMAL' || w === 'DOUBLE' || w === 'FLOAT' || w === 'REAL') return 'REAL';
+  return 'TEXT';
+}
+
+/**
+ * Translates tokens[from, to) into SQLite SQL. `cte` holds names defined by a WITH clause (never
+ * qualified with the current database).
+ */
+export function rewrite(tokens: readonly Token[], from: number, to: number, ctx: RewriteContext, cte: ReadonlySet<string> = cteNames(tokens)): string {
+  const out: string[] = [];
+  /** Per parenthesis depth: whether a FROM list is open there (a comma introduces another table). */
+  const fromList: boolean[] = [false];
+  let expectTable = false;
+  let depth = 0;
+  for (let k = from; k < to; k++) {
+    const t = tokens[k]!;
+    const next = tokens[k + 1];
+    const upper = t.kind === 'ident' ? t.text.toUpperCase() : '';
+    if (t.kind === 'punct' && t.text === '(') { depth++; fromList[depth] = false; expectTable = false; out.push('('); continue; }
+    if (t.kind === 'punct' && t.text === ')') { depth--; out.push(')'); continue; }
+    if (t.kind === 'punct' && t.text === ',') {
+      if (fromList[depth] === true) expectTable = true;
+      out.push(',');
+      continue;
+    }
+    if (expectTable && (t.kind === 'ident' || t.kind === 'quoted')) {
+      expectTable = false;
+      const qualified = isPunct(next, '.');
+      if (t.kind === 'ident' && (upper === 'DUAL' || upper === 'LATERAL')) {
+        if (upper === 'DUAL') { out.pop(); continue; } // FROM DUAL: SQLite takes no FROM at all
+      }
+      if (!qualified && ctx.database !== null && !cte.has(t.text.toLowerCase())) out.push(`${sqlIdent(ctx.database)}.${sqlIdent(t.text)}`);
+      else out.push(sqlIdent(t.text));
+      continue;
+    }
+    expectTable = false;
+    switch (t.kind) {
+      case 'string': out.push(sqlString(t.text)); continue;
+      case 'quoted': out.push(sqlIdent(t.text)); continue;
+      case 'number': out.push(t.text); continue;
+      case 'sysvar': out.push(`__sysvar(${sqlString(t.text)}, ${sqlString(t.scope ?? '')})`); continue;
+      case 'uservar':
+        if (isPunct(next, ':=')) throw new UnsupportedSql('assignment to a user variable inside a statement');
+        out.push(`__uservar(${sqlString(t.text)})`);
+        continue;
+      case 'op':
+      case 'punct':
+        if (t.text === '||') out.push('OR');
+        else if (t.text === '&&') out.push('AND');
+        else if (t.text === '<=>') out.push('IS');
+        else if (t.text === '!') out.push('NOT');
+        // MySQL's "/" always divides exactly (3/2 = 1.5000); SQLite's divides integers to an integer.
+        else if (t.text === '/') out.push('* 1.0 /');
+        else if (t.text === ':=') throw new UnsupportedSql('assignment with :=');
+        else out.push(t.text);
+        continue;
+      default:
+        break;
+    }
+    // An identifier or keyword.
+    if (TABLE_INTRODUCERS.has(upper) && !isPunct(next, '(')) {
+      expectTable = true;
+      if (upper === 'FROM') fromList[depth] = true;
+      out.push(t.text);
+      continue;
+    }
+    if (FROM_LIST_END.has(upper)) fromList[depth] = false;
+    if (DROPPED_WORDS.has(upper)) continue;
+    if (upper === 'RECURSIVE') throw new UnsupportedSql('WITH RECURSIVE');
+    if (upper === 'FOR' && (isWord(next, 'UPDATE') || isWord(next, 'SHARE'))) { k++; continue; }
+    if (upper === 'LOCK' && isWord(next, 'IN')) { k += 3; continue; } // LOCK IN SHARE MODE
+    // MySQL's LIKE escapes with a backslash by default; SQLite's has no escape unless told.
+    if (upper === 'LIKE' && next?.kind === 'string') { out.push(`LIKE ${sqlString(next.text)} ESCAPE '\\'`); k++; continue; }
+    if (upper === 'DIV') { out.push('/'); continue; }
+    if (upper === 'MOD' && !isPunct(next, '(')) { out.push('%'); continue; }
+    if (upper === 'XOR') throw new UnsupportedSql('XOR');
+    if (upper === 'BINARY' && !isPunct(next, '(')) continue; // the BINARY cast operator: compare as is
+    if (upper === 'CURRENT_TIMESTAMP' && !isPunct(next, '(')) { out.push('__now()'); continue; }
+    if (upper === 'CURRENT_USER' && !isPunct(next, '(')) { out.push('__user()'); continue; }
+    if (isPunct(next, '(') && !isPunct(tokens[k - 1], '.')) {
+      const close = closingParen(tokens, k + 1);
+      if (close < 0 || close >= to) { out.push(t.text); continue; }
+      const call = rewriteCall(tokens, k, close, ctx, cte);
+      if (call !== null) { out.push(call); k = close; continue; }
+      out.push(FUNCTION_NAMES[upper] ?? t.text);
+      continue;
+    }
+    out.push(t.text);
+  }
+  return out.join(' ');
+}
+
+/** Function calls whose arguments change shape; null for an ordinary call. */
+function rewriteCall(tokens: readonly Token[], at: number, close: number, ctx: RewriteContext, cte: ReadonlySet<string>): string | null {
+  const name = tokens[at]!.text.toUpperCase();
+  const args = splitTopLevel(tokens, at + 2, close);
+  const arg = (p: [number, number]): string => `(${rewrite(tokens, p[0], p[1], ctx, cte)})`;
+  switch (name) {
+    case 'CONCAT':
+      // MySQL's CONCAT is NULL when any argument is NULL, as SQLite's || is (SQLite's concat() is not).
+      if (args.length === 0) throw new UnsupportedSql('CONCAT()');
+      return `(${args.map(arg).join(' || ')})`;
+    case 'MOD':
+      if (args.length !== 2) return null;
+      return `(${arg(args[0]!)} % ${arg(args[1]!)})`;
+    case 'CAST':
+    case 'CONVERT': {
+      let as = -1;
+      let depth = 0;
+      for (let k = at + 2; k < close; k++) {
+        if (isPunct(tokens[k], '(')) depth++;
+        else if (isPunct(tokens[k], ')')) depth--;
+        else if (depth === 0 && isWord(tokens[k], 'AS')) as = k;
+      }
+      if (name === 'CONVERT' && as < 0) {
+        if (args.length !== 2) return null;
+        return `CAST(${arg(args[0]!)} AS ${castType(tokens.slice(args[1]![0], args[1]![1]).map((t) => t.text))})`;
+      }
+      if (as < 0) return null;
+      return `CAST(${rewrite(tokens, at + 2, as, ctx, cte)} AS ${castType(tokens.slice(as + 1, close).map((t) => t.text))})`;
+    }
+    case 'GROUP_CONCAT': {
+      // MySQL: GROUP_CONCAT([DISTINCT] expr [ORDER BY ...] [SEPARATOR str]); SQLite: group_concat([DISTINCT] expr[, sep] [ORDER BY ...]).
+      let k = at + 2;
+      let distinct = '';
+      if (isWord(tokens[k], 'DISTINCT')) { distinct = 'DISTINCT '; k++; }
+      let order = -1, sep = -1, depth = 0;
+      for (let j = k; j < close; j++) {
+        if (isPunct(tokens[j], '(')) depth++;
+        else if (isPunct(tokens[j], ')')) depth--;
+        else if (depth === 0 && isWord(tokens[j], 'ORDER') && isWord(tokens[j + 1], 'BY') && order < 0) order = j;
+        else if (depth === 0 && isWord(tokens[j], 'SEPARATOR')) sep = j;
+      }
+      const exprEnd = order >= 0 ? order : sep >= 0 ? sep : close;
+      if (splitTopLevel(tokens, k, exprEnd).length !== 1) throw new UnsupportedSql('GROUP_CONCAT of several expressions');
+      const expr = rewrite(tokens, k, exprEnd, ctx, cte);
+      const orderBy = order >= 0 ? ` ${rewrite(tokens, order, sep >= 0 ? sep : close, ctx, cte)}` : '';
+      const separator = sep >= 0 ? rewrite(tokens, sep + 1, close, ctx, cte) : "','";
+      if (distinct !== '' && separator !== "','") throw new UnsupportedSql('GROUP_CONCAT(DISTINCT ... SEPARATOR ...)');
+      return distinct !== '' ? `group_concat(DISTINCT ${expr}${orderBy})` : `group_concat(${expr}, ${separator}${orderBy})`;
+    }
+    default:
+      return null;
+  }
+}
+
+/** Names a WITH clause defines. */
+export function cteNames(tokens: readonly Token[]): Set<string> {
+  const names = new Set<string>();
+  if (!isWord(tokens[0], 'WITH')) return names;
+  for (let k = 1; k + 2 < tokens.length; k++) {
+    const t = tokens[k]!;
+    if ((t.kind === 'ident' || t.kind === 'quoted') && isWord(tokens[k + 1], 'AS') && isPunct(tokens[k + 2], '(')) names.add(t.text.toLowerCase());
+  }
+  return names;
+}
+
+/** Keywords that end a select list at depth 0. */
+const SELECT_LIST_END = new Set(['FROM', 'INTO', 'WHERE', 'GROUP', 'HAVING', 'ORDER', 'LIMIT', 'UNION', 'FOR', 'LOCK', 'WINDOW', 'EXCEPT', 'INTERSECT']);
+const SELECT_MODIFIERS = new Set(['ALL', 'DISTINCT', 'DISTINCTROW', 'STRAIGHT_JOIN', ...DROPPED_WORDS]);
+/** Keywords that are never an alias written without AS. */
+const NOT_ALIAS = new Set(['END', 'NULL', 'TRUE', 'FALSE', 'AND', 'OR', 'NOT', 'IS', 'IN', 'LIKE', 'BETWEEN', 'THEN', 'ELSE', 'WHEN', 'CASE', 'DESC', 'ASC']);
+
+/**
+ * The column names MySQL gives the outermost select list of `tokens` (sql_yacc.yy select_item:
+ * the alias; else a column's own name as written; else the expression's text as written), or null
+ * when the list has a `*` (the engine's names, MySQL's declared ones, are right then).
+ */
+export function selectColumnNames(sql: string, tokens: readonly Token[]): string[] | null {
+  let k = 0;
+  let depth = 0;
+  // The main SELECT: the first one at depth 0 (after any WITH clause's parenthesised bodies).
+  for (; k < tokens.length; k++) {
+    if (isPunct(tokens[k], '(')) depth++;
+    else if (isPunct(tokens[k], ')')) depth--;
+    else if (depth === 0 && isWord(tokens[k], 'SELECT')) break;
+  }
+  if (k >= tokens.length) return null;
+  k++;
+  while (k < tokens.length && tokens[k]!.kind === 'ident' && SELECT_MODIFIERS.has(tokens[k]!.text.toUpperCase())) k++;
+  let end = k;
+  depth = 0;
+  for (; end < tokens.length; end++) {
+    const t = tokens[end]!;
+    if (isPunct(t, '(')) depth++;
+    else if (isPunct(t, ')')) { if (depth === 0) break; depth--; }
+    else if (depth === 0 && (isPunct(t, ';') || (t.kind === 'ident' && SELECT_LIST_END.has(t.text.toUpperCase())))) break;
+  }
+  const names: string[] = [];
+  for (const [s, e] of splitTopLevel(tokens, k, end)) {
+    const item = tokens.slice(s, e);
+    const last = item[item.length - 1]!;
+    if (isPunct(last, '*')) return null;
+    if (item.length >= 3 && isWord(item[item.length - 2], 'AS') && (last.kind === 'ident' || last.kind === 'quoted' || last.kind === 'string')) {
+      names.push(last.text);
+      continue;
+    }
+    const prev = item[item.length - 2];
+    if (item.length >= 2 && (last.kind === 'quoted' || (last.kind === 'ident' && !NOT_ALIAS.has(last.text.toUpperCase())))
+      && prev !== undefined && prev.kind !== 'op' && !isPunct(prev, '.') && !(prev.kind === 'ident' && NOT_ALIAS.has(prev.text.toUpperCase()))) {
+      names.push(last.text);
+      continue;
+    }
+    const isColumnRef = item.every((t, j) => (j % 2 === 0 ? t.kind === 'ident' || t.kind === 'quoted' : isPunct(t, '.')));
+    if (isColumnRef) names.push(last.text);
+    else names.push(sql.slice(item[0]!.start, last.end));
+  }
+  return names;
+}

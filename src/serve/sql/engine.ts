@@ -1,0 +1,828 @@
+import type { Database } from 'sql.js';
+import { ConfigError } from '../../errors.js';
+import { CLIENT_ERROR_SUPER_READ_ONLY } from '../../observe/error-codes.js';
+import { isOptionName } from '../../gr/options.js';
+import type { MemberHandle, Simulation } from '../../sim/simulation.js';
+import type { ColumnSpec, ColumnType, SqlSession, StatementEngine, StatementOutcome } from '../statement-engine.js';
+import { cteNames, rewrite, selectColumnNames, sqlIdent, sqlString, UnsupportedSql, type RewriteContext } from './dialect.js';
+import {
+  DERIVED_SCHEMAS, derivedRows, derivedUuid, globalStatus, globalVariables, groupCommittedTransactions, shownValue, TABLES,
+  type Row, type SqlValue, type SystemVariable,
+} from './member-tables.js';
+import * as E from './mysql-errors.js';
+import { loadSqlEngine, sqlite } from './sqlite.js';
+import { closingParen, isPunct, isWord, LexError, splitTopLevel, tokenize, type Token } from './tokenizer.js';
+
+export { loadSqlEngine };
+
+/**
+ * The statement engine (issue 14): answers SQL at one member from the simulated state as that
+ * member sees it. Each member has one in-memory SQLite database (sql.js) holding the derived
+ * schemas (performance_schema, sys, mysql_innodb_cluster_metadata; rebuilt from the simulation
+ * before each statement when they changed) and the user databases clients create; statements are
+ * translated from MySQL's dialect by dialect.ts and run by SQLite. docs/serve-sql.md describes
+ * what is supported.
+ */
+
+/** A statement the engine did not answer (ER_NOT_SUPPORTED_YET) or could not parse, kept for the operator. */
+export interface LoggedStatement {
+  readonly member: string;
+  /** Virtual time of the statement, µs. */
+  readonly atUs: number;
+  readonly sql: string;
+  readonly code: number;
+  readonly reason: string;
+}
+
+/** The engine with its log of unanswered statements. */
+export interface SimStatementEngine extends StatementEngine {
+  /** Statements answered with ER_NOT_SUPPORTED_YET or ER_PARSE_ERROR, oldest first, at most LOG_LIMIT. */
+  readonly log: readonly LoggedStatement[];
+}
+
+/** Most logged statements kept (oldest dropped first). */
+const LOG_LIMIT = 1000;
+/** Most rows one result set may carry: a bound on a statement's work and memory. */
+const MAX_RESULT_ROWS = 100_000;
+/** Most write statements one transaction may hold (each later statement replays them). */
+const MAX_TRANSACTION_STATEMENTS = 1000;
+/** Most user databases per member: SQLite attaches at most 10 databases (SQLITE_MAX_ATTACHED), three are derived. */
+const MAX_USER_DATABASES = 7;
+/** A statement's text kept in the log, at most this many characters. */
+const LOGGED_SQL_CHARS = 2000;
+/** First words of MySQL statements the engine does not answer (sql/sql_yacc.yy, simple_statement): ER_NOT_SUPPORTED_YET, not ER_PARSE_ERROR. */
+const MYSQL_STATEMENTS = new Set([
+  'ALTER', 'ANALYZE', 'BINLOG', 'CACHE', 'CALL', 'CHANGE', 'CHECK', 'CHECKSUM', 'CLONE', 'DEALLOCATE', 'DESC', 'DESCRIBE', 'EXECUTE',
+  'EXPLAIN', 'FLUSH', 'GET', 'GRANT', 'HANDLER', 'HELP', 'IMPORT', 'INSTALL', 'KILL', 'LOAD', 'LOCK', 'OPTIMIZE', 'PREPARE', 'PURGE',
+  'RELEASE', 'RENAME', 'REPAIR', 'RESET', 'RESIGNAL', 'RESTART', 'REVOKE', 'SAVEPOINT', 'SHUTDOWN', 'SIGNAL', 'TRUNCATE', 'UNINSTALL',
+  'UNLOCK', 'XA', 'TABLE', 'VALUES',
+]);
+/** Error raised by an engine function from inside SQLite: `grsim:<code>:<sqlstate>:<message>`. */
+const RAISED = /^grsim:(\d+):([0-9A-Z]{5}):(.*)$/s;
+
+function raise(e: E.ErrorOutcome): never {
+  throw new Error(`grsim:${e.code}:${e.sqlState}:${e.message}`);
+}
+
+function ok(affectedRows = 0, lastInsertId = 0, info?: string): StatementOutcome {
+  return info === undefined ? { kind: 'ok', affectedRows, lastInsertId, warnings: 0 } : { kind: 'ok', affectedRows, lastInsertId, warnings: 0, info };
+}
+
+/** One member's SQLite database and what the engine remembers about the member. */
+class MemberDb {
+  /** The derived tables' content last written (JSON), to skip rewriting unchanged tables. */
+  derivedKey = '';
+  /** Kernel events, trace events and open sessions when the derived tables were last rebuilt. */
+  stateKey = '';
+  sessionKey = '';
+  readonly userDatabases = new Set<string>();
+  /** The session whose statement runs now (engine functions read its variables). */
+  current: Session | null = null;
+  /** Group transactions this member has applied: the group's count while it is in the group's majority, kept while it is not. */
+  gtidCount = 0;
+  openSessions = 0;
+  vars: Map<string, SystemVariable> = new Map();
+
+  constructor(readonly db: Database, readonly member: MemberHandle) {}
+}
+
+class Engine implements SimStatementEngine {
+  readonly log: LoggedStatement[] = [];
+  private readonly dbs = new Map<string, MemberDb>();
+  private uuidSeq = 0;
+
+  constructor(readonly sim: Simulation) {}
+
+  openSession(member: string, user: string, database: string | null): SqlSession {
+    const handle = this.sim.member(member);
+    let mdb = this.dbs.get(handle.name);
+    if (mdb === undefined) {
+      mdb = this.createDb(handle);
+      this.dbs.set(handle.name, mdb);
+    }
+    const s = new Session(this, mdb, user);
+    // An unknown database leaves none selected; a server that must refuse the connection as MySQL
+    // does (ER_BAD_DB_ERROR) opens the session with null and calls initDb(database) itself.
+    if (database !== null) s.initDb(database);
+    return s;
+  }
+
+  note(member: string, sql: string, e: E.ErrorOutcome): void {
+    if (this.log.length >= LOG_LIMIT) this.log.shift();
+    this.log.push({ member, atUs: this.sim.nowUs, sql: sql.slice(0, LOGGED_SQL_CHARS), code: e.code, reason: e.message });
+  }
+
+  private createDb(member: MemberHandle): MemberDb {
+    const SQL = sqlite();
+    if (SQL === null) throw new ConfigError('createStatementEngine', 'needs SQLite loaded first: await loadSqlEngine() once before opening sessions', null);
+    const db = new SQL.Database();
+    const mdb = new MemberDb(db, member);
+    for (const schema of DERIVED_SCHEMAS) db.run(`ATTACH ':memory:' AS ${sqlIdent(schema)}`);
+    for (const t of TABLES) {
+      const cols = t.columns.map(([c, type]) => `${sqlIdent(c)} ${type}${type === 'TEXT' ? ' COLLATE NOCASE' : ''}`).join(', ');
+      db.run(`CREATE TABLE ${sqlIdent(t.schema)}.${sqlIdent(t.name)} (${cols})`);
+    }
+    this.registerFunctions(mdb);
+    return mdb;
+  }
+
+  /** The functions the dialect rewrite calls (dialect.ts) and Group Replication's UDFs. */
+  private registerFunctions(mdb: MemberDb): void {
+    const db = mdb.db, sim = this.sim, m = mdb.member;
+    const session = (): Session => mdb.current!;
+    db.create_function('__sysvar', (name: string, scope: string) => session().sysvar(name, scope));
+    db.create_function('__uservar', (name: string) => session().userVars.get(name.toLowerCase()) ?? null);
+    db.create_function('__version', () => sim.version.serverVersion);
+    db.create_function('__database', () => session().database);
+    db.create_function('__connection_id', () => session().id);
+    db.create_function('__user', () => `${session().user}@localhost`);
+    db.create_function('__now', () => formatDateTime(sim.startEpochUs + sim.nowUs));
+    db.create_function('__uuid', () => derivedUuid(sim, `UUID()#${++this.uuidSeq}`));
+    db.create_function('__json_unquote', (v: SqlValue) => {
+      if (typeof v !== 'string' || !v.startsWith('"')) return v;
+      try { return String(JSON.parse(v)); } catch { return v; }
+    });
+    const udf = (name: string, r: { ok: true } | { ok: false; error: string }, success: string): string => {
+      if (!r.ok) raise(E.udfError(name, r.error));
+      return success;
+    };
+    db.create_function('group_replication_set_as_primary', (uuid: SqlValue) => {
+      const target = sim.members.find((x) => x.uuid === String(uuid).toLowerCase());
+      if (target === undefined) raise(E.udfError('group_replication_set_as_primary', 'The requested uuid is not a member of the group.'));
+      return udf('group_replication_set_as_primary', m.setAsPrimary(target.name), `Primary server switched to: ${target.uuid}`);
+    });
+    db.create_function('group_replication_switch_to_single_primary_mode', () =>
+      udf('group_replication_switch_to_single_primary_mode', m.switchToSinglePrimaryMode(), 'Mode switched to single-primary successfully.'));
+    db.create_function('group_replication_switch_to_single_primary_mode', (uuid: SqlValue) => {
+      const target = sim.members.find((x) => x.uuid === String(uuid).toLowerCase());
+      if (target === undefined) raise(E.udfError('group_replication_switch_to_single_primary_mode', 'The requested uuid is not a member of the group.'));
+      const r = m.switchToSinglePrimaryMode();
+      return udf('group_replication_switch_to_single_primary_mode', r.ok ? m.setAsPrimary(target.name) : r, 'Mode switched to single-primary successfully.');
+    });
+    db.create_function('group_replication_switch_to_multi_primary_mode', () =>
+      udf('group_replication_switch_to_multi_primary_mode', m.switchToMultiPrimaryMode(), 'Mode switched to multi-primary successfully.'));
+  }
+}
+
+/** 'YYYY-MM-DD hh:mm:ss' of an epoch time in µs (UTC). */
+function formatDateTime(epochUs: number): string {
+  return new Date(Math.floor(epochUs / 1000)).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+/** A write statement of an open transaction, applied to the member's database when the group commits it. */
+type TxStatement = { readonly sql: string } | { readonly createDatabase: string } | { readonly dropDatabase: string };
+
+class Session implements SqlSession {
+  readonly id: number;
+  database: string | null = null;
+  readonly userVars = new Map<string, SqlValue>();
+  private readonly sessionVars = new Map<string, SqlValue>();
+  private autocommit = true;
+  private inTransaction = false;
+  private tx: TxStatement[] = [];
+  private txAffected = 0;
+  private closed = false;
+
+  constructor(private readonly engine: Engine, private readonly mdb: MemberDb, readonly user: string) {
+    // Client sessions take the server's thread ids, as the plugin's own sessions do.
+    this.id = engine.sim._gr(mdb.member.slot).newThreadId();
+    mdb.openSessions++;
+  }
+
+  private get member(): MemberHandle { return this.mdb.member; }
+  private get ctx(): RewriteContext { return { database: this.database }; }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.tx = [];
+    this.inTransaction = false;
+    this.mdb.openSessions--;
+  }
+
+  initDb(database: string): StatementOutcome {
+    const lower = database.toLowerCase();
+    if (!(DERIVED_SCHEMAS as readonly string[]).includes(lower) && !this.mdb.userDatabases.has(lower)) return E.unknownDatabase(database);
+    this.database = lower;
+    return ok();
+  }
+
+  execute(sql: string): StatementOutcome {
+    if (this.closed) return E.notSupported('a statement on a closed session');
+    this.mdb.current = this;
+    try {
+      return this.dispatch(sql);
+    } catch (e) {
+      if (e instanceof LexError) return this.logged(sql, E.parseError(e.near));
+      if (e instanceof UnsupportedSql) return this.logged(sql, E.notSupported(e.what));
+      throw e;
+    }
+  }
+
+  private logged(sql: string, e: E.ErrorOutcome): E.ErrorOutcome {
+    this.engine.note(this.member.name, sql, e);
+    return e;
+  }
+
+  private unsupported(sql: string, what: string): E.ErrorOutcome {
+    return this.logged(sql, E.notSupported(what));
+  }
+
+  private dispatch(sql: string): StatementOutcome {
+    let tokens = tokenize(sql);
+    while (tokens.length > 0 && isPunct(tokens[tokens.length - 1], ';')) tokens = tokens.slice(0, -1);
+    if (tokens.length === 0) return E.emptyQuery();
+    const semi = tokens.findIndex((t) => isPunct(t, ';'));
+    // Multi-statements are off: a second statement is a syntax error, as in MySQL.
+    if (semi >= 0) return this.logged(sql, E.parseError(sql.slice(tokens[semi + 1]!.start)));
+    const w0 = tokens[0]!.kind === 'ident' ? tokens[0]!.text.toUpperCase() : tokens[0]!.text;
+    const w1 = tokens[1]?.kind === 'ident' ? tokens[1].text.toUpperCase() : '';
+    switch (w0) {
+      case 'SELECT': case 'WITH': case '(':
+        return this.query(sql, tokens);
+      case 'SHOW': return this.show(sql, tokens);
+      case 'SET': return this.set(sql, tokens);
+      case 'USE':
+        if (tokens.length !== 2 || (tokens[1]!.kind !== 'ident' && tokens[1]!.kind !== 'quoted')) return this.logged(sql, E.parseError(sql.slice(tokens[0]!.end).trim()));
+        return this.initDb(tokens[1]!.text);
+      case 'BEGIN': return this.begin();
+      case 'START':
+        if (w1 === 'TRANSACTION') return this.begin();
+        if (w1 === 'GROUP_REPLICATION' && tokens.length === 2) return this.startGroupReplication();
+        return this.unsupported(sql, `START ${w1}`);
+      case 'STOP':
+        if (w1 === 'GROUP_REPLICATION' && tokens.length === 2) return this.stopGroupReplication();
+        return this.unsupported(sql, `STOP ${w1}`);
+      case 'COMMIT': return this.commit(0, 0);
+      case 'ROLLBACK':
+        if (tokens.some((t) => isWord(t, 'SAVEPOINT') || isWord(t, 'TO'))) return this.unsupported(sql, 'ROLLBACK TO SAVEPOINT');
+        this.endTransaction();
+        return ok();
+      case 'INSERT': case 'UPDATE': case 'DELETE': case 'REPLACE':
+        return this.write(sql, tokens);
+      case 'CREATE': case 'DROP':
+        return this.ddl(sql, tokens, w0, w1);
+      case 'DO':
+        return this.query(sql, tokens, true);
+      default:
+        // A statement MySQL has and the engine does not answer, or not a statement at all.
+        if (MYSQL_STATEMENTS.has(w0)) return this.unsupported(sql, w1 === '' ? w0 : `${w0} ${w1}`);
+        return this.logged(sql, E.parseError(sql.slice(tokens[0]!.start)));
+    }
+  }
+
+  // ------------------------------------------------------------------ reads
+
+  /** SELECT (and DO): rewritten and run by SQLite over the member's tables. */
+  private query(sql: string, tokens: readonly Token[], discard = false): StatementOutcome {
+    const body = discard ? tokens.slice(1) : tokens;
+    // Reads only: a WITH that ends in a write, or SELECT … INTO, would change data outside the write path.
+    let depth = 0;
+    for (const t of body) {
+      if (isPunct(t, '(')) depth++;
+      else if (isPunct(t, ')')) depth--;
+      else if (depth === 0 && t.kind === 'ident' && ['INSERT', 'UPDATE', 'DELETE', 'REPLACE', 'INTO'].includes(t.text.toUpperCase())) {
+        return this.unsupported(sql, `${t.text.toUpperCase()} in a query`);
+      }
+    }
+    const text = (discard ? 'SELECT ' : '') + rewrite(body, 0, body.length, this.ctx, cteNames(body));
+    const r = this.run(sql, text);
+    if (r.kind !== 'rows' || discard) return r.kind === 'rows' ? ok() : r;
+    const names = selectColumnNames(sql, tokens);
+    if (names !== null && names.length === r.columns.length) {
+      return { ...r, columns: r.columns.map((c, k) => ({ ...c, name: names[k]! })) };
+    }
+    return r;
+  }
+
+  /** Runs SQLite SQL (within the session's open transaction, replayed and undone) and shapes the result. */
+  private run(sql: string, text: string, names?: readonly string[]): StatementOutcome {
+    this.refresh();
+    const db = this.mdb.db;
+    const replay = this.tx.length > 0;
+    if (replay) {
+      db.run('SAVEPOINT grsim_tx');
+      for (const s of this.tx) if ('sql' in s) db.run(s.sql);
+    }
+    try {
+      const stmt = db.prepare(text);
+      try {
+        const columns = stmt.getColumnNames();
+        const rows: SqlValue[][] = [];
+        while (stmt.step()) {
+          if (rows.length >= MAX_RESULT_ROWS) {
+            return this.logged(sql, E.notSupported(`a result of more than ${MAX_RESULT_ROWS} rows`));
+          }
+          rows.push(stmt.get().map(toSqlValue));
+        }
+        return shapeRows(names ?? columns, rows);
+      } finally {
+        stmt.free();
+      }
+    } catch (e) {
+      return this.sqliteError(sql, e);
+    } finally {
+      if (replay) {
+        db.run('ROLLBACK TO grsim_tx');
+        db.run('RELEASE grsim_tx');
+      }
+    }
+  }
+
+  /** MySQL's error for an error SQLite raised. */
+  private sqliteError(sql: string, e: unknown): E.ErrorOutcome {
+    const message = e instanceof Error ? e.message : String(e);
+    let m = RAISED.exec(message);
+    if (m !== null) return { kind: 'error', code: Number(m[1]), sqlState: m[2]!, message: m[3]! };
+    if ((m = /no such table: (.+)$/.exec(message)) !== null) {
+      const name = m[1]!;
+      if (name.includes('.')) return E.noSuchTable(name);
+      return this.database === null ? E.noDatabaseSelected() : E.noSuchTable(`${this.database}.${name}`);
+    }
+    if ((m = /unknown database "?([^"]+)"?$/.exec(message)) !== null) return E.unknownDatabase(m[1]!);
+    if ((m = /no such column: (.+)$/.exec(message)) !== null) return E.badField(m[1]!, 'field list');
+    if ((m = /no such function: (.+)$/.exec(message)) !== null) return this.logged(sql, E.notSupported(`function ${m[1]!}`));
+    if ((m = /UNIQUE constraint failed: (.+)$/.exec(message)) !== null) return E.duplicateEntry(m[1]!);
+    if ((m = /NOT NULL constraint failed: .*?([^.]+)$/.exec(message)) !== null) return E.columnCannotBeNull(m[1]!);
+    if ((m = /table (.+) already exists/.exec(message)) !== null) return E.tableExists(m[1]!.replace(/"/g, ''));
+    if (/syntax error|incomplete input|unrecognized token/.test(message)) {
+      const near = /near "([^"]*)"/.exec(message)?.[1] ?? '';
+      const at = near === '' ? -1 : sql.toLowerCase().indexOf(near.toLowerCase());
+      return this.logged(sql, E.parseError(at >= 0 ? sql.slice(at) : near));
+    }
+    return this.logged(sql, E.notSupported(message));
+  }
+
+  /**
+   * Rewrites the derived tables from the simulation when what they show changed. Every change of
+   * simulated state is a kernel event or a trace event, so while neither count moved (and no
+   * session opened or closed here) the tables are as they were and nothing is rebuilt.
+   */
+  private refresh(): void {
+    const { sim } = this.engine;
+    const mdb = this.mdb, member = this.member, db = mdb.db;
+    const stateKey = `${sim.eventsDispatched}|${sim.trace.length}|${mdb.openSessions}`;
+    if (stateKey !== mdb.stateKey) {
+      mdb.stateKey = stateKey;
+      this.rebuild();
+    }
+    const sessionKey = `${this.id}|${JSON.stringify([...this.sessionVars])}`;
+    if (sessionKey !== mdb.sessionKey) {
+      mdb.sessionKey = sessionKey;
+      fill(db, 'performance_schema.session_variables', [...mdb.vars].map(([name, v]) => [name, shownValue(this.variable(name, v))]));
+      fill(db, 'performance_schema.session_status', globalStatus(sim, member, mdb.openSessions));
+    }
+  }
+
+  /** Rebuilds the derived tables' rows and rewrites those whose content changed. */
+  private rebuild(): void {
+    const { sim } = this.engine;
+    const mdb = this.mdb, member = this.member, db = mdb.db;
+    // A member applies the group's transactions while it is in the group with a majority it
+    // reaches; in a minority it keeps the count it had (the majority's later commits never reach it).
+    const rgm = member.replicationGroupMembers();
+    const reachable = rgm.filter((r) => r.MEMBER_STATE !== 'UNREACHABLE').length;
+    if (member.viewId() !== '' && reachable > rgm.length / 2) mdb.gtidCount = groupCommittedTransactions(sim);
+    mdb.vars = globalVariables(sim, member, mdb.gtidCount);
+    const rows = derivedRows(sim, member, mdb.vars, globalStatus(sim, member, mdb.openSessions));
+    const key = JSON.stringify([...rows]);
+    if (key !== mdb.derivedKey) {
+      mdb.derivedKey = key;
+      for (const [table, content] of rows) fill(db, table, content);
+      mdb.sessionKey = '';
+    }
+  }
+
+  /** A variable's value in this session. */
+  private variable(name: string, v: SystemVariable): SystemVariable {
+    if (!v.session || !this.sessionVars.has(name)) return v;
+    return { ...v, value: this.sessionVars.get(name)! };
+  }
+
+  /** @@name with `scope` ('', 'session', 'global'), as a value; raises ER_UNKNOWN_SYSTEM_VARIABLE. */
+  sysvar(name: string, scope: string): SqlValue {
+    const lower = name.toLowerCase();
+    const v = this.mdb.vars.get(lower);
+    if (v === undefined) raise(E.unknownSystemVariable(lower));
+    if (scope === 'session' && !v.session) raise(E.globalVariable(lower));
+    return scope === 'global' ? v.value : this.variable(lower, v).value;
+  }
+
+  /** SHOW VARIABLES / STATUS / DATABASES / WARNINGS, as SELECTs over the member's tables. */
+  private show(sql: string, tokens: readonly Token[]): StatementOutcome {
+    let k = 1;
+    let scope = 'SESSION';
+    if (isWord(tokens[k], 'GLOBAL') || isWord(tokens[k], 'SESSION') || isWord(tokens[k], 'LOCAL')) {
+      scope = tokens[k]!.text.toUpperCase() === 'GLOBAL' ? 'GLOBAL' : 'SESSION';
+      k++;
+    }
+    const what = tokens[k]?.kind === 'ident' ? tokens[k]!.text.toUpperCase() : '';
+    k++;
+    let source: string, nameCol: string, valueCol: string | null;
+    if (what === 'VARIABLES' || what === 'STATUS') {
+      const table = `${scope === 'GLOBAL' ? 'global' : 'session'}_${what === 'VARIABLES' ? 'variables' : 'status'}`;
+      source = `SELECT VARIABLE_NAME AS Variable_name, VARIABLE_VALUE AS Value FROM performance_schema.${table}`;
+      nameCol = 'Variable_name';
+      valueCol = 'Value';
+    } else if ((what === 'DATABASES' || what === 'SCHEMAS') && scope === 'SESSION') {
+      this.refresh();
+      const names = ['information_schema', 'mysql', ...DERIVED_SCHEMAS, ...this.mdb.userDatabases].sort();
+      source = `SELECT column1 AS Database FROM (VALUES ${names.map((n) => `(${sqlString(n)})`).join(', ')})`;
+      nameCol = 'Database';
+      valueCol = null;
+    } else if (what === 'WARNINGS' || what === 'ERRORS') {
+      return { kind: 'rows', columns: ['Level', 'Code', 'Message'].map((name) => ({ name, table: '', type: 'VAR_STRING' as const })), rows: [] };
+    } else {
+      return this.unsupported(sql, `SHOW ${tokens.slice(1, k).map((t) => t.text.toUpperCase()).join(' ')}`);
+    }
+    let filter = '';
+    if (isWord(tokens[k], 'LIKE') && tokens[k + 1]?.kind === 'string' && k + 2 === tokens.length) {
+      filter = ` WHERE ${sqlIdent(nameCol)} LIKE ${sqlString(tokens[k + 1]!.text)} ESCAPE '\\'`;
+    } else if (isWord(tokens[k], 'WHERE') && k + 1 < tokens.length) {
+      filter = ` WHERE ${rewrite(tokens, k + 1, tokens.length, this.ctx)}`;
+    } else if (k !== tokens.length) {
+      return this.logged(sql, E.parseError(sql.slice(tokens[k]!.start)));
+    }
+    const names = valueCol === null ? [nameCol] : [nameCol, valueCol];
+    return this.run(sql, `SELECT * FROM (${source})${filter} ORDER BY 1`, names);
+  }
+
+  // ------------------------------------------------------------------ SET
+
+  private set(sql: string, tokens: readonly Token[]): StatementOutcome {
+    if (isWord(tokens[1], 'NAMES') || isWord(tokens[1], 'CHARSET') || (isWord(tokens[1], 'CHARACTER') && isWord(tokens[2], 'SET'))) {
+      const cs = tokens[isWord(tokens[1], 'CHARACTER') ? 3 : 2];
+      if (cs === undefined) return this.logged(sql, E.parseError(''));
+      for (const n of ['character_set_client', 'character_set_results', 'character_set_connection']) this.sessionVars.set(n, cs.text.toLowerCase());
+      return ok();
+    }
+    const txAt = isWord(tokens[1], 'TRANSACTION') ? 1 : isWord(tokens[2], 'TRANSACTION') ? 2 : -1;
+    if (txAt > 0) return ok(); // isolation levels and access modes: one simulated transaction model
+    const before = this.autocommit;
+    for (const [s, e] of splitTopLevel(tokens, 1, tokens.length)) {
+      const r = this.assign(sql, tokens, s, e);
+      if (r !== null) return r;
+    }
+    // Turning autocommit on commits the open transaction (sql/sys_vars.cc, fix_autocommit).
+    if (!before && this.autocommit && this.tx.length > 0) { this.inTransaction = false; return this.commit(0, 0); }
+    return ok();
+  }
+
+  /** One assignment of a SET; null when done, an error otherwise. */
+  private assign(sql: string, tokens: readonly Token[], s: number, e: number): StatementOutcome | null {
+    let k = s;
+    let scope = '';
+    const t = tokens[k];
+    if (t === undefined) return this.logged(sql, E.parseError(''));
+    let name: string;
+    let userVar = false;
+    if (t.kind === 'sysvar') { scope = t.scope ?? ''; name = t.text; k++; }
+    else if (t.kind === 'uservar') { name = t.text; userVar = true; k++; }
+    else {
+      const w = t.text.toUpperCase();
+      if ((w === 'GLOBAL' || w === 'SESSION' || w === 'LOCAL' || w === 'PERSIST' || w === 'PERSIST_ONLY') && t.kind === 'ident') {
+        scope = w === 'LOCAL' ? 'session' : w.toLowerCase();
+        k++;
+      }
+      const n = tokens[k];
+      if (n === undefined || (n.kind !== 'ident' && n.kind !== 'quoted')) return this.logged(sql, E.parseError(sql.slice(t.start)));
+      name = n.text;
+      k++;
+    }
+    if (!(isPunct(tokens[k], '=') || isPunct(tokens[k], ':=')) || k + 1 >= e) return this.logged(sql, E.parseError(sql.slice(tokens[Math.min(k, e - 1)]!.start)));
+    const value = this.evaluate(sql, tokens, k + 1, e);
+    if (typeof value === 'object' && value !== null) return value;
+    if (userVar) { this.userVars.set(name.toLowerCase(), value); return null; }
+    return this.setVariable(sql, name.toLowerCase(), scope, value);
+  }
+
+  /** The value of a SET's right-hand side: a bare word (ON, OFF, DEFAULT, a name) as a string, else the expression. */
+  private evaluate(sql: string, tokens: readonly Token[], s: number, e: number): SqlValue | E.ErrorOutcome {
+    if (e - s === 1 && tokens[s]!.kind === 'ident') return tokens[s]!.text;
+    const r = this.run(sql, `SELECT ${rewrite(tokens, s, e, this.ctx)}`);
+    if (r.kind === 'error') return r;
+    if (r.kind !== 'rows' || r.rows.length !== 1) return E.notSupported('this SET value');
+    const v = r.rows[0]![0]!;
+    return r.columns[0]!.type === 'LONGLONG' && v !== null ? Number(v) : v;
+  }
+
+  private setVariable(sql: string, name: string, scope: string, value: SqlValue): StatementOutcome | null {
+    this.refresh();
+    const v = this.mdb.vars.get(name);
+    if (v === undefined) return E.unknownSystemVariable(name);
+    const global = scope === 'global' || scope === 'persist' || scope === 'persist_only';
+    if (!global) {
+      if (!v.session) return E.globalVariable(name);
+      if (name === 'autocommit') {
+        const on = toBool(value);
+        if (on === null) return E.wrongValueForVariable(name, String(value));
+        this.autocommit = on;
+        this.sessionVars.set(name, on ? 1 : 0);
+        return null;
+      }
+      if (v.kind === 'bool') {
+        const on = toBool(value);
+        if (on === null) return E.wrongValueForVariable(name, String(value));
+        this.sessionVars.set(name, on ? 1 : 0);
+      } else this.sessionVars.set(name, value === null ? null : v.kind === 'int' ? Number(value) : String(value));
+      return null;
+    }
+    if (!isOptionName(name)) return this.unsupported(sql, `SET GLOBAL ${name}`);
+    if (name === 'group_replication_single_primary_mode') return E.changeWhileRunning();
+    try {
+      this.member.set(name, v.kind === 'bool' ? toBool(value) : value);
+    } catch (err) {
+      if (err instanceof ConfigError) return E.wrongValueForVariable(name, String(value));
+      throw err;
+    }
+    return null;
+  }
+
+  // ------------------------------------------------------------------ writes and transactions
+
+  private begin(): StatementOutcome {
+    // BEGIN commits an open transaction first (sql/transaction.cc, trans_begin).
+    if (this.tx.length > 0) {
+      const r = this.commit(0, 0);
+      this.inTransaction = true;
+      return r;
+    }
+    this.inTransaction = true;
+    return ok();
+  }
+
+  private endTransaction(): void {
+    this.tx = [];
+    this.txAffected = 0;
+    this.inTransaction = false;
+  }
+
+  /** The schema a write statement changes (db.table after INTO/UPDATE/FROM), or the current database. */
+  private targetSchema(tokens: readonly Token[]): string | null {
+    for (let k = 1; k < tokens.length; k++) {
+      const t = tokens[k]!;
+      if (t.kind !== 'ident' && t.kind !== 'quoted') continue;
+      if (t.kind === 'ident' && ['INTO', 'FROM', 'IGNORE', 'LOW_PRIORITY', 'QUICK', 'DELAYED', 'HIGH_PRIORITY'].includes(t.text.toUpperCase())) continue;
+      return isPunct(tokens[k + 1], '.') ? t.text.toLowerCase() : this.database;
+    }
+    return this.database;
+  }
+
+  /** INSERT/UPDATE/DELETE/REPLACE: checked by SQLite now, committed by the group. */
+  private write(sql: string, tokens: readonly Token[]): StatementOutcome {
+    const schema = this.targetSchema(tokens);
+    if (schema !== null && (DERIVED_SCHEMAS as readonly string[]).includes(schema)) return this.unsupported(sql, `writes to ${schema}`);
+    if (tokens.some((t) => isWord(t, 'DUPLICATE'))) return this.unsupported(sql, 'ON DUPLICATE KEY UPDATE');
+    // INSERT IGNORE is SQLite's INSERT OR IGNORE.
+    const text = isWord(tokens[0], 'INSERT') && isWord(tokens[1], 'IGNORE')
+      ? `INSERT OR IGNORE ${rewrite(tokens, 2, tokens.length, this.ctx)}`
+      : rewrite(tokens, 0, tokens.length, this.ctx);
+    return this.transactional(sql, { sql: text }, text);
+  }
+
+  /**
+   * Adds a write to the session's transaction after a trial run (SQLite checks it and counts its
+   * rows, then it is undone): refused under super_read_only (ER_OPTION_PREVENTS_STATEMENT, checked
+   * before tables are opened: sql/sql_parse.cc, deny_updates_if_read_only_option), committed at
+   * once with autocommit.
+   */
+  private transactional(sql: string, stmt: TxStatement, trial: string | null): StatementOutcome {
+    let affected = 0, lastId = 0;
+    let failure: E.ErrorOutcome | null = null;
+    if (trial !== null) {
+      const r = this.trial(sql, trial);
+      if ('kind' in r) failure = r;
+      else ({ affected, lastId } = r);
+    }
+    if (failure !== null && failure.code === 1064) return failure;
+    if (this.member.superReadOnly) return E.fromClientError(CLIENT_ERROR_SUPER_READ_ONLY);
+    if (failure !== null) return failure;
+    if (this.tx.length >= MAX_TRANSACTION_STATEMENTS) return this.unsupported(sql, `a transaction of more than ${MAX_TRANSACTION_STATEMENTS} statements`);
+    this.tx.push(stmt);
+    this.txAffected += affected;
+    if (!this.inTransaction && this.autocommit) return this.commit(affected, lastId);
+    return ok(affected, lastId);
+  }
+
+  /** Runs `text` after the open transaction's statements and undoes all: its row count, or its error. */
+  private trial(sql: string, text: string): { affected: number; lastId: number } | E.ErrorOutcome {
+    this.refresh();
+    const db = this.mdb.db;
+    db.run('SAVEPOINT grsim_trial');
+    try {
+      for (const s of this.tx) if ('sql' in s) db.run(s.sql);
+      db.run(text);
+      const affected = db.getRowsModified();
+      const lastId = Number(db.exec('SELECT last_insert_rowid()')[0]?.values[0]?.[0] ?? 0);
+      return { affected, lastId };
+    } catch (e) {
+      return this.sqliteError(sql, e);
+    } finally {
+      db.run('ROLLBACK TO grsim_trial');
+      db.run('RELEASE grsim_trial');
+    }
+  }
+
+  /**
+   * COMMIT: the transaction becomes one write of this member in the simulation; the client waits
+   * until the group orders it (OK, and its statements are applied here) or it fails (the write's
+   * client error: 3100 when the member leaves the group, 1290 under super_read_only...).
+   */
+  private commit(affected: number, lastId: number): StatementOutcome {
+    const statements = this.tx;
+    this.endTransaction();
+    if (statements.length === 0) return ok();
+    const w = this.member.write();
+    let settled: StatementOutcome | undefined;
+    // Idempotent: a second poll after the outcome returns it again without applying twice.
+    const settle = (): StatementOutcome | undefined => {
+      if (settled !== undefined || w.outcome === 'pending') return settled;
+      if (w.outcome !== 'committed') settled = E.fromClientError(w.error ?? '');
+      else {
+        this.apply(statements);
+        settled = ok(affected, lastId);
+      }
+      return settled;
+    };
+    const now = settle();
+    if (now !== undefined) return now;
+    return { kind: 'pending', poll: settle };
+  }
+
+  /** Applies a committed transaction's statements to the member's database. */
+  private apply(statements: readonly TxStatement[]): void {
+    const db = this.mdb.db;
+    for (const s of statements) {
+      if ('createDatabase' in s) {
+        if (!this.mdb.userDatabases.has(s.createDatabase)) {
+          db.run(`ATTACH ':memory:' AS ${sqlIdent(s.createDatabase)}`);
+          this.mdb.userDatabases.add(s.createDatabase);
+        }
+      } else if ('dropDatabase' in s) {
+        if (this.mdb.userDatabases.delete(s.dropDatabase)) db.run(`DETACH ${sqlIdent(s.dropDatabase)}`);
+      } else {
+        // Another session's commit may have changed the rows since the trial run; what fails now is skipped.
+        try { db.run(s.sql); } catch { /* the group committed it; this member's copy of the data differs */ }
+      }
+    }
+  }
+
+  /** CREATE/DROP DATABASE and TABLE: each its own transaction (DDL commits implicitly: sql/sql_parse.cc, stmt_causes_implicit_commit). */
+  private ddl(sql: string, tokens: readonly Token[], w0: string, w1: string): StatementOutcome {
+    if (w1 === 'DATABASE' || w1 === 'SCHEMA') {
+      const ifClause = isWord(tokens[2], 'IF');
+      const nameAt = ifClause ? (w0 === 'CREATE' ? 5 : 4) : 2;
+      const nameTok = tokens[nameAt];
+      if (nameTok === undefined || (nameTok.kind !== 'ident' && nameTok.kind !== 'quoted')) return this.logged(sql, E.parseError(sql.slice(tokens[1]!.end).trim()));
+      const name = nameTok.text.toLowerCase();
+      const exists = this.mdb.userDatabases.has(name) || (DERIVED_SCHEMAS as readonly string[]).includes(name) || name === 'mysql' || name === 'information_schema';
+      if (w0 === 'CREATE') {
+        if (exists) return ifClause ? ok() : E.databaseExists(name);
+        if (this.mdb.userDatabases.size >= MAX_USER_DATABASES) return this.unsupported(sql, `more than ${MAX_USER_DATABASES} databases`);
+        return this.implicitCommit(sql, { createDatabase: name });
+      }
+      if (!this.mdb.userDatabases.has(name)) return exists ? this.unsupported(sql, `DROP DATABASE ${name}`) : ifClause ? ok() : E.databaseMissing(name);
+      if (this.database === name) this.database = null;
+      return this.implicitCommit(sql, { dropDatabase: name });
+    }
+    if (w1 === 'TABLE' || (w1 === 'TEMPORARY' && w0 === 'CREATE')) {
+      if (w1 === 'TEMPORARY') return this.unsupported(sql, 'CREATE TEMPORARY TABLE');
+      const schema = this.targetSchema(tokens.slice(1));
+      if (schema !== null && (DERIVED_SCHEMAS as readonly string[]).includes(schema)) return this.unsupported(sql, `${w0} TABLE in ${schema}`);
+      const text = w0 === 'CREATE' ? createTableSql(tokens, this.ctx) : rewrite(tokens, 0, tokens.length, this.ctx);
+      return this.implicitCommit(sql, { sql: text }, text);
+    }
+    return this.unsupported(sql, `${w0} ${w1}`);
+  }
+
+  /** A DDL statement: the open transaction's writes and it commit together as one transaction. */
+  private implicitCommit(sql: string, stmt: TxStatement, trial: string | null = null): StatementOutcome {
+    this.inTransaction = false;
+    return this.transactional(sql, stmt, trial);
+  }
+
+  // ------------------------------------------------------------------ operator statements
+
+  /** START GROUP_REPLICATION: returns once the member joined (RECOVERING or ONLINE), or fails when the start gives up (ER_GROUP_REPLICATION_CONFIGURATION). */
+  private startGroupReplication(): StatementOutcome {
+    const r = this.member.startGroupReplication();
+    if (!r.ok) return E.fromClientError(r.error);
+    const gr = this.engine.sim._gr(this.member.slot);
+    const settle = (): StatementOutcome | undefined => {
+      if (this.member.state === 'ONLINE' || this.member.state === 'RECOVERING') return ok();
+      // Gave up: the plugin stopped (the 60 s view wait ran out), or the join attempts failed and no START is running.
+      if (!gr.startStop.running() || (this.member.state === 'ERROR' && !gr.startStop.starting)) return E.startFailed();
+      return undefined;
+    };
+    return settle() ?? { kind: 'pending', poll: settle };
+  }
+
+  /** STOP GROUP_REPLICATION: returns once the member left (plugin.cc, plugin_group_replication_stop waits for the leave view). */
+  private stopGroupReplication(): StatementOutcome {
+    this.member.stopGroupReplication();
+    const gr = this.engine.sim._gr(this.member.slot);
+    const settle = (): StatementOutcome | undefined => (gr.startStop.running() ? undefined : ok());
+    return settle() ?? { kind: 'pending', poll: settle };
+  }
+}
+
+/** CREATE TABLE with MySQL's column and table options SQLite lacks removed (docs/serve-sql.md). */
+function createTableSql(tokens: readonly Token[], ctx: RewriteContext): string {
+  const open = tokens.findIndex((t) => isPunct(t, '('));
+  if (open < 0) throw new UnsupportedSql('CREATE TABLE without a column list');
+  const close = closingParen(tokens, open);
+  if (close < 0) throw new UnsupportedSql('CREATE TABLE with an unbalanced column list');
+  const head = rewrite(tokens, 0, open, ctx);
+  const items: string[] = [];
+  const parts = splitTopLevel(tokens, open + 1, close);
+  // MySQL's AUTO_INCREMENT column becomes SQLite's rowid alias: INTEGER PRIMARY KEY, on the column itself.
+  const autoColumn = parts.find(([s, e]) => tokens.slice(s, e).some((t) => isWord(t, 'AUTO_INCREMENT')));
+  const autoName = autoColumn === undefined ? null : tokens[autoColumn[0]]!.text.toLowerCase();
+  const autoHasKey = autoColumn !== undefined && tokens.slice(autoColumn[0], autoColumn[1]).some((t) => isWord(t, 'PRIMARY'));
+  for (const [s, e] of parts) {
+    const first = tokens[s]!.text.toUpperCase();
+    if (first === 'KEY' || first === 'INDEX' || first === 'FULLTEXT' || first === 'SPATIAL') continue;
+    if (autoName !== null && !autoHasKey && first === 'PRIMARY') {
+      const cols = tokens.slice(s, e).filter((t) => t.kind === 'ident' || t.kind === 'quoted').map((t) => t.text.toLowerCase()).slice(2);
+      if (cols.length === 1 && cols[0] === autoName) continue; // PRIMARY KEY (id) moves onto the column
+    }
+    const kept: Token[] = [];
+    const isAuto = autoColumn !== undefined && s === autoColumn[0];
+    for (let k = s; k < e; k++) {
+      const t = tokens[k]!;
+      const w = t.kind === 'ident' ? t.text.toUpperCase() : '';
+      if (isAuto && k === s + 1) {
+        // The column's type, with any display width: INTEGER.
+        kept.push({ ...t, kind: 'ident', text: 'INTEGER' });
+        if (isPunct(tokens[k + 1], '(')) k = closingParen(tokens, k + 1);
+        if (!autoHasKey) kept.push({ ...t, kind: 'ident', text: 'PRIMARY' }, { ...t, kind: 'ident', text: 'KEY' });
+        continue;
+      }
+      if (w === 'AUTO_INCREMENT' || w === 'UNSIGNED' || w === 'ZEROFILL') continue;
+      if (w === 'COMMENT' || w === 'COLLATE' || w === 'CHARSET') { k++; continue; }
+      if (w === 'CHARACTER' && isWord(tokens[k + 1], 'SET')) { k += 2; continue; }
+      if (w === 'ON' && isWord(tokens[k + 1], 'UPDATE')) { k += 2; continue; }
+      // UNIQUE KEY name (cols) → UNIQUE (cols)
+      if ((w === 'KEY' || w === 'INDEX') && kept.length > 0 && isWord(kept[kept.length - 1], 'UNIQUE')) { if (!isPunct(tokens[k + 1], '(')) k++; continue; }
+      kept.push(t);
+    }
+    const text = rewrite(kept, 0, kept.length, { database: null });
+    items.push(text.replace(/DEFAULT __now \( \)/gi, 'DEFAULT CURRENT_TIMESTAMP'));
+  }
+  return `${head} (${items.join(', ')})`;
+}
+
+function toBool(v: SqlValue | boolean): boolean | null {
+  if (typeof v === 'boolean') return v;
+  if (v === 1 || v === '1') return true;
+  if (v === 0 || v === '0') return false;
+  const s = typeof v === 'string' ? v.toUpperCase() : '';
+  if (s === 'ON' || s === 'TRUE') return true;
+  if (s === 'OFF' || s === 'FALSE') return false;
+  return null;
+}
+
+function toSqlValue(v: unknown): SqlValue {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'number' || typeof v === 'string') return v;
+  if (v instanceof Uint8Array) return new TextDecoder().decode(v);
+  return String(v);
+}
+
+/** A result set: text values, each column typed by what it holds (integers LONGLONG, other numbers DOUBLE, else strings). */
+function shapeRows(names: readonly string[], rows: readonly SqlValue[][]): StatementOutcome {
+  const columns: ColumnSpec[] = names.map((name, c) => {
+    let type: ColumnType | null = null;
+    for (const r of rows) {
+      const v = r[c];
+      if (v === null || v === undefined) continue;
+      const t: ColumnType = typeof v === 'number' ? (Number.isInteger(v) ? 'LONGLONG' : 'DOUBLE') : 'VAR_STRING';
+      type = type === null || type === t ? t : type === 'VAR_STRING' || t === 'VAR_STRING' ? 'VAR_STRING' : 'DOUBLE';
+    }
+    return { name, table: '', type: type ?? (rows.length > 0 ? 'NULL' : 'VAR_STRING') };
+  });
+  return { kind: 'rows', columns, rows: rows.map((r) => r.map((v) => (v === null ? null : String(v)))) };
+}
+
+/** Fills a derived table with `rows`. */
+function fill(db: Database, table: string, rows: readonly Row[]): void {
+  const [schema, name] = table.split('.') as [string, string];
+  const q = `${sqlIdent(schema)}.${sqlIdent(name)}`;
+  db.run(`DELETE FROM ${q}`);
+  if (rows.length === 0) return;
+  const stmt = db.prepare(`INSERT INTO ${q} VALUES (${rows[0]!.map(() => '?').join(', ')})`);
+  try {
+    for (const r of rows) stmt.run(r as SqlValue[]);
+  } finally {
+    stmt.free();
+  }
+}
+
+/**
+ * The statement engine of a simulation. SQLite must be loaded first (`await loadSqlEngine()`, once
+ * per process): sessions are opened synchronously.
+ */
+export function createStatementEngine(sim: Simulation): SimStatementEngine {
+  if (sqlite() === null) throw new ConfigError('createStatementEngine', 'needs SQLite loaded first: await loadSqlEngine() once before creating the engine', null);
+  return new Engine(sim);
+}

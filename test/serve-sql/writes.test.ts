@@ -1,0 +1,171 @@
+import { describe, expect, it } from 'vitest';
+import { expectError, records, settle, threeMembers } from './helpers.js';
+
+describe('writes are transactions of the member', () => {
+  it('autocommit writes on the primary commit once the group orders them, and the data is there', async () => {
+    const { sim, engine } = await threeMembers();
+    const s = engine.openSession('a', 'root', null);
+    const before = sim.writes.length;
+    expect(settle(sim, s.execute('CREATE DATABASE app'), 2000)?.kind).toBe('ok');
+    expect(s.execute('USE app').kind).toBe('ok');
+    expect(settle(sim, s.execute('CREATE TABLE t (id INT PRIMARY KEY AUTO_INCREMENT, v VARCHAR(10) NOT NULL) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4'), 2000)?.kind).toBe('ok');
+    const insert = s.execute("INSERT INTO t (v) VALUES ('x'), ('y')");
+    expect(insert.kind).toBe('pending'); // the client waits for the group
+    const done = settle(sim, insert, 2000);
+    expect(done).toMatchObject({ kind: 'ok', affectedRows: 2 });
+    expect(sim.writes.length - before).toBe(3);
+    expect(sim.writes.slice(before).every((w) => w.member === 'a' && w.outcome === 'committed')).toBe(true);
+    expect(records(s.execute('SELECT id, v FROM t ORDER BY id'))).toEqual([{ id: '1', v: 'x' }, { id: '2', v: 'y' }]);
+    // Every member applied the three transactions; an isolated one keeps what it had.
+    const group = records(s.execute('SELECT @@group_replication_group_name g'))[0]!.g;
+    const atC = engine.openSession('c', 'root', null);
+    expect(records(atC.execute('SELECT @@gtid_executed g'))).toEqual([{ g: `${group}:1-3` }]);
+    sim.network.isolate('c');
+    sim.runFor('10s');
+    expect(settle(sim, s.execute("INSERT INTO t (v) VALUES ('z')"), 2000)?.kind).toBe('ok');
+    expect(records(s.execute('SELECT @@gtid_executed g'))).toEqual([{ g: `${group}:1-4` }]);
+    expect(records(atC.execute('SELECT @@gtid_executed g'))).toEqual([{ g: `${group}:1-3` }]);
+  });
+
+  it('BEGIN … COMMIT is one transaction; its reads see its own writes; ROLLBACK drops them', async () => {
+    const { sim, engine } = await threeMembers();
+    const s = engine.openSession('a', 'root', null);
+    settle(sim, s.execute('CREATE DATABASE app'), 2000);
+    s.execute('USE app');
+    settle(sim, s.execute('CREATE TABLE t (id INT PRIMARY KEY, v INT)'), 2000);
+    const writesBefore = sim.writes.length;
+    expect(s.execute('BEGIN').kind).toBe('ok');
+    expect(s.execute('INSERT INTO t VALUES (1, 10)')).toMatchObject({ kind: 'ok', affectedRows: 1 });
+    expect(s.execute('UPDATE t SET v = v + 1 WHERE id = 1')).toMatchObject({ kind: 'ok', affectedRows: 1 });
+    expect(records(s.execute('SELECT v FROM t'))).toEqual([{ v: '11' }]);
+    // Another session does not see the uncommitted row.
+    expect(records(engine.openSession('a', 'root', 'app').execute('SELECT COUNT(*) n FROM t'))).toEqual([{ n: '0' }]);
+    expect(sim.writes.length).toBe(writesBefore);
+    const commit = s.execute('COMMIT');
+    expect(settle(sim, commit, 2000)?.kind).toBe('ok');
+    if (commit.kind === 'pending') expect(commit.poll()?.kind).toBe('ok'); // polling again applies nothing twice
+    expect(sim.writes.length).toBe(writesBefore + 1);
+    expect(records(engine.openSession('a', 'root', 'app').execute('SELECT v FROM t'))).toEqual([{ v: '11' }]);
+    s.execute('START TRANSACTION');
+    s.execute('DELETE FROM t');
+    expect(s.execute('ROLLBACK').kind).toBe('ok');
+    expect(records(s.execute('SELECT COUNT(*) n FROM t'))).toEqual([{ n: '1' }]);
+    expect(sim.writes.length).toBe(writesBefore + 1);
+  });
+
+  it('constraint errors are MySQL errors and roll back nothing else; INSERT IGNORE skips the duplicate', async () => {
+    const { sim, engine } = await threeMembers();
+    const s = engine.openSession('a', 'root', null);
+    settle(sim, s.execute('CREATE DATABASE app'), 2000);
+    s.execute('USE app');
+    settle(sim, s.execute('CREATE TABLE t (id INT NOT NULL, PRIMARY KEY (id))'), 2000);
+    expect(settle(sim, s.execute('INSERT INTO t VALUES (1)'), 2000)?.kind).toBe('ok');
+    const writes = sim.writes.length;
+    expectError(s.execute('INSERT INTO t VALUES (1)'), 1062, '23000');
+    expectError(s.execute('INSERT INTO t VALUES (NULL)'), 1048, '23000');
+    expectError(s.execute('CREATE TABLE t (x INT)'), 1050, '42S01');
+    expect(sim.writes.length).toBe(writes); // refused before they became transactions
+    expect(settle(sim, s.execute('INSERT IGNORE INTO t VALUES (1), (2)'), 2000)).toMatchObject({ kind: 'ok', affectedRows: 1 });
+    expect(records(s.execute('SELECT id FROM t ORDER BY id'))).toEqual([{ id: '1' }, { id: '2' }]);
+  });
+
+  it('a write on a secondary in single-primary mode is refused with ERROR 1290', async () => {
+    const { sim, engine } = await threeMembers();
+    const primary = engine.openSession('a', 'root', null);
+    settle(sim, primary.execute('CREATE DATABASE app'), 2000);
+    const s = engine.openSession('b', 'root', null);
+    const r = s.execute('CREATE TABLE app.t (id INT)');
+    expectError(r, 1290, 'HY000');
+    if (r.kind === 'error') expect(r.message).toBe('The MySQL server is running with the --super-read-only option so it cannot execute this statement');
+    expectError(s.execute('INSERT INTO app.nope VALUES (1)'), 1290, 'HY000');
+    // A syntax error is found before the read-only check, as MySQL parses first.
+    expectError(s.execute('INSERT INTO app.t VALUES ('), 1064, '42000');
+  });
+
+  it('a commit in a minority blocks while the simulation advances, and is rolled back with ERROR 3100 when the member leaves the group', async () => {
+    const { sim, engine } = await threeMembers();
+    const s = engine.openSession('a', 'root', null);
+    settle(sim, s.execute('CREATE DATABASE app'), 2000);
+    settle(sim, s.execute('CREATE TABLE app.t (id INT)'), 2000);
+    expect(s.execute('SET GLOBAL group_replication_unreachable_majority_timeout = 40').kind).toBe('ok');
+    expect(sim.member('a').options().group_replication_unreachable_majority_timeout).toBe(40);
+    sim.network.isolate('a');
+    sim.runFor('1s');
+    const w = s.execute('INSERT INTO app.t VALUES (1)');
+    expect(w.kind).toBe('pending');
+    if (w.kind !== 'pending') return;
+    for (let k = 0; k < 300; k++) {
+      sim.runFor('100ms');
+      expect(w.poll()).toBeUndefined(); // 30 s in a minority: the client still waits
+    }
+    const end = settle(sim, w, 60_000);
+    expectError(end!, 3100, 'HY000');
+    if (end?.kind === 'error') expect(end.message).toBe("Error on observer while running replication hook 'before_commit'.");
+    expect(sim.member('a').state).toBe('ERROR');
+  });
+
+  it('without a majority timeout the commit waits as long as the minority lasts; after the heal the expelled member rolls it back', async () => {
+    const { sim, engine } = await threeMembers();
+    const s = engine.openSession('a', 'root', null);
+    settle(sim, s.execute('CREATE DATABASE app'), 2000);
+    sim.network.partition(['a'], ['b', 'c']);
+    sim.runFor('1s');
+    const w = s.execute('CREATE TABLE app.t (id INT)');
+    expect(w.kind).toBe('pending');
+    expect(settle(sim, w, 120_000)).toBeUndefined();
+    sim.network.repair();
+    expectError(settle(sim, w, 60_000)!, 3100, 'HY000');
+  });
+});
+
+describe('operator statements', () => {
+  it('SET GLOBAL group_replication_* changes the member option; bad values and unknown variables get MySQL errors', async () => {
+    const { sim, engine } = await threeMembers();
+    const s = engine.openSession('b', 'root', null);
+    expect(s.execute('SET GLOBAL group_replication_member_expel_timeout = 30').kind).toBe('ok');
+    expect(s.execute("SET @@GLOBAL.group_replication_exit_state_action = 'OFFLINE_MODE'").kind).toBe('ok');
+    expect(sim.member('b').options()).toMatchObject({ group_replication_member_expel_timeout: 30, group_replication_exit_state_action: 'OFFLINE_MODE' });
+    expect(records(s.execute('SELECT @@group_replication_member_expel_timeout AS t'))).toEqual([{ t: '30' }]);
+    expectError(s.execute('SET GLOBAL group_replication_member_expel_timeout = -1'), 1231, '42000');
+    expectError(s.execute('SET GLOBAL group_replication_single_primary_mode = OFF'), 3093, 'HY000');
+    expectError(s.execute('SET GLOBAL no_such_variable = 1'), 1193, 'HY000');
+    expectError(s.execute("SET SESSION group_replication_group_name = 'x'"), 1229, 'HY000');
+    expect(sim.member('a').options().group_replication_member_expel_timeout).toBe(5);
+  });
+
+  it('group_replication_set_as_primary moves the primary; refused with ERROR 3910 while a member is unreachable', async () => {
+    const { sim, engine } = await threeMembers();
+    const s = engine.openSession('a', 'root', null);
+    const c = sim.member('c').uuid;
+    expect(records(s.execute(`SELECT group_replication_set_as_primary('${c}') AS r`))).toEqual([{ r: `Primary server switched to: ${c}` }]);
+    expect(sim.member('c').superReadOnly).toBe(false);
+    expect(sim.member('a').superReadOnly).toBe(true);
+    sim.network.isolate('b');
+    sim.runFor('10s');
+    const r = s.execute(`SELECT group_replication_set_as_primary('${sim.member('a').uuid}')`);
+    expectError(r, 3910, 'HY000');
+    if (r.kind === 'error') expect(r.message).toBe("The function 'group_replication_set_as_primary' failed. All members in the group must be reachable.");
+  });
+
+  it('STOP GROUP_REPLICATION waits for the leave; START GROUP_REPLICATION waits for the join', async () => {
+    const { sim, engine } = await threeMembers();
+    const s = engine.openSession('c', 'root', null);
+    const stop = settle(sim, s.execute('STOP GROUP_REPLICATION'), 60_000);
+    expect(stop?.kind).toBe('ok');
+    expect(records(s.execute('SELECT member_state FROM performance_schema.replication_group_members'))).toEqual([{ member_state: 'OFFLINE' }]);
+    expect(records(engine.openSession('a', 'root', null).execute('SELECT COUNT(*) n FROM performance_schema.replication_group_members'))).toEqual([{ n: '2' }]);
+    const start = s.execute('START GROUP_REPLICATION');
+    expect(start.kind).toBe('pending');
+    expect(settle(sim, start, 60_000)?.kind).toBe('ok');
+    expect(['ONLINE', 'RECOVERING']).toContain(sim.member('c').state);
+    expectError(s.execute('START GROUP_REPLICATION'), 3093, 'HY000');
+  });
+
+  it('a START that cannot reach any seed fails with ERROR 3092', async () => {
+    const { sim, engine } = await threeMembers();
+    const s = engine.openSession('c', 'root', null);
+    settle(sim, s.execute('STOP GROUP_REPLICATION'), 60_000);
+    sim.network.isolate('c');
+    expectError(settle(sim, s.execute('START GROUP_REPLICATION'), 200_000)!, 3092, 'HY000');
+  });
+});
