@@ -84,7 +84,10 @@ function apply(sim: Simulation, action: ScenarioAction): void {
   else if ('set' in action) {
     // `all` means every running server: a stopped mysqld takes no SET GLOBAL.
     const targets = action.set.member === 'all' ? sim.members.filter((m) => m.running) : [sim.member(action.set.member)];
-    for (const m of targets) m.set(action.set.option, action.set.value);
+    for (const m of targets) {
+      const r = m.set(action.set.option, action.set.value);
+      if (!r.ok) throw new ConfigError('set', `is refused on ${m.name}: ${r.error}`, action.set.value);
+    }
   } else if ('write' in action) {
     const m = sim.member(action.write.member);
     for (let k = 0; k < action.write.count; k++) m.write();

@@ -5,6 +5,7 @@ import { GcsNode, ViewNumbering, type GcsView } from '../gcs/gcs-node.js';
 import { FlowControlStats } from '../gr/flow-control-stats.js';
 import { GrMember, type GrContext, type UdfResult, type WriteRecord } from '../gr/gr-member.js';
 import { shownRole, shownState, type ServerIdentity } from '../gr/member-info.js';
+import { setAsPrimary, type SetAsPrimaryResult } from '../gr/primary-election-action.js';
 import {
   defaultOptions, isOptionName, mergeOptions, OPTION_NAMES, validateOption, versionProfile,
   type GroupReplicationOptions, type OptionName,
@@ -148,10 +149,16 @@ export class MemberHandle {
     return { ...this.gr.opts };
   }
 
-  /** SET GLOBAL `name` = `value` on this member, now (its server must be running: a stopped mysqld takes no statement). */
-  set(name: OptionName, value: unknown): void {
+  /**
+   * SET GLOBAL `name` = `value` on this member, now (its server must be running: a stopped mysqld
+   * takes no statement). Returns MySQL's client error when the server refuses the statement
+   * (group_replication_force_members outside a blocked minority: ERROR 4118). A forcing SET that is
+   * accepted stores its value once the forced view is installed (MY-011722, then the view), or
+   * not at all when none comes within 120 s (MY-011723).
+   */
+  set(name: OptionName, value: unknown): UdfResult {
     if (!this.running) throw new ConfigError('set', 'names a member whose server is not running (restart it first)', this.name);
-    this.sim._setOption(this.slot, name, value);
+    return this.sim._setOption(this.slot, name, value);
   }
 
   /** Submits one transaction on this member. */
@@ -199,8 +206,12 @@ export class MemberHandle {
     return this.gr.startStop.stopCommand();
   }
 
-  /** SELECT group_replication_set_as_primary(uuid of `target`). */
-  setAsPrimary(target: string): UdfResult {
+  /**
+   * SELECT group_replication_set_as_primary(uuid of `target`) on this member: refused while a member
+   * is UNREACHABLE or RECOVERING or this one is not ONLINE in the majority (MySQL's UDF errors);
+   * otherwise every member logs the group action and the election, and `message` is the UDF's result.
+   */
+  setAsPrimary(target: string): SetAsPrimaryResult {
     return this.sim._udf(this.slot, 'single-primary', this.sim._slotOf(target, 'target'));
   }
 
@@ -306,6 +317,8 @@ export class NetworkControl {
     const s = this.slot(member, 'restart');
     if (this.sim._net.running[s] === 1) throw new ConfigError('restart', 'names a member whose server is running (crash it first)', member);
     this.sim._net.startProcess(s);
+    // SET GLOBAL values are not persisted: the new mysqld starts with force_members empty.
+    this.sim._gr(s).opts.group_replication_force_members = '';
     this.sim._gr(s).startOnBoot();
     this.note('restart', member);
   }
@@ -403,6 +416,9 @@ export class Simulation {
       throw new ConfigError('options.group_replication_single_primary_mode', `must agree with mode '${mode}'`, input.options.group_replication_single_primary_mode);
     }
     groupOptions.group_replication_single_primary_mode = mode === 'single-primary';
+    if (groupOptions.group_replication_force_members !== '') {
+      throw new ConfigError('options.group_replication_force_members', "must be '' when the group forms (START refuses it, MY-011634); force a membership at run time with set", groupOptions.group_replication_force_members);
+    }
     const names = new Set<string>();
     const hosts: string[] = [];
     const addresses: string[] = [];
@@ -435,6 +451,9 @@ export class Simulation {
         throw new ConfigError(`members[${i}].uuid`, 'must be a lowercase UUID like 207db264-0192-11ed-92c9-02001700754e', uuid);
       }
       memberOptions.push(mergeOptions(groupOptions, spec.options, this.version, `members[${i}].options`));
+      if (spec.options?.group_replication_force_members !== undefined && spec.options.group_replication_force_members !== '') {
+        throw new ConfigError(`members[${i}].options.group_replication_force_members`, "must be '' when the group forms (START refuses it, MY-011634); force a membership at run time with set", spec.options.group_replication_force_members);
+      }
       if (spec.options?.group_replication_single_primary_mode !== undefined) {
         throw new ConfigError(`members[${i}].options.group_replication_single_primary_mode`, 'is group-wide: set it through mode', spec.options.group_replication_single_primary_mode);
       }
@@ -721,7 +740,7 @@ export class Simulation {
   }
 
   /** @internal */
-  _setOption(slot: number, name: unknown, value: unknown): void {
+  _setOption(slot: number, name: unknown, value: unknown): UdfResult {
     if (typeof name !== 'string' || !isOptionName(name)) {
       throw new ConfigError('option', `must be one of ${OPTION_NAMES.join(', ')}`, name);
     }
@@ -733,19 +752,23 @@ export class Simulation {
     if (name === 'group_replication_single_primary_mode') {
       throw new ConfigError(name, 'cannot be changed while Group Replication is running; use switchToSinglePrimaryMode()/switchToMultiPrimaryMode()', value);
     }
-    (gr.opts as unknown as Record<string, unknown>)[name] = v;
+    const store = (value: string | number | boolean): void => {
+      (gr.opts as unknown as Record<string, unknown>)[name] = value;
+      this._emit({ type: 'option', t: this.kernel.nowUs, member: this._servers[slot]!.name, name, value: value as string | number });
+    };
+    if (name === 'group_replication_force_members') return gr.forceMembers.set(v as string, store);
     if (name === 'group_replication_member_expel_timeout') this.gcsNodes[slot]!.setExpelTimeout(v as number);
     if (name === 'group_replication_message_cache_size') this.xcom.setCacheLimit(slot, v as number);
-    this._emit({ type: 'option', t: this.kernel.nowUs, member: this._servers[slot]!.name, name, value: v as string | number });
+    store(v);
+    return { ok: true };
   }
 
   /** @internal */
-  _udf(slot: number, mode: GroupMode, primary: number): UdfResult {
+  _udf(slot: number, mode: GroupMode, primary: number): SetAsPrimaryResult {
     const gr = this.grMembers[slot]!;
+    if (primary >= 0) return setAsPrimary(gr, primary);
     const check = gr.checkTopologyUdf();
     if (!check.ok) return check;
-    if (primary >= 0 && this.ctx.mode !== 'single-primary') return { ok: false, error: 'The group is not in single-primary mode.' };
-    if (primary >= 0 && gr.table.get(primary)?.state !== 'ONLINE') return { ok: false, error: 'The requested member is not ONLINE.' };
     if (this.ctx.mode !== mode) {
       // The mode switch actions set group_replication_single_primary_mode on every member
       // (src/group_actions/multi_primary_migration_action.cc, primary_election_action.cc; not in docs/mysql-behaviour.md).
@@ -754,8 +777,8 @@ export class Simulation {
       }
     }
     this.ctx.mode = mode;
-    let p = primary;
-    if (mode === 'single-primary' && p < 0) p = gr.knownPrimary() >= 0 ? gr.knownPrimary() : slot;
+    let p = -1;
+    if (mode === 'single-primary') p = gr.knownPrimary() >= 0 ? gr.knownPrimary() : slot;
     for (const m of this.grMembers) m.applyTopology(p);
     return { ok: true };
   }
