@@ -9,16 +9,9 @@ import { checkInvariants, ConfigError, createSimulation, parseScenario, runRecor
 import { rejects } from '../helpers/scenario-errors.js';
 import { SEC, hasLogged, logsOf } from './helpers.js';
 
-const HEAD = `name: grow
-seed: 9
-version: "8.4"
-mode: single-primary
-members:
-  - { name: node1, host: 10.0.0.11, port: 3306 }
-  - { name: node2, host: 10.0.0.12, port: 3306 }
-  - { name: node3, host: 10.0.0.13, port: 3306 }
-events:
-`;
+/** A three-member single-primary file up to `events:` (node1..node3 at 10.0.0.11–13). */
+const HEAD = ['name: grow', 'seed: 9', 'version: "8.4"', 'mode: single-primary', 'members:',
+  ...[1, 2, 3].map((k) => `  - { name: node${k}, host: 10.0.0.1${k}, port: 3306 }`), 'events:', ''].join('\n');
 
 describe('addMember: a new server joins the running group', () => {
   it('starts, runs START, joins through recovery as a SECONDARY; every member shows it ONLINE; the run keeps the invariants', () => {
