@@ -53,7 +53,7 @@ describe('runbook: unblocking a minority with force_members', () => {
   });
 
   it('the JSON report shows the forced membership: views, the SET in the log, the final state', () => {
-    const report = buildReport(run);
+    const report = buildReport(run, 'test');
     expect(report.views.some((v) => v.member === 'node4' && [...v.members].sort().join(',') === 'node4,node5')).toBe(true);
     expect(report.log.some((l) => l.member === 'node4' && l.code === 'MY-011722')).toBe(true);
   });
