@@ -590,6 +590,7 @@ export class Simulation {
       },
     });
     this.handles = this._servers.map((s) => new MemberHandle(this, s.slot));
+    this.provisionedHandles = this.handles.slice(0, this.provisioned);
     this.network = new NetworkControl(this);
     this.initialView = initialView;
     this.atStart = {
@@ -734,10 +735,8 @@ export class Simulation {
 
   /** @internal */
   _slotOf(name: unknown, field: string): number {
-    const servers = this._servers.slice(0, this.provisioned);
-    const s = servers.find((x) => x.name === name);
-    if (s === undefined) throw new ConfigError(field, `must name a member (${servers.map((x) => x.name).join(', ')})`, name);
-    return s.slot;
+    for (let slot = 0; slot < this.provisioned; slot++) if (this._servers[slot]!.name === name) return slot;
+    throw new ConfigError(field, `must name a member (${this._servers.slice(0, this.provisioned).map((x) => x.name).join(', ')})`, name);
   }
 
   /** @internal */
@@ -792,7 +791,9 @@ export class Simulation {
   get eventsDispatched(): number { return this.kernel.eventsDispatched; }
   get mode(): GroupMode { return this.ctx.mode; }
   /** Every server of the run in slot order: the members given, then those addMember added (removed ones stay, not running). */
-  get members(): readonly MemberHandle[] { return this.handles.slice(0, this.provisioned); }
+  get members(): readonly MemberHandle[] { return this.provisionedHandles; }
+  /** handles[0, provisioned), kept as one array so that `members` allocates nothing. */
+  private provisionedHandles: readonly MemberHandle[] = [];
 
   /**
    * A new server joins the running group, as an operator provisions one: its mysqld starts and
@@ -818,6 +819,7 @@ export class Simulation {
     this.gcsNodes[slot]!.setExpelTimeout(options.group_replication_member_expel_timeout);
     this.xcom.setCacheLimit(slot, options.group_replication_message_cache_size);
     this.provisioned++;
+    this.provisionedHandles = this.handles.slice(0, this.provisioned);
     this.addedMembers.push({ name: identity.name, host: identity.host, port: identity.port, options: startOptionsOf(options) });
     this._net.startProcess(slot);
     gr.showOffline();

@@ -5,7 +5,7 @@
  * and the value.
  */
 import { describe, expect, it } from 'vitest';
-import { checkInvariants, ConfigError, createSimulation, parseScenario, runRecordOf, runScenario } from '../../src/index.js';
+import { checkInvariants, ConfigError, createSimulation, parseScenario, runRecordOf, runScenario, scenarioToYaml } from '../../src/index.js';
 import { rejects } from '../helpers/scenario-errors.js';
 import { SEC, hasLogged, logsOf } from './helpers.js';
 
@@ -84,6 +84,16 @@ describe('add and remove in scenario files', () => {
     expect(sim.member('node6').running).toBe(false);
     expect(sim.member('node1').replicationGroupMembers().map((r) => r.MEMBER_HOST).sort()).toEqual(['10.0.0.11', '10.0.0.12', '10.0.0.13']);
     expect(logsOf(sim, 'node1', 'MY-011499').map((e) => e.t).every((t) => t >= 40 * SEC)).toBe(true);
+  });
+
+  it('scenarioToYaml prints add, remove and setAsPrimary so that they read back the same', () => {
+    const scenario = parseScenario(HEAD + [
+      '  - { at: +10s, add: { name: node6, host: 10.0.0.16, port: 3307, xcomPort: 33071 } }',
+      '  - { at: +25s, setAsPrimary: { member: node1, primary: node6 } }',
+      '  - { at: +40s, remove: node6 }',
+    ].join('\n') + '\nuntil: +60s\n', 'f.yaml');
+    expect(parseScenario(scenarioToYaml(scenario), 'f.yaml')).toEqual(scenario);
+    expect(scenario.events[0]!.action).toEqual({ add: { name: 'node6', host: '10.0.0.16', port: 3307, xcomPort: 33071 } });
   });
 
   it('the file is checked: no event names a server before it is added or after it is removed; at most 9 in the group', () => {
