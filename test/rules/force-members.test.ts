@@ -106,6 +106,17 @@ describe('force_members refusals', () => {
     });
   });
 
+  it('while a START is joining: the member is alone in its table, so the majority is not unreachable', () => {
+    const sim = blockedMinority(20);
+    const node5 = sim.member('node5');
+    node5.stopGroupReplication();
+    sim.runFor('35s');
+    expect(node5.startGroupReplication()).toEqual({ ok: true });
+    expect(node5.set('group_replication_force_members', SURVIVORS)).toEqual({
+      ok: false, error: failure(SURVIVORS, 'The group_replication_force_members can only be updated when Group Replication is running and majority of the members are unreachable.'),
+    });
+  });
+
   it('an invalid address: the GCS warning and error, MY-011721, and the error pointing at the log', () => {
     const sim = blockedMinority(15);
     const value = '10.0.0.14:33061,10.0.0.15';
