@@ -1,3 +1,4 @@
+import { ConfigError } from '../errors.js';
 import { forceMembersCommandFailure, gcsText, msg } from '../observe/error-codes.js';
 import { FORCE_MEMBERS_VIEW_MODIFICATION_TIMEOUT_US } from '../xcom/constants.js';
 import type { GrMember, UdfResult } from './gr-member.js';
@@ -82,6 +83,15 @@ export class ForceMembers {
     if (slots === null) {
       m.log(msg.forceMembersValueSetError(value), thread);
       return refuse(REASON.valueSetError(value));
+    }
+    // plugin.cc's description of the variable: "the excluded members will not receive a new view
+    // and will be blocked. The DBA will need to kill the excluded servers." grsim keeps one decided
+    // log, so it cannot run the excluded side's own history next to the forced group: it takes a
+    // force only once the members left out no longer run XCom.
+    const running = config.nodes.filter((s) => !slots.includes(s) && m.ctx.xcom.booted[s] === 1);
+    if (running.length > 0) {
+      throw new ConfigError('group_replication_force_members',
+        `leaves out ${running.map((s) => (m.ctx.servers[s] as ServerIdentity).name).join(', ')}, whose Group Replication still runs; grsim models a forced membership only once the members left out are down (MySQL's advice: kill the excluded servers): crash or stop them first`, value);
     }
     m.ctx.xcom.consensus.proposeForce(m.slot, slots);
     m.log(msg.forceMembersValueSet(value), thread);

@@ -159,6 +159,16 @@ describe('force_members refusals', () => {
     expect(node4.replicationGroupMembers().length).toBe(2);
   });
 
+  it('leaving out members that still run (a partition, not a crash) is outside the model: a ConfigError naming them', () => {
+    const sim = createSimulation({ seed: 21, version: '8.4', members: FIVE });
+    sim.runFor('5s');
+    sim.network.partition(['node1', 'node2', 'node3'], ['node4', 'node5']);
+    sim.runFor('30s');
+    expect(() => sim.member('node4').set('group_replication_force_members', SURVIVORS))
+      .toThrow(/group_replication_force_members leaves out node1, node2, node3, whose Group Replication still runs/);
+    expect(logsOf(sim, 'node4', 'MY-011722')).toEqual([]);
+  });
+
   it('a value that is not a string is a caller mistake (ConfigError)', () => {
     const sim = blockedMinority(18);
     expect(() => sim.member('node4').set('group_replication_force_members', 33061)).toThrow(ConfigError);
