@@ -44,6 +44,8 @@ export { summarize } from './observe/metrics.js';
 export type { RunSummary, DetectionSample, ExpelRecord, MajorityEpisode, WriteAvailability, Interval, RejoinOutcome, DurationStats } from './observe/metrics.js';
 export { formatSummary } from './report/summary-text.js';
 export type { XcomCacheState } from './sim/simulation.js';
+export { communicationInformationColumns } from './observe/performance-schema.js';
+export type { ReplicationGroupMemberStatsRow, ReplicationGroupCommunicationInformationRow } from './observe/performance-schema.js';
 export { normalizeWorkload, parseBytes, parseRate, transactionPayload, DEFAULT_COMPRESSION_RATIO } from './gr/workload.js';
 export type { WorkloadInput, WorkloadItem, WorkloadStream, WorkloadTransaction, SizeDistribution, Burst, WorkloadCounters, PayloadRules } from './gr/workload.js';
 export { MessageCache, XcomCacheMemoryInstrument, XCOM_CACHE_EVENT_NAME } from './xcom/message-cache.js';

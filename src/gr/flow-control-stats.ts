@@ -3,6 +3,7 @@ import type { Network } from '../network/network.js';
 import type { RandomStream } from '../rng/random-stream.js';
 import type { MemberState } from '../types.js';
 import type { XcomCluster } from '../xcom/xcom-cluster.js';
+import type { PipelineStats } from './pipeline-stats.js';
 
 /** Flow-control period granularity: the certifier broadcast thread runs the flow-control step every second (certifier.cc Certifier_broadcast_thread::dispatcher). */
 const FLOW_CONTROL_STEP_US = 1_000_000;
@@ -31,6 +32,8 @@ export interface FlowControlStatsMembers {
   state(slot: number): Exclude<MemberState, 'UNREACHABLE'>;
   /** group_replication_flow_control_period in seconds (read at every send: the variable is dynamic). */
   periodSeconds(slot: number): number;
+  /** Whether `observer`'s plugin holds `sender` in its member table (it digests only group members' stats). */
+  knows(observer: number, sender: number): boolean;
 }
 
 /**
@@ -41,9 +44,18 @@ export interface FlowControlStatsMembers {
  * RECOVERING. So a group is never idle at the XCom level: each member decides a value every
  * period, every member learns it (proof of life: XCom stamps any message from a peer) and caches
  * the slot. A stopped (frozen) or crashed server sends nothing.
+ *
+ * Each send snapshots the sender's collector (PipelineStats.send). With `traffic` (the model
+ * parameter flowControlStatsTraffic) the message goes through consensus and each member stores the
+ * copy when it delivers it (onDelivered). Without it no message is simulated: the copy reaches at
+ * once every running member the sender has a link to and that holds it in its table, provided the
+ * sender could get a value decided now (a majority reachable), since a message XCom cannot decide
+ * is delivered nowhere. ⚠ That shortcut skips the decision delay (well under a period).
  */
 export class FlowControlStats {
   private readonly handler: number;
+  /** Without traffic: per member, ticks of the shared 1 s step left before its next broadcast. */
+  private readonly secondsToSkip: Int32Array;
 
   constructor(
     private readonly kernel: Kernel,
@@ -51,18 +63,58 @@ export class FlowControlStats {
     private readonly xcom: XcomCluster,
     private readonly members: FlowControlStatsMembers,
     rng: RandomStream,
+    private readonly pipeline: PipelineStats,
+    private readonly traffic: boolean,
   ) {
-    this.handler = kernel.register('gr.flowControlStats', (slot) => this.onStep(slot));
-    // Each server's broadcast thread started at its own moment: a random phase per member.
-    for (let slot = 0; slot < xcom.n; slot++) kernel.schedule(rng.int(FLOW_CONTROL_STEP_US), this.handler, slot);
+    this.secondsToSkip = new Int32Array(xcom.n).fill(1);
+    if (traffic) {
+      this.handler = kernel.register('gr.flowControlStats', (slot) => this.onStep(slot));
+      // Each server's broadcast thread started at its own moment: a random phase per member.
+      for (let slot = 0; slot < xcom.n; slot++) kernel.schedule(rng.int(FLOW_CONTROL_STEP_US), this.handler, slot);
+    } else {
+      // No message is simulated, only the copies: one shared 1 s step counts down each member's
+      // period as flow_control_step does (seconds_to_skip), one kernel event a second for the group.
+      this.handler = kernel.register('gr.flowControlStatsShared', () => this.onSharedStep());
+      kernel.schedule(rng.int(FLOW_CONTROL_STEP_US), this.handler, 0);
+    }
   }
 
   private onStep(slot: number): void {
-    const period = this.members.periodSeconds(slot) * FLOW_CONTROL_STEP_US;
-    this.kernel.schedule(period, this.handler, slot);
-    if (this.net.running[slot] === 0 || this.net.frozen[slot] === 1 || this.xcom.booted[slot] === 0) return;
-    const state = this.members.state(slot);
-    if (state !== 'ONLINE' && state !== 'RECOVERING') return;
+    this.kernel.schedule(this.members.periodSeconds(slot) * FLOW_CONTROL_STEP_US, this.handler, slot);
+    if (!this.canSend(slot)) return;
+    this.pipeline.send(slot);
     this.xcom.consensus.proposeMessage(slot, 'gr', FLOW_CONTROL_STATS_MESSAGE_BYTES, FLOW_CONTROL_STATS_PAYLOAD);
+  }
+
+  private onSharedStep(): void {
+    this.kernel.schedule(FLOW_CONTROL_STEP_US, this.handler, 0);
+    const net = this.net, n = this.xcom.n, skip = this.secondsToSkip;
+    for (let slot = 0; slot < n; slot++) {
+      skip[slot] = (skip[slot] as number) - 1;
+      if ((skip[slot] as number) > 0) continue;
+      skip[slot] = this.members.periodSeconds(slot);
+      if (!this.canSend(slot) || this.xcom.consensus.decisionDelayUs(slot) < 0) continue;
+      this.pipeline.send(slot);
+      for (let o = 0; o < n; o++) {
+        if (o === slot || net.running[o] === 0 || net.frozen[o] === 1 || !net.isLinkUp(slot, o) || !this.members.knows(o, slot)) continue;
+        this.pipeline.receive(o, slot);
+      }
+    }
+  }
+
+  /** Whether `slot`'s broadcast thread sends now: its server runs, is not stopped, and it is ONLINE or RECOVERING with XCom up. */
+  private canSend(slot: number): boolean {
+    if (this.net.running[slot] === 0 || this.net.frozen[slot] === 1 || this.xcom.booted[slot] === 0) return false;
+    const state = this.members.state(slot);
+    return state === 'ONLINE' || state === 'RECOVERING';
+  }
+
+  /**
+   * `observer` delivered a statistics message `sender` proposed: stored whoever sent it
+   * (Flow_control_module::handle_stats_data keeps a map by sender address; the table reads only
+   * its members' entries).
+   */
+  onDelivered(observer: number, sender: number): void {
+    if (observer !== sender) this.pipeline.receive(observer, sender);
   }
 }

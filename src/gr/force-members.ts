@@ -35,7 +35,7 @@ function validPeer(peer: string): boolean {
 }
 
 /**
- * SET GLOBAL group_replication_force_members on one member (docs/mysql-behaviour.md §G7): the
+ * SET GLOBAL group_replication_force_members on one member (docs/mysql-behaviour.md §G8): the
  * plugin's checks (src/plugin.cc check_force_members), the GCS request
  * (src/gcs_operations.cc Gcs_operations::force_members, gcs_xcom_group_management.cc
  * modify_configuration) and XCom's forced configuration (xcom_base.cc force_config, accepted only

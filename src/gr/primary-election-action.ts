@@ -6,7 +6,7 @@ import { electionCompleted } from './primary-election.js';
 /**
  * group_replication_set_as_primary(uuid) (src/udf/udf_single_primary.cc, run as a group action:
  * src/group_actions/group_action_coordinator.cc, primary_election_action.cc;
- * docs/mysql-behaviour.md §G7).
+ * docs/mysql-behaviour.md §G8).
  */
 
 /** Group_action_information::get_action_name_and_description for ACTION_UDF_SET_PRIMARY. */

@@ -1,6 +1,7 @@
 import { formatTimestamp, visibleAt } from '../observe/error-log.js';
 import type { LogLevel } from '../observe/error-codes.js';
 import { summarize, type DurationStats, type RunSummary } from '../observe/metrics.js';
+import type { ReplicationGroupCommunicationInformationRow, ReplicationGroupMemberStatsRow } from '../observe/performance-schema.js';
 import { runRecordOf } from '../observe/run-record.js';
 import { appliedFaults, type ReportFaultKind } from './report-faults.js';
 import { DEFAULT_NETWORK } from '../network/network-options.js';
@@ -119,6 +120,10 @@ export interface ReportWrite {
 export interface ReportMemberStatus {
   readonly state: string; readonly superReadOnly: boolean; readonly offlineMode: boolean;
   readonly running: boolean; readonly viewId: string; readonly table: readonly ReportRow[];
+  /** performance_schema.replication_group_member_stats as the member shows it ([] while its server is down). */
+  readonly memberStats: readonly ReplicationGroupMemberStatsRow[];
+  /** performance_schema.replication_group_communication_information: one row, or none (not in a group; no such table before 8.4 in grsim). */
+  readonly communicationInformation: readonly ReplicationGroupCommunicationInformationRow[];
 }
 /** A member's status at `end`, with its performance_schema xcom_cache memory row (null while the server is not running). */
 export interface ReportFinalStatus extends ReportMemberStatus {
@@ -205,6 +210,8 @@ function status(s: MemberSnapshot): ReportMemberStatus {
       MEMBER_ID: r.MEMBER_ID, MEMBER_HOST: r.MEMBER_HOST, MEMBER_PORT: r.MEMBER_PORT,
       MEMBER_STATE: r.MEMBER_STATE, MEMBER_ROLE: r.MEMBER_ROLE, MEMBER_VERSION: r.MEMBER_VERSION,
     })),
+    memberStats: s.memberStats.map((r) => ({ ...r })),
+    communicationInformation: s.communicationInformation.map((r) => ({ ...r })),
   };
 }
 

@@ -22,13 +22,35 @@ export function renderTable(rows: readonly ReplicationGroupMemberRow[]): string 
   return out.join('\n');
 }
 
-/** One snapshot as a heading, the table and the member's flags. */
-function renderSnapshot(sim: Simulation, s: MemberSnapshot, label: string): string {
+/** One snapshot as a heading, the table and the member's flags; `withStats` adds its performance_schema counters. */
+function renderSnapshot(sim: Simulation, s: MemberSnapshot, label: string, withStats = false): string {
   return [
     `--- ${s.member}: replication_group_members at ${formatTimestamp(sim.startEpochUs, s.tUs)}${label} ---`,
     renderTable(s.table),
     `member state ${s.state}, super_read_only=${s.superReadOnly ? 'ON' : 'OFF'} offline_mode=${s.offlineMode ? 'ON' : 'OFF'}${s.running ? '' : ', server not running'}`,
+    ...(withStats ? renderPerformanceSchema(sim, s) : []),
   ].join('\n');
+}
+
+/**
+ * A snapshot's replication_group_member_stats and MEMBER_FAILURE_SUSPICIONS_COUNT in one line each,
+ * members by name: "node2 checked 1200, remote applied 300, local proposed 900, applier queue 0".
+ */
+export function renderPerformanceSchema(sim: Simulation, s: MemberSnapshot): string[] {
+  const nameOf = new Map(sim.members.map((m) => [m.uuid, m.name]));
+  const name = (uuid: string): string => nameOf.get(uuid) ?? uuid;
+  const out: string[] = [];
+  if (s.memberStats.length > 0) {
+    out.push('member stats: ' + s.memberStats.map((r) =>
+      `${name(r.MEMBER_ID)} checked ${r.COUNT_TRANSACTIONS_CHECKED}, remote applied ${r.COUNT_TRANSACTIONS_REMOTE_APPLIED}, ` +
+      `local proposed ${r.COUNT_TRANSACTIONS_LOCAL_PROPOSED}, applier queue ${r.COUNT_TRANSACTIONS_REMOTE_IN_APPLIER_QUEUE}`).join('; '));
+  }
+  const counts = s.communicationInformation[0]?.MEMBER_FAILURE_SUSPICIONS_COUNT;
+  if (counts !== undefined) {
+    const parsed = JSON.parse(counts) as Record<string, number>;
+    out.push('failure suspicions seen: ' + Object.entries(parsed).map(([uuid, n]) => `${name(uuid)} ${n}`).join(', '));
+  }
+  return out;
 }
 
 /** Every member's error log (default verbosity) followed by its replication_group_members table now. */
@@ -39,7 +61,7 @@ export function renderMemberReport(sim: Simulation, snapshots: readonly MemberSn
     parts.push(`=== ${m.name} (${m.host}:${m.port}) error log ===`);
     const lines = m.errorLog();
     parts.push(lines.length > 0 ? lines.join('\n') : '(nothing logged)');
-    for (const s of snapshots) if (s.member === m.name) parts.push(renderSnapshot(sim, s, ''));
+    for (const s of snapshots) if (s.member === m.name) parts.push(renderSnapshot(sim, s, '', true));
     parts.push(renderSnapshot(sim, end[m.slot] as MemberSnapshot, ' (end)') + '\n');
   }
   return parts.join('\n');

@@ -2,6 +2,7 @@ import { ConfigError, ScenarioError } from '../errors.js';
 import type { GroupReplicationOptions } from '../gr/options.js';
 import type { WorkloadInput, WorkloadItem } from '../gr/workload.js';
 import type { LinkFaults } from '../network/link-faults.js';
+import type { ReplicationGroupCommunicationInformationRow, ReplicationGroupMemberStatsRow } from '../observe/performance-schema.js';
 import type { MemberSpec } from '../sim/simulation-options.js';
 import { createSimulation, type Simulation } from '../sim/simulation.js';
 import type { ReplicationGroupMemberRow } from '../types.js';
@@ -19,6 +20,10 @@ export interface MemberSnapshot {
   readonly running: boolean;
   readonly viewId: string;
   readonly table: readonly ReplicationGroupMemberRow[];
+  /** performance_schema.replication_group_member_stats as the member shows it ([] while its server is down). */
+  readonly memberStats: readonly ReplicationGroupMemberStatsRow[];
+  /** performance_schema.replication_group_communication_information: its one row, or none (not in a group, or no such table in the version). */
+  readonly communicationInformation: readonly ReplicationGroupCommunicationInformationRow[];
 }
 
 export interface RunScenarioOptions {
@@ -58,6 +63,7 @@ export function snapshotMembers(sim: Simulation): MemberSnapshot[] {
   return sim.members.map((m) => ({
     tUs: sim.nowUs, member: m.name, state: m.running ? m.state : 'OFFLINE', superReadOnly: m.superReadOnly,
     offlineMode: m.offlineMode, running: m.running, viewId: m.viewId(), table: m.replicationGroupMembers(),
+    memberStats: m.replicationGroupMemberStats(), communicationInformation: m.replicationGroupCommunicationInformation(),
   }));
 }
 

@@ -2,7 +2,8 @@ import { EventEmitter } from 'eventemitter3';
 import { parseDuration } from '../duration.js';
 import { ConfigError, InvariantError } from '../errors.js';
 import { GcsNode, ViewNumbering, type GcsView } from '../gcs/gcs-node.js';
-import { FlowControlStats } from '../gr/flow-control-stats.js';
+import { FLOW_CONTROL_STATS_PAYLOAD, FlowControlStats } from '../gr/flow-control-stats.js';
+import { PipelineStats } from '../gr/pipeline-stats.js';
 import { GrMember, type GrContext, type UdfResult, type WriteRecord } from '../gr/gr-member.js';
 import { shownRole, shownState, type ServerIdentity } from '../gr/member-info.js';
 import { setAsPrimary, type SetAsPrimaryResult } from '../gr/primary-election-action.js';
@@ -20,6 +21,9 @@ import { gcsText, msg } from '../observe/error-codes.js';
 const gcsMsg = msg.gcs;
 import type { EventOf, LogEvent, SimEvent, SimEventType } from '../observe/events.js';
 import type { MemberStartOptions, RunMember, RunStart } from '../observe/run-record.js';
+import {
+  communicationInformationRow, memberStatsRows, type ReplicationGroupCommunicationInformationRow, type ReplicationGroupMemberStatsRow,
+} from '../observe/performance-schema.js';
 import { RandomStream } from '../rng/random-stream.js';
 import type { GroupMode, ReplicationGroupMemberRow, VersionName } from '../types.js';
 import { EVENT_HORIZON_MIN, XCOM_EXIT_WAIT_US } from '../xcom/constants.js';
@@ -134,6 +138,43 @@ export class MemberHandle {
       });
     }
     return rows.sort((a, b) => (a.MEMBER_ID < b.MEMBER_ID ? -1 : 1));
+  }
+
+  /**
+   * performance_schema.replication_group_member_stats as this member shows it: its own row current,
+   * the others' as they last broadcast them (every group_replication_flow_control_period); [] when
+   * its server is down. docs/mysql-behaviour.md §G7.
+   */
+  replicationGroupMemberStats(): ReplicationGroupMemberStatsRow[] {
+    if (!this.running) return [];
+    const sim = this.sim, pipeline = sim._pipeline;
+    const members = [...this.gr.table.keys()].map((slot) => ({
+      uuid: sim._servers[slot]!.uuid,
+      local: slot === this.slot,
+      stats: slot === this.slot ? pipeline.current(slot) : pipeline.receivedFrom(this.slot, slot),
+    }));
+    return memberStatsRows(members, this.viewId(), this.state !== 'OFFLINE');
+  }
+
+  /**
+   * performance_schema.replication_group_communication_information as this member shows it: one row
+   * while its XCom runs in a group, none otherwise (the write concurrency cannot be read) and none in
+   * a version without the table (see communicationInformationColumns). docs/mysql-behaviour.md §G7.
+   */
+  replicationGroupCommunicationInformation(): ReplicationGroupCommunicationInformationRow[] {
+    const nodes = this.running ? this.sim._xcomNodes(this.slot) : null;
+    if (nodes === null) return [];
+    const sim = this.sim, table = this.gr.table;
+    const suspicions = new Map<string, number>();
+    for (const [slot, count] of sim._failureSuspicions[this.slot]!) suspicions.set(sim._servers[slot]!.uuid, count);
+    const row = communicationInformationRow({
+      version: sim.version.name,
+      writeConcurrency: EVENT_HORIZON_MIN,
+      members: [...table.keys()].map((slot) => sim._servers[slot]!.uuid),
+      leaders: nodes.filter((slot) => table.has(slot)).map((slot) => sim._servers[slot]!.uuid),
+      suspicions,
+    });
+    return row === null ? [] : [row];
   }
 
   /** This member's error-log events at `verbosity` (default 2: [Note] lines hidden). */
@@ -334,6 +375,9 @@ export class NetworkControl {
     this.sim._net.startProcess(s);
     // SET GLOBAL values are not persisted: the new mysqld starts with force_members empty.
     this.sim._gr(s).opts.group_replication_force_members = '';
+    // A new mysqld process: GCS statistics and the plugin's pipeline statistics start from zero.
+    this.sim._failureSuspicions[s]!.clear();
+    this.sim._pipeline.restartModules(s);
     this.sim._gr(s).startOnBoot();
     this.note('restart', member);
   }
@@ -393,6 +437,14 @@ export class Simulation {
   private readonly groupOptions: GroupReplicationOptions;
   /** @internal */ readonly _net: Network;
   /** @internal */ readonly _counters: SuspicionCounters[];
+  /**
+   * @internal Per observer, suspicions it created per suspect since its server started: the GCS
+   * statistics manager's count per node address behind MEMBER_FAILURE_SUSPICIONS_COUNT.
+   */
+  readonly _failureSuspicions: Map<number, number>[];
+  /** @internal Pipeline statistics behind replication_group_member_stats. */
+  readonly _pipeline: PipelineStats;
+  private readonly flowControl: FlowControlStats;
   private readonly kernel = new Kernel();
   private readonly emitter = new EventEmitter();
   private readonly xcom: XcomCluster;
@@ -467,6 +519,8 @@ export class Simulation {
     if (bootstrapSlot < 0) throw new ConfigError('bootstrap', `must name a member (${initial.map((s) => s.name).join(', ')})`, input.bootstrap);
     const n = this._servers.length;
     this._counters = this._servers.map(() => ({ created: 0, cleared: 0, timedOut: 0, expelsRequested: 0 }));
+    this._failureSuspicions = this._servers.map(() => new Map<number, number>());
+    this._pipeline = new PipelineStats(this._servers.length);
     this.incarnations = this._servers.map(() => FIRST_INCARNATION);
     this.deferredTasks = this._servers.map(() => []);
     this._net = new Network(this.kernel, root.fork('network'), n, netOptions);
@@ -526,7 +580,11 @@ export class Simulation {
         onViewChanged: (slot, view, left, joined) => this.grMembers[slot]!.onViewChanged(view, left, joined),
         suspicion: (slot, suspect, action, nonMember) => {
           const c = this._counters[slot]!;
-          if (action === 'created') c.created++;
+          if (action === 'created') {
+            c.created++;
+            const counts = this._failureSuspicions[slot]!;
+            counts.set(suspect, (counts.get(suspect) ?? 0) + 1);
+          }
           else if (action === 'cleared') c.cleared++;
           else if (action === 'timedOut') c.timedOut++;
           else c.expelsRequested++;
@@ -535,8 +593,12 @@ export class Simulation {
         data: (slot, entry) => {
           if (entry.kind === 'load') {
             const batch = entry.payload as LoadBatch;
+            this._pipeline.delivered(slot, entry.proposer, batch.transactions);
             if (entry.proposer === slot) this.workload.committed(slot, batch.transactions, batch.submittedSumUs);
-          } else if (entry.kind === 'app') this.grMembers[slot]!.onAppMessage(entry);
+          } else if (entry.kind === 'app') {
+            this._pipeline.delivered(slot, entry.proposer, 1);
+            this.grMembers[slot]!.onAppMessage(entry);
+          } else if (entry.payload === FLOW_CONTROL_STATS_PAYLOAD) this.flowControl.onDelivered(slot, entry.proposer);
           else this.grMembers[slot]!.onGroupMessage(entry);
         },
         messagesEvicted: (slot, suspect) => {
@@ -570,10 +632,11 @@ export class Simulation {
       shutdownServer: (slot) => this._stopServer(slot, false),
     };
     for (let i = 0; i < n; i++) this.grMembers.push(new GrMember(i, this.ctx, memberOptions[i]!));
-    if (this.params.flowControlStatsTraffic === 1) new FlowControlStats(this.kernel, this._net, this.xcom, {
+    this.flowControl = new FlowControlStats(this.kernel, this._net, this.xcom, {
       state: (slot) => this.grMembers[slot]!.state,
       periodSeconds: (slot) => this.grMembers[slot]!.opts.group_replication_flow_control_period,
-    }, root.fork('flowControlStats'));
+      knows: (observer, sender) => this.grMembers[observer]!.table.has(sender),
+    }, root.fork('flowControlStats'), this._pipeline, this.params.flowControlStatsTraffic === 1);
     const payloadRules = this._servers.map(() => ({ compressionThreshold: 0, maxMessageSize: 0 }));
     this.workload = new WorkloadDriver(this.kernel, root.fork('workload'), this.params.loadTickUs, workloadItems, (m) => this._slotOf(m, 'workload'), this._servers.map((s) => s.name), {
       outstanding: (slot) => this.xcom.consensus.outstandingTransactions(slot),
@@ -687,8 +750,19 @@ export class Simulation {
   /** @internal */
   _emit(e: SimEvent): void {
     if (this.trace.length >= this.maxTraceEvents) this.traceFull();
+    if (e.type === 'stateChange' && e.observer === e.member) this.selfStateChanged(e.member, e.state);
     this.trace.push(e);
     if (this.emitter.listenerCount(e.type) > 0) this.emitter.emit(e.type, e);
+  }
+
+  /** Each member's own state as it last showed it (for selfStateChanged). */
+  private readonly selfStates = new Map<string, string | null>();
+
+  /** A member that starts recovering has just started its plugin modules (START, auto-rejoin). */
+  private selfStateChanged(member: string, state: string | null): void {
+    const before = this.selfStates.get(member);
+    this.selfStates.set(member, state);
+    if (state === 'RECOVERING' && before !== 'RECOVERING') this._pipeline.restartModules(this._slotOf(member, 'member'));
   }
 
   /**
@@ -726,6 +800,12 @@ export class Simulation {
   /** @internal */
   _cache(slot: number): MessageCache {
     return this.xcom.caches[slot]!;
+  }
+
+  /** @internal The nodes of the XCom configuration `slot` runs in, or null while its XCom does not run. */
+  _xcomNodes(slot: number): readonly number[] | null {
+    const cfg = this.xcom.config[slot];
+    return this.xcom.booted[slot] === 1 && cfg !== null && cfg !== undefined ? cfg.nodes : null;
   }
 
   /** @internal */

@@ -1,5 +1,5 @@
 /**
- * SET GLOBAL group_replication_force_members (docs/mysql-behaviour.md §G7): five members, three
+ * SET GLOBAL group_replication_force_members (docs/mysql-behaviour.md §G8): five members, three
  * crash at once, the two survivors block; forcing their membership on one of them gives a
  * two-member group that commits. Refusals as MySQL words them (plugin.cc check_force_members,
  * gcs_operations.cc force_members, gcs_xcom_group_management.cc modify_configuration), and START

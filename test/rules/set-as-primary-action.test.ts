@@ -1,5 +1,5 @@
 /**
- * group_replication_set_as_primary as a group action (docs/mysql-behaviour.md §G7): the UDF's
+ * group_replication_set_as_primary as a group action (docs/mysql-behaviour.md §G8): the UDF's
  * refusals (udf_single_primary.cc, udf_utils.cc), the log lines every member writes
  * (group_action_coordinator.cc, primary_election_invocation_handler.cc), and the scenario action
  * `{ at, setAsPrimary: { member, primary } }`.

@@ -1,0 +1,182 @@
+/**
+ * The plugin's pipeline statistics (pipeline_stats.cc): each member's own counters
+ * (Pipeline_stats_member_collector, current), the copy it broadcasts every
+ * group_replication_flow_control_period (send_stats_member_message), and each member's store of
+ * the copies it received from the others (Flow_control_module::handle_stats_data, keyed by the
+ * sender's GCS address, so a restarted sender overwrites its old entry).
+ * replication_group_member_stats shows the local row from the collector and the others as last
+ * received (ps_information.cc get_group_member_stats). docs/mysql-behaviour.md §G7.
+ */
+
+/** One member's pipeline statistics, as the collector holds them and as Pipeline_stats_member_message carries them. */
+export interface PipelineMemberStats {
+  /** Transactions waiting for certification (applier module message queue). */
+  readonly waitingCertification: number;
+  /** Remote transactions certified and waiting in the applier queue. */
+  readonly waitingApply: number;
+  /** Transactions certified on this member, local and remote. */
+  readonly certified: number;
+  /** Remote transactions applied on this member. */
+  readonly applied: number;
+  /** Transactions originated on this member and sent to the group. */
+  readonly local: number;
+  /** Transactions originated on this member and rolled back by the group (negative certification). */
+  readonly localRollback: number;
+  /** Transactions that failed certification. */
+  readonly negativeCertified: number;
+  /** Rows of the certification database (certification info size). */
+  readonly rowsValidating: number;
+  /** GTID set committed on every member (the certifier's stable set); '' when none. */
+  readonly committedAllMembers: string;
+  /** The last transaction certified without conflict; '' when none. */
+  readonly lastConflictFree: string;
+}
+
+/**
+ * Where the counters that grsim does not count itself come from. This is the one place that maps
+ * simulator state to the collector's fields: the applier queue and GTID sets plug in here.
+ */
+export interface PipelineSources {
+  /** Remote transactions delivered on `slot` and not yet applied (0 while grsim applies at delivery). */
+  waitingApply(slot: number): number;
+  /** The certifier's stable GTID set on `slot` ('' while grsim has no GTIDs). */
+  committedAllMembers(slot: number): string;
+  /** The last conflict-free transaction's GTID on `slot` ('' while grsim has no GTIDs). */
+  lastConflictFree(slot: number): string;
+}
+
+/** Sources for a simulator without an applier queue or GTIDs. */
+export const NO_PIPELINE_SOURCES: PipelineSources = {
+  waitingApply: () => 0,
+  committedAllMembers: () => '',
+  lastConflictFree: () => '',
+};
+
+/** Numeric fields of a PipelineMemberStats, in the order the flat stores below keep them. */
+const NUMERIC_FIELDS = 8;
+/** String fields (committedAllMembers, lastConflictFree). */
+const STRING_FIELDS = 2;
+
+/**
+ * Every member's collector, its last broadcast copy and its store of received copies. The copies
+ * live in flat arrays so that a broadcast allocates nothing (it runs every second on every member).
+ */
+export class PipelineStats {
+  private readonly n: number;
+  private readonly certified: Float64Array;
+  private readonly applied: Float64Array;
+  private readonly local: Float64Array;
+  /** Per sender: whether it has broadcast since its modules started, and the copy. */
+  private readonly sentHas: Uint8Array;
+  private readonly sentNum: Float64Array;
+  private readonly sentStr: string[];
+  /** Per observer × sender: whether a copy was received since the observer's modules started, and the copy. */
+  private readonly receivedHas: Uint8Array;
+  private readonly receivedNum: Float64Array;
+  private readonly receivedStr: string[];
+
+  constructor(n: number, private readonly sources: PipelineSources = NO_PIPELINE_SOURCES) {
+    this.n = n;
+    this.certified = new Float64Array(n);
+    this.applied = new Float64Array(n);
+    this.local = new Float64Array(n);
+    this.sentHas = new Uint8Array(n);
+    this.sentNum = new Float64Array(n * NUMERIC_FIELDS);
+    this.sentStr = new Array<string>(n * STRING_FIELDS).fill('');
+    this.receivedHas = new Uint8Array(n * n);
+    this.receivedNum = new Float64Array(n * n * NUMERIC_FIELDS);
+    this.receivedStr = new Array<string>(n * n * STRING_FIELDS).fill('');
+  }
+
+  /**
+   * `transactions` proposed by `proposer` were delivered on `slot`: certified there (every member
+   * certifies every transaction), counted as local on the proposer and, with no applier queue, as
+   * applied at once on the others.
+   */
+  delivered(slot: number, proposer: number, transactions: number): void {
+    this.certified[slot] = (this.certified[slot] as number) + transactions;
+    if (proposer === slot) this.local[slot] = (this.local[slot] as number) + transactions;
+    else this.applied[slot] = (this.applied[slot] as number) + transactions;
+  }
+
+  /**
+   * The plugin's modules start again on `slot` (START, an auto-rejoin attempt, a new server
+   * process): a new applier module has a new collector and a new flow-control module with no stats
+   * received (plugin.cc initialize_plugin_modules creates a new Applier_module).
+   */
+  restartModules(slot: number): void {
+    this.certified[slot] = 0;
+    this.applied[slot] = 0;
+    this.local[slot] = 0;
+    this.sentHas[slot] = 0;
+    this.receivedHas.fill(0, slot * this.n, (slot + 1) * this.n);
+  }
+
+  /** The collector of `slot` now: its own row of replication_group_member_stats. */
+  current(slot: number): PipelineMemberStats {
+    this.collect(slot, this.scratchNum, 0, this.scratchStr, 0);
+    return toStats(this.scratchNum, 0, this.scratchStr, 0);
+  }
+
+  /** `slot` broadcasts its statistics now (send_stats_member_message): the copy its peers will receive. */
+  send(slot: number): void {
+    this.collect(slot, this.sentNum, slot * NUMERIC_FIELDS, this.sentStr, slot * STRING_FIELDS);
+    this.sentHas[slot] = 1;
+  }
+
+  private readonly scratchNum = new Float64Array(NUMERIC_FIELDS);
+  private readonly scratchStr: string[] = ['', ''];
+
+  /**
+   * Writes the collector of `slot` at `num[k…]` and `str[ks…]`: the one mapping from the
+   * simulator's counters to the collector's fields (PipelineMemberStats order). Fields grsim does
+   * not model (certification queue, rollbacks, conflicts, validating rows) are 0.
+   */
+  private collect(slot: number, num: Float64Array, k: number, str: string[], ks: number): void {
+    const src = this.sources;
+    num[k] = 0;
+    num[k + 1] = src.waitingApply(slot);
+    num[k + 2] = this.certified[slot] as number;
+    num[k + 3] = this.applied[slot] as number;
+    num[k + 4] = this.local[slot] as number;
+    num[k + 5] = 0;
+    num[k + 6] = 0;
+    num[k + 7] = 0;
+    str[ks] = src.committedAllMembers(slot);
+    str[ks + 1] = src.lastConflictFree(slot);
+  }
+
+  /** `observer` received the last copy `sender` broadcast (handle_stats_data). */
+  receive(observer: number, sender: number): void {
+    if (this.sentHas[sender] === 0) return;
+    const pair = observer * this.n + sender;
+    const from = sender * NUMERIC_FIELDS, to = pair * NUMERIC_FIELDS;
+    for (let f = 0; f < NUMERIC_FIELDS; f++) this.receivedNum[to + f] = this.sentNum[from + f] as number;
+    this.receivedStr[pair * STRING_FIELDS] = this.sentStr[sender * STRING_FIELDS] as string;
+    this.receivedStr[pair * STRING_FIELDS + 1] = this.sentStr[sender * STRING_FIELDS + 1] as string;
+    this.receivedHas[pair] = 1;
+  }
+
+  /** What `observer` last received from `sender`, or null when nothing since its modules started. */
+  receivedFrom(observer: number, sender: number): PipelineMemberStats | null {
+    const pair = observer * this.n + sender;
+    if (this.receivedHas[pair] === 0) return null;
+    return toStats(this.receivedNum, pair * NUMERIC_FIELDS, this.receivedStr, pair * STRING_FIELDS);
+  }
+}
+
+/** A PipelineMemberStats from its flat form at `num[k…]`, `str[ks…]`. */
+function toStats(num: Float64Array, k: number, str: readonly string[], ks: number): PipelineMemberStats {
+  return {
+    waitingCertification: num[k] as number,
+    waitingApply: num[k + 1] as number,
+    certified: num[k + 2] as number,
+    applied: num[k + 3] as number,
+    local: num[k + 4] as number,
+    localRollback: num[k + 5] as number,
+    negativeCertified: num[k + 6] as number,
+    rowsValidating: num[k + 7] as number,
+    committedAllMembers: str[ks] as string,
+    lastConflictFree: str[ks + 1] as string,
+  };
+}
