@@ -18,6 +18,7 @@ import type { GroupReplicationOptions } from './options.js';
 import type { WriteRefusal } from './workload.js';
 import { shownRole, shownState, type MemberInfo, type ServerIdentity } from './member-info.js';
 import { AutoRejoin } from './autorejoin.js';
+import { ForceMembers } from './force-members.js';
 import { GroupPartitionHandler } from './group-partition-handling.js';
 import { leaveGroupOnExpel } from './leave-group-on-failure.js';
 import { electionCompleted, handleLeaderElectionIfNeeded } from './primary-election.js';
@@ -119,6 +120,8 @@ export class GrMember {
   readonly autorejoin: AutoRejoin = new AutoRejoin(this);
   /** START and STOP GROUP_REPLICATION (plugin.cc). */
   readonly startStop: StartStopGroupReplication = new StartStopGroupReplication(this);
+  /** SET GLOBAL group_replication_force_members (plugin.cc check_force_members). */
+  readonly forceMembers: ForceMembers = new ForceMembers(this);
   private joinGen = 0;
   /** @internal */ joining: JoinAttempt | null = null;
   /** @internal */ admission: Admission | null = null;
@@ -313,6 +316,7 @@ export class GrMember {
     this.emitView(view.members);
     if (elected >= 0) electionCompleted(this, elected);
     this.refresh();
+    this.forceMembers.viewInstalled();
   }
 
   /** @internal */
@@ -552,6 +556,7 @@ export class GrMember {
     this.autorejoin.running = false;
     this.startStop.starting = false;
     this.partition.reset();
+    this.forceMembers.reset();
     this.joinGen++;
     this.refresh();
     this.emitFlags();

@@ -27,6 +27,12 @@ export interface GroupReplicationOptions {
   group_replication_single_primary_mode: boolean;
   /** Seconds between a member's flow-control statistics broadcasts, 1..60. @defaultValue 1 */
   group_replication_flow_control_period: number;
+  /**
+   * XCom addresses (`host:port,host:port`) a blocked minority forces as the new membership; a
+   * run-time statement only (src/plugin.cc check_force_members), and START is refused until it is
+   * '' again. @defaultValue ''
+   */
+  group_replication_force_members: string;
 }
 
 export type OptionName = keyof GroupReplicationOptions;
@@ -41,6 +47,7 @@ export const OPTION_NAMES: readonly OptionName[] = [
   'group_replication_member_weight',
   'group_replication_single_primary_mode',
   'group_replication_flow_control_period',
+  'group_replication_force_members',
 ];
 
 /** Largest exact integer a JS number holds; MySQL's ULONG_MAX is above it. */
@@ -65,6 +72,7 @@ export function defaultOptions(profile: VersionProfile): GroupReplicationOptions
     group_replication_member_weight: 50,
     group_replication_single_primary_mode: true,
     group_replication_flow_control_period: 1,
+    group_replication_force_members: '',
   };
 }
 
@@ -117,6 +125,10 @@ export function validateOption<K extends OptionName>(
       }
       return v as GroupReplicationOptions[K];
     }
+    case 'group_replication_force_members':
+      // A string system variable: its content is checked by the SET itself (src/gr/force-members.ts).
+      if (typeof value !== 'string') throw new ConfigError(field, "must be a string of XCom addresses 'host:port,host:port' ('' clears it)", value);
+      return value as GroupReplicationOptions[K];
     case 'group_replication_single_primary_mode': {
       if (value === true || value === 1 || value === 'ON') return true as GroupReplicationOptions[K];
       if (value === false || value === 0 || value === 'OFF') return false as GroupReplicationOptions[K];

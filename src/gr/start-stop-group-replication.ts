@@ -1,4 +1,4 @@
-import { CLIENT_ERROR_HOOK, gcsText, msg } from '../observe/error-codes.js';
+import { CLIENT_ERROR_HOOK, gcsText, msg, START_ERROR_CONFIGURATION } from '../observe/error-codes.js';
 import { START_JOIN_ATTEMPTS, START_JOIN_SLEEP_US } from '../xcom/constants.js';
 import type { GrMember, UdfResult } from './gr-member.js';
 
@@ -17,11 +17,20 @@ export class StartStopGroupReplication {
 
   constructor(private readonly m: GrMember) {}
 
-  /** START GROUP_REPLICATION from a client session: refused with ER_GROUP_REPLICATION_RUNNING while the plugin runs. */
+  /**
+   * START GROUP_REPLICATION from a client session: refused with ER_GROUP_REPLICATION_RUNNING while
+   * the plugin runs, and by the configuration checks (check_if_server_properly_configured) while
+   * group_replication_force_members is not empty (MY-011634, ER_GROUP_REPLICATION_CONFIGURATION).
+   */
   startCommand(): UdfResult {
     if (this.running()) return { ok: false, error: START_ERROR_RUNNING };
     const m = this.m;
     const thread = m.newThreadId();
+    const forced = m.opts.group_replication_force_members;
+    if (forced.length > 0) {
+      m.log(msg.forceMembersMustBeEmpty(forced), thread);
+      return { ok: false, error: START_ERROR_CONFIGURATION };
+    }
     m.leftLogged = true;
     // The plugin sets super_read_only while it joins (plugin.cc enable_super_read_only_mode) and the
     // member shows OFFLINE until its join view arrives.

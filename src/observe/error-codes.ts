@@ -110,6 +110,21 @@ export const msg = {
     serverLine('MY-010562', 'System', `Slave I/O thread for channel '${channel}': connected to master '${user}@${host}:${port}',replication started in log 'FIRST' at position 4`),
   /** Every GCS and XCom line is wrapped in MY-011735 with the prefix "[GCS] " (src/gcs_logger.cc). */
   gcs: (level: LogLevel, text: string) => m('MY-011735', level, `[GCS] ${text}`),
+  // ---- operator actions: force_members (src/plugin.cc check_force_members, src/gcs_operations.cc
+  // Gcs_operations::force_members) and group actions (src/group_actions/group_action_coordinator.cc)
+  /** plugin.cc check_if_server_properly_configured: START with group_replication_force_members set. */
+  forceMembersMustBeEmpty: (value: string) => m('MY-011634', 'ERROR', `group_replication_force_members must be empty on group start. Current value: '${value}'`),
+  /** Gcs_operations::force_members on a member that is not ONLINE (or whose GCS is not running). */
+  forceMembersMemberOffline: () => m('MY-011719', 'ERROR', 'Member is not ONLINE, it is not possible to force a new group membership'),
+  forceMembersValueSetError: (value: string) => m('MY-011721', 'ERROR', `Error setting group_replication_force_members value '${value}' on group communication interfaces`),
+  forceMembersValueSet: (value: string) => m('MY-011722', 'System', `The group_replication_force_members value '${value}' was set in the group communication interfaces`),
+  forceMembersViewTimeout: (value: string) =>
+    m('MY-011723', 'ERROR', `Timeout on wait for view after setting group_replication_force_members value '${value}' into group communication interfaces`),
+  forceMembersWhenLeaving: () => m('MY-013329', 'ERROR', 'A request to force a new group membership was issued when the member is leaving the group.'),
+  /** Group_action_coordinator::terminate_action: the action's result on this member. */
+  groupActionTerminated: (description: string, result: string) => m('MY-013213', 'System', `Configuration operation '${description}' terminated. ${result}`),
+  groupActionStart: (description: string) => m('MY-013214', 'System', `Starting group operation local execution: ${description}`),
+  groupActionEnd: (description: string) => m('MY-013215', 'Note', `Termination of group operation local execution: ${description}`),
 } as const;
 
 /** GCS/XCom texts carried by MY-011735 (gcs_xcom_control_interface.cc, xcom_base.cc). */
@@ -137,6 +152,11 @@ export const gcsText = {
   /** gcs_xcom_control_interface.cc run_process_suspicions (two double spaces, as MySQL prints it). */
   messagesEvicted: (xcomHostPort: string) =>
     `Messages that are needed to recover node ${xcomHostPort} have been evicted from the message  cache. Consider resizing the maximum size of the cache by  setting group_replication_message_cache_size.`,
+  // gcs_xcom_group_management.cc Gcs_xcom_group_management::modify_configuration (force_members)
+  peerAddressInvalid: (address: string) => `Peer address "${address}" is not valid.`,
+  peersInvalid: () => 'The peers list contains invalid addresses.Please provide a list with only valid addresses.',
+  peersEmpty: () => 'The peers list to reconfigure the group was empty.',
+  peersNotInView: () => "The peer is trying to set up a configuration where there are members that don't belong to the current view.",
 } as const;
 
 /** The client error a rolled-back write returns (ER_RUN_HOOK_ERROR). */
@@ -152,3 +172,10 @@ export const CLIENT_ERROR_OFFLINE_MODE = 'ERROR 3032 (HY000): The server is curr
 export const UDF_ERROR_UNREACHABLE = 'All members in the group must be reachable.';
 /** The error a topology UDF returns off the majority or when not ONLINE (src/udf/udf_utils.cc). */
 export const UDF_ERROR_NOT_ONLINE_MAJORITY = 'Member must be ONLINE and in the majority partition.';
+/** START GROUP_REPLICATION refused by the configuration checks (ER_GROUP_REPLICATION_CONFIGURATION, sql/rpl_group_replication.cc). */
+export const START_ERROR_CONFIGURATION =
+  'ERROR 3092 (HY000): The server is not configured properly to be an active member of the group. Please see more details on error log.';
+/** A refused SET GLOBAL group_replication_force_members (ER_GROUP_REPLICATION_FORCE_MEMBERS_COMMAND_FAILURE, 4118). */
+export function forceMembersCommandFailure(value: string, reason: string): string {
+  return `ERROR 4118 (HY000): The 'SET GLOBAL group_replication_force_members=${value}' command encountered a failure. ${reason}`;
+}

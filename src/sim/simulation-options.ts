@@ -69,6 +69,12 @@ export interface SimulationOptions {
    * instead of exhausting the heap. About 200 bytes of heap per event. @defaultValue 2000000
    */
   readonly maxTraceEvents?: number;
+  /**
+   * Server slots kept for servers that join later with Simulation.addMember(): a spare is not
+   * running and not in the group until it is added. Members and spares together are at most 16.
+   * @defaultValue 0
+   */
+  readonly spareServers?: number;
 }
 
 /**

@@ -356,13 +356,51 @@ export class Consensus {
   }
 
   /**
+   * force_config (Gcs_xcom_proxy::xcom_force_nodes → xcom_client_force_config): node i proposes
+   * `slots` — members of the configuration it has now, in that configuration's order — as the new
+   * configuration, whatever the old one's majority says. The value is accepted only when every node
+   * of the new configuration answers (xcom_base.cc majority(): with the force flag, the answers must
+   * number get_maxnodes(forced_config)), so it waits while a listed node is unreachable.
+   */
+  proposeForce(i: number, slots: readonly number[]): void {
+    const own = this.x.config[i];
+    const nodes: number[] = [], incarnations: number[] = [];
+    if (own != null) {
+      own.nodes.forEach((s, k) => {
+        if (slots.includes(s)) { nodes.push(s); incarnations.push(own.incarnations[k] as number); }
+      });
+    }
+    this.propose({ kind: 'config', proposer: i, bytes: 0, msgnos: 1, tickUs: -1, configId: -1, mask: 0, config: null, payload: { force: nodes, incarnations } });
+  }
+
+  /**
+   * How long node i's forced configuration takes to be decided: one round trip to the slowest node
+   * of the new configuration, -1 while any of them does not answer (or i cannot propose at all).
+   */
+  private forcedDelayUs(i: number, nodes: readonly number[]): number {
+    const x = this.x;
+    if (x.config[i] == null || x.booted[i] === 0 || !x.net.isResponsive(i)) return -1;
+    let rtt = 0, mask = 0;
+    for (const j of nodes) {
+      if (!this.reaches(i, j)) return -1;
+      if (j !== i) rtt = Math.max(rtt, x.net.linkLatencyUs(i, j) + x.net.linkLatencyUs(j, i));
+      mask |= 1 << j;
+    }
+    this.reachedCount = nodes.length;
+    this.reachedMask = mask;
+    return rtt;
+  }
+
+  /**
    * The configuration a decided add/remove produces, applied to the configuration in force when it
    * is decided (handle_add_node / handle_remove_node apply to the current site, xcom_base.cc), so
    * two removals proposed against the same configuration both take effect. Null when it changes
-   * nothing (the nodes are already gone, or the joiner is already configured): a no-op slot.
+   * nothing (the nodes are already gone, or the joiner is already configured): a no-op slot. A
+   * forced configuration replaces the node set outright (install_node_group).
    */
-  private applyChange(change: { readonly remove?: readonly number[]; readonly joiner?: number; readonly incarnation?: number }): XcomConfig | null {
+  private applyChange(change: { readonly remove?: readonly number[]; readonly joiner?: number; readonly incarnation?: number; readonly force?: readonly number[]; readonly incarnations?: readonly number[] }): XcomConfig | null {
     const g = this.groupConfig;
+    if (change.force !== undefined) return makeConfig(g.id + 1, change.force, change.incarnations as readonly number[]);
     if (change.remove !== undefined) {
       const nodes: number[] = [], incs: number[] = [];
       g.nodes.forEach((s, k) => {
@@ -534,7 +572,8 @@ export class Consensus {
   }
 
   private tryDecide(p: Proposal): boolean {
-    const delay = this.decisionDelayUs(p.proposer);
+    const forced = p.kind === 'config' ? (p.payload as { force?: readonly number[] }).force : undefined;
+    const delay = forced === undefined ? this.decisionDelayUs(p.proposer) : this.forcedDelayUs(p.proposer, forced);
     if (delay < 0) return false;
     const x = this.x;
     const id = this.inFlightFree.length > 0 ? (this.inFlightFree.pop() as number) : this.inFlight.length;
@@ -680,7 +719,7 @@ export class Consensus {
       return;
     }
     const index = this.logEnd;
-    const config = p.kind === 'config' ? this.applyChange(p.payload as { remove?: number[]; joiner?: number; incarnation?: number })
+    const config = p.kind === 'config' ? this.applyChange(p.payload as { remove?: number[]; joiner?: number; incarnation?: number; force?: number[]; incarnations?: number[] })
       : p.kind === 'view' ? this.siteOfView(x.kernel.nowUs, p.configId) : null;
     const kind = p.kind === 'config' && config === null ? 'noop' : p.kind;
     const before = this.groupConfig;
