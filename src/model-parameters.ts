@@ -74,6 +74,22 @@ export interface ModelParameters {
    * A flag, not a time. @defaultValue 0
    */
   xcomRetryBackoff: number;
+  /**
+   * Time the group_replication_applier takes to apply one certified remote transaction, µs (its
+   * throughput is 1e6 / this per second; applier.cc). ⚠ An estimate, not a MySQL constant: small
+   * row-based transactions on a multi-threaded applier (replica_parallel_workers 4) run at about
+   * 10,000 per second; set it from a real secondary's COUNT_TRANSACTIONS_REMOTE_APPLIED rate.
+   * It sets how far a secondary's gtid_executed lags and how long a new primary applies its
+   * backlog before it takes writes (docs/mysql-behaviour.md §T2, §T6). @defaultValue 100
+   */
+  applierTransactionUs: number;
+  /**
+   * Distributed recovery's cost per missing transaction, µs: a joiner's state transfer takes
+   * distributedRecoveryUs + missing × this (recovery_state_transfer.cc: the recovery channel
+   * replicates every GTID the donor has and the joiner lacks). ⚠ An estimate: the recovery channel
+   * applies with the same parallel applier as the group's channel. @defaultValue 100
+   */
+  recoveryTransactionUs: number;
 }
 
 export const DEFAULT_MODEL_PARAMETERS: ModelParameters = {
@@ -94,6 +110,8 @@ export const DEFAULT_MODEL_PARAMETERS: ModelParameters = {
   tcpBufferBytes: 4_194_304,
   flowControlStatsTraffic: 0,
   xcomRetryBackoff: 0,
+  applierTransactionUs: 100,
+  recoveryTransactionUs: 100,
 };
 
 /** Parameters that are counts, not times, and their ranges. */

@@ -202,6 +202,7 @@ function describeVerb(a: ScenarioAction): string {
   if ('stop' in a) return `STOP GROUP_REPLICATION on ${a.stop}`;
   if ('start' in a) return `START GROUP_REPLICATION on ${a.start}`;
   if ('set' in a) return `SET GLOBAL ${a.set.option} = ${JSON.stringify(a.set.value)} on ${a.set.member === 'all' ? 'every member' : a.set.member}`;
+  if ('writeLocal' in a) return `${a.writeLocal.count === 1 ? 'one transaction is' : `${a.writeLocal.count} transactions are`} committed on ${a.writeLocal.member} outside the group (super_read_only OFF)`;
   if ('write' in a) return `${a.write.count === 1 ? 'one transaction is' : `${a.write.count} transactions are`} submitted on ${a.write.member}`;
   const l = a.link;
   const where = l.from === undefined && l.to === undefined ? 'every link' : `links ${l.from ?? '*'} → ${l.to ?? '*'}`;

@@ -85,6 +85,9 @@ function apply(sim: Simulation, action: ScenarioAction): void {
     // `all` means every running server: a stopped mysqld takes no SET GLOBAL.
     const targets = action.set.member === 'all' ? sim.members.filter((m) => m.running) : [sim.member(action.set.member)];
     for (const m of targets) m.set(action.set.option, action.set.value);
+  } else if ('writeLocal' in action) {
+    const m = sim.member(action.writeLocal.member);
+    for (let k = 0; k < action.writeLocal.count; k++) m.writeLocal();
   } else if ('write' in action) {
     const m = sim.member(action.write.member);
     for (let k = 0; k < action.write.count; k++) m.write();

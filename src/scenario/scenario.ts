@@ -89,6 +89,8 @@ export type ScenarioAction =
   | { readonly start: string }
   | { readonly set: { readonly member: MemberOrAll; readonly option: OptionName; readonly value: string | number | boolean } }
   | { readonly write: { readonly member: string; readonly count: number } }
+  /** Transactions committed on a member outside the group (super_read_only OFF, Group Replication stopped): errant GTIDs. */
+  | { readonly writeLocal: { readonly member: string; readonly count: number } }
   | { readonly link: LinkChange };
 
 /** A one-way link. */
@@ -111,7 +113,7 @@ export interface LinkChange {
 
 /** The verbs an event may use, in the order the docs list them. */
 export const SCENARIO_VERBS = [
-  'isolate', 'heal', 'cut', 'restore', 'partition', 'repair', 'freeze', 'thaw', 'crash', 'restart', 'stop', 'start', 'set', 'write', 'link',
+  'isolate', 'heal', 'cut', 'restore', 'partition', 'repair', 'freeze', 'thaw', 'crash', 'restart', 'stop', 'start', 'set', 'write', 'writeLocal', 'link',
 ] as const;
 export type ScenarioVerb = (typeof SCENARIO_VERBS)[number];
 
