@@ -195,8 +195,8 @@ export class ConsistencyManager {
    */
   startPrimaryProcess(): void {
     const m = this.m;
-    this.electionActive = true;
-    const gen = ++this.electionGen;
+    if (!this.electionActive) this.holdForElection();
+    const gen = this.electionGen;
     const now = m.ctx.kernel.nowUs;
     const at = m.tx.appliedAllAtUs(now);
     if (at === Infinity) return;
@@ -205,6 +205,15 @@ export class ConsistencyManager {
       const message: ConsistencyMessage = { primaryReady: m.slot, origin: m.slot, gen };
       m.ctx.xcom.consensus.proposeMessage(m.slot, 'gr', 0, message);
     });
+  }
+
+  /**
+   * This member was just elected primary (execute_primary_election → internal_primary_election →
+   * notify_election_running): from now its BEFORE_ON_PRIMARY_FAILOVER and AFTER transactions are held.
+   */
+  holdForElection(): void {
+    this.electionActive = true;
+    this.electionGen++;
   }
 
   private primaryReady(): void {

@@ -28,6 +28,8 @@ function renderSnapshot(sim: Simulation, s: MemberSnapshot, label: string): stri
     `--- ${s.member}: replication_group_members at ${formatTimestamp(sim.startEpochUs, s.tUs)}${label} ---`,
     renderTable(s.table),
     `member state ${s.state}, super_read_only=${s.superReadOnly ? 'ON' : 'OFF'} offline_mode=${s.offlineMode ? 'ON' : 'OFF'}${s.running ? '' : ', server not running'}`,
+    // @@gtid_executed as the mysql client prints it (one source per line); nothing for a member with no transactions.
+    ...(s.gtidExecuted === '' ? [] : [`@@gtid_executed: ${s.gtidExecuted.replaceAll('\n', '\n                  ')}`]),
   ].join('\n');
 }
 

@@ -19,6 +19,8 @@ export interface MemberSnapshot {
   readonly running: boolean;
   readonly viewId: string;
   readonly table: readonly ReplicationGroupMemberRow[];
+  /** @@gtid_executed (kept on disk: a stopped server still has it). */
+  readonly gtidExecuted: string;
 }
 
 export interface RunScenarioOptions {
@@ -57,7 +59,7 @@ export interface ScenarioRun {
 export function snapshotMembers(sim: Simulation): MemberSnapshot[] {
   return sim.members.map((m) => ({
     tUs: sim.nowUs, member: m.name, state: m.running ? m.state : 'OFFLINE', superReadOnly: m.superReadOnly,
-    offlineMode: m.offlineMode, running: m.running, viewId: m.viewId(), table: m.replicationGroupMembers(),
+    offlineMode: m.offlineMode, running: m.running, viewId: m.viewId(), table: m.replicationGroupMembers(), gtidExecuted: m.gtidExecuted(),
   }));
 }
 
