@@ -20,8 +20,8 @@ export function handleLeaderElectionIfNeeded(m: GrMember, oldPrimary: number, le
   if (oldPrimary >= 0) m.log(msg.primaryLeft(m.hostPort(oldPrimary)));
   const elected = elect(m);
   if (elected >= 0) m.log(msg.newPrimaryElected(m.hostPort(elected), NEW_PRIMARY_SUFFIX));
-  if (elected === m.slot && m.state === 'ONLINE') m.consistency.holdForElection();
   else if (m.table.size > 1) m.log(msg.noSuitablePrimary());
+  if (elected === m.slot && m.state === 'ONLINE') m.consistency.holdForElection();
   return elected;
 }
 

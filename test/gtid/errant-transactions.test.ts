@@ -50,3 +50,33 @@ describe('errant transactions', () => {
     expect(sim.member('node1').gtidExecuted()).toBe(`${g}:1-4`);
   });
 });
+
+describe('errant transactions and auto-rejoin', () => {
+  it('every auto-rejoin attempt is refused with MY-011526, then the exit state action', () => {
+    const sim = group(13, { group_replication_autorejoin_tries: 2, group_replication_exit_state_action: 'OFFLINE_MODE' });
+    sim.member('node1').write();
+    sim.at('10s', (s) => s.network.isolate('node3'));
+    sim.at('40s', (s) => s.network.heal('node3'));
+    // The precondition: node3 holds a transaction the group does not have (as a minority that
+    // committed after force_members would). Injected when it learns of its expel.
+    let injected = false;
+    sim.on('log', (e) => {
+      if (injected || e.member !== 'node3' || e.code !== 'MY-011505') return;
+      injected = true;
+      sim._gr(sim.member('node3').slot).tx.commitOutsideGroup();
+    });
+    sim.runFor('800s');
+    expect(injected).toBe(true);
+    const codes = sim.member('node3').logEvents(2).map((e) => e.code);
+    // Two attempts, each refused by the transaction check.
+    expect(codes.filter((c) => c === 'MY-013373')).toHaveLength(2);
+    expect(codes.filter((c) => c === 'MY-011526')).toHaveLength(2);
+    expect(codes.filter((c) => c === 'MY-011522')).toHaveLength(2);
+    const finished = sim.member('node3').logEvents(2).filter((e) => e.code === 'MY-013375');
+    expect(finished.map((e) => e.message)).toEqual(['Auto-rejoin procedure attempt 2 of 2 finished. Member was not able to join the group.']);
+    expect(codes).toContain('MY-013486'); // OFFLINE_MODE after the last attempt
+    expect(sim.member('node3').state).toBe('ERROR');
+    expect(sim.member('node3').offlineMode).toBe(true);
+    expect(sim.member('node1').replicationGroupMembers()).toHaveLength(2);
+  });
+});
