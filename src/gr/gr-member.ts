@@ -467,8 +467,7 @@ export class GrMember {
    * held back every view (joins included) until its 60 s non-member expel. `logNotInGroup`: GCS
    * reports a leave of a node that never joined (do_leave).
    */
-  /** @internal */
-  leaveAfterFailedJoin(then: () => void, logNotInGroup: boolean): void {
+  private leaveAfterFailedJoin(then: () => void, logNotInGroup: boolean): void {
     this.ctx.gcs(this.slot).stop();
     if (this.ctx.xcom.booted[this.slot] === 1) this.gcsLeave(then, true);
     else {
