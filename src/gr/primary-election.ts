@@ -21,7 +21,7 @@ export function handleLeaderElectionIfNeeded(m: GrMember, oldPrimary: number, le
   const elected = elect(m);
   if (elected >= 0) m.log(msg.newPrimaryElected(m.hostPort(elected), NEW_PRIMARY_SUFFIX));
   else if (m.table.size > 1) m.log(msg.noSuitablePrimary());
-  if (elected === m.slot && m.state === 'ONLINE') m.consistency.holdForElection();
+  if (elected === m.slot && m.state === 'ONLINE' && m.ctx.params.primaryElectionStages === 1) m.consistency.holdForElection();
   return elected;
 }
 
@@ -43,7 +43,11 @@ function elect(m: GrMember): number {
  */
 export function electionCompleted(m: GrMember, primary: number): void {
   if (m.state !== 'ONLINE') return;
-  if (primary === m.slot) {
+  if (primary === m.slot && m.ctx.params.primaryElectionStages === 0) {
+    // grsim's earlier approximation (model.primaryElectionStages 0): writable as soon as elected.
+    m.log(msg.srvPrimary());
+    m.setFlags(false, m.offlineMode);
+  } else if (primary === m.slot) {
     m.setFlags(true, m.offlineMode);
     m.consistency.startPrimaryProcess();
   } else {

@@ -48,13 +48,11 @@ describe('one primary per view after a ring and loss (grsim explore, 8.0.20, see
   // Since a value a majority accepted is recovered from its acceptors (lost-slot fix), the run takes
   // another course after 25 s (the primary no longer leaves at 44 s), so what is pinned is the
   // mechanism: node3 declares node4 ONLINE when it handles its join view, and the property holds.
-  // Since the new primary's election runs in stages (issue 13: PRIMARY_READY and QUEUE_APPLIED go
-  // through the group, primary_election_primary_process.cc), the run's course changes at 6 s: node4's
-  // recovery-end message is delivered before node3 rejoins, so the admission window this file once
-  // showed no longer occurs here; the mechanism stays pinned by concurrent-rejoins.yaml above.
-  it('no view has two primaries', () => {
+  it('node3 learns that node4 is ONLINE once it handles its join view, and no view has two primaries', () => {
     const sim = run.sim;
-    expect(logsAnywhere(sim, 'MY-011503').some((e) => e.member === 'node3' && e.t > 25 * SEC)).toBe(true);
+    const node3Joined = logsAnywhere(sim, 'MY-011503').find((e) => e.member === 'node3' && e.t > 25 * SEC)!;
+    const declared = logsAnywhere(sim, 'MY-011492').find((e) => e.member === 'node3' && e.t > 25 * SEC && e.message.includes(sim.member('node4').host));
+    expect(declared?.t).toBe(node3Joined.t);
     expect(invariantByName('one-primary-per-view')!.check(runRecordOf(sim))).toBeNull();
   });
 });
