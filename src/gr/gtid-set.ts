@@ -121,6 +121,39 @@ export class GtidSet {
     return -1;
   }
 
+  /**
+   * Removes from `uuid` the intervals of `remove` (flattened [lo, hi, …], in any order, possibly
+   * overlapping): one sort and one sweep, so removing n runs costs O(n log n), not O(n²).
+   */
+  subtractIntervals(uuid: string, remove: readonly number[]): void {
+    const iv = this.sids.get(uuid);
+    if (iv === undefined || remove.length === 0) return;
+    const pairs: [number, number][] = [];
+    for (let k = 0; k < remove.length; k += 2) pairs.push([remove[k] as number, remove[k + 1] as number]);
+    pairs.sort((x, y) => x[0] - y[0]);
+    const out: number[] = [];
+    let r = 0;
+    for (let k = 0; k < iv.length; k += 2) {
+      let lo = iv[k] as number;
+      const hi = iv[k + 1] as number;
+      while (r < pairs.length && (pairs[r] as [number, number])[1] < lo) r++;
+      let q = r;
+      while (lo <= hi && q < pairs.length && (pairs[q] as [number, number])[0] <= hi) {
+        const [a, b] = pairs[q] as [number, number];
+        if (a > lo) out.push(lo, a - 1);
+        lo = Math.max(lo, b + 1);
+        q++;
+      }
+      if (lo <= hi) out.push(lo, hi);
+    }
+    this.sids.set(uuid, out);
+  }
+
+  /** Removes every GTID of `other`. */
+  subtractSet(other: GtidSet): void {
+    for (const [uuid, ov] of other.sids) this.subtractIntervals(uuid, ov);
+  }
+
   /** A copy. */
   clone(): GtidSet {
     const c = new GtidSet();

@@ -32,11 +32,7 @@ export function joinedGroup(m: GrMember, view: GcsView, j: JoinAttempt): void {
   // group's (Certifier::initialize with the group's certification info), so it numbers the
   // transactions delivered from now on as the group does; its applier waits for recovery.
   const now = m.ctx.kernel.nowUs;
-  const target = donor === null ? null : donor.tx.exchangedSet(now);
-  const missing = target === null ? 0 : m.tx.exchangedSet(now).missingFrom(target);
-  if (target !== null) m.tx.certified.addSet(target);
-  m.tx.resetCertifier();
-  m.tx.stopApplier(now);
+  const missing = m.tx.joinGroup(now, donor === null ? null : donor.tx.exchangedSet(now));
   for (const s of view.members) {
     if (s === m.slot) continue;
     const info = donor?.table.get(s);
@@ -78,8 +74,7 @@ export function joinedGroup(m: GrMember, view: GcsView, j: JoinAttempt): void {
     // meanwhile never gets it delivered and stays RECOVERING until it learns of the removal.
     m.ctx.later(m.slot, recoveryUs, () => {
       if (m.state !== 'RECOVERING') return;
-      if (target !== null) m.tx.executed.addSet(target);
-      m.tx.startApplier(m.ctx.kernel.nowUs);
+      m.tx.recoveryDone(m.ctx.kernel.nowUs);
       m.ctx.xcom.consensus.proposeMessage(m.slot, 'gr', 0, { online: m.slot });
     });
   });

@@ -12,14 +12,22 @@ import { GtidSet } from './gtid-set.js';
  *   to the group_replication_applier queue (applier.cc) and is applied in order at
  *   `applierTransactionUs` each. The applier is modelled lazily: `busyUntilUs` is when the queue
  *   will be empty, so a queue of 100,000 costs one number, not one timer per transaction.
+ * - gtid_executed is kept as what the member knows (`known`: certified here, received from a
+ *   donor, committed outside the group) minus what it has not committed yet (the applier queue,
+ *   AFTER transactions waiting, the state transfer in progress), and computed only when asked: on
+ *   a multi-primary member whose applier lags, its own commits interleave with queued runs, and a
+ *   set updated on every apply would hold one interval per run.
  * - A transaction committed on the server outside the group (super_read_only OFF while Group
  *   Replication is stopped) gets a GTID of the server's own uuid (Gtid_state::get_automatic_gno).
  */
 export class MemberTransactions {
-  /** gtid_executed: what this server has committed (its own sessions, the applier, recovery). */
-  readonly executed = new GtidSet();
-  /** The certifier's group_gtid_executed: every group GTID certified here or received by recovery. */
-  readonly certified = new GtidSet();
+  /**
+   * Every GTID this member has or is committing: certified here (its certifier's
+   * group_gtid_executed), received by recovery, committed outside the group. gtid_executed is this
+   * set minus `queue`, `deferred` and `transferPending`; it is also the state-exchange set
+   * (gtid_executed plus the applier's retrieved set).
+   */
+  private readonly known = new GtidSet();
   /** gtids_assigned_in_blocks_counter: the certifier looks for a free number from here (reset on join). */
   private counter = 1;
   /** Group GTIDs certified and not yet applied, as flattened [lo, hi] runs from `head`, in apply order. */
@@ -27,6 +35,10 @@ export class MemberTransactions {
   private head = 0;
   /** Transactions in `queue`. */
   private queued = 0;
+  /** This member's own AFTER transactions certified but not committed yet (their GTID numbers). */
+  private deferred: number[] = [];
+  /** What distributed recovery has still to copy (null when no state transfer runs). */
+  private transferPending: GtidSet | null = null;
   /** When the applier will have applied every queued transaction (valid while `running`), µs. */
   private busyUntilUs = 0;
   /** Whether the applier runs (it waits while distributed recovery transfers state, and while the server is down). */
@@ -51,22 +63,20 @@ export class MemberTransactions {
     let first = -1;
     let left = count;
     while (left > 0) {
-      const lo = this.certified.firstFree(g, this.counter);
+      const lo = this.known.firstFree(g, this.counter);
       // The run up to the next used number (usually all of it).
       let hi = lo + left - 1;
-      const next = this.certified.firstUsedAbove(g, lo);
+      const next = this.known.firstUsedAbove(g, lo);
       if (next >= 0 && next <= hi) hi = next - 1;
-      this.certified.addRange(g, lo, hi);
+      this.known.addRange(g, lo, hi);
       this.counter = hi + 1;
       if (first < 0) first = lo;
       const n = hi - lo + 1;
       left -= n;
       if (local) {
         this.localProposed += n;
-        if (!deferCommit) {
-          this.executed.addRange(g, lo, hi);
-          this.localCommitted += n;
-        }
+        if (deferCommit) for (let gno = lo; gno <= hi; gno++) this.deferred.push(gno);
+        else this.localCommitted += n;
       } else this.enqueue(nowUs, lo, hi);
     }
     return first;
@@ -74,14 +84,15 @@ export class MemberTransactions {
 
   /** A local transaction certified with `deferCommit` commits now (its consistency wait ended). */
   commitDeferred(gno: number): void {
-    this.executed.addRange(this.groupName, gno, gno);
+    const k = this.deferred.indexOf(gno);
+    if (k >= 0) this.deferred.splice(k, 1);
     this.localCommitted++;
   }
 
   /** A transaction committed on this server outside the group: the next GTID of its own uuid. Returns the GTID. */
   commitOutsideGroup(): string {
-    const gno = this.executed.firstFree(this.serverUuid, 1);
-    this.executed.addRange(this.serverUuid, gno, gno);
+    const gno = this.known.firstFree(this.serverUuid, 1);
+    this.known.addRange(this.serverUuid, gno, gno);
     return `${this.serverUuid}:${gno}`;
   }
 
@@ -94,7 +105,7 @@ export class MemberTransactions {
     if (this.running) this.busyUntilUs = Math.max(this.busyUntilUs, nowUs) + count * this.applierTransactionUs;
   }
 
-  /** Moves what the applier has applied by `nowUs` from the queue to gtid_executed. */
+  /** Drops from the queue what the applier has applied by `nowUs` (committed: no longer subtracted from `known`). */
   settle(nowUs: number): void {
     if (!this.running || this.queued === 0) return;
     const remaining = this.busyUntilUs > nowUs && this.applierTransactionUs > 0 ? Math.ceil((this.busyUntilUs - nowUs) / this.applierTransactionUs) : 0;
@@ -102,22 +113,20 @@ export class MemberTransactions {
     if (applied <= 0) return;
     this.queued -= applied;
     this.remoteApplied += applied;
-    const q = this.queue, g = this.groupName;
+    const q = this.queue;
     while (applied > 0) {
       const lo = q[this.head] as number, hi = q[this.head + 1] as number;
       const size = hi - lo + 1;
       if (applied >= size) {
-        this.executed.addRange(g, lo, hi);
         this.head += 2;
         applied -= size;
       } else {
-        this.executed.addRange(g, lo, lo + applied - 1);
         q[this.head] = lo + applied;
         applied = 0;
       }
     }
     if (this.head === q.length) { this.queue = []; this.head = 0; }
-    else if (this.head > 64) { this.queue = q.slice(this.head); this.head = 0; }
+    else if (this.head > 1024 && this.head * 2 > q.length) { this.queue = q.slice(this.head); this.head = 0; }
   }
 
   /** Transactions certified here and not yet applied (COUNT_TRANSACTIONS_REMOTE_IN_APPLIER_QUEUE). */
@@ -146,26 +155,55 @@ export class MemberTransactions {
     this.busyUntilUs = nowUs + this.queued * this.applierTransactionUs;
   }
 
-  /** The certifier starts anew on a join (Certifier::initialize): its counter restarts at 1. */
-  resetCertifier(): void {
+  /**
+   * A join (Certifier::initialize with the group's certification information): the certifier
+   * takes the group's set `target` and its counter restarts at 1; the applier waits for recovery.
+   * Returns how many GTIDs of `target` this member lacks: what state transfer must copy.
+   */
+  joinGroup(nowUs: number, target: GtidSet | null): number {
+    this.stopApplier(nowUs);
     this.counter = 1;
+    // A state transfer cut short (the member left while RECOVERING) copied nothing it still owes.
+    if (this.transferPending !== null) this.known.subtractSet(this.transferPending);
+    this.transferPending = null;
+    if (target === null) return 0;
+    const missing = target.clone();
+    missing.subtractSet(this.known);
+    this.known.addSet(target);
+    this.transferPending = missing;
+    return missing.count();
+  }
+
+  /** State transfer ended: the copied GTIDs are committed and the applier starts on what was ordered since. */
+  recoveryDone(nowUs: number): void {
+    this.transferPending = null;
+    this.startApplier(nowUs);
   }
 
   /**
    * What this member tells the group in the state exchange (gcs_event_handlers.cc
-   * get_exchangeable_data): gtid_executed and the applier channel's retrieved set (certified here).
+   * get_exchangeable_data): gtid_executed and the applier channel's retrieved set.
    */
   exchangedSet(nowUs: number): GtidSet {
     this.settle(nowUs);
-    const s = this.executed.clone();
-    s.addSet(this.certified);
+    return this.known.clone();
+  }
+
+  /** gtid_executed now. */
+  executed(nowUs: number): GtidSet {
+    this.settle(nowUs);
+    const s = this.known.clone();
+    const g = this.groupName;
+    const pending = this.queue.slice(this.head);
+    for (const gno of this.deferred) pending.push(gno, gno);
+    s.subtractIntervals(g, pending);
+    if (this.transferPending !== null) s.subtractSet(this.transferPending);
     return s;
   }
 
   /** @@gtid_executed as MySQL prints it. */
   gtidExecuted(nowUs: number): string {
-    this.settle(nowUs);
-    return this.executed.toString();
+    return this.executed(nowUs).toString();
   }
 
   /** Counts for performance_schema.replication_group_member_stats. */

@@ -56,3 +56,15 @@ describe('GtidSet', () => {
     expect(s.firstUsedAbove(A, 9)).toBe(-1);
   });
 });
+
+describe('GtidSet.subtractIntervals', () => {
+  it('removes runs given in any order, splitting intervals', () => {
+    const s = new GtidSet();
+    s.addRange(A, 1, 100);
+    s.addRange(A, 200, 300);
+    s.subtractIntervals(A, [250, 260, 10, 19, 95, 210, 300, 300]);
+    expect(s.toString()).toBe(`${A}:1-9:20-94:211-249:261-299`);
+    s.subtractIntervals(A, [1, 1000]);
+    expect(s.toString()).toBe('');
+  });
+});
