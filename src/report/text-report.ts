@@ -29,7 +29,7 @@ function renderSnapshot(sim: Simulation, s: MemberSnapshot, label: string): stri
     renderTable(s.table),
     `member state ${s.state}, super_read_only=${s.superReadOnly ? 'ON' : 'OFF'} offline_mode=${s.offlineMode ? 'ON' : 'OFF'}${s.running ? '' : ', server not running'}`,
     // @@gtid_executed as the mysql client prints it (one source per line); nothing for a member with no transactions.
-    ...(s.gtidExecuted === '' ? [] : [`@@gtid_executed: ${s.gtidExecuted.replaceAll('\n', '\n                  ')}`]),
+    ...(s.gtidExecuted === '' ? [] : [`@@gtid_executed: ${s.gtidExecuted.replaceAll('\n', '\n                 ')}`]),
   ].join('\n');
 }
 
