@@ -2,7 +2,8 @@
 export { createSimulation, Simulation, MemberHandle, NetworkControl } from './sim/simulation.js';
 export type { SuspicionView, SuspicionCounters, RunUntilOptions } from './sim/simulation.js';
 export type { SimulationOptions, MemberSpec } from './sim/simulation-options.js';
-export type { GroupReplicationOptions, OptionName } from './gr/options.js';
+export type { GroupReplicationOptions, OptionName, ConsistencyLevel } from './gr/options.js';
+export type { TransactionCounters } from './gr/transactions.js';
 export { OPTION_NAMES } from './gr/options.js';
 export { VERSION_PROFILES } from './gr/version-profiles.js';
 export type { VersionProfile } from './gr/version-profiles.js';
@@ -41,7 +42,7 @@ export {
 } from './observe/invariants/index.js';
 export type { Invariant, Violation } from './observe/invariants/index.js';
 export { summarize } from './observe/metrics.js';
-export type { RunSummary, DetectionSample, ExpelRecord, MajorityEpisode, WriteAvailability, Interval, RejoinOutcome, DurationStats } from './observe/metrics.js';
+export type { RunSummary, DetectionSample, ExpelRecord, MajorityEpisode, WriteAvailability, Interval, RejoinOutcome, DurationStats, FailoverRecord } from './observe/metrics.js';
 export { formatSummary } from './report/summary-text.js';
 export type { XcomCacheState } from './sim/simulation.js';
 export { communicationInformationColumns } from './observe/performance-schema.js';

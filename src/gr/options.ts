@@ -33,7 +33,16 @@ export interface GroupReplicationOptions {
    * '' again. @defaultValue ''
    */
   group_replication_force_members: string;
+  /**
+   * The consistency guarantee of this member's transactions (the global value its sessions take;
+   * docs/mysql-behaviour.md §T5). @defaultValue 'EVENTUAL' ('BEFORE_ON_PRIMARY_FAILOVER' from 8.4)
+   */
+  group_replication_consistency: ConsistencyLevel;
 }
+
+/** group_replication_consistency values (plugin.cc consistency_level_values, in their ordinal order). */
+export type ConsistencyLevel = 'EVENTUAL' | 'BEFORE_ON_PRIMARY_FAILOVER' | 'BEFORE' | 'AFTER' | 'BEFORE_AND_AFTER';
+export const CONSISTENCY_LEVELS: readonly ConsistencyLevel[] = ['EVENTUAL', 'BEFORE_ON_PRIMARY_FAILOVER', 'BEFORE', 'AFTER', 'BEFORE_AND_AFTER'];
 
 export type OptionName = keyof GroupReplicationOptions;
 export const OPTION_NAMES: readonly OptionName[] = [
@@ -48,6 +57,7 @@ export const OPTION_NAMES: readonly OptionName[] = [
   'group_replication_single_primary_mode',
   'group_replication_flow_control_period',
   'group_replication_force_members',
+  'group_replication_consistency',
 ];
 
 /** Largest exact integer a JS number holds; MySQL's ULONG_MAX is above it. */
@@ -73,6 +83,7 @@ export function defaultOptions(profile: VersionProfile): GroupReplicationOptions
     group_replication_single_primary_mode: true,
     group_replication_flow_control_period: 1,
     group_replication_force_members: '',
+    group_replication_consistency: profile.defaultConsistency,
   };
 }
 
@@ -129,6 +140,14 @@ export function validateOption<K extends OptionName>(
       // A string system variable: its content is checked by the SET itself (src/gr/force-members.ts).
       if (typeof value !== 'string') throw new ConfigError(field, "must be a string of XCom addresses 'host:port,host:port' ('' clears it)", value);
       return value as GroupReplicationOptions[K];
+    case 'group_replication_consistency': {
+      // plugin.cc: an ENUM; MySQL also takes the ordinal 0..4.
+      const v = typeof value === 'string' ? value.toUpperCase() : typeof value === 'number' ? CONSISTENCY_LEVELS[value] : value;
+      if (typeof v !== 'string' || !CONSISTENCY_LEVELS.includes(v as ConsistencyLevel)) {
+        throw new ConfigError(field, `must be one of ${CONSISTENCY_LEVELS.join(', ')}`, value);
+      }
+      return v as GroupReplicationOptions[K];
+    }
     case 'group_replication_single_primary_mode': {
       if (value === true || value === 1 || value === 'ON') return true as GroupReplicationOptions[K];
       if (value === false || value === 0 || value === 'OFF') return false as GroupReplicationOptions[K];

@@ -59,6 +59,14 @@ export const msg = {
   memberExpelled: () => m('MY-011505', 'ERROR', 'Member was expelled from the group due to network failures, changing member status to ERROR.'),
   newPrimaryElected: (hostPort: string, suffix: string) =>
     m('MY-011507', 'System', `A new primary with address ${hostPort} was elected. ${suffix}`),
+  /**
+   * gcs_event_handlers.cc compare_member_transaction_sets: the joiner's gtid_executed and retrieved
+   * set is not a subset of the union of the other members' (ER_GRP_RPL_MEMBER_TRANS_GREATER_THAN_GRP).
+   */
+  memberTransGreaterThanGroup: (local: string, group: string) =>
+    m('MY-011526', 'ERROR', `This member has more executed transactions than those present in the group. Local transactions: ${local} > Group transactions: ${group}`),
+  /** gcs_event_handlers.cc check_group_compatibility after the check above (ER_GRP_RPL_TRANS_NOT_PRESENT_IN_GRP). */
+  transNotPresentInGroup: () => m('MY-011522', 'ERROR', 'The member contains transactions not present in the group. The member will now exit the group.'),
   srvPrimary: () => m('MY-011510', 'System', 'This server is working as primary member.'),
   srvSecondary: (primaryHostPort: string) =>
     m('MY-011511', 'System', `This server is working as secondary member with primary member address ${primaryHostPort}.`),
@@ -164,6 +172,9 @@ export const CLIENT_ERROR_HOOK = "ERROR 3100 (HY000): Error on observer while ru
 /** The client error for a write on a super_read_only server (ER_OPTION_PREVENTS_STATEMENT). */
 export const CLIENT_ERROR_SUPER_READ_ONLY =
   'ERROR 1290 (HY000): The MySQL server is running with the --super-read-only option so it cannot execute this statement';
+/** START GROUP_REPLICATION's error when the join is refused by a compatibility check (ER_GROUP_REPLICATION_CONFIGURATION, plugin.cc). */
+export const CLIENT_ERROR_START_CONFIGURATION =
+  'ERROR 3092 (HY000): The server is not configured properly to be an active member of the group. Please see more details on error log.';
 /** The client error when no mysqld listens (CR_CONN_HOST_ERROR, a client-side error: include/errmsg.h). */
 export const CLIENT_ERROR_CONNECT = "ERROR 2003 (HY000): Can't connect to MySQL server";
 /** The client error when connecting to a server in offline_mode (ER_SERVER_OFFLINE_MODE). */

@@ -1,6 +1,9 @@
 import type { MemberState } from '../types.js';
 import { NetworkReplay } from './network-replay.js';
 import { memberIndex, type RunRecord } from './run-record.js';
+import { failovers, type FailoverRecord } from './failover-metrics.js';
+
+export type { FailoverRecord } from './failover-metrics.js';
 
 /** One observer noticing one member: fault start → UNREACHABLE, in µs. */
 export interface DetectionSample {
@@ -106,6 +109,10 @@ export interface RunSummary {
     readonly submitted: number; readonly committed: number; readonly rolledBack: number; readonly refused: number; readonly pending: number;
     readonly workload: WorkloadTotals;
   };
+  /** Single-primary failovers: old primary's removal view → new primary writable (added in issue 13). */
+  readonly failovers: readonly FailoverRecord[];
+  /** Statistics of failovers' timeToWritableUs. */
+  readonly timeToWritable: DurationStats;
 }
 
 /**
@@ -362,7 +369,13 @@ export function summarize(record: RunRecord): RunSummary {
       return { member, started: r.started, succeeded: r.succeeded, failed: r.failed, inProgress: r.open };
     }),
     writes: withWorkload(writes, record),
+    ...failoverSummary(record),
   };
+}
+
+function failoverSummary(record: RunRecord): Pick<RunSummary, 'failovers' | 'timeToWritable'> {
+  const list = failovers(record.trace);
+  return { failovers: list, timeToWritable: stats(list.map((f) => f.timeToWritableUs)) };
 }
 
 /** The statement counts plus the record's workload transactions (a workload has no rollback). */

@@ -307,7 +307,8 @@ function parseAction(verb: ScenarioVerb, v: unknown, path: Path, ctx: Ctx): Scen
       const value = core([...path, 'value'], (f) => validateOption(option as OptionName, obj.value, ctx.profile, f));
       return { set: { member, option: option as OptionName, value } };
     }
-    case 'write': {
+    case 'write':
+    case 'writeLocal': {
       const obj = record(v, path, 'an object { member, count }');
       onlyKeys(obj, path, ['member', 'count']);
       const member = m.one(obj.member, [...path, 'member']);
@@ -315,7 +316,7 @@ function parseAction(verb: ScenarioVerb, v: unknown, path: Path, ctx: Ctx): Scen
       if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > MAX_WRITES_PER_EVENT) {
         fail([...path, 'count'], `must be an integer in 1..${MAX_WRITES_PER_EVENT}`, count);
       }
-      return { write: { member, count } };
+      return verb === 'write' ? { write: { member, count } } : { writeLocal: { member, count } };
     }
     case 'link': {
       const obj = record(v, path, 'an object { from, to, latency, jitter, loss }');
@@ -517,8 +518,9 @@ function validate(data: unknown, defaultName: string, overrides: ScenarioOverrid
   checkDrawnSizes(workload, untilUs);
   let writes = 0;
   for (const e of events) {
-    if ('write' in e.action && (writes += e.action.write.count) > MAX_WRITES) {
-      fail(['events', e.index, 'write', 'count'], `brings the scenario's transactions above ${MAX_WRITES} (use a workload for load)`, e.action.write.count);
+    const batch = 'write' in e.action ? e.action.write : 'writeLocal' in e.action ? e.action.writeLocal : null;
+    if (batch !== null && (writes += batch.count) > MAX_WRITES) {
+      fail(['events', e.index, verbOf(e.action), 'count'], `brings the scenario's transactions above ${MAX_WRITES} (use a workload for load)`, batch.count);
     }
   }
   // Accounts for `grsim serve` (src/serve); each checked where it sits so that an error names its line.

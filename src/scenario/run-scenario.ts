@@ -24,6 +24,8 @@ export interface MemberSnapshot {
   readonly memberStats: readonly ReplicationGroupMemberStatsRow[];
   /** performance_schema.replication_group_communication_information: its one row, or none (not in a group, or no such table in the version). */
   readonly communicationInformation: readonly ReplicationGroupCommunicationInformationRow[];
+  /** @@gtid_executed (kept on disk: a stopped server still has it). */
+  readonly gtidExecuted: string;
 }
 
 export interface RunScenarioOptions {
@@ -64,6 +66,7 @@ export function snapshotMembers(sim: Simulation): MemberSnapshot[] {
     tUs: sim.nowUs, member: m.name, state: m.running ? m.state : 'OFFLINE', superReadOnly: m.superReadOnly,
     offlineMode: m.offlineMode, running: m.running, viewId: m.viewId(), table: m.replicationGroupMembers(),
     memberStats: m.replicationGroupMemberStats(), communicationInformation: m.replicationGroupCommunicationInformation(),
+    gtidExecuted: m.gtidExecuted(),
   }));
 }
 
@@ -94,6 +97,9 @@ function apply(sim: Simulation, action: ScenarioAction): void {
       const r = m.set(action.set.option, action.set.value);
       if (!r.ok) throw new ConfigError('set', `is refused on ${m.name}: ${r.error}`, action.set.value);
     }
+  } else if ('writeLocal' in action) {
+    const m = sim.member(action.writeLocal.member);
+    for (let k = 0; k < action.writeLocal.count; k++) m.writeLocal();
   } else if ('write' in action) {
     const m = sim.member(action.write.member);
     for (let k = 0; k < action.write.count; k++) m.write();

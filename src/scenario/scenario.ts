@@ -99,7 +99,9 @@ export type ScenarioAction =
   | { readonly link: LinkChange }
   | { readonly setAsPrimary: { readonly member: string; readonly primary: string } }
   | { readonly add: ScenarioMember }
-  | { readonly remove: string };
+  | { readonly remove: string }
+  /** Transactions committed on a member outside the group (super_read_only OFF, Group Replication stopped): errant GTIDs. */
+  | { readonly writeLocal: { readonly member: string; readonly count: number } };
 
 /** A one-way link. */
 export interface Link {
@@ -121,7 +123,7 @@ export interface LinkChange {
 
 /** The verbs an event may use, in the order the docs list them. */
 export const SCENARIO_VERBS = [
-  'isolate', 'heal', 'cut', 'restore', 'partition', 'repair', 'freeze', 'thaw', 'crash', 'restart', 'stop', 'start', 'set', 'write', 'link',
+  'isolate', 'heal', 'cut', 'restore', 'partition', 'repair', 'freeze', 'thaw', 'crash', 'restart', 'stop', 'start', 'set', 'write', 'writeLocal', 'link',
   'setAsPrimary', 'add', 'remove',
 ] as const;
 export type ScenarioVerb = (typeof SCENARIO_VERBS)[number];
@@ -147,6 +149,7 @@ export function membersOf(a: ScenarioAction): string[] {
   if ('start' in a) return [a.start];
   if ('set' in a) return a.set.member === 'all' ? [] : [a.set.member];
   if ('write' in a) return [a.write.member];
+  if ('writeLocal' in a) return [a.writeLocal.member];
   if ('setAsPrimary' in a) return [a.setAsPrimary.member, a.setAsPrimary.primary];
   if ('add' in a) return [a.add.name];
   if ('remove' in a) return [a.remove];

@@ -7,6 +7,7 @@ import { PipelineStats } from '../gr/pipeline-stats.js';
 import { GrMember, type GrContext, type UdfResult, type WriteRecord } from '../gr/gr-member.js';
 import { shownRole, shownState, type ServerIdentity } from '../gr/member-info.js';
 import { setAsPrimary, type SetAsPrimaryResult } from '../gr/primary-election-action.js';
+import type { TransactionCounters } from '../gr/transactions.js';
 import {
   defaultOptions, isOptionName, mergeOptions, OPTION_NAMES, validateOption, versionProfile,
   type GroupReplicationOptions, type OptionName,
@@ -219,6 +220,29 @@ export class MemberHandle {
   /** Submits one transaction on this member. */
   write(): WriteRecord {
     return this.gr.write();
+  }
+
+  /**
+   * SET GLOBAL super_read_only=OFF and one transaction on this member, as an operator does on a
+   * server whose Group Replication is stopped: it commits with a GTID of the server's own uuid, an
+   * errant transaction a later START refuses (MY-011526). While Group Replication runs here it is
+   * an ordinary write().
+   */
+  writeLocal(): WriteRecord {
+    return this.gr.writeLocal();
+  }
+
+  /** @@gtid_executed on this member now, as MySQL prints it (`uuid:1-100,\nuuid2:1-3`; '' when empty). */
+  gtidExecuted(): string {
+    return this.gr.tx.gtidExecuted(this.sim.nowUs);
+  }
+
+  /**
+   * This member's transaction counts now: certified, waiting in the applier queue, applied, its own
+   * proposed and committed (the counts of performance_schema.replication_group_member_stats).
+   */
+  transactionCounters(): TransactionCounters {
+    return this.gr.tx.counters(this.sim.nowUs);
   }
 
   /**
@@ -462,6 +486,8 @@ export class Simulation {
   private readonly incarnations: number[];
   private writeSeq = 0;
   /** @internal */ readonly workload: WorkloadDriver;
+  /** group_replication_group_name: the uuid of the group's GTIDs (`<groupName>:<n>`). */
+  readonly groupName!: string;
   /** The XCom group id as XCom prints synodes (hex), derived from the view id. */
   private readonly xcomGroupIdHex: string;
 
@@ -595,6 +621,7 @@ export class Simulation {
             const batch = entry.payload as LoadBatch;
             this._pipeline.delivered(slot, entry.proposer, batch.transactions);
             if (entry.proposer === slot) this.workload.committed(slot, batch.transactions, batch.submittedSumUs);
+            this.grMembers[slot]!.onLoadBatch(entry, batch.transactions);
           } else if (entry.kind === 'app') {
             this._pipeline.delivered(slot, entry.proposer, 1);
             this.grMembers[slot]!.onAppMessage(entry);
@@ -620,9 +647,12 @@ export class Simulation {
     // BigInt: the value (~1.7e16) is past Number's exact integers (2^53), where odd values cannot exist.
     const fixed = BigInt(bootstrapEpochUs) * 10n + BigInt(idRng.int(1000));
     this.xcomGroupIdHex = groupIdHex(String(fixed));
+    // group_replication_group_name: drawn from a stream of its own so that no other draw moves.
+    const nameRng = root.fork('groupName');
+    this.groupName = `${nameRng.hex(8)}-${nameRng.hex(4)}-${nameRng.hex(4)}-${nameRng.hex(4)}-${nameRng.hex(12)}`;
     this.ctx = {
       kernel: this.kernel, params: this.params, xcom: this.xcom, net: this._net, servers: this._servers, emit,
-      viewIdPrefix: String(fixed), channelTerms: this.version.channelTerms, mode,
+      viewIdPrefix: String(fixed), groupName: this.groupName, channelTerms: this.version.channelTerms, mode,
       gcs: (slot) => this.gcsNodes[slot]!,
       member: (slot) => this.grMembers[slot]!,
       later: (slot, delayUs, fn) => this.later(slot, delayUs, fn),
