@@ -49,6 +49,8 @@ export class ConsistencyManager {
   private held: { readonly w: WriteRecord; readonly run: () => void }[] = [];
   /** m_primary_election_active: this member runs the election process as the new primary. */
   electionActive = false;
+  /** What runs when the current election process ends (whenElectionEnds). */
+  private afterElection: (() => void)[] = [];
   /** Bumped by each election process and by reset, so a stale step does nothing. */
   private electionGen = 0;
 
@@ -182,6 +184,7 @@ export class ConsistencyManager {
     this.held = [];
     this.electionActive = false;
     this.electionGen++;
+    this.afterElection = [];
   }
 
   // ---------------------------------------------------------------- the new primary's election process
@@ -214,6 +217,17 @@ export class ConsistencyManager {
   holdForElection(): void {
     this.electionActive = true;
     this.electionGen++;
+    this.afterElection = [];
+  }
+
+  /**
+   * Runs `fn` when this member's election process ends (QUEUE_APPLIED delivered, MY-011510 logged);
+   * never if the process is abandoned (the member leaves, a newer election starts). A group action
+   * that ran the election ends here (primary_election_action.cc waits for the election's end).
+   */
+  whenElectionEnds(fn: () => void): void {
+    if (this.electionActive) this.afterElection.push(fn);
+    else fn();
   }
 
   private primaryReady(): void {
@@ -229,6 +243,9 @@ export class ConsistencyManager {
     if (m.state !== 'ONLINE') return;
     this.electionActive = false;
     m.log(msg.srvPrimary());
+    const ended = this.afterElection;
+    this.afterElection = [];
+    for (const fn of ended) fn();
     const held = this.held;
     this.held = [];
     for (const h of held) h.run();

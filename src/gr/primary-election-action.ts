@@ -35,8 +35,8 @@ export type SetAsPrimaryResult = UdfResult & { readonly message?: string };
  * checks (ONLINE in the majority, nobody UNREACHABLE or RECOVERING, single-primary mode, the target
  * an ONLINE member), then the primary election action on every member of the group: MY-013214, the
  * election (MY-011507, then MY-011510 on the new primary and MY-011511 on the others, with the
- * super_read_only changes), MY-013215 and MY-013213. grsim runs the action's message rounds
- * (start, election, queue applied, end) at one instant.
+ * super_read_only changes), MY-013215 and MY-013213 once the new primary's election process has
+ * ended. grsim runs the action's own start message round at one instant.
  */
 export function setAsPrimary(invoker: GrMember, target: number): SetAsPrimaryResult {
   const check = invoker.checkTopologyUdf();
@@ -49,16 +49,30 @@ export function setAsPrimary(invoker: GrMember, target: number): SetAsPrimaryRes
   if (info.role === 'PRIMARY') return { ok: true, message: ALREADY_PRIMARY };
   const uuid = (invoker.ctx.servers[target] as ServerIdentity).uuid;
   const result = `Primary server switched to: ${uuid}`;
+  const members: GrMember[] = [];
   for (const slot of [...invoker.table.keys()]) {
     const m = invoker.ctx.member(slot);
     if (m.state !== 'ONLINE') continue;
+    members.push(m);
     m.log(msg.groupActionStart(PRIMARY_ELECTION_CHANGE));
     for (const [s, i] of m.table) i.role = s === target ? 'PRIMARY' : 'SECONDARY';
     m.log(msg.newPrimaryElected(m.hostPort(target), UNSAFE_OLD_PRIMARY_SUFFIX));
+    if (slot === target && m.ctx.params.primaryElectionStages === 1) m.consistency.holdForElection();
     electionCompleted(m, target);
     m.refresh();
-    m.log(msg.groupActionEnd(PRIMARY_ELECTION_CHANGE));
-    m.log(msg.groupActionTerminated(PRIMARY_ELECTION_CHANGE, result));
   }
+  // The action ends on every member once the new primary's election process has ended (its
+  // QUEUE_APPLIED delivered, MY-011510): Primary_election_action waits for the election's end
+  // before MY-013215 and MY-013213. Without staged elections that is at once.
+  const end = (): void => {
+    for (const m of members) {
+      if (m.state !== 'ONLINE') continue;
+      m.log(msg.groupActionEnd(PRIMARY_ELECTION_CHANGE));
+      m.log(msg.groupActionTerminated(PRIMARY_ELECTION_CHANGE, result));
+    }
+  };
+  const primary = invoker.ctx.member(target);
+  if (primary.ctx.params.primaryElectionStages === 1) primary.consistency.whenElectionEnds(end);
+  else end();
   return { ok: true, message: result };
 }

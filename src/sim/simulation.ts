@@ -546,7 +546,13 @@ export class Simulation {
     const n = this._servers.length;
     this._counters = this._servers.map(() => ({ created: 0, cleared: 0, timedOut: 0, expelsRequested: 0 }));
     this._failureSuspicions = this._servers.map(() => new Map<number, number>());
-    this._pipeline = new PipelineStats(this._servers.length);
+    // The applier queue the stats report is the GTID applier's (src/gr/transactions.ts); the
+    // certifier's stable set and last conflict-free GTID are not modelled (no certification).
+    this._pipeline = new PipelineStats(this._servers.length, {
+      waitingApply: (slot) => this.grMembers[slot]?.tx.counters(this.kernel.nowUs).remoteInApplierQueue ?? 0,
+      committedAllMembers: () => '',
+      lastConflictFree: () => '',
+    });
     this.incarnations = this._servers.map(() => FIRST_INCARNATION);
     this.deferredTasks = this._servers.map(() => []);
     this._net = new Network(this.kernel, root.fork('network'), n, netOptions);

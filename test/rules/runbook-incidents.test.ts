@@ -68,7 +68,11 @@ describe('runbook: a planned switchover with set_as_primary', () => {
       expect(logsOf(sim, n, 'MY-013214').map((e) => e.t)).toEqual([at(10)]);
       expect(logsOf(sim, n, 'MY-013213').map((e) => e.message)[0]).toMatch(/^Configuration operation 'Primary election change' terminated\. Primary server switched to: /);
     }
-    expect(logsOf(sim, 'node2', 'MY-011510').map((e) => e.t)).toEqual([at(10)]);
+    // node2 takes writes once its election process has gone through the group: within a few XCom rounds.
+    const primaryAt = logsOf(sim, 'node2', 'MY-011510').map((e) => e.t);
+    expect(primaryAt).toHaveLength(1);
+    expect(primaryAt[0]!).toBeGreaterThan(at(10));
+    expect(primaryAt[0]!).toBeLessThan(at(10) + 100_000);
   });
 
   it('writes at +15s commit on node2 and are refused on node1, now a super_read_only secondary', () => {

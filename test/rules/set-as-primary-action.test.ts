@@ -31,7 +31,12 @@ describe('set_as_primary on a healthy group', () => {
     sim.runFor('5s');
     expect(sim.member('node3').setAsPrimary('node2')).toEqual({ ok: true, message: SWITCHED });
     const at = sim.nowUs;
-    const codes = (n: string): string[] => logsOf(sim, n).filter((e) => e.t === at && e.code !== 'MY-011565' && e.code !== 'MY-011566').map((e) => e.code);
+    // The action ends once the new primary's election process has gone through the group (its
+    // PRIMARY_READY and QUEUE_APPLIED messages): within a few XCom rounds.
+    sim.runFor('100ms');
+    const codes = (n: string): string[] => logsOf(sim, n).filter((e) => e.t >= at && e.code !== 'MY-011565' && e.code !== 'MY-011566').map((e) => e.code);
+    expect(logsOf(sim, 'node2', 'MY-011510').map((e) => e.t - at)).toEqual([expect.any(Number)]);
+    expect(logsOf(sim, 'node2', 'MY-011510')[0]!.t).toBeGreaterThan(at);
     expect(codes('node2')).toEqual(['MY-013214', 'MY-011507', 'MY-011510', 'MY-013215', 'MY-013213']);
     for (const n of ['node1', 'node3']) expect(codes(n)).toEqual(['MY-013214', 'MY-011507', 'MY-011511', 'MY-013215', 'MY-013213']);
     expect(logsOf(sim, 'node1', 'MY-013214').map((e) => [e.level, e.message])).toEqual([['System', 'Starting group operation local execution: Primary election change']]);
@@ -76,7 +81,11 @@ describe('set_as_primary refusals', () => {
 
   it('as a scenario action: the switchover runs at its time; refused while a member is UNREACHABLE, the run fails naming the event', () => {
     const ok = runScenario(parseScenario(FILE('  - { at: +10s, setAsPrimary: { member: node1, primary: node2 } }'), 'f.yaml'));
-    expect(logsOf(ok.sim, 'node3', 'MY-013213').map((e) => [e.t, e.message])).toEqual([[10 * SEC, `Configuration operation 'Primary election change' terminated. ${SWITCHED}`]]);
+    const ended = logsOf(ok.sim, 'node3', 'MY-013213');
+    expect(ended.map((e) => e.message)).toEqual([`Configuration operation 'Primary election change' terminated. ${SWITCHED}`]);
+    // It ends when the new primary's election process has gone through the group, within a few XCom rounds.
+    expect(ended[0]!.t).toBeGreaterThan(10 * SEC);
+    expect(ended[0]!.t).toBeLessThan(10 * SEC + 100_000);
     expect(ok.sim.member('node2').superReadOnly).toBe(false);
     const refused = FILE('  - { at: +10s, isolate: node3 }\n  - { at: +17s, setAsPrimary: { member: node1, primary: node2 } }');
     expect(() => runScenario(parseScenario(refused, 'f.yaml'))).toThrow(ScenarioError);
