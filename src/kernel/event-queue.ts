@@ -16,6 +16,8 @@ export class EventQueue {
   private seq = 0;
   /** Time of the event most recently popped, in microseconds. */
   poppedTimeUs = 0;
+  /** Order key (priority and insertion sequence) of the event most recently popped. */
+  poppedKey = 0;
 
   constructor(initialCapacity = 1024) {
     this.times = new Float64Array(initialCapacity);
@@ -33,10 +35,23 @@ export class EventQueue {
   }
 
   push(timeUs: number, priority: number, code: number): void {
-    if (this.count === this.times.length) this.grow();
+    this.pushKeyed(timeUs, this.reserveKey(priority), code);
+  }
+
+  /**
+   * Takes the next insertion sequence number for an event of `priority` without queueing it: the
+   * returned key orders that event exactly where `push` would have, whenever it is pushed later
+   * with `pushKeyed` (or never, if its effect is applied without dispatch).
+   */
+  reserveKey(priority: number): number {
     const seq = this.seq++;
     if (seq >= SEQ_SPAN) throw new InvariantError('event sequence space exhausted');
-    const key = priority * SEQ_SPAN + seq;
+    return priority * SEQ_SPAN + seq;
+  }
+
+  /** Queues an event under a key from `reserveKey` (each key used once). */
+  pushKeyed(timeUs: number, key: number, code: number): void {
+    if (this.count === this.times.length) this.grow();
     const t = this.times, k = this.keys, c = this.codes;
     let i = this.count++;
     while (i > 0) {
@@ -58,6 +73,7 @@ export class EventQueue {
     const t = this.times, k = this.keys, c = this.codes;
     const topCode = c[0] as number;
     this.poppedTimeUs = t[0] as number;
+    this.poppedKey = k[0] as number;
     const n = --this.count;
     if (n > 0) {
       const lt = t[n] as number, lk = k[n] as number, lc = c[n] as number;

@@ -33,6 +33,12 @@ export class Kernel {
   nowUs = 0;
   /** Events dispatched so far. */
   eventsDispatched = 0;
+  /**
+   * Where the run stands within the current microsecond: the order key of the event being (or last)
+   * dispatched by `step`, or Infinity once `runUntil` has run everything due at `nowUs`. An event
+   * at `nowUs` whose key is below it has happened (see `hasHappened`).
+   */
+  private positionKey = Infinity;
   private readonly queue = new EventQueue(1024);
   private readonly handlers: EventHandler[] = [];
   private readonly handlerNames: string[] = [];
@@ -63,6 +69,36 @@ export class Kernel {
     this.queue.push(timeUs, priority, (arg << HANDLER_BITS) | handlerId);
   }
 
+  /**
+   * Reserves the place in the total order that an event of `priority` scheduled now would take,
+   * without scheduling it. A layer that applies some events' effects without dispatching them (the
+   * network's quiet arrivals) asks `hasHappened` whether such an event is past, and schedules it
+   * with `scheduleReserved` if it must run after all; either way the order of every other event is
+   * the one it would have been had the event been scheduled.
+   */
+  reserve(priority: number): number {
+    return this.queue.reserveKey(priority);
+  }
+
+  /** Schedules handler `handlerId` with `arg` at `timeUs` (≥ now) in the place `reserve` returned. */
+  scheduleReserved(timeUs: number, key: number, handlerId: number, arg: number): void {
+    if (!(timeUs >= this.nowUs) || !Number.isSafeInteger(timeUs)) {
+      throw new InvariantError(`event time must be a safe integer ≥ now (${this.nowUs}), got ${timeUs}`);
+    }
+    if (arg < 0 || arg > MAX_EVENT_ARG || arg !== (arg | 0)) {
+      throw new InvariantError(`event argument must be an integer in 0..${MAX_EVENT_ARG}, got ${arg}`);
+    }
+    this.queue.pushKeyed(timeUs, key, (arg << HANDLER_BITS) | handlerId);
+  }
+
+  /**
+   * Where the run stands within `nowUs`, as an order key: an event at `nowUs` whose key (from
+   * `reserve`) is below it has been dispatched by now, one at an earlier time always has.
+   */
+  get orderPosition(): number {
+    return this.positionKey;
+  }
+
   /** Number of events waiting. */
   get pending(): number {
     return this.queue.size;
@@ -78,6 +114,7 @@ export class Kernel {
     if (this.queue.size === 0) return false;
     const code = this.queue.pop();
     this.nowUs = this.queue.poppedTimeUs;
+    this.positionKey = this.queue.poppedKey;
     this.eventsDispatched++;
     (this.handlers[code & HANDLER_MASK] as EventHandler)(code >>> HANDLER_BITS);
     return true;
@@ -94,11 +131,13 @@ export class Kernel {
     while (q.size > 0 && q.peekTimeUs() <= endUs) {
       const code = q.pop();
       this.nowUs = q.poppedTimeUs;
+      this.positionKey = q.poppedKey;
       n++;
       (handlers[code & HANDLER_MASK] as EventHandler)(code >>> HANDLER_BITS);
     }
     this.eventsDispatched += n;
     if (endUs > this.nowUs) this.nowUs = endUs;
+    this.positionKey = Infinity;
     return n;
   }
 

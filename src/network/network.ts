@@ -2,6 +2,7 @@ import type { Kernel } from '../kernel/kernel.js';
 import { PRIORITY } from '../kernel/kernel.js';
 import type { RandomStream } from '../rng/random-stream.js';
 import { LinkFaults } from './link-faults.js';
+import { QuietArrivals } from './quiet-arrivals.js';
 import { TCP_RTO_MAX_US, TCP_RTO_MIN_US, type LinkProfile, type NetworkOptions } from './network-options.js';
 
 /** Receives a message that reached a running, unfrozen process. */
@@ -9,6 +10,11 @@ export type DeliverFn = (msg: number) => void;
 
 /** Initial number of message envelopes; the pool grows by doubling. */
 const INITIAL_POOL = 256;
+/**
+ * Receives quiet arrivals (see `Network.sendQuiet`) that have happened: for one directed link, the
+ * latest of them, as a cell to read with `quietArrivalUs`, `quietA` and `quietB`.
+ */
+export type QuietDeliverFn = (from: number, to: number, cell: number) => void;
 
 /**
  * The simulated network between N processes (layer L2): directed links that fault verbs cut and
@@ -50,6 +56,8 @@ export class Network {
   private readonly held: number[][];
   private readonly deliverHandler: number;
   private deliver: DeliverFn = () => {};
+  private deliverQuiet: QuietDeliverFn = () => {};
+  private readonly quiet: QuietArrivals;
   /** Called after any change of links or process states. */
   onChange: () => void = () => {};
 
@@ -80,12 +88,14 @@ export class Network {
     this.loss = new Float64Array(nn).fill(options.loss);
     this.lastArrivalUs = new Float64Array(nn);
     this.held = Array.from({ length: n }, () => []);
+    this.quiet = new QuietArrivals(n);
     this.deliverHandler = kernel.register('network.deliver', (msg) => this.arrive(msg));
   }
 
-  /** Sets the function that receives delivered messages. */
-  setReceiver(deliver: DeliverFn): void {
+  /** Sets the functions that receive delivered messages and quiet arrivals. */
+  setReceiver(deliver: DeliverFn, deliverQuiet: QuietDeliverFn = () => {}): void {
     this.deliver = deliver;
+    this.deliverQuiet = deliverQuiet;
   }
 
   /** Whether packets currently flow from → to. */
@@ -116,6 +126,75 @@ export class Network {
   send(from: number, to: number, kind: number, a: number, b: number): number {
     const link = from * this.n + to;
     if (this.linkUp[link] === 0) return -1;
+    const arrival = this.drawArrivalUs(link);
+    this.scheduleArrival(arrival, -1, from, to, kind, a, b);
+    return arrival;
+  }
+
+  /**
+   * Sends a message whose arrival needs no kernel event: it waits on its link until a reader of the
+   * receiver's state calls `collectQuiet`, which hands the latest arrival per link that has happened
+   * by then (in the kernel's order) to the quiet receiver. Latency, jitter and loss draws, FIFO order
+   * and the reserved order key are those `send` would have used, so the run is the same as if it had
+   * been sent with `send`, provided the caller keeps this promise: until a network verb or a
+   * `settleQuiet` call, the message would reach a running, unfrozen receiver, and receiving it would
+   * only overwrite state that the next quiet arrival on the link overwrites too, with no reaction at
+   * its arrival instant. Every network verb settles first; a layer above that changes what receiving
+   * such a message would do calls `settleQuiet` before the change. Returns the arrival time, or -1
+   * if the link is down.
+   */
+  sendQuiet(from: number, to: number, kind: number, a: number, b: number): number {
+    const link = from * this.n + to;
+    if (this.linkUp[link] === 0) return -1;
+    const arrival = this.drawArrivalUs(link);
+    this.quiet.add(link, arrival, this.kernel.reserve(PRIORITY.delivery), kind, a, b);
+    return arrival;
+  }
+
+  /** Hands the quiet receiver, per link into `to`, the latest quiet arrival that has happened by now. */
+  collectQuiet(to: number): void {
+    const q = this.quiet;
+    if (!q.waitingFor(to)) return;
+    const n = this.n, now = this.kernel.nowUs, position = this.kernel.orderPosition;
+    for (let from = 0; from < n; from++) {
+      const cell = q.takeBefore(from * n + to, now, position);
+      if (cell >= 0) this.deliverQuiet(from, to, cell);
+    }
+  }
+
+  /** Arrival time of a quiet arrival handed to the quiet receiver. */
+  quietArrivalUs(cell: number): number {
+    return this.quiet.timeUs[cell] as number;
+  }
+
+  /** First numeric word of a quiet arrival handed to the quiet receiver. */
+  quietA(cell: number): number {
+    return this.quiet.a[cell] as number;
+  }
+
+  /** Second numeric word of a quiet arrival handed to the quiet receiver. */
+  quietB(cell: number): number {
+    return this.quiet.b[cell] as number;
+  }
+
+  /**
+   * Hands over the quiet arrivals that have happened, then turns those still in flight into ordinary
+   * delivery events in the places reserved for them, so that what becomes of them is decided at
+   * their arrival by `arrive`. Called before anything a quiet send relied on changes.
+   */
+  settleQuiet(): void {
+    const q = this.quiet;
+    if (q.total === 0) return;
+    const n = this.n;
+    for (let to = 0; to < n; to++) this.collectQuiet(to);
+    for (let link = 0; link < n * n; link++) {
+      const from = (link / n) | 0, to = link % n;
+      q.drain(link, (cell) => this.scheduleArrival(q.timeUs[cell] as number, q.key[cell] as number, from, to, q.kind[cell] as number, q.a[cell] as number, q.b[cell] as number));
+    }
+  }
+
+  /** Fills an envelope and schedules its delivery at `arrival`, in the order place `key` (-1: a new one). */
+  private scheduleArrival(arrival: number, key: number, from: number, to: number, kind: number, a: number, b: number): void {
     const msg = this.alloc();
     this.msgFrom[msg] = from;
     this.msgTo[msg] = to;
@@ -123,7 +202,12 @@ export class Network {
     this.msgToEpoch[msg] = this.epoch[to] as number;
     this.msgA[msg] = a;
     this.msgB[msg] = b;
-    const k = this.kernel;
+    if (key < 0) this.kernel.scheduleAt(arrival, this.deliverHandler, msg, PRIORITY.delivery);
+    else this.kernel.scheduleReserved(arrival, key, this.deliverHandler, msg);
+  }
+
+  /** Draws a message's arrival time on `link`: latency, jitter, TCP retransmissions, then FIFO behind the link's last one. */
+  private drawArrivalUs(link: number): number {
     let delay = this.latencyUs[link] as number;
     const jitter = this.jitterUs[link] as number;
     if (jitter > 0) delay += Math.floor(this.rng.next() * jitter);
@@ -135,11 +219,10 @@ export class Network {
         rto = Math.min(rto * 2, TCP_RTO_MAX_US);
       }
     }
-    let arrival = k.nowUs + delay;
+    let arrival = this.kernel.nowUs + delay;
     const last = this.lastArrivalUs[link] as number;
     if (arrival < last) arrival = last;
     this.lastArrivalUs[link] = arrival;
-    k.scheduleAt(arrival, this.deliverHandler, msg, PRIORITY.delivery);
     return arrival;
   }
 
@@ -205,36 +288,42 @@ export class Network {
 
   /** Cuts every link between different groups, both ways. Inverse: repair(). */
   partition(groups: readonly (readonly number[])[]): void {
+    this.settleQuiet();
     this.faults.partition(groups);
     this.recompute();
   }
 
   /** Undoes every partition(); one-way cuts and isolations stay. Inverse of partition(). */
   repair(): void {
+    this.settleQuiet();
     this.faults.repair();
     this.recompute();
   }
 
   /** Drops every packet from → to (one way). Inverse: restore(from, to). */
   cut(from: number, to: number): void {
+    this.settleQuiet();
     this.faults.cut(from, to);
     this.recompute();
   }
 
   /** Undoes cut(from, to); partitions and isolations stay. Inverse of cut(). */
   restore(from: number, to: number): void {
+    this.settleQuiet();
     this.faults.restore(from, to);
     this.recompute();
   }
 
   /** Undoes every cut(); partitions and isolations stay. */
   restoreAll(): void {
+    this.settleQuiet();
     this.faults.restoreAll();
     this.recompute();
   }
 
   /** Cuts a member off from everyone, both ways. Inverse: heal(). */
   isolate(m: number): void {
+    this.settleQuiet();
     this.faults.isolate(m);
     this.recompute();
   }
@@ -245,6 +334,7 @@ export class Network {
    * stay as they are (thaw/restart undo those). Inverse of isolate().
    */
   heal(m?: number): void {
+    this.settleQuiet();
     if (m === undefined) this.faults.healAll();
     else this.faults.heal(m);
     this.recompute();
@@ -262,12 +352,14 @@ export class Network {
 
   /** Stops a process (SIGSTOP): it neither sends, receives nor runs timers. Inverse: thaw(). */
   freeze(m: number): void {
+    this.settleQuiet();
     this.frozen[m] = 1;
     this.onChange();
   }
 
   /** Resumes a frozen process; messages that reached it meanwhile are read now, in order. Inverse of freeze(). */
   thaw(m: number): void {
+    this.settleQuiet();
     this.frozen[m] = 0;
     const held = this.held[m] as number[];
     this.held[m] = [];
@@ -280,6 +372,7 @@ export class Network {
 
   /** Marks a process as stopped (crash or shutdown); what was held for it is lost. */
   stopProcess(m: number): void {
+    this.settleQuiet();
     this.running[m] = 0;
     this.frozen[m] = 0;
     for (const msg of this.held[m] as number[]) this.free(msg);
@@ -289,6 +382,7 @@ export class Network {
 
   /** Starts a new incarnation of a process. */
   startProcess(m: number): void {
+    this.settleQuiet();
     this.running[m] = 1;
     this.frozen[m] = 0;
     this.epoch[m] = (this.epoch[m] as number) + 1;

@@ -163,7 +163,7 @@ export class XcomCluster {
     this.hRemoteClose = kernel.register('xcom.remoteClose', (arg) => this.onRemoteClose(arg));
     this.consensus = new Consensus(this);
     this.consensus.onDie = (i, entry) => this.up.died(i, entry);
-    net.setReceiver((msg) => this.receive(msg));
+    net.setReceiver((msg) => this.receive(msg), (from, to, cell) => this.receiveQuietAlive(from, to, cell));
   }
 
   // ---------------------------------------------------------------- timers and lifecycle
@@ -190,6 +190,7 @@ export class XcomCluster {
    */
   boot(i: number, config: XcomConfig, incarnation: number, executedIndex: number, phased: boolean): void {
     const n = this.n, now = this.kernel.nowUs;
+    this.net.settleQuiet();
     this.gen[i] = (this.gen[i] as number) + 1;
     this.booted[i] = 1;
     this.incarnation[i] = incarnation;
@@ -218,6 +219,7 @@ export class XcomCluster {
 
   /** Marks connections of a bootstrapped group as established (the run starts with a formed group). */
   markConnected(i: number, j: number): void {
+    this.net.settleQuiet();
     const p = i * this.n + j;
     this.connUp[p] = 1;
     this.dialing[p] = 0;
@@ -233,6 +235,7 @@ export class XcomCluster {
   stop(i: number, reason: string): void {
     if (this.booted[i] === 0) return;
     const n = this.n;
+    this.net.settleQuiet();
     this.booted[i] = 0;
     this.gen[i] = (this.gen[i] as number) + 1;
     this.deferred[i] = [];
@@ -308,6 +311,7 @@ export class XcomCluster {
     }
     const net = this.net;
     if (net.isPathUp(i, j) && net.isResponsive(j) && this.booted[j] === 1) {
+      net.settleQuiet();
       this.dialing[p] = 0;
       this.connUp[p] = 1;
       this.backoffUs[p] = INITIAL_CONNECT_WAIT_US;
@@ -342,6 +346,7 @@ export class XcomCluster {
   closeConnection(i: number, j: number, reason: string, redial = true): void {
     const p = i * this.n + j;
     if (this.connUp[p] === 0) return;
+    this.net.settleQuiet();
     this.connUp[p] = 0;
     this.blackholeArmed[p] = 0;
     this.connGen[p] = (this.connGen[p] as number) + 1;
@@ -403,6 +408,11 @@ export class XcomCluster {
     const net = this.net;
     if (net.isPathUp(i, j) && net.frozen[j] === 0) {
       this.unreadBytes[p] = 0;
+      if (kind === MSG_I_AM_ALIVE && this.aliveArrivalIsQuiet(i, j, a)) {
+        net.sendQuiet(i, j, kind, a, b);
+        this.lastSendOkUs[p] = this.kernel.nowUs;
+        return;
+      }
     } else {
       // Once one message does not fit, the sender task blocks on it and every later one queues behind.
       const pending = (this.unreadBytes[p] as number) + bytes;
@@ -416,12 +426,38 @@ export class XcomCluster {
     this.lastSendOkUs[p] = this.kernel.nowUs;
   }
 
+  /**
+   * Whether i's i_am_alive carrying max_synode `maxSynode`, on a path that is up to an unfrozen j,
+   * would on reaching j only stamp `detected` and `deliveredSeen` (receiveQuietAlive): j's process
+   * runs with XCom booted, j's detector already counts i alive or j has no connection to i (no
+   * wake-up), and j knows that synode already. Until a network verb or one of the changes that call
+   * `settleQuiet` (connections, boot and stop, j's local view), that stays true at its arrival.
+   */
+  private aliveArrivalIsQuiet(i: number, j: number, maxSynode: number): boolean {
+    return this.booted[j] === 1 && this.net.running[j] === 1 &&
+      (this.connUp[j * this.n + i] === 0 || ((this.localMask[j] as number) & (1 << i)) !== 0) &&
+      this.consensus.knowsMaxSynode(j, maxSynode);
+  }
+
+  /**
+   * The latest i_am_alive from `from` that reached `to` by quiet sends: what `receive` would have
+   * done at its arrival (each one overwrites the stamps of the one before).
+   */
+  private receiveQuietAlive(from: number, to: number, cell: number): void {
+    const p = to * this.n + from;
+    if (this.connUp[p] === 1) {
+      this.detected[p] = this.net.quietArrivalUs(cell);
+      this.deliveredSeen[p] = this.net.quietB(cell);
+    }
+  }
+
   // ---------------------------------------------------------------- alive task
 
   private onAliveTimer(arg: number): void {
     const i = this.liveNode(this.hAlive, arg);
     if (i < 0) return;
     const n = this.n, now = this.kernel.nowUs;
+    this.net.collectQuiet(i);
     const cfg = this.config[i] as XcomConfig;
     const row = i * n;
     this.detected[row + i] = now; // its own i_am_alive goes through local_sender_task
@@ -481,6 +517,7 @@ export class XcomCluster {
    * MIN_CACHED (site_def.cc get_min_delivered_msg, xcom_cache.cc can_deallocate).
    */
   private shrinkCache(i: number): void {
+    this.net.collectQuiet(i);
     const cfg = this.config[i];
     this.deliveredSeen[i * this.n + i] = this.consensus.deliveredMsgno(i); // self counts, up to date
     const min = cfg == null ? null : minDeliveredSlot(this.deliveredRows[i] as Float64Array, this.detectedRows[i] as Float64Array, this.kernel.nowUs, cfg.nodes);
@@ -523,6 +560,7 @@ export class XcomCluster {
     // The socket is gone if the receiver's XCom stopped or the sender's connection closed meanwhile.
     const kind = net.msgKind[msg] as number;
     if (this.booted[to] === 0 || this.connUp[from * n + to] !== 1) return;
+    net.collectQuiet(to); // earlier quiet arrivals first, so that this message's stamps land last
     const p = to * n + from;
     if (this.connUp[p] === 1) {
       this.detected[p] = this.kernel.nowUs;
@@ -589,6 +627,7 @@ export class XcomCluster {
     const cfg = this.config[i];
     if (cfg == null) return 0;
     const n = this.n, now = this.kernel.nowUs, row = i * n;
+    this.net.collectQuiet(i);
     let mask = 0;
     for (const j of cfg.nodes) {
       if (j === i || now - (this.detected[row + j] as number) < DETECTOR_LIVE_TIMEOUT_US) mask |= 1 << j;
@@ -612,6 +651,7 @@ export class XcomCluster {
     }
     // Local part: delivered only on change.
     if (forceLocal || this.localMask[i] !== alive) {
+      this.net.settleQuiet(); // quiet i_am_alive sends to i relied on its old local view
       this.localMask[i] = alive;
       this.up.localView(i, alive, cfg);
       if (alive !== cfg.mask) this.consensus.startRounds(i);
@@ -621,6 +661,7 @@ export class XcomCluster {
   /** iamtheleader: the lowest-index node of the site that is not may_be_dead and is in the global node set. */
   isLeader(i: number, cfg: XcomConfig): boolean {
     const n = this.n, now = this.kernel.nowUs, row = i * n;
+    this.net.collectQuiet(i);
     const g = this.globalMask[i] as number;
     for (const j of cfg.nodes) {
       const maybeDead = j !== i && now - (this.detected[row + j] as number) > MAX_SILENT_US;
@@ -633,6 +674,7 @@ export class XcomCluster {
   activateConfig(i: number, config: XcomConfig): void {
     const old = this.config[i];
     const n = this.n, now = this.kernel.nowUs;
+    this.net.collectQuiet(i);
     this.config[i] = config;
     for (const j of config.nodes) {
       if (old == null || (old.mask & (1 << j)) === 0) this.detected[i * n + j] = now;
