@@ -1,7 +1,7 @@
 import { InvariantError } from '../errors.js';
 
 /** 2^44: sequence numbers stay below this, so `priority * SEQ_SPAN + seq` is exact in a float64. */
-const SEQ_SPAN = 17_592_186_044_416;
+export const SEQ_SPAN = 17_592_186_044_416;
 
 /**
  * A binary min-heap of events ordered by (time, priority, insertion sequence), stored in parallel
@@ -14,8 +14,11 @@ export class EventQueue {
   private codes: Int32Array;
   private count = 0;
   private seq = 0;
-  /** Time of the event most recently popped, in microseconds. */
-  poppedTimeUs = 0;
+  /**
+   * The virtual clock in microseconds (`clock[0]`), set by `pop` to the popped event's time. Kept in
+   * a typed array so that the queue and the kernel read and write it without boxing a time value.
+   */
+  readonly clock = new Float64Array(1);
   /** Order key (priority and insertion sequence) of the event most recently popped. */
   poppedKey = 0;
 
@@ -34,22 +37,27 @@ export class EventQueue {
     return this.count > 0 ? (this.times[0] as number) : Infinity;
   }
 
+  /** Queues an event `delayUs` (an integer ≥ 0) after the clock. */
+  pushAfter(delayUs: number, priority: number, code: number): void {
+    this.pushKeyed((this.clock[0] as number) + delayUs, priority * SEQ_SPAN + this.reserveSeq(), code);
+  }
+
   push(timeUs: number, priority: number, code: number): void {
-    this.pushKeyed(timeUs, this.reserveKey(priority), code);
+    this.pushKeyed(timeUs, priority * SEQ_SPAN + this.reserveSeq(), code);
   }
 
   /**
-   * Takes the next insertion sequence number for an event of `priority` without queueing it: the
-   * returned key orders that event exactly where `push` would have, whenever it is pushed later
-   * with `pushKeyed` (or never, if its effect is applied without dispatch).
+   * Takes the next insertion sequence number without queueing an event: `priority * SEQ_SPAN + seq`
+   * orders that event exactly where `push` would have, whenever it is pushed later with `pushKeyed`
+   * (or never, if its effect is applied without dispatch).
    */
-  reserveKey(priority: number): number {
+  reserveSeq(): number {
     const seq = this.seq++;
     if (seq >= SEQ_SPAN) throw new InvariantError('event sequence space exhausted');
-    return priority * SEQ_SPAN + seq;
+    return seq;
   }
 
-  /** Queues an event under a key from `reserveKey` (each key used once). */
+  /** Queues an event under the key `priority * SEQ_SPAN + seq` of a sequence number from `reserveSeq` (each used once). */
   pushKeyed(timeUs: number, key: number, code: number): void {
     if (this.count === this.times.length) this.grow();
     const t = this.times, k = this.keys, c = this.codes;
@@ -68,11 +76,11 @@ export class EventQueue {
     c[i] = code;
   }
 
-  /** Removes the earliest event and returns its code; its time is left in `poppedTimeUs`. */
+  /** Removes the earliest event and returns its code; the clock moves to its time. */
   pop(): number {
     const t = this.times, k = this.keys, c = this.codes;
     const topCode = c[0] as number;
-    this.poppedTimeUs = t[0] as number;
+    this.clock[0] = t[0] as number;
     this.poppedKey = k[0] as number;
     const n = --this.count;
     if (n > 0) {

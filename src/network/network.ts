@@ -58,6 +58,11 @@ export class Network {
   private deliver: DeliverFn = () => {};
   private deliverQuiet: QuietDeliverFn = () => {};
   private readonly quiet: QuietArrivals;
+  /**
+   * Counts `settleQuiet` calls. Whatever a quiet send relied on holds until the next call, so a
+   * sender may remember a link's check for as long as this number stays the same.
+   */
+  quietEpoch = 0;
   /** Called after any change of links or process states. */
   onChange: () => void = () => {};
 
@@ -88,7 +93,7 @@ export class Network {
     this.loss = new Float64Array(nn).fill(options.loss);
     this.lastArrivalUs = new Float64Array(nn);
     this.held = Array.from({ length: n }, () => []);
-    this.quiet = new QuietArrivals(n);
+    this.quiet = new QuietArrivals(n, this.lastArrivalUs);
     this.deliverHandler = kernel.register('network.deliver', (msg) => this.arrive(msg));
   }
 
@@ -126,9 +131,9 @@ export class Network {
   send(from: number, to: number, kind: number, a: number, b: number): number {
     const link = from * this.n + to;
     if (this.linkUp[link] === 0) return -1;
-    const arrival = this.drawArrivalUs(link);
-    this.scheduleArrival(arrival, -1, from, to, kind, a, b);
-    return arrival;
+    this.drawArrival(link);
+    this.scheduleArrival(link, -1, kind, a, b);
+    return this.lastArrivalUs[link] as number;
   }
 
   /**
@@ -140,25 +145,43 @@ export class Network {
    * `settleQuiet` call, the message would reach a running, unfrozen receiver, and receiving it would
    * only overwrite state that the next quiet arrival on the link overwrites too, with no reaction at
    * its arrival instant. Every network verb settles first; a layer above that changes what receiving
-   * such a message would do calls `settleQuiet` before the change. Returns the arrival time, or -1
-   * if the link is down.
+   * such a message would do calls `settleQuiet` before the change. Returns false if the link is down
+   * (the message is lost).
    */
-  sendQuiet(from: number, to: number, kind: number, a: number, b: number): number {
+  sendQuiet(from: number, to: number, kind: number, a: number, b: number): boolean {
     const link = from * this.n + to;
-    if (this.linkUp[link] === 0) return -1;
-    const arrival = this.drawArrivalUs(link);
-    this.quiet.add(link, arrival, this.kernel.reserve(PRIORITY.delivery), kind, a, b);
-    return arrival;
+    if (this.linkUp[link] === 0) return false;
+    this.drawArrival(link);
+    this.quiet.add(link, this.kernel.reserve(), kind, a, b);
+    return true;
   }
 
-  /** Hands the quiet receiver, per link into `to`, the latest quiet arrival that has happened by now. */
+  /**
+   * Hands the quiet receiver, per link into `to`, the latest quiet arrival that has happened by now
+   * in the kernel's order, and forgets those. One loop over typed arrays with its times in locals,
+   * so that no time value is boxed.
+   */
   collectQuiet(to: number): void {
     const q = this.quiet;
-    if (!q.waitingFor(to)) return;
-    const n = this.n, now = this.kernel.nowUs, position = this.kernel.orderPosition;
+    if (q.perReceiver[to] === 0) return;
+    const k = this.kernel, n = this.n;
+    const now = k.nowUs, position = k.orderPosition, deliveryKey = k.orderKey(PRIORITY.delivery, 0);
+    const room = q.room, mask = room - 1, times = q.timeUs, seqs = q.seq;
     for (let from = 0; from < n; from++) {
-      const cell = q.takeBefore(from * n + to, now, position);
-      if (cell >= 0) this.deliverQuiet(from, to, cell);
+      const link = from * n + to;
+      const len = q.len[link] as number;
+      if (len === 0) continue;
+      const base = link * room, head = q.head[link] as number;
+      let taken = 0;
+      while (taken < len) {
+        const cell = base + ((head + taken) & mask);
+        const t = times[cell] as number;
+        if (t > now || (t === now && deliveryKey + (seqs[cell] as number) >= position)) break;
+        taken++;
+      }
+      if (taken === 0) continue;
+      q.drop(link, taken);
+      this.deliverQuiet(from, to, base + ((head + taken - 1) & mask));
     }
   }
 
@@ -183,18 +206,27 @@ export class Network {
    * their arrival by `arrive`. Called before anything a quiet send relied on changes.
    */
   settleQuiet(): void {
+    this.quietEpoch++;
     const q = this.quiet;
     if (q.total === 0) return;
     const n = this.n;
     for (let to = 0; to < n; to++) this.collectQuiet(to);
     for (let link = 0; link < n * n; link++) {
-      const from = (link / n) | 0, to = link % n;
-      q.drain(link, (cell) => this.scheduleArrival(q.timeUs[cell] as number, q.key[cell] as number, from, to, q.kind[cell] as number, q.a[cell] as number, q.b[cell] as number));
+      const len = q.len[link] as number;
+      for (let k = 0; k < len; k++) {
+        const cell = link * q.room + (((q.head[link] as number) + k) & (q.room - 1));
+        this.scheduleArrival(link, cell, q.kind[cell] as number, q.a[cell] as number, q.b[cell] as number);
+      }
+      q.drop(link, len);
     }
   }
 
-  /** Fills an envelope and schedules its delivery at `arrival`, in the order place `key` (-1: a new one). */
-  private scheduleArrival(arrival: number, key: number, from: number, to: number, kind: number, a: number, b: number): void {
+  /**
+   * Fills an envelope for `link` and schedules its delivery: at the link's latest arrival time as
+   * a new event when `quietCell` is -1, else at that quiet arrival's time in its reserved place.
+   */
+  private scheduleArrival(link: number, quietCell: number, kind: number, a: number, b: number): void {
+    const n = this.n, from = (link / n) | 0, to = link % n;
     const msg = this.alloc();
     this.msgFrom[msg] = from;
     this.msgTo[msg] = to;
@@ -202,12 +234,17 @@ export class Network {
     this.msgToEpoch[msg] = this.epoch[to] as number;
     this.msgA[msg] = a;
     this.msgB[msg] = b;
-    if (key < 0) this.kernel.scheduleAt(arrival, this.deliverHandler, msg, PRIORITY.delivery);
-    else this.kernel.scheduleReserved(arrival, key, this.deliverHandler, msg);
+    const q = this.quiet;
+    // As a delay, so that no time value crosses the call (the arrival is never before now).
+    if (quietCell < 0) this.kernel.schedule((this.lastArrivalUs[link] as number) - this.kernel.nowUs, this.deliverHandler, msg, PRIORITY.delivery);
+    else this.kernel.scheduleReserved(q.timeUs[quietCell] as number, PRIORITY.delivery, q.seq[quietCell] as number, this.deliverHandler, msg);
   }
 
-  /** Draws a message's arrival time on `link`: latency, jitter, TCP retransmissions, then FIFO behind the link's last one. */
-  private drawArrivalUs(link: number): number {
+  /**
+   * Draws a message's arrival time on `link` into `lastArrivalUs[link]`: latency, jitter, TCP
+   * retransmissions, then FIFO behind the link's previous message.
+   */
+  private drawArrival(link: number): void {
     let delay = this.latencyUs[link] as number;
     const jitter = this.jitterUs[link] as number;
     if (jitter > 0) delay += Math.floor(this.rng.next() * jitter);
@@ -219,11 +256,8 @@ export class Network {
         rto = Math.min(rto * 2, TCP_RTO_MAX_US);
       }
     }
-    let arrival = this.kernel.nowUs + delay;
-    const last = this.lastArrivalUs[link] as number;
-    if (arrival < last) arrival = last;
-    this.lastArrivalUs[link] = arrival;
-    return arrival;
+    const arrival = this.kernel.nowUs + delay;
+    if (arrival > (this.lastArrivalUs[link] as number)) this.lastArrivalUs[link] = arrival;
   }
 
   /**

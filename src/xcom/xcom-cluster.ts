@@ -86,6 +86,8 @@ export class XcomCluster {
   /** `unreadBytes[i*n+j]`: bytes i wrote to j since j last consumed them (socket buffers filling); Infinity once a write blocked. */
   private readonly unreadBytes: Float64Array;
   private readonly blackholeArmed: Uint8Array;
+  /** Per link: the network's quiet epoch in which `aliveLinkIsQuiet` last said yes (-1: never). */
+  private readonly quietLinkEpoch: Int32Array;
   private readonly pingCount: Int32Array;
   private readonly lastPingUs: Float64Array;
   /** Timers that came due while the node was frozen: [handler, arg] pairs. */
@@ -141,6 +143,7 @@ export class XcomCluster {
     this.lastSendOkUs = new Float64Array(nn);
     this.unreadBytes = new Float64Array(nn);
     this.blackholeArmed = new Uint8Array(nn);
+    this.quietLinkEpoch = new Int32Array(nn).fill(-1);
     this.pingCount = new Int32Array(nn);
     this.lastPingUs = new Float64Array(nn).fill(-Infinity);
     this.deferred = Array.from({ length: n }, () => []);
@@ -408,11 +411,6 @@ export class XcomCluster {
     const net = this.net;
     if (net.isPathUp(i, j) && net.frozen[j] === 0) {
       this.unreadBytes[p] = 0;
-      if (kind === MSG_I_AM_ALIVE && this.aliveArrivalIsQuiet(i, j, a)) {
-        net.sendQuiet(i, j, kind, a, b);
-        this.lastSendOkUs[p] = this.kernel.nowUs;
-        return;
-      }
     } else {
       // Once one message does not fit, the sender task blocks on it and every later one queues behind.
       const pending = (this.unreadBytes[p] as number) + bytes;
@@ -427,16 +425,20 @@ export class XcomCluster {
   }
 
   /**
-   * Whether i's i_am_alive carrying max_synode `maxSynode`, on a path that is up to an unfrozen j,
-   * would on reaching j only stamp `detected` and `deliveredSeen` (receiveQuietAlive): j's process
-   * runs with XCom booted, j's detector already counts i alive or j has no connection to i (no
-   * wake-up), and j knows that synode already. Until a network verb or one of the changes that call
-   * `settleQuiet` (connections, boot and stop, j's local view), that stays true at its arrival.
+   * Whether an i_am_alive from i may go to j as a quiet send (Network.sendQuiet), as far as
+   * anything but j's max_synode goes: the path is up and j unfrozen (so `write` would send it at
+   * once), j's process runs with XCom booted, and j's detector already counts i alive or j has no
+   * connection to i (no wake-up on arrival). Everything checked here changes only after a
+   * `settleQuiet` call (network verbs, connections, boot and stop, j's local view), so a yes is
+   * remembered per link until the network's quiet epoch moves.
    */
-  private aliveArrivalIsQuiet(i: number, j: number, maxSynode: number): boolean {
-    return this.booted[j] === 1 && this.net.running[j] === 1 &&
-      (this.connUp[j * this.n + i] === 0 || ((this.localMask[j] as number) & (1 << i)) !== 0) &&
-      this.consensus.knowsMaxSynode(j, maxSynode);
+  private aliveLinkIsQuiet(i: number, j: number, p: number): boolean {
+    const net = this.net, epoch = net.quietEpoch;
+    if (this.quietLinkEpoch[p] === epoch) return true;
+    const ok = net.isPathUp(i, j) && net.frozen[j] === 0 && this.booted[j] === 1 && net.running[j] === 1 &&
+      (this.connUp[j * this.n + i] === 0 || ((this.localMask[j] as number) & (1 << i)) !== 0);
+    if (ok) this.quietLinkEpoch[p] = epoch;
+    return ok;
   }
 
   /**
@@ -470,7 +472,14 @@ export class XcomCluster {
       if (j === i) continue;
       const p = row + j;
       if (this.connUp[p] !== 1) continue; // queued messages to a disconnected peer are dropped
-      this.write(i, j, MSG_I_AM_ALIVE, maxSynode, delivered, SIZEOF_PAX_MSG);
+      if (this.aliveLinkIsQuiet(i, j, p) && this.consensus.knowsMaxSynode(j, maxSynode)) {
+        // What write() does on an open path, with an arrival that only stamps (receiveQuietAlive).
+        this.unreadBytes[p] = 0;
+        this.net.sendQuiet(i, j, MSG_I_AM_ALIVE, maxSynode, delivered);
+        this.lastSendOkUs[p] = now;
+      } else {
+        this.write(i, j, MSG_I_AM_ALIVE, maxSynode, delivered, SIZEOF_PAX_MSG);
+      }
       if (now - (this.detected[p] as number) > MAX_SILENT_US) this.write(i, j, MSG_ARE_YOU_ALIVE, 0, 0, SIZEOF_PAX_MSG);
     }
     // tcp_reaper_task (folded into this 1 s tick): a connection with no successful write for 10 s
