@@ -152,6 +152,8 @@ export class Network {
     const link = from * this.n + to;
     if (this.linkUp[link] === 0) return false;
     this.drawArrival(link);
+    // A full ring first hands over what has happened (receivers may collect only when they must).
+    if (this.quiet.len[link] === this.quiet.room) this.collectLink(from, to);
     this.quiet.add(link, this.kernel.reserve(), kind, a, b);
     return true;
   }
@@ -162,27 +164,38 @@ export class Network {
    * so that no time value is boxed.
    */
   collectQuiet(to: number): void {
-    const q = this.quiet;
-    if (q.perReceiver[to] === 0) return;
-    const k = this.kernel, n = this.n;
+    if (this.quiet.perReceiver[to] === 0) return;
+    const n = this.n;
+    for (let from = 0; from < n; from++) this.collectLink(from, to);
+  }
+
+  /** Whether quiet arrivals to `to` wait to be collected (happened or not). */
+  quietWaitingFor(to: number): boolean {
+    return this.quiet.perReceiver[to] !== 0;
+  }
+
+  /**
+   * Hands the quiet receiver the latest quiet arrival on from → to that has happened by now in the
+   * kernel's order, and forgets those. Times stay in locals, so no time value is boxed.
+   */
+  private collectLink(from: number, to: number): void {
+    const q = this.quiet, link = from * this.n + to;
+    const len = q.len[link] as number;
+    if (len === 0) return;
+    const k = this.kernel;
     const now = k.nowUs, position = k.orderPosition, deliveryKey = k.orderKey(PRIORITY.delivery, 0);
-    const room = q.room, mask = room - 1, times = q.timeUs, seqs = q.seq;
-    for (let from = 0; from < n; from++) {
-      const link = from * n + to;
-      const len = q.len[link] as number;
-      if (len === 0) continue;
-      const base = link * room, head = q.head[link] as number;
-      let taken = 0;
-      while (taken < len) {
-        const cell = base + ((head + taken) & mask);
-        const t = times[cell] as number;
-        if (t > now || (t === now && deliveryKey + (seqs[cell] as number) >= position)) break;
-        taken++;
-      }
-      if (taken === 0) continue;
-      q.drop(link, taken);
-      this.deliverQuiet(from, to, base + ((head + taken - 1) & mask));
+    const room = q.room, mask = room - 1, base = link * room, head = q.head[link] as number;
+    const times = q.timeUs, seqs = q.seq;
+    let taken = 0;
+    while (taken < len) {
+      const cell = base + ((head + taken) & mask);
+      const t = times[cell] as number;
+      if (t > now || (t === now && deliveryKey + (seqs[cell] as number) >= position)) break;
+      taken++;
     }
+    if (taken === 0) return;
+    q.drop(link, taken);
+    this.deliverQuiet(from, to, base + ((head + taken - 1) & mask));
   }
 
   /** Arrival time of a quiet arrival handed to the quiet receiver. */

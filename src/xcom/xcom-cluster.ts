@@ -459,7 +459,6 @@ export class XcomCluster {
     const i = this.liveNode(this.hAlive, arg);
     if (i < 0) return;
     const n = this.n, now = this.kernel.nowUs;
-    this.net.collectQuiet(i);
     const cfg = this.config[i] as XcomConfig;
     const row = i * n;
     this.detected[row + i] = now; // its own i_am_alive goes through local_sender_task
@@ -480,7 +479,7 @@ export class XcomCluster {
       } else {
         this.write(i, j, MSG_I_AM_ALIVE, maxSynode, delivered, SIZEOF_PAX_MSG);
       }
-      if (now - (this.detected[p] as number) > MAX_SILENT_US) this.write(i, j, MSG_ARE_YOU_ALIVE, 0, 0, SIZEOF_PAX_MSG);
+      if (this.silentFor(p, i, now) > MAX_SILENT_US) this.write(i, j, MSG_ARE_YOU_ALIVE, 0, 0, SIZEOF_PAX_MSG);
     }
     // tcp_reaper_task (folded into this 1 s tick): a connection with no successful write for 10 s
     // closes: one to a node outside the site that nothing is sent to, or one whose writes block.
@@ -493,6 +492,18 @@ export class XcomCluster {
     this.consensus.retryPending(i);
     this.consensus.trimLog();
     this.kernel.schedule(ALIVE_TASK_PERIOD_US, this.hAlive, arg);
+  }
+
+  /**
+   * How long i has not heard the peer of pair p (row i) by now, in microseconds. The stamp as it is
+   * can only be older than the true one (quiet arrivals not yet collected are later), so quiet
+   * arrivals are collected only when the stamp alone is too old for `MAX_SILENT_US`.
+   */
+  private silentFor(p: number, i: number, now: number): number {
+    const silent = now - (this.detected[p] as number);
+    if (silent <= MAX_SILENT_US || !this.net.quietWaitingFor(i)) return silent;
+    this.net.collectQuiet(i);
+    return now - (this.detected[p] as number);
   }
 
   // ---------------------------------------------------------------- message cache
@@ -635,10 +646,20 @@ export class XcomCluster {
   aliveMask(i: number): number {
     const cfg = this.config[i];
     if (cfg == null) return 0;
-    const n = this.n, now = this.kernel.nowUs, row = i * n;
+    // Stamps only grow, and quiet arrivals not yet collected are later than the stamps they
+    // replace: a peer that looks alive on the stamps as they are is alive. Only when one looks
+    // dead can a collected arrival change the answer.
+    const mask = this.aliveMaskOnStamps(i, cfg);
+    if (mask === cfg.mask || !this.net.quietWaitingFor(i)) return mask;
     this.net.collectQuiet(i);
+    return this.aliveMaskOnStamps(i, cfg);
+  }
+
+  private aliveMaskOnStamps(i: number, cfg: XcomConfig): number {
+    const n = this.n, now = this.kernel.nowUs, row = i * n, nodes = cfg.nodes;
     let mask = 0;
-    for (const j of cfg.nodes) {
+    for (let k = 0; k < nodes.length; k++) {
+      const j = nodes[k] as number;
       if (j === i || now - (this.detected[row + j] as number) < DETECTOR_LIVE_TIMEOUT_US) mask |= 1 << j;
     }
     return mask;
