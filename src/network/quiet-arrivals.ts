@@ -1,5 +1,5 @@
 /** Initial room per directed link; every link's room doubles when one fills. */
-const INITIAL_ROOM = 4;
+const INITIAL_ROOM = 2;
 
 /**
  * Messages in flight or arrived whose arrival has no kernel event (layer L2, see
