@@ -614,7 +614,16 @@ export class Consensus {
     this.reachedMask = mask;
     const majority = (nodes.length >> 1) + 1;
     if (count < majority) return -1;
-    rtts.subarray(0, count).sort();
+    // Insertion sort of the ≤ 16 round trips in place (no subarray view, no comparator calls).
+    for (let a = 1; a < count; a++) {
+      const v = rtts[a] as number;
+      let b = a - 1;
+      while (b >= 0 && (rtts[b] as number) > v) {
+        rtts[b + 1] = rtts[b] as number;
+        b--;
+      }
+      rtts[b + 1] = v;
+    }
     return rtts[majority - 1] as number;
   }
 

@@ -479,7 +479,7 @@ export class XcomCluster {
       } else {
         this.write(i, j, MSG_I_AM_ALIVE, maxSynode, delivered, SIZEOF_PAX_MSG);
       }
-      if (this.silentFor(p, i, now) > MAX_SILENT_US) this.write(i, j, MSG_ARE_YOU_ALIVE, 0, 0, SIZEOF_PAX_MSG);
+      if (this.silentTooLong(i, p)) this.write(i, j, MSG_ARE_YOU_ALIVE, 0, 0, SIZEOF_PAX_MSG);
     }
     // tcp_reaper_task (folded into this 1 s tick): a connection with no successful write for 10 s
     // closes: one to a node outside the site that nothing is sent to, or one whose writes block.
@@ -495,15 +495,15 @@ export class XcomCluster {
   }
 
   /**
-   * How long i has not heard the peer of pair p (row i) by now, in microseconds. The stamp as it is
-   * can only be older than the true one (quiet arrivals not yet collected are later), so quiet
-   * arrivals are collected only when the stamp alone is too old for `MAX_SILENT_US`.
+   * Whether i has not heard the peer of pair p (row i) for more than MAX_SILENT_US by now. The stamp
+   * as it is can only be older than the true one (quiet arrivals not yet collected are later), so
+   * quiet arrivals are collected only when the stamp alone says yes.
    */
-  private silentFor(p: number, i: number, now: number): number {
-    const silent = now - (this.detected[p] as number);
-    if (silent <= MAX_SILENT_US || !this.net.quietWaitingFor(i)) return silent;
+  private silentTooLong(i: number, p: number): boolean {
+    const now = this.kernel.nowUs;
+    if (now - (this.detected[p] as number) <= MAX_SILENT_US) return false;
     this.net.collectQuiet(i);
-    return now - (this.detected[p] as number);
+    return now - (this.detected[p] as number) > MAX_SILENT_US;
   }
 
   // ---------------------------------------------------------------- message cache
