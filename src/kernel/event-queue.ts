@@ -19,8 +19,11 @@ export class EventQueue {
    * a typed array so that the queue and the kernel read and write it without boxing a time value.
    */
   readonly clock = new Float64Array(1);
-  /** Order key (priority and insertion sequence) of the event most recently popped. */
-  poppedKey = 0;
+  /**
+   * Order key (priority and insertion sequence) of the event most recently popped; the kernel sets
+   * it to Infinity once it has run everything due at the clock's time.
+   */
+  poppedKey = Infinity;
 
   constructor(initialCapacity = 1024) {
     this.times = new Float64Array(initialCapacity);

@@ -40,12 +40,6 @@ export class Kernel {
 
   /** Events dispatched so far. */
   eventsDispatched = 0;
-  /**
-   * Where the run stands within the current microsecond: the order key of the event being (or last)
-   * dispatched by `step`, or Infinity once `runUntil` has run everything due at `nowUs`. An event
-   * at `nowUs` whose key is below it has happened (see `hasHappened`).
-   */
-  private positionKey = Infinity;
   private readonly handlers: EventHandler[] = [];
   private readonly handlerNames: string[] = [];
 
@@ -115,7 +109,9 @@ export class Kernel {
    * below it has been dispatched by now, one at an earlier time always has.
    */
   get orderPosition(): number {
-    return this.positionKey;
+    // The key of the event being (or last) dispatched, which `pop` leaves in the queue; Infinity
+    // once `runUntil` has run everything due at `nowUs`.
+    return this.queue.poppedKey;
   }
 
   /** Number of events waiting. */
@@ -132,7 +128,6 @@ export class Kernel {
   step(): boolean {
     if (this.queue.size === 0) return false;
     const code = this.queue.pop();
-    this.positionKey = this.queue.poppedKey;
     this.eventsDispatched++;
     (this.handlers[code & HANDLER_MASK] as EventHandler)(code >>> HANDLER_BITS);
     return true;
@@ -148,13 +143,12 @@ export class Kernel {
     let n = 0;
     while (q.size > 0 && q.peekTimeUs() <= endUs) {
       const code = q.pop();
-      this.positionKey = q.poppedKey;
       n++;
       (handlers[code & HANDLER_MASK] as EventHandler)(code >>> HANDLER_BITS);
     }
     this.eventsDispatched += n;
     if (endUs > (this.clock[0] as number)) this.clock[0] = endUs;
-    this.positionKey = Infinity;
+    q.poppedKey = Infinity;
     return n;
   }
 
