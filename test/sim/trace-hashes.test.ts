@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { faultSchedule, scheduleToScenario } from '../../src/arbitraries/index.js';
 import { createSimulation, parseScenario, runScenario, simulationOf, traceToJsonLines, type Simulation } from '../../src/index.js';
+import { chaoticSimulation } from '../helpers/chaotic-run.js';
 
 const GOLDEN = new URL('./trace-hashes.golden.json', import.meta.url);
 const UPDATE = process.env.GRSIM_UPDATE_TRACE_HASHES === '1';
@@ -31,25 +32,6 @@ function fileCases(): Case[] {
     }
   }
   return cases;
-}
-
-/** Jitter, TCP loss, every network verb, a crash and a restart: the paths the fixtures exercise least. */
-function chaotic(seed: number, loss: number): Simulation {
-  const sim = createSimulation({
-    seed, members: ['a', 'b', 'c', 'd', 'e'], mode: 'single-primary',
-    network: { latencyUs: 300, jitterUs: 200, loss },
-  });
-  sim.at('5s', (s) => s.network.partition(['a', 'b'], ['c', 'd', 'e']));
-  sim.at('6s', (s) => { s.member('a').write(); s.member('c').write(); });
-  sim.at('40s', (s) => s.network.repair());
-  sim.at('50s', (s) => s.network.cut('c', 'd'));
-  sim.at('70s', (s) => s.network.freeze('e'));
-  sim.at('80s', (s) => s.network.thaw('e'));
-  sim.at('90s', (s) => s.network.restore('c', 'd'));
-  sim.at('100s', (s) => s.network.crash('b'));
-  sim.at('130s', (s) => s.network.restart('b'));
-  sim.runUntil('600s');
-  return sim;
 }
 
 /** A workload that keeps a small cache evicting, with a member frozen and cut off meanwhile. */
@@ -85,8 +67,8 @@ const CASES: Case[] = [
     name: `scenarios/seed-case.yaml seed ${seed}`,
     run: () => simulationOf(parseScenario(readFileSync(new URL('../../scenarios/seed-case.yaml', import.meta.url), 'utf8'), 'seed-case.yaml', { seed })).runFor('320s'),
   })),
-  ...[42, 43].map((seed) => ({ name: `chaotic seed ${seed}`, run: () => chaotic(seed, 0.01) })),
-  { name: 'chaotic seed 44, 5 % loss', run: () => chaotic(44, 0.05) },
+  ...[42, 43].map((seed) => ({ name: `chaotic seed ${seed}`, run: () => chaoticSimulation(seed, { loss: 0.01, until: '600s' }) })),
+  { name: 'chaotic seed 44, 5 % loss', run: () => chaoticSimulation(44, { loss: 0.05, until: '600s' }) },
   ...[4, 5].map((seed) => ({ name: `workload seed ${seed}`, run: () => workload(seed) })),
   { name: 'idle 9 members 10 min', run: () => createSimulation({ seed: 12345, members: Array.from({ length: 9 }, (_, i) => `node${i + 1}`), mode: 'multi-primary' }).runFor('10m') },
   ...generatedCases(),
