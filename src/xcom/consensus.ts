@@ -8,6 +8,9 @@ import { configHas, makeConfig, type XcomConfig } from './xcom-config.js';
 import type { MessageCache } from './message-cache.js';
 import { MSG_LEARN, MSG_PREPARE, type XcomCluster } from './xcom-cluster.js';
 
+/** Fewest entries trimLog drops at once, so that a trim's copy is paid for by many entries. */
+const MIN_LOG_TRIM = 4096;
+
 interface Proposal {
   readonly kind: LogEntry['kind'];
   readonly proposer: number;
@@ -207,11 +210,13 @@ export class Consensus {
    * memory follows the unexecuted span and the caches, not the run length.
    */
   trimLog(): void {
+    // Nothing can be dropped before the log holds MIN_LOG_TRIM entries (drop ≤ log.length).
+    if (this.log.length < MIN_LOG_TRIM) return;
     const x = this.x;
     let low = this.logEnd;
     for (let i = 0; i < x.n; i++) if (x.booted[i] === 1) low = Math.min(low, (this.executed[i] as number) - 1);
     const drop = low - this.logBase;
-    if (drop < 4096 || drop * 2 < this.log.length) return;
+    if (drop < MIN_LOG_TRIM || drop * 2 < this.log.length) return;
     this.log = this.log.slice(drop);
     this.logBase = low;
   }
@@ -305,6 +310,11 @@ export class Consensus {
   /** max_synode as piggybacked on i_am_alive: the highest entry the node knows of. */
   maxSynode(i: number): number {
     return Math.max(this.knownMax[i] as number, (this.executed[i] as number) - 1);
+  }
+
+  /** Whether a max_synode of `max` heard by node i would tell it nothing new (noteMaxSynode would do nothing). */
+  knowsMaxSynode(i: number, max: number): boolean {
+    return max <= (this.knownMax[i] as number);
   }
 
   /** Number of proposals waiting on node i (blocked, e.g. in a minority). */
@@ -561,6 +571,7 @@ export class Consensus {
   /** An answer from j reached node i: j counts as heard (its detected stamp), and i's detector wakes if it had lost j. */
   private heard(i: number, j: number): void {
     const x = this.x;
+    x.net.collectQuiet(i); // i_am_alive stamps that arrived earlier must not land over this one
     x.detected[i * x.n + j] = x.kernel.nowUs;
     if (((x.localMask[i] as number) & (1 << j)) === 0) x.wakeDetector(i);
   }
@@ -642,7 +653,16 @@ export class Consensus {
     this.reachedMask = mask;
     const majority = (nodes.length >> 1) + 1;
     if (count < majority) return -1;
-    rtts.subarray(0, count).sort();
+    // Insertion sort of the ≤ 16 round trips in place (no subarray view, no comparator calls).
+    for (let a = 1; a < count; a++) {
+      const v = rtts[a] as number;
+      let b = a - 1;
+      while (b >= 0 && (rtts[b] as number) > v) {
+        rtts[b + 1] = rtts[b] as number;
+        b--;
+      }
+      rtts[b + 1] = v;
+    }
     return rtts[majority - 1] as number;
   }
 
