@@ -2,11 +2,13 @@
 export { createSimulation, Simulation, MemberHandle, NetworkControl } from './sim/simulation.js';
 export type { SuspicionView, SuspicionCounters, RunUntilOptions } from './sim/simulation.js';
 export type { SimulationOptions, MemberSpec } from './sim/simulation-options.js';
-export type { GroupReplicationOptions, OptionName } from './gr/options.js';
+export type { GroupReplicationOptions, OptionName, ConsistencyLevel } from './gr/options.js';
+export type { TransactionCounters } from './gr/transactions.js';
 export { OPTION_NAMES } from './gr/options.js';
 export { VERSION_PROFILES } from './gr/version-profiles.js';
 export type { VersionProfile } from './gr/version-profiles.js';
 export type { WriteRecord, UdfResult } from './gr/gr-member.js';
+export type { SetAsPrimaryResult } from './gr/primary-election-action.js';
 export type { NetworkOptions, LinkProfile } from './network/network-options.js';
 export type { ModelParameters } from './model-parameters.js';
 export { DEFAULT_MODEL_PARAMETERS } from './model-parameters.js';
@@ -44,7 +46,7 @@ export {
 } from './observe/invariants/index.js';
 export type { Invariant, Violation } from './observe/invariants/index.js';
 export { summarize, metricsFold } from './observe/metrics.js';
-export type { MetricsFold, MetricsStart, RunSummary, DetectionSample, ExpelRecord, MajorityEpisode, WriteAvailability, Interval, RejoinOutcome, DurationStats } from './observe/metrics.js';
+export type { MetricsFold, MetricsStart, RunSummary, DetectionSample, ExpelRecord, MajorityEpisode, WriteAvailability, Interval, RejoinOutcome, DurationStats, FailoverRecord } from './observe/metrics.js';
 export { formatSummary } from './report/summary-text.js';
 export type { XcomCacheState } from './sim/simulation.js';
 export { communicationInformationColumns } from './observe/performance-schema.js';

@@ -74,6 +74,32 @@ export interface ModelParameters {
    * A flag, not a time. @defaultValue 0
    */
   xcomRetryBackoff: number;
+  /**
+   * Time the group_replication_applier takes to apply one certified remote transaction, µs (its
+   * throughput is 1e6 / this per second; applier.cc). ⚠ An estimate, not a MySQL constant: small
+   * row-based transactions on a multi-threaded applier (replica_parallel_workers 4) run at about
+   * 20,000 per second; set it from a real secondary's COUNT_TRANSACTIONS_REMOTE_APPLIED rate.
+   * It sets how far a secondary's gtid_executed lags and how long a new primary applies its
+   * backlog before it takes writes (docs/mysql-behaviour.md §T2, §T6). @defaultValue 50
+   */
+  applierTransactionUs: number;
+  /**
+   * Distributed recovery's cost per missing transaction, µs: a joiner's state transfer takes
+   * distributedRecoveryUs + missing × this (recovery_state_transfer.cc: the recovery channel
+   * replicates every GTID the donor has and the joiner lacks). ⚠ An estimate: the recovery channel
+   * applies already-certified binary log events with parallel workers, faster than the group's
+   * applier (about 50,000 small transactions per second). @defaultValue 20
+   */
+  recoveryTransactionUs: number;
+  /**
+   * How a new single-primary primary becomes writable (1: in MySQL's stages,
+   * primary_election_primary_process.cc: it applies its backlog, then its PRIMARY_READY and
+   * QUEUE_APPLIED messages go through the group, super_read_only OFF after the first and MY-011510
+   * after the second; 0: grsim's earlier approximation, MY-011510 and writable at once when the
+   * view is handled, no messages). 0 keeps the course of runs recorded before issue 13 (regression
+   * fixtures found by explore). A flag, not a time. @defaultValue 1
+   */
+  primaryElectionStages: number;
 }
 
 export const DEFAULT_MODEL_PARAMETERS: ModelParameters = {
@@ -94,6 +120,9 @@ export const DEFAULT_MODEL_PARAMETERS: ModelParameters = {
   tcpBufferBytes: 4_194_304,
   flowControlStatsTraffic: 0,
   xcomRetryBackoff: 0,
+  applierTransactionUs: 50,
+  recoveryTransactionUs: 20,
+  primaryElectionStages: 1,
 };
 
 /** Parameters that are counts, not times, and their ranges. */
@@ -102,6 +131,7 @@ const COUNT_PARAMETERS: Readonly<Record<string, readonly [number, number, string
   tcpBufferBytes: [1, 1_073_741_824, 'bytes'],
   flowControlStatsTraffic: [0, 1, 'flag values (0 off, 1 on)'],
   xcomRetryBackoff: [0, 1, 'flag values (0 off, 1 on)'],
+  primaryElectionStages: [0, 1, 'flag values (0 off, 1 on)'],
 };
 
 /** Whether `key` names a model parameter (an own key: `toString` or `constructor` is not one). */

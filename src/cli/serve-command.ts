@@ -82,7 +82,7 @@ export function serveCommand(io: ServeIo, outcome: CliOutcome): Command {
 
 async function serveScenario(io: ServeIo, scenario: Scenario, file: string, flags: ServeFlags): Promise<void> {
   const sim = simulationOf(scenario, file);
-  const engine = (io.createEngine ?? defaultEngine)(sim);
+  const engine = io.createEngine === undefined ? await defaultEngine(sim) : io.createEngine(sim);
   const write = io.writeFile ?? ((path: string, t: string): void => writeFileSync(path, t, 'utf8'));
   let fail: (e: unknown) => void = () => {};
   const failed = new Promise<never>((_, reject) => { fail = reject; });

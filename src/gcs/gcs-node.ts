@@ -153,6 +153,11 @@ export class GcsNode {
       if (this.xcom.net.frozen[this.slot] === 1) this.kernel.schedule(100_000, this.handlers.thread, arg, PRIORITY.late);
       return;
     }
+    if (this.manager.suspicions.size === 0) {
+      // Nothing to time out, warn about or expel: the pass below would change nothing (and allocate).
+      this.armThread(SUSPICION_PROCESSING_THREAD_PERIOD_US);
+      return;
+    }
     const { timedOut, expel } = this.manager.processSuspicions(this.slot, this.kernel.nowUs, this.expelTimeoutUs);
     for (const s of timedOut) this.up.suspicion(this.slot, s.slot, 'timedOut', !s.isMember);
     // Suspects still waiting out the expel timeout: warn once if XCom has evicted beyond the

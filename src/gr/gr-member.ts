@@ -18,11 +18,14 @@ import type { GroupReplicationOptions } from './options.js';
 import type { WriteRefusal } from './workload.js';
 import { shownRole, shownState, type MemberInfo, type ServerIdentity } from './member-info.js';
 import { AutoRejoin } from './autorejoin.js';
+import { ForceMembers } from './force-members.js';
 import { GroupPartitionHandler } from './group-partition-handling.js';
 import { leaveGroupOnExpel } from './leave-group-on-failure.js';
 import { electionCompleted, handleLeaderElectionIfNeeded } from './primary-election.js';
 import { declaredOnline, joinedGroup } from './recovery.js';
 import { StartStopGroupReplication } from './start-stop-group-replication.js';
+import { MemberTransactions } from './transactions.js';
+import { ConsistencyManager, waitsAfter, type ConsistencyMessage } from './consistency.js';
 
 /** A transaction submitted on a member. */
 export interface WriteRecord {
@@ -48,6 +51,8 @@ export interface GrContext {
   readonly servers: readonly ServerIdentity[];
   readonly emit: Emit;
   readonly viewIdPrefix: string;
+  /** group_replication_group_name: the uuid of every GTID the group's certifier gives. */
+  readonly groupName: string;
   /** Log wording that depends on the release line. */
   readonly channelTerms: ChannelTerms;
   mode: GroupMode;
@@ -77,6 +82,8 @@ export interface JoinAttempt {
   readonly incarnation: number;
   readonly success: () => void;
   readonly fail: () => void;
+  /** The group's join view came but this member may not join it (check_group_compatibility); called once it has left again. */
+  readonly refused: () => void;
 }
 
 /** A view or a GR message the plugin received but has not handled yet. */
@@ -119,6 +126,8 @@ export class GrMember {
   readonly autorejoin: AutoRejoin = new AutoRejoin(this);
   /** START and STOP GROUP_REPLICATION (plugin.cc). */
   readonly startStop: StartStopGroupReplication = new StartStopGroupReplication(this);
+  /** SET GLOBAL group_replication_force_members (plugin.cc check_force_members). */
+  readonly forceMembers: ForceMembers = new ForceMembers(this);
   private joinGen = 0;
   /** @internal */ joining: JoinAttempt | null = null;
   /** @internal */ admission: Admission | null = null;
@@ -132,9 +141,15 @@ export class GrMember {
   private readonly sessions = new Map<number, number>();
   private lastThreadId = FIRST_THREAD_ID - 1;
   readonly id: ServerIdentity;
+  /** gtid_executed, the certifier and the applier queue (transactions.ts). */
+  readonly tx: MemberTransactions;
+  /** Consistency levels and the new primary's hold on transactions (consistency.ts). */
+  readonly consistency: ConsistencyManager;
 
   constructor(readonly slot: number, /** @internal */ readonly ctx: GrContext, public opts: GroupReplicationOptions) {
     this.id = ctx.servers[slot] as ServerIdentity;
+    this.tx = new MemberTransactions(ctx.groupName, this.id.uuid, ctx.params.applierTransactionUs);
+    this.consistency = new ConsistencyManager(this);
   }
 
   // ---------------------------------------------------------------- helpers
@@ -297,6 +312,7 @@ export class GrMember {
     const oldPrimary = this.primarySlot();
     if (left.length > 0) this.log(msg.membersRemoved(left.map((s) => this.hostPort(s)).join(', ')));
     for (const s of left) this.table.delete(s);
+    this.consistency.membersLeft(left);
     for (const s of view.members) {
       const info = this.table.get(s);
       if (info === undefined) {
@@ -313,6 +329,7 @@ export class GrMember {
     this.emitView(view.members);
     if (elected >= 0) electionCompleted(this, elected);
     this.refresh();
+    this.forceMembers.viewInstalled();
   }
 
   /** @internal */
@@ -340,6 +357,8 @@ export class GrMember {
 
   /** @internal Rolls back every pending write; returns the sessions that were blocked in before_commit. */
   rollbackPending(error: string, logIt: boolean): number[] {
+    // Leaving the group ends the election process and every consistency wait (transactions are rolled back below).
+    this.consistency.reset();
     const pending = [...this.writes.values()].filter((w) => w.outcome === 'pending');
     if (pending.length === 0) return [];
     if (logIt) this.log(msg.transactionsRolledBack());
@@ -393,7 +412,7 @@ export class GrMember {
    * seed answering, GCS makes CONNECTION_ATTEMPTS passes over the seeds (1 s connect timeout each
    * for an unreachable host, a round trip for a refused connection) and fails.
    */
-  joinGroup(success: () => void, fail: () => void, viewWait: 'auto-rejoin' | 'start' = 'auto-rejoin'): void {
+  joinGroup(success: () => void, fail: () => void, viewWait: 'auto-rejoin' | 'start' = 'auto-rejoin', refused: () => void = fail): void {
     const ctx = this.ctx, net = ctx.net, x = ctx.xcom;
     const gen = ++this.joinGen;
     let seed = -1;
@@ -432,7 +451,7 @@ export class GrMember {
       });
       return;
     }
-    this.joining = { gen, incarnation, success, fail };
+    this.joining = { gen, incarnation, success, fail, refused };
     // A START waits for the view itself (start-stop-group-replication.ts); an auto-rejoin attempt here.
     if (viewWait === 'start') return;
     ctx.later(this.slot, ctx.params.joinViewTimeoutUs, () => {
@@ -504,7 +523,8 @@ export class GrMember {
       this.admission.queued.push({ view: null, entry });
       return;
     }
-    const payload = entry.payload as { online?: number; writeId?: number; origin?: number };
+    const payload = entry.payload as { online?: number; writeId?: number; origin?: number } & ConsistencyMessage;
+    if (this.consistency.onMessage(payload)) return;
     if (payload.online === this.slot && this.state === 'RECOVERING') {
       declaredOnline(this);
       return;
@@ -524,6 +544,8 @@ export class GrMember {
   /** A restarted server starts GR (start_on_boot): the START of start-stop-group-replication.ts, from the server's own thread. */
   startOnBoot(): void {
     this.lastThreadId = FIRST_THREAD_ID - 1; // a new mysqld process counts its threads from the start again
+    // The applier channel starts with the plugin and applies what its relay log still holds.
+    this.tx.startApplier(this.ctx.kernel.nowUs);
     this.showOffline();
     this.superReadOnly = true;
     this.offlineMode = false;
@@ -543,6 +565,7 @@ export class GrMember {
   /** The process died: everything in memory is gone; connected clients lose their transactions. */
   crashed(): void {
     this.rollbackPending('ERROR 2013 (HY000): Lost connection to MySQL server during query', false);
+    this.tx.stopApplier(this.ctx.kernel.nowUs);
     this.state = 'OFFLINE';
     this.table.clear();
     this.viewNumber = null;
@@ -552,6 +575,7 @@ export class GrMember {
     this.autorejoin.running = false;
     this.startStop.starting = false;
     this.partition.reset();
+    this.forceMembers.reset();
     this.joinGen++;
     this.refresh();
     this.emitFlags();
@@ -590,22 +614,81 @@ export class GrMember {
     return w;
   }
 
-  /** Runs a submitted statement: refused when read-only or not ONLINE, otherwise proposed to the group. */
+  /**
+   * An operator's SET GLOBAL super_read_only=OFF, then one transaction, on this server. While Group
+   * Replication does not run here (OFFLINE after STOP, before START) the server commits it on its
+   * own with a GTID of its own uuid: an errant transaction the group does not have
+   * (docs/mysql-behaviour.md §T3). While the plugin runs, the write goes through the group's rules.
+   */
+  writeLocal(): WriteRecord {
+    if (this.ctx.net.running[this.slot] === 1 && this.state === 'OFFLINE' && !this.startStop.running() && this.superReadOnly) {
+      this.superReadOnly = false;
+      this.emitFlags();
+    }
+    return this.write();
+  }
+
+  /**
+   * Runs a submitted statement: committed by the server alone when Group Replication does not run
+   * and super_read_only is OFF; refused when offline or not ONLINE; otherwise the transaction begins
+   * under its consistency level (consistency.ts) and is then proposed to the group.
+   */
   private executeWrite(w: WriteRecord): void {
+    if (this.offlineMode) this.finishWrite(w, 'refused', CLIENT_ERROR_OFFLINE_MODE);
+    else if (this.state === 'OFFLINE' && !this.superReadOnly && !this.startStop.running()) {
+      this.tx.commitOutsideGroup();
+      this.finishWrite(w, 'committed', null);
+    } else if (this.state !== 'ONLINE') this.finishWrite(w, 'refused', CLIENT_ERROR_SUPER_READ_ONLY);
+    else {
+      // Held in `writes` while it waits to begin, so a failure meanwhile rolls it back.
+      this.writes.set(w.id, w);
+      this.consistency.begin(w, () => this.runStatement(w));
+    }
+  }
+
+  /** The transaction began: refused on a read-only server, otherwise proposed to the group. */
+  private runStatement(w: WriteRecord): void {
+    if (w.outcome !== 'pending') return;
     if (this.offlineMode) this.finishWrite(w, 'refused', CLIENT_ERROR_OFFLINE_MODE);
     else if (this.superReadOnly || this.state !== 'ONLINE') this.finishWrite(w, 'refused', CLIENT_ERROR_SUPER_READ_ONLY);
     else {
       this.writes.set(w.id, w);
       this.sessions.set(w.id, this.newThreadId()); // each scenario write is a client connection of its own
-      this.ctx.xcom.consensus.proposeMessage(this.slot, 'app', 0, { writeId: w.id, origin: this.slot });
+      const after = waitsAfter(this.consistency.level());
+      this.ctx.xcom.consensus.proposeMessage(this.slot, 'app', 0, after ? { writeId: w.id, origin: this.slot, after } : { writeId: w.id, origin: this.slot });
     }
   }
 
-  /** An 'app' entry was executed here: the origin commits its transaction. */
+  /**
+   * An 'app' entry (one transaction) was delivered here: every member certifies it; the origin
+   * commits it, at once or, under AFTER, once the others prepared it; another member queues it for
+   * its applier and, under AFTER, acknowledges it once applied.
+   */
   onAppMessage(entry: LogEntry): void {
-    const p = entry.payload as { writeId: number; origin: number };
-    if (p.origin !== this.slot) return;
+    const p = entry.payload as { writeId: number; origin: number; after?: boolean };
+    const now = this.ctx.kernel.nowUs;
+    if (p.origin !== this.slot) {
+      this.tx.certify(now, 1, false);
+      if (p.after === true) this.consistency.acknowledgeWhenApplied(p.writeId, p.origin);
+      return;
+    }
     const w = this.writes.get(p.writeId);
+    const pending = w !== undefined && w.outcome === 'pending';
+    const waits = pending && p.after === true && this.consistency.wouldWait();
+    const gno = this.tx.certify(now, 1, true, waits);
+    if (!pending) return;
+    if (waits && this.consistency.waitForPrepared(w, gno)) return;
+    this.finishWrite(w, 'committed', null);
+  }
+
+  /** A workload batch was delivered here: certified, committed by its origin, queued for the applier elsewhere. */
+  onLoadBatch(entry: LogEntry, transactions: number): void {
+    this.tx.certify(this.ctx.kernel.nowUs, transactions, entry.proposer === this.slot);
+  }
+
+  /** @internal An AFTER transaction of this member got its last acknowledgement: it commits. */
+  commitWaitingWrite(writeId: number): void {
+    const w = this.writes.get(writeId);
     if (w !== undefined && w.outcome === 'pending') this.finishWrite(w, 'committed', null);
   }
 
@@ -615,6 +698,7 @@ export class GrMember {
     w.error = error;
     this.writes.delete(w.id);
     this.sessions.delete(w.id);
+    this.consistency.forget(w.id);
     this.ctx.emit(error === null
       ? { type: 'write', t: w.atUs, member: w.member, id: w.id, outcome }
       : { type: 'write', t: w.atUs, member: w.member, id: w.id, outcome, error });

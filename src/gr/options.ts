@@ -27,7 +27,22 @@ export interface GroupReplicationOptions {
   group_replication_single_primary_mode: boolean;
   /** Seconds between a member's flow-control statistics broadcasts, 1..60. @defaultValue 1 */
   group_replication_flow_control_period: number;
+  /**
+   * XCom addresses (`host:port,host:port`) a blocked minority forces as the new membership; a
+   * run-time statement only (src/plugin.cc check_force_members), and START is refused until it is
+   * '' again. @defaultValue ''
+   */
+  group_replication_force_members: string;
+  /**
+   * The consistency guarantee of this member's transactions (the global value its sessions take;
+   * docs/mysql-behaviour.md §T5). @defaultValue 'EVENTUAL' ('BEFORE_ON_PRIMARY_FAILOVER' from 8.4)
+   */
+  group_replication_consistency: ConsistencyLevel;
 }
+
+/** group_replication_consistency values (plugin.cc consistency_level_values, in their ordinal order). */
+export type ConsistencyLevel = 'EVENTUAL' | 'BEFORE_ON_PRIMARY_FAILOVER' | 'BEFORE' | 'AFTER' | 'BEFORE_AND_AFTER';
+export const CONSISTENCY_LEVELS: readonly ConsistencyLevel[] = ['EVENTUAL', 'BEFORE_ON_PRIMARY_FAILOVER', 'BEFORE', 'AFTER', 'BEFORE_AND_AFTER'];
 
 export type OptionName = keyof GroupReplicationOptions;
 export const OPTION_NAMES: readonly OptionName[] = [
@@ -41,6 +56,8 @@ export const OPTION_NAMES: readonly OptionName[] = [
   'group_replication_member_weight',
   'group_replication_single_primary_mode',
   'group_replication_flow_control_period',
+  'group_replication_force_members',
+  'group_replication_consistency',
 ];
 
 /** Largest exact integer a JS number holds; MySQL's ULONG_MAX is above it. */
@@ -65,6 +82,8 @@ export function defaultOptions(profile: VersionProfile): GroupReplicationOptions
     group_replication_member_weight: 50,
     group_replication_single_primary_mode: true,
     group_replication_flow_control_period: 1,
+    group_replication_force_members: '',
+    group_replication_consistency: profile.defaultConsistency,
   };
 }
 
@@ -114,6 +133,18 @@ export function validateOption<K extends OptionName>(
       const v = typeof value === 'string' ? value.toUpperCase() : value;
       if (typeof v !== 'string' || !EXIT_STATE_ACTIONS.includes(v as ExitStateAction)) {
         throw new ConfigError(field, `must be one of ${EXIT_STATE_ACTIONS.join(', ')}`, value);
+      }
+      return v as GroupReplicationOptions[K];
+    }
+    case 'group_replication_force_members':
+      // A string system variable: its content is checked by the SET itself (src/gr/force-members.ts).
+      if (typeof value !== 'string') throw new ConfigError(field, "must be a string of XCom addresses 'host:port,host:port' ('' clears it)", value);
+      return value as GroupReplicationOptions[K];
+    case 'group_replication_consistency': {
+      // plugin.cc: an ENUM; MySQL also takes the ordinal 0..4.
+      const v = typeof value === 'string' ? value.toUpperCase() : typeof value === 'number' ? CONSISTENCY_LEVELS[value] : value;
+      if (typeof v !== 'string' || !CONSISTENCY_LEVELS.includes(v as ConsistencyLevel)) {
+        throw new ConfigError(field, `must be one of ${CONSISTENCY_LEVELS.join(', ')}`, value);
       }
       return v as GroupReplicationOptions[K];
     }

@@ -37,11 +37,11 @@ export interface PipelineMemberStats {
  * simulator state to the collector's fields: the applier queue and GTID sets plug in here.
  */
 export interface PipelineSources {
-  /** Remote transactions delivered on `slot` and not yet applied (0 while grsim applies at delivery). */
+  /** Remote transactions certified on `slot` and not yet applied (its GTID applier's queue). */
   waitingApply(slot: number): number;
-  /** The certifier's stable GTID set on `slot` ('' while grsim has no GTIDs). */
+  /** The certifier's stable GTID set on `slot` ('': grsim models no certification). */
   committedAllMembers(slot: number): string;
-  /** The last conflict-free transaction's GTID on `slot` ('' while grsim has no GTIDs). */
+  /** The last conflict-free transaction's GTID on `slot` ('': grsim models no certification). */
   lastConflictFree(slot: number): string;
 }
 

@@ -21,6 +21,7 @@ export function handleLeaderElectionIfNeeded(m: GrMember, oldPrimary: number, le
   const elected = elect(m);
   if (elected >= 0) m.log(msg.newPrimaryElected(m.hostPort(elected), NEW_PRIMARY_SUFFIX));
   else if (m.table.size > 1) m.log(msg.noSuitablePrimary());
+  if (elected === m.slot && m.state === 'ONLINE' && m.ctx.params.primaryElectionStages === 1) m.consistency.holdForElection();
   return elected;
 }
 
@@ -34,12 +35,21 @@ function elect(m: GrMember): number {
   return p;
 }
 
-/** The election process ended on this member: MY-011510 on the primary, MY-011511 on secondaries. */
+/**
+ * The election process starts on this member once the view is handled. The new primary runs
+ * Primary_election_primary_process (consistency.ts startPrimaryProcess): it stays read-only while
+ * it applies its backlog and takes writes only after its PRIMARY_READY message came back through
+ * the group; MY-011510 ends the process. A secondary logs MY-011511 and stays read-only.
+ */
 export function electionCompleted(m: GrMember, primary: number): void {
   if (m.state !== 'ONLINE') return;
-  if (primary === m.slot) {
+  if (primary === m.slot && m.ctx.params.primaryElectionStages === 0) {
+    // grsim's earlier approximation (model.primaryElectionStages 0): writable as soon as elected.
     m.log(msg.srvPrimary());
     m.setFlags(false, m.offlineMode);
+  } else if (primary === m.slot) {
+    m.setFlags(true, m.offlineMode);
+    m.consistency.startPrimaryProcess();
   } else {
     m.log(msg.srvSecondary(m.hostPort(primary)));
     m.setFlags(true, m.offlineMode);

@@ -3,6 +3,7 @@ import type { GcsView } from '../gcs/gcs-node.js';
 import type { GrMember, JoinAttempt } from './gr-member.js';
 import type { MemberInfo, ServerIdentity } from './member-info.js';
 import { recoveryChannelLines } from './replication-channels.js';
+import { joinerTransactionsRefusal, refuseJoin } from './group-compatibility.js';
 
 /**
  * A joiner from its join view to ONLINE (recovery.cc, recovery_state_transfer.cc, and the
@@ -17,10 +18,21 @@ import { recoveryChannelLines } from './replication-channels.js';
  * member of the view that is in the group, never rebuilt later from whatever servers hold then.
  */
 export function joinedGroup(m: GrMember, view: GcsView, j: JoinAttempt): void {
+  const refusal = joinerTransactionsRefusal(m, view);
+  if (refusal !== null) {
+    refuseJoin(m, view, j, refusal);
+    return;
+  }
   j.success();
   const single = m.ctx.mode === 'single-primary';
   const table = new Map<number, MemberInfo>();
   const donor = stateExchangeSource(m, view);
+  // What distributed recovery will bring: every transaction the group had certified before the join
+  // view (recovery replicates up to the view's change event). The joiner's certifier starts from the
+  // group's (Certifier::initialize with the group's certification info), so it numbers the
+  // transactions delivered from now on as the group does; its applier waits for recovery.
+  const now = m.ctx.kernel.nowUs;
+  const missing = m.tx.joinGroup(now, donor === null ? null : donor.tx.exchangedSet(now));
   for (const s of view.members) {
     if (s === m.slot) continue;
     const info = donor?.table.get(s);
@@ -47,7 +59,10 @@ export function joinedGroup(m: GrMember, view: GcsView, j: JoinAttempt): void {
     m.log(msg.membershipChanged(m.sortedHostList(view.members), m.viewId()));
     m.emitView(view.members);
     m.refresh();
-    logRecoveryChannel(m, a.table, gen);
+    // State transfer (recovery_state_transfer.cc, Recovery_state_transfer::state_transfer) replicates
+    // every GTID the donor has and the joiner lacks: its time grows with how many are missing.
+    const recoveryUs = p.distributedRecoveryUs + missing * p.recoveryTransactionUs;
+    logRecoveryChannel(m, a.table, gen, recoveryUs);
     // Views installed and GR messages delivered since the join view, in delivery order: no view
     // number is skipped and no member's recovery-end message is lost.
     for (const q of a.queued) {
@@ -57,8 +72,9 @@ export function joinedGroup(m: GrMember, view: GcsView, j: JoinAttempt): void {
     // Recovery done: the member broadcasts its recovery-end message; every member, itself
     // included, marks it ONLINE when the group delivers that message. A joiner the group removed
     // meanwhile never gets it delivered and stays RECOVERING until it learns of the removal.
-    m.ctx.later(m.slot, p.distributedRecoveryUs, () => {
+    m.ctx.later(m.slot, recoveryUs, () => {
       if (m.state !== 'RECOVERING') return;
+      m.tx.recoveryDone(m.ctx.kernel.nowUs);
       m.ctx.xcom.consensus.proposeMessage(m.slot, 'gr', 0, { online: m.slot });
     });
   });
@@ -70,14 +86,14 @@ export function joinedGroup(m: GrMember, view: GcsView, j: JoinAttempt): void {
  * the recovery-end message. The donor is the first ONLINE member of the view in grsim; MySQL picks
  * one at random (recovery_state_transfer.cc build_donor_list shuffles the ONLINE members).
  */
-function logRecoveryChannel(m: GrMember, table: ReadonlyMap<number, MemberInfo>, gen: number): void {
+function logRecoveryChannel(m: GrMember, table: ReadonlyMap<number, MemberInfo>, gen: number, recoveryUs: number): void {
   let donor = -1;
   for (const [s, info] of table) if (s !== m.slot && info.state === 'ONLINE') { donor = s; break; }
   if (donor < 0) return;
   const d = m.ctx.servers[donor] as ServerIdentity;
   const threads = { recovery: m.newThreadId(), receiver: m.newThreadId() };
   for (const line of recoveryChannelLines(m.ctx.channelTerms, d)) {
-    m.ctx.later(m.slot, Math.floor(line.at * m.ctx.params.distributedRecoveryUs), () => {
+    m.ctx.later(m.slot, Math.floor(line.at * recoveryUs), () => {
       if (m.state === 'RECOVERING' && m.admissionGen === gen) m.log(line.message, threads[line.thread]);
     });
   }

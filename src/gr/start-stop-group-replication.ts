@@ -1,4 +1,4 @@
-import { CLIENT_ERROR_HOOK, gcsText, msg } from '../observe/error-codes.js';
+import { CLIENT_ERROR_HOOK, gcsText, msg, START_ERROR_CONFIGURATION } from '../observe/error-codes.js';
 import { START_JOIN_ATTEMPTS, START_JOIN_SLEEP_US } from '../xcom/constants.js';
 import type { GrMember, UdfResult } from './gr-member.js';
 
@@ -14,15 +14,27 @@ export class StartStopGroupReplication {
   /** A START waiting for its join view. */
   starting = false;
   private gen = 0;
+  /** super_read_only when the START began: restored when the join is refused (plugin.cc, the START's error path). */
+  private superReadOnlyBefore = true;
 
   constructor(private readonly m: GrMember) {}
 
-  /** START GROUP_REPLICATION from a client session: refused with ER_GROUP_REPLICATION_RUNNING while the plugin runs. */
+  /**
+   * START GROUP_REPLICATION from a client session: refused with ER_GROUP_REPLICATION_RUNNING while
+   * the plugin runs, and by the configuration checks (check_if_server_properly_configured) while
+   * group_replication_force_members is not empty (MY-011634, ER_GROUP_REPLICATION_CONFIGURATION).
+   */
   startCommand(): UdfResult {
     if (this.running()) return { ok: false, error: START_ERROR_RUNNING };
     const m = this.m;
     const thread = m.newThreadId();
+    const forced = m.opts.group_replication_force_members;
+    if (forced.length > 0) {
+      m.log(msg.forceMembersMustBeEmpty(forced), thread);
+      return { ok: false, error: START_ERROR_CONFIGURATION };
+    }
     m.leftLogged = true;
+    this.superReadOnlyBefore = m.superReadOnly;
     // The plugin sets super_read_only while it joins (plugin.cc enable_super_read_only_mode) and the
     // member shows OFFLINE until its join view arrives.
     m.setFlags(true, m.offlineMode);
@@ -54,6 +66,7 @@ export class StartStopGroupReplication {
     const m = this.m;
     const gen = ++this.gen;
     this.starting = true;
+    if (thread === 0) this.superReadOnlyBefore = true; // start_on_boot: the plugin set it as the server started
     m.ctx.later(m.slot, m.ctx.params.xcomJoinStartupUs, () => {
       if (gen === this.gen && this.starting) this.join(thread, gen);
     });
@@ -78,7 +91,15 @@ export class StartStopGroupReplication {
         if (gen !== this.gen || !this.starting || tries >= START_JOIN_ATTEMPTS) return;
         m.gcsLog('Note', gcsText.sleepingBeforeRetry(START_JOIN_ATTEMPTS - tries));
         m.ctx.later(m.slot, START_JOIN_SLEEP_US, attempt);
-      }, 'start');
+      }, 'start', () => {
+        // The join was refused (group-compatibility.ts) and the member left again: the START fails
+        // with ERROR 3092 (CLIENT_ERROR_START_CONFIGURATION) and the plugin stops, OFFLINE, with
+        // super_read_only as it was before the START.
+        if (gen !== this.gen) return;
+        m.showOffline();
+        m.refresh();
+        m.setFlags(this.superReadOnlyBefore, m.offlineMode);
+      });
     };
     attempt();
   }

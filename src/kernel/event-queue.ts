@@ -1,7 +1,7 @@
 import { InvariantError } from '../errors.js';
 
 /** 2^44: sequence numbers stay below this, so `priority * SEQ_SPAN + seq` is exact in a float64. */
-const SEQ_SPAN = 17_592_186_044_416;
+export const SEQ_SPAN = 17_592_186_044_416;
 
 /**
  * A binary min-heap of events ordered by (time, priority, insertion sequence), stored in parallel
@@ -14,8 +14,16 @@ export class EventQueue {
   private codes: Int32Array;
   private count = 0;
   private seq = 0;
-  /** Time of the event most recently popped, in microseconds. */
-  poppedTimeUs = 0;
+  /**
+   * The virtual clock in microseconds (`clock[0]`), set by `pop` to the popped event's time. Kept in
+   * a typed array so that the queue and the kernel read and write it without boxing a time value.
+   */
+  readonly clock = new Float64Array(1);
+  /**
+   * Order key (priority and insertion sequence) of the event most recently popped; the kernel sets
+   * it to Infinity once it has run everything due at the clock's time.
+   */
+  poppedKey = Infinity;
 
   constructor(initialCapacity = 1024) {
     this.times = new Float64Array(initialCapacity);
@@ -32,11 +40,29 @@ export class EventQueue {
     return this.count > 0 ? (this.times[0] as number) : Infinity;
   }
 
+  /** Queues an event `delayUs` (an integer ≥ 0) after the clock. */
+  pushAfter(delayUs: number, priority: number, code: number): void {
+    this.pushKeyed((this.clock[0] as number) + delayUs, priority * SEQ_SPAN + this.reserveSeq(), code);
+  }
+
   push(timeUs: number, priority: number, code: number): void {
-    if (this.count === this.times.length) this.grow();
+    this.pushKeyed(timeUs, priority * SEQ_SPAN + this.reserveSeq(), code);
+  }
+
+  /**
+   * Takes the next insertion sequence number without queueing an event: `priority * SEQ_SPAN + seq`
+   * orders that event exactly where `push` would have, whenever it is pushed later with `pushKeyed`
+   * (or never, if its effect is applied without dispatch).
+   */
+  reserveSeq(): number {
     const seq = this.seq++;
     if (seq >= SEQ_SPAN) throw new InvariantError('event sequence space exhausted');
-    const key = priority * SEQ_SPAN + seq;
+    return seq;
+  }
+
+  /** Queues an event under the key `priority * SEQ_SPAN + seq` of a sequence number from `reserveSeq` (each used once). */
+  pushKeyed(timeUs: number, key: number, code: number): void {
+    if (this.count === this.times.length) this.grow();
     const t = this.times, k = this.keys, c = this.codes;
     let i = this.count++;
     while (i > 0) {
@@ -53,11 +79,12 @@ export class EventQueue {
     c[i] = code;
   }
 
-  /** Removes the earliest event and returns its code; its time is left in `poppedTimeUs`. */
+  /** Removes the earliest event and returns its code; the clock moves to its time. */
   pop(): number {
     const t = this.times, k = this.keys, c = this.codes;
     const topCode = c[0] as number;
-    this.poppedTimeUs = t[0] as number;
+    this.clock[0] = t[0] as number;
+    this.poppedKey = k[0] as number;
     const n = --this.count;
     if (n > 0) {
       const lt = t[n] as number, lk = k[n] as number, lc = c[n] as number;

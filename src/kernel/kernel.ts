@@ -1,5 +1,5 @@
 import { InvariantError } from '../errors.js';
-import { EventQueue } from './event-queue.js';
+import { EventQueue, SEQ_SPAN } from './event-queue.js';
 
 /** A handler receives the event's argument (a non-negative integer below 2^25). */
 export type EventHandler = (arg: number) => void;
@@ -29,11 +29,17 @@ export const PRIORITY = {
  * (time, priority, insertion sequence). It steps synchronously; nothing here touches real time.
  */
 export class Kernel {
+  private readonly queue = new EventQueue(1024);
+  /** The queue's clock: `clock[0]` is the current virtual time. */
+  private readonly clock = this.queue.clock;
+
   /** Current virtual time in microseconds. */
-  nowUs = 0;
+  get nowUs(): number {
+    return this.clock[0] as number;
+  }
+
   /** Events dispatched so far. */
   eventsDispatched = 0;
-  private readonly queue = new EventQueue(1024);
   private readonly handlers: EventHandler[] = [];
   private readonly handlerNames: string[] = [];
 
@@ -48,7 +54,15 @@ export class Kernel {
 
   /** Schedules handler `handlerId` with `arg` after `delayUs` microseconds (an integer ≥ 0). */
   schedule(delayUs: number, handlerId: number, arg: number, priority: number = PRIORITY.timer): void {
-    this.scheduleAt(this.nowUs + delayUs, handlerId, arg, priority);
+    // The time is formed inside the queue from its clock, so no time value crosses a call.
+    if (!(delayUs >= 0) || !Number.isSafeInteger(delayUs + (this.clock[0] as number))) {
+      throw new InvariantError(`event delay must be an integer ≥ 0 that keeps the time a safe integer (now ${this.nowUs}), got ${delayUs}`);
+    }
+    if (priority !== (priority & 3)) throw new InvariantError(`event priority must be an integer in 0..3, got ${priority}`);
+    if (arg < 0 || arg > MAX_EVENT_ARG || arg !== (arg | 0)) {
+      throw new InvariantError(`event argument must be an integer in 0..${MAX_EVENT_ARG}, got ${arg}`);
+    }
+    this.queue.pushAfter(delayUs, priority, (arg << HANDLER_BITS) | handlerId);
   }
 
   /** Schedules handler `handlerId` with `arg` at absolute time `timeUs` (an integer ≥ now). */
@@ -61,6 +75,43 @@ export class Kernel {
       throw new InvariantError(`event argument must be an integer in 0..${MAX_EVENT_ARG}, got ${arg}`);
     }
     this.queue.push(timeUs, priority, (arg << HANDLER_BITS) | handlerId);
+  }
+
+  /**
+   * Reserves the place in the total order that an event scheduled now would take, without
+   * scheduling it, and returns its sequence number. A layer that applies some events' effects
+   * without dispatching them (the network's quiet arrivals) compares `orderKey(priority, seq)` with
+   * `orderPosition` to see whether such an event is past, and schedules it with `scheduleReserved`
+   * if it must run after all; either way every other event keeps the order it had.
+   */
+  reserve(): number {
+    return this.queue.reserveSeq();
+  }
+
+  /** The order key, within one microsecond, of an event of `priority` with sequence number `seq`. */
+  orderKey(priority: number, seq: number): number {
+    return priority * SEQ_SPAN + seq;
+  }
+
+  /** Schedules handler `handlerId` with `arg` at `timeUs` (≥ now) in the place `reserve` returned. */
+  scheduleReserved(timeUs: number, priority: number, seq: number, handlerId: number, arg: number): void {
+    if (!(timeUs >= this.nowUs) || !Number.isSafeInteger(timeUs)) {
+      throw new InvariantError(`event time must be a safe integer ≥ now (${this.nowUs}), got ${timeUs}`);
+    }
+    if (arg < 0 || arg > MAX_EVENT_ARG || arg !== (arg | 0)) {
+      throw new InvariantError(`event argument must be an integer in 0..${MAX_EVENT_ARG}, got ${arg}`);
+    }
+    this.queue.pushKeyed(timeUs, priority * SEQ_SPAN + seq, (arg << HANDLER_BITS) | handlerId);
+  }
+
+  /**
+   * Where the run stands within `nowUs`, as an order key: an event at `nowUs` whose `orderKey` is
+   * below it has been dispatched by now, one at an earlier time always has.
+   */
+  get orderPosition(): number {
+    // The key of the event being (or last) dispatched, which `pop` leaves in the queue; Infinity
+    // once `runUntil` has run everything due at `nowUs`.
+    return this.queue.poppedKey;
   }
 
   /** Number of events waiting. */
@@ -77,7 +128,6 @@ export class Kernel {
   step(): boolean {
     if (this.queue.size === 0) return false;
     const code = this.queue.pop();
-    this.nowUs = this.queue.poppedTimeUs;
     this.eventsDispatched++;
     (this.handlers[code & HANDLER_MASK] as EventHandler)(code >>> HANDLER_BITS);
     return true;
@@ -93,12 +143,12 @@ export class Kernel {
     let n = 0;
     while (q.size > 0 && q.peekTimeUs() <= endUs) {
       const code = q.pop();
-      this.nowUs = q.poppedTimeUs;
       n++;
       (handlers[code & HANDLER_MASK] as EventHandler)(code >>> HANDLER_BITS);
     }
     this.eventsDispatched += n;
-    if (endUs > this.nowUs) this.nowUs = endUs;
+    if (endUs > (this.clock[0] as number)) this.clock[0] = endUs;
+    q.poppedKey = Infinity;
     return n;
   }
 

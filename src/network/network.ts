@@ -2,6 +2,7 @@ import type { Kernel } from '../kernel/kernel.js';
 import { PRIORITY } from '../kernel/kernel.js';
 import type { RandomStream } from '../rng/random-stream.js';
 import { LinkFaults } from './link-faults.js';
+import { QuietArrivals } from './quiet-arrivals.js';
 import { TCP_RTO_MAX_US, TCP_RTO_MIN_US, type LinkProfile, type NetworkOptions } from './network-options.js';
 
 /** Receives a message that reached a running, unfrozen process. */
@@ -9,6 +10,11 @@ export type DeliverFn = (msg: number) => void;
 
 /** Initial number of message envelopes; the pool grows by doubling. */
 const INITIAL_POOL = 256;
+/**
+ * Receives quiet arrivals (see `Network.sendQuiet`) that have happened: for one directed link, the
+ * latest of them, as a cell to read with `quietArrivalUs`, `quietA` and `quietB`.
+ */
+export type QuietDeliverFn = (from: number, to: number, cell: number) => void;
 
 /**
  * The simulated network between N processes (layer L2): directed links that fault verbs cut and
@@ -50,6 +56,13 @@ export class Network {
   private readonly held: number[][];
   private readonly deliverHandler: number;
   private deliver: DeliverFn = () => {};
+  private deliverQuiet: QuietDeliverFn = () => {};
+  private readonly quiet: QuietArrivals;
+  /**
+   * Counts `settleQuiet` calls. Whatever a quiet send relied on holds until the next call, so a
+   * sender may remember a link's check for as long as this number stays the same.
+   */
+  quietEpoch = 0;
   /** Called after any change of links or process states. */
   onChange: () => void = () => {};
 
@@ -80,12 +93,14 @@ export class Network {
     this.loss = new Float64Array(nn).fill(options.loss);
     this.lastArrivalUs = new Float64Array(nn);
     this.held = Array.from({ length: n }, () => []);
+    this.quiet = new QuietArrivals(n, this.lastArrivalUs);
     this.deliverHandler = kernel.register('network.deliver', (msg) => this.arrive(msg));
   }
 
-  /** Sets the function that receives delivered messages. */
-  setReceiver(deliver: DeliverFn): void {
+  /** Sets the functions that receive delivered messages and quiet arrivals. */
+  setReceiver(deliver: DeliverFn, deliverQuiet: QuietDeliverFn = () => {}): void {
     this.deliver = deliver;
+    this.deliverQuiet = deliverQuiet;
   }
 
   /** Whether packets currently flow from → to. */
@@ -116,6 +131,115 @@ export class Network {
   send(from: number, to: number, kind: number, a: number, b: number): number {
     const link = from * this.n + to;
     if (this.linkUp[link] === 0) return -1;
+    this.drawArrival(link);
+    this.scheduleArrival(link, -1, kind, a, b);
+    return this.lastArrivalUs[link] as number;
+  }
+
+  /**
+   * Sends a message whose arrival needs no kernel event: it waits on its link until a reader of the
+   * receiver's state calls `collectQuiet`, which hands the latest arrival per link that has happened
+   * by then (in the kernel's order) to the quiet receiver. Latency, jitter and loss draws, FIFO order
+   * and the reserved order key are those `send` would have used, so the run is the same as if it had
+   * been sent with `send`, provided the caller keeps this promise: until a network verb or a
+   * `settleQuiet` call, the message would reach a running, unfrozen receiver, and receiving it would
+   * only overwrite state that the next quiet arrival on the link overwrites too, with no reaction at
+   * its arrival instant. Every network verb settles first; a layer above that changes what receiving
+   * such a message would do calls `settleQuiet` before the change. Returns false if the link is down
+   * (the message is lost).
+   */
+  sendQuiet(from: number, to: number, kind: number, a: number, b: number): boolean {
+    const link = from * this.n + to;
+    if (this.linkUp[link] === 0) return false;
+    this.drawArrival(link);
+    // A full ring first hands over what has happened (receivers may collect only when they must).
+    if (this.quiet.len[link] === this.quiet.room) this.collectLink(from, to);
+    this.quiet.add(link, this.kernel.reserve(), kind, a, b);
+    return true;
+  }
+
+  /**
+   * Hands the quiet receiver, per link into `to`, the latest quiet arrival that has happened by now
+   * in the kernel's order, and forgets those. One loop over typed arrays with its times in locals,
+   * so that no time value is boxed.
+   */
+  collectQuiet(to: number): void {
+    if (this.quiet.perReceiver[to] === 0) return;
+    const n = this.n;
+    for (let from = 0; from < n; from++) this.collectLink(from, to);
+  }
+
+  /** Whether quiet arrivals to `to` wait to be collected (happened or not). */
+  quietWaitingFor(to: number): boolean {
+    return this.quiet.perReceiver[to] !== 0;
+  }
+
+  /**
+   * Hands the quiet receiver the latest quiet arrival on from → to that has happened by now in the
+   * kernel's order, and forgets those. Times stay in locals, so no time value is boxed.
+   */
+  private collectLink(from: number, to: number): void {
+    const q = this.quiet, link = from * this.n + to;
+    const len = q.len[link] as number;
+    if (len === 0) return;
+    const k = this.kernel;
+    const now = k.nowUs, position = k.orderPosition, deliveryKey = k.orderKey(PRIORITY.delivery, 0);
+    const room = q.room, mask = room - 1, base = link * room, head = q.head[link] as number;
+    const times = q.timeUs, seqs = q.seq;
+    let taken = 0;
+    while (taken < len) {
+      const cell = base + ((head + taken) & mask);
+      const t = times[cell] as number;
+      if (t > now || (t === now && deliveryKey + (seqs[cell] as number) >= position)) break;
+      taken++;
+    }
+    if (taken === 0) return;
+    q.drop(link, taken);
+    this.deliverQuiet(from, to, base + ((head + taken - 1) & mask));
+  }
+
+  /** Arrival time of a quiet arrival handed to the quiet receiver. */
+  quietArrivalUs(cell: number): number {
+    return this.quiet.timeUs[cell] as number;
+  }
+
+  /** First numeric word of a quiet arrival handed to the quiet receiver. */
+  quietA(cell: number): number {
+    return this.quiet.a[cell] as number;
+  }
+
+  /** Second numeric word of a quiet arrival handed to the quiet receiver. */
+  quietB(cell: number): number {
+    return this.quiet.b[cell] as number;
+  }
+
+  /**
+   * Hands over the quiet arrivals that have happened, then turns those still in flight into ordinary
+   * delivery events in the places reserved for them, so that what becomes of them is decided at
+   * their arrival by `arrive`. Called before anything a quiet send relied on changes.
+   */
+  settleQuiet(): void {
+    this.quietEpoch++;
+    const q = this.quiet;
+    if (q.total === 0) return;
+    const n = this.n;
+    for (let to = 0; to < n; to++) this.collectQuiet(to);
+    for (let link = 0; link < n * n; link++) {
+      const len = q.len[link] as number;
+      for (let k = 0; k < len; k++) {
+        const cell = link * q.room + (((q.head[link] as number) + k) & (q.room - 1));
+        this.scheduleArrival(link, cell, q.kind[cell] as number, q.a[cell] as number, q.b[cell] as number);
+      }
+      q.drop(link, len);
+    }
+  }
+
+  /**
+   * Fills an envelope for `link` and schedules its delivery: at the link's latest arrival time as
+   * a new event when `quietCell` is -1, else at that quiet arrival's time in its reserved place.
+   */
+  private scheduleArrival(link: number, quietCell: number, kind: number, a: number, b: number): void {
+    const n = this.n, from = (link / n) | 0, to = link % n;
     const msg = this.alloc();
     this.msgFrom[msg] = from;
     this.msgTo[msg] = to;
@@ -123,7 +247,17 @@ export class Network {
     this.msgToEpoch[msg] = this.epoch[to] as number;
     this.msgA[msg] = a;
     this.msgB[msg] = b;
-    const k = this.kernel;
+    const q = this.quiet;
+    // As a delay, so that no time value crosses the call (the arrival is never before now).
+    if (quietCell < 0) this.kernel.schedule((this.lastArrivalUs[link] as number) - this.kernel.nowUs, this.deliverHandler, msg, PRIORITY.delivery);
+    else this.kernel.scheduleReserved(q.timeUs[quietCell] as number, PRIORITY.delivery, q.seq[quietCell] as number, this.deliverHandler, msg);
+  }
+
+  /**
+   * Draws a message's arrival time on `link` into `lastArrivalUs[link]`: latency, jitter, TCP
+   * retransmissions, then FIFO behind the link's previous message.
+   */
+  private drawArrival(link: number): void {
     let delay = this.latencyUs[link] as number;
     const jitter = this.jitterUs[link] as number;
     if (jitter > 0) delay += Math.floor(this.rng.next() * jitter);
@@ -135,12 +269,8 @@ export class Network {
         rto = Math.min(rto * 2, TCP_RTO_MAX_US);
       }
     }
-    let arrival = k.nowUs + delay;
-    const last = this.lastArrivalUs[link] as number;
-    if (arrival < last) arrival = last;
-    this.lastArrivalUs[link] = arrival;
-    k.scheduleAt(arrival, this.deliverHandler, msg, PRIORITY.delivery);
-    return arrival;
+    const arrival = this.kernel.nowUs + delay;
+    if (arrival > (this.lastArrivalUs[link] as number)) this.lastArrivalUs[link] = arrival;
   }
 
   /**
@@ -205,36 +335,42 @@ export class Network {
 
   /** Cuts every link between different groups, both ways. Inverse: repair(). */
   partition(groups: readonly (readonly number[])[]): void {
+    this.settleQuiet();
     this.faults.partition(groups);
     this.recompute();
   }
 
   /** Undoes every partition(); one-way cuts and isolations stay. Inverse of partition(). */
   repair(): void {
+    this.settleQuiet();
     this.faults.repair();
     this.recompute();
   }
 
   /** Drops every packet from → to (one way). Inverse: restore(from, to). */
   cut(from: number, to: number): void {
+    this.settleQuiet();
     this.faults.cut(from, to);
     this.recompute();
   }
 
   /** Undoes cut(from, to); partitions and isolations stay. Inverse of cut(). */
   restore(from: number, to: number): void {
+    this.settleQuiet();
     this.faults.restore(from, to);
     this.recompute();
   }
 
   /** Undoes every cut(); partitions and isolations stay. */
   restoreAll(): void {
+    this.settleQuiet();
     this.faults.restoreAll();
     this.recompute();
   }
 
   /** Cuts a member off from everyone, both ways. Inverse: heal(). */
   isolate(m: number): void {
+    this.settleQuiet();
     this.faults.isolate(m);
     this.recompute();
   }
@@ -245,6 +381,7 @@ export class Network {
    * stay as they are (thaw/restart undo those). Inverse of isolate().
    */
   heal(m?: number): void {
+    this.settleQuiet();
     if (m === undefined) this.faults.healAll();
     else this.faults.heal(m);
     this.recompute();
@@ -262,12 +399,14 @@ export class Network {
 
   /** Stops a process (SIGSTOP): it neither sends, receives nor runs timers. Inverse: thaw(). */
   freeze(m: number): void {
+    this.settleQuiet();
     this.frozen[m] = 1;
     this.onChange();
   }
 
   /** Resumes a frozen process; messages that reached it meanwhile are read now, in order. Inverse of freeze(). */
   thaw(m: number): void {
+    this.settleQuiet();
     this.frozen[m] = 0;
     const held = this.held[m] as number[];
     this.held[m] = [];
@@ -280,6 +419,7 @@ export class Network {
 
   /** Marks a process as stopped (crash or shutdown); what was held for it is lost. */
   stopProcess(m: number): void {
+    this.settleQuiet();
     this.running[m] = 0;
     this.frozen[m] = 0;
     for (const msg of this.held[m] as number[]) this.free(msg);
@@ -289,6 +429,7 @@ export class Network {
 
   /** Starts a new incarnation of a process. */
   startProcess(m: number): void {
+    this.settleQuiet();
     this.running[m] = 1;
     this.frozen[m] = 0;
     this.epoch[m] = (this.epoch[m] as number) + 1;

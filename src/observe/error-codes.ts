@@ -59,6 +59,14 @@ export const msg = {
   memberExpelled: () => m('MY-011505', 'ERROR', 'Member was expelled from the group due to network failures, changing member status to ERROR.'),
   newPrimaryElected: (hostPort: string, suffix: string) =>
     m('MY-011507', 'System', `A new primary with address ${hostPort} was elected. ${suffix}`),
+  /**
+   * gcs_event_handlers.cc compare_member_transaction_sets: the joiner's gtid_executed and retrieved
+   * set is not a subset of the union of the other members' (ER_GRP_RPL_MEMBER_TRANS_GREATER_THAN_GRP).
+   */
+  memberTransGreaterThanGroup: (local: string, group: string) =>
+    m('MY-011526', 'ERROR', `This member has more executed transactions than those present in the group. Local transactions: ${local} > Group transactions: ${group}`),
+  /** gcs_event_handlers.cc check_group_compatibility after the check above (ER_GRP_RPL_TRANS_NOT_PRESENT_IN_GRP). */
+  transNotPresentInGroup: () => m('MY-011522', 'ERROR', 'The member contains transactions not present in the group. The member will now exit the group.'),
   srvPrimary: () => m('MY-011510', 'System', 'This server is working as primary member.'),
   srvSecondary: (primaryHostPort: string) =>
     m('MY-011511', 'System', `This server is working as secondary member with primary member address ${primaryHostPort}.`),
@@ -110,6 +118,21 @@ export const msg = {
     serverLine('MY-010562', 'System', `Slave I/O thread for channel '${channel}': connected to master '${user}@${host}:${port}',replication started in log 'FIRST' at position 4`),
   /** Every GCS and XCom line is wrapped in MY-011735 with the prefix "[GCS] " (src/gcs_logger.cc). */
   gcs: (level: LogLevel, text: string) => m('MY-011735', level, `[GCS] ${text}`),
+  // ---- operator actions: force_members (src/plugin.cc check_force_members, src/gcs_operations.cc
+  // Gcs_operations::force_members) and group actions (src/group_actions/group_action_coordinator.cc)
+  /** plugin.cc check_if_server_properly_configured: START with group_replication_force_members set. */
+  forceMembersMustBeEmpty: (value: string) => m('MY-011634', 'ERROR', `group_replication_force_members must be empty on group start. Current value: '${value}'`),
+  /** Gcs_operations::force_members on a member that is not ONLINE (or whose GCS is not running). */
+  forceMembersMemberOffline: () => m('MY-011719', 'ERROR', 'Member is not ONLINE, it is not possible to force a new group membership'),
+  forceMembersValueSetError: (value: string) => m('MY-011721', 'ERROR', `Error setting group_replication_force_members value '${value}' on group communication interfaces`),
+  forceMembersValueSet: (value: string) => m('MY-011722', 'System', `The group_replication_force_members value '${value}' was set in the group communication interfaces`),
+  forceMembersViewTimeout: (value: string) =>
+    m('MY-011723', 'ERROR', `Timeout on wait for view after setting group_replication_force_members value '${value}' into group communication interfaces`),
+  forceMembersWhenLeaving: () => m('MY-013329', 'ERROR', 'A request to force a new group membership was issued when the member is leaving the group.'),
+  /** Group_action_coordinator::terminate_action: the action's result on this member. */
+  groupActionTerminated: (description: string, result: string) => m('MY-013213', 'System', `Configuration operation '${description}' terminated. ${result}`),
+  groupActionStart: (description: string) => m('MY-013214', 'System', `Starting group operation local execution: ${description}`),
+  groupActionEnd: (description: string) => m('MY-013215', 'Note', `Termination of group operation local execution: ${description}`),
 } as const;
 
 /** GCS/XCom texts carried by MY-011735 (gcs_xcom_control_interface.cc, xcom_base.cc). */
@@ -137,6 +160,11 @@ export const gcsText = {
   /** gcs_xcom_control_interface.cc run_process_suspicions (two double spaces, as MySQL prints it). */
   messagesEvicted: (xcomHostPort: string) =>
     `Messages that are needed to recover node ${xcomHostPort} have been evicted from the message  cache. Consider resizing the maximum size of the cache by  setting group_replication_message_cache_size.`,
+  // gcs_xcom_group_management.cc Gcs_xcom_group_management::modify_configuration (force_members)
+  peerAddressInvalid: (address: string) => `Peer address "${address}" is not valid.`,
+  peersInvalid: () => 'The peers list contains invalid addresses.Please provide a list with only valid addresses.',
+  peersEmpty: () => 'The peers list to reconfigure the group was empty.',
+  peersNotInView: () => "The peer is trying to set up a configuration where there are members that don't belong to the current view.",
 } as const;
 
 /** The client error a rolled-back write returns (ER_RUN_HOOK_ERROR). */
@@ -144,6 +172,9 @@ export const CLIENT_ERROR_HOOK = "ERROR 3100 (HY000): Error on observer while ru
 /** The client error for a write on a super_read_only server (ER_OPTION_PREVENTS_STATEMENT). */
 export const CLIENT_ERROR_SUPER_READ_ONLY =
   'ERROR 1290 (HY000): The MySQL server is running with the --super-read-only option so it cannot execute this statement';
+/** START GROUP_REPLICATION's error when the join is refused by a compatibility check (ER_GROUP_REPLICATION_CONFIGURATION, plugin.cc). */
+export const CLIENT_ERROR_START_CONFIGURATION =
+  'ERROR 3092 (HY000): The server is not configured properly to be an active member of the group. Please see more details on error log.';
 /** The client error when no mysqld listens (CR_CONN_HOST_ERROR, a client-side error: include/errmsg.h). */
 export const CLIENT_ERROR_CONNECT = "ERROR 2003 (HY000): Can't connect to MySQL server";
 /** The client error when connecting to a server in offline_mode (ER_SERVER_OFFLINE_MODE). */
@@ -152,3 +183,10 @@ export const CLIENT_ERROR_OFFLINE_MODE = 'ERROR 3032 (HY000): The server is curr
 export const UDF_ERROR_UNREACHABLE = 'All members in the group must be reachable.';
 /** The error a topology UDF returns off the majority or when not ONLINE (src/udf/udf_utils.cc). */
 export const UDF_ERROR_NOT_ONLINE_MAJORITY = 'Member must be ONLINE and in the majority partition.';
+/** START GROUP_REPLICATION refused by the configuration checks (ER_GROUP_REPLICATION_CONFIGURATION, sql/rpl_group_replication.cc). */
+export const START_ERROR_CONFIGURATION =
+  'ERROR 3092 (HY000): The server is not configured properly to be an active member of the group. Please see more details on error log.';
+/** A refused SET GLOBAL group_replication_force_members (ER_GROUP_REPLICATION_FORCE_MEMBERS_COMMAND_FAILURE, 4118). */
+export function forceMembersCommandFailure(value: string, reason: string): string {
+  return `ERROR 4118 (HY000): The 'SET GLOBAL group_replication_force_members=${value}' command encountered a failure. ${reason}`;
+}

@@ -3,6 +3,9 @@ import { NetworkReplay } from './network-replay.js';
 import { InvariantError } from '../errors.js';
 import type { SimEvent } from './events.js';
 import { memberIndex, type RunRecord, type RunWorkload } from './run-record.js';
+import { failoverFold, type FailoverRecord } from './failover-metrics.js';
+
+export type { FailoverRecord } from './failover-metrics.js';
 
 /** One observer noticing one member: fault start → UNREACHABLE, in µs. */
 export interface DetectionSample {
@@ -108,6 +111,10 @@ export interface RunSummary {
     readonly submitted: number; readonly committed: number; readonly rolledBack: number; readonly refused: number; readonly pending: number;
     readonly workload: WorkloadTotals;
   };
+  /** Single-primary failovers: old primary's removal view → new primary writable (added in issue 13). */
+  readonly failovers: readonly FailoverRecord[];
+  /** Statistics of failovers' timeToWritableUs. */
+  readonly timeToWritable: DurationStats;
 }
 
 /**
@@ -245,7 +252,9 @@ export function metricsFold(start: MetricsStart): MetricsFold {
   };
 
   touchAll(); // availability at time zero
+  const failover = failoverFold();
   const observe = (e: SimEvent): void => {
+    failover.observe(e);
     if (e.t !== batchT) { flush(); batchT = e.t; }
     switch (e.type) {
       case 'network': {
@@ -391,10 +400,13 @@ export function metricsFold(start: MetricsStart): MetricsFold {
         return { member, started: r.started, succeeded: r.succeeded, failed: r.failed, inProgress: r.open };
       }),
       writes: withWorkload(writes, workload),
+      failovers: failover.records(),
+      timeToWritable: stats(failover.records().map((f) => f.timeToWritableUs)),
   };
   };
   return { observe, finish };
 }
+
 
 /** The statement counts plus the record's workload transactions (a workload has no rollback). */
 function withWorkload(

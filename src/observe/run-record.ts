@@ -66,6 +66,8 @@ export interface RecordableRun {
   readonly trace: readonly SimEvent[];
   readonly nowUs: number;
   readonly atStart: RunStart;
+  /** Servers that joined the running group later (Simulation.addMember), with their options when they joined. */
+  readonly addedMembers?: readonly RunMember[];
   /** Members with their workload counters (a Simulation's member handles). */
   readonly members?: readonly { readonly name: string; workload(): Omit<RunWorkload, 'member'> }[];
 }
@@ -85,7 +87,7 @@ export const DEFAULT_START_OPTIONS: Readonly<MemberStartOptions> = {
 export function runRecordOf(sim: RecordableRun): RunRecord {
   return {
     trace: sim.trace,
-    members: sim.atStart.members,
+    members: sim.addedMembers === undefined || sim.addedMembers.length === 0 ? sim.atStart.members : [...sim.atStart.members, ...sim.addedMembers],
     mode: sim.atStart.mode,
     endUs: sim.nowUs,
     initialViewId: sim.atStart.viewId,

@@ -102,6 +102,9 @@ export interface ReportMetrics {
     /** The workloads' share of the counts above. */
     readonly workload: { readonly submitted: number; readonly committed: number; readonly refused: number; readonly unfinished: number; readonly throttled: number };
   };
+  /** Single-primary failovers: the old primary's removal view to the new primary taking writes (added in issue 13). */
+  readonly failovers: readonly { readonly member: string; readonly primaryLeft: number; readonly writable: number; readonly timeToWritable: number }[];
+  readonly timeToWritable: ReportStats;
 }
 
 export interface ReportMember { readonly name: string; readonly host: string; readonly port: number; readonly uuid: string }
@@ -127,6 +130,8 @@ export interface ReportMemberStatus {
   readonly memberStats: readonly ReplicationGroupMemberStatsRow[];
   /** performance_schema.replication_group_communication_information: one row, or none (not in a group; no such table before 8.4 in grsim). */
   readonly communicationInformation: readonly ReplicationGroupCommunicationInformationRow[];
+  /** @@gtid_executed as MySQL prints it (added in issue 13); '' when empty. */
+  readonly gtidExecuted: string;
 }
 /** A member's status at `end`, with its performance_schema xcom_cache memory row (null while the server is not running). */
 export interface ReportFinalStatus extends ReportMemberStatus {
@@ -203,12 +208,16 @@ export function reportMetrics(m: RunSummary): ReportMetrics {
     views: { distinct: m.views.distinct, installs: { ...m.views.installs } },
     rejoins: m.rejoins.map((r) => ({ ...r })),
     writes: { ...m.writes, workload: { ...m.writes.workload } },
+    failovers: m.failovers.map((f) => ({
+      member: f.member, primaryLeft: seconds(f.primaryLeftUs), writable: seconds(f.writableUs), timeToWritable: seconds(f.timeToWritableUs),
+    })),
+    timeToWritable: reportStats(m.timeToWritable),
   };
 }
 
 function status(s: MemberSnapshot): ReportMemberStatus {
   return {
-    state: s.state, superReadOnly: s.superReadOnly, offlineMode: s.offlineMode, running: s.running, viewId: s.viewId,
+    state: s.state, superReadOnly: s.superReadOnly, offlineMode: s.offlineMode, running: s.running, viewId: s.viewId, gtidExecuted: s.gtidExecuted,
     table: s.table.map((r) => ({
       MEMBER_ID: r.MEMBER_ID, MEMBER_HOST: r.MEMBER_HOST, MEMBER_PORT: r.MEMBER_PORT,
       MEMBER_STATE: r.MEMBER_STATE, MEMBER_ROLE: r.MEMBER_ROLE, MEMBER_VERSION: r.MEMBER_VERSION,

@@ -30,6 +30,8 @@ function renderSnapshot(sim: Simulation, s: MemberSnapshot, label: string, withS
     renderTable(s.table),
     `member state ${s.state}, super_read_only=${s.superReadOnly ? 'ON' : 'OFF'} offline_mode=${s.offlineMode ? 'ON' : 'OFF'}${s.running ? '' : ', server not running'}`,
     ...(withStats ? renderPerformanceSchema(sim, s) : []),
+    // @@gtid_executed as the mysql client prints it (one source per line); nothing for a member with no transactions.
+    ...(s.gtidExecuted === '' ? [] : [`@@gtid_executed: ${s.gtidExecuted.replaceAll('\n', '\n                 ')}`]),
   ].join('\n');
 }
 
@@ -239,7 +241,11 @@ function describeVerb(a: ScenarioAction): string {
   if ('stop' in a) return `STOP GROUP_REPLICATION on ${a.stop}`;
   if ('start' in a) return `START GROUP_REPLICATION on ${a.start}`;
   if ('set' in a) return `SET GLOBAL ${a.set.option} = ${JSON.stringify(a.set.value)} on ${a.set.member === 'all' ? 'every member' : a.set.member}`;
+  if ('writeLocal' in a) return `${a.writeLocal.count === 1 ? 'one transaction is' : `${a.writeLocal.count} transactions are`} committed on ${a.writeLocal.member} outside the group (super_read_only OFF)`;
   if ('write' in a) return `${a.write.count === 1 ? 'one transaction is' : `${a.write.count} transactions are`} submitted on ${a.write.member}`;
+  if ('setAsPrimary' in a) return `SELECT group_replication_set_as_primary(<${a.setAsPrimary.primary}'s uuid>) on ${a.setAsPrimary.member}`;
+  if ('add' in a) return `a new server ${a.add.name} (${a.add.host}:${a.add.port}) starts and runs START GROUP_REPLICATION`;
+  if ('remove' in a) return `STOP GROUP_REPLICATION on ${a.remove}, whose server then leaves the simulation for good`;
   const l = a.link;
   const where = l.from === undefined && l.to === undefined ? 'every link' : `links ${l.from ?? '*'} → ${l.to ?? '*'}`;
   const what = [

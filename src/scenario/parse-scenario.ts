@@ -12,7 +12,8 @@ import {
 } from '../sim/simulation-options.js';
 import type { GroupMode, VersionName } from '../types.js';
 import type { Scenario, ScenarioAction, ScenarioEvent, ScenarioLimits, ScenarioMember, ScenarioVerb } from './scenario.js';
-import { SCENARIO_VERBS } from './scenario.js';
+import { membersOf, SCENARIO_VERBS, verbOf } from './scenario.js';
+import { MAX_SERVER_SLOTS } from '../sim/member-identity.js';
 import { parseScenarioTime } from './scenario-time.js';
 
 /** Bounds that keep a hostile file from making a run unbounded. */
@@ -120,38 +121,37 @@ function parseMembers(v: unknown): ScenarioMember[] {
     fail(['members'], `must be a list of 1..${MAX_GROUP_SIZE} members (GR's maximum group size)`, v);
   }
   const out: ScenarioMember[] = [];
-  const seenNames = new Set<string>();
-  const seenAddress = new Map<string, number>();
-  v.forEach((item: unknown, i) => {
-    const spec: Record<string, unknown> = typeof item === 'string' ? { name: item } : record(item, ['members', i], 'a member name or an object { name, host, port, xcomPort, uuid }');
-    onlyKeys(spec, ['members', i], ['name', 'host', 'port', 'xcomPort', 'uuid']);
-    const namePath = typeof item === 'string' ? ['members', i] : ['members', i, 'name'];
-    const name = nonEmptyString(spec.name, namePath);
-    core(namePath, (f) => checkMemberName(name, f));
-    if (seenNames.has(name)) fail(namePath, 'must be unique', name);
-    seenNames.add(name);
-    const host = spec.host === undefined ? `10.0.0.${11 + i}` : core(['members', i, 'host'], (f) => checkHost(nonEmptyString(spec.host, ['members', i, 'host']), f));
-    const defaults = defaultPorts(host, out.map((m) => m.host));
-    const port = spec.port === undefined ? defaults.port : spec.port;
-    if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) fail(['members', i, 'port'], 'must be an integer in 1..65535', port);
-    const xcomPort = spec.xcomPort === undefined ? defaults.xcomPort : spec.xcomPort;
-    if (typeof xcomPort !== 'number' || !Number.isInteger(xcomPort) || xcomPort < 1 || xcomPort > 65535) fail(['members', i, 'xcomPort'], 'must be an integer in 1..65535', xcomPort);
-    const address = `${host}:${port}`;
-    const clash = seenAddress.get(address);
-    if (clash !== undefined) fail(['members', i, 'port'], `must differ from members[${clash}]'s (both are ${address})`, port);
-    seenAddress.set(address, i);
-    const member: ScenarioMember = { name, host, port, xcomPort };
-    if (spec.uuid !== undefined) {
-      if (typeof spec.uuid !== 'string' || !SERVER_UUID.test(spec.uuid)) {
-        fail(['members', i, 'uuid'], 'must be a lowercase UUID like 207db264-0192-11ed-92c9-02001700754e', spec.uuid);
-      }
-      if (out.some((m) => m.uuid === spec.uuid)) fail(['members', i, 'uuid'], 'must be unique', spec.uuid);
-      out.push({ ...member, uuid: spec.uuid });
-    } else {
-      out.push(member);
-    }
-  });
+  v.forEach((item: unknown, i) => { out.push(parseMember(item, ['members', i], i, out)); });
   return out;
+}
+
+/**
+ * One server of the file (an entry of `members`, or the server an `add` event brings), checked
+ * against those before it: `slot` is its position among them (its default host 10.0.0.<11+slot>).
+ */
+function parseMember(item: unknown, path: Path, slot: number, before: readonly ScenarioMember[]): ScenarioMember {
+  const spec: Record<string, unknown> = typeof item === 'string' ? { name: item } : record(item, path, 'a member name or an object { name, host, port, xcomPort, uuid }');
+  onlyKeys(spec, path, ['name', 'host', 'port', 'xcomPort', 'uuid']);
+  const namePath = typeof item === 'string' ? path : [...path, 'name'];
+  const name = nonEmptyString(spec.name, namePath);
+  core(namePath, (f) => checkMemberName(name, f));
+  if (before.some((m) => m.name === name)) fail(namePath, 'must be unique', name);
+  const host = spec.host === undefined ? `10.0.0.${11 + slot}` : core([...path, 'host'], (f) => checkHost(nonEmptyString(spec.host, [...path, 'host']), f));
+  const defaults = defaultPorts(host, before.map((m) => m.host));
+  const port = spec.port === undefined ? defaults.port : spec.port;
+  if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) fail([...path, 'port'], 'must be an integer in 1..65535', port);
+  const xcomPort = spec.xcomPort === undefined ? defaults.xcomPort : spec.xcomPort;
+  if (typeof xcomPort !== 'number' || !Number.isInteger(xcomPort) || xcomPort < 1 || xcomPort > 65535) fail([...path, 'xcomPort'], 'must be an integer in 1..65535', xcomPort);
+  const address = `${host}:${port}`;
+  const clash = before.findIndex((m) => `${m.host}:${m.port}` === address);
+  if (clash >= 0) fail([...path, 'port'], `must differ from members[${clash}]'s (both are ${address})`, port);
+  const member: ScenarioMember = { name, host, port, xcomPort };
+  if (spec.uuid === undefined) return member;
+  if (typeof spec.uuid !== 'string' || !SERVER_UUID.test(spec.uuid)) {
+    fail([...path, 'uuid'], 'must be a lowercase UUID like 207db264-0192-11ed-92c9-02001700754e', spec.uuid);
+  }
+  if (before.some((m) => m.uuid === spec.uuid)) fail([...path, 'uuid'], 'must be unique', spec.uuid);
+  return { ...member, uuid: spec.uuid };
 }
 
 function parseOptions(v: unknown, path: Path, profile: VersionProfile, mode: GroupMode): Partial<GroupReplicationOptions> {
@@ -250,6 +250,8 @@ function checkDrawnSizes(items: readonly WorkloadItem[], untilUs: number): void 
 interface Ctx {
   readonly members: Members;
   readonly profile: VersionProfile;
+  /** The server each `add` event brings, by the event's index in the file. */
+  readonly added: ReadonlyMap<number, ScenarioMember>;
 }
 
 function parseAction(verb: ScenarioVerb, v: unknown, path: Path, ctx: Ctx): ScenarioAction {
@@ -305,7 +307,8 @@ function parseAction(verb: ScenarioVerb, v: unknown, path: Path, ctx: Ctx): Scen
       const value = core([...path, 'value'], (f) => validateOption(option as OptionName, obj.value, ctx.profile, f));
       return { set: { member, option: option as OptionName, value } };
     }
-    case 'write': {
+    case 'write':
+    case 'writeLocal': {
       const obj = record(v, path, 'an object { member, count }');
       onlyKeys(obj, path, ['member', 'count']);
       const member = m.one(obj.member, [...path, 'member']);
@@ -313,7 +316,7 @@ function parseAction(verb: ScenarioVerb, v: unknown, path: Path, ctx: Ctx): Scen
       if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > MAX_WRITES_PER_EVENT) {
         fail([...path, 'count'], `must be an integer in 1..${MAX_WRITES_PER_EVENT}`, count);
       }
-      return { write: { member, count } };
+      return verb === 'write' ? { write: { member, count } } : { writeLocal: { member, count } };
     }
     case 'link': {
       const obj = record(v, path, 'an object { from, to, latency, jitter, loss }');
@@ -331,6 +334,13 @@ function parseAction(verb: ScenarioVerb, v: unknown, path: Path, ctx: Ctx): Scen
       core(path, (f) => validateLinkProfile(change, f));
       return { link: change };
     }
+    case 'setAsPrimary': {
+      const obj = record(v, path, 'an object { member, primary }');
+      onlyKeys(obj, path, ['member', 'primary']);
+      return { setAsPrimary: { member: m.one(obj.member, [...path, 'member']), primary: m.one(obj.primary, [...path, 'primary']) } };
+    }
+    case 'add': return { add: ctx.added.get(path[1] as number) as ScenarioMember };
+    case 'remove': return { remove: m.one(v, path) };
   }
 }
 
@@ -362,6 +372,35 @@ function checkProcessActions(events: readonly ScenarioEvent[]): void {
       const verb = 'stop' in a ? 'stop' : 'start';
       const member = 'stop' in a ? a.stop : a.start;
       if (crashed.has(member)) fail([...path, verb], 'names a member whose server an earlier event crashed (restart it first)', member);
+    }
+  }
+}
+
+/**
+ * Checks, in time order, that no event names a server before the event that adds it or after the
+ * one that removes it, and that adding keeps the group within MySQL's 9 members.
+ */
+function checkMembership(events: readonly ScenarioEvent[], initial: number): void {
+  const addedAt = new Map<string, number>();
+  for (const e of events) if ('add' in e.action) addedAt.set(e.action.add.name, e.index);
+  const gone = new Set<string>();
+  let live = initial;
+  for (const e of events) {
+    const a = e.action;
+    const verb = verbOf(a);
+    if ('add' in a) {
+      if (++live > MAX_GROUP_SIZE) fail(['events', e.index, 'add'], `would make ${live} servers in the group; GR's maximum group size is ${MAX_GROUP_SIZE} (remove one first)`, a.add.name);
+      addedAt.delete(a.add.name);
+      continue;
+    }
+    for (const name of membersOf(a)) {
+      const later = addedAt.get(name);
+      if (later !== undefined) fail(['events', e.index, verb], `names ${name}, which only events[${later}] adds (later)`, name);
+      if (gone.has(name)) fail(['events', e.index, verb], `names ${name}, which an earlier event removed`, name);
+    }
+    if ('remove' in a) {
+      gone.add(a.remove);
+      live--;
     }
   }
 }
@@ -422,10 +461,22 @@ function validate(data: unknown, defaultName: string, overrides: ScenarioOverrid
     network = n;
   }
   const model = top.model === undefined ? {} : parseModel(top.model);
-  const ctx: Ctx = { members: roster, profile };
   const rawEvents = top.events ?? [];
   if (!Array.isArray(rawEvents)) fail(['events'], 'must be a list of { at, <action> } entries', rawEvents);
   if (rawEvents.length > MAX_EVENTS) fail(['events'], `must have at most ${MAX_EVENTS} entries`, rawEvents.length);
+  // Servers that `add` events bring (in file order) are names the other events may use.
+  const added = new Map<number, ScenarioMember>();
+  const servers = [...members];
+  rawEvents.forEach((raw: unknown, index) => {
+    if (raw === null || typeof raw !== 'object' || !('add' in raw)) return;
+    if (servers.length >= MAX_SERVER_SLOTS) {
+      fail(['events', index, 'add'], `brings the run's servers (members and added ones) above ${MAX_SERVER_SLOTS}`, (raw as Record<string, unknown>).add);
+    }
+    const server = parseMember((raw as Record<string, unknown>).add, ['events', index, 'add'], servers.length, servers);
+    servers.push(server);
+    added.set(index, server);
+  });
+  const ctx: Ctx = { members: added.size === 0 ? roster : new Members(servers), profile, added };
   const events: ScenarioEvent[] = rawEvents.map((raw: unknown, index) => {
     const path = ['events', index];
     const obj = record(raw, path, `an object { at, <action> } with one action of ${SCENARIO_VERBS.join(', ')}`);
@@ -442,6 +493,7 @@ function validate(data: unknown, defaultName: string, overrides: ScenarioOverrid
   // Stable sort: equal times keep file order, which is also the order sim.at() runs them in.
   events.sort((a, b) => a.atUs - b.atUs || a.index - b.index);
   checkProcessActions(events);
+  checkMembership(events, members.length);
   const lastUs = events.length === 0 ? 0 : (events[events.length - 1] as ScenarioEvent).atUs;
   const workload = top.workload === undefined ? [] : parseWorkload(top.workload, roster, startEpochUs);
   let untilUs: number;
@@ -466,8 +518,9 @@ function validate(data: unknown, defaultName: string, overrides: ScenarioOverrid
   checkDrawnSizes(workload, untilUs);
   let writes = 0;
   for (const e of events) {
-    if ('write' in e.action && (writes += e.action.write.count) > MAX_WRITES) {
-      fail(['events', e.index, 'write', 'count'], `brings the scenario's transactions above ${MAX_WRITES} (use a workload for load)`, e.action.write.count);
+    const batch = 'write' in e.action ? e.action.write : 'writeLocal' in e.action ? e.action.writeLocal : null;
+    if (batch !== null && (writes += batch.count) > MAX_WRITES) {
+      fail(['events', e.index, verbOf(e.action), 'count'], `brings the scenario's transactions above ${MAX_WRITES} (use a workload for load)`, batch.count);
     }
   }
   // Accounts for `grsim serve` (src/serve); each checked where it sits so that an error names its line.

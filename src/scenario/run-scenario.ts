@@ -25,6 +25,8 @@ export interface MemberSnapshot {
   readonly memberStats: readonly ReplicationGroupMemberStatsRow[];
   /** performance_schema.replication_group_communication_information: its one row, or none (not in a group, or no such table in the version). */
   readonly communicationInformation: readonly ReplicationGroupCommunicationInformationRow[];
+  /** @@gtid_executed (kept on disk: a stopped server still has it). */
+  readonly gtidExecuted: string;
 }
 
 export interface RunScenarioOptions {
@@ -71,6 +73,7 @@ export function snapshotMembers(sim: Simulation): MemberSnapshot[] {
     tUs: sim.nowUs, member: m.name, state: m.running ? m.state : 'OFFLINE', superReadOnly: m.superReadOnly,
     offlineMode: m.offlineMode, running: m.running, viewId: m.viewId(), table: m.replicationGroupMembers(),
     memberStats: m.replicationGroupMemberStats(), communicationInformation: m.replicationGroupCommunicationInformation(),
+    gtidExecuted: m.gtidExecuted(),
   }));
 }
 
@@ -97,10 +100,24 @@ function apply(sim: Simulation, action: ScenarioAction): void {
   else if ('set' in action) {
     // `all` means every running server: a stopped mysqld takes no SET GLOBAL.
     const targets = action.set.member === 'all' ? sim.members.filter((m) => m.running) : [sim.member(action.set.member)];
-    for (const m of targets) m.set(action.set.option, action.set.value);
+    for (const m of targets) {
+      const r = m.set(action.set.option, action.set.value);
+      if (!r.ok) throw new ConfigError('set', `is refused on ${m.name}: ${r.error}`, action.set.value);
+    }
+  } else if ('writeLocal' in action) {
+    const m = sim.member(action.writeLocal.member);
+    for (let k = 0; k < action.writeLocal.count; k++) m.writeLocal();
   } else if ('write' in action) {
     const m = sim.member(action.write.member);
     for (let k = 0; k < action.write.count; k++) m.write();
+  } else if ('setAsPrimary' in action) {
+    const r = sim.member(action.setAsPrimary.member).setAsPrimary(action.setAsPrimary.primary);
+    if (!r.ok) throw new ConfigError('setAsPrimary', `is refused on ${action.setAsPrimary.member}: ${r.error}`, action.setAsPrimary.primary);
+  } else if ('add' in action) {
+    const { name, host, port, xcomPort, uuid } = action.add;
+    sim.addMember({ name, host, port, xcomPort, ...(uuid === undefined ? {} : { uuid }) });
+  } else if ('remove' in action) {
+    sim.removeMember(action.remove);
   } else {
     const { from, to, ...profile } = action.link;
     const names = sim.members.map((m) => m.name);
@@ -167,6 +184,8 @@ function buildSimulation(
     options: scenario.options, network: scenario.network, model: scenario.model,
     ...(scenario.limits?.traceEvents === undefined ? {} : { maxTraceEvents: scenario.limits.traceEvents }),
     ...(scenario.workload === undefined ? {} : { workload: scenario.workload.map(workloadInput) }),
+    // One spare server slot per server the events add.
+    spareServers: scenario.events.filter((e) => 'add' in e.action).length,
     ...(observer === undefined ? {} : { traceSink }),
   });
   if (observer !== undefined) {

@@ -76,7 +76,11 @@ export interface ScenarioEvent {
 /** `'all'` is reserved: no member may be named all. */
 export type MemberOrAll = string;
 
-/** The actions a scenario can schedule, one key each, mirroring the NetworkControl verbs and the operator's statements (SET, STOP/START GROUP_REPLICATION). */
+/**
+ * The actions a scenario can schedule, one key each, mirroring the NetworkControl verbs and the
+ * operator's statements and actions (SET, STOP/START GROUP_REPLICATION, set_as_primary, adding a
+ * new server and removing one for good).
+ */
 export type ScenarioAction =
   | { readonly isolate: string }
   | { readonly heal: MemberOrAll }
@@ -92,7 +96,12 @@ export type ScenarioAction =
   | { readonly start: string }
   | { readonly set: { readonly member: MemberOrAll; readonly option: OptionName; readonly value: string | number | boolean } }
   | { readonly write: { readonly member: string; readonly count: number } }
-  | { readonly link: LinkChange };
+  | { readonly link: LinkChange }
+  | { readonly setAsPrimary: { readonly member: string; readonly primary: string } }
+  | { readonly add: ScenarioMember }
+  | { readonly remove: string }
+  /** Transactions committed on a member outside the group (super_read_only OFF, Group Replication stopped): errant GTIDs. */
+  | { readonly writeLocal: { readonly member: string; readonly count: number } };
 
 /** A one-way link. */
 export interface Link {
@@ -114,11 +123,35 @@ export interface LinkChange {
 
 /** The verbs an event may use, in the order the docs list them. */
 export const SCENARIO_VERBS = [
-  'isolate', 'heal', 'cut', 'restore', 'partition', 'repair', 'freeze', 'thaw', 'crash', 'restart', 'stop', 'start', 'set', 'write', 'link',
+  'isolate', 'heal', 'cut', 'restore', 'partition', 'repair', 'freeze', 'thaw', 'crash', 'restart', 'stop', 'start', 'set', 'write', 'writeLocal', 'link',
+  'setAsPrimary', 'add', 'remove',
 ] as const;
 export type ScenarioVerb = (typeof SCENARIO_VERBS)[number];
 
 /** The verb of an action (its only key). */
 export function verbOf(action: ScenarioAction): ScenarioVerb {
   return Object.keys(action)[0] as ScenarioVerb;
+}
+
+/** The member names an action refers to (`all` left out). */
+export function membersOf(a: ScenarioAction): string[] {
+  if ('isolate' in a) return [a.isolate];
+  if ('heal' in a) return a.heal === 'all' ? [] : [a.heal];
+  if ('cut' in a) return [a.cut.from, a.cut.to];
+  if ('restore' in a) return a.restore === 'all' ? [] : [a.restore.from, a.restore.to];
+  if ('partition' in a) return a.partition.flat();
+  if ('repair' in a) return [];
+  if ('freeze' in a) return [a.freeze];
+  if ('thaw' in a) return [a.thaw];
+  if ('crash' in a) return [a.crash];
+  if ('restart' in a) return [a.restart];
+  if ('stop' in a) return [a.stop];
+  if ('start' in a) return [a.start];
+  if ('set' in a) return a.set.member === 'all' ? [] : [a.set.member];
+  if ('write' in a) return [a.write.member];
+  if ('writeLocal' in a) return [a.writeLocal.member];
+  if ('setAsPrimary' in a) return [a.setAsPrimary.member, a.setAsPrimary.primary];
+  if ('add' in a) return [a.add.name];
+  if ('remove' in a) return [a.remove];
+  return [a.link.from, a.link.to].filter((m): m is string => m !== undefined);
 }

@@ -1,12 +1,12 @@
 import type { Simulation } from '../sim/simulation.js';
-import type { StatementEngine } from './statement-engine.js';
+import { createStatementEngine, loadSqlEngine, type SimStatementEngine } from './sql/engine.js';
 
 /**
- * The statement engine `grsim serve` uses: the one that answers SQL from the simulated state
- * (src/serve/sql, createStatementEngine). Until that engine is merged this throws, so the command
- * says plainly why it cannot serve instead of answering every statement with an error.
+ * The statement engine `grsim serve` and serve() use unless told otherwise: the one that answers
+ * SQL from the simulated state (src/serve/sql). Asynchronous because sql.js compiles its
+ * WebAssembly only asynchronously; loaded on first use so that importing grsim does not load it.
  */
-export function defaultEngine(sim: Simulation): StatementEngine {
-  void sim;
-  throw new Error('statement engine not merged yet');
+export async function defaultEngine(sim: Simulation): Promise<SimStatementEngine> {
+  await loadSqlEngine();
+  return createStatementEngine(sim);
 }

@@ -9,6 +9,7 @@ import { DEFAULT_MAX_ALLOWED_PACKET, DEFAULT_MAX_CONNECTIONS, DEFAULT_WAIT_TIMEO
 import { errPacket } from './protocol/packets.js';
 import { framePayload } from './protocol/packet-framer.js';
 import type { StatementEngine } from './statement-engine.js';
+import { defaultEngine } from './default-engine.js';
 
 /**
  * `serve(sim, options)`: every member of a simulation answers the MySQL protocol on its own TCP
@@ -20,8 +21,8 @@ import type { StatementEngine } from './statement-engine.js';
 export type { ServeAccount, AuthPluginName };
 
 export interface ServeOptions {
-  /** Answers the statements (src/serve/sql: createStatementEngine(sim)). Required. */
-  readonly engine: StatementEngine;
+  /** Answers the statements. @defaultValue the SQL engine over the simulated state (src/serve/sql, createStatementEngine) */
+  readonly engine?: StatementEngine;
   /** Address every member binds. @defaultValue '127.0.0.1' (loopback only) */
   readonly host?: string;
   /** Port of the first member; member i listens on portBase + i. 0: each member gets a free port the system picks. @defaultValue 13306 */
@@ -202,9 +203,10 @@ class MemberEndpoint {
 }
 
 /** Starts serving `sim`: every member listens; resolves once all listen. */
-export async function serve(sim: Simulation, options: ServeOptions): Promise<ServeHandle> {
-  if (options === null || typeof options !== 'object') throw new ConfigError('serve.options', 'must be an object with at least { engine }', options);
-  const engine = options.engine;
+export async function serve(sim: Simulation, options: ServeOptions = {}): Promise<ServeHandle> {
+  if (options === undefined) options = {};
+  if (options === null || typeof options !== 'object') throw new ConfigError('serve.options', 'must be an object (or omitted)', options);
+  const engine = options.engine ?? await defaultEngine(sim);
   if (engine === null || typeof engine !== 'object' || typeof (engine as Partial<StatementEngine>).openSession !== 'function') {
     throw new ConfigError('engine', 'must be a StatementEngine (an object with openSession(member, user, database))', engine);
   }

@@ -71,6 +71,12 @@ export interface SimulationOptions {
    */
   readonly maxTraceEvents?: number;
   /**
+   * Server slots kept for servers that join later with Simulation.addMember(): a spare is not
+   * running and not in the group until it is added. Members and spares together are at most 16.
+   * @defaultValue 0
+   */
+  readonly spareServers?: number;
+  /**
    * Takes every trace event as it is emitted, from creation on, instead of `trace` keeping it: for
    * a long run whose observers (a streamed report, folded metrics) need each event only once. The
    * trace then stays empty, memory does not grow with the run, `maxTraceEvents` does not apply, and

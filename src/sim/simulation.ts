@@ -6,6 +6,8 @@ import { FLOW_CONTROL_STATS_PAYLOAD, FlowControlStats } from '../gr/flow-control
 import { PipelineStats } from '../gr/pipeline-stats.js';
 import { GrMember, type GrContext, type UdfResult, type WriteRecord } from '../gr/gr-member.js';
 import { shownRole, shownState, type ServerIdentity } from '../gr/member-info.js';
+import { setAsPrimary, type SetAsPrimaryResult } from '../gr/primary-election-action.js';
+import type { TransactionCounters } from '../gr/transactions.js';
 import {
   defaultOptions, isOptionName, mergeOptions, OPTION_NAMES, validateOption, versionProfile,
   type GroupReplicationOptions, type OptionName,
@@ -19,22 +21,36 @@ import { formatLogLine, visibleAt } from '../observe/error-log.js';
 import { gcsText, msg } from '../observe/error-codes.js';
 const gcsMsg = msg.gcs;
 import type { EventOf, LogEvent, SimEvent, SimEventType } from '../observe/events.js';
-import type { RunStart } from '../observe/run-record.js';
+import type { MemberStartOptions, RunMember, RunStart } from '../observe/run-record.js';
 import {
   communicationInformationRow, memberStatsRows, type ReplicationGroupCommunicationInformationRow, type ReplicationGroupMemberStatsRow,
 } from '../observe/performance-schema.js';
 import { RandomStream } from '../rng/random-stream.js';
 import type { GroupMode, ReplicationGroupMemberRow, VersionName } from '../types.js';
-import { EVENT_HORIZON_MIN } from '../xcom/constants.js';
+import { EVENT_HORIZON_MIN, XCOM_EXIT_WAIT_US } from '../xcom/constants.js';
 import { XcomCluster } from '../xcom/xcom-cluster.js';
 import type { LoadBatch } from '../xcom/log-entry.js';
 import type { MemorySummaryGlobalByEventNameRow, MessageCache } from '../xcom/message-cache.js';
 import { normalizeWorkload, WorkloadDriver, type WorkloadCounters } from '../gr/workload.js';
 import { FIRST_INCARNATION, makeConfig } from '../xcom/xcom-config.js';
+import { memberIdentity, spareIdentity, validateSpareServers, type TakenIdentities } from './member-identity.js';
 import {
-  checkHost, checkLabel, checkMemberName, DEFAULT_GROUP_AGE_US, DEFAULT_MAX_TRACE_EVENTS, defaultPorts, MAX_GROUP_SIZE, MAX_VIRTUAL_TIME_US,
-  parseStart, SERVER_UUID, validateMaxTraceEvents, validateMode, type MemberSpec, type SimulationOptions,
+  checkLabel, DEFAULT_GROUP_AGE_US, DEFAULT_MAX_TRACE_EVENTS, MAX_GROUP_SIZE, MAX_VIRTUAL_TIME_US,
+  parseStart, validateMaxTraceEvents, validateMode, type MemberSpec, type SimulationOptions,
 } from './simulation-options.js';
+
+/** The failure-handling options a run record keeps of a member (RunMember.options). */
+function startOptionsOf(o: GroupReplicationOptions): MemberStartOptions {
+  return {
+    group_replication_member_expel_timeout: o.group_replication_member_expel_timeout,
+    group_replication_autorejoin_tries: o.group_replication_autorejoin_tries,
+    group_replication_exit_state_action: o.group_replication_exit_state_action,
+    group_replication_unreachable_majority_timeout: o.group_replication_unreachable_majority_timeout,
+  };
+}
+
+/** How often removeMember looks whether the STOP it ran has finished (µs). */
+const REMOVE_POLL_US = 100_000;
 
 type Listener<K extends SimEventType> = (event: EventOf<K>) => void;
 
@@ -189,15 +205,44 @@ export class MemberHandle {
     return { ...this.gr.opts };
   }
 
-  /** SET GLOBAL `name` = `value` on this member, now (its server must be running: a stopped mysqld takes no statement). */
-  set(name: OptionName, value: unknown): void {
+  /**
+   * SET GLOBAL `name` = `value` on this member, now (its server must be running: a stopped mysqld
+   * takes no statement). Returns MySQL's client error when the server refuses the statement
+   * (group_replication_force_members outside a blocked minority: ERROR 4118). A forcing SET that is
+   * accepted stores its value once the forced view is installed (MY-011722, then the view), or
+   * not at all when none comes within 120 s (MY-011723).
+   */
+  set(name: OptionName, value: unknown): UdfResult {
     if (!this.running) throw new ConfigError('set', 'names a member whose server is not running (restart it first)', this.name);
-    this.sim._setOption(this.slot, name, value);
+    return this.sim._setOption(this.slot, name, value);
   }
 
   /** Submits one transaction on this member. */
   write(): WriteRecord {
     return this.gr.write();
+  }
+
+  /**
+   * SET GLOBAL super_read_only=OFF and one transaction on this member, as an operator does on a
+   * server whose Group Replication is stopped: it commits with a GTID of the server's own uuid, an
+   * errant transaction a later START refuses (MY-011526). While Group Replication runs here it is
+   * an ordinary write().
+   */
+  writeLocal(): WriteRecord {
+    return this.gr.writeLocal();
+  }
+
+  /** @@gtid_executed on this member now, as MySQL prints it (`uuid:1-100,\nuuid2:1-3`; '' when empty). */
+  gtidExecuted(): string {
+    return this.gr.tx.gtidExecuted(this.sim.nowUs);
+  }
+
+  /**
+   * This member's transaction counts now: certified, waiting in the applier queue, applied, its own
+   * proposed and committed (the counts of performance_schema.replication_group_member_stats).
+   */
+  transactionCounters(): TransactionCounters {
+    return this.gr.tx.counters(this.sim.nowUs);
   }
 
   /**
@@ -240,8 +285,12 @@ export class MemberHandle {
     return this.gr.startStop.stopCommand();
   }
 
-  /** SELECT group_replication_set_as_primary(uuid of `target`). */
-  setAsPrimary(target: string): UdfResult {
+  /**
+   * SELECT group_replication_set_as_primary(uuid of `target`) on this member: refused while a member
+   * is UNREACHABLE or RECOVERING or this one is not ONLINE in the majority (MySQL's UDF errors);
+   * otherwise every member logs the group action and the election, and `message` is the UDF's result.
+   */
+  setAsPrimary(target: string): SetAsPrimaryResult {
     return this.sim._udf(this.slot, 'single-primary', this.sim._slotOf(target, 'target'));
   }
 
@@ -279,7 +328,7 @@ export class NetworkControl {
         return s;
       });
     });
-    const rest = this.sim._servers.map((s) => s.slot).filter((s) => !seen.has(s));
+    const rest = this.sim.members.map((m) => m.slot).filter((s) => !seen.has(s) && this.sim.removed[s] === 0);
     if (rest.length > 0) slots.push(rest);
     this.sim._net.partition(slots);
     this.note('partition', slots.map((g) => `[${g.map((s) => this.sim._servers[s]!.name).join(',')}]`).join(' '));
@@ -346,7 +395,10 @@ export class NetworkControl {
   restart(member: string): void {
     const s = this.slot(member, 'restart');
     if (this.sim._net.running[s] === 1) throw new ConfigError('restart', 'names a member whose server is running (crash it first)', member);
+    if (this.sim.removed[s] === 1) throw new ConfigError('restart', 'names a member removed from the simulation (removeMember)', member);
     this.sim._net.startProcess(s);
+    // SET GLOBAL values are not persisted: the new mysqld starts with force_members empty.
+    this.sim._gr(s).opts.group_replication_force_members = '';
     // A new mysqld process: GCS statistics and the plugin's pipeline statistics start from zero.
     this.sim._failureSuspicions[s]!.clear();
     this.sim._pipeline.restartModules(s);
@@ -397,7 +449,18 @@ export class Simulation {
   readonly network: NetworkControl;
   /** The group at virtual time zero: mode, installed view id and each member's failure-handling options (for runRecordOf). */
   readonly atStart: RunStart;
+  /** Servers addMember added during the run, with their options when they joined (for runRecordOf). */
+  readonly addedMembers: RunMember[] = [];
   /** @internal */ readonly _servers: ServerIdentity[];
+  /** Slots in use: the members given plus those addMember added (spare slots follow). */
+  private provisioned: number;
+  private readonly initialCount: number;
+  /** @internal Per slot: 1 once removeMember took the server out for good. */
+  readonly removed: Uint8Array;
+  /** Names, hosts and addresses of every server so far (addMember checks against them). */
+  private readonly taken: TakenIdentities = { names: new Set(), hosts: [], addresses: [] };
+  private readonly idRng: RandomStream;
+  private readonly groupOptions: GroupReplicationOptions;
   /** @internal */ readonly _net: Network;
   /** @internal */ readonly _counters: SuspicionCounters[];
   /**
@@ -425,13 +488,15 @@ export class Simulation {
   private readonly incarnations: number[];
   private writeSeq = 0;
   /** @internal */ readonly workload: WorkloadDriver;
+  /** group_replication_group_name: the uuid of the group's GTIDs (`<groupName>:<n>`). */
+  readonly groupName!: string;
   /** The XCom group id as XCom prints synodes (hex), derived from the view id. */
   private readonly xcomGroupIdHex: string;
 
   /** @internal Use createSimulation(). */
   constructor(input: SimulationOptions) {
     if (input === null || typeof input !== 'object') throw new ConfigError('options', 'must be an object', input);
-    const known = new Set(['seed', 'members', 'mode', 'bootstrap', 'bootstrapTime', 'version', 'options', 'network', 'start', 'model', 'initialViewNumber', 'workload', 'maxTraceEvents', 'traceSink']);
+    const known = new Set(['seed', 'members', 'mode', 'bootstrap', 'bootstrapTime', 'version', 'options', 'network', 'start', 'model', 'initialViewNumber', 'workload', 'maxTraceEvents', 'spareServers', 'traceSink']);
     for (const k of Object.keys(input)) if (!known.has(k)) throw new ConfigError(k, `is not a known field; known fields are ${[...known].join(', ')}`, (input as unknown as Record<string, unknown>)[k]);
     if (!((typeof input.seed === 'number' && Number.isSafeInteger(input.seed)) || (typeof input.seed === 'string' && input.seed.length > 0))) {
       throw new ConfigError('seed', 'is required and must be an integer or a non-empty string', input.seed);
@@ -459,58 +524,49 @@ export class Simulation {
       throw new ConfigError('options.group_replication_single_primary_mode', `must agree with mode '${mode}'`, input.options.group_replication_single_primary_mode);
     }
     groupOptions.group_replication_single_primary_mode = mode === 'single-primary';
-    const names = new Set<string>();
-    const hosts: string[] = [];
-    const addresses: string[] = [];
+    if (groupOptions.group_replication_force_members !== '') {
+      throw new ConfigError('options.group_replication_force_members', "must be '' when the group forms (START refuses it, MY-011634); force a membership at run time with set", groupOptions.group_replication_force_members);
+    }
     const memberOptions: GroupReplicationOptions[] = [];
     this._servers = input.members.map((m, i) => {
-      const spec: MemberSpec = typeof m === 'string' ? { name: m } : m;
-      if (spec === null || typeof spec !== 'object' || typeof spec.name !== 'string' || spec.name.length === 0) {
-        throw new ConfigError(`members[${i}].name`, 'must be a non-empty string', (spec as MemberSpec | null)?.name);
-      }
-      checkMemberName(spec.name, `members[${i}].name`);
-      if (names.has(spec.name)) throw new ConfigError(`members[${i}].name`, 'must be unique', spec.name);
-      names.add(spec.name);
-      for (const k of Object.keys(spec)) {
-        if (!['name', 'host', 'port', 'xcomPort', 'uuid', 'options'].includes(k)) throw new ConfigError(`members[${i}].${k}`, 'is not a known field; known fields are name, host, port, xcomPort, uuid, options', (spec as unknown as Record<string, unknown>)[k]);
-      }
-      const host = spec.host ?? `10.0.0.${11 + i}`;
-      if (typeof host !== 'string' || host.length === 0) throw new ConfigError(`members[${i}].host`, 'must be a non-empty string', host);
-      checkHost(host, `members[${i}].host`);
-      const defaults = defaultPorts(host, hosts);
-      hosts.push(host);
-      const port = spec.port ?? defaults.port;
-      if (!Number.isInteger(port) || port < 1 || port > 65535) throw new ConfigError(`members[${i}].port`, 'must be an integer in 1..65535', port);
-      const clash = addresses.indexOf(`${host}:${port}`);
-      if (clash >= 0) throw new ConfigError(`members[${i}].port`, `must differ from members[${clash}]'s (both are ${host}:${port})`, port);
-      addresses.push(`${host}:${port}`);
-      const xcomPort = spec.xcomPort ?? defaults.xcomPort;
-      if (!Number.isInteger(xcomPort) || xcomPort < 1 || xcomPort > 65535) throw new ConfigError(`members[${i}].xcomPort`, 'must be an integer in 1..65535', xcomPort);
-      const uuid = spec.uuid ?? `${idRng.hex(8)}-${idRng.hex(4)}-11ed-${idRng.hex(4)}-${idRng.hex(12)}`;
-      if (typeof uuid !== 'string' || !SERVER_UUID.test(uuid)) {
-        throw new ConfigError(`members[${i}].uuid`, 'must be a lowercase UUID like 207db264-0192-11ed-92c9-02001700754e', uuid);
-      }
-      memberOptions.push(mergeOptions(groupOptions, spec.options, this.version, `members[${i}].options`));
-      if (spec.options?.group_replication_single_primary_mode !== undefined) {
-        throw new ConfigError(`members[${i}].options.group_replication_single_primary_mode`, 'is group-wide: set it through mode', spec.options.group_replication_single_primary_mode);
-      }
-      return { slot: i, name: spec.name, host, port, xcomPort, uuid, version: this.version.serverVersion };
+      const { identity, options } = memberIdentity(m, i, `members[${i}]`, this.taken, this.version, idRng, groupOptions);
+      memberOptions.push(options);
+      return identity;
     });
-    const uuids = new Set(this._servers.map((s) => s.uuid));
-    if (uuids.size !== this._servers.length) throw new ConfigError('members', 'must have distinct uuids', this._servers.map((s) => s.uuid));
-    const bootstrapSlot = input.bootstrap === undefined ? 0 : this._servers.findIndex((s) => s.name === input.bootstrap);
-    if (bootstrapSlot < 0) throw new ConfigError('bootstrap', `must name a member (${this._servers.map((s) => s.name).join(', ')})`, input.bootstrap);
+    this.idRng = idRng;
+    this.groupOptions = groupOptions;
+    this.provisioned = this._servers.length;
+    this.initialCount = this._servers.length;
+    const spares = validateSpareServers(input.spareServers ?? 0, this._servers.length);
+    for (let k = 0; k < spares; k++) {
+      this._servers.push(spareIdentity(this._servers.length, this.version));
+      memberOptions.push({ ...groupOptions });
+    }
+    const initial = this._servers.slice(0, this.provisioned);
+    const uuids = new Set(initial.map((s) => s.uuid));
+    if (uuids.size !== initial.length) throw new ConfigError('members', 'must have distinct uuids', initial.map((s) => s.uuid));
+    const bootstrapSlot = input.bootstrap === undefined ? 0 : initial.findIndex((s) => s.name === input.bootstrap);
+    if (bootstrapSlot < 0) throw new ConfigError('bootstrap', `must name a member (${initial.map((s) => s.name).join(', ')})`, input.bootstrap);
     const n = this._servers.length;
     this._counters = this._servers.map(() => ({ created: 0, cleared: 0, timedOut: 0, expelsRequested: 0 }));
     this._failureSuspicions = this._servers.map(() => new Map<number, number>());
-    this._pipeline = new PipelineStats(this._servers.length);
+    // The applier queue the stats report is the GTID applier's (src/gr/transactions.ts); the
+    // certifier's stable set and last conflict-free GTID are not modelled (no certification).
+    this._pipeline = new PipelineStats(this._servers.length, {
+      waitingApply: (slot) => this.grMembers[slot]?.tx.counters(this.kernel.nowUs).remoteInApplierQueue ?? 0,
+      committedAllMembers: () => '',
+      lastConflictFree: () => '',
+    });
     this.incarnations = this._servers.map(() => FIRST_INCARNATION);
     this.deferredTasks = this._servers.map(() => []);
     this._net = new Network(this.kernel, root.fork('network'), n, netOptions);
+    this.removed = new Uint8Array(n);
+    // A spare server does not run until addMember starts it.
+    for (let slot = this.provisioned; slot < n; slot++) this._net.stopProcess(slot);
     this.hTask = this.kernel.register('sim.task', (id) => this.runTask(id));
     const emit = (e: SimEvent): void => this._emit(e);
     const name = (s: number): string => this._servers[s]!.name;
-    const workloadItems = normalizeWorkload(input.workload, this._servers.map((s) => s.name));
+    const workloadItems = normalizeWorkload(input.workload, initial.map((s) => s.name));
     this.xcom = new XcomCluster(this.kernel, this._net, root.fork('xcom'), this.params, {
       localView: (i, alive, cfg) => this.gcsNodes[i]!.enqueueView(false, alive, cfg),
       globalView: (i, alive, cfg) => this.gcsNodes[i]!.enqueueView(true, alive, cfg),
@@ -575,6 +631,7 @@ export class Simulation {
             const batch = entry.payload as LoadBatch;
             this._pipeline.delivered(slot, entry.proposer, batch.transactions);
             if (entry.proposer === slot) this.workload.committed(slot, batch.transactions, batch.submittedSumUs);
+            this.grMembers[slot]!.onLoadBatch(entry, batch.transactions);
           } else if (entry.kind === 'app') {
             this._pipeline.delivered(slot, entry.proposer, 1);
             this.grMembers[slot]!.onAppMessage(entry);
@@ -600,9 +657,12 @@ export class Simulation {
     // BigInt: the value (~1.7e16) is past Number's exact integers (2^53), where odd values cannot exist.
     const fixed = BigInt(bootstrapEpochUs) * 10n + BigInt(idRng.int(1000));
     this.xcomGroupIdHex = groupIdHex(String(fixed));
+    // group_replication_group_name: drawn from a stream of its own so that no other draw moves.
+    const nameRng = root.fork('groupName');
+    this.groupName = `${nameRng.hex(8)}-${nameRng.hex(4)}-${nameRng.hex(4)}-${nameRng.hex(4)}-${nameRng.hex(12)}`;
     this.ctx = {
       kernel: this.kernel, params: this.params, xcom: this.xcom, net: this._net, servers: this._servers, emit,
-      viewIdPrefix: String(fixed), channelTerms: this.version.channelTerms, mode,
+      viewIdPrefix: String(fixed), groupName: this.groupName, channelTerms: this.version.channelTerms, mode,
       gcs: (slot) => this.gcsNodes[slot]!,
       member: (slot) => this.grMembers[slot]!,
       later: (slot, delayUs, fn) => this.later(slot, delayUs, fn),
@@ -633,20 +693,16 @@ export class Simulation {
       },
     });
     this.handles = this._servers.map((s) => new MemberHandle(this, s.slot));
+    this.provisionedHandles = this.handles.slice(0, this.provisioned);
     this.network = new NetworkControl(this);
     this.initialView = initialView;
     this.atStart = {
       mode, viewId: `${fixed}:${initialView}`,
-      members: this._servers.map((s, i) => {
+      members: initial.map((s, i) => {
         const o = memberOptions[i]!;
         return {
           name: s.name, host: s.host, port: s.port,
-          options: {
-            group_replication_member_expel_timeout: o.group_replication_member_expel_timeout,
-            group_replication_autorejoin_tries: o.group_replication_autorejoin_tries,
-            group_replication_exit_state_action: o.group_replication_exit_state_action,
-            group_replication_unreachable_majority_timeout: o.group_replication_unreachable_majority_timeout,
-          },
+          options: startOptionsOf(o),
         };
       }),
     };
@@ -660,9 +716,9 @@ export class Simulation {
    * others join (primary_election_handler.cc, Primary_election_handler::pick_primary_member).
    */
   private bootstrap(mode: GroupMode, bootstrapSlot: number): void {
-    const n = this._servers.length;
-    const slots = this._servers.map((s) => s.slot);
-    const config = makeConfig(1, slots, this.incarnations);
+    const n = this.provisioned;
+    const slots = this._servers.slice(0, n).map((s) => s.slot);
+    const config = makeConfig(1, slots, this.incarnations.slice(0, n));
     this.xcom.consensus.bootstrap(config);
     this.xcom.consensus.onAdmitted = (slot, entry) => this.grMembers[slot]!.joinerAdmitted(entry);
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j) this.xcom.markConnected(i, j);
@@ -802,13 +858,12 @@ export class Simulation {
 
   /** @internal */
   _slotOf(name: unknown, field: string): number {
-    const s = this._servers.find((x) => x.name === name);
-    if (s === undefined) throw new ConfigError(field, `must name a member (${this._servers.map((x) => x.name).join(', ')})`, name);
-    return s.slot;
+    for (let slot = 0; slot < this.provisioned; slot++) if (this._servers[slot]!.name === name) return slot;
+    throw new ConfigError(field, `must name a member (${this._servers.slice(0, this.provisioned).map((x) => x.name).join(', ')})`, name);
   }
 
   /** @internal */
-  _setOption(slot: number, name: unknown, value: unknown): void {
+  _setOption(slot: number, name: unknown, value: unknown): UdfResult {
     if (typeof name !== 'string' || !isOptionName(name)) {
       throw new ConfigError('option', `must be one of ${OPTION_NAMES.join(', ')}`, name);
     }
@@ -820,29 +875,33 @@ export class Simulation {
     if (name === 'group_replication_single_primary_mode') {
       throw new ConfigError(name, 'cannot be changed while Group Replication is running; use switchToSinglePrimaryMode()/switchToMultiPrimaryMode()', value);
     }
-    (gr.opts as unknown as Record<string, unknown>)[name] = v;
+    const store = (value: string | number | boolean): void => {
+      (gr.opts as unknown as Record<string, unknown>)[name] = value;
+      this._emit({ type: 'option', t: this.kernel.nowUs, member: this._servers[slot]!.name, name, value: value as string | number });
+    };
+    if (name === 'group_replication_force_members') return gr.forceMembers.set(v as string, store);
     if (name === 'group_replication_member_expel_timeout') this.gcsNodes[slot]!.setExpelTimeout(v as number);
     if (name === 'group_replication_message_cache_size') this.xcom.setCacheLimit(slot, v as number);
-    this._emit({ type: 'option', t: this.kernel.nowUs, member: this._servers[slot]!.name, name, value: v as string | number });
+    store(v);
+    return { ok: true };
   }
 
   /** @internal */
-  _udf(slot: number, mode: GroupMode, primary: number): UdfResult {
+  _udf(slot: number, mode: GroupMode, primary: number): SetAsPrimaryResult {
     const gr = this.grMembers[slot]!;
+    if (primary >= 0) return setAsPrimary(gr, primary);
     const check = gr.checkTopologyUdf();
     if (!check.ok) return check;
-    if (primary >= 0 && this.ctx.mode !== 'single-primary') return { ok: false, error: 'The group is not in single-primary mode.' };
-    if (primary >= 0 && gr.table.get(primary)?.state !== 'ONLINE') return { ok: false, error: 'The requested member is not ONLINE.' };
     if (this.ctx.mode !== mode) {
       // The mode switch actions set group_replication_single_primary_mode on every member
       // (src/group_actions/multi_primary_migration_action.cc, primary_election_action.cc; not in docs/mysql-behaviour.md).
-      for (const s of this._servers) {
+      for (const s of this._servers.slice(0, this.provisioned)) {
         this._emit({ type: 'option', t: this.kernel.nowUs, member: s.name, name: 'group_replication_single_primary_mode', value: mode === 'single-primary' ? 'ON' : 'OFF' });
       }
     }
     this.ctx.mode = mode;
-    let p = primary;
-    if (mode === 'single-primary' && p < 0) p = gr.knownPrimary() >= 0 ? gr.knownPrimary() : slot;
+    let p = -1;
+    if (mode === 'single-primary') p = gr.knownPrimary() >= 0 ? gr.knownPrimary() : slot;
     for (const m of this.grMembers) m.applyTopology(p);
     return { ok: true };
   }
@@ -854,7 +913,72 @@ export class Simulation {
   /** Kernel events dispatched so far. */
   get eventsDispatched(): number { return this.kernel.eventsDispatched; }
   get mode(): GroupMode { return this.ctx.mode; }
-  get members(): readonly MemberHandle[] { return this.handles; }
+  /** Every server of the run in slot order: the members given, then those addMember added (removed ones stay, not running). */
+  get members(): readonly MemberHandle[] { return this.provisionedHandles; }
+  /** handles[0, provisioned), kept as one array so that `members` allocates nothing. */
+  private provisionedHandles: readonly MemberHandle[] = [];
+
+  /**
+   * A new server joins the running group, as an operator provisions one: its mysqld starts and
+   * runs START GROUP_REPLICATION, joining through distributed recovery like any START (docs/runbooks.md).
+   * It takes a spare server slot (SimulationOptions.spareServers); `spec` is checked like a member
+   * of `members` (unique name and address, host defaulting to 10.0.0.<11+slot>). Refused when the
+   * group would exceed MySQL's 9 members. Inverse: removeMember().
+   */
+  addMember(spec: string | MemberSpec): MemberHandle {
+    if (this.provisioned >= this._servers.length) {
+      throw new ConfigError('addMember', `needs a spare server slot: create the simulation with spareServers ≥ ${this.provisioned - this.initialCount + 1}`, spec);
+    }
+    let live = 0;
+    for (let s = 0; s < this.provisioned; s++) if (this.removed[s] === 0) live++;
+    if (live >= MAX_GROUP_SIZE) {
+      throw new ConfigError('addMember', `would make ${live + 1} servers in the group; GR's maximum group size is ${MAX_GROUP_SIZE} (a START then fails with MY-011520); remove one first`, spec);
+    }
+    const slot = this.provisioned;
+    const { identity, options } = memberIdentity(spec, slot, 'addMember', this.taken, this.version, this.idRng, this.groupOptions);
+    Object.assign(this._servers[slot]!, identity);
+    const gr = this.grMembers[slot]!;
+    gr.opts = options;
+    this.gcsNodes[slot]!.setExpelTimeout(options.group_replication_member_expel_timeout);
+    this.xcom.setCacheLimit(slot, options.group_replication_message_cache_size);
+    this.provisioned++;
+    this.provisionedHandles = this.handles.slice(0, this.provisioned);
+    this.addedMembers.push({ name: identity.name, host: identity.host, port: identity.port, options: startOptionsOf(options) });
+    this._net.startProcess(slot);
+    gr.showOffline();
+    gr.emitFlags();
+    gr.refresh();
+    this._emit({ type: 'network', t: this.kernel.nowUs, action: 'add', detail: `${identity.name} ${identity.host}:${identity.port}` });
+    const r = gr.startStop.startCommand();
+    if (!r.ok) throw new InvariantError(`a new server's START was refused: ${r.error}`);
+    return this.handles[slot]!;
+  }
+
+  /**
+   * Takes a server out of the group for good: STOP GROUP_REPLICATION (a voluntary leave: a view
+   * without it on the others), then its mysqld shuts down once the STOP has finished. It stays in
+   * `members` (its logs and history remain) but no verb can start it again. Inverse: addMember().
+   */
+  removeMember(name: string): void {
+    const slot = this._slotOf(name, 'removeMember');
+    if (this.removed[slot] === 1) throw new ConfigError('removeMember', 'names a member that was already removed', name);
+    this.removed[slot] = 1;
+    this._emit({ type: 'network', t: this.kernel.nowUs, action: 'remove', detail: name });
+    if (this._net.running[slot] === 0) return;
+    const gr = this.grMembers[slot]!;
+    gr.startStop.stopCommand();
+    // The STOP returns when the leave view arrives, or after GCS gives up (30 s); the server then shuts down.
+    let waitedUs = 0;
+    const shutdownWhenStopped = (): void => {
+      if (gr.startStop.running() && waitedUs < XCOM_EXIT_WAIT_US + REMOVE_POLL_US) {
+        waitedUs += REMOVE_POLL_US;
+        this.later(slot, REMOVE_POLL_US, shutdownWhenStopped);
+        return;
+      }
+      this._stopServer(slot, false);
+    };
+    shutdownWhenStopped();
+  }
 
   /** The handle of one member, by name. */
   member(name: string): MemberHandle {

@@ -8,6 +8,9 @@ import { configHas, makeConfig, type XcomConfig } from './xcom-config.js';
 import type { MessageCache } from './message-cache.js';
 import { MSG_LEARN, MSG_PREPARE, type XcomCluster } from './xcom-cluster.js';
 
+/** Fewest entries trimLog drops at once, so that a trim's copy is paid for by many entries. */
+const MIN_LOG_TRIM = 4096;
+
 interface Proposal {
   readonly kind: LogEntry['kind'];
   readonly proposer: number;
@@ -207,11 +210,13 @@ export class Consensus {
    * memory follows the unexecuted span and the caches, not the run length.
    */
   trimLog(): void {
+    // Nothing can be dropped before the log holds MIN_LOG_TRIM entries (drop ≤ log.length).
+    if (this.log.length < MIN_LOG_TRIM) return;
     const x = this.x;
     let low = this.logEnd;
     for (let i = 0; i < x.n; i++) if (x.booted[i] === 1) low = Math.min(low, (this.executed[i] as number) - 1);
     const drop = low - this.logBase;
-    if (drop < 4096 || drop * 2 < this.log.length) return;
+    if (drop < MIN_LOG_TRIM || drop * 2 < this.log.length) return;
     this.log = this.log.slice(drop);
     this.logBase = low;
   }
@@ -307,6 +312,11 @@ export class Consensus {
     return Math.max(this.knownMax[i] as number, (this.executed[i] as number) - 1);
   }
 
+  /** Whether a max_synode of `max` heard by node i would tell it nothing new (noteMaxSynode would do nothing). */
+  knowsMaxSynode(i: number, max: number): boolean {
+    return max <= (this.knownMax[i] as number);
+  }
+
   /** Number of proposals waiting on node i (blocked, e.g. in a minority). */
   pendingCount(i: number): number {
     return (this.pending[i] as PendingProposal[]).length;
@@ -356,13 +366,51 @@ export class Consensus {
   }
 
   /**
+   * force_config (Gcs_xcom_proxy::xcom_force_nodes → xcom_client_force_config): node i proposes
+   * `slots` — members of the configuration it has now, in that configuration's order — as the new
+   * configuration, whatever the old one's majority says. The value is accepted only when every node
+   * of the new configuration answers (xcom_base.cc majority(): with the force flag, the answers must
+   * number get_maxnodes(forced_config)), so it waits while a listed node is unreachable.
+   */
+  proposeForce(i: number, slots: readonly number[]): void {
+    const own = this.x.config[i];
+    const nodes: number[] = [], incarnations: number[] = [];
+    if (own != null) {
+      own.nodes.forEach((s, k) => {
+        if (slots.includes(s)) { nodes.push(s); incarnations.push(own.incarnations[k] as number); }
+      });
+    }
+    this.propose({ kind: 'config', proposer: i, bytes: 0, msgnos: 1, tickUs: -1, configId: -1, mask: 0, config: null, payload: { force: nodes, incarnations } });
+  }
+
+  /**
+   * How long node i's forced configuration takes to be decided: one round trip to the slowest node
+   * of the new configuration, -1 while any of them does not answer (or i cannot propose at all).
+   */
+  private forcedDelayUs(i: number, nodes: readonly number[]): number {
+    const x = this.x;
+    if (x.config[i] == null || x.booted[i] === 0 || !x.net.isResponsive(i)) return -1;
+    let rtt = 0, mask = 0;
+    for (const j of nodes) {
+      if (!this.reaches(i, j)) return -1;
+      if (j !== i) rtt = Math.max(rtt, x.net.linkLatencyUs(i, j) + x.net.linkLatencyUs(j, i));
+      mask |= 1 << j;
+    }
+    this.reachedCount = nodes.length;
+    this.reachedMask = mask;
+    return rtt;
+  }
+
+  /**
    * The configuration a decided add/remove produces, applied to the configuration in force when it
    * is decided (handle_add_node / handle_remove_node apply to the current site, xcom_base.cc), so
    * two removals proposed against the same configuration both take effect. Null when it changes
-   * nothing (the nodes are already gone, or the joiner is already configured): a no-op slot.
+   * nothing (the nodes are already gone, or the joiner is already configured): a no-op slot. A
+   * forced configuration replaces the node set outright (install_node_group).
    */
-  private applyChange(change: { readonly remove?: readonly number[]; readonly joiner?: number; readonly incarnation?: number }): XcomConfig | null {
+  private applyChange(change: { readonly remove?: readonly number[]; readonly joiner?: number; readonly incarnation?: number; readonly force?: readonly number[]; readonly incarnations?: readonly number[] }): XcomConfig | null {
     const g = this.groupConfig;
+    if (change.force !== undefined) return makeConfig(g.id + 1, change.force, change.incarnations as readonly number[]);
     if (change.remove !== undefined) {
       const nodes: number[] = [], incs: number[] = [];
       g.nodes.forEach((s, k) => {
@@ -523,6 +571,7 @@ export class Consensus {
   /** An answer from j reached node i: j counts as heard (its detected stamp), and i's detector wakes if it had lost j. */
   private heard(i: number, j: number): void {
     const x = this.x;
+    x.net.collectQuiet(i); // i_am_alive stamps that arrived earlier must not land over this one
     x.detected[i * x.n + j] = x.kernel.nowUs;
     if (((x.localMask[i] as number) & (1 << j)) === 0) x.wakeDetector(i);
   }
@@ -534,7 +583,8 @@ export class Consensus {
   }
 
   private tryDecide(p: Proposal): boolean {
-    const delay = this.decisionDelayUs(p.proposer);
+    const forced = p.kind === 'config' ? (p.payload as { force?: readonly number[] }).force : undefined;
+    const delay = forced === undefined ? this.decisionDelayUs(p.proposer) : this.forcedDelayUs(p.proposer, forced);
     if (delay < 0) return false;
     const x = this.x;
     const id = this.inFlightFree.length > 0 ? (this.inFlightFree.pop() as number) : this.inFlight.length;
@@ -603,7 +653,16 @@ export class Consensus {
     this.reachedMask = mask;
     const majority = (nodes.length >> 1) + 1;
     if (count < majority) return -1;
-    rtts.subarray(0, count).sort();
+    // Insertion sort of the ≤ 16 round trips in place (no subarray view, no comparator calls).
+    for (let a = 1; a < count; a++) {
+      const v = rtts[a] as number;
+      let b = a - 1;
+      while (b >= 0 && (rtts[b] as number) > v) {
+        rtts[b + 1] = rtts[b] as number;
+        b--;
+      }
+      rtts[b + 1] = v;
+    }
     return rtts[majority - 1] as number;
   }
 
@@ -680,7 +739,7 @@ export class Consensus {
       return;
     }
     const index = this.logEnd;
-    const config = p.kind === 'config' ? this.applyChange(p.payload as { remove?: number[]; joiner?: number; incarnation?: number })
+    const config = p.kind === 'config' ? this.applyChange(p.payload as { remove?: number[]; joiner?: number; incarnation?: number; force?: number[]; incarnations?: number[] })
       : p.kind === 'view' ? this.siteOfView(x.kernel.nowUs, p.configId) : null;
     const kind = p.kind === 'config' && config === null ? 'noop' : p.kind;
     const before = this.groupConfig;

@@ -48,6 +48,8 @@ export const XCOM_READY_WAIT_US = 30_000_000;
 export const REJOIN_TIMEOUT_US = 300_000_000;
 /** Wait for a view change on join or leave (include/plugin_constants.h VIEW_MODIFICATION_TIMEOUT). */
 export const VIEW_MODIFICATION_TIMEOUT_US = 60_000_000;
+/** Wait for the view a SET group_replication_force_members installs (include/plugin_constants.h FORCE_MEMBERS_VIEW_MODIFICATION_TIMEOUT). */
+export const FORCE_MEMBERS_VIEW_MODIFICATION_TIMEOUT_US = 120_000_000;
 /** Sleep between START join retries (src/plugin.cc build_gcs_parameters join_sleep_time = 5 s). */
 export const START_JOIN_SLEEP_US = 5_000_000;
 /** Join retries of a manual START / start_on_boot (src/plugin.cc build_gcs_parameters join_attempts = 10). */

@@ -86,6 +86,8 @@ export class XcomCluster {
   /** `unreadBytes[i*n+j]`: bytes i wrote to j since j last consumed them (socket buffers filling); Infinity once a write blocked. */
   private readonly unreadBytes: Float64Array;
   private readonly blackholeArmed: Uint8Array;
+  /** Per link: the network's quiet epoch in which `aliveLinkIsQuiet` last said yes (-1: never). */
+  private readonly quietLinkEpoch: Int32Array;
   private readonly pingCount: Int32Array;
   private readonly lastPingUs: Float64Array;
   /** Timers that came due while the node was frozen: [handler, arg] pairs. */
@@ -141,6 +143,7 @@ export class XcomCluster {
     this.lastSendOkUs = new Float64Array(nn);
     this.unreadBytes = new Float64Array(nn);
     this.blackholeArmed = new Uint8Array(nn);
+    this.quietLinkEpoch = new Int32Array(nn).fill(-1);
     this.pingCount = new Int32Array(nn);
     this.lastPingUs = new Float64Array(nn).fill(-Infinity);
     this.deferred = Array.from({ length: n }, () => []);
@@ -163,7 +166,7 @@ export class XcomCluster {
     this.hRemoteClose = kernel.register('xcom.remoteClose', (arg) => this.onRemoteClose(arg));
     this.consensus = new Consensus(this);
     this.consensus.onDie = (i, entry) => this.up.died(i, entry);
-    net.setReceiver((msg) => this.receive(msg));
+    net.setReceiver((msg) => this.receive(msg), (from, to, cell) => this.receiveQuietAlive(from, to, cell));
   }
 
   // ---------------------------------------------------------------- timers and lifecycle
@@ -190,6 +193,7 @@ export class XcomCluster {
    */
   boot(i: number, config: XcomConfig, incarnation: number, executedIndex: number, phased: boolean): void {
     const n = this.n, now = this.kernel.nowUs;
+    this.net.settleQuiet();
     this.gen[i] = (this.gen[i] as number) + 1;
     this.booted[i] = 1;
     this.incarnation[i] = incarnation;
@@ -218,6 +222,7 @@ export class XcomCluster {
 
   /** Marks connections of a bootstrapped group as established (the run starts with a formed group). */
   markConnected(i: number, j: number): void {
+    this.net.settleQuiet();
     const p = i * this.n + j;
     this.connUp[p] = 1;
     this.dialing[p] = 0;
@@ -233,6 +238,7 @@ export class XcomCluster {
   stop(i: number, reason: string): void {
     if (this.booted[i] === 0) return;
     const n = this.n;
+    this.net.settleQuiet();
     this.booted[i] = 0;
     this.gen[i] = (this.gen[i] as number) + 1;
     this.deferred[i] = [];
@@ -308,6 +314,7 @@ export class XcomCluster {
     }
     const net = this.net;
     if (net.isPathUp(i, j) && net.isResponsive(j) && this.booted[j] === 1) {
+      net.settleQuiet();
       this.dialing[p] = 0;
       this.connUp[p] = 1;
       this.backoffUs[p] = INITIAL_CONNECT_WAIT_US;
@@ -342,6 +349,7 @@ export class XcomCluster {
   closeConnection(i: number, j: number, reason: string, redial = true): void {
     const p = i * this.n + j;
     if (this.connUp[p] === 0) return;
+    this.net.settleQuiet();
     this.connUp[p] = 0;
     this.blackholeArmed[p] = 0;
     this.connGen[p] = (this.connGen[p] as number) + 1;
@@ -416,6 +424,35 @@ export class XcomCluster {
     this.lastSendOkUs[p] = this.kernel.nowUs;
   }
 
+  /**
+   * Whether an i_am_alive from i may go to j as a quiet send (Network.sendQuiet), as far as
+   * anything but j's max_synode goes: the path is up and j unfrozen (so `write` would send it at
+   * once), j's process runs with XCom booted, and j's detector already counts i alive or j has no
+   * connection to i (no wake-up on arrival). Everything checked here changes only after a
+   * `settleQuiet` call (network verbs, connections, boot and stop, j's local view), so a yes is
+   * remembered per link until the network's quiet epoch moves.
+   */
+  private aliveLinkIsQuiet(i: number, j: number, p: number): boolean {
+    const net = this.net, epoch = net.quietEpoch;
+    if (this.quietLinkEpoch[p] === epoch) return true;
+    const ok = net.isPathUp(i, j) && net.frozen[j] === 0 && this.booted[j] === 1 && net.running[j] === 1 &&
+      (this.connUp[j * this.n + i] === 0 || ((this.localMask[j] as number) & (1 << i)) !== 0);
+    if (ok) this.quietLinkEpoch[p] = epoch;
+    return ok;
+  }
+
+  /**
+   * The latest i_am_alive from `from` that reached `to` by quiet sends: what `receive` would have
+   * done at its arrival (each one overwrites the stamps of the one before).
+   */
+  private receiveQuietAlive(from: number, to: number, cell: number): void {
+    const p = to * this.n + from;
+    if (this.connUp[p] === 1) {
+      this.detected[p] = this.net.quietArrivalUs(cell);
+      this.deliveredSeen[p] = this.net.quietB(cell);
+    }
+  }
+
   // ---------------------------------------------------------------- alive task
 
   private onAliveTimer(arg: number): void {
@@ -434,8 +471,15 @@ export class XcomCluster {
       if (j === i) continue;
       const p = row + j;
       if (this.connUp[p] !== 1) continue; // queued messages to a disconnected peer are dropped
-      this.write(i, j, MSG_I_AM_ALIVE, maxSynode, delivered, SIZEOF_PAX_MSG);
-      if (now - (this.detected[p] as number) > MAX_SILENT_US) this.write(i, j, MSG_ARE_YOU_ALIVE, 0, 0, SIZEOF_PAX_MSG);
+      if (this.aliveLinkIsQuiet(i, j, p) && this.consensus.knowsMaxSynode(j, maxSynode)) {
+        // What write() does on an open path, with an arrival that only stamps (receiveQuietAlive).
+        this.unreadBytes[p] = 0;
+        this.net.sendQuiet(i, j, MSG_I_AM_ALIVE, maxSynode, delivered);
+        this.lastSendOkUs[p] = now;
+      } else {
+        this.write(i, j, MSG_I_AM_ALIVE, maxSynode, delivered, SIZEOF_PAX_MSG);
+      }
+      if (this.silentTooLong(i, p)) this.write(i, j, MSG_ARE_YOU_ALIVE, 0, 0, SIZEOF_PAX_MSG);
     }
     // tcp_reaper_task (folded into this 1 s tick): a connection with no successful write for 10 s
     // closes: one to a node outside the site that nothing is sent to, or one whose writes block.
@@ -448,6 +492,18 @@ export class XcomCluster {
     this.consensus.retryPending(i);
     this.consensus.trimLog();
     this.kernel.schedule(ALIVE_TASK_PERIOD_US, this.hAlive, arg);
+  }
+
+  /**
+   * Whether i has not heard the peer of pair p (row i) for more than MAX_SILENT_US by now. The stamp
+   * as it is can only be older than the true one (quiet arrivals not yet collected are later), so
+   * quiet arrivals are collected only when the stamp alone says yes.
+   */
+  private silentTooLong(i: number, p: number): boolean {
+    const now = this.kernel.nowUs;
+    if (now - (this.detected[p] as number) <= MAX_SILENT_US) return false;
+    this.net.collectQuiet(i);
+    return now - (this.detected[p] as number) > MAX_SILENT_US;
   }
 
   // ---------------------------------------------------------------- message cache
@@ -481,6 +537,7 @@ export class XcomCluster {
    * MIN_CACHED (site_def.cc get_min_delivered_msg, xcom_cache.cc can_deallocate).
    */
   private shrinkCache(i: number): void {
+    this.net.collectQuiet(i);
     const cfg = this.config[i];
     this.deliveredSeen[i * this.n + i] = this.consensus.deliveredMsgno(i); // self counts, up to date
     const min = cfg == null ? null : minDeliveredSlot(this.deliveredRows[i] as Float64Array, this.detectedRows[i] as Float64Array, this.kernel.nowUs, cfg.nodes);
@@ -523,6 +580,7 @@ export class XcomCluster {
     // The socket is gone if the receiver's XCom stopped or the sender's connection closed meanwhile.
     const kind = net.msgKind[msg] as number;
     if (this.booted[to] === 0 || this.connUp[from * n + to] !== 1) return;
+    net.collectQuiet(to); // earlier quiet arrivals first, so that this message's stamps land last
     const p = to * n + from;
     if (this.connUp[p] === 1) {
       this.detected[p] = this.kernel.nowUs;
@@ -588,9 +646,20 @@ export class XcomCluster {
   aliveMask(i: number): number {
     const cfg = this.config[i];
     if (cfg == null) return 0;
-    const n = this.n, now = this.kernel.nowUs, row = i * n;
+    // Stamps only grow, and quiet arrivals not yet collected are later than the stamps they
+    // replace: a peer that looks alive on the stamps as they are is alive. Only when one looks
+    // dead can a collected arrival change the answer.
+    const mask = this.aliveMaskOnStamps(i, cfg);
+    if (mask === cfg.mask || !this.net.quietWaitingFor(i)) return mask;
+    this.net.collectQuiet(i);
+    return this.aliveMaskOnStamps(i, cfg);
+  }
+
+  private aliveMaskOnStamps(i: number, cfg: XcomConfig): number {
+    const n = this.n, now = this.kernel.nowUs, row = i * n, nodes = cfg.nodes;
     let mask = 0;
-    for (const j of cfg.nodes) {
+    for (let k = 0; k < nodes.length; k++) {
+      const j = nodes[k] as number;
       if (j === i || now - (this.detected[row + j] as number) < DETECTOR_LIVE_TIMEOUT_US) mask |= 1 << j;
     }
     return mask;
@@ -612,6 +681,7 @@ export class XcomCluster {
     }
     // Local part: delivered only on change.
     if (forceLocal || this.localMask[i] !== alive) {
+      this.net.settleQuiet(); // quiet i_am_alive sends to i relied on its old local view
       this.localMask[i] = alive;
       this.up.localView(i, alive, cfg);
       if (alive !== cfg.mask) this.consensus.startRounds(i);
@@ -621,6 +691,7 @@ export class XcomCluster {
   /** iamtheleader: the lowest-index node of the site that is not may_be_dead and is in the global node set. */
   isLeader(i: number, cfg: XcomConfig): boolean {
     const n = this.n, now = this.kernel.nowUs, row = i * n;
+    this.net.collectQuiet(i);
     const g = this.globalMask[i] as number;
     for (const j of cfg.nodes) {
       const maybeDead = j !== i && now - (this.detected[row + j] as number) > MAX_SILENT_US;
@@ -633,6 +704,7 @@ export class XcomCluster {
   activateConfig(i: number, config: XcomConfig): void {
     const old = this.config[i];
     const n = this.n, now = this.kernel.nowUs;
+    this.net.collectQuiet(i);
     this.config[i] = config;
     for (const j of config.nodes) {
       if (old == null || (old.mask & (1 << j)) === 0) this.detected[i * n + j] = now;

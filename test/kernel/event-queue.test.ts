@@ -7,7 +7,7 @@ function drain(q: EventQueue): Array<[number, number]> {
   const out: Array<[number, number]> = [];
   while (q.size > 0) {
     const code = q.pop();
-    out.push([q.poppedTimeUs, code]);
+    out.push([q.clock[0] as number, code]);
   }
   return out;
 }
@@ -116,7 +116,7 @@ describe('EventQueue', () => {
             const want = ref.shift()!;
             expect(q.peekTimeUs()).toBe(want.timeUs);
             expect(q.pop()).toBe(want.seq);
-            expect(q.poppedTimeUs).toBe(want.timeUs);
+            expect(q.clock[0]).toBe(want.timeUs);
           }
           expect(q.size).toBe(ref.length);
         }

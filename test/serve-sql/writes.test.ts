@@ -138,6 +138,7 @@ describe('operator statements', () => {
     const s = engine.openSession('a', 'root', null);
     const c = sim.member('c').uuid;
     expect(records(s.execute(`SELECT group_replication_set_as_primary('${c}') AS r`))).toEqual([{ r: `Primary server switched to: ${c}` }]);
+    sim.runFor('100ms'); // the new primary's election process goes through the group
     expect(sim.member('c').superReadOnly).toBe(false);
     expect(sim.member('a').superReadOnly).toBe(true);
     sim.network.isolate('b');

@@ -1,23 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createSimulation, traceHash, traceToJsonLines } from '../../src/index.js';
+import { traceHash, traceToJsonLines } from '../../src/index.js';
+import { chaoticSimulation } from '../helpers/chaotic-run.js';
 import { seedCaseSimulation } from '../helpers/seed-case.js';
 
 function chaoticRun(seed: number): string {
-  const sim = createSimulation({
-    seed, members: ['a', 'b', 'c', 'd', 'e'], mode: 'single-primary',
-    network: { latencyUs: 300, jitterUs: 200, loss: 0.01 },
-  });
-  sim.at('5s', (s) => s.network.partition(['a', 'b'], ['c', 'd', 'e']));
-  sim.at('6s', (s) => { s.member('a').write(); s.member('c').write(); });
-  sim.at('40s', (s) => s.network.repair());
-  sim.at('50s', (s) => s.network.cut('c', 'd'));
-  sim.at('70s', (s) => s.network.freeze('e'));
-  sim.at('80s', (s) => s.network.thaw('e'));
-  sim.at('90s', (s) => s.network.restore('c', 'd'));
-  sim.at('100s', (s) => s.network.crash('b'));
-  sim.at('130s', (s) => s.network.restart('b'));
-  sim.runUntil('900s');
-  return traceToJsonLines(sim.trace);
+  return traceToJsonLines(chaoticSimulation(seed).trace);
 }
 
 describe('determinism', () => {

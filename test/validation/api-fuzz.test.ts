@@ -22,6 +22,9 @@ const CALLS: Record<string, Call> = {
   errorLog: (s, a) => s.member('n1').errorLog(a as any),
   logEvents: (s, a) => s.member('n2').logEvents(a as any),
   setAsPrimary: (s, a) => s.member('n1').setAsPrimary(a as any),
+  addMember: (s, a) => s.addMember(a as any),
+  removeMember: (s, a) => s.removeMember(a as any),
+  forceMembers: (s, a) => s.member('n2').set('group_replication_force_members', a),
   partition: (s, a, b) => s.network.partition(a as any, b as any),
   cut: (s, a, b) => s.network.cut(a as any, b as any),
   restore: (s, a, b) => s.network.restore(a as any, b as any),
@@ -47,7 +50,7 @@ function show(v: unknown): string {
 describe('public API calls with any argument', () => {
   it('work or throw a ConfigError', () => {
     fc.assert(fc.property(fc.array(fc.tuple(fc.constantFrom(...Object.keys(CALLS)), arg, arg), { minLength: 1, maxLength: 6 }), (calls) => {
-      const sim = createSimulation({ seed: 1, members: ['n1', 'n2', 'n3'], mode: 'multi-primary' });
+      const sim = createSimulation({ seed: 1, members: ['n1', 'n2', 'n3'], mode: 'multi-primary', spareServers: 2 });
       for (const [name, a, b] of calls) {
         try {
           CALLS[name]!(sim, a, b);

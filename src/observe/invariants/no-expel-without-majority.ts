@@ -55,6 +55,10 @@ interface RemovalRequest {
  *    as each removal was asked for with the majority of the requester's own configuration.
  * 3. A node that removes itself (a self-suspicion with force_remove, or a GCS leave: see
  *    leavesOnItsOwn) is not expelled by anyone.
+ * 4. The operator's group_replication_force_members (MY-011722) installs the listed nodes as the
+ *    new configuration whatever the old majority says: XCom accepts a forced configuration when
+ *    every node of the new one answers (xcom_base.cc majority(), force flag). The nodes it leaves
+ *    out are not expelled by a minority.
  *
  * The check: each node a configuration drops is dropped by itself, or by a removal request for its
  * current incarnation that named fewer than half of the requester's configuration; the nodes dropped
@@ -67,7 +71,7 @@ export const noExpelWithoutMajority: Invariant = {
   name: NO_EXPEL,
   description:
     'Every node an XCom configuration drops left by itself (self-removal, a leave after the unreachable-majority timeout or a join ' +
-    'that timed out, XCom\'s die_op exit) or was named in a removal ' +
+    'that timed out, XCom\'s die_op exit), was left out of an operator\'s group_replication_force_members, or was named in a removal ' +
     'request for its current incarnation that named fewer than half of the requester\'s own configuration; removals decided in one ' +
     'configuration may be applied cumulatively, and the nodes dropped without such a request are fewer than half of the previous ' +
     'configuration. A view that removes members lists exactly the nodes of a configuration the installing member activated.',
@@ -131,6 +135,17 @@ export const noExpelWithoutMajority: Invariant = {
           // (Its own XCom may never have activated a configuration: a join that timed out.)
           if (leavesOnItsOwn(e.code, e.message)) {
             addRequest(e.member, { by: e.member, t: e.t, configSize: 1, configId: undefined, size: 1, incarnation: `${e.member}#${newestIncarnation.get(e.member) ?? 1}` });
+          }
+          // SET group_replication_force_members (MY-011722): the operator's forced configuration
+          // drops whichever nodes the list leaves out, accepted by the listed nodes alone
+          // (xcom_base.cc majority() with force counts answers against the forced configuration;
+          // gcs_operations.cc Gcs_operations::force_members). An override, not an expel: every node
+          // of the forcing member's configuration may go, in its current incarnation.
+          if (e.code === 'MY-011722') {
+            const nodes = lastConfig[i] ?? everyone;
+            for (const x of nodes) {
+              addRequest(x, { by: e.member, t: e.t, configSize: Infinity, configId: undefined, size: 1, incarnation: incarnationKey(x, nodes, lastIncarnations[i]) });
+            }
           }
           break;
         }

@@ -6,7 +6,7 @@ import type { MemberHandle, Simulation } from '../../sim/simulation.js';
 import type { ColumnSpec, ColumnType, SqlSession, StatementEngine, StatementOutcome } from '../statement-engine.js';
 import { cteNames, rewrite, selectColumnNames, sqlIdent, sqlString, UnsupportedSql, type RewriteContext } from './dialect.js';
 import {
-  DERIVED_SCHEMAS, derivedRows, derivedUuid, globalStatus, globalVariables, groupCommittedTransactions, shownValue, TABLES,
+  DERIVED_SCHEMAS, derivedRows, derivedUuid, globalStatus, globalVariables, groupCommittedTransactions, shownValue, tablesFor,
   type Row, type SqlValue, type SystemVariable,
 } from './member-tables.js';
 import * as E from './mysql-errors.js';
@@ -118,7 +118,7 @@ class Engine implements SimStatementEngine {
     const db = new SQL.Database();
     const mdb = new MemberDb(db, member);
     for (const schema of DERIVED_SCHEMAS) db.run(`ATTACH ':memory:' AS ${sqlIdent(schema)}`);
-    for (const t of TABLES) {
+    for (const t of tablesFor(this.sim.version.name)) {
       const cols = t.columns.map(([c, type]) => `${sqlIdent(c)} ${type}${type === 'TEXT' ? ' COLLATE NOCASE' : ''}`).join(', ');
       db.run(`CREATE TABLE ${sqlIdent(t.schema)}.${sqlIdent(t.name)} (${cols})`);
     }

@@ -1,7 +1,8 @@
 import { OPTION_NAMES } from '../../gr/options.js';
 import { RandomStream } from '../../rng/random-stream.js';
 import type { MemberHandle, Simulation } from '../../sim/simulation.js';
-import { replicationGroupCommunicationInformationRows, replicationGroupMemberStatsRows } from './group-adapters.js';
+import { communicationInformationColumns } from '../../observe/performance-schema.js';
+import type { VersionName } from '../../types.js';
 
 /**
  * The tables the statement engine serves, as one member sees the simulated group: their
@@ -21,6 +22,23 @@ export interface TableDef {
 
 const T = 'TEXT' as const, I = 'INTEGER' as const;
 
+const COMMUNICATION_INFORMATION = 'replication_group_communication_information';
+
+/**
+ * The tables as a server of `version` declares them: replication_group_communication_information
+ * takes the columns that version has, and is absent where the version has no such table
+ * (docs/mysql-behaviour.md §G7).
+ */
+export function tablesFor(version: VersionName): TableDef[] {
+  const out: TableDef[] = [];
+  for (const t of TABLES) {
+    if (t.name !== COMMUNICATION_INFORMATION) { out.push(t); continue; }
+    const columns = communicationInformationColumns(version);
+    if (columns !== null) out.push({ ...t, columns: t.columns.filter(([c]) => columns.includes(c)) });
+  }
+  return out;
+}
+
 /** Schemas the engine derives from the simulation (rebuilt, never written by clients). */
 export const DERIVED_SCHEMAS = ['performance_schema', 'sys', 'mysql_innodb_cluster_metadata'] as const;
 
@@ -36,7 +54,7 @@ export const TABLES: readonly TableDef[] = [
   ] },
   { schema: 'performance_schema', name: 'replication_group_communication_information', columns: [
     ['WRITE_CONCURRENCY', I], ['PROTOCOL_VERSION', T], ['WRITE_CONSENSUS_LEADERS_PREFERRED', T], ['WRITE_CONSENSUS_LEADERS_ACTUAL', T],
-    ['WRITE_CONSENSUS_SINGLE_LEADER_CAPABLE', I],
+    ['WRITE_CONSENSUS_SINGLE_LEADER_CAPABLE', I], ['MEMBER_FAILURE_SUSPICIONS_COUNT', T],
   ] },
   { schema: 'performance_schema', name: 'global_variables', columns: [['VARIABLE_NAME', T], ['VARIABLE_VALUE', T]] },
   { schema: 'performance_schema', name: 'session_variables', columns: [['VARIABLE_NAME', T], ['VARIABLE_VALUE', T]] },
@@ -223,16 +241,18 @@ export function derivedRows(sim: Simulation, member: MemberHandle, vars: Map<str
   out.set('performance_schema.replication_group_members', members.map((r) => [
     r.CHANNEL_NAME, r.MEMBER_ID, r.MEMBER_HOST, r.MEMBER_PORT, r.MEMBER_STATE, r.MEMBER_ROLE, r.MEMBER_VERSION,
   ]));
-  const stats = replicationGroupMemberStatsRows(sim, member);
+  const stats = member.replicationGroupMemberStats();
   out.set('performance_schema.replication_group_member_stats', stats.map((s) => [
     s.CHANNEL_NAME, s.VIEW_ID, s.MEMBER_ID, s.COUNT_TRANSACTIONS_IN_QUEUE, s.COUNT_TRANSACTIONS_CHECKED, s.COUNT_CONFLICTS_DETECTED,
     s.COUNT_TRANSACTIONS_ROWS_VALIDATING, s.TRANSACTIONS_COMMITTED_ALL_MEMBERS, s.LAST_CONFLICT_FREE_TRANSACTION,
     s.COUNT_TRANSACTIONS_REMOTE_IN_APPLIER_QUEUE, s.COUNT_TRANSACTIONS_REMOTE_APPLIED, s.COUNT_TRANSACTIONS_LOCAL_PROPOSED,
     s.COUNT_TRANSACTIONS_LOCAL_ROLLBACK,
   ]));
-  out.set('performance_schema.replication_group_communication_information', replicationGroupCommunicationInformationRows(sim, member).map((c) => [
-    c.WRITE_CONCURRENCY, c.PROTOCOL_VERSION, c.WRITE_CONSENSUS_LEADERS_PREFERRED, c.WRITE_CONSENSUS_LEADERS_ACTUAL, c.WRITE_CONSENSUS_SINGLE_LEADER_CAPABLE,
-  ]));
+  const communicationColumns = communicationInformationColumns(sim.version.name);
+  if (communicationColumns !== null) {
+    out.set(`performance_schema.${COMMUNICATION_INFORMATION}`, member.replicationGroupCommunicationInformation().map((c) =>
+      communicationColumns.map((name) => (c as Record<string, string | number | undefined>)[name] ?? null)));
+  }
   out.set('performance_schema.global_variables', [...vars].map(([name, v]) => [name, shownValue(v)]));
   out.set('performance_schema.global_status', status.map(([n, s]) => [n, s]));
   out.set('sys.gr_member_routing_candidate_status', routingCandidateRows(member, members, stats, vars));

@@ -1,0 +1,24 @@
+// Speed targets of `npm run bench` (issue 15) and how each bench reports against its own.
+// A bench measures its figure in its own run (ratios against the yardstick spawned beside it) and
+// prints one line `target: {json}`; bench/run-all.mjs gathers those lines into a PASS/FAIL table.
+
+/** Each target: what is measured, the threshold and its unit. */
+export const TARGETS = {
+  kernel: { name: 'kernel vs yardstick (9 nodes, 24 h)', min: 0.9, unit: '×' },
+  idleGroup: { name: 'idle 9-member group vs yardstick (24 h)', min: 1.0, unit: '×' },
+  load3: { name: '3 members at 10,000 tx/s, real time', min: 5000, unit: '× real time' },
+};
+
+/** CPU seconds (user + system) of this process since `since` (a process.cpuUsage() value). */
+export function cpuSecondsSince(since) {
+  const c = process.cpuUsage(since);
+  return (c.user + c.system) / 1e6;
+}
+
+/** Prints the target line for run-all.mjs and returns whether the figure meets the target. */
+export function reportTarget(key, measured, detail = '') {
+  const t = TARGETS[key];
+  const pass = measured >= t.min;
+  console.log(`target: ${JSON.stringify({ key, name: t.name, measured, min: t.min, unit: t.unit, pass, detail })}`);
+  return pass;
+}

@@ -1,0 +1,253 @@
+import { msg } from '../observe/error-codes.js';
+import type { GrMember, WriteRecord } from './gr-member.js';
+import type { ConsistencyLevel } from './options.js';
+
+/**
+ * group_replication_consistency for one member's transactions (consistency_manager.cc,
+ * Transaction_consistency_manager; hold_transactions.cc), and the new primary's election process
+ * that decides when it takes writes (primary_election_primary_process.cc). docs/mysql-behaviour.md §T5, §T6.
+ *
+ * - BEFORE, BEFORE_AND_AFTER: before the transaction begins, a Sync_before_execution_message goes
+ *   through the group; once it is delivered here the session waits until the applier has applied
+ *   everything certified before it (transaction_begin_sync_before_execution).
+ * - BEFORE_ON_PRIMARY_FAILOVER, AFTER: while this member runs its primary election process, a new
+ *   transaction is held (not refused) until the process ends (before_transaction_begin,
+ *   Hold_transactions::wait_until_primary_failover_complete). EVENTUAL and BEFORE are not held: a
+ *   write then meets super_read_only and fails (ERROR 1290).
+ * - AFTER, BEFORE_AND_AFTER: the origin commits only when every member that was ONLINE in its table
+ *   at certification has prepared the transaction and said so (Transaction_prepared_message;
+ *   Transaction_consistency_info::handle_remote_prepare), or has left the group
+ *   (handle_member_leave). An UNREACHABLE member is still ONLINE there: it blocks the commit until
+ *   its message arrives or a view removes it.
+ */
+
+/** The GR messages this module sends through the group (each a Plugin_gcs_message kind). */
+export interface ConsistencyMessage {
+  /** Sync_before_execution_message of session `writeId` on `origin`. */
+  readonly syncBefore?: number;
+  /** Transaction_prepared_message: member `from` prepared `writeId` of `origin`. */
+  readonly prepared?: number;
+  readonly from?: number;
+  /** Single_primary_message SINGLE_PRIMARY_PRIMARY_READY / QUEUE_APPLIED of the new primary `origin`, election `gen`. */
+  readonly primaryReady?: number;
+  readonly queueApplied?: number;
+  readonly origin?: number;
+  readonly gen?: number;
+}
+
+/** Whether `level` makes the commit wait for the group's acknowledgements. */
+export function waitsAfter(level: ConsistencyLevel): boolean {
+  return level === 'AFTER' || level === 'BEFORE_AND_AFTER';
+}
+
+export class ConsistencyManager {
+  /** AFTER transactions of this member certified and waiting for prepared acknowledgements: write id → members still to answer. */
+  private readonly waiting = new Map<number, { readonly gno: number; readonly members: Set<number> }>();
+  /** Sessions waiting for their Sync_before_execution_message: write id → what to do once delivered. */
+  private readonly syncing = new Map<number, () => void>();
+  /** Transactions held while this member's primary election runs, in arrival order. */
+  private held: { readonly w: WriteRecord; readonly run: () => void }[] = [];
+  /** m_primary_election_active: this member runs the election process as the new primary. */
+  electionActive = false;
+  /** What runs when the current election process ends (whenElectionEnds). */
+  private afterElection: (() => void)[] = [];
+  /** Bumped by each election process and by reset, so a stale step does nothing. */
+  private electionGen = 0;
+
+  constructor(private readonly m: GrMember) {}
+
+  /** The session's consistency level: the member's global value when the transaction begins. */
+  level(): ConsistencyLevel {
+    return this.m.opts.group_replication_consistency;
+  }
+
+  /** before_transaction_begin: `run` executes the statement once the level lets the transaction start. */
+  begin(w: WriteRecord, run: () => void): void {
+    const level = this.level();
+    if (level === 'BEFORE' || level === 'BEFORE_AND_AFTER') {
+      this.syncing.set(w.id, () => this.afterSync(w, level, run));
+      const message: ConsistencyMessage = { syncBefore: w.id, origin: this.m.slot };
+      this.m.ctx.xcom.consensus.proposeMessage(this.m.slot, 'gr', 0, message);
+      return;
+    }
+    this.afterSync(w, level, run);
+  }
+
+  private afterSync(w: WriteRecord, level: ConsistencyLevel, run: () => void): void {
+    if (w.outcome !== 'pending') return;
+    if (this.electionActive && (level === 'BEFORE_ON_PRIMARY_FAILOVER' || level === 'AFTER')) {
+      this.held.push({ w, run });
+      return;
+    }
+    run();
+  }
+
+  /**
+   * The members whose prepared acknowledgement an AFTER transaction certified now must wait for
+   * (get_online_members_with_guarantees): every member ONLINE in this member's table, itself excepted.
+   */
+  private mustPrepare(): Set<number> {
+    const out = new Set<number>();
+    for (const [slot, info] of this.m.table) if (slot !== this.m.slot && info.state === 'ONLINE') out.add(slot);
+    return out;
+  }
+
+  /**
+   * This member's own AFTER transaction was certified as `gno`: returns true when its commit waits
+   * for acknowledgements (then commitDeferred follows), false when nobody else must prepare it.
+   */
+  waitForPrepared(w: WriteRecord, gno: number): boolean {
+    const members = this.mustPrepare();
+    if (members.size === 0) return false;
+    this.waiting.set(w.id, { gno, members });
+    return true;
+  }
+
+  /** Whether an AFTER transaction certified now would wait (so its GTID is not committed at certification). */
+  wouldWait(): boolean {
+    for (const [slot, info] of this.m.table) if (slot !== this.m.slot && info.state === 'ONLINE') return true;
+    return false;
+  }
+
+  /** Another member's AFTER transaction was certified here: once the applier has prepared it, say so to the group. */
+  acknowledgeWhenApplied(writeId: number, origin: number): void {
+    const m = this.m, now = m.ctx.kernel.nowUs;
+    const at = m.tx.appliedAllAtUs(now);
+    if (at === Infinity) return; // the applier is stopped (recovery): this member is not among those that must prepare
+    m.ctx.later(m.slot, at - now, () => {
+      if (!m.inGroup()) return;
+      const message: ConsistencyMessage = { prepared: writeId, origin, from: m.slot };
+      m.ctx.xcom.consensus.proposeMessage(m.slot, 'gr', 0, message);
+    });
+  }
+
+  /** A GR message of this module was delivered here. Returns whether it was one. */
+  onMessage(p: ConsistencyMessage): boolean {
+    const m = this.m;
+    if (p.syncBefore !== undefined) {
+      if (p.origin !== m.slot) return true;
+      const then = this.syncing.get(p.syncBefore);
+      if (then === undefined) return true;
+      this.syncing.delete(p.syncBefore);
+      // Wait until the applier has committed what it had received when the message was delivered.
+      const now = m.ctx.kernel.nowUs;
+      const at = m.tx.appliedAllAtUs(now);
+      if (at !== Infinity) m.ctx.later(m.slot, at - now, then);
+      return true;
+    }
+    if (p.prepared !== undefined) {
+      if (p.origin === m.slot && p.from !== undefined) this.prepared(p.prepared, p.from);
+      return true;
+    }
+    if (p.primaryReady !== undefined || p.queueApplied !== undefined) {
+      if (p.origin === m.slot && p.gen === this.electionGen) {
+        if (p.primaryReady !== undefined) this.primaryReady();
+        else this.queueApplied();
+      }
+      return true;
+    }
+    return false;
+  }
+
+  private prepared(writeId: number, from: number): void {
+    const entry = this.waiting.get(writeId);
+    if (entry === undefined) return;
+    entry.members.delete(from);
+    if (entry.members.size === 0) this.commit(writeId, entry.gno);
+  }
+
+  /** A view removed `left`: they no longer have to prepare anything (handle_member_leave). */
+  membersLeft(left: readonly number[]): void {
+    if (left.length === 0 || this.waiting.size === 0) return;
+    for (const [writeId, entry] of [...this.waiting]) {
+      for (const s of left) entry.members.delete(s);
+      if (entry.members.size === 0) this.commit(writeId, entry.gno);
+    }
+  }
+
+  private commit(writeId: number, gno: number): void {
+    this.waiting.delete(writeId);
+    this.m.tx.commitDeferred(gno);
+    this.m.commitWaitingWrite(writeId);
+  }
+
+  /** A write finished (committed, rolled back): forget what it waited for. */
+  forget(writeId: number): void {
+    this.waiting.delete(writeId);
+    this.syncing.delete(writeId);
+  }
+
+  /** The member left the group or its server stopped: no election process, nothing held or awaited. */
+  reset(): void {
+    this.waiting.clear();
+    this.syncing.clear();
+    this.held = [];
+    this.electionActive = false;
+    this.electionGen++;
+    this.afterElection = [];
+  }
+
+  // ---------------------------------------------------------------- the new primary's election process
+
+  /**
+   * Primary_election_primary_process::primary_election_process_handler for a dead old primary:
+   * transactions are held from now (enable_primary_election_checks); the applier applies the
+   * backlog; then SINGLE_PRIMARY_PRIMARY_READY goes through the group, and on its delivery here
+   * super_read_only is disabled: the member takes writes. SINGLE_PRIMARY_QUEUE_APPLIED follows;
+   * on its delivery the process ends, held transactions run, and MY-011510 is logged.
+   */
+  startPrimaryProcess(): void {
+    const m = this.m;
+    if (!this.electionActive) this.holdForElection();
+    const gen = this.electionGen;
+    const now = m.ctx.kernel.nowUs;
+    const at = m.tx.appliedAllAtUs(now);
+    if (at === Infinity) return;
+    m.ctx.later(m.slot, at - now, () => {
+      if (gen !== this.electionGen || m.state !== 'ONLINE') return;
+      const message: ConsistencyMessage = { primaryReady: m.slot, origin: m.slot, gen };
+      m.ctx.xcom.consensus.proposeMessage(m.slot, 'gr', 0, message);
+    });
+  }
+
+  /**
+   * This member was just elected primary (execute_primary_election → internal_primary_election →
+   * notify_election_running): from now its BEFORE_ON_PRIMARY_FAILOVER and AFTER transactions are held.
+   */
+  holdForElection(): void {
+    this.electionActive = true;
+    this.electionGen++;
+    this.afterElection = [];
+  }
+
+  /**
+   * Runs `fn` when this member's election process ends (QUEUE_APPLIED delivered, MY-011510 logged);
+   * never if the process is abandoned (the member leaves, a newer election starts). A group action
+   * that ran the election ends here (primary_election_action.cc waits for the election's end).
+   */
+  whenElectionEnds(fn: () => void): void {
+    if (this.electionActive) this.afterElection.push(fn);
+    else fn();
+  }
+
+  private primaryReady(): void {
+    const m = this.m;
+    if (m.state !== 'ONLINE') return;
+    m.setFlags(false, m.offlineMode);
+    const message: ConsistencyMessage = { queueApplied: m.slot, origin: m.slot, gen: this.electionGen };
+    m.ctx.xcom.consensus.proposeMessage(m.slot, 'gr', 0, message);
+  }
+
+  private queueApplied(): void {
+    const m = this.m;
+    if (m.state !== 'ONLINE') return;
+    this.electionActive = false;
+    m.log(msg.srvPrimary());
+    const ended = this.afterElection;
+    this.afterElection = [];
+    for (const fn of ended) fn();
+    const held = this.held;
+    this.held = [];
+    for (const h of held) h.run();
+  }
+}

@@ -1,0 +1,162 @@
+import { ConfigError } from '../errors.js';
+import { forceMembersCommandFailure, gcsText, msg } from '../observe/error-codes.js';
+import { FORCE_MEMBERS_VIEW_MODIFICATION_TIMEOUT_US } from '../xcom/constants.js';
+import type { GrMember, UdfResult } from './gr-member.js';
+import type { ServerIdentity } from './member-info.js';
+
+/** The reasons check_force_members gives a refused SET (src/plugin.cc, enum_force_members_state). */
+const REASON = {
+  alreadyRunning: 'There is one group_replication_force_members operation already ongoing.',
+  majorityReachable: 'The group_replication_force_members can only be updated when Group Replication is running and majority of the members are unreachable.',
+  notOnline: 'Member is not ONLINE, it is not possible to force a new group membership.',
+  leaving: 'A request to force a new group membership was issued while the member is leaving the group.',
+  valueSetError: (value: string) => `Error setting group_replication_force_members value '${value}'. Please check error log for additional details.`,
+} as const;
+
+/**
+ * is_majority_unreachable (src/member_info.cc): the members this member flags unreachable leave no
+ * more than half of its member table reachable.
+ */
+export function majorityUnreachable(m: GrMember): boolean {
+  let unreachable = 0;
+  for (const info of m.table.values()) if (info.unreachable) unreachable++;
+  return m.table.size - unreachable <= Math.floor(m.table.size / 2);
+}
+
+/**
+ * One peer of the list as Gcs_xcom_utils::validate_peer_nodes accepts it: `host:port`, a port in
+ * 1..65535 and a host without separators.
+ */
+function validPeer(peer: string): boolean {
+  const colon = peer.lastIndexOf(':');
+  if (colon <= 0) return false;
+  const port = peer.slice(colon + 1);
+  return /^[0-9]{1,5}$/.test(port) && Number(port) >= 1 && Number(port) <= 65535 && !/[,:\s]/.test(peer.slice(0, colon));
+}
+
+/**
+ * SET GLOBAL group_replication_force_members on one member (docs/mysql-behaviour.md §G8): the
+ * plugin's checks (src/plugin.cc check_force_members), the GCS request
+ * (src/gcs_operations.cc Gcs_operations::force_members, gcs_xcom_group_management.cc
+ * modify_configuration) and XCom's forced configuration (xcom_base.cc force_config, accepted only
+ * when every listed node answers), then the wait for the view it installs. The value is stored
+ * only when that view arrives in time; '' is stored at once.
+ */
+export class ForceMembers {
+  /** force_members_running: a SET is waiting for its view. */
+  running = false;
+  private gen = 0;
+
+  constructor(private readonly m: GrMember) {}
+
+  /**
+   * Runs the SET now. `store` records the value once the statement succeeds (at once for '', when
+   * the forced view is installed otherwise). Returns MySQL's client error for a refusal.
+   */
+  set(value: string, store: (value: string) => void): UdfResult {
+    const m = this.m;
+    if (this.running) return { ok: false, error: forceMembersCommandFailure('value', REASON.alreadyRunning) };
+    if (value.length === 0) {
+      store(value);
+      return { ok: true };
+    }
+    const refuse = (reason: string): UdfResult => ({ ok: false, error: forceMembersCommandFailure(value, reason) });
+    if (!m.startStop.running()) return refuse(REASON.notOnline);
+    // The plugin's lines come from the client session that runs the SET.
+    const thread = m.newThreadId();
+    if (!majorityUnreachable(m)) return refuse(REASON.majorityReachable);
+    // Gcs_operations::force_members: GCS must run, the member must not be leaving and must be ONLINE.
+    const config = m.ctx.xcom.config[m.slot];
+    if (config == null) {
+      m.log(msg.forceMembersMemberOffline(), thread);
+      return refuse(REASON.notOnline);
+    }
+    if (m.partition.terminated) {
+      m.log(msg.forceMembersWhenLeaving(), thread);
+      return refuse(REASON.leaving);
+    }
+    if (m.state !== 'ONLINE') {
+      m.log(msg.forceMembersMemberOffline(), thread);
+      return refuse(REASON.notOnline);
+    }
+    const slots = this.peers(value, config.nodes);
+    if (slots === null) {
+      m.log(msg.forceMembersValueSetError(value), thread);
+      return refuse(REASON.valueSetError(value));
+    }
+    // plugin.cc's description of the variable: "the excluded members will not receive a new view
+    // and will be blocked. The DBA will need to kill the excluded servers." grsim keeps one decided
+    // log, so it cannot run the excluded side's own history next to the forced group: it takes a
+    // force only once the members left out no longer run XCom.
+    const running = config.nodes.filter((s) => !slots.includes(s) && m.ctx.xcom.booted[s] === 1);
+    if (running.length > 0) {
+      throw new ConfigError('group_replication_force_members',
+        `leaves out ${running.map((s) => (m.ctx.servers[s] as ServerIdentity).name).join(', ')}, whose Group Replication still runs; grsim models a forced membership only once the members left out are down (MySQL's advice: kill the excluded servers): crash or stop them first`, value);
+    }
+    m.ctx.xcom.consensus.proposeForce(m.slot, slots);
+    m.log(msg.forceMembersValueSet(value), thread);
+    this.running = true;
+    const gen = ++this.gen;
+    this.awaiting = () => {
+      this.awaiting = null;
+      this.running = false;
+      store(value);
+    };
+    m.ctx.later(m.slot, FORCE_MEMBERS_VIEW_MODIFICATION_TIMEOUT_US, () => {
+      if (gen !== this.gen || !this.running) return;
+      this.awaiting = null;
+      this.running = false;
+      m.log(msg.forceMembersViewTimeout(value), thread);
+    });
+    return { ok: true };
+  }
+
+  /** The view notifier of a SET in progress (view_change_notifier_list). */
+  private awaiting: (() => void) | null = null;
+
+  /** The plugin installed a view: a SET waiting for one succeeds. */
+  viewInstalled(): void {
+    if (this.awaiting !== null) this.awaiting();
+  }
+
+  /** The process died or the plugin stopped: a SET in progress is gone with its session. */
+  reset(): void {
+    this.gen++;
+    this.running = false;
+    this.awaiting = null;
+  }
+
+  /**
+   * modify_configuration: the listed XCom addresses as slots of the configuration XCom has now, or
+   * null after logging why GCS refuses the list (an invalid address, an empty list, a peer that
+   * is not a node of the current configuration).
+   */
+  private peers(value: string, nodes: readonly number[]): number[] | null {
+    const m = this.m;
+    // Gcs_xcom_utils::process_peer_nodes: comma-separated, whitespace removed, empty entries dropped.
+    const listed = value.split(',').map((p) => p.replace(/\s+/g, '')).filter((p) => p.length > 0);
+    const invalid = listed.filter((p) => !validPeer(p));
+    if (invalid.length > 0) {
+      for (const p of invalid) m.gcsLog('Warning', gcsText.peerAddressInvalid(p));
+      m.gcsLog('ERROR', gcsText.peersInvalid());
+      return null;
+    }
+    if (listed.length === 0) {
+      m.gcsLog('ERROR', gcsText.peersEmpty());
+      return null;
+    }
+    const slots: number[] = [];
+    for (const p of listed) {
+      const slot = nodes.find((s) => {
+        const id = m.ctx.servers[s] as ServerIdentity;
+        return `${id.host}:${id.xcomPort}` === p;
+      });
+      if (slot !== undefined && !slots.includes(slot)) slots.push(slot);
+    }
+    if (slots.length !== listed.length) {
+      m.gcsLog('ERROR', gcsText.peersNotInView());
+      return null;
+    }
+    return slots;
+  }
+}

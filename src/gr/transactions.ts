@@ -1,0 +1,231 @@
+import { GtidSet } from './gtid-set.js';
+
+/**
+ * The transactions of one member: its gtid_executed, its certifier's view of the group's GTIDs and
+ * its applier queue (docs/mysql-behaviour.md §T1–§T3).
+ *
+ * - Certification (certifier.cc, Certifier::certify and get_next_available_gtid): every member
+ *   certifies every delivered transaction in the group's total order and gives it the next free
+ *   GTID `<group_name>:<n>` at or above its block counter (gtid_assignment_block_size 1), so the
+ *   members of one group number a transaction alike without talking.
+ * - The origin's session commits its own transaction (gtid_executed at once); on the others it goes
+ *   to the group_replication_applier queue (applier.cc) and is applied in order at
+ *   `applierTransactionUs` each. The applier is modelled lazily: `busyUntilUs` is when the queue
+ *   will be empty, so a queue of 100,000 costs one number, not one timer per transaction.
+ * - gtid_executed is kept as what the member knows (`known`: certified here, received from a
+ *   donor, committed outside the group) minus what it has not committed yet (the applier queue,
+ *   AFTER transactions waiting, the state transfer in progress), and computed only when asked: on
+ *   a multi-primary member whose applier lags, its own commits interleave with queued runs, and a
+ *   set updated on every apply would hold one interval per run.
+ * - A transaction committed on the server outside the group (super_read_only OFF while Group
+ *   Replication is stopped) gets a GTID of the server's own uuid (Gtid_state::get_automatic_gno).
+ */
+export class MemberTransactions {
+  /**
+   * Every GTID this member has or is committing: certified here (its certifier's
+   * group_gtid_executed), received by recovery, committed outside the group. gtid_executed is this
+   * set minus `queue`, `deferred` and `transferPending`; it is also the state-exchange set
+   * (gtid_executed plus the applier's retrieved set).
+   */
+  private readonly known = new GtidSet();
+  /** gtids_assigned_in_blocks_counter: the certifier looks for a free number from here (reset on join). */
+  private counter = 1;
+  /** Group GTIDs certified and not yet applied, as flattened [lo, hi] runs from `head`, in apply order. */
+  private queue: number[] = [];
+  private head = 0;
+  /** Transactions in `queue`. */
+  private queued = 0;
+  /** This member's own AFTER transactions certified but not committed yet (their GTID numbers). */
+  private deferred: number[] = [];
+  /** What distributed recovery has still to copy (null when no state transfer runs). */
+  private transferPending: GtidSet | null = null;
+  /** When the applier will have applied every queued transaction (valid while `running`), µs. */
+  private busyUntilUs = 0;
+  /** Whether the applier runs (it waits while distributed recovery transfers state, and while the server is down). */
+  private running = true;
+  /** replication_group_member_stats counts (docs/mysql-behaviour.md §T4). */
+  private checked = 0;
+  private remoteApplied = 0;
+  private localProposed = 0;
+  private localCommitted = 0;
+
+  constructor(readonly groupName: string, readonly serverUuid: string, private readonly applierTransactionUs: number) {}
+
+  /**
+   * Certifies `count` transactions delivered now, in order: returns the first GTID number given
+   * (the others follow; a run only breaks where a number is already used). `local`: this member's
+   * own sessions commit them at once (`deferCommit`: the session still waits, e.g. for AFTER).
+   */
+  certify(nowUs: number, count: number, local: boolean, deferCommit = false): number {
+    this.settle(nowUs);
+    this.checked += count;
+    const g = this.groupName;
+    let first = -1;
+    let left = count;
+    while (left > 0) {
+      const lo = this.known.firstFree(g, this.counter);
+      // The run up to the next used number (usually all of it).
+      let hi = lo + left - 1;
+      const next = this.known.firstUsedAbove(g, lo);
+      if (next >= 0 && next <= hi) hi = next - 1;
+      this.known.addRange(g, lo, hi);
+      this.counter = hi + 1;
+      if (first < 0) first = lo;
+      const n = hi - lo + 1;
+      left -= n;
+      if (local) {
+        this.localProposed += n;
+        if (deferCommit) for (let gno = lo; gno <= hi; gno++) this.deferred.push(gno);
+        else this.localCommitted += n;
+      } else this.enqueue(nowUs, lo, hi);
+    }
+    return first;
+  }
+
+  /** A local transaction certified with `deferCommit` commits now (its consistency wait ended). */
+  commitDeferred(gno: number): void {
+    const k = this.deferred.indexOf(gno);
+    if (k >= 0) this.deferred.splice(k, 1);
+    this.localCommitted++;
+  }
+
+  /** A transaction committed on this server outside the group: the next GTID of its own uuid. Returns the GTID. */
+  commitOutsideGroup(): string {
+    const gno = this.known.firstFree(this.serverUuid, 1);
+    this.known.addRange(this.serverUuid, gno, gno);
+    return `${this.serverUuid}:${gno}`;
+  }
+
+  private enqueue(nowUs: number, lo: number, hi: number): void {
+    const q = this.queue, n = q.length;
+    if (n > this.head && (q[n - 1] as number) + 1 === lo) q[n - 1] = hi;
+    else q.push(lo, hi);
+    const count = hi - lo + 1;
+    this.queued += count;
+    if (this.running) this.busyUntilUs = Math.max(this.busyUntilUs, nowUs) + count * this.applierTransactionUs;
+  }
+
+  /** Drops from the queue what the applier has applied by `nowUs` (committed: no longer subtracted from `known`). */
+  settle(nowUs: number): void {
+    if (!this.running || this.queued === 0) return;
+    const remaining = this.busyUntilUs > nowUs && this.applierTransactionUs > 0 ? Math.ceil((this.busyUntilUs - nowUs) / this.applierTransactionUs) : 0;
+    let applied = this.queued - remaining;
+    if (applied <= 0) return;
+    this.queued -= applied;
+    this.remoteApplied += applied;
+    const q = this.queue;
+    while (applied > 0) {
+      const lo = q[this.head] as number, hi = q[this.head + 1] as number;
+      const size = hi - lo + 1;
+      if (applied >= size) {
+        this.head += 2;
+        applied -= size;
+      } else {
+        q[this.head] = lo + applied;
+        applied = 0;
+      }
+    }
+    if (this.head === q.length) { this.queue = []; this.head = 0; }
+    else if (this.head > 1024 && this.head * 2 > q.length) { this.queue = q.slice(this.head); this.head = 0; }
+  }
+
+  /** Transactions certified here and not yet applied (COUNT_TRANSACTIONS_REMOTE_IN_APPLIER_QUEUE). */
+  applierQueue(nowUs: number): number {
+    this.settle(nowUs);
+    return this.queued;
+  }
+
+  /** When the applier will have applied everything queued now, µs; Infinity while it is stopped with work queued. */
+  appliedAllAtUs(nowUs: number): number {
+    this.settle(nowUs);
+    if (this.queued === 0) return nowUs;
+    return this.running ? Math.max(nowUs, this.busyUntilUs) : Infinity;
+  }
+
+  /** The applier stops (recovery transfers state first; the server went down). */
+  stopApplier(nowUs: number): void {
+    this.settle(nowUs);
+    this.running = false;
+  }
+
+  /** The applier starts again and works through its queue. */
+  startApplier(nowUs: number): void {
+    if (this.running) return;
+    this.running = true;
+    this.busyUntilUs = nowUs + this.queued * this.applierTransactionUs;
+  }
+
+  /**
+   * A join (Certifier::initialize with the group's certification information): the certifier
+   * takes the group's set `target` and its counter restarts at 1; the applier waits for recovery.
+   * Returns how many GTIDs of `target` this member lacks: what state transfer must copy.
+   */
+  joinGroup(nowUs: number, target: GtidSet | null): number {
+    this.stopApplier(nowUs);
+    this.counter = 1;
+    // A state transfer cut short (the member left while RECOVERING) copied nothing it still owes.
+    if (this.transferPending !== null) this.known.subtractSet(this.transferPending);
+    this.transferPending = null;
+    if (target === null) return 0;
+    const missing = target.clone();
+    missing.subtractSet(this.known);
+    this.known.addSet(target);
+    this.transferPending = missing;
+    return missing.count();
+  }
+
+  /** State transfer ended: the copied GTIDs are committed and the applier starts on what was ordered since. */
+  recoveryDone(nowUs: number): void {
+    this.transferPending = null;
+    this.startApplier(nowUs);
+  }
+
+  /**
+   * What this member tells the group in the state exchange (gcs_event_handlers.cc
+   * get_exchangeable_data): gtid_executed and the applier channel's retrieved set.
+   */
+  exchangedSet(nowUs: number): GtidSet {
+    this.settle(nowUs);
+    return this.known.clone();
+  }
+
+  /** gtid_executed now. */
+  executed(nowUs: number): GtidSet {
+    this.settle(nowUs);
+    const s = this.known.clone();
+    const g = this.groupName;
+    const pending = this.queue.slice(this.head);
+    for (const gno of this.deferred) pending.push(gno, gno);
+    s.subtractIntervals(g, pending);
+    if (this.transferPending !== null) s.subtractSet(this.transferPending);
+    return s;
+  }
+
+  /** @@gtid_executed as MySQL prints it. */
+  gtidExecuted(nowUs: number): string {
+    return this.executed(nowUs).toString();
+  }
+
+  /** Counts for performance_schema.replication_group_member_stats. */
+  counters(nowUs: number): TransactionCounters {
+    this.settle(nowUs);
+    return {
+      checked: this.checked, remoteInApplierQueue: this.queued, remoteApplied: this.remoteApplied,
+      localProposed: this.localProposed, localCommitted: this.localCommitted,
+    };
+  }
+}
+
+/** A member's transaction counts (the columns of performance_schema.replication_group_member_stats grsim models). */
+export interface TransactionCounters {
+  /** COUNT_TRANSACTIONS_CHECKED: transactions certified here since the server started. */
+  readonly checked: number;
+  /** COUNT_TRANSACTIONS_REMOTE_IN_APPLIER_QUEUE: certified, waiting for the applier. */
+  readonly remoteInApplierQueue: number;
+  /** COUNT_TRANSACTIONS_REMOTE_APPLIED: other members' transactions the applier committed here. */
+  readonly remoteApplied: number;
+  /** COUNT_TRANSACTIONS_LOCAL_PROPOSED: this member's own transactions it certified. */
+  readonly localProposed: number;
+  /** This member's own transactions committed (LOCAL_PROPOSED minus those still waiting or rolled back). */
+  readonly localCommitted: number;
+}

@@ -1,0 +1,89 @@
+/** Initial room per directed link; every link's room doubles when one fills. */
+const INITIAL_ROOM = 2;
+
+/**
+ * Messages in flight or arrived whose arrival has no kernel event (layer L2, see
+ * `Network.sendQuiet`): per directed link (from * n + to), a FIFO ring of cells holding the arrival
+ * time, the kernel sequence number reserved for the arrival, the message kind and its two numeric
+ * words. Typed arrays throughout, so that recording and collecting allocate nothing.
+ */
+export class QuietArrivals {
+  /** Cells per link (a power of two); link l's ring starts at `l * room`. */
+  room = INITIAL_ROOM;
+  timeUs: Float64Array;
+  seq: Float64Array;
+  kind: Int32Array;
+  a: Float64Array;
+  b: Float64Array;
+  /** Per link: ring position of its oldest cell, and its number of cells. */
+  readonly head: Int32Array;
+  readonly len: Int32Array;
+  /** Cells waiting per receiver. */
+  readonly perReceiver: Int32Array;
+  /** Cells waiting over all links. */
+  total = 0;
+
+  /** `arrivalUs` is the network's latest arrival time per link, which a new cell's arrival is. */
+  constructor(private readonly n: number, private readonly arrivalUs: Float64Array) {
+    const nn = n * n;
+    this.timeUs = new Float64Array(nn * INITIAL_ROOM);
+    this.seq = new Float64Array(nn * INITIAL_ROOM);
+    this.kind = new Int32Array(nn * INITIAL_ROOM);
+    this.a = new Float64Array(nn * INITIAL_ROOM);
+    this.b = new Float64Array(nn * INITIAL_ROOM);
+    this.head = new Int32Array(nn);
+    this.len = new Int32Array(nn);
+    this.perReceiver = new Int32Array(n);
+  }
+
+  /** Appends the message that last arrives on `link` (at the link's latest arrival time). */
+  add(link: number, seq: number, kind: number, a: number, b: number): void {
+    let len = this.len[link] as number;
+    if (len === this.room) this.grow();
+    const room = this.room;
+    const cell = link * room + (((this.head[link] as number) + len) & (room - 1));
+    this.timeUs[cell] = this.arrivalUs[link] as number;
+    this.seq[cell] = seq;
+    this.kind[cell] = kind;
+    this.a[cell] = a;
+    this.b[cell] = b;
+    this.len[link] = ++len;
+    const to = link % this.n;
+    this.perReceiver[to] = (this.perReceiver[to] as number) + 1;
+    this.total++;
+  }
+
+  /** Removes the `count` oldest cells of `link` (cells stay readable until the next `add` there). */
+  drop(link: number, count: number): void {
+    if (count === 0) return;
+    this.head[link] = ((this.head[link] as number) + count) & (this.room - 1);
+    this.len[link] = (this.len[link] as number) - count;
+    const to = link % this.n;
+    this.perReceiver[to] = (this.perReceiver[to] as number) - count;
+    this.total -= count;
+  }
+
+  private grow(): void {
+    const nn = this.n * this.n, old = this.room, room = old * 2;
+    const t = new Float64Array(nn * room), seq = new Float64Array(nn * room), kind = new Int32Array(nn * room);
+    const a = new Float64Array(nn * room), b = new Float64Array(nn * room);
+    for (let link = 0; link < nn; link++) {
+      const head = this.head[link] as number, len = this.len[link] as number;
+      for (let q = 0; q < len; q++) {
+        const from = link * old + ((head + q) & (old - 1)), into = link * room + q;
+        t[into] = this.timeUs[from] as number;
+        seq[into] = this.seq[from] as number;
+        kind[into] = this.kind[from] as number;
+        a[into] = this.a[from] as number;
+        b[into] = this.b[from] as number;
+      }
+      this.head[link] = 0;
+    }
+    this.room = room;
+    this.timeUs = t;
+    this.seq = seq;
+    this.kind = kind;
+    this.a = a;
+    this.b = b;
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * Quiet sends (Network.sendQuiet): an arrival with no kernel event reaches the quiet receiver only
+ * once it has happened in the kernel's (time, priority, sequence) order, latest per link; a network
+ * verb first hands over what has happened and turns what is still in flight into ordinary delivery
+ * events in the places reserved for them, so a cut drops them exactly as it drops sent messages.
+ */
+import { describe, expect, it } from 'vitest';
+import { Kernel, PRIORITY } from '../../src/kernel/kernel.js';
+import { Network } from '../../src/network/network.js';
+import { DEFAULT_NETWORK } from '../../src/network/network-options.js';
+import { RandomStream } from '../../src/rng/random-stream.js';
+
+function setup(): { kernel: Kernel; net: Network; delivered: string[]; quiet: string[] } {
+  const kernel = new Kernel();
+  const net = new Network(kernel, new RandomStream('quiet'), 3, { ...DEFAULT_NETWORK, latencyUs: 200, jitterUs: 0, loss: 0 });
+  const delivered: string[] = [];
+  const quiet: string[] = [];
+  net.setReceiver(
+    (msg) => delivered.push(`${net.msgFrom[msg]}→${net.msgTo[msg]} b=${net.msgB[msg]} @${kernel.nowUs}`),
+    (from, to, cell) => quiet.push(`${from}→${to} b=${net.quietB(cell)} arrived ${net.quietArrivalUs(cell)} seen @${kernel.nowUs}`),
+  );
+  return { kernel, net, delivered, quiet };
+}
+
+describe('quiet arrivals', () => {
+  it('are handed over only after their arrival time, the latest per link, with no kernel event', () => {
+    const { kernel, net, quiet, delivered } = setup();
+    expect(net.sendQuiet(0, 1, 0, 0, 1)).toBe(true);
+    expect(kernel.pending).toBe(0);
+    kernel.runUntil(100);
+    net.collectQuiet(1);
+    expect(quiet).toEqual([]);
+    expect(net.quietWaitingFor(1)).toBe(true);
+    kernel.runUntil(150);
+    expect(net.sendQuiet(0, 1, 0, 0, 2)).toBe(true); // arrives at 350
+    kernel.runUntil(400);
+    net.collectQuiet(1);
+    expect(quiet).toEqual(['0→1 b=2 arrived 350 seen @400']);
+    expect(net.quietWaitingFor(1)).toBe(false);
+    expect(delivered).toEqual([]);
+  });
+
+  it('at the same microsecond, order as a delivery event would: after control events, before timers', () => {
+    const { kernel, net, quiet } = setup();
+    const seenAt: string[] = [];
+    const probe = kernel.register('probe', (tag) => { net.collectQuiet(1); seenAt.push(`${tag}:${quiet.length}`); });
+    kernel.scheduleAt(200, probe, 0, PRIORITY.control);
+    net.sendQuiet(0, 1, 0, 0, 7); // arrives at 200 with the delivery priority
+    kernel.scheduleAt(200, probe, 1, PRIORITY.delivery); // reserved after the quiet send: runs after it
+    kernel.scheduleAt(200, probe, 2, PRIORITY.timer);
+    kernel.runUntil(200);
+    expect(seenAt).toEqual(['0:0', '1:1', '2:1']);
+  });
+
+  it('a verb settles them: what is in flight becomes an ordinary delivery, which a cut then drops', () => {
+    const { kernel, net, quiet, delivered } = setup();
+    net.sendQuiet(0, 1, 0, 0, 1); // arrives at 200
+    net.sendQuiet(2, 1, 0, 0, 2); // arrives at 200
+    kernel.runUntil(250);
+    net.sendQuiet(0, 1, 0, 0, 3); // arrives at 450, still in flight at the cut
+    net.sendQuiet(2, 1, 0, 0, 4); // arrives at 450, its link stays up
+    net.cut(0, 1);
+    expect(quiet).toEqual(['0→1 b=1 arrived 200 seen @250', '2→1 b=2 arrived 200 seen @250']);
+    expect(kernel.pending).toBe(2);
+    kernel.runUntil(1000);
+    expect(delivered).toEqual(['2→1 b=4 @450']);
+  });
+
+  it('draw the same latency, jitter and FIFO order as send', () => {
+    const mk = (): Network => new Network(new Kernel(), new RandomStream('same'), 2, { ...DEFAULT_NETWORK, latencyUs: 200, jitterUs: 500, loss: 0.3 });
+    const a = mk(), b = mk();
+    const sent: number[] = [], quietTimes: number[] = [];
+    b.setReceiver(() => {}, (_f, _t, cell) => quietTimes.push(b.quietArrivalUs(cell)));
+    for (let k = 0; k < 50; k++) {
+      sent.push(a.send(0, 1, 0, 0, k));
+      b.sendQuiet(0, 1, 0, 0, k);
+      b.settleQuiet(); // now in the kernel: its time is the one the draw gave
+    }
+    const kb = (b as unknown as { kernel: Kernel }).kernel;
+    const times: number[] = [];
+    b.setReceiver(() => times.push(kb.nowUs));
+    kb.runUntil(1e12);
+    expect(times).toEqual(sent);
+    expect(quietTimes).toEqual([]);
+  });
+});
