@@ -4,14 +4,21 @@ import { type Invariant, violation } from './invariant.js';
 
 const INCARNATION = 'expelled-member-returns-as-new-incarnation';
 
-/** After the group removed a member, it is ONLINE again only once re-admitted as a new incarnation. */
+/**
+ * After the group removed a member, it is ONLINE again only once re-admitted as a new incarnation.
+ * XCom's configurations form one order that every member executes (each site_def starts at its own
+ * synode, xcom_base.cc handle_config / execute_msg), so a removal is the group's once the first member
+ * activates it; a member whose executor lags activates the same removal later, possibly after a later
+ * configuration re-admitted a newer incarnation, and that late activation removes nothing new.
+ */
 export const expelledMemberReturnsAsNewIncarnation: Invariant = {
   name: INCARNATION,
   description:
     'Once an XCom configuration without member M (incarnation k) is activated by another member, neither M itself, once it ' +
     'has shown itself out of the group (ERROR, OFFLINE or no group), nor an observer that dropped M shows M ONLINE again ' +
     'until a later configuration re-admits M as an incarnation > k (a rejoin through ERROR / leave + join, or a restart). ' +
-    'Before M leaves it may still deliver, in log order, its own ONLINE message decided before the removal.',
+    'Before M leaves it may still deliver, in log order, its own ONLINE message decided before the removal. A lagging ' +
+    'member activating a removal of incarnation k after a configuration already listed M as an incarnation > k removes nothing new.',
   mysqlRule:
     'An expelled member learns it was removed, goes to ERROR and can only come back through auto-rejoin or START, each a ' +
     'new GCS join and XCom incarnation; an old incarnation is refused ("Old incarnation found…") ' +
@@ -32,6 +39,8 @@ export const expelledMemberReturnsAsNewIncarnation: Invariant = {
     /** Whether each observer is in a group (its latest view is not the leave view). */
     const observerInGroup = new Uint8Array(n).fill(1);
     const prevInc = new Map<string, number>();
+    /** Highest incarnation of each member any member's installed configuration listed. */
+    const highestInc = new Float64Array(n);
     let order = 0;
     const incOf = (e: ConfigEvent, name: string): number => {
       const k = e.nodes.indexOf(name);
@@ -45,7 +54,9 @@ export const expelledMemberReturnsAsNewIncarnation: Invariant = {
         if (o === undefined) continue;
         for (const x of e.nodes) {
           const m = idx.get(x);
-          if (m === undefined || readmitted[m] === 1) continue;
+          if (m === undefined) continue;
+          highestInc[m] = Math.max(highestInc[m]!, incOf(e, x));
+          if (readmitted[m] === 1) continue;
           const newer = e.incarnations !== undefined ? incOf(e, x) > removedInc[m]! : rank > removedRank[m]!;
           if (newer) readmitted[m] = 1;
         }
@@ -57,7 +68,11 @@ export const expelledMemberReturnsAsNewIncarnation: Invariant = {
           if (e.nodes.includes(x) || x === e.member) continue;
           const m = idx.get(x);
           if (m === undefined) continue;
-          removedInc[m] = Math.max(removedInc[m]!, prevInc.get(`${e.member}|${x}`) ?? 1);
+          const inc = prevInc.get(`${e.member}|${x}`) ?? 1;
+          // A member whose executor lags installs, late, a configuration that removed an incarnation
+          // a later configuration has already replaced: that is not a new removal.
+          if (e.incarnations !== undefined && highestInc[m]! > inc) continue;
+          removedInc[m] = Math.max(removedInc[m]!, inc);
           removedRank[m] = rank;
           readmitted[m] = 0;
           removedAt[m] = e.t;
