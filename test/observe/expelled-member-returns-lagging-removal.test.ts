@@ -15,18 +15,22 @@ import { ev, handRecord, SEC } from './fixtures.js';
 const FILE = new URL('./scenarios/lagging-member-late-removal.yaml', import.meta.url);
 
 describe('expelled-member-returns-as-new-incarnation and a lagging member', () => {
-  it('accepts the explore run: node2 activates the removal of node4#1 after node4#2 was re-admitted', () => {
+  it('accepts the explore run (flap and drop), whose lag the read-round fix removed', () => {
+    // Found at 57a2614: node2's executor, its read round still on an old back-off, activated
+    // configuration 2 (which removed node4#1) at 355.398 s, after node3 and node5 had activated
+    // configuration 5 re-admitting node4#2 at 355.389 s; the invariant took that for a new removal
+    // and flagged node5 showing node4 ONLINE at 356.7 s. That lag was the defect pinned by
+    // test/rules/read-round-restarts-per-synode.test.ts: node2 now activates configuration 2 at
+    // 351.0 s. The hand-made traces below pin the rule itself: a member may lag that far for other
+    // reasons (reads from a slow peer, a short freeze).
     const sim = runScenario(parseScenario(readFileSync(FILE, 'utf8'), 'lagging-member-late-removal.yaml')).sim;
     const configs = sim.trace.filter((e): e is ConfigEvent => e.type === 'config');
     const readmit = configs.find((e) => e.nodes.includes('node4') && e.incarnations![e.nodes.indexOf('node4')] === 2)!;
-    const lateRemoval = configs.find((e) => e.member === 'node2' && e.configId === 2)!;
-    // The faithful run: configuration 5 re-admits node4#2 on node3 and node5 before node2, lagging,
-    // activates configuration 2 (which removed node4#1); node5 then shows node4 ONLINE.
-    expect(readmit.configId).toBe(5);
-    expect(lateRemoval.nodes).not.toContain('node4');
-    expect(lateRemoval.t).toBeGreaterThan(readmit.t);
-    expect(sim.trace.some((e) => e.type === 'stateChange' && e.observer === 'node5' && e.member === 'node4' &&
-      e.state === 'ONLINE' && e.t > lateRemoval.t)).toBe(true);
+    const node2Removal = configs.find((e) => e.member === 'node2' && e.configId === 2)!;
+    expect(node2Removal.nodes).not.toContain('node4');
+    expect(node2Removal.t).toBeLessThan(readmit.t);
+    expect(sim.trace.some((e) => e.type === 'stateChange' && e.observer === 'node5' && e.member === 'node4' && e.state === 'ONLINE' &&
+      e.t > readmit.t)).toBe(true);
     expect(expelledMemberReturnsAsNewIncarnation.check(runRecordOf(sim))).toBeNull();
   });
 
