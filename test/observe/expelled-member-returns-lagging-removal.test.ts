@@ -56,3 +56,36 @@ describe('expelled-member-returns-as-new-incarnation and a lagging member', () =
     expect(v!.message).toContain('incarnation 2');
   });
 });
+
+/**
+ * An observer that lags replays, in log order, a later incarnation's admission and ONLINE message
+ * before that incarnation's removal (explore, this branch's campaign: 9.x single-primary, seed 99
+ * chunk 106, simulation seed 660407317; a ring after node5's 120 s freeze). node5 dropped node4#2 at
+ * 181.5 s; at 195.608 s it activates configurations 8–10 at once (9 admits node4#3, 10 removes it)
+ * and its GCS then delivers view :8 (node4#3 joins), node4#3's ONLINE message and view :9 (node4
+ * removed) at 195.610 s. Showing node4#3 ONLINE there is the log order, not node4#2 back.
+ */
+describe('expelled-member-returns-as-new-incarnation and a lagging observer', () => {
+  it('accepts the explore run: node5 shows node4#3 ONLINE while replaying the views that admit and remove it', () => {
+    const file = new URL('./scenarios/lagging-observer-new-incarnation.yaml', import.meta.url);
+    const sim = runScenario(parseScenario(readFileSync(file, 'utf8'), 'lagging-observer-new-incarnation.yaml')).sim;
+    const shown = sim.trace.filter((e) => e.type === 'stateChange' && e.observer === 'node5' && e.member === 'node4' && e.t > 195 * SEC && e.t < 196 * SEC)
+      .map((e) => (e as { state: string | null }).state);
+    expect(shown).toEqual(['RECOVERING', 'ONLINE', null]);
+    expect(expelledMemberReturnsAsNewIncarnation.check(runRecordOf(sim))).toBeNull();
+  });
+
+  it('accepts the same on a hand-made trace, and still rejects the dropped incarnation shown again', () => {
+    const trace = [
+      ev.config(1 * SEC, 'b', ['a', 'b', 'c'], 1, [1, 1, 1]),
+      ev.config(10 * SEC, 'b', ['b', 'c'], 2, [1, 1]),
+      ev.sees(10 * SEC + 10, 'c', 'a', null, ''),
+      ev.config(20 * SEC, 'b', ['b', 'c', 'a'], 3, [1, 1, 2]),
+      ev.config(30 * SEC, 'b', ['b', 'c'], 4, [1, 1]),
+      // c lags: it replays configuration 3's view and a#2's ONLINE message after configuration 4.
+      ev.sees(31 * SEC, 'c', 'a', 'RECOVERING'), ev.sees(31 * SEC, 'c', 'a', 'ONLINE'), ev.sees(31 * SEC, 'c', 'a', null, ''),
+    ];
+    expect(expelledMemberReturnsAsNewIncarnation.check(handRecord(trace))).toBeNull();
+    expect(expelledMemberReturnsAsNewIncarnation.check(handRecord([...trace, ev.sees(40 * SEC, 'c', 'a', 'ONLINE')]))?.t).toBe(40 * SEC);
+  });
+});

@@ -18,7 +18,9 @@ export const expelledMemberReturnsAsNewIncarnation: Invariant = {
     'has shown itself out of the group (ERROR, OFFLINE or no group), nor an observer that dropped M shows M ONLINE again ' +
     'until a later configuration re-admits M as an incarnation > k (a rejoin through ERROR / leave + join, or a restart). ' +
     'Before M leaves it may still deliver, in log order, its own ONLINE message decided before the removal. A lagging ' +
-    'member activating a removal of incarnation k after a configuration already listed M as an incarnation > k removes nothing new.',
+    'member activating a removal of incarnation k after a configuration already listed M as an incarnation > k removes nothing new, ' +
+    'and an observer that dropped incarnation k may show a later incarnation, admitted and removed while it lagged, as it replays ' +
+    'those views and messages in log order.',
   mysqlRule:
     'An expelled member learns it was removed, goes to ERROR and can only come back through auto-rejoin or START, each a ' +
     'new GCS join and XCom incarnation; an old incarnation is refused ("Old incarnation found…") ' +
@@ -33,6 +35,8 @@ export const expelledMemberReturnsAsNewIncarnation: Invariant = {
     const removedRank = new Float64Array(n).fill(-1);
     const readmitted = new Uint8Array(n).fill(1);
     const dropped = new Uint8Array(n * n);
+    /** The removed incarnation each observer's drop of a member followed (an observer drops one incarnation at a time). */
+    const droppedInc = new Float64Array(n * n);
     const removedAt = new Float64Array(n);
     /** Whether M has shown itself out of the group since its removal (it learnt of it). */
     const leftSinceRemoval = new Uint8Array(n);
@@ -98,12 +102,18 @@ export const expelledMemberReturnsAsNewIncarnation: Invariant = {
       const o = idx.get(e.observer), m = idx.get(e.member);
       if (o === undefined || m === undefined) continue;
       if (o === m && readmitted[m] === 0 && (e.state === null || e.state === 'ERROR' || e.state === 'OFFLINE')) leftSinceRemoval[m] = 1;
-      if (e.state === null) { if (readmitted[m] === 0 && observerInGroup[o] === 1) dropped[o * n + m] = 1; continue; }
+      if (e.state === null) {
+        if (readmitted[m] === 0 && observerInGroup[o] === 1) { dropped[o * n + m] = 1; droppedInc[o * n + m] = removedInc[m]!; }
+        continue;
+      }
       if (e.state !== 'ONLINE' || readmitted[m] === 1) {
         if (readmitted[m] === 1) dropped[o * n + m] = 0;
         continue;
       }
-      if ((o === m && leftSinceRemoval[m] === 1) || (o !== m && dropped[o * n + m] === 1)) {
+      // An observer that dropped an older incarnation and, executing its backlog in log order, shows
+      // the incarnation a later configuration admitted (before that one's removal reaches its view)
+      // has not shown a removed member again.
+      if ((o === m && leftSinceRemoval[m] === 1) || (o !== m && dropped[o * n + m] === 1 && droppedInc[o * n + m]! >= removedInc[m]!)) {
         const who = o === m ? `${e.member} declared itself ONLINE` : `${e.observer} shows ${e.member} ONLINE again`;
         return violation(INCARNATION, e.t, o === m ? [e.member] : [e.member, e.observer],
           `${who} after the group removed it at ${removedAt[m]} µs (incarnation ${removedInc[m]}) and before any configuration re-admitted it as a new incarnation`);
