@@ -506,7 +506,7 @@ export class GrMember {
     const j = this.joining;
     if (j === null || entry.config === null) return;
     if ((entry.payload as { incarnation?: number } | null)?.incarnation !== j.incarnation) return;
-    this.ctx.xcom.boot(this.slot, entry.config, j.incarnation, entry.index + 1, true);
+    this.ctx.xcom.boot(this.slot, entry.config, j.incarnation, entry.index + 1, true, entry.proposer);
     this.ctx.gcs(this.slot).start(null);
   }
 

@@ -102,6 +102,10 @@ export class Consensus {
   /** Per node: set once it executed the configuration that removed it; it delivers nothing more. */
   readonly exiting: Uint8Array;
   private readonly roundActive: Uint8Array;
+  /** 1 while node i learns the answers of its own read or no-op round (onFetched, onRecovered). */
+  private readonly inRoundAnswer: Uint8Array;
+  /** The synode (executed index) node i's round train last woke for. */
+  private readonly roundSynode: Int32Array;
   private readonly roundGen: Int32Array;
   private readonly fetchPeer: Int32Array;
   private readonly inFlight: Proposal[] = [];
@@ -160,6 +164,8 @@ export class Consensus {
     this.exiting = new Uint8Array(n);
     this.executedConfigId = new Int32Array(n);
     this.roundActive = new Uint8Array(n);
+    this.inRoundAnswer = new Uint8Array(n);
+    this.roundSynode = new Int32Array(n);
     this.roundGen = new Int32Array(n);
     this.fetchPeer = new Int32Array(n);
     this.activations = Array.from({ length: n }, () => []);
@@ -939,8 +945,15 @@ export class Consensus {
    * nothing, so the first round that matters is its next wake-up after now on that back-off.
    */
   startRounds(i: number): void {
-    if (this.roundActive[i] === 1 || this.x.booted[i] === 0) return;
+    if (this.x.booted[i] === 0) return;
+    // get_xcom_message starts afresh on every synode (wait and delay back to 0, xcom_base.cc), so a
+    // round train still waiting on the back-off of an older synode (the executor moved on through a
+    // pushed learn since) is replaced once a later value is known: the new synode's waits apply.
+    // A round handling its own answers goes on with the next window itself.
+    if (this.roundActive[i] === 1 && (this.inRoundAnswer[i] === 1 || this.roundSynode[i] === this.executed[i] ||
+      (this.knownMax[i] as number) < (this.executed[i] as number))) return;
     this.roundActive[i] = 1;
+    this.roundSynode[i] = this.executed[i] as number;
     this.roundGen[i] = (this.roundGen[i] as number) + 1;
     this.roundK[i] = 0;
     if (!this.sourceBackoff) {
@@ -1025,6 +1038,7 @@ export class Consensus {
       return;
     }
     if (!this.behind(i)) { this.roundActive[i] = 0; return; }
+    this.roundSynode[i] = this.executed[i] as number;
     // find_value: the first two wake-ups on a synode read; the third proposes no-ops on the lowest
     // live node (iamthegreatest) and reads elsewhere; from the fourth every node proposes.
     const wait = this.findWait[i] as number;
@@ -1136,6 +1150,7 @@ export class Consensus {
       for (const j of site.nodes) if (j !== i && this.reaches(i, j)) this.heard(i, j);
       const from = this.executed[i] as number, to = from + (this.fetchCount[i] as number);
       const ahead = this.learnedAhead[i] as Set<number>;
+      this.inRoundAnswer[i] = 1;
       for (let idx = from; idx < to && x.booted[i] === 1; idx++) {
         if (idx < (this.executed[i] as number) || ahead.has(idx)) continue;
         if (this.learnedByPeer(i, idx)) this.learn(i, idx);
@@ -1147,6 +1162,7 @@ export class Consensus {
           break;
         }
       }
+      this.inRoundAnswer[i] = 0;
     }
     if (x.booted[i] === 0 || (arg >>> 4) !== ((this.roundGen[i] as number) & 0x1fffff)) return;
     this.afterRound(i, arg, stalled);
@@ -1187,12 +1203,14 @@ export class Consensus {
     const cache = x.caches[j] as MessageCache;
     let stalled = false;
     // roundActive stays set while learning so that executing does not start a second round train.
+    this.inRoundAnswer[i] = 1;
     for (let idx = from; idx < to && x.booted[i] === 1; idx++) {
       if (idx < (this.executed[i] as number)) continue;
       const answer = cache.answerRead(idx, this.executed[j] as number);
       if (answer === 'learn') this.learn(i, idx);
       else {
         if (answer === 'die' && dieOpIsFatal(idx, this.executed[i] as number)) {
+          this.inRoundAnswer[i] = 0;
           this.onDie(i, this.entry(idx) as LogEntry);
           return;
         }
@@ -1200,6 +1218,7 @@ export class Consensus {
         break;
       }
     }
+    this.inRoundAnswer[i] = 0;
     if (x.booted[i] === 0 || (arg >>> 4) !== ((this.roundGen[i] as number) & 0x1fffff)) return;
     this.afterRound(i, arg, stalled);
   }

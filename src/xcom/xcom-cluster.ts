@@ -190,8 +190,12 @@ export class XcomCluster {
   /**
    * Starts XCom on node i in `config` (bootstrap, restart or join): stamps every peer as just heard
    * (a new server entry must not look dead before its first message), random task phases, dials.
+   * A joiner takes the global node set of `donor` (the seed that proposed its add_node), less
+   * itself: it imports the sites from a member's snapshot with their global node sets
+   * (site_def.cc, export_config / import_config), in which the node an add_node appended is absent
+   * (realloc_node_set clears new entries), so it picks the same detector leader as the group.
    */
-  boot(i: number, config: XcomConfig, incarnation: number, executedIndex: number, phased: boolean): void {
+  boot(i: number, config: XcomConfig, incarnation: number, executedIndex: number, phased: boolean, donor = -1): void {
     const n = this.n, now = this.kernel.nowUs;
     this.net.settleQuiet();
     this.gen[i] = (this.gen[i] as number) + 1;
@@ -203,7 +207,7 @@ export class XcomCluster {
       this.pingCount[i * n + j] = 0;
     }
     this.localMask[i] = config.mask;
-    this.globalMask[i] = config.mask;
+    this.globalMask[i] = donor >= 0 && this.booted[donor] === 1 && donor !== i ? (this.globalMask[donor] as number) & ~(1 << i) : config.mask;
     this.detectorConfigId[i] = config.id;
     this.detectorWokenAt[i] = -1;
     this.consensus.resetNode(i, executedIndex);
@@ -688,7 +692,12 @@ export class XcomCluster {
     }
   }
 
-  /** iamtheleader: the lowest-index node of the site that is not may_be_dead and is in the global node set. */
+  /**
+   * iamtheleader: the lowest-index node of the site that is not may_be_dead and is in the global
+   * node set; when no node is both, the site's first node (xcom_detector.cc, get_leader returns
+   * node 0 after its loop). That fallback is what lets a node the last view left out (it was
+   * frozen, say) still lead a site it now shares only with new joiners.
+   */
   isLeader(i: number, cfg: XcomConfig): boolean {
     const n = this.n, now = this.kernel.nowUs, row = i * n;
     this.net.collectQuiet(i);
@@ -697,7 +706,7 @@ export class XcomCluster {
       const maybeDead = j !== i && now - (this.detected[row + j] as number) > MAX_SILENT_US;
       if (!maybeDead && (g & (1 << j)) !== 0) return j === i;
     }
-    return false;
+    return cfg.nodes[0] === i;
   }
 
   /** A new executor site on node i: reset stamps of removed nodes, stamp added ones, dial them. */
@@ -707,7 +716,12 @@ export class XcomCluster {
     this.net.collectQuiet(i);
     this.config[i] = config;
     for (const j of config.nodes) {
-      if (old == null || (old.mask & (1 << j)) === 0) this.detected[i * n + j] = now;
+      if (old == null || (old.mask & (1 << j)) === 0) {
+        this.detected[i * n + j] = now;
+        // handle_add_node clones the newest site and appends the node, whose global node set entry
+        // realloc_node_set starts cleared (xcom_base.cc, site_def.cc): absent until a view has it.
+        if (old != null) this.globalMask[i] = (this.globalMask[i] as number) & ~(1 << j);
+      }
       if (j !== i) this.ensureDialing(i, j);
     }
     for (let j = 0; j < n; j++) {

@@ -147,3 +147,40 @@ describe('no-expel-without-majority accepts the faithful runs explore reported',
     expect(noExpelWithoutMajority.check(runRecordOf(run.sim))).toBeNull();
   });
 });
+
+/**
+ * A rejoined member's first view is its join view, in the add_node configuration its XCom booted
+ * into (imported with the snapshot, site_def.cc import_config; the trace records no activation of
+ * it by the joiner). Explore (minority-never-expels, seed 99 chunk 157): node5 rejoins into
+ * [node1, node2, node3, node4, node5], then activates [node2, node3, node4, node5] (node1's leave)
+ * and [node2, node3, node4, node5, node1] (node1's rejoin) before its join view arrives; the join
+ * view (five members) was taken for the second, and the removal view that follows for a view
+ * without a configuration.
+ */
+describe('no-expel-without-majority and a joiner\'s first view', () => {
+  it('accepts the explore run: node5 installs its join view, then the view removing node1', () => {
+    const run = runScenario(parseScenario(scenario('join-view-in-boot-configuration.yaml'), 'join-view-in-boot-configuration.yaml'));
+    const trace = run.sim.trace;
+    const node5 = trace.filter((e) => (e.type === 'view' || e.type === 'config') && e.member === 'node5' && e.t > 555 * SEC && e.t < 577 * SEC);
+    // Leave view, two activations, then the join view and the removal view at one instant.
+    expect(node5.map((e) => e.type === 'view' ? `view ${e.members.length}` : `config ${(e as ConfigEvent).nodes.join(',')}`)).toEqual([
+      'view 0', 'config node2,node3,node4,node5', 'config node2,node3,node4,node5,node1', 'view 5', 'view 4',
+    ]);
+    expect(noExpelWithoutMajority.check(runRecordOf(run.sim))).toBeNull();
+  });
+
+  const rejoin = [
+    ev.view(1 * SEC, 'e', '', []),
+    ev.config(5 * SEC, 'e', ['a', 'b', 'c', 'd', 'e'].filter((x) => x !== 'a'), 6, [1, 1, 1, 2]),
+    ev.config(6 * SEC, 'e', ['b', 'c', 'd', 'e', 'a'], 7, [1, 1, 1, 2, 2]),
+    ev.view(7 * SEC, 'e', '100:3', ['a', 'b', 'c', 'd', 'e']),
+  ];
+  it('accepts the removal view after the join view on a hand-made trace', () => {
+    const leave = { type: 'log', t: 4 * SEC, member: 'a', level: 'ERROR', code: 'MY-011711', message: '' } as SimEvent;
+    expect(noExpelWithoutMajority.check(handRecord([leave, ...rejoin, ev.view(7 * SEC, 'e', '100:4', ['b', 'c', 'd', 'e'])], { names: FIVE }))).toBeNull();
+  });
+  it('still rejects a removal view no activated configuration matches', () => {
+    const v = noExpelWithoutMajority.check(handRecord([...rejoin, ev.view(7 * SEC, 'e', '100:4', ['c', 'd', 'e'])], { names: FIVE }));
+    expect(v?.message).toContain('without having activated a matching XCom configuration');
+  });
+});

@@ -46,13 +46,16 @@ describe('one primary per view after a ring and loss (grsim explore, 8.0.20, see
   const run = runScenario(parseScenario(readFileSync(EXPLORED, 'utf8'), 'one-primary-per-view-joiner-admission.yaml'));
 
   // Since a value a majority accepted is recovered from its acceptors (lost-slot fix), the run takes
-  // another course after 25 s (the primary no longer leaves at 44 s), so what is pinned is the
-  // mechanism: node3 declares node4 ONLINE when it handles its join view, and the property holds.
-  it('node3 learns that node4 is ONLINE once it handles its join view, and no view has two primaries', () => {
+  // another course after 25 s (the primary no longer leaves at 44 s); with the XCom fixes of
+  // read-round-restarts-per-synode and detector-leader-outside-global-view node4's recovery ends at 27.6 s, before node3's join view
+  // (29.2 s), so node3 gets node4's ONLINE state with the view instead of as a message. What is pinned
+  // is that node3 shows node4 ONLINE once it handles its join view (the message case is pinned above)
+  // and the property holds.
+  it('node3 shows node4 ONLINE once it handles its join view, and no view has two primaries', () => {
     const sim = run.sim;
     const node3Joined = logsAnywhere(sim, 'MY-011503').find((e) => e.member === 'node3' && e.t > 25 * SEC)!;
-    const declared = logsAnywhere(sim, 'MY-011492').find((e) => e.member === 'node3' && e.t > 25 * SEC && e.message.includes(sim.member('node4').host));
-    expect(declared?.t).toBe(node3Joined.t);
+    const seen = sim.trace.find((e) => e.type === 'stateChange' && e.observer === 'node3' && e.member === 'node4' && e.state === 'ONLINE' && e.t > 25 * SEC);
+    expect(seen?.t).toBe(node3Joined.t);
     expect(invariantByName('one-primary-per-view')!.check(runRecordOf(sim))).toBeNull();
   });
 });

@@ -20,11 +20,17 @@
  *    proposer stays within the event horizon of that executor (too_far); after 30 s GCS kills its XCom
  *    ("The member has failed to gracefully leave the group"). The dead instance stays configured, the
  *    rejoins of node1 and node2 never get a view and time out (60 s), and the group empties.
+ * 3. group-dissolves-nine-member-ring.yaml (8.4, nine members, explore seed 0): a ring for 95.9 s
+ *    leaves every member with its two neighbours, 3 of 9, so all nine leave on the 69 s majority
+ *    timeout; at the heal their self-removals are decided and applied one after the other, and no
+ *    instance is left in the group. Every auto-rejoin attempt then finds no seed in a group: each one
+ *    joins without bootstrapping (src/plugin.cc, attempt_rejoin adds bootstrap_group "false").
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { livenessAfterQuietPeriod, parseScenario, runRecordOf, runScenario, type Simulation } from '../../src/index.js';
-import { hasLogged, logsOf } from './helpers.js';
+import { ev, handRecord } from '../observe/fixtures.js';
+import { hasLogged, logsOf, SEC } from './helpers.js';
 
 function run(file: string): Simulation {
   return runScenario(parseScenario(readFileSync(new URL(`./fixtures/${file}`, import.meta.url), 'utf8'), file)).sim;
@@ -79,11 +85,53 @@ describe('a member whose self-removal cannot be decided before GCS gives up on i
   });
 });
 
+describe('a nine-member ring longer than the majority timeout', () => {
+  const sim = run('group-dissolves-nine-member-ring.yaml');
+  const all = ['node1', 'node2', 'node3', 'node4', 'node5', 'node6', 'node7', 'node8', 'node9'];
+
+  it('makes all nine leave on the majority timeout, and every rejoin attempt finds no seed in a group', () => {
+    for (const m of all) {
+      const left = logsOf(sim, m, 'MY-011711');
+      expect(left.length, m).toBe(1);
+      // The ring starts at 491.926 s and ends at 587.871 s: 69 s (plus detection) inside it.
+      expect(left[0]!.t, m).toBeGreaterThan(560_000_000);
+      expect(left[0]!.t, m).toBeLessThan(587_871_000);
+      // Attempts at ~591.8 s, 300 s apart; the third one starts 1 s before the run ends.
+      const failed = logsOf(sim, m, 'MY-011735').filter((e) => e.message.includes(NO_SEED));
+      expect(failed.length, m).toBe(2);
+      expect(logsOf(sim, m, 'MY-013373').length, m).toBe(3);
+    }
+    const online = sim.trace.filter((e) => e.type === 'stateChange' && e.observer === e.member && e.state === 'ONLINE' && e.t > 0);
+    expect(online).toEqual([]);
+    const views = sim.trace.filter((e) => e.type === 'view' && e.viewId !== '' && e.t > 491_926_000);
+    expect(views).toEqual([]);
+  });
+});
+
 describe('liveness-after-quiet-period does not demand convergence of a dissolved group', () => {
   // A configuration left holding only instances that will never run again (crashed, or whose XCom
   // GCS killed after "The member has failed to gracefully leave the group") can never change: no
   // majority remains to remove them (Gcs_xcom_control::do_leave, xcom_base.cc handle_remove_node).
-  it.each(['group-dissolves-after-majority-timeouts.yaml', 'group-dissolves-after-failed-leave.yaml'])('%s is accepted', (file) => {
+  it.each(['group-dissolves-after-majority-timeouts.yaml', 'group-dissolves-after-failed-leave.yaml',
+    'group-dissolves-nine-member-ring.yaml'])('%s is accepted', (file) => {
     expect(livenessAfterQuietPeriod.check(runRecordOf(run(file)))).toBeNull();
+  });
+
+  // Every member out of the group at once: nothing but an operator's bootstrap re-forms it.
+  const base = [
+    ev.view(1 * SEC, 'a', '', []), ev.self(1 * SEC, 'a', 'ERROR', ''),
+    ev.view(2 * SEC, 'b', '', []), ev.self(2 * SEC, 'b', 'ERROR', ''),
+  ];
+  it('accepts every member out of the group for good on a hand-made trace', () => {
+    expect(livenessAfterQuietPeriod.check(handRecord([...base, ev.view(3 * SEC, 'c', '', []), ev.self(3 * SEC, 'c', 'ERROR', '')], { endUs: 1_000 * SEC }))).toBeNull();
+  });
+  it('still rejects members out of a group that one member still holds', () => {
+    const v = livenessAfterQuietPeriod.check(handRecord(base, { endUs: 1_000 * SEC }));
+    expect(v?.members).toEqual(['a']);
+  });
+  it('applies again once a member installs a view after the dissolution (a bootstrap)', () => {
+    const v = livenessAfterQuietPeriod.check(handRecord([...base, ev.view(3 * SEC, 'c', '', []), ev.self(3 * SEC, 'c', 'ERROR', ''),
+      ev.view(4 * SEC, 'c', '100:9', ['c']), ev.self(4 * SEC, 'c', 'ONLINE')], { endUs: 1_000 * SEC }));
+    expect(v?.members).toEqual(['a']);
   });
 });

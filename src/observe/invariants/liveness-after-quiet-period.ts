@@ -51,7 +51,15 @@ export function requiredQuietPeriodUs(record: RunRecord): number {
   return q;
 }
 
-/** After a long enough quiet period every member that has not given up is ONLINE in one view. */
+/**
+ * After a long enough quiet period every member that has not given up is ONLINE in one view, as long
+ * as the group still exists. A group every member left at once (all of them leaving on the
+ * unreachable-majority timeout in a ring, say) is gone: a join that does not bootstrap is sent to a
+ * seed in the group (gcs_xcom_control_interface.cc, Gcs_xcom_control::retry_do_join logs "Error
+ * connecting to all peers. Member join failed." when no seed answers) and auto-rejoin always joins
+ * without bootstrapping (src/plugin.cc, attempt_rejoin adds bootstrap_group "false"), so the
+ * members' attempts fail until an operator bootstraps the group again.
+ */
 export const livenessAfterQuietPeriod: Invariant = {
   name: LIVENESS,
   description:
@@ -61,12 +69,17 @@ export const livenessAfterQuietPeriod: Invariant = {
     'last network event is at least requiredQuietPeriodUs(record) before the end, then every running member that has not ' +
     'given up (auto-rejoin attempts exhausted, autorejoin_tries 0 on an expel or majority timeout, 10 failed START joins, ' +
     'a START that timed out waiting for its view: MY-011640) ' +
-    'is ONLINE, and all of them have installed the same view, which lists them all. Otherwise it holds vacuously.',
+    'is ONLINE, and all of them have installed the same view, which lists them all — unless the group dissolved: every ' +
+    'member was out of it at once (left, expelled or crashed) and none installed a view since, so there is no group left ' +
+    'to join. Otherwise it holds vacuously.',
   mysqlRule:
     'Detection 4–6 s, expel at the next 15 s suspicion tick after member_expel_timeout, the expelled member learns of it ' +
     'after reconnecting and auto-rejoins (attempts 300 s apart) or applies exit_state_action ' +
     '(docs/mysql-behaviour.md; xcom/xcom_detector.cc, gcs_xcom_control_interface.cc, src/autorejoin.cc). A START that times out ' +
-    'waiting for its view logs MY-011640, leaves and is not retried (src/plugin.cc, initialize_plugin_and_join).',
+    'waiting for its view logs MY-011640, leaves and is not retried (src/plugin.cc, initialize_plugin_and_join). A join ' +
+    'that does not bootstrap needs a seed that is in the group (gcs_xcom_control_interface.cc, Gcs_xcom_control::retry_do_join: ' +
+    '"Error connecting to all peers"), and auto-rejoin never bootstraps (src/plugin.cc, attempt_rejoin sets bootstrap_group ' +
+    'false), so once every member has left only an operator\'s bootstrap re-forms the group.',
   check(record) {
     const idx = memberIndex(record);
     const n = record.members.length;
@@ -89,6 +102,19 @@ export const livenessAfterQuietPeriod: Invariant = {
     let order = 0;
     const crashedInc = new Float64Array(n).fill(-1);
     let majorityLostForGood = false;
+    // The group dissolves when no member is in it any more (each one left, was expelled or
+    // crashed): nothing re-forms it but a bootstrap, which only an operator asks for. A member that
+    // installs a view afterwards (a bootstrap, or a join through an XCom still running) revives it.
+    const inGroup = new Uint8Array(n).fill(1);
+    let membersInGroup = n;
+    let dissolved = false;
+    const setInGroup = (i: number, v: 0 | 1): void => {
+      if (inGroup[i] === v) return;
+      inGroup[i] = v;
+      membersInGroup += v === 1 ? 1 : -1;
+      if (v === 1) dissolved = false;
+      else if (membersInGroup === 0) dissolved = true;
+    };
     const stuckForGood = (): boolean => {
       let stuck = 0;
       for (let j = 0; j < n; j++) if (crashedInc[j]! >= 0) stuck++;
@@ -119,6 +145,7 @@ export const livenessAfterQuietPeriod: Invariant = {
           if (i === undefined) break;
           if (e.action === 'crash') {
             crashed[i] = 1;
+            setInGroup(i, 0);
             const k = groupConfig.indexOf(e.detail);
             // Before any configuration change every member runs its first incarnation.
             if (k >= 0) crashedInc[i] = groupIncarnations?.[k] ?? FIRST_INCARNATION;
@@ -142,7 +169,7 @@ export const livenessAfterQuietPeriod: Invariant = {
           break;
         case 'view': {
           const i = idx.get(e.member);
-          if (i !== undefined) { view[i] = e.viewId; viewMembers[i] = e.members; }
+          if (i !== undefined) { view[i] = e.viewId; viewMembers[i] = e.members; setInGroup(i, e.viewId === '' ? 0 : 1); }
           break;
         }
         case 'log': {
@@ -180,7 +207,7 @@ export const livenessAfterQuietPeriod: Invariant = {
           break;
       }
     }
-    if (!net.linksHealed || majorityLostForGood || crashed.some((c) => c === 1)) return null;
+    if (!net.linksHealed || majorityLostForGood || dissolved || crashed.some((c) => c === 1)) return null;
     let quiet = 0;
     for (let i = 0; i < n; i++) quiet = Math.max(quiet, quietPeriodUs(opts.of(i), n));
     if (record.endUs - lastFaultUs < quiet) return null;

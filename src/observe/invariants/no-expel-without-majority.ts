@@ -210,9 +210,18 @@ export const noExpelWithoutMajority: Invariant = {
           const candidates = activated[i]!;
           const cfg = lastConfig[i];
           const matches = (c: readonly string[]): boolean => c.length === e.members.length && c.every((x) => e.members.includes(x));
+          if (prev == null) {
+            // A (re)joined member's first view is its join view. Its XCom booted into the add_node
+            // configuration, which the trace does not record as activated by the joiner (it comes
+            // with the snapshot, site_def.cc import_config), so the view belongs to that one or, if
+            // the joiner had already started the next one, to the first configuration it activated.
+            // Matching any later configuration by its node set would take a configuration away from
+            // the removal view that really follows it.
+            if (candidates.length > 0 && matches(candidates[0]!)) activated[i] = candidates.slice(1);
+            break;
+          }
           const k = candidates.findIndex(matches);
           if (k >= 0) activated[i] = candidates.slice(k + 1);
-          if (prev == null) break;
           const left = prev.filter((x) => !e.members.includes(x));
           if (left.length === 0) break;
           if (k < 0) {
