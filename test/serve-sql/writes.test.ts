@@ -25,6 +25,10 @@ describe('writes are transactions of the member', () => {
     expect(settle(sim, s.execute("INSERT INTO t (v) VALUES ('z')"), 2000)?.kind).toBe('ok');
     expect(records(s.execute('SELECT @@gtid_executed g'))).toEqual([{ g: `${group}:1-4` }]);
     expect(records(atC.execute('SELECT @@gtid_executed g'))).toEqual([{ g: `${group}:1-3` }]);
+    // The simulation's own GTID set of each member, not a count the engine keeps.
+    expect(group).toBe(sim.groupName);
+    expect(records(atC.execute('SELECT @@gtid_executed g'))).toEqual([{ g: sim.member('c').gtidExecuted() }]);
+    expect(records(s.execute('SELECT @@gtid_executed g'))).toEqual([{ g: sim.member('a').gtidExecuted() }]);
   });
 
   it('BEGIN … COMMIT is one transaction; its reads see its own writes; ROLLBACK drops them', async () => {

@@ -6,7 +6,7 @@ import type { MemberHandle, Simulation } from '../../sim/simulation.js';
 import type { ColumnSpec, ColumnType, SqlSession, StatementEngine, StatementOutcome } from '../statement-engine.js';
 import { cteNames, rewrite, selectColumnNames, sqlIdent, sqlString, UnsupportedSql, type RewriteContext } from './dialect.js';
 import {
-  DERIVED_SCHEMAS, derivedRows, derivedUuid, globalStatus, globalVariables, groupCommittedTransactions, shownValue, tablesFor,
+  DERIVED_SCHEMAS, derivedRows, derivedUuid, globalStatus, globalVariables, shownValue, tablesFor,
   type Row, type SqlValue, type SystemVariable,
 } from './member-tables.js';
 import * as E from './mysql-errors.js';
@@ -78,8 +78,6 @@ class MemberDb {
   readonly userDatabases = new Set<string>();
   /** The session whose statement runs now (engine functions read its variables). */
   current: Session | null = null;
-  /** Group transactions this member has applied: the group's count while it is in the group's majority, kept while it is not. */
-  gtidCount = 0;
   openSessions = 0;
   vars: Map<string, SystemVariable> = new Map();
 
@@ -378,12 +376,7 @@ class Session implements SqlSession {
   private rebuild(): void {
     const { sim } = this.engine;
     const mdb = this.mdb, member = this.member, db = mdb.db;
-    // A member applies the group's transactions while it is in the group with a majority it
-    // reaches; in a minority it keeps the count it had (the majority's later commits never reach it).
-    const rgm = member.replicationGroupMembers();
-    const reachable = rgm.filter((r) => r.MEMBER_STATE !== 'UNREACHABLE').length;
-    if (member.viewId() !== '' && reachable > rgm.length / 2) mdb.gtidCount = groupCommittedTransactions(sim);
-    mdb.vars = globalVariables(sim, member, mdb.gtidCount);
+    mdb.vars = globalVariables(sim, member);
     const rows = derivedRows(sim, member, mdb.vars, globalStatus(sim, member, mdb.openSessions));
     const key = JSON.stringify([...rows]);
     if (key !== mdb.derivedKey) {
