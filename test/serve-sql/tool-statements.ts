@@ -4,9 +4,8 @@
  * TCP (test/serve).
  */
 
-/** ProxySQL's MySQL 8 Group Replication monitor query (sysown/proxysql lib/MySQL_Monitor.cpp, MYSQL_8_GR_QUERY). */
-export const PROXYSQL_MYSQL8_GR_QUERY =
-  "SELECT (SELECT IF (MEMBER_STATE='ONLINE' AND ((SELECT COUNT(*) FROM performance_schema.replication_group_members WHERE MEMBER_STATE NOT IN ('ONLINE', 'RECOVERING')) >= ((SELECT COUNT(*) FROM performance_schema.replication_group_members)/2) = 0), 'YES', 'NO')) AS viable_candidate, (SELECT IF (@@read_only, 'YES', 'NO')) as read_only, COUNT_TRANSACTIONS_REMOTE_IN_APPLIER_QUEUE AS transactions_behind, (SELECT GROUP_CONCAT(CONCAT(member_host, ':', member_port)) FROM performance_schema.replication_group_members) AS members FROM performance_schema.replication_group_members JOIN performance_schema.replication_group_member_stats rgms USING(member_id) WHERE rgms.MEMBER_ID=@@SERVER_UUID";
+// ProxySQL's MySQL 8 monitor query lives with the worked example's service, which sends it.
+export { PROXYSQL_MYSQL8_GR_QUERY } from '../../examples/failover-service/proxysql-monitor-query.js';
 
 /** The same query as older ProxySQL releases build it: string-concatenated lines, ":" in double quotes. */
 export const PROXYSQL_OLDER_SPELLING =
