@@ -1,5 +1,3 @@
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createConnection, type Connection, type ResultSetHeader, type RowDataPacket } from 'mysql2/promise';
 import { createSimulation, type Simulation } from '../../src/index.js';
@@ -7,7 +5,7 @@ import { serve, type ServeHandle } from '../../src/serve/serve.js';
 import {
   PROXYSQL_MYSQL8_GR_QUERY, ROUTER_GR_MEMBERS, ROUTER_SESSION_SETUP, SHELL_GET_MEMBERS,
 } from '../serve-sql/tool-statements.js';
-import { advanceUntilAnswered, atRest, rejection, track } from './serve-harness.js';
+import { advanceUntilAnswered, atRest, MARIADB, rejection, runProcess, track } from './serve-harness.js';
 
 /**
  * grsim serve end to end: the real statement engine behind the wire protocol, asked over TCP by
@@ -221,17 +219,11 @@ describe('writes through mysql2', () => {
   });
 });
 
-const MARIADB = ['/usr/bin/mariadb', '/usr/bin/mysql'].find((p) => existsSync(p));
 if (MARIADB === undefined) console.warn('test/serve/end-to-end.test.ts: the mariadb client test is skipped, no mariadb client binary (apt-get install mariadb-client; .ci/run installs it)');
 
 describe.skipIf(MARIADB === undefined)("Debian's mariadb command-line client", () => {
-  function mariadb(port: number, sql: string): Promise<{ code: number; stdout: string; stderr: string }> {
-    return new Promise((resolve) => {
-      execFile(MARIADB!, ['--protocol=TCP', '-h', '127.0.0.1', '-P', String(port), '-u', 'root', '--skip-ssl', '--batch', '-e', sql], { timeout: 15_000 }, (error, stdout, stderr) => {
-        resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stdout, stderr });
-      });
-    });
-  }
+  const mariadb = (port: number, sql: string) =>
+    runProcess(MARIADB!, ['--protocol=TCP', '-h', '127.0.0.1', '-P', String(port), '-u', 'root', '--skip-ssl', '--batch', '-e', sql]);
 
   it("prints ProxySQL's monitor query as tab-separated text, before and after the member is isolated", async () => {
     const { sim, handle } = await start();

@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import type { ServeHandle } from '../../src/serve/serve.js';
 
 /**
@@ -63,4 +65,20 @@ export async function rejection(p: Promise<unknown>): Promise<{ errno?: number; 
     return e as { errno?: number; sqlState?: string; code?: string; message: string };
   }
   throw new Error('expected a rejection');
+}
+
+/** Debian's mariadb command-line client (package mariadb-client; .ci/run installs it), or undefined where it is absent. */
+export const MARIADB = ['/usr/bin/mariadb', '/usr/bin/mysql'].find((p) => existsSync(p));
+/** Its mariadb-admin, or undefined. */
+export const MARIADB_ADMIN = ['/usr/bin/mariadb-admin', '/usr/bin/mysqladmin'].find((p) => existsSync(p));
+
+export interface ProcessRun { code: number; stdout: string; stderr: string }
+
+/** Runs a command (at most 15 s) and gives its exit code and output. */
+export function runProcess(bin: string, args: readonly string[]): Promise<ProcessRun> {
+  return new Promise((resolve) => {
+    execFile(bin, args, { timeout: 15_000 }, (error, stdout, stderr) => {
+      resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stdout, stderr });
+    });
+  });
 }
