@@ -155,7 +155,7 @@ describe('the packed tarball (slow: npm pack, publint, attw, two npm installs)',
     for (const f of [
       'package.json', 'LICENSE', 'CHANGELOG.md', 'README.md', 'dist/index.js', 'dist/index.d.ts', 'dist/arbitraries/index.js',
       'dist/cjs/package.json', 'dist/cjs/index.js', 'dist/cjs/index.d.ts', 'dist/cjs/arbitraries/index.d.ts', 'dist/cli/main.js',
-      'dist/serve/index.js', 'dist/serve/index.d.ts', 'dist/cjs/serve/index.js', 'dist/cjs/serve/index.d.ts', 'docs/serve.md', 'docs/failover-example.md',
+      'dist/serve/index.js', 'dist/serve/index.d.ts', 'dist/cjs/serve/index.js', 'dist/cjs/serve/index.d.ts', 'docs/serve.md', 'docs/failover-example.md', 'serve/package.json', 'arbitraries/package.json',
       'docs/scenario.schema.json', 'docs/report.schema.json', 'scenarios/seed-case.yaml',
     ]) expect(packedFiles, f).toContain(f);
     expect(packedFiles.filter((f) => /^(src|test|bench|docs\/api)\/|\.map$/.test(f))).toEqual([]);
