@@ -4,4 +4,5 @@
  */
 export { serve, resolveAccounts } from './serve.js';
 export type { ServeHandle, ServeOptions, ServeAccount, AuthPluginName } from './serve.js';
+export type { Account } from './protocol/connection.js';
 export type { StatementEngine, SqlSession, StatementOutcome, ColumnSpec, ColumnType } from './statement-engine.js';

@@ -76,6 +76,12 @@ export interface ServeHandle {
   sync(): Promise<void>;
   /** Open client connections to `member` (all members when omitted). */
   connectionCount(member?: string): number;
+  /**
+   * Statements at `member` (all members when omitted) that wait for the simulated group: a commit
+   * in a minority, a START/STOP GROUP_REPLICATION. A test-driven harness uses it to know that a
+   * client's statement has reached the server and waits there, before it advances virtual time.
+   */
+  pendingStatements(member?: string): number;
   /** Stops the clock, drops every connection, stops listening. */
   close(): Promise<void>;
 }
@@ -286,6 +292,12 @@ export async function serve(sim: Simulation, options: ServeOptions = {}): Promis
   for (const ep of endpoints) ports[ep.member.name] = ep.port;
   Object.freeze(ports);
 
+  const endpointsOf = (member: string | undefined, field: string): readonly MemberEndpoint[] => {
+    if (member === undefined) return endpoints;
+    const ep = endpoints.find((e) => e.member.name === member);
+    if (ep === undefined) throw new ConfigError(field, `must name a member (${endpoints.map((e) => e.member.name).join(', ')})`, member);
+    return [ep];
+  };
   const checkOpen = (what: string): void => { if (closed) throw new ConfigError(what, 'was called after close()', what); };
   const handle: ServeHandle = {
     ports, host, sim, testDriven,
@@ -310,10 +322,12 @@ export async function serve(sim: Simulation, options: ServeOptions = {}): Promis
       await syncAll();
     },
     connectionCount(member?: string): number {
-      if (member === undefined) return endpoints.reduce((s, e) => s + e.connections.size, 0);
-      const ep = endpoints.find((e) => e.member.name === member);
-      if (ep === undefined) throw new ConfigError('connectionCount', `must name a member (${endpoints.map((e) => e.member.name).join(', ')})`, member);
-      return ep.connections.size;
+      return endpointsOf(member, 'connectionCount').reduce((s, e) => s + e.connections.size, 0);
+    },
+    pendingStatements(member?: string): number {
+      let n = 0;
+      for (const e of endpointsOf(member, 'pendingStatements')) for (const c of e.connections) if (c.isPending) n++;
+      return n;
     },
     async close(): Promise<void> {
       if (closed) return;

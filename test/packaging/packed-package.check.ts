@@ -82,6 +82,32 @@ try {
 console.log(n);
 `;
 
+/**
+ * The `grsim/serve` entry point: serves a group (loading sql.js's WebAssembly from the installed
+ * package), reads one member's handshake over TCP, answers a statement through the default engine
+ * (no client library in the fresh project: the handshake's first bytes are checked by hand), and
+ * closes. Written without top-level await so that it runs as CommonJS too.
+ */
+const SERVE_SMOKE = `import { connect } from 'node:net';
+import { createSimulation } from 'grsim';
+import { serve } from 'grsim/serve';
+
+async function main(): Promise<void> {
+  const sim = createSimulation({ seed: 1, members: ['node1', 'node2', 'node3'] });
+  const served = await serve(sim, { portBase: 0, testDriven: true });
+  const first = await new Promise<Buffer>((resolve, reject) => {
+    const socket = connect(served.ports.node2!, served.host);
+    socket.once('data', (b) => { socket.destroy(); resolve(b); });
+    socket.once('error', reject);
+  });
+  // A packet header (3 bytes length, sequence 0), then protocol version 10 and the version string.
+  console.log(Object.keys(served.ports).join(','), first[3], first[4], first.subarray(5, first.indexOf(0, 5)).toString());
+  await served.advance('1s');
+  await served.close();
+}
+main().catch((e) => { console.error(e); process.exit(1); });
+`;
+
 /** A fresh project of the given module type with the tarball and the tools the examples use installed. */
 async function freshProject(type: 'module' | 'commonjs'): Promise<string> {
   const dir = join(work, type === 'module' ? 'esm-project' : 'cjs-project');
@@ -95,6 +121,7 @@ async function freshProject(type: 'module' | 'commonjs'): Promise<string> {
   }, null, 2));
   for (const ex of examples) writeFileSync(join(dir, 'src', ex.file), type === 'module' ? ex.code : asCommonJs(ex.code));
   writeFileSync(join(dir, 'src', 'fast-check-property.ts'), FAST_CHECK_PROPERTY);
+  writeFileSync(join(dir, 'src', 'serve-smoke.ts'), SERVE_SMOKE);
   const tools = ['typescript', '@types/node', 'fast-check', 'vitest'].map((n) => `${n}@${installedVersion(n)}`);
   await sh('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', tarball, ...tools], dir);
   return dir;
@@ -128,6 +155,7 @@ describe('the packed tarball (slow: npm pack, publint, attw, two npm installs)',
     for (const f of [
       'package.json', 'LICENSE', 'CHANGELOG.md', 'README.md', 'dist/index.js', 'dist/index.d.ts', 'dist/arbitraries/index.js',
       'dist/cjs/package.json', 'dist/cjs/index.js', 'dist/cjs/index.d.ts', 'dist/cjs/arbitraries/index.d.ts', 'dist/cli/main.js',
+      'dist/serve/index.js', 'dist/serve/index.d.ts', 'dist/cjs/serve/index.js', 'dist/cjs/serve/index.d.ts', 'docs/serve.md', 'docs/failover-example.md', 'serve/package.json', 'arbitraries/package.json',
       'docs/scenario.schema.json', 'docs/report.schema.json', 'scenarios/seed-case.yaml',
     ]) expect(packedFiles, f).toContain(f);
     expect(packedFiles.filter((f) => /^(src|test|bench|docs\/api)\/|\.map$/.test(f))).toEqual([]);
@@ -145,7 +173,7 @@ describe('the packed tarball (slow: npm pack, publint, attw, two npm installs)',
   it('passes @arethetypeswrong/cli for node10, node16 (CommonJS and ESM) and bundler resolution', async () => {
     const attw = join(ROOT, 'node_modules', '@arethetypeswrong', 'cli', 'dist', 'index.js');
     // Wildcard subpaths (the scenario files) and the JSON schemas carry no types to check.
-    const { stdout } = await sh('node', [attw, tarball, '--format', 'ascii', '--no-color', '--no-emoji', '--entrypoints', '.', './arbitraries'], work);
+    const { stdout } = await sh('node', [attw, tarball, '--format', 'ascii', '--no-color', '--no-emoji', '--entrypoints', '.', './arbitraries', './serve'], work);
     expect(stdout).toMatch(/No problems found/);
   });
 
@@ -173,10 +201,17 @@ describe('the packed tarball (slow: npm pack, publint, attw, two npm installs)',
   }, 120_000);
 
   it('loads the ES module build through import and the CommonJS build through require', async () => {
-    const imported = await sh('node', ['--input-type=module', '-e', "console.log(import.meta.resolve('grsim'), import.meta.resolve('grsim/arbitraries'))"], esm);
-    expect(imported.stdout).toMatch(/node_modules\/grsim\/dist\/index\.js .*node_modules\/grsim\/dist\/arbitraries\/index\.js/);
-    const required = await sh('node', ['-e', "console.log(require.resolve('grsim'), require.resolve('grsim/arbitraries'))"], cjs);
-    expect(required.stdout).toMatch(/node_modules\/grsim\/dist\/cjs\/index\.js .*node_modules\/grsim\/dist\/cjs\/arbitraries\/index\.js/);
+    const imported = await sh('node', ['--input-type=module', '-e', "console.log(import.meta.resolve('grsim'), import.meta.resolve('grsim/arbitraries'), import.meta.resolve('grsim/serve'))"], esm);
+    expect(imported.stdout).toMatch(/node_modules\/grsim\/dist\/index\.js .*node_modules\/grsim\/dist\/arbitraries\/index\.js .*node_modules\/grsim\/dist\/serve\/index\.js/);
+    const required = await sh('node', ['-e', "console.log(require.resolve('grsim'), require.resolve('grsim/arbitraries'), require.resolve('grsim/serve'))"], cjs);
+    expect(required.stdout).toMatch(/node_modules\/grsim\/dist\/cjs\/index\.js .*node_modules\/grsim\/dist\/cjs\/arbitraries\/index\.js .*node_modules\/grsim\/dist\/cjs\/serve\/index\.js/);
+  });
+
+  it('serves a group through grsim/serve in both projects (sql.js loads from the installed package)', async () => {
+    for (const dir of [esm, cjs]) {
+      const { stdout } = await sh('node', [join('out', 'serve-smoke.js')], dir);
+      expect(stdout).toBe('node1,node2,node3 0 10 8.0.21\n');
+    }
   });
 
   it('runs fc.property(faultSchedule()) in both projects, each against its own fast-check build', async () => {

@@ -25,6 +25,27 @@ describe('writes are transactions of the member', () => {
     expect(settle(sim, s.execute("INSERT INTO t (v) VALUES ('z')"), 2000)?.kind).toBe('ok');
     expect(records(s.execute('SELECT @@gtid_executed g'))).toEqual([{ g: `${group}:1-4` }]);
     expect(records(atC.execute('SELECT @@gtid_executed g'))).toEqual([{ g: `${group}:1-3` }]);
+    // The simulation's own GTID set of each member, not a count the engine keeps.
+    expect(group).toBe(sim.groupName);
+    expect(records(atC.execute('SELECT @@gtid_executed g'))).toEqual([{ g: sim.member('c').gtidExecuted() }]);
+    expect(records(s.execute('SELECT @@gtid_executed g'))).toEqual([{ g: sim.member('a').gtidExecuted() }]);
+  });
+
+  it('CREATE TABLE IF NOT EXISTS and DROP TABLE IF EXISTS are writes that leave an existing (or missing) table alone', async () => {
+    const { sim, engine } = await threeMembers();
+    const s = engine.openSession('a', 'root', null);
+    settle(sim, s.execute('CREATE DATABASE IF NOT EXISTS app'), 2000);
+    const create = 'CREATE TABLE IF NOT EXISTS app.t (id INT PRIMARY KEY AUTO_INCREMENT, v BIGINT NOT NULL)';
+    expect(settle(sim, s.execute(create), 2000)).toMatchObject({ kind: 'ok', affectedRows: 0 });
+    expect(settle(sim, s.execute('INSERT INTO app.t (v) VALUES (7)'), 2000)?.kind).toBe('ok');
+    expect(settle(sim, s.execute(create), 2000)).toMatchObject({ kind: 'ok', affectedRows: 0 });
+    expect(records(s.execute('SELECT id, v FROM app.t'))).toEqual([{ id: '1', v: '7' }]);
+    expectError(s.execute('CREATE TABLE app.t (id INT)'), 1050, '42S01');
+    // Still a write: a secondary refuses it even where nothing would change.
+    expectError(engine.openSession('b', 'root', null).execute('CREATE TABLE IF NOT EXISTS app.t (id INT)'), 1290, 'HY000');
+    expect(settle(sim, s.execute('DROP TABLE IF EXISTS app.t'), 2000)?.kind).toBe('ok');
+    expect(settle(sim, s.execute('DROP TABLE IF EXISTS app.t'), 2000)?.kind).toBe('ok');
+    expectError(s.execute('SELECT * FROM app.t'), 1146, '42S02');
   });
 
   it('BEGIN … COMMIT is one transaction; its reads see its own writes; ROLLBACK drops them', async () => {

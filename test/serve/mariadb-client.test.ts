@@ -1,27 +1,14 @@
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSimulation } from '../../src/index.js';
 import { serve, type ServeHandle } from '../../src/serve/serve.js';
 import { testStatementEngine, type TestEngine } from '../helpers/test-statement-engine.js';
+import { MARIADB, MARIADB_ADMIN as ADMIN, runProcess as run } from './serve-harness.js';
 
 /**
  * Debian's mariadb command-line client (package mariadb-client; .ci/run installs it) against the
  * façade. Skipped, saying so, only where the binary is absent locally.
  */
-const MARIADB = ['/usr/bin/mariadb', '/usr/bin/mysql'].find((p) => existsSync(p));
-const ADMIN = ['/usr/bin/mariadb-admin', '/usr/bin/mysqladmin'].find((p) => existsSync(p));
 if (MARIADB === undefined) console.warn('test/serve/mariadb-client.test.ts: skipped, no mariadb client binary (apt-get install mariadb-client; .ci/run installs it)');
-
-interface Run { code: number; stdout: string; stderr: string }
-
-function run(bin: string, args: readonly string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(bin, args, { timeout: 15_000 }, (error, stdout, stderr) => {
-      resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stdout, stderr });
-    });
-  });
-}
 
 describe.skipIf(MARIADB === undefined)('the mariadb command-line client', () => {
   let handle: ServeHandle;

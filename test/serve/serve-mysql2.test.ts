@@ -3,6 +3,7 @@ import { createConnection, type Connection, type RowDataPacket, type ResultSetHe
 import { createSimulation, type Simulation } from '../../src/index.js';
 import { serve, type ServeHandle, type ServeOptions } from '../../src/serve/serve.js';
 import { testStatementEngine, FIXED_TABLE, type TestEngine } from '../helpers/test-statement-engine.js';
+import { rejection } from './serve-harness.js';
 
 const MEMBERS = ['node1', 'node2', 'node3'];
 
@@ -27,16 +28,6 @@ async function connect(port: number, options: { user?: string; password?: string
   c.on('error', () => {});
   clients.push(c);
   return c;
-}
-
-/** The error a promise rejects with (fails the test when it resolves). */
-async function rejection(p: Promise<unknown>): Promise<{ errno?: number; sqlState?: string; code?: string; message: string }> {
-  try {
-    await p;
-  } catch (e) {
-    return e as { errno?: number; sqlState?: string; code?: string; message: string };
-  }
-  throw new Error('expected a rejection');
 }
 
 afterEach(async () => {

@@ -6,7 +6,7 @@ import type { MemberHandle, Simulation } from '../../sim/simulation.js';
 import type { ColumnSpec, ColumnType, SqlSession, StatementEngine, StatementOutcome } from '../statement-engine.js';
 import { cteNames, rewrite, selectColumnNames, sqlIdent, sqlString, UnsupportedSql, type RewriteContext } from './dialect.js';
 import {
-  DERIVED_SCHEMAS, derivedRows, derivedUuid, globalStatus, globalVariables, groupCommittedTransactions, shownValue, tablesFor,
+  DERIVED_SCHEMAS, derivedRows, derivedUuid, globalStatus, globalVariables, shownValue, tablesFor,
   type Row, type SqlValue, type SystemVariable,
 } from './member-tables.js';
 import * as E from './mysql-errors.js';
@@ -78,8 +78,6 @@ class MemberDb {
   readonly userDatabases = new Set<string>();
   /** The session whose statement runs now (engine functions read its variables). */
   current: Session | null = null;
-  /** Group transactions this member has applied: the group's count while it is in the group's majority, kept while it is not. */
-  gtidCount = 0;
   openSessions = 0;
   vars: Map<string, SystemVariable> = new Map();
 
@@ -378,12 +376,7 @@ class Session implements SqlSession {
   private rebuild(): void {
     const { sim } = this.engine;
     const mdb = this.mdb, member = this.member, db = mdb.db;
-    // A member applies the group's transactions while it is in the group with a majority it
-    // reaches; in a minority it keeps the count it had (the majority's later commits never reach it).
-    const rgm = member.replicationGroupMembers();
-    const reachable = rgm.filter((r) => r.MEMBER_STATE !== 'UNREACHABLE').length;
-    if (member.viewId() !== '' && reachable > rgm.length / 2) mdb.gtidCount = groupCommittedTransactions(sim);
-    mdb.vars = globalVariables(sim, member, mdb.gtidCount);
+    mdb.vars = globalVariables(sim, member);
     const rows = derivedRows(sim, member, mdb.vars, globalStatus(sim, member, mdb.openSessions));
     const key = JSON.stringify([...rows]);
     if (key !== mdb.derivedKey) {
@@ -586,13 +579,13 @@ class Session implements SqlSession {
    * before tables are opened: sql/sql_parse.cc, deny_updates_if_read_only_option), committed at
    * once with autocommit.
    */
-  private transactional(sql: string, stmt: TxStatement, trial: string | null): StatementOutcome {
+  private transactional(sql: string, stmt: TxStatement, trial: string | null, countsRows = true): StatementOutcome {
     let affected = 0, lastId = 0;
     let failure: E.ErrorOutcome | null = null;
     if (trial !== null) {
       const r = this.trial(sql, trial);
       if ('kind' in r) failure = r;
-      else ({ affected, lastId } = r);
+      else if (countsRows) ({ affected, lastId } = r);
     }
     if (failure !== null && failure.code === 1064) return failure;
     if (this.member.superReadOnly) return E.fromClientError(CLIENT_ERROR_SUPER_READ_ONLY);
@@ -687,9 +680,16 @@ class Session implements SqlSession {
     }
     if (w1 === 'TABLE' || (w1 === 'TEMPORARY' && w0 === 'CREATE')) {
       if (w1 === 'TEMPORARY') return this.unsupported(sql, 'CREATE TEMPORARY TABLE');
-      const schema = this.targetSchema(tokens.slice(1));
+      // CREATE TABLE IF NOT EXISTS / DROP TABLE IF EXISTS: the clause is taken out for the rewrite
+      // and given back to SQLite, which spells it alike. Still a write: refused under
+      // super_read_only whether or not the table exists, as MySQL checks before opening tables.
+      const clause = w0 === 'CREATE' ? ['IF', 'NOT', 'EXISTS'] : ['IF', 'EXISTS'];
+      const hasClause = clause.every((word, k) => isWord(tokens[2 + k], word));
+      const body = hasClause ? [...tokens.slice(0, 2), ...tokens.slice(2 + clause.length)] : tokens;
+      const schema = this.targetSchema(body.slice(1));
       if (schema !== null && (DERIVED_SCHEMAS as readonly string[]).includes(schema)) return this.unsupported(sql, `${w0} TABLE in ${schema}`);
-      const text = w0 === 'CREATE' ? createTableSql(tokens, this.ctx) : rewrite(tokens, 0, tokens.length, this.ctx);
+      let text = w0 === 'CREATE' ? createTableSql(body, this.ctx) : rewrite(body, 0, body.length, this.ctx);
+      if (hasClause) text = text.replace(/^(CREATE|DROP) TABLE /i, `$1 TABLE ${clause.join(' ')} `);
       return this.implicitCommit(sql, { sql: text }, text);
     }
     return this.unsupported(sql, `${w0} ${w1}`);
@@ -698,7 +698,8 @@ class Session implements SqlSession {
   /** A DDL statement: the open transaction's writes and it commit together as one transaction. */
   private implicitCommit(sql: string, stmt: TxStatement, trial: string | null = null): StatementOutcome {
     this.inTransaction = false;
-    return this.transactional(sql, stmt, trial);
+    // DDL reports no rows (SQLite's change count would be the previous statement's).
+    return this.transactional(sql, stmt, trial, false);
   }
 
   // ------------------------------------------------------------------ operator statements

@@ -111,28 +111,17 @@ export function derivedUuid(sim: Simulation, label: string): string {
   return `${r.hex(8)}-${r.hex(4)}-${r.hex(4)}-${r.hex(4)}-${r.hex(12)}`;
 }
 
-/** Transactions committed in the group so far: the workloads' and the single writes'. */
-export function groupCommittedTransactions(sim: Simulation): number {
-  let n = 0;
-  for (const m of sim.members) n += m.workload().committed;
-  for (const w of sim.writes) if (w.outcome === 'committed') n++;
-  return n;
-}
-
 /** The member's X Protocol address in the metadata: MySQL Shell's sandboxes use port × 10. */
 function xPort(port: number): number {
   return port * 10 <= 65535 ? port * 10 : 33060;
 }
 
-/**
- * The global system variables of `member`. `gtidCount` is how many group transactions it has
- * applied (the engine keeps the count a member had when it left the group).
- */
-export function globalVariables(sim: Simulation, member: MemberHandle, gtidCount: number): Map<string, SystemVariable> {
+/** The global system variables of `member`. */
+export function globalVariables(sim: Simulation, member: MemberHandle): Map<string, SystemVariable> {
   const v = new Map<string, SystemVariable>();
   const g = (name: string, kind: SystemVariable['kind'], value: SqlValue, session = false): void => { v.set(name, { kind, value, session }); };
   const bool = (b: boolean): number => (b ? 1 : 0);
-  const groupName = derivedUuid(sim, 'group_name');
+  const groupName = sim.groupName;
   const ver = sim.version.serverVersion;
   g('server_uuid', 'str', member.uuid);
   g('server_id', 'int', member.slot + 1);
@@ -149,7 +138,9 @@ export function globalVariables(sim: Simulation, member: MemberHandle, gtidCount
   g('offline_mode', 'bool', bool(member.offlineMode));
   g('gtid_mode', 'str', 'ON');
   g('enforce_gtid_consistency', 'str', 'ON');
-  g('gtid_executed', 'str', gtidCount > 0 ? `${groupName}:1-${gtidCount}` : '');
+  // The member's own GTID set: what it certified and applied, with the server-uuid GTIDs of
+  // writes made while Group Replication was stopped (src/gr/transactions.ts).
+  g('gtid_executed', 'str', member.gtidExecuted());
   g('gtid_purged', 'str', '');
   g('log_bin', 'bool', 1);
   g('binlog_format', 'str', 'ROW');
