@@ -66,3 +66,11 @@ export { renderSweepSvg } from './sizing/sweep-svg.js';
 export { renderTimelineHtml, TIMELINE_COLOURS } from './report/timeline-html.js';
 export { escapeHtml } from './report/escape-html.js';
 export type { TimelineOptions } from './report/timeline-html.js';
+// Types that public ones refer to, exported so that users can name them (and the API docs list them).
+export type { ReportFaultKind } from './report/report-faults.js';
+export type { WorkloadHold, WorkloadHoldReason, WriteRefusal } from './gr/workload.js';
+export type { LinkFaults } from './network/link-faults.js';
+export type { RunWorkload } from './observe/run-record.js';
+export type { NetworkAfterEvent } from './scenario/run-scenario.js';
+export type { ChannelTerms } from './observe/error-codes.js';
+export type { WorkloadTotals } from './observe/metrics.js';
