@@ -120,15 +120,18 @@ describe('the two clocks', () => {
   });
 
   it('real time × speed: virtual time follows the wall clock, and a pending statement is answered without advance()', async () => {
+    const beforeServe = performance.now();
     const { sim, handle } = await start({ testDriven: false, speed: 100 });
+    const v0 = sim.nowUs;
     const c = await connect(handle.ports.node1!);
     const t0 = sim.nowUs;
-    const started = performance.now();
     await c.query('COMMIT WAIT 5s');
-    const realMs = performance.now() - started;
-    // 5 virtual seconds at speed 100 take at least 50 ms of real time.
-    expect(realMs).toBeGreaterThanOrEqual(45);
+    // Virtual time moved by itself far enough to answer the statement...
     expect(sim.nowUs - t0).toBeGreaterThanOrEqual(5_000_000);
+    // ...and never ran ahead of the wall clock × speed since serving began (the clock may lag it
+    // on a loaded machine, so there is no lower bound on the real time a statement takes).
+    const realUs = (performance.now() - beforeServe) * 1000;
+    expect(sim.nowUs - v0).toBeLessThanOrEqual(realUs * 100);
     handle.setSpeed(1);
     expect(handle.speed).toBe(1);
   });
