@@ -8,16 +8,25 @@ import type { Spool } from '../report/report-spool.js';
 const CHUNK = 1 << 20;
 
 /**
- * Spools backed by files in one temporary directory, for a streamed report: a spool holds at most
- * about CHUNK characters in memory, whatever the length of the run. `dispose` closes and removes
- * them all (call it in a finally).
+ * Spools backed by temporary files, for a streamed report: a spool holds at most about CHUNK
+ * characters in memory, whatever the length of the run. Each file is unlinked as soon as it is
+ * open (it lives on through its descriptor), so a run killed by a signal, which runs no cleanup,
+ * leaves nothing behind; where an open file cannot be unlinked (Windows) it is removed by
+ * `dispose`, which closes them all (call it in a finally).
  */
 export function fileSpools(): { spool: () => Spool; dispose: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), 'grsim-report-'));
   const fds: number[] = [];
+  const leftovers: string[] = [];
   const spool = (): Spool => {
-    const fd = openSync(join(dir, String(fds.length)), 'w+');
+    const dir = mkdtempSync(join(tmpdir(), 'grsim-report-'));
+    const file = join(dir, 'spool');
+    const fd = openSync(file, 'w+');
     fds.push(fd);
+    try {
+      rmSync(dir, { recursive: true });
+    } catch {
+      leftovers.push(dir);
+    }
     let pending: string[] = [];
     let pendingChars = 0;
     let empty = true;
@@ -55,7 +64,7 @@ export function fileSpools(): { spool: () => Spool; dispose: () => void } {
   };
   const dispose = (): void => {
     for (const fd of fds.splice(0)) closeSync(fd);
-    rmSync(dir, { recursive: true, force: true });
+    for (const dir of leftovers.splice(0)) rmSync(dir, { recursive: true, force: true });
   };
   return { spool, dispose };
 }

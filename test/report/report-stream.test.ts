@@ -2,6 +2,7 @@
 // byte for byte on every scenario file of the repository, with and without snapshots.
 import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -89,6 +90,22 @@ describe('file spools', () => {
       let gotB = '';
       b.drain((t) => { gotB += t; });
       expect(gotB).toBe(Array.from({ length: 1500 }, (_, k) => String(k)).join(''));
+    } finally {
+      spools.dispose();
+    }
+  });
+
+  it.runIf(process.platform !== 'win32')('leave nothing in the temporary directory while they are in use, so a killed run leaves nothing behind', () => {
+    const ours = (): string[] => readdirSync(tmpdir()).filter((n) => n.startsWith('grsim-report-')).sort();
+    const before = ours();
+    const spools = fileSpools();
+    try {
+      const a = spools.spool();
+      a.write('still readable through its descriptor');
+      expect(ours()).toEqual(before);
+      let got = '';
+      a.drain((t) => { got += t; });
+      expect(got).toBe('still readable through its descriptor');
     } finally {
       spools.dispose();
     }
