@@ -1,13 +1,14 @@
-import { createSimulation, type Simulation } from '../../src/index.js';
+import { createSimulation, type ModelParameters, type Simulation } from '../../src/index.js';
 
 /**
  * A 5-member single-primary group with jitter and TCP loss through every network verb, a crash and
  * a restart (the paths the scenario fixtures exercise least), run until `until`.
  */
-export function chaoticSimulation(seed: number, options: { loss?: number; until?: string } = {}): Simulation {
+export function chaoticSimulation(seed: number, options: { loss?: number; until?: string; model?: Partial<ModelParameters> } = {}): Simulation {
   const sim = createSimulation({
     seed, members: ['a', 'b', 'c', 'd', 'e'], mode: 'single-primary',
     network: { latencyUs: 300, jitterUs: 200, loss: options.loss ?? 0.01 },
+    ...(options.model === undefined ? {} : { model: options.model }),
   });
   sim.at('5s', (s) => s.network.partition(['a', 'b'], ['c', 'd', 'e']));
   sim.at('6s', (s) => { s.member('a').write(); s.member('c').write(); });

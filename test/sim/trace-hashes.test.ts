@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { faultSchedule, scheduleToScenario } from '../../src/arbitraries/index.js';
-import { createSimulation, parseScenario, runScenario, simulationOf, traceToJsonLines, type Simulation } from '../../src/index.js';
+import { createSimulation, parseScenario, runScenario, simulationOf, traceToJsonLines, type ModelParameters, type Scenario, type Simulation } from '../../src/index.js';
 import { chaoticSimulation } from '../helpers/chaotic-run.js';
 
 const GOLDEN = new URL('./trace-hashes.golden.json', import.meta.url);
@@ -34,10 +34,22 @@ function fileCases(): Case[] {
   return cases;
 }
 
+/**
+ * Flow-control statistics traffic through consensus and XCom's own retry back-off, forced on. The
+ * cases run with it pin the hot paths these flags add (one consensus round per member per second)
+ * whatever the defaults are, so speed work on those paths has traces to keep.
+ */
+const FLAGS_ON: Partial<ModelParameters> = { flowControlStatsTraffic: 1, xcomRetryBackoff: 1 };
+
+/** `scenario` with FLAGS_ON over its own model parameters. */
+function withFlagsOn(scenario: Scenario): Scenario {
+  return { ...scenario, model: { ...scenario.model, ...FLAGS_ON } };
+}
+
 /** A workload that keeps a small cache evicting, with a member frozen and cut off meanwhile. */
-function workload(seed: number): Simulation {
+function workload(seed: number, model: Partial<ModelParameters> = {}): Simulation {
   const sim = createSimulation({
-    seed, members: ['node1', 'node2', 'node3'], mode: 'multi-primary',
+    seed, members: ['node1', 'node2', 'node3'], mode: 'multi-primary', model,
     network: { latencyUs: 200, jitterUs: 100, loss: 0 },
     options: { group_replication_message_cache_size: 134_217_728 },
     workload: [{ member: 'node1', rate: 10_000, size: 1024 }, { member: 'node2', rate: 200, size: 4096 }],
@@ -61,6 +73,27 @@ function generatedCases(): Case[] {
   }));
 }
 
+/** Other generated schedules (another fast-check seed) run with FLAGS_ON. */
+function generatedFlagsOnCases(): Case[] {
+  const samples = fc.sample(fc.tuple(faultSchedule({ maxFaults: 6 }), fc.integer({ min: 0, max: 1e6 })), { seed: 20261130, numRuns: 40 });
+  return samples.map(([schedule, seed], k) => ({
+    name: `flags on: generated #${k} (${schedule.setup.members.length} members, ${schedule.faults.map((f) => f.kind).join(',') || 'no faults'})`,
+    run: () => runScenario(withFlagsOn(scheduleToScenario(schedule, seed))).sim,
+  }));
+}
+
+/** Every scenario file under scenarios/ and the rule fixtures, run with FLAGS_ON. */
+function fileFlagsOnCases(): Case[] {
+  const cases: Case[] = [];
+  for (const dir of ['scenarios', 'test/observe/scenarios', 'test/rules/fixtures']) {
+    const url = new URL(`../../${dir}/`, import.meta.url);
+    for (const f of readdirSync(url).filter((x) => x.endsWith('.yaml')).sort()) {
+      cases.push({ name: `flags on: ${dir}/${f}`, run: () => runScenario(withFlagsOn(parseScenario(readFileSync(new URL(f, url), 'utf8'), f))).sim });
+    }
+  }
+  return cases;
+}
+
 const CASES: Case[] = [
   ...fileCases(),
   ...[1, 7, 42].map((seed) => ({
@@ -72,6 +105,22 @@ const CASES: Case[] = [
   ...[4, 5].map((seed) => ({ name: `workload seed ${seed}`, run: () => workload(seed) })),
   { name: 'idle 9 members 10 min', run: () => createSimulation({ seed: 12345, members: Array.from({ length: 9 }, (_, i) => `node${i + 1}`), mode: 'multi-primary' }).runFor('10m') },
   ...generatedCases(),
+  ...fileFlagsOnCases(),
+  ...[1, 7, 42, 99].map((seed) => ({
+    name: `flags on: scenarios/seed-case.yaml seed ${seed}`,
+    run: () => {
+      const scenario = withFlagsOn(parseScenario(readFileSync(new URL('../../scenarios/seed-case.yaml', import.meta.url), 'utf8'), 'seed-case.yaml', { seed }));
+      return simulationOf(scenario).runFor('320s');
+    },
+  })),
+  ...[42, 43].map((seed) => ({ name: `flags on: chaotic seed ${seed}`, run: () => chaoticSimulation(seed, { loss: 0.01, until: '600s', model: FLAGS_ON }) })),
+  { name: 'flags on: chaotic seed 44, 5 % loss', run: () => chaoticSimulation(44, { loss: 0.05, until: '600s', model: FLAGS_ON }) },
+  ...[4, 5].map((seed) => ({ name: `flags on: workload seed ${seed}`, run: () => workload(seed, FLAGS_ON) })),
+  ...[5, 9].map((n) => ({
+    name: `flags on: idle ${n} members 30 min`,
+    run: () => createSimulation({ seed: 12345, members: Array.from({ length: n }, (_, i) => `node${i + 1}`), mode: 'multi-primary', model: FLAGS_ON }).runFor('30m'),
+  })),
+  ...generatedFlagsOnCases(),
 ];
 
 function fingerprint(sim: Simulation): string {
