@@ -169,6 +169,14 @@ export class Network {
     for (let from = 0; from < n; from++) this.collectLink(from, to);
   }
 
+  /**
+   * `collectQuiet` for the one link from → to: enough for a reader of what arrivals on that link
+   * stamp (a message delivered on it must land after the quiet ones that arrived before it).
+   */
+  collectQuietFrom(from: number, to: number): void {
+    if (this.quiet.len[from * this.n + to] !== 0) this.collectLink(from, to);
+  }
+
   /** Whether quiet arrivals to `to` wait to be collected (happened or not). */
   quietWaitingFor(to: number): boolean {
     return this.quiet.perReceiver[to] !== 0;

@@ -584,7 +584,9 @@ export class XcomCluster {
     // The socket is gone if the receiver's XCom stopped or the sender's connection closed meanwhile.
     const kind = net.msgKind[msg] as number;
     if (this.booted[to] === 0 || this.connUp[from * n + to] !== 1) return;
-    net.collectQuiet(to); // earlier quiet arrivals first, so that this message's stamps land last
+    // Earlier quiet arrivals on this link first, so that this message's stamps land last (the
+    // other links' arrivals stamp other peers; their readers collect them).
+    net.collectQuietFrom(from, to);
     const p = to * n + from;
     if (this.connUp[p] === 1) {
       this.detected[p] = this.kernel.nowUs;
