@@ -447,12 +447,15 @@ export class XcomCluster {
 
   /**
    * The latest i_am_alive from `from` that reached `to` by quiet sends: what `receive` would have
-   * done at its arrival (each one overwrites the stamps of the one before).
+   * done at its arrival (each one overwrites the stamps of the one before). A message of another
+   * kind delivered on the link after it may have stamped `detected` already (receive does not
+   * collect for those), so the later stamp stays; nothing but boot (which settles first) lowers it.
    */
   private receiveQuietAlive(from: number, to: number, cell: number): void {
     const p = to * this.n + from;
     if (this.connUp[p] === 1) {
-      this.detected[p] = this.net.quietArrivalUs(cell);
+      const at = this.net.quietArrivalUs(cell);
+      if (at > (this.detected[p] as number)) this.detected[p] = at;
       this.deliveredSeen[p] = this.net.quietB(cell);
     }
   }
@@ -584,9 +587,10 @@ export class XcomCluster {
     // The socket is gone if the receiver's XCom stopped or the sender's connection closed meanwhile.
     const kind = net.msgKind[msg] as number;
     if (this.booted[to] === 0 || this.connUp[from * n + to] !== 1) return;
-    // Earlier quiet arrivals on this link first, so that this message's stamps land last (the
-    // other links' arrivals stamp other peers; their readers collect them).
-    net.collectQuietFrom(from, to);
+    // An i_am_alive's delivered msgno must land after those of the quiet ones that arrived before
+    // it on this link, so they are collected first. Other kinds stamp only `detected`, which a
+    // quiet arrival collected later cannot lower (receiveQuietAlive keeps the later stamp).
+    if (kind === MSG_I_AM_ALIVE) net.collectQuietFrom(from, to);
     const p = to * n + from;
     if (this.connUp[p] === 1) {
       this.detected[p] = this.kernel.nowUs;
