@@ -63,6 +63,12 @@ export class Network {
    * sender may remember a link's check for as long as this number stays the same.
    */
   quietEpoch = 0;
+  /**
+   * Counts changes of what `isPathUp`, `isResponsive` and `linkLatencyUs` answer, and of the
+   * connections and XCom states the layer above changes only after `settleQuiet`: every
+   * `settleQuiet` and `setLinkProfile` call. An answer built from them holds while it stays the same.
+   */
+  reachEpoch = 0;
   /** Called after any change of links or process states. */
   onChange: () => void = () => {};
 
@@ -228,6 +234,7 @@ export class Network {
    */
   settleQuiet(): void {
     this.quietEpoch++;
+    this.reachEpoch++;
     const q = this.quiet;
     if (q.total === 0) return;
     const n = this.n;
@@ -447,6 +454,7 @@ export class Network {
   /** Changes latency, jitter or loss of the given directed links (all links when none given). */
   setLinkProfile(profile: Partial<LinkProfile>, links?: readonly (readonly [number, number])[]): void {
     const n = this.n;
+    this.reachEpoch++;
     const apply = (i: number): void => {
       if (profile.latencyUs !== undefined) this.latencyUs[i] = profile.latencyUs;
       if (profile.jitterUs !== undefined) this.jitterUs[i] = profile.jitterUs;

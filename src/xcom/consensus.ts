@@ -143,6 +143,16 @@ export class Consensus {
   /** Per node: workload transactions submitted in this XCom lifetime and not yet delivered back to it. */
   private readonly loadOutstanding: Float64Array;
   private readonly rttScratch = new Float64Array(16);
+  /**
+   * Per node: majorityRoundTripUs's last answer (round trip, reached count and mask) for the node
+   * list `rttNodes[i]`, valid while the network's reachEpoch is `rttEpoch[i]` (-1: none). Every
+   * proposal and load tick asks it; it changes only with connectivity, XCom state or latencies.
+   */
+  private readonly rttEpoch: Float64Array;
+  private readonly rttNodes: (readonly number[] | null)[];
+  private readonly rttValue: Float64Array;
+  private readonly rttCount: Int32Array;
+  private readonly rttMask: Int32Array;
   /** Per node: entries its current read round fetches. */
   private readonly fetchCount: Int32Array;
   /** Called when an add_node configuration is decided, so the joiner's XCom can boot into it. */
@@ -181,6 +191,11 @@ export class Consensus {
     this.fetchCount = new Int32Array(n);
     this.bootUs = new Float64Array(n);
     this.findWait = new Int32Array(n);
+    this.rttEpoch = new Float64Array(n).fill(-1);
+    this.rttNodes = new Array<readonly number[] | null>(n).fill(null);
+    this.rttValue = new Float64Array(n);
+    this.rttCount = new Int32Array(n);
+    this.rttMask = new Int32Array(n);
     const k = x.kernel;
     this.hDecided = k.register('consensus.decided', (id) => this.onDecided(id));
     this.hRound = k.register('consensus.readRound', (arg) => this.onRound(arg));
@@ -646,6 +661,23 @@ export class Consensus {
    * reaches, -1 when it reaches no majority; leaves the reachable ones in reachedCount/reachedMask.
    */
   private majorityRoundTripUs(i: number, nodes: readonly number[]): number {
+    const x = this.x, epoch = x.net.reachEpoch;
+    if (this.rttEpoch[i] === epoch && this.rttNodes[i] === nodes) {
+      this.reachedCount = this.rttCount[i] as number;
+      this.reachedMask = this.rttMask[i] as number;
+      return this.rttValue[i] as number;
+    }
+    const rtt = this.majorityRoundTripOnLinksUs(i, nodes);
+    this.rttEpoch[i] = epoch;
+    this.rttNodes[i] = nodes;
+    this.rttValue[i] = rtt;
+    this.rttCount[i] = this.reachedCount;
+    this.rttMask[i] = this.reachedMask;
+    return rtt;
+  }
+
+  /** majorityRoundTripUs worked out from the links and states as they are. */
+  private majorityRoundTripOnLinksUs(i: number, nodes: readonly number[]): number {
     const x = this.x;
     // Round trips to the reachable acceptors, in a reused scratch array (this runs every load tick).
     const rtts = this.rttScratch;
