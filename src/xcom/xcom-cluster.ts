@@ -101,8 +101,11 @@ export class XcomCluster {
   private readonly detectedRows: Float64Array[];
   private readonly reportedCacheBytes: Float64Array;
   private readonly reportedFreedSlots: Float64Array;
-  /** Per node: the 0.1 s cache task's phase, and whether its next run is scheduled. */
-  private readonly cachePhaseUs: Float64Array;
+  /**
+   * Per node: a time of the 0.1 s cache task's tick (its phase; the latest tick armed), and whether
+   * its next run is scheduled.
+   */
+  private readonly cacheTickUs: Float64Array;
   private readonly cacheArmed: Uint8Array;
   private readonly hCache: number;
 
@@ -155,7 +158,7 @@ export class XcomCluster {
     this.detectedRows = Array.from({ length: n }, (_, i) => this.detected.subarray(i * n, i * n + n));
     this.reportedCacheBytes = new Float64Array(n);
     this.reportedFreedSlots = new Float64Array(n);
-    this.cachePhaseUs = new Float64Array(n);
+    this.cacheTickUs = new Float64Array(n);
     this.cacheArmed = new Uint8Array(n);
     this.hCache = kernel.register('xcom.cacheTask', (arg) => this.onCacheTimer(arg));
     this.hAlive = kernel.register('xcom.alive', (arg) => this.onAliveTimer(arg));
@@ -215,7 +218,7 @@ export class XcomCluster {
     for (let j = 0; j < n; j++) this.deliveredSeen[i * n + j] = -1;
     const alivePhase = phased ? this.rng.int(ALIVE_TASK_PERIOD_US) : 0;
     // The cache task's phase follows the alive task's (no extra random draw: runs stay comparable).
-    this.cachePhaseUs[i] = (now + alivePhase) % CACHE_MANAGER_TASK_PERIOD_US;
+    this.cacheTickUs[i] = (now + alivePhase) % CACHE_MANAGER_TASK_PERIOD_US;
     this.cacheArmed[i] = 0;
     const detectorPhase = phased ? this.rng.int(DETECTOR_TASK_PERIOD_US) : 0;
     this.kernel.schedule(alivePhase, this.hAlive, this.nodeArg(i));
@@ -533,8 +536,15 @@ export class XcomCluster {
     if (this.cacheArmed[i] === 1 || this.booted[i] === 0) return;
     this.cacheArmed[i] = 1;
     const now = this.kernel.nowUs, period = CACHE_MANAGER_TASK_PERIOD_US;
-    const phase = this.cachePhaseUs[i] as number;
-    const next = now - ((now - phase) % period + period) % period + period;
+    // The first tick after now. A busy cache arms again within a few ticks of the last one, so
+    // stepping from it is exact and avoids the floating-point remainders of the general case.
+    let next = this.cacheTickUs[i] as number;
+    if (next <= now && now - next < 8 * period) {
+      do next += period; while (next <= now);
+    } else if (!(next > now && next - period <= now)) {
+      next = now - ((now - next) % period + period) % period + period;
+    }
+    this.cacheTickUs[i] = next;
     this.kernel.schedule(next - now, this.hCache, this.nodeArg(i));
   }
 
