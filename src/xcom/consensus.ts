@@ -24,6 +24,15 @@ interface Proposal {
   readonly payload: unknown;
 }
 
+/** A 'load' proposal: reused once decided (one is formed every load tick), so its per-tick fields are writable. */
+interface LoadProposal extends Proposal {
+  proposer: number;
+  bytes: number;
+  msgnos: number;
+  tickUs: number;
+  payload: LoadBatch;
+}
+
 /**
  * A value waiting in node i's proposer: `delayUs` is its proposer task's current wakeup_delay
  * (0 before the first push), `nextUs` when the task pushes it again (Infinity while it waits in
@@ -113,6 +122,8 @@ export class Consensus {
   private readonly inFlightAcceptors: number[] = [];
   private readonly inFlightSentUs: number[] = [];
   private readonly inFlightFree: number[] = [];
+  /** Decided 'load' proposals, for the next load ticks to reuse. */
+  private readonly loadProposalPool: LoadProposal[] = [];
   /** Per node: when its current XCom instance booted; Paxos state accepted before is gone with the old one. */
   private readonly bootUs: Float64Array;
   /** Per node: find_value's `wait` for the synode its executor waits on (read rounds so far, at most 3). */
@@ -592,13 +603,18 @@ export class Consensus {
     const forced = p.kind === 'config' ? (p.payload as { force?: readonly number[] }).force : undefined;
     const delay = forced === undefined ? this.decisionDelayUs(p.proposer) : this.forcedDelayUs(p.proposer, forced);
     if (delay < 0) return false;
+    this.startDecision(p, delay);
+    return true;
+  }
+
+  /** Puts `p` in flight, to be decided `delay` µs from now, with the acceptors decisionDelayUs just counted. */
+  private startDecision(p: Proposal, delay: number): void {
     const x = this.x;
     const id = this.inFlightFree.length > 0 ? (this.inFlightFree.pop() as number) : this.inFlight.length;
     this.inFlight[id] = p;
     this.inFlightAcceptors[id] = this.reachedMask; // decisionDelayUs just counted them
     this.inFlightSentUs[id] = x.kernel.nowUs;
     x.kernel.schedule(delay, this.hDecided, id);
-    return true;
   }
 
   /**
@@ -727,7 +743,17 @@ export class Consensus {
       this.loadSubmittedSum[i] = (this.loadSubmittedSum[i] as number) - sub;
       this.loadTokens[i] = (this.loadTokens[i] as number) - msgnos;
       const batch: LoadBatch = { transactions: tx, messages: takeMsgs, payloadBytes: bytes, submittedSumUs: sub };
-      this.propose({ kind: 'load', proposer: i, bytes, msgnos, tickUs: now, configId: -1, mask: 0, config: null, payload: batch });
+      const p = this.loadProposalPool.pop();
+      if (p === undefined) this.startDecision({ kind: 'load', proposer: i, bytes, msgnos, tickUs: now, configId: -1, mask: 0, config: null, payload: batch }, delay);
+      else {
+        p.proposer = i;
+        p.bytes = bytes;
+        p.msgnos = msgnos;
+        p.tickUs = now;
+        p.payload = batch;
+        // Nothing changed since decisionDelayUs above: the value is decided in `delay`, as propose would find.
+        this.startDecision(p, delay);
+      }
     }
     if ((this.loadMsgs[i] as number) > 0) x.kernel.schedule(x.params.loadTickUs, this.hLoad, arg);
     else this.loadArmed[i] = 0;
@@ -799,6 +825,8 @@ export class Consensus {
     const joiner = (p.payload as { joiner?: number } | null)?.joiner;
     if (joiner !== undefined && kind === 'config') this.onAdmitted(joiner, entry);
     if (x.booted[i] === 1) this.learn(i, index);
+    // The entry took what it needs from the proposal (the batch stays with the entry); nothing else holds a decided one.
+    if (kind === 'load') this.loadProposalPool.push(p as LoadProposal);
   }
 
   /** Node i sends the learn of `entry` to every other node in `targets` it is connected to. */
