@@ -4,7 +4,8 @@
 // Target: ≥ 5,000× real time (simulated seconds per CPU second; 1 h in ≤ 0.72 s), reported as a
 // target line for run-all.mjs; memory bounded by the cached slots, not by the number of
 // transactions: the heap at 1 h must not exceed the heap at 10 min by more than a margin.
-// usage: npm run build && node --expose-gc bench/cache-workload.mjs [--hours=1] [--rate=10000] [--size=1024]
+// usage: npm run build && node --expose-gc bench/cache-workload.mjs [--hours=1] [--rate=10000] [--size=1024] [--stats=0|1]
+// (--stats sets model.flowControlStatsTraffic; without it the model's default applies)
 import { createSimulation } from '../dist/index.js';
 import { cpuSecondsSince, reportTarget } from './targets.mjs';
 
@@ -12,12 +13,14 @@ const args = Object.fromEntries(process.argv.slice(2).map((a) => { const [k, v] 
 const hours = Number(args.hours ?? 1);
 const rate = Number(args.rate ?? 10_000);
 const size = Number(args.size ?? 1024);
+const stats = args.stats === undefined ? undefined : Number(args.stats);
 const gc = globalThis.gc ?? (() => {});
 
 const sim = createSimulation({
   seed: 4, members: ['node1', 'node2', 'node3'], mode: 'multi-primary',
   options: { group_replication_message_cache_size: 134_217_728 },
   workload: [{ member: 'node1', rate, size }],
+  ...(stats === undefined ? {} : { model: { flowControlStatsTraffic: stats } }),
 });
 const heapAt = [];
 let traceEvents = 0;
@@ -43,7 +46,7 @@ const simSecs = hours * 3600;
 const w = sim.member('node1').workload();
 const cache = sim.member('node2').xcomCache();
 const res = {
-  bench: 'cache-workload', hours, rate, size, secs, cpuSecs, events: sim.eventsDispatched,
+  bench: 'cache-workload', hours, rate, size, flowControlStatsTraffic: stats ?? 'default', secs, cpuSecs, events: sim.eventsDispatched,
   eventsPerSec: sim.eventsDispatched / secs, simSecPerWallSec: simSecs / secs, simSecPerCpuSec: simSecs / cpuSecs,
   transactions: w.committed, cachedSlots: cache.count, evictedSlots: cache.evicted, cacheBytes: cache.bytes,
   heapFirstMiB: heapAt[0] / 2 ** 20, heapLastMiB: heapAt[heapAt.length - 1] / 2 ** 20, peakRssMiB: peakRss / 2 ** 20,

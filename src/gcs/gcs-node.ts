@@ -4,7 +4,7 @@ import type { ModelParameters } from '../model-parameters.js';
 import { SUSPICION_PROCESSING_THREAD_PERIOD_US } from '../xcom/constants.js';
 import type { XcomCluster } from '../xcom/xcom-cluster.js';
 import type { XcomConfig } from '../xcom/xcom-config.js';
-import type { LogEntry } from '../xcom/log-entry.js';
+import { copyLoadEntry, type LogEntry } from '../xcom/log-entry.js';
 import { SuspicionsManager, type Suspicion } from './suspicions-manager.js';
 import { evictedWarningApplies } from '../xcom/message-cache.js';
 
@@ -185,7 +185,8 @@ export class GcsNode {
    * after a global view in the total order reaches the plugin after that view is installed.
    */
   deliverData(entry: LogEntry): void {
-    if (this.globalViewsIn > this.globalViewsOut) this.buffered.push({ entry, after: this.globalViewsIn });
+    // A buffered 'load' entry is copied: consensus reuses its object once the entry leaves the log.
+    if (this.globalViewsIn > this.globalViewsOut) this.buffered.push({ entry: entry.kind === 'load' ? copyLoadEntry(entry) : entry, after: this.globalViewsIn });
     else this.up.data(this.slot, entry);
   }
 

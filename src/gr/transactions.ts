@@ -30,9 +30,14 @@ export class MemberTransactions {
   private readonly known = new GtidSet();
   /** gtids_assigned_in_blocks_counter: the certifier looks for a free number from here (reset on join). */
   private counter = 1;
-  /** Group GTIDs certified and not yet applied, as flattened [lo, hi] runs from `head`, in apply order. */
-  private queue: number[] = [];
+  /**
+   * Group GTIDs certified and not yet applied, as flattened [lo, hi] runs in [head, tail), in apply
+   * order. A typed buffer reused for the member's life: certify runs once per delivered batch and
+   * the queue empties between batches, so a fresh array each time would be garbage per batch.
+   */
+  private queue = new Float64Array(16);
   private head = 0;
+  private tail = 0;
   /** Transactions in `queue`. */
   private queued = 0;
   /** This member's own AFTER transactions certified but not committed yet (their GTID numbers). */
@@ -97,9 +102,14 @@ export class MemberTransactions {
   }
 
   private enqueue(nowUs: number, lo: number, hi: number): void {
-    const q = this.queue, n = q.length;
-    if (n > this.head && (q[n - 1] as number) + 1 === lo) q[n - 1] = hi;
-    else q.push(lo, hi);
+    const t = this.tail;
+    if (t > this.head && (this.queue[t - 1] as number) + 1 === lo) this.queue[t - 1] = hi;
+    else {
+      if (t + 2 > this.queue.length) this.makeRoom();
+      this.queue[this.tail] = lo;
+      this.queue[this.tail + 1] = hi;
+      this.tail += 2;
+    }
     const count = hi - lo + 1;
     this.queued += count;
     if (this.running) this.busyUntilUs = Math.max(this.busyUntilUs, nowUs) + count * this.applierTransactionUs;
@@ -125,8 +135,19 @@ export class MemberTransactions {
         applied = 0;
       }
     }
-    if (this.head === q.length) { this.queue = []; this.head = 0; }
-    else if (this.head > 1024 && this.head * 2 > q.length) { this.queue = q.slice(this.head); this.head = 0; }
+    if (this.head === this.tail) this.head = this.tail = 0;
+  }
+
+  /** Room for one more run at `tail`: the applied prefix is dropped first, the buffer doubles only when it is full of pending runs. */
+  private makeRoom(): void {
+    const live = this.tail - this.head;
+    if (live * 2 > this.queue.length) {
+      const grown = new Float64Array(this.queue.length * 2);
+      grown.set(this.queue.subarray(this.head, this.tail));
+      this.queue = grown;
+    } else this.queue.copyWithin(0, this.head, this.tail);
+    this.head = 0;
+    this.tail = live;
   }
 
   /** Transactions certified here and not yet applied (COUNT_TRANSACTIONS_REMOTE_IN_APPLIER_QUEUE). */
@@ -194,7 +215,7 @@ export class MemberTransactions {
     this.settle(nowUs);
     const s = this.known.clone();
     const g = this.groupName;
-    const pending = this.queue.slice(this.head);
+    const pending = Array.from(this.queue.subarray(this.head, this.tail));
     for (const gno of this.deferred) pending.push(gno, gno);
     s.subtractIntervals(g, pending);
     if (this.transferPending !== null) s.subtractSet(this.transferPending);

@@ -24,6 +24,26 @@ interface Proposal {
   readonly payload: unknown;
 }
 
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
+
+/**
+ * A 'load' proposal: reused once decided (one is formed every load tick), so its per-tick fields
+ * and its batch are writable; the decided entry copies the batch.
+ */
+interface LoadProposal extends Proposal {
+  proposer: number;
+  bytes: number;
+  msgnos: number;
+  tickUs: number;
+  readonly payload: Writable<LoadBatch>;
+}
+
+/** A decided 'load' entry trimmed from the log, rewritten in place for a later batch (see LogEntry). */
+type ReusableLoadEntry = Writable<LogEntry> & { readonly payload: Writable<LoadBatch> };
+
+/** Most trimmed 'load' entries kept for reuse: one trim's worth and a little more. */
+const LOAD_ENTRY_POOL_MAX = 2 * MIN_LOG_TRIM;
+
 /**
  * A value waiting in node i's proposer: `delayUs` is its proposer task's current wakeup_delay
  * (0 before the first push), `nextUs` when the task pushes it again (Infinity while it waits in
@@ -113,6 +133,10 @@ export class Consensus {
   private readonly inFlightAcceptors: number[] = [];
   private readonly inFlightSentUs: number[] = [];
   private readonly inFlightFree: number[] = [];
+  /** Decided 'load' proposals, for the next load ticks to reuse. */
+  private readonly loadProposalPool: LoadProposal[] = [];
+  /** 'load' entries trimmed from the log, for the next decided batches to reuse (entries outlive many collections). */
+  private readonly loadEntryPool: ReusableLoadEntry[] = [];
   /** Per node: when its current XCom instance booted; Paxos state accepted before is gone with the old one. */
   private readonly bootUs: Float64Array;
   /** Per node: find_value's `wait` for the synode its executor waits on (read rounds so far, at most 3). */
@@ -238,6 +262,11 @@ export class Consensus {
     for (let i = 0; i < x.n; i++) if (x.booted[i] === 1) low = Math.min(low, (this.executed[i] as number) - 1);
     const drop = low - this.logBase;
     if (drop < MIN_LOG_TRIM || drop * 2 < this.log.length) return;
+    const pool = this.loadEntryPool;
+    for (let k = 0; k < drop && pool.length < LOAD_ENTRY_POOL_MAX; k++) {
+      const e = this.log[k] as LogEntry;
+      if (e.kind === 'load') pool.push(e as ReusableLoadEntry);
+    }
     this.log = this.log.slice(drop);
     this.logBase = low;
   }
@@ -607,13 +636,18 @@ export class Consensus {
     const forced = p.kind === 'config' ? (p.payload as { force?: readonly number[] }).force : undefined;
     const delay = forced === undefined ? this.decisionDelayUs(p.proposer) : this.forcedDelayUs(p.proposer, forced);
     if (delay < 0) return false;
+    this.startDecision(p, delay);
+    return true;
+  }
+
+  /** Puts `p` in flight, to be decided `delay` µs from now, with the acceptors decisionDelayUs just counted. */
+  private startDecision(p: Proposal, delay: number): void {
     const x = this.x;
     const id = this.inFlightFree.length > 0 ? (this.inFlightFree.pop() as number) : this.inFlight.length;
     this.inFlight[id] = p;
     this.inFlightAcceptors[id] = this.reachedMask; // decisionDelayUs just counted them
     this.inFlightSentUs[id] = x.kernel.nowUs;
     x.kernel.schedule(delay, this.hDecided, id);
-    return true;
   }
 
   /**
@@ -758,8 +792,23 @@ export class Consensus {
       this.loadBytes[i] = (this.loadBytes[i] as number) - bytes;
       this.loadSubmittedSum[i] = (this.loadSubmittedSum[i] as number) - sub;
       this.loadTokens[i] = (this.loadTokens[i] as number) - msgnos;
-      const batch: LoadBatch = { transactions: tx, messages: takeMsgs, payloadBytes: bytes, submittedSumUs: sub };
-      this.propose({ kind: 'load', proposer: i, bytes, msgnos, tickUs: now, configId: -1, mask: 0, config: null, payload: batch });
+      const p = this.loadProposalPool.pop();
+      // Nothing changed since decisionDelayUs above: the value is decided in `delay`, as propose would find.
+      if (p === undefined) {
+        const payload: LoadBatch = { transactions: tx, messages: takeMsgs, payloadBytes: bytes, submittedSumUs: sub };
+        this.startDecision({ kind: 'load', proposer: i, bytes, msgnos, tickUs: now, configId: -1, mask: 0, config: null, payload }, delay);
+      } else {
+        p.proposer = i;
+        p.bytes = bytes;
+        p.msgnos = msgnos;
+        p.tickUs = now;
+        const b = p.payload;
+        b.transactions = tx;
+        b.messages = takeMsgs;
+        b.payloadBytes = bytes;
+        b.submittedSumUs = sub;
+        this.startDecision(p, delay);
+      }
     }
     if ((this.loadMsgs[i] as number) > 0) x.kernel.schedule(x.params.loadTickUs, this.hLoad, arg);
     else this.loadArmed[i] = 0;
@@ -812,13 +861,39 @@ export class Consensus {
       default: messages = 1; payloadBytes = p.bytes;
     }
     const cacheSlots = newMsgnos * channels;
-    const entry: LogEntry = {
-      index, kind, proposer: p.proposer, decidedAtUs: x.kernel.nowUs, bytes: p.bytes,
-      configId: p.configId, mask: p.mask, config, payload: p.payload,
-      firstMsgno, msgnos: p.msgnos, cacheSlots,
-      cacheBytes: cacheSlots * SIZEOF_PAX_MSG + messages * SIZEOF_APP_DATA + payloadBytes,
-      acceptors: this.inFlightAcceptors[id] as number, acceptedAtUs: this.inFlightSentUs[id] as number,
-    };
+    const cacheBytes = cacheSlots * SIZEOF_PAX_MSG + messages * SIZEOF_APP_DATA + payloadBytes;
+    const acceptors = this.inFlightAcceptors[id] as number, acceptedAtUs = this.inFlightSentUs[id] as number;
+    const reused = kind === 'load' ? this.loadEntryPool.pop() : undefined;
+    let entry: LogEntry;
+    if (reused !== undefined) {
+      // Every field rewritten, in the order of the literal below.
+      const batch = p.payload as LoadBatch, b = reused.payload;
+      b.transactions = batch.transactions;
+      b.messages = batch.messages;
+      b.payloadBytes = batch.payloadBytes;
+      b.submittedSumUs = batch.submittedSumUs;
+      reused.index = index;
+      reused.proposer = p.proposer;
+      reused.decidedAtUs = x.kernel.nowUs;
+      reused.bytes = p.bytes;
+      reused.configId = p.configId;
+      reused.mask = p.mask;
+      reused.config = null;
+      reused.firstMsgno = firstMsgno;
+      reused.msgnos = p.msgnos;
+      reused.cacheSlots = cacheSlots;
+      reused.cacheBytes = cacheBytes;
+      reused.acceptors = acceptors;
+      reused.acceptedAtUs = acceptedAtUs;
+      entry = reused;
+    } else {
+      // A 'load' entry gets a batch of its own: the proposal's is reused for the next tick.
+      const payload = kind === 'load' ? { ...(p.payload as LoadBatch) } : p.payload;
+      entry = {
+        index, kind, proposer: p.proposer, decidedAtUs: x.kernel.nowUs, bytes: p.bytes,
+        configId: p.configId, mask: p.mask, config, payload, firstMsgno, msgnos: p.msgnos, cacheSlots, cacheBytes, acceptors, acceptedAtUs,
+      };
+    }
     this.log.push(entry);
     if (kind === 'config') {
       this.groupConfig = config as XcomConfig;
@@ -831,6 +906,8 @@ export class Consensus {
     const joiner = (p.payload as { joiner?: number } | null)?.joiner;
     if (joiner !== undefined && kind === 'config') this.onAdmitted(joiner, entry);
     if (x.booted[i] === 1) this.learn(i, index);
+    // The entry took what it needs from the proposal (the batch stays with the entry); nothing else holds a decided one.
+    if (kind === 'load') this.loadProposalPool.push(p as LoadProposal);
   }
 
   /** Node i sends the learn of `entry` to every other node in `targets` it is connected to. */

@@ -7,6 +7,10 @@ import type { XcomConfig } from './xcom-config.js';
  * skips. Most entries take one msgno; a workload batch ('load') takes as many as the proposer
  * pipeline used in one tick, and batches of several writers decided in the same tick share msgnos.
  * `cacheBytes`/`cacheSlots` are what the entry adds to each node's message cache when learned.
+ *
+ * A 'load' entry and its batch are rewritten for a later batch once trimmed from the decided log
+ * (one is decided every load tick, and entries outlive many young-generation collections): a
+ * consumer that keeps one beyond the call that hands it over must keep a copy (copyLoadEntry).
  */
 export interface LogEntry {
   readonly index: number;
@@ -55,4 +59,9 @@ export interface LoadBatch {
   readonly payloadBytes: number;
   /** Sum of the transactions' submission times (µs), for commit latency. */
   readonly submittedSumUs: number;
+}
+
+/** A copy of a 'load' entry with a batch of its own, for a consumer that holds it past the call (see LogEntry). */
+export function copyLoadEntry(entry: LogEntry): LogEntry {
+  return { ...entry, payload: { ...(entry.payload as LoadBatch) } };
 }

@@ -16,7 +16,12 @@ const UPDATE = process.env.GRSIM_UPDATE_TRACE_HASHES === '1';
 /** Every scenario file the project ships or tests with, by directory relative to the repository. */
 const SCENARIO_DIRS = ['scenarios', 'test/observe/scenarios', 'test/rules/fixtures', 'docs/findings'];
 
-interface Case { readonly name: string; readonly run: () => Simulation }
+/**
+ * `withState`: the fingerprint also covers what every member holds at the end that no trace event
+ * shows (gtid_executed, the applier's counters, the workload counters, the cache state), so speed
+ * work on the GTID and applier bookkeeping is held to the same bytes.
+ */
+interface Case { readonly name: string; readonly run: () => Simulation; readonly withState?: boolean }
 
 function fileCases(): Case[] {
   const cases: Case[] = [];
@@ -62,6 +67,19 @@ function workload(seed: number, model: Partial<ModelParameters> = {}): Simulatio
   return sim;
 }
 
+/**
+ * The speed bench's workload (bench/cache-workload.mjs: 3 members, 10,000 tx/s of 1 KiB on node1,
+ * 128 MiB cache), undisturbed long enough for the caches to fill (~13 s) and evict for minutes.
+ */
+function benchWorkload(flowControlStatsTraffic: number): Simulation {
+  return createSimulation({
+    seed: 4, members: ['node1', 'node2', 'node3'], mode: 'multi-primary',
+    options: { group_replication_message_cache_size: 134_217_728 },
+    model: { flowControlStatsTraffic },
+    workload: [{ member: 'node1', rate: 10_000, size: 1024 }],
+  }).runFor('150s');
+}
+
 /** Generated fault schedules (the explore command's input), fixed by fast-check's seed. */
 function generatedCases(): Case[] {
   const samples = fc.sample(fc.tuple(faultSchedule({ maxFaults: 6 }), fc.integer({ min: 0, max: 1e6 })), { seed: 20240601, numRuns: 80 });
@@ -103,6 +121,8 @@ const CASES: Case[] = [
   ...[42, 43].map((seed) => ({ name: `chaotic seed ${seed}`, run: () => chaoticSimulation(seed, { loss: 0.01, until: '600s' }) })),
   { name: 'chaotic seed 44, 5 % loss', run: () => chaoticSimulation(44, { loss: 0.05, until: '600s' }) },
   ...[4, 5].map((seed) => ({ name: `workload seed ${seed}`, run: () => workload(seed) })),
+  { name: 'workload seed 4, flow-control statistics traffic', run: () => workload(4, { flowControlStatsTraffic: 1 }), withState: true },
+  ...[0, 1].map((stats) => ({ name: `bench workload 10,000 tx/s 150 s, flowControlStatsTraffic ${stats}`, run: () => benchWorkload(stats), withState: true })),
   { name: 'idle 9 members 10 min', run: () => createSimulation({ seed: 12345, members: Array.from({ length: 9 }, (_, i) => `node${i + 1}`), mode: 'multi-primary' }).runFor('10m') },
   ...generatedCases(),
   ...fileFlagsOnCases(),
@@ -123,9 +143,15 @@ const CASES: Case[] = [
   ...generatedFlagsOnCases(),
 ];
 
-function fingerprint(sim: Simulation): string {
+function fingerprint(sim: Simulation, withState = false): string {
   const s = traceToJsonLines(sim.trace);
-  return `${sim.trace.length} events, sha256 ${createHash('sha256').update(s).digest('hex')}`;
+  const trace = `${sim.trace.length} events, sha256 ${createHash('sha256').update(s).digest('hex')}`;
+  if (!withState) return trace;
+  const state = sim.members.map((m) => JSON.stringify({
+    name: m.name, gtidExecuted: m.gtidExecuted(), transactions: m.transactionCounters(), workload: m.workload(),
+    cache: m.xcomCache(), cacheMemory: m.xcomCacheMemory(), stats: m.replicationGroupMemberStats(),
+  })).join('\n');
+  return `${trace}; end state sha256 ${createHash('sha256').update(state).digest('hex')}`;
 }
 
 describe('trace hashes against the golden file', () => {
@@ -139,7 +165,7 @@ describe('trace hashes against the golden file', () => {
 
   for (const c of CASES) {
     it(c.name, () => {
-      const fp = fingerprint(c.run());
+      const fp = fingerprint(c.run(), c.withState);
       fresh[c.name] = fp;
       if (UPDATE) return;
       expect(golden[c.name], `no golden hash for ${c.name}; regenerate with GRSIM_UPDATE_TRACE_HASHES=1`).toBeDefined();
