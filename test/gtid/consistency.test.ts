@@ -6,7 +6,7 @@
  * group_replication_trans_before_commit) and for workload streams.
  */
 import { describe, expect, it } from 'vitest';
-import { ConfigError, createSimulation, parseScenario, runRecordOf, ScenarioError, summarize, type Simulation } from '../../src/index.js';
+import { ConfigError, createSimulation, parseScenario, runRecordOf, ScenarioError, scenarioToYaml, summarize, type Simulation, type WriteRecord } from '../../src/index.js';
 
 const SEC = 1_000_000;
 
@@ -213,6 +213,8 @@ describe('a session-level AFTER while the member is EVENTUAL (gr_consistent_read
     expect(() => parseScenario(bad, 'bad.yaml')).toThrow(/events\[0\]\.write\.consistency.*must be one of EVENTUAL/);
     const good = parseScenario('members: [node1, node2, node3]\nevents:\n  - { at: +1s, write: { member: node1, count: 2, consistency: after } }\n', 'good.yaml');
     expect(good.events[0]!.action).toEqual({ write: { member: 'node1', count: 2, consistency: 'AFTER' } });
+    // A scenario written back to YAML keeps the level.
+    expect(parseScenario(scenarioToYaml(good), 'again.yaml').events[0]!.action).toEqual(good.events[0]!.action);
   });
 });
 
@@ -224,26 +226,24 @@ describe('a session-level BEFORE_ON_PRIMARY_FAILOVER on a new primary whose memb
       model: { applierTransactionUs: 1000 },
       workload: [{ member: 'node1', rate: 2000, size: 512, from: 0, to: 32 * SEC }],
     });
-    let held: ReturnType<Simulation['members'][number]['write']> | null = null;
-    let refused: typeof held = null;
+    const writes: WriteRecord[] = [];
     let electedUs = -1;
     sim.on('log', (e) => {
       if (e.code !== 'MY-011507' || electedUs >= 0) return;
       const m = sim.member(e.member);
       if (!e.message.includes(`${m.host}:${m.port}`)) return;
       electedUs = e.t;
-      sim.at(e.t, () => { held = m.write({ consistency: 'BEFORE_ON_PRIMARY_FAILOVER' }); refused = m.write(); });
+      sim.at(e.t, () => { writes.push(m.write({ consistency: 'BEFORE_ON_PRIMARY_FAILOVER' }), m.write()); });
     });
     sim.at(32 * SEC, (s) => s.network.crash('node1'));
     sim.runUntil(90 * SEC);
     expect(electedUs).toBeGreaterThan(0);
-    const h = held as unknown as { outcome: string; atUs: number };
-    const r = refused as unknown as { outcome: string; atUs: number; error: string };
+    const [h, r] = writes as [WriteRecord, WriteRecord];
     expect(r.outcome).toBe('refused');
     expect(r.error).toContain('ERROR 1290');
     expect(h.outcome).toBe('committed');
     // Held while the new primary applied its backlog (several seconds at 1 ms a transaction).
-    expect(h.atUs - electedUs).toBeGreaterThan(1 * SEC);
+    expect(h.atUs! - electedUs).toBeGreaterThan(1 * SEC);
   });
 });
 
