@@ -294,6 +294,7 @@ export class ConsistencyManager {
     // The waiting workload transactions are rolled back with the member's other sessions.
     this.waitingBatches.clear();
     this.batchTransactionsWaiting = 0;
+    this.m.tx.rollBackDeferred();
     this.syncing.clear();
     this.held = [];
     this.electionActive = false;

@@ -102,6 +102,17 @@ export class MemberTransactions {
     this.localCommitted += count;
   }
 
+  /**
+   * The sessions still waiting to commit their own certified transactions were rolled back (the
+   * member left the group or its server stopped): this member does not have those GTIDs, so a
+   * later join's state transfer copies them from the group.
+   */
+  rollBackDeferred(): void {
+    if (this.deferred.length === 0) return;
+    this.known.subtractIntervals(this.groupName, this.deferred);
+    this.deferred = [];
+  }
+
   /** A transaction committed on this server outside the group: the next GTID of its own uuid. Returns the GTID. */
   commitOutsideGroup(): string {
     const gno = this.known.firstFree(this.serverUuid, 1);

@@ -192,6 +192,30 @@ describe('a session-level AFTER while the member is EVENTUAL (gr_consistent_read
     for (const m of sim.members) expect(m.gtidExecuted(), m.name).toBe(`${sim.groupName}:1-2`);
   });
 
+  it('an AFTER transaction rolled back by a leave is not in the member\'s gtid_executed; its next join copies it from the group', () => {
+    const sim = createSimulation({
+      seed: 5, members: ['node1', 'node2', 'node3', 'node4', 'node5'],
+      options: { group_replication_member_expel_timeout: 3600 },
+    });
+    sim.at(10 * SEC, (s) => s.network.isolate('node5'));
+    sim.runUntil(20 * SEC);
+    const w = sim.member('node1').write({ consistency: 'AFTER' });
+    sim.runUntil(25 * SEC);
+    expect(w.outcome).toBe('pending');
+    sim.member('node1').stopGroupReplication();
+    sim.runUntil(30 * SEC);
+    expect(w.outcome).toBe('rolled_back');
+    expect(sim.member('node1').gtidExecuted()).toBe('');
+    expect(sim.member('node2').gtidExecuted()).toBe(`${sim.groupName}:1`);
+    // A join's view needs every member's state exchange: node5 back first.
+    sim.network.heal('node5');
+    sim.runUntil(35 * SEC);
+    sim.member('node1').startGroupReplication();
+    sim.runUntil(60 * SEC);
+    expect(sim.member('node1').state).toBe('ONLINE');
+    expect(sim.member('node1').gtidExecuted()).toBe(`${sim.groupName}:1`);
+  });
+
   it('a session-level EVENTUAL on a member whose global level is AFTER does not wait', () => {
     const sim = node3Unreachable('AFTER');
     const eventual = sim.member('node1').write({ consistency: 'eventual' });
