@@ -5,8 +5,9 @@
  * sql/rpl_handler.cc passes thd->variables.group_replication_consistency to observer_trans.cc
  * group_replication_trans_before_commit) and for workload streams.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, createSimulation, parseScenario, runRecordOf, ScenarioError, scenarioToYaml, summarize, type Simulation, type WriteRecord } from '../../src/index.js';
+import { ConfigError, createSimulation, parseScenario, runRecordOf, runScenario, ScenarioError, scenarioToYaml, summarize, type Simulation, type WriteRecord } from '../../src/index.js';
 
 const SEC = 1_000_000;
 
@@ -375,5 +376,30 @@ describe('workload streams respect the member level', () => {
     const ce = eventual.sim.member(eventual.primary).workload();
     expect(ce.committed).toBe(ce.submitted - ce.refused);
     expect(ce.refused).toBe(e.read_only_secondary! + e.read_only!);
+  });
+});
+
+describe('scenarios/consistency-after-unreachable.yaml', () => {
+  const text = readFileSync(new URL('../../scenarios/consistency-after-unreachable.yaml', import.meta.url), 'utf8');
+  const sim = runScenario(parseScenario(text, 'consistency-after-unreachable.yaml')).sim;
+  // node1's committed count, second by second, from its once-a-second workload samples.
+  const committedAt: number[] = [];
+  for (const e of sim.trace) if (e.type === 'workload' && e.member === 'node1') committedAt[Math.floor(e.t / SEC)] = e.committed;
+
+  it('the AFTER session waits for node3 until it is back; the session at the member level does not', () => {
+    const [after, eventual] = sim.writes;
+    expect(after!.consistency).toBe('AFTER');
+    expect(eventual!.outcome).toBe('committed');
+    expect(eventual!.atUs! - eventual!.submittedUs).toBeLessThan(1 * SEC);
+    expect(after!.outcome).toBe('committed');
+    expect(after!.atUs!).toBeGreaterThan(45 * SEC);
+  });
+
+  it('the workload commits until the member level becomes AFTER, not while node3 is UNREACHABLE after it, and catches up once node3 is back', () => {
+    expect(committedAt[34]! - committedAt[31]!).toBeGreaterThan(1400);
+    expect(committedAt[44]).toBe(committedAt[37]);
+    const c = sim.member('node1').workload();
+    expect(c.committed).toBeGreaterThan(c.submitted - 200);
+    expect(sim.member('node3').state).toBe('ONLINE');
   });
 });
