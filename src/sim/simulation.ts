@@ -10,7 +10,7 @@ import { setAsPrimary, type SetAsPrimaryResult } from '../gr/primary-election-ac
 import type { TransactionCounters } from '../gr/transactions.js';
 import {
   defaultOptions, isOptionName, mergeOptions, OPTION_NAMES, parseConsistencyLevel, validateOption, versionProfile,
-  type GroupReplicationOptions, type OptionName,
+  type ConsistencyLevel, type GroupReplicationOptions, type OptionName,
 } from '../gr/options.js';
 import type { VersionProfile } from '../gr/version-profiles.js';
 import { Kernel, PRIORITY } from '../kernel/kernel.js';
@@ -219,9 +219,10 @@ export class MemberHandle {
 
   /**
    * Submits one transaction on this member. `options.consistency`: the session's
-   * group_replication_consistency for it (as after SET SESSION), instead of the member's global value.
+   * group_replication_consistency for it (as after SET SESSION: a level's name in any case, or its
+   * ordinal 0..4), instead of the member's global value; anything else throws a ConfigError.
    */
-  write(options: { readonly consistency?: unknown } = {}): WriteRecord {
+  write(options: { readonly consistency?: ConsistencyLevel | string | number } = {}): WriteRecord {
     const level = options.consistency === undefined ? null : parseConsistencyLevel(options.consistency, 'consistency');
     return this.gr.write(level);
   }

@@ -1,7 +1,7 @@
 import type { Database } from 'sql.js';
 import { ConfigError } from '../../errors.js';
 import { CLIENT_ERROR_SUPER_READ_ONLY } from '../../observe/error-codes.js';
-import { isOptionName, parseConsistencyLevel } from '../../gr/options.js';
+import { isOptionName, parseConsistencyLevel, type ConsistencyLevel } from '../../gr/options.js';
 import type { MemberHandle, Simulation } from '../../sim/simulation.js';
 import type { ColumnSpec, ColumnType, SqlSession, StatementEngine, StatementOutcome } from '../statement-engine.js';
 import { cteNames, rewrite, selectColumnNames, sqlIdent, sqlString, UnsupportedSql, type RewriteContext } from './dialect.js';
@@ -178,6 +178,8 @@ class Session implements SqlSession {
   database: string | null = null;
   readonly userVars = new Map<string, SqlValue>();
   private readonly sessionVars = new Map<string, SqlValue>();
+  /** The session's group_replication_consistency: the level its transactions run with. */
+  private consistency: ConsistencyLevel;
   private autocommit = true;
   private inTransaction = false;
   private tx: TxStatement[] = [];
@@ -190,7 +192,8 @@ class Session implements SqlSession {
     mdb.openSessions++;
     // A session starts with the global values (sql/sql_class.cc, THD::init copies global_system_variables);
     // group_replication_consistency is kept here because the session's writes run with it.
-    this.sessionVars.set(CONSISTENCY, this.member.options().group_replication_consistency);
+    this.consistency = this.member.options().group_replication_consistency;
+    this.sessionVars.set(CONSISTENCY, this.consistency);
   }
 
   private get member(): MemberHandle { return this.mdb.member; }
@@ -523,7 +526,8 @@ class Session implements SqlSession {
         // SET SESSION … = DEFAULT takes the global value (sql/set_var.cc, set_var::update with no value).
         const given = typeof value === 'string' && value.toUpperCase() === 'DEFAULT' ? this.member.options().group_replication_consistency : value;
         try {
-          this.sessionVars.set(name, parseConsistencyLevel(given, name));
+          this.consistency = parseConsistencyLevel(given, name);
+          this.sessionVars.set(name, this.consistency);
         } catch (err) {
           if (err instanceof ConfigError) return E.wrongValueForVariable(name, String(value));
           throw err;
@@ -643,7 +647,7 @@ class Session implements SqlSession {
     this.endTransaction();
     if (statements.length === 0) return ok();
     // The transaction runs with the session's group_replication_consistency (observer_trans.cc reads it at commit).
-    const w = this.member.write({ consistency: this.sessionVars.get(CONSISTENCY) });
+    const w = this.member.write({ consistency: this.consistency });
     let settled: StatementOutcome | undefined;
     // Idempotent: a second poll after the outcome returns it again without applying twice.
     const settle = (): StatementOutcome | undefined => {
