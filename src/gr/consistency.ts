@@ -19,6 +19,17 @@ import type { ConsistencyLevel } from './options.js';
  *   Transaction_consistency_info::handle_remote_prepare), or has left the group
  *   (handle_member_leave). An UNREACHABLE member is still ONLINE there: it blocks the commit until
  *   its message arrives or a view removes it.
+ *
+ * The level is the session's (sql/sys_vars.cc, Sys_group_replication_consistency: GLOBAL and
+ * SESSION scope; sql/rpl_handler.cc hands the plugin thd->variables.group_replication_consistency
+ * in Trans_param, which observer_trans.cc group_replication_trans_before_commit reads): a write
+ * made with SET SESSION uses its own level, others the member's global value.
+ *
+ * Workload batches (workload.ts) follow the same rules in aggregate: a batch takes its origin's
+ * global level at the time consensus decided it (every member computes the same from the origin's
+ * level history), waits under AFTER for one acknowledgement per member and batch (MySQL sends one
+ * Transaction_prepared_message per transaction), and is held on a new primary
+ * (WriteRefusal 'primary_election') until the election process ends.
  */
 
 /** The GR messages this module sends through the group (each a Plugin_gcs_message kind). */
@@ -27,6 +38,8 @@ export interface ConsistencyMessage {
   readonly syncBefore?: number;
   /** Transaction_prepared_message: member `from` prepared `writeId` of `origin`. */
   readonly prepared?: number;
+  /** Transaction_prepared_message for a whole workload batch: member `from` prepared the batch of log entry `preparedBatch` of `origin`. */
+  readonly preparedBatch?: number;
   readonly from?: number;
   /** Single_primary_message SINGLE_PRIMARY_PRIMARY_READY / QUEUE_APPLIED of the new primary `origin`, election `gen`. */
   readonly primaryReady?: number;
@@ -38,6 +51,23 @@ export interface ConsistencyMessage {
 /** Whether `level` makes the commit wait for the group's acknowledgements. */
 export function waitsAfter(level: ConsistencyLevel): boolean {
   return level === 'AFTER' || level === 'BEFORE_AND_AFTER';
+}
+
+/**
+ * Whether a transaction at `level` begun while this member runs its primary election process is
+ * held until the process ends (consistency_manager.cc before_transaction_begin: only
+ * BEFORE_ON_PRIMARY_FAILOVER and AFTER call Hold_transactions::wait_until_primary_failover_complete).
+ */
+export function heldOnElection(level: ConsistencyLevel): boolean {
+  return level === 'BEFORE_ON_PRIMARY_FAILOVER' || level === 'AFTER';
+}
+
+/** A workload batch of this member certified under AFTER and waiting for the others' acknowledgements. */
+interface WaitingBatch {
+  readonly gno: number;
+  readonly transactions: number;
+  readonly submittedSumUs: number;
+  readonly members: Set<number>;
 }
 
 export class ConsistencyManager {
@@ -53,17 +83,51 @@ export class ConsistencyManager {
   private afterElection: (() => void)[] = [];
   /** Bumped by each election process and by reset, so a stale step does nothing. */
   private electionGen = 0;
+  /** Workload batches of this member waiting for acknowledgements (AFTER): log entry index → batch. */
+  private readonly waitingBatches = new Map<number, WaitingBatch>();
+  /** Transactions in `waitingBatches` (their clients still wait for the commit). */
+  batchTransactionsWaiting = 0;
+  /**
+   * When this member's global level last changed between waiting and not waiting for
+   * acknowledgements, µs, in order; `afterAtStart` is the level before the first change.
+   */
+  private readonly afterChanges: number[] = [];
+  private readonly afterAtStart: boolean;
 
-  constructor(private readonly m: GrMember) {}
+  constructor(private readonly m: GrMember) {
+    this.afterAtStart = waitsAfter(m.opts.group_replication_consistency);
+  }
 
-  /** The session's consistency level: the member's global value when the transaction begins. */
-  level(): ConsistencyLevel {
-    return this.m.opts.group_replication_consistency;
+  /** The level of transaction `w` (its session's), or of a session that kept the member's global value. */
+  level(w?: WriteRecord): ConsistencyLevel {
+    return w?.consistency ?? this.m.opts.group_replication_consistency;
+  }
+
+  /**
+   * The member's global level was set (SET GLOBAL, or a new server's configuration): workload
+   * batches decided from now on take it.
+   */
+  globalLevelSet(): void {
+    const after = waitsAfter(this.m.opts.group_replication_consistency);
+    if (after === this.batchWaitsAfter(Infinity)) return;
+    this.afterChanges.push(this.m.ctx.kernel.nowUs);
+  }
+
+  /**
+   * Whether this member's workload batch decided at `decidedAtUs` waits for acknowledgements: its
+   * global level then. A change at the very µs of the decision does not count, so every member
+   * delivering the batch, before or after the change, answers alike.
+   */
+  batchWaitsAfter(decidedAtUs: number): boolean {
+    const c = this.afterChanges;
+    let k = c.length;
+    while (k > 0 && (c[k - 1] as number) >= decidedAtUs) k--;
+    return k % 2 === 0 ? this.afterAtStart : !this.afterAtStart;
   }
 
   /** before_transaction_begin: `run` executes the statement once the level lets the transaction start. */
   begin(w: WriteRecord, run: () => void): void {
-    const level = this.level();
+    const level = this.level(w);
     if (level === 'BEFORE' || level === 'BEFORE_AND_AFTER') {
       this.syncing.set(w.id, () => this.afterSync(w, level, run));
       const message: ConsistencyMessage = { syncBefore: w.id, origin: this.m.slot };
@@ -75,7 +139,7 @@ export class ConsistencyManager {
 
   private afterSync(w: WriteRecord, level: ConsistencyLevel, run: () => void): void {
     if (w.outcome !== 'pending') return;
-    if (this.electionActive && (level === 'BEFORE_ON_PRIMARY_FAILOVER' || level === 'AFTER')) {
+    if (this.electionActive && heldOnElection(level)) {
       this.held.push({ w, run });
       return;
     }
@@ -101,6 +165,29 @@ export class ConsistencyManager {
     if (members.size === 0) return false;
     this.waiting.set(w.id, { gno, members });
     return true;
+  }
+
+  /**
+   * This member's workload batch (log entry `index`, `transactions` from GTID number `gno`) was
+   * certified under AFTER with wouldWait() true: its clients commit when every member ONLINE here
+   * now has acknowledged it or left.
+   */
+  waitForBatchPrepared(index: number, gno: number, transactions: number, submittedSumUs: number): void {
+    this.waitingBatches.set(index, { gno, transactions, submittedSumUs, members: this.mustPrepare() });
+    this.batchTransactionsWaiting += transactions;
+  }
+
+  /** Another member's workload batch under AFTER was certified here: once applied, acknowledge it (one message per batch). */
+  acknowledgeBatchWhenApplied(index: number, origin: number): void {
+    const m = this.m, now = m.ctx.kernel.nowUs;
+    const at = m.tx.appliedAllAtUs(now);
+    if (at === Infinity) return;
+    m.ctx.later(m.slot, at - now, () => {
+      // after_applier_prepare: only an ONLINE member acknowledges.
+      if (!m.inGroup() || m.state !== 'ONLINE') return;
+      const message: ConsistencyMessage = { preparedBatch: index, origin, from: m.slot };
+      m.ctx.xcom.consensus.proposeMessage(m.slot, 'gr', 0, message);
+    });
   }
 
   /** Whether an AFTER transaction certified now would wait (so its GTID is not committed at certification). */
@@ -139,6 +226,16 @@ export class ConsistencyManager {
       if (p.origin === m.slot && p.from !== undefined) this.prepared(p.prepared, p.from);
       return true;
     }
+    if (p.preparedBatch !== undefined) {
+      if (p.origin === m.slot && p.from !== undefined) {
+        const batch = this.waitingBatches.get(p.preparedBatch);
+        if (batch !== undefined) {
+          batch.members.delete(p.from);
+          if (batch.members.size === 0) this.commitBatch(p.preparedBatch, batch);
+        }
+      }
+      return true;
+    }
     if (p.primaryReady !== undefined || p.queueApplied !== undefined) {
       if (p.origin === m.slot && p.gen === this.electionGen) {
         if (p.primaryReady !== undefined) this.primaryReady();
@@ -158,11 +255,25 @@ export class ConsistencyManager {
 
   /** A view removed `left`: they no longer have to prepare anything (handle_member_leave). */
   membersLeft(left: readonly number[]): void {
-    if (left.length === 0 || this.waiting.size === 0) return;
-    for (const [writeId, entry] of [...this.waiting]) {
-      for (const s of left) entry.members.delete(s);
-      if (entry.members.size === 0) this.commit(writeId, entry.gno);
+    if (left.length === 0) return;
+    if (this.waiting.size > 0) {
+      for (const [writeId, entry] of [...this.waiting]) {
+        for (const s of left) entry.members.delete(s);
+        if (entry.members.size === 0) this.commit(writeId, entry.gno);
+      }
     }
+    // Batches commit in their order, as the sessions they stand for would.
+    for (const [index, batch] of this.waitingBatches) {
+      for (const s of left) batch.members.delete(s);
+      if (batch.members.size === 0) this.commitBatch(index, batch);
+    }
+  }
+
+  private commitBatch(index: number, batch: WaitingBatch): void {
+    this.waitingBatches.delete(index);
+    this.batchTransactionsWaiting -= batch.transactions;
+    this.m.tx.commitDeferred(batch.gno, batch.transactions);
+    this.m.ctx.loadCommitted(this.m.slot, batch.transactions, batch.submittedSumUs);
   }
 
   private commit(writeId: number, gno: number): void {
@@ -180,6 +291,10 @@ export class ConsistencyManager {
   /** The member left the group or its server stopped: no election process, nothing held or awaited. */
   reset(): void {
     this.waiting.clear();
+    // The waiting workload transactions are rolled back with the member's other sessions.
+    this.waitingBatches.clear();
+    this.batchTransactionsWaiting = 0;
+    this.m.tx.rollBackDeferred();
     this.syncing.clear();
     this.held = [];
     this.electionActive = false;

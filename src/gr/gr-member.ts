@@ -14,7 +14,7 @@ import {
 import type { LogEntry } from '../xcom/log-entry.js';
 import type { XcomCluster } from '../xcom/xcom-cluster.js';
 import type { GcsNode, GcsView } from '../gcs/gcs-node.js';
-import type { GroupReplicationOptions } from './options.js';
+import type { ConsistencyLevel, GroupReplicationOptions } from './options.js';
 import type { WriteRefusal } from './workload.js';
 import { shownRole, shownState, type MemberInfo, type ServerIdentity } from './member-info.js';
 import { AutoRejoin } from './autorejoin.js';
@@ -25,7 +25,7 @@ import { electionCompleted, handleLeaderElectionIfNeeded } from './primary-elect
 import { declaredOnline, joinedGroup } from './recovery.js';
 import { StartStopGroupReplication } from './start-stop-group-replication.js';
 import { MemberTransactions } from './transactions.js';
-import { ConsistencyManager, waitsAfter, type ConsistencyMessage } from './consistency.js';
+import { ConsistencyManager, heldOnElection, waitsAfter, type ConsistencyMessage } from './consistency.js';
 
 /** A transaction submitted on a member. */
 export interface WriteRecord {
@@ -37,6 +37,11 @@ export interface WriteRecord {
   atUs: number | null;
   /** The client error for rolled_back and refused writes. */
   error: string | null;
+  /**
+   * The session's group_replication_consistency (SET SESSION) the transaction runs with; null when
+   * the session kept the member's global value, read when the transaction begins.
+   */
+  readonly consistency: ConsistencyLevel | null;
 }
 
 /** Result of a topology UDF (group_replication_set_as_primary and friends). */
@@ -62,6 +67,8 @@ export interface GrContext {
   later(slot: number, delayUs: number, fn: () => void): void;
   nextWriteId(): number;
   recordWrite(w: WriteRecord): void;
+  /** Workload transactions of `slot` whose commit waited for the group's acknowledgements (AFTER) commit now. */
+  loadCommitted(slot: number, transactions: number, submittedSumUs: number): void;
   /** Allocates the next XCom incarnation of a server (each GCS join is a new XCom identity). */
   nextIncarnation(slot: number): number;
   /** Stops the server process (ABORT_SERVER). */
@@ -591,14 +598,19 @@ export class GrMember {
     if (this.offlineMode) return 'offline_mode';
     if (this.state === 'ERROR') return 'read_only_error';
     if (this.state !== 'ONLINE') return 'read_only_not_online';
+    // A new primary holds such a transaction until its election process ends (consistency.ts).
+    if (this.consistency.electionActive && heldOnElection(this.opts.group_replication_consistency)) return 'primary_election';
     if (this.superReadOnly) return this.table.get(this.slot)?.role === 'SECONDARY' ? 'read_only_secondary' : 'read_only';
     return null;
   }
 
-  /** Submits one transaction on this member. */
-  write(): WriteRecord {
+  /**
+   * Submits one transaction on this member, from a session whose group_replication_consistency is
+   * `consistency` (SET SESSION), or the member's global value when null.
+   */
+  write(consistency: ConsistencyLevel | null = null): WriteRecord {
     const ctx = this.ctx;
-    const w: WriteRecord = { id: ctx.nextWriteId(), member: this.id.name, submittedUs: ctx.kernel.nowUs, outcome: 'pending', atUs: null, error: null };
+    const w: WriteRecord = { id: ctx.nextWriteId(), member: this.id.name, submittedUs: ctx.kernel.nowUs, outcome: 'pending', atUs: null, error: null, consistency };
     ctx.recordWrite(w);
     this.ctx.emit({ type: 'write', t: w.submittedUs, member: w.member, id: w.id, outcome: 'pending' });
     if (ctx.net.running[this.slot] === 0) this.finishWrite(w, 'refused', CLIENT_ERROR_CONNECT);
@@ -654,7 +666,7 @@ export class GrMember {
     else {
       this.writes.set(w.id, w);
       this.sessions.set(w.id, this.newThreadId()); // each scenario write is a client connection of its own
-      const after = waitsAfter(this.consistency.level());
+      const after = waitsAfter(this.consistency.level(w));
       this.ctx.xcom.consensus.proposeMessage(this.slot, 'app', 0, after ? { writeId: w.id, origin: this.slot, after } : { writeId: w.id, origin: this.slot });
     }
   }
@@ -681,9 +693,30 @@ export class GrMember {
     this.finishWrite(w, 'committed', null);
   }
 
-  /** A workload batch was delivered here: certified, committed by its origin, queued for the applier elsewhere. */
-  onLoadBatch(entry: LogEntry, transactions: number): void {
-    this.tx.certify(this.ctx.kernel.nowUs, transactions, entry.proposer === this.slot);
+  /**
+   * A workload batch was delivered here: certified, committed by its origin, queued for the
+   * applier elsewhere. Under AFTER (the origin's global level when the batch was decided) the
+   * origin's commit waits for the others' acknowledgements and they acknowledge once applied, as
+   * for a write (consistency.ts). Returns whether the origin commits the batch now.
+   */
+  onLoadBatch(entry: LogEntry, transactions: number, submittedSumUs: number): boolean {
+    const now = this.ctx.kernel.nowUs;
+    const local = entry.proposer === this.slot;
+    const origin = local ? this.consistency : this.ctx.member(entry.proposer).consistency;
+    if (!origin.batchWaitsAfter(entry.decidedAtUs)) {
+      this.tx.certify(now, transactions, local);
+      return true;
+    }
+    if (!local) {
+      this.tx.certify(now, transactions, false);
+      this.consistency.acknowledgeBatchWhenApplied(entry.index, entry.proposer);
+      return true;
+    }
+    const waits = this.consistency.wouldWait();
+    const gno = this.tx.certify(now, transactions, true, waits);
+    if (!waits) return true;
+    this.consistency.waitForBatchPrepared(entry.index, gno, transactions, submittedSumUs);
+    return false;
   }
 
   /** @internal An AFTER transaction of this member got its last acknowledgement: it commits. */

@@ -44,6 +44,19 @@ export interface GroupReplicationOptions {
 export type ConsistencyLevel = 'EVENTUAL' | 'BEFORE_ON_PRIMARY_FAILOVER' | 'BEFORE' | 'AFTER' | 'BEFORE_AND_AFTER';
 export const CONSISTENCY_LEVELS: readonly ConsistencyLevel[] = ['EVENTUAL', 'BEFORE_ON_PRIMARY_FAILOVER', 'BEFORE', 'AFTER', 'BEFORE_AND_AFTER'];
 
+/**
+ * A group_replication_consistency value, for SET GLOBAL and SET SESSION alike: an ENUM system
+ * variable of the server (sql/sys_vars.cc, Sys_group_replication_consistency), so MySQL takes the
+ * name in any case or its ordinal 0..4. Throws a ConfigError naming `field` otherwise.
+ */
+export function parseConsistencyLevel(value: unknown, field: string): ConsistencyLevel {
+  const v = typeof value === 'string' ? value.toUpperCase() : typeof value === 'number' ? CONSISTENCY_LEVELS[value] : value;
+  if (typeof v !== 'string' || !CONSISTENCY_LEVELS.includes(v as ConsistencyLevel)) {
+    throw new ConfigError(field, `must be one of ${CONSISTENCY_LEVELS.join(', ')} (or its ordinal 0..4)`, value);
+  }
+  return v as ConsistencyLevel;
+}
+
 export type OptionName = keyof GroupReplicationOptions;
 export const OPTION_NAMES: readonly OptionName[] = [
   'group_replication_member_expel_timeout',
@@ -140,14 +153,8 @@ export function validateOption<K extends OptionName>(
       // A string system variable: its content is checked by the SET itself (src/gr/force-members.ts).
       if (typeof value !== 'string') throw new ConfigError(field, "must be a string of XCom addresses 'host:port,host:port' ('' clears it)", value);
       return value as GroupReplicationOptions[K];
-    case 'group_replication_consistency': {
-      // plugin.cc: an ENUM; MySQL also takes the ordinal 0..4.
-      const v = typeof value === 'string' ? value.toUpperCase() : typeof value === 'number' ? CONSISTENCY_LEVELS[value] : value;
-      if (typeof v !== 'string' || !CONSISTENCY_LEVELS.includes(v as ConsistencyLevel)) {
-        throw new ConfigError(field, `must be one of ${CONSISTENCY_LEVELS.join(', ')}`, value);
-      }
-      return v as GroupReplicationOptions[K];
-    }
+    case 'group_replication_consistency':
+      return parseConsistencyLevel(value, field) as GroupReplicationOptions[K];
     case 'group_replication_single_primary_mode': {
       if (value === true || value === 1 || value === 'ON') return true as GroupReplicationOptions[K];
       if (value === false || value === 0 || value === 'OFF') return false as GroupReplicationOptions[K];

@@ -40,7 +40,10 @@ export class MemberTransactions {
   private tail = 0;
   /** Transactions in `queue`. */
   private queued = 0;
-  /** This member's own AFTER transactions certified but not committed yet (their GTID numbers). */
+  /**
+   * This member's own AFTER transactions certified but not committed yet, as flattened [lo, hi]
+   * runs of GTID numbers (a workload batch is one run, or a few where used numbers break it).
+   */
   private deferred: number[] = [];
   /** What distributed recovery has still to copy (null when no state transfer runs). */
   private transferPending: GtidSet | null = null;
@@ -80,18 +83,39 @@ export class MemberTransactions {
       left -= n;
       if (local) {
         this.localProposed += n;
-        if (deferCommit) for (let gno = lo; gno <= hi; gno++) this.deferred.push(gno);
+        if (deferCommit) this.deferred.push(lo, hi);
         else this.localCommitted += n;
       } else this.enqueue(nowUs, lo, hi);
     }
     return first;
   }
 
-  /** A local transaction certified with `deferCommit` commits now (its consistency wait ended). */
-  commitDeferred(gno: number): void {
-    const k = this.deferred.indexOf(gno);
-    if (k >= 0) this.deferred.splice(k, 1);
-    this.localCommitted++;
+  /**
+   * The `count` local transactions certified together with `deferCommit` from GTID number `gno`
+   * commit now (their consistency wait ended). One certify call's runs are adjacent in `deferred`.
+   */
+  commitDeferred(gno: number, count = 1): void {
+    const d = this.deferred;
+    let k = 0;
+    while (k < d.length && !((d[k] as number) <= gno && gno <= (d[k + 1] as number))) k += 2;
+    let end = k, left = count;
+    while (end < d.length && left > 0) {
+      left -= (d[end + 1] as number) - (d[end] as number) + 1;
+      end += 2;
+    }
+    if (end > k) d.splice(k, end - k);
+    this.localCommitted += count;
+  }
+
+  /**
+   * The sessions still waiting to commit their own certified transactions were rolled back (the
+   * member left the group or its server stopped): this member does not have those GTIDs, so a
+   * later join's state transfer copies them from the group.
+   */
+  rollBackDeferred(): void {
+    if (this.deferred.length === 0) return;
+    this.known.subtractIntervals(this.groupName, this.deferred);
+    this.deferred = [];
   }
 
   /** A transaction committed on this server outside the group: the next GTID of its own uuid. Returns the GTID. */
@@ -216,7 +240,7 @@ export class MemberTransactions {
     const s = this.known.clone();
     const g = this.groupName;
     const pending = Array.from(this.queue.subarray(this.head, this.tail));
-    for (const gno of this.deferred) pending.push(gno, gno);
+    for (const v of this.deferred) pending.push(v);
     s.subtractIntervals(g, pending);
     if (this.transferPending !== null) s.subtractSet(this.transferPending);
     return s;

@@ -17,8 +17,9 @@ import type { WorkloadEvent } from '../observe/events.js';
  * closed-loop: the member never has more than that many transactions in flight, so commit latency
  * caps throughput (this is how a dead channel's slower pipeline shows as lost throughput).
  * Transactions arriving while the member cannot take writes (not ONLINE, read-only, stopped) are
- * refused, not retried; on a frozen (SIGSTOP) member their clients block and the statements are
- * checked after the thaw, as write() does. Each member's counters say why (WorkloadHold, aggregated per
+ * refused, not retried; on a frozen (SIGSTOP) member, and on a new primary whose election process
+ * holds them (BEFORE_ON_PRIMARY_FAILOVER, AFTER), their clients block and the statements are
+ * checked after the thaw or the process's end, as write() does. Each member's counters say why (WorkloadHold, aggregated per
  * reason), as do transactions admitted while no majority was reachable (they wait).
  */
 
@@ -236,12 +237,19 @@ export function transactionPayload(bytes: number, ratio: number, rules: PayloadR
 
 /**
  * Why a member runs no write submitted now, as its client would learn it: mysqld not running
- * (ERROR 2003), frozen by SIGSTOP (the statement hangs), offline_mode (ERROR 3032), or
- * super_read_only (ERROR 1290), which GR sets on a member in ERROR, on one not ONLINE (joining,
- * recovering, OFFLINE) and on a single-primary SECONDARY; `read_only` is super_read_only for any
- * other cause (a new primary still applying its backlog).
+ * (ERROR 2003), frozen by SIGSTOP (the statement hangs), held by a new primary's election process
+ * under BEFORE_ON_PRIMARY_FAILOVER or AFTER (`primary_election`: the statement waits until the
+ * process ends; consistency.ts), offline_mode (ERROR 3032), or super_read_only (ERROR 1290), which
+ * GR sets on a member in ERROR, on one not ONLINE (joining, recovering, OFFLINE) and on a
+ * single-primary SECONDARY; `read_only` is super_read_only for any other cause (a new primary
+ * still applying its backlog, under EVENTUAL or BEFORE).
  */
-export type WriteRefusal = 'not_running' | 'frozen' | 'offline_mode' | 'read_only_error' | 'read_only_not_online' | 'read_only_secondary' | 'read_only';
+export type WriteRefusal = 'not_running' | 'frozen' | 'primary_election' | 'offline_mode' | 'read_only_error' | 'read_only_not_online' | 'read_only_secondary' | 'read_only';
+
+/** Whether a statement meeting `refusal` waits (its client blocks and it is checked again later) rather than failing. */
+function blocksClient(refusal: WriteRefusal | null): boolean {
+  return refusal === 'frozen' || refusal === 'primary_election';
+}
 
 /**
  * Why workload transactions did not simply commit: a WriteRefusal (refused at once), or
@@ -315,7 +323,8 @@ export class WorkloadDriver {
   private readonly lastSample: { committed: number; latencySumUs: number; second: number }[];
   /**
    * Per member, transactions whose clients sent them to a frozen (SIGSTOP) mysqld: the kernel
-   * accepted the connection but no statement runs, so each client blocks. On the first tick after
+   * accepted the connection but no statement runs, so each client blocks; likewise those a new
+   * primary holds while its election process runs. On the first tick after
    * the thaw they are checked like any new statement (refused when the member cannot take writes,
    * otherwise ordered), as write() does. [transactions, messages, payload bytes, transaction
    * bytes, sum of submission times µs] per member.
@@ -389,7 +398,7 @@ export class WorkloadDriver {
     const c = this.counters[slot] as WorkloadCounters;
     const rules = this.host.rules(slot);
     const refusal = this.host.writeRefusal(slot);
-    const frozen = refusal === 'frozen';
+    const frozen = blocksClient(refusal);
     const accepts = refusal === null;
     let tx = 0, messages = 0, bytes = 0, txBytes = 0, more = false;
     const held = this.heldWhileFrozen, h = slot * HELD_FIELDS;
@@ -436,7 +445,7 @@ export class WorkloadDriver {
       }
     }
     if (tx > 0 && frozen) {
-      WorkloadDriver.hold(c, 'frozen', tx, now);
+      WorkloadDriver.hold(c, refusal as WriteRefusal, tx, now);
       held[h] = (held[h] as number) + tx;
       held[h + 1] = (held[h + 1] as number) + messages;
       held[h + 2] = (held[h + 2] as number) + bytes;
@@ -504,10 +513,10 @@ export class WorkloadDriver {
     c.submitted++;
     const refusal = this.host.writeRefusal(slot);
     const now = this.kernel.nowUs;
-    if (refusal === 'frozen') {
-      // Its client blocks until the thaw, like a stream's (released on the member's next tick).
+    if (blocksClient(refusal)) {
+      // Its client blocks until the thaw (or the election's end), like a stream's (released on the member's next tick).
       transactionPayload(t.bytes, t.compressionRatio, this.host.rules(slot), this.payload);
-      WorkloadDriver.hold(c, 'frozen', 1, now);
+      WorkloadDriver.hold(c, refusal as WriteRefusal, 1, now);
       const held = this.heldWhileFrozen, h = slot * HELD_FIELDS;
       const wasIdle = (held[h] as number) === 0 && (this.streams[slot] as WorkloadStream[]).every((s) => now >= s.toUs);
       held[h] = (held[h] as number) + 1;

@@ -27,6 +27,7 @@ export interface RunWarning {
 const WHY: Readonly<Record<WorkloadHoldReason, { readonly what: string; readonly why: string; readonly error: string | null }>> = {
   not_running: { what: 'refused', why: 'its mysqld was not running (crashed, shut down, or stopped by the exit state action ABORT_SERVER)', error: CLIENT_ERROR_CONNECT },
   frozen: { what: 'held until the thaw', why: 'its mysqld was frozen (SIGSTOP): a client connection is accepted but no statement runs until it resumes, so each client blocked; after the thaw they were checked like new statements (refused or ordered, see the other entries)', error: null },
+  primary_election: { what: 'held until the new primary was ready', why: 'it was a new primary still running its election process and group_replication_consistency was BEFORE_ON_PRIMARY_FAILOVER or AFTER: each transaction waited until the process ended (its backlog applied), then ran', error: null },
   offline_mode: { what: 'refused', why: 'offline_mode was ON (exit state action OFFLINE_MODE): the server takes no client connection', error: CLIENT_ERROR_OFFLINE_MODE },
   read_only_secondary: { what: 'refused', why: 'it was a SECONDARY of a single-primary group, where Group Replication sets super_read_only=ON; writes go to the PRIMARY', error: CLIENT_ERROR_SUPER_READ_ONLY },
   read_only_error: { what: 'refused', why: 'it was in ERROR (out of the group), where Group Replication sets super_read_only=ON', error: CLIENT_ERROR_SUPER_READ_ONLY },

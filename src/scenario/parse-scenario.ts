@@ -2,7 +2,7 @@ import { LineCounter, parseDocument, type Document } from 'yaml';
 import { checkAccount, firstRepeatedUser, type ServeAccount } from './scenario-accounts.js';
 import { parseDuration } from '../duration.js';
 import { clip, ConfigError, formatValue, ScenarioError } from '../errors.js';
-import { OPTION_NAMES, validateOption, versionProfile, type GroupReplicationOptions, type OptionName } from '../gr/options.js';
+import { OPTION_NAMES, parseConsistencyLevel, validateOption, versionProfile, type GroupReplicationOptions, type OptionName } from '../gr/options.js';
 import type { VersionProfile } from '../gr/version-profiles.js';
 import { normalizeWorkload, type WorkloadItem } from '../gr/workload.js';
 import { DEFAULT_MODEL_PARAMETERS, isModelParameterName, resolveModelParameters, type ModelParameters } from '../model-parameters.js';
@@ -309,14 +309,18 @@ function parseAction(verb: ScenarioVerb, v: unknown, path: Path, ctx: Ctx): Scen
     }
     case 'write':
     case 'writeLocal': {
-      const obj = record(v, path, 'an object { member, count }');
-      onlyKeys(obj, path, ['member', 'count']);
+      const obj = record(v, path, verb === 'write' ? 'an object { member, count, consistency }' : 'an object { member, count }');
+      onlyKeys(obj, path, verb === 'write' ? ['member', 'count', 'consistency'] : ['member', 'count']);
       const member = m.one(obj.member, [...path, 'member']);
       const count = obj.count ?? 1;
       if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > MAX_WRITES_PER_EVENT) {
         fail([...path, 'count'], `must be an integer in 1..${MAX_WRITES_PER_EVENT}`, count);
       }
-      return verb === 'write' ? { write: { member, count } } : { writeLocal: { member, count } };
+      if (verb === 'writeLocal') return { writeLocal: { member, count } };
+      if (obj.consistency === undefined) return { write: { member, count } };
+      // The sessions' SET SESSION group_replication_consistency.
+      const consistency = core([...path, 'consistency'], (f) => parseConsistencyLevel(obj.consistency, f));
+      return { write: { member, count, consistency } };
     }
     case 'link': {
       const obj = record(v, path, 'an object { from, to, latency, jitter, loss }');

@@ -109,7 +109,8 @@ function apply(sim: Simulation, action: ScenarioAction): void {
     for (let k = 0; k < action.writeLocal.count; k++) m.writeLocal();
   } else if ('write' in action) {
     const m = sim.member(action.write.member);
-    for (let k = 0; k < action.write.count; k++) m.write();
+    const options = action.write.consistency === undefined ? {} : { consistency: action.write.consistency };
+    for (let k = 0; k < action.write.count; k++) m.write(options);
   } else if ('setAsPrimary' in action) {
     const r = sim.member(action.setAsPrimary.member).setAsPrimary(action.setAsPrimary.primary);
     if (!r.ok) throw new ConfigError('setAsPrimary', `is refused on ${action.setAsPrimary.member}: ${r.error}`, action.setAsPrimary.primary);

@@ -5,7 +5,10 @@ import { formatDuration } from './scenario-time.js';
 
 /** An action as the file spells it (durations with units, link fields without the Us suffix). */
 function fileAction(a: ScenarioAction): Record<string, unknown> {
-  if ('write' in a) return { write: a.write.count === 1 ? { member: a.write.member } : { ...a.write } };
+  if ('write' in a) {
+    const { member, count, consistency } = a.write;
+    return { write: { member, ...(count === 1 ? {} : { count }), ...(consistency === undefined ? {} : { consistency }) } };
+  }
   if ('writeLocal' in a) return { writeLocal: a.writeLocal.count === 1 ? { member: a.writeLocal.member } : { ...a.writeLocal } };
   if ('link' in a) {
     const l = a.link;

@@ -1,4 +1,4 @@
-import type { GroupReplicationOptions, OptionName } from '../gr/options.js';
+import type { ConsistencyLevel, GroupReplicationOptions, OptionName } from '../gr/options.js';
 import type { ServeAccount } from './scenario-accounts.js';
 import type { WorkloadItem } from '../gr/workload.js';
 import type { ModelParameters } from '../model-parameters.js';
@@ -95,7 +95,8 @@ export type ScenarioAction =
   | { readonly stop: string }
   | { readonly start: string }
   | { readonly set: { readonly member: MemberOrAll; readonly option: OptionName; readonly value: string | number | boolean } }
-  | { readonly write: { readonly member: string; readonly count: number } }
+  /** `consistency`: the sessions' group_replication_consistency (SET SESSION); absent, the member's global value. */
+  | { readonly write: { readonly member: string; readonly count: number; readonly consistency?: ConsistencyLevel } }
   | { readonly link: LinkChange }
   | { readonly setAsPrimary: { readonly member: string; readonly primary: string } }
   | { readonly add: ScenarioMember }

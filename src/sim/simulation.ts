@@ -9,8 +9,8 @@ import { shownRole, shownState, type ServerIdentity } from '../gr/member-info.js
 import { setAsPrimary, type SetAsPrimaryResult } from '../gr/primary-election-action.js';
 import type { TransactionCounters } from '../gr/transactions.js';
 import {
-  defaultOptions, isOptionName, mergeOptions, OPTION_NAMES, validateOption, versionProfile,
-  type GroupReplicationOptions, type OptionName,
+  defaultOptions, isOptionName, mergeOptions, OPTION_NAMES, parseConsistencyLevel, validateOption, versionProfile,
+  type ConsistencyLevel, type GroupReplicationOptions, type OptionName,
 } from '../gr/options.js';
 import type { VersionProfile } from '../gr/version-profiles.js';
 import { Kernel, PRIORITY } from '../kernel/kernel.js';
@@ -217,9 +217,14 @@ export class MemberHandle {
     return this.sim._setOption(this.slot, name, value);
   }
 
-  /** Submits one transaction on this member. */
-  write(): WriteRecord {
-    return this.gr.write();
+  /**
+   * Submits one transaction on this member. `options.consistency`: the session's
+   * group_replication_consistency for it (as after SET SESSION: a level's name in any case, or its
+   * ordinal 0..4), instead of the member's global value; anything else throws a ConfigError.
+   */
+  write(options: { readonly consistency?: ConsistencyLevel | string | number } = {}): WriteRecord {
+    const level = options.consistency === undefined ? null : parseConsistencyLevel(options.consistency, 'consistency');
+    return this.gr.write(level);
   }
 
   /**
@@ -630,8 +635,8 @@ export class Simulation {
           if (entry.kind === 'load') {
             const batch = entry.payload as LoadBatch;
             this._pipeline.delivered(slot, entry.proposer, batch.transactions);
-            if (entry.proposer === slot) this.workload.committed(slot, batch.transactions, batch.submittedSumUs);
-            this.grMembers[slot]!.onLoadBatch(entry, batch.transactions);
+            const commits = this.grMembers[slot]!.onLoadBatch(entry, batch.transactions, batch.submittedSumUs);
+            if (commits && entry.proposer === slot) this.workload.committed(slot, batch.transactions, batch.submittedSumUs);
           } else if (entry.kind === 'app') {
             this._pipeline.delivered(slot, entry.proposer, 1);
             this.grMembers[slot]!.onAppMessage(entry);
@@ -668,6 +673,7 @@ export class Simulation {
       later: (slot, delayUs, fn) => this.later(slot, delayUs, fn),
       nextWriteId: () => ++this.writeSeq,
       recordWrite: (w) => { this.writes.push(w); },
+      loadCommitted: (slot, tx, sub) => this.workload.committed(slot, tx, sub),
       nextIncarnation: (slot) => (this.incarnations[slot] = this.incarnations[slot]! + 1),
       shutdownServer: (slot) => this._stopServer(slot, false),
     };
@@ -679,7 +685,8 @@ export class Simulation {
     }, root.fork('flowControlStats'), this._pipeline, this.params.flowControlStatsTraffic === 1);
     const payloadRules = this._servers.map(() => ({ compressionThreshold: 0, maxMessageSize: 0 }));
     this.workload = new WorkloadDriver(this.kernel, root.fork('workload'), this.params.loadTickUs, workloadItems, (m) => this._slotOf(m, 'workload'), this._servers.map((s) => s.name), {
-      outstanding: (slot) => this.xcom.consensus.outstandingTransactions(slot),
+      // Closed-loop clients also wait while their AFTER commits wait for acknowledgements.
+      outstanding: (slot) => this.xcom.consensus.outstandingTransactions(slot) + this.grMembers[slot]!.consistency.batchTransactionsWaiting,
       decisionDelayUs: (slot) => this.xcom.consensus.decisionDelayUs(slot),
       emit,
       writeRefusal: (slot) => this.grMembers[slot]!.writeRefusal(),
@@ -883,6 +890,7 @@ export class Simulation {
     if (name === 'group_replication_member_expel_timeout') this.gcsNodes[slot]!.setExpelTimeout(v as number);
     if (name === 'group_replication_message_cache_size') this.xcom.setCacheLimit(slot, v as number);
     store(v);
+    if (name === 'group_replication_consistency') gr.consistency.globalLevelSet();
     return { ok: true };
   }
 
@@ -939,6 +947,7 @@ export class Simulation {
     Object.assign(this._servers[slot]!, identity);
     const gr = this.grMembers[slot]!;
     gr.opts = options;
+    gr.consistency.globalLevelSet();
     this.gcsNodes[slot]!.setExpelTimeout(options.group_replication_member_expel_timeout);
     this.xcom.setCacheLimit(slot, options.group_replication_message_cache_size);
     this.provisioned++;

@@ -186,6 +186,44 @@ describe('writes through mysql2', () => {
     expect(await query(c, 'SELECT v FROM app.t')).toEqual([{ v: 'in the minority' }]);
   });
 
+  it('SET SESSION group_replication_consistency=AFTER: that session waits for an UNREACHABLE member, an EVENTUAL session does not', async () => {
+    const { sim, handle } = await start();
+    const c = await withTable(handle);
+    const other = await connect(handle, 'node1');
+    await c.query("SET SESSION group_replication_consistency = 'AFTER'");
+    expect(await query(c, 'SELECT @@SESSION.group_replication_consistency AS s, @@GLOBAL.group_replication_consistency AS g, @@group_replication_consistency AS d'))
+      .toEqual([{ s: 'AFTER', g: 'EVENTUAL', d: 'AFTER' }]);
+    expect(await query(other, 'SELECT @@SESSION.group_replication_consistency AS s')).toEqual([{ s: 'EVENTUAL' }]);
+    expect(sim.member('node1').options().group_replication_consistency).toBe('EVENTUAL');
+    const e = await rejection(c.query("SET @@SESSION.group_replication_consistency = 'STRONG'"));
+    expect([e.errno, e.sqlState, e.message]).toEqual([1231, '42000', "Variable 'group_replication_consistency' can't be set to the value of 'STRONG'"]);
+    expect(await query(c, 'SELECT @@SESSION.group_replication_consistency AS s')).toEqual([{ s: 'AFTER' }]);
+    sim.network.isolate('node3');
+    const unreachable = await handle.runUntil((s) => s.member('node1').replicationGroupMembers().some((r) => r.MEMBER_STATE === 'UNREACHABLE'), { limit: '30s' });
+    expect(unreachable).toBe(true);
+    const waits = track(c.query<ResultSetHeader>("INSERT INTO app.t (v) VALUES ('after')"));
+    await atRest(handle, 'node1', waits);
+    const goes = track(other.query<ResultSetHeader>("INSERT INTO app.t (v) VALUES ('eventual')"));
+    await atRest(handle, 'node1', waits, goes);
+    for (let k = 0; k < 30; k++) {
+      await handle.advance('100ms');
+      await atRest(handle, 'node1', waits, goes);
+    }
+    // Both were ordered by node1 and node2; only the AFTER session waits for node3 to prepare its transaction.
+    expect(goes.settled).toBe(true);
+    expect(waits.settled).toBe(false);
+    expect(sim.member('node2').transactionCounters().checked).toBe(sim.member('node1').transactionCounters().checked);
+    sim.network.heal('node3');
+    const steps = await advanceUntilAnswered(handle, 'node1', waits, '100ms');
+    expect(steps).toBeGreaterThan(0);
+    const [ok] = await waits.promise;
+    expect(ok.affectedRows).toBe(1);
+    expect(await query(c, 'SELECT v FROM app.t ORDER BY v')).toEqual([{ v: 'after' }, { v: 'eventual' }]);
+    // DEFAULT takes the global value again.
+    await c.query('SET SESSION group_replication_consistency = DEFAULT');
+    expect(await query(c, 'SELECT @@SESSION.group_replication_consistency AS s')).toEqual([{ s: 'EVENTUAL' }]);
+  });
+
   it('fails with ERROR 3100 when the member goes ERROR (expelled while isolated, then healed)', async () => {
     const { sim, handle } = await start();
     const c = await withTable(handle);

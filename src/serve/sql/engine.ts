@@ -1,7 +1,7 @@
 import type { Database } from 'sql.js';
 import { ConfigError } from '../../errors.js';
 import { CLIENT_ERROR_SUPER_READ_ONLY } from '../../observe/error-codes.js';
-import { isOptionName } from '../../gr/options.js';
+import { isOptionName, parseConsistencyLevel, type ConsistencyLevel } from '../../gr/options.js';
 import type { MemberHandle, Simulation } from '../../sim/simulation.js';
 import type { ColumnSpec, ColumnType, SqlSession, StatementEngine, StatementOutcome } from '../statement-engine.js';
 import { cteNames, rewrite, selectColumnNames, sqlIdent, sqlString, UnsupportedSql, type RewriteContext } from './dialect.js';
@@ -167,6 +167,9 @@ function formatDateTime(epochUs: number): string {
   return new Date(Math.floor(epochUs / 1000)).toISOString().slice(0, 19).replace('T', ' ');
 }
 
+/** The system variable whose session value decides a session's transactions' consistency (docs/mysql-behaviour.md §T5). */
+const CONSISTENCY = 'group_replication_consistency';
+
 /** A write statement of an open transaction, applied to the member's database when the group commits it. */
 type TxStatement = { readonly sql: string } | { readonly createDatabase: string } | { readonly dropDatabase: string };
 
@@ -175,6 +178,8 @@ class Session implements SqlSession {
   database: string | null = null;
   readonly userVars = new Map<string, SqlValue>();
   private readonly sessionVars = new Map<string, SqlValue>();
+  /** The session's group_replication_consistency: the level its transactions run with. */
+  private consistency: ConsistencyLevel;
   private autocommit = true;
   private inTransaction = false;
   private tx: TxStatement[] = [];
@@ -185,6 +190,10 @@ class Session implements SqlSession {
     // Client sessions take the server's thread ids, as the plugin's own sessions do.
     this.id = engine.sim._gr(mdb.member.slot).newThreadId();
     mdb.openSessions++;
+    // A session starts with the global values (sql/sql_class.cc, THD::init copies global_system_variables);
+    // group_replication_consistency is kept here because the session's writes run with it.
+    this.consistency = this.member.options().group_replication_consistency;
+    this.sessionVars.set(CONSISTENCY, this.consistency);
   }
 
   private get member(): MemberHandle { return this.mdb.member; }
@@ -513,6 +522,18 @@ class Session implements SqlSession {
         this.sessionVars.set(name, on ? 1 : 0);
         return null;
       }
+      if (name === CONSISTENCY) {
+        // SET SESSION … = DEFAULT takes the global value (sql/set_var.cc, set_var::update with no value).
+        const given = typeof value === 'string' && value.toUpperCase() === 'DEFAULT' ? this.member.options().group_replication_consistency : value;
+        try {
+          this.consistency = parseConsistencyLevel(given, name);
+          this.sessionVars.set(name, this.consistency);
+        } catch (err) {
+          if (err instanceof ConfigError) return E.wrongValueForVariable(name, String(value));
+          throw err;
+        }
+        return null;
+      }
       if (v.kind === 'bool') {
         const on = toBool(value);
         if (on === null) return E.wrongValueForVariable(name, String(value));
@@ -625,7 +646,8 @@ class Session implements SqlSession {
     const statements = this.tx;
     this.endTransaction();
     if (statements.length === 0) return ok();
-    const w = this.member.write();
+    // The transaction runs with the session's group_replication_consistency (observer_trans.cc reads it at commit).
+    const w = this.member.write({ consistency: this.consistency });
     let settled: StatementOutcome | undefined;
     // Idempotent: a second poll after the outcome returns it again without applying twice.
     const settle = (): StatementOutcome | undefined => {

@@ -185,10 +185,10 @@ export function globalVariables(sim: Simulation, member: MemberHandle): Map<stri
     const value = name === 'group_replication_single_primary_mode' ? sim.mode === 'single-primary' : opts[name];
     if (typeof value === 'boolean') g(name, 'bool', bool(value));
     else if (typeof value === 'number') g(name, 'int', value);
-    else g(name, 'str', String(value));
+    // group_replication_consistency also has a session value (the session's own, engine.ts).
+    else g(name, 'str', String(value), name === 'group_replication_consistency');
   }
   g('group_replication_group_name', 'str', groupName);
-  g('group_replication_consistency', 'str', sim.version.defaultConsistency, true);
   g('group_replication_start_on_boot', 'bool', 1);
   g('group_replication_bootstrap_group', 'bool', 0);
   g('group_replication_enforce_update_everywhere_checks', 'bool', bool(sim.mode === 'multi-primary'));
