@@ -47,11 +47,11 @@ function fmt(stats) {
 }
 
 // The model flags compared: grsim's earlier approximation, xcom_base.cc's back-off, and that plus GR's
-// flow-control statistics traffic (see ModelParameters.xcomRetryBackoff, flowControlStatsTraffic).
+// flow-control statistics traffic, the default (see ModelParameters.xcomRetryBackoff, flowControlStatsTraffic).
 const MODELS = [
-  { name: 'earlier approximation', model: '' },
-  { name: 'source back-off', model: 'model: { xcomRetryBackoff: 1 }\n' },
-  { name: 'source back-off + GR flow-control traffic', model: 'model: { xcomRetryBackoff: 1, flowControlStatsTraffic: 1 }\n' },
+  { name: 'earlier approximation', model: 'model: { xcomRetryBackoff: 0, flowControlStatsTraffic: 0 }\n' },
+  { name: 'source back-off', model: 'model: { xcomRetryBackoff: 1, flowControlStatsTraffic: 0 }\n' },
+  { name: 'source back-off + GR flow-control traffic (default)', model: 'model: { xcomRetryBackoff: 1, flowControlStatsTraffic: 1 }\n' },
 ];
 
 for (const m of MODELS) for (const c of CASES) {

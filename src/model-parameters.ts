@@ -60,8 +60,8 @@ export interface ModelParameters {
    * Whether GR's flow-control statistics traffic is modelled (1) or not (0): every ONLINE or
    * RECOVERING member broadcasts a statistics message through consensus every
    * group_replication_flow_control_period (pipeline_stats.cc flow_control_step). MySQL always
-   * sends it; 0 keeps the XCom level of an idle group silent, as grsim modelled it before. A flag,
-   * not a time. @defaultValue 0
+   * sends it; 0 keeps the XCom level of an idle group silent, as grsim modelled it before issue 10
+   * (the statistics then reach the members at once). A flag, not a time. @defaultValue 1
    */
   flowControlStatsTraffic: number;
   /**
@@ -70,8 +70,9 @@ export interface ModelParameters {
    * then 10–20 s, and acceptors answer, so a cut-off member is heard at its next push after a
    * heal; the executor's read rounds back off from its last execution, proposer_task,
    * get_xcom_message. 0: grsim's earlier approximation: waiting values are tried again on every
-   * alive tick and connectivity change, and the read back-off starts at failure detection).
-   * A flag, not a time. @defaultValue 0
+   * alive tick and connectivity change, and the read back-off starts at failure detection; the
+   * default before issue 10, kept by regression fixtures shrunk under it).
+   * A flag, not a time. @defaultValue 1
    */
   xcomRetryBackoff: number;
   /**
@@ -118,8 +119,8 @@ export const DEFAULT_MODEL_PARAMETERS: ModelParameters = {
   loadTickUs: 10_000,
   catchUpMsgnosPerRoundTrip: 10,
   tcpBufferBytes: 4_194_304,
-  flowControlStatsTraffic: 0,
-  xcomRetryBackoff: 0,
+  flowControlStatsTraffic: 1,
+  xcomRetryBackoff: 1,
   applierTransactionUs: 50,
   recoveryTransactionUs: 20,
   primaryElectionStages: 1,

@@ -39,13 +39,22 @@ describe('summarize on a real run: 3 members, node3 isolated at 10 s, member_exp
   });
 
   it('majority: node3 lost it ≈5 s after the cut and regained it (MY-011498) after the heal, before learning of its expel', () => {
-    expect(sum.majority).toHaveLength(1);
     const m = sum.majority[0]!;
     expect(m).toMatchObject({ member: 'node3', end: 'regained', networkRestoredUs: 60 * SEC });
     expect(m.lostUs - 10 * SEC).toBeGreaterThanOrEqual(4 * SEC);
     expect(m.lostUs - 10 * SEC).toBeLessThanOrEqual(6 * SEC);
     expect(m.regainedUs!).toBeGreaterThan(60 * SEC);
     expect(m.regainLatencyUs).toBe(m.regainedUs! - 60 * SEC);
+    // Removed from the group, node3 hears the peers only when one of its proposer tasks pushes
+    // (xcom_base.cc proposer_task, wakeup_delay): 50 s into the back-off the pushes of its ten
+    // tasks come in bursts up to ~20 s apart, so it may lose the majority again, 5 s after the
+    // last answer, and regain it at the next push. Every episode ends before it learns its expel.
+    const expelled = sim.member('node3').logEvents().find((e) => e.code === 'MY-011505')!.t;
+    for (const [i, again] of sum.majority.slice(1).entries()) {
+      expect(again).toMatchObject({ member: 'node3', end: 'regained' });
+      expect(again.lostUs - sum.majority[i]!.regainedUs!).toBeGreaterThanOrEqual(5 * SEC);
+    }
+    for (const e of sum.majority) expect(e.regainedUs!).toBeLessThan(expelled);
   });
 
   it('write availability: survivors always writable, node3 from the cut until it is ONLINE again', () => {

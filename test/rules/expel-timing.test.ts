@@ -119,10 +119,14 @@ describe('a member back within 15 s is never expelled (T = 5)', () => {
     const back = firstLog(sim, 'node1', 'MY-011494', a3).t;
     expect(back).toBeGreaterThan(u);
     expect(back).toBeGreaterThanOrEqual(healUs);
-    // The suspicion was cleared by the returning view, before it ever timed out or was acted on.
+    // The suspicion of node3 was cleared by the returning view, before it ever timed out or was
+    // acted on. (Counted from the trace: with GR's statistics traffic a global view decided just
+    // after the heal can briefly leave out another member, a suspicion of its own, also cleared.)
+    const ofNode3 = sim.trace.filter((e) => e.type === 'suspicion' && e.member === 'node1' && e.suspect === 'node3')
+      .map((e) => (e as { action: string }).action);
+    expect(ofNode3).toEqual(['created', 'cleared']);
     const c = sim.member('node1').suspicionCounters();
-    expect(c.created).toBe(1);
-    expect(c.cleared).toBe(1);
+    expect(c.cleared).toBe(c.created);
     expect(c.timedOut).toBe(0);
     expect(c.expelsRequested).toBe(0);
     expect(sim.member('node1').suspicions()).toEqual([]);

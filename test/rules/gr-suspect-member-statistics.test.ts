@@ -84,8 +84,10 @@ describe('gr_suspect_member_statistics', () => {
   // silent until its peers' XCom dial back-off towards its address expires (up to 10 s), so its peers
   // suspect it while it joins and its own first global view marks it failed. MySQL's test asserts
   // exactly 1, 2, 3 and 0, which grsim does not reach yet; this pins the MTR assertions verbatim.
+  // (With the source's proposer pushes and GR's statistics traffic, the defaults since issue 10,
+  // seed 1 happens to pass; seeds 2 and 3 still show the divergence.)
   it.fails('MTR assertions verbatim: 1, 2, 3 on server 1; 0 on the restarted server 3; then 1 for server 2 and 3 for server 3', () => {
-    const sim = createSimulation({ seed: 1, version: '8.4', members: ['node1', 'node2', 'node3'], mode: 'single-primary' });
+    const sim = createSimulation({ seed: 2, version: '8.4', members: ['node1', 'node2', 'node3'], mode: 'single-primary' });
     for (const m of ['node1', 'node2', 'node3']) sim.member(m).set('group_replication_member_expel_timeout', 15);
     sim.runFor('5s');
     const uuid3 = sim.member('node3').uuid, uuid2 = sim.member('node2').uuid;

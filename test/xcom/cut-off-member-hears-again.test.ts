@@ -5,16 +5,18 @@
  *   answers (handle_simple_prepare), on the proposer's own connection, so it is heard;
  * - the executor's read rounds back off from when it started waiting for its synode
  *   (get_xcom_message), not from failure detection.
- * Three members, node3 isolated at 10 s; the peers remove it at ~31 s. Both mechanisms are on with
- * model.xcomRetryBackoff = 1, GR's statistics traffic with model.flowControlStatsTraffic = 1.
+ * Three members, node3 isolated at 10 s; the peers remove it at ~31 s. Both mechanisms are
+ * model.xcomRetryBackoff = 1, GR's statistics traffic model.flowControlStatsTraffic = 1 (both the
+ * default). The first tests turn the statistics traffic off, so that the only value waiting in
+ * node3's proposers is the one they write.
  */
 import { describe, expect, it } from 'vitest';
 import { createSimulation, type LogEvent, type Simulation } from '../../src/index.js';
 
 const SEC = 1_000_000;
 const CUT_US = 10 * SEC;
-/** The source's back-off (model.xcomRetryBackoff; grsim's default is still the earlier approximation). */
-const SOURCE = { xcomRetryBackoff: 1 };
+/** The source's back-off alone (model.xcomRetryBackoff, the default), without GR's statistics traffic. */
+const SOURCE = { xcomRetryBackoff: 1, flowControlStatsTraffic: 0 };
 
 function isolatedRun(seed: number, healAfterUs: number, writeAtUs: number | null, model: Record<string, number> = {}): Simulation {
   const sim = createSimulation({ seed, members: ['node1', 'node2', 'node3'], mode: 'multi-primary', model });
@@ -75,7 +77,7 @@ describe('GR flow-control statistics traffic (model.flowControlStatsTraffic = 1)
       expect(row.COUNT_ALLOC, m).toBeGreaterThan(500);
       expect(row.COUNT_ALLOC, m).toBeLessThanOrEqual(540);
     }
-    const quiet = createSimulation({ seed: 3, members: ['node1', 'node2', 'node3'], mode: 'multi-primary' });
+    const quiet = createSimulation({ seed: 3, members: ['node1', 'node2', 'node3'], mode: 'multi-primary', model: { flowControlStatsTraffic: 0 } });
     quiet.runUntil(60 * SEC);
     expect(quiet.member('node1').xcomCacheMemory().COUNT_ALLOC).toBe(0);
   });
