@@ -235,8 +235,9 @@ export async function explore(o: ExploreOptions, io: ExploreIo): Promise<number>
  * claiming (the chunks before it still run). Every thread claims its own chunks from a shared
  * board, so a worker runs chunk after chunk while the main thread runs one of its own: handing
  * out work by message (one chunk per message, as before) left the worker idle from the end of
- * each chunk until the main thread finished its current one and read the message, which ate
- * the second core's gain (measured 1.00–1.09× with two jobs).
+ * each chunk until the main thread finished its current one and read the message. (The other
+ * reason two jobs are far from 2× on two cores is not here: one job's V8 compiler threads
+ * already use the second core; docs/partition-experiments.md.)
  * The main thread explores too: a worker costs a module load and a JIT warm-up of its own (about
  * 0.2 s of CPU for the load, and a first chunk up to 3× slower than a warm one), which a short
  * exploration does not win back, and the main thread would otherwise idle.
