@@ -1,6 +1,25 @@
-import { exploreChunk, type ChunkResult, type ExploreChunk } from '../arbitraries/experiments.js';
+import { parentPort, workerData } from 'node:worker_threads';
+import { exploreChunk, type ChunkResult } from '../arbitraries/experiments.js';
+import { ChunkBoard } from './chunk-board.js';
+import { exploreChunkAt, type ChunkPlan } from './explore-chunks.js';
 
-/** Piscina worker: runs one chunk of `grsim explore` in a worker thread. */
-export default function runChunk(chunk: ExploreChunk): ChunkResult {
-  return exploreChunk(chunk);
+/** What a worker thread of `grsim explore` starts with: the plan and the board its chunks are claimed from. */
+export interface ExploreWorkerData {
+  readonly plan: ChunkPlan;
+  readonly board: SharedArrayBuffer;
 }
+
+/** A worker's message: one chunk's result, or `done` once it claims nothing more (its results all came before). */
+export type ExploreWorkerMessage = { readonly k: number; readonly result: ChunkResult } | { readonly done: true };
+
+// Worker thread of `grsim explore`: runs the chunks it claims from the shared board until none is
+// left, posting each result as it settles. An exception ends the thread with an 'error' event.
+const { plan, board: buffer } = workerData as ExploreWorkerData;
+const board = new ChunkBoard(buffer);
+const port = parentPort as NonNullable<typeof parentPort>;
+for (let k = board.claim(); k !== undefined; k = board.claim()) {
+  const result = exploreChunk(exploreChunkAt(plan, k));
+  if (result.counterexample !== null) board.markFailed(k);
+  port.postMessage({ k, result } satisfies ExploreWorkerMessage);
+}
+port.postMessage({ done: true } satisfies ExploreWorkerMessage);

@@ -1,14 +1,17 @@
 import { Command, Option } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { Piscina } from 'piscina';
-import { BUILT_IN_PROPERTIES, exploreChunk, propertyByName, type ChunkResult, type Counterexample, type ExploreChunk } from '../arbitraries/experiments.js';
+import { Worker } from 'node:worker_threads';
+import { BUILT_IN_PROPERTIES, exploreChunk, propertyByName, type ChunkResult, type Counterexample } from '../arbitraries/experiments.js';
 import { describeFault } from '../arbitraries/index.js';
 import { buildReport } from '../report/json-report.js';
 import { renderTimelineHtml } from '../report/timeline-html.js';
 import { parseScenario } from '../scenario/parse-scenario.js';
 import { runScenario } from '../scenario/run-scenario.js';
+import { ChunkBoard } from './chunk-board.js';
 import { EXIT, type CliOutcome } from './cli-io.js';
+import { chunkCount, exploreChunkAt, RUNS_PER_CHUNK } from './explore-chunks.js';
+import type { ExploreWorkerData, ExploreWorkerMessage } from './explore-worker.js';
 import { durationFlag, FlagError, integerFlag, UsageError } from './flags.js';
 import { startProgressBar, type ProgressIo } from './progress-bar.js';
 import {
@@ -27,9 +30,6 @@ export interface ExploreIo extends ProgressIo {
   readonly readFile?: (path: string) => string;
 }
 
-/** Runs per chunk: the unit of parallel work and of reproducibility (independent of --jobs). */
-export const RUNS_PER_CHUNK = 25;
-
 export interface ExploreOptions {
   readonly property: string;
   readonly members: number;
@@ -45,23 +45,6 @@ export interface ExploreOptions {
   readonly out?: string;
   /** Skip the chunks already in `out`. */
   readonly resume?: boolean;
-}
-
-/** The fast-check seed of chunk k: a fixed function of the run's seed, so results do not depend on --jobs. */
-export function chunkSeed(seed: number, k: number): number {
-  let h = (seed ^ 0x9e3779b9) >>> 0;
-  h = Math.imul(h ^ (k + 1), 0x85ebca6b) >>> 0;
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;
-  return (h ^ (h >>> 16)) >>> 0;
-}
-
-/** The chunks of an exploration, in order: RUNS_PER_CHUNK runs each, the last one what is left. */
-export function exploreChunks(o: ExploreOptions): ExploreChunk[] {
-  const chunks: ExploreChunk[] = [];
-  for (let k = 0, left = o.runs; left > 0; k++, left -= RUNS_PER_CHUNK) {
-    chunks.push({ property: o.property, members: o.members, durationUs: o.durationUs, seed: chunkSeed(o.seed, k), runs: Math.min(RUNS_PER_CHUNK, left) });
-  }
-  return chunks;
 }
 
 /**
@@ -153,7 +136,7 @@ export const EXPLORE_COMMAND = 'explore';
 export function exploreResultFile(o: ExploreOptions, shard: Shard, results: readonly (ChunkResult | undefined)[], version: string): ExploreResultFile {
   const config = exploreConfig(o);
   const ids: number[] = [];
-  for (const k of shardIds(exploreChunks(o).length, shard)) {
+  for (const k of shardIds(chunkCount(o), shard)) {
     const r = results[k];
     if (r === undefined) continue;
     ids.push(k);
@@ -161,7 +144,7 @@ export function exploreResultFile(o: ExploreOptions, shard: Shard, results: read
   }
   return {
     format: RESULT_FORMAT, formatVersion: RESULT_FORMAT_VERSION, grsimVersion: version, command: EXPLORE_COMMAND,
-    config, configHash: configHash(config), baseSeed: o.seed, totalIds: exploreChunks(o).length, shard, common: null,
+    config, configHash: configHash(config), baseSeed: o.seed, totalIds: chunkCount(o), shard, common: null,
     results: ids.map((id) => ({ id, ...(results[id] as ChunkResult) })),
   };
 }
@@ -189,17 +172,17 @@ export function readExploreResultFile(read: (path: string) => string, file: stri
 
 /**
  * Explores random fault schedules for one property, in chunks of RUNS_PER_CHUNK runs, on `jobs`
- * worker threads (piscina). Returns the exit code: 0 no failure, 1 a counterexample was printed.
- * stdout (the counterexample of the lowest-numbered failing chunk and the run count up to it) is
- * the same for any --jobs; timing and throughput go to stderr. With a shard only the shard's chunks
- * run (it stops at its own first failure), `out` receives its result file after each chunk, and
- * the exit code is 0 once the slice ran: the verdict is grsim merge's.
+ * threads: the main thread and jobs − 1 worker threads. Returns the exit code: 0 no failure, 1 a
+ * counterexample was printed. stdout (the counterexample of the lowest-numbered failing chunk and
+ * the run count up to it) is the same for any --jobs; timing and throughput go to stderr. With a
+ * shard only the shard's chunks run (it stops at its own first failure), `out` receives its result
+ * file after each chunk, and the exit code is 0 once the slice ran: the verdict is grsim merge's.
  */
 export async function explore(o: ExploreOptions, io: ExploreIo): Promise<number> {
-  const chunks = exploreChunks(o);
+  const total = chunkCount(o);
   const shard = o.shard ?? WHOLE;
-  const ids = shardIds(chunks.length, shard);
-  const results: (ChunkResult | undefined)[] = new Array<ChunkResult | undefined>(chunks.length).fill(undefined);
+  const ids = shardIds(total, shard);
+  const results: (ChunkResult | undefined)[] = new Array<ChunkResult | undefined>(total).fill(undefined);
   const write = io.writeFile ?? writeFileAtomic;
   const save = (): void => { if (o.out !== undefined) writeOrFail(write, o.out, resultFileText(exploreResultFile(o, shard, results, io.version))); };
   let lowestFailing = Number.POSITIVE_INFINITY;
@@ -221,60 +204,19 @@ export async function explore(o: ExploreOptions, io: ExploreIo): Promise<number>
   }
   const todo = ids.filter((k) => results[k] === undefined && k < lowestFailing);
   const startMs = io.nowMs();
-  const todoRuns = todo.reduce((n, k) => n + (chunks[k] as ExploreChunk).runs, 0);
+  const todoRuns = todo.reduce((n, k) => n + exploreChunkAt(o, k).runs, 0);
   const bar = startProgressBar(io, todoRuns);
   let ran = 0, failed = 0;
   const settle = (k: number, r: ChunkResult): void => {
     results[k] = r;
     ran += r.runs;
     failed += r.failed;
-    if (r.counterexample !== null) lowestFailing = Math.min(lowestFailing, k);
     bar.update(ran, `${failed} failed`);
     save();
   };
-  const slice = o.shard === undefined ? '' : `, shard ${shard.index}/${shard.count} (${ids.length} of ${chunks.length} chunks)`;
+  const slice = o.shard === undefined ? '' : `, shard ${shard.index}/${shard.count} (${ids.length} of ${total} chunks)`;
   io.stderr(`grsim explore: ${o.property}, ${o.members} members, ${o.durationUs / 1e6} s per run, ${o.runs} runs, seed ${o.seed}${slice}, ${o.jobs} job${o.jobs === 1 ? '' : 's'}\n`);
-  if (o.jobs === 1) {
-    for (const k of todo) {
-      if (k > lowestFailing) break;
-      settle(k, exploreChunk(chunks[k] as ExploreChunk));
-    }
-  } else {
-    // The main thread explores too, between the moments it hands chunks to the jobs - 1 worker
-    // threads: a worker costs a module load and a JIT warm-up of its own (measured about 0.5 s of
-    // CPU each), which a short exploration does not win back, and the main thread would idle.
-    const workers = o.jobs - 1;
-    const pool = new Piscina<ExploreChunk, ChunkResult>({
-      filename: new URL('./explore-worker.js', import.meta.url).href, minThreads: workers, maxThreads: workers,
-    });
-    try {
-      let next = 0;
-      const inFlight = new Set<Promise<void>>();
-      // Submit in order and stop submitting at the first failure; the chunks before it still finish.
-      const more = (): boolean => next < todo.length && (todo[next] as number) < lowestFailing;
-      while (more() || inFlight.size > 0) {
-        // Two chunks queued per worker, so none idles while the main thread runs one of its own.
-        while (more() && inFlight.size < workers * 2) {
-          const k = todo[next++] as number;
-          const p: Promise<void> = pool.run(chunks[k] as ExploreChunk).then((r) => { settle(k, r); inFlight.delete(p); });
-          inFlight.add(p);
-          // A worker's failure rejects the race below (an internal error); the chunks still in flight
-          // are rejected when the pool is destroyed, and nobody waits for them any more.
-          p.catch(() => undefined);
-        }
-        if (more()) {
-          const k = todo[next++] as number;
-          settle(k, exploreChunk(chunks[k] as ExploreChunk));
-          // Let the workers' finished chunks in (their messages wait for the event loop), failing on a worker's error.
-          await Promise.race([...inFlight, new Promise<void>((resolve) => { setImmediate(resolve); })]);
-        } else {
-          await Promise.race(inFlight);
-        }
-      }
-    } finally {
-      await pool.destroy();
-    }
-  }
+  await runChunks(o, todo, settle);
   bar.finish();
   save();
   const outcome = exploreOutcome(results, ids);
@@ -285,6 +227,60 @@ export async function explore(o: ExploreOptions, io: ExploreIo): Promise<number>
   const code = printExploreSummary(o, outcome, io);
   if (o.out !== undefined) io.stderr(`grsim explore: result written to ${o.out}\n`);
   return o.shard === undefined ? code : EXIT.ok;
+}
+
+/**
+ * Runs the chunks `todo` (increasing ids) on the main thread and min(jobs, chunks) − 1 worker
+ * threads, calling `settle` on the main thread with each result, until a failure stops the
+ * claiming (the chunks before it still run). Every thread claims its own chunks from a shared
+ * board, so a worker runs chunk after chunk while the main thread runs one of its own: handing
+ * out work by message (one chunk per message, as before) left the worker idle from the end of
+ * each chunk until the main thread finished its current one and read the message. (The other
+ * reason two jobs are far from 2× on two cores is not here: one job's V8 compiler threads
+ * already use the second core; docs/partition-experiments.md.)
+ * The main thread explores too: a worker costs a module load and a JIT warm-up of its own (about
+ * 0.2 s of CPU for the load, and a first chunk up to 3× slower than a warm one), which a short
+ * exploration does not win back, and the main thread would otherwise idle.
+ */
+async function runChunks(o: ExploreOptions, todo: readonly number[], settle: (k: number, r: ChunkResult) => void): Promise<void> {
+  const board = ChunkBoard.of(todo);
+  const plan = { property: o.property, members: o.members, durationUs: o.durationUs, runs: o.runs, seed: o.seed };
+  const workerData: ExploreWorkerData = { plan, board: board.buffer };
+  const workers = Array.from({ length: Math.max(0, Math.min(o.jobs, todo.length) - 1) }, () => new Worker(new URL('./explore-worker.js', import.meta.url), { workerData }));
+  // Each worker's results, then its `done`; an error on any thread stops every thread's claiming.
+  const finished = Promise.all(workers.map((w) => new Promise<void>((resolve, reject) => {
+    let done = false;
+    const fail = (e: unknown): void => { if (!done) { board.abort(); reject(e); } };
+    w.on('message', (m: ExploreWorkerMessage) => {
+      if ('done' in m) {
+        done = true;
+        return resolve();
+      }
+      try {
+        settle(m.k, m.result);
+      } catch (e) {
+        fail(e);
+      }
+    });
+    w.on('error', fail);
+    w.on('exit', (code) => fail(new Error(`grsim explore: a worker thread exited (code ${code}) before its last chunk`)));
+  })));
+  finished.catch(() => undefined); // awaited below; until then a rejection only stops the claiming
+  try {
+    for (let k = board.claim(); k !== undefined; k = board.claim()) {
+      const r = exploreChunk(exploreChunkAt(plan, k));
+      if (r.counterexample !== null) board.markFailed(k);
+      settle(k, r);
+      // Let the workers' results in (progress, --out): their messages wait for the event loop.
+      if (workers.length > 0) await new Promise<void>((resolve) => { setImmediate(resolve); });
+    }
+    await finished;
+  } catch (e) {
+    board.abort();
+    throw e;
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
 }
 
 const PROPERTY_NAMES = BUILT_IN_PROPERTIES.map((p) => p.name);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ChunkResult, Counterexample } from '../../src/arbitraries/experiments.js';
-import { chunkSeed, exploreChunks, exploreOutcome, RUNS_PER_CHUNK } from '../../src/cli/explore.js';
+import { exploreOutcome } from '../../src/cli/explore.js';
+import { chunkSeed, exploreChunks, RUNS_PER_CHUNK } from '../../src/cli/explore-chunks.js';
 
 const pass = (runs: number): ChunkResult => ({ runs, failed: 0, counterexample: null });
 const fail = (runs: number): ChunkResult => ({ runs, failed: 1, counterexample: {} as Counterexample });
@@ -17,7 +18,7 @@ describe('explore: what is counted does not depend on --jobs', () => {
     expect(exploreOutcome([pass(25), pass(25), pass(10)])).toEqual({ runs: 60, failed: 0, firstFailure: null, complete: true });
   });
   it('splits the runs into chunks whose seeds depend only on --seed and the chunk number', () => {
-    const chunks = exploreChunks({ property: 'one-primary-per-view', members: 3, durationUs: 60_000_000, runs: 2 * RUNS_PER_CHUNK + 1, seed: 9, jobs: 4 });
+    const chunks = exploreChunks({ property: 'one-primary-per-view', members: 3, durationUs: 60_000_000, runs: 2 * RUNS_PER_CHUNK + 1, seed: 9 });
     expect(chunks.map((c) => c.runs)).toEqual([RUNS_PER_CHUNK, RUNS_PER_CHUNK, 1]);
     expect(chunks.map((c) => c.seed)).toEqual([0, 1, 2].map((k) => chunkSeed(9, k)));
     expect(new Set(chunks.map((c) => c.seed)).size).toBe(3);
