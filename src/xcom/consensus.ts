@@ -124,7 +124,7 @@ export class Consensus {
   private readonly roundActive: Uint8Array;
   /** 1 while node i learns the answers of its own read or no-op round (onFetched, onRecovered). */
   private readonly inRoundAnswer: Uint8Array;
-  /** The synode (executed index) node i's round train last woke for. */
+  /** The synode (executed index) whose back-off node i's round train runs: the one it last woke for on a fresh back-off. */
   private readonly roundSynode: Int32Array;
   private readonly roundGen: Int32Array;
   private readonly fetchPeer: Int32Array;
@@ -1147,7 +1147,12 @@ export class Consensus {
       return;
     }
     if (!this.behind(i)) { this.roundActive[i] = 0; return; }
-    this.roundSynode[i] = this.executed[i] as number;
+    // The train runs the back-off of the synode it wakes for only if that back-off restarted for it:
+    // always with xcomRetryBackoff 1 (executeFrom resets roundDelayUs), with 0 only when roundK is
+    // back at 0. A train that wakes on a synode the executor reached through a pushed learn, on the
+    // 10-20 s waits it grew on an older one, keeps that older synode, so that startRounds replaces it
+    // once a later value is known, as get_xcom_message starts every synode afresh (xcom_base.cc).
+    if (this.sourceBackoff || this.roundK[i] === 0) this.roundSynode[i] = this.executed[i] as number;
     // find_value: the first two wake-ups on a synode read; the third proposes no-ops on the lowest
     // live node (iamthegreatest) and reads elsewhere; from the fourth every node proposes.
     const wait = this.findWait[i] as number;

@@ -34,25 +34,23 @@ until: +853s
 `;
 
 describe('a member catching up executes views in the configuration they belong to', () => {
-  it('node2, which learns the two join configurations 11 s late, installs views :4 and :5 like the others', () => {
+  // The ring of explore's run (seed 29) left node2 11 s behind only because its read-round train,
+  // woken on a newer synode, kept the 10–20 s back-off of an older one (grsim's defect, fixed in
+  // test/rules/read-round-back-off-belongs-to-its-synode.test.ts): node2 now reads the join
+  // configurations and their views within a second, like a MySQL executor that starts each synode
+  // afresh (xcom_base.cc get_xcom_message). A view executed while its configuration is still
+  // pending keeps being exercised by the rule fixtures that catch up after a heal (ring-two-killers-
+  // then-rejoins, lost-slot-recovered-from-acceptors, failed-rejoin-leaves-group).
+  it('node2 learns the two join configurations with the others and installs views :4 and :5 like them', () => {
     const sim = simulationOf(parseScenario(RING, 'ring.yaml'));
     sim.runFor('100s');
     const configs = (m: string): ConfigEvent[] => sim.trace.filter((e): e is ConfigEvent => e.type === 'config' && e.member === m);
     const views = (m: string): ViewEvent[] => sim.trace.filter((e): e is ViewEvent => e.type === 'view' && e.member === m && e.viewId !== '');
-    // The scenario still has node2 lagging: node5's learn of the first join was lost on the cut
-    // path 1 ms before the heal, and node2's read rounds were at their 10–20 s back-off.
     const joinAll = (m: string): ConfigEvent => configs(m).find((e) => e.nodes.length === 5 && e.t > 70 * SEC)!;
-    const caughtUp = joinAll('node2').t;
-    expect(caughtUp - joinAll('node1').t).toBeGreaterThan(5 * SEC);
-    // Both join configurations activate on node2 together, when their views execute.
-    const joinOne = configs('node2').find((e) => e.nodes.length === 4 && e.t > 70 * SEC)!;
-    expect(joinOne.t).toBe(caughtUp);
-    // ...and node2 installs the same views as node1, in order, at once.
+    expect(Math.abs(joinAll('node2').t - joinAll('node1').t)).toBeLessThan(1 * SEC);
     const ids = (m: string): string[] => views(m).map((v) => v.viewId);
     expect(ids('node2')).toEqual(ids('node1'));
-    const late = views('node2').filter((v) => v.t > 70 * SEC);
-    expect(late.map((v) => v.members.length)).toEqual([4, 5]);
-    for (const v of late) expect(v.t - caughtUp).toBeLessThan(0.1 * SEC);
+    expect(views('node2').filter((v) => v.t > 70 * SEC).map((v) => v.members.length)).toEqual([4, 5]);
   });
 
   it('the whole run converges and no built-in invariant is broken', () => {

@@ -13,7 +13,10 @@
  *    xcom_remove_node then xcom_wait_exit); at the repair the four self-removals are decided in the
  *    five-node site and applied one after the other (xcom_base.cc handle_remove_node clones the
  *    newest site), which leaves [node1's crashed incarnation].
- * 2. group-dissolves-after-failed-leave.yaml (8.4, three members, seed 2018474759): node3 is split off
+ * 2. group-dissolves-after-failed-leave.yaml (8.4, three members; explore's seed 2018474759, run with
+ *    seed 1 since the read-round fix of read-round-back-off-belongs-to-its-synode.test.ts changed
+ *    seed 2018474759's run, where all three now leave and re-form the group; under seed 1 node3's
+ *    executor never gets past synode 0, as before): node3 is split off
  *    and node2 frozen; node1 and node3 leave on the 7 s timeout, node2 after its thaw. node3's
  *    self-removal waits: every instance that learned or accepted the values before it has since
  *    restarted (node1 and node2 rejoin as new incarnations), so its executor cannot get them and its
