@@ -513,6 +513,8 @@ export class GrMember {
     if (j === null || entry.config === null) return;
     if ((entry.payload as { incarnation?: number } | null)?.incarnation !== j.incarnation) return;
     const gen = j.gen;
+    // An instance of an earlier attempt still running (its leave not finished) makes way for this one.
+    if (this.ctx.xcom.booted[this.slot] === 1) this.ctx.xcom.stop(this.slot, 'replaced by a new join attempt');
     this.ctx.xcom.awaitSnapshot(this.slot, j.incarnation, entry.index + 1, () => {
       if (this.joining === null || this.joining.gen !== gen) return;
       this.ctx.gcs(this.slot).start(null);
