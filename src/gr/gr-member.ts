@@ -475,7 +475,6 @@ export class GrMember {
     this.ctx.gcs(this.slot).stop();
     if (this.ctx.xcom.booted[this.slot] === 1) this.gcsLeave(then, true);
     else {
-      this.ctx.xcom.stop(this.slot, 'join abandoned'); // an instance still waiting for its snapshot exits
       if (logNotInGroup) this.gcsLog('ERROR', gcsText.leavingWithoutGroup());
       then();
     }
@@ -487,21 +486,16 @@ export class GrMember {
     this.leaveAfterFailedJoin(then, true);
   }
 
-  /**
-   * @internal Forgets a join in progress: the attempt's pending connect and engine-ready timers no
-   * longer act, and an XCom instance still waiting for its snapshot exits.
-   */
+  /** @internal Forgets a join in progress: the attempt's pending connect and engine-ready timers no longer act. */
   dropJoin(): void {
     this.joinGen++;
     this.joining = null;
-    if (this.ctx.xcom.booted[this.slot] === 0) this.ctx.xcom.stop(this.slot, 'join abandoned');
   }
 
 
   /**
-   * The add_node configuration was decided: XCom on the joiner can boot into it, if it admits this
-   * attempt's XCom instance, once a member's snapshot reaches it (XcomCluster.awaitSnapshot); GCS
-   * starts then. Each join attempt starts XCom with a new identity (GCS regenerates the
+   * The add_node configuration was decided: XCom on the joiner boots into it, if it admits this
+   * attempt's XCom instance. Each join attempt starts XCom with a new identity (GCS regenerates the
    * node's uuid, Gcs_xcom_node_information::regenerate_member_uuid, on every retry_do_join), and
    * XCom recognises itself in a configuration by address and that uuid: an add_node of an earlier,
    * failed attempt decided late (its request was still queued at the seed) configures that old
@@ -512,13 +506,8 @@ export class GrMember {
     const j = this.joining;
     if (j === null || entry.config === null) return;
     if ((entry.payload as { incarnation?: number } | null)?.incarnation !== j.incarnation) return;
-    const gen = j.gen;
-    // An instance of an earlier attempt still running (its leave not finished) makes way for this one.
-    if (this.ctx.xcom.booted[this.slot] === 1) this.ctx.xcom.stop(this.slot, 'replaced by a new join attempt');
-    this.ctx.xcom.awaitSnapshot(this.slot, j.incarnation, entry.index + 1, () => {
-      if (this.joining === null || this.joining.gen !== gen) return;
-      this.ctx.gcs(this.slot).start(null);
-    });
+    this.ctx.xcom.boot(this.slot, entry.config, j.incarnation, entry.index + 1, true, entry.proposer);
+    this.ctx.gcs(this.slot).start(null);
   }
 
   /**

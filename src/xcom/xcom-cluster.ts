@@ -20,26 +20,6 @@ export const MSG_ARE_YOU_ALIVE = 1;
 export const MSG_LEARN = 2;
 /** A proposer task's push of a value (prepare/accept, xcom_base.cc push_msg_3p); its answers are modelled in Consensus. */
 export const MSG_PREPARE = 3;
-/** A joiner's need_boot_op, the reply to a member's ping or i_am_alive (xcom_base.cc handle_alive, init_need_boot_op). */
-export const MSG_NEED_BOOT = 4;
-/** A member's gcs_snapshot_op to a joiner that asked for it (xcom_base.cc server_handle_need_snapshot). */
-export const MSG_SNAPSHOT = 5;
-
-/** Interval between two need_boot replies of a joiner, in microseconds (xcom_base.cc handle_alive: `task_now() - sent_alive > 1.0`). */
-const NEED_BOOT_REPLY_INTERVAL_US = 1_000_000;
-
-/**
- * A joiner's XCom instance, started and listening, whose add_node was decided: it has no site and
- * waits for a member's snapshot to boot (xcom_base.cc, xcom_fsm_start until x_fsm_snapshot).
- */
-interface SnapshotWait {
-  /** The incarnation (XCom identity) this instance joins as. */
-  readonly incarnation: number;
-  /** First log index its executor delivers once booted. */
-  readonly executedIndex: number;
-  /** Called once, when the snapshot has booted it. */
-  readonly onBoot: () => void;
-}
 
 /** What XCom tells the layer above (the GCS binding); injected, XCom never sees the emitter. */
 export interface XcomUpcalls {
@@ -110,12 +90,6 @@ export class XcomCluster {
   private readonly quietLinkEpoch: Int32Array;
   private readonly pingCount: Int32Array;
   private readonly lastPingUs: Float64Array;
-  /** Per node: the joiner instance waiting for a snapshot, or null. */
-  private readonly snapshotWait: (SnapshotWait | null)[];
-  /** Per node: when its waiting instance last replied need_boot (sent_alive). */
-  private readonly needBootSentUs: Float64Array;
-  /** `retryWaiting[i*n+j]`: i's sender task towards j is waiting out its back-off (connect_wait). */
-  private readonly retryWaiting: Uint8Array;
   /** Timers that came due while the node was frozen: [handler, arg] pairs. */
   private readonly deferred: number[][];
   /** Each node's XCom message cache (its P_S instrument outlives XCom restarts). */
@@ -172,9 +146,6 @@ export class XcomCluster {
     this.quietLinkEpoch = new Int32Array(nn).fill(-1);
     this.pingCount = new Int32Array(nn);
     this.lastPingUs = new Float64Array(nn).fill(-Infinity);
-    this.snapshotWait = new Array<SnapshotWait | null>(n).fill(null);
-    this.needBootSentUs = new Float64Array(n).fill(-Infinity);
-    this.retryWaiting = new Uint8Array(nn);
     this.deferred = Array.from({ length: n }, () => []);
     this.caches = Array.from({ length: n }, (_, i) => new MessageCache({
       limitBytes: cacheLimitBytes[i] ?? 1_073_741_824, instrument: new XcomCacheMemoryInstrument(),
@@ -253,27 +224,6 @@ export class XcomCluster {
     for (const j of config.nodes) if (j !== i) this.ensureDialing(i, j);
   }
 
-  /**
-   * A joiner's XCom instance whose add_node was decided waits, listening, for a member's snapshot:
-   * MySQL's joiner has no site until a member that has it in its configuration reaches it over that
-   * member's own outgoing connection, with an i_am_alive or an are_you_alive ping; the joiner
-   * answers need_boot_op on that connection and the member replies with a gcs_snapshot_op
-   * (xcom_base.cc handle_alive, reply_handler_task, server_handle_need_snapshot,
-   * process_gcs_snapshot_op, handle_fsm_snapshot). So the joiner boots only once some member's
-   * sender task has connected to it, which its dial back-off can delay by up to 10 s.
-   * `stop` (or a crash) ends the wait.
-   */
-  awaitSnapshot(i: number, incarnation: number, executedIndex: number, onBoot: () => void): void {
-    if (this.booted[i] === 1) throw new InvariantError(`node ${i} waits for a snapshot while booted`);
-    this.snapshotWait[i] = { incarnation, executedIndex, onBoot };
-    this.needBootSentUs[i] = -Infinity; // xcom_fsm_start x_fsm_init: sent_alive = 0.0
-  }
-
-  /** Whether node i's XCom accepts connections: booted, or started and waiting for its snapshot. */
-  private listening(i: number): boolean {
-    return this.booted[i] === 1 || this.snapshotWait[i] !== null;
-  }
-
   /** Marks connections of a bootstrapped group as established (the run starts with a formed group). */
   markConnected(i: number, j: number): void {
     this.net.settleQuiet();
@@ -290,15 +240,8 @@ export class XcomCluster {
    * black-hole timeout fires.
    */
   stop(i: number, reason: string): void {
+    if (this.booted[i] === 0) return;
     const n = this.n;
-    if (this.booted[i] === 0) {
-      // An instance waiting for its snapshot has no site and no outgoing connection, but its
-      // listening socket closes: members connected to it notice.
-      if (this.snapshotWait[i] === null) return;
-      this.snapshotWait[i] = null;
-      for (let j = 0; j < n; j++) if (j !== i) this.peerSocketGone(j, i);
-      return;
-    }
     this.net.settleQuiet();
     this.booted[i] = 0;
     this.gen[i] = (this.gen[i] as number) + 1;
@@ -374,7 +317,7 @@ export class XcomCluster {
       return;
     }
     const net = this.net;
-    if (net.isPathUp(i, j) && net.isResponsive(j) && this.listening(j)) {
+    if (net.isPathUp(i, j) && net.isResponsive(j) && this.booted[j] === 1) {
       net.settleQuiet();
       this.dialing[p] = 0;
       this.connUp[p] = 1;
@@ -387,14 +330,12 @@ export class XcomCluster {
     }
     const wait = this.backoffUs[p] as number;
     this.backoffUs[p] = Math.min(wait + CONNECT_WAIT_INCREASE_US, MAX_CONNECT_WAIT_US);
-    this.retryWaiting[p] = 1;
     this.kernel.schedule(wait, this.hDialRetry, this.pairArg(p));
   }
 
   private onDialRetry(arg: number): void {
     const p = this.livePair(arg);
     if (p < 0) return;
-    this.retryWaiting[p] = 0;
     const i = (p / this.n) | 0, j = p % this.n;
     const cfg = this.config[i];
     if (this.booted[i] === 0 || cfg == null || (cfg.mask & (1 << j)) === 0) {
@@ -406,23 +347,6 @@ export class XcomCluster {
       return;
     }
     this.dial(p);
-  }
-
-  /**
-   * wakeup_sender (xcom_transport.cc): every sender task of node i waiting out its back-off
-   * (connect_wait) dials at once; the back-off it had reached stays.
-   */
-  private wakeSenders(i: number): void {
-    const n = this.n;
-    for (let j = 0; j < n; j++) {
-      const p = i * n + j;
-      if (this.retryWaiting[p] === 0 || this.dialing[p] === 0) continue;
-      this.retryWaiting[p] = 0;
-      this.connGen[p] = (this.connGen[p] as number) + 1; // the pending retry timer no longer acts
-      const cfg = this.config[i];
-      if (cfg == null || (cfg.mask & (1 << j)) === 0) this.dialing[p] = 0; // the peer left the site
-      else this.dial(p);
-    }
   }
 
   /** Closes i's outgoing connection to j; the sender task redials at once if j is still in i's site. */
@@ -456,7 +380,7 @@ export class XcomCluster {
     if (p < 0 || this.blackholeArmed[p] === 0) return;
     this.blackholeArmed[p] = 0;
     const i = (p / this.n) | 0, j = p % this.n;
-    if (!this.net.isPathUp(i, j) || !this.listening(j) || this.net.running[j] === 0) {
+    if (!this.net.isPathUp(i, j) || this.booted[j] === 0 || this.net.running[j] === 0) {
       this.closeConnection(i, j, 'TCP gave up on an unresponsive path');
     }
   }
@@ -659,17 +583,7 @@ export class XcomCluster {
     const n = this.n;
     // The socket is gone if the receiver's XCom stopped or the sender's connection closed meanwhile.
     const kind = net.msgKind[msg] as number;
-    if (kind === MSG_NEED_BOOT) {
-      // Read by the member's reply_handler_task on its own outgoing connection, and handled there
-      // without dispatch_op: it does not count as hearing from the joiner.
-      if (this.booted[to] === 1 && this.connUp[to * n + from] === 1) this.onNeedBoot(to, from, net.msgA[msg] as number);
-      return;
-    }
-    if (this.booted[to] === 0) {
-      if (this.snapshotWait[to] !== null && this.connUp[from * n + to] === 1) this.receiveWhileWaiting(to, from, kind);
-      return;
-    }
-    if (this.connUp[from * n + to] !== 1) return;
+    if (this.booted[to] === 0 || this.connUp[from * n + to] !== 1) return;
     net.collectQuiet(to); // earlier quiet arrivals first, so that this message's stamps land last
     const p = to * n + from;
     if (this.connUp[p] === 1) {
@@ -689,50 +603,9 @@ export class XcomCluster {
         break;
       case MSG_PREPARE:
         break; // heard; the answer is modelled on the proposer's side (Consensus.onPushAnswered)
-      case MSG_SNAPSHOT:
-        break; // a duplicate snapshot for a node already booted (process_gcs_snapshot_op ignores it)
       default:
         throw new InvariantError(`unknown XCom message kind ${net.msgKind[msg]}`);
     }
-  }
-
-  /**
-   * A message from member `from` reached joiner i, which waits for its snapshot. handle_alive
-   * (xcom_base.cc) answers an i_am_alive or a ping with need_boot_op, carrying the joiner's
-   * identity, at most once a second, on the connection it came by; the snapshot boots it.
-   */
-  private receiveWhileWaiting(i: number, from: number, kind: number): void {
-    const w = this.snapshotWait[i] as SnapshotWait;
-    if (kind === MSG_I_AM_ALIVE || kind === MSG_ARE_YOU_ALIVE) {
-      const now = this.kernel.nowUs;
-      if (!(now - (this.needBootSentUs[i] as number) > NEED_BOOT_REPLY_INTERVAL_US)) return;
-      this.needBootSentUs[i] = now;
-      if (this.net.isPathUp(i, from)) this.net.send(i, from, MSG_NEED_BOOT, w.incarnation, 0);
-    } else if (kind === MSG_SNAPSHOT) {
-      // handle_x_snapshot imports the donor's configurations; this node must be in the latest one
-      // as the incarnation that asked.
-      const cfg = this.config[from];
-      const k = cfg == null ? -1 : cfg.nodes.indexOf(i);
-      if (cfg == null || k < 0 || cfg.incarnations[k] !== w.incarnation) return;
-      this.snapshotWait[i] = null;
-      this.boot(i, cfg, w.incarnation, w.executedIndex, true, from);
-      w.onBoot();
-    }
-  }
-
-  /**
-   * Member i read joiner j's need_boot_op on its outgoing connection (reply_handler_task): if the
-   * identity it carries is in i's configuration (should_handle_need_boot: node_exists_with_uid), i
-   * sends its snapshot on that connection (server_handle_need_snapshot) and wakes every sender task
-   * waiting to connect, "since new node has appeared" (wakeup_sender). An identity i does not know
-   * (an old incarnation) is ignored.
-   */
-  private onNeedBoot(i: number, j: number, incarnation: number): void {
-    const cfg = this.config[i];
-    const k = cfg == null ? -1 : cfg.nodes.indexOf(j);
-    if (cfg == null || k < 0 || cfg.incarnations[k] !== incarnation) return;
-    this.write(i, j, MSG_SNAPSHOT, cfg.id, 0, SIZEOF_PAX_MSG);
-    this.wakeSenders(i);
   }
 
   /** pre_process_incoming_ping (xcom_base.cc): the 3rd ping within 5 s shuts our outgoing connection. */
@@ -837,21 +710,23 @@ export class XcomCluster {
   }
 
   /**
-   * A new executor site on node i: added nodes count as not heard from, and i dials them. XCom keeps
-   * the stamp on the server entry of an address: a new entry starts at 0, and the entry of a node
-   * removed earlier was cleared when that removal took effect (xcom_transport.cc mksrv,
-   * xcom_detector.cc reset_disjunct_servers, update_detected). So a joiner is not alive to a member
-   * until that member hears it, and until then the member's local views mark it failed (GCS
-   * suspects it as a non-member) and the detector leader's global views leave it out.
+   * A new executor site on node i: added nodes count as not heard from (or, with the model's
+   * `addedNodeUnheard` 0, as just heard), and i dials them. XCom keeps the stamp on the server
+   * entry of an address: a new entry starts at 0, and the entry of a node removed earlier was
+   * cleared when that removal took effect (xcom_transport.cc mksrv, xcom_detector.cc
+   * reset_disjunct_servers, update_detected). So a joiner is not alive to a member until that
+   * member hears it: its local views mark it failed (GCS suspects it as a non-member) and the
+   * detector leader's global views leave it out, so no membership view has it before it is heard.
    */
   activateConfig(i: number, config: XcomConfig): void {
     const old = this.config[i];
     const n = this.n;
     this.net.collectQuiet(i);
     this.config[i] = config;
+    const addedStamp = this.params.addedNodeUnheard === 1 ? -Infinity : this.kernel.nowUs;
     for (const j of config.nodes) {
       if (old == null || (old.mask & (1 << j)) === 0) {
-        this.detected[i * n + j] = -Infinity;
+        this.detected[i * n + j] = addedStamp;
         // handle_add_node clones the newest site and appends the node, whose global node set entry
         // realloc_node_set starts cleared (xcom_base.cc, site_def.cc): absent until a view has it.
         if (old != null) this.globalMask[i] = (this.globalMask[i] as number) & ~(1 << j);

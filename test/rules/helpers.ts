@@ -41,9 +41,10 @@ export function secs(fromUs: number, toUs: number): number {
  * The head of a scenario file (through `events:`) for a 5-member multi-primary group as
  * `grsim explore` prints it: node1..node5 at 10.0.0.11–15, default network.
  */
-export function fiveMemberScenarioHead(h: { name: string; seed: number; version: string; options: Readonly<Record<string, string | number>> }): string {
+export function fiveMemberScenarioHead(h: { name: string; seed: number; version: string; options: Readonly<Record<string, string | number>>; model?: string }): string {
   const members = [1, 2, 3, 4, 5].map((k) => `  - { name: node${k}, host: 10.0.0.1${k}, port: 3306, xcomPort: 33061 }`).join('\n');
   const options = Object.entries(h.options).map(([k, v]) => `  ${k}: ${v}`).join('\n');
   return `name: ${h.name}\nseed: ${h.seed}\nversion: ${h.version}\nstart: 2024-01-01T00:00:00Z\nmode: multi-primary\n` +
-    `members:\n${members}\noptions:\n${options}\nnetwork: { latency: 200us, jitter: 100us, loss: 0 }\nevents:\n`;
+    `members:\n${members}\noptions:\n${options}\nnetwork: { latency: 200us, jitter: 100us, loss: 0 }\n` +
+    (h.model === undefined ? '' : `model: ${h.model}\n`) + 'events:\n';
 }
