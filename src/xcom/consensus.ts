@@ -124,10 +124,6 @@ export class Consensus {
   /** Per node: activation timers still due for configurations a view already activated (they do nothing). */
   private readonly activatedEarly: Int32Array;
   private readonly hDecided: number;
-  /** Latest decision time of a value held back by a dead channel's no-op stall (later values wait for it). */
-  private stalledDecisionUs = -Infinity;
-  /** Whether the last decisionDelayUs included the dead-channel stall. */
-  private lastDelayStalled = false;
   private readonly hRound: number;
   private readonly hFetched: number;
   private readonly hActivate: number;
@@ -594,15 +590,9 @@ export class Consensus {
 
   private tryDecide(p: Proposal): boolean {
     const forced = p.kind === 'config' ? (p.payload as { force?: readonly number[] }).force : undefined;
-    let delay = forced === undefined ? this.decisionDelayUs(p.proposer) : this.forcedDelayUs(p.proposer, forced);
+    const delay = forced === undefined ? this.decisionDelayUs(p.proposer) : this.forcedDelayUs(p.proposer, forced);
     if (delay < 0) return false;
     const x = this.x;
-    // The executor delivers in synode order: a value proposed after one that waits for a dead
-    // channel's no-ops takes a later synode, so it is not delivered before that one, even if the
-    // dead node answers meanwhile.
-    const stalled = forced === undefined && this.lastDelayStalled;
-    if (x.kernel.nowUs + delay < this.stalledDecisionUs) delay = this.stalledDecisionUs - x.kernel.nowUs;
-    if (stalled && x.kernel.nowUs + delay > this.stalledDecisionUs) this.stalledDecisionUs = x.kernel.nowUs + delay;
     const id = this.inFlightFree.length > 0 ? (this.inFlightFree.pop() as number) : this.inFlight.length;
     this.inFlight[id] = p;
     this.inFlightAcceptors[id] = this.reachedMask; // decisionDelayUs just counted them
@@ -621,8 +611,7 @@ export class Consensus {
     if (site === null) return -1;
     const rtt = this.majorityRoundTripUs(i, site.nodes);
     if (rtt < 0) return -1;
-    this.lastDelayStalled = this.reachedCount < site.nodes.length;
-    return rtt + (this.lastDelayStalled ? this.x.params.deadChannelStallUs : 0);
+    return rtt + (this.reachedCount < site.nodes.length ? this.x.params.deadChannelStallUs : 0);
   }
 
   /**
