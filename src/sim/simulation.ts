@@ -469,8 +469,8 @@ export class Simulation {
   /** @internal */ readonly _net: Network;
   /** @internal */ readonly _counters: SuspicionCounters[];
   /**
-   * @internal Per observer, suspicions it created per suspect since its server started: the GCS
-   * statistics manager's count per node address behind MEMBER_FAILURE_SUSPICIONS_COUNT.
+   * @internal Per observer, suspicions of members it created per suspect since its server started:
+   * the GCS statistics manager's count per node address behind MEMBER_FAILURE_SUSPICIONS_COUNT.
    */
   readonly _failureSuspicions: Map<number, number>[];
   /** @internal Pipeline statistics behind replication_group_member_stats. */
@@ -623,8 +623,11 @@ export class Simulation {
           const c = this._counters[slot]!;
           if (action === 'created') {
             c.created++;
-            const counts = this._failureSuspicions[slot]!;
-            counts.set(suspect, (counts.get(suspect) ?? 0) + 1);
+            // The statistics count suspicions of members only (docs/mysql-behaviour.md §G7).
+            if (!nonMember) {
+              const counts = this._failureSuspicions[slot]!;
+              counts.set(suspect, (counts.get(suspect) ?? 0) + 1);
+            }
           }
           else if (action === 'cleared') c.cleared++;
           else if (action === 'timedOut') c.timedOut++;

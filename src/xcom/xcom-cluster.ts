@@ -725,15 +725,24 @@ export class XcomCluster {
     return cfg.nodes[0] === i;
   }
 
-  /** A new executor site on node i: reset stamps of removed nodes, stamp added ones, dial them. */
+  /**
+   * A new executor site on node i: added nodes count as not heard from (or, with the model's
+   * `addedNodeUnheard` 0, as just heard), and i dials them. XCom keeps the stamp on the server
+   * entry of an address: a new entry starts at 0, and the entry of a node removed earlier was
+   * cleared when that removal took effect (xcom_transport.cc mksrv, xcom_detector.cc
+   * reset_disjunct_servers, update_detected). So a joiner is not alive to a member until that
+   * member hears it: its local views mark it failed (GCS suspects it as a non-member) and the
+   * detector leader's global views leave it out, so no membership view has it before it is heard.
+   */
   activateConfig(i: number, config: XcomConfig): void {
     const old = this.config[i];
-    const n = this.n, now = this.kernel.nowUs;
+    const n = this.n;
     this.net.collectQuiet(i);
     this.config[i] = config;
+    const addedStamp = this.params.addedNodeUnheard === 1 ? -Infinity : this.kernel.nowUs;
     for (const j of config.nodes) {
       if (old == null || (old.mask & (1 << j)) === 0) {
-        this.detected[i * n + j] = now;
+        this.detected[i * n + j] = addedStamp;
         // handle_add_node clones the newest site and appends the node, whose global node set entry
         // realloc_node_set starts cleared (xcom_base.cc, site_def.cc): absent until a view has it.
         if (old != null) this.globalMask[i] = (this.globalMask[i] as number) & ~(1 << j);

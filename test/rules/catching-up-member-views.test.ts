@@ -21,7 +21,9 @@ const RING = fiveMemberScenarioHead({
   name: 'ring-catch-up', seed: 29, version: '9.x',
   // Shrunk under grsim's defaults before issue 10; the view rule does not depend on XCom's retry
   // back-off or GR's statistics traffic, but the schedule's exact course does: keep them off.
-  model: { xcomRetryBackoff: 0, flowControlStatsTraffic: 0 },
+  // Recorded before joiners counted as unheard until heard (model.addedNodeUnheard): with that, both
+  // joins enter one view and node2 has no single-join view to catch up on.
+  model: { xcomRetryBackoff: 0, flowControlStatsTraffic: 0, addedNodeUnheard: 0 },
   options: { group_replication_member_expel_timeout: 60, group_replication_autorejoin_tries: 1, group_replication_unreachable_majority_timeout: 2, group_replication_exit_state_action: 'READ_ONLY', group_replication_member_weight: 6 },
 }) + `${['node1>node3', 'node1>node4', 'node2>node4', 'node2>node5', 'node3>node5'].map((l) => {
   const [a, b] = l.split('>');
