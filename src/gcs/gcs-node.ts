@@ -7,6 +7,7 @@ import type { XcomConfig } from '../xcom/xcom-config.js';
 import type { LogEntry } from '../xcom/log-entry.js';
 import { SuspicionsManager, type Suspicion } from './suspicions-manager.js';
 import { evictedWarningApplies } from '../xcom/message-cache.js';
+import type { StateExchanges, ViewId } from './state-exchange.js';
 
 /** An installed GCS view: the agreed membership and its view number. */
 export interface GcsView {
@@ -15,8 +16,20 @@ export interface GcsView {
   /** XCom incarnation of each member, parallel to `members`: a restarted server is a new member. */
   readonly incarnations: readonly number[];
   readonly mask: number;
+  /** The `<fixed>` of the view id `<fixed>:<n>`: the group's, or a fresh one when every member joined in this view. */
+  readonly fixed: string;
   /** The `<n>` of `<fixed>:<n>`. */
   readonly number: number;
+}
+
+/** A membership in state exchange: installed once every member's state message has arrived. */
+interface PendingExchange {
+  readonly configId: number;
+  readonly members: readonly number[];
+  readonly incarnations: readonly number[];
+  readonly mask: number;
+  /** When the install is due (the last state message delivered); Infinity while a member's state is missing. */
+  dueUs: number;
 }
 
 /** What GCS tells the GR plugin (Gcs_control_event_listener / Gcs_communication_event_listener). */
@@ -38,7 +51,7 @@ export interface GcsUpcalls {
  * and by the uuid its XCom incarnation boots with (Gcs_xcom_node_information), so a server removed
  * and re-added as a new incarnation is a membership change even when the slots are the same.
  */
-export function sameMembers(view: GcsView, nodes: readonly number[], incarnations: readonly number[]): boolean {
+export function sameMembers(view: { readonly members: readonly number[]; readonly incarnations: readonly number[] }, nodes: readonly number[], incarnations: readonly number[]): boolean {
   if (view.members.length !== nodes.length) return false;
   return nodes.every((s, k) => {
     const i = view.members.indexOf(s);
@@ -50,22 +63,6 @@ export function sameMembers(view: GcsView, nodes: readonly number[], incarnation
 function hasMember(view: GcsView, slot: number, incarnation: number): boolean {
   const i = view.members.indexOf(slot);
   return i >= 0 && view.incarnations[i] === incarnation;
-}
-
-/** View numbers are agreed: every member installing the same membership after the same view gets the same number. */
-export class ViewNumbering {
-  private readonly byKey = new Map<string, number>();
-  constructor(private last: number) {}
-  numberFor(mask: number, configId: number): number {
-    const key = `${configId}:${mask}`;
-    let n = this.byKey.get(key);
-    if (n === undefined) {
-      n = this.last + 1;
-      this.last = n;
-      this.byKey.set(key, n);
-    }
-    return n;
-  }
 }
 
 /**
@@ -93,7 +90,7 @@ export class GcsNode {
     private readonly xcom: XcomCluster,
     private readonly params: ModelParameters,
     private readonly up: GcsUpcalls,
-    private readonly numbering: ViewNumbering,
+    private readonly exchanges: StateExchanges,
     private readonly handlers: { view: number; thread: number; install: number },
     countsExpelsInProgress: boolean,
     expelTimeoutS: number,
@@ -105,6 +102,7 @@ export class GcsNode {
   /** Starts GCS with an installed view (bootstrap, or after a join completes) and arms the 15 s thread. */
   start(view: GcsView | null): void {
     this.view = view;
+    this.pending = null;
     this.buffered.length = 0;
     this.globalViewsIn = this.globalViewsOut = 0;
     this.manager.suspicions.clear();
@@ -117,6 +115,7 @@ export class GcsNode {
   /** Stops GCS (leave, expel, crash): pending views and thread wake-ups are dropped. */
   stop(): void {
     this.view = null;
+    this.pending = null;
     this.cacheLastRemoved = -1;
     this.buffered.length = 0;
     this.globalViewsIn = this.globalViewsOut = 0;
@@ -237,21 +236,48 @@ export class GcsNode {
     if ((alive & config.mask) !== config.mask) return false;
     // Unchanged compared with the last view accepted, which may still be in its state exchange: a node
     // catching up can deliver an add and a remove within those milliseconds, and both change it.
-    const last = this.pendingInstall.length > 0 ? (this.pendingInstall[this.pendingInstall.length - 1] as GcsView) : this.view;
+    const last = this.pending ?? this.view;
     if (last !== null && sameMembers(last, config.nodes, config.incarnations)) return false;
-    const number = this.numbering.numberFor(config.mask, config.id);
-    const view: GcsView = { members: [...config.nodes], incarnations: [...config.incarnations], mask: config.mask, number };
-    this.pendingInstall.push(view);
-    this.kernel.schedule(this.params.stateExchangeUs, this.handlers.install, this.slot, PRIORITY.timer);
+    // A newer view restarts the exchange in progress (xcom_receive_global_view: reset_with_flush):
+    // that view is never installed here, and states sent for it no longer count. MySQL discards
+    // what a joiner buffered there; grsim delivers it.
+    if (this.pending !== null) {
+      this.pending = null;
+      this.globalViewDone();
+    }
+    // This member's state message carries the view id it has installed, or a fresh one.
+    const own = this.view === null ? this.exchanges.freshViewId() : { fixed: this.view.fixed, monotonic: this.view.number };
+    this.pending = {
+      configId: config.id, members: [...config.nodes], incarnations: [...config.incarnations], mask: config.mask, dueUs: Infinity,
+    };
+    this.exchanges.send(config.id, this.slot, this.xcom.incarnation[this.slot] as number, own);
     return true;
   }
 
-  private readonly pendingInstall: GcsView[] = [];
+  /** The membership in state exchange, installed once every member's state message has arrived. */
+  private pending: PendingExchange | null = null;
+
+  /**
+   * A state message for the exchange of `configId` was sent: once every member of the awaited
+   * configuration has sent its state, the view is installed when the last of them is delivered
+   * (`stateExchangeUs` later), unless a newer view restarts the exchange first.
+   */
+  stateSent(configId: number): void {
+    const p = this.pending;
+    if (p === null || p.dueUs !== Infinity || p.configId !== configId) return;
+    if (this.exchanges.newViewId(configId, p.members, p.incarnations) === null) return;
+    p.dueUs = this.kernel.nowUs + this.params.stateExchangeUs;
+    this.kernel.schedule(this.params.stateExchangeUs, this.handlers.install, this.slot, PRIORITY.timer);
+  }
 
   onInstallTimer(): void {
-    const view = this.pendingInstall.shift();
-    if (view === undefined) return;
+    const p = this.pending;
+    if (p === null || p.dueUs > this.kernel.nowUs) return;
+    this.pending = null;
     if (!this.xcom.booted[this.slot]) return;
+    const id = this.exchanges.newViewId(p.configId, p.members, p.incarnations);
+    if (id === null) return; // (a state of these incarnations is always recorded once complete)
+    const view: GcsView = { members: p.members, incarnations: p.incarnations, mask: p.mask, fixed: id.fixed, number: id.monotonic };
     const old = this.view;
     if (old === null || !sameMembers(old, view.members, view.incarnations)) {
       this.view = view;

@@ -55,6 +55,7 @@ export function joinedGroup(m: GrMember, view: GcsView, j: JoinAttempt): void {
     m.table.clear();
     for (const [s, info] of a.table) m.table.set(s, info);
     m.viewNumber = view.number;
+    m.viewFixed = view.fixed;
     m.log(msg.recoveryStrategy());
     m.log(msg.membershipChanged(m.sortedHostList(view.members), m.viewId()));
     m.emitView(view.members);
@@ -110,7 +111,7 @@ function stateExchangeSource(m: GrMember, view: GcsView): GrMember | null {
     if (s === m.slot || m.ctx.net.running[s] === 0) continue;
     const o = m.ctx.member(s);
     if (!o.inGroup() || o.admission !== null || o.joining !== null || !o.table.has(s)) continue;
-    if (o.viewNumber === view.number) return o;
+    if (o.viewNumber === view.number && o.viewFixed === view.fixed) return o;
     if (best === null) best = o;
   }
   return best;

@@ -66,12 +66,12 @@ describe('expelled-member-returns-as-new-incarnation and a lagging member', () =
  * removed) at 195.610 s. Showing node4#3 ONLINE there is the log order, not node4#2 back.
  */
 describe('expelled-member-returns-as-new-incarnation and a lagging observer', () => {
-  it('accepts the explore run: node5 shows node4#3 ONLINE while replaying the views that admit and remove it', () => {
+  // Since a view waits for the state message of every member, the explore run no longer reaches the
+  // replay (node5 no longer installs the view admitting node4#3 before the one removing it); the
+  // hand-made trace below pins the rule.
+  it('accepts the explore run', () => {
     const file = new URL('./scenarios/lagging-observer-new-incarnation.yaml', import.meta.url);
     const sim = runScenario(parseScenario(readFileSync(file, 'utf8'), 'lagging-observer-new-incarnation.yaml')).sim;
-    const shown = sim.trace.filter((e) => e.type === 'stateChange' && e.observer === 'node5' && e.member === 'node4' && e.t > 195 * SEC && e.t < 196 * SEC)
-      .map((e) => (e as { state: string | null }).state);
-    expect(shown).toEqual(['RECOVERING', 'ONLINE', null]);
     expect(expelledMemberReturnsAsNewIncarnation.check(runRecordOf(sim))).toBeNull();
   });
 

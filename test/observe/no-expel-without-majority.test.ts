@@ -158,14 +158,11 @@ describe('no-expel-without-majority accepts the faithful runs explore reported',
  * without a configuration.
  */
 describe('no-expel-without-majority and a joiner\'s first view', () => {
-  it('accepts the explore run: node5 installs its join view, then the view removing node1', () => {
+  // Since a view waits for the state message of every member, the explore run no longer reaches the
+  // join view and the removal view at one instant on node5 (its exchanges now wait for node1's
+  // state); the hand-made traces below pin the rule.
+  it('accepts the explore run', () => {
     const run = runScenario(parseScenario(scenario('join-view-in-boot-configuration.yaml'), 'join-view-in-boot-configuration.yaml'));
-    const trace = run.sim.trace;
-    const node5 = trace.filter((e) => (e.type === 'view' || e.type === 'config') && e.member === 'node5' && e.t > 555 * SEC && e.t < 577 * SEC);
-    // Leave view, two activations, then the join view and the removal view at one instant.
-    expect(node5.map((e) => e.type === 'view' ? `view ${e.members.length}` : `config ${(e as ConfigEvent).nodes.join(',')}`)).toEqual([
-      'view 0', 'config node2,node3,node4,node5', 'config node2,node3,node4,node5,node1', 'view 5', 'view 4',
-    ]);
     expect(noExpelWithoutMajority.check(runRecordOf(run.sim))).toBeNull();
   });
 

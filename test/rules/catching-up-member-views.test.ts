@@ -31,7 +31,7 @@ until: +853s
 `;
 
 describe('a member catching up executes views in the configuration they belong to', () => {
-  it('node2, which learns the two join configurations 11 s late, installs views :4 and :5 like the others', () => {
+  it('node2, which learns the two join configurations 11 s late, installs the same views as the others', () => {
     const sim = simulationOf(parseScenario(RING, 'ring.yaml'));
     sim.runFor('100s');
     const configs = (m: string): ConfigEvent[] => sim.trace.filter((e): e is ConfigEvent => e.type === 'config' && e.member === m);
@@ -44,11 +44,15 @@ describe('a member catching up executes views in the configuration they belong t
     // Both join configurations activate on node2 together, when their views execute.
     const joinOne = configs('node2').find((e) => e.nodes.length === 4 && e.t > 70 * SEC)!;
     expect(joinOne.t).toBe(caughtUp);
-    // ...and node2 installs the same views as node1, in order, at once.
+    // ...and node2 installs the same views as node1, at once. The 4-member view is installed by
+    // nobody: its state exchange waits for node2's state message, and the 5-member view restarts
+    // it first (gcs_xcom_control_interface.cc xcom_receive_global_view, reset_with_flush), so the
+    // 5-member view is :4 everywhere.
     const ids = (m: string): string[] => views(m).map((v) => v.viewId);
     expect(ids('node2')).toEqual(ids('node1'));
     const late = views('node2').filter((v) => v.t > 70 * SEC);
-    expect(late.map((v) => v.members.length)).toEqual([4, 5]);
+    expect(late.map((v) => v.members.length)).toEqual([5]);
+    expect(late[0]!.viewId.endsWith(':4')).toBe(true);
     for (const v of late) expect(v.t - caughtUp).toBeLessThan(0.1 * SEC);
   });
 
