@@ -7,7 +7,7 @@ import type { XcomConfig } from '../xcom/xcom-config.js';
 import type { LogEntry } from '../xcom/log-entry.js';
 import { SuspicionsManager, type Suspicion } from './suspicions-manager.js';
 import { evictedWarningApplies } from '../xcom/message-cache.js';
-import type { StateExchanges, ViewId } from './state-exchange.js';
+import { newViewId, STATE_MESSAGE_BYTES, StateMessage, type StateExchanges, type ViewId } from './state-exchange.js';
 
 /** An installed GCS view: the agreed membership and its view number. */
 export interface GcsView {
@@ -24,10 +24,13 @@ export interface GcsView {
 
 /** A membership in state exchange: installed once every member's state message has arrived. */
 interface PendingExchange {
-  readonly configId: number;
+  /** The log index of the view message that started the exchange: state messages name it. */
+  readonly exchange: number;
   readonly members: readonly number[];
   readonly incarnations: readonly number[];
   readonly mask: number;
+  /** The states delivered so far, by member slot. */
+  readonly states: Map<number, ViewId>;
   /** When the install is due (the last state message delivered); Infinity while a member's state is missing. */
   dueUs: number;
 }
@@ -82,7 +85,8 @@ export class GcsNode {
    */
   cacheLastRemoved = -1;
   private threadGen = 0;
-  private readonly queue: { global: boolean; alive: number; config: XcomConfig }[] = [];
+  /** The GCS engine's queue: views and state messages, in the order XCom delivered them. */
+  private readonly queue: { global: boolean; alive: number; config: XcomConfig | null; viewIndex: number; state: StateMessage | null }[] = [];
 
   constructor(
     readonly slot: number,
@@ -184,6 +188,12 @@ export class GcsNode {
    * after a global view in the total order reaches the plugin after that view is installed.
    */
   deliverData(entry: LogEntry): void {
+    if (entry.payload instanceof StateMessage) {
+      // A control message: the engine handles it in order with the views (process_control_message).
+      this.queue.push({ global: false, alive: 0, config: null, viewIndex: -1, state: entry.payload });
+      this.kernel.schedule(this.params.gcsEngineDelayUs, this.handlers.view, this.slot, PRIORITY.timer);
+      return;
+    }
     if (this.globalViewsIn > this.globalViewsOut) this.buffered.push({ entry, after: this.globalViewsIn });
     else this.up.data(this.slot, entry);
   }
@@ -197,22 +207,24 @@ export class GcsNode {
     }
   }
 
-  enqueueView(global: boolean, alive: number, config: XcomConfig): void {
+  /** XCom delivered a view; `viewIndex` is the log index of a global view's message (its synode). */
+  enqueueView(global: boolean, alive: number, config: XcomConfig, viewIndex = -1): void {
     if (global) this.globalViewsIn++;
-    this.queue.push({ global, alive, config });
+    this.queue.push({ global, alive, config, viewIndex, state: null });
     this.kernel.schedule(this.params.gcsEngineDelayUs, this.handlers.view, this.slot, PRIORITY.timer);
   }
 
   onViewTimer(): void {
     const v = this.queue.shift();
     if (v === undefined) return;
+    if (v.state !== null) { this.processState(v.state); return; }
     if (this.view === null && !v.global) return;
     // A global view either goes to the state exchange (done when installed) or is dropped here.
-    if (!this.processView(v.global, v.alive, v.config) && v.global) this.globalViewDone();
+    if (!this.processView(v.global, v.alive, v.config as XcomConfig, v.viewIndex) && v.global) this.globalViewDone();
   }
 
   /** Processes a view; returns whether a global view went to the state exchange (installed later). */
-  private processView(global: boolean, alive: number, config: XcomConfig): boolean {
+  private processView(global: boolean, alive: number, config: XcomConfig, viewIndex: number): boolean {
     // Views of a configuration this node is not in are rejected (VOID_NODE_NO).
     if ((config.mask & (1 << this.slot)) === 0) return false;
     if (this.view !== null) {
@@ -245,12 +257,15 @@ export class GcsNode {
       this.pending = null;
       this.globalViewDone();
     }
-    // This member's state message carries the view id it has installed, or a fresh one.
-    const own = this.view === null ? this.exchanges.freshViewId() : { fixed: this.view.fixed, monotonic: this.view.number };
     this.pending = {
-      configId: config.id, members: [...config.nodes], incarnations: [...config.incarnations], mask: config.mask, dueUs: Infinity,
+      exchange: viewIndex, members: [...config.nodes], incarnations: [...config.incarnations], mask: config.mask,
+      states: new Map(), dueUs: Infinity,
     };
-    this.exchanges.send(config.id, this.slot, this.xcom.incarnation[this.slot] as number, own);
+    // This member's state message carries the view id it has installed, or a fresh one, and goes
+    // through XCom like any message (broadcast_state): every member delivers the states in one order.
+    const own = this.view === null ? this.exchanges.freshViewId() : { fixed: this.view.fixed, monotonic: this.view.number };
+    const incarnation = this.xcom.incarnation[this.slot] as number;
+    this.xcom.consensus.proposeMessage(this.slot, 'gr', STATE_MESSAGE_BYTES, new StateMessage(viewIndex, this.slot, incarnation, own));
     return true;
   }
 
@@ -258,14 +273,18 @@ export class GcsNode {
   private pending: PendingExchange | null = null;
 
   /**
-   * A state message for the exchange of `configId` was sent: once every member of the awaited
-   * configuration has sent its state, the view is installed when the last of them is delivered
-   * (`stateExchangeUs` later), unless a newer view restarts the exchange first.
+   * The engine handles a state message (process_control_message, process_member_state): one of
+   * another exchange, or with no exchange in progress, is ignored; once the state of every member
+   * of the awaited configuration is in, the view is installed `stateExchangeUs` later (install_view
+   * and the plugin's view callbacks), unless a newer view restarts the exchange first.
    */
-  stateSent(configId: number): void {
+  private processState(m: StateMessage): void {
     const p = this.pending;
-    if (p === null || p.dueUs !== Infinity || p.configId !== configId) return;
-    if (this.exchanges.newViewId(configId, p.members, p.incarnations) === null) return;
+    if (p === null || p.exchange !== m.exchange || p.dueUs !== Infinity) return;
+    const k = p.members.indexOf(m.slot);
+    if (k < 0 || p.incarnations[k] !== m.incarnation) return;
+    p.states.set(m.slot, m.viewId);
+    if (p.states.size < p.members.length) return;
     p.dueUs = this.kernel.nowUs + this.params.stateExchangeUs;
     this.kernel.schedule(this.params.stateExchangeUs, this.handlers.install, this.slot, PRIORITY.timer);
   }
@@ -275,8 +294,7 @@ export class GcsNode {
     if (p === null || p.dueUs > this.kernel.nowUs) return;
     this.pending = null;
     if (!this.xcom.booted[this.slot]) return;
-    const id = this.exchanges.newViewId(p.configId, p.members, p.incarnations);
-    if (id === null) return; // (a state of these incarnations is always recorded once complete)
+    const id = newViewId(p.states, this.exchanges.address);
     const view: GcsView = { members: p.members, incarnations: p.incarnations, mask: p.mask, fixed: id.fixed, number: id.monotonic };
     const old = this.view;
     if (old === null || !sameMembers(old, view.members, view.incarnations)) {

@@ -1,13 +1,18 @@
 /**
- * The GCS state exchange of every member (L4), shared like the group's messages are.
+ * The GCS state exchange (L4): state messages and the choice of a new view id.
  *
  * When GCS accepts a global view (a membership change with no failed node) it starts a state
- * exchange: each member broadcasts a state message that carries the view id it has installed, or a
- * fresh view id with monotonic part 0 when it has none yet, and the view is installed only once the
- * state message of every member of the new configuration has arrived (gcs_xcom_state_exchange.cc,
- * Gcs_xcom_state_exchange::state_exchange, update_awaited_vector, process_member_state). A member
- * that never sends (it is not booted yet, or it died) holds the exchange until the next accepted
- * view restarts it (gcs_xcom_control_interface.cc, xcom_receive_global_view: reset_with_flush).
+ * exchange: each member broadcasts, through XCom like any other message, a state message that
+ * carries the view id it has installed, or a fresh view id with monotonic part 0 when it has none
+ * yet, and the synode of the view message that started the exchange (gcs_xcom_state_exchange.cc,
+ * Gcs_xcom_state_exchange::state_exchange, broadcast_state; gcs_xcom_control_interface.cc,
+ * xcom_receive_global_view passes its message_id). A state whose synode is not the one of the
+ * exchange in progress belongs to an older exchange and is ignored (process_member_state), so the
+ * state messages are matched to one exchange in the total order every member delivers. The view is
+ * installed once the state of every member of the new configuration has been delivered
+ * (update_awaited_vector, process_member_state; process_control_message). A newer accepted view
+ * restarts an exchange still waiting (xcom_receive_global_view: reset_with_flush): a member that
+ * never sends (it died, or its GCS has left) holds the exchange until then.
  *
  * The new view id is the one in the state of the first member, in address order, whose monotonic
  * part is not zero, or the last member's when all are zero (every member is joining), plus one
@@ -23,70 +28,59 @@ export interface ViewId {
   readonly monotonic: number;
 }
 
-/** One member's state message for one configuration's exchange. */
-interface MemberState {
-  readonly incarnation: number;
-  readonly viewId: ViewId;
+/** The payload of a state message (Xcom_member_state, sent as CT_INTERNAL_STATE_EXCHANGE). */
+export class StateMessage {
+  constructor(
+    /** The exchange it belongs to: the log index of the view message that started it (its synode). */
+    readonly exchange: number,
+    /** The sender's slot and the XCom incarnation it runs as. */
+    readonly slot: number,
+    readonly incarnation: number,
+    /** The view id the sender has installed, or a fresh one with monotonic part 0. */
+    readonly viewId: ViewId,
+  ) {}
 }
 
-/** Exchanges kept at most (older configurations are long decided; a bound, not a protocol rule). */
-const MAX_EXCHANGES = 64;
+/**
+ * Bytes of a state message: its header (fixed and monotonic parts of the view id, the configuration
+ * synode: 8 + 4 + 4 + 8 + 4, Xcom_member_state::encode_header). The plugin's exchangeable data
+ * (member information, executed GTIDs) and the recovery snapshot are not modelled.
+ */
+export const STATE_MESSAGE_BYTES = 28;
 
+/**
+ * The id of the view an exchange installs, from the states of its members (get_new_view_id, plus
+ * one): `address` orders them as the map GCS iterates does (by member address "host:port").
+ */
+export function newViewId(states: ReadonlyMap<number, ViewId>, address: (slot: number) => string): ViewId {
+  const ordered = [...states.keys()].sort((a, b) => {
+    const x = address(a), y = address(b);
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
+  let chosen: ViewId | undefined;
+  for (const slot of ordered) {
+    chosen = states.get(slot) as ViewId;
+    if (chosen.monotonic !== 0) break;
+  }
+  if (chosen === undefined) throw new Error('newViewId: an exchange with no state');
+  return { fixed: chosen.fixed, monotonic: chosen.monotonic + 1 };
+}
+
+/** What the members' GCS share about state exchange: addresses and each joiner's fresh view id. */
 export class StateExchanges {
-  /** Per configuration id (the exchange's configuration): each member slot's state message. */
-  private readonly byConfig = new Map<number, Map<number, MemberState>>();
-
   /**
    * @param address a member slot's GCS address ("host:port"): the state map GCS iterates in
    *   get_new_view_id is ordered by it
    * @param freshFixed a joiner's new fixed part: system time in 100 ns units plus rand() % 1000
    *   (Gcs_xcom_state_exchange::state_exchange)
-   * @param sent called after a state message is recorded, so waiting members can complete
    */
   constructor(
-    private readonly address: (slot: number) => string,
+    readonly address: (slot: number) => string,
     private readonly freshFixed: () => string,
-    private readonly sent: (configId: number) => void,
   ) {}
 
   /** A fresh view id for a member that has installed none: monotonic part 0. */
   freshViewId(): ViewId {
     return { fixed: this.freshFixed(), monotonic: 0 };
-  }
-
-  /** Member `slot` (running as `incarnation`) broadcasts its state for the exchange of `configId`. */
-  send(configId: number, slot: number, incarnation: number, viewId: ViewId): void {
-    let states = this.byConfig.get(configId);
-    if (states === undefined) {
-      states = new Map();
-      this.byConfig.set(configId, states);
-      if (this.byConfig.size > MAX_EXCHANGES) this.byConfig.delete(this.byConfig.keys().next().value as number);
-    }
-    states.set(slot, { incarnation, viewId });
-    this.sent(configId);
-  }
-
-  /**
-   * The id of the view the exchange installs, or null while a member of the configuration (these
-   * slots as these incarnations) has not sent its state for it.
-   */
-  newViewId(configId: number, nodes: readonly number[], incarnations: readonly number[]): ViewId | null {
-    const states = this.byConfig.get(configId);
-    if (states === undefined) return null;
-    for (let k = 0; k < nodes.length; k++) {
-      const s = states.get(nodes[k] as number);
-      if (s === undefined || s.incarnation !== incarnations[k]) return null;
-    }
-    const ordered = [...nodes].sort((a, b) => {
-      const x = this.address(a), y = this.address(b);
-      return x < y ? -1 : x > y ? 1 : 0;
-    });
-    let chosen: ViewId | null = null;
-    for (const slot of ordered) {
-      chosen = (states.get(slot) as MemberState).viewId;
-      if (chosen.monotonic !== 0) break;
-    }
-    if (chosen === null) return null;
-    return { fixed: chosen.fixed, monotonic: chosen.monotonic + 1 };
   }
 }

@@ -570,7 +570,7 @@ export class Simulation {
     const workloadItems = normalizeWorkload(input.workload, initial.map((s) => s.name));
     this.xcom = new XcomCluster(this.kernel, this._net, root.fork('xcom'), this.params, {
       localView: (i, alive, cfg) => this.gcsNodes[i]!.enqueueView(false, alive, cfg),
-      globalView: (i, alive, cfg) => this.gcsNodes[i]!.enqueueView(true, alive, cfg),
+      globalView: (i, alive, cfg, index) => this.gcsNodes[i]!.enqueueView(true, alive, cfg, index),
       execute: (i, entry) => {
         // deliver_to_app hands GCS cache_get_last_removed with every data message.
         this.gcsNodes[i]!.cacheLastRemoved = this.xcom.caches[i]!.lastRemovedSlot;
@@ -611,7 +611,6 @@ export class Simulation {
     const exchanges = new StateExchanges(
       (slot) => `${this._servers[slot]!.host}:${this._servers[slot]!.xcomPort}`,
       () => String(BigInt(this.startEpochUs + this.kernel.nowUs) * 10n + BigInt(viewIdRng.int(1000))),
-      (configId) => { for (const g of this.gcsNodes) g.stateSent(configId); },
     );
     const gcsHandlers = {
       view: this.kernel.register('gcs.view', (slot) => this.gcsNodes[slot]!.onViewTimer()),
