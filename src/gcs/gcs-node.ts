@@ -7,7 +7,7 @@ import type { XcomConfig } from '../xcom/xcom-config.js';
 import type { LogEntry } from '../xcom/log-entry.js';
 import { SuspicionsManager, type Suspicion } from './suspicions-manager.js';
 import { evictedWarningApplies } from '../xcom/message-cache.js';
-import { newViewId, STATE_MESSAGE_BYTES, StateMessage, type StateExchanges, type ViewId } from './state-exchange.js';
+import { newViewId, type StateExchanges } from './state-exchange.js';
 
 /** An installed GCS view: the agreed membership and its view number. */
 export interface GcsView {
@@ -29,10 +29,13 @@ interface PendingExchange {
   readonly members: readonly number[];
   readonly incarnations: readonly number[];
   readonly mask: number;
-  /** The states delivered so far, by member slot. */
-  readonly states: Map<number, ViewId>;
-  /** When the install is due (the last state message delivered); Infinity while a member's state is missing. */
-  dueUs: number;
+}
+
+/** A view GCS installed whose callbacks (on_view_changed) the plugin has not run yet. */
+interface Installed {
+  readonly view: GcsView;
+  readonly left: readonly number[];
+  readonly joined: readonly number[];
 }
 
 /** What GCS tells the GR plugin (Gcs_control_event_listener / Gcs_communication_event_listener). */
@@ -86,7 +89,7 @@ export class GcsNode {
   cacheLastRemoved = -1;
   private threadGen = 0;
   /** The GCS engine's queue: views and state messages, in the order XCom delivered them. */
-  private readonly queue: { global: boolean; alive: number; config: XcomConfig | null; viewIndex: number; state: StateMessage | null }[] = [];
+  private readonly queue: { global: boolean; alive: number; config: XcomConfig; viewIndex: number }[] = [];
 
   constructor(
     readonly slot: number,
@@ -95,7 +98,7 @@ export class GcsNode {
     private readonly params: ModelParameters,
     private readonly up: GcsUpcalls,
     private readonly exchanges: StateExchanges,
-    private readonly handlers: { view: number; thread: number; install: number },
+    private readonly handlers: { view: number; thread: number; install: number; exchange: number },
     countsExpelsInProgress: boolean,
     expelTimeoutS: number,
   ) {
@@ -107,6 +110,9 @@ export class GcsNode {
   start(view: GcsView | null): void {
     this.view = view;
     this.pending = null;
+    this.installs.length = 0;
+    this.installGen++;
+    this.exchangeTimerArmed = false;
     this.buffered.length = 0;
     this.globalViewsIn = this.globalViewsOut = 0;
     this.manager.suspicions.clear();
@@ -120,6 +126,9 @@ export class GcsNode {
   stop(): void {
     this.view = null;
     this.pending = null;
+    this.installs.length = 0;
+    this.installGen++;
+    this.exchangeTimerArmed = false;
     this.cacheLastRemoved = -1;
     this.buffered.length = 0;
     this.globalViewsIn = this.globalViewsOut = 0;
@@ -188,12 +197,6 @@ export class GcsNode {
    * after a global view in the total order reaches the plugin after that view is installed.
    */
   deliverData(entry: LogEntry): void {
-    if (entry.payload instanceof StateMessage) {
-      // A control message: the engine handles it in order with the views (process_control_message).
-      this.queue.push({ global: false, alive: 0, config: null, viewIndex: -1, state: entry.payload });
-      this.kernel.schedule(this.params.gcsEngineDelayUs, this.handlers.view, this.slot, PRIORITY.timer);
-      return;
-    }
     if (this.globalViewsIn > this.globalViewsOut) this.buffered.push({ entry, after: this.globalViewsIn });
     else this.up.data(this.slot, entry);
   }
@@ -210,17 +213,18 @@ export class GcsNode {
   /** XCom delivered a view; `viewIndex` is the log index of a global view's message (its synode). */
   enqueueView(global: boolean, alive: number, config: XcomConfig, viewIndex = -1): void {
     if (global) this.globalViewsIn++;
-    this.queue.push({ global, alive, config, viewIndex, state: null });
+    this.queue.push({ global, alive, config, viewIndex });
     this.kernel.schedule(this.params.gcsEngineDelayUs, this.handlers.view, this.slot, PRIORITY.timer);
   }
 
   onViewTimer(): void {
     const v = this.queue.shift();
     if (v === undefined) return;
-    if (v.state !== null) { this.processState(v.state); return; }
     if (this.view === null && !v.global) return;
     // A global view either goes to the state exchange (done when installed) or is dropped here.
-    if (!this.processView(v.global, v.alive, v.config as XcomConfig, v.viewIndex) && v.global) this.globalViewDone();
+    if (!this.processView(v.global, v.alive, v.config, v.viewIndex) && v.global) this.globalViewDone();
+    // A view filtered here may have been what an exchange in progress waited to see go by.
+    if (v.global) this.checkExchange();
   }
 
   /** Processes a view; returns whether a global view went to the state exchange (installed later). */
@@ -257,53 +261,81 @@ export class GcsNode {
       this.pending = null;
       this.globalViewDone();
     }
-    this.pending = {
-      exchange: viewIndex, members: [...config.nodes], incarnations: [...config.incarnations], mask: config.mask,
-      states: new Map(), dueUs: Infinity,
-    };
-    // This member's state message carries the view id it has installed, or a fresh one, and goes
-    // through XCom like any message (broadcast_state): every member delivers the states in one order.
-    const own = this.view === null ? this.exchanges.freshViewId() : { fixed: this.view.fixed, monotonic: this.view.number };
-    const incarnation = this.xcom.incarnation[this.slot] as number;
-    this.xcom.consensus.proposeMessage(this.slot, 'gr', STATE_MESSAGE_BYTES, new StateMessage(viewIndex, this.slot, incarnation, own));
+    this.pending = { exchange: viewIndex, members: [...config.nodes], incarnations: [...config.incarnations], mask: config.mask };
+    // This member's state message carries the view id it has installed, or a fresh one; it takes
+    // its place in the total order after every value decided so far (broadcast_state).
+    const viewId = this.view === null ? this.exchanges.freshViewId() : { fixed: this.view.fixed, monotonic: this.view.number };
+    this.exchanges.send(viewIndex, this.slot, {
+      incarnation: this.xcom.incarnation[this.slot] as number, viewId, position: this.xcom.consensus.logEnd,
+    });
     return true;
   }
+
+  /**
+   * Whether the exchange in progress is complete: the state of every member of the awaited
+   * configuration is in (process_member_state) and this member has delivered everything ordered
+   * before the last of them, so a newer view decided in between has restarted the exchange here as
+   * on every member. Then GCS installs the view now (install_view sets the current view before it
+   * notifies the plugin), so a next exchange starts from it, and the plugin's callbacks run
+   * `stateExchangeUs` later, in order.
+   */
+  checkExchange(): void {
+    const p = this.pending;
+    if (p === null) return;
+    // A member whose XCom executed its own removal delivers nothing ordered after it (execute_msg
+    // stops at the new site's start), states included: its exchange never completes.
+    if (this.xcom.consensus.exiting[this.slot] === 1) return;
+    const states = this.exchanges.statesOf(p.exchange, p.members, p.incarnations);
+    if (states === null) return;
+    let last = 0;
+    for (const st of states.values()) last = Math.max(last, st.position);
+    const behind = this.xcom.consensus.executedIndex(this.slot) < last || this.queue.some((q) => q.global && q.viewIndex < last);
+    if (behind) {
+      // Look again once this member's executor and engine have moved on.
+      if (this.exchangeTimerArmed) return;
+      this.exchangeTimerArmed = true;
+      this.kernel.schedule(this.params.gcsEngineDelayUs, this.handlers.exchange, this.slot | ((this.installGen & 0x1fffff) << 4), PRIORITY.timer);
+      return;
+    }
+    this.pending = null;
+    const id = newViewId(states, this.exchanges.address);
+    const view: GcsView = { members: p.members, incarnations: p.incarnations, mask: p.mask, fixed: id.fixed, number: id.monotonic };
+    const old = this.view;
+    if (old !== null && sameMembers(old, view.members, view.incarnations)) {
+      this.installs.push(null);
+    } else {
+      this.view = view;
+      // A slot back as a new incarnation both left (the old one) and joined (the new one).
+      const left = old === null ? [] : old.members.filter((s, j) => !hasMember(view, s, old.incarnations[j] as number));
+      const joined = view.members.filter((s, j) => old === null || !hasMember(old, s, view.incarnations[j] as number));
+      this.installs.push({ view, left, joined });
+    }
+    this.kernel.schedule(this.params.stateExchangeUs, this.handlers.install, this.slot | ((this.installGen & 0x1fffff) << 4), PRIORITY.timer);
+  }
+
+  /** The exchange re-check timer (armed while this member is behind the last state). */
+  onExchangeTimer(arg: number): void {
+    if (arg >>> 4 !== (this.installGen & 0x1fffff)) return;
+    this.exchangeTimerArmed = false;
+    this.checkExchange();
+  }
+
+  private exchangeTimerArmed = false;
 
   /** The membership in state exchange, installed once every member's state message has arrived. */
   private pending: PendingExchange | null = null;
 
-  /**
-   * The engine handles a state message (process_control_message, process_member_state): one of
-   * another exchange, or with no exchange in progress, is ignored; once the state of every member
-   * of the awaited configuration is in, the view is installed `stateExchangeUs` later (install_view
-   * and the plugin's view callbacks), unless a newer view restarts the exchange first.
-   */
-  private processState(m: StateMessage): void {
-    const p = this.pending;
-    if (p === null || p.exchange !== m.exchange || p.dueUs !== Infinity) return;
-    const k = p.members.indexOf(m.slot);
-    if (k < 0 || p.incarnations[k] !== m.incarnation) return;
-    p.states.set(m.slot, m.viewId);
-    if (p.states.size < p.members.length) return;
-    p.dueUs = this.kernel.nowUs + this.params.stateExchangeUs;
-    this.kernel.schedule(this.params.stateExchangeUs, this.handlers.install, this.slot, PRIORITY.timer);
-  }
+  /** Bumped by start and stop: an install timer armed before belongs to views dropped since. */
+  private installGen = 0;
 
-  onInstallTimer(): void {
-    const p = this.pending;
-    if (p === null || p.dueUs > this.kernel.nowUs) return;
-    this.pending = null;
+  /** Views installed whose plugin callbacks are due (null: one that changed nothing), oldest first. */
+  private readonly installs: (Installed | null)[] = [];
+
+  onInstallTimer(arg: number): void {
+    if (arg >>> 4 !== (this.installGen & 0x1fffff) || this.installs.length === 0) return;
+    const done = this.installs.shift() as Installed | null;
     if (!this.xcom.booted[this.slot]) return;
-    const id = newViewId(p.states, this.exchanges.address);
-    const view: GcsView = { members: p.members, incarnations: p.incarnations, mask: p.mask, fixed: id.fixed, number: id.monotonic };
-    const old = this.view;
-    if (old === null || !sameMembers(old, view.members, view.incarnations)) {
-      this.view = view;
-      // A slot back as a new incarnation both left (the old one) and joined (the new one).
-      const left = old === null ? [] : old.members.filter((s, k) => !hasMember(view, s, old.incarnations[k] as number));
-      const joined = view.members.filter((s, k) => old === null || !hasMember(old, s, view.incarnations[k] as number));
-      this.up.onViewChanged(this.slot, view, left, joined);
-    }
+    if (done !== null) this.up.onViewChanged(this.slot, done.view, done.left, done.joined);
     this.globalViewDone();
   }
 

@@ -21,6 +21,8 @@
  * only by joiners starts a fresh fixed part at :1.
  */
 
+import { InvariantError } from '../errors.js';
+
 /** A view id `<fixed>:<monotonic>` (Gcs_xcom_view_identifier). */
 export interface ViewId {
   /** The fixed part, as MySQL prints it (a decimal integer past 2^53, hence a string). */
@@ -28,59 +30,85 @@ export interface ViewId {
   readonly monotonic: number;
 }
 
-/** The payload of a state message (Xcom_member_state, sent as CT_INTERNAL_STATE_EXCHANGE). */
-export class StateMessage {
-  constructor(
-    /** The exchange it belongs to: the log index of the view message that started it (its synode). */
-    readonly exchange: number,
-    /** The sender's slot and the XCom incarnation it runs as. */
-    readonly slot: number,
-    readonly incarnation: number,
-    /** The view id the sender has installed, or a fresh one with monotonic part 0. */
-    readonly viewId: ViewId,
-  ) {}
+/** One member's state message for one exchange. */
+export interface MemberState {
+  /** The XCom incarnation the sender runs as (a state names its sender's node, uuid included). */
+  readonly incarnation: number;
+  /** The view id the sender has installed, or a fresh one with monotonic part 0. */
+  readonly viewId: ViewId;
+  /**
+   * Its place in the total order: the log index the next decided value gets when the state is sent.
+   * grsim does not put state messages in the log (they would move every later message); a state
+   * counts as delivered, on every member alike, after the values decided before it was sent and
+   * before the ones decided after.
+   */
+  readonly position: number;
 }
 
-/**
- * Bytes of a state message: its header (fixed and monotonic parts of the view id, the configuration
- * synode: 8 + 4 + 4 + 8 + 4, Xcom_member_state::encode_header). The plugin's exchangeable data
- * (member information, executed GTIDs) and the recovery snapshot are not modelled.
- */
-export const STATE_MESSAGE_BYTES = 28;
+/** Exchanges kept at most (older ones are long over; a bound on memory, not a protocol rule). */
+const MAX_EXCHANGES = 64;
 
 /**
  * The id of the view an exchange installs, from the states of its members (get_new_view_id, plus
  * one): `address` orders them as the map GCS iterates does (by member address "host:port").
  */
-export function newViewId(states: ReadonlyMap<number, ViewId>, address: (slot: number) => string): ViewId {
+export function newViewId(states: ReadonlyMap<number, MemberState>, address: (slot: number) => string): ViewId {
   const ordered = [...states.keys()].sort((a, b) => {
     const x = address(a), y = address(b);
     return x < y ? -1 : x > y ? 1 : 0;
   });
   let chosen: ViewId | undefined;
   for (const slot of ordered) {
-    chosen = states.get(slot) as ViewId;
+    chosen = (states.get(slot) as MemberState).viewId;
     if (chosen.monotonic !== 0) break;
   }
-  if (chosen === undefined) throw new Error('newViewId: an exchange with no state');
+  if (chosen === undefined) throw new InvariantError('newViewId: an exchange with no state');
   return { fixed: chosen.fixed, monotonic: chosen.monotonic + 1 };
 }
 
-/** What the members' GCS share about state exchange: addresses and each joiner's fresh view id. */
+/** The state messages of every exchange, as every member's GCS delivers them. */
 export class StateExchanges {
+  /** Per exchange (the log index of its view message): each member slot's state. */
+  private readonly byExchange = new Map<number, Map<number, MemberState>>();
+
   /**
    * @param address a member slot's GCS address ("host:port"): the state map GCS iterates in
    *   get_new_view_id is ordered by it
    * @param freshFixed a joiner's new fixed part: system time in 100 ns units plus rand() % 1000
    *   (Gcs_xcom_state_exchange::state_exchange)
+   * @param sent called after a state is recorded, so that members waiting for it can go on
    */
   constructor(
     readonly address: (slot: number) => string,
     private readonly freshFixed: () => string,
+    private readonly sent: (exchange: number) => void,
   ) {}
 
   /** A fresh view id for a member that has installed none: monotonic part 0. */
   freshViewId(): ViewId {
     return { fixed: this.freshFixed(), monotonic: 0 };
+  }
+
+  /** Member `slot` broadcasts its state for `exchange` (broadcast_state). */
+  send(exchange: number, slot: number, state: MemberState): void {
+    let states = this.byExchange.get(exchange);
+    if (states === undefined) {
+      states = new Map();
+      this.byExchange.set(exchange, states);
+      if (this.byExchange.size > MAX_EXCHANGES) this.byExchange.delete(this.byExchange.keys().next().value as number);
+    }
+    states.set(slot, state);
+    this.sent(exchange);
+  }
+
+  /** The states of `exchange` from these members (slots as these incarnations), or null while one is missing. */
+  statesOf(exchange: number, nodes: readonly number[], incarnations: readonly number[]): ReadonlyMap<number, MemberState> | null {
+    const states = this.byExchange.get(exchange);
+    if (states === undefined) return null;
+    for (let k = 0; k < nodes.length; k++) {
+      const s = states.get(nodes[k] as number);
+      if (s === undefined || s.incarnation !== incarnations[k]) return null;
+    }
+    return states;
   }
 }

@@ -611,11 +611,13 @@ export class Simulation {
     const exchanges = new StateExchanges(
       (slot) => `${this._servers[slot]!.host}:${this._servers[slot]!.xcomPort}`,
       () => String(BigInt(this.startEpochUs + this.kernel.nowUs) * 10n + BigInt(viewIdRng.int(1000))),
+      () => { for (const g of this.gcsNodes) g.checkExchange(); },
     );
     const gcsHandlers = {
       view: this.kernel.register('gcs.view', (slot) => this.gcsNodes[slot]!.onViewTimer()),
       thread: this.kernel.register('gcs.suspicionsThread', (arg) => this.gcsNodes[arg & 15]!.onThreadTimer(arg)),
-      install: this.kernel.register('gcs.install', (slot) => this.gcsNodes[slot]!.onInstallTimer()),
+      install: this.kernel.register('gcs.install', (arg) => this.gcsNodes[arg & 15]!.onInstallTimer(arg)),
+      exchange: this.kernel.register('gcs.exchange', (arg) => this.gcsNodes[arg & 15]!.onExchangeTimer(arg)),
     };
     for (let i = 0; i < n; i++) {
       this.gcsNodes.push(new GcsNode(i, this.kernel, this.xcom, this.params, {
