@@ -4,6 +4,7 @@ import type { GrMember, JoinAttempt } from './gr-member.js';
 import type { MemberInfo, ServerIdentity } from './member-info.js';
 import { recoveryChannelLines } from './replication-channels.js';
 import { joinerTransactionsRefusal, refuseJoin } from './group-compatibility.js';
+import { electIn } from './primary-election.js';
 
 /**
  * A joiner from its join view to ONLINE (recovery.cc, recovery_state_transfer.cc, and the
@@ -42,6 +43,11 @@ export function joinedGroup(m: GrMember, view: GcsView, j: JoinAttempt): void {
       : { state: info.state === 'RECOVERING' ? 'RECOVERING' : 'ONLINE', role: single ? info.role : 'PRIMARY', unreachable: false });
   }
   table.set(m.slot, { state: 'RECOVERING', role: single ? 'SECONDARY' : 'PRIMARY', unreachable: false });
+  // The states describe the members before this view; every member, the joiner included, then runs
+  // the primary election the view calls for (handle_leader_election_if_needed in on_view_changed).
+  // A source that has not handled this view yet still names the primary that left it.
+  if (single && donor !== null && (donor.viewNumber !== view.number || donor.viewFixed !== view.fixed) &&
+    ![...table.values()].some((info) => info.role === 'PRIMARY')) electIn(m, table);
   const gen = ++m.admissionGen;
   m.admission = { gen, view, table, queued: [] };
   const p = m.ctx.params;

@@ -35,11 +35,30 @@ describe('state messages are matched to their exchange in the total order', () =
     expect(new Set(eleven.map(key))).toEqual(new Set(['node1,node3,node5']));
   });
 
+  it('a joiner whose state source has not handled the join view yet elects the primary the members elect', () => {
+    // (8.4 single-primary, found by this branch's campaign: seed 99, chunk 24.) node1 rejoins in the
+    // view that also drops node3, the primary; every member completes the exchange at one instant,
+    // and node1's table comes from a member still in the previous view, where node3 is the primary.
+    const r = run('state-exchange-in-total-order-joiner-election.yaml');
+    const SEC = 1_000_000;
+    const primaries = (observer: string): string[] => {
+      const roles = new Map<string, string>();
+      for (const e of r.sim.trace) {
+        if (e.t > 503.5 * SEC) break;
+        if (e.type === 'stateChange' && e.observer === observer) roles.set(e.member, e.state === null ? '' : e.role);
+      }
+      return [...roles].filter(([, role]) => role === 'PRIMARY').map(([m]) => m);
+    };
+    expect(primaries('node2')).toEqual(['node4']);
+    expect(primaries('node1')).toEqual(['node4']);
+  });
+
   for (const name of [
     'state-exchange-in-total-order-restart-5.yaml',
     'state-exchange-in-total-order-restart-9.yaml',
     'state-exchange-in-total-order-primary-5.yaml',
     'state-exchange-in-total-order-primary-9.yaml',
+    'state-exchange-in-total-order-joiner-election.yaml',
   ]) {
     it(`${name}: one membership per view id, and no built-in invariant is broken`, () => {
       const r = run(name);
