@@ -22,7 +22,7 @@ export interface ModelParameters {
    * 0.1 + 0.141 + 0.2 s before the 3rd-wait no-op). @defaultValue 440000
    */
   deadChannelStallUs: number;
-  /** GCS state exchange before a membership view is installed (one round of state messages). @defaultValue 2000 */
+  /** From GCS installing a membership view (every member's state in) to the plugin's view callbacks. @defaultValue 2000 */
   stateExchangeUs: number;
   /** XCom start-up of a (re)joining node before its add_node request reaches a seed (seed case: rejoin 2.06 s). @defaultValue 1000000 */
   xcomJoinStartupUs: number;

@@ -7,6 +7,7 @@ import type { XcomConfig } from '../xcom/xcom-config.js';
 import { copyLoadEntry, type LogEntry } from '../xcom/log-entry.js';
 import { SuspicionsManager, type Suspicion } from './suspicions-manager.js';
 import { evictedWarningApplies } from '../xcom/message-cache.js';
+import { newViewId, type StateExchanges } from './state-exchange.js';
 
 /** An installed GCS view: the agreed membership and its view number. */
 export interface GcsView {
@@ -15,8 +16,26 @@ export interface GcsView {
   /** XCom incarnation of each member, parallel to `members`: a restarted server is a new member. */
   readonly incarnations: readonly number[];
   readonly mask: number;
+  /** The `<fixed>` of the view id `<fixed>:<n>`: the group's, or a fresh one when every member joined in this view. */
+  readonly fixed: string;
   /** The `<n>` of `<fixed>:<n>`. */
   readonly number: number;
+}
+
+/** A membership in state exchange: installed once every member's state message has arrived. */
+interface PendingExchange {
+  /** The log index of the view message that started the exchange: state messages name it. */
+  readonly exchange: number;
+  readonly members: readonly number[];
+  readonly incarnations: readonly number[];
+  readonly mask: number;
+}
+
+/** A view GCS installed whose callbacks (on_view_changed) the plugin has not run yet. */
+interface Installed {
+  readonly view: GcsView;
+  readonly left: readonly number[];
+  readonly joined: readonly number[];
 }
 
 /** What GCS tells the GR plugin (Gcs_control_event_listener / Gcs_communication_event_listener). */
@@ -38,7 +57,7 @@ export interface GcsUpcalls {
  * and by the uuid its XCom incarnation boots with (Gcs_xcom_node_information), so a server removed
  * and re-added as a new incarnation is a membership change even when the slots are the same.
  */
-export function sameMembers(view: GcsView, nodes: readonly number[], incarnations: readonly number[]): boolean {
+export function sameMembers(view: { readonly members: readonly number[]; readonly incarnations: readonly number[] }, nodes: readonly number[], incarnations: readonly number[]): boolean {
   if (view.members.length !== nodes.length) return false;
   return nodes.every((s, k) => {
     const i = view.members.indexOf(s);
@@ -50,22 +69,6 @@ export function sameMembers(view: GcsView, nodes: readonly number[], incarnation
 function hasMember(view: GcsView, slot: number, incarnation: number): boolean {
   const i = view.members.indexOf(slot);
   return i >= 0 && view.incarnations[i] === incarnation;
-}
-
-/** View numbers are agreed: every member installing the same membership after the same view gets the same number. */
-export class ViewNumbering {
-  private readonly byKey = new Map<string, number>();
-  constructor(private last: number) {}
-  numberFor(mask: number, configId: number): number {
-    const key = `${configId}:${mask}`;
-    let n = this.byKey.get(key);
-    if (n === undefined) {
-      n = this.last + 1;
-      this.last = n;
-      this.byKey.set(key, n);
-    }
-    return n;
-  }
 }
 
 /**
@@ -85,7 +88,8 @@ export class GcsNode {
    */
   cacheLastRemoved = -1;
   private threadGen = 0;
-  private readonly queue: { global: boolean; alive: number; config: XcomConfig }[] = [];
+  /** The GCS engine's queue: views and state messages, in the order XCom delivered them. */
+  private readonly queue: { global: boolean; alive: number; config: XcomConfig; viewIndex: number }[] = [];
 
   constructor(
     readonly slot: number,
@@ -93,8 +97,8 @@ export class GcsNode {
     private readonly xcom: XcomCluster,
     private readonly params: ModelParameters,
     private readonly up: GcsUpcalls,
-    private readonly numbering: ViewNumbering,
-    private readonly handlers: { view: number; thread: number; install: number },
+    private readonly exchanges: StateExchanges,
+    private readonly handlers: { view: number; thread: number; install: number; exchange: number },
     countsExpelsInProgress: boolean,
     expelTimeoutS: number,
   ) {
@@ -105,6 +109,10 @@ export class GcsNode {
   /** Starts GCS with an installed view (bootstrap, or after a join completes) and arms the 15 s thread. */
   start(view: GcsView | null): void {
     this.view = view;
+    this.pending = null;
+    this.installs.length = 0;
+    this.installGen++;
+    this.exchangeTimerArmed = false;
     this.buffered.length = 0;
     this.globalViewsIn = this.globalViewsOut = 0;
     this.manager.suspicions.clear();
@@ -117,6 +125,10 @@ export class GcsNode {
   /** Stops GCS (leave, expel, crash): pending views and thread wake-ups are dropped. */
   stop(): void {
     this.view = null;
+    this.pending = null;
+    this.installs.length = 0;
+    this.installGen++;
+    this.exchangeTimerArmed = false;
     this.cacheLastRemoved = -1;
     this.buffered.length = 0;
     this.globalViewsIn = this.globalViewsOut = 0;
@@ -199,9 +211,10 @@ export class GcsNode {
     }
   }
 
-  enqueueView(global: boolean, alive: number, config: XcomConfig): void {
+  /** XCom delivered a view; `viewIndex` is the log index of a global view's message (its synode). */
+  enqueueView(global: boolean, alive: number, config: XcomConfig, viewIndex = -1): void {
     if (global) this.globalViewsIn++;
-    this.queue.push({ global, alive, config });
+    this.queue.push({ global, alive, config, viewIndex });
     this.kernel.schedule(this.params.gcsEngineDelayUs, this.handlers.view, this.slot, PRIORITY.timer);
   }
 
@@ -210,11 +223,13 @@ export class GcsNode {
     if (v === undefined) return;
     if (this.view === null && !v.global) return;
     // A global view either goes to the state exchange (done when installed) or is dropped here.
-    if (!this.processView(v.global, v.alive, v.config) && v.global) this.globalViewDone();
+    if (!this.processView(v.global, v.alive, v.config, v.viewIndex) && v.global) this.globalViewDone();
+    // A view filtered here may have been what an exchange in progress waited to see go by.
+    if (v.global) this.checkExchange();
   }
 
   /** Processes a view; returns whether a global view went to the state exchange (installed later). */
-  private processView(global: boolean, alive: number, config: XcomConfig): boolean {
+  private processView(global: boolean, alive: number, config: XcomConfig, viewIndex: number): boolean {
     // Views of a configuration this node is not in are rejected (VOID_NODE_NO).
     if ((config.mask & (1 << this.slot)) === 0) return false;
     if (this.view !== null) {
@@ -238,29 +253,90 @@ export class GcsNode {
     if ((alive & config.mask) !== config.mask) return false;
     // Unchanged compared with the last view accepted, which may still be in its state exchange: a node
     // catching up can deliver an add and a remove within those milliseconds, and both change it.
-    const last = this.pendingInstall.length > 0 ? (this.pendingInstall[this.pendingInstall.length - 1] as GcsView) : this.view;
+    const last = this.pending ?? this.view;
     if (last !== null && sameMembers(last, config.nodes, config.incarnations)) return false;
-    const number = this.numbering.numberFor(config.mask, config.id);
-    const view: GcsView = { members: [...config.nodes], incarnations: [...config.incarnations], mask: config.mask, number };
-    this.pendingInstall.push(view);
-    this.kernel.schedule(this.params.stateExchangeUs, this.handlers.install, this.slot, PRIORITY.timer);
+    // A newer view restarts the exchange in progress (xcom_receive_global_view: reset_with_flush):
+    // that view is never installed here, and states sent for it no longer count. MySQL discards
+    // what a joiner buffered there; grsim delivers it.
+    if (this.pending !== null) {
+      this.pending = null;
+      this.globalViewDone();
+    }
+    this.pending = { exchange: viewIndex, members: [...config.nodes], incarnations: [...config.incarnations], mask: config.mask };
+    // This member's state message carries the view id it has installed, or a fresh one; it takes
+    // its place in the total order after every value decided so far (broadcast_state).
+    const viewId = this.view === null ? this.exchanges.freshViewId() : { fixed: this.view.fixed, monotonic: this.view.number };
+    this.exchanges.send(viewIndex, this.slot, {
+      incarnation: this.xcom.incarnation[this.slot] as number, viewId, position: this.xcom.consensus.logEnd,
+    });
     return true;
   }
 
-  private readonly pendingInstall: GcsView[] = [];
-
-  onInstallTimer(): void {
-    const view = this.pendingInstall.shift();
-    if (view === undefined) return;
-    if (!this.xcom.booted[this.slot]) return;
+  /**
+   * Whether the exchange in progress is complete: the state of every member of the awaited
+   * configuration is in (process_member_state) and this member has delivered everything ordered
+   * before the last of them, so a newer view decided in between has restarted the exchange here as
+   * on every member. Then GCS installs the view now (install_view sets the current view before it
+   * notifies the plugin), so a next exchange starts from it, and the plugin's callbacks run
+   * `stateExchangeUs` later, in order.
+   */
+  checkExchange(): void {
+    const p = this.pending;
+    if (p === null) return;
+    // A member whose XCom executed its own removal delivers nothing ordered after it (execute_msg
+    // stops at the new site's start), states included: its exchange never completes.
+    if (this.xcom.consensus.exiting[this.slot] === 1) return;
+    const states = this.exchanges.statesOf(p.exchange, p.members, p.incarnations);
+    if (states === null) return;
+    let last = 0;
+    for (const st of states.values()) last = Math.max(last, st.position);
+    const behind = this.xcom.consensus.executedIndex(this.slot) < last || this.queue.some((q) => q.global && q.viewIndex < last);
+    if (behind) {
+      // Look again once this member's executor and engine have moved on.
+      if (this.exchangeTimerArmed) return;
+      this.exchangeTimerArmed = true;
+      this.kernel.schedule(this.params.gcsEngineDelayUs, this.handlers.exchange, this.slot | ((this.installGen & 0x1fffff) << 4), PRIORITY.timer);
+      return;
+    }
+    this.pending = null;
+    const id = newViewId(states, this.exchanges.address);
+    const view: GcsView = { members: p.members, incarnations: p.incarnations, mask: p.mask, fixed: id.fixed, number: id.monotonic };
     const old = this.view;
-    if (old === null || !sameMembers(old, view.members, view.incarnations)) {
+    if (old !== null && sameMembers(old, view.members, view.incarnations)) {
+      this.installs.push(null);
+    } else {
       this.view = view;
       // A slot back as a new incarnation both left (the old one) and joined (the new one).
-      const left = old === null ? [] : old.members.filter((s, k) => !hasMember(view, s, old.incarnations[k] as number));
-      const joined = view.members.filter((s, k) => old === null || !hasMember(old, s, view.incarnations[k] as number));
-      this.up.onViewChanged(this.slot, view, left, joined);
+      const left = old === null ? [] : old.members.filter((s, j) => !hasMember(view, s, old.incarnations[j] as number));
+      const joined = view.members.filter((s, j) => old === null || !hasMember(old, s, view.incarnations[j] as number));
+      this.installs.push({ view, left, joined });
     }
+    this.kernel.schedule(this.params.stateExchangeUs, this.handlers.install, this.slot | ((this.installGen & 0x1fffff) << 4), PRIORITY.timer);
+  }
+
+  /** The exchange re-check timer (armed while this member is behind the last state). */
+  onExchangeTimer(arg: number): void {
+    if (arg >>> 4 !== (this.installGen & 0x1fffff)) return;
+    this.exchangeTimerArmed = false;
+    this.checkExchange();
+  }
+
+  private exchangeTimerArmed = false;
+
+  /** The membership in state exchange, installed once every member's state message has arrived. */
+  private pending: PendingExchange | null = null;
+
+  /** Bumped by start and stop: an install timer armed before belongs to views dropped since. */
+  private installGen = 0;
+
+  /** Views installed whose plugin callbacks are due (null: one that changed nothing), oldest first. */
+  private readonly installs: (Installed | null)[] = [];
+
+  onInstallTimer(arg: number): void {
+    if (arg >>> 4 !== (this.installGen & 0x1fffff) || this.installs.length === 0) return;
+    const done = this.installs.shift() as Installed | null;
+    if (!this.xcom.booted[this.slot]) return;
+    if (done !== null) this.up.onViewChanged(this.slot, done.view, done.left, done.joined);
     this.globalViewDone();
   }
 

@@ -55,7 +55,6 @@ export interface GrContext {
   readonly net: Network;
   readonly servers: readonly ServerIdentity[];
   readonly emit: Emit;
-  readonly viewIdPrefix: string;
   /** group_replication_group_name: the uuid of every GTID the group's certifier gives. */
   readonly groupName: string;
   /** Log wording that depends on the release line. */
@@ -127,6 +126,8 @@ export class GrMember {
   superReadOnly = false;
   offlineMode = false;
   viewNumber: number | null = null;
+  /** The fixed part of the installed view's id (meaningful while `viewNumber` is set). */
+  viewFixed = '';
   /** The majority-loss handler (group_partition_handling.cc). */
   readonly partition: GroupPartitionHandler = new GroupPartitionHandler(this);
   /** The auto-rejoin process (autorejoin.cc). */
@@ -188,7 +189,7 @@ export class GrMember {
   }
 
   viewId(): string {
-    return this.viewNumber === null ? '' : `${this.ctx.viewIdPrefix}:${this.viewNumber}`;
+    return this.viewNumber === null ? '' : `${this.viewFixed}:${this.viewNumber}`;
   }
 
   /** Emits a stateChange for every observer/member pair whose shown state or role changed. */
@@ -251,6 +252,7 @@ export class GrMember {
   bootstrapOnline(view: GcsView, primary: number): void {
     this.state = 'ONLINE';
     this.viewNumber = view.number;
+    this.viewFixed = view.fixed;
     this.table.clear();
     for (const s of view.members) {
       this.table.set(s, { state: 'ONLINE', role: this.ctx.mode === 'multi-primary' || s === primary ? 'PRIMARY' : 'SECONDARY', unreachable: false });
@@ -332,6 +334,7 @@ export class GrMember {
     const elected = handleLeaderElectionIfNeeded(this, oldPrimary, left);
     if (joined.length > 0) this.log(msg.membersJoined(joined.map((s) => this.hostPort(s)).join(', ')));
     this.viewNumber = view.number;
+    this.viewFixed = view.fixed;
     this.log(msg.membershipChanged(this.sortedHostList(view.members), this.viewId()));
     this.emitView(view.members);
     if (elected >= 0) electionCompleted(this, elected);

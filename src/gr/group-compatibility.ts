@@ -41,7 +41,7 @@ export function refuseJoin(m: GrMember, view: GcsView, j: JoinAttempt, sets: { r
   ctx.later(m.slot, ctx.params.joinerReadyLagUs, () => {
     m.log(msg.memberTransGreaterThanGroup(sets.local, sets.group));
     m.log(msg.transNotPresentInGroup());
-    m.log(msg.membershipChanged(m.sortedHostList(view.members), `${ctx.viewIdPrefix}:${view.number}`));
+    m.log(msg.membershipChanged(m.sortedHostList(view.members), `${view.fixed}:${view.number}`));
     // The START's own wait for the view ends with the cancellation, not with its 60 s timeout.
     m.startStop.starting = false;
     if (ctx.xcom.booted[m.slot] === 1) m.gcsLeave(j.refused);

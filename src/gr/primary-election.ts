@@ -1,6 +1,6 @@
 import { msg } from '../observe/error-codes.js';
 import type { GrMember } from './gr-member.js';
-import { pickPrimary, type ServerIdentity } from './member-info.js';
+import { pickPrimary, type MemberInfo, type ServerIdentity } from './member-info.js';
 
 /**
  * Single-primary elections as one member runs them while it handles a view
@@ -27,11 +27,16 @@ export function handleLeaderElectionIfNeeded(m: GrMember, oldPrimary: number, le
 
 /** Picks the primary among ONLINE members and sets roles (pick_primary_member). */
 function elect(m: GrMember): number {
-  const candidates = [...m.table].filter(([, info]) => info.state === 'ONLINE').map(([slot]) => ({
+  return electIn(m, m.table);
+}
+
+/** Picks the primary among the ONLINE members of `table` and sets its roles (pick_primary_member). */
+export function electIn(m: GrMember, table: ReadonlyMap<number, MemberInfo>): number {
+  const candidates = [...table].filter(([, info]) => info.state === 'ONLINE').map(([slot]) => ({
     slot, weight: m.ctx.member(slot).opts.group_replication_member_weight, uuid: (m.ctx.servers[slot] as ServerIdentity).uuid,
   }));
   const p = pickPrimary(candidates);
-  for (const [slot, info] of m.table) info.role = slot === p ? 'PRIMARY' : 'SECONDARY';
+  for (const [slot, info] of table) info.role = slot === p ? 'PRIMARY' : 'SECONDARY';
   return p;
 }
 

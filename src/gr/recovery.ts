@@ -4,6 +4,7 @@ import type { GrMember, JoinAttempt } from './gr-member.js';
 import type { MemberInfo, ServerIdentity } from './member-info.js';
 import { recoveryChannelLines } from './replication-channels.js';
 import { joinerTransactionsRefusal, refuseJoin } from './group-compatibility.js';
+import { electIn } from './primary-election.js';
 
 /**
  * A joiner from its join view to ONLINE (recovery.cc, recovery_state_transfer.cc, and the
@@ -42,6 +43,11 @@ export function joinedGroup(m: GrMember, view: GcsView, j: JoinAttempt): void {
       : { state: info.state === 'RECOVERING' ? 'RECOVERING' : 'ONLINE', role: single ? info.role : 'PRIMARY', unreachable: false });
   }
   table.set(m.slot, { state: 'RECOVERING', role: single ? 'SECONDARY' : 'PRIMARY', unreachable: false });
+  // The states describe the members before this view; every member, the joiner included, then runs
+  // the primary election the view calls for (handle_leader_election_if_needed in on_view_changed).
+  // A source that has not handled this view yet still names the primary that left it.
+  if (single && donor !== null && (donor.viewNumber !== view.number || donor.viewFixed !== view.fixed) &&
+    ![...table.values()].some((info) => info.role === 'PRIMARY')) electIn(m, table);
   const gen = ++m.admissionGen;
   m.admission = { gen, view, table, queued: [] };
   const p = m.ctx.params;
@@ -55,6 +61,7 @@ export function joinedGroup(m: GrMember, view: GcsView, j: JoinAttempt): void {
     m.table.clear();
     for (const [s, info] of a.table) m.table.set(s, info);
     m.viewNumber = view.number;
+    m.viewFixed = view.fixed;
     m.log(msg.recoveryStrategy());
     m.log(msg.membershipChanged(m.sortedHostList(view.members), m.viewId()));
     m.emitView(view.members);
@@ -110,7 +117,7 @@ function stateExchangeSource(m: GrMember, view: GcsView): GrMember | null {
     if (s === m.slot || m.ctx.net.running[s] === 0) continue;
     const o = m.ctx.member(s);
     if (!o.inGroup() || o.admission !== null || o.joining !== null || !o.table.has(s)) continue;
-    if (o.viewNumber === view.number) return o;
+    if (o.viewNumber === view.number && o.viewFixed === view.fixed) return o;
     if (best === null) best = o;
   }
   return best;

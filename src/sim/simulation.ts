@@ -1,7 +1,8 @@
 import { EventEmitter } from 'eventemitter3';
 import { parseDuration } from '../duration.js';
 import { ConfigError, InvariantError } from '../errors.js';
-import { GcsNode, ViewNumbering, type GcsView } from '../gcs/gcs-node.js';
+import { GcsNode, type GcsView } from '../gcs/gcs-node.js';
+import { StateExchanges } from '../gcs/state-exchange.js';
 import { FLOW_CONTROL_STATS_PAYLOAD, FlowControlStats } from '../gr/flow-control-stats.js';
 import { PipelineStats } from '../gr/pipeline-stats.js';
 import { GrMember, type GrContext, type UdfResult, type WriteRecord } from '../gr/gr-member.js';
@@ -574,7 +575,7 @@ export class Simulation {
     const workloadItems = normalizeWorkload(input.workload, initial.map((s) => s.name));
     this.xcom = new XcomCluster(this.kernel, this._net, root.fork('xcom'), this.params, {
       localView: (i, alive, cfg) => this.gcsNodes[i]!.enqueueView(false, alive, cfg),
-      globalView: (i, alive, cfg) => this.gcsNodes[i]!.enqueueView(true, alive, cfg),
+      globalView: (i, alive, cfg, index) => this.gcsNodes[i]!.enqueueView(true, alive, cfg, index),
       execute: (i, entry) => {
         // deliver_to_app hands GCS cache_get_last_removed with every data message.
         this.gcsNodes[i]!.cacheLastRemoved = this.xcom.caches[i]!.lastRemovedSlot;
@@ -609,11 +610,19 @@ export class Simulation {
       this.xcom.networkChanged();
       for (let i = 0; i < n; i++) this.xcom.consensus.retryPending(i);
     };
-    const numbering = new ViewNumbering(initialView);
+    // A joiner's fresh view id: the system time in 100 ns units plus rand() % 1000
+    // (Gcs_xcom_state_exchange::state_exchange), from a stream of its own so that no other draw moves.
+    const viewIdRng = root.fork('viewIds');
+    const exchanges = new StateExchanges(
+      (slot) => `${this._servers[slot]!.host}:${this._servers[slot]!.xcomPort}`,
+      () => String(BigInt(this.startEpochUs + this.kernel.nowUs) * 10n + BigInt(viewIdRng.int(1000))),
+      () => { for (const g of this.gcsNodes) g.checkExchange(); },
+    );
     const gcsHandlers = {
       view: this.kernel.register('gcs.view', (slot) => this.gcsNodes[slot]!.onViewTimer()),
       thread: this.kernel.register('gcs.suspicionsThread', (arg) => this.gcsNodes[arg & 15]!.onThreadTimer(arg)),
-      install: this.kernel.register('gcs.install', (slot) => this.gcsNodes[slot]!.onInstallTimer()),
+      install: this.kernel.register('gcs.install', (arg) => this.gcsNodes[arg & 15]!.onInstallTimer(arg)),
+      exchange: this.kernel.register('gcs.exchange', (arg) => this.gcsNodes[arg & 15]!.onExchangeTimer(arg)),
     };
     for (let i = 0; i < n; i++) {
       this.gcsNodes.push(new GcsNode(i, this.kernel, this.xcom, this.params, {
@@ -655,7 +664,7 @@ export class Simulation {
           type: 'localView', t: this.kernel.nowUs, member: name(slot),
           alive: cfg.nodes.filter((s) => (alive >>> s) & 1).map(name), failed: cfg.nodes.filter((s) => !((alive >>> s) & 1)).map(name),
         }),
-      }, numbering, gcsHandlers, this.version.countsExpelsInProgress, memberOptions[i]!.group_replication_member_expel_timeout));
+      }, exchanges, gcsHandlers, this.version.countsExpelsInProgress, memberOptions[i]!.group_replication_member_expel_timeout));
     }
     // The view id's fixed part is chosen by the member that bootstrapped the group, in its first
     // state exchange: the system time in 100 ns units plus rand() % 1000 (gcs_xcom_state_exchange.cc,
@@ -665,12 +674,13 @@ export class Simulation {
     // BigInt: the value (~1.7e16) is past Number's exact integers (2^53), where odd values cannot exist.
     const fixed = BigInt(bootstrapEpochUs) * 10n + BigInt(idRng.int(1000));
     this.xcomGroupIdHex = groupIdHex(String(fixed));
+    this.viewIdFixed = String(fixed);
     // group_replication_group_name: drawn from a stream of its own so that no other draw moves.
     const nameRng = root.fork('groupName');
     this.groupName = `${nameRng.hex(8)}-${nameRng.hex(4)}-${nameRng.hex(4)}-${nameRng.hex(4)}-${nameRng.hex(12)}`;
     this.ctx = {
       kernel: this.kernel, params: this.params, xcom: this.xcom, net: this._net, servers: this._servers, emit,
-      viewIdPrefix: String(fixed), groupName: this.groupName, channelTerms: this.version.channelTerms, mode,
+      groupName: this.groupName, channelTerms: this.version.channelTerms, mode,
       gcs: (slot) => this.gcsNodes[slot]!,
       member: (slot) => this.grMembers[slot]!,
       later: (slot, delayUs, fn) => this.later(slot, delayUs, fn),
@@ -733,7 +743,7 @@ export class Simulation {
     this.xcom.consensus.onAdmitted = (slot, entry) => this.grMembers[slot]!.joinerAdmitted(entry);
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j) this.xcom.markConnected(i, j);
     for (let i = 0; i < n; i++) this.xcom.boot(i, config, this.incarnations[i]!, 0, true);
-    const view: GcsView = { members: slots, incarnations: config.incarnations, mask: config.mask, number: this.initialView };
+    const view: GcsView = { members: slots, incarnations: config.incarnations, mask: config.mask, fixed: this.viewIdFixed, number: this.initialView };
     const primary = mode === 'single-primary' ? bootstrapSlot : -1;
     for (let i = 0; i < n; i++) {
       this.gcsNodes[i]!.start(view);
@@ -742,6 +752,8 @@ export class Simulation {
   }
 
   private initialView = 2;
+  /** The fixed part of the bootstrapped group's view id. */
+  private viewIdFixed = '';
 
   // ---------------------------------------------------------------- tasks (GR threads) on the kernel
 

@@ -993,11 +993,11 @@ export class Consensus {
         const cfg = x.config[i];
         if (cfg != null && cfg.id === site.id) {
           x.globalMask[i] = e.mask;
-          x.up.globalView(i, e.mask, cfg);
+          x.up.globalView(i, e.mask, cfg, e.index);
         } else if (cfg != null && cfg.id > site.id) {
           // This node's timer already started a later configuration, but in the total order the
           // view comes first: it is delivered in its own site, as everywhere else.
-          x.up.globalView(i, e.mask, site);
+          x.up.globalView(i, e.mask, site, e.index);
         }
         break;
       }

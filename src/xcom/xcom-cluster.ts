@@ -25,8 +25,8 @@ export const MSG_PREPARE = 3;
 export interface XcomUpcalls {
   /** The detector's opinion changed (deliver_view_msg → xcom_receive_local_view). */
   localView(node: number, aliveMask: number, config: XcomConfig): void;
-  /** A view_msg was executed (deliver_global_view_msg → xcom_receive_global_view). */
-  globalView(node: number, aliveMask: number, config: XcomConfig): void;
+  /** A view_msg was executed (deliver_global_view_msg → xcom_receive_global_view); `index`: its place in the log. */
+  globalView(node: number, aliveMask: number, config: XcomConfig, index: number): void;
   /** An 'app' or 'gr' entry was executed on `node`. */
   execute(node: number, entry: LogEntry): void;
   /** A new configuration became the node's executor site. */

@@ -66,10 +66,10 @@ describe('expelled-member-returns-as-new-incarnation and a lagging member', () =
  * removed) at 195.610 s. Showing node4#3 ONLINE there is the log order, not node4#2 back.
  */
 describe('expelled-member-returns-as-new-incarnation and a lagging observer', () => {
-  // The read-round fix of test/rules/read-round-back-off-belongs-to-its-synode.test.ts changed this
-  // run (a stale read-round train is replaced earlier): node5 no longer replays node4#3's admission
-  // and removal at 195.6 s. The run must still be accepted; the replay case is pinned on the
-  // hand-made trace below.
+  // The read-round fix of test/rules/read-round-back-off-belongs-to-its-synode.test.ts and views
+  // that wait for the state message of every member both changed this run: node5 no longer replays
+  // node4#3's admission and removal at 195.6 s. The run must still be accepted; the replay case is
+  // pinned on the hand-made trace below.
   it('accepts the explore run', () => {
     const file = new URL('./scenarios/lagging-observer-new-incarnation.yaml', import.meta.url);
     const sim = runScenario(parseScenario(readFileSync(file, 'utf8'), 'lagging-observer-new-incarnation.yaml')).sim;

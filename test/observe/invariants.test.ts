@@ -114,6 +114,29 @@ describe('views-agreed-and-consecutive fails on', () => {
   it('another fixed part', () => {
     expect(viewsAgreedAndConsecutive.check(handRecord([ev.view(1 * SEC, 'a', '999:3', ['a', 'b'])]))).not.toBeNull();
   });
+  it('a member in the group taking a new fixed part, even at :1', () => {
+    expect(viewsAgreedAndConsecutive.check(handRecord([ev.view(1 * SEC, 'a', '999:1', ['a', 'b'])]))?.message).toContain('only a group of joiners');
+  });
+  it('a group of joiners starting a new fixed part anywhere but :1', () => {
+    const v = viewsAgreedAndConsecutive.check(handRecord([ev.view(1 * SEC, 'a', '', []), ev.view(2 * SEC, 'a', '999:2', ['a'])]));
+    expect(v?.message).toContain('starts at :1');
+  });
+});
+
+describe('views-agreed-and-consecutive accepts', () => {
+  it('a group re-formed by joiners only, under a new fixed part at :1 (get_new_view_id)', () => {
+    expect(viewsAgreedAndConsecutive.check(handRecord([
+      ev.view(1 * SEC, 'a', '', []), ev.view(1 * SEC, 'b', '', []),
+      ev.view(5 * SEC, 'a', '999:1', ['a', 'b']), ev.view(5 * SEC + 3, 'b', '999:1', ['a', 'b']),
+    ]))).toBeNull();
+  });
+  it('a member whose state exchange restarted skipping the view the others installed (reset_with_flush)', () => {
+    expect(viewsAgreedAndConsecutive.check(handRecord([
+      ev.view(1 * SEC, 'a', '100:3', ['a', 'b', 'c']), ev.view(1 * SEC, 'b', '100:3', ['a', 'b', 'c']),
+      ev.view(2 * SEC, 'a', '100:4', ['a', 'b', 'c']), ev.view(2 * SEC, 'b', '100:4', ['a', 'b', 'c']),
+      ev.view(2 * SEC + 5, 'c', '100:4', ['a', 'b', 'c']), // c: from :2 to :4
+    ]))).toBeNull();
+  });
 });
 
 describe('one-primary-per-view fails on', () => {

@@ -158,18 +158,11 @@ describe('no-expel-without-majority accepts the faithful runs explore reported',
  * without a configuration.
  */
 describe('no-expel-without-majority and a joiner\'s first view', () => {
-  // Since the read-round fix (test/rules/read-round-back-off-belongs-to-its-synode.test.ts) the
-  // explore run no longer ends with a removal view: node1 rejoins too and every member installs one
-  // five-member view :3. The joiners still activate configurations before their join view: node4
-  // activates [node2, node3, node4, node5] and [.., node1] at once, then gets its join view in the
-  // latter. The removal right after a join view is pinned on the hand-made traces below.
-  it('accepts the explore run: node4 activates two configurations before its join view', () => {
+  // Since the read-round fix (test/rules/read-round-back-off-belongs-to-its-synode.test.ts) and
+  // views that wait for the state message of every member, the explore run no longer reaches the
+  // join view and the removal view at one instant; the hand-made traces below pin the rule.
+  it('accepts the explore run', () => {
     const run = runScenario(parseScenario(scenario('join-view-in-boot-configuration.yaml'), 'join-view-in-boot-configuration.yaml'));
-    const trace = run.sim.trace;
-    const node4 = trace.filter((e) => (e.type === 'view' || e.type === 'config') && e.member === 'node4' && e.t > 555 * SEC && e.t < 577 * SEC);
-    expect(node4.map((e) => e.type === 'view' ? `view ${e.members.length}` : `config ${(e as ConfigEvent).nodes.join(',')}`)).toEqual([
-      'view 0', 'config node2,node3,node4,node5', 'config node2,node3,node4,node5,node1', 'view 5',
-    ]);
     expect(noExpelWithoutMajority.check(runRecordOf(run.sim))).toBeNull();
   });
 

@@ -154,7 +154,13 @@ export const noExpelWithoutMajority: Invariant = {
           const i = idx.get(e.member);
           if (i === undefined) break;
           if (batch === null || batch.by !== e.member || batch.t !== e.t) {
-            batch = { by: e.member, t: e.t, configSize: (lastConfig[i] ?? everyone).length, configId: requestConfigId[i], size: 0 };
+            // A (re)joined member's XCom booted into the add_node configuration that admitted this
+            // incarnation, with the snapshot (site_def.cc import_config), and the trace records no
+            // activation of it by the joiner: its requests are made in that configuration at least.
+            const booted = firstConfigOf.get(`${e.member}#${newestIncarnation.get(e.member) ?? 1}`);
+            const own = requestConfigId[i];
+            const configId = own === undefined || booted === undefined ? own : Math.max(own, booted);
+            batch = { by: e.member, t: e.t, configSize: (lastConfig[i] ?? everyone).length, configId, size: 0 };
           }
           batch.size++;
           addRequest(e.suspect, batch);
