@@ -143,17 +143,19 @@ export interface OptionEvent {
 /**
  * A sample of a member's XCom message cache, taken only when the cache changed since the member's
  * previous sample, by this rule (CACHE_GROWTH_SAMPLE_US in src/xcom/xcom-cluster.ts):
- * - at a run of the 0.1 s cache task after slots were freed (eviction): always;
- * - when XCom stops and clears the cache, and just before the limit changes: always, at once;
- * - otherwise (the cache only grew) at a cache-task run at least 1 s after the member's previous
- *   sample; a sample held back is taken at the first run 1 s on, so the last growth is reported.
- * So a member has at most one sample per 0.1 s of virtual time, and at most one per second while
- * its cache only grows (with flow-control traffic an idle member learns a slot every few ticks).
+ * - when XCom stops and clears the cache, and just before the limit changes: at once;
+ * - when eviction starts (slots freed since the previous sample, which reported none freed): at
+ *   the next run of the 0.1 s cache task;
+ * - otherwise (the cache grows, or keeps evicting) at a cache-task run at least 1 s after the
+ *   member's previous sample; a sample held back is taken at the first run 1 s on.
+ * So a member has at most one sample per 0.1 s of virtual time, and about one per second while its
+ * cache grows or stays at its limit (with flow-control traffic an idle member learns a slot every
+ * few ticks, and evicts at each once its cache is full).
  * No peak is lost to the sampling: `peakBytes` is the highest cache_size since the previous sample
  * (the size with a just-learned slot before shrink_cache freed any), so the maximum of `peakBytes`
  * over a member's samples is its true peak up to its last sample. After it, until the end of the
- * run, the cache either only grew (a sample held back, under 1 s: its size at the end is that
- * peak) or freed slots less than 0.1 s before the end (the next task run was not reached).
+ * run, the cache either only grew (its size at the end is that peak) or freed slots (that peak is
+ * not reported; under 1 s, or 0.1 s when eviction had just started).
  */
 export interface CacheEvent {
   readonly type: 'cache';

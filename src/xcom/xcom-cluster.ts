@@ -50,12 +50,14 @@ export interface XcomUpcalls {
 }
 
 /**
- * Least virtual time between two cache samples of one node while its cache only grows, µs (a
- * grsim reporting rule, not MySQL's). A sample is taken at a 0.1 s cache-task run when the cache
- * changed since the node's previous one and either slots were freed since (eviction), or this
- * much time has passed; a clear (XCom stops) and a limit change report at once. Each sample
- * carries the peak since the previous one, so sampling loses no peak: with flow-control traffic an
- * idle member learns a slot every few 0.1 s ticks, and this keeps it to one sample a second.
+ * Least virtual time between two cache samples of one node, µs, but for the onset of eviction, a
+ * clear and a limit change (a grsim reporting rule, not MySQL's). A sample is taken at a 0.1 s
+ * cache-task run when the cache changed since the node's previous one and either this much time
+ * has passed, or slots were freed since while the previous sample had freed none (eviction
+ * starts); a clear (XCom stops) and a limit change report at once. Each sample carries the peak
+ * since the previous one, so sampling loses no peak. With flow-control traffic an idle member
+ * learns a slot every few 0.1 s ticks, and once its cache is full evicts at each: one sample a
+ * second either way.
  */
 export const CACHE_GROWTH_SAMPLE_US = 1_000_000;
 
@@ -117,6 +119,8 @@ export class XcomCluster {
   private readonly reportedFreedSlots: Float64Array;
   /** Per node: when its latest cache sample was taken (-Infinity: none yet). */
   private readonly reportedCacheUs: Float64Array;
+  /** Per node: 1 when its latest cache sample reported slots freed (eviction or a clear). */
+  private readonly reportedCacheFreeing: Uint8Array;
   /** Per node: the highest cache_size since its latest cache sample (learned slots push it up). */
   private readonly cachePeakBytes: Float64Array;
   /**
@@ -177,6 +181,7 @@ export class XcomCluster {
     this.reportedCacheBytes = new Float64Array(n);
     this.reportedFreedSlots = new Float64Array(n);
     this.reportedCacheUs = new Float64Array(n).fill(-Infinity);
+    this.reportedCacheFreeing = new Uint8Array(n);
     this.cachePeakBytes = new Float64Array(n);
     this.cacheTickUs = new Float64Array(n);
     this.cacheArmed = new Uint8Array(n);
@@ -613,18 +618,19 @@ export class XcomCluster {
   private reportCache(i: number, now = false): void {
     const cache = this.caches[i] as MessageCache;
     const bytes = cache.sizeBytes, freed = cache.freedSlots;
-    if (freed === this.reportedFreedSlots[i]) {
-      // No slot freed since the previous sample: the cache only grew, and its size is its peak.
-      if (bytes === this.reportedCacheBytes[i]) return;
-      if (!now && this.kernel.nowUs - (this.reportedCacheUs[i] as number) < CACHE_GROWTH_SAMPLE_US - CACHE_MANAGER_TASK_PERIOD_US / 2) {
-        this.armCacheTask(i);
-        return;
-      }
+    const freeing = freed !== this.reportedFreedSlots[i];
+    // Without slots freed since the previous sample the cache only grew: an equal size is no change.
+    if (!freeing && bytes === this.reportedCacheBytes[i]) return;
+    if (!now && !(freeing && this.reportedCacheFreeing[i] === 0)
+      && this.kernel.nowUs - (this.reportedCacheUs[i] as number) < CACHE_GROWTH_SAMPLE_US - CACHE_MANAGER_TASK_PERIOD_US / 2) {
+      this.armCacheTask(i);
+      return;
     }
     const peak = Math.max(this.cachePeakBytes[i] as number, bytes);
     this.reportedCacheBytes[i] = bytes;
     this.reportedFreedSlots[i] = freed;
     this.reportedCacheUs[i] = this.kernel.nowUs;
+    this.reportedCacheFreeing[i] = freeing ? 1 : 0;
     this.cachePeakBytes[i] = bytes;
     this.up.cacheChanged(i, cache, peak);
   }

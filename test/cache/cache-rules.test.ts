@@ -52,8 +52,9 @@ describe('byte accounting and the limit', () => {
     sim.runFor('60s');
     for (const m of NODES) {
       // After the 5 s pause that follows the boot configuration, samples never exceed the limit.
+      // (Evicting all the time, each member is sampled about once a second.)
       const after = cacheSamples(sim, m, 6 * SEC);
-      expect(after.length).toBeGreaterThan(100);
+      expect(after.length).toBeGreaterThanOrEqual(50);
       for (const s of after) expect(s.bytes).toBeLessThanOrEqual(MIB_128);
       const row = sim.member(m).xcomCacheMemory();
       expect(row.COUNT_ALLOC - row.COUNT_FREE).toBe(row.CURRENT_COUNT_USED);
@@ -96,7 +97,7 @@ describe('protection of live members (get_min_delivered_msg)', () => {
     expect(over.length).toBeGreaterThan(0);
     // The overshoot starts after the cut; eviction resumes 4–6 s after it (last heard < 1 s before
     // the cut, + 5 s), as seen on the sample of the 0.1 s task run that follows (one is always taken
-    // when slots were freed; growth is sampled once a second).
+    // when eviction starts; other changes are sampled once a second).
     const first = over[0]!.t;
     expect(first).toBeGreaterThan(cut);
     const resumed = s.find((x) => x.t > first && x.evicted > over[0]!.evicted)!;
@@ -105,7 +106,7 @@ describe('protection of live members (get_min_delivered_msg)', () => {
     // Meanwhile the cache only grows, one sample a second, each its own peak (the first may still
     // report the last evictions before the cut).
     const during = s.filter((x) => x.t >= first && x.t < resumed.t);
-    expect(during.length).toBeGreaterThanOrEqual(3);
+    expect(during.length).toBeGreaterThanOrEqual(2);
     for (let k = 1; k < during.length; k++) {
       expect(during[k]!.t - during[k - 1]!.t).toBeGreaterThanOrEqual(SEC - 50_000);
       expect(during[k]!.bytes).toBeGreaterThan(during[k - 1]!.bytes);
@@ -146,9 +147,10 @@ describe('protection of live members (get_min_delivered_msg)', () => {
     // The site is installed when the configuration executes, configActivationDelayUs (0.5 s) before 'installed'.
     const executedAt = installed!.t - 500_000;
     // Eviction resumes when the pause ends, at the first learn after it, reported by the sample of
-    // the 0.1 s task run that follows (growth meanwhile is sampled once a second).
+    // the 0.1 s task run that follows (when eviction starts; growth meanwhile is sampled once a
+    // second, so the first sample 1.5 s into the pause reports no earlier eviction).
     const s = cacheSamples(sim, 'node1', cut);
-    const k = s.findIndex((x, j) => j > 0 && x.t > executedAt + SEC && x.evicted > s[j - 1]!.evicted);
+    const k = s.findIndex((x, j) => j > 0 && x.t > executedAt + 1.5 * SEC && x.evicted > s[j - 1]!.evicted);
     expect(k).toBeGreaterThan(0);
     const resumed = s[k]!;
     expect(resumed.t).toBeGreaterThan(executedAt + 4.9 * SEC);
