@@ -141,8 +141,21 @@ export interface OptionEvent {
 }
 
 /**
- * A member's XCom message cache after its 0.1 s cache task (emitted only when it changed, so at
- * most one per member per 100 ms of virtual time), or when XCom stopped and cleared it.
+ * A sample of a member's XCom message cache, taken only when the cache changed since the member's
+ * previous sample, by this rule (CACHE_GROWTH_SAMPLE_US in src/xcom/xcom-cluster.ts):
+ * - when XCom stops and clears the cache, and just before the limit changes: at once;
+ * - when eviction starts (slots freed since the previous sample, which reported none freed): at
+ *   the next run of the 0.1 s cache task;
+ * - otherwise (the cache grows, or keeps evicting) at a cache-task run at least 1 s after the
+ *   member's previous sample; a sample held back is taken at the first run 1 s on.
+ * So a member has at most one sample per 0.1 s of virtual time, and about one per second while its
+ * cache grows or stays at its limit (with flow-control traffic an idle member learns a slot every
+ * few ticks, and evicts at each once its cache is full).
+ * No peak is lost to the sampling: `peakBytes` is the highest cache_size since the previous sample
+ * (the size with a just-learned slot before shrink_cache freed any), so the maximum of `peakBytes`
+ * over a member's samples is its true peak up to its last sample. After it, until the end of the
+ * run, the cache either only grew (its size at the end is that peak) or freed slots (that peak is
+ * not reported; under 1 s, or 0.1 s when eviction had just started).
  */
 export interface CacheEvent {
   readonly type: 'cache';
@@ -150,6 +163,8 @@ export interface CacheEvent {
   readonly member: string;
   /** cache_size: bytes of the cached slots. */
   readonly bytes: number;
+  /** The highest cache_size since the member's previous sample (≥ bytes; above it after evictions or a clear). */
+  readonly peakBytes: number;
   /** Cached XCom slots. */
   readonly count: number;
   /** Slots evicted (or cleared) since the run started, cumulative. */

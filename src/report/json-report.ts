@@ -138,11 +138,12 @@ export interface ReportFinalStatus extends ReportMemberStatus {
   readonly xcomCache: MemorySummaryGlobalByEventNameRow | null;
 }
 /**
- * One sample of a member's XCom message cache: bytes and slots cached, slots evicted since the start
- * (cumulative), and the limit in force (group_replication_message_cache_size, bytes; added in issue 12).
+ * One sample of a member's XCom message cache: bytes and slots cached, the highest bytes since the
+ * member's previous point (`peakBytes`, ≥ bytes), slots evicted since the start (cumulative), and the
+ * limit in force (group_replication_message_cache_size, bytes; added in issue 12).
  */
 export interface ReportCachePoint {
-  readonly t: number; readonly member: string; readonly bytes: number; readonly count: number; readonly evicted: number; readonly limit: number;
+  readonly t: number; readonly member: string; readonly bytes: number; readonly peakBytes: number; readonly count: number; readonly evicted: number; readonly limit: number;
 }
 /** A member's workload counters; `meanCommitLatency` in seconds, null when nothing committed. */
 export interface ReportWorkload {
@@ -276,6 +277,9 @@ export function reportFold(sim: Simulation, scenario: Scenario, grsimVersion: st
   const spacingUs = cachePointSpacingUs(scenario.untilUs);
   // Per member, the time of its last kept cache point (insertion-ordered, like every map in the core).
   const lastCacheUs = new Map<string, number>();
+  // Per member, the highest peak of its samples not kept since its last kept point (0: none), so
+  // that a kept point's peakBytes covers the ones spaced out before it.
+  const skippedCachePeak = new Map<string, number>();
   const faults = faultFold(sim.members.map((m) => m.name), { ...DEFAULT_NETWORK, ...scenario.network });
   const metrics = metricsFold({ members: sim.atStart.members, initialViewId: sim.atStart.viewId });
   const observe = (e: SimEvent): void => {
@@ -289,9 +293,13 @@ export function reportFold(sim: Simulation, scenario: Scenario, grsimVersion: st
       sink('views', { t: seconds(e.t), member: e.member, viewId: e.viewId, members: [...e.members] });
     } else if (e.type === 'cache') {
       const last = lastCacheUs.get(e.member);
+      const peakBytes = Math.max(skippedCachePeak.get(e.member) ?? 0, e.peakBytes);
       if (last === undefined || e.t - last >= spacingUs) {
         lastCacheUs.set(e.member, e.t);
-        sink('cache', { t: seconds(e.t), member: e.member, bytes: e.bytes, count: e.count, evicted: e.evicted, limit: e.limit });
+        skippedCachePeak.set(e.member, 0);
+        sink('cache', { t: seconds(e.t), member: e.member, bytes: e.bytes, peakBytes, count: e.count, evicted: e.evicted, limit: e.limit });
+      } else {
+        skippedCachePeak.set(e.member, peakBytes);
       }
     } else if (e.type === 'flags') {
       sink('flags', { t: seconds(e.t), member: e.member, superReadOnly: e.superReadOnly, offlineMode: e.offlineMode, running: e.running });

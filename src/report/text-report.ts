@@ -263,13 +263,13 @@ function humanBytes(bytes: number): string {
   return `${(bytes / size).toFixed(2)} ${unit}`;
 }
 
-/** Per member, its highest cache sample so far (bytes, the limit then, when), folded from `cache` events. */
+/** Per member, its highest cache peak so far (bytes, the limit then, when), folded from `cache` events. */
 type CachePeaks = Map<string, { bytes: number; limit: number; t: number }>;
 
 function foldCachePeak(peaks: CachePeaks, e: SimEvent): void {
   if (e.type !== 'cache') return;
   const p = peaks.get(e.member);
-  if (p === undefined || e.bytes > p.bytes) peaks.set(e.member, { bytes: e.bytes, limit: e.limit, t: e.t });
+  if (p === undefined || e.peakBytes > p.bytes) peaks.set(e.member, { bytes: e.peakBytes, limit: e.limit, t: e.t });
 }
 
 /**
@@ -287,12 +287,15 @@ function cacheSection(sim: Simulation, peaks: CachePeaks): string {
   if (peaks.size === 0) return '';
   const out = ['=== XCom message cache ==='];
   for (const m of sim.members) {
-    const p = peaks.get(m.name);
-    if (p === undefined) {
+    const sampled = peaks.get(m.name);
+    if (sampled === undefined) {
       out.push(`${m.name}: no cache activity`);
       continue;
     }
     const c = m.xcomCache();
+    // Growth after the member's last sample (held back by the once-a-second rule, see CacheEvent)
+    // leaves the cache at its peak now.
+    const p = c.bytes > sampled.bytes ? { bytes: c.bytes, limit: c.limit, t: sim.nowUs } : sampled;
     out.push(`${m.name}: peak ${humanBytes(p.bytes)} of ${humanBytes(p.limit)} limit (${((100 * p.bytes) / p.limit).toFixed(1)}%) at ${formatTimestamp(sim.startEpochUs, p.t)}; ${c.evicted} slot${c.evicted === 1 ? '' : 's'} evicted; ${c.count} cached now`);
     if (m.running) {
       const row = m.xcomCacheMemory();

@@ -308,7 +308,7 @@ export function renderTimelineHtml(report: ScenarioReport, options: TimelineOpti
   };
   if (report.workload !== undefined) {
     const cols = PLOT_W;
-    const cacheSeries = names.map((n, k) => ({ name: `${n} cache`, colour: MEMBER_LINE_COLOURS[k % MEMBER_LINE_COLOURS.length]!, points: perColumn(report.cache.filter((p) => p.member === n).map((p) => [p.t, p.bytes] as const), end, cols, 'max') }));
+    const cacheSeries = names.map((n, k) => ({ name: `${n} cache`, colour: MEMBER_LINE_COLOURS[k % MEMBER_LINE_COLOURS.length]!, points: perColumn(report.cache.filter((p) => p.member === n).map((p) => [p.t, p.peakBytes] as const), end, cols, 'max') }));
     // The limit as a step line (usually the same on every member: drawn once per distinct series).
     const limitSteps: [number, number][] = [];
     for (const p of report.cache) if (p.member === names[0] && (limitSteps.length === 0 || limitSteps[limitSteps.length - 1]![1] !== p.limit)) { limitSteps.push([p.t, p.limit]); }

@@ -590,8 +590,8 @@ export class Simulation {
         this.xcom.stop(i, 'XCom exited: the group is too far ahead');
         this.grMembers[i]!.onXcomExited();
       },
-      cacheChanged: (i, cache) => emit({
-        type: 'cache', t: this.kernel.nowUs, member: name(i), bytes: cache.sizeBytes, count: cache.cachedSlots,
+      cacheChanged: (i, cache, peakBytes) => emit({
+        type: 'cache', t: this.kernel.nowUs, member: name(i), bytes: cache.sizeBytes, peakBytes, count: cache.cachedSlots,
         evicted: cache.freedSlots, limit: cache.limitBytes,
       }),
       configActivated: (i, cfg) => emit({

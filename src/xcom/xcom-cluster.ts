@@ -41,9 +41,25 @@ export interface XcomUpcalls {
    * (process_die_op): it logs the "too far ahead" line and exits at once (terminate_and_exit).
    */
   died(node: number, entry: LogEntry): void;
-  /** The node's cache changed since its last report; called from the 0.1 s cache task at most. */
-  cacheChanged(node: number, cache: MessageCache): void;
+  /**
+   * A sample of the node's cache, by the rule of `CACHE_GROWTH_SAMPLE_US` (from the 0.1 s cache
+   * task, XCom's stop, or a limit change); `peakBytes` is the highest cache_size since the node's
+   * previous sample (≥ `cache.sizeBytes`; above it when slots were freed since).
+   */
+  cacheChanged(node: number, cache: MessageCache, peakBytes: number): void;
 }
+
+/**
+ * Least virtual time between two cache samples of one node, µs, but for the onset of eviction, a
+ * clear and a limit change (a grsim reporting rule, not MySQL's). A sample is taken at a 0.1 s
+ * cache-task run when the cache changed since the node's previous one and either this much time
+ * has passed, or slots were freed since while the previous sample had freed none (eviction
+ * starts); a clear (XCom stops) and a limit change report at once. Each sample carries the peak
+ * since the previous one, so sampling loses no peak. With flow-control traffic an idle member
+ * learns a slot every few 0.1 s ticks, and once its cache is full evicts at each: one sample a
+ * second either way.
+ */
+export const CACHE_GROWTH_SAMPLE_US = 1_000_000;
 
 const NODE_BITS = 4;
 const NODE_MASK = (1 << NODE_BITS) - 1;
@@ -101,6 +117,12 @@ export class XcomCluster {
   private readonly detectedRows: Float64Array[];
   private readonly reportedCacheBytes: Float64Array;
   private readonly reportedFreedSlots: Float64Array;
+  /** Per node: when its latest cache sample was taken (-Infinity: none yet). */
+  private readonly reportedCacheUs: Float64Array;
+  /** Per node: 1 when its latest cache sample reported slots freed (eviction or a clear). */
+  private readonly reportedCacheFreeing: Uint8Array;
+  /** Per node: the highest cache_size since its latest cache sample (learned slots push it up). */
+  private readonly cachePeakBytes: Float64Array;
   /**
    * Per node: a time of the 0.1 s cache task's tick (its phase; the latest tick armed), and whether
    * its next run is scheduled.
@@ -158,6 +180,9 @@ export class XcomCluster {
     this.detectedRows = Array.from({ length: n }, (_, i) => this.detected.subarray(i * n, i * n + n));
     this.reportedCacheBytes = new Float64Array(n);
     this.reportedFreedSlots = new Float64Array(n);
+    this.reportedCacheUs = new Float64Array(n).fill(-Infinity);
+    this.reportedCacheFreeing = new Uint8Array(n);
+    this.cachePeakBytes = new Float64Array(n);
     this.cacheTickUs = new Float64Array(n);
     this.cacheArmed = new Uint8Array(n);
     this.hCache = kernel.register('xcom.cacheTask', (arg) => this.onCacheTimer(arg));
@@ -252,7 +277,7 @@ export class XcomCluster {
     this.config[i] = null;
     this.consensus.stopNode(i);
     (this.caches[i] as MessageCache).clear(); // deinit_cache
-    this.reportCache(i);
+    this.reportCache(i, true);
     for (let j = 0; j < n; j++) {
       if (j === i) continue;
       const p = i * n + j;
@@ -522,6 +547,8 @@ export class XcomCluster {
   cacheLearned(i: number, entry: LogEntry): void {
     const cache = this.caches[i] as MessageCache;
     if (cache.addCell(entry.index, entry.cacheBytes, entry.cacheSlots, entry.firstMsgno + entry.msgnos - 1) > 0) {
+      // Before shrink_cache: a slot that takes the cache above its limit counts at its peak.
+      if (cache.sizeBytes > (this.cachePeakBytes[i] as number)) this.cachePeakBytes[i] = cache.sizeBytes;
       if (cache.aboveLimit()) this.shrinkCache(i);
       this.armCacheTask(i);
     }
@@ -530,7 +557,8 @@ export class XcomCluster {
   /**
    * Makes sure node i's cache task runs at its next 0.1 s tick. XCom's cache_manager_task runs every
    * 0.1 s forever; a run changes nothing while the cache is at or below its limit and unchanged, so
-   * grsim schedules only the runs that can evict or report (an idle group costs no cache events).
+   * grsim schedules only the runs that can evict or report, including a growth sample held back
+   * (an idle group without flow-control traffic costs no cache events).
    */
   private armCacheTask(i: number): void {
     if (this.cacheArmed[i] === 1 || this.booted[i] === 0) return;
@@ -564,6 +592,8 @@ export class XcomCluster {
   /** SET group_replication_message_cache_size: set_max_cache_size shrinks at once when above the new limit. */
   setCacheLimit(i: number, bytes: number): void {
     const cache = this.caches[i] as MessageCache;
+    // A sample held back by the growth rule goes out first, with the limit it grew under.
+    this.reportCache(i, true);
     if (cache.setLimit(bytes) && this.booted[i] === 1) this.shrinkCache(i);
     this.armCacheTask(i);
   }
@@ -580,12 +610,29 @@ export class XcomCluster {
     if (cache.aboveLimit()) this.armCacheTask(i);
   }
 
-  private reportCache(i: number): void {
+  /**
+   * Takes a cache sample of node i when the rule of `CACHE_GROWTH_SAMPLE_US` says so (`now`: at
+   * once whenever the cache changed); a growth sample held back keeps the cache task ticking until
+   * it is due, so it is never lost.
+   */
+  private reportCache(i: number, now = false): void {
     const cache = this.caches[i] as MessageCache;
-    if (cache.sizeBytes === this.reportedCacheBytes[i] && cache.freedSlots === this.reportedFreedSlots[i]) return;
-    this.reportedCacheBytes[i] = cache.sizeBytes;
-    this.reportedFreedSlots[i] = cache.freedSlots;
-    this.up.cacheChanged(i, cache);
+    const bytes = cache.sizeBytes, freed = cache.freedSlots;
+    const freeing = freed !== this.reportedFreedSlots[i];
+    // Without slots freed since the previous sample the cache only grew: an equal size is no change.
+    if (!freeing && bytes === this.reportedCacheBytes[i]) return;
+    if (!now && !(freeing && this.reportedCacheFreeing[i] === 0)
+      && this.kernel.nowUs - (this.reportedCacheUs[i] as number) < CACHE_GROWTH_SAMPLE_US - CACHE_MANAGER_TASK_PERIOD_US / 2) {
+      this.armCacheTask(i);
+      return;
+    }
+    const peak = Math.max(this.cachePeakBytes[i] as number, bytes);
+    this.reportedCacheBytes[i] = bytes;
+    this.reportedFreedSlots[i] = freed;
+    this.reportedCacheUs[i] = this.kernel.nowUs;
+    this.reportedCacheFreeing[i] = freeing ? 1 : 0;
+    this.cachePeakBytes[i] = bytes;
+    this.up.cacheChanged(i, cache, peak);
   }
 
   // ---------------------------------------------------------------- receiving

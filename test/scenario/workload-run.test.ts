@@ -60,8 +60,9 @@ describe('a scenario with a workload: JSON report', () => {
   });
 
   it('the builder enforces the 100 ms rule even when the trace does not', () => {
-    // Doubles every cache event 1 µs later: a trace that breaks the rule.
-    const doubled = run.sim.trace.flatMap((e): SimEvent[] => (e.type === 'cache' ? [e, { ...e, t: e.t + 1, bytes: e.bytes + 1 }] : [e]));
+    // Doubles every cache event 1 µs later (the cache unchanged, so its peak since then is its size):
+    // a trace that breaks the rule.
+    const doubled = run.sim.trace.flatMap((e): SimEvent[] => (e.type === 'cache' ? [e, { ...e, t: e.t + 1, peakBytes: e.bytes }] : [e]));
     const sim = Object.create(run.sim, { trace: { value: doubled } }) as typeof run.sim;
     const r = buildReport({ ...run, sim }, '0.0.0-test');
     for (const times of timesByMember(r.cache).values()) {
