@@ -4,23 +4,25 @@
  *
  * Scenario from `grsim explore` (healed-group-converges, the campaign of the first state-exchange
  * version, seed 99, after 3,781 runs; simulation seed 6), filed as
- * open-healed-group-converges-lost-noop-after-rings.yaml. On that version the last ring (30.2 s from
- * +550.9 s) left node5 alone in configuration [node5] with its executor waiting for good on slot 30,
- * a no-op only node1–node3 had accepted in the five-member site before their removals executed and
- * they exited: node5 admitted node1 and node4 but never installed a view, and every rejoin timed out.
+ * open-healed-group-converges-lost-noop-after-rings.yaml. There, and still on branch h-viewid
+ * (c70418f), the last ring (30.2 s from +550.9 s) left node5 alone in configuration [node5] with its
+ * executor waiting for good on slot 30, a no-op only node1–node3 had accepted in the five-member
+ * site before their removals executed and they exited: node5 admitted node1 and node4 but never
+ * installed a view, and every rejoin timed out.
  *
- * On the merged tree (state exchange in the total order) the same schedule takes another course
- * under the default model and under the model it was found with (xcomRetryBackoff,
- * flowControlStatsTraffic and addedNodeUnheard 0): in the last ring a three-member side that holds a
- * majority of the five-member configuration removes the other two (Gcs_suspicions_manager::
- * process_suspicions in gcs_xcom_control_interface.cc, xcom_base.cc handle_remove_node), node5 is on
- * that side and never alone, the two removed members learn of it and are expelled (MY-011505,
- * gcs_event_handlers.cc was_member_expelled_from_group) and auto-rejoin at their first attempt
- * (src/autorejoin.cc): XCom admits them through their ring neighbours before the heal and their join
- * completes within seconds of it. No value is left that only exited acceptors
- * hold, so the read rounds and no-op proposals of the executor (xcom_base.cc get_xcom_message,
- * find_value) always find a live majority of the value's site. This pins that course; whether MySQL
- * would get out of the stuck state the first version reached is not decided here.
+ * h-viewid's code with only the read-round fix of read-round-back-off-belongs-to-its-synode passes:
+ * node5 learns the first ring's rejoins sooner (the runs part at 58.27 s) and the schedule takes
+ * another course, the one the merged tree takes both under the default model and under the model it
+ * was found with (xcomRetryBackoff, flowControlStatsTraffic and addedNodeUnheard 0). In the last
+ * ring a three-member side that holds a majority of the five-member configuration removes the other
+ * two (gcs_xcom_control_interface.cc, Gcs_suspicions_manager::process_suspicions; xcom_base.cc,
+ * handle_remove_node); node5 is on that side and never alone. The two removed members learn of it,
+ * are expelled (MY-011505, gcs_event_handlers.cc, was_member_expelled_from_group) and auto-rejoin at
+ * their first attempt (src/autorejoin.cc): XCom admits them through their ring neighbours before the
+ * heal and their join completes within seconds of it. This pins that course. Whether MySQL gets out
+ * of the state the first version reached (a value whose site's acceptors have all exited, which the
+ * executor's read rounds and no-op proposals in xcom_base.cc get_xcom_message / find_value address
+ * to that site) is not decided here: main does not reach it.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
