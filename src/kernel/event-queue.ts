@@ -35,6 +35,11 @@ export class EventQueue {
     return this.count;
   }
 
+  /** Order key of the earliest event; `Infinity` when empty. */
+  peekKey(): number {
+    return this.count > 0 ? (this.keys[0] as number) : Infinity;
+  }
+
   /** Time of the earliest event; `Infinity` when empty. */
   peekTimeUs(): number {
     return this.count > 0 ? (this.times[0] as number) : Infinity;

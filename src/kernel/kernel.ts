@@ -1,5 +1,6 @@
 import { InvariantError } from '../errors.js';
 import { EventQueue, SEQ_SPAN } from './event-queue.js';
+import { priorityKeyBase, TickLane } from './tick-lane.js';
 
 /** A handler receives the event's argument (a non-negative integer below 2^25). */
 export type EventHandler = (arg: number) => void;
@@ -41,6 +42,8 @@ export class Kernel {
   /** Events dispatched so far. */
   eventsDispatched = 0;
   private readonly handlers: EventHandler[] = [];
+  /** The periodic-tick lane run merged with the queue (see TickLane), if one was created. */
+  private lane: TickLane | null = null;
   private readonly handlerNames: string[] = [];
 
   /** Registers a handler and returns its id; at most 64 handlers. */
@@ -50,6 +53,17 @@ export class Kernel {
     this.handlers.push(handler);
     this.handlerNames.push(name);
     return id;
+  }
+
+  /**
+   * Creates the kernel's tick lane: `slots` periodic timers of `periodUs` at timer priority whose
+   * ticks run `handler` unless skipped (TickLane). `gate[slot]` ≠ 0 forbids skipping that slot's
+   * ticks. One lane per kernel.
+   */
+  createTickLane(name: string, slots: number, periodUs: number, gate: Uint8Array, handler: EventHandler): TickLane {
+    if (this.lane !== null) throw new InvariantError(`the kernel has a tick lane already (creating ${name})`);
+    this.lane = new TickLane(this.queue, priorityKeyBase(PRIORITY.timer), slots, periodUs, gate, handler);
+    return this.lane;
   }
 
   /** Schedules handler `handlerId` with `arg` after `delayUs` microseconds (an integer ≥ 0). */
@@ -114,18 +128,30 @@ export class Kernel {
     return this.queue.poppedKey;
   }
 
-  /** Number of events waiting. */
+  /** Number of events waiting (the lane's pending ticks included). */
   get pending(): number {
-    return this.queue.size;
+    return this.queue.size + (this.lane === null ? 0 : this.lane.pending);
   }
 
-  /** Time of the next event, or Infinity. */
+  /** Time of the next event or lane tick, or Infinity. */
   nextEventTimeUs(): number {
-    return this.queue.peekTimeUs();
+    const t = this.queue.peekTimeUs();
+    return this.lane === null ? t : Math.min(t, this.lane.minTime);
   }
 
-  /** Runs the earliest event. Returns false when the queue is empty. */
+  /** Whether the lane's earliest tick comes before the queue's earliest event. */
+  private laneFirst(lane: TickLane): boolean {
+    const lt = lane.minTime, ht = this.queue.peekTimeUs();
+    return lt < ht || (lt === ht && lt !== Infinity && lane.minKey < this.queue.peekKey());
+  }
+
+  /** Runs the earliest event (a skipped lane tick counts as one). Returns false when nothing is waiting. */
   step(): boolean {
+    const lane = this.lane;
+    if (lane !== null && this.laneFirst(lane)) {
+      if (lane.runEarliest()) this.eventsDispatched++;
+      return true;
+    }
     if (this.queue.size === 0) return false;
     const code = this.queue.pop();
     this.eventsDispatched++;
@@ -140,11 +166,27 @@ export class Kernel {
   runUntil(endUs: number): number {
     const q = this.queue;
     const handlers = this.handlers;
+    const lane = this.lane;
     let n = 0;
-    while (q.size > 0 && q.peekTimeUs() <= endUs) {
-      const code = q.pop();
-      n++;
-      (handlers[code & HANDLER_MASK] as EventHandler)(code >>> HANDLER_BITS);
+    if (lane === null) {
+      while (q.size > 0 && q.peekTimeUs() <= endUs) {
+        const code = q.pop();
+        n++;
+        (handlers[code & HANDLER_MASK] as EventHandler)(code >>> HANDLER_BITS);
+      }
+    } else {
+      for (;;) {
+        const ht = q.peekTimeUs(), lt = lane.minTime;
+        if (lt < ht || (lt === ht && lt !== Infinity && lane.minKey < q.peekKey())) {
+          if (lt > endUs) break;
+          if (lane.runEarliest()) n++;
+        } else {
+          if (ht > endUs || ht === Infinity) break;
+          const code = q.pop();
+          n++;
+          (handlers[code & HANDLER_MASK] as EventHandler)(code >>> HANDLER_BITS);
+        }
+      }
     }
     this.eventsDispatched += n;
     if (endUs > (this.clock[0] as number)) this.clock[0] = endUs;

@@ -1,6 +1,7 @@
 import { InvariantError } from '../errors.js';
 import type { Kernel } from '../kernel/kernel.js';
 import { PRIORITY } from '../kernel/kernel.js';
+import type { TickLane } from '../kernel/tick-lane.js';
 import type { ModelParameters } from '../model-parameters.js';
 import type { Network } from '../network/network.js';
 import type { RandomStream } from '../rng/random-stream.js';
@@ -129,6 +130,8 @@ export class XcomCluster {
    */
   private readonly cacheTickUs: Float64Array;
   private readonly cacheArmed: Uint8Array;
+  /** The cache task's ticks, one slot per node, skipped while they can only hold a sample back. */
+  private readonly cacheLane: TickLane;
   private readonly hCache: number;
 
   private readonly hAlive: number;
@@ -186,6 +189,8 @@ export class XcomCluster {
     this.cacheTickUs = new Float64Array(n);
     this.cacheArmed = new Uint8Array(n);
     this.hCache = kernel.register('xcom.cacheTask', (arg) => this.onCacheTimer(arg));
+    // A frozen node's tick must reach liveNode, which sets it aside until the thaw.
+    this.cacheLane = kernel.createTickLane('xcom.cacheTask', n, CACHE_MANAGER_TASK_PERIOD_US, net.frozen, (arg) => this.onCacheTimer(arg));
     this.hAlive = kernel.register('xcom.alive', (arg) => this.onAliveTimer(arg));
     this.hDetector = kernel.register('xcom.detector', (arg) => this.onDetectorTimer(arg));
     this.hDialResult = kernel.register('xcom.dialResult', (arg) => this.onDialResult(arg));
@@ -278,6 +283,8 @@ export class XcomCluster {
     this.consensus.stopNode(i);
     (this.caches[i] as MessageCache).clear(); // deinit_cache
     this.reportCache(i, true);
+    // A pending tick now belongs to a stopped XCom: it must reach liveNode, which drops it.
+    this.cacheLane.setWake(i, -Infinity);
     for (let j = 0; j < n; j++) {
       if (j === i) continue;
       const p = i * n + j;
@@ -558,10 +565,13 @@ export class XcomCluster {
    * Makes sure node i's cache task runs at its next 0.1 s tick. XCom's cache_manager_task runs every
    * 0.1 s forever; a run changes nothing while the cache is at or below its limit and unchanged, so
    * grsim schedules only the runs that can evict or report, including a growth sample held back
-   * (an idle group without flow-control traffic costs no cache events).
+   * (an idle group without flow-control traffic costs no cache events). The runs that only hold
+   * such a sample back until it is due are then skipped on the kernel's tick lane (cacheWakeUs).
    */
   private armCacheTask(i: number): void {
-    if (this.cacheArmed[i] === 1 || this.booted[i] === 0) return;
+    if (this.booted[i] === 0) return;
+    this.cacheLane.setWake(i, this.cacheWakeUs(i));
+    if (this.cacheArmed[i] === 1) return;
     this.cacheArmed[i] = 1;
     const now = this.kernel.nowUs, period = CACHE_MANAGER_TASK_PERIOD_US;
     // The first tick after now. A busy cache arms again within a few ticks of the last one, so
@@ -573,7 +583,23 @@ export class XcomCluster {
       next = now - ((now - next) % period + period) % period + period;
     }
     this.cacheTickUs[i] = next;
-    this.kernel.schedule(next - now, this.hCache, this.nodeArg(i));
+    this.cacheLane.arm(i, next, this.nodeArg(i));
+  }
+
+  /**
+   * The first time at which node i's armed cache task can do more than hold a growth sample back
+   * and run again 0.1 s later (onCacheTimer with the cache at or below its limit, changed since the
+   * previous sample without an eviction onset, the sample not yet due): its ticks before then are
+   * skipped (TickLane). −Infinity when the next tick may do more. The inputs change only in
+   * cacheLearned, setCacheLimit, stop and reportCache, each of which arms the task (or, in stop,
+   * clears the wake time) afterwards.
+   */
+  private cacheWakeUs(i: number): number {
+    const cache = this.caches[i] as MessageCache;
+    if (cache.aboveLimit()) return -Infinity;
+    const freeing = cache.freedSlots !== this.reportedFreedSlots[i];
+    if (freeing ? this.reportedCacheFreeing[i] === 0 : cache.sizeBytes === this.reportedCacheBytes[i]) return -Infinity;
+    return (this.reportedCacheUs[i] as number) + CACHE_GROWTH_SAMPLE_US - CACHE_MANAGER_TASK_PERIOD_US / 2;
   }
 
   /**
