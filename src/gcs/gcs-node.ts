@@ -119,6 +119,8 @@ export class GcsNode {
     this.manager.expelsInProgress.length = 0;
     this.manager.hasMajority = true;
     this.queue.length = 0;
+    this.viewsQueued = this.viewsProcessed = 0;
+    this.leaveQueuedAfter = -1;
     this.armThread(SUSPICION_PROCESSING_THREAD_PERIOD_US);
   }
 
@@ -133,6 +135,8 @@ export class GcsNode {
     this.buffered.length = 0;
     this.globalViewsIn = this.globalViewsOut = 0;
     this.queue.length = 0;
+    this.viewsQueued = this.viewsProcessed = 0;
+    this.leaveQueuedAfter = -1;
     this.threadGen++;
     this.manager.suspicions.clear();
     this.manager.expelsInProgress.length = 0;
@@ -189,7 +193,32 @@ export class GcsNode {
     this.armThread(SUSPICION_PROCESSING_THREAD_PERIOD_US);
   }
 
-  /** XCom delivered a view; the GCS engine thread processes it after `gcsEngineDelayUs`. */
+  /**
+   * The plugin asked GCS to leave. Gcs_xcom_control::leave pushes do_leave onto the GCS engine
+   * queue, and do_leave runs on the engine thread, which handles one notification at a time
+   * (gcs_xcom_notification.cc, Gcs_xcom_engine::process): it requests the removal and blocks in
+   * xcom_wait_exit until XCom exits or 30 s pass (gcs_xcom_control_interface.cc, do_leave). Views
+   * and state messages XCom delivers after the request wait behind it, and once XCom has stopped
+   * they are rejected (gcs_xcom_interface.cc, do_cb_xcom_receive_global_view and
+   * do_cb_xcom_receive_data: "The group communication engine has already stopped"). So a leaving
+   * member installs no view and takes part in no state exchange: it sends no state, and the
+   * members it is still configured with wait for one until a newer view leaves it out.
+   */
+  beginLeave(): void {
+    if (this.leaveQueuedAfter < 0) this.leaveQueuedAfter = this.viewsQueued;
+  }
+
+  /** Whether do_leave holds the engine: every view queued before the leave request has been handled. */
+  private engineHeldByLeave(): boolean {
+    return this.leaveQueuedAfter >= 0 && this.viewsProcessed >= this.leaveQueuedAfter;
+  }
+
+  /** Views XCom delivered and views the engine took off the queue since the last start/stop. */
+  private viewsQueued = 0;
+  private viewsProcessed = 0;
+  /** The count of views queued when the plugin asked to leave, or -1 when it has not. */
+  private leaveQueuedAfter = -1;
+
   /**
    * XCom delivered a data message. GCS hands messages and views to the plugin from one engine queue,
    * in delivery order, and buffers data messages while a view change (its state exchange) is in
@@ -214,13 +243,16 @@ export class GcsNode {
   /** XCom delivered a view; `viewIndex` is the log index of a global view's message (its synode). */
   enqueueView(global: boolean, alive: number, config: XcomConfig, viewIndex = -1): void {
     if (global) this.globalViewsIn++;
+    this.viewsQueued++;
     this.queue.push({ global, alive, config, viewIndex });
     this.kernel.schedule(this.params.gcsEngineDelayUs, this.handlers.view, this.slot, PRIORITY.timer);
   }
 
   onViewTimer(): void {
+    if (this.engineHeldByLeave()) return;
     const v = this.queue.shift();
     if (v === undefined) return;
+    this.viewsProcessed++;
     if (this.view === null && !v.global) return;
     // A global view either goes to the state exchange (done when installed) or is dropped here.
     if (!this.processView(v.global, v.alive, v.config, v.viewIndex) && v.global) this.globalViewDone();
@@ -286,6 +318,8 @@ export class GcsNode {
     // A member whose XCom executed its own removal delivers nothing ordered after it (execute_msg
     // stops at the new site's start), states included: its exchange never completes.
     if (this.xcom.consensus.exiting[this.slot] === 1) return;
+    // Nor does one whose engine is held by do_leave (beginLeave).
+    if (this.leaveQueuedAfter >= 0) return;
     const states = this.exchanges.statesOf(p.exchange, p.members, p.incarnations);
     if (states === null) return;
     let last = 0;

@@ -390,7 +390,10 @@ export class GrMember {
     const gen = ++this.joinGen;
     this.leaving = { gen, then, quiet };
     const x = this.ctx.xcom;
-    if (x.booted[this.slot] === 1) x.consensus.proposeRemove(this.slot, [this.slot]);
+    if (x.booted[this.slot] === 1) {
+      this.ctx.gcs(this.slot).beginLeave();
+      x.consensus.proposeRemove(this.slot, [this.slot]);
+    }
     this.ctx.later(this.slot, XCOM_EXIT_WAIT_US, () => {
       if (this.leaving === null || this.leaving.gen !== gen) return;
       this.gcsLog('ERROR', gcsText.engineExitTimeout());

@@ -9,6 +9,11 @@
  * force at its synode (find_site_def): a new configuration starts only an event horizon after the
  * slot that decided it (xcom_base.cc add_event_horizon), and a site with no nodes is still a site
  * whose slots are skipped (get_xcom_message: "The end of the world ?, fake message by skipping").
+ *
+ * Since a leaving member's GCS engine is held by do_leave (test/rules/leaving-member-takes-no-view),
+ * node1 no longer re-requests node2's expel from a view after the heal, so node1's self-removal is
+ * decided first and this fixture no longer reaches the empty configuration: the cache checks below
+ * still hold but no longer exercise a site with no nodes.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -21,12 +26,12 @@ describe('self-removals of the last members decided together', () => {
   const run = runScenario(parseScenario(readFileSync(FILE, 'utf8'), 'concurrent-self-removals-empty-config.yaml'));
   const trace = run.sim.trace;
 
-  it('runs to the end: node1 and node3 both left, node3 last in a configuration of its own', () => {
+  it('runs to the end: node1 and node3 both left, node1 removed first (its leave requests no more expels)', () => {
     expect(run.sim.nowUs).toBe(60_000_000);
     expect(run.sim.member('node1').state).toBe('ERROR');
     expect(run.sim.member('node3').state).toBe('ERROR');
     const configs = trace.filter((e) => e.type === 'config' && e.member === 'node3').map((e) => (e.type === 'config' ? e.nodes.join(',') : ''));
-    expect(configs).toEqual(['node1,node3', 'node3']);
+    expect(configs).toEqual(['node2,node3']);
   });
 
   it('every slot the survivors cached counts at least one pax_msg, and the caches end empty', () => {
