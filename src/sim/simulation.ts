@@ -64,6 +64,19 @@ const EVENT_TYPES_COMPLETE: Exclude<SimEventType, (typeof EVENT_TYPES)[number]> 
 void EVENT_TYPES_COMPLETE;
 
 /** Checks the error-log verbosity of logEvents()/errorLog() (log_error_verbosity is 1..3). */
+/**
+ * `xs.map(f)`, always as a packed array. Array.prototype.map returns a packed array from the
+ * interpreter but a holey one once TurboFan inlines it into an optimised caller, so the arrays a
+ * simulation is built with would change elements kind in the run after the constructor gets
+ * optimised, and every optimised function reading them would deoptimise ("wrong map") and be
+ * compiled again: `grsim explore` builds thousands of simulations per thread.
+ */
+function packedMap<T, U>(xs: readonly T[], f: (x: T, i: number) => U): U[] {
+  const out: U[] = [];
+  for (let i = 0; i < xs.length; i++) out.push(f(xs[i] as T, i));
+  return out;
+}
+
 function verbosityOf(value: unknown): 1 | 2 | 3 {
   if (value !== 1 && value !== 2 && value !== 3) throw new ConfigError('verbosity', 'must be 1, 2 or 3 (log_error_verbosity: errors; and warnings; and notes)', value);
   return value;
@@ -534,7 +547,7 @@ export class Simulation {
       throw new ConfigError('options.group_replication_force_members', "must be '' when the group forms (START refuses it, MY-011634); force a membership at run time with set", groupOptions.group_replication_force_members);
     }
     const memberOptions: GroupReplicationOptions[] = [];
-    this._servers = input.members.map((m, i) => {
+    this._servers = packedMap(input.members, (m, i) => {
       const { identity, options } = memberIdentity(m, i, `members[${i}]`, this.taken, this.version, idRng, groupOptions);
       memberOptions.push(options);
       return identity;
@@ -554,8 +567,8 @@ export class Simulation {
     const bootstrapSlot = input.bootstrap === undefined ? 0 : initial.findIndex((s) => s.name === input.bootstrap);
     if (bootstrapSlot < 0) throw new ConfigError('bootstrap', `must name a member (${initial.map((s) => s.name).join(', ')})`, input.bootstrap);
     const n = this._servers.length;
-    this._counters = this._servers.map(() => ({ created: 0, cleared: 0, timedOut: 0, expelsRequested: 0 }));
-    this._failureSuspicions = this._servers.map(() => new Map<number, number>());
+    this._counters = packedMap(this._servers, () => ({ created: 0, cleared: 0, timedOut: 0, expelsRequested: 0 }));
+    this._failureSuspicions = packedMap(this._servers, () => new Map<number, number>());
     // The applier queue the stats report is the GTID applier's (src/gr/transactions.ts); the
     // certifier's stable set and last conflict-free GTID are not modelled (no certification).
     this._pipeline = new PipelineStats(this._servers.length, {
@@ -563,8 +576,8 @@ export class Simulation {
       committedAllMembers: () => '',
       lastConflictFree: () => '',
     });
-    this.incarnations = this._servers.map(() => FIRST_INCARNATION);
-    this.deferredTasks = this._servers.map(() => []);
+    this.incarnations = packedMap(this._servers, () => FIRST_INCARNATION);
+    this.deferredTasks = packedMap(this._servers, (): number[] => []);
     this._net = new Network(this.kernel, root.fork('network'), n, netOptions);
     this.removed = new Uint8Array(n);
     // A spare server does not run until addMember starts it.
@@ -696,8 +709,8 @@ export class Simulation {
       periodSeconds: (slot) => this.grMembers[slot]!.opts.group_replication_flow_control_period,
       knows: (observer, sender) => this.grMembers[observer]!.table.has(sender),
     }, root.fork('flowControlStats'), this._pipeline, this.params.flowControlStatsTraffic === 1);
-    const payloadRules = this._servers.map(() => ({ compressionThreshold: 0, maxMessageSize: 0 }));
-    this.workload = new WorkloadDriver(this.kernel, root.fork('workload'), this.params.loadTickUs, workloadItems, (m) => this._slotOf(m, 'workload'), this._servers.map((s) => s.name), {
+    const payloadRules = packedMap(this._servers, () => ({ compressionThreshold: 0, maxMessageSize: 0 }));
+    this.workload = new WorkloadDriver(this.kernel, root.fork('workload'), this.params.loadTickUs, workloadItems, (m) => this._slotOf(m, 'workload'), packedMap(this._servers, (s) => s.name), {
       // Closed-loop clients also wait while their AFTER commits wait for acknowledgements.
       outstanding: (slot) => this.xcom.consensus.outstandingTransactions(slot) + this.grMembers[slot]!.consistency.batchTransactionsWaiting,
       decisionDelayUs: (slot) => this.xcom.consensus.decisionDelayUs(slot),
@@ -712,7 +725,7 @@ export class Simulation {
         return r;
       },
     });
-    this.handles = this._servers.map((s) => new MemberHandle(this, s.slot));
+    this.handles = packedMap(this._servers, (s) => new MemberHandle(this, s.slot));
     this.provisionedHandles = this.handles.slice(0, this.provisioned);
     this.network = new NetworkControl(this);
     this.initialView = initialView;
@@ -737,13 +750,13 @@ export class Simulation {
    */
   private bootstrap(mode: GroupMode, bootstrapSlot: number): void {
     const n = this.provisioned;
-    const slots = this._servers.slice(0, n).map((s) => s.slot);
+    const slots = packedMap(this._servers.slice(0, n), (s) => s.slot);
     const config = makeConfig(1, slots, this.incarnations.slice(0, n));
     this.xcom.consensus.bootstrap(config);
     this.xcom.consensus.onAdmitted = (slot, entry) => this.grMembers[slot]!.joinerAdmitted(entry);
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j) this.xcom.markConnected(i, j);
     for (let i = 0; i < n; i++) this.xcom.boot(i, config, this.incarnations[i]!, 0, true);
-    const view: GcsView = { members: slots, incarnations: config.incarnations, mask: config.mask, fixed: this.viewIdFixed, number: this.initialView };
+    const view: GcsView = { members: config.nodes, incarnations: config.incarnations, mask: config.mask, fixed: this.viewIdFixed, number: this.initialView };
     const primary = mode === 'single-primary' ? bootstrapSlot : -1;
     for (let i = 0; i < n; i++) {
       this.gcsNodes[i]!.start(view);

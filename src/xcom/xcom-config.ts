@@ -20,7 +20,19 @@ export const FIRST_INCARNATION = 1;
 export function makeConfig(id: number, nodes: readonly number[], incarnations: readonly number[]): XcomConfig {
   let mask = 0;
   for (const n of nodes) mask |= 1 << n;
-  return { id, nodes: [...nodes], incarnations: [...incarnations], mask };
+  return { id, nodes: packedCopy(nodes), incarnations: packedCopy(incarnations), mask };
+}
+
+/**
+ * A copy that is always a packed array of small integers, whatever the source's elements kind:
+ * spreading keeps a holey source holey (`Array.prototype.map` results are holey once the caller is
+ * optimised), and one holey node list sends every optimised reader of configurations and views
+ * back to the interpreter, to be compiled again ("wrong map" deoptimisations).
+ */
+function packedCopy(values: readonly number[]): number[] {
+  const copy: number[] = [];
+  for (let k = 0; k < values.length; k++) copy.push(values[k] as number);
+  return copy;
 }
 
 /** Whether `config` holds `slot` as incarnation `incarnation`. */
