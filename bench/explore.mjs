@@ -2,8 +2,14 @@
 // minute with one job and with every core, measured one after the other in the same run
 // (targets: >= 2,000 runs/min with all jobs; >= 1.6x faster with 2 jobs than with 1 on an idle
 // 2-core machine, issue 15). On a busy machine both figures fall; read the ratio with care.
+// On Linux each run's CPU time is also printed per thread kind (sampled from /proc every 50 ms,
+// so the last few milliseconds are missing): the main thread, and every other thread of the
+// process, which with one job are V8's helpers (concurrent TurboFan compilation and GC). With one
+// job on an idle 2-core machine those helpers take the second core; what they use is what two jobs
+// cannot gain (docs/partition-experiments.md, "Why two explore jobs were no faster than one").
 // Run after `npm run build`: node bench/explore.mjs [runs]
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
@@ -11,24 +17,58 @@ const bin = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const runs = Number(process.argv[2] ?? 1000);
 const property = 'one-primary-per-view'; // every fault kind, single-primary, full invariant check per run
 const cores = availableParallelism();
+const TICKS_PER_S = 100; // USER_HZ, the unit of utime and stime in /proc/<pid>/task/<tid>/stat
 
-function measure(jobs) {
-  const t0 = performance.now();
-  const r = spawnSync(process.execPath, [bin, 'explore', '--property', property, '--members', '5', '--duration', '10m',
-    '--runs', String(runs), '--seed', '1', '--jobs', String(jobs)], { encoding: 'utf8' });
-  const wallS = (performance.now() - t0) / 1000;
-  // stdout ends with the counted runs (the same for any --jobs); stderr with the throughput of every run executed.
-  const m = /^(\d+) runs, (\d+) failed$/.exec(r.stdout.trimEnd().split('\n').pop() ?? '');
-  const t = /^grsim explore: (\d+) runs in [\d.]+ s, (\d+) runs\/min/m.exec(r.stderr);
-  if (m === null || t === null) throw new Error(`unexpected output (exit ${r.status}): ${r.stdout.slice(-500)}\n${r.stderr.slice(-500)}`);
-  return { jobs, runs: Number(m[1]), failed: Number(m[2]), perMin: Number(t[2]), wallPerMin: Math.round(Number(t[1]) / (wallS / 60)) };
+/** CPU seconds used so far by each thread of `pid` (tid → seconds); empty where /proc is not readable. */
+function threadCpu(pid) {
+  const out = new Map();
+  let tids;
+  try { tids = readdirSync(`/proc/${pid}/task`); } catch { return out; }
+  for (const tid of tids) {
+    let stat;
+    try { stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8'); } catch { continue; }
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields[11], [12]: utime, stime
+    out.set(tid, (Number(fields[11]) + Number(fields[12])) / TICKS_PER_S);
+  }
+  return out;
 }
 
-const one = measure(1);
-const all = measure(cores);
+function measure(jobs) {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(process.execPath, [bin, 'explore', '--property', property, '--members', '5', '--duration', '10m',
+      '--runs', String(runs), '--seed', '1', '--jobs', String(jobs)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '', stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (s) => { stdout += s; });
+    child.stderr.setEncoding('utf8').on('data', (s) => { stderr += s; });
+    const last = new Map(); // the latest sample of every thread seen, kept after the thread ends
+    const sample = () => { for (const [tid, s] of threadCpu(child.pid)) last.set(tid, s); };
+    const timer = setInterval(sample, 50);
+    child.on('error', reject);
+    child.on('close', (status) => {
+      clearInterval(timer);
+      const wallS = (performance.now() - t0) / 1000;
+      // stdout ends with the counted runs (the same for any --jobs); stderr with the throughput of every run executed.
+      const m = /^(\d+) runs, (\d+) failed$/.exec(stdout.trimEnd().split('\n').pop() ?? '');
+      const t = /^grsim explore: (\d+) runs in [\d.]+ s, (\d+) runs\/min/m.exec(stderr);
+      if (m === null || t === null) return reject(new Error(`unexpected output (exit ${status}): ${stdout.slice(-500)}\n${stderr.slice(-500)}`));
+      const mainS = last.get(String(child.pid)) ?? NaN;
+      const allS = [...last.values()].reduce((a, b) => a + b, 0);
+      resolve({
+        jobs, runs: Number(m[1]), failed: Number(m[2]), perMin: Number(t[2]), wallPerMin: Math.round(Number(t[1]) / (wallS / 60)),
+        ran: Number(t[1]), mainS, otherS: allS - mainS,
+      });
+    });
+  });
+}
+
+const one = await measure(1);
+const all = await measure(cores);
 for (const x of [one, all]) {
+  const per1000 = (s) => (s * 1000 / x.ran).toFixed(2);
+  const cpu = Number.isNaN(x.mainS) ? '' : `; CPU per 1,000 runs: main thread ${per1000(x.mainS)} s, other threads ${per1000(x.otherS)} s`;
   console.log(`explore ${property}, 5 members, 10 min schedules, ${x.jobs} job(s): ${x.runs} runs, ${x.failed} failed, ` +
-    `${x.perMin} runs/min (${x.wallPerMin} runs/min including process start-up)`);
+    `${x.perMin} runs/min (${x.wallPerMin} runs/min including process start-up)${cpu}`);
 }
 const speedUp = all.perMin / one.perMin;
 console.log(`speed-up with ${cores} jobs: ${speedUp.toFixed(2)}x${cores === 2 ? ` (target >= 1.6x on an idle machine: ${speedUp >= 1.6 ? 'met' : 'NOT met'})` : ''}; ` +
