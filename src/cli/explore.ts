@@ -237,8 +237,8 @@ export async function explore(o: ExploreOptions, io: ExploreIo): Promise<number>
  * board, so a worker runs chunk after chunk while the main thread runs one of its own: handing
  * out work by message (one chunk per message, as before) left the worker idle from the end of
  * each chunk until the main thread finished its current one and read the message. (The other
- * reason two jobs are far from 2× on two cores is not here: one job's V8 compiler threads
- * already use the second core; docs/partition-experiments.md.)
+ * reason two jobs are far from 2× on two cores: one job's V8 compiler threads already use part of
+ * the second core; tuneJitForExploration halves that, docs/partition-experiments.md.)
  * The main thread explores too: a worker costs a module load and a JIT warm-up of its own (about
  * 0.2 s of CPU for the load, and a first chunk up to 3× slower than a warm one), which a short
  * exploration does not win back, and the main thread would otherwise idle.
@@ -288,14 +288,14 @@ async function runChunks(o: ExploreOptions, todo: readonly number[], settle: (k:
 /**
  * V8 settings for an exploration, set once per process before its first chunk (V8's flags are
  * process-wide, so the worker threads started after share them). An exploration runs the same
- * simulator thousands of times per thread, and V8's default tiering, tuned for short-lived web
- * code, kept TurboFan compiling on a helper thread for 25–30 % as long as the main thread ran
- * (per 1,000 runs, most of it in the first few hundred runs): with one job that compilation takes
- * the second core, so two jobs could not approach twice the speed of one (issue 15). Inlining at
- * most 460 bytecodes per optimised function (V8's default: 920) and letting a function run twice
- * as long before it is optimised (interrupt budget 132 KiB; default 66 KiB) cut the helper
- * threads' CPU per 1,000 runs by about a third without slowing the main thread
- * (docs/partition-experiments.md). Only the JIT's heuristics change: results are the same.
+ * simulator thousands of times per thread, and with V8's default tiering its helper threads
+ * (TurboFan compiling, GC) ran for about 30 % as long as the main thread ran (per 1,000 runs, most of it in the
+ * first few hundred): with one job that compilation takes the second core, so two jobs could not
+ * approach twice the speed of one (issue 15). Inlining at most 460 bytecodes into an optimised
+ * function (V8's default: 920) and letting a function run four times as long before it is
+ * optimised (interrupt budget 264 KiB; default 66 KiB) halved the helper threads' CPU per 1,000
+ * runs without slowing the main thread (docs/partition-experiments.md). Only the JIT's heuristics
+ * change: the results are the same.
  */
 const EXPLORE_V8_FLAGS = ['--max-inlined-bytecode-size-cumulative=460', '--interrupt-budget=270336'] as const;
 let jitTuned = false;
