@@ -66,7 +66,8 @@ const one = await measure(1);
 const all = await measure(cores);
 for (const x of [one, all]) {
   const per1000 = (s) => (s * 1000 / x.ran).toFixed(2);
-  const cpu = Number.isNaN(x.mainS) ? '' : `; CPU per 1,000 runs: main thread ${per1000(x.mainS)} s, other threads ${per1000(x.otherS)} s`;
+  const others = x.jobs === 1 ? 'V8 compilation and GC threads' : 'worker, V8 compilation and GC threads';
+  const cpu = Number.isNaN(x.mainS) ? '' : `; CPU per 1,000 runs: main thread ${per1000(x.mainS)} s, ${others} ${per1000(x.otherS)} s`;
   console.log(`explore ${property}, 5 members, 10 min schedules, ${x.jobs} job(s): ${x.runs} runs, ${x.failed} failed, ` +
     `${x.perMin} runs/min (${x.wallPerMin} runs/min including process start-up)${cpu}`);
 }
