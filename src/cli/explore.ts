@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { BUILT_IN_PROPERTIES, exploreChunk, propertyByName, type ChunkResult, type Counterexample } from '../arbitraries/experiments.js';
+import { BUILT_IN_PROPERTIES, exploreChunk, propertyByName, resolveProperty, type ChunkResult, type Counterexample } from '../arbitraries/experiments.js';
 import { describeFault } from '../arbitraries/index.js';
 import { buildReport } from '../report/json-report.js';
 import { renderTimelineHtml } from '../report/timeline-html.js';
@@ -100,7 +100,9 @@ export function printExploreSummary(o: Pick<ExploreOptions, 'property' | 'seed' 
     const c = firstFailure.result.counterexample!;
     const faults = c.schedule.faults;
     const verdict = expected === undefined ? 'failed' : 'found the expected counterexample';
-    io.stdout(`Property ${o.property} ${verdict} (seed ${o.seed}, chunk ${firstFailure.k}, simulation seed ${c.seed}):\n  ${c.violation.message}\n` +
+    // A combined run (--property a,b) names the part that failed; the others held until that run.
+    const which = o.property.includes(',') ? `${c.violation.invariant} (one of ${o.property})` : o.property;
+    io.stdout(`Property ${which} ${verdict} (seed ${o.seed}, chunk ${firstFailure.k}, simulation seed ${c.seed}):\n  ${c.violation.message}\n` +
       `  at ${(c.violation.t / 1e6).toFixed(6)} s (members: ${c.violation.members.join(', ')})\n` +
       (expected === undefined ? '' : `This property is expected to fail: ${expected}.\n`) +
       `Shrunk counterexample (${faults.length} fault${faults.length === 1 ? '' : 's'}${faults.length === 0 ? '' : `: ${faults.map(describeFault).join('; ')}`}); replay with grsim run:\n\n${c.scenarioYaml}\n`);
@@ -283,10 +285,9 @@ async function runChunks(o: ExploreOptions, todo: readonly number[], settle: (k:
   }
 }
 
-const PROPERTY_NAMES = BUILT_IN_PROPERTIES.map((p) => p.name);
-
 function parseProperty(text: string): string {
-  if (propertyByName(text) === undefined) throw new FlagError('--property', `must be one of ${PROPERTY_NAMES.join(', ')}`, text);
+  const r = resolveProperty(text);
+  if ('error' in r) throw new FlagError('--property', r.error, text);
   return text;
 }
 
