@@ -289,6 +289,18 @@ export interface WorkloadCounters {
   readonly holds: WorkloadHold[];
 }
 
+/**
+ * Zeroed counters whose byte and latency sums are floating-point fields from the start: at
+ * 10,000 tx/s they pass the small-integer range within seconds, and a field that changes
+ * representation mid-run throws away the optimised code of every function that reads it.
+ */
+function newCounters(): WorkloadCounters {
+  const c: WorkloadCounters = { submitted: 0, refused: 0, committed: 0, admittedBytes: 0.5, latencySumUs: 0.5, throttled: 0, holds: [] };
+  c.admittedBytes = 0;
+  c.latencySumUs = 0;
+  return c;
+}
+
 /** What the driver needs from the rest of the simulation. */
 export interface WorkloadHost {
   /** Why the member would not run a write submitted now; null when GR would run the statement and propose it. */
@@ -341,7 +353,7 @@ export class WorkloadDriver {
     private readonly host: WorkloadHost,
   ) {
     const n = names.length;
-    this.counters = Array.from({ length: n }, () => ({ submitted: 0, refused: 0, committed: 0, admittedBytes: 0, latencySumUs: 0, throttled: 0, holds: [] }));
+    this.counters = Array.from({ length: n }, () => newCounters());
     this.lastSample = Array.from({ length: n }, () => ({ committed: 0, latencySumUs: 0, second: -1 }));
     this.heldWhileFrozen = new Float64Array(n * HELD_FIELDS);
     this.streams = Array.from({ length: n }, () => []);
