@@ -307,6 +307,8 @@ export interface WorkloadHost {
   writeRefusal(slot: number): WriteRefusal | null;
   /** Hands admitted transactions to the member's XCom proposer queue. */
   queue(slot: number, transactions: number, messages: number, payloadBytes: number, submittedSumUs: number): void;
+  /** The handler that called `queue` ends: the proposer's pass over its queue takes the place `queue` reserved for it. */
+  queued(slot: number): void;
   rules(slot: number): PayloadRules;
   /** The member's transactions in flight (queued, proposed, or decided and not yet delivered to it). */
   outstanding(slot: number): number;
@@ -471,6 +473,7 @@ export class WorkloadDriver {
     }
     this.sample(slot, now);
     if (more || (held[h] as number) > 0) this.kernel.schedule(tick, this.hTick, slot);
+    this.host.queued(slot);
   }
 
   /**
@@ -544,5 +547,6 @@ export class WorkloadDriver {
     c.admittedBytes += t.bytes;
     transactionPayload(t.bytes, t.compressionRatio, this.host.rules(slot), this.payload);
     this.host.queue(slot, 1, this.payload[0], this.payload[1], this.kernel.nowUs);
+    this.host.queued(slot);
   }
 }

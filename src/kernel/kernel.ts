@@ -45,6 +45,8 @@ export class Kernel {
   /** The periodic-tick lane run merged with the queue (see TickLane), if one was created. */
   private lane: TickLane | null = null;
   private readonly handlerNames: string[] = [];
+  /** Whether `runUntil` is dispatching events (for `runReservedNow`). */
+  private dispatching = false;
 
   /** Registers a handler and returns its id; at most 64 handlers. */
   register(name: string, handler: EventHandler): number {
@@ -102,6 +104,21 @@ export class Kernel {
     return this.queue.reserveSeq();
   }
 
+  /**
+   * Lets the timer event reserved now as `seq` (`reserve`) run at once, inside the handler that
+   * reserved it, when it is certain to be the next event: `runUntil` is dispatching (`step` hands
+   * control back to its caller between events) and nothing is queued or due on the lane at this
+   * instant. Then the position moves to its key, as dispatching it would, and it counts as
+   * dispatched; the caller runs its handler now. Otherwise returns false, and the caller schedules
+   * it with `scheduleReserved`. Either way every event keeps its place in the order.
+   */
+  runReservedNow(seq: number): boolean {
+    if (!this.dispatching || this.nextEventTimeUs() <= (this.clock[0] as number)) return false;
+    this.queue.poppedKey = PRIORITY.timer * SEQ_SPAN + seq;
+    this.eventsDispatched++;
+    return true;
+  }
+
   /** The order key, within one microsecond, of an event of `priority` with sequence number `seq`. */
   orderKey(priority: number, seq: number): number {
     return priority * SEQ_SPAN + seq;
@@ -147,6 +164,7 @@ export class Kernel {
 
   /** Runs the earliest event (a skipped lane tick counts as one). Returns false when nothing is waiting. */
   step(): boolean {
+    this.dispatching = false;
     const lane = this.lane;
     if (lane !== null && this.laneFirst(lane)) {
       if (lane.runEarliest()) this.eventsDispatched++;
@@ -168,6 +186,7 @@ export class Kernel {
     const handlers = this.handlers;
     const lane = this.lane;
     let n = 0;
+    this.dispatching = true;
     if (lane === null) {
       while (q.size > 0 && q.peekTimeUs() <= endUs) {
         const code = q.pop();
@@ -188,6 +207,7 @@ export class Kernel {
         }
       }
     }
+    this.dispatching = false;
     this.eventsDispatched += n;
     if (endUs > (this.clock[0] as number)) this.clock[0] = endUs;
     q.poppedKey = Infinity;

@@ -2,6 +2,7 @@ import {
   EVENT_HORIZON_MIN, EXECUTOR_BASE_WAIT_US, EXECUTOR_MAX_WAIT_US, MAX_BATCH_APP_DATA, PROPOSERS, SIZEOF_APP_DATA,
   SIZEOF_PAX_MSG, TERMINATE_DELAY_US,
 } from './constants.js';
+import { PRIORITY } from '../kernel/kernel.js';
 import type { LoadBatch, LogEntry } from './log-entry.js';
 import { configPayloadBytes, dieOpIsFatal, viewPayloadBytes } from './message-cache.js';
 import { configHas, makeConfig, type XcomConfig } from './xcom-config.js';
@@ -164,6 +165,9 @@ export class Consensus {
   private readonly loadTokens: Float64Array;
   private readonly loadLastUs: Float64Array;
   private readonly loadArmed: Uint8Array;
+  /** Per node: the place (kernel sequence number) reserved for a load tick `queueLoad` armed and `runQueuedLoad` has not placed yet, -1 when none. */
+  private readonly loadTickSeq: Float64Array;
+  private readonly loadTickArg: Int32Array;
   /** Per node: workload transactions submitted in this XCom lifetime and not yet delivered back to it. */
   private readonly loadOutstanding: Float64Array;
   private readonly rttScratch = new Float64Array(16);
@@ -211,6 +215,8 @@ export class Consensus {
     this.loadTokens = new Float64Array(n);
     this.loadLastUs = new Float64Array(n);
     this.loadArmed = new Uint8Array(n);
+    this.loadTickSeq = new Float64Array(n).fill(-1);
+    this.loadTickArg = new Int32Array(n);
     this.loadOutstanding = new Float64Array(n);
     this.fetchCount = new Int32Array(n);
     this.bootUs = new Float64Array(n);
@@ -743,7 +749,8 @@ export class Consensus {
   /**
    * Workload transactions submitted on node i enter its proposer queue (already admitted by GR);
    * `messages` GCS messages of `payloadBytes` in total. They leave in 'load' batches at the next
-   * load tick.
+   * load tick. An idle queue's tick is due now, in the place reserved here; the caller places it
+   * with `runQueuedLoad` before its handler returns.
    */
   queueLoad(i: number, transactions: number, messages: number, payloadBytes: number, submittedSumUs: number): void {
     if (this.x.booted[i] === 0) return;
@@ -754,8 +761,23 @@ export class Consensus {
     this.loadSubmittedSum[i] = (this.loadSubmittedSum[i] as number) + submittedSumUs;
     if (this.loadArmed[i] === 0) {
       this.loadArmed[i] = 1;
-      this.x.kernel.schedule(0, this.hLoad, this.x.nodeArg(i));
+      this.loadTickSeq[i] = this.x.kernel.reserve();
+      this.loadTickArg[i] = this.x.nodeArg(i);
     }
+  }
+
+  /**
+   * The handler that called `queueLoad` on node i ends: the load tick it armed takes its reserved
+   * place, and runs at once when that place is next (the workload tick is on the load ticks' grid,
+   * so at 100 ticks a second this saves one kernel event per tick).
+   */
+  runQueuedLoad(i: number): void {
+    const seq = this.loadTickSeq[i] as number;
+    if (seq < 0) return;
+    this.loadTickSeq[i] = -1;
+    const k = this.x.kernel, arg = this.loadTickArg[i] as number;
+    if (k.runReservedNow(seq)) this.onLoadTick(arg);
+    else k.scheduleReserved(k.nowUs, PRIORITY.timer, seq, this.hLoad, arg);
   }
 
   /**
