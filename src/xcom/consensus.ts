@@ -45,6 +45,28 @@ type ReusableLoadEntry = Writable<LogEntry> & { readonly payload: Writable<LoadB
 /** Most trimmed 'load' entries kept for reuse: one trim's worth and a little more. */
 const LOAD_ENTRY_POOL_MAX = 2 * MIN_LOG_TRIM;
 
+/** Fields of a 'load' entry and of its batch that reuse rewrites: small integers, and times and sums. */
+const REUSED_ENTRY_INTS = ['index', 'proposer', 'bytes', 'configId', 'mask', 'firstMsgno', 'msgnos', 'cacheSlots', 'cacheBytes', 'acceptors'] as const;
+const REUSED_ENTRY_FLOATS = ['decidedAtUs', 'acceptedAtUs'] as const;
+const REUSED_BATCH_INTS = ['transactions', 'messages', 'payloadBytes'] as const;
+
+/**
+ * V8 treats an object's fields as constants until one is first overwritten, and optimised code
+ * relies on that: the pool's first reuse of a trimmed 'load' entry (about 40 s into a busy run)
+ * would throw away the optimised code of every reader of entries, as would a time or a sum
+ * outgrowing a small integer later on. So a new 'load' entry's reusable fields are overwritten at
+ * once, before code depends on them (times and sums with a fraction first, so that they are
+ * floating-point fields from the start); the values end as they were.
+ */
+function settleReusableFields(e: ReusableLoadEntry): void {
+  const o = e as unknown as Record<string, unknown>, b = e.payload as unknown as Record<string, unknown>;
+  for (const f of REUSED_ENTRY_INTS) { const v = o[f]; o[f] = -1; o[f] = v; }
+  for (const f of REUSED_ENTRY_FLOATS) { const v = o[f]; o[f] = 0.5; o[f] = v; }
+  { const v = o.config; o.config = undefined; o.config = v; }
+  for (const f of REUSED_BATCH_INTS) { const v = b[f]; b[f] = -1; b[f] = v; }
+  { const v = b.submittedSumUs; b.submittedSumUs = 0.5; b.submittedSumUs = v; }
+}
+
 /**
  * A value waiting in node i's proposer: `delayUs` is its proposer task's current wakeup_delay
  * (0 before the first push), `nextUs` when the task pushes it again (Infinity while it waits in
@@ -189,6 +211,11 @@ export class Consensus {
   onDie: (i: number, entry: LogEntry) => void = () => {};
 
   constructor(private readonly x: XcomCluster) {
+    // The first trim replaces both (about 40 s into a busy run): overwritten once now, so that no
+    // optimised code takes them for constants (see settleReusableFields).
+    this.logBase = -1;
+    this.logBase = 0;
+    this.log = [];
     const n = x.n;
     this.executed = new Int32Array(n);
     this.knownMax = new Float64Array(n).fill(NONE);
@@ -915,6 +942,7 @@ export class Consensus {
         index, kind, proposer: p.proposer, decidedAtUs: x.kernel.nowUs, bytes: p.bytes,
         configId: p.configId, mask: p.mask, config, payload, firstMsgno, msgnos: p.msgnos, cacheSlots, cacheBytes, acceptors, acceptedAtUs,
       };
+      if (kind === 'load') settleReusableFields(entry as ReusableLoadEntry);
     }
     this.log.push(entry);
     if (kind === 'config') {
