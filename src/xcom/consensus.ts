@@ -45,26 +45,33 @@ type ReusableLoadEntry = Writable<LogEntry> & { readonly payload: Writable<LoadB
 /** Most trimmed 'load' entries kept for reuse: one trim's worth and a little more. */
 const LOAD_ENTRY_POOL_MAX = 2 * MIN_LOG_TRIM;
 
-/** Fields of a 'load' entry and of its batch that reuse rewrites: small integers, and times and sums. */
-const REUSED_ENTRY_INTS = ['index', 'proposer', 'bytes', 'configId', 'mask', 'firstMsgno', 'msgnos', 'cacheSlots', 'cacheBytes', 'acceptors'] as const;
-const REUSED_ENTRY_FLOATS = ['decidedAtUs', 'acceptedAtUs'] as const;
-const REUSED_BATCH_INTS = ['transactions', 'messages', 'payloadBytes'] as const;
+/**
+ * An entry whose numeric fields the caller writes at once. V8 treats an object's fields as
+ * constants until one is first overwritten, and optimised code relies on that: were a field first
+ * overwritten by the pool's first reuse of a trimmed 'load' entry (about 40 s into a busy run), or a
+ * time first outgrew a small integer later on, the optimised code of every reader of entries would
+ * be thrown away. Written from the start, with the times floating-point fields from the start, one
+ * object shape and one writer serve every entry.
+ */
+function blankEntry(kind: LogEntry['kind'], config: XcomConfig | null, payload: unknown): Writable<LogEntry> {
+  return {
+    index: -1, kind, proposer: -1, decidedAtUs: 0.5, bytes: -1, configId: -1, mask: -1, config, payload,
+    firstMsgno: -1, msgnos: -1, cacheSlots: -1, cacheBytes: -1, acceptors: -1, acceptedAtUs: 0.5,
+  };
+}
 
 /**
- * V8 treats an object's fields as constants until one is first overwritten, and optimised code
- * relies on that: the pool's first reuse of a trimmed 'load' entry (about 40 s into a busy run)
- * would throw away the optimised code of every reader of entries, as would a time or a sum
- * outgrowing a small integer later on. So a new 'load' entry's reusable fields are overwritten at
- * once, before code depends on them (times and sums with a fraction first, so that they are
- * floating-point fields from the start); the values end as they were.
+ * A workload batch, proposals' and entries' alike from one literal (one object shape for every
+ * reader), its fields overwritten at once as blankEntry explains (the submission-time sum
+ * passes the small-integer range about 10 s into a busy run).
  */
-function settleReusableFields(e: ReusableLoadEntry): void {
-  const o = e as unknown as Record<string, unknown>, b = e.payload as unknown as Record<string, unknown>;
-  for (const f of REUSED_ENTRY_INTS) { const v = o[f]; o[f] = -1; o[f] = v; }
-  for (const f of REUSED_ENTRY_FLOATS) { const v = o[f]; o[f] = 0.5; o[f] = v; }
-  { const v = o.config; o.config = undefined; o.config = v; }
-  for (const f of REUSED_BATCH_INTS) { const v = b[f]; b[f] = -1; b[f] = v; }
-  { const v = b.submittedSumUs; b.submittedSumUs = 0.5; b.submittedSumUs = v; }
+function newLoadBatch(transactions: number, messages: number, payloadBytes: number, submittedSumUs: number): Writable<LoadBatch> {
+  const b: Writable<LoadBatch> = { transactions: -1, messages: -1, payloadBytes: -1, submittedSumUs: 0.5 };
+  b.transactions = transactions;
+  b.messages = messages;
+  b.payloadBytes = payloadBytes;
+  b.submittedSumUs = submittedSumUs;
+  return b;
 }
 
 /**
@@ -211,8 +218,12 @@ export class Consensus {
   onDie: (i: number, entry: LogEntry) => void = () => {};
 
   constructor(private readonly x: XcomCluster) {
+    // The entry pool is popped from the first decision on but filled only by the first trim: it
+    // holds objects from the start, so that its array never changes kind under optimised code.
+    this.loadEntryPool.push(null as unknown as ReusableLoadEntry);
+    this.loadEntryPool.pop();
     // The first trim replaces both (about 40 s into a busy run): overwritten once now, so that no
-    // optimised code takes them for constants (see settleReusableFields).
+    // optimised code takes them for constants (see blankEntry).
     this.logBase = -1;
     this.logBase = 0;
     this.log = [];
@@ -844,7 +855,7 @@ export class Consensus {
       const p = this.loadProposalPool.pop();
       // Nothing changed since decisionDelayUs above: the value is decided in `delay`, as propose would find.
       if (p === undefined) {
-        const payload: LoadBatch = { transactions: tx, messages: takeMsgs, payloadBytes: bytes, submittedSumUs: sub };
+        const payload = newLoadBatch(tx, takeMsgs, bytes, sub);
         this.startDecision({ kind: 'load', proposer: i, bytes, msgnos, tickUs: now, configId: -1, mask: 0, config: null, payload }, delay);
       } else {
         p.proposer = i;
@@ -912,38 +923,31 @@ export class Consensus {
     const cacheSlots = newMsgnos * channels;
     const cacheBytes = cacheSlots * SIZEOF_PAX_MSG + messages * SIZEOF_APP_DATA + payloadBytes;
     const acceptors = this.inFlightAcceptors[id] as number, acceptedAtUs = this.inFlightSentUs[id] as number;
-    const reused = kind === 'load' ? this.loadEntryPool.pop() : undefined;
-    let entry: LogEntry;
-    if (reused !== undefined) {
-      // Every field rewritten, in the order of the literal below.
-      const batch = p.payload as LoadBatch, b = reused.payload;
+    // Every entry is written by the code below: a trimmed 'load' entry reused (with its batch), or
+    // a blank one (see blankEntry). A 'load' entry gets a batch of its own: the proposal's is reused
+    // for the next tick.
+    const entry = kind === 'load'
+      ? (this.loadEntryPool.pop() ?? blankEntry('load', null, newLoadBatch(0, 0, 0, 0)))
+      : blankEntry(kind, config, p.payload);
+    if (kind === 'load') {
+      const batch = p.payload as LoadBatch, b = entry.payload as Writable<LoadBatch>;
       b.transactions = batch.transactions;
       b.messages = batch.messages;
       b.payloadBytes = batch.payloadBytes;
       b.submittedSumUs = batch.submittedSumUs;
-      reused.index = index;
-      reused.proposer = p.proposer;
-      reused.decidedAtUs = x.kernel.nowUs;
-      reused.bytes = p.bytes;
-      reused.configId = p.configId;
-      reused.mask = p.mask;
-      reused.config = null;
-      reused.firstMsgno = firstMsgno;
-      reused.msgnos = p.msgnos;
-      reused.cacheSlots = cacheSlots;
-      reused.cacheBytes = cacheBytes;
-      reused.acceptors = acceptors;
-      reused.acceptedAtUs = acceptedAtUs;
-      entry = reused;
-    } else {
-      // A 'load' entry gets a batch of its own: the proposal's is reused for the next tick.
-      const payload = kind === 'load' ? { ...(p.payload as LoadBatch) } : p.payload;
-      entry = {
-        index, kind, proposer: p.proposer, decidedAtUs: x.kernel.nowUs, bytes: p.bytes,
-        configId: p.configId, mask: p.mask, config, payload, firstMsgno, msgnos: p.msgnos, cacheSlots, cacheBytes, acceptors, acceptedAtUs,
-      };
-      if (kind === 'load') settleReusableFields(entry as ReusableLoadEntry);
     }
+    entry.index = index;
+    entry.proposer = p.proposer;
+    entry.decidedAtUs = x.kernel.nowUs;
+    entry.bytes = p.bytes;
+    entry.configId = p.configId;
+    entry.mask = p.mask;
+    entry.firstMsgno = firstMsgno;
+    entry.msgnos = p.msgnos;
+    entry.cacheSlots = cacheSlots;
+    entry.cacheBytes = cacheBytes;
+    entry.acceptors = acceptors;
+    entry.acceptedAtUs = acceptedAtUs;
     this.log.push(entry);
     if (kind === 'config') {
       this.groupConfig = config as XcomConfig;
