@@ -182,36 +182,45 @@ export class Kernel {
    * Returns the number of events run.
    */
   runUntil(endUs: number): number {
+    this.dispatching = true;
+    const n = this.dispatchUntil(endUs);
+    this.dispatching = false;
+    this.eventsDispatched += n;
+    if (endUs > (this.clock[0] as number)) this.clock[0] = endUs;
+    this.queue.poppedKey = Infinity;
+    return n;
+  }
+
+  /**
+   * runUntil's loop, alone in a function: V8 optimises it while it runs (on-stack replacement),
+   * and code after the loop in the same function would be reached for the first time by that
+   * optimised code, with no type feedback yet, throwing it away at the end of the first runs.
+   */
+  private dispatchUntil(endUs: number): number {
     const q = this.queue;
     const handlers = this.handlers;
     const lane = this.lane;
     let n = 0;
-    this.dispatching = true;
     if (lane === null) {
       while (q.size > 0 && q.peekTimeUs() <= endUs) {
         const code = q.pop();
         n++;
         (handlers[code & HANDLER_MASK] as EventHandler)(code >>> HANDLER_BITS);
       }
-    } else {
-      for (;;) {
-        const ht = q.peekTimeUs(), lt = lane.minTime;
-        if (lt < ht || (lt === ht && lt !== Infinity && lane.minKey < q.peekKey())) {
-          if (lt > endUs) break;
-          if (lane.runEarliest()) n++;
-        } else {
-          if (ht > endUs || ht === Infinity) break;
-          const code = q.pop();
-          n++;
-          (handlers[code & HANDLER_MASK] as EventHandler)(code >>> HANDLER_BITS);
-        }
+      return n;
+    }
+    for (;;) {
+      const ht = q.peekTimeUs(), lt = lane.minTime;
+      if (lt < ht || (lt === ht && lt !== Infinity && lane.minKey < q.peekKey())) {
+        if (lt > endUs) return n;
+        if (lane.runEarliest()) n++;
+      } else {
+        if (ht > endUs || ht === Infinity) return n;
+        const code = q.pop();
+        n++;
+        (handlers[code & HANDLER_MASK] as EventHandler)(code >>> HANDLER_BITS);
       }
     }
-    this.dispatching = false;
-    this.eventsDispatched += n;
-    if (endUs > (this.clock[0] as number)) this.clock[0] = endUs;
-    q.poppedKey = Infinity;
-    return n;
   }
 
   /** Name of a registered handler (for diagnostics). */
