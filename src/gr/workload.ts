@@ -417,7 +417,8 @@ export class WorkloadDriver {
     let tx = 0, messages = 0, bytes = 0, txBytes = 0, more = false;
     const held = this.heldWhileFrozen, h = slot * HELD_FIELDS;
     if (!frozen && (held[h] as number) > 0) this.releaseHeld(slot, refusal, now);
-    const inFlight = this.host.outstanding(slot) + (held[h] as number);
+    // Read by closed-loop streams only (nothing below changes it before they do).
+    let inFlight = -1;
     // A client commits and submits again every decision delay, so it can run tick / delay
     // transactions per tick when the group decides faster than the tick (closed loop, Little's law).
     const delay = this.host.decisionDelayUs(slot);
@@ -433,6 +434,7 @@ export class WorkloadDriver {
       carry[k] = exact - count;
       if (s.clients !== null && (accepts || frozen)) {
         // Closed loop: only clients not waiting for a commit submit.
+        if (inFlight < 0) inFlight = this.host.outstanding(slot) + (held[h] as number);
         const free = Math.max(0, Math.floor(s.clients * perClient) - inFlight - tx);
         if (count > free) { c.throttled += count - free; count = free; }
       }
