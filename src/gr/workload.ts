@@ -426,8 +426,10 @@ export class WorkloadDriver {
     for (let k = 0; k < list.length; k++) {
       const s = list[k] as WorkloadStream;
       if (now < s.toUs) more = true;
-      // The part of (start, now] inside [from, to).
-      const lo = Math.max(start, s.fromUs), hi = Math.min(now, s.toUs);
+      // The part of (start, now] inside [from, to). Comparisons, not Math.max/min: V8 compiles
+      // those for small integers from the early ticks' times and throws the code away once the
+      // clock passes 2^31 µs (35.8 min).
+      const lo = start > s.fromUs ? start : s.fromUs, hi = now < s.toUs ? now : s.toUs;
       if (hi <= lo) continue;
       const exact = (carry[k] as number) + (WorkloadDriver.rateAt(s, lo) * (hi - lo)) / 1_000_000;
       let count = Math.floor(exact);
