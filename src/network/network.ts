@@ -183,6 +183,21 @@ export class Network {
     if (this.quiet.len[from * this.n + to] !== 0) this.collectLink(from, to);
   }
 
+  /**
+   * At most the second word of every quiet arrival waiting for `to` (happened or not), Infinity
+   * when none waits: a floor on what `collectQuiet(to)` could hand over, without collecting.
+   */
+  quietLowestB(to: number): number {
+    if (this.quiet.perReceiver[to] === 0) return Infinity;
+    const n = this.n, lowest = this.quiet.lowestB;
+    let low = Infinity;
+    for (let from = 0; from < n; from++) {
+      const b = lowest[from * n + to] as number;
+      if (b < low) low = b;
+    }
+    return low;
+  }
+
   /** Whether quiet arrivals to `to` wait to be collected (happened or not). */
   quietWaitingFor(to: number): boolean {
     return this.quiet.perReceiver[to] !== 0;
