@@ -21,15 +21,6 @@ export class TickLane {
   private readonly keys: Float64Array;
   private readonly wakes: Float64Array;
   private readonly args: Int32Array;
-  /**
-   * The slots with a pending tick, earliest first, as a ring of `pendingCount` entries from
-   * `orderHead`. A skipped tick moves a period on with a fresh sequence number, past every other
-   * pending tick (each is at most a period ahead when its owner arms it a period at a time, as the
-   * cache task does), so it goes to the back without a search: a skip costs no scan of the slots.
-   */
-  private readonly order: Int32Array;
-  private orderHead = 0;
-  private pendingCount = 0;
   /** Time of the earliest pending tick (Infinity: none); read by the kernel's loop. */
   minTime = Infinity;
   /** Order key of the earliest pending tick. */
@@ -50,12 +41,13 @@ export class TickLane {
     this.keys = new Float64Array(slots);
     this.wakes = new Float64Array(slots).fill(-Infinity);
     this.args = new Int32Array(slots);
-    this.order = new Int32Array(slots);
   }
 
   /** Number of pending ticks. */
   get pending(): number {
-    return this.pendingCount;
+    let c = 0;
+    for (let s = 0; s < this.times.length; s++) if ((this.times[s] as number) !== Infinity) c++;
+    return c;
   }
 
   /**
@@ -67,12 +59,10 @@ export class TickLane {
     if (!(timeUs >= now) || !Number.isSafeInteger(timeUs)) {
       throw new InvariantError(`tick time must be a safe integer ≥ now (${now}), got ${timeUs}`);
     }
-    if ((this.times[slot] as number) !== Infinity) this.unlist(slot);
     this.times[slot] = timeUs;
     this.keys[slot] = this.priorityKey + this.queue.reserveSeq();
     this.args[slot] = arg;
-    this.list(slot);
-    this.takeMin();
+    this.findMin();
   }
 
   /** Until `wakeUs`, slot `slot`'s ticks may be skipped while its gate is 0 (−Infinity: never). */
@@ -95,67 +85,32 @@ export class TickLane {
     const t = this.times[s] as number;
     q.clock[0] = t;
     q.poppedKey = this.keys[s] as number;
-    // The earliest leaves the front of the order either way.
-    this.orderHead = this.orderHead + 1 === this.order.length ? 0 : this.orderHead + 1;
-    this.pendingCount--;
     if (t < (this.wakes[s] as number) && this.gate[s] === 0) {
       this.times[s] = t + this.periodUs;
       this.keys[s] = this.priorityKey + q.reserveSeq();
-      this.list(s);
-      this.takeMin();
+      this.findMin();
       return false;
     }
     this.times[s] = Infinity;
-    this.takeMin();
+    this.findMin();
     this.handler(this.args[s] as number);
     return true;
   }
 
-  /** The ring position of the k-th pending slot in order. */
-  private at(k: number): number {
-    const p = this.orderHead + k;
-    return p >= this.order.length ? p - this.order.length : p;
-  }
-
-  /** Whether slot a's pending tick comes before slot b's in the total order. */
-  private before(a: number, b: number): boolean {
-    const ta = this.times[a] as number, tb = this.times[b] as number;
-    return ta < tb || (ta === tb && (this.keys[a] as number) < (this.keys[b] as number));
-  }
-
-  /** Puts `slot` (its tick just set) into the order, searching from the back. */
-  private list(slot: number): void {
-    const order = this.order;
-    let k = this.pendingCount;
-    while (k > 0 && this.before(slot, order[this.at(k - 1)] as number)) {
-      order[this.at(k)] = order[this.at(k - 1)] as number;
-      k--;
+  private findMin(): void {
+    const times = this.times, keys = this.keys;
+    let best = -1, bt = Infinity, bk = Infinity;
+    for (let s = 0; s < times.length; s++) {
+      const t = times[s] as number;
+      if (t < bt || (t === bt && t !== Infinity && (keys[s] as number) < bk)) {
+        best = s;
+        bt = t;
+        bk = keys[s] as number;
+      }
     }
-    order[this.at(k)] = slot;
-    this.pendingCount++;
-  }
-
-  /** Takes `slot` (pending) out of the order. */
-  private unlist(slot: number): void {
-    const order = this.order, n = this.pendingCount;
-    let k = 0;
-    while ((order[this.at(k)] as number) !== slot) k++;
-    for (; k < n - 1; k++) order[this.at(k)] = order[this.at(k + 1)] as number;
-    this.pendingCount = n - 1;
-  }
-
-  /** Reads the earliest pending tick off the front of the order. */
-  private takeMin(): void {
-    if (this.pendingCount === 0) {
-      this.minSlot = -1;
-      this.minTime = Infinity;
-      this.minKey = Infinity;
-      return;
-    }
-    const s = this.order[this.orderHead] as number;
-    this.minSlot = s;
-    this.minTime = this.times[s] as number;
-    this.minKey = this.keys[s] as number;
+    this.minSlot = best;
+    this.minTime = bt;
+    this.minKey = bk;
   }
 }
 
