@@ -1008,7 +1008,8 @@ export class Consensus {
       this.execute(i, this.entry(next) as LogEntry);
       if (this.x.booted[i] === 0) return;
       next++;
-      if (!ahead.delete(next)) break;
+      // Values learned ahead of the executor are rare: an empty set skips the hash lookup.
+      if (ahead.size === 0 || !ahead.delete(next)) break;
     }
     if ((this.knownMax[i] as number) >= (this.executed[i] as number)) this.startRounds(i);
   }
