@@ -24,6 +24,14 @@ export interface ExperimentProperty {
    * expected one, not as a defect.
    */
   readonly expectedToFail?: string;
+  /**
+   * Properties with the same key explore the same schedules (one generator, one set of
+   * constraints), so one run can be checked against all of them: `--property a,b` simulates each
+   * schedule once instead of once per property. Undefined: a space of its own.
+   */
+  readonly scheduleSpace?: string;
+  /** The properties a combined property (`a,b`) checks, in order; undefined for a single one. */
+  readonly parts?: readonly ExperimentProperty[];
 }
 
 /** Expel timeout the isolation examples fix (the 8.0.21+ default, src/plugin.cc). */
@@ -69,6 +77,7 @@ function fromInvariant(inv: Invariant, name = inv.name, extra: Partial<FaultSche
     description: name === inv.name ? inv.description : `${inv.description} (faults: ${extra.kinds?.join(', ') ?? 'all'})`,
     schedules: ({ members, durationUs }) => faultSchedule({ members, durationUs, ...extra }),
     check: (record) => inv.check(record),
+    scheduleSpace: `faultSchedule ${JSON.stringify(extra)}`,
   };
 }
 
@@ -85,6 +94,7 @@ function invariant(name: string): Invariant {
  */
 const healedGroupConverges: ExperimentProperty = {
   ...fromInvariant(invariant('liveness-after-quiet-period'), 'healed-group-converges'),
+  scheduleSpace: 'healed-group-converges',
   description: 'Once every fault has ended and a quiet period long enough for detection, the 15 s cadence, rejoin attempts and recovery has passed, every member that still has rejoin attempts left is ONLINE in one view.',
   schedules: ({ members, durationUs }) => groupSetup({ members }).chain((setup) => {
     const options = {
@@ -108,13 +118,64 @@ export const BUILT_IN_PROPERTIES: readonly ExperimentProperty[] = [
     'first removal can come 19–20 s after the cut: an isolation of about 19.25 s is already expelled (the worked ' +
     'example in docs/partition-experiments.md); isolation-under-18s-not-expelled holds'),
   fromInvariant(invariant('no-expel-without-majority'), 'minority-never-expels', { kinds: ['split', 'isolate', 'one-way', 'bridge', 'ring'] }),
-  { ...fromInvariant(invariant('one-primary-per-view')), schedules: ({ members, durationUs }) => faultSchedule({ members, durationUs, modes: ['single-primary'] }) },
+  { ...fromInvariant(invariant('one-primary-per-view')), scheduleSpace: 'faultSchedule single-primary', schedules: ({ members, durationUs }) => faultSchedule({ members, durationUs, modes: ['single-primary'] }) },
   healedGroupConverges,
   ...BUILT_IN_INVARIANTS.filter((i) => i.name !== 'one-primary-per-view').map((i) => fromInvariant(i)),
 ];
 
+/** A built-in property, or several joined by commas that explore one schedule space (see `resolveProperty`). */
 export function propertyByName(name: string): ExperimentProperty | undefined {
-  return BUILT_IN_PROPERTIES.find((p) => p.name === name);
+  const r = resolveProperty(name);
+  return 'property' in r ? r.property : undefined;
+}
+
+/**
+ * Resolves `--property`: one built-in name, or several joined by commas that share a schedule
+ * space; each run is then simulated once and checked against every one of them in order. The
+ * error says which rule a name breaks.
+ */
+export function resolveProperty(text: string): { readonly property: ExperimentProperty } | { readonly error: string } {
+  const names = text.split(',');
+  const parts: ExperimentProperty[] = [];
+  for (const n of names) {
+    const p = BUILT_IN_PROPERTIES.find((q) => q.name === n);
+    if (p === undefined) return { error: `must be one of ${BUILT_IN_PROPERTIES.map((q) => q.name).join(', ')}, or several of them joined by commas` };
+    if (parts.includes(p)) return { error: `names ${n} twice` };
+    parts.push(p);
+  }
+  return parts.length === 1 ? { property: parts[0] as ExperimentProperty } : combineProperties(parts);
+}
+
+/**
+ * One property that checks every one of `parts` on each run, in order (named `a,b,…`); they must
+ * explore the same schedules and none may be expected to fail.
+ */
+export function combineProperties(parts: readonly ExperimentProperty[]): { readonly property: ExperimentProperty } | { readonly error: string } {
+  const first = parts[0];
+  if (first === undefined) return { error: 'combines no property' };
+  const expected = parts.find((p) => p.expectedToFail !== undefined);
+  if (expected !== undefined) return { error: `combines ${expected.name}, which is expected to fail; explore it on its own` };
+  for (const p of parts) {
+    if (p.scheduleSpace === undefined || p.scheduleSpace !== first.scheduleSpace) {
+      return { error: `combines properties that explore different fault schedules (${first.name} and ${p.name}); only properties with the same schedules can share runs` };
+    }
+  }
+  return {
+    property: {
+      name: parts.map((p) => p.name).join(','),
+      description: parts.map((p) => p.description).join(' '),
+      schedules: first.schedules,
+      check(record) {
+        for (const p of parts) {
+          const v = p.check(record);
+          if (v !== null) return v;
+        }
+        return null;
+      },
+      scheduleSpace: first.scheduleSpace as string,
+      parts,
+    },
+  };
 }
 
 /** One failing run, shrunk. */
@@ -153,14 +214,32 @@ export function checkSchedule(property: ExperimentProperty, schedule: FaultSched
 export function exploreChunk(chunk: ExploreChunk): ChunkResult {
   const property = propertyByName(chunk.property);
   if (property === undefined) throw new Error(`unknown property ${chunk.property}`);
+  return exploreProperty(property, chunk);
+}
+
+/** `exploreChunk` for a property object (a user's own, or a combination) rather than a built-in name. */
+export function exploreProperty(property: ExperimentProperty, chunk: Omit<ExploreChunk, 'property'>): ChunkResult {
   const arb = fc.tuple(property.schedules({ members: chunk.members, durationUs: chunk.durationUs }), fc.integer({ min: 0, max: 0x7fffffff }));
-  const out = fc.check(fc.property(arb, ([schedule, seed]) => checkSchedule(property, schedule, seed) === null), { seed: chunk.seed, numRuns: chunk.runs });
+  // A combined property checks every part on each run until one fails; shrinking then keeps to the
+  // part that failed, so the counterexample is a minimal one of that property.
+  let focus: ExperimentProperty = property;
+  const holds = ([schedule, seed]: [FaultSchedule, number]): boolean => {
+    const record = runRecordOf(runScenario(scheduleToScenario(schedule, seed)).sim);
+    for (const p of focus.parts ?? [focus]) {
+      if (p.check(record) !== null) {
+        focus = p;
+        return false;
+      }
+    }
+    return true;
+  };
+  const out = fc.check(fc.property(arb, holds), { seed: chunk.seed, numRuns: chunk.runs });
   if (!out.failed || out.counterexample === null) return { runs: out.numRuns, failed: 0, counterexample: null };
   const [schedule, seed] = out.counterexample[0];
-  const violation = checkSchedule(property, schedule, seed);
+  const violation = checkSchedule(focus, schedule, seed);
   if (violation === null) throw new Error('counterexample did not reproduce: the simulation is not deterministic');
   return {
     runs: out.numRuns, failed: 1,
-    counterexample: { schedule, seed, violation, scenarioYaml: scheduleToYaml(schedule, seed, `${property.name}-counterexample`) },
+    counterexample: { schedule, seed, violation, scenarioYaml: scheduleToYaml(schedule, seed, `${focus.name}-counterexample`) },
   };
 }

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
-import { BUILT_IN_PROPERTIES, exploreChunk, propertyByName, type ChunkResult, type Counterexample } from '../arbitraries/experiments.js';
+import { BUILT_IN_PROPERTIES, exploreChunk, propertyByName, resolveProperty, type ChunkResult, type Counterexample } from '../arbitraries/experiments.js';
 import { describeFault } from '../arbitraries/index.js';
 import { buildReport } from '../report/json-report.js';
 import { renderTimelineHtml } from '../report/timeline-html.js';
@@ -101,7 +101,9 @@ export function printExploreSummary(o: Pick<ExploreOptions, 'property' | 'seed' 
     const c = firstFailure.result.counterexample!;
     const faults = c.schedule.faults;
     const verdict = expected === undefined ? 'failed' : 'found the expected counterexample';
-    io.stdout(`Property ${o.property} ${verdict} (seed ${o.seed}, chunk ${firstFailure.k}, simulation seed ${c.seed}):\n  ${c.violation.message}\n` +
+    // A combined run (--property a,b) names the part that failed; the others held until that run.
+    const which = o.property.includes(',') ? `${c.violation.invariant} (one of ${o.property})` : o.property;
+    io.stdout(`Property ${which} ${verdict} (seed ${o.seed}, chunk ${firstFailure.k}, simulation seed ${c.seed}):\n  ${c.violation.message}\n` +
       `  at ${(c.violation.t / 1e6).toFixed(6)} s (members: ${c.violation.members.join(', ')})\n` +
       (expected === undefined ? '' : `This property is expected to fail: ${expected}.\n`) +
       `Shrunk counterexample (${faults.length} fault${faults.length === 1 ? '' : 's'}${faults.length === 0 ? '' : `: ${faults.map(describeFault).join('; ')}`}); replay with grsim run:\n\n${c.scenarioYaml}\n`);
@@ -289,8 +291,8 @@ async function runChunks(o: ExploreOptions, todo: readonly number[], settle: (k:
  * V8 settings for an exploration, set once per process before its first chunk (V8's flags are
  * process-wide, so the worker threads started after share them). An exploration runs the same
  * simulator thousands of times per thread, and with V8's default tiering its helper threads
- * (TurboFan compiling, GC) ran for about 30 % as long as the main thread ran (per 1,000 runs, most of it in the
- * first few hundred): with one job that compilation takes the second core, so two jobs could not
+ * (TurboFan compiling, GC) ran about 30 % as long as the main thread (per 1,000 runs, most of it
+ * in the first few hundred): with one job that work takes the second core, so two jobs could not
  * approach twice the speed of one (issue 15). Inlining at most 460 bytecodes into an optimised
  * function (V8's default: 920) and letting a function run four times as long before it is
  * optimised (interrupt budget 264 KiB; default 66 KiB) halved the helper threads' CPU per 1,000
@@ -306,10 +308,9 @@ function tuneJitForExploration(): void {
   for (const flag of EXPLORE_V8_FLAGS) setFlagsFromString(flag);
 }
 
-const PROPERTY_NAMES = BUILT_IN_PROPERTIES.map((p) => p.name);
-
 function parseProperty(text: string): string {
-  if (propertyByName(text) === undefined) throw new FlagError('--property', `must be one of ${PROPERTY_NAMES.join(', ')}`, text);
+  const r = resolveProperty(text);
+  if ('error' in r) throw new FlagError('--property', r.error, text);
   return text;
 }
 

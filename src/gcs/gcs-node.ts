@@ -197,9 +197,9 @@ export class GcsNode {
    * The plugin asked GCS to leave. Gcs_xcom_control::leave pushes do_leave onto the GCS engine
    * queue, and do_leave runs on the engine thread, which handles one notification at a time
    * (gcs_xcom_notification.cc, Gcs_xcom_engine::process): it requests the removal and blocks in
-   * xcom_wait_exit until XCom exits or 30 s pass (gcs_xcom_control_interface.cc, do_leave). Views
-   * and state messages XCom delivers after the request wait behind it, and once XCom has stopped
-   * they are rejected (gcs_xcom_interface.cc, do_cb_xcom_receive_global_view and
+   * xcom_wait_exit until XCom exits or 30 s pass (gcs_xcom_control_interface.cc, do_leave). Views,
+   * state messages and data messages XCom delivers after the request wait behind it, and once XCom
+   * has stopped they are rejected (gcs_xcom_interface.cc, do_cb_xcom_receive_global_view and
    * do_cb_xcom_receive_data: "The group communication engine has already stopped"). So a leaving
    * member installs no view and takes part in no state exchange: it sends no state, and the
    * members it is still configured with wait for one until a newer view leaves it out.
@@ -226,6 +226,10 @@ export class GcsNode {
    * after a global view in the total order reaches the plugin after that view is installed.
    */
   deliverData(entry: LogEntry): void {
+    // Once the plugin has asked to leave, what XCom delivers queues behind do_leave on the engine
+    // thread and is rejected when do_leave returns, XCom having stopped (gcs_xcom_interface.cc,
+    // do_cb_xcom_receive_data: "The group communication engine has already stopped").
+    if (this.leaveQueuedAfter >= 0) return;
     // A buffered 'load' entry is copied: consensus reuses its object once the entry leaves the log.
     if (this.globalViewsIn > this.globalViewsOut) this.buffered.push({ entry: entry.kind === 'load' ? copyLoadEntry(entry) : entry, after: this.globalViewsIn });
     else this.up.data(this.slot, entry);

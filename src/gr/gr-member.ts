@@ -42,6 +42,11 @@ export interface WriteRecord {
    * the session kept the member's global value, read when the transaction begins.
    */
   readonly consistency: ConsistencyLevel | null;
+  /**
+   * The group_replication_consistency the transaction began with: `consistency`, or the member's
+   * global value when the transaction began (at submission; after the thaw for a frozen server).
+   */
+  level: ConsistencyLevel;
 }
 
 /** Result of a topology UDF (group_replication_set_as_primary and friends). */
@@ -616,7 +621,8 @@ export class GrMember {
    */
   write(consistency: ConsistencyLevel | null = null): WriteRecord {
     const ctx = this.ctx;
-    const w: WriteRecord = { id: ctx.nextWriteId(), member: this.id.name, submittedUs: ctx.kernel.nowUs, outcome: 'pending', atUs: null, error: null, consistency };
+    const w: WriteRecord = { id: ctx.nextWriteId(), member: this.id.name, submittedUs: ctx.kernel.nowUs, outcome: 'pending', atUs: null, error: null, consistency,
+      level: consistency ?? this.opts.group_replication_consistency };
     ctx.recordWrite(w);
     this.ctx.emit({ type: 'write', t: w.submittedUs, member: w.member, id: w.id, outcome: 'pending' });
     if (ctx.net.running[this.slot] === 0) this.finishWrite(w, 'refused', CLIENT_ERROR_CONNECT);
@@ -660,6 +666,7 @@ export class GrMember {
     else {
       // Held in `writes` while it waits to begin, so a failure meanwhile rolls it back.
       this.writes.set(w.id, w);
+      w.level = this.consistency.level(w);
       this.consistency.begin(w, () => this.runStatement(w));
     }
   }

@@ -111,6 +111,37 @@ export class GtidSet {
     return gno;
   }
 
+  /** The last number of the run `addFreeRun` added last. */
+  runHi = 0;
+
+  /**
+   * Adds the run the certifier gives next (certifier.cc, Certifier::get_next_available_gtid): from
+   * `firstFree(uuid, from)`, at most `count` numbers, stopping before the next used one. Returns
+   * its first number; its last is `runHi`. At or after the last interval, where a group's numbering
+   * always runs, that is O(1) on the last interval alone instead of three walks of the list.
+   */
+  addFreeRun(uuid: string, from: number, count: number): number {
+    const iv = this.sids.get(uuid);
+    const n = iv === undefined ? 0 : iv.length;
+    if (n > 0 && from >= ((iv as number[])[n - 2] as number)) {
+      const lastHi = (iv as number[])[n - 1] as number;
+      // Nothing is used above the last interval: the whole run is free.
+      const lo = from <= lastHi ? lastHi + 1 : from;
+      const hi = lo + count - 1;
+      if (lo === lastHi + 1) (iv as number[])[n - 1] = hi;
+      else (iv as number[]).push(lo, hi);
+      this.runHi = hi;
+      return lo;
+    }
+    const lo = this.firstFree(uuid, from);
+    let hi = lo + count - 1;
+    const next = this.firstUsedAbove(uuid, lo);
+    if (next >= 0 && next <= hi) hi = next - 1;
+    this.addRange(uuid, lo, hi);
+    this.runHi = hi;
+    return lo;
+  }
+
   /** The smallest number of `uuid` above `gno` that is in the set; -1 when none. */
   firstUsedAbove(uuid: string, gno: number): number {
     const iv = this.sids.get(uuid);

@@ -34,14 +34,17 @@ export function joinedGroup(m: GrMember, view: GcsView, j: JoinAttempt): void {
   // transactions delivered from now on as the group does; its applier waits for recovery.
   const now = m.ctx.kernel.nowUs;
   const missing = m.tx.joinGroup(now, donor === null ? null : donor.tx.exchangedSet(now));
-  for (const s of view.members) {
-    if (s === m.slot) continue;
-    const info = donor?.table.get(s);
-    // A member the source does not list yet joins in this same view: RECOVERING, no primary role.
+  view.members.forEach((s, i) => {
+    if (s === m.slot) return;
+    // A member that joins in this same view sent its own state: RECOVERING, no primary role. That
+    // holds too for a server the source still lists as its previous incarnation (expelled and back in
+    // one view): the old incarnation's role is gone with it, as a leaving primary drops its role
+    // (gcs_event_handlers.cc, Plugin_gcs_events_handler::on_view_changed, update_member_role).
+    const info = joinsInView(m.ctx.member(s), view, view.incarnations[i] as number) ? undefined : donor?.table.get(s);
     table.set(s, info === undefined
       ? { state: 'RECOVERING', role: single ? 'SECONDARY' : 'PRIMARY', unreachable: false }
       : { state: info.state === 'RECOVERING' ? 'RECOVERING' : 'ONLINE', role: single ? info.role : 'PRIMARY', unreachable: false });
-  }
+  });
   table.set(m.slot, { state: 'RECOVERING', role: single ? 'SECONDARY' : 'PRIMARY', unreachable: false });
   // The states describe the members before this view; every member, the joiner included, then runs
   // the primary election the view calls for (handle_leader_election_if_needed in on_view_changed).
@@ -121,6 +124,12 @@ function stateExchangeSource(m: GrMember, view: GcsView): GrMember | null {
     if (best === null) best = o;
   }
   return best;
+}
+
+/** Whether `o` joins the group in `view` as the XCom incarnation the view names (its join under way or admitted there). */
+function joinsInView(o: GrMember, view: GcsView, incarnation: number): boolean {
+  if (o.joining !== null) return o.joining.incarnation === incarnation;
+  return o.admission !== null && o.admission.view.number === view.number && o.admission.view.fixed === view.fixed;
 }
 
 /** Its own recovery-end message was delivered: this member is ONLINE (MY-011490), writable unless a secondary. */

@@ -71,12 +71,9 @@ export class MemberTransactions {
     let first = -1;
     let left = count;
     while (left > 0) {
-      const lo = this.known.firstFree(g, this.counter);
       // The run up to the next used number (usually all of it).
-      let hi = lo + left - 1;
-      const next = this.known.firstUsedAbove(g, lo);
-      if (next >= 0 && next <= hi) hi = next - 1;
-      this.known.addRange(g, lo, hi);
+      const lo = this.known.addFreeRun(g, this.counter, left);
+      const hi = this.known.runHi;
       this.counter = hi + 1;
       if (first < 0) first = lo;
       const n = hi - lo + 1;

@@ -289,12 +289,26 @@ export interface WorkloadCounters {
   readonly holds: WorkloadHold[];
 }
 
+/**
+ * Zeroed counters whose byte and latency sums are floating-point fields from the start: at
+ * 10,000 tx/s they pass the small-integer range within seconds, and a field that changes
+ * representation mid-run throws away the optimised code of every function that reads it.
+ */
+function newCounters(): WorkloadCounters {
+  const c: WorkloadCounters = { submitted: 0, refused: 0, committed: 0, admittedBytes: 0.5, latencySumUs: 0.5, throttled: 0, holds: [] };
+  c.admittedBytes = 0;
+  c.latencySumUs = 0;
+  return c;
+}
+
 /** What the driver needs from the rest of the simulation. */
 export interface WorkloadHost {
   /** Why the member would not run a write submitted now; null when GR would run the statement and propose it. */
   writeRefusal(slot: number): WriteRefusal | null;
   /** Hands admitted transactions to the member's XCom proposer queue. */
   queue(slot: number, transactions: number, messages: number, payloadBytes: number, submittedSumUs: number): void;
+  /** The handler that called `queue` ends: the proposer's pass over its queue takes the place `queue` reserved for it. */
+  queued(slot: number): void;
   rules(slot: number): PayloadRules;
   /** The member's transactions in flight (queued, proposed, or decided and not yet delivered to it). */
   outstanding(slot: number): number;
@@ -341,7 +355,7 @@ export class WorkloadDriver {
     private readonly host: WorkloadHost,
   ) {
     const n = names.length;
-    this.counters = Array.from({ length: n }, () => ({ submitted: 0, refused: 0, committed: 0, admittedBytes: 0, latencySumUs: 0, throttled: 0, holds: [] }));
+    this.counters = Array.from({ length: n }, () => newCounters());
     this.lastSample = Array.from({ length: n }, () => ({ committed: 0, latencySumUs: 0, second: -1 }));
     this.heldWhileFrozen = new Float64Array(n * HELD_FIELDS);
     this.streams = Array.from({ length: n }, () => []);
@@ -403,7 +417,8 @@ export class WorkloadDriver {
     let tx = 0, messages = 0, bytes = 0, txBytes = 0, more = false;
     const held = this.heldWhileFrozen, h = slot * HELD_FIELDS;
     if (!frozen && (held[h] as number) > 0) this.releaseHeld(slot, refusal, now);
-    const inFlight = this.host.outstanding(slot) + (held[h] as number);
+    // Read by closed-loop streams only (nothing below changes it before they do).
+    let inFlight = -1;
     // A client commits and submits again every decision delay, so it can run tick / delay
     // transactions per tick when the group decides faster than the tick (closed loop, Little's law).
     const delay = this.host.decisionDelayUs(slot);
@@ -411,14 +426,17 @@ export class WorkloadDriver {
     for (let k = 0; k < list.length; k++) {
       const s = list[k] as WorkloadStream;
       if (now < s.toUs) more = true;
-      // The part of (start, now] inside [from, to).
-      const lo = Math.max(start, s.fromUs), hi = Math.min(now, s.toUs);
+      // The part of (start, now] inside [from, to). Comparisons, not Math.max/min: V8 compiles
+      // those for small integers from the early ticks' times and throws the code away once the
+      // clock passes 2^31 µs (35.8 min).
+      const lo = start > s.fromUs ? start : s.fromUs, hi = now < s.toUs ? now : s.toUs;
       if (hi <= lo) continue;
       const exact = (carry[k] as number) + (WorkloadDriver.rateAt(s, lo) * (hi - lo)) / 1_000_000;
       let count = Math.floor(exact);
       carry[k] = exact - count;
       if (s.clients !== null && (accepts || frozen)) {
         // Closed loop: only clients not waiting for a commit submit.
+        if (inFlight < 0) inFlight = this.host.outstanding(slot) + (held[h] as number);
         const free = Math.max(0, Math.floor(s.clients * perClient) - inFlight - tx);
         if (count > free) { c.throttled += count - free; count = free; }
       }
@@ -459,6 +477,7 @@ export class WorkloadDriver {
     }
     this.sample(slot, now);
     if (more || (held[h] as number) > 0) this.kernel.schedule(tick, this.hTick, slot);
+    this.host.queued(slot);
   }
 
   /**
@@ -532,5 +551,6 @@ export class WorkloadDriver {
     c.admittedBytes += t.bytes;
     transactionPayload(t.bytes, t.compressionRatio, this.host.rules(slot), this.payload);
     this.host.queue(slot, 1, this.payload[0], this.payload[1], this.kernel.nowUs);
+    this.host.queued(slot);
   }
 }

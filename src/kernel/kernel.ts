@@ -45,6 +45,8 @@ export class Kernel {
   /** The periodic-tick lane run merged with the queue (see TickLane), if one was created. */
   private lane: TickLane | null = null;
   private readonly handlerNames: string[] = [];
+  /** Whether `runUntil` is dispatching events (for `runReservedNow`). */
+  private dispatching = false;
 
   /** Registers a handler and returns its id; at most 64 handlers. */
   register(name: string, handler: EventHandler): number {
@@ -102,6 +104,21 @@ export class Kernel {
     return this.queue.reserveSeq();
   }
 
+  /**
+   * Lets the timer event reserved now as `seq` (`reserve`) run at once, inside the handler that
+   * reserved it, when it is certain to be the next event: `runUntil` is dispatching (`step` hands
+   * control back to its caller between events) and nothing is queued or due on the lane at this
+   * instant. Then the position moves to its key, as dispatching it would, and it counts as
+   * dispatched; the caller runs its handler now. Otherwise returns false, and the caller schedules
+   * it with `scheduleReserved`. Either way every event keeps its place in the order.
+   */
+  runReservedNow(seq: number): boolean {
+    if (!this.dispatching || this.nextEventTimeUs() <= (this.clock[0] as number)) return false;
+    this.queue.poppedKey = PRIORITY.timer * SEQ_SPAN + seq;
+    this.eventsDispatched++;
+    return true;
+  }
+
   /** The order key, within one microsecond, of an event of `priority` with sequence number `seq`. */
   orderKey(priority: number, seq: number): number {
     return priority * SEQ_SPAN + seq;
@@ -147,6 +164,7 @@ export class Kernel {
 
   /** Runs the earliest event (a skipped lane tick counts as one). Returns false when nothing is waiting. */
   step(): boolean {
+    this.dispatching = false;
     const lane = this.lane;
     if (lane !== null && this.laneFirst(lane)) {
       if (lane.runEarliest()) this.eventsDispatched++;
@@ -164,6 +182,21 @@ export class Kernel {
    * Returns the number of events run.
    */
   runUntil(endUs: number): number {
+    this.dispatching = true;
+    const n = this.dispatchUntil(endUs);
+    this.dispatching = false;
+    this.eventsDispatched += n;
+    if (endUs > (this.clock[0] as number)) this.clock[0] = endUs;
+    this.queue.poppedKey = Infinity;
+    return n;
+  }
+
+  /**
+   * runUntil's loop, alone in a function: V8 optimises it while it runs (on-stack replacement),
+   * and code after the loop in the same function would be reached for the first time by that
+   * optimised code, with no type feedback yet, throwing it away at the end of the first runs.
+   */
+  private dispatchUntil(endUs: number): number {
     const q = this.queue;
     const handlers = this.handlers;
     const lane = this.lane;
@@ -174,24 +207,20 @@ export class Kernel {
         n++;
         (handlers[code & HANDLER_MASK] as EventHandler)(code >>> HANDLER_BITS);
       }
-    } else {
-      for (;;) {
-        const ht = q.peekTimeUs(), lt = lane.minTime;
-        if (lt < ht || (lt === ht && lt !== Infinity && lane.minKey < q.peekKey())) {
-          if (lt > endUs) break;
-          if (lane.runEarliest()) n++;
-        } else {
-          if (ht > endUs || ht === Infinity) break;
-          const code = q.pop();
-          n++;
-          (handlers[code & HANDLER_MASK] as EventHandler)(code >>> HANDLER_BITS);
-        }
+      return n;
+    }
+    for (;;) {
+      const ht = q.peekTimeUs(), lt = lane.minTime;
+      if (lt < ht || (lt === ht && lt !== Infinity && lane.minKey < q.peekKey())) {
+        if (lt > endUs) return n;
+        if (lane.runEarliest()) n++;
+      } else {
+        if (ht > endUs || ht === Infinity) return n;
+        const code = q.pop();
+        n++;
+        (handlers[code & HANDLER_MASK] as EventHandler)(code >>> HANDLER_BITS);
       }
     }
-    this.eventsDispatched += n;
-    if (endUs > (this.clock[0] as number)) this.clock[0] = endUs;
-    q.poppedKey = Infinity;
-    return n;
   }
 
   /** Name of a registered handler (for diagnostics). */

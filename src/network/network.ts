@@ -138,7 +138,7 @@ export class Network {
     const link = from * this.n + to;
     if (this.linkUp[link] === 0) return -1;
     this.drawArrival(link);
-    this.scheduleArrival(link, -1, kind, a, b);
+    this.scheduleArrival(from, to, -1, kind, a, b);
     return this.lastArrivalUs[link] as number;
   }
 
@@ -181,6 +181,21 @@ export class Network {
    */
   collectQuietFrom(from: number, to: number): void {
     if (this.quiet.len[from * this.n + to] !== 0) this.collectLink(from, to);
+  }
+
+  /**
+   * At most the second word of every quiet arrival waiting for `to` (happened or not), Infinity
+   * when none waits: a floor on what `collectQuiet(to)` could hand over, without collecting.
+   */
+  quietLowestB(to: number): number {
+    if (this.quiet.perReceiver[to] === 0) return Infinity;
+    const n = this.n, lowest = this.quiet.lowestB;
+    let low = Infinity;
+    for (let from = 0; from < n; from++) {
+      const b = lowest[from * n + to] as number;
+      if (b < low) low = b;
+    }
+    return low;
   }
 
   /** Whether quiet arrivals to `to` wait to be collected (happened or not). */
@@ -243,18 +258,19 @@ export class Network {
       const len = q.len[link] as number;
       for (let k = 0; k < len; k++) {
         const cell = link * q.room + (((q.head[link] as number) + k) & (q.room - 1));
-        this.scheduleArrival(link, cell, q.kind[cell] as number, q.a[cell] as number, q.b[cell] as number);
+        this.scheduleArrival((link / n) | 0, link % n, cell, q.kind[cell] as number, q.a[cell] as number, q.b[cell] as number);
       }
       q.drop(link, len);
     }
   }
 
   /**
-   * Fills an envelope for `link` and schedules its delivery: at the link's latest arrival time as
-   * a new event when `quietCell` is -1, else at that quiet arrival's time in its reserved place.
+   * Fills an envelope for the link from → to and schedules its delivery: at the link's latest
+   * arrival time as a new event when `quietCell` is -1, else at that quiet arrival's time in its
+   * reserved place.
    */
-  private scheduleArrival(link: number, quietCell: number, kind: number, a: number, b: number): void {
-    const n = this.n, from = (link / n) | 0, to = link % n;
+  private scheduleArrival(from: number, to: number, quietCell: number, kind: number, a: number, b: number): void {
+    const link = from * this.n + to;
     const msg = this.alloc();
     this.msgFrom[msg] = from;
     this.msgTo[msg] = to;

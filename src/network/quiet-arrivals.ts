@@ -1,5 +1,9 @@
-/** Initial room per directed link; every link's room doubles when one fills. */
-const INITIAL_ROOM = 2;
+/**
+ * Initial room per directed link; every link's room doubles when one fills. A full ring that is
+ * collected hands over only its latest arrival, so the larger the room, the fewer collections an
+ * idle link costs when no reader asks (one i_am_alive a second: one collection per 16 s, not 2 s).
+ */
+const INITIAL_ROOM = 16;
 
 /**
  * Messages in flight or arrived whose arrival has no kernel event (layer L2, see
@@ -18,6 +22,11 @@ export class QuietArrivals {
   /** Per link: ring position of its oldest cell, and its number of cells. */
   readonly head: Int32Array;
   readonly len: Int32Array;
+  /**
+   * Per link: at most the second word of every cell it holds (Infinity once it is empty), so
+   * that a reader can bound what collecting would hand over without looking at the cells.
+   */
+  readonly lowestB: Float64Array;
   /** Cells waiting per receiver. */
   readonly perReceiver: Int32Array;
   /** Cells waiting over all links. */
@@ -33,6 +42,7 @@ export class QuietArrivals {
     this.b = new Float64Array(nn * INITIAL_ROOM);
     this.head = new Int32Array(nn);
     this.len = new Int32Array(nn);
+    this.lowestB = new Float64Array(nn).fill(Infinity);
     this.perReceiver = new Int32Array(n);
   }
 
@@ -47,6 +57,7 @@ export class QuietArrivals {
     this.kind[cell] = kind;
     this.a[cell] = a;
     this.b[cell] = b;
+    if (b < (this.lowestB[link] as number)) this.lowestB[link] = b;
     this.len[link] = ++len;
     const to = link % this.n;
     this.perReceiver[to] = (this.perReceiver[to] as number) + 1;
@@ -58,6 +69,7 @@ export class QuietArrivals {
     if (count === 0) return;
     this.head[link] = ((this.head[link] as number) + count) & (this.room - 1);
     this.len[link] = (this.len[link] as number) - count;
+    if (this.len[link] === 0) this.lowestB[link] = Infinity;
     const to = link % this.n;
     this.perReceiver[to] = (this.perReceiver[to] as number) - count;
     this.total -= count;

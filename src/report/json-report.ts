@@ -13,6 +13,7 @@ import { snapshotMembers } from '../scenario/run-scenario.js';
 import type { MemberRole, MemberState, ReplicationGroupMemberRow, WriteOutcome } from '../types.js';
 import type { MemorySummaryGlobalByEventNameRow } from '../xcom/message-cache.js';
 import type { WorkloadHoldReason } from '../gr/workload.js';
+import type { ConsistencyLevel } from '../gr/options.js';
 import { runWarnings } from './run-warnings.js';
 
 /**
@@ -20,7 +21,7 @@ import { runWarnings } from './run-warnings.js';
  * checked against docs/report.schema.json. Times `t`/`submitted`/`at`/`end` and durations
  * (`meanCommitLatency`) are seconds of virtual time with microsecond precision; `time` is the same
  * instant as MySQL prints it.
- * Fields are only ever added (with a schema version bump in `reportVersion`), never renamed.
+ * Fields are only ever added, never renamed; a change that is not an addition raises `reportVersion`.
  */
 export interface ScenarioReport {
   readonly grsim: string;
@@ -122,6 +123,11 @@ export interface ReportView { readonly t: number; readonly member: string; reado
 export interface ReportWrite {
   readonly id: number; readonly member: string; readonly submitted: number;
   readonly outcome: WriteOutcome; readonly at: number | null; readonly error: string | null;
+  /**
+   * The group_replication_consistency the transaction began with: its session's (`write.consistency`,
+   * `write({ consistency })`), else the member's global value then.
+   */
+  readonly consistency: ConsistencyLevel;
 }
 export interface ReportMemberStatus {
   readonly state: string; readonly superReadOnly: boolean; readonly offlineMode: boolean;
@@ -348,7 +354,7 @@ export function reportFold(sim: Simulation, scenario: Scenario, grsimVersion: st
       views: sections.views,
       writes: sim.writes.map((w) => ({
         id: w.id, member: w.member, submitted: seconds(w.submittedUs), outcome: w.outcome,
-        at: w.atUs === null ? null : seconds(w.atUs), error: w.error ?? null,
+        at: w.atUs === null ? null : seconds(w.atUs), error: w.error ?? null, consistency: w.level,
       })),
       snapshots: run.snapshots.map((s) => ({ t: seconds(s.tUs), time: formatTimestamp(epoch, s.tUs), member: s.member, ...status(s) })),
       final,

@@ -354,7 +354,7 @@ export function textReportFold(sim: Simulation, scenario: Scenario, grsimVersion
     if (sim.writes.length > 0) {
       line('=== writes ===');
       for (const w of sim.writes) {
-        line(`#${w.id} on ${w.member} at ${ts(w.submittedUs)}: ${w.outcome}${w.atUs === null ? '' : ` at ${ts(w.atUs)}`}${w.error === null ? '' : ` — ${w.error}`}`);
+        line(`#${w.id} on ${w.member} at ${ts(w.submittedUs)}, consistency ${w.level}: ${w.outcome}${w.atUs === null ? '' : ` at ${ts(w.atUs)}`}${w.error === null ? '' : ` — ${w.error}`}`);
       }
     }
     if (scenario.workload !== undefined && scenario.workload.length > 0) {

@@ -349,13 +349,15 @@ function parseAction(verb: ScenarioVerb, v: unknown, path: Path, ctx: Ctx): Scen
 }
 
 /**
- * Checks freeze/thaw/crash pairs, and STOP/START on a crashed server, in time order, so a schedule that thaws a member nobody froze
- * fails before the run rather than halfway through it. (Whether a restart finds its server down
- * can depend on ABORT_SERVER during the run; that is checked when the event fires.)
+ * Checks freeze/thaw/crash pairs, and the statements a crashed server cannot take (STOP/START
+ * GROUP_REPLICATION, SET GLOBAL on it by name), in time order, so a schedule that thaws a member
+ * nobody froze fails before the run rather than halfway through it. (Whether a server is down can
+ * also depend on ABORT_SERVER during the run; that is checked when the event fires.)
  */
 function checkProcessActions(events: readonly ScenarioEvent[]): void {
   const frozen = new Set<string>();
-  const crashed = new Set<string>();
+  // Per member whose server is down, the event that crashed it.
+  const crashed = new Map<string, ScenarioEvent>();
   for (const e of events) {
     const a = e.action;
     const path = ['events', e.index];
@@ -367,15 +369,20 @@ function checkProcessActions(events: readonly ScenarioEvent[]): void {
       if (!frozen.delete(a.thaw)) fail([...path, 'thaw'], 'names a member that no earlier event froze', a.thaw);
     } else if ('crash' in a) {
       if (crashed.has(a.crash)) fail([...path, 'crash'], 'names a member whose server an earlier event already crashed (restart it first)', a.crash);
-      crashed.add(a.crash);
+      crashed.set(a.crash, e);
       frozen.delete(a.crash);
     } else if ('restart' in a) {
       crashed.delete(a.restart);
-    } else if ('stop' in a || 'start' in a) {
-      // STOP/START GROUP_REPLICATION are statements: the server must be up to take them.
-      const verb = 'stop' in a ? 'stop' : 'start';
-      const member = 'stop' in a ? a.stop : a.start;
-      if (crashed.has(member)) fail([...path, verb], 'names a member whose server an earlier event crashed (restart it first)', member);
+    } else {
+      // STOP/START GROUP_REPLICATION and SET GLOBAL are statements: the server must be up to take
+      // them (a member in ERROR still runs its server; `set` on `all` skips the servers that are down).
+      const statement = 'stop' in a ? { verb: 'stop', member: a.stop, sql: 'STOP GROUP_REPLICATION' }
+        : 'start' in a ? { verb: 'start', member: a.start, sql: 'START GROUP_REPLICATION' }
+          : 'set' in a && a.set.member !== 'all' ? { verb: 'set', member: a.set.member, sql: 'SET GLOBAL' } : null;
+      const crash = statement === null ? undefined : crashed.get(statement.member);
+      if (statement !== null && crash !== undefined) {
+        fail([...path, statement.verb], `names a member whose server events[${crash.index}] crashed at ${crash.atUs / 1e6} s, with no restart since: a stopped server runs no ${statement.sql} (restart it first)`, statement.member);
+      }
     }
   }
 }

@@ -4,7 +4,8 @@ import type { WorkloadInput, WorkloadItem } from '../gr/workload.js';
 import type { LinkFaults } from '../network/link-faults.js';
 import type { ReplicationGroupCommunicationInformationRow, ReplicationGroupMemberStatsRow } from '../observe/performance-schema.js';
 import type { MemberSpec } from '../sim/simulation-options.js';
-import { createSimulation, type Simulation } from '../sim/simulation.js';
+import { createSimulation, type MemberHandle, type Simulation } from '../sim/simulation.js';
+import type { UdfResult } from '../gr/gr-member.js';
 import type { ReplicationGroupMemberRow } from '../types.js';
 import type { SimEvent } from '../observe/events.js';
 import { verbOf, type Scenario, type ScenarioAction } from './scenario.js';
@@ -77,6 +78,21 @@ export function snapshotMembers(sim: Simulation): MemberSnapshot[] {
   }));
 }
 
+/**
+ * The member an operator statement (`set`, `start`, `stop`) runs on: its server must be running,
+ * since a stopped mysqld accepts no connection (a `write` there is a refused transaction instead,
+ * ERROR 2003). parseScenario already refuses such an event after a `crash` with no `restart`; what
+ * is left is a server Group Replication stopped itself (exit state action ABORT_SERVER,
+ * plugin_utils.cc abort_plugin_process), refused with a ConfigError naming the member and the way out.
+ */
+function runningMember(sim: Simulation, name: string, verb: string, statement: string): MemberHandle {
+  const m = sim.member(name);
+  if (!m.running) {
+    throw new ConfigError(verb, `names a member whose server is not running (Group Replication stopped ${name}'s mysqld, as group_replication_exit_state_action ABORT_SERVER does, or it crashed; its error log says when): a stopped server runs no ${statement} (restart it first)`, name);
+  }
+  return m;
+}
+
 /** Applies one scheduled action through the public Simulation API. */
 function apply(sim: Simulation, action: ScenarioAction): void {
   const net = sim.network;
@@ -92,17 +108,26 @@ function apply(sim: Simulation, action: ScenarioAction): void {
   else if ('thaw' in action) net.thaw(action.thaw);
   else if ('crash' in action) net.crash(action.crash);
   else if ('restart' in action) net.restart(action.restart);
-  else if ('stop' in action) sim.member(action.stop).stopGroupReplication();
+  else if ('stop' in action) runningMember(sim, action.stop, 'stop', 'STOP GROUP_REPLICATION').stopGroupReplication();
   else if ('start' in action) {
-    const r = sim.member(action.start).startGroupReplication();
+    const r = runningMember(sim, action.start, 'start', 'START GROUP_REPLICATION').startGroupReplication();
     if (!r.ok) throw new ConfigError('start', `is refused: ${r.error}`, action.start);
   }
   else if ('set' in action) {
-    // `all` means every running server: a stopped mysqld takes no SET GLOBAL.
-    const targets = action.set.member === 'all' ? sim.members.filter((m) => m.running) : [sim.member(action.set.member)];
+    // `all` means every running server: a stopped mysqld takes no SET GLOBAL. A member in ERROR
+    // (or OFFLINE, or rejoining) still runs its server, which stores the value as MySQL does.
+    const { member, option, value } = action.set;
+    const targets = member === 'all' ? sim.members.filter((m) => m.running) : [runningMember(sim, member, 'set', 'SET GLOBAL')];
     for (const m of targets) {
-      const r = m.set(action.set.option, action.set.value);
-      if (!r.ok) throw new ConfigError('set', `is refused on ${m.name}: ${r.error}`, action.set.value);
+      let r: UdfResult;
+      try {
+        r = m.set(option, value);
+      } catch (err) {
+        // A rule of the option itself (autorejoin_tries during an auto-rejoin): say which option, on which member.
+        if (err instanceof ConfigError) throw new ConfigError('set', `is refused on ${m.name}: ${option} ${err.rule}`, err.value);
+        throw err;
+      }
+      if (!r.ok) throw new ConfigError('set', `is refused on ${m.name}: ${r.error}`, value);
     }
   } else if ('writeLocal' in action) {
     const m = sim.member(action.writeLocal.member);

@@ -2,6 +2,7 @@ import {
   EVENT_HORIZON_MIN, EXECUTOR_BASE_WAIT_US, EXECUTOR_MAX_WAIT_US, MAX_BATCH_APP_DATA, PROPOSERS, SIZEOF_APP_DATA,
   SIZEOF_PAX_MSG, TERMINATE_DELAY_US,
 } from './constants.js';
+import { PRIORITY } from '../kernel/kernel.js';
 import type { LoadBatch, LogEntry } from './log-entry.js';
 import { configPayloadBytes, dieOpIsFatal, viewPayloadBytes } from './message-cache.js';
 import { configHas, makeConfig, type XcomConfig } from './xcom-config.js';
@@ -43,6 +44,35 @@ type ReusableLoadEntry = Writable<LogEntry> & { readonly payload: Writable<LoadB
 
 /** Most trimmed 'load' entries kept for reuse: one trim's worth and a little more. */
 const LOAD_ENTRY_POOL_MAX = 2 * MIN_LOG_TRIM;
+
+/**
+ * An entry whose numeric fields the caller writes at once. V8 treats an object's fields as
+ * constants until one is first overwritten, and optimised code relies on that: were a field first
+ * overwritten by the pool's first reuse of a trimmed 'load' entry (about 40 s into a busy run), or a
+ * time first outgrew a small integer later on, the optimised code of every reader of entries would
+ * be thrown away. Written from the start, with the times floating-point fields from the start, one
+ * object shape and one writer serve every entry.
+ */
+function blankEntry(kind: LogEntry['kind'], config: XcomConfig | null, payload: unknown): Writable<LogEntry> {
+  return {
+    index: -1, kind, proposer: -1, decidedAtUs: 0.5, bytes: -1, configId: -1, mask: -1, config, payload,
+    firstMsgno: -1, msgnos: -1, cacheSlots: -1, cacheBytes: -1, acceptors: -1, acceptedAtUs: 0.5,
+  };
+}
+
+/**
+ * A workload batch, proposals' and entries' alike from one literal (one object shape for every
+ * reader), its fields overwritten at once as blankEntry explains (the submission-time sum
+ * passes the small-integer range about 10 s into a busy run).
+ */
+function newLoadBatch(transactions: number, messages: number, payloadBytes: number, submittedSumUs: number): Writable<LoadBatch> {
+  const b: Writable<LoadBatch> = { transactions: -1, messages: -1, payloadBytes: -1, submittedSumUs: 0.5 };
+  b.transactions = transactions;
+  b.messages = messages;
+  b.payloadBytes = payloadBytes;
+  b.submittedSumUs = submittedSumUs;
+  return b;
+}
 
 /**
  * A value waiting in node i's proposer: `delayUs` is its proposer task's current wakeup_delay
@@ -164,6 +194,9 @@ export class Consensus {
   private readonly loadTokens: Float64Array;
   private readonly loadLastUs: Float64Array;
   private readonly loadArmed: Uint8Array;
+  /** Per node: the place (kernel sequence number) reserved for a load tick `queueLoad` armed and `runQueuedLoad` has not placed yet, -1 when none. */
+  private readonly loadTickSeq: Float64Array;
+  private readonly loadTickArg: Int32Array;
   /** Per node: workload transactions submitted in this XCom lifetime and not yet delivered back to it. */
   private readonly loadOutstanding: Float64Array;
   private readonly rttScratch = new Float64Array(16);
@@ -185,6 +218,15 @@ export class Consensus {
   onDie: (i: number, entry: LogEntry) => void = () => {};
 
   constructor(private readonly x: XcomCluster) {
+    // The entry pool is popped from the first decision on but filled only by the first trim: it
+    // holds objects from the start, so that its array never changes kind under optimised code.
+    this.loadEntryPool.push(null as unknown as ReusableLoadEntry);
+    this.loadEntryPool.pop();
+    // The first trim replaces both (about 40 s into a busy run): overwritten once now, so that no
+    // optimised code takes them for constants (see blankEntry).
+    this.logBase = -1;
+    this.logBase = 0;
+    this.log = [];
     const n = x.n;
     this.executed = new Int32Array(n);
     this.knownMax = new Float64Array(n).fill(NONE);
@@ -211,6 +253,8 @@ export class Consensus {
     this.loadTokens = new Float64Array(n);
     this.loadLastUs = new Float64Array(n);
     this.loadArmed = new Uint8Array(n);
+    this.loadTickSeq = new Float64Array(n).fill(-1);
+    this.loadTickArg = new Int32Array(n);
     this.loadOutstanding = new Float64Array(n);
     this.fetchCount = new Int32Array(n);
     this.bootUs = new Float64Array(n);
@@ -743,7 +787,8 @@ export class Consensus {
   /**
    * Workload transactions submitted on node i enter its proposer queue (already admitted by GR);
    * `messages` GCS messages of `payloadBytes` in total. They leave in 'load' batches at the next
-   * load tick.
+   * load tick. An idle queue's tick is due now, in the place reserved here; the caller places it
+   * with `runQueuedLoad` before its handler returns.
    */
   queueLoad(i: number, transactions: number, messages: number, payloadBytes: number, submittedSumUs: number): void {
     if (this.x.booted[i] === 0) return;
@@ -754,8 +799,23 @@ export class Consensus {
     this.loadSubmittedSum[i] = (this.loadSubmittedSum[i] as number) + submittedSumUs;
     if (this.loadArmed[i] === 0) {
       this.loadArmed[i] = 1;
-      this.x.kernel.schedule(0, this.hLoad, this.x.nodeArg(i));
+      this.loadTickSeq[i] = this.x.kernel.reserve();
+      this.loadTickArg[i] = this.x.nodeArg(i);
     }
+  }
+
+  /**
+   * The handler that called `queueLoad` on node i ends: the load tick it armed takes its reserved
+   * place, and runs at once when that place is next (the workload tick is on the load ticks' grid,
+   * so at 100 ticks a second this saves one kernel event per tick).
+   */
+  runQueuedLoad(i: number): void {
+    const seq = this.loadTickSeq[i] as number;
+    if (seq < 0) return;
+    this.loadTickSeq[i] = -1;
+    const k = this.x.kernel, arg = this.loadTickArg[i] as number;
+    if (k.runReservedNow(seq)) this.onLoadTick(arg);
+    else k.scheduleReserved(k.nowUs, PRIORITY.timer, seq, this.hLoad, arg);
   }
 
   /**
@@ -795,7 +855,7 @@ export class Consensus {
       const p = this.loadProposalPool.pop();
       // Nothing changed since decisionDelayUs above: the value is decided in `delay`, as propose would find.
       if (p === undefined) {
-        const payload: LoadBatch = { transactions: tx, messages: takeMsgs, payloadBytes: bytes, submittedSumUs: sub };
+        const payload = newLoadBatch(tx, takeMsgs, bytes, sub);
         this.startDecision({ kind: 'load', proposer: i, bytes, msgnos, tickUs: now, configId: -1, mask: 0, config: null, payload }, delay);
       } else {
         p.proposer = i;
@@ -863,37 +923,31 @@ export class Consensus {
     const cacheSlots = newMsgnos * channels;
     const cacheBytes = cacheSlots * SIZEOF_PAX_MSG + messages * SIZEOF_APP_DATA + payloadBytes;
     const acceptors = this.inFlightAcceptors[id] as number, acceptedAtUs = this.inFlightSentUs[id] as number;
-    const reused = kind === 'load' ? this.loadEntryPool.pop() : undefined;
-    let entry: LogEntry;
-    if (reused !== undefined) {
-      // Every field rewritten, in the order of the literal below.
-      const batch = p.payload as LoadBatch, b = reused.payload;
+    // Every entry is written by the code below: a trimmed 'load' entry reused (with its batch), or
+    // a blank one (see blankEntry). A 'load' entry gets a batch of its own: the proposal's is reused
+    // for the next tick.
+    const entry = kind === 'load'
+      ? (this.loadEntryPool.pop() ?? blankEntry('load', null, newLoadBatch(0, 0, 0, 0)))
+      : blankEntry(kind, config, p.payload);
+    if (kind === 'load') {
+      const batch = p.payload as LoadBatch, b = entry.payload as Writable<LoadBatch>;
       b.transactions = batch.transactions;
       b.messages = batch.messages;
       b.payloadBytes = batch.payloadBytes;
       b.submittedSumUs = batch.submittedSumUs;
-      reused.index = index;
-      reused.proposer = p.proposer;
-      reused.decidedAtUs = x.kernel.nowUs;
-      reused.bytes = p.bytes;
-      reused.configId = p.configId;
-      reused.mask = p.mask;
-      reused.config = null;
-      reused.firstMsgno = firstMsgno;
-      reused.msgnos = p.msgnos;
-      reused.cacheSlots = cacheSlots;
-      reused.cacheBytes = cacheBytes;
-      reused.acceptors = acceptors;
-      reused.acceptedAtUs = acceptedAtUs;
-      entry = reused;
-    } else {
-      // A 'load' entry gets a batch of its own: the proposal's is reused for the next tick.
-      const payload = kind === 'load' ? { ...(p.payload as LoadBatch) } : p.payload;
-      entry = {
-        index, kind, proposer: p.proposer, decidedAtUs: x.kernel.nowUs, bytes: p.bytes,
-        configId: p.configId, mask: p.mask, config, payload, firstMsgno, msgnos: p.msgnos, cacheSlots, cacheBytes, acceptors, acceptedAtUs,
-      };
     }
+    entry.index = index;
+    entry.proposer = p.proposer;
+    entry.decidedAtUs = x.kernel.nowUs;
+    entry.bytes = p.bytes;
+    entry.configId = p.configId;
+    entry.mask = p.mask;
+    entry.firstMsgno = firstMsgno;
+    entry.msgnos = p.msgnos;
+    entry.cacheSlots = cacheSlots;
+    entry.cacheBytes = cacheBytes;
+    entry.acceptors = acceptors;
+    entry.acceptedAtUs = acceptedAtUs;
     this.log.push(entry);
     if (kind === 'config') {
       this.groupConfig = config as XcomConfig;
@@ -954,7 +1008,8 @@ export class Consensus {
       this.execute(i, this.entry(next) as LogEntry);
       if (this.x.booted[i] === 0) return;
       next++;
-      if (!ahead.delete(next)) break;
+      // Values learned ahead of the executor are rare: an empty set skips the hash lookup.
+      if (ahead.size === 0 || !ahead.delete(next)) break;
     }
     if ((this.knownMax[i] as number) >= (this.executed[i] as number)) this.startRounds(i);
   }

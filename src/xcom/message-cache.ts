@@ -244,6 +244,8 @@ export class MessageCache {
   lastPassFreedBytes = 0;
   /** Why the latest `evictionPass` stopped. */
   lastPassStop: EvictionStop = 'empty';
+  /** XCom slots freed by the latest `evictionPass` (its cap counts them; `resumeEvictionPass` carries on). */
+  private lastPassSlots = 0;
 
   constructor(options: MessageCacheOptions = {}) {
     this.limit = nonNegativeInteger('group_replication_message_cache_size', options.limitBytes ?? DEFAULT_LIMIT_BYTES);
@@ -475,7 +477,24 @@ export class MessageCache {
    * member qualifies). Returns the number of slots freed; `lastPass*` say more.
    */
   evictionPass(nowUs: number, freeBelowSlot: number): number {
-    let evicted = 0, freed = 0, slots = 0;
+    this.lastPassEvicted = 0;
+    this.lastPassFreedBytes = 0;
+    this.lastPassSlots = 0;
+    this.lastPassStop = 'protected';
+    return this.resumeEvictionPass(nowUs, freeBelowSlot);
+  }
+
+  /**
+   * Carries on the latest `evictionPass`, at the same `nowUs`, with `freeBelowSlot` at least the
+   * bound it stopped at: the cache ends as one pass with the higher bound would have left it (the
+   * slots freed so far count towards the cap and `lastPass*`). It frees something only after a
+   * pass that stopped at 'protected', so a caller that knows only a lower bound of the true one
+   * can run the pass on it and work the true bound out only when the pass reaches it. Returns
+   * the number of slots the whole pass freed.
+   */
+  resumeEvictionPass(nowUs: number, freeBelowSlot: number): number {
+    if (this.lastPassStop !== 'protected') return this.lastPassEvicted;
+    let evicted = this.lastPassEvicted, freed = this.lastPassFreedBytes, slots = this.lastPassSlots;
     let stop: EvictionStop;
     for (;;) {
       if (this.count === 0) { stop = 'empty'; break; }
@@ -492,6 +511,7 @@ export class MessageCache {
     }
     this.lastPassEvicted = evicted;
     this.lastPassFreedBytes = freed;
+    this.lastPassSlots = slots;
     this.lastPassStop = stop;
     return evicted;
   }

@@ -608,11 +608,28 @@ export class XcomCluster {
    * MIN_CACHED (site_def.cc get_min_delivered_msg, xcom_cache.cc can_deallocate).
    */
   private shrinkCache(i: number): void {
-    this.net.collectQuiet(i);
-    const cfg = this.config[i];
+    const cache = this.caches[i] as MessageCache, cfg = this.config[i], now = this.kernel.nowUs;
     this.deliveredSeen[i * this.n + i] = this.consensus.deliveredMsgno(i); // self counts, up to date
-    const min = cfg == null ? null : minDeliveredSlot(this.deliveredRows[i] as Float64Array, this.detectedRows[i] as Float64Array, this.kernel.nowUs, cfg.nodes);
-    (this.caches[i] as MessageCache).evictionPass(this.kernel.nowUs, protectionBoundSlot(min));
+    if (cfg == null) {
+      cache.evictionPass(now, protectionBoundSlot(null));
+      return;
+    }
+    const delivered = this.deliveredRows[i] as Float64Array, detected = this.detectedRows[i] as Float64Array;
+    // Quiet i_am_alive arrivals not yet collected can only add nodes to those heard within the live
+    // timeout (stamps only grow), each with the delivered msgno of its latest arrival: the bound
+    // after collecting is at least the one of the lowest delivered msgno on the stamps as they are
+    // and among the arrivals waiting. A full cache evicts a slot or two far below it at each learn,
+    // so the pass runs on that floor first; only a pass that reaches a slot the floor protects
+    // needs the arrivals collected, and then it carries on with the true bound.
+    const onStamps = minDeliveredSlot(delivered, detected, now, cfg.nodes);
+    if (onStamps !== null) {
+      cache.evictionPass(now, protectionBoundSlot(Math.min(onStamps, this.net.quietLowestB(i))));
+      if (cache.lastPassStop !== 'protected') return;
+    }
+    this.net.collectQuiet(i);
+    const bound = protectionBoundSlot(minDeliveredSlot(delivered, detected, now, cfg.nodes));
+    if (onStamps === null) cache.evictionPass(now, bound);
+    else cache.resumeEvictionPass(now, bound);
   }
 
   /** SET group_replication_message_cache_size: set_max_cache_size shrinks at once when above the new limit. */

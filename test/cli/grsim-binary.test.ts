@@ -154,7 +154,7 @@ describe('grsim run scenarios/seed-case.yaml --format json', () => {
     const expelled = logs('node3', 'MY-011505')[0]!;
     expect(expelled.t - heal).toBeGreaterThan(3);
     expect(expelled.t - heal).toBeLessThan(25);
-    expect(report.writes).toEqual([{ id: 1, member: 'node3', submitted: 30, outcome: 'rolled_back', at: expelled.t, error: expect.stringContaining('ERROR 3100') }]);
+    expect(report.writes).toEqual([{ id: 1, member: 'node3', submitted: 30, outcome: 'rolled_back', at: expelled.t, error: expect.stringContaining('ERROR 3100'), consistency: 'EVENTUAL' }]);
     expect(logs('node1', 'MY-011503')[1]!.message).toMatch(/192\.168\.244\.30:3306 on view \d+:4\.$/);
     expect(logs('node1', 'MY-011492')[0]!.t).toBeGreaterThan(heal);
     expect(report.states.filter((s) => s.observer === 'node3' && s.member === 'node3' && s.t >= heal).map((s) => s.state)).toEqual(['ERROR', 'RECOVERING', 'ONLINE']);
@@ -193,7 +193,7 @@ describe('grsim text output', () => {
       expect(r.stdout).toContain(`--- ${m}: replication_group_members at 2022-07-31T13:08:10.000000Z (end) ---`);
     }
     expect(r.stdout).toMatch(/\| 4cbfdc79-0192-11ed-8b01-02001701bd0a \| 192\.168\.244\.30 \| 3306 +\| UNREACHABLE +\| PRIMARY +\|/);
-    expect(r.stdout).toMatch(/#1 on node3 at 2022-07-31T13:03:20\.000000Z: rolled_back at .* — ERROR 3100/);
+    expect(r.stdout).toMatch(/#1 on node3 at 2022-07-31T13:03:20\.000000Z, consistency EVENTUAL: rolled_back at .* — ERROR 3100/);
   });
   it('demo runs the shipped seed case as text', () => {
     const r = grsim('demo');

@@ -9,6 +9,8 @@ interface Script { phases: number[]; initialWakeTicks: number[]; rearmWakeTicks:
 
 const PERIOD = 100;
 const END = 3_000;
+/** Slots per lane in the scripts: enough for the lane's order of pending slots to matter. */
+const SLOTS = 4;
 
 /**
  * Runs `script` with the slots' periodic ticks either as ordinary kernel events whose handler does
@@ -18,8 +20,8 @@ const END = 3_000;
 function run(script: Script, useLane: boolean): string[] {
   const k = new Kernel();
   const log: string[] = [];
-  const gate = new Uint8Array(2);
-  const wake = new Float64Array(2);
+  const gate = new Uint8Array(SLOTS);
+  const wake = new Float64Array(SLOTS);
   let rearms = 0;
   let hTick = -1;
   const onTick = (s: number): void => {
@@ -27,7 +29,7 @@ function run(script: Script, useLane: boolean): string[] {
     const w = k.nowUs + (script.rearmWakeTicks[rearms++ % script.rearmWakeTicks.length] as number) * PERIOD;
     arm(s, k.nowUs + PERIOD, w);
   };
-  const lane = useLane ? k.createTickLane('test.tick', 2, PERIOD, gate, onTick) : null;
+  const lane = useLane ? k.createTickLane('test.tick', SLOTS, PERIOD, gate, onTick) : null;
   const reference = (s: number): void => {
     // The skip, done by the handler: only schedule the next tick.
     if (k.nowUs < (wake[s] as number) && gate[s] === 0) k.schedule(PERIOD, hTick, s);
@@ -62,11 +64,11 @@ function run(script: Script, useLane: boolean): string[] {
 const grid = (max: number): fc.Arbitrary<number> => fc.integer({ min: 0, max: max / 50 }).map((x) => x * 50);
 
 const scripts: fc.Arbitrary<Script> = fc.record({
-  phases: fc.tuple(grid(PERIOD), grid(PERIOD)).map((t) => [...t]),
-  initialWakeTicks: fc.tuple(fc.integer({ min: -1, max: 12 }), fc.integer({ min: -1, max: 12 })).map((t) => [...t]),
+  phases: fc.array(grid(PERIOD), { minLength: SLOTS, maxLength: SLOTS }),
+  initialWakeTicks: fc.array(fc.integer({ min: -1, max: 12 }), { minLength: SLOTS, maxLength: SLOTS }),
   rearmWakeTicks: fc.array(fc.integer({ min: -1, max: 12 }), { minLength: 1, maxLength: 6 }),
   probes: fc.array(fc.record({
-    atUs: grid(END), slot: fc.integer({ min: 0, max: 1 }), wakeTicks: fc.integer({ min: -1, max: 8 }),
+    atUs: grid(END), slot: fc.integer({ min: 0, max: SLOTS - 1 }), wakeTicks: fc.integer({ min: -1, max: 8 }),
     toggleGate: fc.boolean(), childDelays: fc.array(grid(1_000), { maxLength: 3 }),
   }), { maxLength: 25 }),
 });
@@ -99,6 +101,22 @@ describe('TickLane', () => {
     lane.setWake(0, 10_000);
     k.runUntil(1_000);
     expect(ran).toEqual([100, 200, 300]);
+  });
+
+  it('a slot armed again while its tick is pending keeps one tick, at the new time, in the order of the new arming', () => {
+    const k = new Kernel();
+    const ran: string[] = [];
+    const lane = k.createTickLane('test.tick', 3, PERIOD, new Uint8Array(3), (s) => ran.push(`T${s}@${k.nowUs}`));
+    const hProbe = k.register('probe', (id) => ran.push(`P${id}@${k.nowUs}`));
+    lane.arm(0, 300, 0);
+    lane.arm(1, 200, 1);
+    lane.arm(2, 300, 2);
+    k.scheduleAt(300, hProbe, 0, 2); // timer priority, after slot 2's arming
+    lane.arm(0, 300, 0); // re-armed: now after slot 2 and the probe
+    expect(lane.pending).toBe(3);
+    k.runUntil(1_000);
+    expect(ran).toEqual(['T1@200', 'T2@300', 'P0@300', 'T0@300']);
+    expect(lane.pending).toBe(0);
   });
 
   it('allows one lane per kernel', () => {

@@ -40,6 +40,22 @@ describe('quiet arrivals', () => {
     expect(delivered).toEqual([]);
   });
 
+  it('quietLowestB is at most the second word of every arrival waiting for a receiver, Infinity once none waits', () => {
+    const { kernel, net } = setup();
+    expect(net.quietLowestB(1)).toBe(Infinity);
+    net.sendQuiet(0, 1, 0, 0, 9);
+    net.sendQuiet(2, 1, 0, 0, 4);
+    net.sendQuiet(0, 1, 0, 0, 7);
+    net.sendQuiet(1, 2, 0, 0, 1); // another receiver's arrival does not count
+    expect(net.quietLowestB(1)).toBe(4);
+    kernel.runUntil(300);
+    net.collectQuietFrom(2, 1); // its link empties: its floor goes with it
+    expect(net.quietLowestB(1)).toBe(7);
+    net.collectQuiet(1);
+    expect(net.quietWaitingFor(1)).toBe(false);
+    expect(net.quietLowestB(1)).toBe(Infinity);
+  });
+
   it('at the same microsecond, order as a delivery event would: after control events, before timers', () => {
     const { kernel, net, quiet } = setup();
     const seenAt: string[] = [];

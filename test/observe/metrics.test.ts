@@ -153,15 +153,16 @@ describe('summarize on hand-made traces', () => {
     ]);
   });
 
-  it('stays linear: 200 000 events in well under a second', () => {
+  // How fast this runs is a benchmark's business, not a unit test's (a loaded machine makes any
+  // wall-clock bound flaky); a summary that grew quadratically would still take minutes here and
+  // hit the test timeout.
+  it('summarises 200 000 events in one pass', () => {
     const trace = [];
     for (let k = 0; k < 50_000; k++) {
       const t = k * 1000;
       trace.push(ev.sees(t, 'a', 'c', k % 2 === 0 ? 'UNREACHABLE' : 'ONLINE'), ev.log(t, 'b', 'MY-011735'), ev.flags(t, 'c', k % 3 === 0), ev.write(t, 'a', k, 'pending'));
     }
-    const start = process.hrtime.bigint();
     const sum = summarize(handRecord(trace));
-    expect(Number(process.hrtime.bigint() - start) / 1e9).toBeLessThan(1);
     expect(sum.writes.submitted).toBe(50_000);
   });
 });

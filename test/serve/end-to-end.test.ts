@@ -1,11 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createConnection, type Connection, type ResultSetHeader, type RowDataPacket } from 'mysql2/promise';
 import { createSimulation, type Simulation } from '../../src/index.js';
 import { serve, type ServeHandle } from '../../src/serve/serve.js';
 import {
   PROXYSQL_MYSQL8_GR_QUERY, ROUTER_GR_MEMBERS, ROUTER_SESSION_SETUP, SHELL_GET_MEMBERS,
 } from '../serve-sql/tool-statements.js';
-import { advanceUntilAnswered, atRest, MARIADB, rejection, runProcess, track } from './serve-harness.js';
+import { advanceUntilAnswered, atRest, cleanupAfterEach, MARIADB, rejection, runProcess, track } from './serve-harness.js';
 
 /**
  * grsim serve end to end: the real statement engine behind the wire protocol, asked over TCP by
@@ -14,22 +14,19 @@ import { advanceUntilAnswered, atRest, MARIADB, rejection, runProcess, track } f
  */
 
 const MEMBERS = ['node1', 'node2', 'node3'] as const;
-const open: ServeHandle[] = [];
-const clients: Connection[] = [];
+const cleanup = cleanupAfterEach();
 
 /** A three-member single-primary group (node1 is the primary) served with the real engine. */
 async function start(seed = 14): Promise<{ sim: Simulation; handle: ServeHandle }> {
   const sim = createSimulation({ seed, members: [...MEMBERS], mode: 'single-primary' });
-  const handle = await serve(sim, { portBase: 0, testDriven: true });
-  open.push(handle);
+  const handle = cleanup.closing(await serve(sim, { portBase: 0, testDriven: true }));
   return { sim, handle };
 }
 
 async function connect(handle: ServeHandle, member: string): Promise<Connection> {
   const c = await createConnection({ host: '127.0.0.1', port: handle.ports[member]!, user: 'root', password: '', connectTimeout: 10_000 });
   c.on('error', () => {});
-  clients.push(c);
-  return c;
+  return cleanup.client(c);
 }
 
 async function query(c: Connection, sql: string): Promise<RowDataPacket[]> {
@@ -41,11 +38,6 @@ async function query(c: Connection, sql: string): Promise<RowDataPacket[]> {
 function addresses(sim: Simulation, names: readonly string[]): string[] {
   return names.map((n) => `${sim.member(n).host}:${sim.member(n).port}`).sort();
 }
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.destroy();
-  for (const h of open.splice(0)) await h.close();
-});
 
 describe("ProxySQL's MySQL 8 monitor query over TCP", () => {
   it('every member of a healthy group is a viable candidate; only the primary is writable', async () => {

@@ -1,8 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createSimulation, runRecordOf, summarize, type Simulation } from '../../src/index.js';
 import { serve, type ServeHandle } from '../../src/serve/serve.js';
 import { FailoverService, type WriteResult } from '../../examples/failover-service/failover-service.js';
-import { until } from './serve-harness.js';
+import { cleanupAfterEach, until } from './serve-harness.js';
 
 /**
  * The worked example of docs/failover-example.md: a service with a mysql2 pool that finds the
@@ -29,17 +29,17 @@ interface Run {
   turn(): Promise<void>;
 }
 
-const running: Run[] = [];
+const cleanup = cleanupAfterEach();
 
 async function start(seed: number): Promise<Run> {
   const sim = createSimulation({ seed, members: [...MEMBERS], mode: 'single-primary' });
-  const handle = await serve(sim, { portBase: 0, testDriven: true });
-  const service = new FailoverService({
+  const handle = cleanup.closing(await serve(sim, { portBase: 0, testDriven: true }));
+  const service = cleanup.closing(new FailoverService({
     members: MEMBERS.map((name) => ({ name, host: handle.host, port: handle.ports[name]! })),
     now: () => sim.nowUs / 1000,
     pollMs: POLL_MS,
     writeTimeoutMs: WRITE_TIMEOUT_MS,
-  });
+  }));
   // Virtual time moves only once every request the service sent has been answered or waits in
   // the server for the group (or sits unread at a frozen member): so what the service sees, and
   // when on its virtual clock, does not depend on how fast this machine is.
@@ -54,16 +54,8 @@ async function start(seed: number): Promise<Run> {
       await atRest();
     },
   };
-  running.push(run);
   return run;
 }
-
-afterEach(async () => {
-  for (const r of running.splice(0)) {
-    await r.handle.close();
-    await r.service.close();
-  }
-});
 
 interface Measured {
   readonly freezeMs: number;
@@ -128,9 +120,7 @@ describe('worked example: a failover-aware service against grsim serve', () => {
   it('measures the same outage on every run of the same seed', async () => {
     const a = await start(7);
     const first = await freezeThePrimary(a);
-    await a.handle.close();
-    await a.service.close();
-    running.splice(running.indexOf(a), 1);
+    await cleanup.now();
     const b = await start(7);
     const second = await freezeThePrimary(b);
     expect(second.outageMs).toBe(first.outageMs);

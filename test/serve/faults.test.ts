@@ -1,24 +1,22 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createConnection, type Connection, type RowDataPacket } from 'mysql2/promise';
 import { createSimulation, type Simulation } from '../../src/index.js';
 import { serve, type ServeHandle, type ServeOptions } from '../../src/serve/serve.js';
 import { testStatementEngine } from '../helpers/test-statement-engine.js';
+import { cleanupAfterEach } from './serve-harness.js';
 
-const open: ServeHandle[] = [];
-const clients: Connection[] = [];
+const cleanup = cleanupAfterEach();
 
 async function start(extra: Partial<ServeOptions> = {}): Promise<{ sim: Simulation; handle: ServeHandle }> {
   const sim = createSimulation({ seed: 3, members: ['node1', 'node2', 'node3'] });
-  const handle = await serve(sim, { engine: testStatementEngine(sim), portBase: 0, testDriven: true, ...extra });
-  open.push(handle);
+  const handle = cleanup.closing(await serve(sim, { engine: testStatementEngine(sim), portBase: 0, testDriven: true, ...extra }));
   return { sim, handle };
 }
 
 async function connect(port: number): Promise<Connection> {
   const c = await createConnection({ host: '127.0.0.1', port, user: 'root', connectTimeout: 5000 });
   c.on('error', () => {});
-  clients.push(c);
-  return c;
+  return cleanup.client(c);
 }
 
 async function selectOne(c: Connection): Promise<unknown> {
@@ -42,11 +40,6 @@ async function stillPending(p: Promise<unknown>, ms: number): Promise<boolean> {
   await new Promise((r) => setTimeout(r, ms));
   return !settled;
 }
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.destroy();
-  for (const h of open.splice(0)) await h.close();
-});
 
 describe('faults as a client sees them', () => {
   it('a crashed member drops its open connections and refuses new ones; the others answer; a restart listens again on the same port', async () => {

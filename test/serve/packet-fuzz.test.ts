@@ -1,12 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createConnection, type RowDataPacket } from 'mysql2/promise';
 import { createSimulation } from '../../src/index.js';
 import { PacketFramer, PacketTooLargeError } from '../../src/serve/protocol/packet-framer.js';
 import { parseHandshakeResponse } from '../../src/serve/protocol/packets.js';
 import { MalformedPacketError } from '../../src/serve/protocol/payload.js';
-import { serve, type ServeHandle } from '../../src/serve/serve.js';
+import { serve } from '../../src/serve/serve.js';
 import { CAP, handshakeResponse, parseGreeting, RawClient, scrambleFor } from '../helpers/raw-mysql-client.js';
 import { testStatementEngine } from '../helpers/test-statement-engine.js';
+import { cleanupAfterEach } from './serve-harness.js';
 
 /** mulberry32: a small seeded generator, so every fuzz run sends the same bytes. */
 function generator(seed: number): { int(n: number): number; bytes(n: number): Buffer } {
@@ -70,12 +71,11 @@ describe('packet parser fuzz (seeded)', () => {
 });
 
 describe('server fuzz (seeded): hostile connections never stop the server or another connection', () => {
-  let handle: ServeHandle | null = null;
-  afterEach(async () => { await handle?.close(); handle = null; });
+  const cleanup = cleanupAfterEach();
 
   it('300 connections sending random, truncated and out-of-order packets, while a well-behaved client keeps querying', { timeout: 60_000 }, async () => {
     const sim = createSimulation({ seed: 5, members: ['node1', 'node2'] });
-    handle = await serve(sim, { engine: testStatementEngine(sim), portBase: 0, testDriven: true, max_allowed_packet: 4096 });
+    const handle = cleanup.closing(await serve(sim, { engine: testStatementEngine(sim), portBase: 0, testDriven: true, max_allowed_packet: 4096 }));
     const port = handle.ports.node1!;
     const good = await createConnection({ host: '127.0.0.1', port, user: 'root' });
     const g = generator(7);

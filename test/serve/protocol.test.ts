@@ -1,12 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createSimulation } from '../../src/index.js';
 import { serve, type ServeHandle, type ServeOptions } from '../../src/serve/serve.js';
 import { CAP, handshakeResponse, login, parseErr, parseGreeting, RawClient, scrambleFor, type RawPacket } from '../helpers/raw-mysql-client.js';
 import { testStatementEngine, type TestEngine } from '../helpers/test-statement-engine.js';
+import { cleanupAfterEach } from './serve-harness.js';
 
 const BASE = CAP.PROTOCOL_41 | CAP.SECURE_CONNECTION | CAP.PLUGIN_AUTH | CAP.PLUGIN_AUTH_LENENC_CLIENT_DATA;
-const open: ServeHandle[] = [];
-const raw: RawClient[] = [];
+const cleanup = cleanupAfterEach();
 
 async function start(extra: Partial<ServeOptions> = {}): Promise<{ handle: ServeHandle; engine: TestEngine; port: number }> {
   const sim = createSimulation({ seed: 1, members: ['node1', 'node2', 'node3'] });
@@ -16,14 +16,12 @@ async function start(extra: Partial<ServeOptions> = {}): Promise<{ handle: Serve
     accounts: [{ user: 'sha', password: 's3cret' }, { user: 'native', password: 'n4tive', plugin: 'mysql_native_password' }],
     ...extra,
   });
-  open.push(handle);
+  cleanup.closing(handle);
   return { handle, engine, port: handle.ports.node1! };
 }
 
 async function client(port: number): Promise<RawClient> {
-  const c = await RawClient.open(port);
-  raw.push(c);
-  return c;
+  return cleanup.client(await RawClient.open(port));
 }
 
 /** COM_QUERY `sql` and every packet of the answer up to its end (ERR, OK, or the result set's last packet). */
@@ -42,11 +40,6 @@ async function query(c: RawClient, sql: string, deprecateEof: boolean): Promise<
     }
   }
 }
-
-afterEach(async () => {
-  for (const c of raw.splice(0)) c.destroy();
-  for (const h of open.splice(0)) await h.close();
-});
 
 describe('the connection phase, byte by byte', () => {
   it('greets with handshake v10: version, a 20-byte nonce without NUL, caching_sha2_password, and no SSL or multi-statements offered', async () => {

@@ -2,10 +2,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createConnection, type Connection, type RowDataPacket } from 'mysql2/promise';
 import { runCli, type CliIo } from '../../src/cli/cli.js';
 import { testStatementEngine } from '../helpers/test-statement-engine.js';
+import { cleanupAfterEach } from './serve-harness.js';
 
 const SCENARIO = `name: served
 members: [node1, node2, node3]
@@ -17,13 +18,10 @@ events:
 
 interface Cli { code: Promise<number>; out: () => string; err: () => string; input: PassThrough; ports: () => Record<string, number> }
 
-const dirs: string[] = [];
-const clients: Connection[] = [];
-let running: Cli | null = null;
+const cleanup = cleanupAfterEach();
 
 function startCli(flags: readonly string[], scenario = SCENARIO): Cli {
   const dir = mkdtempSync(join(tmpdir(), 'grsim-serve-'));
-  dirs.push(dir);
   const portsFile = join(dir, 'ports.json');
   let stdout = '', stderr = '';
   const input = new PassThrough();
@@ -33,11 +31,13 @@ function startCli(flags: readonly string[], scenario = SCENARIO): Cli {
     controlInput: input, createEngine: testStatementEngine,
   };
   const code = runCli(['serve', 'served.yaml', '--port-base', '0', '--ports-file', portsFile, ...flags], io);
-  running = {
+  // After the test: the CLI is told to quit (again, if the test did) and its directory removed.
+  cleanup.defer(async () => { input.write('quit\n'); await code; });
+  cleanup.defer(() => { rmSync(dir, { recursive: true, force: true }); });
+  return {
     code, out: () => stdout, err: () => stderr, input,
     ports: () => JSON.parse(readFileSync(portsFile, 'utf8')) as Record<string, number>,
   };
-  return running;
 }
 
 async function until(cond: () => boolean, ms = 5000): Promise<void> {
@@ -51,20 +51,13 @@ async function until(cond: () => boolean, ms = 5000): Promise<void> {
 async function connect(port: number, user = 'root', password = ''): Promise<Connection> {
   const c = await createConnection({ host: '127.0.0.1', port, user, password });
   c.on('error', () => {});
-  clients.push(c);
-  return c;
+  return cleanup.client(c);
 }
 
 async function ready(cli: Cli): Promise<Record<string, number>> {
   await until(() => cli.out().includes('node3'));
   return cli.ports();
 }
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.destroy();
-  if (running !== null) { running.input.write('quit\n'); await running.code; running = null; }
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
 
 describe('grsim serve', () => {
   it('prints the member → port map, writes it to --ports-file, takes the file\'s accounts, and quits on "quit" with exit 0', async () => {
@@ -75,10 +68,8 @@ describe('grsim serve', () => {
     const c = await connect(ports.node2!, 'app', 'app-pw');
     const [rows] = await c.query<RowDataPacket[]>('SELECT @@hostname');
     expect(rows).toEqual([{ '@@hostname': 'node2' }]);
-    const t = running!;
-    running = null;
-    t.input.write('quit\n');
-    expect(await t.code).toBe(0);
+    cli.input.write('quit\n');
+    expect(await cli.code).toBe(0);
   });
 
   it('runs the file\'s events as virtual time passes ("advance"), and applies live lines: freeze, thaw, report', async () => {

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { afterEach } from 'vitest';
 import type { ServeHandle } from '../../src/serve/serve.js';
 
 /**
@@ -9,6 +10,40 @@ import type { ServeHandle } from '../../src/serve/serve.js';
  * sending a statement (and after each advance) until the statement is either answered or waits
  * in the server for the group, and only then moves virtual time.
  */
+
+/**
+ * What the tests of a file (or a describe block) open and must let go when each test ends, failed
+ * or not, so that no server, port or socket outlives its test: clients are destroyed first (a
+ * server's close then has no connection left to wait on), then every server, service and other
+ * step is closed or run in the order it was kept.
+ */
+export interface Cleanup {
+  /** Keeps a client connection (mysql2, RawClient) to destroy; returns it. */
+  client<T extends { destroy(): void }>(connection: T): T;
+  /** Keeps a served simulation (ServeHandle), a service or a pool to close; returns it. */
+  closing<T extends { close(): unknown }>(resource: T): T;
+  /** Keeps any other step: telling a CLI to quit, removing a temporary directory. */
+  defer(step: () => unknown): void;
+  /** Lets go of everything kept so far, now (each test's end does it too). */
+  now(): Promise<void>;
+}
+
+/** A Cleanup whose `now()` runs after each test of the file, or of the describe block it is called in. */
+export function cleanupAfterEach(): Cleanup {
+  const clients: { destroy(): void }[] = [];
+  const steps: (() => unknown)[] = [];
+  const cleanup: Cleanup = {
+    client: (connection) => { clients.push(connection); return connection; },
+    closing: (resource) => { steps.push(() => resource.close()); return resource; },
+    defer: (step) => { steps.push(step); },
+    async now() {
+      for (const c of clients.splice(0)) c.destroy();
+      for (const step of steps.splice(0)) await step();
+    },
+  };
+  afterEach(() => cleanup.now());
+  return cleanup;
+}
 
 /** A client promise whose settlement can be read synchronously. */
 export interface Tracked<T> {

@@ -1,15 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createConnection, type Connection, type RowDataPacket, type ResultSetHeader } from 'mysql2/promise';
 import { createSimulation, type Simulation } from '../../src/index.js';
 import { serve, type ServeHandle, type ServeOptions } from '../../src/serve/serve.js';
 import { testStatementEngine, FIXED_TABLE, type TestEngine } from '../helpers/test-statement-engine.js';
-import { rejection } from './serve-harness.js';
+import { cleanupAfterEach, rejection } from './serve-harness.js';
 
 const MEMBERS = ['node1', 'node2', 'node3'];
 
 interface Served { readonly sim: Simulation; readonly engine: TestEngine; readonly handle: ServeHandle }
-const open: ServeHandle[] = [];
-const clients: Connection[] = [];
+const cleanup = cleanupAfterEach();
 
 async function start(extra: Partial<ServeOptions> = {}): Promise<Served> {
   const sim = createSimulation({ seed: 1, members: MEMBERS });
@@ -19,21 +18,16 @@ async function start(extra: Partial<ServeOptions> = {}): Promise<Served> {
     accounts: [{ user: 'sha', password: 's3cret', plugin: 'caching_sha2_password' }, { user: 'native', password: 'n4tive', plugin: 'mysql_native_password' }],
     ...extra,
   });
-  open.push(handle);
+  cleanup.closing(handle);
   return { sim, engine, handle };
 }
 
 async function connect(port: number, options: { user?: string; password?: string; database?: string } = {}): Promise<Connection> {
   const c = await createConnection({ host: '127.0.0.1', port, user: options.user ?? 'root', password: options.password ?? '', ...(options.database === undefined ? {} : { database: options.database }) });
   c.on('error', () => {});
-  clients.push(c);
-  return c;
+  return cleanup.client(c);
 }
 
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.destroy();
-  for (const h of open.splice(0)) await h.close();
-});
 
 describe('serve with the mysql2 client', () => {
   it('gives each member its own port and routes a session to that member', async () => {

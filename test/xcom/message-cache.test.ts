@@ -203,6 +203,36 @@ describe('message cache: eviction rules (docs/mysql-behaviour.md §X4 "Eviction"
     expect(c.lastPassStop).toBe('empty');
   });
 
+  it('a pass run on a lower bound, then resumed with the true one, leaves the cache as one pass with the true bound', () => {
+    // The XCom shell runs the pass on a floor of the protection bound and works the true bound out
+    // only when the pass stops at a slot the floor protects.
+    fc.assert(fc.property(
+      fc.integer({ min: 0, max: 400 }), fc.integer({ min: 0, max: 400 }), fc.integer({ min: 0, max: 400 }),
+      fc.integer({ min: 1, max: 300 }), fc.integer({ min: 1, max: 200 }),
+      (floor, extra, limitSlots, slots, cap) => {
+        const bound = floor + extra;
+        const one = configured(limitSlots * TX, { maxSlotsPerPass: cap });
+        const two = configured(limitSlots * TX, { maxSlotsPerPass: cap });
+        fill(one, 0, slots);
+        fill(two, 0, slots);
+        const evicted = one.evictionPass(0, bound);
+        two.evictionPass(0, floor);
+        expect(two.resumeEvictionPass(0, bound)).toBe(evicted);
+        for (const c of [one, two]) expect([c.lastPassEvicted, c.lastPassFreedBytes, c.lastPassStop, c.oldestSlot, c.sizeBytes]).toEqual(
+          [one.lastPassEvicted, one.lastPassFreedBytes, one.lastPassStop, one.oldestSlot, one.sizeBytes]);
+      }));
+  });
+
+  it('resuming a pass that stopped for any reason but protection frees nothing more', () => {
+    const c = configured(100 * TX);
+    fill(c, 0, 200);
+    expect(c.evictionPass(0, Infinity)).toBe(100);
+    expect(c.lastPassStop).toBe('at-or-below-limit');
+    c.add(200, 1, 1000);
+    expect(c.resumeEvictionPass(0, Infinity)).toBe(100);
+    expect(c.slotCount).toBe(101);
+  });
+
   it('shrinking the limit at run time takes effect at the next pass; growing it evicts nothing', () => {
     const c = configured(1_000 * TX);
     fill(c, 0, 500);
