@@ -1,7 +1,6 @@
 import { Command, Option } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { BUILT_IN_PROPERTIES, exploreChunk, propertyByName, resolveProperty, type ChunkResult, type Counterexample } from '../arbitraries/experiments.js';
 import { describeFault } from '../arbitraries/index.js';
@@ -240,13 +239,12 @@ export async function explore(o: ExploreOptions, io: ExploreIo): Promise<number>
  * out work by message (one chunk per message, as before) left the worker idle from the end of
  * each chunk until the main thread finished its current one and read the message. (The other
  * reason two jobs are far from 2× on two cores: one job's V8 compiler threads already use part of
- * the second core; tuneJitForExploration halves that, docs/partition-experiments.md.)
+ * the second core; V8 flags given at start-up halve that, docs/partition-experiments.md.)
  * The main thread explores too: a worker costs a module load and a JIT warm-up of its own (about
  * 0.2 s of CPU for the load, and a first chunk up to 3× slower than a warm one), which a short
  * exploration does not win back, and the main thread would otherwise idle.
  */
 async function runChunks(o: ExploreOptions, todo: readonly number[], settle: (k: number, r: ChunkResult) => void): Promise<void> {
-  tuneJitForExploration();
   const board = ChunkBoard.of(todo);
   const plan = { property: o.property, members: o.members, durationUs: o.durationUs, runs: o.runs, seed: o.seed };
   const workerData: ExploreWorkerData = { plan, board: board.buffer };
@@ -287,26 +285,6 @@ async function runChunks(o: ExploreOptions, todo: readonly number[], settle: (k:
   }
 }
 
-/**
- * V8 settings for an exploration, set once per process before its first chunk (V8's flags are
- * process-wide, so the worker threads started after share them). An exploration runs the same
- * simulator thousands of times per thread, and with V8's default tiering its helper threads
- * (TurboFan compiling, GC) ran about 30 % as long as the main thread (per 1,000 runs, most of it
- * in the first few hundred): with one job that work takes the second core, so two jobs could not
- * approach twice the speed of one (issue 15). Inlining at most 460 bytecodes into an optimised
- * function (V8's default: 920) and letting a function run four times as long before it is
- * optimised (interrupt budget 264 KiB; default 66 KiB) halved the helper threads' CPU per 1,000
- * runs without slowing the main thread (docs/partition-experiments.md). Only the JIT's heuristics
- * change: the results are the same.
- */
-const EXPLORE_V8_FLAGS = ['--max-inlined-bytecode-size-cumulative=460', '--interrupt-budget=270336'] as const;
-let jitTuned = false;
-
-function tuneJitForExploration(): void {
-  if (jitTuned) return;
-  jitTuned = true;
-  for (const flag of EXPLORE_V8_FLAGS) setFlagsFromString(flag);
-}
 
 function parseProperty(text: string): string {
   const r = resolveProperty(text);
