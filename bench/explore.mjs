@@ -14,6 +14,10 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 const bin = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+// The binary runs explore in a child started with these V8 flags (src/cli/explore-tiering.ts);
+// starting it with them here runs explore in the measured process itself, so the per-thread CPU
+// below is explore's, with the same flags and the same results.
+const { EXPLORE_V8_FLAGS } = await import('../dist/cli/explore-tiering.js');
 const runs = Number(process.argv[2] ?? 1000);
 const property = 'one-primary-per-view'; // every fault kind, single-primary, full invariant check per run
 const cores = availableParallelism();
@@ -36,7 +40,7 @@ function threadCpu(pid) {
 function measure(jobs) {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, [bin, 'explore', '--property', property, '--members', '5', '--duration', '10m',
+    const child = spawn(process.execPath, [...EXPLORE_V8_FLAGS, bin, 'explore', '--property', property, '--members', '5', '--duration', '10m',
       '--runs', String(runs), '--seed', '1', '--jobs', String(jobs)], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '', stderr = '';
     child.stdout.setEncoding('utf8').on('data', (s) => { stdout += s; });

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { EXIT, runCli } from './cli.js';
+import { hasExploreTiering, rerunWithExploreTiering } from './explore-tiering.js';
 
 /** The `grsim` binary: binds the command line to the process, the file system and the terminal. */
 
@@ -21,7 +22,11 @@ process.stderr.on('error', (e: NodeJS.ErrnoException) => {
   if (e.code !== 'EPIPE') throw e;
 });
 
-process.exitCode = await runCli(process.argv.slice(2), {
+const args = process.argv.slice(2);
+// `grsim explore` runs in a child process started with V8 tiering flags (explore-tiering.ts).
+if (args[0] === 'explore' && !hasExploreTiering(process.execArgv)) {
+  process.exitCode = await rerunWithExploreTiering(fileURLToPath(import.meta.url), args, (text) => { process.stderr.write(text); });
+} else process.exitCode = await runCli(args, {
   stdout: (text) => { process.stdout.write(text); },
   stderr: (text) => { if (!process.stderr.destroyed) process.stderr.write(text); },
   readFile: (path) => readFileSync(path, 'utf8'),

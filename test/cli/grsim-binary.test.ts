@@ -203,3 +203,35 @@ describe('grsim text output', () => {
     expect(r.stdout).toContain('--- node1: replication_group_members at 2022-07-31T13:03:41.000000Z ---');
   });
 });
+
+describe('grsim explore runs in a child node process with the tiering flags', () => {
+  const args = ['explore', '--property', 'one-primary-per-view', '--members', '3', '--duration', '1m', '--runs', '4', '--jobs', '1', '--seed', '7'];
+
+  it('prints what the same command prints in process, and exits with its status', async () => {
+    const { runCli } = await import('../../src/cli/cli.js');
+    let stdout = '';
+    const code = await runCli(args, {
+      stdout: (t) => { stdout += t; }, stderr: () => {}, readFile: (p) => readFileSync(p, 'utf8'), version: PKG.version,
+      seedCasePath: SEED_CASE, isTty: false, nowMs: () => 0,
+    });
+    const r = grsim(...args);
+    expect(r.code).toBe(code);
+    expect(r.stdout).toBe(stdout);
+    expect(r.stdout).toMatch(/^4 runs, 0 failed$/m);
+  });
+
+  it('passes a usage error and its exit status through', () => {
+    const r = grsim('explore', '--property', 'nope');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--property: must be one of');
+  });
+
+  it('a process started with the flags runs explore itself (no second child), with the same output', async () => {
+    const { EXPLORE_V8_FLAGS, hasExploreTiering } = await import('../../src/cli/explore-tiering.js');
+    expect(hasExploreTiering([...EXPLORE_V8_FLAGS])).toBe(true);
+    expect(hasExploreTiering([])).toBe(false);
+    const r = spawnSync(process.execPath, [...EXPLORE_V8_FLAGS, BIN, ...args], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(grsim(...args).stdout);
+  });
+});
