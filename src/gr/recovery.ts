@@ -37,7 +37,7 @@ export function joinedGroup(m: GrMember, view: GcsView, j: JoinAttempt): void {
   view.members.forEach((s, i) => {
     if (s === m.slot) return;
     // A member that joins in this same view sent its own state: RECOVERING, no primary role. That
-    // holds too for a server the source still lists as its previous incarnation (expelled and back in
+    // holds too for a server the source still lists as its previous incarnation (gone and back in
     // one view): the old incarnation's role is gone with it, as a leaving primary drops its role
     // (gcs_event_handlers.cc, Plugin_gcs_events_handler::on_view_changed, update_member_role).
     const info = joinsInView(m.ctx.member(s), view, view.incarnations[i] as number) ? undefined : donor?.table.get(s);
