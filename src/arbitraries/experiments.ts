@@ -206,8 +206,12 @@ export interface ChunkResult {
 
 /** Runs a schedule with a simulation seed and checks a property (the unit of every experiment). */
 export function checkSchedule(property: ExperimentProperty, schedule: FaultSchedule, seed: number): Violation | null {
-  const run = runScenario(scheduleToScenario(schedule, seed));
-  return property.check(runRecordOf(run.sim));
+  return property.check(recordOfSchedule(schedule, seed));
+}
+
+/** The run record of a schedule run with a simulation seed. */
+function recordOfSchedule(schedule: FaultSchedule, seed: number): RunRecord {
+  return runRecordOf(runScenario(scheduleToScenario(schedule, seed)).sim);
 }
 
 /** Runs one chunk of an exploration with fast-check: random schedules, then shrinking on failure. */
@@ -224,7 +228,7 @@ export function exploreProperty(property: ExperimentProperty, chunk: Omit<Explor
   // part that failed, so the counterexample is a minimal one of that property.
   let focus: ExperimentProperty = property;
   const holds = ([schedule, seed]: [FaultSchedule, number]): boolean => {
-    const record = runRecordOf(runScenario(scheduleToScenario(schedule, seed)).sim);
+    const record = recordOfSchedule(schedule, seed);
     for (const p of focus.parts ?? [focus]) {
       if (p.check(record) !== null) {
         focus = p;
