@@ -570,7 +570,7 @@ export class GrMember {
     this.leftLogged = true;
     this.emitFlags();
     this.refresh();
-    this.startStop.start(0); // the plugin's own start thread, no client session
+    this.startStop.startAtBoot(); // the plugin's own start thread, no client session
   }
 
   /** @internal The plugin does not run: OFFLINE, and only itself in its member table (empty role). */

@@ -58,6 +58,19 @@ export function parseConsistencyLevel(value: unknown, field: string): Consistenc
 }
 
 export type OptionName = keyof GroupReplicationOptions;
+
+/**
+ * How a SET stores an option: GLOBAL changes the running server only (lost when its mysqld
+ * restarts); PERSIST changes it and writes it to mysqld-auto.cnf, which a restarted mysqld reads;
+ * PERSIST_ONLY writes the file only (sql/persisted_variable.cc, Persisted_variables_cache).
+ */
+export type SetScope = 'GLOBAL' | 'PERSIST' | 'PERSIST_ONLY';
+export const SET_SCOPES: readonly SetScope[] = ['GLOBAL', 'PERSIST', 'PERSIST_ONLY'];
+
+/** The statement's words for a scope: `SET GLOBAL`, `SET PERSIST`, `SET PERSIST_ONLY`. */
+export function setStatement(scope: SetScope = 'GLOBAL'): string {
+  return `SET ${scope}`;
+}
 export const OPTION_NAMES: readonly OptionName[] = [
   'group_replication_member_expel_timeout',
   'group_replication_unreachable_majority_timeout',

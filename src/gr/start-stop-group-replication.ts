@@ -28,11 +28,7 @@ export class StartStopGroupReplication {
     if (this.running()) return { ok: false, error: START_ERROR_RUNNING };
     const m = this.m;
     const thread = m.newThreadId();
-    const forced = m.opts.group_replication_force_members;
-    if (forced.length > 0) {
-      m.log(msg.forceMembersMustBeEmpty(forced), thread);
-      return { ok: false, error: START_ERROR_CONFIGURATION };
-    }
+    if (this.refusedByConfiguration(thread)) return { ok: false, error: START_ERROR_CONFIGURATION };
     m.leftLogged = true;
     this.superReadOnlyBefore = m.superReadOnly;
     // The plugin sets super_read_only while it joins (plugin.cc enable_super_read_only_mode) and the
@@ -40,6 +36,24 @@ export class StartStopGroupReplication {
     m.setFlags(true, m.offlineMode);
     this.start(thread);
     return { ok: true };
+  }
+
+  /**
+   * start_on_boot: the server's own start thread runs the same START, configuration checks first
+   * (plugin.cc plugin_group_replication_start, check_if_server_properly_configured), so a
+   * group_replication_force_members that SET PERSIST kept stops it with MY-011634 and the member
+   * stays OFFLINE.
+   */
+  startAtBoot(): void {
+    if (!this.refusedByConfiguration(0)) this.start(0);
+  }
+
+  /** check_if_server_properly_configured: logs MY-011634 and refuses while group_replication_force_members is not empty. */
+  private refusedByConfiguration(thread: number): boolean {
+    const forced = this.m.opts.group_replication_force_members;
+    if (forced.length === 0) return false;
+    this.m.log(msg.forceMembersMustBeEmpty(forced), thread);
+    return true;
   }
 
   /** STOP GROUP_REPLICATION from a client session (a no-op when the plugin does not run). */

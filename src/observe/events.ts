@@ -131,13 +131,18 @@ export interface FlagsEvent {
   readonly running: boolean;
 }
 
-/** A system variable was set (SET GLOBAL). */
+/** A system variable was set (SET GLOBAL or SET PERSIST), or a restarted server read it back at boot (`atBoot`). */
 export interface OptionEvent {
   readonly type: 'option';
   readonly t: number;
   readonly member: string;
   readonly name: string;
   readonly value: string | number;
+  /**
+   * Set when a restarted mysqld took this value from its configuration (or SET PERSIST) instead of
+   * the one a SET GLOBAL had given the old process.
+   */
+  readonly atBoot?: true;
 }
 
 /**

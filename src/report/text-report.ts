@@ -3,6 +3,7 @@ import { formatLogLine, formatTimestamp, visibleAt } from '../observe/error-log.
 import { CUT_BY_ISOLATED_FROM, CUT_BY_ISOLATED_TO, CUT_BY_PARTITION } from '../network/link-faults.js';
 import { snapshotMembers, type NetworkAfterEvent, type ScenarioRun, type MemberSnapshot } from '../scenario/run-scenario.js';
 import type { Scenario, ScenarioAction } from '../scenario/scenario.js';
+import { setStatement } from '../gr/options.js';
 import { memorySpool, type Spool } from './report-spool.js';
 import type { ReplicationGroupMemberRow } from '../types.js';
 import type { SimEvent, WorkloadEvent } from '../observe/events.js';
@@ -240,7 +241,7 @@ function describeVerb(a: ScenarioAction): string {
   if ('restart' in a) return `${a.restart}'s mysqld is started again`;
   if ('stop' in a) return `STOP GROUP_REPLICATION on ${a.stop}`;
   if ('start' in a) return `START GROUP_REPLICATION on ${a.start}`;
-  if ('set' in a) return `SET GLOBAL ${a.set.option} = ${JSON.stringify(a.set.value)} on ${a.set.member === 'all' ? 'every member' : a.set.member}`;
+  if ('set' in a) return `${setStatement(a.set.scope)} ${a.set.option} = ${JSON.stringify(a.set.value)} on ${a.set.member === 'all' ? 'every member' : a.set.member}`;
   if ('writeLocal' in a) return `${a.writeLocal.count === 1 ? 'one transaction is' : `${a.writeLocal.count} transactions are`} committed on ${a.writeLocal.member} outside the group (super_read_only OFF)`;
   if ('write' in a) return `${a.write.count === 1 ? 'one transaction is' : `${a.write.count} transactions are`} submitted on ${a.write.member}`;
   if ('setAsPrimary' in a) return `SELECT group_replication_set_as_primary(<${a.setAsPrimary.primary}'s uuid>) on ${a.setAsPrimary.member}`;

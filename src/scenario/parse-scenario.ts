@@ -2,7 +2,7 @@ import { LineCounter, parseDocument, type Document } from 'yaml';
 import { checkAccount, firstRepeatedUser, type ServeAccount } from './scenario-accounts.js';
 import { parseDuration } from '../duration.js';
 import { clip, ConfigError, formatValue, ScenarioError } from '../errors.js';
-import { OPTION_NAMES, parseConsistencyLevel, validateOption, versionProfile, type GroupReplicationOptions, type OptionName } from '../gr/options.js';
+import { OPTION_NAMES, parseConsistencyLevel, SET_SCOPES, setStatement, validateOption, versionProfile, type GroupReplicationOptions, type OptionName, type SetScope } from '../gr/options.js';
 import type { VersionProfile } from '../gr/version-profiles.js';
 import { normalizeWorkload, type WorkloadItem } from '../gr/workload.js';
 import { DEFAULT_MODEL_PARAMETERS, isModelParameterName, resolveModelParameters, type ModelParameters } from '../model-parameters.js';
@@ -293,8 +293,8 @@ function parseAction(verb: ScenarioVerb, v: unknown, path: Path, ctx: Ctx): Scen
       return { partition: groups };
     }
     case 'set': {
-      const obj = record(v, path, 'an object { member, option, value }');
-      onlyKeys(obj, path, ['member', 'option', 'value']);
+      const obj = record(v, path, 'an object { member, option, value, scope }');
+      onlyKeys(obj, path, ['member', 'option', 'value', 'scope']);
       const member = m.oneOrAll(obj.member, [...path, 'member']);
       const option = obj.option;
       if (typeof option !== 'string' || !(OPTION_NAMES as readonly string[]).includes(option)) {
@@ -305,7 +305,11 @@ function parseAction(verb: ScenarioVerb, v: unknown, path: Path, ctx: Ctx): Scen
       }
       if (!('value' in obj)) fail([...path, 'value'], 'is required', undefined);
       const value = core([...path, 'value'], (f) => validateOption(option as OptionName, obj.value, ctx.profile, f));
-      return { set: { member, option: option as OptionName, value } };
+      if (!('scope' in obj)) return { set: { member, option: option as OptionName, value } };
+      // Upper or lower case, as the schema lists them.
+      const scope = typeof obj.scope === 'string' && obj.scope === obj.scope.toLowerCase() ? obj.scope.toUpperCase() : obj.scope;
+      if (!(SET_SCOPES as readonly unknown[]).includes(scope)) fail([...path, 'scope'], `must be one of ${SET_SCOPES.join(', ')} (or in lower case)`, obj.scope);
+      return { set: { member, option: option as OptionName, value, scope: scope as SetScope } };
     }
     case 'write':
     case 'writeLocal': {
@@ -378,7 +382,7 @@ function checkProcessActions(events: readonly ScenarioEvent[]): void {
       // them (a member in ERROR still runs its server; `set` on `all` skips the servers that are down).
       const statement = 'stop' in a ? { verb: 'stop', member: a.stop, sql: 'STOP GROUP_REPLICATION' }
         : 'start' in a ? { verb: 'start', member: a.start, sql: 'START GROUP_REPLICATION' }
-          : 'set' in a && a.set.member !== 'all' ? { verb: 'set', member: a.set.member, sql: 'SET GLOBAL' } : null;
+          : 'set' in a && a.set.member !== 'all' ? { verb: 'set', member: a.set.member, sql: setStatement(a.set.scope) } : null;
       const crash = statement === null ? undefined : crashed.get(statement.member);
       if (statement !== null && crash !== undefined) {
         fail([...path, statement.verb], `names a member whose server events[${crash.index}] crashed at ${crash.atUs / 1e6} s, with no restart since: a stopped server runs no ${statement.sql} (restart it first)`, statement.member);

@@ -116,12 +116,12 @@ function apply(sim: Simulation, action: ScenarioAction): void {
   else if ('set' in action) {
     // `all` means every running server: a stopped mysqld takes no SET GLOBAL. A member in ERROR
     // (or OFFLINE, or rejoining) still runs its server, which stores the value as MySQL does.
-    const { member, option, value } = action.set;
+    const { member, option, value, scope } = action.set;
     const targets = member === 'all' ? sim.members.filter((m) => m.running) : [runningMember(sim, member, 'set', 'SET GLOBAL')];
     for (const m of targets) {
       let r: UdfResult;
       try {
-        r = m.set(option, value);
+        r = m.set(option, value, scope);
       } catch (err) {
         // A rule of the option itself (autorejoin_tries during an auto-rejoin): say which option, on which member.
         if (err instanceof ConfigError) throw new ConfigError('set', `is refused on ${m.name}: ${option} ${err.rule}`, err.value);

@@ -1,4 +1,4 @@
-import type { ConsistencyLevel, GroupReplicationOptions, OptionName } from '../gr/options.js';
+import type { ConsistencyLevel, GroupReplicationOptions, OptionName, SetScope } from '../gr/options.js';
 import type { ServeAccount } from './scenario-accounts.js';
 import type { WorkloadItem } from '../gr/workload.js';
 import type { ModelParameters } from '../model-parameters.js';
@@ -94,7 +94,8 @@ export type ScenarioAction =
   | { readonly restart: string }
   | { readonly stop: string }
   | { readonly start: string }
-  | { readonly set: { readonly member: MemberOrAll; readonly option: OptionName; readonly value: string | number | boolean } }
+  /** `scope` GLOBAL when absent (SetScope: PERSIST also keeps the value for a restart, PERSIST_ONLY only does that). */
+  | { readonly set: { readonly member: MemberOrAll; readonly option: OptionName; readonly value: string | number | boolean; readonly scope?: SetScope } }
   /** `consistency`: the sessions' group_replication_consistency (SET SESSION); absent, the member's global value. */
   | { readonly write: { readonly member: string; readonly count: number; readonly consistency?: ConsistencyLevel } }
   | { readonly link: LinkChange }

@@ -11,7 +11,7 @@ import { setAsPrimary, type SetAsPrimaryResult } from '../gr/primary-election-ac
 import type { TransactionCounters } from '../gr/transactions.js';
 import {
   defaultOptions, isOptionName, mergeOptions, OPTION_NAMES, parseConsistencyLevel, validateOption, versionProfile,
-  type ConsistencyLevel, type GroupReplicationOptions, type OptionName,
+  SET_SCOPES, type ConsistencyLevel, type GroupReplicationOptions, type OptionName, type SetScope,
 } from '../gr/options.js';
 import type { VersionProfile } from '../gr/version-profiles.js';
 import { Kernel, PRIORITY } from '../kernel/kernel.js';
@@ -226,9 +226,9 @@ export class MemberHandle {
    * accepted stores its value once the forced view is installed (MY-011722, then the view), or
    * not at all when none comes within 120 s (MY-011723).
    */
-  set(name: OptionName, value: unknown): UdfResult {
+  set(name: OptionName, value: unknown, scope: SetScope = 'GLOBAL'): UdfResult {
     if (!this.running) throw new ConfigError('set', 'names a member whose server is not running (restart it first)', this.name);
-    return this.sim._setOption(this.slot, name, value);
+    return this.sim._setOption(this.slot, name, value, scope);
   }
 
   /**
@@ -416,8 +416,8 @@ export class NetworkControl {
     if (this.sim._net.running[s] === 1) throw new ConfigError('restart', 'names a member whose server is running (crash it first)', member);
     if (this.sim.removed[s] === 1) throw new ConfigError('restart', 'names a member removed from the simulation (removeMember)', member);
     this.sim._net.startProcess(s);
-    // SET GLOBAL values are not persisted: the new mysqld starts with force_members empty.
-    this.sim._gr(s).opts.group_replication_force_members = '';
+    // What SET GLOBAL changed is lost with the old process; SET PERSIST values stay.
+    this.sim._bootOptionsBack(s);
     // A new mysqld process: GCS statistics and the plugin's pipeline statistics start from zero.
     this.sim._failureSuspicions[s]!.clear();
     this.sim._pipeline.restartModules(s);
@@ -476,6 +476,13 @@ export class Simulation {
   private readonly initialCount: number;
   /** @internal Per slot: 1 once removeMember took the server out for good. */
   readonly removed: Uint8Array;
+  /**
+   * Per slot, the options a new mysqld process of that server starts with: its configuration plus
+   * what SET PERSIST / SET PERSIST_ONLY wrote (mysqld-auto.cnf). A restart puts them back; what a
+   * plain SET GLOBAL changed is lost with the process (sql/persisted_variable.cc,
+   * Persisted_variables_cache::set_variable is the only writer of that file).
+   */
+  private readonly bootOptions: GroupReplicationOptions[] = [];
   /** Names, hosts and addresses of every server so far (addMember checks against them). */
   private readonly taken: TakenIdentities = { names: new Set(), hosts: [], addresses: [] };
   private readonly idRng: RandomStream;
@@ -703,7 +710,10 @@ export class Simulation {
       nextIncarnation: (slot) => (this.incarnations[slot] = this.incarnations[slot]! + 1),
       shutdownServer: (slot) => this._stopServer(slot, false),
     };
-    for (let i = 0; i < n; i++) this.grMembers.push(new GrMember(i, this.ctx, memberOptions[i]!));
+    for (let i = 0; i < n; i++) {
+      this.grMembers.push(new GrMember(i, this.ctx, memberOptions[i]!));
+      this.bootOptions.push({ ...memberOptions[i]! });
+    }
     this.flowControl = new FlowControlStats(this.kernel, this._net, this.xcom, {
       state: (slot) => this.grMembers[slot]!.state,
       periodSeconds: (slot) => this.grMembers[slot]!.opts.group_replication_flow_control_period,
@@ -899,28 +909,60 @@ export class Simulation {
   }
 
   /** @internal */
-  _setOption(slot: number, name: unknown, value: unknown): UdfResult {
+  _setOption(slot: number, name: unknown, value: unknown, scope: SetScope = 'GLOBAL'): UdfResult {
     if (typeof name !== 'string' || !isOptionName(name)) {
       throw new ConfigError('option', `must be one of ${OPTION_NAMES.join(', ')}`, name);
     }
+    if (!(SET_SCOPES as readonly unknown[]).includes(scope)) throw new ConfigError('scope', `must be one of ${SET_SCOPES.join(', ')}`, scope);
     const gr = this.grMembers[slot]!;
     const v = validateOption(name, value, this.version, name);
-    if (name === 'group_replication_autorejoin_tries' && gr.autorejoin.running) {
-      throw new ConfigError(name, 'cannot be changed while an auto-rejoin is running (MySQL: "Cannot update the number of auto-rejoin retry attempts when an auto-rejoin process is already running.")', value);
-    }
     if (name === 'group_replication_single_primary_mode') {
       throw new ConfigError(name, 'cannot be changed while Group Replication is running; use switchToSinglePrimaryMode()/switchToMultiPrimaryMode()', value);
     }
+    if (scope === 'PERSIST_ONLY') {
+      // Only the file the next mysqld reads changes; the running value and its checks are untouched.
+      (this.bootOptions[slot] as unknown as Record<string, unknown>)[name] = v;
+      return { ok: true };
+    }
+    if (name === 'group_replication_autorejoin_tries' && gr.autorejoin.running) {
+      throw new ConfigError(name, 'cannot be changed while an auto-rejoin is running (MySQL: "Cannot update the number of auto-rejoin retry attempts when an auto-rejoin process is already running.")', value);
+    }
     const store = (value: string | number | boolean): void => {
       (gr.opts as unknown as Record<string, unknown>)[name] = value;
+      // SET PERSIST writes the value that the statement stored (a forcing SET's, once its view came).
+      if (scope === 'PERSIST') (this.bootOptions[slot] as unknown as Record<string, unknown>)[name] = value;
       this._emit({ type: 'option', t: this.kernel.nowUs, member: this._servers[slot]!.name, name, value: value as string | number });
     };
     if (name === 'group_replication_force_members') return gr.forceMembers.set(v as string, store);
-    if (name === 'group_replication_member_expel_timeout') this.gcsNodes[slot]!.setExpelTimeout(v as number);
-    if (name === 'group_replication_message_cache_size') this.xcom.setCacheLimit(slot, v as number);
+    this.optionTakesEffect(slot, name, v);
     store(v);
     if (name === 'group_replication_consistency') gr.consistency.globalLevelSet();
     return { ok: true };
+  }
+
+  /** Hands a new value to the parts that keep their own copy of an option (GCS's expel timeout, XCom's cache limit). */
+  private optionTakesEffect(slot: number, name: OptionName, value: unknown): void {
+    if (name === 'group_replication_member_expel_timeout') this.gcsNodes[slot]!.setExpelTimeout(value as number);
+    if (name === 'group_replication_message_cache_size') this.xcom.setCacheLimit(slot, value as number);
+  }
+
+  /**
+   * @internal A new mysqld process of `slot` starts: every option goes back to the value it boots
+   * with (its configuration and what SET PERSIST wrote), and each one that differs from what the
+   * old process ran with shows as an `option` event marked `atBoot`.
+   */
+  _bootOptionsBack(slot: number): void {
+    const gr = this.grMembers[slot]!;
+    const running = gr.opts as unknown as Record<string, unknown>;
+    const boot = this.bootOptions[slot] as unknown as Record<string, unknown>;
+    for (const name of OPTION_NAMES) {
+      const v = boot[name];
+      if (running[name] === v) continue;
+      this.optionTakesEffect(slot, name, v);
+      running[name] = v;
+      this._emit({ type: 'option', t: this.kernel.nowUs, member: this._servers[slot]!.name, name, value: v as string | number, atBoot: true });
+      if (name === 'group_replication_consistency') gr.consistency.globalLevelSet();
+    }
   }
 
   /** @internal */
@@ -976,9 +1018,10 @@ export class Simulation {
     Object.assign(this._servers[slot]!, identity);
     const gr = this.grMembers[slot]!;
     gr.opts = options;
+    this.bootOptions[slot] = { ...options };
     gr.consistency.globalLevelSet();
-    this.gcsNodes[slot]!.setExpelTimeout(options.group_replication_member_expel_timeout);
-    this.xcom.setCacheLimit(slot, options.group_replication_message_cache_size);
+    this.optionTakesEffect(slot, 'group_replication_member_expel_timeout', options.group_replication_member_expel_timeout);
+    this.optionTakesEffect(slot, 'group_replication_message_cache_size', options.group_replication_message_cache_size);
     this.provisioned++;
     this.provisionedHandles = this.handles.slice(0, this.provisioned);
     this.addedMembers.push({ name: identity.name, host: identity.host, port: identity.port, options: startOptionsOf(options) });

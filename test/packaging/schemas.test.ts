@@ -70,6 +70,12 @@ describe('docs/scenario.schema.json', () => {
     expect(ok).toBe(true);
   });
 
+  it.each(['PERSIST', 'persist_only', 'GLOBAL'])('accepts a set with scope %s, as parseScenario does', (scope) => {
+    const text = `members: [node1, node2, node3]\nevents: [{ at: "+1s", set: { member: node1, option: group_replication_member_weight, value: 10, scope: ${scope} } }]\n`;
+    expect(() => parseScenario(text, 'f.yaml')).not.toThrow();
+    expect(validateScenarioSchema(yamlData(text))).toBe(true);
+  });
+
   it('accepts every counterexample file scheduleToYaml prints', () => {
     fc.assert(fc.property(faultSchedule({ maxFaults: 6 }), fc.integer({ min: 0, max: 0x7fffffff }), (schedule, seed) => {
       const ok = validateScenarioSchema(yamlData(scheduleToYaml(schedule, seed)));
@@ -105,6 +111,7 @@ describe('docs/scenario.schema.json', () => {
     ['repair of one member', `${BASE}events: [{ at: "+1s", repair: node1 }]\n`],
     ['set of single_primary_mode', `${BASE}events: [{ at: "+1s", set: { member: all, option: group_replication_single_primary_mode, value: OFF } }]\n`],
     ['set value out of the option range', `${BASE}events: [{ at: "+1s", set: { member: all, option: group_replication_member_weight, value: 101 } }]\n`],
+    ['set with scope SESSION', `${BASE}events: [{ at: "+1s", set: { member: node1, option: group_replication_member_weight, value: 10, scope: SESSION } }]\n`],
     ['write count 0', `${BASE}events: [{ at: "+1s", write: { member: node1, count: 0 } }]\n`],
     ['link with nothing to change', `${BASE}events: [{ at: "+1s", link: { from: node1, to: node2 } }]\n`],
     ['empty partition', `${BASE}events: [{ at: "+1s", partition: [] }]\n`],

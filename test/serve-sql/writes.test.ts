@@ -154,6 +154,19 @@ describe('operator statements', () => {
     expect(sim.member('a').options().group_replication_member_expel_timeout).toBe(5);
   });
 
+  it('SET PERSIST keeps a value through a restart, SET GLOBAL does not, SET PERSIST_ONLY changes the restart alone', async () => {
+    const { sim, engine } = await threeMembers();
+    const s = engine.openSession('b', 'root', null);
+    expect(s.execute('SET GLOBAL group_replication_member_expel_timeout = 30').kind).toBe('ok');
+    expect(s.execute('SET PERSIST group_replication_member_weight = 70').kind).toBe('ok');
+    expect(s.execute('SET PERSIST_ONLY group_replication_autorejoin_tries = 1').kind).toBe('ok');
+    expect(sim.member('b').options()).toMatchObject({ group_replication_member_expel_timeout: 30, group_replication_member_weight: 70, group_replication_autorejoin_tries: 3 });
+    sim.network.crash('b');
+    sim.runFor('1s');
+    sim.network.restart('b');
+    expect(sim.member('b').options()).toMatchObject({ group_replication_member_expel_timeout: 5, group_replication_member_weight: 70, group_replication_autorejoin_tries: 1 });
+  });
+
   it('group_replication_set_as_primary moves the primary; refused with ERROR 3910 while a member is unreachable', async () => {
     const { sim, engine } = await threeMembers();
     const s = engine.openSession('a', 'root', null);

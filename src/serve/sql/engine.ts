@@ -544,7 +544,7 @@ class Session implements SqlSession {
     if (!isOptionName(name)) return this.unsupported(sql, `SET GLOBAL ${name}`);
     if (name === 'group_replication_single_primary_mode') return E.changeWhileRunning();
     try {
-      this.member.set(name, v.kind === 'bool' ? toBool(value) : value);
+      this.member.set(name, v.kind === 'bool' ? toBool(value) : value, scope === 'persist' ? 'PERSIST' : scope === 'persist_only' ? 'PERSIST_ONLY' : 'GLOBAL');
     } catch (err) {
       if (err instanceof ConfigError) return E.wrongValueForVariable(name, String(value));
       throw err;
