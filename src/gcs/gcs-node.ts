@@ -225,11 +225,13 @@ export class GcsNode {
    * progress (gcs_xcom_communication_interface.cc buffer_incoming_packets): a message that comes
    * after a global view in the total order reaches the plugin after that view is installed.
    */
-  deliverData(entry: LogEntry): void {
+  deliverData(entry: LogEntry, cacheLastRemoved: number): void {
     // Once the plugin has asked to leave, what XCom delivers queues behind do_leave on the engine
     // thread and is rejected when do_leave returns, XCom having stopped (gcs_xcom_interface.cc,
-    // do_cb_xcom_receive_data: "The group communication engine has already stopped").
+    // do_cb_xcom_receive_data: "The group communication engine has already stopped"), before the
+    // suspicions manager learns the cache's last removed slot (update_last_removed).
     if (this.leaveQueuedAfter >= 0) return;
+    this.cacheLastRemoved = cacheLastRemoved;
     // A buffered 'load' entry is copied: consensus reuses its object once the entry leaves the log.
     if (this.globalViewsIn > this.globalViewsOut) this.buffered.push({ entry: entry.kind === 'load' ? copyLoadEntry(entry) : entry, after: this.globalViewsIn });
     else this.up.data(this.slot, entry);

@@ -598,8 +598,7 @@ export class Simulation {
       globalView: (i, alive, cfg, index) => this.gcsNodes[i]!.enqueueView(true, alive, cfg, index),
       execute: (i, entry) => {
         // deliver_to_app hands GCS cache_get_last_removed with every data message.
-        this.gcsNodes[i]!.cacheLastRemoved = this.xcom.caches[i]!.lastRemovedSlot;
-        this.gcsNodes[i]!.deliverData(entry);
+        this.gcsNodes[i]!.deliverData(entry, this.xcom.caches[i]!.lastRemovedSlot);
       },
       died: (i, entry) => {
         const cfg = this.xcom.config[i];
