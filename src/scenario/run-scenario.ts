@@ -93,8 +93,14 @@ function runningMember(sim: Simulation, name: string, verb: string, statement: s
   return m;
 }
 
-/** Applies one scheduled action through the public Simulation API. */
-function apply(sim: Simulation, action: ScenarioAction): void {
+/**
+ * Runs an operator statement on a member: at once, or, while the member's mysqld is frozen
+ * (SIGSTOP), when it is thawed, as a client's statement waits for the stopped process.
+ */
+type OnMember = (member: MemberHandle, statement: () => void) => void;
+
+/** Applies one scheduled action through the public Simulation API; statements go through `onMember`. */
+function apply(sim: Simulation, action: ScenarioAction, onMember: OnMember): void {
   const net = sim.network;
   if ('isolate' in action) net.isolate(action.isolate);
   else if ('heal' in action) net.heal(action.heal === 'all' ? undefined : action.heal);
@@ -108,10 +114,15 @@ function apply(sim: Simulation, action: ScenarioAction): void {
   else if ('thaw' in action) net.thaw(action.thaw);
   else if ('crash' in action) net.crash(action.crash);
   else if ('restart' in action) net.restart(action.restart);
-  else if ('stop' in action) runningMember(sim, action.stop, 'stop', 'STOP GROUP_REPLICATION').stopGroupReplication();
-  else if ('start' in action) {
-    const r = runningMember(sim, action.start, 'start', 'START GROUP_REPLICATION').startGroupReplication();
-    if (!r.ok) throw new ConfigError('start', `is refused: ${r.error}`, action.start);
+  else if ('stop' in action) {
+    const m = runningMember(sim, action.stop, 'stop', 'STOP GROUP_REPLICATION');
+    onMember(m, () => m.stopGroupReplication());
+  } else if ('start' in action) {
+    const m = runningMember(sim, action.start, 'start', 'START GROUP_REPLICATION');
+    onMember(m, () => {
+      const r = m.startGroupReplication();
+      if (!r.ok) throw new ConfigError('start', `is refused: ${r.error}`, action.start);
+    });
   }
   else if ('set' in action) {
     // `all` means every running server: a stopped mysqld takes no SET GLOBAL. A member in ERROR
@@ -119,26 +130,31 @@ function apply(sim: Simulation, action: ScenarioAction): void {
     const { member, option, value, scope } = action.set;
     const targets = member === 'all' ? sim.members.filter((m) => m.running) : [runningMember(sim, member, 'set', 'SET GLOBAL')];
     for (const m of targets) {
-      let r: UdfResult;
-      try {
-        r = m.set(option, value, scope);
-      } catch (err) {
-        // A rule of the option itself (autorejoin_tries during an auto-rejoin): say which option, on which member.
-        if (err instanceof ConfigError) throw new ConfigError('set', `is refused on ${m.name}: ${option} ${err.rule}`, err.value);
-        throw err;
-      }
-      if (!r.ok) throw new ConfigError('set', `is refused on ${m.name}: ${r.error}`, value);
+      onMember(m, () => {
+        let r: UdfResult;
+        try {
+          r = m.set(option, value, scope);
+        } catch (err) {
+          // A rule of the option itself (autorejoin_tries during an auto-rejoin): say which option, on which member.
+          if (err instanceof ConfigError) throw new ConfigError('set', `is refused on ${m.name}: ${option} ${err.rule}`, err.value);
+          throw err;
+        }
+        if (!r.ok) throw new ConfigError('set', `is refused on ${m.name}: ${r.error}`, value);
+      });
     }
   } else if ('writeLocal' in action) {
     const m = sim.member(action.writeLocal.member);
-    for (let k = 0; k < action.writeLocal.count; k++) m.writeLocal();
+    onMember(m, () => { for (let k = 0; k < action.writeLocal.count; k++) m.writeLocal(); });
   } else if ('write' in action) {
     const m = sim.member(action.write.member);
     const options = action.write.consistency === undefined ? {} : { consistency: action.write.consistency };
     for (let k = 0; k < action.write.count; k++) m.write(options);
   } else if ('setAsPrimary' in action) {
-    const r = sim.member(action.setAsPrimary.member).setAsPrimary(action.setAsPrimary.primary);
-    if (!r.ok) throw new ConfigError('setAsPrimary', `is refused on ${action.setAsPrimary.member}: ${r.error}`, action.setAsPrimary.primary);
+    const m = sim.member(action.setAsPrimary.member);
+    onMember(m, () => {
+      const r = m.setAsPrimary(action.setAsPrimary.primary);
+      if (!r.ok) throw new ConfigError('setAsPrimary', `is refused on ${action.setAsPrimary.member}: ${r.error}`, action.setAsPrimary.primary);
+    });
   } else if ('add' in action) {
     const { name, host, port, xcomPort, uuid } = action.add;
     sim.addMember({ name, host, port, xcomPort, ...(uuid === undefined ? {} : { uuid }) });
@@ -220,18 +236,28 @@ function buildSimulation(
     early.length = 0;
   }
   scenario.events.forEach((e, position) => {
-    sim.at(e.atUs, (s) => {
+    /** Runs `step` of event e; a refusal names the event, and when it ran (`late`: after its member's thaw). */
+    const guarded = (s: Simulation, step: () => void, late: string | null): void => {
       try {
-        apply(s, e.action);
-        if (fired !== null) fired(position, s);
+        step();
       } catch (err) {
         if (err instanceof ConfigError) {
-          throw new ScenarioError(source, `events[${e.index}].${verbOf(e.action)}`, `${err.rule} when it fires at ${(e.atUs / 1e6).toFixed(6)} s`, err.value,
+          const when = late === null ? `when it fires at ${(e.atUs / 1e6).toFixed(6)} s` : `when it runs at ${(s.nowUs / 1e6).toFixed(6)} s, after ${late}'s thaw (its mysqld was frozen at ${(e.atUs / 1e6).toFixed(6)} s)`;
+          throw new ScenarioError(source, `events[${e.index}].${verbOf(e.action)}`, `${err.rule} ${when}`, err.value,
             scenarioLine(scenario, ['events', e.index, verbOf(e.action)]));
         }
         throw err;
       }
-    });
+    };
+    // A statement on a frozen server waits for the thaw (lost if the server crashes first, as the client's connection is).
+    const onMember: OnMember = (m, statement) => {
+      if (m.frozen) sim._whenThawed(m.slot, () => guarded(sim, statement, m.name));
+      else statement();
+    };
+    sim.at(e.atUs, (s) => guarded(s, () => {
+      apply(s, e.action, onMember);
+      if (fired !== null) fired(position, s);
+    }, null));
   });
   return sim;
 }

@@ -228,6 +228,7 @@ export class MemberHandle {
    */
   set(name: OptionName, value: unknown, scope: SetScope = 'GLOBAL'): UdfResult {
     if (!this.running) throw new ConfigError('set', 'names a member whose server is not running (restart it first)', this.name);
+    this.refuseWhileFrozen('set');
     return this.sim._setOption(this.slot, name, value, scope);
   }
 
@@ -248,7 +249,16 @@ export class MemberHandle {
    * an ordinary write().
    */
   writeLocal(): WriteRecord {
+    this.refuseWhileFrozen('writeLocal');
     return this.gr.writeLocal();
+  }
+
+  /**
+   * A frozen (SIGSTOP) mysqld runs no statement until it is thawed: a client's would block until
+   * then, which a synchronous call cannot do (a scenario's statement waits for the thaw instead).
+   */
+  private refuseWhileFrozen(verb: string): void {
+    if (this.frozen) throw new ConfigError(verb, 'names a member whose mysqld is frozen (SIGSTOP): it runs no statement until thaw(); call it after the thaw', this.name);
   }
 
   /** @@gtid_executed on this member now, as MySQL prints it (`uuid:1-100,\nuuid2:1-3`; '' when empty). */
@@ -291,6 +301,7 @@ export class MemberHandle {
    */
   startGroupReplication(): UdfResult {
     if (!this.running) throw new ConfigError('startGroupReplication', 'names a member whose server is not running (restart it first)', this.name);
+    this.refuseWhileFrozen('startGroupReplication');
     return this.gr.startStop.startCommand();
   }
 
@@ -301,6 +312,7 @@ export class MemberHandle {
    */
   stopGroupReplication(): UdfResult {
     if (!this.running) throw new ConfigError('stopGroupReplication', 'names a member whose server is not running (restart it first)', this.name);
+    this.refuseWhileFrozen('stopGroupReplication');
     return this.gr.startStop.stopCommand();
   }
 
@@ -310,16 +322,19 @@ export class MemberHandle {
    * otherwise every member logs the group action and the election, and `message` is the UDF's result.
    */
   setAsPrimary(target: string): SetAsPrimaryResult {
+    this.refuseWhileFrozen('setAsPrimary');
     return this.sim._udf(this.slot, 'single-primary', this.sim._slotOf(target, 'target'));
   }
 
   /** SELECT group_replication_switch_to_single_primary_mode(). */
   switchToSinglePrimaryMode(): UdfResult {
+    this.refuseWhileFrozen('switchToSinglePrimaryMode');
     return this.sim._udf(this.slot, 'single-primary', -1);
   }
 
   /** SELECT group_replication_switch_to_multi_primary_mode(). */
   switchToMultiPrimaryMode(): UdfResult {
+    this.refuseWhileFrozen('switchToMultiPrimaryMode');
     return this.sim._udf(this.slot, 'multi-primary', -1);
   }
 }
@@ -802,6 +817,14 @@ export class Simulation {
     }
     this.freeTask(id);
     fn();
+  }
+
+  /**
+   * @internal Runs `fn` once `slot`'s mysqld is thawed (at once, in its own event, if it is not
+   * frozen); dropped if the server crashes or restarts first.
+   */
+  _whenThawed(slot: number, fn: () => void): void {
+    this.later(slot, 0, fn);
   }
 
   private freeTask(id: number): void {
