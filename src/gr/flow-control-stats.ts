@@ -32,8 +32,8 @@ export interface FlowControlStatsMembers {
   state(slot: number): Exclude<MemberState, 'UNREACHABLE'>;
   /** group_replication_flow_control_period in seconds (read at every send: the variable is dynamic). */
   periodSeconds(slot: number): number;
-  /** Whether `observer`'s plugin holds `sender` in its member table (it digests only group members' stats). */
-  knows(observer: number, sender: number): boolean;
+  /** The slots `observer`'s plugin holds in its member table, as a bit mask (it digests only group members' stats). */
+  tableMask(observer: number): number;
 }
 
 /**
@@ -95,8 +95,9 @@ export class FlowControlStats {
       skip[slot] = this.members.periodSeconds(slot);
       if (!this.canSend(slot) || this.xcom.consensus.decisionDelayUs(slot) < 0) continue;
       this.pipeline.send(slot);
+      const bit = 1 << slot;
       for (let o = 0; o < n; o++) {
-        if (o === slot || net.running[o] === 0 || net.frozen[o] === 1 || !net.isLinkUp(slot, o) || !this.members.knows(o, slot)) continue;
+        if (o === slot || net.running[o] === 0 || net.frozen[o] === 1 || !net.isLinkUp(slot, o) || (this.members.tableMask(o) & bit) === 0) continue;
         this.pipeline.receive(o, slot);
       }
     }

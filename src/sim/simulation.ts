@@ -707,7 +707,7 @@ export class Simulation {
     this.flowControl = new FlowControlStats(this.kernel, this._net, this.xcom, {
       state: (slot) => this.grMembers[slot]!.state,
       periodSeconds: (slot) => this.grMembers[slot]!.opts.group_replication_flow_control_period,
-      knows: (observer, sender) => this.grMembers[observer]!.table.has(sender),
+      tableMask: (observer) => this.grMembers[observer]!.table.mask,
     }, root.fork('flowControlStats'), this._pipeline, this.params.flowControlStatsTraffic === 1);
     const payloadRules = packedMap(this._servers, () => ({ compressionThreshold: 0, maxMessageSize: 0 }));
     this.workload = new WorkloadDriver(this.kernel, root.fork('workload'), this.params.loadTickUs, workloadItems, (m) => this._slotOf(m, 'workload'), packedMap(this._servers, (s) => s.name), {
