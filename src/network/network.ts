@@ -160,7 +160,7 @@ export class Network {
     this.drawArrival(link);
     // A full ring first hands over what has happened (receivers may collect only when they must).
     if (this.quiet.len[link] === this.quiet.room) this.collectLink(from, to);
-    this.quiet.add(link, this.kernel.reserve(), kind, a, b);
+    this.quiet.add(link, to, this.kernel.reserve(), kind, a, b);
     return true;
   }
 
@@ -223,7 +223,7 @@ export class Network {
       taken++;
     }
     if (taken === 0) return;
-    q.drop(link, taken);
+    q.drop(link, to, taken);
     this.deliverQuiet(from, to, base + ((head + taken - 1) & mask));
   }
 
@@ -260,7 +260,7 @@ export class Network {
         const cell = link * q.room + (((q.head[link] as number) + k) & (q.room - 1));
         this.scheduleArrival((link / n) | 0, link % n, cell, q.kind[cell] as number, q.a[cell] as number, q.b[cell] as number);
       }
-      q.drop(link, len);
+      q.drop(link, link % n, len);
     }
   }
 

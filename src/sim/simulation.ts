@@ -572,7 +572,7 @@ export class Simulation {
     // The applier queue the stats report is the GTID applier's (src/gr/transactions.ts); the
     // certifier's stable set and last conflict-free GTID are not modelled (no certification).
     this._pipeline = new PipelineStats(this._servers.length, {
-      waitingApply: (slot) => this.grMembers[slot]?.tx.counters(this.kernel.nowUs).remoteInApplierQueue ?? 0,
+      waitingApply: (slot) => this.grMembers[slot]?.tx.remoteInApplierQueue(this.kernel.nowUs) ?? 0,
       committedAllMembers: () => '',
       lastConflictFree: () => '',
     });
