@@ -293,15 +293,24 @@ export class Network {
     const jitter = this.jitterUs[link] as number;
     if (jitter > 0) delay += Math.floor(this.rng.next() * jitter);
     const loss = this.loss[link] as number;
-    if (loss > 0) {
-      let rto = TCP_RTO_MIN_US;
-      while (this.rng.next() < loss) {
-        delay += rto;
-        rto = Math.min(rto * 2, TCP_RTO_MAX_US);
-      }
-    }
+    if (loss > 0) delay += this.retransmissionsUs(loss);
     const arrival = this.kernel.nowUs + delay;
     if (arrival > (this.lastArrivalUs[link] as number)) this.lastArrivalUs[link] = arrival;
+  }
+
+  /**
+   * The delay TCP's retransmissions add to a segment on a link that loses each try with
+   * probability `loss`: the timeout doubles from TCP_RTO_MIN_US up to TCP_RTO_MAX_US. Apart from
+   * drawArrival, which runs for every message, so that the lossless case stays small enough for
+   * V8 to inline into its callers.
+   */
+  private retransmissionsUs(loss: number): number {
+    let delay = 0, rto = TCP_RTO_MIN_US;
+    while (this.rng.next() < loss) {
+      delay += rto;
+      rto = Math.min(rto * 2, TCP_RTO_MAX_US);
+    }
+    return delay;
   }
 
   /**
