@@ -179,6 +179,17 @@ export class PipelineStats {
     this.receivedRef[pair] = 1;
   }
 
+  /** `receive` by every observer whose bit is set in `observers`. */
+  receiveAll(sender: number, observers: number): void {
+    if (this.sentHas[sender] === 0) return;
+    const n = this.n, has = this.receivedHas, ref = this.receivedRef;
+    for (let o = 0; o < n; o++) {
+      if (((observers >> o) & 1) === 0) continue;
+      has[o * n + sender] = 1;
+      ref[o * n + sender] = 1;
+    }
+  }
+
   /** Writes `sender`'s latest broadcast copy into the received store of `pair`. */
   private copySent(sender: number, pair: number): void {
     const from = sender * NUMERIC_FIELDS, to = pair * NUMERIC_FIELDS;

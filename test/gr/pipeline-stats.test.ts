@@ -59,11 +59,12 @@ describe('PipelineStats received copies', () => {
     expect(stats.receivedFrom(1, 0)).toBeNull();
   });
 
-  it('any sequence of deliveries, broadcasts, receipts and restarts reads as copies taken at each receipt', () => {
+  it('any sequence of deliveries, broadcasts, receipts (one or many at once) and restarts reads as copies taken at each receipt', () => {
     const op = fc.oneof(
       fc.record({ kind: fc.constant('delivered' as const), slot: fc.nat(N - 1), proposer: fc.nat(N - 1), tx: fc.integer({ min: 0, max: 3 }) }),
       fc.record({ kind: fc.constant('send' as const), slot: fc.nat(N - 1) }),
       fc.record({ kind: fc.constant('receive' as const), observer: fc.nat(N - 1), sender: fc.nat(N - 1) }),
+      fc.record({ kind: fc.constant('receiveAll' as const), sender: fc.nat(N - 1), observers: fc.nat((1 << N) - 1) }),
       fc.record({ kind: fc.constant('restart' as const), slot: fc.nat(N - 1) }),
       fc.record({ kind: fc.constant('queue' as const), slot: fc.nat(N - 1), waiting: fc.integer({ min: 0, max: 2 }) }),
     );
@@ -87,6 +88,14 @@ describe('PipelineStats received copies', () => {
             stats.receive(o.observer, o.sender);
             const copy = model.sent[o.sender];
             if (copy !== null && copy !== undefined) model.received.set(o.observer * N + o.sender, copy);
+            break;
+          }
+          case 'receiveAll': {
+            stats.receiveAll(o.sender, o.observers);
+            const copy = model.sent[o.sender];
+            for (let observer = 0; observer < N; observer++) {
+              if (copy !== null && copy !== undefined && ((o.observers >> observer) & 1) === 1) model.received.set(observer * N + o.sender, copy);
+            }
             break;
           }
           case 'restart':
