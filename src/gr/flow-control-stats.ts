@@ -32,8 +32,8 @@ export interface FlowControlStatsMembers {
   state(slot: number): Exclude<MemberState, 'UNREACHABLE'>;
   /** group_replication_flow_control_period in seconds (read at every send: the variable is dynamic). */
   periodSeconds(slot: number): number;
-  /** Whether `observer`'s plugin holds `sender` in its member table (it digests only group members' stats). */
-  knows(observer: number, sender: number): boolean;
+  /** The slots `observer`'s plugin holds in its member table, as a bit mask (it digests only group members' stats). */
+  tableMask(observer: number): number;
 }
 
 /**
@@ -56,6 +56,8 @@ export class FlowControlStats {
   private readonly handler: number;
   /** Without traffic: per member, ticks of the shared 1 s step left before its next broadcast. */
   private readonly secondsToSkip: Int32Array;
+  /** Without traffic, within one shared step: per member, the slots its member table holds (a bit mask). */
+  private readonly tableMasks: Int32Array;
 
   constructor(
     private readonly kernel: Kernel,
@@ -67,6 +69,7 @@ export class FlowControlStats {
     private readonly traffic: boolean,
   ) {
     this.secondsToSkip = new Int32Array(xcom.n).fill(1);
+    this.tableMasks = new Int32Array(xcom.n);
     if (traffic) {
       this.handler = kernel.register('gr.flowControlStats', (slot) => this.onStep(slot));
       // Each server's broadcast thread started at its own moment: a random phase per member.
@@ -88,17 +91,29 @@ export class FlowControlStats {
 
   private onSharedStep(): void {
     this.kernel.schedule(FLOW_CONTROL_STEP_US, this.handler, 0);
-    const net = this.net, n = this.xcom.n, skip = this.secondsToSkip;
+    const net = this.net, n = this.xcom.n, skip = this.secondsToSkip, tables = this.tableMasks;
+    // Nothing a broadcast or a receipt does changes which members listen or what their tables
+    // hold: both are read once, at the step's first broadcast (-1 until then).
+    let listening = -1;
     for (let slot = 0; slot < n; slot++) {
       skip[slot] = (skip[slot] as number) - 1;
       if ((skip[slot] as number) > 0) continue;
       skip[slot] = this.members.periodSeconds(slot);
       if (!this.canSend(slot) || this.xcom.consensus.decisionDelayUs(slot) < 0) continue;
       this.pipeline.send(slot);
-      for (let o = 0; o < n; o++) {
-        if (o === slot || net.running[o] === 0 || net.frozen[o] === 1 || !net.isLinkUp(slot, o) || !this.members.knows(o, slot)) continue;
-        this.pipeline.receive(o, slot);
+      if (listening < 0) {
+        listening = 0;
+        for (let o = 0; o < n; o++) {
+          if (net.running[o] === 1 && net.frozen[o] === 0) listening |= 1 << o;
+          tables[o] = this.members.tableMask(o);
+        }
       }
+      const bit = 1 << slot, row = slot * n, linkUp = net.linkUp;
+      let observers = 0;
+      for (let o = 0; o < n; o++) {
+        if (((listening >> o) & 1) === 1 && linkUp[row + o] === 1 && ((tables[o] as number) & bit) !== 0) observers |= 1 << o;
+      }
+      this.pipeline.receiveAll(slot, observers & ~bit);
     }
   }
 

@@ -16,7 +16,7 @@ import type { XcomCluster } from '../xcom/xcom-cluster.js';
 import type { GcsNode, GcsView } from '../gcs/gcs-node.js';
 import type { ConsistencyLevel, GroupReplicationOptions } from './options.js';
 import type { WriteRefusal } from './workload.js';
-import { shownRole, shownState, type MemberInfo, type ServerIdentity } from './member-info.js';
+import { MemberTable, shownRole, shownState, type MemberInfo, type ServerIdentity } from './member-info.js';
 import { AutoRejoin } from './autorejoin.js';
 import { ForceMembers } from './force-members.js';
 import { GroupPartitionHandler } from './group-partition-handling.js';
@@ -126,7 +126,7 @@ interface Admission {
 export class GrMember {
   /** This member's own stored state (UNREACHABLE is never stored). */
   state: Exclude<MemberState, 'UNREACHABLE'> = 'OFFLINE';
-  readonly table = new Map<number, MemberInfo>();
+  readonly table = new MemberTable();
   private readonly shown = new Map<number, string>();
   superReadOnly = false;
   offlineMode = false;

@@ -20,6 +20,33 @@ export interface MemberInfo {
   unreachable: boolean;
 }
 
+/**
+ * A member table (the plugin's Group_member_info_manager: slot → what this member believes about
+ * it) that also keeps the set of its slots as a bit mask, so that a reader asking every second
+ * whether each member holds each sender (the flow-control statistics' delivery) needs no lookup.
+ */
+export class MemberTable extends Map<number, MemberInfo> {
+  /** Bit `slot` set while the table holds `slot` (slots are < 32). */
+  mask = 0;
+
+  override set(slot: number, info: MemberInfo): this {
+    super.set(slot, info);
+    // Map's constructor adds no entries here (none are passed), so the field is initialised by then.
+    this.mask |= 1 << slot;
+    return this;
+  }
+
+  override delete(slot: number): boolean {
+    this.mask &= ~(1 << slot);
+    return super.delete(slot);
+  }
+
+  override clear(): void {
+    this.mask = 0;
+    super.clear();
+  }
+}
+
 /** MEMBER_STATE as shown: UNREACHABLE replaces ONLINE/RECOVERING when flagged (ps_information.cc). */
 export function shownState(info: MemberInfo): MemberState {
   return info.unreachable && (info.state === 'ONLINE' || info.state === 'RECOVERING') ? 'UNREACHABLE' : info.state;

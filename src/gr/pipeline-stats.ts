@@ -72,6 +72,13 @@ export class PipelineStats {
   private readonly sentStr: string[];
   /** Per observer × sender: whether a copy was received since the observer's modules started, and the copy. */
   private readonly receivedHas: Uint8Array;
+  /**
+   * Per observer × sender: 1 while the copy received is the sender's latest broadcast, held only
+   * in `sentNum`/`sentStr` (a reference); 0 when `receivedNum`/`receivedStr` hold it. A broadcast
+   * that changes the sender's copy first writes it out for the observers that refer to it, so a
+   * delivery costs no copy, and an idle group's unchanging statistics are never copied at all.
+   */
+  private readonly receivedRef: Uint8Array;
   private readonly receivedNum: Float64Array;
   private readonly receivedStr: string[];
 
@@ -84,6 +91,7 @@ export class PipelineStats {
     this.sentNum = new Float64Array(n * NUMERIC_FIELDS);
     this.sentStr = new Array<string>(n * STRING_FIELDS).fill('');
     this.receivedHas = new Uint8Array(n * n);
+    this.receivedRef = new Uint8Array(n * n);
     this.receivedNum = new Float64Array(n * n * NUMERIC_FIELDS);
     this.receivedStr = new Array<string>(n * n * STRING_FIELDS).fill('');
   }
@@ -110,6 +118,7 @@ export class PipelineStats {
     this.local[slot] = 0;
     this.sentHas[slot] = 0;
     this.receivedHas.fill(0, slot * this.n, (slot + 1) * this.n);
+    this.receivedRef.fill(0, slot * this.n, (slot + 1) * this.n);
   }
 
   /** The collector of `slot` now: its own row of replication_group_member_stats. */
@@ -120,8 +129,24 @@ export class PipelineStats {
 
   /** `slot` broadcasts its statistics now (send_stats_member_message): the copy its peers will receive. */
   send(slot: number): void {
-    this.collect(slot, this.sentNum, slot * NUMERIC_FIELDS, this.sentStr, slot * STRING_FIELDS);
+    const num = this.scratchNum, str = this.scratchStr, sentNum = this.sentNum, sentStr = this.sentStr;
+    this.collect(slot, num, 0, str, 0);
+    const k = slot * NUMERIC_FIELDS, ks = slot * STRING_FIELDS;
+    let same = str[0] === sentStr[ks] && str[1] === sentStr[ks + 1];
+    for (let f = 0; same && f < NUMERIC_FIELDS; f++) same = num[f] === sentNum[k + f];
     this.sentHas[slot] = 1;
+    if (same) return;
+    // The observers that refer to the previous copy keep it: written out before it changes.
+    const n = this.n, ref = this.receivedRef;
+    for (let observer = 0; observer < n; observer++) {
+      const pair = observer * n + slot;
+      if (ref[pair] === 0) continue;
+      ref[pair] = 0;
+      this.copySent(slot, pair);
+    }
+    for (let f = 0; f < NUMERIC_FIELDS; f++) sentNum[k + f] = num[f] as number;
+    sentStr[ks] = str[0] as string;
+    sentStr[ks + 1] = str[1] as string;
   }
 
   private readonly scratchNum = new Float64Array(NUMERIC_FIELDS);
@@ -146,21 +171,38 @@ export class PipelineStats {
     str[ks + 1] = src.lastConflictFree(slot);
   }
 
-  /** `observer` received the last copy `sender` broadcast (handle_stats_data). */
+  /** `observer` received the last copy `sender` broadcast (handle_stats_data): by reference until that copy changes. */
   receive(observer: number, sender: number): void {
     if (this.sentHas[sender] === 0) return;
     const pair = observer * this.n + sender;
+    this.receivedHas[pair] = 1;
+    this.receivedRef[pair] = 1;
+  }
+
+  /** `receive` by every observer whose bit is set in `observers`. */
+  receiveAll(sender: number, observers: number): void {
+    if (this.sentHas[sender] === 0) return;
+    const n = this.n, has = this.receivedHas, ref = this.receivedRef;
+    for (let o = 0; o < n; o++) {
+      if (((observers >> o) & 1) === 0) continue;
+      has[o * n + sender] = 1;
+      ref[o * n + sender] = 1;
+    }
+  }
+
+  /** Writes `sender`'s latest broadcast copy into the received store of `pair`. */
+  private copySent(sender: number, pair: number): void {
     const from = sender * NUMERIC_FIELDS, to = pair * NUMERIC_FIELDS;
     for (let f = 0; f < NUMERIC_FIELDS; f++) this.receivedNum[to + f] = this.sentNum[from + f] as number;
     this.receivedStr[pair * STRING_FIELDS] = this.sentStr[sender * STRING_FIELDS] as string;
     this.receivedStr[pair * STRING_FIELDS + 1] = this.sentStr[sender * STRING_FIELDS + 1] as string;
-    this.receivedHas[pair] = 1;
   }
 
   /** What `observer` last received from `sender`, or null when nothing since its modules started. */
   receivedFrom(observer: number, sender: number): PipelineMemberStats | null {
     const pair = observer * this.n + sender;
     if (this.receivedHas[pair] === 0) return null;
+    if (this.receivedRef[pair] === 1) return toStats(this.sentNum, sender * NUMERIC_FIELDS, this.sentStr, sender * STRING_FIELDS);
     return toStats(this.receivedNum, pair * NUMERIC_FIELDS, this.receivedStr, pair * STRING_FIELDS);
   }
 }

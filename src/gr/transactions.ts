@@ -248,6 +248,12 @@ export class MemberTransactions {
     return this.executed(nowUs).toString();
   }
 
+  /** COUNT_TRANSACTIONS_REMOTE_IN_APPLIER_QUEUE at `nowUs`, without building every count (read each flow-control period). */
+  remoteInApplierQueue(nowUs: number): number {
+    this.settle(nowUs);
+    return this.queued;
+  }
+
   /** Counts for performance_schema.replication_group_member_stats. */
   counters(nowUs: number): TransactionCounters {
     this.settle(nowUs);

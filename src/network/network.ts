@@ -160,7 +160,7 @@ export class Network {
     this.drawArrival(link);
     // A full ring first hands over what has happened (receivers may collect only when they must).
     if (this.quiet.len[link] === this.quiet.room) this.collectLink(from, to);
-    this.quiet.add(link, this.kernel.reserve(), kind, a, b);
+    this.quiet.add(link, to, this.kernel.reserve(), kind, a, b);
     return true;
   }
 
@@ -223,7 +223,7 @@ export class Network {
       taken++;
     }
     if (taken === 0) return;
-    q.drop(link, taken);
+    q.drop(link, to, taken);
     this.deliverQuiet(from, to, base + ((head + taken - 1) & mask));
   }
 
@@ -260,7 +260,7 @@ export class Network {
         const cell = link * q.room + (((q.head[link] as number) + k) & (q.room - 1));
         this.scheduleArrival((link / n) | 0, link % n, cell, q.kind[cell] as number, q.a[cell] as number, q.b[cell] as number);
       }
-      q.drop(link, len);
+      q.drop(link, link % n, len);
     }
   }
 
@@ -293,15 +293,24 @@ export class Network {
     const jitter = this.jitterUs[link] as number;
     if (jitter > 0) delay += Math.floor(this.rng.next() * jitter);
     const loss = this.loss[link] as number;
-    if (loss > 0) {
-      let rto = TCP_RTO_MIN_US;
-      while (this.rng.next() < loss) {
-        delay += rto;
-        rto = Math.min(rto * 2, TCP_RTO_MAX_US);
-      }
-    }
+    if (loss > 0) delay += this.retransmissionsUs(loss);
     const arrival = this.kernel.nowUs + delay;
     if (arrival > (this.lastArrivalUs[link] as number)) this.lastArrivalUs[link] = arrival;
+  }
+
+  /**
+   * The delay TCP's retransmissions add to a segment on a link that loses each try with
+   * probability `loss`: the timeout doubles from TCP_RTO_MIN_US up to TCP_RTO_MAX_US. Apart from
+   * drawArrival, which runs for every message, so that the lossless case stays small enough for
+   * V8 to inline into its callers.
+   */
+  private retransmissionsUs(loss: number): number {
+    let delay = 0, rto = TCP_RTO_MIN_US;
+    while (this.rng.next() < loss) {
+      delay += rto;
+      rto = Math.min(rto * 2, TCP_RTO_MAX_US);
+    }
+    return delay;
   }
 
   /**

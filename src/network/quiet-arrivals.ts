@@ -46,8 +46,8 @@ export class QuietArrivals {
     this.perReceiver = new Int32Array(n);
   }
 
-  /** Appends the message that last arrives on `link` (at the link's latest arrival time). */
-  add(link: number, seq: number, kind: number, a: number, b: number): void {
+  /** Appends the message that last arrives on `link` into `to` (at the link's latest arrival time). */
+  add(link: number, to: number, seq: number, kind: number, a: number, b: number): void {
     let len = this.len[link] as number;
     if (len === this.room) this.grow();
     const room = this.room;
@@ -59,18 +59,16 @@ export class QuietArrivals {
     this.b[cell] = b;
     if (b < (this.lowestB[link] as number)) this.lowestB[link] = b;
     this.len[link] = ++len;
-    const to = link % this.n;
     this.perReceiver[to] = (this.perReceiver[to] as number) + 1;
     this.total++;
   }
 
-  /** Removes the `count` oldest cells of `link` (cells stay readable until the next `add` there). */
-  drop(link: number, count: number): void {
+  /** Removes the `count` oldest cells of `link` into `to` (cells stay readable until the next `add` there). */
+  drop(link: number, to: number, count: number): void {
     if (count === 0) return;
     this.head[link] = ((this.head[link] as number) + count) & (this.room - 1);
     this.len[link] = (this.len[link] as number) - count;
     if (this.len[link] === 0) this.lowestB[link] = Infinity;
-    const to = link % this.n;
     this.perReceiver[to] = (this.perReceiver[to] as number) - count;
     this.total -= count;
   }

@@ -594,7 +594,7 @@ export class Simulation {
     // The applier queue the stats report is the GTID applier's (src/gr/transactions.ts); the
     // certifier's stable set and last conflict-free GTID are not modelled (no certification).
     this._pipeline = new PipelineStats(this._servers.length, {
-      waitingApply: (slot) => this.grMembers[slot]?.tx.counters(this.kernel.nowUs).remoteInApplierQueue ?? 0,
+      waitingApply: (slot) => this.grMembers[slot]?.tx.remoteInApplierQueue(this.kernel.nowUs) ?? 0,
       committedAllMembers: () => '',
       lastConflictFree: () => '',
     });
@@ -731,7 +731,7 @@ export class Simulation {
     this.flowControl = new FlowControlStats(this.kernel, this._net, this.xcom, {
       state: (slot) => this.grMembers[slot]!.state,
       periodSeconds: (slot) => this.grMembers[slot]!.opts.group_replication_flow_control_period,
-      knows: (observer, sender) => this.grMembers[observer]!.table.has(sender),
+      tableMask: (observer) => this.grMembers[observer]!.table.mask,
     }, root.fork('flowControlStats'), this._pipeline, this.params.flowControlStatsTraffic === 1);
     const payloadRules = packedMap(this._servers, () => ({ compressionThreshold: 0, maxMessageSize: 0 }));
     this.workload = new WorkloadDriver(this.kernel, root.fork('workload'), this.params.loadTickUs, workloadItems, (m) => this._slotOf(m, 'workload'), packedMap(this._servers, (s) => s.name), {

@@ -472,11 +472,16 @@ export class XcomCluster {
    * remembered per link until the network's quiet epoch moves.
    */
   private aliveLinkIsQuiet(i: number, j: number, p: number): boolean {
-    const net = this.net, epoch = net.quietEpoch;
-    if (this.quietLinkEpoch[p] === epoch) return true;
+    // The remembered yes, alone in this small function so that V8 inlines it into the alive tick.
+    return this.quietLinkEpoch[p] === this.net.quietEpoch || this.checkAliveLinkIsQuiet(i, j, p);
+  }
+
+  /** aliveLinkIsQuiet once the network's quiet epoch has moved since the link's last yes. */
+  private checkAliveLinkIsQuiet(i: number, j: number, p: number): boolean {
+    const net = this.net;
     const ok = net.isPathUp(i, j) && net.frozen[j] === 0 && this.booted[j] === 1 && net.running[j] === 1 &&
       (this.connUp[j * this.n + i] === 0 || ((this.localMask[j] as number) & (1 << i)) !== 0);
-    if (ok) this.quietLinkEpoch[p] = epoch;
+    if (ok) this.quietLinkEpoch[p] = net.quietEpoch;
     return ok;
   }
 
@@ -500,34 +505,36 @@ export class XcomCluster {
   private onAliveTimer(arg: number): void {
     const i = this.liveNode(this.hAlive, arg);
     if (i < 0) return;
-    const n = this.n, now = this.kernel.nowUs;
+    const n = this.n, now = this.kernel.nowUs, net = this.net, consensus = this.consensus;
+    const connUp = this.connUp, detected = this.detected, lastSendOkUs = this.lastSendOkUs;
     const cfg = this.config[i] as XcomConfig;
     const row = i * n;
-    this.detected[row + i] = now; // its own i_am_alive goes through local_sender_task
-    const maxSynode = this.consensus.maxSynode(i);
-    const delivered = this.consensus.deliveredMsgno(i);
+    detected[row + i] = now; // its own i_am_alive goes through local_sender_task
+    const maxSynode = consensus.maxSynode(i);
+    const delivered = consensus.deliveredMsgno(i);
     this.deliveredSeen[row + i] = delivered;
     const nodes = cfg.nodes;
     for (let k = 0; k < nodes.length; k++) {
       const j = nodes[k] as number;
       if (j === i) continue;
       const p = row + j;
-      if (this.connUp[p] !== 1) continue; // queued messages to a disconnected peer are dropped
-      if (this.aliveLinkIsQuiet(i, j, p) && this.consensus.knowsMaxSynode(j, maxSynode)) {
+      if (connUp[p] !== 1) continue; // queued messages to a disconnected peer are dropped
+      if (this.aliveLinkIsQuiet(i, j, p) && consensus.knowsMaxSynode(j, maxSynode)) {
         // What write() does on an open path, with an arrival that only stamps (receiveQuietAlive).
         this.unreadBytes[p] = 0;
-        this.net.sendQuiet(i, j, MSG_I_AM_ALIVE, maxSynode, delivered);
-        this.lastSendOkUs[p] = now;
+        net.sendQuiet(i, j, MSG_I_AM_ALIVE, maxSynode, delivered);
+        lastSendOkUs[p] = now;
       } else {
         this.write(i, j, MSG_I_AM_ALIVE, maxSynode, delivered, SIZEOF_PAX_MSG);
       }
-      if (this.silentTooLong(i, p)) this.write(i, j, MSG_ARE_YOU_ALIVE, 0, 0, SIZEOF_PAX_MSG);
+      // silentTooLong's first test here, without a call: the stamp alone says no on almost every tick.
+      if (now - (detected[p] as number) > MAX_SILENT_US && this.silentTooLong(i, p)) this.write(i, j, MSG_ARE_YOU_ALIVE, 0, 0, SIZEOF_PAX_MSG);
     }
     // tcp_reaper_task (folded into this 1 s tick): a connection with no successful write for 10 s
     // closes: one to a node outside the site that nothing is sent to, or one whose writes block.
     for (let j = 0; j < n; j++) {
       const p = row + j;
-      if (this.connUp[p] === 1 && (this.lastSendOkUs[p] as number) + TCP_REAPER_IDLE_US < now) {
+      if (connUp[p] === 1 && (lastSendOkUs[p] as number) + TCP_REAPER_IDLE_US < now) {
         this.closeConnection(i, j, (cfg.mask & (1 << j)) === 0 ? 'idle for 10 s (tcp_reaper_task)' : 'writes blocked for 10 s (tcp_reaper_task)');
       }
     }
