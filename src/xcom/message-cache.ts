@@ -578,13 +578,30 @@ export function minDeliveredSlot(
   nodes?: ArrayLike<number>,
   liveTimeoutUs: number = DETECTOR_LIVE_TIMEOUT_US,
 ): number | null {
-  let min: number | null = null;
+  const min = lowestDeliveredHeard(deliveredSlot, lastHeardUs, nowUs, nodes, liveTimeoutUs);
+  return min === Infinity ? null : min;
+}
+
+/**
+ * minDeliveredSlot with Infinity instead of null when no node qualifies (delivered msgnos are
+ * finite): a number in every case, which optimised code keeps unboxed. A variable that holds null
+ * or a double stores the double as a heap object, an allocation per node at every shrink_cache,
+ * which XCom runs at every learn.
+ */
+export function lowestDeliveredHeard(
+  deliveredSlot: ArrayLike<number>,
+  lastHeardUs: ArrayLike<number>,
+  nowUs: number,
+  nodes?: ArrayLike<number>,
+  liveTimeoutUs: number = DETECTOR_LIVE_TIMEOUT_US,
+): number {
+  let min = Infinity;
   const n = nodes === undefined ? deliveredSlot.length : nodes.length;
   for (let k = 0; k < n; k++) {
     const i = nodes === undefined ? k : (nodes[k] as number);
     if ((lastHeardUs[i] as number) + liveTimeoutUs > nowUs) {
       const d = deliveredSlot[i] as number;
-      if (min === null || d < min) min = d;
+      if (d < min) min = d;
     }
   }
   return min;
@@ -594,10 +611,11 @@ export function minDeliveredSlot(
  * The `freeBelowSlot` bound for `evictionPass` (can_deallocate): a slot may be freed when
  * slot.msgno + MIN_CACHED < minDelivered.msgno. With slot keys `msgno * N + node` that is
  * slot < (minDelivered.msgno − MIN_CACHED) · N, so at least MIN_CACHED × N slots stay below
- * the slowest live member. -Infinity when `minDelivered` is null (nothing may be freed).
+ * the slowest live member. -Infinity when `minDelivered` is null, or Infinity as
+ * `lowestDeliveredHeard` says it (no node qualifies: nothing may be freed).
  */
 export function protectionBoundSlot(minDelivered: number | null, slotsPerMsgno = 1, minCached = MIN_CACHED): number {
-  if (minDelivered === null) return -Infinity;
+  if (minDelivered === null || minDelivered === Infinity) return -Infinity;
   return (Math.floor(minDelivered / slotsPerMsgno) - minCached) * slotsPerMsgno;
 }
 

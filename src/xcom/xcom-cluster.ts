@@ -12,7 +12,7 @@ import {
 } from './constants.js';
 import { Consensus } from './consensus.js';
 import type { LogEntry } from './log-entry.js';
-import { MessageCache, minDeliveredSlot, protectionBoundSlot, XcomCacheMemoryInstrument } from './message-cache.js';
+import { lowestDeliveredHeard, MessageCache, protectionBoundSlot, XcomCacheMemoryInstrument } from './message-cache.js';
 import { popcount, type XcomConfig } from './xcom-config.js';
 
 /** XCom message kinds carried in network envelopes. */
@@ -621,14 +621,15 @@ export class XcomCluster {
     // and among the arrivals waiting. A full cache evicts a slot or two far below it at each learn,
     // so the pass runs on that floor first; only a pass that reaches a slot the floor protects
     // needs the arrivals collected, and then it carries on with the true bound.
-    const onStamps = minDeliveredSlot(delivered, detected, now, cfg.nodes);
-    if (onStamps !== null) {
+    // (Infinity: no node qualifies on the stamps.)
+    const onStamps = lowestDeliveredHeard(delivered, detected, now, cfg.nodes);
+    if (onStamps !== Infinity) {
       cache.evictionPass(now, protectionBoundSlot(Math.min(onStamps, this.net.quietLowestB(i))));
       if (cache.lastPassStop !== 'protected') return;
     }
     this.net.collectQuiet(i);
-    const bound = protectionBoundSlot(minDeliveredSlot(delivered, detected, now, cfg.nodes));
-    if (onStamps === null) cache.evictionPass(now, bound);
+    const bound = protectionBoundSlot(lowestDeliveredHeard(delivered, detected, now, cfg.nodes));
+    if (onStamps === Infinity) cache.evictionPass(now, bound);
     else cache.resumeEvictionPass(now, bound);
   }
 
