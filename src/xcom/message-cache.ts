@@ -335,6 +335,19 @@ export class MessageCache {
    * compares (the cell's newest msgno). Returns the bytes added, 0 when `slot` is already cached.
    */
   addCell(slot: number, bytes: number, slots: number, tag: number): number {
+    // The common case, a cell just past the newest one with room in the ring (every learn of a
+    // node that learns in order), in a few lines that callers can inline; anything else below.
+    const span = this.span;
+    if (this.count !== 0 && slot - this.base === span && span <= this.mask && bytes > 0 && bytes !== Infinity) {
+      this.span = span + 1;
+      this.putCell((this.head + span) & this.mask, bytes, slots, tag);
+      return bytes;
+    }
+    return this.addCellAnywhere(slot, bytes, slots, tag);
+  }
+
+  /** addCell for any slot: checks its arguments, grows the ring as needed. */
+  private addCellAnywhere(slot: number, bytes: number, slots: number, tag: number): number {
     checkSlot(slot);
     const b = bytes;
     if (!(b > 0) || !Number.isFinite(b)) throw new InvariantError(`cache cell bytes must be > 0, got ${b}`);
@@ -357,15 +370,19 @@ export class MessageCache {
       this.base = slot;
       this.span += grow;
     }
-    const c = (this.head + slot - this.base) & this.mask;
-    this.cells[c] = b;
+    this.putCell((this.head + slot - this.base) & this.mask, b, slots, tag);
+    return b;
+  }
+
+  /** Fills ring cell `c` (empty, inside the span) and counts it. */
+  private putCell(c: number, bytes: number, slots: number, tag: number): void {
+    this.cells[c] = bytes;
     this.slotCells[c] = slots;
     this.tagCells[c] = tag;
     this.count++;
-    this.bytes += b;
+    this.bytes += bytes;
     this.slotsHeld += slots;
-    this.instrument.alloc(b, slots);
-    return b;
+    this.instrument.alloc(bytes, slots);
   }
 
   /** A no-op or skip slot: one pax_msg without app_data. */
@@ -586,7 +603,8 @@ export function minDeliveredSlot(
  * minDeliveredSlot with Infinity instead of null when no node qualifies (delivered msgnos are
  * finite): a number in every case, which optimised code keeps unboxed. A variable that holds null
  * or a double stores the double as a heap object, an allocation per node at every shrink_cache,
- * which XCom runs at every learn.
+ * which XCom runs at every learn. Node i's values are at `offset + i` (one row of a matrix, read
+ * without a view of its own).
  */
 export function lowestDeliveredHeard(
   deliveredSlot: ArrayLike<number>,
@@ -594,11 +612,12 @@ export function lowestDeliveredHeard(
   nowUs: number,
   nodes?: ArrayLike<number>,
   liveTimeoutUs: number = DETECTOR_LIVE_TIMEOUT_US,
+  offset = 0,
 ): number {
   let min = Infinity;
-  const n = nodes === undefined ? deliveredSlot.length : nodes.length;
+  const n = nodes === undefined ? deliveredSlot.length - offset : nodes.length;
   for (let k = 0; k < n; k++) {
-    const i = nodes === undefined ? k : (nodes[k] as number);
+    const i = offset + (nodes === undefined ? k : (nodes[k] as number));
     if ((lastHeardUs[i] as number) + liveTimeoutUs > nowUs) {
       const d = deliveredSlot[i] as number;
       if (d < min) min = d;
