@@ -61,14 +61,25 @@ export interface MemorySummaryGlobalByEventNameRow {
  * server process: it outlives XCom restarts (the cache is cleared, the P_S row is not).
  */
 export class XcomCacheMemoryInstrument {
-  private countAlloc = 0;
-  private countFree = 0;
-  private bytesAlloc = 0;
-  private bytesFree = 0;
+  // The four sums grow without bound (the byte sums pass 2^31 about two minutes into a busy run):
+  // floating-point fields from the start (0.5, then 0 in the constructor). A field that outgrows
+  // a small integer later changes the object's layout and throws away the optimised code of every
+  // caller, the learn path included.
+  private countAlloc = 0.5;
+  private countFree = 0.5;
+  private bytesAlloc = 0.5;
+  private bytesFree = 0.5;
   private lowCount = 0;
   private highCount = 0;
   private lowBytes = 0;
   private highBytes = 0;
+
+  constructor() {
+    this.countAlloc = 0;
+    this.countFree = 0;
+    this.bytesAlloc = 0;
+    this.bytesFree = 0;
+  }
 
   /** psi_report_mem_alloc: `slots` slots (default one) of `bytes` bytes in total entered the cache. */
   alloc(bytes: number, slots = 1): void {
@@ -262,6 +273,23 @@ export class MessageCache {
     this.slotCells = new Float64Array(cap);
     this.tagCells = new Float64Array(cap);
     this.mask = cap - 1;
+    // Written once now, so that no optimised code takes them for constants: the first eviction
+    // (seconds into a busy run) would otherwise change the object's layout and throw away the
+    // optimised code of every caller, the learn path included (the same for the instrument's sums).
+    this.lastRemoved = -2;
+    this.lastRemoved = -1;
+    this.freedSlots = 0.5;
+    this.freedSlots = 0;
+    this.lastPassEvicted = -1;
+    this.lastPassEvicted = 0;
+    this.lastPassFreedBytes = 0.5;
+    this.lastPassFreedBytes = 0;
+    this.lastPassSlots = 0.5;
+    this.lastPassSlots = 0;
+    this.slotsHeld = 0.5;
+    this.slotsHeld = 0;
+    this.lastPassStop = 'protected';
+    this.lastPassStop = 'empty';
   }
 
   // ---------------------------------------------------------------- accounting
