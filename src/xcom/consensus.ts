@@ -9,8 +9,13 @@ import { configHas, makeConfig, type XcomConfig } from './xcom-config.js';
 import type { MessageCache } from './message-cache.js';
 import { MSG_LEARN, MSG_PREPARE, type XcomCluster } from './xcom-cluster.js';
 
-/** Fewest entries trimLog drops at once, so that a trim's copy is paid for by many entries. */
-const MIN_LOG_TRIM = 4096;
+/**
+ * Fewest entries trimLog drops at once, so that a trim's copy is paid for by many entries. Small
+ * enough that the log and the pool of trimmed 'load' entries stay a few hundred objects: a busy
+ * run rewrites a pooled entry at every decision, and one trimmed thousands of decisions earlier
+ * (4,096 before) has left the CPU's caches by then.
+ */
+const MIN_LOG_TRIM = 256;
 
 interface Proposal {
   readonly kind: LogEntry['kind'];
@@ -48,7 +53,7 @@ const LOAD_ENTRY_POOL_MAX = 2 * MIN_LOG_TRIM;
 /**
  * An entry whose numeric fields the caller writes at once. V8 treats an object's fields as
  * constants until one is first overwritten, and optimised code relies on that: were a field first
- * overwritten by the pool's first reuse of a trimmed 'load' entry (about 40 s into a busy run), or a
+ * overwritten by the pool's first reuse of a trimmed 'load' entry (a few seconds into a busy run), or a
  * time first outgrew a small integer later on, the optimised code of every reader of entries would
  * be thrown away. Written from the start, with the times floating-point fields from the start, one
  * object shape and one writer serve every entry.
@@ -222,7 +227,7 @@ export class Consensus {
     // holds objects from the start, so that its array never changes kind under optimised code.
     this.loadEntryPool.push(null as unknown as ReusableLoadEntry);
     this.loadEntryPool.pop();
-    // The first trim replaces both (about 40 s into a busy run): overwritten once now, so that no
+    // The first trim replaces both (a few seconds into a busy run): overwritten once now, so that no
     // optimised code takes them for constants (see blankEntry).
     this.logBase = -1;
     this.logBase = 0;

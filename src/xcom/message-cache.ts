@@ -61,14 +61,25 @@ export interface MemorySummaryGlobalByEventNameRow {
  * server process: it outlives XCom restarts (the cache is cleared, the P_S row is not).
  */
 export class XcomCacheMemoryInstrument {
-  private countAlloc = 0;
-  private countFree = 0;
-  private bytesAlloc = 0;
-  private bytesFree = 0;
+  // The four sums grow without bound (the byte sums pass 2^31 about two minutes into a busy run):
+  // floating-point fields from the start (0.5, then 0 in the constructor). A field that outgrows
+  // a small integer later changes the object's layout and throws away the optimised code of every
+  // caller, the learn path included.
+  private countAlloc = 0.5;
+  private countFree = 0.5;
+  private bytesAlloc = 0.5;
+  private bytesFree = 0.5;
   private lowCount = 0;
   private highCount = 0;
   private lowBytes = 0;
   private highBytes = 0;
+
+  constructor() {
+    this.countAlloc = 0;
+    this.countFree = 0;
+    this.bytesAlloc = 0;
+    this.bytesFree = 0;
+  }
 
   /** psi_report_mem_alloc: `slots` slots (default one) of `bytes` bytes in total entered the cache. */
   alloc(bytes: number, slots = 1): void {
@@ -262,6 +273,23 @@ export class MessageCache {
     this.slotCells = new Float64Array(cap);
     this.tagCells = new Float64Array(cap);
     this.mask = cap - 1;
+    // Written once now, so that no optimised code takes them for constants: the first eviction
+    // (seconds into a busy run) would otherwise change the object's layout and throw away the
+    // optimised code of every caller, the learn path included (the same for the instrument's sums).
+    this.lastRemoved = -2;
+    this.lastRemoved = -1;
+    this.freedSlots = 0.5;
+    this.freedSlots = 0;
+    this.lastPassEvicted = -1;
+    this.lastPassEvicted = 0;
+    this.lastPassFreedBytes = 0.5;
+    this.lastPassFreedBytes = 0;
+    this.lastPassSlots = 0.5;
+    this.lastPassSlots = 0;
+    this.slotsHeld = 0.5;
+    this.slotsHeld = 0;
+    this.lastPassStop = 'protected';
+    this.lastPassStop = 'empty';
   }
 
   // ---------------------------------------------------------------- accounting
@@ -335,6 +363,19 @@ export class MessageCache {
    * compares (the cell's newest msgno). Returns the bytes added, 0 when `slot` is already cached.
    */
   addCell(slot: number, bytes: number, slots: number, tag: number): number {
+    // The common case, a cell just past the newest one with room in the ring (every learn of a
+    // node that learns in order), in a few lines that callers can inline; anything else below.
+    const span = this.span;
+    if (this.count !== 0 && slot - this.base === span && span <= this.mask && bytes > 0 && bytes !== Infinity) {
+      this.span = span + 1;
+      this.putCell((this.head + span) & this.mask, bytes, slots, tag);
+      return bytes;
+    }
+    return this.addCellAnywhere(slot, bytes, slots, tag);
+  }
+
+  /** addCell for any slot: checks its arguments, grows the ring as needed. */
+  private addCellAnywhere(slot: number, bytes: number, slots: number, tag: number): number {
     checkSlot(slot);
     const b = bytes;
     if (!(b > 0) || !Number.isFinite(b)) throw new InvariantError(`cache cell bytes must be > 0, got ${b}`);
@@ -357,15 +398,19 @@ export class MessageCache {
       this.base = slot;
       this.span += grow;
     }
-    const c = (this.head + slot - this.base) & this.mask;
-    this.cells[c] = b;
+    this.putCell((this.head + slot - this.base) & this.mask, b, slots, tag);
+    return b;
+  }
+
+  /** Fills ring cell `c` (empty, inside the span) and counts it. */
+  private putCell(c: number, bytes: number, slots: number, tag: number): void {
+    this.cells[c] = bytes;
     this.slotCells[c] = slots;
     this.tagCells[c] = tag;
     this.count++;
-    this.bytes += b;
+    this.bytes += bytes;
     this.slotsHeld += slots;
-    this.instrument.alloc(b, slots);
-    return b;
+    this.instrument.alloc(bytes, slots);
   }
 
   /** A no-op or skip slot: one pax_msg without app_data. */
@@ -578,13 +623,32 @@ export function minDeliveredSlot(
   nodes?: ArrayLike<number>,
   liveTimeoutUs: number = DETECTOR_LIVE_TIMEOUT_US,
 ): number | null {
-  let min: number | null = null;
-  const n = nodes === undefined ? deliveredSlot.length : nodes.length;
+  const min = lowestDeliveredHeard(deliveredSlot, lastHeardUs, nowUs, nodes, liveTimeoutUs);
+  return min === Infinity ? null : min;
+}
+
+/**
+ * minDeliveredSlot with Infinity instead of null when no node qualifies (delivered msgnos are
+ * finite): a number in every case, which optimised code keeps unboxed. A variable that holds null
+ * or a double stores the double as a heap object, an allocation per node at every shrink_cache,
+ * which XCom runs at every learn. Node i's values are at `offset + i` (one row of a matrix, read
+ * without a view of its own).
+ */
+export function lowestDeliveredHeard(
+  deliveredSlot: ArrayLike<number>,
+  lastHeardUs: ArrayLike<number>,
+  nowUs: number,
+  nodes?: ArrayLike<number>,
+  liveTimeoutUs: number = DETECTOR_LIVE_TIMEOUT_US,
+  offset = 0,
+): number {
+  let min = Infinity;
+  const n = nodes === undefined ? deliveredSlot.length - offset : nodes.length;
   for (let k = 0; k < n; k++) {
-    const i = nodes === undefined ? k : (nodes[k] as number);
+    const i = offset + (nodes === undefined ? k : (nodes[k] as number));
     if ((lastHeardUs[i] as number) + liveTimeoutUs > nowUs) {
       const d = deliveredSlot[i] as number;
-      if (min === null || d < min) min = d;
+      if (d < min) min = d;
     }
   }
   return min;
@@ -594,10 +658,11 @@ export function minDeliveredSlot(
  * The `freeBelowSlot` bound for `evictionPass` (can_deallocate): a slot may be freed when
  * slot.msgno + MIN_CACHED < minDelivered.msgno. With slot keys `msgno * N + node` that is
  * slot < (minDelivered.msgno − MIN_CACHED) · N, so at least MIN_CACHED × N slots stay below
- * the slowest live member. -Infinity when `minDelivered` is null (nothing may be freed).
+ * the slowest live member. -Infinity when `minDelivered` is null, or Infinity as
+ * `lowestDeliveredHeard` says it (no node qualifies: nothing may be freed).
  */
 export function protectionBoundSlot(minDelivered: number | null, slotsPerMsgno = 1, minCached = MIN_CACHED): number {
-  if (minDelivered === null) return -Infinity;
+  if (minDelivered === null || minDelivered === Infinity) return -Infinity;
   return (Math.floor(minDelivered / slotsPerMsgno) - minCached) * slotsPerMsgno;
 }
 

@@ -12,7 +12,7 @@ import {
 } from './constants.js';
 import { Consensus } from './consensus.js';
 import type { LogEntry } from './log-entry.js';
-import { MessageCache, minDeliveredSlot, protectionBoundSlot, XcomCacheMemoryInstrument } from './message-cache.js';
+import { lowestDeliveredHeard, MessageCache, protectionBoundSlot, XcomCacheMemoryInstrument } from './message-cache.js';
 import { popcount, type XcomConfig } from './xcom-config.js';
 
 /** XCom message kinds carried in network envelopes. */
@@ -114,8 +114,6 @@ export class XcomCluster {
   /** `deliveredSeen[i*n+j]`: j's delivered msgno as i last heard it (i_am_alive carries it). */
   readonly deliveredSeen: Float64Array;
   /** Per node: its rows of `deliveredSeen` and `detected`, as views (no allocation per eviction pass). */
-  private readonly deliveredRows: Float64Array[];
-  private readonly detectedRows: Float64Array[];
   private readonly reportedCacheBytes: Float64Array;
   private readonly reportedFreedSlots: Float64Array;
   /** Per node: when its latest cache sample was taken (-Infinity: none yet). */
@@ -179,8 +177,6 @@ export class XcomCluster {
       limitBytes: cacheLimitBytes[i] ?? 1_073_741_824, instrument: new XcomCacheMemoryInstrument(),
     }));
     this.deliveredSeen = new Float64Array(nn).fill(-1);
-    this.deliveredRows = Array.from({ length: n }, (_, i) => this.deliveredSeen.subarray(i * n, i * n + n));
-    this.detectedRows = Array.from({ length: n }, (_, i) => this.detected.subarray(i * n, i * n + n));
     this.reportedCacheBytes = new Float64Array(n);
     this.reportedFreedSlots = new Float64Array(n);
     this.reportedCacheUs = new Float64Array(n).fill(-Infinity);
@@ -621,21 +617,22 @@ export class XcomCluster {
       cache.evictionPass(now, protectionBoundSlot(null));
       return;
     }
-    const delivered = this.deliveredRows[i] as Float64Array, detected = this.detectedRows[i] as Float64Array;
+    const delivered = this.deliveredSeen, detected = this.detected, row = i * this.n;
     // Quiet i_am_alive arrivals not yet collected can only add nodes to those heard within the live
     // timeout (stamps only grow), each with the delivered msgno of its latest arrival: the bound
     // after collecting is at least the one of the lowest delivered msgno on the stamps as they are
     // and among the arrivals waiting. A full cache evicts a slot or two far below it at each learn,
     // so the pass runs on that floor first; only a pass that reaches a slot the floor protects
     // needs the arrivals collected, and then it carries on with the true bound.
-    const onStamps = minDeliveredSlot(delivered, detected, now, cfg.nodes);
-    if (onStamps !== null) {
+    // (Infinity: no node qualifies on the stamps.)
+    const onStamps = lowestDeliveredHeard(delivered, detected, now, cfg.nodes, DETECTOR_LIVE_TIMEOUT_US, row);
+    if (onStamps !== Infinity) {
       cache.evictionPass(now, protectionBoundSlot(Math.min(onStamps, this.net.quietLowestB(i))));
       if (cache.lastPassStop !== 'protected') return;
     }
     this.net.collectQuiet(i);
-    const bound = protectionBoundSlot(minDeliveredSlot(delivered, detected, now, cfg.nodes));
-    if (onStamps === null) cache.evictionPass(now, bound);
+    const bound = protectionBoundSlot(lowestDeliveredHeard(delivered, detected, now, cfg.nodes, DETECTOR_LIVE_TIMEOUT_US, row));
+    if (onStamps === Infinity) cache.evictionPass(now, bound);
     else cache.resumeEvictionPass(now, bound);
   }
 
