@@ -6,10 +6,10 @@ import type { Spool } from '../report/report-spool.js';
 
 /**
  * Characters a spool gathers before it writes them to its file. They are held as the small strings
- * they were written in (a report entry and its separator, often a rope of a few pieces), which take
- * about five bytes of heap per character: 64 Ki characters keep a spool near 300 KB, where 1 Mi
- * kept up to 5 MB each, and a streamed report's heap then rose and fell by tens of MB with the
- * spools' fill levels (the long-run bench, bench/long-run-memory.mjs).
+ * they were written in (a report entry's JSON re-indented into a rope of slices, and its separator),
+ * about five bytes of heap per character: 64 Ki characters keep a spool under about 350 KB, where
+ * 1 Mi kept up to 5 MB each and a streamed report's heap rose and fell by up to 20 MB with the
+ * seven spools' fill (bench/long-run-memory.mjs, docs/partition-experiments.md).
  */
 const WRITE_CHUNK = 1 << 16;
 /** Bytes a spool reads back from its file at once when it drains. */
