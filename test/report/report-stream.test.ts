@@ -1,7 +1,7 @@
 // The streamed reports (grsim run --format json|text) against the reports built from a kept trace:
 // byte for byte on every scenario file of the repository, with and without snapshots.
 import { describe, expect, it } from 'vitest';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { fstatSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -90,6 +90,32 @@ describe('file spools', () => {
       let gotB = '';
       b.drain((t) => { gotB += t; });
       expect(gotB).toBe(Array.from({ length: 1500 }, (_, k) => String(k)).join(''));
+    } finally {
+      spools.dispose();
+    }
+  });
+
+  it.runIf(process.platform === 'linux')('write to their file once 64 Ki characters are pending, so a long report does not pile up in memory', () => {
+    // The descriptors of spool files open in this process (/proc/self/fd links to the unlinked file).
+    const spoolFds = (): number[] => readdirSync('/proc/self/fd').filter((fd) => {
+      try {
+        return /grsim-report-[^/]*\/spool/.test(readlinkSync(`/proc/self/fd/${fd}`));
+      } catch {
+        return false; // closed since the listing
+      }
+    }).map(Number);
+    const before = new Set(spoolFds());
+    const spools = fileSpools();
+    try {
+      const a = spools.spool();
+      const line = `${'x'.repeat(99)}\n`;
+      for (let k = 0; k < 3000; k++) a.write(line);
+      // 300,000 characters written: all but the last chunk (under 64 Ki) must be in the file already.
+      const sizes = spoolFds().filter((fd) => !before.has(fd)).map((fd) => fstatSync(fd).size);
+      expect(sizes.some((size) => size <= 300_000 && 300_000 - size < 65_536)).toBe(true);
+      let got = 0;
+      a.drain((t) => { got += t.length; });
+      expect(got).toBe(300_000);
     } finally {
       spools.dispose();
     }
