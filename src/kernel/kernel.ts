@@ -8,20 +8,17 @@ export type EventHandler = (arg: number) => void;
 /** Bits of an event code that name its handler; the rest carry the handler's argument. */
 const HANDLER_BITS = 6;
 const HANDLER_MASK = (1 << HANDLER_BITS) - 1;
+/** MAX_EVENT_ARG for this module's own use (a private const, see SPAN in event-queue.ts). */
+const ARG_MASK = (1 << (31 - HANDLER_BITS)) - 1;
 /** Largest argument an event can carry (25 bits, so that the packed code stays a positive int32). */
-export const MAX_EVENT_ARG = (1 << (31 - HANDLER_BITS)) - 1;
-
-/** Whether `t` is an integer in 0..2^53-1 (a time the clock can hold exactly); false for NaN. */
-function isSafeTime(t: number): boolean {
-  return t <= Number.MAX_SAFE_INTEGER && t === Math.floor(t);
-}
+export const MAX_EVENT_ARG = ARG_MASK;
 
 /**
  * Whether `arg` is an integer in 0..MAX_EVENT_ARG. MAX_EVENT_ARG is all ones, so masking keeps
  * exactly those integers unchanged (a fraction, NaN, a negative or larger value changes).
  */
 function isEventArg(arg: number): boolean {
-  return (arg & MAX_EVENT_ARG) === arg;
+  return (arg & ARG_MASK) === arg;
 }
 
 /** Whether `priority` is an integer in 0..3 (3 is all ones, as for isEventArg). */
@@ -88,14 +85,14 @@ export class Kernel {
 
   /** Schedules handler `handlerId` with `arg` after `delayUs` microseconds (an integer ≥ 0). */
   schedule(delayUs: number, handlerId: number, arg: number, priority: number = PRIORITY.timer): void {
-    // The time is formed inside the queue from its clock, so no time value crosses a call.
-    // The tests are written out rather than called (isSafeTime, isEventArg, isPriority), and the
-    // messages built elsewhere (refuseEvent): V8 inlines the queue's push into the caller only
-    // while the inlined bytecode stays under a budget, and small helpers still count against it.
+    // The time is formed inside the queue from its clock, so no time value crosses a call. The
+    // tests are written out rather than called (isEventArg, isPriority) and the messages built in
+    // refuseEvent: V8 inlines the queue's push into a caller only while the bytecode it has
+    // inlined there stays under a budget, and each helper counts against it.
     const timeUs = (this.clock[0] as number) + delayUs;
     if (
       !(delayUs >= 0 && Number.isSafeInteger(timeUs)) ||
-      (arg & MAX_EVENT_ARG) !== arg ||
+      (arg & ARG_MASK) !== arg ||
       (priority & 3) !== priority
     ) {
       this.refuseEvent('delay', delayUs, arg, priority);
@@ -108,7 +105,7 @@ export class Kernel {
     // Written out as in `schedule`.
     if (
       !(timeUs >= (this.clock[0] as number) && Number.isSafeInteger(timeUs)) ||
-      (arg & MAX_EVENT_ARG) !== arg ||
+      (arg & ARG_MASK) !== arg ||
       (priority & 3) !== priority
     ) {
       this.refuseEvent('time', timeUs, arg, priority);
@@ -123,10 +120,10 @@ export class Kernel {
    */
   private refuseEvent(kind: 'delay' | 'time', when: number, arg: number, priority: number): never {
     const now = this.clock[0] as number;
-    if (kind === 'delay' && !(when >= 0 && isSafeTime(now + when))) {
+    if (kind === 'delay' && !(when >= 0 && Number.isSafeInteger(now + when))) {
       throw new InvariantError(`event delay must be an integer ≥ 0 that keeps the time a safe integer (now ${now}), got ${when}`);
     }
-    if (kind === 'time' && !(when >= now && isSafeTime(when))) {
+    if (kind === 'time' && !(when >= now && Number.isSafeInteger(when))) {
       throw new InvariantError(`event time must be a safe integer ≥ now (${now}), got ${when}`);
     }
     if (!isPriority(priority)) throw new InvariantError(`event priority must be an integer in 0..3, got ${priority}`);
@@ -166,7 +163,7 @@ export class Kernel {
 
   /** Schedules handler `handlerId` with `arg` at `timeUs` (≥ now) in the place `reserve` returned. */
   scheduleReserved(timeUs: number, priority: number, seq: number, handlerId: number, arg: number): void {
-    if (!(timeUs >= (this.clock[0] as number) && isSafeTime(timeUs)) || !isEventArg(arg)) {
+    if (!(timeUs >= (this.clock[0] as number) && Number.isSafeInteger(timeUs)) || !isEventArg(arg)) {
       this.refuseEvent('time', timeUs, arg, PRIORITY.timer);
     }
     this.queue.pushKeyed(timeUs, priority * SEQ_SPAN + seq, (arg << HANDLER_BITS) | handlerId);
