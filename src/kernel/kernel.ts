@@ -10,6 +10,8 @@ const HANDLER_BITS = 6;
 const HANDLER_MASK = (1 << HANDLER_BITS) - 1;
 /** MAX_EVENT_ARG for this module's own use (a private const, see SPAN in event-queue.ts). */
 const ARG_MASK = (1 << (31 - HANDLER_BITS)) - 1;
+/** SEQ_SPAN, read once: an imported binding is read through a cell on every use, as an exported one. */
+const KEY_SPAN = SEQ_SPAN;
 /** Largest argument an event can carry (25 bits, so that the packed code stays a positive int32). */
 export const MAX_EVENT_ARG = ARG_MASK;
 
@@ -39,6 +41,9 @@ export const PRIORITY = {
   /** Work that must follow everything else at the same instant (e.g. a woken thread). */
   late: 3,
 } as const;
+
+/** The order key base of timer priority (runReservedNow). */
+const TIMER_KEY_BASE = PRIORITY.timer * KEY_SPAN;
 
 /**
  * The discrete-event kernel: a virtual clock in integer microseconds and an event queue ordered by
@@ -151,14 +156,14 @@ export class Kernel {
    */
   runReservedNow(seq: number): boolean {
     if (!this.dispatching || this.nextEventTimeUs() <= (this.clock[0] as number)) return false;
-    this.queue.poppedKey = PRIORITY.timer * SEQ_SPAN + seq;
+    this.queue.poppedKey = TIMER_KEY_BASE + seq;
     this.eventsDispatched++;
     return true;
   }
 
   /** The order key, within one microsecond, of an event of `priority` with sequence number `seq`. */
   orderKey(priority: number, seq: number): number {
-    return priority * SEQ_SPAN + seq;
+    return priority * KEY_SPAN + seq;
   }
 
   /** Schedules handler `handlerId` with `arg` at `timeUs` (≥ now) in the place `reserve` returned. */
@@ -166,7 +171,7 @@ export class Kernel {
     if (!(timeUs >= (this.clock[0] as number) && Number.isSafeInteger(timeUs)) || !isEventArg(arg)) {
       this.refuseEvent('time', timeUs, arg, PRIORITY.timer);
     }
-    this.queue.pushKeyed(timeUs, priority * SEQ_SPAN + seq, (arg << HANDLER_BITS) | handlerId);
+    this.queue.pushKeyed(timeUs, priority * KEY_SPAN + seq, (arg << HANDLER_BITS) | handlerId);
   }
 
   /**
