@@ -26,6 +26,22 @@ describe('Kernel', () => {
     expect(() => kernel.register('one-too-many', () => {})).toThrow(InvariantError);
   });
 
+  it('dispatches to every one of 64 handlers, by runUntil and by step, with its own argument', () => {
+    // A handler id takes the low 6 bits of an event code, the argument the rest: every id must
+    // come back out of the code intact beside an argument that fills bits above it.
+    for (const drive of ['runUntil', 'step'] as const) {
+      const kernel = new Kernel();
+      const seen: string[] = [];
+      const ids: number[] = [];
+      for (let h = 0; h < 64; h++) ids.push(kernel.register(`h${h}`, (arg) => seen.push(`${h}:${arg}`)));
+      // Reverse time order, so that dispatch order differs from registration order.
+      for (let h = 63; h >= 0; h--) kernel.scheduleAt(64 - h, ids[h] as number, h * 1000 + 1);
+      if (drive === 'runUntil') expect(kernel.runUntil(100)).toBe(64);
+      else while (kernel.step());
+      expect(seen).toEqual(Array.from({ length: 64 }, (_, i) => `${63 - i}:${(63 - i) * 1000 + 1}`));
+    }
+  });
+
   it('dispatches each event to its handler with its argument, at its time', () => {
     const kernel = new Kernel();
     const seen: string[] = [];
@@ -167,6 +183,36 @@ describe('Kernel', () => {
       kernel.schedule(1, id, 0);
       kernel.schedule(1, id, MAX_EVENT_ARG);
       expect(kernel.pending).toBe(2);
+    });
+
+    it('throws InvariantError for a priority outside 0..3 or not an integer, naming it', () => {
+      const { kernel, id } = recordingKernel();
+      for (const bad of [-1, 4, 1.5, Number.NaN, 2 ** 32 + 1]) {
+        expect(() => kernel.schedule(1, id, 0, bad), `schedule priority ${bad}`).toThrow(/priority.*0\.\.3/);
+        expect(() => kernel.scheduleAt(1, id, 0, bad), `scheduleAt priority ${bad}`).toThrow(/priority.*0\.\.3/);
+      }
+      expect(kernel.pending).toBe(0);
+      for (const p of [0, 1, 2, 3]) kernel.schedule(1, id, 0, p);
+      expect(kernel.pending).toBe(4);
+    });
+
+    it('refuses arguments that wrap to a valid one in 32-bit arithmetic', () => {
+      // 2^32 + 5 and 2^25 + 5 both have 5 in their low bits; neither may pass as 5.
+      const { kernel, id } = recordingKernel();
+      for (const bad of [2 ** 32 + 5, 2 ** 25 + 5, -(2 ** 32) + 5]) {
+        expect(() => kernel.schedule(1, id, bad), `schedule arg ${bad}`).toThrow(/argument/);
+        expect(() => kernel.scheduleAt(1, id, bad), `scheduleAt arg ${bad}`).toThrow(/argument/);
+      }
+      expect(kernel.pending).toBe(0);
+    });
+
+    it('refuses a delay that is infinite or carries the time past the largest safe integer', () => {
+      const { kernel, id } = recordingKernel();
+      kernel.runUntil(1000);
+      expect(() => kernel.schedule(Number.POSITIVE_INFINITY, id, 0)).toThrow(/delay/);
+      expect(() => kernel.schedule(Number.MAX_SAFE_INTEGER, id, 0)).toThrow(/delay/);
+      expect(() => kernel.schedule(Number.MAX_SAFE_INTEGER - 1000, id, 0)).not.toThrow();
+      expect(kernel.pending).toBe(1);
     });
 
     it('names the rule and the value in the message', () => {
