@@ -9,8 +9,9 @@ const SCHEMA = JSON.parse(readFileSync(new URL('../../docs/report.schema.json', 
 
 /**
  * Writes under each source of their level: the session's (`write.consistency`), the member's
- * option, a `set` of the global value between two writes, and a frozen server whose global value
- * changes before the thaw (its transaction begins then).
+ * option, a `set` of the global value between two writes, and a frozen server: its SET and then its
+ * write wait for the thaw and run in that order, so the write begins under the new global value
+ * although the value was still the old one when it was submitted.
  */
 const FILE = `name: write-consistency
 seed: 3
@@ -26,8 +27,8 @@ events:
   - { at: "+5s", write: { member: node1 } }
   - { at: "+5s", write: { member: node1, consistency: BEFORE_AND_AFTER } }
   - { at: "+6s", freeze: node1 }
-  - { at: "+7s", write: { member: node1 } }
-  - { at: "+8s", set: { member: node1, option: group_replication_consistency, value: AFTER } }
+  - { at: "+7s", set: { member: node1, option: group_replication_consistency, value: AFTER } }
+  - { at: "+8s", write: { member: node1 } }
   - { at: "+9s", thaw: node1 }
 until: "+20s"
 `;
@@ -43,7 +44,7 @@ describe('the report shows the consistency level each write began with', () => {
       [3, 'node2', 3, 'BEFORE'], // node2's option
       [4, 'node1', 5, 'EVENTUAL'], // the global value after the set
       [5, 'node1', 5, 'BEFORE_AND_AFTER'],
-      [6, 'node1', 7, 'AFTER'], // begun after the thaw, when the global value was AFTER
+      [6, 'node1', 8, 'AFTER'], // begun after the thaw, once the SET that waited before it had run
     ]);
     // Every write of this healthy group commits, so the level is the one it ran under.
     expect(report.writes.every((w) => w.outcome === 'committed')).toBe(true);
