@@ -612,27 +612,13 @@ export function configPayloadBytes(nodes: number): number {
  * get_min_delivered_msg (site_def.cc): the lowest delivered_msg over the nodes of the latest
  * configuration heard from within DETECTOR_LIVE_TIMEOUT, i.e. `lastHeardUs + 5 s > nowUs`
  * (strict; the real-time `servers[i]->detected` stamps, self included). A silent member stops
- * counting 5 s after it was last heard; a slow one that still talks keeps counting. Returns null
- * (null_synode) when no node qualifies, and then nothing may be freed.
- * `nodes` lists the indices to consider (default: all); the arrays are indexed by those.
- */
-export function minDeliveredSlot(
-  deliveredSlot: ArrayLike<number>,
-  lastHeardUs: ArrayLike<number>,
-  nowUs: number,
-  nodes?: ArrayLike<number>,
-  liveTimeoutUs: number = DETECTOR_LIVE_TIMEOUT_US,
-): number | null {
-  const min = lowestDeliveredHeard(deliveredSlot, lastHeardUs, nowUs, nodes, liveTimeoutUs);
-  return min === Infinity ? null : min;
-}
-
-/**
- * minDeliveredSlot with Infinity instead of null when no node qualifies (delivered msgnos are
- * finite): a number in every case, which optimised code keeps unboxed. A variable that holds null
- * or a double stores the double as a heap object, an allocation per node at every shrink_cache,
- * which XCom runs at every learn. Node i's values are at `offset + i` (one row of a matrix, read
- * without a view of its own).
+ * counting 5 s after it was last heard; a slow one that still talks keeps counting. Returns
+ * Infinity (XCom's null_synode) when no node qualifies, and then nothing may be freed.
+ * `nodes` lists the indices to consider (default: all); node i's values are at `offset + i` (one
+ * row of a matrix, read without a view of its own). Infinity rather than null keeps the result a
+ * number, which optimised code holds unboxed: a variable holding null or a double stores the
+ * double as a heap object, an allocation per node at every shrink_cache, which XCom runs at every
+ * learn.
  */
 export function lowestDeliveredHeard(
   deliveredSlot: ArrayLike<number>,
@@ -658,11 +644,11 @@ export function lowestDeliveredHeard(
  * The `freeBelowSlot` bound for `evictionPass` (can_deallocate): a slot may be freed when
  * slot.msgno + MIN_CACHED < minDelivered.msgno. With slot keys `msgno * N + node` that is
  * slot < (minDelivered.msgno − MIN_CACHED) · N, so at least MIN_CACHED × N slots stay below
- * the slowest live member. -Infinity when `minDelivered` is null, or Infinity as
- * `lowestDeliveredHeard` says it (no node qualifies: nothing may be freed).
+ * the slowest live member. -Infinity when `minDelivered` is Infinity (lowestDeliveredHeard: no
+ * node qualifies, nothing may be freed).
  */
-export function protectionBoundSlot(minDelivered: number | null, slotsPerMsgno = 1, minCached = MIN_CACHED): number {
-  if (minDelivered === null || minDelivered === Infinity) return -Infinity;
+export function protectionBoundSlot(minDelivered: number, slotsPerMsgno = 1, minCached = MIN_CACHED): number {
+  if (minDelivered === Infinity) return -Infinity;
   return (Math.floor(minDelivered / slotsPerMsgno) - minCached) * slotsPerMsgno;
 }
 

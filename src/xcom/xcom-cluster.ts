@@ -614,7 +614,7 @@ export class XcomCluster {
     const cache = this.caches[i] as MessageCache, cfg = this.config[i], now = this.kernel.nowUs;
     this.deliveredSeen[i * this.n + i] = this.consensus.deliveredMsgno(i); // self counts, up to date
     if (cfg == null) {
-      cache.evictionPass(now, protectionBoundSlot(null));
+      cache.evictionPass(now, protectionBoundSlot(Infinity));
       return;
     }
     const delivered = this.deliveredSeen, detected = this.detected, row = i * this.n;

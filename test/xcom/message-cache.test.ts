@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, InvariantError } from '../../src/errors.js';
 import { DETECTOR_LIVE_TIMEOUT_US, MIN_CACHED, SHRINK_CACHE_MAX_SLOTS } from '../../src/xcom/constants.js';
 import {
-  configPayloadBytes, dieOpIsFatal, evictedWarningApplies, MessageCache, minDeliveredSlot, protectionBoundSlot,
+  configPayloadBytes, dieOpIsFatal, evictedWarningApplies, MessageCache, lowestDeliveredHeard, protectionBoundSlot,
   viewPayloadBytes, XCOM_CACHE_EVENT_NAME, XcomCacheMemoryInstrument, type EvictionStop,
   type MemorySummaryGlobalByEventNameRow,
 } from '../../src/xcom/message-cache.js';
@@ -118,7 +118,7 @@ describe('message cache: eviction rules (docs/mysql-behaviour.md §X4 "Eviction"
     fill(c, 0, 100);
     const at = (nowUs: number): number[] => {
       const heard = [nowUs, nowUs - 300_000, 20 * S];
-      const bound = protectionBoundSlot(minDeliveredSlot(delivered, heard, nowUs));
+      const bound = protectionBoundSlot(lowestDeliveredHeard(delivered, heard, nowUs));
       c.evictionPass(nowUs, bound);
       return [bound, c.oldestSlot];
     };
@@ -133,7 +133,7 @@ describe('message cache: eviction rules (docs/mysql-behaviour.md §X4 "Eviction"
     fill(c, 0, 1000);
     for (let t = 0; t <= 600 * S; t += 60 * S) {
       const heard = [t, t, t - 900_000]; // node3 talks every second but executes nothing
-      c.evictionPass(t, protectionBoundSlot(minDeliveredSlot(delivered, heard, t)));
+      c.evictionPass(t, protectionBoundSlot(lowestDeliveredHeard(delivered, heard, t)));
     }
     expect(c.oldestSlot).toBe(25 - MIN_CACHED);
     expect(c.lastPassStop).toBe('protected');
@@ -151,20 +151,20 @@ describe('message cache: eviction rules (docs/mysql-behaviour.md §X4 "Eviction"
   });
 
   it('no live member (null_synode): nothing may be freed', () => {
-    expect(minDeliveredSlot([50, 60], [0, 0], 10 * S)).toBeNull();
-    expect(protectionBoundSlot(null)).toBe(-Infinity);
+    expect(lowestDeliveredHeard([50, 60], [0, 0], 10 * S)).toBe(Infinity);
+    expect(protectionBoundSlot(Infinity)).toBe(-Infinity);
     const c = configured(0);
     fill(c, 0, 10);
-    expect(c.evictionPass(10 * S, protectionBoundSlot(null))).toBe(0);
+    expect(c.evictionPass(10 * S, protectionBoundSlot(Infinity))).toBe(0);
     expect(c.lastPassStop).toBe('protected');
   });
 
-  it('minDeliveredSlot only looks at the nodes of the latest configuration', () => {
+  it('lowestDeliveredHeard only looks at the nodes of the latest configuration', () => {
     const delivered = [40, 5, 70, 60];
     const heard = [0, 0, 0, 0];
-    expect(minDeliveredSlot(delivered, heard, 1 * S)).toBe(5);
-    expect(minDeliveredSlot(delivered, heard, 1 * S, [0, 2, 3])).toBe(40);
-    expect(minDeliveredSlot(delivered, heard, 1 * S, [2, 3], 500_000)).toBeNull();
+    expect(lowestDeliveredHeard(delivered, heard, 1 * S)).toBe(5);
+    expect(lowestDeliveredHeard(delivered, heard, 1 * S, [0, 2, 3])).toBe(40);
+    expect(lowestDeliveredHeard(delivered, heard, 1 * S, [2, 3], 500_000)).toBe(Infinity);
   });
 
   it('pauses 5 s after a configuration install, and never frees before the first one', () => {
