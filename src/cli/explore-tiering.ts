@@ -12,8 +12,9 @@ import { constants } from 'node:os';
  * 6,317–6,844 with two (docs/partition-experiments.md). `--always-sparkplug` compiles each
  * function to Sparkplug's baseline code on its first call instead of interpreting its bytecode
  * first: every job warms up on its own, so the interpreted warm-up is paid once per job, and with
- * two jobs it cost them about 8 % more CPU in all than baseline code from the start
- * (docs/partition-experiments.md, "Baseline code from the first call"). Node takes V8 flags only at
+ * two jobs it cost them 6–8 % more CPU in all than baseline code from the start, while one job is
+ * no slower with the flag (docs/partition-experiments.md, "Baseline code from the first call").
+ * Node takes V8 flags only at
  * start-up (changing them later with `v8.setFlagsFromString` is documented as possibly
  * unpredictable), so the binary runs explore in a child node process started with them; the
  * library's `explore` leaves its caller's process alone.
