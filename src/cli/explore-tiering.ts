@@ -12,8 +12,10 @@ import { constants } from 'node:os';
  * 6,317–6,844 with two (docs/partition-experiments.md). `--always-sparkplug` compiles each
  * function to Sparkplug's baseline code on its first call instead of interpreting its bytecode
  * first: every job warms up on its own, so the interpreted warm-up is paid once per job, and with
- * two jobs it cost them 6–8 % more CPU in all than baseline code from the start, while one job is
- * no slower with the flag (docs/partition-experiments.md, "Baseline code from the first call").
+ * two jobs it cost them 6–8 % more CPU in all than baseline code from the start; with the flag two
+ * jobs ran about 10 % more runs per minute on the quiet 2-core VM (1.58× one job on the means of
+ * six pairs, from 1.43×) and one job as many as before (docs/partition-experiments.md, "Baseline
+ * code from the first call").
  * Node takes V8 flags only at
  * start-up (changing them later with `v8.setFlagsFromString` is documented as possibly
  * unpredictable), so the binary runs explore in a child node process started with them; the
