@@ -1,13 +1,17 @@
 // grsim explore throughput: random 10-minute fault schedules on a 5-member group, runs per
 // minute with one job and with every core, measured one after the other in the same run
 // (targets: >= 2,000 runs/min with all jobs; >= 1.6x faster with 2 jobs than with 1 on an idle
-// 2-core machine, issue 15). On a busy machine both figures fall; read the ratio with care.
+// 2-core machine, issue 15). On a busy machine both figures fall; read the ratio with care: each
+// measurement also prints how much CPU other processes used meanwhile (from /proc/stat), and
+// `--pairs=N` measures N pairs one after the other (1 job, all jobs, 1 job, …) so the spread shows.
 // On Linux each run's CPU time is also printed per thread kind (sampled from /proc every 50 ms,
-// so the last few milliseconds are missing): the main thread, and every other thread of the
-// process, which with one job are V8's helpers (concurrent TurboFan compilation and GC). With one
-// job on an idle 2-core machine those helpers take the second core; what they use is what two jobs
-// cannot gain (docs/partition-experiments.md, "Why two explore jobs were no faster than one").
-// Run after `npm run build`: node bench/explore.mjs [runs]
+// so the last few milliseconds are missing): the main thread, with more jobs the worker threads
+// (the busiest threads after the main one: a worker runs chunks all the time, V8's helpers only
+// now and then), and every other thread of the process, V8's helpers (concurrent TurboFan
+// compilation and GC). With one job on an idle 2-core machine those helpers take the second core;
+// what they use is what two jobs cannot gain (docs/partition-experiments.md, "Why two explore
+// jobs were no faster than one").
+// Run after `npm run build`: node bench/explore.mjs [runs] [--pairs=N]
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -18,10 +22,20 @@ const bin = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 // starting it with them here runs explore in the measured process itself, so the per-thread CPU
 // below is explore's, with the same flags and the same results.
 const { EXPLORE_V8_FLAGS } = await import('../dist/cli/explore-tiering.js');
-const runs = Number(process.argv[2] ?? 1000);
+const args = process.argv.slice(2);
+const runs = Number(args.find((a) => !a.startsWith('--')) ?? 1000);
+const pairs = Number(/^--pairs=(\d+)$/.exec(args.find((a) => a.startsWith('--pairs=')) ?? '')?.[1] ?? 1);
 const property = 'one-primary-per-view'; // every fault kind, single-primary, full invariant check per run
 const cores = availableParallelism();
 const TICKS_PER_S = 100; // USER_HZ, the unit of utime and stime in /proc/<pid>/task/<tid>/stat
+
+/** CPU seconds every process of the machine used so far (all but idle and iowait in /proc/stat); NaN where it is not readable. */
+function machineCpu() {
+  let line;
+  try { line = readFileSync('/proc/stat', 'utf8').split('\n')[0]; } catch { return NaN; }
+  const f = line.trim().split(/\s+/).slice(1, 9).map(Number); // user nice system idle iowait irq softirq steal
+  return (f.reduce((a, b) => a + b, 0) - f[3] - f[4]) / TICKS_PER_S;
+}
 
 /** CPU seconds used so far by each thread of `pid` (tid → seconds); empty where /proc is not readable. */
 function threadCpu(pid) {
@@ -40,6 +54,7 @@ function threadCpu(pid) {
 function measure(jobs) {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
+    const machine0 = machineCpu();
     const child = spawn(process.execPath, [...EXPLORE_V8_FLAGS, bin, 'explore', '--property', property, '--members', '5', '--duration', '10m',
       '--runs', String(runs), '--seed', '1', '--jobs', String(jobs)], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '', stderr = '';
@@ -52,29 +67,41 @@ function measure(jobs) {
     child.on('close', (status) => {
       clearInterval(timer);
       const wallS = (performance.now() - t0) / 1000;
+      const machineS = machineCpu() - machine0;
       // stdout ends with the counted runs (the same for any --jobs); stderr with the throughput of every run executed.
       const m = /^(\d+) runs, (\d+) failed$/.exec(stdout.trimEnd().split('\n').pop() ?? '');
       const t = /^grsim explore: (\d+) runs in [\d.]+ s, (\d+) runs\/min/m.exec(stderr);
       if (m === null || t === null) return reject(new Error(`unexpected output (exit ${status}): ${stdout.slice(-500)}\n${stderr.slice(-500)}`));
       const mainS = last.get(String(child.pid)) ?? NaN;
       const allS = [...last.values()].reduce((a, b) => a + b, 0);
+      const workerS = [...last].filter(([tid]) => tid !== String(child.pid)).map(([, s]) => s).sort((a, b) => b - a).slice(0, jobs - 1).reduce((a, b) => a + b, 0);
       resolve({
         jobs, runs: Number(m[1]), failed: Number(m[2]), perMin: Number(t[2]), wallPerMin: Math.round(Number(t[1]) / (wallS / 60)),
-        ran: Number(t[1]), mainS, otherS: allS - mainS,
+        ran: Number(t[1]), mainS, workerS, helperS: allS - mainS - workerS, othersCores: (machineS - allS) / wallS,
       });
     });
   });
 }
 
-const one = await measure(1);
-const all = await measure(cores);
-for (const x of [one, all]) {
-  const per1000 = (s) => (s * 1000 / x.ran).toFixed(2);
-  const others = x.jobs === 1 ? 'V8 compilation and GC threads' : 'worker, V8 compilation and GC threads';
-  const cpu = Number.isNaN(x.mainS) ? '' : `; CPU per 1,000 runs: main thread ${per1000(x.mainS)} s, ${others} ${per1000(x.otherS)} s`;
-  console.log(`explore ${property}, 5 members, 10 min schedules, ${x.jobs} job(s): ${x.runs} runs, ${x.failed} failed, ` +
-    `${x.perMin} runs/min (${x.wallPerMin} runs/min including process start-up)${cpu}`);
+const speedUps = [];
+for (let p = 0; p < pairs; p++) {
+  const one = await measure(1);
+  const all = await measure(cores);
+  for (const x of [one, all]) {
+    const per1000 = (s) => (s * 1000 / x.ran).toFixed(2);
+    const workers = x.jobs === 1 ? '' : `, worker thread${x.jobs === 2 ? '' : 's'} ${per1000(x.workerS)} s`;
+    const cpu = Number.isNaN(x.mainS) ? '' : `; CPU per 1,000 runs: main thread ${per1000(x.mainS)} s${workers}, V8 compilation and GC threads ${per1000(x.helperS)} s`;
+    const others = Number.isNaN(x.othersCores) ? '' : `; other processes used ${Math.max(0, x.othersCores).toFixed(2)} of ${cores} cores meanwhile`;
+    console.log(`explore ${property}, 5 members, 10 min schedules, ${x.jobs} job(s): ${x.runs} runs, ${x.failed} failed, ` +
+      `${x.perMin} runs/min (${x.wallPerMin} runs/min including process start-up)${cpu}${others}`);
+  }
+  speedUps.push(all.perMin / one.perMin);
+  if (pairs > 1) console.log(`pair ${p + 1} of ${pairs}: speed-up with ${cores} jobs ${speedUps[p].toFixed(2)}x`);
+  if (p === pairs - 1) {
+    const range = pairs === 1 ? `${speedUps[0].toFixed(2)}x` : `${Math.min(...speedUps).toFixed(2)}x-${Math.max(...speedUps).toFixed(2)}x over ${pairs} pairs`;
+    const met = speedUps.filter((x) => x >= 1.6).length;
+    const verdict = pairs === 1 ? (met === 1 ? 'met' : 'NOT met') : `met in ${met} of ${pairs} pairs`;
+    console.log(`speed-up with ${cores} jobs: ${range}${cores === 2 ? ` (target >= 1.6x on an idle machine: ${verdict})` : ''}; ` +
+      `target >= 2000 runs/min with all jobs: ${all.perMin >= 2000 ? 'met' : 'NOT met'}`);
+  }
 }
-const speedUp = all.perMin / one.perMin;
-console.log(`speed-up with ${cores} jobs: ${speedUp.toFixed(2)}x${cores === 2 ? ` (target >= 1.6x on an idle machine: ${speedUp >= 1.6 ? 'met' : 'NOT met'})` : ''}; ` +
-  `target >= 2000 runs/min with all jobs: ${all.perMin >= 2000 ? 'met' : 'NOT met'}`);

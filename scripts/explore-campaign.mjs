@@ -39,9 +39,9 @@ if (chosen.length === 0) {
   process.exit(2);
 }
 
-// V8 tiering for a long exploration, given at start-up (docs/partition-experiments.md, "Less
-// compilation behind one job"): fewer background compilations, the same results.
-const V8_FLAGS = ['--max-inlined-bytecode-size-cumulative=460', '--interrupt-budget=270336'];
+// V8 tiering for a long exploration, given at start-up as the grsim binary gives it
+// (src/cli/explore-tiering.ts; docs/partition-experiments.md, "Less compilation behind one job").
+const { EXPLORE_V8_FLAGS: V8_FLAGS } = await import(resolve(repo, 'dist/cli/explore-tiering.js'));
 
 function explore(property, members, runs) {
   const args = [...V8_FLAGS, cli, 'explore', '--property', property, '--members', String(members), '--duration', values.duration,
