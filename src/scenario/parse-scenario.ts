@@ -360,6 +360,8 @@ function parseAction(verb: ScenarioVerb, v: unknown, path: Path, ctx: Ctx): Scen
  */
 function checkProcessActions(events: readonly ScenarioEvent[]): void {
   const frozen = new Set<string>();
+  // Per frozen member, the first statement waiting for its thaw (it runs then; a crash first loses it).
+  const waiting = new Map<string, { event: ScenarioEvent; verb: string }>();
   // Per member whose server is down, the event that crashed it.
   const crashed = new Map<string, ScenarioEvent>();
   for (const e of events) {
@@ -371,8 +373,14 @@ function checkProcessActions(events: readonly ScenarioEvent[]): void {
       frozen.add(a.freeze);
     } else if ('thaw' in a) {
       if (!frozen.delete(a.thaw)) fail([...path, 'thaw'], 'names a member that no earlier event froze', a.thaw);
+      waiting.delete(a.thaw);
     } else if ('crash' in a) {
       if (crashed.has(a.crash)) fail([...path, 'crash'], 'names a member whose server an earlier event already crashed (restart it first)', a.crash);
+      const lost = waiting.get(a.crash);
+      if (lost !== undefined) {
+        fail(['events', lost.event.index, lost.verb], `runs on ${a.crash}, whose mysqld is frozen then and which events[${e.index}] crashes at ${e.atUs / 1e6} s before any thaw: ` +
+          'a frozen server runs the statement only when thawed, and the crash loses it (thaw it first, or drop the statement)', a.crash);
+      }
       crashed.set(a.crash, e);
       frozen.delete(a.crash);
     } else if ('restart' in a) {
@@ -387,6 +395,9 @@ function checkProcessActions(events: readonly ScenarioEvent[]): void {
       if (statement !== null && crash !== undefined) {
         fail([...path, statement.verb], `names a member whose server events[${crash.index}] crashed at ${crash.atUs / 1e6} s, with no restart since: a stopped server runs no ${statement.sql} (restart it first)`, statement.member);
       }
+      const on = 'stop' in a ? [a.stop] : 'start' in a ? [a.start] : 'writeLocal' in a ? [a.writeLocal.member]
+        : 'setAsPrimary' in a ? [a.setAsPrimary.member] : 'set' in a ? (a.set.member === 'all' ? [...frozen] : [a.set.member]) : [];
+      for (const m of on) if (frozen.has(m) && !waiting.has(m)) waiting.set(m, { event: e, verb: verbOf(a) });
     }
   }
 }

@@ -55,6 +55,22 @@ describe('a statement on a frozen member in a scenario', () => {
   });
 });
 
+describe('a statement that a crash would lose while it waits for the thaw', () => {
+  it('is refused before the run, at the statement, naming the crash', () => {
+    let err: unknown;
+    try {
+      parseScenario(`${HEAD}  - { at: "+6s", set: { member: all, option: group_replication_member_weight, value: 10 } }
+  - { at: "+9s", crash: node3 }
+`, 'f.yaml');
+    } catch (e) { err = e; }
+    expect(err).toBeInstanceOf(ScenarioError);
+    expect((err as ScenarioError).message).toBe("f.yaml:6: events[1].set runs on node3, whose mysqld is frozen then and which events[2] crashes at 9 s before any thaw: " +
+      'a frozen server runs the statement only when thawed, and the crash loses it (thaw it first, or drop the statement), got "node3"');
+    // With a thaw in between it runs, and the crash comes after.
+    expect(() => parseScenario(`${HEAD}  - { at: "+6s", stop: node3 }\n  - { at: "+8s", thaw: node3 }\n  - { at: "+9s", crash: node3 }\n`, 'f.yaml')).not.toThrow();
+  });
+});
+
 describe('a statement on a frozen member through the API', () => {
   it('is refused with a ConfigError that says to call it after the thaw', () => {
     const sim = createSimulation({ seed: 2, members: ['node1', 'node2', 'node3'] });
