@@ -62,6 +62,28 @@ export function heldOnElection(level: ConsistencyLevel): boolean {
   return level === 'BEFORE_ON_PRIMARY_FAILOVER' || level === 'AFTER';
 }
 
+/**
+ * Another member's AFTER transaction (a write, or a workload batch) queued for this member's
+ * applier: Transaction_consistency_info on a member that is not its origin.
+ */
+interface RemoteAfter {
+  readonly origin: number;
+  /** The write id, or the batch's log entry index. */
+  readonly key: number;
+  readonly batch: boolean;
+  /** Its applier position (MemberTransactions.position right after it was queued) and its transactions. */
+  readonly position: number;
+  readonly count: number;
+  /**
+   * The members whose Transaction_prepared_message it waits for: those ONLINE in this member's
+   * table when it was delivered, its origin excepted (gcs_event_handlers.cc
+   * handle_transactional_message, get_online_members_with_guarantees(origin)).
+   */
+  readonly members: Set<number>;
+  /** The applier has prepared it and holds it (after_applier_prepare). */
+  prepared: boolean;
+}
+
 /** A workload batch of this member certified under AFTER and waiting for the others' acknowledgements. */
 interface WaitingBatch {
   readonly gno: number;
@@ -93,6 +115,22 @@ export class ConsistencyManager {
    */
   private readonly afterChanges: number[] = [];
   private readonly afterAtStart: boolean;
+  /** Other members' AFTER transactions on this member's applier, in applier order (the first may be held prepared). */
+  private readonly onApplier: RemoteAfter[] = [];
+  /** The same, by write id and by batch log index, for their acknowledgements. */
+  private readonly remoteWrites = new Map<number, RemoteAfter>();
+  private readonly remoteBatches = new Map<number, RemoteAfter>();
+  /**
+   * Transactions that began while the applier held a prepared AFTER transaction, waiting for it to
+   * commit (transaction_begin_sync_prepared_transactions), in arrival order.
+   */
+  private beginWaiters: (() => void)[] = [];
+  /** What waits for the applier to move again (a held transaction commits, recovery starts it). */
+  private applierWaiters: (() => void)[] = [];
+  /** Bumped by reset, so that a prepare timer of an earlier membership does nothing. */
+  private applierGen = 0;
+  /** The remote transaction whose prepare is waited for (one wait per transaction). */
+  private armedFor: RemoteAfter | null = null;
 
   constructor(private readonly m: GrMember) {
     this.afterAtStart = waitsAfter(m.opts.group_replication_consistency);
@@ -139,6 +177,12 @@ export class ConsistencyManager {
 
   private afterSync(w: WriteRecord, level: ConsistencyLevel, run: () => void): void {
     if (w.outcome !== 'pending') return;
+    // transaction_begin_sync_prepared_transactions, at every level: a transaction that begins while
+    // the applier holds another member's prepared AFTER transaction waits until that one commits.
+    if (this.heldOnApplier()) {
+      this.beginWaiters.push(() => this.afterSync(w, level, run));
+      return;
+    }
     if (this.electionActive && heldOnElection(level)) {
       this.held.push({ w, run });
       return;
@@ -177,35 +221,118 @@ export class ConsistencyManager {
     this.batchTransactionsWaiting += transactions;
   }
 
-  /** Another member's workload batch under AFTER was certified here: once applied, acknowledge it (one message per batch). */
-  acknowledgeBatchWhenApplied(index: number, origin: number): void {
-    const m = this.m, now = m.ctx.kernel.nowUs;
-    const at = m.tx.appliedAllAtUs(now);
-    if (at === Infinity) return;
-    m.ctx.later(m.slot, at - now, () => {
-      // after_applier_prepare: only an ONLINE member acknowledges.
-      if (!m.inGroup() || m.state !== 'ONLINE') return;
-      const message: ConsistencyMessage = { preparedBatch: index, origin, from: m.slot };
-      m.ctx.xcom.consensus.proposeMessage(m.slot, 'gr', 0, message);
+  /**
+   * Another member's AFTER transaction (`batch`: a workload batch of `count` transactions, keyed by
+   * its log entry index; otherwise write `key`) was certified here and queued for the applier. When
+   * the applier reaches it, it prepares it, says so to the group if this member must, and holds it
+   * uncommitted, applying nothing behind it, until every member that must has prepared it or left
+   * (consistency_manager.cc after_applier_prepare, handle_remote_prepare, handle_member_leave;
+   * mysql-test gr_consistent_reads_member_unreachable: the other member's applier waits "for handler
+   * commit" while one member is UNREACHABLE). One acknowledgement per batch.
+   */
+  remoteAfterCertified(origin: number, key: number, batch: boolean, count: number): void {
+    const members = new Set<number>();
+    for (const [slot, info] of this.m.table) if (slot !== origin && info.state === 'ONLINE') members.add(slot);
+    const entry: RemoteAfter = { origin, key, batch, position: this.m.tx.position, count, members, prepared: false };
+    this.onApplier.push(entry);
+    (batch ? this.remoteBatches : this.remoteWrites).set(key, entry);
+    if (this.onApplier.length === 1) this.armPrepare();
+  }
+
+  /** Whether the applier holds another member's prepared AFTER transaction (m_prepared_transactions_on_my_applier not empty). */
+  private heldOnApplier(): boolean {
+    return this.onApplier.length > 0 && (this.onApplier[0] as RemoteAfter).prepared;
+  }
+
+  /** The applier prepares the first remote AFTER transaction once it has applied everything before it. */
+  private armPrepare(): void {
+    const head = this.onApplier[0];
+    if (head === undefined || head.prepared || this.armedFor === head) return;
+    this.armedFor = head;
+    this.m.tx.holdBefore(head.position - head.count, head.count);
+    const gen = this.applierGen;
+    this.whenAppliedThrough(head.position, () => {
+      if (gen === this.applierGen && this.onApplier[0] === head && !head.prepared) this.prepare(head);
     });
+  }
+
+  private prepare(entry: RemoteAfter): void {
+    const m = this.m;
+    this.armedFor = null;
+    entry.prepared = true;
+    m.tx.holdPrepared(entry.count);
+    if (entry.members.has(m.slot) && m.inGroup()) {
+      const message: ConsistencyMessage = entry.batch
+        ? { preparedBatch: entry.key, origin: entry.origin, from: m.slot }
+        : { prepared: entry.key, origin: entry.origin, from: m.slot };
+      m.ctx.xcom.consensus.proposeMessage(m.slot, 'gr', 0, message);
+    }
+    if (entry.members.size === 0) this.releaseRemote(entry);
+  }
+
+  /** Member `from` prepared another member's AFTER transaction `entry` (handle_remote_prepare). */
+  private remotePrepared(entry: RemoteAfter | undefined, origin: number, from: number): void {
+    if (entry === undefined || entry.origin !== origin) return;
+    entry.members.delete(from);
+    if (entry.prepared && entry.members.size === 0) this.releaseRemote(entry);
+  }
+
+  /** The held transaction commits: the applier goes on, and the transactions waiting to begin begin. */
+  private releaseRemote(entry: RemoteAfter): void {
+    this.onApplier.shift();
+    (entry.batch ? this.remoteBatches : this.remoteWrites).delete(entry.key);
+    this.m.tx.releaseHeld(this.m.ctx.kernel.nowUs);
+    const waiting = this.beginWaiters;
+    this.beginWaiters = [];
+    for (const fn of waiting) fn();
+    this.applierMoved();
+  }
+
+  /**
+   * The applier moves again (a held transaction committed, recovery started it): what waited for
+   * it looks again, and the next remote AFTER transaction waits for its prepare.
+   */
+  applierMoved(): void {
+    if (this.applierWaiters.length > 0) {
+      const waiting = this.applierWaiters;
+      this.applierWaiters = [];
+      for (const fn of waiting) fn();
+    }
+    this.armPrepare();
+  }
+
+  /**
+   * Runs `fn` once the applier has applied everything up to `position` (MemberTransactions
+   * positions), going through the kernel even when it already has. While the applier is stopped or
+   * holds a prepared transaction the wait goes on until it moves again.
+   */
+  private whenAppliedThrough(position: number, fn: () => void): void {
+    const m = this.m, now = m.ctx.kernel.nowUs;
+    const at = m.tx.appliedThroughAtUs(position, now);
+    if (at === Infinity) {
+      this.applierWaiters.push(() => this.whenAppliedThrough(position, fn));
+      return;
+    }
+    const gen = this.applierGen;
+    m.ctx.later(m.slot, at - now, () => {
+      if (gen !== this.applierGen) return;
+      const t = m.ctx.kernel.nowUs;
+      const again = m.tx.appliedThroughAtUs(position, t);
+      // Less than 1 µs away is the lazy applier's rounding: reached.
+      if (again - t < 1) fn();
+      else this.whenAppliedThrough(position, fn);
+    });
+  }
+
+  /** Runs `fn` once the applier has applied everything queued now (see whenAppliedThrough). */
+  private whenApplied(fn: () => void): void {
+    this.whenAppliedThrough(this.m.tx.position, fn);
   }
 
   /** Whether an AFTER transaction certified now would wait (so its GTID is not committed at certification). */
   wouldWait(): boolean {
     for (const [slot, info] of this.m.table) if (slot !== this.m.slot && info.state === 'ONLINE') return true;
     return false;
-  }
-
-  /** Another member's AFTER transaction was certified here: once the applier has prepared it, say so to the group. */
-  acknowledgeWhenApplied(writeId: number, origin: number): void {
-    const m = this.m, now = m.ctx.kernel.nowUs;
-    const at = m.tx.appliedAllAtUs(now);
-    if (at === Infinity) return; // the applier is stopped (recovery): this member is not among those that must prepare
-    m.ctx.later(m.slot, at - now, () => {
-      if (!m.inGroup()) return;
-      const message: ConsistencyMessage = { prepared: writeId, origin, from: m.slot };
-      m.ctx.xcom.consensus.proposeMessage(m.slot, 'gr', 0, message);
-    });
   }
 
   /** A GR message of this module was delivered here. Returns whether it was one. */
@@ -217,17 +344,18 @@ export class ConsistencyManager {
       if (then === undefined) return true;
       this.syncing.delete(p.syncBefore);
       // Wait until the applier has committed what it had received when the message was delivered.
-      const now = m.ctx.kernel.nowUs;
-      const at = m.tx.appliedAllAtUs(now);
-      if (at !== Infinity) m.ctx.later(m.slot, at - now, then);
+      this.whenApplied(then);
       return true;
     }
     if (p.prepared !== undefined) {
-      if (p.origin === m.slot && p.from !== undefined) this.prepared(p.prepared, p.from);
+      if (p.from === undefined || p.origin === undefined) return true;
+      if (p.origin === m.slot) this.prepared(p.prepared, p.from);
+      else this.remotePrepared(this.remoteWrites.get(p.prepared), p.origin, p.from);
       return true;
     }
     if (p.preparedBatch !== undefined) {
-      if (p.origin === m.slot && p.from !== undefined) {
+      if (p.from !== undefined && p.origin !== undefined && p.origin !== m.slot) this.remotePrepared(this.remoteBatches.get(p.preparedBatch), p.origin, p.from);
+      else if (p.origin === m.slot && p.from !== undefined) {
         const batch = this.waitingBatches.get(p.preparedBatch);
         if (batch !== undefined) {
           batch.members.delete(p.from);
@@ -267,6 +395,10 @@ export class ConsistencyManager {
       for (const s of left) batch.members.delete(s);
       if (batch.members.size === 0) this.commitBatch(index, batch);
     }
+    // Other members' transactions on this applier: only the first can be held prepared.
+    for (const entry of this.onApplier) for (const s of left) entry.members.delete(s);
+    const head = this.onApplier[0];
+    if (head !== undefined && head.prepared && head.members.size === 0) this.releaseRemote(head);
   }
 
   private commitBatch(index: number, batch: WaitingBatch): void {
@@ -300,6 +432,15 @@ export class ConsistencyManager {
     this.electionActive = false;
     this.electionGen++;
     this.afterElection = [];
+    // Other members' transactions are no longer awaited: a held one commits and the applier goes on.
+    this.applierGen++;
+    this.armedFor = null;
+    this.onApplier.length = 0;
+    this.remoteWrites.clear();
+    this.remoteBatches.clear();
+    this.beginWaiters = [];
+    this.applierWaiters = [];
+    this.m.tx.releaseHeld(this.m.ctx.kernel.nowUs);
   }
 
   // ---------------------------------------------------------------- the new primary's election process
@@ -315,10 +456,7 @@ export class ConsistencyManager {
     const m = this.m;
     if (!this.electionActive) this.holdForElection();
     const gen = this.electionGen;
-    const now = m.ctx.kernel.nowUs;
-    const at = m.tx.appliedAllAtUs(now);
-    if (at === Infinity) return;
-    m.ctx.later(m.slot, at - now, () => {
+    this.whenApplied(() => {
       if (gen !== this.electionGen || m.state !== 'ONLINE') return;
       const message: ConsistencyMessage = { primaryReady: m.slot, origin: m.slot, gen };
       m.ctx.xcom.consensus.proposeMessage(m.slot, 'gr', 0, message);

@@ -687,14 +687,15 @@ export class GrMember {
   /**
    * An 'app' entry (one transaction) was delivered here: every member certifies it; the origin
    * commits it, at once or, under AFTER, once the others prepared it; another member queues it for
-   * its applier and, under AFTER, acknowledges it once applied.
+   * its applier and, under AFTER, acknowledges it once prepared there and commits it once the group
+   * has (consistency.ts remoteAfterCertified).
    */
   onAppMessage(entry: LogEntry): void {
     const p = entry.payload as { writeId: number; origin: number; after?: boolean };
     const now = this.ctx.kernel.nowUs;
     if (p.origin !== this.slot) {
       this.tx.certify(now, 1, false);
-      if (p.after === true) this.consistency.acknowledgeWhenApplied(p.writeId, p.origin);
+      if (p.after === true) this.consistency.remoteAfterCertified(p.origin, p.writeId, false, 1);
       return;
     }
     const w = this.writes.get(p.writeId);
@@ -709,7 +710,7 @@ export class GrMember {
   /**
    * A workload batch was delivered here: certified, committed by its origin, queued for the
    * applier elsewhere. Under AFTER (the origin's global level when the batch was decided) the
-   * origin's commit waits for the others' acknowledgements and they acknowledge once applied, as
+   * origin's commit waits for the others' acknowledgements and they acknowledge once prepared, as
    * for a write (consistency.ts). Returns whether the origin commits the batch now.
    */
   onLoadBatch(entry: LogEntry, transactions: number, submittedSumUs: number): boolean {
@@ -722,7 +723,7 @@ export class GrMember {
     }
     if (!local) {
       this.tx.certify(now, transactions, false);
-      this.consistency.acknowledgeBatchWhenApplied(entry.index, entry.proposer);
+      this.consistency.remoteAfterCertified(entry.proposer, entry.index, true, transactions);
       return true;
     }
     const waits = this.consistency.wouldWait();

@@ -85,6 +85,7 @@ export function joinedGroup(m: GrMember, view: GcsView, j: JoinAttempt): void {
     m.ctx.later(m.slot, recoveryUs, () => {
       if (m.state !== 'RECOVERING') return;
       m.tx.recoveryDone(m.ctx.kernel.nowUs);
+      m.consistency.applierMoved();
       m.ctx.xcom.consensus.proposeMessage(m.slot, 'gr', 0, { online: m.slot });
     });
   });

@@ -49,8 +49,23 @@ export class MemberTransactions {
   private transferPending: GtidSet | null = null;
   /** When the applier will have applied every queued transaction (valid while `running`), µs. */
   private busyUntilUs = 0;
-  /** Whether the applier runs (it waits while distributed recovery transfers state, and while the server is down). */
+  /** Whether the applier runs (it waits while distributed recovery transfers state, while the server is down, and while it holds a prepared AFTER transaction). */
   private running = true;
+  /**
+   * Remote transactions ever queued for the applier on this server: the applier's position. A
+   * transaction's position is this count right after it was queued; the applier has applied
+   * through position `enqueued - queued`.
+   */
+  private enqueued = 0;
+  /**
+   * The applier commits nothing past this position (Infinity: no limit): another member's AFTER
+   * transaction comes next, and it commits only once the group has prepared it (consistency.ts).
+   */
+  private applyLimit = Infinity;
+  /** How many transactions that AFTER transaction is (a workload batch is many). */
+  private limitedCount = 0;
+  /** Transactions at the head of the queue that the applier has prepared and holds, uncommitted (0: none). */
+  private heldAtHead = 0;
   /** replication_group_member_stats counts (docs/mysql-behaviour.md §T4). */
   private checked = 0;
   private remoteApplied = 0;
@@ -133,6 +148,7 @@ export class MemberTransactions {
     }
     const count = hi - lo + 1;
     this.queued += count;
+    this.enqueued += count;
     if (this.running) this.busyUntilUs = Math.max(this.busyUntilUs, nowUs) + count * this.applierTransactionUs;
   }
 
@@ -140,8 +156,12 @@ export class MemberTransactions {
   settle(nowUs: number): void {
     if (!this.running || this.queued === 0) return;
     const remaining = this.busyUntilUs > nowUs && this.applierTransactionUs > 0 ? Math.ceil((this.busyUntilUs - nowUs) / this.applierTransactionUs) : 0;
-    let applied = this.queued - remaining;
-    if (applied <= 0) return;
+    const applied = Math.min(this.queued - remaining, this.applyLimit - (this.enqueued - this.queued));
+    if (applied > 0) this.dropApplied(applied);
+  }
+
+  /** The first `applied` queued transactions were applied: they leave the queue (and count as applied). */
+  private dropApplied(applied: number): void {
     this.queued -= applied;
     this.remoteApplied += applied;
     const q = this.queue;
@@ -177,13 +197,6 @@ export class MemberTransactions {
     return this.queued;
   }
 
-  /** When the applier will have applied everything queued now, µs; Infinity while it is stopped with work queued. */
-  appliedAllAtUs(nowUs: number): number {
-    this.settle(nowUs);
-    if (this.queued === 0) return nowUs;
-    return this.running ? Math.max(nowUs, this.busyUntilUs) : Infinity;
-  }
-
   /** The applier stops (recovery transfers state first; the server went down). */
   stopApplier(nowUs: number): void {
     this.settle(nowUs);
@@ -194,6 +207,59 @@ export class MemberTransactions {
   startApplier(nowUs: number): void {
     if (this.running) return;
     this.running = true;
+    this.busyUntilUs = nowUs + this.queued * this.applierTransactionUs;
+  }
+
+  /** The applier's position now: the position the transaction queued last has (see `enqueued`). */
+  get position(): number {
+    return this.enqueued;
+  }
+
+  /**
+   * When the applier will have applied every transaction up to `position`, µs: `nowUs` once it has,
+   * Infinity while it is stopped or when `position` lies past a limit of holdBefore (a time known
+   * only once the applier moves again). It may be a fraction of a µs early or late against
+   * `settle`'s count; callers treat a time less than 1 µs away as reached.
+   */
+  appliedThroughAtUs(position: number, nowUs: number): number {
+    this.settle(nowUs);
+    if (this.enqueued - this.queued >= position) return nowUs;
+    // Past the held transaction, or past the one to hold once prepared, nothing is applied before a release.
+    if (!this.running || position > this.applyLimit + (this.heldAtHead > 0 ? 0 : this.limitedCount)) return Infinity;
+    return Math.max(nowUs, this.busyUntilUs - (this.enqueued - position) * this.applierTransactionUs);
+  }
+
+  /**
+   * The `count` queued transactions after `position` are another member's AFTER transaction, then
+   * what follows it: the applier applies up to `position` as usual, then takes the next one but does not
+   * commit it (consistency_manager.cc after_applier_prepare waits on its ticket) until releaseHeld.
+   */
+  holdBefore(position: number, count: number): void {
+    this.applyLimit = position;
+    this.limitedCount = count;
+  }
+
+  /** The applier has prepared the `count` transactions after the limit: it holds them (see holding). */
+  holdPrepared(count: number): void {
+    this.heldAtHead = count;
+  }
+
+  /** Whether the applier holds prepared transactions it may not commit yet. */
+  get holding(): boolean {
+    return this.heldAtHead > 0;
+  }
+
+  /** The held transactions commit now (or, with none held, the limit goes) and the applier goes on with its queue. */
+  releaseHeld(nowUs: number): void {
+    if (this.applyLimit === Infinity) return;
+    this.settle(nowUs);
+    const held = Math.min(this.heldAtHead, this.queued);
+    this.heldAtHead = 0;
+    this.applyLimit = Infinity;
+    this.limitedCount = 0;
+    if (held === 0) return;
+    this.dropApplied(held);
+    // What follows waited from the prepare on: it is applied from now.
     this.busyUntilUs = nowUs + this.queued * this.applierTransactionUs;
   }
 

@@ -32,9 +32,12 @@ describe('AFTER: the commit waits for every ONLINE member (gr_consistent_reads_m
     expect(sim.member('node1').replicationGroupMembers().find((r) => r.MEMBER_HOST === sim.member('node3').host)?.MEMBER_STATE).toBe('UNREACHABLE');
     const w = sim.member('node1').write();
     sim.runUntil(40 * SEC);
-    // Ordered by the majority, but node3 has not prepared it: the session still waits.
+    // Ordered by the majority, but node3 has not prepared it: the session still waits, and node2's
+    // applier has prepared it and holds it uncommitted (after_applier_prepare; the mysql-test's
+    // step 07 finds node2's applier thread "waiting for handler commit").
     expect(w.outcome).toBe('pending');
-    expect(sim.member('node2').gtidExecuted()).toBe(`${sim.groupName}:1`);
+    expect(sim.member('node2').gtidExecuted()).toBe('');
+    expect(sim.member('node2').transactionCounters().remoteInApplierQueue).toBe(1);
     expect(sim.member('node1').gtidExecuted()).toBe('');
     sim.network.heal('node3');
     sim.runUntil(50 * SEC);
@@ -60,6 +63,43 @@ describe('AFTER: the commit waits for every ONLINE member (gr_consistent_reads_m
     const w = sim.member('node1').write();
     sim.runUntil(21 * SEC);
     expect(w.outcome).toBe('committed');
+  });
+});
+
+describe('another member\'s AFTER transaction held on the applier holds the transactions that begin here', () => {
+  /**
+   * consistency_manager.cc: before_transaction_begin calls transaction_begin_sync_prepared_transactions
+   * at every consistency level; while the applier holds a prepared AFTER transaction of another
+   * member (m_prepared_transactions_on_my_applier), a new transaction waits until it commits.
+   */
+  function run(originLevel: 'AFTER' | 'EVENTUAL'): { readonly node2Write: WriteRecord; readonly sim: Simulation } {
+    const sim = createSimulation({
+      seed: 5, mode: 'multi-primary', members: ['node1', 'node2', 'node3'],
+      options: { group_replication_member_expel_timeout: 3600 },
+    });
+    sim.at(10 * SEC, (s) => s.network.isolate('node3'));
+    sim.runUntil(20 * SEC);
+    sim.member('node1').write({ consistency: originLevel });
+    sim.runUntil(25 * SEC);
+    const node2Write = sim.member('node2').write({ consistency: 'EVENTUAL' });
+    sim.runUntil(40 * SEC);
+    return { node2Write, sim };
+  }
+
+  it('an EVENTUAL write on node2 waits while node2 holds node1\'s AFTER transaction, and commits once node3 has prepared it', () => {
+    const { node2Write, sim } = run('AFTER');
+    expect(node2Write.outcome).toBe('pending');
+    sim.network.heal('node3');
+    sim.runUntil(50 * SEC);
+    expect(node2Write.outcome).toBe('committed');
+    expect(node2Write.atUs!).toBeGreaterThan(40 * SEC);
+    for (const m of sim.members) expect(m.gtidExecuted(), m.name).toBe(`${sim.groupName}:1-2`);
+  });
+
+  it('after an EVENTUAL transaction of node1 the same write commits at once', () => {
+    const { node2Write } = run('EVENTUAL');
+    expect(node2Write.outcome).toBe('committed');
+    expect(node2Write.atUs! - node2Write.submittedUs).toBeLessThan(SEC);
   });
 });
 
@@ -183,7 +223,8 @@ describe('a session-level AFTER while the member is EVENTUAL (gr_consistent_read
     // Both were ordered by the majority; only the AFTER session waits for node3's acknowledgement.
     expect(eventual.outcome).toBe('committed');
     expect(after.outcome).toBe('pending');
-    expect(sim.member('node2').gtidExecuted()).toBe(`${sim.groupName}:1-2`);
+    // node2's applier holds the AFTER transaction prepared; the EVENTUAL one waits behind it.
+    expect(sim.member('node2').gtidExecuted()).toBe('');
     expect(node1.gtidExecuted()).toBe(`${sim.groupName}:2`);
     // SET SESSION changes nothing of the member's global value.
     expect(node1.options().group_replication_consistency).toBe('EVENTUAL');
@@ -208,10 +249,13 @@ describe('a session-level AFTER while the member is EVENTUAL (gr_consistent_read
     sim.runUntil(30 * SEC);
     expect(w.outcome).toBe('rolled_back');
     expect(sim.member('node1').gtidExecuted()).toBe('');
-    expect(sim.member('node2').gtidExecuted()).toBe(`${sim.groupName}:1`);
+    // The origin's leave does not release the others: they still wait for node5, which must
+    // prepare it (handle_member_leave removes only the leaving members from those that must).
+    expect(sim.member('node2').gtidExecuted()).toBe('');
     // A join's view needs every member's state exchange: node5 back first.
     sim.network.heal('node5');
     sim.runUntil(35 * SEC);
+    for (const name of ['node2', 'node3', 'node4', 'node5']) expect(sim.member(name).gtidExecuted(), name).toBe(`${sim.groupName}:1`);
     sim.member('node1').startGroupReplication();
     sim.runUntil(60 * SEC);
     expect(sim.member('node1').state).toBe('ONLINE');
