@@ -244,6 +244,15 @@ export class ConsistencyManager {
     return this.onApplier.length > 0 && (this.onApplier[0] as RemoteAfter).prepared;
   }
 
+  /**
+   * The other member's AFTER transaction the applier holds prepared now, or null: a statement that
+   * begins now waits until this one has committed (the result is no longer returned). For the
+   * façade's reads, which the server's begin hook holds as it holds writes.
+   */
+  heldTransaction(): object | null {
+    return this.heldOnApplier() ? (this.onApplier[0] as RemoteAfter) : null;
+  }
+
   /** The applier prepares the first remote AFTER transaction once it has applied everything before it. */
   private armPrepare(): void {
     const head = this.onApplier[0];

@@ -18,6 +18,12 @@ export interface RewriteContext {
   readonly database: string | null;
 }
 
+/** A table a statement reads or writes: its schema (null: unqualified, no current database) and name, lower case. */
+export interface TableReference {
+  readonly schema: string | null;
+  readonly name: string;
+}
+
 /** SQLite string literal. */
 export function sqlString(s: string): string {
   return `'${s.replace(/'/g, "''")}'`;
@@ -57,9 +63,10 @@ function castType(words: string[]): string {
 
 /**
  * Translates tokens[from, to) into SQLite SQL. `cte` holds names defined by a WITH clause (never
- * qualified with the current database).
+ * qualified with the current database). `tables`, when given, receives every table the tokens
+ * name (the names of `cte` excepted).
  */
-export function rewrite(tokens: readonly Token[], from: number, to: number, ctx: RewriteContext, cte: ReadonlySet<string> = cteNames(tokens)): string {
+export function rewrite(tokens: readonly Token[], from: number, to: number, ctx: RewriteContext, cte: ReadonlySet<string> = cteNames(tokens), tables?: TableReference[]): string {
   const out: string[] = [];
   /** Per parenthesis depth: whether a FROM list is open there (a comma introduces another table). */
   const fromList: boolean[] = [false];
@@ -82,7 +89,12 @@ export function rewrite(tokens: readonly Token[], from: number, to: number, ctx:
       if (t.kind === 'ident' && (upper === 'DUAL' || upper === 'LATERAL')) {
         if (upper === 'DUAL') { out.pop(); continue; } // FROM DUAL: SQLite takes no FROM at all
       }
-      if (!qualified && ctx.database !== null && !cte.has(t.text.toLowerCase())) out.push(`${sqlIdent(ctx.database)}.${sqlIdent(t.text)}`);
+      const isCte = !qualified && cte.has(t.text.toLowerCase());
+      if (tables !== undefined && !isCte) {
+        const nameTok = qualified ? tokens[k + 2] : t;
+        tables.push({ schema: qualified ? t.text.toLowerCase() : ctx.database?.toLowerCase() ?? null, name: (nameTok?.text ?? '').toLowerCase() });
+      }
+      if (!qualified && ctx.database !== null && !isCte) out.push(`${sqlIdent(ctx.database)}.${sqlIdent(t.text)}`);
       else out.push(sqlIdent(t.text));
       continue;
     }
@@ -133,7 +145,7 @@ export function rewrite(tokens: readonly Token[], from: number, to: number, ctx:
     if (isPunct(next, '(') && !isPunct(tokens[k - 1], '.')) {
       const close = closingParen(tokens, k + 1);
       if (close < 0 || close >= to) { out.push(t.text); continue; }
-      const call = rewriteCall(tokens, k, close, ctx, cte);
+      const call = rewriteCall(tokens, k, close, ctx, cte, tables);
       if (call !== null) { out.push(call); k = close; continue; }
       out.push(FUNCTION_NAMES[upper] ?? t.text);
       continue;
@@ -144,10 +156,10 @@ export function rewrite(tokens: readonly Token[], from: number, to: number, ctx:
 }
 
 /** Function calls whose arguments change shape; null for an ordinary call. */
-function rewriteCall(tokens: readonly Token[], at: number, close: number, ctx: RewriteContext, cte: ReadonlySet<string>): string | null {
+function rewriteCall(tokens: readonly Token[], at: number, close: number, ctx: RewriteContext, cte: ReadonlySet<string>, tables: TableReference[] | undefined): string | null {
   const name = tokens[at]!.text.toUpperCase();
   const args = splitTopLevel(tokens, at + 2, close);
-  const arg = (p: [number, number]): string => `(${rewrite(tokens, p[0], p[1], ctx, cte)})`;
+  const arg = (p: [number, number]): string => `(${rewrite(tokens, p[0], p[1], ctx, cte, tables)})`;
   switch (name) {
     case 'CONCAT':
       // MySQL's CONCAT is NULL when any argument is NULL, as SQLite's || is (SQLite's concat() is not).
@@ -170,7 +182,7 @@ function rewriteCall(tokens: readonly Token[], at: number, close: number, ctx: R
         return `CAST(${arg(args[0]!)} AS ${castType(tokens.slice(args[1]![0], args[1]![1]).map((t) => t.text))})`;
       }
       if (as < 0) return null;
-      return `CAST(${rewrite(tokens, at + 2, as, ctx, cte)} AS ${castType(tokens.slice(as + 1, close).map((t) => t.text))})`;
+      return `CAST(${rewrite(tokens, at + 2, as, ctx, cte, tables)} AS ${castType(tokens.slice(as + 1, close).map((t) => t.text))})`;
     }
     case 'GROUP_CONCAT': {
       // MySQL: GROUP_CONCAT([DISTINCT] expr [ORDER BY ...] [SEPARATOR str]); SQLite: group_concat([DISTINCT] expr[, sep] [ORDER BY ...]).
@@ -186,9 +198,9 @@ function rewriteCall(tokens: readonly Token[], at: number, close: number, ctx: R
       }
       const exprEnd = order >= 0 ? order : sep >= 0 ? sep : close;
       if (splitTopLevel(tokens, k, exprEnd).length !== 1) throw new UnsupportedSql('GROUP_CONCAT of several expressions');
-      const expr = rewrite(tokens, k, exprEnd, ctx, cte);
-      const orderBy = order >= 0 ? ` ${rewrite(tokens, order, sep >= 0 ? sep : close, ctx, cte)}` : '';
-      const separator = sep >= 0 ? rewrite(tokens, sep + 1, close, ctx, cte) : "','";
+      const expr = rewrite(tokens, k, exprEnd, ctx, cte, tables);
+      const orderBy = order >= 0 ? ` ${rewrite(tokens, order, sep >= 0 ? sep : close, ctx, cte, tables)}` : '';
+      const separator = sep >= 0 ? rewrite(tokens, sep + 1, close, ctx, cte, tables) : "','";
       if (distinct !== '' && separator !== "','") throw new UnsupportedSql('GROUP_CONCAT(DISTINCT ... SEPARATOR ...)');
       return distinct !== '' ? `group_concat(DISTINCT ${expr}${orderBy})` : `group_concat(${expr}, ${separator}${orderBy})`;
     }

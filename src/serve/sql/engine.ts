@@ -4,7 +4,7 @@ import { CLIENT_ERROR_SUPER_READ_ONLY } from '../../observe/error-codes.js';
 import { isOptionName, parseConsistencyLevel, type ConsistencyLevel } from '../../gr/options.js';
 import type { MemberHandle, Simulation } from '../../sim/simulation.js';
 import type { ColumnSpec, ColumnType, SqlSession, StatementEngine, StatementOutcome } from '../statement-engine.js';
-import { cteNames, rewrite, selectColumnNames, sqlIdent, sqlString, UnsupportedSql, type RewriteContext } from './dialect.js';
+import { cteNames, rewrite, selectColumnNames, sqlIdent, sqlString, UnsupportedSql, type RewriteContext, type TableReference } from './dialect.js';
 import {
   DERIVED_SCHEMAS, derivedRows, derivedUuid, globalStatus, globalVariables, shownValue, tablesFor,
   type Row, type SqlValue, type SystemVariable,
@@ -182,6 +182,11 @@ class Session implements SqlSession {
   private consistency: ConsistencyLevel;
   private autocommit = true;
   private inTransaction = false;
+  /**
+   * The open transaction passed the server's begin hook (Transaction_ctx set_trans_begin_hook_invoked):
+   * its later statements are not held again. Meaningful while a transaction is open.
+   */
+  private beginHookInvoked = false;
   private tx: TxStatement[] = [];
   private txAffected = 0;
   private closed = false;
@@ -292,7 +297,13 @@ class Session implements SqlSession {
         return this.unsupported(sql, `${t.text.toUpperCase()} in a query`);
       }
     }
-    const text = (discard ? 'SELECT ' : '') + rewrite(body, 0, body.length, this.ctx, cteNames(body));
+    const tables: TableReference[] = [];
+    const text = (discard ? 'SELECT ' : '') + rewrite(body, 0, body.length, this.ctx, cteNames(body), tables);
+    return this.behindPreparedTransactions(beginHookHolds(tables), () => this.readRows(sql, tokens, text, discard));
+  }
+
+  /** Runs a query `query` rewrote: its rows (with MySQL's column names), or OK for DO. */
+  private readRows(sql: string, tokens: readonly Token[], text: string, discard: boolean): StatementOutcome {
     const r = this.run(sql, text);
     if (r.kind !== 'rows' || discard) return r.kind === 'rows' ? ok() : r;
     const names = selectColumnNames(sql, tokens);
@@ -561,14 +572,42 @@ class Session implements SqlSession {
       this.inTransaction = true;
       return r;
     }
-    this.inTransaction = true;
-    return ok();
+    // The begin hook holds BEGIN itself; the transaction's later statements pass (set_trans_begin_hook_invoked).
+    return this.behindPreparedTransactions(true, () => {
+      this.inTransaction = true;
+      this.beginHookInvoked = true;
+      return ok();
+    });
   }
 
   private endTransaction(): void {
     this.tx = [];
     this.txAffected = 0;
     this.inTransaction = false;
+    this.beginHookInvoked = false;
+  }
+
+  /**
+   * Runs `statement` now, or, when the server's begin hook `holds` it and this member's applier
+   * holds another member's prepared AFTER transaction, once that transaction has committed
+   * (consistency_manager.cc, transaction_begin_sync_prepared_transactions: at every level).
+   */
+  private behindPreparedTransactions(holds: boolean, statement: () => StatementOutcome): StatementOutcome {
+    const consistency = this.engine.sim._gr(this.member.slot).consistency;
+    const openTransaction = this.inTransaction || !this.autocommit;
+    const held = holds && !(openTransaction && this.beginHookInvoked) ? consistency.heldTransaction() : null;
+    // A statement that passes the hook inside a transaction marks it (in_active_multi_stmt_transaction).
+    if (holds && openTransaction) this.beginHookInvoked = true;
+    if (held === null) return statement();
+    let outcome: StatementOutcome | undefined;
+    const poll = (): StatementOutcome | undefined => {
+      if (outcome === undefined) {
+        if (consistency.heldTransaction() === held) return undefined;
+        outcome = statement();
+      }
+      return outcome.kind === 'pending' ? outcome.poll() : outcome;
+    };
+    return { kind: 'pending', poll };
   }
 
   /** The schema a write statement changes (db.table after INTO/UPDATE/FROM), or the current database. */
@@ -848,4 +887,14 @@ function fill(db: Database, table: string, rows: readonly Row[]): void {
 export function createStatementEngine(sim: Simulation): SimStatementEngine {
   if (sqlite() === null) throw new ConfigError('createStatementEngine', 'needs SQLite loaded first: await loadSqlEngine() once before creating the engine', null);
   return new Engine(sim);
+}
+
+/**
+ * Whether the server's begin hook holds a query that names `tables` (sql/rpl_handler.cc,
+ * launch_hook_trans_begin): a SELECT or DO without tables passes, and so does one whose every table
+ * is in performance_schema or sys, or is information_schema.PROCESSLIST; any other table (a user
+ * table, the InnoDB Cluster metadata) holds it.
+ */
+function beginHookHolds(tables: readonly TableReference[]): boolean {
+  return tables.some((t) => !(t.schema === 'performance_schema' || t.schema === 'sys' || (t.schema === 'information_schema' && t.name === 'processlist')));
 }
