@@ -239,16 +239,18 @@ export function transactionPayload(bytes: number, ratio: number, rules: PayloadR
  * Why a member runs no write submitted now, as its client would learn it: mysqld not running
  * (ERROR 2003), frozen by SIGSTOP (the statement hangs), held by a new primary's election process
  * under BEFORE_ON_PRIMARY_FAILOVER or AFTER (`primary_election`: the statement waits until the
- * process ends; consistency.ts), offline_mode (ERROR 3032), or super_read_only (ERROR 1290), which
+ * process ends; consistency.ts), held behind another member's AFTER transaction that this
+ * member's applier holds prepared (`prepared_transaction`: it waits until that one commits;
+ * consistency.ts), offline_mode (ERROR 3032), or super_read_only (ERROR 1290), which
  * GR sets on a member in ERROR, on one not ONLINE (joining, recovering, OFFLINE) and on a
  * single-primary SECONDARY; `read_only` is super_read_only for any other cause (a new primary
  * still applying its backlog, under EVENTUAL or BEFORE).
  */
-export type WriteRefusal = 'not_running' | 'frozen' | 'primary_election' | 'offline_mode' | 'read_only_error' | 'read_only_not_online' | 'read_only_secondary' | 'read_only';
+export type WriteRefusal = 'not_running' | 'frozen' | 'primary_election' | 'prepared_transaction' | 'offline_mode' | 'read_only_error' | 'read_only_not_online' | 'read_only_secondary' | 'read_only';
 
 /** Whether a statement meeting `refusal` waits (its client blocks and it is checked again later) rather than failing. */
 function blocksClient(refusal: WriteRefusal | null): boolean {
-  return refusal === 'frozen' || refusal === 'primary_election';
+  return refusal === 'frozen' || refusal === 'primary_election' || refusal === 'prepared_transaction';
 }
 
 /**

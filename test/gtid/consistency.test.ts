@@ -373,6 +373,35 @@ describe('workload streams respect the member level', () => {
     expect(c.committed).toBeGreaterThan(c.submitted - 200);
   });
 
+  it('another member\'s stream at EVENTUAL waits behind the AFTER batches its applier holds, and goes on once node3 is back', () => {
+    function run(node1Level: 'AFTER' | 'EVENTUAL'): Simulation {
+      const sim = createSimulation({
+        seed: 7, mode: 'multi-primary', members: ['node1', 'node2', 'node3'],
+        options: { group_replication_member_expel_timeout: 3600 },
+        workload: [{ member: 'node1', rate: 1000, size: 512, from: 0, to: 60 * SEC }, { member: 'node2', rate: 1000, size: 512, from: 0, to: 60 * SEC }],
+      });
+      sim.member('node1').set('group_replication_consistency', node1Level);
+      sim.at(10 * SEC, (s) => s.network.isolate('node3'));
+      sim.runUntil(20 * SEC);
+      return sim;
+    }
+    const sim = run('AFTER');
+    const node2 = sim.member('node2');
+    const c20 = node2.workload().committed;
+    sim.runUntil(30 * SEC);
+    expect(node2.workload().committed).toBe(c20);
+    const hold = node2.workload().holds.find((h) => h.reason === 'prepared_transaction');
+    expect(hold?.count).toBeGreaterThan(9_000);
+    sim.network.heal('node3');
+    sim.runUntil(40 * SEC);
+    expect(node2.workload().committed - c20).toBeGreaterThan(15_000);
+    const control = run('EVENTUAL');
+    const e20 = control.member('node2').workload().committed;
+    control.runUntil(30 * SEC);
+    expect(control.member('node2').workload().committed - e20).toBeGreaterThan(9_000);
+    expect(control.member('node2').workload().holds.some((h) => h.reason === 'prepared_transaction')).toBe(false);
+  });
+
   it('under EVENTUAL the commits go on while a member is UNREACHABLE', () => {
     const sim = afterRun('EVENTUAL', 3600);
     sim.runUntil(20 * SEC);
