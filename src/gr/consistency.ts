@@ -48,6 +48,23 @@ export interface ConsistencyMessage {
   readonly gen?: number;
 }
 
+/**
+ * What before_transaction_begin needs of a transaction: its id (a write's, or a negative one for a
+ * read), its state (it waits to begin while 'pending') and its session's level (null: the
+ * member's global value).
+ */
+export interface BeginRequest {
+  readonly id: number;
+  readonly outcome: string;
+  readonly consistency: ConsistencyLevel | null;
+}
+
+/** A read of the façade waiting to begin (beginRead). */
+interface WaitingRead extends BeginRequest {
+  outcome: 'pending' | 'begun';
+  readonly start: () => void;
+}
+
 /** Whether `level` makes the commit wait for the group's acknowledgements. */
 export function waitsAfter(level: ConsistencyLevel): boolean {
   return level === 'AFTER' || level === 'BEFORE_AND_AFTER';
@@ -98,7 +115,10 @@ export class ConsistencyManager {
   /** Sessions waiting for their Sync_before_execution_message: write id → what to do once delivered. */
   private readonly syncing = new Map<number, () => void>();
   /** Transactions held while this member's primary election runs, in arrival order. */
-  private held: { readonly w: WriteRecord; readonly run: () => void }[] = [];
+  private held: { readonly w: BeginRequest; readonly run: () => void }[] = [];
+  /** Reads waiting to begin (beginRead), and the last read id given (reads count down from -1). */
+  private readonly readsWaiting = new Set<WaitingRead>();
+  private readSeq = 0;
   /** m_primary_election_active: this member runs the election process as the new primary. */
   electionActive = false;
   /** What runs when the current election process ends (whenElectionEnds). */
@@ -137,7 +157,7 @@ export class ConsistencyManager {
   }
 
   /** The level of transaction `w` (its session's), or of a session that kept the member's global value. */
-  level(w?: WriteRecord): ConsistencyLevel {
+  level(w?: BeginRequest): ConsistencyLevel {
     return w?.consistency ?? this.m.opts.group_replication_consistency;
   }
 
@@ -164,7 +184,7 @@ export class ConsistencyManager {
   }
 
   /** before_transaction_begin: `run` executes the statement once the level lets the transaction start. */
-  begin(w: WriteRecord, run: () => void): void {
+  begin(w: BeginRequest, run: () => void): void {
     const level = this.level(w);
     if (level === 'BEFORE' || level === 'BEFORE_AND_AFTER') {
       this.syncing.set(w.id, () => this.afterSync(w, level, run));
@@ -175,7 +195,28 @@ export class ConsistencyManager {
     this.afterSync(w, level, run);
   }
 
-  private afterSync(w: WriteRecord, level: ConsistencyLevel, run: () => void): void {
+  /**
+   * A statement of a client session that begins a transaction without writing (the façade's reads
+   * of tables, BEGIN) at the session's level `consistency`: `run` runs once before_transaction_begin
+   * lets it start, as for a write (BEFORE's sync message and applier wait, the wait behind a
+   * prepared AFTER transaction, the new primary's hold). If the member leaves the group meanwhile
+   * the waits end and `run` runs then.
+   */
+  beginRead(consistency: ConsistencyLevel | null, run: () => void): void {
+    const read: WaitingRead = {
+      id: -(++this.readSeq), outcome: 'pending', consistency,
+      start: () => {
+        if (read.outcome !== 'pending') return;
+        read.outcome = 'begun';
+        this.readsWaiting.delete(read);
+        run();
+      },
+    };
+    this.readsWaiting.add(read);
+    this.begin(read, read.start);
+  }
+
+  private afterSync(w: BeginRequest, level: ConsistencyLevel, run: () => void): void {
     if (w.outcome !== 'pending') return;
     // transaction_begin_sync_prepared_transactions, at every level: a transaction that begins while
     // the applier holds another member's prepared AFTER transaction waits until that one commits.
@@ -450,6 +491,8 @@ export class ConsistencyManager {
     this.beginWaiters = [];
     this.applierWaiters = [];
     this.m.tx.releaseHeld(this.m.ctx.kernel.nowUs);
+    // Reads still waiting to begin go on: what they waited for no longer exists.
+    for (const read of [...this.readsWaiting]) read.start();
   }
 
   // ---------------------------------------------------------------- the new primary's election process

@@ -299,7 +299,7 @@ class Session implements SqlSession {
     }
     const tables: TableReference[] = [];
     const text = (discard ? 'SELECT ' : '') + rewrite(body, 0, body.length, this.ctx, cteNames(body), tables);
-    return this.behindPreparedTransactions(beginHookHolds(tables), () => this.readRows(sql, tokens, text, discard));
+    return this.afterBeginHook(beginHookHolds(tables), () => this.readRows(sql, tokens, text, discard));
   }
 
   /** Runs a query `query` rewrote: its rows (with MySQL's column names), or OK for DO. */
@@ -573,7 +573,7 @@ class Session implements SqlSession {
       return r;
     }
     // The begin hook holds BEGIN itself; the transaction's later statements pass (set_trans_begin_hook_invoked).
-    return this.behindPreparedTransactions(true, () => {
+    return this.afterBeginHook(true, () => {
       this.inTransaction = true;
       this.beginHookInvoked = true;
       return ok();
@@ -588,21 +588,26 @@ class Session implements SqlSession {
   }
 
   /**
-   * Runs `statement` now, or, when the server's begin hook `holds` it and this member's applier
-   * holds another member's prepared AFTER transaction, once that transaction has committed
-   * (consistency_manager.cc, transaction_begin_sync_prepared_transactions: at every level).
+   * Runs `statement` once the server's begin hook lets it start: at once when the hook does not
+   * hold it (`holds` false) or the open transaction already passed the hook; otherwise after
+   * before_transaction_begin at the session's level (consistency_manager.cc: BEFORE's sync message
+   * and applier wait, the wait behind another member's prepared AFTER transaction, a new primary's
+   * hold). Levels BEFORE and above need the member ONLINE (ER_GRP_TRX_CONSISTENCY_NOT_ALLOWED).
    */
-  private behindPreparedTransactions(holds: boolean, statement: () => StatementOutcome): StatementOutcome {
-    const consistency = this.engine.sim._gr(this.member.slot).consistency;
+  private afterBeginHook(holds: boolean, statement: () => StatementOutcome): StatementOutcome {
     const openTransaction = this.inTransaction || !this.autocommit;
-    const held = holds && !(openTransaction && this.beginHookInvoked) ? consistency.heldTransaction() : null;
+    if (!holds || (openTransaction && this.beginHookInvoked)) return statement();
     // A statement that passes the hook inside a transaction marks it (in_active_multi_stmt_transaction).
-    if (holds && openTransaction) this.beginHookInvoked = true;
-    if (held === null) return statement();
+    if (openTransaction) this.beginHookInvoked = true;
+    const level = this.consistency;
+    if ((level === 'BEFORE' || level === 'AFTER' || level === 'BEFORE_AND_AFTER') && this.member.state !== 'ONLINE') return E.consistencyNotAllowed();
+    let begun = false;
+    this.engine.sim._gr(this.member.slot).consistency.beginRead(level, () => { begun = true; });
+    if (begun) return statement();
     let outcome: StatementOutcome | undefined;
     const poll = (): StatementOutcome | undefined => {
       if (outcome === undefined) {
-        if (consistency.heldTransaction() === held) return undefined;
+        if (!begun) return undefined;
         outcome = statement();
       }
       return outcome.kind === 'pending' ? outcome.poll() : outcome;

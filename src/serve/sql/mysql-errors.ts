@@ -75,6 +75,14 @@ export function udfError(udf: string, why: string): ErrorOutcome {
   return error(3910, 'HY000', `The function '${udf}' failed. ${why}`);
 }
 
+/**
+ * ER_GRP_TRX_CONSISTENCY_NOT_ALLOWED (3796, HY000): a transaction at BEFORE, AFTER or
+ * BEFORE_AND_AFTER on a member that is not ONLINE (consistency_manager.cc, before_transaction_begin).
+ */
+export function consistencyNotAllowed(): ErrorOutcome {
+  return error(3796, 'HY000', 'The option group_replication_consistency cannot be used on the current member state.');
+}
+
 /** ER_GROUP_REPLICATION_CONFIGURATION (3092, HY000): a START GROUP_REPLICATION that did not join (plugin.cc, plugin_group_replication_start). */
 export function startFailed(): ErrorOutcome {
   return error(3092, 'HY000', 'The server is not configured properly to be an active member of the group. Please see more details on error log.');
