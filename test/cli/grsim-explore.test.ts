@@ -107,4 +107,15 @@ describe('grsim explore', () => {
     expect(grsim('explore', '--property', 'one-primary-per-view', '--duration', '25h').stderr).toBe('grsim explore: --duration: must be a duration from 1s to 24h, got "25h"\n');
     expect(grsim('explore').stderr).toBe('grsim explore: --property <name> is required (grsim explore --list prints the names)\n');
   });
+
+  it('ends the worker threads it started before parsing when the command fails or needs fewer of them', () => {
+    // The binary starts --jobs − 1 workers before it parses the command line (src/cli/explore-workers.ts);
+    // a worker left waiting would keep the process alive until spawnSync's timeout.
+    const started = Date.now();
+    expect(grsim('explore', '--property', 'no-such-thing', '--jobs', '3')).toMatchObject({ code: 2, stdout: '' });
+    const fewer = grsim('explore', '--property', 'one-primary-per-view', '--members', '3', '--duration', '10s', '--runs', '5', '--seed', '2', '--jobs', '4');
+    expect(fewer.code).toBe(0);
+    expect(fewer.stdout).toBe('5 runs, 0 failed\n');
+    expect(Date.now() - started).toBeLessThan(60_000);
+  });
 });
