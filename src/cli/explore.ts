@@ -9,7 +9,7 @@ import { parseScenario } from '../scenario/parse-scenario.js';
 import { runScenario } from '../scenario/run-scenario.js';
 import { ChunkBoard } from './chunk-board.js';
 import { EXIT, type CliOutcome } from './cli-io.js';
-import { chunkCount, exploreChunkAt, RUNS_PER_CHUNK } from './explore-chunks.js';
+import { ChunkAssembly, chunkCount, chunkOfItem, exploreChunkAt, exploreItemAt, RUNS_PER_CHUNK, workItems } from './explore-chunks.js';
 import type { ExploreWorkerData, ExploreWorkerMessage } from './explore-worker.js';
 import { FRESH_EXPLORE_WORKERS, MAX_EXPLORE_JOBS, type ExploreWorkerSource } from './explore-workers.js';
 import { durationFlag, FlagError, integerFlag, UsageError } from './flags.js';
@@ -244,14 +244,23 @@ export async function explore(o: ExploreOptions, io: ExploreIo): Promise<number>
  * the second core; V8 flags given at start-up halve that, docs/partition-experiments.md.)
  * The main thread explores too: a worker costs a module load and a JIT warm-up of its own (about
  * 0.2 s of CPU for the load, and a first chunk up to 3× slower than a warm one), which a short
- * exploration does not win back, and the main thread would otherwise idle.
+ * exploration does not win back, and the main thread would otherwise idle. With several threads
+ * the last `threads` chunks are run in pieces of RUNS_PER_PIECE runs (explore-chunks.ts,
+ * `workItems`), put back together into the same chunk results before `settle`: the threads end
+ * within a piece of each other instead of one idling while another runs the last chunk.
  */
 async function runChunks(o: ExploreOptions, todo: readonly number[], source: ExploreWorkerSource, settle: (k: number, r: ChunkResult) => void): Promise<void> {
-  const board = ChunkBoard.of(todo);
+  const threads = Math.min(o.jobs, todo.length);
+  const board = ChunkBoard.of(workItems(o, todo, threads));
   const plan = { property: o.property, members: o.members, durationUs: o.durationUs, runs: o.runs, seed: o.seed };
   const workerData: ExploreWorkerData = { plan, board: board.buffer };
-  const workers = source.take(Math.max(0, Math.min(o.jobs, todo.length) - 1));
+  const workers = source.take(Math.max(0, threads - 1));
   for (const w of workers) w.postMessage(workerData);
+  const assembly = new ChunkAssembly(o);
+  const settleItem = (item: number, r: ChunkResult): void => {
+    const chunk = assembly.add(item, r);
+    if (chunk !== undefined) settle(chunkOfItem(item), chunk);
+  };
   // Each worker's results, then its `done`; an error on any thread stops every thread's claiming.
   const finished = Promise.all(workers.map((w) => new Promise<void>((resolve, reject) => {
     let done = false;
@@ -262,7 +271,7 @@ async function runChunks(o: ExploreOptions, todo: readonly number[], source: Exp
         return resolve();
       }
       try {
-        settle(m.k, m.result);
+        settleItem(m.item, m.result);
       } catch (e) {
         fail(e);
       }
@@ -272,10 +281,10 @@ async function runChunks(o: ExploreOptions, todo: readonly number[], source: Exp
   })));
   finished.catch(() => undefined); // awaited below; until then a rejection only stops the claiming
   try {
-    for (let k = board.claim(); k !== undefined; k = board.claim()) {
-      const r = exploreChunk(exploreChunkAt(plan, k));
-      if (r.counterexample !== null) board.markFailed(k);
-      settle(k, r);
+    for (let item = board.claim(); item !== undefined; item = board.claim()) {
+      const r = exploreChunk(exploreItemAt(plan, item));
+      if (r.counterexample !== null) board.markFailed(item);
+      settleItem(item, r);
       // Let the workers' results in (progress, --out): their messages wait for the event loop.
       if (workers.length > 0) await new Promise<void>((resolve) => { setImmediate(resolve); });
     }

@@ -86,6 +86,15 @@ describe('grsim explore', () => {
       expect(r.stdout).toBe(one.stdout);
       expect(r.file).toBe(one.file);
     }
+    // 50 runs: two chunks, which two jobs run in pieces of 5 runs (the last `jobs` chunks are), the failing one included.
+    const short = args.map((a) => a === '250' ? '50' : a);
+    const [a, b] = ['1', '2'].map((jobs) => {
+      const out = join(dir, `short-jobs-${jobs}.json`);
+      return { ...grsim(...short, '--jobs', jobs, '--out', out), file: readFileSync(out, 'utf8') };
+    }) as [typeof runs[0], typeof runs[0]];
+    expect(a.stdout).toBe(one.stdout);
+    expect(b.stdout).toBe(a.stdout);
+    expect(b.file).toBe(a.file);
   });
 
   it('the counterexample replays with grsim run and shows the expel', () => {
