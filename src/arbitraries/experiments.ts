@@ -195,6 +195,13 @@ export interface ExploreChunk {
   /** fast-check seed of this chunk. */
   readonly seed: number;
   readonly runs: number;
+  /**
+   * Index of the first run in the seed's sequence of runs (0 by default): runs `firstRun` to
+   * `firstRun + runs − 1` are the same runs, shrunk the same way on a failure, as in one chunk
+   * from 0 (fast-check's `path` replays from there without generating the runs before it), so a
+   * chunk can be run in pieces on several threads.
+   */
+  readonly firstRun?: number;
 }
 
 export interface ChunkResult {
@@ -237,7 +244,7 @@ export function exploreProperty(property: ExperimentProperty, chunk: Omit<Explor
     }
     return true;
   };
-  const out = fc.check(fc.property(arb, holds), { seed: chunk.seed, numRuns: chunk.runs });
+  const out = fc.check(fc.property(arb, holds), { seed: chunk.seed, numRuns: chunk.runs, ...(chunk.firstRun ? { path: String(chunk.firstRun) } : {}) });
   if (!out.failed || out.counterexample === null) return { runs: out.numRuns, failed: 0, counterexample: null };
   const [schedule, seed] = out.counterexample[0];
   const violation = checkSchedule(focus, schedule, seed);

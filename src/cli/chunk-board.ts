@@ -3,7 +3,8 @@ const NEXT = 0, LOWEST_FAILING = 1, ABORTED = 2, IDS = 3;
 const NO_FAILURE = 0x7fffffff;
 
 /**
- * The chunk ids of an exploration that still have to run, in increasing order, in memory every
+ * The work of an exploration that still has to run, as increasing ids (chunks, or with several
+ * jobs pieces of the last chunks: work items, src/cli/explore-chunks.ts), in memory every
  * thread of the exploration shares: each thread claims its next chunk itself (an atomic
  * increment), so a worker thread never waits for the main thread to hand it work (the main
  * thread is busy running chunks of its own and reads messages only between them). No chunk after

@@ -1,7 +1,6 @@
 import { Command, Option } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import { BUILT_IN_PROPERTIES, exploreChunk, propertyByName, resolveProperty, type ChunkResult, type Counterexample } from '../arbitraries/experiments.js';
 import { describeFault } from '../arbitraries/index.js';
 import { buildReport } from '../report/json-report.js';
@@ -10,8 +9,9 @@ import { parseScenario } from '../scenario/parse-scenario.js';
 import { runScenario } from '../scenario/run-scenario.js';
 import { ChunkBoard } from './chunk-board.js';
 import { EXIT, type CliOutcome } from './cli-io.js';
-import { chunkCount, exploreChunkAt, RUNS_PER_CHUNK } from './explore-chunks.js';
+import { ChunkAssembly, chunkCount, chunkOfItem, exploreChunkAt, exploreItemAt, RUNS_PER_CHUNK, workItems } from './explore-chunks.js';
 import type { ExploreWorkerData, ExploreWorkerMessage } from './explore-worker.js';
+import { FRESH_EXPLORE_WORKERS, MAX_EXPLORE_JOBS, type ExploreWorkerSource } from './explore-workers.js';
 import { durationFlag, FlagError, integerFlag, UsageError } from './flags.js';
 import { startProgressBar, type ProgressIo } from './progress-bar.js';
 import {
@@ -28,6 +28,8 @@ export interface ExploreIo extends ProgressIo {
   readonly writeFile?: (path: string, text: string) => void;
   /** Reads a UTF-8 file (--resume); throws with a Node error code (ENOENT) when it cannot. @defaultValue node:fs readFileSync */
   readonly readFile?: (path: string) => string;
+  /** Where the worker threads come from. @defaultValue FRESH_EXPLORE_WORKERS (started when explore asks) */
+  readonly exploreWorkers?: ExploreWorkerSource;
 }
 
 export interface ExploreOptions {
@@ -218,7 +220,7 @@ export async function explore(o: ExploreOptions, io: ExploreIo): Promise<number>
   };
   const slice = o.shard === undefined ? '' : `, shard ${shard.index}/${shard.count} (${ids.length} of ${total} chunks)`;
   io.stderr(`grsim explore: ${o.property}, ${o.members} members, ${o.durationUs / 1e6} s per run, ${o.runs} runs, seed ${o.seed}${slice}, ${o.jobs} job${o.jobs === 1 ? '' : 's'}\n`);
-  await runChunks(o, todo, settle);
+  await runChunks(o, todo, io.exploreWorkers ?? FRESH_EXPLORE_WORKERS, settle);
   bar.finish();
   save();
   const outcome = exploreOutcome(results, ids);
@@ -242,13 +244,23 @@ export async function explore(o: ExploreOptions, io: ExploreIo): Promise<number>
  * the second core; V8 flags given at start-up halve that, docs/partition-experiments.md.)
  * The main thread explores too: a worker costs a module load and a JIT warm-up of its own (about
  * 0.2 s of CPU for the load, and a first chunk up to 3× slower than a warm one), which a short
- * exploration does not win back, and the main thread would otherwise idle.
+ * exploration does not win back, and the main thread would otherwise idle. With several threads
+ * the last `threads` chunks are run in pieces of RUNS_PER_PIECE runs (explore-chunks.ts,
+ * `workItems`), put back together into the same chunk results before `settle`: the threads end
+ * within a piece of each other instead of one idling while another runs the last chunk.
  */
-async function runChunks(o: ExploreOptions, todo: readonly number[], settle: (k: number, r: ChunkResult) => void): Promise<void> {
-  const board = ChunkBoard.of(todo);
+async function runChunks(o: ExploreOptions, todo: readonly number[], source: ExploreWorkerSource, settle: (k: number, r: ChunkResult) => void): Promise<void> {
+  const threads = Math.min(o.jobs, todo.length);
+  const board = ChunkBoard.of(workItems(o, todo, threads));
   const plan = { property: o.property, members: o.members, durationUs: o.durationUs, runs: o.runs, seed: o.seed };
   const workerData: ExploreWorkerData = { plan, board: board.buffer };
-  const workers = Array.from({ length: Math.max(0, Math.min(o.jobs, todo.length) - 1) }, () => new Worker(new URL('./explore-worker.js', import.meta.url), { workerData }));
+  const workers = source.take(Math.max(0, threads - 1));
+  for (const w of workers) w.postMessage(workerData);
+  const assembly = new ChunkAssembly(o);
+  const settleItem = (item: number, r: ChunkResult): void => {
+    const chunk = assembly.add(item, r);
+    if (chunk !== undefined) settle(chunkOfItem(item), chunk);
+  };
   // Each worker's results, then its `done`; an error on any thread stops every thread's claiming.
   const finished = Promise.all(workers.map((w) => new Promise<void>((resolve, reject) => {
     let done = false;
@@ -259,7 +271,7 @@ async function runChunks(o: ExploreOptions, todo: readonly number[], settle: (k:
         return resolve();
       }
       try {
-        settle(m.k, m.result);
+        settleItem(m.item, m.result);
       } catch (e) {
         fail(e);
       }
@@ -269,10 +281,10 @@ async function runChunks(o: ExploreOptions, todo: readonly number[], settle: (k:
   })));
   finished.catch(() => undefined); // awaited below; until then a rejection only stops the claiming
   try {
-    for (let k = board.claim(); k !== undefined; k = board.claim()) {
-      const r = exploreChunk(exploreChunkAt(plan, k));
-      if (r.counterexample !== null) board.markFailed(k);
-      settle(k, r);
+    for (let item = board.claim(); item !== undefined; item = board.claim()) {
+      const r = exploreChunk(exploreItemAt(plan, item));
+      if (r.counterexample !== null) board.markFailed(item);
+      settleItem(item, r);
       // Let the workers' results in (progress, --out): their messages wait for the event loop.
       if (workers.length > 0) await new Promise<void>((resolve) => { setImmediate(resolve); });
     }
@@ -319,7 +331,7 @@ export function exploreCommand(io: ExploreIo, outcome: CliOutcome): Command {
     .addOption(new Option('--duration <duration>', 'simulated time per run (1s..24h)').argParser(durationFlag('--duration', 1_000_000, 86_400_000_000)).default(600_000_000, '10m'))
     .addOption(new Option('--runs <n>', 'number of runs').argParser(integerFlag('--runs', 1, 10_000_000)).default(100))
     .addOption(new Option('--seed <n>', 'seed of the exploration (0..4294967295)').argParser(integerFlag('--seed', 0, 0xffffffff)).default(1))
-    .addOption(new Option('--jobs <n>', 'worker threads; the output is the same for any value').argParser(integerFlag('--jobs', 1, 256)).default(cores, `the number of cores, ${cores} here`))
+    .addOption(new Option('--jobs <n>', 'worker threads; the output is the same for any value').argParser(integerFlag('--jobs', 1, MAX_EXPLORE_JOBS)).default(cores, `the number of cores, ${cores} here`))
     .option('--save <prefix>', 'write a counterexample to <prefix>.yaml and its HTML timeline to <prefix>.html')
     .addOption(new Option('--shard <i/n>', 'run only chunks k with k mod n = i (0-based; grsim merge combines the --out files; exit 0 once the slice ran)').argParser(parseShard))
     .option('--out <file>', 'write the result file (JSON, docs/sharding.md), updated after each chunk')

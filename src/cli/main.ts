@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { EXIT, runCli } from './cli.js';
+import { EXIT } from './cli-io.js';
 import { hasExploreTiering, rerunWithExploreTiering } from './explore-tiering.js';
+import { prestartExploreWorkers } from './explore-workers.js';
 
 /** The `grsim` binary: binds the command line to the process, the file system and the terminal. */
 
@@ -26,14 +28,21 @@ const args = process.argv.slice(2);
 // `grsim explore` runs in a child process started with V8 tiering flags (explore-tiering.ts).
 if (args[0] === 'explore' && !hasExploreTiering(process.execArgv)) {
   process.exitCode = await rerunWithExploreTiering(fileURLToPath(import.meta.url), args, (text) => { process.stderr.write(text); });
-} else process.exitCode = await runCli(args, {
-  stdout: (text) => { process.stdout.write(text); },
-  stderr: (text) => { if (!process.stderr.destroyed) process.stderr.write(text); },
-  readFile: (path) => readFileSync(path, 'utf8'),
-  version: pkg.version,
-  seedCasePath: fileURLToPath(new URL('scenarios/seed-case.yaml', packageRoot)),
-  isTty: process.stderr.isTTY === true,
-  nowMs: () => performance.now(),
-  controlInput: process.stdin,
-  onSignal: (stop) => { process.once('SIGINT', stop); process.once('SIGTERM', stop); },
-});
+} else {
+  // explore's worker threads load the simulator while this thread loads the commands (cli.js,
+  // imported only now for that reason) and parses the command line.
+  const exploreWorkers = args[0] === 'explore' ? prestartExploreWorkers(args.slice(1), availableParallelism()) : undefined;
+  const { runCli } = await import('./cli.js');
+  process.exitCode = await runCli(args, {
+    stdout: (text) => { process.stdout.write(text); },
+    stderr: (text) => { if (!process.stderr.destroyed) process.stderr.write(text); },
+    readFile: (path) => readFileSync(path, 'utf8'),
+    version: pkg.version,
+    seedCasePath: fileURLToPath(new URL('scenarios/seed-case.yaml', packageRoot)),
+    isTty: process.stderr.isTTY === true,
+    nowMs: () => performance.now(),
+    controlInput: process.stdin,
+    onSignal: (stop) => { process.once('SIGINT', stop); process.once('SIGTERM', stop); },
+    ...(exploreWorkers === undefined ? {} : { exploreWorkers }),
+  });
+}

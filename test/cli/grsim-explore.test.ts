@@ -86,6 +86,15 @@ describe('grsim explore', () => {
       expect(r.stdout).toBe(one.stdout);
       expect(r.file).toBe(one.file);
     }
+    // 50 runs: two chunks, which two jobs run in pieces of 5 runs (the last `jobs` chunks are), the failing one included.
+    const short = args.map((a) => a === '250' ? '50' : a);
+    const [a, b] = ['1', '2'].map((jobs) => {
+      const out = join(dir, `short-jobs-${jobs}.json`);
+      return { ...grsim(...short, '--jobs', jobs, '--out', out), file: readFileSync(out, 'utf8') };
+    }) as [typeof runs[0], typeof runs[0]];
+    expect(a.stdout).toBe(one.stdout);
+    expect(b.stdout).toBe(a.stdout);
+    expect(b.file).toBe(a.file);
   });
 
   it('the counterexample replays with grsim run and shows the expel', () => {
@@ -106,5 +115,16 @@ describe('grsim explore', () => {
     expect(grsim('explore', '--property', 'one-primary-per-view', '--duration', '10').stderr).toMatch(/^grsim explore: --duration: must be a duration .*, got "10"\n$/);
     expect(grsim('explore', '--property', 'one-primary-per-view', '--duration', '25h').stderr).toBe('grsim explore: --duration: must be a duration from 1s to 24h, got "25h"\n');
     expect(grsim('explore').stderr).toBe('grsim explore: --property <name> is required (grsim explore --list prints the names)\n');
+  });
+
+  it('ends the worker threads it started before parsing when the command fails or needs fewer of them', () => {
+    // The binary starts --jobs − 1 workers before it parses the command line (src/cli/explore-workers.ts);
+    // a worker left waiting would keep the process alive until spawnSync's timeout.
+    const started = Date.now();
+    expect(grsim('explore', '--property', 'no-such-thing', '--jobs', '3')).toMatchObject({ code: 2, stdout: '' });
+    const fewer = grsim('explore', '--property', 'one-primary-per-view', '--members', '3', '--duration', '10s', '--runs', '5', '--seed', '2', '--jobs', '4');
+    expect(fewer.code).toBe(0);
+    expect(fewer.stdout).toBe('5 runs, 0 failed\n');
+    expect(Date.now() - started).toBeLessThan(60_000);
   });
 });
