@@ -83,6 +83,23 @@ describe('EventQueue', () => {
     expect(out.map(([t]) => t)).toEqual([961, 961, ...Array.from({ length: 39 }, (_, i) => 962 + i), 5000]);
   });
 
+  it('popDue pops only events due by its bound, from the front buffer and from the heap', () => {
+    const q = new EventQueue(4);
+    // Times 100..119 in order: the first 16 fill the front buffer, the rest go to the heap.
+    for (let i = 0; i < 20; i++) q.push(100 + i, 1, i);
+    expect(q.popDue(99)).toBe(-1);
+    expect(q.size).toBe(20);
+    for (let i = 0; i < 17; i++) expect(q.popDue(116)).toBe(i);
+    expect(q.clock[0]).toBe(116);
+    expect(q.popDue(116)).toBe(-1);
+    expect(q.size).toBe(3);
+    expect(q.popDue(117.5)).toBe(17);
+    expect(q.popDue(Infinity)).toBe(18);
+    expect(q.popDue(Infinity)).toBe(19);
+    expect(q.popDue(Infinity)).toBe(-1);
+    expect(q.size).toBe(0);
+  });
+
   // Property: events pushed under reserved keys (pushKeyed), in any order of keys, pop in key order.
   it('orders events pushed under reserved sequence numbers by their keys (property)', () => {
     fc.assert(
