@@ -99,15 +99,20 @@ export class EventQueue {
 
   /**
    * Queues an event under the key `priority * SEQ_SPAN + seq` of a sequence number from `reserveSeq`
-   * (each used once). The common case, an event before the heap's root with room in the front
-   * buffer, is written here; the rest is in pushBack, so that a caller V8 inlines this into takes
-   * in the fewest bytecodes for it.
+   * (each used once): into the heap if it comes after the heap's root, else into the front buffer.
+   * The full buffer's case is in spillFront: V8 inlines a call only where it has seen it made, so a
+   * caller that V8 inlines this into does not take in that rare case's bytecode, which would count
+   * against its inlining budget (and leave calls elsewhere in the caller out).
    */
   pushKeyed(timeUs: number, key: number, code: number): void {
-    let i = this.frontCount;
     const rootTime = this.count > 0 ? (this.times[0] as number) : Infinity;
-    if (i === FRONT_CAPACITY || timeUs > rootTime || (timeUs === rootTime && key > (this.keys[0] as number))) {
-      this.pushBack(timeUs, key, code);
+    if (timeUs > rootTime || (timeUs === rootTime && key > (this.keys[0] as number))) {
+      this.pushHeap(timeUs, key, code);
+      return;
+    }
+    let i = this.frontCount;
+    if (i === FRONT_CAPACITY) {
+      this.spillFront(timeUs, key, code);
       return;
     }
     const ft = this.frontTimes, fk = this.frontKeys, fc = this.frontCodes;
@@ -127,15 +132,14 @@ export class EventQueue {
   }
 
   /**
-   * pushKeyed's other cases: an event after the heap's root goes to the heap; one before it, with the
-   * front buffer full, goes to the heap if it is later than every buffered event, and otherwise the
-   * latest buffered event moves to the heap (as its new root) to make room for it.
+   * Queues an event that comes before the heap's root while the front buffer is full: if it is later
+   * than every buffered event it goes to the heap (as its new root); otherwise the latest buffered
+   * event does, making room for it in the buffer.
    */
-  private pushBack(timeUs: number, key: number, code: number): void {
-    const rootTime = this.count > 0 ? (this.times[0] as number) : Infinity;
+  private spillFront(timeUs: number, key: number, code: number): void {
     const ft = this.frontTimes, fk = this.frontKeys, fc = this.frontCodes;
     const lt = ft[0] as number, lk = fk[0] as number;
-    if (timeUs > rootTime || (timeUs === rootTime && key > (this.keys[0] as number)) || timeUs > lt || (timeUs === lt && key > lk)) {
+    if (timeUs > lt || (timeUs === lt && key > lk)) {
       this.pushHeap(timeUs, key, code);
       return;
     }
