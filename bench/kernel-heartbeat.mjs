@@ -12,7 +12,7 @@
 // pairs (default 7), each pair one yardstick run and one grsim run, every run in a fresh process
 // of its own (so each pays its own start-up and JIT compiles, as the yardstick does), the two
 // sides of a pair back to back and their order alternated from one pair to the next (yardstick
-// first in even pairs, grsim first in odd ones), so that a slow phase of the machine falls on both
+// first in pairs 1, 3, 5 …, grsim first in pairs 2, 4 …), so that a slow phase of the machine falls on both
 // sides of a pair. Each pair gives one ratio, the yardstick's CPU seconds over grsim's (equal to
 // the ratio of simulated seconds per CPU second, since both simulate the same span); the target
 // figure is the median of the pairs' ratios, printed with their range. CPU seconds are user +
