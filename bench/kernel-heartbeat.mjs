@@ -92,8 +92,8 @@ if (args.only !== undefined) {
 } else {
   const common = [`--hours=${HOURS}`, `--nodes=${K}`, `--seed=${SEED}`];
   /** Runs `script` in a fresh node process and returns the last JSON line it printed. */
-  const runChild = (script) => {
-    const out = execFileSync(process.execPath, [script, ...common], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const runChild = (script, ...extra) => {
+    const out = execFileSync(process.execPath, [script, ...extra, ...common], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
     const line = out.trim().split('\n').filter((l) => l.startsWith('{')).pop();
     if (line === undefined) throw new Error(`${script} printed no JSON line: ${out}`);
     return JSON.parse(line);
@@ -101,7 +101,7 @@ if (args.only !== undefined) {
   const yardstickPath = fileURLToPath(new URL('./heartbeat-yardstick.mjs', import.meta.url));
   const selfPath = fileURLToPath(import.meta.url);
   const runYardstick = () => runChild(yardstickPath);
-  const runOwn = () => JSON.parse(execFileSync(process.execPath, [selfPath, '--only=grsim', ...common], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').pop());
+  const runOwn = () => runChild(selfPath, '--only=grsim');
 
   // Each pair: both sides back to back, the order alternating between pairs.
   const pairs = [];
