@@ -22,3 +22,11 @@ export function reportTarget(key, measured, detail = '') {
   console.log(`target: ${JSON.stringify({ key, name: t.name, measured, min: t.min, unit: t.unit, pass, detail })}`);
   return pass;
 }
+
+/** The median, least and greatest of `values` (a non-empty array of numbers). */
+export function medianAndRange(values) {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  const median = s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+  return { median, min: s[0], max: s[s.length - 1] };
+}

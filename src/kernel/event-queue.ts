@@ -9,10 +9,26 @@ const SPAN = 17_592_186_044_416;
 /** 2^44: sequence numbers stay below this, so `priority * SEQ_SPAN + seq` is exact in a float64. */
 export const SEQ_SPAN = SPAN;
 
+/** Throws the error of a queue that has used up its sequence numbers (kept out of the hot paths). */
+function sequenceExhausted(): never {
+  throw new InvariantError('event sequence space exhausted');
+}
+
+/** Capacity of the front buffer (EventQueue): room for a broadcast's deliveries to a 9-member group and more. */
+const FRONT_CAPACITY = 16;
+
 /**
- * A binary min-heap of events ordered by (time, priority, insertion sequence), stored in parallel
+ * A priority queue of events ordered by (time, priority, insertion sequence), stored in parallel
  * typed arrays so that pushing and popping allocate nothing. An event is an int32 `code` whose
  * meaning belongs to the scheduler; the queue only orders.
+ *
+ * Two parts: a binary min-heap, and in front of it a small sorted buffer of events that come before
+ * every event in the heap. An event that would become the heap's root (one due before everything
+ * queued, as the deliveries of a broadcast usually are) goes into the buffer instead; everything
+ * else goes into the heap. The earliest event is then the buffer's last entry while the buffer
+ * holds any, the heap's root otherwise, so that popping it costs no sift-down. When the buffer is
+ * full its latest entry (or the new event, if that is later) moves to the heap, which keeps every
+ * buffered event before every heap event.
  */
 export class EventQueue {
   private times: Float64Array;
@@ -20,6 +36,11 @@ export class EventQueue {
   private codes: Int32Array;
   private count = 0;
   private seq = 0;
+  /** The front buffer, sorted latest first: entry `frontCount - 1` is the earliest event queued. */
+  private readonly frontTimes = new Float64Array(FRONT_CAPACITY);
+  private readonly frontKeys = new Float64Array(FRONT_CAPACITY);
+  private readonly frontCodes = new Int32Array(FRONT_CAPACITY);
+  private frontCount = 0;
   /**
    * The virtual clock in microseconds (`clock[0]`), set by `pop` to the popped event's time. Kept in
    * a typed array so that the queue and the kernel read and write it without boxing a time value.
@@ -38,22 +59,27 @@ export class EventQueue {
   }
 
   get size(): number {
-    return this.count;
+    return this.count + this.frontCount;
   }
 
   /** Order key of the earliest event; `Infinity` when empty. */
   peekKey(): number {
-    return this.count > 0 ? (this.keys[0] as number) : Infinity;
+    const f = this.frontCount;
+    return f > 0 ? (this.frontKeys[f - 1] as number) : this.count > 0 ? (this.keys[0] as number) : Infinity;
   }
 
   /** Time of the earliest event; `Infinity` when empty. */
   peekTimeUs(): number {
-    return this.count > 0 ? (this.times[0] as number) : Infinity;
+    const f = this.frontCount;
+    return f > 0 ? (this.frontTimes[f - 1] as number) : this.count > 0 ? (this.times[0] as number) : Infinity;
   }
 
   /** Queues an event `delayUs` (an integer ≥ 0) after the clock. */
   pushAfter(delayUs: number, priority: number, code: number): void {
-    this.pushKeyed((this.clock[0] as number) + delayUs, priority * SPAN + this.reserveSeq(), code);
+    // reserveSeq written out: each call V8 inlines here counts against its inlining budget.
+    const seq = this.seq++;
+    if (seq >= SPAN) sequenceExhausted();
+    this.pushKeyed((this.clock[0] as number) + delayUs, priority * SPAN + seq, code);
   }
 
   push(timeUs: number, priority: number, code: number): void {
@@ -67,12 +93,66 @@ export class EventQueue {
    */
   reserveSeq(): number {
     const seq = this.seq++;
-    if (seq >= SPAN) throw new InvariantError('event sequence space exhausted');
+    if (seq >= SPAN) sequenceExhausted();
     return seq;
   }
 
-  /** Queues an event under the key `priority * SEQ_SPAN + seq` of a sequence number from `reserveSeq` (each used once). */
+  /**
+   * Queues an event under the key `priority * SEQ_SPAN + seq` of a sequence number from `reserveSeq`
+   * (each used once): into the heap if it comes after the heap's root, else into the front buffer.
+   * The full buffer's case is in spillFront: V8 inlines a call only where it has seen it made, so a
+   * caller that V8 inlines this into does not take in that rare case's bytecode, which would count
+   * against its inlining budget (and leave calls elsewhere in the caller out).
+   */
   pushKeyed(timeUs: number, key: number, code: number): void {
+    const rootTime = this.count > 0 ? (this.times[0] as number) : Infinity;
+    if (timeUs > rootTime || (timeUs === rootTime && key > (this.keys[0] as number))) {
+      this.pushHeap(timeUs, key, code);
+      return;
+    }
+    let i = this.frontCount;
+    if (i === FRONT_CAPACITY) {
+      this.spillFront(timeUs, key, code);
+      return;
+    }
+    const ft = this.frontTimes, fk = this.frontKeys, fc = this.frontCodes;
+    this.frontCount = i + 1;
+    // Move the earlier entries up one place until the new event's place is found.
+    while (i > 0) {
+      const pt = ft[i - 1] as number;
+      if (pt > timeUs || (pt === timeUs && (fk[i - 1] as number) > key)) break;
+      ft[i] = pt;
+      fk[i] = fk[i - 1] as number;
+      fc[i] = fc[i - 1] as number;
+      i--;
+    }
+    ft[i] = timeUs;
+    fk[i] = key;
+    fc[i] = code;
+  }
+
+  /**
+   * Queues an event that comes before the heap's root while the front buffer is full: if it is later
+   * than every buffered event it goes to the heap (as its new root); otherwise the latest buffered
+   * event does, making room for it in the buffer.
+   */
+  private spillFront(timeUs: number, key: number, code: number): void {
+    const ft = this.frontTimes, fk = this.frontKeys, fc = this.frontCodes;
+    const lt = ft[0] as number, lk = fk[0] as number;
+    if (timeUs > lt || (timeUs === lt && key > lk)) {
+      this.pushHeap(timeUs, key, code);
+      return;
+    }
+    this.pushHeap(lt, lk, fc[0] as number);
+    ft.copyWithin(0, 1);
+    fk.copyWithin(0, 1);
+    fc.copyWithin(0, 1);
+    this.frontCount--;
+    this.pushKeyed(timeUs, key, code);
+  }
+
+  /** Inserts an event into the binary heap (sift-up moving a hole). */
+  private pushHeap(timeUs: number, key: number, code: number): void {
     if (this.count === this.times.length) this.grow();
     const t = this.times, k = this.keys, c = this.codes;
     let i = this.count++;
@@ -90,8 +170,34 @@ export class EventQueue {
     c[i] = code;
   }
 
+  /**
+   * Removes the earliest event if it is due at or before `endUs` and returns its code (the clock moves
+   * to its time), or returns -1 and leaves the queue as it is. One call where a loop would otherwise
+   * make three (size, peekTimeUs, pop), each reading the front buffer's count.
+   */
+  popDue(endUs: number): number {
+    const f = this.frontCount - 1;
+    if (f >= 0) {
+      const t = this.frontTimes[f] as number;
+      if (t > endUs) return -1;
+      this.frontCount = f;
+      this.clock[0] = t;
+      this.poppedKey = this.frontKeys[f] as number;
+      return this.frontCodes[f] as number;
+    }
+    if (this.count === 0 || (this.times[0] as number) > endUs) return -1;
+    return this.pop();
+  }
+
   /** Removes the earliest event and returns its code; the clock moves to its time. */
   pop(): number {
+    const f = this.frontCount - 1;
+    if (f >= 0) {
+      this.frontCount = f;
+      this.clock[0] = this.frontTimes[f] as number;
+      this.poppedKey = this.frontKeys[f] as number;
+      return this.frontCodes[f] as number;
+    }
     const t = this.times, k = this.keys, c = this.codes;
     const topCode = c[0] as number;
     this.clock[0] = t[0] as number;

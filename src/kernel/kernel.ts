@@ -241,12 +241,12 @@ export class Kernel {
     const lane = this.lane;
     let n = 0;
     if (lane === null) {
-      while (q.size > 0 && q.peekTimeUs() <= endUs) {
-        const code = q.pop();
+      for (;;) {
+        const code = q.popDue(endUs);
+        if (code < 0) return n;
         n++;
         (handlers[code & HANDLER_MASK] as EventHandler)(code >>> HANDLER_BITS);
       }
-      return n;
     }
     for (;;) {
       const ht = q.peekTimeUs(), lt = lane.minTime;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EventQueue } from '../../src/kernel/event-queue.js';
+import { EventQueue, SEQ_SPAN } from '../../src/kernel/event-queue.js';
 
 /** Pops every event, returning [timeUs, code] pairs in pop order. */
 function drain(q: EventQueue): Array<[number, number]> {
@@ -66,6 +66,57 @@ describe('EventQueue', () => {
     q.push(7, 0, 4);
     q.push(12, 0, 5);
     expect(drain(q)).toEqual([[7, 3], [7, 4], [10, 1], [12, 5]]);
+  });
+
+  it('keeps the order when more events precede everything queued than the front buffer holds', () => {
+    // Each push comes before everything queued, so each goes to the front buffer; past its 16 places
+    // the latest buffered event moves to the heap. Pops interleaved with later pushes cross both.
+    const q = new EventQueue(4);
+    for (let i = 0; i < 40; i++) q.push(1000 - i, i % 4, i);
+    expect(q.size).toBe(40);
+    expect(q.pop()).toBe(39);
+    q.push(961, 0, 100);
+    q.push(961, 3, 101);
+    q.push(5000, 0, 102);
+    const out = drain(q);
+    expect(out.map(([, c]) => c)).toEqual([100, 101, ...Array.from({ length: 39 }, (_, i) => 38 - i), 102]);
+    expect(out.map(([t]) => t)).toEqual([961, 961, ...Array.from({ length: 39 }, (_, i) => 962 + i), 5000]);
+  });
+
+  it('popDue pops only events due by its bound, from the front buffer and from the heap', () => {
+    const q = new EventQueue(4);
+    // Times 100..119 in order: the first 16 fill the front buffer, the rest go to the heap.
+    for (let i = 0; i < 20; i++) q.push(100 + i, 1, i);
+    expect(q.popDue(99)).toBe(-1);
+    expect(q.size).toBe(20);
+    for (let i = 0; i < 17; i++) expect(q.popDue(116)).toBe(i);
+    expect(q.clock[0]).toBe(116);
+    expect(q.popDue(116)).toBe(-1);
+    expect(q.size).toBe(3);
+    expect(q.popDue(117.5)).toBe(17);
+    expect(q.popDue(Infinity)).toBe(18);
+    expect(q.popDue(Infinity)).toBe(19);
+    expect(q.popDue(Infinity)).toBe(-1);
+    expect(q.size).toBe(0);
+  });
+
+  // Property: events pushed under reserved keys (pushKeyed), in any order of keys, pop in key order.
+  it('orders events pushed under reserved sequence numbers by their keys (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ timeUs: fc.integer({ min: 0, max: 10 }), priority: fc.integer({ min: 0, max: 3 }) }), { maxLength: 120 }),
+        fc.integer(),
+        (events, shuffleSeed) => {
+          const q = new EventQueue(2);
+          const reserved = events.map((e) => ({ ...e, seq: q.reserveSeq() }));
+          // Push in an order unrelated to the reservation order.
+          const order = reserved.map((e, i) => ({ e, r: Math.imul(i + 1, shuffleSeed | 1) >>> 7 })).sort((a, b) => a.r - b.r);
+          for (const { e } of order) q.pushKeyed(e.timeUs, e.priority * SEQ_SPAN + e.seq, e.seq);
+          const expected = [...reserved].sort((a, b) => a.timeUs - b.timeUs || a.priority - b.priority || a.seq - b.seq).map((e) => e.seq);
+          expect(drain(q).map(([, c]) => c)).toEqual(expected);
+        },
+      ),
+    );
   });
 
   // Property: the queue pops exactly what a stable sort by (time, priority) of the pushes gives.
