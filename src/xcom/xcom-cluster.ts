@@ -96,6 +96,8 @@ export class XcomCluster {
   private readonly detectorWokenAt: Float64Array;
   /** `connUp[i*n+j]`: i's outgoing connection to j is established. */
   readonly connUp: Uint8Array;
+  /** Per node: `connUp` of its row as a bit mask (bit j: its outgoing connection to j is established). */
+  private readonly connUpMask: Int32Array;
   private readonly connGen: Int32Array;
   private readonly dialing: Uint8Array;
   private readonly backoffUs: Float64Array;
@@ -163,6 +165,7 @@ export class XcomCluster {
     this.detectorGen = new Int32Array(n);
     this.detectorWokenAt = new Float64Array(n).fill(-1);
     this.connUp = new Uint8Array(nn);
+    this.connUpMask = new Int32Array(n);
     this.connGen = new Int32Array(nn);
     this.dialing = new Uint8Array(nn);
     this.backoffUs = new Float64Array(nn).fill(INITIAL_CONNECT_WAIT_US);
@@ -258,6 +261,7 @@ export class XcomCluster {
     this.net.settleQuiet();
     const p = i * this.n + j;
     this.connUp[p] = 1;
+    this.connUpMask[i] = (this.connUpMask[i] as number) | (1 << j);
     this.dialing[p] = 0;
     this.lastSendOkUs[p] = this.kernel.nowUs;
     this.unreadBytes[p] = 0;
@@ -352,6 +356,7 @@ export class XcomCluster {
       net.settleQuiet();
       this.dialing[p] = 0;
       this.connUp[p] = 1;
+      this.connUpMask[i] = (this.connUpMask[i] as number) | (1 << j);
       this.backoffUs[p] = INITIAL_CONNECT_WAIT_US;
       this.lastSendOkUs[p] = this.kernel.nowUs;
       this.unreadBytes[p] = 0;
@@ -386,6 +391,7 @@ export class XcomCluster {
     if (this.connUp[p] === 0) return;
     this.net.settleQuiet();
     this.connUp[p] = 0;
+    this.connUpMask[i] = (this.connUpMask[i] as number) & ~(1 << j);
     this.blackholeArmed[p] = 0;
     this.connGen[p] = (this.connGen[p] as number) + 1;
     this.net.endStream(i, j); // a redial opens a new TCP stream, not queued behind this one's retransmissions
@@ -510,6 +516,8 @@ export class XcomCluster {
     const delivered = consensus.deliveredMsgno(i);
     this.deliveredSeen[row + i] = delivered;
     const nodes = cfg.nodes;
+    // Peers written to quietly now: their connections' last successful write is now.
+    let wroteNow = 0;
     for (let k = 0; k < nodes.length; k++) {
       const j = nodes[k] as number;
       if (j === i) continue;
@@ -520,6 +528,7 @@ export class XcomCluster {
         this.unreadBytes[p] = 0;
         net.sendQuiet(i, j, MSG_I_AM_ALIVE, maxSynode, delivered);
         lastSendOkUs[p] = now;
+        wroteNow |= 1 << j;
       } else {
         this.write(i, j, MSG_I_AM_ALIVE, maxSynode, delivered, SIZEOF_PAX_MSG);
       }
@@ -528,8 +537,10 @@ export class XcomCluster {
     }
     // tcp_reaper_task (folded into this 1 s tick): a connection with no successful write for 10 s
     // closes: one to a node outside the site that nothing is sent to, or one whose writes block.
-    for (let j = 0; j < n; j++) {
-      const p = row + j;
+    // Only established connections not written to quietly just now can qualify; they are visited
+    // in ascending j, as a loop over every peer would.
+    for (let left = (this.connUpMask[i] as number) & ~wroteNow; left !== 0; left &= left - 1) {
+      const j = 31 - Math.clz32(left & -left), p = row + j;
       if (connUp[p] === 1 && (lastSendOkUs[p] as number) + TCP_REAPER_IDLE_US < now) {
         this.closeConnection(i, j, (cfg.mask & (1 << j)) === 0 ? 'idle for 10 s (tcp_reaper_task)' : 'writes blocked for 10 s (tcp_reaper_task)');
       }
