@@ -89,6 +89,13 @@ export class XcomCluster {
   /** `detected[i*n+j]`: when i last heard j while its outgoing connection to j was up. */
   readonly detected: Float64Array;
   readonly localMask: Int32Array;
+  /**
+   * Per node: until when every node of its configuration counts alive on its stamps (the oldest
+   * stamp plus DETECTOR_LIVE_TIMEOUT), as aliveMaskOnStamps last found; −Infinity: not known. A
+   * stamp only grows while the configuration stays, so the answer holds until then; boot and a new
+   * configuration (which may stamp an added node as never heard) forget it.
+   */
+  private readonly allAliveUntilUs: Float64Array;
   readonly globalMask: Int32Array;
   /** Config id the node's detector last ran on (a change forces notifications). */
   private readonly detectorConfigId: Int32Array;
@@ -160,6 +167,7 @@ export class XcomCluster {
     this.config = new Array<XcomConfig | null>(n).fill(null);
     this.detected = new Float64Array(nn);
     this.localMask = new Int32Array(n);
+    this.allAliveUntilUs = new Float64Array(n).fill(-Infinity);
     this.globalMask = new Int32Array(n);
     this.detectorConfigId = new Int32Array(n).fill(-1);
     this.detectorGen = new Int32Array(n);
@@ -234,6 +242,7 @@ export class XcomCluster {
     this.booted[i] = 1;
     this.incarnation[i] = incarnation;
     this.config[i] = config;
+    this.allAliveUntilUs[i] = -Infinity;
     for (let j = 0; j < n; j++) {
       this.detected[i * n + j] = now;
       this.pingCount[i * n + j] = 0;
@@ -782,11 +791,21 @@ export class XcomCluster {
 
   private aliveMaskOnStamps(i: number, cfg: XcomConfig): number {
     const n = this.n, now = this.kernel.nowUs, row = i * n, nodes = cfg.nodes;
-    let mask = 0;
+    if (now < (this.allAliveUntilUs[i] as number)) return cfg.mask;
+    let mask = 0, oldest = Infinity;
     for (let k = 0; k < nodes.length; k++) {
       const j = nodes[k] as number;
-      if (j === i || now - (this.detected[row + j] as number) < DETECTOR_LIVE_TIMEOUT_US) mask |= 1 << j;
+      if (j === i) {
+        mask |= 1 << j;
+        continue;
+      }
+      const heard = this.detected[row + j] as number;
+      if (now - heard < DETECTOR_LIVE_TIMEOUT_US) {
+        mask |= 1 << j;
+        if (heard < oldest) oldest = heard;
+      }
     }
+    if (mask === cfg.mask) this.allAliveUntilUs[i] = oldest + DETECTOR_LIVE_TIMEOUT_US;
     return mask;
   }
 
@@ -844,6 +863,7 @@ export class XcomCluster {
     const n = this.n;
     this.net.collectQuiet(i);
     this.config[i] = config;
+    this.allAliveUntilUs[i] = -Infinity;
     const addedStamp = this.params.addedNodeUnheard === 1 ? -Infinity : this.kernel.nowUs;
     for (const j of config.nodes) {
       if (old == null || (old.mask & (1 << j)) === 0) {
