@@ -15,12 +15,21 @@ import type { LogEntry } from './log-entry.js';
 import { lowestDeliveredHeard, MessageCache, protectionBoundSlot, XcomCacheMemoryInstrument } from './message-cache.js';
 import { popcount, type XcomConfig } from './xcom-config.js';
 
+/**
+ * The message kinds and the timing constants the heartbeat paths read, for this module's own use:
+ * V8 reads an exported or imported binding through a cell with a check that it is initialised on
+ * every use in optimised code, a private const it compiles to the number itself.
+ */
+const I_AM_ALIVE = 0, ARE_YOU_ALIVE = 1, LEARN = 2, PREPARE = 3;
+const ALIVE_PERIOD_US = ALIVE_TASK_PERIOD_US, DETECTOR_PERIOD_US = DETECTOR_TASK_PERIOD_US;
+const SILENT_LIMIT_US = MAX_SILENT_US, LIVE_TIMEOUT_US = DETECTOR_LIVE_TIMEOUT_US, REAPER_IDLE_US = TCP_REAPER_IDLE_US;
+
 /** XCom message kinds carried in network envelopes. */
-export const MSG_I_AM_ALIVE = 0;
-export const MSG_ARE_YOU_ALIVE = 1;
-export const MSG_LEARN = 2;
+export const MSG_I_AM_ALIVE = I_AM_ALIVE;
+export const MSG_ARE_YOU_ALIVE = ARE_YOU_ALIVE;
+export const MSG_LEARN = LEARN;
 /** A proposer task's push of a value (prepare/accept, xcom_base.cc push_msg_3p); its answers are modelled in Consensus. */
-export const MSG_PREPARE = 3;
+export const MSG_PREPARE = PREPARE;
 
 /** What XCom tells the layer above (the GCS binding); injected, XCom never sees the emitter. */
 export interface XcomUpcalls {
@@ -535,14 +544,14 @@ export class XcomCluster {
       if (this.aliveLinkIsQuiet(i, j, p) && consensus.knowsMaxSynode(j, maxSynode)) {
         // What write() does on an open path, with an arrival that only stamps (receiveQuietAlive).
         this.unreadBytes[p] = 0;
-        net.sendQuiet(i, j, MSG_I_AM_ALIVE, maxSynode, delivered);
+        net.sendQuiet(i, j, I_AM_ALIVE, maxSynode, delivered);
         lastSendOkUs[p] = now;
         wroteNow |= 1 << j;
       } else {
-        this.write(i, j, MSG_I_AM_ALIVE, maxSynode, delivered, SIZEOF_PAX_MSG);
+        this.write(i, j, I_AM_ALIVE, maxSynode, delivered, SIZEOF_PAX_MSG);
       }
       // silentTooLong's first test here, without a call: the stamp alone says no on almost every tick.
-      if (now - (detected[p] as number) > MAX_SILENT_US && this.silentTooLong(i, p)) this.write(i, j, MSG_ARE_YOU_ALIVE, 0, 0, SIZEOF_PAX_MSG);
+      if (now - (detected[p] as number) > SILENT_LIMIT_US && this.silentTooLong(i, p)) this.write(i, j, ARE_YOU_ALIVE, 0, 0, SIZEOF_PAX_MSG);
     }
     // tcp_reaper_task (folded into this 1 s tick): a connection with no successful write for 10 s
     // closes: one to a node outside the site that nothing is sent to, or one whose writes block.
@@ -550,13 +559,13 @@ export class XcomCluster {
     // in ascending j, as a loop over every peer would.
     for (let left = (this.connUpMask[i] as number) & ~wroteNow; left !== 0; left &= left - 1) {
       const j = 31 - Math.clz32(left & -left), p = row + j;
-      if (connUp[p] === 1 && (lastSendOkUs[p] as number) + TCP_REAPER_IDLE_US < now) {
+      if (connUp[p] === 1 && (lastSendOkUs[p] as number) + REAPER_IDLE_US < now) {
         this.closeConnection(i, j, (cfg.mask & (1 << j)) === 0 ? 'idle for 10 s (tcp_reaper_task)' : 'writes blocked for 10 s (tcp_reaper_task)');
       }
     }
     this.consensus.retryPending(i);
     this.consensus.trimLog();
-    this.kernel.schedule(ALIVE_TASK_PERIOD_US, this.hAlive, arg);
+    this.kernel.schedule(ALIVE_PERIOD_US, this.hAlive, arg);
   }
 
   /**
@@ -566,9 +575,9 @@ export class XcomCluster {
    */
   private silentTooLong(i: number, p: number): boolean {
     const now = this.kernel.nowUs;
-    if (now - (this.detected[p] as number) <= MAX_SILENT_US) return false;
+    if (now - (this.detected[p] as number) <= SILENT_LIMIT_US) return false;
     this.net.collectQuiet(i);
-    return now - (this.detected[p] as number) > MAX_SILENT_US;
+    return now - (this.detected[p] as number) > SILENT_LIMIT_US;
   }
 
   // ---------------------------------------------------------------- message cache
@@ -714,24 +723,24 @@ export class XcomCluster {
     // An i_am_alive's delivered msgno must land after those of the quiet ones that arrived before
     // it on this link, so they are collected first. Other kinds stamp only `detected`, which a
     // quiet arrival collected later cannot lower (receiveQuietAlive keeps the later stamp).
-    if (kind === MSG_I_AM_ALIVE) net.collectQuietFrom(from, to);
+    if (kind === I_AM_ALIVE) net.collectQuietFrom(from, to);
     const p = to * n + from;
     if (this.connUp[p] === 1) {
       this.detected[p] = this.kernel.nowUs;
       if (((this.localMask[to] as number) & (1 << from)) === 0) this.wakeDetector(to);
     }
     switch (kind) {
-      case MSG_I_AM_ALIVE:
+      case I_AM_ALIVE:
         if (this.connUp[p] === 1) this.deliveredSeen[p] = net.msgB[msg] as number;
         this.consensus.noteMaxSynode(to, net.msgA[msg] as number);
         break;
-      case MSG_ARE_YOU_ALIVE:
+      case ARE_YOU_ALIVE:
         this.onPing(to, from);
         break;
-      case MSG_LEARN:
+      case LEARN:
         this.consensus.learn(to, net.msgA[msg] as number);
         break;
-      case MSG_PREPARE:
+      case PREPARE:
         break; // heard; the answer is modelled on the proposer's side (Consensus.onPushAnswered)
       default:
         throw new InvariantError(`unknown XCom message kind ${net.msgKind[msg]}`);
@@ -773,7 +782,7 @@ export class XcomCluster {
       return;
     }
     this.detectorRun(i);
-    this.kernel.schedule(DETECTOR_TASK_PERIOD_US, this.hDetector, arg);
+    this.kernel.schedule(DETECTOR_PERIOD_US, this.hDetector, arg);
   }
 
   /** Bit set of config nodes that node i currently counts alive (DETECT: heard within 5 s; self always). */
@@ -800,12 +809,12 @@ export class XcomCluster {
         continue;
       }
       const heard = this.detected[row + j] as number;
-      if (now - heard < DETECTOR_LIVE_TIMEOUT_US) {
+      if (now - heard < LIVE_TIMEOUT_US) {
         mask |= 1 << j;
         if (heard < oldest) oldest = heard;
       }
     }
-    if (mask === cfg.mask) this.allAliveUntilUs[i] = oldest + DETECTOR_LIVE_TIMEOUT_US;
+    if (mask === cfg.mask) this.allAliveUntilUs[i] = oldest + LIVE_TIMEOUT_US;
     return mask;
   }
 
