@@ -121,7 +121,7 @@ export class XcomCluster {
   /** `unreadBytes[i*n+j]`: bytes i wrote to j since j last consumed them (socket buffers filling); Infinity once a write blocked. */
   private readonly unreadBytes: Float64Array;
   private readonly blackholeArmed: Uint8Array;
-  /** Per link: the network's quiet epoch in which `aliveLinkIsQuiet` last said yes (-1: never). */
+  /** Per link: the network's quiet epoch in which `checkAliveLinkIsQuiet` last said yes (-1: never). */
   private readonly quietLinkEpoch: Int32Array;
   private readonly pingCount: Int32Array;
   private readonly lastPingUs: Float64Array;
@@ -489,14 +489,9 @@ export class XcomCluster {
    * once), j's process runs with XCom booted, and j's detector already counts i alive or j has no
    * connection to i (no wake-up on arrival). Everything checked here changes only after a
    * `settleQuiet` call (network verbs, connections, boot and stop, j's local view), so a yes is
-   * remembered per link until the network's quiet epoch moves.
+   * remembered per link until the network's quiet epoch moves: the alive tick reads that
+   * (`quietLinkEpoch`) itself and calls this only once the epoch has moved since the link's last yes.
    */
-  private aliveLinkIsQuiet(i: number, j: number, p: number): boolean {
-    // The remembered yes, alone in this small function so that V8 inlines it into the alive tick.
-    return this.quietLinkEpoch[p] === this.net.quietEpoch || this.checkAliveLinkIsQuiet(i, j, p);
-  }
-
-  /** aliveLinkIsQuiet once the network's quiet epoch has moved since the link's last yes. */
   private checkAliveLinkIsQuiet(i: number, j: number, p: number): boolean {
     const net = this.net;
     const ok = net.isPathUp(i, j) && net.frozen[j] === 0 && this.booted[j] === 1 && net.running[j] === 1 &&
@@ -527,6 +522,7 @@ export class XcomCluster {
     if (i < 0) return;
     const n = this.n, now = this.kernel.nowUs, net = this.net, consensus = this.consensus;
     const connUp = this.connUp, detected = this.detected, lastSendOkUs = this.lastSendOkUs;
+    const unreadBytes = this.unreadBytes, quietLinkEpoch = this.quietLinkEpoch;
     const cfg = this.config[i] as XcomConfig;
     const row = i * n;
     detected[row + i] = now; // its own i_am_alive goes through local_sender_task
@@ -541,9 +537,10 @@ export class XcomCluster {
       if (j === i) continue;
       const p = row + j;
       if (connUp[p] !== 1) continue; // queued messages to a disconnected peer are dropped
-      if (this.aliveLinkIsQuiet(i, j, p) && consensus.knowsMaxSynode(j, maxSynode)) {
+      // The link's remembered quiet yes (checkAliveLinkIsQuiet), then j's max_synode.
+      if ((quietLinkEpoch[p] === net.quietEpoch || this.checkAliveLinkIsQuiet(i, j, p)) && consensus.knowsMaxSynode(j, maxSynode)) {
         // What write() does on an open path, with an arrival that only stamps (receiveQuietAlive).
-        this.unreadBytes[p] = 0;
+        unreadBytes[p] = 0;
         net.sendQuiet(i, j, I_AM_ALIVE, maxSynode, delivered);
         lastSendOkUs[p] = now;
         wroteNow |= 1 << j;
