@@ -58,6 +58,14 @@ export class FlowControlStats {
   private readonly secondsToSkip: Int32Array;
   /** Without traffic, within one shared step: per member, the slots its member table holds (a bit mask). */
   private readonly tableMasks: Int32Array;
+  /**
+   * Without traffic: per sender, the observers its last broadcast reached, valid while what they
+   * were worked out from (which members listen, the links, the member tables) stays as it was at
+   * `observersEpoch` (-1: work them out again). An idle group's steps then reuse them.
+   */
+  private readonly observers: Int32Array;
+  private observersEpoch = -1;
+  private observersListening = 0;
 
   constructor(
     private readonly kernel: Kernel,
@@ -70,6 +78,7 @@ export class FlowControlStats {
   ) {
     this.secondsToSkip = new Int32Array(xcom.n).fill(1);
     this.tableMasks = new Int32Array(xcom.n);
+    this.observers = new Int32Array(xcom.n).fill(-1);
     if (traffic) {
       this.handler = kernel.register('gr.flowControlStats', (slot) => this.onStep(slot));
       // Each server's broadcast thread started at its own moment: a random phase per member.
@@ -101,20 +110,41 @@ export class FlowControlStats {
       skip[slot] = this.members.periodSeconds(slot);
       if (!this.canSend(slot) || this.xcom.consensus.decisionDelayUs(slot) < 0) continue;
       this.pipeline.send(slot);
-      if (listening < 0) {
-        listening = 0;
+      if (listening < 0) listening = this.readListeners();
+      let observers = this.observers[slot] as number;
+      if (observers < 0) {
+        const bit = 1 << slot, row = slot * n, linkUp = net.linkUp;
+        observers = 0;
         for (let o = 0; o < n; o++) {
-          if (net.running[o] === 1 && net.frozen[o] === 0) listening |= 1 << o;
-          tables[o] = this.members.tableMask(o);
+          if (((listening >> o) & 1) === 1 && linkUp[row + o] === 1 && ((tables[o] as number) & bit) !== 0) observers |= 1 << o;
         }
+        observers &= ~bit;
+        this.observers[slot] = observers;
       }
-      const bit = 1 << slot, row = slot * n, linkUp = net.linkUp;
-      let observers = 0;
-      for (let o = 0; o < n; o++) {
-        if (((listening >> o) & 1) === 1 && linkUp[row + o] === 1 && ((tables[o] as number) & bit) !== 0) observers |= 1 << o;
-      }
-      this.pipeline.receiveAll(slot, observers & ~bit);
+      this.pipeline.receiveAll(slot, observers);
     }
+  }
+
+  /**
+   * Which members listen now (running, not frozen), as a bit mask, and each member's table into
+   * `tableMasks`; forgets the observers worked out before when any of it, or the links (the
+   * network's reachEpoch moves with every verb), changed since.
+   */
+  private readListeners(): number {
+    const net = this.net, n = this.xcom.n, tables = this.tableMasks;
+    let listening = 0, same = net.reachEpoch === this.observersEpoch;
+    for (let o = 0; o < n; o++) {
+      if (net.running[o] === 1 && net.frozen[o] === 0) listening |= 1 << o;
+      const table = this.members.tableMask(o);
+      if (table !== tables[o]) same = false;
+      tables[o] = table;
+    }
+    if (!same || listening !== this.observersListening) {
+      this.observers.fill(-1);
+      this.observersEpoch = net.reachEpoch;
+      this.observersListening = listening;
+    }
+    return listening;
   }
 
   /** Whether `slot`'s broadcast thread sends now: its server runs, is not stopped, and it is ONLINE or RECOVERING with XCom up. */

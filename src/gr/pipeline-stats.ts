@@ -79,6 +79,12 @@ export class PipelineStats {
    * delivery costs no copy, and an idle group's unchanging statistics are never copied at all.
    */
   private readonly receivedRef: Uint8Array;
+  /**
+   * Per sender: the observers whose pair has `receivedHas` and `receivedRef` both 1, as a bit mask,
+   * so that a receipt by observers that all hold the sender's latest copy already (every second in
+   * an idle group) is seen to change nothing without a loop.
+   */
+  private readonly refObservers: Int32Array;
   private readonly receivedNum: Float64Array;
   private readonly receivedStr: string[];
 
@@ -92,6 +98,7 @@ export class PipelineStats {
     this.sentStr = new Array<string>(n * STRING_FIELDS).fill('');
     this.receivedHas = new Uint8Array(n * n);
     this.receivedRef = new Uint8Array(n * n);
+    this.refObservers = new Int32Array(n);
     this.receivedNum = new Float64Array(n * n * NUMERIC_FIELDS);
     this.receivedStr = new Array<string>(n * n * STRING_FIELDS).fill('');
   }
@@ -119,6 +126,7 @@ export class PipelineStats {
     this.sentHas[slot] = 0;
     this.receivedHas.fill(0, slot * this.n, (slot + 1) * this.n);
     this.receivedRef.fill(0, slot * this.n, (slot + 1) * this.n);
+    for (let sender = 0; sender < this.n; sender++) this.refObservers[sender] = (this.refObservers[sender] as number) & ~(1 << slot);
   }
 
   /** The collector of `slot` now: its own row of replication_group_member_stats. */
@@ -138,6 +146,7 @@ export class PipelineStats {
     if (same) return;
     // The observers that refer to the previous copy keep it: written out before it changes.
     const n = this.n, ref = this.receivedRef;
+    this.refObservers[slot] = 0;
     for (let observer = 0; observer < n; observer++) {
       const pair = observer * n + slot;
       if (ref[pair] === 0) continue;
@@ -177,11 +186,15 @@ export class PipelineStats {
     const pair = observer * this.n + sender;
     this.receivedHas[pair] = 1;
     this.receivedRef[pair] = 1;
+    this.refObservers[sender] = (this.refObservers[sender] as number) | (1 << observer);
   }
 
   /** `receive` by every observer whose bit is set in `observers`. */
   receiveAll(sender: number, observers: number): void {
     if (this.sentHas[sender] === 0) return;
+    const held = this.refObservers[sender] as number;
+    if ((observers & ~held) === 0) return;
+    this.refObservers[sender] = held | observers;
     const n = this.n, has = this.receivedHas, ref = this.receivedRef;
     for (let o = 0; o < n; o++) {
       if (((observers >> o) & 1) === 0) continue;

@@ -215,12 +215,14 @@ export class Network {
     const now = k.nowUs, position = k.orderPosition, deliveryKey = k.orderKey(PRIORITY.delivery, 0);
     const room = q.room, mask = room - 1, base = link * room, head = q.head[link] as number;
     const times = q.timeUs, seqs = q.seq;
-    let taken = 0;
-    while (taken < len) {
-      const cell = base + ((head + taken) & mask);
+    // The cells that have happened are a prefix (a link's arrivals are in the kernel's order), and
+    // usually all but the newest: found from the newest end.
+    let taken = len;
+    while (taken > 0) {
+      const cell = base + ((head + taken - 1) & mask);
       const t = times[cell] as number;
-      if (t > now || (t === now && deliveryKey + (seqs[cell] as number) >= position)) break;
-      taken++;
+      if (t < now || (t === now && deliveryKey + (seqs[cell] as number) < position)) break;
+      taken--;
     }
     if (taken === 0) return;
     q.drop(link, to, taken);

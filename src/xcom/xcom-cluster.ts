@@ -15,12 +15,21 @@ import type { LogEntry } from './log-entry.js';
 import { lowestDeliveredHeard, MessageCache, protectionBoundSlot, XcomCacheMemoryInstrument } from './message-cache.js';
 import { popcount, type XcomConfig } from './xcom-config.js';
 
+/**
+ * The message kinds and the timing constants the heartbeat paths read, for this module's own use:
+ * V8 reads an exported or imported binding through a cell with a check that it is initialised on
+ * every use in optimised code, a private const it compiles to the number itself.
+ */
+const I_AM_ALIVE = 0, ARE_YOU_ALIVE = 1, LEARN = 2, PREPARE = 3;
+const ALIVE_PERIOD_US = ALIVE_TASK_PERIOD_US, DETECTOR_PERIOD_US = DETECTOR_TASK_PERIOD_US;
+const SILENT_LIMIT_US = MAX_SILENT_US, LIVE_TIMEOUT_US = DETECTOR_LIVE_TIMEOUT_US, REAPER_IDLE_US = TCP_REAPER_IDLE_US;
+
 /** XCom message kinds carried in network envelopes. */
-export const MSG_I_AM_ALIVE = 0;
-export const MSG_ARE_YOU_ALIVE = 1;
-export const MSG_LEARN = 2;
+export const MSG_I_AM_ALIVE = I_AM_ALIVE;
+export const MSG_ARE_YOU_ALIVE = ARE_YOU_ALIVE;
+export const MSG_LEARN = LEARN;
 /** A proposer task's push of a value (prepare/accept, xcom_base.cc push_msg_3p); its answers are modelled in Consensus. */
-export const MSG_PREPARE = 3;
+export const MSG_PREPARE = PREPARE;
 
 /** What XCom tells the layer above (the GCS binding); injected, XCom never sees the emitter. */
 export interface XcomUpcalls {
@@ -89,6 +98,13 @@ export class XcomCluster {
   /** `detected[i*n+j]`: when i last heard j while its outgoing connection to j was up. */
   readonly detected: Float64Array;
   readonly localMask: Int32Array;
+  /**
+   * Per node: until when every node of its configuration counts alive on its stamps (the oldest
+   * stamp plus DETECTOR_LIVE_TIMEOUT), as aliveMaskOnStamps last found; −Infinity: not known. A
+   * stamp only grows while the configuration stays, so the answer holds until then; boot and a new
+   * configuration (which may stamp an added node as never heard) forget it.
+   */
+  private readonly allAliveUntilUs: Float64Array;
   readonly globalMask: Int32Array;
   /** Config id the node's detector last ran on (a change forces notifications). */
   private readonly detectorConfigId: Int32Array;
@@ -96,6 +112,8 @@ export class XcomCluster {
   private readonly detectorWokenAt: Float64Array;
   /** `connUp[i*n+j]`: i's outgoing connection to j is established. */
   readonly connUp: Uint8Array;
+  /** Per node: `connUp` of its row as a bit mask (bit j: its outgoing connection to j is established). */
+  private readonly connUpMask: Int32Array;
   private readonly connGen: Int32Array;
   private readonly dialing: Uint8Array;
   private readonly backoffUs: Float64Array;
@@ -103,7 +121,7 @@ export class XcomCluster {
   /** `unreadBytes[i*n+j]`: bytes i wrote to j since j last consumed them (socket buffers filling); Infinity once a write blocked. */
   private readonly unreadBytes: Float64Array;
   private readonly blackholeArmed: Uint8Array;
-  /** Per link: the network's quiet epoch in which `aliveLinkIsQuiet` last said yes (-1: never). */
+  /** Per link: the network's quiet epoch in which `checkAliveLinkIsQuiet` last said yes (-1: never). */
   private readonly quietLinkEpoch: Int32Array;
   private readonly pingCount: Int32Array;
   private readonly lastPingUs: Float64Array;
@@ -158,11 +176,13 @@ export class XcomCluster {
     this.config = new Array<XcomConfig | null>(n).fill(null);
     this.detected = new Float64Array(nn);
     this.localMask = new Int32Array(n);
+    this.allAliveUntilUs = new Float64Array(n).fill(-Infinity);
     this.globalMask = new Int32Array(n);
     this.detectorConfigId = new Int32Array(n).fill(-1);
     this.detectorGen = new Int32Array(n);
     this.detectorWokenAt = new Float64Array(n).fill(-1);
     this.connUp = new Uint8Array(nn);
+    this.connUpMask = new Int32Array(n);
     this.connGen = new Int32Array(nn);
     this.dialing = new Uint8Array(nn);
     this.backoffUs = new Float64Array(nn).fill(INITIAL_CONNECT_WAIT_US);
@@ -231,6 +251,7 @@ export class XcomCluster {
     this.booted[i] = 1;
     this.incarnation[i] = incarnation;
     this.config[i] = config;
+    this.allAliveUntilUs[i] = -Infinity;
     for (let j = 0; j < n; j++) {
       this.detected[i * n + j] = now;
       this.pingCount[i * n + j] = 0;
@@ -258,6 +279,7 @@ export class XcomCluster {
     this.net.settleQuiet();
     const p = i * this.n + j;
     this.connUp[p] = 1;
+    this.connUpMask[i] = (this.connUpMask[i] as number) | (1 << j);
     this.dialing[p] = 0;
     this.lastSendOkUs[p] = this.kernel.nowUs;
     this.unreadBytes[p] = 0;
@@ -352,6 +374,7 @@ export class XcomCluster {
       net.settleQuiet();
       this.dialing[p] = 0;
       this.connUp[p] = 1;
+      this.connUpMask[i] = (this.connUpMask[i] as number) | (1 << j);
       this.backoffUs[p] = INITIAL_CONNECT_WAIT_US;
       this.lastSendOkUs[p] = this.kernel.nowUs;
       this.unreadBytes[p] = 0;
@@ -386,6 +409,7 @@ export class XcomCluster {
     if (this.connUp[p] === 0) return;
     this.net.settleQuiet();
     this.connUp[p] = 0;
+    this.connUpMask[i] = (this.connUpMask[i] as number) & ~(1 << j);
     this.blackholeArmed[p] = 0;
     this.connGen[p] = (this.connGen[p] as number) + 1;
     this.net.endStream(i, j); // a redial opens a new TCP stream, not queued behind this one's retransmissions
@@ -465,14 +489,9 @@ export class XcomCluster {
    * once), j's process runs with XCom booted, and j's detector already counts i alive or j has no
    * connection to i (no wake-up on arrival). Everything checked here changes only after a
    * `settleQuiet` call (network verbs, connections, boot and stop, j's local view), so a yes is
-   * remembered per link until the network's quiet epoch moves.
+   * remembered per link until the network's quiet epoch moves: the alive tick reads that
+   * (`quietLinkEpoch`) itself and calls this only once the epoch has moved since the link's last yes.
    */
-  private aliveLinkIsQuiet(i: number, j: number, p: number): boolean {
-    // The remembered yes, alone in this small function so that V8 inlines it into the alive tick.
-    return this.quietLinkEpoch[p] === this.net.quietEpoch || this.checkAliveLinkIsQuiet(i, j, p);
-  }
-
-  /** aliveLinkIsQuiet once the network's quiet epoch has moved since the link's last yes. */
   private checkAliveLinkIsQuiet(i: number, j: number, p: number): boolean {
     const net = this.net;
     const ok = net.isPathUp(i, j) && net.frozen[j] === 0 && this.booted[j] === 1 && net.running[j] === 1 &&
@@ -503,6 +522,7 @@ export class XcomCluster {
     if (i < 0) return;
     const n = this.n, now = this.kernel.nowUs, net = this.net, consensus = this.consensus;
     const connUp = this.connUp, detected = this.detected, lastSendOkUs = this.lastSendOkUs;
+    const unreadBytes = this.unreadBytes, quietLinkEpoch = this.quietLinkEpoch;
     const cfg = this.config[i] as XcomConfig;
     const row = i * n;
     detected[row + i] = now; // its own i_am_alive goes through local_sender_task
@@ -510,33 +530,39 @@ export class XcomCluster {
     const delivered = consensus.deliveredMsgno(i);
     this.deliveredSeen[row + i] = delivered;
     const nodes = cfg.nodes;
+    // Peers written to quietly now: their connections' last successful write is now.
+    let wroteNow = 0;
     for (let k = 0; k < nodes.length; k++) {
       const j = nodes[k] as number;
       if (j === i) continue;
       const p = row + j;
       if (connUp[p] !== 1) continue; // queued messages to a disconnected peer are dropped
-      if (this.aliveLinkIsQuiet(i, j, p) && consensus.knowsMaxSynode(j, maxSynode)) {
+      // The link's remembered quiet yes (checkAliveLinkIsQuiet), then j's max_synode.
+      if ((quietLinkEpoch[p] === net.quietEpoch || this.checkAliveLinkIsQuiet(i, j, p)) && consensus.knowsMaxSynode(j, maxSynode)) {
         // What write() does on an open path, with an arrival that only stamps (receiveQuietAlive).
-        this.unreadBytes[p] = 0;
-        net.sendQuiet(i, j, MSG_I_AM_ALIVE, maxSynode, delivered);
+        unreadBytes[p] = 0;
+        net.sendQuiet(i, j, I_AM_ALIVE, maxSynode, delivered);
         lastSendOkUs[p] = now;
+        wroteNow |= 1 << j;
       } else {
-        this.write(i, j, MSG_I_AM_ALIVE, maxSynode, delivered, SIZEOF_PAX_MSG);
+        this.write(i, j, I_AM_ALIVE, maxSynode, delivered, SIZEOF_PAX_MSG);
       }
       // silentTooLong's first test here, without a call: the stamp alone says no on almost every tick.
-      if (now - (detected[p] as number) > MAX_SILENT_US && this.silentTooLong(i, p)) this.write(i, j, MSG_ARE_YOU_ALIVE, 0, 0, SIZEOF_PAX_MSG);
+      if (now - (detected[p] as number) > SILENT_LIMIT_US && this.silentTooLong(i, p)) this.write(i, j, ARE_YOU_ALIVE, 0, 0, SIZEOF_PAX_MSG);
     }
     // tcp_reaper_task (folded into this 1 s tick): a connection with no successful write for 10 s
     // closes: one to a node outside the site that nothing is sent to, or one whose writes block.
-    for (let j = 0; j < n; j++) {
-      const p = row + j;
-      if (connUp[p] === 1 && (lastSendOkUs[p] as number) + TCP_REAPER_IDLE_US < now) {
+    // Only established connections not written to quietly just now can qualify; they are visited
+    // in ascending j, as a loop over every peer would.
+    for (let left = (this.connUpMask[i] as number) & ~wroteNow; left !== 0; left &= left - 1) {
+      const j = 31 - Math.clz32(left & -left), p = row + j;
+      if (connUp[p] === 1 && (lastSendOkUs[p] as number) + REAPER_IDLE_US < now) {
         this.closeConnection(i, j, (cfg.mask & (1 << j)) === 0 ? 'idle for 10 s (tcp_reaper_task)' : 'writes blocked for 10 s (tcp_reaper_task)');
       }
     }
     this.consensus.retryPending(i);
     this.consensus.trimLog();
-    this.kernel.schedule(ALIVE_TASK_PERIOD_US, this.hAlive, arg);
+    this.kernel.schedule(ALIVE_PERIOD_US, this.hAlive, arg);
   }
 
   /**
@@ -546,9 +572,9 @@ export class XcomCluster {
    */
   private silentTooLong(i: number, p: number): boolean {
     const now = this.kernel.nowUs;
-    if (now - (this.detected[p] as number) <= MAX_SILENT_US) return false;
+    if (now - (this.detected[p] as number) <= SILENT_LIMIT_US) return false;
     this.net.collectQuiet(i);
-    return now - (this.detected[p] as number) > MAX_SILENT_US;
+    return now - (this.detected[p] as number) > SILENT_LIMIT_US;
   }
 
   // ---------------------------------------------------------------- message cache
@@ -694,24 +720,24 @@ export class XcomCluster {
     // An i_am_alive's delivered msgno must land after those of the quiet ones that arrived before
     // it on this link, so they are collected first. Other kinds stamp only `detected`, which a
     // quiet arrival collected later cannot lower (receiveQuietAlive keeps the later stamp).
-    if (kind === MSG_I_AM_ALIVE) net.collectQuietFrom(from, to);
+    if (kind === I_AM_ALIVE) net.collectQuietFrom(from, to);
     const p = to * n + from;
     if (this.connUp[p] === 1) {
       this.detected[p] = this.kernel.nowUs;
       if (((this.localMask[to] as number) & (1 << from)) === 0) this.wakeDetector(to);
     }
     switch (kind) {
-      case MSG_I_AM_ALIVE:
+      case I_AM_ALIVE:
         if (this.connUp[p] === 1) this.deliveredSeen[p] = net.msgB[msg] as number;
         this.consensus.noteMaxSynode(to, net.msgA[msg] as number);
         break;
-      case MSG_ARE_YOU_ALIVE:
+      case ARE_YOU_ALIVE:
         this.onPing(to, from);
         break;
-      case MSG_LEARN:
+      case LEARN:
         this.consensus.learn(to, net.msgA[msg] as number);
         break;
-      case MSG_PREPARE:
+      case PREPARE:
         break; // heard; the answer is modelled on the proposer's side (Consensus.onPushAnswered)
       default:
         throw new InvariantError(`unknown XCom message kind ${net.msgKind[msg]}`);
@@ -753,7 +779,7 @@ export class XcomCluster {
       return;
     }
     this.detectorRun(i);
-    this.kernel.schedule(DETECTOR_TASK_PERIOD_US, this.hDetector, arg);
+    this.kernel.schedule(DETECTOR_PERIOD_US, this.hDetector, arg);
   }
 
   /** Bit set of config nodes that node i currently counts alive (DETECT: heard within 5 s; self always). */
@@ -771,11 +797,21 @@ export class XcomCluster {
 
   private aliveMaskOnStamps(i: number, cfg: XcomConfig): number {
     const n = this.n, now = this.kernel.nowUs, row = i * n, nodes = cfg.nodes;
-    let mask = 0;
+    if (now < (this.allAliveUntilUs[i] as number)) return cfg.mask;
+    let mask = 0, oldest = Infinity;
     for (let k = 0; k < nodes.length; k++) {
       const j = nodes[k] as number;
-      if (j === i || now - (this.detected[row + j] as number) < DETECTOR_LIVE_TIMEOUT_US) mask |= 1 << j;
+      if (j === i) {
+        mask |= 1 << j;
+        continue;
+      }
+      const heard = this.detected[row + j] as number;
+      if (now - heard < LIVE_TIMEOUT_US) {
+        mask |= 1 << j;
+        if (heard < oldest) oldest = heard;
+      }
     }
+    if (mask === cfg.mask) this.allAliveUntilUs[i] = oldest + LIVE_TIMEOUT_US;
     return mask;
   }
 
@@ -833,6 +869,7 @@ export class XcomCluster {
     const n = this.n;
     this.net.collectQuiet(i);
     this.config[i] = config;
+    this.allAliveUntilUs[i] = -Infinity;
     const addedStamp = this.params.addedNodeUnheard === 1 ? -Infinity : this.kernel.nowUs;
     for (const j of config.nodes) {
       if (old == null || (old.mask & (1 << j)) === 0) {

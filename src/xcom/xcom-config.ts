@@ -37,8 +37,11 @@ function packedCopy(values: readonly number[]): number[] {
 
 /** Whether `config` holds `slot` as incarnation `incarnation`. */
 export function configHas(config: XcomConfig, slot: number, incarnation: number): boolean {
-  const i = config.nodes.indexOf(slot);
-  return i >= 0 && config.incarnations[i] === incarnation;
+  // A slot outside the mask is not there; else a hand loop finds its place (indexOf is a builtin call).
+  if (((config.mask >>> slot) & 1) === 0) return false;
+  const nodes = config.nodes;
+  for (let k = 0; k < nodes.length; k++) if (nodes[k] === slot) return config.incarnations[k] === incarnation;
+  return false;
 }
 
 export function popcount(mask: number): number {
