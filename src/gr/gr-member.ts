@@ -144,6 +144,11 @@ export class GrMember {
   private joinGen = 0;
   /** @internal */ joining: JoinAttempt | null = null;
   /** @internal */ admission: Admission | null = null;
+  /**
+   * @internal The last log entry the state source of this member's latest join had delivered when
+   * the joiner took its GTID set: those transactions come by state transfer, not by certification.
+   */
+  joinCoveredIndex = -1;
   /** @internal */ admissionGen = 0;
   /** @internal Whether "This member has left the group" was printed since the member last left. */
   leftLogged = false;
@@ -693,6 +698,7 @@ export class GrMember {
    * has (consistency.ts remoteAfterCertified).
    */
   onAppMessage(entry: LogEntry): void {
+    if (!this.certifies(entry)) return;
     const p = entry.payload as { writeId: number; origin: number; after?: boolean };
     const now = this.ctx.kernel.nowUs;
     if (p.origin !== this.slot) {
@@ -716,6 +722,7 @@ export class GrMember {
    * for a write (consistency.ts). Returns whether the origin commits the batch now.
    */
   onLoadBatch(entry: LogEntry, transactions: number, submittedSumUs: number): boolean {
+    if (!this.certifies(entry)) return true;
     const now = this.ctx.kernel.nowUs;
     const local = entry.proposer === this.slot;
     const origin = local ? this.consistency : this.ctx.member(entry.proposer).consistency;
@@ -733,6 +740,17 @@ export class GrMember {
     if (!waits) return true;
     this.consistency.waitForBatchPrepared(entry.index, gno, transactions, submittedSumUs);
     return false;
+  }
+
+  /**
+   * Whether the transactions of `entry` reach this member's certifier. A joiner's certifier starts
+   * at its join view from the group's (Certifier::initialize), and distributed recovery brings what
+   * the group certified before that view; so the joiner certifies only what is ordered after it:
+   * nothing before it has its join view, and nothing its state source had delivered when it took
+   * the source's set (joinCoveredIndex), which may still reach the joiner after the view.
+   */
+  private certifies(entry: LogEntry): boolean {
+    return (this.inGroup() || this.admission !== null) && entry.index > this.joinCoveredIndex;
   }
 
   /** @internal An AFTER transaction of this member got its last acknowledgement: it commits. */
