@@ -145,10 +145,11 @@ export class GrMember {
   /** @internal */ joining: JoinAttempt | null = null;
   /** @internal */ admission: Admission | null = null;
   /**
-   * @internal The last log entry the state source of this member's latest join had delivered when
-   * the joiner took its GTID set: those transactions come by state transfer, not by certification.
+   * @internal The last log entry whose transactions this member's certifier has: the last it
+   * certified, or, after a join, the last its state source had certified when the joiner took the
+   * source's GTID set (those come by state transfer, not by certification).
    */
-  joinCoveredIndex = -1;
+  certifiedThrough = -1;
   /** @internal */ admissionGen = 0;
   /** @internal Whether "This member has left the group" was printed since the member last left. */
   leftLogged = false;
@@ -743,14 +744,18 @@ export class GrMember {
   }
 
   /**
-   * Whether the transactions of `entry` reach this member's certifier. A joiner's certifier starts
-   * at its join view from the group's (Certifier::initialize), and distributed recovery brings what
-   * the group certified before that view; so the joiner certifies only what is ordered after it:
-   * nothing before it has its join view, and nothing its state source had delivered when it took
-   * the source's set (joinCoveredIndex), which may still reach the joiner after the view.
+   * Whether the transactions of `entry` reach this member's certifier (and if so, records that they
+   * did). A joiner's certifier starts at its join view from the group's (Certifier::initialize), and
+   * distributed recovery brings what the group certified before that view; so the joiner certifies
+   * only what is ordered after it: nothing before it has its join view, and nothing its state
+   * source had certified when it took the source's set, which may still reach the joiner after the
+   * view (certifiedThrough). What the source had delivered but not certified yet (GCS holds data
+   * while it installs a view) the joiner certifies itself.
    */
   private certifies(entry: LogEntry): boolean {
-    return (this.inGroup() || this.admission !== null) && entry.index > this.joinCoveredIndex;
+    if (!(this.inGroup() || this.admission !== null) || entry.index <= this.certifiedThrough) return false;
+    this.certifiedThrough = entry.index;
+    return true;
   }
 
   /** @internal An AFTER transaction of this member got its last acknowledgement: it commits. */

@@ -34,7 +34,7 @@ export function joinedGroup(m: GrMember, view: GcsView, j: JoinAttempt): void {
   // transactions delivered from now on as the group does; its applier waits for recovery.
   const now = m.ctx.kernel.nowUs;
   const missing = m.tx.joinGroup(now, donor === null ? null : donor.tx.exchangedSet(now));
-  m.joinCoveredIndex = donor === null ? -1 : m.ctx.xcom.consensus.executedIndex(donor.slot) - 1;
+  if (donor !== null) m.certifiedThrough = donor.certifiedThrough;
   view.members.forEach((s, i) => {
     if (s === m.slot) return;
     // A member that joins in this same view sent its own state: RECOVERING, no primary role. That
