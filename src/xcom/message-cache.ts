@@ -288,6 +288,10 @@ export class MessageCache {
     this.lastPassSlots = 0;
     this.slotsHeld = 0.5;
     this.slotsHeld = 0;
+    // The cached bytes drop by values read from a Float64Array (freeOldest), so they become a
+    // floating-point field at the first eviction unless they are one from the start.
+    this.bytes = 0.5;
+    this.bytes = 0;
     this.lastPassStop = 'protected';
     this.lastPassStop = 'empty';
   }
