@@ -280,18 +280,12 @@ export class ConsistencyManager {
     if (this.onApplier.length === 1) this.armPrepare();
   }
 
-  /** Whether the applier holds another member's prepared AFTER transaction (m_prepared_transactions_on_my_applier not empty). */
-  private heldOnApplier(): boolean {
-    return this.onApplier.length > 0 && (this.onApplier[0] as RemoteAfter).prepared;
-  }
-
   /**
-   * The other member's AFTER transaction the applier holds prepared now, or null: a statement that
-   * begins now waits until this one has committed (the result is no longer returned). For the
-   * façade's reads, which the server's begin hook holds as it holds writes.
+   * Whether the applier holds another member's prepared AFTER transaction
+   * (m_prepared_transactions_on_my_applier not empty): a transaction that begins now waits.
    */
-  heldTransaction(): object | null {
-    return this.heldOnApplier() ? (this.onApplier[0] as RemoteAfter) : null;
+  heldOnApplier(): boolean {
+    return this.onApplier.length > 0 && (this.onApplier[0] as RemoteAfter).prepared;
   }
 
   /** The applier prepares the first remote AFTER transaction once it has applied everything before it. */

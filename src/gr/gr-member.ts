@@ -618,7 +618,7 @@ export class GrMember {
     // A new primary holds such a transaction until its election process ends (consistency.ts).
     if (this.consistency.electionActive && heldOnElection(this.opts.group_replication_consistency)) return 'primary_election';
     // The begin hook holds every transaction behind another member's prepared AFTER transaction (consistency.ts).
-    if (this.consistency.heldTransaction() !== null) return 'prepared_transaction';
+    if (this.consistency.heldOnApplier()) return 'prepared_transaction';
     if (this.superReadOnly) return this.table.get(this.slot)?.role === 'SECONDARY' ? 'read_only_secondary' : 'read_only';
     return null;
   }

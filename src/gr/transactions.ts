@@ -239,14 +239,9 @@ export class MemberTransactions {
     this.limitedCount = count;
   }
 
-  /** The applier has prepared the `count` transactions after the limit: it holds them (see holding). */
+  /** The applier has prepared the `count` transactions after the limit: it holds them, uncommitted, until releaseHeld. */
   holdPrepared(count: number): void {
     this.heldAtHead = count;
-  }
-
-  /** Whether the applier holds prepared transactions it may not commit yet. */
-  get holding(): boolean {
-    return this.heldAtHead > 0;
   }
 
   /** The held transactions commit now (or, with none held, the limit goes) and the applier goes on with its queue. */
