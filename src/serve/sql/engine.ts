@@ -597,10 +597,11 @@ class Session implements SqlSession {
   private afterBeginHook(holds: boolean, statement: () => StatementOutcome): StatementOutcome {
     const openTransaction = this.inTransaction || !this.autocommit;
     if (!holds || (openTransaction && this.beginHookInvoked)) return statement();
-    // A statement that passes the hook inside a transaction marks it (in_active_multi_stmt_transaction).
-    if (openTransaction) this.beginHookInvoked = true;
     const level = this.consistency;
     if ((level === 'BEFORE' || level === 'AFTER' || level === 'BEFORE_AND_AFTER') && this.member.state !== 'ONLINE') return E.consistencyNotAllowed();
+    // A statement the hook lets through inside a transaction marks it (launch_hook_trans_begin sets
+    // the mark only when the hook returned no error).
+    if (openTransaction) this.beginHookInvoked = true;
     let begun = false;
     this.engine.sim._gr(this.member.slot).consistency.beginRead(level, () => { begun = true; });
     if (begun) return statement();
