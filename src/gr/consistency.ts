@@ -1,4 +1,4 @@
-import { msg } from '../observe/error-codes.js';
+import { CLIENT_ERROR_HOLD_KILLED, msg } from '../observe/error-codes.js';
 import type { GrMember, WriteRecord } from './gr-member.js';
 import type { ConsistencyLevel } from './options.js';
 
@@ -61,8 +61,22 @@ export interface BeginRequest {
 
 /** A read of the façade waiting to begin (beginRead). */
 interface WaitingRead extends BeginRequest {
-  outcome: 'pending' | 'begun';
+  outcome: 'pending' | 'begun' | 'refused';
   readonly start: () => void;
+}
+
+/**
+ * Why a member's consistency waits end all at once (ConsistencyManager.reset): it left the group on
+ * a failure and is in ERROR ('left'), its plugin stopped (STOP GROUP_REPLICATION: 'stopping'), or
+ * its server died ('crashed').
+ */
+export type WaitsEndCause = 'left' | 'stopping' | 'crashed';
+
+/** A statement held by the new primary's election process: what runs it, or refuses it with a client error. */
+interface ElectionHeld {
+  readonly w: BeginRequest;
+  readonly run: () => void;
+  readonly refuse: (error: string) => void;
 }
 
 /** Whether `level` makes the commit wait for the group's acknowledgements. */
@@ -115,7 +129,7 @@ export class ConsistencyManager {
   /** Sessions waiting for their Sync_before_execution_message: write id → what to do once delivered. */
   private readonly syncing = new Map<number, () => void>();
   /** Transactions held while this member's primary election runs, in arrival order. */
-  private held: { readonly w: BeginRequest; readonly run: () => void }[] = [];
+  private held: ElectionHeld[] = [];
   /** Reads waiting to begin (beginRead), and the last read id given (reads count down from -1). */
   private readonly readsWaiting = new Set<WaitingRead>();
   private readSeq = 0;
@@ -183,16 +197,19 @@ export class ConsistencyManager {
     return k % 2 === 0 ? this.afterAtStart : !this.afterAtStart;
   }
 
-  /** before_transaction_begin: `run` executes the statement once the level lets the transaction start. */
-  begin(w: BeginRequest, run: () => void): void {
+  /**
+   * before_transaction_begin: `run` executes the statement once the level lets the transaction
+   * start; `refuse` fails it with a client error instead (the hook returned an error).
+   */
+  begin(w: BeginRequest, run: () => void, refuse: (error: string) => void): void {
     const level = this.level(w);
     if (level === 'BEFORE' || level === 'BEFORE_AND_AFTER') {
-      this.syncing.set(w.id, () => this.afterSync(w, level, run));
+      this.syncing.set(w.id, () => this.afterSync(w, level, run, refuse));
       const message: ConsistencyMessage = { syncBefore: w.id, origin: this.m.slot };
       this.m.ctx.xcom.consensus.proposeMessage(this.m.slot, 'gr', 0, message);
       return;
     }
-    this.afterSync(w, level, run);
+    this.afterSync(w, level, run, refuse);
   }
 
   /**
@@ -200,9 +217,10 @@ export class ConsistencyManager {
    * of tables, BEGIN) at the session's level `consistency`: `run` runs once before_transaction_begin
    * lets it start, as for a write (BEFORE's sync message and applier wait, the wait behind a
    * prepared AFTER transaction, the new primary's hold). If the member leaves the group meanwhile
-   * the waits end and `run` runs then.
+   * the waits end and `run` runs then, unless the plugin stopped while the new primary's hold held
+   * the read: then `refuse` gets ER_GR_HOLD_KILLED (see reset).
    */
-  beginRead(consistency: ConsistencyLevel | null, run: () => void): void {
+  beginRead(consistency: ConsistencyLevel | null, run: () => void, refuse: (error: string) => void): void {
     const read: WaitingRead = {
       id: -(++this.readSeq), outcome: 'pending', consistency,
       start: () => {
@@ -213,19 +231,24 @@ export class ConsistencyManager {
       },
     };
     this.readsWaiting.add(read);
-    this.begin(read, read.start);
+    this.begin(read, read.start, (error) => {
+      if (read.outcome !== 'pending') return;
+      read.outcome = 'refused';
+      this.readsWaiting.delete(read);
+      refuse(error);
+    });
   }
 
-  private afterSync(w: BeginRequest, level: ConsistencyLevel, run: () => void): void {
+  private afterSync(w: BeginRequest, level: ConsistencyLevel, run: () => void, refuse: (error: string) => void): void {
     if (w.outcome !== 'pending') return;
     // transaction_begin_sync_prepared_transactions, at every level: a transaction that begins while
     // the applier holds another member's prepared AFTER transaction waits until that one commits.
     if (this.heldOnApplier()) {
-      this.beginWaiters.push(() => this.afterSync(w, level, run));
+      this.beginWaiters.push(() => this.afterSync(w, level, run, refuse));
       return;
     }
     if (this.electionActive && heldOnElection(level)) {
-      this.held.push({ w, run });
+      this.held.push({ w, run, refuse });
       return;
     }
     run();
@@ -464,8 +487,9 @@ export class ConsistencyManager {
     this.syncing.delete(writeId);
   }
 
-  /** The member left the group or its server stopped: no election process, nothing held or awaited. */
-  reset(): void {
+  /** The member left the group, its plugin stopped or its server died (`cause`): no election process, nothing held or awaited. */
+  reset(cause: WaitsEndCause): void {
+    const electionHeld = this.held;
     this.waiting.clear();
     // The waiting workload transactions are rolled back with the member's other sessions.
     this.waitingBatches.clear();
@@ -485,6 +509,19 @@ export class ConsistencyManager {
     this.beginWaiters = [];
     this.applierWaiters = [];
     this.m.tx.releaseHeld(this.m.ctx.kernel.nowUs);
+    // Leaving ends the election process (primary_election_primary_process.cc: after_view_change with
+    // is_leaving calls terminate_election_process; the aborted process then disables the hold). Each
+    // held statement wakes in hold_transactions.cc wait_until_primary_failover_complete: with the
+    // plugin stopping it fails with ER_GR_HOLD_KILLED; otherwise it goes on (a write then meets the
+    // super_read_only of a member in ERROR). ER_GR_HOLD_MEMBER_STATUS_ERROR needs the member in ERROR
+    // at one of the hold's once-a-second checks while the hold is still on, a window the
+    // termination closes at once: not modelled. A dead server's clients lost their connection.
+    if (cause !== 'crashed') {
+      for (const h of electionHeld) {
+        if (cause === 'stopping') h.refuse(CLIENT_ERROR_HOLD_KILLED);
+        else h.run();
+      }
+    }
     // Reads still waiting to begin go on: what they waited for no longer exists.
     for (const read of [...this.readsWaiting]) read.start();
   }

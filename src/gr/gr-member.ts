@@ -25,7 +25,7 @@ import { electionCompleted, handleLeaderElectionIfNeeded } from './primary-elect
 import { declaredOnline, joinedGroup } from './recovery.js';
 import { StartStopGroupReplication } from './start-stop-group-replication.js';
 import { MemberTransactions } from './transactions.js';
-import { ConsistencyManager, heldOnElection, waitsAfter, type ConsistencyMessage } from './consistency.js';
+import { ConsistencyManager, heldOnElection, waitsAfter, type ConsistencyMessage, type WaitsEndCause } from './consistency.js';
 
 /** A transaction submitted on a member. */
 export interface WriteRecord {
@@ -376,10 +376,13 @@ export class GrMember {
     leaveGroupOnExpel(this);
   }
 
-  /** @internal Rolls back every pending write; returns the sessions that were blocked in before_commit. */
-  rollbackPending(error: string, logIt: boolean): number[] {
+  /**
+   * @internal Rolls back every pending write; returns the sessions that were blocked in before_commit.
+   * `cause` says how the consistency waits end (a statement held by the election process is not rolled back).
+   */
+  rollbackPending(error: string, logIt: boolean, cause: WaitsEndCause): number[] {
     // Leaving the group ends the election process and every consistency wait (transactions are rolled back below).
-    this.consistency.reset();
+    this.consistency.reset(cause);
     const pending = [...this.writes.values()].filter((w) => w.outcome === 'pending');
     if (pending.length === 0) return [];
     if (logIt) this.log(msg.transactionsRolledBack());
@@ -588,7 +591,7 @@ export class GrMember {
 
   /** The process died: everything in memory is gone; connected clients lose their transactions. */
   crashed(): void {
-    this.rollbackPending('ERROR 2013 (HY000): Lost connection to MySQL server during query', false);
+    this.rollbackPending('ERROR 2013 (HY000): Lost connection to MySQL server during query', false, 'crashed');
     this.tx.stopApplier(this.ctx.kernel.nowUs);
     this.state = 'OFFLINE';
     this.table.clear();
@@ -675,7 +678,9 @@ export class GrMember {
       // Held in `writes` while it waits to begin, so a failure meanwhile rolls it back.
       this.writes.set(w.id, w);
       w.level = this.consistency.level(w);
-      this.consistency.begin(w, () => this.runStatement(w));
+      this.consistency.begin(w, () => this.runStatement(w), (error) => {
+        if (w.outcome === 'pending') this.finishWrite(w, 'refused', error);
+      });
     }
   }
 

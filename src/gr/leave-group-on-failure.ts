@@ -41,7 +41,7 @@ function enterError(m: GrMember): void {
   m.table.clear();
   m.table.set(m.slot, { state: 'ERROR', role: 'SECONDARY', unreachable: false });
   m.viewNumber = null;
-  const released = m.rollbackPending(CLIENT_ERROR_HOOK, true);
+  const released = m.rollbackPending(CLIENT_ERROR_HOOK, true, 'left');
   m.log(msg.setReadOnlyDueToErrors());
   // Each session blocked in before_commit wakes up, reports that the wait for certification failed
   // (observer_trans.cc group_replication_trans_before_commit) and the server reports the failed

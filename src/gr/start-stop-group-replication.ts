@@ -134,7 +134,7 @@ export class StartStopGroupReplication {
     if (m.partition.inPartition) m.partition.abort();
     m.admission = null;
     const stopped = (): void => {
-      m.rollbackPending(CLIENT_ERROR_HOOK, false);
+      m.rollbackPending(CLIENT_ERROR_HOOK, false, 'stopping');
       m.showOffline();
       m.viewNumber = null;
       m.partition.terminated = false;

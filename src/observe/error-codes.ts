@@ -169,6 +169,12 @@ export const gcsText = {
 
 /** The client error a rolled-back write returns (ER_RUN_HOOK_ERROR). */
 export const CLIENT_ERROR_HOOK = "ERROR 3100 (HY000): Error on observer while running replication hook 'before_commit'.";
+/**
+ * The client error of a statement held by a new primary's election process when Group Replication
+ * stops meanwhile (ER_GR_HOLD_KILLED; hold_transactions.cc, wait_until_primary_failover_complete).
+ */
+export const CLIENT_ERROR_HOLD_KILLED =
+  'ERROR 3782 (HY000): Held statement aborted because Group Replication plugin got shut down or thread was killed while new primary member was applying backlog.';
 /** The client error for a write on a super_read_only server (ER_OPTION_PREVENTS_STATEMENT). */
 export const CLIENT_ERROR_SUPER_READ_ONLY =
   'ERROR 1290 (HY000): The MySQL server is running with the --super-read-only option so it cannot execute this statement';

@@ -195,6 +195,64 @@ describe('failover with a backlog on the new primary (BEFORE_ON_PRIMARY_FAILOVER
     expect(bopf.write.atUs! - bopf.electedUs - (eventual.write.atUs! - eventual.electedUs)).toBeGreaterThan((bopf.backlog - 1) * 1000);
   });
 
+  /** The failover of seed 21 with `act` run on the new primary while its election process holds a write. */
+  function heldThen(extraOptions: Record<string, unknown>, act: (sim: Simulation, member: string, electedUs: number) => void): {
+    readonly write: WriteRecord; readonly sim: Simulation; readonly member: string; readonly electedUs: number;
+  } {
+    let member = '', electedUs = 0;
+    const sim = createSimulation({
+      seed: 21, version: '8.4', members: ['node1', 'node2', 'node3'],
+      options: { group_replication_consistency: 'BEFORE_ON_PRIMARY_FAILOVER', ...extraOptions },
+      model: { applierTransactionUs: 1000 },
+      workload: [{ member: 'node1', rate: 2000, size: 512, from: 0, to: 32 * SEC }],
+    });
+    let write: WriteRecord | null = null;
+    sim.on('log', (e) => {
+      if (e.code !== 'MY-011507' || write !== null) return;
+      const m = sim.member(e.member);
+      if (!e.message.includes(`${m.host}:${m.port}`)) return;
+      member = e.member;
+      electedUs = e.t;
+      sim.at(e.t, () => { write = m.write(); act(sim, e.member, e.t); });
+    });
+    sim.at(32 * SEC, (s) => s.network.crash('node1'));
+    sim.runUntil(90 * SEC);
+    expect(write).not.toBeNull();
+    return { write: write!, sim, member, electedUs };
+  }
+
+  it('STOP GROUP_REPLICATION on the new primary fails the statement its election process holds with ER_GR_HOLD_KILLED', () => {
+    // hold_transactions.cc wait_until_primary_failover_complete: the stop ends the hold, and with the
+    // plugin stopping the held statement returns ER_GR_HOLD_KILLED (3782) instead of running.
+    const r = heldThen({}, (sim, member, t) => sim.at(t + 2 * SEC, () => { sim.member(member).stopGroupReplication(); }));
+    const stoppedUs = logAt(r.sim, r.member, 'MY-011651');
+    expect(stoppedUs).toBeDefined();
+    expect(r.write.outcome).toBe('refused');
+    expect(r.write.error).toMatch(/^ERROR 3782 \(HY000\): Held statement aborted because Group Replication plugin got shut down/);
+    // It waited from the election to the stop, not a moment more.
+    expect(r.write.atUs).toBe(stoppedUs);
+    expect(r.write.atUs! - r.electedUs).toBeGreaterThanOrEqual(2 * SEC);
+    // The member never became writable meanwhile: the write was held, not run.
+    expect(r.sim.trace.some((x) => x.type === 'flags' && x.member === r.member && x.t >= r.electedUs && !x.superReadOnly)).toBe(false);
+  });
+
+  it('a new primary that leaves the group on a failure lets the held statement go on: a write meets super_read_only (not the before_commit rollback)', () => {
+    // Alone after the crash of node1 (node3 cut off), the new primary loses the majority and leaves
+    // after group_replication_unreachable_majority_timeout; leaving terminates its election process,
+    // which ends the hold (primary_election_primary_process.cc, after_view_change with is_leaving),
+    // and the statement goes on against a member in ERROR with super_read_only on.
+    const r = heldThen({ group_replication_unreachable_majority_timeout: 2 }, (sim, member, t) => {
+      const other = member === 'node2' ? 'node3' : 'node2';
+      sim.at(t + 1 * SEC, () => sim.network.isolate(other));
+    });
+    const errorUs = r.sim.trace.find((x) => x.type === 'stateChange' && x.observer === r.member && x.member === r.member && x.t > r.electedUs && x.state === 'ERROR')?.t;
+    expect(errorUs).toBeDefined();
+    expect(r.write.outcome).toBe('refused');
+    expect(r.write.error).toContain('ERROR 1290');
+    expect(r.write.atUs).toBe(errorUs);
+    expect(r.write.atUs! - r.electedUs).toBeGreaterThan(5 * SEC);
+  });
+
   it('without a backlog the new primary is writable within a few group round trips', () => {
     const sim = createSimulation({ seed: 22, version: '8.4', members: ['node1', 'node2', 'node3'] });
     sim.at(10 * SEC, (s) => s.network.crash('node1'));

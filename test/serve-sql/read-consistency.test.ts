@@ -65,3 +65,38 @@ describe('BEFORE and above on a member that is not ONLINE', () => {
     }
   });
 });
+
+describe('a read held by a new primary\'s election process (BEFORE_ON_PRIMARY_FAILOVER)', () => {
+  it('waits while the backlog is applied, and gets ER_GR_HOLD_KILLED when Group Replication stops meanwhile', async () => {
+    await loadSqlEngine();
+    // node1 writes 2,000 tx/s for 32 s, the others apply 1,000 tx/s; node1 crashes at 32 s, and the
+    // new primary is elected with thousands of transactions still to apply.
+    const sim = createSimulation({
+      seed: 21, version: '8.4', members: ['node1', 'node2', 'node3'],
+      options: { group_replication_consistency: 'BEFORE_ON_PRIMARY_FAILOVER' },
+      model: { applierTransactionUs: 1000 },
+      workload: [{ member: 'node1', rate: 2000, size: 512, from: 0, to: 32_000_000 }],
+    });
+    const engine = createStatementEngine(sim);
+    sim.at(32_000_000, (s) => s.network.crash('node1'));
+    const elected = (): string | undefined => ['node2', 'node3'].find((m) => {
+      const h = sim.member(m);
+      return h.replicationGroupMembers().find((r) => r.MEMBER_ID === h.uuid)?.MEMBER_ROLE === 'PRIMARY';
+    });
+    sim.runUntil(() => elected() !== undefined, { limit: '90s' });
+    const primary = elected()!;
+    expect(sim.member(primary).transactionCounters().remoteInApplierQueue).toBeGreaterThan(1000);
+    const reader = engine.openSession(primary, 'root', null);
+    const read = reader.execute(READ);
+    expect(read.kind).toBe('pending');
+    sim.runFor('1s');
+    expect(read.kind === 'pending' && read.poll()).toBe(undefined);
+    // hold_transactions.cc wait_until_primary_failover_complete: the stop ends the hold and, the
+    // plugin stopping, the held statement fails.
+    const admin = engine.openSession(primary, 'root', null);
+    expect(settle(sim, admin.execute('STOP GROUP_REPLICATION'), 30_000)?.kind).toBe('ok');
+    expectError(read.kind === 'pending' ? read.poll()! : read, 3782, 'HY000');
+    // The session goes on: the same read now runs (OFFLINE member, EVENTUAL-like level, no hold).
+    expect(reader.execute(READ).kind).toBe('rows');
+  });
+});

@@ -603,13 +603,18 @@ class Session implements SqlSession {
     // the mark only when the hook returned no error).
     if (openTransaction) this.beginHookInvoked = true;
     let begun = false;
-    this.engine.sim._gr(this.member.slot).consistency.beginRead(level, () => { begun = true; });
+    let refused: StatementOutcome | undefined;
+    this.engine.sim._gr(this.member.slot).consistency.beginRead(level, () => { begun = true; }, (error) => {
+      refused = E.fromClientError(error);
+      if (openTransaction) this.beginHookInvoked = false;
+    });
     if (begun) return statement();
     let outcome: StatementOutcome | undefined;
     const poll = (): StatementOutcome | undefined => {
       if (outcome === undefined) {
-        if (!begun) return undefined;
-        outcome = statement();
+        if (refused !== undefined) outcome = refused;
+        else if (!begun) return undefined;
+        else outcome = statement();
       }
       return outcome.kind === 'pending' ? outcome.poll() : outcome;
     };
