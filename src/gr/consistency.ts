@@ -1,4 +1,4 @@
-import { CLIENT_ERROR_HOLD_KILLED, msg } from '../observe/error-codes.js';
+import { CLIENT_ERROR_CONSISTENCY_AFTER_ON_BEGIN, CLIENT_ERROR_CONSISTENCY_BEFORE, CLIENT_ERROR_HOLD_KILLED, CLIENT_ERROR_HOLD_WAIT_TIMEOUT, msg } from '../observe/error-codes.js';
 import type { GrMember, WriteRecord } from './gr-member.js';
 import type { ConsistencyLevel } from './options.js';
 
@@ -50,13 +50,32 @@ export interface ConsistencyMessage {
 
 /**
  * What before_transaction_begin needs of a transaction: its id (a write's, or a negative one for a
- * read), its state (it waits to begin while 'pending') and its session's level (null: the
- * member's global value).
+ * read), its state (it waits to begin while 'pending'), its session's level (null: the member's
+ * global value) and its session's wait_timeout in seconds, which bounds each of the hook's waits
+ * but the one for the Sync_before_execution_message (sql/rpl_handler.cc hands the plugin
+ * thd->variables.net_wait_timeout as Trans_param hold_timeout).
  */
 export interface BeginRequest {
   readonly id: number;
   readonly outcome: string;
   readonly consistency: ConsistencyLevel | null;
+  readonly waitTimeoutS: number;
+}
+
+/** The refusal of a transaction that waited to begin: the client error it gets. */
+type Refuse = (error: string) => void;
+
+/** One wait of the begin hook, over once it ended or timed out (whichever came first). */
+interface HookWait {
+  over: boolean;
+}
+
+/** What runs a transaction once BEFORE's Sync_before_execution_message is delivered back. */
+interface Syncing {
+  readonly w: BeginRequest;
+  readonly level: ConsistencyLevel;
+  readonly run: () => void;
+  readonly refuse: Refuse;
 }
 
 /** A read of the façade waiting to begin (beginRead). */
@@ -76,7 +95,7 @@ export type WaitsEndCause = 'left' | 'stopping' | 'crashed';
 interface ElectionHeld {
   readonly w: BeginRequest;
   readonly run: () => void;
-  readonly refuse: (error: string) => void;
+  readonly refuse: Refuse;
 }
 
 /** Whether `level` makes the commit wait for the group's acknowledgements. */
@@ -127,7 +146,7 @@ export class ConsistencyManager {
   /** AFTER transactions of this member certified and waiting for prepared acknowledgements: write id → members still to answer. */
   private readonly waiting = new Map<number, { readonly gno: number; readonly members: Set<number> }>();
   /** Sessions waiting for their Sync_before_execution_message: write id → what to do once delivered. */
-  private readonly syncing = new Map<number, () => void>();
+  private readonly syncing = new Map<number, Syncing>();
   /** Transactions held while this member's primary election runs, in arrival order. */
   private held: ElectionHeld[] = [];
   /** Reads waiting to begin (beginRead), and the last read id given (reads count down from -1). */
@@ -201,10 +220,10 @@ export class ConsistencyManager {
    * before_transaction_begin: `run` executes the statement once the level lets the transaction
    * start; `refuse` fails it with a client error instead (the hook returned an error).
    */
-  begin(w: BeginRequest, run: () => void, refuse: (error: string) => void): void {
+  begin(w: BeginRequest, run: () => void, refuse: Refuse): void {
     const level = this.level(w);
     if (level === 'BEFORE' || level === 'BEFORE_AND_AFTER') {
-      this.syncing.set(w.id, () => this.afterSync(w, level, run, refuse));
+      this.syncing.set(w.id, { w, level, run, refuse });
       const message: ConsistencyMessage = { syncBefore: w.id, origin: this.m.slot };
       this.m.ctx.xcom.consensus.proposeMessage(this.m.slot, 'gr', 0, message);
       return;
@@ -220,9 +239,9 @@ export class ConsistencyManager {
    * the waits end and `run` runs then, unless the plugin stopped while the new primary's hold held
    * the read: then `refuse` gets ER_GR_HOLD_KILLED (see reset).
    */
-  beginRead(consistency: ConsistencyLevel | null, run: () => void, refuse: (error: string) => void): void {
+  beginRead(consistency: ConsistencyLevel | null, waitTimeoutS: number, run: () => void, refuse: Refuse): void {
     const read: WaitingRead = {
-      id: -(++this.readSeq), outcome: 'pending', consistency,
+      id: -(++this.readSeq), outcome: 'pending', consistency, waitTimeoutS,
       start: () => {
         if (read.outcome !== 'pending') return;
         read.outcome = 'begun';
@@ -239,19 +258,47 @@ export class ConsistencyManager {
     });
   }
 
-  private afterSync(w: BeginRequest, level: ConsistencyLevel, run: () => void, refuse: (error: string) => void): void {
+  private afterSync(w: BeginRequest, level: ConsistencyLevel, run: () => void, refuse: Refuse): void {
     if (w.outcome !== 'pending') return;
     // transaction_begin_sync_prepared_transactions, at every level: a transaction that begins while
     // the applier holds another member's prepared AFTER transaction waits until that one commits.
     if (this.heldOnApplier()) {
-      this.beginWaiters.push(() => this.afterSync(w, level, run, refuse));
+      const wait = this.timedWait(w, refuse, CLIENT_ERROR_CONSISTENCY_AFTER_ON_BEGIN);
+      this.beginWaiters.push(() => {
+        if (wait.over) return;
+        wait.over = true;
+        this.afterSync(w, level, run, refuse);
+      });
       return;
     }
     if (this.electionActive && heldOnElection(level)) {
-      this.held.push({ w, run, refuse });
+      // Hold_transactions counts one-second waits up to the timeout: the statement fails after
+      // wait_timeout seconds of hold.
+      const wait = this.timedWait(w, refuse, CLIENT_ERROR_HOLD_WAIT_TIMEOUT);
+      const go = (): void => {
+        if (wait.over) return;
+        wait.over = true;
+        run();
+      };
+      this.held.push({ w, run: go, refuse: (error) => { if (!wait.over) { wait.over = true; refuse(error); } } });
       return;
     }
     run();
+  }
+
+  /**
+   * Starts one wait of `w`'s begin hook bounded by its session's wait_timeout: if the wait has not
+   * ended by then (the caller sets `over` when it ends), the transaction is refused with `error`.
+   * The timer runs on the member's process: a crash drops it, a freeze defers it.
+   */
+  private timedWait(w: BeginRequest, refuse: Refuse, error: string): HookWait {
+    const wait: HookWait = { over: false };
+    this.m.ctx.later(this.m.slot, w.waitTimeoutS * 1_000_000, () => {
+      if (wait.over || w.outcome !== 'pending') return;
+      wait.over = true;
+      refuse(error);
+    });
+    return wait;
   }
 
   /**
@@ -407,11 +454,17 @@ export class ConsistencyManager {
     const m = this.m;
     if (p.syncBefore !== undefined) {
       if (p.origin !== m.slot) return true;
-      const then = this.syncing.get(p.syncBefore);
-      if (then === undefined) return true;
+      const s = this.syncing.get(p.syncBefore);
+      if (s === undefined) return true;
       this.syncing.delete(p.syncBefore);
-      // Wait until the applier has committed what it had received when the message was delivered.
-      this.whenApplied(then);
+      // Wait until the applier has committed what it had received when the message was delivered
+      // (wait_for_gtid_set_committed, bounded by wait_timeout).
+      const wait = this.timedWait(s.w, s.refuse, CLIENT_ERROR_CONSISTENCY_BEFORE);
+      this.whenApplied(() => {
+        if (wait.over) return;
+        wait.over = true;
+        this.afterSync(s.w, s.level, s.run, s.refuse);
+      });
       return true;
     }
     if (p.prepared !== undefined) {

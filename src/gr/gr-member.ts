@@ -14,7 +14,7 @@ import {
 import type { LogEntry } from '../xcom/log-entry.js';
 import type { XcomCluster } from '../xcom/xcom-cluster.js';
 import type { GcsNode, GcsView } from '../gcs/gcs-node.js';
-import type { ConsistencyLevel, GroupReplicationOptions } from './options.js';
+import { WAIT_TIMEOUT_DEFAULT_S, type ConsistencyLevel, type GroupReplicationOptions } from './options.js';
 import type { WriteRefusal } from './workload.js';
 import { MemberTable, shownRole, shownState, type MemberInfo, type ServerIdentity } from './member-info.js';
 import { AutoRejoin } from './autorejoin.js';
@@ -42,6 +42,12 @@ export interface WriteRecord {
    * the session kept the member's global value, read when the transaction begins.
    */
   readonly consistency: ConsistencyLevel | null;
+  /**
+   * The session's wait_timeout in seconds: how long each wait of its begin hook may last (BEFORE's
+   * wait for the applier, the wait behind a prepared AFTER transaction, a new primary's hold) before
+   * the transaction fails (docs/mysql-behaviour.md §T5).
+   */
+  readonly waitTimeoutS: number;
   /**
    * The group_replication_consistency the transaction began with: `consistency`, or the member's
    * global value when the transaction began (at submission; after the thaw for a frozen server).
@@ -628,12 +634,13 @@ export class GrMember {
 
   /**
    * Submits one transaction on this member, from a session whose group_replication_consistency is
-   * `consistency` (SET SESSION), or the member's global value when null.
+   * `consistency` (SET SESSION), or the member's global value when null, and whose wait_timeout is
+   * `waitTimeoutS` seconds.
    */
-  write(consistency: ConsistencyLevel | null = null): WriteRecord {
+  write(consistency: ConsistencyLevel | null = null, waitTimeoutS: number = WAIT_TIMEOUT_DEFAULT_S): WriteRecord {
     const ctx = this.ctx;
     const w: WriteRecord = { id: ctx.nextWriteId(), member: this.id.name, submittedUs: ctx.kernel.nowUs, outcome: 'pending', atUs: null, error: null, consistency,
-      level: consistency ?? this.opts.group_replication_consistency };
+      waitTimeoutS, level: consistency ?? this.opts.group_replication_consistency };
     ctx.recordWrite(w);
     this.ctx.emit({ type: 'write', t: w.submittedUs, member: w.member, id: w.id, outcome: 'pending' });
     if (ctx.net.running[this.slot] === 0) this.finishWrite(w, 'refused', CLIENT_ERROR_CONNECT);

@@ -57,6 +57,23 @@ export function parseConsistencyLevel(value: unknown, field: string): Consistenc
   return v as ConsistencyLevel;
 }
 
+/**
+ * wait_timeout, the session's net_wait_timeout in seconds: its default (8 hours) and range (1 s to
+ * a year) (sql/sys_vars.cc, Sys_net_wait_timeout). Besides idle connections it bounds each wait of
+ * Group Replication's begin hook (sql/rpl_handler.cc: Trans_param hold_timeout).
+ */
+export const WAIT_TIMEOUT_DEFAULT_S = 28_800;
+export const WAIT_TIMEOUT_RANGE_S = [1, 31_536_000] as const;
+
+/** A session's wait_timeout: whole seconds in WAIT_TIMEOUT_RANGE_S. Throws a ConfigError naming `field` otherwise. */
+export function parseWaitTimeout(value: unknown, field: string): number {
+  const [lo, hi] = WAIT_TIMEOUT_RANGE_S;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < lo || value > hi) {
+    throw new ConfigError(field, `must be a whole number of seconds in ${lo}..${hi} (MySQL's wait_timeout)`, value);
+  }
+  return value;
+}
+
 export type OptionName = keyof GroupReplicationOptions;
 
 /**

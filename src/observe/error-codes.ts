@@ -175,6 +175,26 @@ export const CLIENT_ERROR_HOOK = "ERROR 3100 (HY000): Error on observer while ru
  */
 export const CLIENT_ERROR_HOLD_KILLED =
   'ERROR 3782 (HY000): Held statement aborted because Group Replication plugin got shut down or thread was killed while new primary member was applying backlog.';
+/**
+ * The client error of a statement held by a new primary's election process for the session's whole
+ * wait_timeout (ER_GR_HOLD_WAIT_TIMEOUT; hold_transactions.cc, wait_until_primary_failover_complete).
+ */
+export const CLIENT_ERROR_HOLD_WAIT_TIMEOUT =
+  'ERROR 3781 (HY000): Timeout exceeded for held statement while new Group Replication primary member is applying backlog.';
+/**
+ * The client error of a BEFORE transaction whose wait for the applier outlasted the session's
+ * wait_timeout (ER_GRP_TRX_CONSISTENCY_BEFORE; consistency_manager.cc,
+ * transaction_begin_sync_before_execution, wait_for_gtid_set_committed).
+ */
+export const CLIENT_ERROR_CONSISTENCY_BEFORE =
+  "ERROR 3797 (HY000): Error while waiting for group transactions commit on group_replication_consistency= 'BEFORE'.";
+/**
+ * The client error of a transaction that waited behind a prepared AFTER transaction for the
+ * session's whole wait_timeout (ER_GRP_TRX_CONSISTENCY_AFTER_ON_TRX_BEGIN; consistency_manager.cc,
+ * transaction_begin_sync_prepared_transactions).
+ */
+export const CLIENT_ERROR_CONSISTENCY_AFTER_ON_BEGIN =
+  "ERROR 3798 (HY000): Error while waiting for transactions with group_replication_consistency= 'AFTER' to commit.";
 /** The client error for a write on a super_read_only server (ER_OPTION_PREVENTS_STATEMENT). */
 export const CLIENT_ERROR_SUPER_READ_ONLY =
   'ERROR 1290 (HY000): The MySQL server is running with the --super-read-only option so it cannot execute this statement';

@@ -2,7 +2,7 @@ import { LineCounter, parseDocument, type Document } from 'yaml';
 import { checkAccount, firstRepeatedUser, type ServeAccount } from './scenario-accounts.js';
 import { parseDuration } from '../duration.js';
 import { clip, ConfigError, formatValue, ScenarioError } from '../errors.js';
-import { OPTION_NAMES, parseConsistencyLevel, SET_SCOPES, setStatement, validateOption, versionProfile, type GroupReplicationOptions, type OptionName, type SetScope } from '../gr/options.js';
+import { OPTION_NAMES, parseConsistencyLevel, parseWaitTimeout, SET_SCOPES, setStatement, validateOption, versionProfile, type GroupReplicationOptions, type OptionName, type SetScope } from '../gr/options.js';
 import type { VersionProfile } from '../gr/version-profiles.js';
 import { normalizeWorkload, type WorkloadItem } from '../gr/workload.js';
 import { DEFAULT_MODEL_PARAMETERS, isModelParameterName, resolveModelParameters, type ModelParameters } from '../model-parameters.js';
@@ -313,18 +313,18 @@ function parseAction(verb: ScenarioVerb, v: unknown, path: Path, ctx: Ctx): Scen
     }
     case 'write':
     case 'writeLocal': {
-      const obj = record(v, path, verb === 'write' ? 'an object { member, count, consistency }' : 'an object { member, count }');
-      onlyKeys(obj, path, verb === 'write' ? ['member', 'count', 'consistency'] : ['member', 'count']);
+      const obj = record(v, path, verb === 'write' ? 'an object { member, count, consistency, wait_timeout }' : 'an object { member, count }');
+      onlyKeys(obj, path, verb === 'write' ? ['member', 'count', 'consistency', 'wait_timeout'] : ['member', 'count']);
       const member = m.one(obj.member, [...path, 'member']);
       const count = obj.count ?? 1;
       if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > MAX_WRITES_PER_EVENT) {
         fail([...path, 'count'], `must be an integer in 1..${MAX_WRITES_PER_EVENT}`, count);
       }
       if (verb === 'writeLocal') return { writeLocal: { member, count } };
-      if (obj.consistency === undefined) return { write: { member, count } };
-      // The sessions' SET SESSION group_replication_consistency.
-      const consistency = core([...path, 'consistency'], (f) => parseConsistencyLevel(obj.consistency, f));
-      return { write: { member, count, consistency } };
+      // The sessions' SET SESSION group_replication_consistency and wait_timeout.
+      const consistency = obj.consistency === undefined ? undefined : core([...path, 'consistency'], (f) => parseConsistencyLevel(obj.consistency, f));
+      const waitTimeout = obj.wait_timeout === undefined ? undefined : core([...path, 'wait_timeout'], (f) => parseWaitTimeout(obj.wait_timeout, f));
+      return { write: { member, count, ...(consistency === undefined ? {} : { consistency }), ...(waitTimeout === undefined ? {} : { wait_timeout: waitTimeout }) } };
     }
     case 'link': {
       const obj = record(v, path, 'an object { from, to, latency, jitter, loss }');

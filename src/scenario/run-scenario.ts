@@ -147,7 +147,8 @@ function apply(sim: Simulation, action: ScenarioAction, onMember: OnMember): voi
     onMember(m, () => { for (let k = 0; k < action.writeLocal.count; k++) m.writeLocal(); });
   } else if ('write' in action) {
     const m = sim.member(action.write.member);
-    const options = action.write.consistency === undefined ? {} : { consistency: action.write.consistency };
+    const { consistency, wait_timeout } = action.write;
+    const options = { ...(consistency === undefined ? {} : { consistency }), ...(wait_timeout === undefined ? {} : { wait_timeout }) };
     for (let k = 0; k < action.write.count; k++) m.write(options);
   } else if ('setAsPrimary' in action) {
     const m = sim.member(action.setAsPrimary.member);

@@ -6,8 +6,8 @@ import { formatDuration } from './scenario-time.js';
 /** An action as the file spells it (durations with units, link fields without the Us suffix). */
 function fileAction(a: ScenarioAction): Record<string, unknown> {
   if ('write' in a) {
-    const { member, count, consistency } = a.write;
-    return { write: { member, ...(count === 1 ? {} : { count }), ...(consistency === undefined ? {} : { consistency }) } };
+    const { member, count, consistency, wait_timeout } = a.write;
+    return { write: { member, ...(count === 1 ? {} : { count }), ...(consistency === undefined ? {} : { consistency }), ...(wait_timeout === undefined ? {} : { wait_timeout }) } };
   }
   if ('writeLocal' in a) return { writeLocal: a.writeLocal.count === 1 ? { member: a.writeLocal.member } : { ...a.writeLocal } };
   if ('link' in a) {

@@ -96,8 +96,12 @@ export type ScenarioAction =
   | { readonly start: string }
   /** `scope` GLOBAL when absent (SetScope: PERSIST also keeps the value for a restart, PERSIST_ONLY only does that). */
   | { readonly set: { readonly member: MemberOrAll; readonly option: OptionName; readonly value: string | number | boolean; readonly scope?: SetScope } }
-  /** `consistency`: the sessions' group_replication_consistency (SET SESSION); absent, the member's global value. */
-  | { readonly write: { readonly member: string; readonly count: number; readonly consistency?: ConsistencyLevel } }
+  /**
+   * `consistency`: the sessions' group_replication_consistency (SET SESSION); absent, the member's
+   * global value. `wait_timeout`: the sessions' wait_timeout in seconds (default 28800), which
+   * bounds each wait of the transactions' begin hook.
+   */
+  | { readonly write: { readonly member: string; readonly count: number; readonly consistency?: ConsistencyLevel; readonly wait_timeout?: number } }
   | { readonly link: LinkChange }
   | { readonly setAsPrimary: { readonly member: string; readonly primary: string } }
   | { readonly add: ScenarioMember }

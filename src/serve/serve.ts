@@ -5,7 +5,8 @@ import { MAX_VIRTUAL_TIME_US } from '../sim/simulation-options.js';
 import type { MemberHandle, Simulation } from '../sim/simulation.js';
 import { AUTH_PLUGIN_NAMES, checkAccounts, isAuthPluginName, type AuthPluginName, type ServeAccount } from '../scenario/scenario-accounts.js';
 import { Connection, type Account, type ConnectionHost } from './protocol/connection.js';
-import { DEFAULT_MAX_ALLOWED_PACKET, DEFAULT_MAX_CONNECTIONS, DEFAULT_WAIT_TIMEOUT_S, ER } from './protocol/constants.js';
+import { DEFAULT_MAX_ALLOWED_PACKET, DEFAULT_MAX_CONNECTIONS, ER } from './protocol/constants.js';
+import { WAIT_TIMEOUT_DEFAULT_S, WAIT_TIMEOUT_RANGE_S } from '../gr/options.js';
 import { errPacket } from './protocol/packets.js';
 import { framePayload } from './protocol/packet-framer.js';
 import type { StatementEngine } from './statement-engine.js';
@@ -90,8 +91,6 @@ export interface ServeHandle {
 const MAX_ALLOWED_PACKET_RANGE = [1024, 1024 * 1024 * 1024] as const;
 /** max_connections's range (sql/sys_vars.cc, max_connections). */
 const MAX_CONNECTIONS_RANGE = [1, 100000] as const;
-/** wait_timeout's range in seconds (sql/sys_vars.cc, wait_timeout: up to a year). */
-const WAIT_TIMEOUT_RANGE = [1, 31536000] as const;
 /** connect_timeout's range in seconds (sql/sys_vars.cc, connect_timeout). */
 const CONNECT_TIMEOUT_RANGE = [2, 31536000] as const;
 /** Most real milliseconds one step of the real-time clock catches up. */
@@ -234,7 +233,7 @@ export async function serve(sim: Simulation, options: ServeOptions = {}): Promis
   }
   const maxConnections = intIn(options.max_connections ?? DEFAULT_MAX_CONNECTIONS, 'max_connections', MAX_CONNECTIONS_RANGE, '');
   const maxAllowedPacket = intIn(options.max_allowed_packet ?? DEFAULT_MAX_ALLOWED_PACKET, 'max_allowed_packet', MAX_ALLOWED_PACKET_RANGE, ' bytes');
-  const waitTimeoutS = intIn(options.wait_timeout ?? DEFAULT_WAIT_TIMEOUT_S, 'wait_timeout', WAIT_TIMEOUT_RANGE, ' seconds');
+  const waitTimeoutS = intIn(options.wait_timeout ?? WAIT_TIMEOUT_DEFAULT_S, 'wait_timeout', WAIT_TIMEOUT_RANGE_S, ' seconds');
   const connectTimeoutS = intIn(options.connect_timeout ?? DEFAULT_CONNECT_TIMEOUT_S, 'connect_timeout', CONNECT_TIMEOUT_RANGE, ' seconds');
   const onError = options.onError ?? ((e: unknown) => { throw e; });
   if (typeof onError !== 'function') throw new ConfigError('onError', 'must be a function', onError);

@@ -10,7 +10,7 @@ import { shownRole, shownState, type ServerIdentity } from '../gr/member-info.js
 import { setAsPrimary, type SetAsPrimaryResult } from '../gr/primary-election-action.js';
 import type { TransactionCounters } from '../gr/transactions.js';
 import {
-  defaultOptions, isOptionName, mergeOptions, OPTION_NAMES, parseConsistencyLevel, validateOption, versionProfile,
+  defaultOptions, isOptionName, mergeOptions, OPTION_NAMES, parseConsistencyLevel, parseWaitTimeout, validateOption, versionProfile, WAIT_TIMEOUT_DEFAULT_S,
   SET_SCOPES, type ConsistencyLevel, type GroupReplicationOptions, type OptionName, type SetScope,
 } from '../gr/options.js';
 import type { VersionProfile } from '../gr/version-profiles.js';
@@ -235,11 +235,15 @@ export class MemberHandle {
   /**
    * Submits one transaction on this member. `options.consistency`: the session's
    * group_replication_consistency for it (as after SET SESSION: a level's name in any case, or its
-   * ordinal 0..4), instead of the member's global value; anything else throws a ConfigError.
+   * ordinal 0..4), instead of the member's global value. `options.wait_timeout`: the session's
+   * wait_timeout in whole seconds (1..31536000, default 28800), which bounds each wait of the
+   * transaction's begin hook (BEFORE's wait for the applier, the wait behind a prepared AFTER
+   * transaction, a new primary's hold: ERROR 3797, 3798, 3781). Anything else throws a ConfigError.
    */
-  write(options: { readonly consistency?: ConsistencyLevel | string | number } = {}): WriteRecord {
+  write(options: { readonly consistency?: ConsistencyLevel | string | number; readonly wait_timeout?: number } = {}): WriteRecord {
     const level = options.consistency === undefined ? null : parseConsistencyLevel(options.consistency, 'consistency');
-    return this.gr.write(level);
+    const waitTimeoutS = options.wait_timeout === undefined ? WAIT_TIMEOUT_DEFAULT_S : parseWaitTimeout(options.wait_timeout, 'wait_timeout');
+    return this.gr.write(level, waitTimeoutS);
   }
 
   /**

@@ -8,20 +8,49 @@ import { describe, expect, it } from 'vitest';
 import { createSimulation } from '../../src/index.js';
 import { createStatementEngine, loadSqlEngine } from '../../src/serve/sql/engine.js';
 import { expectError, records, settle } from './helpers.js';
+import type { StatementOutcome } from '../../src/serve/statement-engine.js';
 
 const READ = 'SELECT COUNT(*) AS n FROM mysql_innodb_cluster_metadata.v2_instances';
 
-async function node2Behind(): Promise<{ sim: ReturnType<typeof createSimulation>; engine: ReturnType<typeof createStatementEngine> }> {
+/** node2 applies 1,000 transactions a second; node1 writes 2,000 a second for `seconds`: node2 ends about `seconds` behind. */
+async function node2Behind(seconds = 1): Promise<{ sim: ReturnType<typeof createSimulation>; engine: ReturnType<typeof createStatementEngine> }> {
   await loadSqlEngine();
-  // node2 applies 1,000 transactions a second; node1 writes 2,000 a second for 1 s.
   const sim = createSimulation({
     seed: 9, mode: 'multi-primary', members: ['node1', 'node2', 'node3'],
     model: { applierTransactionUs: 1000 },
-    workload: [{ member: 'node1', rate: 2000, size: 512, from: 0, to: 1_000_000 }],
+    workload: [{ member: 'node1', rate: 2000, size: 512, from: 0, to: seconds * 1_000_000 }],
   });
-  sim.runFor('1010ms');
-  expect(sim.member('node2').transactionCounters().remoteInApplierQueue).toBeGreaterThan(900);
+  sim.runFor(`${seconds * 1000 + 10}ms`);
+  expect(sim.member('node2').transactionCounters().remoteInApplierQueue).toBeGreaterThan(seconds * 900);
   return { sim, engine: createStatementEngine(sim) };
+}
+
+/** Runs the simulation in 50 ms steps until the pending statement `o` settles (at most `limitMs`): its outcome and the virtual time then. */
+function settleTimed(sim: ReturnType<typeof createSimulation>, o: StatementOutcome, limitMs: number): { readonly outcome: StatementOutcome | undefined; readonly atUs: number } {
+  let outcome: StatementOutcome | undefined = o.kind === 'pending' ? undefined : o;
+  for (let ms = 0; ms < limitMs && outcome === undefined; ms += 50) {
+    sim.runFor('50ms');
+    if (o.kind === 'pending') outcome = o.poll();
+  }
+  return { outcome, atUs: sim.nowUs };
+}
+
+/**
+ * A session on node2 at BEFORE that runs `setup` (statements answered OK), then READ, which waits;
+ * the read's outcome and how long it waited, in virtual µs.
+ */
+function readAtBefore(
+  sim: ReturnType<typeof createSimulation>, engine: ReturnType<typeof createStatementEngine>, setup: readonly string[], limitMs: number,
+): { readonly outcome: StatementOutcome | undefined; readonly waitedUs: number } {
+  const s = engine.openSession('node2', 'root', null);
+  for (const sql of ["SET SESSION group_replication_consistency = 'BEFORE'", ...setup]) expect(s.execute(sql).kind, sql).toBe('ok');
+  // Without a table the begin hook does not run: no wait.
+  expect(s.execute('SELECT 1 AS one').kind).toBe('rows');
+  const startUs = sim.nowUs;
+  const read = s.execute(READ);
+  expect(read.kind).toBe('pending');
+  const done = settleTimed(sim, read, limitMs);
+  return { outcome: done.outcome, waitedUs: done.atUs - startUs };
 }
 
 describe('a read at BEFORE on a member whose applier lags', () => {
@@ -29,22 +58,11 @@ describe('a read at BEFORE on a member whose applier lags', () => {
     const { sim, engine } = await node2Behind();
     const eventual = engine.openSession('node2', 'root', null);
     expect(records(eventual.execute(READ))).toEqual([{ n: '3' }]);
-    const before = engine.openSession('node2', 'root', null);
-    expect(before.execute("SET SESSION group_replication_consistency = 'BEFORE'").kind).toBe('ok');
-    // Without a table the begin hook does not run: no wait.
-    expect(before.execute('SELECT 1 AS one').kind).toBe('rows');
-    const startUs = sim.nowUs;
-    const read = before.execute(READ);
-    expect(read.kind).toBe('pending');
-    let doneUs = -1;
-    for (let k = 0; k < 40 && doneUs < 0; k++) {
-      sim.runFor('50ms');
-      if (read.kind === 'pending' && read.poll() !== undefined) doneUs = sim.nowUs;
-    }
+    const done = readAtBefore(sim, engine, [], 2000);
     // About 1,000 queued transactions at 1 ms each.
-    expect(doneUs - startUs).toBeGreaterThan(800_000);
+    expect(done.waitedUs).toBeGreaterThan(800_000);
     expect(sim.member('node2').transactionCounters().remoteInApplierQueue).toBe(0);
-    expect(read.kind === 'pending' ? records(read.poll()!) : []).toEqual([{ n: '3' }]);
+    expect(records(done.outcome!)).toEqual([{ n: '3' }]);
   });
 });
 
@@ -98,5 +116,18 @@ describe('a read held by a new primary\'s election process (BEFORE_ON_PRIMARY_FA
     expectError(read.kind === 'pending' ? read.poll()! : read, 3782, 'HY000');
     // The session goes on: the same read now runs (OFFLINE member, EVENTUAL-like level, no hold).
     expect(reader.execute(READ).kind).toBe('rows');
+  });
+});
+
+describe('the session\'s wait_timeout bounds a read\'s wait to begin', () => {
+  it('a BEFORE read whose wait for the applier outlasts SET SESSION wait_timeout gets ER_GRP_TRX_CONSISTENCY_BEFORE', async () => {
+    // node2 is about 3,000 transactions (3 s of its applier) behind.
+    const { sim, engine } = await node2Behind(3);
+    const done = readAtBefore(sim, engine, ['SET SESSION wait_timeout = 1'], 5000);
+    expectError(done.outcome!, 3797, 'HY000');
+    // One second (and a poll) after the sync message came back, long before the applier caught up.
+    expect(done.waitedUs).toBeGreaterThanOrEqual(1_000_000);
+    expect(done.waitedUs).toBeLessThan(1_100_000);
+    expect(sim.member('node2').transactionCounters().remoteInApplierQueue).toBeGreaterThan(1_000);
   });
 });

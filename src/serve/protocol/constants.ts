@@ -119,5 +119,3 @@ export const ER = {
 export const DEFAULT_MAX_ALLOWED_PACKET = 64 * 1024 * 1024;
 /** max_connections's default (sql/sys_vars.cc, max_connections). */
 export const DEFAULT_MAX_CONNECTIONS = 151;
-/** wait_timeout's default in seconds (sql/sys_vars.cc, wait_timeout: 8 hours). */
-export const DEFAULT_WAIT_TIMEOUT_S = 28800;

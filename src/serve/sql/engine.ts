@@ -1,7 +1,7 @@
 import type { Database } from 'sql.js';
 import { ConfigError } from '../../errors.js';
 import { CLIENT_ERROR_SUPER_READ_ONLY } from '../../observe/error-codes.js';
-import { isOptionName, parseConsistencyLevel, type ConsistencyLevel } from '../../gr/options.js';
+import { isOptionName, parseConsistencyLevel, WAIT_TIMEOUT_DEFAULT_S, WAIT_TIMEOUT_RANGE_S, type ConsistencyLevel } from '../../gr/options.js';
 import type { MemberHandle, Simulation } from '../../sim/simulation.js';
 import type { ColumnSpec, ColumnType, SqlSession, StatementEngine, StatementOutcome } from '../statement-engine.js';
 import { cteNames, rewrite, selectColumnNames, sqlIdent, sqlString, UnsupportedSql, type RewriteContext, type TableReference } from './dialect.js';
@@ -406,6 +406,17 @@ class Session implements SqlSession {
     }
   }
 
+  /**
+   * The session's wait_timeout in seconds, which bounds each wait of the begin hook: its SET SESSION
+   * value, else the global one (the default; SET GLOBAL wait_timeout is not supported). A value out
+   * of range is stored as given here; MySQL stores it clamped (with a warning), as read.
+   */
+  private waitTimeoutS(): number {
+    const [lo, hi] = WAIT_TIMEOUT_RANGE_S;
+    const v = Number(this.sessionVars.get('wait_timeout') ?? WAIT_TIMEOUT_DEFAULT_S);
+    return Number.isFinite(v) ? Math.min(hi, Math.max(lo, Math.trunc(v))) : WAIT_TIMEOUT_DEFAULT_S;
+  }
+
   /** A variable's value in this session. */
   private variable(name: string, v: SystemVariable): SystemVariable {
     if (!v.session || !this.sessionVars.has(name)) return v;
@@ -604,7 +615,7 @@ class Session implements SqlSession {
     if (openTransaction) this.beginHookInvoked = true;
     let begun = false;
     let refused: StatementOutcome | undefined;
-    this.engine.sim._gr(this.member.slot).consistency.beginRead(level, () => { begun = true; }, (error) => {
+    this.engine.sim._gr(this.member.slot).consistency.beginRead(level, this.waitTimeoutS(), () => { begun = true; }, (error) => {
       refused = E.fromClientError(error);
       if (openTransaction) this.beginHookInvoked = false;
     });
@@ -697,7 +708,7 @@ class Session implements SqlSession {
     this.endTransaction();
     if (statements.length === 0) return ok();
     // The transaction runs with the session's group_replication_consistency (observer_trans.cc reads it at commit).
-    const w = this.member.write({ consistency: this.consistency });
+    const w = this.member.write({ consistency: this.consistency, wait_timeout: this.waitTimeoutS() });
     let settled: StatementOutcome | undefined;
     // Idempotent: a second poll after the outcome returns it again without applying twice.
     const settle = (): StatementOutcome | undefined => {

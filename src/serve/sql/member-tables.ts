@@ -1,4 +1,4 @@
-import { OPTION_NAMES } from '../../gr/options.js';
+import { OPTION_NAMES, WAIT_TIMEOUT_DEFAULT_S } from '../../gr/options.js';
 import { RandomStream } from '../../rng/random-stream.js';
 import type { MemberHandle, Simulation } from '../../sim/simulation.js';
 import { communicationInformationColumns } from '../../observe/performance-schema.js';
@@ -160,7 +160,7 @@ export function globalVariables(sim: Simulation, member: MemberHandle): Map<stri
   g('transaction_read_only', 'bool', 0, true);
   g('auto_increment_increment', 'int', 1, true);
   g('auto_increment_offset', 'int', 1, true);
-  g('wait_timeout', 'int', 28_800, true);
+  g('wait_timeout', 'int', WAIT_TIMEOUT_DEFAULT_S, true);
   g('interactive_timeout', 'int', 28_800, true);
   g('net_write_timeout', 'int', 60, true);
   g('net_read_timeout', 'int', 30, true);
