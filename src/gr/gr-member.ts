@@ -635,9 +635,11 @@ export class GrMember {
   /**
    * Submits one transaction on this member, from a session whose group_replication_consistency is
    * `consistency` (SET SESSION), or the member's global value when null, and whose wait_timeout is
-   * `waitTimeoutS` seconds.
+   * `waitTimeoutS` seconds. `begun`: the transaction already passed the begin hook at an earlier
+   * statement (BEGIN, or its first statement without autocommit), so its COMMIT does not run the
+   * hook again (sql/rpl_handler.cc launch_hook_trans_begin, set_trans_begin_hook_invoked).
    */
-  write(consistency: ConsistencyLevel | null = null, waitTimeoutS: number = WAIT_TIMEOUT_DEFAULT_S): WriteRecord {
+  write(consistency: ConsistencyLevel | null = null, waitTimeoutS: number = WAIT_TIMEOUT_DEFAULT_S, begun = false): WriteRecord {
     const ctx = this.ctx;
     const w: WriteRecord = { id: ctx.nextWriteId(), member: this.id.name, submittedUs: ctx.kernel.nowUs, outcome: 'pending', atUs: null, error: null, consistency,
       waitTimeoutS, level: consistency ?? this.opts.group_replication_consistency };
@@ -650,9 +652,9 @@ export class GrMember {
       // in `writes` so a crash meanwhile still loses it.
       this.writes.set(w.id, w);
       ctx.later(this.slot, 0, () => {
-        if (this.writes.get(w.id) === w && w.outcome === 'pending') this.executeWrite(w);
+        if (this.writes.get(w.id) === w && w.outcome === 'pending') this.executeWrite(w, begun);
       });
-    } else this.executeWrite(w);
+    } else this.executeWrite(w, begun);
     return w;
   }
 
@@ -673,9 +675,10 @@ export class GrMember {
   /**
    * Runs a submitted statement: committed by the server alone when Group Replication does not run
    * and super_read_only is OFF; refused when offline or not ONLINE; otherwise the transaction begins
-   * under its consistency level (consistency.ts) and is then proposed to the group.
+   * under its consistency level (consistency.ts; at once when it `begun` at an earlier statement)
+   * and is then proposed to the group.
    */
-  private executeWrite(w: WriteRecord): void {
+  private executeWrite(w: WriteRecord, begun: boolean): void {
     if (this.offlineMode) this.finishWrite(w, 'refused', CLIENT_ERROR_OFFLINE_MODE);
     else if (this.state === 'OFFLINE' && !this.superReadOnly && !this.startStop.running()) {
       this.tx.commitOutsideGroup();
@@ -685,9 +688,12 @@ export class GrMember {
       // Held in `writes` while it waits to begin, so a failure meanwhile rolls it back.
       this.writes.set(w.id, w);
       w.level = this.consistency.level(w);
-      this.consistency.begin(w, () => this.runStatement(w), (error) => {
-        if (w.outcome === 'pending') this.finishWrite(w, 'refused', error);
-      });
+      if (begun) this.runStatement(w);
+      else {
+        this.consistency.begin(w, () => this.runStatement(w), (error) => {
+          if (w.outcome === 'pending') this.finishWrite(w, 'refused', error);
+        });
+      }
     }
   }
 

@@ -131,3 +131,43 @@ describe('the session\'s wait_timeout bounds a read\'s wait to begin', () => {
     expect(sim.member('node2').transactionCounters().remoteInApplierQueue).toBeGreaterThan(1_000);
   });
 });
+
+describe('a transaction passes the begin hook once (sql/rpl_handler.cc launch_hook_trans_begin)', () => {
+  /** node1 writes 2,000 tx/s for 10 s, node2 applies 1,000 tx/s: node2 falls further behind all the time. */
+  async function growingLag(): Promise<{ sim: ReturnType<typeof createSimulation>; engine: ReturnType<typeof createStatementEngine> }> {
+    await loadSqlEngine();
+    const sim = createSimulation({
+      seed: 9, mode: 'multi-primary', members: ['node1', 'node2', 'node3'],
+      model: { applierTransactionUs: 1000 },
+      workload: [{ member: 'node1', rate: 2000, size: 512, from: 0, to: 10_000_000 }],
+    });
+    sim.runFor('1s');
+    return { sim, engine: createStatementEngine(sim) };
+  }
+
+  for (const opening of ['BEGIN', 'SET autocommit = 0']) {
+    it(`at BEFORE, the transaction waits for the applier once, at its first statement (${opening}), and its COMMIT does not wait again`, async () => {
+      const { sim, engine } = await growingLag();
+      const s = engine.openSession('node2', 'root', null);
+      expect(settle(sim, s.execute('CREATE DATABASE IF NOT EXISTS app'), 10_000)?.kind).toBe('ok');
+      expect(settle(sim, s.execute('CREATE TABLE app.t (id INT PRIMARY KEY)'), 10_000)?.kind).toBe('ok');
+      expect(s.execute("SET SESSION group_replication_consistency = 'BEFORE'").kind).toBe('ok');
+      const opened = s.execute(opening);
+      const first = opening === 'BEGIN' ? opened : s.execute('INSERT INTO app.t VALUES (1)');
+      // The first statement waits for the applier backlog (growing by 1,000 transactions a second).
+      expect(first.kind).toBe('pending');
+      const t0 = sim.nowUs;
+      const begun = settleTimed(sim, first, 10_000);
+      expect(begun.outcome?.kind).toBe('ok');
+      expect(begun.atUs - t0).toBeGreaterThan(500_000);
+      if (opening === 'BEGIN') expect(s.execute('INSERT INTO app.t VALUES (1)').kind).toBe('ok');
+      expect(s.execute('INSERT INTO app.t VALUES (2)').kind).toBe('ok');
+      // node2 is behind again by now; COMMIT only waits for the group to order the transaction.
+      expect(sim.member('node2').transactionCounters().remoteInApplierQueue).toBeGreaterThan(500);
+      const t1 = sim.nowUs;
+      const committed = settleTimed(sim, s.execute('COMMIT'), 10_000);
+      expect(committed.outcome?.kind).toBe('ok');
+      expect(committed.atUs - t1).toBeLessThanOrEqual(50_000);
+    });
+  }
+});

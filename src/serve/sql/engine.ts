@@ -652,6 +652,9 @@ class Session implements SqlSession {
     const text = isWord(tokens[0], 'INSERT') && isWord(tokens[1], 'IGNORE')
       ? `INSERT OR IGNORE ${rewrite(tokens, 2, tokens.length, this.ctx)}`
       : rewrite(tokens, 0, tokens.length, this.ctx);
+    // In an open transaction the begin hook runs at its first statement (a write here), and COMMIT
+    // then passes without it; an autocommit write runs the hook when it commits at once.
+    if (this.inTransaction || !this.autocommit) return this.afterBeginHook(true, () => this.transactional(sql, { sql: text }, text));
     return this.transactional(sql, { sql: text }, text);
   }
 
@@ -705,10 +708,12 @@ class Session implements SqlSession {
    */
   private commit(affected: number, lastId: number): StatementOutcome {
     const statements = this.tx;
+    const begun = this.beginHookInvoked;
     this.endTransaction();
     if (statements.length === 0) return ok();
-    // The transaction runs with the session's group_replication_consistency (observer_trans.cc reads it at commit).
-    const w = this.member.write({ consistency: this.consistency, wait_timeout: this.waitTimeoutS() });
+    // The transaction runs with the session's group_replication_consistency (observer_trans.cc reads
+    // it at commit); a transaction that passed the begin hook at an earlier statement does not run it again.
+    const w = this.engine.sim._gr(this.member.slot).write(this.consistency, this.waitTimeoutS(), begun);
     let settled: StatementOutcome | undefined;
     // Idempotent: a second poll after the outcome returns it again without applying twice.
     const settle = (): StatementOutcome | undefined => {
