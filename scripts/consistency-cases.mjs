@@ -4,8 +4,8 @@
 // campaign runs under node without a TypeScript step.
 //
 // A case: 3 or 5 members, single- or multi-primary, a random global consistency level, workload
-// streams on some members, then twelve random events in the first 100 s (writes at random levels,
-// SET GLOBAL group_replication_consistency, isolate, heal, crash, restart, STOP and START GROUP
+// streams on some members, then twelve random events in the first 100 s (writes at random levels
+// and sessions' wait_timeout, SET GLOBAL group_replication_consistency, isolate, heal, crash, restart, STOP and START GROUP
 // REPLICATION); at 110 s every member is healed, and the run goes on to 400 s.
 
 const SEC = 1_000_000;
@@ -29,6 +29,10 @@ function tolerate(action) {
 export function runConsistencyCase(createSimulation, seed) {
   const r = stream(seed);
   const pick = (a) => a[Math.floor(r() * a.length)];
+  // The writes' wait_timeout comes from a stream of its own, so the cases' other draws stay those
+  // of the campaigns before it (the seeds test/gtid/consistency-campaign.test.ts pins).
+  const waits = stream(seed + 1_000_003);
+  const waitTimeout = () => [1, 5, 28_800][Math.floor(waits() * 3)];
   const n = r() < 0.5 ? 3 : 5;
   const names = Array.from({ length: n }, (_, i) => `n${i + 1}`);
   const mode = r() < 0.5 ? 'multi-primary' : 'single-primary';
@@ -43,7 +47,7 @@ export function runConsistencyCase(createSimulation, seed) {
   for (let k = 0; k < 12; k++) {
     const t = Math.floor(r() * 100 * SEC) + 1;
     const m = pick(names), kind = r();
-    if (kind < 0.35) sim.at(t, (s) => tolerate(() => s.member(m).write({ consistency: pick(LEVELS) })));
+    if (kind < 0.35) sim.at(t, (s) => tolerate(() => s.member(m).write({ consistency: pick(LEVELS), wait_timeout: waitTimeout() })));
     else if (kind < 0.5) sim.at(t, (s) => s.network.isolate(m));
     else if (kind < 0.6) sim.at(t, (s) => s.network.heal(m));
     else if (kind < 0.7) sim.at(t, (s) => tolerate(() => s.member(m).set('group_replication_consistency', pick(LEVELS))));
