@@ -70,6 +70,13 @@ interface HookWait {
   over: boolean;
 }
 
+/** Ends `wait`; false when it had already ended (the other way). */
+function endWait(wait: HookWait): boolean {
+  if (wait.over) return false;
+  wait.over = true;
+  return true;
+}
+
 /** What runs a transaction once BEFORE's Sync_before_execution_message is delivered back. */
 interface Syncing {
   readonly w: BeginRequest;
@@ -264,23 +271,14 @@ export class ConsistencyManager {
     // the applier holds another member's prepared AFTER transaction waits until that one commits.
     if (this.heldOnApplier()) {
       const wait = this.timedWait(w, refuse, CLIENT_ERROR_CONSISTENCY_AFTER_ON_BEGIN);
-      this.beginWaiters.push(() => {
-        if (wait.over) return;
-        wait.over = true;
-        this.afterSync(w, level, run, refuse);
-      });
+      this.beginWaiters.push(() => { if (endWait(wait)) this.afterSync(w, level, run, refuse); });
       return;
     }
     if (this.electionActive && heldOnElection(level)) {
       // Hold_transactions counts one-second waits up to the timeout: the statement fails after
       // wait_timeout seconds of hold.
       const wait = this.timedWait(w, refuse, CLIENT_ERROR_HOLD_WAIT_TIMEOUT);
-      const go = (): void => {
-        if (wait.over) return;
-        wait.over = true;
-        run();
-      };
-      this.held.push({ w, run: go, refuse: (error) => { if (!wait.over) { wait.over = true; refuse(error); } } });
+      this.held.push({ w, run: () => { if (endWait(wait)) run(); }, refuse: (error) => { if (endWait(wait)) refuse(error); } });
       return;
     }
     run();
@@ -294,9 +292,7 @@ export class ConsistencyManager {
   private timedWait(w: BeginRequest, refuse: Refuse, error: string): HookWait {
     const wait: HookWait = { over: false };
     this.m.ctx.later(this.m.slot, w.waitTimeoutS * 1_000_000, () => {
-      if (wait.over || w.outcome !== 'pending') return;
-      wait.over = true;
-      refuse(error);
+      if (w.outcome === 'pending' && endWait(wait)) refuse(error);
     });
     return wait;
   }
@@ -460,11 +456,7 @@ export class ConsistencyManager {
       // Wait until the applier has committed what it had received when the message was delivered
       // (wait_for_gtid_set_committed, bounded by wait_timeout).
       const wait = this.timedWait(s.w, s.refuse, CLIENT_ERROR_CONSISTENCY_BEFORE);
-      this.whenApplied(() => {
-        if (wait.over) return;
-        wait.over = true;
-        this.afterSync(s.w, s.level, s.run, s.refuse);
-      });
+      this.whenApplied(() => { if (endWait(wait)) this.afterSync(s.w, s.level, s.run, s.refuse); });
       return true;
     }
     if (p.prepared !== undefined) {
