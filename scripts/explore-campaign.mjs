@@ -40,7 +40,7 @@ if (chosen.length === 0) {
 }
 
 // V8 tiering for a long exploration, given at start-up as the grsim binary gives it
-// (src/cli/explore-tiering.ts; docs/partition-experiments.md, "Less compilation behind one job").
+// (src/cli/explore-tiering.ts; docs/speed.md, "Less compilation behind one job").
 const { EXPLORE_V8_FLAGS: V8_FLAGS } = await import(resolve(repo, 'dist/cli/explore-tiering.js'));
 
 function explore(property, members, runs) {

@@ -9,7 +9,7 @@ import type { Spool } from '../report/report-spool.js';
  * they were written in (a report entry's JSON re-indented into a rope of slices, and its separator),
  * about five bytes of heap per character: 64 Ki characters keep a spool under about 350 KB, where
  * 1 Mi kept up to 5 MB each and a streamed report's heap rose and fell by up to 20 MB with the
- * seven spools' fill (bench/long-run-memory.mjs, docs/partition-experiments.md).
+ * seven spools' fill (bench/long-run-memory.mjs, docs/speed.md).
  */
 const WRITE_CHUNK = 1 << 16;
 /** Bytes a spool reads back from its file at once when it drains. */
