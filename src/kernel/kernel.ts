@@ -42,6 +42,12 @@ export const PRIORITY = {
   late: 3,
 } as const;
 
+/**
+ * Events (and lane ticks) `runUntil` dispatches per call of its loop function (dispatchChunk): small
+ * enough that the function is called thousands of times a simulated minute of a busy group.
+ */
+const DISPATCH_CHUNK = 128;
+
 /** The order key base of timer priority (runReservedNow). */
 const TIMER_KEY_BASE = PRIORITY.timer * KEY_SPAN;
 
@@ -67,6 +73,8 @@ export class Kernel {
   private readonly handlerNames: string[] = [];
   /** Whether `runUntil` is dispatching events (for `runReservedNow`). */
   private dispatching = false;
+  /** Set by `dispatchChunk` when it stopped at its chunk's size rather than at the run's end. */
+  private chunkFull = false;
 
   /** Registers a handler and returns its id; at most 64 handlers. */
   register(name: string, handler: EventHandler): number {
@@ -222,7 +230,11 @@ export class Kernel {
    */
   runUntil(endUs: number): number {
     this.dispatching = true;
-    const n = this.dispatchUntil(endUs);
+    let n = 0;
+    do {
+      this.chunkFull = false;
+      n += this.dispatchChunk(endUs);
+    } while (this.chunkFull);
     this.dispatching = false;
     this.eventsDispatched += n;
     if (endUs > (this.clock[0] as number)) this.clock[0] = endUs;
@@ -231,24 +243,31 @@ export class Kernel {
   }
 
   /**
-   * runUntil's loop, alone in a function: V8 optimises it while it runs (on-stack replacement),
-   * and code after the loop in the same function would be reached for the first time by that
-   * optimised code, with no type feedback yet, throwing it away at the end of the first runs.
+   * runUntil's loop, alone in a function and in chunks of at most DISPATCH_CHUNK events (then it
+   * sets `chunkFull` and returns). Alone: code after the loop in the same function would be reached
+   * for the first time by the loop's optimised code, with no type feedback yet, throwing it away
+   * at the end of the first runs. In chunks: V8 then optimises it as a function called again and
+   * again, whose optimised code every later call and every later run enters, rather than while one
+   * long call runs (on-stack replacement), which it does again in each run that starts in
+   * unoptimised code (a caller running a long simulation in steps compiled this loop, with the
+   * handlers V8 inlines into it, once per step).
    */
-  private dispatchUntil(endUs: number): number {
+  private dispatchChunk(endUs: number): number {
     const q = this.queue;
     const handlers = this.handlers;
     const lane = this.lane;
     let n = 0;
     if (lane === null) {
-      for (;;) {
+      for (let left = DISPATCH_CHUNK; left > 0; left--) {
         const code = q.popDue(endUs);
         if (code < 0) return n;
         n++;
         (handlers[code & HANDLER_MASK] as EventHandler)(code >>> HANDLER_BITS);
       }
+      this.chunkFull = true;
+      return n;
     }
-    for (;;) {
+    for (let left = DISPATCH_CHUNK; left > 0; left--) {
       const ht = q.peekTimeUs(), lt = lane.minTime;
       if (lt < ht || (lt === ht && lt !== Infinity && lane.minKey < q.peekKey())) {
         if (lt > endUs) return n;
@@ -260,6 +279,8 @@ export class Kernel {
         (handlers[code & HANDLER_MASK] as EventHandler)(code >>> HANDLER_BITS);
       }
     }
+    this.chunkFull = true;
+    return n;
   }
 
   /** Name of a registered handler (for diagnostics). */
