@@ -48,7 +48,7 @@ export const PRIORITY = {
  */
 const DISPATCH_CHUNK = 128;
 
-/** The order key base of timer priority (runReservedNow). */
+/** The order key base of timer priority (runReservedAt). */
 const TIMER_KEY_BASE = PRIORITY.timer * KEY_SPAN;
 
 /**
@@ -71,8 +71,10 @@ export class Kernel {
   /** The periodic-tick lane run merged with the queue (see TickLane), if one was created. */
   private lane: TickLane | null = null;
   private readonly handlerNames: string[] = [];
-  /** Whether `runUntil` is dispatching events (for `runReservedNow`). */
+  /** Whether `runUntil` is dispatching events (for `runReservedAt`). */
   private dispatching = false;
+  /** The time `runUntil` runs to (for `runReservedAt`). */
+  private runEndUs = 0;
   /** Set by `dispatchChunk` when it stopped at its chunk's size rather than at the run's end. */
   private chunkFull = false;
 
@@ -155,16 +157,27 @@ export class Kernel {
   }
 
   /**
-   * Lets the timer event reserved now as `seq` (`reserve`) run at once, inside the handler that
-   * reserved it, when it is certain to be the next event: `runUntil` is dispatching (`step` hands
-   * control back to its caller between events) and nothing is queued or due on the lane at this
-   * instant. Then the position moves to its key, as dispatching it would, and it counts as
-   * dispatched; the caller runs its handler now. Otherwise returns false, and the caller schedules
-   * it with `scheduleReserved`. Either way every event keeps its place in the order.
+   * Lets the timer event reserved as `seq` (`reserve`) for `timeUs` (≥ now) run at once, inside the
+   * handler being dispatched, when it is certain to be the next event: `runUntil` is dispatching
+   * (`step` hands control back to its caller between events), the run does not end before
+   * `timeUs`, and nothing queued or on the lane comes before it in the order. Then the clock and
+   * the position move to it, as dispatching it would, and it counts as dispatched; the caller runs
+   * its handler now. Otherwise returns false, and the caller schedules it with `scheduleReserved`.
+   * Either way every event keeps its place in the order. The caller must do nothing after running
+   * it, up to the end of the dispatched handler: the clock may have moved on.
    */
-  runReservedNow(seq: number): boolean {
-    if (!this.dispatching || this.nextEventTimeUs() <= (this.clock[0] as number)) return false;
-    this.queue.poppedKey = TIMER_KEY_BASE + seq;
+  runReservedAt(timeUs: number, seq: number): boolean {
+    if (!this.dispatching || timeUs > this.runEndUs) return false;
+    const key = TIMER_KEY_BASE + seq, q = this.queue;
+    const qt = q.peekTimeUs();
+    if (qt < timeUs || (qt === timeUs && q.peekKey() < key)) return false;
+    const lane = this.lane;
+    if (lane !== null) {
+      const lt = lane.minTime;
+      if (lt < timeUs || (lt === timeUs && lane.minKey < key)) return false;
+    }
+    this.clock[0] = timeUs;
+    q.poppedKey = key;
     this.eventsDispatched++;
     return true;
   }
@@ -230,6 +243,7 @@ export class Kernel {
    */
   runUntil(endUs: number): number {
     this.dispatching = true;
+    this.runEndUs = endUs;
     let n = 0;
     do {
       this.chunkFull = false;
