@@ -160,24 +160,23 @@ export class Kernel {
    * Lets the timer event reserved as `seq` (`reserve`) for `timeUs` (≥ now) run at once, inside the
    * handler being dispatched, when it is certain to be the next event: `runUntil` is dispatching
    * (`step` hands control back to its caller between events), the run does not end before
-   * `timeUs`, and nothing queued or on the lane comes before it in the order. Then the clock and
+   * `timeUs`, and nothing is queued or due on the lane at or before `timeUs`. Then the clock and
    * the position move to it, as dispatching it would, and it counts as dispatched; the caller runs
    * its handler now. Otherwise returns false, and the caller schedules it with `scheduleReserved`.
    * Either way every event keeps its place in the order. The caller must do nothing after running
    * it, up to the end of the dispatched handler: the clock may have moved on.
    */
-  runReservedAt(timeUs: number, seq: number): boolean {
+    runReservedAt(timeUs: number, seq: number): boolean {
     if (!this.dispatching || timeUs > this.runEndUs) return false;
-    const key = TIMER_KEY_BASE + seq, q = this.queue;
-    const qt = q.peekTimeUs();
-    if (qt < timeUs || (qt === timeUs && q.peekKey() < key)) return false;
-    const lane = this.lane;
-    if (lane !== null) {
-      const lt = lane.minTime;
-      if (lt < timeUs || (lt === timeUs && lane.minKey < key)) return false;
-    }
+    // Anything at `timeUs` already declines, though an event of a later priority would come after
+    // this one: comparing order keys there would be code that runs only now and then, which V8
+    // optimises without having seen it run and throws away (with every caller it is inlined
+    // into) when it first does. Both times are read before either is tested, for the same reason.
+    const q = this.queue, lane = this.lane;
+    const qt = q.peekTimeUs(), lt = lane === null ? Infinity : lane.minTime;
+    if (qt <= timeUs || lt <= timeUs) return false;
     this.clock[0] = timeUs;
-    q.poppedKey = key;
+    q.poppedKey = TIMER_KEY_BASE + seq;
     this.eventsDispatched++;
     return true;
   }
