@@ -166,7 +166,7 @@ export class Kernel {
    * Either way every event keeps its place in the order. The caller must do nothing after running
    * it, up to the end of the dispatched handler: the clock may have moved on.
    */
-    runReservedAt(timeUs: number, seq: number): boolean {
+  runReservedAt(timeUs: number, seq: number): boolean {
     if (!this.dispatching || timeUs > this.runEndUs) return false;
     // Anything at `timeUs` already declines, though an event of a later priority would come after
     // this one: comparing order keys there would be code that runs only now and then, which V8
