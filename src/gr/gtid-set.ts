@@ -7,12 +7,25 @@
 export class GtidSet {
   /** Per uuid, intervals flattened as [lo0, hi0, lo1, hi1, …] in increasing order (insertion-ordered map). */
   private readonly sids = new Map<string, number[]>();
+  /**
+   * The uuid `addFreeRun` ran on last and its interval list, so that the certifier, which numbers
+   * every batch under the group's uuid, finds the list without a hash lookup; every replacement of
+   * a list (`replaceIntervals`) forgets it.
+   */
+  private runUuid: string | null = null;
+  private runIntervals: number[] = [];
+
+  /** Sets the interval list of `uuid` (forgetting addFreeRun's remembered one). */
+  private replaceIntervals(uuid: string, iv: number[]): void {
+    this.sids.set(uuid, iv);
+    this.runUuid = null;
+  }
 
   /** Adds the transactions `uuid:lo-hi` (lo ≤ hi, both ≥ 1). */
   addRange(uuid: string, lo: number, hi: number): void {
     const iv = this.sids.get(uuid);
     if (iv === undefined) {
-      this.sids.set(uuid, [lo, hi]);
+      this.replaceIntervals(uuid, [lo, hi]);
       return;
     }
     const n = iv.length;
@@ -36,7 +49,7 @@ export class GtidSet {
       if (m > 0 && a <= (out[m - 1] as number) + 1) out[m - 1] = Math.max(out[m - 1] as number, b);
       else out.push(a, b);
     }
-    this.sids.set(uuid, out);
+    this.replaceIntervals(uuid, out);
   }
 
   /** Adds every GTID of `other`. */
@@ -121,7 +134,15 @@ export class GtidSet {
    * always runs, that is O(1) on the last interval alone instead of three walks of the list.
    */
   addFreeRun(uuid: string, from: number, count: number): number {
-    const iv = this.sids.get(uuid);
+    let iv: number[] | undefined;
+    if (uuid === this.runUuid) iv = this.runIntervals;
+    else {
+      iv = this.sids.get(uuid);
+      if (iv !== undefined) {
+        this.runUuid = uuid;
+        this.runIntervals = iv;
+      }
+    }
     const n = iv === undefined ? 0 : iv.length;
     if (n > 0 && from >= ((iv as number[])[n - 2] as number)) {
       const lastHi = (iv as number[])[n - 1] as number;
@@ -177,7 +198,7 @@ export class GtidSet {
       }
       if (lo <= hi) out.push(lo, hi);
     }
-    this.sids.set(uuid, out);
+    this.replaceIntervals(uuid, out);
   }
 
   /** Removes every GTID of `other`. */

@@ -42,7 +42,13 @@ export const PRIORITY = {
   late: 3,
 } as const;
 
-/** The order key base of timer priority (runReservedNow). */
+/**
+ * Events (and lane ticks) `runUntil` dispatches per call of its loop function (dispatchChunk): small
+ * enough that the function is called thousands of times a simulated minute of a busy group.
+ */
+const DISPATCH_CHUNK = 128;
+
+/** The order key base of timer priority (runReservedAt). */
 const TIMER_KEY_BASE = PRIORITY.timer * KEY_SPAN;
 
 /**
@@ -65,8 +71,12 @@ export class Kernel {
   /** The periodic-tick lane run merged with the queue (see TickLane), if one was created. */
   private lane: TickLane | null = null;
   private readonly handlerNames: string[] = [];
-  /** Whether `runUntil` is dispatching events (for `runReservedNow`). */
+  /** Whether `runUntil` is dispatching events (for `runReservedAt`). */
   private dispatching = false;
+  /** The time `runUntil` runs to (for `runReservedAt`). */
+  private runEndUs = 0;
+  /** Set by `dispatchChunk` when it stopped at its chunk's size rather than at the run's end. */
+  private chunkFull = false;
 
   /** Registers a handler and returns its id; at most 64 handlers. */
   register(name: string, handler: EventHandler): number {
@@ -147,16 +157,26 @@ export class Kernel {
   }
 
   /**
-   * Lets the timer event reserved now as `seq` (`reserve`) run at once, inside the handler that
-   * reserved it, when it is certain to be the next event: `runUntil` is dispatching (`step` hands
-   * control back to its caller between events) and nothing is queued or due on the lane at this
-   * instant. Then the position moves to its key, as dispatching it would, and it counts as
-   * dispatched; the caller runs its handler now. Otherwise returns false, and the caller schedules
-   * it with `scheduleReserved`. Either way every event keeps its place in the order.
+   * Lets the timer event reserved as `seq` (`reserve`) for `timeUs` (≥ now) run at once, inside the
+   * handler being dispatched, when it is certain to be the next event: `runUntil` is dispatching
+   * (`step` hands control back to its caller between events), the run does not end before
+   * `timeUs`, and nothing is queued or due on the lane at or before `timeUs`. Then the clock and
+   * the position move to it, as dispatching it would, and it counts as dispatched; the caller runs
+   * its handler now. Otherwise returns false, and the caller schedules it with `scheduleReserved`.
+   * Either way every event keeps its place in the order. The caller must do nothing after running
+   * it, up to the end of the dispatched handler: the clock may have moved on.
    */
-  runReservedNow(seq: number): boolean {
-    if (!this.dispatching || this.nextEventTimeUs() <= (this.clock[0] as number)) return false;
-    this.queue.poppedKey = TIMER_KEY_BASE + seq;
+  runReservedAt(timeUs: number, seq: number): boolean {
+    if (!this.dispatching || timeUs > this.runEndUs) return false;
+    // Anything at `timeUs` already declines, though an event of a later priority would come after
+    // this one: comparing order keys there would be code that runs only now and then, which V8
+    // optimises without having seen it run and throws away (with every caller it is inlined
+    // into) when it first does. Both times are read before either is tested, for the same reason.
+    const q = this.queue, lane = this.lane;
+    const qt = q.peekTimeUs(), lt = lane === null ? Infinity : lane.minTime;
+    if (qt <= timeUs || lt <= timeUs) return false;
+    this.clock[0] = timeUs;
+    q.poppedKey = TIMER_KEY_BASE + seq;
     this.eventsDispatched++;
     return true;
   }
@@ -222,7 +242,12 @@ export class Kernel {
    */
   runUntil(endUs: number): number {
     this.dispatching = true;
-    const n = this.dispatchUntil(endUs);
+    this.runEndUs = endUs;
+    let n = 0;
+    do {
+      this.chunkFull = false;
+      n += this.dispatchChunk(endUs);
+    } while (this.chunkFull);
     this.dispatching = false;
     this.eventsDispatched += n;
     if (endUs > (this.clock[0] as number)) this.clock[0] = endUs;
@@ -231,24 +256,31 @@ export class Kernel {
   }
 
   /**
-   * runUntil's loop, alone in a function: V8 optimises it while it runs (on-stack replacement),
-   * and code after the loop in the same function would be reached for the first time by that
-   * optimised code, with no type feedback yet, throwing it away at the end of the first runs.
+   * runUntil's loop, alone in a function and in chunks of at most DISPATCH_CHUNK events (then it
+   * sets `chunkFull` and returns). Alone: code after the loop in the same function would be reached
+   * for the first time by the loop's optimised code, with no type feedback yet, throwing it away
+   * at the end of the first runs. In chunks: V8 then optimises it as a function called again and
+   * again, whose optimised code every later call and every later run enters, rather than while one
+   * long call runs (on-stack replacement), which it does again in each run that starts in
+   * unoptimised code (a caller running a long simulation in steps compiled this loop, with the
+   * handlers V8 inlines into it, once per step).
    */
-  private dispatchUntil(endUs: number): number {
+  private dispatchChunk(endUs: number): number {
     const q = this.queue;
     const handlers = this.handlers;
     const lane = this.lane;
     let n = 0;
     if (lane === null) {
-      for (;;) {
+      for (let left = DISPATCH_CHUNK; left > 0; left--) {
         const code = q.popDue(endUs);
         if (code < 0) return n;
         n++;
         (handlers[code & HANDLER_MASK] as EventHandler)(code >>> HANDLER_BITS);
       }
+      this.chunkFull = true;
+      return n;
     }
-    for (;;) {
+    for (let left = DISPATCH_CHUNK; left > 0; left--) {
       const ht = q.peekTimeUs(), lt = lane.minTime;
       if (lt < ht || (lt === ht && lt !== Infinity && lane.minKey < q.peekKey())) {
         if (lt > endUs) return n;
@@ -260,6 +292,8 @@ export class Kernel {
         (handlers[code & HANDLER_MASK] as EventHandler)(code >>> HANDLER_BITS);
       }
     }
+    this.chunkFull = true;
+    return n;
   }
 
   /** Name of a registered handler (for diagnostics). */
