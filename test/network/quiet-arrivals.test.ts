@@ -99,4 +99,16 @@ describe('quiet arrivals', () => {
     expect(times).toEqual(sent);
     expect(quietTimes).toEqual([]);
   });
+
+  it('a link with more arrivals in flight than its room grows its ring and keeps every cell in order', () => {
+    const { kernel, net, quiet, delivered } = setup();
+    // Nothing has arrived while 40 go out at one instant: each full ring grows instead of collecting.
+    for (let k = 1; k <= 40; k++) net.sendQuiet(0, 1, 0, 0, k);
+    net.sendQuiet(2, 1, 0, 0, 100);
+    expect(net.quietLowestB(1)).toBe(1);
+    net.settleQuiet(); // all still in flight: each becomes a delivery in its reserved place
+    expect(quiet).toEqual([]);
+    kernel.runUntil(1000);
+    expect(delivered).toEqual([...Array.from({ length: 40 }, (_, k) => `0→1 b=${k + 1} @200`), '2→1 b=100 @200']);
+  });
 });
