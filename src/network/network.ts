@@ -167,10 +167,11 @@ export class Network {
   /**
    * `sendQuiet(from, to, kind, a, b)` for each `to` of `peers` whose bit is set in `mask`, in the
    * order of `peers` (the same draws, reserved places and cells as those calls one by one); a link
-   * that is down loses its message. One loop with the link and ring arrays in locals: V8 reloads a
-   * field it read through `this` after every call it cannot see through, and a send may make two
-   * (the random buffer's refill, a full ring's collection), so the per-send form reloaded each of
-   * the arrays it writes on every send.
+   * that is down loses its message. One loop with the link and ring arrays in locals, for the alive
+   * tick's sends to all its peers: a tick that calls it is smaller than one with each send inlined,
+   * and an idle group's first simulated hour takes 40–48 M fewer instructions with it
+   * (docs/partition-experiments.md, "The quiet sends in one call"); per send, V8 still checks each
+   * array at each access, so the steady state is the same.
    */
   sendQuietEach(from: number, peers: readonly number[], mask: number, kind: number, a: number, b: number): void {
     const n = this.n, row = from * n, now = this.kernel.nowUs, kernel = this.kernel, rng = this.rng;
