@@ -9,7 +9,8 @@ const INITIAL_ROOM = 16;
  * Messages in flight or arrived whose arrival has no kernel event (layer L2, see
  * `Network.sendQuiet`): per directed link (from * n + to), a FIFO ring of cells holding the arrival
  * time, the kernel sequence number reserved for the arrival, the message kind and its two numeric
- * words. Typed arrays throughout, so that recording and collecting allocate nothing.
+ * words. Typed arrays throughout, so that recording and collecting allocate nothing; the network
+ * writes cells itself (`Network.sendQuietEach`), with the arrays in locals.
  */
 export class QuietArrivals {
   /** Cells per link (a power of two); link l's ring starts at `l * room`. */
@@ -32,8 +33,7 @@ export class QuietArrivals {
   /** Cells waiting over all links. */
   total = 0;
 
-  /** `arrivalUs` is the network's latest arrival time per link, which a new cell's arrival is. */
-  constructor(private readonly n: number, private readonly arrivalUs: Float64Array) {
+  constructor(private readonly n: number) {
     const nn = n * n;
     this.timeUs = new Float64Array(nn * INITIAL_ROOM);
     this.seq = new Float64Array(nn * INITIAL_ROOM);
@@ -46,23 +46,6 @@ export class QuietArrivals {
     this.perReceiver = new Int32Array(n);
   }
 
-  /** Appends the message that last arrives on `link` into `to` (at the link's latest arrival time). */
-  add(link: number, to: number, seq: number, kind: number, a: number, b: number): void {
-    let len = this.len[link] as number;
-    if (len === this.room) this.grow();
-    const room = this.room;
-    const cell = link * room + (((this.head[link] as number) + len) & (room - 1));
-    this.timeUs[cell] = this.arrivalUs[link] as number;
-    this.seq[cell] = seq;
-    this.kind[cell] = kind;
-    this.a[cell] = a;
-    this.b[cell] = b;
-    if (b < (this.lowestB[link] as number)) this.lowestB[link] = b;
-    this.len[link] = ++len;
-    this.perReceiver[to] = (this.perReceiver[to] as number) + 1;
-    this.total++;
-  }
-
   /** Removes the `count` oldest cells of `link` into `to` (cells stay readable until the next `add` there). */
   drop(link: number, to: number, count: number): void {
     if (count === 0) return;
@@ -73,7 +56,8 @@ export class QuietArrivals {
     this.total -= count;
   }
 
-  private grow(): void {
+  /** Doubles every link's room (each ring restarts at its link's first cell). */
+  grow(): void {
     const nn = this.n * this.n, old = this.room, room = old * 2;
     const t = new Float64Array(nn * room), seq = new Float64Array(nn * room), kind = new Int32Array(nn * room);
     const a = new Float64Array(nn * room), b = new Float64Array(nn * room);

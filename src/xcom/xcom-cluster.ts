@@ -530,8 +530,11 @@ export class XcomCluster {
     const delivered = consensus.deliveredMsgno(i);
     this.deliveredSeen[row + i] = delivered;
     const nodes = cfg.nodes;
-    // Peers written to quietly now: their connections' last successful write is now.
-    let wroteNow = 0;
+    // Peers written to quietly now: their connections' last successful write is now. This pass
+    // finds them and whether any connected peer needs more (a write, or an are_you_alive to one
+    // silent too long); on almost every tick none does, and the network sends to them all in one
+    // call. Otherwise sendAlivePeerByPeer sends in the peers' order, as the draws must be.
+    let wroteNow = 0, plain = false;
     for (let k = 0; k < nodes.length; k++) {
       const j = nodes[k] as number;
       if (j === i) continue;
@@ -541,15 +544,18 @@ export class XcomCluster {
       if ((quietLinkEpoch[p] === net.quietEpoch || this.checkAliveLinkIsQuiet(i, j, p)) && consensus.knowsMaxSynode(j, maxSynode)) {
         // What write() does on an open path, with an arrival that only stamps (receiveQuietAlive).
         unreadBytes[p] = 0;
-        net.sendQuiet(i, j, I_AM_ALIVE, maxSynode, delivered);
         lastSendOkUs[p] = now;
         wroteNow |= 1 << j;
       } else {
-        this.write(i, j, I_AM_ALIVE, maxSynode, delivered, SIZEOF_PAX_MSG);
+        plain = true;
       }
-      // silentTooLong's first test here, without a call: the stamp alone says no on almost every tick.
-      if (now - (detected[p] as number) > SILENT_LIMIT_US && this.silentTooLong(i, p)) this.write(i, j, ARE_YOU_ALIVE, 0, 0, SIZEOF_PAX_MSG);
+      // silentTooLong's first test, without a call: the stamp alone says no on most ticks. Its
+      // collection may come before the sends (it reads links into i, the sends write links out
+      // of i, neither draws nor reserves), so only an are_you_alive to write needs the peer order.
+      if (now - (detected[p] as number) > SILENT_LIMIT_US && this.silentTooLong(i, p)) plain = true;
     }
+    if (!plain) net.sendQuietEach(i, nodes, wroteNow, I_AM_ALIVE, maxSynode, delivered);
+    else this.sendAlivePeerByPeer(i, nodes, wroteNow, maxSynode, delivered);
     // tcp_reaper_task (folded into this 1 s tick): a connection with no successful write for 10 s
     // closes: one to a node outside the site that nothing is sent to, or one whose writes block.
     // Only established connections not written to quietly just now can qualify; they are visited
@@ -563,6 +569,23 @@ export class XcomCluster {
     this.consensus.retryPending(i);
     this.consensus.trimLog();
     this.kernel.schedule(ALIVE_PERIOD_US, this.hAlive, arg);
+  }
+
+  /**
+   * The alive tick's sends when some peer needs more than a quiet i_am_alive: peer by peer, an
+   * i_am_alive (quiet to the peers of `quietPeers`, the first pass's answer, which nothing here
+   * changes; written to the others) and, to a peer silent too long, an are_you_alive, so that
+   * every random draw and reserved place comes in the order of the peers.
+   */
+  private sendAlivePeerByPeer(i: number, nodes: readonly number[], quietPeers: number, maxSynode: number, delivered: number): void {
+    const row = i * this.n, now = this.kernel.nowUs, connUp = this.connUp, detected = this.detected;
+    for (let k = 0; k < nodes.length; k++) {
+      const j = nodes[k] as number, p = row + j;
+      if (j === i || connUp[p] !== 1) continue; // queued messages to a disconnected peer are dropped
+      if (((quietPeers >>> j) & 1) !== 0) this.net.sendQuiet(i, j, I_AM_ALIVE, maxSynode, delivered);
+      else this.write(i, j, I_AM_ALIVE, maxSynode, delivered, SIZEOF_PAX_MSG);
+      if (now - (detected[p] as number) > SILENT_LIMIT_US && this.silentTooLong(i, p)) this.write(i, j, ARE_YOU_ALIVE, 0, 0, SIZEOF_PAX_MSG);
+    }
   }
 
   /**

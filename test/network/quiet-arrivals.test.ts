@@ -99,4 +99,42 @@ describe('quiet arrivals', () => {
     expect(times).toEqual(sent);
     expect(quietTimes).toEqual([]);
   });
+
+  it('a link with more arrivals in flight than its room grows its ring and keeps every cell in order', () => {
+    const { kernel, net, quiet, delivered } = setup();
+    // Nothing has arrived while 40 go out at one instant: each full ring grows instead of collecting.
+    for (let k = 1; k <= 40; k++) net.sendQuiet(0, 1, 0, 0, k);
+    net.sendQuiet(2, 1, 0, 0, 100);
+    expect(net.quietLowestB(1)).toBe(1);
+    net.settleQuiet(); // all still in flight: each becomes a delivery in its reserved place
+    expect(quiet).toEqual([]);
+    kernel.runUntil(1000);
+    expect(delivered).toEqual([...Array.from({ length: 40 }, (_, k) => `0→1 b=${k + 1} @200`), '2→1 b=100 @200']);
+  });
+
+  it('sendQuietEach sends to the peers of its mask in the order of its list, as sendQuiet one by one', () => {
+    const mk = (): { kernel: Kernel; net: Network; got: string[] } => {
+      const kernel = new Kernel();
+      const net = new Network(kernel, new RandomStream('each'), 4, { ...DEFAULT_NETWORK, latencyUs: 200, jitterUs: 300, loss: 0.2 });
+      const got: string[] = [];
+      net.setReceiver((msg) => got.push(`${net.msgFrom[msg]}→${net.msgTo[msg]} b=${net.msgB[msg]} @${kernel.nowUs}`));
+      return { kernel, net, got };
+    };
+    const one = mk(), each = mk();
+    one.net.cut(0, 3);
+    each.net.cut(0, 3); // a link that is down loses its message in both
+    for (let round = 0; round < 40; round++) {
+      for (const to of [3, 1, 2]) if (to !== 2) one.net.sendQuiet(0, to, 0, 0, round);
+      each.net.sendQuietEach(0, [3, 1, 2], (1 << 3) | (1 << 1), 0, 0, round);
+      one.kernel.runUntil(one.kernel.nowUs + 150);
+      each.kernel.runUntil(each.kernel.nowUs + 150);
+    }
+    one.net.settleQuiet();
+    each.net.settleQuiet();
+    one.kernel.runUntil(1e12);
+    each.kernel.runUntil(1e12);
+    expect(each.got).toEqual(one.got);
+    expect(each.got.length).toBeGreaterThan(0);
+    expect(each.got.some((line) => line.startsWith('0→3'))).toBe(false);
+  });
 });
