@@ -1,11 +1,9 @@
 import fc from 'fast-check';
-import { ConfigError } from '../errors.js';
 import { BUILT_IN_INVARIANTS, quietPeriodUs, type Invariant, type Violation } from '../observe/invariants/index.js';
-import type { SimEvent, SimEventType } from '../observe/events.js';
+import type { SimEventType } from '../observe/events.js';
 import { runRecordOf, startOptionsOf, type RunRecord } from '../observe/run-record.js';
 import { scheduleToScenario, type FaultSchedule } from '../scenario/fault-schedule.js';
 import { runScenario } from '../scenario/run-scenario.js';
-import { DEFAULT_MAX_TRACE_EVENTS } from '../sim/simulation-options.js';
 import { faultSchedule, groupSetup, scheduleToYaml, type FaultScheduleConstraints } from './index.js';
 
 /**
@@ -241,22 +239,11 @@ export function checkSchedule(property: ExperimentProperty, schedule: FaultSched
 
 /**
  * The run record of a schedule run with a simulation seed, its trace without the event types
- * `unread` (the simulation hands each event over as it is emitted and the unread ones are dropped
- * at once). The run itself is the same: the simulation does not read its own trace.
+ * `unread` (SimulationOptions.untracedEventTypes: the run is the same, the simulation does not
+ * read its own trace).
  */
 export function recordOfSchedule(schedule: FaultSchedule, seed: number, unread: readonly SimEventType[]): RunRecord {
-  const scenario = scheduleToScenario(schedule, seed);
-  if (unread.length === 0) return runRecordOf(runScenario(scenario).sim);
-  const kept: SimEvent[] = [];
-  const limit = scenario.limits?.traceEvents ?? DEFAULT_MAX_TRACE_EVENTS;
-  const keep = (e: SimEvent): void => {
-    if (unread.includes(e.type)) return;
-    // The bound the simulation puts on a trace it keeps itself (SimulationOptions.maxTraceEvents).
-    if (kept.length >= limit) throw new ConfigError('maxTraceEvents', 'is reached: shorten the run', limit);
-    kept.push(e);
-  };
-  const { sim } = runScenario(scenario, { observer: () => keep });
-  return runRecordOf({ trace: kept, nowUs: sim.nowUs, atStart: sim.atStart, addedMembers: sim.addedMembers, members: sim.members });
+  return runRecordOf(runScenario(scheduleToScenario(schedule, seed), { untracedEventTypes: unread }).sim);
 }
 
 /** Runs one chunk of an exploration with fast-check: random schedules, then shrinking on failure. */
