@@ -7,7 +7,7 @@ import type { MemberSpec } from '../sim/simulation-options.js';
 import { createSimulation, type MemberHandle, type Simulation } from '../sim/simulation.js';
 import type { UdfResult } from '../gr/gr-member.js';
 import type { ReplicationGroupMemberRow } from '../types.js';
-import type { SimEvent } from '../observe/events.js';
+import type { SimEvent, SimEventType } from '../observe/events.js';
 import { verbOf, type Scenario, type ScenarioAction } from './scenario.js';
 import { scenarioLine } from './parse-scenario.js';
 import { MAX_TRACE_EVENTS } from '../sim/simulation-options.js';
@@ -41,6 +41,8 @@ export interface RunScenarioOptions {
    * the simulation was created first. The run's `sim.trace` then stays empty.
    */
   readonly observer?: (sim: Simulation) => (event: SimEvent) => void;
+  /** Event types the run's trace (or observer) does not take (SimulationOptions.untracedEventTypes). @defaultValue [] */
+  readonly untracedEventTypes?: readonly SimEventType[];
 }
 
 /** The network right after one scheduled event fired (members by their position in the scenario). */
@@ -211,7 +213,7 @@ export function simulationOf(scenario: Scenario, source = 'scenario'): Simulatio
 /** simulationOf, calling `fired(position, sim)` after each event of `scenario.events` is applied. */
 function buildSimulation(
   scenario: Scenario, source: string, fired: ((position: number, sim: Simulation) => void) | null,
-  observer?: (sim: Simulation) => (event: SimEvent) => void,
+  observer?: (sim: Simulation) => (event: SimEvent) => void, untracedEventTypes: readonly SimEventType[] = [],
 ): Simulation {
   // The simulation emits its time-zero events while it is created, before the observer can see it.
   const early: SimEvent[] = [];
@@ -230,6 +232,7 @@ function buildSimulation(
     // One spare server slot per server the events add.
     spareServers: scenario.events.filter((e) => 'add' in e.action).length,
     ...(observer === undefined ? {} : { traceSink }),
+    ...(untracedEventTypes.length === 0 ? {} : { untracedEventTypes }),
   });
   if (observer !== undefined) {
     take = observer(sim);
@@ -266,7 +269,7 @@ function buildSimulation(
 /** Runs a scenario to its `untilUs`, taking snapshots at the requested times. */
 export function runScenario(scenario: Scenario, options: RunScenarioOptions = {}): ScenarioRun {
   const networkAfter: NetworkAfterEvent[] = [];
-  const sim = buildSimulation(scenario, options.source ?? 'scenario', (position, s) => { networkAfter[position] = networkNow(s); }, options.observer);
+  const sim = buildSimulation(scenario, options.source ?? 'scenario', (position, s) => { networkAfter[position] = networkNow(s); }, options.observer, options.untracedEventTypes);
   const snapshots: MemberSnapshot[] = [];
   const times = [...new Set(options.snapshotsAtUs ?? [])].sort((a, b) => a - b);
   for (const t of times) {

@@ -483,6 +483,10 @@ export class Simulation {
   readonly maxTraceEvents: number;
   /** Where the events go instead of `trace` (SimulationOptions.traceSink); null: `trace` keeps them. */
   private readonly traceSink: ((event: SimEvent) => void) | null;
+  /** Event types the trace (or traceSink) does not take (SimulationOptions.untracedEventTypes). */
+  private readonly untraced: ReadonlySet<SimEventType>;
+  /** Whether `cache` events are traced: when not, they are built only for a listener. */
+  private readonly tracesCache: boolean;
   readonly writes: WriteRecord[] = [];
   readonly network: NetworkControl;
   /** The group at virtual time zero: mode, installed view id and each member's failure-handling options (for runRecordOf). */
@@ -541,7 +545,7 @@ export class Simulation {
   /** @internal Use createSimulation(). */
   constructor(input: SimulationOptions) {
     if (input === null || typeof input !== 'object') throw new ConfigError('options', 'must be an object', input);
-    const known = new Set(['seed', 'members', 'mode', 'bootstrap', 'bootstrapTime', 'version', 'options', 'network', 'start', 'model', 'initialViewNumber', 'workload', 'maxTraceEvents', 'spareServers', 'traceSink']);
+    const known = new Set(['seed', 'members', 'mode', 'bootstrap', 'bootstrapTime', 'version', 'options', 'network', 'start', 'model', 'initialViewNumber', 'workload', 'maxTraceEvents', 'spareServers', 'traceSink', 'untracedEventTypes']);
     for (const k of Object.keys(input)) if (!known.has(k)) throw new ConfigError(k, `is not a known field; known fields are ${[...known].join(', ')}`, (input as unknown as Record<string, unknown>)[k]);
     if (!((typeof input.seed === 'number' && Number.isSafeInteger(input.seed)) || (typeof input.seed === 'string' && input.seed.length > 0))) {
       throw new ConfigError('seed', 'is required and must be an integer or a non-empty string', input.seed);
@@ -551,6 +555,12 @@ export class Simulation {
     this.maxTraceEvents = validateMaxTraceEvents(input.maxTraceEvents ?? DEFAULT_MAX_TRACE_EVENTS, 'maxTraceEvents');
     if (input.traceSink !== undefined && typeof input.traceSink !== 'function') throw new ConfigError('traceSink', 'must be a function taking each trace event', input.traceSink);
     this.traceSink = input.traceSink ?? null;
+    const untraced = input.untracedEventTypes ?? [];
+    if (!Array.isArray(untraced) || untraced.some((t) => !(EVENT_TYPES as readonly unknown[]).includes(t))) {
+      throw new ConfigError('untracedEventTypes', `must be an array of event types (${EVENT_TYPES.join(', ')})`, untraced);
+    }
+    this.untraced = new Set(untraced);
+    this.tracesCache = !this.untraced.has('cache');
     this.version = versionProfile(input.version ?? '8.0.21');
     const mode = validateMode(input.mode);
     this.startEpochUs = parseStart(input.start);
@@ -628,10 +638,13 @@ export class Simulation {
         this.xcom.stop(i, 'XCom exited: the group is too far ahead');
         this.grMembers[i]!.onXcomExited();
       },
-      cacheChanged: (i, cache, peakBytes) => emit({
-        type: 'cache', t: this.kernel.nowUs, member: name(i), bytes: cache.sizeBytes, peakBytes, count: cache.cachedSlots,
-        evicted: cache.freedSlots, limit: cache.limitBytes,
-      }),
+      cacheChanged: (i, cache, peakBytes) => {
+        if (!this.tracesCache && this.emitter.listenerCount('cache') === 0) return;
+        emit({
+          type: 'cache', t: this.kernel.nowUs, member: name(i), bytes: cache.sizeBytes, peakBytes, count: cache.cachedSlots,
+          evicted: cache.freedSlots, limit: cache.limitBytes,
+        });
+      },
       configActivated: (i, cfg) => emit({
         type: 'config', t: this.kernel.nowUs, member: name(i), action: 'installed', nodes: cfg.nodes.map(name),
         configId: cfg.id, incarnations: [...cfg.incarnations],
@@ -862,10 +875,12 @@ export class Simulation {
   /** @internal */
   _emit(e: SimEvent): void {
     if (e.type === 'stateChange' && e.observer === e.member) this.selfStateChanged(e.member, e.state);
-    if (this.traceSink !== null) this.traceSink(e);
-    else {
-      if (this.trace.length >= this.maxTraceEvents) this.traceFull();
-      this.trace.push(e);
+    if (this.untraced.size === 0 || !this.untraced.has(e.type)) {
+      if (this.traceSink !== null) this.traceSink(e);
+      else {
+        if (this.trace.length >= this.maxTraceEvents) this.traceFull();
+        this.trace.push(e);
+      }
     }
     if (this.emitter.listenerCount(e.type) > 0) this.emitter.emit(e.type, e);
   }

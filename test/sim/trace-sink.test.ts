@@ -36,6 +36,39 @@ describe('createSimulation({ traceSink })', () => {
   });
 });
 
+describe('createSimulation({ untracedEventTypes })', () => {
+  it('leaves those types out of the trace, keeps every other event in order, and runs the same', () => {
+    const kept = createSimulation(OPTIONS);
+    isolateAndHeal(kept);
+    const cacheSeen: SimEvent[] = [];
+    const lean = createSimulation({ ...OPTIONS, untracedEventTypes: ['cache', 'workload'] });
+    isolateAndHeal(lean);
+    const others = kept.trace.filter((e) => e.type !== 'cache' && e.type !== 'workload');
+    expect(kept.trace.length - others.length).toBeGreaterThan(100);
+    expect(traceHash(lean.trace)).toBe(traceHash(others));
+    expect(lean.eventsDispatched).toBe(kept.eventsDispatched);
+    // A listener still gets them (the samples are built for it).
+    const listened = createSimulation({ ...OPTIONS, untracedEventTypes: ['cache'] });
+    listened.on('cache', (e) => { cacheSeen.push(e); });
+    isolateAndHeal(listened);
+    expect(traceHash(cacheSeen)).toBe(traceHash(kept.trace.filter((e) => e.type === 'cache')));
+    expect(listened.trace.some((e) => e.type === 'cache')).toBe(false);
+  });
+
+  it('applies to a trace sink too', () => {
+    const seen: SimEvent[] = [];
+    const sunk = createSimulation({ ...OPTIONS, untracedEventTypes: ['cache'], traceSink: (e) => { seen.push(e); } });
+    isolateAndHeal(sunk);
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.some((e) => e.type === 'cache')).toBe(false);
+  });
+
+  it('must name event types', () => {
+    expect(() => createSimulation({ ...OPTIONS, untracedEventTypes: ['caches'] as unknown as ['cache'] })).toThrow(/untracedEventTypes must be an array of event types \(log, /);
+    expect(() => createSimulation({ ...OPTIONS, untracedEventTypes: 'cache' as unknown as ['cache'] })).toThrow(ConfigError);
+  });
+});
+
 describe('metricsFold', () => {
   it('folded as the run goes, gives what summarize gives from the kept trace', () => {
     const kept = createSimulation(OPTIONS);
