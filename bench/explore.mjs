@@ -9,7 +9,7 @@
 // (the busiest threads after the main one: a worker runs chunks all the time, V8's helpers only
 // now and then), and every other thread of the process, V8's helpers (concurrent TurboFan
 // compilation and GC). With one job on an idle 2-core machine those helpers take the second core;
-// what they use is what two jobs cannot gain (docs/partition-experiments.md, "Why two explore
+// what they use is what two jobs cannot gain (docs/speed.md, "Why two explore
 // jobs were no faster than one").
 // Run after `npm run build`: node bench/explore.mjs [runs] [--pairs=N]
 import { spawn } from 'node:child_process';

@@ -2,19 +2,19 @@ import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 
 /**
- * V8 tiering for `grsim explore` (issue 15; docs/partition-experiments.md, "Less compilation
+ * V8 tiering for `grsim explore` (issue 15; docs/speed.md, "Less compilation
  * behind one job"). An exploration runs the simulator thousands of times per thread, and with V8's
  * default tiering its compiler threads run for a large share of the main thread's time, so with two
  * jobs on two cores each job's compilation takes time from the other. Inlining at most 460
  * bytecodes into an optimised function (default 920) and a 4× interrupt budget (a function runs
  * longer before it is optimised) leave the results the same and, on the idle 2-core machine, took
  * `bench/explore.mjs` from 3,578 to 4,359–4,782 runs/min with one job and from 5,443 to
- * 6,317–6,844 with two (docs/partition-experiments.md). `--always-sparkplug` compiles each
+ * 6,317–6,844 with two (docs/speed.md). `--always-sparkplug` compiles each
  * function to Sparkplug's baseline code on its first call instead of interpreting its bytecode
  * first: every job warms up on its own, so the interpreted warm-up is paid once per job, and with
  * two jobs it cost them 6–8 % more CPU in all than baseline code from the start; with the flag two
  * jobs ran about 10 % more runs per minute on the quiet 2-core VM (1.58× one job on the means of
- * six pairs, from 1.43×) and one job as many as before (docs/partition-experiments.md, "Baseline
+ * six pairs, from 1.43×) and one job as many as before (docs/speed.md, "Baseline
  * code from the first call").
  * Node takes V8 flags only at
  * start-up (changing them later with `v8.setFlagsFromString` is documented as possibly

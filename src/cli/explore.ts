@@ -241,7 +241,7 @@ export async function explore(o: ExploreOptions, io: ExploreIo): Promise<number>
  * out work by message (one chunk per message, as before) left the worker idle from the end of
  * each chunk until the main thread finished its current one and read the message. (The other
  * reason two jobs are far from 2× on two cores: one job's V8 compiler threads already use part of
- * the second core; V8 flags given at start-up halve that, docs/partition-experiments.md.)
+ * the second core; V8 flags given at start-up halve that, docs/speed.md.)
  * The main thread explores too: a worker costs a module load and a JIT warm-up of its own (about
  * 0.2 s of CPU for the load, and a first chunk up to 3× slower than a warm one), which a short
  * exploration does not win back, and the main thread would otherwise idle. With several threads

@@ -170,7 +170,7 @@ export class Network {
    * that is down loses its message. One loop with the link and ring arrays in locals, for the alive
    * tick's sends to all its peers: a tick that calls it is smaller than one with each send inlined,
    * and an idle group's first simulated hour takes 40–48 M fewer instructions with it
-   * (docs/partition-experiments.md, "The quiet sends in one call"); per send, V8 still checks each
+   * (docs/speed.md, "The quiet sends in one call"); per send, V8 still checks each
    * array at each access, so the steady state is the same.
    */
   sendQuietEach(from: number, peers: readonly number[], mask: number, kind: number, a: number, b: number): void {
