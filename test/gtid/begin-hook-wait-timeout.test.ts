@@ -11,6 +11,7 @@
  * The wait for BEFORE's own Sync_before_execution_message has no timeout.
  */
 import { describe, expect, it } from 'vitest';
+import { failoverWithBacklog } from '../helpers/failover-backlog.js';
 import { ConfigError, createSimulation, parseScenario, runScenario, ScenarioError, scenarioToYaml, type Simulation, type WriteRecord } from '../../src/index.js';
 
 const SEC = 1_000_000;
@@ -71,27 +72,9 @@ describe('behind a prepared AFTER transaction: the wait is bounded by wait_timeo
 });
 
 describe('a new primary\'s hold is bounded by wait_timeout', () => {
-  /** The failover of seed 21: node1 crashes at 32 s; the new primary is elected with about 10 s of backlog to apply. */
-  function failover(waitTimeoutS: number): { readonly write: WriteRecord; readonly electedUs: number; readonly sim: Simulation } {
-    const sim = createSimulation({
-      seed: 21, version: '8.4', members: ['node1', 'node2', 'node3'],
-      options: { group_replication_consistency: 'BEFORE_ON_PRIMARY_FAILOVER' },
-      model: { applierTransactionUs: 1000 },
-      workload: [{ member: 'node1', rate: 2000, size: 512, from: 0, to: 32 * SEC }],
-    });
-    let write: WriteRecord | null = null;
-    let electedUs = 0;
-    sim.on('log', (e) => {
-      if (e.code !== 'MY-011507' || write !== null) return;
-      const m = sim.member(e.member);
-      if (!e.message.includes(`${m.host}:${m.port}`)) return;
-      electedUs = e.t;
-      sim.at(e.t, () => { write = m.write({ wait_timeout: waitTimeoutS }); });
-    });
-    sim.at(32 * SEC, (s) => s.network.crash('node1'));
-    sim.runUntil(90 * SEC);
-    expect(write).not.toBeNull();
-    return { write: write!, electedUs, sim };
+  /** The failover of seed 21 (failoverWithBacklog), the client's write with `waitTimeoutS`. */
+  function failover(waitTimeoutS: number): { readonly write: WriteRecord; readonly electedUs: number } {
+    return failoverWithBacklog({ group_replication_consistency: 'BEFORE_ON_PRIMARY_FAILOVER' }, (m) => m.write({ wait_timeout: waitTimeoutS }));
   }
 
   it('a held write fails with 3781 after wait_timeout seconds; with a longer one it commits once the primary is ready', () => {

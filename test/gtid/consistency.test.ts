@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { failoverWithBacklog } from '../helpers/failover-backlog.js';
 import { ConfigError, createSimulation, parseScenario, runRecordOf, runScenario, ScenarioError, scenarioToYaml, summarize, type Simulation, type WriteRecord } from '../../src/index.js';
 
 const SEC = 1_000_000;
@@ -136,36 +137,12 @@ describe('failover with a backlog on the new primary (BEFORE_ON_PRIMARY_FAILOVER
     readonly sim: Simulation;
   }
 
-  /**
-   * node1 writes 2,000 tx/s for 32 s while the secondaries apply 1,000 tx/s; node1 crashes at 32 s
-   * with 32,000 transactions queued on each secondary. Its removal takes about 21.7 s (detection,
-   * expel timeout, the suspicion thread's period), so the new primary still has about 10,000 to
-   * apply when it is elected.
-   */
+  /** The failover of seed 21 at `level` (failoverWithBacklog), and when the new primary became writable. */
   function failover(level: 'EVENTUAL' | 'BEFORE_ON_PRIMARY_FAILOVER'): Failover {
-    const sim = createSimulation({
-      seed: 21, version: '8.4', members: ['node1', 'node2', 'node3'],
-      options: { group_replication_consistency: level },
-      model: { applierTransactionUs: 1000 },
-      workload: [{ member: 'node1', rate: 2000, size: 512, from: 0, to: 32 * SEC }],
-    });
-    let elected: { member: string; t: number; backlog: number } | null = null;
-    let write: Failover['write'] | null = null;
-    sim.on('log', (e) => {
-      if (e.code !== 'MY-011507' || elected !== null) return;
-      const m = sim.member(e.member);
-      if (!e.message.includes(`${m.host}:${m.port}`)) return;
-      elected = { member: e.member, t: e.t, backlog: m.transactionCounters().remoteInApplierQueue };
-      // A client writes on the new primary as soon as the view that elected it is handled.
-      sim.at(e.t, () => { write = m.write(); });
-    });
-    sim.at(32 * SEC, (s) => s.network.crash('node1'));
-    sim.runUntil(90 * SEC);
-    expect(elected).not.toBeNull();
-    const e = elected as unknown as { member: string; t: number; backlog: number };
-    const f = sim.trace.find((x) => x.type === 'flags' && x.member === e.member && x.t >= e.t && !x.superReadOnly);
+    const r = failoverWithBacklog({ group_replication_consistency: level });
+    const f = r.sim.trace.find((x) => x.type === 'flags' && x.member === r.member && x.t >= r.electedUs && !x.superReadOnly);
     expect(f).toBeDefined();
-    return { electedUs: e.t, backlog: e.backlog, writableUs: f!.t, write: write!, sim };
+    return { electedUs: r.electedUs, backlog: r.backlog, writableUs: f!.t, write: r.write, sim: r.sim };
   }
 
   it('the new primary takes writes only after applying its backlog; BEFORE_ON_PRIMARY_FAILOVER holds a write meanwhile, EVENTUAL refuses it', () => {
@@ -195,36 +172,11 @@ describe('failover with a backlog on the new primary (BEFORE_ON_PRIMARY_FAILOVER
     expect(bopf.write.atUs! - bopf.electedUs - (eventual.write.atUs! - eventual.electedUs)).toBeGreaterThan((bopf.backlog - 1) * 1000);
   });
 
-  /** The failover of seed 21 with `act` run on the new primary while its election process holds a write. */
-  function heldThen(extraOptions: Record<string, unknown>, act: (sim: Simulation, member: string, electedUs: number) => void): {
-    readonly write: WriteRecord; readonly sim: Simulation; readonly member: string; readonly electedUs: number;
-  } {
-    let member = '', electedUs = 0;
-    const sim = createSimulation({
-      seed: 21, version: '8.4', members: ['node1', 'node2', 'node3'],
-      options: { group_replication_consistency: 'BEFORE_ON_PRIMARY_FAILOVER', ...extraOptions },
-      model: { applierTransactionUs: 1000 },
-      workload: [{ member: 'node1', rate: 2000, size: 512, from: 0, to: 32 * SEC }],
-    });
-    let write: WriteRecord | null = null;
-    sim.on('log', (e) => {
-      if (e.code !== 'MY-011507' || write !== null) return;
-      const m = sim.member(e.member);
-      if (!e.message.includes(`${m.host}:${m.port}`)) return;
-      member = e.member;
-      electedUs = e.t;
-      sim.at(e.t, () => { write = m.write(); act(sim, e.member, e.t); });
-    });
-    sim.at(32 * SEC, (s) => s.network.crash('node1'));
-    sim.runUntil(90 * SEC);
-    expect(write).not.toBeNull();
-    return { write: write!, sim, member, electedUs };
-  }
-
   it('STOP GROUP_REPLICATION on the new primary fails the statement its election process holds with ER_GR_HOLD_KILLED', () => {
     // hold_transactions.cc wait_until_primary_failover_complete: the stop ends the hold, and with the
     // plugin stopping the held statement returns ER_GR_HOLD_KILLED (3782) instead of running.
-    const r = heldThen({}, (sim, member, t) => sim.at(t + 2 * SEC, () => { sim.member(member).stopGroupReplication(); }));
+    const r = failoverWithBacklog({ group_replication_consistency: 'BEFORE_ON_PRIMARY_FAILOVER' }, undefined,
+      (sim, member, t) => sim.at(t + 2 * SEC, () => { sim.member(member).stopGroupReplication(); }));
     const stoppedUs = logAt(r.sim, r.member, 'MY-011651');
     expect(stoppedUs).toBeDefined();
     expect(r.write.outcome).toBe('refused');
@@ -241,7 +193,7 @@ describe('failover with a backlog on the new primary (BEFORE_ON_PRIMARY_FAILOVER
     // after group_replication_unreachable_majority_timeout; leaving terminates its election process,
     // which ends the hold (primary_election_primary_process.cc, after_view_change with is_leaving),
     // and the statement goes on against a member in ERROR with super_read_only on.
-    const r = heldThen({ group_replication_unreachable_majority_timeout: 2 }, (sim, member, t) => {
+    const r = failoverWithBacklog({ group_replication_consistency: 'BEFORE_ON_PRIMARY_FAILOVER', group_replication_unreachable_majority_timeout: 2 }, undefined, (sim, member, t) => {
       const other = member === 'node2' ? 'node3' : 'node2';
       sim.at(t + 1 * SEC, () => sim.network.isolate(other));
     });
