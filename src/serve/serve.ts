@@ -211,7 +211,9 @@ class MemberEndpoint {
 export async function serve(sim: Simulation, options: ServeOptions = {}): Promise<ServeHandle> {
   if (options === undefined) options = {};
   if (options === null || typeof options !== 'object') throw new ConfigError('serve.options', 'must be an object (or omitted)', options);
-  const engine = options.engine ?? await defaultEngine(sim);
+  const waitTimeoutS = intIn(options.wait_timeout ?? WAIT_TIMEOUT_DEFAULT_S, 'wait_timeout', WAIT_TIMEOUT_RANGE_S, ' seconds');
+  // The SQL engine's sessions start with the server's wait_timeout (SELECT @@wait_timeout shows it).
+  const engine = options.engine ?? await defaultEngine(sim, waitTimeoutS);
   if (engine === null || typeof engine !== 'object' || typeof (engine as Partial<StatementEngine>).openSession !== 'function') {
     throw new ConfigError('engine', 'must be a StatementEngine (an object with openSession(member, user, database))', engine);
   }
@@ -233,7 +235,6 @@ export async function serve(sim: Simulation, options: ServeOptions = {}): Promis
   }
   const maxConnections = intIn(options.max_connections ?? DEFAULT_MAX_CONNECTIONS, 'max_connections', MAX_CONNECTIONS_RANGE, '');
   const maxAllowedPacket = intIn(options.max_allowed_packet ?? DEFAULT_MAX_ALLOWED_PACKET, 'max_allowed_packet', MAX_ALLOWED_PACKET_RANGE, ' bytes');
-  const waitTimeoutS = intIn(options.wait_timeout ?? WAIT_TIMEOUT_DEFAULT_S, 'wait_timeout', WAIT_TIMEOUT_RANGE_S, ' seconds');
   const connectTimeoutS = intIn(options.connect_timeout ?? DEFAULT_CONNECT_TIMEOUT_S, 'connect_timeout', CONNECT_TIMEOUT_RANGE, ' seconds');
   const onError = options.onError ?? ((e: unknown) => { throw e; });
   if (typeof onError !== 'function') throw new ConfigError('onError', 'must be a function', onError);

@@ -36,6 +36,12 @@ export interface SqlSession {
   initDb(database: string): StatementOutcome;
   /** COM_QUIT or a dropped connection: an open transaction is rolled back. */
   close(): void;
+  /**
+   * The session's wait_timeout in seconds (SET SESSION wait_timeout): how long the connection may
+   * sit idle before the server closes it with ERROR 4031. Optional: without it the server's
+   * `wait_timeout` applies to every connection.
+   */
+  waitTimeoutS?(): number;
 }
 
 export interface StatementEngine {

@@ -272,3 +272,21 @@ describe.skipIf(MARIADB === undefined)("Debian's mariadb command-line client", (
     expect(isolated.stdout.split('\n')[1]!.split('\t').slice(0, 3)).toEqual(['NO', 'YES', '0']);
   });
 });
+
+describe('wait_timeout per session', () => {
+  it('a session starts with the server\'s wait_timeout and SET SESSION wait_timeout closes that connection alone when idle that long', async () => {
+    const sim = createSimulation({ seed: 14, members: [...MEMBERS], mode: 'single-primary' });
+    const handle = cleanup.closing(await serve(sim, { portBase: 0, testDriven: true, wait_timeout: 600 }));
+    const short = await connect(handle, 'node2');
+    const other = await connect(handle, 'node2');
+    expect((await query(short, 'SELECT @@wait_timeout AS w'))[0]!.w).toBe(600);
+    await query(short, "SET SESSION wait_timeout = 1");
+    expect((await query(short, 'SELECT @@SESSION.wait_timeout AS w, @@GLOBAL.wait_timeout AS g'))[0]).toMatchObject({ w: 1, g: 600 });
+    const lost = new Promise<unknown>((resolve) => short.once('error', resolve));
+    // ERROR 4031 arrives about a second after the last statement; the other session stays.
+    const error = await Promise.race([lost, new Promise((resolve) => setTimeout(() => resolve('no error within 5 s'), 5000))]);
+    expect(error).toBeInstanceOf(Error);
+    expect(error).toMatchObject({ code: 4031, message: expect.stringContaining('disconnected by the server because of inactivity') });
+    expect((await query(other, 'SELECT @@wait_timeout AS w'))[0]!.w).toBe(600);
+  });
+});

@@ -135,8 +135,14 @@ export class Connection {
     this.endSocket();
   }
 
+  /**
+   * The idle timer: connect_timeout during the handshake; afterwards the session's wait_timeout
+   * (it may SET SESSION wait_timeout; the timer is armed again after each statement), or the
+   * server's when the engine's sessions do not say.
+   */
   private armTimer(): void {
-    const ms = this.phase === 'command' ? this.host.waitTimeoutMs : this.host.connectTimeoutMs;
+    const sessionS = this.phase === 'command' ? this.session?.waitTimeoutS?.() : undefined;
+    const ms = this.phase !== 'command' ? this.host.connectTimeoutMs : sessionS !== undefined ? sessionS * 1000 : this.host.waitTimeoutMs;
     this.socket.setTimeout(ms);
   }
 

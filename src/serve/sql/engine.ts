@@ -1,7 +1,7 @@
 import type { Database } from 'sql.js';
 import { ConfigError } from '../../errors.js';
 import { CLIENT_ERROR_SUPER_READ_ONLY } from '../../observe/error-codes.js';
-import { isOptionName, parseConsistencyLevel, WAIT_TIMEOUT_DEFAULT_S, WAIT_TIMEOUT_RANGE_S, type ConsistencyLevel } from '../../gr/options.js';
+import { isOptionName, parseConsistencyLevel, parseWaitTimeout, WAIT_TIMEOUT_DEFAULT_S, WAIT_TIMEOUT_RANGE_S, type ConsistencyLevel } from '../../gr/options.js';
 import type { MemberHandle, Simulation } from '../../sim/simulation.js';
 import type { ColumnSpec, ColumnType, SqlSession, StatementEngine, StatementOutcome } from '../statement-engine.js';
 import { cteNames, rewrite, selectColumnNames, sqlIdent, sqlString, UnsupportedSql, type RewriteContext, type TableReference } from './dialect.js';
@@ -89,7 +89,8 @@ class Engine implements SimStatementEngine {
   private readonly dbs = new Map<string, MemberDb>();
   private uuidSeq = 0;
 
-  constructor(readonly sim: Simulation) {}
+  /** @param waitTimeoutS the server's wait_timeout in seconds (the sessions' until they set their own). */
+  constructor(readonly sim: Simulation, readonly waitTimeoutS: number) {}
 
   openSession(member: string, user: string, database: string | null): SqlSession {
     const handle = this.sim.member(member);
@@ -396,7 +397,7 @@ class Session implements SqlSession {
   private rebuild(): void {
     const { sim } = this.engine;
     const mdb = this.mdb, member = this.member, db = mdb.db;
-    mdb.vars = globalVariables(sim, member);
+    mdb.vars = globalVariables(sim, member, this.engine.waitTimeoutS);
     const rows = derivedRows(sim, member, mdb.vars, globalStatus(sim, member, mdb.openSessions));
     const key = JSON.stringify([...rows]);
     if (key !== mdb.derivedKey) {
@@ -407,14 +408,15 @@ class Session implements SqlSession {
   }
 
   /**
-   * The session's wait_timeout in seconds, which bounds each wait of the begin hook: its SET SESSION
-   * value, else the global one (the default; SET GLOBAL wait_timeout is not supported). A value out
-   * of range is stored as given here; MySQL stores it clamped (with a warning), as read.
+   * The session's wait_timeout in seconds, which bounds each wait of the begin hook and how long the
+   * connection may sit idle: its SET SESSION value, else the server's (SET GLOBAL wait_timeout is
+   * not supported). A value out of range is stored as given here; MySQL stores it clamped (with a
+   * warning), as read.
    */
-  private waitTimeoutS(): number {
+  waitTimeoutS(): number {
     const [lo, hi] = WAIT_TIMEOUT_RANGE_S;
-    const v = Number(this.sessionVars.get('wait_timeout') ?? WAIT_TIMEOUT_DEFAULT_S);
-    return Number.isFinite(v) ? Math.min(hi, Math.max(lo, Math.trunc(v))) : WAIT_TIMEOUT_DEFAULT_S;
+    const v = Number(this.sessionVars.get('wait_timeout') ?? this.engine.waitTimeoutS);
+    return Number.isFinite(v) ? Math.min(hi, Math.max(lo, Math.trunc(v))) : this.engine.waitTimeoutS;
   }
 
   /** A variable's value in this session. */
@@ -911,9 +913,14 @@ function fill(db: Database, table: string, rows: readonly Row[]): void {
  * The statement engine of a simulation. SQLite must be loaded first (`await loadSqlEngine()`, once
  * per process): sessions are opened synchronously.
  */
-export function createStatementEngine(sim: Simulation): SimStatementEngine {
+/**
+ * The SQL engine over `sim`. `options.waitTimeoutS`: the server's wait_timeout in seconds, each
+ * session's until it sets its own (`grsim serve` passes its `wait_timeout`). @defaultValue 28800
+ */
+export function createStatementEngine(sim: Simulation, options: { readonly waitTimeoutS?: number } = {}): SimStatementEngine {
   if (sqlite() === null) throw new ConfigError('createStatementEngine', 'needs SQLite loaded first: await loadSqlEngine() once before creating the engine', null);
-  return new Engine(sim);
+  const waitTimeoutS = options.waitTimeoutS === undefined ? WAIT_TIMEOUT_DEFAULT_S : parseWaitTimeout(options.waitTimeoutS, 'waitTimeoutS');
+  return new Engine(sim, waitTimeoutS);
 }
 
 /**
