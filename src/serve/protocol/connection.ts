@@ -141,9 +141,12 @@ export class Connection {
    * server's when the engine's sessions do not say.
    */
   private armTimer(): void {
-    const sessionS = this.phase === 'command' ? this.session?.waitTimeoutS?.() : undefined;
-    const ms = this.phase !== 'command' ? this.host.connectTimeoutMs : sessionS !== undefined ? sessionS * 1000 : this.host.waitTimeoutMs;
-    this.socket.setTimeout(ms);
+    if (this.phase !== 'command') {
+      this.socket.setTimeout(this.host.connectTimeoutMs);
+      return;
+    }
+    const sessionS = this.session?.waitTimeoutS?.();
+    this.socket.setTimeout(sessionS === undefined ? this.host.waitTimeoutMs : sessionS * 1000);
   }
 
   private onTimeout(): void {
