@@ -1,4 +1,4 @@
-import { CLIENT_ERROR_CONSISTENCY_AFTER_ON_BEGIN, CLIENT_ERROR_CONSISTENCY_BEFORE, CLIENT_ERROR_HOLD_KILLED, CLIENT_ERROR_HOLD_WAIT_TIMEOUT, msg } from '../observe/error-codes.js';
+import { CLIENT_ERROR_CONSISTENCY_AFTER_ON_BEGIN, CLIENT_ERROR_CONSISTENCY_BEFORE, CLIENT_ERROR_CONSISTENCY_BEGIN_NOT_ALLOWED, CLIENT_ERROR_HOLD_KILLED, CLIENT_ERROR_HOLD_WAIT_TIMEOUT, msg } from '../observe/error-codes.js';
 import type { GrMember, WriteRecord } from './gr-member.js';
 import type { ConsistencyLevel } from './options.js';
 
@@ -82,6 +82,15 @@ interface Syncing {
   readonly w: BeginRequest;
   readonly level: ConsistencyLevel;
   readonly run: () => void;
+  readonly refuse: Refuse;
+}
+
+/** A transaction waiting behind another member's prepared AFTER transaction to begin (transaction_begin_sync_prepared_transactions). */
+interface BeginWaiter {
+  readonly wait: HookWait;
+  /** Begins it (the prepared transaction committed). */
+  readonly resume: () => void;
+  /** Fails it with a client error (its latch ticket was released with an error). */
   readonly refuse: Refuse;
 }
 
@@ -184,7 +193,15 @@ export class ConsistencyManager {
    * Transactions that began while the applier held a prepared AFTER transaction, waiting for it to
    * commit (transaction_begin_sync_prepared_transactions), in arrival order.
    */
-  private beginWaiters: (() => void)[] = [];
+  private beginWaiters: BeginWaiter[] = [];
+  /**
+   * STOP GROUP_REPLICATION has begun (Transaction_consistency_manager::plugin_is_stopping, called
+   * by plugin.cc plugin_group_replication_stop before it waits for the transactions latch): a
+   * transaction at a BEFORE level, or one that would wait behind a prepared AFTER transaction, may
+   * not begin (ER_GRP_TRX_CONSISTENCY_BEGIN_NOT_ALLOWED). Cleared by reset: the member is then
+   * OFFLINE, where no transaction reaches the begin hook.
+   */
+  pluginStopping = false;
   /** What waits for the applier to move again (a held transaction commits, recovery starts it). */
   private applierWaiters: (() => void)[] = [];
   /** Bumped by reset, so that a prepare timer of an earlier membership does nothing. */
@@ -230,6 +247,11 @@ export class ConsistencyManager {
   begin(w: BeginRequest, run: () => void, refuse: Refuse): void {
     const level = this.level(w);
     if (level === 'BEFORE' || level === 'BEFORE_AND_AFTER') {
+      // transaction_begin_sync_before_execution refuses before it registers a ticket.
+      if (this.pluginStopping) {
+        refuse(CLIENT_ERROR_CONSISTENCY_BEGIN_NOT_ALLOWED);
+        return;
+      }
       this.syncing.set(w.id, { w, level, run, refuse });
       const message: ConsistencyMessage = { syncBefore: w.id, origin: this.m.slot };
       this.m.ctx.xcom.consensus.proposeMessage(this.m.slot, 'gr', 0, message);
@@ -253,6 +275,7 @@ export class ConsistencyManager {
         if (read.outcome !== 'pending') return;
         read.outcome = 'begun';
         this.readsWaiting.delete(read);
+        this.m.startStop.latchChanged();
         run();
       },
     };
@@ -261,6 +284,7 @@ export class ConsistencyManager {
       if (read.outcome !== 'pending') return;
       read.outcome = 'refused';
       this.readsWaiting.delete(read);
+      this.m.startStop.latchChanged();
       refuse(error);
     });
   }
@@ -270,8 +294,17 @@ export class ConsistencyManager {
     // transaction_begin_sync_prepared_transactions, at every level: a transaction that begins while
     // the applier holds another member's prepared AFTER transaction waits until that one commits.
     if (this.heldOnApplier()) {
+      // It checks the plugin's stop only when it would wait (an empty queue returns at once).
+      if (this.pluginStopping) {
+        refuse(CLIENT_ERROR_CONSISTENCY_BEGIN_NOT_ALLOWED);
+        return;
+      }
       const wait = this.timedWait(w, refuse, CLIENT_ERROR_CONSISTENCY_AFTER_ON_BEGIN);
-      this.beginWaiters.push(() => { if (endWait(wait)) this.afterSync(w, level, run, refuse); });
+      this.beginWaiters.push({
+        wait,
+        resume: () => { if (endWait(wait)) this.afterSync(w, level, run, refuse); },
+        refuse: (error) => { if (endWait(wait)) refuse(error); },
+      });
       return;
     }
     if (this.electionActive && heldOnElection(level)) {
@@ -292,7 +325,10 @@ export class ConsistencyManager {
   private timedWait(w: BeginRequest, refuse: Refuse, error: string): HookWait {
     const wait: HookWait = { over: false };
     this.m.ctx.later(this.m.slot, w.waitTimeoutS * 1_000_000, () => {
-      if (w.outcome === 'pending' && endWait(wait)) refuse(error);
+      if (w.outcome === 'pending' && endWait(wait)) {
+        refuse(error);
+        this.m.startStop.latchChanged();
+      }
     });
     return wait;
   }
@@ -394,7 +430,8 @@ export class ConsistencyManager {
     this.m.tx.releaseHeld(this.m.ctx.kernel.nowUs);
     const waiting = this.beginWaiters;
     this.beginWaiters = [];
-    for (const fn of waiting) fn();
+    for (const b of waiting) b.resume();
+    this.m.startStop.latchChanged();
     this.applierMoved();
   }
 
@@ -453,6 +490,7 @@ export class ConsistencyManager {
       const s = this.syncing.get(p.syncBefore);
       if (s === undefined) return true;
       this.syncing.delete(p.syncBefore);
+      m.startStop.latchChanged();
       // Wait until the applier has committed what it had received when the message was delivered
       // (wait_for_gtid_set_committed, bounded by wait_timeout).
       const wait = this.timedWait(s.w, s.refuse, CLIENT_ERROR_CONSISTENCY_BEFORE);
@@ -518,6 +556,7 @@ export class ConsistencyManager {
     this.batchTransactionsWaiting -= batch.transactions;
     this.m.tx.commitDeferred(batch.gno, batch.transactions);
     this.m.ctx.loadCommitted(this.m.slot, batch.transactions, batch.submittedSumUs);
+    this.m.startStop.latchChanged();
   }
 
   private commit(writeId: number, gno: number): void {
@@ -530,6 +569,35 @@ export class ConsistencyManager {
   forget(writeId: number): void {
     this.waiting.delete(writeId);
     this.syncing.delete(writeId);
+  }
+
+  /**
+   * Begin hooks waiting on the plugin's transactions latch (plugin.cc transactions_latch): for
+   * BEFORE's Sync_before_execution_message, or behind a prepared AFTER transaction. Not the
+   * applier wait of BEFORE (channel_wait_until_apply_queue_applied) nor the new primary's hold
+   * (hold_transactions.cc), which wait on other objects.
+   */
+  beginLatchWaits(): number {
+    let n = this.syncing.size;
+    for (const b of this.beginWaiters) if (!b.wait.over) n++;
+    return n;
+  }
+
+  /**
+   * Blocked_transaction_handler::unblock_waiting_transactions (plugin_utils.cc) for the begin
+   * hook's latch waits: every ticket is released with an error (Wait_ticket::releaseTicket with
+   * release_due_to_error), so a session waiting for its BEFORE sync message fails with
+   * ER_GRP_TRX_CONSISTENCY_BEFORE and one waiting behind a prepared AFTER transaction with
+   * ER_GRP_TRX_CONSISTENCY_AFTER_ON_TRX_BEGIN (consistency_manager.cc
+   * transaction_begin_sync_before_execution, transaction_begin_sync_prepared_transactions).
+   */
+  killBeginWaits(): void {
+    const syncing = [...this.syncing.values()];
+    this.syncing.clear();
+    const waiters = this.beginWaiters;
+    this.beginWaiters = [];
+    for (const s of syncing) s.refuse(CLIENT_ERROR_CONSISTENCY_BEFORE);
+    for (const b of waiters) b.refuse(CLIENT_ERROR_CONSISTENCY_AFTER_ON_BEGIN);
   }
 
   /** The member left the group, its plugin stopped or its server died (`cause`): no election process, nothing held or awaited. */
@@ -552,6 +620,7 @@ export class ConsistencyManager {
     this.remoteWrites.clear();
     this.remoteBatches.clear();
     this.beginWaiters = [];
+    this.pluginStopping = false;
     this.applierWaiters = [];
     this.m.tx.releaseHeld(this.m.ctx.kernel.nowUs);
     // Leaving ends the election process (primary_election_primary_process.cc: after_view_change with

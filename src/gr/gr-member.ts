@@ -3,7 +3,7 @@ import type { ModelParameters } from '../model-parameters.js';
 import type { Network } from '../network/network.js';
 import type { Emit } from '../observe/events.js';
 import {
-  CLIENT_ERROR_CONNECT, CLIENT_ERROR_OFFLINE_MODE, CLIENT_ERROR_SUPER_READ_ONLY, gcsText, msg,
+  CLIENT_ERROR_CONNECT, CLIENT_ERROR_HOOK, CLIENT_ERROR_OFFLINE_MODE, CLIENT_ERROR_SUPER_READ_ONLY, gcsText, msg,
   UDF_ERROR_NOT_ONLINE_MAJORITY, UDF_ERROR_UNREACHABLE, type ChannelTerms, type LogMessage,
 } from '../observe/error-codes.js';
 import type { GroupMode, MemberState, WriteOutcome } from '../types.js';
@@ -164,6 +164,8 @@ export class GrMember {
   readonly writes = new Map<number, WriteRecord>();
   /** The client session (thread id) that runs each executed write still pending. */
   private readonly sessions = new Map<number, number>();
+  /** Writes whose commit waits for STOP GROUP_REPLICATION to end, by write id. */
+  private readonly blockedByStop = new Set<number>();
   private lastThreadId = FIRST_THREAD_ID - 1;
   readonly id: ServerIdentity;
   /** gtid_executed, the certifier and the applier queue (transactions.ts). */
@@ -383,6 +385,37 @@ export class GrMember {
   }
 
   /**
+   * Sessions in the plugin's transactions latch (plugin.cc transactions_latch): writes proposed and
+   * waiting for their certification or, under AFTER, for the group's acknowledgements; begin hooks
+   * waiting on it (ConsistencyManager.beginLatchWaits); workload transactions not yet delivered or
+   * acknowledged. STOP GROUP_REPLICATION waits for it to empty.
+   */
+  latchWaiters(): number {
+    return this.sessions.size + this.consistency.beginLatchWaits()
+      + this.ctx.xcom.consensus.outstandingTransactions(this.slot) + this.consistency.batchTransactionsWaiting;
+  }
+
+  /**
+   * Blocked_transaction_handler::unblock_waiting_transactions (plugin_utils.cc), when STOP
+   * GROUP_REPLICATION's wait for the latch ran out: MY-011630, then every ticket is released with
+   * an error: a write waiting for certification or acknowledgements is rolled back with
+   * ER_RUN_HOOK_ERROR (3100), a begin hook fails (killBeginWaits). ⚠ Workload transactions in
+   * flight are not killed here; they end with the leave, as they did before.
+   */
+  killLatchWaiters(): void {
+    this.log(msg.transactionsRolledBack());
+    this.consistency.killBeginWaits();
+    for (const w of [...this.writes.values()]) {
+      if (w.outcome === 'pending' && this.sessions.has(w.id)) this.finishWrite(w, 'rolled_back', CLIENT_ERROR_HOOK);
+    }
+  }
+
+  /** Writes whose commit waits for STOP GROUP_REPLICATION to end (they fail then). */
+  commitsBlockedByStop(): number {
+    return this.blockedByStop.size;
+  }
+
+  /**
    * @internal Rolls back every pending write; returns the sessions that were blocked in before_commit.
    * `cause` says how the consistency waits end (a statement held by the election process is not rolled back).
    */
@@ -597,6 +630,7 @@ export class GrMember {
 
   /** The process died: everything in memory is gone; connected clients lose their transactions. */
   crashed(): void {
+    this.startStop.abandonDrain();
     this.rollbackPending('ERROR 2013 (HY000): Lost connection to MySQL server during query', false, 'crashed');
     this.tx.stopApplier(this.ctx.kernel.nowUs);
     this.state = 'OFFLINE';
@@ -622,6 +656,8 @@ export class GrMember {
     if (net.running[this.slot] === 0) return 'not_running';
     if (net.frozen[this.slot] === 1) return 'frozen';
     if (this.offlineMode) return 'offline_mode';
+    // A commit while STOP GROUP_REPLICATION runs waits for the stop, then fails (start-stop-group-replication.ts).
+    if (this.startStop.isDraining()) return 'plugin_stopping';
     if (this.state === 'ERROR') return 'read_only_error';
     if (this.state !== 'ONLINE') return 'read_only_not_online';
     // A new primary holds such a transaction until its election process ends (consistency.ts).
@@ -702,7 +738,12 @@ export class GrMember {
     if (w.outcome !== 'pending') return;
     if (this.offlineMode) this.finishWrite(w, 'refused', CLIENT_ERROR_OFFLINE_MODE);
     else if (this.superReadOnly || this.state !== 'ONLINE') this.finishWrite(w, 'refused', CLIENT_ERROR_SUPER_READ_ONLY);
-    else {
+    else if (this.startStop.isDraining()) {
+      // Its commit waits for STOP GROUP_REPLICATION's lock (shared_plugin_stop_lock in
+      // group_replication_trans_before_commit) and fails once the stop is over (rollbackPending).
+      this.writes.set(w.id, w);
+      this.blockedByStop.add(w.id);
+    } else {
       this.writes.set(w.id, w);
       this.sessions.set(w.id, this.newThreadId()); // each scenario write is a client connection of its own
       const after = waitsAfter(this.consistency.level(w));
@@ -788,7 +829,9 @@ export class GrMember {
     w.error = error;
     this.writes.delete(w.id);
     this.sessions.delete(w.id);
+    this.blockedByStop.delete(w.id);
     this.consistency.forget(w.id);
+    this.startStop.latchChanged();
     this.ctx.emit(error === null
       ? { type: 'write', t: w.atUs, member: w.member, id: w.id, outcome }
       : { type: 'write', t: w.atUs, member: w.member, id: w.id, outcome, error });

@@ -10,9 +10,21 @@ export const START_ERROR_RUNNING =
  * START and STOP GROUP_REPLICATION on one member (plugin.cc plugin_group_replication_start,
  * initialize_plugin_and_join, plugin_group_replication_stop, leave_group), and start_on_boot.
  */
+/**
+ * How long STOP GROUP_REPLICATION waits for the sessions in the plugin's transactions latch before
+ * it kills them: TRANSACTION_KILL_TIMEOUT, 50 s (include/plugin_constants.h; plugin.cc
+ * plugin_group_replication_stop, transactions_latch->block_until_empty).
+ */
+export const TRANSACTION_KILL_TIMEOUT_US = 50_000_000;
+
 export class StartStopGroupReplication {
   /** A START waiting for its join view. */
   starting = false;
+  /**
+   * A STOP waiting for the transactions latch to empty (plugin_is_waiting_to_set_server_read_mode
+   * is set): `leave` goes on with the stop; null when no STOP waits.
+   */
+  private draining: { readonly leave: () => void } | null = null;
   private gen = 0;
   /** super_read_only when the START began: restored when the join is refused (plugin.cc, the START's error path). */
   private superReadOnlyBefore = true;
@@ -120,13 +132,16 @@ export class StartStopGroupReplication {
 
   /**
    * plugin_group_replication_stop: a no-op when the plugin does not run; otherwise MY-011650, an
-   * auto-rejoin or START in progress is abandoned, the member leaves the group voluntarily (a view
+   * auto-rejoin or START in progress is abandoned, the stop waits up to TRANSACTION_KILL_TIMEOUT for
+   * the transactions in flight (see below; new BEFORE or AFTER-blocked transactions fail with
+   * ER_GRP_TRX_CONSISTENCY_BEGIN_NOT_ALLOWED, new commits wait for the stop and then fail with
+   * ER_RUN_HOOK_ERROR after MY-011599), then the member leaves the group voluntarily (a view
    * without it on the others, no expel, no exit state action; MY-011647, the leave view, MY-011504)
    * unless it already left (ERROR), then MY-011651 and super_read_only=ON.
    */
   stop(thread: number): void {
     const m = this.m;
-    if (!this.running()) return;
+    if (!this.running() || this.draining !== null) return;
     this.gen++;
     this.starting = false;
     m.log(msg.pluginStopping(), thread);
@@ -134,6 +149,9 @@ export class StartStopGroupReplication {
     if (m.partition.inPartition) m.partition.abort();
     m.admission = null;
     const stopped = (): void => {
+      // Commits that waited for the stop's lock meanwhile fail now (observer_trans.cc
+      // group_replication_trans_before_commit, is_plugin_waiting_to_set_server_read_mode).
+      for (let k = m.commitsBlockedByStop(); k > 0; k--) m.log(msg.cannotExecuteWhileStopping());
       m.rollbackPending(CLIENT_ERROR_HOOK, false, 'stopping');
       m.showOffline();
       m.viewNumber = null;
@@ -143,15 +161,51 @@ export class StartStopGroupReplication {
       m.log(msg.pluginStopped(), thread);
       m.setFlags(true, m.offlineMode);
     };
-    if (m.ctx.xcom.booted[m.slot] === 1) {
-      m.log(msg.waitingForViewUpdate(), thread);
-      m.dropJoin();
-      m.gcsLeave(stopped);
-    } else {
-      if (m.state === 'ERROR') m.log(msg.alreadyLeft(), thread);
-      m.dropJoin();
-      m.ctx.gcs(m.slot).stop();
-      stopped();
+    const leave = (): void => {
+      this.draining = null;
+      if (m.ctx.xcom.booted[m.slot] === 1) {
+        m.log(msg.waitingForViewUpdate(), thread);
+        m.dropJoin();
+        m.gcsLeave(stopped);
+      } else {
+        if (m.state === 'ERROR') m.log(msg.alreadyLeft(), thread);
+        m.dropJoin();
+        m.ctx.gcs(m.slot).stop();
+        stopped();
+      }
+    };
+    // plugin_group_replication_stop: Transaction_consistency_manager::plugin_is_stopping, then
+    // (holding shared_plugin_stop_lock, so new commits block) a wait of TRANSACTION_KILL_TIMEOUT for
+    // the sessions in the transactions latch: transactions waiting for certification or for the
+    // group's AFTER acknowledgements, begin hooks waiting for BEFORE's sync message or behind a
+    // prepared AFTER transaction. Those still waiting then are killed (unblock_waiting_transactions).
+    m.consistency.pluginStopping = true;
+    if (m.latchWaiters() === 0) {
+      leave();
+      return;
     }
+    const drain = { leave };
+    this.draining = drain;
+    m.ctx.later(m.slot, TRANSACTION_KILL_TIMEOUT_US, () => {
+      if (this.draining !== drain) return;
+      // Killing the last waiter empties the latch, which goes on with the stop (latchChanged).
+      if (m.latchWaiters() > 0) m.killLatchWaiters();
+      if (this.draining === drain) leave();
+    });
+  }
+
+  /** Whether a STOP waits for the transactions latch to empty (plugin_is_waiting_to_set_server_read_mode, before the leave). */
+  isDraining(): boolean {
+    return this.draining !== null;
+  }
+
+  /** A session left the transactions latch: a STOP waiting for it to empty goes on once it has. */
+  latchChanged(): void {
+    if (this.draining !== null && this.m.latchWaiters() === 0) this.draining.leave();
+  }
+
+  /** The server died: a STOP that waited for the latch ends with it. */
+  abandonDrain(): void {
+    this.draining = null;
   }
 }

@@ -246,7 +246,7 @@ export function transactionPayload(bytes: number, ratio: number, rules: PayloadR
  * single-primary SECONDARY; `read_only` is super_read_only for any other cause (a new primary
  * still applying its backlog, under EVENTUAL or BEFORE).
  */
-export type WriteRefusal = 'not_running' | 'frozen' | 'primary_election' | 'prepared_transaction' | 'offline_mode' | 'read_only_error' | 'read_only_not_online' | 'read_only_secondary' | 'read_only';
+export type WriteRefusal = 'not_running' | 'frozen' | 'primary_election' | 'prepared_transaction' | 'offline_mode' | 'plugin_stopping' | 'read_only_error' | 'read_only_not_online' | 'read_only_secondary' | 'read_only';
 
 /** Whether a statement meeting `refusal` waits (its client blocks and it is checked again later) rather than failing. */
 function blocksClient(refusal: WriteRefusal | null): boolean {

@@ -75,6 +75,11 @@ export const msg = {
   memOnline: (hostPort: string) => m('MY-011492', 'System', `The member with address ${hostPort} was declared online within the replication group.`),
   superReadOnlyOn: () => m('MY-011565', 'System', 'Setting super_read_only=ON.'),
   superReadOnlyOff: () => m('MY-011566', 'System', 'Setting super_read_only=OFF.'),
+  /**
+   * observer_trans.cc group_replication_trans_before_commit: a commit that waited for STOP
+   * GROUP_REPLICATION's lock (shared_plugin_stop_lock) finds the plugin stopping and fails.
+   */
+  cannotExecuteWhileStopping: () => m('MY-011599', 'ERROR', 'Transaction cannot be executed while Group Replication is stopping.'),
   transactionsRolledBack: () =>
     m('MY-011630', 'Warning', 'Due to a plugin error, some transactions were unable to be certified and will now rollback.'),
   /** plugin.cc initialize_plugin_and_join: the START's wait for its join view (view_change_notifier) timed out. */
@@ -195,6 +200,14 @@ export const CLIENT_ERROR_CONSISTENCY_BEFORE =
  */
 export const CLIENT_ERROR_CONSISTENCY_AFTER_ON_BEGIN =
   "ERROR 3798 (HY000): Error while waiting for transactions with group_replication_consistency= 'AFTER' to commit.";
+/**
+ * The client error of a transaction whose begin hook ran after STOP GROUP_REPLICATION began, at a
+ * BEFORE level or behind a prepared AFTER transaction (ER_GRP_TRX_CONSISTENCY_BEGIN_NOT_ALLOWED;
+ * consistency_manager.cc, transaction_begin_sync_before_execution,
+ * transaction_begin_sync_prepared_transactions).
+ */
+export const CLIENT_ERROR_CONSISTENCY_BEGIN_NOT_ALLOWED =
+  'ERROR 3799 (HY000): The Group Replication plugin is stopping, therefore new transactions are not allowed to start.';
 /** The client error for a write on a super_read_only server (ER_OPTION_PREVENTS_STATEMENT). */
 export const CLIENT_ERROR_SUPER_READ_ONLY =
   'ERROR 1290 (HY000): The MySQL server is running with the --super-read-only option so it cannot execute this statement';

@@ -1,5 +1,5 @@
 import type { WorkloadHoldReason } from '../gr/workload.js';
-import { CLIENT_ERROR_CONNECT, CLIENT_ERROR_OFFLINE_MODE, CLIENT_ERROR_SUPER_READ_ONLY } from '../observe/error-codes.js';
+import { CLIENT_ERROR_CONNECT, CLIENT_ERROR_HOOK, CLIENT_ERROR_OFFLINE_MODE, CLIENT_ERROR_SUPER_READ_ONLY } from '../observe/error-codes.js';
 import type { Simulation } from '../sim/simulation.js';
 
 /**
@@ -29,6 +29,7 @@ const WHY: Readonly<Record<WorkloadHoldReason, { readonly what: string; readonly
   frozen: { what: 'held until the thaw', why: 'its mysqld was frozen (SIGSTOP): a client connection is accepted but no statement runs until it resumes, so each client blocked; after the thaw they were checked like new statements (refused or ordered, see the other entries)', error: null },
   primary_election: { what: 'held until the new primary was ready', why: 'it was a new primary still running its election process and group_replication_consistency was BEFORE_ON_PRIMARY_FAILOVER or AFTER: each transaction waited until the process ended (its backlog applied), then ran', error: null },
   prepared_transaction: { what: 'held behind another member\'s AFTER transaction', why: 'its applier held another member\'s AFTER transaction prepared, waiting for every ONLINE member (an UNREACHABLE one included) to prepare it, and a transaction that begins meanwhile waits until that one commits, at any consistency level (transaction_begin_sync_prepared_transactions)', error: null },
+  plugin_stopping: { what: 'rolled back', why: 'STOP GROUP_REPLICATION was waiting for the transactions already in flight (up to 50 s, TRANSACTION_KILL_TIMEOUT): a commit meanwhile waits for the stop and then fails (MY-011599)', error: CLIENT_ERROR_HOOK },
   offline_mode: { what: 'refused', why: 'offline_mode was ON (exit state action OFFLINE_MODE): the server takes no client connection', error: CLIENT_ERROR_OFFLINE_MODE },
   read_only_secondary: { what: 'refused', why: 'it was a SECONDARY of a single-primary group, where Group Replication sets super_read_only=ON; writes go to the PRIMARY', error: CLIENT_ERROR_SUPER_READ_ONLY },
   read_only_error: { what: 'refused', why: 'it was in ERROR (out of the group), where Group Replication sets super_read_only=ON', error: CLIENT_ERROR_SUPER_READ_ONLY },

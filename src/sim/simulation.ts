@@ -700,6 +700,8 @@ export class Simulation {
             this._pipeline.delivered(slot, entry.proposer, batch.transactions);
             const commits = this.grMembers[slot]!.onLoadBatch(entry, batch.transactions, batch.submittedSumUs);
             if (commits && entry.proposer === slot) this.workload.committed(slot, batch.transactions, batch.submittedSumUs);
+            // STOP GROUP_REPLICATION waits for the proposer's workload transactions in flight.
+            if (entry.proposer === slot) this.grMembers[slot]!.startStop.latchChanged();
           } else if (entry.kind === 'app') {
             this._pipeline.delivered(slot, entry.proposer, 1);
             this.grMembers[slot]!.onAppMessage(entry);

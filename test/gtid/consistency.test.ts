@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { failoverWithBacklog } from '../helpers/failover-backlog.js';
 import { ConfigError, createSimulation, parseScenario, runRecordOf, runScenario, ScenarioError, scenarioToYaml, summarize, type Simulation, type WriteRecord } from '../../src/index.js';
+import { CLIENT_ERROR_HOOK } from '../../src/observe/error-codes.js';
 
 const SEC = 1_000_000;
 
@@ -256,18 +257,25 @@ describe('a session-level AFTER while the member is EVENTUAL (gr_consistent_read
     sim.runUntil(25 * SEC);
     expect(w.outcome).toBe('pending');
     sim.member('node1').stopGroupReplication();
-    sim.runUntil(30 * SEC);
+    // STOP first waits up to TRANSACTION_KILL_TIMEOUT (50 s) for the transaction, which waits for node5.
+    sim.runUntil(74 * SEC);
+    expect(w.outcome).toBe('pending');
+    expect(sim.member('node1').state).toBe('ONLINE');
+    sim.runUntil(80 * SEC);
     expect(w.outcome).toBe('rolled_back');
+    expect(w.atUs).toBe(75 * SEC);
+    expect(w.error).toBe(CLIENT_ERROR_HOOK);
+    expect(sim.member('node1').state).toBe('OFFLINE');
     expect(sim.member('node1').gtidExecuted()).toBe('');
     // The origin's leave does not release the others: they still wait for node5, which must
     // prepare it (handle_member_leave removes only the leaving members from those that must).
     expect(sim.member('node2').gtidExecuted()).toBe('');
     // A join's view needs every member's state exchange: node5 back first.
     sim.network.heal('node5');
-    sim.runUntil(35 * SEC);
+    sim.runUntil(95 * SEC);
     for (const name of ['node2', 'node3', 'node4', 'node5']) expect(sim.member(name).gtidExecuted(), name).toBe(`${sim.groupName}:1`);
     sim.member('node1').startGroupReplication();
-    sim.runUntil(60 * SEC);
+    sim.runUntil(130 * SEC);
     expect(sim.member('node1').state).toBe('ONLINE');
     expect(sim.member('node1').gtidExecuted()).toBe(`${sim.groupName}:1`);
   });

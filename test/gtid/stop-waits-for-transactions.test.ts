@@ -1,0 +1,153 @@
+/**
+ * STOP GROUP_REPLICATION waits for the transactions already in flight before it leaves
+ * (plugin.cc plugin_group_replication_stop): it marks the plugin stopping
+ * (Transaction_consistency_manager::plugin_is_stopping), then waits up to TRANSACTION_KILL_TIMEOUT,
+ * 50 s (include/plugin_constants.h), for the transactions latch to empty
+ * (transactions_latch->block_until_empty) while it holds shared_plugin_stop_lock, so that commits
+ * meanwhile wait; what still waits then is killed (Blocked_transaction_handler::
+ * unblock_waiting_transactions, plugin_utils.cc: MY-011630 and each ticket released with an error),
+ * and only then does the member leave.
+ */
+import { describe, expect, it } from 'vitest';
+import { createSimulation, type Simulation, type WriteRecord } from '../../src/index.js';
+import {
+  CLIENT_ERROR_CONSISTENCY_AFTER_ON_BEGIN, CLIENT_ERROR_CONSISTENCY_BEFORE, CLIENT_ERROR_CONSISTENCY_BEGIN_NOT_ALLOWED, CLIENT_ERROR_HOOK,
+} from '../../src/observe/error-codes.js';
+
+const SEC = 1_000_000;
+
+/** The times (s) at which `member` logged `code`. */
+function logged(sim: Simulation, member: string, code: string): number[] {
+  return sim.trace.filter((e) => e.type === 'log' && e.member === member && e.code === code).map((e) => e.t / SEC);
+}
+
+/** Runs `sim` across `killS` (s): `w` still waits just before, and fails with `error` at that instant. */
+function expectRefusedAt(sim: Simulation, w: WriteRecord, killS: number, error: string): void {
+  sim.runUntil((killS - 1) * SEC);
+  expect(w.outcome).toBe('pending');
+  sim.runUntil((killS + 1) * SEC);
+  expect([w.outcome, w.error, w.atUs]).toEqual(['refused', error, killS * SEC]);
+}
+
+/** A 3-member group whose primary node1 is cut off from the others at 10 s (it stays ONLINE in its minority). */
+function isolatedPrimary(): Simulation {
+  const sim = createSimulation({ seed: 3, members: ['node1', 'node2', 'node3'] });
+  sim.at(10 * SEC, (s) => s.network.isolate('node1'));
+  sim.runUntil(20 * SEC);
+  return sim;
+}
+
+describe('STOP GROUP_REPLICATION waits for the transactions in flight (TRANSACTION_KILL_TIMEOUT)', () => {
+  it('in a healthy group the write in flight commits first, then the member leaves', () => {
+    const sim = createSimulation({ seed: 3, members: ['node1', 'node2', 'node3'] });
+    sim.runUntil(10 * SEC);
+    const w = sim.member('node1').write();
+    sim.member('node1').stopGroupReplication();
+    sim.runUntil(20 * SEC);
+    expect(w.outcome).toBe('committed');
+    expect(sim.member('node1').state).toBe('OFFLINE');
+    const [waitingForView] = logged(sim, 'node1', 'MY-011647');
+    expect(waitingForView).toBeGreaterThanOrEqual(w.atUs! / SEC);
+    expect(logged(sim, 'node1', 'MY-011630')).toEqual([]);
+    expect(sim.member('node2').gtidExecuted()).toBe(sim.member('node1').gtidExecuted());
+  });
+
+  it('in a minority the write cannot be certified: STOP waits 50 s, kills it (MY-011630, ERROR 3100), then leaves', () => {
+    const sim = isolatedPrimary();
+    const w = sim.member('node1').write();
+    sim.runUntil(25 * SEC);
+    expect(w.outcome).toBe('pending');
+    sim.member('node1').stopGroupReplication();
+    expect(logged(sim, 'node1', 'MY-011650')).toEqual([25]);
+    sim.runUntil(74 * SEC);
+    expect(w.outcome).toBe('pending');
+    expect(sim.member('node1').state).toBe('ONLINE');
+    expect(logged(sim, 'node1', 'MY-011647')).toEqual([]); // no leave yet
+    sim.runUntil(76 * SEC);
+    expect(w.outcome).toBe('rolled_back');
+    expect(w.atUs).toBe(75 * SEC);
+    expect(w.error).toBe(CLIENT_ERROR_HOOK);
+    expect(logged(sim, 'node1', 'MY-011630')).toEqual([75]);
+    expect(logged(sim, 'node1', 'MY-011647')).toEqual([75]);
+    sim.runUntil(200 * SEC);
+    expect(sim.member('node1').state).toBe('OFFLINE');
+    expect(logged(sim, 'node1', 'MY-011651')[0]).toBeGreaterThan(75);
+  });
+
+  it('meanwhile a BEFORE transaction may not begin (ERROR 3799) and a commit waits for the stop, then fails (MY-011599, ERROR 3100)', () => {
+    const sim = isolatedPrimary();
+    const inFlight = sim.member('node1').write();
+    sim.member('node1').stopGroupReplication();
+    sim.runUntil(30 * SEC);
+    const before = sim.member('node1').write({ consistency: 'BEFORE' });
+    const eventual = sim.member('node1').write();
+    expect(before.outcome).toBe('refused');
+    expect(before.error).toBe(CLIENT_ERROR_CONSISTENCY_BEGIN_NOT_ALLOWED);
+    expect(before.atUs).toBe(30 * SEC);
+    sim.runUntil(76 * SEC);
+    expect(inFlight.outcome).toBe('rolled_back');
+    // The killed transaction was in the latch; the waiting commit was not: it still waits.
+    expect(eventual.outcome).toBe('pending');
+    sim.runUntil(200 * SEC);
+    const [stopped] = logged(sim, 'node1', 'MY-011651');
+    expect(eventual.outcome).toBe('rolled_back');
+    expect(eventual.error).toBe(CLIENT_ERROR_HOOK);
+    expect(eventual.atUs! / SEC).toBe(stopped);
+    expect(logged(sim, 'node1', 'MY-011599')).toEqual([stopped]);
+  });
+
+  it('a BEFORE transaction still waiting for its sync message when the wait runs out fails with ERROR 3797', () => {
+    const sim = isolatedPrimary();
+    const before = sim.member('node1').write({ consistency: 'BEFORE' });
+    sim.member('node1').stopGroupReplication();
+    expectRefusedAt(sim, before, 70, CLIENT_ERROR_CONSISTENCY_BEFORE);
+  });
+
+  it('a transaction waiting behind a prepared AFTER transaction fails with ERROR 3798 when the wait runs out, and a new one may not begin (3799)', () => {
+    // node2's AFTER transaction waits for node3, which is unreachable: node1's applier holds it prepared.
+    const sim = createSimulation({ seed: 5, members: ['node1', 'node2', 'node3'], mode: 'multi-primary', options: { group_replication_member_expel_timeout: 3600 } });
+    sim.at(10 * SEC, (s) => s.network.isolate('node3'));
+    sim.runUntil(20 * SEC);
+    const after = sim.member('node2').write({ consistency: 'AFTER' });
+    sim.runUntil(22 * SEC);
+    const behind = sim.member('node1').write();
+    sim.runUntil(23 * SEC);
+    expect(after.outcome).toBe('pending');
+    expect(behind.outcome).toBe('pending');
+    sim.member('node1').stopGroupReplication();
+    sim.runUntil(30 * SEC);
+    const late = sim.member('node1').write();
+    expect(late.outcome).toBe('refused');
+    expect(late.error).toBe(CLIENT_ERROR_CONSISTENCY_BEGIN_NOT_ALLOWED);
+    expectRefusedAt(sim, behind, 73, CLIENT_ERROR_CONSISTENCY_AFTER_ON_BEGIN);
+  });
+
+  it('workload transactions submitted while STOP waits are refused as plugin_stopping', () => {
+    const sim = createSimulation({ seed: 3, members: ['node1', 'node2', 'node3'], workload: [{ member: 'node1', rate: 100, size: 512 }] });
+    sim.at(10 * SEC, (s) => s.network.isolate('node1'));
+    sim.runUntil(20 * SEC);
+    sim.member('node1').stopGroupReplication();
+    sim.runUntil(200 * SEC);
+    const hold = sim.member('node1').workload().holds.find((h) => h.reason === 'plugin_stopping');
+    expect(hold).toBeDefined();
+    // 50 s of the drain at 100 tx/s, give or take a tick at each end.
+    expect(hold!.count).toBeGreaterThan(4_900);
+    expect(hold!.count).toBeLessThanOrEqual(5_000);
+    expect(hold!.firstUs / SEC).toBeCloseTo(20, 1);
+    expect(hold!.lastUs / SEC).toBeCloseTo(70, 1);
+    expect(logged(sim, 'node1', 'MY-011630')).toEqual([70]);
+  });
+
+  it('a crash while STOP waits ends the stop: the member does not leave afterwards', () => {
+    const sim = isolatedPrimary();
+    const w = sim.member('node1').write();
+    sim.member('node1').stopGroupReplication();
+    sim.at(30 * SEC, (s) => s.network.crash('node1'));
+    sim.runUntil(200 * SEC);
+    expect(w.outcome).toBe('rolled_back');
+    expect(w.atUs).toBe(30 * SEC);
+    expect(logged(sim, 'node1', 'MY-011630')).toEqual([]);
+    expect(logged(sim, 'node1', 'MY-011647')).toEqual([]);
+    expect(logged(sim, 'node1', 'MY-011651')).toEqual([]);
+  });
+});
