@@ -264,9 +264,10 @@ export class ConsistencyManager {
    * A statement of a client session that begins a transaction without writing (the façade's reads
    * of tables, BEGIN) at the session's level `consistency`: `run` runs once before_transaction_begin
    * lets it start, as for a write (BEFORE's sync message and applier wait, the wait behind a
-   * prepared AFTER transaction, the new primary's hold). If the member leaves the group meanwhile
-   * the waits end and `run` runs then, unless the plugin stopped while the new primary's hold held
-   * the read: then `refuse` gets ER_GR_HOLD_KILLED (see reset).
+   * prepared AFTER transaction, the new primary's hold). If the member leaves the group meanwhile,
+   * a latch wait (BEFORE's sync message, behind a prepared AFTER transaction) is refused
+   * (killBeginWaits); the other waits end and `run` runs then, unless the plugin stopped while the
+   * new primary's hold held the read: then `refuse` gets ER_GR_HOLD_KILLED (see reset).
    */
   beginRead(consistency: ConsistencyLevel | null, waitTimeoutS: number, run: () => void, refuse: Refuse): void {
     const read: WaitingRead = {
@@ -636,7 +637,8 @@ export class ConsistencyManager {
         else h.run();
       }
     }
-    // Reads still waiting to begin go on: what they waited for no longer exists.
+    // Reads still waiting to begin (for the applier, or in the hold) go on: what they waited for no
+    // longer exists. Those in latch waits were refused before a leave on a failure (killBeginWaits).
     for (const read of [...this.readsWaiting]) read.start();
   }
 

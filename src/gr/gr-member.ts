@@ -420,10 +420,16 @@ export class GrMember {
    * `cause` says how the consistency waits end (a statement held by the election process is not rolled back).
    */
   rollbackPending(error: string, logIt: boolean, cause: WaitsEndCause): number[] {
+    // A leave on a failure releases every session in the transactions latch with an error
+    // (leave_group_on_failure.cc → Blocked_transaction_handler::unblock_waiting_transactions): the
+    // begin hooks waiting on it fail with their own errors (killBeginWaits), the writes waiting for
+    // certification are rolled back below. MY-011630 when the latch held anyone.
+    const beginWaits = cause === 'left' ? this.consistency.beginLatchWaits() : 0;
+    if (beginWaits > 0) this.consistency.killBeginWaits();
     // Leaving the group ends the election process and every consistency wait (transactions are rolled back below).
     this.consistency.reset(cause);
     const pending = [...this.writes.values()].filter((w) => w.outcome === 'pending');
-    if (pending.length === 0) return [];
+    if (pending.length === 0 && beginWaits === 0) return [];
     if (logIt) this.log(msg.transactionsRolledBack());
     const blocked: number[] = [];
     for (const w of pending) {

@@ -151,3 +151,45 @@ describe('STOP GROUP_REPLICATION waits for the transactions in flight (TRANSACTI
     expect(logged(sim, 'node1', 'MY-011651')).toEqual([]);
   });
 });
+
+describe('a leave on a failure releases the begin hooks waiting on the latch with their errors (unblock_waiting_transactions)', () => {
+  /** The time (s) node1 left the group on its majority timeout (its own state went to ERROR). */
+  function leftAt(sim: Simulation): number {
+    const e = sim.trace.find((x) => x.type === 'stateChange' && x.observer === 'node1' && x.member === 'node1' && x.state === 'ERROR');
+    expect(e).toBeDefined();
+    return e!.t / SEC;
+  }
+
+  it('a BEFORE transaction waiting for its sync message fails with ERROR 3797 when the majority timeout makes the member leave', () => {
+    const sim = createSimulation({ seed: 3, members: ['node1', 'node2', 'node3'], options: { group_replication_unreachable_majority_timeout: 20 } });
+    sim.at(10 * SEC, (s) => s.network.isolate('node1'));
+    sim.runUntil(12 * SEC);
+    const before = sim.member('node1').write({ consistency: 'BEFORE' });
+    const eventual = sim.member('node1').write();
+    sim.runUntil(60 * SEC);
+    const left = leftAt(sim);
+    expect(left).toBeGreaterThan(30);
+    expect([before.outcome, before.error, before.atUs! / SEC]).toEqual(['refused', CLIENT_ERROR_CONSISTENCY_BEFORE, left]);
+    expect([eventual.outcome, eventual.error, eventual.atUs! / SEC]).toEqual(['rolled_back', CLIENT_ERROR_HOOK, left]);
+    expect(logged(sim, 'node1', 'MY-011630')).toEqual([left]);
+  });
+
+  it('a transaction waiting behind a prepared AFTER transaction fails with ERROR 3798 then', () => {
+    const sim = createSimulation({
+      seed: 5, members: ['node1', 'node2', 'node3'], mode: 'multi-primary',
+      options: { group_replication_member_expel_timeout: 3600, group_replication_unreachable_majority_timeout: 10 },
+    });
+    sim.at(10 * SEC, (s) => s.network.isolate('node3'));
+    sim.runUntil(20 * SEC);
+    sim.member('node2').write({ consistency: 'AFTER' });
+    sim.runUntil(22 * SEC);
+    const behind = sim.member('node1').write();
+    sim.runUntil(23 * SEC);
+    expect(behind.outcome).toBe('pending');
+    sim.network.isolate('node1');
+    sim.runUntil(80 * SEC);
+    const left = leftAt(sim);
+    expect([behind.outcome, behind.error, behind.atUs! / SEC]).toEqual(['refused', CLIENT_ERROR_CONSISTENCY_AFTER_ON_BEGIN, left]);
+    expect(logged(sim, 'node1', 'MY-011630')).toEqual([left]);
+  });
+});
