@@ -31,6 +31,31 @@ describe('writes are transactions of the member', () => {
     expect(records(s.execute('SELECT @@gtid_executed g'))).toEqual([{ g: sim.member('a').gtidExecuted() }]);
   });
 
+  it('STOP GROUP_REPLICATION in a minority returns only after 50 s of waiting for the INSERT in flight (3100) and the leave; meanwhile a BEFORE read gets 3799', async () => {
+    const { sim, engine } = await threeMembers();
+    const s = engine.openSession('a', 'root', null);
+    settle(sim, s.execute('CREATE DATABASE app'), 2000);
+    s.execute('USE app');
+    settle(sim, s.execute('CREATE TABLE t (id INT PRIMARY KEY, v INT)'), 2000);
+    sim.network.isolate('a');
+    sim.runFor('5s');
+    const insert = s.execute('INSERT INTO t VALUES (1, 10)');
+    expect(insert.kind).toBe('pending');
+    const admin = engine.openSession('a', 'root', null);
+    const stopAtUs = sim.nowUs;
+    const stop = admin.execute('STOP GROUP_REPLICATION');
+    expect(stop.kind).toBe('pending');
+    const reader = engine.openSession('a', 'root', null);
+    expect(reader.execute("SET SESSION group_replication_consistency = 'BEFORE'").kind).toBe('ok');
+    expectError(reader.execute('SELECT * FROM t'), 3799, 'HY000');
+    // The INSERT is killed when the stop's wait runs out; the STOP returns after the leave.
+    expectError(settle(sim, insert, 51_000)!, 3100, 'HY000');
+    expect(sim.nowUs - stopAtUs).toBeGreaterThanOrEqual(50_000_000);
+    expect(stop.kind === 'pending' ? stop.poll() : stop).toBeUndefined();
+    expect(settle(sim, stop, 60_000)?.kind).toBe('ok');
+    expect(sim.member('a').state).toBe('OFFLINE');
+  });
+
   it('CREATE TABLE IF NOT EXISTS and DROP TABLE IF EXISTS are writes that leave an existing (or missing) table alone', async () => {
     const { sim, engine } = await threeMembers();
     const s = engine.openSession('a', 'root', null);

@@ -622,6 +622,7 @@ class Session implements SqlSession {
       if (openTransaction) this.beginHookInvoked = false;
     });
     if (begun) return statement();
+    if (refused !== undefined) return refused; // the hook refused at once (ER_GRP_TRX_CONSISTENCY_BEGIN_NOT_ALLOWED)
     let outcome: StatementOutcome | undefined;
     const poll = (): StatementOutcome | undefined => {
       if (outcome === undefined) {
