@@ -1,4 +1,4 @@
-import { CLIENT_ERROR_CONSISTENCY_AFTER_ON_BEGIN, CLIENT_ERROR_CONSISTENCY_BEFORE, CLIENT_ERROR_CONSISTENCY_BEGIN_NOT_ALLOWED, CLIENT_ERROR_HOLD_KILLED, CLIENT_ERROR_HOLD_WAIT_TIMEOUT, msg } from '../observe/error-codes.js';
+import { CLIENT_ERROR_CONSISTENCY_AFTER_ON_BEGIN, CLIENT_ERROR_CONSISTENCY_BEFORE, CLIENT_ERROR_CONSISTENCY_BEGIN_NOT_ALLOWED, CLIENT_ERROR_HOLD_KILLED, CLIENT_ERROR_HOLD_MEMBER_STATUS_ERROR, CLIENT_ERROR_HOLD_WAIT_TIMEOUT, msg } from '../observe/error-codes.js';
 import type { GrMember, WriteRecord } from './gr-member.js';
 import type { ConsistencyLevel } from './options.js';
 
@@ -110,9 +110,14 @@ export type WaitsEndCause = 'left' | 'stopping' | 'crashed';
 /** A statement held by the new primary's election process: what runs it, or refuses it with a client error. */
 interface ElectionHeld {
   readonly w: BeginRequest;
+  /** When the statement began to wait (its once-a-second checks count from then), µs. */
+  readonly sinceUs: number;
   readonly run: () => void;
   readonly refuse: Refuse;
 }
+
+/** The new primary's hold checks its conditions once a second (hold_transactions.cc wait_until_primary_failover_complete: set_timespec(&abstime, 1)). */
+const HOLD_CHECK_US = 1_000_000;
 
 /** Whether `level` makes the commit wait for the group's acknowledgements. */
 export function waitsAfter(level: ConsistencyLevel): boolean {
@@ -266,8 +271,9 @@ export class ConsistencyManager {
    * lets it start, as for a write (BEFORE's sync message and applier wait, the wait behind a
    * prepared AFTER transaction, the new primary's hold). If the member leaves the group meanwhile,
    * a latch wait (BEFORE's sync message, behind a prepared AFTER transaction) is refused
-   * (killBeginWaits); the other waits end and `run` runs then, unless the plugin stopped while the
-   * new primary's hold held the read: then `refuse` gets ER_GR_HOLD_KILLED (see reset).
+   * (killBeginWaits); the other waits end and `run` runs then, except in the new primary's hold:
+   * a stop gives `refuse` ER_GR_HOLD_KILLED, a failure ER_GR_HOLD_MEMBER_STATUS_ERROR unless the
+   * backlog is applied first (see reset, holdEndsOnFailure).
    */
   beginRead(consistency: ConsistencyLevel | null, waitTimeoutS: number, run: () => void, refuse: Refuse): void {
     const read: WaitingRead = {
@@ -312,7 +318,7 @@ export class ConsistencyManager {
       // Hold_transactions counts one-second waits up to the timeout: the statement fails after
       // wait_timeout seconds of hold.
       const wait = this.timedWait(w, refuse, CLIENT_ERROR_HOLD_WAIT_TIMEOUT);
-      this.held.push({ w, run: () => { if (endWait(wait)) run(); }, refuse: (error) => { if (endWait(wait)) refuse(error); } });
+      this.held.push({ w, sinceUs: this.m.ctx.kernel.nowUs, run: () => { if (endWait(wait)) run(); }, refuse: (error) => { if (endWait(wait)) refuse(error); } });
       return;
     }
     run();
@@ -601,8 +607,12 @@ export class ConsistencyManager {
     for (const b of waiters) b.refuse(CLIENT_ERROR_CONSISTENCY_AFTER_ON_BEGIN);
   }
 
-  /** The member left the group, its plugin stopped or its server died (`cause`): no election process, nothing held or awaited. */
-  reset(cause: WaitsEndCause): void {
+  /**
+   * The member left the group, its plugin stopped or its server died (`cause`): no election process,
+   * nothing held or awaited. Returns the statements the election process still holds for a moment
+   * (holdEndsOnFailure), which the caller must not roll back.
+   */
+  reset(cause: WaitsEndCause): ReadonlySet<number> {
     const electionHeld = this.held;
     this.waiting.clear();
     // The waiting workload transactions are rolled back with the member's other sessions.
@@ -627,19 +637,42 @@ export class ConsistencyManager {
     // Leaving ends the election process (primary_election_primary_process.cc: after_view_change with
     // is_leaving calls terminate_election_process; the aborted process then disables the hold). Each
     // held statement wakes in hold_transactions.cc wait_until_primary_failover_complete: with the
-    // plugin stopping it fails with ER_GR_HOLD_KILLED; otherwise it goes on (a write then meets the
-    // super_read_only of a member in ERROR). ER_GR_HOLD_MEMBER_STATUS_ERROR needs the member in ERROR
-    // at one of the hold's once-a-second checks while the hold is still on, a window the
-    // termination closes at once: not modelled. A dead server's clients lost their connection.
-    if (cause !== 'crashed') {
-      for (const h of electionHeld) {
-        if (cause === 'stopping') h.refuse(CLIENT_ERROR_HOLD_KILLED);
-        else h.run();
+    // plugin stopping it fails with ER_GR_HOLD_KILLED; after a failure see holdEndsOnFailure. A dead
+    // server's clients lost their connection.
+    const stillHeld = new Set<number>();
+    for (const h of electionHeld) {
+      if (cause === 'stopping') h.refuse(CLIENT_ERROR_HOLD_KILLED);
+      else if (cause === 'left') {
+        this.holdEndsOnFailure(h);
+        stillHeld.add(h.w.id);
       }
     }
     // Reads still waiting to begin (for the applier, or in the hold) go on: what they waited for no
     // longer exists. Those in latch waits were refused before a leave on a failure (killBeginWaits).
-    for (const read of [...this.readsWaiting]) read.start();
+    for (const read of [...this.readsWaiting]) if (!stillHeld.has(read.id)) read.start();
+    return stillHeld;
+  }
+
+  /**
+   * A statement the new primary's election process held when the member left the group on a
+   * failure. leave_group_on_failure.cc (leave) sets the member's status to ERROR at once, but the
+   * election process is terminated (and the hold disabled) only once leave has returned
+   * (gcs_event_handlers.cc on_view_changed calls after_view_change after was_member_expelled_from_group),
+   * and leave first waits for the applier to reach its suspension packet (STOP_APPLIER:
+   * Applier_module::wait_for_applier_complete_suspension), that is, to apply the backlog the new
+   * primary was applying. The held session wakes once a second from when it began to wait
+   * (mysql_cond_timedwait of 1 s in wait_until_primary_failover_complete) and, finding the member in
+   * ERROR with the hold still on, fails with ER_GR_HOLD_MEMBER_STATUS_ERROR; if the backlog is
+   * applied before that check, the disabled hold lets it go on (a write then meets the
+   * super_read_only of a member in ERROR). ⚠ After a majority timeout the process ends only with
+   * the leave view, later still; grsim takes the applier's end there too.
+   */
+  private holdEndsOnFailure(h: ElectionHeld): void {
+    const m = this.m, now = m.ctx.kernel.nowUs;
+    const nextCheckUs = h.sinceUs + (Math.floor((now - h.sinceUs) / HOLD_CHECK_US) + 1) * HOLD_CHECK_US;
+    const wait: HookWait = { over: false };
+    m.ctx.later(m.slot, nextCheckUs - now, () => { if (endWait(wait)) h.refuse(CLIENT_ERROR_HOLD_MEMBER_STATUS_ERROR); });
+    this.whenApplied(() => { if (endWait(wait)) h.run(); });
   }
 
   // ---------------------------------------------------------------- the new primary's election process

@@ -427,8 +427,8 @@ export class GrMember {
     const beginWaits = cause === 'left' ? this.consistency.beginLatchWaits() : 0;
     if (beginWaits > 0) this.consistency.killBeginWaits();
     // Leaving the group ends the election process and every consistency wait (transactions are rolled back below).
-    this.consistency.reset(cause);
-    const pending = [...this.writes.values()].filter((w) => w.outcome === 'pending');
+    const stillHeld = this.consistency.reset(cause);
+    const pending = [...this.writes.values()].filter((w) => w.outcome === 'pending' && !stillHeld.has(w.id));
     if (pending.length === 0 && beginWaits === 0) return [];
     if (logIt) this.log(msg.transactionsRolledBack());
     const blocked: number[] = [];

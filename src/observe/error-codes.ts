@@ -187,6 +187,13 @@ export const CLIENT_ERROR_HOLD_KILLED =
 export const CLIENT_ERROR_HOLD_WAIT_TIMEOUT =
   'ERROR 3781 (HY000): Timeout exceeded for held statement while new Group Replication primary member is applying backlog.';
 /**
+ * The client error of a statement held by a new primary's election process whose once-a-second
+ * check found the member in ERROR with the hold still on (ER_GR_HOLD_MEMBER_STATUS_ERROR;
+ * hold_transactions.cc, wait_until_primary_failover_complete).
+ */
+export const CLIENT_ERROR_HOLD_MEMBER_STATUS_ERROR =
+  'ERROR 3783 (HY000): Held statement was aborted due to member being in error state, while backlog is being applied during Group Replication primary election.';
+/**
  * The client error of a BEFORE transaction whose wait for the applier outlasted the session's
  * wait_timeout (ER_GRP_TRX_CONSISTENCY_BEFORE; consistency_manager.cc,
  * transaction_begin_sync_before_execution, wait_for_gtid_set_committed).
