@@ -3,6 +3,7 @@ import { ConfigError } from '../errors.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { RandomStream } from '../rng/random-stream.js';
 import type { WorkloadEvent } from '../observe/events.js';
+import { DELAY_NOT_KNOWN } from '../xcom/consensus.js';
 
 /**
  * Client write workloads (issue 4): per member, streams of transactions and one-off transactions,
@@ -309,8 +310,13 @@ export interface WorkloadHost {
   writeRefusal(slot: number): WriteRefusal | null;
   /** Hands admitted transactions to the member's XCom proposer queue. */
   queue(slot: number, transactions: number, messages: number, payloadBytes: number, submittedSumUs: number): void;
-  /** The handler that called `queue` ends: the proposer's pass over its queue takes the place `queue` reserved for it. */
-  queued(slot: number): void;
+  /**
+   * The handler that called `queue` ends: the proposer's pass over its queue takes the place `queue`
+   * reserved for it. `decisionDelayUs`: what `decisionDelayUs(slot)` answered in this handler,
+   * with nothing run since that could change it (no trace event emitted, so no caller's code ran),
+   * for a pass run in place to take instead of asking again; DELAY_NOT_KNOWN otherwise.
+   */
+  queued(slot: number, decisionDelayUs: number): void;
   rules(slot: number): PayloadRules;
   /** The member's transactions in flight (queued, proposed, or decided and not yet delivered to it). */
   outstanding(slot: number): number;
@@ -477,9 +483,11 @@ export class WorkloadDriver {
       // Arrivals are spread evenly over the tick: mean submission time is its middle.
       this.host.queue(slot, tx, messages, bytes, tx * (now - tick / 2));
     }
-    this.sample(slot, now);
+    // A trace event goes to the caller's sink and listeners, which may change what the delay
+    // depends on (partition the network, stop a member); otherwise nothing since has.
+    const emitted = this.sample(slot, now);
     if (more || (held[h] as number) > 0) this.kernel.schedule(tick, this.hTick, slot);
-    this.host.queued(slot);
+    this.host.queued(slot, emitted ? DELAY_NOT_KNOWN : delay);
   }
 
   /**
@@ -503,18 +511,21 @@ export class WorkloadDriver {
     held.fill(0, h, h + HELD_FIELDS);
   }
 
-  /** Once per virtual second, a 'workload' trace event: counters and the last second's throughput and latency. */
-  private sample(slot: number, now: number): void {
+  /**
+   * Once per virtual second, a 'workload' trace event: counters and the last second's throughput
+   * and latency. Returns whether it emitted one.
+   */
+  private sample(slot: number, now: number): boolean {
     const second = Math.floor(now / 1_000_000);
     const last = this.lastSample[slot] as { committed: number; latencySumUs: number; second: number };
-    if (second === last.second) return;
+    if (second === last.second) return false;
     const c = this.counters[slot] as WorkloadCounters;
     if (last.second < 0) {
       // The stream's first tick only starts the count.
       last.committed = c.committed;
       last.latencySumUs = c.latencySumUs;
       last.second = second;
-      return;
+      return false;
     }
     const committed = c.committed - last.committed;
     this.host.emit({
@@ -526,6 +537,7 @@ export class WorkloadDriver {
     last.committed = c.committed;
     last.latencySumUs = c.latencySumUs;
     last.second = second;
+    return true;
   }
 
   private onTransaction(k: number): void {
@@ -553,6 +565,6 @@ export class WorkloadDriver {
     c.admittedBytes += t.bytes;
     transactionPayload(t.bytes, t.compressionRatio, this.host.rules(slot), this.payload);
     this.host.queue(slot, 1, this.payload[0], this.payload[1], this.kernel.nowUs);
-    this.host.queued(slot);
+    this.host.queued(slot, DELAY_NOT_KNOWN);
   }
 }
