@@ -342,6 +342,8 @@ export class WorkloadDriver {
   private readonly hTick: number;
   private readonly hOneOff: number;
   private readonly payload: [number, number] = [0, 0];
+  /** drawSizes' answer, reused. */
+  private readonly sizeSums = new Float64Array(3);
   private readonly lastSample: { committed: number; latencySumUs: number; second: number }[];
   /**
    * Per member, transactions whose clients sent them to a frozen (SIGSTOP) mysqld: the kernel
@@ -445,8 +447,7 @@ export class WorkloadDriver {
       if (s.clients !== null && (accepts || frozen)) {
         // Closed loop: only clients not waiting for a commit submit.
         if (inFlight < 0) inFlight = this.host.outstanding(slot) + (held[h] as number);
-        const free = Math.max(0, Math.floor(s.clients * perClient) - inFlight - tx);
-        if (count > free) { c.throttled += count - free; count = free; }
+        count = this.clientsFree(c, s, count, perClient, inFlight + tx);
       }
       if (count === 0) continue;
       c.submitted += count;
@@ -459,24 +460,14 @@ export class WorkloadDriver {
         bytes += count * this.payload[1];
         txBytes += count * size.bytes;
       } else {
-        for (let q = 0; q < count; q++) {
-          const b = size.kind === 'uniform'
-            ? size.min + this.rng.int(size.max - size.min + 1)
-            : (size.sizes[this.rng.int(size.sizes.length)] as number);
-          transactionPayload(b, s.compressionRatio, rules, this.payload);
-          messages += this.payload[0];
-          bytes += this.payload[1];
-          txBytes += b;
-        }
+        const sums = this.drawSizes(s, count, rules);
+        messages += sums[0] as number;
+        bytes += sums[1] as number;
+        txBytes += sums[2] as number;
       }
     }
     if (tx > 0 && frozen) {
-      WorkloadDriver.hold(c, refusal as WriteRefusal, tx, now);
-      held[h] = (held[h] as number) + tx;
-      held[h + 1] = (held[h + 1] as number) + messages;
-      held[h + 2] = (held[h + 2] as number) + bytes;
-      held[h + 3] = (held[h + 3] as number) + txBytes;
-      held[h + 4] = (held[h + 4] as number) + tx * (now - tick / 2);
+      this.holdWhileFrozen(slot, refusal as WriteRefusal, tx, messages, bytes, txBytes, tx * (now - tick / 2), now);
     } else if (tx > 0) {
       if (delay < 0) WorkloadDriver.hold(c, 'no_majority', tx, now);
       c.admittedBytes += txBytes;
@@ -488,6 +479,50 @@ export class WorkloadDriver {
     const emitted = this.sample(slot, now);
     if (more || (held[h] as number) > 0) this.kernel.schedule(tick, this.hTick, slot);
     this.host.queued(slot, emitted ? DELAY_NOT_KNOWN : delay);
+  }
+
+  /*
+   * The parts of onTick below run only for some workloads (closed-loop streams, sizes drawn at
+   * random, a frozen member): in functions of their own, V8 compiles them when they run instead of
+   * into the tick, which every workload runs 100 times a second.
+   */
+
+  /** How many of `count` transactions a closed-loop stream submits with `busy` of its member's transactions in flight; the rest are throttled. */
+  private clientsFree(c: WorkloadCounters, s: WorkloadStream, count: number, perClient: number, busy: number): number {
+    const free = Math.max(0, Math.floor((s.clients as number) * perClient) - busy);
+    if (count <= free) return count;
+    c.throttled += count - free;
+    return free;
+  }
+
+  /** Draws the sizes of `count` transactions of a stream without a fixed size; returns [messages, payload bytes, transaction bytes] (reused). */
+  private drawSizes(s: WorkloadStream, count: number, rules: PayloadRules): Float64Array {
+    const size = s.size, sums = this.sizeSums;
+    let messages = 0, bytes = 0, txBytes = 0;
+    for (let q = 0; q < count; q++) {
+      const b = size.kind === 'uniform'
+        ? size.min + this.rng.int(size.max - size.min + 1)
+        : (size as { readonly sizes: readonly number[] }).sizes[this.rng.int((size as { readonly sizes: readonly number[] }).sizes.length)] as number;
+      transactionPayload(b, s.compressionRatio, rules, this.payload);
+      messages += this.payload[0];
+      bytes += this.payload[1];
+      txBytes += b;
+    }
+    sums[0] = messages;
+    sums[1] = bytes;
+    sums[2] = txBytes;
+    return sums;
+  }
+
+  /** A frozen (or election-holding) member's tick: its clients block with their `tx` transactions, which wait for the thaw. */
+  private holdWhileFrozen(slot: number, refusal: WriteRefusal, tx: number, messages: number, bytes: number, txBytes: number, submittedSumUs: number, now: number): void {
+    const held = this.heldWhileFrozen, h = slot * HELD_FIELDS;
+    WorkloadDriver.hold(this.counters[slot] as WorkloadCounters, refusal, tx, now);
+    held[h] = (held[h] as number) + tx;
+    held[h + 1] = (held[h + 1] as number) + messages;
+    held[h + 2] = (held[h + 2] as number) + bytes;
+    held[h + 3] = (held[h + 3] as number) + txBytes;
+    held[h + 4] = (held[h + 4] as number) + submittedSumUs;
   }
 
   /**
