@@ -251,7 +251,10 @@ export type WriteRefusal = 'not_running' | 'frozen' | 'primary_election' | 'prep
 
 /** Whether a statement meeting `refusal` waits (its client blocks and it is checked again later) rather than failing. */
 function blocksClient(refusal: WriteRefusal | null): boolean {
-  return refusal === 'frozen' || refusal === 'primary_election' || refusal === 'prepared_transaction';
+  // null first: V8 compiles a string literal compared with null or a string as a call to its
+  // generic strict equality (three calls a tick where the member takes writes); with null
+  // tested first it sees only strings here and compares references.
+  return refusal !== null && (refusal === 'frozen' || refusal === 'primary_election' || refusal === 'prepared_transaction');
 }
 
 /**
