@@ -359,7 +359,8 @@ export class Consensus {
    * decided configuration that has started, one configActivationDelayUs after its decision.
    */
   private siteInForce(nowUs: number): XcomConfig {
-    this.trimRecentConfigs(nowUs);
+    // Only a list with a configuration waiting to start has anything to trim (twice a tick otherwise).
+    if (this.recentConfigs.length > 1) this.trimRecentConfigs(nowUs);
     return (this.recentConfigs[0] as { config: XcomConfig }).config;
   }
 
