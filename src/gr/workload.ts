@@ -3,6 +3,7 @@ import { ConfigError } from '../errors.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { RandomStream } from '../rng/random-stream.js';
 import type { WorkloadEvent } from '../observe/events.js';
+import { DELAY_NOT_KNOWN } from '../xcom/consensus.js';
 
 /**
  * Client write workloads (issue 4): per member, streams of transactions and one-off transactions,
@@ -250,7 +251,10 @@ export type WriteRefusal = 'not_running' | 'frozen' | 'primary_election' | 'prep
 
 /** Whether a statement meeting `refusal` waits (its client blocks and it is checked again later) rather than failing. */
 function blocksClient(refusal: WriteRefusal | null): boolean {
-  return refusal === 'frozen' || refusal === 'primary_election' || refusal === 'prepared_transaction';
+  // null first: V8 compiles a string literal compared with null or a string as a call to its
+  // generic strict equality (three calls a tick where the member takes writes); with null
+  // tested first it sees only strings here and compares references.
+  return refusal !== null && (refusal === 'frozen' || refusal === 'primary_election' || refusal === 'prepared_transaction');
 }
 
 /**
@@ -309,8 +313,13 @@ export interface WorkloadHost {
   writeRefusal(slot: number): WriteRefusal | null;
   /** Hands admitted transactions to the member's XCom proposer queue. */
   queue(slot: number, transactions: number, messages: number, payloadBytes: number, submittedSumUs: number): void;
-  /** The handler that called `queue` ends: the proposer's pass over its queue takes the place `queue` reserved for it. */
-  queued(slot: number): void;
+  /**
+   * The handler that called `queue` ends: the proposer's pass over its queue takes the place `queue`
+   * reserved for it. `decisionDelayUs`: what `decisionDelayUs(slot)` answered in this handler,
+   * with nothing run since that could change it (no trace event emitted, so no caller's code ran),
+   * for a pass run in place to take instead of asking again; DELAY_NOT_KNOWN otherwise.
+   */
+  queued(slot: number, decisionDelayUs: number): void;
   rules(slot: number): PayloadRules;
   /** The member's transactions in flight (queued, proposed, or decided and not yet delivered to it). */
   outstanding(slot: number): number;
@@ -336,6 +345,8 @@ export class WorkloadDriver {
   private readonly hTick: number;
   private readonly hOneOff: number;
   private readonly payload: [number, number] = [0, 0];
+  /** drawSizes' answer, reused. */
+  private readonly sizeSums = new Float64Array(3);
   private readonly lastSample: { committed: number; latencySumUs: number; second: number }[];
   /**
    * Per member, transactions whose clients sent them to a frozen (SIGSTOP) mysqld: the kernel
@@ -439,8 +450,7 @@ export class WorkloadDriver {
       if (s.clients !== null && (accepts || frozen)) {
         // Closed loop: only clients not waiting for a commit submit.
         if (inFlight < 0) inFlight = this.host.outstanding(slot) + (held[h] as number);
-        const free = Math.max(0, Math.floor(s.clients * perClient) - inFlight - tx);
-        if (count > free) { c.throttled += count - free; count = free; }
+        count = this.clientsFree(c, s, count, perClient, inFlight + tx);
       }
       if (count === 0) continue;
       c.submitted += count;
@@ -453,33 +463,69 @@ export class WorkloadDriver {
         bytes += count * this.payload[1];
         txBytes += count * size.bytes;
       } else {
-        for (let q = 0; q < count; q++) {
-          const b = size.kind === 'uniform'
-            ? size.min + this.rng.int(size.max - size.min + 1)
-            : (size.sizes[this.rng.int(size.sizes.length)] as number);
-          transactionPayload(b, s.compressionRatio, rules, this.payload);
-          messages += this.payload[0];
-          bytes += this.payload[1];
-          txBytes += b;
-        }
+        const sums = this.drawSizes(s, count, rules);
+        messages += sums[0] as number;
+        bytes += sums[1] as number;
+        txBytes += sums[2] as number;
       }
     }
     if (tx > 0 && frozen) {
-      WorkloadDriver.hold(c, refusal as WriteRefusal, tx, now);
-      held[h] = (held[h] as number) + tx;
-      held[h + 1] = (held[h + 1] as number) + messages;
-      held[h + 2] = (held[h + 2] as number) + bytes;
-      held[h + 3] = (held[h + 3] as number) + txBytes;
-      held[h + 4] = (held[h + 4] as number) + tx * (now - tick / 2);
+      this.holdWhileFrozen(slot, refusal as WriteRefusal, tx, messages, bytes, txBytes, tx * (now - tick / 2), now);
     } else if (tx > 0) {
       if (delay < 0) WorkloadDriver.hold(c, 'no_majority', tx, now);
       c.admittedBytes += txBytes;
       // Arrivals are spread evenly over the tick: mean submission time is its middle.
       this.host.queue(slot, tx, messages, bytes, tx * (now - tick / 2));
     }
-    this.sample(slot, now);
+    // A trace event goes to the caller's sink and listeners, which may change what the delay
+    // depends on (partition the network, stop a member); otherwise nothing since has.
+    const emitted = this.sample(slot, now);
     if (more || (held[h] as number) > 0) this.kernel.schedule(tick, this.hTick, slot);
-    this.host.queued(slot);
+    this.host.queued(slot, emitted ? DELAY_NOT_KNOWN : delay);
+  }
+
+  /*
+   * The parts of onTick below run only for some workloads (closed-loop streams, sizes drawn at
+   * random, a frozen member): in functions of their own, V8 compiles them when they run instead of
+   * into the tick, which every workload runs 100 times a second.
+   */
+
+  /** How many of `count` transactions a closed-loop stream submits with `busy` of its member's transactions in flight; the rest are throttled. */
+  private clientsFree(c: WorkloadCounters, s: WorkloadStream, count: number, perClient: number, busy: number): number {
+    const free = Math.max(0, Math.floor((s.clients as number) * perClient) - busy);
+    if (count <= free) return count;
+    c.throttled += count - free;
+    return free;
+  }
+
+  /** Draws the sizes of `count` transactions of a stream without a fixed size; returns [messages, payload bytes, transaction bytes] (reused). */
+  private drawSizes(s: WorkloadStream, count: number, rules: PayloadRules): Float64Array {
+    const size = s.size, sums = this.sizeSums;
+    let messages = 0, bytes = 0, txBytes = 0;
+    for (let q = 0; q < count; q++) {
+      const b = size.kind === 'uniform'
+        ? size.min + this.rng.int(size.max - size.min + 1)
+        : (size as { readonly sizes: readonly number[] }).sizes[this.rng.int((size as { readonly sizes: readonly number[] }).sizes.length)] as number;
+      transactionPayload(b, s.compressionRatio, rules, this.payload);
+      messages += this.payload[0];
+      bytes += this.payload[1];
+      txBytes += b;
+    }
+    sums[0] = messages;
+    sums[1] = bytes;
+    sums[2] = txBytes;
+    return sums;
+  }
+
+  /** A frozen (or election-holding) member's tick: its clients block with their `tx` transactions, which wait for the thaw. */
+  private holdWhileFrozen(slot: number, refusal: WriteRefusal, tx: number, messages: number, bytes: number, txBytes: number, submittedSumUs: number, now: number): void {
+    const held = this.heldWhileFrozen, h = slot * HELD_FIELDS;
+    WorkloadDriver.hold(this.counters[slot] as WorkloadCounters, refusal, tx, now);
+    held[h] = (held[h] as number) + tx;
+    held[h + 1] = (held[h + 1] as number) + messages;
+    held[h + 2] = (held[h + 2] as number) + bytes;
+    held[h + 3] = (held[h + 3] as number) + txBytes;
+    held[h + 4] = (held[h + 4] as number) + submittedSumUs;
   }
 
   /**
@@ -503,18 +549,21 @@ export class WorkloadDriver {
     held.fill(0, h, h + HELD_FIELDS);
   }
 
-  /** Once per virtual second, a 'workload' trace event: counters and the last second's throughput and latency. */
-  private sample(slot: number, now: number): void {
+  /**
+   * Once per virtual second, a 'workload' trace event: counters and the last second's throughput
+   * and latency. Returns whether it emitted one.
+   */
+  private sample(slot: number, now: number): boolean {
     const second = Math.floor(now / 1_000_000);
     const last = this.lastSample[slot] as { committed: number; latencySumUs: number; second: number };
-    if (second === last.second) return;
+    if (second === last.second) return false;
     const c = this.counters[slot] as WorkloadCounters;
     if (last.second < 0) {
       // The stream's first tick only starts the count.
       last.committed = c.committed;
       last.latencySumUs = c.latencySumUs;
       last.second = second;
-      return;
+      return false;
     }
     const committed = c.committed - last.committed;
     this.host.emit({
@@ -526,6 +575,7 @@ export class WorkloadDriver {
     last.committed = c.committed;
     last.latencySumUs = c.latencySumUs;
     last.second = second;
+    return true;
   }
 
   private onTransaction(k: number): void {
@@ -553,6 +603,6 @@ export class WorkloadDriver {
     c.admittedBytes += t.bytes;
     transactionPayload(t.bytes, t.compressionRatio, this.host.rules(slot), this.payload);
     this.host.queue(slot, 1, this.payload[0], this.payload[1], this.kernel.nowUs);
-    this.host.queued(slot);
+    this.host.queued(slot, DELAY_NOT_KNOWN);
   }
 }

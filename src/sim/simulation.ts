@@ -760,7 +760,7 @@ export class Simulation {
       emit,
       writeRefusal: (slot) => this.grMembers[slot]!.writeRefusal(),
       queue: (slot, tx, messages, bytes, sub) => this.xcom.consensus.queueLoad(slot, tx, messages, bytes, sub),
-      queued: (slot) => this.xcom.consensus.runQueuedLoad(slot),
+      queued: (slot, delayUs) => this.xcom.consensus.runQueuedLoad(slot, delayUs),
       rules: (slot) => {
         // One object per member, refreshed in place: this runs every load tick.
         const o = this.grMembers[slot]!.opts, r = payloadRules[slot]!;

@@ -101,6 +101,11 @@ interface PendingProposal {
 
 /** Nodes whose XCom has not received any value beyond this index know nothing newer. */
 const NONE = -1;
+/**
+ * runQueuedLoad's `delayUs` when the caller has no decisionDelayUs answer it can vouch for (the
+ * load tick then asks itself); decisionDelayUs answers -1 or a delay of at least 0.
+ */
+export const DELAY_NOT_KNOWN = -2;
 
 /**
  * Consensus and execution (L3), modelled at the level that matters for failure detection rather
@@ -354,7 +359,8 @@ export class Consensus {
    * decided configuration that has started, one configActivationDelayUs after its decision.
    */
   private siteInForce(nowUs: number): XcomConfig {
-    this.trimRecentConfigs(nowUs);
+    // Only a list with a configuration waiting to start has anything to trim (twice a tick otherwise).
+    if (this.recentConfigs.length > 1) this.trimRecentConfigs(nowUs);
     return (this.recentConfigs[0] as { config: XcomConfig }).config;
   }
 
@@ -852,14 +858,16 @@ export class Consensus {
   /**
    * The handler that called `queueLoad` on node i ends: the load tick it armed takes its reserved
    * place, and runs at once when that place is next (the workload tick is on the load ticks' grid,
-   * so at 100 ticks a second this saves one kernel event per tick).
+   * so at 100 ticks a second this saves one kernel event per tick). `delayUs`: what
+   * `decisionDelayUs(i)` answered in this handler with nothing run since that could change it (a
+   * tick run in place then takes it instead of asking again), or DELAY_NOT_KNOWN.
    */
-  runQueuedLoad(i: number): void {
+  runQueuedLoad(i: number, delayUs = DELAY_NOT_KNOWN): void {
     const seq = this.loadTickSeq[i] as number;
     if (seq < 0) return;
     this.loadTickSeq[i] = -1;
     const k = this.x.kernel, arg = this.loadTickArg[i] as number;
-    if (k.runReservedAt(k.nowUs, seq)) this.onLoadTick(arg);
+    if (k.runReservedAt(k.nowUs, seq)) this.onLoadTick(arg, delayUs);
     else k.scheduleReserved(k.nowUs, PRIORITY.timer, seq, this.hLoad, arg);
   }
 
@@ -868,12 +876,13 @@ export class Consensus {
    * event-horizon window banked); the queue leaves in as many slots as it needs and the pipeline
    * allows, at most MAX_BATCH_APP_DATA messages each. What does not fit waits for the next tick.
    */
-  private onLoadTick(arg: number): void {
+  private onLoadTick(arg: number, knownDelayUs = DELAY_NOT_KNOWN): void {
     const x = this.x;
     const i = x.liveNode(this.hLoad, arg); // a frozen node's tick is deferred to the thaw
     if (i < 0) return;
     const now = x.kernel.nowUs;
-    const delay = this.decisionDelayUs(i);
+    // A known delay left reachedCount/reachedMask as decisionDelayUs would (nothing ran since).
+    const delay = knownDelayUs === DELAY_NOT_KNOWN ? this.decisionDelayUs(i) : knownDelayUs;
     const window = Math.min(PROPOSERS, x.eventHorizon);
     if (delay >= 0) {
       // The pipeline fills `window` msgnos per decision delay; unused capacity is not banked beyond one tick.

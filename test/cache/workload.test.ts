@@ -95,3 +95,24 @@ describe('streams', () => {
     }
   });
 });
+
+describe('the load tick run in place by the workload tick', () => {
+  it('asks for the decision delay again after a listener of the tick\'s workload sample cut the member off', () => {
+    // The workload tick hands its decision delay to the load tick it runs in place, unless it
+    // emitted a trace event in between: a listener may change what the delay depends on. Here
+    // the listener of node1's first workload sample after 2 s isolates node1, so the load tick of
+    // that same instant reaches no majority and proposes nothing; every earlier batch was decided
+    // within a round trip, before this tick.
+    const sim = createSimulation({ seed: 3, members: NAMES, workload: [{ member: 'node1', rate: 1000, size: 1024 }] });
+    let committedAtCut = -1;
+    sim.on('workload', (e) => {
+      if (committedAtCut >= 0 || e.member !== 'node1' || e.t < 2_000_000) return;
+      committedAtCut = e.committed;
+      sim.network.isolate('node1');
+    });
+    sim.runFor('3s');
+    expect(committedAtCut).toBeGreaterThan(1000);
+    expect(sim.member('node1').workload().committed).toBe(committedAtCut);
+    expect(sim.member('node1').workload().submitted).toBeGreaterThan(committedAtCut + 500);
+  });
+});
