@@ -199,14 +199,8 @@ export class ConsistencyManager {
    * commit (transaction_begin_sync_prepared_transactions), in arrival order.
    */
   private beginWaiters: BeginWaiter[] = [];
-  /**
-   * STOP GROUP_REPLICATION has begun (Transaction_consistency_manager::plugin_is_stopping, called
-   * by plugin.cc plugin_group_replication_stop before it waits for the transactions latch): a
-   * transaction at a BEFORE level, or one that would wait behind a prepared AFTER transaction, may
-   * not begin (ER_GRP_TRX_CONSISTENCY_BEGIN_NOT_ALLOWED). Cleared by reset: the member is then
-   * OFFLINE, where no transaction reaches the begin hook.
-   */
-  pluginStopping = false;
+  /** Statements whose hold ends after a leave on a failure, not yet woken (holdEndsOnFailure), by id. */
+  private readonly holdsEnding = new Map<number, { readonly h: ElectionHeld; readonly wait: HookWait }>();
   /** What waits for the applier to move again (a held transaction commits, recovery starts it). */
   private applierWaiters: (() => void)[] = [];
   /** Bumped by reset, so that a prepare timer of an earlier membership does nothing. */
@@ -253,7 +247,7 @@ export class ConsistencyManager {
     const level = this.level(w);
     if (level === 'BEFORE' || level === 'BEFORE_AND_AFTER') {
       // transaction_begin_sync_before_execution refuses before it registers a ticket.
-      if (this.pluginStopping) {
+      if (this.m.startStop.isStopping()) {
         refuse(CLIENT_ERROR_CONSISTENCY_BEGIN_NOT_ALLOWED);
         return;
       }
@@ -302,7 +296,7 @@ export class ConsistencyManager {
     // the applier holds another member's prepared AFTER transaction waits until that one commits.
     if (this.heldOnApplier()) {
       // It checks the plugin's stop only when it would wait (an empty queue returns at once).
-      if (this.pluginStopping) {
+      if (this.m.startStop.isStopping()) {
         refuse(CLIENT_ERROR_CONSISTENCY_BEGIN_NOT_ALLOWED);
         return;
       }
@@ -631,7 +625,6 @@ export class ConsistencyManager {
     this.remoteWrites.clear();
     this.remoteBatches.clear();
     this.beginWaiters = [];
-    this.pluginStopping = false;
     this.applierWaiters = [];
     this.m.tx.releaseHeld(this.m.ctx.kernel.nowUs);
     // Leaving ends the election process (primary_election_primary_process.cc: after_view_change with
@@ -642,14 +635,18 @@ export class ConsistencyManager {
     const stillHeld = new Set<number>();
     for (const h of electionHeld) {
       if (cause === 'stopping') h.refuse(CLIENT_ERROR_HOLD_KILLED);
-      else if (cause === 'left') {
-        this.holdEndsOnFailure(h);
-        stillHeld.add(h.w.id);
-      }
+      else if (cause === 'left') this.holdEndsOnFailure(h);
     }
+    // Holds still ending after an earlier leave on a failure: a stop ends the election process
+    // (the hold wakes with the plugin stopping: ER_GR_HOLD_KILLED), a dead server their sessions.
+    if (cause === 'stopping') {
+      for (const { h, wait } of this.holdsEnding.values()) if (endWait(wait)) h.refuse(CLIENT_ERROR_HOLD_KILLED);
+    }
+    if (cause !== 'left') this.holdsEnding.clear();
+    for (const id of this.holdsEnding.keys()) stillHeld.add(id);
     // Reads still waiting to begin (for the applier, or in the hold) go on: what they waited for no
     // longer exists. Those in latch waits were refused before a leave on a failure (killBeginWaits).
-    for (const read of [...this.readsWaiting]) if (!stillHeld.has(read.id)) read.start();
+    for (const read of [...this.readsWaiting]) if (!this.holdsEnding.has(read.id)) read.start();
     return stillHeld;
   }
 
@@ -671,8 +668,22 @@ export class ConsistencyManager {
     const m = this.m, now = m.ctx.kernel.nowUs;
     const nextCheckUs = h.sinceUs + (Math.floor((now - h.sinceUs) / HOLD_CHECK_US) + 1) * HOLD_CHECK_US;
     const wait: HookWait = { over: false };
-    m.ctx.later(m.slot, nextCheckUs - now, () => { if (endWait(wait)) h.refuse(CLIENT_ERROR_HOLD_MEMBER_STATUS_ERROR); });
-    this.whenApplied(() => { if (endWait(wait)) h.run(); });
+    this.holdsEnding.set(h.w.id, { h, wait });
+    m.ctx.later(m.slot, nextCheckUs - now, () => { if (endWait(wait)) this.wakeHeld(h, true); });
+    this.whenApplied(() => { if (endWait(wait)) this.wakeHeld(h, false); });
+  }
+
+  /**
+   * A held statement wakes with the hold over (`memberInError`: at a check that found the member
+   * in ERROR with the hold still on). wait_until_primary_failover_complete then fails it with
+   * ER_GR_HOLD_KILLED while the plugin stops (plugin_is_stopping, whatever ended the wait), else with
+   * ER_GR_HOLD_MEMBER_STATUS_ERROR for `memberInError`, else lets it run.
+   */
+  private wakeHeld(h: ElectionHeld, memberInError: boolean): void {
+    this.holdsEnding.delete(h.w.id);
+    if (this.m.startStop.isStopping()) h.refuse(CLIENT_ERROR_HOLD_KILLED);
+    else if (memberInError) h.refuse(CLIENT_ERROR_HOLD_MEMBER_STATUS_ERROR);
+    else h.run();
   }
 
   // ---------------------------------------------------------------- the new primary's election process
@@ -733,6 +744,6 @@ export class ConsistencyManager {
     for (const fn of ended) fn();
     const held = this.held;
     this.held = [];
-    for (const h of held) h.run();
+    for (const h of held) this.wakeHeld(h, false);
   }
 }

@@ -160,7 +160,7 @@ export class GrMember {
   /** @internal Whether "This member has left the group" was printed since the member last left. */
   leftLogged = false;
   /** A GCS leave in progress; `quiet`: the leave after a failed join attempt, which installs no view the plugin logs. */
-  private leaving: { gen: number; then: () => void; quiet: boolean } | null = null;
+  private leaving: { gen: number; then: () => void; readonly quiet: boolean } | null = null;
   readonly writes = new Map<number, WriteRecord>();
   /** The client session (thread id) that runs each executed write still pending. */
   private readonly sessions = new Map<number, number>();
@@ -446,6 +446,12 @@ export class GrMember {
    */
   /** @internal */
   gcsLeave(then: () => void, quiet = false): void {
+    // A second leave while one is under way (a failure during a STOP's leave) ends with it
+    // (Gcs_operations::leave: ALREADY_LEAVING).
+    if (this.leaving !== null) {
+      this.afterLeave(then);
+      return;
+    }
     const gen = ++this.joinGen;
     this.leaving = { gen, then, quiet };
     const x = this.ctx.xcom;
@@ -459,6 +465,22 @@ export class GrMember {
       this.gcsLog('ERROR', gcsText.failedGracefulLeave());
       this.finishLeave();
     });
+  }
+
+  /** @internal Whether a GCS leave is under way (gcsLeave until its view or its timeout). */
+  leaveInProgress(): boolean {
+    return this.leaving !== null;
+  }
+
+  /** @internal Runs `fn` when the leave under way ends, after what it was started for. */
+  afterLeave(fn: () => void): void {
+    const l = this.leaving;
+    if (l === null) {
+      fn();
+      return;
+    }
+    const first = l.then;
+    l.then = () => { first(); fn(); };
   }
 
   /** XCom exited on its own: the end of a leave, or the end of an expel. */
@@ -634,9 +656,19 @@ export class GrMember {
     this.table.set(this.slot, { state: 'OFFLINE', role: 'SECONDARY', unreachable: false });
   }
 
+  /**
+   * The server shut down (ABORT_SERVER's abort, or the end of a removal): a STOP under way ends
+   * with it, and connected clients lose their transactions still waiting.
+   */
+  serverShutDown(): void {
+    this.startStop.abandonStop();
+    this.rollbackPending('ERROR 2013 (HY000): Lost connection to MySQL server during query', false, 'crashed');
+    this.emitFlags();
+  }
+
   /** The process died: everything in memory is gone; connected clients lose their transactions. */
   crashed(): void {
-    this.startStop.abandonDrain();
+    this.startStop.abandonStop();
     this.rollbackPending('ERROR 2013 (HY000): Lost connection to MySQL server during query', false, 'crashed');
     this.tx.stopApplier(this.ctx.kernel.nowUs);
     this.state = 'OFFLINE';
@@ -663,7 +695,7 @@ export class GrMember {
     if (net.frozen[this.slot] === 1) return 'frozen';
     if (this.offlineMode) return 'offline_mode';
     // A commit while STOP GROUP_REPLICATION runs waits for the stop, then fails (start-stop-group-replication.ts).
-    if (this.startStop.isDraining()) return 'plugin_stopping';
+    if (this.startStop.isStopping()) return 'plugin_stopping';
     if (this.state === 'ERROR') return 'read_only_error';
     if (this.state !== 'ONLINE') return 'read_only_not_online';
     // A new primary holds such a transaction until its election process ends (consistency.ts).
@@ -744,7 +776,7 @@ export class GrMember {
     if (w.outcome !== 'pending') return;
     if (this.offlineMode) this.finishWrite(w, 'refused', CLIENT_ERROR_OFFLINE_MODE);
     else if (this.superReadOnly || this.state !== 'ONLINE') this.finishWrite(w, 'refused', CLIENT_ERROR_SUPER_READ_ONLY);
-    else if (this.startStop.isDraining()) {
+    else if (this.startStop.isStopping()) {
       // Its commit waits for STOP GROUP_REPLICATION's lock (shared_plugin_stop_lock in
       // group_replication_trans_before_commit) and fails once the stop is over (rollbackPending).
       this.writes.set(w.id, w);

@@ -14,8 +14,10 @@ export function leaveGroupOnExpel(m: GrMember): void {
   m.ctx.gcs(m.slot).stop();
   m.ctx.xcom.stop(m.slot, 'expelled');
   m.leftLogged = false;
+  // A STOP under way ends the plugin's modules, auto-rejoin included (plugin.cc attempt_rejoin).
+  const stopping = m.startStop.isStopping();
   if (m.opts.group_replication_autorejoin_tries > 0) {
-    m.ctx.later(m.slot, m.ctx.params.autoRejoinStartUs, () => m.autorejoin.start());
+    if (!stopping) m.ctx.later(m.slot, m.ctx.params.autoRejoinStartUs, () => { if (!m.startStop.isStopping()) m.autorejoin.start(); });
   } else {
     applyExitAction(m, 'Member was expelled from the group due to network failures.');
   }
@@ -23,6 +25,7 @@ export function leaveGroupOnExpel(m: GrMember): void {
 
 /** The majority timeout: leave_group_on_failure with a GCS leave (not ALREADY_LEFT). */
 export function leaveGroupOnMajorityTimeout(m: GrMember): void {
+  const stopping = m.startStop.isStopping();
   const tries = m.opts.group_replication_autorejoin_tries;
   const action = m.opts.group_replication_exit_state_action;
   enterError(m);
@@ -30,7 +33,7 @@ export function leaveGroupOnMajorityTimeout(m: GrMember): void {
   m.log(msg.waitingForViewUpdate());
   m.gcsLeave(() => {
     if (tries === 0 && action === 'ABORT_SERVER') abortServer(m, 'This member could not reach a majority of the members.');
-    else if (tries > 0) m.autorejoin.start();
+    else if (tries > 0 && !stopping && !m.startStop.isStopping()) m.autorejoin.start();
   });
 }
 

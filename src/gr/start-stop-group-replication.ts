@@ -11,20 +11,26 @@ export const START_ERROR_RUNNING =
  * initialize_plugin_and_join, plugin_group_replication_stop, leave_group), and start_on_boot.
  */
 /**
- * How long STOP GROUP_REPLICATION waits for the sessions in the plugin's transactions latch before
- * it kills them: TRANSACTION_KILL_TIMEOUT, 50 s (include/plugin_constants.h; plugin.cc
- * plugin_group_replication_stop, transactions_latch->block_until_empty).
+ * TRANSACTION_KILL_TIMEOUT, 50 (include/plugin_constants.h): the timeout STOP GROUP_REPLICATION
+ * hands transactions_latch->block_until_empty (plugin.cc plugin_group_replication_stop).
  */
-export const TRANSACTION_KILL_TIMEOUT_US = 50_000_000;
+export const TRANSACTION_KILL_TIMEOUT_S = 50;
+/**
+ * How long that wait lasts when the latch does not empty: Wait_ticket::block_until_empty
+ * (plugin_utils.h) waits 1 s at a time and counts the timeout down after each wait while it is at
+ * least 1, giving up only at the wait after it reached 0: TRANSACTION_KILL_TIMEOUT + 1 waits.
+ */
+export const STOP_GIVES_UP_WAITING_US = (TRANSACTION_KILL_TIMEOUT_S + 1) * 1_000_000;
 
 export class StartStopGroupReplication {
   /** A START waiting for its join view. */
   starting = false;
   /**
-   * A STOP waiting for the transactions latch to empty (plugin_is_waiting_to_set_server_read_mode
-   * is set): `leave` goes on with the stop; null when no STOP waits.
+   * A STOP in progress, from the command until the plugin has stopped (plugin_is_stopping and
+   * shared_plugin_stop_lock held): while `draining` it waits for the transactions latch to empty and
+   * `leave` goes on with the stop; null when no STOP runs.
    */
-  private draining: { readonly leave: () => void } | null = null;
+  private stopping: { draining: boolean; readonly leave: () => void } | null = null;
   private gen = 0;
   /** super_read_only when the START began: restored when the join is refused (plugin.cc, the START's error path). */
   private superReadOnlyBefore = true;
@@ -141,14 +147,15 @@ export class StartStopGroupReplication {
    */
   stop(thread: number): void {
     const m = this.m;
-    if (!this.running() || this.draining !== null) return;
+    if (!this.running() || this.stopping !== null) return;
     this.gen++;
     this.starting = false;
     m.log(msg.pluginStopping(), thread);
     m.autorejoin.abort();
-    if (m.partition.inPartition) m.partition.abort();
     m.admission = null;
     const stopped = (): void => {
+      if (this.stopping !== stop) return; // the server died meanwhile
+      this.stopping = null;
       // Commits that waited for the stop's lock meanwhile fail now (observer_trans.cc
       // group_replication_trans_before_commit, is_plugin_waiting_to_set_server_read_mode).
       for (let k = m.commitsBlockedByStop(); k > 0; k--) m.log(msg.cannotExecuteWhileStopping());
@@ -162,8 +169,20 @@ export class StartStopGroupReplication {
       m.setFlags(true, m.offlineMode);
     };
     const leave = (): void => {
-      this.draining = null;
-      if (m.ctx.xcom.booted[m.slot] === 1) {
+      if (this.stopping !== stop || !stop.draining) return;
+      stop.draining = false;
+      // leave_group_and_terminate_plugin_modules: the partition handler and an auto-rejoin a
+      // failure started meanwhile end with the plugin's modules.
+      m.autorejoin.abort();
+      if (m.partition.inPartition) m.partition.abort();
+      m.admission = null;
+      if (m.leaveInProgress()) {
+        // A leave on a failure is under way (Gcs_operations::leave answers ALREADY_LEAVING): the
+        // stop ends with it.
+        m.log(msg.alreadyLeaving(), thread);
+        m.dropJoin();
+        m.afterLeave(stopped);
+      } else if (m.ctx.xcom.booted[m.slot] === 1) {
         m.log(msg.waitingForViewUpdate(), thread);
         m.dropJoin();
         m.gcsLeave(stopped);
@@ -174,38 +193,46 @@ export class StartStopGroupReplication {
         stopped();
       }
     };
+    const stop = { draining: true, leave };
+    this.stopping = stop;
     // plugin_group_replication_stop: Transaction_consistency_manager::plugin_is_stopping, then
-    // (holding shared_plugin_stop_lock, so new commits block) a wait of TRANSACTION_KILL_TIMEOUT for
-    // the sessions in the transactions latch: transactions waiting for certification or for the
-    // group's AFTER acknowledgements, begin hooks waiting for BEFORE's sync message or behind a
-    // prepared AFTER transaction. Those still waiting then are killed (unblock_waiting_transactions).
-    m.consistency.pluginStopping = true;
+    // (holding shared_plugin_stop_lock, so new commits block) a wait for the sessions in the
+    // transactions latch: transactions waiting for certification or for the group's AFTER
+    // acknowledgements, begin hooks waiting for BEFORE's sync message or behind a prepared AFTER
+    // transaction. Those still waiting when it gives up are killed (unblock_waiting_transactions).
+    // The partition handler keeps running meanwhile (it ends with the plugin's modules).
     if (m.latchWaiters() === 0) {
       leave();
       return;
     }
-    const drain = { leave };
-    this.draining = drain;
-    m.ctx.later(m.slot, TRANSACTION_KILL_TIMEOUT_US, () => {
-      if (this.draining !== drain) return;
-      // Killing the last waiter empties the latch, which goes on with the stop (latchChanged).
+    m.ctx.later(m.slot, STOP_GIVES_UP_WAITING_US, () => {
+      if (this.stopping !== stop || !stop.draining) return;
       if (m.latchWaiters() > 0) m.killLatchWaiters();
-      if (this.draining === drain) leave();
+      leave();
     });
   }
 
-  /** Whether a STOP waits for the transactions latch to empty (plugin_is_waiting_to_set_server_read_mode, before the leave). */
-  isDraining(): boolean {
-    return this.draining !== null;
+  /** Whether a STOP runs (from the command until the plugin has stopped): plugin_is_stopping. */
+  isStopping(): boolean {
+    return this.stopping !== null;
   }
 
-  /** A session left the transactions latch: a STOP waiting for it to empty goes on once it has. */
+  /**
+   * A session left the transactions latch: a STOP waiting for it to empty goes on once it has,
+   * checked after the current event (Wait_ticket wakes the stop once the ticket is erased), so
+   * that what ended the session is complete first.
+   */
   latchChanged(): void {
-    if (this.draining !== null && this.m.latchWaiters() === 0) this.draining.leave();
+    const stop = this.stopping;
+    if (stop === null || !stop.draining) return;
+    const m = this.m;
+    m.ctx.later(m.slot, 0, () => {
+      if (this.stopping === stop && stop.draining && m.latchWaiters() === 0) stop.leave();
+    });
   }
 
-  /** The server died: a STOP that waited for the latch ends with it. */
-  abandonDrain(): void {
-    this.draining = null;
+  /** The server died or shut down: a STOP in progress ends with it. */
+  abandonStop(): void {
+    this.stopping = null;
   }
 }

@@ -87,6 +87,8 @@ export const msg = {
   waitingForViewUpdate: () => m('MY-011647', 'Note', 'Going to wait for view modification'),
   /** plugin.cc plugin_group_replication_stop (a Note in 8.0). */
   /** plugin.cc leave_group: the GCS leave answered that this member already left (an expelled member's STOP). */
+  /** plugin.cc leave_group: Gcs_operations::leave found a leave under way (a leave on a failure). */
+  alreadyLeaving: () => m('MY-011645', 'Warning', 'Skipping leave operation: concurrent attempt to leave the group is on-going.'),
   alreadyLeft: () => m('MY-011646', 'Warning', 'Skipping leave operation: member already left the group.'),
   pluginStopping: () => m('MY-011650', 'Note', "Plugin 'group_replication' is stopping."),
   pluginStopped: () => m('MY-011651', 'System', "Plugin 'group_replication' has been stopped."),

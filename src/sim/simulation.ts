@@ -6,6 +6,7 @@ import { StateExchanges } from '../gcs/state-exchange.js';
 import { FLOW_CONTROL_STATS_PAYLOAD, FlowControlStats } from '../gr/flow-control-stats.js';
 import { PipelineStats } from '../gr/pipeline-stats.js';
 import { GrMember, type GrContext, type UdfResult, type WriteRecord } from '../gr/gr-member.js';
+import { STOP_GIVES_UP_WAITING_US } from '../gr/start-stop-group-replication.js';
 import { shownRole, shownState, type ServerIdentity } from '../gr/member-info.js';
 import { setAsPrimary, type SetAsPrimaryResult } from '../gr/primary-election-action.js';
 import type { TransactionCounters } from '../gr/transactions.js';
@@ -866,7 +867,7 @@ export class Simulation {
     this.xcom.stop(slot, crash ? 'crashed' : 'shutdown');
     this.gcsNodes[slot]!.stop();
     if (crash) this.grMembers[slot]!.crashed();
-    else this.grMembers[slot]!.emitFlags();
+    else this.grMembers[slot]!.serverShutDown();
   }
 
   // ---------------------------------------------------------------- internals used by handles
@@ -1091,10 +1092,11 @@ export class Simulation {
     if (this._net.running[slot] === 0) return;
     const gr = this.grMembers[slot]!;
     gr.startStop.stopCommand();
-    // The STOP returns when the leave view arrives, or after GCS gives up (30 s); the server then shuts down.
+    // The STOP returns once the transactions in flight are done (or killed, STOP_GIVES_UP_WAITING_US)
+    // and the leave view arrives, or GCS gives up (30 s); the server then shuts down.
     let waitedUs = 0;
     const shutdownWhenStopped = (): void => {
-      if (gr.startStop.running() && waitedUs < XCOM_EXIT_WAIT_US + REMOVE_POLL_US) {
+      if (gr.startStop.running() && waitedUs < STOP_GIVES_UP_WAITING_US + XCOM_EXIT_WAIT_US + REMOVE_POLL_US) {
         waitedUs += REMOVE_POLL_US;
         this.later(slot, REMOVE_POLL_US, shutdownWhenStopped);
         return;

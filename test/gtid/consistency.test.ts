@@ -262,13 +262,14 @@ describe('a session-level AFTER while the member is EVENTUAL (gr_consistent_read
     sim.runUntil(25 * SEC);
     expect(w.outcome).toBe('pending');
     sim.member('node1').stopGroupReplication();
-    // STOP first waits up to TRANSACTION_KILL_TIMEOUT (50 s) for the transaction, which waits for node5.
-    sim.runUntil(74 * SEC);
+    // STOP first waits for the transaction, which waits for node5, until block_until_empty gives up
+    // (TRANSACTION_KILL_TIMEOUT + 1 one-second waits).
+    sim.runUntil(75 * SEC);
     expect(w.outcome).toBe('pending');
     expect(sim.member('node1').state).toBe('ONLINE');
     sim.runUntil(80 * SEC);
     expect(w.outcome).toBe('rolled_back');
-    expect(w.atUs).toBe(75 * SEC);
+    expect(w.atUs).toBe(76 * SEC);
     expect(w.error).toBe(CLIENT_ERROR_HOOK);
     expect(sim.member('node1').state).toBe('OFFLINE');
     expect(sim.member('node1').gtidExecuted()).toBe('');

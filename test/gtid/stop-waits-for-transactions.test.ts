@@ -59,19 +59,20 @@ describe('STOP GROUP_REPLICATION waits for the transactions in flight (TRANSACTI
     expect(w.outcome).toBe('pending');
     sim.member('node1').stopGroupReplication();
     expect(logged(sim, 'node1', 'MY-011650')).toEqual([25]);
-    sim.runUntil(74 * SEC);
+    // Wait_ticket::block_until_empty gives up after TRANSACTION_KILL_TIMEOUT + 1 one-second waits.
+    sim.runUntil(75 * SEC);
     expect(w.outcome).toBe('pending');
     expect(sim.member('node1').state).toBe('ONLINE');
     expect(logged(sim, 'node1', 'MY-011647')).toEqual([]); // no leave yet
-    sim.runUntil(76 * SEC);
+    sim.runUntil(77 * SEC);
     expect(w.outcome).toBe('rolled_back');
-    expect(w.atUs).toBe(75 * SEC);
+    expect(w.atUs).toBe(76 * SEC);
     expect(w.error).toBe(CLIENT_ERROR_HOOK);
-    expect(logged(sim, 'node1', 'MY-011630')).toEqual([75]);
-    expect(logged(sim, 'node1', 'MY-011647')).toEqual([75]);
+    expect(logged(sim, 'node1', 'MY-011630')).toEqual([76]);
+    expect(logged(sim, 'node1', 'MY-011647')).toEqual([76]);
     sim.runUntil(200 * SEC);
     expect(sim.member('node1').state).toBe('OFFLINE');
-    expect(logged(sim, 'node1', 'MY-011651')[0]).toBeGreaterThan(75);
+    expect(logged(sim, 'node1', 'MY-011651')[0]).toBeGreaterThan(76);
   });
 
   it('meanwhile a BEFORE transaction may not begin (ERROR 3799) and a commit waits for the stop, then fails (MY-011599, ERROR 3100)', () => {
@@ -84,7 +85,7 @@ describe('STOP GROUP_REPLICATION waits for the transactions in flight (TRANSACTI
     expect(before.outcome).toBe('refused');
     expect(before.error).toBe(CLIENT_ERROR_CONSISTENCY_BEGIN_NOT_ALLOWED);
     expect(before.atUs).toBe(30 * SEC);
-    sim.runUntil(76 * SEC);
+    sim.runUntil(77 * SEC);
     expect(inFlight.outcome).toBe('rolled_back');
     // The killed transaction was in the latch; the waiting commit was not: it still waits.
     expect(eventual.outcome).toBe('pending');
@@ -100,7 +101,7 @@ describe('STOP GROUP_REPLICATION waits for the transactions in flight (TRANSACTI
     const sim = isolatedPrimary();
     const before = sim.member('node1').write({ consistency: 'BEFORE' });
     sim.member('node1').stopGroupReplication();
-    expectRefusedAt(sim, before, 70, CLIENT_ERROR_CONSISTENCY_BEFORE);
+    expectRefusedAt(sim, before, 71, CLIENT_ERROR_CONSISTENCY_BEFORE);
   });
 
   it('a transaction waiting behind a prepared AFTER transaction fails with ERROR 3798 when the wait runs out, and a new one may not begin (3799)', () => {
@@ -119,7 +120,7 @@ describe('STOP GROUP_REPLICATION waits for the transactions in flight (TRANSACTI
     const late = sim.member('node1').write();
     expect(late.outcome).toBe('refused');
     expect(late.error).toBe(CLIENT_ERROR_CONSISTENCY_BEGIN_NOT_ALLOWED);
-    expectRefusedAt(sim, behind, 73, CLIENT_ERROR_CONSISTENCY_AFTER_ON_BEGIN);
+    expectRefusedAt(sim, behind, 74, CLIENT_ERROR_CONSISTENCY_AFTER_ON_BEGIN);
   });
 
   it('workload transactions submitted while STOP waits are refused as plugin_stopping', () => {
@@ -130,12 +131,15 @@ describe('STOP GROUP_REPLICATION waits for the transactions in flight (TRANSACTI
     sim.runUntil(200 * SEC);
     const hold = sim.member('node1').workload().holds.find((h) => h.reason === 'plugin_stopping');
     expect(hold).toBeDefined();
-    // 50 s of the drain at 100 tx/s, give or take a tick at each end.
-    expect(hold!.count).toBeGreaterThan(4_900);
-    expect(hold!.count).toBeLessThanOrEqual(5_000);
+    // From the STOP to its end (51 s of waiting, then the leave from the minority) at 100 tx/s,
+    // give or take a tick at each end.
+    const [stopped] = logged(sim, 'node1', 'MY-011651');
+    expect(stopped).toBeGreaterThan(71);
+    expect(hold!.count).toBeGreaterThan((stopped! - 20) * 100 - 100);
+    expect(hold!.count).toBeLessThanOrEqual((stopped! - 20) * 100);
     expect(hold!.firstUs / SEC).toBeCloseTo(20, 1);
-    expect(hold!.lastUs / SEC).toBeCloseTo(70, 1);
-    expect(logged(sim, 'node1', 'MY-011630')).toEqual([70]);
+    expect(hold!.lastUs / SEC).toBeCloseTo(stopped!, 1);
+    expect(logged(sim, 'node1', 'MY-011630')).toEqual([71]);
   });
 
   it('a crash while STOP waits ends the stop: the member does not leave afterwards', () => {
@@ -191,5 +195,50 @@ describe('a leave on a failure releases the begin hooks waiting on the latch wit
     const left = leftAt(sim);
     expect([behind.outcome, behind.error, behind.atUs! / SEC]).toEqual(['refused', CLIENT_ERROR_CONSISTENCY_AFTER_ON_BEGIN, left]);
     expect(logged(sim, 'node1', 'MY-011630')).toEqual([left]);
+  });
+});
+
+describe('a failure or a removal while STOP waits for the latch', () => {
+  it('the majority timeout kills the waiting write and leaves; the STOP ends with that leave (MY-011645), with no auto-rejoin', () => {
+    const sim = createSimulation({ seed: 3, members: ['node1', 'node2', 'node3'], options: { group_replication_unreachable_majority_timeout: 20 } });
+    sim.at(10 * SEC, (s) => s.network.isolate('node1'));
+    sim.runUntil(12 * SEC);
+    const w = sim.member('node1').write();
+    sim.member('node1').stopGroupReplication();
+    sim.at(100 * SEC, (s) => s.network.heal('node1'));
+    sim.runUntil(500 * SEC);
+    const [left] = logged(sim, 'node1', 'MY-011711');
+    expect([w.outcome, w.error, w.atUs! / SEC]).toEqual(['rolled_back', CLIENT_ERROR_HOOK, left]);
+    expect(logged(sim, 'node1', 'MY-011645')).toEqual([left]);
+    expect(logged(sim, 'node1', 'MY-011647')).toEqual([left]); // one leave, the failure's
+    expect(logged(sim, 'node1', 'MY-011651')).toHaveLength(1);
+    expect(logged(sim, 'node1', 'MY-013373')).toEqual([]);
+    expect(sim.member('node1').state).toBe('OFFLINE');
+  });
+
+  it('an expel ends the STOP at once (MY-011646) and no auto-rejoin follows it', () => {
+    const sim = createSimulation({ seed: 3, members: ['node1', 'node2', 'node3'], options: { group_replication_autorejoin_tries: 3 } });
+    sim.at(10 * SEC, (s) => s.network.isolate('node1'));
+    sim.runUntil(12 * SEC);
+    const w = sim.member('node1').write();
+    sim.member('node1').stopGroupReplication();
+    sim.at(40 * SEC, (s) => s.network.heal('node1'));
+    sim.runUntil(300 * SEC);
+    const [expelled] = logged(sim, 'node1', 'MY-011505');
+    expect([w.outcome, w.atUs! / SEC]).toEqual(['rolled_back', expelled]);
+    expect(logged(sim, 'node1', 'MY-011646')).toEqual([expelled]);
+    expect(logged(sim, 'node1', 'MY-011651')).toEqual([expelled]);
+    expect(logged(sim, 'node1', 'MY-013373')).toEqual([]);
+    expect(sim.member('node1').state).toBe('OFFLINE');
+  });
+
+  it('removeMember waits for the whole STOP before it shuts the server down', () => {
+    const sim = isolatedPrimary();
+    const w = sim.member('node1').write();
+    sim.removeMember('node1');
+    sim.runUntil(300 * SEC);
+    expect([w.outcome, w.error, w.atUs! / SEC]).toEqual(['rolled_back', CLIENT_ERROR_HOOK, 71]);
+    expect(logged(sim, 'node1', 'MY-011651')).toHaveLength(1);
+    expect(sim.member('node1').running).toBe(false);
   });
 });
