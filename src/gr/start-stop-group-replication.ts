@@ -30,7 +30,7 @@ export class StartStopGroupReplication {
    * shared_plugin_stop_lock held): while `draining` it waits for the transactions latch to empty and
    * `leave` goes on with the stop; null when no STOP runs.
    */
-  private stopping: { draining: boolean; readonly leave: () => void } | null = null;
+  private stopping: { draining: boolean; checkQueued: boolean; readonly leave: () => void } | null = null;
   private gen = 0;
   /** super_read_only when the START began: restored when the join is refused (plugin.cc, the START's error path). */
   private superReadOnlyBefore = true;
@@ -193,7 +193,7 @@ export class StartStopGroupReplication {
         stopped();
       }
     };
-    const stop = { draining: true, leave };
+    const stop = { draining: true, checkQueued: false, leave };
     this.stopping = stop;
     // plugin_group_replication_stop: Transaction_consistency_manager::plugin_is_stopping, then
     // (holding shared_plugin_stop_lock, so new commits block) a wait for the sessions in the
@@ -224,9 +224,12 @@ export class StartStopGroupReplication {
    */
   latchChanged(): void {
     const stop = this.stopping;
-    if (stop === null || !stop.draining) return;
+    if (stop === null || !stop.draining || stop.checkQueued) return;
+    // One check per instant, however many sessions left the latch in it.
+    stop.checkQueued = true;
     const m = this.m;
     m.ctx.later(m.slot, 0, () => {
+      stop.checkQueued = false;
       if (this.stopping === stop && stop.draining && m.latchWaiters() === 0) stop.leave();
     });
   }
