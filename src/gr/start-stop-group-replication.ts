@@ -31,6 +31,16 @@ export class StartStopGroupReplication {
    * `leave` goes on with the stop; null when no STOP runs.
    */
   private stopping: { draining: boolean; checkQueued: boolean; readonly leave: () => void } | null = null;
+  /**
+   * START and STOP commands issued while a STOP runs, in order, with the session that issued each:
+   * both take plugin_running_lock for writing (plugin.cc plugin_group_replication_start and
+   * plugin_group_replication_stop), which the running STOP holds to its end, so they wait for it and
+   * then run one after the other.
+   */
+  private afterStop: { readonly start: boolean; readonly thread: number; readonly serial: number }[] = [];
+  /** STOP commands issued, and how many of them (in order: they take the lock in turn) have returned. */
+  private stopsIssued = 0;
+  private stopsEnded = 0;
   private gen = 0;
   /** super_read_only when the START began: restored when the join is refused (plugin.cc, the START's error path). */
   private superReadOnlyBefore = true;
@@ -43,9 +53,20 @@ export class StartStopGroupReplication {
    * group_replication_force_members is not empty (MY-011634, ER_GROUP_REPLICATION_CONFIGURATION).
    */
   startCommand(): UdfResult {
+    if (this.stopping !== null) {
+      // The START waits for the STOP (plugin_running_lock) and runs when it ends; its own checks
+      // run then, so a refusal by the configuration shows only in the error log (MY-011634).
+      this.afterStop.push({ start: true, thread: this.m.newThreadId(), serial: 0 });
+      return { ok: true };
+    }
+    if (this.running()) return { ok: false, error: START_ERROR_RUNNING };
+    return this.startFrom(this.m.newThreadId());
+  }
+
+  /** The START's checks and the start itself, once it holds plugin_running_lock. */
+  private startFrom(thread: number): UdfResult {
     if (this.running()) return { ok: false, error: START_ERROR_RUNNING };
     const m = this.m;
-    const thread = m.newThreadId();
     if (this.refusedByConfiguration(thread)) return { ok: false, error: START_ERROR_CONFIGURATION };
     m.leftLogged = true;
     this.superReadOnlyBefore = m.superReadOnly;
@@ -74,10 +95,51 @@ export class StartStopGroupReplication {
     return true;
   }
 
-  /** STOP GROUP_REPLICATION from a client session (a no-op when the plugin does not run). */
+  /**
+   * STOP GROUP_REPLICATION from a client session (a no-op when the plugin does not run). During a
+   * STOP with a START queued behind it, it queues too (plugin_running_lock), so it stops what that
+   * START began; without one, it would find the plugin stopped and do nothing.
+   */
   stopCommand(): UdfResult {
-    this.stop(this.m.newThreadId());
+    const thread = this.m.newThreadId();
+    const serial = ++this.stopsIssued;
+    if (this.stopping !== null && this.afterStop.length > 0) this.afterStop.push({ start: false, thread, serial });
+    else if (this.stopping === null) {
+      this.stop(thread);
+      if (this.stopping === null) this.stopsEnded = Math.max(this.stopsEnded, serial);
+    }
+    // Otherwise it returns when the running STOP ends, having found the plugin stopped.
     return { ok: true };
+  }
+
+  /** The number of STOP commands issued so far: the last one's place in line. */
+  stopCommandsIssued(): number {
+    return this.stopsIssued;
+  }
+
+  /** Whether the STOP command that was `serial`-th in line has returned. */
+  stopCommandEnded(serial: number): boolean {
+    return this.stopsEnded >= serial;
+  }
+
+  /**
+   * The STOP released plugin_running_lock: the commands that waited for it take it in turn, up to
+   * a STOP that starts stopping again (the rest wait for that one).
+   */
+  private runQueued(): void {
+    while (this.afterStop.length > 0 && this.stopping === null) {
+      const c = this.afterStop.shift()!;
+      if (c.start) this.startFrom(c.thread);
+      else {
+        this.stop(c.thread);
+        if (this.stopping === null) this.stopsEnded = Math.max(this.stopsEnded, c.serial);
+      }
+    }
+  }
+
+  /** Whether a START waits for the STOP in progress (plugin_running_lock). */
+  startWaitsForStop(): boolean {
+    return this.afterStop.some((c) => c.start);
   }
 
   /** Whether the plugin runs (group_replication_running, or a START in progress): STOP acts, START is refused. */
@@ -167,6 +229,11 @@ export class StartStopGroupReplication {
       m.refresh();
       m.log(msg.pluginStopped(), thread);
       m.setFlags(true, m.offlineMode);
+      // The STOP returns, and so do the STOPs issued during it with nothing queued before them
+      // (they find the plugin stopped); the commands queued behind it run in turn.
+      const firstQueuedStop = this.afterStop.find((c) => !c.start);
+      this.stopsEnded = Math.max(this.stopsEnded, firstQueuedStop === undefined ? this.stopsIssued : firstQueuedStop.serial - 1);
+      this.runQueued();
     };
     const leave = (): void => {
       if (this.stopping !== stop || !stop.draining) return;
@@ -237,5 +304,7 @@ export class StartStopGroupReplication {
   /** The server died or shut down: a STOP in progress ends with it. */
   abandonStop(): void {
     this.stopping = null;
+    this.afterStop = []; // their sessions end with the server
+    this.stopsEnded = this.stopsIssued;
   }
 }

@@ -302,7 +302,8 @@ export class MemberHandle {
   /**
    * START GROUP_REPLICATION on this member (its server must be running): a join through distributed
    * recovery that fails after 60 s without a join view (MY-011640). Refused while Group Replication
-   * runs here (ERROR 3093). Inverse: stopGroupReplication().
+   * runs here (ERROR 3093). During a STOP it waits for the STOP to end (plugin_running_lock) and then
+   * runs with its own checks: the call returns `{ ok: true }` at once. Inverse: stopGroupReplication().
    */
   startGroupReplication(): UdfResult {
     if (!this.running) throw new ConfigError('startGroupReplication', 'names a member whose server is not running (restart it first)', this.name);

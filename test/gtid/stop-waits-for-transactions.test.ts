@@ -241,4 +241,64 @@ describe('a failure or a removal while STOP waits for the latch', () => {
     expect(logged(sim, 'node1', 'MY-011651')).toHaveLength(1);
     expect(sim.member('node1').running).toBe(false);
   });
+
+  it('a START issued while the STOP runs waits for it (plugin_running_lock) and starts once it has stopped', () => {
+    const sim = isolatedPrimary();
+    sim.member('node1').write();
+    sim.runUntil(25 * SEC);
+    sim.member('node1').stopGroupReplication();
+    sim.runUntil(26 * SEC);
+    expect(sim.member('node1').startGroupReplication()).toEqual({ ok: true });
+    sim.at(90 * SEC, (s) => s.network.heal('node1'));
+    sim.runUntil(100 * SEC);
+    expect(sim.member('node1').state).toBe('ONLINE'); // the STOP still runs: the START has not begun
+    sim.runUntil(200 * SEC);
+    const [stopped] = logged(sim, 'node1', 'MY-011651');
+    expect(stopped).toBeGreaterThan(76);
+    // The START ran when the STOP released the lock: its join came after it, not 3093 at 26 s.
+    const joined = logged(sim, 'node1', 'MY-011490');
+    expect(joined).toHaveLength(1);
+    expect(joined[0]).toBeGreaterThan(stopped!);
+    expect(sim.member('node1').state).toBe('ONLINE');
+  });
+
+  it('commands queued behind a STOP run in order: a STOP after a START stops what that START began', () => {
+    const sim = isolatedPrimary();
+    sim.member('node1').write();
+    sim.member('node1').stopGroupReplication();
+    sim.member('node1').startGroupReplication();
+    sim.member('node1').stopGroupReplication();
+    sim.at(40 * SEC, (s) => s.network.heal('node1'));
+    sim.runUntil(300 * SEC);
+    expect(logged(sim, 'node1', 'MY-011650')).toHaveLength(2); // the first STOP, then the queued one
+    expect(logged(sim, 'node1', 'MY-011490')).toEqual([]); // the queued START never joined
+    expect(sim.member('node1').state).toBe('OFFLINE');
+    // A second STOP with nothing queued behind the first finds the plugin stopped: a no-op.
+    const again = isolatedPrimary();
+    again.member('node1').write();
+    again.member('node1').stopGroupReplication();
+    again.member('node1').stopGroupReplication();
+    again.runUntil(300 * SEC);
+    expect(logged(again, 'node1', 'MY-011650')).toHaveLength(1);
+    expect(again.member('node1').state).toBe('OFFLINE');
+  });
+
+  it('a server shut down during the STOP drops the commands queued behind it', () => {
+    const sim = isolatedPrimary();
+    sim.member('node1').write();
+    sim.member('node1').stopGroupReplication();
+    sim.member('node1').startGroupReplication();
+    sim.network.crash('node1');
+    sim.network.heal('node1');
+    sim.network.restart('node1');
+    sim.runUntil(150 * SEC);
+    expect(logged(sim, 'node1', 'MY-011490')).toHaveLength(1); // start_on_boot
+    // A later STOP ends plainly: the START dropped with the crashed server does not run after it.
+    sim.member('node1').stopGroupReplication();
+    sim.runUntil(300 * SEC);
+    expect(logged(sim, 'node1', 'MY-011651')).toHaveLength(1);
+    expect(logged(sim, 'node1', 'MY-011490')).toHaveLength(1);
+    expect(sim.member('node1').state).toBe('OFFLINE');
+  });
 });
+

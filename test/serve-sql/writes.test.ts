@@ -56,6 +56,27 @@ describe('writes are transactions of the member', () => {
     expect(sim.member('a').state).toBe('OFFLINE');
   });
 
+  it('START GROUP_REPLICATION during a STOP waits for the STOP to end (plugin_running_lock), then joins', async () => {
+    const { sim, engine } = await threeMembers();
+    const s = engine.openSession('a', 'root', null);
+    settle(sim, s.execute('CREATE DATABASE app'), 2000);
+    settle(sim, s.execute('CREATE TABLE app.t (id INT PRIMARY KEY)'), 2000);
+    sim.network.isolate('a');
+    sim.runFor('5s');
+    const insert = s.execute('INSERT INTO app.t VALUES (1)');
+    const stop = engine.openSession('a', 'root', null).execute('STOP GROUP_REPLICATION');
+    const start = engine.openSession('a', 'root', null).execute('START GROUP_REPLICATION');
+    expect(start.kind).toBe('pending'); // not ERROR 3093: it waits for the lock
+    expectError(settle(sim, insert, 52_000)!, 3100, 'HY000');
+    sim.network.heal('a');
+    expect(settle(sim, stop, 60_000)?.kind).toBe('ok');
+    const stoppedUs = sim.nowUs;
+    expect(start.kind === 'pending' ? start.poll() : start).toBeUndefined(); // now joining
+    expect(settle(sim, start, 60_000)?.kind).toBe('ok');
+    expect(['RECOVERING', 'ONLINE']).toContain(sim.member('a').state);
+    expect(sim.nowUs).toBeGreaterThan(stoppedUs);
+  });
+
   it('CREATE TABLE IF NOT EXISTS and DROP TABLE IF EXISTS are writes that leave an existing (or missing) table alone', async () => {
     const { sim, engine } = await threeMembers();
     const s = engine.openSession('a', 'root', null);

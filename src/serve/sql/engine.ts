@@ -795,14 +795,20 @@ class Session implements SqlSession {
 
   // ------------------------------------------------------------------ operator statements
 
-  /** START GROUP_REPLICATION: returns once the member joined (RECOVERING or ONLINE), or fails when the start gives up (ER_GROUP_REPLICATION_CONFIGURATION). */
+  /**
+   * START GROUP_REPLICATION: returns once the member joined (RECOVERING or ONLINE), or fails when the
+   * start gives up (ER_GROUP_REPLICATION_CONFIGURATION). During a STOP it waits for the STOP to end
+   * (both hold plugin_running_lock for writing, plugin.cc) and then starts with its own checks.
+   */
   private startGroupReplication(): StatementOutcome {
     const r = this.member.startGroupReplication();
     if (!r.ok) return E.fromClientError(r.error);
     const gr = this.engine.sim._gr(this.member.slot);
     const settle = (): StatementOutcome | undefined => {
+      if (gr.startStop.startWaitsForStop()) return undefined;
       if (this.member.state === 'ONLINE' || this.member.state === 'RECOVERING') return ok();
-      // Gave up: the plugin stopped (the 60 s view wait ran out), or the join attempts failed and no START is running.
+      // Gave up: the plugin stopped (the 60 s view wait ran out, or the configuration checks refused
+      // a START that waited for a STOP), or the join attempts failed and no START is running.
       if (!gr.startStop.running() || (this.member.state === 'ERROR' && !gr.startStop.starting)) return E.startFailed();
       return undefined;
     };
@@ -813,7 +819,9 @@ class Session implements SqlSession {
   private stopGroupReplication(): StatementOutcome {
     this.member.stopGroupReplication();
     const gr = this.engine.sim._gr(this.member.slot);
-    const settle = (): StatementOutcome | undefined => (gr.startStop.running() ? undefined : ok());
+    // Its own end, not the plugin's state: a START queued behind it may run at the same instant.
+    const serial = gr.startStop.stopCommandsIssued();
+    const settle = (): StatementOutcome | undefined => (gr.startStop.stopCommandEnded(serial) ? ok() : undefined);
     return settle() ?? { kind: 'pending', poll: settle };
   }
 }
