@@ -10,7 +10,7 @@ import type { GrMember } from './gr-member.js';
 export function leaveGroupOnExpel(m: GrMember): void {
   m.admission = null; // expelled before handling its join view: it never goes RECOVERING
   m.log(msg.memberExpelled());
-  enterError(m);
+  enterError(m, true);
   m.ctx.gcs(m.slot).stop();
   m.ctx.xcom.stop(m.slot, 'expelled');
   m.leftLogged = false;
@@ -23,27 +23,40 @@ export function leaveGroupOnExpel(m: GrMember): void {
   }
 }
 
-/** The majority timeout: leave_group_on_failure with a GCS leave (not ALREADY_LEFT). */
+/**
+ * The majority timeout: leave_group_on_failure with a GCS leave (not ALREADY_LEFT), and without
+ * CLEAN_GROUP_MEMBERSHIP (group_partition_handling.cc partition_thread_handler): the member keeps
+ * the others in its member table, as they were (UNREACHABLE where suspected), until the leave view
+ * (gcs_event_handlers.cc on_view_changed → update_group_info_manager with is_leaving keeps only
+ * itself). From a minority that view comes when GCS gives up the leave, about 30 s later.
+ */
 export function leaveGroupOnMajorityTimeout(m: GrMember): void {
   const stopping = m.startStop.isStopping();
   const tries = m.opts.group_replication_autorejoin_tries;
   const action = m.opts.group_replication_exit_state_action;
-  enterError(m);
+  enterError(m, false);
   if (tries === 0 && action === 'OFFLINE_MODE') goOfflineMode(m);
   m.log(msg.waitingForViewUpdate());
   m.gcsLeave(() => {
+    if (m.state === 'ERROR') keepOnlySelf(m);
     if (tries === 0 && action === 'ABORT_SERVER') abortServer(m, 'This member could not reach a majority of the members.');
     else if (tries > 0 && !stopping && !m.startStop.isStopping()) m.autorejoin.start();
   });
 }
 
-/** Status ERROR, role cleared, blocked transactions rolled back, MY-011712 and super_read_only. */
-function enterError(m: GrMember): void {
+/**
+ * Status ERROR, role SECONDARY, the member table emptied but for itself when `cleanMembership`
+ * (leave_group_on_failure's CLEAN_GROUP_MEMBERSHIP: the expel), blocked transactions rolled back,
+ * MY-011712 and super_read_only.
+ */
+function enterError(m: GrMember, cleanMembership: boolean): void {
   m.state = 'ERROR';
   if (m.partition.inPartition) m.partition.abort();
-  m.table.clear();
+  if (cleanMembership) {
+    m.table.clear();
+    m.viewNumber = null;
+  }
   m.table.set(m.slot, { state: 'ERROR', role: 'SECONDARY', unreachable: false });
-  m.viewNumber = null;
   const released = m.rollbackPending(CLIENT_ERROR_HOOK, true, 'left');
   m.log(msg.setReadOnlyDueToErrors());
   // Each session blocked in before_commit wakes up, reports that the wait for certification failed
@@ -54,6 +67,16 @@ function enterError(m: GrMember): void {
     m.log(msg.hookFailed('before_commit'), session);
   }
   m.setFlags(true, m.offlineMode);
+  if (cleanMembership) m.emitView([]);
+  m.refresh();
+}
+
+/** The leave view of a member in ERROR: only itself in its member table, no view. */
+function keepOnlySelf(m: GrMember): void {
+  const self = m.table.get(m.slot);
+  m.table.clear();
+  if (self !== undefined) m.table.set(m.slot, self);
+  m.viewNumber = null;
   m.emitView([]);
   m.refresh();
 }

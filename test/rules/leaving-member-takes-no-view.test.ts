@@ -24,13 +24,17 @@ describe('a member whose GCS is leaving installs no view and sends no state', ()
   const run = runScenario(parseScenario(readFileSync(FILE, 'utf8'), 'leaving-member-takes-no-view.yaml'));
   const trace = run.sim.trace;
   const views = trace.filter((e): e is ViewEvent => e.type === 'view' && e.viewId !== '');
-  const node9Left = trace.find((e) => e.type === 'view' && e.member === 'node9' && e.viewId === '');
+  // The leave starts at the majority timeout (MY-011711); the leave view (an empty view) comes when
+  // GCS gives it up.
+  const node9Left = trace.find((e) => e.type === 'log' && e.member === 'node9' && e.code === 'MY-011711');
   const node9Gone = trace.find((e) => e.type === 'log' && e.member === 'node9' && e.message.includes('failed to gracefully leave'));
+  const node9LeaveView = trace.find((e) => e.type === 'view' && e.member === 'node9' && e.viewId === '');
 
   it('node9 leaves on the majority timeout and its leave waits the full 30 s', () => {
     expect(node9Left).toBeDefined();
     expect(node9Gone).toBeDefined();
     expect(node9Gone!.t - node9Left!.t).toBe(30_000_000);
+    expect(node9LeaveView?.t).toBe(node9Gone!.t);
   });
 
   it('no member installs a view that counts node9 while node9 is leaving', () => {

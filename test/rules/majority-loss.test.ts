@@ -134,4 +134,31 @@ describe('group_replication_unreachable_majority_timeout', () => {
     expect(node3.offlineMode).toBe(false);
     expect(hasLogged(sim, 'node3', 'MY-013373')).toBe(false);
   });
+
+  it('after the majority timeout the member keeps the others in its table (UNREACHABLE) until its leave view, then only itself', () => {
+    // group_partition_handling.cc calls leave_group_on_failure without CLEAN_GROUP_MEMBERSHIP; the
+    // leave view (gcs_event_handlers.cc on_view_changed, is_leaving) leaves only the member itself,
+    // and ps_information.cc get_group_members_info lists every member of an ERROR member's table.
+    const sim = createSimulation({
+      seed: 21, members: ['node1', 'node2', { name: 'node3', options: { group_replication_unreachable_majority_timeout: 10, group_replication_autorejoin_tries: 0 } }],
+    });
+    sim.at('10s', (s) => s.network.isolate('node3'));
+    expect(sim.runUntil(() => hasLogged(sim, 'node3', 'MY-011711'), { limit: '30s' })).toBe(true);
+    const timedOut = firstLog(sim, 'node3', 'MY-011711');
+    const rows = (): string[] => sim.member('node3').replicationGroupMembers().map((r) => `${r.MEMBER_HOST} ${r.MEMBER_STATE} ${r.MEMBER_ROLE}`).sort();
+    const during = rows();
+    expect(during).toHaveLength(3);
+    expect(during.filter((r) => r.includes(' UNREACHABLE '))).toHaveLength(2);
+    expect(during.filter((r) => r.includes(' ERROR '))).toHaveLength(1);
+    sim.runFor('20s');
+    expect(rows()).toHaveLength(3); // still leaving: GCS gives up 30 s after the timeout
+    sim.runFor('15s');
+    const left = firstLog(sim, 'node3', 'MY-011504');
+    expect(secs(timedOut.t, left.t)).toBeGreaterThanOrEqual(29);
+    expect(rows()).toHaveLength(1);
+    expect(rows()[0]).toContain(' ERROR ');
+    // The others had removed node3 long before (expel after the suspicion timeout).
+    expect(sim.member('node1').replicationGroupMembers()).toHaveLength(2);
+  });
 });
+

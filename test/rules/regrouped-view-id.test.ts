@@ -25,8 +25,13 @@ describe('a group re-formed only by rejoiners takes a new view id', () => {
     const regroup = views.find((v) => fixed(v.viewId) !== oldFixed)!;
     expect(regroup).toBeDefined();
     for (const m of ['node1', 'node2', 'node3', 'node4', 'node5']) {
-      const left = run.sim.trace.find((e) => e.type === 'view' && e.member === m && e.viewId === '' && e.t < regroup.t);
+      // Each left on its majority timeout (MY-011711) before node1 re-formed the group; the leave
+      // view comes when GCS gives the leave up, and each installs it before it joins the new group.
+      const left = run.sim.trace.find((e) => e.type === 'log' && e.member === m && e.code === 'MY-011711' && e.t < regroup.t);
       expect(left, `${m} left before the regroup`).toBeDefined();
+      const leaveView = run.sim.trace.find((e) => e.type === 'view' && e.member === m && e.viewId === '');
+      const joined = views.find((v) => v.member === m && fixed(v.viewId) !== oldFixed);
+      expect(leaveView!.t).toBeLessThanOrEqual(joined!.t);
     }
   });
 
