@@ -6,7 +6,7 @@ import { createStatementEngine, loadSqlEngine, type SimStatementEngine } from '.
  * SQL from the simulated state (src/serve/sql). Asynchronous because sql.js compiles its
  * WebAssembly only asynchronously; loaded on first use so that importing grsim does not load it.
  */
-export async function defaultEngine(sim: Simulation, waitTimeoutS?: number): Promise<SimStatementEngine> {
+export async function defaultEngine(sim: Simulation, timeouts: { readonly waitTimeoutS?: number; readonly interactiveTimeoutS?: number } = {}): Promise<SimStatementEngine> {
   await loadSqlEngine();
-  return createStatementEngine(sim, waitTimeoutS === undefined ? {} : { waitTimeoutS });
+  return createStatementEngine(sim, timeouts);
 }

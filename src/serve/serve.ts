@@ -49,6 +49,11 @@ export interface ServeOptions {
   readonly max_allowed_packet?: number;
   /** Seconds of real time an idle connection is kept (wait_timeout); then ERROR 4031 and close. @defaultValue 28800 */
   readonly wait_timeout?: number;
+  /**
+   * The wait_timeout an interactive client's session starts with (interactive_timeout: the mysql
+   * command-line client and others that set CLIENT_INTERACTIVE in the handshake). @defaultValue 28800
+   */
+  readonly interactive_timeout?: number;
   /** Seconds of real time a client has to complete the handshake (connect_timeout). @defaultValue 10 */
   readonly connect_timeout?: number;
   /**
@@ -212,8 +217,10 @@ export async function serve(sim: Simulation, options: ServeOptions = {}): Promis
   if (options === undefined) options = {};
   if (options === null || typeof options !== 'object') throw new ConfigError('serve.options', 'must be an object (or omitted)', options);
   const waitTimeoutS = intIn(options.wait_timeout ?? WAIT_TIMEOUT_DEFAULT_S, 'wait_timeout', WAIT_TIMEOUT_RANGE_S, ' seconds');
-  // The SQL engine's sessions start with the server's wait_timeout (SELECT @@wait_timeout shows it).
-  const engine = options.engine ?? await defaultEngine(sim, waitTimeoutS);
+  const interactiveTimeoutS = intIn(options.interactive_timeout ?? WAIT_TIMEOUT_DEFAULT_S, 'interactive_timeout', WAIT_TIMEOUT_RANGE_S, ' seconds');
+  // The SQL engine's sessions start with the server's wait_timeout, or an interactive client's with
+  // its interactive_timeout (SELECT @@wait_timeout shows it).
+  const engine = options.engine ?? await defaultEngine(sim, { waitTimeoutS, interactiveTimeoutS });
   if (engine === null || typeof engine !== 'object' || typeof (engine as Partial<StatementEngine>).openSession !== 'function') {
     throw new ConfigError('engine', 'must be a StatementEngine (an object with openSession(member, user, database))', engine);
   }
@@ -247,7 +254,7 @@ export async function serve(sim: Simulation, options: ServeOptions = {}): Promis
   const afterStatement = (): void => { queueMicrotask(() => { if (!closed) void syncAll().catch(onError); }); };
   endpoints = sim.members.map((m, i) => new MemberEndpoint(m, host, portBase === 0 ? 0 : portBase + i, maxConnections, {
     engine, accounts, serverVersion, defaultAuthPlugin, maxAllowedPacket,
-    waitTimeoutMs: waitTimeoutS * 1000, connectTimeoutMs: connectTimeoutS * 1000,
+    waitTimeoutMs: waitTimeoutS * 1000, interactiveTimeoutMs: interactiveTimeoutS * 1000, connectTimeoutMs: connectTimeoutS * 1000,
     afterStatement, engineFailed: onError,
   }));
   try {

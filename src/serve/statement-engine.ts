@@ -44,7 +44,17 @@ export interface SqlSession {
   waitTimeoutS?(): number;
 }
 
+/** What the handshake says of the client. */
+export interface ClientInfo {
+  /**
+   * CLIENT_INTERACTIVE: the session's wait_timeout starts from interactive_timeout
+   * (sql/auth/sql_authentication.cc, server_mpvio_update_thd, copies net_interactive_timeout into
+   * net_wait_timeout for such a client).
+   */
+  readonly interactive: boolean;
+}
+
 export interface StatementEngine {
   /** A new session at `member` (a member name of the simulation) for an authenticated `user`. */
-  openSession(member: string, user: string, database: string | null): SqlSession;
+  openSession(member: string, user: string, database: string | null, client?: ClientInfo): SqlSession;
 }

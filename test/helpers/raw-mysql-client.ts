@@ -11,7 +11,7 @@ export interface RawPacket { readonly seq: number; readonly payload: Buffer }
 
 /** Capability bits the tests use (include/mysql_com.h). */
 export const CAP = {
-  CONNECT_WITH_DB: 0x8, PROTOCOL_41: 0x200, SSL: 0x800, SECURE_CONNECTION: 0x8000, MULTI_STATEMENTS: 0x10000,
+  CONNECT_WITH_DB: 0x8, PROTOCOL_41: 0x200, INTERACTIVE: 0x400, SSL: 0x800, SECURE_CONNECTION: 0x8000, MULTI_STATEMENTS: 0x10000,
   PLUGIN_AUTH: 0x80000, CONNECT_ATTRS: 0x100000, PLUGIN_AUTH_LENENC_CLIENT_DATA: 0x200000, DEPRECATE_EOF: 0x1000000,
 } as const;
 

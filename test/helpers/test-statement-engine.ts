@@ -1,5 +1,5 @@
 import type { Simulation } from '../../src/index.js';
-import type { ColumnSpec, SqlSession, StatementEngine, StatementOutcome } from '../../src/serve/statement-engine.js';
+import type { ClientInfo, ColumnSpec, SqlSession, StatementEngine, StatementOutcome } from '../../src/serve/statement-engine.js';
 
 /**
  * A statement engine for the wire-protocol tests only: it knows a handful of fixed statements, so
@@ -31,8 +31,8 @@ export const FIXED_TABLE: { readonly columns: readonly ColumnSpec[]; readonly ro
 };
 
 export interface TestEngine extends StatementEngine {
-  /** Sessions opened: member, user, database. */
-  readonly opened: { member: string; user: string; database: string | null }[];
+  /** Sessions opened: member, user, database, and whether the client said CLIENT_INTERACTIVE. */
+  readonly opened: { member: string; user: string; database: string | null; interactive: boolean }[];
   /** Sessions closed so far. */
   closedCount: number;
   /** Every statement each member received, in order. */
@@ -44,8 +44,8 @@ export function testStatementEngine(sim: Simulation): TestEngine {
     opened: [],
     closedCount: 0,
     statements: [],
-    openSession(member: string, user: string, database: string | null): SqlSession {
-      engine.opened.push({ member, user, database });
+    openSession(member: string, user: string, database: string | null, client?: ClientInfo): SqlSession {
+      engine.opened.push({ member, user, database, interactive: client?.interactive === true });
       let open = true;
       return {
         execute(sql: string): StatementOutcome {

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { createSimulation } from '../../src/index.js';
 import { createStatementEngine, loadSqlEngine } from '../../src/serve/sql/engine.js';
-import { expectError, records, settle } from './helpers.js';
+import { expectError, records, settle, threeMembers } from './helpers.js';
 import type { StatementOutcome } from '../../src/serve/statement-engine.js';
 
 const READ = 'SELECT COUNT(*) AS n FROM mysql_innodb_cluster_metadata.v2_instances';
@@ -170,4 +170,18 @@ describe('a transaction passes the begin hook once (sql/rpl_handler.cc launch_ho
       expect(committed.atUs - t1).toBeLessThanOrEqual(50_000);
     });
   }
+});
+
+describe('an interactive client starts with interactive_timeout as its wait_timeout', () => {
+  it('SELECT @@wait_timeout shows interactive_timeout for a CLIENT_INTERACTIVE session, wait_timeout for another', async () => {
+    const { sim } = await threeMembers();
+    const engine = createStatementEngine(sim, { waitTimeoutS: 600, interactiveTimeoutS: 90 });
+    const interactive = engine.openSession('a', 'root', null, { interactive: true });
+    const batch = engine.openSession('a', 'root', null, { interactive: false });
+    expect(records(interactive.execute('SELECT @@wait_timeout w, @@global.interactive_timeout i, @@global.wait_timeout g'))).toEqual([{ w: '90', i: '90', g: '600' }]);
+    expect(records(batch.execute('SELECT @@wait_timeout w'))).toEqual([{ w: '600' }]);
+    expect(interactive.waitTimeoutS!()).toBe(90);
+    expect(batch.waitTimeoutS!()).toBe(600);
+    expect(() => createStatementEngine(sim, { interactiveTimeoutS: 0 })).toThrow(/interactiveTimeoutS/);
+  });
 });

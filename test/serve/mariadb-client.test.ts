@@ -57,7 +57,7 @@ describe.skipIf(MARIADB === undefined)('the mariadb command-line client', () => 
     const before = engine.opened.length;
     const r = await run(MARIADB!, [...args('node3'), '-D', 'mysql', '-e', 'USE performance_schema; SELECT 1']);
     expect(`${r.code} ${r.stderr}`).toBe('0 ');
-    expect(engine.opened.slice(before)).toEqual([{ member: 'node3', user: 'root', database: 'mysql' }]);
+    expect(engine.opened.slice(before)).toMatchObject([{ member: 'node3', user: 'root', database: 'mysql' }]);
     const bad = await run(MARIADB!, [...args('node3'), '-e', 'USE nosuch']);
     expect(bad.stderr).toContain("ERROR 1049 (42000) at line 1: Unknown database 'nosuch'");
   });

@@ -66,7 +66,7 @@ describe('the connection phase, byte by byte', () => {
     const { packets } = await login(c, 'sha', 's3cret', BASE, 'caching_sha2_password');
     expect(packets.map((p) => [p.seq, p.payload[0]])).toEqual([[2, 0x01], [3, 0x00]]);
     expect([...packets[0]!.payload]).toEqual([0x01, 0x03]);
-    expect(engine.opened).toEqual([{ member: 'node1', user: 'sha', database: null }]);
+    expect(engine.opened).toEqual([{ member: 'node1', user: 'sha', database: null, interactive: false }]);
   });
 
   it('caching_sha2_password: a wrong scramble gets perform_full_authentication (0x01 0x04); without TLS or RSA keys the next reply is ERROR 1045', async () => {
@@ -228,6 +228,17 @@ describe('the command phase, byte by byte', () => {
     const err = await c.read(3000);
     expect(parseErr(err.payload)).toMatchObject({ code: 4031, sqlState: 'HY000' });
     await c.closed;
+  });
+
+  it('an interactive client (CLIENT_INTERACTIVE) idles for interactive_timeout, another for wait_timeout', async () => {
+    const { c, engine } = await loggedIn(BASE | CAP.INTERACTIVE, { wait_timeout: 60, interactive_timeout: 1 });
+    expect(engine.opened.at(-1)!.interactive).toBe(true);
+    const err = await c.read(3000);
+    expect(parseErr(err.payload)).toMatchObject({ code: 4031, sqlState: 'HY000' });
+    await c.closed;
+    const other = await loggedIn(BASE, { wait_timeout: 60, interactive_timeout: 1 });
+    expect(other.engine.opened.at(-1)!.interactive).toBe(false);
+    expect(await other.c.silentFor(1500)).toBe(true);
   });
 
   it('answers pipelined commands in order, holding the ones behind a pending statement until virtual time decides it', async () => {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
-import type { SqlSession, StatementEngine, StatementOutcome } from '../statement-engine.js';
+import type { ClientInfo, SqlSession, StatementEngine, StatementOutcome } from '../statement-engine.js';
 import type { AuthPluginName } from '../../scenario/scenario-accounts.js';
 import { scrambleMatches } from './auth.js';
 import {
@@ -32,6 +32,8 @@ export interface ConnectionHost {
   readonly maxAllowedPacket: number;
   /** wait_timeout in milliseconds of real time (0: none). */
   readonly waitTimeoutMs: number;
+  /** interactive_timeout in milliseconds of real time: an interactive client's wait_timeout. */
+  readonly interactiveTimeoutMs: number;
   /** connect_timeout in milliseconds of real time: how long the handshake may take (0: none). */
   readonly connectTimeoutMs: number;
   /** Whether the member's mysqld is frozen (SIGSTOP): nothing is read or answered. */
@@ -146,7 +148,13 @@ export class Connection {
       return;
     }
     const sessionS = this.session?.waitTimeoutS?.();
-    this.socket.setTimeout(sessionS === undefined ? this.host.waitTimeoutMs : sessionS * 1000);
+    const serverMs = this.clientInfo().interactive ? this.host.interactiveTimeoutMs : this.host.waitTimeoutMs;
+    this.socket.setTimeout(sessionS === undefined ? serverMs : sessionS * 1000);
+  }
+
+  /** What the handshake said of the client: CLIENT_INTERACTIVE. */
+  private clientInfo(): ClientInfo {
+    return { interactive: (this.capabilities & CLIENT.INTERACTIVE) !== 0 };
   }
 
   private onTimeout(): void {
@@ -305,7 +313,7 @@ export class Connection {
     }
     if (!ok) { this.accessDenied(seq, !empty); return; }
     try {
-      this.session = this.host.engine.openSession(this.host.member, this.user, this.database);
+      this.session = this.host.engine.openSession(this.host.member, this.user, this.database, this.clientInfo());
     } catch (e) {
       this.engineFailure(e, seq);
       return;
@@ -353,7 +361,7 @@ export class Connection {
         // A fresh session at the same member for the same user (sql/sql_parse.cc, COM_RESET_CONNECTION).
         try {
           session.close();
-          this.session = this.host.engine.openSession(this.host.member, this.user, this.database);
+          this.session = this.host.engine.openSession(this.host.member, this.user, this.database, this.clientInfo());
         } catch (e) {
           this.engineFailure(e, seq);
           return;

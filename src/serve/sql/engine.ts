@@ -3,7 +3,7 @@ import { ConfigError } from '../../errors.js';
 import { CLIENT_ERROR_SUPER_READ_ONLY } from '../../observe/error-codes.js';
 import { isOptionName, parseConsistencyLevel, parseWaitTimeout, WAIT_TIMEOUT_DEFAULT_S, WAIT_TIMEOUT_RANGE_S, type ConsistencyLevel } from '../../gr/options.js';
 import type { MemberHandle, Simulation } from '../../sim/simulation.js';
-import type { ColumnSpec, ColumnType, SqlSession, StatementEngine, StatementOutcome } from '../statement-engine.js';
+import type { ClientInfo, ColumnSpec, ColumnType, SqlSession, StatementEngine, StatementOutcome } from '../statement-engine.js';
 import { cteNames, rewrite, selectColumnNames, sqlIdent, sqlString, UnsupportedSql, type RewriteContext, type TableReference } from './dialect.js';
 import {
   DERIVED_SCHEMAS, derivedRows, derivedUuid, globalStatus, globalVariables, shownValue, tablesFor,
@@ -89,17 +89,20 @@ class Engine implements SimStatementEngine {
   private readonly dbs = new Map<string, MemberDb>();
   private uuidSeq = 0;
 
-  /** @param waitTimeoutS the server's wait_timeout in seconds (the sessions' until they set their own). */
-  constructor(readonly sim: Simulation, readonly waitTimeoutS: number) {}
+  /**
+   * @param waitTimeoutS the server's wait_timeout in seconds (the sessions' until they set their own).
+   * @param interactiveTimeoutS the server's interactive_timeout: an interactive client's session starts with it as its wait_timeout.
+   */
+  constructor(readonly sim: Simulation, readonly waitTimeoutS: number, readonly interactiveTimeoutS: number) {}
 
-  openSession(member: string, user: string, database: string | null): SqlSession {
+  openSession(member: string, user: string, database: string | null, client?: ClientInfo): SqlSession {
     const handle = this.sim.member(member);
     let mdb = this.dbs.get(handle.name);
     if (mdb === undefined) {
       mdb = this.createDb(handle);
       this.dbs.set(handle.name, mdb);
     }
-    const s = new Session(this, mdb, user);
+    const s = new Session(this, mdb, user, client?.interactive === true);
     // An unknown database leaves none selected; a server that must refuse the connection as MySQL
     // does (ER_BAD_DB_ERROR) opens the session with null and calls initDb(database) itself.
     if (database !== null) s.initDb(database);
@@ -192,7 +195,7 @@ class Session implements SqlSession {
   private txAffected = 0;
   private closed = false;
 
-  constructor(private readonly engine: Engine, private readonly mdb: MemberDb, readonly user: string) {
+  constructor(private readonly engine: Engine, private readonly mdb: MemberDb, readonly user: string, interactive: boolean) {
     // Client sessions take the server's thread ids, as the plugin's own sessions do.
     this.id = engine.sim._gr(mdb.member.slot).newThreadId();
     mdb.openSessions++;
@@ -200,6 +203,8 @@ class Session implements SqlSession {
     // group_replication_consistency is kept here because the session's writes run with it.
     this.consistency = this.member.options().group_replication_consistency;
     this.sessionVars.set(CONSISTENCY, this.consistency);
+    // An interactive client's wait_timeout starts from interactive_timeout (sql/auth/sql_authentication.cc, server_mpvio_update_thd).
+    if (interactive) this.sessionVars.set('wait_timeout', engine.interactiveTimeoutS);
   }
 
   private get member(): MemberHandle { return this.mdb.member; }
@@ -397,7 +402,7 @@ class Session implements SqlSession {
   private rebuild(): void {
     const { sim } = this.engine;
     const mdb = this.mdb, member = this.member, db = mdb.db;
-    mdb.vars = globalVariables(sim, member, this.engine.waitTimeoutS);
+    mdb.vars = globalVariables(sim, member, this.engine.waitTimeoutS, this.engine.interactiveTimeoutS);
     const rows = derivedRows(sim, member, mdb.vars, globalStatus(sim, member, mdb.openSessions));
     const key = JSON.stringify([...rows]);
     if (key !== mdb.derivedKey) {
@@ -924,12 +929,15 @@ function fill(db: Database, table: string, rows: readonly Row[]): void {
  */
 /**
  * The SQL engine over `sim`. `options.waitTimeoutS`: the server's wait_timeout in seconds, each
- * session's until it sets its own (`grsim serve` passes its `wait_timeout`). @defaultValue 28800
+ * session's until it sets its own (`grsim serve` passes its `wait_timeout`);
+ * `options.interactiveTimeoutS`: its interactive_timeout, the starting wait_timeout of a session
+ * whose client said CLIENT_INTERACTIVE. @defaultValue 28800 each
  */
-export function createStatementEngine(sim: Simulation, options: { readonly waitTimeoutS?: number } = {}): SimStatementEngine {
+export function createStatementEngine(sim: Simulation, options: { readonly waitTimeoutS?: number; readonly interactiveTimeoutS?: number } = {}): SimStatementEngine {
   if (sqlite() === null) throw new ConfigError('createStatementEngine', 'needs SQLite loaded first: await loadSqlEngine() once before creating the engine', null);
   const waitTimeoutS = options.waitTimeoutS === undefined ? WAIT_TIMEOUT_DEFAULT_S : parseWaitTimeout(options.waitTimeoutS, 'waitTimeoutS');
-  return new Engine(sim, waitTimeoutS);
+  const interactiveTimeoutS = options.interactiveTimeoutS === undefined ? WAIT_TIMEOUT_DEFAULT_S : parseWaitTimeout(options.interactiveTimeoutS, 'interactiveTimeoutS');
+  return new Engine(sim, waitTimeoutS, interactiveTimeoutS);
 }
 
 /**

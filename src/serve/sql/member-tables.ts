@@ -117,7 +117,7 @@ function xPort(port: number): number {
 }
 
 /** The global system variables of `member`. */
-export function globalVariables(sim: Simulation, member: MemberHandle, waitTimeoutS: number = WAIT_TIMEOUT_DEFAULT_S): Map<string, SystemVariable> {
+export function globalVariables(sim: Simulation, member: MemberHandle, waitTimeoutS: number = WAIT_TIMEOUT_DEFAULT_S, interactiveTimeoutS: number = WAIT_TIMEOUT_DEFAULT_S): Map<string, SystemVariable> {
   const v = new Map<string, SystemVariable>();
   const g = (name: string, kind: SystemVariable['kind'], value: SqlValue, session = false): void => { v.set(name, { kind, value, session }); };
   const bool = (b: boolean): number => (b ? 1 : 0);
@@ -161,7 +161,7 @@ export function globalVariables(sim: Simulation, member: MemberHandle, waitTimeo
   g('auto_increment_increment', 'int', 1, true);
   g('auto_increment_offset', 'int', 1, true);
   g('wait_timeout', 'int', waitTimeoutS, true);
-  g('interactive_timeout', 'int', WAIT_TIMEOUT_DEFAULT_S, true);
+  g('interactive_timeout', 'int', interactiveTimeoutS, true);
   g('net_write_timeout', 'int', 60, true);
   g('net_read_timeout', 'int', 30, true);
   g('net_buffer_length', 'int', 16_384, true);
