@@ -5,4 +5,4 @@
 export { serve, resolveAccounts } from './serve.js';
 export type { ServeHandle, ServeOptions, ServeAccount, AuthPluginName } from './serve.js';
 export type { Account } from './protocol/connection.js';
-export type { StatementEngine, SqlSession, StatementOutcome, ColumnSpec, ColumnType } from './statement-engine.js';
+export type { ClientInfo, StatementEngine, SqlSession, StatementOutcome, ColumnSpec, ColumnType } from './statement-engine.js';
