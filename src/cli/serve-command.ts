@@ -167,7 +167,11 @@ async function control(io: ServeIo, handle: ServeHandle, scenario: Scenario, lin
       case 'thaw': net.thaw(one()); break;
       case 'crash': net.crash(one()); break;
       case 'restart': net.restart(one()); break;
-      case 'stop': handle.sim.member(one()).stopGroupReplication(); break;
+      case 'stop': {
+        const r = handle.sim.member(one()).stopGroupReplication();
+        if (!r.ok) io.stderr(`grsim serve: stop ${args[0]}: ${r.error}\n`);
+        break;
+      }
       case 'start': {
         const r = handle.sim.member(one()).startGroupReplication();
         if (!r.ok) io.stderr(`grsim serve: start ${args[0]}: ${r.error}\n`);

@@ -70,6 +70,8 @@ export interface GrContext {
   readonly groupName: string;
   /** Log wording that depends on the release line. */
   readonly channelTerms: ChannelTerms;
+  /** START/STOP GROUP_REPLICATION while another runs: wait for it or refuse (VersionProfile.concurrentStartStop). */
+  readonly concurrentStartStop: 'wait' | 'refuse';
   mode: GroupMode;
   gcs(slot: number): GcsNode;
   member(slot: number): GrMember;
@@ -678,7 +680,6 @@ export class GrMember {
     this.admission = null;
     this.leaving = null;
     this.autorejoin.running = false;
-    this.startStop.starting = false;
     this.partition.reset();
     this.forceMembers.reset();
     this.joinGen++;

@@ -43,7 +43,7 @@ export function refuseJoin(m: GrMember, view: GcsView, j: JoinAttempt, sets: { r
     m.log(msg.transNotPresentInGroup());
     m.log(msg.membershipChanged(m.sortedHostList(view.members), `${view.fixed}:${view.number}`));
     // The START's own wait for the view ends with the cancellation, not with its 60 s timeout.
-    m.startStop.starting = false;
+    m.startStop.startEnded(false);
     if (ctx.xcom.booted[m.slot] === 1) m.gcsLeave(j.refused);
     else j.refused();
   });

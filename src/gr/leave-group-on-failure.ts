@@ -9,6 +9,7 @@ import type { GrMember } from './gr-member.js';
 /** The expel path (was_member_expelled_from_group → leave_group_on_failure, ALREADY_LEFT_GROUP). */
 export function leaveGroupOnExpel(m: GrMember): void {
   m.admission = null; // expelled before handling its join view: it never goes RECOVERING
+  m.startStop.joinViewLost();
   m.log(msg.memberExpelled());
   enterError(m, true);
   m.ctx.gcs(m.slot).stop();

@@ -70,6 +70,7 @@ export function joinedGroup(m: GrMember, view: GcsView, j: JoinAttempt): void {
     m.log(msg.membershipChanged(m.sortedHostList(view.members), m.viewId()));
     m.emitView(view.members);
     m.refresh();
+    m.startStop.joinViewHandled();
     // State transfer (recovery_state_transfer.cc, Recovery_state_transfer::state_transfer) replicates
     // every GTID the donor has and the joiner lacks: its time grows with how many are missing.
     const recoveryUs = p.distributedRecoveryUs + missing * p.recoveryTransactionUs;

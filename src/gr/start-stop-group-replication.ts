@@ -7,6 +7,14 @@ export const START_ERROR_RUNNING =
   'ERROR 3093 (HY000): The START GROUP_REPLICATION command failed since the group is already running.';
 
 /**
+ * ER_GROUP_REPLICATION_COMMAND_FAILURE (3663) for a START or STOP issued while another one runs
+ * (sql/rpl_group_replication.cc, start_stop_executing; from 8.0.21, VersionProfile.concurrentStartStop).
+ */
+export function anotherCommandRunning(command: 'START' | 'STOP'): string {
+  return `ERROR 3663 (HY000): The ${command} GROUP_REPLICATION command encountered a failure. Another instance of START/STOP GROUP_REPLICATION command is executing.`;
+}
+
+/**
  * START and STOP GROUP_REPLICATION on one member (plugin.cc plugin_group_replication_start,
  * initialize_plugin_and_join, plugin_group_replication_stop, leave_group), and start_on_boot.
  */
@@ -22,23 +30,41 @@ export const TRANSACTION_KILL_TIMEOUT_S = 50;
  */
 export const STOP_GIVES_UP_WAITING_US = (TRANSACTION_KILL_TIMEOUT_S + 1) * 1_000_000;
 
+/**
+ * What became of one client START command: 'pending' until it returns, then 'joined' (its join view
+ * arrived) or 'failed' (`error` when its checks refused it after waiting for the command lock; null
+ * when the start itself gave up).
+ */
+export interface StartOutcome {
+  outcome: 'pending' | 'joined' | 'failed';
+  error: string | null;
+}
+
 export class StartStopGroupReplication {
   /** A START waiting for its join view. */
-  starting = false;
+  private startingNow = false;
+  /** That START is a client's command (not start_on_boot): it holds the command lock until it ends. */
+  private startByClient = false;
+  /** A client's START whose join view arrived and is not handled yet: the command returns once it is. */
+  private awaitingAdmission = false;
   /**
    * A STOP in progress, from the command until the plugin has stopped (plugin_is_stopping and
    * shared_plugin_stop_lock held): while `draining` it waits for the transactions latch to empty and
-   * `leave` goes on with the stop; null when no STOP runs.
+   * `leave` goes on with the stop; `serial` is its command's place in line (0: not a command); null
+   * when no STOP runs.
    */
-  private stopping: { draining: boolean; checkQueued: boolean; readonly leave: () => void } | null = null;
+  private stopping: { draining: boolean; checkQueued: boolean; serial: number; readonly leave: () => void } | null = null;
   /**
-   * START and STOP commands issued while a STOP runs, in order, with the session that issued each:
-   * both take plugin_running_lock for writing (plugin.cc plugin_group_replication_start and
-   * plugin_group_replication_stop), which the running STOP holds to its end, so they wait for it and
-   * then run one after the other.
+   * Up to 8.0.20 (concurrentStartStop 'wait'): START and STOP commands issued while another START or
+   * STOP runs, in order, with the session that issued each. Both hold plugin_running_mutex for their
+   * whole run (plugin.cc plugin_group_replication_start and plugin_group_replication_stop), so they
+   * wait for the one running and then run one after the other.
    */
-  private afterStop: { readonly start: boolean; readonly thread: number; readonly serial: number }[] = [];
-  /** STOP commands issued, and how many of them (in order: they take the lock in turn) have returned. */
+  private queued: { readonly start: StartOutcome | null; readonly thread: number; readonly serial: number }[] = [];
+  /** The running client START's outcome, and the last client START command's. */
+  private runningStart: StartOutcome | null = null;
+  private lastStart: StartOutcome | null = null;
+  /** STOP commands issued, and the place in line of the last that has returned (they return in turn). */
   private stopsIssued = 0;
   private stopsEnded = 0;
   private gen = 0;
@@ -53,27 +79,90 @@ export class StartStopGroupReplication {
    * group_replication_force_members is not empty (MY-011634, ER_GROUP_REPLICATION_CONFIGURATION).
    */
   startCommand(): UdfResult {
-    if (this.stopping !== null) {
-      // The START waits for the STOP (plugin_running_lock) and runs when it ends; its own checks
-      // run then, so a refusal by the configuration shows only in the error log (MY-011634).
-      this.afterStop.push({ start: true, thread: this.m.newThreadId(), serial: 0 });
+    if (this.commandRunning()) {
+      if (this.m.ctx.concurrentStartStop === 'refuse') return { ok: false, error: anotherCommandRunning('START') };
+      // It waits for the command running and runs when that ends; its own checks run then, so a
+      // refusal shows only in the error log (MY-011634) or not at all (3093).
+      this.lastStart = { outcome: 'pending', error: null };
+      this.queued.push({ start: this.lastStart, thread: this.m.newThreadId(), serial: 0 });
       return { ok: true };
     }
     if (this.running()) return { ok: false, error: START_ERROR_RUNNING };
-    return this.startFrom(this.m.newThreadId());
+    this.lastStart = { outcome: 'pending', error: null };
+    return this.startFrom(this.m.newThreadId(), this.lastStart);
   }
 
-  /** The START's checks and the start itself, once it holds plugin_running_lock. */
-  private startFrom(thread: number): UdfResult {
-    if (this.running()) return { ok: false, error: START_ERROR_RUNNING };
+  /** What became of the last client START command (null before the first). */
+  lastStartOutcome(): StartOutcome | null {
+    return this.lastStart;
+  }
+
+  /** A START waiting for its join view (a client's, start_on_boot's or none). */
+  get starting(): boolean {
+    return this.startingNow;
+  }
+
+  /**
+   * The START's wait for its join view ended (the view, its timeout, a refused join, a STOP): a
+   * client's START command returns, and a command waiting for it runs next.
+   */
+  startEnded(joined: boolean): void {
+    this.startingNow = false;
+    this.awaitingAdmission = false;
+    const started = this.runningStart;
+    this.runningStart = null;
+    if (started !== null) started.outcome = joined ? 'joined' : 'failed';
+    if (!this.startByClient) return;
+    this.startByClient = false;
+    this.runQueuedNext();
+  }
+
+  /**
+   * The join view arrived (GCS's join succeeded): the START stops waiting for it, but a client's
+   * START command returns only once the plugin has handled it (the view wait is signalled at the end
+   * of on_view_changed's handle_joining_members): joinViewHandled.
+   */
+  private joinViewArrived(): void {
+    if (!this.startByClient) {
+      this.startEnded(true);
+      return;
+    }
+    this.startingNow = false;
+    this.awaitingAdmission = true;
+  }
+
+  /** The member handled its join view (RECOVERING): a client's START command returns. */
+  joinViewHandled(): void {
+    if (this.awaitingAdmission) this.startEnded(true);
+  }
+
+  /** The member was expelled before it handled its join view: a client's START command fails. */
+  joinViewLost(): void {
+    if (this.awaitingAdmission) this.startEnded(false);
+  }
+
+  /** A client's START or STOP command runs: the one a new command meets (start_stop_executing). */
+  private commandRunning(): boolean {
+    return this.stopping !== null || (this.startByClient && (this.startingNow || this.awaitingAdmission));
+  }
+
+  /** The START's checks and the start itself, once it holds the command lock. */
+  private startFrom(thread: number, outcome: StartOutcome): UdfResult {
+    const refused = (error: string): UdfResult => {
+      outcome.outcome = 'failed';
+      outcome.error = error;
+      return { ok: false, error };
+    };
+    if (this.running()) return refused(START_ERROR_RUNNING);
     const m = this.m;
-    if (this.refusedByConfiguration(thread)) return { ok: false, error: START_ERROR_CONFIGURATION };
+    if (this.refusedByConfiguration(thread)) return refused(START_ERROR_CONFIGURATION);
     m.leftLogged = true;
     this.superReadOnlyBefore = m.superReadOnly;
     // The plugin sets super_read_only while it joins (plugin.cc enable_super_read_only_mode) and the
     // member shows OFFLINE until its join view arrives.
     m.setFlags(true, m.offlineMode);
     this.start(thread);
+    this.runningStart = outcome;
     return { ok: true };
   }
 
@@ -101,15 +190,19 @@ export class StartStopGroupReplication {
    * START began; without one, it would find the plugin stopped and do nothing.
    */
   stopCommand(): UdfResult {
+    if (this.commandRunning() && this.m.ctx.concurrentStartStop === 'refuse') return { ok: false, error: anotherCommandRunning('STOP') };
     const thread = this.m.newThreadId();
     const serial = ++this.stopsIssued;
-    if (this.stopping !== null && this.afterStop.length > 0) this.afterStop.push({ start: false, thread, serial });
-    else if (this.stopping === null) {
-      this.stop(thread);
-      if (this.stopping === null) this.stopsEnded = Math.max(this.stopsEnded, serial);
-    }
-    // Otherwise it returns when the running STOP ends, having found the plugin stopped.
+    if (this.commandRunning()) this.queued.push({ start: null, thread, serial });
+    else this.stopFrom(thread, serial);
     return { ok: true };
+  }
+
+  /** A STOP command that holds the command lock: it returns at once when it finds nothing to stop. */
+  private stopFrom(thread: number, serial: number): void {
+    this.stop(thread);
+    if (this.stopping === null) this.stopsEnded = Math.max(this.stopsEnded, serial);
+    else this.stopping.serial = serial;
   }
 
   /** The number of STOP commands issued so far: the last one's place in line. */
@@ -126,20 +219,21 @@ export class StartStopGroupReplication {
    * The STOP released plugin_running_lock: the commands that waited for it take it in turn, up to
    * a STOP that starts stopping again (the rest wait for that one).
    */
-  private runQueued(): void {
-    while (this.afterStop.length > 0 && this.stopping === null) {
-      const c = this.afterStop.shift()!;
-      if (c.start) this.startFrom(c.thread);
-      else {
-        this.stop(c.thread);
-        if (this.stopping === null) this.stopsEnded = Math.max(this.stopsEnded, c.serial);
+  private runQueuedNext(): void {
+    if (this.queued.length === 0) return;
+    const m = this.m;
+    m.ctx.later(m.slot, 0, () => {
+      while (this.queued.length > 0 && !this.commandRunning()) {
+        const c = this.queued.shift()!;
+        if (c.start !== null) this.startFrom(c.thread, c.start);
+        else this.stopFrom(c.thread, c.serial);
       }
-    }
+    });
   }
 
-  /** Whether a START waits for the STOP in progress (plugin_running_lock). */
-  startWaitsForStop(): boolean {
-    return this.afterStop.some((c) => c.start);
+  /** Whether a START waits for the command running (up to 8.0.20: plugin_running_mutex). */
+  startQueued(): boolean {
+    return this.queued.some((c) => c.start !== null);
   }
 
   /** Whether the plugin runs (group_replication_running, or a START in progress): STOP acts, START is refused. */
@@ -159,7 +253,8 @@ export class StartStopGroupReplication {
   start(thread: number): void {
     const m = this.m;
     const gen = ++this.gen;
-    this.starting = true;
+    this.startingNow = true;
+    this.startByClient = thread !== 0;
     if (thread === 0) this.superReadOnlyBefore = true; // start_on_boot: the plugin set it as the server started
     m.ctx.later(m.slot, m.ctx.params.xcomJoinStartupUs, () => {
       if (gen === this.gen && this.starting) this.join(thread, gen);
@@ -171,7 +266,7 @@ export class StartStopGroupReplication {
     const m = this.m;
     m.ctx.later(m.slot, m.ctx.params.joinViewTimeoutUs, () => {
       if (gen !== this.gen || !this.starting) return;
-      this.starting = false;
+      this.startEnded(false);
       m.log(msg.startViewTimeout(), thread);
       m.abandonJoin(() => {});
       m.showOffline();
@@ -181,7 +276,7 @@ export class StartStopGroupReplication {
     const attempt = (): void => {
       if (gen !== this.gen || !this.starting) return;
       tries++;
-      m.joinGroup(() => { this.starting = false; }, () => {
+      m.joinGroup(() => { this.joinViewArrived(); }, () => {
         if (gen !== this.gen || !this.starting || tries >= START_JOIN_ATTEMPTS) return;
         m.gcsLog('Note', gcsText.sleepingBeforeRetry(START_JOIN_ATTEMPTS - tries));
         m.ctx.later(m.slot, START_JOIN_SLEEP_US, attempt);
@@ -211,7 +306,7 @@ export class StartStopGroupReplication {
     const m = this.m;
     if (!this.running() || this.stopping !== null) return;
     this.gen++;
-    this.starting = false;
+    if (this.startingNow || this.awaitingAdmission) this.startEnded(false);
     m.log(msg.pluginStopping(), thread);
     m.autorejoin.abort();
     m.admission = null;
@@ -229,11 +324,9 @@ export class StartStopGroupReplication {
       m.refresh();
       m.log(msg.pluginStopped(), thread);
       m.setFlags(true, m.offlineMode);
-      // The STOP returns, and so do the STOPs issued during it with nothing queued before them
-      // (they find the plugin stopped); the commands queued behind it run in turn.
-      const firstQueuedStop = this.afterStop.find((c) => !c.start);
-      this.stopsEnded = Math.max(this.stopsEnded, firstQueuedStop === undefined ? this.stopsIssued : firstQueuedStop.serial - 1);
-      this.runQueued();
+      // The STOP returns; the commands waiting for it run in turn.
+      this.stopsEnded = Math.max(this.stopsEnded, stop.serial);
+      this.runQueuedNext();
     };
     const leave = (): void => {
       if (this.stopping !== stop || !stop.draining) return;
@@ -260,7 +353,7 @@ export class StartStopGroupReplication {
         stopped();
       }
     };
-    const stop = { draining: true, checkQueued: false, leave };
+    const stop = { draining: true, checkQueued: false, serial: 0, leave };
     this.stopping = stop;
     // plugin_group_replication_stop: Transaction_consistency_manager::plugin_is_stopping, then
     // (holding shared_plugin_stop_lock, so new commits block) a wait for the sessions in the
@@ -304,7 +397,13 @@ export class StartStopGroupReplication {
   /** The server died or shut down: a STOP in progress ends with it. */
   abandonStop(): void {
     this.stopping = null;
-    this.afterStop = []; // their sessions end with the server
+    this.startingNow = false;
+    this.startByClient = false;
+    this.awaitingAdmission = false;
+    if (this.runningStart !== null) this.runningStart.outcome = 'failed';
+    this.runningStart = null;
+    for (const c of this.queued) if (c.start !== null) c.start.outcome = 'failed';
+    this.queued = []; // their sessions end with the server
     this.stopsEnded = this.stopsIssued;
   }
 }

@@ -21,6 +21,15 @@ export interface VersionProfile {
   readonly defaultConsistency: 'EVENTUAL' | 'BEFORE_ON_PRIMARY_FAILOVER';
   /** Replication-channel wording in the server's log lines: MASTER/SLAVE up to 8.0.22, SOURCE/REPLICA from 8.0.23. */
   readonly channelTerms: ChannelTerms;
+  /**
+   * A START or STOP GROUP_REPLICATION issued while another one runs on the member: 'wait' for it
+   * (up to 8.0.20 both hold plugin_running_mutex for their whole run, plugin.cc), or 'refuse' at once
+   * with ER_GROUP_REPLICATION_COMMAND_FAILURE (3663), "Another instance of START/STOP
+   * GROUP_REPLICATION command is executing." (sql/rpl_group_replication.cc, group_replication_start
+   * and group_replication_stop test start_stop_executing). ⚠ The flag came with the credentials of
+   * START GROUP_REPLICATION (WL#13768, 8.0.21), which is the boundary taken here.
+   */
+  readonly concurrentStartStop: 'wait' | 'refuse';
 }
 
 const GIB = 1_073_741_824;
@@ -30,18 +39,22 @@ export const VERSION_PROFILES: Readonly<Record<VersionName, VersionProfile>> = {
   '8.0.20': {
     name: '8.0.20', serverVersion: '8.0.20', defaultMemberExpelTimeout: 0, defaultAutorejoinTries: 0,
     messageCacheSizeMin: GIB, countsExpelsInProgress: true, defaultConsistency: 'EVENTUAL', channelTerms: 'master',
+    concurrentStartStop: 'wait',
   },
   '8.0.21': {
     name: '8.0.21', serverVersion: '8.0.21', defaultMemberExpelTimeout: 5, defaultAutorejoinTries: 3,
     messageCacheSizeMin: MIB_128, countsExpelsInProgress: true, defaultConsistency: 'EVENTUAL', channelTerms: 'master',
+    concurrentStartStop: 'refuse',
   },
   '8.4': {
     name: '8.4', serverVersion: '8.4.6', defaultMemberExpelTimeout: 5, defaultAutorejoinTries: 3,
     messageCacheSizeMin: MIB_128, countsExpelsInProgress: true, defaultConsistency: 'BEFORE_ON_PRIMARY_FAILOVER', channelTerms: 'source',
+    concurrentStartStop: 'refuse',
   },
   '9.x': {
     name: '9.x', serverVersion: '9.5.0', defaultMemberExpelTimeout: 5, defaultAutorejoinTries: 3,
     messageCacheSizeMin: MIB_128, countsExpelsInProgress: true, defaultConsistency: 'BEFORE_ON_PRIMARY_FAILOVER', channelTerms: 'source',
+    concurrentStartStop: 'refuse',
   },
 };
 

@@ -118,7 +118,10 @@ function apply(sim: Simulation, action: ScenarioAction, onMember: OnMember): voi
   else if ('restart' in action) net.restart(action.restart);
   else if ('stop' in action) {
     const m = runningMember(sim, action.stop, 'stop', 'STOP GROUP_REPLICATION');
-    onMember(m, () => m.stopGroupReplication());
+    onMember(m, () => {
+      const r = m.stopGroupReplication();
+      if (!r.ok) throw new ConfigError('stop', `is refused: ${r.error}`, action.stop);
+    });
   } else if ('start' in action) {
     const m = runningMember(sim, action.start, 'start', 'START GROUP_REPLICATION');
     onMember(m, () => {

@@ -302,8 +302,9 @@ export class MemberHandle {
   /**
    * START GROUP_REPLICATION on this member (its server must be running): a join through distributed
    * recovery that fails after 60 s without a join view (MY-011640). Refused while Group Replication
-   * runs here (ERROR 3093). During a STOP it waits for the STOP to end (plugin_running_lock) and then
-   * runs with its own checks: the call returns `{ ok: true }` at once. Inverse: stopGroupReplication().
+   * runs here (ERROR 3093), and from 8.0.21 while another START or STOP runs (ERROR 3663); up to
+   * 8.0.20 it waits for that one and then runs with its own checks, the call returning `{ ok: true }`
+   * at once. Inverse: stopGroupReplication().
    */
   startGroupReplication(): UdfResult {
     if (!this.running) throw new ConfigError('startGroupReplication', 'names a member whose server is not running (restart it first)', this.name);
@@ -314,7 +315,8 @@ export class MemberHandle {
   /**
    * STOP GROUP_REPLICATION on this member (its server must be running): a voluntary leave (the others
    * install a view without it; no expel, no exit state action), then OFFLINE with super_read_only=ON.
-   * A no-op when Group Replication does not run here, as in MySQL. Inverse: startGroupReplication().
+   * A no-op when Group Replication does not run here, as in MySQL; ERROR 3663 from 8.0.21 while another
+   * START or STOP runs (up to 8.0.20 it waits for it). Inverse: startGroupReplication().
    */
   stopGroupReplication(): UdfResult {
     if (!this.running) throw new ConfigError('stopGroupReplication', 'names a member whose server is not running (restart it first)', this.name);
@@ -735,7 +737,7 @@ export class Simulation {
     this.groupName = `${nameRng.hex(8)}-${nameRng.hex(4)}-${nameRng.hex(4)}-${nameRng.hex(4)}-${nameRng.hex(12)}`;
     this.ctx = {
       kernel: this.kernel, params: this.params, xcom: this.xcom, net: this._net, servers: this._servers, emit,
-      groupName: this.groupName, channelTerms: this.version.channelTerms, mode,
+      groupName: this.groupName, channelTerms: this.version.channelTerms, concurrentStartStop: this.version.concurrentStartStop, mode,
       gcs: (slot) => this.gcsNodes[slot]!,
       member: (slot) => this.grMembers[slot]!,
       later: (slot, delayUs, fn) => this.later(slot, delayUs, fn),

@@ -241,13 +241,60 @@ describe('a failure or a removal while STOP waits for the latch', () => {
     expect(logged(sim, 'node1', 'MY-011651')).toHaveLength(1);
     expect(sim.member('node1').running).toBe(false);
   });
+});
 
-  it('a START issued while the STOP runs waits for it (plugin_running_lock) and starts once it has stopped', () => {
-    const sim = isolatedPrimary();
+/**
+ * A START or STOP GROUP_REPLICATION while another one runs. From 8.0.21 the server refuses it at once
+ * (sql/rpl_group_replication.cc: group_replication_start and group_replication_stop test
+ * start_stop_executing; ER_GROUP_REPLICATION_COMMAND_FAILURE, 3663). Up to 8.0.20 it waits: both
+ * commands hold plugin_running_mutex for their whole run (plugin.cc), then it runs in turn.
+ */
+describe('START and STOP while a STOP runs', () => {
+  const ANOTHER = (c: string): string => `ERROR 3663 (HY000): The ${c} GROUP_REPLICATION command encountered a failure. Another instance of START/STOP GROUP_REPLICATION command is executing.`;
+
+  /** isolatedPrimary on `version`, with a write in flight and a STOP at 25 s that waits 51 s for it. */
+  function stopping(version: '8.0.20' | '8.0.21' | '8.4'): Simulation {
+    const sim = createSimulation({ seed: 3, version, members: ['node1', 'node2', 'node3'] });
+    sim.at(10 * SEC, (s) => s.network.isolate('node1'));
+    sim.runUntil(20 * SEC);
     sim.member('node1').write();
     sim.runUntil(25 * SEC);
-    sim.member('node1').stopGroupReplication();
+    expect(sim.member('node1').stopGroupReplication()).toEqual({ ok: true });
     sim.runUntil(26 * SEC);
+    return sim;
+  }
+
+  it.each(['8.0.21', '8.4'] as const)('%s: both are refused with ERROR 3663 and change nothing', (version) => {
+    const sim = stopping(version);
+    const before = sim.trace.length;
+    expect(sim.member('node1').startGroupReplication()).toEqual({ ok: false, error: ANOTHER('START') });
+    expect(sim.member('node1').stopGroupReplication()).toEqual({ ok: false, error: ANOTHER('STOP') });
+    expect(sim.trace.length).toBe(before);
+    sim.at(90 * SEC, (s) => s.network.heal('node1'));
+    sim.runUntil(200 * SEC);
+    expect(logged(sim, 'node1', 'MY-011650')).toEqual([25]); // the one STOP
+    expect(logged(sim, 'node1', 'MY-011490')).toEqual([]); // no START ran
+    expect(sim.member('node1').state).toBe('OFFLINE');
+    // Once it has stopped, START is accepted again.
+    expect(sim.member('node1').startGroupReplication()).toEqual({ ok: true });
+  });
+
+  it('8.0.21: a STOP while a client\'s START waits for its view is refused; one after it stops the member', () => {
+    const sim = createSimulation({ seed: 3, members: ['node1', 'node2', 'node3'] });
+    sim.runUntil(5 * SEC);
+    sim.member('node3').stopGroupReplication();
+    sim.runUntil(20 * SEC);
+    sim.network.isolate('node3'); // the START cannot join: it waits for its view
+    expect(sim.member('node3').startGroupReplication()).toEqual({ ok: true });
+    sim.runUntil(30 * SEC);
+    expect(sim.member('node3').stopGroupReplication()).toEqual({ ok: false, error: ANOTHER('STOP') });
+    sim.runUntil(90 * SEC); // the START gave up after 60 s (MY-011640)
+    expect(logged(sim, 'node3', 'MY-011640')).toHaveLength(1);
+    expect(sim.member('node3').stopGroupReplication()).toEqual({ ok: true });
+  });
+
+  it('8.0.20: a START issued while the STOP runs waits for it and starts once it has stopped', () => {
+    const sim = stopping('8.0.20');
     expect(sim.member('node1').startGroupReplication()).toEqual({ ok: true });
     sim.at(90 * SEC, (s) => s.network.heal('node1'));
     sim.runUntil(100 * SEC);
@@ -255,17 +302,14 @@ describe('a failure or a removal while STOP waits for the latch', () => {
     sim.runUntil(200 * SEC);
     const [stopped] = logged(sim, 'node1', 'MY-011651');
     expect(stopped).toBeGreaterThan(76);
-    // The START ran when the STOP released the lock: its join came after it, not 3093 at 26 s.
     const joined = logged(sim, 'node1', 'MY-011490');
     expect(joined).toHaveLength(1);
     expect(joined[0]).toBeGreaterThan(stopped!);
     expect(sim.member('node1').state).toBe('ONLINE');
   });
 
-  it('commands queued behind a STOP run in order: a STOP after a START stops what that START began', () => {
-    const sim = isolatedPrimary();
-    sim.member('node1').write();
-    sim.member('node1').stopGroupReplication();
+  it('8.0.20: commands queued behind a STOP run in order; a STOP after a START stops what that START began', () => {
+    const sim = stopping('8.0.20');
     sim.member('node1').startGroupReplication();
     sim.member('node1').stopGroupReplication();
     sim.at(40 * SEC, (s) => s.network.heal('node1'));
@@ -273,20 +317,16 @@ describe('a failure or a removal while STOP waits for the latch', () => {
     expect(logged(sim, 'node1', 'MY-011650')).toHaveLength(2); // the first STOP, then the queued one
     expect(logged(sim, 'node1', 'MY-011490')).toEqual([]); // the queued START never joined
     expect(sim.member('node1').state).toBe('OFFLINE');
-    // A second STOP with nothing queued behind the first finds the plugin stopped: a no-op.
-    const again = isolatedPrimary();
-    again.member('node1').write();
-    again.member('node1').stopGroupReplication();
-    again.member('node1').stopGroupReplication();
+    // A second STOP with nothing before it finds the plugin stopped when its turn comes: a no-op.
+    const again = stopping('8.0.20');
+    expect(again.member('node1').stopGroupReplication()).toEqual({ ok: true });
     again.runUntil(300 * SEC);
     expect(logged(again, 'node1', 'MY-011650')).toHaveLength(1);
     expect(again.member('node1').state).toBe('OFFLINE');
   });
 
-  it('a server shut down during the STOP drops the commands queued behind it', () => {
-    const sim = isolatedPrimary();
-    sim.member('node1').write();
-    sim.member('node1').stopGroupReplication();
+  it('8.0.20: a server shut down during the STOP drops the commands queued behind it', () => {
+    const sim = stopping('8.0.20');
     sim.member('node1').startGroupReplication();
     sim.network.crash('node1');
     sim.network.heal('node1');
@@ -301,4 +341,3 @@ describe('a failure or a removal while STOP waits for the latch', () => {
     expect(sim.member('node1').state).toBe('OFFLINE');
   });
 });
-

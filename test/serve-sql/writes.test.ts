@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { createSimulation } from '../../src/index.js';
+import { createStatementEngine, loadSqlEngine } from '../../src/serve/sql/engine.js';
 import { expectError, records, settle, threeMembers } from './helpers.js';
 
 describe('writes are transactions of the member', () => {
@@ -56,8 +58,10 @@ describe('writes are transactions of the member', () => {
     expect(sim.member('a').state).toBe('OFFLINE');
   });
 
-  it('START GROUP_REPLICATION during a STOP waits for the STOP to end (plugin_running_lock), then joins', async () => {
-    const { sim, engine } = await threeMembers();
+  it.each(['8.0.20', '8.0.21'] as const)('%s: START GROUP_REPLICATION during a STOP waits for it (8.0.20) or gets ERROR 3663 (8.0.21+); a second STOP likewise', async (version) => {
+    await loadSqlEngine();
+    const sim = createSimulation({ seed: 14, version, members: ['a', 'b', 'c'], mode: 'single-primary' });
+    const engine = createStatementEngine(sim);
     const s = engine.openSession('a', 'root', null);
     settle(sim, s.execute('CREATE DATABASE app'), 2000);
     settle(sim, s.execute('CREATE TABLE app.t (id INT PRIMARY KEY)'), 2000);
@@ -65,8 +69,18 @@ describe('writes are transactions of the member', () => {
     sim.runFor('5s');
     const insert = s.execute('INSERT INTO app.t VALUES (1)');
     const stop = engine.openSession('a', 'root', null).execute('STOP GROUP_REPLICATION');
+    expect(stop.kind).toBe('pending');
     const start = engine.openSession('a', 'root', null).execute('START GROUP_REPLICATION');
-    expect(start.kind).toBe('pending'); // not ERROR 3093: it waits for the lock
+    const stopAgain = engine.openSession('a', 'root', null).execute('STOP GROUP_REPLICATION');
+    if (version === '8.0.21') {
+      expectError(start, 3663, 'HY000');
+      expectError(stopAgain, 3663, 'HY000');
+      expectError(settle(sim, insert, 52_000)!, 3100, 'HY000');
+      expect(settle(sim, stop, 60_000)?.kind).toBe('ok');
+      expect(sim.member('a').state).toBe('OFFLINE');
+      return;
+    }
+    expect(start.kind).toBe('pending'); // it waits for the lock
     expectError(settle(sim, insert, 52_000)!, 3100, 'HY000');
     sim.network.heal('a');
     expect(settle(sim, stop, 60_000)?.kind).toBe('ok');
@@ -75,6 +89,9 @@ describe('writes are transactions of the member', () => {
     expect(settle(sim, start, 60_000)?.kind).toBe('ok');
     expect(['RECOVERING', 'ONLINE']).toContain(sim.member('a').state);
     expect(sim.nowUs).toBeGreaterThan(stoppedUs);
+    // The second STOP waited behind the START and then stopped what it began.
+    expect(settle(sim, stopAgain, 60_000)?.kind).toBe('ok');
+    expect(sim.member('a').state).toBe('OFFLINE');
   });
 
   it('CREATE TABLE IF NOT EXISTS and DROP TABLE IF EXISTS are writes that leave an existing (or missing) table alone', async () => {

@@ -801,28 +801,27 @@ class Session implements SqlSession {
   // ------------------------------------------------------------------ operator statements
 
   /**
-   * START GROUP_REPLICATION: returns once the member joined (RECOVERING or ONLINE), or fails when the
-   * start gives up (ER_GROUP_REPLICATION_CONFIGURATION). During a STOP it waits for the STOP to end
-   * (both hold plugin_running_lock for writing, plugin.cc) and then starts with its own checks.
+   * START GROUP_REPLICATION: returns once it has handled its join view (the member RECOVERING), or
+   * fails when the start gives up (ER_GROUP_REPLICATION_CONFIGURATION). Up to 8.0.20 a START issued
+   * while another START or STOP runs first waits for it, then runs with its own checks; from 8.0.21
+   * it is refused at once (ERROR 3663).
    */
   private startGroupReplication(): StatementOutcome {
     const r = this.member.startGroupReplication();
     if (!r.ok) return E.fromClientError(r.error);
-    const gr = this.engine.sim._gr(this.member.slot);
+    const started = this.engine.sim._gr(this.member.slot).startStop.lastStartOutcome()!;
     const settle = (): StatementOutcome | undefined => {
-      if (gr.startStop.startWaitsForStop()) return undefined;
-      if (this.member.state === 'ONLINE' || this.member.state === 'RECOVERING') return ok();
-      // Gave up: the plugin stopped (the 60 s view wait ran out, or the configuration checks refused
-      // a START that waited for a STOP), or the join attempts failed and no START is running.
-      if (!gr.startStop.running() || (this.member.state === 'ERROR' && !gr.startStop.starting)) return E.startFailed();
-      return undefined;
+      if (started.outcome === 'pending') return undefined;
+      if (started.outcome === 'joined') return ok();
+      return started.error === null ? E.startFailed() : E.fromClientError(started.error);
     };
     return settle() ?? { kind: 'pending', poll: settle };
   }
 
   /** STOP GROUP_REPLICATION: returns once the member left (plugin.cc, plugin_group_replication_stop waits for the leave view). */
   private stopGroupReplication(): StatementOutcome {
-    this.member.stopGroupReplication();
+    const r = this.member.stopGroupReplication();
+    if (!r.ok) return E.fromClientError(r.error);
     const gr = this.engine.sim._gr(this.member.slot);
     // Its own end, not the plugin's state: a START queued behind it may run at the same instant.
     const serial = gr.startStop.stopCommandsIssued();
