@@ -878,8 +878,13 @@ export class GrMember {
 
   // ---------------------------------------------------------------- options and UDFs
 
-  /** Whether a topology UDF may run here (udf_utils.cc): ONLINE, in the majority, nobody unreachable. */
+  /**
+   * Whether a topology UDF may run here (udf_utils.cc): not while STOP GROUP_REPLICATION runs (each
+   * UDF's init checks get_plugin_is_stopping first, udf_single_primary.cc, udf_multi_primary.cc),
+   * ONLINE, in the majority, nobody unreachable.
+   */
   checkTopologyUdf(): UdfResult {
+    if (this.startStop.isStopping()) return { ok: false, error: UDF_ERROR_NOT_ONLINE_MAJORITY };
     if (this.state !== 'ONLINE' || this.partition.inPartition || this.partition.terminated) return { ok: false, error: UDF_ERROR_NOT_ONLINE_MAJORITY };
     for (const info of this.table.values()) if (info.unreachable) return { ok: false, error: UDF_ERROR_UNREACHABLE };
     return { ok: true };

@@ -216,6 +216,22 @@ describe('a failure or a removal while STOP waits for the latch', () => {
     expect(sim.member('node1').state).toBe('OFFLINE');
   });
 
+  it('meanwhile the topology UDFs are refused (plugin_is_stopping), though the member still shows ONLINE', () => {
+    // Each UDF's init (udf_single_primary.cc, udf_multi_primary.cc) checks get_plugin_is_stopping first.
+    const sim = createSimulation({ seed: 3, mode: 'single-primary', members: ['node1', 'node2', 'node3'] });
+    sim.runUntil(10 * SEC);
+    const primary = ['node1', 'node2', 'node3'].find((n) => !sim.member(n).superReadOnly)!;
+    const other = ['node1', 'node2', 'node3'].find((n) => n !== primary)!;
+    sim.member(primary).stopGroupReplication(); // its leave takes a round of the group
+    expect(sim.member(primary).state).toBe('ONLINE');
+    expect(sim.member(primary).setAsPrimary(other)).toEqual({ ok: false, error: 'Member must be ONLINE and in the majority partition.' });
+    sim.runUntil(20 * SEC);
+    expect(sim.member(primary).state).toBe('OFFLINE');
+    // On a member whose plugin runs, the same call goes through.
+    const third = ['node1', 'node2', 'node3'].find((n) => n !== primary && n !== other)!;
+    expect(sim.member(third).setAsPrimary(other).ok).toBe(true);
+  });
+
   it('an expel ends the STOP at once (MY-011646) and no auto-rejoin follows it', () => {
     const sim = createSimulation({ seed: 3, members: ['node1', 'node2', 'node3'], options: { group_replication_autorejoin_tries: 3 } });
     sim.at(10 * SEC, (s) => s.network.isolate('node1'));
