@@ -1094,12 +1094,16 @@ export class Simulation {
     this._emit({ type: 'network', t: this.kernel.nowUs, action: 'remove', detail: name });
     if (this._net.running[slot] === 0) return;
     const gr = this.grMembers[slot]!;
-    gr.startStop.stopCommand();
+    // From 8.0.21 a STOP is refused while a client's START or STOP runs (ERROR 3663): the operator
+    // issues it again until it is taken, which a START's own 60 s view wait bounds.
+    let stopTaken = gr.startStop.stopCommand().ok;
     // The STOP returns once the transactions in flight are done (or killed, STOP_GIVES_UP_WAITING_US)
     // and the leave view arrives, or GCS gives up (30 s); the server then shuts down.
     let waitedUs = 0;
     const shutdownWhenStopped = (): void => {
-      if (gr.startStop.running() && waitedUs < STOP_GIVES_UP_WAITING_US + XCOM_EXIT_WAIT_US + REMOVE_POLL_US) {
+      if (!stopTaken) stopTaken = gr.startStop.stopCommand().ok;
+      const limitUs = this.params.joinViewTimeoutUs + STOP_GIVES_UP_WAITING_US + XCOM_EXIT_WAIT_US + REMOVE_POLL_US;
+      if ((!stopTaken || gr.startStop.running()) && waitedUs < limitUs) {
         waitedUs += REMOVE_POLL_US;
         this.later(slot, REMOVE_POLL_US, shutdownWhenStopped);
         return;

@@ -309,6 +309,29 @@ describe('START and STOP while a STOP runs', () => {
     expect(sim.member('node3').stopGroupReplication()).toEqual({ ok: true });
   });
 
+  it('8.0.21: removeMember during a client\'s START issues its STOP again until it is taken, then shuts the server down', () => {
+    const sim = createSimulation({ seed: 3, members: ['node1', 'node2', 'node3'] });
+    sim.runUntil(5 * SEC);
+    sim.member('node3').stopGroupReplication();
+    sim.runUntil(20 * SEC);
+    sim.network.isolate('node3');
+    sim.member('node3').startGroupReplication();
+    sim.runUntil(30 * SEC);
+    sim.removeMember('node3'); // its STOP is refused: the START waits for its view
+    sim.network.heal('node3');
+    sim.runUntil(200 * SEC);
+    // Its join view handled (MY-011503), the START returned and the STOP was taken: a voluntary
+    // leave, then the shutdown.
+    const joined = logged(sim, 'node3', 'MY-011503').filter((t) => t > 30)[0];
+    expect(joined).toBeDefined();
+    const stops = logged(sim, 'node3', 'MY-011650').filter((t) => t > 20);
+    expect(stops).toHaveLength(1);
+    expect(stops[0]).toBeGreaterThanOrEqual(joined!);
+    expect(logged(sim, 'node3', 'MY-011651')).toHaveLength(2);
+    expect(sim.member('node3').running).toBe(false);
+    expect(sim.member('node1').replicationGroupMembers()).toHaveLength(2);
+  });
+
   it('8.0.20: a START issued while the STOP runs waits for it and starts once it has stopped', () => {
     const sim = stopping('8.0.20');
     expect(sim.member('node1').startGroupReplication()).toEqual({ ok: true });
