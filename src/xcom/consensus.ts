@@ -236,6 +236,20 @@ export class Consensus {
   private readonly rttValue: Float64Array;
   private readonly rttCount: Int32Array;
   private readonly rttMask: Int32Array;
+  /**
+   * Per node: decisionDelayUs's last answer with a site (the delay, reached count and mask) and
+   * what it read: the network's reachEpoch (every change of a process, XCom or link state that
+   * proposerSite and majorityRoundTripUs read bumps it), the node's configuration, the one site in
+   * force (no configuration waiting to start) and the configuration its executor ran last. The
+   * workload tick asks it 100 times a second; it changes only with those.
+   */
+  private readonly delayEpoch: Float64Array;
+  private readonly delayOwn: (XcomConfig | null | undefined)[];
+  private readonly delayInForce: (XcomConfig | null)[];
+  private readonly delayExecutedConfig: Float64Array;
+  private readonly delayValue: Float64Array;
+  private readonly delayCount: Int32Array;
+  private readonly delayMask: Int32Array;
   /** Per node: entries its current read round fetches. */
   private readonly fetchCount: Int32Array;
   /** Called when an add_node configuration is decided, so the joiner's XCom can boot into it. */
@@ -290,6 +304,13 @@ export class Consensus {
     this.rttValue = new Float64Array(n);
     this.rttCount = new Int32Array(n);
     this.rttMask = new Int32Array(n);
+    this.delayEpoch = new Float64Array(n).fill(-1);
+    this.delayOwn = new Array<XcomConfig | null | undefined>(n).fill(null);
+    this.delayInForce = new Array<XcomConfig | null>(n).fill(null);
+    this.delayExecutedConfig = new Float64Array(n);
+    this.delayValue = new Float64Array(n);
+    this.delayCount = new Int32Array(n);
+    this.delayMask = new Int32Array(n);
     const k = x.kernel;
     this.hDecided = k.register('consensus.decided', (id) => this.onDecided(id));
     this.hRound = k.register('consensus.readRound', (arg) => this.onRound(arg));
@@ -751,11 +772,28 @@ export class Consensus {
    * -1 when it cannot be decided now (not a member, stopped, or no majority reachable).
    */
   decisionDelayUs(i: number): number {
+    const x = this.x, own = x.config[i], configs = this.recentConfigs;
+    if (this.delayEpoch[i] === x.net.reachEpoch && this.delayOwn[i] === own && configs.length === 1 &&
+      this.delayInForce[i] === (configs[0] as { config: XcomConfig }).config && this.delayExecutedConfig[i] === this.executedConfigId[i]) {
+      this.reachedCount = this.delayCount[i] as number;
+      this.reachedMask = this.delayMask[i] as number;
+      return this.delayValue[i] as number;
+    }
     const site = this.proposerSite(i);
-    if (site === null) return -1;
+    if (site === null) return -1; // not remembered: it leaves reachedCount/reachedMask alone
     const rtt = this.majorityRoundTripUs(i, site.nodes);
-    if (rtt < 0) return -1;
-    return rtt + (this.reachedCount < site.nodes.length ? this.x.params.deadChannelStallUs : 0);
+    const delay = rtt < 0 ? -1 : rtt + (this.reachedCount < site.nodes.length ? x.params.deadChannelStallUs : 0);
+    // (proposerSite may have trimmed the list to the one site in force.)
+    if (configs.length === 1) {
+      this.delayEpoch[i] = x.net.reachEpoch;
+      this.delayOwn[i] = own;
+      this.delayInForce[i] = (configs[0] as { config: XcomConfig }).config;
+      this.delayExecutedConfig[i] = this.executedConfigId[i] as number;
+      this.delayValue[i] = delay;
+      this.delayCount[i] = this.reachedCount;
+      this.delayMask[i] = this.reachedMask;
+    }
+    return delay;
   }
 
   /**
