@@ -973,27 +973,18 @@ export class Consensus {
       else (this.pending[p.proposer] as PendingProposal[]).push({ p, delayUs: 0, nextUs: Infinity });
       return;
     }
+    if (p.kind === 'load') {
+      this.decideLoad(p as LoadProposal, id);
+      return;
+    }
     const index = this.logEnd;
     const config = p.kind === 'config' ? this.applyChange(p.payload as { remove?: number[]; joiner?: number; incarnation?: number; force?: number[]; incarnations?: number[] })
       : p.kind === 'view' ? this.siteOfView(x.kernel.nowUs, p.configId) : null;
     const kind = p.kind === 'config' && config === null ? 'noop' : p.kind;
     const before = this.groupConfig;
-    // Msgnos: batches formed in the same tick share msgnos (each writer uses its own channel).
-    let firstMsgno: number, newMsgnos: number;
-    if (kind === 'load' && p.tickUs === this.lastLoadTickUs && this.lastLoadFirstMsgno + this.lastLoadMsgnos === this.nextMsgno) {
-      firstMsgno = this.lastLoadFirstMsgno;
-      newMsgnos = Math.max(0, p.msgnos - this.lastLoadMsgnos);
-      this.lastLoadMsgnos += newMsgnos;
-    } else {
-      firstMsgno = this.nextMsgno;
-      newMsgnos = p.msgnos;
-      if (kind === 'load') {
-        this.lastLoadTickUs = p.tickUs;
-        this.lastLoadFirstMsgno = firstMsgno;
-        this.lastLoadMsgnos = p.msgnos;
-      } else this.lastLoadTickUs = -1;
-    }
-    this.nextMsgno += newMsgnos;
+    const firstMsgno = this.nextMsgno;
+    this.lastLoadTickUs = -1;
+    this.nextMsgno += p.msgnos;
     // Cache bytes (docs/mysql-behaviour.md §X4): one pax_msg per slot of every channel, one app_data + payload per message.
     // The channels are those of the site the slot belongs to (find_site_def at its synode), not of a
     // configuration decided but not started yet: a value in flight when the last members removed
@@ -1002,41 +993,14 @@ export class Consensus {
     const channels = Math.max(1, this.siteInForce(x.kernel.nowUs).nodes.length);
     let messages = 0, payloadBytes = 0;
     switch (kind) {
-      case 'load': messages = (p.payload as LoadBatch).messages; payloadBytes = p.bytes; break;
       case 'view': messages = 1; payloadBytes = viewPayloadBytes(channels); break;
       case 'config': messages = 1; payloadBytes = configPayloadBytes((config as XcomConfig).nodes.length); break;
       case 'noop': break;
       default: messages = 1; payloadBytes = p.bytes;
     }
-    const cacheSlots = newMsgnos * channels;
-    const cacheBytes = cacheSlots * SIZEOF_PAX_MSG + messages * SIZEOF_APP_DATA + payloadBytes;
-    const acceptors = this.inFlightAcceptors[id] as number, acceptedAtUs = this.inFlightSentUs[id] as number;
-    // Every entry is written by the code below: a trimmed 'load' entry reused (with its batch), or
-    // a blank one (see blankEntry). A 'load' entry gets a batch of its own: the proposal's is reused
-    // for the next tick.
-    const entry = kind === 'load'
-      ? (this.loadEntryPool.pop() ?? blankEntry('load', null, newLoadBatch(0, 0, 0, 0)))
-      : blankEntry(kind, config, p.payload);
-    if (kind === 'load') {
-      const batch = p.payload as LoadBatch, b = entry.payload as Writable<LoadBatch>;
-      b.transactions = batch.transactions;
-      b.messages = batch.messages;
-      b.payloadBytes = batch.payloadBytes;
-      b.submittedSumUs = batch.submittedSumUs;
-    }
-    entry.index = index;
-    entry.proposer = p.proposer;
-    entry.decidedAtUs = x.kernel.nowUs;
-    entry.bytes = p.bytes;
-    entry.configId = p.configId;
-    entry.mask = p.mask;
-    entry.firstMsgno = firstMsgno;
-    entry.msgnos = p.msgnos;
-    entry.cacheSlots = cacheSlots;
-    entry.cacheBytes = cacheBytes;
-    entry.acceptors = acceptors;
-    entry.acceptedAtUs = acceptedAtUs;
-    this.log.push(entry);
+    const cacheSlots = p.msgnos * channels;
+    const entry = blankEntry(kind, config, p.payload);
+    this.fillEntry(entry, p, id, index, firstMsgno, cacheSlots, cacheSlots * SIZEOF_PAX_MSG + messages * SIZEOF_APP_DATA + payloadBytes);
     if (kind === 'config') {
       this.groupConfig = config as XcomConfig;
       this.recentConfigs.push({ config: config as XcomConfig, decidedAtUs: x.kernel.nowUs });
@@ -1048,8 +1012,69 @@ export class Consensus {
     const joiner = (p.payload as { joiner?: number } | null)?.joiner;
     if (joiner !== undefined && kind === 'config') this.onAdmitted(joiner, entry);
     if (x.booted[i] === 1) this.learn(i, index);
+  }
+
+  /**
+   * onDecided for a workload batch (nearly every decision of a loaded group), apart from the other
+   * kinds' steps: no configuration changes and no joiner is admitted, so the learn goes to the
+   * configuration's nodes as it was.
+   */
+  private decideLoad(p: LoadProposal, id: number): void {
+    const x = this.x, now = x.kernel.nowUs;
+    const index = this.logEnd;
+    // Msgnos: batches formed in the same tick share msgnos (each writer uses its own channel).
+    let firstMsgno: number, newMsgnos: number;
+    if (p.tickUs === this.lastLoadTickUs && this.lastLoadFirstMsgno + this.lastLoadMsgnos === this.nextMsgno) {
+      firstMsgno = this.lastLoadFirstMsgno;
+      newMsgnos = Math.max(0, p.msgnos - this.lastLoadMsgnos);
+      this.lastLoadMsgnos += newMsgnos;
+    } else {
+      firstMsgno = this.nextMsgno;
+      newMsgnos = p.msgnos;
+      this.lastLoadTickUs = p.tickUs;
+      this.lastLoadFirstMsgno = firstMsgno;
+      this.lastLoadMsgnos = p.msgnos;
+    }
+    this.nextMsgno += newMsgnos;
+    // Cache bytes and channels as in onDecided.
+    const channels = Math.max(1, this.siteInForce(now).nodes.length);
+    const batch = p.payload;
+    const cacheSlots = newMsgnos * channels;
+    // A trimmed 'load' entry reused (with its batch), or a blank one (see blankEntry). The entry
+    // gets a batch of its own: the proposal's is reused for the next tick.
+    const entry = this.loadEntryPool.pop() ?? blankEntry('load', null, newLoadBatch(0, 0, 0, 0));
+    const b = entry.payload as Writable<LoadBatch>;
+    b.transactions = batch.transactions;
+    b.messages = batch.messages;
+    b.payloadBytes = batch.payloadBytes;
+    b.submittedSumUs = batch.submittedSumUs;
+    this.fillEntry(entry, p, id, index, firstMsgno, cacheSlots, cacheSlots * SIZEOF_PAX_MSG + batch.messages * SIZEOF_APP_DATA + p.bytes);
+    const i = p.proposer;
+    // Push to every node of the configuration the proposer is connected to.
+    this.pushLearn(i, entry, this.groupConfig.mask);
+    if (x.booted[i] === 1) this.learn(i, index);
     // The entry took what it needs from the proposal (the batch stays with the entry); nothing else holds a decided one.
-    if (kind === 'load') this.loadProposalPool.push(p as LoadProposal);
+    this.loadProposalPool.push(p);
+  }
+
+  /**
+   * Writes every field of a decided entry but its kind, configuration and payload, and appends it
+   * to the log: every entry, reused or new, is written by the same code (see blankEntry).
+   */
+  private fillEntry(entry: Writable<LogEntry>, p: Proposal, id: number, index: number, firstMsgno: number, cacheSlots: number, cacheBytes: number): void {
+    entry.index = index;
+    entry.proposer = p.proposer;
+    entry.decidedAtUs = this.x.kernel.nowUs;
+    entry.bytes = p.bytes;
+    entry.configId = p.configId;
+    entry.mask = p.mask;
+    entry.firstMsgno = firstMsgno;
+    entry.msgnos = p.msgnos;
+    entry.cacheSlots = cacheSlots;
+    entry.cacheBytes = cacheBytes;
+    entry.acceptors = this.inFlightAcceptors[id] as number;
+    entry.acceptedAtUs = this.inFlightSentUs[id] as number;
+    this.log.push(entry);
   }
 
   /** Node i sends the learn of `entry` to every other node in `targets` it is connected to. */
