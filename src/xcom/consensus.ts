@@ -1152,6 +1152,13 @@ export class Consensus {
   private execute(i: number, e: LogEntry): void {
     if (this.exiting[i] === 1) return; // a removed node delivers nothing at or beyond the new start
     const x = this.x;
+    // A workload batch first: nearly every entry of a loaded group is one, and the switch below
+    // compares the kind with each of its cases in turn.
+    if (e.kind === 'load') {
+      if (e.proposer === i) this.loadOutstanding[i] = Math.max(0, (this.loadOutstanding[i] as number) - (e.payload as LoadBatch).transactions);
+      x.up.execute(i, e);
+      return;
+    }
     switch (e.kind) {
       case 'config': {
         const cfg = e.config as XcomConfig;
@@ -1191,10 +1198,6 @@ export class Consensus {
         }
         break;
       }
-      case 'load':
-        if (e.proposer === i) this.loadOutstanding[i] = Math.max(0, (this.loadOutstanding[i] as number) - (e.payload as LoadBatch).transactions);
-        x.up.execute(i, e);
-        break;
       default:
         x.up.execute(i, e);
     }
