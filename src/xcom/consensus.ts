@@ -957,14 +957,26 @@ export class Consensus {
       // A free proposer takes each message alone; only when all are busy do messages batch.
       const msgnos = Math.min(msgs, tokens);
       const takeMsgs = Math.min(msgs, msgnos * MAX_BATCH_APP_DATA);
-      const f = takeMsgs / msgs;
-      const tx = takeMsgs === msgs ? (this.loadTx[i] as number) : Math.min(this.loadTx[i] as number, Math.ceil((this.loadTx[i] as number) * f));
-      const bytes = takeMsgs === msgs ? (this.loadBytes[i] as number) : Math.round((this.loadBytes[i] as number) * f);
-      const sub = tx === this.loadTx[i] ? (this.loadSubmittedSum[i] as number) : ((this.loadSubmittedSum[i] as number) * tx) / (this.loadTx[i] as number);
-      this.loadTx[i] = (this.loadTx[i] as number) - tx;
-      this.loadMsgs[i] = msgs - takeMsgs;
-      this.loadBytes[i] = (this.loadBytes[i] as number) - bytes;
-      this.loadSubmittedSum[i] = (this.loadSubmittedSum[i] as number) - sub;
+      let tx: number, bytes: number, sub: number;
+      if (takeMsgs === msgs) {
+        // The whole queue leaves (every tick of a steady stream): nothing stays, as x − x is 0.
+        tx = this.loadTx[i] as number;
+        bytes = this.loadBytes[i] as number;
+        sub = this.loadSubmittedSum[i] as number;
+        this.loadTx[i] = 0;
+        this.loadMsgs[i] = 0;
+        this.loadBytes[i] = 0;
+        this.loadSubmittedSum[i] = 0;
+      } else {
+        const f = takeMsgs / msgs, queuedTx = this.loadTx[i] as number;
+        tx = Math.min(queuedTx, Math.ceil(queuedTx * f));
+        bytes = Math.round((this.loadBytes[i] as number) * f);
+        sub = tx === queuedTx ? (this.loadSubmittedSum[i] as number) : ((this.loadSubmittedSum[i] as number) * tx) / queuedTx;
+        this.loadTx[i] = queuedTx - tx;
+        this.loadMsgs[i] = msgs - takeMsgs;
+        this.loadBytes[i] = (this.loadBytes[i] as number) - bytes;
+        this.loadSubmittedSum[i] = (this.loadSubmittedSum[i] as number) - sub;
+      }
       this.loadTokens[i] = (this.loadTokens[i] as number) - msgnos;
       const p = this.loadProposalPool.pop() ?? blankLoadProposal();
       p.proposer = i;
