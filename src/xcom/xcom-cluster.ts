@@ -623,12 +623,16 @@ export class XcomCluster {
     if (cache.addCell(entry.index, entry.cacheBytes, entry.cacheSlots, entry.firstMsgno + entry.msgnos - 1) > 0) {
       // Before shrink_cache: a slot that takes the cache above its limit counts at its peak.
       if (cache.sizeBytes > (this.cachePeakBytes[i] as number)) this.cachePeakBytes[i] = cache.sizeBytes;
-      if (cache.aboveLimit() || this.shrinkWarmups > 0) {
-        if (this.shrinkWarmups > 0) this.shrinkWarmups--;
-        this.shrinkCache(i);
-      }
+      if (cache.aboveLimit() || this.shrinkWarmup()) this.shrinkCache(i);
       this.armCacheTask(i);
     }
+  }
+
+  /** Whether a learn at or below the limit still runs shrink_cache (see shrinkWarmups); counts it. */
+  private shrinkWarmup(): boolean {
+    if (this.shrinkWarmups === 0) return false;
+    this.shrinkWarmups--;
+    return true;
   }
 
   /**
