@@ -700,12 +700,14 @@ export class Simulation {
         },
         data: (slot, entry) => {
           if (entry.kind === 'load') {
-            const batch = entry.payload as LoadBatch;
+            const batch = entry.payload as LoadBatch, member = this.grMembers[slot]!;
             this._pipeline.delivered(slot, entry.proposer, batch.transactions);
-            const commits = this.grMembers[slot]!.onLoadBatch(entry, batch.transactions, batch.submittedSumUs);
-            if (commits && entry.proposer === slot) this.workload.committed(slot, batch.transactions, batch.submittedSumUs);
-            // STOP GROUP_REPLICATION waits for the proposer's workload transactions in flight.
-            if (entry.proposer === slot) this.grMembers[slot]!.startStop.latchChanged();
+            const commits = member.onLoadBatch(entry, batch.transactions, batch.submittedSumUs);
+            if (entry.proposer === slot) {
+              if (commits) this.workload.committed(slot, batch.transactions, batch.submittedSumUs);
+              // STOP GROUP_REPLICATION waits for the proposer's workload transactions in flight.
+              member.startStop.latchChanged();
+            }
           } else if (entry.kind === 'app') {
             this._pipeline.delivered(slot, entry.proposer, 1);
             this.grMembers[slot]!.onAppMessage(entry);

@@ -108,6 +108,19 @@ const NONE = -1;
 export const DELAY_NOT_KNOWN = -2;
 
 /**
+ * How many held decisions placeHeldDecision schedules before it runs any in place. Scheduling one
+ * in its reserved place and running it there give the same order, clock and count of dispatched
+ * events; the point is V8's type feedback. A steady workload first finds another event due before
+ * its decision about 15 s in (a 15 s period lands between a tick and its decision), long after V8
+ * has optimised the load tick with this method inlined; the scheduling call, never run by then,
+ * has no feedback, so V8 threw the load tick's optimised code away there and compiled it again.
+ * Taken in the first ticks, while the tick still runs unoptimised, it has its feedback from the start
+ * (more than V8's first 8 calls of a function, which run before it allocates the function's
+ * feedback and so record none).
+ */
+const HELD_DECISIONS_QUEUED_FIRST = 32;
+
+/**
  * Consensus and execution (L3), modelled at the level that matters for failure detection rather
  * than message by message:
  * - a value proposed on node P is decided when P reaches a majority of the group's latest
@@ -223,6 +236,11 @@ export class Consensus {
   private heldDecisionId = -1;
   private heldDecisionSeq = 0;
   private heldDecisionUs = 0;
+  /**
+   * Held decisions still to be scheduled in their reserved place rather than run in it (see
+   * placeHeldDecision): the first few of a run take the scheduling path on purpose.
+   */
+  private heldDecisionsQueuedFirst = HELD_DECISIONS_QUEUED_FIRST;
   /** Per node: workload transactions submitted in this XCom lifetime and not yet delivered back to it. */
   private readonly loadOutstanding: Float64Array;
   private readonly rttScratch = new Float64Array(16);
@@ -236,6 +254,20 @@ export class Consensus {
   private readonly rttValue: Float64Array;
   private readonly rttCount: Int32Array;
   private readonly rttMask: Int32Array;
+  /**
+   * Per node: decisionDelayUs's last answer with a site (the delay, reached count and mask) and
+   * what it read: the network's reachEpoch (every change of a process, XCom or link state that
+   * proposerSite and majorityRoundTripUs read bumps it), the node's configuration, the one site in
+   * force (no configuration waiting to start) and the configuration its executor ran last. The
+   * workload tick asks it 100 times a second; it changes only with those.
+   */
+  private readonly delayEpoch: Float64Array;
+  private readonly delayOwn: (XcomConfig | null | undefined)[];
+  private readonly delayInForce: (XcomConfig | null)[];
+  private readonly delayExecutedConfig: Float64Array;
+  private readonly delayValue: Float64Array;
+  private readonly delayCount: Int32Array;
+  private readonly delayMask: Int32Array;
   /** Per node: entries its current read round fetches. */
   private readonly fetchCount: Int32Array;
   /** Called when an add_node configuration is decided, so the joiner's XCom can boot into it. */
@@ -290,6 +322,13 @@ export class Consensus {
     this.rttValue = new Float64Array(n);
     this.rttCount = new Int32Array(n);
     this.rttMask = new Int32Array(n);
+    this.delayEpoch = new Float64Array(n).fill(-1);
+    this.delayOwn = new Array<XcomConfig | null | undefined>(n).fill(null);
+    this.delayInForce = new Array<XcomConfig | null>(n).fill(null);
+    this.delayExecutedConfig = new Float64Array(n);
+    this.delayValue = new Float64Array(n);
+    this.delayCount = new Int32Array(n);
+    this.delayMask = new Int32Array(n);
     const k = x.kernel;
     this.hDecided = k.register('consensus.decided', (id) => this.onDecided(id));
     this.hRound = k.register('consensus.readRound', (arg) => this.onRound(arg));
@@ -741,8 +780,12 @@ export class Consensus {
     const id = this.heldDecisionId;
     this.heldDecisionId = -1;
     const k = this.x.kernel, at = this.heldDecisionUs, seq = this.heldDecisionSeq;
-    if (k.runReservedAt(at, seq)) this.onDecided(id);
-    else k.scheduleReserved(at, PRIORITY.timer, seq, this.hDecided, id);
+    if (this.heldDecisionsQueuedFirst > 0) this.heldDecisionsQueuedFirst--;
+    else if (k.runReservedAt(at, seq)) {
+      this.onDecided(id);
+      return;
+    }
+    k.scheduleReserved(at, PRIORITY.timer, seq, this.hDecided, id);
   }
 
   /**
@@ -751,11 +794,28 @@ export class Consensus {
    * -1 when it cannot be decided now (not a member, stopped, or no majority reachable).
    */
   decisionDelayUs(i: number): number {
+    const x = this.x, own = x.config[i], configs = this.recentConfigs;
+    if (this.delayEpoch[i] === x.net.reachEpoch && this.delayOwn[i] === own && configs.length === 1 &&
+      this.delayInForce[i] === (configs[0] as { config: XcomConfig }).config && this.delayExecutedConfig[i] === this.executedConfigId[i]) {
+      this.reachedCount = this.delayCount[i] as number;
+      this.reachedMask = this.delayMask[i] as number;
+      return this.delayValue[i] as number;
+    }
     const site = this.proposerSite(i);
-    if (site === null) return -1;
+    if (site === null) return -1; // not remembered: it leaves reachedCount/reachedMask alone
     const rtt = this.majorityRoundTripUs(i, site.nodes);
-    if (rtt < 0) return -1;
-    return rtt + (this.reachedCount < site.nodes.length ? this.x.params.deadChannelStallUs : 0);
+    const delay = rtt < 0 ? -1 : rtt + (this.reachedCount < site.nodes.length ? x.params.deadChannelStallUs : 0);
+    // (proposerSite may have trimmed the list to the one site in force.)
+    if (configs.length === 1) {
+      this.delayEpoch[i] = x.net.reachEpoch;
+      this.delayOwn[i] = own;
+      this.delayInForce[i] = (configs[0] as { config: XcomConfig }).config;
+      this.delayExecutedConfig[i] = this.executedConfigId[i] as number;
+      this.delayValue[i] = delay;
+      this.delayCount[i] = this.reachedCount;
+      this.delayMask[i] = this.reachedMask;
+    }
+    return delay;
   }
 
   /**
@@ -897,14 +957,26 @@ export class Consensus {
       // A free proposer takes each message alone; only when all are busy do messages batch.
       const msgnos = Math.min(msgs, tokens);
       const takeMsgs = Math.min(msgs, msgnos * MAX_BATCH_APP_DATA);
-      const f = takeMsgs / msgs;
-      const tx = takeMsgs === msgs ? (this.loadTx[i] as number) : Math.min(this.loadTx[i] as number, Math.ceil((this.loadTx[i] as number) * f));
-      const bytes = takeMsgs === msgs ? (this.loadBytes[i] as number) : Math.round((this.loadBytes[i] as number) * f);
-      const sub = tx === this.loadTx[i] ? (this.loadSubmittedSum[i] as number) : ((this.loadSubmittedSum[i] as number) * tx) / (this.loadTx[i] as number);
-      this.loadTx[i] = (this.loadTx[i] as number) - tx;
-      this.loadMsgs[i] = msgs - takeMsgs;
-      this.loadBytes[i] = (this.loadBytes[i] as number) - bytes;
-      this.loadSubmittedSum[i] = (this.loadSubmittedSum[i] as number) - sub;
+      let tx: number, bytes: number, sub: number;
+      if (takeMsgs === msgs) {
+        // The whole queue leaves (every tick of a steady stream): nothing stays, as x − x is 0.
+        tx = this.loadTx[i] as number;
+        bytes = this.loadBytes[i] as number;
+        sub = this.loadSubmittedSum[i] as number;
+        this.loadTx[i] = 0;
+        this.loadMsgs[i] = 0;
+        this.loadBytes[i] = 0;
+        this.loadSubmittedSum[i] = 0;
+      } else {
+        const f = takeMsgs / msgs, queuedTx = this.loadTx[i] as number;
+        tx = Math.min(queuedTx, Math.ceil(queuedTx * f));
+        bytes = Math.round((this.loadBytes[i] as number) * f);
+        sub = tx === queuedTx ? (this.loadSubmittedSum[i] as number) : ((this.loadSubmittedSum[i] as number) * tx) / queuedTx;
+        this.loadTx[i] = queuedTx - tx;
+        this.loadMsgs[i] = msgs - takeMsgs;
+        this.loadBytes[i] = (this.loadBytes[i] as number) - bytes;
+        this.loadSubmittedSum[i] = (this.loadSubmittedSum[i] as number) - sub;
+      }
       this.loadTokens[i] = (this.loadTokens[i] as number) - msgnos;
       const p = this.loadProposalPool.pop() ?? blankLoadProposal();
       p.proposer = i;
@@ -935,27 +1007,18 @@ export class Consensus {
       else (this.pending[p.proposer] as PendingProposal[]).push({ p, delayUs: 0, nextUs: Infinity });
       return;
     }
+    if (p.kind === 'load') {
+      this.decideLoad(p as LoadProposal, id);
+      return;
+    }
     const index = this.logEnd;
     const config = p.kind === 'config' ? this.applyChange(p.payload as { remove?: number[]; joiner?: number; incarnation?: number; force?: number[]; incarnations?: number[] })
       : p.kind === 'view' ? this.siteOfView(x.kernel.nowUs, p.configId) : null;
     const kind = p.kind === 'config' && config === null ? 'noop' : p.kind;
     const before = this.groupConfig;
-    // Msgnos: batches formed in the same tick share msgnos (each writer uses its own channel).
-    let firstMsgno: number, newMsgnos: number;
-    if (kind === 'load' && p.tickUs === this.lastLoadTickUs && this.lastLoadFirstMsgno + this.lastLoadMsgnos === this.nextMsgno) {
-      firstMsgno = this.lastLoadFirstMsgno;
-      newMsgnos = Math.max(0, p.msgnos - this.lastLoadMsgnos);
-      this.lastLoadMsgnos += newMsgnos;
-    } else {
-      firstMsgno = this.nextMsgno;
-      newMsgnos = p.msgnos;
-      if (kind === 'load') {
-        this.lastLoadTickUs = p.tickUs;
-        this.lastLoadFirstMsgno = firstMsgno;
-        this.lastLoadMsgnos = p.msgnos;
-      } else this.lastLoadTickUs = -1;
-    }
-    this.nextMsgno += newMsgnos;
+    const firstMsgno = this.nextMsgno;
+    this.lastLoadTickUs = -1;
+    this.nextMsgno += p.msgnos;
     // Cache bytes (docs/mysql-behaviour.md §X4): one pax_msg per slot of every channel, one app_data + payload per message.
     // The channels are those of the site the slot belongs to (find_site_def at its synode), not of a
     // configuration decided but not started yet: a value in flight when the last members removed
@@ -964,41 +1027,14 @@ export class Consensus {
     const channels = Math.max(1, this.siteInForce(x.kernel.nowUs).nodes.length);
     let messages = 0, payloadBytes = 0;
     switch (kind) {
-      case 'load': messages = (p.payload as LoadBatch).messages; payloadBytes = p.bytes; break;
       case 'view': messages = 1; payloadBytes = viewPayloadBytes(channels); break;
       case 'config': messages = 1; payloadBytes = configPayloadBytes((config as XcomConfig).nodes.length); break;
       case 'noop': break;
       default: messages = 1; payloadBytes = p.bytes;
     }
-    const cacheSlots = newMsgnos * channels;
-    const cacheBytes = cacheSlots * SIZEOF_PAX_MSG + messages * SIZEOF_APP_DATA + payloadBytes;
-    const acceptors = this.inFlightAcceptors[id] as number, acceptedAtUs = this.inFlightSentUs[id] as number;
-    // Every entry is written by the code below: a trimmed 'load' entry reused (with its batch), or
-    // a blank one (see blankEntry). A 'load' entry gets a batch of its own: the proposal's is reused
-    // for the next tick.
-    const entry = kind === 'load'
-      ? (this.loadEntryPool.pop() ?? blankEntry('load', null, newLoadBatch(0, 0, 0, 0)))
-      : blankEntry(kind, config, p.payload);
-    if (kind === 'load') {
-      const batch = p.payload as LoadBatch, b = entry.payload as Writable<LoadBatch>;
-      b.transactions = batch.transactions;
-      b.messages = batch.messages;
-      b.payloadBytes = batch.payloadBytes;
-      b.submittedSumUs = batch.submittedSumUs;
-    }
-    entry.index = index;
-    entry.proposer = p.proposer;
-    entry.decidedAtUs = x.kernel.nowUs;
-    entry.bytes = p.bytes;
-    entry.configId = p.configId;
-    entry.mask = p.mask;
-    entry.firstMsgno = firstMsgno;
-    entry.msgnos = p.msgnos;
-    entry.cacheSlots = cacheSlots;
-    entry.cacheBytes = cacheBytes;
-    entry.acceptors = acceptors;
-    entry.acceptedAtUs = acceptedAtUs;
-    this.log.push(entry);
+    const cacheSlots = p.msgnos * channels;
+    const entry = blankEntry(kind, config, p.payload);
+    this.fillEntry(entry, p, id, index, firstMsgno, cacheSlots, cacheSlots * SIZEOF_PAX_MSG + messages * SIZEOF_APP_DATA + payloadBytes);
     if (kind === 'config') {
       this.groupConfig = config as XcomConfig;
       this.recentConfigs.push({ config: config as XcomConfig, decidedAtUs: x.kernel.nowUs });
@@ -1010,8 +1046,69 @@ export class Consensus {
     const joiner = (p.payload as { joiner?: number } | null)?.joiner;
     if (joiner !== undefined && kind === 'config') this.onAdmitted(joiner, entry);
     if (x.booted[i] === 1) this.learn(i, index);
+  }
+
+  /**
+   * onDecided for a workload batch (nearly every decision of a loaded group), apart from the other
+   * kinds' steps: no configuration changes and no joiner is admitted, so the learn goes to the
+   * configuration's nodes as it was.
+   */
+  private decideLoad(p: LoadProposal, id: number): void {
+    const x = this.x, now = x.kernel.nowUs;
+    const index = this.logEnd;
+    // Msgnos: batches formed in the same tick share msgnos (each writer uses its own channel).
+    let firstMsgno: number, newMsgnos: number;
+    if (p.tickUs === this.lastLoadTickUs && this.lastLoadFirstMsgno + this.lastLoadMsgnos === this.nextMsgno) {
+      firstMsgno = this.lastLoadFirstMsgno;
+      newMsgnos = Math.max(0, p.msgnos - this.lastLoadMsgnos);
+      this.lastLoadMsgnos += newMsgnos;
+    } else {
+      firstMsgno = this.nextMsgno;
+      newMsgnos = p.msgnos;
+      this.lastLoadTickUs = p.tickUs;
+      this.lastLoadFirstMsgno = firstMsgno;
+      this.lastLoadMsgnos = p.msgnos;
+    }
+    this.nextMsgno += newMsgnos;
+    // Cache bytes and channels as in onDecided.
+    const channels = Math.max(1, this.siteInForce(now).nodes.length);
+    const batch = p.payload;
+    const cacheSlots = newMsgnos * channels;
+    // A trimmed 'load' entry reused (with its batch), or a blank one (see blankEntry). The entry
+    // gets a batch of its own: the proposal's is reused for the next tick.
+    const entry = this.loadEntryPool.pop() ?? blankEntry('load', null, newLoadBatch(0, 0, 0, 0));
+    const b = entry.payload as Writable<LoadBatch>;
+    b.transactions = batch.transactions;
+    b.messages = batch.messages;
+    b.payloadBytes = batch.payloadBytes;
+    b.submittedSumUs = batch.submittedSumUs;
+    this.fillEntry(entry, p, id, index, firstMsgno, cacheSlots, cacheSlots * SIZEOF_PAX_MSG + batch.messages * SIZEOF_APP_DATA + p.bytes);
+    const i = p.proposer;
+    // Push to every node of the configuration the proposer is connected to.
+    this.pushLearn(i, entry, this.groupConfig.mask);
+    if (x.booted[i] === 1) this.learn(i, index);
     // The entry took what it needs from the proposal (the batch stays with the entry); nothing else holds a decided one.
-    if (kind === 'load') this.loadProposalPool.push(p as LoadProposal);
+    this.loadProposalPool.push(p);
+  }
+
+  /**
+   * Writes every field of a decided entry but its kind, configuration and payload, and appends it
+   * to the log: every entry, reused or new, is written by the same code (see blankEntry).
+   */
+  private fillEntry(entry: Writable<LogEntry>, p: Proposal, id: number, index: number, firstMsgno: number, cacheSlots: number, cacheBytes: number): void {
+    entry.index = index;
+    entry.proposer = p.proposer;
+    entry.decidedAtUs = this.x.kernel.nowUs;
+    entry.bytes = p.bytes;
+    entry.configId = p.configId;
+    entry.mask = p.mask;
+    entry.firstMsgno = firstMsgno;
+    entry.msgnos = p.msgnos;
+    entry.cacheSlots = cacheSlots;
+    entry.cacheBytes = cacheBytes;
+    entry.acceptors = this.inFlightAcceptors[id] as number;
+    entry.acceptedAtUs = this.inFlightSentUs[id] as number;
+    this.log.push(entry);
   }
 
   /** Node i sends the learn of `entry` to every other node in `targets` it is connected to. */
@@ -1067,6 +1164,13 @@ export class Consensus {
   private execute(i: number, e: LogEntry): void {
     if (this.exiting[i] === 1) return; // a removed node delivers nothing at or beyond the new start
     const x = this.x;
+    // A workload batch first: nearly every entry of a loaded group is one, and the switch below
+    // compares the kind with each of its cases in turn.
+    if (e.kind === 'load') {
+      if (e.proposer === i) this.loadOutstanding[i] = Math.max(0, (this.loadOutstanding[i] as number) - (e.payload as LoadBatch).transactions);
+      x.up.execute(i, e);
+      return;
+    }
     switch (e.kind) {
       case 'config': {
         const cfg = e.config as XcomConfig;
@@ -1106,10 +1210,6 @@ export class Consensus {
         }
         break;
       }
-      case 'load':
-        if (e.proposer === i) this.loadOutstanding[i] = Math.max(0, (this.loadOutstanding[i] as number) - (e.payload as LoadBatch).transactions);
-        x.up.execute(i, e);
-        break;
       default:
         x.up.execute(i, e);
     }

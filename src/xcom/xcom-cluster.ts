@@ -71,6 +71,13 @@ export interface XcomUpcalls {
  */
 export const CACHE_GROWTH_SAMPLE_US = 1_000_000;
 
+/**
+ * cacheWakeUs's "the next tick may do more": a constant, since `-Infinity` in an expression is a
+ * negation that V8 compiles from its type feedback, and code that first returns it seconds into a
+ * run (the first eviction) would throw the optimised learn path away.
+ */
+const WAKE_AT_NEXT_TICK = -Infinity;
+
 const NODE_BITS = 4;
 const NODE_MASK = (1 << NODE_BITS) - 1;
 const GEN_MASK = (1 << 21) - 1;
@@ -140,6 +147,14 @@ export class XcomCluster {
   private readonly reportedCacheFreeing: Uint8Array;
   /** Per node: the highest cache_size since its latest cache sample (learned slots push it up). */
   private readonly cachePeakBytes: Float64Array;
+  /**
+   * Learns still to run shrink_cache at or below the limit, where the pass frees nothing. A
+   * loaded cache first goes over its limit seconds into a run, after V8 has optimised the learn
+   * path without the shrink_cache call, which had never run: V8 then threw that code away (with
+   * `learn` and `receive`, which inline it) and compiled it again. Called in the first learns, the
+   * call has its type feedback (past V8's first 8 calls of a function, which record none) in time.
+   */
+  private shrinkWarmups = 32;
   /**
    * Per node: a time of the 0.1 s cache task's tick (its phase; the latest tick armed), and whether
    * its next run is scheduled.
@@ -608,9 +623,16 @@ export class XcomCluster {
     if (cache.addCell(entry.index, entry.cacheBytes, entry.cacheSlots, entry.firstMsgno + entry.msgnos - 1) > 0) {
       // Before shrink_cache: a slot that takes the cache above its limit counts at its peak.
       if (cache.sizeBytes > (this.cachePeakBytes[i] as number)) this.cachePeakBytes[i] = cache.sizeBytes;
-      if (cache.aboveLimit()) this.shrinkCache(i);
+      if (cache.aboveLimit() || this.shrinkWarmup()) this.shrinkCache(i);
       this.armCacheTask(i);
     }
+  }
+
+  /** Whether a learn at or below the limit still runs shrink_cache (see shrinkWarmups); counts it. */
+  private shrinkWarmup(): boolean {
+    if (this.shrinkWarmups === 0) return false;
+    this.shrinkWarmups--;
+    return true;
   }
 
   /**
@@ -648,9 +670,12 @@ export class XcomCluster {
    */
   private cacheWakeUs(i: number): number {
     const cache = this.caches[i] as MessageCache;
-    if (cache.aboveLimit()) return -Infinity;
+    if (cache.aboveLimit()) return WAKE_AT_NEXT_TICK;
+    // Both sides read before the test: the first eviction takes the freeing side first, seconds
+    // in, and a read that had never run would throw away the optimised learn path there.
     const freeing = cache.freedSlots !== this.reportedFreedSlots[i];
-    if (freeing ? this.reportedCacheFreeing[i] === 0 : cache.sizeBytes === this.reportedCacheBytes[i]) return -Infinity;
+    const onset = this.reportedCacheFreeing[i] === 0, unchanged = cache.sizeBytes === this.reportedCacheBytes[i];
+    if (freeing ? onset : unchanged) return WAKE_AT_NEXT_TICK;
     return (this.reportedCacheUs[i] as number) + CACHE_GROWTH_SAMPLE_US - CACHE_MANAGER_TASK_PERIOD_US / 2;
   }
 
