@@ -232,6 +232,30 @@ export class EventQueue {
     return topCode;
   }
 
+  /**
+   * Copies the events whose `code & mask` is `id` (at most `times.length`) into `times`, `keys` and
+   * `args` (`code >>> shift`), front buffer first, then the heap in array order; returns how many.
+   */
+  copyMatching(mask: number, id: number, shift: number, times: Float64Array, keys: Float64Array, args: Int32Array): number {
+    let k = 0;
+    const room = times.length;
+    for (let i = 0; i < this.frontCount && k < room; i++) {
+      const c = this.frontCodes[i] as number;
+      if ((c & mask) !== id) continue;
+      times[k] = this.frontTimes[i] as number;
+      keys[k] = this.frontKeys[i] as number;
+      args[k++] = c >>> shift;
+    }
+    for (let i = 0; i < this.count && k < room; i++) {
+      const c = this.codes[i] as number;
+      if ((c & mask) !== id) continue;
+      times[k] = this.times[i] as number;
+      keys[k] = this.keys[i] as number;
+      args[k++] = c >>> shift;
+    }
+    return k;
+  }
+
   private grow(): void {
     const cap = this.times.length * 2;
     const t = new Float64Array(cap); t.set(this.times); this.times = t;

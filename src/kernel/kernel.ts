@@ -68,6 +68,13 @@ export class Kernel {
   /** Events dispatched so far. */
   eventsDispatched = 0;
   private readonly handlers: EventHandler[] = [];
+  /**
+   * The census: per handler id, how many of its events are queued now (lane ticks and reserved
+   * places not counted). Kept by the three scheduling methods and the places that pop, one typed
+   * array increment each, so that "only these handlers' events are queued" costs a few reads
+   * (queuedOnly) instead of a walk over the queue.
+   */
+  private readonly census = new Int32Array(HANDLER_MASK + 1);
   /** The periodic-tick lane run merged with the queue (see TickLane), if one was created. */
   private lane: TickLane | null = null;
   private readonly handlerNames: string[] = [];
@@ -112,6 +119,7 @@ export class Kernel {
     ) {
       this.refuseEvent('delay', delayUs, arg, priority);
     }
+    this.count(handlerId, 1);
     this.queue.pushAfter(delayUs, priority, (arg << HANDLER_BITS) | handlerId);
   }
 
@@ -125,6 +133,7 @@ export class Kernel {
     ) {
       this.refuseEvent('time', timeUs, arg, priority);
     }
+    this.count(handlerId, 1);
     this.queue.push(timeUs, priority, (arg << HANDLER_BITS) | handlerId);
   }
 
@@ -191,6 +200,7 @@ export class Kernel {
     if (!(timeUs >= (this.clock[0] as number) && Number.isSafeInteger(timeUs)) || !isEventArg(arg)) {
       this.refuseEvent('time', timeUs, arg, PRIORITY.timer);
     }
+    this.count(handlerId, 1);
     this.queue.pushKeyed(timeUs, priority * KEY_SPAN + seq, (arg << HANDLER_BITS) | handlerId);
   }
 
@@ -231,6 +241,7 @@ export class Kernel {
     }
     if (this.queue.size === 0) return false;
     const code = this.queue.pop();
+    this.count(code, -1);
     this.eventsDispatched++;
     (this.handlers[code & HANDLER_MASK] as EventHandler)(code >>> HANDLER_BITS);
     return true;
@@ -268,13 +279,14 @@ export class Kernel {
   private dispatchChunk(endUs: number): number {
     const q = this.queue;
     const handlers = this.handlers;
-    const lane = this.lane;
+    const lane = this.lane, census = this.census;
     let n = 0;
     if (lane === null) {
       for (let left = DISPATCH_CHUNK; left > 0; left--) {
         const code = q.popDue(endUs);
         if (code < 0) return n;
         n++;
+        census[code & HANDLER_MASK] = (census[code & HANDLER_MASK] as number) - 1;
         (handlers[code & HANDLER_MASK] as EventHandler)(code >>> HANDLER_BITS);
       }
       this.chunkFull = true;
@@ -289,11 +301,47 @@ export class Kernel {
         if (ht > endUs || ht === Infinity) return n;
         const code = q.pop();
         n++;
+        census[code & HANDLER_MASK] = (census[code & HANDLER_MASK] as number) - 1;
         (handlers[code & HANDLER_MASK] as EventHandler)(code >>> HANDLER_BITS);
       }
     }
     this.chunkFull = true;
     return n;
+  }
+
+  /** Adds `d` to the census of the handler of `code` (a handler id or an event code). */
+  private count(code: number, d: number): void {
+    const h = code & HANDLER_MASK;
+    this.census[h] = (this.census[h] as number) + d;
+  }
+
+  /** How many events of handler `handlerId` are queued now (the census; lane ticks not counted). */
+  queuedCount(handlerId: number): number {
+    return this.census[handlerId & HANDLER_MASK] as number;
+  }
+
+  /**
+   * Whether every queued event belongs to one of the handlers of `handlerIds` (lane ticks not
+   * counted): a few reads of the census, however long the queue.
+   */
+  queuedOnly(handlerIds: Int32Array): boolean {
+    let c = 0;
+    for (let k = 0; k < handlerIds.length; k++) c += this.census[(handlerIds[k] as number) & HANDLER_MASK] as number;
+    return c === this.queue.size;
+  }
+
+  /**
+   * Copies the queued events of handler `handlerId` (at most `times.length`) into `times`, `keys`
+   * (order keys within their microsecond) and `args`, in no particular order, and returns how many
+   * it copied. A walk over the whole queue: for a check made once per stretch, not per event.
+   */
+  queuedEventsOf(handlerId: number, times: Float64Array, keys: Float64Array, args: Int32Array): number {
+    return this.queue.copyMatching(HANDLER_MASK, handlerId, HANDLER_BITS, times, keys, args);
+  }
+
+  /** The id of the handler registered first under `name`, -1 when none is. */
+  handlerIdOf(name: string): number {
+    return this.handlerNames.indexOf(name);
   }
 
   /** Name of a registered handler (for diagnostics). */
