@@ -256,6 +256,21 @@ export class EventQueue {
     return k;
   }
 
+  /**
+   * The time of the earliest event whose handler (`code & mask`) is not flagged in `flags`, Infinity
+   * when there is none. A walk over the whole queue.
+   */
+  earliestUnflagged(mask: number, flags: Uint8Array): number {
+    let t = Infinity;
+    for (let i = 0; i < this.frontCount; i++) {
+      if (flags[(this.frontCodes[i] as number) & mask] === 0 && (this.frontTimes[i] as number) < t) t = this.frontTimes[i] as number;
+    }
+    for (let i = 0; i < this.count; i++) {
+      if (flags[(this.codes[i] as number) & mask] === 0 && (this.times[i] as number) < t) t = this.times[i] as number;
+    }
+    return t;
+  }
+
   private grow(): void {
     const cap = this.times.length * 2;
     const t = new Float64Array(cap); t.set(this.times); this.times = t;

@@ -82,6 +82,8 @@ export class Kernel {
   private dispatching = false;
   /** The time `runUntil` runs to (for `runReservedAt`). */
   private runEndUs = 0;
+  /** Events runReservedAt let run in place (runUntil's answer leaves them out). */
+  private reservedRuns = 0;
   /** Set by `dispatchChunk` when it stopped at its chunk's size rather than at the run's end. */
   private chunkFull = false;
 
@@ -187,6 +189,7 @@ export class Kernel {
     this.clock[0] = timeUs;
     q.poppedKey = TIMER_KEY_BASE + seq;
     this.eventsDispatched++;
+    this.reservedRuns++;
     return true;
   }
 
@@ -254,16 +257,17 @@ export class Kernel {
   runUntil(endUs: number): number {
     this.dispatching = true;
     this.runEndUs = endUs;
-    let n = 0;
+    // The loop counts each event into eventsDispatched as it dispatches it, so that a handler that
+    // throws (the trace bound) leaves the count of the events run so far, however the run was split.
+    const before = this.eventsDispatched, reservedBefore = this.reservedRuns;
     do {
       this.chunkFull = false;
-      n += this.dispatchChunk(endUs);
+      this.dispatchChunk(endUs);
     } while (this.chunkFull);
     this.dispatching = false;
-    this.eventsDispatched += n;
     if (endUs > (this.clock[0] as number)) this.clock[0] = endUs;
     this.queue.poppedKey = Infinity;
-    return n;
+    return this.eventsDispatched - before - (this.reservedRuns - reservedBefore);
   }
 
   /**
@@ -276,37 +280,35 @@ export class Kernel {
    * unoptimised code (a caller running a long simulation in steps compiled this loop, with the
    * handlers V8 inlines into it, once per step).
    */
-  private dispatchChunk(endUs: number): number {
+  private dispatchChunk(endUs: number): void {
     const q = this.queue;
     const handlers = this.handlers;
     const lane = this.lane, census = this.census;
-    let n = 0;
     if (lane === null) {
       for (let left = DISPATCH_CHUNK; left > 0; left--) {
         const code = q.popDue(endUs);
-        if (code < 0) return n;
-        n++;
+        if (code < 0) return;
+        this.eventsDispatched++;
         census[code & HANDLER_MASK] = (census[code & HANDLER_MASK] as number) - 1;
         (handlers[code & HANDLER_MASK] as EventHandler)(code >>> HANDLER_BITS);
       }
       this.chunkFull = true;
-      return n;
+      return;
     }
     for (let left = DISPATCH_CHUNK; left > 0; left--) {
       const ht = q.peekTimeUs(), lt = lane.minTime;
       if (lt < ht || (lt === ht && lt !== Infinity && lane.minKey < q.peekKey())) {
-        if (lt > endUs) return n;
-        if (lane.runEarliest()) n++;
+        if (lt > endUs) return;
+        if (lane.runEarliest()) this.eventsDispatched++; // counted once run (a queue event is counted before)
       } else {
-        if (ht > endUs || ht === Infinity) return n;
+        if (ht > endUs || ht === Infinity) return;
         const code = q.pop();
-        n++;
+        this.eventsDispatched++;
         census[code & HANDLER_MASK] = (census[code & HANDLER_MASK] as number) - 1;
         (handlers[code & HANDLER_MASK] as EventHandler)(code >>> HANDLER_BITS);
       }
     }
     this.chunkFull = true;
-    return n;
   }
 
   /** Adds `d` to the census of the handler of `code` (a handler id or an event code). */
@@ -328,6 +330,18 @@ export class Kernel {
     let c = 0;
     for (let k = 0; k < handlerIds.length; k++) c += this.census[(handlerIds[k] as number) & HANDLER_MASK] as number;
     return c === this.queue.size;
+  }
+
+  /**
+   * The time of the earliest queued event whose handler is none of `handlerIds`, Infinity when
+   * there is none (lane ticks not counted). O(1) when the census says there is none, else a walk
+   * over the queue: for a check made once per stretch, not per event.
+   */
+  earliestQueuedOutside(handlerIds: Int32Array): number {
+    if (this.queuedOnly(handlerIds)) return Infinity;
+    const flags = new Uint8Array(HANDLER_MASK + 1);
+    for (let k = 0; k < handlerIds.length; k++) flags[(handlerIds[k] as number) & HANDLER_MASK] = 1;
+    return this.queue.earliestUnflagged(HANDLER_MASK, flags);
   }
 
   /**

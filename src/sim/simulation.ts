@@ -1197,10 +1197,16 @@ export class Simulation {
       return;
     }
     do {
-      const room = this.traceSink !== null ? Infinity : this.maxTraceEvents - this.trace.length;
-      this.countCheck(steady.refusal(this.emitter.eventNames().length > 0, room));
+      this.countCheck(this._stretchRefusal());
       this.kernel.runUntil(Math.min(endUs, this.kernel.nowUs + STEADY_PERIOD_US));
     } while (this.kernel.nowUs < endUs);
+  }
+
+  /** @internal The steady check's answer now (null: steady), as runs with the stretch switch on ask it. */
+  _stretchRefusal(): StretchRefusal | null {
+    if (this.steady === null) throw new InvariantError('the steady check runs only with SimulationOptions.stretch on');
+    const room = this.traceSink !== null ? Infinity : this.maxTraceEvents - this.trace.length;
+    return this.steady.refusal(this.emitter.eventNames().length > 0, room);
   }
 
   /** Counts one answer of the steady check (null: steady). */

@@ -4,6 +4,8 @@ import type { Kernel } from '../kernel/kernel.js';
 import type { Network } from '../network/network.js';
 import type { XcomCluster } from '../xcom/xcom-cluster.js';
 import type { XcomConfig } from '../xcom/xcom-config.js';
+import { FLOW_CONTROL_STATS_MESSAGE_BYTES } from '../gr/flow-control-stats.js';
+import { SIZEOF_APP_DATA, SIZEOF_PAX_MSG } from '../xcom/constants.js';
 
 /**
  * Why a group cannot be advanced a stretch at a time now (docs/speed.md, "Design: advancing a
@@ -17,13 +19,13 @@ import type { XcomConfig } from '../xcom/xcom-config.js';
  *   configuration that every member has (spare and removed slots included), with every member's
  *   member table, local and global views that configuration;
  * - `queued`: an event other than the periodic ones (alive, detector, suspicions-thread ticks,
- *   flow-control steps) is queued, one of those is stale, or a member lacks one;
+ *   flow-control steps) is due within a second, one of those is stale, or a member lacks one;
  * - `network`: a link between members is down, loses packets, or holds messages for a frozen process;
  * - `consensus`: a value is in flight or held, a configuration is not yet in force, or a member has
  *   learned ahead, waits to execute, propose or activate, runs a read round or a retry;
  * - `gcs`: a member's GCS has a suspicion, a view queued, exchanged or waiting, or buffered data;
- * - `cache`: a member's cache is above its limit, has taken no growth sample within the last
- *   second, or its eviction could start within a second;
+ * - `cache`: a member's cache has taken no growth sample within the last second, or a second of
+ *   statistics traffic would take it above its limit (eviction is not replayed);
  * - `phases`: a heartbeat or a dispatched cache tick falls inside a statistics message's learn
  *   window, or two decisions are closer than the jitter (see `phasesSeparated`).
  */
@@ -70,6 +72,14 @@ export function phasesSeparated(
   return true;
 }
 
+/**
+ * Bytes the statistics traffic of a steady group of `n` members adds to each member's cache every
+ * second: n entries of one pax_msg per channel, one app_data and the message (Consensus.onDecided).
+ */
+export function statsBytesPerSecond(n: number): number {
+  return n * (n * SIZEOF_PAX_MSG + SIZEOF_APP_DATA + FLOW_CONTROL_STATS_MESSAGE_BYTES);
+}
+
 /** What the check reads of the simulation (the composition root hands it over). */
 export interface SteadyGroupParts {
   readonly kernel: Kernel;
@@ -91,7 +101,8 @@ const SCRATCH = 64;
  * is steady, and what ends it"). `refusal` reads the state, changing nothing (no quiet arrival is
  * collected, no cache answer refreshed), and says why not, or null when the group is steady; the
  * phases it found are then in `stepUs`, `aliveUs`, `detectorUs`, `threadUs` (absolute times of
- * each member's next event) and `cacheSampleUs` (its latest cache sample).
+ * each member's next event) and `cacheSampleUs` (its latest cache sample), and `horizonUs` is the
+ * time of the earliest other event queued (Infinity: none), where a stretch would have to end.
  */
 export class SteadyGroupCheck {
   readonly stepUs: Float64Array;
@@ -99,6 +110,8 @@ export class SteadyGroupCheck {
   readonly detectorUs: Float64Array;
   readonly threadUs: Float64Array;
   readonly cacheSampleUs: Float64Array;
+  /** The earliest queued event that is not periodic, as the last steady answer found it (Infinity: none). */
+  horizonUs = Infinity;
   private readonly decisionUs: Float64Array;
   private readonly reachUs: Float64Array;
   private readonly readersUs: Float64Array;
@@ -148,11 +161,11 @@ export class SteadyGroupCheck {
     if (!consensus.groupAtRest()) return 'consensus';
     for (let i = 0; i < n; i++) if (!consensus.nodeAtRest(i)) return 'consensus';
     for (let i = 0; i < n; i++) if (!this.parts.gcs(i).atRest()) return 'gcs';
+    const growth = statsBytesPerSecond(n);
     for (let i = 0; i < n; i++) {
       const cache = xcom.caches[i]!;
       const sample = xcom.cacheSampleUs(i);
-      // Each second of traffic adds 9 statistics entries' cells: a stretch stops a second early.
-      if (!(now - sample < STEADY_PERIOD_US) || cache.sizeBytes + 2 * n * 4096 > cache.limitBytes) return 'cache';
+      if (!(now - sample < STEADY_PERIOD_US) || cache.sizeBytes + growth > cache.limitBytes) return 'cache';
       this.cacheSampleUs[i] = sample;
     }
     return this.phases(n) ? null : 'phases';
@@ -177,7 +190,8 @@ export class SteadyGroupCheck {
    */
   private periodicOnly(n: number): boolean {
     const { kernel, xcom, handlers: h } = this.parts;
-    if (!kernel.queuedOnly(this.periodic)) return false;
+    this.horizonUs = kernel.earliestQueuedOutside(this.periodic);
+    if (this.horizonUs < kernel.nowUs + STEADY_PERIOD_US) return false;
     return this.liveTimes(h.alive, n, this.aliveUs, (i) => xcom.nodeArg(i)) &&
       this.liveTimes(h.detector, n, this.detectorUs, (i) => xcom.detectorTimerArg(i)) &&
       this.liveTimes(h.gcsThread, n, this.threadUs, (i) => this.parts.gcs(i).threadTimerArg()) &&
