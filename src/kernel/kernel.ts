@@ -82,8 +82,13 @@ export class Kernel {
   private dispatching = false;
   /** The time `runUntil` runs to (for `runReservedAt`). */
   private runEndUs = 0;
-  /** Events runReservedAt let run in place (runUntil's answer leaves them out). */
-  private reservedRuns = 0;
+  /**
+   * Events runReservedAt let run in place, so far. They count in eventsDispatched at once, the
+   * events runUntil dispatches only when it returns: after a handler threw (the trace bound), the
+   * count has those of the run that threw but none of its other events (Simulation's stepped run
+   * reads this to leave the same count).
+   */
+  reservedRuns = 0;
   /** Set by `dispatchChunk` when it stopped at its chunk's size rather than at the run's end. */
   private chunkFull = false;
 
@@ -257,17 +262,16 @@ export class Kernel {
   runUntil(endUs: number): number {
     this.dispatching = true;
     this.runEndUs = endUs;
-    // The loop counts each event into eventsDispatched as it dispatches it, so that a handler that
-    // throws (the trace bound) leaves the count of the events run so far, however the run was split.
-    const before = this.eventsDispatched, reservedBefore = this.reservedRuns;
+    let n = 0;
     do {
       this.chunkFull = false;
-      this.dispatchChunk(endUs);
+      n += this.dispatchChunk(endUs);
     } while (this.chunkFull);
     this.dispatching = false;
+    this.eventsDispatched += n;
     if (endUs > (this.clock[0] as number)) this.clock[0] = endUs;
     this.queue.poppedKey = Infinity;
-    return this.eventsDispatched - before - (this.reservedRuns - reservedBefore);
+    return n;
   }
 
   /**
@@ -280,35 +284,37 @@ export class Kernel {
    * unoptimised code (a caller running a long simulation in steps compiled this loop, with the
    * handlers V8 inlines into it, once per step).
    */
-  private dispatchChunk(endUs: number): void {
+  private dispatchChunk(endUs: number): number {
     const q = this.queue;
     const handlers = this.handlers;
     const lane = this.lane, census = this.census;
+    let n = 0;
     if (lane === null) {
       for (let left = DISPATCH_CHUNK; left > 0; left--) {
         const code = q.popDue(endUs);
-        if (code < 0) return;
-        this.eventsDispatched++;
+        if (code < 0) return n;
+        n++;
         census[code & HANDLER_MASK] = (census[code & HANDLER_MASK] as number) - 1;
         (handlers[code & HANDLER_MASK] as EventHandler)(code >>> HANDLER_BITS);
       }
       this.chunkFull = true;
-      return;
+      return n;
     }
     for (let left = DISPATCH_CHUNK; left > 0; left--) {
       const ht = q.peekTimeUs(), lt = lane.minTime;
       if (lt < ht || (lt === ht && lt !== Infinity && lane.minKey < q.peekKey())) {
-        if (lt > endUs) return;
-        if (lane.runEarliest()) this.eventsDispatched++; // counted once run (a queue event is counted before)
+        if (lt > endUs) return n;
+        if (lane.runEarliest()) n++;
       } else {
-        if (ht > endUs || ht === Infinity) return;
+        if (ht > endUs || ht === Infinity) return n;
         const code = q.pop();
-        this.eventsDispatched++;
+        n++;
         census[code & HANDLER_MASK] = (census[code & HANDLER_MASK] as number) - 1;
         (handlers[code & HANDLER_MASK] as EventHandler)(code >>> HANDLER_BITS);
       }
     }
     this.chunkFull = true;
+    return n;
   }
 
   /** Adds `d` to the census of the handler of `code` (a handler id or an event code). */

@@ -1196,10 +1196,18 @@ export class Simulation {
       this.kernel.runUntil(endUs);
       return;
     }
-    do {
-      this.countCheck(this._stretchRefusal());
-      this.kernel.runUntil(Math.min(endUs, this.kernel.nowUs + STEADY_PERIOD_US));
-    } while (this.kernel.nowUs < endUs);
+    const kernel = this.kernel, dispatchedBefore = kernel.eventsDispatched, reservedBefore = kernel.reservedRuns;
+    try {
+      do {
+        this.countCheck(this._stretchRefusal());
+        kernel.runUntil(Math.min(endUs, kernel.nowUs + STEADY_PERIOD_US));
+      } while (kernel.nowUs < endUs);
+    } catch (err) {
+      // One kernel run to endUs that threw (the trace bound) would have counted only the events
+      // run in place (Kernel.reservedRuns): so does this one, split as it was.
+      kernel.eventsDispatched = dispatchedBefore + kernel.reservedRuns - reservedBefore;
+      throw err;
+    }
   }
 
   /** @internal The steady check's answer now (null: steady), as runs with the stretch switch on ask it. */

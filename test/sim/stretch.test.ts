@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { faultSchedule, scheduleToScenario } from '../../src/arbitraries/index.js';
 import { createSimulation, runScenario, type SimEvent, type Simulation, type SimulationOptions } from '../../src/index.js';
 import { phasesSeparated, statsBytesPerSecond, STEADY_PERIOD_US } from '../../src/sim/stretch.js';
-import { stretchOutcome } from '../helpers/stretch-differential.js';
+import { stretchOutcome } from '../../src/sim/stretch-outcome.js';
 
 /** The bench's idle group (bench/full-group.mjs): `members` members, multi-primary, default network. */
 function idleGroup(seed: number, members: number, more: Partial<SimulationOptions> = {}): Simulation {
@@ -189,5 +189,52 @@ describe('stretch on against off: the same run', () => {
       return stretchOutcome(sim);
     };
     expect(bounded(true)).toBe(bounded(false));
+  });
+});
+
+describe('a steady second repeats (what a stretch replays)', () => {
+  it('dispatches the same events in the same order, draws as often and reserves as many places every second, but for the suspicions thread', () => {
+    // The bench group at seed 12345, observed from 40 s on through the kernel's handlers, its
+    // sequence counter and the network's random stream (internals, reached as a probe would).
+    const sim = idleGroup(12345, 9, { stretch: true, traceSink: () => {} });
+    sim.runFor('40s');
+    const kernel = (sim as unknown as { kernel: { handlers: ((arg: number) => void)[]; handlerName(id: number): string; lane: { handler: (arg: number) => void }; queue: { seq: number } } }).kernel;
+    const rng = (sim._net as unknown as { rng: { next: () => number } }).rng;
+    let log: string[] = [], draws = 0;
+    kernel.handlers.forEach((h, id) => {
+      const name = kernel.handlerName(id);
+      // A delivery's place among those of one learn depends on the jitter; what it does does not
+      // (each reaches another member), so deliveries are counted, not placed.
+      kernel.handlers[id] = name === 'network.deliver' ? (arg) => { h(arg); } : (arg) => { log.push(`${name}:${arg & 15}`); h(arg); };
+    });
+    const laneHandler = kernel.lane.handler;
+    kernel.lane.handler = (arg) => { log.push(`cacheTick:${arg & 15}`); laneHandler(arg); };
+    const draw = rng.next.bind(rng);
+    rng.next = () => { draws++; return draw(); };
+    const seconds: { order: string; events: number; seqs: number; draws: number; thread: number }[] = [];
+    for (let s = 0; s < 20; s++) {
+      const events = sim.eventsDispatched, seqs = kernel.queue.seq;
+      log = [];
+      draws = 0;
+      sim.runFor('1s');
+      const thread = log.filter((e) => e.startsWith('gcs.suspicionsThread')).length;
+      seconds.push({
+        order: log.filter((e) => !e.startsWith('gcs.suspicionsThread')).join(' '),
+        events: sim.eventsDispatched - events - thread, seqs: kernel.queue.seq - seqs - thread, draws, thread,
+      });
+    }
+    expect(sim.stretchStats.refusals).toEqual({ cache: 1 });
+    // 9 steps, 9 decisions, 72 deliveries, 9 alive ticks, 9 detector ticks, 9 dispatched cache ticks.
+    expect(seconds[0]!.events).toBe(117);
+    // 8 quiet sends per alive tick and 8 learns per decision, one draw each.
+    expect(seconds[0]!.draws).toBe(144);
+    for (const s of seconds) {
+      expect(s.order).toBe(seconds[0]!.order);
+      expect([s.events, s.seqs, s.draws]).toEqual([seconds[0]!.events, seconds[0]!.seqs, seconds[0]!.draws]);
+    }
+    // The 15 s suspicions thread of each member ticked once in the 20 seconds, or twice.
+    const ticks = seconds.reduce((a, s) => a + s.thread, 0);
+    expect(ticks).toBeGreaterThanOrEqual(9);
+    expect(ticks).toBeLessThanOrEqual(18);
   });
 });
