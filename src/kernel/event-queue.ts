@@ -256,6 +256,14 @@ export class EventQueue {
     return k;
   }
 
+  /** The number of queued events whose `code & mask` is `id`. */
+  countMatching(mask: number, id: number): number {
+    let c = 0;
+    for (let i = 0; i < this.frontCount; i++) if (((this.frontCodes[i] as number) & mask) === id) c++;
+    for (let i = 0; i < this.count; i++) if (((this.codes[i] as number) & mask) === id) c++;
+    return c;
+  }
+
   /**
    * The time of the earliest event whose handler (`code & mask`) is not flagged in `flags`, Infinity
    * when there is none. A walk over the whole queue.

@@ -68,13 +68,6 @@ export class Kernel {
   /** Events dispatched so far. */
   eventsDispatched = 0;
   private readonly handlers: EventHandler[] = [];
-  /**
-   * The census: per handler id, how many of its events are queued now (lane ticks and reserved
-   * places not counted). Kept by the three scheduling methods and the places that pop, one typed
-   * array increment each, so that "only these handlers' events are queued" costs a few reads
-   * (queuedOnly) instead of a walk over the queue.
-   */
-  private readonly census = new Int32Array(HANDLER_MASK + 1);
   /** The periodic-tick lane run merged with the queue (see TickLane), if one was created. */
   private lane: TickLane | null = null;
   private readonly handlerNames: string[] = [];
@@ -126,7 +119,6 @@ export class Kernel {
     ) {
       this.refuseEvent('delay', delayUs, arg, priority);
     }
-    this.count(handlerId, 1);
     this.queue.pushAfter(delayUs, priority, (arg << HANDLER_BITS) | handlerId);
   }
 
@@ -140,7 +132,6 @@ export class Kernel {
     ) {
       this.refuseEvent('time', timeUs, arg, priority);
     }
-    this.count(handlerId, 1);
     this.queue.push(timeUs, priority, (arg << HANDLER_BITS) | handlerId);
   }
 
@@ -208,7 +199,6 @@ export class Kernel {
     if (!(timeUs >= (this.clock[0] as number) && Number.isSafeInteger(timeUs)) || !isEventArg(arg)) {
       this.refuseEvent('time', timeUs, arg, PRIORITY.timer);
     }
-    this.count(handlerId, 1);
     this.queue.pushKeyed(timeUs, priority * KEY_SPAN + seq, (arg << HANDLER_BITS) | handlerId);
   }
 
@@ -249,7 +239,6 @@ export class Kernel {
     }
     if (this.queue.size === 0) return false;
     const code = this.queue.pop();
-    this.count(code, -1);
     this.eventsDispatched++;
     (this.handlers[code & HANDLER_MASK] as EventHandler)(code >>> HANDLER_BITS);
     return true;
@@ -287,14 +276,13 @@ export class Kernel {
   private dispatchChunk(endUs: number): number {
     const q = this.queue;
     const handlers = this.handlers;
-    const lane = this.lane, census = this.census;
+    const lane = this.lane;
     let n = 0;
     if (lane === null) {
       for (let left = DISPATCH_CHUNK; left > 0; left--) {
         const code = q.popDue(endUs);
         if (code < 0) return n;
         n++;
-        census[code & HANDLER_MASK] = (census[code & HANDLER_MASK] as number) - 1;
         (handlers[code & HANDLER_MASK] as EventHandler)(code >>> HANDLER_BITS);
       }
       this.chunkFull = true;
@@ -309,7 +297,6 @@ export class Kernel {
         if (ht > endUs || ht === Infinity) return n;
         const code = q.pop();
         n++;
-        census[code & HANDLER_MASK] = (census[code & HANDLER_MASK] as number) - 1;
         (handlers[code & HANDLER_MASK] as EventHandler)(code >>> HANDLER_BITS);
       }
     }
@@ -317,38 +304,35 @@ export class Kernel {
     return n;
   }
 
-  /** Adds `d` to the census of the handler of `code` (a handler id or an event code). */
-  private count(code: number, d: number): void {
-    const h = code & HANDLER_MASK;
-    this.census[h] = (this.census[h] as number) + d;
-  }
+  // The census of queued events by handler, which the stretch's steady check reads
+  // (src/sim/stretch.ts), is taken by walking the queue when asked, not kept by counters in
+  // schedule and dispatch: counters cost the default idle group 11 M instructions per simulated
+  // hour (1 %, docs/speed.md), a walk over its 40-odd queued events a few hundred per check.
 
-  /** How many events of handler `handlerId` are queued now (the census; lane ticks not counted). */
+  /** How many events of handler `handlerId` are queued now (lane ticks not counted). A walk over the queue. */
   queuedCount(handlerId: number): number {
-    return this.census[handlerId & HANDLER_MASK] as number;
+    return this.queue.countMatching(HANDLER_MASK, handlerId & HANDLER_MASK);
   }
 
-  /**
-   * Whether every queued event belongs to one of the handlers of `handlerIds` (lane ticks not
-   * counted): a few reads of the census, however long the queue.
-   */
+  /** Whether every queued event belongs to one of the handlers of `handlerIds` (lane ticks not counted). A walk over the queue. */
   queuedOnly(handlerIds: Int32Array): boolean {
-    let c = 0;
-    for (let k = 0; k < handlerIds.length; k++) c += this.census[(handlerIds[k] as number) & HANDLER_MASK] as number;
-    return c === this.queue.size;
+    return this.earliestQueuedOutside(handlerIds) === Infinity;
   }
 
   /**
    * The time of the earliest queued event whose handler is none of `handlerIds`, Infinity when
-   * there is none (lane ticks not counted). O(1) when the census says there is none, else a walk
-   * over the queue: for a check made once per stretch, not per event.
+   * there is none (lane ticks not counted). A walk over the queue: for a check made once per
+   * stretch, not per event.
    */
   earliestQueuedOutside(handlerIds: Int32Array): number {
-    if (this.queuedOnly(handlerIds)) return Infinity;
-    const flags = new Uint8Array(HANDLER_MASK + 1);
+    const flags = this.handlerFlags;
+    flags.fill(0);
     for (let k = 0; k < handlerIds.length; k++) flags[(handlerIds[k] as number) & HANDLER_MASK] = 1;
     return this.queue.earliestUnflagged(HANDLER_MASK, flags);
   }
+
+  /** Scratch of earliestQueuedOutside: 1 per handler id it leaves out. */
+  private readonly handlerFlags = new Uint8Array(HANDLER_MASK + 1);
 
   /**
    * Copies the queued events of handler `handlerId` (at most `times.length`) into `times`, `keys`

@@ -4,7 +4,7 @@ import { Kernel, PRIORITY } from '../../src/kernel/kernel.js';
 
 /**
  * The census of queued events per handler (Kernel.queuedCount, queuedOnly, earliestQueuedOutside,
- * queuedEventsOf), which the stretch's steady check reads instead of walking the queue.
+ * queuedEventsOf), which the stretch's steady check reads (src/sim/stretch.ts).
  */
 describe('Kernel census', () => {
   it('counts events per handler as schedule, scheduleAt and scheduleReserved queue them and dispatch takes them', () => {
