@@ -14,6 +14,24 @@ function sequenceExhausted(): never {
   throw new InvariantError('event sequence space exhausted');
 }
 
+/**
+ * copyMatching for one part of the queue (its first `count` entries), writing from `k` on; returns
+ * the new `k`.
+ */
+function copyPart(
+  srcTimes: Float64Array, srcKeys: Float64Array, srcCodes: Int32Array, count: number,
+  mask: number, id: number, shift: number, times: Float64Array, keys: Float64Array, args: Int32Array, k: number,
+): number {
+  for (let i = 0; i < count && k < times.length; i++) {
+    const c = srcCodes[i] as number;
+    if ((c & mask) !== id) continue;
+    times[k] = srcTimes[i] as number;
+    keys[k] = srcKeys[i] as number;
+    args[k++] = c >>> shift;
+  }
+  return k;
+}
+
 /** Capacity of the front buffer (EventQueue): room for a broadcast's deliveries to a 9-member group and more. */
 const FRONT_CAPACITY = 16;
 
@@ -237,23 +255,8 @@ export class EventQueue {
    * `args` (`code >>> shift`), front buffer first, then the heap in array order; returns how many.
    */
   copyMatching(mask: number, id: number, shift: number, times: Float64Array, keys: Float64Array, args: Int32Array): number {
-    let k = 0;
-    const room = times.length;
-    for (let i = 0; i < this.frontCount && k < room; i++) {
-      const c = this.frontCodes[i] as number;
-      if ((c & mask) !== id) continue;
-      times[k] = this.frontTimes[i] as number;
-      keys[k] = this.frontKeys[i] as number;
-      args[k++] = c >>> shift;
-    }
-    for (let i = 0; i < this.count && k < room; i++) {
-      const c = this.codes[i] as number;
-      if ((c & mask) !== id) continue;
-      times[k] = this.times[i] as number;
-      keys[k] = this.keys[i] as number;
-      args[k++] = c >>> shift;
-    }
-    return k;
+    const k = copyPart(this.frontTimes, this.frontKeys, this.frontCodes, this.frontCount, mask, id, shift, times, keys, args, 0);
+    return copyPart(this.times, this.keys, this.codes, this.count, mask, id, shift, times, keys, args, k);
   }
 
   /** The number of queued events whose `code & mask` is `id`. */
