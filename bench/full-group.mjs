@@ -14,7 +14,8 @@
 // idle group's caches change every 0.1 s tick and 24 h would outgrow the default trace bound.
 //
 // usage: npm run build && node bench/full-group.mjs [--hours=24] [--members=9]
-//        node bench/full-group.mjs --only=flags-on|traffic-off [--hours=…] [--members=…]  (one model, JSON only)
+//        node bench/full-group.mjs --only=flags-on|traffic-off [--hours=…] [--members=…] [--stretch]  (one model, JSON only;
+//          --stretch: with SimulationOptions.stretch, and its stretchStats in the JSON)
 import { execFileSync } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,13 +41,14 @@ function measure(name) {
   const sim = createSimulation({
     seed: 12345, members: Array.from({ length: members }, (_, i) => `node${i + 1}`), mode: 'multi-primary', model,
     traceSink: (e) => { traced++; if (e.type === 'log') logLines++; },
+    ...(args.stretch === '1' ? { stretch: true } : {}),
   });
   const t0 = process.hrtime.bigint();
   const cpu0 = process.cpuUsage();
   sim.runFor(`${hours}h`);
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
   const cpuSecs = cpuSecondsSince(cpu0);
-  return { model: name, events: sim.eventsDispatched, traceEvents: traced, logLines, secs, cpuSecs };
+  return { model: name, events: sim.eventsDispatched, traceEvents: traced, logLines, secs, cpuSecs, ...(args.stretch === '1' ? { stretch: sim.stretchStats } : {}) };
 }
 
 if (args.only !== undefined) {

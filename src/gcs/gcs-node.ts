@@ -142,6 +142,22 @@ export class GcsNode {
     this.manager.expelsInProgress.length = 0;
   }
 
+  /**
+   * Whether this member's GCS is at rest in an installed view: no view queued, in exchange or
+   * waiting to be installed, no data buffered behind a view, no suspicion or expel in progress,
+   * no leave asked for (the steady predicate of src/sim/stretch.ts).
+   */
+  atRest(): boolean {
+    return this.view !== null && this.pending === null && this.installs.length === 0 && this.queue.length === 0 &&
+      this.buffered.length === 0 && this.globalViewsIn === this.globalViewsOut && !this.exchangeTimerArmed &&
+      this.manager.suspicions.size === 0 && this.manager.expelsInProgress.length === 0 && this.leaveQueuedAfter < 0;
+  }
+
+  /** The argument of the suspicions thread's live timer (a queued one with another argument is stale). */
+  threadTimerArg(): number {
+    return this.threadArg();
+  }
+
   private threadArg(): number {
     return this.slot | ((this.threadGen & 0x1fffff) << 4);
   }

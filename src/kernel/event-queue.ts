@@ -14,6 +14,24 @@ function sequenceExhausted(): never {
   throw new InvariantError('event sequence space exhausted');
 }
 
+/**
+ * copyMatching for one part of the queue (its first `count` entries), writing from `k` on; returns
+ * the new `k`.
+ */
+function copyPart(
+  srcTimes: Float64Array, srcKeys: Float64Array, srcCodes: Int32Array, count: number,
+  mask: number, id: number, shift: number, times: Float64Array, keys: Float64Array, args: Int32Array, k: number,
+): number {
+  for (let i = 0; i < count && k < times.length; i++) {
+    const c = srcCodes[i] as number;
+    if ((c & mask) !== id) continue;
+    times[k] = srcTimes[i] as number;
+    keys[k] = srcKeys[i] as number;
+    args[k++] = c >>> shift;
+  }
+  return k;
+}
+
 /** Capacity of the front buffer (EventQueue): room for a broadcast's deliveries to a 9-member group and more. */
 const FRONT_CAPACITY = 16;
 
@@ -230,6 +248,38 @@ export class EventQueue {
       c[i] = lc;
     }
     return topCode;
+  }
+
+  /**
+   * Copies the events whose `code & mask` is `id` (at most `times.length`) into `times`, `keys` and
+   * `args` (`code >>> shift`), front buffer first, then the heap in array order; returns how many.
+   */
+  copyMatching(mask: number, id: number, shift: number, times: Float64Array, keys: Float64Array, args: Int32Array): number {
+    const k = copyPart(this.frontTimes, this.frontKeys, this.frontCodes, this.frontCount, mask, id, shift, times, keys, args, 0);
+    return copyPart(this.times, this.keys, this.codes, this.count, mask, id, shift, times, keys, args, k);
+  }
+
+  /** The number of queued events whose `code & mask` is `id`. */
+  countMatching(mask: number, id: number): number {
+    let c = 0;
+    for (let i = 0; i < this.frontCount; i++) if (((this.frontCodes[i] as number) & mask) === id) c++;
+    for (let i = 0; i < this.count; i++) if (((this.codes[i] as number) & mask) === id) c++;
+    return c;
+  }
+
+  /**
+   * The time of the earliest event whose handler (`code & mask`) is not flagged in `flags`, Infinity
+   * when there is none. A walk over the whole queue.
+   */
+  earliestUnflagged(mask: number, flags: Uint8Array): number {
+    let t = Infinity;
+    for (let i = 0; i < this.frontCount; i++) {
+      if (flags[(this.frontCodes[i] as number) & mask] === 0 && (this.frontTimes[i] as number) < t) t = this.frontTimes[i] as number;
+    }
+    for (let i = 0; i < this.count; i++) {
+      if (flags[(this.codes[i] as number) & mask] === 0 && (this.times[i] as number) < t) t = this.times[i] as number;
+    }
+    return t;
   }
 
   private grow(): void {

@@ -75,6 +75,13 @@ export class Kernel {
   private dispatching = false;
   /** The time `runUntil` runs to (for `runReservedAt`). */
   private runEndUs = 0;
+  /**
+   * Events runReservedAt let run in place, so far. They count in eventsDispatched at once, the
+   * events runUntil dispatches only when it returns: after a handler threw (the trace bound), the
+   * count has those of the run that threw but none of its other events (Simulation's stepped run
+   * reads this to leave the same count).
+   */
+  reservedRuns = 0;
   /** Set by `dispatchChunk` when it stopped at its chunk's size rather than at the run's end. */
   private chunkFull = false;
 
@@ -178,6 +185,7 @@ export class Kernel {
     this.clock[0] = timeUs;
     q.poppedKey = TIMER_KEY_BASE + seq;
     this.eventsDispatched++;
+    this.reservedRuns++;
     return true;
   }
 
@@ -294,6 +302,50 @@ export class Kernel {
     }
     this.chunkFull = true;
     return n;
+  }
+
+  // The census of queued events by handler, which the stretch's steady check reads
+  // (src/sim/stretch.ts), is taken by walking the queue when asked, not kept by counters in
+  // schedule and dispatch: counters cost the default idle group 11 M instructions per simulated
+  // hour (1 %, docs/speed.md), a walk over its 40-odd queued events a few hundred per check.
+
+  /** How many events of handler `handlerId` are queued now (lane ticks not counted). A walk over the queue. */
+  queuedCount(handlerId: number): number {
+    return this.queue.countMatching(HANDLER_MASK, handlerId & HANDLER_MASK);
+  }
+
+  /** Whether every queued event belongs to one of the handlers of `handlerIds` (lane ticks not counted). A walk over the queue. */
+  queuedOnly(handlerIds: Int32Array): boolean {
+    return this.earliestQueuedOutside(handlerIds) === Infinity;
+  }
+
+  /**
+   * The time of the earliest queued event whose handler is none of `handlerIds`, Infinity when
+   * there is none (lane ticks not counted). A walk over the queue: for a check made once per
+   * stretch, not per event.
+   */
+  earliestQueuedOutside(handlerIds: Int32Array): number {
+    const flags = this.handlerFlags;
+    flags.fill(0);
+    for (let k = 0; k < handlerIds.length; k++) flags[(handlerIds[k] as number) & HANDLER_MASK] = 1;
+    return this.queue.earliestUnflagged(HANDLER_MASK, flags);
+  }
+
+  /** Scratch of earliestQueuedOutside: 1 per handler id it leaves out. */
+  private readonly handlerFlags = new Uint8Array(HANDLER_MASK + 1);
+
+  /**
+   * Copies the queued events of handler `handlerId` (at most `times.length`) into `times`, `keys`
+   * (order keys within their microsecond) and `args`, in no particular order, and returns how many
+   * it copied. A walk over the whole queue: for a check made once per stretch, not per event.
+   */
+  queuedEventsOf(handlerId: number, times: Float64Array, keys: Float64Array, args: Int32Array): number {
+    return this.queue.copyMatching(HANDLER_MASK, handlerId, HANDLER_BITS, times, keys, args);
+  }
+
+  /** The id of the handler registered first under `name`, -1 when none is. */
+  handlerIdOf(name: string): number {
+    return this.handlerNames.indexOf(name);
   }
 
   /** Name of a registered handler (for diagnostics). */

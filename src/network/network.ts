@@ -132,6 +132,21 @@ export class Network {
     return this.latencyUs[from * this.n + to] as number;
   }
 
+  /** Jitter bound of a link in microseconds (each message adds a draw below it). */
+  linkJitterUs(from: number, to: number): number {
+    return this.jitterUs[from * this.n + to] as number;
+  }
+
+  /** Loss rate of a link (0: no TCP retransmission ever delays a message on it). */
+  linkLoss(from: number, to: number): number {
+    return this.loss[from * this.n + to] as number;
+  }
+
+  /** Number of messages held for frozen process `i` until its thaw. */
+  heldCount(i: number): number {
+    return (this.held[i] as number[]).length;
+  }
+
   /**
    * Sends a message. Returns its arrival time, or -1 if the link is down (the message is lost).
    * The envelope is freed by the network after delivery or loss.

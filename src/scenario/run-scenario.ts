@@ -43,6 +43,8 @@ export interface RunScenarioOptions {
   readonly observer?: (sim: Simulation) => (event: SimEvent) => void;
   /** Event types the run's trace (or observer) does not take (SimulationOptions.untracedEventTypes). @defaultValue [] */
   readonly untracedEventTypes?: readonly SimEventType[];
+  /** SimulationOptions.stretch for the run. @defaultValue false */
+  readonly stretch?: boolean;
 }
 
 /** The network right after one scheduled event fired (members by their position in the scenario). */
@@ -216,7 +218,7 @@ export function simulationOf(scenario: Scenario, source = 'scenario'): Simulatio
 /** simulationOf, calling `fired(position, sim)` after each event of `scenario.events` is applied. */
 function buildSimulation(
   scenario: Scenario, source: string, fired: ((position: number, sim: Simulation) => void) | null,
-  observer?: (sim: Simulation) => (event: SimEvent) => void, untracedEventTypes: readonly SimEventType[] = [],
+  observer?: (sim: Simulation) => (event: SimEvent) => void, untracedEventTypes: readonly SimEventType[] = [], stretch = false,
 ): Simulation {
   // The simulation emits its time-zero events while it is created, before the observer can see it.
   const early: SimEvent[] = [];
@@ -236,6 +238,7 @@ function buildSimulation(
     spareServers: scenario.events.filter((e) => 'add' in e.action).length,
     ...(observer === undefined ? {} : { traceSink }),
     ...(untracedEventTypes.length === 0 ? {} : { untracedEventTypes }),
+    ...(stretch ? { stretch } : {}),
   });
   if (observer !== undefined) {
     take = observer(sim);
@@ -272,7 +275,7 @@ function buildSimulation(
 /** Runs a scenario to its `untilUs`, taking snapshots at the requested times. */
 export function runScenario(scenario: Scenario, options: RunScenarioOptions = {}): ScenarioRun {
   const networkAfter: NetworkAfterEvent[] = [];
-  const sim = buildSimulation(scenario, options.source ?? 'scenario', (position, s) => { networkAfter[position] = networkNow(s); }, options.observer, options.untracedEventTypes);
+  const sim = buildSimulation(scenario, options.source ?? 'scenario', (position, s) => { networkAfter[position] = networkNow(s); }, options.observer, options.untracedEventTypes, options.stretch);
   const snapshots: MemberSnapshot[] = [];
   const times = [...new Set(options.snapshotsAtUs ?? [])].sort((a, b) => a - b);
   for (const t of times) {

@@ -92,6 +92,17 @@ export interface SimulationOptions {
    * beside some 170 other events. @defaultValue [] (every type is traced)
    */
   readonly untracedEventTypes?: readonly SimEventType[];
+  /**
+   * Advance a steady group a stretch at a time (docs/speed.md, "Design: advancing a steady group a
+   * stretch at a time"): when nothing but the periodic events of a settled, idle group is queued,
+   * and its phases are separated, the run may take a whole stretch in one loop instead of event by
+   * event, with the same trace, state and event count. Whenever a condition does not hold the run
+   * goes on event by event (`Simulation.stretchStats` counts why). With it on, a `traceSink` must
+   * read only the events it is handed, not the simulation (an on() listener keeps the run event by
+   * event). ⚠ Only the steady check is built so far: every run goes event by event, in one-second
+   * steps that check the group. @defaultValue false
+   */
+  readonly stretch?: boolean;
 }
 
 /**

@@ -40,6 +40,17 @@ import {
   checkLabel, DEFAULT_GROUP_AGE_US, DEFAULT_MAX_TRACE_EVENTS, MAX_GROUP_SIZE, MAX_VIRTUAL_TIME_US,
   parseStart, validateMaxTraceEvents, validateMode, type MemberSpec, type SimulationOptions,
 } from './simulation-options.js';
+import { STEADY_PERIOD_US, SteadyGroupCheck, type StretchRefusal } from './stretch.js';
+
+/** What the stretch switch found at its checks (Simulation.stretchStats). */
+export interface StretchStats {
+  /** Checks of the group's steadiness (at each run's start and every second of it, and each runUntil with a predicate). */
+  checks: number;
+  /** Checks that found the group steady. */
+  steady: number;
+  /** The other checks, by the first condition that failed. */
+  refusals: Partial<Record<StretchRefusal, number>>;
+}
 
 /** The failure-handling options a run record keeps of a member (RunMember.options). */
 function startOptionsOf(o: GroupReplicationOptions): MemberStartOptions {
@@ -545,11 +556,15 @@ export class Simulation {
   readonly groupName!: string;
   /** The XCom group id as XCom prints synodes (hex), derived from the view id. */
   private readonly xcomGroupIdHex: string;
+  /** The steady check of SimulationOptions.stretch, null when it is off. */
+  private readonly steady: SteadyGroupCheck | null;
+  /** What the stretch switch found at its checks (SimulationOptions.stretch). */
+  private readonly stretchCounts: StretchStats = { checks: 0, steady: 0, refusals: {} };
 
   /** @internal Use createSimulation(). */
   constructor(input: SimulationOptions) {
     if (input === null || typeof input !== 'object') throw new ConfigError('options', 'must be an object', input);
-    const known = new Set(['seed', 'members', 'mode', 'bootstrap', 'bootstrapTime', 'version', 'options', 'network', 'start', 'model', 'initialViewNumber', 'workload', 'maxTraceEvents', 'spareServers', 'traceSink', 'untracedEventTypes']);
+    const known = new Set(['seed', 'members', 'mode', 'bootstrap', 'bootstrapTime', 'version', 'options', 'network', 'start', 'model', 'initialViewNumber', 'workload', 'maxTraceEvents', 'spareServers', 'traceSink', 'untracedEventTypes', 'stretch']);
     for (const k of Object.keys(input)) if (!known.has(k)) throw new ConfigError(k, `is not a known field; known fields are ${[...known].join(', ')}`, (input as unknown as Record<string, unknown>)[k]);
     if (!((typeof input.seed === 'number' && Number.isSafeInteger(input.seed)) || (typeof input.seed === 'string' && input.seed.length > 0))) {
       throw new ConfigError('seed', 'is required and must be an integer or a non-empty string', input.seed);
@@ -565,6 +580,8 @@ export class Simulation {
     }
     this.untraced = new Set(untraced);
     this.tracesCache = !this.untraced.has('cache');
+    if (input.stretch !== undefined && typeof input.stretch !== 'boolean') throw new ConfigError('stretch', 'must be true or false', input.stretch);
+    const stretch = input.stretch === true;
     this.version = versionProfile(input.version ?? '8.0.21');
     const mode = validateMode(input.mode);
     this.startEpochUs = parseStart(input.start);
@@ -774,6 +791,14 @@ export class Simulation {
         r.maxMessageSize = o.group_replication_communication_max_message_size;
         return r;
       },
+    });
+    this.steady = !stretch ? null : new SteadyGroupCheck({
+      kernel: this.kernel, net: this._net, xcom: this.xcom, gcs: (slot) => this.gcsNodes[slot]!, gr: (slot) => this.grMembers[slot]!,
+      handlers: {
+        alive: this.kernel.handlerIdOf('xcom.alive'), detector: this.kernel.handlerIdOf('xcom.detector'),
+        gcsThread: gcsHandlers.thread, flowControlStats: this.kernel.handlerIdOf('gr.flowControlStats'),
+      },
+      statsTraffic: this.params.flowControlStatsTraffic === 1,
     });
     this.handles = packedMap(this._servers, (s) => new MemberHandle(this, s.slot));
     this.provisionedHandles = this.handles.slice(0, this.provisioned);
@@ -1165,8 +1190,57 @@ export class Simulation {
     this.enterRun('runFor');
     const d = parseDuration(duration, 'duration');
     const end = this.boundedEnd(this.kernel.nowUs + d, 'duration', duration);
-    this.guarded(() => this.kernel.runUntil(end));
+    this.guarded(() => this.runTo(end));
     return this;
+  }
+
+  /**
+   * Runs every event due by `endUs`. With the stretch switch on (SimulationOptions.stretch) the run
+   * checks, at its start and every STEADY_PERIOD_US, whether the group is steady and counts the
+   * answers (stretchStats); ⚠ no stretch is taken yet, so the run goes on event by event.
+   */
+  private runTo(endUs: number): void {
+    const steady = this.steady;
+    if (steady === null) {
+      this.kernel.runUntil(endUs);
+      return;
+    }
+    const kernel = this.kernel, dispatchedBefore = kernel.eventsDispatched, reservedBefore = kernel.reservedRuns;
+    try {
+      do {
+        this.countCheck(this._stretchRefusal());
+        kernel.runUntil(Math.min(endUs, kernel.nowUs + STEADY_PERIOD_US));
+      } while (kernel.nowUs < endUs);
+    } catch (err) {
+      // One kernel run to endUs that threw (the trace bound) would have counted only the events
+      // run in place (Kernel.reservedRuns): so does this one, split as it was.
+      kernel.eventsDispatched = dispatchedBefore + kernel.reservedRuns - reservedBefore;
+      throw err;
+    }
+  }
+
+  /** @internal The steady check's answer now (null: steady), as runs with the stretch switch on ask it. */
+  _stretchRefusal(): StretchRefusal | null {
+    if (this.steady === null) throw new InvariantError('the steady check runs only with SimulationOptions.stretch on');
+    const room = this.traceSink !== null ? Infinity : this.maxTraceEvents - this.trace.length;
+    return this.steady.refusal(this.emitter.eventNames().length > 0, room);
+  }
+
+  /** Counts one answer of the steady check (null: steady). */
+  private countCheck(refusal: StretchRefusal | null): void {
+    const c = this.stretchCounts;
+    c.checks++;
+    if (refusal === null) c.steady++;
+    else c.refusals[refusal] = (c.refusals[refusal] ?? 0) + 1;
+  }
+
+  /**
+   * What the stretch switch (SimulationOptions.stretch) found so far: how many times it checked
+   * the group, how many of those found it steady, and why the others did not (by refusal).
+   */
+  get stretchStats(): Readonly<StretchStats> {
+    const c = this.stretchCounts;
+    return { checks: c.checks, steady: c.steady, refusals: { ...c.refusals } };
   }
 
   /** Runs `body` with `running` set, so that a callback cannot start a nested run. */
@@ -1188,13 +1262,14 @@ export class Simulation {
     if (typeof target !== 'function') {
       const t = this.boundedEnd(parseDuration(target, 'runUntil'), 'runUntil', target);
       if (t < this.kernel.nowUs) throw new ConfigError('runUntil', `must not be in the past (now ${this.kernel.nowUs} µs)`, target);
-      this.guarded(() => this.kernel.runUntil(t));
+      this.guarded(() => this.runTo(t));
       return true;
     }
     if (options === undefined || options === null || typeof options !== 'object' || options.limit === undefined) {
       throw new ConfigError('runUntil.limit', 'is required with a predicate: runUntil(predicate, { limit: "60s" }) (every wait is bounded)', options);
     }
     const limit = this.boundedEnd(this.kernel.nowUs + parseDuration(options.limit, 'runUntil.limit'), 'runUntil.limit', options.limit);
+    if (this.steady !== null) this.countCheck('predicateRun');
     return this.guarded(() => {
       if (target(this)) return true;
       while (this.kernel.nextEventTimeUs() <= limit) {

@@ -380,6 +380,24 @@ export class Consensus {
     this.logBase = low;
   }
 
+  /**
+   * Whether node i's consensus is at rest, as a steady stretch needs it (src/sim/stretch.ts):
+   * every value it knows of executed, nothing learned ahead, pending, queued for a load tick or
+   * waiting to activate, no read round or proposer retry, not exiting.
+   */
+  nodeAtRest(i: number): boolean {
+    return (this.knownMax[i] as number) < (this.executed[i] as number) && (this.learnedAhead[i] as Set<number>).size === 0 &&
+      (this.pending[i] as PendingProposal[]).length === 0 && this.retryAtUs[i] === Infinity && this.roundActive[i] === 0 &&
+      this.loadArmed[i] === 0 && this.loadTx[i] === 0 && this.loadMsgs[i] === 0 && this.loadTickSeq[i] === -1 &&
+      (this.activations[i] as XcomConfig[]).length === 0 && this.activatedEarly[i] === 0 && this.exiting[i] === 0;
+  }
+
+  /** Whether no value is in flight or held back, and the group's configuration is the one in force. */
+  groupAtRest(): boolean {
+    return this.inFlight.length === this.inFlightFree.length && this.heldDecisionId < 0 &&
+      this.recentConfigs.length === 1 && (this.recentConfigs[0] as { config: XcomConfig }).config === this.groupConfig;
+  }
+
   /** Sets the group's configuration at bootstrap (before any entry is decided). */
   bootstrap(config: XcomConfig): void {
     this.groupConfig = config;

@@ -810,6 +810,16 @@ export class XcomCluster {
     return i | ((((this.gen[i] as number) * 64 + (this.detectorGen[i] as number)) & GEN_MASK) << NODE_BITS);
   }
 
+  /** The argument of node i's live detector timer (a queued one with another argument is stale). */
+  detectorTimerArg(i: number): number {
+    return this.detectorArg(i);
+  }
+
+  /** When node i's latest cache sample was taken (−Infinity: none yet). */
+  cacheSampleUs(i: number): number {
+    return this.reportedCacheUs[i] as number;
+  }
+
   /** Wakes node i's detector now (a silent node was heard again); the 1 s wait restarts from here. */
   wakeDetector(i: number): void {
     const now = this.kernel.nowUs;

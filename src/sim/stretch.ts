@@ -1,0 +1,235 @@
+import type { GcsNode } from '../gcs/gcs-node.js';
+import type { GrMember } from '../gr/gr-member.js';
+import type { Kernel } from '../kernel/kernel.js';
+import type { Network } from '../network/network.js';
+import type { XcomCluster } from '../xcom/xcom-cluster.js';
+import type { XcomConfig } from '../xcom/xcom-config.js';
+import { FLOW_CONTROL_STATS_MESSAGE_BYTES } from '../gr/flow-control-stats.js';
+import { SIZEOF_APP_DATA, SIZEOF_PAX_MSG } from '../xcom/constants.js';
+
+/**
+ * Why a group cannot be advanced a stretch at a time now (docs/speed.md, "Design: advancing a
+ * steady group a stretch at a time"); the first failed condition, in the order `refusal` tests them:
+ * - `listener`: an on() listener could read the simulation while a stretch emits its events;
+ * - `predicateRun`: runUntil with a predicate looks at the simulation after every event;
+ * - `model`: the flow-control statistics are not simulated as messages (flowControlStatsTraffic 0),
+ *   or a member's group_replication_flow_control_period is not 1 s;
+ * - `traceBound`: the in-memory trace is about to reach maxTraceEvents;
+ * - `member`: a server slot is not a running, unfrozen, booted, ONLINE member of one installed
+ *   configuration that every member has (spare and removed slots included), with every member's
+ *   member table, local and global views that configuration;
+ * - `queued`: an event other than the periodic ones (alive, detector, suspicions-thread ticks,
+ *   flow-control steps) is due within a second, one of those is stale, or a member lacks one;
+ * - `network`: a link between members is down, loses packets, or holds messages for a frozen process;
+ * - `consensus`: a value is in flight or held, a configuration is not yet in force, or a member has
+ *   learned ahead, waits to execute, propose or activate, runs a read round or a retry;
+ * - `gcs`: a member's GCS has a suspicion, a view queued, exchanged or waiting, or buffered data;
+ * - `cache`: a member's cache has taken no growth sample within the last second, or a second of
+ *   statistics traffic would take it above its limit (eviction is not replayed);
+ * - `phases`: a heartbeat or a dispatched cache tick falls inside a statistics message's learn
+ *   window, or two decisions are closer than the jitter (see `phasesSeparated`).
+ */
+export type StretchRefusal =
+  | 'listener' | 'predicateRun' | 'model' | 'traceBound' | 'member' | 'queued' | 'network' | 'consensus' | 'gcs' | 'cache' | 'phases';
+
+/** Every StretchRefusal, in the order `SteadyGroupCheck.refusal` tests them. */
+export const STRETCH_REFUSALS: readonly StretchRefusal[] = [
+  'listener', 'predicateRun', 'model', 'traceBound', 'member', 'queued', 'network', 'consensus', 'gcs', 'cache', 'phases',
+];
+
+/** The period of every event a steady second repeats: alive and detector tasks, flow-control step (µs). */
+export const STEADY_PERIOD_US = 1_000_000;
+
+/**
+ * Whether the phases of a steady group are separated, so that the order of every event of a
+ * second does not depend on the jitter draws (docs/speed.md, "When a stretch is steady"). All
+ * times are taken modulo STEADY_PERIOD_US. Proposer m's learn window runs from its decision,
+ * `stepUs[m] + decisionUs[m]`, to the last possible arrival of its learns, `reachUs[m]` later (the
+ * slowest link's latency plus its jitter bound), both ends included; between the step and the
+ * decision nothing a reader reads has changed yet (the value is only in flight). Separated
+ * when no reader time (`readersUs[0..readerCount)`: alive ticks, which read every peer's
+ * max_synode, and dispatched cache ticks, which sample the cache the learns fill) falls in any
+ * window, and any two decisions (`stepUs[m] + decisionUs[m]`) are at least `minDecisionGapUs`
+ * apart (closer ones could reach a member out of order and start a read round).
+ */
+export function phasesSeparated(
+  members: number, stepUs: Float64Array, decisionUs: Float64Array, reachUs: Float64Array,
+  readersUs: Float64Array, readerCount: number, minDecisionGapUs: number,
+): boolean {
+  const P = STEADY_PERIOD_US;
+  for (let m = 0; m < members; m++) {
+    const dm = (stepUs[m] as number) + (decisionUs[m] as number), w = reachUs[m] as number;
+    for (let r = 0; r < readerCount; r++) {
+      const after = ((((readersUs[r] as number) - dm) % P) + P) % P;
+      if (after <= w) return false;
+    }
+    for (let k = m + 1; k < members; k++) {
+      const dk = (stepUs[k] as number) + (decisionUs[k] as number);
+      const d = (((dm - dk) % P) + P) % P;
+      if (Math.min(d, P - d) < minDecisionGapUs) return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * Bytes the statistics traffic of a steady group of `n` members adds to each member's cache every
+ * second: n entries of one pax_msg per channel, one app_data and the message (Consensus.onDecided).
+ */
+export function statsBytesPerSecond(n: number): number {
+  return n * (n * SIZEOF_PAX_MSG + SIZEOF_APP_DATA + FLOW_CONTROL_STATS_MESSAGE_BYTES);
+}
+
+/** What the check reads of the simulation (the composition root hands it over). */
+export interface SteadyGroupParts {
+  readonly kernel: Kernel;
+  readonly net: Network;
+  readonly xcom: XcomCluster;
+  readonly gcs: (slot: number) => GcsNode;
+  readonly gr: (slot: number) => GrMember;
+  /** The kernel handler ids of the periodic events. */
+  readonly handlers: { readonly alive: number; readonly detector: number; readonly gcsThread: number; readonly flowControlStats: number };
+  /** Whether flow-control statistics go through consensus (model.flowControlStatsTraffic 1). */
+  readonly statsTraffic: boolean;
+}
+
+/** Largest number of queued events of one handler the check copies out (a steady group has one per member). */
+const SCRATCH = 64;
+
+/**
+ * The steady predicate of a group that a stretch could advance (docs/speed.md, "When a stretch
+ * is steady, and what ends it"). `refusal` reads the state, changing nothing (no quiet arrival is
+ * collected, no cache answer refreshed), and says why not, or null when the group is steady; the
+ * phases it found are then in `stepUs`, `aliveUs`, `detectorUs`, `threadUs` (absolute times of
+ * each member's next event) and `cacheSampleUs` (its latest cache sample), and `horizonUs` is the
+ * time of the earliest other event queued (Infinity: none), where a stretch would have to end.
+ */
+export class SteadyGroupCheck {
+  readonly stepUs: Float64Array;
+  readonly aliveUs: Float64Array;
+  readonly detectorUs: Float64Array;
+  readonly threadUs: Float64Array;
+  readonly cacheSampleUs: Float64Array;
+  /** The earliest queued event that is not periodic, as the last steady answer found it (Infinity: none). */
+  horizonUs = Infinity;
+  private readonly decisionUs: Float64Array;
+  private readonly reachUs: Float64Array;
+  private readonly readersUs: Float64Array;
+  private readonly periodic: Int32Array;
+  private readonly times = new Float64Array(SCRATCH);
+  private readonly keys = new Float64Array(SCRATCH);
+  private readonly args = new Int32Array(SCRATCH);
+
+  constructor(private readonly parts: SteadyGroupParts) {
+    const n = parts.xcom.n;
+    this.stepUs = new Float64Array(n);
+    this.aliveUs = new Float64Array(n);
+    this.detectorUs = new Float64Array(n);
+    this.threadUs = new Float64Array(n);
+    this.cacheSampleUs = new Float64Array(n);
+    this.decisionUs = new Float64Array(n);
+    this.reachUs = new Float64Array(n);
+    this.readersUs = new Float64Array(2 * n);
+    const h = parts.handlers;
+    this.periodic = Int32Array.of(h.alive, h.detector, h.gcsThread, h.flowControlStats);
+  }
+
+  /**
+   * Why the group is not steady now, or null when it is. `listeners`: whether an on() listener is
+   * registered; `traceRoom`: how many more events the in-memory trace may take (Infinity with a
+   * trace sink).
+   */
+  refusal(listeners: boolean, traceRoom: number): StretchRefusal | null {
+    const { kernel, net, xcom, statsTraffic } = this.parts;
+    const n = xcom.n, now = kernel.nowUs;
+    if (listeners) return 'listener';
+    if (!statsTraffic) return 'model';
+    for (let i = 0; i < n; i++) if (this.parts.gr(i).opts.group_replication_flow_control_period !== 1) return 'model';
+    // One second of a steady group emits one cache sample per member.
+    if (traceRoom <= n) return 'traceBound';
+    const cfg = xcom.config[0];
+    if (cfg === null || cfg === undefined || cfg.nodes.length !== n || xcom.consensus.groupConfig !== cfg) return 'member';
+    for (let i = 0; i < n; i++) if (!this.memberSteady(i, cfg)) return 'member';
+    if (!this.periodicOnly(n)) return 'queued';
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        if (i !== j && (!net.isLinkUp(i, j) || net.linkLoss(i, j) > 0 || xcom.connUp[i * n + j] !== 1)) return 'network';
+      }
+      if (net.heldCount(i) !== 0) return 'network';
+    }
+    const consensus = xcom.consensus;
+    if (!consensus.groupAtRest()) return 'consensus';
+    for (let i = 0; i < n; i++) if (!consensus.nodeAtRest(i)) return 'consensus';
+    for (let i = 0; i < n; i++) if (!this.parts.gcs(i).atRest()) return 'gcs';
+    const growth = statsBytesPerSecond(n);
+    for (let i = 0; i < n; i++) {
+      const cache = xcom.caches[i]!;
+      const sample = xcom.cacheSampleUs(i);
+      if (!(now - sample < STEADY_PERIOD_US) || cache.sizeBytes + growth > cache.limitBytes) return 'cache';
+      this.cacheSampleUs[i] = sample;
+    }
+    return this.phases(n) ? null : 'phases';
+  }
+
+  /** Whether slot i is a running, unfrozen, booted ONLINE member in `cfg` with its tables and views on it. */
+  private memberSteady(i: number, cfg: XcomConfig): boolean {
+    const { net, xcom } = this.parts;
+    if (net.running[i] !== 1 || net.frozen[i] !== 0 || xcom.booted[i] !== 1 || xcom.config[i] !== cfg) return false;
+    if (xcom.localMask[i] !== cfg.mask || ((xcom.globalMask[i] as number) & cfg.mask) !== cfg.mask) return false;
+    const gr = this.parts.gr(i);
+    if (gr.state !== 'ONLINE' || gr.table.mask !== cfg.mask) return false;
+    for (const info of gr.table.values()) if (info.state !== 'ONLINE' || info.unreachable) return false;
+    return true;
+  }
+
+  /**
+   * Whether the queue holds the periodic events and nothing else: exactly one live event per
+   * member of each of the alive, detector and suspicions-thread timers and one flow-control step
+   * per member (stale timers are refused too: a stretch would have to dispatch them in place).
+   * Their times go to `aliveUs`, `detectorUs`, `threadUs` and `stepUs`.
+   */
+  private periodicOnly(n: number): boolean {
+    const { kernel, xcom, handlers: h } = this.parts;
+    this.horizonUs = kernel.earliestQueuedOutside(this.periodic);
+    if (this.horizonUs < kernel.nowUs + STEADY_PERIOD_US) return false;
+    return this.liveTimes(h.alive, n, this.aliveUs, (i) => xcom.nodeArg(i)) &&
+      this.liveTimes(h.detector, n, this.detectorUs, (i) => xcom.detectorTimerArg(i)) &&
+      this.liveTimes(h.gcsThread, n, this.threadUs, (i) => this.parts.gcs(i).threadTimerArg()) &&
+      this.liveTimes(h.flowControlStats, n, this.stepUs, (i) => i);
+  }
+
+  /** Whether handler `id` has exactly one queued event per member, each with `argOf(member)`; their times into `out`. */
+  private liveTimes(id: number, n: number, out: Float64Array, argOf: (i: number) => number): boolean {
+    if (this.parts.kernel.queuedCount(id) !== n) return false;
+    const got = this.parts.kernel.queuedEventsOf(id, this.times, this.keys, this.args);
+    out.fill(-1);
+    for (let k = 0; k < got; k++) {
+      const i = (this.args[k] as number) & 15;
+      if (i >= n || out[i] !== -1 || this.args[k] !== argOf(i)) return false;
+      out[i] = this.times[k] as number;
+    }
+    return true;
+  }
+
+  /** phasesSeparated on the times found: readers are the alive ticks and the next dispatched cache ticks. */
+  private phases(n: number): boolean {
+    const { net, xcom } = this.parts;
+    let maxJitter = 0;
+    for (let m = 0; m < n; m++) {
+      const delay = xcom.consensus.decisionDelayUs(m);
+      if (delay < 0) return false;
+      let reach = 0;
+      for (let j = 0; j < n; j++) {
+        if (j === m) continue;
+        const jitter = net.linkJitterUs(m, j);
+        reach = Math.max(reach, net.linkLatencyUs(m, j) + jitter);
+        maxJitter = Math.max(maxJitter, jitter);
+      }
+      this.decisionUs[m] = delay;
+      this.reachUs[m] = reach;
+      this.readersUs[2 * m] = this.aliveUs[m] as number;
+      this.readersUs[2 * m + 1] = (this.cacheSampleUs[m] as number) + STEADY_PERIOD_US;
+    }
+    return phasesSeparated(n, this.stepUs, this.decisionUs, this.reachUs, this.readersUs, 2 * n, Math.max(1, maxJitter));
+  }
+}

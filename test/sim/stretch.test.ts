@@ -1,0 +1,240 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { faultSchedule, scheduleToScenario } from '../../src/arbitraries/index.js';
+import { createSimulation, runScenario, type SimEvent, type Simulation, type SimulationOptions } from '../../src/index.js';
+import { phasesSeparated, statsBytesPerSecond, STEADY_PERIOD_US } from '../../src/sim/stretch.js';
+import { stretchOutcome } from '../../src/sim/stretch-outcome.js';
+
+/** The bench's idle group (bench/full-group.mjs): `members` members, multi-primary, default network. */
+function idleGroup(seed: number, members: number, more: Partial<SimulationOptions> = {}): Simulation {
+  return createSimulation({ seed, members: Array.from({ length: members }, (_, i) => `node${i + 1}`), mode: 'multi-primary', ...more });
+}
+
+describe('phasesSeparated', () => {
+  const f64 = (...xs: number[]): Float64Array => Float64Array.from(xs);
+
+  it('refuses a reader inside a learn window, both ends included, and accepts one just outside', () => {
+    // One proposer: step at 100 µs, decided 400 µs later, learns arrive within 300 µs after that.
+    const check = (reader: number): boolean => phasesSeparated(1, f64(100), f64(400), f64(300), f64(reader), 1, 100);
+    expect(check(499)).toBe(true);
+    expect(check(500)).toBe(false);
+    expect(check(650)).toBe(false);
+    expect(check(800)).toBe(false);
+    expect(check(801)).toBe(true);
+    // Between the step and the decision nothing has changed yet.
+    expect(check(100)).toBe(true);
+    // Times count modulo the period: a reader a whole number of seconds later is the same reader.
+    expect(check(3 * STEADY_PERIOD_US + 650)).toBe(false);
+  });
+
+  it('takes windows across the second boundary', () => {
+    // Decided at 999,900 µs, its window runs to 200 µs into the next second.
+    const check = (reader: number): boolean => phasesSeparated(1, f64(999_500), f64(400), f64(300), f64(reader), 1, 100);
+    expect(check(100)).toBe(false);
+    expect(check(200)).toBe(false);
+    expect(check(201)).toBe(true);
+    expect(check(999_899)).toBe(true);
+  });
+
+  it('refuses two decisions closer than the gap, across the boundary too', () => {
+    const two = (a: number, b: number): boolean => phasesSeparated(2, f64(a, b), f64(400, 400), f64(300, 300), f64(), 0, 100);
+    expect(two(0, 100)).toBe(true);
+    expect(two(0, 99)).toBe(false);
+    expect(two(999_950, 40)).toBe(false);
+    expect(two(999_950, 50)).toBe(true);
+  });
+});
+
+describe('the steady check (SimulationOptions.stretch)', () => {
+  it('finds the bench group steady at every check after its first second, and counts nothing with the switch off', () => {
+    const sim = idleGroup(12345, 9, { stretch: true, traceSink: () => {} });
+    sim.runFor('20s');
+    const s = sim.stretchStats;
+    expect(s.checks).toBe(20);
+    // At time zero no cache sample has been taken yet.
+    expect(s.refusals).toEqual({ cache: 1 });
+    expect(s.steady).toBe(19);
+    const off = idleGroup(12345, 9, { traceSink: () => {} });
+    off.runFor('5s');
+    expect(off.stretchStats).toEqual({ checks: 0, steady: 0, refusals: {} });
+  });
+
+  it('refuses seed 106, whose alive tick falls in a learn window (docs/speed.md)', () => {
+    const sim = idleGroup(106, 9, { stretch: true, traceSink: () => {} });
+    sim.runFor('10s');
+    expect(sim.stretchStats.steady).toBe(0);
+    expect(sim.stretchStats.refusals.phases).toBe(9);
+  });
+
+  it('refuses a run with an on() listener, loss, a predicate, the traffic off or a longer flow-control period', () => {
+    const listened = idleGroup(12345, 3, { stretch: true });
+    listened.on('cache', () => {});
+    listened.runFor('5s');
+    expect(listened.stretchStats.refusals.listener).toBe(5);
+    const lossy = idleGroup(12345, 3, { stretch: true, network: { loss: 0.001 } });
+    lossy.runFor('5s');
+    expect(lossy.stretchStats.steady).toBe(0);
+    expect(lossy.stretchStats.refusals.network).toBe(5);
+    const predicate = idleGroup(12345, 3, { stretch: true });
+    predicate.runUntil(() => false, { limit: '3s' });
+    expect(predicate.stretchStats).toEqual({ checks: 1, steady: 0, refusals: { predicateRun: 1 } });
+    const off = idleGroup(12345, 3, { stretch: true, model: { flowControlStatsTraffic: 0 } });
+    off.runFor('3s');
+    expect(off.stretchStats.refusals.model).toBe(3);
+    const period = idleGroup(12345, 3, { stretch: true, options: { group_replication_flow_control_period: 2 } });
+    period.runFor('3s');
+    expect(period.stretchStats.refusals.model).toBe(3);
+  });
+
+  it('refuses a second with a foreign event due in it, and a group that is not settled, until it has settled again', () => {
+    const sim = idleGroup(12345, 5, { stretch: true });
+    sim.runFor('10s');
+    expect(sim.stretchStats.steady).toBe(9);
+    // An at() due within the next second keeps that second event by event; one later does not.
+    sim.at(sim.nowUs + 500_000, () => {});
+    sim.at(sim.nowUs + 5_000_000, () => {});
+    sim.runFor('1s');
+    expect(sim.stretchStats.refusals.queued).toBe(1);
+    sim.runFor('1s');
+    expect(sim.stretchStats.steady).toBe(10);
+    // A member cut off: suspicions, views and an expel; never steady while it lasts.
+    sim.network.isolate('node5');
+    sim.runFor('30s');
+    const during = sim.stretchStats;
+    expect(during.steady).toBe(10);
+    expect(during.checks - during.steady - 2).toBe(30);
+    sim.network.heal('node5');
+    sim.runFor('10m');
+    // Expelled, node5's auto-rejoin brings it back; the group is steady again by the end.
+    const after = sim.stretchStats;
+    expect(after.steady).toBeGreaterThan(during.steady + 60);
+  });
+
+  it('finds a cache not steady while a second of traffic would take it above its limit (eviction is not replayed)', () => {
+    // 128 MiB (the smallest limit 8.0.21 takes) filled by a minute of large transactions, then idle:
+    // each eviction of a 30 kB entry leaves room for a few seconds of statistics traffic.
+    const sim = idleGroup(12345, 3, {
+      stretch: true, options: { group_replication_message_cache_size: 134_217_728 },
+      workload: [{ member: 'node1', rate: 100, size: 30_000, to: '60s' }], untracedEventTypes: ['cache', 'workload'],
+    });
+    sim.runFor('70s');
+    const growth = statsBytesPerSecond(3);
+    const seen = { cache: 0, steady: 0 };
+    for (let s = 0; s < 40; s++) {
+      sim.runFor('1s');
+      const room = Math.min(...sim.members.map((m) => m.xcomCache().limit - m.xcomCache().bytes));
+      const answer = sim._stretchRefusal();
+      if (room < growth) { expect(answer).toBe('cache'); seen.cache++; }
+      else if (answer === null) seen.steady++;
+    }
+    expect(sim.member('node2').xcomCache().evicted).toBeGreaterThan(0);
+    expect(seen.cache).toBeGreaterThanOrEqual(2);
+    expect(seen.steady).toBeGreaterThan(5);
+  });
+});
+
+/** Runs `drive` on two simulations built by `build`, with the stretch switch off and on, and compares what each left. */
+function differential(build: (stretch: boolean) => Simulation, drive: (sim: Simulation) => void): void {
+  const off = build(false), on = build(true);
+  drive(off);
+  drive(on);
+  expect(stretchOutcome(on)).toBe(stretchOutcome(off));
+}
+
+describe('stretch on against off: the same run', () => {
+  it('on fault schedules of 3-, 5- and 9-member groups', () => {
+    for (const members of [3, 5, 9]) {
+      fc.assert(fc.property(faultSchedule({ members, durationUs: 90_000_000, maxFaults: 3 }), fc.integer({ min: 1, max: 1_000_000 }), (schedule, seed) => {
+        const scenario = scheduleToScenario(schedule, seed);
+        const off = runScenario(scenario).sim, on = runScenario(scenario, { stretch: true }).sim;
+        expect(stretchOutcome(on)).toBe(stretchOutcome(off));
+        expect(on.stretchStats.checks).toBeGreaterThan(0);
+      }), { numRuns: members === 9 ? 2 : 3 });
+    }
+  });
+
+  it('on an idle group with a fault at a random microsecond, and runFor split at random instants', () => {
+    fc.assert(fc.property(
+      fc.integer({ min: 1, max: 300 }), fc.integer({ min: 20_000_000, max: 60_000_000 }),
+      fc.array(fc.integer({ min: 1, max: 20_000_000 }), { minLength: 1, maxLength: 6 }),
+      (seed, faultUs, splits) => {
+        differential(
+          (stretch) => {
+            const sim = idleGroup(seed, 5, { stretch });
+            sim.at(faultUs, (s) => s.network.freeze('node2'));
+            sim.at(faultUs + 3_000_000, (s) => s.network.thaw('node2'));
+            return sim;
+          },
+          (sim) => {
+            // The same total, split differently with the switch on: the split must not show.
+            for (const d of splits) sim.runFor(d);
+            sim.runFor(90_000_000 - splits.reduce((a, b) => a + b, 0));
+          },
+        );
+      },
+    ), { numRuns: 4 });
+  });
+
+  it('with a trace sink, which the stretch may feed, and maxTraceEvents reached mid-run', () => {
+    const events = (stretch: boolean): string => {
+      const seen: SimEvent[] = [];
+      const sim = idleGroup(7, 9, { stretch, traceSink: (e) => seen.push(e) });
+      sim.runFor('40s');
+      return stretchOutcome(sim, seen);
+    };
+    expect(events(true)).toBe(events(false));
+    const bounded = (stretch: boolean): string => {
+      const sim = idleGroup(7, 3, { stretch, maxTraceEvents: 500 });
+      expect(() => sim.runFor('10m')).toThrow(/maxTraceEvents/);
+      return stretchOutcome(sim);
+    };
+    expect(bounded(true)).toBe(bounded(false));
+  });
+});
+
+describe('a steady second repeats (what a stretch replays)', () => {
+  it('dispatches the same events in the same order, draws as often and reserves as many places every second, but for the suspicions thread', () => {
+    // The bench group at seed 12345, observed from 40 s on through the kernel's handlers, its
+    // sequence counter and the network's random stream (internals, reached as a probe would).
+    const sim = idleGroup(12345, 9, { stretch: true, traceSink: () => {} });
+    sim.runFor('40s');
+    const kernel = (sim as unknown as { kernel: { handlers: ((arg: number) => void)[]; handlerName(id: number): string; lane: { handler: (arg: number) => void }; queue: { seq: number } } }).kernel;
+    const rng = (sim._net as unknown as { rng: { next: () => number } }).rng;
+    let log: string[] = [], draws = 0;
+    kernel.handlers.forEach((h, id) => {
+      const name = kernel.handlerName(id);
+      // A delivery's place among those of one learn depends on the jitter; what it does does not
+      // (each reaches another member), so deliveries are counted, not placed.
+      kernel.handlers[id] = name === 'network.deliver' ? (arg) => { h(arg); } : (arg) => { log.push(`${name}:${arg & 15}`); h(arg); };
+    });
+    const laneHandler = kernel.lane.handler;
+    kernel.lane.handler = (arg) => { log.push(`cacheTick:${arg & 15}`); laneHandler(arg); };
+    const draw = rng.next.bind(rng);
+    rng.next = () => { draws++; return draw(); };
+    const seconds: { order: string; events: number; seqs: number; draws: number; thread: number }[] = [];
+    for (let s = 0; s < 20; s++) {
+      const events = sim.eventsDispatched, seqs = kernel.queue.seq;
+      log = [];
+      draws = 0;
+      sim.runFor('1s');
+      const thread = log.filter((e) => e.startsWith('gcs.suspicionsThread')).length;
+      seconds.push({
+        order: log.filter((e) => !e.startsWith('gcs.suspicionsThread')).join(' '),
+        events: sim.eventsDispatched - events - thread, seqs: kernel.queue.seq - seqs - thread, draws, thread,
+      });
+    }
+    expect(sim.stretchStats.refusals).toEqual({ cache: 1 });
+    // 9 steps, 9 decisions, 72 deliveries, 9 alive ticks, 9 detector ticks, 9 dispatched cache ticks.
+    expect(seconds[0]!.events).toBe(117);
+    // 8 quiet sends per alive tick and 8 learns per decision, one draw each.
+    expect(seconds[0]!.draws).toBe(144);
+    for (const s of seconds) {
+      expect(s.order).toBe(seconds[0]!.order);
+      expect([s.events, s.seqs, s.draws]).toEqual([seconds[0]!.events, seconds[0]!.seqs, seconds[0]!.draws]);
+    }
+    // The 15 s suspicions thread of each member ticked once in the 20 seconds, or twice.
+    const ticks = seconds.reduce((a, s) => a + s.thread, 0);
+    expect(ticks).toBeGreaterThanOrEqual(9);
+    expect(ticks).toBeLessThanOrEqual(18);
+  });
+});
