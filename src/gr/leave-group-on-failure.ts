@@ -39,7 +39,8 @@ export function leaveGroupOnMajorityTimeout(m: GrMember): void {
   if (tries === 0 && action === 'OFFLINE_MODE') goOfflineMode(m);
   m.log(msg.waitingForViewUpdate());
   m.gcsLeave(() => {
-    if (m.state === 'ERROR') keepOnlySelf(m);
+    // A STOP that waited for this leave ends with its own empty view (start-stop-group-replication.ts).
+    if (m.state === 'ERROR' && !m.startStop.isStopping()) keepOnlySelf(m);
     if (tries === 0 && action === 'ABORT_SERVER') abortServer(m, 'This member could not reach a majority of the members.');
     else if (tries > 0 && !stopping && !m.startStop.isStopping()) m.autorejoin.start();
   });
