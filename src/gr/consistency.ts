@@ -102,10 +102,16 @@ interface WaitingRead extends BeginRequest {
 
 /**
  * Why a member's consistency waits end all at once (ConsistencyManager.reset): it left the group on
- * a failure and is in ERROR ('left'), its plugin stopped (STOP GROUP_REPLICATION: 'stopping'), or
- * its server died ('crashed').
+ * a failure and is in ERROR, either expelled ('expelled': it has already left) or on the majority
+ * timeout with its own GCS leave still to come ('leaving'); its plugin stopped (STOP
+ * GROUP_REPLICATION: 'stopping'); or its server died ('crashed').
  */
-export type WaitsEndCause = 'left' | 'stopping' | 'crashed';
+export type WaitsEndCause = 'expelled' | 'leaving' | 'stopping' | 'crashed';
+
+/** Whether `cause` is a leave on a failure (leave_group_on_failure.cc), either path. */
+export function leftOnFailure(cause: WaitsEndCause): boolean {
+  return cause === 'expelled' || cause === 'leaving';
+}
 
 /** A statement held by the new primary's election process: what runs it, or refuses it with a client error. */
 interface ElectionHeld {
@@ -199,8 +205,11 @@ export class ConsistencyManager {
    * commit (transaction_begin_sync_prepared_transactions), in arrival order.
    */
   private beginWaiters: BeginWaiter[] = [];
-  /** Statements whose hold ends after a leave on a failure, not yet woken (holdEndsOnFailure), by id. */
-  private readonly holdsEnding = new Map<number, { readonly h: ElectionHeld; readonly wait: HookWait }>();
+  /**
+   * Statements whose hold ends after a leave on a failure, not yet woken (holdEndsOnFailure), by id;
+   * `atLeaveView` when the election process ends only with the member's leave view (leaving).
+   */
+  private readonly holdsEnding = new Map<number, { readonly h: ElectionHeld; readonly wait: HookWait; readonly atLeaveView: boolean }>();
   /** What waits for the applier to move again (a held transaction commits, recovery starts it). */
   private applierWaiters: (() => void)[] = [];
   /** Bumped by reset, so that a prepare timer of an earlier membership does nothing. */
@@ -635,14 +644,14 @@ export class ConsistencyManager {
     const stillHeld = new Set<number>();
     for (const h of electionHeld) {
       if (cause === 'stopping') h.refuse(CLIENT_ERROR_HOLD_KILLED);
-      else if (cause === 'left') this.holdEndsOnFailure(h);
+      else if (leftOnFailure(cause)) this.holdEndsOnFailure(h, cause === 'leaving');
     }
     // Holds still ending after an earlier leave on a failure: a stop ends the election process
     // (the hold wakes with the plugin stopping: ER_GR_HOLD_KILLED), a dead server their sessions.
     if (cause === 'stopping') {
       for (const { h, wait } of this.holdsEnding.values()) if (endWait(wait)) h.refuse(CLIENT_ERROR_HOLD_KILLED);
     }
-    if (cause !== 'left') this.holdsEnding.clear();
+    if (!leftOnFailure(cause)) this.holdsEnding.clear();
     for (const id of this.holdsEnding.keys()) stillHeld.add(id);
     // Reads still waiting to begin (for the applier, or in the hold) go on: what they waited for no
     // longer exists. Those in latch waits were refused before a leave on a failure (killBeginWaits).
@@ -653,24 +662,39 @@ export class ConsistencyManager {
   /**
    * A statement the new primary's election process held when the member left the group on a
    * failure. leave_group_on_failure.cc (leave) sets the member's status to ERROR at once, but the
-   * election process is terminated (and the hold disabled) only once leave has returned
-   * (gcs_event_handlers.cc on_view_changed calls after_view_change after was_member_expelled_from_group),
-   * and leave first waits for the applier to reach its suspension packet (STOP_APPLIER:
-   * Applier_module::wait_for_applier_complete_suspension), that is, to apply the backlog the new
-   * primary was applying. The held session wakes once a second from when it began to wait
-   * (mysql_cond_timedwait of 1 s in wait_until_primary_failover_complete) and, finding the member in
-   * ERROR with the hold still on, fails with ER_GR_HOLD_MEMBER_STATUS_ERROR; if the backlog is
-   * applied before that check, the disabled hold lets it go on (a write then meets the
-   * super_read_only of a member in ERROR). ⚠ After a majority timeout the process ends only with
-   * the leave view, later still; grsim takes the applier's end there too.
+   * election process is terminated (and the hold disabled, which wakes the held sessions:
+   * hold_transactions.cc disable broadcasts) later:
+   * - expelled (`atLeaveView` false): once leave has returned (gcs_event_handlers.cc on_view_changed
+   *   calls after_view_change with is_leaving after was_member_expelled_from_group), and leave
+   *   first waits for the applier to reach its suspension packet (STOP_APPLIER:
+   *   Applier_module::wait_for_applier_complete_suspension), that is, to apply the backlog the new
+   *   primary was applying;
+   * - on the majority timeout (`atLeaveView` true): leave_group_on_failure runs on the partition
+   *   thread and only asks GCS to leave; after_view_change with is_leaving
+   *   (primary_election_primary_process.cc terminate_election_process) comes with the leave view,
+   *   which from a minority arrives when GCS gives up the leave, about 30 s on.
+   * The held session wakes once a second from when it began to wait (mysql_cond_timedwait of 1 s in
+   * wait_until_primary_failover_complete) and, finding the member in ERROR with the hold still on,
+   * fails with ER_GR_HOLD_MEMBER_STATUS_ERROR; if the hold is disabled before that check, the
+   * session goes on (a write then meets the super_read_only of a member in ERROR).
    */
-  private holdEndsOnFailure(h: ElectionHeld): void {
+  private holdEndsOnFailure(h: ElectionHeld, atLeaveView: boolean): void {
     const m = this.m, now = m.ctx.kernel.nowUs;
     const nextCheckUs = h.sinceUs + (Math.floor((now - h.sinceUs) / HOLD_CHECK_US) + 1) * HOLD_CHECK_US;
     const wait: HookWait = { over: false };
-    this.holdsEnding.set(h.w.id, { h, wait });
+    this.holdsEnding.set(h.w.id, { h, wait, atLeaveView });
     m.ctx.later(m.slot, nextCheckUs - now, () => { if (endWait(wait)) this.wakeHeld(h, true); });
-    this.whenApplied(() => { if (endWait(wait)) this.wakeHeld(h, false); });
+    if (!atLeaveView) this.whenApplied(() => { if (endWait(wait)) this.wakeHeld(h, false); });
+  }
+
+  /**
+   * The leave view of a member that left on the majority timeout arrived: its election process ends
+   * now (terminate_election_process), and the statements it still held go on (holdEndsOnFailure).
+   */
+  leaveViewInstalled(): void {
+    for (const { h, wait, atLeaveView } of [...this.holdsEnding.values()]) {
+      if (atLeaveView && endWait(wait)) this.wakeHeld(h, false);
+    }
   }
 
   /**

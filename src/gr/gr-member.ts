@@ -25,7 +25,7 @@ import { electionCompleted, handleLeaderElectionIfNeeded } from './primary-elect
 import { declaredOnline, joinedGroup } from './recovery.js';
 import { StartStopGroupReplication } from './start-stop-group-replication.js';
 import { MemberTransactions } from './transactions.js';
-import { ConsistencyManager, heldOnElection, waitsAfter, type ConsistencyMessage, type WaitsEndCause } from './consistency.js';
+import { ConsistencyManager, heldOnElection, leftOnFailure, waitsAfter, type ConsistencyMessage, type WaitsEndCause } from './consistency.js';
 
 /** A transaction submitted on a member. */
 export interface WriteRecord {
@@ -426,7 +426,7 @@ export class GrMember {
     // (leave_group_on_failure.cc → Blocked_transaction_handler::unblock_waiting_transactions): the
     // begin hooks waiting on it fail with their own errors (killBeginWaits), the writes waiting for
     // certification are rolled back below. MY-011630 when the latch held anyone.
-    const beginWaits = cause === 'left' ? this.consistency.beginLatchWaits() : 0;
+    const beginWaits = leftOnFailure(cause) ? this.consistency.beginLatchWaits() : 0;
     if (beginWaits > 0) this.consistency.killBeginWaits();
     // Leaving the group ends the election process and every consistency wait (transactions are rolled back below).
     const stillHeld = this.consistency.reset(cause);

@@ -11,7 +11,7 @@ export function leaveGroupOnExpel(m: GrMember): void {
   m.admission = null; // expelled before handling its join view: it never goes RECOVERING
   m.startStop.joinViewLost();
   m.log(msg.memberExpelled());
-  enterError(m, true);
+  enterError(m, 'expelled');
   m.ctx.gcs(m.slot).stop();
   m.ctx.xcom.stop(m.slot, 'expelled');
   m.leftLogged = false;
@@ -35,23 +35,26 @@ export function leaveGroupOnMajorityTimeout(m: GrMember): void {
   const stopping = m.startStop.isStopping();
   const tries = m.opts.group_replication_autorejoin_tries;
   const action = m.opts.group_replication_exit_state_action;
-  enterError(m, false);
+  enterError(m, 'leaving');
   if (tries === 0 && action === 'OFFLINE_MODE') goOfflineMode(m);
   m.log(msg.waitingForViewUpdate());
   m.gcsLeave(() => {
     // A STOP that waited for this leave ends with its own empty view (start-stop-group-replication.ts).
     if (m.state === 'ERROR' && !m.startStop.isStopping()) keepOnlySelf(m);
+    // The leave view ends the election process (primary_election_primary_process.cc after_view_change).
+    m.consistency.leaveViewInstalled();
     if (tries === 0 && action === 'ABORT_SERVER') abortServer(m, 'This member could not reach a majority of the members.');
     else if (tries > 0 && !stopping && !m.startStop.isStopping()) m.autorejoin.start();
   });
 }
 
 /**
- * Status ERROR, role SECONDARY, the member table emptied but for itself when `cleanMembership`
- * (leave_group_on_failure's CLEAN_GROUP_MEMBERSHIP: the expel), blocked transactions rolled back,
- * MY-011712 and super_read_only.
+ * Status ERROR, role SECONDARY, the member table emptied but for itself when expelled
+ * (leave_group_on_failure's CLEAN_GROUP_MEMBERSHIP), blocked transactions rolled back, MY-011712 and
+ * super_read_only. `path`: expelled (already left) or leaving (the majority timeout's GCS leave to come).
  */
-function enterError(m: GrMember, cleanMembership: boolean): void {
+function enterError(m: GrMember, path: 'expelled' | 'leaving'): void {
+  const cleanMembership = path === 'expelled';
   m.state = 'ERROR';
   if (m.partition.inPartition) m.partition.abort();
   if (cleanMembership) {
@@ -59,7 +62,7 @@ function enterError(m: GrMember, cleanMembership: boolean): void {
     m.viewNumber = null;
   }
   m.table.set(m.slot, { state: 'ERROR', role: 'SECONDARY', unreachable: false });
-  const released = m.rollbackPending(CLIENT_ERROR_HOOK, true, 'left');
+  const released = m.rollbackPending(CLIENT_ERROR_HOOK, true, path);
   m.log(msg.setReadOnlyDueToErrors());
   // Each session blocked in before_commit wakes up, reports that the wait for certification failed
   // (observer_trans.cc group_replication_trans_before_commit) and the server reports the failed

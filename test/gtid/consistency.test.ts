@@ -211,6 +211,33 @@ describe('failover with a backlog on the new primary (BEFORE_ON_PRIMARY_FAILOVER
     expect(checks).toBeGreaterThan(5);
   });
 
+  it('after a majority timeout the hold lasts until the leave view, so a statement held past the applied backlog still fails with ER_GR_HOLD_MEMBER_STATUS_ERROR at the next check', () => {
+    // The majority is lost about 8 s after the election and the backlog (about 10,300 at 1 ms) is
+    // applied by about 10.3 s, before the majority timeout ends at about 11 s. On this path
+    // leave_group_on_failure only asks GCS to leave; the election process ends with the leave view
+    // (primary_election_primary_process.cc after_view_change → terminate_election_process), about
+    // 30 s later from a minority. The held session's next once-a-second check finds the member in
+    // ERROR with the hold still on (hold_transactions.cc wait_until_primary_failover_complete).
+    const r = failoverWithBacklog({ group_replication_consistency: 'BEFORE_ON_PRIMARY_FAILOVER', group_replication_unreachable_majority_timeout: 2 }, undefined, (sim, member, t) => {
+      const other = member === 'node2' ? 'node3' : 'node2';
+      sim.at(t + 3.5 * SEC, () => sim.network.isolate(other));
+    });
+    const errorUs = r.sim.trace.find((x) => x.type === 'stateChange' && x.observer === r.member && x.member === r.member && x.t > r.electedUs && x.state === 'ERROR')?.t;
+    expect(errorUs).toBeDefined();
+    expect(errorUs! - r.electedUs).toBeGreaterThan(r.backlog * 1000); // the backlog was applied before the leave began
+    expect(r.write.outcome).toBe('refused');
+    expect(r.write.error).toBe(CLIENT_ERROR_HOLD_MEMBER_STATUS_ERROR);
+    // At the first whole second of waiting (counted from the write, made at electedUs) after the ERROR,
+    // long before the leave view.
+    expect(Number.isInteger((r.write.atUs! - r.electedUs) / SEC)).toBe(true);
+    expect(r.write.atUs!).toBeGreaterThan(errorUs!);
+    expect(r.write.atUs! - errorUs!).toBeLessThanOrEqual(SEC);
+    r.sim.runUntil(errorUs! + 40 * SEC);
+    const leaveViewUs = r.sim.trace.find((x) => x.type === 'view' && x.member === r.member && x.t > errorUs! && x.viewId === '')?.t;
+    expect(leaveViewUs).toBeDefined();
+    expect(leaveViewUs! - errorUs!).toBeGreaterThan(20 * SEC);
+  });
+
   it('without a backlog the new primary is writable within a few group round trips', () => {
     const sim = createSimulation({ seed: 22, version: '8.4', members: ['node1', 'node2', 'node3'] });
     sim.at(10 * SEC, (s) => s.network.crash('node1'));
