@@ -1,8 +1,9 @@
 /** grsim's public API. Everything not exported here is internal. */
 export { createSimulation, Simulation, MemberHandle, NetworkControl } from './sim/simulation.js';
-export type { SuspicionView, SuspicionCounters, RunUntilOptions } from './sim/simulation.js';
+export type { SuspicionView, SuspicionCounters, RunUntilOptions, StretchStats } from './sim/simulation.js';
+export type { StretchRefusal } from './sim/stretch.js';
 export type { SimulationOptions, MemberSpec } from './sim/simulation-options.js';
-export type { GroupReplicationOptions, OptionName, ConsistencyLevel } from './gr/options.js';
+export type { GroupReplicationOptions, OptionName, ConsistencyLevel, SetScope } from './gr/options.js';
 export type { TransactionCounters } from './gr/transactions.js';
 export { OPTION_NAMES } from './gr/options.js';
 export { VERSION_PROFILES } from './gr/version-profiles.js';
