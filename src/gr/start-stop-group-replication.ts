@@ -55,10 +55,12 @@ export class StartStopGroupReplication {
    */
   private stopping: { draining: boolean; checkQueued: boolean; serial: number; readonly leave: () => void } | null = null;
   /**
-   * Up to 8.0.20 (concurrentStartStop 'wait'): START and STOP commands issued while another START or
-   * STOP runs, in order, with the session that issued each. Both hold plugin_running_mutex for their
-   * whole run (plugin.cc plugin_group_replication_start and plugin_group_replication_stop), so they
-   * wait for the one running and then run one after the other.
+   * START and STOP commands waiting for plugin_running_lock, in the order issued, with the session
+   * that issued each. Both commands hold the lock for their whole run (plugin.cc
+   * plugin_group_replication_start and plugin_group_replication_stop), and so does start_on_boot's
+   * START, so a command issued meanwhile waits and then runs with its own checks. Up to 8.0.20 any
+   * command can wait here; from 8.0.21 only one issued during start_on_boot's START, as a second
+   * client command meets start_stop_executing and is refused (ERROR 3663).
    */
   private queued: { readonly start: StartOutcome | null; readonly thread: number; readonly serial: number }[] = [];
   /** The running client START's outcome, and the last client START command's. */
@@ -79,8 +81,8 @@ export class StartStopGroupReplication {
    * group_replication_force_members is not empty (MY-011634, ER_GROUP_REPLICATION_CONFIGURATION).
    */
   startCommand(): UdfResult {
-    if (this.commandRunning()) {
-      if (this.m.ctx.concurrentStartStop === 'refuse') return { ok: false, error: anotherCommandRunning('START') };
+    if (this.clientCommandRunning() && this.m.ctx.concurrentStartStop === 'refuse') return { ok: false, error: anotherCommandRunning('START') };
+    if (this.mustWaitForLock()) {
       // It waits for the command running and runs when that ends; its own checks run then, so a
       // refusal shows only in the error log (MY-011634) or not at all (3093).
       this.lastStart = { outcome: 'pending', error: null };
@@ -112,8 +114,9 @@ export class StartStopGroupReplication {
     const started = this.runningStart;
     this.runningStart = null;
     if (started !== null) started.outcome = joined ? 'joined' : 'failed';
-    if (!this.startByClient) return;
     this.startByClient = false;
+    // initialize_plugin_and_join returned: the START (a client's, or start_on_boot's delayed
+    // initialization thread) releases plugin_running_lock, and the commands waiting for it run.
     this.runQueuedNext();
   }
 
@@ -123,15 +126,11 @@ export class StartStopGroupReplication {
    * of on_view_changed's handle_joining_members): joinViewHandled.
    */
   private joinViewArrived(): void {
-    if (!this.startByClient) {
-      this.startEnded(true);
-      return;
-    }
     this.startingNow = false;
     this.awaitingAdmission = true;
   }
 
-  /** The member handled its join view (RECOVERING): a client's START command returns. */
+  /** The member handled its join view (RECOVERING): the START returns. */
   joinViewHandled(): void {
     if (this.awaitingAdmission) this.startEnded(true);
   }
@@ -141,9 +140,27 @@ export class StartStopGroupReplication {
     if (this.awaitingAdmission) this.startEnded(false);
   }
 
-  /** A client's START or STOP command runs: the one a new command meets (start_stop_executing). */
-  private commandRunning(): boolean {
-    return this.stopping !== null || (this.startByClient && (this.startingNow || this.awaitingAdmission));
+  /**
+   * A START or STOP holds plugin_running_lock (plugin_running_mutex up to 8.0.20): a STOP from its
+   * command to its end, a START (a client's, or start_on_boot's: delayed_plugin_initialization.cc
+   * initialization_thread_handler takes the lock around initialize_plugin_and_join) until it has
+   * handled its join view or given up.
+   */
+  private lockHeld(): boolean {
+    return this.stopping !== null || this.startingNow || this.awaitingAdmission;
+  }
+
+  /** A new command waits: the lock is held, or others already wait for it (they take it first, in turn). */
+  private mustWaitForLock(): boolean {
+    return this.lockHeld() || this.queued.length > 0;
+  }
+
+  /**
+   * A client's START or STOP command runs or waits for the lock: the start_stop_executing flag
+   * (sql/rpl_group_replication.cc) a new command meets from 8.0.21. start_on_boot does not set it.
+   */
+  private clientCommandRunning(): boolean {
+    return this.stopping !== null || (this.startByClient && (this.startingNow || this.awaitingAdmission)) || this.queued.length > 0;
   }
 
   /** The START's checks and the start itself, once it holds the command lock. */
@@ -185,15 +202,16 @@ export class StartStopGroupReplication {
   }
 
   /**
-   * STOP GROUP_REPLICATION from a client session (a no-op when the plugin does not run). During a
-   * STOP with a START queued behind it, it queues too (plugin_running_lock), so it stops what that
-   * START began; without one, it would find the plugin stopped and do nothing.
+   * STOP GROUP_REPLICATION from a client session (a no-op when the plugin does not run). While
+   * another command holds plugin_running_lock it waits for it: behind a START (start_on_boot's too)
+   * it stops what that START began; behind a STOP with nothing after it, it finds the plugin stopped
+   * and does nothing.
    */
   stopCommand(): UdfResult {
-    if (this.commandRunning() && this.m.ctx.concurrentStartStop === 'refuse') return { ok: false, error: anotherCommandRunning('STOP') };
+    if (this.clientCommandRunning() && this.m.ctx.concurrentStartStop === 'refuse') return { ok: false, error: anotherCommandRunning('STOP') };
     const thread = this.m.newThreadId();
     const serial = ++this.stopsIssued;
-    if (this.commandRunning()) this.queued.push({ start: null, thread, serial });
+    if (this.mustWaitForLock()) this.queued.push({ start: null, thread, serial });
     else this.stopFrom(thread, serial);
     return { ok: true };
   }
@@ -223,7 +241,7 @@ export class StartStopGroupReplication {
     if (this.queued.length === 0) return;
     const m = this.m;
     m.ctx.later(m.slot, 0, () => {
-      while (this.queued.length > 0 && !this.commandRunning()) {
+      while (this.queued.length > 0 && !this.lockHeld()) {
         const c = this.queued.shift()!;
         if (c.start !== null) this.startFrom(c.thread, c.start);
         else this.stopFrom(c.thread, c.serial);
@@ -231,7 +249,7 @@ export class StartStopGroupReplication {
     });
   }
 
-  /** Whether a START waits for the command running (up to 8.0.20: plugin_running_mutex). */
+  /** Whether a START waits for the command lock (plugin_running_lock). */
   startQueued(): boolean {
     return this.queued.some((c) => c.start !== null);
   }

@@ -6,7 +6,7 @@ import { StateExchanges } from '../gcs/state-exchange.js';
 import { FLOW_CONTROL_STATS_PAYLOAD, FlowControlStats } from '../gr/flow-control-stats.js';
 import { PipelineStats } from '../gr/pipeline-stats.js';
 import { GrMember, type GrContext, type UdfResult, type WriteRecord } from '../gr/gr-member.js';
-import { STOP_GIVES_UP_WAITING_US } from '../gr/start-stop-group-replication.js';
+import { STOP_GIVES_UP_WAITING_US, type StartOutcome } from '../gr/start-stop-group-replication.js';
 import { shownRole, shownState, type ServerIdentity } from '../gr/member-info.js';
 import { setAsPrimary, type SetAsPrimaryResult } from '../gr/primary-election-action.js';
 import type { TransactionCounters } from '../gr/transactions.js';
@@ -321,6 +321,18 @@ export class MemberHandle {
     if (!this.running) throw new ConfigError('startGroupReplication', 'names a member whose server is not running (restart it first)', this.name);
     this.refuseWhileFrozen('startGroupReplication');
     return this.gr.startStop.startCommand();
+  }
+
+  /**
+   * What became of the last START GROUP_REPLICATION command on this member (null before the first):
+   * 'pending' while it runs or waits for the command lock, then 'joined' when its join view arrived
+   * and was handled, or 'failed' with the error its checks gave after waiting for the lock (3093,
+   * 3092), or null when the start itself gave up (MY-011640, a STOP, a refused join). A START that
+   * had to wait returns `{ ok: true }` at once; this is where its result shows.
+   */
+  lastStartOutcome(): StartOutcome | null {
+    const o = this.gr.startStop.lastStartOutcome();
+    return o === null ? null : { ...o };
   }
 
   /**

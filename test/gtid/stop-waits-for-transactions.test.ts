@@ -364,6 +364,23 @@ describe('START and STOP while a STOP runs', () => {
     expect(again.member('node1').state).toBe('OFFLINE');
   });
 
+  it('8.0.20: a command issued in the instant the STOP ends still waits behind the commands queued before it', () => {
+    const sim = stopping('8.0.20');
+    sim.member('node1').startGroupReplication();
+    // A STOP issued from the very event that ends the first STOP (its MY-011651): the queued START
+    // takes the lock first, so this STOP stops what that START began.
+    let late: unknown = null;
+    sim.on('log', (e) => {
+      if (late === null && e.member === 'node1' && e.code === 'MY-011651') late = sim.member('node1').stopGroupReplication();
+    });
+    sim.at(40 * SEC, (s) => s.network.heal('node1'));
+    sim.runUntil(300 * SEC);
+    expect(late).toEqual({ ok: true });
+    expect(logged(sim, 'node1', 'MY-011650')).toHaveLength(2); // the first STOP, then the late one
+    expect(logged(sim, 'node1', 'MY-011490')).toEqual([]); // the START it stopped never joined
+    expect(sim.member('node1').state).toBe('OFFLINE');
+  });
+
   it('8.0.20: a server shut down during the STOP drops the commands queued behind it', () => {
     const sim = stopping('8.0.20');
     sim.member('node1').startGroupReplication();

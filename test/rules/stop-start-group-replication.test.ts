@@ -175,3 +175,73 @@ describe('START GROUP_REPLICATION', () => {
     expect(new Set(['node1', 'node2', 'node4'].map((m) => sim.member(m).viewId())).size).toBe(1);
   });
 });
+
+/**
+ * start_on_boot's START holds the command lock through its join, as a client's does: the delayed
+ * initialization thread takes plugin_running_lock around initialize_plugin_and_join
+ * (delayed_plugin_initialization.cc, initialization_thread_handler). A client's STOP or START issued
+ * meanwhile waits for it and then runs with its own checks. It does not set start_stop_executing
+ * (sql/rpl_group_replication.cc sets that flag for client commands only), so the first client
+ * command is not refused; a second one, from 8.0.21, meets the first's flag (ERROR 3663).
+ */
+describe('a client command during start_on_boot\'s START', () => {
+  /** node3 crashed at 5 s and restarted at 30 s; `act` runs half a second into its start at boot. */
+  function rebooted(version: '8.0.20' | '8.4', act: (sim: Simulation) => void): { sim: Simulation; actUs: number } {
+    const sim = createSimulation({ seed: 1, version, members: ['node1', 'node2', 'node3'], mode: 'single-primary' });
+    sim.at(5 * SEC, (s) => s.network.crash('node3'));
+    sim.at(30 * SEC, (s) => s.network.restart('node3'));
+    const actUs = 30.5 * SEC;
+    sim.at(actUs, act);
+    sim.runUntil(120 * SEC);
+    return { sim, actUs };
+  }
+
+  /** When node3 first showed itself RECOVERING after its restart (it handled its join view). */
+  function joinHandledUs(sim: Simulation): number {
+    const e = sim.trace.find((x) => x.type === 'stateChange' && x.observer === 'node3' && x.member === 'node3' && x.t > 30 * SEC && x.state === 'RECOVERING');
+    expect(e).toBeDefined();
+    return e!.t;
+  }
+
+  it.each(['8.0.20', '8.4'] as const)('%s: a STOP waits for the join and then stops the member', (version) => {
+    let r: unknown = null;
+    const { sim, actUs } = rebooted(version, (s) => { r = s.member('node3').stopGroupReplication(); });
+    expect(r).toEqual({ ok: true });
+    const joinedUs = joinHandledUs(sim);
+    expect(joinedUs).toBeGreaterThan(actUs);
+    const stopping = logsOf(sim, 'node3', 'MY-011650').filter((e) => e.t > 30 * SEC);
+    expect(stopping).toHaveLength(1);
+    expect(stopping[0]!.t).toBeGreaterThanOrEqual(joinedUs);
+    expect(logsOf(sim, 'node3', 'MY-011651').some((e) => e.t > joinedUs)).toBe(true);
+    expect(sim.member('node3').state).toBe('OFFLINE');
+    // It left voluntarily: the others install a view without it.
+    expect(sim.member('node1').replicationGroupMembers().map((row) => row.MEMBER_HOST)).not.toContain(sim.member('node3').host);
+  });
+
+  it.each(['8.0.20', '8.4'] as const)('%s: a START waits for the join and is then refused as the plugin runs (3093)', (version) => {
+    let r: unknown = null;
+    const { sim } = rebooted(version, (s) => { r = s.member('node3').startGroupReplication(); });
+    expect(r).toEqual({ ok: true });
+    joinHandledUs(sim);
+    expect(sim.member('node3').lastStartOutcome()).toEqual({ outcome: 'failed', error: RUNNING });
+    expect(sim.member('node3').state).toBe('ONLINE');
+    // One join only: the boot's.
+    expect(logsOf(sim, 'node3', 'MY-011490').filter((e) => e.t > 30 * SEC)).toHaveLength(1);
+  });
+
+  it('8.4: a second client command while the first waits for the boot\'s START is refused with ERROR 3663', () => {
+    let second: unknown = null;
+    const { sim } = rebooted('8.4', (s) => {
+      expect(s.member('node3').stopGroupReplication()).toEqual({ ok: true });
+      second = s.member('node3').startGroupReplication();
+    });
+    expect(second).toEqual({
+      ok: false, error: 'ERROR 3663 (HY000): The START GROUP_REPLICATION command encountered a failure. Another instance of START/STOP GROUP_REPLICATION command is executing.',
+    });
+    // The STOP ran once the boot's join was handled.
+    const stopping = logsOf(sim, 'node3', 'MY-011650').filter((e) => e.t > 30 * SEC);
+    expect(stopping).toHaveLength(1);
+    expect(stopping[0]!.t).toBeGreaterThanOrEqual(joinHandledUs(sim));
+    expect(sim.member('node3').state).toBe('OFFLINE');
+  });
+});
