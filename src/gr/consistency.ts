@@ -661,22 +661,25 @@ export class ConsistencyManager {
 
   /**
    * A statement the new primary's election process held when the member left the group on a
-   * failure. leave_group_on_failure.cc (leave) sets the member's status to ERROR at once, but the
-   * election process is terminated (and the hold disabled, which wakes the held sessions:
-   * hold_transactions.cc disable broadcasts) later:
-   * - expelled (`atLeaveView` false): once leave has returned (gcs_event_handlers.cc on_view_changed
-   *   calls after_view_change with is_leaving after was_member_expelled_from_group), and leave
-   *   first waits for the applier to reach its suspension packet (STOP_APPLIER:
-   *   Applier_module::wait_for_applier_complete_suspension), that is, to apply the backlog the new
-   *   primary was applying;
+   * failure. leave_group_on_failure.cc (leave) sets the member's status to ERROR at once; the
+   * election process ends when after_view_change runs with is_leaving
+   * (primary_election_primary_process.cc terminate_election_process): the aborted process thread
+   * wakes from its wait for the backlog and still runs hold_transactions->disable(), which wakes
+   * the held sessions (hold_transactions.cc disable broadcasts). When that happens depends on the
+   * path:
+   * - expelled (`atLeaveView` false): gcs_event_handlers.cc on_view_changed calls leave and then
+   *   after_view_change, and leave waits only for the applier module to reach its suspension
+   *   packet (Applier_module::wait_for_applier_complete_suspension with wait_for_execution false:
+   *   the packets before it certified and queued, not applied), sets super_read_only and returns.
+   *   grsim's applier module has nothing queued before it, so the process ends in the same instant,
+   *   once the leave's own work is done;
    * - on the majority timeout (`atLeaveView` true): leave_group_on_failure runs on the partition
-   *   thread and only asks GCS to leave; after_view_change with is_leaving
-   *   (primary_election_primary_process.cc terminate_election_process) comes with the leave view,
-   *   which from a minority arrives when GCS gives up the leave, about 30 s on.
-   * The held session wakes once a second from when it began to wait (mysql_cond_timedwait of 1 s in
-   * wait_until_primary_failover_complete) and, finding the member in ERROR with the hold still on,
-   * fails with ER_GR_HOLD_MEMBER_STATUS_ERROR; if the hold is disabled before that check, the
-   * session goes on (a write then meets the super_read_only of a member in ERROR).
+   *   thread and only asks GCS to leave; after_view_change with is_leaving comes with the leave
+   *   view, which from a minority arrives when GCS gives up the leave, about 30 s on.
+   * The held session also wakes once a second from when it began to wait (mysql_cond_timedwait of
+   * 1 s in wait_until_primary_failover_complete) and, finding the member in ERROR with the hold
+   * still on, fails with ER_GR_HOLD_MEMBER_STATUS_ERROR; woken by the disabled hold it goes on (a
+   * write then meets the super_read_only of a member in ERROR).
    */
   private holdEndsOnFailure(h: ElectionHeld, atLeaveView: boolean): void {
     const m = this.m, now = m.ctx.kernel.nowUs;
@@ -684,7 +687,8 @@ export class ConsistencyManager {
     const wait: HookWait = { over: false };
     this.holdsEnding.set(h.w.id, { h, wait, atLeaveView });
     m.ctx.later(m.slot, nextCheckUs - now, () => { if (endWait(wait)) this.wakeHeld(h, true); });
-    if (!atLeaveView) this.whenApplied(() => { if (endWait(wait)) this.wakeHeld(h, false); });
+    // After the leave's work in this instant (super_read_only set), not inside it.
+    if (!atLeaveView) m.ctx.later(m.slot, 0, () => { if (endWait(wait)) this.wakeHeld(h, false); });
   }
 
   /**

@@ -66,6 +66,11 @@ export class MemberTransactions {
   private limitedCount = 0;
   /** Transactions at the head of the queue that the applier has prepared and holds, uncommitted (0: none). */
   private heldAtHead = 0;
+  /**
+   * When the server's process was frozen (SIGSTOP), µs; null while it runs. A stopped mysqld
+   * applies nothing: the applier's time stands still from here until the thaw.
+   */
+  private frozenAtUs: number | null = null;
   /** replication_group_member_stats counts (docs/mysql-behaviour.md §T4). */
   private checked = 0;
   private remoteApplied = 0;
@@ -149,13 +154,14 @@ export class MemberTransactions {
     const count = hi - lo + 1;
     this.queued += count;
     this.enqueued += count;
-    if (this.running) this.busyUntilUs = Math.max(this.busyUntilUs, nowUs) + count * this.applierTransactionUs;
+    if (this.running) this.busyUntilUs = Math.max(this.busyUntilUs, this.frozenAtUs ?? nowUs) + count * this.applierTransactionUs;
   }
 
   /** Drops from the queue what the applier has applied by `nowUs` (committed: no longer subtracted from `known`). */
   settle(nowUs: number): void {
     if (!this.running || this.queued === 0) return;
-    const remaining = this.busyUntilUs > nowUs && this.applierTransactionUs > 0 ? Math.ceil((this.busyUntilUs - nowUs) / this.applierTransactionUs) : 0;
+    const t = this.frozenAtUs ?? nowUs;
+    const remaining = this.busyUntilUs > t && this.applierTransactionUs > 0 ? Math.ceil((this.busyUntilUs - t) / this.applierTransactionUs) : 0;
     const applied = Math.min(this.queued - remaining, this.applyLimit - (this.enqueued - this.queued));
     if (applied > 0) this.dropApplied(applied);
   }
@@ -201,6 +207,21 @@ export class MemberTransactions {
   stopApplier(nowUs: number): void {
     this.settle(nowUs);
     this.running = false;
+    this.frozenAtUs = null;
+  }
+
+  /** The server's process was frozen (SIGSTOP): the applier applies nothing until `thaw`. */
+  freeze(nowUs: number): void {
+    this.settle(nowUs);
+    this.frozenAtUs = nowUs;
+  }
+
+  /** The frozen process was thawed: the applier goes on where it stopped, later by the time it was frozen. */
+  thaw(nowUs: number): void {
+    const at = this.frozenAtUs;
+    if (at === null) return;
+    this.frozenAtUs = null;
+    if (this.running && this.busyUntilUs > at) this.busyUntilUs += nowUs - at;
   }
 
   /** The applier starts again and works through its queue. */
@@ -226,7 +247,9 @@ export class MemberTransactions {
     if (this.enqueued - this.queued >= position) return nowUs;
     // Past the held transaction, or past the one to hold once prepared, nothing is applied before a release.
     if (!this.running || position > this.applyLimit + (this.heldAtHead > 0 ? 0 : this.limitedCount)) return Infinity;
-    return Math.max(nowUs, this.busyUntilUs - (this.enqueued - position) * this.applierTransactionUs);
+    // While frozen, as if the thaw came now (a waiter's timer runs only after the thaw and asks again).
+    const busyUntilUs = this.frozenAtUs === null ? this.busyUntilUs : this.busyUntilUs + Math.max(0, nowUs - this.frozenAtUs);
+    return Math.max(nowUs, busyUntilUs - (this.enqueued - position) * this.applierTransactionUs);
   }
 
   /**

@@ -436,7 +436,7 @@ export class NetworkControl {
     const s = this.slot(member, 'freeze');
     if (this.sim._net.running[s] === 0) throw new ConfigError('freeze', 'names a member whose server is not running', member);
     if (this.sim._net.frozen[s] === 1) throw new ConfigError('freeze', 'names a member that is already frozen (thaw it first)', member);
-    this.sim._net.freeze(s);
+    this.sim._freeze(s);
     this.note('freeze', member);
   }
 
@@ -894,9 +894,16 @@ export class Simulation {
     this.taskFree.push(id);
   }
 
+  /** @internal The server's process stops (SIGSTOP): no sends, receives or timers, and its applier applies nothing. */
+  _freeze(slot: number): void {
+    this._net.freeze(slot);
+    this._gr(slot).tx.freeze(this.kernel.nowUs);
+  }
+
   /** @internal */
   _thaw(slot: number): void {
     this._net.thaw(slot);
+    this._gr(slot).tx.thaw(this.kernel.nowUs);
     this.xcom.thawed(slot);
     const ids = this.deferredTasks[slot]!;
     this.deferredTasks[slot] = [];

@@ -238,6 +238,34 @@ describe('failover with a backlog on the new primary (BEFORE_ON_PRIMARY_FAILOVER
     expect(leaveViewUs! - errorUs!).toBeGreaterThan(20 * SEC);
   });
 
+  it('a new primary expelled with its backlog still to apply lets the held statement go on at once, into the super_read_only of a member in ERROR', () => {
+    // Four members: node1 crashes, the new primary is frozen a second after its election and the
+    // other two expel it; thawed, it learns of its expel with most of its backlog still queued.
+    // leave_group_on_failure waits only for the applier module to reach its suspension packet
+    // (Applier_module::wait_for_applier_complete_suspension with wait_for_execution false), sets
+    // super_read_only and returns; after_view_change then ends the election process, whose thread
+    // disables the hold (primary_election_primary_process.cc, hold_transactions.cc disable): the
+    // held session goes on before any once-a-second check and its write is refused with 1290.
+    let queuedAtThaw = -1;
+    const r = failoverWithBacklog({ group_replication_consistency: 'BEFORE_ON_PRIMARY_FAILOVER' }, undefined, (sim, member, t) => {
+      sim.at(t + 1 * SEC, () => sim.network.freeze(member));
+      sim.at(t + 30 * SEC, () => {
+        sim.network.thaw(member);
+        queuedAtThaw = sim.member(member).transactionCounters().remoteInApplierQueue;
+      });
+    }, ['node1', 'node2', 'node3', 'node4']);
+    const errorUs = r.sim.trace.find((x) => x.type === 'stateChange' && x.observer === r.member && x.member === r.member && x.t > r.electedUs && x.state === 'ERROR')?.t;
+    expect(errorUs).toBeDefined();
+    // Never writable: the backlog was not applied, no MY-011510.
+    expect(r.sim.trace.some((x) => x.type === 'flags' && x.member === r.member && x.t >= r.electedUs && !x.superReadOnly)).toBe(false);
+    expect(logAt(r.sim, r.member, 'MY-011510')).toBeUndefined();
+    expect(queuedAtThaw).toBeGreaterThan(5_000); // seconds of backlog left at 1 ms each
+    expect(errorUs! - r.electedUs).toBeLessThan(36 * SEC); // learnt within a few seconds of the thaw
+    expect(r.write.outcome).toBe('refused');
+    expect(r.write.error).toMatch(/^ERROR 1290 \(HY000\)/);
+    expect(r.write.atUs).toBe(errorUs);
+  });
+
   it('without a backlog the new primary is writable within a few group round trips', () => {
     const sim = createSimulation({ seed: 22, version: '8.4', members: ['node1', 'node2', 'node3'] });
     sim.at(10 * SEC, (s) => s.network.crash('node1'));

@@ -20,15 +20,16 @@ export interface FailoverWithBacklog {
  * secondary. Its removal takes about 21.7 s (detection, expel timeout, the suspicion thread's
  * period), so the new primary still has about 10,000 to apply when it is elected. A client writes
  * on the new primary (`write`) as soon as the view that elected it is handled, then `act` runs;
- * the run goes on to 90 s.
+ * the run goes on to 90 s. `members` may add members (node1 stays the writer that crashes).
  */
 export function failoverWithBacklog(
   options: Partial<GroupReplicationOptions>,
   write: (m: MemberHandle) => WriteRecord = (m) => m.write(),
   act: (sim: Simulation, member: string, electedUs: number) => void = () => {},
+  members: readonly string[] = ['node1', 'node2', 'node3'],
 ): FailoverWithBacklog {
   const sim = createSimulation({
-    seed: 21, version: '8.4', members: ['node1', 'node2', 'node3'], options,
+    seed: 21, version: '8.4', members: [...members], options,
     model: { applierTransactionUs: 1000 },
     workload: [{ member: 'node1', rate: 2000, size: 512, from: 0, to: 32 * SEC }],
   });
