@@ -42,9 +42,14 @@ export function refuseJoin(m: GrMember, view: GcsView, j: JoinAttempt, sets: { r
     m.log(msg.memberTransGreaterThanGroup(sets.local, sets.group));
     m.log(msg.transNotPresentInGroup());
     m.log(msg.membershipChanged(m.sortedHostList(view.members), `${view.fixed}:${view.number}`));
-    // The START's own wait for the view ends with the cancellation, not with its 60 s timeout.
-    m.startStop.startEnded(false);
-    if (ctx.xcom.booted[m.slot] === 1) m.gcsLeave(j.refused);
-    else j.refused();
+    // The START's own wait for the view ends with the cancellation, not with its 60 s timeout; it
+    // returns once the member has left again.
+    m.startStop.failedStartLeaves((done) => {
+      if (ctx.xcom.booted[m.slot] === 1) m.gcsLeave(() => { j.refused(); done(); });
+      else {
+        j.refused();
+        done();
+      }
+    });
   });
 }

@@ -48,6 +48,13 @@ export class StartStopGroupReplication {
   /** A client's START whose join view arrived and is not handled yet: the command returns once it is. */
   private awaitingAdmission = false;
   /**
+   * A START whose join was refused and that leaves the group again before it returns:
+   * initialize_plugin_and_join's error path (plugin.cc) runs leave_group_and_terminate_plugin_modules,
+   * and leave_group waits for the leave view when GCS belongs to the group (it installed the join
+   * view it then refused), still holding the lock.
+   */
+  private leavingAfterFailure = false;
+  /**
    * A STOP in progress, from the command until the plugin has stopped (plugin_is_stopping and
    * shared_plugin_stop_lock held): while `draining` it waits for the transactions latch to empty and
    * `leave` goes on with the stop; `serial` is its command's place in line (0: not a command); null
@@ -111,6 +118,7 @@ export class StartStopGroupReplication {
   startEnded(joined: boolean): void {
     this.startingNow = false;
     this.awaitingAdmission = false;
+    this.leavingAfterFailure = false;
     const started = this.runningStart;
     this.runningStart = null;
     if (started !== null) started.outcome = joined ? 'joined' : 'failed';
@@ -130,6 +138,25 @@ export class StartStopGroupReplication {
     this.awaitingAdmission = true;
   }
 
+  /**
+   * The START failed and `leave` takes the member out of the group again: it returns once that
+   * leave is over (see leavingAfterFailure), and makes no further join attempt meanwhile. Where no
+   * START runs (an auto-rejoin attempt was refused), the leave just runs.
+   */
+  failedStartLeaves(leave: (done: () => void) => void): void {
+    if (!this.startingNow && !this.awaitingAdmission) {
+      leave(() => {});
+      return;
+    }
+    this.startingNow = false;
+    this.awaitingAdmission = false;
+    this.leavingAfterFailure = true;
+    const gen = this.gen;
+    leave(() => {
+      if (gen === this.gen && this.leavingAfterFailure) this.startEnded(false);
+    });
+  }
+
   /** The member handled its join view (RECOVERING): the START returns. */
   joinViewHandled(): void {
     if (this.awaitingAdmission) this.startEnded(true);
@@ -147,7 +174,7 @@ export class StartStopGroupReplication {
    * handled its join view or given up.
    */
   private lockHeld(): boolean {
-    return this.stopping !== null || this.startingNow || this.awaitingAdmission;
+    return this.stopping !== null || this.startingNow || this.awaitingAdmission || this.leavingAfterFailure;
   }
 
   /** A new command waits: the lock is held, or others already wait for it (they take it first, in turn). */
@@ -160,7 +187,7 @@ export class StartStopGroupReplication {
    * (sql/rpl_group_replication.cc) a new command meets from 8.0.21. start_on_boot does not set it.
    */
   private clientCommandRunning(): boolean {
-    return this.stopping !== null || (this.startByClient && (this.startingNow || this.awaitingAdmission)) || this.queued.length > 0;
+    return this.stopping !== null || (this.startByClient && (this.startingNow || this.awaitingAdmission || this.leavingAfterFailure)) || this.queued.length > 0;
   }
 
   /** The START's checks and the start itself, once it holds the command lock. */
@@ -284,6 +311,9 @@ export class StartStopGroupReplication {
     const m = this.m;
     m.ctx.later(m.slot, m.ctx.params.joinViewTimeoutUs, () => {
       if (gen !== this.gen || !this.starting) return;
+      // The START returns at once: with no view installed GCS does not belong to the group, so the
+      // error path's leave_group (plugin.cc) does not wait for a leave view; XCom still asks to be
+      // removed from a configuration it entered, in the background.
       this.startEnded(false);
       m.log(msg.startViewTimeout(), thread);
       m.abandonJoin(() => {});
@@ -418,6 +448,7 @@ export class StartStopGroupReplication {
     this.startingNow = false;
     this.startByClient = false;
     this.awaitingAdmission = false;
+    this.leavingAfterFailure = false;
     if (this.runningStart !== null) this.runningStart.outcome = 'failed';
     this.runningStart = null;
     for (const c of this.queued) if (c.start !== null) c.start.outcome = 'failed';

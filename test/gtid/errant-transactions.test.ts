@@ -51,6 +51,41 @@ describe('errant transactions', () => {
   });
 });
 
+describe('a START whose join is refused', () => {
+  it('returns only once the member has left again: a STOP meanwhile meets the command still running (3663), one after it is a no-op', () => {
+    // initialize_plugin_and_join's error path (plugin.cc) runs leave_group_and_terminate_plugin_modules:
+    // GCS installed the join view the plugin then refused, so leave_group waits for the leave view,
+    // and the START holds start_stop_executing until then (sql/rpl_group_replication.cc).
+    const sim = group(11);
+    sim.runFor('1s');
+    sim.member('node3').stopGroupReplication();
+    sim.runFor('5s');
+    sim.member('node3').writeLocal();
+    sim.runFor('1s');
+    expect(sim.member('node3').startGroupReplication()).toEqual({ ok: true });
+    let duringLeave: unknown = null;
+    let refusedUs = -1;
+    sim.on('log', (e) => {
+      if (refusedUs < 0 && e.member === 'node3' && e.code === 'MY-011522') {
+        refusedUs = e.t;
+        duringLeave = sim.member('node3').stopGroupReplication();
+      }
+    });
+    sim.runFor('40s');
+    expect(refusedUs).toBeGreaterThan(0);
+    expect(duringLeave).toEqual({
+      ok: false, error: 'ERROR 3663 (HY000): The STOP GROUP_REPLICATION command encountered a failure. Another instance of START/STOP GROUP_REPLICATION command is executing.',
+    });
+    // The leave view came (MY-011504 after the refusal) and the START has returned, failed.
+    const left = sim.member('node3').logEvents().filter((e) => e.code === 'MY-011504' && e.t >= refusedUs);
+    expect(left).toHaveLength(1);
+    expect(left[0]!.t).toBeGreaterThan(refusedUs);
+    expect(sim.member('node3').lastStartOutcome()?.outcome).toBe('failed');
+    expect(sim.member('node3').stopGroupReplication()).toEqual({ ok: true });
+    expect(sim.member('node3').state).toBe('OFFLINE');
+  });
+});
+
 describe('errant transactions and auto-rejoin', () => {
   it('every auto-rejoin attempt is refused with MY-011526, then the exit state action', () => {
     const sim = group(13, { group_replication_autorejoin_tries: 2, group_replication_exit_state_action: 'OFFLINE_MODE' });
