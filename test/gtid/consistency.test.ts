@@ -189,53 +189,47 @@ describe('failover with a backlog on the new primary (BEFORE_ON_PRIMARY_FAILOVER
     expect(r.sim.trace.some((x) => x.type === 'flags' && x.member === r.member && x.t >= r.electedUs && !x.superReadOnly)).toBe(false);
   });
 
-  it('a new primary that leaves the group on a failure with its backlog still to apply fails the held statement with ER_GR_HOLD_MEMBER_STATUS_ERROR at the hold\'s next once-a-second check', () => {
-    // Alone after the crash of node1 (node3 cut off), the new primary loses the majority and leaves
-    // after group_replication_unreachable_majority_timeout: its status is ERROR at once, but the
-    // election process (and the hold) ends only after leave_group_on_failure has waited for the
-    // applier to reach its suspension packet, behind the backlog. The held session wakes once a
-    // second (hold_transactions.cc wait_until_primary_failover_complete) and finds ERROR first.
+  /**
+   * Alone after the crash of node1 (the other secondary isolated `isolateAfterUs` after the
+   * election), the new primary loses the majority and leaves after
+   * group_replication_unreachable_majority_timeout (2 s): its status is ERROR at once, but on this
+   * path leave_group_on_failure only asks GCS to leave, and the election process (and the hold)
+   * ends with the leave view (primary_election_primary_process.cc after_view_change →
+   * terminate_election_process), about 30 s later from a minority. The held session wakes once a
+   * second (hold_transactions.cc wait_until_primary_failover_complete) and finds ERROR first:
+   * ER_GR_HOLD_MEMBER_STATUS_ERROR at the first whole second of waiting (counted from the write,
+   * made at the election) after the ERROR. Returns the failover and when the member went ERROR.
+   */
+  function heldThroughMajorityTimeout(isolateAfterUs: number): { readonly r: ReturnType<typeof failoverWithBacklog>; readonly errorUs: number } {
     const r = failoverWithBacklog({ group_replication_consistency: 'BEFORE_ON_PRIMARY_FAILOVER', group_replication_unreachable_majority_timeout: 2 }, undefined, (sim, member, t) => {
       const other = member === 'node2' ? 'node3' : 'node2';
-      sim.at(t + 1 * SEC, () => sim.network.isolate(other));
+      sim.at(t + isolateAfterUs, () => sim.network.isolate(other));
     });
     const errorUs = r.sim.trace.find((x) => x.type === 'stateChange' && x.observer === r.member && x.member === r.member && x.t > r.electedUs && x.state === 'ERROR')?.t;
     expect(errorUs).toBeDefined();
     expect(r.write.outcome).toBe('refused');
     expect(r.write.error).toBe(CLIENT_ERROR_HOLD_MEMBER_STATUS_ERROR);
-    // The first whole second of waiting (counted from the write, made at electedUs) after the ERROR.
-    const checks = (r.write.atUs! - r.electedUs) / SEC;
-    expect(Number.isInteger(checks)).toBe(true);
+    expect(Number.isInteger((r.write.atUs! - r.electedUs) / SEC)).toBe(true);
     expect(r.write.atUs!).toBeGreaterThan(errorUs!);
     expect(r.write.atUs! - errorUs!).toBeLessThanOrEqual(SEC);
-    expect(checks).toBeGreaterThan(5);
+    return { r, errorUs: errorUs! };
+  }
+
+  it('a new primary that loses the majority with its backlog still to apply fails the held statement with ER_GR_HOLD_MEMBER_STATUS_ERROR at the hold\'s next once-a-second check', () => {
+    const { r, errorUs } = heldThroughMajorityTimeout(1 * SEC);
+    expect(errorUs - r.electedUs).toBeLessThan(r.backlog * 1000); // the backlog was still being applied
+    expect((r.write.atUs! - r.electedUs) / SEC).toBeGreaterThan(5);
   });
 
   it('after a majority timeout the hold lasts until the leave view, so a statement held past the applied backlog still fails with ER_GR_HOLD_MEMBER_STATUS_ERROR at the next check', () => {
     // The majority is lost about 8 s after the election and the backlog (about 10,300 at 1 ms) is
-    // applied by about 10.3 s, before the majority timeout ends at about 11 s. On this path
-    // leave_group_on_failure only asks GCS to leave; the election process ends with the leave view
-    // (primary_election_primary_process.cc after_view_change → terminate_election_process), about
-    // 30 s later from a minority. The held session's next once-a-second check finds the member in
-    // ERROR with the hold still on (hold_transactions.cc wait_until_primary_failover_complete).
-    const r = failoverWithBacklog({ group_replication_consistency: 'BEFORE_ON_PRIMARY_FAILOVER', group_replication_unreachable_majority_timeout: 2 }, undefined, (sim, member, t) => {
-      const other = member === 'node2' ? 'node3' : 'node2';
-      sim.at(t + 3.5 * SEC, () => sim.network.isolate(other));
-    });
-    const errorUs = r.sim.trace.find((x) => x.type === 'stateChange' && x.observer === r.member && x.member === r.member && x.t > r.electedUs && x.state === 'ERROR')?.t;
-    expect(errorUs).toBeDefined();
-    expect(errorUs! - r.electedUs).toBeGreaterThan(r.backlog * 1000); // the backlog was applied before the leave began
-    expect(r.write.outcome).toBe('refused');
-    expect(r.write.error).toBe(CLIENT_ERROR_HOLD_MEMBER_STATUS_ERROR);
-    // At the first whole second of waiting (counted from the write, made at electedUs) after the ERROR,
-    // long before the leave view.
-    expect(Number.isInteger((r.write.atUs! - r.electedUs) / SEC)).toBe(true);
-    expect(r.write.atUs!).toBeGreaterThan(errorUs!);
-    expect(r.write.atUs! - errorUs!).toBeLessThanOrEqual(SEC);
-    r.sim.runUntil(errorUs! + 40 * SEC);
-    const leaveViewUs = r.sim.trace.find((x) => x.type === 'view' && x.member === r.member && x.t > errorUs! && x.viewId === '')?.t;
+    // applied by about 10.3 s, before the majority timeout ends at about 11 s.
+    const { r, errorUs } = heldThroughMajorityTimeout(3.5 * SEC);
+    expect(errorUs - r.electedUs).toBeGreaterThan(r.backlog * 1000); // the backlog was applied before the leave began
+    r.sim.runUntil(errorUs + 40 * SEC);
+    const leaveViewUs = r.sim.trace.find((x) => x.type === 'view' && x.member === r.member && x.t > errorUs && x.viewId === '')?.t;
     expect(leaveViewUs).toBeDefined();
-    expect(leaveViewUs! - errorUs!).toBeGreaterThan(20 * SEC);
+    expect(leaveViewUs! - errorUs).toBeGreaterThan(20 * SEC);
   });
 
   it('a new primary expelled with its backlog still to apply lets the held statement go on at once, into the super_read_only of a member in ERROR', () => {
