@@ -44,10 +44,15 @@ import { STEADY_PERIOD_US, SteadyGroupCheck, type StretchRefusal } from './stret
 
 /** What the stretch switch found at its checks (Simulation.stretchStats). */
 export interface StretchStats {
-  /** Checks of the group's steadiness (at each run's start and every second of it, and each runUntil with a predicate). */
+  /**
+   * Checks of the group's steadiness: at each run's start, after each stretch, every second while
+   * the group is not steady, and at each runUntil with a predicate.
+   */
   checks: number;
-  /** Checks that found the group steady. */
+  /** Checks that found the group steady (each began a stretch). */
   steady: number;
+  /** Simulated time the stretches covered, µs. */
+  stretchedUs: number;
   /** The other checks, by the first condition that failed. */
   refusals: Partial<Record<StretchRefusal, number>>;
 }
@@ -559,7 +564,7 @@ export class Simulation {
   /** The steady check of SimulationOptions.stretch, null when it is off. */
   private readonly steady: SteadyGroupCheck | null;
   /** What the stretch switch found at its checks (SimulationOptions.stretch). */
-  private readonly stretchCounts: StretchStats = { checks: 0, steady: 0, refusals: {} };
+  private readonly stretchCounts: StretchStats = { checks: 0, steady: 0, stretchedUs: 0, refusals: {} };
 
   /** @internal Use createSimulation(). */
   constructor(input: SimulationOptions) {
@@ -792,6 +797,8 @@ export class Simulation {
         return r;
       },
     });
+    // Exact at any time (the kernel's own test decides each one), so on whenever the switch is.
+    this.xcom.consensus.learnsInPlace = stretch;
     this.steady = !stretch ? null : new SteadyGroupCheck({
       kernel: this.kernel, net: this._net, xcom: this.xcom, gcs: (slot) => this.gcsNodes[slot]!, gr: (slot) => this.grMembers[slot]!,
       handlers: {
@@ -1196,8 +1203,12 @@ export class Simulation {
 
   /**
    * Runs every event due by `endUs`. With the stretch switch on (SimulationOptions.stretch) the run
-   * checks, at its start and every STEADY_PERIOD_US, whether the group is steady and counts the
-   * answers (stretchStats); ⚠ no stretch is taken yet, so the run goes on event by event.
+   * checks at its start whether the group is steady (stretchStats). A steady group runs as one
+   * stretch up to where the check says it must end (SteadyGroupCheck.stretchEndUs: the next
+   * foreign event, the cache's or the trace's room), then is checked again; a group that is not
+   * steady runs a second at a time between checks. ⚠ A stretch still runs event by event (with
+   * the learns delivered in place, Consensus.learnsInPlace): the replay of a steady second is not
+   * built yet.
    */
   private runTo(endUs: number): void {
     const steady = this.steady;
@@ -1208,8 +1219,12 @@ export class Simulation {
     const kernel = this.kernel, dispatchedBefore = kernel.eventsDispatched, reservedBefore = kernel.reservedRuns;
     try {
       do {
-        this.countCheck(this._stretchRefusal());
-        kernel.runUntil(Math.min(endUs, kernel.nowUs + STEADY_PERIOD_US));
+        const refusal = this._stretchRefusal();
+        this.countCheck(refusal);
+        const now = kernel.nowUs;
+        const stepEnd = Math.min(endUs, refusal === null ? steady.stretchEndUs(this.traceRoom()) : now + STEADY_PERIOD_US);
+        if (refusal === null) this.stretchCounts.stretchedUs += stepEnd - now;
+        kernel.runUntil(stepEnd);
       } while (kernel.nowUs < endUs);
     } catch (err) {
       // One kernel run to endUs that threw (the trace bound) would have counted only the events
@@ -1219,11 +1234,15 @@ export class Simulation {
     }
   }
 
+  /** How many more events the in-memory trace may take (Infinity with a trace sink). */
+  private traceRoom(): number {
+    return this.traceSink !== null ? Infinity : this.maxTraceEvents - this.trace.length;
+  }
+
   /** @internal The steady check's answer now (null: steady), as runs with the stretch switch on ask it. */
   _stretchRefusal(): StretchRefusal | null {
     if (this.steady === null) throw new InvariantError('the steady check runs only with SimulationOptions.stretch on');
-    const room = this.traceSink !== null ? Infinity : this.maxTraceEvents - this.trace.length;
-    return this.steady.refusal(this.emitter.eventNames().length > 0, room);
+    return this.steady.refusal(this.emitter.eventNames().length > 0, this.traceRoom());
   }
 
   /** Counts one answer of the steady check (null: steady). */
@@ -1240,7 +1259,7 @@ export class Simulation {
    */
   get stretchStats(): Readonly<StretchStats> {
     const c = this.stretchCounts;
-    return { checks: c.checks, steady: c.steady, refusals: { ...c.refusals } };
+    return { checks: c.checks, steady: c.steady, stretchedUs: c.stretchedUs, refusals: { ...c.refusals } };
   }
 
   /** Runs `body` with `running` set, so that a callback cannot start a nested run. */

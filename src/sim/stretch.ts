@@ -171,6 +171,24 @@ export class SteadyGroupCheck {
     return this.phases(n) ? null : 'phases';
   }
 
+  /**
+   * Where a stretch that starts now must end at the latest (µs; its events run up to and
+   * including it), after `refusal` found the group steady: just before the earliest foreign event
+   * (`horizonUs`), and after the last whole second that keeps every cache at or below its limit
+   * (eviction is not replayed) and the in-memory trace below its bound (`traceRoom` more events;
+   * a steady second emits one cache sample per member).
+   */
+  stretchEndUs(traceRoom: number): number {
+    const { kernel, xcom } = this.parts;
+    const n = xcom.n, growth = statsBytesPerSecond(n);
+    let seconds = Math.floor((traceRoom - 1) / n);
+    for (let i = 0; i < n; i++) {
+      const cache = xcom.caches[i]!;
+      seconds = Math.min(seconds, Math.floor((cache.limitBytes - cache.sizeBytes) / growth));
+    }
+    return Math.min(this.horizonUs - 1, kernel.nowUs + seconds * STEADY_PERIOD_US);
+  }
+
   /** Whether slot i is a running, unfrozen, booted ONLINE member in `cfg` with its tables and views on it. */
   private memberSteady(i: number, cfg: XcomConfig): boolean {
     const { net, xcom } = this.parts;

@@ -478,9 +478,10 @@ export class XcomCluster {
    * connection's last successful write ages until tcp_reaper_task closes it (docs/mysql-behaviour.md §X3, ⚠ inferred).
    * Messages that fitted reach a stopped peer when it resumes, unless the connection closed first.
    * (⚠ A blocked message is dropped here; in XCom it would wait in the queue and be dropped when the
-   * connection closes, or sent if the peer resumed within those 10 s.)
+   * connection closes, or sent if the peer resumed within those 10 s.) `inPlace`: sent with
+   * Network.sendInPlace, the caller runs the deliveries at the end of its handler.
    */
-  write(i: number, j: number, kind: number, a: number, b: number, bytes: number): void {
+  write(i: number, j: number, kind: number, a: number, b: number, bytes: number, inPlace = false): void {
     const p = i * this.n + j;
     const net = this.net;
     if (net.isPathUp(i, j) && net.frozen[j] === 0) {
@@ -494,7 +495,9 @@ export class XcomCluster {
       }
       this.unreadBytes[p] = pending;
     }
-    net.send(i, j, kind, a, b);
+    // In place: its delivery waits for Network.runArrivalsInPlace at the end of the sending handler.
+    if (inPlace) net.sendInPlace(i, j, kind, a, b);
+    else net.send(i, j, kind, a, b);
     this.lastSendOkUs[p] = this.kernel.nowUs;
   }
 
