@@ -27,7 +27,7 @@ import { SIZEOF_APP_DATA, SIZEOF_PAX_MSG } from '../xcom/constants.js';
  * - `cache`: a member's cache has taken no growth sample within the last second, or a second of
  *   statistics traffic would take it above its limit (eviction is not replayed);
  * - `phases`: a heartbeat or a dispatched cache tick falls inside a statistics message's learn
- *   window, or two decisions are closer than the jitter (see `phasesSeparated`).
+ *   window, or two decisions are closer than a learn window (see `phasesSeparated`).
  */
 export type StretchRefusal =
   | 'listener' | 'predicateRun' | 'model' | 'traceBound' | 'member' | 'queued' | 'network' | 'consensus' | 'gcs' | 'cache' | 'phases';
@@ -50,7 +50,10 @@ export const STEADY_PERIOD_US = 1_000_000;
  * when no reader time (`readersUs[0..readerCount)`: alive ticks, which read every peer's
  * max_synode, and dispatched cache ticks, which sample the cache the learns fill) falls in any
  * window, and any two decisions (`stepUs[m] + decisionUs[m]`) are at least `minDecisionGapUs`
- * apart (closer ones could reach a member out of order and start a read round).
+ * apart. The caller passes the longest learn window: closer decisions could reach a third member
+ * out of order (closer than the jitter), or the later proposer could learn its own value, at its
+ * decision, before the earlier value reaches it (closer than latency plus jitter); either way that
+ * member learns ahead and starts a read round.
  */
 export function phasesSeparated(
   members: number, stepUs: Float64Array, decisionUs: Float64Array, reachUs: Float64Array,
@@ -232,22 +235,23 @@ export class SteadyGroupCheck {
   /** phasesSeparated on the times found: readers are the alive ticks and the next dispatched cache ticks. */
   private phases(n: number): boolean {
     const { net, xcom } = this.parts;
-    let maxJitter = 0;
+    let maxReach = 0;
     for (let m = 0; m < n; m++) {
       const delay = xcom.consensus.decisionDelayUs(m);
       if (delay < 0) return false;
       let reach = 0;
       for (let j = 0; j < n; j++) {
         if (j === m) continue;
-        const jitter = net.linkJitterUs(m, j);
-        reach = Math.max(reach, net.linkLatencyUs(m, j) + jitter);
-        maxJitter = Math.max(maxJitter, jitter);
+        reach = Math.max(reach, net.linkLatencyUs(m, j) + net.linkJitterUs(m, j));
       }
       this.decisionUs[m] = delay;
       this.reachUs[m] = reach;
+      maxReach = Math.max(maxReach, reach);
       this.readersUs[2 * m] = this.aliveUs[m] as number;
       this.readersUs[2 * m + 1] = (this.cacheSampleUs[m] as number) + STEADY_PERIOD_US;
     }
-    return phasesSeparated(n, this.stepUs, this.decisionUs, this.reachUs, this.readersUs, 2 * n, Math.max(1, maxJitter));
+    // Strictly more than a window apart: a value learned at the very end of one window ties with
+    // a decision at that microsecond.
+    return phasesSeparated(n, this.stepUs, this.decisionUs, this.reachUs, this.readersUs, 2 * n, maxReach + 1);
   }
 }

@@ -87,6 +87,20 @@ describe('the steady check (SimulationOptions.stretch)', () => {
     expect(sim.stretchStats.refusals.phases).toBe(9);
   });
 
+  it('refuses seed 73, whose later proposer learns its own value before the earlier one reaches it (decisions 100–300 µs apart)', () => {
+    // Its learn of the other value arrives 200–299 µs after that value's decision: the member
+    // learns ahead and starts a read round every second, whatever the draws.
+    const sim = idleGroup(73, 9, { stretch: true, traceSink: () => {} });
+    sim.runFor('30s');
+    expect(sim._stretchRefusal()).toBe('phases');
+    const consensus = (sim as unknown as { xcom: { consensus: { startRounds(i: number): void } } }).xcom.consensus;
+    let rounds = 0;
+    const startRounds = consensus.startRounds.bind(consensus);
+    consensus.startRounds = (i) => { rounds++; startRounds(i); };
+    sim.runFor('10s');
+    expect(rounds).toBeGreaterThanOrEqual(9);
+  });
+
   it('refuses a run with an on() listener, loss, a predicate, the traffic off or a longer flow-control period', () => {
     const listened = idleGroup(12345, 3, { stretch: true });
     listened.on('cache', () => {});
@@ -225,6 +239,30 @@ describe('stretch on against off: the same run', () => {
         expect(outcomes(true)).toEqual(outcomes(false));
       }
     }
+  });
+
+  it('on the 16 seeds whose phases collide (docs/speed.md), 9 members, runs split at random instants', () => {
+    const colliding = [18, 42, 52, 106, 131, 158, 166, 173, 186, 194, 197, 204, 264, 267, 277, 278];
+    for (const seed of colliding) {
+      differential(
+        (stretch) => idleGroup(seed, 9, { stretch, traceSink: () => {} }),
+        (sim) => { for (const d of [7_777_777, 1_234_567, 31_000_001]) sim.runFor(d); },
+      );
+    }
+  });
+
+  it('while the caches evict: a group filled by a workload, then idle at its cache limit', () => {
+    differential(
+      (stretch) => idleGroup(12345, 3, {
+        stretch, options: { group_replication_message_cache_size: 134_217_728 },
+        workload: [{ member: 'node1', rate: 100, size: 30_000, to: '60s' }], untracedEventTypes: ['workload'],
+      }),
+      (sim) => {
+        sim.runFor('70s');
+        for (let s = 0; s < 30; s++) sim.runFor(1_000_000 + 37 * s);
+        expect(sim.member('node2').xcomCache().evicted).toBeGreaterThan(0);
+      },
+    );
   });
 
   it('with a trace sink, which the stretch may feed, and maxTraceEvents reached mid-run', () => {
