@@ -563,6 +563,17 @@ export class Simulation {
   private readonly xcomGroupIdHex: string;
   /** The steady check of SimulationOptions.stretch, null when it is off. */
   private readonly steady: SteadyGroupCheck | null;
+  /**
+   * Whether a stretch runs in which the GCS and GR delivery of a flow-control statistics message
+   * is skipped when it changes nothing: the member holds the sender's latest copy already
+   * (PipelineStats.receiveChangesNothing; its own message is never stored). The rest of that
+   * delivery changes nothing either there: the steady check found every member's GCS at rest (no
+   * leave asked for, so `deliverData` passes the message on; no global view pending, so it is not
+   * buffered), the stretch started only if every member's GCS had the cache's last removed slot
+   * already, and a stretch ends before any cache could evict (SteadyGroupCheck.stretchEndUs) or a
+   * foreign event could stop XCom, leave, or change a view, so that slot and those states stay.
+   */
+  private foldStatsDelivery = false;
   /** What the stretch switch found at its checks (SimulationOptions.stretch). */
   private readonly stretchCounts: StretchStats = { checks: 0, steady: 0, stretchedUs: 0, refusals: {} };
 
@@ -652,6 +663,10 @@ export class Simulation {
       localView: (i, alive, cfg) => this.gcsNodes[i]!.enqueueView(false, alive, cfg),
       globalView: (i, alive, cfg, index) => this.gcsNodes[i]!.enqueueView(true, alive, cfg, index),
       execute: (i, entry) => {
+        // Inside a stretch (foldStatsDelivery) a statistics message whose copy the member holds
+        // already changes nothing above XCom: see foldStatsDelivery.
+        if (this.foldStatsDelivery && entry.payload === FLOW_CONTROL_STATS_PAYLOAD &&
+            (entry.proposer === i || this._pipeline.receiveChangesNothing(i, entry.proposer))) return;
         // deliver_to_app hands GCS cache_get_last_removed with every data message.
         this.gcsNodes[i]!.deliverData(entry, this.xcom.caches[i]!.lastRemovedSlot);
       },
@@ -1207,7 +1222,8 @@ export class Simulation {
    * stretch up to where the check says it must end (SteadyGroupCheck.stretchEndUs: the next
    * foreign event, the cache's or the trace's room), then is checked again; a group that is not
    * steady runs a second at a time between checks. ⚠ A stretch still runs event by event (with
-   * the learns delivered in place, Consensus.learnsInPlace): the replay of a steady second is not
+   * the learns delivered in place, Consensus.learnsInPlace, and the statistics' GCS and GR delivery
+   * skipped where it changes nothing, foldStatsDelivery): the replay of a steady second is not
    * built yet.
    */
   private runTo(endUs: number): void {
@@ -1223,8 +1239,15 @@ export class Simulation {
         this.countCheck(refusal);
         const now = kernel.nowUs;
         const stepEnd = Math.min(endUs, refusal === null ? steady.stretchEndUs(this.traceRoom()) : now + STEADY_PERIOD_US);
-        if (refusal === null) this.stretchCounts.stretchedUs += stepEnd - now;
-        kernel.runUntil(stepEnd);
+        if (refusal === null) {
+          this.stretchCounts.stretchedUs += stepEnd - now;
+          this.foldStatsDelivery = this.gcsHasLastRemoved();
+        }
+        try {
+          kernel.runUntil(stepEnd);
+        } finally {
+          this.foldStatsDelivery = false;
+        }
       } while (kernel.nowUs < endUs);
     } catch (err) {
       // One kernel run to endUs that threw (the trace bound) would have counted only the events
@@ -1232,6 +1255,14 @@ export class Simulation {
       kernel.eventsDispatched = dispatchedBefore + kernel.reservedRuns - reservedBefore;
       throw err;
     }
+  }
+
+  /** Whether every member's GCS holds its cache's last removed slot (what deliverData would set it to). */
+  private gcsHasLastRemoved(): boolean {
+    for (let i = 0; i < this.gcsNodes.length; i++) {
+      if (this.gcsNodes[i]!.cacheLastRemoved !== this.xcom.caches[i]!.lastRemovedSlot) return false;
+    }
+    return true;
   }
 
   /** How many more events the in-memory trace may take (Infinity with a trace sink). */

@@ -265,6 +265,45 @@ describe('stretch on against off: the same run', () => {
     );
   });
 
+  it('skips the statistics GCS and GR delivery in a stretch only where it changes nothing: a store emptied, a stale last removed slot', () => {
+    type Probe = {
+      _pipeline: { restartModules(slot: number): void; receivedHas: Uint8Array; receivedRef: Uint8Array; refObservers: Int32Array };
+      gcsNodes: { cacheLastRemoved: number; deliverData: (...a: unknown[]) => void }[];
+    };
+    const run = (stretch: boolean): { outcome: string; store: string; lastRemoved: number[]; delivered: number } => {
+      const sim = idleGroup(12345, 5, { stretch });
+      const probe = sim as unknown as Probe;
+      let delivered = 0;
+      for (const g of probe.gcsNodes) {
+        const deliver = g.deliverData.bind(g);
+        g.deliverData = (...a) => { delivered++; deliver(...a); };
+      }
+      // The stores themselves (the tables show a peer's row whether or not a copy was received).
+      const p = probe._pipeline;
+      const store = (): string => [p.receivedHas, p.receivedRef, p.refObservers].map((a) => Array.from(a).join()).join(' ');
+      sim.runFor('20s');
+      // A member's flow-control store emptied (as a module restart leaves it): its next receipts
+      // must store the copies as usual, in a stretch too.
+      probe._pipeline.restartModules(2);
+      sim.runFor('10s');
+      const stored = store();
+      // A GCS holding a last removed slot its cache does not have: no stretch folds until a
+      // delivery has set it.
+      probe.gcsNodes[3]!.cacheLastRemoved = 12;
+      sim.runFor('10s');
+      return { outcome: stretchOutcome(sim), store: `${stored} | ${store()}`, lastRemoved: probe.gcsNodes.map((g) => g.cacheLastRemoved), delivered };
+    };
+    const on = run(true), off = run(false);
+    expect(on.outcome).toBe(off.outcome);
+    expect(on.store).toBe(off.store);
+    expect(on.lastRemoved).toEqual(off.lastRemoved);
+    expect(off.lastRemoved[3]).toBe(-1);
+    // Off: 5 deliveries of 5 messages a second; on: only the first second's, node3's receipts
+    // after its store was emptied, and the 10 s after the stale slot (no stretch folds then).
+    expect(off.delivered).toBe(40 * 25);
+    expect(on.delivered).toBeLessThan(off.delivered - 25 * 25);
+  });
+
   it('with a trace sink, which the stretch may feed, and maxTraceEvents reached mid-run', () => {
     const events = (stretch: boolean): string => {
       const seen: SimEvent[] = [];
