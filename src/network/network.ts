@@ -69,6 +69,14 @@ export class Network {
   private inPlaceCount = 0;
   /** Whether runArrivalsInPlace is running them (a send in place then would be a bug). */
   private inPlaceRunning = false;
+  /**
+   * While set (a stretch of a steady group: Simulation, SimulationOptions.stretch), a message sent
+   * in place is handed to it when it runs, instead of to `arrive` and then the receiver, and its
+   * envelope freed after. Whoever sets it promises that every test of `arrive` passes for those
+   * messages: the link up, the receiver running, unfrozen and in the incarnation sent to. Only a
+   * network verb changes those, and none runs inside a stretch.
+   */
+  steadyReceiver: DeliverFn | null = null;
   /** The one-peer list `sendQuiet` hands to `sendQuietEach`. */
   private readonly onePeer: number[] = [0];
   /**
@@ -225,7 +233,12 @@ export class Network {
         ran = false;
         if (!kernel.runInPlaceAt(times[k] as number, PRIORITY.delivery, seqs[k] as number)) break;
         ran = true;
-        this.arrive(msgs[k] as number);
+        const msg = msgs[k] as number, steady = this.steadyReceiver;
+        if (steady === null) this.arrive(msg);
+        else {
+          steady(msg);
+          this.free(msg);
+        }
       }
     } finally {
       // The ones not run (or left behind by a handler that threw: the trace bound) are queued, as

@@ -574,6 +574,8 @@ export class Simulation {
    * foreign event could stop XCom, leave, or change a view, so that slot and those states stay.
    */
   private foldStatsDelivery = false;
+  /** Network.steadyReceiver inside a stretch: XCom's receipt of a learn sent in place. */
+  private readonly steadyLearnReceiver = (msg: number): void => this.xcom.receiveLearnSteady(msg);
   /** What the stretch switch found at its checks (SimulationOptions.stretch). */
   private readonly stretchCounts: StretchStats = { checks: 0, steady: 0, stretchedUs: 0, refusals: {} };
 
@@ -1242,11 +1244,15 @@ export class Simulation {
         if (refusal === null) {
           this.stretchCounts.stretchedUs += stepEnd - now;
           this.foldStatsDelivery = this.gcsHasLastRemoved();
+          // The steady check found every link up and every member running and unfrozen; only a
+          // network verb, a foreign event, changes that (Network.steadyReceiver).
+          this._net.steadyReceiver = this.steadyLearnReceiver;
         }
         try {
           kernel.runUntil(stepEnd);
         } finally {
           this.foldStatsDelivery = false;
+          this._net.steadyReceiver = null;
         }
       } while (kernel.nowUs < endUs);
     } catch (err) {

@@ -795,6 +795,24 @@ export class XcomCluster {
     }
   }
 
+  /**
+   * `receive` of a learn sent in place, inside a stretch (Network.steadyReceiver): with the
+   * connections up both ways, the receiver booted and its detector counting the sender alive, as
+   * the steady check found every member and link, `receive` would stamp the sender heard and learn
+   * the value, and so does this, without reading the kind; otherwise it is `receive`.
+   */
+  receiveLearnSteady(msg: number): void {
+    const net = this.net, n = this.n;
+    const from = net.msgFrom[msg] as number, to = net.msgTo[msg] as number, p = to * n + from;
+    if (net.msgKind[msg] !== LEARN || this.booted[to] === 0 || this.connUp[from * n + to] !== 1 || this.connUp[p] !== 1 ||
+      ((this.localMask[to] as number) & (1 << from)) === 0) {
+      this.receive(msg);
+      return;
+    }
+    this.detected[p] = this.kernel.nowUs;
+    this.consensus.learn(to, net.msgA[msg] as number);
+  }
+
   /** pre_process_incoming_ping (xcom_base.cc): the 3rd ping within 5 s shuts our outgoing connection. */
   private onPing(i: number, from: number): void {
     const p = i * this.n + from, now = this.kernel.nowUs;
