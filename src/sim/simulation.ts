@@ -42,11 +42,19 @@ import {
 } from './simulation-options.js';
 import { STEADY_PERIOD_US, SteadyGroupCheck, type StretchRefusal } from './stretch.js';
 
+/**
+ * How long a run with the stretch switch on goes without a steady check once a member's cache is
+ * within a second of its limit, µs: from then on an idle group evicts at each learn, which a
+ * stretch does not replay, so a check every second would find the same.
+ */
+const CACHE_FULL_RECHECK_US = 60_000_000;
+
 /** What the stretch switch found at its checks (Simulation.stretchStats). */
 export interface StretchStats {
   /**
    * Checks of the group's steadiness: at each run's start, after each stretch, every second while
-   * the group is not steady, and at each runUntil with a predicate.
+   * the group is not steady (every minute while a cache is at its limit), and at each runUntil
+   * with a predicate.
    */
   checks: number;
   /** Checks that found the group steady (each began a stretch). */
@@ -1223,10 +1231,10 @@ export class Simulation {
    * checks at its start whether the group is steady (stretchStats). A steady group runs as one
    * stretch up to where the check says it must end (SteadyGroupCheck.stretchEndUs: the next
    * foreign event, the cache's or the trace's room), then is checked again; a group that is not
-   * steady runs a second at a time between checks. ⚠ A stretch still runs event by event (with
-   * the learns delivered in place, Consensus.learnsInPlace, and the statistics' GCS and GR delivery
-   * skipped where it changes nothing, foldStatsDelivery): the replay of a steady second is not
-   * built yet.
+   * steady runs a second at a time between checks (a minute while a cache is at its limit). ⚠ A
+   * stretch still runs event by event (with the learns delivered in place, Consensus.learnsInPlace,
+   * and the statistics' GCS and GR delivery skipped where it changes nothing, foldStatsDelivery):
+   * the replay of a steady second is not built yet.
    */
   private runTo(endUs: number): void {
     const steady = this.steady;
@@ -1240,7 +1248,9 @@ export class Simulation {
         const refusal = this._stretchRefusal();
         this.countCheck(refusal);
         const now = kernel.nowUs;
-        const stepEnd = Math.min(endUs, refusal === null ? steady.stretchEndUs(this.traceRoom()) : now + STEADY_PERIOD_US);
+        // A cache at its limit stays there (eviction is not replayed): checked again a minute on.
+        const unsteadyUs = refusal === 'cache' && steady.cacheNearLimit() ? CACHE_FULL_RECHECK_US : STEADY_PERIOD_US;
+        const stepEnd = Math.min(endUs, refusal === null ? steady.stretchEndUs(this.traceRoom()) : now + unsteadyUs);
         if (refusal === null) {
           this.stretchCounts.stretchedUs += stepEnd - now;
           this.foldStatsDelivery = this.gcsHasLastRemoved();

@@ -164,13 +164,12 @@ export class SteadyGroupCheck {
     if (!consensus.groupAtRest()) return 'consensus';
     for (let i = 0; i < n; i++) if (!consensus.nodeAtRest(i)) return 'consensus';
     for (let i = 0; i < n; i++) if (!this.parts.gcs(i).atRest()) return 'gcs';
-    const growth = statsBytesPerSecond(n);
     for (let i = 0; i < n; i++) {
-      const cache = xcom.caches[i]!;
       const sample = xcom.cacheSampleUs(i);
-      if (!(now - sample < STEADY_PERIOD_US) || cache.sizeBytes + growth > cache.limitBytes) return 'cache';
+      if (!(now - sample < STEADY_PERIOD_US)) return 'cache';
       this.cacheSampleUs[i] = sample;
     }
+    if (this.cacheNearLimit()) return 'cache';
     return this.phases(n) ? null : 'phases';
   }
 
@@ -190,6 +189,21 @@ export class SteadyGroupCheck {
       seconds = Math.min(seconds, Math.floor((cache.limitBytes - cache.sizeBytes) / growth));
     }
     return Math.min(this.horizonUs - 1, kernel.nowUs + seconds * STEADY_PERIOD_US);
+  }
+
+  /**
+   * Whether a member's cache is within a second of statistics traffic of its limit (the `cache`
+   * refusal's second case). An idle group's cache, once there, stays there: it evicts a slot or two
+   * at each learn from then on.
+   */
+  cacheNearLimit(): boolean {
+    const { xcom } = this.parts;
+    const growth = statsBytesPerSecond(xcom.n);
+    for (let i = 0; i < xcom.n; i++) {
+      const cache = xcom.caches[i]!;
+      if (cache.sizeBytes + growth > cache.limitBytes) return true;
+    }
+    return false;
   }
 
   /** Whether slot i is a running, unfrozen, booted ONLINE member in `cfg` with its tables and views on it. */

@@ -167,6 +167,23 @@ describe('the steady check (SimulationOptions.stretch)', () => {
     expect(seen.cache).toBeGreaterThanOrEqual(2);
     expect(seen.steady).toBeGreaterThan(5);
   });
+
+  it('checks a group whose cache is at its limit once a minute, not every second', () => {
+    // The 3-member group above, idle from 60 s on: its caches stay at the limit, evicting.
+    const sim = idleGroup(12345, 3, {
+      stretch: true, options: { group_replication_message_cache_size: 134_217_728 },
+      workload: [{ member: 'node1', rate: 200, size: 30_000, to: '60s' }], untracedEventTypes: ['cache', 'workload'],
+    });
+    sim.runFor('70s');
+    const before = sim.stretchStats.checks;
+    sim.runFor('10m');
+    expect(sim.member('node2').xcomCache().evicted).toBeGreaterThan(0);
+    expect(sim.stretchStats.refusals.cache).toBeGreaterThan(0);
+    // Each minute: one refusal, then a stretch while an eviction leaves room for a few seconds
+    // of statistics and the check that ends it (a check a second would make some 590 refusals).
+    expect(sim.stretchStats.refusals.cache).toBeLessThanOrEqual(11);
+    expect(sim.stretchStats.checks - before).toBeLessThanOrEqual(22);
+  });
 });
 
 /** Runs `drive` on two simulations built by `build`, with the stretch switch off and on, and compares what each left. */
