@@ -70,13 +70,11 @@ export class Network {
   /** Whether runArrivalsInPlace is running them (a send in place then would be a bug). */
   private inPlaceRunning = false;
   /**
-   * While set (a stretch of a steady group: Simulation, SimulationOptions.stretch), a message sent
-   * in place is handed to it when it runs, instead of to `arrive` and then the receiver, and its
-   * envelope freed after. Whoever sets it promises that every test of `arrive` passes for those
-   * messages: the link up, the receiver running, unfrozen and in the incarnation sent to. Only a
-   * network verb changes those, and none runs inside a stretch.
+   * The receiver of `setSteadyReceiver` (null: none), and the `reachEpoch` it was set in: it is
+   * used while that epoch lasts.
    */
-  steadyReceiver: DeliverFn | null = null;
+  private steadyReceiver: DeliverFn | null = null;
+  private steadyEpoch = -1;
   /** The one-peer list `sendQuiet` hands to `sendQuietEach`. */
   private readonly onePeer: number[] = [0];
   /**
@@ -234,7 +232,7 @@ export class Network {
         if (!kernel.runInPlaceAt(times[k] as number, PRIORITY.delivery, seqs[k] as number)) break;
         ran = true;
         const msg = msgs[k] as number, steady = this.steadyReceiver;
-        if (steady === null) this.arrive(msg);
+        if (steady === null || this.reachEpoch !== this.steadyEpoch) this.arrive(msg);
         else {
           steady(msg);
           this.free(msg);
@@ -248,6 +246,20 @@ export class Network {
       this.inPlaceCount = 0;
       this.inPlaceRunning = false;
     }
+  }
+
+  /**
+   * While `receiver` is set (a stretch of a steady group: Simulation, SimulationOptions.stretch), a
+   * message sent in place is handed to it when it runs, instead of to `arrive` and then the
+   * receiver, and its envelope freed after, as long as `reachEpoch` stays what it is now. The
+   * caller has found every test of `arrive` passing for the messages it will send in place: every
+   * link between them up, every receiver running and unfrozen (and a message sent in place goes to
+   * the receiver's current incarnation). Every change of those moves `reachEpoch` (settleQuiet),
+   * after which `arrive` runs again. null: none.
+   */
+  setSteadyReceiver(receiver: DeliverFn | null): void {
+    this.steadyReceiver = receiver;
+    this.steadyEpoch = this.reachEpoch;
   }
 
   /**

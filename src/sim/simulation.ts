@@ -572,17 +572,17 @@ export class Simulation {
   /** The steady check of SimulationOptions.stretch, null when it is off. */
   private readonly steady: SteadyGroupCheck | null;
   /**
-   * Whether a stretch runs in which the GCS and GR delivery of a flow-control statistics message
-   * is skipped when it changes nothing: the member holds the sender's latest copy already
+   * Whether a stretch runs, in which the GCS and GR delivery of a flow-control statistics message
+   * is skipped when it changes nothing: the member's GCS holds its cache's last removed slot
+   * already (what `deliverData` sets) and the member the sender's latest copy
    * (PipelineStats.receiveChangesNothing; its own message is never stored). The rest of that
    * delivery changes nothing either there: the steady check found every member's GCS at rest (no
    * leave asked for, so `deliverData` passes the message on; no global view pending, so it is not
-   * buffered), the stretch started only if every member's GCS had the cache's last removed slot
-   * already, and a stretch ends before any cache could evict (SteadyGroupCheck.stretchEndUs) or a
-   * foreign event could stop XCom, leave, or change a view, so that slot and those states stay.
+   * buffered), and in a steady group only a foreign event, which ends a stretch first
+   * (SteadyGroupCheck.stretchEndUs), makes a member leave or changes a view.
    */
   private foldStatsDelivery = false;
-  /** Network.steadyReceiver inside a stretch: XCom's receipt of a learn sent in place. */
+  /** Network.setSteadyReceiver's receiver inside a stretch: XCom's receipt of a learn sent in place. */
   private readonly steadyLearnReceiver = (msg: number): void => this.xcom.receiveLearnSteady(msg);
   /** What the stretch switch found at its checks (SimulationOptions.stretch). */
   private readonly stretchCounts: StretchStats = { checks: 0, steady: 0, stretchedUs: 0, refusals: {} };
@@ -675,10 +675,11 @@ export class Simulation {
       execute: (i, entry) => {
         // Inside a stretch (foldStatsDelivery) a statistics message whose copy the member holds
         // already changes nothing above XCom: see foldStatsDelivery.
-        if (this.foldStatsDelivery && entry.payload === FLOW_CONTROL_STATS_PAYLOAD &&
-            (entry.proposer === i || this._pipeline.receiveChangesNothing(i, entry.proposer))) return;
         // deliver_to_app hands GCS cache_get_last_removed with every data message.
-        this.gcsNodes[i]!.deliverData(entry, this.xcom.caches[i]!.lastRemovedSlot);
+        const gcs = this.gcsNodes[i]!, lastRemoved = this.xcom.caches[i]!.lastRemovedSlot;
+        if (this.foldStatsDelivery && entry.payload === FLOW_CONTROL_STATS_PAYLOAD && gcs.cacheLastRemoved === lastRemoved &&
+            (entry.proposer === i || this._pipeline.receiveChangesNothing(i, entry.proposer))) return;
+        gcs.deliverData(entry, lastRemoved);
       },
       died: (i, entry) => {
         const cfg = this.xcom.config[i];
@@ -1253,16 +1254,15 @@ export class Simulation {
         const stepEnd = Math.min(endUs, refusal === null ? steady.stretchEndUs(this.traceRoom()) : now + unsteadyUs);
         if (refusal === null) {
           this.stretchCounts.stretchedUs += stepEnd - now;
-          this.foldStatsDelivery = this.gcsHasLastRemoved();
-          // The steady check found every link up and every member running and unfrozen; only a
-          // network verb, a foreign event, changes that (Network.steadyReceiver).
-          this._net.steadyReceiver = this.steadyLearnReceiver;
+          this.foldStatsDelivery = true;
+          // The steady check found every link up and every member running and unfrozen.
+          this._net.setSteadyReceiver(this.steadyLearnReceiver);
         }
         try {
           kernel.runUntil(stepEnd);
         } finally {
           this.foldStatsDelivery = false;
-          this._net.steadyReceiver = null;
+          this._net.setSteadyReceiver(null);
         }
       } while (kernel.nowUs < endUs);
     } catch (err) {
@@ -1271,14 +1271,6 @@ export class Simulation {
       kernel.eventsDispatched = dispatchedBefore + kernel.reservedRuns - reservedBefore;
       throw err;
     }
-  }
-
-  /** Whether every member's GCS holds its cache's last removed slot (what deliverData would set it to). */
-  private gcsHasLastRemoved(): boolean {
-    for (let i = 0; i < this.gcsNodes.length; i++) {
-      if (this.gcsNodes[i]!.cacheLastRemoved !== this.xcom.caches[i]!.lastRemovedSlot) return false;
-    }
-    return true;
   }
 
   /** How many more events the in-memory trace may take (Infinity with a trace sink). */

@@ -796,7 +796,7 @@ export class XcomCluster {
   }
 
   /**
-   * `receive` of a learn sent in place, inside a stretch (Network.steadyReceiver): with the
+   * `receive` of a learn sent in place, inside a stretch (Network.setSteadyReceiver): with the
    * connections up both ways, the receiver booted and its detector counting the sender alive, as
    * the steady check found every member and link, `receive` would stamp the sender heard and learn
    * the value, and so does this, without reading the kind; otherwise it is `receive`.
