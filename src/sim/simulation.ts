@@ -572,14 +572,15 @@ export class Simulation {
   /** The steady check of SimulationOptions.stretch, null when it is off. */
   private readonly steady: SteadyGroupCheck | null;
   /**
-   * Whether a stretch runs, in which the GCS and GR delivery of a flow-control statistics message
-   * is skipped when it changes nothing: the member's GCS holds its cache's last removed slot
-   * already (what `deliverData` sets) and the member the sender's latest copy
+   * Whether a stretch runs in which the GCS and GR delivery of a flow-control statistics message
+   * is skipped when it changes nothing: the member holds the sender's latest copy already
    * (PipelineStats.receiveChangesNothing; its own message is never stored). The rest of that
    * delivery changes nothing either there: the steady check found every member's GCS at rest (no
    * leave asked for, so `deliverData` passes the message on; no global view pending, so it is not
-   * buffered), and in a steady group only a foreign event, which ends a stretch first
-   * (SteadyGroupCheck.stretchEndUs), makes a member leave or changes a view.
+   * buffered), the stretch folds only if every member's GCS had its cache's last removed slot
+   * already (what `deliverData` sets), and a stretch ends before any cache could evict
+   * (SteadyGroupCheck.stretchEndUs: only eviction and XCom's stop move that slot) and before any
+   * foreign event, the only cause of a stop, a leave or a view change in a steady group.
    */
   private foldStatsDelivery = false;
   /** Network.setSteadyReceiver's receiver inside a stretch: XCom's receipt of a learn sent in place. */
@@ -675,11 +676,12 @@ export class Simulation {
       execute: (i, entry) => {
         // Inside a stretch (foldStatsDelivery) a statistics message whose copy the member holds
         // already changes nothing above XCom: see foldStatsDelivery.
-        // deliver_to_app hands GCS cache_get_last_removed with every data message.
-        const gcs = this.gcsNodes[i]!, lastRemoved = this.xcom.caches[i]!.lastRemovedSlot;
-        if (this.foldStatsDelivery && entry.payload === FLOW_CONTROL_STATS_PAYLOAD && gcs.cacheLastRemoved === lastRemoved &&
+        // Inside a stretch (foldStatsDelivery) a statistics message whose copy the member holds
+        // already changes nothing above XCom: see foldStatsDelivery.
+        if (this.foldStatsDelivery && entry.payload === FLOW_CONTROL_STATS_PAYLOAD &&
             (entry.proposer === i || this._pipeline.receiveChangesNothing(i, entry.proposer))) return;
-        gcs.deliverData(entry, lastRemoved);
+        // deliver_to_app hands GCS cache_get_last_removed with every data message.
+        this.gcsNodes[i]!.deliverData(entry, this.xcom.caches[i]!.lastRemovedSlot);
       },
       died: (i, entry) => {
         const cfg = this.xcom.config[i];
@@ -1254,7 +1256,7 @@ export class Simulation {
         const stepEnd = Math.min(endUs, refusal === null ? steady.stretchEndUs(this.traceRoom()) : now + unsteadyUs);
         if (refusal === null) {
           this.stretchCounts.stretchedUs += stepEnd - now;
-          this.foldStatsDelivery = true;
+          this.foldStatsDelivery = this.gcsHasLastRemoved();
           // The steady check found every link up and every member running and unfrozen.
           this._net.setSteadyReceiver(this.steadyLearnReceiver);
         }
@@ -1271,6 +1273,14 @@ export class Simulation {
       kernel.eventsDispatched = dispatchedBefore + kernel.reservedRuns - reservedBefore;
       throw err;
     }
+  }
+
+  /** Whether every member's GCS holds its cache's last removed slot (what deliverData would set it to). */
+  private gcsHasLastRemoved(): boolean {
+    for (let i = 0; i < this.gcsNodes.length; i++) {
+      if (this.gcsNodes[i]!.cacheLastRemoved !== this.xcom.caches[i]!.lastRemovedSlot) return false;
+    }
+    return true;
   }
 
   /** How many more events the in-memory trace may take (Infinity with a trace sink). */
