@@ -189,6 +189,14 @@ export class PipelineStats {
     this.refObservers[sender] = (this.refObservers[sender] as number) | (1 << observer);
   }
 
+  /**
+   * Whether `receive(observer, sender)` would change nothing now: the observer holds the sender's
+   * latest broadcast by reference already, or the sender has not broadcast since its modules started.
+   */
+  receiveChangesNothing(observer: number, sender: number): boolean {
+    return this.sentHas[sender] === 0 || (((this.refObservers[sender] as number) >>> observer) & 1) === 1;
+  }
+
   /** `receive` by every observer whose bit is set in `observers`. */
   receiveAll(sender: number, observers: number): void {
     if (this.sentHas[sender] === 0) return;

@@ -189,6 +189,27 @@ export class Kernel {
     return true;
   }
 
+  /**
+   * runReservedAt for an event of any priority that the dispatch loop would have dispatched (a
+   * message's delivery, Network.runArrivalsInPlace): the same test and the same move of the clock
+   * and the order position, but it counts in eventsDispatched as the loop counts its own events,
+   * when runUntil returns (not if a handler throws first), so the count after a run is the same as
+   * if the event had been queued. Otherwise false, and the caller queues it in its reserved place.
+   */
+  runInPlaceAt(timeUs: number, priority: number, seq: number): boolean {
+    if (!this.dispatching || timeUs > this.runEndUs) return false;
+    const q = this.queue, lane = this.lane;
+    const qt = q.peekTimeUs(), lt = lane === null ? Infinity : lane.minTime;
+    if (qt <= timeUs || lt <= timeUs) return false;
+    this.clock[0] = timeUs;
+    q.poppedKey = priority * KEY_SPAN + seq;
+    this.inPlaceRuns++;
+    return true;
+  }
+
+  /** Events runInPlaceAt let run in the current runUntil call, added to eventsDispatched when it returns. */
+  private inPlaceRuns = 0;
+
   /** The order key, within one microsecond, of an event of `priority` with sequence number `seq`. */
   orderKey(priority: number, seq: number): number {
     return priority * KEY_SPAN + seq;
@@ -251,12 +272,14 @@ export class Kernel {
   runUntil(endUs: number): number {
     this.dispatching = true;
     this.runEndUs = endUs;
+    this.inPlaceRuns = 0;
     let n = 0;
     do {
       this.chunkFull = false;
       n += this.dispatchChunk(endUs);
     } while (this.chunkFull);
     this.dispatching = false;
+    n += this.inPlaceRuns;
     this.eventsDispatched += n;
     if (endUs > (this.clock[0] as number)) this.clock[0] = endUs;
     this.queue.poppedKey = Infinity;

@@ -1,3 +1,4 @@
+import { InvariantError } from '../errors.js';
 import type { Kernel } from '../kernel/kernel.js';
 import { PRIORITY } from '../kernel/kernel.js';
 import type { RandomStream } from '../rng/random-stream.js';
@@ -58,6 +59,22 @@ export class Network {
   private deliver: DeliverFn = () => {};
   private deliverQuiet: QuietDeliverFn = () => {};
   private readonly quiet: QuietArrivals;
+  /**
+   * Messages sent by `sendInPlace` and not yet run or queued (runArrivalsInPlace): envelope, arrival
+   * time and reserved sequence number, in the order sent. Room for one per receiver: a broadcast.
+   */
+  private readonly inPlaceMsg: Int32Array;
+  private readonly inPlaceUs: Float64Array;
+  private readonly inPlaceSeq: Float64Array;
+  private inPlaceCount = 0;
+  /** Whether runArrivalsInPlace is running them (a send in place then would be a bug). */
+  private inPlaceRunning = false;
+  /**
+   * The receiver of `setSteadyReceiver` (null: none), and the `reachEpoch` it was set in: it is
+   * used while that epoch lasts.
+   */
+  private steadyReceiver: DeliverFn | null = null;
+  private steadyEpoch = -1;
   /** The one-peer list `sendQuiet` hands to `sendQuietEach`. */
   private readonly onePeer: number[] = [0];
   /**
@@ -102,6 +119,9 @@ export class Network {
     this.lastArrivalUs = new Float64Array(nn);
     this.held = Array.from({ length: n }, () => []);
     this.quiet = new QuietArrivals(n);
+    this.inPlaceMsg = new Int32Array(n);
+    this.inPlaceUs = new Float64Array(n);
+    this.inPlaceSeq = new Float64Array(n);
     this.deliverHandler = kernel.register('network.deliver', (msg) => this.arrive(msg));
   }
 
@@ -157,6 +177,89 @@ export class Network {
     this.drawArrival(link);
     this.scheduleArrival(from, to, -1, kind, a, b);
     return this.lastArrivalUs[link] as number;
+  }
+
+  /**
+   * `send` whose delivery is not queued yet: the same draws, envelope and reserved place in the
+   * order, but the message waits until `runArrivalsInPlace`, which the sender calls at the end of
+   * the handler that sent it (a broadcast's learns: Consensus.onDecided). At most one per receiver
+   * at a time. Returns false if the link is down (the message is lost).
+   */
+  sendInPlace(from: number, to: number, kind: number, a: number, b: number): boolean {
+    const link = from * this.n + to;
+    if (this.linkUp[link] === 0) return false;
+    if (this.inPlaceRunning || this.inPlaceCount === this.n) throw new InvariantError('Network.sendInPlace: a send while the messages sent in place run, or more than one per receiver');
+    this.drawArrival(link);
+    const k = this.inPlaceCount++;
+    this.inPlaceMsg[k] = this.fillEnvelope(from, to, kind, a, b);
+    this.inPlaceUs[k] = this.lastArrivalUs[link] as number;
+    // The place `schedule` would have reserved for the delivery event.
+    this.inPlaceSeq[k] = this.kernel.reserve();
+    return true;
+  }
+
+  /**
+   * Delivers the messages of `sendInPlace`, in the kernel's order (arrival time, then reserved
+   * place), each at once while it is certain to be the next event (Kernel.runInPlaceAt: nothing
+   * queued or due on the lane by its arrival, the run not ending before it); from the first that is
+   * not, it and the rest are queued in their reserved places, as `send` would have queued them all.
+   * Either way the run is the one `send` gives, without a queue push and pop per delivery. The
+   * caller must do nothing after this, up to the end of the handler being dispatched: the clock may
+   * have moved on.
+   */
+  runArrivalsInPlace(): void {
+    const count = this.inPlaceCount, msgs = this.inPlaceMsg, times = this.inPlaceUs, seqs = this.inPlaceSeq;
+    if (count === 0) return;
+    // Insertion sort on (time, place): a broadcast's arrivals, a handful, mostly in order already.
+    for (let k = 1; k < count; k++) {
+      const m = msgs[k] as number, t = times[k] as number, s = seqs[k] as number;
+      let j = k - 1;
+      for (; j >= 0 && ((times[j] as number) > t || ((times[j] as number) === t && (seqs[j] as number) > s)); j--) {
+        msgs[j + 1] = msgs[j] as number;
+        times[j + 1] = times[j] as number;
+        seqs[j + 1] = seqs[j] as number;
+      }
+      msgs[j + 1] = m;
+      times[j + 1] = t;
+      seqs[j + 1] = s;
+    }
+    const kernel = this.kernel;
+    let k = 0, ran = false;
+    this.inPlaceRunning = true;
+    try {
+      for (; k < count; k++) {
+        ran = false;
+        if (!kernel.runInPlaceAt(times[k] as number, PRIORITY.delivery, seqs[k] as number)) break;
+        ran = true;
+        const msg = msgs[k] as number, steady = this.steadyReceiver;
+        if (steady === null || this.reachEpoch !== this.steadyEpoch) this.arrive(msg);
+        else {
+          steady(msg);
+          this.free(msg);
+        }
+      }
+    } finally {
+      // The ones not run (or left behind by a handler that threw: the trace bound) are queued, as
+      // `send` would have left them; one that threw has run.
+      if (ran && k < count) k++;
+      for (; k < count; k++) kernel.scheduleReserved(times[k] as number, PRIORITY.delivery, seqs[k] as number, this.deliverHandler, msgs[k] as number);
+      this.inPlaceCount = 0;
+      this.inPlaceRunning = false;
+    }
+  }
+
+  /**
+   * While `receiver` is set (a stretch of a steady group: Simulation, SimulationOptions.stretch), a
+   * message sent in place is handed to it when it runs, instead of to `arrive` and then the
+   * receiver, and its envelope freed after, as long as `reachEpoch` stays what it is now. The
+   * caller has found every test of `arrive` passing for the messages it will send in place: every
+   * link between them up, every receiver running and unfrozen (and a message sent in place goes to
+   * the receiver's current incarnation). Every change of those moves `reachEpoch` (settleQuiet),
+   * after which `arrive` runs again. null: none.
+   */
+  setSteadyReceiver(receiver: DeliverFn | null): void {
+    this.steadyReceiver = receiver;
+    this.steadyEpoch = this.reachEpoch;
   }
 
   /**
@@ -352,13 +455,7 @@ export class Network {
    */
   private scheduleArrival(from: number, to: number, quietCell: number, kind: number, a: number, b: number): void {
     const link = from * this.n + to;
-    const msg = this.alloc();
-    this.msgFrom[msg] = from;
-    this.msgTo[msg] = to;
-    this.msgKind[msg] = kind;
-    this.msgToEpoch[msg] = this.epoch[to] as number;
-    this.msgA[msg] = a;
-    this.msgB[msg] = b;
+    const msg = this.fillEnvelope(from, to, kind, a, b);
     const q = this.quiet;
     // As a delay, so that no time value crosses the call (the arrival is never before now).
     if (quietCell < 0) this.kernel.schedule((this.lastArrivalUs[link] as number) - this.kernel.nowUs, this.deliverHandler, msg, PRIORITY.delivery);
@@ -402,6 +499,18 @@ export class Network {
    */
   endStream(from: number, to: number): void {
     this.lastArrivalUs[from * this.n + to] = 0;
+  }
+
+  /** An envelope for a message from → to, sent to `to`'s current incarnation. */
+  private fillEnvelope(from: number, to: number, kind: number, a: number, b: number): number {
+    const msg = this.alloc();
+    this.msgFrom[msg] = from;
+    this.msgTo[msg] = to;
+    this.msgKind[msg] = kind;
+    this.msgToEpoch[msg] = this.epoch[to] as number;
+    this.msgA[msg] = a;
+    this.msgB[msg] = b;
+    return msg;
   }
 
   private arrive(msg: number): void {

@@ -42,12 +42,25 @@ import {
 } from './simulation-options.js';
 import { STEADY_PERIOD_US, SteadyGroupCheck, type StretchRefusal } from './stretch.js';
 
+/**
+ * How long a run with the stretch switch on goes without a steady check once a member's cache is
+ * within a second of its limit, µs: from then on an idle group evicts at each learn, which a
+ * stretch does not replay, so a check every second would find the same.
+ */
+const CACHE_FULL_RECHECK_US = 60_000_000;
+
 /** What the stretch switch found at its checks (Simulation.stretchStats). */
 export interface StretchStats {
-  /** Checks of the group's steadiness (at each run's start and every second of it, and each runUntil with a predicate). */
+  /**
+   * Checks of the group's steadiness: at each run's start, after each stretch, every second while
+   * the group is not steady (every minute while a cache is at its limit), and at each runUntil
+   * with a predicate.
+   */
   checks: number;
-  /** Checks that found the group steady. */
+  /** Checks that found the group steady (each began a stretch). */
   steady: number;
+  /** Simulated time the stretches covered, µs. */
+  stretchedUs: number;
   /** The other checks, by the first condition that failed. */
   refusals: Partial<Record<StretchRefusal, number>>;
 }
@@ -570,8 +583,22 @@ export class Simulation {
   private readonly xcomGroupIdHex: string;
   /** The steady check of SimulationOptions.stretch, null when it is off. */
   private readonly steady: SteadyGroupCheck | null;
+  /**
+   * Whether a stretch runs in which the GCS and GR delivery of a flow-control statistics message
+   * is skipped when it changes nothing: the member holds the sender's latest copy already
+   * (PipelineStats.receiveChangesNothing; its own message is never stored). The rest of that
+   * delivery changes nothing either there: the steady check found every member's GCS at rest (no
+   * leave asked for, so `deliverData` passes the message on; no global view pending, so it is not
+   * buffered), the stretch folds only if every member's GCS had its cache's last removed slot
+   * already (what `deliverData` sets), and a stretch ends before any cache could evict
+   * (SteadyGroupCheck.stretchEndUs: only eviction and XCom's stop move that slot) and before any
+   * foreign event, the only cause of a stop, a leave or a view change in a steady group.
+   */
+  private foldStatsDelivery = false;
+  /** Network.setSteadyReceiver's receiver inside a stretch: XCom's receipt of a learn sent in place. */
+  private readonly steadyLearnReceiver = (msg: number): void => this.xcom.receiveLearnSteady(msg);
   /** What the stretch switch found at its checks (SimulationOptions.stretch). */
-  private readonly stretchCounts: StretchStats = { checks: 0, steady: 0, refusals: {} };
+  private readonly stretchCounts: StretchStats = { checks: 0, steady: 0, stretchedUs: 0, refusals: {} };
 
   /** @internal Use createSimulation(). */
   constructor(input: SimulationOptions) {
@@ -659,6 +686,12 @@ export class Simulation {
       localView: (i, alive, cfg) => this.gcsNodes[i]!.enqueueView(false, alive, cfg),
       globalView: (i, alive, cfg, index) => this.gcsNodes[i]!.enqueueView(true, alive, cfg, index),
       execute: (i, entry) => {
+        // Inside a stretch (foldStatsDelivery) a statistics message whose copy the member holds
+        // already changes nothing above XCom: see foldStatsDelivery.
+        // Inside a stretch (foldStatsDelivery) a statistics message whose copy the member holds
+        // already changes nothing above XCom: see foldStatsDelivery.
+        if (this.foldStatsDelivery && entry.payload === FLOW_CONTROL_STATS_PAYLOAD &&
+            (entry.proposer === i || this._pipeline.receiveChangesNothing(i, entry.proposer))) return;
         // deliver_to_app hands GCS cache_get_last_removed with every data message.
         this.gcsNodes[i]!.deliverData(entry, this.xcom.caches[i]!.lastRemovedSlot);
       },
@@ -804,6 +837,8 @@ export class Simulation {
         return r;
       },
     });
+    // Exact at any time (the kernel's own test decides each one), so on whenever the switch is.
+    this.xcom.consensus.learnsInPlace = stretch;
     this.steady = !stretch ? null : new SteadyGroupCheck({
       kernel: this.kernel, net: this._net, xcom: this.xcom, gcs: (slot) => this.gcsNodes[slot]!, gr: (slot) => this.grMembers[slot]!,
       handlers: {
@@ -1215,8 +1250,13 @@ export class Simulation {
 
   /**
    * Runs every event due by `endUs`. With the stretch switch on (SimulationOptions.stretch) the run
-   * checks, at its start and every STEADY_PERIOD_US, whether the group is steady and counts the
-   * answers (stretchStats); ⚠ no stretch is taken yet, so the run goes on event by event.
+   * checks at its start whether the group is steady (stretchStats). A steady group runs as one
+   * stretch up to where the check says it must end (SteadyGroupCheck.stretchEndUs: the next
+   * foreign event, the cache's or the trace's room), then is checked again; a group that is not
+   * steady runs a second at a time between checks (a minute while a cache is at its limit). ⚠ A
+   * stretch still runs event by event (with the learns delivered in place, Consensus.learnsInPlace,
+   * and the statistics' GCS and GR delivery skipped where it changes nothing, foldStatsDelivery):
+   * the replay of a steady second is not built yet.
    */
   private runTo(endUs: number): void {
     const steady = this.steady;
@@ -1227,8 +1267,24 @@ export class Simulation {
     const kernel = this.kernel, dispatchedBefore = kernel.eventsDispatched, reservedBefore = kernel.reservedRuns;
     try {
       do {
-        this.countCheck(this._stretchRefusal());
-        kernel.runUntil(Math.min(endUs, kernel.nowUs + STEADY_PERIOD_US));
+        const refusal = this._stretchRefusal();
+        this.countCheck(refusal);
+        const now = kernel.nowUs;
+        // A cache at its limit stays there (eviction is not replayed): checked again a minute on.
+        const unsteadyUs = refusal === 'cache' && steady.cacheNearLimit() ? CACHE_FULL_RECHECK_US : STEADY_PERIOD_US;
+        const stepEnd = Math.min(endUs, refusal === null ? steady.stretchEndUs(this.traceRoom()) : now + unsteadyUs);
+        if (refusal === null) {
+          this.stretchCounts.stretchedUs += stepEnd - now;
+          this.foldStatsDelivery = this.gcsHasLastRemoved();
+          // The steady check found every link up and every member running and unfrozen.
+          this._net.setSteadyReceiver(this.steadyLearnReceiver);
+        }
+        try {
+          kernel.runUntil(stepEnd);
+        } finally {
+          this.foldStatsDelivery = false;
+          this._net.setSteadyReceiver(null);
+        }
       } while (kernel.nowUs < endUs);
     } catch (err) {
       // One kernel run to endUs that threw (the trace bound) would have counted only the events
@@ -1238,11 +1294,23 @@ export class Simulation {
     }
   }
 
+  /** Whether every member's GCS holds its cache's last removed slot (what deliverData would set it to). */
+  private gcsHasLastRemoved(): boolean {
+    for (let i = 0; i < this.gcsNodes.length; i++) {
+      if (this.gcsNodes[i]!.cacheLastRemoved !== this.xcom.caches[i]!.lastRemovedSlot) return false;
+    }
+    return true;
+  }
+
+  /** How many more events the in-memory trace may take (Infinity with a trace sink). */
+  private traceRoom(): number {
+    return this.traceSink !== null ? Infinity : this.maxTraceEvents - this.trace.length;
+  }
+
   /** @internal The steady check's answer now (null: steady), as runs with the stretch switch on ask it. */
   _stretchRefusal(): StretchRefusal | null {
     if (this.steady === null) throw new InvariantError('the steady check runs only with SimulationOptions.stretch on');
-    const room = this.traceSink !== null ? Infinity : this.maxTraceEvents - this.trace.length;
-    return this.steady.refusal(this.emitter.eventNames().length > 0, room);
+    return this.steady.refusal(this.emitter.eventNames().length > 0, this.traceRoom());
   }
 
   /** Counts one answer of the steady check (null: steady). */
@@ -1259,7 +1327,7 @@ export class Simulation {
    */
   get stretchStats(): Readonly<StretchStats> {
     const c = this.stretchCounts;
-    return { checks: c.checks, steady: c.steady, refusals: { ...c.refusals } };
+    return { checks: c.checks, steady: c.steady, stretchedUs: c.stretchedUs, refusals: { ...c.refusals } };
   }
 
   /** Runs `body` with `running` set, so that a callback cannot start a nested run. */

@@ -27,7 +27,7 @@ import { SIZEOF_APP_DATA, SIZEOF_PAX_MSG } from '../xcom/constants.js';
  * - `cache`: a member's cache has taken no growth sample within the last second, or a second of
  *   statistics traffic would take it above its limit (eviction is not replayed);
  * - `phases`: a heartbeat or a dispatched cache tick falls inside a statistics message's learn
- *   window, or two decisions are closer than the jitter (see `phasesSeparated`).
+ *   window, or two decisions are closer than a learn window (see `phasesSeparated`).
  */
 export type StretchRefusal =
   | 'listener' | 'predicateRun' | 'model' | 'traceBound' | 'member' | 'queued' | 'network' | 'consensus' | 'gcs' | 'cache' | 'phases';
@@ -50,7 +50,10 @@ export const STEADY_PERIOD_US = 1_000_000;
  * when no reader time (`readersUs[0..readerCount)`: alive ticks, which read every peer's
  * max_synode, and dispatched cache ticks, which sample the cache the learns fill) falls in any
  * window, and any two decisions (`stepUs[m] + decisionUs[m]`) are at least `minDecisionGapUs`
- * apart (closer ones could reach a member out of order and start a read round).
+ * apart. The caller passes the longest learn window: closer decisions could reach a third member
+ * out of order (closer than the jitter), or the later proposer could learn its own value, at its
+ * decision, before the earlier value reaches it (closer than latency plus jitter); either way that
+ * member learns ahead and starts a read round.
  */
 export function phasesSeparated(
   members: number, stepUs: Float64Array, decisionUs: Float64Array, reachUs: Float64Array,
@@ -161,14 +164,46 @@ export class SteadyGroupCheck {
     if (!consensus.groupAtRest()) return 'consensus';
     for (let i = 0; i < n; i++) if (!consensus.nodeAtRest(i)) return 'consensus';
     for (let i = 0; i < n; i++) if (!this.parts.gcs(i).atRest()) return 'gcs';
-    const growth = statsBytesPerSecond(n);
     for (let i = 0; i < n; i++) {
-      const cache = xcom.caches[i]!;
       const sample = xcom.cacheSampleUs(i);
-      if (!(now - sample < STEADY_PERIOD_US) || cache.sizeBytes + growth > cache.limitBytes) return 'cache';
+      if (!(now - sample < STEADY_PERIOD_US)) return 'cache';
       this.cacheSampleUs[i] = sample;
     }
+    if (this.cacheNearLimit()) return 'cache';
     return this.phases(n) ? null : 'phases';
+  }
+
+  /**
+   * Where a stretch that starts now must end at the latest (µs; its events run up to and
+   * including it), after `refusal` found the group steady: just before the earliest foreign event
+   * (`horizonUs`), and after the last whole second that keeps every cache at or below its limit
+   * (eviction is not replayed) and the in-memory trace below its bound (`traceRoom` more events;
+   * a steady second emits one cache sample per member).
+   */
+  stretchEndUs(traceRoom: number): number {
+    const { kernel, xcom } = this.parts;
+    const n = xcom.n, growth = statsBytesPerSecond(n);
+    let seconds = Math.floor((traceRoom - 1) / n);
+    for (let i = 0; i < n; i++) {
+      const cache = xcom.caches[i]!;
+      seconds = Math.min(seconds, Math.floor((cache.limitBytes - cache.sizeBytes) / growth));
+    }
+    return Math.min(this.horizonUs - 1, kernel.nowUs + seconds * STEADY_PERIOD_US);
+  }
+
+  /**
+   * Whether a member's cache is within a second of statistics traffic of its limit (the `cache`
+   * refusal's second case). An idle group's cache, once there, stays there: it evicts a slot or two
+   * at each learn from then on.
+   */
+  cacheNearLimit(): boolean {
+    const { xcom } = this.parts;
+    const growth = statsBytesPerSecond(xcom.n);
+    for (let i = 0; i < xcom.n; i++) {
+      const cache = xcom.caches[i]!;
+      if (cache.sizeBytes + growth > cache.limitBytes) return true;
+    }
+    return false;
   }
 
   /** Whether slot i is a running, unfrozen, booted ONLINE member in `cfg` with its tables and views on it. */
@@ -214,22 +249,23 @@ export class SteadyGroupCheck {
   /** phasesSeparated on the times found: readers are the alive ticks and the next dispatched cache ticks. */
   private phases(n: number): boolean {
     const { net, xcom } = this.parts;
-    let maxJitter = 0;
+    let maxReach = 0;
     for (let m = 0; m < n; m++) {
       const delay = xcom.consensus.decisionDelayUs(m);
       if (delay < 0) return false;
       let reach = 0;
       for (let j = 0; j < n; j++) {
         if (j === m) continue;
-        const jitter = net.linkJitterUs(m, j);
-        reach = Math.max(reach, net.linkLatencyUs(m, j) + jitter);
-        maxJitter = Math.max(maxJitter, jitter);
+        reach = Math.max(reach, net.linkLatencyUs(m, j) + net.linkJitterUs(m, j));
       }
       this.decisionUs[m] = delay;
       this.reachUs[m] = reach;
+      maxReach = Math.max(maxReach, reach);
       this.readersUs[2 * m] = this.aliveUs[m] as number;
       this.readersUs[2 * m + 1] = (this.cacheSampleUs[m] as number) + STEADY_PERIOD_US;
     }
-    return phasesSeparated(n, this.stepUs, this.decisionUs, this.reachUs, this.readersUs, 2 * n, Math.max(1, maxJitter));
+    // Strictly more than a window apart: a value learned at the very end of one window ties with
+    // a decision at that microsecond.
+    return phasesSeparated(n, this.stepUs, this.decisionUs, this.reachUs, this.readersUs, 2 * n, maxReach + 1);
   }
 }

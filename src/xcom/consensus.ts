@@ -233,6 +233,12 @@ export class Consensus {
    * The decision a load tick put in flight and holds back until it ends (startDecision's `held`):
    * its in-flight id (-1: none), the sequence number reserved for its event, and its time.
    */
+  /**
+   * Whether a decided value's learns (but a workload batch's) are delivered in place when they are
+   * certain to be the next events (Network.sendInPlace, runArrivalsInPlace): the same run without
+   * a queued event per learn. Set by the composition root (SimulationOptions.stretch).
+   */
+  learnsInPlace = false;
   private heldDecisionId = -1;
   private heldDecisionSeq = 0;
   private heldDecisionUs = 0;
@@ -1060,10 +1066,13 @@ export class Consensus {
     }
     const i = p.proposer;
     // Push to every node of the old and new configuration the proposer is connected to.
-    this.pushLearn(i, entry, before.mask | (kind === 'config' ? (config as XcomConfig).mask : 0));
+    const inPlace = this.learnsInPlace;
+    this.pushLearn(i, entry, before.mask | (kind === 'config' ? (config as XcomConfig).mask : 0), inPlace);
     const joiner = (p.payload as { joiner?: number } | null)?.joiner;
     if (joiner !== undefined && kind === 'config') this.onAdmitted(joiner, entry);
     if (x.booted[i] === 1) this.learn(i, index);
+    // Last: the deliveries may move the clock on (Network.runArrivalsInPlace).
+    if (inPlace) x.net.runArrivalsInPlace();
   }
 
   /**
@@ -1129,12 +1138,15 @@ export class Consensus {
     this.log.push(entry);
   }
 
-  /** Node i sends the learn of `entry` to every other node in `targets` it is connected to. */
-  private pushLearn(i: number, entry: LogEntry, targets: number): void {
+  /**
+   * Node i sends the learn of `entry` to every other node in `targets` it is connected to;
+   * `inPlace`: with XcomCluster.write's in-place sends (the caller runs them last).
+   */
+  private pushLearn(i: number, entry: LogEntry, targets: number, inPlace = false): void {
     const x = this.x;
     for (let j = 0; j < x.n; j++) {
       if (j === i || (targets & (1 << j)) === 0) continue;
-      if (x.connUp[i * x.n + j] === 1) x.write(i, j, MSG_LEARN, entry.index, 0, entry.cacheBytes);
+      if (x.connUp[i * x.n + j] === 1) x.write(i, j, MSG_LEARN, entry.index, 0, entry.cacheBytes, inPlace);
     }
   }
 

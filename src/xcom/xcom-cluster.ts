@@ -478,9 +478,10 @@ export class XcomCluster {
    * connection's last successful write ages until tcp_reaper_task closes it (docs/mysql-behaviour.md §X3, ⚠ inferred).
    * Messages that fitted reach a stopped peer when it resumes, unless the connection closed first.
    * (⚠ A blocked message is dropped here; in XCom it would wait in the queue and be dropped when the
-   * connection closes, or sent if the peer resumed within those 10 s.)
+   * connection closes, or sent if the peer resumed within those 10 s.) `inPlace`: sent with
+   * Network.sendInPlace, the caller runs the deliveries at the end of its handler.
    */
-  write(i: number, j: number, kind: number, a: number, b: number, bytes: number): void {
+  write(i: number, j: number, kind: number, a: number, b: number, bytes: number, inPlace = false): void {
     const p = i * this.n + j;
     const net = this.net;
     if (net.isPathUp(i, j) && net.frozen[j] === 0) {
@@ -494,7 +495,9 @@ export class XcomCluster {
       }
       this.unreadBytes[p] = pending;
     }
-    net.send(i, j, kind, a, b);
+    // In place: its delivery waits for Network.runArrivalsInPlace at the end of the sending handler.
+    if (inPlace) net.sendInPlace(i, j, kind, a, b);
+    else net.send(i, j, kind, a, b);
     this.lastSendOkUs[p] = this.kernel.nowUs;
   }
 
@@ -790,6 +793,24 @@ export class XcomCluster {
       default:
         throw new InvariantError(`unknown XCom message kind ${net.msgKind[msg]}`);
     }
+  }
+
+  /**
+   * `receive` of a learn sent in place, inside a stretch (Network.setSteadyReceiver): with the
+   * connections up both ways, the receiver booted and its detector counting the sender alive, as
+   * the steady check found every member and link, `receive` would stamp the sender heard and learn
+   * the value, and so does this, without reading the kind; otherwise it is `receive`.
+   */
+  receiveLearnSteady(msg: number): void {
+    const net = this.net, n = this.n;
+    const from = net.msgFrom[msg] as number, to = net.msgTo[msg] as number, p = to * n + from;
+    if (net.msgKind[msg] !== LEARN || this.booted[to] === 0 || this.connUp[from * n + to] !== 1 || this.connUp[p] !== 1 ||
+      ((this.localMask[to] as number) & (1 << from)) === 0) {
+      this.receive(msg);
+      return;
+    }
+    this.detected[p] = this.kernel.nowUs;
+    this.consensus.learn(to, net.msgA[msg] as number);
   }
 
   /** pre_process_incoming_ping (xcom_base.cc): the 3rd ping within 5 s shuts our outgoing connection. */

@@ -46,17 +46,38 @@ describe('phasesSeparated', () => {
 });
 
 describe('the steady check (SimulationOptions.stretch)', () => {
-  it('finds the bench group steady at every check after its first second, and counts nothing with the switch off', () => {
+  it('finds the bench group steady after its first second and takes the rest of the run as one stretch, and counts nothing with the switch off', () => {
     const sim = idleGroup(12345, 9, { stretch: true, traceSink: () => {} });
     sim.runFor('20s');
-    const s = sim.stretchStats;
-    expect(s.checks).toBe(20);
-    // At time zero no cache sample has been taken yet.
-    expect(s.refusals).toEqual({ cache: 1 });
-    expect(s.steady).toBe(19);
+    // At time zero no cache sample has been taken yet: a second at a time until the next check.
+    expect(sim.stretchStats).toEqual({ checks: 2, steady: 1, stretchedUs: 19_000_000, refusals: { cache: 1 } });
+    // Every run starts with a check; nothing foreign is queued, so each is one stretch.
+    sim.runFor('3s');
+    sim.runFor('1500ms');
+    expect(sim.stretchStats).toEqual({ checks: 4, steady: 3, stretchedUs: 23_500_000, refusals: { cache: 1 } });
     const off = idleGroup(12345, 9, { traceSink: () => {} });
     off.runFor('5s');
-    expect(off.stretchStats).toEqual({ checks: 0, steady: 0, refusals: {} });
+    expect(off.stretchStats).toEqual({ checks: 0, steady: 0, stretchedUs: 0, refusals: {} });
+  });
+
+  it('ends a stretch just before a foreign event, and where the in-memory trace or a cache would run out of room', () => {
+    const sim = idleGroup(12345, 5, { stretch: true });
+    sim.runFor('2s');
+    const at = sim.nowUs + 7_654_321;
+    sim.at(at, () => {});
+    sim.runFor('20s');
+    // Steady at 1 s; the stretch from 2 s ends 1 µs before the at(); a second later it is gone.
+    const s = sim.stretchStats;
+    expect(s.steady).toBeGreaterThanOrEqual(3);
+    expect(s.stretchedUs).toBe(1_000_000 + (at - 1 - 2_000_000) + (22_000_000 - (at - 1) - 1_000_000));
+    expect(s.refusals).toEqual({ cache: 1, queued: 1 });
+    // The trace's room: with 5 cache samples a second, 21 events left allow 4 seconds.
+    const bounded = idleGroup(12345, 5, { stretch: true, maxTraceEvents: 1000 });
+    bounded.runFor('2s');
+    const parts = bounded as unknown as { steady: { stretchEndUs(room: number): number } };
+    expect(bounded._stretchRefusal()).toBeNull();
+    expect(parts.steady.stretchEndUs(21)).toBe(bounded.nowUs + 4_000_000);
+    expect(parts.steady.stretchEndUs(Infinity)).toBeGreaterThan(bounded.nowUs + 3_600_000_000);
   });
 
   it('refuses seed 106, whose alive tick falls in a learn window (docs/speed.md)', () => {
@@ -64,6 +85,20 @@ describe('the steady check (SimulationOptions.stretch)', () => {
     sim.runFor('10s');
     expect(sim.stretchStats.steady).toBe(0);
     expect(sim.stretchStats.refusals.phases).toBe(9);
+  });
+
+  it('refuses seed 73, whose later proposer learns its own value before the earlier one reaches it (decisions 100–300 µs apart)', () => {
+    // Its learn of the other value arrives 200–299 µs after that value's decision: the member
+    // learns ahead and starts a read round every second, whatever the draws.
+    const sim = idleGroup(73, 9, { stretch: true, traceSink: () => {} });
+    sim.runFor('30s');
+    expect(sim._stretchRefusal()).toBe('phases');
+    const consensus = (sim as unknown as { xcom: { consensus: { startRounds(i: number): void } } }).xcom.consensus;
+    let rounds = 0;
+    const startRounds = consensus.startRounds.bind(consensus);
+    consensus.startRounds = (i) => { rounds++; startRounds(i); };
+    sim.runFor('10s');
+    expect(rounds).toBeGreaterThanOrEqual(9);
   });
 
   it('refuses a run with an on() listener, loss, a predicate, the traffic off or a longer flow-control period', () => {
@@ -77,7 +112,7 @@ describe('the steady check (SimulationOptions.stretch)', () => {
     expect(lossy.stretchStats.refusals.network).toBe(5);
     const predicate = idleGroup(12345, 3, { stretch: true });
     predicate.runUntil(() => false, { limit: '3s' });
-    expect(predicate.stretchStats).toEqual({ checks: 1, steady: 0, refusals: { predicateRun: 1 } });
+    expect(predicate.stretchStats).toEqual({ checks: 1, steady: 0, stretchedUs: 0, refusals: { predicateRun: 1 } });
     const off = idleGroup(12345, 3, { stretch: true, model: { flowControlStatsTraffic: 0 } });
     off.runFor('3s');
     expect(off.stretchStats.refusals.model).toBe(3);
@@ -89,25 +124,26 @@ describe('the steady check (SimulationOptions.stretch)', () => {
   it('refuses a second with a foreign event due in it, and a group that is not settled, until it has settled again', () => {
     const sim = idleGroup(12345, 5, { stretch: true });
     sim.runFor('10s');
-    expect(sim.stretchStats.steady).toBe(9);
+    expect(sim.stretchStats.steady).toBe(1);
     // An at() due within the next second keeps that second event by event; one later does not.
     sim.at(sim.nowUs + 500_000, () => {});
     sim.at(sim.nowUs + 5_000_000, () => {});
     sim.runFor('1s');
     expect(sim.stretchStats.refusals.queued).toBe(1);
     sim.runFor('1s');
-    expect(sim.stretchStats.steady).toBe(10);
+    expect(sim.stretchStats.steady).toBe(2);
     // A member cut off: suspicions, views and an expel; never steady while it lasts.
     sim.network.isolate('node5');
     sim.runFor('30s');
     const during = sim.stretchStats;
-    expect(during.steady).toBe(10);
+    expect(during.steady).toBe(2);
     expect(during.checks - during.steady - 2).toBe(30);
     sim.network.heal('node5');
     sim.runFor('10m');
     // Expelled, node5's auto-rejoin brings it back; the group is steady again by the end.
     const after = sim.stretchStats;
-    expect(after.steady).toBeGreaterThan(during.steady + 60);
+    expect(after.steady).toBeGreaterThan(during.steady);
+    expect(after.stretchedUs - during.stretchedUs).toBeGreaterThan(300_000_000);
   });
 
   it('finds a cache not steady while a second of traffic would take it above its limit (eviction is not replayed)', () => {
@@ -130,6 +166,23 @@ describe('the steady check (SimulationOptions.stretch)', () => {
     expect(sim.member('node2').xcomCache().evicted).toBeGreaterThan(0);
     expect(seen.cache).toBeGreaterThanOrEqual(2);
     expect(seen.steady).toBeGreaterThan(5);
+  });
+
+  it('checks a group whose cache is at its limit once a minute, not every second', () => {
+    // The 3-member group above, idle from 60 s on: its caches stay at the limit, evicting.
+    const sim = idleGroup(12345, 3, {
+      stretch: true, options: { group_replication_message_cache_size: 134_217_728 },
+      workload: [{ member: 'node1', rate: 200, size: 30_000, to: '60s' }], untracedEventTypes: ['cache', 'workload'],
+    });
+    sim.runFor('70s');
+    const before = sim.stretchStats.checks;
+    sim.runFor('10m');
+    expect(sim.member('node2').xcomCache().evicted).toBeGreaterThan(0);
+    expect(sim.stretchStats.refusals.cache).toBeGreaterThan(0);
+    // Each minute: one refusal, then a stretch while an eviction leaves room for a few seconds
+    // of statistics and the check that ends it (a check a second would make some 590 refusals).
+    expect(sim.stretchStats.refusals.cache).toBeLessThanOrEqual(11);
+    expect(sim.stretchStats.checks - before).toBeLessThanOrEqual(22);
   });
 });
 
@@ -173,6 +226,99 @@ describe('stretch on against off: the same run', () => {
         );
       },
     ), { numRuns: 4 });
+  });
+
+  it('with learns delivered in place: a freeze, a crash or an isolation at every few microseconds of a learn window, and a run ending in it', () => {
+    // The next statistics decision after 30 s of the bench group at seed 3 (5 members).
+    const probe = idleGroup(3, 5);
+    probe.runFor('30s');
+    const kernel = (probe as unknown as { kernel: { handlerIdOf(name: string): number; queuedEventsOf(id: number, t: Float64Array, k: Float64Array, a: Int32Array): number } }).kernel;
+    const times = new Float64Array(8);
+    const decided = (): number => kernel.queuedEventsOf(kernel.handlerIdOf('consensus.decided'), times, new Float64Array(8), new Int32Array(8));
+    let got = 0;
+    for (let step = 0; step < 10_000 && (got = decided()) === 0; step++) probe.runFor(100);
+    expect(got).toBeGreaterThan(0);
+    const decisionUs = Math.min(...times.subarray(0, got));
+    for (let offset = 0; offset <= 330; offset += 11) {
+      const at = decisionUs + offset;
+      for (const fault of ['freeze', 'crash', 'isolate', 'end'] as const) {
+        const outcomes = (stretch: boolean): string[] => {
+          const sim = idleGroup(3, 5, { stretch });
+          if (fault === 'freeze') { sim.at(at, (x) => x.network.freeze('node4')); sim.at(at + 2_000_000, (x) => x.network.thaw('node4')); }
+          if (fault === 'crash') { sim.at(at, (x) => x.network.crash('node2')); sim.at(at + 1_000_000, (x) => x.network.restart('node2')); }
+          if (fault === 'isolate') { sim.at(at, (x) => x.network.isolate('node3')); sim.at(at + 1_000_000, (x) => x.network.heal('node3')); }
+          // A run that ends inside the window: what a caller reads then has the learns that arrived.
+          sim.runFor(fault === 'end' ? at : at + 1);
+          const mid = stretchOutcome(sim);
+          sim.runFor(40_000_000 - sim.nowUs);
+          return [mid, stretchOutcome(sim)];
+        };
+        expect(outcomes(true)).toEqual(outcomes(false));
+      }
+    }
+  });
+
+  it('on the 16 seeds whose phases collide (docs/speed.md), 9 members, runs split at random instants', () => {
+    const colliding = [18, 42, 52, 106, 131, 158, 166, 173, 186, 194, 197, 204, 264, 267, 277, 278];
+    for (const seed of colliding) {
+      differential(
+        (stretch) => idleGroup(seed, 9, { stretch, traceSink: () => {} }),
+        (sim) => { for (const d of [7_777_777, 1_234_567, 31_000_001]) sim.runFor(d); },
+      );
+    }
+  });
+
+  it('while the caches evict: a group filled by a workload, then idle at its cache limit', () => {
+    differential(
+      (stretch) => idleGroup(12345, 3, {
+        stretch, options: { group_replication_message_cache_size: 134_217_728 },
+        workload: [{ member: 'node1', rate: 100, size: 30_000, to: '60s' }], untracedEventTypes: ['workload'],
+      }),
+      (sim) => {
+        sim.runFor('70s');
+        for (let s = 0; s < 30; s++) sim.runFor(1_000_000 + 37 * s);
+        expect(sim.member('node2').xcomCache().evicted).toBeGreaterThan(0);
+      },
+    );
+  });
+
+  it('skips the statistics GCS and GR delivery in a stretch only where it changes nothing: a store emptied, a stale last removed slot', () => {
+    type Probe = {
+      _pipeline: { restartModules(slot: number): void; receivedHas: Uint8Array; receivedRef: Uint8Array; refObservers: Int32Array };
+      gcsNodes: { cacheLastRemoved: number; deliverData: (...a: unknown[]) => void }[];
+    };
+    const run = (stretch: boolean): { outcome: string; store: string; lastRemoved: number[]; delivered: number } => {
+      const sim = idleGroup(12345, 5, { stretch });
+      const probe = sim as unknown as Probe;
+      let delivered = 0;
+      for (const g of probe.gcsNodes) {
+        const deliver = g.deliverData.bind(g);
+        g.deliverData = (...a) => { delivered++; deliver(...a); };
+      }
+      // The stores themselves (the tables show a peer's row whether or not a copy was received).
+      const p = probe._pipeline;
+      const store = (): string => [p.receivedHas, p.receivedRef, p.refObservers].map((a) => Array.from(a).join()).join(' ');
+      sim.runFor('20s');
+      // A member's flow-control store emptied (as a module restart leaves it): its next receipts
+      // must store the copies as usual, in a stretch too.
+      probe._pipeline.restartModules(2);
+      sim.runFor('10s');
+      const stored = store();
+      // A GCS holding a last removed slot its cache does not have: no stretch folds until a
+      // delivery has set it.
+      probe.gcsNodes[3]!.cacheLastRemoved = 12;
+      sim.runFor('10s');
+      return { outcome: stretchOutcome(sim), store: `${stored} | ${store()}`, lastRemoved: probe.gcsNodes.map((g) => g.cacheLastRemoved), delivered };
+    };
+    const on = run(true), off = run(false);
+    expect(on.outcome).toBe(off.outcome);
+    expect(on.store).toBe(off.store);
+    expect(on.lastRemoved).toEqual(off.lastRemoved);
+    expect(off.lastRemoved[3]).toBe(-1);
+    // Off: 5 deliveries of 5 messages a second; on: only the first second's, node3's receipts
+    // after its store was emptied, and the 10 s after the stale slot (no stretch folds then).
+    expect(off.delivered).toBe(40 * 25);
+    expect(on.delivered).toBeLessThan(off.delivered - 25 * 25);
   });
 
   it('with a trace sink, which the stretch may feed, and maxTraceEvents reached mid-run', () => {
