@@ -1201,23 +1201,13 @@ export class Consensus {
   private execute(i: number, e: LogEntry): void {
     if (this.exiting[i] === 1) return; // a removed node delivers nothing at or beyond the new start
     const x = this.x;
-    // A workload batch first: nearly every entry of a loaded group is one, and executeOther's
-    // switch compares the kind with each of its cases in turn.
+    // A workload batch first: nearly every entry of a loaded group is one, and the switch below
+    // compares the kind with each of its cases in turn.
     if (e.kind === 'load') {
       if (e.proposer === i) this.loadOutstanding[i] = Math.max(0, (this.loadOutstanding[i] as number) - (e.payload as LoadBatch).transactions);
       x.up.execute(i, e);
       return;
     }
-    this.executeOther(i, e);
-  }
-
-  /**
-   * execute for every kind but a workload batch. In a method of its own, called rarely once a
-   * group is loaded: V8 leaves it out of the optimised learn path (learn and executeFrom are inlined
-   * into every caller that learns), which it would otherwise compile into each of them.
-   */
-  private executeOther(i: number, e: LogEntry): void {
-    const x = this.x;
     switch (e.kind) {
       case 'config': {
         const cfg = e.config as XcomConfig;
