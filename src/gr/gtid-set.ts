@@ -10,15 +10,16 @@ export class GtidSet {
   /**
    * The uuid `addFreeRun` ran on last and its interval list, so that the certifier, which numbers
    * every batch under the group's uuid, finds the list without a hash lookup; every replacement of
-   * a list (`replaceIntervals`) forgets it.
+   * a list (`replaceIntervals`) forgets it ('': none, as no uuid is empty; a string rather than
+   * null, so that the comparison's type feedback stays strings).
    */
-  private runUuid: string | null = null;
+  private runUuid = '';
   private runIntervals: number[] = [];
 
   /** Sets the interval list of `uuid` (forgetting addFreeRun's remembered one). */
   private replaceIntervals(uuid: string, iv: number[]): void {
     this.sids.set(uuid, iv);
-    this.runUuid = null;
+    this.runUuid = '';
   }
 
   /** Adds the transactions `uuid:lo-hi` (lo ≤ hi, both ≥ 1). */

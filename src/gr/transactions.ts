@@ -20,6 +20,16 @@ import { GtidSet } from './gtid-set.js';
  * - A transaction committed on the server outside the group (super_read_only OFF while Group
  *   Replication is stopped) gets a GTID of the server's own uuid (Gtid_state::get_automatic_gno).
  */
+/**
+ * `s` as V8's internalized copy (a property key always is one): the group's uuid is built at run
+ * time, and `===` between strings that are not internalized is a call to V8's string comparison,
+ * while between internalized ones it compares references. The certifier's set compares the uuid
+ * with the one it numbered last at every delivered batch, on every member.
+ */
+function internalized(s: string): string {
+  return Object.keys({ [s]: 0 })[0] as string;
+}
+
 export class MemberTransactions {
   /**
    * Every GTID this member has or is committing: certified here (its certifier's
@@ -77,7 +87,12 @@ export class MemberTransactions {
   private localProposed = 0;
   private localCommitted = 0;
 
-  constructor(readonly groupName: string, readonly serverUuid: string, private readonly applierTransactionUs: number) {}
+  /** The group's uuid, internalized (see `internalized`): certify hands it to `known` at every batch. */
+  readonly groupName: string;
+
+  constructor(groupName: string, readonly serverUuid: string, private readonly applierTransactionUs: number) {
+    this.groupName = internalized(groupName);
+  }
 
   /**
    * Certifies `count` transactions delivered now, in order: returns the first GTID number given

@@ -31,7 +31,7 @@ import { RandomStream } from '../rng/random-stream.js';
 import type { GroupMode, ReplicationGroupMemberRow, VersionName } from '../types.js';
 import { EVENT_HORIZON_MIN, XCOM_EXIT_WAIT_US } from '../xcom/constants.js';
 import { XcomCluster } from '../xcom/xcom-cluster.js';
-import type { LoadBatch } from '../xcom/log-entry.js';
+import type { LoadBatch, LogEntry } from '../xcom/log-entry.js';
 import type { MemorySummaryGlobalByEventNameRow, MessageCache } from '../xcom/message-cache.js';
 import { normalizeWorkload, WorkloadDriver, type WorkloadCounters } from '../gr/workload.js';
 import { FIRST_INCARNATION, makeConfig } from '../xcom/xcom-config.js';
@@ -770,11 +770,7 @@ export class Simulation {
               // STOP GROUP_REPLICATION waits for the proposer's workload transactions in flight.
               member.startStop.latchChanged();
             }
-          } else if (entry.kind === 'app') {
-            this._pipeline.delivered(slot, entry.proposer, 1);
-            this.grMembers[slot]!.onAppMessage(entry);
-          } else if (entry.payload === FLOW_CONTROL_STATS_PAYLOAD) this.flowControl.onDelivered(slot, entry.proposer);
-          else this.grMembers[slot]!.onGroupMessage(entry);
+          } else this.deliverOtherData(slot, entry);
         },
         messagesEvicted: (slot, suspect) => {
           const p = this._servers[suspect]!;
@@ -870,6 +866,19 @@ export class Simulation {
    * uuid would pick: the first member elects itself, and an existing primary is kept when the
    * others join (primary_election_handler.cc, Primary_election_handler::pick_primary_member).
    */
+  /**
+   * GCS delivered a data message that is not a workload batch (an application message, a flow
+   * control statistics message, a group message). Apart from the batch's upcall, which a loaded
+   * group runs at every delivery, so that V8 does not compile these steps into it.
+   */
+  private deliverOtherData(slot: number, entry: LogEntry): void {
+    if (entry.kind === 'app') {
+      this._pipeline.delivered(slot, entry.proposer, 1);
+      this.grMembers[slot]!.onAppMessage(entry);
+    } else if (entry.payload === FLOW_CONTROL_STATS_PAYLOAD) this.flowControl.onDelivered(slot, entry.proposer);
+    else this.grMembers[slot]!.onGroupMessage(entry);
+  }
+
   private bootstrap(mode: GroupMode, bootstrapSlot: number): void {
     const n = this.provisioned;
     const slots = packedMap(this._servers.slice(0, n), (s) => s.slot);

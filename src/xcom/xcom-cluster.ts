@@ -707,8 +707,19 @@ export class XcomCluster {
       cache.evictionPass(now, protectionBoundSlot(Math.min(onStamps, this.net.quietLowestB(i))));
       if (cache.lastPassStop !== 'protected') return;
     }
+    this.shrinkCacheCollected(i, cfg, onStamps);
+  }
+
+  /**
+   * shrinkCache once the floor did not do (`onStamps`: the bound on the stamps as they were,
+   * Infinity when no node qualified on them): the quiet arrivals are collected and the pass runs,
+   * or carries on, with the true bound. Rare (a few learns in a thousand), so in a method of its
+   * own, out of the learn path's optimised code.
+   */
+  private shrinkCacheCollected(i: number, cfg: XcomConfig, onStamps: number): void {
+    const cache = this.caches[i] as MessageCache, now = this.kernel.nowUs;
     this.net.collectQuiet(i);
-    const bound = protectionBoundSlot(lowestDeliveredHeard(delivered, detected, now, cfg.nodes, DETECTOR_LIVE_TIMEOUT_US, row));
+    const bound = protectionBoundSlot(lowestDeliveredHeard(this.deliveredSeen, this.detected, now, cfg.nodes, DETECTOR_LIVE_TIMEOUT_US, i * this.n));
     if (onStamps === Infinity) cache.evictionPass(now, bound);
     else cache.resumeEvictionPass(now, bound);
   }
