@@ -72,6 +72,8 @@ export interface GrContext {
   readonly channelTerms: ChannelTerms;
   /** START/STOP GROUP_REPLICATION while another runs: wait for it or refuse (VersionProfile.concurrentStartStop). */
   readonly concurrentStartStop: 'wait' | 'refuse';
+  /** The level of STOP's MY-011650 (VersionProfile.stoppingLogLevel). */
+  readonly stoppingLogLevel: 'Note' | 'System';
   mode: GroupMode;
   gcs(slot: number): GcsNode;
   member(slot: number): GrMember;

@@ -355,7 +355,7 @@ export class StartStopGroupReplication {
     if (!this.running() || this.stopping !== null) return;
     this.gen++;
     if (this.startingNow || this.awaitingAdmission) this.startEnded(false);
-    m.log(msg.pluginStopping(), thread);
+    m.log(msg.pluginStopping(m.ctx.stoppingLogLevel), thread);
     m.autorejoin.abort();
     m.admission = null;
     const stopped = (): void => {

@@ -85,12 +85,15 @@ export const msg = {
   /** plugin.cc initialize_plugin_and_join: the START's wait for its join view (view_change_notifier) timed out. */
   startViewTimeout: () => m('MY-011640', 'ERROR', 'Timeout on wait for view after joining group'),
   waitingForViewUpdate: () => m('MY-011647', 'Note', 'Going to wait for view modification'),
-  /** plugin.cc plugin_group_replication_stop (a Note in 8.0). */
-  /** plugin.cc leave_group: the GCS leave answered that this member already left (an expelled member's STOP). */
   /** plugin.cc leave_group: Gcs_operations::leave found a leave under way (a leave on a failure). */
   alreadyLeaving: () => m('MY-011645', 'Warning', 'Skipping leave operation: concurrent attempt to leave the group is on-going.'),
+  /** plugin.cc leave_group: the GCS leave answered that this member already left (an expelled member's STOP). */
   alreadyLeft: () => m('MY-011646', 'Warning', 'Skipping leave operation: member already left the group.'),
-  pluginStopping: () => m('MY-011650', 'Note', "Plugin 'group_replication' is stopping."),
+  /**
+   * plugin.cc plugin_group_replication_stop: logged at INFORMATION_LEVEL (Note) in the 2019 source
+   * and at SYSTEM_LEVEL in the 2023 one (VersionProfile.stoppingLogLevel).
+   */
+  pluginStopping: (level: 'Note' | 'System') => m('MY-011650', level, "Plugin 'group_replication' is stopping."),
   pluginStopped: () => m('MY-011651', 'System', "Plugin 'group_replication' has been stopped."),
   leaveViewTimeout: () =>
     m('MY-011648', 'Warning', 'While leaving the group due to a stop, shutdown or failure there was a timeout receiving a view change. This can lead to a possible inconsistent state. Check the log for more details'),

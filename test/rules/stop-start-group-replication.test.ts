@@ -71,6 +71,18 @@ describe('STOP GROUP_REPLICATION', () => {
     expect(primaryOf(sim, survivors[1]!)).toBe(next);
   });
 
+  it('8.4 logs MY-011650 at the System level (plugin.cc plugin_group_replication_stop: SYSTEM_LEVEL in the 2023 source)', () => {
+    const level = (version: '8.0.21' | '8.4'): string | undefined => {
+      const sim = createSimulation({ seed: 1, version, members: ['node1', 'node2', 'node3'], mode: 'single-primary' });
+      sim.runFor('5s');
+      sim.member('node3').stopGroupReplication();
+      sim.runFor('10s');
+      return logsOf(sim, 'node3', 'MY-011650')[0]?.level;
+    };
+    expect(level('8.0.21')).toBe('Note');
+    expect(level('8.4')).toBe('System');
+  });
+
   it('where Group Replication does not run is a no-op (plugin_group_replication_stop returns at once)', () => {
     const sim = group(1);
     sim.runFor('5s');
