@@ -94,6 +94,29 @@ describe('writes are transactions of the member', () => {
     expect(sim.member('a').state).toBe('OFFLINE');
   });
 
+  it('8.4: a STOP during start_on_boot\'s join waits for it and then stops the member; a START meanwhile gets 3663', async () => {
+    // delayed_plugin_initialization.cc holds plugin_running_lock through the boot's join without
+    // setting start_stop_executing: the first client command waits, a second one meets its flag.
+    await loadSqlEngine();
+    const sim = createSimulation({ seed: 14, version: '8.4', members: ['a', 'b', 'c'], mode: 'single-primary' });
+    const engine = createStatementEngine(sim);
+    sim.runFor('5s');
+    sim.network.crash('c');
+    sim.runFor('25s');
+    sim.network.restart('c');
+    sim.runFor('0.5s');
+    const stop = engine.openSession('c', 'root', null).execute('STOP GROUP_REPLICATION');
+    expect(stop.kind).toBe('pending');
+    expectError(engine.openSession('c', 'root', null).execute('START GROUP_REPLICATION'), 3663, 'HY000');
+    expect(settle(sim, stop, 90_000)?.kind).toBe('ok');
+    // The boot's join was handled first (RECOVERING), then the STOP ran.
+    const recovering = sim.trace.find((e) => e.type === 'stateChange' && e.observer === 'c' && e.member === 'c' && e.state === 'RECOVERING' && e.t > 30_000_000);
+    const stopping = sim.trace.find((e) => e.type === 'log' && e.member === 'c' && e.code === 'MY-011650' && e.t > 30_000_000);
+    expect(recovering).toBeDefined();
+    expect(stopping!.t).toBeGreaterThanOrEqual(recovering!.t);
+    expect(sim.member('c').state).toBe('OFFLINE');
+  });
+
   it('CREATE TABLE IF NOT EXISTS and DROP TABLE IF EXISTS are writes that leave an existing (or missing) table alone', async () => {
     const { sim, engine } = await threeMembers();
     const s = engine.openSession('a', 'root', null);
