@@ -295,13 +295,19 @@ describe('START and STOP while a STOP runs', () => {
     expect(sim.member('node1').startGroupReplication()).toEqual({ ok: true });
   });
 
-  it('8.0.21: a STOP while a client\'s START waits for its view is refused; one after it stops the member', () => {
+  /** 8.0.21, seed 3: node3 stopped at 5 s, isolated at 20 s, then a client's START, which waits for its view. */
+  function startWaitingForView(): Simulation {
     const sim = createSimulation({ seed: 3, members: ['node1', 'node2', 'node3'] });
     sim.runUntil(5 * SEC);
     sim.member('node3').stopGroupReplication();
     sim.runUntil(20 * SEC);
     sim.network.isolate('node3'); // the START cannot join: it waits for its view
     expect(sim.member('node3').startGroupReplication()).toEqual({ ok: true });
+    return sim;
+  }
+
+  it('8.0.21: a STOP while a client\'s START waits for its view is refused; one after it stops the member', () => {
+    const sim = startWaitingForView();
     sim.runUntil(30 * SEC);
     expect(sim.member('node3').stopGroupReplication()).toEqual({ ok: false, error: ANOTHER('STOP') });
     sim.runUntil(90 * SEC); // the START gave up after 60 s (MY-011640)
@@ -310,12 +316,7 @@ describe('START and STOP while a STOP runs', () => {
   });
 
   it('8.0.21: removeMember during a client\'s START issues its STOP again until it is taken, then shuts the server down', () => {
-    const sim = createSimulation({ seed: 3, members: ['node1', 'node2', 'node3'] });
-    sim.runUntil(5 * SEC);
-    sim.member('node3').stopGroupReplication();
-    sim.runUntil(20 * SEC);
-    sim.network.isolate('node3');
-    sim.member('node3').startGroupReplication();
+    const sim = startWaitingForView();
     sim.runUntil(30 * SEC);
     sim.removeMember('node3'); // its STOP is refused: the START waits for its view
     sim.network.heal('node3');
