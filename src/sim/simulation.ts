@@ -59,6 +59,11 @@ export interface StretchStats {
   checks: number;
   /** Checks that found the group steady (each began a stretch). */
   steady: number;
+  /**
+   * Steady checks at which the steady second's order was fixed (SteadyGroupCheck.secondOrder):
+   * where a replay of whole seconds could have started. Nothing is replayed yet.
+   */
+  orderFixed: number;
   /** Simulated time the stretches covered, µs. */
   stretchedUs: number;
   /** The other checks, by the first condition that failed. */
@@ -598,7 +603,7 @@ export class Simulation {
   /** Network.setSteadyReceiver's receiver inside a stretch: XCom's receipt of a learn sent in place. */
   private readonly steadyLearnReceiver = (msg: number): void => this.xcom.receiveLearnSteady(msg);
   /** What the stretch switch found at its checks (SimulationOptions.stretch). */
-  private readonly stretchCounts: StretchStats = { checks: 0, steady: 0, stretchedUs: 0, refusals: {} };
+  private readonly stretchCounts: StretchStats = { checks: 0, steady: 0, orderFixed: 0, stretchedUs: 0, refusals: {} };
 
   /** @internal Use createSimulation(). */
   constructor(input: SimulationOptions) {
@@ -1284,6 +1289,7 @@ export class Simulation {
         const stepEnd = Math.min(endUs, refusal === null ? steady.stretchEndUs(this.traceRoom()) : now + unsteadyUs);
         if (refusal === null) {
           this.stretchCounts.stretchedUs += stepEnd - now;
+          if (steady.secondOrder() >= 0) this.stretchCounts.orderFixed++;
           this.foldStatsDelivery = this.gcsHasLastRemoved();
           // The steady check found every link up and every member running and unfrozen.
           this._net.setSteadyReceiver(this.steadyLearnReceiver);
@@ -1336,7 +1342,7 @@ export class Simulation {
    */
   get stretchStats(): Readonly<StretchStats> {
     const c = this.stretchCounts;
-    return { checks: c.checks, steady: c.steady, stretchedUs: c.stretchedUs, refusals: { ...c.refusals } };
+    return { checks: c.checks, steady: c.steady, orderFixed: c.orderFixed, stretchedUs: c.stretchedUs, refusals: { ...c.refusals } };
   }
 
   /** Runs `body` with `running` set, so that a callback cannot start a nested run. */

@@ -5,7 +5,9 @@ import type { Network } from '../network/network.js';
 import type { XcomCluster } from '../xcom/xcom-cluster.js';
 import type { XcomConfig } from '../xcom/xcom-config.js';
 import { FLOW_CONTROL_STATS_MESSAGE_BYTES } from '../gr/flow-control-stats.js';
-import { SIZEOF_APP_DATA, SIZEOF_PAX_MSG } from '../xcom/constants.js';
+import { SEQ_SPAN } from '../kernel/event-queue.js';
+import { PRIORITY } from '../kernel/kernel.js';
+import { CACHE_MANAGER_TASK_PERIOD_US, SIZEOF_APP_DATA, SIZEOF_PAX_MSG } from '../xcom/constants.js';
 
 /**
  * Why a group cannot be advanced a stretch at a time now (docs/speed.md, "Design: advancing a
@@ -83,6 +85,24 @@ export function statsBytesPerSecond(n: number): number {
   return n * (n * SIZEOF_PAX_MSG + SIZEOF_APP_DATA + FLOW_CONTROL_STATS_MESSAGE_BYTES);
 }
 
+/**
+ * The kinds of item in a steady second's fixed order (SteadyGroupCheck.secondOrder), each a
+ * kernel event or lane tick of one member: its flow-control step; its statistics decision, with
+ * the learns it sends (their arrivals, in a window no other item enters, come in an order the
+ * draws decide, and each reaches another member); its alive, detector and suspicions-thread ticks;
+ * a cache-task tick the lane skips; the cache-task tick that takes the growth sample.
+ */
+export const ORDER_STEP = 0;
+export const ORDER_DECISION = 1;
+export const ORDER_ALIVE = 2;
+export const ORDER_DETECTOR = 3;
+export const ORDER_THREAD = 4;
+export const ORDER_LANE_SKIP = 5;
+export const ORDER_CACHE_SAMPLE = 6;
+
+/** Most items one member adds to a steady second: step, decision, 3 ticks and 11 lane ticks (two arms). */
+const ORDER_ITEMS_PER_MEMBER = 16;
+
 /** What the check reads of the simulation (the composition root hands it over). */
 export interface SteadyGroupParts {
   readonly kernel: Kernel;
@@ -113,10 +133,29 @@ export class SteadyGroupCheck {
   readonly detectorUs: Float64Array;
   readonly threadUs: Float64Array;
   readonly cacheSampleUs: Float64Array;
+  /** Order keys (within their microsecond) of the queued events in stepUs, aliveUs, detectorUs and threadUs. */
+  private readonly stepKey: Float64Array;
+  private readonly aliveKey: Float64Array;
+  private readonly detectorKey: Float64Array;
+  private readonly threadKey: Float64Array;
+  /**
+   * The fixed order of a steady second (`secondOrder`): item k is of kind `orderKind[k]` (ORDER_*),
+   * for member `orderMember[k]`, at `orderUs[k]`, and reserves `orderReserves[k]` sequence numbers.
+   */
+  readonly orderKind: Uint8Array;
+  readonly orderMember: Uint8Array;
+  readonly orderUs: Float64Array;
+  readonly orderReserves: Uint8Array;
+  private readonly orderPriority: Float64Array;
+  private readonly orderKey: Float64Array;
+  private readonly orderIndex: Int32Array;
   /** The earliest queued event that is not periodic, as the last steady answer found it (Infinity: none). */
   horizonUs = Infinity;
   private readonly decisionUs: Float64Array;
   private readonly reachUs: Float64Array;
+  /** secondOrder's decision times (absolute), and where each member's decision item is before sorting. */
+  private readonly decisionAt: Float64Array;
+  private readonly decisionItem: Int32Array;
   private readonly readersUs: Float64Array;
   private readonly periodic: Int32Array;
   private readonly times = new Float64Array(SCRATCH);
@@ -130,8 +169,22 @@ export class SteadyGroupCheck {
     this.detectorUs = new Float64Array(n);
     this.threadUs = new Float64Array(n);
     this.cacheSampleUs = new Float64Array(n);
+    this.stepKey = new Float64Array(n);
+    this.aliveKey = new Float64Array(n);
+    this.detectorKey = new Float64Array(n);
+    this.threadKey = new Float64Array(n);
+    const items = n * ORDER_ITEMS_PER_MEMBER;
+    this.orderKind = new Uint8Array(items);
+    this.orderMember = new Uint8Array(items);
+    this.orderUs = new Float64Array(items);
+    this.orderReserves = new Uint8Array(items);
+    this.orderPriority = new Float64Array(items);
+    this.orderKey = new Float64Array(items);
+    this.orderIndex = new Int32Array(items);
     this.decisionUs = new Float64Array(n);
     this.reachUs = new Float64Array(n);
+    this.decisionAt = new Float64Array(n);
+    this.decisionItem = new Int32Array(n);
     this.readersUs = new Float64Array(2 * n);
     const h = parts.handlers;
     this.periodic = Int32Array.of(h.alive, h.detector, h.gcsThread, h.flowControlStats);
@@ -227,14 +280,17 @@ export class SteadyGroupCheck {
     const { kernel, xcom, handlers: h } = this.parts;
     this.horizonUs = kernel.earliestQueuedOutside(this.periodic);
     if (this.horizonUs < kernel.nowUs + STEADY_PERIOD_US) return false;
-    return this.liveTimes(h.alive, n, this.aliveUs, (i) => xcom.nodeArg(i)) &&
-      this.liveTimes(h.detector, n, this.detectorUs, (i) => xcom.detectorTimerArg(i)) &&
-      this.liveTimes(h.gcsThread, n, this.threadUs, (i) => this.parts.gcs(i).threadTimerArg()) &&
-      this.liveTimes(h.flowControlStats, n, this.stepUs, (i) => i);
+    return this.liveTimes(h.alive, n, this.aliveUs, this.aliveKey, (i) => xcom.nodeArg(i)) &&
+      this.liveTimes(h.detector, n, this.detectorUs, this.detectorKey, (i) => xcom.detectorTimerArg(i)) &&
+      this.liveTimes(h.gcsThread, n, this.threadUs, this.threadKey, (i) => this.parts.gcs(i).threadTimerArg()) &&
+      this.liveTimes(h.flowControlStats, n, this.stepUs, this.stepKey, (i) => i);
   }
 
-  /** Whether handler `id` has exactly one queued event per member, each with `argOf(member)`; their times into `out`. */
-  private liveTimes(id: number, n: number, out: Float64Array, argOf: (i: number) => number): boolean {
+  /**
+   * Whether handler `id` has exactly one queued event per member, each with `argOf(member)`; their
+   * times into `out`, their order keys into `keysOut`.
+   */
+  private liveTimes(id: number, n: number, out: Float64Array, keysOut: Float64Array, argOf: (i: number) => number): boolean {
     if (this.parts.kernel.queuedCount(id) !== n) return false;
     const got = this.parts.kernel.queuedEventsOf(id, this.times, this.keys, this.args);
     out.fill(-1);
@@ -242,8 +298,135 @@ export class SteadyGroupCheck {
       const i = (this.args[k] as number) & 15;
       if (i >= n || out[i] !== -1 || this.args[k] !== argOf(i)) return false;
       out[i] = this.times[k] as number;
+      keysOut[i] = this.keys[k] as number;
     }
     return true;
+  }
+
+  /**
+   * The fixed order of the steady second that starts now, after `refusal` found the group steady:
+   * its items (ORDER_*) into `orderKind`, `orderMember`, `orderUs` in the order the kernel runs
+   * them, each with the sequence numbers it reserves (`orderReserves`), and their count; -1 when
+   * that order could depend on the jitter draws, or the second is not one that repeats from now on.
+   * A replay of whole seconds would run these items in this order (docs/speed.md, "The order of a
+   * steady second"). What it requires, beyond `phasesSeparated`:
+   * - every learn window, [decision, decision + the slowest latency plus jitter], lies inside
+   *   (now, now + 1 s], and no other item (step, alive, detector or thread tick, any cache-task grid
+   *   point of any member) falls in one: inside a window an item's place among the arrivals, and a
+   *   cache-task arm's first tick, would depend on the draws;
+   * - each member's cache task is armed at its next growth sample (its sample a second after the
+   *   last, on its grid), by a learn within the second if it is not armed now;
+   * - no two members' cache-task ticks fall on one microsecond (their order is the lane's).
+   * Items at one microsecond run by priority; at one priority the queued periodic events first, in
+   * the order of their keys (each reserved its key a whole period earlier, in the order they ran
+   * then), then a lane tick (whose key was reserved less than a period earlier, at the tick before
+   * it or at the learn that armed it).
+   */
+  secondOrder(): number {
+    const { kernel, net, xcom } = this.parts;
+    const n = xcom.n, now = kernel.nowUs, end = now + STEADY_PERIOD_US, grid = CACHE_MANAGER_TASK_PERIOD_US;
+    const kind = this.orderKind, member = this.orderMember, at = this.orderUs, reserves = this.orderReserves;
+    const prio = this.orderPriority, key = this.orderKey;
+    const timerBase = PRIORITY.timer * SEQ_SPAN;
+    let count = 0;
+    const add = (k: number, m: number, t: number, r: number, p: number, orderKey: number): void => {
+      kind[count] = k;
+      member[count] = m;
+      at[count] = t;
+      reserves[count] = r;
+      prio[count] = p;
+      key[count] = orderKey;
+      count++;
+    };
+    for (let m = 0; m < n; m++) {
+      const d = (this.stepUs[m] as number) + (this.decisionUs[m] as number);
+      if (d + (this.reachUs[m] as number) > end) return -1;
+      this.decisionAt[m] = d;
+    }
+    for (let m = 0; m < n; m++) {
+      // The step schedules the next step, then the decision; the decision sends n - 1 learns (its
+      // cache-task arms are added below); the alive tick sends n - 1 quiet i_am_alive, then
+      // schedules the next; the detector and thread ticks schedule their next.
+      add(ORDER_STEP, m, this.stepUs[m] as number, 2, this.keyPriority(this.stepKey[m] as number), this.stepKey[m] as number);
+      this.decisionItem[m] = count;
+      add(ORDER_DECISION, m, this.decisionAt[m] as number, n - 1, PRIORITY.timer, 0);
+      add(ORDER_ALIVE, m, this.aliveUs[m] as number, n, this.keyPriority(this.aliveKey[m] as number), this.aliveKey[m] as number);
+      add(ORDER_DETECTOR, m, this.detectorUs[m] as number, 1, this.keyPriority(this.detectorKey[m] as number), this.detectorKey[m] as number);
+      const thread = this.threadUs[m] as number;
+      if (thread <= end) add(ORDER_THREAD, m, thread, 1, this.keyPriority(this.threadKey[m] as number), this.threadKey[m] as number);
+    }
+    for (let m = 0; m < n; m++) {
+      // The cache task: armed at the first learn after a sample, it ticks on the member's grid until
+      // the tick at or after the sample plus CACHE_GROWTH_SAMPLE_US minus half a period, which takes
+      // the next sample and leaves it unarmed until the next learn.
+      const sample = (this.cacheSampleUs[m] as number) + STEADY_PERIOD_US;
+      const phase = ((xcom.cacheGridUs(m) % grid) + grid) % grid;
+      if ((((sample - phase) % grid) + grid) % grid !== 0) return -1;
+      const firstGrid = (after: number): number => after - ((((after - phase) % grid) + grid) % grid) + grid;
+      let from = xcom.cacheTaskTickUs(m);
+      if (from === Infinity) {
+        const arm = this.firstDecisionAfter(n, now);
+        if (arm < 0 || (this.decisionAt[arm] as number) >= sample) return -1;
+        this.addArm(arm);
+        from = firstGrid(this.decisionAt[arm] as number);
+      }
+      if (from > sample || (((from - phase) % grid) + grid) % grid !== 0) return -1;
+      for (let t = from; t < sample; t += grid) add(ORDER_LANE_SKIP, m, t, 1, PRIORITY.timer, timerBase + 1);
+      add(ORDER_CACHE_SAMPLE, m, sample, 0, PRIORITY.timer, timerBase + 1);
+      const again = this.firstDecisionAfter(n, sample);
+      if (again >= 0) {
+        this.addArm(again);
+        for (let t = firstGrid(this.decisionAt[again] as number); t <= end; t += grid) add(ORDER_LANE_SKIP, m, t, 1, PRIORITY.timer, timerBase + 1);
+      }
+    }
+    // No item but a decision in a learn window (both ends included), every item in (now, end].
+    for (let k = 0; k < count; k++) {
+      const t = at[k] as number;
+      if (!(t > now && t <= end)) return -1;
+      if (kind[k] === ORDER_DECISION) continue;
+      for (let m = 0; m < n; m++) {
+        const d = this.decisionAt[m] as number;
+        if (t >= d && t <= d + (this.reachUs[m] as number)) return -1;
+      }
+    }
+    const index = this.orderIndex;
+    for (let k = 0; k < count; k++) index[k] = k;
+    const lane = (k: number): number => (kind[k] === ORDER_LANE_SKIP || kind[k] === ORDER_CACHE_SAMPLE ? 1 : 0);
+    const sorted = Array.from(index.subarray(0, count)).sort((a, b) =>
+      (at[a] as number) - (at[b] as number) || (prio[a] as number) - (prio[b] as number) || lane(a) - lane(b) || (key[a] as number) - (key[b] as number));
+    for (let k = 1; k < count; k++) {
+      const a = sorted[k - 1] as number, b = sorted[k] as number;
+      // Two lane ticks at one microsecond: their order is the lane's keys', which this does not read.
+      if (at[a] === at[b] && lane(a) === 1 && lane(b) === 1) return -1;
+    }
+    const kinds = Uint8Array.from(sorted, (k) => kind[k] as number), members = Uint8Array.from(sorted, (k) => member[k] as number);
+    const times = Float64Array.from(sorted, (k) => at[k] as number), res = Uint8Array.from(sorted, (k) => reserves[k] as number);
+    kind.set(kinds);
+    member.set(members);
+    at.set(times);
+    reserves.set(res);
+    return count;
+  }
+
+  /** A cache-task arm (one reserved sequence number) in member m's decision block. */
+  private addArm(m: number): void {
+    const k = this.decisionItem[m] as number;
+    this.orderReserves[k] = (this.orderReserves[k] as number) + 1;
+  }
+
+  /** The priority of an event from its order key. */
+  private keyPriority(orderKey: number): number {
+    return Math.floor(orderKey / SEQ_SPAN);
+  }
+
+  /** The member whose decision comes first after `t` (-1: none by the end of the second). */
+  private firstDecisionAfter(n: number, t: number): number {
+    let best = -1;
+    for (let m = 0; m < n; m++) {
+      const d = this.decisionAt[m] as number;
+      if (d > t && (best < 0 || d < (this.decisionAt[best] as number))) best = m;
+    }
+    return best;
   }
 
   /** phasesSeparated on the times found: readers are the alive ticks and the next dispatched cache ticks. */

@@ -852,6 +852,16 @@ export class XcomCluster {
     return this.reportedCacheUs[i] as number;
   }
 
+  /** The time of node i's pending cache-task tick on the kernel's lane (Infinity: the task is not armed). */
+  cacheTaskTickUs(i: number): number {
+    return this.cacheLane.tickTimeUs(i);
+  }
+
+  /** A time on node i's 0.1 s cache-task grid (its ticks fall at this time plus whole periods). */
+  cacheGridUs(i: number): number {
+    return this.cacheTickUs[i] as number;
+  }
+
   /** Wakes node i's detector now (a silent node was heard again); the 1 s wait restarts from here. */
   wakeDetector(i: number): void {
     const now = this.kernel.nowUs;
