@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { faultSchedule, scheduleToScenario } from '../../src/arbitraries/index.js';
 import { createSimulation, runScenario, type SimEvent, type Simulation, type SimulationOptions } from '../../src/index.js';
-import { phasesSeparated, statsBytesPerSecond, STEADY_PERIOD_US } from '../../src/sim/stretch.js';
+import { ORDER_CACHE_SAMPLE, ORDER_DECISION, ORDER_THREAD, phasesSeparated, statsBytesPerSecond, STEADY_PERIOD_US, type SteadyGroupCheck } from '../../src/sim/stretch.js';
 import { stretchOutcome } from '../../src/sim/stretch-outcome.js';
 
 /** The bench's idle group (bench/full-group.mjs): `members` members, multi-primary, default network. */
@@ -382,5 +382,146 @@ describe('a steady second repeats (what a stretch replays)', () => {
     const ticks = seconds.reduce((a, s) => a + s.thread, 0);
     expect(ticks).toBeGreaterThanOrEqual(9);
     expect(ticks).toBeLessThanOrEqual(18);
+  });
+});
+
+describe('the order of a steady second (SteadyGroupCheck.secondOrder)', () => {
+  const KINDS = ['step', 'decision', 'alive', 'detector', 'thread', 'laneSkip', 'cacheSample'];
+  /** The periodic handlers, by kernel name, as secondOrder names their items. */
+  const HANDLER_KINDS: Record<string, string> = {
+    'gr.flowControlStats': 'step', 'consensus.decided': 'decision', 'xcom.alive': 'alive', 'xcom.detector': 'detector', 'gcs.suspicionsThread': 'thread',
+  };
+  interface Probe {
+    kernel: { handlers: ((arg: number) => void)[]; handlerName(id: number): string; lane: { runEarliest(): boolean; minSlot: number; minTime: number }; queue: { seq: number } };
+    steady: SteadyGroupCheck;
+    xcom: { consensus: { inFlight: { proposer: number }[] } };
+  }
+
+  /**
+   * Runs `seconds` whole seconds of `sim` event by event, from a steady check that found the
+   * second's order fixed, and returns per second the items the kernel ran (each member's kernel
+   * events but the deliveries, which run inside their decision's block, and the lane's ticks,
+   * skipped or dispatched), each as kind:member@offset with the sequence counter before it.
+   * Internals reached as a probe would.
+   */
+  function recordSeconds(sim: Simulation, seconds: number): { items: string[]; seqs: number[]; start: number }[] {
+    const probe = sim as unknown as Probe;
+    const { kernel } = probe;
+    let items: string[] = [], seqs: number[] = [], t0 = sim.nowUs;
+    const handlers = [...kernel.handlers];
+    kernel.handlers.forEach((h, id) => {
+      const kind = HANDLER_KINDS[kernel.handlerName(id)];
+      if (kind === undefined) return;
+      kernel.handlers[id] = (arg) => {
+        const member = kind === 'decision' ? probe.xcom.consensus.inFlight[arg]!.proposer : arg & 15;
+        items.push(`${kind}:${member}@${sim.nowUs - t0}`);
+        seqs.push(kernel.queue.seq);
+        h(arg);
+      };
+    });
+    const lane = kernel.lane, runEarliest = lane.runEarliest;
+    lane.runEarliest = () => {
+      const slot = lane.minSlot, t = lane.minTime, seq = kernel.queue.seq;
+      const dispatched = runEarliest.call(lane);
+      items.push(`${dispatched ? 'cacheSample' : 'laneSkip'}:${slot}@${t - t0}`);
+      seqs.push(seq);
+      return dispatched;
+    };
+    const out: { items: string[]; seqs: number[]; start: number }[] = [];
+    try {
+      for (let s = 0; s < seconds; s++) {
+        items = [];
+        seqs = [];
+        t0 = sim.nowUs;
+        const start = kernel.queue.seq;
+        sim.runFor('1s');
+        out.push({ items, seqs, start });
+      }
+    } finally {
+      handlers.forEach((h, id) => { kernel.handlers[id] = h; });
+      delete (lane as { runEarliest?: unknown }).runEarliest;
+    }
+    return out;
+  }
+
+  /** What secondOrder predicts for the second from now, in recordSeconds' form, or null when it refuses. */
+  function predicted(sim: Simulation): { items: string[]; reserves: number[] } | null {
+    if (sim._stretchRefusal() !== null) return null;
+    const steady = (sim as unknown as Probe).steady;
+    const count = steady.secondOrder();
+    if (count < 0) return null;
+    const items: string[] = [], reserves: number[] = [];
+    for (let k = 0; k < count; k++) {
+      items.push(`${KINDS[steady.orderKind[k]!]}:${steady.orderMember[k]}@${steady.orderUs[k]! - sim.nowUs}`);
+      reserves.push(steady.orderReserves[k]!);
+    }
+    return { items, reserves };
+  }
+
+  /**
+   * For each seed, a group of `members` run to `startS` s: when secondOrder holds, the next 3
+   * seconds must run its items in its order, each starting at the sequence number its
+   * predecessors' reservations give, and each second reserve what they add up to. Returns how
+   * many seeds were compared and refused, and how many thread ticks and samples were compared.
+   */
+  function compare(seeds: readonly number[], members: number, startS: number, beforeThread = false): { compared: number; refused: number; threads: number; samples: number } {
+    let compared = 0, refused = 0, threads = 0, samples = 0;
+    for (const seed of seeds) {
+      const sim = idleGroup(seed, members, { stretch: true, traceSink: () => {} });
+      sim.runFor(`${startS}s`);
+      if (beforeThread) {
+        // Half a second before the next suspicions-thread tick, so that the second predicted has one.
+        sim._stretchRefusal();
+        sim.runUntil(Math.min(...(sim as unknown as Probe).steady.threadUs) - 500_000);
+      }
+      const want = predicted(sim);
+      if (want === null) {
+        refused++;
+        continue;
+      }
+      compared++;
+      const kinds = want.items.map((i) => i.split(':')[0]);
+      threads += kinds.filter((k) => k === KINDS[ORDER_THREAD]).length;
+      samples += kinds.filter((k) => k === KINDS[ORDER_CACHE_SAMPLE]).length;
+      const seconds = recordSeconds(sim, 3);
+      // The first second is the one predicted, thread ticks and sequence numbers included.
+      const first = seconds[0]!;
+      expect(first.items, `seed ${seed}`).toEqual(want.items);
+      let seq = first.start;
+      for (let k = 0; k < want.items.length; k++) {
+        expect(first.seqs[k], `seed ${seed}, item ${want.items[k]}`).toBe(seq);
+        seq += want.reserves[k]!;
+      }
+      // The next ones repeat it, but for the thread ticks (every 15 s).
+      const noThread = (items: string[]): string[] => items.filter((i) => !i.startsWith(KINDS[ORDER_THREAD]!));
+      for (const second of seconds) expect(noThread(second.items), `seed ${seed}`).toEqual(noThread(want.items));
+    }
+    return { compared, refused, threads, samples };
+  }
+
+  it('is the order the kernel runs, with the sequence numbers each item reserves, on 9-member groups', () => {
+    const seeds = [12345, ...Array.from({ length: 24 }, (_, k) => k + 1)];
+    const r = compare(seeds, 9, 40);
+    expect(r.compared).toBeGreaterThanOrEqual(15);
+    expect(r.samples).toBe(9 * r.compared);
+    const t = compare(seeds.slice(0, 12), 9, 40, true);
+    expect(t.compared).toBeGreaterThanOrEqual(6);
+    expect(t.threads).toBeGreaterThanOrEqual(t.compared);
+  });
+
+  it('on 3- and 5-member groups, and at other instants', () => {
+    const a = compare(Array.from({ length: 10 }, (_, k) => 100 + k), 3, 20);
+    const b = compare(Array.from({ length: 10 }, (_, k) => 200 + k), 5, 33);
+    expect(a.compared + b.compared).toBeGreaterThanOrEqual(12);
+  });
+
+  it('refuses where an item could change places with a learn (seed 106: an alive tick in a learn window) and counts where it holds', () => {
+    const sim = idleGroup(106, 9, { stretch: true, traceSink: () => {} });
+    sim.runFor('40s');
+    expect(predicted(sim)).toBeNull();
+    const bench = idleGroup(12345, 9, { stretch: true, traceSink: () => {} });
+    bench.runFor('10s');
+    expect(bench.stretchStats.orderFixed).toBe(bench.stretchStats.steady);
+    expect(predicted(bench)?.items.filter((i) => i.startsWith(KINDS[ORDER_DECISION]!)).length).toBe(9);
   });
 });
