@@ -7,7 +7,7 @@ import type { XcomConfig } from '../xcom/xcom-config.js';
 import { FLOW_CONTROL_STATS_MESSAGE_BYTES } from '../gr/flow-control-stats.js';
 import { SEQ_SPAN } from '../kernel/event-queue.js';
 import { PRIORITY } from '../kernel/kernel.js';
-import { CACHE_MANAGER_TASK_PERIOD_US, SIZEOF_APP_DATA, SIZEOF_PAX_MSG } from '../xcom/constants.js';
+import { CACHE_MANAGER_TASK_PERIOD_US, SIZEOF_APP_DATA, SIZEOF_PAX_MSG, SUSPICION_PROCESSING_THREAD_PERIOD_US } from '../xcom/constants.js';
 
 /**
  * Why a group cannot be advanced a stretch at a time now (docs/speed.md, "Design: advancing a
@@ -146,6 +146,19 @@ export class SteadyGroupCheck {
   readonly orderMember: Uint8Array;
   readonly orderUs: Float64Array;
   readonly orderReserves: Uint8Array;
+  /**
+   * Where `walkSeconds` leaves each member's periodic events: time and order key of its next
+   * flow-control step, alive, detector and suspicions-thread tick, as the kernel would hold them
+   * after those seconds had run event by event.
+   */
+  readonly endStepUs: Float64Array;
+  readonly endStepKey: Float64Array;
+  readonly endAliveUs: Float64Array;
+  readonly endAliveKey: Float64Array;
+  readonly endDetectorUs: Float64Array;
+  readonly endDetectorKey: Float64Array;
+  readonly endThreadUs: Float64Array;
+  readonly endThreadKey: Float64Array;
   private readonly orderPriority: Float64Array;
   private readonly orderKey: Float64Array;
   private readonly orderIndex: Int32Array;
@@ -156,6 +169,8 @@ export class SteadyGroupCheck {
   /** secondOrder's decision times (absolute), and where each member's decision item is before sorting. */
   private readonly decisionAt: Float64Array;
   private readonly decisionItem: Int32Array;
+  /** How many items the last secondOrder that held found. */
+  private orderCount = 0;
   private readonly readersUs: Float64Array;
   private readonly periodic: Int32Array;
   private readonly times = new Float64Array(SCRATCH);
@@ -179,6 +194,14 @@ export class SteadyGroupCheck {
     this.orderUs = new Float64Array(items);
     this.orderReserves = new Uint8Array(items);
     this.orderPriority = new Float64Array(items);
+    this.endStepUs = new Float64Array(n);
+    this.endStepKey = new Float64Array(n);
+    this.endAliveUs = new Float64Array(n);
+    this.endAliveKey = new Float64Array(n);
+    this.endDetectorUs = new Float64Array(n);
+    this.endDetectorKey = new Float64Array(n);
+    this.endThreadUs = new Float64Array(n);
+    this.endThreadKey = new Float64Array(n);
     this.orderKey = new Float64Array(items);
     this.orderIndex = new Int32Array(items);
     this.decisionUs = new Float64Array(n);
@@ -405,7 +428,74 @@ export class SteadyGroupCheck {
     member.set(members);
     at.set(times);
     reserves.set(res);
+    this.orderCount = count;
     return count;
+  }
+
+  /**
+   * Walks `seconds` whole seconds of the order `secondOrder` found (it must have held just now),
+   * from the kernel's sequence counter `seq` (the next number it would hand out): each second runs
+   * the same items at the same offsets, but for the suspicions-thread ticks (every 15 s), which
+   * come after every other item of their microsecond (late priority). Leaves in `end*` where each
+   * member's periodic events would be queued after those seconds, and returns the counter then:
+   * what a replay of those seconds must leave in the kernel (docs/speed.md, "The order of a steady
+   * second").
+   * Within an item the event's own reservation comes first, but for the alive tick, which sends
+   * its n - 1 quiet i_am_alive before it schedules the next.
+   */
+  walkSeconds(seconds: number, seq: number): number {
+    const { kernel, xcom } = this.parts;
+    const n = xcom.n, now = kernel.nowUs, P = STEADY_PERIOD_US, T = SUSPICION_PROCESSING_THREAD_PERIOD_US;
+    const count = this.orderCount;
+    const kind = this.orderKind, member = this.orderMember, at = this.orderUs, reserves = this.orderReserves;
+    const timerBase = PRIORITY.timer * SEQ_SPAN, lateBase = PRIORITY.late * SEQ_SPAN;
+    for (let m = 0; m < n; m++) {
+      this.endStepUs[m] = this.stepUs[m] as number;
+      this.endStepKey[m] = this.stepKey[m] as number;
+      this.endAliveUs[m] = this.aliveUs[m] as number;
+      this.endAliveKey[m] = this.aliveKey[m] as number;
+      this.endDetectorUs[m] = this.detectorUs[m] as number;
+      this.endDetectorKey[m] = this.detectorKey[m] as number;
+      this.endThreadUs[m] = this.threadUs[m] as number;
+      this.endThreadKey[m] = this.threadKey[m] as number;
+    }
+    for (let s = 0; s < seconds; s++) {
+      const shift = s * P, end = now + shift + P;
+      let k = 0;
+      // The thread ticks due in this second, earliest first, each after every item of its microsecond.
+      for (;;) {
+        let thread = -1;
+        for (let m = 0; m < n; m++) {
+          const t = this.endThreadUs[m] as number;
+          if (t > end) continue;
+          // Thread ticks of one microsecond (every member's thread starts with the run) run in the
+          // order of their keys, and reserve their next ones in that order: it stays the same.
+          const bt = thread < 0 ? Infinity : (this.endThreadUs[thread] as number);
+          if (t < bt || (t === bt && (this.endThreadKey[m] as number) < (this.endThreadKey[thread] as number))) thread = m;
+        }
+        const until = thread < 0 ? Infinity : (this.endThreadUs[thread] as number);
+        for (; k < count && (at[k] as number) + shift <= until; k++) {
+          if (kind[k] === ORDER_THREAD) continue;
+          const m = member[k] as number, t = (at[k] as number) + shift;
+          if (kind[k] === ORDER_STEP) {
+            this.endStepUs[m] = t + P;
+            this.endStepKey[m] = timerBase + seq;
+          } else if (kind[k] === ORDER_ALIVE) {
+            this.endAliveUs[m] = t + P;
+            this.endAliveKey[m] = timerBase + seq + n - 1;
+          } else if (kind[k] === ORDER_DETECTOR) {
+            this.endDetectorUs[m] = t + P;
+            this.endDetectorKey[m] = timerBase + seq;
+          }
+          seq += reserves[k] as number;
+        }
+        if (thread < 0) break;
+        this.endThreadKey[thread] = lateBase + seq;
+        this.endThreadUs[thread] = (this.endThreadUs[thread] as number) + T;
+        seq++;
+      }
+    }
+    return seq;
   }
 
   /** A cache-task arm (one reserved sequence number) in member m's decision block. */

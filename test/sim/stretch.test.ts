@@ -394,7 +394,7 @@ describe('the order of a steady second (SteadyGroupCheck.secondOrder)', () => {
   interface Probe {
     kernel: { handlers: ((arg: number) => void)[]; handlerName(id: number): string; lane: { runEarliest(): boolean; minSlot: number; minTime: number }; queue: { seq: number } };
     steady: SteadyGroupCheck;
-    xcom: { consensus: { inFlight: { proposer: number }[] } };
+    xcom: { consensus: { inFlight: { proposer: number }[] }; cacheTaskTickUs(m: number): number };
   }
 
   /**
@@ -513,6 +513,40 @@ describe('the order of a steady second (SteadyGroupCheck.secondOrder)', () => {
     const a = compare(Array.from({ length: 10 }, (_, k) => 100 + k), 3, 20);
     const b = compare(Array.from({ length: 10 }, (_, k) => 200 + k), 5, 33);
     expect(a.compared + b.compared).toBeGreaterThanOrEqual(12);
+  });
+
+  it('walks whole seconds to the queue and sequence counter the kernel leaves (what a replay must materialise)', () => {
+    type KernelProbe = Probe['kernel'] & { handlerIdOf(name: string): number; queuedEventsOf(id: number, t: Float64Array, k: Float64Array, a: Int32Array): number };
+    let compared = 0, threadTicks = 0;
+    for (const [seed, members, startS, seconds] of [[12345, 9, 40, 20], [3, 9, 40, 31], [5, 9, 61, 17], [101, 5, 30, 16], [102, 3, 25, 45]] as const) {
+      const sim = idleGroup(seed, members, { stretch: true, traceSink: () => {} });
+      sim.runFor(`${startS}s`);
+      if (predicted(sim) === null) continue;
+      compared++;
+      const probe = sim as unknown as Probe, kernel = probe.kernel as KernelProbe, steady = probe.steady;
+      const threadsBefore = Float64Array.from(steady.threadUs);
+      const lanesBefore = Array.from({ length: members }, (_, m) => probe.xcom.cacheTaskTickUs(m));
+      const seq = steady.walkSeconds(seconds, kernel.queue.seq);
+      expect(seq).toBeGreaterThan(0);
+      const want = (times: Float64Array, keys: Float64Array): string[] => Array.from(times, (t, m) => `${m}@${t}#${keys[m]}`).sort();
+      const expected = {
+        step: want(steady.endStepUs, steady.endStepKey), alive: want(steady.endAliveUs, steady.endAliveKey),
+        detector: want(steady.endDetectorUs, steady.endDetectorKey), thread: want(steady.endThreadUs, steady.endThreadKey),
+      };
+      sim.runFor(seconds * STEADY_PERIOD_US);
+      const queued = (name: string): string[] => {
+        const times = new Float64Array(16), keys = new Float64Array(16), args = new Int32Array(16);
+        const got = kernel.queuedEventsOf(kernel.handlerIdOf(name), times, keys, args);
+        return Array.from({ length: got }, (_, k) => `${args[k]! & 15}@${times[k]}#${keys[k]}`).sort();
+      };
+      expect({ step: queued('gr.flowControlStats'), alive: queued('xcom.alive'), detector: queued('xcom.detector'), thread: queued('gcs.suspicionsThread') }, `seed ${seed}`).toEqual(expected);
+      expect(kernel.queue.seq, `seed ${seed}`).toBe(seq);
+      // Whole seconds from a gap end at a gap at the same offset: each cache task's pending tick too.
+      for (let m = 0; m < members; m++) expect(probe.xcom.cacheTaskTickUs(m)).toBe(lanesBefore[m]! + seconds * STEADY_PERIOD_US);
+      threadTicks += Array.from(threadsBefore).filter((t) => t <= sim.nowUs).length;
+    }
+    expect(compared).toBeGreaterThanOrEqual(4);
+    expect(threadTicks).toBeGreaterThanOrEqual(20);
   });
 
   it('refuses where an item could change places with a learn (seed 106: an alive tick in a learn window) and counts where it holds', () => {
