@@ -164,7 +164,25 @@ export class GcsNode {
 
   private armThread(delayUs: number): void {
     this.threadGen++;
+    this.scheduleThread(delayUs);
+  }
+
+  /** Schedules the suspicions thread's tick of the current generation `delayUs` from now. */
+  private scheduleThread(delayUs: number): void {
     this.kernel.schedule(delayUs, this.handlers.thread, this.threadArg(), PRIORITY.late);
+  }
+
+  /**
+   * @internal The suspicions thread's tick of the timer with `arg` when it has nothing to time out,
+   * warn about or expel (the pass would change nothing, and allocate): it moves to its next
+   * generation, and its caller schedules the next tick (threadTimerArg) when this returns true.
+   * False, changing nothing: the timer is stale, the process stopped, or a suspicion is held. A
+   * replay of steady seconds (SteadyReplay) calls it in the tick's place.
+   */
+  threadTickAtRest(arg: number): boolean {
+    if (arg >>> 4 !== (this.threadGen & 0x1fffff) || !this.xcom.net.isResponsive(this.slot) || this.manager.suspicions.size !== 0) return false;
+    this.threadGen++;
+    return true;
   }
 
   /** Signals the suspicions thread (new member suspicion, expel-timeout change). */
@@ -179,15 +197,14 @@ export class GcsNode {
   }
 
   onThreadTimer(arg: number): void {
+    if (this.threadTickAtRest(arg)) {
+      this.scheduleThread(SUSPICION_PROCESSING_THREAD_PERIOD_US);
+      return;
+    }
     if (arg >>> 4 !== (this.threadGen & 0x1fffff)) return;
     if (!this.xcom.net.isResponsive(this.slot)) {
       // A stopped process runs no thread; look again shortly after it resumes.
       if (this.xcom.net.frozen[this.slot] === 1) this.kernel.schedule(100_000, this.handlers.thread, arg, PRIORITY.late);
-      return;
-    }
-    if (this.manager.suspicions.size === 0) {
-      // Nothing to time out, warn about or expel: the pass below would change nothing (and allocate).
-      this.armThread(SUSPICION_PROCESSING_THREAD_PERIOD_US);
       return;
     }
     const { timedOut, expel } = this.manager.processSuspicions(this.slot, this.kernel.nowUs, this.expelTimeoutUs);

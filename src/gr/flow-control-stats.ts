@@ -93,6 +93,14 @@ export class FlowControlStats {
 
   private onStep(slot: number): void {
     this.kernel.schedule(this.members.periodSeconds(slot) * FLOW_CONTROL_STEP_US, this.handler, slot);
+    this.sendStep(slot);
+  }
+
+  /**
+   * @internal What a step does after it schedules the next one: `slot`'s statistics message, when
+   * it can send (a replay of steady seconds, SteadyReplay, calls it in the step's place).
+   */
+  sendStep(slot: number): void {
     if (!this.canSend(slot)) return;
     this.pipeline.send(slot);
     this.xcom.consensus.proposeMessage(slot, 'gr', FLOW_CONTROL_STATS_MESSAGE_BYTES, FLOW_CONTROL_STATS_PAYLOAD);

@@ -282,6 +282,33 @@ export class EventQueue {
     return t;
   }
 
+  /**
+   * Removes every event whose handler (`code & mask`) is flagged in `flags`, keeping the others
+   * in their order (a replay takes the periodic events out and puts them back later with their keys).
+   */
+  removeFlagged(mask: number, flags: Uint8Array): void {
+    const keptTimes: number[] = [], keptKeys: number[] = [], keptCodes: number[] = [];
+    const keep = (times: Float64Array, keys: Float64Array, codes: Int32Array, count: number): void => {
+      for (let i = 0; i < count; i++) {
+        const c = codes[i] as number;
+        if (flags[c & mask] !== 0) continue;
+        keptTimes.push(times[i] as number);
+        keptKeys.push(keys[i] as number);
+        keptCodes.push(c);
+      }
+    };
+    keep(this.frontTimes, this.frontKeys, this.frontCodes, this.frontCount);
+    keep(this.times, this.keys, this.codes, this.count);
+    this.frontCount = 0;
+    this.count = 0;
+    for (let i = 0; i < keptTimes.length; i++) this.pushKeyed(keptTimes[i] as number, keptKeys[i] as number, keptCodes[i] as number);
+  }
+
+  /** The sequence number `reserveSeq` hands out next. */
+  get nextSeq(): number {
+    return this.seq;
+  }
+
   private grow(): void {
     const cap = this.times.length * 2;
     const t = new Float64Array(cap); t.set(this.times); this.times = t;

@@ -210,6 +210,34 @@ export class Kernel {
   /** Events runInPlaceAt let run in the current runUntil call, added to eventsDispatched when it returns. */
   private inPlaceRuns = 0;
 
+  /**
+   * Runs, for a replay outside the dispatch loop (SteadyReplay), the event whose order key is
+   * `orderKey` at `timeUs` (≥ now), which the replay took out of the queue (takeQueued): the clock
+   * and the order position move to it as dispatching it would, and it counts as dispatched. The
+   * caller runs its effects now.
+   */
+  replayAt(timeUs: number, orderKey: number): void {
+    if (this.dispatching || !(timeUs >= (this.clock[0] as number))) {
+      throw new InvariantError(`replayAt: an event at ${timeUs} µs replayed ${this.dispatching ? 'while the kernel dispatches' : `before now (${this.clock[0]} µs)`}`);
+    }
+    this.clock[0] = timeUs;
+    this.queue.poppedKey = orderKey;
+    this.eventsDispatched++;
+  }
+
+  /** Takes every queued event of the handlers in `handlerIds` out of the queue (lane ticks stay). A walk over the queue. */
+  takeQueued(handlerIds: Int32Array): void {
+    const flags = this.handlerFlags;
+    flags.fill(0);
+    for (let k = 0; k < handlerIds.length; k++) flags[(handlerIds[k] as number) & HANDLER_MASK] = 1;
+    this.queue.removeFlagged(HANDLER_MASK, flags);
+  }
+
+  /** The sequence number `reserve` returns next. */
+  get nextSequence(): number {
+    return this.queue.nextSeq;
+  }
+
   /** The order key, within one microsecond, of an event of `priority` with sequence number `seq`. */
   orderKey(priority: number, seq: number): number {
     return priority * KEY_SPAN + seq;

@@ -41,6 +41,7 @@ import {
   parseStart, validateMaxTraceEvents, validateMode, type MemberSpec, type SimulationOptions,
 } from './simulation-options.js';
 import { STEADY_PERIOD_US, SteadyGroupCheck, type StretchRefusal } from './stretch.js';
+import { SteadyReplay } from './steady-replay.js';
 
 /**
  * How long a run with the stretch switch on goes without a steady check once a member's cache is
@@ -61,9 +62,11 @@ export interface StretchStats {
   steady: number;
   /**
    * Steady checks at which the steady second's order was fixed (SteadyGroupCheck.secondOrder):
-   * where a replay of whole seconds could have started. Nothing is replayed yet.
+   * where the replay of whole seconds starts.
    */
   orderFixed: number;
+  /** Simulated time replayed a whole steady second at a time (SteadyReplay), µs. */
+  replayedUs: number;
   /** Simulated time the stretches covered, µs. */
   stretchedUs: number;
   /** The other checks, by the first condition that failed. */
@@ -588,6 +591,8 @@ export class Simulation {
   private readonly xcomGroupIdHex: string;
   /** The steady check of SimulationOptions.stretch, null when it is off. */
   private readonly steady: SteadyGroupCheck | null;
+  /** The replay of whole steady seconds (with the stretch switch on). */
+  private readonly replay: SteadyReplay | null;
   /**
    * Whether a stretch runs in which the GCS and GR delivery of a flow-control statistics message
    * is skipped when it changes nothing: the member holds the sender's latest copy already
@@ -603,7 +608,7 @@ export class Simulation {
   /** Network.setSteadyReceiver's receiver inside a stretch: XCom's receipt of a learn sent in place. */
   private readonly steadyLearnReceiver = (msg: number): void => this.xcom.receiveLearnSteady(msg);
   /** What the stretch switch found at its checks (SimulationOptions.stretch). */
-  private readonly stretchCounts: StretchStats = { checks: 0, steady: 0, orderFixed: 0, stretchedUs: 0, refusals: {} };
+  private readonly stretchCounts: StretchStats = { checks: 0, steady: 0, orderFixed: 0, stretchedUs: 0, replayedUs: 0, refusals: {} };
 
   /** @internal Use createSimulation(). */
   constructor(input: SimulationOptions) {
@@ -840,14 +845,17 @@ export class Simulation {
     });
     // Exact at any time (the kernel's own test decides each one), so on whenever the switch is.
     this.xcom.consensus.learnsInPlace = stretch;
+    const periodicHandlers = {
+      alive: this.kernel.handlerIdOf('xcom.alive'), detector: this.kernel.handlerIdOf('xcom.detector'),
+      gcsThread: gcsHandlers.thread, flowControlStats: this.kernel.handlerIdOf('gr.flowControlStats'),
+    };
     this.steady = !stretch ? null : new SteadyGroupCheck({
       kernel: this.kernel, net: this._net, xcom: this.xcom, gcs: (slot) => this.gcsNodes[slot]!, gr: (slot) => this.grMembers[slot]!,
-      handlers: {
-        alive: this.kernel.handlerIdOf('xcom.alive'), detector: this.kernel.handlerIdOf('xcom.detector'),
-        gcsThread: gcsHandlers.thread, flowControlStats: this.kernel.handlerIdOf('gr.flowControlStats'),
-      },
-      statsTraffic: this.params.flowControlStatsTraffic === 1,
+      handlers: periodicHandlers, statsTraffic: this.params.flowControlStatsTraffic === 1,
     });
+    this.replay = this.steady === null ? null : new SteadyReplay({
+      kernel: this.kernel, xcom: this.xcom, gcs: (slot) => this.gcsNodes[slot]!, flowControlStats: this.flowControl, handlers: periodicHandlers,
+    }, this.steady);
     this.handles = packedMap(this._servers, (s) => new MemberHandle(this, s.slot));
     this.provisionedHandles = this.handles.slice(0, this.provisioned);
     this.network = new NetworkControl(this);
@@ -1287,14 +1295,23 @@ export class Simulation {
         // A cache at its limit stays there (eviction is not replayed): checked again a minute on.
         const unsteadyUs = refusal === 'cache' && steady.cacheNearLimit() ? CACHE_FULL_RECHECK_US : STEADY_PERIOD_US;
         const stepEnd = Math.min(endUs, refusal === null ? steady.stretchEndUs(this.traceRoom()) : now + unsteadyUs);
+        // Whole seconds of the stretch are replayed when the second's order is fixed.
+        let replaySeconds = 0;
         if (refusal === null) {
           this.stretchCounts.stretchedUs += stepEnd - now;
-          if (steady.secondOrder() >= 0) this.stretchCounts.orderFixed++;
+          if (steady.secondOrder() >= 0) {
+            this.stretchCounts.orderFixed++;
+            replaySeconds = Math.floor((stepEnd - now) / STEADY_PERIOD_US);
+          }
           this.foldStatsDelivery = this.gcsHasLastRemoved();
           // The steady check found every link up and every member running and unfrozen.
           this._net.setSteadyReceiver(this.steadyLearnReceiver);
         }
         try {
+          if (replaySeconds > 0) {
+            this.stretchCounts.replayedUs += replaySeconds * STEADY_PERIOD_US;
+            (this.replay as SteadyReplay).run(replaySeconds);
+          }
           kernel.runUntil(stepEnd);
         } finally {
           this.foldStatsDelivery = false;
@@ -1342,7 +1359,7 @@ export class Simulation {
    */
   get stretchStats(): Readonly<StretchStats> {
     const c = this.stretchCounts;
-    return { checks: c.checks, steady: c.steady, orderFixed: c.orderFixed, stretchedUs: c.stretchedUs, refusals: { ...c.refusals } };
+    return { checks: c.checks, steady: c.steady, orderFixed: c.orderFixed, stretchedUs: c.stretchedUs, replayedUs: c.replayedUs, refusals: { ...c.refusals } };
   }
 
   /** Runs `body` with `running` set, so that a callback cannot start a nested run. */

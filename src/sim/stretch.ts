@@ -100,6 +100,12 @@ export const ORDER_THREAD = 4;
 export const ORDER_LANE_SKIP = 5;
 export const ORDER_CACHE_SAMPLE = 6;
 
+/**
+ * What a walk over steady seconds (SteadyGroupCheck.walkSeconds) calls for each item, in order:
+ * its kind (ORDER_*), member, time, and for a queued periodic event its order key (else 0).
+ */
+export type ReplayVisit = (kind: number, member: number, timeUs: number, orderKey: number) => void;
+
 /** Most items one member adds to a steady second: step, decision, 3 ticks and 11 lane ticks (two arms). */
 const ORDER_ITEMS_PER_MEMBER = 16;
 
@@ -165,7 +171,7 @@ export class SteadyGroupCheck {
   /** The earliest queued event that is not periodic, as the last steady answer found it (Infinity: none). */
   horizonUs = Infinity;
   private readonly decisionUs: Float64Array;
-  private readonly reachUs: Float64Array;
+  private readonly reach: Float64Array;
   /** secondOrder's decision times (absolute), and where each member's decision item is before sorting. */
   private readonly decisionAt: Float64Array;
   private readonly decisionItem: Int32Array;
@@ -205,7 +211,7 @@ export class SteadyGroupCheck {
     this.orderKey = new Float64Array(items);
     this.orderIndex = new Int32Array(items);
     this.decisionUs = new Float64Array(n);
-    this.reachUs = new Float64Array(n);
+    this.reach = new Float64Array(n);
     this.decisionAt = new Float64Array(n);
     this.decisionItem = new Int32Array(n);
     this.readersUs = new Float64Array(2 * n);
@@ -363,7 +369,7 @@ export class SteadyGroupCheck {
     };
     for (let m = 0; m < n; m++) {
       const d = (this.stepUs[m] as number) + (this.decisionUs[m] as number);
-      if (d + (this.reachUs[m] as number) > end) return -1;
+      if (d + (this.reach[m] as number) > end) return -1;
       this.decisionAt[m] = d;
     }
     for (let m = 0; m < n; m++) {
@@ -409,7 +415,7 @@ export class SteadyGroupCheck {
       if (kind[k] === ORDER_DECISION) continue;
       for (let m = 0; m < n; m++) {
         const d = this.decisionAt[m] as number;
-        if (t >= d && t <= d + (this.reachUs[m] as number)) return -1;
+        if (t >= d && t <= d + (this.reach[m] as number)) return -1;
       }
     }
     const index = this.orderIndex;
@@ -443,7 +449,7 @@ export class SteadyGroupCheck {
    * Within an item the event's own reservation comes first, but for the alive tick, which sends
    * its n - 1 quiet i_am_alive before it schedules the next.
    */
-  walkSeconds(seconds: number, seq: number): number {
+  walkSeconds(seconds: number, seq: number, visit: ReplayVisit | null = null): number {
     const { kernel, xcom } = this.parts;
     const n = xcom.n, now = kernel.nowUs, P = STEADY_PERIOD_US, T = SUSPICION_PROCESSING_THREAD_PERIOD_US;
     const count = this.orderCount;
@@ -477,6 +483,7 @@ export class SteadyGroupCheck {
         for (; k < count && (at[k] as number) + shift <= until; k++) {
           if (kind[k] === ORDER_THREAD) continue;
           const m = member[k] as number, t = (at[k] as number) + shift;
+          if (visit !== null) visit(kind[k] as number, m, t, this.ownKey(kind[k] as number, m));
           if (kind[k] === ORDER_STEP) {
             this.endStepUs[m] = t + P;
             this.endStepKey[m] = timerBase + seq;
@@ -490,12 +497,28 @@ export class SteadyGroupCheck {
           seq += reserves[k] as number;
         }
         if (thread < 0) break;
+        if (visit !== null) visit(ORDER_THREAD, thread, this.endThreadUs[thread] as number, this.endThreadKey[thread] as number);
         this.endThreadKey[thread] = lateBase + seq;
         this.endThreadUs[thread] = (this.endThreadUs[thread] as number) + T;
         seq++;
       }
     }
     return seq;
+  }
+
+  /** The order key of member m's queued event of item kind `kind` as the walk stands (0: a decision or lane tick). */
+  private ownKey(kind: number, m: number): number {
+    switch (kind) {
+      case ORDER_STEP: return this.endStepKey[m] as number;
+      case ORDER_ALIVE: return this.endAliveKey[m] as number;
+      case ORDER_DETECTOR: return this.endDetectorKey[m] as number;
+      default: return 0;
+    }
+  }
+
+  /** How long after its decision member m's last learn can arrive (the slowest link's latency plus jitter bound). */
+  reachUs(m: number): number {
+    return this.reach[m] as number;
   }
 
   /** A cache-task arm (one reserved sequence number) in member m's decision block. */
@@ -532,13 +555,13 @@ export class SteadyGroupCheck {
         reach = Math.max(reach, net.linkLatencyUs(m, j) + net.linkJitterUs(m, j));
       }
       this.decisionUs[m] = delay;
-      this.reachUs[m] = reach;
+      this.reach[m] = reach;
       maxReach = Math.max(maxReach, reach);
       this.readersUs[2 * m] = this.aliveUs[m] as number;
       this.readersUs[2 * m + 1] = (this.cacheSampleUs[m] as number) + STEADY_PERIOD_US;
     }
     // Strictly more than a window apart: a value learned at the very end of one window ties with
     // a decision at that microsecond.
-    return phasesSeparated(n, this.stepUs, this.decisionUs, this.reachUs, this.readersUs, 2 * n, maxReach + 1);
+    return phasesSeparated(n, this.stepUs, this.decisionUs, this.reach, this.readersUs, 2 * n, maxReach + 1);
   }
 }

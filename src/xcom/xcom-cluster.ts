@@ -536,8 +536,17 @@ export class XcomCluster {
   // ---------------------------------------------------------------- alive task
 
   private onAliveTimer(arg: number): void {
+    if (this.aliveTick(arg)) this.kernel.schedule(ALIVE_PERIOD_US, this.hAlive, arg);
+  }
+
+  /**
+   * @internal The alive tick of the timer with `arg` up to the scheduling of the next one, which
+   * its caller does when this returns true (false: the timer is stale, or deferred while the node
+   * is frozen). A replay of steady seconds (SteadyReplay) calls it in the tick's place.
+   */
+  aliveTick(arg: number): boolean {
     const i = this.liveNode(this.hAlive, arg);
-    if (i < 0) return;
+    if (i < 0) return false;
     const n = this.n, now = this.kernel.nowUs, net = this.net, consensus = this.consensus;
     const connUp = this.connUp, detected = this.detected, lastSendOkUs = this.lastSendOkUs;
     const unreadBytes = this.unreadBytes, quietLinkEpoch = this.quietLinkEpoch;
@@ -586,7 +595,7 @@ export class XcomCluster {
     }
     this.consensus.retryPending(i);
     this.consensus.trimLog();
-    this.kernel.schedule(ALIVE_PERIOD_US, this.hAlive, arg);
+    return true;
   }
 
   /**
@@ -872,14 +881,23 @@ export class XcomCluster {
   }
 
   private onDetectorTimer(arg: number): void {
+    if (this.detectorTick(arg)) this.kernel.schedule(DETECTOR_PERIOD_US, this.hDetector, arg);
+  }
+
+  /**
+   * @internal The detector tick of the timer with `arg` up to the scheduling of the next one, which
+   * its caller does when this returns true (false: stale, or deferred while the node is frozen). A
+   * replay of steady seconds (SteadyReplay) calls it in the tick's place.
+   */
+  detectorTick(arg: number): boolean {
     const i = arg & NODE_MASK;
-    if (this.booted[i] === 0 || (this.detectorArg(i) & ~NODE_MASK) >>> 0 !== (arg & ~NODE_MASK) >>> 0) return;
+    if (this.booted[i] === 0 || (this.detectorArg(i) & ~NODE_MASK) >>> 0 !== (arg & ~NODE_MASK) >>> 0) return false;
     if (this.net.frozen[i] === 1) {
       (this.deferred[i] as number[]).push(this.hDetector, arg);
-      return;
+      return false;
     }
     this.detectorRun(i);
-    this.kernel.schedule(DETECTOR_PERIOD_US, this.hDetector, arg);
+    return true;
   }
 
   /** Bit set of config nodes that node i currently counts alive (DETECT: heard within 5 s; self always). */

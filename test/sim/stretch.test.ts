@@ -50,14 +50,14 @@ describe('the steady check (SimulationOptions.stretch)', () => {
     const sim = idleGroup(12345, 9, { stretch: true, traceSink: () => {} });
     sim.runFor('20s');
     // At time zero no cache sample has been taken yet: a second at a time until the next check.
-    expect(sim.stretchStats).toEqual({ checks: 2, steady: 1, orderFixed: 1, stretchedUs: 19_000_000, refusals: { cache: 1 } });
+    expect(sim.stretchStats).toEqual({ checks: 2, steady: 1, orderFixed: 1, replayedUs: 19_000_000, stretchedUs: 19_000_000, refusals: { cache: 1 } });
     // Every run starts with a check; nothing foreign is queued, so each is one stretch.
     sim.runFor('3s');
     sim.runFor('1500ms');
-    expect(sim.stretchStats).toEqual({ checks: 4, steady: 3, orderFixed: 3, stretchedUs: 23_500_000, refusals: { cache: 1 } });
+    expect(sim.stretchStats).toEqual({ checks: 4, steady: 3, orderFixed: 3, replayedUs: 23_000_000, stretchedUs: 23_500_000, refusals: { cache: 1 } });
     const off = idleGroup(12345, 9, { traceSink: () => {} });
     off.runFor('5s');
-    expect(off.stretchStats).toEqual({ checks: 0, steady: 0, orderFixed: 0, stretchedUs: 0, refusals: {} });
+    expect(off.stretchStats).toEqual({ checks: 0, steady: 0, orderFixed: 0, replayedUs: 0, stretchedUs: 0, refusals: {} });
   });
 
   it('ends a stretch just before a foreign event, and where the in-memory trace or a cache would run out of room', () => {
@@ -112,7 +112,7 @@ describe('the steady check (SimulationOptions.stretch)', () => {
     expect(lossy.stretchStats.refusals.network).toBe(5);
     const predicate = idleGroup(12345, 3, { stretch: true });
     predicate.runUntil(() => false, { limit: '3s' });
-    expect(predicate.stretchStats).toEqual({ checks: 1, steady: 0, orderFixed: 0, stretchedUs: 0, refusals: { predicateRun: 1 } });
+    expect(predicate.stretchStats).toEqual({ checks: 1, steady: 0, orderFixed: 0, replayedUs: 0, stretchedUs: 0, refusals: { predicateRun: 1 } });
     const off = idleGroup(12345, 3, { stretch: true, model: { flowControlStatsTraffic: 0 } });
     off.runFor('3s');
     expect(off.stretchStats.refusals.model).toBe(3);
@@ -362,14 +362,15 @@ describe('a steady second repeats (what a stretch replays)', () => {
       const events = sim.eventsDispatched, seqs = kernel.queue.seq;
       log = [];
       draws = 0;
-      sim.runFor('1s');
+      // Event by event: a run with a predicate takes no stretch, so nothing is replayed.
+      sim.runUntil(() => false, { limit: '1s' });
       const thread = log.filter((e) => e.startsWith('gcs.suspicionsThread')).length;
       seconds.push({
         order: log.filter((e) => !e.startsWith('gcs.suspicionsThread')).join(' '),
         events: sim.eventsDispatched - events - thread, seqs: kernel.queue.seq - seqs - thread, draws, thread,
       });
     }
-    expect(sim.stretchStats.refusals).toEqual({ cache: 1 });
+    expect(sim.stretchStats.refusals).toEqual({ cache: 1, predicateRun: 20 });
     // 9 steps, 9 decisions, 72 deliveries, 9 alive ticks, 9 detector ticks, 9 dispatched cache ticks.
     expect(seconds[0]!.events).toBe(117);
     // 8 quiet sends per alive tick and 8 learns per decision, one draw each.
@@ -434,7 +435,8 @@ describe('the order of a steady second (SteadyGroupCheck.secondOrder)', () => {
         seqs = [];
         t0 = sim.nowUs;
         const start = kernel.queue.seq;
-        sim.runFor('1s');
+        // Event by event: a run with a predicate takes no stretch, so nothing is replayed.
+        sim.runUntil(() => false, { limit: STEADY_PERIOD_US });
         out.push({ items, seqs, start });
       }
     } finally {

@@ -1,0 +1,124 @@
+import { InvariantError } from '../errors.js';
+import type { GcsNode } from '../gcs/gcs-node.js';
+import type { FlowControlStats } from '../gr/flow-control-stats.js';
+import { SEQ_SPAN } from '../kernel/event-queue.js';
+import type { Kernel } from '../kernel/kernel.js';
+import type { XcomCluster } from '../xcom/xcom-cluster.js';
+import {
+  ORDER_ALIVE, ORDER_CACHE_SAMPLE, ORDER_DECISION, ORDER_DETECTOR, ORDER_LANE_SKIP, ORDER_STEP, ORDER_THREAD,
+  STEADY_PERIOD_US, type ReplayVisit, type SteadyGroupCheck,
+} from './stretch.js';
+
+/** What the replay drives (the composition root hands it over). */
+export interface SteadyReplayParts {
+  readonly kernel: Kernel;
+  readonly xcom: XcomCluster;
+  readonly gcs: (slot: number) => GcsNode;
+  readonly flowControlStats: FlowControlStats;
+  /** The kernel handler ids of the periodic events. */
+  readonly handlers: { readonly alive: number; readonly detector: number; readonly gcsThread: number; readonly flowControlStats: number };
+}
+
+/**
+ * Runs whole steady seconds outside the kernel's dispatch loop, in the fixed order the steady
+ * check found (SteadyGroupCheck.secondOrder; docs/speed.md, "Replaying whole steady seconds"):
+ * the periodic events are taken out of the queue, and each item of each second runs in its place
+ * in that order: a step, alive, detector or suspicions-thread tick through the handler's own body
+ * with the kernel's clock and order position where dispatching it would put them
+ * (Kernel.replayAt), reserving the place its next event would take; a decision through the
+ * kernel, to the end of its learn window (its learns run in place, no other item falls in the
+ * window); a cache-task tick through the kernel's lane. At the end the periodic events go back into
+ * the queue at the times and keys the walk gives (SteadyGroupCheck.walkSeconds), and the kernel's
+ * sequence counter must be where the walk says, or the replay throws: a replay that reserved
+ * differently from the order has diverged, which must not pass silently.
+ *
+ * This first slice runs the handlers' general bodies: it proves the order, the replay's
+ * bookkeeping and its materialisation exact against the event-by-event run; reduced bodies are
+ * the next step.
+ */
+export class SteadyReplay {
+  private readonly periodic: Int32Array;
+  private readonly visit: ReplayVisit;
+
+  constructor(private readonly parts: SteadyReplayParts, private readonly check: SteadyGroupCheck) {
+    const h = parts.handlers;
+    this.periodic = Int32Array.of(h.alive, h.detector, h.gcsThread, h.flowControlStats);
+    this.visit = (kind, m, t, key) => this.runItem(kind, m, t, key);
+  }
+
+  /**
+   * Replays `seconds` whole seconds from now, after the check found the group steady and
+   * `secondOrder` held, nothing being queued before their end but the periodic events; the clock
+   * then stands at their end, as `Kernel.runUntil` to it leaves it.
+   */
+  run(seconds: number): void {
+    const { kernel, xcom, handlers: h } = this.parts;
+    const n = xcom.n, endUs = kernel.nowUs + seconds * STEADY_PERIOD_US;
+    kernel.takeQueued(this.periodic);
+    const check = this.check;
+    const seq = check.walkSeconds(seconds, kernel.nextSequence, this.visit);
+    if (kernel.nextSequence !== seq) {
+      throw new InvariantError(`steady replay: ${kernel.nextSequence - seq} more sequence numbers reserved than the order gives (${seconds} s to ${endUs} µs)`);
+    }
+    for (let m = 0; m < n; m++) {
+      this.putBack(check.endStepUs[m] as number, check.endStepKey[m] as number, h.flowControlStats, m);
+      this.putBack(check.endAliveUs[m] as number, check.endAliveKey[m] as number, h.alive, xcom.nodeArg(m));
+      this.putBack(check.endDetectorUs[m] as number, check.endDetectorKey[m] as number, h.detector, xcom.detectorTimerArg(m));
+      this.putBack(check.endThreadUs[m] as number, check.endThreadKey[m] as number, h.gcsThread, this.parts.gcs(m).threadTimerArg());
+    }
+    // Everything due by the end has run: this moves the clock there and closes the position.
+    kernel.runUntil(endUs);
+  }
+
+  /** Queues a periodic event at `timeUs` under the order key `orderKey`. */
+  private putBack(timeUs: number, orderKey: number, handler: number, arg: number): void {
+    const priority = Math.floor(orderKey / SEQ_SPAN);
+    this.parts.kernel.scheduleReserved(timeUs, priority, orderKey - priority * SEQ_SPAN, handler, arg);
+  }
+
+  /** Runs one item of the order (see the class comment); `key`: a periodic event's order key. */
+  private runItem(kind: number, m: number, t: number, key: number): void {
+    const { kernel, xcom } = this.parts;
+    switch (kind) {
+      case ORDER_STEP:
+        // As FlowControlStats.onStep: the next step's place first.
+        kernel.replayAt(t, key);
+        kernel.reserve();
+        this.parts.flowControlStats.sendStep(m);
+        return;
+      case ORDER_ALIVE:
+        kernel.replayAt(t, key);
+        if (!xcom.aliveTick(xcom.nodeArg(m))) this.diverged('alive', m, t);
+        kernel.reserve();
+        return;
+      case ORDER_DETECTOR:
+        kernel.replayAt(t, key);
+        if (!xcom.detectorTick(xcom.detectorTimerArg(m))) this.diverged('detector', m, t);
+        kernel.reserve();
+        return;
+      case ORDER_THREAD: {
+        kernel.replayAt(t, key);
+        const gcs = this.parts.gcs(m);
+        if (!gcs.threadTickAtRest(gcs.threadTimerArg())) this.diverged('suspicions-thread', m, t);
+        kernel.reserve();
+        return;
+      }
+      case ORDER_DECISION:
+        // The decision and its learns, in place: nothing else is due in its window.
+        kernel.runUntil(t + this.check.reachUs(m));
+        return;
+      case ORDER_LANE_SKIP:
+      case ORDER_CACHE_SAMPLE:
+        if (kernel.nextEventTimeUs() !== t) this.diverged('cache-task', m, t);
+        kernel.step();
+        return;
+      default:
+        this.diverged(`kind ${kind}`, m, t);
+    }
+  }
+
+  /** Throws: an item of the order did not find the state a steady second leaves it (a bug, not a refusal). */
+  private diverged(what: string, m: number, t: number): never {
+    throw new InvariantError(`steady replay: member ${m}'s ${what} tick at ${t} µs is not the steady one`);
+  }
+}
