@@ -157,6 +157,11 @@ export class Network {
     return this.jitterUs[from * this.n + to] as number;
   }
 
+  /** The latest arrival scheduled on a link (TCP order: a message sent now arrives no earlier). */
+  linkTailUs(from: number, to: number): number {
+    return this.lastArrivalUs[from * this.n + to] as number;
+  }
+
   /** Loss rate of a link (0: no TCP retransmission ever delays a message on it). */
   linkLoss(from: number, to: number): number {
     return this.loss[from * this.n + to] as number;

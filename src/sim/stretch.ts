@@ -367,6 +367,17 @@ export class SteadyGroupCheck {
       key[count] = orderKey;
       count++;
     };
+    // Every value decided so far executed everywhere: a member that missed one (a learn lost to a
+    // link cut earlier) would learn the next value ahead and start read rounds.
+    const consensus = xcom.consensus;
+    for (let m = 0; m < n; m++) if (consensus.executed[m] !== consensus.logEnd) return -1;
+    // No link holds a message due later than one sent now could arrive (a message of a slower
+    // time on the link, quiet ones included): a learn would wait behind it, past its window.
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        if (i !== j && net.linkTailUs(i, j) > now + net.linkLatencyUs(i, j) + net.linkJitterUs(i, j)) return -1;
+      }
+    }
     for (let m = 0; m < n; m++) {
       const d = (this.stepUs[m] as number) + (this.decisionUs[m] as number);
       if (d + (this.reach[m] as number) > end) return -1;
@@ -392,31 +403,50 @@ export class SteadyGroupCheck {
       const phase = ((xcom.cacheGridUs(m) % grid) + grid) % grid;
       if ((((sample - phase) % grid) + grid) % grid !== 0) return -1;
       const firstGrid = (after: number): number => after - ((((after - phase) % grid) + grid) % grid) + grid;
-      let from = xcom.cacheTaskTickUs(m);
-      if (from === Infinity) {
+      if (!xcom.cacheTaskHoldsSample(m)) return -1;
+      // The learn that arms the task after a sample is the first decision after it: after the
+      // next sample, `again`, if one comes in this second; after the latest, the same decision a
+      // second earlier (by now), or else the first one of this second. The task must be armed now
+      // exactly in the first case, with its tick where those learns left it: otherwise its state
+      // is a leftover of other traffic, and the seconds would not repeat.
+      const again = this.firstDecisionAfter(n, sample);
+      const pending = xcom.cacheTaskTickUs(m);
+      let from: number;
+      if (again >= 0) {
+        from = firstGrid(Math.max((this.decisionAt[again] as number) - STEADY_PERIOD_US, now));
+        if (pending !== from) return -1;
+      } else {
+        if (pending !== Infinity) return -1;
         const arm = this.firstDecisionAfter(n, now);
         if (arm < 0 || (this.decisionAt[arm] as number) >= sample) return -1;
         this.addArm(arm);
         from = firstGrid(this.decisionAt[arm] as number);
       }
-      if (from > sample || (((from - phase) % grid) + grid) % grid !== 0) return -1;
+      if (from > sample) return -1;
       for (let t = from; t < sample; t += grid) add(ORDER_LANE_SKIP, m, t, 1, PRIORITY.timer, timerBase + 1);
       add(ORDER_CACHE_SAMPLE, m, sample, 0, PRIORITY.timer, timerBase + 1);
-      const again = this.firstDecisionAfter(n, sample);
       if (again >= 0) {
         this.addArm(again);
         for (let t = firstGrid(this.decisionAt[again] as number); t <= end; t += grid) add(ORDER_LANE_SKIP, m, t, 1, PRIORITY.timer, timerBase + 1);
       }
     }
     // No item but a decision in a learn window (both ends included), every item in (now, end].
-    for (let k = 0; k < count; k++) {
-      const t = at[k] as number;
-      if (!(t > now && t <= end)) return -1;
-      if (kind[k] === ORDER_DECISION) continue;
+    // A suspicions-thread tick (every 15 s) falls at the same offset in each second it falls in:
+    // tested whether or not it falls in this one.
+    const inWindow = (t: number): boolean => {
       for (let m = 0; m < n; m++) {
         const d = this.decisionAt[m] as number;
-        if (t >= d && t <= d + (this.reach[m] as number)) return -1;
+        if (t >= d && t <= d + (this.reach[m] as number)) return true;
       }
+      return false;
+    };
+    for (let k = 0; k < count; k++) {
+      const t = at[k] as number;
+      if (!(t > now && t <= end) || (kind[k] !== ORDER_DECISION && inWindow(t))) return -1;
+    }
+    for (let m = 0; m < n; m++) {
+      const thread = this.threadUs[m] as number;
+      if (inWindow(thread - Math.ceil((thread - end) / STEADY_PERIOD_US) * STEADY_PERIOD_US)) return -1;
     }
     const index = this.orderIndex;
     for (let k = 0; k < count; k++) index[k] = k;

@@ -861,6 +861,16 @@ export class XcomCluster {
     return this.reportedCacheUs[i] as number;
   }
 
+  /**
+   * Whether node i's cache task, armed by a learn now, would skip its ticks until a whole growth
+   * period after the latest sample and take the next one then (cacheWakeUs's steady case): the
+   * cache at or below its limit, and no slot freed since that sample.
+   */
+  cacheTaskHoldsSample(i: number): boolean {
+    const cache = this.caches[i] as MessageCache;
+    return !cache.aboveLimit() && cache.freedSlots === this.reportedFreedSlots[i];
+  }
+
   /** The time of node i's pending cache-task tick on the kernel's lane (Infinity: the task is not armed). */
   cacheTaskTickUs(i: number): number {
     return this.cacheLane.tickTimeUs(i);
