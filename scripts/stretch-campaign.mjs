@@ -4,7 +4,7 @@
 // instants), and what each leaves (src/sim/stretch-outcome.ts: trace, tables, counters, event count)
 // must be the same. Prints the mismatches and what the steady check found (the share of its checks
 // that found the group steady, the share of the simulated time the stretches took, its refusals by
-// reason, the seeds whose phases collide).
+// reason, the seeds whose phases collide, the share of the time replayed a whole second at a time).
 //
 // usage: npm run build && node scripts/stretch-campaign.mjs [--seeds=300] [--first=1] [--members=9] [--minutes=60]
 import { createSimulation } from '../dist/index.js';
@@ -28,7 +28,7 @@ function chooser(seed) {
 
 const FAULTS = ['freeze', 'isolate', 'crash', 'partition', 'none'];
 let mismatches = 0;
-const totals = { checks: 0, steady: 0, orderFixed: 0, stretchedUs: 0, refusals: {} };
+const totals = { checks: 0, steady: 0, orderFixed: 0, stretchedUs: 0, replayedUs: 0, refusals: {} };
 const collide = [];
 const t0 = process.cpuUsage();
 for (let seed = first; seed < first + seeds; seed++) {
@@ -62,12 +62,13 @@ for (let seed = first; seed < first + seeds; seed++) {
   totals.steady += s.steady;
   totals.orderFixed += s.orderFixed;
   totals.stretchedUs += s.stretchedUs;
+  totals.replayedUs += s.replayedUs;
   for (const [k, v] of Object.entries(s.refusals)) totals.refusals[k] = (totals.refusals[k] ?? 0) + v;
   if ((s.refusals.phases ?? 0) > s.checks / 2) collide.push(seed);
 }
 const cpu = process.cpuUsage(t0);
 console.log(`${seeds} seeds from ${first}, ${members} members, ${minutes} min each: ${mismatches} mismatches; ` +
   `checks ${totals.checks}, steady ${totals.steady} (${(100 * totals.steady / totals.checks).toFixed(1)} %), of which the second's order fixed ${totals.orderFixed}; ` +
-  `${(100 * totals.stretchedUs / (seeds * durationUs)).toFixed(1)} % of the simulated time in stretches; refusals ${JSON.stringify(totals.refusals)}; ` +
+  `${(100 * totals.stretchedUs / (seeds * durationUs)).toFixed(1)} % of the simulated time in stretches, ${(100 * totals.replayedUs / (seeds * durationUs)).toFixed(1)} % replayed a whole second at a time; refusals ${JSON.stringify(totals.refusals)}; ` +
   `seeds refused mostly for colliding phases: ${collide.length} (${collide.join(' ')}); ${((cpu.user + cpu.system) / 1e6).toFixed(1)} CPU-s`);
 if (mismatches > 0) process.exitCode = 1;
