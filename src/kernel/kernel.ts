@@ -225,6 +225,18 @@ export class Kernel {
     this.eventsDispatched++;
   }
 
+  /**
+   * Runs the lane's earliest tick for a replay outside the dispatch loop (SteadyReplay), when it is
+   * due at `timeUs` and comes before every queued event, as the dispatch loop would (skipped, or
+   * dispatched and counted). Returns false, running nothing, when it is not the next event there.
+   */
+  runLaneTickAt(timeUs: number): boolean {
+    const lane = this.lane;
+    if (this.dispatching || lane === null || lane.minTime !== timeUs || !this.laneFirst(lane)) return false;
+    if (lane.runEarliest()) this.eventsDispatched++;
+    return true;
+  }
+
   /** Takes every queued event of the handlers in `handlerIds` out of the queue (lane ticks stay). A walk over the queue. */
   takeQueued(handlerIds: Int32Array): void {
     const flags = this.handlerFlags;

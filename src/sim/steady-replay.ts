@@ -36,14 +36,12 @@ export interface SteadyReplayParts {
  * bookkeeping and its materialisation exact against the event-by-event run; reduced bodies are
  * the next step.
  */
-export class SteadyReplay {
+export class SteadyReplay implements ReplayVisit {
   private readonly periodic: Int32Array;
-  private readonly visit: ReplayVisit;
 
   constructor(private readonly parts: SteadyReplayParts, private readonly check: SteadyGroupCheck) {
     const h = parts.handlers;
     this.periodic = Int32Array.of(h.alive, h.detector, h.gcsThread, h.flowControlStats);
-    this.visit = (kind, m, t, key) => this.runItem(kind, m, t, key);
   }
 
   /**
@@ -56,7 +54,7 @@ export class SteadyReplay {
     const n = xcom.n, endUs = kernel.nowUs + seconds * STEADY_PERIOD_US;
     kernel.takeQueued(this.periodic);
     const check = this.check;
-    const seq = check.walkSeconds(seconds, kernel.nextSequence, this.visit);
+    const seq = check.walkSeconds(seconds, kernel.nextSequence, this);
     if (kernel.nextSequence !== seq) {
       throw new InvariantError(`steady replay: ${kernel.nextSequence - seq} more sequence numbers reserved than the order gives (${seconds} s to ${endUs} µs)`);
     }
@@ -76,8 +74,8 @@ export class SteadyReplay {
     this.parts.kernel.scheduleReserved(timeUs, priority, orderKey - priority * SEQ_SPAN, handler, arg);
   }
 
-  /** Runs one item of the order (see the class comment); `key`: a periodic event's order key. */
-  private runItem(kind: number, m: number, t: number, key: number): void {
+  /** @internal Runs one item of the order (see the class comment); `key`: a periodic event's order key. */
+  runItem(kind: number, m: number, t: number, key: number): void {
     const { kernel, xcom } = this.parts;
     switch (kind) {
       case ORDER_STEP:
@@ -109,8 +107,7 @@ export class SteadyReplay {
         return;
       case ORDER_LANE_SKIP:
       case ORDER_CACHE_SAMPLE:
-        if (kernel.nextEventTimeUs() !== t) this.diverged('cache-task', m, t);
-        kernel.step();
+        if (!kernel.runLaneTickAt(t)) this.diverged('cache-task', m, t);
         return;
       default:
         this.diverged(`kind ${kind}`, m, t);
