@@ -1275,10 +1275,12 @@ export class Simulation {
    * checks at its start whether the group is steady (stretchStats). A steady group runs as one
    * stretch up to where the check says it must end (SteadyGroupCheck.stretchEndUs: the next
    * foreign event, the cache's or the trace's room), then is checked again; a group that is not
-   * steady runs a second at a time between checks (a minute while a cache is at its limit). ⚠ A
-   * stretch still runs event by event (with the learns delivered in place, Consensus.learnsInPlace,
-   * and the statistics' GCS and GR delivery skipped where it changes nothing, foldStatsDelivery):
-   * the replay of a steady second is not built yet.
+   * steady runs a second at a time between checks (a minute while a cache is at its limit). A
+   * stretch whose second has a fixed order (SteadyGroupCheck.secondOrder) is replayed a whole second
+   * at a time outside the dispatch loop (SteadyReplay), the rest of it event by event; either way
+   * with the learns delivered in place (Consensus.learnsInPlace) and the statistics' GCS and GR
+   * delivery skipped where it changes nothing (foldStatsDelivery). ⚠ The replay runs the handlers'
+   * own bodies so far: it is exact, not faster (docs/speed.md, "Replaying whole steady seconds").
    */
   private runTo(endUs: number): void {
     const steady = this.steady;
