@@ -99,8 +99,10 @@ export interface SimulationOptions {
    * event, with the same trace, state and event count. Whenever a condition does not hold the run
    * goes on event by event (`Simulation.stretchStats` counts why). With it on, a `traceSink` must
    * read only the events it is handed, not the simulation (an on() listener keeps the run event by
-   * event). ⚠ Only the steady check is built so far: every run goes event by event, in one-second
-   * steps that check the group. @defaultValue false
+   * event). Whole steady seconds whose order is fixed are replayed outside the kernel's dispatch
+   * loop (`stretchStats.replayedUs`), the rest goes event by event. ⚠ The replay runs the handlers'
+   * own bodies so far: exact, but not faster than the event-by-event stretch (docs/speed.md).
+   * @defaultValue false
    */
   readonly stretch?: boolean;
 }
