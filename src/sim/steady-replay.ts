@@ -54,9 +54,12 @@ export class SteadyReplay implements ReplayVisit {
     const n = xcom.n, endUs = kernel.nowUs + seconds * STEADY_PERIOD_US;
     kernel.takeQueued(this.periodic);
     const check = this.check;
-    const seq = check.walkSeconds(seconds, kernel.nextSequence, this);
-    if (kernel.nextSequence !== seq) {
-      throw new InvariantError(`steady replay: ${kernel.nextSequence - seq} more sequence numbers reserved than the order gives (${seconds} s to ${endUs} µs)`);
+    check.beginWalk();
+    for (let s = 0; s < seconds; s++) {
+      const seq = check.walkSeconds(1, kernel.nextSequence, this);
+      if (kernel.nextSequence !== seq) {
+        throw new InvariantError(`steady replay: ${kernel.nextSequence - seq} more sequence numbers reserved than the order gives (second ${s + 1} of ${seconds} to ${endUs} µs)`);
+      }
     }
     for (let m = 0; m < n; m++) {
       this.putBack(check.endStepUs[m] as number, check.endStepKey[m] as number, h.flowControlStats, m);

@@ -181,6 +181,9 @@ export class SteadyGroupCheck {
   private readonly decisionItem: Int32Array;
   /** How many items the last secondOrder that held found. */
   private orderCount = 0;
+  /** Where the walk started (beginWalk), and how many seconds it has walked. */
+  private walkStartUs = 0;
+  private walked = 0;
   private readonly readersUs: Float64Array;
   private readonly periodic: Int32Array;
   private readonly times = new Float64Array(SCRATCH);
@@ -473,22 +476,13 @@ export class SteadyGroupCheck {
   }
 
   /**
-   * Walks `seconds` whole seconds of the order `secondOrder` found (it must have held just now),
-   * from the kernel's sequence counter `seq` (the next number it would hand out): each second runs
-   * the same items at the same offsets, but for the suspicions-thread ticks (every 15 s), which
-   * come after every other item of their microsecond (late priority). Leaves in `end*` where each
-   * member's periodic events would be queued after those seconds, and returns the counter then:
-   * what a replay of those seconds must leave in the kernel (docs/speed.md, "The order of a steady
-   * second").
-   * Within an item the event's own reservation comes first, but for the alive tick, which sends
-   * its n - 1 quiet i_am_alive before it schedules the next.
+   * Starts a walk over the steady seconds from now (`walkSeconds`), after `secondOrder` held just
+   * now: each member's periodic events where they are queued now.
    */
-  walkSeconds(seconds: number, seq: number, visit: ReplayVisit | null = null): number {
-    const { kernel, xcom } = this.parts;
-    const n = xcom.n, now = kernel.nowUs, P = STEADY_PERIOD_US, T = SUSPICION_PROCESSING_THREAD_PERIOD_US;
-    const count = this.orderCount;
-    const kind = this.orderKind, member = this.orderMember, at = this.orderUs, reserves = this.orderReserves;
-    const timerBase = PRIORITY.timer * SEQ_SPAN, lateBase = PRIORITY.late * SEQ_SPAN;
+  beginWalk(): void {
+    const n = this.parts.xcom.n;
+    this.walkStartUs = this.parts.kernel.nowUs;
+    this.walked = 0;
     for (let m = 0; m < n; m++) {
       this.endStepUs[m] = this.stepUs[m] as number;
       this.endStepKey[m] = this.stepKey[m] as number;
@@ -499,7 +493,30 @@ export class SteadyGroupCheck {
       this.endThreadUs[m] = this.threadUs[m] as number;
       this.endThreadKey[m] = this.threadKey[m] as number;
     }
-    for (let s = 0; s < seconds; s++) {
+  }
+
+  /**
+   * Walks `seconds` more whole seconds of the order `secondOrder` found, from where `beginWalk`
+   * started (or the last walk ended), with the kernel's sequence counter at `seq` (the next number
+   * it would hand out): each second runs the same items at the same offsets, but for the
+   * suspicions-thread ticks (every 15 s), which come after every other item of their microsecond
+   * (late priority). Hands each item to `visit` (if any) in its place, leaves in `end*` where each
+   * member's periodic events would be queued after those seconds, and returns the counter then:
+   * what a replay of those seconds must leave in the kernel (docs/speed.md, "Replaying whole steady
+   * seconds"). Within an item the event's own reservation comes first, but for the alive tick,
+   * which sends its n - 1 quiet i_am_alive before it schedules the next. A replay walks a second at
+   * a time: V8 then optimises this as a function called again and again rather than while one
+   * long call runs (see Kernel.dispatchChunk).
+   */
+  walkSeconds(seconds: number, seq: number, visit: ReplayVisit | null = null): number {
+    const { xcom } = this.parts;
+    const n = xcom.n, P = STEADY_PERIOD_US, T = SUSPICION_PROCESSING_THREAD_PERIOD_US;
+    const count = this.orderCount;
+    const kind = this.orderKind, member = this.orderMember, at = this.orderUs, reserves = this.orderReserves;
+    const timerBase = PRIORITY.timer * SEQ_SPAN, lateBase = PRIORITY.late * SEQ_SPAN;
+    const first = this.walked, now = this.walkStartUs;
+    this.walked = first + seconds;
+    for (let s = first; s < first + seconds; s++) {
       const shift = s * P, end = now + shift + P;
       let k = 0;
       // The thread ticks due in this second, earliest first, each after every item of its microsecond.

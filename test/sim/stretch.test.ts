@@ -558,6 +558,7 @@ describe('the order of a steady second (SteadyGroupCheck.secondOrder)', () => {
       const probe = sim as unknown as Probe, kernel = probe.kernel as KernelProbe, steady = probe.steady;
       const threadsBefore = Float64Array.from(steady.threadUs);
       const lanesBefore = Array.from({ length: members }, (_, m) => probe.xcom.cacheTaskTickUs(m));
+      steady.beginWalk();
       const seq = steady.walkSeconds(seconds, kernel.queue.seq);
       expect(seq).toBeGreaterThan(0);
       const want = (times: Float64Array, keys: Float64Array): string[] => Array.from(times, (t, m) => `${m}@${t}#${keys[m]}`).sort();
