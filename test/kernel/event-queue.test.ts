@@ -175,3 +175,25 @@ describe('EventQueue', () => {
     );
   });
 });
+
+describe('EventQueue.removeFlagged', () => {
+  it('removes the events of flagged handlers, front buffer and heap, and keeps the others in their order', () => {
+    fc.assert(fc.property(
+      fc.array(fc.tuple(fc.integer({ min: 0, max: 50 }), fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 7 })), { maxLength: 80 }),
+      fc.array(fc.boolean(), { minLength: 8, maxLength: 8 }),
+      (events, flagged) => {
+        const q = new EventQueue(4), ref = new EventQueue(4);
+        // Handlers in the low 3 bits, a running number above them, so that every code is distinct.
+        events.forEach(([t, p, h], k) => {
+          q.push(t, p, (k << 3) | h);
+          if (!flagged[h]) ref.push(t, p, (k << 3) | h);
+          else ref.reserveSeq();
+        });
+        const flags = Uint8Array.from(flagged, (f) => (f ? 1 : 0));
+        q.removeFlagged(7, flags);
+        expect(q.nextSeq).toBe(ref.nextSeq);
+        expect(drain(q)).toEqual(drain(ref));
+      },
+    ), { numRuns: 200 });
+  });
+});

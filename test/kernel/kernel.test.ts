@@ -311,3 +311,48 @@ describe('Kernel.runReservedAt', () => {
     }), { numRuns: 100, seed: 8 });
   });
 });
+
+describe('Kernel entries of a replay outside the dispatch loop', () => {
+  it('replayAt moves the clock and position as a dispatch would and counts the event; refuses a time before now', () => {
+    const k = new Kernel();
+    const h = k.register('h', () => {});
+    k.schedule(10, h, 0);
+    k.runUntil(20);
+    const before = k.eventsDispatched;
+    k.replayAt(25, k.orderKey(2, 7));
+    expect(k.nowUs).toBe(25);
+    expect(k.orderPosition).toBe(k.orderKey(2, 7));
+    expect(k.eventsDispatched).toBe(before + 1);
+    expect(() => k.replayAt(24, 0)).toThrow(/before now/);
+  });
+
+  it('takeQueued takes out the events of the given handlers only, and nextSequence is the next reserved number', () => {
+    const k = new Kernel();
+    const seen: string[] = [];
+    const a = k.register('a', (arg) => seen.push(`a${arg}`)), b = k.register('b', (arg) => seen.push(`b${arg}`));
+    k.schedule(5, a, 1);
+    k.schedule(3, b, 2);
+    k.schedule(5, b, 3);
+    expect(k.nextSequence).toBe(3);
+    k.takeQueued(Int32Array.of(a));
+    k.runUntil(10);
+    expect(seen).toEqual(['b2', 'b3']);
+    expect(k.reserve()).toBe(3);
+  });
+
+  it('runLaneTickAt runs the lane tick due at that time when it is next, and nothing otherwise', () => {
+    const k = new Kernel();
+    const ticks: number[] = [];
+    const lane = k.createTickLane('lane', 1, 100, new Uint8Array(1), (arg) => ticks.push(arg));
+    const h = k.register('h', () => {});
+    lane.arm(0, 50, 9);
+    k.schedule(40, h, 0);
+    expect(k.runLaneTickAt(50)).toBe(false); // the queued event at 40 comes first
+    k.runUntil(45);
+    expect(k.runLaneTickAt(40)).toBe(false); // not due then
+    const before = k.eventsDispatched;
+    expect(k.runLaneTickAt(50)).toBe(true);
+    expect(ticks).toEqual([9]);
+    expect(k.eventsDispatched).toBe(before + 1);
+  });
+});
