@@ -1,7 +1,7 @@
 /** grsim's public API. Everything not exported here is internal. */
 export { createSimulation, Simulation, MemberHandle, NetworkControl } from './sim/simulation.js';
 export type { SuspicionView, SuspicionCounters, RunUntilOptions, StretchStats } from './sim/simulation.js';
-export type { StretchRefusal } from './sim/stretch.js';
+export type { OrderRefusal, StretchRefusal } from './sim/stretch.js';
 export type { StartOutcome } from './gr/start-stop-group-replication.js';
 export type { SimulationOptions, MemberSpec } from './sim/simulation-options.js';
 export type { GroupReplicationOptions, OptionName, ConsistencyLevel, SetScope } from './gr/options.js';

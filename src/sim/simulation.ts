@@ -40,7 +40,7 @@ import {
   checkLabel, DEFAULT_GROUP_AGE_US, DEFAULT_MAX_TRACE_EVENTS, MAX_GROUP_SIZE, MAX_VIRTUAL_TIME_US,
   parseStart, validateMaxTraceEvents, validateMode, type MemberSpec, type SimulationOptions,
 } from './simulation-options.js';
-import { STEADY_PERIOD_US, SteadyGroupCheck, type StretchRefusal } from './stretch.js';
+import { STEADY_PERIOD_US, SteadyGroupCheck, type OrderRefusal, type StretchRefusal } from './stretch.js';
 import { SteadyReplay } from './steady-replay.js';
 
 /**
@@ -67,6 +67,8 @@ export interface StretchStats {
   orderFixed: number;
   /** Simulated time replayed a whole steady second at a time (SteadyReplay), µs. */
   replayedUs: number;
+  /** The steady checks at which the second's order was not fixed, by the first reason found (the stretch then ran event by event). */
+  orderRefusals: Partial<Record<OrderRefusal, number>>;
   /** Simulated time the stretches covered, µs. */
   stretchedUs: number;
   /** The other checks, by the first condition that failed. */
@@ -608,7 +610,7 @@ export class Simulation {
   /** Network.setSteadyReceiver's receiver inside a stretch: XCom's receipt of a learn sent in place. */
   private readonly steadyLearnReceiver = (msg: number): void => this.xcom.receiveLearnSteady(msg);
   /** What the stretch switch found at its checks (SimulationOptions.stretch). */
-  private readonly stretchCounts: StretchStats = { checks: 0, steady: 0, orderFixed: 0, stretchedUs: 0, replayedUs: 0, refusals: {} };
+  private readonly stretchCounts: StretchStats = { checks: 0, steady: 0, orderFixed: 0, stretchedUs: 0, replayedUs: 0, orderRefusals: {}, refusals: {} };
 
   /** @internal Use createSimulation(). */
   constructor(input: SimulationOptions) {
@@ -1304,6 +1306,9 @@ export class Simulation {
           if (steady.secondOrder() >= 0) {
             this.stretchCounts.orderFixed++;
             replaySeconds = Math.floor((stepEnd - now) / STEADY_PERIOD_US);
+          } else {
+            const why = steady.orderRefusal as OrderRefusal, refused = this.stretchCounts.orderRefusals;
+            refused[why] = (refused[why] ?? 0) + 1;
           }
           this.foldStatsDelivery = this.gcsHasLastRemoved();
           // The steady check found every link up and every member running and unfrozen.
@@ -1361,7 +1366,7 @@ export class Simulation {
    */
   get stretchStats(): Readonly<StretchStats> {
     const c = this.stretchCounts;
-    return { checks: c.checks, steady: c.steady, orderFixed: c.orderFixed, stretchedUs: c.stretchedUs, replayedUs: c.replayedUs, refusals: { ...c.refusals } };
+    return { checks: c.checks, steady: c.steady, orderFixed: c.orderFixed, stretchedUs: c.stretchedUs, replayedUs: c.replayedUs, orderRefusals: { ...c.orderRefusals }, refusals: { ...c.refusals } };
   }
 
   /** Runs `body` with `running` set, so that a callback cannot start a nested run. */

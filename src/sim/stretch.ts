@@ -86,6 +86,19 @@ export function statsBytesPerSecond(n: number): number {
 }
 
 /**
+ * Why a steady second's order is not fixed (SteadyGroupCheck.secondOrder), in the order it tests:
+ * - `executed`: a decided value is not executed on every member;
+ * - `link`: a link holds a message due later than one sent now could arrive;
+ * - `windowEnd`: a learn window does not close inside the second;
+ * - `cacheTask`: a member's cache task is not armed as the steady learns arm it, or would not hold
+ *   its sample a whole period;
+ * - `tickInWindow`: a step, alive, detector or suspicions-thread tick falls in a learn window;
+ * - `laneInWindow`: a cache-task tick of the lane falls in a learn window;
+ * - `laneTie`: two members' cache-task ticks fall on one microsecond.
+ */
+export type OrderRefusal = 'executed' | 'link' | 'windowEnd' | 'cacheTask' | 'tickInWindow' | 'laneInWindow' | 'laneTie';
+
+/**
  * The kinds of item in a steady second's fixed order (SteadyGroupCheck.secondOrder), each a
  * kernel event or lane tick of one member: its flow-control step; its statistics decision, with
  * the learns it sends (their arrivals, in a window no other item enters, come in an order the
@@ -179,6 +192,8 @@ export class SteadyGroupCheck {
   /** secondOrder's decision times (absolute), and where each member's decision item is before sorting. */
   private readonly decisionAt: Float64Array;
   private readonly decisionItem: Int32Array;
+  /** Why the last secondOrder returned -1 (null: it held). */
+  orderRefusal: OrderRefusal | null = null;
   /** How many items the last secondOrder that held found. */
   private orderCount = 0;
   /** Where the walk started (beginWalk), and how many seconds it has walked. */
@@ -377,17 +392,17 @@ export class SteadyGroupCheck {
     // Every value decided so far executed everywhere: a member that missed one (a learn lost to a
     // link cut earlier) would learn the next value ahead and start read rounds.
     const consensus = xcom.consensus;
-    for (let m = 0; m < n; m++) if (consensus.executed[m] !== consensus.logEnd) return -1;
+    for (let m = 0; m < n; m++) if (consensus.executed[m] !== consensus.logEnd) return this.refuseOrder('executed');
     // No link holds a message due later than one sent now could arrive (a message of a slower
     // time on the link, quiet ones included): a learn would wait behind it, past its window.
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < n; j++) {
-        if (i !== j && net.linkTailUs(i, j) > now + net.linkLatencyUs(i, j) + net.linkJitterUs(i, j)) return -1;
+        if (i !== j && net.linkTailUs(i, j) > now + net.linkLatencyUs(i, j) + net.linkJitterUs(i, j)) return this.refuseOrder('link');
       }
     }
     for (let m = 0; m < n; m++) {
       const d = (this.stepUs[m] as number) + (this.decisionUs[m] as number);
-      if (d + (this.reach[m] as number) > end) return -1;
+      if (d + (this.reach[m] as number) > end) return this.refuseOrder('windowEnd');
       this.decisionAt[m] = d;
     }
     for (let m = 0; m < n; m++) {
@@ -408,9 +423,9 @@ export class SteadyGroupCheck {
       // the next sample and leaves it unarmed until the next learn.
       const sample = (this.cacheSampleUs[m] as number) + STEADY_PERIOD_US;
       const phase = ((xcom.cacheGridUs(m) % grid) + grid) % grid;
-      if ((((sample - phase) % grid) + grid) % grid !== 0) return -1;
+      if ((((sample - phase) % grid) + grid) % grid !== 0) return this.refuseOrder('cacheTask');
       const firstGrid = (after: number): number => after - ((((after - phase) % grid) + grid) % grid) + grid;
-      if (!xcom.cacheTaskHoldsSample(m)) return -1;
+      if (!xcom.cacheTaskHoldsSample(m)) return this.refuseOrder('cacheTask');
       // The learn that arms the task after a sample is the first decision after it: after the
       // next sample, `again`, if one comes in this second; after the latest, the same decision a
       // second earlier (by now), or else the first one of this second. The task must be armed now
@@ -421,15 +436,15 @@ export class SteadyGroupCheck {
       let from: number;
       if (again >= 0) {
         from = firstGrid(Math.max((this.decisionAt[again] as number) - STEADY_PERIOD_US, now));
-        if (pending !== from) return -1;
+        if (pending !== from) return this.refuseOrder('cacheTask');
       } else {
-        if (pending !== Infinity) return -1;
+        if (pending !== Infinity) return this.refuseOrder('cacheTask');
         const arm = this.firstDecisionAfter(n, now);
-        if (arm < 0 || (this.decisionAt[arm] as number) >= sample) return -1;
+        if (arm < 0 || (this.decisionAt[arm] as number) >= sample) return this.refuseOrder('cacheTask');
         this.addArm(arm);
         from = firstGrid(this.decisionAt[arm] as number);
       }
-      if (from > sample) return -1;
+      if (from > sample) return this.refuseOrder('cacheTask');
       for (let t = from; t < sample; t += grid) add(ORDER_LANE_SKIP, m, t, 1, PRIORITY.timer, timerBase + 1);
       add(ORDER_CACHE_SAMPLE, m, sample, 0, PRIORITY.timer, timerBase + 1);
       if (again >= 0) {
@@ -440,6 +455,7 @@ export class SteadyGroupCheck {
     // No item but a decision in a learn window (both ends included), every item in (now, end].
     // A suspicions-thread tick (every 15 s) falls at the same offset in each second it falls in:
     // tested whether or not it falls in this one.
+    const lane = (k: number): number => (kind[k] === ORDER_LANE_SKIP || kind[k] === ORDER_CACHE_SAMPLE ? 1 : 0);
     const inWindow = (t: number): boolean => {
       for (let m = 0; m < n; m++) {
         const d = this.decisionAt[m] as number;
@@ -449,21 +465,21 @@ export class SteadyGroupCheck {
     };
     for (let k = 0; k < count; k++) {
       const t = at[k] as number;
-      if (!(t > now && t <= end) || (kind[k] !== ORDER_DECISION && inWindow(t))) return -1;
+      if (!(t > now && t <= end)) return this.refuseOrder('windowEnd');
+      if (kind[k] !== ORDER_DECISION && inWindow(t)) return this.refuseOrder(lane(k) === 1 ? 'laneInWindow' : 'tickInWindow');
     }
     for (let m = 0; m < n; m++) {
       const thread = this.threadUs[m] as number;
-      if (inWindow(thread - Math.ceil((thread - end) / STEADY_PERIOD_US) * STEADY_PERIOD_US)) return -1;
+      if (inWindow(thread - Math.ceil((thread - end) / STEADY_PERIOD_US) * STEADY_PERIOD_US)) return this.refuseOrder('tickInWindow');
     }
     const index = this.orderIndex;
     for (let k = 0; k < count; k++) index[k] = k;
-    const lane = (k: number): number => (kind[k] === ORDER_LANE_SKIP || kind[k] === ORDER_CACHE_SAMPLE ? 1 : 0);
     const sorted = Array.from(index.subarray(0, count)).sort((a, b) =>
       (at[a] as number) - (at[b] as number) || (prio[a] as number) - (prio[b] as number) || lane(a) - lane(b) || (key[a] as number) - (key[b] as number));
     for (let k = 1; k < count; k++) {
       const a = sorted[k - 1] as number, b = sorted[k] as number;
       // Two lane ticks at one microsecond: their order is the lane's keys', which this does not read.
-      if (at[a] === at[b] && lane(a) === 1 && lane(b) === 1) return -1;
+      if (at[a] === at[b] && lane(a) === 1 && lane(b) === 1) return this.refuseOrder('laneTie');
     }
     const kinds = Uint8Array.from(sorted, (k) => kind[k] as number), members = Uint8Array.from(sorted, (k) => member[k] as number);
     const times = Float64Array.from(sorted, (k) => at[k] as number), res = Uint8Array.from(sorted, (k) => reserves[k] as number);
@@ -472,6 +488,7 @@ export class SteadyGroupCheck {
     at.set(times);
     reserves.set(res);
     this.orderCount = count;
+    this.orderRefusal = null;
     return count;
   }
 
@@ -576,6 +593,12 @@ export class SteadyGroupCheck {
   private addArm(m: number): void {
     const k = this.decisionItem[m] as number;
     this.orderReserves[k] = (this.orderReserves[k] as number) + 1;
+  }
+
+  /** secondOrder's answer when it refuses: -1, with the reason kept in `orderRefusal`. */
+  private refuseOrder(reason: OrderRefusal): number {
+    this.orderRefusal = reason;
+    return -1;
   }
 
   /** The priority of an event from its order key. */
