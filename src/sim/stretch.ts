@@ -123,7 +123,7 @@ export interface ReplayVisit {
   runItem(kind: number, member: number, timeUs: number, orderKey: number): void;
 }
 
-/** Most items one member adds to a steady second: step, decision, 3 ticks and 11 lane ticks (two arms). */
+/** Most items one member adds to a steady second: step, decision, 3 ticks and at most 10 lane ticks (one per grid point). */
 const ORDER_ITEMS_PER_MEMBER = 16;
 
 /** What the check reads of the simulation (the composition root hands it over). */
