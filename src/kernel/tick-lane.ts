@@ -21,11 +21,21 @@ export class TickLane {
   private readonly keys: Float64Array;
   private readonly wakes: Float64Array;
   private readonly args: Int32Array;
+  /**
+   * The pending slots as a list in (time, key) order: `next`/`prev` link them (-1: none), `head` is
+   * the earliest, `tail` the latest. A skipped tick takes the newest sequence number and moves one
+   * period on, which in a lane whose ticks are at most a period apart is after every other pending
+   * tick: its move to the tail costs one comparison, where a scan for the earliest slot cost one per
+   * slot at every skip.
+   */
+  private readonly next: Int32Array;
+  private readonly prev: Int32Array;
+  private head = -1;
+  private tail = -1;
   /** Time of the earliest pending tick (Infinity: none); read by the kernel's loop. */
   minTime = Infinity;
   /** Order key of the earliest pending tick. */
   minKey = Infinity;
-  private minSlot = -1;
 
   constructor(
     private readonly queue: EventQueue,
@@ -41,6 +51,8 @@ export class TickLane {
     this.keys = new Float64Array(slots);
     this.wakes = new Float64Array(slots).fill(-Infinity);
     this.args = new Int32Array(slots);
+    this.next = new Int32Array(slots).fill(-1);
+    this.prev = new Int32Array(slots).fill(-1);
   }
 
   /** Number of pending ticks. */
@@ -59,10 +71,11 @@ export class TickLane {
     if (!(timeUs >= now) || !Number.isSafeInteger(timeUs)) {
       throw new InvariantError(`tick time must be a safe integer ≥ now (${now}), got ${timeUs}`);
     }
+    if ((this.times[slot] as number) !== Infinity) this.unlink(slot);
     this.times[slot] = timeUs;
     this.keys[slot] = this.priorityKey + this.queue.reserveSeq();
     this.args[slot] = arg;
-    this.findMin();
+    this.insert(slot);
   }
 
   /** Until `wakeUs`, slot `slot`'s ticks may be skipped while its gate is 0 (−Infinity: never). */
@@ -81,36 +94,71 @@ export class TickLane {
    * dispatched.
    */
   runEarliest(): boolean {
-    const s = this.minSlot, q = this.queue;
-    const t = this.times[s] as number;
-    q.clock[0] = t;
-    q.poppedKey = this.keys[s] as number;
-    if (t < (this.wakes[s] as number) && this.gate[s] === 0) {
-      this.times[s] = t + this.periodUs;
-      this.keys[s] = this.priorityKey + q.reserveSeq();
-      this.findMin();
-      return false;
-    }
-    this.times[s] = Infinity;
-    this.findMin();
-    this.handler(this.args[s] as number);
-    return true;
+    // No tick is at or before −Infinity: runBefore stops after the first.
+    return this.runBefore(-Infinity, -Infinity);
   }
 
-  private findMin(): void {
-    const times = this.times, keys = this.keys;
-    let best = -1, bt = Infinity, bk = Infinity;
-    for (let s = 0; s < times.length; s++) {
+  /**
+   * Runs the earliest tick as runEarliest does, then, while the next earliest tick is at or before
+   * `endUs` and before the queue's first event (at `queueTimeUs`), skips it too, and dispatches it
+   * if it is not skipped. Returns whether a tick was dispatched (the last thing it did, if so).
+   *
+   * Nothing but the lane runs between these ticks, so the kernel's loop would have run them in the
+   * same order with the same effects, one iteration each: a skip changes only the clock, the order
+   * position, the sequence counter and the lane; the queue's first event stays first; the wake
+   * times and gates are read as each tick comes, as they are set by handlers only.
+   */
+  runBefore(endUs: number, queueTimeUs: number): boolean {
+    const q = this.queue, times = this.times, keys = this.keys, period = this.periodUs;
+    for (;;) {
+      const s = this.head;
       const t = times[s] as number;
-      if (t < bt || (t === bt && t !== Infinity && (keys[s] as number) < bk)) {
-        best = s;
-        bt = t;
-        bk = keys[s] as number;
+      q.clock[0] = t;
+      q.poppedKey = keys[s] as number;
+      if (!(t < (this.wakes[s] as number) && this.gate[s] === 0)) {
+        times[s] = Infinity;
+        this.unlink(s);
+        this.handler(this.args[s] as number);
+        return true;
       }
+      this.unlink(s);
+      times[s] = t + period;
+      keys[s] = this.priorityKey + q.reserveSeq();
+      this.insert(s);
+      const nt = this.minTime;
+      if (nt > endUs || nt > queueTimeUs || (nt === queueTimeUs && this.minKey > q.peekKey())) return false;
     }
-    this.minSlot = best;
-    this.minTime = bt;
-    this.minKey = bk;
+  }
+
+  /** Takes pending slot `s` out of the order list. */
+  private unlink(s: number): void {
+    const p = this.prev[s] as number, n = this.next[s] as number;
+    if (p === -1) this.head = n; else this.next[p] = n;
+    if (n === -1) this.tail = p; else this.prev[n] = p;
+    this.setMin();
+  }
+
+  /**
+   * Puts slot `s` (its time and key set) into the order list, found from the latest end: a tick
+   * armed or skipped now takes the newest key, so it usually goes last.
+   */
+  private insert(s: number): void {
+    const times = this.times, keys = this.keys, t = times[s] as number, k = keys[s] as number;
+    let c = this.tail;
+    while (c !== -1 && ((times[c] as number) > t || ((times[c] as number) === t && (keys[c] as number) > k))) c = this.prev[c] as number;
+    // s goes after c (c = -1: first).
+    const n = c === -1 ? this.head : (this.next[c] as number);
+    this.prev[s] = c;
+    this.next[s] = n;
+    if (c === -1) this.head = s; else this.next[c] = s;
+    if (n === -1) this.tail = s; else this.prev[n] = s;
+    this.setMin();
+  }
+
+  private setMin(): void {
+    const h = this.head;
+    this.minTime = h === -1 ? Infinity : (this.times[h] as number);
+    this.minKey = h === -1 ? Infinity : (this.keys[h] as number);
   }
 }
 
