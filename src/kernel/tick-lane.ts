@@ -32,10 +32,22 @@ export class TickLane {
   private readonly prev: Int32Array;
   private head = -1;
   private tail = -1;
+  /**
+   * The earliest pending tick's time and order key (Infinity: none), in a typed array: V8 keeps a
+   * number field of an object as a tagged value, so every store of a time past 2^31 µs or of an
+   * order key (never a small integer) into one allocated a heap number, at every skip.
+   */
+  private readonly earliest = new Float64Array([Infinity, Infinity]);
+
   /** Time of the earliest pending tick (Infinity: none); read by the kernel's loop. */
-  minTime = Infinity;
-  /** Order key of the earliest pending tick. */
-  minKey = Infinity;
+  get minTime(): number {
+    return this.earliest[0] as number;
+  }
+
+  /** Order key of the earliest pending tick (Infinity: none). */
+  get minKey(): number {
+    return this.earliest[1] as number;
+  }
 
   constructor(
     private readonly queue: EventQueue,
@@ -125,8 +137,9 @@ export class TickLane {
       times[s] = t + period;
       keys[s] = this.priorityKey + q.reserveSeq();
       this.insert(s);
+      // Written as the kernel's loop tests it: no lane tick left (Infinity) does not run.
       const nt = this.minTime;
-      if (nt > endUs || nt > queueTimeUs || (nt === queueTimeUs && this.minKey > q.peekKey())) return false;
+      if (!(nt <= endUs && (nt < queueTimeUs || (nt === queueTimeUs && this.minKey < q.peekKey())))) return false;
     }
   }
 
@@ -156,9 +169,16 @@ export class TickLane {
   }
 
   private setMin(): void {
-    const h = this.head;
-    this.minTime = h === -1 ? Infinity : (this.times[h] as number);
-    this.minKey = h === -1 ? Infinity : (this.keys[h] as number);
+    // Two stores per branch, not one conditional expression: V8 joins a loaded float64 and the
+    // constant Infinity as a tagged value, boxing the time and the key in a heap number each.
+    const h = this.head, e = this.earliest;
+    if (h === -1) {
+      e[0] = Infinity;
+      e[1] = Infinity;
+    } else {
+      e[0] = this.times[h] as number;
+      e[1] = this.keys[h] as number;
+    }
   }
 }
 
