@@ -88,6 +88,7 @@ export class TickLane {
     this.keys[slot] = this.priorityKey + this.queue.reserveSeq();
     this.args[slot] = arg;
     this.insert(slot);
+    this.setMin();
   }
 
   /** Until `wakeUs`, slot `slot`'s ticks may be skipped while its gate is 0 (−Infinity: never). */
@@ -121,39 +122,51 @@ export class TickLane {
    * times and gates are read as each tick comes, as they are set by handlers only.
    */
   runBefore(endUs: number, queueTimeUs: number): boolean {
-    const q = this.queue, times = this.times, keys = this.keys, period = this.periodUs;
+    const q = this.queue, times = this.times, keys = this.keys, wakes = this.wakes, gate = this.gate;
+    const period = this.periodUs, keyBase = this.priorityKey;
+    let s = this.head;
+    let t = times[s] as number;
     for (;;) {
-      const s = this.head;
-      const t = times[s] as number;
-      q.clock[0] = t;
-      q.poppedKey = keys[s] as number;
-      if (!(t < (this.wakes[s] as number) && this.gate[s] === 0)) {
+      const key = keys[s] as number;
+      if (!(t < (wakes[s] as number) && gate[s] === 0)) {
+        q.clock[0] = t;
+        q.poppedKey = key;
         times[s] = Infinity;
         this.unlink(s);
+        this.setMin();
         this.handler(this.args[s] as number);
         return true;
       }
       this.unlink(s);
       times[s] = t + period;
-      keys[s] = this.priorityKey + q.reserveSeq();
+      keys[s] = keyBase + q.reserveSeq();
       this.insert(s);
-      // Written as the kernel's loop tests it: no lane tick left (Infinity) does not run.
-      const nt = this.minTime;
-      if (!(nt <= endUs && (nt < queueTimeUs || (nt === queueTimeUs && this.minKey < q.peekKey())))) return false;
+      // Written as the kernel's loop tests it: no lane tick left (Infinity) does not run. The
+      // clock, the order position and the earliest tick are set once the skips end: nothing reads
+      // them in between.
+      const h = this.head, ht = times[h] as number;
+      if (!(ht <= endUs && (ht < queueTimeUs || (ht === queueTimeUs && (keys[h] as number) < q.peekKey())))) {
+        q.clock[0] = t;
+        q.poppedKey = key;
+        this.setMin();
+        return false;
+      }
+      s = h;
+      t = ht;
     }
   }
 
-  /** Takes pending slot `s` out of the order list. */
+  /** Takes pending slot `s` out of the order list (the earliest tick is then set by the caller). */
   private unlink(s: number): void {
     const p = this.prev[s] as number, n = this.next[s] as number;
     if (p === -1) this.head = n; else this.next[p] = n;
     if (n === -1) this.tail = p; else this.prev[n] = p;
-    this.setMin();
   }
 
   /**
    * Puts slot `s` (its time and key set) into the order list, found from the latest end: a tick
-   * armed or skipped now takes the newest key, so it usually goes last.
+   * armed or skipped now takes the newest key, so it usually goes last (the earliest tick is then
+   * set by the caller).
    */
   private insert(s: number): void {
     const times = this.times, keys = this.keys, t = times[s] as number, k = keys[s] as number;
@@ -165,7 +178,6 @@ export class TickLane {
     this.next[s] = n;
     if (c === -1) this.head = s; else this.next[c] = s;
     if (n === -1) this.tail = s; else this.prev[n] = s;
-    this.setMin();
   }
 
   private setMin(): void {
