@@ -22,16 +22,16 @@ export class TickLane {
   private readonly wakes: Float64Array;
   private readonly args: Int32Array;
   /**
-   * The pending slots as a list in (time, key) order: `next`/`prev` link them (-1: none), `head` is
-   * the earliest, `tail` the latest. A skipped tick takes the newest sequence number and moves one
-   * period on, which in a lane whose ticks are at most a period apart is after every other pending
-   * tick: its move to the tail costs one comparison, where a scan for the earliest slot cost one per
-   * slot at every skip.
+   * The pending slots as a circular list in (time, key) order: `next`/`prev` link them, `head` is
+   * the earliest (-1: none) and `prev[head]` the latest. A skipped tick takes the newest sequence
+   * number and moves one period on, which in a lane whose ticks are at most a period apart puts it
+   * after every other pending tick: in a circle the earliest becomes the latest by moving `head`
+   * on, so a skip costs one comparison and writes no link, where a scan for the earliest slot
+   * cost one comparison per slot at every skip.
    */
   private readonly next: Int32Array;
   private readonly prev: Int32Array;
   private head = -1;
-  private tail = -1;
   /**
    * The earliest pending tick's time and order key (Infinity: none), in a typed array: V8 keeps a
    * number field of an object as a tagged value, so every store of a time past 2^31 µs or of an
@@ -123,7 +123,7 @@ export class TickLane {
    */
   runBefore(endUs: number, queueTimeUs: number): boolean {
     const q = this.queue, times = this.times, keys = this.keys, wakes = this.wakes, gate = this.gate;
-    const period = this.periodUs, keyBase = this.priorityKey;
+    const next = this.next, prev = this.prev, period = this.periodUs, keyBase = this.priorityKey;
     let s = this.head;
     let t = times[s] as number;
     for (;;) {
@@ -137,10 +137,17 @@ export class TickLane {
         this.handler(this.args[s] as number);
         return true;
       }
-      this.unlink(s);
-      times[s] = t + period;
+      const nt = t + period, latest = prev[s] as number;
+      times[s] = nt;
       keys[s] = keyBase + q.reserveSeq();
-      this.insert(s);
+      // Its newest key puts s after the latest tick unless that one is later than nt: then s is
+      // moved to its place; otherwise the circle stands, and the earliest is the one after s.
+      if ((times[latest] as number) > nt) {
+        this.unlink(s);
+        this.insert(s);
+      } else {
+        this.head = next[s] as number;
+      }
       // Written as the kernel's loop tests it: no lane tick left (Infinity) does not run. The
       // clock, the order position and the earliest tick are set once the skips end: nothing reads
       // them in between.
@@ -159,25 +166,45 @@ export class TickLane {
   /** Takes pending slot `s` out of the order list (the earliest tick is then set by the caller). */
   private unlink(s: number): void {
     const p = this.prev[s] as number, n = this.next[s] as number;
-    if (p === -1) this.head = n; else this.next[p] = n;
-    if (n === -1) this.tail = p; else this.prev[n] = p;
+    if (n === s) {
+      this.head = -1;
+      return;
+    }
+    this.next[p] = n;
+    this.prev[n] = p;
+    if (this.head === s) this.head = n;
   }
 
   /**
-   * Puts slot `s` (its time and key set) into the order list, found from the latest end: a tick
-   * armed or skipped now takes the newest key, so it usually goes last (the earliest tick is then
-   * set by the caller).
+   * Puts slot `s` into the order list just after its time and key were set: a tick is inserted
+   * only when armed or skipped, with the newest sequence number, so it comes after every pending
+   * tick of its time or earlier, and before every later one. Found from the latest end, where such
+   * a tick usually goes (the earliest tick is then set by the caller).
    */
   private insert(s: number): void {
-    const times = this.times, keys = this.keys, t = times[s] as number, k = keys[s] as number;
-    let c = this.tail;
-    while (c !== -1 && ((times[c] as number) > t || ((times[c] as number) === t && (keys[c] as number) > k))) c = this.prev[c] as number;
-    // s goes after c (c = -1: first).
-    const n = c === -1 ? this.head : (this.next[c] as number);
-    this.prev[s] = c;
-    this.next[s] = n;
-    if (c === -1) this.head = s; else this.next[c] = s;
-    if (n === -1) this.tail = s; else this.prev[n] = s;
+    const times = this.times, prev = this.prev, next = this.next;
+    const h = this.head, t = times[s] as number;
+    if (h === -1) {
+      this.head = s;
+      next[s] = s;
+      prev[s] = s;
+      return;
+    }
+    // Walk back from the latest to the first tick that s comes after; past the earliest, s is first.
+    let c = prev[h] as number;
+    while ((times[c] as number) > t) {
+      if (c === h) {
+        c = prev[h] as number;
+        this.head = s;
+        break;
+      }
+      c = prev[c] as number;
+    }
+    const n = next[c] as number;
+    next[c] = s;
+    prev[s] = c;
+    next[s] = n;
+    prev[n] = s;
   }
 
   private setMin(): void {
