@@ -32,22 +32,10 @@ export class TickLane {
   private readonly next: Int32Array;
   private readonly prev: Int32Array;
   private head = -1;
-  /**
-   * The earliest pending tick's time and order key (Infinity: none), in a typed array: V8 keeps a
-   * number field of an object as a tagged value, so every store of a time past 2^31 µs or of an
-   * order key (never a small integer) into one allocated a heap number, at every skip.
-   */
-  private readonly earliest = new Float64Array([Infinity, Infinity]);
-
   /** Time of the earliest pending tick (Infinity: none); read by the kernel's loop. */
-  get minTime(): number {
-    return this.earliest[0] as number;
-  }
-
+  minTime = Infinity;
   /** Order key of the earliest pending tick (Infinity: none). */
-  get minKey(): number {
-    return this.earliest[1] as number;
-  }
+  minKey = Infinity;
 
   constructor(
     private readonly queue: EventQueue,
@@ -208,15 +196,17 @@ export class TickLane {
   }
 
   private setMin(): void {
-    // Two stores per branch, not one conditional expression: V8 joins a loaded float64 and the
-    // constant Infinity as a tagged value, boxing the time and the key in a heap number each.
-    const h = this.head, e = this.earliest;
+    // Two stores per branch, not one conditional expression (nor a scan's running minimum that
+    // starts at Infinity): V8 joins a loaded float64 and the constant Infinity as a tagged value,
+    // boxing the time and the key in a new heap number each, where a float64 stored as it is
+    // goes into the field's own box.
+    const h = this.head;
     if (h === -1) {
-      e[0] = Infinity;
-      e[1] = Infinity;
+      this.minTime = Infinity;
+      this.minKey = Infinity;
     } else {
-      e[0] = this.times[h] as number;
-      e[1] = this.keys[h] as number;
+      this.minTime = this.times[h] as number;
+      this.minKey = this.keys[h] as number;
     }
   }
 }
