@@ -355,7 +355,8 @@ export class Kernel {
       const ht = q.peekTimeUs(), lt = lane.minTime;
       if (lt < ht || (lt === ht && lt !== Infinity && lane.minKey < q.peekKey())) {
         if (lt > endUs) return n;
-        if (lane.runEarliest()) n++;
+        // The ticks skipped after it, up to the queue's first event, in the same call.
+        if (lane.runBefore(endUs, ht)) n++;
       } else {
         if (ht > endUs || ht === Infinity) return n;
         const code = q.pop();
