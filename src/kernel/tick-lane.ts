@@ -79,6 +79,11 @@ export class TickLane {
     this.setMin();
   }
 
+  /** @internal The slot of the earliest pending tick (-1: none), for probes that name what runs next. */
+  get earliestSlot(): number {
+    return this.head;
+  }
+
   /** Until `wakeUs`, slot `slot`'s ticks may be skipped while its gate is 0 (−Infinity: never). */
   setWake(slot: number, wakeUs: number): void {
     this.wakes[slot] = wakeUs;

@@ -423,7 +423,7 @@ describe('the order of a steady second (SteadyGroupCheck.secondOrder)', () => {
     'gr.flowControlStats': 'step', 'consensus.decided': 'decision', 'xcom.alive': 'alive', 'xcom.detector': 'detector', 'gcs.suspicionsThread': 'thread',
   };
   interface Probe {
-    kernel: { handlers: ((arg: number) => void)[]; handlerName(id: number): string; lane: { runEarliest(): boolean; minSlot: number; minTime: number }; queue: { seq: number } };
+    kernel: { handlers: ((arg: number) => void)[]; handlerName(id: number): string; lane: { runEarliest(): boolean; earliestSlot: number; minTime: number }; queue: { seq: number } };
     steady: SteadyGroupCheck;
     xcom: { consensus: { inFlight: { proposer: number }[] }; cacheTaskTickUs(m: number): number };
   }
@@ -452,7 +452,7 @@ describe('the order of a steady second (SteadyGroupCheck.secondOrder)', () => {
     });
     const lane = kernel.lane, runEarliest = lane.runEarliest;
     lane.runEarliest = () => {
-      const slot = lane.minSlot, t = lane.minTime, seq = kernel.queue.seq;
+      const slot = lane.earliestSlot, t = lane.minTime, seq = kernel.queue.seq;
       const dispatched = runEarliest.call(lane);
       items.push(`${dispatched ? 'cacheSample' : 'laneSkip'}:${slot}@${t - t0}`);
       seqs.push(seq);
