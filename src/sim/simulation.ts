@@ -700,8 +700,6 @@ export class Simulation {
       execute: (i, entry) => {
         // Inside a stretch (foldStatsDelivery) a statistics message whose copy the member holds
         // already changes nothing above XCom: see foldStatsDelivery.
-        // Inside a stretch (foldStatsDelivery) a statistics message whose copy the member holds
-        // already changes nothing above XCom: see foldStatsDelivery.
         if (this.foldStatsDelivery && entry.payload === FLOW_CONTROL_STATS_PAYLOAD &&
             (entry.proposer === i || this._pipeline.receiveChangesNothing(i, entry.proposer))) return;
         // deliver_to_app hands GCS cache_get_last_removed with every data message.
