@@ -194,7 +194,17 @@ export class PipelineStats {
    * latest broadcast by reference already, or the sender has not broadcast since its modules started.
    */
   receiveChangesNothing(observer: number, sender: number): boolean {
-    return this.sentHas[sender] === 0 || (((this.refObservers[sender] as number) >>> observer) & 1) === 1;
+    return ((this.unchangedBy(sender) >>> observer) & 1) === 1;
+  }
+
+  /**
+   * The observers (bit o: observer o) for which `receive(o, sender)` would change nothing now
+   * (receiveChangesNothing): every one while the sender has not broadcast since its modules
+   * started, else those that hold its latest broadcast by reference. A receive changes only its
+   * own observer's bit.
+   */
+  unchangedBy(sender: number): number {
+    return this.sentHas[sender] === 0 ? -1 : (this.refObservers[sender] as number);
   }
 
   /** `receive` by every observer whose bit is set in `observers`. */

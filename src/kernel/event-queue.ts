@@ -86,6 +86,12 @@ export class EventQueue {
     return f > 0 ? (this.frontKeys[f - 1] as number) : this.count > 0 ? (this.keys[0] as number) : Infinity;
   }
 
+  /** Code (handler and argument) of the earliest event; -1 when empty. */
+  peekCode(): number {
+    const f = this.frontCount;
+    return f > 0 ? (this.frontCodes[f - 1] as number) : this.count > 0 ? (this.codes[0] as number) : -1;
+  }
+
   /** Time of the earliest event; `Infinity` when empty. */
   peekTimeUs(): number {
     const f = this.frontCount;

@@ -226,6 +226,29 @@ export class Kernel {
   }
 
   /**
+   * Runs, for a replay outside the dispatch loop (SteadyReplay), the queue's earliest event when it
+   * is of handler `handlerId`, due at `timeUs` (≥ now), and before every lane tick: takes it out of
+   * the queue, moves the clock and the order position to it and counts it, as dispatching it would,
+   * and returns its argument; the caller runs its effects now. Returns -1, taking nothing, when that
+   * is not the next event.
+   */
+  replayQueuedAt(timeUs: number, handlerId: number): number {
+    const q = this.queue, lane = this.lane;
+    const code = q.peekCode();
+    if (this.dispatching || code < 0 || (code & HANDLER_MASK) !== handlerId || q.peekTimeUs() !== timeUs ||
+      !(timeUs >= (this.clock[0] as number)) || (lane !== null && !this.laneAfter(lane, timeUs))) return -1;
+    q.pop();
+    this.eventsDispatched++;
+    return code >>> HANDLER_BITS;
+  }
+
+  /** Whether the lane's earliest tick comes after the queue's earliest event, which is due at `timeUs`. */
+  private laneAfter(lane: TickLane, timeUs: number): boolean {
+    const lt = lane.minTime;
+    return lt > timeUs || (lt === timeUs && lane.minKey > this.queue.peekKey());
+  }
+
+  /**
    * Runs the lane's earliest tick for a replay outside the dispatch loop (SteadyReplay), when it is
    * due at `timeUs` and comes before every queued event, as the dispatch loop would (skipped, or
    * dispatched and counted). Returns false, running nothing, when it is not the next event there.

@@ -215,19 +215,7 @@ export class Network {
   runArrivalsInPlace(): void {
     const count = this.inPlaceCount, msgs = this.inPlaceMsg, times = this.inPlaceUs, seqs = this.inPlaceSeq;
     if (count === 0) return;
-    // Insertion sort on (time, place): a broadcast's arrivals, a handful, mostly in order already.
-    for (let k = 1; k < count; k++) {
-      const m = msgs[k] as number, t = times[k] as number, s = seqs[k] as number;
-      let j = k - 1;
-      for (; j >= 0 && ((times[j] as number) > t || ((times[j] as number) === t && (seqs[j] as number) > s)); j--) {
-        msgs[j + 1] = msgs[j] as number;
-        times[j + 1] = times[j] as number;
-        seqs[j + 1] = seqs[j] as number;
-      }
-      msgs[j + 1] = m;
-      times[j + 1] = t;
-      seqs[j + 1] = s;
-    }
+    sortArrivals(count, msgs, times, seqs);
     const kernel = this.kernel;
     let k = 0, ran = false;
     this.inPlaceRunning = true;
@@ -468,6 +456,17 @@ export class Network {
   }
 
   /**
+   * `sendInPlace`'s draw and arrival without the message, for a replay that runs the delivery's
+   * effects itself (Consensus.decideInReplay, in the kernel's order: see sortArrivals): the link
+   * from → to (up: the caller checked) takes its arrival as drawArrival gives it, which this returns.
+   */
+  drawArrivalOn(from: number, to: number): number {
+    const link = from * this.n + to;
+    this.drawArrival(link);
+    return this.lastArrivalUs[link] as number;
+  }
+
+  /**
    * Draws a message's arrival time on `link` into `lastArrivalUs[link]`: latency, jitter, TCP
    * retransmissions, then FIFO behind the link's previous message.
    */
@@ -682,5 +681,26 @@ export class Network {
     };
     if (links === undefined) for (let i = 0; i < n * n; i++) apply(i);
     else for (const [a, b] of links) apply(a * n + b);
+  }
+}
+
+/**
+ * Sorts the first `count` arrivals of a broadcast into the kernel's order of their deliveries
+ * (arrival time, then the place each send reserved), moving `ids` along: an insertion sort, for a
+ * handful of arrivals mostly in order already. Network.runArrivalsInPlace and a replay's decision
+ * block (Consensus.decideInReplay) both order a decision's learns with it.
+ */
+export function sortArrivals(count: number, ids: Int32Array, times: Float64Array, seqs: Float64Array): void {
+  for (let k = 1; k < count; k++) {
+    const m = ids[k] as number, t = times[k] as number, s = seqs[k] as number;
+    let j = k - 1;
+    for (; j >= 0 && ((times[j] as number) > t || ((times[j] as number) === t && (seqs[j] as number) > s)); j--) {
+      ids[j + 1] = ids[j] as number;
+      times[j + 1] = times[j] as number;
+      seqs[j + 1] = seqs[j] as number;
+    }
+    ids[j + 1] = m;
+    times[j + 1] = t;
+    seqs[j + 1] = s;
   }
 }

@@ -700,8 +700,7 @@ export class Simulation {
       execute: (i, entry) => {
         // Inside a stretch (foldStatsDelivery) a statistics message whose copy the member holds
         // already changes nothing above XCom: see foldStatsDelivery.
-        if (this.foldStatsDelivery && entry.payload === FLOW_CONTROL_STATS_PAYLOAD &&
-            (entry.proposer === i || this._pipeline.receiveChangesNothing(i, entry.proposer))) return;
+        if (this.foldStatsDelivery && entry.payload === FLOW_CONTROL_STATS_PAYLOAD && ((this.statsUnchanged(entry) >>> i) & 1) === 1) return;
         // deliver_to_app hands GCS cache_get_last_removed with every data message.
         this.gcsNodes[i]!.deliverData(entry, this.xcom.caches[i]!.lastRemovedSlot);
       },
@@ -855,6 +854,8 @@ export class Simulation {
     });
     this.replay = this.steady === null ? null : new SteadyReplay({
       kernel: this.kernel, xcom: this.xcom, gcs: (slot) => this.gcsNodes[slot]!, flowControlStats: this.flowControl, handlers: periodicHandlers,
+      decided: this.kernel.handlerIdOf('consensus.decided'),
+      statsFolded: (entry) => (this.foldStatsDelivery && entry.payload === FLOW_CONTROL_STATS_PAYLOAD ? this.statsUnchanged(entry) : 0),
     }, this.steady);
     this.handles = packedMap(this._servers, (s) => new MemberHandle(this, s.slot));
     this.provisionedHandles = this.handles.slice(0, this.provisioned);
@@ -1329,6 +1330,17 @@ export class Simulation {
       kernel.eventsDispatched = dispatchedBefore + kernel.reservedRuns - reservedBefore;
       throw err;
     }
+  }
+
+  /**
+   * The members (bit i: member i) whose GCS and GR delivery of the statistics message `entry`
+   * changes nothing now (foldStatsDelivery's test): its proposer, whose own message is never stored,
+   * and every observer holding the proposer's latest copy already (PipelineStats.unchangedBy). A
+   * delivery changes only its own member's bit, so a decision's learns may read it once
+   * (Consensus.decideInReplay).
+   */
+  private statsUnchanged(entry: LogEntry): number {
+    return this._pipeline.unchangedBy(entry.proposer) | (1 << entry.proposer);
   }
 
   /** Whether every member's GCS holds its cache's last removed slot (what deliverData would set it to). */

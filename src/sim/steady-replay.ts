@@ -3,6 +3,7 @@ import type { GcsNode } from '../gcs/gcs-node.js';
 import type { FlowControlStats } from '../gr/flow-control-stats.js';
 import { SEQ_SPAN } from '../kernel/event-queue.js';
 import type { Kernel } from '../kernel/kernel.js';
+import type { LogEntry } from '../xcom/log-entry.js';
 import type { XcomCluster } from '../xcom/xcom-cluster.js';
 import {
   ORDER_ALIVE, ORDER_CACHE_SAMPLE, ORDER_DECISION, ORDER_DETECTOR, ORDER_LANE_SKIP, ORDER_STEP, ORDER_THREAD,
@@ -17,6 +18,13 @@ export interface SteadyReplayParts {
   readonly flowControlStats: FlowControlStats;
   /** The kernel handler ids of the periodic events. */
   readonly handlers: { readonly alive: number; readonly detector: number; readonly gcsThread: number; readonly flowControlStats: number };
+  /** The kernel handler id of a consensus decision (the event a step queues). */
+  readonly decided: number;
+  /**
+   * The members (bit i: member i) whose execute upcall for a decided entry would change nothing
+   * now (the folded statistics delivery; 0 for any other entry), as the upcall itself tests it.
+   */
+  readonly statsFolded: (entry: LogEntry) => number;
 }
 
 /**
@@ -38,6 +46,8 @@ export interface SteadyReplayParts {
  */
 export class SteadyReplay implements ReplayVisit {
   private readonly periodic: Int32Array;
+  /** The network's reach epoch when the replay started (the steady check's). */
+  private reachEpoch = -1;
 
   constructor(private readonly parts: SteadyReplayParts, private readonly check: SteadyGroupCheck) {
     const h = parts.handlers;
@@ -53,6 +63,7 @@ export class SteadyReplay implements ReplayVisit {
     const { kernel, xcom, handlers: h } = this.parts;
     const n = xcom.n, endUs = kernel.nowUs + seconds * STEADY_PERIOD_US;
     kernel.takeQueued(this.periodic);
+    this.reachEpoch = xcom.net.reachEpoch;
     const check = this.check;
     check.beginWalk();
     for (let s = 0; s < seconds; s++) {
@@ -104,10 +115,15 @@ export class SteadyReplay implements ReplayVisit {
         kernel.reserve();
         return;
       }
-      case ORDER_DECISION:
-        // The decision and its learns, in place: nothing else is due in its window.
-        kernel.runUntil(t + this.check.reachUs(m));
+      case ORDER_DECISION: {
+        // The decision and its learns as one block (Consensus.decideInReplay): the order puts
+        // nothing else in its window, and no network verb has run since the steady check.
+        const id = xcom.net.reachEpoch === this.reachEpoch ? kernel.replayQueuedAt(t, this.parts.decided) : -1;
+        if (id < 0 || !xcom.consensus.decideInReplay(id, m, this.parts.statsFolded)) this.diverged('decision', m, t);
+        // What the kernel would have run before the window's end (a delivery's upcall queued it).
+        if (kernel.nextEventTimeUs() <= t + this.check.reachUs(m)) this.diverged('learn window', m, t);
         return;
+      }
       case ORDER_LANE_SKIP:
       case ORDER_CACHE_SAMPLE:
         if (!kernel.runLaneTickAt(t)) this.diverged('cache-task', m, t);

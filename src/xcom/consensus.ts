@@ -2,7 +2,10 @@ import {
   EVENT_HORIZON_MIN, EXECUTOR_BASE_WAIT_US, EXECUTOR_MAX_WAIT_US, MAX_BATCH_APP_DATA, PROPOSERS, SIZEOF_APP_DATA,
   SIZEOF_PAX_MSG, TERMINATE_DELAY_US,
 } from './constants.js';
+import { InvariantError } from '../errors.js';
+import { SEQ_SPAN } from '../kernel/event-queue.js';
 import { PRIORITY } from '../kernel/kernel.js';
+import { sortArrivals } from '../network/network.js';
 import type { LoadBatch, LogEntry } from './log-entry.js';
 import { configPayloadBytes, dieOpIsFatal, viewPayloadBytes } from './message-cache.js';
 import { configHas, makeConfig, type XcomConfig } from './xcom-config.js';
@@ -16,6 +19,9 @@ import { MSG_LEARN, MSG_PREPARE, type XcomCluster } from './xcom-cluster.js';
  * (4,096 before) has left the CPU's caches by then.
  */
 const MIN_LOG_TRIM = 256;
+
+/** The order key base of a message delivery (Kernel.replayAt in decideInReplay). */
+const DELIVERY_KEY_BASE = PRIORITY.delivery * SEQ_SPAN;
 
 interface Proposal {
   readonly kind: LogEntry['kind'];
@@ -239,6 +245,10 @@ export class Consensus {
    * a queued event per learn. Set by the composition root (SimulationOptions.stretch).
    */
   learnsInPlace = false;
+  /** decideInReplay's learns: receiver, arrival time and reserved place, one per peer. */
+  private readonly replayReceivers: Int32Array;
+  private readonly replayTimes: Float64Array;
+  private readonly replaySeqs: Float64Array;
   private heldDecisionId = -1;
   private heldDecisionSeq = 0;
   private heldDecisionUs = 0;
@@ -321,6 +331,9 @@ export class Consensus {
     this.loadTickArg = new Int32Array(n);
     this.loadOutstanding = new Float64Array(n);
     this.fetchCount = new Int32Array(n);
+    this.replayReceivers = new Int32Array(n);
+    this.replayTimes = new Float64Array(n);
+    this.replaySeqs = new Float64Array(n);
     this.bootUs = new Float64Array(n);
     this.findWait = new Int32Array(n);
     this.rttEpoch = new Float64Array(n).fill(-1);
@@ -1059,25 +1072,7 @@ export class Consensus {
       : p.kind === 'view' ? this.siteOfView(x.kernel.nowUs, p.configId) : null;
     const kind = p.kind === 'config' && config === null ? 'noop' : p.kind;
     const before = this.groupConfig;
-    const firstMsgno = this.nextMsgno;
-    this.lastLoadTickUs = -1;
-    this.nextMsgno += p.msgnos;
-    // Cache bytes (docs/mysql-behaviour.md §X4): one pax_msg per slot of every channel, one app_data + payload per message.
-    // The channels are those of the site the slot belongs to (find_site_def at its synode), not of a
-    // configuration decided but not started yet: a value in flight when the last members removed
-    // themselves is decided in the old site's slots, not in the empty new one. A decided value sits
-    // at least in its proposer's own channel.
-    const channels = Math.max(1, this.siteInForce(x.kernel.nowUs).nodes.length);
-    let messages = 0, payloadBytes = 0;
-    switch (kind) {
-      case 'view': messages = 1; payloadBytes = viewPayloadBytes(channels); break;
-      case 'config': messages = 1; payloadBytes = configPayloadBytes((config as XcomConfig).nodes.length); break;
-      case 'noop': break;
-      default: messages = 1; payloadBytes = p.bytes;
-    }
-    const cacheSlots = p.msgnos * channels;
-    const entry = blankEntry(kind, config, p.payload);
-    this.fillEntry(entry, p, id, index, firstMsgno, cacheSlots, cacheSlots * SIZEOF_PAX_MSG + messages * SIZEOF_APP_DATA + payloadBytes);
+    const entry = this.appendDecided(p, id, index, kind, config);
     if (kind === 'config') {
       this.groupConfig = config as XcomConfig;
       this.recentConfigs.push({ config: config as XcomConfig, decidedAtUs: x.kernel.nowUs });
@@ -1092,6 +1087,82 @@ export class Consensus {
     if (x.booted[i] === 1) this.learn(i, index);
     // Last: the deliveries may move the clock on (Network.runArrivalsInPlace).
     if (inPlace) x.net.runArrivalsInPlace();
+  }
+
+  /**
+   * onDecided's entry for a value of `kind` (not a workload batch) decided at log position `index`:
+   * its msgnos, cache slots and bytes, appended to the log. onDecided and a replay's decision block
+   * (decideInReplay) call it.
+   */
+  private appendDecided(p: Proposal, id: number, index: number, kind: LogEntry['kind'], config: XcomConfig | null): Writable<LogEntry> {
+    const firstMsgno = this.nextMsgno;
+    this.lastLoadTickUs = -1;
+    this.nextMsgno += p.msgnos;
+    // Cache bytes (docs/mysql-behaviour.md §X4): one pax_msg per slot of every channel, one app_data + payload per message.
+    // The channels are those of the site the slot belongs to (find_site_def at its synode), not of a
+    // configuration decided but not started yet: a value in flight when the last members removed
+    // themselves is decided in the old site's slots, not in the empty new one. A decided value sits
+    // at least in its proposer's own channel.
+    const channels = Math.max(1, this.siteInForce(this.x.kernel.nowUs).nodes.length);
+    let messages = 0, payloadBytes = 0;
+    switch (kind) {
+      case 'view': messages = 1; payloadBytes = viewPayloadBytes(channels); break;
+      case 'config': messages = 1; payloadBytes = configPayloadBytes((config as XcomConfig).nodes.length); break;
+      case 'noop': break;
+      default: messages = 1; payloadBytes = p.bytes;
+    }
+    const cacheSlots = p.msgnos * channels;
+    const entry = blankEntry(kind, config, p.payload);
+    this.fillEntry(entry, p, id, index, firstMsgno, cacheSlots, cacheSlots * SIZEOF_PAX_MSG + messages * SIZEOF_APP_DATA + payloadBytes);
+    return entry;
+  }
+
+  /**
+   * A replay's decision block (SteadyReplay; docs/speed.md, "Replaying whole steady seconds"): the
+   * decision of the in-flight value `id`, a message of `proposer`'s whose decision event the caller
+   * has just taken in its place (Kernel.replayQueuedAt), and its learns, run as onDecided with the
+   * learns sent in place and Network.runArrivalsInPlace would run them, but in one pass: the entry,
+   * each send's bookkeeping, draw, arrival and reserved place (XcomCluster.writeReplayed) in
+   * pushLearn's order, the proposer's own learn, then each learn in the kernel's order of its
+   * delivery (sortArrivals), its clock and order position moved there and counted as dispatched
+   * (Kernel.replayAt), the sender stamped heard (XcomCluster.learnHeardSteady) and the value learned
+   * (learnReplayed). The caller guarantees what the replay's order does: nothing else is due in the
+   * learn window, the network's reach epoch is the one the stretch's steady check found. `folded`:
+   * the members whose execute upcall for this entry would change nothing (bit i: member i), which
+   * learnReplayed then does not call. Returns false, having changed nothing, when the value is not
+   * such a message, or its proposer is frozen or stopped; throws when a path or a receiver is not
+   * as the steady check found them (a divergence, after the state has changed).
+   */
+  decideInReplay(id: number, proposer: number, folded: (entry: LogEntry) => number): boolean {
+    const p = this.inFlight[id] as Proposal | undefined;
+    const x = this.x;
+    if (p === undefined || p.proposer !== proposer || (p.kind !== 'gr' && p.kind !== 'app') || x.net.frozen[proposer] === 1 || x.booted[proposer] === 0) return false;
+    this.inFlightFree.push(id);
+    const targets = this.groupConfig.mask;
+    const entry = this.appendDecided(p, id, this.logEnd, p.kind, null);
+    const n = x.n, kernel = x.kernel, receivers = this.replayReceivers, times = this.replayTimes, seqs = this.replaySeqs;
+    let count = 0;
+    for (let j = 0; j < n; j++) {
+      if (j === proposer || (targets & (1 << j)) === 0 || x.connUp[proposer * n + j] !== 1) continue;
+      const arrival = x.writeReplayed(proposer, j);
+      if (arrival < 0) throw new InvariantError(`steady replay: node ${proposer}'s learn to node ${j} found the path not open`);
+      receivers[count] = j;
+      times[count] = arrival;
+      // The place the delivery event would have taken (Network.sendInPlace).
+      seqs[count] = kernel.reserve();
+      count++;
+    }
+    // The upcall's fold reads only what its own deliveries change for their own member.
+    const skip = folded(entry);
+    this.learnReplayed(proposer, entry, ((skip >>> proposer) & 1) === 0);
+    sortArrivals(count, receivers, times, seqs);
+    for (let k = 0; k < count; k++) {
+      const to = receivers[k] as number;
+      kernel.replayAt(times[k] as number, DELIVERY_KEY_BASE + (seqs[k] as number));
+      if (!x.learnHeardSteady(proposer, to)) throw new InvariantError(`steady replay: node ${to} could not take node ${proposer}'s learn as the steady check found it`);
+      this.learnReplayed(to, entry, ((skip >>> to) & 1) === 0);
+    }
+    return true;
   }
 
   /**
@@ -1181,8 +1252,7 @@ export class Consensus {
 
   learn(i: number, index: number): void {
     if (index < (this.executed[i] as number)) return;
-    if (index > (this.knownMax[i] as number)) this.knownMax[i] = index;
-    this.x.cacheLearned(i, this.entry(index) as LogEntry);
+    this.noteLearned(i, index, this.entry(index) as LogEntry);
     if (index !== this.executed[i]) {
       (this.learnedAhead[i] as Set<number>).add(index);
       this.startRounds(i);
@@ -1191,14 +1261,48 @@ export class Consensus {
     this.executeFrom(i, index);
   }
 
-  private executeFrom(i: number, index: number): void {
-    const ahead = this.learnedAhead[i] as Set<number>;
-    let next = index;
-    // The executor moves on to the next synode: its wait (and wakeup_delay back-off, and
-    // find_value's count) starts now.
+  /** Node i learned `e` at `index` (not below its executor): max_synode, then the cache (learn and learnReplayed). */
+  private noteLearned(i: number, index: number, e: LogEntry): void {
+    if (index > (this.knownMax[i] as number)) this.knownMax[i] = index;
+    this.x.cacheLearned(i, e);
+  }
+
+  /**
+   * `learn(i, e.index)` in a replay's decision block (decideInReplay) where the value is the one
+   * node i's executor waits for and nothing was learned ahead (a steady group's learns): as learn
+   * and executeFrom, but `deliver` false skips the execute upcall, which the caller found would
+   * change nothing (SteadyReplayParts' fold). Any other value goes to `learn`.
+   */
+  private learnReplayed(i: number, e: LogEntry, deliver: boolean): void {
+    const index = e.index, ahead = this.learnedAhead[i] as Set<number>;
+    if (index !== this.executed[i] || ahead.size !== 0) {
+      this.learn(i, index);
+      return;
+    }
+    this.noteLearned(i, index, e);
+    this.executorMoves(i);
+    this.executed[i] = index + 1;
+    if (deliver) this.execute(i, e);
+    if (this.x.booted[i] === 0) return;
+    // The upcall learned nothing ahead in a steady group; were it to, executeFrom carries on.
+    if (ahead.size !== 0 && ahead.delete(index + 1)) {
+      this.executeFrom(i, index + 1);
+      return;
+    }
+    if ((this.knownMax[i] as number) >= (this.executed[i] as number)) this.startRounds(i);
+  }
+
+  /** The executor moves on to the next synode: its wait (and wakeup_delay back-off, and find_value's count) starts now. */
+  private executorMoves(i: number): void {
     this.waitSinceUs[i] = this.x.kernel.nowUs;
     this.roundDelayUs[i] = 0;
     this.findWait[i] = 0;
+  }
+
+  private executeFrom(i: number, index: number): void {
+    const ahead = this.learnedAhead[i] as Set<number>;
+    let next = index;
+    this.executorMoves(i);
     for (;;) {
       this.executed[i] = next + 1;
       this.execute(i, this.entry(next) as LogEntry);

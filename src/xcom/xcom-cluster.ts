@@ -484,9 +484,7 @@ export class XcomCluster {
   write(i: number, j: number, kind: number, a: number, b: number, bytes: number, inPlace = false): void {
     const p = i * this.n + j;
     const net = this.net;
-    if (net.isPathUp(i, j) && net.frozen[j] === 0) {
-      this.unreadBytes[p] = 0;
-    } else {
+    if (!this.writeOpen(i, j, p)) {
       // Once one message does not fit, the sender task blocks on it and every later one queues behind.
       const pending = (this.unreadBytes[p] as number) + bytes;
       if (pending > this.params.tcpBufferBytes) {
@@ -499,6 +497,32 @@ export class XcomCluster {
     if (inPlace) net.sendInPlace(i, j, kind, a, b);
     else net.send(i, j, kind, a, b);
     this.lastSendOkUs[p] = this.kernel.nowUs;
+  }
+
+  /**
+   * Whether i's write to j goes out at once (the path up both ways and j not frozen: j reads it, so
+   * nothing is left unread on the connection); `write`'s first test, and its bookkeeping then.
+   */
+  private writeOpen(i: number, j: number, p: number): boolean {
+    const net = this.net;
+    if (!(net.isPathUp(i, j) && net.frozen[j] === 0)) return false;
+    this.unreadBytes[p] = 0;
+    return true;
+  }
+
+  /**
+   * `write(i, j, LEARN, …, inPlace)` on an open path, for a replay's decision block
+   * (Consensus.decideInReplay), which runs the delivery's effects itself: the connection's
+   * bookkeeping and the network's draw and arrival (Network.drawArrivalOn), without the message.
+   * Returns the arrival time, or -1, changing nothing, when the path is not open (the steady group
+   * the replay started from has every path open; the caller treats it as a divergence).
+   */
+  writeReplayed(i: number, j: number): number {
+    const p = i * this.n + j;
+    if (!this.writeOpen(i, j, p)) return -1;
+    const arrival = this.net.drawArrivalOn(i, j);
+    this.lastSendOkUs[p] = this.kernel.nowUs;
+    return arrival;
   }
 
   /**
@@ -822,15 +846,25 @@ export class XcomCluster {
    * the value, and so does this, without reading the kind; otherwise it is `receive`.
    */
   receiveLearnSteady(msg: number): void {
-    const net = this.net, n = this.n;
-    const from = net.msgFrom[msg] as number, to = net.msgTo[msg] as number, p = to * n + from;
-    if (net.msgKind[msg] !== LEARN || this.booted[to] === 0 || this.connUp[from * n + to] !== 1 || this.connUp[p] !== 1 ||
-      ((this.localMask[to] as number) & (1 << from)) === 0) {
+    const net = this.net;
+    if (net.msgKind[msg] !== LEARN || !this.learnHeardSteady(net.msgFrom[msg] as number, net.msgTo[msg] as number)) {
       this.receive(msg);
       return;
     }
+    this.consensus.learn(net.msgTo[msg] as number, net.msgA[msg] as number);
+  }
+
+  /**
+   * `receive`'s steps for a learn from `from` arriving at `to` now, before the value is learned,
+   * where they are only the stamp: the connections up both ways, `to` booted and its detector
+   * counting `from` alive (no wake). Returns false, changing nothing, otherwise.
+   * receiveLearnSteady and a replay's decision block (Consensus.decideInReplay) call it.
+   */
+  learnHeardSteady(from: number, to: number): boolean {
+    const n = this.n, p = to * n + from;
+    if (this.booted[to] === 0 || this.connUp[from * n + to] !== 1 || this.connUp[p] !== 1 || ((this.localMask[to] as number) & (1 << from)) === 0) return false;
     this.detected[p] = this.kernel.nowUs;
-    this.consensus.learn(to, net.msgA[msg] as number);
+    return true;
   }
 
   /** pre_process_incoming_ping (xcom_base.cc): the 3rd ping within 5 s shuts our outgoing connection. */
