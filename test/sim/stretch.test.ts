@@ -592,3 +592,78 @@ describe('the order of a steady second (SteadyGroupCheck.secondOrder)', () => {
     expect(predicted(bench)?.items.filter((i) => i.startsWith(KINDS[ORDER_DECISION]!)).length).toBe(9);
   });
 });
+
+describe("the replay's decision block (Consensus.decideInReplay)", () => {
+  /** What the simulation holds that a decision and its learns write (internals, reached as a probe would). */
+  type Internals = {
+    kernel: { nextSequence: number; eventsDispatched: number; nowUs: number };
+    _pipeline: { refObservers: Int32Array; receivedHas: Uint8Array };
+    xcom: {
+      n: number; detected: Float64Array; unreadBytes: Float64Array; lastSendOkUs: Float64Array;
+      caches: { sizeBytes: number; cachedSlots: number }[]; cacheTaskTickUs(i: number): number;
+      net: { linkTailUs(from: number, to: number): number };
+      consensus: {
+        executed: Int32Array; knownMax: Float64Array; waitSinceUs: Float64Array; roundDelayUs: Float64Array; findWait: Int32Array;
+        logEnd: number; nextMsgno: number; inFlightFree: number[];
+      };
+    };
+  };
+  const blockState = (sim: Simulation): string => {
+    const { kernel, xcom, _pipeline: p } = sim as unknown as Internals;
+    const c = xcom.consensus, n = xcom.n;
+    const tails: number[] = [];
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j) tails.push(xcom.net.linkTailUs(i, j));
+    return JSON.stringify({
+      now: kernel.nowUs, events: kernel.eventsDispatched, seq: kernel.nextSequence, tails,
+      detected: Array.from(xcom.detected), unread: Array.from(xcom.unreadBytes), sendOk: Array.from(xcom.lastSendOkUs),
+      caches: xcom.caches.map((k, i) => [k.sizeBytes, k.cachedSlots, xcom.cacheTaskTickUs(i)]),
+      executed: Array.from(c.executed), knownMax: Array.from(c.knownMax), waitSince: Array.from(c.waitSinceUs),
+      roundDelay: Array.from(c.roundDelayUs), findWait: Array.from(c.findWait), logEnd: c.logEnd, msgno: c.nextMsgno,
+      inFlightFree: [...c.inFlightFree], stats: [Array.from(p.refObservers), Array.from(p.receivedHas)],
+    });
+  };
+
+  it('leaves what the decision and its learns write as the event-by-event run does, at runs ending at random instants', () => {
+    // The links' last arrivals and last successful writes show nowhere else: the next second's sends
+    // overwrite them before anything reads them in an idle group.
+    let replayed = 0;
+    fc.assert(fc.property(
+      fc.integer({ min: 1, max: 400 }), fc.constantFrom(3, 5, 9),
+      fc.array(fc.integer({ min: 1, max: 9_000_000 }), { minLength: 2, maxLength: 5 }),
+      (seed, members, splits) => {
+        const off = idleGroup(seed, members, { traceSink: () => {} }), on = idleGroup(seed, members, { stretch: true, traceSink: () => {} });
+        off.runFor('20s');
+        on.runFor('20s');
+        for (const d of splits) {
+          off.runFor(d);
+          on.runFor(d);
+          expect(blockState(on)).toBe(blockState(off));
+        }
+        replayed += on.stretchStats.replayedUs;
+      },
+    ), { numRuns: 12 });
+    expect(replayed).toBeGreaterThan(100_000_000);
+  });
+
+  it('replays the bench group, and a fault right after a replayed stretch finds the stamps and executor waits the learns left', () => {
+    // Node4 crashes, node6 is cut off, or node2 loses its outgoing links just after a replayed
+    // stretch ends at a random microsecond: the detectors read the learns' stamps, and the
+    // executors' waits decide their read rounds.
+    fc.assert(fc.property(fc.integer({ min: 30_000_000, max: 40_000_000 }), fc.constantFrom('crash', 'isolate', 'cut'), (faultUs, fault) => {
+      const run = (stretch: boolean): { mid: string; end: string; replayedUs: number } => {
+        const sim = idleGroup(12345, 9, { stretch, traceSink: () => {} });
+        sim.runFor(faultUs);
+        const mid = blockState(sim);
+        if (fault === 'crash') sim.network.crash('node4');
+        else if (fault === 'isolate') sim.network.isolate('node6');
+        else for (let k = 1; k <= 9; k++) if (k !== 2) sim.network.cut('node2', `node${k}`);
+        sim.runFor('12s');
+        return { mid, end: stretchOutcome(sim), replayedUs: sim.stretchStats.replayedUs };
+      };
+      const on = run(true), off = run(false);
+      expect(on.replayedUs).toBeGreaterThan(20_000_000);
+      expect(on.mid).toBe(off.mid);
+      expect(on.end).toBe(off.end);
+    }), { numRuns: 6 });
+  });
+});
