@@ -1280,8 +1280,9 @@ export class Simulation {
    * stretch whose second has a fixed order (SteadyGroupCheck.secondOrder) is replayed a whole second
    * at a time outside the dispatch loop (SteadyReplay), the rest of it event by event; either way
    * with the learns delivered in place (Consensus.learnsInPlace) and the statistics' GCS and GR
-   * delivery skipped where it changes nothing (foldStatsDelivery). ⚠ The replay runs the handlers'
-   * own bodies so far: it is exact, not faster (docs/speed.md, "Replaying whole steady seconds").
+   * delivery skipped where it changes nothing (foldStatsDelivery). ⚠ The replay reduces only the
+   * decision block so far; its other items run the handlers' own bodies (docs/speed.md, "Replaying
+   * whole steady seconds" and "The replay's decision block").
    */
   private runTo(endUs: number): void {
     const steady = this.steady;

@@ -33,16 +33,16 @@ export interface SteadyReplayParts {
  * the periodic events are taken out of the queue, and each item of each second runs in its place
  * in that order: a step, alive, detector or suspicions-thread tick through the handler's own body
  * with the kernel's clock and order position where dispatching it would put them
- * (Kernel.replayAt), reserving the place its next event would take; a decision through the
- * kernel, to the end of its learn window (its learns run in place, no other item falls in the
- * window); a cache-task tick through the kernel's lane. At the end the periodic events go back into
+ * (Kernel.replayAt), reserving the place its next event would take; a decision as one block with
+ * its learns (Consensus.decideInReplay: the decision event its step queued taken in its place, its
+ * learns' draws, arrivals and deliveries in one pass, no other item falling in the window); a
+ * cache-task tick through the kernel's lane. At the end the periodic events go back into
  * the queue at the times and keys the walk gives (SteadyGroupCheck.walkSeconds), and the kernel's
  * sequence counter must be where the walk says, or the replay throws: a replay that reserved
  * differently from the order has diverged, which must not pass silently.
  *
- * This first slice runs the handlers' general bodies: it proves the order, the replay's
- * bookkeeping and its materialisation exact against the event-by-event run; reduced bodies are
- * the next step.
+ * The decision block is the first reduced body (docs/speed.md, "The replay's decision block");
+ * the other items still run their handlers' general bodies.
  */
 export class SteadyReplay implements ReplayVisit {
   private readonly periodic: Int32Array;
