@@ -88,49 +88,63 @@ export class SteadyReplay implements ReplayVisit {
     this.parts.kernel.scheduleReserved(timeUs, priority, orderKey - priority * SEQ_SPAN, handler, arg);
   }
 
-  /** @internal Runs one item of the order (see the class comment); `key`: a periodic event's order key. */
-  runItem(kind: number, m: number, t: number, key: number): void {
+  /**
+   * @internal Runs items `from` to `to` (excluded) of the order, `shiftUs` after their first
+   * second's times (see the class comment and ReplayVisit): each with the clock and order position
+   * where dispatching it would put them (a periodic event's key from the walk), its body, and the
+   * place its next event takes.
+   */
+  runItems(from: number, to: number, shiftUs: number): void {
+    const check = this.check, kind = check.orderKind, member = check.orderMember, at = check.orderUs;
     const { kernel, xcom } = this.parts;
-    switch (kind) {
-      case ORDER_STEP:
-        // As FlowControlStats.onStep: the next step's place first.
-        kernel.replayAt(t, key);
-        kernel.reserve();
-        this.parts.flowControlStats.sendStep(m);
-        return;
-      case ORDER_ALIVE:
-        kernel.replayAt(t, key);
-        if (!xcom.aliveTick(xcom.nodeArg(m))) this.diverged('alive', m, t);
-        kernel.reserve();
-        return;
-      case ORDER_DETECTOR:
-        kernel.replayAt(t, key);
-        if (!xcom.detectorTick(xcom.detectorTimerArg(m))) this.diverged('detector', m, t);
-        kernel.reserve();
-        return;
-      case ORDER_THREAD: {
-        kernel.replayAt(t, key);
-        const gcs = this.parts.gcs(m);
-        if (!gcs.threadTickAtRest(gcs.threadTimerArg())) this.diverged('suspicions-thread', m, t);
-        kernel.reserve();
-        return;
+    for (let k = from; k < to; k++) {
+      const m = member[k] as number, t = (at[k] as number) + shiftUs;
+      switch (kind[k]) {
+        case ORDER_THREAD:
+          // The walk hands thread ticks over apart (runThreadTick).
+          continue;
+        case ORDER_STEP:
+          // As FlowControlStats.onStep: the next step's place first.
+          kernel.replayAt(t, check.endStepKey[m] as number);
+          kernel.reserve();
+          this.parts.flowControlStats.sendStep(m);
+          continue;
+        case ORDER_ALIVE:
+          kernel.replayAt(t, check.endAliveKey[m] as number);
+          if (!xcom.aliveTick(xcom.nodeArg(m))) this.diverged('alive', m, t);
+          kernel.reserve();
+          continue;
+        case ORDER_DETECTOR:
+          kernel.replayAt(t, check.endDetectorKey[m] as number);
+          if (!xcom.detectorTick(xcom.detectorTimerArg(m))) this.diverged('detector', m, t);
+          kernel.reserve();
+          continue;
+        case ORDER_DECISION: {
+          // The decision and its learns as one block (Consensus.decideInReplay): the order puts
+          // nothing else in its window, and no network verb has run since the steady check.
+          const id = xcom.net.reachEpoch === this.reachEpoch ? kernel.replayQueuedAt(t, this.parts.decided) : -1;
+          if (id < 0 || !xcom.consensus.decideInReplay(id, m, this.parts.statsFolded)) this.diverged('decision', m, t);
+          // What the kernel would have run before the window's end (a delivery's upcall queued it).
+          if (kernel.nextEventTimeUs() <= t + check.reachUs(m)) this.diverged('learn window', m, t);
+          continue;
+        }
+        case ORDER_LANE_SKIP:
+        case ORDER_CACHE_SAMPLE:
+          if (!kernel.runLaneTickAt(t)) this.diverged('cache-task', m, t);
+          continue;
+        default:
+          this.diverged(`kind ${kind[k]}`, m, t);
       }
-      case ORDER_DECISION: {
-        // The decision and its learns as one block (Consensus.decideInReplay): the order puts
-        // nothing else in its window, and no network verb has run since the steady check.
-        const id = xcom.net.reachEpoch === this.reachEpoch ? kernel.replayQueuedAt(t, this.parts.decided) : -1;
-        if (id < 0 || !xcom.consensus.decideInReplay(id, m, this.parts.statsFolded)) this.diverged('decision', m, t);
-        // What the kernel would have run before the window's end (a delivery's upcall queued it).
-        if (kernel.nextEventTimeUs() <= t + this.check.reachUs(m)) this.diverged('learn window', m, t);
-        return;
-      }
-      case ORDER_LANE_SKIP:
-      case ORDER_CACHE_SAMPLE:
-        if (!kernel.runLaneTickAt(t)) this.diverged('cache-task', m, t);
-        return;
-      default:
-        this.diverged(`kind ${kind}`, m, t);
     }
+  }
+
+  /** @internal Runs member m's suspicions-thread tick (see ReplayVisit). */
+  runThreadTick(m: number, t: number, key: number): void {
+    const kernel = this.parts.kernel;
+    kernel.replayAt(t, key);
+    const gcs = this.parts.gcs(m);
+    if (!gcs.threadTickAtRest(gcs.threadTimerArg())) this.diverged('suspicions-thread', m, t);
+    kernel.reserve();
   }
 
   /** Throws: an item of the order did not find the state a steady second leaves it (a bug, not a refusal). */

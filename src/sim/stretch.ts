@@ -114,13 +114,18 @@ export const ORDER_LANE_SKIP = 5;
 export const ORDER_CACHE_SAMPLE = 6;
 
 /**
- * What a walk over steady seconds (SteadyGroupCheck.walkSeconds) hands each item to, in order: its
- * kind (ORDER_*), member, time, and for a queued periodic event its order key (else 0). An object
- * with a method rather than a closure: the walk's one call site then sees one class, whose method
- * V8 can inline there.
+ * What a walk over steady seconds (SteadyGroupCheck.walkSeconds) hands the items to, in order: each
+ * run of the order's items between two suspicions-thread ticks as one call, and each thread tick.
+ * A run's items read their order keys from the walk's `end*Key` arrays: each member's step, alive
+ * and detector item comes once a second, so the walk updates them after the run. One call per run
+ * rather than per item: the replay's loop then holds the items' bodies (docs/speed.md, "The
+ * replay's decision block").
  */
 export interface ReplayVisit {
-  runItem(kind: number, member: number, timeUs: number, orderKey: number): void;
+  /** Runs items `from` to `to` (excluded) of the order, `shiftUs` after their first second's times (ORDER_THREAD items skipped). */
+  runItems(from: number, to: number, shiftUs: number): void;
+  /** Runs member m's suspicions-thread tick at `timeUs`, whose queued event has the order key `orderKey`. */
+  runThreadTick(m: number, timeUs: number, orderKey: number): void;
 }
 
 /** Most items one member adds to a steady second: step, decision, 3 ticks and at most 10 lane ticks (one per grid point). */
@@ -517,7 +522,7 @@ export class SteadyGroupCheck {
    * started (or the last walk ended), with the kernel's sequence counter at `seq` (the next number
    * it would hand out): each second runs the same items at the same offsets, but for the
    * suspicions-thread ticks (every 15 s), which come after every other item of their microsecond
-   * (late priority). Hands each item to `visit` (if any) in its place, leaves in `end*` where each
+   * (late priority). Hands the items to `visit` (if any) in their places (see ReplayVisit), leaves in `end*` where each
    * member's periodic events would be queued after those seconds, and returns the counter then:
    * what a replay of those seconds must leave in the kernel (docs/speed.md, "Replaying whole steady
    * seconds"). Within an item the event's own reservation comes first, but for the alive tick,
@@ -548,40 +553,34 @@ export class SteadyGroupCheck {
           if (t < bt || (t === bt && (this.endThreadKey[m] as number) < (this.endThreadKey[thread] as number))) thread = m;
         }
         const until = thread < 0 ? Infinity : (this.endThreadUs[thread] as number);
-        for (; k < count && (at[k] as number) + shift <= until; k++) {
-          if (kind[k] === ORDER_THREAD) continue;
-          const m = member[k] as number, t = (at[k] as number) + shift;
-          if (visit !== null) visit.runItem(kind[k] as number, m, t, this.ownKey(kind[k] as number, m));
-          if (kind[k] === ORDER_STEP) {
+        const from = k;
+        while (k < count && (at[k] as number) + shift <= until) k++;
+        // The run's items see the order keys the previous second left: each member's step, alive and
+        // detector item comes once a second.
+        if (visit !== null && k > from) visit.runItems(from, k, shift);
+        for (let j = from; j < k; j++) {
+          if (kind[j] === ORDER_THREAD) continue;
+          const m = member[j] as number, t = (at[j] as number) + shift;
+          if (kind[j] === ORDER_STEP) {
             this.endStepUs[m] = t + P;
             this.endStepKey[m] = timerBase + seq;
-          } else if (kind[k] === ORDER_ALIVE) {
+          } else if (kind[j] === ORDER_ALIVE) {
             this.endAliveUs[m] = t + P;
             this.endAliveKey[m] = timerBase + seq + n - 1;
-          } else if (kind[k] === ORDER_DETECTOR) {
+          } else if (kind[j] === ORDER_DETECTOR) {
             this.endDetectorUs[m] = t + P;
             this.endDetectorKey[m] = timerBase + seq;
           }
-          seq += reserves[k] as number;
+          seq += reserves[j] as number;
         }
         if (thread < 0) break;
-        if (visit !== null) visit.runItem(ORDER_THREAD, thread, this.endThreadUs[thread] as number, this.endThreadKey[thread] as number);
+        if (visit !== null) visit.runThreadTick(thread, this.endThreadUs[thread] as number, this.endThreadKey[thread] as number);
         this.endThreadKey[thread] = lateBase + seq;
         this.endThreadUs[thread] = (this.endThreadUs[thread] as number) + T;
         seq++;
       }
     }
     return seq;
-  }
-
-  /** The order key of member m's queued event of item kind `kind` as the walk stands (0: a decision or lane tick). */
-  private ownKey(kind: number, m: number): number {
-    switch (kind) {
-      case ORDER_STEP: return this.endStepKey[m] as number;
-      case ORDER_ALIVE: return this.endAliveKey[m] as number;
-      case ORDER_DETECTOR: return this.endDetectorKey[m] as number;
-      default: return 0;
-    }
   }
 
   /** How long after its decision member m's last learn can arrive (the slowest link's latency plus jitter bound). */
