@@ -1252,7 +1252,10 @@ export class Consensus {
 
   learn(i: number, index: number): void {
     if (index < (this.executed[i] as number)) return;
-    this.noteLearned(i, index, this.entry(index) as LogEntry);
+    // noteLearned written out: called here, it cost the event-by-event run 23 M instructions per
+    // simulated hour of the bench's idle group (docs/speed.md, "The replay's decision block").
+    if (index > (this.knownMax[i] as number)) this.knownMax[i] = index;
+    this.x.cacheLearned(i, this.entry(index) as LogEntry);
     if (index !== this.executed[i]) {
       (this.learnedAhead[i] as Set<number>).add(index);
       this.startRounds(i);
@@ -1261,7 +1264,7 @@ export class Consensus {
     this.executeFrom(i, index);
   }
 
-  /** Node i learned `e` at `index` (not below its executor): max_synode, then the cache (learn and learnReplayed). */
+  /** Node i learned `e` at `index` (not below its executor): max_synode, then the cache (learnReplayed; learn writes it out). */
   private noteLearned(i: number, index: number, e: LogEntry): void {
     if (index > (this.knownMax[i] as number)) this.knownMax[i] = index;
     this.x.cacheLearned(i, e);
