@@ -2,12 +2,17 @@ import { InvariantError } from '../errors.js';
 import type { GcsNode } from '../gcs/gcs-node.js';
 import type { FlowControlStats } from '../gr/flow-control-stats.js';
 import { SEQ_SPAN } from '../kernel/event-queue.js';
-import type { Kernel } from '../kernel/kernel.js';
+import { PRIORITY, type Kernel } from '../kernel/kernel.js';
+import type { TickLane } from '../kernel/tick-lane.js';
+import { CACHE_MANAGER_TASK_PERIOD_US } from '../xcom/constants.js';
 import type { XcomCluster } from '../xcom/xcom-cluster.js';
 import {
   ORDER_ALIVE, ORDER_CACHE_SAMPLE, ORDER_DECISION, ORDER_DETECTOR, ORDER_LANE_SKIP, ORDER_STEP, ORDER_THREAD,
   STEADY_PERIOD_US, type ReplayVisit, type SteadyGroupCheck,
 } from './stretch.js';
+
+/** The order key base of the cache task's ticks (timer priority). */
+const TIMER_KEY_BASE = PRIORITY.timer * SEQ_SPAN;
 
 /** What the replay drives (the composition root hands it over). */
 export interface SteadyReplayParts {
@@ -27,7 +32,10 @@ export interface SteadyReplayParts {
  * with the kernel's clock and order position where dispatching it would put them
  * (Kernel.replayAt), reserving the place its next event would take; a decision through the
  * kernel, to the end of its learn window (its learns run in place, no other item falls in the
- * window); a cache-task tick through the kernel's lane. At the end the periodic events go back into
+ * window); a cache-task tick the lane skips as its sequence number reserved in its place, the
+ * member's lane slot taken off the lane at the first of a run of such ticks and put back once,
+ * where they leave it (TickLane.take and place); the one that takes the growth sample through
+ * XcomCluster.cacheSampleTick, dispatched where the lane would. At the end the periodic events go back into
  * the queue at the times and keys the walk gives (SteadyGroupCheck.walkSeconds), and the kernel's
  * sequence counter must be where the walk says, or the replay throws: a replay that reserved
  * differently from the order has diverged, which must not pass silently.
@@ -38,10 +46,28 @@ export interface SteadyReplayParts {
  */
 export class SteadyReplay implements ReplayVisit {
   private readonly periodic: Int32Array;
+  /**
+   * Per member, while its cache-task slot is off the lane (`heldUs` finite): the time and order key
+   * its pending tick has after the skips replayed so far. Off the lane, the slot is invisible to
+   * the decision blocks' runs (Kernel.runUntil, and the learns' Kernel.runInPlaceAt, which decline
+   * when a lane tick is due in the window): rightly, as the order puts none of its grid points in a
+   * learn window, so its pending tick always lies after the window being run.
+   */
+  private readonly heldUs: Float64Array;
+  private readonly heldKey: Float64Array;
 
   constructor(private readonly parts: SteadyReplayParts, private readonly check: SteadyGroupCheck) {
     const h = parts.handlers;
     this.periodic = Int32Array.of(h.alive, h.detector, h.gcsThread, h.flowControlStats);
+    this.heldUs = new Float64Array(parts.xcom.n).fill(Infinity);
+    this.heldKey = new Float64Array(parts.xcom.n);
+  }
+
+  /** The kernel's tick lane (the cache task's), which a steady group always has. */
+  private lane(): TickLane {
+    const lane = this.parts.kernel.tickLane;
+    if (lane === null) throw new InvariantError('steady replay: the kernel has no tick lane');
+    return lane;
   }
 
   /**
@@ -60,6 +86,13 @@ export class SteadyReplay implements ReplayVisit {
       if (kernel.nextSequence !== seq) {
         throw new InvariantError(`steady replay: ${kernel.nextSequence - seq} more sequence numbers reserved than the order gives (second ${s + 1} of ${seconds} to ${endUs} µs)`);
       }
+    }
+    // The cache-task slots off the lane go back where their last skips left them.
+    const lane = this.lane(), heldUs = this.heldUs;
+    for (let m = 0; m < n; m++) {
+      if ((heldUs[m] as number) === Infinity) continue;
+      lane.place(m, heldUs[m] as number, this.heldKey[m] as number, xcom.nodeArg(m));
+      heldUs[m] = Infinity;
     }
     for (let m = 0; m < n; m++) {
       this.putBack(check.endStepUs[m] as number, check.endStepKey[m] as number, h.flowControlStats, m);
@@ -108,10 +141,36 @@ export class SteadyReplay implements ReplayVisit {
         // The decision and its learns, in place: nothing else is due in its window.
         kernel.runUntil(t + this.check.reachUs(m));
         return;
-      case ORDER_LANE_SKIP:
-      case ORDER_CACHE_SAMPLE:
-        if (!kernel.runLaneTickAt(t)) this.diverged('cache-task', m, t);
+      case ORDER_LANE_SKIP: {
+        // As the lane's skip: the next tick's number reserved here, the tick a period on. The
+        // slot leaves the lane at the first skip of a run and comes back at a sample or the end.
+        const heldUs = this.heldUs;
+        if ((heldUs[m] as number) === Infinity) {
+          if (this.lane().take(m) !== t) this.diverged('cache-task', m, t);
+        } else if ((heldUs[m] as number) !== t) {
+          this.diverged('cache-task', m, t);
+        }
+        heldUs[m] = t + CACHE_MANAGER_TASK_PERIOD_US;
+        this.heldKey[m] = TIMER_KEY_BASE + kernel.reserve();
         return;
+      }
+      case ORDER_CACHE_SAMPLE: {
+        // Dispatched where the lane would, with the key its last skip (or its arm) gave it; the
+        // tick leaves the task unarmed, its slot empty.
+        let tickKey: number;
+        if ((this.heldUs[m] as number) === Infinity) {
+          const lane = this.lane();
+          tickKey = lane.tickKey(m);
+          if (lane.take(m) !== t) this.diverged('cache-task', m, t);
+        } else {
+          if ((this.heldUs[m] as number) !== t) this.diverged('cache-task', m, t);
+          tickKey = this.heldKey[m] as number;
+          this.heldUs[m] = Infinity;
+        }
+        kernel.replayAt(t, tickKey);
+        if (!xcom.cacheSampleTick(m)) this.diverged('cache-task', m, t);
+        return;
+      }
       default:
         this.diverged(`kind ${kind}`, m, t);
     }

@@ -755,20 +755,35 @@ export class XcomCluster {
   }
 
   /**
+   * @internal The cache-task tick of a steady second that takes node i's growth sample, for the
+   * steady replay (SteadyReplay), which has moved the clock and the order position to it: what
+   * onCacheTimer does for a running node whose cache is at or below its limit (the steady check
+   * found every member running, unfrozen and booted, and the cache a second from its limit, so
+   * liveNode, shrink_cache and the re-arm have nothing to do), with reportCache's own code. Returns
+   * whether the sample was taken, as it is in a steady second; false (the replay has diverged)
+   * when the cache is above its limit, having changed nothing.
+   */
+  cacheSampleTick(i: number): boolean {
+    if ((this.caches[i] as MessageCache).aboveLimit()) return false;
+    this.cacheArmed[i] = 0;
+    return this.reportCache(i);
+  }
+
+  /**
    * Takes a cache sample of node i when the rule of `CACHE_GROWTH_SAMPLE_US` says so (`now`: at
    * once whenever the cache changed); a growth sample held back keeps the cache task ticking until
-   * it is due, so it is never lost.
+   * it is due, so it is never lost. Returns whether a sample was taken.
    */
-  private reportCache(i: number, now = false): void {
+  private reportCache(i: number, now = false): boolean {
     const cache = this.caches[i] as MessageCache;
     const bytes = cache.sizeBytes, freed = cache.freedSlots;
     const freeing = freed !== this.reportedFreedSlots[i];
     // Without slots freed since the previous sample the cache only grew: an equal size is no change.
-    if (!freeing && bytes === this.reportedCacheBytes[i]) return;
+    if (!freeing && bytes === this.reportedCacheBytes[i]) return false;
     if (!now && !(freeing && this.reportedCacheFreeing[i] === 0)
       && this.kernel.nowUs - (this.reportedCacheUs[i] as number) < CACHE_GROWTH_SAMPLE_US - CACHE_MANAGER_TASK_PERIOD_US / 2) {
       this.armCacheTask(i);
-      return;
+      return false;
     }
     const peak = Math.max(this.cachePeakBytes[i] as number, bytes);
     this.reportedCacheBytes[i] = bytes;
@@ -777,6 +792,7 @@ export class XcomCluster {
     this.reportedCacheFreeing[i] = freeing ? 1 : 0;
     this.cachePeakBytes[i] = bytes;
     this.up.cacheChanged(i, cache, peak);
+    return true;
   }
 
   // ---------------------------------------------------------------- receiving
