@@ -368,6 +368,45 @@ describe('stretch on against off: the same run', () => {
   });
 });
 
+describe('the cache task\'s lane in a replay (SteadyReplay: skipped ticks reserved in place, slots taken off and placed back)', () => {
+  interface LaneProbe {
+    kernel: { tickLane: { tickTimeUs(s: number): number; tickKey(s: number): number; earliestSlot: number; minTime: number; minKey: number; wakes: Float64Array; args: Int32Array }; nextSequence: number; eventsDispatched: number };
+    replay: { run(seconds: number): void };
+  }
+
+  /** The lane and the sequence counter as `sim` leaves them: every slot's pending time, key, argument and wake, and the earliest tick. */
+  function laneState(sim: Simulation, members: number): string {
+    const { kernel } = sim as unknown as LaneProbe, lane = kernel.tickLane;
+    const slots = Array.from({ length: members }, (_, m) => {
+      const t = lane.tickTimeUs(m);
+      return t === Infinity ? `${m}: none wake ${lane.wakes[m]}` : `${m}: ${t}#${lane.tickKey(m)} arg ${lane.args[m]} wake ${lane.wakes[m]}`;
+    });
+    return [...slots, `earliest ${lane.earliestSlot} ${lane.minTime}#${lane.minKey}`, `next ${kernel.nextSequence}`, `events ${kernel.eventsDispatched}`].join('\n');
+  }
+
+  it('leaves every slot (time, key, argument, wake), the earliest tick and the sequence counter as the event-by-event run does, at the end of every replay', () => {
+    let replays = 0;
+    for (const [seed, members, splits] of [[12345, 9, [17_300_001, 9_000_000, 20_654_321]], [3, 9, [45_000_000]], [101, 5, [31_000_017, 14_000_000]], [102, 3, [26_500_000, 19_000_000]]] as const) {
+      const on = idleGroup(seed, members, { stretch: true, traceSink: () => {} });
+      const probe = on as unknown as LaneProbe, replay = probe.replay, run = replay.run.bind(replay);
+      const ends: { atUs: number; state: string }[] = [];
+      replay.run = (seconds: number): void => {
+        run(seconds);
+        ends.push({ atUs: on.nowUs, state: laneState(on, members) });
+      };
+      for (const d of splits) on.runFor(d);
+      expect(ends.length, `seed ${seed}`).toBeGreaterThan(0);
+      const off = idleGroup(seed, members, { traceSink: () => {} });
+      for (const end of ends) {
+        off.runFor(end.atUs - off.nowUs);
+        expect(laneState(off, members), `seed ${seed} at ${end.atUs} µs`).toBe(end.state);
+      }
+      replays += ends.length;
+    }
+    expect(replays).toBeGreaterThanOrEqual(8);
+  });
+});
+
 describe('a steady second repeats (what a stretch replays)', () => {
   it('dispatches the same events in the same order, draws as often and reserves as many places every second, but for the suspicions thread', () => {
     // The bench group at seed 12345, observed from 40 s on through the kernel's handlers, its
