@@ -89,6 +89,11 @@ export class TickLane {
     this.wakes[slot] = wakeUs;
   }
 
+  /** Slot `slot`'s wake time (setWake). */
+  wakeUs(slot: number): number {
+    return this.wakes[slot] as number;
+  }
+
   /** The time of slot `slot`'s pending tick (Infinity: none). */
   tickTimeUs(slot: number): number {
     return this.times[slot] as number;

@@ -81,12 +81,15 @@ export class SteadyReplay implements ReplayVisit {
     kernel.takeQueued(this.periodic);
     const check = this.check;
     check.beginWalk();
+    // The lane runs no tick in the replay, and an armed task's wake time is the arm's: not set again at every learn.
+    xcom.holdCacheWakes();
     for (let s = 0; s < seconds; s++) {
       const seq = check.walkSeconds(1, kernel.nextSequence, this);
       if (kernel.nextSequence !== seq) {
         throw new InvariantError(`steady replay: ${kernel.nextSequence - seq} more sequence numbers reserved than the order gives (second ${s + 1} of ${seconds} to ${endUs} µs)`);
       }
     }
+    if (!xcom.settleCacheWakes()) throw new InvariantError(`steady replay: a cache task's wake time at ${endUs} µs is not the one its learns would have set`);
     // The cache-task slots off the lane go back where their last skips left them.
     const lane = this.lane(), heldUs = this.heldUs;
     for (let m = 0; m < n; m++) {

@@ -370,7 +370,7 @@ describe('stretch on against off: the same run', () => {
 
 describe('the cache task\'s lane in a replay (SteadyReplay: skipped ticks reserved in place, slots taken off and placed back)', () => {
   interface LaneProbe {
-    kernel: { tickLane: { tickTimeUs(s: number): number; tickKey(s: number): number; earliestSlot: number; minTime: number; minKey: number; wakes: Float64Array; args: Int32Array }; nextSequence: number; eventsDispatched: number };
+    kernel: { tickLane: { tickTimeUs(s: number): number; tickKey(s: number): number; earliestSlot: number; minTime: number; minKey: number; wakeUs(s: number): number; args: Int32Array }; nextSequence: number; eventsDispatched: number };
     replay: { run(seconds: number): void };
   }
 
@@ -379,7 +379,7 @@ describe('the cache task\'s lane in a replay (SteadyReplay: skipped ticks reserv
     const { kernel } = sim as unknown as LaneProbe, lane = kernel.tickLane;
     const slots = Array.from({ length: members }, (_, m) => {
       const t = lane.tickTimeUs(m);
-      return t === Infinity ? `${m}: none wake ${lane.wakes[m]}` : `${m}: ${t}#${lane.tickKey(m)} arg ${lane.args[m]} wake ${lane.wakes[m]}`;
+      return t === Infinity ? `${m}: none wake ${lane.wakeUs(m)}` : `${m}: ${t}#${lane.tickKey(m)} arg ${lane.args[m]} wake ${lane.wakeUs(m)}`;
     });
     return [...slots, `earliest ${lane.earliestSlot} ${lane.minTime}#${lane.minKey}`, `next ${kernel.nextSequence}`, `events ${kernel.eventsDispatched}`].join('\n');
   }
