@@ -551,6 +551,12 @@ export class SteadyGroupCheck {
         for (; k < count && (at[k] as number) + shift <= until; k++) {
           if (kind[k] === ORDER_THREAD) continue;
           const m = member[k] as number, t = (at[k] as number) + shift;
+          if (kind[k] === ORDER_LANE_SKIP) {
+            // The commonest item (about 8 of a member's 14 a second): one reservation, no queued event.
+            if (visit !== null) visit.runItem(ORDER_LANE_SKIP, m, t, 0);
+            seq++;
+            continue;
+          }
           if (visit !== null) visit.runItem(kind[k] as number, m, t, this.ownKey(kind[k] as number, m));
           if (kind[k] === ORDER_STEP) {
             this.endStepUs[m] = t + P;
