@@ -7,7 +7,7 @@ import type { TickLane } from '../kernel/tick-lane.js';
 import { CACHE_MANAGER_TASK_PERIOD_US } from '../xcom/constants.js';
 import type { XcomCluster } from '../xcom/xcom-cluster.js';
 import {
-  ORDER_ALIVE, ORDER_CACHE_SAMPLE, ORDER_DECISION, ORDER_DETECTOR, ORDER_LANE_SKIP, ORDER_STEP, ORDER_THREAD,
+  ORDER_ALIVE, ORDER_CACHE_SAMPLE, ORDER_DECISION, ORDER_DECISION_LANE, ORDER_DETECTOR, ORDER_LANE_SKIP, ORDER_STEP, ORDER_THREAD,
   STEADY_PERIOD_US, type ReplayVisit, type SteadyGroupCheck,
 } from './stretch.js';
 
@@ -91,12 +91,7 @@ export class SteadyReplay implements ReplayVisit {
     }
     if (!xcom.settleCacheWakes()) throw new InvariantError(`steady replay: a cache task's wake time at ${endUs} µs is not the one its learns would have set`);
     // The cache-task slots off the lane go back where their last skips left them.
-    const lane = this.lane(), heldUs = this.heldUs;
-    for (let m = 0; m < n; m++) {
-      if ((heldUs[m] as number) === Infinity) continue;
-      lane.place(m, heldUs[m] as number, this.heldKey[m] as number, xcom.nodeArg(m));
-      heldUs[m] = Infinity;
-    }
+    this.placeHeld(Infinity);
     for (let m = 0; m < n; m++) {
       this.putBack(check.endStepUs[m] as number, check.endStepKey[m] as number, h.flowControlStats, m);
       this.putBack(check.endAliveUs[m] as number, check.endAliveKey[m] as number, h.alive, xcom.nodeArg(m));
@@ -105,6 +100,17 @@ export class SteadyReplay implements ReplayVisit {
     }
     // Everything due by the end has run: this moves the clock there and closes the position.
     kernel.runUntil(endUs);
+  }
+
+  /** Puts back on the lane each cache-task slot held off it whose pending tick is at or before `untilUs`. */
+  private placeHeld(untilUs: number): void {
+    const lane = this.lane(), heldUs = this.heldUs, xcom = this.parts.xcom;
+    for (let m = 0; m < heldUs.length; m++) {
+      const t = heldUs[m] as number;
+      if (t === Infinity || t > untilUs) continue;
+      lane.place(m, t, this.heldKey[m] as number, xcom.nodeArg(m));
+      heldUs[m] = Infinity;
+    }
   }
 
   /** Queues a periodic event at `timeUs` under the order key `orderKey`. */
@@ -172,6 +178,15 @@ export class SteadyReplay implements ReplayVisit {
         }
         kernel.replayAt(t, tickKey);
         if (!xcom.cacheSampleTick(m)) this.diverged('cache-task', m, t);
+        return;
+      }
+      case ORDER_DECISION_LANE: {
+        // A decision block whose window holds cache-task ticks the lane skips, of tasks its learns
+        // do not arm: the kernel runs them among the arrivals, where their times put them, so their
+        // slots go back on the lane first.
+        const windowEndUs = t + this.check.reachUs(m);
+        this.placeHeld(windowEndUs);
+        kernel.runUntil(windowEndUs);
         return;
       }
       default:
