@@ -249,15 +249,12 @@ export class Kernel {
   }
 
   /**
-   * Runs the lane's earliest tick for a replay outside the dispatch loop (SteadyReplay), when it is
-   * due at `timeUs` and comes before every queued event, as the dispatch loop would (skipped, or
-   * dispatched and counted). Returns false, running nothing, when it is not the next event there.
+   * @internal The tick lane (null: none created), for a replay outside the dispatch loop
+   * (SteadyReplay) that reserves the numbers of the lane's skipped ticks itself and sets their
+   * slots with TickLane.take and place.
    */
-  runLaneTickAt(timeUs: number): boolean {
-    const lane = this.lane;
-    if (this.dispatching || lane === null || lane.minTime !== timeUs || !this.laneFirst(lane)) return false;
-    if (lane.runEarliest()) this.eventsDispatched++;
-    return true;
+  get tickLane(): TickLane | null {
+    return this.lane;
   }
 
   /** Takes every queued event of the handlers in `handlerIds` out of the queue (lane ticks stay). A walk over the queue. */

@@ -89,9 +89,54 @@ export class TickLane {
     this.wakes[slot] = wakeUs;
   }
 
+  /** Slot `slot`'s wake time (setWake). */
+  wakeUs(slot: number): number {
+    return this.wakes[slot] as number;
+  }
+
   /** The time of slot `slot`'s pending tick (Infinity: none). */
   tickTimeUs(slot: number): number {
     return this.times[slot] as number;
+  }
+
+  /** The order key of slot `slot`'s pending tick (meaningless when none is pending). */
+  tickKey(slot: number): number {
+    return this.keys[slot] as number;
+  }
+
+  /**
+   * Takes slot `slot`'s pending tick off the lane without running it, and returns its time
+   * (Infinity: none was pending); the slot is then as if never armed. With `place`, for a replay
+   * that runs a slot's ticks itself (SteadyReplay): it reserves each skipped tick's sequence number
+   * in its place, and sets the slot once, where its skips leave it, rather than at every skip.
+   */
+  take(slot: number): number {
+    const t = this.times[slot] as number;
+    if (t === Infinity) return t;
+    this.unlink(slot);
+    this.times[slot] = Infinity;
+    this.setMin();
+    return t;
+  }
+
+  /**
+   * Puts slot `slot`'s tick, not pending (`take`), at `timeUs` with `arg` under the order key `key`
+   * without reserving a sequence number: `key` is this lane's priority's base plus a number the caller
+   * reserved (`Kernel.reserve`) for it, at the place where the skip that leaves it there would
+   * have, and has used for nothing else. The slot then stands exactly as if its ticks had been
+   * skipped one by one up to that skip: the same time and key, in the same order among the others.
+   */
+  place(slot: number, timeUs: number, key: number, arg: number): void {
+    const now = this.queue.clock[0] as number;
+    if ((this.times[slot] as number) !== Infinity) throw new InvariantError(`tick lane slot ${slot} placed while its tick at ${this.times[slot]} µs is pending`);
+    if (!(timeUs >= now) || !Number.isSafeInteger(timeUs)) throw new InvariantError(`tick time must be a safe integer ≥ now (${now}), got ${timeUs}`);
+    const seq = key - this.priorityKey;
+    if (!(seq >= 0 && seq < this.queue.nextSeq) || !Number.isSafeInteger(seq)) throw new InvariantError(`tick lane key ${key} is not one of its priority's reserved keys`);
+    this.times[slot] = timeUs;
+    this.keys[slot] = key;
+    this.args[slot] = arg;
+    this.insert(slot);
+    this.setMin();
   }
 
   /**
@@ -169,14 +214,15 @@ export class TickLane {
   }
 
   /**
-   * Puts slot `s` into the order list just after its time and key were set: a tick is inserted
-   * only when armed or skipped, with the newest sequence number, so it comes after every pending
-   * tick of its time or earlier, and before every later one. Found from the latest end, where such
-   * a tick usually goes (the earliest tick is then set by the caller).
+   * Puts slot `s` into the order list just after its time and key were set, after every pending
+   * tick earlier in (time, key) order and before every later one. A tick armed or skipped has the
+   * newest sequence number, so it comes after every pending tick of its time; a placed one
+   * (`place`) may not. Found from the latest end, where such a tick usually goes (the earliest tick
+   * is then set by the caller).
    */
   private insert(s: number): void {
-    const times = this.times, prev = this.prev, next = this.next;
-    const h = this.head, t = times[s] as number;
+    const times = this.times, keys = this.keys, prev = this.prev, next = this.next;
+    const h = this.head, t = times[s] as number, key = keys[s] as number;
     if (h === -1) {
       this.head = s;
       next[s] = s;
@@ -185,7 +231,7 @@ export class TickLane {
     }
     // Walk back from the latest to the first tick that s comes after; past the earliest, s is first.
     let c = prev[h] as number;
-    while ((times[c] as number) > t) {
+    while ((times[c] as number) > t || ((times[c] as number) === t && (keys[c] as number) > key)) {
       if (c === h) {
         c = prev[h] as number;
         this.head = s;

@@ -2,13 +2,18 @@ import { InvariantError } from '../errors.js';
 import type { GcsNode } from '../gcs/gcs-node.js';
 import type { FlowControlStats } from '../gr/flow-control-stats.js';
 import { SEQ_SPAN } from '../kernel/event-queue.js';
-import type { Kernel } from '../kernel/kernel.js';
+import { PRIORITY, type Kernel } from '../kernel/kernel.js';
+import type { TickLane } from '../kernel/tick-lane.js';
+import { CACHE_MANAGER_TASK_PERIOD_US } from '../xcom/constants.js';
 import type { LogEntry } from '../xcom/log-entry.js';
 import type { XcomCluster } from '../xcom/xcom-cluster.js';
 import {
-  ORDER_ALIVE, ORDER_CACHE_SAMPLE, ORDER_DECISION, ORDER_DETECTOR, ORDER_LANE_SKIP, ORDER_STEP, ORDER_THREAD,
+  ORDER_ALIVE, ORDER_CACHE_SAMPLE, ORDER_DECISION, ORDER_DECISION_LANE, ORDER_DETECTOR, ORDER_LANE_SKIP, ORDER_STEP, ORDER_THREAD,
   STEADY_PERIOD_US, type ReplayVisit, type SteadyGroupCheck,
 } from './stretch.js';
+
+/** The order key base of the cache task's ticks (timer priority). */
+const TIMER_KEY_BASE = PRIORITY.timer * SEQ_SPAN;
 
 /** What the replay drives (the composition root hands it over). */
 export interface SteadyReplayParts {
@@ -36,7 +41,12 @@ export interface SteadyReplayParts {
  * (Kernel.replayAt), reserving the place its next event would take; a decision as one block with
  * its learns (Consensus.decideInReplay: the decision event its step queued taken in its place, its
  * learns' draws, arrivals and deliveries in one pass, no other item falling in the window); a
- * cache-task tick through the kernel's lane. At the end the periodic events go back into
+ * decision whose window holds cache-task ticks of other members' tasks through the kernel, to the
+ * window's end, those ticks' slots back on the lane first; a cache-task tick the lane skips as its
+ * sequence number reserved in its place, the member's lane slot taken off the lane at the first of
+ * a run of such ticks and put back once, where they leave it (TickLane.take and place); the one
+ * that takes the growth sample through XcomCluster.cacheSampleTick, dispatched where the lane
+ * would. At the end the periodic events go back into
  * the queue at the times and keys the walk gives (SteadyGroupCheck.walkSeconds), and the kernel's
  * sequence counter must be where the walk says, or the replay throws: a replay that reserved
  * differently from the order has diverged, which must not pass silently.
@@ -48,10 +58,28 @@ export class SteadyReplay implements ReplayVisit {
   private readonly periodic: Int32Array;
   /** The network's reach epoch when the replay started (the steady check's). */
   private reachEpoch = -1;
+  /**
+   * Per member, while its cache-task slot is off the lane (`heldUs` finite): the time and order key
+   * its pending tick has after the skips replayed so far. Off the lane, the slot is invisible to
+   * the decision blocks (Kernel.replayQueuedAt, Kernel.nextEventTimeUs, and the kernel's runs of
+   * the blocks with lane ticks in their windows): rightly, as the order puts none of its grid points
+   * in a learn window of those, so its pending tick always lies after the window being run.
+   */
+  private readonly heldUs: Float64Array;
+  private readonly heldKey: Float64Array;
 
   constructor(private readonly parts: SteadyReplayParts, private readonly check: SteadyGroupCheck) {
     const h = parts.handlers;
     this.periodic = Int32Array.of(h.alive, h.detector, h.gcsThread, h.flowControlStats);
+    this.heldUs = new Float64Array(parts.xcom.n).fill(Infinity);
+    this.heldKey = new Float64Array(parts.xcom.n);
+  }
+
+  /** The kernel's tick lane (the cache task's), which a steady group always has. */
+  private lane(): TickLane {
+    const lane = this.parts.kernel.tickLane;
+    if (lane === null) throw new InvariantError('steady replay: the kernel has no tick lane');
+    return lane;
   }
 
   /**
@@ -66,12 +94,17 @@ export class SteadyReplay implements ReplayVisit {
     this.reachEpoch = xcom.net.reachEpoch;
     const check = this.check;
     check.beginWalk();
+    // The lane runs no tick in the replay, and an armed task's wake time is the arm's: not set again at every learn.
+    xcom.holdCacheWakes();
     for (let s = 0; s < seconds; s++) {
       const seq = check.walkSeconds(1, kernel.nextSequence, this);
       if (kernel.nextSequence !== seq) {
         throw new InvariantError(`steady replay: ${kernel.nextSequence - seq} more sequence numbers reserved than the order gives (second ${s + 1} of ${seconds} to ${endUs} µs)`);
       }
     }
+    if (!xcom.settleCacheWakes()) throw new InvariantError(`steady replay: a cache task's wake time at ${endUs} µs is not the one its learns would have set`);
+    // The cache-task slots off the lane go back where their last skips left them.
+    this.placeHeld(Infinity);
     for (let m = 0; m < n; m++) {
       this.putBack(check.endStepUs[m] as number, check.endStepKey[m] as number, h.flowControlStats, m);
       this.putBack(check.endAliveUs[m] as number, check.endAliveKey[m] as number, h.alive, xcom.nodeArg(m));
@@ -80,6 +113,17 @@ export class SteadyReplay implements ReplayVisit {
     }
     // Everything due by the end has run: this moves the clock there and closes the position.
     kernel.runUntil(endUs);
+  }
+
+  /** Puts back on the lane each cache-task slot held off it whose pending tick is at or before `untilUs`. */
+  private placeHeld(untilUs: number): void {
+    const lane = this.lane(), heldUs = this.heldUs, xcom = this.parts.xcom;
+    for (let m = 0; m < heldUs.length; m++) {
+      const t = heldUs[m] as number;
+      if (t === Infinity || t > untilUs) continue;
+      lane.place(m, t, this.heldKey[m] as number, xcom.nodeArg(m));
+      heldUs[m] = Infinity;
+    }
   }
 
   /** Queues a periodic event at `timeUs` under the order key `orderKey`. */
@@ -128,10 +172,45 @@ export class SteadyReplay implements ReplayVisit {
           if (kernel.nextEventTimeUs() <= t + check.reachUs(m)) this.diverged('learn window', m, t);
           continue;
         }
-        case ORDER_LANE_SKIP:
-        case ORDER_CACHE_SAMPLE:
-          if (!kernel.runLaneTickAt(t)) this.diverged('cache-task', m, t);
+        case ORDER_DECISION_LANE: {
+          // A decision block whose window holds cache-task ticks the lane skips, of tasks its learns
+          // do not arm: the kernel runs them among the arrivals, where their times put them, so their
+          // slots go back on the lane first.
+          const windowEndUs = t + check.reachUs(m);
+          this.placeHeld(windowEndUs);
+          kernel.runUntil(windowEndUs);
           continue;
+        }
+        case ORDER_LANE_SKIP: {
+          // As the lane's skip: the next tick's number reserved here, the tick a period on. The
+          // slot leaves the lane at the first skip of a run and comes back at a sample or the end.
+          const heldUs = this.heldUs;
+          if ((heldUs[m] as number) === Infinity) {
+            if (this.lane().take(m) !== t) this.diverged('cache-task', m, t);
+          } else if ((heldUs[m] as number) !== t) {
+            this.diverged('cache-task', m, t);
+          }
+          heldUs[m] = t + CACHE_MANAGER_TASK_PERIOD_US;
+          this.heldKey[m] = TIMER_KEY_BASE + kernel.reserve();
+          continue;
+        }
+        case ORDER_CACHE_SAMPLE: {
+          // Dispatched where the lane would, with the key its last skip (or its arm) gave it; the
+          // tick leaves the task unarmed, its slot empty.
+          let tickKey: number;
+          if ((this.heldUs[m] as number) === Infinity) {
+            const lane = this.lane();
+            tickKey = lane.tickKey(m);
+            if (lane.take(m) !== t) this.diverged('cache-task', m, t);
+          } else {
+            if ((this.heldUs[m] as number) !== t) this.diverged('cache-task', m, t);
+            tickKey = this.heldKey[m] as number;
+            this.heldUs[m] = Infinity;
+          }
+          kernel.replayAt(t, tickKey);
+          if (!xcom.cacheSampleTick(m)) this.diverged('cache-task', m, t);
+          continue;
+        }
         default:
           this.diverged(`kind ${kind[k]}`, m, t);
       }

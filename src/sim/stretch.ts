@@ -103,7 +103,9 @@ export type OrderRefusal = 'executed' | 'link' | 'windowEnd' | 'cacheTask' | 'ti
  * kernel event or lane tick of one member: its flow-control step; its statistics decision, with
  * the learns it sends (their arrivals, in a window no other item enters, come in an order the
  * draws decide, and each reaches another member); its alive, detector and suspicions-thread ticks;
- * a cache-task tick the lane skips; the cache-task tick that takes the growth sample.
+ * a cache-task tick the lane skips; the cache-task tick that takes the growth sample; a decision
+ * whose learn window holds cache-task ticks the lane skips (ORDER_DECISION_LANE: the kernel runs
+ * them among the arrivals, where their times put them).
  */
 export const ORDER_STEP = 0;
 export const ORDER_DECISION = 1;
@@ -112,6 +114,7 @@ export const ORDER_DETECTOR = 3;
 export const ORDER_THREAD = 4;
 export const ORDER_LANE_SKIP = 5;
 export const ORDER_CACHE_SAMPLE = 6;
+export const ORDER_DECISION_LANE = 7;
 
 /**
  * What a walk over steady seconds (SteadyGroupCheck.walkSeconds) hands the items to, in order: each
@@ -190,6 +193,8 @@ export class SteadyGroupCheck {
   private readonly orderPriority: Float64Array;
   private readonly orderKey: Float64Array;
   private readonly orderIndex: Int32Array;
+  /** secondOrder's items taken into a decision block (ORDER_DECISION_LANE), by their index before sorting. */
+  private readonly orderAbsorbed: Uint8Array;
   /** The earliest queued event that is not periodic, as the last steady answer found it (Infinity: none). */
   horizonUs = Infinity;
   private readonly decisionUs: Float64Array;
@@ -197,6 +202,8 @@ export class SteadyGroupCheck {
   /** secondOrder's decision times (absolute), and where each member's decision item is before sorting. */
   private readonly decisionAt: Float64Array;
   private readonly decisionItem: Int32Array;
+  /** secondOrder's decision whose learns arm each member's cache task in the second (-1: none). */
+  private readonly armingDecision: Int32Array;
   /** Why the last secondOrder returned -1 (null: it held). */
   orderRefusal: OrderRefusal | null = null;
   /** How many items the last secondOrder that held found. */
@@ -237,10 +244,12 @@ export class SteadyGroupCheck {
     this.endThreadKey = new Float64Array(n);
     this.orderKey = new Float64Array(items);
     this.orderIndex = new Int32Array(items);
+    this.orderAbsorbed = new Uint8Array(items);
     this.decisionUs = new Float64Array(n);
     this.reach = new Float64Array(n);
     this.decisionAt = new Float64Array(n);
     this.decisionItem = new Int32Array(n);
+    this.armingDecision = new Int32Array(n);
     this.readersUs = new Float64Array(2 * n);
     const h = parts.handlers;
     this.periodic = Int32Array.of(h.alive, h.detector, h.gcsThread, h.flowControlStats);
@@ -367,9 +376,12 @@ export class SteadyGroupCheck {
    * A replay of whole seconds would run these items in this order (docs/speed.md, "The order of a
    * steady second"). What it requires, beyond `phasesSeparated`:
    * - every learn window, [decision, decision + the slowest latency plus jitter], lies inside
-   *   (now, now + 1 s], and no other item (step, alive, detector or thread tick, any cache-task grid
-   *   point of any member) falls in one: inside a window an item's place among the arrivals, and a
-   *   cache-task arm's first tick, would depend on the draws;
+   *   (now, now + 1 s], and no other item (step, alive, detector or thread tick, cache-task sample,
+   *   any cache-task grid point of a member whose task the window's learns arm) falls in one:
+   *   inside a window an item's place among the arrivals, and a cache-task arm's first tick, would
+   *   depend on the draws; a skipped cache-task tick of another member's task is taken into the
+   *   window's decision block (ORDER_DECISION_LANE, one more number reserved), which the kernel
+   *   runs with the tick on the lane;
    * - each member's cache task is armed at its next growth sample (its sample a second after the
    *   last, on its grid), by a learn within the second if it is not armed now;
    * - no two members' cache-task ticks fall on one microsecond (their order is the lane's).
@@ -442,11 +454,13 @@ export class SteadyGroupCheck {
       if (again >= 0) {
         from = firstGrid(Math.max((this.decisionAt[again] as number) - STEADY_PERIOD_US, now));
         if (pending !== from) return this.refuseOrder('cacheTask');
+        this.armingDecision[m] = again;
       } else {
         if (pending !== Infinity) return this.refuseOrder('cacheTask');
         const arm = this.firstDecisionAfter(n, now);
         if (arm < 0 || (this.decisionAt[arm] as number) >= sample) return this.refuseOrder('cacheTask');
         this.addArm(arm);
+        this.armingDecision[m] = arm;
         from = firstGrid(this.decisionAt[arm] as number);
       }
       if (from > sample) return this.refuseOrder('cacheTask');
@@ -459,29 +473,44 @@ export class SteadyGroupCheck {
     }
     // No item but a decision in a learn window (both ends included), every item in (now, end].
     // A suspicions-thread tick (every 15 s) falls at the same offset in each second it falls in:
-    // tested whether or not it falls in this one.
+    // tested whether or not it falls in this one. But a cache-task tick the lane skips may fall in
+    // a window whose learns do not arm its task: it changes nothing a learn reads or writes, and
+    // reserves one number wherever it falls among the arrivals, so the block, run by the kernel
+    // with the tick on the lane, reserves one more and leaves the same state whatever the draws.
+    // In the window of the learns that arm its task, whether the arm comes before the grid point
+    // (the tick falls there) or after it (the first tick is a period later) depends on the draws.
     const lane = (k: number): number => (kind[k] === ORDER_LANE_SKIP || kind[k] === ORDER_CACHE_SAMPLE ? 1 : 0);
-    const inWindow = (t: number): boolean => {
+    const windowOf = (t: number): number => {
       for (let m = 0; m < n; m++) {
         const d = this.decisionAt[m] as number;
-        if (t >= d && t <= d + (this.reach[m] as number)) return true;
+        if (t >= d && t <= d + (this.reach[m] as number)) return m;
       }
-      return false;
+      return -1;
     };
+    const absorbed = this.orderAbsorbed;
+    absorbed.fill(0, 0, count);
     for (let k = 0; k < count; k++) {
       const t = at[k] as number;
       if (!(t > now && t <= end)) return this.refuseOrder('windowEnd');
-      if (kind[k] !== ORDER_DECISION && inWindow(t)) return this.refuseOrder(lane(k) === 1 ? 'laneInWindow' : 'tickInWindow');
+      if (kind[k] === ORDER_DECISION || kind[k] === ORDER_DECISION_LANE) continue;
+      const w = windowOf(t);
+      if (w < 0) continue;
+      if (kind[k] !== ORDER_LANE_SKIP || this.armingDecision[member[k] as number] === w) return this.refuseOrder(lane(k) === 1 ? 'laneInWindow' : 'tickInWindow');
+      absorbed[k] = 1;
+      const block = this.decisionItem[w] as number;
+      kind[block] = ORDER_DECISION_LANE;
+      reserves[block] = (reserves[block] as number) + 1;
     }
     for (let m = 0; m < n; m++) {
       const thread = this.threadUs[m] as number;
-      if (inWindow(thread - Math.ceil((thread - end) / STEADY_PERIOD_US) * STEADY_PERIOD_US)) return this.refuseOrder('tickInWindow');
+      if (windowOf(thread - Math.ceil((thread - end) / STEADY_PERIOD_US) * STEADY_PERIOD_US) >= 0) return this.refuseOrder('tickInWindow');
     }
     const index = this.orderIndex;
-    for (let k = 0; k < count; k++) index[k] = k;
-    const sorted = Array.from(index.subarray(0, count)).sort((a, b) =>
+    let kept = 0;
+    for (let k = 0; k < count; k++) if (absorbed[k] === 0) index[kept++] = k;
+    const sorted = Array.from(index.subarray(0, kept)).sort((a, b) =>
       (at[a] as number) - (at[b] as number) || (prio[a] as number) - (prio[b] as number) || lane(a) - lane(b) || (key[a] as number) - (key[b] as number));
-    for (let k = 1; k < count; k++) {
+    for (let k = 1; k < kept; k++) {
       const a = sorted[k - 1] as number, b = sorted[k] as number;
       // Two lane ticks at one microsecond: their order is the lane's keys', which this does not read.
       if (at[a] === at[b] && lane(a) === 1 && lane(b) === 1) return this.refuseOrder('laneTie');
@@ -492,9 +521,9 @@ export class SteadyGroupCheck {
     member.set(members);
     at.set(times);
     reserves.set(res);
-    this.orderCount = count;
+    this.orderCount = kept;
     this.orderRefusal = null;
-    return count;
+    return kept;
   }
 
   /**
@@ -559,15 +588,22 @@ export class SteadyGroupCheck {
         // detector item comes once a second.
         if (visit !== null && k > from) visit.runItems(from, k, shift);
         for (let j = from; j < k; j++) {
-          if (kind[j] === ORDER_THREAD) continue;
+          const kj = kind[j] as number;
+          // A skipped lane tick (about 8 of a member's 14 items a second) reserves one number and
+          // leaves no queued event to re-key; a thread tick is handed over below.
+          if (kj === ORDER_LANE_SKIP) {
+            seq++;
+            continue;
+          }
+          if (kj === ORDER_THREAD) continue;
           const m = member[j] as number, t = (at[j] as number) + shift;
-          if (kind[j] === ORDER_STEP) {
+          if (kj === ORDER_STEP) {
             this.endStepUs[m] = t + P;
             this.endStepKey[m] = timerBase + seq;
-          } else if (kind[j] === ORDER_ALIVE) {
+          } else if (kj === ORDER_ALIVE) {
             this.endAliveUs[m] = t + P;
             this.endAliveKey[m] = timerBase + seq + n - 1;
-          } else if (kind[j] === ORDER_DETECTOR) {
+          } else if (kj === ORDER_DETECTOR) {
             this.endDetectorUs[m] = t + P;
             this.endDetectorKey[m] = timerBase + seq;
           }

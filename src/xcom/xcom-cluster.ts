@@ -164,6 +164,12 @@ export class XcomCluster {
   /** The cache task's ticks, one slot per node, skipped while they can only hold a sample back. */
   private readonly cacheLane: TickLane;
   private readonly hCache: number;
+  /**
+   * While a steady replay runs (holdCacheWakes): a learn that finds its node's cache task armed
+   * leaves the task's wake time as the arm set it, rather than computing it again. In a steady
+   * second that value cannot change until the task's sample disarms it (see settleCacheWakes).
+   */
+  private cacheWakesHeld = false;
 
   private readonly hAlive: number;
   private readonly hDetector: number;
@@ -680,8 +686,11 @@ export class XcomCluster {
    */
   private armCacheTask(i: number): void {
     if (this.booted[i] === 0) return;
+    if (this.cacheArmed[i] === 1) {
+      if (!this.cacheWakesHeld) this.cacheLane.setWake(i, this.cacheWakeUs(i));
+      return;
+    }
     this.cacheLane.setWake(i, this.cacheWakeUs(i));
-    if (this.cacheArmed[i] === 1) return;
     this.cacheArmed[i] = 1;
     const now = this.kernel.nowUs, period = CACHE_MANAGER_TASK_PERIOD_US;
     // The first tick after now. A busy cache arms again within a few ticks of the last one, so
@@ -779,20 +788,60 @@ export class XcomCluster {
   }
 
   /**
+   * @internal The cache-task tick of a steady second that takes node i's growth sample, for the
+   * steady replay (SteadyReplay), which has moved the clock and the order position to it: what
+   * onCacheTimer does for a running node whose cache is at or below its limit (the steady check
+   * found every member running, unfrozen and booted, and the cache a second from its limit, so
+   * liveNode, shrink_cache and the re-arm have nothing to do), with reportCache's own code. Returns
+   * whether the sample was taken, as it is in a steady second; false (the replay has diverged)
+   * when the cache is above its limit, having changed nothing.
+   */
+  cacheSampleTick(i: number): boolean {
+    if ((this.caches[i] as MessageCache).aboveLimit()) return false;
+    this.cacheArmed[i] = 0;
+    return this.reportCache(i);
+  }
+
+  /**
+   * @internal For the steady replay (SteadyReplay): from now until settleCacheWakes, a learn that
+   * finds its node's cache task armed does not set the task's wake time again (cacheWakesHeld).
+   */
+  holdCacheWakes(): void {
+    this.cacheWakesHeld = true;
+  }
+
+  /**
+   * @internal Ends holdCacheWakes, and returns whether every armed cache task's wake time is what
+   * the learns since its arm would have left (false: the replay has diverged). cacheWakeUs's inputs
+   * change only at learns, samples, limit changes and XCom's stop; in a steady second a learn adds
+   * to a cache at or below its limit that has freed no slot since its latest sample (the order
+   * requires cacheTaskHoldsSample), so every learn from the arm to the sample finds it changed
+   * since that sample and computes the same time, the sample's plus a growth period less half a
+   * tick. So the arm's value stands, for a task sampled since as well; this checks the armed ones.
+   */
+  settleCacheWakes(): boolean {
+    this.cacheWakesHeld = false;
+    for (let i = 0; i < this.n; i++) {
+      if (this.booted[i] === 1 && this.cacheArmed[i] === 1 && this.cacheLane.wakeUs(i) !== this.cacheWakeUs(i)) return false;
+    }
+    return true;
+  }
+
+  /**
    * Takes a cache sample of node i when the rule of `CACHE_GROWTH_SAMPLE_US` says so (`now`: at
    * once whenever the cache changed); a growth sample held back keeps the cache task ticking until
-   * it is due, so it is never lost.
+   * it is due, so it is never lost. Returns whether a sample was taken.
    */
-  private reportCache(i: number, now = false): void {
+  private reportCache(i: number, now = false): boolean {
     const cache = this.caches[i] as MessageCache;
     const bytes = cache.sizeBytes, freed = cache.freedSlots;
     const freeing = freed !== this.reportedFreedSlots[i];
     // Without slots freed since the previous sample the cache only grew: an equal size is no change.
-    if (!freeing && bytes === this.reportedCacheBytes[i]) return;
+    if (!freeing && bytes === this.reportedCacheBytes[i]) return false;
     if (!now && !(freeing && this.reportedCacheFreeing[i] === 0)
       && this.kernel.nowUs - (this.reportedCacheUs[i] as number) < CACHE_GROWTH_SAMPLE_US - CACHE_MANAGER_TASK_PERIOD_US / 2) {
       this.armCacheTask(i);
-      return;
+      return false;
     }
     const peak = Math.max(this.cachePeakBytes[i] as number, bytes);
     this.reportedCacheBytes[i] = bytes;
@@ -801,6 +850,7 @@ export class XcomCluster {
     this.reportedCacheFreeing[i] = freeing ? 1 : 0;
     this.cachePeakBytes[i] = bytes;
     this.up.cacheChanged(i, cache, peak);
+    return true;
   }
 
   // ---------------------------------------------------------------- receiving

@@ -339,20 +339,4 @@ describe('Kernel entries of a replay outside the dispatch loop', () => {
     expect(seen).toEqual(['b2', 'b3']);
     expect(k.reserve()).toBe(3);
   });
-
-  it('runLaneTickAt runs the lane tick due at that time when it is next, and nothing otherwise', () => {
-    const k = new Kernel();
-    const ticks: number[] = [];
-    const lane = k.createTickLane('lane', 1, 100, new Uint8Array(1), (arg) => ticks.push(arg));
-    const h = k.register('h', () => {});
-    lane.arm(0, 50, 9);
-    k.schedule(40, h, 0);
-    expect(k.runLaneTickAt(50)).toBe(false); // the queued event at 40 comes first
-    k.runUntil(45);
-    expect(k.runLaneTickAt(40)).toBe(false); // not due then
-    const before = k.eventsDispatched;
-    expect(k.runLaneTickAt(50)).toBe(true);
-    expect(ticks).toEqual([9]);
-    expect(k.eventsDispatched).toBe(before + 1);
-  });
 });

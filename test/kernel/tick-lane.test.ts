@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Kernel } from '../../src/kernel/kernel.js';
+import { Kernel, PRIORITY } from '../../src/kernel/kernel.js';
+import { priorityKeyBase } from '../../src/kernel/tick-lane.js';
 
 /** A probe event: at `atUs` it logs itself, may change a slot's wake time or gate, and schedules children. */
 interface Probe { atUs: number; slot: number; wakeTicks: number; toggleGate: boolean; childDelays: number[] }
@@ -232,5 +233,75 @@ describe('TickLane, against ticks skipped one by one', () => {
     fc.assert(fc.property(richScripts, (script) => {
       expect(runRich(script, true)).toEqual(runRich(script, false));
     }), { numRuns: 400, seed: 20261201 });
+  });
+});
+
+/** One step of a take-and-place script: arm a slot's tick, or queue a probe event, at `atUs`. */
+interface PlaceOp { probe: boolean; slot: number; atUs: number }
+
+/**
+ * Runs `ops` in order on a kernel with a lane (every tick dispatched: no wake time set), then runs
+ * to the end, logging every tick and probe with its time and the sequence number it reserves, and
+ * last the next sequence number and the pending ticks. Op `deferred` is an arm; later arms of its
+ * slot are left out (they would replace its tick). With `placed`, that op only reserves its number
+ * where the arm would have (after taking the slot's pending tick off the lane), and the slot is
+ * placed under that key after every op: `place` must leave the run as the arm did.
+ */
+function runPlaced(ops: PlaceOp[], deferred: number, placed: boolean): string[] {
+  const k = new Kernel();
+  const log: string[] = [];
+  const lane = k.createTickLane('test.tick', SLOTS, PERIOD, new Uint8Array(SLOTS), (s) => log.push(`T${s}@${k.nowUs}#${k.reserve()}`));
+  const hProbe = k.register('probe', (id) => log.push(`P${id}@${k.nowUs}#${k.reserve()}`));
+  const d = ops[deferred] as PlaceOp;
+  let reserved = -1;
+  ops.forEach((op, i) => {
+    if (op.probe) {
+      k.scheduleAt(op.atUs, hProbe, i, PRIORITY.timer);
+    } else if (i > deferred && op.slot === d.slot) {
+      // left out (see above)
+    } else if (i === deferred && placed) {
+      lane.take(op.slot);
+      expect(lane.tickTimeUs(op.slot)).toBe(Infinity);
+      reserved = k.reserve();
+    } else {
+      lane.arm(op.slot, op.atUs, op.slot);
+    }
+  });
+  if (placed) lane.place(d.slot, d.atUs, priorityKeyBase(PRIORITY.timer) + reserved, d.slot);
+  const pending = Array.from({ length: SLOTS }, (_, s) => lane.tickTimeUs(s)).join(',');
+  k.runUntil(END);
+  log.push(`pending ${pending}`, `next ${k.nextSequence}`, `events ${k.eventsDispatched}`);
+  return log;
+}
+
+describe('TickLane.take and place', () => {
+  it('a tick placed under a key reserved earlier runs exactly where it would had it been armed when that key was reserved', () => {
+    // Few distinct times, so that placed ticks tie with ticks and probes armed before and after.
+    const at = fc.integer({ min: 0, max: 4 }).map((x) => x * PERIOD);
+    const ops = fc.array(fc.record({ probe: fc.boolean(), slot: fc.integer({ min: 0, max: SLOTS - 1 }), atUs: at }), { minLength: 1, maxLength: 14 });
+    fc.assert(fc.property(ops, fc.nat(), (script, pick) => {
+      const arms = script.flatMap((op, i) => (op.probe ? [] : [i]));
+      fc.pre(arms.length > 0);
+      const deferred = arms[pick % arms.length] as number;
+      expect(runPlaced(script, deferred, true)).toEqual(runPlaced(script, deferred, false));
+    }), { numRuns: 400, seed: 20261201 });
+  });
+
+  it('take returns the pending tick\'s time and leaves nothing of it on the lane; place refuses a pending slot and a key not reserved', () => {
+    const k = new Kernel();
+    const ran: number[] = [];
+    const lane = k.createTickLane('test.tick', 2, PERIOD, new Uint8Array(2), (s) => ran.push(s));
+    lane.arm(0, 300, 0);
+    lane.arm(1, 200, 1);
+    const key0 = lane.tickKey(0);
+    expect(lane.take(0)).toBe(300);
+    expect(lane.take(0)).toBe(Infinity);
+    expect(lane.pending).toBe(1);
+    expect(() => lane.place(1, 400, key0, 1)).toThrow(/pending/);
+    expect(() => lane.place(0, 400, priorityKeyBase(PRIORITY.timer) + k.nextSequence, 0)).toThrow(/reserved/);
+    lane.place(0, 200, key0, 0); // its key is older than slot 1's: it runs first
+    k.runUntil(1_000);
+    expect(ran).toEqual([0, 1]);
+    expect(k.nextSequence).toBe(2);
   });
 });

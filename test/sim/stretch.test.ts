@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { faultSchedule, scheduleToScenario } from '../../src/arbitraries/index.js';
 import { createSimulation, runScenario, type SimEvent, type Simulation, type SimulationOptions } from '../../src/index.js';
-import { ORDER_CACHE_SAMPLE, ORDER_DECISION, ORDER_THREAD, phasesSeparated, statsBytesPerSecond, STEADY_PERIOD_US, type SteadyGroupCheck } from '../../src/sim/stretch.js';
+import { ORDER_CACHE_SAMPLE, ORDER_DECISION, ORDER_DECISION_LANE, ORDER_THREAD, phasesSeparated, statsBytesPerSecond, STEADY_PERIOD_US, type SteadyGroupCheck } from '../../src/sim/stretch.js';
 import { stretchOutcome } from '../../src/sim/stretch-outcome.js';
 
 /** The bench's idle group (bench/full-group.mjs): `members` members, multi-primary, default network. */
@@ -368,6 +368,45 @@ describe('stretch on against off: the same run', () => {
   });
 });
 
+describe('the cache task\'s lane in a replay (SteadyReplay: skipped ticks reserved in place, slots taken off and placed back)', () => {
+  interface LaneProbe {
+    kernel: { tickLane: { tickTimeUs(s: number): number; tickKey(s: number): number; earliestSlot: number; minTime: number; minKey: number; wakeUs(s: number): number; args: Int32Array }; nextSequence: number; eventsDispatched: number };
+    replay: { run(seconds: number): void };
+  }
+
+  /** The lane and the sequence counter as `sim` leaves them: every slot's pending time, key, argument and wake, and the earliest tick. */
+  function laneState(sim: Simulation, members: number): string {
+    const { kernel } = sim as unknown as LaneProbe, lane = kernel.tickLane;
+    const slots = Array.from({ length: members }, (_, m) => {
+      const t = lane.tickTimeUs(m);
+      return t === Infinity ? `${m}: none wake ${lane.wakeUs(m)}` : `${m}: ${t}#${lane.tickKey(m)} arg ${lane.args[m]} wake ${lane.wakeUs(m)}`;
+    });
+    return [...slots, `earliest ${lane.earliestSlot} ${lane.minTime}#${lane.minKey}`, `next ${kernel.nextSequence}`, `events ${kernel.eventsDispatched}`].join('\n');
+  }
+
+  it('leaves every slot (time, key, argument, wake), the earliest tick and the sequence counter as the event-by-event run does, at the end of every replay', () => {
+    let replays = 0;
+    for (const [seed, members, splits] of [[12345, 9, [17_300_001, 9_000_000, 20_654_321]], [3, 9, [45_000_000]], [101, 5, [31_000_017, 14_000_000]], [102, 3, [26_500_000, 19_000_000]]] as const) {
+      const on = idleGroup(seed, members, { stretch: true, traceSink: () => {} });
+      const probe = on as unknown as LaneProbe, replay = probe.replay, run = replay.run.bind(replay);
+      const ends: { atUs: number; state: string }[] = [];
+      replay.run = (seconds: number): void => {
+        run(seconds);
+        ends.push({ atUs: on.nowUs, state: laneState(on, members) });
+      };
+      for (const d of splits) on.runFor(d);
+      expect(ends.length, `seed ${seed}`).toBeGreaterThan(0);
+      const off = idleGroup(seed, members, { traceSink: () => {} });
+      for (const end of ends) {
+        off.runFor(end.atUs - off.nowUs);
+        expect(laneState(off, members), `seed ${seed} at ${end.atUs} µs`).toBe(end.state);
+      }
+      replays += ends.length;
+    }
+    expect(replays).toBeGreaterThanOrEqual(8);
+  });
+});
+
 describe('a steady second repeats (what a stretch replays)', () => {
   it('dispatches the same events in the same order, draws as often and reserves as many places every second, but for the suspicions thread', () => {
     // The bench group at seed 12345, observed from 40 s on through the kernel's handlers, its
@@ -417,7 +456,7 @@ describe('a steady second repeats (what a stretch replays)', () => {
 });
 
 describe('the order of a steady second (SteadyGroupCheck.secondOrder)', () => {
-  const KINDS = ['step', 'decision', 'alive', 'detector', 'thread', 'laneSkip', 'cacheSample'];
+  const KINDS = ['step', 'decision', 'alive', 'detector', 'thread', 'laneSkip', 'cacheSample', 'decisionLane'];
   /** The periodic handlers, by kernel name, as secondOrder names their items. */
   const HANDLER_KINDS: Record<string, string> = {
     'gr.flowControlStats': 'step', 'consensus.decided': 'decision', 'xcom.alive': 'alive', 'xcom.detector': 'detector', 'gcs.suspicionsThread': 'thread',
@@ -432,8 +471,9 @@ describe('the order of a steady second (SteadyGroupCheck.secondOrder)', () => {
    * Runs `seconds` whole seconds of `sim` event by event, from a steady check that found the
    * second's order fixed, and returns per second the items the kernel ran (each member's kernel
    * events but the deliveries, which run inside their decision's block, and the lane's ticks,
-   * skipped or dispatched), each as kind:member@offset with the sequence counter before it.
-   * Internals reached as a probe would.
+   * skipped or dispatched), each as kind:member@offset with the sequence counter before it. A
+   * lane tick that runs inside a decision's learn window runs in its block: it is not an item of
+   * its own, and the decision's kind is then decisionLane. Internals reached as a probe would.
    */
   function recordSeconds(sim: Simulation, seconds: number): { items: string[]; seqs: number[]; start: number }[] {
     const probe = sim as unknown as Probe;
@@ -454,8 +494,14 @@ describe('the order of a steady second (SteadyGroupCheck.secondOrder)', () => {
     lane.runEarliest = () => {
       const slot = lane.earliestSlot, t = lane.minTime, seq = kernel.queue.seq;
       const dispatched = runEarliest.call(lane);
-      items.push(`${dispatched ? 'cacheSample' : 'laneSkip'}:${slot}@${t - t0}`);
-      seqs.push(seq);
+      const block = items.findLastIndex((i) => i.startsWith('decision'));
+      const [who, at] = block < 0 ? [0, -Infinity] : items[block]!.split(':')[1]!.split('@').map(Number) as [number, number];
+      if (t - t0 >= at && t - t0 <= at + probe.steady.reachUs(who)) {
+        items[block] = items[block]!.replace(/^decision(Lane)?:/, `decisionLane${dispatched ? '(sample)' : ''}:`);
+      } else {
+        items.push(`${dispatched ? 'cacheSample' : 'laneSkip'}:${slot}@${t - t0}`);
+        seqs.push(seq);
+      }
       return dispatched;
     };
     const out: { items: string[]; seqs: number[]; start: number }[] = [];
@@ -496,8 +542,8 @@ describe('the order of a steady second (SteadyGroupCheck.secondOrder)', () => {
    * predecessors' reservations give, and each second reserve what they add up to. Returns how
    * many seeds were compared and refused, and how many thread ticks and samples were compared.
    */
-  function compare(seeds: readonly number[], members: number, startS: number, beforeThread = false): { compared: number; refused: number; threads: number; samples: number } {
-    let compared = 0, refused = 0, threads = 0, samples = 0;
+  function compare(seeds: readonly number[], members: number, startS: number, beforeThread = false): { compared: number; refused: number; threads: number; samples: number; laneBlocks: number } {
+    let compared = 0, refused = 0, threads = 0, samples = 0, laneBlocks = 0;
     for (const seed of seeds) {
       const sim = idleGroup(seed, members, { stretch: true, traceSink: () => {} });
       sim.runFor(`${startS}s`);
@@ -515,6 +561,7 @@ describe('the order of a steady second (SteadyGroupCheck.secondOrder)', () => {
       const kinds = want.items.map((i) => i.split(':')[0]);
       threads += kinds.filter((k) => k === KINDS[ORDER_THREAD]).length;
       samples += kinds.filter((k) => k === KINDS[ORDER_CACHE_SAMPLE]).length;
+      laneBlocks += kinds.filter((k) => k === KINDS[ORDER_DECISION_LANE]).length;
       const seconds = recordSeconds(sim, 3);
       // The first second is the one predicted, thread ticks and sequence numbers included.
       const first = seconds[0]!;
@@ -528,7 +575,7 @@ describe('the order of a steady second (SteadyGroupCheck.secondOrder)', () => {
       const noThread = (items: string[]): string[] => items.filter((i) => !i.startsWith(KINDS[ORDER_THREAD]!));
       for (const second of seconds) expect(noThread(second.items), `seed ${seed}`).toEqual(noThread(want.items));
     }
-    return { compared, refused, threads, samples };
+    return { compared, refused, threads, samples, laneBlocks };
   }
 
   it('is the order the kernel runs, with the sequence numbers each item reserves, on 9-member groups', () => {
@@ -536,6 +583,8 @@ describe('the order of a steady second (SteadyGroupCheck.secondOrder)', () => {
     const r = compare(seeds, 9, 40);
     expect(r.compared).toBeGreaterThanOrEqual(15);
     expect(r.samples).toBe(9 * r.compared);
+    // Seeds 2, 4, 8, 13, 16, 19 and 20: a skipped cache-task tick in another member's learn window.
+    expect(r.laneBlocks).toBeGreaterThanOrEqual(5);
     const t = compare(seeds.slice(0, 12), 9, 40, true);
     expect(t.compared).toBeGreaterThanOrEqual(6);
     expect(t.threads).toBeGreaterThanOrEqual(t.compared);
@@ -676,7 +725,10 @@ describe('the replay walk (SteadyGroupCheck.walkSeconds, SteadyReplay.runItems)'
     type Probe = {
       kernel: { nowUs: number; orderPosition: number; lane: { handler: (arg: number) => void } };
       flowControl: { sendStep(slot: number): void };
-      xcom: { aliveTick(arg: number): boolean; detectorTick(arg: number): boolean; cacheLearned(i: number, e: unknown): void };
+      xcom: {
+        aliveTick(arg: number): boolean; detectorTick(arg: number): boolean; cacheLearned(i: number, e: unknown): void;
+        cacheSampleTick(i: number): boolean;
+      };
       gcsNodes: { threadTickAtRest(arg: number): boolean }[];
     };
     const positions = (seed: number, members: number, stretch: boolean): { log: string; replayedUs: number } => {
@@ -693,6 +745,8 @@ describe('the replay walk (SteadyGroupCheck.walkSeconds, SteadyReplay.runItems)'
       wrap(p.xcom, 'cacheLearned', 'learn');
       p.gcsNodes.forEach((g) => wrap(g, 'threadTickAtRest', 'thread'));
       wrap(k.lane, 'handler', 'cacheTick');
+      // The replay runs a sample tick through cacheSampleTick, not the lane's handler (a member index, as `& 15` leaves nodeArg).
+      wrap(p.xcom, 'cacheSampleTick', 'cacheTick');
       sim.runFor('50s');
       return { log: log.join(' '), replayedUs: sim.stretchStats.replayedUs };
     };
