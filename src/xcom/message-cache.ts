@@ -186,7 +186,7 @@ export interface MessageCacheOptions {
   /**
    * Largest span of slot keys (newest − oldest + 1) the cache may hold: an add that would widen
    * it further is an InvariantError (a caller bug such as a wildly sparse key). Exactly this
-   * bound; the ring this cache replaced allowed up to its power-of-two capacity.
+   * bound; the ring this cache replaced allowed up to its power-of-two capacity. At most 2^30.
    * @defaultValue 33554432
    */
   readonly maxSpanSlots?: number;
@@ -195,6 +195,8 @@ export interface MessageCacheOptions {
 const DEFAULT_LIMIT_BYTES = 1_073_741_824;
 const DEFAULT_INITIAL_CAPACITY = 1024;
 const DEFAULT_MAX_SPAN = 1 << 25;
+/** The largest maxSpanSlots: a run's length stays a small integer (the ring this cache replaced needed 24 GiB for such a span). */
+const MAX_SPAN_LIMIT = 1 << 30;
 
 function nonNegativeInteger(name: string, value: number): number {
   if (!Number.isSafeInteger(value) || value < 0) throw new ConfigError(name, 'must be an integer ≥ 0', value);
@@ -271,9 +273,12 @@ export class MessageCache {
   private tailRec = 0;
   /** Offset in `recs` of the newest record (meaningful while something is cached). */
   private tailOff = 0;
-  /** The newest cached slot + 1, -1 when nothing is cached: the key an in-order learn brings. */
-  private nextSlot = -1;
-  /** The oldest cached slot + maxSpanSlots: keys from here on would make the span too wide. */
+  /** The newest cached slot + 1, the key an in-order learn brings; NaN (equal to no key) when nothing is cached. */
+  private nextSlot = NaN;
+  /**
+   * The oldest cached slot + maxSpanSlots, where keys start to make the span too wide; eviction
+   * leaves it behind (lower), and addCell's slow path brings it up to date before it decides.
+   */
   private spanEnd = 0;
   /** The record the latest lookup found (a catch-up reads consecutive slots). */
   private hint = 0;
@@ -302,6 +307,7 @@ export class MessageCache {
     this.maxSlotsPerPass = positiveInteger('maxSlotsPerPass', options.maxSlotsPerPass ?? SHRINK_CACHE_MAX_SLOTS);
     this.configInstallPauseUs = nonNegativeInteger('configInstallPauseUs', options.configInstallPauseUs ?? DETECTOR_LIVE_TIMEOUT_US);
     this.maxSpan = positiveInteger('maxSpanSlots', options.maxSpanSlots ?? DEFAULT_MAX_SPAN);
+    if (this.maxSpan > MAX_SPAN_LIMIT) throw new ConfigError('maxSpanSlots', `must be at most ${MAX_SPAN_LIMIT}`, this.maxSpan);
     this.instrument = options.instrument ?? new XcomCacheMemoryInstrument();
     let cap = 1;
     const want = positiveInteger('initialCapacity', options.initialCapacity ?? DEFAULT_INITIAL_CAPACITY);
@@ -310,7 +316,8 @@ export class MessageCache {
     // Written once now, so that no optimised code takes them for constants: the first eviction
     // (seconds into a busy run) would otherwise change the object's layout and throw away the
     // optimised code of every caller, the learn path included (the same for the instrument's sums).
-    this.lastRemoved = -2;
+    // Slot keys read from the records' Float64Array (eviction): a floating-point field from the start.
+    this.lastRemoved = -0.5;
     this.lastRemoved = -1;
     this.freedSlots = 0.5;
     this.freedSlots = 0;
@@ -324,7 +331,7 @@ export class MessageCache {
     this.slotsHeld = 0;
     // Slot keys pass 2^31 in long runs of a busy group: floating-point fields from the start.
     this.nextSlot = 0.5;
-    this.nextSlot = -1;
+    this.nextSlot = NaN;
     this.spanEnd = 0.5;
     this.spanEnd = 0;
     // The cached bytes drop by values read from a Float64Array (eviction), so they become a
@@ -428,6 +435,12 @@ export class MessageCache {
     return this.addCellAnywhere(slot, bytes, slots, tag);
   }
 
+  /** Stores a cell at the key just past the newest run that does not continue it as it stands. */
+  private appendCell(slot: number, bytes: number, slots: number, tag: number): void {
+    if (this.extendable(this.tailOff, bytes, slots, tag)) this.extend(this.tailOff, tag);
+    else this.insertRecord(this.tailRec, slot, bytes, slots, tag);
+  }
+
   /** addCell for any slot: checks its arguments, starts runs, fills holes, makes room. */
   private addCellAnywhere(slot: number, bytes: number, slots: number, tag: number): number {
     checkSlot(slot);
@@ -439,8 +452,10 @@ export class MessageCache {
       this.nextSlot = slot + 1;
       this.spanEnd = slot + this.maxSpan;
     } else if (slot >= this.nextSlot) {
-      if (slot >= this.spanEnd) this.tooWide(slot - (this.spanEnd - this.maxSpan) + 1);
-      if (slot === this.nextSlot && this.extendable(this.tailOff, b, slots, tag)) this.extend(this.tailOff, tag);
+      const oldest = this.recs[this.headRec * REC + START] as number;
+      this.spanEnd = oldest + this.maxSpan;
+      if (slot >= this.spanEnd) this.tooWide(slot - oldest + 1);
+      if (slot === this.nextSlot) this.appendCell(slot, b, slots, tag);
       else this.insertRecord(this.tailRec, slot, b, slots, tag);
       this.nextSlot = slot + 1;
     } else {
@@ -612,12 +627,9 @@ export class MessageCache {
       r[o + START] = start + n;
       r[o + LEN] = len - n;
       r[o + TAG] = (r[o + TAG] as number) + n * (r[o + STEP] as number);
-      this.spanEnd = start + n + this.maxSpan;
     } else if (++this.headRec === this.tailRec) {
       this.headRec = this.tailRec = 0;
-      this.nextSlot = -1;
-    } else {
-      this.spanEnd = (r[o + REC + START] as number) + this.maxSpan;
+      this.nextSlot = NaN;
     }
     return freedBytes;
   }
@@ -668,22 +680,18 @@ export class MessageCache {
       if (!(this.bytes > this.limit)) { stop = 'at-or-below-limit'; break; }
       if (!this.hasConfig) { stop = 'no-config'; break; }
       if (this.installTimeUs + this.configInstallPauseUs > nowUs) { stop = 'config-install-pause'; break; }
-      const o = this.headRec * REC, tag = r[o + TAG] as number, len = r[o + LEN] as number;
+      const o = this.headRec * REC, tag = r[o + TAG] as number, s = r[o + SLOTS] as number;
       if (!(tag < freeBelowSlot)) { stop = 'protected'; break; }
-      // The oldest cells of the run that a cell-by-cell walk frees before one of its tests stops
-      // it: while above the limit, below the bound, and under the cap (counted after each cell).
+      // One cell, unless the walk would go on to the run's next one (a full cache frees a cell or
+      // two per learn): then as many as it frees before one of its tests stops it.
       let n = 1;
-      if (len > 1) {
-        const s = r[o + SLOTS] as number;
-        n = leadingBelow(-this.bytes, r[o + BYTES] as number, -this.limit, len);
-        if (n > 1) n = leadingBelow(tag, r[o + STEP] as number, freeBelowSlot, n);
-        if (n > 1) n = leadingBelow(slots, s, this.maxSlotsPerPass, n);
-        slots += n * s;
-      } else {
-        slots += r[o + SLOTS] as number;
+      if ((r[o + LEN] as number) > 1 && this.bytes - (r[o + BYTES] as number) > this.limit && slots + s < this.maxSlotsPerPass &&
+          tag + (r[o + STEP] as number) < freeBelowSlot) {
+        n = this.cellsToFree(o, slots, freeBelowSlot);
       }
       // The cap counts XCom slots; a cell standing for several slots is freed whole, so a pass may
       // end up to one cell past it.
+      slots += n * s;
       freed += this.freeOldest(n);
       evicted += n;
       if (slots >= this.maxSlotsPerPass) { stop = 'pass-cap'; break; }
@@ -696,12 +704,27 @@ export class MessageCache {
   }
 
   /**
+   * How many oldest cells of the run at offset `o` (at least two, the caller checked) a
+   * cell-by-cell pass frees: while above the limit, tags below `freeBelowSlot`, and the pass's
+   * slots (`passSlots` so far) under the cap, which counts after each cell.
+   */
+  private cellsToFree(o: number, passSlots: number, freeBelowSlot: number): number {
+    const r = this.recs;
+    let n = leadingBelow(-this.bytes, r[o + BYTES] as number, -this.limit, r[o + LEN] as number);
+    if (n > 1) n = leadingBelow(r[o + TAG] as number, r[o + STEP] as number, freeBelowSlot, n);
+    if (n > 1) n = leadingBelow(passSlots, r[o + SLOTS] as number, this.maxSlotsPerPass, n);
+    // A small integer (runs are shorter than maxSpanSlots ≤ 2^30), so that the counts it goes into
+    // stay small-integer fields: a field that turns floating-point throws away optimised callers.
+    return n | 0;
+  }
+
+  /**
    * XCom stops (deinit_cache): every slot is freed (and reported freed to P_S), last_removed_cache
    * returns to null_synode and the configuration is forgotten. Returns the slots freed.
    */
   clear(): number {
     const n = this.count;
-    while (this.count > 0) this.freeOldest(this.recs[this.headRec * REC + LEN] as number);
+    while (this.count > 0) this.freeOldest((this.recs[this.headRec * REC + LEN] as number) | 0); // see cellsToFree
     this.lastRemoved = -1;
     this.hasConfig = false;
     this.installTimeUs = 0;
