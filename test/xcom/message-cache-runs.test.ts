@@ -169,7 +169,9 @@ function refFieldsOf(m: CellByCellCache): unknown {
 }
 
 /** Runs `ops` on both caches, asserting equality after every step. */
-function runBoth(setup: fc.RecordValue<typeof setupArb>, ops: readonly Op[]): void {
+type Setup = typeof setupArb extends fc.Arbitrary<infer T> ? T : never;
+
+function runBoth(setup: Setup, ops: readonly Op[]): void {
   const c = new MessageCache({
     limitBytes: setup.limit, maxSlotsPerPass: setup.maxSlotsPerPass, configInstallPauseUs: setup.pauseUs,
     maxSpanSlots: setup.maxSpan, initialCapacity: setup.initialCapacity,
