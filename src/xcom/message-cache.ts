@@ -222,6 +222,21 @@ const STEP = 5; // tag of cell k = TAG + k·STEP; NaN while a run has had one ce
 const REC = 6;
 
 /**
+ * `a.copyWithin(to, from, end)`, in a loop when it moves a record or two (a learn out of order
+ * usually lands just behind the newest records), where the builtin's call costs more than the copy.
+ */
+function moveNumbers(a: Float64Array, to: number, from: number, end: number): void {
+  const n = end - from;
+  if (n > 2 * REC) {
+    a.copyWithin(to, from, end);
+  } else if (to > from) {
+    for (let k = n - 1; k >= 0; k--) a[to + k] = a[from + k] as number;
+  } else {
+    for (let k = 0; k < n; k++) a[to + k] = a[from + k] as number;
+  }
+}
+
+/**
  * How many of the `len` values x0 + i·d (i = 0, 1, …; d > 0, the first one known below `bound`)
  * are below `bound`: the closed form, then corrected with the exact comparisons a cell-by-cell
  * walk makes (the division may round; with integers below 2^53 the products and sums are exact).
@@ -506,15 +521,15 @@ export class MessageCache {
     if (at === this.tailRec || this.headRec === 0) {
       if (this.tailRec * REC === this.recs.length) at -= this.makeRoom();
       const r = this.recs;
-      if (at < this.tailRec) r.copyWithin((at + 1) * REC, at * REC, this.tailRec * REC);
+      if (at < this.tailRec) moveNumbers(r, (at + 1) * REC, at * REC, this.tailRec * REC);
       this.tailRec++;
     } else if (at - this.headRec <= this.tailRec - at) {
-      this.recs.copyWithin((this.headRec - 1) * REC, this.headRec * REC, at * REC);
+      moveNumbers(this.recs, (this.headRec - 1) * REC, this.headRec * REC, at * REC);
       this.headRec--;
       at--;
     } else {
       if (this.tailRec * REC === this.recs.length) at -= this.makeRoom();
-      this.recs.copyWithin((at + 1) * REC, at * REC, this.tailRec * REC);
+      moveNumbers(this.recs, (at + 1) * REC, at * REC, this.tailRec * REC);
       this.tailRec++;
     }
     const r = this.recs, o = at * REC;
@@ -556,7 +571,12 @@ export class MessageCache {
       h++;
       if (h + 1 === this.tailRec || (r[(h + 1) * REC + START] as number) > slot) return (this.hint = h);
     }
-    let lo = this.headRec, hi = this.tailRec; // the answer is in [lo − 1, hi − 1]
+    // A learn out of order usually fills a hole just behind the newest records: a few from the end.
+    const last = this.tailRec - 1, stop = Math.max(this.headRec, last - 4);
+    for (let k = last; k >= stop; k--) {
+      if ((r[k * REC + START] as number) <= slot) return k;
+    }
+    let lo = this.headRec, hi = stop; // the answer is in [lo − 1, hi − 1]
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       if ((r[mid * REC + START] as number) <= slot) lo = mid + 1;
