@@ -12,9 +12,10 @@ import {
  * `msgno * N + node`; `slotsPerMsgno` (N) is then passed wherever a rule compares msgnos
  * (MIN_CACHED, the die rule). With one slot per msgno, N = 1 and the key is the msgno.
  *
- * Memory is bounded by the span of cached slot keys, not by the number of messages: a slot
- * holding a batch of 5,000 transactions is one Float64 cell (its byte count). Cells live in a
- * power-of-two ring buffer that grows geometrically and never holds a JS object per slot.
+ * Memory is bounded by the cached slots, not by the number of messages: a slot holding a batch
+ * of 5,000 transactions is one cell (its byte count), and a run of equal cells at consecutive
+ * keys is one record of six Float64 numbers, in a store that grows geometrically and never holds
+ * a JS object per slot.
  *
  * Simplification (documented, see the report): XCom evicts in LRU order of its `protected_lru`
  * list; here eviction walks in slot order (oldest synode first), which is what the LRU order is
@@ -180,11 +181,12 @@ export interface MessageCacheOptions {
   readonly configInstallPauseUs?: number;
   /** The server's P_S instrument; pass the same one to a cache re-created after an XCom restart. */
   readonly instrument?: XcomCacheMemoryInstrument;
-  /** Initial ring capacity in slots (rounded up to a power of two). @defaultValue 1024 */
+  /** Initial capacity in records, runs of equal cells (rounded up to a power of two). @defaultValue 1024 */
   readonly initialCapacity?: number;
   /**
-   * Largest span of slot keys (newest − oldest + 1) the ring may hold before it refuses to grow
-   * (an InvariantError: a caller bug such as a wildly sparse key). 2^25 cells are 256 MiB.
+   * Largest span of slot keys (newest − oldest + 1) the cache may hold: an add that would widen
+   * it further is an InvariantError (a caller bug such as a wildly sparse key). Exactly this
+   * bound; the ring this cache replaced allowed up to its power-of-two capacity. At most 2^30.
    * @defaultValue 33554432
    */
   readonly maxSpanSlots?: number;
@@ -193,6 +195,8 @@ export interface MessageCacheOptions {
 const DEFAULT_LIMIT_BYTES = 1_073_741_824;
 const DEFAULT_INITIAL_CAPACITY = 1024;
 const DEFAULT_MAX_SPAN = 1 << 25;
+/** The largest maxSpanSlots: a run's length stays a small integer (the ring this cache replaced needed 24 GiB for such a span). */
+const MAX_SPAN_LIMIT = 1 << 30;
 
 function nonNegativeInteger(name: string, value: number): number {
   if (!Number.isSafeInteger(value) || value < 0) throw new ConfigError(name, 'must be an integer ≥ 0', value);
@@ -208,6 +212,44 @@ function checkSlot(slot: number): void {
   if (!Number.isSafeInteger(slot) || slot < 0) throw new InvariantError(`cache slot must be an integer ≥ 0, got ${slot}`);
 }
 
+/** Fields of one record in `MessageCache.recs`: a run of `LEN` cached cells of consecutive slot keys. */
+const START = 0; // the run's first slot key
+const LEN = 1; // cells in the run (≥ 1)
+const BYTES = 2; // bytes of each cell
+const SLOTS = 3; // XCom slots each cell stands for
+const TAG = 4; // the eviction tag of the run's first cell
+const STEP = 5; // tag of cell k = TAG + k·STEP; NaN while a run has had one cell only
+const REC = 6;
+
+/**
+ * `a.copyWithin(to, from, end)`, in a loop when it moves a record or two (a learn out of order
+ * usually lands just behind the newest records), where the builtin's call costs more than the copy.
+ */
+function moveNumbers(a: Float64Array, to: number, from: number, end: number): void {
+  const n = end - from;
+  if (n > 2 * REC) {
+    a.copyWithin(to, from, end);
+  } else if (to > from) {
+    for (let k = n - 1; k >= 0; k--) a[to + k] = a[from + k] as number;
+  } else {
+    for (let k = 0; k < n; k++) a[to + k] = a[from + k] as number;
+  }
+}
+
+/**
+ * How many of the `len` values x0 + i·d (i = 0, 1, …; d > 0, the first one known below `bound`)
+ * are below `bound`: the closed form, then corrected with the exact comparisons a cell-by-cell
+ * walk makes (the division may round; with integers below 2^53 the products and sums are exact).
+ */
+function leadingBelow(x0: number, d: number, bound: number, len: number): number {
+  let q = Math.ceil((bound - x0) / d);
+  if (!(q <= len)) q = len;
+  if (q < 1) q = 1;
+  while (q > 1 && !(x0 + (q - 1) * d < bound)) q--;
+  while (q < len && x0 + q * d < bound) q++;
+  return q;
+}
+
 /**
  * The message cache of one XCom node: byte accounting per slot, the limit, eviction passes, the
  * catch-up lookups, and the P_S memory row. See the file comment for the slot keys.
@@ -219,6 +261,16 @@ function checkSlot(slot: number): void {
  * - `setLimit`, then `evictionPass` at once, on SET group_replication_message_cache_size
  *   (set_max_cache_size runs shrink_cache immediately when above the new limit);
  * - `clear` when XCom stops (deinit_cache).
+ *
+ * Storage: the cached cells are kept as runs, one record per run of cells at consecutive slot keys
+ * with the same bytes and slots and tags advancing by a fixed step (an idle group learns nothing
+ * else: a day of it is one record per cache, where a ring held 24 bytes per slot). Records are
+ * sorted by slot key in `recs[headRec, tailRec)` with no overlap; holes lie between records. A
+ * run shrinks from its front on eviction, which is the only way a run is ever split. Every value
+ * a method returns is the one of a cell-by-cell cache (test/xcom/message-cache-runs.test.ts
+ * checks it against one): eviction frees the oldest cells one at a time within its caps, worked
+ * out per run in closed form (`leadingBelow`), exact because a run's bytes, slots and tags are
+ * integers (`extendable`).
  */
 export class MessageCache {
   /** The server's performance_schema memory instrument for the XCom cache. */
@@ -230,16 +282,21 @@ export class MessageCache {
   private readonly configInstallPauseUs: number;
   private readonly maxSpan: number;
 
-  /** Bytes of each cached slot, 0 when absent; cell (head + k) & mask holds slot base + k. */
-  private cells: Float64Array;
-  /** XCom slots each cell stands for (P_S counts one allocation per slot). */
-  private slotCells: Float64Array;
-  /** The eviction tag of each cell: the msgno the protection rule compares (default: the key). */
-  private tagCells: Float64Array;
-  private mask: number;
-  private head = 0;
-  private base = 0;
-  private span = 0;
+  /** The records, REC numbers each (START … STEP), in record slots [headRec, tailRec). */
+  private recs: Float64Array;
+  private headRec = 0;
+  private tailRec = 0;
+  /** Offset in `recs` of the newest record (meaningful while something is cached). */
+  private tailOff = 0;
+  /** The newest cached slot + 1, the key an in-order learn brings; NaN (equal to no key) when nothing is cached. */
+  private nextSlot = NaN;
+  /**
+   * The oldest cached slot + maxSpanSlots, where keys start to make the span too wide; eviction
+   * leaves it behind (lower), and addCell's slow path brings it up to date before it decides.
+   */
+  private spanEnd = 0;
+  /** The record the latest lookup found (a catch-up reads consecutive slots). */
+  private hint = 0;
   private count = 0;
   private bytes = 0;
   private lastRemoved = -1;
@@ -265,18 +322,17 @@ export class MessageCache {
     this.maxSlotsPerPass = positiveInteger('maxSlotsPerPass', options.maxSlotsPerPass ?? SHRINK_CACHE_MAX_SLOTS);
     this.configInstallPauseUs = nonNegativeInteger('configInstallPauseUs', options.configInstallPauseUs ?? DETECTOR_LIVE_TIMEOUT_US);
     this.maxSpan = positiveInteger('maxSpanSlots', options.maxSpanSlots ?? DEFAULT_MAX_SPAN);
+    if (this.maxSpan > MAX_SPAN_LIMIT) throw new ConfigError('maxSpanSlots', `must be at most ${MAX_SPAN_LIMIT}`, this.maxSpan);
     this.instrument = options.instrument ?? new XcomCacheMemoryInstrument();
     let cap = 1;
     const want = positiveInteger('initialCapacity', options.initialCapacity ?? DEFAULT_INITIAL_CAPACITY);
     while (cap < want) cap *= 2;
-    this.cells = new Float64Array(cap);
-    this.slotCells = new Float64Array(cap);
-    this.tagCells = new Float64Array(cap);
-    this.mask = cap - 1;
+    this.recs = new Float64Array(cap * REC);
     // Written once now, so that no optimised code takes them for constants: the first eviction
     // (seconds into a busy run) would otherwise change the object's layout and throw away the
     // optimised code of every caller, the learn path included (the same for the instrument's sums).
-    this.lastRemoved = -2;
+    // Slot keys read from the records' Float64Array (eviction): a floating-point field from the start.
+    this.lastRemoved = -0.5;
     this.lastRemoved = -1;
     this.freedSlots = 0.5;
     this.freedSlots = 0;
@@ -288,7 +344,12 @@ export class MessageCache {
     this.lastPassSlots = 0;
     this.slotsHeld = 0.5;
     this.slotsHeld = 0;
-    // The cached bytes drop by values read from a Float64Array (freeOldest), so they become a
+    // Slot keys pass 2^31 in long runs of a busy group: floating-point fields from the start.
+    this.nextSlot = 0.5;
+    this.nextSlot = NaN;
+    this.spanEnd = 0.5;
+    this.spanEnd = 0;
+    // The cached bytes drop by values read from a Float64Array (eviction), so they become a
     // floating-point field at the first eviction unless they are one from the start.
     this.bytes = 0.5;
     this.bytes = 0;
@@ -332,9 +393,14 @@ export class MessageCache {
     return this.limit;
   }
 
-  /** Ring capacity in slots (for tests and the bench: memory is 8 bytes per cell). */
-  get capacitySlots(): number {
-    return this.cells.length;
+  /** Records (runs of equal cells) the cache holds now (for tests and the bench). */
+  get recordCount(): number {
+    return this.tailRec - this.headRec;
+  }
+
+  /** Records the store holds before it grows (for tests and the bench: memory is 48 bytes per record). */
+  get capacityRecords(): number {
+    return this.recs.length / REC;
   }
 
   /** above_cache_limit: cache_size > limit, strictly. */
@@ -367,54 +433,157 @@ export class MessageCache {
    * compares (the cell's newest msgno). Returns the bytes added, 0 when `slot` is already cached.
    */
   addCell(slot: number, bytes: number, slots: number, tag: number): number {
-    // The common case, a cell just past the newest one with room in the ring (every learn of a
-    // node that learns in order), in a few lines that callers can inline; anything else below.
-    const span = this.span;
-    if (this.count !== 0 && slot - this.base === span && span <= this.mask && bytes > 0 && bytes !== Infinity) {
-      this.span = span + 1;
-      this.putCell((this.head + span) & this.mask, bytes, slots, tag);
-      return bytes;
+    // The common case, a cell just past the newest one and equal to it (every learn of an idle
+    // node): the newest run grows by one, in a few lines that callers can inline; anything else below.
+    if (slot === this.nextSlot && slot < this.spanEnd) {
+      const r = this.recs, t = this.tailOff, len = r[t + LEN] as number;
+      if (bytes === r[t + BYTES] && slots === r[t + SLOTS] && tag === (r[t + TAG] as number) + len * (r[t + STEP] as number)) {
+        r[t + LEN] = len + 1;
+        this.nextSlot = slot + 1;
+        this.count++;
+        this.bytes += bytes;
+        this.slotsHeld += slots;
+        this.instrument.alloc(bytes, slots);
+        return bytes;
+      }
     }
     return this.addCellAnywhere(slot, bytes, slots, tag);
   }
 
-  /** addCell for any slot: checks its arguments, grows the ring as needed. */
+  /** Stores a cell at the key just past the newest run that does not continue it as it stands. */
+  private appendCell(slot: number, bytes: number, slots: number, tag: number): void {
+    if (this.extendable(this.tailOff, bytes, slots, tag)) this.extend(this.tailOff, tag);
+    else this.insertRecord(this.tailRec, slot, bytes, slots, tag);
+  }
+
+  /** addCell for any slot: checks its arguments, starts runs, fills holes, makes room. */
   private addCellAnywhere(slot: number, bytes: number, slots: number, tag: number): number {
     checkSlot(slot);
     const b = bytes;
     if (!(b > 0) || !Number.isFinite(b)) throw new InvariantError(`cache cell bytes must be > 0, got ${b}`);
     if (this.count === 0) {
-      this.head = 0;
-      this.base = slot;
-      this.span = 1;
-    } else if (slot >= this.base) {
-      const k = slot - this.base;
-      if (k < this.span) {
-        if ((this.cells[(this.head + k) & this.mask] as number) !== 0) return 0;
-      } else {
-        this.ensureCapacity(k + 1);
-        this.span = k + 1;
-      }
+      this.headRec = this.tailRec = 0;
+      this.insertRecord(0, slot, b, slots, tag);
+      this.nextSlot = slot + 1;
+      this.spanEnd = slot + this.maxSpan;
+    } else if (slot >= this.nextSlot) {
+      const oldest = this.recs[this.headRec * REC + START] as number;
+      this.spanEnd = oldest + this.maxSpan;
+      if (slot >= this.spanEnd) this.tooWide(slot - oldest + 1);
+      if (slot === this.nextSlot) this.appendCell(slot, b, slots, tag);
+      else this.insertRecord(this.tailRec, slot, b, slots, tag);
+      this.nextSlot = slot + 1;
     } else {
-      const grow = this.base - slot;
-      this.ensureCapacity(this.span + grow);
-      this.head = (this.head - grow) & this.mask;
-      this.base = slot;
-      this.span += grow;
+      const k = this.recordAtOrBefore(slot), r = this.recs;
+      if (k < this.headRec) {
+        if (this.nextSlot - slot > this.maxSpan) this.tooWide(this.nextSlot - slot);
+        this.insertRecord(this.headRec, slot, b, slots, tag);
+        this.spanEnd = slot + this.maxSpan;
+      } else {
+        const o = k * REC, end = (r[o + START] as number) + (r[o + LEN] as number);
+        if (slot < end) return 0;
+        if (slot === end && this.extendable(o, b, slots, tag)) this.extend(o, tag);
+        else this.insertRecord(k + 1, slot, b, slots, tag);
+      }
     }
-    this.putCell((this.head + slot - this.base) & this.mask, b, slots, tag);
+    this.count++;
+    this.bytes += b;
+    this.slotsHeld += slots;
+    this.instrument.alloc(b, slots);
     return b;
   }
 
-  /** Fills ring cell `c` (empty, inside the span) and counts it. */
-  private putCell(c: number, bytes: number, slots: number, tag: number): void {
-    this.cells[c] = bytes;
-    this.slotCells[c] = slots;
-    this.tagCells[c] = tag;
-    this.count++;
-    this.bytes += bytes;
-    this.slotsHeld += slots;
-    this.instrument.alloc(bytes, slots);
+  private tooWide(span: number): never {
+    throw new InvariantError(`message cache span of ${span} slots exceeds maxSpanSlots ${this.maxSpan}`);
+  }
+
+  /**
+   * Whether a cell (bytes, slots, tag) at the slot just past the run at offset `o` continues it.
+   * A run of one cell takes any rising whole-number step of tags; only whole numbers below 2^53
+   * join runs, so that the closed forms of eviction equal the cell-by-cell sums.
+   */
+  private extendable(o: number, bytes: number, slots: number, tag: number): boolean {
+    const r = this.recs, len = r[o + LEN] as number, tag0 = r[o + TAG] as number;
+    if (bytes !== r[o + BYTES] || slots !== r[o + SLOTS]) return false;
+    if (len > 1) return tag === tag0 + len * (r[o + STEP] as number);
+    return Number.isSafeInteger(bytes) && Number.isSafeInteger(slots) && Number.isSafeInteger(tag) && Number.isSafeInteger(tag0) && tag > tag0;
+  }
+
+  /** Appends a cell with tag `tag` to the run at offset `o` (extendable said yes). */
+  private extend(o: number, tag: number): void {
+    const r = this.recs, len = r[o + LEN] as number;
+    if (len === 1) r[o + STEP] = tag - (r[o + TAG] as number);
+    r[o + LEN] = len + 1;
+  }
+
+  /** Inserts a one-cell record at record slot `at` (headRec ≤ at ≤ tailRec), moving the fewer records. */
+  private insertRecord(at: number, slot: number, bytes: number, slots: number, tag: number): void {
+    if (at === this.tailRec || this.headRec === 0) {
+      if (this.tailRec * REC === this.recs.length) at -= this.makeRoom();
+      const r = this.recs;
+      if (at < this.tailRec) moveNumbers(r, (at + 1) * REC, at * REC, this.tailRec * REC);
+      this.tailRec++;
+    } else if (at - this.headRec <= this.tailRec - at) {
+      moveNumbers(this.recs, (this.headRec - 1) * REC, this.headRec * REC, at * REC);
+      this.headRec--;
+      at--;
+    } else {
+      if (this.tailRec * REC === this.recs.length) at -= this.makeRoom();
+      moveNumbers(this.recs, (at + 1) * REC, at * REC, this.tailRec * REC);
+      this.tailRec++;
+    }
+    const r = this.recs, o = at * REC;
+    r[o + START] = slot;
+    r[o + LEN] = 1;
+    r[o + BYTES] = bytes;
+    r[o + SLOTS] = slots;
+    r[o + TAG] = tag;
+    r[o + STEP] = NaN;
+    this.tailOff = (this.tailRec - 1) * REC;
+  }
+
+  /**
+   * Frees the record slot past the end: moves the records to the front when they fill at most
+   * half the store, else doubles it. Returns how far the records moved down.
+   */
+  private makeRoom(): number {
+    const head = this.headRec, live = this.tailRec - head, cap = this.recs.length / REC;
+    if (live * 2 <= cap && head > 0) {
+      this.recs.copyWithin(0, head * REC, this.tailRec * REC);
+    } else {
+      const next = new Float64Array(this.recs.length * 2);
+      next.set(this.recs.subarray(head * REC, this.tailRec * REC), 0);
+      this.recs = next;
+    }
+    this.headRec = 0;
+    this.tailRec = live;
+    this.hint -= head;
+    return head;
+  }
+
+  /** The record slot of the last record starting at or before `slot`, headRec − 1 when none does. */
+  private recordAtOrBefore(slot: number): number {
+    const r = this.recs;
+    let h = this.hint;
+    if (h >= this.headRec && h < this.tailRec && (r[h * REC + START] as number) <= slot) {
+      // A catch-up reads consecutive slots: the record of the previous lookup or the next one.
+      if (h + 1 === this.tailRec || (r[(h + 1) * REC + START] as number) > slot) return h;
+      h++;
+      if (h + 1 === this.tailRec || (r[(h + 1) * REC + START] as number) > slot) return (this.hint = h);
+    }
+    // A learn out of order usually fills a hole just behind the newest records: a few from the end.
+    const last = this.tailRec - 1, stop = Math.max(this.headRec, last - 4);
+    for (let k = last; k >= stop; k--) {
+      if ((r[k * REC + START] as number) <= slot) return k;
+    }
+    let lo = this.headRec, hi = stop; // the answer is in [lo − 1, hi − 1]
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((r[mid * REC + START] as number) <= slot) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo > this.headRec) this.hint = lo - 1;
+    return lo - 1;
   }
 
   /** A no-op or skip slot: one pax_msg without app_data. */
@@ -429,20 +598,21 @@ export class MessageCache {
 
   /** Bytes `slot` counts, 0 when it is not cached. */
   bytesOf(slot: number): number {
-    if (this.count === 0 || slot < this.base) return 0;
-    const k = slot - this.base;
-    if (k >= this.span) return 0;
-    return this.cells[(this.head + k) & this.mask] as number;
+    if (this.count === 0 || !(slot < this.nextSlot)) return 0;
+    const k = this.recordAtOrBefore(slot);
+    if (k < this.headRec) return 0;
+    const r = this.recs, o = k * REC;
+    return slot < (r[o + START] as number) + (r[o + LEN] as number) ? r[o + BYTES] as number : 0;
   }
 
   /** The oldest cached slot, or -1 when the cache is empty. */
   get oldestSlot(): number {
-    return this.count === 0 ? -1 : this.base;
+    return this.count === 0 ? -1 : this.recs[this.headRec * REC + START] as number;
   }
 
   /** The newest cached slot, or -1 when the cache is empty. */
   get newestSlot(): number {
-    return this.count === 0 ? -1 : this.base + this.span - 1;
+    return this.count === 0 ? -1 : this.nextSlot - 1;
   }
 
   /**
@@ -458,51 +628,30 @@ export class MessageCache {
     return this.lastRemoved >= 0 && slot <= this.lastRemoved;
   }
 
-  private ensureCapacity(needed: number): void {
-    const cap = this.cells.length;
-    if (needed <= cap) return;
-    if (needed > this.maxSpan) {
-      throw new InvariantError(`message cache span of ${needed} slots exceeds maxSpanSlots ${this.maxSpan}`);
+  /**
+   * Frees the oldest `n` cells (1 ≤ n ≤ the oldest run's length), reports them freed to P_S in
+   * one call (its LOW_ marks are the minimum reached, the same after one call as after n), and
+   * moves the oldest slot on. Returns the bytes freed.
+   */
+  private freeOldest(n: number): number {
+    const r = this.recs, o = this.headRec * REC;
+    const start = r[o + START] as number, len = r[o + LEN] as number, b = r[o + BYTES] as number, s = r[o + SLOTS] as number;
+    const freedBytes = n * b, freedSlots = n * s;
+    this.lastRemoved = start + n - 1;
+    this.count -= n;
+    this.bytes -= freedBytes;
+    this.freedSlots += freedSlots;
+    this.slotsHeld -= freedSlots;
+    this.instrument.free(freedBytes, freedSlots);
+    if (n < len) {
+      r[o + START] = start + n;
+      r[o + LEN] = len - n;
+      r[o + TAG] = (r[o + TAG] as number) + n * (r[o + STEP] as number);
+    } else if (++this.headRec === this.tailRec) {
+      this.headRec = this.tailRec = 0;
+      this.nextSlot = NaN;
     }
-    let next = cap * 2;
-    while (next < needed) next *= 2;
-    this.cells = this.unrolled(this.cells, next);
-    this.slotCells = this.unrolled(this.slotCells, next);
-    this.tagCells = this.unrolled(this.tagCells, next);
-    this.mask = next - 1;
-    this.head = 0;
-  }
-
-  /** A copy of a ring of cells with the live span [head, head + span) unrolled into [0, span). */
-  private unrolled(ring: Float64Array, capacity: number): Float64Array {
-    const out = new Float64Array(capacity);
-    const first = Math.min(this.span, ring.length - this.head);
-    out.set(ring.subarray(this.head, this.head + first), 0);
-    if (first < this.span) out.set(ring.subarray(0, this.span - first), first);
-    return out;
-  }
-
-  /** Frees the oldest cached slot and moves the base to the next cached one. Returns its bytes. */
-  private freeOldest(): number {
-    const b = this.cells[this.head] as number;
-    this.cells[this.head] = 0;
-    this.lastRemoved = this.base;
-    this.count--;
-    this.bytes -= b;
-    this.freedSlots += this.slotCells[this.head] as number;
-    this.slotsHeld -= this.slotCells[this.head] as number;
-    this.instrument.free(b, this.slotCells[this.head] as number);
-    if (this.count === 0) {
-      this.span = 0;
-      return b;
-    }
-    // The newest slot is cached, so this finds a cell before running off the span.
-    let k = 1;
-    while ((this.cells[(this.head + k) & this.mask] as number) === 0) k++;
-    this.head = (this.head + k) & this.mask;
-    this.base += k;
-    this.span -= k;
-    return b;
+    return freedBytes;
   }
 
   // ---------------------------------------------------------------- eviction
@@ -544,18 +693,27 @@ export class MessageCache {
   resumeEvictionPass(nowUs: number, freeBelowSlot: number): number {
     if (this.lastPassStop !== 'protected') return this.lastPassEvicted;
     let evicted = this.lastPassEvicted, freed = this.lastPassFreedBytes, slots = this.lastPassSlots;
+    const r = this.recs;
     let stop: EvictionStop;
     for (;;) {
       if (this.count === 0) { stop = 'empty'; break; }
       if (!(this.bytes > this.limit)) { stop = 'at-or-below-limit'; break; }
       if (!this.hasConfig) { stop = 'no-config'; break; }
       if (this.installTimeUs + this.configInstallPauseUs > nowUs) { stop = 'config-install-pause'; break; }
-      if (!((this.tagCells[this.head] as number) < freeBelowSlot)) { stop = 'protected'; break; }
+      const o = this.headRec * REC, tag = r[o + TAG] as number, s = r[o + SLOTS] as number;
+      if (!(tag < freeBelowSlot)) { stop = 'protected'; break; }
+      // One cell, unless the walk would go on to the run's next one (a full cache frees a cell or
+      // two per learn): then as many as it frees before one of its tests stops it.
+      let n = 1;
+      if ((r[o + LEN] as number) > 1 && this.bytes - (r[o + BYTES] as number) > this.limit && slots + s < this.maxSlotsPerPass &&
+          tag + (r[o + STEP] as number) < freeBelowSlot) {
+        n = this.cellsToFree(o, slots, freeBelowSlot);
+      }
       // The cap counts XCom slots; a cell standing for several slots is freed whole, so a pass may
       // end up to one cell past it.
-      slots += this.slotCells[this.head] as number;
-      freed += this.freeOldest();
-      evicted++;
+      slots += n * s;
+      freed += this.freeOldest(n);
+      evicted += n;
       if (slots >= this.maxSlotsPerPass) { stop = 'pass-cap'; break; }
     }
     this.lastPassEvicted = evicted;
@@ -566,12 +724,27 @@ export class MessageCache {
   }
 
   /**
+   * How many oldest cells of the run at offset `o` (at least two, the caller checked) a
+   * cell-by-cell pass frees: while above the limit, tags below `freeBelowSlot`, and the pass's
+   * slots (`passSlots` so far) under the cap, which counts after each cell.
+   */
+  private cellsToFree(o: number, passSlots: number, freeBelowSlot: number): number {
+    const r = this.recs;
+    let n = leadingBelow(-this.bytes, r[o + BYTES] as number, -this.limit, r[o + LEN] as number);
+    if (n > 1) n = leadingBelow(r[o + TAG] as number, r[o + STEP] as number, freeBelowSlot, n);
+    if (n > 1) n = leadingBelow(passSlots, r[o + SLOTS] as number, this.maxSlotsPerPass, n);
+    // A small integer (runs are shorter than maxSpanSlots ≤ 2^30), so that the counts it goes into
+    // stay small-integer fields: a field that turns floating-point throws away optimised callers.
+    return n | 0;
+  }
+
+  /**
    * XCom stops (deinit_cache): every slot is freed (and reported freed to P_S), last_removed_cache
    * returns to null_synode and the configuration is forgotten. Returns the slots freed.
    */
   clear(): number {
     const n = this.count;
-    while (this.count > 0) this.freeOldest();
+    while (this.count > 0) this.freeOldest((this.recs[this.headRec * REC + LEN] as number) | 0); // see cellsToFree
     this.lastRemoved = -1;
     this.hasConfig = false;
     this.installTimeUs = 0;

@@ -370,17 +370,19 @@ describe('message cache: memory is bounded by the cached slots, not by the trans
       c.evictionPass(0, s - MIN_CACHED);
     }
     expect(c.slotCount).toBe(1000);
-    expect(c.capacitySlots).toBe(1024);
+    expect(c.recordCount).toBe(1); // equal cells at consecutive keys: one run
+    expect(c.capacityRecords).toBe(1024);
     expect(c.oldestSlot).toBe(999_000);
     psInvariants(c.instrument.row());
   });
 
-  it('the ring grows geometrically, in both directions, and keeps every slot', () => {
+  it('the record store grows geometrically, in both directions, and keeps every slot', () => {
     const c = new MessageCache({ initialCapacity: 4 });
-    for (let s = 1000; s < 1010; s++) c.addNoop(s); // wraps after the first growth
+    for (let s = 1000; s < 1010; s++) c.add(s, 1, s % 2); // unequal neighbours: a record each
     c.addNoop(990); // prepend below the oldest
     c.add(2000, 1, 1);
-    expect(c.capacitySlots).toBe(1024); // span 990..2000 = 1011 slots
+    expect(c.capacityRecords).toBe(16);
+    expect(c.recordCount).toBe(12);
     expect(c.slotCount).toBe(12);
     for (let s = 1000; s < 1010; s++) expect(c.has(s)).toBe(true);
     expect([c.has(990), c.has(2000), c.has(995), c.has(1500)]).toEqual([true, true, false, false]);
