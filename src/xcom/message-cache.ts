@@ -310,6 +310,8 @@ export class MessageCache {
   private slotsHeld = 0;
   private hasConfig = false;
   private installTimeUs = 0;
+  /** When slots may be freed again: the install time + the pause, Infinity without a configuration. */
+  private freeFromUs = Infinity;
 
   /** Slots freed by the latest `evictionPass`. */
   lastPassEvicted = 0;
@@ -674,6 +676,7 @@ export class MessageCache {
   configInstalled(nowUs: number): void {
     this.hasConfig = true;
     this.installTimeUs = nowUs;
+    this.freeFromUs = nowUs + this.configInstallPauseUs;
   }
 
   /**
@@ -710,7 +713,7 @@ export class MessageCache {
     for (let k = 0; this.bytes > this.limit; k++) {
       const o = this.headRec * REC, s = r[o + SLOTS] as number, tag = r[o + TAG] as number;
       if (k === FAST_EVICTION_CELLS || !(this.count > 1 && tag < freeBelowSlot && this.lastPassSlots + s < this.maxSlotsPerPass &&
-          this.hasConfig && this.installTimeUs + this.configInstallPauseUs <= nowUs)) {
+          this.freeFromUs <= nowUs)) {
         return this.evictionWalk(nowUs, freeBelowSlot);
       }
       const start = r[o + START] as number, len = r[o + LEN] as number, b = r[o + BYTES] as number;
@@ -788,6 +791,7 @@ export class MessageCache {
     this.lastRemoved = -1;
     this.hasConfig = false;
     this.installTimeUs = 0;
+    this.freeFromUs = Infinity;
     return n;
   }
 
