@@ -707,8 +707,8 @@ export class MessageCache {
     if (this.lastPassStop !== 'protected') return this.lastPassEvicted;
     // The common case, a full cache at a learn: a cell or two go, each the oldest of a cache that
     // keeps cells after it, configured, past the pause, below the bound and under the cap. They are
-    // freed one by one here, in a few lines that callers inline; anything else (or a longer walk,
-    // which frees runs at once) goes to evictionWalk.
+    // freed one by one in this short loop; anything else (or a longer walk, which frees runs at
+    // once) goes to evictionWalk, whose code stays out of this method's optimised code.
     const r = this.recs;
     for (let k = 0; this.bytes > this.limit; k++) {
       const o = this.headRec * REC, s = r[o + SLOTS] as number, tag = r[o + TAG] as number;
