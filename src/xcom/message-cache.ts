@@ -220,6 +220,11 @@ const SLOTS = 3; // XCom slots each cell stands for
 const TAG = 4; // the eviction tag of the run's first cell
 const STEP = 5; // tag of cell k = TAG + k·STEP; NaN while a run has had one cell only
 const REC = 6;
+/**
+ * Cells resumeEvictionPass frees one by one before it hands a pass on to the walk that frees runs
+ * at once (a full cache frees a cell or two per learn; a lowered limit may free thousands).
+ */
+const FAST_EVICTION_CELLS = 4;
 
 /**
  * `a.copyWithin(to, from, end)`, in a loop when it moves a record or two (a learn out of order
@@ -305,6 +310,8 @@ export class MessageCache {
   private slotsHeld = 0;
   private hasConfig = false;
   private installTimeUs = 0;
+  /** When slots may be freed again: the install time + the pause, Infinity without a configuration. */
+  private freeFromUs = Infinity;
 
   /** Slots freed by the latest `evictionPass`. */
   lastPassEvicted = 0;
@@ -637,12 +644,7 @@ export class MessageCache {
     const r = this.recs, o = this.headRec * REC;
     const start = r[o + START] as number, len = r[o + LEN] as number, b = r[o + BYTES] as number, s = r[o + SLOTS] as number;
     const freedBytes = n * b, freedSlots = n * s;
-    this.lastRemoved = start + n - 1;
-    this.count -= n;
-    this.bytes -= freedBytes;
-    this.freedSlots += freedSlots;
-    this.slotsHeld -= freedSlots;
-    this.instrument.free(freedBytes, freedSlots);
+    this.countFreed(start + n - 1, n, freedBytes, freedSlots);
     if (n < len) {
       r[o + START] = start + n;
       r[o + LEN] = len - n;
@@ -652,6 +654,16 @@ export class MessageCache {
       this.nextSlot = NaN;
     }
     return freedBytes;
+  }
+
+  /** Counts `cells` oldest cells (the newest of them `lastSlot`) freed, and reports them to P_S. */
+  private countFreed(lastSlot: number, cells: number, freedBytes: number, freedSlots: number): void {
+    this.lastRemoved = lastSlot;
+    this.count -= cells;
+    this.bytes -= freedBytes;
+    this.freedSlots += freedSlots;
+    this.slotsHeld -= freedSlots;
+    this.instrument.free(freedBytes, freedSlots);
   }
 
   // ---------------------------------------------------------------- eviction
@@ -664,6 +676,7 @@ export class MessageCache {
   configInstalled(nowUs: number): void {
     this.hasConfig = true;
     this.installTimeUs = nowUs;
+    this.freeFromUs = nowUs + this.configInstallPauseUs;
   }
 
   /**
@@ -692,6 +705,36 @@ export class MessageCache {
    */
   resumeEvictionPass(nowUs: number, freeBelowSlot: number): number {
     if (this.lastPassStop !== 'protected') return this.lastPassEvicted;
+    // The common case, a full cache at a learn: a cell or two go, each the oldest of a cache that
+    // keeps cells after it, configured, past the pause, below the bound and under the cap. They are
+    // freed one by one in this short loop; anything else (or a longer walk, which frees runs at
+    // once) goes to evictionWalk, whose code stays out of this method's optimised code.
+    const r = this.recs;
+    for (let k = 0; this.bytes > this.limit; k++) {
+      const o = this.headRec * REC, s = r[o + SLOTS] as number, tag = r[o + TAG] as number;
+      if (k === FAST_EVICTION_CELLS || !(this.count > 1 && tag < freeBelowSlot && this.lastPassSlots + s < this.maxSlotsPerPass &&
+          this.freeFromUs <= nowUs)) {
+        return this.evictionWalk(nowUs, freeBelowSlot);
+      }
+      const start = r[o + START] as number, len = r[o + LEN] as number, b = r[o + BYTES] as number;
+      if (len > 1) {
+        r[o + START] = start + 1;
+        r[o + LEN] = len - 1;
+        r[o + TAG] = tag + (r[o + STEP] as number);
+      } else {
+        this.headRec++; // count > 1: a record follows
+      }
+      this.countFreed(start, 1, b, s);
+      this.lastPassEvicted++;
+      this.lastPassFreedBytes += b;
+      this.lastPassSlots += s;
+    }
+    this.lastPassStop = this.count === 0 ? 'empty' : 'at-or-below-limit';
+    return this.lastPassEvicted;
+  }
+
+  /** resumeEvictionPass in general: the cell-by-cell walk of shrink_cache, runs freed at once. */
+  private evictionWalk(nowUs: number, freeBelowSlot: number): number {
     let evicted = this.lastPassEvicted, freed = this.lastPassFreedBytes, slots = this.lastPassSlots;
     const r = this.recs;
     let stop: EvictionStop;
@@ -748,6 +791,7 @@ export class MessageCache {
     this.lastRemoved = -1;
     this.hasConfig = false;
     this.installTimeUs = 0;
+    this.freeFromUs = Infinity;
     return n;
   }
 
