@@ -494,7 +494,8 @@ describe('the order of a steady second (SteadyGroupCheck.secondOrder)', () => {
     lane.runEarliest = () => {
       const slot = lane.earliestSlot, t = lane.minTime, seq = kernel.queue.seq;
       const dispatched = runEarliest.call(lane);
-      const block = items.findLastIndex((i) => i.startsWith('decision'));
+      let block = items.length - 1; // the latest decision block so far (no findLastIndex in the tests' ES2022 lib)
+      while (block >= 0 && !items[block]!.startsWith('decision')) block--;
       const [who, at] = block < 0 ? [0, -Infinity] : items[block]!.split(':')[1]!.split('@').map(Number) as [number, number];
       if (t - t0 >= at && t - t0 <= at + probe.steady.reachUs(who)) {
         items[block] = items[block]!.replace(/^decision(Lane)?:/, `decisionLane${dispatched ? '(sample)' : ''}:`);
