@@ -248,8 +248,11 @@ export class XcomCluster {
     this.hCache = kernel.register('xcom.cacheTask', (arg) => this.onCacheTimer(arg));
     // A frozen node's tick must reach liveNode, which sets it aside until the thaw.
     this.cacheLane = kernel.createTickLane('xcom.cacheTask', n, CACHE_MANAGER_TASK_PERIOD_US, net.frozen, (arg) => this.onCacheTimer(arg));
-    this.hAlive = kernel.register('xcom.alive', (arg) => this.onAliveTimer(arg));
-    this.hDetector = kernel.register('xcom.detector', (arg) => this.onDetectorTimer(arg));
+    // The once-a-second tasks' handlers are the bound methods, not arrow functions calling them: V8
+    // optimises such a method on its own minutes into a run, then the arrow function too, with the
+    // method inlined (a second compile of it); a bound function is never compiled.
+    this.hAlive = kernel.register('xcom.alive', this.onAliveTimer.bind(this));
+    this.hDetector = kernel.register('xcom.detector', this.onDetectorTimer.bind(this));
     this.hDialResult = kernel.register('xcom.dialResult', (arg) => this.onDialResult(arg));
     this.hDialRetry = kernel.register('xcom.dialRetry', (arg) => this.onDialRetry(arg));
     this.hBlackhole = kernel.register('xcom.blackhole', (arg) => this.onBlackhole(arg));
