@@ -80,7 +80,8 @@ export class FlowControlStats {
     this.tableMasks = new Int32Array(xcom.n);
     this.observers = new Int32Array(xcom.n).fill(-1);
     if (traffic) {
-      this.handler = kernel.register('gr.flowControlStats', (slot) => this.onStep(slot));
+      // The bound method, not an arrow function calling it (see XcomCluster's once-a-second tasks).
+      this.handler = kernel.register('gr.flowControlStats', this.onStep.bind(this));
       // Each server's broadcast thread started at its own moment: a random phase per member.
       for (let slot = 0; slot < xcom.n; slot++) kernel.schedule(rng.int(FLOW_CONTROL_STEP_US), this.handler, slot);
     } else {

@@ -390,6 +390,15 @@ export class Consensus {
     for (let i = 0; i < x.n; i++) if (x.booted[i] === 1) low = Math.min(low, (this.executed[i] as number) - 1);
     const drop = low - this.logBase;
     if (drop < MIN_LOG_TRIM || drop * 2 < this.log.length) return;
+    this.dropLogPrefix(drop, low);
+  }
+
+  /**
+   * trimLog when it drops the log's first `drop` entries, up to `low`: once in a few seconds, and in
+   * a method of its own, so that the once-a-second alive tick, which V8 compiles with trimLog
+   * inlined, does not take this loop in as well (V8 compiles this on its own once, as it did trimLog).
+   */
+  private dropLogPrefix(drop: number, low: number): void {
     const pool = this.loadEntryPool;
     for (let k = 0; k < drop && pool.length < LOAD_ENTRY_POOL_MAX; k++) {
       const e = this.log[k] as LogEntry;
@@ -634,6 +643,11 @@ export class Consensus {
     if (this.sourceBackoff) return;
     const list = this.pending[i] as PendingProposal[];
     if (list.length === 0) return;
+    this.proposeAgain(i, list);
+  }
+
+  /** retryPending with values waiting: rare, so out of the alive tick's optimised code, which inlines retryPending. */
+  private proposeAgain(i: number, list: readonly PendingProposal[]): void {
     this.pending[i] = [];
     for (const q of list) this.propose(q.p);
   }

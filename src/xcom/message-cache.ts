@@ -184,6 +184,13 @@ export interface MessageCacheOptions {
   /** Initial capacity in records, runs of equal cells (rounded up to a power of two). @defaultValue 1024 */
   readonly initialCapacity?: number;
   /**
+   * Passes that go to the general eviction walk from their first cell, before the short loop of
+   * `resumeEvictionPass` takes the common case. The walk frees what the loop would, so this changes
+   * no result, only V8's type feedback: XcomCluster sets it (see CACHE_WALKS_FIRST there).
+   * @defaultValue 0
+   */
+  readonly walksFirst?: number;
+  /**
    * Largest span of slot keys (newest − oldest + 1) the cache may hold: an add that would widen
    * it further is an InvariantError (a caller bug such as a wildly sparse key). Exactly this
    * bound; the ring this cache replaced allowed up to its power-of-two capacity. At most 2^30.
@@ -321,6 +328,9 @@ export class MessageCache {
   lastPassStop: EvictionStop = 'empty';
   /** XCom slots freed by the latest `evictionPass` (its cap counts them; `resumeEvictionPass` carries on). */
   private lastPassSlots = 0;
+  /** Cells resumeEvictionPass frees in its short loop: 0 while walksFirst walks remain, then FAST_EVICTION_CELLS. */
+  private fastEvictionCells: number;
+  private walksFirst: number;
 
   constructor(options: MessageCacheOptions = {}) {
     this.limit = nonNegativeInteger('group_replication_message_cache_size', options.limitBytes ?? DEFAULT_LIMIT_BYTES);
@@ -335,6 +345,8 @@ export class MessageCache {
     const want = positiveInteger('initialCapacity', options.initialCapacity ?? DEFAULT_INITIAL_CAPACITY);
     while (cap < want) cap *= 2;
     this.recs = new Float64Array(cap * REC);
+    this.walksFirst = nonNegativeInteger('walksFirst', options.walksFirst ?? 0);
+    this.fastEvictionCells = this.walksFirst > 0 ? 0 : FAST_EVICTION_CELLS;
     // Written once now, so that no optimised code takes them for constants: the first eviction
     // (seconds into a busy run) would otherwise change the object's layout and throw away the
     // optimised code of every caller, the learn path included (the same for the instrument's sums).
@@ -712,7 +724,7 @@ export class MessageCache {
     const r = this.recs;
     for (let k = 0; this.bytes > this.limit; k++) {
       const o = this.headRec * REC, s = r[o + SLOTS] as number, tag = r[o + TAG] as number;
-      if (k === FAST_EVICTION_CELLS || !(this.count > 1 && tag < freeBelowSlot && this.lastPassSlots + s < this.maxSlotsPerPass &&
+      if (k === this.fastEvictionCells || !(this.count > 1 && tag < freeBelowSlot && this.lastPassSlots + s < this.maxSlotsPerPass &&
           this.freeFromUs <= nowUs)) {
         return this.evictionWalk(nowUs, freeBelowSlot);
       }
@@ -735,6 +747,7 @@ export class MessageCache {
 
   /** resumeEvictionPass in general: the cell-by-cell walk of shrink_cache, runs freed at once. */
   private evictionWalk(nowUs: number, freeBelowSlot: number): number {
+    if (this.fastEvictionCells === 0 && --this.walksFirst <= 0) this.fastEvictionCells = FAST_EVICTION_CELLS;
     let evicted = this.lastPassEvicted, freed = this.lastPassFreedBytes, slots = this.lastPassSlots;
     const r = this.recs;
     let stop: EvictionStop;

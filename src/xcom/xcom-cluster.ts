@@ -77,6 +77,25 @@ export const CACHE_GROWTH_SAMPLE_US = 1_000_000;
  * run (the first eviction) would throw the optimised learn path away.
  */
 const WAKE_AT_NEXT_TICK = -Infinity;
+/**
+ * Each member's message cache starts with room for this many records (runs of equal cells) and
+ * doubles as it needs. Small so that a loaded cache grows its record store within its first
+ * records, while V8 still runs MessageCache.insertRecord unoptimised: its call that makes room then
+ * has type feedback. With room for 1,024 records a cache of the 10,000 tx/s bench first grew two
+ * minutes in, after V8 had optimised the learn's append path without that call, and V8 threw that
+ * code away there and compiled it again.
+ */
+const CACHE_INITIAL_RECORDS = 16;
+/**
+ * Each member's message cache hands its first this many eviction passes to the general walk
+ * (MessageCacheOptions.walksFirst), which frees what the short loop would. A full cache hands a
+ * pass on to the walk a few times in a thousand, first seconds after V8 has optimised
+ * MessageCache.resumeEvictionPass; its call of the walk, never run by then, had no type feedback,
+ * and V8 threw that code away there and compiled it again. Taken in the first passes, the call has
+ * its feedback from the start (more than V8's first 8 calls of a function, which run before it
+ * allocates the function's feedback and record none).
+ */
+const CACHE_WALKS_FIRST = 32;
 
 const NODE_BITS = 4;
 const NODE_MASK = (1 << NODE_BITS) - 1;
@@ -216,6 +235,7 @@ export class XcomCluster {
     this.deferred = Array.from({ length: n }, () => []);
     this.caches = Array.from({ length: n }, (_, i) => new MessageCache({
       limitBytes: cacheLimitBytes[i] ?? 1_073_741_824, instrument: new XcomCacheMemoryInstrument(),
+      initialCapacity: CACHE_INITIAL_RECORDS, walksFirst: CACHE_WALKS_FIRST,
     }));
     this.deliveredSeen = new Float64Array(nn).fill(-1);
     this.reportedCacheBytes = new Float64Array(n);
@@ -228,8 +248,11 @@ export class XcomCluster {
     this.hCache = kernel.register('xcom.cacheTask', (arg) => this.onCacheTimer(arg));
     // A frozen node's tick must reach liveNode, which sets it aside until the thaw.
     this.cacheLane = kernel.createTickLane('xcom.cacheTask', n, CACHE_MANAGER_TASK_PERIOD_US, net.frozen, (arg) => this.onCacheTimer(arg));
-    this.hAlive = kernel.register('xcom.alive', (arg) => this.onAliveTimer(arg));
-    this.hDetector = kernel.register('xcom.detector', (arg) => this.onDetectorTimer(arg));
+    // The once-a-second tasks' handlers are the bound methods, not arrow functions calling them: V8
+    // optimises such a method on its own minutes into a run, then the arrow function too, with the
+    // method inlined (a second compile of it); a bound function is never compiled.
+    this.hAlive = kernel.register('xcom.alive', this.onAliveTimer.bind(this));
+    this.hDetector = kernel.register('xcom.detector', this.onDetectorTimer.bind(this));
     this.hDialResult = kernel.register('xcom.dialResult', (arg) => this.onDialResult(arg));
     this.hDialRetry = kernel.register('xcom.dialRetry', (arg) => this.onDialRetry(arg));
     this.hBlackhole = kernel.register('xcom.blackhole', (arg) => this.onBlackhole(arg));

@@ -149,6 +149,8 @@ const setupArb = fc.record({
   pauseUs: fc.constantFrom(5_000_000, 0, 1_000_000),
   maxSpan: fc.constantFrom(1 << 25, 300, 64),
   initialCapacity: fc.constantFrom(1, 2, 1024),
+  // Passes handed to the general walk first (XcomCluster's V8 warm-up): the results must not change.
+  walksFirst: fc.constantFrom(0, 0, 3),
   configured: fc.boolean(),
 });
 
@@ -174,7 +176,7 @@ type Setup = typeof setupArb extends fc.Arbitrary<infer T> ? T : never;
 function runBoth(setup: Setup, ops: readonly Op[]): void {
   const c = new MessageCache({
     limitBytes: setup.limit, maxSlotsPerPass: setup.maxSlotsPerPass, configInstallPauseUs: setup.pauseUs,
-    maxSpanSlots: setup.maxSpan, initialCapacity: setup.initialCapacity,
+    maxSpanSlots: setup.maxSpan, initialCapacity: setup.initialCapacity, walksFirst: setup.walksFirst,
   });
   const m = new CellByCellCache(setup.limit, setup.maxSlotsPerPass, setup.pauseUs, setup.maxSpan);
   let now = 0, lastBound = -Infinity, nextTag = 0;
