@@ -78,6 +78,14 @@ export const CACHE_GROWTH_SAMPLE_US = 1_000_000;
  */
 const WAKE_AT_NEXT_TICK = -Infinity;
 
+/**
+ * Seconds of statistics decisions (one msgno per member a second) below a node's delivered msgno
+ * that steadyEvictionLearns takes as the lowest protection bound a steady learn can meet: the
+ * values the bound is made of are at most a second and a latency old (see there); 5 keeps a wide
+ * margin at the cost of 5 × members cells a cache cannot replay, out of hours of them.
+ */
+const STEADY_EVICTION_MARGIN_S = 5;
+
 const NODE_BITS = 4;
 const NODE_MASK = (1 << NODE_BITS) - 1;
 const GEN_MASK = (1 << 21) - 1;
@@ -791,8 +799,9 @@ export class XcomCluster {
    * @internal The cache-task tick of a steady second that takes node i's growth sample, for the
    * steady replay (SteadyReplay), which has moved the clock and the order position to it: what
    * onCacheTimer does for a running node whose cache is at or below its limit (the steady check
-   * found every member running, unfrozen and booted, and the cache a second from its limit, so
-   * liveNode, shrink_cache and the re-arm have nothing to do), with reportCache's own code. Returns
+   * found every member running, unfrozen and booted, and each cache with a second's room or
+   * evicting steadily, each learn bringing it back to its limit, so liveNode, shrink_cache and the
+   * re-arm have nothing to do), with reportCache's own code. Returns
    * whether the sample was taken, as it is in a steady second; false (the replay has diverged)
    * when the cache is above its limit, having changed nothing.
    */
@@ -813,11 +822,15 @@ export class XcomCluster {
   /**
    * @internal Ends holdCacheWakes, and returns whether every armed cache task's wake time is what
    * the learns since its arm would have left (false: the replay has diverged). cacheWakeUs's inputs
-   * change only at learns, samples, limit changes and XCom's stop; in a steady second a learn adds
-   * to a cache at or below its limit that has freed no slot since its latest sample (the order
-   * requires cacheTaskHoldsSample), so every learn from the arm to the sample finds it changed
-   * since that sample and computes the same time, the sample's plus a growth period less half a
-   * tick. So the arm's value stands, for a task sampled since as well; this checks the armed ones.
+   * change only at learns, samples, limit changes and XCom's stop; in a steady second a learn
+   * leaves a cache at or below its limit that either has freed no slot since its latest sample
+   * and grew, or frees one (an evicting cache: steadyEvictionLearns) while that sample reported
+   * freeing already (the order requires cacheTaskHoldsSample, the steady check the cache's room or
+   * its steady eviction for the whole replay): either way every learn from the arm to the sample
+   * finds it changed since that sample without an eviction onset, and computes the same time, the
+   * sample's plus a growth period less half a tick. The sample of an evicting cache reports freeing
+   * again (every learn since the previous one freed a slot), so the next second's learns do the
+   * same. So the arm's value stands, for a task sampled since as well; this checks the armed ones.
    */
   settleCacheWakes(): boolean {
     this.cacheWakesHeld = false;
@@ -952,7 +965,26 @@ export class XcomCluster {
    */
   cacheTaskHoldsSample(i: number): boolean {
     const cache = this.caches[i] as MessageCache;
-    return !cache.aboveLimit() && cache.freedSlots === this.reportedFreedSlots[i];
+    return !cache.aboveLimit() && (cache.freedSlots === this.reportedFreedSlots[i] || this.reportedCacheFreeing[i] === 1);
+  }
+
+  /**
+   * How many learns of statistics cells (`cellBytes` bytes, `cellSlots` XCom slots each) node i's
+   * cache can take from now on, at most `max`, each of which frees one equal cell at once
+   * (MessageCache.steadyEvictionLearns) while its latest sample reported freeing already, so that
+   * none is an eviction onset (reportCache: the cache task then holds its growth sample back as
+   * while the cache grows); 0 when its cache is not in that state. The protection bound it
+   * assumes is the lowest the learns can meet in a steady group of `members`: every node of the
+   * group executes every value (the order requires it), and a pass that reaches a slot its floor
+   * protects collects the quiet arrivals first (shrinkCache), so the bound it uses is the
+   * delivered msgno of each node as its latest i_am_alive or learn carried it, sent at most a
+   * second and a latency before: no more than one statistics decision per member a second below
+   * this node's delivered msgno now. The margin taken is STEADY_EVICTION_MARGIN_S seconds of them.
+   */
+  steadyEvictionLearns(i: number, cellBytes: number, cellSlots: number, members: number, max: number): number {
+    if (this.reportedCacheFreeing[i] !== 1) return 0;
+    const lowest = this.consensus.deliveredMsgno(i) - STEADY_EVICTION_MARGIN_S * members;
+    return (this.caches[i] as MessageCache).steadyEvictionLearns(cellBytes, cellSlots, protectionBoundSlot(lowest), this.kernel.nowUs, max);
   }
 
   /** The time of node i's pending cache-task tick on the kernel's lane (Infinity: the task is not armed). */
