@@ -178,6 +178,13 @@ export class XcomCluster {
    * second that value cannot change until the task's sample disarms it (see settleCacheWakes).
    */
   private cacheWakesHeld = false;
+  /**
+   * Per node, while a steady replay runs (holdCacheWakes): how many more of its learns free one
+   * cell with a shrink_cache pass whose bound need not be worked out (cacheLearnedReplayed).
+   */
+  private readonly replayShrinks: Float64Array;
+  /** The bytes of the cells those learns bring (holdCacheWakes). */
+  private replayCellBytes = 0;
 
   private readonly hAlive: number;
   private readonly hDetector: number;
@@ -233,6 +240,7 @@ export class XcomCluster {
     this.cachePeakBytes = new Float64Array(n);
     this.cacheTickUs = new Float64Array(n);
     this.cacheArmed = new Uint8Array(n);
+    this.replayShrinks = new Float64Array(n);
     this.hCache = kernel.register('xcom.cacheTask', (arg) => this.onCacheTimer(arg));
     // A frozen node's tick must reach liveNode, which sets it aside until the thaw.
     this.cacheLane = kernel.createTickLane('xcom.cacheTask', n, CACHE_MANAGER_TASK_PERIOD_US, net.frozen, (arg) => this.onCacheTimer(arg));
@@ -813,10 +821,59 @@ export class XcomCluster {
 
   /**
    * @internal For the steady replay (SteadyReplay): from now until settleCacheWakes, a learn that
-   * finds its node's cache task armed does not set the task's wake time again (cacheWakesHeld).
+   * finds its node's cache task armed does not set the task's wake time again (cacheWakesHeld);
+   * and each node's cache that evicts steadily takes its learns of statistics cells (`cellBytes`
+   * bytes, `cellSlots` slots) with a reduced shrink_cache (cacheLearnedReplayed), as many as free
+   * a cell cached now that lies below the floor shrinkCache's pass runs on first: that pass then
+   * frees it and stops at the limit, whatever its bound, and never collects. The floor is the
+   * lowest delivered msgno on the stamps and among the quiet arrivals waiting (shrinkCache). In a
+   * steady replay no later floor is below the lowest of the node's own delivered msgno, every
+   * node's entry of its deliveredSeen and its quiet arrivals' lowest now: an entry takes the
+   * node's own delivered msgno at its alive tick, or a later arrival's on the same link at a
+   * collection (a collection may hand an arrival older than a plain message that set the entry,
+   * but that arrival is among those waiting now, or later than them); arrivals carry rising
+   * msgnos. Every node of the configuration is taken, heard or not.
    */
-  holdCacheWakes(): void {
+  holdCacheWakes(cellBytes: number, cellSlots: number): void {
     this.cacheWakesHeld = true;
+    this.replayCellBytes = cellBytes;
+    const n = this.n, now = this.kernel.nowUs;
+    for (let i = 0; i < n; i++) {
+      const cfg = this.config[i];
+      this.replayShrinks[i] = 0;
+      if (cfg == null || this.reportedCacheFreeing[i] !== 1) continue;
+      const row = i * n;
+      let floor = Math.min(this.consensus.deliveredMsgno(i), this.net.quietLowestB(i));
+      for (const j of cfg.nodes) if (j !== i) floor = Math.min(floor, this.deliveredSeen[row + j] as number);
+      this.replayShrinks[i] = (this.caches[i] as MessageCache).steadyEvictionLearns(cellBytes, cellSlots, protectionBoundSlot(floor), now, Infinity);
+    }
+  }
+
+  /**
+   * @internal cacheLearned in a steady replay's decision block (Consensus.decideInReplay): while
+   * node i has reduced shrinks left (holdCacheWakes), a learn of a statistics cell above the limit
+   * runs shrinkCache's pass without working out its bound, which holdCacheWakes showed would not
+   * stop it: what shrinkCache leaves (its own delivered msgno in deliveredSeen, the oldest cell
+   * freed, the pass's record) at a fraction of its cost, for the ~72 learns a second of an
+   * evicting 9-member group.
+   */
+  cacheLearnedReplayed(i: number, entry: LogEntry): void {
+    if ((this.replayShrinks[i] as number) === 0 || entry.cacheBytes !== this.replayCellBytes) {
+      this.cacheLearned(i, entry);
+      return;
+    }
+    const cache = this.caches[i] as MessageCache;
+    if (cache.addCell(entry.index, entry.cacheBytes, entry.cacheSlots, entry.firstMsgno + entry.msgnos - 1) > 0) {
+      if (cache.sizeBytes > (this.cachePeakBytes[i] as number)) this.cachePeakBytes[i] = cache.sizeBytes;
+      if (cache.aboveLimit()) {
+        this.replayShrinks[i] = (this.replayShrinks[i] as number) - 1;
+        this.deliveredSeen[i * this.n + i] = this.consensus.deliveredMsgno(i);
+        cache.evictionPass(this.kernel.nowUs, Infinity);
+      } else if (this.shrinkWarmup()) {
+        this.shrinkCache(i);
+      }
+      this.armCacheTask(i);
+    }
   }
 
   /**
@@ -834,6 +891,7 @@ export class XcomCluster {
    */
   settleCacheWakes(): boolean {
     this.cacheWakesHeld = false;
+    this.replayShrinks.fill(0);
     for (let i = 0; i < this.n; i++) {
       if (this.booted[i] === 1 && this.cacheArmed[i] === 1 && this.cacheLane.wakeUs(i) !== this.cacheWakeUs(i)) return false;
     }

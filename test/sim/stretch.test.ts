@@ -378,6 +378,46 @@ describe('stretch on against off: the same run', () => {
     expect(replayedUs).toBeGreaterThan(500_000_000);
   });
 
+  it("leaves, after a replay of evicting seconds, what shrink_cache leaves: each node's delivered msgnos as heard, the quiet arrivals waiting, each cache's last pass", () => {
+    // Caches of 70 and 200 cells (9 members, set through XCom): the pass's floor, made of stamps up
+    // to 16 s old, protects some of their oldest cells, so that message level some passes collect
+    // the quiet arrivals first; the reduced shrink_cache of a replay must take only the others.
+    type ShrinkProbe = {
+      xcom: { setCacheLimit(i: number, bytes: number): void; deliveredSeen: Float64Array; caches: { lastPassEvicted: number; lastPassFreedBytes: number; lastPassStop: string }[] };
+      _net: { quiet: { len: Int32Array; perReceiver: Int32Array } };
+      replay: { run(seconds: number): void };
+    };
+    const state = (sim: Simulation): string => {
+      const p = sim as unknown as ShrinkProbe;
+      return [
+        Array.from(p.xcom.deliveredSeen).join(), Array.from(p._net.quiet.len).join(), Array.from(p._net.quiet.perReceiver).join(),
+        p.xcom.caches.map((c) => `${c.lastPassEvicted}/${c.lastPassFreedBytes}/${c.lastPassStop}`).join(),
+      ].join('\n');
+    };
+    let replays = 0;
+    for (const cells of [70, 200]) {
+      const build = (stretch: boolean): Simulation => {
+        const sim = idleGroup(12345, 9, { stretch, traceSink: () => {} });
+        for (let i = 0; i < 9; i++) (sim as unknown as ShrinkProbe).xcom.setCacheLimit(i, cells * statsCellBytes(9));
+        return sim;
+      };
+      const on = build(true), replay = (on as unknown as ShrinkProbe).replay, run = replay.run.bind(replay);
+      const ends: { atUs: number; state: string }[] = [];
+      replay.run = (seconds: number): void => {
+        run(seconds);
+        ends.push({ atUs: on.nowUs, state: state(on) });
+      };
+      for (const d of [30_000_000, 7_777_777, 60_000_000, 123_456_789]) on.runFor(d);
+      const off = build(false);
+      for (const end of ends) {
+        off.runFor(end.atUs - off.nowUs);
+        expect(state(off), `${cells} cells at ${end.atUs} µs`).toBe(end.state);
+      }
+      replays += ends.length;
+    }
+    expect(replays).toBeGreaterThan(20);
+  });
+
   it('skips the statistics GCS and GR delivery in a stretch only where it changes nothing: a store emptied, a stale last removed slot', () => {
     type Probe = {
       _pipeline: { restartModules(slot: number): void; receivedHas: Uint8Array; receivedRef: Uint8Array; refObservers: Int32Array };
