@@ -6,13 +6,19 @@
 // that found the group steady, the share of the simulated time the stretches took, its refusals by
 // reason, the seeds whose phases collide, the share of the time replayed a whole second at a time).
 //
-// usage: npm run build && node scripts/stretch-campaign.mjs [--seeds=300] [--first=1] [--members=9] [--minutes=60]
+// --cacheCells=N: every member's message cache limit set at time 0 to N statistics cells
+// (statsBytesPerSecond / members bytes each), through XCom, below the option's 128 MiB minimum, so that the caches evict
+// within seconds (the replay of evicting seconds; docs/speed.md, "Eviction in the steady replay").
+//
+// usage: npm run build && node scripts/stretch-campaign.mjs [--seeds=300] [--first=1] [--members=9] [--minutes=60] [--cacheCells=N]
 import { createSimulation } from '../dist/index.js';
 import { stretchOutcome } from '../dist/sim/stretch-outcome.js';
+import { statsBytesPerSecond } from '../dist/sim/stretch.js';
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => { const [k, v] = a.replace(/^--/, '').split('='); return [k, v ?? '1']; }));
 const seeds = Number(args.seeds ?? 300), first = Number(args.first ?? 1), members = Number(args.members ?? 9), minutes = Number(args.minutes ?? 60);
 const durationUs = minutes * 60_000_000;
+const cacheCells = args.cacheCells === undefined ? 0 : Number(args.cacheCells);
 
 /** A small deterministic generator (mulberry32) for the campaign's own choices, one per seed. */
 function chooser(seed) {
@@ -38,6 +44,7 @@ for (let seed = first; seed < first + seeds; seed++) {
   const victim = `node${1 + pick(members)}`;
   const build = (stretch) => {
     const sim = createSimulation({ seed, members: Array.from({ length: members }, (_, i) => `node${i + 1}`), mode: 'multi-primary', stretch });
+    if (cacheCells > 0) for (let i = 0; i < members; i++) sim.xcom.setCacheLimit(i, cacheCells * (statsBytesPerSecond(members) / members));
     if (kind === 'freeze') { sim.at(atUs, (s) => s.network.freeze(victim)); sim.at(atUs + 3_000_000, (s) => s.network.thaw(victim)); }
     if (kind === 'isolate') { sim.at(atUs, (s) => s.network.isolate(victim)); sim.at(atUs + 10_000_000, (s) => s.network.heal(victim)); }
     if (kind === 'crash') { sim.at(atUs, (s) => s.network.crash(victim)); sim.at(atUs + 30_000_000, (s) => s.network.restart(victim)); }
@@ -68,7 +75,7 @@ for (let seed = first; seed < first + seeds; seed++) {
   if ((s.refusals.phases ?? 0) > s.checks / 2) collide.push(seed);
 }
 const cpu = process.cpuUsage(t0);
-console.log(`${seeds} seeds from ${first}, ${members} members, ${minutes} min each: ${mismatches} mismatches; ` +
+console.log(`${seeds} seeds from ${first}, ${members} members, ${minutes} min each${cacheCells > 0 ? `, caches of ${cacheCells} cells` : ''}: ${mismatches} mismatches; ` +
   `checks ${totals.checks}, steady ${totals.steady} (${(100 * totals.steady / totals.checks).toFixed(1)} %), of which the second's order fixed ${totals.orderFixed} (not fixed: ${JSON.stringify(totals.orderRefusals)}); ` +
   `${(100 * totals.stretchedUs / (seeds * durationUs)).toFixed(1)} % of the simulated time in stretches, ${(100 * totals.replayedUs / (seeds * durationUs)).toFixed(1)} % replayed a whole second at a time; refusals ${JSON.stringify(totals.refusals)}; ` +
   `seeds refused mostly for colliding phases: ${collide.length} (${collide.join(' ')}); ${((cpu.user + cpu.system) / 1e6).toFixed(1)} CPU-s`);

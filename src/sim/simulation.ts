@@ -602,9 +602,10 @@ export class Simulation {
    * delivery changes nothing either there: the steady check found every member's GCS at rest (no
    * leave asked for, so `deliverData` passes the message on; no global view pending, so it is not
    * buffered), the stretch folds only if every member's GCS had its cache's last removed slot
-   * already (what `deliverData` sets), and a stretch ends before any cache could evict
-   * (SteadyGroupCheck.stretchEndUs: only eviction and XCom's stop move that slot) and before any
-   * foreign event, the only cause of a stop, a leave or a view change in a steady group.
+   * already (what `deliverData` sets), and a folded delivery sets that slot as `deliverData` would
+   * (a cache that evicts steadily moves it at every learn), or, in a replay, which skips the
+   * upcall, at its end (settleFoldedLastRemoved); and a stretch ends before any foreign event, the
+   * only cause of a stop, a leave or a view change in a steady group.
    */
   private foldStatsDelivery = false;
   /** Network.setSteadyReceiver's receiver inside a stretch: XCom's receipt of a learn sent in place. */
@@ -700,7 +701,11 @@ export class Simulation {
       execute: (i, entry) => {
         // Inside a stretch (foldStatsDelivery) a statistics message whose copy the member holds
         // already changes nothing above XCom: see foldStatsDelivery.
-        if (this.foldStatsDelivery && entry.payload === FLOW_CONTROL_STATS_PAYLOAD && ((this.statsUnchanged(entry) >>> i) & 1) === 1) return;
+        if (this.foldStatsDelivery && entry.payload === FLOW_CONTROL_STATS_PAYLOAD && ((this.statsUnchanged(entry) >>> i) & 1) === 1) {
+          // What deliverData would still change: the last removed slot of a cache that evicts.
+          this.gcsNodes[i]!.cacheLastRemoved = this.xcom.caches[i]!.lastRemovedSlot;
+          return;
+        }
         // deliver_to_app hands GCS cache_get_last_removed with every data message.
         this.gcsNodes[i]!.deliverData(entry, this.xcom.caches[i]!.lastRemovedSlot);
       },
@@ -1318,6 +1323,7 @@ export class Simulation {
           if (replaySeconds > 0) {
             this.stretchCounts.replayedUs += replaySeconds * STEADY_PERIOD_US;
             (this.replay as SteadyReplay).run(replaySeconds);
+            if (this.foldStatsDelivery) this.settleFoldedLastRemoved();
           }
           kernel.runUntil(stepEnd);
         } finally {
@@ -1342,6 +1348,21 @@ export class Simulation {
    */
   private statsUnchanged(entry: LogEntry): number {
     return this._pipeline.unchangedBy(entry.proposer) | (1 << entry.proposer);
+  }
+
+  /**
+   * After a replay that folded the statistics delivery: every member's GCS takes its cache's last
+   * removed slot, as the replay's last delivery to it would have set it. A replay ends at a gap,
+   * each member having executed every value it learned (each learn, the only place a steady cache
+   * evicts, was followed by its delivery, nothing evicting since); nothing reads the slot in the
+   * replay (the suspicions thread reads it only for a suspicion, which a steady group has none of).
+   */
+  private settleFoldedLastRemoved(): void {
+    const consensus = this.xcom.consensus;
+    for (let i = 0; i < this.gcsNodes.length; i++) {
+      if (consensus.executed[i] !== consensus.logEnd) throw new InvariantError(`steady replay: member ${i} ends a replay with a value it has not executed`);
+      this.gcsNodes[i]!.cacheLastRemoved = this.xcom.caches[i]!.lastRemovedSlot;
+    }
   }
 
   /** Whether every member's GCS holds its cache's last removed slot (what deliverData would set it to). */

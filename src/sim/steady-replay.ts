@@ -9,7 +9,7 @@ import type { LogEntry } from '../xcom/log-entry.js';
 import type { XcomCluster } from '../xcom/xcom-cluster.js';
 import {
   ORDER_ALIVE, ORDER_CACHE_SAMPLE, ORDER_DECISION, ORDER_DECISION_LANE, ORDER_DETECTOR, ORDER_LANE_SKIP, ORDER_STEP, ORDER_THREAD,
-  STEADY_PERIOD_US, type ReplayVisit, type SteadyGroupCheck,
+  STEADY_PERIOD_US, statsCellBytes, type ReplayVisit, type SteadyGroupCheck,
 } from './stretch.js';
 
 /** The order key base of the cache task's ticks (timer priority). */
@@ -95,7 +95,8 @@ export class SteadyReplay implements ReplayVisit {
     const check = this.check;
     check.beginWalk();
     // The lane runs no tick in the replay, and an armed task's wake time is the arm's: not set again at every learn.
-    xcom.holdCacheWakes();
+    // A cache that evicts steadily frees a cell at each learn with a reduced shrink_cache.
+    xcom.holdCacheWakes(statsCellBytes(n), n);
     for (let s = 0; s < seconds; s++) {
       const seq = check.walkSeconds(1, kernel.nextSequence, this);
       if (kernel.nextSequence !== seq) {

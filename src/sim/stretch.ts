@@ -27,7 +27,8 @@ import { CACHE_MANAGER_TASK_PERIOD_US, SIZEOF_APP_DATA, SIZEOF_PAX_MSG, SUSPICIO
  *   learned ahead, waits to execute, propose or activate, runs a read round or a retry;
  * - `gcs`: a member's GCS has a suspicion, a view queued, exchanged or waiting, or buffered data;
  * - `cache`: a member's cache has taken no growth sample within the last second, or a second of
- *   statistics traffic would take it above its limit (eviction is not replayed);
+ *   statistics traffic would take it above its limit and it does not evict steadily (each learn
+ *   freeing one equal cell, the eviction's onset sampled: `cacheSeconds`);
  * - `phases`: a heartbeat or a dispatched cache tick falls inside a statistics message's learn
  *   window, or two decisions are closer than a learn window (see `phasesSeparated`).
  */
@@ -82,7 +83,12 @@ export function phasesSeparated(
  * second: n entries of one pax_msg per channel, one app_data and the message (Consensus.onDecided).
  */
 export function statsBytesPerSecond(n: number): number {
-  return n * (n * SIZEOF_PAX_MSG + SIZEOF_APP_DATA + FLOW_CONTROL_STATS_MESSAGE_BYTES);
+  return n * statsCellBytes(n);
+}
+
+/** Bytes of one statistics message's cache cell in a group of `n` members: one pax_msg per channel, one app_data and the message. */
+export function statsCellBytes(n: number): number {
+  return n * SIZEOF_PAX_MSG + SIZEOF_APP_DATA + FLOW_CONTROL_STATS_MESSAGE_BYTES;
 }
 
 /**
@@ -287,32 +293,49 @@ export class SteadyGroupCheck {
       if (!(now - sample < STEADY_PERIOD_US)) return 'cache';
       this.cacheSampleUs[i] = sample;
     }
-    if (this.cacheNearLimit()) return 'cache';
+    if (this.cacheSeconds(1) < 1) return 'cache';
     return this.phases(n) ? null : 'phases';
   }
 
   /**
    * Where a stretch that starts now must end at the latest (µs; its events run up to and
    * including it), after `refusal` found the group steady: just before the earliest foreign event
-   * (`horizonUs`), and after the last whole second that keeps every cache at or below its limit
-   * (eviction is not replayed) and the in-memory trace below its bound (`traceRoom` more events;
-   * a steady second emits one cache sample per member).
+   * (`horizonUs`), and after the last whole second that every cache can take as it took the
+   * seconds before (`cacheSeconds`) and that keeps the in-memory trace below its bound
+   * (`traceRoom` more events; a steady second emits one cache sample per member).
    */
   stretchEndUs(traceRoom: number): number {
-    const { kernel, xcom } = this.parts;
-    const n = xcom.n, growth = statsBytesPerSecond(n);
-    let seconds = Math.floor((traceRoom - 1) / n);
-    for (let i = 0; i < n; i++) {
+    const seconds = this.cacheSeconds(Math.floor((traceRoom - 1) / this.parts.xcom.n));
+    return Math.min(this.horizonUs - 1, this.parts.kernel.nowUs + seconds * STEADY_PERIOD_US);
+  }
+
+  /**
+   * How many whole seconds of statistics traffic from now every member's cache takes in one of
+   * the two ways a steady second repeats, at most `max`: it grows, at or below its limit
+   * (`statsBytesPerSecond` a second), or it evicts steadily, each learn freeing one equal cell
+   * below the protection bound with the eviction's onset sampled already
+   * (XcomCluster.steadyEvictionLearns: n learns a second). In both the cache task holds its growth
+   * sample back a whole period after each sample, and its sample and cache events come where the
+   * order puts them; a cache between the two (the onset, or a larger cell freed that leaves room
+   * for a while) is not steady.
+   */
+  cacheSeconds(max: number): number {
+    const xcom = this.parts.xcom;
+    const n = xcom.n, growth = statsBytesPerSecond(n), cell = statsCellBytes(n);
+    let seconds = max;
+    for (let i = 0; i < n && seconds > 0; i++) {
       const cache = xcom.caches[i]!;
-      seconds = Math.min(seconds, Math.floor((cache.limitBytes - cache.sizeBytes) / growth));
+      const room = Math.floor((cache.limitBytes - cache.sizeBytes) / growth);
+      // A statistics message takes one msgno, so its cell stands for one slot of each of n channels.
+      seconds = Math.min(seconds, room >= 1 ? room : Math.floor(xcom.steadyEvictionLearns(i, cell, n, n, seconds * n) / n));
     }
-    return Math.min(this.horizonUs - 1, kernel.nowUs + seconds * STEADY_PERIOD_US);
+    return seconds;
   }
 
   /**
    * Whether a member's cache is within a second of statistics traffic of its limit (the `cache`
-   * refusal's second case). An idle group's cache, once there, stays there: it evicts a slot or two
-   * at each learn from then on.
+   * refusal's second case, when it does not evict steadily: `cacheSeconds`). An idle group's
+   * cache, once there, stays there: it evicts a slot or two at each learn from then on.
    */
   cacheNearLimit(): boolean {
     const { xcom } = this.parts;

@@ -1281,7 +1281,7 @@ export class Consensus {
   /** Node i learned `e` at `index` (not below its executor): max_synode, then the cache (learnReplayed; learn writes it out). */
   private noteLearned(i: number, index: number, e: LogEntry): void {
     if (index > (this.knownMax[i] as number)) this.knownMax[i] = index;
-    this.x.cacheLearned(i, e);
+    this.x.cacheLearnedReplayed(i, e);
   }
 
   /**

@@ -745,6 +745,34 @@ export class MessageCache {
     return this.lastPassEvicted;
   }
 
+  /**
+   * How many learns of cells of `bytes` bytes and `slots` XCom slots, one after another from now
+   * on, each free exactly one cell and leave the cache as it was before that learn (bytes, cells,
+   * slots; the oldest key one on), at most `max`: the steady eviction of an idle group, whose every
+   * cell is one statistics message (docs/speed.md, "Eviction in the steady replay"). Each such
+   * learn takes the cache above its limit by less than one cell (limit − bytes < cache_size ≤
+   * limit), and its pass (`evictionPass` or `resumeEvictionPass`, with any bound at or above
+   * `freeBelowSlot`) frees the oldest cell, of the same size, and stops at the limit. So the
+   * count is that of the oldest cells cached now that equal the learned one and are below
+   * `freeBelowSlot`, with the 5 s pause after the latest configuration over by `nowUs` (later
+   * learns keep it over); the cells learned meanwhile are not counted (they are the newest). 0 when
+   * the cache is not in that state.
+   */
+  steadyEvictionLearns(bytes: number, slots: number, freeBelowSlot: number, nowUs: number, max: number): number {
+    if (this.count === 0 || !(this.bytes <= this.limit && this.bytes + bytes > this.limit) || this.freeFromUs > nowUs) return 0;
+    const r = this.recs;
+    let cells = 0;
+    for (let k = this.headRec; k < this.tailRec && cells < max; k++) {
+      const o = k * REC, len = r[o + LEN] as number, tag = r[o + TAG] as number, step = r[o + STEP] as number;
+      if (r[o + BYTES] !== bytes || r[o + SLOTS] !== slots || !(tag < freeBelowSlot)) break;
+      // A run's tags rise by its step (NaN for a one-cell record); a falling or flat run is below the bound throughout.
+      const below = len === 1 || !(step > 0) ? len : leadingBelow(tag, step, freeBelowSlot, len);
+      cells += below;
+      if (below < len) break;
+    }
+    return Math.min(cells, max);
+  }
+
   /** resumeEvictionPass in general: the cell-by-cell walk of shrink_cache, runs freed at once. */
   private evictionWalk(nowUs: number, freeBelowSlot: number): number {
     if (this.fastEvictionCells === 0 && --this.walksFirst <= 0) this.fastEvictionCells = FAST_EVICTION_CELLS;

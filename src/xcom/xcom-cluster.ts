@@ -97,6 +97,14 @@ const CACHE_INITIAL_RECORDS = 16;
  */
 const CACHE_WALKS_FIRST = 32;
 
+/**
+ * Seconds of statistics decisions (one msgno per member a second) below a node's delivered msgno
+ * that steadyEvictionLearns takes as the lowest protection bound a steady learn can meet: the
+ * values the bound is made of are at most a second and a latency old (see there); 5 keeps a wide
+ * margin at the cost of 5 × members cells a cache cannot replay, out of hours of them.
+ */
+const STEADY_EVICTION_MARGIN_S = 5;
+
 const NODE_BITS = 4;
 const NODE_MASK = (1 << NODE_BITS) - 1;
 const GEN_MASK = (1 << 21) - 1;
@@ -189,6 +197,13 @@ export class XcomCluster {
    * second that value cannot change until the task's sample disarms it (see settleCacheWakes).
    */
   private cacheWakesHeld = false;
+  /**
+   * Per node, while a steady replay runs (holdCacheWakes): how many more of its learns free one
+   * cell with a shrink_cache pass whose bound need not be worked out (cacheLearnedReplayed).
+   */
+  private readonly replayShrinks: Float64Array;
+  /** The bytes of the cells those learns bring (holdCacheWakes). */
+  private replayCellBytes = 0;
 
   private readonly hAlive: number;
   private readonly hDetector: number;
@@ -245,6 +260,7 @@ export class XcomCluster {
     this.cachePeakBytes = new Float64Array(n);
     this.cacheTickUs = new Float64Array(n);
     this.cacheArmed = new Uint8Array(n);
+    this.replayShrinks = new Float64Array(n);
     this.hCache = kernel.register('xcom.cacheTask', (arg) => this.onCacheTimer(arg));
     // A frozen node's tick must reach liveNode, which sets it aside until the thaw.
     this.cacheLane = kernel.createTickLane('xcom.cacheTask', n, CACHE_MANAGER_TASK_PERIOD_US, net.frozen, (arg) => this.onCacheTimer(arg));
@@ -814,8 +830,9 @@ export class XcomCluster {
    * @internal The cache-task tick of a steady second that takes node i's growth sample, for the
    * steady replay (SteadyReplay), which has moved the clock and the order position to it: what
    * onCacheTimer does for a running node whose cache is at or below its limit (the steady check
-   * found every member running, unfrozen and booted, and the cache a second from its limit, so
-   * liveNode, shrink_cache and the re-arm have nothing to do), with reportCache's own code. Returns
+   * found every member running, unfrozen and booted, and each cache with a second's room or
+   * evicting steadily, each learn bringing it back to its limit, so liveNode, shrink_cache and the
+   * re-arm have nothing to do), with reportCache's own code. Returns
    * whether the sample was taken, as it is in a steady second; false (the replay has diverged)
    * when the cache is above its limit, having changed nothing.
    */
@@ -827,23 +844,77 @@ export class XcomCluster {
 
   /**
    * @internal For the steady replay (SteadyReplay): from now until settleCacheWakes, a learn that
-   * finds its node's cache task armed does not set the task's wake time again (cacheWakesHeld).
+   * finds its node's cache task armed does not set the task's wake time again (cacheWakesHeld);
+   * and each node's cache that evicts steadily takes its learns of statistics cells (`cellBytes`
+   * bytes, `cellSlots` slots) with a reduced shrink_cache (cacheLearnedReplayed), as many as free
+   * a cell cached now that lies below the floor shrinkCache's pass runs on first: that pass then
+   * frees it and stops at the limit, whatever its bound, and never collects. The floor is the
+   * lowest delivered msgno on the stamps and among the quiet arrivals waiting (shrinkCache). In a
+   * steady replay no later floor is below the lowest of the node's own delivered msgno, every
+   * node's entry of its deliveredSeen and its quiet arrivals' lowest now: an entry takes the
+   * node's own delivered msgno at its alive tick, or a later arrival's on the same link at a
+   * collection (a collection may hand an arrival older than a plain message that set the entry,
+   * but that arrival is among those waiting now, or later than them); arrivals carry rising
+   * msgnos. Every node of the configuration is taken, heard or not.
    */
-  holdCacheWakes(): void {
+  holdCacheWakes(cellBytes: number, cellSlots: number): void {
     this.cacheWakesHeld = true;
+    this.replayCellBytes = cellBytes;
+    const n = this.n, now = this.kernel.nowUs;
+    for (let i = 0; i < n; i++) {
+      const cfg = this.config[i];
+      this.replayShrinks[i] = 0;
+      if (cfg == null || this.reportedCacheFreeing[i] !== 1) continue;
+      const row = i * n;
+      let floor = Math.min(this.consensus.deliveredMsgno(i), this.net.quietLowestB(i));
+      for (const j of cfg.nodes) if (j !== i) floor = Math.min(floor, this.deliveredSeen[row + j] as number);
+      this.replayShrinks[i] = (this.caches[i] as MessageCache).steadyEvictionLearns(cellBytes, cellSlots, protectionBoundSlot(floor), now, Infinity);
+    }
+  }
+
+  /**
+   * @internal cacheLearned in a steady replay's decision block (Consensus.decideInReplay): while
+   * node i has reduced shrinks left (holdCacheWakes), a learn of a statistics cell above the limit
+   * runs shrinkCache's pass without working out its bound, which holdCacheWakes showed would not
+   * stop it: what shrinkCache leaves (its own delivered msgno in deliveredSeen, the oldest cell
+   * freed, the pass's record) at a fraction of its cost, for the ~72 learns a second of an
+   * evicting 9-member group.
+   */
+  cacheLearnedReplayed(i: number, entry: LogEntry): void {
+    if ((this.replayShrinks[i] as number) === 0 || entry.cacheBytes !== this.replayCellBytes) {
+      this.cacheLearned(i, entry);
+      return;
+    }
+    const cache = this.caches[i] as MessageCache;
+    if (cache.addCell(entry.index, entry.cacheBytes, entry.cacheSlots, entry.firstMsgno + entry.msgnos - 1) > 0) {
+      if (cache.sizeBytes > (this.cachePeakBytes[i] as number)) this.cachePeakBytes[i] = cache.sizeBytes;
+      if (cache.aboveLimit()) {
+        this.replayShrinks[i] = (this.replayShrinks[i] as number) - 1;
+        this.deliveredSeen[i * this.n + i] = this.consensus.deliveredMsgno(i);
+        cache.evictionPass(this.kernel.nowUs, Infinity);
+      } else if (this.shrinkWarmup()) {
+        this.shrinkCache(i);
+      }
+      this.armCacheTask(i);
+    }
   }
 
   /**
    * @internal Ends holdCacheWakes, and returns whether every armed cache task's wake time is what
    * the learns since its arm would have left (false: the replay has diverged). cacheWakeUs's inputs
-   * change only at learns, samples, limit changes and XCom's stop; in a steady second a learn adds
-   * to a cache at or below its limit that has freed no slot since its latest sample (the order
-   * requires cacheTaskHoldsSample), so every learn from the arm to the sample finds it changed
-   * since that sample and computes the same time, the sample's plus a growth period less half a
-   * tick. So the arm's value stands, for a task sampled since as well; this checks the armed ones.
+   * change only at learns, samples, limit changes and XCom's stop; in a steady second a learn
+   * leaves a cache at or below its limit that either has freed no slot since its latest sample
+   * and grew, or frees one (an evicting cache: steadyEvictionLearns) while that sample reported
+   * freeing already (the order requires cacheTaskHoldsSample, the steady check the cache's room or
+   * its steady eviction for the whole replay): either way every learn from the arm to the sample
+   * finds it changed since that sample without an eviction onset, and computes the same time, the
+   * sample's plus a growth period less half a tick. The sample of an evicting cache reports freeing
+   * again (every learn since the previous one freed a slot), so the next second's learns do the
+   * same. So the arm's value stands, for a task sampled since as well; this checks the armed ones.
    */
   settleCacheWakes(): boolean {
     this.cacheWakesHeld = false;
+    this.replayShrinks.fill(0);
     for (let i = 0; i < this.n; i++) {
       if (this.booted[i] === 1 && this.cacheArmed[i] === 1 && this.cacheLane.wakeUs(i) !== this.cacheWakeUs(i)) return false;
     }
@@ -975,7 +1046,26 @@ export class XcomCluster {
    */
   cacheTaskHoldsSample(i: number): boolean {
     const cache = this.caches[i] as MessageCache;
-    return !cache.aboveLimit() && cache.freedSlots === this.reportedFreedSlots[i];
+    return !cache.aboveLimit() && (cache.freedSlots === this.reportedFreedSlots[i] || this.reportedCacheFreeing[i] === 1);
+  }
+
+  /**
+   * How many learns of statistics cells (`cellBytes` bytes, `cellSlots` XCom slots each) node i's
+   * cache can take from now on, at most `max`, each of which frees one equal cell at once
+   * (MessageCache.steadyEvictionLearns) while its latest sample reported freeing already, so that
+   * none is an eviction onset (reportCache: the cache task then holds its growth sample back as
+   * while the cache grows); 0 when its cache is not in that state. The protection bound it
+   * assumes is the lowest the learns can meet in a steady group of `members`: every node of the
+   * group executes every value (the order requires it), and a pass that reaches a slot its floor
+   * protects collects the quiet arrivals first (shrinkCache), so the bound it uses is the
+   * delivered msgno of each node as its latest i_am_alive or learn carried it, sent at most a
+   * second and a latency before: no more than one statistics decision per member a second below
+   * this node's delivered msgno now. The margin taken is STEADY_EVICTION_MARGIN_S seconds of them.
+   */
+  steadyEvictionLearns(i: number, cellBytes: number, cellSlots: number, members: number, max: number): number {
+    if (this.reportedCacheFreeing[i] !== 1) return 0;
+    const lowest = this.consensus.deliveredMsgno(i) - STEADY_EVICTION_MARGIN_S * members;
+    return (this.caches[i] as MessageCache).steadyEvictionLearns(cellBytes, cellSlots, protectionBoundSlot(lowest), this.kernel.nowUs, max);
   }
 
   /** The time of node i's pending cache-task tick on the kernel's lane (Infinity: the task is not armed). */

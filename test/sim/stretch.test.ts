@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { faultSchedule, scheduleToScenario } from '../../src/arbitraries/index.js';
 import { createSimulation, runScenario, type SimEvent, type Simulation, type SimulationOptions } from '../../src/index.js';
-import { ORDER_CACHE_SAMPLE, ORDER_DECISION, ORDER_DECISION_LANE, ORDER_THREAD, phasesSeparated, statsBytesPerSecond, STEADY_PERIOD_US, type SteadyGroupCheck } from '../../src/sim/stretch.js';
+import { ORDER_CACHE_SAMPLE, ORDER_DECISION, ORDER_DECISION_LANE, ORDER_THREAD, phasesSeparated, statsBytesPerSecond, statsCellBytes, STEADY_PERIOD_US, type SteadyGroupCheck } from '../../src/sim/stretch.js';
 import { stretchOutcome } from '../../src/sim/stretch-outcome.js';
 
 /** The bench's idle group (bench/full-group.mjs): `members` members, multi-primary, default network. */
@@ -146,7 +146,7 @@ describe('the steady check (SimulationOptions.stretch)', () => {
     expect(after.stretchedUs - during.stretchedUs).toBeGreaterThan(300_000_000);
   });
 
-  it('finds a cache not steady while a second of traffic would take it above its limit (eviction is not replayed)', () => {
+  it('finds a cache not steady while a second of traffic would take it above its limit and it does not evict steadily (a workload\'s larger cells freed)', () => {
     // 128 MiB (the smallest limit 8.0.21 takes) filled by a minute of large transactions, then idle:
     // each eviction of a 30 kB entry leaves room for a few seconds of statistics traffic.
     const sim = idleGroup(12345, 3, {
@@ -310,6 +310,112 @@ describe('stretch on against off: the same run', () => {
         expect(sim.member('node2').xcomCache().evicted).toBeGreaterThan(0);
       },
     );
+  });
+
+  it('while the caches evict steadily: the bench group at the smallest cache, replayed from the eviction onset on (trace, caches, P_S rows, GCS last removed slots)', () => {
+    // 128 MiB (8.0.21's minimum) at 19,638 bytes of statistics a second fills at about 114 min;
+    // from then on every learn frees one cell of the same size.
+    type GcsProbe = { gcsNodes: { cacheLastRemoved: number }[] };
+    const build = (stretch: boolean): Simulation => idleGroup(12345, 9, { stretch, options: { group_replication_message_cache_size: 134_217_728 } });
+    const on = build(true), off = build(false);
+    const evicted = (sim: Simulation): number[] => sim.members.map((m) => m.xcomCache().evicted);
+    on.runFor('110m');
+    expect(evicted(on).every((e) => e === 0)).toBe(true);
+    on.runFor('5m');
+    expect(evicted(on).every((e) => e > 0)).toBe(true);
+    const at = on.stretchStats.replayedUs, freedAt = evicted(on), rowsAt = on.members.map((m) => m.xcomCacheMemory().COUNT_FREE);
+    const lastRemoved = (sim: Simulation): number[] => (sim as unknown as GcsProbe).gcsNodes.map((g) => g.cacheLastRemoved);
+    off.runFor(on.nowUs);
+    // Runs ending in a second run event by event after a replay, and the last a whole number of
+    // seconds, ending with a replay: the GCS slots the folded deliveries leave, at each end.
+    const chunks = [7_777_777, 300_000_001, 1_234_567, 530_987_655, 60_000_000];
+    for (const d of chunks) {
+      on.runFor(d);
+      off.runFor(d);
+      expect(lastRemoved(on)).toEqual(lastRemoved(off));
+    }
+    const spanUs = chunks.reduce((a, b) => a + b, 0);
+    // Nearly all of those 15 minutes replayed (a stretch ends at each run's end), each member's
+    // cache freeing 9 slots (one cell) at each of the 9 learns a second.
+    expect(on.stretchStats.replayedUs - at).toBeGreaterThan(0.97 * spanUs);
+    evicted(on).forEach((e, i) => expect(e - freedAt[i]!).toBeGreaterThanOrEqual(81 * Math.floor(spanUs / 1_000_000)));
+    on.members.forEach((m, i) => expect(m.xcomCacheMemory().COUNT_FREE).toBeGreaterThan(rowsAt[i]!));
+    expect(stretchOutcome(on)).toBe(stretchOutcome(off));
+    expect(lastRemoved(on).every((slot) => slot > 0)).toBe(true);
+    // The cache samples of the replayed seconds report the freeing: bytes below the peak.
+    const samples = on.trace.filter((e) => e.type === 'cache' && e.t > on.nowUs - 60_000_000) as Extract<SimEvent, { type: 'cache' }>[];
+    expect(samples.length).toBe(9 * 60);
+    expect(samples.every((e) => e.peakBytes > e.bytes && e.bytes <= e.limit)).toBe(true);
+  });
+
+  it('at caches of a few cells, where the protection bound limits which evicting seconds may be replayed, and after a limit raised (an onset among equal cells)', () => {
+    // The limit set below the option's minimum through XCom (a probe): caches of 16 to 100
+    // statistics cells, whose oldest cells lie a few msgnos under the protection bound; raised by a
+    // few cells at 90 s, the cache grows back to its limit with nothing but equal cells cached,
+    // and its eviction onset (sampled at the next tick) must not be replayed.
+    type LimitProbe = { xcom: { setCacheLimit(i: number, bytes: number): void } };
+    let replayedUs = 0;
+    for (const [members, cells, raise] of [[9, 16, 0], [9, 18, 0], [9, 24, 0], [9, 70, 0], [3, 100, 2], [3, 100, 5]] as const) {
+      const setLimit = (sim: Simulation, bytes: number): void => {
+        for (let i = 0; i < members; i++) (sim as unknown as LimitProbe).xcom.setCacheLimit(i, bytes);
+      };
+      let onReplayedUs = 0;
+      differential(
+        (stretch) => {
+          const sim = idleGroup(12345, members, { stretch });
+          setLimit(sim, cells * statsCellBytes(members));
+          if (raise > 0) sim.at(90_000_000, (s) => setLimit(s, (cells + raise * members) * statsCellBytes(members) + 37 * raise));
+          return sim;
+        },
+        (sim) => {
+          for (const d of [30_000_000, 7_777_777, 60_000_000, 123_456_789]) sim.runFor(d);
+          expect(sim.member('node2').xcomCache().evicted).toBeGreaterThan(1_000);
+          onReplayedUs = sim.stretchStats.replayedUs;
+        },
+      );
+      replayedUs += onReplayedUs;
+    }
+    expect(replayedUs).toBeGreaterThan(500_000_000);
+  });
+
+  it("leaves, after a replay of evicting seconds, what shrink_cache leaves: each node's delivered msgnos as heard, the quiet arrivals waiting, each cache's last pass", () => {
+    // Caches of 70 and 200 cells (9 members, set through XCom): the pass's floor, made of stamps up
+    // to 16 s old, protects some of their oldest cells, so that message level some passes collect
+    // the quiet arrivals first; the reduced shrink_cache of a replay must take only the others.
+    type ShrinkProbe = {
+      xcom: { setCacheLimit(i: number, bytes: number): void; deliveredSeen: Float64Array; caches: { lastPassEvicted: number; lastPassFreedBytes: number; lastPassStop: string }[] };
+      _net: { quiet: { len: Int32Array; perReceiver: Int32Array } };
+      replay: { run(seconds: number): void };
+    };
+    const state = (sim: Simulation): string => {
+      const p = sim as unknown as ShrinkProbe;
+      return [
+        Array.from(p.xcom.deliveredSeen).join(), Array.from(p._net.quiet.len).join(), Array.from(p._net.quiet.perReceiver).join(),
+        p.xcom.caches.map((c) => `${c.lastPassEvicted}/${c.lastPassFreedBytes}/${c.lastPassStop}`).join(),
+      ].join('\n');
+    };
+    let replays = 0;
+    for (const cells of [70, 200]) {
+      const build = (stretch: boolean): Simulation => {
+        const sim = idleGroup(12345, 9, { stretch, traceSink: () => {} });
+        for (let i = 0; i < 9; i++) (sim as unknown as ShrinkProbe).xcom.setCacheLimit(i, cells * statsCellBytes(9));
+        return sim;
+      };
+      const on = build(true), replay = (on as unknown as ShrinkProbe).replay, run = replay.run.bind(replay);
+      const ends: { atUs: number; state: string }[] = [];
+      replay.run = (seconds: number): void => {
+        run(seconds);
+        ends.push({ atUs: on.nowUs, state: state(on) });
+      };
+      for (const d of [30_000_000, 7_777_777, 60_000_000, 123_456_789]) on.runFor(d);
+      const off = build(false);
+      for (const end of ends) {
+        off.runFor(end.atUs - off.nowUs);
+        expect(state(off), `${cells} cells at ${end.atUs} µs`).toBe(end.state);
+      }
+      replays += ends.length;
+    }
+    expect(replays).toBeGreaterThan(20);
   });
 
   it('skips the statistics GCS and GR delivery in a stretch only where it changes nothing: a store emptied, a stale last removed slot', () => {
