@@ -217,12 +217,21 @@ export class Kernel {
    * caller runs its effects now.
    */
   replayAt(timeUs: number, orderKey: number): void {
-    if (this.dispatching || !(timeUs >= (this.clock[0] as number))) {
-      throw new InvariantError(`replayAt: an event at ${timeUs} µs replayed ${this.dispatching ? 'while the kernel dispatches' : `before now (${this.clock[0]} µs)`}`);
-    }
+    if (this.dispatching || !(timeUs >= (this.clock[0] as number))) this.refuseReplay(timeUs);
     this.clock[0] = timeUs;
     this.queue.poppedKey = orderKey;
     this.eventsDispatched++;
+  }
+
+  /**
+   * Throws the error for an event replayAt refused. Kept out of replayAt: with the message's
+   * template there, V8, inlining replayAt at several places of one loop (SteadyReplay.runItems),
+   * may merge the template's conversions of the time to a string into one and place it where
+   * every one of them is reached from, before the loop body's branches: a double's conversion to
+   * a string on every item run, never used (docs/speed.md, issue 15).
+   */
+  private refuseReplay(timeUs: number): never {
+    throw new InvariantError(`replayAt: an event at ${timeUs} µs replayed ${this.dispatching ? 'while the kernel dispatches' : `before now (${this.clock[0]} µs)`}`);
   }
 
   /**
