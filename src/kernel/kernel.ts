@@ -73,8 +73,14 @@ export class Kernel {
   private readonly handlerNames: string[] = [];
   /** Whether `runUntil` is dispatching events (for `runReservedAt`). */
   private dispatching = false;
-  /** The time `runUntil` runs to (for `runReservedAt`). */
-  private runEndUs = 0;
+  /**
+   * The time `runUntil` runs to (for `runReservedAt`). A double from the start (-Infinity, never
+   * read before runUntil sets it): V8 keeps a field that first held a small integer as one, and the
+   * first run end past 2^31 µs (35.8 min; the stretch's replay runs the kernel to each window's
+   * end) made it a double, changing the kernel's shape and throwing away every optimised function
+   * that had seen the kernel.
+   */
+  private runEndUs = -Infinity;
   /**
    * Events runReservedAt let run in place, so far. They count in eventsDispatched at once, the
    * events runUntil dispatches only when it returns: after a handler threw (the trace bound), the
