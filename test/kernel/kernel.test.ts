@@ -326,6 +326,14 @@ describe('Kernel entries of a replay outside the dispatch loop', () => {
     expect(() => k.replayAt(24, 0)).toThrow(/before now/);
   });
 
+  it('replayAt refuses while the kernel dispatches, naming the time, and leaves the clock where dispatch put it', () => {
+    const k = new Kernel();
+    const h = k.register('h', () => k.replayAt(40, 0));
+    k.schedule(10, h, 0);
+    expect(() => k.runUntil(20)).toThrow(/replayAt: an event at 40 µs replayed while the kernel dispatches/);
+    expect(k.nowUs).toBe(10);
+  });
+
   it('takeQueued takes out the events of the given handlers only, and nextSequence is the next reserved number', () => {
     const k = new Kernel();
     const seen: string[] = [];
