@@ -101,9 +101,9 @@ export interface SimulationOptions {
    * read only the events it is handed, not the simulation (an on() listener keeps the run event by
    * event). Whole steady seconds whose order is fixed are replayed outside the kernel's dispatch
    * loop (`stretchStats.replayedUs`), the rest goes event by event. The replay's decision blocks
-   * and cache-task ticks have reduced bodies (about a quarter fewer instructions than the
-   * event-by-event run of an idle 9-member group); its other items still run their handlers' own
-   * bodies, and a cache that evicts ends the stretches (docs/speed.md).
+   * and cache-task ticks have reduced bodies, and a cache that evicts steadily (each learn frees
+   * one oldest cell of the same size) is replayed too; other evictions end the stretches. An idle
+   * 9-member group takes about a quarter less CPU over 24 h than event by event (docs/speed.md).
    * @defaultValue false
    */
   readonly stretch?: boolean;
