@@ -90,7 +90,7 @@ const CACHE_INITIAL_RECORDS = 16;
  * Each member's message cache hands its first this many eviction passes to the general walk
  * (MessageCacheOptions.walksFirst), which frees what the short loop would. A full cache hands a
  * pass on to the walk a few times in a thousand, first seconds after V8 has optimised
- * MessageCache.resumeEvictionPass; its call of the walk, never run by then, had no type feedback,
+ * MessageCache.evictionPass; its call of the walk, never run by then, had no type feedback,
  * and V8 threw that code away there and compiled it again. Taken in the first passes, the call has
  * its feedback from the start (more than V8's first 8 calls of a function, which run before it
  * allocates the function's feedback and record none).
