@@ -197,6 +197,14 @@ export class XcomCluster {
    */
   private readonly cacheTickUs: Float64Array;
   private readonly cacheArmed: Uint8Array;
+  /**
+   * Per node: 1 while the wake time on the lane is one that cacheWakeUs gives at every learn until
+   * the next sample, as long as the cache stays at or below its limit: slots freed since a sample
+   * that reported freeing (no onset), so the wake is that sample's time plus a growth period less
+   * half a tick, and none of it changes before reportCache samples again (freedSlots only grows).
+   * A learn of an armed task then leaves the wake as it is (setCacheWake).
+   */
+  private readonly cacheWakeSteady: Uint8Array;
   /** The cache task's ticks, one slot per node, skipped while they can only hold a sample back. */
   private readonly cacheLane: TickLane;
   private readonly hCache: number;
@@ -271,6 +279,7 @@ export class XcomCluster {
     this.cachePeakBytes = new Float64Array(n);
     this.cacheTickUs = new Float64Array(n);
     this.cacheArmed = new Uint8Array(n);
+    this.cacheWakeSteady = new Uint8Array(n);
     this.replayShrinks = new Float64Array(n);
     this.hCache = kernel.register('xcom.cacheTask', (arg) => this.onCacheTimer(arg));
     // A frozen node's tick must reach liveNode, which sets it aside until the thaw.
@@ -376,6 +385,7 @@ export class XcomCluster {
     this.reportCache(i, true);
     // A pending tick now belongs to a stopped XCom: it must reach liveNode, which drops it.
     this.cacheLane.setWake(i, -Infinity);
+    this.cacheWakeSteady[i] = 0;
     for (let j = 0; j < n; j++) {
       if (j === i) continue;
       const p = i * n + j;
@@ -739,10 +749,13 @@ export class XcomCluster {
   private armCacheTask(i: number): void {
     if (this.booted[i] === 0) return;
     if (this.cacheArmed[i] === 1) {
-      if (!this.cacheWakesHeld) this.cacheLane.setWake(i, this.cacheWakeUs(i));
+      // Both read before the test: the steady side is first taken seconds into a busy run, and a
+      // read that had never run would throw away the optimised learn path there.
+      const above = (this.caches[i] as MessageCache).aboveLimit(), steady = this.cacheWakeSteady[i] === 1;
+      if (!this.cacheWakesHeld && (above || !steady)) this.setCacheWake(i);
       return;
     }
-    this.cacheLane.setWake(i, this.cacheWakeUs(i));
+    this.setCacheWake(i);
     this.cacheArmed[i] = 1;
     const now = this.kernel.nowUs, period = CACHE_MANAGER_TASK_PERIOD_US;
     // The first tick after now. A busy cache arms again within a few ticks of the last one, so
@@ -755,6 +768,13 @@ export class XcomCluster {
     }
     this.cacheTickUs[i] = next;
     this.cacheLane.arm(i, next, this.nodeArg(i));
+  }
+
+  /** Sets node i's wake time on the cache task's lane (cacheWakeUs), and whether it stands until the next sample (cacheWakeSteady). */
+  private setCacheWake(i: number): void {
+    const wake = this.cacheWakeUs(i);
+    this.cacheLane.setWake(i, wake);
+    this.cacheWakeSteady[i] = wake !== WAKE_AT_NEXT_TICK && (this.caches[i] as MessageCache).freedSlots !== this.reportedFreedSlots[i] ? 1 : 0;
   }
 
   /**
@@ -997,6 +1017,7 @@ export class XcomCluster {
     this.reportedFreedSlots[i] = freed;
     this.reportedCacheUs[i] = this.kernel.nowUs;
     this.reportedCacheFreeing[i] = freeing ? 1 : 0;
+    this.cacheWakeSteady[i] = 0;
     this.cachePeakBytes[i] = bytes;
     this.up.cacheChanged(i, cache, peak);
     return true;
