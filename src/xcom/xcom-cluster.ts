@@ -755,6 +755,11 @@ export class XcomCluster {
       if (!this.cacheWakesHeld && (above || !steady)) this.setCacheWake(i);
       return;
     }
+    this.armCacheTick(i);
+  }
+
+  /** armCacheTask for a task not armed: its wake time, and its next 0.1 s tick on the lane. */
+  private armCacheTick(i: number): void {
     this.setCacheWake(i);
     this.cacheArmed[i] = 1;
     const now = this.kernel.nowUs, period = CACHE_MANAGER_TASK_PERIOD_US;
