@@ -288,7 +288,7 @@ export class Network {
     const n = this.n, row = from * n, now = this.kernel.nowUs, kernel = this.kernel, rng = this.rng;
     const linkUp = this.linkUp, latencyUs = this.latencyUs, jitterUs = this.jitterUs, loss = this.loss;
     const lastArrivalUs = this.lastArrivalUs, q = this.quiet, head = q.head, len = q.len, lowestB = q.lowestB;
-    const perReceiver = q.perReceiver;
+    const perReceiver = q.perReceiver, lowestBTo = q.lowestBTo;
     let room = q.room, timeUs = q.timeUs, seqs = q.seq, kinds = q.kind, as = q.a, bs = q.b;
     let sent = 0;
     for (let k = 0; k < peers.length; k++) {
@@ -326,6 +326,7 @@ export class Network {
       as[cell] = a;
       bs[cell] = b;
       if (b < (lowestB[link] as number)) lowestB[link] = b;
+      if (b < (lowestBTo[to] as number)) lowestBTo[to] = b;
       len[link] = cells + 1;
       perReceiver[to] = (perReceiver[to] as number) + 1;
       sent++;
@@ -363,14 +364,7 @@ export class Network {
    * when none waits: a floor on what `collectQuiet(to)` could hand over, without collecting.
    */
   quietLowestB(to: number): number {
-    if (this.quiet.perReceiver[to] === 0) return Infinity;
-    const n = this.n, lowest = this.quiet.lowestB;
-    let low = Infinity;
-    for (let from = 0; from < n; from++) {
-      const b = lowest[from * n + to] as number;
-      if (b < low) low = b;
-    }
-    return low;
+    return this.quiet.lowestBTo[to] as number;
   }
 
   /** Whether quiet arrivals to `to` wait to be collected (happened or not). */

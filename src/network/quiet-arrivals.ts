@@ -28,6 +28,12 @@ export class QuietArrivals {
    * that a reader can bound what collecting would hand over without looking at the cells.
    */
   readonly lowestB: Float64Array;
+  /**
+   * Per receiver: the lowest `lowestB` of the links into it (Infinity when none holds a cell), kept
+   * as those change, so that `Network.quietLowestB`, which shrink_cache asks at every learn, is one
+   * read rather than a pass over the links.
+   */
+  readonly lowestBTo: Float64Array;
   /** Cells waiting per receiver. */
   readonly perReceiver: Int32Array;
   /** Cells waiting over all links. */
@@ -43,6 +49,7 @@ export class QuietArrivals {
     this.head = new Int32Array(nn);
     this.len = new Int32Array(nn);
     this.lowestB = new Float64Array(nn).fill(Infinity);
+    this.lowestBTo = new Float64Array(n).fill(Infinity);
     this.perReceiver = new Int32Array(n);
   }
 
@@ -51,9 +58,21 @@ export class QuietArrivals {
     if (count === 0) return;
     this.head[link] = ((this.head[link] as number) + count) & (this.room - 1);
     this.len[link] = (this.len[link] as number) - count;
-    if (this.len[link] === 0) this.lowestB[link] = Infinity;
     this.perReceiver[to] = (this.perReceiver[to] as number) - count;
     this.total -= count;
+    if (this.len[link] === 0) {
+      // The link's floor goes with its last cell: the receiver's is the lowest of its other links'.
+      this.lowestB[link] = Infinity;
+      const n = this.n, lowestB = this.lowestB;
+      let low = Infinity;
+      if (this.perReceiver[to] !== 0) {
+        for (let from = 0; from < n; from++) {
+          const b = lowestB[from * n + to] as number;
+          if (b < low) low = b;
+        }
+      }
+      this.lowestBTo[to] = low;
+    }
   }
 
   /** Doubles every link's room (each ring restarts at its link's first cell). */

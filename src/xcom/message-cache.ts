@@ -185,7 +185,7 @@ export interface MessageCacheOptions {
   readonly initialCapacity?: number;
   /**
    * Passes that go to the general eviction walk from their first cell, before the short loop of
-   * `resumeEvictionPass` takes the common case. The walk frees what the loop would, so this changes
+   * `evictionPass` takes the common case. The walk frees what the loop would, so this changes
    * no result, only V8's type feedback: XcomCluster sets it (see CACHE_WALKS_FIRST there).
    * @defaultValue 0
    */
@@ -228,7 +228,7 @@ const TAG = 4; // the eviction tag of the run's first cell
 const STEP = 5; // tag of cell k = TAG + k·STEP; NaN while a run has had one cell only
 const REC = 6;
 /**
- * Cells resumeEvictionPass frees one by one before it hands a pass on to the walk that frees runs
+ * Cells evictionPass frees one by one before it hands a pass on to the walk that frees runs
  * at once (a full cache frees a cell or two per learn; a lowered limit may free thousands).
  */
 const FAST_EVICTION_CELLS = 4;
@@ -328,7 +328,7 @@ export class MessageCache {
   lastPassStop: EvictionStop = 'empty';
   /** XCom slots freed by the latest `evictionPass` (its cap counts them; `resumeEvictionPass` carries on). */
   private lastPassSlots = 0;
-  /** Cells resumeEvictionPass frees in its short loop: 0 while walksFirst walks remain, then FAST_EVICTION_CELLS. */
+  /** Cells evictionPass frees in its short loop: 0 while walksFirst walks remain, then FAST_EVICTION_CELLS. */
   private fastEvictionCells: number;
   private walksFirst: number;
 
@@ -700,11 +700,46 @@ export class MessageCache {
    * member qualifies). Returns the number of slots freed; `lastPass*` say more.
    */
   evictionPass(nowUs: number, freeBelowSlot: number): number {
-    this.lastPassEvicted = 0;
-    this.lastPassFreedBytes = 0;
-    this.lastPassSlots = 0;
-    this.lastPassStop = 'protected';
-    return this.resumeEvictionPass(nowUs, freeBelowSlot);
+    // The common case, a full cache at a learn: a cell or two go, each the oldest of a cache that
+    // keeps cells after it, configured, past the pause, below the bound and under the cap. They are
+    // freed one by one in this short loop, with the sums in locals and counted freed once (P_S
+    // gets one free for them all, which leaves its row as one per cell would: nothing is allocated
+    // between them); anything else (or a longer walk, which frees runs at once) goes on in
+    // evictionWalk, whose code stays out of this method's optimised code.
+    const r = this.recs, limit = this.limit;
+    let bytes = this.bytes, count = this.count, head = this.headRec;
+    let cells = 0, freedBytes = 0, slots = 0, last = 0;
+    while (bytes > limit) {
+      const o = head * REC, s = r[o + SLOTS] as number, tag = r[o + TAG] as number;
+      if (cells === this.fastEvictionCells || !(count > 1 && tag < freeBelowSlot && slots + s < this.maxSlotsPerPass &&
+          this.freeFromUs <= nowUs)) {
+        break;
+      }
+      const start = r[o + START] as number, len = r[o + LEN] as number, b = r[o + BYTES] as number;
+      if (len > 1) {
+        r[o + START] = start + 1;
+        r[o + LEN] = len - 1;
+        r[o + TAG] = tag + (r[o + STEP] as number);
+      } else {
+        head++; // count > 1: a record follows
+      }
+      last = start;
+      count--;
+      bytes -= b;
+      freedBytes += b;
+      slots += s;
+      cells++;
+    }
+    this.lastPassEvicted = cells;
+    this.lastPassFreedBytes = freedBytes;
+    this.lastPassSlots = slots;
+    if (cells > 0) {
+      this.headRec = head;
+      this.countFreed(last, cells, freedBytes, slots);
+    }
+    if (bytes > limit) return this.evictionWalk(nowUs, freeBelowSlot);
+    this.lastPassStop = count === 0 ? 'empty' : 'at-or-below-limit';
+    return cells;
   }
 
   /**
@@ -717,32 +752,7 @@ export class MessageCache {
    */
   resumeEvictionPass(nowUs: number, freeBelowSlot: number): number {
     if (this.lastPassStop !== 'protected') return this.lastPassEvicted;
-    // The common case, a full cache at a learn: a cell or two go, each the oldest of a cache that
-    // keeps cells after it, configured, past the pause, below the bound and under the cap. They are
-    // freed one by one in this short loop; anything else (or a longer walk, which frees runs at
-    // once) goes to evictionWalk, whose code stays out of this method's optimised code.
-    const r = this.recs;
-    for (let k = 0; this.bytes > this.limit; k++) {
-      const o = this.headRec * REC, s = r[o + SLOTS] as number, tag = r[o + TAG] as number;
-      if (k === this.fastEvictionCells || !(this.count > 1 && tag < freeBelowSlot && this.lastPassSlots + s < this.maxSlotsPerPass &&
-          this.freeFromUs <= nowUs)) {
-        return this.evictionWalk(nowUs, freeBelowSlot);
-      }
-      const start = r[o + START] as number, len = r[o + LEN] as number, b = r[o + BYTES] as number;
-      if (len > 1) {
-        r[o + START] = start + 1;
-        r[o + LEN] = len - 1;
-        r[o + TAG] = tag + (r[o + STEP] as number);
-      } else {
-        this.headRec++; // count > 1: a record follows
-      }
-      this.countFreed(start, 1, b, s);
-      this.lastPassEvicted++;
-      this.lastPassFreedBytes += b;
-      this.lastPassSlots += s;
-    }
-    this.lastPassStop = this.count === 0 ? 'empty' : 'at-or-below-limit';
-    return this.lastPassEvicted;
+    return this.evictionWalk(nowUs, freeBelowSlot);
   }
 
   /**
@@ -773,7 +783,7 @@ export class MessageCache {
     return Math.min(cells, max);
   }
 
-  /** resumeEvictionPass in general: the cell-by-cell walk of shrink_cache, runs freed at once. */
+  /** evictionPass and resumeEvictionPass in general: the cell-by-cell walk of shrink_cache, runs freed at once. */
   private evictionWalk(nowUs: number, freeBelowSlot: number): number {
     if (this.fastEvictionCells === 0 && --this.walksFirst <= 0) this.fastEvictionCells = FAST_EVICTION_CELLS;
     let evicted = this.lastPassEvicted, freed = this.lastPassFreedBytes, slots = this.lastPassSlots;

@@ -90,7 +90,7 @@ const CACHE_INITIAL_RECORDS = 16;
  * Each member's message cache hands its first this many eviction passes to the general walk
  * (MessageCacheOptions.walksFirst), which frees what the short loop would. A full cache hands a
  * pass on to the walk a few times in a thousand, first seconds after V8 has optimised
- * MessageCache.resumeEvictionPass; its call of the walk, never run by then, had no type feedback,
+ * MessageCache.evictionPass; its call of the walk, never run by then, had no type feedback,
  * and V8 threw that code away there and compiled it again. Taken in the first passes, the call has
  * its feedback from the start (more than V8's first 8 calls of a function, which run before it
  * allocates the function's feedback and record none).
@@ -165,6 +165,15 @@ export class XcomCluster {
   readonly caches: MessageCache[];
   /** `deliveredSeen[i*n+j]`: j's delivered msgno as i last heard it (i_am_alive carries it). */
   readonly deliveredSeen: Float64Array;
+  /**
+   * Per node i: at most every entry of its `deliveredSeen` row over the nodes of
+   * `deliveredFloorCfg[i]` (every write into the row takes it down to the value written if lower),
+   * so that shrinkCache can run its pass on it without working out the lowest delivered msgno over
+   * the live nodes; worked out afresh whenever a pass stops at it (see shrinkCache).
+   */
+  private readonly deliveredFloor: Float64Array;
+  /** The configuration `deliveredFloor[i]` covers (null: none; a boot or a new configuration invalidates it). */
+  private readonly deliveredFloorCfg: (XcomConfig | null)[];
   /** Per node: its rows of `deliveredSeen` and `detected`, as views (no allocation per eviction pass). */
   private readonly reportedCacheBytes: Float64Array;
   private readonly reportedFreedSlots: Float64Array;
@@ -188,6 +197,14 @@ export class XcomCluster {
    */
   private readonly cacheTickUs: Float64Array;
   private readonly cacheArmed: Uint8Array;
+  /**
+   * Per node: 1 while the wake time on the lane is one that cacheWakeUs gives at every learn until
+   * the next sample, as long as the cache stays at or below its limit: slots freed since a sample
+   * that reported freeing (no onset), so the wake is that sample's time plus a growth period less
+   * half a tick, and none of it changes before reportCache samples again (freedSlots only grows).
+   * A learn of an armed task then leaves the wake as it is (setCacheWake).
+   */
+  private readonly cacheWakeSteady: Uint8Array;
   /** The cache task's ticks, one slot per node, skipped while they can only hold a sample back. */
   private readonly cacheLane: TickLane;
   private readonly hCache: number;
@@ -253,6 +270,8 @@ export class XcomCluster {
       initialCapacity: CACHE_INITIAL_RECORDS, walksFirst: CACHE_WALKS_FIRST,
     }));
     this.deliveredSeen = new Float64Array(nn).fill(-1);
+    this.deliveredFloor = new Float64Array(n).fill(-1);
+    this.deliveredFloorCfg = new Array<XcomConfig | null>(n).fill(null);
     this.reportedCacheBytes = new Float64Array(n);
     this.reportedFreedSlots = new Float64Array(n);
     this.reportedCacheUs = new Float64Array(n).fill(-Infinity);
@@ -260,6 +279,7 @@ export class XcomCluster {
     this.cachePeakBytes = new Float64Array(n);
     this.cacheTickUs = new Float64Array(n);
     this.cacheArmed = new Uint8Array(n);
+    this.cacheWakeSteady = new Uint8Array(n);
     this.replayShrinks = new Float64Array(n);
     this.hCache = kernel.register('xcom.cacheTask', (arg) => this.onCacheTimer(arg));
     // A frozen node's tick must reach liveNode, which sets it aside until the thaw.
@@ -323,6 +343,8 @@ export class XcomCluster {
     this.consensus.resetNode(i, executedIndex);
     (this.caches[i] as MessageCache).configInstalled(now);
     for (let j = 0; j < n; j++) this.deliveredSeen[i * n + j] = -1;
+    this.deliveredFloor[i] = -1;
+    this.deliveredFloorCfg[i] = null;
     const alivePhase = phased ? this.rng.int(ALIVE_TASK_PERIOD_US) : 0;
     // The cache task's phase follows the alive task's (no extra random draw: runs stay comparable).
     this.cacheTickUs[i] = (now + alivePhase) % CACHE_MANAGER_TASK_PERIOD_US;
@@ -363,6 +385,7 @@ export class XcomCluster {
     this.reportCache(i, true);
     // A pending tick now belongs to a stopped XCom: it must reach liveNode, which drops it.
     this.cacheLane.setWake(i, -Infinity);
+    this.cacheWakeSteady[i] = 0;
     for (let j = 0; j < n; j++) {
       if (j === i) continue;
       const p = i * n + j;
@@ -598,7 +621,7 @@ export class XcomCluster {
     if (this.connUp[p] === 1) {
       const at = this.net.quietArrivalUs(cell);
       if (at > (this.detected[p] as number)) this.detected[p] = at;
-      this.deliveredSeen[p] = this.net.quietB(cell);
+      this.seeDelivered(to, p, this.net.quietB(cell));
     }
   }
 
@@ -624,7 +647,7 @@ export class XcomCluster {
     detected[row + i] = now; // its own i_am_alive goes through local_sender_task
     const maxSynode = consensus.maxSynode(i);
     const delivered = consensus.deliveredMsgno(i);
-    this.deliveredSeen[row + i] = delivered;
+    this.seeDelivered(i, row + i, delivered);
     const nodes = cfg.nodes;
     // Peers written to quietly now: their connections' last successful write is now. This pass
     // finds them and whether any connected peer needs more (a write, or an are_you_alive to one
@@ -726,10 +749,18 @@ export class XcomCluster {
   private armCacheTask(i: number): void {
     if (this.booted[i] === 0) return;
     if (this.cacheArmed[i] === 1) {
-      if (!this.cacheWakesHeld) this.cacheLane.setWake(i, this.cacheWakeUs(i));
+      // Both read before the test: the steady side is first taken seconds into a busy run, and a
+      // read that had never run would throw away the optimised learn path there.
+      const above = (this.caches[i] as MessageCache).aboveLimit(), steady = this.cacheWakeSteady[i] === 1;
+      if (!this.cacheWakesHeld && (above || !steady)) this.setCacheWake(i);
       return;
     }
-    this.cacheLane.setWake(i, this.cacheWakeUs(i));
+    this.armCacheTick(i);
+  }
+
+  /** armCacheTask for a task not armed: its wake time, and its next 0.1 s tick on the lane. */
+  private armCacheTick(i: number): void {
+    this.setCacheWake(i);
     this.cacheArmed[i] = 1;
     const now = this.kernel.nowUs, period = CACHE_MANAGER_TASK_PERIOD_US;
     // The first tick after now. A busy cache arms again within a few ticks of the last one, so
@@ -742,6 +773,13 @@ export class XcomCluster {
     }
     this.cacheTickUs[i] = next;
     this.cacheLane.arm(i, next, this.nodeArg(i));
+  }
+
+  /** Sets node i's wake time on the cache task's lane (cacheWakeUs), and whether it stands until the next sample (cacheWakeSteady). */
+  private setCacheWake(i: number): void {
+    const wake = this.cacheWakeUs(i);
+    this.cacheLane.setWake(i, wake);
+    this.cacheWakeSteady[i] = wake !== WAKE_AT_NEXT_TICK && (this.caches[i] as MessageCache).freedSlots !== this.reportedFreedSlots[i] ? 1 : 0;
   }
 
   /**
@@ -763,46 +801,88 @@ export class XcomCluster {
     return (this.reportedCacheUs[i] as number) + CACHE_GROWTH_SAMPLE_US - CACHE_MANAGER_TASK_PERIOD_US / 2;
   }
 
+  /** Node i heard a delivered msgno: `deliveredSeen[p]` (p in its row) is `msgno`, and its floor stays at or below it. */
+  private seeDelivered(i: number, p: number, msgno: number): void {
+    this.deliveredSeen[p] = msgno;
+    if (msgno < (this.deliveredFloor[i] as number)) this.deliveredFloor[i] = msgno;
+  }
+
   /**
    * shrink_cache on node i: the protection bound is the lowest delivered msgno over the nodes of
    * its latest configuration heard from within DETECTOR_LIVE_TIMEOUT (self included), minus
    * MIN_CACHED (site_def.cc get_min_delivered_msg, xcom_cache.cc can_deallocate).
    */
   private shrinkCache(i: number): void {
-    const cache = this.caches[i] as MessageCache, cfg = this.config[i], now = this.kernel.nowUs;
-    this.deliveredSeen[i * this.n + i] = this.consensus.deliveredMsgno(i); // self counts, up to date
+    const cache = this.caches[i] as MessageCache, cfg = this.config[i], now = this.kernel.nowUs, row = i * this.n;
+    this.seeDelivered(i, row + i, this.consensus.deliveredMsgno(i)); // self counts, up to date
     if (cfg == null) {
       cache.evictionPass(now, protectionBoundSlot(Infinity));
       return;
     }
-    const delivered = this.deliveredSeen, detected = this.detected, row = i * this.n;
-    // Quiet i_am_alive arrivals not yet collected can only add nodes to those heard within the live
-    // timeout (stamps only grow), each with the delivered msgno of its latest arrival: the bound
-    // after collecting is at least the one of the lowest delivered msgno on the stamps as they are
-    // and among the arrivals waiting. A full cache evicts a slot or two far below it at each learn,
-    // so the pass runs on that floor first; only a pass that reaches a slot the floor protects
-    // needs the arrivals collected, and then it carries on with the true bound.
-    // (Infinity: no node qualifies on the stamps.)
-    const onStamps = lowestDeliveredHeard(delivered, detected, now, cfg.nodes, DETECTOR_LIVE_TIMEOUT_US, row);
-    if (onStamps !== Infinity) {
-      cache.evictionPass(now, protectionBoundSlot(Math.min(onStamps, this.net.quietLowestB(i))));
-      if (cache.lastPassStop !== 'protected') return;
+    // A full cache evicts a slot or two far below the bound at each learn, so the pass runs on a
+    // floor of it first. While node i is in the configuration the floor covers and heard from
+    // itself within the live timeout, the nodes heard are some of that configuration's, i among
+    // them, so the lowest delivered msgno over them is at least the lowest over all of its row
+    // (deliveredFloor). Quiet i_am_alive arrivals not yet collected can only add nodes to those
+    // heard (stamps only grow), each with the delivered msgno of its latest arrival: the bound
+    // after collecting is at least the lowest of both floors. A pass that reaches a slot this
+    // floor protects carries on as shrinkCacheOnStamps runs it, so that the arrivals are collected
+    // exactly when a pass on the stamps' floor would reach a protected slot.
+    if (cfg === this.deliveredFloorCfg[i] && (this.detected[row + i] as number) + DETECTOR_LIVE_TIMEOUT_US > now) {
+      cache.evictionPass(now, protectionBoundSlot(Math.min(this.deliveredFloor[i] as number, this.net.quietLowestB(i))));
+      if (cache.lastPassStop === 'protected') this.shrinkCacheOnStamps(i, cfg, true);
+      return;
     }
-    this.shrinkCacheCollected(i, cfg, onStamps);
+    this.shrinkCacheOnStamps(i, cfg, false);
   }
 
   /**
-   * shrinkCache once the floor did not do (`onStamps`: the bound on the stamps as they were,
-   * Infinity when no node qualified on them): the quiet arrivals are collected and the pass runs,
-   * or carries on, with the true bound. Rare (a few learns in a thousand), so in a method of its
-   * own, out of the learn path's optimised code.
+   * shrinkCache on the stamps (`resume`: carrying on a pass on the delivered floor that reached a
+   * protected slot; otherwise the node has no floor for its configuration yet, which is worked out
+   * for the next pass): the pass runs, or carries on, on the lowest delivered msgno over the nodes
+   * heard on the stamps as they are and among the quiet arrivals waiting, and past that with the
+   * arrivals collected (shrinkCacheCollected). (onStamps is Infinity when no node qualifies on the
+   * stamps; then no pass runs on it.)
    */
-  private shrinkCacheCollected(i: number, cfg: XcomConfig, onStamps: number): void {
+  private shrinkCacheOnStamps(i: number, cfg: XcomConfig, resume: boolean): void {
+    const cache = this.caches[i] as MessageCache, now = this.kernel.nowUs;
+    if (!resume) this.refreshDeliveredFloor(i, cfg);
+    const onStamps = lowestDeliveredHeard(this.deliveredSeen, this.detected, now, cfg.nodes, DETECTOR_LIVE_TIMEOUT_US, i * this.n);
+    if (onStamps !== Infinity) {
+      const bound = protectionBoundSlot(Math.min(onStamps, this.net.quietLowestB(i)));
+      if (resume) cache.resumeEvictionPass(now, bound);
+      else cache.evictionPass(now, bound);
+      if (cache.lastPassStop !== 'protected') return;
+    }
+    this.shrinkCacheCollected(i, cfg, resume || onStamps !== Infinity);
+  }
+
+  /** Works node i's delivered floor out afresh for `cfg`: the lowest entry of its row over `cfg`'s nodes, if i is one of them. */
+  private refreshDeliveredFloor(i: number, cfg: XcomConfig): void {
+    const nodes = cfg.nodes, row = i * this.n;
+    let floor = Infinity, member = false;
+    for (let k = 0; k < nodes.length; k++) {
+      const j = nodes[k] as number;
+      if (j === i) member = true;
+      floor = Math.min(floor, this.deliveredSeen[row + j] as number);
+    }
+    this.deliveredFloor[i] = floor;
+    this.deliveredFloorCfg[i] = member ? cfg : null;
+  }
+
+  /**
+   * shrinkCache once the floors did not do (`resume`: a pass ran on one and stopped at a protected
+   * slot; otherwise none ran): the quiet arrivals are collected and the pass runs, or carries on,
+   * with the true bound; the delivered floor is worked out again on the row they raised. Rare (a
+   * few learns in a thousand), so in a method of its own, out of the learn path's optimised code.
+   */
+  private shrinkCacheCollected(i: number, cfg: XcomConfig, resume: boolean): void {
     const cache = this.caches[i] as MessageCache, now = this.kernel.nowUs;
     this.net.collectQuiet(i);
+    this.refreshDeliveredFloor(i, cfg);
     const bound = protectionBoundSlot(lowestDeliveredHeard(this.deliveredSeen, this.detected, now, cfg.nodes, DETECTOR_LIVE_TIMEOUT_US, i * this.n));
-    if (onStamps === Infinity) cache.evictionPass(now, bound);
-    else cache.resumeEvictionPass(now, bound);
+    if (resume) cache.resumeEvictionPass(now, bound);
+    else cache.evictionPass(now, bound);
   }
 
   /** SET group_replication_message_cache_size: set_max_cache_size shrinks at once when above the new limit. */
@@ -890,7 +970,7 @@ export class XcomCluster {
       if (cache.sizeBytes > (this.cachePeakBytes[i] as number)) this.cachePeakBytes[i] = cache.sizeBytes;
       if (cache.aboveLimit()) {
         this.replayShrinks[i] = (this.replayShrinks[i] as number) - 1;
-        this.deliveredSeen[i * this.n + i] = this.consensus.deliveredMsgno(i);
+        this.seeDelivered(i, i * this.n + i, this.consensus.deliveredMsgno(i));
         cache.evictionPass(this.kernel.nowUs, Infinity);
       } else if (this.shrinkWarmup()) {
         this.shrinkCache(i);
@@ -942,6 +1022,7 @@ export class XcomCluster {
     this.reportedFreedSlots[i] = freed;
     this.reportedCacheUs[i] = this.kernel.nowUs;
     this.reportedCacheFreeing[i] = freeing ? 1 : 0;
+    this.cacheWakeSteady[i] = 0;
     this.cachePeakBytes[i] = bytes;
     this.up.cacheChanged(i, cache, peak);
     return true;
@@ -967,7 +1048,7 @@ export class XcomCluster {
     }
     switch (kind) {
       case I_AM_ALIVE:
-        if (this.connUp[p] === 1) this.deliveredSeen[p] = net.msgB[msg] as number;
+        if (this.connUp[p] === 1) this.seeDelivered(to, p, net.msgB[msg] as number);
         this.consensus.noteMaxSynode(to, net.msgA[msg] as number);
         break;
       case ARE_YOU_ALIVE:

@@ -4,6 +4,7 @@
  * verb first hands over what has happened and turns what is still in flight into ordinary delivery
  * events in the places reserved for them, so a cut drops them exactly as it drops sent messages.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Kernel, PRIORITY } from '../../src/kernel/kernel.js';
 import { Network } from '../../src/network/network.js';
@@ -136,5 +137,65 @@ describe('quiet arrivals', () => {
     expect(each.got).toEqual(one.got);
     expect(each.got.length).toBeGreaterThan(0);
     expect(each.got.some((line) => line.startsWith('0→3'))).toBe(false);
+  });
+
+  it('quietLowestB is the lowest floor of the links into each receiver through sends, collections, ring growth and settles', () => {
+    // A model of the floors: per link, the lowest second word sent since the link last emptied
+    // (Infinity while empty); the receiver's floor is the lowest of its links'. Each op is a send to
+    // a mask of peers, a step of the clock, a collection (all links or one) or a settle.
+    const op = fc.oneof(
+      { arbitrary: fc.record({ k: fc.constant('send' as const), from: fc.integer({ min: 0, max: 3 }), mask: fc.integer({ min: 1, max: 15 }), b: fc.integer({ min: 0, max: 60 }) }), weight: 4 },
+      { arbitrary: fc.record({ k: fc.constant('step' as const), dt: fc.integer({ min: 1, max: 400 }) }), weight: 2 },
+      { arbitrary: fc.record({ k: fc.constant('collect' as const), to: fc.integer({ min: 0, max: 3 }) }), weight: 1 },
+      { arbitrary: fc.record({ k: fc.constant('collectFrom' as const), from: fc.integer({ min: 0, max: 3 }), to: fc.integer({ min: 0, max: 3 }) }), weight: 2 },
+      { arbitrary: fc.record({ k: fc.constant('settle' as const) }), weight: 1 },
+    );
+    fc.assert(fc.property(fc.array(op, { minLength: 1, maxLength: 200 }), (ops) => {
+      const n = 4, kernel = new Kernel();
+      const net = new Network(kernel, new RandomStream('floors'), n, { ...DEFAULT_NETWORK, latencyUs: 200, jitterUs: 150, loss: 0 });
+      const waiting: number[][] = Array.from({ length: n * n }, () => []); // second words per link, oldest first
+      const floor = new Array<number>(n * n).fill(Infinity);
+      const forget = (link: number, upTo: number): void => {
+        waiting[link] = (waiting[link] as number[]).slice(upTo);
+        if ((waiting[link] as number[]).length === 0) floor[link] = Infinity;
+      };
+      net.setReceiver(
+        () => {},
+        (from, to, cell) => {
+          // The latest arrival that has happened on the link: it and every one before it leave.
+          const link = from * n + to, w = waiting[link] as number[];
+          forget(link, w.lastIndexOf(net.quietB(cell)) + 1);
+        },
+      );
+      let seq = 0;
+      for (const o of ops) {
+        if (o.k === 'send') {
+          const peers = [0, 1, 2, 3].filter((to) => to !== o.from);
+          const b = o.b * 1000 + seq++; // unique, in no particular order
+          net.sendQuietEach(o.from, peers, o.mask & ~(1 << o.from), 0, 0, b);
+          for (const to of peers) {
+            if (((o.mask >>> to) & 1) === 0) continue;
+            const link = o.from * n + to;
+            (waiting[link] as number[]).push(b);
+            floor[link] = Math.min(floor[link] as number, b);
+          }
+        } else if (o.k === 'step') {
+          kernel.runUntil(kernel.nowUs + o.dt);
+        } else if (o.k === 'collect') {
+          net.collectQuiet(o.to);
+        } else if (o.k === 'collectFrom') {
+          if (o.from !== o.to) net.collectQuietFrom(o.from, o.to);
+        } else {
+          net.settleQuiet();
+          for (let link = 0; link < n * n; link++) forget(link, (waiting[link] as number[]).length);
+        }
+        for (let to = 0; to < n; to++) {
+          let low = Infinity;
+          for (let from = 0; from < n; from++) low = Math.min(low, floor[from * n + to] as number);
+          expect(net.quietLowestB(to)).toBe(low);
+          expect(net.quietWaitingFor(to)).toBe(low !== Infinity);
+        }
+      }
+    }), { numRuns: 300, seed: 15 });
   });
 });

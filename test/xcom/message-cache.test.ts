@@ -233,6 +233,23 @@ describe('message cache: eviction rules (docs/mysql-behaviour.md §X4 "Eviction"
     expect(c.slotCount).toBe(101);
   });
 
+  it('a pass that frees every cell, each above the limit alone, leaves an empty cache that starts afresh', () => {
+    // The short loop of a pass frees a cell only while others stay cached; the last one goes
+    // through the walk, which empties the store. A run of two cells, each larger than the limit.
+    for (const walksFirst of [0, 1]) {
+      const c = configured(TX - 1, { walksFirst });
+      fill(c, 0, 2);
+      expect(c.recordCount).toBe(1);
+      expect(c.evictionPass(0, Infinity)).toBe(2);
+      expect([c.lastPassStop, c.slotCount, c.sizeBytes, c.oldestSlot, c.newestSlot, c.lastRemovedSlot]).toEqual(['empty', 0, 0, -1, -1, 1]);
+      // The next key of the old run with its next tag: a new record, not the old run extended.
+      expect(c.add(2, 1, 1000)).toBe(TX);
+      expect([c.slotCount, c.recordCount, c.oldestSlot, c.newestSlot, c.has(2), c.bytesOf(2)]).toEqual([1, 1, 2, 2, true, TX]);
+      expect(c.evictionPass(0, Infinity)).toBe(1);
+      expect([c.lastPassStop, c.slotCount, c.oldestSlot, c.lastRemovedSlot]).toEqual(['empty', 0, -1, 2]);
+    }
+  });
+
   it('shrinking the limit at run time takes effect at the next pass; growing it evicts nothing', () => {
     const c = configured(1_000 * TX);
     fill(c, 0, 500);
