@@ -56,6 +56,12 @@ type ReusableLoadEntry = Writable<LogEntry> & { readonly payload: Writable<LoadB
 /** Most trimmed 'load' entries kept for reuse: one trim's worth and a little more. */
 const LOAD_ENTRY_POOL_MAX = 2 * MIN_LOG_TRIM;
 
+/** Most trimmed entries of messages with the reused payload kept for reuse (see reuseEntriesOf), as for 'load' entries. */
+const MESSAGE_ENTRY_POOL_MAX = 2 * MIN_LOG_TRIM;
+
+/** reuseEntriesOf's payload before it is called: no payload is this object, so no entry is reused. */
+const NO_REUSED_PAYLOAD: object = Object.freeze({});
+
 /**
  * An entry whose numeric fields the caller writes at once. V8 treats an object's fields as
  * constants until one is first overwritten, and optimised code relies on that: were a field first
@@ -92,6 +98,11 @@ function newLoadBatch(transactions: number, messages: number, payloadBytes: numb
  */
 function blankLoadProposal(): LoadProposal {
   return { kind: 'load', proposer: -1, bytes: -1, msgnos: -1, tickUs: 0.5, configId: -1, mask: 0, config: null, payload: newLoadBatch(0, 0, 0, 0) };
+}
+
+/** A proposal of proposeMessage, reused once decided: the caller writes its kind, proposer, bytes and payload. */
+function blankMessageProposal(): Writable<Proposal> {
+  return { kind: 'gr', proposer: -1, bytes: -1, msgnos: 1, tickUs: -1, configId: -1, mask: 0, config: null, payload: null };
 }
 
 /**
@@ -205,6 +216,11 @@ export class Consensus {
   private readonly loadProposalPool: LoadProposal[] = [];
   /** 'load' entries trimmed from the log, for the next decided batches to reuse (entries outlive many collections). */
   private readonly loadEntryPool: ReusableLoadEntry[] = [];
+  /** Decided proposals of proposeMessage ('app' and 'gr'), for the next messages to reuse. */
+  private readonly messageProposalPool: Writable<Proposal>[] = [];
+  /** The payload whose 'gr' entries are reused once trimmed (reuseEntriesOf), and those entries. */
+  private reusedPayload: unknown = NO_REUSED_PAYLOAD;
+  private readonly messageEntryPool: Writable<LogEntry>[] = [];
   /** Per node: when its current XCom instance booted; Paxos state accepted before is gone with the old one. */
   private readonly bootUs: Float64Array;
   /** Per node: find_value's `wait` for the synode its executor waits on (read rounds so far, at most 3). */
@@ -296,6 +312,8 @@ export class Consensus {
     // holds objects from the start, so that its array never changes kind under optimised code.
     this.loadEntryPool.push(null as unknown as ReusableLoadEntry);
     this.loadEntryPool.pop();
+    this.messageEntryPool.push(null as unknown as Writable<LogEntry>);
+    this.messageEntryPool.pop();
     // The first trim replaces both (a few seconds into a busy run): overwritten once now, so that no
     // optimised code takes them for constants (see blankEntry).
     this.logBase = -1;
@@ -399,10 +417,14 @@ export class Consensus {
    * inlined, does not take this loop in as well (V8 compiles this on its own once, as it did trimLog).
    */
   private dropLogPrefix(drop: number, low: number): void {
-    const pool = this.loadEntryPool;
-    for (let k = 0; k < drop && pool.length < LOAD_ENTRY_POOL_MAX; k++) {
+    const pool = this.loadEntryPool, messages = this.messageEntryPool, reused = this.reusedPayload;
+    for (let k = 0; k < drop; k++) {
       const e = this.log[k] as LogEntry;
-      if (e.kind === 'load') pool.push(e as ReusableLoadEntry);
+      if (e.kind === 'load') {
+        if (pool.length < LOAD_ENTRY_POOL_MAX) pool.push(e as ReusableLoadEntry);
+      } else if (e.payload === reused && e.kind === 'gr' && messages.length < MESSAGE_ENTRY_POOL_MAX) {
+        messages.push(e as Writable<LogEntry>);
+      }
     }
     this.log = this.log.slice(drop);
     this.logBase = low;
@@ -532,7 +554,24 @@ export class Consensus {
 
   /** Proposes an application message (a transaction or a GR message) from node i. */
   proposeMessage(i: number, kind: 'app' | 'gr', bytes: number, payload: unknown): void {
-    this.propose({ kind, proposer: i, bytes, msgnos: 1, tickUs: -1, configId: -1, mask: 0, config: null, payload });
+    // A decided message's proposal, reused (the flow-control statistics send one a second per member).
+    const p = this.messageProposalPool.pop() ?? blankMessageProposal();
+    p.kind = kind;
+    p.proposer = i;
+    p.bytes = bytes;
+    p.payload = payload;
+    this.propose(p);
+  }
+
+  /**
+   * The decided entries of 'gr' messages whose payload is `payload` are reused for later ones once
+   * trimmed from the log: one object every message of a kind shares, because the message carries
+   * nothing of its own (the flow-control statistics, one a second per member). As for 'load'
+   * entries (see LogEntry), a consumer that keeps such an entry beyond the call that hands it over
+   * must keep a copy (copyHeldEntry).
+   */
+  reuseEntriesOf(payload: object): void {
+    this.reusedPayload = payload;
   }
 
   /** The detector leader proposes a global view (send_my_view). */
@@ -1101,6 +1140,8 @@ export class Consensus {
     if (x.booted[i] === 1) this.learn(i, index);
     // Last: the deliveries may move the clock on (Network.runArrivalsInPlace).
     if (inPlace) x.net.runArrivalsInPlace();
+    // The entry took what it needs; nothing else holds a decided proposal.
+    if (p.kind === 'gr' || p.kind === 'app') this.messageProposalPool.push(p as Writable<Proposal>);
   }
 
   /**
@@ -1126,7 +1167,8 @@ export class Consensus {
       default: messages = 1; payloadBytes = p.bytes;
     }
     const cacheSlots = p.msgnos * channels;
-    const entry = blankEntry(kind, config, p.payload);
+    // A trimmed entry of the same message reused (its kind, configuration and payload are this one's), or a blank one.
+    const entry = (p.payload === this.reusedPayload && kind === 'gr' ? this.messageEntryPool.pop() : undefined) ?? blankEntry(kind, config, p.payload);
     this.fillEntry(entry, p, id, index, firstMsgno, cacheSlots, cacheSlots * SIZEOF_PAX_MSG + messages * SIZEOF_APP_DATA + payloadBytes);
     return entry;
   }
@@ -1176,6 +1218,7 @@ export class Consensus {
       if (!x.learnHeardSteady(proposer, to)) throw new InvariantError(`steady replay: node ${to} could not take node ${proposer}'s learn as the steady check found it`);
       this.learnReplayed(to, entry, ((skip >>> to) & 1) === 0);
     }
+    this.messageProposalPool.push(p as Writable<Proposal>);
     return true;
   }
 
