@@ -164,8 +164,13 @@ const HELD_DECISIONS_QUEUED_FIRST = 32;
  * an older one must get it from a peer's message cache, or gets the die answer.
  */
 export class Consensus {
-  /** Decided entries with index ≥ `logBase` (older ones are trimmed). */
-  private log: LogEntry[] = [];
+  /**
+   * Decided entries with index ≥ `logBase` (older ones are trimmed), in the first `logLength` cells:
+   * a trim moves the kept entries down in place, so the array keeps its size rather than being
+   * copied and grown again after each trim (the cells past `logLength` are stale).
+   */
+  private readonly log: LogEntry[] = [];
+  private logLength = 0;
   private logBase = 0;
   /** The msgno the next decided entry starts at (XCom numbers a new group's synodes from 1). */
   private nextMsgno = 1;
@@ -318,7 +323,6 @@ export class Consensus {
     // optimised code takes them for constants (see blankEntry).
     this.logBase = -1;
     this.logBase = 0;
-    this.log = [];
     const n = x.n;
     this.executed = new Int32Array(n);
     this.knownMax = new Float64Array(n).fill(NONE);
@@ -382,12 +386,13 @@ export class Consensus {
 
   /** Index the next decided entry gets. */
   get logEnd(): number {
-    return this.logBase + this.log.length;
+    return this.logBase + this.logLength;
   }
 
   /** Decided entry `index`, or undefined when it was trimmed or is not decided yet. */
   entry(index: number): LogEntry | undefined {
-    return index >= this.logBase ? this.log[index - this.logBase] : undefined;
+    const k = index - this.logBase;
+    return k >= 0 && k < this.logLength ? this.log[k] : undefined;
   }
 
   /** The msgno node i delivered last (delivered_msg), -1 before any. */
@@ -402,12 +407,12 @@ export class Consensus {
    */
   trimLog(): void {
     // Nothing can be dropped before the log holds MIN_LOG_TRIM entries (drop ≤ log.length).
-    if (this.log.length < MIN_LOG_TRIM) return;
+    if (this.logLength < MIN_LOG_TRIM) return;
     const x = this.x;
     let low = this.logEnd;
     for (let i = 0; i < x.n; i++) if (x.booted[i] === 1) low = Math.min(low, (this.executed[i] as number) - 1);
     const drop = low - this.logBase;
-    if (drop < MIN_LOG_TRIM || drop * 2 < this.log.length) return;
+    if (drop < MIN_LOG_TRIM || drop * 2 < this.logLength) return;
     this.dropLogPrefix(drop, low);
   }
 
@@ -426,7 +431,9 @@ export class Consensus {
         messages.push(e as Writable<LogEntry>);
       }
     }
-    this.log = this.log.slice(drop);
+    const log = this.log, kept = this.logLength - drop;
+    for (let k = 0; k < kept; k++) log[k] = log[k + drop] as LogEntry;
+    this.logLength = kept;
     this.logBase = low;
   }
 
@@ -1282,7 +1289,8 @@ export class Consensus {
     entry.cacheBytes = cacheBytes;
     entry.acceptors = this.inFlightAcceptors[id] as number;
     entry.acceptedAtUs = this.inFlightSentUs[id] as number;
-    this.log.push(entry);
+    // In place over a stale cell, or appended once the array is full (see `log`).
+    this.log[this.logLength++] = entry;
   }
 
   /**
