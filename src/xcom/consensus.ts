@@ -100,11 +100,6 @@ function blankLoadProposal(): LoadProposal {
   return { kind: 'load', proposer: -1, bytes: -1, msgnos: -1, tickUs: 0.5, configId: -1, mask: 0, config: null, payload: newLoadBatch(0, 0, 0, 0) };
 }
 
-/** A proposal of proposeMessage, reused once decided: the caller writes its kind, proposer, bytes and payload. */
-function blankMessageProposal(): Writable<Proposal> {
-  return { kind: 'gr', proposer: -1, bytes: -1, msgnos: 1, tickUs: -1, configId: -1, mask: 0, config: null, payload: null };
-}
-
 /**
  * A value waiting in node i's proposer: `delayUs` is its proposer task's current wakeup_delay
  * (0 before the first push), `nextUs` when the task pushes it again (Infinity while it waits in
@@ -221,8 +216,6 @@ export class Consensus {
   private readonly loadProposalPool: LoadProposal[] = [];
   /** 'load' entries trimmed from the log, for the next decided batches to reuse (entries outlive many collections). */
   private readonly loadEntryPool: ReusableLoadEntry[] = [];
-  /** Decided proposals of proposeMessage ('app' and 'gr'), for the next messages to reuse. */
-  private readonly messageProposalPool: Writable<Proposal>[] = [];
   /** The payload whose 'gr' entries are reused once trimmed (reuseEntriesOf), and those entries. */
   private reusedPayload: unknown = NO_REUSED_PAYLOAD;
   private readonly messageEntryPool: Writable<LogEntry>[] = [];
@@ -319,8 +312,8 @@ export class Consensus {
     this.loadEntryPool.pop();
     this.messageEntryPool.push(null as unknown as Writable<LogEntry>);
     this.messageEntryPool.pop();
-    // The first trim replaces both (a few seconds into a busy run): overwritten once now, so that no
-    // optimised code takes them for constants (see blankEntry).
+    // The first trim moves the log's base (a few seconds into a busy run): overwritten once now, so
+    // that no optimised code takes it for a constant (see blankEntry).
     this.logBase = -1;
     this.logBase = 0;
     const n = x.n;
@@ -561,13 +554,7 @@ export class Consensus {
 
   /** Proposes an application message (a transaction or a GR message) from node i. */
   proposeMessage(i: number, kind: 'app' | 'gr', bytes: number, payload: unknown): void {
-    // A decided message's proposal, reused (the flow-control statistics send one a second per member).
-    const p = this.messageProposalPool.pop() ?? blankMessageProposal();
-    p.kind = kind;
-    p.proposer = i;
-    p.bytes = bytes;
-    p.payload = payload;
-    this.propose(p);
+    this.propose({ kind, proposer: i, bytes, msgnos: 1, tickUs: -1, configId: -1, mask: 0, config: null, payload });
   }
 
   /**
@@ -1147,8 +1134,6 @@ export class Consensus {
     if (x.booted[i] === 1) this.learn(i, index);
     // Last: the deliveries may move the clock on (Network.runArrivalsInPlace).
     if (inPlace) x.net.runArrivalsInPlace();
-    // The entry took what it needs; nothing else holds a decided proposal.
-    if (p.kind === 'gr' || p.kind === 'app') this.messageProposalPool.push(p as Writable<Proposal>);
   }
 
   /**
@@ -1225,7 +1210,6 @@ export class Consensus {
       if (!x.learnHeardSteady(proposer, to)) throw new InvariantError(`steady replay: node ${to} could not take node ${proposer}'s learn as the steady check found it`);
       this.learnReplayed(to, entry, ((skip >>> to) & 1) === 0);
     }
-    this.messageProposalPool.push(p as Writable<Proposal>);
     return true;
   }
 

@@ -1,8 +1,7 @@
 /**
  * Consensus reuses the decided entries of the flow-control statistics messages once they leave the
- * log (Consensus.reuseEntriesOf, dropLogPrefix), as it reuses 'load' entries, and the proposals of
- * proposeMessage once decided: an object is rewritten for a later message. These tests check that
- * nothing reads one after it was reused: every entry GCS buffers during a view change
+ * log (Consensus.reuseEntriesOf, dropLogPrefix), as it reuses 'load' entries: an entry object is
+ * rewritten for a later message. These tests check that nothing reads one after it was reused: every entry GCS buffers during a view change
  * (GcsNode.deliverData keeps copyHeldEntry's copy) still has the values it was executed with when
  * GCS hands it on, every member executes an entry with the values it was decided with, the log holds
  * every entry with its own values, and the run is the one it is without reuse. The run is a random
@@ -60,7 +59,6 @@ interface Internals {
       dropLogPrefix(drop: number, low: number): void;
       proposeMessage(i: number, kind: 'app' | 'gr', bytes: number, payload: unknown): void;
       pendingCount(i: number): number;
-      readonly messageProposalPool: unknown[];
     };
   };
   readonly gcsNodes: GcsInternals[];
@@ -138,7 +136,7 @@ function run(reuse: boolean): Watched {
   return w;
 }
 
-describe('reused statistics entries and message proposals', () => {
+describe('reused statistics entries', () => {
   const on = run(true);
 
   it('GCS hands on a buffered entry with the values it was executed with', () => {
@@ -183,17 +181,14 @@ describe('reused statistics entries and message proposals', () => {
  * The decided entries (index → what they held when first executed) of a run whose member n3
  * freezes while its statistics message is in flight (the proposer collects the acks, so the value
  * goes back to its proposer, Consensus.onDecided) and whose member n2 is cut off for 3 s (its
- * messages wait in its proposer tasks and are decided once it is back). `reuse` false: no proposal
- * and no entry is reused.
+ * messages wait in its proposer tasks and are decided once it is back). `reuse` false: no entry is
+ * reused.
  */
-function proposalsRun(reuse: boolean): { decided: Map<number, string>; waitingWhileFrozen: number } {
+function frozenAndCutOffRun(reuse: boolean): { decided: Map<number, string>; waitingWhileFrozen: number } {
   const sim = createSimulation({ seed: 44, members: ['n1', 'n2', 'n3', 'n4', 'n5'], mode: 'single-primary', traceSink: () => {} });
   const consensus = (sim as unknown as Internals).xcom.consensus;
   const x = (sim as unknown as Internals).xcom;
-  if (!reuse) {
-    consensus.reuseEntriesOf({});
-    consensus.messageProposalPool.push = () => 0;
-  }
+  if (!reuse) consensus.reuseEntriesOf({});
   const decided = new Map<number, string>();
   const execute = x.up.execute.bind(x.up);
   x.up.execute = (i, e) => {
@@ -222,9 +217,9 @@ function proposalsRun(reuse: boolean): { decided: Map<number, string>; waitingWh
   return { decided, waitingWhileFrozen };
 }
 
-describe('reused message proposals', () => {
-  it('a proposal that went back to its frozen proposer, or waited in a cut-off one, is decided as it was proposed', () => {
-    const on = proposalsRun(true), off = proposalsRun(false);
+describe('reused statistics entries, with a frozen and a cut-off proposer', () => {
+  it('a message that went back to its frozen proposer, or waited in a cut-off one, is decided as without reuse', () => {
+    const on = frozenAndCutOffRun(true), off = frozenAndCutOffRun(false);
     // The run exercises both: n3's value went back to it while frozen, and some of n2's waited.
     expect(on.waitingWhileFrozen).toBeGreaterThan(0);
     expect(on.decided.size).toBeGreaterThan(300);
