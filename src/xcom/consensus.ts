@@ -162,9 +162,10 @@ export class Consensus {
   /**
    * Decided entries with index ≥ `logBase` (older ones are trimmed), in the first `logLength` cells:
    * a trim moves the kept entries down in place, so the array keeps its size rather than being
-   * copied and grown again after each trim (the cells past `logLength` are stale).
+   * copied and grown again after each trim. The cells past `logLength` hold undefined, so that
+   * `entry` reads them as it reads past the array's end, with no test of its own.
    */
-  private readonly log: LogEntry[] = [];
+  private readonly log: (LogEntry | undefined)[] = [];
   private logLength = 0;
   private logBase = 0;
   /** The msgno the next decided entry starts at (XCom numbers a new group's synodes from 1). */
@@ -384,8 +385,7 @@ export class Consensus {
 
   /** Decided entry `index`, or undefined when it was trimmed or is not decided yet. */
   entry(index: number): LogEntry | undefined {
-    const k = index - this.logBase;
-    return k >= 0 && k < this.logLength ? this.log[k] : undefined;
+    return index >= this.logBase ? this.log[index - this.logBase] : undefined;
   }
 
   /** The msgno node i delivered last (delivered_msg), -1 before any. */
@@ -425,7 +425,8 @@ export class Consensus {
       }
     }
     const log = this.log, kept = this.logLength - drop;
-    for (let k = 0; k < kept; k++) log[k] = log[k + drop] as LogEntry;
+    for (let k = 0; k < kept; k++) log[k] = log[k + drop];
+    for (let k = kept; k < this.logLength; k++) log[k] = undefined;
     this.logLength = kept;
     this.logBase = low;
   }
