@@ -4,7 +4,7 @@ import type { ModelParameters } from '../model-parameters.js';
 import { SUSPICION_PROCESSING_THREAD_PERIOD_US } from '../xcom/constants.js';
 import type { XcomCluster } from '../xcom/xcom-cluster.js';
 import type { XcomConfig } from '../xcom/xcom-config.js';
-import { copyLoadEntry, type LogEntry } from '../xcom/log-entry.js';
+import { copyHeldEntry, type LogEntry } from '../xcom/log-entry.js';
 import { SuspicionsManager, type Suspicion } from './suspicions-manager.js';
 import { evictedWarningApplies } from '../xcom/message-cache.js';
 import { newViewId, type StateExchanges } from './state-exchange.js';
@@ -265,8 +265,8 @@ export class GcsNode {
     // suspicions manager learns the cache's last removed slot (update_last_removed).
     if (this.leaveQueuedAfter >= 0) return;
     this.cacheLastRemoved = cacheLastRemoved;
-    // A buffered 'load' entry is copied: consensus reuses its object once the entry leaves the log.
-    if (this.globalViewsIn > this.globalViewsOut) this.buffered.push({ entry: entry.kind === 'load' ? copyLoadEntry(entry) : entry, after: this.globalViewsIn });
+    // A buffered entry is copied: consensus reuses some entries' objects once they leave the log (see LogEntry).
+    if (this.globalViewsIn > this.globalViewsOut) this.buffered.push({ entry: copyHeldEntry(entry), after: this.globalViewsIn });
     else this.up.data(this.slot, entry);
   }
 

@@ -82,6 +82,9 @@ export class FlowControlStats {
     if (traffic) {
       // The bound method, not an arrow function calling it (see XcomCluster's once-a-second tasks).
       this.handler = kernel.register('gr.flowControlStats', this.onStep.bind(this));
+      // Every statistics message shares its payload and nothing keeps its entry past the delivery
+      // (onDelivered reads its sender): consensus reuses the entries once trimmed.
+      xcom.consensus.reuseEntriesOf(FLOW_CONTROL_STATS_PAYLOAD);
       // Each server's broadcast thread started at its own moment: a random phase per member.
       for (let slot = 0; slot < xcom.n; slot++) kernel.schedule(rng.int(FLOW_CONTROL_STEP_US), this.handler, slot);
     } else {

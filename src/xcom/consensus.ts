@@ -56,6 +56,12 @@ type ReusableLoadEntry = Writable<LogEntry> & { readonly payload: Writable<LoadB
 /** Most trimmed 'load' entries kept for reuse: one trim's worth and a little more. */
 const LOAD_ENTRY_POOL_MAX = 2 * MIN_LOG_TRIM;
 
+/** Most trimmed entries of messages with the reused payload kept for reuse (see reuseEntriesOf), as for 'load' entries. */
+const MESSAGE_ENTRY_POOL_MAX = 2 * MIN_LOG_TRIM;
+
+/** reuseEntriesOf's payload before it is called: no payload is this object, so no entry is reused. */
+const NO_REUSED_PAYLOAD: object = Object.freeze({});
+
 /**
  * An entry whose numeric fields the caller writes at once. V8 treats an object's fields as
  * constants until one is first overwritten, and optimised code relies on that: were a field first
@@ -153,8 +159,14 @@ const HELD_DECISIONS_QUEUED_FIRST = 32;
  * an older one must get it from a peer's message cache, or gets the die answer.
  */
 export class Consensus {
-  /** Decided entries with index ≥ `logBase` (older ones are trimmed). */
-  private log: LogEntry[] = [];
+  /**
+   * Decided entries with index ≥ `logBase` (older ones are trimmed), in the first `logLength` cells:
+   * a trim moves the kept entries down in place, so the array keeps its size rather than being
+   * copied and grown again after each trim. The cells past `logLength` hold undefined, so that
+   * `entry` reads them as it reads past the array's end, with no test of its own.
+   */
+  private readonly log: (LogEntry | undefined)[] = [];
+  private logLength = 0;
   private logBase = 0;
   /** The msgno the next decided entry starts at (XCom numbers a new group's synodes from 1). */
   private nextMsgno = 1;
@@ -205,6 +217,9 @@ export class Consensus {
   private readonly loadProposalPool: LoadProposal[] = [];
   /** 'load' entries trimmed from the log, for the next decided batches to reuse (entries outlive many collections). */
   private readonly loadEntryPool: ReusableLoadEntry[] = [];
+  /** The payload whose 'gr' entries are reused once trimmed (reuseEntriesOf), and those entries. */
+  private reusedPayload: unknown = NO_REUSED_PAYLOAD;
+  private readonly messageEntryPool: Writable<LogEntry>[] = [];
   /** Per node: when its current XCom instance booted; Paxos state accepted before is gone with the old one. */
   private readonly bootUs: Float64Array;
   /** Per node: find_value's `wait` for the synode its executor waits on (read rounds so far, at most 3). */
@@ -296,11 +311,12 @@ export class Consensus {
     // holds objects from the start, so that its array never changes kind under optimised code.
     this.loadEntryPool.push(null as unknown as ReusableLoadEntry);
     this.loadEntryPool.pop();
-    // The first trim replaces both (a few seconds into a busy run): overwritten once now, so that no
-    // optimised code takes them for constants (see blankEntry).
+    this.messageEntryPool.push(null as unknown as Writable<LogEntry>);
+    this.messageEntryPool.pop();
+    // The first trim moves the log's base (a few seconds into a busy run): overwritten once now, so
+    // that no optimised code takes it for a constant (see blankEntry).
     this.logBase = -1;
     this.logBase = 0;
-    this.log = [];
     const n = x.n;
     this.executed = new Int32Array(n);
     this.knownMax = new Float64Array(n).fill(NONE);
@@ -364,7 +380,7 @@ export class Consensus {
 
   /** Index the next decided entry gets. */
   get logEnd(): number {
-    return this.logBase + this.log.length;
+    return this.logBase + this.logLength;
   }
 
   /** Decided entry `index`, or undefined when it was trimmed or is not decided yet. */
@@ -384,12 +400,12 @@ export class Consensus {
    */
   trimLog(): void {
     // Nothing can be dropped before the log holds MIN_LOG_TRIM entries (drop ≤ log.length).
-    if (this.log.length < MIN_LOG_TRIM) return;
+    if (this.logLength < MIN_LOG_TRIM) return;
     const x = this.x;
     let low = this.logEnd;
     for (let i = 0; i < x.n; i++) if (x.booted[i] === 1) low = Math.min(low, (this.executed[i] as number) - 1);
     const drop = low - this.logBase;
-    if (drop < MIN_LOG_TRIM || drop * 2 < this.log.length) return;
+    if (drop < MIN_LOG_TRIM || drop * 2 < this.logLength) return;
     this.dropLogPrefix(drop, low);
   }
 
@@ -399,12 +415,19 @@ export class Consensus {
    * inlined, does not take this loop in as well (V8 compiles this on its own once, as it did trimLog).
    */
   private dropLogPrefix(drop: number, low: number): void {
-    const pool = this.loadEntryPool;
-    for (let k = 0; k < drop && pool.length < LOAD_ENTRY_POOL_MAX; k++) {
+    const pool = this.loadEntryPool, messages = this.messageEntryPool, reused = this.reusedPayload;
+    for (let k = 0; k < drop; k++) {
       const e = this.log[k] as LogEntry;
-      if (e.kind === 'load') pool.push(e as ReusableLoadEntry);
+      if (e.kind === 'load') {
+        if (pool.length < LOAD_ENTRY_POOL_MAX) pool.push(e as ReusableLoadEntry);
+      } else if (e.payload === reused && e.kind === 'gr' && messages.length < MESSAGE_ENTRY_POOL_MAX) {
+        messages.push(e as Writable<LogEntry>);
+      }
     }
-    this.log = this.log.slice(drop);
+    const log = this.log, kept = this.logLength - drop;
+    for (let k = 0; k < kept; k++) log[k] = log[k + drop];
+    for (let k = kept; k < this.logLength; k++) log[k] = undefined;
+    this.logLength = kept;
     this.logBase = low;
   }
 
@@ -533,6 +556,17 @@ export class Consensus {
   /** Proposes an application message (a transaction or a GR message) from node i. */
   proposeMessage(i: number, kind: 'app' | 'gr', bytes: number, payload: unknown): void {
     this.propose({ kind, proposer: i, bytes, msgnos: 1, tickUs: -1, configId: -1, mask: 0, config: null, payload });
+  }
+
+  /**
+   * The decided entries of 'gr' messages whose payload is `payload` are reused for later ones once
+   * trimmed from the log: one object every message of a kind shares, because the message carries
+   * nothing of its own (the flow-control statistics, one a second per member). As for 'load'
+   * entries (see LogEntry), a consumer that keeps such an entry beyond the call that hands it over
+   * must keep a copy (copyHeldEntry).
+   */
+  reuseEntriesOf(payload: object): void {
+    this.reusedPayload = payload;
   }
 
   /** The detector leader proposes a global view (send_my_view). */
@@ -1126,7 +1160,8 @@ export class Consensus {
       default: messages = 1; payloadBytes = p.bytes;
     }
     const cacheSlots = p.msgnos * channels;
-    const entry = blankEntry(kind, config, p.payload);
+    // A trimmed entry of the same message reused (its kind, configuration and payload are this one's), or a blank one.
+    const entry = (p.payload === this.reusedPayload && kind === 'gr' ? this.messageEntryPool.pop() : undefined) ?? blankEntry(kind, config, p.payload);
     this.fillEntry(entry, p, id, index, firstMsgno, cacheSlots, cacheSlots * SIZEOF_PAX_MSG + messages * SIZEOF_APP_DATA + payloadBytes);
     return entry;
   }
@@ -1239,7 +1274,8 @@ export class Consensus {
     entry.cacheBytes = cacheBytes;
     entry.acceptors = this.inFlightAcceptors[id] as number;
     entry.acceptedAtUs = this.inFlightSentUs[id] as number;
-    this.log.push(entry);
+    // In place over a stale cell, or appended once the array is full (see `log`).
+    this.log[this.logLength++] = entry;
   }
 
   /**

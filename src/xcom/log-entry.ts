@@ -9,8 +9,10 @@ import type { XcomConfig } from './xcom-config.js';
  * `cacheBytes`/`cacheSlots` are what the entry adds to each node's message cache when learned.
  *
  * A 'load' entry and its batch are rewritten for a later batch once trimmed from the decided log
- * (one is decided every load tick, and entries outlive many young-generation collections): a
- * consumer that keeps one beyond the call that hands it over must keep a copy (copyLoadEntry).
+ * (one is decided every load tick, and entries outlive many young-generation collections), and so
+ * is the entry of a message whose payload Consensus.reuseEntriesOf names (the flow-control
+ * statistics, one a second per member): a consumer that keeps an entry beyond the call that hands
+ * it over must keep a copy (copyHeldEntry).
  */
 export interface LogEntry {
   readonly index: number;
@@ -64,4 +66,12 @@ export interface LoadBatch {
 /** A copy of a 'load' entry with a batch of its own, for a consumer that holds it past the call (see LogEntry). */
 export function copyLoadEntry(entry: LogEntry): LogEntry {
   return { ...entry, payload: { ...(entry.payload as LoadBatch) } };
+}
+
+/**
+ * A copy of any entry for a consumer that holds it past the call (see LogEntry): the entry's own
+ * fields, and a 'load' entry's batch (copyLoadEntry); other payloads are never rewritten.
+ */
+export function copyHeldEntry(entry: LogEntry): LogEntry {
+  return entry.kind === 'load' ? copyLoadEntry(entry) : { ...entry };
 }
