@@ -181,3 +181,58 @@ describe('no-expel-without-majority and a joiner\'s first view', () => {
     expect(v?.message).toContain('without having activated a matching XCom configuration');
   });
 });
+
+/**
+ * m_has_majority is computed when GCS processes a view (process_view) and read by the suspicions
+ * pass (run_process_suspicions, gcs_xcom_control_interface.cc). After XCom activates a configuration
+ * the local view of it comes at the detector's next tick (xcom_detector.cc), so a pass in between
+ * still uses the majority of the configuration before.
+ */
+describe('no-expel-without-majority judges a request by the view m_has_majority came from', () => {
+  const localView = (t: number, member: string, alive: string[], failed: string[]): SimEvent => ({ type: 'localView', t, member, alive, failed });
+  // b sees a, c failed in [a..e] (2 of 5), then activates [a, b, c, d] (e's removal), then asks.
+  const before = [
+    localView(1 * SEC, 'b', ['b', 'd', 'e'], ['a', 'c']),
+    ev.config(2 * SEC, 'b', ['a', 'b', 'c', 'd'], 2, [1, 1, 1, 1]),
+  ];
+  const ask = [expelRequested(2 * SEC + 5_000, 'b', 'a'), expelRequested(2 * SEC + 5_000, 'b', 'c')];
+  const pair = ev.config(3 * SEC, 'b', ['b', 'd'], 3, [1, 1]);
+
+  it('accepts a request made after a smaller configuration took effect and before the local view of it', () => {
+    expect(noExpelWithoutMajority.check(handRecord([...before, ...ask, pair], { names: FIVE }))).toBeNull();
+  });
+
+  it('rejects the same request once the local view of the smaller configuration came', () => {
+    const newView = localView(2 * SEC + 4_000, 'b', ['b', 'd'], ['a', 'c']);
+    const v = noExpelWithoutMajority.check(handRecord([...before, newView, ...ask, pair], { names: FIVE }));
+    expect(v).toMatchObject({ invariant: 'no-expel-without-majority', t: 3 * SEC, members: ['b', 'a', 'c'] });
+    expect(v!.message).toContain('2 of 4 nodes');
+  });
+
+  it('rejects a request whose last view already lacked the majority', () => {
+    const minority = localView(1 * SEC, 'b', ['b', 'd'], ['a', 'c']);
+    const v = noExpelWithoutMajority.check(handRecord([minority, ev.config(2 * SEC, 'b', ['a', 'b', 'c', 'd'], 2, [1, 1, 1, 1]), ...ask, pair], { names: ['a', 'b', 'c', 'd'] }));
+    expect(v?.message).toContain('2 of 4 nodes');
+  });
+
+  it('accepts the explore run: node2 asks 5 ms after activating [node1..node4], on the view of the five-node configuration', () => {
+    const run = runScenario(parseScenario(scenario('request-before-local-view-of-new-configuration.yaml'), 'request-before-local-view-of-new-configuration.yaml'));
+    const trace = run.sim.trace;
+    const asked = requests(trace).filter((e) => e.member === 'node2');
+    const last = asked[asked.length - 1]!;
+    expect(asked.filter((e) => e.t === last.t).map((e) => e.suspect)).toEqual(['node1', 'node3']);
+    const activated = configs(trace, 'node2').filter((e) => e.t <= last.t);
+    expect(activated[activated.length - 1]!.nodes).toEqual(['node1', 'node2', 'node3', 'node4']);
+    const views = trace.filter((e): e is Extract<SimEvent, { type: 'localView' }> => e.type === 'localView' && e.member === 'node2');
+    const seen = views.filter((e) => e.t <= last.t);
+    const basis = seen[seen.length - 1]!;
+    expect(basis.t).toBeLessThan(activated[activated.length - 1]!.t);
+    expect(basis.failed).toEqual(['node1', 'node3']);
+    expect(basis.alive.length + basis.failed.length).toBe(5);
+    const next = views.find((e) => e.t > last.t)!;
+    expect(next.alive.length + next.failed.length).toBe(4);
+    // The request is decided once node1 and node3 are back: [node2, node4] is activated.
+    expect(configs(trace, 'node2').some((e) => e.t > last.t && e.nodes.length === 2)).toBe(true);
+    expect(noExpelWithoutMajority.check(runRecordOf(run.sim))).toBeNull();
+  });
+});

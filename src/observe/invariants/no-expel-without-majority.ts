@@ -64,8 +64,19 @@ interface RemovalRequest {
  * current incarnation that named fewer than half of the requester's configuration; the nodes dropped
  * without such a request must be fewer than half of the previous configuration (the rule any single
  * majority decision obeys). A view that removes members lists exactly the nodes of a configuration
- * the installing member activated. (m_has_majority itself is recomputed on global views, which the
- * trace does not show, so a request is judged by the requester's activated configuration.)
+ * the installing member activated.
+ *
+ * Which configuration a request is judged by: the one m_has_majority was computed on. process_view
+ * sets it from the node set of the view it handles, and run_process_suspicions reads the stored value
+ * (gcs_xcom_control_interface.cc). Views come only when XCom delivers one: a local view at a
+ * detector tick (xcom_detector.cc detector_task: a configuration change forces one on its next
+ * 1 s run, not at once) or a global view when a view_msg is executed. So a suspicions pass that runs
+ * after XCom activated a smaller configuration and before the next view still uses the majority of
+ * the configuration before: a member that had 3 of 5 alive (two suspects) keeps asking with that
+ * majority for a few milliseconds after the fifth node's removal took effect (explore, seed 4242).
+ * The trace shows local views (their alive and failed nodes are the configuration's nodes) but not
+ * global views, whose configuration is one the member activated since its last local view; a
+ * request is judged by the largest of these.
  */
 export const noExpelWithoutMajority: Invariant = {
   name: NO_EXPEL,
@@ -76,7 +87,8 @@ export const noExpelWithoutMajority: Invariant = {
     'configuration may be applied cumulatively, and the nodes dropped without such a request are fewer than half of the previous ' +
     'configuration. A view that removes members lists exactly the nodes of a configuration the installing member activated.',
   mysqlRule:
-    'Gcs_suspicions_manager acts only when m_has_majority: 2 × (suspects + expels in progress) < nodes in the XCom view, the killer ' +
+    'Gcs_suspicions_manager acts only when m_has_majority: 2 × (suspects + expels in progress) < nodes in the XCom view it last ' +
+    'processed (a local view comes at the detector tick after a configuration change, not at once), the killer ' +
     'names all timed-out suspects in one request and others only remove themselves (docs/mysql-behaviour.md; ' +
     'gcs_xcom_control_interface.cc process_view / run_process_suspicions). XCom decides remove_node with a majority of the ' +
     'configuration at its slot and applies it to the newest one (xcom_base.cc handle_remove_node, proposer_task). A membership ' +
@@ -94,6 +106,11 @@ export const noExpelWithoutMajority: Invariant = {
     // The number of the last configuration each member's XCom activated, kept across its leave
     // view: it dates the member's requests (a leave is asked for after GR already left the view).
     const requestConfigId: (number | undefined)[] = record.members.map(() => BOOT_CONFIG_ID);
+    // The nodes of the configuration of each member's last local view, and the largest
+    // configuration it activated since: the views m_has_majority may have been computed on when it
+    // asks (0: none since its start or its leave).
+    const localViewNodes: number[] = record.members.map(() => 0);
+    const activatedSinceLocalView: number[] = record.members.map(() => 0);
     const addRequest = (suspect: string, r: RemovalRequest): void => {
       const list = requests.get(suspect);
       if (list === undefined) requests.set(suspect, [r]);
@@ -124,7 +141,7 @@ export const noExpelWithoutMajority: Invariant = {
       const stopped = serverStopped(e);
       if (stopped !== null) {
         const i = idx.get(stopped);
-        if (i !== undefined) { lastConfig[i] = null; activated[i] = []; viewMembers[i] = null; }
+        if (i !== undefined) { lastConfig[i] = null; activated[i] = []; viewMembers[i] = null; localViewNodes[i] = 0; activatedSinceLocalView[i] = 0; }
         continue;
       }
       switch (e.type) {
@@ -160,7 +177,8 @@ export const noExpelWithoutMajority: Invariant = {
             const booted = firstConfigOf.get(`${e.member}#${newestIncarnation.get(e.member) ?? 1}`);
             const own = requestConfigId[i];
             const configId = own === undefined || booted === undefined ? own : Math.max(own, booted);
-            batch = { by: e.member, t: e.t, configSize: (lastConfig[i] ?? everyone).length, configId, size: 0 };
+            const configSize = Math.max((lastConfig[i] ?? everyone).length, localViewNodes[i]!, activatedSinceLocalView[i]!);
+            batch = { by: e.member, t: e.t, configSize, configId, size: 0 };
           }
           batch.size++;
           addRequest(e.suspect, batch);
@@ -188,6 +206,7 @@ export const noExpelWithoutMajority: Invariant = {
             }
           }
           lastConfig[i] = e.nodes;
+          activatedSinceLocalView[i] = Math.max(activatedSinceLocalView[i]!, e.nodes.length);
           lastIncarnations[i] = e.incarnations;
           requestConfigId[i] = e.configId;
           activated[i]!.push(e.nodes);
@@ -205,10 +224,17 @@ export const noExpelWithoutMajority: Invariant = {
           }
           break;
         }
+        case 'localView': {
+          const i = idx.get(e.member);
+          if (i === undefined) break;
+          localViewNodes[i] = e.alive.length + e.failed.length;
+          activatedSinceLocalView[i] = 0;
+          break;
+        }
         case 'view': {
           const i = idx.get(e.member);
           if (i === undefined) break;
-          if (e.viewId === '') { viewMembers[i] = null; lastConfig[i] = null; activated[i] = []; break; }
+          if (e.viewId === '') { viewMembers[i] = null; lastConfig[i] = null; activated[i] = []; localViewNodes[i] = 0; activatedSinceLocalView[i] = 0; break; }
           const prev = viewMembers[i];
           viewMembers[i] = e.members;
           // The activated configurations form a queue the views consume in order: a node that
