@@ -330,6 +330,29 @@ describe('liveness-after-quiet-period', () => {
     const removable = [ev.net(1 * SEC, 'crash', 'b'), ev.net(1.1 * SEC, 'restart', 'b'), ev.self(6 * SEC, 'b', 'OFFLINE', '')];
     expect(livenessAfterQuietPeriod.check(handRecord(removable, { endUs: 10 * SEC + quiet }))?.members).toEqual(['b']);
   });
+  describe('an incarnation configured after the join attempt that asked for it ended', () => {
+    // Four members: d crashes and restarts (its first incarnation stays configured); c, expelled,
+    // starts an auto-rejoin attempt whose add_node waits at the seed; the attempt times out; the
+    // add_node is decided later and configures c#2, an instance that has stopped.
+    const names = ['a', 'b', 'c', 'd'];
+    const opened = ev.log(3 * SEC, 'c', 'MY-013373', 'Started auto-rejoin procedure attempt 1 of 3');
+    const ended = ev.log(63 * SEC, 'c', 'MY-013374', 'Timeout while waiting for a view change event during the auto-rejoin procedure');
+    const base = [ev.net(1 * SEC, 'crash', 'd'), ev.net(1.1 * SEC, 'restart', 'd'), ev.self(2 * SEC, 'c', 'ERROR', ''), opened, ended];
+    const late = ev.config(64 * SEC, 'a', ['a', 'b', 'c', 'd'], 2, [1, 1, 2, 1]);
+    const end = { names, endUs: 70 * SEC + quietPeriodUs(DEFAULT_START_OPTIONS, 4) };
+    it('holds vacuously: with d#1 that is half of the configuration', () => {
+      expect(livenessAfterQuietPeriod.check(handRecord([...base, late], end))).toBeNull();
+    });
+    it('still applies when the add_node was decided while the attempt was open', () => {
+      const early = ev.config(30 * SEC, 'a', ['a', 'b', 'c', 'd'], 2, [1, 1, 2, 1]);
+      const trace = [...base.filter((e) => e !== ended), early, ended];
+      expect(livenessAfterQuietPeriod.check(handRecord(trace, end))?.members).toEqual(['c']);
+    });
+    it('still applies once the late instance shows that it runs (a START the trace does not show)', () => {
+      const runs = ev.config(65 * SEC, 'c', ['a', 'b', 'c', 'd'], 2, [1, 1, 2, 1]);
+      expect(livenessAfterQuietPeriod.check(handRecord([...base, late, runs], end))?.members).toEqual(['c']);
+    });
+  });
 });
 
 describe('checkInvariants', () => {

@@ -64,7 +64,8 @@ export const livenessAfterQuietPeriod: Invariant = {
   name: LIVENESS,
   description:
     'If no fault is in force at the end of the run (no partition, cut, isolation, freeze or un-restarted crash), crashes ' +
-    '(or XCom instances GCS killed after a leave it could not complete) never left half or more of the XCom configuration as ' +
+    '(or XCom instances GCS killed after a leave it could not complete, or instances whose add_node was decided after the join ' +
+    'attempt that asked for them had ended) never left half or more of the XCom configuration as ' +
     'dead incarnations (no majority could ever remove them), and the ' +
     'last network event is at least requiredQuietPeriodUs(record) before the end, then every running member that has not ' +
     'given up (auto-rejoin attempts exhausted, autorejoin_tries 0 on an expel or majority timeout, 10 failed START joins, ' +
@@ -120,16 +121,49 @@ export const livenessAfterQuietPeriod: Invariant = {
       for (let j = 0; j < n; j++) if (crashedInc[j]! >= 0) stuck++;
       return stuck > 0 && 2 * stuck >= groupConfig.length;
     };
+    // An incarnation whose add_node was decided after the join attempt that asked for it had ended
+    // never runs either: each attempt starts XCom with a new identity (Gcs_xcom_control::retry_do_join
+    // regenerates the node's uuid), and a seed's proposer keeps the add_node until it is decided
+    // however long that takes (xcom_base.cc proposer_task), so a request stranded by a partition can
+    // configure an instance that has stopped. It blocks its node's later joins ("Old incarnation
+    // found") and counts as dead until a majority removes it. A join attempt is open from an
+    // auto-rejoin attempt's start (MY-013373) or a restart (start_on_boot) until it ends (MY-013374,
+    // MY-013375, MY-011640, a GCS join failure) or the member installs a view. A START the operator
+    // issues leaves no trace event, so an instance marked here is unmarked as soon as it shows that
+    // it runs (a configuration or a view of its own member listing it).
+    const joinOpen = new Uint8Array(n);
+    const newestConfigured = new Float64Array(n).fill(FIRST_INCARNATION);
+    const lateDeadInc = new Float64Array(n).fill(-1);
+    const deadAtEnd = (): boolean => {
+      let dead = 0;
+      for (let j = 0; j < n; j++) {
+        const k = groupConfig.indexOf(record.members[j]!.name);
+        if (k < 0) continue;
+        const inc = groupIncarnations?.[k] ?? FIRST_INCARNATION;
+        if (crashedInc[j] === inc || lateDeadInc[j] === inc) dead++;
+      }
+      return dead > 0 && 2 * dead >= groupConfig.length;
+    };
     for (const e of record.trace) {
       opts.apply(e);
       switch (e.type) {
         case 'config': {
           order++;
+          const own = idx.get(e.member);
+          const ownAt = e.nodes.indexOf(e.member);
+          if (own !== undefined && ownAt >= 0 && lateDeadInc[own] === (e.incarnations?.[ownAt] ?? FIRST_INCARNATION)) lateDeadInc[own] = -1;
           const rank = e.configId ?? order;
           if (rank < groupRank) break;
           groupRank = rank;
           groupConfig = e.nodes;
           groupIncarnations = e.incarnations;
+          e.nodes.forEach((x, k) => {
+            const j = idx.get(x);
+            const inc = e.incarnations?.[k] ?? FIRST_INCARNATION;
+            if (j === undefined || inc <= newestConfigured[j]!) return;
+            newestConfigured[j] = inc;
+            if (joinOpen[j] === 0) lateDeadInc[j] = inc;
+          });
           for (let i = 0; i < n; i++) {
             if (crashedInc[i]! < 0) continue;
             const k = e.nodes.indexOf(record.members[i]!.name);
@@ -151,7 +185,7 @@ export const livenessAfterQuietPeriod: Invariant = {
             if (k >= 0) crashedInc[i] = groupIncarnations?.[k] ?? FIRST_INCARNATION;
             if (stuckForGood()) majorityLostForGood = true;
           }
-          if (e.action === 'restart') { crashed[i] = 0; gaveUp[i] = 0; startFailures[i] = 0; rejoining[i] = 0; }
+          if (e.action === 'restart') { crashed[i] = 0; gaveUp[i] = 0; startFailures[i] = 0; rejoining[i] = 0; joinOpen[i] = 1; }
           break;
         }
         case 'flags': {
@@ -169,7 +203,10 @@ export const livenessAfterQuietPeriod: Invariant = {
           break;
         case 'view': {
           const i = idx.get(e.member);
-          if (i !== undefined) { view[i] = e.viewId; viewMembers[i] = e.members; setInGroup(i, e.viewId === '' ? 0 : 1); }
+          if (i !== undefined) {
+            view[i] = e.viewId; viewMembers[i] = e.members; setInGroup(i, e.viewId === '' ? 0 : 1);
+            if (e.viewId !== '') { joinOpen[i] = 0; if (lateDeadInc[i] === newestConfigured[i]) lateDeadInc[i] = -1; }
+          }
           break;
         }
         case 'log': {
@@ -182,7 +219,10 @@ export const livenessAfterQuietPeriod: Invariant = {
           // and leaves, and nothing retries it (only a restart brings a new incarnation). So does a
           // member the operator stopped (STOP GROUP_REPLICATION, MY-011651) until a new START.
           else if (e.code === 'MY-011640' || e.code === 'MY-011651') gaveUp[i] = 1;
-          else if (e.code === 'MY-013373') rejoining[i] = 1;
+          else if (e.code === 'MY-013373') { rejoining[i] = 1; joinOpen[i] = 1; }
+          if (e.code === 'MY-013374' || e.code === 'MY-013375' || e.code === 'MY-011640' || (e.code === 'MY-011735' && e.message.includes('unable to join the group'))) joinOpen[i] = 0;
+          // A START's GCS retries its join 5 s later (join_attempts, join_sleep_time).
+          else if (e.code === 'MY-011735' && e.message.includes('before retrying to join')) joinOpen[i] = 1;
           // GCS gave up waiting for XCom to execute this member's own removal and killed its XCom
           // (gcs_xcom_control_interface.cc, Gcs_xcom_control::do_leave: "The member has failed to
           // gracefully leave the group"): the instance stays configured but will never run again,
@@ -207,7 +247,7 @@ export const livenessAfterQuietPeriod: Invariant = {
           break;
       }
     }
-    if (!net.linksHealed || majorityLostForGood || dissolved || crashed.some((c) => c === 1)) return null;
+    if (!net.linksHealed || majorityLostForGood || deadAtEnd() || dissolved || crashed.some((c) => c === 1)) return null;
     let quiet = 0;
     for (let i = 0; i < n; i++) quiet = Math.max(quiet, quietPeriodUs(opts.of(i), n));
     if (record.endUs - lastFaultUs < quiet) return null;
