@@ -9,6 +9,7 @@ import {
   requiredQuietPeriodUs, viewsAgreedAndConsecutive, writesCommitWithMajority,
 } from '../../src/observe/invariants/index.js';
 import { DEFAULT_START_OPTIONS } from '../../src/observe/run-record.js';
+import type { SimEvent } from '../../src/index.js';
 import { ev, handRecord, isolateAndHeal, minorityTimeout, primaryCrashAndSplit, recordOf, SEC } from './fixtures.js';
 
 const runs = [
@@ -330,27 +331,54 @@ describe('liveness-after-quiet-period', () => {
     const removable = [ev.net(1 * SEC, 'crash', 'b'), ev.net(1.1 * SEC, 'restart', 'b'), ev.self(6 * SEC, 'b', 'OFFLINE', '')];
     expect(livenessAfterQuietPeriod.check(handRecord(removable, { endUs: 10 * SEC + quiet }))?.members).toEqual(['b']);
   });
-  describe('an incarnation configured after the join attempt that asked for it ended', () => {
-    // Four members: d crashes and restarts (its first incarnation stays configured); c, expelled,
-    // starts an auto-rejoin attempt whose add_node waits at the seed; the attempt times out; the
-    // add_node is decided later and configures c#2, an instance that has stopped.
+  describe('an incarnation whose join attempt ended before it ran', () => {
+    // Four members: d crashes and restarts (its first incarnation stays configured, and its START
+    // keeps being refused); c, expelled, starts an auto-rejoin attempt whose add_node waits at the
+    // seed. c#2 is dead when the attempt ends before it ever runs; with d#1 that is half of the
+    // configuration, so the check holds vacuously. Each case below fails if one rule is taken out.
     const names = ['a', 'b', 'c', 'd'];
+    const crashD = [ev.net(1 * SEC, 'crash', 'd'), ev.net(1.1 * SEC, 'restart', 'd')];
+    const expelC = [ev.view(2 * SEC, 'c', '', []), ev.self(2 * SEC, 'c', 'ERROR', '')];
     const opened = ev.log(3 * SEC, 'c', 'MY-013373', 'Started auto-rejoin procedure attempt 1 of 3');
     const ended = ev.log(63 * SEC, 'c', 'MY-013374', 'Timeout while waiting for a view change event during the auto-rejoin procedure');
-    const base = [ev.net(1 * SEC, 'crash', 'd'), ev.net(1.1 * SEC, 'restart', 'd'), ev.self(2 * SEC, 'c', 'ERROR', ''), opened, ended];
-    const late = ev.config(64 * SEC, 'a', ['a', 'b', 'c', 'd'], 2, [1, 1, 2, 1]);
+    const addC = (t: number): SimEvent => ev.config(t, 'a', ['a', 'b', 'c', 'd'], 2, [1, 1, 2, 1]);
     const end = { names, endUs: 70 * SEC + quietPeriodUs(DEFAULT_START_OPTIONS, 4) };
-    it('holds vacuously: with d#1 that is half of the configuration', () => {
-      expect(livenessAfterQuietPeriod.check(handRecord([...base, late], end))).toBeNull();
+    const check = (trace: SimEvent[]) => livenessAfterQuietPeriod.check(handRecord(trace, end));
+    it('counts c#2 dead when its add_node is decided after the attempt ended', () => {
+      expect(check([...crashD, ...expelC, opened, ended, addC(64 * SEC)])).toBeNull();
     });
-    it('still applies when the add_node was decided while the attempt was open', () => {
-      const early = ev.config(30 * SEC, 'a', ['a', 'b', 'c', 'd'], 2, [1, 1, 2, 1]);
-      const trace = [...base.filter((e) => e !== ended), early, ended];
-      expect(livenessAfterQuietPeriod.check(handRecord(trace, end))?.members).toEqual(['c']);
+    it('counts c#2 dead when it is decided while the attempt is open but the attempt fails before c#2 runs', () => {
+      expect(check([...crashD, ...expelC, opened, addC(30 * SEC), ended])).toBeNull();
     });
-    it('still applies once the late instance shows that it runs (a START the trace does not show)', () => {
-      const runs = ev.config(65 * SEC, 'c', ['a', 'b', 'c', 'd'], 2, [1, 1, 2, 1]);
-      expect(livenessAfterQuietPeriod.check(handRecord([...base, late, runs], end))?.members).toEqual(['c']);
+    it('counts c#2 alive once it shows that it runs: a configuration of c\'s own, or its join view', () => {
+      const own = ev.config(31 * SEC, 'c', ['a', 'b', 'c', 'd'], 2, [1, 1, 2, 1]);
+      expect(check([...crashD, ...expelC, opened, addC(30 * SEC), own, ended])?.members).toEqual(['c']);
+      expect(check([...crashD, ...expelC, opened, ended, addC(64 * SEC), own])?.members).toEqual(['c']);
+      const joined = ev.view(65 * SEC, 'c', '100:5', ['a', 'b', 'c', 'd']);
+      expect(check([...crashD, ...expelC, opened, ended, addC(64 * SEC), joined])?.members).toEqual(['c']);
+    });
+    it('takes a restart for an open START, and a START\'s retry for open again', () => {
+      // d#2 added while d's START runs is alive, so only c#2 is dead: 1 of 4, the check applies.
+      const addD = ev.config(5 * SEC, 'a', ['a', 'b', 'c', 'd'], 2, [1, 1, 1, 2]);
+      const addBoth = ev.config(64 * SEC, 'a', ['a', 'b', 'c', 'd'], 3, [1, 1, 2, 2]);
+      expect(check([...crashD, addD, ...expelC, opened, ended, addBoth])?.members).toEqual(['c']);
+      // The same after a refused join and its retry 5 s later.
+      const refused = ev.log(4 * SEC, 'd', 'MY-011735', '[GCS] The member was unable to join the group. Local port: 33061');
+      const retry = ev.log(4 * SEC, 'd', 'MY-011735', '[GCS] Sleeping for 5 seconds before retrying to join the group. There are 9 more attempt(s) before giving up.');
+      expect(check([...crashD, refused, retry, addD, ...expelC, opened, ended, addBoth])?.members).toEqual(['c']);
+      // Without the retry the refused START's attempt is over and d#2 is dead too.
+      expect(check([...crashD, refused, addD, ...expelC, opened, ended, addBoth])).toBeNull();
+    });
+    it('takes a GCS join failure and a crash for the end of an attempt', () => {
+      const unable = ev.log(33 * SEC, 'c', 'MY-011735', '[GCS] The member was unable to join the group. Local port: 33061');
+      expect(check([...crashD, ...expelC, opened, unable, addC(40 * SEC)])).toBeNull();
+      // b's attempt is cut short by a crash; b#2, decided while b is down, is dead; with c#2, 2 of 4
+      // (no d crash here: b#1 and d#1 crashed together would be half the configuration already).
+      const b = [ev.view(2 * SEC, 'b', '', []), ev.log(3 * SEC, 'b', 'MY-013373', 'Started auto-rejoin procedure attempt 1 of 3'),
+        ev.net(10 * SEC, 'crash', 'b'), ev.config(20 * SEC, 'a', ['a', 'b', 'c', 'd'], 2, [1, 2, 1, 1]), ev.net(30 * SEC, 'restart', 'b'),
+        ev.self(40 * SEC, 'b', 'OFFLINE', '')];
+      const lateC = ev.config(64 * SEC, 'a', ['a', 'b', 'c', 'd'], 3, [1, 2, 2, 1]);
+      expect(check([...b, ...expelC, opened, ended, lateC])).toBeNull();
     });
   });
 });

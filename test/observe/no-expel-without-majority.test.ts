@@ -209,6 +209,24 @@ describe('no-expel-without-majority judges a request by the view m_has_majority 
     expect(v!.message).toContain('2 of 4 nodes');
   });
 
+  it('accepts a request that a global view of a larger configuration activated since the last local view may have allowed', () => {
+    // b's last local view is of [a..d] with a, c failed (no majority); it then activates [a..e] and,
+    // after e's own leave, [a..d] again, and asks. The trace shows no global view, but one of
+    // [a..e] processed in between would have set m_has_majority (2 suspects of 5).
+    const trace = [
+      localView(1 * SEC, 'b', ['b', 'd'], ['a', 'c']),
+      ev.config(2 * SEC, 'b', ['a', 'b', 'c', 'd', 'e'], 2, [1, 1, 1, 1, 1]),
+      ev.log(2.5 * SEC, 'e', 'MY-011711'),
+      ev.config(3 * SEC, 'b', ['a', 'b', 'c', 'd'], 3, [1, 1, 1, 1]),
+      expelRequested(3 * SEC + 5_000, 'b', 'a'), expelRequested(3 * SEC + 5_000, 'b', 'c'),
+      ev.config(4 * SEC, 'b', ['b', 'd'], 4, [1, 1]),
+    ];
+    expect(noExpelWithoutMajority.check(handRecord(trace, { names: FIVE }))).toBeNull();
+    // Once a local view of [a..d] came, the request has no majority to rest on.
+    const after = [...trace.slice(0, 4), localView(3 * SEC + 1_000, 'b', ['b', 'd'], ['a', 'c']), ...trace.slice(4)];
+    expect(noExpelWithoutMajority.check(handRecord(after, { names: FIVE }))?.message).toContain('2 of 4 nodes');
+  });
+
   it('rejects a request whose last view already lacked the majority', () => {
     const minority = localView(1 * SEC, 'b', ['b', 'd'], ['a', 'c']);
     const v = noExpelWithoutMajority.check(handRecord([minority, ev.config(2 * SEC, 'b', ['a', 'b', 'c', 'd'], 2, [1, 1, 1, 1]), ...ask, pair], { names: ['a', 'b', 'c', 'd'] }));

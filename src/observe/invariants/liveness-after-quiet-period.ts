@@ -64,8 +64,8 @@ export const livenessAfterQuietPeriod: Invariant = {
   name: LIVENESS,
   description:
     'If no fault is in force at the end of the run (no partition, cut, isolation, freeze or un-restarted crash), crashes ' +
-    '(or XCom instances GCS killed after a leave it could not complete, or instances whose add_node was decided after the join ' +
-    'attempt that asked for them had ended) never left half or more of the XCom configuration as ' +
+    '(or XCom instances GCS killed after a leave it could not complete, or instances whose join attempt ended before they ran) ' +
+    'do not leave, at the end of the run, half or more of the XCom configuration as ' +
     'dead incarnations (no majority could ever remove them), and the ' +
     'last network event is at least requiredQuietPeriodUs(record) before the end, then every running member that has not ' +
     'given up (auto-rejoin attempts exhausted, autorejoin_tries 0 on an expel or majority timeout, 10 failed START joins, ' +
@@ -121,19 +121,32 @@ export const livenessAfterQuietPeriod: Invariant = {
       for (let j = 0; j < n; j++) if (crashedInc[j]! >= 0) stuck++;
       return stuck > 0 && 2 * stuck >= groupConfig.length;
     };
-    // An incarnation whose add_node was decided after the join attempt that asked for it had ended
-    // never runs either: each attempt starts XCom with a new identity (Gcs_xcom_control::retry_do_join
-    // regenerates the node's uuid), and a seed's proposer keeps the add_node until it is decided
-    // however long that takes (xcom_base.cc proposer_task), so a request stranded by a partition can
-    // configure an instance that has stopped. It blocks its node's later joins ("Old incarnation
-    // found") and counts as dead until a majority removes it. A join attempt is open from an
-    // auto-rejoin attempt's start (MY-013373) or a restart (start_on_boot) until it ends (MY-013374,
-    // MY-013375, MY-011640, a GCS join failure) or the member installs a view. A START the operator
-    // issues leaves no trace event, so an instance marked here is unmarked as soon as it shows that
-    // it runs (a configuration or a view of its own member listing it).
+    // An incarnation whose join attempt ended before it ever ran never runs either: each attempt
+    // starts XCom with a new identity (Gcs_xcom_control::retry_do_join regenerates the node's uuid),
+    // and a seed's proposer keeps the add_node until it is decided however long that takes
+    // (xcom_base.cc proposer_task), so a request stranded by a partition can configure an instance
+    // that has stopped (decided after the attempt ended), or one that never got its snapshot. It
+    // blocks its node's later joins ("Old incarnation found") and counts as dead until a majority
+    // removes it. A join attempt is open from an auto-rejoin attempt's start (MY-013373), a restart
+    // (start_on_boot) or a START's retry until it ends (MY-013374, MY-011640, a GCS join failure,
+    // MY-013375) or the member installs its join view; a crash ends it. An incarnation configured
+    // while no attempt of its node is open, or still not seen to run when the attempt fails, is
+    // marked dead; it is unmarked when it shows that it runs (a configuration of its own member that
+    // lists it, or its join view). A START the operator issues leaves no trace event: an instance it
+    // adds is marked until it shows that it runs, which a live one does at its join view.
     const joinOpen = new Uint8Array(n);
     const newestConfigured = new Float64Array(n).fill(FIRST_INCARNATION);
+    const ranInc = new Float64Array(n).fill(FIRST_INCARNATION);
     const lateDeadInc = new Float64Array(n).fill(-1);
+    const awaitingJoinView = new Uint8Array(n);
+    const seenRunning = (i: number, inc: number): void => {
+      if (inc > ranInc[i]!) ranInc[i] = inc;
+      if (lateDeadInc[i] === inc) lateDeadInc[i] = -1;
+    };
+    const joinFailed = (i: number): void => {
+      joinOpen[i] = 0;
+      if (newestConfigured[i]! > ranInc[i]!) lateDeadInc[i] = newestConfigured[i]!;
+    };
     const deadAtEnd = (): boolean => {
       let dead = 0;
       for (let j = 0; j < n; j++) {
@@ -151,7 +164,7 @@ export const livenessAfterQuietPeriod: Invariant = {
           order++;
           const own = idx.get(e.member);
           const ownAt = e.nodes.indexOf(e.member);
-          if (own !== undefined && ownAt >= 0 && lateDeadInc[own] === (e.incarnations?.[ownAt] ?? FIRST_INCARNATION)) lateDeadInc[own] = -1;
+          if (own !== undefined && ownAt >= 0) seenRunning(own, e.incarnations?.[ownAt] ?? FIRST_INCARNATION);
           const rank = e.configId ?? order;
           if (rank < groupRank) break;
           groupRank = rank;
@@ -162,7 +175,7 @@ export const livenessAfterQuietPeriod: Invariant = {
             const inc = e.incarnations?.[k] ?? FIRST_INCARNATION;
             if (j === undefined || inc <= newestConfigured[j]!) return;
             newestConfigured[j] = inc;
-            if (joinOpen[j] === 0) lateDeadInc[j] = inc;
+            if (joinOpen[j] === 0 && ranInc[j]! < inc) lateDeadInc[j] = inc;
           });
           for (let i = 0; i < n; i++) {
             if (crashedInc[i]! < 0) continue;
@@ -179,6 +192,8 @@ export const livenessAfterQuietPeriod: Invariant = {
           if (i === undefined) break;
           if (e.action === 'crash') {
             crashed[i] = 1;
+            joinOpen[i] = 0;
+            awaitingJoinView[i] = 1;
             setInGroup(i, 0);
             const k = groupConfig.indexOf(e.detail);
             // Before any configuration change every member runs its first incarnation.
@@ -205,7 +220,8 @@ export const livenessAfterQuietPeriod: Invariant = {
           const i = idx.get(e.member);
           if (i !== undefined) {
             view[i] = e.viewId; viewMembers[i] = e.members; setInGroup(i, e.viewId === '' ? 0 : 1);
-            if (e.viewId !== '') { joinOpen[i] = 0; if (lateDeadInc[i] === newestConfigured[i]) lateDeadInc[i] = -1; }
+            if (e.viewId === '') awaitingJoinView[i] = 1;
+            else if (awaitingJoinView[i] === 1) { awaitingJoinView[i] = 0; joinOpen[i] = 0; seenRunning(i, newestConfigured[i]!); }
           }
           break;
         }
@@ -220,7 +236,9 @@ export const livenessAfterQuietPeriod: Invariant = {
           // member the operator stopped (STOP GROUP_REPLICATION, MY-011651) until a new START.
           else if (e.code === 'MY-011640' || e.code === 'MY-011651') gaveUp[i] = 1;
           else if (e.code === 'MY-013373') { rejoining[i] = 1; joinOpen[i] = 1; }
-          if (e.code === 'MY-013374' || e.code === 'MY-013375' || e.code === 'MY-011640' || (e.code === 'MY-011735' && e.message.includes('unable to join the group'))) joinOpen[i] = 0;
+          if (e.code === 'MY-013374' || e.code === 'MY-011640' || (e.code === 'MY-011735' && e.message.includes('unable to join the group')) ||
+            (e.code === 'MY-013375' && e.message.includes('was not able'))) joinFailed(i);
+          else if (e.code === 'MY-013375') joinOpen[i] = 0;
           // A START's GCS retries its join 5 s later (join_attempts, join_sleep_time).
           else if (e.code === 'MY-011735' && e.message.includes('before retrying to join')) joinOpen[i] = 1;
           // GCS gave up waiting for XCom to execute this member's own removal and killed its XCom

@@ -69,8 +69,9 @@ interface RemovalRequest {
  * Which configuration a request is judged by: the one m_has_majority was computed on. process_view
  * sets it from the node set of the view it handles, and run_process_suspicions reads the stored value
  * (gcs_xcom_control_interface.cc). Views come only when XCom delivers one: a local view at a
- * detector tick (xcom_detector.cc detector_task: a configuration change forces one on its next
- * 1 s run, not at once) or a global view when a view_msg is executed. So a suspicions pass that runs
+ * detector run (xcom_detector.cc detector_task: a configuration change forces one at its next run,
+ * the 1 s tick or sooner when a node is heard again, not at once) or a global view when a view_msg is
+ * executed. So a suspicions pass that runs
  * after XCom activated a smaller configuration and before the next view still uses the majority of
  * the configuration before: a member that had 3 of 5 alive (two suspects) keeps asking with that
  * majority for a few milliseconds after the fifth node's removal took effect (explore, seed 4242).
@@ -88,7 +89,7 @@ export const noExpelWithoutMajority: Invariant = {
     'configuration. A view that removes members lists exactly the nodes of a configuration the installing member activated.',
   mysqlRule:
     'Gcs_suspicions_manager acts only when m_has_majority: 2 × (suspects + expels in progress) < nodes in the XCom view it last ' +
-    'processed (a local view comes at the detector tick after a configuration change, not at once), the killer ' +
+    'processed (a local view comes at the detector\'s next run after a configuration change, not at once), the killer ' +
     'names all timed-out suspects in one request and others only remove themselves (docs/mysql-behaviour.md; ' +
     'gcs_xcom_control_interface.cc process_view / run_process_suspicions). XCom decides remove_node with a majority of the ' +
     'configuration at its slot and applies it to the newest one (xcom_base.cc handle_remove_node, proposer_task). A membership ' +
