@@ -1,5 +1,6 @@
 import type { ChannelTerms } from '../observe/error-codes.js';
 import type { VersionName } from '../types.js';
+import { EXECUTOR_MAX_WAIT_DIVIDED_US, EXECUTOR_MAX_WAIT_US } from '../xcom/constants.js';
 
 /** Defaults and version-specific rules of one MySQL release line (docs/mysql-behaviour.md §G1.3, §G4). */
 export interface VersionProfile {
@@ -37,6 +38,23 @@ export interface VersionProfile {
    * the two the level changed is not known.
    */
   readonly stoppingLogLevel: 'Note' | 'System';
+  /**
+   * How XCom caps its wait between read rounds (and proposer retries), which grows ×√2 a round
+   * (xcom_base.cc wakeup_delay). 'divide-above-3s': a wait above 3 s is divided by 1.31415926
+   * until it is 3 s or less, and a median consensus time of 0 or above 0.3 s counts as 0.1 s (the
+   * source of 8.0.22 and of 8.0.26, and a 2018 copy). 'redraw-above-20s': a wait above 20 s is
+   * replaced by a random one in 10–20 s, and a median above 4 s counts as 2 s (the source of 8.0.27
+   * and later). The change came with 8.0.27 (docs/mysql-behaviour.md X3).
+   */
+  readonly wakeupDelayCap: WakeupDelayCap;
+}
+
+/** The two caps of xcom_base.cc wakeup_delay (see VersionProfile.wakeupDelayCap). */
+export type WakeupDelayCap = 'divide-above-3s' | 'redraw-above-20s';
+
+/** The longest wait wakeup_delay can return under a cap, in µs (3 s or 20 s). */
+export function wakeupDelayMaxUs(cap: WakeupDelayCap): number {
+  return cap === 'divide-above-3s' ? EXECUTOR_MAX_WAIT_DIVIDED_US : EXECUTOR_MAX_WAIT_US;
 }
 
 const GIB = 1_073_741_824;
@@ -46,22 +64,22 @@ export const VERSION_PROFILES: Readonly<Record<VersionName, VersionProfile>> = {
   '8.0.20': {
     name: '8.0.20', serverVersion: '8.0.20', defaultMemberExpelTimeout: 0, defaultAutorejoinTries: 0,
     messageCacheSizeMin: GIB, countsExpelsInProgress: true, defaultConsistency: 'EVENTUAL', channelTerms: 'master',
-    concurrentStartStop: 'wait', stoppingLogLevel: 'Note',
+    concurrentStartStop: 'wait', stoppingLogLevel: 'Note', wakeupDelayCap: 'divide-above-3s',
   },
   '8.0.21': {
     name: '8.0.21', serverVersion: '8.0.21', defaultMemberExpelTimeout: 5, defaultAutorejoinTries: 3,
     messageCacheSizeMin: MIB_128, countsExpelsInProgress: true, defaultConsistency: 'EVENTUAL', channelTerms: 'master',
-    concurrentStartStop: 'refuse', stoppingLogLevel: 'Note',
+    concurrentStartStop: 'refuse', stoppingLogLevel: 'Note', wakeupDelayCap: 'divide-above-3s',
   },
   '8.4': {
     name: '8.4', serverVersion: '8.4.6', defaultMemberExpelTimeout: 5, defaultAutorejoinTries: 3,
     messageCacheSizeMin: MIB_128, countsExpelsInProgress: true, defaultConsistency: 'BEFORE_ON_PRIMARY_FAILOVER', channelTerms: 'source',
-    concurrentStartStop: 'refuse', stoppingLogLevel: 'System',
+    concurrentStartStop: 'refuse', stoppingLogLevel: 'System', wakeupDelayCap: 'redraw-above-20s',
   },
   '9.x': {
     name: '9.x', serverVersion: '9.5.0', defaultMemberExpelTimeout: 5, defaultAutorejoinTries: 3,
     messageCacheSizeMin: MIB_128, countsExpelsInProgress: true, defaultConsistency: 'BEFORE_ON_PRIMARY_FAILOVER', channelTerms: 'source',
-    concurrentStartStop: 'refuse', stoppingLogLevel: 'System',
+    concurrentStartStop: 'refuse', stoppingLogLevel: 'System', wakeupDelayCap: 'redraw-above-20s',
   },
 };
 

@@ -1,5 +1,5 @@
 import type { GroupReplicationOptions } from '../gr/options.js';
-import type { ExitStateAction, GroupMode } from '../types.js';
+import type { ExitStateAction, GroupMode, VersionName } from '../types.js';
 import type { SimEvent } from './events.js';
 
 /**
@@ -42,6 +42,8 @@ export interface RunRecord {
   readonly initialViewId?: string;
   /** Workload totals per member at `endUs` (the trace samples them only once a second); absent for hand-built records. */
   readonly workload?: readonly RunWorkload[];
+  /** The run's version profile; absent for hand-built records (bounds then take the most permissive version). */
+  readonly version?: VersionName;
 }
 
 /** One member's workload transactions over a run (counts). */
@@ -70,6 +72,8 @@ export interface RecordableRun {
   readonly addedMembers?: readonly RunMember[];
   /** Members with their workload counters (a Simulation's member handles). */
   readonly members?: readonly { readonly name: string; workload(): Omit<RunWorkload, 'member'> }[];
+  /** The run's version profile (a Simulation's `version`). */
+  readonly version?: { readonly name: VersionName };
 }
 
 /** 8.0.21 defaults (src/plugin.cc): used for options a hand-built record leaves out. */
@@ -91,6 +95,7 @@ export function runRecordOf(sim: RecordableRun): RunRecord {
     mode: sim.atStart.mode,
     endUs: sim.nowUs,
     initialViewId: sim.atStart.viewId,
+    ...(sim.version === undefined ? {} : { version: sim.version.name }),
     ...(sim.members === undefined ? {} : {
       workload: sim.members.map((m) => {
         const c = m.workload();

@@ -1,5 +1,5 @@
 import {
-  EVENT_HORIZON_MIN, EXECUTOR_BASE_WAIT_US, EXECUTOR_MAX_WAIT_US, MAX_BATCH_APP_DATA, PROPOSERS, SIZEOF_APP_DATA,
+  EVENT_HORIZON_MIN, EXECUTOR_BASE_WAIT_US, EXECUTOR_MAX_WAIT_DIVIDED_US, EXECUTOR_MAX_WAIT_US, EXECUTOR_MEDIAN_LIMIT_DIVIDED_US, EXECUTOR_WAIT_DIVISOR, MAX_BATCH_APP_DATA, PROPOSERS, SIZEOF_APP_DATA,
   SIZEOF_PAX_MSG, TERMINATE_DELAY_US,
 } from './constants.js';
 import { InvariantError } from '../errors.js';
@@ -61,6 +61,18 @@ const MESSAGE_ENTRY_POOL_MAX = 2 * MIN_LOG_TRIM;
 
 /** reuseEntriesOf's payload before it is called: no payload is this object, so no entry is reused. */
 const NO_REUSED_PAYLOAD: object = Object.freeze({});
+
+/** ln √2, ln 3 s (in µs) and ln 1.31415926, for the legacy back-off under the divide-above-3s cap. */
+const LN_SQRT2 = Math.LN2 / 2;
+const LN_MAX_WAIT_DIVIDED = Math.log(EXECUTOR_MAX_WAIT_DIVIDED_US);
+const LN_WAIT_DIVISOR = Math.log(EXECUTOR_WAIT_DIVISOR);
+
+/** wakeup_delay's cap up to 8.0.26 (xcom_base.cc): a wait above 3 s is divided by 1.31415926 until it is 3 s or less. */
+function divideToCap(waitUs: number): number {
+  let w = waitUs;
+  while (w > EXECUTOR_MAX_WAIT_DIVIDED_US) w /= EXECUTOR_WAIT_DIVISOR;
+  return w;
+}
 
 /**
  * An entry whose numeric fields the caller writes at once. V8 treats an object's fields as
@@ -197,6 +209,8 @@ export class Consensus {
   private readonly roundK: Int32Array;
   /** model.xcomRetryBackoff: proposers and executor back off as xcom_base.cc does (see ModelParameters). */
   private readonly sourceBackoff: boolean;
+  /** The run's version caps wakeup_delay by dividing above 3 s (up to 8.0.26), not by a 10–20 s draw above 20 s. */
+  private readonly divideAboveCap: boolean;
   /** Per node: id of the newest configuration it executed (or booted into). */
   private readonly executedConfigId: Int32Array;
   /** Per node: set once it executed the configuration that removed it; it delivers nothing more. */
@@ -327,6 +341,7 @@ export class Consensus {
     this.roundDelayUs = new Float64Array(n);
     this.roundK = new Int32Array(n);
     this.sourceBackoff = x.params.xcomRetryBackoff === 1;
+    this.divideAboveCap = x.wakeupDelayCap === 'divide-above-3s';
     this.exiting = new Uint8Array(n);
     this.executedConfigId = new Int32Array(n);
     this.roundActive = new Uint8Array(n);
@@ -1503,22 +1518,35 @@ export class Consensus {
     return d;
   }
 
-  /** xcomRetryBackoff 0: the k-th wait of a back-off that restarts at detection (0.1 s + 5m + m·rand, ×√2^k). */
+  /**
+   * xcomRetryBackoff 0: the k-th wait of a back-off that restarts at detection (0.1 s + 5m + m·rand,
+   * ×√2^k), capped as the run's version caps wakeup_delay. Under the divide-above-3s cap the
+   * exponent is reduced in logarithms first: √2^k overflows after about 2,000 rounds (under two
+   * hours of 3 s waits), and dividing an infinity never ends.
+   */
   private legacyRoundWaitUs(i: number, k: number): number {
     const x = this.x;
     let m = 0;
     const cfg = x.config[i];
     if (cfg != null) for (const j of cfg.nodes) if (j !== i) { m = x.net.linkLatencyUs(i, j) + x.net.linkLatencyUs(j, i); break; }
-    let w = (EXECUTOR_BASE_WAIT_US + 5 * m + m * x.rng.next()) * Math.pow(Math.SQRT2, k);
-    if (w > EXECUTOR_MAX_WAIT_US) w = x.rng.uniform(EXECUTOR_MAX_WAIT_US / 2, EXECUTOR_MAX_WAIT_US);
-    return Math.floor(w);
+    const first = EXECUTOR_BASE_WAIT_US + 5 * m + m * x.rng.next();
+    if (!this.divideAboveCap) {
+      let w = first * Math.pow(Math.SQRT2, k);
+      if (w > EXECUTOR_MAX_WAIT_US) w = x.rng.uniform(EXECUTOR_MAX_WAIT_US / 2, EXECUTOR_MAX_WAIT_US);
+      return Math.floor(w);
+    }
+    const over = Math.log(first) + k * LN_SQRT2 - LN_MAX_WAIT_DIVIDED;
+    const w = over > 0 ? Math.exp(LN_MAX_WAIT_DIVIDED + over - Math.ceil(over / LN_WAIT_DIVISOR) * LN_WAIT_DIVISOR) : first * Math.pow(Math.SQRT2, k);
+    return Math.floor(divideToCap(w));
   }
 
   /**
    * wakeup_delay (xcom_base.cc), used by the executor's and the proposers' waits: the first wait is
-   * 0.1 s + 5m + m·rand with m the median consensus time (grsim: the round trip to a peer; an m
-   * above 4 s counts as 2 s), each later one the previous ×√2, and any value above 20 s is replaced
-   * by a random one in 10–20 s.
+   * 0.1 s + 5m + m·rand with m the median consensus time (grsim: the round trip to a peer), each
+   * later one the previous ×√2, capped by the run's version (VersionProfile.wakeupDelayCap): from
+   * 8.0.27 an m above 4 s counts as 2 s and any value above 20 s is replaced by a random one in
+   * 10–20 s; up to 8.0.26 an m of 0 or above 0.3 s counts as 0.1 s and a value above 3 s is divided
+   * by 1.31415926 until it is 3 s or less, with no draw.
    */
   private wakeupDelayUs(i: number, oldUs: number): number {
     const x = this.x;
@@ -1527,12 +1555,15 @@ export class Consensus {
       let m = 0;
       const cfg = x.config[i];
       if (cfg != null) for (const j of cfg.nodes) if (j !== i) { m = x.net.linkLatencyUs(i, j) + x.net.linkLatencyUs(j, i); break; }
-      if (m > EXECUTOR_MAX_WAIT_US / 5) m = EXECUTOR_MAX_WAIT_US / 10;
+      if (this.divideAboveCap) {
+        if (m === 0 || m > EXECUTOR_MEDIAN_LIMIT_DIVIDED_US) m = EXECUTOR_BASE_WAIT_US;
+      } else if (m > EXECUTOR_MAX_WAIT_US / 5) m = EXECUTOR_MAX_WAIT_US / 10;
       w = EXECUTOR_BASE_WAIT_US + 5 * m + m * x.rng.next();
     } else {
       w = oldUs * Math.SQRT2;
     }
-    if (w > EXECUTOR_MAX_WAIT_US) w = x.rng.uniform(EXECUTOR_MAX_WAIT_US / 2, EXECUTOR_MAX_WAIT_US);
+    if (this.divideAboveCap) w = divideToCap(w);
+    else if (w > EXECUTOR_MAX_WAIT_US) w = x.rng.uniform(EXECUTOR_MAX_WAIT_US / 2, EXECUTOR_MAX_WAIT_US);
     return Math.max(1, Math.floor(w));
   }
 

@@ -30,9 +30,24 @@ export const NEGOTIATION_POLL_US = 100_000;
 export const TERMINATE_DELAY_US = 3_000_000;
 /** Default event horizon in msgnos (gcs_profile.in EVENT_HORIZON_MIN). */
 export const EVENT_HORIZON_MIN = 10;
-/** Cap of the executor's read back-off (xcom_base.cc wakeup_delay: 20 s, random 10–20 s above it). */
+/**
+ * Cap of the executor's read back-off from 8.0.27 (xcom_base.cc wakeup_delay, maximum_threshold:
+ * 20 s, random 10–20 s above it). Before, see EXECUTOR_MAX_WAIT_DIVIDED_US.
+ */
 export const EXECUTOR_MAX_WAIT_US = 20_000_000;
-/** Base of the executor's first read wait (xcom_base.cc wakeup_delay: 0.1 + 5·m + m·rand). */
+/**
+ * Cap of the executor's read back-off up to 8.0.26 (xcom_base.cc wakeup_delay: a wait above 3 s is
+ * divided by EXECUTOR_WAIT_DIVISOR until it is 3 s or less; no random draw).
+ */
+export const EXECUTOR_MAX_WAIT_DIVIDED_US = 3_000_000;
+/** The divisor of that rule (xcom_base.cc wakeup_delay up to 8.0.26: `retval /= 1.31415926`). */
+export const EXECUTOR_WAIT_DIVISOR = 1.31415926;
+/**
+ * Up to 8.0.26 wakeup_delay takes a median consensus time of 0 or above 0.3 s as 0.1 s
+ * (xcom_base.cc); from 8.0.27 one above maximum_threshold / 5 = 4 s counts as 2 s.
+ */
+export const EXECUTOR_MEDIAN_LIMIT_DIVIDED_US = 300_000;
+/** Base of the executor's first read wait (xcom_base.cc wakeup_delay: 0.1 + 5·m + m·rand; also the fallback median up to 8.0.26). */
 export const EXECUTOR_BASE_WAIT_US = 100_000;
 
 /** Suspicion-processing thread period (gcs_xcom_control_interface.cc SUSPICION_PROCESSING_THREAD_PERIOD). */

@@ -2,6 +2,7 @@ import { InvariantError } from '../errors.js';
 import type { Kernel } from '../kernel/kernel.js';
 import { PRIORITY } from '../kernel/kernel.js';
 import type { TickLane } from '../kernel/tick-lane.js';
+import type { WakeupDelayCap } from '../gr/version-profiles.js';
 import type { ModelParameters } from '../model-parameters.js';
 import type { Network } from '../network/network.js';
 import type { RandomStream } from '../rng/random-stream.js';
@@ -237,6 +238,8 @@ export class XcomCluster {
     readonly up: XcomUpcalls,
     readonly eventHorizon: number,
     cacheLimitBytes: readonly number[] = [],
+    /** The run's version's cap of wakeup_delay (VersionProfile.wakeupDelayCap). */
+    readonly wakeupDelayCap: WakeupDelayCap = 'redraw-above-20s',
   ) {
     const n = net.n;
     if (n > 16) throw new InvariantError('XcomCluster supports at most 16 nodes');

@@ -1,5 +1,6 @@
-import { type MemberState } from '../../types.js';
-import { CONNECT_TIMEOUT_US, CONNECTION_ATTEMPTS, DETECTOR_LIVE_TIMEOUT_US, DETECTOR_TASK_PERIOD_US, EXECUTOR_MAX_WAIT_US, MAX_CONNECT_WAIT_US, REJOIN_TIMEOUT_US, SUSPICION_PROCESSING_THREAD_PERIOD_US, TERMINATE_DELAY_US, START_JOIN_ATTEMPTS, START_JOIN_SLEEP_US, VIEW_MODIFICATION_TIMEOUT_US, XCOM_EXIT_WAIT_US } from '../../xcom/constants.js';
+import { VERSION_NAMES, VERSION_PROFILES, wakeupDelayMaxUs } from '../../gr/version-profiles.js';
+import { type MemberState, type VersionName } from '../../types.js';
+import { CONNECT_TIMEOUT_US, CONNECTION_ATTEMPTS, DETECTOR_LIVE_TIMEOUT_US, DETECTOR_TASK_PERIOD_US, MAX_CONNECT_WAIT_US, REJOIN_TIMEOUT_US, SUSPICION_PROCESSING_THREAD_PERIOD_US, TERMINATE_DELAY_US, START_JOIN_ATTEMPTS, START_JOIN_SLEEP_US, VIEW_MODIFICATION_TIMEOUT_US, XCOM_EXIT_WAIT_US } from '../../xcom/constants.js';
 import { NetworkReplay } from '../network-replay.js';
 import { FIRST_INCARNATION } from '../../xcom/xcom-config.js';
 import { memberIndex, OptionTracker, type MemberStartOptions, type RunRecord } from '../run-record.js';
@@ -14,24 +15,28 @@ const LIVENESS = 'liveness-after-quiet-period';
 export const JOIN_AND_RECOVERY_ALLOWANCE_US = 10_000_000;
 /** Safety margin added to the quiet period, in µs: message latencies, GCS engine and state-exchange delays. */
 export const QUIET_PERIOD_MARGIN_US = 30_000_000;
+/** The longest executor read wait of any version (xcom_base.cc wakeup_delay): the bound when a record names none. */
+const LONGEST_WAKEUP_DELAY_US = Math.max(...VERSION_NAMES.map((v) => wakeupDelayMaxUs(VERSION_PROFILES[v].wakeupDelayCap)));
 
 /**
  * Quiet time after the last fault, in µs, after which a member with these options must be ONLINE
  * again; a conservative sum of every wait that can still be running when the network heals:
  * detection (DETECTOR_LIVE_TIMEOUT + one detector tick), an expel (the 15 s cadence rounded up to
  * cover member_expel_timeout, plus one re-armed period), the removal view (activation + leader
- * tick), learning the expel (dial back-off cap + executor read back-off cap + TERMINATE_DELAY), a
+ * tick), learning the expel (dial back-off cap + the version's executor read back-off cap, 3 s up to
+ * 8.0.26 and 20 s from 8.0.27, the longer one when the version is not given + TERMINATE_DELAY), a
  * majority-timeout leave (the timeout + the 30 s XCom exit wait), one failed join attempt
  * (VIEW_MODIFICATION_TIMEOUT or CONNECTION_ATTEMPTS connect timeouts per seed) followed by the
  * 300 s rejoin_timeout when another attempt is left, a START retry sleep, one successful join and
  * recovery, and a margin.
  */
-export function quietPeriodUs(options: Readonly<MemberStartOptions>, groupSize: number): number {
+export function quietPeriodUs(options: Readonly<MemberStartOptions>, groupSize: number, version?: VersionName): number {
   const periods = Math.max(1, Math.ceil(options.group_replication_member_expel_timeout / 15));
   const detection = DETECTOR_LIVE_TIMEOUT_US + DETECTOR_TASK_PERIOD_US;
   const expel = SUSPICION_PROCESSING_THREAD_PERIOD_US * (periods + 1);
   const removalView = 2 * DETECTOR_TASK_PERIOD_US;
-  const learn = MAX_CONNECT_WAIT_US + EXECUTOR_MAX_WAIT_US + TERMINATE_DELAY_US;
+  const readWait = version === undefined ? LONGEST_WAKEUP_DELAY_US : wakeupDelayMaxUs(VERSION_PROFILES[version].wakeupDelayCap);
+  const learn = MAX_CONNECT_WAIT_US + readWait + TERMINATE_DELAY_US;
   const umt = options.group_replication_unreachable_majority_timeout;
   const majorityLeave = umt > 0 ? umt * 1_000_000 + XCOM_EXIT_WAIT_US : 0;
   const failedJoin = Math.max(VIEW_MODIFICATION_TIMEOUT_US, CONNECTION_ATTEMPTS * Math.max(1, groupSize - 1) * CONNECT_TIMEOUT_US);
@@ -47,7 +52,7 @@ export function requiredQuietPeriodUs(record: RunRecord): number {
   const opts = new OptionTracker(record, idx);
   for (const e of record.trace) opts.apply(e);
   let q = 0;
-  for (let i = 0; i < record.members.length; i++) q = Math.max(q, quietPeriodUs(opts.of(i), record.members.length));
+  for (let i = 0; i < record.members.length; i++) q = Math.max(q, quietPeriodUs(opts.of(i), record.members.length, record.version));
   return q;
 }
 
