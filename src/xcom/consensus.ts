@@ -1,5 +1,5 @@
 import {
-  EVENT_HORIZON_MIN, EXECUTOR_BASE_WAIT_US, EXECUTOR_MAX_WAIT_DIVIDED_US, EXECUTOR_MAX_WAIT_US, EXECUTOR_MEDIAN_LIMIT_DIVIDED_US, EXECUTOR_WAIT_DIVISOR, MAX_BATCH_APP_DATA, PROPOSERS, SIZEOF_APP_DATA,
+  EVENT_HORIZON_MIN, EXECUTOR_BASE_WAIT_US, EXECUTOR_MAX_WAIT_US, EXECUTOR_MEDIAN_LIMIT_DIVIDED_US, MAX_BATCH_APP_DATA, PROPOSERS, SIZEOF_APP_DATA,
   SIZEOF_PAX_MSG, TERMINATE_DELAY_US,
 } from './constants.js';
 import { InvariantError } from '../errors.js';
@@ -8,6 +8,7 @@ import { PRIORITY } from '../kernel/kernel.js';
 import { sortArrivals } from '../network/network.js';
 import type { LoadBatch, LogEntry } from './log-entry.js';
 import { configPayloadBytes, dieOpIsFatal, viewPayloadBytes } from './message-cache.js';
+import { divideToCap, legacyDividedWaitUs } from './wakeup-delay.js';
 import { configHas, makeConfig, type XcomConfig } from './xcom-config.js';
 import type { MessageCache } from './message-cache.js';
 import { MSG_LEARN, MSG_PREPARE, type XcomCluster } from './xcom-cluster.js';
@@ -61,18 +62,6 @@ const MESSAGE_ENTRY_POOL_MAX = 2 * MIN_LOG_TRIM;
 
 /** reuseEntriesOf's payload before it is called: no payload is this object, so no entry is reused. */
 const NO_REUSED_PAYLOAD: object = Object.freeze({});
-
-/** ln √2, ln 3 s (in µs) and ln 1.31415926, for the legacy back-off under the divide-above-3s cap. */
-const LN_SQRT2 = Math.LN2 / 2;
-const LN_MAX_WAIT_DIVIDED = Math.log(EXECUTOR_MAX_WAIT_DIVIDED_US);
-const LN_WAIT_DIVISOR = Math.log(EXECUTOR_WAIT_DIVISOR);
-
-/** wakeup_delay's cap up to 8.0.26 (xcom_base.cc): a wait above 3 s is divided by 1.31415926 until it is 3 s or less. */
-function divideToCap(waitUs: number): number {
-  let w = waitUs;
-  while (w > EXECUTOR_MAX_WAIT_DIVIDED_US) w /= EXECUTOR_WAIT_DIVISOR;
-  return w;
-}
 
 /**
  * An entry whose numeric fields the caller writes at once. V8 treats an object's fields as
@@ -1520,9 +1509,7 @@ export class Consensus {
 
   /**
    * xcomRetryBackoff 0: the k-th wait of a back-off that restarts at detection (0.1 s + 5m + m·rand,
-   * ×√2^k), capped as the run's version caps wakeup_delay. Under the divide-above-3s cap the
-   * exponent is reduced in logarithms first: √2^k overflows after about 2,000 rounds (under two
-   * hours of 3 s waits), and dividing an infinity never ends.
+   * ×√2^k), capped as the run's version caps wakeup_delay (legacyDividedWaitUs up to 8.0.26).
    */
   private legacyRoundWaitUs(i: number, k: number): number {
     const x = this.x;
@@ -1535,9 +1522,7 @@ export class Consensus {
       if (w > EXECUTOR_MAX_WAIT_US) w = x.rng.uniform(EXECUTOR_MAX_WAIT_US / 2, EXECUTOR_MAX_WAIT_US);
       return Math.floor(w);
     }
-    const over = Math.log(first) + k * LN_SQRT2 - LN_MAX_WAIT_DIVIDED;
-    const w = over > 0 ? Math.exp(LN_MAX_WAIT_DIVIDED + over - Math.ceil(over / LN_WAIT_DIVISOR) * LN_WAIT_DIVISOR) : first * Math.pow(Math.SQRT2, k);
-    return Math.floor(divideToCap(w));
+    return Math.floor(legacyDividedWaitUs(first, k));
   }
 
   /**

@@ -55,7 +55,10 @@ describe("the reference article's XCom cache experiment (128 MiB, expel timeout 
     expect(die!.level).toBe('ERROR');
     expect(die!.message).toMatch(/^\[GCS\] Node 2 is unable to get message \{[0-9a-f]{8} \d+ 0\}, since the group is too far ahead\. Node will now exit\.$/);
     // The document's order: the die line, MY-011505, MY-011712, MY-011565, MY-013373 attempt 1 of 3.
-    const from = codes.indexOf('MY-011735', codes.indexOf('MY-011494'));
+    // On 8.0.21 node3's executor reads at most 3 s apart (wakeup_delay's cap up to 8.0.26), so its
+    // first read after the heal can bring the die answer before its GCS logs the peers reachable
+    // again (MY-011494); the document lists no MY-011494 line either.
+    const from = codes.indexOf('MY-011735');
     expect(codes.slice(from, from + 5)).toEqual(['MY-011735', 'MY-011505', 'MY-011712', 'MY-011565', 'MY-013373']);
     expect(n3.find((e) => e.code === 'MY-013373')!.message).toBe('Started auto-rejoin procedure attempt 1 of 3');
     expect(n3.some((e) => e.code === 'MY-013375' && e.message.endsWith('Member was able to join the group.'))).toBe(true);

@@ -289,6 +289,17 @@ describe('liveness-after-quiet-period', () => {
     expect(quietPeriodUs({ ...DEFAULT_START_OPTIONS, group_replication_member_expel_timeout: 40 }, 3)).toBe(quiet + 30 * SEC);
     expect(quietPeriodUs({ ...DEFAULT_START_OPTIONS, group_replication_autorejoin_tries: 0 }, 3)).toBe(quiet - 300 * SEC);
   });
+  it('bounds learning the expel with the run\'s version\'s read back-off cap: 3 s up to 8.0.26, 20 s from 8.0.27', () => {
+    // 33 s learn = 10 s dial back-off + the executor's longest wait + 3 s terminate delay; a record
+    // that names no version takes the longest wait of any version.
+    expect(quietPeriodUs(DEFAULT_START_OPTIONS, 3, '8.4')).toBe(quiet);
+    expect(quietPeriodUs(DEFAULT_START_OPTIONS, 3, '9.x')).toBe(quiet);
+    expect(quietPeriodUs(DEFAULT_START_OPTIONS, 3, '8.0.21')).toBe(quiet - 17 * SEC);
+    expect(quietPeriodUs(DEFAULT_START_OPTIONS, 3, '8.0.20')).toBe(quiet - 17 * SEC);
+    const members = [{ name: 'a' }, { name: 'b' }, { name: 'c' }];
+    expect(requiredQuietPeriodUs({ trace: [], members, mode: 'multi-primary', endUs: 0, version: '8.0.20' })).toBe(quiet - 17 * SEC);
+    expect(requiredQuietPeriodUs({ trace: [], members, mode: 'multi-primary', endUs: 0 })).toBe(quiet);
+  });
   it('fails when a member with attempts left is not ONLINE long after the last fault', () => {
     const trace = [ev.net(1 * SEC, 'isolate', 'c'), ev.net(2 * SEC, 'heal', 'c'), ev.self(30 * SEC, 'c', 'ERROR', '')];
     const v = livenessAfterQuietPeriod.check(handRecord(trace, { endUs: 2 * SEC + quiet }));

@@ -122,7 +122,10 @@ describe('the steady check (SimulationOptions.stretch)', () => {
   });
 
   it('refuses a second with a foreign event due in it, and a group that is not settled, until it has settled again', () => {
-    const sim = idleGroup(12345, 5, { stretch: true });
+    // 8.4: on 8.0.21 (wakeup_delay's 3 s cap) node5 learns its expel sooner and rejoins at a phase
+    // where a statistics learn window meets a heartbeat, so every later second is refused as
+    // 'phases' (run event by event, as it must be) and the end of this test is never reached.
+    const sim = idleGroup(12345, 5, { stretch: true, version: '8.4' });
     sim.runFor('10s');
     expect(sim.stretchStats.steady).toBe(1);
     // An at() due within the next second keeps that second event by event; one later does not.
