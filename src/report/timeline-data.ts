@@ -27,6 +27,13 @@ export function runLength<V>(changes: readonly (readonly [number, V])[], end: nu
   return out;
 }
 
+/**
+ * How a suspicion on a swimlane ended: cleared (the suspect came back, or left the configuration),
+ * timed out, dropped with the rest when the member's GCS stopped (`left`: its leave view or its
+ * server stopping), or still held at the end of the run (`open`).
+ */
+export type SuspicionOutcome = 'cleared' | 'timedOut' | 'left' | 'open';
+
 /** A member's own state as its swimlane shows it: OFFLINE while its server does not run. */
 export type LaneState = 'ONLINE' | 'RECOVERING' | 'ERROR' | 'OFFLINE';
 
@@ -38,8 +45,12 @@ export interface MemberLane {
   readonly primary: readonly Segment<true>[];
   readonly superReadOnly: readonly Segment<true>[];
   readonly offlineMode: readonly Segment<true>[];
-  /** Each suspicion this member's GCS held of another: created → cleared / timed out (`end` is the run's end if neither). */
-  readonly suspicions: readonly { readonly suspect: string; readonly start: number; readonly end: number; readonly outcome: 'cleared' | 'timedOut' | 'open'; readonly expelRequested: number | null }[];
+  /**
+   * Each suspicion this member's GCS held (of another member, or of itself from a global view that
+   * marks it failed): created → cleared / timed out / dropped when its GCS stopped (`left`); `end`
+   * is the run's end if none of these.
+   */
+  readonly suspicions: readonly { readonly suspect: string; readonly start: number; readonly end: number; readonly outcome: SuspicionOutcome; readonly expelRequested: number | null }[];
   /** Auto-rejoin attempts: MY-013373 → MY-013375 (`ok` null: still running at the end). */
   readonly rejoins: readonly { readonly start: number; readonly end: number; readonly ok: boolean | null }[];
   /** Indices into report.log of this member's lines. */
@@ -78,12 +89,27 @@ export function memberLanes(report: ScenarioReport): MemberLane[] {
       merged.push([t, shown]);
       primary.push([t, up && shown === 'ONLINE' && role === 'PRIMARY']);
     }
-    type Suspicion = { suspect: string; start: number; end: number; outcome: 'cleared' | 'timedOut' | 'open'; expelRequested: number | null };
+    type Suspicion = { suspect: string; start: number; end: number; outcome: SuspicionOutcome; expelRequested: number | null };
     const suspicions: Suspicion[] = [];
     const open = new Map<string, Suspicion>();
     const lastTimedOut = new Map<string, Suspicion>();
+    // When this member's GCS stopped, in time order: its leave view (expel, leave, STOP) or its
+    // server stopping. GCS drops every suspicion then without a word (the leave's
+    // do_remove_node_from_group calls Gcs_suspicions_manager::clear_suspicions, and a stopped
+    // process holds nothing), so the trace has no event that ends them.
+    const stops: number[] = [];
+    for (const v of report.views) if (v.member === name && v.viewId === '') stops.push(v.t);
+    for (const f of report.flags) if (f.member === name && !f.running) stops.push(f.t);
+    stops.sort((a, b) => a - b);
+    let nextStop = 0;
+    const dropOpen = (t: number): void => {
+      for (const x of open.values()) { x.end = t; x.outcome = 'left'; }
+      open.clear();
+    };
     for (const s of report.suspicions) {
       if (s.member !== name) continue;
+      // A stop at the same instant as a suspicion event comes after it (GCS stops last).
+      while (nextStop < stops.length && (stops[nextStop] as number) < s.t) dropOpen(stops[nextStop++] as number);
       const cur = open.get(s.suspect);
       if (s.action === 'created') {
         if (cur === undefined) { const x: Suspicion = { suspect: s.suspect, start: s.t, end, outcome: 'open', expelRequested: null }; open.set(s.suspect, x); suspicions.push(x); }
@@ -97,6 +123,7 @@ export function memberLanes(report: ScenarioReport): MemberLane[] {
         if (s.action === 'timedOut') lastTimedOut.set(s.suspect, cur);
       }
     }
+    if (open.size > 0 && nextStop < stops.length) dropOpen(stops[nextStop] as number);
     suspicions.sort((a, b) => a.start - b.start);
     const rejoins: { start: number; end: number; ok: boolean | null }[] = [];
     let attempt: number | null = null;

@@ -217,7 +217,7 @@ export const TIMELINE_SCRIPT = `
       var ts = t.getAttribute("data-t").split(" ").map(Number);
       var who = t.closest(".swimlane").getAttribute("data-member");
       var o = t.getAttribute("data-o");
-      return who + " suspects " + t.getAttribute("data-s") + " from " + secs(ts[0]) + (o === "open" ? ", still open at the end" : o === "cleared" ? ", cleared at " + secs(ts[1]) : ", timed out at " + secs(ts[1])) +
+      return who + " suspects " + t.getAttribute("data-s") + " from " + secs(ts[0]) + (o === "open" ? ", still open at the end" : o === "cleared" ? ", cleared at " + secs(ts[1]) : o === "left" ? ", dropped at " + secs(ts[1]) + " when its group communication stopped" : ", timed out at " + secs(ts[1])) +
         (ts.length > 2 ? "; expel requested at " + secs(ts[2]) : "");
     }
     var pair = t.closest ? t.closest(".pair") : null;
