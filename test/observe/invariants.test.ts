@@ -394,6 +394,56 @@ describe('liveness-after-quiet-period', () => {
   });
 });
 
+describe('liveness-after-quiet-period: survivors stranded behind exited XCom instances', () => {
+  // Five members. b's second incarnation was added in configuration 3 [a, c, d, e, b#2] and never
+  // executed further; c and d activated configuration 4 [c, d, b#2]. Members that log MY-011505
+  // were expelled: their XCom instance executed its removal and exited (xcom_base.cc
+  // executor_task, terminate_and_exit), so it is dead in every configuration that still lists it.
+  // b stays ONLINE in view 100:4 alone.
+  const names = ['a', 'b', 'c', 'd', 'e'];
+  const expel = (t: number, m: string): SimEvent[] => [
+    ev.log(t, m, 'MY-011505', 'Member was expelled from the group due to network failures, changing member status to ERROR.'),
+    ev.view(t, m, '', []), ev.self(t, m, 'ERROR', ''),
+  ];
+  const base: SimEvent[] = [
+    ev.net(1 * SEC, 'isolate', 'b'), ev.net(2 * SEC, 'heal', 'b'),
+    // b#1 expelled, b's auto-rejoin runs b#2, which shows that it runs at its join view.
+    ...expel(5 * SEC, 'b'), ev.log(5 * SEC, 'b', 'MY-013373', 'Started auto-rejoin procedure attempt 1 of 3'),
+    ev.config(10 * SEC, 'a', ['a', 'c', 'd', 'e', 'b'], 3, [1, 1, 1, 1, 2]),
+    ev.config(10 * SEC, 'c', ['a', 'c', 'd', 'e', 'b'], 3, [1, 1, 1, 1, 2]),
+    ...names.map((m) => ev.view(11 * SEC, m, '100:4', names)), ev.self(12 * SEC, 'b', 'ONLINE'),
+    ev.config(100 * SEC, 'c', ['c', 'd', 'b'], 4, [1, 1, 2]),
+    ev.config(100 * SEC, 'd', ['c', 'd', 'b'], 4, [1, 1, 2]),
+  ];
+  const end = { names, endUs: 103 * SEC + quietPeriodUs(DEFAULT_START_OPTIONS, 5) };
+  const check = (trace: SimEvent[]) => livenessAfterQuietPeriod.check(handRecord(trace, end));
+  it('holds vacuously when every member still in a group has half or more of its own configuration exited', () => {
+    // b's own configuration is 3: a, c, d, e exited, 4 of 5 dead.
+    expect(check([...base, ...['a', 'c', 'd', 'e'].flatMap((m) => expel(103 * SEC, m))])).toBeNull();
+    // c, d, e exited: 3 of 5, still no majority.
+    expect(check([...base, ...['c', 'd', 'e'].flatMap((m) => expel(103 * SEC, m)), ev.self(104 * SEC, 'a', 'ERROR', ''), ev.view(104 * SEC, 'a', '', [])]))
+      .toBeNull();
+  });
+  it('applies when the configuration keeps a live majority', () => {
+    // Only d and e exited: 2 of 5 in b's configuration, a and c still live and ONLINE elsewhere.
+    const v = check([...base, ...['d', 'e'].flatMap((m) => expel(103 * SEC, m)),
+      ev.view(104 * SEC, 'a', '100:5', ['a', 'c']), ev.view(104 * SEC, 'c', '100:5', ['a', 'c'])]);
+    expect(v).toMatchObject({ invariant: 'liveness-after-quiet-period', members: ['a'] });
+    expect(v!.message).toContain('misses some of a, b, c');
+  });
+  it('applies when a live member has executed further, into a configuration with a live majority', () => {
+    // a, d, e exited: b is stranded in configuration 3 (3 of 5 dead), but c runs configuration 4
+    // [c, d, b#2] with one dead of three, and c is still in a group: b could learn from it.
+    const v = check([...base, ...['a', 'd', 'e'].flatMap((m) => expel(103 * SEC, m)), ev.view(104 * SEC, 'c', '100:5', ['c', 'b'])]);
+    expect(v).toMatchObject({ invariant: 'liveness-after-quiet-period', members: ['a'] });
+    expect(v!.message).toContain('a is ERROR');
+  });
+  it('needs the exit (MY-011505): members out of the group without it do not make a configuration dead', () => {
+    const quietOut = (t: number, m: string): SimEvent[] => [ev.view(t, m, '', []), ev.self(t, m, 'ERROR', '')];
+    expect(check([...base, ...['a', 'c', 'd', 'e'].flatMap((m) => quietOut(103 * SEC, m))])?.members).toEqual(['a']);
+  });
+});
+
 describe('checkInvariants', () => {
   it('reports one violation per broken invariant', () => {
     const v = checkInvariants(handRecord([ev.self(0, 'c', 'ERROR', ''), ev.flags(0, 'c', false), ev.log(1, 'c', 'MY-011490')]));

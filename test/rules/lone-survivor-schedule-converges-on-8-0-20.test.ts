@@ -5,8 +5,8 @@
  * node2, 100 slots behind on a 12 s read back-off, did not read before the four others exited and
  * stayed alone ONLINE. 8.0.20's xcom_base.cc divides a wait above 3 s by 1.31415926 until it is
  * 3 s or less (VersionProfile.wakeupDelayCap), and with that cap the group converges. On 8.4 (the
- * 20 s cap, from 8.0.27) the same schedule still ends with node2 alone: the open finding
- * docs/findings/open-healed-group-converges-lone-survivor.yaml.
+ * 20 s cap, from 8.0.27) the same schedule still ends with node2 alone, stranded behind the others'
+ * exits, as MySQL would (test/rules/lone-survivor-stranded-behind-exited-instances.test.ts).
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';

@@ -63,7 +63,10 @@ export function requiredQuietPeriodUs(record: RunRecord): number {
  * seed in the group (gcs_xcom_control_interface.cc, Gcs_xcom_control::retry_do_join logs "Error
  * connecting to all peers. Member join failed." when no seed answers) and auto-rejoin always joins
  * without bootstrapping (src/plugin.cc, attempt_rejoin adds bootstrap_group "false"), so the
- * members' attempts fail until an operator bootstraps the group again.
+ * members' attempts fail until an operator bootstraps the group again. So is a group whose running
+ * members are all stranded: each one's own configuration has lost half or more of its instances for
+ * good (crashed, killed, never run, or exited after executing their removal), so none of them can
+ * decide anything or learn what it lacks, and no join through them can succeed (strandedAtEnd).
  */
 export const livenessAfterQuietPeriod: Invariant = {
   name: LIVENESS,
@@ -77,7 +80,10 @@ export const livenessAfterQuietPeriod: Invariant = {
     'a START that timed out waiting for its view: MY-011640) ' +
     'is ONLINE, and all of them have installed the same view, which lists them all — unless the group dissolved: every ' +
     'member was out of it at once (left, expelled or crashed) and none installed a view since, so there is no group left ' +
-    'to join. Otherwise it holds vacuously.',
+    'to join; or unless it is stranded: every running member still in a group has, in its own newest executed XCom ' +
+    'configuration (the newest it activated, else the one that added its incarnation), half or more dead incarnations, ' +
+    'counting as dead besides the above an incarnation whose member was expelled (MY-011505: its XCom executed its ' +
+    'removal or was told the group is too far ahead, and exited). Otherwise it holds vacuously.',
   mysqlRule:
     'Detection 4–6 s, expel at the next 15 s suspicion tick after member_expel_timeout, the expelled member learns of it ' +
     'after reconnecting and auto-rejoins (attempts 300 s apart) or applies exit_state_action ' +
@@ -85,7 +91,13 @@ export const livenessAfterQuietPeriod: Invariant = {
     'waiting for its view logs MY-011640, leaves and is not retried (src/plugin.cc, initialize_plugin_and_join). A join ' +
     'that does not bootstrap needs a seed that is in the group (gcs_xcom_control_interface.cc, Gcs_xcom_control::retry_do_join: ' +
     '"Error connecting to all peers"), and auto-rejoin never bootstraps (src/plugin.cc, attempt_rejoin sets bootstrap_group ' +
-    'false), so once every member has left only an operator\'s bootstrap re-forms the group.',
+    'false), so once every member has left only an operator\'s bootstrap re-forms the group. An XCom instance that ' +
+    'executes a configuration without it exits TERMINATE_DELAY later (xcom/xcom_base.cc, executor_task: ' +
+    'delayed_terminate_and_exit, terminate_and_exit) and a rejoin is a new instance (Gcs_xcom_control::init_me, a new ' +
+    'uuid); a node decides only with more than half of its configuration answering (xcom_base.cc, majority()) and ' +
+    'learns a missing value only from a node that learned or accepted it (docs/mysql-behaviour.md X3), so a member ' +
+    'whose configuration has lost half or more of its instances never moves again, and with every member in a group ' +
+    'stranded so no add_node is ever decided: only group_replication_force_members (or a bootstrap) recovers it.',
   check(record) {
     const idx = memberIndex(record);
     const n = record.members.length;
@@ -152,6 +164,49 @@ export const livenessAfterQuietPeriod: Invariant = {
       joinOpen[i] = 0;
       if (newestConfigured[i]! > ranInc[i]!) lateDeadInc[i] = newestConfigured[i]!;
     };
+    // An XCom instance that executed a configuration without it (or was told by die_op that the
+    // group is too far ahead) exits: xcom_base.cc executor_task reaches the exit synode and calls
+    // delayed_terminate_and_exit(TERMINATE_DELAY), and terminate_and_exit stops XCom (xa_terminate,
+    // xa_exit) and fires the expel callback, which GR logs as MY-011505. That instance never runs
+    // again: a later join starts a new one under a new uuid (Gcs_xcom_control::init_me from
+    // retry_do_join), a new incarnation once added. A configuration that still lists the old one
+    // (one its own member executed before the others learned its removal, say) counts it as dead.
+    // One XCom instance runs per server, so every incarnation of the member up to the newest one
+    // configured when it was expelled has exited.
+    const exitedUpTo = new Float64Array(n).fill(-1);
+    // Each member's own newest executed configuration for its current incarnation: the newest one
+    // it activated itself, or, before that, the one that added the incarnation (a joiner boots from
+    // a snapshot and may never activate a configuration of its own; it is at least at the one that
+    // added it).
+    const ownRank = new Float64Array(n).fill(0);
+    const ownInc = new Float64Array(n).fill(FIRST_INCARNATION);
+    const ownNodes: (readonly string[])[] = record.members.map((m) => record.members.map((x) => x.name));
+    const ownIncarnations: (readonly number[] | undefined)[] = record.members.map(() => undefined);
+    const deadInc = (j: number, inc: number): boolean => crashedInc[j] === inc || lateDeadInc[j] === inc || exitedUpTo[j]! >= inc;
+    // A member stranded in its own configuration: half or more of that configuration's incarnations
+    // are dead, so it can decide nothing there (xcom_base.cc majority(): more than half of the site's
+    // nodes must answer), and a value it lacks is available only from a node that learned or
+    // accepted it (docs/mysql-behaviour.md X3, "A value whose acceptors are all gone"). When every
+    // running member still in a group is stranded, no live XCom instance can ever decide anything,
+    // an add_node included: no join through a seed succeeds (Gcs_xcom_control::retry_do_join) and
+    // only group_replication_force_members or a bootstrap re-forms the group. A live member that
+    // has executed further (a newer configuration with a live majority) is not stranded, so the
+    // check then applies to everyone.
+    const strandedAtEnd = (): boolean => {
+      let inGroupRunning = 0;
+      for (let i = 0; i < n; i++) {
+        if (inGroup[i] === 0 || crashed[i] === 1 || net.running[i] === 0) continue;
+        inGroupRunning++;
+        const nodes = ownNodes[i]!;
+        let dead = 0;
+        nodes.forEach((x, k) => {
+          const j = idx.get(x);
+          if (j !== undefined && deadInc(j, ownIncarnations[i]?.[k] ?? FIRST_INCARNATION)) dead++;
+        });
+        if (dead === 0 || 2 * dead < nodes.length) return false;
+      }
+      return inGroupRunning > 0;
+    };
     const deadAtEnd = (): boolean => {
       let dead = 0;
       for (let j = 0; j < n; j++) {
@@ -171,6 +226,14 @@ export const livenessAfterQuietPeriod: Invariant = {
           const ownAt = e.nodes.indexOf(e.member);
           if (own !== undefined && ownAt >= 0) seenRunning(own, e.incarnations?.[ownAt] ?? FIRST_INCARNATION);
           const rank = e.configId ?? order;
+          e.nodes.forEach((x, k) => {
+            const j = idx.get(x);
+            if (j === undefined) return;
+            const inc = e.incarnations?.[k] ?? FIRST_INCARNATION;
+            if (inc > ownInc[j]! || (inc === ownInc[j] && j === own && rank >= ownRank[j]!)) {
+              ownInc[j] = inc; ownRank[j] = rank; ownNodes[j] = e.nodes; ownIncarnations[j] = e.incarnations;
+            }
+          });
           if (rank < groupRank) break;
           groupRank = rank;
           groupConfig = e.nodes;
@@ -234,6 +297,7 @@ export const livenessAfterQuietPeriod: Invariant = {
           const i = idx.get(e.member);
           if (i === undefined) break;
           const tries = opts.of(i).group_replication_autorejoin_tries;
+          if (e.code === 'MY-011505') exitedUpTo[i] = Math.max(exitedUpTo[i]!, newestConfigured[i]!);
           if ((e.code === 'MY-011505' || e.code === 'MY-011711') && tries === 0) gaveUp[i] = 1;
           // A START whose join view did not come in time fails for good: plugin.cc
           // initialize_plugin_and_join logs MY-011640 after wait_for_view_modification times out
@@ -270,7 +334,7 @@ export const livenessAfterQuietPeriod: Invariant = {
           break;
       }
     }
-    if (!net.linksHealed || majorityLostForGood || deadAtEnd() || dissolved || crashed.some((c) => c === 1)) return null;
+    if (!net.linksHealed || majorityLostForGood || deadAtEnd() || strandedAtEnd() || dissolved || crashed.some((c) => c === 1)) return null;
     let quiet = 0;
     for (let i = 0; i < n; i++) quiet = Math.max(quiet, quietPeriodUs(opts.of(i), n));
     if (record.endUs - lastFaultUs < quiet) return null;
