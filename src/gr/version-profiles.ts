@@ -47,7 +47,19 @@ export interface VersionProfile {
    * and later). The change came with 8.0.27 (docs/mysql-behaviour.md X3).
    */
   readonly wakeupDelayCap: WakeupDelayCap;
+  /**
+   * How XCom's sender_task backs off between failed dials of a peer (xcom_transport.cc
+   * sender_task, constants in xcom_transport.h): the first wait is 0.1 s (INITIAL_CONNECT_WAIT) and
+   * it resets after a connection. 'grow-1.1x-cap-1s': each failed dial multiplies the wait by 1.1
+   * up to 1.0 s (the source of 8.0.22 and of 8.0.26). 'add-1s-cap-10s': each failed dial adds 1 s
+   * up to 10 s (the source of 8.0.27 and later). The change came with 8.0.27, with the
+   * wakeup_delay cap (docs/mysql-behaviour.md X3).
+   */
+  readonly dialBackoff: DialBackoff;
 }
+
+/** The two dial back-offs of xcom_transport.cc sender_task (see VersionProfile.dialBackoff). */
+export type DialBackoff = 'grow-1.1x-cap-1s' | 'add-1s-cap-10s';
 
 /** The two caps of xcom_base.cc wakeup_delay (see VersionProfile.wakeupDelayCap). */
 export type WakeupDelayCap = 'divide-above-3s' | 'redraw-above-20s';
@@ -65,21 +77,25 @@ export const VERSION_PROFILES: Readonly<Record<VersionName, VersionProfile>> = {
     name: '8.0.20', serverVersion: '8.0.20', defaultMemberExpelTimeout: 0, defaultAutorejoinTries: 0,
     messageCacheSizeMin: GIB, countsExpelsInProgress: true, defaultConsistency: 'EVENTUAL', channelTerms: 'master',
     concurrentStartStop: 'wait', stoppingLogLevel: 'Note', wakeupDelayCap: 'divide-above-3s',
+    dialBackoff: 'grow-1.1x-cap-1s',
   },
   '8.0.21': {
     name: '8.0.21', serverVersion: '8.0.21', defaultMemberExpelTimeout: 5, defaultAutorejoinTries: 3,
     messageCacheSizeMin: MIB_128, countsExpelsInProgress: true, defaultConsistency: 'EVENTUAL', channelTerms: 'master',
     concurrentStartStop: 'refuse', stoppingLogLevel: 'Note', wakeupDelayCap: 'divide-above-3s',
+    dialBackoff: 'grow-1.1x-cap-1s',
   },
   '8.4': {
     name: '8.4', serverVersion: '8.4.6', defaultMemberExpelTimeout: 5, defaultAutorejoinTries: 3,
     messageCacheSizeMin: MIB_128, countsExpelsInProgress: true, defaultConsistency: 'BEFORE_ON_PRIMARY_FAILOVER', channelTerms: 'source',
     concurrentStartStop: 'refuse', stoppingLogLevel: 'System', wakeupDelayCap: 'redraw-above-20s',
+    dialBackoff: 'add-1s-cap-10s',
   },
   '9.x': {
     name: '9.x', serverVersion: '9.5.0', defaultMemberExpelTimeout: 5, defaultAutorejoinTries: 3,
     messageCacheSizeMin: MIB_128, countsExpelsInProgress: true, defaultConsistency: 'BEFORE_ON_PRIMARY_FAILOVER', channelTerms: 'source',
     concurrentStartStop: 'refuse', stoppingLogLevel: 'System', wakeupDelayCap: 'redraw-above-20s',
+    dialBackoff: 'add-1s-cap-10s',
   },
 };
 

@@ -742,7 +742,7 @@ export class Simulation {
         const m = gcsMsg('Warning', gcsText.shuttingDownOutgoing(`${p.host}:${p.xcomPort}`));
         emit({ type: 'log', t: this.kernel.nowUs, member: name(i), level: m.level, code: m.code, message: m.message });
       },
-    }, EVENT_HORIZON_MIN, memberOptions.map((o) => o.group_replication_message_cache_size), this.version.wakeupDelayCap);
+    }, EVENT_HORIZON_MIN, memberOptions.map((o) => o.group_replication_message_cache_size), this.version.wakeupDelayCap, this.version.dialBackoff);
     this._net.onChange = () => {
       this.xcom.networkChanged();
       for (let i = 0; i < n; i++) this.xcom.consensus.retryPending(i);

@@ -20,10 +20,14 @@ export const TCP_REAPER_IDLE_US = 10_000_000;
 export const CONNECT_TIMEOUT_US = 1_000_000;
 /** First wait after a failed dial (xcom_transport.h INITIAL_CONNECT_WAIT). */
 export const INITIAL_CONNECT_WAIT_US = 100_000;
-/** Added to the wait after every failed dial (xcom_transport.h CONNECT_WAIT_INCREASE). */
+/** Added to the wait after every failed dial from 8.0.27 (xcom_transport.h CONNECT_WAIT_INCREASE 1.0, `dtime +=` in xcom_transport.cc sender_task). */
 export const CONNECT_WAIT_INCREASE_US = 1_000_000;
-/** Cap of the dial back-off (xcom_transport.h MAX_CONNECT_WAIT). */
+/** Cap of the dial back-off from 8.0.27 (xcom_transport.h MAX_CONNECT_WAIT 10.0). */
 export const MAX_CONNECT_WAIT_US = 10_000_000;
+/** Factor of the wait after every failed dial up to 8.0.26 (xcom_transport.h CONNECT_WAIT_INCREASE 1.1, `dtime *=` in xcom_transport.cc sender_task). */
+export const CONNECT_WAIT_FACTOR_UP_TO_8_0_26 = 1.1;
+/** Cap of the dial back-off up to 8.0.26 (xcom_transport.h MAX_CONNECT_WAIT 1.0). */
+export const MAX_CONNECT_WAIT_UP_TO_8_0_26_US = 1_000_000;
 /** Protocol negotiation polls every 0.1 s after connecting (xcom_transport.cc sender_task). */
 export const NEGOTIATION_POLL_US = 100_000;
 /** Delay between reaching the exit synode and exiting (libmysqlgcs/cmake/gcs_profile.in TERMINATE_DELAY). */

@@ -2,13 +2,13 @@ import { InvariantError } from '../errors.js';
 import type { Kernel } from '../kernel/kernel.js';
 import { PRIORITY } from '../kernel/kernel.js';
 import type { TickLane } from '../kernel/tick-lane.js';
-import type { WakeupDelayCap } from '../gr/version-profiles.js';
+import type { DialBackoff, WakeupDelayCap } from '../gr/version-profiles.js';
 import type { ModelParameters } from '../model-parameters.js';
 import type { Network } from '../network/network.js';
 import type { RandomStream } from '../rng/random-stream.js';
 import {
-  ALIVE_TASK_PERIOD_US, CACHE_MANAGER_TASK_PERIOD_US, CONNECT_TIMEOUT_US, CONNECT_WAIT_INCREASE_US, DETECTOR_LIVE_TIMEOUT_US,
-  DETECTOR_TASK_PERIOD_US, INITIAL_CONNECT_WAIT_US, MAX_CONNECT_WAIT_US, MAX_SILENT_US,
+  ALIVE_TASK_PERIOD_US, CACHE_MANAGER_TASK_PERIOD_US, CONNECT_TIMEOUT_US, CONNECT_WAIT_FACTOR_UP_TO_8_0_26, CONNECT_WAIT_INCREASE_US, DETECTOR_LIVE_TIMEOUT_US,
+  DETECTOR_TASK_PERIOD_US, INITIAL_CONNECT_WAIT_US, MAX_CONNECT_WAIT_UP_TO_8_0_26_US, MAX_CONNECT_WAIT_US, MAX_SILENT_US,
   PING_GATHERING_TIME_WINDOW_US, SIZEOF_PAX_MSG, PINGS_GATHERED_BEFORE_CONNECTION_SHUTDOWN, TCP_REAPER_IDLE_US,
 } from './constants.js';
 import { Consensus } from './consensus.js';
@@ -152,6 +152,8 @@ export class XcomCluster {
   private readonly connGen: Int32Array;
   private readonly dialing: Uint8Array;
   private readonly backoffUs: Float64Array;
+  /** The run's version grows the dial wait ×1.1 up to 1 s (up to 8.0.26), not by 1 s up to 10 s. */
+  private readonly dialWaitGrowsByFactor: boolean;
   private readonly lastSendOkUs: Float64Array;
   /** `unreadBytes[i*n+j]`: bytes i wrote to j since j last consumed them (socket buffers filling); Infinity once a write blocked. */
   private readonly unreadBytes: Float64Array;
@@ -240,6 +242,8 @@ export class XcomCluster {
     cacheLimitBytes: readonly number[] = [],
     /** The run's version's cap of wakeup_delay (VersionProfile.wakeupDelayCap). */
     readonly wakeupDelayCap: WakeupDelayCap = 'redraw-above-20s',
+    /** The run's version's back-off between failed dials (VersionProfile.dialBackoff). */
+    dialBackoff: DialBackoff = 'add-1s-cap-10s',
   ) {
     const n = net.n;
     if (n > 16) throw new InvariantError('XcomCluster supports at most 16 nodes');
@@ -261,6 +265,7 @@ export class XcomCluster {
     this.connGen = new Int32Array(nn);
     this.dialing = new Uint8Array(nn);
     this.backoffUs = new Float64Array(nn).fill(INITIAL_CONNECT_WAIT_US);
+    this.dialWaitGrowsByFactor = dialBackoff === 'grow-1.1x-cap-1s';
     this.lastSendOkUs = new Float64Array(nn);
     this.unreadBytes = new Float64Array(nn);
     this.blackholeArmed = new Uint8Array(nn);
@@ -469,8 +474,11 @@ export class XcomCluster {
       return;
     }
     const wait = this.backoffUs[p] as number;
-    this.backoffUs[p] = Math.min(wait + CONNECT_WAIT_INCREASE_US, MAX_CONNECT_WAIT_US);
-    this.kernel.schedule(wait, this.hDialRetry, this.pairArg(p));
+    // sender_task (xcom_transport.cc): up to 8.0.26 the wait grows ×1.1 up to 1 s, from 8.0.27 by 1 s up to 10 s.
+    this.backoffUs[p] = this.dialWaitGrowsByFactor
+      ? Math.min(wait * CONNECT_WAIT_FACTOR_UP_TO_8_0_26, MAX_CONNECT_WAIT_UP_TO_8_0_26_US)
+      : Math.min(wait + CONNECT_WAIT_INCREASE_US, MAX_CONNECT_WAIT_US);
+    this.kernel.schedule(Math.floor(wait), this.hDialRetry, this.pairArg(p)); // ×1.1 leaves fractions of a µs
   }
 
   private onDialRetry(arg: number): void {
