@@ -60,7 +60,7 @@ describe('grsim cache-size', () => {
     expect(lines[4]).toMatch(/^128 MiB\s+caught up\s+evicted, rejoined\s+expelled by timeout$/);
     expect(lines[5]).toMatch(/^192 MiB\s+caught up\s+caught up\s+expelled by timeout$/);
     // sizeCache's answer for the same group, beside the grid the user chose (it is not in it).
-    expect(r.stdout).toMatch(/^answer: \d+ MiB \(rule of thumb [\d.]+ MiB\) for an outage of 59 s \(the longest without an expel\)$/m);
+    expect(r.stdout).toMatch(/^answer: \d+ MiB \(rule of thumb [\d.]+ MiB\) for an outage of 64 s \(the longest without an expel\)$/m);
     expect(r.stderr).toBe('');
   });
 
@@ -70,7 +70,7 @@ describe('grsim cache-size', () => {
     const answer = /^answer: (\d+) MiB .*; its row and column are in the grid$/m.exec(r.stdout);
     expect(answer).not.toBeNull();
     expect(r.stdout).toMatch(new RegExp(`^${answer![1]} MiB\\s+caught up`, 'm'));
-    expect(r.stdout).toMatch(/^cache size \\ outage\s.*\b59 s\b/m);
+    expect(r.stdout).toMatch(/^cache size \\ outage\s.*\b64 s\b/m);
   });
 
   it('--plot writes an SVG of the sweep (implies --sweep); on a terminal the bar redraws one line', async () => {
