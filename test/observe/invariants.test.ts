@@ -305,6 +305,14 @@ describe('liveness-after-quiet-period', () => {
     const v = livenessAfterQuietPeriod.check(handRecord(trace, { endUs: 2 * SEC + quiet }));
     expect(v).toMatchObject({ invariant: 'liveness-after-quiet-period', members: ['c'] });
   });
+  it('judges a run that names its version by that version\'s quiet period: 17 s shorter on 8.0.21', () => {
+    const trace = [ev.net(1 * SEC, 'isolate', 'c'), ev.net(2 * SEC, 'heal', 'c'), ev.self(30 * SEC, 'c', 'ERROR', '')];
+    const endUs = 2 * SEC + quiet - 17 * SEC;
+    expect(livenessAfterQuietPeriod.check({ ...handRecord(trace, { endUs }), version: '8.0.21' })?.members).toEqual(['c']);
+    // 8.4's 20 s read back-off, or a record that names no version, still needs the longer wait.
+    expect(livenessAfterQuietPeriod.check({ ...handRecord(trace, { endUs }), version: '8.4' })).toBeNull();
+    expect(livenessAfterQuietPeriod.check(handRecord(trace, { endUs }))).toBeNull();
+  });
   it('fails when members are ONLINE in different views', () => {
     const trace = [ev.view(5 * SEC, 'a', '100:3', ['a', 'b', 'c']), ev.view(5 * SEC, 'b', '100:3', ['a', 'b', 'c'])];
     expect(livenessAfterQuietPeriod.check(handRecord(trace, { endUs: quiet }))?.members).toEqual(['c']);

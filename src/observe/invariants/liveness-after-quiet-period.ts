@@ -336,7 +336,7 @@ export const livenessAfterQuietPeriod: Invariant = {
     }
     if (!net.linksHealed || majorityLostForGood || deadAtEnd() || strandedAtEnd() || dissolved || crashed.some((c) => c === 1)) return null;
     let quiet = 0;
-    for (let i = 0; i < n; i++) quiet = Math.max(quiet, quietPeriodUs(opts.of(i), n));
+    for (let i = 0; i < n; i++) quiet = Math.max(quiet, quietPeriodUs(opts.of(i), n, record.version));
     if (record.endUs - lastFaultUs < quiet) return null;
     const eligible: number[] = [];
     for (let i = 0; i < n; i++) if (net.running[i] === 1 && gaveUp[i] === 0) eligible.push(i);
