@@ -182,7 +182,9 @@ export const livenessAfterQuietPeriod: Invariant = {
     const ownInc = new Float64Array(n).fill(FIRST_INCARNATION);
     const ownNodes: (readonly string[])[] = record.members.map((m) => record.members.map((x) => x.name));
     const ownIncarnations: (readonly number[] | undefined)[] = record.members.map(() => undefined);
-    const deadInc = (j: number, inc: number): boolean => crashedInc[j] === inc || lateDeadInc[j] === inc || exitedUpTo[j]! >= inc;
+    // Crashed, or configured after its join attempt ended: the incarnations deadAtEnd counts.
+    const crashedOrNeverRan = (j: number, inc: number): boolean => crashedInc[j] === inc || lateDeadInc[j] === inc;
+    const deadInc = (j: number, inc: number): boolean => crashedOrNeverRan(j, inc) || exitedUpTo[j]! >= inc;
     // A member stranded in its own configuration: half or more of that configuration's incarnations
     // are dead, so it can decide nothing there (xcom_base.cc majority(): more than half of the site's
     // nodes must answer), and a value it lacks is available only from a node that learned or
@@ -213,7 +215,7 @@ export const livenessAfterQuietPeriod: Invariant = {
         const k = groupConfig.indexOf(record.members[j]!.name);
         if (k < 0) continue;
         const inc = groupIncarnations?.[k] ?? FIRST_INCARNATION;
-        if (crashedInc[j] === inc || lateDeadInc[j] === inc) dead++;
+        if (crashedOrNeverRan(j, inc)) dead++;
       }
       return dead > 0 && 2 * dead >= groupConfig.length;
     };
