@@ -1,4 +1,5 @@
 import seedrandom from 'seedrandom';
+import { invariant } from '../errors.js';
 
 /** Draws computed ahead per refill: the generator's loop runs over typed arrays, not per call. */
 const BUFFER_DRAWS = 64;
@@ -6,6 +7,34 @@ const BUFFER_DRAWS = 64;
 const TWO_POW_MINUS_32 = 2.3283064365386963e-10;
 /** Alea's multiplier (Baagøe's multiply-with-carry constant). */
 const ALEA_MULTIPLIER = 2091639;
+
+/*
+ * Skipping ahead. Alea is a lag-3 multiply-with-carry generator in base b = 2^32: with x the
+ * lags as integers (s·2^32) and c the carry, a step computes a·x(n-3) + c(n-1) = b·c(n) + x(n).
+ * Read the state as one base-b number whose top digit is the carry,
+ *   L(n) = c(n)·b^3 + x(n)·b^2 + x(n-1)·b + x(n-2),
+ * and a step is L(n+1) = b^-1 · L(n) mod M with M = a·b^3 - 1 (substitute the step: the carry
+ * terms cancel because a·b^3 ≡ 1 mod M). So k steps are one multiplication by b^-k mod M, and
+ * b^-1 ≡ a·b^2 mod M. Valid states have 0 ≤ L < M (the carry stays below a); the one state with
+ * L = M (every digit at its maximum) is a fixed point of the step, and so is L = 0.
+ */
+const ALEA_BASE = 1n << 32n;
+const ALEA_MODULUS = BigInt(ALEA_MULTIPLIER) * ALEA_BASE ** 3n - 1n;
+const ALEA_STEP_FACTOR = BigInt(ALEA_MULTIPLIER) * ALEA_BASE ** 2n;
+const TWO_POW_32 = 4294967296;
+
+/** base^exponent mod modulus, by squaring. */
+function powMod(base: bigint, exponent: bigint, modulus: bigint): bigint {
+  let result = 1n;
+  let square = base % modulus;
+  let e = exponent;
+  while (e > 0n) {
+    if ((e & 1n) === 1n) result = (result * square) % modulus;
+    square = (square * square) % modulus;
+    e >>= 1n;
+  }
+  return result;
+}
 
 /**
  * A seeded pseudo-random stream: Baagøe's Alea generator (fast, 32-bit quality), seeded by
@@ -50,6 +79,35 @@ export class RandomStream {
   /** A float in [lo, hi). */
   uniform(lo: number, hi: number): number {
     return lo + (hi - lo) * this.next();
+  }
+
+  /**
+   * Moves the stream on by `count` draws without computing them: the next draw is the one that
+   * `count` calls of `next()` would have been followed by (`int`, `uniform` and `hex` take one
+   * draw per value, so the same count skips them). Costs a few big-integer multiplications
+   * whatever the count; for a replay that knows how many draws a stretch of simulated time takes.
+   */
+  skip(count: number): void {
+    invariant(Number.isSafeInteger(count) && count >= 0, `RandomStream.skip: count must be a whole number of draws ≥ 0, got ${count}`);
+    const buffered = BUFFER_DRAWS - this.cursor;
+    if (count <= buffered) {
+      this.cursor += count;
+      return;
+    }
+    // The state stands after the buffer's last draw: step it by what the buffer does not hold.
+    const st = this.state;
+    const digits = [st[0] as number, st[1] as number, st[2] as number].map((s) => BigInt(s * TWO_POW_32));
+    const carry = BigInt(st[3] as number);
+    const now = ((carry * ALEA_BASE + (digits[2] as bigint)) * ALEA_BASE + (digits[1] as bigint)) * ALEA_BASE + (digits[0] as bigint);
+    if (now !== ALEA_MODULUS) {
+      let later = (now * powMod(ALEA_STEP_FACTOR, BigInt(count - buffered), ALEA_MODULUS)) % ALEA_MODULUS;
+      for (let k = 0; k < 3; k++) {
+        st[k] = Number(later % ALEA_BASE) / TWO_POW_32;
+        later /= ALEA_BASE;
+      }
+      st[3] = Number(later);
+    }
+    this.cursor = BUFFER_DRAWS;
   }
 
   /** `digits` lowercase hexadecimal characters. */

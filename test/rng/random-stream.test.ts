@@ -101,4 +101,54 @@ describe('RandomStream against seedrandom', () => {
       return true;
     }), { numRuns: 50 });
   });
+  describe('skip', () => {
+    /** The stream after `before` draws, `count` more taken one by one, then `after` draws. */
+    function stepped(seed: string, before: number, count: number, after: number): number[] {
+      const r = new RandomStream(seed);
+      draws(r, before);
+      for (let k = 0; k < count; k++) r.next();
+      return draws(r, after);
+    }
+    function skipped(seed: string, before: number, count: number, after: number): number[] {
+      const r = new RandomStream(seed);
+      draws(r, before);
+      r.skip(count);
+      return draws(r, after);
+    }
+
+    it('continues exactly where as many draws would have left the stream', () => {
+      // Inside the buffer, to its end, across one and many refills, with the buffer at any position.
+      for (const before of [0, 1, 37, 63, 64, 65, 200]) {
+        for (const count of [0, 1, 26, 27, 63, 64, 65, 128, 129, 1000, 4099]) {
+          expect(skipped('12345', before, count, 70), `before ${before}, count ${count}`).toEqual(stepped('12345', before, count, 70));
+        }
+      }
+    });
+
+    it('skips a million draws exactly', () => {
+      expect(skipped('grsim/network', 5, 1_000_003, 130)).toEqual(stepped('grsim/network', 5, 1_000_003, 130));
+    });
+
+    it('equals stepping for any seed, position and count (property)', () => {
+      fc.assert(fc.property(fc.string(), fc.nat(300), fc.nat(5000), (seed, before, count) => {
+        expect(skipped(seed, before, count, 66)).toEqual(stepped(seed, before, count, 66));
+      }), { numRuns: 200 });
+    });
+
+    it('splits: two skips are one skip of their sum', () => {
+      const a = new RandomStream('split');
+      a.skip(777);
+      a.skip(12_345);
+      const b = new RandomStream('split');
+      b.skip(13_122);
+      expect(draws(a, 100)).toEqual(draws(b, 100));
+    });
+
+    it('refuses a count that is not a whole number of draws', () => {
+      const r = new RandomStream('x');
+      for (const bad of [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
+        expect(() => r.skip(bad)).toThrow(/RandomStream.skip: count must be a whole number of draws/);
+      }
+    });
+  });
 });
