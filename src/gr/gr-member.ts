@@ -15,7 +15,7 @@ import type { LogEntry } from '../xcom/log-entry.js';
 import type { XcomCluster } from '../xcom/xcom-cluster.js';
 import type { GcsNode, GcsView } from '../gcs/gcs-node.js';
 import { WAIT_TIMEOUT_DEFAULT_S, type ConsistencyLevel, type GroupReplicationOptions } from './options.js';
-import type { WriteRefusal } from './workload.js';
+import type { WorkloadRollback, WriteRefusal } from './workload.js';
 import { MemberTable, shownRole, shownState, type MemberInfo, type ServerIdentity } from './member-info.js';
 import { AutoRejoin } from './autorejoin.js';
 import { ForceMembers } from './force-members.js';
@@ -83,6 +83,10 @@ export interface GrContext {
   recordWrite(w: WriteRecord): void;
   /** Workload transactions of `slot` whose commit waited for the group's acknowledgements (AFTER) commit now. */
   loadCommitted(slot: number, transactions: number, submittedSumUs: number): void;
+  /** Rolls back the workload transactions of `slot` still waiting for the group (WorkloadDriver.rollBackWaiting); returns how many. */
+  loadRolledBack(slot: number, reason: WorkloadRollback): number;
+  /** The workload transactions of `slot` whose sessions still wait for the group (WorkloadDriver.waiting). */
+  loadWaiting(slot: number): number;
   /** Allocates the next XCom incarnation of a server (each GCS join is a new XCom identity). */
   nextIncarnation(slot: number): number;
   /** Stops the server process (ABORT_SERVER). */
@@ -395,20 +399,20 @@ export class GrMember {
    * acknowledged. STOP GROUP_REPLICATION waits for it to empty.
    */
   latchWaiters(): number {
-    return this.sessions.size + this.consistency.beginLatchWaits()
-      + this.ctx.xcom.consensus.outstandingTransactions(this.slot) + this.consistency.batchTransactionsWaiting;
+    return this.sessions.size + this.consistency.beginLatchWaits() + this.ctx.loadWaiting(this.slot);
   }
 
   /**
    * Blocked_transaction_handler::unblock_waiting_transactions (plugin_utils.cc), when STOP
    * GROUP_REPLICATION's wait for the latch ran out: MY-011630, then every ticket is released with
    * an error: a write waiting for certification or acknowledgements is rolled back with
-   * ER_RUN_HOOK_ERROR (3100), a begin hook fails (killBeginWaits). ⚠ Workload transactions in
-   * flight are not killed here; they end with the leave, as they did before.
+   * ER_RUN_HOOK_ERROR (3100), a begin hook fails (killBeginWaits), and so are the workload's
+   * transactions in flight (WorkloadDriver.rollBackWaiting, 'stop_timeout').
    */
   killLatchWaiters(): void {
     this.log(msg.transactionsRolledBack());
     this.consistency.killBeginWaits();
+    this.ctx.loadRolledBack(this.slot, 'stop_timeout');
     for (const w of [...this.writes.values()]) {
       if (w.outcome === 'pending' && this.sessions.has(w.id)) this.finishWrite(w, 'rolled_back', CLIENT_ERROR_HOOK);
     }
@@ -427,13 +431,21 @@ export class GrMember {
     // A leave on a failure releases every session in the transactions latch with an error
     // (leave_group_on_failure.cc → Blocked_transaction_handler::unblock_waiting_transactions): the
     // begin hooks waiting on it fail with their own errors (killBeginWaits), the writes waiting for
-    // certification are rolled back below. MY-011630 when the latch held anyone.
-    const beginWaits = leftOnFailure(cause) ? this.consistency.beginLatchWaits() : 0;
+    // certification are rolled back below, and so are the workload's transactions in flight
+    // (before the consistency reset forgets those waiting for acknowledgements). MY-011630 when the
+    // latch held anyone. A crash or a STOP's own leave releases nothing this way: a crashed
+    // server's clients lose their connections, and a STOP leaves once the latch is empty (or after
+    // killLatchWaiters).
+    const onFailure = leftOnFailure(cause);
+    const beginWaits = onFailure ? this.consistency.beginLatchWaits() : 0;
     if (beginWaits > 0) this.consistency.killBeginWaits();
+    const workload = onFailure ? this.ctx.loadRolledBack(this.slot, 'left_group') : 0;
+    // A STOP waiting for the latch to empty goes on once it has (Wait_ticket::block_until_empty).
+    if (workload > 0) this.startStop.latchChanged();
     // Leaving the group ends the election process and every consistency wait (transactions are rolled back below).
     const stillHeld = this.consistency.reset(cause);
     const pending = [...this.writes.values()].filter((w) => w.outcome === 'pending' && !stillHeld.has(w.id));
-    if (pending.length === 0 && beginWaits === 0) return [];
+    if (pending.length === 0 && beginWaits === 0 && workload === 0) return [];
     if (logIt) this.log(msg.transactionsRolledBack());
     const blocked: number[] = [];
     for (const w of pending) {

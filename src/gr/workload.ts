@@ -258,16 +258,27 @@ function blocksClient(refusal: WriteRefusal | null): boolean {
 }
 
 /**
- * Why workload transactions did not simply commit: a WriteRefusal (refused at once), or
+ * Why workload transactions did not simply commit: a WriteRefusal (refused at once),
  * 'no_majority' (admitted while the member could not reach a majority of its group, so XCom
- * could not order them and they waited).
+ * could not order them and they waited), or one of the ways admitted transactions still waiting
+ * for the group are rolled back (WorkloadRollback).
  */
-export type WorkloadHoldReason = WriteRefusal | 'no_majority';
+export type WorkloadHoldReason = WriteRefusal | 'no_majority' | WorkloadRollback;
+
+/**
+ * Why transactions already admitted were rolled back before they committed: Group Replication
+ * released their waiting sessions with an error (Blocked_transaction_handler::
+ * unblock_waiting_transactions, plugin_utils.cc, after MY-011630). 'left_group': the member left
+ * the group on a failure (leave_group_on_failure.cc: an expel, or the majority unreachable for
+ * group_replication_unreachable_majority_timeout). 'stop_timeout': STOP GROUP_REPLICATION gave up
+ * waiting for them after TRANSACTION_KILL_TIMEOUT (plugin.cc, plugin_group_replication_stop).
+ */
+export type WorkloadRollback = 'left_group' | 'stop_timeout';
 
 /** Workload transactions of one member held back for one reason over the run. */
 export interface WorkloadHold {
   readonly reason: WorkloadHoldReason;
-  /** Transactions refused (or, for 'no_majority', admitted while blocked). */
+  /** Transactions refused (for 'no_majority': admitted while blocked; for a WorkloadRollback: rolled back). */
   count: number;
   /** Virtual time of the first and the last of them, µs. */
   firstUs: number;
@@ -282,6 +293,15 @@ export interface WorkloadCounters {
   refused: number;
   /** Committed: their batch was delivered on this member. */
   committed: number;
+  /**
+   * Admitted, then rolled back with an error while they waited for the group (WorkloadRollback):
+   * the member left the group, or its STOP GROUP_REPLICATION gave up waiting. A batch of them the
+   * group still orders (the member reconnects before its removal) is applied by the other
+   * members, as MySQL's would be; the member itself is leaving by then, so none commits for its
+   * clients. Transactions in flight when the server stops or crashes are counted nowhere: their
+   * clients lose the connection without an outcome.
+   */
+  rolledBack: number;
   /** Transaction bytes (before compression) submitted and admitted. */
   admittedBytes: number;
   /** Σ commit latency of committed transactions, µs (mean = latencySumUs / committed). */
@@ -301,7 +321,7 @@ export interface WorkloadCounters {
  * representation mid-run throws away the optimised code of every function that reads it.
  */
 function newCounters(): WorkloadCounters {
-  const c: WorkloadCounters = { submitted: 0, refused: 0, committed: 0, admittedBytes: 0.5, latencySumUs: 0.5, throttled: 0, holds: [] };
+  const c: WorkloadCounters = { submitted: 0, refused: 0, committed: 0, rolledBack: 0, admittedBytes: 0.5, latencySumUs: 0.5, throttled: 0, holds: [] };
   c.admittedBytes = 0;
   c.latencySumUs = 0;
   return c;
@@ -323,6 +343,8 @@ export interface WorkloadHost {
   rules(slot: number): PayloadRules;
   /** The member's transactions in flight (queued, proposed, or decided and not yet delivered to it). */
   outstanding(slot: number): number;
+  /** The incarnation of the member's current (or last) XCom instance. */
+  xcomIncarnation(slot: number): number;
   /** How long a value proposed on the member now takes to be decided, µs; -1 when it cannot be. */
   decisionDelayUs(slot: number): number;
   /** Trace sink for the once-per-second workload samples. */
@@ -357,6 +379,8 @@ export class WorkloadDriver {
    * bytes, sum of submission times µs] per member.
    */
   private readonly heldWhileFrozen: Float64Array;
+  /** Per member, the XCom incarnation whose waiting transactions were rolled back (-1: none yet). */
+  private readonly releasedIncarnation: Int32Array;
 
   constructor(
     private readonly kernel: Kernel,
@@ -371,6 +395,7 @@ export class WorkloadDriver {
     this.counters = Array.from({ length: n }, () => newCounters());
     this.lastSample = Array.from({ length: n }, () => ({ committed: 0, latencySumUs: 0, second: -1 }));
     this.heldWhileFrozen = new Float64Array(n * HELD_FIELDS);
+    this.releasedIncarnation = new Int32Array(n).fill(-1);
     this.streams = Array.from({ length: n }, () => []);
     this.carry = Array.from({ length: n }, () => []);
     this.transactions = [];
@@ -401,6 +426,31 @@ export class WorkloadDriver {
     const c = this.counters[slot] as WorkloadCounters;
     c.committed += transactions;
     c.latencySumUs += transactions * this.kernel.nowUs - submittedSumUs;
+  }
+
+  /**
+   * Rolls back every workload transaction of `slot` still waiting for the group (queued, proposed,
+   * decided but not delivered, or waiting for AFTER acknowledgements): Group Replication releases
+   * their sessions with an error (see WorkloadRollback). Returns how many.
+   */
+  rollBackWaiting(slot: number, reason: WorkloadRollback): number {
+    // Those an earlier release of this XCom instance let go wait no longer (see waiting).
+    const waiting = this.waiting(slot), now = this.kernel.nowUs;
+    this.releasedIncarnation[slot] = this.host.xcomIncarnation(slot);
+    if (waiting === 0) return 0;
+    const c = this.counters[slot] as WorkloadCounters;
+    c.rolledBack += waiting;
+    WorkloadDriver.hold(c, reason, waiting, now);
+    return waiting;
+  }
+
+  /**
+   * The member's transactions whose sessions still wait for the group: those in flight
+   * (WorkloadHost.outstanding), or none once rollBackWaiting has released them; the member takes
+   * no transaction until it joins again with a new XCom instance, whose own count starts at zero.
+   */
+  waiting(slot: number): number {
+    return this.releasedIncarnation[slot] === this.host.xcomIncarnation(slot) ? 0 : this.host.outstanding(slot);
   }
 
   /** Counts `count` transactions held back for `reason` at `nowUs` (allocates only the first time a reason occurs). */
@@ -449,7 +499,7 @@ export class WorkloadDriver {
       carry[k] = exact - count;
       if (s.clients !== null && (accepts || frozen)) {
         // Closed loop: only clients not waiting for a commit submit.
-        if (inFlight < 0) inFlight = this.host.outstanding(slot) + (held[h] as number);
+        if (inFlight < 0) inFlight = this.waiting(slot) + (held[h] as number);
         count = this.clientsFree(c, s, count, perClient, inFlight + tx);
       }
       if (count === 0) continue;
@@ -576,8 +626,8 @@ export class WorkloadDriver {
     const committed = c.committed - last.committed;
     this.host.emit({
       type: 'workload', t: now, member: this.names[slot] as string,
-      submitted: c.submitted, refused: c.refused, throttled: c.throttled, committed: c.committed,
-      outstanding: this.host.outstanding(slot), committedLastSecond: committed / (second - last.second),
+      submitted: c.submitted, refused: c.refused, throttled: c.throttled, committed: c.committed, rolledBack: c.rolledBack,
+      outstanding: this.waiting(slot), committedLastSecond: committed / (second - last.second),
       meanLatencyUs: committed > 0 ? Math.round((c.latencySumUs - last.latencySumUs) / committed) : null,
     });
     last.committed = c.committed;

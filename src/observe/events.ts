@@ -188,7 +188,11 @@ export interface WorkloadEvent {
   readonly refused: number;
   readonly throttled: number;
   readonly committed: number;
-  /** Transactions in flight now (queued, proposed, or decided and not yet delivered). */
+  readonly rolledBack: number;
+  /**
+   * Transactions in flight now (queued, proposed, or decided and not yet delivered) whose sessions
+   * still wait: none once the member has rolled them back (WorkloadDriver.waiting).
+   */
   readonly outstanding: number;
   /** Transactions committed per second since the previous sample. */
   readonly committedLastSecond: number;

@@ -118,13 +118,16 @@ export interface RunSummary {
 }
 
 /**
- * Workload transactions of every member together: `unfinished` were admitted but neither committed
- * nor refused by the end (queued, in flight, waiting for a majority, or lost with a stopped server).
+ * Workload transactions of every member together: `rolledBack` were admitted and then rolled back
+ * while they waited for the group (the member left it, or its STOP gave up waiting); `unfinished`
+ * were admitted but neither committed, refused nor rolled back by the end (queued, in flight,
+ * waiting for a majority, or lost with a stopped server).
  */
 export interface WorkloadTotals {
   readonly submitted: number;
   readonly committed: number;
   readonly refused: number;
+  readonly rolledBack: number;
   readonly unfinished: number;
   readonly throttled: number;
 }
@@ -408,20 +411,21 @@ export function metricsFold(start: MetricsStart): MetricsFold {
 }
 
 
-/** The statement counts plus the record's workload transactions (a workload has no rollback). */
+/** The statement counts plus the record's workload transactions. */
 function withWorkload(
   w: { submitted: number; committed: number; rolledBack: number; refused: number; pending: number }, workload: readonly RunWorkload[] | undefined,
 ): RunSummary['writes'] {
-  const t = { submitted: 0, committed: 0, refused: 0, unfinished: 0, throttled: 0 };
+  const t = { submitted: 0, committed: 0, refused: 0, rolledBack: 0, unfinished: 0, throttled: 0 };
   for (const x of workload ?? []) {
     t.submitted += x.submitted;
     t.committed += x.committed;
     t.refused += x.refused;
+    t.rolledBack += x.rolledBack ?? 0;
     t.throttled += x.throttled;
   }
-  t.unfinished = t.submitted - t.committed - t.refused;
+  t.unfinished = t.submitted - t.committed - t.refused - t.rolledBack;
   return {
-    submitted: w.submitted + t.submitted, committed: w.committed + t.committed, rolledBack: w.rolledBack,
+    submitted: w.submitted + t.submitted, committed: w.committed + t.committed, rolledBack: w.rolledBack + t.rolledBack,
     refused: w.refused + t.refused, pending: w.pending + t.unfinished, workload: t,
   };
 }

@@ -54,6 +54,8 @@ export interface RunWorkload {
   readonly committed: number;
   /** Not submitted: every client of a closed-loop stream was waiting for a commit. */
   readonly throttled: number;
+  /** Admitted, then rolled back while waiting for the group (WorkloadCounters.rolledBack); absent: 0. */
+  readonly rolledBack?: number;
 }
 
 /** What a simulation looked like at time zero; `Simulation.atStart` has this shape. */
@@ -99,7 +101,7 @@ export function runRecordOf(sim: RecordableRun): RunRecord {
     ...(sim.members === undefined ? {} : {
       workload: sim.members.map((m) => {
         const c = m.workload();
-        return { member: m.name, submitted: c.submitted, refused: c.refused, committed: c.committed, throttled: c.throttled };
+        return { member: m.name, submitted: c.submitted, refused: c.refused, committed: c.committed, throttled: c.throttled, rolledBack: c.rolledBack ?? 0 };
       }),
     }),
   };

@@ -101,7 +101,7 @@ export interface ReportMetrics {
   readonly writes: {
     readonly submitted: number; readonly committed: number; readonly rolledBack: number; readonly refused: number; readonly pending: number;
     /** The workloads' share of the counts above. */
-    readonly workload: { readonly submitted: number; readonly committed: number; readonly refused: number; readonly unfinished: number; readonly throttled: number };
+    readonly workload: { readonly submitted: number; readonly committed: number; readonly refused: number; readonly rolledBack: number; readonly unfinished: number; readonly throttled: number };
   };
   /** Single-primary failovers: the old primary's removal view to the new primary taking writes (added in issue 13). */
   readonly failovers: readonly { readonly member: string; readonly primaryLeft: number; readonly writable: number; readonly timeToWritable: number }[];
@@ -153,7 +153,7 @@ export interface ReportCachePoint {
 }
 /** A member's workload counters; `meanCommitLatency` in seconds, null when nothing committed. */
 export interface ReportWorkload {
-  readonly submitted: number; readonly refused: number; readonly throttled: number; readonly committed: number;
+  readonly submitted: number; readonly refused: number; readonly throttled: number; readonly committed: number; readonly rolledBack: number;
   readonly meanCommitLatency: number | null;
 }
 /** One second of a member's workload: committed per second since the previous point, and their mean latency (s, null: none). */
@@ -161,7 +161,7 @@ export interface ReportThroughputPoint {
   readonly t: number; readonly member: string; readonly committedPerSecond: number; readonly meanCommitLatency: number | null;
 }
 /**
- * Workload transactions a member refused (or held back while it could not reach a majority), for
+ * Workload transactions a member refused, held back while it could not reach a majority, or rolled back, for
  * one reason: how many, the first and last time (s), the client error MySQL gives (null: the
  * statement hangs), and the cause in words.
  */
@@ -332,7 +332,7 @@ export function reportFold(sim: Simulation, scenario: Scenario, grsimVersion: st
       for (const m of sim.members) {
         const c = m.workload();
         workload[m.name] = {
-          submitted: c.submitted, refused: c.refused, throttled: c.throttled, committed: c.committed,
+          submitted: c.submitted, refused: c.refused, throttled: c.throttled, committed: c.committed, rolledBack: c.rolledBack,
           // Rounded to the microsecond: the mean of integer latencies is not an integer.
           meanCommitLatency: c.committed === 0 ? null : seconds(Math.round(c.latencySumUs / c.committed)),
         };

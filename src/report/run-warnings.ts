@@ -40,6 +40,16 @@ const WHY: Readonly<Record<WorkloadHoldReason, { readonly what: string; readonly
     why: 'it could not reach a majority of its group, so the group could not order them: MySQL blocks such a statement until contact with the majority is restored, or rolls it back if the member leaves the group',
     error: null,
   },
+  left_group: {
+    what: 'rolled back',
+    why: 'they were still waiting for the group (to be ordered, certified or acknowledged) when the member left the group on a failure (an expel, or the majority unreachable for group_replication_unreachable_majority_timeout): Group Replication releases every waiting session with an error (MY-011630)',
+    error: CLIENT_ERROR_HOOK,
+  },
+  stop_timeout: {
+    what: 'rolled back',
+    why: 'they were still waiting for the group when STOP GROUP_REPLICATION gave up waiting for them (51 s, TRANSACTION_KILL_TIMEOUT): it releases every waiting session with an error (MY-011630), then leaves',
+    error: CLIENT_ERROR_HOOK,
+  },
 };
 
 /** The warnings of a finished run, members in scenario order, each member's reasons in order of first occurrence. */

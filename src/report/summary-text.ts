@@ -44,7 +44,7 @@ export function formatSummary(summary: RunSummary): string {
   out.push(`writes: ${w.submitted} submitted, ${w.committed} committed, ${w.rolledBack} rolled back, ${w.refused} refused, ${w.pending} pending`);
   const wl = w.workload;
   if (wl.submitted > 0 || wl.throttled > 0) {
-    out.push(`  of which workload transactions: ${wl.submitted} submitted, ${wl.committed} committed, ${wl.refused} refused, ${wl.unfinished} unfinished` +
+    out.push(`  of which workload transactions: ${wl.submitted} submitted, ${wl.committed} committed, ${wl.rolledBack} rolled back, ${wl.refused} refused, ${wl.unfinished} unfinished` +
       (wl.throttled > 0 ? `; ${wl.throttled} more throttled (never submitted)` : ''));
   }
   return out.join('\n') + '\n';

@@ -363,7 +363,7 @@ export function textReportFold(sim: Simulation, scenario: Scenario, grsimVersion
       for (const m of sim.members) {
         const c = m.workload();
         const mean = c.committed === 0 ? 'none committed' : `mean commit latency ${(c.latencySumUs / c.committed / 1000).toFixed(3)} ms`;
-        line(`${m.name}: ${c.submitted} submitted, ${c.refused} refused, ${c.throttled} throttled, ${c.committed} committed, ${mean}`);
+        line(`${m.name}: ${c.submitted} submitted, ${c.refused} refused, ${c.throttled} throttled, ${c.committed} committed, ${c.rolledBack} rolled back, ${mean}`);
         const worst = slowest.get(m.name);
         if (worst !== undefined) {
           line(`  slowest second: ${worst.committedLastSecond} committed/s at ${ts(worst.t)}` +

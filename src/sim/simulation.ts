@@ -824,6 +824,8 @@ export class Simulation {
       nextWriteId: () => ++this.writeSeq,
       recordWrite: (w) => { this.writes.push(w); },
       loadCommitted: (slot, tx, sub) => this.workload.committed(slot, tx, sub),
+      loadRolledBack: (slot, reason) => this.workload.rollBackWaiting(slot, reason),
+      loadWaiting: (slot) => this.workload.waiting(slot),
       nextIncarnation: (slot) => (this.incarnations[slot] = this.incarnations[slot]! + 1),
       shutdownServer: (slot) => this._stopServer(slot, false),
     };
@@ -840,6 +842,7 @@ export class Simulation {
     this.workload = new WorkloadDriver(this.kernel, root.fork('workload'), this.params.loadTickUs, workloadItems, (m) => this._slotOf(m, 'workload'), packedMap(this._servers, (s) => s.name), {
       // Closed-loop clients also wait while their AFTER commits wait for acknowledgements.
       outstanding: (slot) => this.xcom.consensus.outstandingTransactions(slot) + this.grMembers[slot]!.consistency.batchTransactionsWaiting,
+      xcomIncarnation: (slot) => this.xcom.incarnation[slot]!,
       decisionDelayUs: (slot) => this.xcom.consensus.decisionDelayUs(slot),
       emit,
       writeRefusal: (slot) => this.grMembers[slot]!.writeRefusal(),

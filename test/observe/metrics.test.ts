@@ -75,7 +75,7 @@ describe('summarize on a real run: 3 members, node3 isolated at 10 s, member_exp
     expect(sum.rejoins.find((r) => r.member === 'node3')).toEqual({ member: 'node3', started: 1, succeeded: 1, failed: 0, inProgress: 0 });
     expect(sum.writes).toEqual({
       submitted: 2, committed: 1, rolledBack: 1, refused: 0, pending: 0,
-      workload: { submitted: 0, committed: 0, refused: 0, unfinished: 0, throttled: 0 },
+      workload: { submitted: 0, committed: 0, refused: 0, rolledBack: 0, unfinished: 0, throttled: 0 },
     });
   });
 

@@ -82,7 +82,7 @@ describe('a scenario with a workload: JSON report', () => {
     // node1 streams 2000/s for 30 s plus the one-off transaction; node3 has no workload.
     expect(report.workload?.node1?.submitted).toBe(60_001);
     expect(report.workload?.node1?.committed).toBeGreaterThan(50_000);
-    expect(report.workload?.node3).toEqual({ submitted: 0, refused: 0, throttled: 0, committed: 0, meanCommitLatency: null });
+    expect(report.workload?.node3).toEqual({ submitted: 0, refused: 0, throttled: 0, committed: 0, rolledBack: 0, meanCommitLatency: null });
   });
 
   it('gives each member’s final performance_schema xcom_cache row', () => {
@@ -116,7 +116,7 @@ describe('a scenario with a workload: text report', () => {
     }
   });
   it('has a workload section', () => {
-    expect(text).toMatch(/=== workload ===\nnode1: 60001 submitted, \d+ refused, 0 throttled, \d+ committed, mean commit latency [\d.]+ ms\n/);
+    expect(text).toMatch(/=== workload ===\nnode1: 60001 submitted, \d+ refused, 0 throttled, \d+ committed, 0 rolled back, mean commit latency [\d.]+ ms\n/);
   });
 });
 

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { buildReport, parseScenario, renderRunText, runScenario, type ScenarioReport, type ScenarioRun } from '../../src/index.js';
 import { summarize } from '../../src/observe/metrics.js';
 import { runRecordOf } from '../../src/observe/run-record.js';
-import { CLIENT_ERROR_CONNECT, CLIENT_ERROR_SUPER_READ_ONLY } from '../../src/observe/error-codes.js';
+import { CLIENT_ERROR_CONNECT, CLIENT_ERROR_HOOK, CLIENT_ERROR_SUPER_READ_ONLY } from '../../src/observe/error-codes.js';
 
 const SCHEMA = JSON.parse(readFileSync(new URL('../../docs/report.schema.json', import.meta.url), 'utf8')) as object;
 const validateReport = new Ajv({ allErrors: true }).compile(SCHEMA);
@@ -62,7 +62,7 @@ until: "+40s"
     const sum = summarize(runRecordOf(r.sim));
     const p = primary.workload();
     const refused = secondaries.reduce((n, m) => n + m.workload().refused, 0);
-    expect(sum.writes.workload).toEqual({ submitted: p.submitted + refused, committed: p.committed, refused, unfinished: p.submitted - p.committed, throttled: 0 });
+    expect(sum.writes.workload).toEqual({ submitted: p.submitted + refused, committed: p.committed, refused, rolledBack: 0, unfinished: p.submitted - p.committed, throttled: 0 });
     expect(sum.writes.submitted).toBe(p.submitted + refused);
     expect(text).toContain(`writes: ${sum.writes.submitted} submitted, ${p.committed} committed, 0 rolled back, ${refused} refused`);
     expect(text).toContain(`  of which workload transactions: ${sum.writes.workload.submitted} submitted`);
@@ -71,7 +71,8 @@ until: "+40s"
 
 describe('warnings are aggregated per member and reason', () => {
   // node3 is isolated (no majority: its transactions wait), healed (it learns it was expelled:
-  // ERROR with auto-rejoin off, refused with 1290), then crashed (refused: nothing listens).
+  // the waiting ones are rolled back, then ERROR with auto-rejoin off, refused with 1290), then
+  // crashed (refused: nothing listens).
   const { run: r, report } = run(`mode: multi-primary
 members: [node1, node2, node3]
 options: { group_replication_autorejoin_tries: 0 }
@@ -84,12 +85,19 @@ events:
 until: "+300s"
 `);
 
-  it('one entry per reason, in the order they first happened, counts adding up to the refusals', () => {
+  it('one entry per reason, in the order they first happened, counts adding up to the refusals and the rollback', () => {
     const w = report.warnings.filter((x) => x.member === 'node3');
-    expect(w.map((x) => x.reason)).toEqual(['no_majority', 'read_only_error', 'not_running']);
+    expect(w.map((x) => x.reason)).toEqual(['no_majority', 'left_group', 'read_only_error', 'not_running']);
     const c = r.sim.member('node3').workload();
-    expect(w.filter((x) => x.reason !== 'no_majority').reduce((s, x) => s + x.count, 0)).toBe(c.refused);
-    const [blocked, error, down] = w as [typeof w[0], typeof w[0], typeof w[0]];
+    const [blocked, rolledBack, error, down] = w as [typeof w[0], typeof w[0], typeof w[0], typeof w[0]];
+    expect(w.filter((x) => x !== blocked && x !== rolledBack).reduce((s, x) => s + x.count, 0)).toBe(c.refused);
+    // Everything admitted while cut off waited until node3 learned of its expel, and was rolled back then.
+    expect(rolledBack).toMatchObject({ count: blocked.count, error: CLIENT_ERROR_HOOK });
+    expect(c.rolledBack).toBe(blocked.count);
+    expect(c.submitted).toBe(c.refused + c.committed + c.rolledBack);
+    expect(rolledBack.first).toBe(rolledBack.last);
+    expect(rolledBack.first).toBeGreaterThanOrEqual(blocked.last);
+    expect(rolledBack.first).toBeLessThanOrEqual(error.first);
     expect(blocked.error).toBeNull();
     expect(blocked.first).toBeGreaterThanOrEqual(5);
     expect(blocked.last).toBeLessThanOrEqual(error.first);
@@ -98,7 +106,7 @@ until: "+300s"
     expect(down).toMatchObject({ error: CLIENT_ERROR_CONNECT });
     expect(down.first).toBeGreaterThanOrEqual(120);
     expect(down.last).toBeGreaterThan(299);
-    // 300 s at 1000/s is ~300 000 transactions, and still three entries.
+    // 300 s at 1000/s is ~300 000 transactions, and still four entries.
     expect(c.submitted).toBeGreaterThan(290_000);
   });
 });

@@ -1,0 +1,119 @@
+/**
+ * Workload transactions still waiting for the group when their member leaves it on a failure, or
+ * when its STOP GROUP_REPLICATION gives up waiting for them, are rolled back with an error
+ * (Blocked_transaction_handler::unblock_waiting_transactions, plugin_utils.cc, after MY-011630).
+ * They used to vanish from the counters: submitted ≠ refused + committed, and the summary called
+ * them unfinished. A crash still loses them without an outcome.
+ */
+import { readFileSync } from 'node:fs';
+import { Ajv } from 'ajv';
+import { describe, expect, it } from 'vitest';
+import { buildReport, parseScenario, renderRunText, runScenario, type ScenarioReport, type ScenarioRun } from '../../src/index.js';
+import { summarize } from '../../src/observe/metrics.js';
+import { runRecordOf } from '../../src/observe/run-record.js';
+import { CLIENT_ERROR_HOOK } from '../../src/observe/error-codes.js';
+
+const SCHEMA = JSON.parse(readFileSync(new URL('../../docs/report.schema.json', import.meta.url), 'utf8')) as object;
+const validateReport = new Ajv({ allErrors: true }).compile(SCHEMA);
+const S = 1_000_000;
+
+/** node1, the primary, takes 500 transactions a second and is cut off from the others at 20 s. */
+function run(extra: string, events: string): ScenarioRun {
+  return runScenario(parseScenario(`name: rollback
+seed: 3
+version: "8.4"
+mode: single-primary
+members: [node1, node2, node3]
+${extra}
+workload:
+  - { member: node1, rate: 500/s, size: 1KiB }
+events:
+  - { at: +20s, isolate: node1 }
+${events}
+until: +120s
+`, 'rollback.yaml'));
+}
+
+function logTimes(r: ScenarioRun, member: string, code: string): number[] {
+  return r.sim.trace.filter((e) => e.type === 'log' && e.member === member && e.code === code).map((e) => e.t);
+}
+
+describe('workload transactions rolled back while they wait for the group', () => {
+  it('STOP GROUP_REPLICATION that gives up after 51 s rolls back those still waiting, at the give-up (stop_timeout, ERROR 3100)', () => {
+    const r = run('', '  - { at: +22s, stop: node1 }');
+    const c = r.sim.member('node1').workload();
+    const held = c.holds.find((h) => h.reason === 'no_majority')!;
+    const killed = c.holds.find((h) => h.reason === 'stop_timeout')!;
+    // The two seconds cut off before the STOP: 1,000 transactions waiting, none ordered.
+    expect(held.count).toBe(1000);
+    expect(c.rolledBack).toBe(1000);
+    expect(killed).toMatchObject({ count: 1000, firstUs: 73 * S, lastUs: 73 * S });
+    expect(logTimes(r, 'node1', 'MY-011630')).toEqual([73 * S]);
+    // Every submitted transaction has an outcome: the member took no writes after its STOP.
+    expect(c.queued).toBe(0);
+    expect(c.submitted).toBe(c.refused + c.committed + c.rolledBack);
+    const summary = summarize(runRecordOf(r.sim));
+    expect(summary.writes.workload).toMatchObject({ rolledBack: 1000, unfinished: 0 });
+    expect(summary.writes.rolledBack).toBe(1000);
+    const report = JSON.parse(JSON.stringify(buildReport(r, 'test'))) as ScenarioReport;
+    expect(validateReport(report), JSON.stringify(validateReport.errors)).toBe(true);
+    expect(report.workload!['node1']!.rolledBack).toBe(1000);
+    const warning = report.warnings.find((w) => w.reason === 'stop_timeout')!;
+    expect(warning).toMatchObject({ member: 'node1', count: 1000, first: 73, last: 73, error: CLIENT_ERROR_HOOK });
+    expect(renderRunText(r, 'test')).toContain(`node1: ${c.submitted} submitted, ${c.refused} refused, 0 throttled, ${c.committed} committed, 1000 rolled back,`);
+  });
+
+  it('a leave on a failure (the majority unreachable for 10 s) rolls back those still waiting, at the leave (left_group), after MY-011630', () => {
+    const r = run('options:\n  group_replication_unreachable_majority_timeout: 10', '');
+    const c = r.sim.member('node1').workload();
+    const [leftAt] = logTimes(r, 'node1', 'MY-011711');
+    expect(leftAt).toBeGreaterThan(30 * S);
+    const held = c.holds.find((h) => h.reason === 'no_majority')!;
+    // Everything admitted from the cut to the leave was waiting, and is rolled back then.
+    expect(held.lastUs).toBeLessThanOrEqual(leftAt!);
+    expect(c.rolledBack).toBe(held.count);
+    expect(c.holds.find((h) => h.reason === 'left_group')).toMatchObject({ count: held.count, firstUs: leftAt, lastUs: leftAt });
+    expect(logTimes(r, 'node1', 'MY-011630')).toEqual([leftAt]);
+    expect(c.submitted).toBe(c.refused + c.committed + c.rolledBack);
+    expect(summarize(runRecordOf(r.sim)).writes.workload).toMatchObject({ rolledBack: held.count, unfinished: 0 });
+  });
+
+  it('a failure during a STOP\'s wait releases the waiting transactions, and the STOP goes on at once instead of giving up 51 s later', () => {
+    // The majority timeout (30 s) runs out at 54.8 s, while the STOP issued at 22 s waits for the latch.
+    const r = run('options:\n  group_replication_unreachable_majority_timeout: 30', '  - { at: +22s, stop: node1 }');
+    const c = r.sim.member('node1').workload();
+    const [failedAt] = logTimes(r, 'node1', 'MY-011711');
+    expect(failedAt).toBeGreaterThan(50 * S);
+    expect(c.rolledBack).toBe(1000);
+    expect(c.holds.find((h) => h.reason === 'left_group')).toMatchObject({ count: 1000, firstUs: failedAt });
+    expect(c.holds.map((h) => h.reason)).not.toContain('stop_timeout');
+    // The latch is empty once the failure released them (Wait_ticket::block_until_empty): the STOP
+    // skips its own leave at that instant, and never logs a second MY-011630 at 73 s.
+    expect(logTimes(r, 'node1', 'MY-011645')).toEqual([failedAt]);
+    expect(logTimes(r, 'node1', 'MY-011630')).toEqual([failedAt]);
+    expect(c.submitted).toBe(c.refused + c.committed + c.rolledBack);
+  });
+
+  it('transactions rolled back at a leave on a failure that the group orders after a heal are applied by the other members all the same', () => {
+    // The leave from the minority takes 30 s; the heal at 40 s lets node1's pending batches be
+    // ordered before its removal: its clients got ERROR 3100, the group has the transactions (the
+    // ambiguous outcome MySQL has too), and node1 gets them back through distributed recovery.
+    const r = run('options:\n  group_replication_unreachable_majority_timeout: 10', '  - { at: +40s, heal: node1 }');
+    const c = r.sim.member('node1').workload();
+    expect(c.rolledBack).toBeGreaterThan(7000);
+    expect(c.submitted).toBe(c.refused + c.committed + c.rolledBack);
+    for (const name of ['node1', 'node2', 'node3']) {
+      expect(r.sim.member(name).gtidExecuted(), name).toMatch(new RegExp(`:1-${c.committed + c.rolledBack}$`));
+    }
+  });
+
+  it('a crash rolls back nothing: its clients lose their connections without an outcome, and the summary counts them unfinished', () => {
+    const r = run('', '  - { at: +25s, crash: node1 }');
+    const c = r.sim.member('node1').workload();
+    expect(c.rolledBack).toBe(0);
+    expect(logTimes(r, 'node1', 'MY-011630')).toEqual([]);
+    const w = summarize(runRecordOf(r.sim)).writes.workload;
+    expect(w.unfinished).toBe(c.submitted - c.refused - c.committed);
+    expect(w.unfinished).toBeGreaterThan(0);
+  });
+});
