@@ -136,7 +136,7 @@ export const BUILT_IN_PROPERTIES: readonly ExperimentProperty[] = [
   shortIsolationNotExpelled(20,
     'a member is detected 4–5 s after its last heartbeat arrives and the suspicion thread checks every 15 s ' +
     '(gcs_xcom_control_interface.cc, Gcs_suspicions_manager::process_suspicions), so with an expel timeout of 5 s the ' +
-    'first removal can come 19–20 s after the cut: an isolation of about 19.25 s is already expelled (the worked ' +
+    'first removal can come 19–20 s after the cut: an isolation just under 20 s can already be expelled (the worked ' +
     'example in docs/partition-experiments.md); isolation-under-18s-not-expelled holds'),
   fromInvariant(invariant('no-expel-without-majority'), 'minority-never-expels', { kinds: ['split', 'isolate', 'one-way', 'bridge', 'ring'] }),
   { ...fromInvariant(invariant('one-primary-per-view')), scheduleSpace: 'faultSchedule single-primary', schedules: ({ members, durationUs }) => faultSchedule({ members, durationUs, modes: ['single-primary'] }) },

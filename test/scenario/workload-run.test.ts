@@ -9,8 +9,9 @@ const validateReport = new Ajv({ allErrors: true }).compile(SCHEMA);
 
 /**
  * A small cache experiment: steady and bounded streams plus one large transaction in a 128 MiB
- * cache, with node3 cut off for 8 s (less than the expel delay), so the others keep its messages
- * above the limit until it is heard again.
+ * cache, with node3 cut off for 8 s (less than the expel delay). The cache cannot hold what node3
+ * missed (the 120 MiB transaction among it): when it hears again it cannot get a message the
+ * others evicted, exits (MY-011505, "the group is too far ahead") and rejoins by auto-rejoin.
  */
 const FILE = `name: cache-run
 seed: 11
