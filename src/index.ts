@@ -70,7 +70,7 @@ export { escapeHtml } from './report/escape-html.js';
 export type { TimelineOptions } from './report/timeline-html.js';
 // Types that public ones refer to, exported so that users can name them (and the API docs list them).
 export type { ReportFaultKind } from './report/report-faults.js';
-export type { WorkloadHold, WorkloadHoldReason, WriteRefusal } from './gr/workload.js';
+export type { WorkloadHold, WorkloadHoldReason, WorkloadRollback, WriteRefusal } from './gr/workload.js';
 export type { LinkFaults } from './network/link-faults.js';
 export type { RunWorkload } from './observe/run-record.js';
 export type { NetworkAfterEvent } from './scenario/run-scenario.js';
