@@ -499,7 +499,7 @@ export class WorkloadDriver {
       carry[k] = exact - count;
       if (s.clients !== null && (accepts || frozen)) {
         // Closed loop: only clients not waiting for a commit submit.
-        if (inFlight < 0) inFlight = this.waiting(slot) + (held[h] as number);
+        if (inFlight < 0) inFlight = this.host.outstanding(slot) + (held[h] as number);
         count = this.clientsFree(c, s, count, perClient, inFlight + tx);
       }
       if (count === 0) continue;
