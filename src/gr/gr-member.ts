@@ -413,8 +413,28 @@ export class GrMember {
     this.log(msg.transactionsRolledBack());
     this.consistency.killBeginWaits();
     this.ctx.loadRolledBack(this.slot, 'stop_timeout');
+    const released: number[] = [];
     for (const w of [...this.writes.values()]) {
-      if (w.outcome === 'pending' && this.sessions.has(w.id)) this.finishWrite(w, 'rolled_back', CLIENT_ERROR_HOOK);
+      const session = this.sessions.get(w.id);
+      if (w.outcome !== 'pending' || session === undefined) continue;
+      released.push(session);
+      this.finishWrite(w, 'rolled_back', CLIENT_ERROR_HOOK);
+    }
+    this.logReleasedSessions(released);
+  }
+
+  /**
+   * Each session released from its wait for certification wakes up, reports that the wait failed
+   * (observer_trans.cc, group_replication_trans_before_commit: waitTicket returned an error,
+   * ER_GRP_RPL_ERROR_WHILE_WAITING_FOR_CONFLICT_DETECTION) and the server reports the failed hook
+   * (sql/rpl_handler.cc); both lines carry the session's thread id. The same for a leave on a
+   * failure and for STOP GROUP_REPLICATION's give-up: both release through
+   * unblock_waiting_transactions.
+   */
+  logReleasedSessions(sessions: readonly number[]): void {
+    for (const session of sessions) {
+      this.log(msg.conflictDetectionWaitFailed(session), session);
+      this.log(msg.hookFailed('before_commit'), session);
     }
   }
 

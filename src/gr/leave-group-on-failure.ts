@@ -64,13 +64,7 @@ function enterError(m: GrMember, path: 'expelled' | 'leaving'): void {
   m.table.set(m.slot, { state: 'ERROR', role: 'SECONDARY', unreachable: false });
   const released = m.rollbackPending(CLIENT_ERROR_HOOK, true, path);
   m.log(msg.setReadOnlyDueToErrors());
-  // Each session blocked in before_commit wakes up, reports that the wait for certification failed
-  // (observer_trans.cc group_replication_trans_before_commit) and the server reports the failed
-  // hook (sql/rpl_handler.cc); both lines carry the session's thread id.
-  for (const session of released) {
-    m.log(msg.conflictDetectionWaitFailed(session), session);
-    m.log(msg.hookFailed('before_commit'), session);
-  }
+  m.logReleasedSessions(released);
   m.setFlags(true, m.offlineMode);
   if (cleanMembership) m.emitView([]);
   m.refresh();

@@ -159,6 +159,17 @@ until: +200s
     expect(c.committed).toBeGreaterThan(0);
   });
 
+  it('a write statement released by the STOP\'s give-up logs, like one released by a leave on a failure, the failed wait and the failed hook with its session', () => {
+    // Every session released by unblock_waiting_transactions wakes from waitTicket with an error
+    // (observer_trans.cc: ER_GRP_RPL_ERROR_WHILE_WAITING_FOR_CONFLICT_DETECTION), then the server
+    // reports the hook (MY-010207).
+    const r = run('', '  - { at: +21s, write: { member: node1 } }\n  - { at: +22s, stop: node1 }');
+    const lines = r.sim.trace.filter((e) => e.type === 'log' && e.member === 'node1' && e.t === 73 * S) as { code: string; thread?: number }[];
+    expect(lines.map((l) => l.code).slice(0, 3), JSON.stringify(lines)).toEqual(['MY-011630', 'MY-011615', 'MY-010207']);
+    expect(lines[1]!.thread).toBeDefined();
+    expect(lines[2]!.thread).toBe(lines[1]!.thread);
+  });
+
   it('a crash rolls back nothing: its clients lose their connections without an outcome, and the summary counts them unfinished', () => {
     const r = run('', '  - { at: +25s, crash: node1 }');
     const c = r.sim.member('node1').workload();
