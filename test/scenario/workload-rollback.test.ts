@@ -17,13 +17,15 @@ const SCHEMA = JSON.parse(readFileSync(new URL('../../docs/report.schema.json', 
 const validateReport = new Ajv({ allErrors: true }).compile(SCHEMA);
 const S = 1_000_000;
 
+/** A scenario on node1..node3 with the 8.4 profile; `body` gives the rest. */
+function runGroup(body: string): ScenarioRun {
+  return runScenario(parseScenario(`name: rollback\nversion: "8.4"\nmembers: [node1, node2, node3]\n${body}`, 'rollback.yaml'));
+}
+
 /** node1, the primary, takes 500 transactions a second and is cut off from the others at 20 s. */
 function run(extra: string, events: string): ScenarioRun {
-  return runScenario(parseScenario(`name: rollback
-seed: 3
-version: "8.4"
+  return runGroup(`seed: 3
 mode: single-primary
-members: [node1, node2, node3]
 ${extra}
 workload:
   - { member: node1, rate: 500/s, size: 1KiB }
@@ -31,7 +33,7 @@ events:
   - { at: +20s, isolate: node1 }
 ${events}
 until: +120s
-`, 'rollback.yaml'));
+`);
 }
 
 function logTimes(r: ScenarioRun, member: string, code: string): number[] {
@@ -111,11 +113,8 @@ describe('workload transactions rolled back while they wait for the group', () =
     // node3 is cut off at 20 s: node1's AFTER batches wait for its acknowledgement. node1 is cut off
     // at 22 s: what it admits from then waits for a majority. Its leave at the majority timeout
     // releases both kinds.
-    const r = runScenario(parseScenario(`name: after
-seed: 3
-version: "8.4"
+    const r = runGroup(`seed: 3
 mode: single-primary
-members: [node1, node2, node3]
 options: { group_replication_consistency: AFTER, group_replication_member_expel_timeout: 3600, group_replication_unreachable_majority_timeout: 10 }
 workload:
   - { member: node1, rate: 500/s, size: 1KiB }
@@ -123,7 +122,7 @@ events:
   - { at: +20s, isolate: node3 }
   - { at: +22s, isolate: node1 }
 until: +150s
-`, 'after.yaml'));
+`);
     const c = r.sim.member('node1').workload();
     const held = c.holds.find((h) => h.reason === 'no_majority')!;
     // The two seconds from 20 s to 22 s, 1,000 transactions acknowledged by node2 only, and those held back from 22 s.
@@ -134,18 +133,15 @@ until: +150s
   it('a member that rejoins after a release counts its new transactions in flight again', () => {
     // node3's 50 clients wait from its isolation at 10 s; at the heal it learns of its expel (the
     // release), rejoins by auto-rejoin with a new XCom instance, and writes again.
-    const r = runScenario(parseScenario(`name: rejoin
-seed: 5
-version: "8.4"
+    const r = runGroup(`seed: 5
 mode: multi-primary
-members: [node1, node2, node3]
 workload:
   - { member: node3, rate: 2000/s, size: 1KiB, clients: 50 }
 events:
   - { at: +10s, isolate: node3 }
   - { at: +60s, heal: node3 }
 until: +200s
-`, 'rejoin.yaml'));
+`);
     const c = r.sim.member('node3').workload();
     expect(c.rolledBack).toBe(50);
     const [rejoinedAt] = logTimes(r, 'node3', 'MY-011490');
