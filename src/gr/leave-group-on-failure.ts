@@ -35,6 +35,9 @@ export function leaveGroupOnMajorityTimeout(m: GrMember): void {
   const stopping = m.startStop.isStopping();
   const tries = m.opts.group_replication_autorejoin_tries;
   const action = m.opts.group_replication_exit_state_action;
+  // A STOP's leave under way (its partition handler runs until the plugin's modules end, after the
+  // leave): Gcs_operations::leave answers ALREADY_LEAVING, logged before the rest of the leave.
+  if (m.leaveInProgress()) m.log(msg.alreadyLeaving());
   enterError(m, 'leaving');
   if (tries === 0 && action === 'OFFLINE_MODE') goOfflineMode(m);
   m.log(msg.waitingForViewUpdate());

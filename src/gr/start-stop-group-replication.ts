@@ -365,6 +365,9 @@ export class StartStopGroupReplication {
       // group_replication_trans_before_commit, is_plugin_waiting_to_set_server_read_mode).
       for (let k = m.commitsBlockedByStop(); k > 0; k--) m.log(msg.cannotExecuteWhileStopping());
       m.rollbackPending(CLIENT_ERROR_HOOK, false, 'stopping');
+      // terminate_plugin_modules, once leave_group has had its view (or given up waiting for it):
+      // the partition handler ends only now, so its countdown can still run out during the leave.
+      if (m.partition.inPartition) m.partition.abort();
       m.showOffline();
       m.viewNumber = null;
       m.partition.terminated = false;
@@ -379,10 +382,10 @@ export class StartStopGroupReplication {
     const leave = (): void => {
       if (this.stopping !== stop || !stop.draining) return;
       stop.draining = false;
-      // leave_group_and_terminate_plugin_modules: the partition handler and an auto-rejoin a
-      // failure started meanwhile end with the plugin's modules.
+      // leave_group_and_terminate_plugin_modules: no leave while an auto-rejoin a failure started
+      // meanwhile runs (it ends with the plugin's modules). The partition handler ends with them
+      // too, after the leave (see stopped).
       m.autorejoin.abort();
-      if (m.partition.inPartition) m.partition.abort();
       m.admission = null;
       if (m.leaveInProgress()) {
         // A leave on a failure is under way (Gcs_operations::leave answers ALREADY_LEAVING): the

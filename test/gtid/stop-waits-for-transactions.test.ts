@@ -216,6 +216,33 @@ describe('a failure or a removal while STOP waits for the latch', () => {
     expect(sim.member('node1').state).toBe('OFFLINE');
   });
 
+  it('the majority timeout that runs out during the STOP\'s own leave still fires: MY-011711, ALREADY_LEAVING (MY-011645), ERROR and read-only until the STOP ends', () => {
+    // The STOP gives up its wait at 10 + 2 + 51 s and leaves; from the minority that leave takes
+    // 30 s. The partition handler ends with the plugin's modules, after leave_group (plugin.cc,
+    // leave_group_and_terminate_plugin_modules → terminate_plugin_modules), so its 60 s countdown
+    // from the majority loss at about 14.8 s runs out inside the leave.
+    const sim = createSimulation({ seed: 3, members: ['node1', 'node2', 'node3'], options: { group_replication_unreachable_majority_timeout: 60 } });
+    sim.at(10 * SEC, (s) => s.network.isolate('node1'));
+    sim.runUntil(12 * SEC);
+    sim.member('node1').write();
+    sim.member('node1').stopGroupReplication();
+    sim.runUntil(80 * SEC);
+    const [gaveUp] = logged(sim, 'node1', 'MY-011630');
+    const [timedOut] = logged(sim, 'node1', 'MY-011711');
+    expect(gaveUp).toBe(63);
+    expect(timedOut).toBeGreaterThan(gaveUp!);
+    expect(sim.member('node1').state).toBe('ERROR');
+    expect(logged(sim, 'node1', 'MY-011645')).toEqual([timedOut]);
+    expect(logged(sim, 'node1', 'MY-011712')).toEqual([timedOut]);
+    // No second MY-011630 (nothing waits any more), and the one leave is the STOP's.
+    expect(logged(sim, 'node1', 'MY-011630')).toEqual([gaveUp]);
+    sim.runUntil(200 * SEC);
+    const [stopped] = logged(sim, 'node1', 'MY-011651');
+    expect(stopped).toBeGreaterThan(timedOut!);
+    expect(logged(sim, 'node1', 'MY-013373')).toEqual([]);
+    expect(sim.member('node1').state).toBe('OFFLINE');
+  });
+
   it('meanwhile the topology UDFs are refused (plugin_is_stopping), though the member still shows ONLINE', () => {
     // Each UDF's init (udf_single_primary.cc, udf_multi_primary.cc) checks get_plugin_is_stopping first.
     const sim = createSimulation({ seed: 3, mode: 'single-primary', members: ['node1', 'node2', 'node3'] });
