@@ -185,6 +185,11 @@ export class GcsNode {
     return true;
   }
 
+  /** @internal A jump over steady seconds (SteadyReplay.jump): `ticks` suspicions-thread ticks at rest (threadTickAtRest) it did not run. */
+  jumpThreadTicks(ticks: number): void {
+    this.threadGen += ticks;
+  }
+
   /** Signals the suspicions thread (new member suspicion, expel-timeout change). */
   signalThread(): void {
     this.armThread(this.params.suspicionThreadWakeUs);

@@ -315,6 +315,14 @@ export class EventQueue {
     return this.seq;
   }
 
+  /**
+   * @internal Hands out `count` more sequence numbers at once, for a jump over steady seconds
+   * (SteadyReplay) that knows how many the events it does not run would have reserved.
+   */
+  reserveMany(count: number): void {
+    this.seq += count;
+  }
+
   private grow(): void {
     const cap = this.times.length * 2;
     const t = new Float64Array(cap); t.set(this.times); this.times = t;

@@ -272,6 +272,29 @@ export class Kernel {
     return this.lane;
   }
 
+  /**
+   * @internal For a jump over steady seconds outside the dispatch loop (SteadyReplay.jump): the
+   * clock moves to `timeUs` (≥ now), `reserved` more sequence numbers are handed out and
+   * `dispatched` more events counted, as running the events the jump stands for would have left
+   * them. The order position is left to the next replayed event.
+   */
+  jumpBy(timeUs: number, reserved: number, dispatched: number): void {
+    if (this.dispatching || !(timeUs >= (this.clock[0] as number))) this.refuseReplay(timeUs);
+    if (!(Number.isSafeInteger(reserved) && reserved >= 0)) throw new InvariantError(`jumpBy: ${reserved} sequence numbers to reserve`);
+    this.clock[0] = timeUs;
+    this.queue.reserveMany(reserved);
+    this.eventsDispatched += dispatched;
+  }
+
+  /**
+   * @internal Moves the clock to `timeUs` (≥ now) without counting an event, for a jump's cache
+   * samples (SteadyReplay.jump), whose effects read the clock; the jump counts them itself.
+   */
+  jumpClock(timeUs: number): void {
+    if (this.dispatching || !(timeUs >= (this.clock[0] as number))) this.refuseReplay(timeUs);
+    this.clock[0] = timeUs;
+  }
+
   /** Takes every queued event of the handlers in `handlerIds` out of the queue (lane ticks stay). A walk over the queue. */
   takeQueued(handlerIds: Int32Array): void {
     const flags = this.handlerFlags;

@@ -75,6 +75,8 @@ export class Network {
    */
   private steadyReceiver: DeliverFn | null = null;
   private steadyEpoch = -1;
+  /** jumpQuiet's scratch: per sender, the first number its last alive tick reserved. */
+  private readonly jumpFirstSeq: Float64Array;
   /** The one-peer list `sendQuiet` hands to `sendQuietEach`. */
   private readonly onePeer: number[] = [0];
   /**
@@ -117,6 +119,7 @@ export class Network {
     this.jitterUs = new Float64Array(nn).fill(options.jitterUs);
     this.loss = new Float64Array(nn).fill(options.loss);
     this.lastArrivalUs = new Float64Array(nn);
+    this.jumpFirstSeq = new Float64Array(n);
     this.held = Array.from({ length: n }, () => []);
     this.quiet = new QuietArrivals(n);
     this.inPlaceMsg = new Int32Array(n);
@@ -332,6 +335,111 @@ export class Network {
       sent++;
     }
     q.total += sent;
+  }
+
+  /** @internal Moves the random stream on by `count` draws (RandomStream.skip), for a jump over steady seconds (SteadyReplay). */
+  skipDraws(count: number): void {
+    this.rng.skip(count);
+  }
+
+  /**
+   * @internal Whether every link between the `n` processes holds at least one quiet arrival and the
+   * newest of each was sent at or after `sinceUs` (a jump over steady seconds starts from a second
+   * in which every member sent each peer one i_am_alive: SteadyReplay.jump).
+   */
+  quietEveryLinkSince(sinceUs: number): boolean {
+    const q = this.quiet, n = this.n, room = q.room;
+    for (let from = 0; from < n; from++) {
+      for (let to = 0; to < n; to++) {
+        if (from === to) continue;
+        const link = from * n + to, len = q.len[link] as number;
+        if (len === 0) return false;
+        const cell = link * room + (((q.head[link] as number) + len - 1) & (room - 1));
+        // A quiet cell's time is its arrival; the send came a latency earlier at most.
+        if (!((q.timeUs[cell] as number) - (this.latencyUs[link] as number) - (this.jitterUs[link] as number) >= sinceUs)) return false;
+      }
+    }
+    return true;
+  }
+
+  /** Cells each link's quiet ring holds at most before it is collected (QuietArrivals.room). */
+  get quietRoom(): number {
+    return this.quiet.room;
+  }
+
+  /**
+   * @internal A jump over `seconds` steady seconds (SteadyReplay.jump): every link between the
+   * processes gets one quiet i_am_alive a second, as in the second before the jump, whose cell
+   * (the newest on each link) each jumped second repeats `periodUs` later with both words `step`
+   * higher and the sequence number `aliveSeq` says: `aliveSeq[(seconds − s) * n + from]` is the
+   * number the sender's alive tick of jumped second s (1 … seconds) reserved first, for the last
+   * `room` of them (the sender's cells take its numbers in the order of the second before). A full ring is
+   * collected at a send, as sendQuietEach does, handing over its newest cell (the one of the second
+   * before: all have arrived) through `collected`; the jump works out the last collection of each
+   * link and writes only the cells left. Their arrival times stand for the draws not taken: the
+   * newest cell's time plus whole periods, which the caller replaces by replaying exact seconds
+   * after the jump before anything reads them (SteadyReplay.jump).
+   */
+  jumpQuiet(seconds: number, periodUs: number, step: number, aliveSeq: Float64Array, collected: (from: number, to: number, b: number) => void): void {
+    const q = this.quiet, n = this.n, room = q.room, mask = room - 1;
+    // The number each sender's alive tick reserved first in the second before: its lowest cell's.
+    const firstSeq = this.jumpFirstSeq;
+    firstSeq.fill(Infinity);
+    for (let link = 0; link < n * n; link++) {
+      const from = (link / n) | 0, len = q.len[link] as number;
+      if (len === 0) continue;
+      const seq = q.seq[link * room + (((q.head[link] as number) + len - 1) & mask)] as number;
+      if (seq < (firstSeq[from] as number)) firstSeq[from] = seq;
+    }
+    let total = 0;
+    for (let to = 0; to < n; to++) {
+      let waiting = 0, lowestTo = Infinity;
+      for (let from = 0; from < n; from++) {
+        if (from === to) continue;
+        const link = from * n + to, len0 = q.len[link] as number, head = q.head[link] as number;
+        const newest = link * room + ((head + len0 - 1) & mask);
+        const t0 = q.timeUs[newest] as number, seq0 = q.seq[newest] as number, kind = q.kind[newest] as number;
+        const a0 = q.a[newest] as number, b0 = q.b[newest] as number, rank = seq0 - (firstSeq[from] as number);
+        // The send of jumped second s finds len0 + s − 1 cells: the first full ring at s = room − len0 + 1.
+        const first = room - len0 + 1;
+        let len: number;
+        if (first <= seconds) {
+          const last = first + Math.floor((seconds - first) / room) * room;
+          len = seconds - last + 1;
+          collected(from, to, b0 + (last - 1) * step);
+        } else {
+          len = len0 + seconds;
+        }
+        // The cells of the last min(len, seconds) jumped seconds; older ones (no collection) stay.
+        const fresh = Math.min(len, seconds);
+        for (let k = 0; k < fresh; k++) {
+          const s = seconds - fresh + 1 + k, cell = link * room + ((head + len - fresh + k) & mask);
+          q.timeUs[cell] = t0 + s * periodUs;
+          q.seq[cell] = (aliveSeq[(seconds - s) * n + from] as number) + rank;
+          q.kind[cell] = kind;
+          q.a[cell] = a0 + s * step;
+          q.b[cell] = b0 + s * step;
+        }
+        // The oldest cell's second word is the ring's lowest (the words rise with the msgnos).
+        const oldest = link * room + (head & mask);
+        q.lowestB[link] = fresh === len ? b0 + (seconds - len + 1) * step : (q.b[oldest] as number);
+        q.len[link] = len;
+        waiting += len;
+        if ((q.lowestB[link] as number) < lowestTo) lowestTo = q.lowestB[link] as number;
+      }
+      q.perReceiver[to] = waiting;
+      q.lowestBTo[to] = waiting === 0 ? Infinity : lowestTo;
+      total += waiting;
+    }
+    q.total = total;
+  }
+
+  /** @internal Moves every link's latest arrival time on by `shiftUs` (a jump over steady seconds: SteadyReplay.jump). */
+  shiftLastArrivals(shiftUs: number): void {
+    const n = this.n;
+    for (let from = 0; from < n; from++) {
+      for (let to = 0; to < n; to++) if (from !== to) this.lastArrivalUs[from * n + to] = (this.lastArrivalUs[from * n + to] as number) + shiftUs;
+    }
   }
 
   /** Makes room for one more cell on the full ring from → to: collects it, and grows the rings if that freed nothing. */

@@ -67,6 +67,8 @@ export interface StretchStats {
   orderFixed: number;
   /** Simulated time replayed a whole steady second at a time (SteadyReplay), µs. */
   replayedUs: number;
+  /** Of replayedUs, the simulated time jumped over between exact seconds (SteadyJump), µs. */
+  jumpedUs: number;
   /** The steady checks at which the second's order was not fixed, by the first reason found (the stretch then ran event by event). */
   orderRefusals: Partial<Record<OrderRefusal, number>>;
   /** Simulated time the stretches covered, µs. */
@@ -617,7 +619,7 @@ export class Simulation {
   /** Network.setSteadyReceiver's receiver inside a stretch: XCom's receipt of a learn sent in place. */
   private readonly steadyLearnReceiver = (msg: number): void => this.xcom.receiveLearnSteady(msg);
   /** What the stretch switch found at its checks (SimulationOptions.stretch). */
-  private readonly stretchCounts: StretchStats = { checks: 0, steady: 0, orderFixed: 0, stretchedUs: 0, replayedUs: 0, orderRefusals: {}, refusals: {} };
+  private readonly stretchCounts: StretchStats = { checks: 0, steady: 0, orderFixed: 0, stretchedUs: 0, replayedUs: 0, jumpedUs: 0, orderRefusals: {}, refusals: {} };
 
   /** @internal Use createSimulation(). */
   constructor(input: SimulationOptions) {
@@ -1409,7 +1411,7 @@ export class Simulation {
    */
   get stretchStats(): Readonly<StretchStats> {
     const c = this.stretchCounts;
-    return { checks: c.checks, steady: c.steady, orderFixed: c.orderFixed, stretchedUs: c.stretchedUs, replayedUs: c.replayedUs, orderRefusals: { ...c.orderRefusals }, refusals: { ...c.refusals } };
+    return { checks: c.checks, steady: c.steady, orderFixed: c.orderFixed, stretchedUs: c.stretchedUs, replayedUs: c.replayedUs, jumpedUs: (this.replay?.jumpedSeconds ?? 0) * STEADY_PERIOD_US, orderRefusals: { ...c.orderRefusals }, refusals: { ...c.refusals } };
   }
 
   /** Runs `body` with `running` set, so that a callback cannot start a nested run. */

@@ -7,6 +7,7 @@ import type { TickLane } from '../kernel/tick-lane.js';
 import { CACHE_MANAGER_TASK_PERIOD_US } from '../xcom/constants.js';
 import type { LogEntry } from '../xcom/log-entry.js';
 import type { XcomCluster } from '../xcom/xcom-cluster.js';
+import { JUMP_STEP_SECONDS, JUMP_TAIL_MARGIN_SECONDS, SteadyJump } from './steady-jump.js';
 import {
   ORDER_ALIVE, ORDER_CACHE_SAMPLE, ORDER_DECISION, ORDER_DECISION_LANE, ORDER_DETECTOR, ORDER_LANE_SKIP, ORDER_STEP, ORDER_THREAD,
   STEADY_PERIOD_US, statsCellBytes, type ReplayVisit, type SteadyGroupCheck,
@@ -14,6 +15,9 @@ import {
 
 /** The order key base of the cache task's ticks (timer priority). */
 const TIMER_KEY_BASE = PRIORITY.timer * SEQ_SPAN;
+
+/** Exact seconds a replay runs before it may jump (SteadyJump): the second each jumped one repeats. */
+const JUMP_HEAD_SECONDS = 1;
 
 /** What the replay drives (the composition root hands it over). */
 export interface SteadyReplayParts {
@@ -67,12 +71,23 @@ export class SteadyReplay implements ReplayVisit {
    */
   private readonly heldUs: Float64Array;
   private readonly heldKey: Float64Array;
+  /** The first sequence number each member's decision reserved in the latest replayed second (SteadyJump's arm keys). */
+  private readonly decisionSeq: Float64Array;
+  /** Suspicions-thread ticks replayed so far. */
+  private threadTicks = 0;
+  /** Jumps over steady seconds between exact ones (SteadyJump); off only for tests that compare them. */
+  jumps = true;
+  /** Seconds jumped so far (Simulation.stretchStats). */
+  jumpedSeconds = 0;
+  private readonly jumper: SteadyJump;
 
   constructor(private readonly parts: SteadyReplayParts, private readonly check: SteadyGroupCheck) {
     const h = parts.handlers;
     this.periodic = Int32Array.of(h.alive, h.detector, h.gcsThread, h.flowControlStats);
     this.heldUs = new Float64Array(parts.xcom.n).fill(Infinity);
     this.heldKey = new Float64Array(parts.xcom.n);
+    this.decisionSeq = new Float64Array(parts.xcom.n);
+    this.jumper = new SteadyJump(parts, check);
   }
 
   /** The kernel's tick lane (the cache task's), which a steady group always has. */
@@ -97,11 +112,32 @@ export class SteadyReplay implements ReplayVisit {
     // The lane runs no tick in the replay, and an armed task's wake time is the arm's: not set again at every learn.
     // A cache that evicts steadily frees a cell at each learn with a reduced shrink_cache.
     xcom.holdCacheWakes(statsCellBytes(n), n);
-    for (let s = 0; s < seconds; s++) {
+    let secondStartUs = kernel.nowUs, freeBefore: readonly number[] = [], eventsBefore = 0, threadsBefore = 0;
+    for (let s = 0; s < seconds;) {
+      // After the first second, whole multiples of 5 s may be jumped (SteadyJump), leaving enough
+      // exact seconds after them to set again what depends on the draws the jump skips.
+      if (s === JUMP_HEAD_SECONDS && this.jumps) {
+        const tail = xcom.net.quietRoom + JUMP_TAIL_MARGIN_SECONDS;
+        const jumped = Math.floor((seconds - s - tail) / JUMP_STEP_SECONDS) * JUMP_STEP_SECONDS;
+        if (jumped > 0 && this.jumper.ready(secondStartUs, freeBefore, this.heldUs)) {
+          const eventsPerSecond = kernel.eventsDispatched - eventsBefore - (this.threadTicks - threadsBefore);
+          this.jumper.jump(jumped, secondStartUs, eventsPerSecond, this.heldUs, this.heldKey, this.decisionSeq);
+          this.jumpedSeconds += jumped;
+          s += jumped;
+          continue;
+        }
+      }
+      if (s === JUMP_HEAD_SECONDS - 1) {
+        secondStartUs = kernel.nowUs;
+        freeBefore = xcom.consensus.freeIds();
+        eventsBefore = kernel.eventsDispatched;
+        threadsBefore = this.threadTicks;
+      }
       const seq = check.walkSeconds(1, kernel.nextSequence, this);
       if (kernel.nextSequence !== seq) {
         throw new InvariantError(`steady replay: ${kernel.nextSequence - seq} more sequence numbers reserved than the order gives (second ${s + 1} of ${seconds} to ${endUs} µs)`);
       }
+      s++;
     }
     if (!xcom.settleCacheWakes()) throw new InvariantError(`steady replay: a cache task's wake time at ${endUs} µs is not the one its learns would have set`);
     // The cache-task slots off the lane go back where their last skips left them.
@@ -168,6 +204,7 @@ export class SteadyReplay implements ReplayVisit {
           // The decision and its learns as one block (Consensus.decideInReplay): the order puts
           // nothing else in its window, and no network verb has run since the steady check.
           const id = xcom.net.reachEpoch === this.reachEpoch ? kernel.replayQueuedAt(t, this.parts.decided) : -1;
+          this.decisionSeq[m] = kernel.nextSequence;
           if (id < 0 || !xcom.consensus.decideInReplay(id, m, this.parts.statsFolded)) this.diverged('decision', m, t);
           // What the kernel would have run before the window's end (a delivery's upcall queued it).
           if (kernel.nextEventTimeUs() <= t + check.reachUs(m)) this.diverged('learn window', m, t);
@@ -221,6 +258,7 @@ export class SteadyReplay implements ReplayVisit {
   /** @internal Runs member m's suspicions-thread tick (see ReplayVisit). */
   runThreadTick(m: number, t: number, key: number): void {
     const kernel = this.parts.kernel;
+    this.threadTicks++;
     kernel.replayAt(t, key);
     const gcs = this.parts.gcs(m);
     if (!gcs.threadTickAtRest(gcs.threadTimerArg())) this.diverged('suspicions-thread', m, t);

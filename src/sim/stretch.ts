@@ -642,6 +642,21 @@ export class SteadyGroupCheck {
     return seq;
   }
 
+  /** How many items the order that held last has (secondOrder's answer). */
+  get orderLength(): number {
+    return this.orderCount;
+  }
+
+  /** The member whose decision's learns arm member m's cache task in each second of the order (secondOrder). */
+  armingDecisionOf(m: number): number {
+    return this.armingDecision[m] as number;
+  }
+
+  /** How many seconds the walk has walked since beginWalk. */
+  get walkedSeconds(): number {
+    return this.walked;
+  }
+
   /** How long after its decision member m's last learn can arrive (the slowest link's latency plus jitter bound). */
   reachUs(m: number): number {
     return this.reach[m] as number;

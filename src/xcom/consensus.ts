@@ -1218,6 +1218,101 @@ export class Consensus {
     return true;
   }
 
+  // ---------------------------------------------------------------- a jump over steady seconds
+
+  /** Where a jump over steady seconds (SteadyReplay.jump) has the log start and end, as trimLog would have left it. */
+  private jumpLogBase = 0;
+  private jumpLogEnd = 0;
+
+  /** @internal The in-flight ids free now, in their order (a jump needs a steady second to leave them as it found them). */
+  freeIds(): readonly number[] {
+    return this.inFlightFree.slice();
+  }
+
+  /** @internal Starts a jump over steady seconds (SteadyReplay.jump): the log as it stands. */
+  jumpBegin(): void {
+    this.jumpLogBase = this.logBase;
+    this.jumpLogEnd = this.logEnd;
+  }
+
+  /** @internal A jumped decision: the log grows by one entry (jumpEnd writes those that stay). */
+  jumpDecided(): void {
+    this.jumpLogEnd++;
+  }
+
+  /**
+   * @internal A jumped alive tick: trimLog on the jump's log bounds. In a steady second every
+   * member has executed every value decided by an alive tick (no tick falls in a learn window).
+   */
+  jumpAliveTick(): void {
+    const length = this.jumpLogEnd - this.jumpLogBase;
+    if (length < MIN_LOG_TRIM) return;
+    const low = this.jumpLogEnd - 1, drop = low - this.jumpLogBase;
+    if (drop < MIN_LOG_TRIM || drop * 2 < length) return;
+    this.jumpLogBase = low;
+  }
+
+  /**
+   * @internal Ends a jump over `seconds` steady seconds (SteadyReplay.jump) whose every second
+   * repeats the last `perSecond` entries of the log `periodUs` later (the second before the jump):
+   * the log trimmed and grown as jumpAliveTick and jumpDecided found, each new entry a copy of the
+   * one of the same proposer in that second with its position and msgnos moved on by whole
+   * seconds' worth and its times by whole periods; every node's executor, max_synode and wait
+   * moved on with them (the waits stand for the arrivals not drawn, until the exact seconds after
+   * the jump set them again), the msgno counter, and the step times of the in-flight ids used in
+   * that second (those sent after `sinceUs`).
+   */
+  jumpEnd(seconds: number, perSecond: number, periodUs: number, sinceUs: number): void {
+    const oldEnd = this.logEnd, newEnd = this.jumpLogEnd, base = this.jumpLogBase, decided = newEnd - oldEnd;
+    if (decided !== seconds * perSecond) throw new InvariantError(`steady jump: ${decided} entries decided over ${seconds} s of ${perSecond} a second`);
+    // Copies of the second's entries: the trims below may hand those very objects to the pool.
+    const templates = this.jumpTemplates;
+    templates.length = 0;
+    let msgnosPerSecond = 0;
+    for (let k = 0; k < perSecond; k++) {
+      const e = this.entry(oldEnd - perSecond + k);
+      if (e === undefined || e.kind !== 'gr') throw new InvariantError(`steady jump: entry ${oldEnd - perSecond + k} is not a statistics message`);
+      templates.push({ ...e });
+      msgnosPerSecond += e.msgnos;
+    }
+    const kept = Math.min(base, oldEnd) - this.logBase;
+    if (kept > 0) this.dropLogPrefix(kept, Math.min(base, oldEnd));
+    if (base > oldEnd) this.logBase = base;
+    for (let index = Math.max(oldEnd, base); index < newEnd; index++) {
+      const ahead = index - oldEnd, back = Math.floor(ahead / perSecond) + 1, t = templates[ahead % perSecond] as LogEntry;
+      const entry = this.messageEntryPool.pop() ?? blankEntry('gr', null, t.payload);
+      entry.kind = t.kind;
+      entry.config = t.config;
+      entry.payload = t.payload;
+      entry.index = index;
+      entry.proposer = t.proposer;
+      entry.decidedAtUs = t.decidedAtUs + back * periodUs;
+      entry.bytes = t.bytes;
+      entry.configId = t.configId;
+      entry.mask = t.mask;
+      entry.firstMsgno = t.firstMsgno + back * msgnosPerSecond;
+      entry.msgnos = t.msgnos;
+      entry.cacheSlots = t.cacheSlots;
+      entry.cacheBytes = t.cacheBytes;
+      entry.acceptors = t.acceptors;
+      entry.acceptedAtUs = t.acceptedAtUs + back * periodUs;
+      this.log[this.logLength++] = entry;
+    }
+    templates.length = 0;
+    this.nextMsgno += seconds * msgnosPerSecond;
+    for (let i = 0; i < this.x.n; i++) {
+      this.executed[i] = (this.executed[i] as number) + decided;
+      this.knownMax[i] = (this.knownMax[i] as number) + decided;
+      this.waitSinceUs[i] = (this.waitSinceUs[i] as number) + seconds * periodUs;
+    }
+    for (const id of this.inFlightFree) {
+      if ((this.inFlightSentUs[id] as number) > sinceUs) this.inFlightSentUs[id] = (this.inFlightSentUs[id] as number) + seconds * periodUs;
+    }
+  }
+
+  /** jumpEnd's scratch: the entries of the second before the jump. */
+  private readonly jumpTemplates: LogEntry[] = [];
+
   /**
    * onDecided for a workload batch (nearly every decision of a loaded group), apart from the other
    * kinds' steps: no configuration changes and no joiner is admitted, so the learn goes to the

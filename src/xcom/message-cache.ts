@@ -469,6 +469,33 @@ export class MessageCache {
     return this.addCellAnywhere(slot, bytes, slots, tag);
   }
 
+  /**
+   * `count` addCell calls for consecutive equal cells: slots `slot` to `slot + count − 1`, tags
+   * `tag` to `tag + count − 1`, each of `bytes` and `slots` (a steady group's statistics cells,
+   * learned by a jump over steady seconds: SteadyReplay). Once the newest run continues with them,
+   * it grows by all that are left at once, with the counters and the P_S row (whose high-water
+   * marks only rise while cells are added) as the calls one by one leave them.
+   */
+  addRun(slot: number, bytes: number, slots: number, tag: number, count: number): void {
+    for (let k = 0; k < count; k++) {
+      const s = slot + k;
+      if (k > 0 && s === this.nextSlot && slot + count - 1 < this.spanEnd) {
+        const r = this.recs, t = this.tailOff, len = r[t + LEN] as number;
+        if (bytes === r[t + BYTES] && slots === r[t + SLOTS] && r[t + STEP] === 1 && tag + k === (r[t + TAG] as number) + len) {
+          const rest = count - k;
+          r[t + LEN] = len + rest;
+          this.nextSlot = slot + count;
+          this.count += rest;
+          this.bytes += rest * bytes;
+          this.slotsHeld += rest * slots;
+          this.instrument.alloc(rest * bytes, rest * slots);
+          return;
+        }
+      }
+      this.addCell(s, bytes, slots, tag + k);
+    }
+  }
+
   /** Stores a cell at the key just past the newest run that does not continue it as it stands. */
   private appendCell(slot: number, bytes: number, slots: number, tag: number): void {
     if (this.extendable(this.tailOff, bytes, slots, tag)) this.extend(this.tailOff, tag);

@@ -288,6 +288,8 @@ export class XcomCluster {
     this.cacheTickUs = new Float64Array(n);
     this.cacheArmed = new Uint8Array(n);
     this.cacheWakeSteady = new Uint8Array(n);
+    this.jumpArmed = new Uint8Array(n);
+    this.jumpWakeSteady = new Uint8Array(n);
     this.replayShrinks = new Float64Array(n);
     this.hCache = kernel.register('xcom.cacheTask', (arg) => this.onCacheTimer(arg));
     // A frozen node's tick must reach liveNode, which sets it aside until the thaw.
@@ -988,6 +990,77 @@ export class XcomCluster {
       }
       this.armCacheTask(i);
     }
+  }
+
+  /**
+   * @internal Whether every cache grows in a steady replay the way a jump over steady seconds
+   * (SteadyReplay.jump) can move on in one go: none has reported freeing (so none evicts steadily,
+   * holdCacheWakes), and the learns no longer run shrink_cache for its warm-up (shrinkWarmups).
+   */
+  jumpCachesGrow(): boolean {
+    if (this.shrinkWarmups !== 0) return false;
+    for (let i = 0; i < this.n; i++) if (this.reportedCacheFreeing[i] !== 0 || (this.replayShrinks[i] as number) !== 0) return false;
+    return true;
+  }
+
+  /**
+   * @internal Starts a jump over steady seconds (SteadyReplay.jump): each cache task's armed flag and
+   * steady wake as the second before the jump left them, which every second leaves alike (its
+   * sample clears them, the arm after it sets them) and jumpShift puts back after the jump's samples.
+   */
+  jumpBegin(): void {
+    this.jumpArmed.set(this.cacheArmed);
+    this.jumpWakeSteady.set(this.cacheWakeSteady);
+  }
+
+  /** jumpBegin's copies. */
+  private readonly jumpArmed: Uint8Array;
+  private readonly jumpWakeSteady: Uint8Array;
+
+  /**
+   * @internal A jump over steady seconds (SteadyReplay.jump): node i learns the statistics cells of
+   * log positions [from, to), each of `bytes` and `slots`, the first one's tag (its msgno) `tag`,
+   * as cacheLearned leaves a cache that grows below its limit (the jump's precondition; the cache
+   * task's state is the caller's). False, having added nothing, when they would take it above.
+   */
+  jumpCacheLearned(i: number, from: number, to: number, bytes: number, slots: number, tag: number): boolean {
+    if (to <= from) return true;
+    const cache = this.caches[i] as MessageCache;
+    if (cache.sizeBytes + (to - from) * bytes > cache.limitBytes) return false;
+    cache.addRun(from, bytes, slots, tag, to - from);
+    if (cache.sizeBytes > (this.cachePeakBytes[i] as number)) this.cachePeakBytes[i] = cache.sizeBytes;
+    return true;
+  }
+
+  /**
+   * @internal A jump over steady seconds (SteadyReplay.jump): each time a steady second sets at the
+   * same point of every second moves on by `shiftUs`, and each node's own delivered msgno as its
+   * alive tick notes it by `msgnos`. Those set by arrivals (the stamps, from learns and quiet
+   * arrivals) move on too and so stand for the draws the jump did not take, until the exact
+   * seconds after it set them again (its caller replays those before anything reads them); so
+   * does the detector's all-alive bound, which the jump keeps on the 5 s beat it has in a steady
+   * group (the caller jumps a multiple of 5 s).
+   */
+  jumpShift(shiftUs: number, msgnos: number): void {
+    const n = this.n;
+    for (let i = 0; i < n; i++) {
+      const row = i * n;
+      for (let j = 0; j < n; j++) {
+        this.detected[row + j] = (this.detected[row + j] as number) + shiftUs;
+        if (j !== i) this.lastSendOkUs[row + j] = (this.lastSendOkUs[row + j] as number) + shiftUs;
+      }
+      this.deliveredSeen[row + i] = (this.deliveredSeen[row + i] as number) + msgnos;
+      this.allAliveUntilUs[i] = (this.allAliveUntilUs[i] as number) + shiftUs;
+      this.cacheTickUs[i] = (this.cacheTickUs[i] as number) + shiftUs;
+      this.cacheLane.setWake(i, this.cacheLane.wakeUs(i) + shiftUs);
+    }
+    this.cacheArmed.set(this.jumpArmed);
+    this.cacheWakeSteady.set(this.jumpWakeSteady);
+  }
+
+  /** @internal A jump's quiet collection (Network.jumpQuiet): node `to` heard `from`'s delivered msgno `msgno`. */
+  jumpDelivered(to: number, from: number, msgno: number): void {
+    if (this.connUp[to * this.n + from] === 1) this.seeDelivered(to, to * this.n + from, msgno);
   }
 
   /**

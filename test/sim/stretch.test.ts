@@ -50,14 +50,14 @@ describe('the steady check (SimulationOptions.stretch)', () => {
     const sim = idleGroup(12345, 9, { stretch: true, traceSink: () => {} });
     sim.runFor('20s');
     // At time zero no cache sample has been taken yet: a second at a time until the next check.
-    expect(sim.stretchStats).toEqual({ checks: 2, steady: 1, orderFixed: 1, replayedUs: 19_000_000, orderRefusals: {}, stretchedUs: 19_000_000, refusals: { cache: 1 } });
+    expect(sim.stretchStats).toEqual({ checks: 2, steady: 1, orderFixed: 1, replayedUs: 19_000_000, jumpedUs: 0, orderRefusals: {}, stretchedUs: 19_000_000, refusals: { cache: 1 } });
     // Every run starts with a check; nothing foreign is queued, so each is one stretch.
     sim.runFor('3s');
     sim.runFor('1500ms');
-    expect(sim.stretchStats).toEqual({ checks: 4, steady: 3, orderFixed: 3, replayedUs: 23_000_000, orderRefusals: {}, stretchedUs: 23_500_000, refusals: { cache: 1 } });
+    expect(sim.stretchStats).toEqual({ checks: 4, steady: 3, orderFixed: 3, replayedUs: 23_000_000, jumpedUs: 0, orderRefusals: {}, stretchedUs: 23_500_000, refusals: { cache: 1 } });
     const off = idleGroup(12345, 9, { traceSink: () => {} });
     off.runFor('5s');
-    expect(off.stretchStats).toEqual({ checks: 0, steady: 0, orderFixed: 0, replayedUs: 0, orderRefusals: {}, stretchedUs: 0, refusals: {} });
+    expect(off.stretchStats).toEqual({ checks: 0, steady: 0, orderFixed: 0, replayedUs: 0, jumpedUs: 0, orderRefusals: {}, stretchedUs: 0, refusals: {} });
   });
 
   it('ends a stretch just before a foreign event, and where the in-memory trace or a cache would run out of room', () => {
@@ -112,7 +112,7 @@ describe('the steady check (SimulationOptions.stretch)', () => {
     expect(lossy.stretchStats.refusals.network).toBe(5);
     const predicate = idleGroup(12345, 3, { stretch: true });
     predicate.runUntil(() => false, { limit: '3s' });
-    expect(predicate.stretchStats).toEqual({ checks: 1, steady: 0, orderFixed: 0, replayedUs: 0, orderRefusals: {}, stretchedUs: 0, refusals: { predicateRun: 1 } });
+    expect(predicate.stretchStats).toEqual({ checks: 1, steady: 0, orderFixed: 0, replayedUs: 0, jumpedUs: 0, orderRefusals: {}, stretchedUs: 0, refusals: { predicateRun: 1 } });
     const off = idleGroup(12345, 3, { stretch: true, model: { flowControlStatsTraffic: 0 } });
     off.runFor('3s');
     expect(off.stretchStats.refusals.model).toBe(3);
@@ -844,6 +844,8 @@ describe('the replay walk (SteadyGroupCheck.walkSeconds, SteadyReplay.runItems)'
     };
     const positions = (seed: number, members: number, stretch: boolean): { log: string; replayedUs: number } => {
       const sim = idleGroup(seed, members, { stretch, traceSink: () => {} });
+      // Every replayed item run, none jumped over (SteadyJump runs no item; test/sim/steady-jump.test.ts).
+      if (stretch) (sim as unknown as { replay: { jumps: boolean } }).replay.jumps = false;
       const p = sim as unknown as Probe, k = p.kernel, log: string[] = [];
       const note = (what: string, arg: number): void => { if (k.nowUs > 10_000_000) log.push(`${what}:${arg & 15}@${k.nowUs}/${k.orderPosition}`); };
       const wrap = <T extends object, K extends keyof T>(o: T, name: K, what: string): void => {

@@ -1,0 +1,145 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createSimulation, type SimEvent, type Simulation, type SimulationOptions } from '../../src/index.js';
+import { stretchOutcome } from '../../src/sim/stretch-outcome.js';
+
+/** The bench's idle group (bench/full-group.mjs): `members` members, multi-primary, default network. */
+function idleGroup(seed: number, members: number, more: Partial<SimulationOptions> = {}): Simulation {
+  return createSimulation({ seed, members: Array.from({ length: members }, (_, i) => `node${i + 1}`), mode: 'multi-primary', ...more });
+}
+
+/** The internals a jump over steady seconds moves on (reached as a probe would). */
+interface Internals {
+  kernel: {
+    nowUs: number; eventsDispatched: number; nextSequence: number;
+    tickLane: { tickTimeUs(s: number): number; tickKey(s: number): number; wakeUs(s: number): number; earliestSlot: number; minTime: number; minKey: number };
+  };
+  replay: { jumps: boolean; heldUs: Float64Array; heldKey: Float64Array };
+  gcsNodes: { threadGen: number; cacheLastRemoved: number }[];
+  xcom: {
+    n: number; detected: Float64Array; deliveredSeen: Float64Array; deliveredFloor: Float64Array; lastSendOkUs: Float64Array; unreadBytes: Float64Array;
+    allAliveUntilUs: Float64Array; cacheTickUs: Float64Array; cacheArmed: Uint8Array; cacheWakeSteady: Uint8Array;
+    reportedCacheBytes: Float64Array; reportedFreedSlots: Float64Array; reportedCacheUs: Float64Array; reportedCacheFreeing: Uint8Array; cachePeakBytes: Float64Array;
+    caches: { sizeBytes: number; cachedSlots: number; slotCount: number; recordCount: number; freedSlots: number; lastRemovedSlot: number; instrument: { row(): object } }[];
+    net: {
+      linkTailUs(from: number, to: number): number;
+      quiet: { room: number; timeUs: Float64Array; seq: Float64Array; kind: Int32Array; a: Float64Array; b: Float64Array; head: Int32Array; len: Int32Array; lowestB: Float64Array; lowestBTo: Float64Array; perReceiver: Int32Array; total: number };
+    };
+    consensus: {
+      executed: Int32Array; knownMax: Float64Array; waitSinceUs: Float64Array; roundDelayUs: Float64Array; findWait: Int32Array;
+      logEnd: number; logBase: number; nextMsgno: number; inFlightFree: number[]; inFlightSentUs: number[]; inFlightAcceptors: number[];
+      entry(index: number): object | undefined;
+    };
+  };
+}
+
+/**
+ * Everything a steady second writes that a jump must leave as the seconds run one by one would:
+ * the kernel's clock, counters and tick lane, every stamp, delivered msgno and time of the links,
+ * the quiet rings cell by cell, the caches, their tasks and P_S rows, the consensus counters and
+ * every log entry, the in-flight ids, the suspicions threads' generations.
+ */
+function deepState(sim: Simulation): string {
+  const { kernel, xcom, gcsNodes } = sim as unknown as Internals;
+  const n = xcom.n, c = xcom.consensus, q = xcom.net.quiet, lane = kernel.tickLane;
+  const rings: number[][] = [];
+  for (let link = 0; link < n * n; link++) {
+    const len = q.len[link] as number, cells: number[] = [len, q.lowestB[link] as number];
+    for (let k = 0; k < len; k++) {
+      const cell = link * q.room + (((q.head[link] as number) + k) & (q.room - 1));
+      cells.push(q.timeUs[cell] as number, q.seq[cell] as number, q.kind[cell] as number, q.a[cell] as number, q.b[cell] as number);
+    }
+    rings.push(cells);
+  }
+  const log: object[] = [];
+  for (let i = c.logBase; i < c.logEnd; i++) log.push(c.entry(i) as object);
+  const tails: number[] = [];
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j) tails.push(xcom.net.linkTailUs(i, j));
+  return JSON.stringify({
+    now: kernel.nowUs, events: kernel.eventsDispatched, seq: kernel.nextSequence,
+    lane: Array.from({ length: n }, (_, m) => [lane.tickTimeUs(m), lane.tickTimeUs(m) === Infinity ? 0 : lane.tickKey(m), lane.wakeUs(m)]),
+    earliest: [lane.earliestSlot, lane.minTime, lane.minKey],
+    tails, rings, ringTotals: [q.room, q.total, Array.from(q.perReceiver), Array.from(q.lowestBTo)],
+    detected: Array.from(xcom.detected), deliveredSeen: Array.from(xcom.deliveredSeen), deliveredFloor: Array.from(xcom.deliveredFloor),
+    sendOk: Array.from(xcom.lastSendOkUs), unread: Array.from(xcom.unreadBytes), allAlive: Array.from(xcom.allAliveUntilUs),
+    cacheTasks: [Array.from(xcom.cacheTickUs), Array.from(xcom.cacheArmed), Array.from(xcom.cacheWakeSteady)],
+    reported: [Array.from(xcom.reportedCacheBytes), Array.from(xcom.reportedFreedSlots), Array.from(xcom.reportedCacheUs), Array.from(xcom.reportedCacheFreeing), Array.from(xcom.cachePeakBytes)],
+    caches: xcom.caches.map((k) => [k.sizeBytes, k.cachedSlots, k.slotCount, k.recordCount, k.freedSlots, k.lastRemovedSlot, k.instrument.row()]),
+    executed: Array.from(c.executed), knownMax: Array.from(c.knownMax), waitSince: Array.from(c.waitSinceUs),
+    roundDelay: Array.from(c.roundDelayUs), findWait: Array.from(c.findWait), logBase: c.logBase, logEnd: c.logEnd, msgno: c.nextMsgno, log,
+    inFlight: [[...c.inFlightFree], c.inFlightSentUs.slice(), c.inFlightAcceptors.slice()],
+    gcs: gcsNodes.map((g) => [g.threadGen, g.cacheLastRemoved]),
+  });
+}
+
+/** Two deepState answers compared field by field, so that a difference names its field. */
+function expectSameState(got: string, want: string, what: string): void {
+  expect(JSON.parse(got), what).toEqual(JSON.parse(want));
+}
+
+/** The replay's cache-task slots held off the lane (time and key), which its next second reads. */
+function held(sim: Simulation): string {
+  const r = (sim as unknown as Internals).replay;
+  return JSON.stringify([Array.from(r.heldUs), Array.from(r.heldKey)]);
+}
+
+describe('jumps over steady seconds (SteadyJump)', () => {
+  it('jumps most of a long stretch and leaves every internal the seconds run one by one leave, on 9-, 5- and 3-member groups', () => {
+    for (const [seed, members] of [[12345, 9], [3, 9], [101, 5], [7, 5], [102, 3]] as const) {
+      const traces: SimEvent[][] = [[], []];
+      const on = idleGroup(seed, members, { stretch: true, traceSink: (e) => { traces[0]!.push(e); } });
+      const off = idleGroup(seed, members, { traceSink: (e) => { traces[1]!.push(e); } });
+      for (const d of ['47s', '120s', 3_000_017, '90s', '300s']) {
+        on.runFor(d);
+        off.runFor(d);
+        expectSameState(deepState(on), deepState(off), `seed ${seed} at ${on.nowUs} µs`);
+      }
+      expect(stretchOutcome(on, traces[0]), `seed ${seed}`).toBe(stretchOutcome(off, traces[1]));
+      // Most of what was replayed jumped: each stretch but its first second, its exact tail (the
+      // rings' 16 s and 2 more) and what is left of a multiple of 5 s (405 of 559 s at seed 12345).
+      const { jumpedUs, replayedUs } = on.stretchStats;
+      expect(replayedUs, `seed ${seed}`).toBeGreaterThan(500_000_000);
+      expect(jumpedUs, `seed ${seed}`).toBeGreaterThan(0.6 * replayedUs);
+    }
+  });
+
+  it('leaves the same state and trace as the replay that runs every second, at runs ending at random instants', () => {
+    fc.assert(fc.property(
+      fc.integer({ min: 1, max: 400 }), fc.constantFrom(3, 5, 9),
+      fc.array(fc.integer({ min: 1, max: 120_000_000 }), { minLength: 1, maxLength: 4 }),
+      (seed, members, splits) => {
+        const traces: SimEvent[][] = [[], []];
+        const jumping = idleGroup(seed, members, { stretch: true, traceSink: (e) => { traces[0]!.push(e); } });
+        const stepping = idleGroup(seed, members, { stretch: true, traceSink: (e) => { traces[1]!.push(e); } });
+        (stepping as unknown as Internals).replay.jumps = false;
+        for (const d of splits) {
+          jumping.runFor(d);
+          stepping.runFor(d);
+          expectSameState(deepState(jumping), deepState(stepping), `seed ${seed}, ${members} members, at ${jumping.nowUs} µs`);
+          expect(held(jumping)).toBe(held(stepping));
+        }
+        expect(stretchOutcome(jumping, traces[0])).toBe(stretchOutcome(stepping, traces[1]));
+        expect(jumping.stretchStats.replayedUs).toBe(stepping.stretchStats.replayedUs);
+      },
+    ), { numRuns: 12 });
+  });
+
+  it('a fault at a random microsecond after a jump finds what the seconds run one by one leave', () => {
+    fc.assert(fc.property(fc.integer({ min: 60_000_000, max: 200_000_000 }), fc.constantFrom('crash', 'isolate', 'cut', 'freeze'), (faultUs, fault) => {
+      const run = (stretch: boolean): { end: string; jumpedUs: number } => {
+        const trace: SimEvent[] = [];
+        const sim = idleGroup(12345, 9, { stretch, traceSink: (e) => { trace.push(e); } });
+        sim.runFor(faultUs);
+        if (fault === 'crash') sim.network.crash('node4');
+        else if (fault === 'isolate') sim.network.isolate('node6');
+        else if (fault === 'freeze') sim.network.freeze('node3');
+        else for (let k = 1; k <= 9; k++) if (k !== 2) sim.network.cut('node2', `node${k}`);
+        sim.runFor('40s');
+        return { end: `${stretchOutcome(sim, trace)}\n${deepState(sim)}`, jumpedUs: sim.stretchStats.jumpedUs };
+      };
+      const on = run(true), off = run(false);
+      expect(on.jumpedUs).toBeGreaterThan(20_000_000);
+      expect(on.end).toBe(off.end);
+    }), { numRuns: 8 });
+  });
+});
