@@ -343,20 +343,17 @@ export class Network {
   }
 
   /**
-   * @internal Whether every link between the `n` processes holds at least one quiet arrival and the
-   * newest of each was sent at or after `sinceUs` (a jump over steady seconds starts from a second
-   * in which every member sent each peer one i_am_alive: SteadyReplay.jump).
+   * @internal Whether every link between the processes holds a quiet arrival whose sequence number
+   * is `sinceSeq` or later (a jump over steady seconds starts from a second in which every member
+   * sent each peer one i_am_alive: SteadyReplay.jump).
    */
-  quietEveryLinkSince(sinceUs: number): boolean {
+  quietEveryLinkSince(sinceSeq: number): boolean {
     const q = this.quiet, n = this.n, room = q.room;
     for (let from = 0; from < n; from++) {
       for (let to = 0; to < n; to++) {
         if (from === to) continue;
         const link = from * n + to, len = q.len[link] as number;
-        if (len === 0) return false;
-        const cell = link * room + (((q.head[link] as number) + len - 1) & (room - 1));
-        // A quiet cell's time is its arrival; the send came a latency earlier at most.
-        if (!((q.timeUs[cell] as number) - (this.latencyUs[link] as number) - (this.jitterUs[link] as number) >= sinceUs)) return false;
+        if (len === 0 || !((q.seq[link * room + (((q.head[link] as number) + len - 1) & (room - 1))] as number) >= sinceSeq)) return false;
       }
     }
     return true;

@@ -77,18 +77,18 @@ export class SteadyJump implements ReplayVisit {
 
   /**
    * Whether the group can be jumped from now, at the end of an exact second that started at
-   * `secondStartUs` with the in-flight ids `freeBefore` free: the order has no decision block with
+   * `secondStartUs` with the in-flight ids `freeBefore` free and `secondStartSeq` the next sequence number: the order has no decision block with
    * cache-task ticks inside (ORDER_DECISION_LANE), every cache grows (XcomCluster.jumpCachesGrow),
    * that second left the free ids as it found them and folded every statistics delivery, every link
    * got its quiet i_am_alive in it, and a member whose cache task stands armed on the lane at the
    * second's end skips a tick before its next sample (whose order key would otherwise be the arm's,
    * which the learns' drawn order decides). `held`: the slots SteadyReplay holds off the lane.
    */
-  ready(secondStartUs: number, freeBefore: readonly number[], held: Float64Array): boolean {
+  ready(secondStartUs: number, secondStartSeq: number, freeBefore: readonly number[], held: Float64Array): boolean {
     const { xcom, kernel } = this.parts;
     const consensus = xcom.consensus, check = this.check, n = xcom.n, count = check.orderLength;
     for (let k = 0; k < count; k++) if ((check.orderKind[k] as number) > ORDER_CACHE_SAMPLE) return false;
-    if (!xcom.jumpCachesGrow() || !xcom.net.quietEveryLinkSince(secondStartUs)) return false;
+    if (xcom.jumpCacheLearns() === 0 || !xcom.net.quietEveryLinkSince(secondStartSeq)) return false;
     const free = consensus.freeIds();
     if (free.length !== freeBefore.length || free.some((id, k) => id !== freeBefore[k])) return false;
     const end = consensus.logEnd, all = (1 << n) - 1;

@@ -112,14 +112,16 @@ export class SteadyReplay implements ReplayVisit {
     // The lane runs no tick in the replay, and an armed task's wake time is the arm's: not set again at every learn.
     // A cache that evicts steadily frees a cell at each learn with a reduced shrink_cache.
     xcom.holdCacheWakes(statsCellBytes(n), n);
-    let secondStartUs = kernel.nowUs, freeBefore: readonly number[] = [], eventsBefore = 0, threadsBefore = 0;
+    let secondStartUs = kernel.nowUs, secondStartSeq = kernel.nextSequence, freeBefore: readonly number[] = [], eventsBefore = 0, threadsBefore = 0;
     for (let s = 0; s < seconds;) {
       // After the first second, whole multiples of 5 s may be jumped (SteadyJump), leaving enough
       // exact seconds after them to set again what depends on the draws the jump skips.
       if (s === JUMP_HEAD_SECONDS && this.jumps) {
         const tail = xcom.net.quietRoom + JUMP_TAIL_MARGIN_SECONDS;
-        const jumped = Math.floor((seconds - s - tail) / JUMP_STEP_SECONDS) * JUMP_STEP_SECONDS;
-        if (jumped > 0 && this.jumper.ready(secondStartUs, freeBefore, this.heldUs)) {
+        // A cache that evicts steadily takes as many learns as its reduced shrinks allow (n a second).
+        const most = Math.min(seconds - s - tail, Math.floor(xcom.jumpCacheLearns() / xcom.n));
+        const jumped = Math.floor(most / JUMP_STEP_SECONDS) * JUMP_STEP_SECONDS;
+        if (jumped > 0 && this.jumper.ready(secondStartUs, secondStartSeq, freeBefore, this.heldUs)) {
           const eventsPerSecond = kernel.eventsDispatched - eventsBefore - (this.threadTicks - threadsBefore);
           this.jumper.jump(jumped, secondStartUs, eventsPerSecond, this.heldUs, this.heldKey, this.decisionSeq);
           this.jumpedSeconds += jumped;
@@ -129,6 +131,7 @@ export class SteadyReplay implements ReplayVisit {
       }
       if (s === JUMP_HEAD_SECONDS - 1) {
         secondStartUs = kernel.nowUs;
+        secondStartSeq = kernel.nextSequence;
         freeBefore = xcom.consensus.freeIds();
         eventsBefore = kernel.eventsDispatched;
         threadsBefore = this.threadTicks;

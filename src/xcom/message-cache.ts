@@ -102,6 +102,21 @@ export class XcomCacheMemoryInstrument {
     if (used < this.lowBytes) this.lowBytes = used;
   }
 
+  /**
+   * `times` times, `alloc(bytes, slots)` then `free(bytes, slots)`: a cache that stays at its limit,
+   * each learned cell taking it above by one cell and the pass at once freeing an equal one
+   * (MessageCache.churnRun). The high-water marks see one cell above the level, not `times`.
+   */
+  churn(bytes: number, slots: number, times: number): void {
+    if (times <= 0) return;
+    this.alloc(bytes, slots);
+    this.free(bytes, slots);
+    this.countAlloc += (times - 1) * slots;
+    this.countFree += (times - 1) * slots;
+    this.bytesAlloc += (times - 1) * bytes;
+    this.bytesFree += (times - 1) * bytes;
+  }
+
   /** TRUNCATE TABLE performance_schema.memory_summary_global_by_event_name (PFS rebase). */
   truncate(): void {
     const baseCount = Math.min(this.countAlloc, this.countFree);
@@ -412,6 +427,11 @@ export class MessageCache {
     return this.limit;
   }
 
+  /** Whether evictionPass frees the common case in its short loop now (its walks to take first are done: walksFirst). */
+  get evictsInShortLoop(): boolean {
+    return this.fastEvictionCells > 0;
+  }
+
   /** Records (runs of equal cells) the cache holds now (for tests and the bench). */
   get recordCount(): number {
     return this.tailRec - this.headRec;
@@ -494,6 +514,81 @@ export class MessageCache {
       }
       this.addCell(s, bytes, slots, tag + k);
     }
+  }
+
+  /**
+   * `count` learns of consecutive equal cells (as addRun) into a cache that evicts steadily, each
+   * followed by `evictionPass(nowUs, Infinity)` that frees one oldest cell of the same bytes and
+   * slots and stops at the limit (steadyEvictionLearns said that at least `count` learns do): a
+   * jump over steady seconds of an idle group at its cache limit (SteadyReplay). Once the newest
+   * run continues with them, the rest are added and as many of the oldest cells freed in one go,
+   * with the counters, the last pass and the P_S row (`churn`) as the learns and passes one by one
+   * leave them. Returns false, having done nothing more, when a pass would not have freed exactly
+   * one equal cell.
+   */
+  churnRun(slot: number, bytes: number, slots: number, tag: number, count: number, nowUs: number): boolean {
+    for (let k = 0; k < count; k++) {
+      const s = slot + k;
+      if (k > 0 && s === this.nextSlot && slot + count - 1 < this.spanEnd && this.fastEvictionCells > 0) {
+        const r = this.recs, t = this.tailOff, len = r[t + LEN] as number;
+        if (bytes === r[t + BYTES] && slots === r[t + SLOTS] && r[t + STEP] === 1 && tag + k === (r[t + TAG] as number) + len) {
+          // The newest run grows by the rest, then as many of the oldest cells go (the newest run's own
+          // first cells among them when it is the only one, as each pass in turn would free them).
+          const rest = count - k;
+          r[t + LEN] = len + rest;
+          this.count += rest;
+          if (!this.freeEqualOldest(rest, bytes, slots)) throw new InvariantError(`churnRun: the ${rest} oldest cells are not all of ${bytes} bytes and ${slots} slots`);
+          this.count -= rest;
+          this.nextSlot = slot + count;
+          this.instrument.churn(bytes, slots, rest);
+          this.lastPassEvicted = 1;
+          this.lastPassFreedBytes = bytes;
+          this.lastPassSlots = slots;
+          this.lastPassStop = 'at-or-below-limit';
+          return true;
+        }
+      }
+      this.addCell(s, bytes, slots, tag + k);
+      if (this.evictionPass(nowUs, Infinity) !== 1 || this.lastPassFreedBytes !== bytes || this.lastPassSlots !== slots) return false;
+    }
+    return true;
+  }
+
+  /**
+   * Frees the `cells` oldest cells, all of `bytes` and `slots`, below the newest one (churnRun),
+   * as that many one-cell passes would: the records shorten from the front, the counters and the
+   * last removed slot move; the count of cells, bytes and slots held, and the P_S row, are the
+   * caller's. False, changing nothing, when they are not all such cells or the cache would empty.
+   */
+  private freeEqualOldest(cells: number, bytes: number, slots: number): boolean {
+    const r = this.recs;
+    let left = cells;
+    for (let k = this.headRec; left > 0; k++) {
+      if (k >= this.tailRec) return false;
+      const o = k * REC;
+      if (r[o + BYTES] !== bytes || r[o + SLOTS] !== slots) return false;
+      left -= Math.min(left, r[o + LEN] as number);
+    }
+    if (cells >= this.count) return false;
+    left = cells;
+    let last = 0;
+    while (left > 0) {
+      const o = this.headRec * REC, len = r[o + LEN] as number;
+      if (len > left) {
+        last = (r[o + START] as number) + left - 1;
+        r[o + START] = (r[o + START] as number) + left;
+        r[o + LEN] = len - left;
+        r[o + TAG] = (r[o + TAG] as number) + left * (r[o + STEP] as number);
+        left = 0;
+      } else {
+        last = (r[o + START] as number) + len - 1;
+        this.headRec++;
+        left -= len;
+      }
+    }
+    this.lastRemoved = last;
+    this.freedSlots += cells * slots;
+    return true;
   }
 
   /** Stores a cell at the key just past the newest run that does not continue it as it stands. */

@@ -993,14 +993,22 @@ export class XcomCluster {
   }
 
   /**
-   * @internal Whether every cache grows in a steady replay the way a jump over steady seconds
-   * (SteadyReplay.jump) can move on in one go: none has reported freeing (so none evicts steadily,
-   * holdCacheWakes), and the learns no longer run shrink_cache for its warm-up (shrinkWarmups).
+   * @internal How many learns of statistics cells each cache can take in a jump over steady seconds
+   * (SteadyReplay.jump), the fewest over the nodes: Infinity while every cache grows (none has
+   * reported freeing), or the reduced shrinks left to a cache that evicts steadily
+   * (holdCacheWakes), whose pass frees in its short loop; 0 when a cache is in neither state, or
+   * the learns still run shrink_cache for its warm-up (shrinkWarmups).
    */
-  jumpCachesGrow(): boolean {
-    if (this.shrinkWarmups !== 0) return false;
-    for (let i = 0; i < this.n; i++) if (this.reportedCacheFreeing[i] !== 0 || (this.replayShrinks[i] as number) !== 0) return false;
-    return true;
+  jumpCacheLearns(): number {
+    if (this.shrinkWarmups !== 0) return 0;
+    let learns = Infinity;
+    for (let i = 0; i < this.n; i++) {
+      const shrinks = this.replayShrinks[i] as number;
+      if (this.reportedCacheFreeing[i] === 0 && shrinks === 0) continue;
+      if (this.reportedCacheFreeing[i] !== 1 || shrinks === 0 || !(this.caches[i] as MessageCache).evictsInShortLoop) return 0;
+      learns = Math.min(learns, shrinks);
+    }
+    return learns;
   }
 
   /**
@@ -1020,12 +1028,23 @@ export class XcomCluster {
   /**
    * @internal A jump over steady seconds (SteadyReplay.jump): node i learns the statistics cells of
    * log positions [from, to), each of `bytes` and `slots`, the first one's tag (its msgno) `tag`,
-   * as cacheLearned leaves a cache that grows below its limit (the jump's precondition; the cache
-   * task's state is the caller's). False, having added nothing, when they would take it above.
+   * as cacheLearnedReplayed leaves a cache that grows below its limit or evicts steadily (the jump's
+   * precondition, jumpCacheLearns; the cache task's state is the caller's). False when a growing
+   * cache would go above its limit (nothing added) or an evicting one would not free one equal
+   * cell at each learn.
    */
   jumpCacheLearned(i: number, from: number, to: number, bytes: number, slots: number, tag: number): boolean {
     if (to <= from) return true;
     const cache = this.caches[i] as MessageCache;
+    const shrinks = this.replayShrinks[i] as number;
+    if (shrinks > 0) {
+      // Evicting steadily: each learn takes the cache one cell above its level and its reduced
+      // shrink_cache frees an oldest equal cell (cacheLearnedReplayed).
+      if (shrinks < to - from || bytes !== this.replayCellBytes || !cache.churnRun(from, bytes, slots, tag, to - from, this.kernel.nowUs)) return false;
+      this.replayShrinks[i] = shrinks - (to - from);
+      if (cache.sizeBytes + bytes > (this.cachePeakBytes[i] as number)) this.cachePeakBytes[i] = cache.sizeBytes + bytes;
+      return true;
+    }
     if (cache.sizeBytes + (to - from) * bytes > cache.limitBytes) return false;
     cache.addRun(from, bytes, slots, tag, to - from);
     if (cache.sizeBytes > (this.cachePeakBytes[i] as number)) this.cachePeakBytes[i] = cache.sizeBytes;

@@ -73,8 +73,11 @@ function deepState(sim: Simulation): string {
 }
 
 /** Two deepState answers compared field by field, so that a difference names its field. */
-function expectSameState(got: string, want: string, what: string): void {
-  expect(JSON.parse(got), what).toEqual(JSON.parse(want));
+function expectSameState(got: string | object, want: string | object, what: string): void {
+  const g = (typeof got === 'string' ? JSON.parse(got) : got) as Record<string, unknown>;
+  const w = (typeof want === 'string' ? JSON.parse(want) : want) as Record<string, unknown>;
+  expect(Object.keys(g)).toEqual(Object.keys(w));
+  for (const k of Object.keys(w)) expect(g[k], `${what}: ${k}`).toEqual(w[k]);
 }
 
 /** The replay's cache-task slots held off the lane (time and key), which its next second reads. */
@@ -86,8 +89,8 @@ function held(sim: Simulation): string {
 /**
  * deepState as a jump leaves it at its end, before the exact seconds after it: the times the draws
  * decide (the stamps, the links' last arrivals, the quiet cells' arrival times, the executors'
- * waits, the all-alive bounds) and the key of a cache-task slot a learn armed (the learns' order is
- * drawn) are left out; every other field must be what the seconds run one by one leave. The
+ * waits, the all-alive bounds), the key of a cache-task slot a learn armed (the learns' order is
+ * drawn) and the GCS last removed slots (a replay sets them at its end) are left out; every other field must be what the seconds run one by one leave. The
  * cache-task slots are read where the replay holds them (off the lane) when it does.
  */
 function jumpState(sim: Simulation, replaying: boolean): object {
@@ -105,6 +108,8 @@ function jumpState(sim: Simulation, replaying: boolean): object {
     return [t, replaying && t !== null ? 'armed' : key, wake];
   });
   state.earliest = 'lane';
+  // A replay settles each GCS's last removed slot at its end (Simulation.settleFoldedLastRemoved).
+  state.gcs = (state.gcs as number[][]).map(([threadGen]) => [threadGen, 'settled at the replay\'s end']);
   return state;
 }
 
@@ -128,7 +133,7 @@ describe('jumps over steady seconds (SteadyJump)', () => {
         const want = jumpState(off, false) as Record<string, unknown>, got = end.state as Record<string, unknown>;
         // The slot a learn armed: the event-by-event run's key is the one left out.
         got.lane = (got.lane as unknown[][]).map((slot, m) => (slot[1] === 'armed' ? [slot[0], (want.lane as unknown[][])[m]![1], slot[2]] : slot));
-        expect(got, `seed ${seed} at ${end.atUs} µs`).toEqual(want);
+        expectSameState(got, want, `seed ${seed} at ${end.atUs} µs`);
       }
       jumps += ends.length;
     }
@@ -152,6 +157,40 @@ describe('jumps over steady seconds (SteadyJump)', () => {
       expect(replayedUs, `seed ${seed}`).toBeGreaterThan(500_000_000);
       expect(jumpedUs, `seed ${seed}`).toBeGreaterThan(0.6 * replayedUs);
     }
+  });
+
+  it('jumps while the caches evict steadily, from the eviction onset of the smallest cache on (cells, P_S rows, last removed slots, samples)', () => {
+    // 128 MiB (8.0.21's minimum) fills at about 114 min of the bench group's statistics traffic.
+    const traces: SimEvent[][] = [[], []];
+    const build = (stretch: boolean, trace: SimEvent[]): Simulation =>
+      idleGroup(12345, 9, { stretch, traceSink: (e) => { trace.push(e); }, options: { group_replication_message_cache_size: 134_217_728 } });
+    const on = build(true, traces[0]!), off = build(false, traces[1]!);
+    const jumper = (on as unknown as { replay: { jumper: { jump(...a: unknown[]): void } } }).replay.jumper, jump = jumper.jump.bind(jumper);
+    const ends: { atUs: number; state: object; evicting: boolean }[] = [];
+    let evictingUs = 0;
+    jumper.jump = (...a: unknown[]): void => {
+      const evicting = on.members.every((m) => m.xcomCache().evicted > 0), from = on.nowUs;
+      jump(...a);
+      if (evicting) evictingUs += on.nowUs - from;
+      ends.push({ atUs: on.nowUs, state: jumpState(on, true), evicting });
+    };
+    for (const d of ['110m', 7_777_777, '20m', 1_234_567, '15m']) {
+      on.runFor(d);
+      for (const end of ends.splice(0)) {
+        off.runFor(end.atUs - off.nowUs);
+        const want = jumpState(off, false) as Record<string, unknown>, got = end.state as Record<string, unknown>;
+        got.lane = (got.lane as unknown[][]).map((slot, m) => (slot[1] === 'armed' ? [slot[0], (want.lane as unknown[][])[m]![1], slot[2]] : slot));
+        expectSameState(got, want, `jump ending at ${end.atUs} µs${end.evicting ? ', evicting' : ''}`);
+        if (end.evicting) expect(off.members.every((m) => m.xcomCache().evicted > 0)).toBe(true);
+      }
+      off.runFor(on.nowUs - off.nowUs);
+      expectSameState(deepState(on), deepState(off), `at ${on.nowUs} µs`);
+    }
+    expect(stretchOutcome(on, traces[0])).toBe(stretchOutcome(off, traces[1]));
+    // The evicting half hour jumped too, but for each stretch's first second and exact tail.
+    expect(evictingUs).toBeGreaterThan(25 * 60_000_000);
+    expect(on.stretchStats.jumpedUs).toBeGreaterThan(0.85 * on.stretchStats.replayedUs);
+    expect(on.members.every((m) => m.xcomCache().evicted > 81 * 30 * 60)).toBe(true);
   });
 
   it('leaves the same state and trace as the replay that runs every second, at runs ending at random instants', () => {
