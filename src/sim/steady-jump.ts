@@ -73,6 +73,8 @@ export class SteadyJump implements ReplayVisit {
     this.lastSkipUs = new Float64Array(n);
     this.lastSkipSeq = new Float64Array(n);
     this.decisionSeq = new Float64Array(n);
+    this.items = new Int32Array(3 * n);
+    this.itemAt = new Float64Array(3 * n);
   }
 
   /**
@@ -151,7 +153,12 @@ export class SteadyJump implements ReplayVisit {
     }
     consensus.jumpBegin();
     xcom.jumpBegin();
-    const seqEnd = check.walkSeconds(seconds, kernel.nextSequence, this);
+    // The seconds before the last `room` in closed form (what their decisions, alive ticks and cache
+    // samples leave), the last ones walked item by item for the numbers the rings and lane keep.
+    const walked = Math.min(seconds, this.room);
+    this.runSeconds(seconds - walked);
+    this.seq = check.skipSeconds(seconds - walked, kernel.nextSequence, this.threadTicks);
+    const seqEnd = check.walkSeconds(walked, this.seq, this);
     if (this.seq !== seqEnd) throw new InvariantError(`steady jump: ${this.seq - seqEnd} more sequence numbers counted than the walk gives`);
     if (this.logEnd !== consensus.logEnd + seconds * n) throw new InvariantError(`steady jump: ${this.logEnd - consensus.logEnd} decisions over ${seconds} s`);
     // Every draw of a steady second is a send's jitter: one per quiet i_am_alive and one per learn on each link with jitter.
@@ -184,6 +191,47 @@ export class SteadyJump implements ReplayVisit {
       }
     }
   }
+
+  /**
+   * The first `seconds` jumped seconds, of which no item's sequence number is kept: each member's
+   * cache sample in its place (the cells learned since added first), the decisions and alive
+   * ticks for the log's growth and trims; from a list of those items alone, made once per jump.
+   */
+  private runSeconds(seconds: number): void {
+    if (seconds === 0) return;
+    const check = this.check, kind = check.orderKind, member = check.orderMember, at = check.orderUs, count = check.orderLength;
+    const { kernel, xcom } = this.parts;
+    const consensus = xcom.consensus, P = STEADY_PERIOD_US;
+    const items = this.items, itemAt = this.itemAt;
+    let length = 0;
+    for (let k = 0; k < count; k++) {
+      const kk = kind[k] as number;
+      if (kk !== ORDER_DECISION && kk !== ORDER_ALIVE && kk !== ORDER_CACHE_SAMPLE) continue;
+      items[length] = kk * 256 + (member[k] as number);
+      itemAt[length] = at[k] as number;
+      length++;
+    }
+    for (let s = 0; s < seconds; s++) {
+      const shift = (this.firstSecond + s) * P;
+      for (let k = 0; k < length; k++) {
+        const item = items[k] as number, kk = item >> 8, m = item & 255;
+        if (kk === ORDER_DECISION) {
+          this.logEnd++;
+          consensus.jumpDecided();
+        } else if (kk === ORDER_ALIVE) {
+          consensus.jumpAliveTick();
+        } else {
+          this.learn(m);
+          kernel.jumpClock((itemAt[k] as number) + shift);
+          if (!xcom.cacheSampleTick(m)) throw new InvariantError(`steady jump: member ${m}'s cache sample found its cache above its limit`);
+        }
+      }
+    }
+  }
+
+  /** runSeconds' list: kind × 256 + member, and time in the order's first second. */
+  private readonly items: Int32Array;
+  private readonly itemAt: Float64Array;
 
   /** Member m's cache learns the cells of the jumped decisions it has not learned yet. */
   private learn(m: number): void {

@@ -657,6 +657,37 @@ export class SteadyGroupCheck {
     return this.walked;
   }
 
+  /**
+   * walkSeconds over `seconds` seconds without a visitor, in closed form: every second reserves
+   * the order's numbers, and each suspicions-thread tick due one more; the periodic events' times
+   * move on. Their order keys are left as they were: a walk of at least a second follows before
+   * anything reads them (SteadyJump walks its last seconds), and a thread tick's key, which orders
+   * the ticks of one microsecond, keeps its rank among them (walkSeconds: each reserves its next
+   * in that order). Adds each member's thread ticks to `threadTicks`, and returns the sequence
+   * counter after those seconds.
+   */
+  skipSeconds(seconds: number, seq: number, threadTicks: Float64Array): number {
+    const n = this.parts.xcom.n, P = STEADY_PERIOD_US, T = SUSPICION_PROCESSING_THREAD_PERIOD_US;
+    let perSecond = 0;
+    for (let k = 0; k < this.orderCount; k++) if (this.orderKind[k] !== ORDER_THREAD) perSecond += this.orderReserves[k] as number;
+    const endUs = this.walkStartUs + (this.walked + seconds) * P, shift = seconds * P;
+    this.walked += seconds;
+    seq += seconds * perSecond;
+    for (let m = 0; m < n; m++) {
+      this.endStepUs[m] = (this.endStepUs[m] as number) + shift;
+      this.endAliveUs[m] = (this.endAliveUs[m] as number) + shift;
+      this.endDetectorUs[m] = (this.endDetectorUs[m] as number) + shift;
+      const thread = this.endThreadUs[m] as number;
+      if (thread <= endUs) {
+        const ticks = Math.floor((endUs - thread) / T) + 1;
+        this.endThreadUs[m] = thread + ticks * T;
+        threadTicks[m] = (threadTicks[m] as number) + ticks;
+        seq += ticks;
+      }
+    }
+    return seq;
+  }
+
   /** How long after its decision member m's last learn can arrive (the slowest link's latency plus jitter bound). */
   reachUs(m: number): number {
     return this.reach[m] as number;
