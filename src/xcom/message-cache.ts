@@ -499,7 +499,7 @@ export class MessageCache {
   addRun(slot: number, bytes: number, slots: number, tag: number, count: number): void {
     for (let k = 0; k < count; k++) {
       const s = slot + k;
-      if (k > 0 && s === this.nextSlot && slot + count - 1 < this.spanEnd) {
+      if (s === this.nextSlot && slot + count - 1 < this.spanEnd) {
         const r = this.recs, t = this.tailOff, len = r[t + LEN] as number;
         if (bytes === r[t + BYTES] && slots === r[t + SLOTS] && r[t + STEP] === 1 && tag + k === (r[t + TAG] as number) + len) {
           const rest = count - k;
@@ -529,7 +529,7 @@ export class MessageCache {
   churnRun(slot: number, bytes: number, slots: number, tag: number, count: number, nowUs: number): boolean {
     for (let k = 0; k < count; k++) {
       const s = slot + k;
-      if (k > 0 && s === this.nextSlot && slot + count - 1 < this.spanEnd && this.fastEvictionCells > 0) {
+      if (s === this.nextSlot && slot + count - 1 < this.spanEnd && this.fastEvictionCells > 0) {
         const r = this.recs, t = this.tailOff, len = r[t + LEN] as number;
         if (bytes === r[t + BYTES] && slots === r[t + SLOTS] && r[t + STEP] === 1 && tag + k === (r[t + TAG] as number) + len) {
           // The newest run grows by the rest, then as many of the oldest cells go (the newest run's own
