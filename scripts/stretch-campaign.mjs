@@ -34,7 +34,7 @@ function chooser(seed) {
 
 const FAULTS = ['freeze', 'isolate', 'crash', 'partition', 'none'];
 let mismatches = 0;
-const totals = { checks: 0, steady: 0, orderFixed: 0, stretchedUs: 0, replayedUs: 0, refusals: {}, orderRefusals: {} };
+const totals = { checks: 0, steady: 0, orderFixed: 0, stretchedUs: 0, replayedUs: 0, jumpedUs: 0, refusals: {}, orderRefusals: {} };
 const collide = [];
 const t0 = process.cpuUsage();
 for (let seed = first; seed < first + seeds; seed++) {
@@ -70,6 +70,7 @@ for (let seed = first; seed < first + seeds; seed++) {
   totals.orderFixed += s.orderFixed;
   totals.stretchedUs += s.stretchedUs;
   totals.replayedUs += s.replayedUs;
+  totals.jumpedUs += s.jumpedUs;
   for (const [k, v] of Object.entries(s.refusals)) totals.refusals[k] = (totals.refusals[k] ?? 0) + v;
   for (const [k, v] of Object.entries(s.orderRefusals)) totals.orderRefusals[k] = (totals.orderRefusals[k] ?? 0) + v;
   if ((s.refusals.phases ?? 0) > s.checks / 2) collide.push(seed);
@@ -77,6 +78,6 @@ for (let seed = first; seed < first + seeds; seed++) {
 const cpu = process.cpuUsage(t0);
 console.log(`${seeds} seeds from ${first}, ${members} members, ${minutes} min each${cacheCells > 0 ? `, caches of ${cacheCells} cells` : ''}: ${mismatches} mismatches; ` +
   `checks ${totals.checks}, steady ${totals.steady} (${(100 * totals.steady / totals.checks).toFixed(1)} %), of which the second's order fixed ${totals.orderFixed} (not fixed: ${JSON.stringify(totals.orderRefusals)}); ` +
-  `${(100 * totals.stretchedUs / (seeds * durationUs)).toFixed(1)} % of the simulated time in stretches, ${(100 * totals.replayedUs / (seeds * durationUs)).toFixed(1)} % replayed a whole second at a time; refusals ${JSON.stringify(totals.refusals)}; ` +
+  `${(100 * totals.stretchedUs / (seeds * durationUs)).toFixed(1)} % of the simulated time in stretches, ${(100 * totals.replayedUs / (seeds * durationUs)).toFixed(1)} % replayed a whole second at a time (${(100 * totals.jumpedUs / (seeds * durationUs)).toFixed(1)} % jumped over: SteadyJump); refusals ${JSON.stringify(totals.refusals)}; ` +
   `seeds refused mostly for colliding phases: ${collide.length} (${collide.join(' ')}); ${((cpu.user + cpu.system) / 1e6).toFixed(1)} CPU-s`);
 if (mismatches > 0) process.exitCode = 1;

@@ -43,7 +43,7 @@ export interface RunScenarioOptions {
   readonly observer?: (sim: Simulation) => (event: SimEvent) => void;
   /** Event types the run's trace (or observer) does not take (SimulationOptions.untracedEventTypes). @defaultValue [] */
   readonly untracedEventTypes?: readonly SimEventType[];
-  /** SimulationOptions.stretch for the run. @defaultValue false */
+  /** SimulationOptions.stretch for the run. @defaultValue true */
   readonly stretch?: boolean;
 }
 
@@ -218,7 +218,7 @@ export function simulationOf(scenario: Scenario, source = 'scenario'): Simulatio
 /** simulationOf, calling `fired(position, sim)` after each event of `scenario.events` is applied. */
 function buildSimulation(
   scenario: Scenario, source: string, fired: ((position: number, sim: Simulation) => void) | null,
-  observer?: (sim: Simulation) => (event: SimEvent) => void, untracedEventTypes: readonly SimEventType[] = [], stretch = false,
+  observer?: (sim: Simulation) => (event: SimEvent) => void, untracedEventTypes: readonly SimEventType[] = [], stretch = true,
 ): Simulation {
   // The simulation emits its time-zero events while it is created, before the observer can see it.
   const early: SimEvent[] = [];
@@ -238,7 +238,7 @@ function buildSimulation(
     spareServers: scenario.events.filter((e) => 'add' in e.action).length,
     ...(observer === undefined ? {} : { traceSink }),
     ...(untracedEventTypes.length === 0 ? {} : { untracedEventTypes }),
-    ...(stretch ? { stretch } : {}),
+    stretch,
   });
   if (observer !== undefined) {
     take = observer(sim);

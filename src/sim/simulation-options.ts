@@ -81,7 +81,8 @@ export interface SimulationOptions {
    * a long run whose observers (a streamed report, folded metrics) need each event only once. The
    * trace then stays empty, memory does not grow with the run, `maxTraceEvents` does not apply, and
    * what reads the trace (a member's logEvents()/errorLog(), runRecordOf) sees nothing.
-   * on() listeners are called as usual. @defaultValue undefined (the trace keeps every event)
+   * on() listeners are called as usual. The sink must read only the event it is handed, not the
+   * simulation, unless `stretch` is false (see there). @defaultValue undefined (the trace keeps every event)
    */
   readonly traceSink?: (event: SimEvent) => void;
   /**
@@ -94,17 +95,18 @@ export interface SimulationOptions {
   readonly untracedEventTypes?: readonly SimEventType[];
   /**
    * Advance a steady group a stretch at a time (docs/speed.md, "Design: advancing a steady group a
-   * stretch at a time"): when nothing but the periodic events of a settled, idle group is queued,
-   * and its phases are separated, the run may take a whole stretch in one loop instead of event by
-   * event, with the same trace, state and event count. Whenever a condition does not hold the run
-   * goes on event by event (`Simulation.stretchStats` counts why). With it on, a `traceSink` must
-   * read only the events it is handed, not the simulation (an on() listener keeps the run event by
-   * event). Whole steady seconds whose order is fixed are replayed outside the kernel's dispatch
-   * loop (`stretchStats.replayedUs`), the rest goes event by event. The replay's decision blocks
-   * and cache-task ticks have reduced bodies, and a cache that evicts steadily (each learn frees
-   * one oldest cell of the same size) is replayed too; other evictions end the stretches. An idle
-   * 9-member group takes about a quarter less CPU over 24 h than event by event (docs/speed.md).
-   * @defaultValue false
+   * stretch at a time" and "Jumping over steady seconds"): when nothing but the periodic events of
+   * a settled, idle group is queued, and its phases are separated, the run takes a whole stretch
+   * outside the kernel's dispatch loop, with the same trace, state and event count as event by
+   * event. Whole steady seconds whose order is fixed are replayed (`stretchStats.replayedUs`), and
+   * most of a long stretch is jumped over (`stretchStats.jumpedUs`: counters, cache samples and
+   * the log worked out for many seconds at once, the draws skipped, then exact seconds again);
+   * whenever a condition does not hold the run goes on event by event (`Simulation.stretchStats`
+   * counts why). An idle 9-member group runs 24 h in about a fifth of the CPU time it takes event
+   * by event. An on() listener keeps the run event by event; a `traceSink` must read only the events
+   * it is handed, not the simulation: while a stretch runs, the clock, counters and caches of the
+   * members may stand at another point of it. false: every event runs in the kernel's loop.
+   * @defaultValue true
    */
   readonly stretch?: boolean;
 }

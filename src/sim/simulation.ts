@@ -641,7 +641,7 @@ export class Simulation {
     this.untraced = new Set(untraced);
     this.tracesCache = !this.untraced.has('cache');
     if (input.stretch !== undefined && typeof input.stretch !== 'boolean') throw new ConfigError('stretch', 'must be true or false', input.stretch);
-    const stretch = input.stretch === true;
+    const stretch = input.stretch !== false;
     this.version = versionProfile(input.version ?? '8.0.21');
     const mode = validateMode(input.mode);
     this.startEpochUs = parseStart(input.start);

@@ -127,7 +127,7 @@ describe('jumps over steady seconds (SteadyJump)', () => {
       on.runFor('100s');
       on.runFor(37_000_001);
       on.runFor('60s');
-      const off = idleGroup(seed, members, { traceSink: () => {} });
+      const off = idleGroup(seed, members, { stretch: false, traceSink: () => {} });
       for (const end of ends) {
         off.runFor(end.atUs - off.nowUs);
         const want = jumpState(off, false) as Record<string, unknown>, got = end.state as Record<string, unknown>;
@@ -144,7 +144,7 @@ describe('jumps over steady seconds (SteadyJump)', () => {
     for (const [seed, members] of [[12345, 9], [3, 9], [101, 5], [7, 5], [102, 3]] as const) {
       const traces: SimEvent[][] = [[], []];
       const on = idleGroup(seed, members, { stretch: true, traceSink: (e) => { traces[0]!.push(e); } });
-      const off = idleGroup(seed, members, { traceSink: (e) => { traces[1]!.push(e); } });
+      const off = idleGroup(seed, members, { stretch: false, traceSink: (e) => { traces[1]!.push(e); } });
       for (const d of ['47s', '120s', 3_000_017, '90s', '300s']) {
         on.runFor(d);
         off.runFor(d);

@@ -55,9 +55,14 @@ describe('the steady check (SimulationOptions.stretch)', () => {
     sim.runFor('3s');
     sim.runFor('1500ms');
     expect(sim.stretchStats).toEqual({ checks: 4, steady: 3, orderFixed: 3, replayedUs: 23_000_000, jumpedUs: 0, orderRefusals: {}, stretchedUs: 23_500_000, refusals: { cache: 1 } });
-    const off = idleGroup(12345, 9, { traceSink: () => {} });
+    const off = idleGroup(12345, 9, { stretch: false, traceSink: () => {} });
     off.runFor('5s');
     expect(off.stretchStats).toEqual({ checks: 0, steady: 0, orderFixed: 0, replayedUs: 0, jumpedUs: 0, orderRefusals: {}, stretchedUs: 0, refusals: {} });
+    // On unless switched off.
+    const unset = idleGroup(12345, 9, { traceSink: () => {} });
+    unset.runFor('20s');
+    expect(unset.stretchStats).toEqual(idleGroup(12345, 9, { stretch: true, traceSink: () => {} }).runFor('20s').stretchStats);
+    expect(unset.stretchStats.replayedUs).toBe(19_000_000);
   });
 
   it('ends a stretch just before a foreign event, and where the in-memory trace or a cache would run out of room', () => {
@@ -202,7 +207,7 @@ describe('stretch on against off: the same run', () => {
     for (const members of [3, 5, 9]) {
       fc.assert(fc.property(faultSchedule({ members, durationUs: 90_000_000, maxFaults: 3 }), fc.integer({ min: 1, max: 1_000_000 }), (schedule, seed) => {
         const scenario = scheduleToScenario(schedule, seed);
-        const off = runScenario(scenario).sim, on = runScenario(scenario, { stretch: true }).sim;
+        const off = runScenario(scenario, { stretch: false }).sim, on = runScenario(scenario, { stretch: true }).sim;
         expect(stretchOutcome(on)).toBe(stretchOutcome(off));
         expect(on.stretchStats.checks).toBeGreaterThan(0);
       }), { numRuns: members === 9 ? 2 : 3 });
@@ -219,7 +224,7 @@ describe('stretch on against off: the same run', () => {
     for (const k of [3, 14, 20, 49]) {
       const [schedule, seed] = samples[k]!;
       const scenario = scheduleToScenario(schedule, seed);
-      const off = runScenario(scenario).sim, on = runScenario(scenario, { stretch: true }).sim;
+      const off = runScenario(scenario, { stretch: false }).sim, on = runScenario(scenario, { stretch: true }).sim;
       expect(stretchOutcome(on), `generated #${k}`).toBe(stretchOutcome(off));
       replayed += on.stretchStats.replayedUs;
     }
@@ -506,7 +511,7 @@ describe('the cache task\'s lane in a replay (SteadyReplay: skipped ticks reserv
       };
       for (const d of splits) on.runFor(d);
       expect(ends.length, `seed ${seed}`).toBeGreaterThan(0);
-      const off = idleGroup(seed, members, { traceSink: () => {} });
+      const off = idleGroup(seed, members, { stretch: false, traceSink: () => {} });
       for (const end of ends) {
         off.runFor(end.atUs - off.nowUs);
         expect(laneState(off, members), `seed ${seed} at ${end.atUs} µs`).toBe(end.state);
@@ -791,7 +796,7 @@ describe("the replay's decision block (Consensus.decideInReplay)", () => {
       fc.integer({ min: 1, max: 400 }), fc.constantFrom(3, 5, 9),
       fc.array(fc.integer({ min: 1, max: 9_000_000 }), { minLength: 2, maxLength: 5 }),
       (seed, members, splits) => {
-        const off = idleGroup(seed, members, { traceSink: () => {} }), on = idleGroup(seed, members, { stretch: true, traceSink: () => {} });
+        const off = idleGroup(seed, members, { stretch: false, traceSink: () => {} }), on = idleGroup(seed, members, { stretch: true, traceSink: () => {} });
         off.runFor('20s');
         on.runFor('20s');
         for (const d of splits) {
