@@ -726,12 +726,9 @@ export class Simulation {
         this.xcom.stop(i, 'XCom exited: the group is too far ahead');
         this.grMembers[i]!.onXcomExited();
       },
-      cacheChanged: (i, cache, peakBytes) => {
+      cacheChanged: (i, bytes, peakBytes, slots, freedSlots, limitBytes) => {
         if (!this.tracesCache && (!this.listening || this.emitter.listenerCount('cache') === 0)) return;
-        emit({
-          type: 'cache', t: this.kernel.nowUs, member: name(i), bytes: cache.sizeBytes, peakBytes, count: cache.cachedSlots,
-          evicted: cache.freedSlots, limit: cache.limitBytes,
-        });
+        emit({ type: 'cache', t: this.kernel.nowUs, member: name(i), bytes, peakBytes, count: slots, evicted: freedSlots, limit: limitBytes });
       },
       configActivated: (i, cfg) => emit({
         type: 'config', t: this.kernel.nowUs, member: name(i), action: 'installed', nodes: cfg.nodes.map(name),

@@ -51,6 +51,8 @@ export class SteadyJump implements ReplayVisit {
   /** The log's end as the jumped decisions leave it, and up to where each member's cache has learned. */
   private logEnd = 0;
   private readonly learned: Float64Array;
+  /** The log's end at each member's latest cache sample in the jump. */
+  private readonly sampledAt: Float64Array;
   /** The first log position of the jump, its msgno, and the statistics cells' bytes and slots. */
   private tagBase = 0;
   private indexBase = 0;
@@ -68,6 +70,7 @@ export class SteadyJump implements ReplayVisit {
   constructor(private readonly parts: SteadyReplayParts, private readonly check: SteadyGroupCheck) {
     const n = parts.xcom.n;
     this.learned = new Float64Array(n);
+    this.sampledAt = new Float64Array(n);
     this.threadTicks = new Float64Array(n);
     this.aliveSeq = new Float64Array(0);
     this.lastSkipUs = new Float64Array(n);
@@ -135,6 +138,7 @@ export class SteadyJump implements ReplayVisit {
     this.seq = kernel.nextSequence;
     this.logEnd = consensus.logEnd;
     this.learned.fill(this.logEnd);
+    this.sampledAt.fill(this.logEnd);
     this.indexBase = this.logEnd;
     this.tagBase = (consensus.entry(this.logEnd - 1) as { firstMsgno: number }).firstMsgno + 1;
     this.threadTicks.fill(0);
@@ -221,9 +225,9 @@ export class SteadyJump implements ReplayVisit {
         } else if (kk === ORDER_ALIVE) {
           consensus.jumpAliveTick();
         } else {
-          this.learn(m);
           kernel.jumpClock((itemAt[k] as number) + shift);
-          if (!xcom.cacheSampleTick(m)) throw new InvariantError(`steady jump: member ${m}'s cache sample found its cache above its limit`);
+          xcom.jumpSample(m, this.logEnd - (this.learned[m] as number), this.cellBytes, this.cellSlots);
+          this.sampledAt[m] = this.logEnd;
         }
       }
     }
@@ -233,10 +237,10 @@ export class SteadyJump implements ReplayVisit {
   private readonly items: Int32Array;
   private readonly itemAt: Float64Array;
 
-  /** Member m's cache learns the cells of the jumped decisions it has not learned yet. */
+  /** Member m's cache learns the cells of the jumped decisions it has not learned yet (its samples worked them out: jumpSample). */
   private learn(m: number): void {
-    const from = this.learned[m] as number, to = this.logEnd;
-    if (!this.parts.xcom.jumpCacheLearned(m, from, to, this.cellBytes, this.cellSlots, this.tagBase + (from - this.indexBase))) {
+    const from = this.learned[m] as number, to = this.logEnd, sinceSample = to - Math.max(from, this.sampledAt[m] as number);
+    if (!this.parts.xcom.jumpCacheLearned(m, from, to, this.cellBytes, this.cellSlots, this.tagBase + (from - this.indexBase), sinceSample)) {
       throw new InvariantError(`steady jump: member ${m}'s cache would go above its limit`);
     }
     this.learned[m] = to;
@@ -268,9 +272,9 @@ export class SteadyJump implements ReplayVisit {
           this.lastSkipSeq[m] = seq;
           break;
         case ORDER_CACHE_SAMPLE:
-          this.learn(m);
           this.parts.kernel.jumpClock((at[k] as number) + shiftUs);
-          if (!this.parts.xcom.cacheSampleTick(m)) throw new InvariantError(`steady jump: member ${m}'s cache sample found its cache above its limit`);
+          this.parts.xcom.jumpSample(m, this.logEnd - (this.learned[m] as number), this.cellBytes, this.cellSlots);
+          this.sampledAt[m] = this.logEnd;
           break;
         case ORDER_STEP:
         case ORDER_DETECTOR:

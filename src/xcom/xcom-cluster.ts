@@ -54,10 +54,11 @@ export interface XcomUpcalls {
   died(node: number, entry: LogEntry): void;
   /**
    * A sample of the node's cache, by the rule of `CACHE_GROWTH_SAMPLE_US` (from the 0.1 s cache
-   * task, XCom's stop, or a limit change); `peakBytes` is the highest cache_size since the node's
-   * previous sample (≥ `cache.sizeBytes`; above it when slots were freed since).
+   * task, XCom's stop, or a limit change): its cache_size `bytes`, the XCom slots it holds and has
+   * freed since it was created, and its limit; `peakBytes` is the highest cache_size since the
+   * node's previous sample (≥ `bytes`; above it when slots were freed since).
    */
-  cacheChanged(node: number, cache: MessageCache, peakBytes: number): void;
+  cacheChanged(node: number, bytes: number, peakBytes: number, slots: number, freedSlots: number, limitBytes: number): void;
 }
 
 /**
@@ -1029,11 +1030,12 @@ export class XcomCluster {
    * @internal A jump over steady seconds (SteadyReplay.jump): node i learns the statistics cells of
    * log positions [from, to), each of `bytes` and `slots`, the first one's tag (its msgno) `tag`,
    * as cacheLearnedReplayed leaves a cache that grows below its limit or evicts steadily (the jump's
-   * precondition, jumpCacheLearns; the cache task's state is the caller's). False when a growing
+   * precondition, jumpCacheLearns; the cache task's state is the caller's), the last
+   * `sinceSample` of them after the node's latest cache sample (jumpSample). False when a growing
    * cache would go above its limit (nothing added) or an evicting one would not free one equal
    * cell at each learn.
    */
-  jumpCacheLearned(i: number, from: number, to: number, bytes: number, slots: number, tag: number): boolean {
+  jumpCacheLearned(i: number, from: number, to: number, bytes: number, slots: number, tag: number, sinceSample = to - from): boolean {
     if (to <= from) return true;
     const cache = this.caches[i] as MessageCache;
     const shrinks = this.replayShrinks[i] as number;
@@ -1042,7 +1044,7 @@ export class XcomCluster {
       // shrink_cache frees an oldest equal cell (cacheLearnedReplayed).
       if (shrinks < to - from || bytes !== this.replayCellBytes || !cache.churnRun(from, bytes, slots, tag, to - from, this.kernel.nowUs)) return false;
       this.replayShrinks[i] = shrinks - (to - from);
-      if (cache.sizeBytes + bytes > (this.cachePeakBytes[i] as number)) this.cachePeakBytes[i] = cache.sizeBytes + bytes;
+      if (sinceSample > 0 && cache.sizeBytes + bytes > (this.cachePeakBytes[i] as number)) this.cachePeakBytes[i] = cache.sizeBytes + bytes;
       return true;
     }
     if (cache.sizeBytes + (to - from) * bytes > cache.limitBytes) return false;
@@ -1075,6 +1077,29 @@ export class XcomCluster {
     }
     this.cacheArmed.set(this.jumpArmed);
     this.cacheWakeSteady.set(this.jumpWakeSteady);
+  }
+
+  /**
+   * @internal A jump's cache sample (SteadyReplay.jump): cacheSampleTick on node i at now, with
+   * `pending` statistics cells (of `bytes` and `slots` each) learned since they were last added
+   * (jumpCacheLearned adds them later): what the sample reports and leaves, worked out from the
+   * cache as it stands and those cells, as they would have left it (a growing cache holds them; an
+   * evicting one, at its level, freed as many, its peak one cell above after each learn).
+   */
+  jumpSample(i: number, pending: number, bytes: number, slots: number): void {
+    const cache = this.caches[i] as MessageCache, evicting = (this.replayShrinks[i] as number) > 0;
+    const size = evicting ? cache.sizeBytes : cache.sizeBytes + pending * bytes;
+    const held = evicting ? cache.cachedSlots : cache.cachedSlots + pending * slots;
+    const freed = evicting ? cache.freedSlots + pending * slots : cache.freedSlots;
+    const peak = Math.max(this.cachePeakBytes[i] as number, evicting && pending > 0 ? size + bytes : size);
+    this.cacheArmed[i] = 0;
+    this.reportedCacheBytes[i] = size;
+    this.reportedFreedSlots[i] = freed;
+    this.reportedCacheUs[i] = this.kernel.nowUs;
+    this.reportedCacheFreeing[i] = evicting ? 1 : 0;
+    this.cacheWakeSteady[i] = 0;
+    this.cachePeakBytes[i] = size;
+    this.up.cacheChanged(i, size, peak, held, freed, cache.limitBytes);
   }
 
   /** @internal A jump's quiet collection (Network.jumpQuiet): node `to` heard `from`'s delivered msgno `msgno`. */
@@ -1127,7 +1152,7 @@ export class XcomCluster {
     this.reportedCacheFreeing[i] = freeing ? 1 : 0;
     this.cacheWakeSteady[i] = 0;
     this.cachePeakBytes[i] = bytes;
-    this.up.cacheChanged(i, cache, peak);
+    this.up.cacheChanged(i, bytes, peak, cache.cachedSlots, freed, cache.limitBytes);
     return true;
   }
 
