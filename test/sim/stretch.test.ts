@@ -1,7 +1,8 @@
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { faultSchedule, scheduleToScenario } from '../../src/arbitraries/index.js';
-import { createSimulation, runScenario, type SimEvent, type Simulation, type SimulationOptions } from '../../src/index.js';
+import { createSimulation, parseScenario, runScenario, type SimEvent, type Simulation, type SimulationOptions } from '../../src/index.js';
 import { ORDER_CACHE_SAMPLE, ORDER_DECISION, ORDER_DECISION_LANE, ORDER_THREAD, phasesSeparated, statsBytesPerSecond, statsCellBytes, STEADY_PERIOD_US, type SteadyGroupCheck } from '../../src/sim/stretch.js';
 import { stretchOutcome } from '../../src/sim/stretch-outcome.js';
 
@@ -212,6 +213,17 @@ describe('stretch on against off: the same run', () => {
         expect(on.stretchStats.checks).toBeGreaterThan(0);
       }), { numRuns: members === 9 ? 2 : 3 });
     }
+  });
+
+  it('right after a heal, while a member has not heard a peer for 3 s (its alive tick would ping it): no stretch until it has', () => {
+    // An explored schedule (test/sim/fixtures/stretch-after-heal.yaml): the replay began 0.14 s after
+    // a ring partition healed and threw at node3's decision, behind an are_you_alive's delivery.
+    const text = readFileSync(new URL('./fixtures/stretch-after-heal.yaml', import.meta.url), 'utf8');
+    const scenario = parseScenario(text, 'stretch-after-heal.yaml');
+    const off = runScenario(scenario, { stretch: false }).sim, on = runScenario(scenario, { stretch: true }).sim;
+    expect(stretchOutcome(on)).toBe(stretchOutcome(off));
+    expect(on.stretchStats.refusals.network).toBeGreaterThan(0);
+    expect(on.stretchStats.replayedUs).toBeGreaterThan(400_000_000);
   });
 
   it('on the generated schedules whose replay needs every decided value executed and no link holding a late message (latency raised then restored, a bridge, loss)', () => {
