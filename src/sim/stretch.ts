@@ -7,7 +7,7 @@ import type { XcomConfig } from '../xcom/xcom-config.js';
 import { FLOW_CONTROL_STATS_MESSAGE_BYTES } from '../gr/flow-control-stats.js';
 import { SEQ_SPAN } from '../kernel/event-queue.js';
 import { PRIORITY } from '../kernel/kernel.js';
-import { CACHE_MANAGER_TASK_PERIOD_US, SIZEOF_APP_DATA, SIZEOF_PAX_MSG, SUSPICION_PROCESSING_THREAD_PERIOD_US } from '../xcom/constants.js';
+import { CACHE_MANAGER_TASK_PERIOD_US, MAX_SILENT_US, SIZEOF_APP_DATA, SIZEOF_PAX_MSG, SUSPICION_PROCESSING_THREAD_PERIOD_US } from '../xcom/constants.js';
 
 /**
  * Why a group cannot be advanced a stretch at a time now (docs/speed.md, "Design: advancing a
@@ -22,7 +22,9 @@ import { CACHE_MANAGER_TASK_PERIOD_US, SIZEOF_APP_DATA, SIZEOF_PAX_MSG, SUSPICIO
  *   member table, local and global views that configuration;
  * - `queued`: an event other than the periodic ones (alive, detector, suspicions-thread ticks,
  *   flow-control steps) is due within a second, one of those is stale, or a member lacks one;
- * - `network`: a link between members is down, loses packets, or holds messages for a frozen process;
+ * - `network`: a link between members is down, loses packets, or holds messages for a frozen process,
+ *   or a member has not heard a peer for more than MAX_SILENT_US less a second (its alive tick
+ *   would ping it: a heal a moment ago);
  * - `consensus`: a value is in flight or held, a configuration is not yet in force, or a member has
  *   learned ahead, waits to execute, propose or activate, runs a read round or a retry;
  * - `gcs`: a member's GCS has a suspicion, a view queued, exchanged or waiting, or buffered data;
@@ -283,6 +285,15 @@ export class SteadyGroupCheck {
         if (i !== j && (!net.isLinkUp(i, j) || net.linkLoss(i, j) > 0 || xcom.connUp[i * n + j] !== 1)) return 'network';
       }
       if (net.heldCount(i) !== 0) return 'network';
+    }
+    // Every member heard each peer within the last MAX_SILENT_US less a second, by the stamps as
+    // they stand (quiet arrivals not collected can only be later): otherwise its alive tick in the
+    // stretch's first second could find the peer silent too long and ping it (are_you_alive),
+    // a message the order has no place for. A steady group's learns stamp every link every second.
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        if (i !== j && now - (xcom.detected[i * n + j] as number) > MAX_SILENT_US - STEADY_PERIOD_US) return 'network';
+      }
     }
     const consensus = xcom.consensus;
     if (!consensus.groupAtRest()) return 'consensus';
