@@ -18,6 +18,8 @@ const TIMER_KEY_BASE = PRIORITY.timer * SEQ_SPAN;
 
 /** Exact seconds a replay runs before it may jump (SteadyJump): the second each jumped one repeats. */
 const JUMP_HEAD_SECONDS = 1;
+/** Seconds after the first in which a replay still tries to jump when the jump was refused. */
+const JUMP_TRY_SECONDS = 10;
 
 /** What the replay drives (the composition root hands it over). */
 export interface SteadyReplayParts {
@@ -112,11 +114,13 @@ export class SteadyReplay implements ReplayVisit {
     // The lane runs no tick in the replay, and an armed task's wake time is the arm's: not set again at every learn.
     // A cache that evicts steadily frees a cell at each learn with a reduced shrink_cache.
     xcom.holdCacheWakes(statsCellBytes(n), n);
-    let secondStartUs = kernel.nowUs, secondStartSeq = kernel.nextSequence, freeBefore: readonly number[] = [], eventsBefore = 0, threadsBefore = 0;
+    const startUs = kernel.nowUs;
+    let secondStartUs = startUs, secondStartSeq = kernel.nextSequence, freeBefore: readonly number[] = [], eventsBefore = 0, threadsBefore = 0;
+    // Until a jump is taken: the seconds from the first on may be jumped from (SteadyJump), for
+    // JUMP_TRY_SECONDS, as long as enough seconds are left for a jump and the exact ones after it.
+    let tryJump = this.jumps;
     for (let s = 0; s < seconds;) {
-      // After the first second, whole multiples of 5 s may be jumped (SteadyJump), leaving enough
-      // exact seconds after them to set again what depends on the draws the jump skips.
-      if (s === JUMP_HEAD_SECONDS && this.jumps) {
+      if (tryJump && s >= JUMP_HEAD_SECONDS) {
         const tail = xcom.net.quietRoom + JUMP_TAIL_MARGIN_SECONDS;
         // A cache that evicts steadily takes as many learns as its reduced shrinks allow (n a second).
         const most = Math.min(seconds - s - tail, Math.floor(xcom.jumpCacheLearns() / xcom.n));
@@ -126,11 +130,16 @@ export class SteadyReplay implements ReplayVisit {
           this.jumper.jump(jumped, secondStartUs, eventsPerSecond, this.heldUs, this.heldKey, this.decisionSeq);
           this.jumpedSeconds += jumped;
           s += jumped;
+          tryJump = false;
           continue;
         }
+        // Refusals that pass within a few seconds: the learns' shrink_cache warm-up (32 learns in
+        // all, 8 s of a 2-member group), a statistics delivery not folded yet; the others stay.
+        if (s >= JUMP_HEAD_SECONDS + JUMP_TRY_SECONDS || seconds - s - tail < JUMP_STEP_SECONDS) tryJump = false;
       }
-      if (s === JUMP_HEAD_SECONDS - 1) {
-        secondStartUs = kernel.nowUs;
+      if (tryJump) {
+        // The second that starts now is the one a jump after it repeats.
+        secondStartUs = startUs + s * STEADY_PERIOD_US;
         secondStartSeq = kernel.nextSequence;
         freeBefore = xcom.consensus.freeIds();
         eventsBefore = kernel.eventsDispatched;

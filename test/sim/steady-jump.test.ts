@@ -193,6 +193,21 @@ describe('jumps over steady seconds (SteadyJump)', () => {
     expect(on.members.every((m) => m.xcomCache().evicted > 81 * 30 * 60)).toBe(true);
   });
 
+  it('jumps a 2- or 3-member group too, once its learns are past their shrink_cache warm-up (a few seconds in)', () => {
+    // The warm-up's 32 learns take 8 s of a 2-member group's traffic: the first stretch's jump comes
+    // at the first second after them, not at its first second.
+    for (const [seed, members] of [[1, 2], [1, 3], [44, 2]] as const) {
+      const traces: SimEvent[][] = [[], []];
+      const on = idleGroup(seed, members, { stretch: true, traceSink: (e) => { traces[0]!.push(e); } });
+      const off = idleGroup(seed, members, { stretch: false, traceSink: (e) => { traces[1]!.push(e); } });
+      on.runFor('600s');
+      off.runFor('600s');
+      expectSameState(deepState(on), deepState(off), `seed ${seed}, ${members} members`);
+      expect(stretchOutcome(on, traces[0])).toBe(stretchOutcome(off, traces[1]));
+      expect(on.stretchStats.jumpedUs, `seed ${seed}, ${members} members`).toBeGreaterThan(560_000_000);
+    }
+  });
+
   it('leaves the same state and trace as the replay that runs every second, at runs ending at random instants', () => {
     fc.assert(fc.property(
       fc.integer({ min: 1, max: 400 }), fc.constantFrom(3, 5, 9),
