@@ -33,6 +33,7 @@ function measureOnce() {
     options: { group_replication_message_cache_size: 134_217_728 },
     workload: [{ member: 'node1', rate, size }],
     ...(stats === undefined ? {} : { model: { flowControlStatsTraffic: stats } }),
+    ...(args['event-by-event'] === '1' ? { stretch: false } : {}),
   });
   const heapAt = [];
   let traceEvents = 0;

@@ -50,12 +50,18 @@ import { SteadyReplay } from './steady-replay.js';
  */
 const CACHE_FULL_RECHECK_US = 60_000_000;
 
+/**
+ * The longest wait between two steady checks of a group that each found unsteady for another
+ * reason, µs: the waits double from a second up to this (Simulation.runTo).
+ */
+const UNSTEADY_RECHECK_MAX_US = 8_000_000;
+
 /** What the stretch switch found at its checks (Simulation.stretchStats). */
 export interface StretchStats {
   /**
-   * Checks of the group's steadiness: at each run's start, after each stretch, every second while
-   * the group is not steady (every minute while a cache is at its limit), and at each runUntil
-   * with a predicate.
+   * Checks of the group's steadiness: at each run's start, after each stretch, while the group is
+   * not steady after waits that double from a second up to 8 s (a minute while a cache is at its
+   * limit), and at each runUntil with a predicate.
    */
   checks: number;
   /** Checks that found the group steady (each began a stretch). */
@@ -619,6 +625,8 @@ export class Simulation {
   /** Network.setSteadyReceiver's receiver inside a stretch: XCom's receipt of a learn sent in place. */
   private readonly steadyLearnReceiver = (msg: number): void => this.xcom.receiveLearnSteady(msg);
   /** What the stretch switch found at its checks (SimulationOptions.stretch). */
+  /** Steady checks in a row that found the group unsteady (runTo's waits between checks). */
+  private unsteadyChecks = 0;
   private readonly stretchCounts: StretchStats = { checks: 0, steady: 0, orderFixed: 0, stretchedUs: 0, replayedUs: 0, jumpedUs: 0, orderRefusals: {}, refusals: {} };
 
   /** @internal Use createSimulation(). */
@@ -1291,7 +1299,8 @@ export class Simulation {
    * checks at its start whether the group is steady (stretchStats). A steady group runs as one
    * stretch up to where the check says it must end (SteadyGroupCheck.stretchEndUs: the next
    * foreign event, the cache's or the trace's room), then is checked again; a group that is not
-   * steady runs a second at a time between checks (a minute while a cache is at its limit). A
+   * steady runs event by event between checks, which come after waits that double from a second
+   * up to UNSTEADY_RECHECK_MAX_US while it stays unsteady (a minute while a cache is at its limit). A
    * stretch whose second has a fixed order (SteadyGroupCheck.secondOrder) is replayed a whole second
    * at a time outside the dispatch loop (SteadyReplay), the rest of it event by event; either way
    * with the learns delivered in place (Consensus.learnsInPlace) and the statistics' GCS and GR
@@ -1312,7 +1321,12 @@ export class Simulation {
         this.countCheck(refusal);
         const now = kernel.nowUs;
         // A cache at its limit stays there (eviction is not replayed): checked again a minute on.
-        const unsteadyUs = refusal === 'cache' && steady.cacheNearLimit() ? CACHE_FULL_RECHECK_US : STEADY_PERIOD_US;
+        // A group found unsteady again and again (a workload, a fault that lasts) is checked less
+        // and less often, up to every UNSTEADY_RECHECK_MAX_US: its run goes on in longer pieces.
+        if (refusal === null) this.unsteadyChecks = 0;
+        else this.unsteadyChecks++;
+        const unsteadyUs = refusal === 'cache' && steady.cacheNearLimit() ? CACHE_FULL_RECHECK_US
+          : Math.min(UNSTEADY_RECHECK_MAX_US, STEADY_PERIOD_US * 2 ** Math.min(this.unsteadyChecks - 1, 8));
         const stepEnd = Math.min(endUs, refusal === null ? steady.stretchEndUs(this.traceRoom()) : now + unsteadyUs);
         // Whole seconds of the stretch are replayed when the second's order is fixed.
         let replaySeconds = 0;
