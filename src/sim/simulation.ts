@@ -45,8 +45,9 @@ import { SteadyReplay } from './steady-replay.js';
 
 /**
  * How long a run with the stretch switch on goes without a steady check once a member's cache is
- * within a second of its limit, µs: from then on an idle group evicts at each learn, which a
- * stretch does not replay, so a check every second would find the same.
+ * within a second of its limit and the check refused it, µs: a cache that does not evict one equal
+ * cell at each learn (larger cells of a workload freed, or the eviction's onset) stays so for a
+ * while, so a check every second would find the same. One that evicts steadily is stretched.
  */
 const CACHE_FULL_RECHECK_US = 60_000_000;
 
