@@ -4,7 +4,7 @@ import { PRIORITY } from '../kernel/kernel.js';
 import { CACHE_MANAGER_TASK_PERIOD_US } from '../xcom/constants.js';
 import type { SteadyReplayParts } from './steady-replay.js';
 import {
-  ORDER_ALIVE, ORDER_CACHE_SAMPLE, ORDER_DECISION, ORDER_DETECTOR, ORDER_LANE_SKIP, ORDER_STEP, ORDER_THREAD,
+  ORDER_ALIVE, ORDER_CACHE_SAMPLE, ORDER_DECISION, ORDER_DECISION_LANE, ORDER_DETECTOR, ORDER_LANE_SKIP, ORDER_STEP, ORDER_THREAD,
   STEADY_PERIOD_US, type ReplayVisit, type SteadyGroupCheck,
 } from './stretch.js';
 
@@ -65,7 +65,6 @@ export class SteadyJump implements ReplayVisit {
   /** Per member, in the last jumped second: its last skipped cache-task tick's time and number, its decision's first number. */
   private readonly lastSkipUs: Float64Array;
   private readonly lastSkipSeq: Float64Array;
-  private readonly decisionSeq: Float64Array;
 
   constructor(private readonly parts: SteadyReplayParts, private readonly check: SteadyGroupCheck) {
     const n = parts.xcom.n;
@@ -75,24 +74,33 @@ export class SteadyJump implements ReplayVisit {
     this.aliveSeq = new Float64Array(0);
     this.lastSkipUs = new Float64Array(n);
     this.lastSkipSeq = new Float64Array(n);
-    this.decisionSeq = new Float64Array(n);
     this.items = new Int32Array(3 * n);
     this.itemAt = new Float64Array(3 * n);
   }
 
   /**
    * Whether the group can be jumped from now, at the end of an exact second that started at
-   * `secondStartUs` with the in-flight ids `freeBefore` free and `secondStartSeq` the next sequence number: the order has no decision block with
-   * cache-task ticks inside (ORDER_DECISION_LANE), every cache grows (XcomCluster.jumpCachesGrow),
-   * that second left the free ids as it found them and folded every statistics delivery, every link
-   * got its quiet i_am_alive in it, and a member whose cache task stands armed on the lane at the
-   * second's end skips a tick before its next sample (whose order key would otherwise be the arm's,
-   * which the learns' drawn order decides). `held`: the slots SteadyReplay holds off the lane.
+   * `secondStartUs` with the in-flight ids `freeBefore` free and `secondStartSeq` the next sequence
+   * number: no cache-task grid point falls on the microsecond of a decision, every cache grows or
+   * evicts steadily (XcomCluster.jumpCacheLearns), that second left the free ids as it found them
+   * and folded every statistics delivery, every link got its quiet i_am_alive in it, and a member
+   * whose cache task stands on the lane at the second's end skips a tick before its next sample
+   * (whose order key would otherwise be the slot's, which the learns' drawn order decides).
+   * `held`: the slots SteadyReplay holds off the lane.
    */
   ready(secondStartUs: number, secondStartSeq: number, freeBefore: readonly number[], held: Float64Array): boolean {
     const { xcom, kernel } = this.parts;
     const consensus = xcom.consensus, check = this.check, n = xcom.n, count = check.orderLength;
-    for (let k = 0; k < count; k++) if ((check.orderKind[k] as number) > ORDER_CACHE_SAMPLE) return false;
+    // A decision block with another member's cache-task tick inside (ORDER_DECISION_LANE) is taken
+    // unless a tick falls on the very microsecond of a decision: its place beside the decision's
+    // event would then be its order key's, which a jump leaves a stand-in.
+    const grid = CACHE_MANAGER_TASK_PERIOD_US;
+    for (let k = 0; k < count; k++) {
+      const kind = check.orderKind[k] as number;
+      if (kind > ORDER_DECISION_LANE) return false;
+      if (kind !== ORDER_DECISION && kind !== ORDER_DECISION_LANE) continue;
+      for (let m = 0; m < xcom.n; m++) if (((((check.orderUs[k] as number) - xcom.cacheGridUs(m)) % grid) + grid) % grid === 0) return false;
+    }
     if (xcom.jumpCacheLearns() === 0 || !xcom.net.quietEveryLinkSince(secondStartSeq)) return false;
     const free = consensus.freeIds();
     if (free.length !== freeBefore.length || free.some((id, k) => id !== freeBefore[k])) return false;
@@ -125,9 +133,8 @@ export class SteadyJump implements ReplayVisit {
    * exact second that `ready` accepted, which started at `secondStartUs`, in which `eventsPerSecond`
    * events were dispatched besides suspicions-thread ticks; `held`, `heldKey`: SteadyReplay's
    * cache-task slots held off the lane, moved on as the last jumped second's skips leave them;
-   * `lastDecisionSeq`: the first number each member's decision reserved in that exact second.
    */
-  jump(seconds: number, secondStartUs: number, eventsPerSecond: number, held: Float64Array, heldKey: Float64Array, lastDecisionSeq: Float64Array): void {
+  jump(seconds: number, secondStartUs: number, eventsPerSecond: number, held: Float64Array, heldKey: Float64Array): void {
     const { kernel, xcom } = this.parts;
     const net = xcom.net, consensus = xcom.consensus, check = this.check, n = xcom.n, P = STEADY_PERIOD_US;
     if (seconds % JUMP_STEP_SECONDS !== 0 || seconds <= 0) throw new InvariantError(`steady jump: ${seconds} s is not a whole multiple of ${JUMP_STEP_SECONDS} s`);
@@ -145,15 +152,17 @@ export class SteadyJump implements ReplayVisit {
     this.room = net.quietRoom;
     if (this.aliveSeq.length < this.room * n) this.aliveSeq = new Float64Array(this.room * n);
     this.lastSkipUs.fill(-1);
-    this.decisionSeq.fill(-1);
     // The lane slots standing armed at the second's end, and their keys' places in the arms of the decision that armed them.
     const lane = kernel.tickLane;
     if (lane === null) throw new InvariantError('steady jump: the kernel has no tick lane');
-    const armedUs = new Float64Array(n).fill(Infinity), armOffset = new Float64Array(n);
+    // The slots on the lane at the second's end (armed by a learn, or skipped inside a decision
+    // block), and their keys, which the jump moves on by the numbers it reserves: stand-ins, since
+    // those keys come in the order the learns arrive in, which is drawn.
+    const armedUs = new Float64Array(n).fill(Infinity), armedKey = new Float64Array(n), seqBefore = kernel.nextSequence;
     for (let m = 0; m < n; m++) {
       if ((held[m] as number) !== Infinity) continue;
       armedUs[m] = lane.tickTimeUs(m);
-      if (armedUs[m] !== Infinity) armOffset[m] = lane.tickKey(m) - TIMER_KEY_BASE - (lastDecisionSeq[check.armingDecisionOf(m)] as number);
+      if (armedUs[m] !== Infinity) armedKey[m] = lane.tickKey(m);
     }
     consensus.jumpBegin();
     xcom.jumpBegin();
@@ -191,7 +200,7 @@ export class SteadyJump implements ReplayVisit {
         heldKey[m] = TIMER_KEY_BASE + (this.lastSkipSeq[m] as number);
       } else if (armedUs[m] !== Infinity) {
         if (lane.take(m) !== armedUs[m]) throw new InvariantError(`steady jump: member ${m}'s cache task moved on the lane`);
-        lane.place(m, (armedUs[m] as number) + seconds * P, TIMER_KEY_BASE + (this.decisionSeq[check.armingDecisionOf(m)] as number) + (armOffset[m] as number), xcom.nodeArg(m));
+        lane.place(m, (armedUs[m] as number) + seconds * P, (armedKey[m] as number) + (seqEnd - seqBefore), xcom.nodeArg(m));
       }
     }
   }
@@ -210,8 +219,8 @@ export class SteadyJump implements ReplayVisit {
     let length = 0;
     for (let k = 0; k < count; k++) {
       const kk = kind[k] as number;
-      if (kk !== ORDER_DECISION && kk !== ORDER_ALIVE && kk !== ORDER_CACHE_SAMPLE) continue;
-      items[length] = kk * 256 + (member[k] as number);
+      if (kk !== ORDER_DECISION && kk !== ORDER_DECISION_LANE && kk !== ORDER_ALIVE && kk !== ORDER_CACHE_SAMPLE) continue;
+      items[length] = (kk === ORDER_DECISION_LANE ? ORDER_DECISION : kk) * 256 + (member[k] as number);
       itemAt[length] = at[k] as number;
       length++;
     }
@@ -259,9 +268,9 @@ export class SteadyJump implements ReplayVisit {
       const m = member[k] as number;
       switch (kk) {
         case ORDER_DECISION:
+        case ORDER_DECISION_LANE:
           this.logEnd++;
           this.parts.xcom.consensus.jumpDecided();
-          if (left === 0) this.decisionSeq[m] = seq;
           break;
         case ORDER_ALIVE:
           this.parts.xcom.consensus.jumpAliveTick();

@@ -73,8 +73,6 @@ export class SteadyReplay implements ReplayVisit {
    */
   private readonly heldUs: Float64Array;
   private readonly heldKey: Float64Array;
-  /** The first sequence number each member's decision reserved in the latest replayed second (SteadyJump's arm keys). */
-  private readonly decisionSeq: Float64Array;
   /** Suspicions-thread ticks replayed so far. */
   private threadTicks = 0;
   /** Jumps over steady seconds between exact ones (SteadyJump); off only for tests that compare them. */
@@ -88,7 +86,6 @@ export class SteadyReplay implements ReplayVisit {
     this.periodic = Int32Array.of(h.alive, h.detector, h.gcsThread, h.flowControlStats);
     this.heldUs = new Float64Array(parts.xcom.n).fill(Infinity);
     this.heldKey = new Float64Array(parts.xcom.n);
-    this.decisionSeq = new Float64Array(parts.xcom.n);
     this.jumper = new SteadyJump(parts, check);
   }
 
@@ -115,7 +112,7 @@ export class SteadyReplay implements ReplayVisit {
     // A cache that evicts steadily frees a cell at each learn with a reduced shrink_cache.
     xcom.holdCacheWakes(statsCellBytes(n), n);
     const startUs = kernel.nowUs;
-    let secondStartUs = startUs, secondStartSeq = kernel.nextSequence, freeBefore: readonly number[] = [], eventsBefore = 0, threadsBefore = 0;
+    let secondStartUs = startUs, secondStartSeq = kernel.nextSequence, freeBefore: readonly number[] = [], eventsBefore = 0, threadsBefore = 0, learnsBefore = 0;
     // Until a jump is taken: the seconds from the first on may be jumped from (SteadyJump), for
     // JUMP_TRY_SECONDS, as long as enough seconds are left for a jump and the exact ones after it.
     let tryJump = this.jumps;
@@ -125,9 +122,10 @@ export class SteadyReplay implements ReplayVisit {
         // A cache that evicts steadily takes as many learns as its reduced shrinks allow (n a second).
         const most = Math.min(seconds - s - tail, Math.floor(xcom.jumpCacheLearns() / xcom.n));
         const jumped = Math.floor(most / JUMP_STEP_SECONDS) * JUMP_STEP_SECONDS;
-        if (jumped > 0 && this.jumper.ready(secondStartUs, secondStartSeq, freeBefore, this.heldUs)) {
+        // The second a jump repeats must have been one too: no warm-up learn in it (shrinkWarmups).
+        if (jumped > 0 && learnsBefore > 0 && this.jumper.ready(secondStartUs, secondStartSeq, freeBefore, this.heldUs)) {
           const eventsPerSecond = kernel.eventsDispatched - eventsBefore - (this.threadTicks - threadsBefore);
-          this.jumper.jump(jumped, secondStartUs, eventsPerSecond, this.heldUs, this.heldKey, this.decisionSeq);
+          this.jumper.jump(jumped, secondStartUs, eventsPerSecond, this.heldUs, this.heldKey);
           this.jumpedSeconds += jumped;
           s += jumped;
           tryJump = false;
@@ -144,6 +142,7 @@ export class SteadyReplay implements ReplayVisit {
         freeBefore = xcom.consensus.freeIds();
         eventsBefore = kernel.eventsDispatched;
         threadsBefore = this.threadTicks;
+        learnsBefore = xcom.jumpCacheLearns();
       }
       const seq = check.walkSeconds(1, kernel.nextSequence, this);
       if (kernel.nextSequence !== seq) {
@@ -216,7 +215,6 @@ export class SteadyReplay implements ReplayVisit {
           // The decision and its learns as one block (Consensus.decideInReplay): the order puts
           // nothing else in its window, and no network verb has run since the steady check.
           const id = xcom.net.reachEpoch === this.reachEpoch ? kernel.replayQueuedAt(t, this.parts.decided) : -1;
-          this.decisionSeq[m] = kernel.nextSequence;
           if (id < 0 || !xcom.consensus.decideInReplay(id, m, this.parts.statsFolded)) this.diverged('decision', m, t);
           // What the kernel would have run before the window's end (a delivery's upcall queued it).
           if (kernel.nextEventTimeUs() <= t + check.reachUs(m)) this.diverged('learn window', m, t);

@@ -658,10 +658,6 @@ export class SteadyGroupCheck {
     return this.orderCount;
   }
 
-  /** The member whose decision's learns arm member m's cache task in each second of the order (secondOrder). */
-  armingDecisionOf(m: number): number {
-    return this.armingDecision[m] as number;
-  }
 
   /** How many seconds the walk has walked since beginWalk. */
   get walkedSeconds(): number {

@@ -116,7 +116,9 @@ function jumpState(sim: Simulation, replaying: boolean): object {
 describe('jumps over steady seconds (SteadyJump)', () => {
   it('leaves at its end what the seconds it jumps leave, but for the times the draws decide', () => {
     let jumps = 0;
-    for (const [seed, members] of [[12345, 9], [3, 9], [101, 5], [102, 3]] as const) {
+    // Seeds 2 (3 and 5 members) and 8 (5 members): decision blocks with another member's cache-task
+    // tick inside (ORDER_DECISION_LANE), whose slot the jump leaves on the lane with a stand-in key.
+    for (const [seed, members] of [[12345, 9], [3, 9], [101, 5], [102, 3], [2, 3], [2, 5], [8, 5]] as const) {
       const on = idleGroup(seed, members, { stretch: true, traceSink: () => {} });
       const jumper = (on as unknown as { replay: { jumper: { jump(...a: unknown[]): void } } }).replay.jumper, jump = jumper.jump.bind(jumper);
       const ends: { atUs: number; state: object }[] = [];
@@ -141,7 +143,7 @@ describe('jumps over steady seconds (SteadyJump)', () => {
   });
 
   it('jumps most of a long stretch and leaves every internal the seconds run one by one leave, on 9-, 5- and 3-member groups', () => {
-    for (const [seed, members] of [[12345, 9], [3, 9], [101, 5], [7, 5], [102, 3]] as const) {
+    for (const [seed, members] of [[12345, 9], [3, 9], [101, 5], [7, 5], [102, 3], [13, 5], [32, 3]] as const) {
       const traces: SimEvent[][] = [[], []];
       const on = idleGroup(seed, members, { stretch: true, traceSink: (e) => { traces[0]!.push(e); } });
       const off = idleGroup(seed, members, { stretch: false, traceSink: (e) => { traces[1]!.push(e); } });
