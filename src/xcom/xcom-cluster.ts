@@ -1093,13 +1093,7 @@ export class XcomCluster {
     const freed = evicting ? cache.freedSlots + pending * slots : cache.freedSlots;
     const peak = Math.max(this.cachePeakBytes[i] as number, evicting && pending > 0 ? size + bytes : size);
     this.cacheArmed[i] = 0;
-    this.reportedCacheBytes[i] = size;
-    this.reportedFreedSlots[i] = freed;
-    this.reportedCacheUs[i] = this.kernel.nowUs;
-    this.reportedCacheFreeing[i] = evicting ? 1 : 0;
-    this.cacheWakeSteady[i] = 0;
-    this.cachePeakBytes[i] = size;
-    this.up.cacheChanged(i, size, peak, held, freed, cache.limitBytes);
+    this.takeSample(i, size, peak, held, freed, evicting, cache.limitBytes);
   }
 
   /** @internal A jump's quiet collection (Network.jumpQuiet): node `to` heard `from`'s delivered msgno `msgno`. */
@@ -1145,15 +1139,23 @@ export class XcomCluster {
       this.armCacheTask(i);
       return false;
     }
-    const peak = Math.max(this.cachePeakBytes[i] as number, bytes);
+    this.takeSample(i, bytes, Math.max(this.cachePeakBytes[i] as number, bytes), cache.cachedSlots, freed, freeing, cache.limitBytes);
+    return true;
+  }
+
+  /**
+   * Node i's cache sample now (reportCache, jumpSample): what it reports, its cache_size `bytes`,
+   * the highest since the previous sample `peak`, the slots held and freed, whether it reports
+   * freeing, and the limit; it becomes the sample the next ones compare with.
+   */
+  private takeSample(i: number, bytes: number, peak: number, slots: number, freed: number, freeing: boolean, limitBytes: number): void {
     this.reportedCacheBytes[i] = bytes;
     this.reportedFreedSlots[i] = freed;
     this.reportedCacheUs[i] = this.kernel.nowUs;
     this.reportedCacheFreeing[i] = freeing ? 1 : 0;
     this.cacheWakeSteady[i] = 0;
     this.cachePeakBytes[i] = bytes;
-    this.up.cacheChanged(i, bytes, peak, cache.cachedSlots, freed, cache.limitBytes);
-    return true;
+    this.up.cacheChanged(i, bytes, peak, slots, freed, limitBytes);
   }
 
   // ---------------------------------------------------------------- receiving
