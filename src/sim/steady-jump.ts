@@ -1,15 +1,10 @@
 import { InvariantError } from '../errors.js';
-import { SEQ_SPAN } from '../kernel/event-queue.js';
-import { PRIORITY } from '../kernel/kernel.js';
 import { CACHE_MANAGER_TASK_PERIOD_US } from '../xcom/constants.js';
 import type { SteadyReplayParts } from './steady-replay.js';
 import {
   ORDER_ALIVE, ORDER_CACHE_SAMPLE, ORDER_DECISION, ORDER_DECISION_LANE, ORDER_DETECTOR, ORDER_LANE_SKIP, ORDER_STEP, ORDER_THREAD,
-  STEADY_PERIOD_US, type ReplayVisit, type SteadyGroupCheck,
+  STEADY_PERIOD_US, TIMER_KEY_BASE, type ReplayVisit, type SteadyGroupCheck,
 } from './stretch.js';
-
-/** The order key base of the cache task's ticks (timer priority). */
-const TIMER_KEY_BASE = PRIORITY.timer * SEQ_SPAN;
 
 /**
  * A jump moves over a whole multiple of this many seconds: the detector's all-alive bound

@@ -2,7 +2,7 @@ import { InvariantError } from '../errors.js';
 import type { GcsNode } from '../gcs/gcs-node.js';
 import type { FlowControlStats } from '../gr/flow-control-stats.js';
 import { SEQ_SPAN } from '../kernel/event-queue.js';
-import { PRIORITY, type Kernel } from '../kernel/kernel.js';
+import type { Kernel } from '../kernel/kernel.js';
 import type { TickLane } from '../kernel/tick-lane.js';
 import { CACHE_MANAGER_TASK_PERIOD_US } from '../xcom/constants.js';
 import type { LogEntry } from '../xcom/log-entry.js';
@@ -10,11 +10,8 @@ import type { XcomCluster } from '../xcom/xcom-cluster.js';
 import { JUMP_STEP_SECONDS, JUMP_TAIL_MARGIN_SECONDS, SteadyJump } from './steady-jump.js';
 import {
   ORDER_ALIVE, ORDER_CACHE_SAMPLE, ORDER_DECISION, ORDER_DECISION_LANE, ORDER_DETECTOR, ORDER_LANE_SKIP, ORDER_STEP, ORDER_THREAD,
-  STEADY_PERIOD_US, statsCellBytes, type ReplayVisit, type SteadyGroupCheck,
+  STEADY_PERIOD_US, TIMER_KEY_BASE, statsCellBytes, type ReplayVisit, type SteadyGroupCheck,
 } from './stretch.js';
-
-/** The order key base of the cache task's ticks (timer priority). */
-const TIMER_KEY_BASE = PRIORITY.timer * SEQ_SPAN;
 
 /** Exact seconds a replay runs before it may jump (SteadyJump): the second each jumped one repeats. */
 const JUMP_HEAD_SECONDS = 1;

@@ -42,6 +42,9 @@ export const STRETCH_REFUSALS: readonly StretchRefusal[] = [
   'listener', 'predicateRun', 'model', 'traceBound', 'member', 'queued', 'network', 'consensus', 'gcs', 'cache', 'phases',
 ];
 
+/** The order key base of timer-priority events: the cache task's ticks, the periodic events (kernel keys). */
+export const TIMER_KEY_BASE = PRIORITY.timer * SEQ_SPAN;
+
 /** The period of every event a steady second repeats: alive and detector tasks, flow-control step (µs). */
 export const STEADY_PERIOD_US = 1_000_000;
 
@@ -429,7 +432,7 @@ export class SteadyGroupCheck {
     const n = xcom.n, now = kernel.nowUs, end = now + STEADY_PERIOD_US, grid = CACHE_MANAGER_TASK_PERIOD_US;
     const kind = this.orderKind, member = this.orderMember, at = this.orderUs, reserves = this.orderReserves;
     const prio = this.orderPriority, key = this.orderKey;
-    const timerBase = PRIORITY.timer * SEQ_SPAN;
+    const timerBase = TIMER_KEY_BASE;
     let count = 0;
     const add = (k: number, m: number, t: number, r: number, p: number, orderKey: number): void => {
       kind[count] = k;
@@ -598,7 +601,7 @@ export class SteadyGroupCheck {
     const n = xcom.n, P = STEADY_PERIOD_US, T = SUSPICION_PROCESSING_THREAD_PERIOD_US;
     const count = this.orderCount;
     const kind = this.orderKind, member = this.orderMember, at = this.orderUs, reserves = this.orderReserves;
-    const timerBase = PRIORITY.timer * SEQ_SPAN, lateBase = PRIORITY.late * SEQ_SPAN;
+    const timerBase = TIMER_KEY_BASE, lateBase = PRIORITY.late * SEQ_SPAN;
     const first = this.walked, now = this.walkStartUs;
     this.walked = first + seconds;
     for (let s = first; s < first + seconds; s++) {
