@@ -12,6 +12,9 @@
 // compilation and GC). With one job on an idle 2-core machine those helpers take the second core;
 // what they use is what two jobs cannot gain (docs/speed.md, "Why two explore
 // jobs were no faster than one").
+// On 2 cores each pair also times the same runs as two one-job processes started at once, each with
+// half of the chunks (--shard 0/2 and 1/2): the speed-up two independent copies of explore get
+// from the machine, each warming up its own V8, against which the 2-job figure can be read.
 // Run after `npm run build`: node bench/explore.mjs [runs] [--pairs=3]
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -53,12 +56,12 @@ function threadCpu(pid) {
   return out;
 }
 
-function measure(jobs) {
+function measure(jobs, shard = []) {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const machine0 = machineCpu();
     const child = spawn(process.execPath, [...EXPLORE_V8_FLAGS, bin, 'explore', '--property', property, '--members', '5', '--duration', '10m',
-      '--runs', String(runs), '--seed', '1', '--jobs', String(jobs)], { stdio: ['ignore', 'pipe', 'pipe'] });
+      '--runs', String(runs), '--seed', '1', '--jobs', String(jobs), ...shard], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '', stderr = '';
     child.stdout.setEncoding('utf8').on('data', (s) => { stdout += s; });
     child.stderr.setEncoding('utf8').on('data', (s) => { stderr += s; });
@@ -85,10 +88,24 @@ function measure(jobs) {
   });
 }
 
+/**
+ * The same runs as two one-job processes started at once, each with half of the chunks
+ * (`--shard 0/2` and `--shard 1/2`): what the machine gives two independent copies of explore,
+ * each with its own V8 compiling its own code, and so the most two jobs in one process can be
+ * expected to reach over one job (their threads are two V8 isolates, which compile and warm up
+ * on their own just the same). Runs per minute: all runs over the slower shard's time.
+ */
+async function measureShardPair() {
+  const halves = await Promise.all([0, 1].map((i) => measure(1, ['--shard', `${i}/2`])));
+  const slowest = Math.max(...halves.map((h) => h.ran / h.perMin));
+  return halves.reduce((a, h) => a + h.ran, 0) / slowest;
+}
+
 const speedUps = [];
 for (let p = 0; p < pairs; p++) {
   const one = await measure(1);
   const all = await measure(cores);
+  const shardPair = cores === 2 ? await measureShardPair() : undefined;
   for (const x of [one, all]) {
     const per1000 = (s) => (s * 1000 / x.ran).toFixed(2);
     const workers = x.jobs === 1 ? '' : `, worker thread${x.jobs === 2 ? '' : 's'} ${per1000(x.workerS)} s`;
@@ -98,7 +115,8 @@ for (let p = 0; p < pairs; p++) {
       `${x.perMin} runs/min (${x.wallPerMin} runs/min including process start-up)${cpu}${others}`);
   }
   speedUps.push(all.perMin / one.perMin);
-  if (pairs > 1) console.log(`pair ${p + 1} of ${pairs}: speed-up with ${cores} jobs ${speedUps[p].toFixed(2)}x`);
+  const ceiling = shardPair === undefined ? '' : `; two one-job processes at once, half of the runs each (--shard 0/2, 1/2): ${Math.round(shardPair)} runs/min, ${(shardPair / one.perMin).toFixed(2)}x`;
+  console.log(`pair ${p + 1} of ${pairs}: speed-up with ${cores} jobs ${speedUps[p].toFixed(2)}x${ceiling}`);
   if (p === pairs - 1) {
     const { median, min, max } = medianAndRange(speedUps);
     const range = pairs === 1 ? `${median.toFixed(2)}x` : `${median.toFixed(2)}x (median of ${pairs} pairs, range ${min.toFixed(2)}x-${max.toFixed(2)}x)`;
