@@ -226,7 +226,9 @@ export class GcsNode {
       }
     }
     if (expel.length > 0 && this.xcom.consensus.proposeRemove(this.slot, expel)) {
-      for (const s of expel) this.up.suspicion(this.slot, s, 'expelRequested', false);
+      // Every expelled suspect is one whose suspicion timed out just now (killer node), or this
+      // node itself after its own suspicion did (force_remove): it keeps that suspicion's kind.
+      for (const s of expel) this.up.suspicion(this.slot, s, 'expelRequested', timedOut.some((t) => t.slot === s && !t.isMember));
     }
     this.armThread(SUSPICION_PROCESSING_THREAD_PERIOD_US);
   }
@@ -313,7 +315,7 @@ export class GcsNode {
         self: this.slot, configNodes: config.nodes, aliveMask: alive, viewMask: this.view.mask, configId: config.id,
         maxSynode: this.xcom.consensus.maxSynode(this.slot), nowUs: this.kernel.nowUs,
       });
-      for (const s of r.cleared) this.up.suspicion(this.slot, s, 'cleared', false);
+      for (const s of r.cleared) this.up.suspicion(this.slot, s.slot, 'cleared', !s.isMember);
       for (const s of r.created) this.up.suspicion(this.slot, s.slot, 'created', !s.isMember);
       if (r.signal) this.signalThread();
     }

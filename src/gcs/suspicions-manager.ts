@@ -28,7 +28,8 @@ export interface ViewInput {
 
 export interface ProcessViewResult {
   readonly created: Suspicion[];
-  readonly cleared: number[];
+  /** The suspicions removed: their suspect is alive again or no longer in the configuration. */
+  readonly cleared: Suspicion[];
   /** A new member suspicion was added: the processing thread must be signalled. */
   readonly signal: boolean;
 }
@@ -80,11 +81,12 @@ export class SuspicionsManager {
     let inProgressNotSuspect = 0;
     if (this.countsExpelsInProgress) for (const e of this.expelsInProgress) if (!failed.includes(e.slot)) inProgressNotSuspect++;
     this.hasMajority = 2 * (failed.length + inProgressNotSuspect) < v.configNodes.length;
-    const cleared: number[] = [];
-    for (const s of [...this.suspicions.keys()]) {
+    const cleared: Suspicion[] = [];
+    for (const sus of [...this.suspicions.values()]) {
+      const s = sus.slot;
       if ((configMask & (1 << s)) === 0 || (v.aliveMask & (1 << s)) !== 0) {
         this.suspicions.delete(s);
-        cleared.push(s);
+        cleared.push(sus);
       }
     }
     const created: Suspicion[] = [];

@@ -64,6 +64,7 @@ export interface SuspicionEvent {
   readonly member: string;
   readonly suspect: string;
   readonly action: 'created' | 'cleared' | 'timedOut' | 'expelRequested';
+  /** A suspicion of a node in XCom's configuration but not in the GCS view; the same on every event of one suspicion. */
   readonly nonMember: boolean;
 }
 

@@ -29,8 +29,9 @@ describe('a joiner is not alive to a member until it is heard', () => {
     const added = after('config').find((e) => e.member === 'node1' && e.nodes.includes('node3'))!;
     const joinView = after('view').find((e) => e.member === 'node1' && e.members.includes('node3'))!;
     const heard = after('localView').find((e) => e.member === 'node1' && e.alive.includes('node3'))!;
-    const suspicions = after('suspicion').filter((e) => e.member === 'node1' && e.suspect === 'node3' && e.action === 'created');
-    return { sim, added, joinView, heard, suspicions };
+    const all = after('suspicion').filter((e) => e.member === 'node1' && e.suspect === 'node3');
+    const suspicions = all.filter((e) => e.action === 'created');
+    return { sim, added, joinView, heard, suspicions, all };
   }
 
   it('the member suspects the joiner as a non-member from the activation until it hears it, and the join view follows', () => {
@@ -43,6 +44,29 @@ describe('a joiner is not alive to a member until it is heard', () => {
     // Not counted: node1 counts node3's crash only.
     const row = sim.member('node1').replicationGroupCommunicationInformation()[0]!;
     expect((JSON.parse(row.MEMBER_FAILURE_SUSPICIONS_COUNT!) as Record<string, number>)[sim.member('node3').uuid]).toBe(1);
+  });
+
+  it('the suspicion is cleared when the joiner is heard, and its end is reported as a non-member one too', () => {
+    const { all, heard } = rejoin(1);
+    expect(all.map((e) => [e.action, e.nonMember])).toEqual([['created', true], ['cleared', true]]);
+    expect(all[1]!.t).toBe(heard.t);
+  });
+
+  it('a joiner that stops once added is expelled as a non-member 60 s on: the killer node asks for it as such', () => {
+    // NON_MEMBER_EXPEL_TIMEOUT (gcs_xcom_control_interface.cc) applies; node1, the first alive
+    // node, is the killer node. Frozen, node3 cannot give up its join (MY-011640) first.
+    const sim = createSimulation({ seed: 1, version: '8.4', members: ['node1', 'node2', 'node3'], mode: 'single-primary', model: { addedNodeUnheard: 1 } });
+    sim.runFor('5s');
+    sim.network.crash('node3');
+    expect(sim.runUntil(() => sim.member('node1').replicationGroupMembers().length === 2, { limit: '120s' })).toBe(true);
+    sim.network.restart('node3');
+    const t0 = sim.nowUs;
+    expect(sim.runUntil(() => sim.trace.some((e) => e.t >= t0 && e.type === 'config' && e.member === 'node1' && e.nodes.includes('node3')), { limit: '120s' })).toBe(true);
+    sim.network.freeze('node3');
+    sim.runFor('120s');
+    const of1 = sim.trace.filter((e): e is Ev<'suspicion'> => e.type === 'suspicion' && e.t >= t0 && e.member === 'node1' && e.suspect === 'node3');
+    expect(of1.map((e) => [e.action, e.nonMember])).toEqual([['created', true], ['timedOut', true], ['expelRequested', true]]);
+    expect(of1[1]!.t - of1[0]!.t).toBeGreaterThan(60_000_000);
   });
 
   it('with the earlier approximation (model addedNodeUnheard 0) the joiner counts as heard at the activation: no suspicion', () => {
