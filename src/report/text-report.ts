@@ -329,14 +329,20 @@ export interface TextReportFold {
  */
 export function textReportFold(sim: Simulation, scenario: Scenario, grsimVersion: string, logSpool: (member: string) => Spool): TextReportFold {
   const logs = new Map<string, Spool>();
-  for (const m of sim.members) logs.set(m.name, logSpool(m.name));
+  // A member the scenario adds during the run (`add`) gets its spool when it first logs or is reported.
+  const logOf = (member: string): Spool => {
+    let spool = logs.get(member);
+    if (spool === undefined) logs.set(member, spool = logSpool(member));
+    return spool;
+  };
+  for (const m of sim.members) logOf(m.name);
   const peaks: CachePeaks = new Map();
   const slowest = new Map<string, WorkloadEvent>();
   const metrics = metricsFold({ members: sim.atStart.members, initialViewId: sim.atStart.viewId });
   const observe = (e: SimEvent): void => {
     metrics.observe(e);
     if (e.type === 'log') {
-      if (visibleAt(e.level, 2)) logs.get(e.member)?.write(`${formatLogLine(sim.startEpochUs, e)}\n`);
+      if (visibleAt(e.level, 2)) logOf(e.member).write(`${formatLogLine(sim.startEpochUs, e)}\n`);
     } else if (e.type === 'cache') foldCachePeak(peaks, e);
     else if (e.type === 'workload') foldSlowestSecond(slowest, e);
   };
@@ -348,7 +354,7 @@ export function textReportFold(sim: Simulation, scenario: Scenario, grsimVersion
     scenario.events.forEach((e, k) => { line(`${ts(e.atUs)}  ${describeAction(e.action, run.networkAfter[k])}`); });
     line(`${ts(scenario.untilUs)}  end of the run\n`);
     writeMemberReport(sim, run.snapshots, (m, w) => {
-      const spool = logs.get(m.name) as Spool;
+      const spool = logOf(m.name);
       spool.drain(w);
       return !spool.empty;
     }, write);

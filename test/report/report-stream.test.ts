@@ -137,3 +137,17 @@ describe('file spools', () => {
     }
   });
 });
+
+describe('a member added during the run', () => {
+  it('has its own error-log section in the streamed text report, with the lines it logged', () => {
+    const label = 'test/report/fixtures/member-added-during-run.yaml';
+    const s = parseScenario(readFileSync(join(ROOT, label), 'utf8'), label);
+    const run = runScenario(s, { source: label });
+    const logged = run.sim.trace.filter((e) => e.type === 'log' && e.member === 'node4' && (e.level === 'System' || e.level === 'Error' || e.level === 'Warning'));
+    expect(logged.length).toBeGreaterThan(3);
+    // Streamed as `grsim run` does: the report's fold exists before the member is added.
+    const text = streamed(s, label, 'text').text;
+    const section = text.slice(text.indexOf('=== node4 '), text.indexOf('--- node4: replication_group_members'));
+    for (const e of logged) expect(section).toContain((e as { message: string }).message);
+  });
+});
