@@ -372,11 +372,16 @@ export class Kernel {
     this.runEndUs = endUs;
     this.inPlaceRuns = 0;
     let n = 0;
-    do {
-      this.chunkFull = false;
-      n += this.dispatchChunk(endUs);
-    } while (this.chunkFull);
-    this.dispatching = false;
+    try {
+      do {
+        this.chunkFull = false;
+        n += this.dispatchChunk(endUs);
+      } while (this.chunkFull);
+    } finally {
+      // A handler that throws (a caller's `Simulation.at` callback, say) leaves the kernel usable:
+      // the replays of later steps refuse to run while it counts as dispatching.
+      this.dispatching = false;
+    }
     n += this.inPlaceRuns;
     this.eventsDispatched += n;
     if (endUs > (this.clock[0] as number)) this.clock[0] = endUs;
