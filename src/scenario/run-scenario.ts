@@ -253,7 +253,8 @@ function buildSimulation(
       } catch (err) {
         if (err instanceof ConfigError) {
           const when = late === null ? `when it fires at ${(e.atUs / 1e6).toFixed(6)} s` : `when it runs at ${(s.nowUs / 1e6).toFixed(6)} s, after ${late}'s thaw (its mysqld was frozen at ${(e.atUs / 1e6).toFixed(6)} s)`;
-          throw new ScenarioError(source, `events[${e.index}].${verbOf(e.action)}`, `${err.rule} ${when}`, err.value,
+          // A rule quoting MySQL's message ends with its full stop; the time follows in the same sentence.
+          throw new ScenarioError(source, `events[${e.index}].${verbOf(e.action)}`, `${err.rule.replace(/\.$/, '')} ${when}`, err.value,
             scenarioLine(scenario, ['events', e.index, verbOf(e.action)]));
         }
         throw err;

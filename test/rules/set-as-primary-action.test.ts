@@ -89,7 +89,7 @@ describe('set_as_primary refusals', () => {
     expect(ok.sim.member('node2').superReadOnly).toBe(false);
     const refused = FILE('  - { at: +10s, isolate: node3 }\n  - { at: +17s, setAsPrimary: { member: node1, primary: node2 } }');
     expect(() => runScenario(parseScenario(refused, 'f.yaml'))).toThrow(ScenarioError);
-    expect(() => runScenario(parseScenario(refused, 'f.yaml'))).toThrow(/events\[1\]\.setAsPrimary is refused on node1: All members in the group must be reachable\. when it fires at 17\.000000 s/);
+    expect(() => runScenario(parseScenario(refused, 'f.yaml'))).toThrow(/events\[1\]\.setAsPrimary is refused on node1: All members in the group must be reachable when it fires at 17\.000000 s/);
   });
 
   it('the file is checked: both names must be members, and no other key', () => {
