@@ -228,7 +228,7 @@ export function metricsFold(start: MetricsStart): MetricsFold {
   const unreachableAt = new Float64Array(n * n).fill(-1);
   const lastCrashUs = new Float64Array(n).fill(-1);
   // Whether each observer ran (responsive) at the last contact update: one that was frozen or not
-  // running detects nothing, so its pending faults are dropped and reopen when it runs again.
+  // running detected nothing, so its pending faults restart when it runs again.
   const observerRan = new Uint8Array(n).fill(1);
   const samples: DetectionSample[] = [];
 
@@ -246,8 +246,10 @@ export function metricsFold(start: MetricsStart): MetricsFold {
   const expels: ExpelRecord[] = [];
   const leaves: LeaveRecord[] = [];
   const removed = new Uint8Array(n);
-  // Since the member's last (re)admission and until its removal: when it asked to leave (LEAVE_CODES)
-  // and whether some member requested its expel (−1 / 0 when not).
+  // While the member is in the group (not `removed`), until the removal view consumes them: when it
+  // asked to leave (LEAVE_CODES) and whether some member requested its expel (−1 / 0 when not). A
+  // line written while it is out of the group (a START given up before any view listed it) is no
+  // request to leave the group it joins next.
   const askedToLeaveUs = new Float64Array(n).fill(-1);
   const expelRequested = new Uint8Array(n);
   const distinctViews = new Set<string>();
@@ -267,10 +269,10 @@ export function metricsFold(start: MetricsStart): MetricsFold {
         const up = net.canTalk(o, m);
         if (!up && downSince[k]! < 0) { downSince[k] = t; lastOutageStart[k] = t; pendingFault[k] = t; }
         else if (up && downSince[k]! >= 0) downSince[k] = -1;
-        // A frozen or stopped observer notices nothing: what it shows when it runs again is no
-        // detection latency of the fault, which (if still in force) starts for it then.
-        if (!runs) pendingFault[k] = -1;
-        else if (resumed) pendingFault[k] = up ? -1 : t;
+        // A frozen or stopped observer notices nothing (it emits nothing either): what it shows
+        // when it runs again is no detection latency of the fault, which starts for it then if
+        // still in force.
+        if (resumed) pendingFault[k] = up ? -1 : t;
       }
     }
     for (let i = 0; i < n; i++) updateNetMajority(i, t);
@@ -364,13 +366,7 @@ export function metricsFold(start: MetricsStart): MetricsFold {
         distinctViews.add(e.viewId);
         const prev = viewOf[o]!;
         const next: number[] = [];
-        for (const x of e.members) {
-          const j = idx.get(x);
-          if (j === undefined) continue;
-          next.push(j);
-          // Back in a view after its removal: a new membership, whose leave or expel is still to come.
-          if (removed[j] === 1) { removed[j] = 0; askedToLeaveUs[j] = -1; expelRequested[j] = 0; }
-        }
+        for (const x of e.members) { const j = idx.get(x); if (j !== undefined) { next.push(j); removed[j] = 0; } }
         if (viewId[o] !== '') {
           for (const m of prev) {
             if (next.includes(m) || removed[m] === 1) continue;

@@ -200,6 +200,20 @@ describe('summarize on hand-made traces', () => {
     expect(sum.expels).toEqual([expect.objectContaining({ member: 'c', faultUs: 20 * SEC, removedUs: 30 * SEC, falseExpel: false })]);
   });
 
+  it('an expel request made while the member was out of the group does not make its next leave an expel', () => {
+    const sum = summarize(handRecord([
+      ev.log(1 * SEC, 'c', 'MY-011647'),
+      ev.view(2 * SEC, 'a', '100:3', ['a', 'b']),
+      // A request for the incarnation that already left, decided late (docs/model.md).
+      { type: 'suspicion', t: 4 * SEC, member: 'a', suspect: 'c', action: 'expelRequested', nonMember: false },
+      ev.view(10 * SEC, 'a', '100:4', ['a', 'b', 'c']),
+      ev.log(20 * SEC, 'c', 'MY-011647'),
+      ev.view(21 * SEC, 'a', '100:5', ['a', 'b']),
+    ]));
+    expect(sum.expels).toEqual([]);
+    expect(sum.leaves.map((l) => [l.askedUs, l.removedUs])).toEqual([[1 * SEC, 2 * SEC], [20 * SEC, 21 * SEC]]);
+  });
+
   it('a member that asked to leave but whose expel was requested first is expelled', () => {
     const sum = summarize(handRecord([
       ev.net(1 * SEC, 'isolate', 'c'),
