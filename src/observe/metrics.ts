@@ -190,7 +190,7 @@ function stats(values: readonly number[]): DurationStats {
 /**
  * Failure-detection metrics folded one event at a time, as the run produces them: `observe` each
  * trace event in emission order, then `finish` once at the end of the run. It keeps per-member and
- * per-pair state plus one entry per detection, expel, majority episode and unavailability window,
+ * per-pair state plus one entry per detection, expel, leave, majority episode and unavailability window,
  * never the events themselves, so a long run that does not keep its trace can still be summarised.
  */
 export interface MetricsFold {
