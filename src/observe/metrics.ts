@@ -7,11 +7,18 @@ import { failoverFold, type FailoverRecord } from './failover-metrics.js';
 
 export type { FailoverRecord } from './failover-metrics.js';
 
-/** One observer noticing one member: fault start → UNREACHABLE, in µs. */
+/**
+ * One live observer noticing one member: fault start → UNREACHABLE, in µs. An observer that was
+ * itself frozen or not running during the fault gives no sample measured from the fault's start:
+ * its fault starts when it runs again with the fault still in force (docs/partition-experiments.md).
+ */
 export interface DetectionSample {
   readonly observer: string;
   readonly member: string;
-  /** When the network stopped letting observer and member exchange messages (µs). */
+  /**
+   * When the network stopped letting observer and member exchange messages (µs), or, when the
+   * observer was frozen or not running then, when it ran again with them still cut off.
+   */
   readonly faultUs: number;
   /** When the observer first showed the member UNREACHABLE after that (µs). */
   readonly unreachableUs: number;
@@ -27,7 +34,11 @@ export interface DurationStats {
   readonly meanUs: number | null;
 }
 
-/** A member removed from the group, as seen by the first member to install the removal view. */
+/**
+ * A member removed from the group without having asked to leave (see LeaveRecord), as seen by the
+ * first member to install the removal view: an expel by the others' failure detector, or a removal
+ * by group_replication_force_members.
+ */
 export interface ExpelRecord {
   readonly member: string;
   /** The first member that installed a view without it. */
@@ -45,6 +56,23 @@ export interface ExpelRecord {
    * crashed since the fault: the outage had already ended (or never happened).
    */
   readonly falseExpel: boolean;
+}
+
+/**
+ * A member removed from the group because it asked to leave (STOP GROUP_REPLICATION, a scenario's
+ * `remove`, the unreachable-majority timeout's leave, a join it gave up or that was refused), as
+ * seen by the first member to install the removal view; not an expel. A member that asked to leave
+ * but whose expel some member requested (a `suspicion` expelRequested) before the removal view is
+ * an expel: its own request did not reach the group first.
+ */
+export interface LeaveRecord {
+  readonly member: string;
+  /** The first member that installed a view without it. */
+  readonly remover: string;
+  /** When the member asked to leave: its log line that starts its own leave (µs; see LEAVE_CODES). */
+  readonly askedUs: number;
+  /** When the removal view was installed on the remover (µs). */
+  readonly removedUs: number;
 }
 
 /** One stretch of a member's plugin believing it lost the majority (MY-011495/6 … MY-011498). */
@@ -96,8 +124,11 @@ export interface RunSummary {
   readonly endUs: number;
   readonly detection: { readonly samples: readonly DetectionSample[]; readonly stats: DurationStats };
   readonly expels: readonly ExpelRecord[];
+  /** Statistics of the expels' timeToExpelUs: expels with no fault are not counted. */
   readonly timeToExpel: DurationStats;
   readonly falseExpels: number;
+  /** Members removed because they asked to leave (not expels). */
+  readonly leaves: readonly LeaveRecord[];
   readonly majority: readonly MajorityEpisode[];
   readonly writeUnavailable: readonly WriteAvailability[];
   /** Distinct view ids installed by anyone, and view installs per member (own leave views excluded). */
@@ -132,6 +163,23 @@ export interface WorkloadTotals {
   readonly throttled: number;
 }
 
+/**
+ * Log lines a member writes when it starts leaving the group on its own request, each followed
+ * by its GCS leave (Gcs_operations::leave, XCom removing the node at its own request):
+ * - MY-011647 ER_GRP_RPL_WAITING_FOR_VIEW_UPDATE: leave_group() asked GCS to leave (src/plugin.cc):
+ *   STOP GROUP_REPLICATION, and the unreachable-majority timeout's leave_group_on_failure
+ *   (src/leave_group_on_failure.cc, group_partition_handling.cc);
+ * - MY-011522 ER_GRP_RPL_MEMBER_CONTAINS_TRANS_NOT_PRESENT_IN_GRP ("The member will now exit the
+ *   group"): a joiner with transactions the group lacks leaves (src/gcs_event_handlers.cc);
+ * - MY-011640 ER_GRP_RPL_TIMEOUT_ON_VIEW_AFTER_JOINING_GRP: a START whose view did not come leaves
+ *   (src/plugin.cc initialize_plugin_and_join);
+ * - MY-013374 ER_GRP_RPL_TIMEOUT_RECEIVED_VC_ON_REJOIN: an auto-rejoin attempt whose view did not
+ *   come leaves (src/plugin.cc attempt_rejoin).
+ * An expelled member writes none of these before its removal: it learns of the expel afterwards
+ * (MY-011505, src/gcs_event_handlers.cc), or never when it crashed.
+ */
+const LEAVE_CODES: ReadonlySet<string> = new Set(['MY-011647', 'MY-011522', 'MY-011640', 'MY-013374']);
+
 function stats(values: readonly number[]): DurationStats {
   if (values.length === 0) return { count: 0, minUs: null, maxUs: null, meanUs: null };
   let min = Infinity, max = -Infinity, sum = 0;
@@ -142,7 +190,7 @@ function stats(values: readonly number[]): DurationStats {
 /**
  * Failure-detection metrics folded one event at a time, as the run produces them: `observe` each
  * trace event in emission order, then `finish` once at the end of the run. It keeps per-member and
- * per-pair state plus one entry per detection, expel, majority episode and unavailability window,
+ * per-pair state plus one entry per detection, expel, leave, majority episode and unavailability window,
  * never the events themselves, so a long run that does not keep its trace can still be summarised.
  */
 export interface MetricsFold {
@@ -179,6 +227,9 @@ export function metricsFold(start: MetricsStart): MetricsFold {
   const pendingFault = new Float64Array(n * n).fill(-1);
   const unreachableAt = new Float64Array(n * n).fill(-1);
   const lastCrashUs = new Float64Array(n).fill(-1);
+  // Whether each observer ran (responsive) at the last contact update: one that was frozen or not
+  // running detected nothing, so its pending faults restart when it runs again.
+  const observerRan = new Uint8Array(n).fill(1);
   const samples: DetectionSample[] = [];
 
   // Per member state for availability and majority.
@@ -193,7 +244,14 @@ export function metricsFold(start: MetricsStart): MetricsFold {
   const episodes: MajorityEpisode[] = [];
 
   const expels: ExpelRecord[] = [];
+  const leaves: LeaveRecord[] = [];
   const removed = new Uint8Array(n);
+  // While the member is in the group (not `removed`), until the removal view consumes them: when it
+  // asked to leave (LEAVE_CODES) and whether some member requested its expel (−1 / 0 when not). A
+  // line written while it is out of the group (a START given up before any view listed it) is no
+  // request to leave the group it joins next.
+  const askedToLeaveUs = new Float64Array(n).fill(-1);
+  const expelRequested = new Uint8Array(n);
   const distinctViews = new Set<string>();
   const installs: Record<string, number> = {};
   for (const x of names) installs[x] = 0;
@@ -202,12 +260,19 @@ export function metricsFold(start: MetricsStart): MetricsFold {
 
   const recomputeContact = (t: number): void => {
     for (let o = 0; o < n; o++) {
+      const runs = net.responsive(o);
+      const resumed = runs && observerRan[o] === 0;
+      observerRan[o] = runs ? 1 : 0;
       for (let m = 0; m < n; m++) {
         if (o === m) continue;
         const k = o * n + m;
         const up = net.canTalk(o, m);
         if (!up && downSince[k]! < 0) { downSince[k] = t; lastOutageStart[k] = t; pendingFault[k] = t; }
         else if (up && downSince[k]! >= 0) downSince[k] = -1;
+        // A frozen or stopped observer notices nothing (it emits nothing either): what it shows
+        // when it runs again is no detection latency of the fault, which starts for it then if
+        // still in force.
+        if (resumed) pendingFault[k] = up ? -1 : t;
       }
     }
     for (let i = 0; i < n; i++) updateNetMajority(i, t);
@@ -306,6 +371,13 @@ export function metricsFold(start: MetricsStart): MetricsFold {
           for (const m of prev) {
             if (next.includes(m) || removed[m] === 1) continue;
             removed[m] = 1;
+            const asked = askedToLeaveUs[m]!, expelAsked = expelRequested[m] === 1;
+            askedToLeaveUs[m] = -1;
+            expelRequested[m] = 0;
+            if (asked >= 0 && !expelAsked) {
+              leaves.push({ member: names[m]!, remover: e.member, askedUs: asked, removedUs: e.t });
+              continue;
+            }
             const k = o * n + m;
             const faultUs = downSince[k]! >= 0 ? downSince[k]! : lastOutageStart[k]! >= 0 ? lastOutageStart[k]! : null;
             const contactNow = net.canTalk(o, m);
@@ -324,9 +396,17 @@ export function metricsFold(start: MetricsStart): MetricsFold {
         touch(o);
         break;
       }
+      case 'suspicion': {
+        // The killer node asked XCom to remove a member of the view (not an XCom-only node).
+        if (e.action !== 'expelRequested' || e.nonMember) break;
+        const i = idx.get(e.suspect);
+        if (i !== undefined && removed[i] === 0) expelRequested[i] = 1;
+        break;
+      }
       case 'log': {
         const i = idx.get(e.member);
         if (i === undefined) break;
+        if (LEAVE_CODES.has(e.code) && removed[i] === 0 && askedToLeaveUs[i]! < 0) askedToLeaveUs[i] = e.t;
         switch (e.code) {
           case 'MY-011495':
           case 'MY-011496':
@@ -391,6 +471,7 @@ export function metricsFold(start: MetricsStart): MetricsFold {
       expels,
       timeToExpel: stats(expelTimes),
       falseExpels,
+      leaves,
       majority: episodes,
       writeUnavailable: names.map((member, i) => {
         let total = 0;

@@ -91,6 +91,8 @@ export interface ReportMetrics {
   }[];
   readonly timeToExpel: ReportStats;
   readonly falseExpels: number;
+  /** Members removed because they asked to leave, not expels (added with the fix of voluntary leaves counted as expels). */
+  readonly leaves: readonly { readonly member: string; readonly remover: string; readonly asked: number; readonly removed: number }[];
   readonly majority: readonly {
     readonly member: string; readonly lost: number; readonly regained: number | null; readonly end: 'regained' | 'left' | 'open';
     readonly networkRestored: number | null; readonly regainLatency: number | null;
@@ -205,6 +207,7 @@ export function reportMetrics(m: RunSummary): ReportMetrics {
     })),
     timeToExpel: reportStats(m.timeToExpel),
     falseExpels: m.falseExpels,
+    leaves: m.leaves.map((l) => ({ member: l.member, remover: l.remover, asked: seconds(l.askedUs), removed: seconds(l.removedUs) })),
     majority: m.majority.map((e) => ({
       member: e.member, lost: seconds(e.lostUs), regained: sOrNull(e.regainedUs), end: e.end,
       networkRestored: sOrNull(e.networkRestoredUs), regainLatency: sOrNull(e.regainLatencyUs),

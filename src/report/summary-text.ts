@@ -17,7 +17,10 @@ export function formatSummary(summary: RunSummary): string {
   for (const d of summary.detection.samples) {
     out.push(`  ${d.observer} saw ${d.member} UNREACHABLE at ${s(d.unreachableUs)}, ${s(d.latencyUs)} after the fault at ${s(d.faultUs)}`);
   }
-  out.push(statsLine('time to expel (fault → removal view)', summary.timeToExpel));
+  // Every listed expel is counted: the ones with no fault have no time to expel.
+  const noFault = summary.expels.length - summary.timeToExpel.count;
+  out.push(statsLine('time to expel (fault → removal view)', summary.timeToExpel) +
+    (noFault === 0 ? '' : ` (${summary.timeToExpel.count === 0 ? '' : 'and '}${noFault} expel${noFault === 1 ? '' : 's'} with no fault)`));
   for (const x of summary.expels) {
     out.push(`  ${x.member} removed by ${x.remover} at ${s(x.removedUs)}` +
       (x.faultUs === null ? ' with no fault' : `, fault at ${s(x.faultUs)}`) +
@@ -25,6 +28,8 @@ export function formatSummary(summary: RunSummary): string {
       (x.falseExpel ? ' [false expel: outage already over]' : ''));
   }
   out.push(`false expels: ${summary.falseExpels}`);
+  out.push(`voluntary leaves (not expels): ${summary.leaves.length}`);
+  for (const l of summary.leaves) out.push(`  ${l.member} asked to leave at ${s(l.askedUs)}, removed by ${l.remover} at ${s(l.removedUs)}`);
   out.push(`majority lost: ${summary.majority.length} episode(s)`);
   for (const m of summary.majority) {
     out.push(`  ${m.member} lost at ${s(m.lostUs)}, ${m.end === 'regained' ? `regained at ${s(m.regainedUs)}` : m.end === 'left' ? 'left the group' : 'still lost at the end'}` +

@@ -371,6 +371,8 @@ export function renderTimelineHtml(report: ScenarioReport, options: TimelineOpti
   if (m.detection.stats.count > 0) story.push(`detection (fault → UNREACHABLE): ${m.detection.stats.count} observations, ${secs(m.detection.stats.min!)} to ${secs(m.detection.stats.max!)}`);
   for (const x2 of m.expels.slice(0, 3)) story.push(`${x2.member} expelled by ${x2.remover} at ${secs(x2.removed)}${x2.timeToExpel === null ? '' : `, ${secs(x2.timeToExpel)} after the fault`}${x2.falseExpel ? ' (false expel)' : ''}`);
   if (m.expels.length > 3) story.push(`… ${m.expels.length - 3} more expels`);
+  for (const l of m.leaves.slice(0, 3)) story.push(`${l.member} left at its own request (asked at ${secs(l.asked)}), removed by ${l.remover} at ${secs(l.removed)}`);
+  if (m.leaves.length > 3) story.push(`… ${m.leaves.length - 3} more leaves`);
   for (const ep of m.majority.slice(0, 3)) story.push(`${ep.member} without a majority from ${secs(ep.lost)}${ep.regained === null ? '' : ` to ${secs(ep.regained)}`}`);
   if (m.majority.length > 3) story.push(`… ${m.majority.length - 3} more majority losses`);
   const rejoined = m.rejoins.filter((r) => r.started > 0);

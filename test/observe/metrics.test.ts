@@ -1,10 +1,11 @@
 /** Failure-detection metrics on a real run with known timings (docs/mysql-behaviour.md §G1.4) and on hand-made traces. */
 import { describe, expect, it } from 'vitest';
-import { createSimulation } from '../../src/index.js';
+import { readFileSync } from 'node:fs';
+import { createSimulation, parseScenario, runScenario } from '../../src/index.js';
 import { summarize } from '../../src/observe/metrics.js';
 import { runRecordOf } from '../../src/observe/run-record.js';
 import { formatSummary } from '../../src/report/summary-text.js';
-import { ev, handRecord, SEC } from './fixtures.js';
+import { ev, handRecord, minorityTimeout, SEC } from './fixtures.js';
 
 describe('summarize on a real run: 3 members, node3 isolated at 10 s, member_expel_timeout 5', () => {
   const sim = createSimulation({ seed: 7, members: ['node1', 'node2', 'node3'], mode: 'multi-primary', options: { group_replication_member_expel_timeout: 5 } });
@@ -90,6 +91,46 @@ describe('summarize on a real run: 3 members, node3 isolated at 10 s, member_exp
   });
 });
 
+describe('summarize tells voluntary leaves from expels, and frozen observers from live ones, on real runs', () => {
+  const summaryOf = (yaml: string, source: string) => summarize(runRecordOf(runScenario(parseScenario(yaml, source)).sim));
+
+  it('STOP GROUP_REPLICATION and remove are voluntary leaves: no expel, no false expel', () => {
+    const sum = summaryOf([
+      'seed: 1', 'members: [node1, node2, node3]', 'events:',
+      '  - { at: "+10s", stop: node3 }', '  - { at: "+20s", remove: node2 }', 'until: "+1m"',
+    ].join('\n'), 'leave.yaml');
+    expect(sum.expels).toEqual([]);
+    expect(sum.falseExpels).toBe(0);
+    expect(sum.leaves.map((l) => [l.member, l.remover, l.askedUs])).toEqual([['node3', 'node1', 10 * SEC], ['node2', 'node1', 20 * SEC]]);
+    for (const l of sum.leaves) expect(l.removedUs - l.askedUs).toBeLessThan(2 * SEC);
+  });
+
+  it('scenarios/runbook-stop-start.yaml: node4\'s STOP is a leave, node3\'s expel the only expel, and frozen node3 no observer', () => {
+    const sum = summaryOf(readFileSync(new URL('../../scenarios/runbook-stop-start.yaml', import.meta.url), 'utf8'), 'runbook-stop-start.yaml');
+    expect(sum.leaves.map((l) => [l.member, l.askedUs])).toEqual([['node4', 5 * SEC]]);
+    expect(sum.expels.map((x) => [x.member, x.faultUs, x.falseExpel])).toEqual([['node3', 20 * SEC, false]]);
+    expect(sum.falseExpels).toBe(0);
+    expect(sum.timeToExpel.count).toBe(sum.expels.length);
+    // node3 was frozen from +20 s to +200 s: only node1 and node2, which ran, measured its fault.
+    expect(sum.detection.samples.map((d) => d.observer).sort()).toEqual(['node1', 'node2']);
+    for (const d of sum.detection.samples) expect(d).toMatchObject({ member: 'node3', faultUs: 20 * SEC });
+    expect(sum.detection.stats.maxUs!).toBeLessThan(10 * SEC);
+    const text = formatSummary(sum);
+    expect(text).toContain('false expels: 0\n');
+    expect(text).toContain('voluntary leaves (not expels): 1\n  node4 asked to leave at 5.000 s, removed by node1 at 6.119 s\n');
+  });
+
+  it('minority members that asked to leave on the majority timeout but were expelled first are expels', () => {
+    const sim = minorityTimeout(120);
+    const asked = sim.trace.filter((e) => e.type === 'log' && e.code === 'MY-011647').map((e) => (e as { member: string }).member).sort();
+    expect(asked).toEqual(['m4', 'm5']);
+    const sum = summarize(runRecordOf(sim));
+    expect(sum.leaves).toEqual([]);
+    expect(sum.expels.map((x) => x.member).sort()).toEqual(['m4', 'm5']);
+    expect(sum.falseExpels).toBe(0);
+  });
+});
+
 describe('summarize on hand-made traces', () => {
   it('counts an expel of a member whose outage ended before the removal as false', () => {
     const sum = summarize(handRecord([
@@ -109,6 +150,132 @@ describe('summarize on hand-made traces', () => {
     expect(summarize(handRecord([ev.view(5 * SEC, 'a', '100:3', ['a', 'b'])])).expels[0]).toMatchObject({ faultUs: null, falseExpel: true });
     const crashed = summarize(handRecord([ev.net(1 * SEC, 'crash', 'c'), ev.net(10 * SEC, 'restart', 'c'), ev.view(20 * SEC, 'a', '100:3', ['a', 'b'])]));
     expect(crashed.expels[0]).toMatchObject({ faultUs: 1 * SEC, falseExpel: false });
+  });
+
+  it('a member that asked to leave (MY-011647) and is then removed is a voluntary leave, not an expel', () => {
+    const sum = summarize(handRecord([
+      ev.log(10 * SEC, 'c', 'MY-011650'),
+      ev.log(10 * SEC, 'c', 'MY-011647', 'Going to wait for view modification'),
+      ev.view(11 * SEC, 'a', '100:3', ['a', 'b']),
+      ev.view(11 * SEC, 'b', '100:3', ['a', 'b']),
+      ev.view(13 * SEC, 'c', '', []),
+    ], { endUs: 20 * SEC }));
+    expect(sum.expels).toEqual([]);
+    expect(sum.falseExpels).toBe(0);
+    expect(sum.timeToExpel.count).toBe(0);
+    expect(sum.leaves).toEqual([{ member: 'c', remover: 'a', askedUs: 10 * SEC, removedUs: 11 * SEC }]);
+    const text = formatSummary(sum);
+    expect(text).toContain('false expels: 0\nvoluntary leaves (not expels): 1\n  c asked to leave at 10.000 s, removed by a at 11.000 s\n');
+    expect(text).not.toContain('removed by a at 11.000 s with no fault');
+  });
+
+  it('a refused join (MY-011522) and a START whose view timed out (MY-011640) are leaves too', () => {
+    const sum = summarize(handRecord([
+      ev.view(5 * SEC, 'a', '100:3', ['a', 'b']),
+      ev.view(30 * SEC, 'a', '100:4', ['a', 'b', 'c']),
+      ev.log(31 * SEC, 'c', 'MY-011522'),
+      ev.view(32 * SEC, 'a', '100:5', ['a', 'b']),
+      ev.view(40 * SEC, 'a', '100:6', ['a', 'b', 'c']),
+      ev.log(41 * SEC, 'c', 'MY-011640'),
+      ev.view(42 * SEC, 'a', '100:7', ['a', 'b']),
+    ]));
+    // The first removal (no leave line before it) stays an expel with no fault.
+    expect(sum.expels.map((x) => x.removedUs)).toEqual([5 * SEC]);
+    expect(sum.leaves).toEqual([
+      { member: 'c', remover: 'a', askedUs: 31 * SEC, removedUs: 32 * SEC },
+      { member: 'c', remover: 'a', askedUs: 41 * SEC, removedUs: 42 * SEC },
+    ]);
+  });
+
+  it('a leave line from an earlier membership does not make the next removal a leave', () => {
+    const sum = summarize(handRecord([
+      ev.log(1 * SEC, 'c', 'MY-011647'),
+      ev.view(2 * SEC, 'a', '100:3', ['a', 'b']),
+      ev.log(3 * SEC, 'c', 'MY-011640'), // a START given up while c was out of the group
+      ev.view(10 * SEC, 'a', '100:4', ['a', 'b', 'c']),
+      ev.net(20 * SEC, 'crash', 'c'),
+      ev.view(30 * SEC, 'a', '100:5', ['a', 'b']),
+    ]));
+    expect(sum.leaves.map((l) => l.removedUs)).toEqual([2 * SEC]);
+    expect(sum.expels).toEqual([expect.objectContaining({ member: 'c', faultUs: 20 * SEC, removedUs: 30 * SEC, falseExpel: false })]);
+  });
+
+  it('an expel request made while the member was out of the group does not make its next leave an expel', () => {
+    const sum = summarize(handRecord([
+      ev.log(1 * SEC, 'c', 'MY-011647'),
+      ev.view(2 * SEC, 'a', '100:3', ['a', 'b']),
+      // A request for the incarnation that already left, decided late (docs/model.md).
+      { type: 'suspicion', t: 4 * SEC, member: 'a', suspect: 'c', action: 'expelRequested', nonMember: false },
+      ev.view(10 * SEC, 'a', '100:4', ['a', 'b', 'c']),
+      ev.log(20 * SEC, 'c', 'MY-011647'),
+      ev.view(21 * SEC, 'a', '100:5', ['a', 'b']),
+    ]));
+    expect(sum.expels).toEqual([]);
+    expect(sum.leaves.map((l) => [l.askedUs, l.removedUs])).toEqual([[1 * SEC, 2 * SEC], [20 * SEC, 21 * SEC]]);
+  });
+
+  it('a member that asked to leave but whose expel was requested first is expelled', () => {
+    const sum = summarize(handRecord([
+      ev.net(1 * SEC, 'isolate', 'c'),
+      ev.log(15 * SEC, 'c', 'MY-011711'),
+      ev.log(15 * SEC, 'c', 'MY-011647'),
+      { type: 'suspicion', t: 16 * SEC, member: 'a', suspect: 'c', action: 'expelRequested', nonMember: false },
+      ev.view(17 * SEC, 'a', '100:3', ['a', 'b']),
+    ]));
+    expect(sum.leaves).toEqual([]);
+    expect(sum.expels).toEqual([expect.objectContaining({ member: 'c', faultUs: 1 * SEC, removedUs: 17 * SEC, falseExpel: false })]);
+    // A non-member suspicion (an XCom-only node) is no expel request of the view's member.
+    const leave = summarize(handRecord([
+      ev.log(15 * SEC, 'c', 'MY-011647'),
+      { type: 'suspicion', t: 16 * SEC, member: 'a', suspect: 'c', action: 'expelRequested', nonMember: true },
+      ev.view(17 * SEC, 'a', '100:3', ['a', 'b']),
+    ]));
+    expect(leave.expels).toEqual([]);
+    expect(leave.leaves).toHaveLength(1);
+  });
+
+  it('the time-to-expel line says how many listed expels had no fault', () => {
+    const sum = summarize(handRecord([
+      ev.net(1 * SEC, 'crash', 'c'),
+      ev.view(10 * SEC, 'a', '100:3', ['a', 'b']),
+      ev.view(20 * SEC, 'a', '100:4', ['a']),
+    ]));
+    expect(sum.expels).toHaveLength(2);
+    expect(sum.timeToExpel.count).toBe(1);
+    expect(formatSummary(sum)).toContain('time to expel (fault → removal view): n=1 min 9.000 s mean 9.000 s max 9.000 s (and 1 expel with no fault)\n');
+    expect(formatSummary(summarize(handRecord([ev.view(5 * SEC, 'a', '100:3', ['a', 'b'])])))).toContain('time to expel (fault → removal view): none (1 expel with no fault)\n');
+  });
+
+  it('a frozen observer gives no detection sample measured from the start of its own freeze', () => {
+    const sum = summarize(handRecord([
+      ev.net(20 * SEC, 'freeze', 'c'),
+      ev.sees(25 * SEC, 'a', 'c', 'UNREACHABLE'),
+      ev.sees(25 * SEC, 'b', 'c', 'UNREACHABLE'),
+      ev.net(200 * SEC, 'thaw', 'c'),
+      // On its thaw c has heard nobody for 180 s and shows them UNREACHABLE at once.
+      ev.sees(200 * SEC, 'c', 'a', 'UNREACHABLE'),
+      ev.sees(200 * SEC, 'c', 'b', 'UNREACHABLE'),
+    ], { endUs: 300 * SEC }));
+    expect(sum.detection.samples.map((d) => [d.observer, d.member, d.latencyUs])).toEqual([['a', 'c', 5 * SEC], ['b', 'c', 5 * SEC]]);
+    expect(sum.detection.stats).toMatchObject({ count: 2, meanUs: 5 * SEC, maxUs: 5 * SEC });
+  });
+
+  it('an observer frozen or crashed during a fault still in force when it runs again detects from then', () => {
+    const sum = summarize(handRecord([
+      ev.net(1 * SEC, 'isolate', 'c'),
+      ev.net(2 * SEC, 'freeze', 'c'),
+      ev.sees(6 * SEC, 'a', 'c', 'UNREACHABLE'),
+      ev.net(10 * SEC, 'thaw', 'c'),
+      ev.sees(15 * SEC, 'c', 'a', 'UNREACHABLE'),
+      ev.net(20 * SEC, 'crash', 'b'),
+      ev.net(30 * SEC, 'restart', 'b'),
+      ev.sees(33 * SEC, 'b', 'c', 'UNREACHABLE'),
+    ], { endUs: 40 * SEC }));
+    expect(sum.detection.samples).toEqual([
+      { observer: 'a', member: 'c', faultUs: 1 * SEC, unreachableUs: 6 * SEC, latencyUs: 5 * SEC },
+      { observer: 'c', member: 'a', faultUs: 10 * SEC, unreachableUs: 15 * SEC, latencyUs: 5 * SEC },
+      { observer: 'b', member: 'c', faultUs: 30 * SEC, unreachableUs: 33 * SEC, latencyUs: 3 * SEC },
+    ]);
   });
 
   it('measures majority loss and the time to regain it once the network allows', () => {

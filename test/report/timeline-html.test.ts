@@ -101,4 +101,12 @@ describe('report faults', () => {
     expect(r.metrics.expels.map((x) => [x.member, x.remover])).toEqual([['node3', 'node1']]);
     expect(r.metrics.expels[0]!.removed).toBeCloseTo(31.93, 1);
   });
+
+  it('the summary tells a voluntary leave from an expel (scenarios/runbook-stop-start.yaml)', () => {
+    const file = new URL('../../scenarios/runbook-stop-start.yaml', import.meta.url);
+    const html = renderTimelineHtml(buildReport(runScenario(parseScenario(readFileSync(file, 'utf8'), 'runbook-stop-start.yaml')), '0.0.0-test'));
+    expect(html).toContain('node4 left at its own request (asked at 5 s), removed by node1 at 6.119288 s');
+    expect(html).not.toContain('node4 expelled');
+    expect(html).toContain('node3 expelled by node1');
+  });
 });
