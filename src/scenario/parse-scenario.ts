@@ -2,7 +2,7 @@ import { LineCounter, parseDocument, type Document } from 'yaml';
 import { checkAccount, firstRepeatedUser, type ServeAccount } from './scenario-accounts.js';
 import { parseDuration } from '../duration.js';
 import { clip, ConfigError, formatValue, ScenarioError } from '../errors.js';
-import { OPTION_NAMES, parseConsistencyLevel, parseWaitTimeout, SET_SCOPES, setStatement, validateOption, versionProfile, type GroupReplicationOptions, type OptionName, type SetScope } from '../gr/options.js';
+import { FORCE_MEMBERS_AT_START_RULE, OPTION_NAMES, parseConsistencyLevel, parseWaitTimeout, SET_SCOPES, setStatement, validateOption, versionProfile, type GroupReplicationOptions, type OptionName, type SetScope } from '../gr/options.js';
 import type { VersionProfile } from '../gr/version-profiles.js';
 import { normalizeWorkload, type WorkloadItem } from '../gr/workload.js';
 import { DEFAULT_MODEL_PARAMETERS, isModelParameterName, resolveModelParameters, type ModelParameters } from '../model-parameters.js';
@@ -160,6 +160,7 @@ function parseOptions(v: unknown, path: Path, profile: VersionProfile, mode: Gro
   for (const [key, value] of Object.entries(obj)) {
     if (!(OPTION_NAMES as readonly string[]).includes(key)) fail([...path, key], `is not a known option; known options are ${OPTION_NAMES.join(', ')}`, value);
     const normalized = core([...path, key], (f) => validateOption(key as OptionName, value, profile, f));
+    if (key === 'group_replication_force_members' && normalized !== '') fail([...path, key], FORCE_MEMBERS_AT_START_RULE, value);
     if (key === 'group_replication_single_primary_mode' && path[0] === 'memberOptions') {
       fail([...path, key], 'is group-wide: set the topology with mode', value);
     }

@@ -11,7 +11,7 @@ import { shownRole, shownState, type ServerIdentity } from '../gr/member-info.js
 import { setAsPrimary, type SetAsPrimaryResult } from '../gr/primary-election-action.js';
 import type { TransactionCounters } from '../gr/transactions.js';
 import {
-  defaultOptions, isOptionName, mergeOptions, OPTION_NAMES, parseConsistencyLevel, parseWaitTimeout, validateOption, versionProfile, WAIT_TIMEOUT_DEFAULT_S,
+  defaultOptions, FORCE_MEMBERS_AT_START_RULE, isOptionName, mergeOptions, OPTION_NAMES, parseConsistencyLevel, parseWaitTimeout, validateOption, versionProfile, WAIT_TIMEOUT_DEFAULT_S,
   SET_SCOPES, type ConsistencyLevel, type GroupReplicationOptions, type OptionName, type SetScope,
 } from '../gr/options.js';
 import type { VersionProfile } from '../gr/version-profiles.js';
@@ -670,7 +670,7 @@ export class Simulation {
     }
     groupOptions.group_replication_single_primary_mode = mode === 'single-primary';
     if (groupOptions.group_replication_force_members !== '') {
-      throw new ConfigError('options.group_replication_force_members', "must be '' when the group forms (START refuses it, MY-011634); force a membership at run time with set", groupOptions.group_replication_force_members);
+      throw new ConfigError('options.group_replication_force_members', FORCE_MEMBERS_AT_START_RULE, groupOptions.group_replication_force_members);
     }
     const memberOptions: GroupReplicationOptions[] = [];
     this._servers = packedMap(input.members, (m, i) => {
