@@ -38,7 +38,7 @@ import { FIRST_INCARNATION, makeConfig } from '../xcom/xcom-config.js';
 import { memberIdentity, spareIdentity, validateSpareServers, type TakenIdentities } from './member-identity.js';
 import {
   checkLabel, DEFAULT_GROUP_AGE_US, DEFAULT_MAX_TRACE_EVENTS, MAX_GROUP_SIZE, MAX_VIRTUAL_TIME_US,
-  parseStart, validateMaxTraceEvents, validateMode, type MemberSpec, type SimulationOptions,
+  parseStart, SEED_FORMS, validateMaxTraceEvents, validateMode, type MemberSpec, type SimulationOptions,
 } from './simulation-options.js';
 import { STEADY_PERIOD_US, SteadyGroupCheck, type OrderRefusal, type StretchRefusal } from './stretch.js';
 import { SteadyReplay } from './steady-replay.js';
@@ -636,7 +636,7 @@ export class Simulation {
     const known = new Set(['seed', 'members', 'mode', 'bootstrap', 'bootstrapTime', 'version', 'options', 'network', 'start', 'model', 'initialViewNumber', 'workload', 'maxTraceEvents', 'spareServers', 'traceSink', 'untracedEventTypes', 'stretch']);
     for (const k of Object.keys(input)) if (!known.has(k)) throw new ConfigError(k, `is not a known field; known fields are ${[...known].join(', ')}`, (input as unknown as Record<string, unknown>)[k]);
     if (!((typeof input.seed === 'number' && Number.isSafeInteger(input.seed)) || (typeof input.seed === 'string' && input.seed.length > 0))) {
-      throw new ConfigError('seed', 'is required and must be an integer or a non-empty string', input.seed);
+      throw new ConfigError('seed', `is required and must be ${SEED_FORMS}`, input.seed);
     }
     if (typeof input.seed === 'string') checkLabel(input.seed, 'seed');
     this.seed = String(input.seed);

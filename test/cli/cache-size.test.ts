@@ -68,10 +68,10 @@ describe('grsim cache-size', () => {
   });
 
   it('the --sweep example of --help and docs/cli.md shows every outcome (an expel timeout the outages straddle)', async () => {
-    const example = /^ *grsim cache-size (.*--sweep.*)$/m.exec((await grsim(['--help'])).stdout);
-    expect(example).not.toBeNull();
-    expect(readFileSync(new URL('../../docs/cli.md', import.meta.url), 'utf8')).toContain(`\ngrsim cache-size ${example![1]}\n`);
-    const r = await grsim(example![1].split(' '));
+    const example = /^ *grsim cache-size (.*--sweep.*)$/m.exec((await grsim(['--help'])).stdout)?.[1];
+    expect(example).toBeDefined();
+    expect(readFileSync(new URL('../../docs/cli.md', import.meta.url), 'utf8')).toContain(`\ngrsim cache-size ${example}\n`);
+    const r = await grsim((example as string).split(' '));
     expect(r.code).toBe(0);
     const table = r.stdout.split('\n\n')[1] as string;
     for (const outcome of ['caught up', 'evicted, rejoined', 'expelled by timeout']) expect(table).toContain(outcome);
