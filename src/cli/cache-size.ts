@@ -69,8 +69,11 @@ const MIB = 1_048_576;
 const mib = (bytes: number): string => `${(bytes / MIB).toFixed(1)} MiB`;
 const sec = (us: number): string => `${(us / 1e6).toFixed(1)} s`;
 
-/** The sizing answer as text: the answer beside the rule of thumb and the exact-cadence estimate. */
-export function formatCacheSizing(r: CacheSizing, o: CacheSizeOptions, wallMs: number): string {
+/**
+ * The sizing answer as text: the answer beside the rule of thumb and the exact-cadence estimate.
+ * Deterministic in its input (the wall time goes to stderr, see {@link wallTimeLine}).
+ */
+export function formatCacheSizing(r: CacheSizing, o: CacheSizeOptions): string {
   const lines: string[] = [];
   const row = (label: string, text: string): void => { lines.push(`${label.padEnd(24)}${text}`); };
   const T = r.expelTimeoutS;
@@ -98,12 +101,12 @@ export function formatCacheSizing(r: CacheSizing, o: CacheSizeOptions, wallMs: n
   } else {
     row('Rule of thumb is off', `${pct(r.ruleOfThumbRatio)} against the simulated answer (${r.ruleOfThumbRatio.toFixed(2)}×)`);
   }
-  row('Work', `${r.runs} simulations, ${Math.round(r.simulatedSeconds)} simulated seconds in ${(wallMs / 1000).toFixed(1)} s`);
+  row('Work', `${r.runs} simulations, ${Math.round(r.simulatedSeconds)} simulated seconds`);
   return lines.join('\n') + '\n';
 }
 
-/** The sweep as a text table (worst outcome over the seeds; `*` where the seeds disagree). */
-export function formatSweep(s: CacheSweep, o: Pick<CacheSizeOptions, 'members' | 'rateText' | 'sizeText'>, wallMs: number, wallNote = ''): string {
+/** The sweep as a text table (worst outcome over the seeds; `*` where the seeds disagree); deterministic in its input. */
+export function formatSweep(s: CacheSweep, o: Pick<CacheSizeOptions, 'members' | 'rateText' | 'sizeText'>): string {
   const header = ['cache size \\ outage', ...s.outagesUs.map((u) => `${+(u / 1e6).toFixed(1)} s`)];
   const rows = s.cells.map((row, i) => [formatCacheSize(s.sizes[i] as number), ...row.map((c) => c.outcome + (new Set(c.outcomes).size > 1 ? '*' : ''))]);
   const widths = header.map((h, k) => Math.max(h.length, ...rows.map((r) => (r[k] as string).length)));
@@ -120,7 +123,7 @@ export function formatSweep(s: CacheSweep, o: Pick<CacheSizeOptions, 'members' |
       `${+(s.answer.outageUs / 1e6).toFixed(1)} s (${s.answer.outageSource === 'given' ? 'given' : 'the longest without an expel'})` +
       (s.sizes.includes(s.answer.cacheSizeBytes) && s.outagesUs.includes(s.answer.outageUs) ? '; its row and column are in the grid' : ''),
     ]),
-    `${s.runs} simulations, ${Math.round(s.simulatedSeconds)} simulated seconds in ${(wallMs / 1000).toFixed(1)} s${wallNote}`,
+    `${s.runs} simulations, ${Math.round(s.simulatedSeconds)} simulated seconds`,
   ];
   return out.join('\n') + '\n';
 }
@@ -145,11 +148,21 @@ function asCacheSizeFlagError(e: ConfigError, o: CacheSizeOptions): FlagError | 
   return new FlagError(flag, e.rule, o.typed[flag] ?? e.value);
 }
 
-/** Prints a sweep (table or JSON) and writes its chart; cache-size --sweep and merge print alike. */
-export function printSweep(s: CacheSweep, header: Pick<CacheSizeOptions, 'members' | 'rateText' | 'sizeText'>, wallMs: number, io: CacheSizeIo, json: boolean, plot: string | null, wallNote = ''): void {
+/** The stderr line with the wall time (`grsim cache-size: 44 simulations in 1.7 s`): stdout stays the same run after run. */
+export function wallTimeLine(command: string, runs: number, wallMs: number, wallNote = ''): string {
+  return `${command}: ${runs} simulations in ${(wallMs / 1000).toFixed(1)} s${wallNote}\n`;
+}
+
+/**
+ * Prints a sweep (table or JSON) on stdout and writes its chart; the wall time and the chart's
+ * path go to stderr, after `command:`. cache-size --sweep and merge print alike.
+ */
+export function printSweep(s: CacheSweep, header: Pick<CacheSizeOptions, 'members' | 'rateText' | 'sizeText'>, wallMs: number, io: CacheSizeIo, json: boolean, plot: string | null,
+  command: string, wallNote = ''): void {
   if (plot !== null) writeOrFail(io.writeFile ?? ((path: string, text: string): void => writeFileSync(path, text, 'utf8')), plot, renderSweepSvg(s));
-  io.stdout(json ? JSON.stringify({ command: 'cache-size --sweep', ...s }, null, 2) + '\n' : formatSweep(s, header, wallMs, wallNote));
-  if (plot !== null && !json) io.stdout(`chart written to ${plot}\n`);
+  io.stdout(json ? JSON.stringify({ command: 'cache-size --sweep', ...s }, null, 2) + '\n' : formatSweep(s, header));
+  io.stderr(wallTimeLine(command, s.runs, wallMs, wallNote));
+  if (plot !== null) io.stderr(`${command}: chart written to ${plot}\n`);
 }
 
 /**
@@ -195,7 +208,7 @@ function sweep(o: CacheSizeOptions, io: CacheSizeIo, input: SizeCacheInput, star
       `${shardIds(cells.length, shard).length - todo.length} resumed, of ${cells.length}${o.out === null ? '' : `; result in ${o.out}`}\n`);
     return EXIT.ok;
   }
-  printSweep(assembleSweep(plan, cells as SweepCellRecord[]), o, io.nowMs() - startMs, io, o.json, o.plot);
+  printSweep(assembleSweep(plan, cells as SweepCellRecord[]), o, io.nowMs() - startMs, io, o.json, o.plot, 'grsim cache-size');
   return EXIT.ok;
 }
 
@@ -207,7 +220,8 @@ export function cacheSize(o: CacheSizeOptions, io: CacheSizeIo): number {
     if (!o.sweep) {
       const r = sizeCache(input);
       const wallMs = io.nowMs() - startMs;
-      io.stdout(o.json ? JSON.stringify({ command: 'cache-size', ...r }, null, 2) + '\n' : formatCacheSizing(r, o, wallMs));
+      io.stdout(o.json ? JSON.stringify({ command: 'cache-size', ...r }, null, 2) + '\n' : formatCacheSizing(r, o));
+      io.stderr(wallTimeLine('grsim cache-size', r.runs, wallMs));
       return EXIT.ok;
     }
     return sweep(o, io, input, startMs);
@@ -248,7 +262,7 @@ durations 250ms, 40s, 5m; --expel-timeout a number of seconds (as the system var
 Examples:
   grsim cache-size --rate 2000/s --size 1KiB
   grsim cache-size --rate 2000/s --size 1KiB --expel-timeout 60s --runs 1 --seed 2
-  grsim cache-size --rate 2000/s --size 1KiB --sweep --sizes 128MiB,192MiB --outages 30s,58s,70s --plot sweep.svg
+  grsim cache-size --rate 2000/s --size 1KiB --expel-timeout 60s --sweep --sizes 128MiB,192MiB --outages 30s,58s,70s --plot sweep.svg
 `;
 
 /**

@@ -145,7 +145,7 @@ export function merge(files: readonly string[], io: MergeIo, flags: MergeFlags):
     if (flags.plot !== undefined && !/\.svg$/i.test(flags.plot)) throw new FlagError('--plot', 'must name an .svg file', flags.plot);
     const { config, sweep, wallMs } = mergeSweep(read, files);
     io.stderr(`grsim merge: ${files.length} file${files.length === 1 ? '' : 's'}, cache-size --sweep, seed ${config.seed}, ${sweep.sizes.length * sweep.outagesUs.length} cells\n`);
-    printSweep(sweep, config, wallMs, cached, flags.json === true, flags.plot ?? null, ' (the cells\' run time summed over the shards)');
+    printSweep(sweep, config, wallMs, cached, flags.json === true, flags.plot ?? null, 'grsim merge', ' (the cells\' run time summed over the shards)');
     return EXIT.ok;
   }
   if (flags.json !== undefined || flags.plot !== undefined) throw new UsageError('--json and --plot go with cache-size --sweep result files');

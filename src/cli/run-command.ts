@@ -3,7 +3,7 @@ import { parseScenario, type ScenarioOverrides } from '../scenario/parse-scenari
 import type { Scenario } from '../scenario/scenario.js';
 import { parseScenarioTime } from '../scenario/scenario-time.js';
 import { runScenario } from '../scenario/run-scenario.js';
-import { parseStart } from '../sim/simulation-options.js';
+import { parseStart, SEED_FORMS } from '../sim/simulation-options.js';
 import { EXIT, type CliIo, type CliOutcome } from './cli-io.js';
 import { FlagError, UsageError } from './flags.js';
 import { writeFileSync } from 'node:fs';
@@ -25,14 +25,17 @@ function parseFormat(text: string): RunFormatName {
   return text;
 }
 
-/** A seed as the scenario file's `seed:` takes it: an integer, or any other non-empty string. */
+/**
+ * A seed as the scenario file's `seed:` takes it: digits are an integer (`seed: 7`), any other
+ * non-empty text a string seed, as a quoted `seed: "1.5"` is (the text is all a flag has).
+ */
 function parseSeed(text: string): number | string {
   if (/^\s*-?\d+\s*$/.test(text)) {
     const n = Number(text);
-    if (!Number.isSafeInteger(n)) throw new FlagError('--seed', `must be an integer of at most ${Number.MAX_SAFE_INTEGER} in size, or a non-empty string`, text);
+    if (!Number.isSafeInteger(n)) throw new FlagError('--seed', `must be ${SEED_FORMS} (digits are read as an integer)`, text);
     return n;
   }
-  if (text === '') throw new FlagError('--seed', 'must be an integer or a non-empty string', text);
+  if (text === '') throw new FlagError('--seed', `must be ${SEED_FORMS}`, text);
   return text;
 }
 
@@ -78,7 +81,11 @@ function replayCommand(command: string, flags: RunFlags): string {
 
 function runAndPrint(io: CliIo, scenario: Scenario, label: string, flags: RunFlags, command: string, extraAt: readonly string[] = []): void {
   const startEpochUs = parseStart(scenario.start);
-  const at = [...extraAt, ...flags.at].map((t) => parseScenarioTime(t, '--at', startEpochUs));
+  const typedAt = [...extraAt, ...flags.at];
+  const at = typedAt.map((t) => parseScenarioTime(t, '--at', startEpochUs));
+  // Checked here, not only by runScenario, so that the message quotes the time as typed.
+  const late = at.findIndex((us) => us > scenario.untilUs);
+  if (late >= 0) throw new FlagError('--at', `must not be after the end of the run (${scenario.untilUs / 1e6} s)`, typedAt[late] as string);
   const context = { version: io.version, replayCommand: replayCommand(command, flags) };
   const options = { snapshotsAtUs: at, source: label };
   const format = RUN_FORMATS[flags.format];

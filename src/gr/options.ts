@@ -76,6 +76,9 @@ export function parseWaitTimeout(value: unknown, field: string): number {
 
 export type OptionName = keyof GroupReplicationOptions;
 
+/** Why a group cannot form with group_replication_force_members set (plugin.cc check_if_server_properly_configured, MY-011634). */
+export const FORCE_MEMBERS_AT_START_RULE = "must be '' when the group forms (START refuses it, MY-011634); force a membership at run time with set";
+
 /**
  * How a SET stores an option: GLOBAL changes the running server only (lost when its mysqld
  * restarts); PERSIST changes it and writes it to mysqld-auto.cnf, which a restarted mysqld reads;

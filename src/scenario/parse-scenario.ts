@@ -1,14 +1,14 @@
-import { LineCounter, parseDocument, type Document } from 'yaml';
+import { isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import { checkAccount, firstRepeatedUser, type ServeAccount } from './scenario-accounts.js';
 import { parseDuration } from '../duration.js';
 import { clip, ConfigError, formatValue, ScenarioError } from '../errors.js';
-import { OPTION_NAMES, parseConsistencyLevel, parseWaitTimeout, SET_SCOPES, setStatement, validateOption, versionProfile, type GroupReplicationOptions, type OptionName, type SetScope } from '../gr/options.js';
+import { FORCE_MEMBERS_AT_START_RULE, OPTION_NAMES, parseConsistencyLevel, parseWaitTimeout, SET_SCOPES, setStatement, validateOption, versionProfile, type GroupReplicationOptions, type OptionName, type SetScope } from '../gr/options.js';
 import type { VersionProfile } from '../gr/version-profiles.js';
 import { normalizeWorkload, type WorkloadItem } from '../gr/workload.js';
 import { DEFAULT_MODEL_PARAMETERS, isModelParameterName, resolveModelParameters, type ModelParameters } from '../model-parameters.js';
 import { validateLinkProfile } from '../network/network-options.js';
 import {
-  checkHost, checkLabel, checkMemberName, defaultPorts, MAX_GROUP_SIZE, MAX_VIRTUAL_TIME_US, parseStart, SERVER_UUID, validateMaxTraceEvents,
+  checkHost, checkLabel, checkMemberName, defaultPorts, MAX_GROUP_SIZE, MAX_VIRTUAL_TIME_US, parseStart, SEED_FORMS, SERVER_UUID, validateMaxTraceEvents,
 } from '../sim/simulation-options.js';
 import type { GroupMode, VersionName } from '../types.js';
 import type { Scenario, ScenarioAction, ScenarioEvent, ScenarioLimits, ScenarioMember, ScenarioVerb } from './scenario.js';
@@ -160,6 +160,7 @@ function parseOptions(v: unknown, path: Path, profile: VersionProfile, mode: Gro
   for (const [key, value] of Object.entries(obj)) {
     if (!(OPTION_NAMES as readonly string[]).includes(key)) fail([...path, key], `is not a known option; known options are ${OPTION_NAMES.join(', ')}`, value);
     const normalized = core([...path, key], (f) => validateOption(key as OptionName, value, profile, f));
+    if (key === 'group_replication_force_members' && normalized !== '') fail([...path, key], FORCE_MEMBERS_AT_START_RULE, value);
     if (key === 'group_replication_single_primary_mode' && path[0] === 'memberOptions') {
       fail([...path, key], 'is group-wide: set the topology with mode', value);
     }
@@ -445,7 +446,7 @@ function validate(data: unknown, defaultName: string, overrides: ScenarioOverrid
   let seed: number | string = 1;
   if (top.seed !== undefined) {
     if (!((typeof top.seed === 'number' && Number.isSafeInteger(top.seed)) || (typeof top.seed === 'string' && top.seed.length > 0))) {
-      fail(['seed'], 'must be an integer or a non-empty string', top.seed);
+      fail(['seed'], `must be ${SEED_FORMS} (quote a number to use it as a string seed, like "1.5")`, top.seed);
     }
     if (typeof top.seed === 'string') core(['seed'], (f) => checkLabel(top.seed as string, f));
     seed = top.seed;
@@ -453,7 +454,15 @@ function validate(data: unknown, defaultName: string, overrides: ScenarioOverrid
   if (overrides.seed !== undefined) seed = overrides.seed;
   // YAML reads `version: 8.4` as a number; the profile name is what was meant.
   const versionValue = typeof top.version === 'number' ? String(top.version) : (top.version ?? '8.0.21');
-  const profile = core(['version'], (f) => versionProfile(versionValue, f));
+  const profile = core(['version'], (f) => {
+    try {
+      return versionProfile(versionValue, f);
+    } catch (e) {
+      // A number no profile is named after (8.0, 8): the way out is a string. parseScenario shows it as the file spells it.
+      if (e instanceof ConfigError && typeof top.version === 'number') throw new ConfigError(f, `${e.rule} (quote it, like "8.0.21")`, top.version);
+      throw e;
+    }
+  });
   const start = top.start === undefined ? DEFAULT_START : top.start;
   const startEpochUs = core(['start'], () => parseStart(start));
   const mode = top.mode ?? 'single-primary';
@@ -612,10 +621,23 @@ export function parseScenario(text: string, file = 'scenario', overrides: Scenar
     sourceLines.set(scenario, (path) => lineOf(doc, counter, path));
     return scenario;
   } catch (e) {
-    if (e instanceof PathError) throw new ScenarioError(file, formatPath(e.path), e.rule, e.value, lineOf(doc, counter, e.path));
+    if (e instanceof PathError) throw asWritten(new ScenarioError(file, formatPath(e.path), e.rule, e.value, lineOf(doc, counter, e.path)), doc, e);
     if (e instanceof Error && /alias/i.test(e.message)) throw new ScenarioError(file, '(file)', `must not expand aliases excessively: ${clip(e.message)}`, '', 1);
     throw e;
   }
+}
+
+/**
+ * A number the parser read differently from how the file spells it (`8.0` is 8,
+ * `99999999999999999999` is 1e20): the message shows it as written, then the number it became.
+ */
+function asWritten(err: ScenarioError, doc: Document, e: PathError): ScenarioError {
+  const node = doc.getIn(e.path, true);
+  if (!isScalar(node) || typeof node.value !== 'number' || node.value !== e.value || node.source === undefined) return err;
+  const shown = formatValue(e.value);
+  if (node.source === shown) return err;
+  err.message = `${err.message.slice(0, -shown.length)}${clip(node.source)}, read as the number ${shown}`;
+  return err;
 }
 
 /** For scenarios parsed from text: the line of a path in their file (errors raised during the run use it). */

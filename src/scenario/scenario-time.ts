@@ -6,6 +6,9 @@ const CLOCK = /^(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?$/;
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?Z$/;
 const US_PER_DAY = 86_400_000_000;
 
+/** An offset's spelling and bound, for error messages. */
+const OFFSET_FORM = `an offset from the start: "+" and a duration with a unit (us, ms, s, m, h) like "+270s" or "+4.5m", at most "+${MAX_VIRTUAL_TIME_US / 3_600_000_000}h" (${MAX_VIRTUAL_TIME_US / 86_400_000_000} days)`;
+
 /** The accepted spellings, for error messages. */
 export const TIME_FORMS = 'a clock time on the start day like "13:03:01", an offset from the start like "+270s", or an ISO time like "2022-07-31T13:03:01Z"';
 
@@ -19,7 +22,13 @@ export function parseScenarioTime(value: unknown, field: string, startEpochUs: n
   if (typeof value === 'string') {
     const s = value.trim();
     if (s.startsWith('+')) {
-      us = parseDuration(s.slice(1), field);
+      try {
+        us = parseDuration(s.slice(1), field);
+      } catch (e) {
+        // The message quotes the whole offset as written, its units and its bound (no "d", no "y").
+        if (e instanceof ConfigError) throw new ConfigError(field, `must be ${OFFSET_FORM}`, value);
+        throw e;
+      }
     } else {
       const clock = CLOCK.exec(s);
       if (clock !== null) {

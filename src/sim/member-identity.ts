@@ -1,6 +1,6 @@
 import { ConfigError } from '../errors.js';
 import type { ServerIdentity } from '../gr/member-info.js';
-import { mergeOptions, type GroupReplicationOptions } from '../gr/options.js';
+import { FORCE_MEMBERS_AT_START_RULE, mergeOptions, type GroupReplicationOptions } from '../gr/options.js';
 import type { VersionProfile } from '../gr/version-profiles.js';
 import type { RandomStream } from '../rng/random-stream.js';
 import { checkHost, checkMemberName, defaultPorts, SERVER_UUID, type MemberSpec } from './simulation-options.js';
@@ -55,7 +55,7 @@ export function memberIdentity(
   }
   const options = mergeOptions(groupOptions, spec.options, profile, `${field}.options`);
   if (spec.options?.group_replication_force_members !== undefined && spec.options.group_replication_force_members !== '') {
-    throw new ConfigError(`${field}.options.group_replication_force_members`, "must be '' when the group forms (START refuses it, MY-011634); force a membership at run time with set", spec.options.group_replication_force_members);
+    throw new ConfigError(`${field}.options.group_replication_force_members`, FORCE_MEMBERS_AT_START_RULE, spec.options.group_replication_force_members);
   }
   if (spec.options?.group_replication_single_primary_mode !== undefined) {
     throw new ConfigError(`${field}.options.group_replication_single_primary_mode`, 'is group-wide: set it through mode', spec.options.group_replication_single_primary_mode);

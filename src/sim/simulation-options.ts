@@ -173,6 +173,9 @@ export function checkHost(host: string, field: string): string {
   return host;
 }
 
+/** The seeds a run takes, for error messages: an exact integer (a JS number holds no larger one) or a string label. */
+export const SEED_FORMS = `an integer in ${-Number.MAX_SAFE_INTEGER}..${Number.MAX_SAFE_INTEGER} or a non-empty string`;
+
 /** Checks a scenario name or a string seed: a label, not a document. */
 export function checkLabel(label: string, field: string): string {
   if (charLength(label) > MAX_LABEL_CHARS) throw new ConfigError(field, `must be at most ${MAX_LABEL_CHARS} characters`, label);

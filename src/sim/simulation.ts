@@ -11,7 +11,7 @@ import { shownRole, shownState, type ServerIdentity } from '../gr/member-info.js
 import { setAsPrimary, type SetAsPrimaryResult } from '../gr/primary-election-action.js';
 import type { TransactionCounters } from '../gr/transactions.js';
 import {
-  defaultOptions, isOptionName, mergeOptions, OPTION_NAMES, parseConsistencyLevel, parseWaitTimeout, validateOption, versionProfile, WAIT_TIMEOUT_DEFAULT_S,
+  defaultOptions, FORCE_MEMBERS_AT_START_RULE, isOptionName, mergeOptions, OPTION_NAMES, parseConsistencyLevel, parseWaitTimeout, validateOption, versionProfile, WAIT_TIMEOUT_DEFAULT_S,
   SET_SCOPES, type ConsistencyLevel, type GroupReplicationOptions, type OptionName, type SetScope,
 } from '../gr/options.js';
 import type { VersionProfile } from '../gr/version-profiles.js';
@@ -38,7 +38,7 @@ import { FIRST_INCARNATION, makeConfig } from '../xcom/xcom-config.js';
 import { memberIdentity, spareIdentity, validateSpareServers, type TakenIdentities } from './member-identity.js';
 import {
   checkLabel, DEFAULT_GROUP_AGE_US, DEFAULT_MAX_TRACE_EVENTS, MAX_GROUP_SIZE, MAX_VIRTUAL_TIME_US,
-  parseStart, validateMaxTraceEvents, validateMode, type MemberSpec, type SimulationOptions,
+  parseStart, SEED_FORMS, validateMaxTraceEvents, validateMode, type MemberSpec, type SimulationOptions,
 } from './simulation-options.js';
 import { STEADY_PERIOD_US, SteadyGroupCheck, type OrderRefusal, type StretchRefusal } from './stretch.js';
 import { SteadyReplay } from './steady-replay.js';
@@ -636,7 +636,7 @@ export class Simulation {
     const known = new Set(['seed', 'members', 'mode', 'bootstrap', 'bootstrapTime', 'version', 'options', 'network', 'start', 'model', 'initialViewNumber', 'workload', 'maxTraceEvents', 'spareServers', 'traceSink', 'untracedEventTypes', 'stretch']);
     for (const k of Object.keys(input)) if (!known.has(k)) throw new ConfigError(k, `is not a known field; known fields are ${[...known].join(', ')}`, (input as unknown as Record<string, unknown>)[k]);
     if (!((typeof input.seed === 'number' && Number.isSafeInteger(input.seed)) || (typeof input.seed === 'string' && input.seed.length > 0))) {
-      throw new ConfigError('seed', 'is required and must be an integer or a non-empty string', input.seed);
+      throw new ConfigError('seed', `is required and must be ${SEED_FORMS}`, input.seed);
     }
     if (typeof input.seed === 'string') checkLabel(input.seed, 'seed');
     this.seed = String(input.seed);
@@ -670,7 +670,7 @@ export class Simulation {
     }
     groupOptions.group_replication_single_primary_mode = mode === 'single-primary';
     if (groupOptions.group_replication_force_members !== '') {
-      throw new ConfigError('options.group_replication_force_members', "must be '' when the group forms (START refuses it, MY-011634); force a membership at run time with set", groupOptions.group_replication_force_members);
+      throw new ConfigError('options.group_replication_force_members', FORCE_MEMBERS_AT_START_RULE, groupOptions.group_replication_force_members);
     }
     const memberOptions: GroupReplicationOptions[] = [];
     this._servers = packedMap(input.members, (m, i) => {

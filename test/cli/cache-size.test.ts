@@ -1,9 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runCli, type CliIo } from '../../src/cli/cli.js';
 
 interface Captured { code: number; stdout: string; stderr: string; files: Map<string, string> }
 
-async function grsim(args: string[], tty = false): Promise<Captured> {
+/** runCli in memory; the fake clock advances `tickMs` per reading (another tick: another wall time). */
+async function grsim(args: string[], tty = false, tickMs = 10): Promise<Captured> {
   let stdout = '', stderr = '', clock = 0;
   const files = new Map<string, string>();
   const io: CliIo = {
@@ -13,7 +15,7 @@ async function grsim(args: string[], tty = false): Promise<Captured> {
     version: '0.0.0-test',
     seedCasePath: '/nonexistent',
     isTty: tty,
-    nowMs: () => (clock += 10),
+    nowMs: () => (clock += tickMs),
     writeFile: (path, text) => { files.set(path, text); },
   };
   const code = await runCli(['cache-size', ...args], io);
@@ -26,7 +28,7 @@ describe('grsim cache-size', () => {
   it('prints the answer beside the rule of thumb and the exact-cadence estimate (expel timeout 5: the minimum suffices)', async () => {
     const r = await grsim(WORKLOAD);
     expect(r.code).toBe(0);
-    expect(r.stderr).toBe('');
+    expect(r.stderr).toMatch(/^grsim cache-size: \d+ simulations in \d+\.\d s\n$/);
     expect(r.stdout).toMatch(/^grsim cache-size: 3 members, node1 writes 2000\/s × 1KiB, node3 silent, expel timeout 5 s, seeds 1, 2, 3\n/);
     expect(r.stdout).toMatch(/^Outage {18}1\d\.\d s: the longest outage without an expel, found by simulation \(\d+\.\d s was expelled by timeout\)$/m);
     expect(r.stdout).toMatch(/^Answer {18}128 MiB \(134217728 bytes\): the minimum group_replication_message_cache_size already suffices$/m);
@@ -52,7 +54,7 @@ describe('grsim cache-size', () => {
     expect(typeof j.exactCadenceBytes).toBe('number');
   });
 
-  it('--sweep prints the table and, off a terminal, nothing on stderr (no progress bar)', async () => {
+  it('--sweep prints the table and, off a terminal, only the wall time on stderr (no progress bar)', async () => {
     const r = await grsim([...WORKLOAD, '--expel-timeout', '60', '--runs', '1', '--sweep', '--sizes', '128MiB,192MiB', '--outages', '30s,58s,70s']);
     expect(r.code).toBe(0);
     const lines = r.stdout.split('\n');
@@ -61,7 +63,18 @@ describe('grsim cache-size', () => {
     expect(lines[5]).toMatch(/^192 MiB\s+caught up\s+caught up\s+expelled by timeout$/);
     // sizeCache's answer for the same group, beside the grid the user chose (it is not in it).
     expect(r.stdout).toMatch(/^answer: \d+ MiB \(rule of thumb [\d.]+ MiB\) for an outage of 64 s \(the longest without an expel\)$/m);
-    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^\d+ simulations, \d+ simulated seconds\n$/m);
+    expect(r.stderr).toMatch(/^grsim cache-size: \d+ simulations in \d+\.\d s\n$/);
+  });
+
+  it('the --sweep example of --help and docs/cli.md shows every outcome (an expel timeout the outages straddle)', async () => {
+    const example = /^ *grsim cache-size (.*--sweep.*)$/m.exec((await grsim(['--help'])).stdout)?.[1];
+    expect(example).toBeDefined();
+    expect(readFileSync(new URL('../../docs/cli.md', import.meta.url), 'utf8')).toContain(`\ngrsim cache-size ${example}\n`);
+    const r = await grsim((example as string).split(' '));
+    expect(r.code).toBe(0);
+    const table = r.stdout.split('\n\n')[1] as string;
+    for (const outcome of ['caught up', 'evicted, rejoined', 'expelled by timeout']) expect(table).toContain(outcome);
   });
 
   it('--sweep with the default grid includes the answer\'s row and column', async () => {
@@ -76,11 +89,24 @@ describe('grsim cache-size', () => {
   it('--plot writes an SVG of the sweep (implies --sweep); on a terminal the bar redraws one line', async () => {
     const r = await grsim([...WORKLOAD, '--runs', '1', '--sizes', '128MiB', '--outages', '10s,25s', '--plot', 'out.svg'], true);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('chart written to out.svg');
-    expect(r.stderr).toMatch(/^\r\[#+\.+\] 1\/2 runs, [\d.]+ s, \d+ runs\/min\r\[#{30}\] 2\/2 runs, [\d.]+ s, \d+ runs\/min\n$/);
+    expect(r.stdout).not.toContain('chart written');
+    expect(r.stderr).toMatch(/^\r\[#+\.+\] 1\/2 runs, [\d.]+ s, \d+ runs\/min\r\[#{30}\] 2\/2 runs, [\d.]+ s, \d+ runs\/min\n/);
+    expect(r.stderr).toMatch(/\ngrsim cache-size: \d+ simulations in \d+\.\d s\ngrsim cache-size: chart written to out\.svg\n$/);
     const svg = r.files.get('out.svg')!;
     expect(svg).toMatch(/^<svg [^>]*>[\s\S]*<\/svg>\n$/);
     expect(svg).toContain('>caught up</text>');
+  });
+
+  it.each([
+    ['the answer', [...WORKLOAD, '--outage', '15s', '--runs', '1']],
+    ['the sweep and its chart', [...WORKLOAD, '--runs', '1', '--sizes', '128MiB', '--outages', '10s', '--plot', 'out.svg']],
+  ])('%s: stdout is the same whatever the wall time; the wall time and the chart\'s path are on stderr', async (_, args) => {
+    const quick = await grsim(args, false, 1), slow = await grsim(args, false, 977);
+    expect(quick.code).toBe(0);
+    expect(slow.stdout).toBe(quick.stdout);
+    expect(quick.stdout).not.toMatch(/ in \d+\.\d s|written to/);
+    expect(slow.stderr).not.toBe(quick.stderr);
+    expect(slow.stderr).toMatch(/^grsim cache-size: \d+ simulations in \d+\.\d s\n/);
   });
 
   it('--help prints the usage, every flag and examples', async () => {

@@ -45,7 +45,9 @@ describe('grsim --help, --version and usage errors', () => {
     const badFormat = grsim('run', SEED_CASE, '--format', 'xml');
     expect(badFormat).toMatchObject({ code: 2, stdout: '' });
     expect(badFormat.stderr).toBe('grsim run: --format: must be one of text, json, html, got "xml"\n');
-    expect(grsim('run', SEED_CASE, '--seed', '').stderr).toBe('grsim run: --seed: must be an integer or a non-empty string, got ""\n');
+    expect(grsim('run', SEED_CASE, '--seed', '').stderr).toBe('grsim run: --seed: must be an integer in -9007199254740991..9007199254740991 or a non-empty string, got ""\n');
+    expect(grsim('run', SEED_CASE, '--seed', '99999999999999999999').stderr)
+      .toBe('grsim run: --seed: must be an integer in -9007199254740991..9007199254740991 or a non-empty string (digits are read as an integer), got "99999999999999999999"\n');
     expect(grsim('run', SEED_CASE, '--colour').code).toBe(2);
     expect(grsim('run').stderr).toBe('grsim run: missing the <file> argument; grsim run --help shows the usage\n');
     expect(grsim('run', SEED_CASE, SEED_CASE).stderr).toBe('grsim run: too many arguments (expected 1, got 2); grsim run --help shows the usage\n');
@@ -64,7 +66,10 @@ describe('grsim --help, --version and usage errors', () => {
     expect(grsim('run', SEED_CASE, '--until', '+100s').stderr).toBe('grsim run: --until: must not be before the last event (events[2]), got "+100s"\n');
     const late = grsim('run', SEED_CASE, '--at', '+400s');
     expect(late.code).toBe(2);
-    expect(late.stderr).toBe('grsim run: --at: must not be after the end of the run (320 s), got 400\n');
+    expect(late.stderr).toBe('grsim run: --at: must not be after the end of the run (320 s), got "+400s"\n');
+    // The time as typed, whatever its form, and whichever --at is late.
+    expect(grsim('run', SEED_CASE, '--at', '+1m', '--at', '+10m').stderr).toBe('grsim run: --at: must not be after the end of the run (320 s), got "+10m"\n');
+    expect(grsim('run', SEED_CASE, '--at', '13:09:00').stderr).toBe('grsim run: --at: must not be after the end of the run (320 s), got "13:09:00"\n');
   });
   it('reports a bad --until as a flag, not as a line of the scenario file', () => {
     const r = grsim('run', SEED_CASE, '--until', 'soon');
@@ -178,6 +183,17 @@ describe('grsim run scenarios/seed-case.yaml --format json', () => {
     const fromFile = grsim('run', inFile, '--format', 'json');
     expect(fromFile.code).toBe(0);
     expect(fromFile.stdout.replace(/"scenario": "[^"]*"/, '')).toBe(flag.stdout.replace(/"scenario": "[^"]*"/, ''));
+  });
+  it('--seed 1.5 is the string seed "1.5", as the file\'s quoted seed: "1.5"; the file\'s unquoted 1.5 is a number, refused', () => {
+    const flag = grsim('run', SEED_CASE, '--format', 'json', '--seed', '1.5');
+    expect(flag.code).toBe(0);
+    expect((JSON.parse(flag.stdout) as ScenarioReport).seed).toBe('1.5');
+    const quoted = grsim('run', file('quoted-seed.yaml', readFileSync(SEED_CASE, 'utf8').replace(/^seed: 7$/m, 'seed: "1.5"')), '--format', 'json');
+    expect(quoted.stdout.replace(/"scenario": "[^"]*"/, '')).toBe(flag.stdout.replace(/"scenario": "[^"]*"/, ''));
+    const bare = file('bare-seed.yaml', readFileSync(SEED_CASE, 'utf8').replace(/^seed: 7$/m, 'seed: 1.5'));
+    expect(grsim('run', bare)).toMatchObject({
+      code: 2, stderr: `${bare}:${readFileSync(SEED_CASE, 'utf8').split('\n').indexOf('seed: 7') + 1}: seed must be an integer in -9007199254740991..9007199254740991 or a non-empty string (quote a number to use it as a string seed, like "1.5"), got 1.5\n`,
+    });
   });
 });
 
