@@ -143,7 +143,7 @@ describe('a member added during the run', () => {
     const label = 'test/report/fixtures/member-added-during-run.yaml';
     const s = parseScenario(readFileSync(join(ROOT, label), 'utf8'), label);
     const run = runScenario(s, { source: label });
-    const logged = run.sim.trace.filter((e) => e.type === 'log' && e.member === 'node4' && (e.level === 'System' || e.level === 'Error' || e.level === 'Warning'));
+    const logged = run.sim.trace.filter((e) => e.type === 'log' && e.member === 'node4' && (e.level === 'System' || e.level === 'ERROR' || e.level === 'Warning'));
     expect(logged.length).toBeGreaterThan(3);
     // Streamed as `grsim run` does: the report's fold exists before the member is added.
     const text = streamed(s, label, 'text').text;
