@@ -131,6 +131,12 @@ export interface RunSummary {
   readonly leaves: readonly LeaveRecord[];
   readonly majority: readonly MajorityEpisode[];
   readonly writeUnavailable: readonly WriteAvailability[];
+  /**
+   * When no member could take a write: the intersection of every member's writeUnavailable
+   * windows. In single-primary mode the secondaries never can, so these are the times without a
+   * writable primary; in multi-primary mode, the times when no member could commit anything.
+   */
+  readonly groupWriteUnavailable: { readonly windows: readonly Interval[]; readonly totalUs: number };
   /** Distinct view ids installed by anyone, and view installs per member (own leave views excluded). */
   readonly views: { readonly distinct: number; readonly installs: Readonly<Record<string, number>> };
   readonly rejoins: readonly RejoinOutcome[];
@@ -142,7 +148,7 @@ export interface RunSummary {
     readonly submitted: number; readonly committed: number; readonly rolledBack: number; readonly refused: number; readonly pending: number;
     readonly workload: WorkloadTotals;
   };
-  /** Single-primary failovers: old primary's removal view → new primary writable (added in issue 13). */
+  /** Single-primary failovers: old primary's removal view → new primary writable. */
   readonly failovers: readonly FailoverRecord[];
   /** Statistics of failovers' timeToWritableUs. */
   readonly timeToWritable: DurationStats;
@@ -473,11 +479,11 @@ export function metricsFold(start: MetricsStart): MetricsFold {
       falseExpels,
       leaves,
       majority: episodes,
-      writeUnavailable: names.map((member, i) => {
-        let total = 0;
-        for (const w of windows[i]!) total += w.endUs - w.startUs;
-        return { member, windows: windows[i]!, totalUs: total };
-      }),
+      writeUnavailable: names.map((member, i) => ({ member, windows: windows[i]!, totalUs: totalOf(windows[i]!) })),
+      groupWriteUnavailable: (() => {
+        const all = allUnavailable(windows);
+        return { windows: all, totalUs: totalOf(all) };
+      })(),
       views: { distinct: distinctViews.size, installs },
       rejoins: names.map((member, i) => {
         const r = rejoin[i]!;
@@ -491,6 +497,34 @@ export function metricsFold(start: MetricsStart): MetricsFold {
   return { observe, finish };
 }
 
+
+/** The summed length of `windows`, µs. */
+function totalOf(windows: readonly Interval[]): number {
+  let total = 0;
+  for (const w of windows) total += w.endUs - w.startUs;
+  return total;
+}
+
+/**
+ * The intervals covered by every list of `perMember` (each list's intervals half-open and
+ * disjoint), in time order: a sweep over their ends, an end before a start at the same time.
+ */
+function allUnavailable(perMember: readonly (readonly Interval[])[]): Interval[] {
+  const n = perMember.length, edges: [number, number][] = [];
+  for (const list of perMember) for (const w of list) edges.push([w.startUs, 1], [w.endUs, -1]);
+  edges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const out: Interval[] = [];
+  let inside = 0, since = -1;
+  for (const [t, d] of edges) {
+    inside += d;
+    if (inside === n && d === 1) since = t;
+    else if (inside === n - 1 && d === -1 && since >= 0) {
+      if (t > since) out.push({ startUs: since, endUs: t });
+      since = -1;
+    }
+  }
+  return n === 0 ? [] : out;
+}
 
 /** The statement counts plus the record's workload transactions. */
 function withWorkload(

@@ -98,6 +98,7 @@ export interface ReportMetrics {
     readonly networkRestored: number | null; readonly regainLatency: number | null;
   }[];
   readonly writeUnavailable: readonly { readonly member: string; readonly windows: readonly { readonly start: number; readonly end: number }[]; readonly total: number }[];
+  readonly groupWriteUnavailable: { readonly windows: readonly { readonly start: number; readonly end: number }[]; readonly total: number };
   readonly views: { readonly distinct: number; readonly installs: Readonly<Record<string, number>> };
   readonly rejoins: readonly { readonly member: string; readonly started: number; readonly succeeded: number; readonly failed: number; readonly inProgress: number }[];
   readonly writes: {
@@ -215,6 +216,9 @@ export function reportMetrics(m: RunSummary): ReportMetrics {
     writeUnavailable: m.writeUnavailable.map((w) => ({
       member: w.member, windows: w.windows.map((x) => ({ start: seconds(x.startUs), end: seconds(x.endUs) })), total: seconds(w.totalUs),
     })),
+    groupWriteUnavailable: {
+      windows: m.groupWriteUnavailable.windows.map((x) => ({ start: seconds(x.startUs), end: seconds(x.endUs) })), total: seconds(m.groupWriteUnavailable.totalUs),
+    },
     views: { distinct: m.views.distinct, installs: { ...m.views.installs } },
     rejoins: m.rejoins.map((r) => ({ ...r })),
     writes: { ...m.writes, workload: { ...m.writes.workload } },

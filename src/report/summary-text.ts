@@ -35,11 +35,12 @@ export function formatSummary(summary: RunSummary): string {
     out.push(`  ${m.member} lost at ${s(m.lostUs)}, ${m.end === 'regained' ? `regained at ${s(m.regainedUs)}` : m.end === 'left' ? 'left the group' : 'still lost at the end'}` +
       (m.regainLatencyUs === null ? '' : ` (${s(m.regainLatencyUs)} after the network allowed it)`));
   }
-  out.push('write-unavailable time per member:');
-  for (const w of summary.writeUnavailable) {
-    out.push(`  ${w.member}: ${s(w.totalUs)} in ${w.windows.length} window(s)` +
-      (w.windows.length > 0 && w.windows.length <= 5 ? ` ${w.windows.map((x) => `[${s(x.startUs)}, ${s(x.endUs)})`).join(' ')}` : ''));
-  }
+  const windows = (label: string, totalUs: number, list: readonly { startUs: number; endUs: number }[]): string =>
+    `${label}${s(totalUs)} in ${list.length} window(s)` + (list.length > 0 && list.length <= 5 ? ` ${list.map((x) => `[${s(x.startUs)}, ${s(x.endUs)})`).join(' ')}` : '');
+  const g = summary.groupWriteUnavailable;
+  out.push(windows('no member could take writes (no writable primary, in single-primary mode): ', g.totalUs, g.windows));
+  out.push('write-unavailable time per member (a single-primary secondary refuses writes all along):');
+  for (const w of summary.writeUnavailable) out.push(windows(`  ${w.member}: `, w.totalUs, w.windows));
   const installs = Object.entries(summary.views.installs).map(([m, k]) => `${m} ${k}`).join(', ');
   out.push(`views: ${summary.views.distinct} distinct view id(s); installs: ${installs}`);
   const rj = summary.rejoins.filter((r) => r.started > 0);

@@ -334,3 +334,36 @@ describe('summarize on hand-made traces', () => {
     expect(sum.writes.submitted).toBe(50_000);
   });
 });
+
+describe('groupWriteUnavailable: when no member could take a write', () => {
+  it('single-primary, the primary isolated: from the cut until the new primary is writable', () => {
+    const sim = createSimulation({ seed: 2, members: ['node1', 'node2', 'node3'], mode: 'single-primary' });
+    sim.at('10s', (s) => s.network.isolate('node1'));
+    sim.runUntil('60s');
+    const sum = summarize(runRecordOf(sim));
+    expect(sum.failovers).toHaveLength(1);
+    expect(sum.groupWriteUnavailable.windows).toEqual([{ startUs: 10 * SEC, endUs: sum.failovers[0]!.writableUs }]);
+    expect(sum.groupWriteUnavailable.totalUs).toBe(sum.failovers[0]!.writableUs - 10 * SEC);
+    // Each secondary alone was unavailable all along; only their intersection with the primary's counts.
+    expect(sum.writeUnavailable.find((w) => w.member === 'node2')!.totalUs).toBe(60 * SEC);
+    expect(formatSummary(sum)).toContain(`no member could take writes (no writable primary, in single-primary mode): ${((sum.failovers[0]!.writableUs - 10 * SEC) / SEC).toFixed(3)} s in 1 window(s)`);
+  });
+
+  it('multi-primary, one member isolated: the majority side still writes, so never', () => {
+    const sim = createSimulation({ seed: 2, members: ['node1', 'node2', 'node3'], mode: 'multi-primary' });
+    sim.at('10s', (s) => s.network.isolate('node1'));
+    sim.runUntil('60s');
+    const sum = summarize(runRecordOf(sim));
+    expect(sum.writeUnavailable.find((w) => w.member === 'node1')!.totalUs).toBeGreaterThan(0);
+    expect(sum.groupWriteUnavailable).toEqual({ windows: [], totalUs: 0 });
+  });
+
+  it('multi-primary, every link cut: from the last member to lose writes until the end', () => {
+    const sim = createSimulation({ seed: 2, members: ['node1', 'node2', 'node3'], mode: 'multi-primary' });
+    sim.at('10s', (s) => s.network.partition(['node1'], ['node2'], ['node3']));
+    sim.runUntil('40s');
+    const sum = summarize(runRecordOf(sim));
+    const starts = sum.writeUnavailable.map((w) => w.windows[0]!.startUs);
+    expect(sum.groupWriteUnavailable.windows).toEqual([{ startUs: Math.max(...starts), endUs: 40 * SEC }]);
+  });
+});
