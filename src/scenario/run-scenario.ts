@@ -278,11 +278,13 @@ export function runScenario(scenario: Scenario, options: RunScenarioOptions = {}
   const networkAfter: NetworkAfterEvent[] = [];
   const sim = buildSimulation(scenario, options.source ?? 'scenario', (position, s) => { networkAfter[position] = networkNow(s); }, options.observer, options.untracedEventTypes, options.stretch);
   const snapshots: MemberSnapshot[] = [];
-  const times = [...new Set(options.snapshotsAtUs ?? [])].sort((a, b) => a - b);
-  for (const t of times) {
-    if (t > scenario.untilUs) throw new ConfigError('--at', `must not be after the end of the run (${scenario.untilUs / 1e6} s)`, t / 1e6);
-    sim.at(t, (s) => { snapshots.push(...snapshotMembers(s)); });
-  }
+  const requested = options.snapshotsAtUs ?? [];
+  requested.forEach((t, k) => {
+    const field = `snapshotsAtUs[${k}]`;
+    if (typeof t !== 'number' || !Number.isSafeInteger(t) || t < 0) throw new ConfigError(field, 'must be a non-negative integer number of microseconds', t);
+    if (t > scenario.untilUs) throw new ConfigError(field, `must not be after the scenario's until (${scenario.untilUs} µs)`, t);
+  });
+  for (const t of [...new Set(requested)].sort((a, b) => a - b)) sim.at(t, (s) => { snapshots.push(...snapshotMembers(s)); });
   try {
     sim.runUntil(scenario.untilUs);
   } catch (err) {
