@@ -376,12 +376,13 @@ export interface WorkloadHost {
   /** Trace sink for the once-per-second workload samples. */
   emit(event: WorkloadEvent): void;
   /**
-   * A transaction of `bytes` was rolled back at commit on `slot` for exceeding
-   * group_replication_transaction_size_limit `limit`: the member logs it (MY-011608, then the
-   * server's failed before_commit hook). Called for the first such transaction of each virtual
-   * second on the member, not for every one (see WorkloadDriver.refuseTooLarge).
+   * `count` transactions were rolled back at commit on `slot` for exceeding
+   * group_replication_transaction_size_limit `limit`, one of them `bytes` long: they still count
+   * as the member's local transactions, and with `logIt` the member logs that one (MY-011608, then
+   * the server's failed before_commit hook): grsim logs the first such transaction of each virtual
+   * second on the member, not every one (see WorkloadDriver.refuseTooLarge).
    */
-  transactionTooLarge(slot: number, bytes: number, limit: number): void;
+  transactionsTooLarge(slot: number, count: number, bytes: number, limit: number, logIt: boolean): void;
 }
 
 /** Fields of WorkloadDriver.heldWhileFrozen per member. */
@@ -637,9 +638,9 @@ export class WorkloadDriver {
     c.refused += count;
     WorkloadDriver.hold(c, 'size_limit', count, now);
     const second = Math.floor(now / 1_000_000);
-    if (this.tooLargeLoggedSecond[slot] === second) return;
+    const logIt = this.tooLargeLoggedSecond[slot] !== second;
     this.tooLargeLoggedSecond[slot] = second;
-    this.host.transactionTooLarge(slot, bytes, this.host.rules(slot).transactionSizeLimit);
+    this.host.transactionsTooLarge(slot, count, bytes, this.host.rules(slot).transactionSizeLimit, logIt);
   }
 
   /**

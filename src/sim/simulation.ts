@@ -864,7 +864,10 @@ export class Simulation {
         r.transactionSizeLimit = o.group_replication_transaction_size_limit;
         return r;
       },
-      transactionTooLarge: (slot, bytes, limit) => this.grMembers[slot]!.transactionTooLarge(bytes, limit),
+      transactionsTooLarge: (slot, count, bytes, limit, logIt) => {
+        this._pipeline.localRefusedForSize(slot, count);
+        if (logIt) this.grMembers[slot]!.transactionTooLarge(bytes, limit);
+      },
     });
     // Exact at any time (the kernel's own test decides each one), so on whenever the switch is.
     this.xcom.consensus.learnsInPlace = stretch;

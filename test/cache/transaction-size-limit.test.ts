@@ -143,6 +143,23 @@ describe('streams', () => {
     }
   });
 
+  it('refused transactions still count in COUNT_TRANSACTIONS_LOCAL_PROPOSED (increment_transactions_local precedes the check), on the member and as the others receive it', () => {
+    const sim = createSimulation({
+      seed: 15, members: NAMES, mode: 'multi-primary', options: { group_replication_transaction_size_limit: 4096 },
+      workload: [{ member: 'node1', rate: 100, size: 8192, to: '5s' }, { member: 'node1', rate: 50, size: 1024, to: '5s' }],
+    });
+    sim.runFor('10s');
+    const w = sim.member('node1').workload();
+    expect([w.submitted, w.refused, w.committed]).toEqual([750, 500, 250]);
+    const uuid = sim.member('node1').uuid;
+    for (const observer of NAMES) {
+      const row = sim.member(observer).replicationGroupMemberStats().find((r) => r.MEMBER_ID === uuid);
+      expect(row?.COUNT_TRANSACTIONS_LOCAL_PROPOSED).toBe(750);
+    }
+    // Certified: only the 250 sent to the group.
+    expect(sim.member('node2').replicationGroupMemberStats().find((r) => r.MEMBER_ID === sim.member('node2').uuid)?.COUNT_TRANSACTIONS_CHECKED).toBe(250);
+  });
+
   it('a fixed-size stream above the limit is refused whole, one at the limit commits whole', () => {
     const sim = createSimulation({
       seed: 12, members: NAMES, mode: 'multi-primary', options: { group_replication_transaction_size_limit: 4096 },
