@@ -34,6 +34,11 @@ function holdCount(sim: Simulation, member: string, reason: string): number {
   return sim.member(member).workload().holds.find((h) => h.reason === reason)?.count ?? 0;
 }
 
+/** A multi-primary group whose members all have group_replication_transaction_size_limit 4096, running `workload`. */
+function limited4096(seed: number, workload: Record<string, unknown>[]): Simulation {
+  return createSimulation({ seed, members: NAMES, mode: 'multi-primary', options: { group_replication_transaction_size_limit: 4096 }, workload });
+}
+
 describe('one-off transactions', () => {
   it('refuses a 200 MiB transaction with the default limit (150000000): no GTID, no cache bytes, MY-011608 and the failed hook', () => {
     const sim = oneOff([MIB_200]);
@@ -144,10 +149,7 @@ describe('streams', () => {
   });
 
   it('refused transactions still count in COUNT_TRANSACTIONS_LOCAL_PROPOSED (increment_transactions_local precedes the check), on the member and as the others receive it', () => {
-    const sim = createSimulation({
-      seed: 15, members: NAMES, mode: 'multi-primary', options: { group_replication_transaction_size_limit: 4096 },
-      workload: [{ member: 'node1', rate: 100, size: 8192, to: '5s' }, { member: 'node1', rate: 50, size: 1024, to: '5s' }],
-    });
+    const sim = limited4096(15, [{ member: 'node1', rate: 100, size: 8192, to: '5s' }, { member: 'node1', rate: 50, size: 1024, to: '5s' }]);
     sim.runFor('10s');
     const w = sim.member('node1').workload();
     expect([w.submitted, w.refused, w.committed]).toEqual([750, 500, 250]);
@@ -161,13 +163,7 @@ describe('streams', () => {
   });
 
   it('a fixed-size stream above the limit is refused whole, one at the limit commits whole', () => {
-    const sim = createSimulation({
-      seed: 12, members: NAMES, mode: 'multi-primary', options: { group_replication_transaction_size_limit: 4096 },
-      workload: [
-        { member: 'node1', rate: 200, size: 4097, to: '10s' },
-        { member: 'node2', rate: 200, size: 4096, to: '10s' },
-      ],
-    });
+    const sim = limited4096(12, [{ member: 'node1', rate: 200, size: 4097, to: '10s' }, { member: 'node2', rate: 200, size: 4096, to: '10s' }]);
     sim.runFor('15s');
     const over = sim.member('node1').workload(), at = sim.member('node2').workload();
     expect([over.submitted, over.refused, over.committed]).toEqual([2000, 2000, 0]);
@@ -178,10 +174,7 @@ describe('streams', () => {
   });
 
   it('on a frozen member the oversized stream transactions wait with the others and are refused after the thaw; the others commit', () => {
-    const sim = createSimulation({
-      seed: 14, members: NAMES, mode: 'multi-primary', options: { group_replication_transaction_size_limit: 4096 },
-      workload: [{ member: 'node1', rate: 100, size: 8192, to: '10s' }, { member: 'node1', rate: 100, size: 1024, to: '10s' }],
-    });
+    const sim = limited4096(14, [{ member: 'node1', rate: 100, size: 8192, to: '10s' }, { member: 'node1', rate: 100, size: 1024, to: '10s' }]);
     sim.runFor('4s');
     const before = sim.member('node1').workload();
     const refusedBefore = before.refused;
