@@ -438,6 +438,19 @@ export class GrMember {
     }
   }
 
+  /**
+   * A workload transaction of `bytes` failed its commit for exceeding
+   * group_replication_transaction_size_limit `limit` (observer_trans.cc,
+   * group_replication_trans_before_commit): the plugin's MY-011608, then the server's failed
+   * before_commit hook (sql/rpl_handler.cc), both with the client's session id, a thread of its
+   * own (the workload models no sessions otherwise).
+   */
+  transactionTooLarge(bytes: number, limit: number): void {
+    const session = this.newThreadId();
+    this.log(msg.transactionSizeExceedsLimit(session, bytes, limit), session);
+    this.log(msg.hookFailed('before_commit'), session);
+  }
+
   /** Writes whose commit waits for STOP GROUP_REPLICATION to end (they fail then). */
   commitsBlockedByStop(): number {
     return this.blockedByStop.size;

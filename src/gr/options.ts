@@ -21,6 +21,12 @@ export interface GroupReplicationOptions {
   group_replication_compression_threshold: number;
   /** GCS messages above this many bytes are fragmented; 0 disables fragmentation. @defaultValue 10485760 */
   group_replication_communication_max_message_size: number;
+  /**
+   * Largest transaction message in bytes a member sends to the group: a bigger one is rolled back
+   * at commit with MY-011608 (observer_trans.cc group_replication_trans_before_commit); 0 is no
+   * limit. Dynamic: a SET applies to the next commit. @defaultValue 150000000
+   */
+  group_replication_transaction_size_limit: number;
   /** Weight in primary elections, 0..100. @defaultValue 50 */
   group_replication_member_weight: number;
   /** ON for single-primary mode; set through `mode`, not changeable while running. @defaultValue true */
@@ -99,6 +105,7 @@ export const OPTION_NAMES: readonly OptionName[] = [
   'group_replication_message_cache_size',
   'group_replication_compression_threshold',
   'group_replication_communication_max_message_size',
+  'group_replication_transaction_size_limit',
   'group_replication_member_weight',
   'group_replication_single_primary_mode',
   'group_replication_flow_control_period',
@@ -114,6 +121,13 @@ const LONG_TIMEOUT = 31_536_000;
 const MAX_AUTOREJOIN_TRIES = 2016;
 /** member_expel_timeout maximum per the 8.0 manual (include/plugin_variables.h). */
 const MAX_MEMBER_EXPEL_TIMEOUT = 3600;
+/**
+ * group_replication_transaction_size_limit: DEFAULT_TRANSACTION_SIZE_LIMIT and
+ * MAX_TRANSACTION_SIZE_LIMIT (include/plugin_variables.h; MIN_TRANSACTION_SIZE_LIMIT is 0, no limit),
+ * the same on every version grsim models (8.0.20 to 9.x).
+ */
+export const TRANSACTION_SIZE_LIMIT_DEFAULT = 150_000_000;
+export const TRANSACTION_SIZE_LIMIT_MAX = 2_147_483_647;
 const EXIT_STATE_ACTIONS: readonly ExitStateAction[] = ['READ_ONLY', 'OFFLINE_MODE', 'ABORT_SERVER'];
 
 export function defaultOptions(profile: VersionProfile): GroupReplicationOptions {
@@ -125,6 +139,7 @@ export function defaultOptions(profile: VersionProfile): GroupReplicationOptions
     group_replication_message_cache_size: 1_073_741_824,
     group_replication_compression_threshold: 1_000_000,
     group_replication_communication_max_message_size: 10_485_760,
+    group_replication_transaction_size_limit: TRANSACTION_SIZE_LIMIT_DEFAULT,
     group_replication_member_weight: 50,
     group_replication_single_primary_mode: true,
     group_replication_flow_control_period: 1,
@@ -175,6 +190,9 @@ export function validateOption<K extends OptionName>(
     case 'group_replication_communication_max_message_size':
       // src/plugin.cc: 0..MAX_COMMUNICATION_MAX_MESSAGE_SIZE (1 GiB).
       return integerIn(field, value, 0, 1_073_741_824) as GroupReplicationOptions[K];
+    case 'group_replication_transaction_size_limit':
+      // src/plugin.cc MYSQL_SYSVAR_ULONG(transaction_size_limit): 0..MAX_TRANSACTION_SIZE_LIMIT.
+      return integerIn(field, value, 0, TRANSACTION_SIZE_LIMIT_MAX) as GroupReplicationOptions[K];
     case 'group_replication_exit_state_action': {
       const v = typeof value === 'string' ? value.toUpperCase() : value;
       if (typeof v !== 'string' || !EXIT_STATE_ACTIONS.includes(v as ExitStateAction)) {

@@ -18,7 +18,10 @@ export interface PipelineMemberStats {
   readonly certified: number;
   /** Remote transactions applied on this member. */
   readonly applied: number;
-  /** Transactions originated on this member and sent to the group. */
+  /**
+   * Transactions originated on this member and sent to the group, and those its before_commit hook
+   * refused for their size (observer_trans.cc: increment_transactions_local comes before that check).
+   */
   readonly local: number;
   /** Transactions originated on this member and rolled back by the group (negative certification). */
   readonly localRollback: number;
@@ -112,6 +115,15 @@ export class PipelineStats {
     this.certified[slot] = (this.certified[slot] as number) + transactions;
     if (proposer === slot) this.local[slot] = (this.local[slot] as number) + transactions;
     else this.applied[slot] = (this.applied[slot] as number) + transactions;
+  }
+
+  /**
+   * `transactions` of `slot` were refused at commit for exceeding
+   * group_replication_transaction_size_limit: group_replication_trans_before_commit
+   * (observer_trans.cc) counted them as local (increment_transactions_local) before its size check.
+   */
+  localRefusedForSize(slot: number, transactions: number): void {
+    this.local[slot] = (this.local[slot] as number) + transactions;
   }
 
   /**

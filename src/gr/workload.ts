@@ -220,6 +220,11 @@ export interface PayloadRules {
   readonly compressionThreshold: number;
   /** group_replication_communication_max_message_size (bytes; 0 disables fragmentation). */
   readonly maxMessageSize: number;
+  /**
+   * group_replication_transaction_size_limit (bytes; 0: no limit): a transaction above it is
+   * rolled back at commit and never reaches the group (see 'size_limit').
+   */
+  readonly transactionSizeLimit: number;
 }
 
 /**
@@ -227,7 +232,7 @@ export interface PayloadRules {
  * is bytes ÷ ratio, a parameter), then split into fragments of at most max_message_size.
  * Returns [messages, payloadBytes].
  */
-export function transactionPayload(bytes: number, ratio: number, rules: PayloadRules, out: [number, number]): [number, number] {
+export function transactionPayload(bytes: number, ratio: number, rules: Pick<PayloadRules, 'compressionThreshold' | 'maxMessageSize'>, out: [number, number]): [number, number] {
   let payload = bytes;
   if (rules.compressionThreshold > 0 && bytes > rules.compressionThreshold) payload = Math.max(1, Math.ceil(bytes / ratio));
   const messages = rules.maxMessageSize > 0 && payload > rules.maxMessageSize ? Math.ceil(payload / rules.maxMessageSize) : 1;
@@ -259,11 +264,29 @@ function blocksClient(refusal: WriteRefusal | null): boolean {
 
 /**
  * Why workload transactions did not simply commit: a WriteRefusal (refused at once),
+ * 'size_limit' (rolled back at commit: larger than group_replication_transaction_size_limit),
  * 'no_majority' (admitted while the member could not reach a majority of its group, so XCom
  * could not order them and they waited), or one of the ways admitted transactions still waiting
  * for the group are rolled back (WorkloadRollback).
  */
-export type WorkloadHoldReason = WriteRefusal | 'no_majority' | WorkloadRollback;
+export type WorkloadHoldReason = WriteRefusal | 'size_limit' | 'no_majority' | WorkloadRollback;
+
+/**
+ * Whether a transaction of `bytes` is refused by group_replication_transaction_size_limit `limit`
+ * (0: no limit). observer_trans.cc, group_replication_trans_before_commit: the size is the binlog
+ * cache plus the transaction context and GTID events, before any compression (grsim's transaction
+ * size), and the test is strictly greater (`transaction_size > transaction_size_limit`), so a
+ * transaction of exactly the limit commits. The hot paths compare with `effectiveSizeLimit`'s
+ * answer instead, one comparison and no test for 0.
+ */
+export function exceedsSizeLimit(bytes: number, limit: number): boolean {
+  return bytes > effectiveSizeLimit(limit);
+}
+
+/** The limit as a bound to compare with: Infinity for 0 (no limit). */
+function effectiveSizeLimit(limit: number): number {
+  return limit > 0 ? limit : Infinity;
+}
 
 /**
  * Why transactions already admitted were rolled back before they committed: Group Replication
@@ -289,7 +312,10 @@ export interface WorkloadHold {
 export interface WorkloadCounters {
   /** Transactions submitted by the workload on this member. */
   submitted: number;
-  /** Refused at once: the member could not take writes (not ONLINE, read-only, stopped, frozen); `holds` says why. */
+  /**
+   * Refused at once: the member could not take writes (not ONLINE, read-only, stopped, frozen), or
+   * rolled back at commit for its size ('size_limit'); `holds` says why.
+   */
   refused: number;
   /** Committed: their batch was delivered on this member. */
   committed: number;
@@ -349,10 +375,18 @@ export interface WorkloadHost {
   decisionDelayUs(slot: number): number;
   /** Trace sink for the once-per-second workload samples. */
   emit(event: WorkloadEvent): void;
+  /**
+   * `count` transactions were rolled back at commit on `slot` for exceeding
+   * group_replication_transaction_size_limit `limit`, one of them `bytes` long: they still count
+   * as the member's local transactions, and with `logIt` the member logs that one (MY-011608, then
+   * the server's failed before_commit hook): grsim logs the first such transaction of each virtual
+   * second on the member, not every one (see WorkloadDriver.refuseTooLarge).
+   */
+  transactionsTooLarge(slot: number, count: number, bytes: number, limit: number, logIt: boolean): void;
 }
 
 /** Fields of WorkloadDriver.heldWhileFrozen per member. */
-const HELD_FIELDS = 5;
+const HELD_FIELDS = 7;
 
 /**
  * Runs the workload items: one kernel timer per member on a common grid of `tickUs`, plus one
@@ -368,7 +402,9 @@ export class WorkloadDriver {
   private readonly hOneOff: number;
   private readonly payload: [number, number] = [0, 0];
   /** drawSizes' answer, reused. */
-  private readonly sizeSums = new Float64Array(3);
+  private readonly sizeSums = new Float64Array(5);
+  /** Per member, the virtual second whose first too-large transaction was logged (-1: none yet). */
+  private readonly tooLargeLoggedSecond: Float64Array;
   private readonly lastSample: { committed: number; latencySumUs: number; second: number }[];
   /**
    * Per member, transactions whose clients sent them to a frozen (SIGSTOP) mysqld: the kernel
@@ -376,7 +412,9 @@ export class WorkloadDriver {
    * primary holds while its election process runs. On the first tick after
    * the thaw they are checked like any new statement (refused when the member cannot take writes,
    * otherwise ordered), as write() does. [transactions, messages, payload bytes, transaction
-   * bytes, sum of submission times µs] per member.
+   * bytes, sum of submission times µs, how many of the transactions exceed
+   * group_replication_transaction_size_limit, the size of one of those] per member: the
+   * messages, bytes and times are those of the others, which the group is sent.
    */
   private readonly heldWhileFrozen: Float64Array;
   /** Per member, the XCom incarnation whose waiting transactions were rolled back (-1: none yet). */
@@ -396,6 +434,7 @@ export class WorkloadDriver {
     this.lastSample = Array.from({ length: n }, () => ({ committed: 0, latencySumUs: 0, second: -1 }));
     this.heldWhileFrozen = new Float64Array(n * HELD_FIELDS);
     this.releasedIncarnation = new Int32Array(n).fill(-1);
+    this.tooLargeLoggedSecond = new Float64Array(n).fill(-1);
     this.streams = Array.from({ length: n }, () => []);
     this.carry = Array.from({ length: n }, () => []);
     this.transactions = [];
@@ -477,7 +516,11 @@ export class WorkloadDriver {
     const refusal = this.host.writeRefusal(slot);
     const frozen = blocksClient(refusal);
     const accepts = refusal === null;
+    // One comparison per stream and tick for a fixed size: all of its transactions exceed, or none.
+    const sizeLimit = effectiveSizeLimit(rules.transactionSizeLimit);
     let tx = 0, messages = 0, bytes = 0, txBytes = 0, more = false;
+    // Transactions above the size limit this tick (they reach no XCom queue), and the size of one.
+    let tooLarge = 0, tooLargeBytes = 0;
     const held = this.heldWhileFrozen, h = slot * HELD_FIELDS;
     if (!frozen && (held[h] as number) > 0) this.releaseHeld(slot, refusal, now);
     // Read by closed-loop streams only (nothing below changes it before they do).
@@ -500,32 +543,40 @@ export class WorkloadDriver {
       if (s.clients !== null && (accepts || frozen)) {
         // Closed loop: only clients not waiting for a commit submit.
         if (inFlight < 0) inFlight = this.host.outstanding(slot) + (held[h] as number);
-        count = this.clientsFree(c, s, count, perClient, inFlight + tx);
+        // Clients whose transaction was too large got their error at once, unless the member is frozen.
+        count = this.clientsFree(c, s, count, perClient, inFlight + tx + (frozen ? tooLarge : 0));
       }
       if (count === 0) continue;
       c.submitted += count;
       if (refusal !== null && !frozen) { c.refused += count; WorkloadDriver.hold(c, refusal, count, now); continue; }
-      tx += count;
       const size = s.size;
       if (size.kind === 'fixed') {
+        if (size.bytes > sizeLimit) { tooLarge += count; tooLargeBytes = size.bytes; continue; }
+        tx += count;
         transactionPayload(size.bytes, s.compressionRatio, rules, this.payload);
         messages += count * this.payload[0];
         bytes += count * this.payload[1];
         txBytes += count * size.bytes;
       } else {
-        const sums = this.drawSizes(s, count, rules);
+        const sums = this.drawSizes(s, count, rules, sizeLimit);
+        const over = sums[3] as number;
+        tx += count - over;
         messages += sums[0] as number;
         bytes += sums[1] as number;
         txBytes += sums[2] as number;
+        if (over > 0) { tooLarge += over; tooLargeBytes = sums[4] as number; }
       }
     }
-    if (tx > 0 && frozen) {
-      this.holdWhileFrozen(slot, refusal as WriteRefusal, tx, messages, bytes, txBytes, tx * (now - tick / 2), now);
-    } else if (tx > 0) {
-      if (delay < 0) WorkloadDriver.hold(c, 'no_majority', tx, now);
-      c.admittedBytes += txBytes;
-      // Arrivals are spread evenly over the tick: mean submission time is its middle.
-      this.host.queue(slot, tx, messages, bytes, tx * (now - tick / 2));
+    if (frozen) {
+      if (tx > 0 || tooLarge > 0) this.holdWhileFrozen(slot, refusal as WriteRefusal, tx, messages, bytes, txBytes, tx * (now - tick / 2), tooLarge, tooLargeBytes, now);
+    } else {
+      if (tooLarge > 0) this.refuseTooLarge(slot, tooLarge, tooLargeBytes, now);
+      if (tx > 0) {
+        if (delay < 0) WorkloadDriver.hold(c, 'no_majority', tx, now);
+        c.admittedBytes += txBytes;
+        // Arrivals are spread evenly over the tick: mean submission time is its middle.
+        this.host.queue(slot, tx, messages, bytes, tx * (now - tick / 2));
+      }
     }
     // A trace event goes to the caller's sink and listeners, which may change what the delay
     // depends on (partition the network, stop a member); otherwise nothing since has.
@@ -548,14 +599,19 @@ export class WorkloadDriver {
     return free;
   }
 
-  /** Draws the sizes of `count` transactions of a stream without a fixed size; returns [messages, payload bytes, transaction bytes] (reused). */
-  private drawSizes(s: WorkloadStream, count: number, rules: PayloadRules): Float64Array {
+  /**
+   * Draws the sizes of `count` transactions of a stream without a fixed size; returns [messages,
+   * payload bytes, transaction bytes] of those at most `sizeLimit` bytes, then how many exceed it
+   * and the size of the last of those (reused array).
+   */
+  private drawSizes(s: WorkloadStream, count: number, rules: PayloadRules, sizeLimit: number): Float64Array {
     const size = s.size, sums = this.sizeSums;
-    let messages = 0, bytes = 0, txBytes = 0;
+    let messages = 0, bytes = 0, txBytes = 0, over = 0, overBytes = 0;
     for (let q = 0; q < count; q++) {
       const b = size.kind === 'uniform'
         ? size.min + this.rng.int(size.max - size.min + 1)
         : (size as { readonly sizes: readonly number[] }).sizes[this.rng.int((size as { readonly sizes: readonly number[] }).sizes.length)] as number;
+      if (b > sizeLimit) { over++; overBytes = b; continue; }
       transactionPayload(b, s.compressionRatio, rules, this.payload);
       messages += this.payload[0];
       bytes += this.payload[1];
@@ -564,18 +620,48 @@ export class WorkloadDriver {
     sums[0] = messages;
     sums[1] = bytes;
     sums[2] = txBytes;
+    sums[3] = over;
+    sums[4] = overBytes;
     return sums;
   }
 
-  /** A frozen (or election-holding) member's tick: its clients block with their `tx` transactions, which wait for the thaw. */
-  private holdWhileFrozen(slot: number, refusal: WriteRefusal, tx: number, messages: number, bytes: number, txBytes: number, submittedSumUs: number, now: number): void {
+  /**
+   * `count` transactions of `slot`, one of them `bytes` long, exceed
+   * group_replication_transaction_size_limit: group_replication_trans_before_commit
+   * (observer_trans.cc) logs ER_GRP_RPL_TRANS_SIZE_EXCEEDS_LIMIT and fails, so each is rolled back
+   * with an error before anything is sent to the group (no XCom message, no cache bytes, no GTID).
+   * MySQL logs the two lines for every such transaction; grsim for the first of each virtual
+   * second on the member (counts are in `holds`), so a stream of them cannot flood the trace.
+   */
+  private refuseTooLarge(slot: number, count: number, bytes: number, now: number): void {
+    const c = this.counters[slot] as WorkloadCounters;
+    c.refused += count;
+    WorkloadDriver.hold(c, 'size_limit', count, now);
+    const second = Math.floor(now / 1_000_000);
+    const logIt = this.tooLargeLoggedSecond[slot] !== second;
+    this.tooLargeLoggedSecond[slot] = second;
+    this.host.transactionsTooLarge(slot, count, bytes, this.host.rules(slot).transactionSizeLimit, logIt);
+  }
+
+  /**
+   * A frozen (or election-holding) member's tick: its clients block with their `tx` transactions
+   * and `tooLarge` ones above the size limit (one of `tooLargeBytes`), which all wait for the thaw.
+   * A frozen mysqld runs no SET, so the limit they were measured against is still the one in force
+   * when they are checked after the thaw.
+   */
+  private holdWhileFrozen(slot: number, refusal: WriteRefusal, tx: number, messages: number, bytes: number, txBytes: number, submittedSumUs: number,
+    tooLarge: number, tooLargeBytes: number, now: number): void {
     const held = this.heldWhileFrozen, h = slot * HELD_FIELDS;
-    WorkloadDriver.hold(this.counters[slot] as WorkloadCounters, refusal, tx, now);
-    held[h] = (held[h] as number) + tx;
+    WorkloadDriver.hold(this.counters[slot] as WorkloadCounters, refusal, tx + tooLarge, now);
+    held[h] = (held[h] as number) + tx + tooLarge;
     held[h + 1] = (held[h + 1] as number) + messages;
     held[h + 2] = (held[h + 2] as number) + bytes;
     held[h + 3] = (held[h + 3] as number) + txBytes;
     held[h + 4] = (held[h + 4] as number) + submittedSumUs;
+    if (tooLarge > 0) {
+      held[h + 5] = (held[h + 5] as number) + tooLarge;
+      held[h + 6] = tooLargeBytes;
+    }
   }
 
   /**
@@ -587,14 +673,19 @@ export class WorkloadDriver {
   private releaseHeld(slot: number, refusal: WriteRefusal | null, now: number): void {
     const held = this.heldWhileFrozen, h = slot * HELD_FIELDS;
     const c = this.counters[slot] as WorkloadCounters;
-    const tx = held[h] as number;
+    const tx = held[h] as number, tooLarge = held[h + 5] as number;
     if (refusal !== null) {
       c.refused += tx;
       WorkloadDriver.hold(c, refusal, tx, now);
     } else {
-      if (this.host.decisionDelayUs(slot) < 0) WorkloadDriver.hold(c, 'no_majority', tx, now);
-      c.admittedBytes += held[h + 3] as number;
-      this.host.queue(slot, tx, held[h + 1] as number, held[h + 2] as number, held[h + 4] as number);
+      // The statements run now; those above the size limit fail at their commit.
+      if (tooLarge > 0) this.refuseTooLarge(slot, tooLarge, held[h + 6] as number, now);
+      const fit = tx - tooLarge;
+      if (fit > 0) {
+        if (this.host.decisionDelayUs(slot) < 0) WorkloadDriver.hold(c, 'no_majority', fit, now);
+        c.admittedBytes += held[h + 3] as number;
+        this.host.queue(slot, fit, held[h + 1] as number, held[h + 2] as number, held[h + 4] as number);
+      }
     }
     held.fill(0, h, h + HELD_FIELDS);
   }
@@ -642,24 +733,26 @@ export class WorkloadDriver {
     c.submitted++;
     const refusal = this.host.writeRefusal(slot);
     const now = this.kernel.nowUs;
+    const rules = this.host.rules(slot);
+    const tooLarge = exceedsSizeLimit(t.bytes, rules.transactionSizeLimit);
     if (blocksClient(refusal)) {
       // Its client blocks until the thaw (or the election's end), like a stream's (released on the member's next tick).
-      transactionPayload(t.bytes, t.compressionRatio, this.host.rules(slot), this.payload);
-      WorkloadDriver.hold(c, refusal as WriteRefusal, 1, now);
       const held = this.heldWhileFrozen, h = slot * HELD_FIELDS;
       const wasIdle = (held[h] as number) === 0 && (this.streams[slot] as WorkloadStream[]).every((s) => now >= s.toUs);
-      held[h] = (held[h] as number) + 1;
-      held[h + 1] = (held[h + 1] as number) + this.payload[0];
-      held[h + 2] = (held[h + 2] as number) + this.payload[1];
-      held[h + 3] = (held[h + 3] as number) + t.bytes;
-      held[h + 4] = (held[h + 4] as number) + now;
+      if (tooLarge) this.holdWhileFrozen(slot, refusal as WriteRefusal, 0, 0, 0, 0, 0, 1, t.bytes, now);
+      else {
+        transactionPayload(t.bytes, t.compressionRatio, rules, this.payload);
+        this.holdWhileFrozen(slot, refusal as WriteRefusal, 1, this.payload[0], this.payload[1], t.bytes, now, 0, 0, now);
+      }
       if (wasIdle) this.kernel.schedule(this.tickUs, this.hTick, slot);
       return;
     }
     if (refusal !== null) { c.refused++; WorkloadDriver.hold(c, refusal, 1, now); return; }
+    // Refused at commit, before the message is sent: even a member without a majority refuses it at once.
+    if (tooLarge) { this.refuseTooLarge(slot, 1, t.bytes, now); return; }
     if (this.host.decisionDelayUs(slot) < 0) WorkloadDriver.hold(c, 'no_majority', 1, now);
     c.admittedBytes += t.bytes;
-    transactionPayload(t.bytes, t.compressionRatio, this.host.rules(slot), this.payload);
+    transactionPayload(t.bytes, t.compressionRatio, rules, this.payload);
     this.host.queue(slot, 1, this.payload[0], this.payload[1], this.kernel.nowUs);
     this.host.queued(slot, DELAY_NOT_KNOWN);
   }

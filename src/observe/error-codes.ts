@@ -110,6 +110,12 @@ export const msg = {
   /** A session blocked in before_commit is released by a failure (observer_trans.cc group_replication_trans_before_commit). */
   conflictDetectionWaitFailed: (sessionId: number) =>
     m('MY-011615', 'ERROR', `Error while waiting for conflict detection procedure to finish on session ${sessionId}`),
+  /**
+   * A transaction larger than group_replication_transaction_size_limit is refused at commit
+   * (observer_trans.cc group_replication_trans_before_commit, ER_GRP_RPL_TRANS_SIZE_EXCEEDS_LIMIT).
+   */
+  transactionSizeExceedsLimit: (sessionId: number, bytes: number, limit: number) =>
+    m('MY-011608', 'ERROR', `Error on session ${sessionId}. Transaction of size ${bytes} exceeds specified limit ${limit}. To increase the limit please adjust group_replication_transaction_size_limit option.`),
   /** The server reports the failed observer hook of that session (sql/rpl_handler.cc FOREACH_OBSERVER). */
   hookFailed: (hook: string) => serverLine('MY-010207', 'ERROR', `Run function '${hook}' in plugin 'group_replication' failed`),
   /** CHANGE MASTER TO / CHANGE REPLICATION SOURCE TO a GR channel (sql/rpl_replica.cc change_master). */

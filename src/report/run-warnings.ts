@@ -35,6 +35,11 @@ const WHY: Readonly<Record<WorkloadHoldReason, { readonly what: string; readonly
   read_only_error: { what: 'refused', why: 'it was in ERROR (out of the group), where Group Replication sets super_read_only=ON', error: CLIENT_ERROR_SUPER_READ_ONLY },
   read_only_not_online: { what: 'refused', why: 'it was not ONLINE (joining, recovering or OFFLINE), and Group Replication keeps super_read_only=ON until it is', error: CLIENT_ERROR_SUPER_READ_ONLY },
   read_only: { what: 'refused', why: 'super_read_only was ON', error: CLIENT_ERROR_SUPER_READ_ONLY },
+  size_limit: {
+    what: 'rolled back at commit',
+    why: 'each was larger than group_replication_transaction_size_limit (transaction size before compression): Group Replication refuses such a transaction at commit, before sending anything to the group (MY-011608), so it took no GTID and no XCom cache space; raise the limit (0: no limit) or split the transaction',
+    error: CLIENT_ERROR_HOOK,
+  },
   no_majority: {
     what: 'held back',
     why: 'it could not reach a majority of its group, so the group could not order them: MySQL blocks such a statement until contact with the majority is restored, or rolls it back if the member leaves the group',

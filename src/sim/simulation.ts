@@ -846,7 +846,7 @@ export class Simulation {
       periodSeconds: (slot) => this.grMembers[slot]!.opts.group_replication_flow_control_period,
       tableMask: (observer) => this.grMembers[observer]!.table.mask,
     }, root.fork('flowControlStats'), this._pipeline, this.params.flowControlStatsTraffic === 1);
-    const payloadRules = packedMap(this._servers, () => ({ compressionThreshold: 0, maxMessageSize: 0 }));
+    const payloadRules = packedMap(this._servers, () => ({ compressionThreshold: 0, maxMessageSize: 0, transactionSizeLimit: 0 }));
     this.workload = new WorkloadDriver(this.kernel, root.fork('workload'), this.params.loadTickUs, workloadItems, (m) => this._slotOf(m, 'workload'), packedMap(this._servers, (s) => s.name), {
       // Closed-loop clients also wait while their AFTER commits wait for acknowledgements.
       outstanding: (slot) => this.xcom.consensus.outstandingTransactions(slot) + this.grMembers[slot]!.consistency.batchTransactionsWaiting,
@@ -861,7 +861,12 @@ export class Simulation {
         const o = this.grMembers[slot]!.opts, r = payloadRules[slot]!;
         r.compressionThreshold = o.group_replication_compression_threshold;
         r.maxMessageSize = o.group_replication_communication_max_message_size;
+        r.transactionSizeLimit = o.group_replication_transaction_size_limit;
         return r;
+      },
+      transactionsTooLarge: (slot, count, bytes, limit, logIt) => {
+        this._pipeline.localRefusedForSize(slot, count);
+        if (logIt) this.grMembers[slot]!.transactionTooLarge(bytes, limit);
       },
     });
     // Exact at any time (the kernel's own test decides each one), so on whenever the switch is.
