@@ -11,7 +11,7 @@ import { shownRole, shownState, type ServerIdentity } from '../gr/member-info.js
 import { setAsPrimary, type SetAsPrimaryResult } from '../gr/primary-election-action.js';
 import type { TransactionCounters } from '../gr/transactions.js';
 import {
-  defaultOptions, FORCE_MEMBERS_AT_START_RULE, isOptionName, mergeOptions, OPTION_NAMES, parseConsistencyLevel, parseWaitTimeout, validateOption, versionProfile, WAIT_TIMEOUT_DEFAULT_S,
+  isOptionName, OPTION_NAMES, parseConsistencyLevel, parseWaitTimeout, validateOption, versionProfile, WAIT_TIMEOUT_DEFAULT_S,
   SET_SCOPES, type ConsistencyLevel, type GroupReplicationOptions, type OptionName, type SetScope,
 } from '../gr/options.js';
 import type { VersionProfile } from '../gr/version-profiles.js';
@@ -38,7 +38,7 @@ import { FIRST_INCARNATION, makeConfig } from '../xcom/xcom-config.js';
 import { memberIdentity, spareIdentity, validateSpareServers, type TakenIdentities } from './member-identity.js';
 import {
   checkLabel, DEFAULT_GROUP_AGE_US, DEFAULT_MAX_TRACE_EVENTS, MAX_GROUP_SIZE, MAX_VIRTUAL_TIME_US,
-  parseStart, SEED_FORMS, validateMaxTraceEvents, validateMode, type MemberSpec, type SimulationOptions,
+  groupOptionsFor, parseStart, SEED_FORMS, validateMaxTraceEvents, validateMode, type MemberSpec, type SimulationOptions,
 } from './simulation-options.js';
 import { STEADY_PERIOD_US, SteadyGroupCheck, type OrderRefusal, type StretchRefusal } from './stretch.js';
 import { SteadyReplay } from './steady-replay.js';
@@ -663,15 +663,7 @@ export class Simulation {
     }
     const root = new RandomStream(this.seed);
     const idRng = root.fork('identity');
-    const groupOptions = mergeOptions(defaultOptions(this.version), input.options, this.version, 'options');
-    if (input.options?.group_replication_single_primary_mode !== undefined &&
-        groupOptions.group_replication_single_primary_mode !== (mode === 'single-primary')) {
-      throw new ConfigError('options.group_replication_single_primary_mode', `must agree with mode '${mode}'`, input.options.group_replication_single_primary_mode);
-    }
-    groupOptions.group_replication_single_primary_mode = mode === 'single-primary';
-    if (groupOptions.group_replication_force_members !== '') {
-      throw new ConfigError('options.group_replication_force_members', FORCE_MEMBERS_AT_START_RULE, groupOptions.group_replication_force_members);
-    }
+    const groupOptions = groupOptionsFor(this.version, mode, input.options);
     const memberOptions: GroupReplicationOptions[] = [];
     this._servers = packedMap(input.members, (m, i) => {
       const { identity, options } = memberIdentity(m, i, `members[${i}]`, this.taken, this.version, idRng, groupOptions);
