@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { assertReplayable, fault, faultSchedule, groupSetup, type GroupSetup } from '../../src/arbitraries/index.js';
+import { assertReplayable, describeFault, fault, faultSchedule, groupSetup, scheduleToYaml, type FaultSchedule, type GroupSetup } from '../../src/arbitraries/index.js';
+import { parseScenario } from '../../src/scenario/parse-scenario.js';
 import { ConfigError } from '../../src/errors.js';
 
 /** Calls `build` and returns the ConfigError it throws (field, rule, value), failing if it throws anything else or nothing. */
@@ -84,5 +85,29 @@ describe('groupSetup(), fault() and assertReplayable() check theirs too', () => 
     expect(refusal(() => assertReplayable(schedules, 'true' as never)).field).toBe('assertReplayable.predicate');
     expect(refusal(() => assertReplayable(schedules, () => true, { scenarioName: '' })).field).toBe('assertReplayable.params.scenarioName');
     expect(refusal(() => assertReplayable(schedules, () => true, { scenarioName: 'x'.repeat(300) })).field).toBe('assertReplayable.params.scenarioName');
+  });
+});
+
+describe('scheduleToYaml() and describeFault() refuse what would print a file grsim run refuses', () => {
+  const schedule: FaultSchedule = { setup: setup3, faults: [{ kind: 'isolate', member: 'node3', atUs: 1000, durationUs: 5000 }], durationUs: 60_000_000 };
+  it.each([
+    ['scheduleToYaml.seed', () => scheduleToYaml(schedule, 1.5), 1.5],
+    ['scheduleToYaml.seed', () => scheduleToYaml(schedule, {} as never), {}],
+    ['scheduleToYaml.name', () => scheduleToYaml(schedule, 1, ''), ''],
+    ['scheduleToYaml.name', () => scheduleToYaml(schedule, 1, 'x'.repeat(256)), 'x'.repeat(256)],
+    ['scheduleToYaml.schedule', () => scheduleToYaml({} as never, 1), {}],
+    ["scheduleToYaml.schedule (the file's version)", () => scheduleToYaml({ ...schedule, setup: { ...setup3, version: '5.7' as never } }, 1), '5.7'],
+    ['scheduleToYaml.schedule.faults[0]', () => scheduleToYaml({ ...schedule, faults: [{ kind: 'isolate', member: 'zz', atUs: 0, durationUs: 1000 }] }, 1), { kind: 'isolate', member: 'zz', atUs: 0, durationUs: 1000 }],
+    ['scheduleToYaml.schedule.faults[0].kind', () => scheduleToYaml({ ...schedule, faults: [{ kind: 'meteor' } as never] }, 1), 'meteor'],
+    ['describeFault.kind', () => describeFault({ kind: 'meteor' } as never), 'meteor'],
+  ])('refuses as %s', (field, call, value) => {
+    const r = refusal(call);
+    expect(r.field).toBe(field);
+    expect(r.value).toEqual(value);
+  });
+  it('prints every drawn schedule as a file grsim run reads back', () => {
+    fc.assert(fc.property(faultSchedule({ maxFaults: 8 }), fc.integer({ min: 0, max: 0x7fffffff }), (s, seed) => {
+      parseScenario(scheduleToYaml(s, seed), 'drawn.yaml');
+    }), { seed: 7, numRuns: 200 });
   });
 });
