@@ -63,7 +63,7 @@ export const GROUP_SETUP_KEYS = ['members', 'minMembers', 'maxMembers', 'modes',
 /** Keys of FaultConstraints besides `members`. */
 export const FAULT_TIMING_KEYS = ['kinds', 'horizonUs', 'minDurationUs', 'maxDurationUs'] as const;
 
-/** The group sizes, modes and versions GroupSetupConstraints allow, after checking them. */
+/** What checked GroupSetupConstraints allow: the smallest group drawn, and whether ABORT_SERVER may be. */
 export interface CheckedGroupSetup {
   readonly smallestGroup: number;
   /** Whether exit_state_action may be ABORT_SERVER (crash faults are then not generated). */

@@ -164,6 +164,17 @@ export interface FaultScheduleConstraints extends GroupSetupConstraints, Omit<Fa
 /** Keys of FaultScheduleConstraints. */
 const FAULT_SCHEDULE_KEYS = [...GROUP_SETUP_KEYS, ...FAULT_TIMING_KEYS, 'setup', 'minFaults', 'maxFaults', 'durationUs', 'quietUs'] as const;
 
+/**
+ * Type-checked: every key of the constraint interfaces is in the lists the checks accept (a
+ * constraint added to an interface and not to its list would be refused as unknown).
+ */
+type UncheckedConstraintKeys =
+  | Exclude<keyof FaultScheduleConstraints, (typeof FAULT_SCHEDULE_KEYS)[number]>
+  | Exclude<keyof FaultConstraints, 'members' | (typeof FAULT_TIMING_KEYS)[number]>
+  | Exclude<keyof GroupSetupConstraints, (typeof GROUP_SETUP_KEYS)[number]>;
+const EVERY_CONSTRAINT_KEY_LISTED: [UncheckedConstraintKeys] extends [never] ? true : UncheckedConstraintKeys = true;
+void EVERY_CONSTRAINT_KEY_LISTED;
+
 /** Checks FaultScheduleConstraints up front, as createSimulation checks its options. */
 function checkFaultScheduleConstraints(c: FaultScheduleConstraints): void {
   const record = checkKeys(c, 'faultSchedule', FAULT_SCHEDULE_KEYS);
