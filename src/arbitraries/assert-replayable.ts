@@ -1,4 +1,6 @@
 import fc from 'fast-check';
+import { ConfigError } from '../errors.js';
+import { checkLabel } from '../sim/simulation-options.js';
 import type { FaultSchedule } from '../scenario/fault-schedule.js';
 import { scheduleToYaml } from './schedule-to-yaml.js';
 
@@ -23,7 +25,15 @@ export function assertReplayable(
   predicate: (schedule: FaultSchedule, seed: number) => boolean | void,
   params: ReplayableParameters = {},
 ): void {
+  // Duck-typed: a test may load another copy of fast-check than grsim's (their classes differ).
+  if (typeof (schedules as Partial<fc.Arbitrary<FaultSchedule>> | null)?.generate !== 'function') {
+    throw new ConfigError('assertReplayable.schedules', 'must be a fast-check arbitrary of fault schedules (e.g. faultSchedule())', schedules);
+  }
+  if (typeof predicate !== 'function') throw new ConfigError('assertReplayable.predicate', 'must be a function (schedule, seed) => boolean | void', predicate);
+  if (params === null || typeof params !== 'object' || Array.isArray(params)) throw new ConfigError('assertReplayable.params', "must be an object of fast-check parameters (and scenarioName)", params);
   const { scenarioName = 'counterexample', ...runParams } = params;
+  if (typeof scenarioName !== 'string' || scenarioName.length === 0) throw new ConfigError('assertReplayable.params.scenarioName', 'must be a non-empty string', scenarioName);
+  checkLabel(scenarioName, 'assertReplayable.params.scenarioName');
   const details = fc.check(fc.property(schedules, SIMULATION_SEED, predicate), runParams);
   if (!details.failed) return;
   const report = fc.defaultReportMessage(details) ?? 'Property failed';

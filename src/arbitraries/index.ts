@@ -6,19 +6,22 @@
  * that `grsim run` replays.
  */
 import fc from 'fast-check';
+import { ConfigError, invariant } from '../errors.js';
 import type { GroupReplicationOptions, OptionName } from '../gr/options.js';
 import {
   FAULT_KINDS, scheduleToScenario, type Fault, type FaultKind, type FaultSchedule, type GroupSetup,
 } from '../scenario/fault-schedule.js';
 import type { ExitStateAction, GroupMode, VersionName } from '../types.js';
+import {
+  ALL_MODES, ALL_VERSIONS, applicable, checkFaultTiming, checkGroupSetup, checkGroupSetupConstraints, checkKeys, checkKindsApply,
+  checkMemberNames, checkScheduleLength, FAULT_TIMING_KEYS, GROUP_SETUP_KEYS,
+} from './constraints.js';
 
 export { FAULT_KINDS, scheduleToScenario, type Fault, type FaultKind, type FaultSchedule, type GroupSetup };
 export { describeFault, scheduleToYaml } from './schedule-to-yaml.js';
 export { assertReplayable, type ReplayableParameters } from './assert-replayable.js';
 
 const MEMBER_NAMES = ['node1', 'node2', 'node3', 'node4', 'node5', 'node6', 'node7', 'node8', 'node9'];
-const ALL_VERSIONS: readonly VersionName[] = ['8.0.20', '8.0.21', '8.4', '9.x'];
-const ALL_MODES: readonly GroupMode[] = ['single-primary', 'multi-primary'];
 
 export interface GroupSetupConstraints {
   /** Exact group size; overrides min/maxMembers. */
@@ -50,8 +53,16 @@ function generatedOptions(c: GroupSetupConstraints): fc.Arbitrary<Partial<GroupR
   }).map((o) => ({ ...o, ...c.options }));
 }
 
-/** A group: size, mode, version and options within MySQL's ranges. */
+/**
+ * A group: size, mode, version and options within MySQL's ranges. Throws a ConfigError naming
+ * `groupSetup.<field>` when a constraint is not one createSimulation would accept.
+ */
 export function groupSetup(c: GroupSetupConstraints = {}): fc.Arbitrary<GroupSetup> {
+  checkGroupSetupConstraints(checkKeys(c, 'groupSetup', GROUP_SETUP_KEYS), 'groupSetup');
+  return groupSetupArbitrary(c);
+}
+
+function groupSetupArbitrary(c: GroupSetupConstraints): fc.Arbitrary<GroupSetup> {
   const size = c.members !== undefined ? fc.constant(c.members) : fc.integer({ min: c.minMembers ?? 3, max: c.maxMembers ?? 9 });
   return fc.record({
     n: size,
@@ -84,22 +95,26 @@ function optionChange(): fc.Arbitrary<{ option: OptionName; value: string | numb
   );
 }
 
-/** Which kinds need how many members (a split needs two sides, a bridge three members…). */
-function applicable(kind: FaultKind, n: number): boolean {
-  if (kind === 'split' || kind === 'one-way' || kind === 'flapping') return n >= 2;
-  if (kind === 'bridge') return n >= 3;
-  if (kind === 'ring') return n >= 4;
-  return true;
-}
-
 const MS = 1000;
 
-/** One fault; times on a 1 ms grid, shrinking toward the earliest start and the shortest duration. */
+/**
+ * One fault; times on a 1 ms grid, shrinking toward the earliest start and the shortest duration.
+ * Throws a ConfigError naming `fault.<field>` for a constraint it cannot honour.
+ */
 export function fault(c: FaultConstraints): fc.Arbitrary<Fault> {
+  const record = checkKeys(c, 'fault', ['members', ...FAULT_TIMING_KEYS]);
+  if (c === undefined) throw new ConfigError('fault', 'must be called with { members, … } (the members faults may name)', c);
+  const names = checkMemberNames(record.members, 'fault.members', Number.MAX_SAFE_INTEGER);
+  checkKindsApply(checkFaultTiming(record, 'fault') ?? FAULT_KINDS, names.length, 'fault.kinds');
+  return faultArbitrary(c);
+}
+
+/** fault() on constraints already checked. */
+function faultArbitrary(c: FaultConstraints): fc.Arbitrary<Fault> {
   const names = c.members;
   const n = names.length;
   const kinds = (c.kinds ?? FAULT_KINDS).filter((k) => applicable(k, n));
-  if (kinds.length === 0) throw new Error(`fault(): no fault kind applies to a group of ${n}`);
+  invariant(kinds.length > 0, `no fault kind of ${String(c.kinds)} applies to a group of ${n}, which the constraint checks refuse`);
   const horizonMs = Math.max(0, Math.floor((c.horizonUs ?? 600_000_000) / MS) - 1);
   const minMs = Math.max(1, Math.floor((c.minDurationUs ?? 100_000) / MS));
   const maxMs = Math.max(minMs, Math.floor((c.maxDurationUs ?? 120_000_000) / MS));
@@ -146,19 +161,59 @@ export interface FaultScheduleConstraints extends GroupSetupConstraints, Omit<Fa
   readonly quietUs?: number;
 }
 
+/** Keys of FaultScheduleConstraints. */
+const FAULT_SCHEDULE_KEYS = [...GROUP_SETUP_KEYS, ...FAULT_TIMING_KEYS, 'setup', 'minFaults', 'maxFaults', 'durationUs', 'quietUs'] as const;
+
+/**
+ * Type-checked: every key of the constraint interfaces is in the lists the checks accept (a
+ * constraint added to an interface and not to its list would be refused as unknown).
+ */
+type UncheckedConstraintKeys =
+  | Exclude<keyof FaultScheduleConstraints, (typeof FAULT_SCHEDULE_KEYS)[number]>
+  | Exclude<keyof FaultConstraints, 'members' | (typeof FAULT_TIMING_KEYS)[number]>
+  | Exclude<keyof GroupSetupConstraints, (typeof GROUP_SETUP_KEYS)[number]>;
+const EVERY_CONSTRAINT_KEY_LISTED: [UncheckedConstraintKeys] extends [never] ? true : UncheckedConstraintKeys = true;
+void EVERY_CONSTRAINT_KEY_LISTED;
+
+/** Checks FaultScheduleConstraints up front, as createSimulation checks its options. */
+function checkFaultScheduleConstraints(c: FaultScheduleConstraints): void {
+  const record = checkKeys(c, 'faultSchedule', FAULT_SCHEDULE_KEYS);
+  const kinds = checkFaultTiming(record, 'faultSchedule') ?? FAULT_KINDS;
+  checkScheduleLength(record, 'faultSchedule');
+  let smallestGroup: number;
+  let mayAbortServer: boolean;
+  if (record.setup !== undefined) {
+    for (const k of GROUP_SETUP_KEYS) {
+      if (record[k] !== undefined) throw new ConfigError(`faultSchedule.${k}`, 'cannot be combined with setup (setup fixes the group)', record[k]);
+    }
+    const setup = checkGroupSetup(record.setup, 'faultSchedule.setup');
+    smallestGroup = setup.members.length;
+    mayAbortServer = setup.options.group_replication_exit_state_action?.toUpperCase() === 'ABORT_SERVER';
+  } else {
+    ({ smallestGroup, mayAbortServer } = checkGroupSetupConstraints(record, 'faultSchedule'));
+  }
+  checkKindsApply(kinds, smallestGroup, 'faultSchedule.kinds');
+  // Crash faults are not generated when exit_state_action may be ABORT_SERVER.
+  if (mayAbortServer) checkKindsApply(kinds.filter((k) => k !== 'crash'), smallestGroup, 'faultSchedule.kinds', ' besides crash (not generated when exit_state_action may be ABORT_SERVER)');
+}
+
 /**
  * A group and a list of faults. Shrinks toward fewer faults (array shrinking), shorter ones and
- * earlier ones (integer shrinking toward the minimum duration and time zero).
+ * earlier ones (integer shrinking toward the minimum duration and time zero). Throws a ConfigError
+ * naming `faultSchedule.<field>`, the rule and the value when a constraint is not one it can
+ * honour (an unknown key, 12 members, minFaults above maxFaults, a version or an option
+ * createSimulation would refuse).
  */
 export function faultSchedule(c: FaultScheduleConstraints = {}): fc.Arbitrary<FaultSchedule> {
-  const setupArb = c.setup !== undefined ? fc.constant(c.setup) : groupSetup(c);
+  checkFaultScheduleConstraints(c);
+  const setupArb = c.setup !== undefined ? fc.constant(c.setup) : groupSetupArbitrary(c);
   const durationUs = c.durationUs ?? 600_000_000;
   const quietUs = c.quietUs ?? 0;
   return setupArb.chain((setup) => {
     // Crash faults cannot be combined with ABORT_SERVER (the server may already be down).
     const kinds = (c.kinds ?? FAULT_KINDS).filter((k) => k !== 'crash' || setup.options.group_replication_exit_state_action !== 'ABORT_SERVER');
     const horizonUs = c.horizonUs ?? Math.max(1000, durationUs - quietUs);
-    return fc.array(fault({ ...c, members: setup.members, kinds, horizonUs }), { minLength: c.minFaults ?? 0, maxLength: c.maxFaults ?? 5 })
+    return fc.array(faultArbitrary({ ...c, members: setup.members, kinds, horizonUs }), { minLength: c.minFaults ?? 0, maxLength: c.maxFaults ?? 5 })
       .map((faults) => ({ setup, faults, durationUs: Math.max(durationUs, ...faults.map((f) => (f.kind === 'option' ? f.atUs : f.atUs + f.durationUs) + quietUs)) }));
   });
 }

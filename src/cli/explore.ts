@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
-import { writeFileSync } from 'node:fs';
+import { accessSync, constants, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { dirname } from 'node:path';
 import { BUILT_IN_PROPERTIES, exploreChunk, propertyByName, resolveProperty, type ChunkResult, type Counterexample } from '../arbitraries/experiments.js';
 import { describeFault } from '../arbitraries/index.js';
 import { buildReport } from '../report/json-report.js';
@@ -30,6 +31,39 @@ export interface ExploreIo extends ProgressIo {
   readonly readFile?: (path: string) => string;
   /** Where the worker threads come from. @defaultValue FRESH_EXPLORE_WORKERS (started when explore asks) */
   readonly exploreWorkers?: ExploreWorkerSource;
+  /**
+   * Throws a UsageError naming `flag` and the `value` typed when one of `files` (those of a --save
+   * prefix, or the --out file) could not be written, so that explore refuses it before running anything.
+   * @defaultValue checkOutputPath when writeFile is node:fs's, else no check
+   */
+  readonly checkOutputPath?: (flag: string, value: string, files: readonly string[]) => void;
+}
+
+/**
+ * Refuses an output path whose directory does not exist, is not a directory or is not writable,
+ * or that is itself a directory: explore does not create directories (a typo in a --save prefix
+ * would otherwise leave a stray tree), and it checks before the runs, not after hours of them.
+ */
+export function checkOutputPath(flag: string, value: string, files: readonly string[]): void {
+  const dir = dirname(value);
+  const refuse = (rule: string): never => { throw new FlagError(flag, rule, value); };
+  let isDirectory: boolean;
+  try {
+    isDirectory = statSync(dir).isDirectory();
+  } catch {
+    return refuse(`its directory ${dir} must exist (explore does not create directories)`);
+  }
+  if (!isDirectory) refuse(`${dir} must be a directory`);
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch {
+    refuse(`its directory ${dir} must be writable`);
+  }
+  for (const file of files) {
+    let target: ReturnType<typeof statSync> | undefined;
+    try { target = statSync(file); } catch { target = undefined; }
+    if (target?.isDirectory() === true) refuse(`must not name a directory (${file} is one)`);
+  }
 }
 
 export interface ExploreOptions {
@@ -188,6 +222,9 @@ export async function explore(o: ExploreOptions, io: ExploreIo): Promise<number>
   const ids = shardIds(total, shard);
   const results: (ChunkResult | undefined)[] = new Array<ChunkResult | undefined>(total).fill(undefined);
   const write = io.writeFile ?? writeFileAtomic;
+  const checkPath = io.checkOutputPath ?? (io.writeFile === undefined ? checkOutputPath : undefined);
+  if (o.save !== undefined) checkPath?.('--save', o.save, [`${o.save}.yaml`, `${o.save}.html`]);
+  if (o.out !== undefined) checkPath?.('--out', o.out, [o.out]);
   const save = (): void => { if (o.out !== undefined) writeOrFail(write, o.out, resultFileText(exploreResultFile(o, shard, results, io.version))); };
   let lowestFailing = Number.POSITIVE_INFINITY;
   if (o.resume === true) {

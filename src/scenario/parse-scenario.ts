@@ -619,6 +619,7 @@ export function parseScenario(text: string, file = 'scenario', overrides: Scenar
   try {
     const scenario = validate(doc.toJS({ maxAliasCount: 100 }), baseName(file), overrides);
     sourceLines.set(scenario, (path) => lineOf(doc, counter, path));
+    sourceNames.set(scenario, file);
     return scenario;
   } catch (e) {
     if (e instanceof PathError) throw asWritten(new ScenarioError(file, formatPath(e.path), e.rule, e.value, lineOf(doc, counter, e.path)), doc, e);
@@ -642,6 +643,17 @@ function asWritten(err: ScenarioError, doc: Document, e: PathError): ScenarioErr
 
 /** For scenarios parsed from text: the line of a path in their file (errors raised during the run use it). */
 const sourceLines = new WeakMap<Scenario, (path: Path) => number | undefined>();
+
+/** For scenarios parsed from text: the file name parseScenario was given. */
+const sourceNames = new WeakMap<Scenario, string>();
+
+/**
+ * The name `scenario` was parsed under (parseScenario's `file`), which errors raised during its
+ * run name by default; undefined for a scenario built in code.
+ */
+export function scenarioSource(scenario: Scenario): string | undefined {
+  return sourceNames.get(scenario);
+}
 
 /**
  * The 1-based line of `path` (e.g. `['events', 3, 'crash']`) in the file `scenario` was parsed

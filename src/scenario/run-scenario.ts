@@ -9,7 +9,7 @@ import type { UdfResult } from '../gr/gr-member.js';
 import type { ReplicationGroupMemberRow } from '../types.js';
 import type { SimEvent, SimEventType } from '../observe/events.js';
 import { verbOf, type Scenario, type ScenarioAction } from './scenario.js';
-import { scenarioLine } from './parse-scenario.js';
+import { scenarioLine, scenarioSource } from './parse-scenario.js';
 import { MAX_TRACE_EVENTS } from '../sim/simulation-options.js';
 
 /** What one member showed at one moment (a `--at` snapshot). */
@@ -33,7 +33,10 @@ export interface MemberSnapshot {
 export interface RunScenarioOptions {
   /** Virtual times (µs) at which to record every member's view of the group, besides the end. */
   readonly snapshotsAtUs?: readonly number[];
-  /** Labels errors raised while the run applies an event (the file name). @defaultValue 'scenario' */
+  /**
+   * Labels errors raised while the run applies an event (the file name).
+   * @defaultValue the name parseScenario was given for the scenario, else 'scenario'
+   */
   readonly source?: string;
   /**
    * Observes the run instead of keeping its trace (SimulationOptions.traceSink): called once the
@@ -209,9 +212,10 @@ function networkNow(sim: Simulation): NetworkAfterEvent {
 /**
  * Builds the simulation a scenario describes, with its events scheduled, before it has run.
  * An event the simulation refuses when it fires (restarting a running server, changing
- * autorejoin_tries during a rejoin) raises a ScenarioError naming the event.
+ * autorejoin_tries during a rejoin) raises a ScenarioError naming the event, and `source` (by
+ * default the name parseScenario was given, else 'scenario').
  */
-export function simulationOf(scenario: Scenario, source = 'scenario'): Simulation {
+export function simulationOf(scenario: Scenario, source = scenarioSource(scenario) ?? 'scenario'): Simulation {
   return buildSimulation(scenario, source, null);
 }
 
@@ -276,7 +280,8 @@ function buildSimulation(
 /** Runs a scenario to its `untilUs`, taking snapshots at the requested times. */
 export function runScenario(scenario: Scenario, options: RunScenarioOptions = {}): ScenarioRun {
   const networkAfter: NetworkAfterEvent[] = [];
-  const sim = buildSimulation(scenario, options.source ?? 'scenario', (position, s) => { networkAfter[position] = networkNow(s); }, options.observer, options.untracedEventTypes, options.stretch);
+  const source = options.source ?? scenarioSource(scenario) ?? 'scenario';
+  const sim = buildSimulation(scenario, source, (position, s) => { networkAfter[position] = networkNow(s); }, options.observer, options.untracedEventTypes, options.stretch);
   const snapshots: MemberSnapshot[] = [];
   const requested = options.snapshotsAtUs ?? [];
   requested.forEach((t, k) => {
@@ -291,7 +296,7 @@ export function runScenario(scenario: Scenario, options: RunScenarioOptions = {}
     if (err instanceof ConfigError && err.field === 'maxTraceEvents') {
       // The run outgrew its trace bound: name the file's knob and what to shorten, at the until line.
       const path = scenario.limits?.traceEvents === undefined ? ['until'] : ['limits', 'traceEvents'];
-      throw new ScenarioError(options.source ?? 'scenario', 'limits.traceEvents',
+      throw new ScenarioError(source, 'limits.traceEvents',
         `(${err.value as number} events) ${err.rule.replace(/raise maxTraceEvents$/, `raise limits.traceEvents (at most ${MAX_TRACE_EVENTS})`)}; until is ${(scenario.untilUs / 1e6).toFixed(6)} s`,
         err.value, scenarioLine(scenario, path));
     }

@@ -1,6 +1,7 @@
 import type { SimEvent, SimEventType } from '../observe/events.js';
 import { ConfigError } from '../errors.js';
-import type { GroupReplicationOptions } from '../gr/options.js';
+import { defaultOptions, FORCE_MEMBERS_AT_START_RULE, mergeOptions, type GroupReplicationOptions } from '../gr/options.js';
+import type { VersionProfile } from '../gr/version-profiles.js';
 import type { WorkloadInput } from '../gr/workload.js';
 import type { ModelParameters } from '../model-parameters.js';
 import type { NetworkOptions } from '../network/network-options.js';
@@ -234,10 +235,28 @@ export function parseStart(start: unknown, field = 'start'): number {
   return us;
 }
 
-export function validateMode(mode: unknown): GroupMode {
+export function validateMode(mode: unknown, field = 'mode'): GroupMode {
   if (mode === undefined) return 'single-primary';
   if (mode !== 'multi-primary' && mode !== 'single-primary') {
-    throw new ConfigError('mode', "must be 'multi-primary' or 'single-primary'", mode);
+    throw new ConfigError(field, "must be 'multi-primary' or 'single-primary'", mode);
   }
   return mode;
+}
+
+/**
+ * The options every member of a `mode` group of `profile`'s version starts with: `options` over
+ * the version's defaults, checked as createSimulation checks SimulationOptions.options (`field`
+ * names them in errors). A fault-schedule arbitrary checks its fixed options with it too.
+ */
+export function groupOptionsFor(profile: VersionProfile, mode: GroupMode, options: unknown, field = 'options'): GroupReplicationOptions {
+  const groupOptions = mergeOptions(defaultOptions(profile), options, profile, field);
+  const given = (options as Partial<GroupReplicationOptions> | undefined)?.group_replication_single_primary_mode;
+  if (given !== undefined && groupOptions.group_replication_single_primary_mode !== (mode === 'single-primary')) {
+    throw new ConfigError(`${field}.group_replication_single_primary_mode`, `must agree with mode '${mode}'`, given);
+  }
+  groupOptions.group_replication_single_primary_mode = mode === 'single-primary';
+  if (groupOptions.group_replication_force_members !== '') {
+    throw new ConfigError(`${field}.group_replication_force_members`, FORCE_MEMBERS_AT_START_RULE, groupOptions.group_replication_force_members);
+  }
+  return groupOptions;
 }

@@ -11,7 +11,7 @@ import { shownRole, shownState, type ServerIdentity } from '../gr/member-info.js
 import { setAsPrimary, type SetAsPrimaryResult } from '../gr/primary-election-action.js';
 import type { TransactionCounters } from '../gr/transactions.js';
 import {
-  defaultOptions, FORCE_MEMBERS_AT_START_RULE, isOptionName, mergeOptions, OPTION_NAMES, parseConsistencyLevel, parseWaitTimeout, validateOption, versionProfile, WAIT_TIMEOUT_DEFAULT_S,
+  isOptionName, OPTION_NAMES, parseConsistencyLevel, parseWaitTimeout, validateOption, versionProfile, WAIT_TIMEOUT_DEFAULT_S,
   SET_SCOPES, type ConsistencyLevel, type GroupReplicationOptions, type OptionName, type SetScope,
 } from '../gr/options.js';
 import type { VersionProfile } from '../gr/version-profiles.js';
@@ -28,7 +28,7 @@ import {
   communicationInformationRow, memberStatsRows, type ReplicationGroupCommunicationInformationRow, type ReplicationGroupMemberStatsRow,
 } from '../observe/performance-schema.js';
 import { RandomStream } from '../rng/random-stream.js';
-import type { GroupMode, ReplicationGroupMemberRow, VersionName } from '../types.js';
+import type { GroupMode, MemberState, ReplicationGroupMemberRow, VersionName } from '../types.js';
 import { EVENT_HORIZON_MIN, XCOM_EXIT_WAIT_US } from '../xcom/constants.js';
 import { XcomCluster } from '../xcom/xcom-cluster.js';
 import type { LoadBatch, LogEntry } from '../xcom/log-entry.js';
@@ -38,7 +38,7 @@ import { FIRST_INCARNATION, makeConfig } from '../xcom/xcom-config.js';
 import { memberIdentity, spareIdentity, validateSpareServers, type TakenIdentities } from './member-identity.js';
 import {
   checkLabel, DEFAULT_GROUP_AGE_US, DEFAULT_MAX_TRACE_EVENTS, MAX_GROUP_SIZE, MAX_VIRTUAL_TIME_US,
-  parseStart, SEED_FORMS, validateMaxTraceEvents, validateMode, type MemberSpec, type SimulationOptions,
+  groupOptionsFor, parseStart, SEED_FORMS, validateMaxTraceEvents, validateMode, type MemberSpec, type SimulationOptions,
 } from './simulation-options.js';
 import { STEADY_PERIOD_US, SteadyGroupCheck, type OrderRefusal, type StretchRefusal } from './stretch.js';
 import { SteadyReplay } from './steady-replay.js';
@@ -177,8 +177,12 @@ export class MemberHandle {
   get frozen(): boolean { return this.sim._net.frozen[this.slot] === 1; }
   get superReadOnly(): boolean { return this.gr.superReadOnly; }
   get offlineMode(): boolean { return this.gr.offlineMode; }
-  /** This member's own state (ONLINE, RECOVERING, ERROR, OFFLINE). */
-  get state(): string { return this.gr.state; }
+  /**
+   * This member's own stored state: ONLINE, RECOVERING, ERROR or OFFLINE (never UNREACHABLE, which
+   * only others see it as). While its server is down (`running` false) it is the state the server
+   * was left in: OFFLINE after a crash or a removal.
+   */
+  get state(): Exclude<MemberState, 'UNREACHABLE'> { return this.gr.state; }
   /** Whether an auto-rejoin process is running. */
   get autoRejoinRunning(): boolean { return this.gr.autorejoin.running; }
 
@@ -271,7 +275,7 @@ export class MemberHandle {
    * not at all when none comes within 120 s (MY-011723).
    */
   set(name: OptionName, value: unknown, scope: SetScope = 'GLOBAL'): UdfResult {
-    if (!this.running) throw new ConfigError('set', 'names a member whose server is not running (restart it first)', this.name);
+    this.refuseUnlessRunning('set');
     this.refuseWhileFrozen('set');
     return this.sim._setOption(this.slot, name, value, scope);
   }
@@ -305,6 +309,18 @@ export class MemberHandle {
    * A frozen (SIGSTOP) mysqld runs no statement until it is thawed: a client's would block until
    * then, which a synchronous call cannot do (a scenario's statement waits for the thaw instead).
    */
+  /**
+   * A statement needs a running mysqld: a crashed one must be restarted first, and a removed one
+   * (removeMember: STOP, then shutdown, for good; restart() refuses it) runs none again.
+   */
+  private refuseUnlessRunning(verb: string): void {
+    if (this.running) return;
+    if (this.sim.removed[this.slot] === 1) {
+      throw new ConfigError(verb, 'names a member removed from the simulation (removeMember shut its server down for good; add a new one with addMember)', this.name);
+    }
+    throw new ConfigError(verb, 'names a member whose server is not running (restart it first)', this.name);
+  }
+
   private refuseWhileFrozen(verb: string): void {
     if (this.frozen) throw new ConfigError(verb, 'names a member whose mysqld is frozen (SIGSTOP): it runs no statement until thaw(); call it after the thaw', this.name);
   }
@@ -350,7 +366,7 @@ export class MemberHandle {
    * at once. Inverse: stopGroupReplication().
    */
   startGroupReplication(): UdfResult {
-    if (!this.running) throw new ConfigError('startGroupReplication', 'names a member whose server is not running (restart it first)', this.name);
+    this.refuseUnlessRunning('startGroupReplication');
     this.refuseWhileFrozen('startGroupReplication');
     return this.gr.startStop.startCommand();
   }
@@ -374,7 +390,7 @@ export class MemberHandle {
    * START or STOP runs (up to 8.0.20 it waits for it). Inverse: startGroupReplication().
    */
   stopGroupReplication(): UdfResult {
-    if (!this.running) throw new ConfigError('stopGroupReplication', 'names a member whose server is not running (restart it first)', this.name);
+    this.refuseUnlessRunning('stopGroupReplication');
     this.refuseWhileFrozen('stopGroupReplication');
     return this.gr.startStop.stopCommand();
   }
@@ -663,15 +679,7 @@ export class Simulation {
     }
     const root = new RandomStream(this.seed);
     const idRng = root.fork('identity');
-    const groupOptions = mergeOptions(defaultOptions(this.version), input.options, this.version, 'options');
-    if (input.options?.group_replication_single_primary_mode !== undefined &&
-        groupOptions.group_replication_single_primary_mode !== (mode === 'single-primary')) {
-      throw new ConfigError('options.group_replication_single_primary_mode', `must agree with mode '${mode}'`, input.options.group_replication_single_primary_mode);
-    }
-    groupOptions.group_replication_single_primary_mode = mode === 'single-primary';
-    if (groupOptions.group_replication_force_members !== '') {
-      throw new ConfigError('options.group_replication_force_members', FORCE_MEMBERS_AT_START_RULE, groupOptions.group_replication_force_members);
-    }
+    const groupOptions = groupOptionsFor(this.version, mode, input.options);
     const memberOptions: GroupReplicationOptions[] = [];
     this._servers = packedMap(input.members, (m, i) => {
       const { identity, options } = memberIdentity(m, i, `members[${i}]`, this.taken, this.version, idRng, groupOptions);

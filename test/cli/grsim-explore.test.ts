@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -115,6 +115,23 @@ describe('grsim explore', () => {
     expect(grsim('explore', '--property', 'one-primary-per-view', '--duration', '10').stderr).toMatch(/^grsim explore: --duration: must be a duration .*, got "10"\n$/);
     expect(grsim('explore', '--property', 'one-primary-per-view', '--duration', '25h').stderr).toBe('grsim explore: --duration: must be a duration from 1s to 24h, got "25h"\n');
     expect(grsim('explore').stderr).toBe('grsim explore: --property <name> is required (grsim explore --list prints the names)\n');
+  });
+
+  it('refuses a --save prefix or an --out file it could not write before running anything (exit 2, the flag and the path named)', () => {
+    const missing = join(dir, 'no-such-directory');
+    mkdirSync(join(dir, 'taken.yaml'));
+    const cases = [
+      ['--save', join(missing, 'iso'), `its directory ${missing} must exist`],
+      ['--out', join(missing, 'result.json'), `its directory ${missing} must exist`],
+      ['--save', join(dir, 'taken'), `must not name a directory (${join(dir, 'taken.yaml')} is one)`],
+      ['--out', dir, `must not name a directory (${dir} is one)`],
+    ] as const;
+    for (const [flag, path, rule] of cases) {
+      const r = grsim(...failing, '--runs', '30', '--jobs', '1', flag, path);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(`grsim explore: ${flag}: ${rule}${rule.startsWith('its') ? ' (explore does not create directories)' : ''}, got ${JSON.stringify(path)}\n`);
+      expect(r.stdout).toBe('');
+    }
   });
 
   it('ends the worker threads it started before parsing when the command fails or needs fewer of them', () => {
