@@ -11,7 +11,7 @@ import { formatCacheSize, renderSweepSvg } from '../sizing/sweep-svg.js';
 import { EXIT, type CliOutcome } from './cli-io.js';
 import { flagParser, FlagError, integerFlag, listFlag, secondsFlag, UsageError } from './flags.js';
 import { startProgressBar, type ProgressBar, type ProgressIo } from './progress-bar.js';
-import { checkSameWork, parseShard, readerOf, resultFileText, shardIds, WHOLE, writeFileAtomic, writeOrFail, type Shard } from './shard.js';
+import { checkOutputPath, checkSameWork, parseShard, readerOf, resultFileText, shardIds, WHOLE, writeFileAtomic, writeOrFail, type Shard } from './shard.js';
 import { readSweepResultFile, sweepResultFile, type SweepCellRecord } from './sweep-shard.js';
 
 /** What cache-size needs from the process (bound in main.ts, faked in tests). */
@@ -172,6 +172,11 @@ export function printSweep(s: CacheSweep, header: Pick<CacheSizeOptions, 'member
  */
 function sweep(o: CacheSizeOptions, io: CacheSizeIo, input: SizeCacheInput, startMs: number): number {
   const shard = o.shard ?? WHOLE;
+  // Output paths are checked before the first cell, not after the sweep (with the real file system only).
+  if (io.writeFile === undefined) {
+    if (o.out !== null) checkOutputPath('--out', o.out, [o.out]);
+    if (o.plot !== null) checkOutputPath('--plot', o.plot, [o.plot]);
+  }
   let bar: ProgressBar | null = null, done = 0;
   // The chart and the table mark the answer (the computed size, the rule of thumb and the outage
   // it was sized for), and the default grid includes its row and column.

@@ -1,7 +1,6 @@
 import { Command, Option } from 'commander';
-import { accessSync, constants, statSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname } from 'node:path';
 import { BUILT_IN_PROPERTIES, exploreChunk, propertyByName, resolveProperty, type ChunkResult, type Counterexample } from '../arbitraries/experiments.js';
 import { describeFault } from '../arbitraries/index.js';
 import { buildReport } from '../report/json-report.js';
@@ -17,7 +16,7 @@ import { durationFlag, FlagError, integerFlag, UsageError } from './flags.js';
 import { startProgressBar, type ProgressIo } from './progress-bar.js';
 import {
   checkSameWork, configHash, readerOf, parseShard, readResultFile, RESULT_FORMAT, RESULT_FORMAT_VERSION, resultFileText, ResultShapeError, shardIds, WHOLE,
-  writeFileAtomic, writeOrFail, type ResultFile, type Shard,
+  checkOutputPath, writeFileAtomic, writeOrFail, type ResultFile, type Shard,
 } from './shard.js';
 
 /** What explore needs from the process (bound in main.ts, faked in tests). */
@@ -39,32 +38,6 @@ export interface ExploreIo extends ProgressIo {
   readonly checkOutputPath?: (flag: string, value: string, files: readonly string[]) => void;
 }
 
-/**
- * Refuses an output path whose directory does not exist, is not a directory or is not writable,
- * or that is itself a directory: explore does not create directories (a typo in a --save prefix
- * would otherwise leave a stray tree), and it checks before the runs, not after hours of them.
- */
-export function checkOutputPath(flag: string, value: string, files: readonly string[]): void {
-  const dir = dirname(value);
-  const refuse = (rule: string): never => { throw new FlagError(flag, rule, value); };
-  let isDirectory: boolean;
-  try {
-    isDirectory = statSync(dir).isDirectory();
-  } catch {
-    return refuse(`its directory ${dir} must exist (explore does not create directories)`);
-  }
-  if (!isDirectory) refuse(`${dir} must be a directory`);
-  try {
-    accessSync(dir, constants.W_OK);
-  } catch {
-    refuse(`its directory ${dir} must be writable`);
-  }
-  for (const file of files) {
-    let target: ReturnType<typeof statSync> | undefined;
-    try { target = statSync(file); } catch { target = undefined; }
-    if (target?.isDirectory() === true) refuse(`must not name a directory (${file} is one)`);
-  }
-}
 
 export interface ExploreOptions {
   readonly property: string;

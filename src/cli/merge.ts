@@ -6,7 +6,7 @@ import { formatDuration } from '../scenario/scenario-time.js';
 import { EXIT, type CliOutcome } from './cli-io.js';
 import { EXPLORE_COMMAND, exploreOutcome, printExploreSummary, readExploreResultFile, type ExploreConfig, type ExploreIo, type ExploreResultFile } from './explore.js';
 import { FlagError, UsageError } from './flags.js';
-import { canonicalJson, checkSameWork, idList, mergeResults, RESULT_FORMAT } from './shard.js';
+import { canonicalJson, checkOutputPath, checkSameWork, idList, mergeResults, RESULT_FORMAT } from './shard.js';
 import { printSweep, type CacheSizeIo } from './cache-size.js';
 import { mergeSweep, SWEEP_COMMAND } from './sweep-shard.js';
 
@@ -143,12 +143,14 @@ export function merge(files: readonly string[], io: MergeIo, flags: MergeFlags):
   if (command === SWEEP_COMMAND) {
     if (flags.save !== undefined) throw new UsageError('--save goes with explore result files');
     if (flags.plot !== undefined && !/\.svg$/i.test(flags.plot)) throw new FlagError('--plot', 'must name an .svg file', flags.plot);
+    if (flags.plot !== undefined && io.writeFile === undefined) checkOutputPath('--plot', flags.plot, [flags.plot]);
     const { config, sweep, wallMs } = mergeSweep(read, files);
     io.stderr(`grsim merge: ${files.length} file${files.length === 1 ? '' : 's'}, cache-size --sweep, seed ${config.seed}, ${sweep.sizes.length * sweep.outagesUs.length} cells\n`);
     printSweep(sweep, config, wallMs, cached, flags.json === true, flags.plot ?? null, 'grsim merge', ' (the cells\' run time summed over the shards)');
     return EXIT.ok;
   }
   if (flags.json !== undefined || flags.plot !== undefined) throw new UsageError('--json and --plot go with cache-size --sweep result files');
+  if (flags.save !== undefined && io.writeFile === undefined) checkOutputPath('--save', flags.save, [`${flags.save}.yaml`, `${flags.save}.html`]);
   return mergeExplore(files, cached, flags.save);
 }
 

@@ -8,6 +8,7 @@ import { EXIT, type CliIo, type CliOutcome } from './cli-io.js';
 import { FlagError, UsageError } from './flags.js';
 import { writeFileSync } from 'node:fs';
 import { fileSpools } from './file-spool.js';
+import { checkOutputPath } from './shard.js';
 import { isRunFormatName, renderRunHtml, RUN_FORMAT_NAMES, RUN_FORMATS, type RunFormatName } from './run-formats.js';
 
 /** Flags `run` and `demo` share (demo has no --until/--at: its times are fixed). */
@@ -99,6 +100,7 @@ function runAndPrint(io: CliIo, scenario: Scenario, label: string, flags: RunFla
     }
     return;
   }
+  if (flags.html !== undefined && io.writeFile === undefined) checkOutputPath('--html', flags.html, [flags.html]);
   const run = runScenario(scenario, options);
   if (flags.html !== undefined) {
     const write = io.writeFile ?? ((path: string, text: string): void => writeFileSync(path, text, 'utf8'));

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { formatValue } from '../errors.js';
 import { FlagError, UsageError } from './flags.js';
 
@@ -98,6 +99,34 @@ export function writeFileAtomic(path: string, text: string): void {
 /** The reader of --resume: the injected one, else node:fs. */
 export function readerOf(io: { readonly readFile?: (path: string) => string }): (path: string) => string {
   return io.readFile ?? ((path: string): string => readFileSync(path, 'utf8'));
+}
+
+/**
+ * Refuses an output path whose directory does not exist, is not a directory or is not writable,
+ * or that is itself a directory: grsim does not create directories (a typo in a --save prefix
+ * would otherwise leave a stray tree), and a command checks its output paths before its runs, not
+ * after hours of them (explore --save/--out, cache-size --out/--plot, merge --save/--plot, run --html).
+ */
+export function checkOutputPath(flag: string, value: string, files: readonly string[]): void {
+  const dir = dirname(value);
+  const refuse = (rule: string): never => { throw new FlagError(flag, rule, value); };
+  let isDirectory: boolean;
+  try {
+    isDirectory = statSync(dir).isDirectory();
+  } catch {
+    return refuse(`its directory ${dir} must exist (grsim does not create directories)`);
+  }
+  if (!isDirectory) refuse(`${dir} must be a directory`);
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch {
+    refuse(`its directory ${dir} must be writable`);
+  }
+  for (const file of files) {
+    let target: ReturnType<typeof statSync> | undefined;
+    try { target = statSync(file); } catch { target = undefined; }
+    if (target?.isDirectory() === true) refuse(`must not name a directory (${file} is one)`);
+  }
 }
 
 /** Writes a file through `write`, reporting a failure as a usage error naming the file. */

@@ -251,3 +251,33 @@ describe('grsim explore runs in a child node process with the tiering flags', ()
     expect(r.stdout).toBe(grsim(...args).stdout);
   });
 });
+
+describe('output paths are checked before the work, not after it', () => {
+  // Each command would otherwise simulate everything and then fail with "cannot write … (ENOENT)".
+  const missing = join(dir, 'no-such-directory');
+  const sweep = ['cache-size', '--rate', '2000/s', '--size', '1KiB', '--sweep', '--sizes', '128MiB', '--outages', '30s'];
+  const cases: readonly (readonly [string, readonly string[], string, string])[] = [
+    ['run', ['run', SEED_CASE], '--html', join(missing, 'timeline.html')],
+    ['cache-size', sweep, '--out', join(missing, 'sweep.json')],
+    ['cache-size', sweep, '--plot', join(missing, 'sweep.svg')],
+  ];
+  for (const [command, args, flag, path] of cases) {
+    it(`${command} ${flag} into a missing directory exits 2 at once, naming the flag and the path`, () => {
+      const r = grsim(...args, flag, path);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(`grsim ${command}: ${flag}: its directory ${missing} must exist (grsim does not create directories), got ${JSON.stringify(path)}\n`);
+      expect(r.stdout).toBe('');
+    });
+  }
+
+  it('merge --plot and --save into a missing directory exit 2 before printing the merged result', () => {
+    const shard = join(dir, 'sweep-shard.json');
+    expect(grsim(...sweep, '--shard', '0/1', '--out', shard).code).toBe(0);
+    const plot = join(missing, 'merged.svg');
+    expect(grsim('merge', shard, '--plot', plot)).toEqual({ code: 2, stdout: '', stderr: `grsim merge: --plot: its directory ${missing} must exist (grsim does not create directories), got ${JSON.stringify(plot)}\n` });
+    const explored = join(dir, 'explore-shard.json');
+    expect(grsim('explore', '--property', 'one-primary-per-view', '--runs', '2', '--jobs', '1', '--shard', '0/1', '--out', explored).code).toBe(0);
+    const save = join(missing, 'cx');
+    expect(grsim('merge', explored, '--save', save)).toEqual({ code: 2, stdout: '', stderr: `grsim merge: --save: its directory ${missing} must exist (grsim does not create directories), got ${JSON.stringify(save)}\n` });
+  });
+});

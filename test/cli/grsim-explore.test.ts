@@ -129,7 +129,7 @@ describe('grsim explore', () => {
     for (const [flag, path, rule] of cases) {
       const r = grsim(...failing, '--runs', '30', '--jobs', '1', flag, path);
       expect(r.code).toBe(2);
-      expect(r.stderr).toBe(`grsim explore: ${flag}: ${rule}${rule.startsWith('its') ? ' (explore does not create directories)' : ''}, got ${JSON.stringify(path)}\n`);
+      expect(r.stderr).toBe(`grsim explore: ${flag}: ${rule}${rule.startsWith('its') ? ' (grsim does not create directories)' : ''}, got ${JSON.stringify(path)}\n`);
       expect(r.stdout).toBe('');
     }
   });
