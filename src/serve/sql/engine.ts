@@ -2,6 +2,7 @@ import type { Database } from 'sql.js';
 import { ConfigError } from '../../errors.js';
 import { CLIENT_ERROR_SUPER_READ_ONLY } from '../../observe/error-codes.js';
 import { isOptionName, parseConsistencyLevel, parseWaitTimeout, WAIT_TIMEOUT_DEFAULT_S, WAIT_TIMEOUT_RANGE_S, type ConsistencyLevel } from '../../gr/options.js';
+import type { UdfResult } from '../../gr/gr-member.js';
 import type { MemberHandle, Simulation } from '../../sim/simulation.js';
 import type { ClientInfo, ColumnSpec, ColumnType, SqlSession, StatementEngine, StatementOutcome } from '../statement-engine.js';
 import { cteNames, rewrite, selectColumnNames, sqlIdent, sqlString, UnsupportedSql, type RewriteContext, type TableReference } from './dialect.js';
@@ -572,13 +573,16 @@ class Session implements SqlSession {
     }
     if (!isOptionName(name)) return this.unsupported(sql, `SET GLOBAL ${name}`);
     if (name === 'group_replication_single_primary_mode') return E.changeWhileRunning();
+    let r: UdfResult;
     try {
-      this.member.set(name, v.kind === 'bool' ? toBool(value) : value, scope === 'persist' ? 'PERSIST' : scope === 'persist_only' ? 'PERSIST_ONLY' : 'GLOBAL');
+      r = this.member.set(name, v.kind === 'bool' ? toBool(value) : value, scope === 'persist' ? 'PERSIST' : scope === 'persist_only' ? 'PERSIST_ONLY' : 'GLOBAL');
     } catch (err) {
       if (err instanceof ConfigError) return E.wrongValueForVariable(name, String(value));
       throw err;
     }
-    return null;
+    // The server refused the statement (group_replication_force_members outside a blocked minority:
+    // ERROR 4118): the client gets the error the API returns.
+    return r.ok ? null : E.fromClientError(r.error);
   }
 
   // ------------------------------------------------------------------ writes and transactions
