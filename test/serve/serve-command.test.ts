@@ -1,4 +1,5 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -127,5 +128,20 @@ describe('grsim serve', () => {
     stderr = '';
     expect(await runCli(['serve', 'x.yaml', '--port-base', '70000'], io)).toBe(2);
     expect(stderr).toContain('grsim serve: --port-base: must be an integer in 0..65535');
+  });
+
+  it('a port in use or a host it cannot bind is a usage error (exit 2, one line naming the flag and the value), not an internal error', async () => {
+    // Another process holds node2's port (port-base + 1).
+    const holder = createServer();
+    await new Promise<void>((resolve) => { holder.listen({ host: '127.0.0.1', port: 0 }, resolve); });
+    cleanup.closing(holder);
+    const taken = (holder.address() as AddressInfo).port;
+    let stderr = '';
+    const io: CliIo = { stdout: () => {}, stderr: (t) => { stderr += t; }, readFile: () => SCENARIO, version: '0', seedCasePath: '', isTty: false, nowMs: () => 0, createEngine: testStatementEngine };
+    expect(await runCli(['serve', 'x.yaml', '--port-base', String(taken - 1)], io)).toBe(2);
+    expect(stderr).toBe(`grsim serve: --port-base: port ${taken} on 127.0.0.1 is in use (node2's port); choose another --port-base, or 0 for free ports\n`);
+    stderr = '';
+    expect(await runCli(['serve', 'x.yaml', '--port-base', '0', '--host', '999.1.1.1'], io)).toBe(2);
+    expect(stderr).toBe('grsim serve: --host: "999.1.1.1" does not resolve to an address; give an address of this machine (127.0.0.1: loopback)\n');
   });
 });
