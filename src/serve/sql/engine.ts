@@ -817,7 +817,9 @@ class Session implements SqlSession {
     const settle = (): StatementOutcome | undefined => {
       if (started.outcome === 'pending') return undefined;
       if (started.outcome === 'joined') return ok();
-      return started.error === null ? E.startFailed() : E.fromClientError(started.error);
+      // The error the API's outcome carries (one source: src/gr/start-stop-group-replication.ts).
+      if (started.error === null) throw new Error('a failed START without its client error');
+      return E.fromClientError(started.error);
     };
     return settle() ?? { kind: 'pending', poll: settle };
   }

@@ -83,11 +83,6 @@ export function consistencyNotAllowed(): ErrorOutcome {
   return error(3796, 'HY000', 'The option group_replication_consistency cannot be used on the current member state.');
 }
 
-/** ER_GROUP_REPLICATION_CONFIGURATION (3092, HY000): a START GROUP_REPLICATION that did not join (plugin.cc, plugin_group_replication_start). */
-export function startFailed(): ErrorOutcome {
-  return error(3092, 'HY000', 'The server is not configured properly to be an active member of the group. Please see more details on error log.');
-}
-
 /** ER_GROUP_REPLICATION_RUNNING (3093, HY000): single_primary_mode may not change while GR runs (plugin.cc, check_single_primary_mode). */
 export function changeWhileRunning(): ErrorOutcome {
   return error(3093, 'HY000', 'Cannot change into or from single primary mode while Group Replication is running.');
