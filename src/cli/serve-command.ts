@@ -212,11 +212,22 @@ async function control(io: ServeIo, handle: ServeHandle, scenario: Scenario, lin
         handle.setSpeed(Number(args[0]));
         io.stderr(`grsim serve: speed ${handle.speed}\n`);
         break;
-      case 'advance':
+      case 'advance': {
         if (args.length !== 1) throw new ConfigError('advance', 'takes one duration, like 10s', args.join(' '));
-        await handle.advance(args[0]!);
-        io.stderr(`grsim serve: now +${(handle.sim.nowUs / 1e6).toFixed(3)}s\n`);
+        const now = (): void => { io.stderr(`grsim serve: now +${(handle.sim.nowUs / 1e6).toFixed(3)}s\n`); };
+        try {
+          await handle.advance(args[0]!);
+        } catch (e) {
+          // A scripted event refused as it fires: the advance stopped at it (as grsim run stops
+          // there); the refusal, then where the clock stands (docs/serve.md).
+          if (!(e instanceof ConfigError) || e.field === 'advance') throw e;
+          io.stderr(`grsim serve: ${line}: ${e.message}\n`);
+          now();
+          return false;
+        }
+        now();
         break;
+      }
       case 'report': {
         const json = `${JSON.stringify(buildReport({ scenario, sim: handle.sim, snapshots: snapshotMembers(handle.sim), networkAfter: [] }, io.version), null, 2)}\n`;
         if (args.length === 0) io.stdout(json);

@@ -343,14 +343,22 @@ export async function serve(sim: Simulation, options: ServeOptions = {}): Promis
     },
     async advance(duration: number | string): Promise<void> {
       checkOpen('advance');
-      sim.runFor(parseDuration(duration, 'advance'));
-      await syncAll();
+      const us = parseDuration(duration, 'advance');
+      try {
+        sim.runFor(us);
+      } finally {
+        // A scripted event refused as it fires stops the run there (the error propagates): what
+        // ran up to it still reaches the clients.
+        await syncAll();
+      }
     },
     async runUntil(target, runOptions): Promise<boolean> {
       checkOpen('runUntil');
-      const reached = sim.runUntil(target, runOptions);
-      await syncAll();
-      return reached;
+      try {
+        return sim.runUntil(target, runOptions);
+      } finally {
+        await syncAll();
+      }
     },
     async sync(): Promise<void> {
       checkOpen('sync');

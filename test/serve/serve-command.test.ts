@@ -112,6 +112,28 @@ describe('grsim serve', () => {
     expect((await c.query('SELECT 1'))[0]).toEqual([{ 1: 1 }]);
   });
 
+  it('a scripted event refused as it fires stops that advance there: the refusal, then where the clock stands; later events still fire', async () => {
+    const cli = startCli(['--test-driven'], `name: refused
+members: [node1, node2, node3]
+events:
+  - { at: +5s, stop: node1 }
+  - { at: +8s, isolate: node2 }
+`);
+    await ready(cli);
+    cli.input.write('advance 2s\n');
+    await until(() => cli.err().includes('now +2.000s'));
+    cli.input.write('crash node1\n');
+    await until(() => cli.err().includes('crash node1'));
+    cli.input.write('advance 10s\n');
+    await until(() => cli.err().includes('now +5.000s'));
+    const lines = cli.err().trimEnd().split('\n');
+    expect(lines[lines.length - 2]).toMatch(/^grsim serve: advance 10s: .*events\[0\]\.stop names a member whose server is not running.* when it fires at 5\.000000 s, got "node1"$/);
+    expect(lines[lines.length - 1]).toBe('grsim serve: now +5.000s');
+    cli.input.write('advance 5s\n');
+    await until(() => cli.err().includes('now +10.000s'));
+    expect(cli.err()).toContain('grsim serve: +8.000s isolate node2\n');
+  });
+
   it('in real time, virtual time moves by itself at --speed', async () => {
     const cli = startCli(['--speed', '1000']);
     const ports = await ready(cli);
