@@ -42,6 +42,21 @@ function value(o: StatementOutcome): string | null {
   return o.rows[0]![0]!;
 }
 
+describe('SET GLOBAL group_replication_autorejoin_tries during an auto-rejoin', () => {
+  it("is refused with MySQL's error (3916, check_autorejoin_tries' text), not as a wrong value", async () => {
+    await loadSqlEngine();
+    const sim = createSimulation({ seed: 73, members: ['node1', 'node2', 'node3'], mode: 'multi-primary' });
+    const s = createStatementEngine(sim).openSession('node3', 'root', null);
+    sim.at('10s', (x) => x.network.isolate('node3'));
+    sim.at('70s', (x) => x.network.heal('node3'));
+    expect(sim.runUntil(() => sim.member('node3').autoRejoinRunning, { limit: '130s' })).toBe(true);
+    expect(s.execute('SET GLOBAL group_replication_autorejoin_tries = 5')).toEqual({
+      kind: 'error', code: 3916, sqlState: 'HY000', message: 'Cannot update the number of auto-rejoin retry attempts when an auto-rejoin process is already running.',
+    });
+    expect(sim.member('node3').options().group_replication_autorejoin_tries).toBe(3);
+  });
+});
+
 describe('statements common clients send, answered as MySQL 8.0 answers them', () => {
   it('SET GLOBAL … = DEFAULT stores the compiled-in default of this version; SET SESSION … = DEFAULT the global value; the string \'DEFAULT\' is a value like any other', async () => {
     const { sim, engine } = await group();

@@ -656,6 +656,10 @@ class Session implements SqlSession {
     // SET GLOBAL … = DEFAULT stores the compiled-in default (sql/set_var.cc, set_var::update calls
     // sys_var::set_default), this version's (docs/mysql-behaviour.md §G1.3), not the configured value.
     const value = given === DEFAULT_VALUE ? defaultOptions(this.engine.sim.version)[name] : v.kind === 'bool' ? toBool(given) : given;
+    // set() throws for this one (a ConfigError, not a client error): MySQL's check function refuses
+    // it before any range check with ER_DA_GRP_RPL_STARTED_AUTO_REJOIN's number and its own text
+    // (plugin.cc, check_autorejoin_tries).
+    if (name === 'group_replication_autorejoin_tries' && this.member.autoRejoinRunning) return E.autorejoinRunning();
     let r: UdfResult;
     try {
       r = this.member.set(name, value, scope === 'persist' ? 'PERSIST' : scope === 'persist_only' ? 'PERSIST_ONLY' : 'GLOBAL');

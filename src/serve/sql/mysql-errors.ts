@@ -138,6 +138,14 @@ export function startPasswordLength(): ErrorOutcome {
   return error(3972, 'HY000', 'The START GROUP_REPLICATION command failed since the password provided for the recovery channel exceeds the maximum length of 32 characters.');
 }
 
+/**
+ * SET GLOBAL group_replication_autorejoin_tries during an auto-rejoin: my_message with
+ * ER_DA_GRP_RPL_STARTED_AUTO_REJOIN's number (3916, HY000) and its own text (plugin.cc, check_autorejoin_tries).
+ */
+export function autorejoinRunning(): ErrorOutcome {
+  return error(3916, 'HY000', 'Cannot update the number of auto-rejoin retry attempts when an auto-rejoin process is already running.');
+}
+
 /** ER_EMPTY_QUERY (1065, 42000). */
 export function emptyQuery(): ErrorOutcome {
   return error(1065, '42000', 'Query was empty');
