@@ -5,7 +5,7 @@ import { buildReport } from '../report/json-report.js';
 import { simulationOf, snapshotMembers } from '../scenario/run-scenario.js';
 import type { Scenario } from '../scenario/scenario.js';
 import { defaultEngine } from '../serve/default-engine.js';
-import { checkSpeed, serve, type ServeHandle } from '../serve/serve.js';
+import { checkSpeed, ListenError, serve, type ServeHandle } from '../serve/serve.js';
 import type { StatementEngine } from '../serve/statement-engine.js';
 import type { Simulation } from '../sim/simulation.js';
 import { EXIT, type CliOutcome } from './cli-io.js';
@@ -80,7 +80,37 @@ export function serveCommand(io: ServeIo, outcome: CliOutcome): Command {
     });
 }
 
+/**
+ * A port that cannot be opened is the caller's environment, not a bug in grsim: a usage error
+ * (exit 2) that names the flag to change and the value it had.
+ */
+function listenUsageError(e: ListenError, flags: ServeFlags): UsageError {
+  const port = `port ${e.port} on ${e.host}`;
+  const whose = `${e.member}'s port`;
+  switch (e.code) {
+    case 'EADDRINUSE':
+      return new UsageError(`--port-base: ${port} is in use (${whose}); choose another --port-base, or 0 for free ports`);
+    case 'EACCES':
+      return new UsageError(`--port-base: ${port} needs privileges (${whose}); choose a --port-base above 1023`);
+    case 'EADDRNOTAVAIL':
+      return new UsageError(`--host: ${JSON.stringify(flags.host)} is not an address of this machine; give one of its addresses (127.0.0.1: loopback)`);
+    case 'ENOTFOUND': case 'EAI_AGAIN': case 'EAI_NONAME': case 'EAI_FAIL':
+      return new UsageError(`--host: ${JSON.stringify(flags.host)} does not resolve to an address; give an address of this machine (127.0.0.1: loopback)`);
+    default:
+      return new UsageError(`--host/--port-base: cannot listen on ${e.host}:${e.port} (${whose}): ${e.cause instanceof Error ? e.cause.message : String(e.cause)}`);
+  }
+}
+
 async function serveScenario(io: ServeIo, scenario: Scenario, file: string, flags: ServeFlags): Promise<void> {
+  try {
+    await serveUntilStopped(io, scenario, file, flags);
+  } catch (e) {
+    if (e instanceof ListenError) throw listenUsageError(e, flags);
+    throw e;
+  }
+}
+
+async function serveUntilStopped(io: ServeIo, scenario: Scenario, file: string, flags: ServeFlags): Promise<void> {
   const sim = simulationOf(scenario, file);
   const engine = io.createEngine === undefined ? await defaultEngine(sim) : io.createEngine(sim);
   const write = io.writeFile ?? ((path: string, t: string): void => writeFileSync(path, t, 'utf8'));
@@ -182,11 +212,22 @@ async function control(io: ServeIo, handle: ServeHandle, scenario: Scenario, lin
         handle.setSpeed(Number(args[0]));
         io.stderr(`grsim serve: speed ${handle.speed}\n`);
         break;
-      case 'advance':
+      case 'advance': {
         if (args.length !== 1) throw new ConfigError('advance', 'takes one duration, like 10s', args.join(' '));
-        await handle.advance(args[0]!);
-        io.stderr(`grsim serve: now +${(handle.sim.nowUs / 1e6).toFixed(3)}s\n`);
+        const now = (): void => { io.stderr(`grsim serve: now +${(handle.sim.nowUs / 1e6).toFixed(3)}s\n`); };
+        try {
+          await handle.advance(args[0]!);
+        } catch (e) {
+          // A scripted event refused as it fires: the advance stopped at it (as grsim run stops
+          // there); the refusal, then where the clock stands (docs/serve.md).
+          if (!(e instanceof ConfigError) || e.field === 'advance') throw e;
+          io.stderr(`grsim serve: ${line}: ${e.message}\n`);
+          now();
+          return false;
+        }
+        now();
         break;
+      }
       case 'report': {
         const json = `${JSON.stringify(buildReport({ scenario, sim: handle.sim, snapshots: snapshotMembers(handle.sim), networkAfter: [] }, io.version), null, 2)}\n`;
         if (args.length === 0) io.stdout(json);

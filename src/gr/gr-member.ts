@@ -56,6 +56,9 @@ export interface WriteRecord {
 }
 
 /** Result of a topology UDF (group_replication_set_as_primary and friends). */
+/** The client error of a session whose server died under it (CR_SERVER_LOST, a client-side error: include/errmsg.h). */
+const CLIENT_ERROR_LOST_CONNECTION = 'ERROR 2013 (HY000): Lost connection to MySQL server during query';
+
 export type UdfResult = { readonly ok: true } | { readonly ok: false; readonly error: string };
 
 /** Everything a GR member needs from the composition root. */
@@ -710,15 +713,15 @@ export class GrMember {
    * with it, and connected clients lose their transactions still waiting.
    */
   serverShutDown(): void {
-    this.startStop.abandonStop();
-    this.rollbackPending('ERROR 2013 (HY000): Lost connection to MySQL server during query', false, 'crashed');
+    this.startStop.abandonStop(CLIENT_ERROR_LOST_CONNECTION);
+    this.rollbackPending(CLIENT_ERROR_LOST_CONNECTION, false, 'crashed');
     this.emitFlags();
   }
 
   /** The process died: everything in memory is gone; connected clients lose their transactions. */
   crashed(): void {
-    this.startStop.abandonStop();
-    this.rollbackPending('ERROR 2013 (HY000): Lost connection to MySQL server during query', false, 'crashed');
+    this.startStop.abandonStop(CLIENT_ERROR_LOST_CONNECTION);
+    this.rollbackPending(CLIENT_ERROR_LOST_CONNECTION, false, 'crashed');
     this.tx.stopApplier(this.ctx.kernel.nowUs);
     this.state = 'OFFLINE';
     this.table.clear();

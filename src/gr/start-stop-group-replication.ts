@@ -32,8 +32,11 @@ export const STOP_GIVES_UP_WAITING_US = (TRANSACTION_KILL_TIMEOUT_S + 1) * 1_000
 
 /**
  * What became of one client START command: 'pending' until it returns, then 'joined' (its join view
- * arrived) or 'failed' (`error` when its checks refused it after waiting for the command lock; null
- * when the start itself gave up).
+ * arrived and was handled) or 'failed' with `error`, the client error the command returned (null
+ * unless failed). Its checks' refusals after waiting for the command lock give theirs (3093, 3092
+ * for group_replication_force_members); a start that gives up gives ERROR 3092
+ * (START_ERROR_CONFIGURATION, see startEnded); a server that dies meanwhile, the client's lost
+ * connection (ERROR 2013).
  */
 export interface StartOutcome {
   outcome: 'pending' | 'joined' | 'failed';
@@ -113,7 +116,13 @@ export class StartStopGroupReplication {
 
   /**
    * The START's wait for its join view ended (the view, its timeout, a refused join, a STOP): a
-   * client's START command returns, and a command waiting for it runs next.
+   * client's START command returns, and a command waiting for it runs next. One that did not join
+   * returns ER_GROUP_REPLICATION_CONFIGURATION (3092) however it gave up: initialize_plugin_and_join
+   * (plugin.cc) returns view_change_notifier->get_error(), which is GROUP_REPLICATION_CONFIGURATION_ERROR
+   * after the 60 s timeout (gcs_view_modification_notifier.cc, wait_for_view_modification) and after a
+   * cancelled view (cancel_view_modification's default; gcs_event_handlers.cc, on_view_changed: a
+   * refused join, check_group_compatibility's MY-011526/MY-011522 and version checks), and
+   * sql/sql_parse.cc (SQLCOM_START_GROUP_REPLICATION) turns that 1 into ER_GROUP_REPLICATION_CONFIGURATION.
    */
   startEnded(joined: boolean): void {
     this.startingNow = false;
@@ -121,7 +130,10 @@ export class StartStopGroupReplication {
     this.leavingAfterFailure = false;
     const started = this.runningStart;
     this.runningStart = null;
-    if (started !== null) started.outcome = joined ? 'joined' : 'failed';
+    if (started !== null) {
+      started.outcome = joined ? 'joined' : 'failed';
+      started.error = joined ? null : START_ERROR_CONFIGURATION;
+    }
     this.startByClient = false;
     // initialize_plugin_and_join returned: the START (a client's, or start_on_boot's delayed
     // initialization thread) releases plugin_running_lock, and the commands waiting for it run.
@@ -445,16 +457,23 @@ export class StartStopGroupReplication {
     });
   }
 
-  /** The server died or shut down: a STOP in progress ends with it. */
-  abandonStop(): void {
+  /**
+   * The server died or shut down: a STOP in progress ends with it, and so do the START commands
+   * running or waiting, whose clients lose their connection (`lostConnection`, ERROR 2013).
+   */
+  abandonStop(lostConnection: string): void {
     this.stopping = null;
     this.startingNow = false;
     this.startByClient = false;
     this.awaitingAdmission = false;
     this.leavingAfterFailure = false;
-    if (this.runningStart !== null) this.runningStart.outcome = 'failed';
+    const lost = (start: StartOutcome): void => {
+      start.outcome = 'failed';
+      start.error = lostConnection;
+    };
+    if (this.runningStart !== null) lost(this.runningStart);
     this.runningStart = null;
-    for (const c of this.queued) if (c.start !== null) c.start.outcome = 'failed';
+    for (const c of this.queued) if (c.start !== null) lost(c.start);
     this.queued = []; // their sessions end with the server
     this.stopsEnded = this.stopsIssued;
   }

@@ -21,6 +21,31 @@ import { defaultEngine } from './default-engine.js';
 
 export type { ServeAccount, AuthPluginName };
 
+/**
+ * A member's port could not be opened: taken by another process (`code` 'EADDRINUSE'), an address
+ * that is not this machine's or does not resolve ('EADDRNOTAVAIL', 'ENOTFOUND'), a port that needs
+ * privileges ('EACCES')… `code` is Node's error code (`cause` is Node's error). serve() rejects
+ * with it when a member cannot listen at the start, and hands it to onError when a restarted
+ * member cannot listen again.
+ */
+export class ListenError extends Error {
+  override readonly name: string = 'ListenError';
+  constructor(readonly member: string, readonly host: string, readonly port: number, readonly code: string, override readonly cause: unknown) {
+    super(`${member} cannot listen on ${host}:${port}: ${listenProblem(code, cause)}`);
+  }
+}
+
+/** What a listen error code means, in words. */
+function listenProblem(code: string, cause: unknown): string {
+  switch (code) {
+    case 'EADDRINUSE': return 'the port is in use';
+    case 'EACCES': return 'permission denied (a port below 1024 needs privileges)';
+    case 'EADDRNOTAVAIL': return 'the address is not one of this machine';
+    case 'ENOTFOUND': case 'EAI_AGAIN': case 'EAI_NONAME': case 'EAI_FAIL': return 'the address does not resolve';
+    default: return cause instanceof Error ? cause.message : String(cause);
+  }
+}
+
 export interface ServeOptions {
   /** Answers the statements. @defaultValue the SQL engine over the simulated state (src/serve/sql, createStatementEngine) */
   readonly engine?: StatementEngine;
@@ -173,7 +198,10 @@ class MemberEndpoint {
     const server = createServer((socket) => { this.accept(socket); });
     this.server = server;
     return new Promise<void>((resolve, reject) => {
-      server.once('error', (e) => { this.server = null; reject(e); });
+      server.once('error', (e: NodeJS.ErrnoException) => {
+        this.server = null;
+        reject(new ListenError(this.member.name, this.bindHost, this.port, e.code ?? 'UNKNOWN', e));
+      });
       server.listen({ host: this.bindHost, port: this.port, exclusive: true }, () => {
         server.removeAllListeners('error');
         server.on('error', () => { /* an accept error ends that socket only */ });
@@ -315,14 +343,22 @@ export async function serve(sim: Simulation, options: ServeOptions = {}): Promis
     },
     async advance(duration: number | string): Promise<void> {
       checkOpen('advance');
-      sim.runFor(parseDuration(duration, 'advance'));
-      await syncAll();
+      const us = parseDuration(duration, 'advance');
+      try {
+        sim.runFor(us);
+      } finally {
+        // A scripted event refused as it fires stops the run there (the error propagates): what
+        // ran up to it still reaches the clients.
+        await syncAll();
+      }
     },
     async runUntil(target, runOptions): Promise<boolean> {
       checkOpen('runUntil');
-      const reached = sim.runUntil(target, runOptions);
-      await syncAll();
-      return reached;
+      try {
+        return sim.runUntil(target, runOptions);
+      } finally {
+        await syncAll();
+      }
     },
     async sync(): Promise<void> {
       checkOpen('sync');

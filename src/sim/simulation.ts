@@ -372,11 +372,15 @@ export class MemberHandle {
   }
 
   /**
-   * What became of the last START GROUP_REPLICATION command on this member (null before the first):
-   * 'pending' while it runs or waits for the command lock, then 'joined' when its join view arrived
-   * and was handled, or 'failed' with the error its checks gave after waiting for the lock (3093,
-   * 3092), or null when the start itself gave up (MY-011640, a STOP, a refused join). A START that
-   * had to wait returns `{ ok: true }` at once; this is where its result shows.
+   * What became of the last START GROUP_REPLICATION command on this member; null before the first
+   * START (startGroupReplication()) on it. `outcome` is 'pending' while the command runs or waits for
+   * the command lock, then 'joined' when its join view arrived and was handled (`error` null), or
+   * 'failed' with `error`, the client error the command returned, as a client of `grsim serve` gets
+   * it: the refusal of its checks after waiting for the lock (ERROR 3093, or 3092 for
+   * group_replication_force_members), ERROR 3092 (ER_GROUP_REPLICATION_CONFIGURATION) when the
+   * start gave up (the 60 s view timeout, MY-011640; a refused join such as MY-011526 or MY-011522),
+   * ERROR 2013 when the server died meanwhile. A START that had to wait returns `{ ok: true }` at
+   * once; this is where its result shows.
    */
   lastStartOutcome(): StartOutcome | null {
     const o = this.gr.startStop.lastStartOutcome();

@@ -1,4 +1,5 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -111,6 +112,28 @@ describe('grsim serve', () => {
     expect((await c.query('SELECT 1'))[0]).toEqual([{ 1: 1 }]);
   });
 
+  it('a scripted event refused as it fires stops that advance there: the refusal, then where the clock stands; later events still fire', async () => {
+    const cli = startCli(['--test-driven'], `name: refused
+members: [node1, node2, node3]
+events:
+  - { at: +5s, stop: node1 }
+  - { at: +8s, isolate: node2 }
+`);
+    await ready(cli);
+    cli.input.write('advance 2s\n');
+    await until(() => cli.err().includes('now +2.000s'));
+    cli.input.write('crash node1\n');
+    await until(() => cli.err().includes('crash node1'));
+    cli.input.write('advance 10s\n');
+    await until(() => cli.err().includes('now +5.000s'));
+    const lines = cli.err().trimEnd().split('\n');
+    expect(lines[lines.length - 2]).toMatch(/^grsim serve: advance 10s: .*events\[0\]\.stop names a member whose server is not running.* when it fires at 5\.000000 s, got "node1"$/);
+    expect(lines[lines.length - 1]).toBe('grsim serve: now +5.000s');
+    cli.input.write('advance 5s\n');
+    await until(() => cli.err().includes('now +10.000s'));
+    expect(cli.err()).toContain('grsim serve: +8.000s isolate node2\n');
+  });
+
   it('in real time, virtual time moves by itself at --speed', async () => {
     const cli = startCli(['--speed', '1000']);
     const ports = await ready(cli);
@@ -127,5 +150,20 @@ describe('grsim serve', () => {
     stderr = '';
     expect(await runCli(['serve', 'x.yaml', '--port-base', '70000'], io)).toBe(2);
     expect(stderr).toContain('grsim serve: --port-base: must be an integer in 0..65535');
+  });
+
+  it('a port in use or a host it cannot bind is a usage error (exit 2, one line naming the flag and the value), not an internal error', async () => {
+    // Another process holds node2's port (port-base + 1).
+    const holder = createServer();
+    await new Promise<void>((resolve) => { holder.listen({ host: '127.0.0.1', port: 0 }, resolve); });
+    cleanup.closing(holder);
+    const taken = (holder.address() as AddressInfo).port;
+    let stderr = '';
+    const io: CliIo = { stdout: () => {}, stderr: (t) => { stderr += t; }, readFile: () => SCENARIO, version: '0', seedCasePath: '', isTty: false, nowMs: () => 0, createEngine: testStatementEngine };
+    expect(await runCli(['serve', 'x.yaml', '--port-base', String(taken - 1)], io)).toBe(2);
+    expect(stderr).toBe(`grsim serve: --port-base: port ${taken} on 127.0.0.1 is in use (node2's port); choose another --port-base, or 0 for free ports\n`);
+    stderr = '';
+    expect(await runCli(['serve', 'x.yaml', '--port-base', '0', '--host', '999.1.1.1'], io)).toBe(2);
+    expect(stderr).toBe('grsim serve: --host: "999.1.1.1" does not resolve to an address; give an address of this machine (127.0.0.1: loopback)\n');
   });
 });

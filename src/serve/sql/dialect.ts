@@ -1,3 +1,4 @@
+import { MysqlError, SyntaxErrorAt, tooBigPrecision, wrongParamCount } from './mysql-errors.js';
 import { closingParen, isPunct, isWord, splitTopLevel, type Token } from './tokenizer.js';
 
 /**
@@ -39,9 +40,34 @@ const FUNCTION_NAMES: Readonly<Record<string, string>> = {
   IF: 'iif', LCASE: 'lower', UCASE: 'upper', SUBSTRING: 'substr', MID: 'substr', CHAR_LENGTH: 'length', CHARACTER_LENGTH: 'length',
   VERSION: '__version', DATABASE: '__database', SCHEMA: '__database', CONNECTION_ID: '__connection_id',
   USER: '__user', CURRENT_USER: '__user', SESSION_USER: '__user', SYSTEM_USER: '__user',
-  NOW: '__now', SYSDATE: '__now', CURRENT_TIMESTAMP: '__now', UTC_TIMESTAMP: '__now', LOCALTIMESTAMP: '__now',
   JSON_UNQUOTE: '__json_unquote', UUID: '__uuid', LAST_INSERT_ID: 'last_insert_rowid',
 };
+
+/**
+ * How many arguments the functions FUNCTION_NAMES renames take in MySQL, so that a wrong count is
+ * MySQL's error, not SQLite's naming the function the rewrite called: `native` ones are in
+ * sql/item_create.cc func_array (ER_WRONG_PARAMCOUNT_TO_NATIVE_FCT), the others are rules of
+ * sql/sql_yacc.yy (a syntax error).
+ */
+const ARGUMENT_COUNTS: Readonly<Record<string, { readonly min: number; readonly max: number; readonly native: boolean }>> = {
+  VERSION: { min: 0, max: 0, native: true }, CONNECTION_ID: { min: 0, max: 0, native: true }, UUID: { min: 0, max: 0, native: true },
+  JSON_UNQUOTE: { min: 1, max: 1, native: true }, LCASE: { min: 1, max: 1, native: true }, UCASE: { min: 1, max: 1, native: true },
+  CHAR_LENGTH: { min: 1, max: 1, native: true }, CHARACTER_LENGTH: { min: 1, max: 1, native: true }, LAST_INSERT_ID: { min: 0, max: 1, native: true },
+  DATABASE: { min: 0, max: 0, native: false }, SCHEMA: { min: 0, max: 0, native: false }, USER: { min: 0, max: 0, native: false },
+  CURRENT_USER: { min: 0, max: 0, native: false }, SESSION_USER: { min: 0, max: 0, native: false }, SYSTEM_USER: { min: 0, max: 0, native: false },
+  IF: { min: 3, max: 3, native: false },
+};
+
+/**
+ * MySQL's current-time functions (sql/sql_yacc.yy: NOW_SYM, whose synonyms CURRENT_TIMESTAMP,
+ * LOCALTIME and LOCALTIMESTAMP are in sql/lex.h; SYSDATE; UTC_TIMESTAMP), each with the name its
+ * errors give (func_name() of Item_func_now_local, Item_func_sysdate_local, Item_func_now_utc).
+ */
+const CURRENT_TIME_FUNCTIONS: Readonly<Record<string, string>> = {
+  NOW: 'now', CURRENT_TIMESTAMP: 'now', LOCALTIME: 'now', LOCALTIMESTAMP: 'now', SYSDATE: 'sysdate', UTC_TIMESTAMP: 'utc_timestamp',
+};
+/** DATETIME_MAX_DECIMALS (include/my_time.h): fractional digits of a time, at most. */
+const DATETIME_MAX_DECIMALS = 6;
 
 /** Keywords that end a FROM list (joins and join conditions do not: `FROM t JOIN u ON c, v` lists v too). */
 const FROM_LIST_END = new Set(['WHERE', 'GROUP', 'HAVING', 'ORDER', 'LIMIT', 'UNION', 'SET', 'VALUES', 'SELECT', 'FOR', 'LOCK', 'WINDOW', 'EXCEPT', 'INTERSECT']);
@@ -140,7 +166,8 @@ export function rewrite(tokens: readonly Token[], from: number, to: number, ctx:
     if (upper === 'MOD' && !isPunct(next, '(')) { out.push('%'); continue; }
     if (upper === 'XOR') throw new UnsupportedSql('XOR');
     if (upper === 'BINARY' && !isPunct(next, '(')) continue; // the BINARY cast operator: compare as is
-    if (upper === 'CURRENT_TIMESTAMP' && !isPunct(next, '(')) { out.push('__now()'); continue; }
+    // CURRENT_TIMESTAMP, LOCALTIME, LOCALTIMESTAMP and UTC_TIMESTAMP need no parentheses (func_datetime_precision may be empty).
+    if (upper !== 'NOW' && upper !== 'SYSDATE' && upper in CURRENT_TIME_FUNCTIONS && !isPunct(next, '(') && !isPunct(tokens[k - 1], '.')) { out.push('__now(0)'); continue; }
     if (upper === 'CURRENT_USER' && !isPunct(next, '(')) { out.push('__user()'); continue; }
     if (isPunct(next, '(') && !isPunct(tokens[k - 1], '.')) {
       const close = closingParen(tokens, k + 1);
@@ -160,6 +187,13 @@ function rewriteCall(tokens: readonly Token[], at: number, close: number, ctx: R
   const name = tokens[at]!.text.toUpperCase();
   const args = splitTopLevel(tokens, at + 2, close);
   const arg = (p: [number, number]): string => `(${rewrite(tokens, p[0], p[1], ctx, cte, tables)})`;
+  const counts = ARGUMENT_COUNTS[name];
+  if (counts !== undefined && (args.length < counts.min || args.length > counts.max)) {
+    if (counts.native) throw new MysqlError(wrongParamCount(tokens[at]!.text));
+    throw new SyntaxErrorAt(tokens[args.length === 0 ? close : at + 2]!.start);
+  }
+  if (name in CURRENT_TIME_FUNCTIONS) return `__now(${fractionalDigits(tokens, at, close, CURRENT_TIME_FUNCTIONS[name]!)})`;
+  if (name === 'LAST_INSERT_ID' && args.length === 1) throw new UnsupportedSql('LAST_INSERT_ID(expr)');
   switch (name) {
     case 'CONCAT':
       // MySQL's CONCAT is NULL when any argument is NULL, as SQLite's || is (SQLite's concat() is not).
@@ -207,6 +241,19 @@ function rewriteCall(tokens: readonly Token[], at: number, close: number, ctx: R
     default:
       return null;
   }
+}
+
+/**
+ * The fractional-second digits of NOW(fsp) and its kin: none, or one integer literal up to 6
+ * (sql/sql_yacc.yy func_datetime_precision: '(' ')' or '(' NUM ')'; anything else is a syntax error).
+ */
+function fractionalDigits(tokens: readonly Token[], at: number, close: number, func: string): number {
+  if (close === at + 2) return 0;
+  const t = tokens[at + 2]!;
+  if (close !== at + 3 || t.kind !== 'number' || !/^\d+$/.test(t.text)) throw new SyntaxErrorAt(t.start);
+  const digits = Number(t.text);
+  if (digits > DATETIME_MAX_DECIMALS) throw new MysqlError(tooBigPrecision(digits, func));
+  return digits;
 }
 
 /** Names a WITH clause defines. */

@@ -1,7 +1,8 @@
 import type { Database } from 'sql.js';
 import { ConfigError } from '../../errors.js';
 import { CLIENT_ERROR_SUPER_READ_ONLY } from '../../observe/error-codes.js';
-import { isOptionName, parseConsistencyLevel, parseWaitTimeout, WAIT_TIMEOUT_DEFAULT_S, WAIT_TIMEOUT_RANGE_S, type ConsistencyLevel } from '../../gr/options.js';
+import { defaultOptions, isOptionName, parseConsistencyLevel, parseWaitTimeout, WAIT_TIMEOUT_DEFAULT_S, WAIT_TIMEOUT_RANGE_S, type ConsistencyLevel } from '../../gr/options.js';
+import type { UdfResult } from '../../gr/gr-member.js';
 import type { MemberHandle, Simulation } from '../../sim/simulation.js';
 import type { ClientInfo, ColumnSpec, ColumnType, SqlSession, StatementEngine, StatementOutcome } from '../statement-engine.js';
 import { cteNames, rewrite, selectColumnNames, sqlIdent, sqlString, UnsupportedSql, type RewriteContext, type TableReference } from './dialect.js';
@@ -138,7 +139,7 @@ class Engine implements SimStatementEngine {
     db.create_function('__database', () => session().database);
     db.create_function('__connection_id', () => session().id);
     db.create_function('__user', () => `${session().user}@localhost`);
-    db.create_function('__now', () => formatDateTime(sim.startEpochUs + sim.nowUs));
+    db.create_function('__now', (digits: number) => formatDateTime(sim.startEpochUs + sim.nowUs, digits));
     db.create_function('__uuid', () => derivedUuid(sim, `UUID()#${++this.uuidSeq}`));
     db.create_function('__json_unquote', (v: SqlValue) => {
       if (typeof v !== 'string' || !v.startsWith('"')) return v;
@@ -148,28 +149,92 @@ class Engine implements SimStatementEngine {
       if (!r.ok) raise(E.udfError(name, r.error));
       return success;
     };
-    db.create_function('group_replication_set_as_primary', (uuid: SqlValue) => {
+    const targetOf = (name: string, uuid: SqlValue): string => {
       const target = sim.members.find((x) => x.uuid === String(uuid).toLowerCase());
-      if (target === undefined) raise(E.udfError('group_replication_set_as_primary', 'The requested uuid is not a member of the group.'));
-      return udf('group_replication_set_as_primary', m.setAsPrimary(target.name), `Primary server switched to: ${target.uuid}`);
-    });
-    db.create_function('group_replication_switch_to_single_primary_mode', () =>
-      udf('group_replication_switch_to_single_primary_mode', m.switchToSinglePrimaryMode(), 'Mode switched to single-primary successfully.'));
-    db.create_function('group_replication_switch_to_single_primary_mode', (uuid: SqlValue) => {
-      const target = sim.members.find((x) => x.uuid === String(uuid).toLowerCase());
-      if (target === undefined) raise(E.udfError('group_replication_switch_to_single_primary_mode', 'The requested uuid is not a member of the group.'));
-      const r = m.switchToSinglePrimaryMode();
-      return udf('group_replication_switch_to_single_primary_mode', r.ok ? m.setAsPrimary(target.name) : r, 'Mode switched to single-primary successfully.');
-    });
-    db.create_function('group_replication_switch_to_multi_primary_mode', () =>
-      udf('group_replication_switch_to_multi_primary_mode', m.switchToMultiPrimaryMode(), 'Mode switched to multi-primary successfully.'));
+      if (target === undefined) raise(E.udfError(name, 'The requested uuid is not a member of the group.'));
+      return target.name;
+    };
+    const udfs: Readonly<Record<GroupReplicationUdf, (args: readonly SqlValue[]) => string>> = {
+      group_replication_set_as_primary: ([uuid]) => {
+        const target = targetOf('group_replication_set_as_primary', uuid!);
+        return udf('group_replication_set_as_primary', m.setAsPrimary(target), `Primary server switched to: ${sim.member(target).uuid}`);
+      },
+      group_replication_switch_to_single_primary_mode: (args) => {
+        const name = 'group_replication_switch_to_single_primary_mode';
+        if (args.length === 0) return udf(name, m.switchToSinglePrimaryMode(), 'Mode switched to single-primary successfully.');
+        const target = targetOf(name, args[0]!);
+        const r = m.switchToSinglePrimaryMode();
+        return udf(name, r.ok ? m.setAsPrimary(target) : r, 'Mode switched to single-primary successfully.');
+      },
+      group_replication_switch_to_multi_primary_mode: () =>
+        udf('group_replication_switch_to_multi_primary_mode', m.switchToMultiPrimaryMode(), 'Mode switched to multi-primary successfully.'),
+    };
+    // Each UDF is registered for every argument count up to three (a SQLite function has a fixed
+    // arity), so that a wrong count gets the UDF's own refusal; more arguments: sqliteError.
+    for (const name of GROUP_REPLICATION_UDFS) {
+      const call = (args: readonly SqlValue[]): string => {
+        const wrong = udfArgumentsRefused(name, args);
+        if (wrong !== null) raise(E.cantInitializeUdf(name, wrong));
+        return udfs[name](args);
+      };
+      db.create_function(name, () => call([]));
+      db.create_function(name, (a: SqlValue) => call([a]));
+      db.create_function(name, (a: SqlValue, b: SqlValue) => call([a, b]));
+      db.create_function(name, (a: SqlValue, b: SqlValue, c: SqlValue) => call([a, b, c]));
+    }
   }
 }
 
-/** 'YYYY-MM-DD hh:mm:ss' of an epoch time in µs (UTC). */
-function formatDateTime(epochUs: number): string {
-  return new Date(Math.floor(epochUs / 1000)).toISOString().slice(0, 19).replace('T', ' ');
+/** The Group Replication UDFs the engine answers. */
+type GroupReplicationUdf = 'group_replication_set_as_primary' | 'group_replication_switch_to_single_primary_mode' | 'group_replication_switch_to_multi_primary_mode';
+const GROUP_REPLICATION_UDFS: readonly GroupReplicationUdf[] = ['group_replication_set_as_primary', 'group_replication_switch_to_single_primary_mode', 'group_replication_switch_to_multi_primary_mode'];
+
+function isGroupReplicationUdf(name: string): name is GroupReplicationUdf {
+  return (GROUP_REPLICATION_UDFS as readonly string[]).includes(name);
 }
+
+/**
+ * The message a UDF's init function gives for arguments it does not take, or null when they are
+ * right; MySQL then answers ER_CANT_INITIALIZE_UDF (plugin/group_replication/src/udf/
+ * udf_single_primary.cc, group_replication_set_as_primary_init and
+ * group_replication_switch_to_single_primary_mode_init; udf_multi_primary.cc,
+ * group_replication_switch_to_multi_primary_mode_init; MySQL 8.0.27). A uuid must be a non-empty
+ * string (arg_type STRING_RESULT, lengths[0] > 0). `args` null: more than the engine registered.
+ */
+function udfArgumentsRefused(name: GroupReplicationUdf, args: readonly SqlValue[] | null): string | null {
+  const isUuid = (v: SqlValue | undefined): boolean => typeof v === 'string' && v.length > 0;
+  switch (name) {
+    case 'group_replication_set_as_primary':
+      return args !== null && args.length === 1 && isUuid(args[0]) ? null : 'Wrong arguments: You need to specify a server uuid.';
+    case 'group_replication_switch_to_single_primary_mode':
+      return args !== null && (args.length === 0 || (args.length === 1 && isUuid(args[0]))) ? null : 'Wrong arguments: This function either takes no arguments or a single server uuid.';
+    case 'group_replication_switch_to_multi_primary_mode':
+      return args !== null && args.length === 0 ? null : 'Wrong arguments: This function takes no arguments.';
+  }
+}
+
+/** Whether a server version string (`8.0.21`, `8.4.6`) is at least `min`. */
+function versionAtLeast(serverVersion: string, min: readonly [number, number, number]): boolean {
+  const parts = serverVersion.split(/[.-]/).slice(0, 3).map(Number);
+  for (let k = 0; k < 3; k++) {
+    const p = parts[k] ?? 0;
+    if (p !== min[k]) return p > min[k]!;
+  }
+  return true;
+}
+
+/**
+ * 'YYYY-MM-DD hh:mm:ss' of an epoch time in µs (UTC), with `digits` (0..6) fractional digits,
+ * truncated as NOW(fsp) truncates (sql/sql_class.h, THD::query_start_timeval_trunc).
+ */
+function formatDateTime(epochUs: number, digits: number): string {
+  const us = Math.floor(epochUs);
+  const seconds = new Date(Math.floor(us / 1000)).toISOString().slice(0, 19).replace('T', ' ');
+  return digits === 0 ? seconds : `${seconds}.${String(us % 1_000_000).padStart(6, '0').slice(0, digits)}`;
+}
+
+/** A SET's bare DEFAULT (not the string 'DEFAULT'): the global value for SESSION, the compiled-in default for GLOBAL. */
+const DEFAULT_VALUE: unique symbol = Symbol('DEFAULT');
 
 /** The system variable whose session value decides a session's transactions' consistency (docs/mysql-behaviour.md §T5). */
 const CONSISTENCY = 'group_replication_consistency';
@@ -232,6 +297,8 @@ class Session implements SqlSession {
       return this.dispatch(sql);
     } catch (e) {
       if (e instanceof LexError) return this.logged(sql, E.parseError(e.near));
+      if (e instanceof E.SyntaxErrorAt) return this.logged(sql, E.parseError(sql.slice(e.at)));
+      if (e instanceof E.MysqlError) return e.outcome;
       if (e instanceof UnsupportedSql) return this.logged(sql, E.notSupported(e.what));
       throw e;
     }
@@ -266,7 +333,10 @@ class Session implements SqlSession {
       case 'BEGIN': return this.begin();
       case 'START':
         if (w1 === 'TRANSACTION') return this.begin();
-        if (w1 === 'GROUP_REPLICATION' && tokens.length === 2) return this.startGroupReplication();
+        if (w1 === 'GROUP_REPLICATION') {
+          const refused = this.startOptionsRefused(sql, tokens);
+          return refused ?? this.startGroupReplication();
+        }
         return this.unsupported(sql, `START ${w1}`);
       case 'STOP':
         if (w1 === 'GROUP_REPLICATION' && tokens.length === 2) return this.stopGroupReplication();
@@ -366,6 +436,12 @@ class Session implements SqlSession {
     if ((m = /unknown database "?([^"]+)"?$/.exec(message)) !== null) return E.unknownDatabase(m[1]!);
     if ((m = /no such column: (.+)$/.exec(message)) !== null) return E.badField(m[1]!, 'field list');
     if ((m = /no such function: (.+)$/.exec(message)) !== null) return this.logged(sql, E.notSupported(`function ${m[1]!}`));
+    if ((m = /wrong number of arguments to function (\w+)\(\)/.exec(message)) !== null) {
+      const name = m[1]!;
+      // A UDF called with more arguments than registered; any other function is one the statement names as written.
+      if (isGroupReplicationUdf(name)) return E.cantInitializeUdf(name, udfArgumentsRefused(name, null)!);
+      return E.wrongParamCount(name);
+    }
     if ((m = /UNIQUE constraint failed: (.+)$/.exec(message)) !== null) return E.duplicateEntry(m[1]!);
     if ((m = /NOT NULL constraint failed: .*?([^.]+)$/.exec(message)) !== null) return E.columnCannotBeNull(m[1]!);
     if ((m = /table (.+) already exists/.exec(message)) !== null) return E.tableExists(m[1]!.replace(/"/g, ''));
@@ -523,13 +599,18 @@ class Session implements SqlSession {
     if (!(isPunct(tokens[k], '=') || isPunct(tokens[k], ':=')) || k + 1 >= e) return this.logged(sql, E.parseError(sql.slice(tokens[Math.min(k, e - 1)]!.start)));
     const value = this.evaluate(sql, tokens, k + 1, e);
     if (typeof value === 'object' && value !== null) return value;
-    if (userVar) { this.userVars.set(name.toLowerCase(), value); return null; }
+    if (userVar) {
+      // A user variable takes an expression; DEFAULT is not one (sql/sql_yacc.yy, option_value_no_option_type).
+      if (value === DEFAULT_VALUE) return this.logged(sql, E.parseError(sql.slice(tokens[k + 1]!.start)));
+      this.userVars.set(name.toLowerCase(), value);
+      return null;
+    }
     return this.setVariable(sql, name.toLowerCase(), scope, value);
   }
 
   /** The value of a SET's right-hand side: a bare word (ON, OFF, DEFAULT, a name) as a string, else the expression. */
-  private evaluate(sql: string, tokens: readonly Token[], s: number, e: number): SqlValue | E.ErrorOutcome {
-    if (e - s === 1 && tokens[s]!.kind === 'ident') return tokens[s]!.text;
+  private evaluate(sql: string, tokens: readonly Token[], s: number, e: number): SqlValue | typeof DEFAULT_VALUE | E.ErrorOutcome {
+    if (e - s === 1 && tokens[s]!.kind === 'ident') return isWord(tokens[s], 'DEFAULT') ? DEFAULT_VALUE : tokens[s]!.text;
     const r = this.run(sql, `SELECT ${rewrite(tokens, s, e, this.ctx)}`);
     if (r.kind === 'error') return r;
     if (r.kind !== 'rows' || r.rows.length !== 1) return E.notSupported('this SET value');
@@ -537,13 +618,15 @@ class Session implements SqlSession {
     return r.columns[0]!.type === 'LONGLONG' && v !== null ? Number(v) : v;
   }
 
-  private setVariable(sql: string, name: string, scope: string, value: SqlValue): StatementOutcome | null {
+  private setVariable(sql: string, name: string, scope: string, given: SqlValue | typeof DEFAULT_VALUE): StatementOutcome | null {
     this.refresh();
     const v = this.mdb.vars.get(name);
     if (v === undefined) return E.unknownSystemVariable(name);
     const global = scope === 'global' || scope === 'persist' || scope === 'persist_only';
     if (!global) {
       if (!v.session) return E.globalVariable(name);
+      // SET SESSION … = DEFAULT takes the global value (sql/set_var.cc, set_var::update with no value).
+      const value = given === DEFAULT_VALUE ? v.value : given;
       if (name === 'autocommit') {
         const on = toBool(value);
         if (on === null) return E.wrongValueForVariable(name, String(value));
@@ -552,10 +635,8 @@ class Session implements SqlSession {
         return null;
       }
       if (name === CONSISTENCY) {
-        // SET SESSION … = DEFAULT takes the global value (sql/set_var.cc, set_var::update with no value).
-        const given = typeof value === 'string' && value.toUpperCase() === 'DEFAULT' ? this.member.options().group_replication_consistency : value;
         try {
-          this.consistency = parseConsistencyLevel(given, name);
+          this.consistency = parseConsistencyLevel(given === DEFAULT_VALUE ? this.member.options().group_replication_consistency : value, name);
           this.sessionVars.set(name, this.consistency);
         } catch (err) {
           if (err instanceof ConfigError) return E.wrongValueForVariable(name, String(value));
@@ -572,13 +653,23 @@ class Session implements SqlSession {
     }
     if (!isOptionName(name)) return this.unsupported(sql, `SET GLOBAL ${name}`);
     if (name === 'group_replication_single_primary_mode') return E.changeWhileRunning();
+    // SET GLOBAL … = DEFAULT stores the compiled-in default (sql/set_var.cc, set_var::update calls
+    // sys_var::set_default), this version's (docs/mysql-behaviour.md §G1.3), not the configured value.
+    const value = given === DEFAULT_VALUE ? defaultOptions(this.engine.sim.version)[name] : v.kind === 'bool' ? toBool(given) : given;
+    // set() throws for this one (a ConfigError, not a client error): MySQL's check function refuses
+    // it before any range check with ER_DA_GRP_RPL_STARTED_AUTO_REJOIN's number and its own text
+    // (plugin.cc, check_autorejoin_tries).
+    if (name === 'group_replication_autorejoin_tries' && this.member.autoRejoinRunning) return E.autorejoinRunning();
+    let r: UdfResult;
     try {
-      this.member.set(name, v.kind === 'bool' ? toBool(value) : value, scope === 'persist' ? 'PERSIST' : scope === 'persist_only' ? 'PERSIST_ONLY' : 'GLOBAL');
+      r = this.member.set(name, value, scope === 'persist' ? 'PERSIST' : scope === 'persist_only' ? 'PERSIST_ONLY' : 'GLOBAL');
     } catch (err) {
-      if (err instanceof ConfigError) return E.wrongValueForVariable(name, String(value));
+      if (err instanceof ConfigError) return E.wrongValueForVariable(name, given === DEFAULT_VALUE ? 'DEFAULT' : String(given));
       throw err;
     }
-    return null;
+    // The server refused the statement (group_replication_force_members outside a blocked minority:
+    // ERROR 4118): the client gets the error the API returns.
+    return r.ok ? null : E.fromClientError(r.error);
   }
 
   // ------------------------------------------------------------------ writes and transactions
@@ -813,9 +904,42 @@ class Session implements SqlSession {
     const settle = (): StatementOutcome | undefined => {
       if (started.outcome === 'pending') return undefined;
       if (started.outcome === 'joined') return ok();
-      return started.error === null ? E.startFailed() : E.fromClientError(started.error);
+      // The error the API's outcome carries (one source: src/gr/start-stop-group-replication.ts).
+      if (started.error === null) throw new Error('a failed START without its client error');
+      return E.fromClientError(started.error);
     };
     return settle() ?? { kind: 'pending', poll: settle };
+  }
+
+  /**
+   * START GROUP_REPLICATION's options from 8.0.21: `USER='u'`, `PASSWORD='p'`, `DEFAULT_AUTH='plugin'`,
+   * comma-separated (sql/sql_yacc.yy, group_replication_start_options), null when they are right or
+   * absent. The simulation has no recovery channel login to use them on: accepted and ignored
+   * (docs/serve-sql.md). Before 8.0.21 the statement takes none: a syntax error.
+   */
+  private startOptionsRefused(sql: string, tokens: readonly Token[]): E.ErrorOutcome | null {
+    if (tokens.length === 2) return null;
+    const syntaxError = (k: number): E.ErrorOutcome => this.logged(sql, E.parseError(sql.slice(tokens[Math.min(k, tokens.length - 1)]!.start)));
+    if (!versionAtLeast(this.engine.sim.version.serverVersion, [8, 0, 21])) return syntaxError(2);
+    let user: string | null = null, password: string | null = null;
+    for (let k = 2; k < tokens.length; k += 4) {
+      const option = tokens[k]!, equals = tokens[k + 1], value = tokens[k + 2], after = tokens[k + 3];
+      if (!(isWord(option, 'USER') || isWord(option, 'PASSWORD') || isWord(option, 'DEFAULT_AUTH'))) return syntaxError(k);
+      if (!isPunct(equals, '=')) return syntaxError(k + 1);
+      if (value?.kind !== 'string' || value.text.includes('\n')) return syntaxError(k + 2);
+      if (after !== undefined && (!isPunct(after, ',') || k + 4 >= tokens.length)) return syntaxError(k + 3);
+      // The parser's own checks, as each option is read.
+      if (isWord(option, 'USER')) {
+        if (value.text.length === 0) return E.startUserEmpty();
+        user = value.text;
+      } else if (isWord(option, 'PASSWORD')) {
+        if (value.text.length > 32) return E.startPasswordLength();
+        password = value.text;
+      }
+    }
+    // sql/sql_parse.cc (SQLCOM_START_GROUP_REPLICATION): a PASSWORD needs a USER.
+    if (password !== null && user === null) return E.startUserMandatory();
+    return null;
   }
 
   /** STOP GROUP_REPLICATION: returns once the member left (plugin.cc, plugin_group_replication_stop waits for the leave view). */
@@ -865,13 +989,17 @@ function createTableSql(tokens: readonly Token[], ctx: RewriteContext): string {
       if (w === 'AUTO_INCREMENT' || w === 'UNSIGNED' || w === 'ZEROFILL') continue;
       if (w === 'COMMENT' || w === 'COLLATE' || w === 'CHARSET') { k++; continue; }
       if (w === 'CHARACTER' && isWord(tokens[k + 1], 'SET')) { k += 2; continue; }
-      if (w === 'ON' && isWord(tokens[k + 1], 'UPDATE')) { k += 2; continue; }
+      if (w === 'ON' && isWord(tokens[k + 1], 'UPDATE')) {
+        k += 2; // ON UPDATE CURRENT_TIMESTAMP[(fsp)]
+        if (isPunct(tokens[k + 1], '(')) k = Math.max(k, closingParen(tokens, k + 1));
+        continue;
+      }
       // UNIQUE KEY name (cols) → UNIQUE (cols)
       if ((w === 'KEY' || w === 'INDEX') && kept.length > 0 && isWord(kept[kept.length - 1], 'UNIQUE')) { if (!isPunct(tokens[k + 1], '(')) k++; continue; }
       kept.push(t);
     }
     const text = rewrite(kept, 0, kept.length, { database: null });
-    items.push(text.replace(/DEFAULT __now \( \)/gi, 'DEFAULT CURRENT_TIMESTAMP'));
+    items.push(text.replace(/DEFAULT __now\(\d\)/gi, 'DEFAULT CURRENT_TIMESTAMP'));
   }
   return `${head} (${items.join(', ')})`;
 }

@@ -83,14 +83,67 @@ export function consistencyNotAllowed(): ErrorOutcome {
   return error(3796, 'HY000', 'The option group_replication_consistency cannot be used on the current member state.');
 }
 
-/** ER_GROUP_REPLICATION_CONFIGURATION (3092, HY000): a START GROUP_REPLICATION that did not join (plugin.cc, plugin_group_replication_start). */
-export function startFailed(): ErrorOutcome {
-  return error(3092, 'HY000', 'The server is not configured properly to be an active member of the group. Please see more details on error log.');
-}
-
 /** ER_GROUP_REPLICATION_RUNNING (3093, HY000): single_primary_mode may not change while GR runs (plugin.cc, check_single_primary_mode). */
 export function changeWhileRunning(): ErrorOutcome {
   return error(3093, 'HY000', 'Cannot change into or from single primary mode while Group Replication is running.');
+}
+
+/**
+ * A MySQL error found while translating a statement (dialect.ts), thrown to the session, which
+ * answers the client with `outcome`.
+ */
+export class MysqlError extends Error {
+  constructor(readonly outcome: ErrorOutcome) {
+    super(outcome.message);
+  }
+}
+
+/**
+ * A syntax error MySQL's parser reports at character `at` of the statement (ER_PARSE_ERROR, near
+ * the text from there), thrown to the session while translating it.
+ */
+export class SyntaxErrorAt extends Error {
+  constructor(readonly at: number) {
+    super(`syntax error at ${at}`);
+  }
+}
+
+/** ER_WRONG_PARAMCOUNT_TO_NATIVE_FCT (1582, 42000): a built-in function called with the wrong number of arguments (sql/item_create.cc). */
+export function wrongParamCount(name: string): ErrorOutcome {
+  return error(1582, '42000', `Incorrect parameter count in the call to native function '${name}'`);
+}
+
+/** ER_TOO_BIG_PRECISION (1426, 42000): NOW(7) and the like (sql/item_timefunc.cc, Item_temporal_func::check_precision; the maximum is DATETIME_MAX_DECIMALS, 6). */
+export function tooBigPrecision(precision: number, func: string): ErrorOutcome {
+  return error(1426, '42000', `Too-big precision ${precision} specified for '${func}'. Maximum is 6.`);
+}
+
+/** ER_CANT_INITIALIZE_UDF (1123, HY000): a UDF's init function refused its call (sql/item_func.cc, udf_handler::fix_fields). */
+export function cantInitializeUdf(udf: string, why: string): ErrorOutcome {
+  return error(1123, 'HY000', `Can't initialize function '${udf}'; ${why}`);
+}
+
+/** ER_GROUP_REPLICATION_USER_EMPTY_MSG (3970, HY000): START GROUP_REPLICATION USER='' (sql/sql_yacc.yy, group_replication_user). */
+export function startUserEmpty(): ErrorOutcome {
+  return error(3970, 'HY000', 'The START GROUP_REPLICATION command failed since the username provided for recovery channel is empty.');
+}
+
+/** ER_GROUP_REPLICATION_USER_MANDATORY_MSG (3971, HY000): START GROUP_REPLICATION PASSWORD without USER (sql/sql_parse.cc, SQLCOM_START_GROUP_REPLICATION). */
+export function startUserMandatory(): ErrorOutcome {
+  return error(3971, 'HY000', 'The START GROUP_REPLICATION command failed since the USER option was not provided with PASSWORD for recovery channel.');
+}
+
+/** ER_GROUP_REPLICATION_PASSWORD_LENGTH (3972, HY000): a PASSWORD longer than 32 characters (sql/sql_yacc.yy, group_replication_password). */
+export function startPasswordLength(): ErrorOutcome {
+  return error(3972, 'HY000', 'The START GROUP_REPLICATION command failed since the password provided for the recovery channel exceeds the maximum length of 32 characters.');
+}
+
+/**
+ * SET GLOBAL group_replication_autorejoin_tries during an auto-rejoin: my_message with
+ * ER_DA_GRP_RPL_STARTED_AUTO_REJOIN's number (3916, HY000) and its own text (plugin.cc, check_autorejoin_tries).
+ */
+export function autorejoinRunning(): ErrorOutcome {
+  return error(3916, 'HY000', 'Cannot update the number of auto-rejoin retry attempts when an auto-rejoin process is already running.');
 }
 
 /** ER_EMPTY_QUERY (1065, 42000). */

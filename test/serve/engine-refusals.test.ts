@@ -1,0 +1,150 @@
+import { describe, expect, it } from 'vitest';
+import { createSimulation } from '../../src/index.js';
+import { createStatementEngine, loadSqlEngine } from '../../src/serve/sql/engine.js';
+import type { StatementOutcome } from '../../src/serve/statement-engine.js';
+
+/**
+ * Statements the member API refuses reach the client as the same MySQL error, and statements
+ * common clients send are answered as MySQL 8.0 answers them (docs/serve-sql.md).
+ */
+
+async function group(version?: '8.0.20' | '8.0.21') {
+  await loadSqlEngine();
+  const sim = createSimulation({ seed: 3, members: ['node1', 'node2', 'node3'], ...(version === undefined ? {} : { version }) });
+  sim.runFor('10s');
+  return { sim, engine: createStatementEngine(sim) };
+}
+
+/** "ERROR 4118 (HY000): text" as the API gives it, from an engine outcome. */
+function asClientError(o: StatementOutcome): string {
+  if (o.kind !== 'error') throw new Error(`expected an error, got ${JSON.stringify(o)}`);
+  return `ERROR ${o.code} (${o.sqlState}): ${o.message}`;
+}
+
+describe('SET GLOBAL the member API refuses', () => {
+  it('group_replication_force_members outside a blocked minority: the error the API returns, and nothing stored', async () => {
+    const { sim, engine } = await group();
+    const api = sim.member('node2').set('group_replication_force_members', 'banana');
+    if (api.ok) throw new Error('the API accepted the forcing SET');
+    const s = engine.openSession('node1', 'root', null);
+    const o = s.execute("SET GLOBAL group_replication_force_members = 'banana'");
+    expect(asClientError(o)).toBe(api.error);
+    expect(sim.member('node1').options().group_replication_force_members).toBe('');
+  });
+});
+
+function expectError(o: StatementOutcome, code: number, sqlState: string, message: string): void {
+  expect(o).toEqual({ kind: 'error', code, sqlState, message });
+}
+
+function value(o: StatementOutcome): string | null {
+  if (o.kind !== 'rows') throw new Error(`expected rows, got ${JSON.stringify(o)}`);
+  return o.rows[0]![0]!;
+}
+
+describe('SET GLOBAL group_replication_autorejoin_tries during an auto-rejoin', () => {
+  it("is refused with MySQL's error (3916, check_autorejoin_tries' text), not as a wrong value", async () => {
+    await loadSqlEngine();
+    const sim = createSimulation({ seed: 73, members: ['node1', 'node2', 'node3'], mode: 'multi-primary' });
+    const s = createStatementEngine(sim).openSession('node3', 'root', null);
+    sim.at('10s', (x) => x.network.isolate('node3'));
+    sim.at('70s', (x) => x.network.heal('node3'));
+    expect(sim.runUntil(() => sim.member('node3').autoRejoinRunning, { limit: '130s' })).toBe(true);
+    expect(s.execute('SET GLOBAL group_replication_autorejoin_tries = 5')).toEqual({
+      kind: 'error', code: 3916, sqlState: 'HY000', message: 'Cannot update the number of auto-rejoin retry attempts when an auto-rejoin process is already running.',
+    });
+    expect(sim.member('node3').options().group_replication_autorejoin_tries).toBe(3);
+  });
+});
+
+describe('statements common clients send, answered as MySQL 8.0 answers them', () => {
+  it('SET GLOBAL … = DEFAULT stores the compiled-in default of this version; SET SESSION … = DEFAULT the global value; the string \'DEFAULT\' is a value like any other', async () => {
+    const { sim, engine } = await group();
+    const s = engine.openSession('node1', 'root', null);
+    expect(s.execute('SET GLOBAL group_replication_member_expel_timeout = 30').kind).toBe('ok');
+    expect(sim.member('node1').options().group_replication_member_expel_timeout).toBe(30);
+    expect(s.execute('SET GLOBAL group_replication_member_expel_timeout = DEFAULT').kind).toBe('ok');
+    expect(sim.member('node1').options().group_replication_member_expel_timeout).toBe(5);
+    expect(s.execute("SET GLOBAL group_replication_exit_state_action = 'OFFLINE_MODE'").kind).toBe('ok');
+    expect(s.execute('SET GLOBAL group_replication_exit_state_action = default').kind).toBe('ok');
+    expect(sim.member('node1').options().group_replication_exit_state_action).toBe('READ_ONLY');
+    expectError(s.execute("SET GLOBAL group_replication_consistency = 'DEFAULT'"), 1231, '42000', "Variable 'group_replication_consistency' can't be set to the value of 'DEFAULT'");
+    expect(s.execute('SET autocommit = 0').kind).toBe('ok');
+    expect(s.execute('SET autocommit = DEFAULT').kind).toBe('ok');
+    expect(value(s.execute('SELECT @@autocommit'))).toBe('1');
+    expect(s.execute('SET SESSION wait_timeout = 10').kind).toBe('ok');
+    expect(s.execute('SET SESSION wait_timeout = DEFAULT').kind).toBe('ok');
+    expect(value(s.execute('SELECT @@session.wait_timeout'))).toBe('28800');
+    expect(s.execute('SET @x = DEFAULT')).toMatchObject({ kind: 'error', code: 1064 });
+  });
+
+  it('SET GLOBAL … = DEFAULT on 8.0.20 stores that version\'s default (expel timeout 0)', async () => {
+    const { sim, engine } = await group('8.0.20');
+    const s = engine.openSession('node1', 'root', null);
+    expect(s.execute('SET GLOBAL group_replication_member_expel_timeout = 30').kind).toBe('ok');
+    expect(s.execute('SET GLOBAL group_replication_member_expel_timeout = DEFAULT').kind).toBe('ok');
+    expect(sim.member('node1').options().group_replication_member_expel_timeout).toBe(0);
+  });
+
+  it("START GROUP_REPLICATION USER='rpl', PASSWORD='x' starts as START does from 8.0.21; the parser's checks; a syntax error on 8.0.20", async () => {
+    const { sim, engine } = await group();
+    const s = engine.openSession('node3', 'root', null);
+    expectError(s.execute("START GROUP_REPLICATION USER='rpl', PASSWORD='x'"), 3093, 'HY000', 'The START GROUP_REPLICATION command failed since the group is already running.');
+    sim.member('node3').stopGroupReplication();
+    sim.runFor('5s');
+    expectError(s.execute("START GROUP_REPLICATION PASSWORD='x'"), 3971, 'HY000', 'The START GROUP_REPLICATION command failed since the USER option was not provided with PASSWORD for recovery channel.');
+    expectError(s.execute("START GROUP_REPLICATION USER=''"), 3970, 'HY000', 'The START GROUP_REPLICATION command failed since the username provided for recovery channel is empty.');
+    expect(s.execute("START GROUP_REPLICATION USER='rpl' PASSWORD='x'")).toMatchObject({ kind: 'error', code: 1064 });
+    expect(sim.member('node3').lastStartOutcome()).toBeNull();
+    let o: StatementOutcome | undefined = s.execute("START GROUP_REPLICATION USER='rpl', PASSWORD='x', DEFAULT_AUTH='caching_sha2_password'");
+    for (let k = 0; k < 300 && o?.kind === 'pending'; k++) { sim.runFor('100ms'); o = o.poll() ?? o; }
+    expect(o?.kind).toBe('ok');
+    expect(sim.member('node3').lastStartOutcome()).toEqual({ outcome: 'joined', error: null });
+
+    const old = await group('8.0.20');
+    const s20 = old.engine.openSession('node1', 'root', null);
+    expectError(s20.execute("START GROUP_REPLICATION USER='rpl', PASSWORD='x'"), 1064, '42000',
+      "You have an error in your SQL syntax; check the manual that corresponds to your MySQL server version for the right syntax to use near 'USER='rpl', PASSWORD='x'' at line 1");
+  });
+
+  it('CURRENT_TIMESTAMP(6), NOW(3), SYSDATE(), UTC_TIMESTAMP: the simulated time with that many fractional digits; NOW(7) and NOW(x) are MySQL\'s errors', async () => {
+    const { sim, engine } = await group();
+    sim.runFor(123_456);
+    const s = engine.openSession('node1', 'root', null);
+    const at = new Date(Math.floor((sim.startEpochUs + sim.nowUs) / 1000)).toISOString().slice(0, 19).replace('T', ' ');
+    expect(value(s.execute('SELECT CURRENT_TIMESTAMP(6)'))).toBe(`${at}.123456`);
+    expect(value(s.execute('SELECT NOW(3)'))).toBe(`${at}.123`);
+    expect(value(s.execute('SELECT LOCALTIMESTAMP'))).toBe(at);
+    expect(value(s.execute('SELECT SYSDATE()'))).toBe(at);
+    expect(value(s.execute('SELECT UTC_TIMESTAMP'))).toBe(at);
+    expectError(s.execute('SELECT NOW(7)'), 1426, '42000', "Too-big precision 7 specified for 'now'. Maximum is 6.");
+    expectError(s.execute('SELECT UTC_TIMESTAMP(9)'), 1426, '42000', "Too-big precision 9 specified for 'utc_timestamp'. Maximum is 6.");
+    expect(s.execute('SELECT NOW(1 + 1)')).toMatchObject({ kind: 'error', code: 1064 });
+    expectError(s.execute('SELECT version(1)'), 1582, '42000', "Incorrect parameter count in the call to native function 'version'");
+    expect(s.execute('SELECT DATABASE(1)')).toMatchObject({ kind: 'error', code: 1064 });
+  });
+
+  it('a Group Replication UDF with arguments it does not take: its init function\'s refusal (ERROR 1123)', async () => {
+    const { engine } = await group();
+    const s = engine.openSession('node1', 'root', null);
+    const cannot = (udf: string, why: string): StatementOutcome => ({ kind: 'error', code: 1123, sqlState: 'HY000', message: `Can't initialize function '${udf}'; ${why}` });
+    for (const call of ['group_replication_set_as_primary()', "group_replication_set_as_primary('')", 'group_replication_set_as_primary(1)', "group_replication_set_as_primary('a', 'b', 'c', 'd')"]) {
+      expect(s.execute(`SELECT ${call}`)).toEqual(cannot('group_replication_set_as_primary', 'Wrong arguments: You need to specify a server uuid.'));
+    }
+    expect(s.execute("SELECT group_replication_switch_to_single_primary_mode('a', 'b')"))
+      .toEqual(cannot('group_replication_switch_to_single_primary_mode', 'Wrong arguments: This function either takes no arguments or a single server uuid.'));
+    expect(s.execute('SELECT group_replication_switch_to_multi_primary_mode(1)'))
+      .toEqual(cannot('group_replication_switch_to_multi_primary_mode', 'Wrong arguments: This function takes no arguments.'));
+  });
+
+  it('no error names a function of the rewrite (__now, iif, last_insert_rowid…)', async () => {
+    const { engine } = await group();
+    const s = engine.openSession('node1', 'root', null);
+    for (const q of ['SELECT NOW(1, 2)', 'SELECT CURRENT_TIMESTAMP(a)', 'SELECT UUID(1)', 'SELECT CONNECTION_ID(1)', "SELECT JSON_UNQUOTE('a', 'b')", 'SELECT LAST_INSERT_ID(5)',
+      'SELECT IF(1, 2)', 'SELECT LCASE()', 'SELECT USER(1)', 'SELECT CURRENT_USER(1)', "SELECT CHAR_LENGTH('a', 'b')", 'SELECT SESSION_USER(1)']) {
+      const o = s.execute(q);
+      expect(o.kind, q).toBe('error');
+      if (o.kind === 'error') expect(o.message, q).not.toMatch(/__|iif|last_insert_rowid|\blower\b|\blength\b/);
+    }
+  });
+});
