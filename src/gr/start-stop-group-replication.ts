@@ -342,7 +342,7 @@ export class StartStopGroupReplication {
         m.ctx.later(m.slot, START_JOIN_SLEEP_US, attempt);
       }, 'start', () => {
         // The join was refused (group-compatibility.ts) and the member left again: the START fails
-        // with ERROR 3092 (CLIENT_ERROR_START_CONFIGURATION) and the plugin stops, OFFLINE, with
+        // with ERROR 3092 (START_ERROR_CONFIGURATION) and the plugin stops, OFFLINE, with
         // super_read_only as it was before the START.
         if (gen !== this.gen) return;
         m.showOffline();

@@ -229,9 +229,6 @@ export const CLIENT_ERROR_CONSISTENCY_BEGIN_NOT_ALLOWED =
 /** The client error for a write on a super_read_only server (ER_OPTION_PREVENTS_STATEMENT). */
 export const CLIENT_ERROR_SUPER_READ_ONLY =
   'ERROR 1290 (HY000): The MySQL server is running with the --super-read-only option so it cannot execute this statement';
-/** START GROUP_REPLICATION's error when the join is refused by a compatibility check (ER_GROUP_REPLICATION_CONFIGURATION, plugin.cc). */
-export const CLIENT_ERROR_START_CONFIGURATION =
-  'ERROR 3092 (HY000): The server is not configured properly to be an active member of the group. Please see more details on error log.';
 /** The client error when no mysqld listens (CR_CONN_HOST_ERROR, a client-side error: include/errmsg.h). */
 export const CLIENT_ERROR_CONNECT = "ERROR 2003 (HY000): Can't connect to MySQL server";
 /** The client error when connecting to a server in offline_mode (ER_SERVER_OFFLINE_MODE). */
@@ -240,7 +237,11 @@ export const CLIENT_ERROR_OFFLINE_MODE = 'ERROR 3032 (HY000): The server is curr
 export const UDF_ERROR_UNREACHABLE = 'All members in the group must be reachable.';
 /** The error a topology UDF returns off the majority or when not ONLINE (src/udf/udf_utils.cc). */
 export const UDF_ERROR_NOT_ONLINE_MAJORITY = 'Member must be ONLINE and in the majority partition.';
-/** START GROUP_REPLICATION refused by the configuration checks (ER_GROUP_REPLICATION_CONFIGURATION, sql/rpl_group_replication.cc). */
+/**
+ * START GROUP_REPLICATION's error when the plugin's checks refuse it, or when its join gives up (a
+ * compatibility check cancels the view, or no view comes in time): ER_GROUP_REPLICATION_CONFIGURATION
+ * (sql/rpl_group_replication.cc; plugin.cc initialize_plugin_and_join).
+ */
 export const START_ERROR_CONFIGURATION =
   'ERROR 3092 (HY000): The server is not configured properly to be an active member of the group. Please see more details on error log.';
 /** A refused SET GLOBAL group_replication_force_members (ER_GROUP_REPLICATION_FORCE_MEMBERS_COMMAND_FAILURE, 4118). */
