@@ -15,8 +15,9 @@ export const PRIMARY_ELECTION_CHANGE = 'Primary election change';
 export const UDF_ERROR_RECOVERING = 'A member is joining the group, wait for it to be ONLINE.';
 /** validate_uuid_parameter (udf_utils.cc): the uuid is not in the member table. */
 export const UDF_ERROR_NOT_A_MEMBER = 'The requested uuid is not a member of the group.';
-/** The existing checks of the grsim API, kept for mode and target state. */
-export const UDF_ERROR_NOT_SINGLE_PRIMARY = 'The group is not in single-primary mode.';
+/** set_as_primary in a multi-primary group (udf_single_primary.cc, group_replication_set_as_primary_init). */
+export const UDF_ERROR_NOT_SINGLE_PRIMARY = 'In multi-primary mode. Use group_replication_switch_to_single_primary_mode.';
+/** A target that is a member but not ONLINE (a check of grsim's API; MySQL's init checks refuse such a group first). */
 export const UDF_ERROR_TARGET_NOT_ONLINE = 'The requested member is not ONLINE.';
 /** The UDF's answer when the target already is the primary; no action runs (udf_single_primary.cc). */
 export const ALREADY_PRIMARY = 'The requested member is already the current group primary.';

@@ -253,7 +253,7 @@ describe('operator statements', () => {
     expect(sim.member('b').options()).toMatchObject({ group_replication_member_expel_timeout: 5, group_replication_member_weight: 70, group_replication_autorejoin_tries: 1 });
   });
 
-  it('group_replication_set_as_primary moves the primary; refused with ERROR 3910 while a member is unreachable', async () => {
+  it('group_replication_set_as_primary moves the primary; refused by the UDF init function (ERROR 1123) while a member is unreachable', async () => {
     const { sim, engine } = await threeMembers();
     const s = engine.openSession('a', 'root', null);
     const c = sim.member('c').uuid;
@@ -264,8 +264,8 @@ describe('operator statements', () => {
     sim.network.isolate('b');
     sim.runFor('10s');
     const r = s.execute(`SELECT group_replication_set_as_primary('${sim.member('a').uuid}')`);
-    expectError(r, 3910, 'HY000');
-    if (r.kind === 'error') expect(r.message).toBe("The function 'group_replication_set_as_primary' failed. All members in the group must be reachable.");
+    expectError(r, 1123, 'HY000');
+    if (r.kind === 'error') expect(r.message).toBe("Can't initialize function 'group_replication_set_as_primary'; All members in the group must be reachable.");
   });
 
   it('STOP GROUP_REPLICATION waits for the leave; START GROUP_REPLICATION waits for the join', async () => {

@@ -3,6 +3,7 @@ import { ConfigError } from '../../errors.js';
 import { CLIENT_ERROR_SUPER_READ_ONLY } from '../../observe/error-codes.js';
 import { defaultOptions, isOptionName, parseConsistencyLevel, parseWaitTimeout, WAIT_TIMEOUT_DEFAULT_S, WAIT_TIMEOUT_RANGE_S, type ConsistencyLevel } from '../../gr/options.js';
 import type { UdfResult } from '../../gr/gr-member.js';
+import { UDF_ERROR_NOT_A_MEMBER } from '../../gr/primary-election-action.js';
 import type { MemberHandle, Simulation } from '../../sim/simulation.js';
 import type { ClientInfo, ColumnSpec, ColumnType, SqlSession, StatementEngine, StatementOutcome } from '../statement-engine.js';
 import { cteNames, rewrite, selectColumnNames, sqlIdent, sqlString, UnsupportedSql, type RewriteContext, type TableReference } from './dialect.js';
@@ -145,13 +146,18 @@ class Engine implements SimStatementEngine {
       if (typeof v !== 'string' || !v.startsWith('"')) return v;
       try { return String(JSON.parse(v)); } catch { return v; }
     });
+    // Every refusal the simulation's UDF checks give (ONLINE in a majority, nobody RECOVERING or
+    // UNREACHABLE, the mode, a uuid of the group) is made by the UDF's init function in MySQL, so
+    // the client gets ER_CANT_INITIALIZE_UDF (udf_single_primary.cc group_replication_set_as_primary_init,
+    // udf_multi_primary.cc group_replication_switch_to_multi_primary_mode_init, 8.0.27), not the
+    // execution-time ER_GRP_RPL_UDF_ERROR (3910) of throw_udf_error.
     const udf = (name: string, r: { ok: true } | { ok: false; error: string }, success: string): string => {
-      if (!r.ok) raise(E.udfError(name, r.error));
+      if (!r.ok) raise(E.cantInitializeUdf(name, r.error));
       return success;
     };
     const targetOf = (name: string, uuid: SqlValue): string => {
       const target = sim.members.find((x) => x.uuid === String(uuid).toLowerCase());
-      if (target === undefined) raise(E.udfError(name, 'The requested uuid is not a member of the group.'));
+      if (target === undefined) raise(E.cantInitializeUdf(name, UDF_ERROR_NOT_A_MEMBER));
       return target.name;
     };
     const udfs: Readonly<Record<GroupReplicationUdf, (args: readonly SqlValue[]) => string>> = {

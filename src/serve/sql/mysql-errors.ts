@@ -70,11 +70,6 @@ export function wrongValueForVariable(name: string, value: string): ErrorOutcome
   return error(1231, '42000', `Variable '${name}' can't be set to the value of '${value}'`);
 }
 
-/** ER_GRP_RPL_UDF_ERROR (3910, HY000): a Group Replication UDF refused (plugin/group_replication/src/udf/udf_utils.cc, throw_udf_error). */
-export function udfError(udf: string, why: string): ErrorOutcome {
-  return error(3910, 'HY000', `The function '${udf}' failed. ${why}`);
-}
-
 /**
  * ER_GRP_TRX_CONSISTENCY_NOT_ALLOWED (3796, HY000): a transaction at BEFORE, AFTER or
  * BEFORE_AND_AFTER on a member that is not ONLINE (consistency_manager.cc, before_transaction_begin).
