@@ -8,7 +8,7 @@ import type { StatementOutcome } from '../../src/serve/statement-engine.js';
  * common clients send are answered as MySQL 8.0 answers them (docs/serve-sql.md).
  */
 
-async function group(version?: '8.0.20' | '8.0.21') {
+async function group(version?: '8.0.20' | '8.0.21' | '8.4') {
   await loadSqlEngine();
   const sim = createSimulation({ seed: 3, members: ['node1', 'node2', 'node3'], ...(version === undefined ? {} : { version }) });
   sim.runFor('10s');
@@ -135,6 +135,26 @@ describe('statements common clients send, answered as MySQL 8.0 answers them', (
       .toEqual(cannot('group_replication_switch_to_single_primary_mode', 'Wrong arguments: This function either takes no arguments or a single server uuid.'));
     expect(s.execute('SELECT group_replication_switch_to_multi_primary_mode(1)'))
       .toEqual(cannot('group_replication_switch_to_multi_primary_mode', 'Wrong arguments: This function takes no arguments.'));
+  });
+
+  it('set_as_primary takes running_transactions_timeout as a second argument from 8.0.29 (the 8.4 profile), not before', async () => {
+    const cannot = (why: string): StatementOutcome => ({ kind: 'error', code: 1123, sqlState: 'HY000', message: `Can't initialize function 'group_replication_set_as_primary'; ${why}` });
+    const old = await group('8.0.21');
+    const node3 = old.sim.member('node3').uuid;
+    expect(old.engine.openSession('node1', 'root', null).execute(`SELECT group_replication_set_as_primary('${node3}', 10)`))
+      .toEqual(cannot('Wrong arguments: You need to specify a server uuid.'));
+    const { sim, engine } = await group('8.4');
+    const s = engine.openSession('node1', 'root', null);
+    const target = sim.member('node3').uuid;
+    expect(s.execute(`SELECT group_replication_set_as_primary('${target}', 'ten')`))
+      .toEqual(cannot('Wrong arguments: Second parameter `running_transactions_timeout` must be type integer between 0 - 3600 (seconds).'));
+    expect(s.execute(`SELECT group_replication_set_as_primary('${target}', 1, 2)`)).toEqual(cannot('Wrong arguments: UDF accepts maximum of 2 parameters.'));
+    expect(s.execute(`SELECT group_replication_set_as_primary('${target}', 3601)`)).toEqual({
+      kind: 'error', code: 3910, sqlState: 'HY000', message: "The function 'group_replication_set_as_primary' failed. Valid range for running_transactions_timeout is 0 to 3600.",
+    });
+    expect(value(s.execute(`SELECT group_replication_set_as_primary('${target}', 30)`))).toBe(`Primary server switched to: ${target}`);
+    sim.runFor('1s');
+    expect(sim.member('node3').superReadOnly).toBe(false);
   });
 
   it('no error names a function of the rewrite (__now, iif, last_insert_rowid…)', async () => {

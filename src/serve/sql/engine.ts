@@ -161,8 +161,16 @@ class Engine implements SimStatementEngine {
       return target.name;
     };
     const udfs: Readonly<Record<GroupReplicationUdf, (args: readonly SqlValue[]) => string>> = {
-      group_replication_set_as_primary: ([uuid]) => {
+      group_replication_set_as_primary: ([uuid, timeout]) => {
         const target = targetOf('group_replication_set_as_primary', uuid!);
+        // From 8.0.29, running_transactions_timeout (seconds): its range is checked as the UDF runs,
+        // after the init checks (udf_single_primary.cc, group_replication_set_as_primary). grsim's
+        // election does not wait for the old primary's transactions, so the value changes nothing else.
+        // (The API's checks below stand for the init function's; when both an init check and the
+        // range fail, MySQL answers the init's 1123 and grsim this 3910.)
+        if (typeof timeout === 'number' && (timeout < 0 || timeout > 3600)) {
+          raise(E.udfError('group_replication_set_as_primary', 'Valid range for running_transactions_timeout is 0 to 3600.'));
+        }
         return udf('group_replication_set_as_primary', m.setAsPrimary(target), `Primary server switched to: ${sim.member(target).uuid}`);
       },
       group_replication_switch_to_single_primary_mode: (args) => {
@@ -179,7 +187,7 @@ class Engine implements SimStatementEngine {
     // arity), so that a wrong count gets the UDF's own refusal; more arguments: sqliteError.
     for (const name of GROUP_REPLICATION_UDFS) {
       const call = (args: readonly SqlValue[]): string => {
-        const wrong = udfArgumentsRefused(name, args);
+        const wrong = udfArgumentsRefused(name, args, sim.version.serverVersion);
         if (wrong !== null) raise(E.cantInitializeUdf(name, wrong));
         return udfs[name](args);
       };
@@ -207,11 +215,21 @@ function isGroupReplicationUdf(name: string): name is GroupReplicationUdf {
  * group_replication_switch_to_multi_primary_mode_init; MySQL 8.0.27). A uuid must be a non-empty
  * string (arg_type STRING_RESULT, lengths[0] > 0). `args` null: more than the engine registered.
  */
-function udfArgumentsRefused(name: GroupReplicationUdf, args: readonly SqlValue[] | null): string | null {
+function udfArgumentsRefused(name: GroupReplicationUdf, args: readonly SqlValue[] | null, serverVersion: string): string | null {
   const isUuid = (v: SqlValue | undefined): boolean => typeof v === 'string' && v.length > 0;
   switch (name) {
-    case 'group_replication_set_as_primary':
-      return args !== null && args.length === 1 && isUuid(args[0]) ? null : 'Wrong arguments: You need to specify a server uuid.';
+    case 'group_replication_set_as_primary': {
+      const uuidNeeded = 'Wrong arguments: You need to specify a server uuid.';
+      if (!versionAtLeast(serverVersion, [8, 0, 29])) return args !== null && args.length === 1 && isUuid(args[0]) ? null : uuidNeeded;
+      // 8.0.29 added an optional integer running_transactions_timeout (group_replication_set_as_primary_init).
+      if (args === null || args.length > 2) return 'Wrong arguments: UDF accepts maximum of 2 parameters.';
+      if (args.length === 0 || !isUuid(args[0])) return uuidNeeded;
+      const timeout = args[1];
+      if (args.length === 2 && !(typeof timeout === 'number' && Number.isInteger(timeout))) {
+        return 'Wrong arguments: Second parameter `running_transactions_timeout` must be type integer between 0 - 3600 (seconds).';
+      }
+      return null;
+    }
     case 'group_replication_switch_to_single_primary_mode':
       return args !== null && (args.length === 0 || (args.length === 1 && isUuid(args[0]))) ? null : 'Wrong arguments: This function either takes no arguments or a single server uuid.';
     case 'group_replication_switch_to_multi_primary_mode':
@@ -445,7 +463,7 @@ class Session implements SqlSession {
     if ((m = /wrong number of arguments to function (\w+)\(\)/.exec(message)) !== null) {
       const name = m[1]!;
       // A UDF called with more arguments than registered; any other function is one the statement names as written.
-      if (isGroupReplicationUdf(name)) return E.cantInitializeUdf(name, udfArgumentsRefused(name, null)!);
+      if (isGroupReplicationUdf(name)) return E.cantInitializeUdf(name, udfArgumentsRefused(name, null, this.engine.sim.version.serverVersion)!);
       return E.wrongParamCount(name);
     }
     if ((m = /UNIQUE constraint failed: (.+)$/.exec(message)) !== null) return E.duplicateEntry(m[1]!);

@@ -113,6 +113,14 @@ export function tooBigPrecision(precision: number, func: string): ErrorOutcome {
   return error(1426, '42000', `Too-big precision ${precision} specified for '${func}'. Maximum is 6.`);
 }
 
+/**
+ * ER_GRP_RPL_UDF_ERROR (3910, HY000): a Group Replication UDF failed while it ran, after its init
+ * function accepted the call (plugin/group_replication/src/udf/udf_utils.cc, throw_udf_error).
+ */
+export function udfError(udf: string, why: string): ErrorOutcome {
+  return error(3910, 'HY000', `The function '${udf}' failed. ${why}`);
+}
+
 /** ER_CANT_INITIALIZE_UDF (1123, HY000): a UDF's init function refused its call (sql/item_func.cc, udf_handler::fix_fields). */
 export function cantInitializeUdf(udf: string, why: string): ErrorOutcome {
   return error(1123, 'HY000', `Can't initialize function '${udf}'; ${why}`);
