@@ -371,7 +371,11 @@ export interface TransactionCounters {
   readonly remoteInApplierQueue: number;
   /** COUNT_TRANSACTIONS_REMOTE_APPLIED: other members' transactions the applier committed here. */
   readonly remoteApplied: number;
-  /** COUNT_TRANSACTIONS_LOCAL_PROPOSED: this member's own transactions it certified. */
+  /**
+   * This member's own transactions it certified. performance_schema's COUNT_TRANSACTIONS_LOCAL_PROPOSED
+   * also counts those refused at commit for group_replication_transaction_size_limit, which were
+   * never certified (observer_trans.cc counts them before its size check).
+   */
   readonly localProposed: number;
   /** This member's own transactions committed (LOCAL_PROPOSED minus those still waiting or rolled back). */
   readonly localCommitted: number;
