@@ -167,4 +167,15 @@ describe('statements common clients send, answered as MySQL 8.0 answers them', (
       if (o.kind === 'error') expect(o.message, q).not.toMatch(/__|iif|last_insert_rowid|\blower\b|\blength\b/);
     }
   });
+
+  it("a client's call of a rewrite helper (__now, __sysvar…) is a function MySQL does not have", async () => {
+    const { engine } = await group();
+    const inDb = engine.openSession('node1', 'root', null);
+    expect(inDb.execute('USE performance_schema').kind).toBe('ok');
+    expectError(inDb.execute('SELECT __now(0)'), 1305, '42000', 'FUNCTION performance_schema.__now does not exist');
+    expectError(inDb.execute("SELECT 1 + __sysvar('server_id', '')"), 1305, '42000', 'FUNCTION performance_schema.__sysvar does not exist');
+    expectError(engine.openSession('node1', 'root', null).execute('SELECT __version()'), 1046, '3D000', 'No database selected');
+    // The helpers still serve the MySQL spellings they stand for.
+    expect(value(inDb.execute('SELECT @@server_id'))).not.toBeNull();
+  });
 });

@@ -1,4 +1,4 @@
-import { MysqlError, SyntaxErrorAt, tooBigPrecision, wrongParamCount } from './mysql-errors.js';
+import { functionDoesNotExist, MysqlError, noDatabaseSelected, SyntaxErrorAt, tooBigPrecision, wrongParamCount } from './mysql-errors.js';
 import { closingParen, isPunct, isWord, splitTopLevel, type Token } from './tokenizer.js';
 
 /**
@@ -170,6 +170,10 @@ export function rewrite(tokens: readonly Token[], from: number, to: number, ctx:
     if (upper !== 'NOW' && upper !== 'SYSDATE' && upper in CURRENT_TIME_FUNCTIONS && !isPunct(next, '(') && !isPunct(tokens[k - 1], '.')) { out.push('__now(0)'); continue; }
     if (upper === 'CURRENT_USER' && !isPunct(next, '(')) { out.push('__user()'); continue; }
     if (isPunct(next, '(') && !isPunct(tokens[k - 1], '.')) {
+      // The statement engine's own helpers (__now, __sysvar, …) are not MySQL functions: a client
+      // that names one gets what MySQL answers for a function it does not have, a stored function
+      // looked up in the current database (ER_SP_DOES_NOT_EXIST), or ER_NO_DB_ERROR without one.
+      if (t.text.startsWith('__')) throw new MysqlError(ctx.database === null ? noDatabaseSelected() : functionDoesNotExist(`${ctx.database}.${t.text}`));
       const close = closingParen(tokens, k + 1);
       if (close < 0 || close >= to) { out.push(t.text); continue; }
       const call = rewriteCall(tokens, k, close, ctx, cte, tables);

@@ -30,6 +30,11 @@ export function badField(column: string, where: string): ErrorOutcome {
   return error(1054, '42S22', `Unknown column '${column}' in '${where}'`);
 }
 
+/** ER_SP_DOES_NOT_EXIST (1305, 42000): a call of a function the server does not have, named with its database. */
+export function functionDoesNotExist(qualified: string): ErrorOutcome {
+  return error(1305, '42000', `FUNCTION ${qualified} does not exist`);
+}
+
 /** ER_NO_DB_ERROR (1046, 3D000). */
 export function noDatabaseSelected(): ErrorOutcome {
   return error(1046, '3D000', 'No database selected');
