@@ -15,12 +15,19 @@
 // On 2 cores each pair also times the same runs as two one-job processes started at once, each with
 // half of the chunks (--shard 0/2 and 1/2): the speed-up two independent copies of explore get
 // from the machine, each warming up its own V8, against which the 2-job figure can be read.
-// Run after `npm run build`: node bench/explore.mjs [runs] [--pairs=3]
+// The exploration is 5,000 runs (about 25 s with one job on the 2-core VM): a second job cannot
+// share the first one's start-up and V8 warm-up (compiling the simulator, about 1.3 s of a one-job
+// process's first 500 runs, on the otherwise idle second core), so over a short exploration the
+// ratio measures that warm-up more than explore's scheduling. Over 1,000 runs (one job: 5.8 s)
+// even a job that had a free core for its own compiler would reach at most 1.64x, and two
+// independent processes reach 1.0-1.2x (docs/speed.md, "What 1.6x with two jobs needs").
+// `node bench/explore.mjs 1000` measures that shorter exploration.
+// Run after `npm run build`: node bench/explore.mjs [runs, default 5000] [--pairs=3]
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { medianAndRange, reportTarget } from './targets.mjs';
+import { machineCpuSeconds, medianAndRange, reportTarget, TICKS_PER_S } from './targets.mjs';
 
 const bin = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 // The binary runs explore in a child started with these V8 flags (src/cli/explore-tiering.ts);
@@ -28,19 +35,10 @@ const bin = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 // below is explore's, with the same flags and the same results.
 const { EXPLORE_V8_FLAGS } = await import('../dist/cli/explore-tiering.js');
 const args = process.argv.slice(2);
-const runs = Number(args.find((a) => !a.startsWith('--')) ?? 1000);
+const runs = Number(args.find((a) => !a.startsWith('--')) ?? 5000);
 const pairs = Number(/^--pairs=(\d+)$/.exec(args.find((a) => a.startsWith('--pairs=')) ?? '')?.[1] ?? 3);
 const property = 'one-primary-per-view'; // every fault kind, single-primary, full invariant check per run
 const cores = availableParallelism();
-const TICKS_PER_S = 100; // USER_HZ, the unit of utime and stime in /proc/<pid>/task/<tid>/stat
-
-/** CPU seconds every process of the machine used so far (all but idle and iowait in /proc/stat); NaN where it is not readable. */
-function machineCpu() {
-  let line;
-  try { line = readFileSync('/proc/stat', 'utf8').split('\n')[0]; } catch { return NaN; }
-  const f = line.trim().split(/\s+/).slice(1, 9).map(Number); // user nice system idle iowait irq softirq steal
-  return (f.reduce((a, b) => a + b, 0) - f[3] - f[4]) / TICKS_PER_S;
-}
 
 /** CPU seconds used so far by each thread of `pid` (tid → seconds); empty where /proc is not readable. */
 function threadCpu(pid) {
@@ -59,7 +57,7 @@ function threadCpu(pid) {
 function measure(jobs, shard = []) {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const machine0 = machineCpu();
+    const machine0 = machineCpuSeconds();
     const child = spawn(process.execPath, [...EXPLORE_V8_FLAGS, bin, 'explore', '--property', property, '--members', '5', '--duration', '10m',
       '--runs', String(runs), '--seed', '1', '--jobs', String(jobs), ...shard], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '', stderr = '';
@@ -72,7 +70,7 @@ function measure(jobs, shard = []) {
     child.on('close', (status) => {
       clearInterval(timer);
       const wallS = (performance.now() - t0) / 1000;
-      const machineS = machineCpu() - machine0;
+      const machineS = machineCpuSeconds() - machine0;
       // stdout ends with the counted runs (the same for any --jobs); stderr with the throughput of every run executed.
       const m = /^(\d+) runs, (\d+) failed$/.exec(stdout.trimEnd().split('\n').pop() ?? '');
       const t = /^grsim explore: (\d+) runs in [\d.]+ s, (\d+) runs\/min/m.exec(stderr);

@@ -1,15 +1,32 @@
 // Speed targets of `npm run bench` (issue 15) and how each bench reports against its own.
 // A bench measures its figure in its own run (ratios against the yardstick spawned beside it) and
 // prints one line `target: {json}`; bench/run-all.mjs gathers those lines into a PASS/FAIL table.
+import { readFileSync } from 'node:fs';
 
 /** Each target: what is measured, the threshold and its unit. */
 export const TARGETS = {
   kernel: { name: 'kernel vs yardstick (9 nodes, 24 h)', min: 0.9, unit: '×' },
   idleGroup: { name: 'idle 9-member group vs yardstick (24 h)', min: 1.0, unit: '×' },
+  // "Real time" is the wall clock: simulated seconds per wall second of the simulation's own steps.
   load3: { name: '3 members at 10,000 tx/s, real time', min: 5000, unit: '× real time' },
   // Defined for an idle 2-core machine: bench/explore.mjs reports it only where it runs on 2 cores.
   explore2: { name: 'explore, 2 jobs vs 1 on 2 cores', min: 1.6, unit: '×' },
 };
+
+/** USER_HZ: the unit of the CPU counters in /proc/stat and /proc/<pid>/task/<tid>/stat. */
+export const TICKS_PER_S = 100;
+
+/**
+ * CPU seconds every process of the machine has used so far (all but idle and iowait in /proc/stat);
+ * NaN where /proc/stat is not readable. The difference over a span, less a measured process's own
+ * CPU, is what other processes took from the machine meanwhile.
+ */
+export function machineCpuSeconds() {
+  let line;
+  try { line = readFileSync('/proc/stat', 'utf8').split('\n')[0]; } catch { return NaN; }
+  const f = line.trim().split(/\s+/).slice(1, 9).map(Number); // user nice system idle iowait irq softirq steal
+  return (f.reduce((a, b) => a + b, 0) - f[3] - f[4]) / TICKS_PER_S;
+}
 
 /** CPU seconds (user + system) of this process since `since` (a process.cpuUsage() value). */
 export function cpuSecondsSince(since) {
