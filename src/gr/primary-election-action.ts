@@ -59,10 +59,10 @@ export function checkSetAsPrimary(invoker: GrMember, target: number): UdfResult 
 
 /**
  * Runs SELECT group_replication_set_as_primary(<uuid of `target`>) on `invoker`: the UDF's init
- * checks (checkSetAsPrimary), the target an ONLINE member, then the primary election action on every member of the group: MY-013214, the
- * election (MY-011507, then MY-011510 on the new primary and MY-011511 on the others, with the
- * super_read_only changes), MY-013215 and MY-013213 once the new primary's election process has
- * ended. grsim runs the action's own start message round at one instant.
+ * checks (checkSetAsPrimary), the target an ONLINE member, then the primary election action on
+ * every member of the group: MY-013214, the election (MY-011507, then MY-011510 on the new primary
+ * and MY-011511 on the others, with the super_read_only changes), MY-013215 and MY-013213 once the
+ * new primary's election process has ended. grsim runs the action's own start message round at one instant.
  */
 export function setAsPrimary(invoker: GrMember, target: number): SetAsPrimaryResult {
   const check = checkSetAsPrimary(invoker, target);
