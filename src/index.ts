@@ -10,7 +10,7 @@ export { OPTION_NAMES } from './gr/options.js';
 export { VERSION_PROFILES } from './gr/version-profiles.js';
 export type { DialBackoff, VersionProfile, WakeupDelayCap } from './gr/version-profiles.js';
 export type { WriteRecord, UdfResult } from './gr/gr-member.js';
-export type { SetAsPrimaryResult } from './gr/primary-election-action.js';
+export type { SetAsPrimaryResult, TopologyUdfResult } from './gr/primary-election-action.js';
 export type { NetworkOptions, LinkProfile } from './network/network-options.js';
 export type { ModelParameters } from './model-parameters.js';
 export { DEFAULT_MODEL_PARAMETERS } from './model-parameters.js';

@@ -4,7 +4,7 @@ import type { Network } from '../network/network.js';
 import type { Emit } from '../observe/events.js';
 import {
   CLIENT_ERROR_CONNECT, CLIENT_ERROR_HOOK, CLIENT_ERROR_OFFLINE_MODE, CLIENT_ERROR_SUPER_READ_ONLY, gcsText, msg,
-  UDF_ERROR_NOT_ONLINE_MAJORITY, UDF_ERROR_UNREACHABLE, type ChannelTerms, type LogMessage,
+  UDF_ERROR_NOT_A_MEMBER, UDF_ERROR_NOT_ONLINE_MAJORITY, UDF_ERROR_RECOVERING, UDF_ERROR_UNREACHABLE, type ChannelTerms, type LogMessage,
 } from '../observe/error-codes.js';
 import type { GroupMode, MemberState, WriteOutcome } from '../types.js';
 import {
@@ -55,10 +55,10 @@ export interface WriteRecord {
   level: ConsistencyLevel;
 }
 
-/** Result of a topology UDF (group_replication_set_as_primary and friends). */
 /** The client error of a session whose server died under it (CR_SERVER_LOST, a client-side error: include/errmsg.h). */
 const CLIENT_ERROR_LOST_CONNECTION = 'ERROR 2013 (HY000): Lost connection to MySQL server during query';
 
+/** Result of an operator's statement: a topology UDF (group_replication_set_as_primary and friends), a SET, START or STOP. */
 export type UdfResult = { readonly ok: true } | { readonly ok: false; readonly error: string };
 
 /** Everything a GR member needs from the composition root. */
@@ -929,14 +929,30 @@ export class GrMember {
   // ---------------------------------------------------------------- options and UDFs
 
   /**
-   * Whether a topology UDF may run here (udf_utils.cc): not while STOP GROUP_REPLICATION runs (each
-   * UDF's init checks get_plugin_is_stopping first, udf_single_primary.cc, udf_multi_primary.cc),
-   * ONLINE, in the majority, nobody unreachable.
+   * get_plugin_is_stopping: each topology UDF's init function checks it before anything else, its
+   * argument checks included, and again in checkTopologyUdf's order (udf_single_primary.cc,
+   * udf_multi_primary.cc, the *_init functions).
    */
-  checkTopologyUdf(): UdfResult {
-    if (this.startStop.isStopping()) return { ok: false, error: UDF_ERROR_NOT_ONLINE_MAJORITY };
+  checkUdfPluginStopping(): UdfResult {
+    return this.startStop.isStopping() ? { ok: false, error: UDF_ERROR_NOT_ONLINE_MAJORITY } : { ok: true };
+  }
+
+  /**
+   * The init checks the three topology UDFs share, in MySQL's order (udf_single_primary.cc,
+   * group_replication_set_as_primary_init and group_replication_switch_to_single_primary_mode_init;
+   * udf_multi_primary.cc, group_replication_switch_to_multi_primary_mode_init; udf_utils.cc): the
+   * plugin not stopping, this member ONLINE in the majority (member_online_with_majority), no
+   * member RECOVERING (group_contains_recovering_member), none UNREACHABLE
+   * (group_contains_unreachable_member), then for a uuid argument validate_uuid_parameter: `target`
+   * is the slot it names, -1 when it names none of the group's members; undefined without one.
+   */
+  checkTopologyUdf(target?: number): UdfResult {
+    const stopping = this.checkUdfPluginStopping();
+    if (!stopping.ok) return stopping;
     if (this.state !== 'ONLINE' || this.partition.inPartition || this.partition.terminated) return { ok: false, error: UDF_ERROR_NOT_ONLINE_MAJORITY };
+    for (const info of this.table.values()) if (info.state === 'RECOVERING') return { ok: false, error: UDF_ERROR_RECOVERING };
     for (const info of this.table.values()) if (info.unreachable) return { ok: false, error: UDF_ERROR_UNREACHABLE };
+    if (target !== undefined && !this.table.has(target)) return { ok: false, error: UDF_ERROR_NOT_A_MEMBER };
     return { ok: true };
   }
 

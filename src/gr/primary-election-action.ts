@@ -11,10 +11,6 @@ import { electionCompleted } from './primary-election.js';
 
 /** Group_action_information::get_action_name_and_description for ACTION_UDF_SET_PRIMARY. */
 export const PRIMARY_ELECTION_CHANGE = 'Primary election change';
-/** The UDF refuses while a member is RECOVERING (udf_utils.cc recovering_member_on_group_str). */
-export const UDF_ERROR_RECOVERING = 'A member is joining the group, wait for it to be ONLINE.';
-/** validate_uuid_parameter (udf_utils.cc): the uuid is not in the member table. */
-export const UDF_ERROR_NOT_A_MEMBER = 'The requested uuid is not a member of the group.';
 /** set_as_primary in a multi-primary group (udf_single_primary.cc, group_replication_set_as_primary_init). */
 export const UDF_ERROR_NOT_SINGLE_PRIMARY = 'In multi-primary mode. Use group_replication_switch_to_single_primary_mode.';
 /** A target that is a member but not ONLINE (a check of grsim's API; MySQL's init checks refuse such a group first). */
@@ -28,24 +24,50 @@ export const ALREADY_PRIMARY = 'The requested member is already the current grou
 const UNSAFE_OLD_PRIMARY_SUFFIX =
   'The new primary will execute all previous group transactions before allowing writes. Enabling conflict detection until the new primary applies all relay logs.';
 
-/** A set_as_primary outcome: MySQL's error, or the UDF's result text. */
-export type SetAsPrimaryResult = UdfResult & { readonly message?: string };
+/**
+ * group_replication_switch_to_single_primary_mode's answer in a single-primary group, without and
+ * with a uuid; the UDF does nothing else (udf_single_primary.cc,
+ * group_replication_switch_to_single_primary_mode, its body after the init checks).
+ */
+export const ALREADY_SINGLE_PRIMARY = 'The group is already on single-primary mode.';
+export const ALREADY_SINGLE_PRIMARY_WITH_UUID = 'Already in single-primary mode. Did you mean to use group_replication_set_as_primary?';
+/** group_replication_switch_to_multi_primary_mode's answer in a multi-primary group; nothing else happens (udf_multi_primary.cc, its body). */
+export const ALREADY_MULTI_PRIMARY = 'The group is already on multi-primary mode.';
+/** The mode switches' results (primary_election_action.cc and multi_primary_migration_action.cc, execute_action). */
+export const SWITCHED_TO_SINGLE_PRIMARY = 'Mode switched to single-primary successfully.';
+export const SWITCHED_TO_MULTI_PRIMARY = 'Mode switched to multi-primary successfully.';
+
+/** The three topology UDFs, by their names without the group_replication_ prefix. */
+export type TopologyUdf = 'set_as_primary' | 'switch_to_single_primary_mode' | 'switch_to_multi_primary_mode';
+/** A topology UDF's outcome: MySQL's error, or the UDF's result text. */
+export type TopologyUdfResult = UdfResult & { readonly message?: string };
+/** A set_as_primary outcome (the name the API has always given it). */
+export type SetAsPrimaryResult = TopologyUdfResult;
 
 /**
- * Runs SELECT group_replication_set_as_primary(<uuid of `target`>) on `invoker`: the UDF's
- * checks (ONLINE in the majority, nobody UNREACHABLE or RECOVERING, single-primary mode, the target
- * an ONLINE member), then the primary election action on every member of the group: MY-013214, the
- * election (MY-011507, then MY-011510 on the new primary and MY-011511 on the others, with the
- * super_read_only changes), MY-013215 and MY-013213 once the new primary's election process has
- * ended. grsim runs the action's own start message round at one instant.
+ * group_replication_set_as_primary_init's checks on `invoker`: the checks every topology UDF makes
+ * (GrMember.checkTopologyUdf, with `target` as the uuid's member), then the group in
+ * single-primary mode. (Its 8.0.29 check that every member runs 8.0.29 or later when a
+ * running_transactions_timeout is given always passes: a run has one version.)
+ */
+export function checkSetAsPrimary(invoker: GrMember, target: number): UdfResult {
+  const check = invoker.checkTopologyUdf(target);
+  if (!check.ok) return check;
+  if (invoker.ctx.mode !== 'single-primary') return { ok: false, error: UDF_ERROR_NOT_SINGLE_PRIMARY };
+  return check;
+}
+
+/**
+ * Runs SELECT group_replication_set_as_primary(<uuid of `target`>) on `invoker`: the UDF's init
+ * checks (checkSetAsPrimary), the target an ONLINE member, then the primary election action on
+ * every member of the group: MY-013214, the election (MY-011507, then MY-011510 on the new primary
+ * and MY-011511 on the others, with the super_read_only changes), MY-013215 and MY-013213 once the
+ * new primary's election process has ended. grsim runs the action's own start message round at one instant.
  */
 export function setAsPrimary(invoker: GrMember, target: number): SetAsPrimaryResult {
-  const check = invoker.checkTopologyUdf();
+  const check = checkSetAsPrimary(invoker, target);
   if (!check.ok) return check;
-  for (const info of invoker.table.values()) if (info.state === 'RECOVERING') return { ok: false, error: UDF_ERROR_RECOVERING };
-  if (invoker.ctx.mode !== 'single-primary') return { ok: false, error: UDF_ERROR_NOT_SINGLE_PRIMARY };
-  const info = invoker.table.get(target);
-  if (info === undefined) return { ok: false, error: UDF_ERROR_NOT_A_MEMBER };
+  const info = invoker.table.get(target)!;
   if (info.state !== 'ONLINE') return { ok: false, error: UDF_ERROR_TARGET_NOT_ONLINE };
   if (info.role === 'PRIMARY') return { ok: true, message: ALREADY_PRIMARY };
   const uuid = (invoker.ctx.servers[target] as ServerIdentity).uuid;

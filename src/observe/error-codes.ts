@@ -233,10 +233,17 @@ export const CLIENT_ERROR_SUPER_READ_ONLY =
 export const CLIENT_ERROR_CONNECT = "ERROR 2003 (HY000): Can't connect to MySQL server";
 /** The client error when connecting to a server in offline_mode (ER_SERVER_OFFLINE_MODE). */
 export const CLIENT_ERROR_OFFLINE_MODE = 'ERROR 3032 (HY000): The server is currently in offline mode';
-/** The error a topology UDF returns while a member is unreachable (src/udf/udf_utils.cc). */
+/** The error a topology UDF returns while a member is unreachable (include/udf/udf_utils.h, unreachable_member_on_group_str). */
 export const UDF_ERROR_UNREACHABLE = 'All members in the group must be reachable.';
-/** The error a topology UDF returns off the majority or when not ONLINE (src/udf/udf_utils.cc). */
+/**
+ * The error a topology UDF returns while the plugin stops, off the majority or when not ONLINE
+ * (include/udf/udf_utils.h, member_offline_or_minority_str).
+ */
 export const UDF_ERROR_NOT_ONLINE_MAJORITY = 'Member must be ONLINE and in the majority partition.';
+/** The error a topology UDF returns while a member is RECOVERING (include/udf/udf_utils.h, recovering_member_on_group_str). */
+export const UDF_ERROR_RECOVERING = 'A member is joining the group, wait for it to be ONLINE.';
+/** validate_uuid_parameter's error for a uuid not in the member table (include/udf/udf_utils.h, server_uuid_not_on_group_str). */
+export const UDF_ERROR_NOT_A_MEMBER = 'The requested uuid is not a member of the group.';
 /**
  * START GROUP_REPLICATION's error when the plugin's checks refuse it, or when its join gives up (a
  * compatibility check cancels the view, or no view comes in time): ER_GROUP_REPLICATION_CONFIGURATION

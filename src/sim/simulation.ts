@@ -8,7 +8,10 @@ import { PipelineStats } from '../gr/pipeline-stats.js';
 import { GrMember, type GrContext, type UdfResult, type WriteRecord } from '../gr/gr-member.js';
 import { STOP_GIVES_UP_WAITING_US, type StartOutcome } from '../gr/start-stop-group-replication.js';
 import { shownRole, shownState, type ServerIdentity } from '../gr/member-info.js';
-import { setAsPrimary, type SetAsPrimaryResult } from '../gr/primary-election-action.js';
+import {
+  ALREADY_MULTI_PRIMARY, ALREADY_SINGLE_PRIMARY, ALREADY_SINGLE_PRIMARY_WITH_UUID, checkSetAsPrimary, setAsPrimary,
+  SWITCHED_TO_MULTI_PRIMARY, SWITCHED_TO_SINGLE_PRIMARY, type SetAsPrimaryResult, type TopologyUdf, type TopologyUdfResult,
+} from '../gr/primary-election-action.js';
 import type { TransactionCounters } from '../gr/transactions.js';
 import {
   isOptionName, OPTION_NAMES, parseConsistencyLevel, parseWaitTimeout, validateOption, versionProfile, WAIT_TIMEOUT_DEFAULT_S,
@@ -400,25 +403,30 @@ export class MemberHandle {
   }
 
   /**
-   * SELECT group_replication_set_as_primary(uuid of `target`) on this member: refused while a member
-   * is UNREACHABLE or RECOVERING or this one is not ONLINE in the majority (MySQL's UDF errors);
-   * otherwise every member logs the group action and the election, and `message` is the UDF's result.
+   * SELECT group_replication_set_as_primary(uuid of `target`) on this member: refused, in MySQL's
+   * order, unless this member is ONLINE in the majority, nobody is RECOVERING or UNREACHABLE,
+   * `target` is in the group and the group single-primary (MySQL's UDF errors); otherwise every
+   * member logs the group action and the election, and `message` is the UDF's result.
    */
   setAsPrimary(target: string): SetAsPrimaryResult {
     this.refuseWhileFrozen('setAsPrimary');
-    return this.sim._udf(this.slot, 'single-primary', this.sim._slotOf(target, 'target'));
+    return this.sim._udf(this.slot, 'set_as_primary', this.sim._slotOf(target, 'target'));
   }
 
-  /** SELECT group_replication_switch_to_single_primary_mode(). */
-  switchToSinglePrimaryMode(): UdfResult {
+  /**
+   * SELECT group_replication_switch_to_single_primary_mode(), or with the uuid of `target`, the
+   * member it elects: refused as setAsPrimary is (but in any mode); in a single-primary group it
+   * does nothing and `message` says so, as MySQL's does.
+   */
+  switchToSinglePrimaryMode(target?: string): TopologyUdfResult {
     this.refuseWhileFrozen('switchToSinglePrimaryMode');
-    return this.sim._udf(this.slot, 'single-primary', -1);
+    return this.sim._udf(this.slot, 'switch_to_single_primary_mode', target === undefined ? undefined : this.sim._slotOf(target, 'target'));
   }
 
-  /** SELECT group_replication_switch_to_multi_primary_mode(). */
-  switchToMultiPrimaryMode(): UdfResult {
+  /** SELECT group_replication_switch_to_multi_primary_mode(); in a multi-primary group it does nothing and `message` says so. */
+  switchToMultiPrimaryMode(): TopologyUdfResult {
     this.refuseWhileFrozen('switchToMultiPrimaryMode');
-    return this.sim._udf(this.slot, 'multi-primary', -1);
+    return this.sim._udf(this.slot, 'switch_to_multi_primary_mode', undefined);
   }
 }
 
@@ -1155,24 +1163,34 @@ export class Simulation {
     }
   }
 
-  /** @internal */
-  _udf(slot: number, mode: GroupMode, primary: number): SetAsPrimaryResult {
+  /**
+   * @internal A topology UDF run on `slot`: its init function's checks, then unless `checkOnly`
+   * its body. `target`: the slot its uuid argument names (-1: no member of the group's), undefined
+   * without one. The statement engine checks alone first, to make the body's own argument checks
+   * (set_as_primary's running_transactions_timeout range) between the two as MySQL does.
+   */
+  _udf(slot: number, udf: TopologyUdf, target: number | undefined, checkOnly = false): TopologyUdfResult {
     const gr = this.grMembers[slot]!;
-    if (primary >= 0) return setAsPrimary(gr, primary);
-    const check = gr.checkTopologyUdf();
-    if (!check.ok) return check;
-    if (this.ctx.mode !== mode) {
-      // The mode switch actions set group_replication_single_primary_mode on every member
-      // (src/group_actions/multi_primary_migration_action.cc, primary_election_action.cc; not in docs/mysql-behaviour.md).
-      for (const s of this._servers.slice(0, this.provisioned)) {
-        this._emit({ type: 'option', t: this.kernel.nowUs, member: s.name, name: 'group_replication_single_primary_mode', value: mode === 'single-primary' ? 'ON' : 'OFF' });
-      }
+    if (udf === 'set_as_primary') return checkOnly ? checkSetAsPrimary(gr, target ?? -1) : setAsPrimary(gr, target ?? -1);
+    const check = gr.checkTopologyUdf(target);
+    if (!check.ok || checkOnly) return check;
+    const mode: GroupMode = udf === 'switch_to_single_primary_mode' ? 'single-primary' : 'multi-primary';
+    // Each switch's body first answers a group already in that mode, and does nothing else
+    // (udf_single_primary.cc group_replication_switch_to_single_primary_mode, udf_multi_primary.cc
+    // group_replication_switch_to_multi_primary_mode).
+    if (this.ctx.mode === mode) {
+      return { ok: true, message: mode === 'multi-primary' ? ALREADY_MULTI_PRIMARY : target === undefined ? ALREADY_SINGLE_PRIMARY : ALREADY_SINGLE_PRIMARY_WITH_UUID };
+    }
+    // The mode switch actions set group_replication_single_primary_mode on every member
+    // (src/group_actions/multi_primary_migration_action.cc, primary_election_action.cc; not in docs/mysql-behaviour.md).
+    for (const s of this._servers.slice(0, this.provisioned)) {
+      this._emit({ type: 'option', t: this.kernel.nowUs, member: s.name, name: 'group_replication_single_primary_mode', value: mode === 'single-primary' ? 'ON' : 'OFF' });
     }
     this.ctx.mode = mode;
     let p = -1;
-    if (mode === 'single-primary') p = gr.knownPrimary() >= 0 ? gr.knownPrimary() : slot;
+    if (mode === 'single-primary') p = target ?? (gr.knownPrimary() >= 0 ? gr.knownPrimary() : slot);
     for (const m of this.grMembers) m.applyTopology(p);
-    return { ok: true };
+    return { ok: true, message: mode === 'single-primary' ? SWITCHED_TO_SINGLE_PRIMARY : SWITCHED_TO_MULTI_PRIMARY };
   }
 
   // ---------------------------------------------------------------- public API

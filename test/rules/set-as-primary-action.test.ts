@@ -97,3 +97,67 @@ describe('set_as_primary refusals', () => {
     expect(() => parseScenario(FILE('  - { at: +10s, setAsPrimary: { member: node1, primary: node2, timeout: 5 } }'), 'f.yaml')).toThrow(/setAsPrimary\.timeout/);
   });
 });
+
+describe('the three topology UDFs: the init checks in MySQL\'s order, and a mode switch in its own mode', () => {
+  const RECOVERING = { ok: false, error: 'A member is joining the group, wait for it to be ONLINE.' };
+  const NOT_A_MEMBER = { ok: false, error: 'The requested uuid is not a member of the group.' };
+  const FIVE = ['1', '2', '3', '4', '5'].map((k) => ({ name: `node${k}`, host: `10.0.0.1${k}`, uuid: uuid(k) }));
+  const shown = (sim: ReturnType<typeof createSimulation>, state: string): boolean => sim.member('node1').replicationGroupMembers().some((r) => r.MEMBER_STATE === state);
+
+  it('a RECOVERING member refuses all three, the mode switches too, and before an UNREACHABLE one (udf_single_primary.cc, udf_multi_primary.cc *_init)', () => {
+    // A long distributed recovery keeps node5 RECOVERING while node4 becomes UNREACHABLE.
+    const sim = createSimulation({ seed: 4, members: FIVE, model: { distributedRecoveryUs: 30 * SEC }, options: { group_replication_member_expel_timeout: 60 } });
+    sim.runFor('5s');
+    sim.member('node5').stopGroupReplication();
+    sim.runFor('5s');
+    sim.member('node5').startGroupReplication();
+    expect(sim.runUntil(() => shown(sim, 'RECOVERING'), { limit: '10s' })).toBe(true);
+    const events = sim.trace.length;
+    expect(sim.member('node1').switchToMultiPrimaryMode()).toEqual(RECOVERING);
+    expect(sim.member('node1').switchToSinglePrimaryMode()).toEqual(RECOVERING);
+    expect(sim.mode).toBe('single-primary');
+    expect(sim.trace.length).toBe(events);
+    sim.network.isolate('node4');
+    expect(sim.runUntil(() => shown(sim, 'UNREACHABLE'), { limit: '10s' })).toBe(true);
+    expect(shown(sim, 'RECOVERING')).toBe(true);
+    expect(sim.member('node1').setAsPrimary('node2')).toEqual(RECOVERING);
+    expect(sim.member('node1').switchToMultiPrimaryMode()).toEqual(RECOVERING);
+    expect(sim.member('node1').switchToSinglePrimaryMode('node2')).toEqual(RECOVERING);
+    expect(sim.mode).toBe('single-primary');
+  });
+
+  it('a member out of the group is "not a member" (validate_uuid_parameter) before set_as_primary\'s multi-primary refusal; the switch with it too', () => {
+    const sim = createSimulation({ seed: 3, members: MEMBERS, mode: 'multi-primary' });
+    sim.runFor('5s');
+    sim.member('node3').stopGroupReplication();
+    sim.runFor('5s');
+    expect(sim.member('node1').setAsPrimary('node3')).toEqual(NOT_A_MEMBER);
+    expect(sim.member('node1').switchToSinglePrimaryMode('node3')).toEqual(NOT_A_MEMBER);
+    expect(sim.mode).toBe('multi-primary');
+    expect(sim.member('node1').setAsPrimary('node2')).toEqual({ ok: false, error: 'In multi-primary mode. Use group_replication_switch_to_single_primary_mode.' });
+  });
+
+  it('a switch to the mode the group is in answers MySQL\'s text and does nothing: no event, no log line, no election', () => {
+    const sim = createSimulation({ seed: 3, members: MEMBERS });
+    sim.runFor('5s');
+    const primary = (): string[] => MEMBERS.map((m) => m.name).filter((n) => !sim.member(n).superReadOnly);
+    expect(primary()).toEqual(['node1']);
+    const events = sim.trace.length;
+    expect(sim.member('node3').switchToSinglePrimaryMode()).toEqual({ ok: true, message: 'The group is already on single-primary mode.' });
+    expect(sim.member('node3').switchToSinglePrimaryMode('node2')).toEqual({ ok: true, message: 'Already in single-primary mode. Did you mean to use group_replication_set_as_primary?' });
+    expect(sim.trace.length).toBe(events);
+    sim.runFor('1s');
+    expect(primary()).toEqual(['node1']);
+    expect(logsOf(sim, 'node2', 'MY-013214')).toEqual([]);
+
+    expect(sim.member('node3').switchToMultiPrimaryMode()).toEqual({ ok: true, message: 'Mode switched to multi-primary successfully.' });
+    sim.runFor('1s');
+    const before = sim.trace.length;
+    expect(sim.member('node2').switchToMultiPrimaryMode()).toEqual({ ok: true, message: 'The group is already on multi-primary mode.' });
+    expect(sim.trace.length).toBe(before);
+    // From multi-primary mode, the switch with a uuid elects that member.
+    expect(sim.member('node1').switchToSinglePrimaryMode('node2')).toEqual({ ok: true, message: 'Mode switched to single-primary successfully.' });
+    sim.runFor('1s');
+    expect(primary()).toEqual(['node2']);
+  });
+});

@@ -157,6 +157,54 @@ describe('statements common clients send, answered as MySQL 8.0 answers them', (
     expect(sim.member('node3').superReadOnly).toBe(false);
   });
 
+  it('a switch to the mode the group is in: MySQL\'s text as the row, and nothing happens (udf_single_primary.cc, udf_multi_primary.cc, the UDFs\' bodies)', async () => {
+    const { sim, engine } = await group();
+    const s = engine.openSession('node1', 'root', null);
+    const writable = (): string[] => ['node1', 'node2', 'node3'].filter((n) => !sim.member(n).superReadOnly);
+    expect(writable()).toEqual(['node1']);
+    const events = sim.trace.length;
+    expect(value(s.execute(`SELECT group_replication_switch_to_single_primary_mode('${sim.member('node2').uuid}')`)))
+      .toBe('Already in single-primary mode. Did you mean to use group_replication_set_as_primary?');
+    expect(value(s.execute('SELECT group_replication_switch_to_single_primary_mode()'))).toBe('The group is already on single-primary mode.');
+    expect(value(s.execute(`SELECT group_replication_set_as_primary('${sim.member('node1').uuid}')`))).toBe('The requested member is already the current group primary.');
+    expect(sim.trace.length).toBe(events);
+    sim.runFor('1s');
+    expect(writable()).toEqual(['node1']);
+    expect(value(s.execute('SELECT group_replication_switch_to_multi_primary_mode()'))).toBe('Mode switched to multi-primary successfully.');
+    sim.runFor('1s');
+    expect(value(s.execute('SELECT group_replication_switch_to_multi_primary_mode()'))).toBe('The group is already on multi-primary mode.');
+    expect(value(s.execute(`SELECT group_replication_switch_to_single_primary_mode('${sim.member('node3').uuid}')`))).toBe('Mode switched to single-primary successfully.');
+    sim.runFor('1s');
+    expect(writable()).toEqual(['node3']);
+  });
+
+  it('the init checks in MySQL\'s order: the plugin stopping before the arguments, an UNREACHABLE member before an unknown uuid, every one before running_transactions_timeout\'s range', async () => {
+    const cannot = (udf: string, why: string): StatementOutcome => ({ kind: 'error', code: 1123, sqlState: 'HY000', message: `Can't initialize function '${udf}'; ${why}` });
+    const { sim, engine } = await group('8.4');
+    const s = engine.openSession('node1', 'root', null);
+    const unknown = '00000000-0000-0000-0000-0000000000aa';
+    // set_as_primary's mode refusal is an init check (1123), its range a check of the body (3910).
+    expect(s.execute('SELECT group_replication_switch_to_multi_primary_mode()').kind).toBe('rows');
+    expect(s.execute(`SELECT group_replication_set_as_primary('${sim.member('node3').uuid}', 3601)`))
+      .toEqual(cannot('group_replication_set_as_primary', 'In multi-primary mode. Use group_replication_switch_to_single_primary_mode.'));
+    expect(s.execute(`SELECT group_replication_set_as_primary('${unknown}', 3601)`))
+      .toEqual(cannot('group_replication_set_as_primary', 'The requested uuid is not a member of the group.'));
+    sim.network.isolate('node3');
+    expect(sim.runUntil(() => sim.member('node1').replicationGroupMembers().some((r) => r.MEMBER_STATE === 'UNREACHABLE'), { limit: '10s' })).toBe(true);
+    for (const udf of ['group_replication_set_as_primary', 'group_replication_switch_to_single_primary_mode']) {
+      expect(s.execute(`SELECT ${udf}('${unknown}')`)).toEqual(cannot(udf, 'All members in the group must be reachable.'));
+    }
+    expect(s.execute(`SELECT group_replication_set_as_primary('${sim.member('node2').uuid}', -1)`))
+      .toEqual(cannot('group_replication_set_as_primary', 'All members in the group must be reachable.'));
+    sim.network.heal('node3');
+    sim.runFor('10s');
+    // A STOP GROUP_REPLICATION under way: get_plugin_is_stopping comes before the argument checks.
+    sim.member('node1').stopGroupReplication();
+    expect(sim.member('node1').state).toBe('ONLINE');
+    expect(s.execute('SELECT group_replication_switch_to_multi_primary_mode(1)'))
+      .toEqual(cannot('group_replication_switch_to_multi_primary_mode', 'Member must be ONLINE and in the majority partition.'));
+  });
+
   it('no error names a function of the rewrite (__now, iif, last_insert_rowid…)', async () => {
     const { engine } = await group();
     const s = engine.openSession('node1', 'root', null);

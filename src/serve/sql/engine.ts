@@ -3,7 +3,7 @@ import { ConfigError } from '../../errors.js';
 import { CLIENT_ERROR_SUPER_READ_ONLY } from '../../observe/error-codes.js';
 import { defaultOptions, isOptionName, parseConsistencyLevel, parseWaitTimeout, WAIT_TIMEOUT_DEFAULT_S, WAIT_TIMEOUT_RANGE_S, type ConsistencyLevel } from '../../gr/options.js';
 import type { UdfResult } from '../../gr/gr-member.js';
-import { UDF_ERROR_NOT_A_MEMBER } from '../../gr/primary-election-action.js';
+import type { TopologyUdf } from '../../gr/primary-election-action.js';
 import type { MemberHandle, Simulation } from '../../sim/simulation.js';
 import type { ClientInfo, ColumnSpec, ColumnType, SqlSession, StatementEngine, StatementOutcome } from '../statement-engine.js';
 import { cteNames, rewrite, selectColumnNames, sqlIdent, sqlString, UnsupportedSql, type RewriteContext, type TableReference } from './dialect.js';
@@ -146,55 +146,45 @@ class Engine implements SimStatementEngine {
       if (typeof v !== 'string' || !v.startsWith('"')) return v;
       try { return String(JSON.parse(v)); } catch { return v; }
     });
-    // Every refusal the simulation's UDF checks give (ONLINE in a majority, nobody RECOVERING or
-    // UNREACHABLE, the mode, a uuid of the group) is made by the UDF's init function in MySQL, so
-    // the client gets ER_CANT_INITIALIZE_UDF (udf_single_primary.cc group_replication_set_as_primary_init,
-    // udf_multi_primary.cc group_replication_switch_to_multi_primary_mode_init, 8.0.27), not the
-    // execution-time ER_GRP_RPL_UDF_ERROR (3910) of throw_udf_error.
-    const udf = (name: string, r: { ok: true } | { ok: false; error: string }, success: string): string => {
+    // The UDFs run as MySQL runs them: get_plugin_is_stopping before the argument checks, then the
+    // rest of the init function's checks (the simulation's, in MySQL's order: ONLINE in a majority,
+    // nobody RECOVERING or UNREACHABLE, a uuid of the group, set_as_primary's mode), each refusal
+    // ER_CANT_INITIALIZE_UDF (1123: udf_single_primary.cc group_replication_set_as_primary_init and
+    // group_replication_switch_to_single_primary_mode_init, udf_multi_primary.cc
+    // group_replication_switch_to_multi_primary_mode_init); then the body, whose own checks fail
+    // with ER_GRP_RPL_UDF_ERROR (3910, throw_udf_error), and whose text is the result.
+    const slotOfUuid = (uuid: SqlValue): number => sim.members.find((x) => x.uuid === String(uuid).toLowerCase())?.slot ?? -1;
+    const run = (name: GroupReplicationUdf, args: readonly SqlValue[]): string => {
+      const stopping = sim._gr(m.slot).checkUdfPluginStopping();
+      if (!stopping.ok) raise(E.cantInitializeUdf(name, stopping.error));
+      const wrong = udfArgumentsRefused(name, args, sim.version.serverVersion);
+      if (wrong !== null) raise(E.cantInitializeUdf(name, wrong));
+      const udf = name.slice(UDF_PREFIX.length) as TopologyUdf;
+      const target = args.length > 0 ? slotOfUuid(args[0]!) : undefined;
+      const init = sim._udf(m.slot, udf, target, true);
+      if (!init.ok) raise(E.cantInitializeUdf(name, init.error));
+      // From 8.0.29, running_transactions_timeout (seconds): its range is checked in the body,
+      // after every init check (udf_single_primary.cc, group_replication_set_as_primary). grsim's
+      // election does not wait for the old primary's transactions, so the value changes nothing else.
+      const timeout = args[1];
+      if (udf === 'set_as_primary' && typeof timeout === 'number' && (timeout < 0 || timeout > 3600)) {
+        raise(E.udfError(name, 'Valid range for running_transactions_timeout is 0 to 3600.'));
+      }
+      const targetName = target === undefined ? undefined : sim.members[target]!.name;
+      const r = udf === 'set_as_primary' ? m.setAsPrimary(targetName!)
+        : udf === 'switch_to_single_primary_mode' ? m.switchToSinglePrimaryMode(targetName)
+        : m.switchToMultiPrimaryMode();
+      // Refused only by a check of grsim's own (a target not ONLINE), which MySQL's init checks make first.
       if (!r.ok) raise(E.cantInitializeUdf(name, r.error));
-      return success;
-    };
-    const targetOf = (name: string, uuid: SqlValue): string => {
-      const target = sim.members.find((x) => x.uuid === String(uuid).toLowerCase());
-      if (target === undefined) raise(E.cantInitializeUdf(name, UDF_ERROR_NOT_A_MEMBER));
-      return target.name;
-    };
-    const udfs: Readonly<Record<GroupReplicationUdf, (args: readonly SqlValue[]) => string>> = {
-      group_replication_set_as_primary: ([uuid, timeout]) => {
-        const target = targetOf('group_replication_set_as_primary', uuid!);
-        // From 8.0.29, running_transactions_timeout (seconds): its range is checked as the UDF runs,
-        // after the init checks (udf_single_primary.cc, group_replication_set_as_primary). grsim's
-        // election does not wait for the old primary's transactions, so the value changes nothing else.
-        // (The API's checks below stand for the init function's; when both an init check and the
-        // range fail, MySQL answers the init's 1123 and grsim this 3910.)
-        if (typeof timeout === 'number' && (timeout < 0 || timeout > 3600)) {
-          raise(E.udfError('group_replication_set_as_primary', 'Valid range for running_transactions_timeout is 0 to 3600.'));
-        }
-        return udf('group_replication_set_as_primary', m.setAsPrimary(target), `Primary server switched to: ${sim.member(target).uuid}`);
-      },
-      group_replication_switch_to_single_primary_mode: (args) => {
-        const name = 'group_replication_switch_to_single_primary_mode';
-        if (args.length === 0) return udf(name, m.switchToSinglePrimaryMode(), 'Mode switched to single-primary successfully.');
-        const target = targetOf(name, args[0]!);
-        const r = m.switchToSinglePrimaryMode();
-        return udf(name, r.ok ? m.setAsPrimary(target) : r, 'Mode switched to single-primary successfully.');
-      },
-      group_replication_switch_to_multi_primary_mode: () =>
-        udf('group_replication_switch_to_multi_primary_mode', m.switchToMultiPrimaryMode(), 'Mode switched to multi-primary successfully.'),
+      return r.message!;
     };
     // Each UDF is registered for every argument count up to three (a SQLite function has a fixed
     // arity), so that a wrong count gets the UDF's own refusal; more arguments: sqliteError.
     for (const name of GROUP_REPLICATION_UDFS) {
-      const call = (args: readonly SqlValue[]): string => {
-        const wrong = udfArgumentsRefused(name, args, sim.version.serverVersion);
-        if (wrong !== null) raise(E.cantInitializeUdf(name, wrong));
-        return udfs[name](args);
-      };
-      db.create_function(name, () => call([]));
-      db.create_function(name, (a: SqlValue) => call([a]));
-      db.create_function(name, (a: SqlValue, b: SqlValue) => call([a, b]));
-      db.create_function(name, (a: SqlValue, b: SqlValue, c: SqlValue) => call([a, b, c]));
+      db.create_function(name, () => run(name, []));
+      db.create_function(name, (a: SqlValue) => run(name, [a]));
+      db.create_function(name, (a: SqlValue, b: SqlValue) => run(name, [a, b]));
+      db.create_function(name, (a: SqlValue, b: SqlValue, c: SqlValue) => run(name, [a, b, c]));
     }
   }
 }
@@ -202,6 +192,8 @@ class Engine implements SimStatementEngine {
 /** The Group Replication UDFs the engine answers. */
 type GroupReplicationUdf = 'group_replication_set_as_primary' | 'group_replication_switch_to_single_primary_mode' | 'group_replication_switch_to_multi_primary_mode';
 const GROUP_REPLICATION_UDFS: readonly GroupReplicationUdf[] = ['group_replication_set_as_primary', 'group_replication_switch_to_single_primary_mode', 'group_replication_switch_to_multi_primary_mode'];
+/** What each UDF's name starts with; the rest is the simulation's TopologyUdf. */
+const UDF_PREFIX = 'group_replication_';
 
 function isGroupReplicationUdf(name: string): name is GroupReplicationUdf {
   return (GROUP_REPLICATION_UDFS as readonly string[]).includes(name);
