@@ -242,6 +242,8 @@ export const UDF_ERROR_UNREACHABLE = 'All members in the group must be reachable
 export const UDF_ERROR_NOT_ONLINE_MAJORITY = 'Member must be ONLINE and in the majority partition.';
 /** The error a topology UDF returns while a member is RECOVERING (include/udf/udf_utils.h, recovering_member_on_group_str). */
 export const UDF_ERROR_RECOVERING = 'A member is joining the group, wait for it to be ONLINE.';
+/** validate_uuid_parameter's error for text that is no uuid (include/udf/udf_utils.h, server_uuid_not_valid_str). */
+export const UDF_ERROR_UUID_NOT_VALID = 'Wrong arguments: The server uuid is not valid.';
 /** validate_uuid_parameter's error for a uuid not in the member table (include/udf/udf_utils.h, server_uuid_not_on_group_str). */
 export const UDF_ERROR_NOT_A_MEMBER = 'The requested uuid is not a member of the group.';
 /**

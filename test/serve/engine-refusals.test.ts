@@ -205,6 +205,27 @@ describe('statements common clients send, answered as MySQL 8.0 answers them', (
       .toEqual(cannot('group_replication_switch_to_multi_primary_mode', 'Member must be ONLINE and in the majority partition.'));
   });
 
+  it("validate_uuid_parameter: text that is no uuid is 'not valid', a member's uuid in another spelling names no member, both after the shared checks", async () => {
+    const cannot = (udf: string, why: string): StatementOutcome => ({ kind: 'error', code: 1123, sqlState: 'HY000', message: `Can't initialize function '${udf}'; ${why}` });
+    const { sim, engine } = await group();
+    const s = engine.openSession('node1', 'root', null);
+    const node2 = sim.member('node2').uuid;
+    for (const udf of ['group_replication_set_as_primary', 'group_replication_switch_to_single_primary_mode']) {
+      for (const text of ['node2', `${node2}x`, node2.slice(1)]) {
+        expect(s.execute(`SELECT ${udf}('${text}')`), text).toEqual(cannot(udf, 'Wrong arguments: The server uuid is not valid.'));
+      }
+      // Uuid::parse takes these spellings; the member table holds the lower-case 8-4-4-4-12 text only.
+      for (const text of [node2.toUpperCase(), node2.replace(/-/g, ''), `{${node2}}`]) {
+        expect(s.execute(`SELECT ${udf}('${text}')`), text).toEqual(cannot(udf, 'The requested uuid is not a member of the group.'));
+      }
+    }
+    expect(sim.member('node1').replicationGroupMembers().find((r) => r.MEMBER_ID === node2)?.MEMBER_ROLE).toBe('SECONDARY');
+    sim.network.isolate('node3');
+    expect(sim.runUntil(() => sim.member('node1').replicationGroupMembers().some((r) => r.MEMBER_STATE === 'UNREACHABLE'), { limit: '10s' })).toBe(true);
+    expect(s.execute("SELECT group_replication_set_as_primary('node2')"))
+      .toEqual(cannot('group_replication_set_as_primary', 'All members in the group must be reachable.'));
+  });
+
   it('no error names a function of the rewrite (__now, iif, last_insert_rowid…)', async () => {
     const { engine } = await group();
     const s = engine.openSession('node1', 'root', null);

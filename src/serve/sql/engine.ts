@@ -1,6 +1,6 @@
 import type { Database } from 'sql.js';
 import { ConfigError } from '../../errors.js';
-import { CLIENT_ERROR_SUPER_READ_ONLY } from '../../observe/error-codes.js';
+import { CLIENT_ERROR_SUPER_READ_ONLY, UDF_ERROR_UUID_NOT_VALID } from '../../observe/error-codes.js';
 import { defaultOptions, isOptionName, parseConsistencyLevel, parseWaitTimeout, WAIT_TIMEOUT_DEFAULT_S, WAIT_TIMEOUT_RANGE_S, type ConsistencyLevel } from '../../gr/options.js';
 import type { UdfResult } from '../../gr/gr-member.js';
 import type { TopologyUdf } from '../../gr/primary-election-action.js';
@@ -153,13 +153,21 @@ class Engine implements SimStatementEngine {
     // group_replication_switch_to_single_primary_mode_init, udf_multi_primary.cc
     // group_replication_switch_to_multi_primary_mode_init); then the body, whose own checks fail
     // with ER_GRP_RPL_UDF_ERROR (3910, throw_udf_error), and whose text is the result.
-    const slotOfUuid = (uuid: SqlValue): number => sim.members.find((x) => x.uuid === String(uuid).toLowerCase())?.slot ?? -1;
+    // validate_uuid_parameter (udf_utils.cc) finds the member by its uuid's exact text
+    // (Group_member_info_manager::get_group_member_info): an upper-case spelling names no member.
+    const slotOfUuid = (uuid: SqlValue): number => sim.members.find((x) => x.uuid === String(uuid))?.slot ?? -1;
     const run = (name: GroupReplicationUdf, args: readonly SqlValue[]): string => {
       const stopping = sim._gr(m.slot).checkUdfPluginStopping();
       if (!stopping.ok) raise(E.cantInitializeUdf(name, stopping.error));
       const wrong = udfArgumentsRefused(name, args, sim.version.serverVersion);
       if (wrong !== null) raise(E.cantInitializeUdf(name, wrong));
       const udf = name.slice(UDF_PREFIX.length) as TopologyUdf;
+      if (args.length > 0 && !isServerUuidText(String(args[0]))) {
+        // validate_uuid_parameter refuses text that is no uuid where it would refuse an unknown one:
+        // after the checks every topology UDF shares.
+        const shared = sim._gr(m.slot).checkTopologyUdf();
+        raise(E.cantInitializeUdf(name, shared.ok ? UDF_ERROR_UUID_NOT_VALID : shared.error));
+      }
       const target = args.length > 0 ? slotOfUuid(args[0]!) : undefined;
       const init = sim._udf(m.slot, udf, target, true);
       if (!init.ok) raise(E.cantInitializeUdf(name, init.error));
@@ -187,6 +195,15 @@ class Engine implements SimStatementEngine {
       db.create_function(name, (a: SqlValue, b: SqlValue, c: SqlValue) => run(name, [a, b, c]));
     }
   }
+}
+
+/**
+ * Whether `text` parses as a uuid (binary_log::Uuid::is_valid, libbinlogevents/src/uuid.cpp,
+ * Uuid::parse): 32 hexadecimal digits, or the 8-4-4-4-12 form with dashes, bare or in braces; the
+ * digits in either case.
+ */
+function isServerUuidText(text: string): boolean {
+  return /^(?:[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\})$/i.test(text);
 }
 
 /** The Group Replication UDFs the engine answers. */
