@@ -9,6 +9,13 @@ function statsLine(label: string, st: DurationStats): string {
   return st.count === 0 ? `${label}: none` : `${label}: n=${st.count} min ${s(st.minUs)} mean ${s(st.meanUs)} max ${s(st.maxUs)}`;
 }
 
+/**
+ * What makes an expel false (ExpelRecord.falseExpel, docs/partition-experiments.md "Metrics"): at
+ * the removal, remover and member could talk again and the member had not crashed since the fault.
+ * Said with the label wherever it is shown, so that it does not read as "the member was never cut off".
+ */
+export const FALSE_EXPEL_WHY = 'outage already over';
+
 /** Renders a RunSummary as plain text for the terminal (times in seconds since time zero). */
 export function formatSummary(summary: RunSummary): string {
   const out: string[] = [];
@@ -25,7 +32,7 @@ export function formatSummary(summary: RunSummary): string {
     out.push(`  ${x.member} removed by ${x.remover} at ${s(x.removedUs)}` +
       (x.faultUs === null ? ' with no fault' : `, fault at ${s(x.faultUs)}`) +
       (x.unreachableUs === null ? '' : `, UNREACHABLE at ${s(x.unreachableUs)}`) +
-      (x.falseExpel ? ' [false expel: outage already over]' : ''));
+      (x.falseExpel ? ` [false expel: ${FALSE_EXPEL_WHY}]` : ''));
   }
   out.push(`false expels: ${summary.falseExpels}`);
   out.push(`voluntary leaves (not expels): ${summary.leaves.length}`);

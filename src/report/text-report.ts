@@ -264,6 +264,22 @@ function humanBytes(bytes: number): string {
   return `${(bytes / size).toFixed(2)} ${unit}`;
 }
 
+/** `part` as a percentage of `whole`: one decimal from 1% up, two significant digits below (0.044%), so a small nonzero share never reads 0.0%. */
+function percentOf(part: number, whole: number): string {
+  const pct = (100 * part) / whole;
+  return `${pct === 0 || pct >= 1 ? pct.toFixed(1) : Number(pct.toPrecision(2)).toString()}%`;
+}
+
+/**
+ * The slots a cache freed, told apart: evicted for the size limit, and cleared when its XCom
+ * stopped (an expel, leave or crash frees the whole cache, evicting nothing). Their sum is the
+ * JSON report's cumulative `evicted` (docs/report-format.md, `cache`).
+ */
+function freedSlots(freed: number, cleared: number): string {
+  const evicted = freed - cleared;
+  return `${evicted} slot${evicted === 1 ? '' : 's'} evicted` + (cleared === 0 ? '' : `, ${cleared} cleared when its XCom stopped`);
+}
+
 /** Per member, its highest cache peak so far (bytes, the limit then, when), folded from `cache` events. */
 type CachePeaks = Map<string, { bytes: number; limit: number; t: number }>;
 
@@ -275,7 +291,7 @@ function foldCachePeak(peaks: CachePeaks, e: SimEvent): void {
 
 /**
  * Per member, the peak cached bytes against the limit in force at that moment (the limit can be
- * changed at run time), slots evicted, and the performance_schema CURRENT/HIGH bytes a DBA would
+ * changed at run time), slots evicted and cleared, and the performance_schema CURRENT/HIGH bytes a DBA would
  * read; empty when no member's cache changed during the run.
  */
 export function renderCacheSection(sim: Simulation): string {
@@ -297,7 +313,7 @@ function cacheSection(sim: Simulation, peaks: CachePeaks): string {
     // Growth after the member's last sample (held back by the once-a-second rule, see CacheEvent)
     // leaves the cache at its peak now.
     const p = c.bytes > sampled.bytes ? { bytes: c.bytes, limit: c.limit, t: sim.nowUs } : sampled;
-    out.push(`${m.name}: peak ${humanBytes(p.bytes)} of ${humanBytes(p.limit)} limit (${((100 * p.bytes) / p.limit).toFixed(1)}%) at ${formatTimestamp(sim.startEpochUs, p.t)}; ${c.evicted} slot${c.evicted === 1 ? '' : 's'} evicted; ${c.count} cached now`);
+    out.push(`${m.name}: peak ${humanBytes(p.bytes)} of ${humanBytes(p.limit)} limit (${percentOf(p.bytes, p.limit)}) at ${formatTimestamp(sim.startEpochUs, p.t)}; ${freedSlots(c.evicted, m.xcomCacheCleared())}; ${c.count} cached now`);
     if (m.running) {
       const row = m.xcomCacheMemory();
       out.push(`  ${row.EVENT_NAME}: CURRENT_NUMBER_OF_BYTES_USED ${row.CURRENT_NUMBER_OF_BYTES_USED}, HIGH_NUMBER_OF_BYTES_USED ${row.HIGH_NUMBER_OF_BYTES_USED}`);

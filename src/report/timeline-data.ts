@@ -153,6 +153,74 @@ export function memberLanes(report: ScenarioReport): MemberLane[] {
   });
 }
 
+/**
+ * Why a member's stretch without a majority ended: it regained the majority (MY-011498), learned
+ * that it was expelled (MY-011505), went ERROR otherwise (e.g. the unreachable-majority timeout),
+ * its server stopped, it left the group (its leave view, e.g. STOP GROUP_REPLICATION), it went
+ * OFFLINE, or the run ended first (`open`).
+ */
+export type MajorityEndCause = 'regained' | 'expelled' | 'error' | 'stopped' | 'left' | 'offline' | 'open';
+
+/** One stretch of a member without a majority, as the timeline draws it (seconds). */
+export interface MajorityPeriod {
+  readonly member: string;
+  /** The first MY-011495/MY-011496 of the episode. */
+  readonly start: number;
+  /** Where the stretch ends: the regain, the member leaving the group, or the run's end. */
+  readonly end: number;
+  readonly cause: MajorityEndCause;
+}
+
+/** The error-log line a member writes when it learns that it was expelled (plugin.cc, MY-011505). */
+const EXPELLED_CODE = 'MY-011505';
+
+/**
+ * Each of report.metrics.majority's episodes with the time it ended and why. A member that left
+ * the group stops being "without a majority" there: the episode ends at the first of its own
+ * state leaving ONLINE/RECOVERING (ERROR, OFFLINE, none while its server is down), its leave view
+ * and its server stopping, at or after the loss (the same events that close an episode in
+ * metrics.ts); `metrics.majority` records no time for that end, only `end: 'left'`.
+ */
+export function majorityPeriods(report: ScenarioReport): MajorityPeriod[] {
+  return report.metrics.majority.map((ep): MajorityPeriod => {
+    const { member, lost } = ep;
+    if (ep.end === 'regained' && ep.regained !== null) return { member, start: lost, end: ep.regained, cause: 'regained' };
+    if (ep.end !== 'left') return { member, start: lost, end: report.end, cause: 'open' };
+    let end = Infinity;
+    const at = new Set<'error' | 'offline' | 'left' | 'stopped'>();
+    const candidate = (t: number, cause: 'error' | 'offline' | 'left' | 'stopped'): void => {
+      if (t < lost || t > end) return;
+      if (t < end) { end = t; at.clear(); }
+      at.add(cause);
+    };
+    for (const s of report.states) {
+      if (s.observer === member && s.member === member && s.state !== 'ONLINE' && s.state !== 'RECOVERING') candidate(s.t, s.state === 'ERROR' ? 'error' : 'offline');
+    }
+    for (const v of report.views) if (v.member === member && v.viewId === '') candidate(v.t, 'left');
+    for (const f of report.flags) if (f.member === member && !f.running) candidate(f.t, 'stopped');
+    if (end === Infinity) return { member, start: lost, end: report.end, cause: 'left' };
+    const expelled = report.log.some((l) => l.member === member && l.t === end && l.code === EXPELLED_CODE);
+    const cause: MajorityEndCause = at.has('stopped') ? 'stopped' : expelled ? 'expelled' : at.has('error') ? 'error' : at.has('left') ? 'left' : 'offline';
+    return { member, start: lost, end, cause };
+  });
+}
+
+/** Why a member that left the group during a majority loss left it, in words. */
+const LEFT_BECAUSE: Record<Exclude<MajorityEndCause, 'regained' | 'open'>, string> = {
+  expelled: 'it learned that it was expelled (MY-011505)',
+  error: 'it went ERROR',
+  stopped: 'its server stopped',
+  left: 'its leave view (STOP GROUP_REPLICATION or another leave of its own)',
+  offline: 'it went OFFLINE',
+};
+
+/** How a majority period ended, in words: "regained it at 30.04 s", "left the group at 240.04 s: it learned that it was expelled (MY-011505)". */
+export function majorityEndWords(p: MajorityPeriod, secs: (t: number) => string): string {
+  if (p.cause === 'regained') return `regained it at ${secs(p.end)} (MY-011498)`;
+  if (p.cause === 'open') return `still without one at the end of the run (${secs(p.end)})`;
+  return `left the group at ${secs(p.end)}: ${LEFT_BECAUSE[p.cause]}`;
+}
+
 /** For each ordered pair (observer, observed), when the observer showed the observed member UNREACHABLE, and when it had left the observer's table. */
 export interface PairRow {
   readonly observer: string;

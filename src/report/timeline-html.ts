@@ -1,7 +1,8 @@
 import { escapeHtml } from './escape-html.js';
 import type { ScenarioReport } from './json-report.js';
-import { firstViews, memberLanes, perColumn, unreachablePairs, type LaneState, type Segment } from './timeline-data.js';
+import { firstViews, majorityEndWords, majorityPeriods, memberLanes, perColumn, unreachablePairs, type LaneState, type Segment } from './timeline-data.js';
 import { TIMELINE_CSS, TIMELINE_SCRIPT } from './timeline-page.js';
+import { FALSE_EXPEL_WHY } from './summary-text.js';
 import { axisPieces, axisX, isBreak, BREAK_W } from './timeline-axis.js';
 
 /** Options of renderTimelineHtml. */
@@ -90,11 +91,20 @@ function span(s: number): string {
   return `${Math.floor(r / 3600)} h${Math.floor((r % 3600) / 60) === 0 ? '' : ` ${Math.floor((r % 3600) / 60)} min`}`;
 }
 
-function formatBytes(b: number): string {
-  if (b >= 1_073_741_824) return `${Math.round((b / 1_073_741_824) * 100) / 100} GiB`;
-  if (b >= 1_048_576) return `${Math.round((b / 1_048_576) * 10) / 10} MiB`;
-  if (b >= 1024) return `${Math.round(b / 1024)} KiB`;
-  return `${b} B`;
+/**
+ * A chart's tick value to three significant digits of its top tick `max`, trailing zeros dropped:
+ * the half tick of a top of 1 reads 0.5 (not 1), one of 0.8333 reads 0.417, and one of 1,200 reads 600.
+ */
+export function tickNumber(v: number, max: number): string {
+  const decimals = max > 0 ? Math.min(6, Math.max(0, 2 - Math.floor(Math.log10(max)))) : 0;
+  return String(Number(v.toFixed(decimals)));
+}
+
+/** A byte tick in the binary unit of the top tick `max`, so every tick of a chart shares one unit: "72.1 MiB". */
+export function bytesTick(b: number, max: number): string {
+  if (b === 0) return '0 B';
+  const [unit, size] = max >= 1_073_741_824 ? ['GiB', 1_073_741_824] : max >= 1_048_576 ? ['MiB', 1_048_576] : max >= 1024 ? ['KiB', 1024] : ['B', 1];
+  return `${tickNumber(b / size, max / size)} ${unit}`;
 }
 
 /** Assigns overlapping intervals to lanes (first free lane), returning each one's lane. */
@@ -187,15 +197,14 @@ export function renderTimelineHtml(report: ScenarioReport, options: TimelineOpti
   y += faultRows * 20 + 2;
 
   svg.push(`<text x="${LABEL_W - 8}" y="${y + 12}" text-anchor="end" class="rowlabel">majority lost</text>`);
-  const episodes = report.metrics.majority;
-  const epLane = lanes(episodes.map((m) => ({ start: m.lost, end: m.regained ?? end })));
+  const episodes = majorityPeriods(report);
+  const epLane = lanes(episodes);
   episodes.forEach((m, k) => {
-    const me = m.regained ?? end;
     const my = y + epLane[k]! * 17;
     const text = `${m.member} without a majority`;
-    svg.push(`<g class="majority-loss"><title>${e(`${m.member} lost the majority at ${secs(m.lost)}; ${m.end === 'regained' ? `regained at ${secs(me)}` : m.end === 'left' ? `left the group at ${secs(me)}` : 'still lost at the end'}`)}</title>` +
-      `<rect x="${px(x(m.lost))}" y="${my}" width="${px(w(m.lost, me))}" height="15" fill="url(#hatch-majority)"/>` +
-      (w(m.lost, me) > text.length * 6.2 + 8 ? `<text x="${px(x(m.lost) + 4)}" y="${my + 11}">${e(text)}</text>` : '') + `</g>`);
+    svg.push(`<g class="majority-loss" data-end="${m.cause}"><title>${e(`${m.member} lost the majority at ${secs(m.start)}; ${majorityEndWords(m, secs)}`)}</title>` +
+      `<rect x="${px(x(m.start))}" y="${my}" width="${px(w(m.start, m.end))}" height="15" fill="url(#hatch-majority)"/>` +
+      (w(m.start, m.end) > text.length * 6.2 + 8 ? `<text x="${px(x(m.start) + 4)}" y="${my + 11}">${e(text)}</text>` : '') + `</g>`);
   });
   y += Math.max(1, ...epLane.map((l) => l + 1)) * 17 + 10;
 
@@ -213,7 +222,7 @@ export function renderTimelineHtml(report: ScenarioReport, options: TimelineOpti
     out.push(`<text x="8" y="${top + 36}" class="muted">${e(`${m.host}:${m.port}`)}</text>`);
     for (const ep of episodes) {
       if (ep.member !== lane.name) continue;
-      out.push(`<rect class="lane-majority" x="${px(x(ep.lost))}" y="${top}" width="${px(w(ep.lost, ep.regained ?? end))}" height="${laneH - 6}" fill="url(#hatch-majority)" opacity="0.45"/>`);
+      out.push(`<rect class="lane-majority" x="${px(x(ep.start))}" y="${top}" width="${px(w(ep.start, ep.end))}" height="${laneH - 6}" fill="url(#hatch-majority)" opacity="0.45"/>`);
     }
     // PRIMARY strip above the state bar.
     for (const s of lane.primary) out.push(`<rect class="primary" x="${px(x(s.start))}" y="${top + 4}" width="${px(w(s.start, s.end))}" height="5"><title>${e(segTitle('PRIMARY', s))}</title></rect>`);
@@ -288,7 +297,7 @@ export function renderTimelineHtml(report: ScenarioReport, options: TimelineOpti
   }
 
   // Cache and throughput charts (workload runs only).
-  const chart = (title: string, series: { name: string; points: [number, number][]; dashed?: boolean; colour: string }[], format: (v: number) => string, cls: string): void => {
+  const chart = (title: string, series: { name: string; points: [number, number][]; dashed?: boolean; colour: string }[], format: (v: number, max: number) => string, cls: string): void => {
     y += 24;
     const h = 110;
     let max = 0;
@@ -297,7 +306,7 @@ export function renderTimelineHtml(report: ScenarioReport, options: TimelineOpti
     const yv = (v: number): number => y + h - (v / (max * 1.05)) * h;
     svg.push(`<g class="chart ${cls}"><text x="8" y="${y - 6}" class="section">${e(title)}</text>`);
     svg.push(`<rect x="${LABEL_W}" y="${y}" width="${PLOT_W}" height="${h}" class="chart-frame"/>`);
-    for (const f of [0, 0.5, 1]) svg.push(`<text x="${LABEL_W - 6}" y="${px(yv(max * f) + 4)}" text-anchor="end" class="muted">${e(format(max * f))}</text>`);
+    for (const f of [0, 0.5, 1]) svg.push(`<text x="${LABEL_W - 6}" y="${px(yv(max * f) + 4)}" text-anchor="end" class="muted">${e(format(max * f, max))}</text>`);
     series.forEach((s) => {
       if (s.points.length === 0) return;
       const d = s.points.map(([t, v], k) => `${k === 0 ? 'M' : 'L'}${px(x(t))} ${px(yv(v))}`).join('');
@@ -316,9 +325,9 @@ export function renderTimelineHtml(report: ScenarioReport, options: TimelineOpti
     limitSteps.forEach(([t, v], k) => { if (k > 0) limitPoints.push([t, limitSteps[k - 1]![1]]); limitPoints.push([k === 0 ? 0 : t, v]); });
     if (limitSteps.length > 0) limitPoints.push([end, limitSteps[limitSteps.length - 1]![1]]);
     chart('XCom message cache (bytes, maximum per pixel) against group_replication_message_cache_size',
-      [...cacheSeries.filter((s) => s.points.length > 0), ...(limitPoints.length > 0 ? [{ name: 'cache limit', colour: '#1A1A1A', dashed: true, points: limitPoints }] : [])], formatBytes, 'cache-chart');
+      [...cacheSeries.filter((s) => s.points.length > 0), ...(limitPoints.length > 0 ? [{ name: 'cache limit', colour: '#1A1A1A', dashed: true, points: limitPoints }] : [])], bytesTick, 'cache-chart');
     const tput = names.map((n, k) => ({ name: `${n} commits/s`, colour: MEMBER_LINE_COLOURS[k % MEMBER_LINE_COLOURS.length]!, points: perColumn((report.throughput ?? []).filter((p) => p.member === n).map((p) => [p.t, p.committedPerSecond] as const), end, cols, 'mean') }));
-    chart('Throughput (transactions committed per second, mean per pixel)', tput.filter((s) => s.points.length > 0), (v) => String(Math.round(v)), 'throughput-chart');
+    chart('Throughput (transactions committed per second, mean per pixel)', tput.filter((s) => s.points.length > 0), tickNumber, 'throughput-chart');
   }
   const height = y + 16;
 
@@ -369,11 +378,11 @@ export function renderTimelineHtml(report: ScenarioReport, options: TimelineOpti
   for (const f of report.faults.slice(0, 4)) story.push(`${f.kind} ${f.detail} from ${secs(f.start)} to ${f.end === null ? 'the end' : secs(f.end)}`);
   if (report.faults.length > 4) story.push(`… ${report.faults.length - 4} more faults`);
   if (m.detection.stats.count > 0) story.push(`detection (fault → UNREACHABLE): ${m.detection.stats.count} observations, ${secs(m.detection.stats.min!)} to ${secs(m.detection.stats.max!)}`);
-  for (const x2 of m.expels.slice(0, 3)) story.push(`${x2.member} expelled by ${x2.remover} at ${secs(x2.removed)}${x2.timeToExpel === null ? '' : `, ${secs(x2.timeToExpel)} after the fault`}${x2.falseExpel ? ' (false expel)' : ''}`);
+  for (const x2 of m.expels.slice(0, 3)) story.push(`${x2.member} expelled by ${x2.remover} at ${secs(x2.removed)}${x2.timeToExpel === null ? '' : `, ${secs(x2.timeToExpel)} after the fault`}${x2.falseExpel ? ` (false expel: ${FALSE_EXPEL_WHY})` : ''}`);
   if (m.expels.length > 3) story.push(`… ${m.expels.length - 3} more expels`);
   for (const l of m.leaves.slice(0, 3)) story.push(`${l.member} left at its own request (asked at ${secs(l.asked)}), removed by ${l.remover} at ${secs(l.removed)}`);
   if (m.leaves.length > 3) story.push(`… ${m.leaves.length - 3} more leaves`);
-  for (const ep of m.majority.slice(0, 3)) story.push(`${ep.member} without a majority from ${secs(ep.lost)}${ep.regained === null ? '' : ` to ${secs(ep.regained)}`}`);
+  for (const ep of episodes.slice(0, 3)) story.push(`${ep.member} without a majority from ${secs(ep.start)}; ${majorityEndWords(ep, secs)}`);
   if (m.majority.length > 3) story.push(`… ${m.majority.length - 3} more majority losses`);
   const rejoined = m.rejoins.filter((r) => r.started > 0);
   for (const r of rejoined.slice(0, 3)) story.push(`${r.member}: ${r.started} auto-rejoin attempt${r.started === 1 ? '' : 's'}, ${r.succeeded} succeeded`);

@@ -355,6 +355,15 @@ export class MemberHandle {
     return { bytes: c.sizeBytes, count: c.cachedSlots, limit: c.limitBytes, evicted: c.freedSlots, lastRemoved: c.lastRemovedSlot };
   }
 
+  /**
+   * Of xcomCache().evicted, the slots freed because this member's XCom stopped (deinit_cache: an
+   * expel, a leave, a crash), not evicted for the size limit. A method of its own, not a field of
+   * XcomCacheState, whose every field the trace-hash tests' end state covers.
+   */
+  xcomCacheCleared(): number {
+    return this.sim._cache(this.slot).clearedSlots;
+  }
+
   /** Workload counters of this member (transactions submitted, refused, committed, latency). */
   workload(): WorkloadCounters & { readonly queued: number } {
     const c = this.sim.workload.counters[this.slot]!;

@@ -329,6 +329,8 @@ export class MessageCache {
   private lastRemoved = -1;
   /** XCom slots freed since the cache was created (evictions and clears). */
   freedSlots = 0;
+  /** The part of freedSlots that `clear` freed (XCom stopping), not evicted for the limit. */
+  clearedSlots = 0;
   private slotsHeld = 0;
   private hasConfig = false;
   private installTimeUs = 0;
@@ -370,6 +372,8 @@ export class MessageCache {
     this.lastRemoved = -1;
     this.freedSlots = 0.5;
     this.freedSlots = 0;
+    this.clearedSlots = 0.5;
+    this.clearedSlots = 0;
     this.lastPassEvicted = -1;
     this.lastPassEvicted = 0;
     this.lastPassFreedBytes = 0.5;
@@ -959,8 +963,9 @@ export class MessageCache {
    * returns to null_synode and the configuration is forgotten. Returns the slots freed.
    */
   clear(): number {
-    const n = this.count;
+    const n = this.count, freedBefore = this.freedSlots;
     while (this.count > 0) this.freeOldest((this.recs[this.headRec * REC + LEN] as number) | 0); // see cellsToFree
+    this.clearedSlots += this.freedSlots - freedBefore;
     this.lastRemoved = -1;
     this.hasConfig = false;
     this.installTimeUs = 0;
