@@ -63,7 +63,8 @@ export interface OutageRun {
   readonly outageGrowthBytesPerSecond: number;
   /**
    * Growth of the backlog while the member is silent, as cache bytes per second: the transactions
-   * the peers' workloads still had queued at the heal (submitted, not yet decided, because the
+   * the peers' workloads had queued at the heal beyond those queued at the cut (the steady pipeline;
+   * submitted, not yet decided, because the
    * group decides at most one event-horizon window per no-op round while a member is silent,
    * docs/mysql-behaviour.md §X5) × the cache bytes per transaction decided during the outage, ÷ the
    * outage. The backlog is decided in a burst right after the heal, before the writer hears the
@@ -144,12 +145,15 @@ export function classifyTrace(trace: readonly SimEvent[], member: string, cutUs:
 }
 
 /**
- * The backlog at the heal as cache bytes per second of outage: `queued` transactions, each costing
+ * The backlog at the heal as cache bytes per second of outage: `queued` transactions (more than at
+ * the cut, and more than one second of the outage's throughput), each costing
  * what a transaction decided during the outage cost the cache (`cacheBytes` ÷ `committed`: batches
  * are full while the group is behind, as they are when the backlog drains); 0 without a backlog.
  */
 export function backlogBytesPerSecond(cacheBytes: number, committed: number, queued: number, outageUs: number): number {
-  if (queued <= 0 || committed <= 0 || outageUs <= 0) return 0;
+  // Less than a second of the outage's throughput is the pipeline's jitter (a 10 ms batch more or
+  // less in flight at the heal), not a backlog.
+  if (queued <= 0 || committed <= 0 || outageUs <= 0 || queued <= (committed * 1e6) / outageUs) return 0;
   return ((queued * (cacheBytes / committed)) * 1e6) / outageUs;
 }
 
@@ -204,7 +208,7 @@ export function runOutage(group: SizingGroup, input: OutageRunInput): OutageRun 
     peerCacheBytesAtCut,
     warmupGrowthBytesPerSecond: secondHalfUs > 0 ? ((peerCacheBytesAtCut - bytesHalf) * 1e6) / secondHalfUs : 0,
     outageGrowthBytesPerSecond: input.outageUs > 0 ? ((peerCacheBytesAtHeal - peerCacheBytesAtCut) * 1e6) / input.outageUs : 0,
-    outageBacklogBytesPerSecond: backlogBytesPerSecond(peerCacheBytesAtHeal - peerCacheBytesAtCut, workAtHeal.committed - workAtCut.committed, workAtHeal.queued, input.outageUs),
+    outageBacklogBytesPerSecond: backlogBytesPerSecond(peerCacheBytesAtHeal - peerCacheBytesAtCut, workAtHeal.committed - workAtCut.committed, workAtHeal.queued - workAtCut.queued, input.outageUs),
     offeredBytesPerSecond: secondHalfUs > 0 ? ((workAtCut.submittedBytes - workHalf.submittedBytes) * 1e6) / secondHalfUs : 0,
     warmupCommitted: workAtCut.committed,
     warmupSizeLimitRefusals: workAtCut.sizeLimit,
