@@ -176,6 +176,7 @@ export function printSweep(s: CacheSweep, header: Pick<CacheSizeOptions, 'member
   command: string, wallNote = ''): void {
   if (plot !== null) writeOrFail(io.writeFile ?? ((path: string, text: string): void => writeFileSync(path, text, 'utf8')), plot, renderSweepSvg(s));
   io.stdout(json ? JSON.stringify({ command: 'cache-size --sweep', ...s }, null, 2) + '\n' : formatSweep(s, header));
+  for (const w of s.answer?.warnings ?? []) io.stderr(`${command}: warning: ${w}\n`);
   io.stderr(wallTimeLine(command, s.runs, wallMs, wallNote));
   if (plot !== null) io.stderr(`${command}: chart written to ${plot}\n`);
 }
@@ -211,11 +212,10 @@ function sweep(o: CacheSizeOptions, io: CacheSizeIo, input: SizeCacheInput, star
   // it was sized for), and the default grid includes its row and column. Its runs have no total
   // known in advance: a running count shows them.
   const sizing = startProgressBar(io, null, 'runs', 'sizing');
-  let sized = 0;
-  const sized0 = sizeCache(input, () => { sizing.update(++sized); });
+  let sizingRuns = 0;
+  const sized = sizeCache(input, () => { sizing.update(++sizingRuns); });
   sizing.finish();
-  for (const w of sized0.warnings) io.stderr(`grsim cache-size: warning: ${w}\n`);
-  const answer = sweepAnswerOf(sized0);
+  const answer = sweepAnswerOf(sized);
   const { plan, runCell } = planSweep({
     ...input, answer, ...(o.sizes === null ? {} : { sizes: o.sizes }), ...(o.outagesUs === null ? {} : { outagesUs: o.outagesUs }),
   }, () => { bar?.update(++done); });
@@ -281,8 +281,8 @@ export function cacheSize(o: CacheSizeOptions, io: CacheSizeIo): number {
   try {
     if (!o.sweep) {
       const sizing = startProgressBar(io, null, 'runs', 'sizing');
-      let sized = 0;
-      const r = sizeCache(input, () => { sizing.update(++sized); });
+      let sizingRuns = 0;
+      const r = sizeCache(input, () => { sizing.update(++sizingRuns); });
       sizing.finish();
       const wallMs = io.nowMs() - startMs;
       io.stdout(o.json ? JSON.stringify({ command: 'cache-size', ...r }, null, 2) + '\n' : formatCacheSizing(r, o));

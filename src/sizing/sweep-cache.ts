@@ -29,13 +29,15 @@ export interface SweepAnswer {
   /** Simulations sizeCache ran to find it, and their virtual seconds (the sweep's totals include them). */
   readonly runs: number;
   readonly simulatedSeconds: number;
+  /** sizeCache's warnings (an offered load no real network carries…). */
+  readonly warnings: readonly string[];
 }
 
 /** The part of a sizeCache result the sweep marks, and the work it took. */
 export function sweepAnswerOf(r: CacheSizing): SweepAnswer {
   return {
     cacheSizeBytes: r.cacheSizeBytes, ruleOfThumbBytes: r.ruleOfThumbBytes, outageUs: r.outageUs, outageSource: r.outageSource,
-    runs: r.runs, simulatedSeconds: r.simulatedSeconds,
+    runs: r.runs, simulatedSeconds: r.simulatedSeconds, warnings: r.warnings,
   };
 }
 

@@ -219,6 +219,10 @@ describe('grsim cache-size', () => {
     expect(r.stderr).toMatch(/^grsim cache-size: warning: the workload offers 16\.8 Gbit\/s of transaction payload, more than the 10 Gbit\/s a plausible network carries; grsim does not model bandwidth/);
     expect((JSON.parse(r.stdout) as { warnings: string[] }).warnings).toHaveLength(1);
     expect((await grsim([...WORKLOAD, '--outage', '15s', '--runs', '1'])).stderr).not.toContain('warning');
+    // The sweep carries its answer's warning: on stderr, and in the JSON's answer (a merge of shards prints it too).
+    const s = await grsim(['--rate', '2000/s', '--size', '1MiB', '--runs', '1', '--sweep', '--sizes', '1GiB', '--outages', '5s', '--json']);
+    expect(s.stderr).toMatch(/^grsim cache-size: warning: the workload offers 16\.8 Gbit\/s/);
+    expect((JSON.parse(s.stdout) as { answer: { warnings: string[] } }).answer.warnings).toHaveLength(1);
   });
 
   it('an outage the group expels by timeout → exit 2 naming --outage', async () => {

@@ -36,7 +36,7 @@ describe('renderSweepSvg marks', () => {
   });
 
   it('marks the computed size, the rule of thumb and the longest safe outage where they fall on the grid', () => {
-    const svg = renderSweepSvg(sweep({ cacheSizeBytes: 256 * MIB, ruleOfThumbBytes: 192 * MIB, outageUs: 20e6, outageSource: 'longest-without-expel', runs: 0, simulatedSeconds: 0 }));
+    const svg = renderSweepSvg(sweep({ cacheSizeBytes: 256 * MIB, ruleOfThumbBytes: 192 * MIB, outageUs: 20e6, outageSource: 'longest-without-expel', runs: 0, simulatedSeconds: 0, warnings: [] }));
     expect(svg).toContain('>computed size 256 MiB</text>');
     expect(svg).toContain('>rule of thumb 192 MiB</text>');
     expect(svg).toContain('>longest safe outage 20 s</text>');
@@ -49,7 +49,7 @@ describe('renderSweepSvg marks', () => {
   });
 
   it('says when a mark lies outside the grid', () => {
-    const svg = renderSweepSvg(sweep({ cacheSizeBytes: 512 * MIB, ruleOfThumbBytes: 64 * MIB, outageUs: 15e6, outageSource: 'given', runs: 0, simulatedSeconds: 0 }));
+    const svg = renderSweepSvg(sweep({ cacheSizeBytes: 512 * MIB, ruleOfThumbBytes: 64 * MIB, outageUs: 15e6, outageSource: 'given', runs: 0, simulatedSeconds: 0, warnings: [] }));
     expect(svg).toContain('>computed size 512 MiB (above the grid)</text>');
     expect(svg).toContain('>rule of thumb 64 MiB (below the grid)</text>');
     expect(svg).toContain('>outage sized for 15 s</text>');
@@ -58,7 +58,7 @@ describe('renderSweepSvg marks', () => {
 });
 
 describe('sweepCache with an answer', () => {
-  const answer = { cacheSizeBytes: 150 * MIB, ruleOfThumbBytes: 140 * MIB, outageUs: 7_000_000, outageSource: 'longest-without-expel' as const, runs: 7, simulatedSeconds: 300 };
+  const answer = { cacheSizeBytes: 150 * MIB, ruleOfThumbBytes: 140 * MIB, outageUs: 7_000_000, outageSource: 'longest-without-expel' as const, runs: 7, simulatedSeconds: 300, warnings: [] };
   it('the default grid contains the answer\'s size and outage', () => {
     const g = defaultGrid(128 * MIB, 200 * 1224, 5, answer);
     expect(g.sizes).toEqual([...defaultSizes(128 * MIB, 200 * 1224, 5), 150 * MIB]);
