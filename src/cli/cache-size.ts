@@ -2,7 +2,10 @@ import { Command, Option } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { parseDuration } from '../duration.js';
 import { ConfigError } from '../errors.js';
+import { TRANSACTION_SIZE_LIMIT_DEFAULT, TRANSACTION_SIZE_LIMIT_MAX, validateOption, versionProfile } from '../gr/options.js';
+import { VERSION_NAMES } from '../gr/version-profiles.js';
 import { parseBytes, parseRate } from '../gr/workload.js';
+import type { VersionName } from '../types.js';
 import { OUTAGE_OUTCOMES } from '../sizing/outage-run.js';
 import { sizeCache, type CacheSizing } from '../sizing/size-cache.js';
 import type { SizeCacheInput } from '../sizing/sizing-input.js';
@@ -11,8 +14,8 @@ import { formatCacheSize, renderSweepSvg } from '../sizing/sweep-svg.js';
 import { EXIT, type CliOutcome } from './cli-io.js';
 import { flagParser, FlagError, integerFlag, listFlag, secondsFlag, UsageError } from './flags.js';
 import { startProgressBar, type ProgressBar, type ProgressIo } from './progress-bar.js';
-import { checkOutputPath, checkSameWork, parseShard, readerOf, resultFileText, shardIds, WHOLE, writeFileAtomic, writeOrFail, type Shard } from './shard.js';
-import { readSweepResultFile, sweepResultFile, type SweepCellRecord } from './sweep-shard.js';
+import { checkOutputPath, checkSameWork, configHash, parseShard, readerOf, resultFileText, shardIds, WHOLE, writeFileAtomic, writeOrFail, type Shard } from './shard.js';
+import { readSweepResultFile, sweepConfig, sweepResultFile, type SweepCellRecord, type SweepResultFile } from './sweep-shard.js';
 
 /** What cache-size needs from the process (bound in main.ts, faked in tests). */
 export interface CacheSizeIo extends ProgressIo {
@@ -32,6 +35,10 @@ export interface CacheSizeOptions {
   readonly sizeBytes: number;
   readonly sizeText: string;
   readonly expelTimeoutS: number | null;
+  /** --mysql-version: the version profile simulated (the scenario format's `version:`). */
+  readonly mysqlVersion: VersionName;
+  /** --transaction-size-limit: group_replication_transaction_size_limit, bytes (0: no limit); null: the option's default. */
+  readonly transactionSizeLimit: number | null;
   readonly outageUs: number | null;
   /** --outage as given (error messages quote it). */
   readonly outageText: string | null;
@@ -58,7 +65,11 @@ function inputOf(o: CacheSizeOptions): SizeCacheInput {
   return {
     members,
     workload: [{ member: 'node1', rate: o.rate, size: o.sizeBytes }],
-    options: o.expelTimeoutS === null ? {} : { group_replication_member_expel_timeout: o.expelTimeoutS },
+    options: {
+      ...(o.expelTimeoutS === null ? {} : { group_replication_member_expel_timeout: o.expelTimeoutS }),
+      ...(o.transactionSizeLimit === null ? {} : { group_replication_transaction_size_limit: o.transactionSizeLimit }),
+    },
+    version: o.mysqlVersion,
     seeds: Array.from({ length: o.runs }, (_, k) => o.seed + k),
     precision: o.precisionBytes,
     ...(o.outageText === null ? {} : { outage: o.outageText }),
@@ -77,7 +88,7 @@ export function formatCacheSizing(r: CacheSizing, o: CacheSizeOptions): string {
   const lines: string[] = [];
   const row = (label: string, text: string): void => { lines.push(`${label.padEnd(24)}${text}`); };
   const T = r.expelTimeoutS;
-  lines.push(`grsim cache-size: ${o.members} members, node1 writes ${o.rateText} × ${o.sizeText}, ${r.silentMember} silent, expel timeout ${T} s, seeds ${r.seeds.join(', ')}`);
+  lines.push(`grsim cache-size: MySQL ${r.version}, ${o.members} members, node1 writes ${o.rateText} × ${o.sizeText}, ${r.silentMember} silent, expel timeout ${T} s, seeds ${r.seeds.join(', ')}`);
   lines.push('');
   row('Outage', r.outageSource === 'given'
     ? `${sec(r.outageUs)} (given)`
@@ -92,7 +103,10 @@ export function formatCacheSizing(r: CacheSizing, o: CacheSizeOptions): string {
       `${mib(r.failingBelowBytes as number)} failed (${failed.join('; ')})`);
   }
   row('Rule of thumb', `${mib(r.ruleOfThumbBytes)} = ${mib(r.growthBytesPerSecond)}/s × (5 s + expel timeout ${T} s)`);
-  row('Exact-cadence estimate', `${mib(r.exactCadenceBytes)} = ${mib(r.outageGrowthBytesPerSecond ?? r.growthBytesPerSecond)}/s × ` +
+  const backlog = r.outageBacklogBytesPerSecond ?? 0;
+  const silentGrowth = r.outageGrowthBytesPerSecond === null ? `${mib(r.growthBytesPerSecond)}/s`
+    : backlog > 0 ? `(${mib(r.outageGrowthBytesPerSecond)}/s + backlog ${mib(backlog)}/s)` : `${mib(r.outageGrowthBytesPerSecond)}/s`;
+  row('Exact-cadence estimate', `${mib(r.exactCadenceBytes)} = ${silentGrowth} × ` +
     `(detection ${sec(r.detectionUs)} + suspicion cadence ${sec(r.cadenceWindowUs - r.detectionUs)}: 15 s × ⌈${T}/15⌉)`);
   const pct = (ratio: number): string => ratio >= 1 ? `${Math.round((ratio - 1) * 100)}% too large` : `${Math.round((1 - ratio) * 100)}% too small`;
   if (r.atMinimum) {
@@ -112,7 +126,7 @@ export function formatSweep(s: CacheSweep, o: Pick<CacheSizeOptions, 'members' |
   const widths = header.map((h, k) => Math.max(h.length, ...rows.map((r) => (r[k] as string).length)));
   const line = (cells: readonly string[]): string => cells.map((c, k) => c.padEnd(widths[k] as number)).join('  ').trimEnd();
   const out = [
-    `grsim cache-size --sweep: ${o.members} members, node1 writes ${o.rateText} × ${o.sizeText}, ${s.silentMember} silent, expel timeout ${s.expelTimeoutS} s, seeds ${s.seeds.join(', ')}`,
+    `grsim cache-size --sweep: MySQL ${s.version}, ${o.members} members, node1 writes ${o.rateText} × ${o.sizeText}, ${s.silentMember} silent, expel timeout ${s.expelTimeoutS} s, seeds ${s.seeds.join(', ')}`,
     `cache growth ${mib(s.growthBytesPerSecond)}/s; outcomes: ${OUTAGE_OUTCOMES.join(' | ')}; worst over the seeds, * where they disagree`,
     '',
     line(header),
@@ -142,6 +156,7 @@ function asCacheSizeFlagError(e: ConfigError, o: CacheSizeOptions): FlagError | 
   const flag = {
     outage: '--outage', precision: '--precision',
     'options.group_replication_member_expel_timeout': '--expel-timeout',
+    'options.group_replication_transaction_size_limit': '--transaction-size-limit',
     'sizes × outagesUs': '--sizes × --outages',
   }[e.field];
   if (flag === undefined) return null;
@@ -161,6 +176,7 @@ export function printSweep(s: CacheSweep, header: Pick<CacheSizeOptions, 'member
   command: string, wallNote = ''): void {
   if (plot !== null) writeOrFail(io.writeFile ?? ((path: string, text: string): void => writeFileSync(path, text, 'utf8')), plot, renderSweepSvg(s));
   io.stdout(json ? JSON.stringify({ command: 'cache-size --sweep', ...s }, null, 2) + '\n' : formatSweep(s, header));
+  for (const w of s.answer?.warnings ?? []) io.stderr(`${command}: warning: ${w}\n`);
   io.stderr(wallTimeLine(command, s.runs, wallMs, wallNote));
   if (plot !== null) io.stderr(`${command}: chart written to ${plot}\n`);
 }
@@ -177,26 +193,38 @@ function sweep(o: CacheSizeOptions, io: CacheSizeIo, input: SizeCacheInput, star
     if (o.out !== null) checkOutputPath('--out', o.out, [o.out]);
     if (o.plot !== null) checkOutputPath('--plot', o.plot, [o.plot]);
   }
+  // A --resume file of other work is refused before anything is simulated: its version, flags and
+  // seed are known now; its grid and growth (`common`) are compared once the plan is computed.
+  let prior: SweepResultFile | null = null;
+  if (o.resume) {
+    if (o.out === null) throw new UsageError('--resume needs --out FILE (the result file to resume)');
+    prior = readSweepResultFile(readerOf(io), o.out, true);
+    if (prior !== null) {
+      const config = sweepConfig(o);
+      checkSameWork(o.out, prior, { ...prior, grsimVersion: io.version, config, configHash: configHash(config), baseSeed: o.seed }, 'this command');
+      if (prior.shard.index !== shard.index || prior.shard.count !== shard.count) {
+        throw new UsageError(`${o.out}: shard must be ${shard.index}/${shard.count} as --shard says, got ${prior.shard.index}/${prior.shard.count}`);
+      }
+    }
+  }
   let bar: ProgressBar | null = null, done = 0;
   // The chart and the table mark the answer (the computed size, the rule of thumb and the outage
-  // it was sized for), and the default grid includes its row and column.
-  const answer = sweepAnswerOf(sizeCache(input));
+  // it was sized for), and the default grid includes its row and column. Its runs have no total
+  // known in advance: a running count shows them.
+  const sizing = startProgressBar(io, null, 'runs', 'sizing');
+  let sizingRuns = 0;
+  const sized = sizeCache(input, () => { sizing.update(++sizingRuns); });
+  sizing.finish();
+  const answer = sweepAnswerOf(sized);
   const { plan, runCell } = planSweep({
     ...input, answer, ...(o.sizes === null ? {} : { sizes: o.sizes }), ...(o.outagesUs === null ? {} : { outagesUs: o.outagesUs }),
   }, () => { bar?.update(++done); });
   const cells: (SweepCellRecord | undefined)[] = new Array<SweepCellRecord | undefined>(sweepCellCount(plan)).fill(undefined);
   const write = io.writeFile ?? writeFileAtomic;
   const save = (): void => { if (o.out !== null) writeOrFail(write, o.out, resultFileText(sweepResultFile(o, shard, plan, cells, io.version))); };
-  if (o.resume) {
-    if (o.out === null) throw new UsageError('--resume needs --out FILE (the result file to resume)');
-    const prior = readSweepResultFile(readerOf(io), o.out, true);
-    if (prior !== null) {
-      checkSameWork(o.out, prior, sweepResultFile(o, shard, plan, cells, io.version), 'this command');
-      if (prior.shard.index !== shard.index || prior.shard.count !== shard.count) {
-        throw new UsageError(`${o.out}: shard must be ${shard.index}/${shard.count} as --shard says, got ${prior.shard.index}/${prior.shard.count}`);
-      }
-      for (const { id, ...r } of prior.results) cells[id] = r;
-    }
+  if (prior !== null) {
+    checkSameWork(o.out as string, prior, sweepResultFile(o, shard, plan, cells, io.version), 'this command');
+    for (const { id, ...r } of prior.results) cells[id] = r;
   }
   const todo = shardIds(cells.length, shard).filter((id) => cells[id] === undefined);
   bar = startProgressBar(io, todo.length * plan.seeds.length);
@@ -217,15 +245,48 @@ function sweep(o: CacheSizeOptions, io: CacheSizeIo, input: SizeCacheInput, star
   return EXIT.ok;
 }
 
+/**
+ * --transaction-size-limit: a plain number is bytes, as the system variable takes it (0: no
+ * limit); anything else a size in the scenario format; then the option's own range check.
+ */
+function transactionSizeLimitFlag(text: string): number {
+  const flag = '--transaction-size-limit';
+  try {
+    const bytes = /^\s*\d+\s*$/.test(text) ? Number(text) : parseBytes(text, flag);
+    return validateOption('group_replication_transaction_size_limit', bytes, versionProfile('8.0.21'), flag);
+  } catch (e) {
+    if (e instanceof ConfigError) throw new FlagError(flag, `must be a number of bytes in 0..${TRANSACTION_SIZE_LIMIT_MAX} (0: no limit), or a size like "150MB"`, text);
+    throw e;
+  }
+}
+
+/**
+ * Refuses, before anything is simulated, a --size above the group_replication_transaction_size_limit
+ * in force: MySQL rolls such a transaction back at commit (observer_trans.cc
+ * group_replication_trans_before_commit: transaction_size > transaction_size_limit), so nothing
+ * would reach the cache and any size would "suffice".
+ */
+function checkSizeLimit(sizeBytes: number, sizeText: string, limit: number | null, limitText: string | null): void {
+  const inForce = limit ?? TRANSACTION_SIZE_LIMIT_DEFAULT;
+  if (inForce === 0 || sizeBytes <= inForce) return;
+  const what = limitText === null ? `its default, ${inForce} bytes` : `${inForce} bytes (--transaction-size-limit ${limitText})`;
+  throw new FlagError('--size', `must be at most group_replication_transaction_size_limit, here ${what}: MySQL rolls back a larger transaction at commit, ` +
+    `so nothing reaches the cache; raise --transaction-size-limit (0: no limit) or lower --size (${sizeBytes} bytes)`, sizeText);
+}
+
 /** Runs `grsim cache-size`; returns the exit code (bad input throws UsageError). */
 export function cacheSize(o: CacheSizeOptions, io: CacheSizeIo): number {
   const startMs = io.nowMs();
   const input = inputOf(o);
   try {
     if (!o.sweep) {
-      const r = sizeCache(input);
+      const sizing = startProgressBar(io, null, 'runs', 'sizing');
+      let sizingRuns = 0;
+      const r = sizeCache(input, () => { sizing.update(++sizingRuns); });
+      sizing.finish();
       const wallMs = io.nowMs() - startMs;
       io.stdout(o.json ? JSON.stringify({ command: 'cache-size', ...r }, null, 2) + '\n' : formatCacheSizing(r, o));
+      for (const w of r.warnings) io.stderr(`grsim cache-size: warning: ${w}\n`);
       io.stderr(wallTimeLine('grsim cache-size', r.runs, wallMs));
       return EXIT.ok;
     }
@@ -241,6 +302,8 @@ interface CacheSizeFlags {
   readonly size?: number;
   readonly members: number;
   readonly expelTimeout?: number;
+  readonly mysqlVersion: VersionName;
+  readonly transactionSizeLimit?: number;
   readonly outage?: number;
   readonly seed: number;
   readonly runs: number;
@@ -290,6 +353,10 @@ export function cacheSizeCommand(io: CacheSizeIo, outcome: CliOutcome): Command 
     .addOption(new Option('--members <n>', 'group size').argParser(keep('--members', integerFlag('--members', 3, 9))).default(3))
     .addOption(new Option('--expel-timeout <seconds>', 'group_replication_member_expel_timeout: seconds, or a duration like 60s (default: the version\'s, 5)')
       .argParser(keep('--expel-timeout', secondsFlag('--expel-timeout', 0, 3600))))
+    .addOption(new Option('--mysql-version <version>', `MySQL version profile, as a scenario's version: (${VERSION_NAMES.join(', ')})`)
+      .argParser(keep('--mysql-version', flagParser('--mysql-version', (text, field) => versionProfile(text, field).name))).default('8.0.21'))
+    .addOption(new Option('--transaction-size-limit <bytes>', 'group_replication_transaction_size_limit: bytes (0: no limit) or a size like 150MB; a larger --size is refused')
+      .argParser(keep('--transaction-size-limit', transactionSizeLimitFlag)))
     .addOption(new Option('--outage <duration>', 'how long the last member is silent (default: the longest outage without an expel)')
       .argParser(keep('--outage', flagParser('--outage', parseDuration))))
     .addOption(new Option('--seed <n>', 'first seed').argParser(keep('--seed', integerFlag('--seed', 0, 0xffffffff))).default(1))
@@ -314,11 +381,14 @@ export function cacheSizeCommand(io: CacheSizeIo, outcome: CliOutcome): Command 
       if (!sweep && (flags.sizes !== undefined || flags.outages !== undefined)) throw new UsageError('--sizes and --outages go with --sweep');
       if (sweep && flags.outage !== undefined) throw new UsageError('--outage does not go with --sweep (use --outages)');
       if (!sweep && (flags.shard !== undefined || flags.out !== undefined || flags.resume !== undefined)) throw new UsageError('--shard, --out and --resume go with --sweep');
+      if (flags.shard !== undefined && flags.out === undefined) throw new UsageError('--shard needs --out FILE (a shard prints no table: its cells go only to the result file grsim merge reads)');
+      if (flags.resume !== undefined && flags.out === undefined) throw new UsageError('--resume needs --out FILE (the result file to resume)');
+      checkSizeLimit(flags.size, typed['--size'] as string, flags.transactionSizeLimit ?? null, typed['--transaction-size-limit'] ?? null);
       if (flags.shard !== undefined && plot !== null) throw new UsageError('--plot does not go with --shard (grsim merge --plot draws the merged sweep)');
       outcome.seed = flags.seed;
       outcome.exitCode = cacheSize({
         members: flags.members, rate: flags.rate, rateText: typed['--rate'] as string, sizeBytes: flags.size, sizeText: typed['--size'] as string,
-        expelTimeoutS: flags.expelTimeout ?? null, outageUs: flags.outage ?? null, outageText: typed['--outage'] ?? null,
+        expelTimeoutS: flags.expelTimeout ?? null, mysqlVersion: flags.mysqlVersion, transactionSizeLimit: flags.transactionSizeLimit ?? null, outageUs: flags.outage ?? null, outageText: typed['--outage'] ?? null,
         seed: flags.seed, runs: flags.runs, precisionBytes: flags.precision, json: flags.json === true, sweep,
         sizes: flags.sizes ?? null, outagesUs: flags.outages ?? null, plot, typed,
         ...(flags.shard === undefined ? {} : { shard: flags.shard }), out: flags.out ?? null, resume: flags.resume === true,

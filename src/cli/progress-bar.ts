@@ -27,12 +27,21 @@ export function formatProgress(done: number, total: number, unit: string, elapse
     `${detail === undefined ? '' : `, ${detail}`}, ${(elapsedMs / 1000).toFixed(1)} s, ${perMin} ${unit}/min`;
 }
 
+/** A count with no known total (`sizing: 12 runs so far, 3.4 s, 212 runs/min`): work whose length only the work finds out. */
+export function formatCount(label: string, done: number, unit: string, elapsedMs: number): string {
+  const perMin = elapsedMs > 0 ? Math.round(done / (elapsedMs / 60_000)) : 0;
+  return `${label}: ${done} ${unit} so far, ${(elapsedMs / 1000).toFixed(1)} s, ${perMin} ${unit}/min`;
+}
+
 /**
  * The one progress bar of the command line (explore, cache-size --sweep): redraws one stderr line
  * with a carriage return while stderr is a terminal, and writes nothing at all otherwise, so
  * piped output, logs and CI stay free of it.
  */
-export function startProgressBar(io: ProgressIo, total: number, unit = 'runs'): ProgressBar {
+export function startProgressBar(io: ProgressIo, total: number, unit?: string): ProgressBar;
+/** With `total` null: a running count after `label` instead of a bar (formatCount). */
+export function startProgressBar(io: ProgressIo, total: null, unit: string, label: string): ProgressBar;
+export function startProgressBar(io: ProgressIo, total: number | null, unit = 'runs', label = ''): ProgressBar {
   const startMs = io.nowMs();
   let lastDrawMs = Number.NEGATIVE_INFINITY;
   let lastDone = 0;
@@ -40,7 +49,7 @@ export function startProgressBar(io: ProgressIo, total: number, unit = 'runs'): 
   /** The last update is not on screen yet (skipped to keep redraws apart), or nothing is. */
   let pending = true;
   const draw = (nowMs: number): void => {
-    io.stderr(`\r${formatProgress(lastDone, total, unit, nowMs - startMs, lastDetail)}`);
+    io.stderr(`\r${total === null ? formatCount(label, lastDone, unit, nowMs - startMs) : formatProgress(lastDone, total, unit, nowMs - startMs, lastDetail)}`);
     lastDrawMs = nowMs;
     pending = false;
   };
@@ -51,7 +60,7 @@ export function startProgressBar(io: ProgressIo, total: number, unit = 'runs'): 
       lastDetail = detail;
       const nowMs = io.nowMs();
       pending = true;
-      if (done >= total || nowMs - lastDrawMs >= REDRAW_INTERVAL_MS) draw(nowMs);
+      if ((total !== null && done >= total) || nowMs - lastDrawMs >= REDRAW_INTERVAL_MS) draw(nowMs);
     },
     finish() {
       if (!io.isTty) return;

@@ -13,7 +13,7 @@ export const SWEEP_COMMAND = 'cache-size --sweep';
 
 /** What a sweep's results depend on (not --jobs, the shard, --json or --plot). */
 export type SweepConfig = Pick<CacheSizeOptions,
-  'members' | 'rate' | 'rateText' | 'sizeBytes' | 'sizeText' | 'expelTimeoutS' | 'seed' | 'runs' | 'precisionBytes' | 'sizes' | 'outagesUs'>;
+  'members' | 'rate' | 'rateText' | 'sizeBytes' | 'sizeText' | 'expelTimeoutS' | 'mysqlVersion' | 'transactionSizeLimit' | 'seed' | 'runs' | 'precisionBytes' | 'sizes' | 'outagesUs'>;
 
 /** A cell's result in a file: the run, and the wall time it took (measured, so not compared between files). */
 export type SweepCellRecord = SweepCellRun & { readonly wallMs: number };
@@ -23,7 +23,7 @@ export type SweepResultFile = ResultFile<SweepConfig, SweepCellRecord>;
 export function sweepConfig(o: CacheSizeOptions): SweepConfig {
   return {
     members: o.members, rate: o.rate, rateText: o.rateText, sizeBytes: o.sizeBytes, sizeText: o.sizeText, expelTimeoutS: o.expelTimeoutS,
-    seed: o.seed, runs: o.runs, precisionBytes: o.precisionBytes, sizes: o.sizes, outagesUs: o.outagesUs,
+    mysqlVersion: o.mysqlVersion, transactionSizeLimit: o.transactionSizeLimit, seed: o.seed, runs: o.runs, precisionBytes: o.precisionBytes, sizes: o.sizes, outagesUs: o.outagesUs,
   };
 }
 

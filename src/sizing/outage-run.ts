@@ -61,6 +61,22 @@ export interface OutageRun {
   readonly warmupGrowthBytesPerSecond: number;
   /** Growth of the first peer's cache from the cut to the heal, bytes per second (valid while below the limit). */
   readonly outageGrowthBytesPerSecond: number;
+  /**
+   * Growth of the backlog while the member is silent, as cache bytes per second: the transactions
+   * the peers' workloads had queued at the heal beyond those queued at the cut (the steady pipeline;
+   * submitted, not yet decided, because the
+   * group decides at most one event-horizon window per no-op round while a member is silent,
+   * docs/mysql-behaviour.md §X5) × the cache bytes per transaction decided during the outage, ÷ the
+   * outage. The backlog is decided in a burst right after the heal, before the writer hears the
+   * returning member again, so the cache must hold it too. 0 when the group kept up.
+   */
+  readonly outageBacklogBytesPerSecond: number;
+  /** Transaction bytes (before compression) the peers' workloads submitted per second during the warm-up's second half. */
+  readonly offeredBytesPerSecond: number;
+  /** Transactions the peers' workloads committed during the warm-up. */
+  readonly warmupCommitted: number;
+  /** Transactions the peers' workloads refused during the warm-up for group_replication_transaction_size_limit. */
+  readonly warmupSizeLimitRefusals: number;
   /** Slots the first peer had evicted by the end of the run. */
   readonly peerEvictedSlots: number;
   /** Virtual time simulated, µs. */
@@ -128,6 +144,19 @@ export function classifyTrace(trace: readonly SimEvent[], member: string, cutUs:
   return classifyOutage(w);
 }
 
+/**
+ * The backlog at the heal as cache bytes per second of outage: `queued` transactions (more than at
+ * the cut, and more than one second of the outage's throughput), each costing
+ * what a transaction decided during the outage cost the cache (`cacheBytes` ÷ `committed`: batches
+ * are full while the group is behind, as they are when the backlog drains); 0 without a backlog.
+ */
+export function backlogBytesPerSecond(cacheBytes: number, committed: number, queued: number, outageUs: number): number {
+  // Less than a second of the outage's throughput is the pipeline's jitter (a 10 ms batch more or
+  // less in flight at the heal), not a backlog.
+  if (queued <= 0 || committed <= 0 || outageUs <= 0 || queued <= (committed * 1e6) / outageUs) return 0;
+  return ((queued * (cacheBytes / committed)) * 1e6) / outageUs;
+}
+
 /** Runs one experiment; deterministic in (group, input). */
 export function runOutage(group: SizingGroup, input: OutageRunInput): OutageRun {
   const sim = createSimulation({
@@ -140,18 +169,34 @@ export function runOutage(group: SizingGroup, input: OutageRunInput): OutageRun 
     model: group.model,
   });
   const peer = group.memberNames.find((m) => m !== group.silent) as string;
+  const peers = group.memberNames.filter((m) => m !== group.silent);
+  /** The peers' workload counters, summed (the silent member's own writes cannot be decided while it is cut off). */
+  const work = (): { committed: number; queued: number; submittedBytes: number; sizeLimit: number } => {
+    let committed = 0, queued = 0, submittedBytes = 0, sizeLimit = 0;
+    for (const m of peers) {
+      const w = sim.member(m).workload();
+      committed += w.committed;
+      queued += w.queued;
+      submittedBytes += w.admittedBytes;
+      for (const h of w.holds) if (h.reason === 'size_limit') sizeLimit += h.count;
+    }
+    return { committed, queued, submittedBytes, sizeLimit };
+  };
   const halfUs = Math.floor(input.warmupUs / 2);
   sim.runFor(halfUs);
   const bytesHalf = sim.member(peer).xcomCache().bytes;
+  const workHalf = work();
   sim.runFor(input.warmupUs - halfUs);
   const cutUs = sim.nowUs;
   const peerCacheBytesAtCut = sim.member(peer).xcomCache().bytes;
+  const workAtCut = work();
   const witness = new OutageWitness(group.silent, cutUs);
   const listen = (e: SimEvent): void => witness.see(e);
   sim.on('suspicion', listen).on('log', listen);
   sim.network.isolate(group.silent);
   sim.runFor(input.outageUs);
   const peerCacheBytesAtHeal = sim.member(peer).xcomCache().bytes;
+  const workAtHeal = work();
   sim.network.heal(group.silent);
   if (!witness.decided) sim.runUntil(() => witness.decided, { limit: input.afterUs });
   sim.off('suspicion', listen).off('log', listen);
@@ -163,6 +208,10 @@ export function runOutage(group: SizingGroup, input: OutageRunInput): OutageRun 
     peerCacheBytesAtCut,
     warmupGrowthBytesPerSecond: secondHalfUs > 0 ? ((peerCacheBytesAtCut - bytesHalf) * 1e6) / secondHalfUs : 0,
     outageGrowthBytesPerSecond: input.outageUs > 0 ? ((peerCacheBytesAtHeal - peerCacheBytesAtCut) * 1e6) / input.outageUs : 0,
+    outageBacklogBytesPerSecond: backlogBytesPerSecond(peerCacheBytesAtHeal - peerCacheBytesAtCut, workAtHeal.committed - workAtCut.committed, workAtHeal.queued - workAtCut.queued, input.outageUs),
+    offeredBytesPerSecond: secondHalfUs > 0 ? ((workAtCut.submittedBytes - workHalf.submittedBytes) * 1e6) / secondHalfUs : 0,
+    warmupCommitted: workAtCut.committed,
+    warmupSizeLimitRefusals: workAtCut.sizeLimit,
     peerEvictedSlots: sim.member(peer).xcomCache().evicted,
     simulatedUs: sim.nowUs,
   };

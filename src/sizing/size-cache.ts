@@ -1,4 +1,6 @@
 import { ConfigError, InvariantError } from '../errors.js';
+import { TRANSACTION_SIZE_LIMIT_DEFAULT } from '../gr/options.js';
+import type { VersionName } from '../types.js';
 import { runOutage, type OutageOutcome, type OutageRun, type SizingGroup } from './outage-run.js';
 import { normalizeSizing, type NormalizedSizing, type SizeCacheInput } from './sizing-input.js';
 
@@ -24,6 +26,13 @@ export const AFTER_HEAL_US = 45_000_000;
 export const UNLIMITED_WARMUP_US = 20_000_000;
 /** Warm-up beyond the time the cache needs to fill to its limit, µs: steady state (evicting at the limit) before the cut. */
 export const STEADY_STATE_MARGIN_US = 10_000_000;
+/**
+ * Offered load above which cache-size warns that the answer assumes a network no real one is:
+ * 10 Gbit/s (1.25e9 bytes/s) of transaction payload written by the group's members, one copy
+ * (the writer sends each message to every other member, so its link carries more). grsim models
+ * latency and loss, not bandwidth (docs/cache-sizing.md "What is approximate").
+ */
+export const PLAUSIBLE_NETWORK_BYTES_PER_SECOND = 1_250_000_000;
 /** Precision of the default-outage search, µs. */
 export const OUTAGE_PRECISION_US = 500_000;
 
@@ -49,6 +58,14 @@ export interface CacheSizing {
   readonly seeds: readonly number[];
   /** group_replication_member_expel_timeout in force, seconds. */
   readonly expelTimeoutS: number;
+  /** The MySQL version profile simulated. */
+  readonly version: VersionName;
+  /** group_replication_transaction_size_limit in force, bytes (0: no limit). */
+  readonly transactionSizeLimit: number;
+  /** Transaction bytes (before compression) the workload submits per second, measured on a healthy group. */
+  readonly offeredBytesPerSecond: number;
+  /** What the answer may not hold for (e.g. an offered load no real network carries); empty when nothing. */
+  readonly warnings: readonly string[];
   /** Cache growth measured in the run: bytes of cache per second of workload on a peer (nothing evicted). */
   readonly growthBytesPerSecond: number;
   /**
@@ -57,6 +74,14 @@ export interface CacheSizing {
    * with no-ops and its throughput drops (docs/mysql-behaviour.md §X5); null when no such run was made.
    */
   readonly outageGrowthBytesPerSecond: number | null;
+  /**
+   * The backlog built while the member is silent, as cache bytes per second (mean over the same
+   * runs): when the offered load exceeds what the group decides while a member is silent, the
+   * writers' transactions queue, and the queue is decided in a burst right after the heal, before
+   * the writer hears the returning member, so the cache must hold it too. 0 when the group keeps
+   * up; null when no such run was made.
+   */
+  readonly outageBacklogBytesPerSecond: number | null;
   /** Mean time from the cut to the peers' suspicion of the silent member, µs (measured). */
   readonly detectionUs: number;
   /** The rule of thumb: growth × (5 s + expel timeout), bytes. */
@@ -68,8 +93,8 @@ export interface CacheSizing {
    */
   readonly cadenceWindowUs: number;
   /**
-   * The exact-cadence estimate: the growth while the member is silent (`outageGrowthBytesPerSecond`,
-   * else `growthBytesPerSecond`) × the cadence window, bytes.
+   * The exact-cadence estimate: the growth while the member is silent (`outageGrowthBytesPerSecond`
+   * plus `outageBacklogBytesPerSecond`, else `growthBytesPerSecond`) × the cadence window, bytes.
    */
   readonly exactCadenceBytes: number;
   /** Rule of thumb ÷ answer: below 1 the rule of thumb undersizes the cache. */
@@ -93,6 +118,10 @@ export class SizingRunner {
   readonly detections: number[] = [];
   /** Cache growth while the member was silent, from unlimited-cache runs it survived (bytes/s). */
   readonly outageGrowth: number[] = [];
+  /** The backlog built while the member was silent, cache bytes/s, from the same runs. */
+  readonly outageBacklog: number[] = [];
+  /** Reports each finished run (progress for the command line). */
+  onRun: (() => void) | null = null;
   constructor(readonly group: SizingGroup, readonly seeds: readonly number[]) {}
 
   run(seed: number, cacheBytes: number, warmupUs: number, outageUs: number): OutageRun {
@@ -100,7 +129,11 @@ export class SizingRunner {
     this.runs++;
     this.simulatedUs += r.simulatedUs;
     if (r.detectionUs !== null) this.detections.push(r.detectionUs);
-    if (cacheBytes === UNLIMITED_CACHE_BYTES && outageUs >= 10_000_000 && r.outcome === 'caught up') this.outageGrowth.push(r.outageGrowthBytesPerSecond);
+    if (cacheBytes === UNLIMITED_CACHE_BYTES && outageUs >= 10_000_000 && r.outcome === 'caught up') {
+      this.outageGrowth.push(r.outageGrowthBytesPerSecond);
+      this.outageBacklog.push(r.outageBacklogBytesPerSecond);
+    }
+    this.onRun?.();
     return r;
   }
 
@@ -126,13 +159,31 @@ export function warmupForUs(cacheBytes: number, growthBytesPerSecond: number): n
   return Math.ceil(us / 1_000_000) * 1_000_000;
 }
 
-/** Measures the cache growth with an unlimited cache (seed: the first), ConfigError when the workload commits nothing. */
-export function measureGrowth(runner: SizingRunner): number {
+/**
+ * Measures the cache growth and the offered load with an unlimited cache (seed: the first);
+ * ConfigError when the workload commits nothing: naming group_replication_transaction_size_limit
+ * when that limit refused its transactions (observer_trans.cc group_replication_trans_before_commit
+ * rolls back a larger transaction at commit, so nothing of it reaches the cache).
+ */
+export function measureGrowth(runner: SizingRunner): { growthBytesPerSecond: number; offeredBytesPerSecond: number } {
   const r = runner.run(runner.seeds[0] as number, UNLIMITED_CACHE_BYTES, UNLIMITED_WARMUP_US, 1_000_000);
-  if (!(r.warmupGrowthBytesPerSecond > 0)) {
+  if (r.warmupCommitted === 0 && r.warmupSizeLimitRefusals > 0) {
+    throw new ConfigError('options.group_replication_transaction_size_limit',
+      `must be at least the workload's transaction size (or 0, no limit): every transaction was larger and was rolled back at commit, so nothing reaches the cache`,
+      runner.group.options.group_replication_transaction_size_limit ?? TRANSACTION_SIZE_LIMIT_DEFAULT);
+  }
+  if (r.warmupCommitted === 0 || !(r.warmupGrowthBytesPerSecond > 0)) {
     throw new ConfigError('workload', 'must commit writes before the cut (no cache growth was measured; in single-primary mode only the primary takes writes)', runner.group.workload);
   }
-  return r.warmupGrowthBytesPerSecond;
+  return { growthBytesPerSecond: r.warmupGrowthBytesPerSecond, offeredBytesPerSecond: r.offeredBytesPerSecond };
+}
+
+/** The warning for an offered load above PLAUSIBLE_NETWORK_BYTES_PER_SECOND, or null. */
+export function bandwidthWarning(offeredBytesPerSecond: number): string | null {
+  if (offeredBytesPerSecond <= PLAUSIBLE_NETWORK_BYTES_PER_SECOND) return null;
+  const gbit = (bytes: number): string => `${+(bytes * 8 / 1e9).toFixed(1)} Gbit/s`;
+  return `the workload offers ${gbit(offeredBytesPerSecond)} of transaction payload, more than the ${gbit(PLAUSIBLE_NETWORK_BYTES_PER_SECOND)} a plausible network carries; ` +
+    'grsim does not model bandwidth, so this answer assumes a network that carries it all';
 }
 
 /**
@@ -205,12 +256,14 @@ function searchCache(runner: SizingRunner, n: NormalizedSizing, outageUs: number
  * member (the last one unless `silent` is given), cut off for `outage` after the cache reached
  * steady state, comes back and catches up as the same incarnation in every seeded run. Without
  * `outage`, sizes for the longest outage that does not end in an expel under these options.
- * Deterministic: same input, same answer. Throws ConfigError for bad input.
+ * Deterministic: same input, same answer. Throws ConfigError for bad input. `onRun` is called
+ * after each simulation (progress; the number of runs is not known in advance).
  */
-export function sizeCache(input: SizeCacheInput): CacheSizing {
+export function sizeCache(input: SizeCacheInput, onRun?: () => void): CacheSizing {
   const n = normalizeSizing(input);
   const runner = new SizingRunner(n.group, n.seeds);
-  const growth = measureGrowth(runner);
+  runner.onRun = onRun ?? null;
+  const { growthBytesPerSecond: growth, offeredBytesPerSecond } = measureGrowth(runner);
   let outageUs: number, expelledOutageUs: number | null = null;
   if (n.outageUs === null) {
     const found = longestOutageWithoutExpel(runner, n.expelTimeoutS);
@@ -228,6 +281,8 @@ export function sizeCache(input: SizeCacheInput): CacheSizing {
   const detectionUs = runner.detections.length === 0 ? 0 : Math.round(mean(runner.detections));
   const ruleOfThumbBytes = Math.round(growth * (RULE_OF_THUMB_LIVE_TIMEOUT_S + n.expelTimeoutS));
   const outageGrowth = runner.outageGrowth.length === 0 ? null : mean(runner.outageGrowth);
+  const outageBacklog = runner.outageBacklog.length === 0 ? null : mean(runner.outageBacklog);
+  const warning = bandwidthWarning(offeredBytesPerSecond);
   const cadenceWindowUs = detectionUs + cadenceWaitS(n.expelTimeoutS) * 1_000_000;
   return {
     cacheSizeBytes: found.bytes,
@@ -242,12 +297,17 @@ export function sizeCache(input: SizeCacheInput): CacheSizing {
     silentMember: n.group.silent,
     seeds: n.seeds,
     expelTimeoutS: n.expelTimeoutS,
+    version: n.group.version,
+    transactionSizeLimit: n.transactionSizeLimit,
+    offeredBytesPerSecond,
+    warnings: warning === null ? [] : [warning],
     growthBytesPerSecond: growth,
     outageGrowthBytesPerSecond: outageGrowth,
+    outageBacklogBytesPerSecond: outageBacklog,
     detectionUs,
     ruleOfThumbBytes,
     cadenceWindowUs,
-    exactCadenceBytes: Math.round(((outageGrowth ?? growth) * cadenceWindowUs) / 1e6),
+    exactCadenceBytes: Math.round(((outageGrowth === null ? growth : outageGrowth + (outageBacklog ?? 0)) * cadenceWindowUs) / 1e6),
     ruleOfThumbRatio: ruleOfThumbBytes / found.bytes,
     runs: runner.runs,
     simulatedSeconds: runner.simulatedUs / 1e6,

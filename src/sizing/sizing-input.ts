@@ -56,6 +56,8 @@ export interface NormalizedSizing {
   readonly expelTimeoutS: number;
   /** group_replication_message_cache_size minimum of the version, bytes. */
   readonly minimumBytes: number;
+  /** group_replication_transaction_size_limit in force, bytes (0: no limit). */
+  readonly transactionSizeLimit: number;
 }
 
 function parseSeeds(value: unknown): number[] {
@@ -120,5 +122,6 @@ export function normalizeSizing(input: SizeCacheInput): NormalizedSizing {
     precisionBytes,
     expelTimeoutS: probeOptions.group_replication_member_expel_timeout,
     minimumBytes: profile.messageCacheSizeMin,
+    transactionSizeLimit: probeOptions.group_replication_transaction_size_limit,
   };
 }

@@ -2,6 +2,7 @@ import { ConfigError, InvariantError } from '../errors.js';
 import { OUTAGE_OUTCOMES, type OutageOutcome } from './outage-run.js';
 import { cadenceWaitS, measureGrowth, SizingRunner, warmupForUs, type CacheSizing } from './size-cache.js';
 import { normalizeSizing, MAX_OUTAGE_US, type SizeCacheInput } from './sizing-input.js';
+import type { VersionName } from '../types.js';
 
 /** Input of sweepCache: the group of sizeCache (its `outage` is ignored) and the grid. */
 export interface SweepCacheInput extends SizeCacheInput {
@@ -25,11 +26,19 @@ export interface SweepAnswer {
   /** The longest outage without an expel (or the outage given to sizeCache), µs. */
   readonly outageUs: number;
   readonly outageSource: 'given' | 'longest-without-expel';
+  /** Simulations sizeCache ran to find it, and their virtual seconds (the sweep's totals include them). */
+  readonly runs: number;
+  readonly simulatedSeconds: number;
+  /** sizeCache's warnings (an offered load no real network carries…). */
+  readonly warnings: readonly string[];
 }
 
-/** The part of a sizeCache result the sweep marks. */
+/** The part of a sizeCache result the sweep marks, and the work it took. */
 export function sweepAnswerOf(r: CacheSizing): SweepAnswer {
-  return { cacheSizeBytes: r.cacheSizeBytes, ruleOfThumbBytes: r.ruleOfThumbBytes, outageUs: r.outageUs, outageSource: r.outageSource };
+  return {
+    cacheSizeBytes: r.cacheSizeBytes, ruleOfThumbBytes: r.ruleOfThumbBytes, outageUs: r.outageUs, outageSource: r.outageSource,
+    runs: r.runs, simulatedSeconds: r.simulatedSeconds, warnings: r.warnings,
+  };
 }
 
 /** One cell of the sweep: a cache size and an outage, over the seeds. */
@@ -50,8 +59,11 @@ export interface CacheSweep {
   readonly seeds: readonly number[];
   readonly silentMember: string;
   readonly expelTimeoutS: number;
+  /** The MySQL version profile simulated. */
+  readonly version: VersionName;
   readonly growthBytesPerSecond: number;
   readonly minimumBytes: number;
+  /** Every simulation the sweep ran: the answer's sizing (when it has one), the growth measurement and the cells. */
   readonly runs: number;
   readonly simulatedSeconds: number;
   /** The answer the chart marks; null when the sweep was run without one. */
@@ -97,6 +109,7 @@ export interface SweepPlan {
   readonly seeds: readonly number[];
   readonly silentMember: string;
   readonly expelTimeoutS: number;
+  readonly version: VersionName;
   readonly growthBytesPerSecond: number;
   readonly minimumBytes: number;
   readonly answer: SweepAnswer | null;
@@ -120,7 +133,7 @@ export function planSweep(input: SweepCacheInput, onRun?: () => void): { plan: S
   const { outage: _ignored, ...group } = input;
   const n = normalizeSizing(group);
   const runner = new SizingRunner(n.group, n.seeds);
-  const growth = measureGrowth(runner);
+  const growth = measureGrowth(runner).growthBytesPerSecond;
   const answer = input.answer ?? null;
   const grid = defaultGrid(n.minimumBytes, growth, n.expelTimeoutS, answer);
   const outagesUs = input.outagesUs === undefined ? grid.outagesUs : [...input.outagesUs];
@@ -137,7 +150,7 @@ export function planSweep(input: SweepCacheInput, onRun?: () => void): { plan: S
   const sorted = (xs: number[]): number[] => [...new Set(xs)].sort((a, b) => a - b);
   const gridSizes = sorted(sizes), gridOutages = sorted(outagesUs);
   const plan: SweepPlan = {
-    sizes: gridSizes, outagesUs: gridOutages, seeds: n.seeds, silentMember: n.group.silent, expelTimeoutS: n.expelTimeoutS,
+    sizes: gridSizes, outagesUs: gridOutages, seeds: n.seeds, silentMember: n.group.silent, expelTimeoutS: n.expelTimeoutS, version: n.group.version,
     growthBytesPerSecond: growth, minimumBytes: n.minimumBytes, answer, preludeRuns: runner.runs, preludeSimulatedUs: runner.simulatedUs,
   };
   const runCell = (id: number): SweepCellRun => {
@@ -161,7 +174,7 @@ export function sweepCellCount(plan: SweepPlan): number {
 
 /** The sweep from its plan and every cell's result by id (what sweepCache returns; a merge of shards builds the same). */
 export function assembleSweep(plan: SweepPlan, cellRuns: readonly SweepCellRun[]): CacheSweep {
-  let runs = plan.preludeRuns, simulatedUs = plan.preludeSimulatedUs;
+  let runs = (plan.answer?.runs ?? 0) + plan.preludeRuns, simulatedUs = (plan.answer?.simulatedSeconds ?? 0) * 1e6 + plan.preludeSimulatedUs;
   const cells = plan.sizes.map((cacheBytes, i) => plan.outagesUs.map((outageUs, j): SweepCell => {
     const r = cellRuns[i * plan.outagesUs.length + j];
     if (r === undefined) throw new InvariantError(`sweep cell ${i * plan.outagesUs.length + j} has no result`);
@@ -170,7 +183,7 @@ export function assembleSweep(plan: SweepPlan, cellRuns: readonly SweepCellRun[]
     return { cacheBytes, outageUs, outcome: worst(r.outcomes), outcomes: r.outcomes };
   }));
   return {
-    sizes: plan.sizes, outagesUs: plan.outagesUs, cells, seeds: plan.seeds, silentMember: plan.silentMember, expelTimeoutS: plan.expelTimeoutS,
+    sizes: plan.sizes, outagesUs: plan.outagesUs, cells, seeds: plan.seeds, silentMember: plan.silentMember, expelTimeoutS: plan.expelTimeoutS, version: plan.version,
     growthBytesPerSecond: plan.growthBytesPerSecond, minimumBytes: plan.minimumBytes, runs, simulatedSeconds: simulatedUs / 1e6, answer: plan.answer,
   };
 }

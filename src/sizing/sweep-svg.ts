@@ -62,10 +62,12 @@ export function renderSweepSvg(sweep: CacheSweep): string {
     const y = top + (rows - 1 - i) * cellH;
     row.forEach((cell, j) => {
       const x = left + j * cellW;
-      const label = `${formatCacheSize(cell.cacheBytes)} × ${formatOutage(cell.outageUs)}: ${cell.outcomes.join(', ')}`;
+      // Each seed's outcome, named by its seed: the outcomes themselves contain commas ("evicted, rejoined").
+      const bySeed = cell.outcomes.map((o, k) => `seed ${sweep.seeds[k]}: ${o}`).join('; ');
+      const label = `${formatCacheSize(cell.cacheBytes)} × ${formatOutage(cell.outageUs)}: ${bySeed}`;
       out.push(`<rect x="${x}" y="${y}" width="${cellW - 2}" height="${cellH - 2}" fill="${OUTCOME_COLOURS[cell.outcome]}"><title>${esc(label)}</title></rect>`);
       if (cell.outcomes.some((o) => o !== cell.outcome)) {
-        out.push(`<text class="seeds-disagree" x="${x + cellW - 8}" y="${y + 16}" text-anchor="end" font-size="18" font-weight="bold" fill="#000000" stroke="#ffffff" stroke-width="0.6"><title>${esc(`seeds disagree: ${cell.outcomes.join(', ')}`)}</title>*</text>`);
+        out.push(`<text class="seeds-disagree" x="${x + cellW - 8}" y="${y + 16}" text-anchor="end" font-size="18" font-weight="bold" fill="#000000" stroke="#ffffff" stroke-width="0.6"><title>${esc(`seeds disagree: ${bySeed}`)}</title>*</text>`);
       }
     });
     out.push(`<text x="${left - 8}" y="${y + cellH / 2 + 4}" text-anchor="end">${esc(formatCacheSize(sweep.sizes[i] as number))}</text>`);

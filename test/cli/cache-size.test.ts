@@ -5,13 +5,16 @@ import { runCli, type CliIo } from '../../src/cli/cli.js';
 interface Captured { code: number; stdout: string; stderr: string; files: Map<string, string> }
 
 /** runCli in memory; the fake clock advances `tickMs` per reading (another tick: another wall time). */
-async function grsim(args: string[], tty = false, tickMs = 10): Promise<Captured> {
+async function grsim(args: string[], tty = false, tickMs = 10, files = new Map<string, string>()): Promise<Captured> {
   let stdout = '', stderr = '', clock = 0;
-  const files = new Map<string, string>();
   const io: CliIo = {
     stdout: (t) => { stdout += t; },
     stderr: (t) => { stderr += t; },
-    readFile: () => { throw Object.assign(new Error('no files'), { code: 'ENOENT' }); },
+    readFile: (path) => {
+      const text = files.get(path);
+      if (text === undefined) throw Object.assign(new Error('no such file'), { code: 'ENOENT' });
+      return text;
+    },
     version: '0.0.0-test',
     seedCasePath: '/nonexistent',
     isTty: tty,
@@ -29,7 +32,7 @@ describe('grsim cache-size', () => {
     const r = await grsim(WORKLOAD);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/^grsim cache-size: \d+ simulations in \d+\.\d s\n$/);
-    expect(r.stdout).toMatch(/^grsim cache-size: 3 members, node1 writes 2000\/s × 1KiB, node3 silent, expel timeout 5 s, seeds 1, 2, 3\n/);
+    expect(r.stdout).toMatch(/^grsim cache-size: MySQL 8\.0\.21, 3 members, node1 writes 2000\/s × 1KiB, node3 silent, expel timeout 5 s, seeds 1, 2, 3\n/);
     expect(r.stdout).toMatch(/^Outage {18}1\d\.\d s: the longest outage without an expel, found by simulation \(\d+\.\d s was expelled by timeout\)$/m);
     expect(r.stdout).toMatch(/^Answer {18}128 MiB \(134217728 bytes\): the minimum group_replication_message_cache_size already suffices$/m);
     expect(r.stdout).toMatch(/^Rule of thumb {11}[\d.]+ MiB = [\d.]+ MiB\/s × \(5 s \+ expel timeout 5 s\)$/m);
@@ -90,7 +93,8 @@ describe('grsim cache-size', () => {
     const r = await grsim([...WORKLOAD, '--runs', '1', '--sizes', '128MiB', '--outages', '10s,25s', '--plot', 'out.svg'], true);
     expect(r.code).toBe(0);
     expect(r.stdout).not.toContain('chart written');
-    expect(r.stderr).toMatch(/^\r\[#+\.+\] 1\/2 runs, [\d.]+ s, \d+ runs\/min\r\[#{30}\] 2\/2 runs, [\d.]+ s, \d+ runs\/min\n/);
+    // The sizing step first (its number of runs is not known in advance: a count), then the cells' bar.
+    expect(r.stderr).toMatch(/^\rsizing: 1 runs so far, [\d.]+ s, \d+ runs\/min(\rsizing: \d+ runs so far, [\d.]+ s, \d+ runs\/min)*\n\r\[#+\.+\] 1\/2 runs, [\d.]+ s, \d+ runs\/min\r\[#{30}\] 2\/2 runs, [\d.]+ s, \d+ runs\/min\n/);
     expect(r.stderr).toMatch(/\ngrsim cache-size: \d+ simulations in \d+\.\d s\ngrsim cache-size: chart written to out\.svg\n$/);
     const svg = r.files.get('out.svg')!;
     expect(svg).toMatch(/^<svg [^>]*>[\s\S]*<\/svg>\n$/);
@@ -149,6 +153,76 @@ describe('grsim cache-size', () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(message);
+  });
+
+  it.each([
+    [['--rate', '1/s', '--size', '160MB', '--expel-timeout', '30'],
+      /^grsim cache-size: --size: must be at most group_replication_transaction_size_limit, here its default, 150000000 bytes: MySQL rolls back a larger transaction at commit, so nothing reaches the cache; raise --transaction-size-limit \(0: no limit\) or lower --size \(160000000 bytes\), got "160MB"\n$/],
+    [['--rate', '1/s', '--size', '2MB', '--transaction-size-limit', '1MB', '--sweep'],
+      /^grsim cache-size: --size: must be at most group_replication_transaction_size_limit, here 1000000 bytes \(--transaction-size-limit 1MB\): .*, got "2MB"\n$/],
+    [[...WORKLOAD, '--transaction-size-limit', '-1'], /^grsim cache-size: --transaction-size-limit: must be a number of bytes in 0\.\.2147483647 \(0: no limit\), or a size like "150MB", got "-1"\n$/],
+    [[...WORKLOAD, '--transaction-size-limit', '2147483648'], /^grsim cache-size: --transaction-size-limit: must be a number of bytes in 0\.\.2147483647 .*, got "2147483648"\n$/],
+    [[...WORKLOAD, '--mysql-version', '8.3'], /^grsim cache-size: --mysql-version: must be one of '8\.0\.20', '8\.0\.21', '8\.4', '9\.x', got "8\.3"\n$/],
+    [[...WORKLOAD, '--sweep', '--shard', '0/3'], /^grsim cache-size: --shard needs --out FILE .*\n$/],
+    [[...WORKLOAD, '--sweep', '--resume'], /^grsim cache-size: --resume needs --out FILE \(the result file to resume\)\n$/],
+  ])('refused before anything is simulated %j → exit 2 (no sizing count on a terminal)', async (args, message) => {
+    const r = await grsim(args as string[], true);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(message);
+    expect(r.files.size).toBe(0);
+  });
+
+  it('--transaction-size-limit 0 (no limit) or above --size lets the size through; a size at the limit commits', async () => {
+    for (const limit of ['0', '2MB', '1000000']) {
+      const r = await grsim(['--rate', '10/s', '--size', '1MB', '--transaction-size-limit', limit, '--outage', '5s', '--runs', '1', '--json']);
+      expect(r.code).toBe(0);
+      const j = JSON.parse(r.stdout) as { transactionSizeLimit: number; growthBytesPerSecond: number };
+      expect(j.transactionSizeLimit).toBe(limit === '2MB' ? 2_000_000 : Number(limit));
+      expect(j.growthBytesPerSecond).toBeGreaterThan(10 * 1_000_000 / 2);
+    }
+  });
+
+  it('--mysql-version picks the version profile and the output names it (text and JSON)', async () => {
+    const args = [...WORKLOAD, '--expel-timeout', '60', '--runs', '1'];
+    const v84 = await grsim([...args, '--mysql-version', '8.4', '--json']);
+    const v21 = await grsim([...args, '--json']);
+    const j84 = JSON.parse(v84.stdout) as { version: string; outageUs: number }, j21 = JSON.parse(v21.stdout) as { version: string; outageUs: number };
+    expect(j84.version).toBe('8.4');
+    expect(j21.version).toBe('8.0.21');
+    expect(j84.outageUs).toBeLessThan(j21.outageUs);
+    expect((await grsim([...WORKLOAD, '--outage', '15s', '--runs', '1', '--mysql-version', '9.x'])).stdout).toMatch(/^grsim cache-size: MySQL 9\.x, 3 members, /);
+  });
+
+  it('--resume with a file of other work is refused before the sizing runs', async () => {
+    const files = new Map<string, string>();
+    const sweep = [...WORKLOAD, '--runs', '1', '--sweep', '--sizes', '128MiB', '--outages', '10s', '--out', 'r.json'];
+    expect((await grsim(sweep, false, 10, files)).code).toBe(0);
+    const r = await grsim([...sweep, '--precision', '2MiB', '--resume'], true, 10, files);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^grsim cache-size: r\.json: configHash must be .* as in this command/);
+    expect(r.stderr).not.toContain('sizing:');
+  });
+
+  it('the sweep\'s simulations count the sizing runs behind its answer', async () => {
+    const args = [...WORKLOAD, '--runs', '2', '--json'];
+    const s = JSON.parse((await grsim([...args, '--sweep', '--sizes', '128MiB,130MiB', '--outages', '10s,15s,20s'])).stdout) as { runs: number; answer: { runs: number } };
+    const alone = JSON.parse((await grsim(args)).stdout) as { runs: number };
+    expect(s.answer.runs).toBe(alone.runs);
+    // The answer's sizing, the sweep's growth measurement, 2 × 3 cells × 2 seeds.
+    expect(s.runs).toBe(alone.runs + 1 + 12);
+  });
+
+  it('an offered load above 10 Gbit/s warns on stderr and in the JSON', async () => {
+    const r = await grsim(['--rate', '2000/s', '--size', '1MiB', '--outage', '5s', '--runs', '1', '--json']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^grsim cache-size: warning: the workload offers 16\.8 Gbit\/s of transaction payload, more than the 10 Gbit\/s a plausible network carries; grsim does not model bandwidth/);
+    expect((JSON.parse(r.stdout) as { warnings: string[] }).warnings).toHaveLength(1);
+    expect((await grsim([...WORKLOAD, '--outage', '15s', '--runs', '1'])).stderr).not.toContain('warning');
+    // The sweep carries its answer's warning: on stderr, and in the JSON's answer (a merge of shards prints it too).
+    const s = await grsim(['--rate', '2000/s', '--size', '1MiB', '--runs', '1', '--sweep', '--sizes', '1GiB', '--outages', '5s', '--json']);
+    expect(s.stderr).toMatch(/^grsim cache-size: warning: the workload offers 16\.8 Gbit\/s/);
+    expect((JSON.parse(s.stdout) as { answer: { warnings: string[] } }).answer.warnings).toHaveLength(1);
   });
 
   it('an outage the group expels by timeout → exit 2 naming --outage', async () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
 import { classifyOutage, runOutage, type OutageOutcome } from '../../src/sizing/outage-run.js';
 import {
-  AFTER_HEAL_US, cadenceWaitS, sizeCache, UNLIMITED_CACHE_BYTES, UNLIMITED_WARMUP_US, warmupForUs, type CacheSizing,
+  AFTER_HEAL_US, bandwidthWarning, cadenceWaitS, PLAUSIBLE_NETWORK_BYTES_PER_SECOND, sizeCache, UNLIMITED_CACHE_BYTES, UNLIMITED_WARMUP_US, warmupForUs, type CacheSizing,
 } from '../../src/sizing/size-cache.js';
 import { normalizeSizing, type SizeCacheInput } from '../../src/sizing/sizing-input.js';
 
@@ -54,6 +54,8 @@ describe('sizeCache (expel timeout 60 s, 2000/s × 1 KiB, default outage)', () =
     expect(r.outageGrowthBytesPerSecond).not.toBeNull();
     expect(r.outageGrowthBytesPerSecond!).toBeLessThan(r.growthBytesPerSecond); // no-op filling of the dead channel
     expect(r.cadenceWindowUs).toBe(r.detectionUs + 60_000_000);
+    // 2000 × 1 KiB/s: the group keeps up while node3 is silent, so no backlog builds.
+    expect(r.outageBacklogBytesPerSecond).toBe(0);
     expect(r.exactCadenceBytes).toBe(Math.round((r.outageGrowthBytesPerSecond! * r.cadenceWindowUs) / 1e6));
     expect(r.ruleOfThumbRatio).toBeCloseTo(r.ruleOfThumbBytes / r.cacheSizeBytes, 12);
     // The estimate from the real cadence lands within 10 % of the simulated answer.
@@ -129,5 +131,38 @@ describe('sizeCache: bad input is a ConfigError naming field, rule and value', (
 
   it('an outage the group expels by timeout: no cache size helps', () => {
     expect(() => sizeCache({ ...base, outage: '40s', seeds: 1 })).toThrow(/^outage must end before the group expels the silent member by timeout .*, got "40s"$/);
+  });
+});
+
+describe('sizeCache: the workload, the version and the network', () => {
+  it('a backlog: at 300,000 × 100 B/s the group falls behind while node3 is silent, and the estimate adds the backlog', () => {
+    const r = sizeCache({ members, workload: [{ member: 'node1', rate: 300_000, size: 100 }], seeds: 1 });
+    expect(r.outageBacklogBytesPerSecond!).toBeGreaterThan(r.outageGrowthBytesPerSecond!);
+    expect(r.exactCadenceBytes).toBe(Math.round(((r.outageGrowthBytesPerSecond! + r.outageBacklogBytesPerSecond!) * r.cadenceWindowUs) / 1e6));
+    // Without the backlog the estimate was 586 MiB against an answer of 1569 MiB.
+    expect(Math.abs(r.exactCadenceBytes / r.cacheSizeBytes - 1)).toBeLessThan(0.05);
+    expect(r.warnings).toEqual([]);
+  });
+
+  it('a transaction above group_replication_transaction_size_limit is refused naming the option (nothing would reach the cache)', () => {
+    const big = { members, workload: [{ member: 'node1', rate: 1, size: 2_000_000 }], options: { group_replication_transaction_size_limit: 1_000_000 } };
+    expect(() => sizeCache(big)).toThrow(ConfigError);
+    expect(() => sizeCache(big)).toThrow(/options\.group_replication_transaction_size_limit must be at least the workload's transaction size/);
+  });
+
+  it('the version is reported, and 8.4 sizes for another outage than 8.0.21 (the redial back-off)', () => {
+    const r84 = sizeCache({ ...T60, version: '8.4', seeds: 1 });
+    const r21 = sizeCache({ ...T60, seeds: 1 });
+    expect(r84.version).toBe('8.4');
+    expect(r21.version).toBe('8.0.21');
+    expect(r84.outageUs).toBeLessThan(r21.outageUs);
+  });
+
+  it('warns when the offered load is above 10 Gbit/s, which no bandwidth limit in grsim stops', () => {
+    expect(bandwidthWarning(PLAUSIBLE_NETWORK_BYTES_PER_SECOND)).toBeNull();
+    expect(bandwidthWarning(100_000 * 1_048_576)).toMatch(/offers 838\.9 Gbit\/s of transaction payload, more than the 10 Gbit\/s a plausible network carries; grsim does not model bandwidth/);
+    const r = sizeCache({ members, workload: [{ member: 'node1', rate: 2000, size: '1MiB' }], seeds: 1, outage: '5s' });
+    expect(r.offeredBytesPerSecond).toBeCloseTo(2000 * 1_048_576, -3);
+    expect(r.warnings).toHaveLength(1);
   });
 });
