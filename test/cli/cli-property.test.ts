@@ -1,14 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { Ajv } from 'ajv';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/cli.js';
 import { runCliOnText } from '../helpers/run-cli-on-text.js';
 import { InvariantError } from '../../src/index.js';
-
-const SCHEMA = JSON.parse(readFileSync(new URL('../../docs/report.schema.json', import.meta.url), 'utf8')) as object;
-const validateReport = new Ajv({ allErrors: true }).compile(SCHEMA);
+import { validateReport } from '../helpers/report-schema.js';
 
 /** Runs the CLI in-process on a scenario given as text, as `grsim run gen.yaml …`. */
 const cli = (text: string, ...flags: string[]): ReturnType<typeof runCliOnText> => runCliOnText(text, 'gen.yaml', flags);
