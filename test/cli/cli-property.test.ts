@@ -54,7 +54,10 @@ const validScenario: fc.Arbitrary<Raw> = fc.integer({ min: 1, max: 5 }).chain((n
     for (const e of g.episodes) {
       events.push({ at: at(e.t), [e.kind]: e.m }, { at: at(e.t + e.d), [e.kind === 'freeze' ? 'thaw' : 'restart']: e.m });
     }
-    const last = Math.max(0, ...events.map((e) => Number(String(e.at).slice(1, -1))));
+    // Listed in time order, as the parser requires (stable: equal times keep their order).
+    const seconds = (e: Record<string, unknown>): number => Number(String(e.at).slice(1, -1));
+    events.sort((a, b) => seconds(a) - seconds(b));
+    const last = Math.max(0, ...events.map(seconds));
     return {
       name: 'generated', seed: g.seed, mode: g.mode, version: g.version,
       members: g.hosts ? names.map((m) => ({ name: m, host: 'db.example', port: 3306 + names.indexOf(m) })) : names,
