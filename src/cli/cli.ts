@@ -72,13 +72,27 @@ function program(io: CliIo, outcome: CliOutcome, onCommand: (name: string) => vo
   return root;
 }
 
+/**
+ * `grsim help <name>` for a name that is no command: the arguments that make commander report it
+ * as `grsim <name>` does (unknown command, its did-you-mean, exit 2); commander itself would print
+ * the overview on stderr and say nothing about the name. `help help` is the overview, as `help`.
+ * Null for any other command line.
+ */
+function helpOfUnknownCommand(root: Command, argv: readonly string[]): string[] | null {
+  const [first, name] = argv;
+  if (first !== 'help' || name === undefined || name.startsWith('-')) return null;
+  if (name === 'help') return ['help'];
+  return root.commands.some((c) => c.name() === name || c.aliases().includes(name)) ? null : [name];
+}
+
 /** Runs the command line; resolves to the exit code. Never rejects. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const outcome: CliOutcome = { exitCode: EXIT.ok };
   let command: string | undefined;
   const prefix = (): string => `grsim${command === undefined ? '' : ` ${command}`}`;
   try {
-    await program(io, outcome, (name) => { command = name; }).parseAsync([...argv], { from: 'user' });
+    const root = program(io, outcome, (name) => { command = name; });
+    await root.parseAsync(helpOfUnknownCommand(root, argv) ?? [...argv], { from: 'user' });
     return outcome.exitCode;
   } catch (e) {
     if (e instanceof CommanderError) {

@@ -220,10 +220,28 @@ export class ResultShapeError extends Error {
  * does not merge (nor resume) with the others. `what` names the other file for the message.
  */
 export function checkSameWork(file: string, f: ResultFile<unknown, unknown>, ref: ResultFile<unknown, unknown>, what: string): void {
+  const why = '(results of another version, configuration or seed do not combine)';
   for (const field of ['grsimVersion', 'configHash', 'baseSeed', 'totalIds'] as const) {
-    if (f[field] !== ref[field]) throw fileError(file, field, `must be ${formatValue(ref[field])} as in ${what} (results of another version, configuration or seed do not combine)`, f[field]);
+    if (f[field] === ref[field]) continue;
+    // The hash only says that the configurations differ; the files carry them, so say where.
+    const differ = field === 'configHash' ? configDifferences(f.config, ref.config, 'config') : [];
+    if (differ.length > 0) {
+      throw new UsageError(`${file}: ${differ.map((d) => `${d.field} must be ${formatValue(d.there)}`).join(', ')} as in ${what} ${why}, ` +
+        `got ${differ.map((d) => formatValue(d.here)).join(', ')}`);
+    }
+    throw fileError(file, field, `must be ${formatValue(ref[field])} as in ${what} ${why}`, f[field]);
   }
   if (canonicalJson(f.common) !== canonicalJson(ref.common)) throw new UsageError(`${file}: common must be the same as in ${what} (the shards computed another grid or growth: a bug, or an edited file)`);
+}
+
+/** Where two configurations differ: the paths of their differing fields (`config.seed`), objects compared field by field. */
+function configDifferences(here: unknown, there: unknown, path: string): { field: string; here: unknown; there: unknown }[] {
+  const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+  if (isObject(here) && isObject(there)) {
+    const keys = [...new Set([...Object.keys(there), ...Object.keys(here)])];
+    return keys.flatMap((k) => configDifferences(here[k], there[k], `${path}.${k}`));
+  }
+  return canonicalJson(here) === canonicalJson(there) ? [] : [{ field: path, here, there }];
 }
 
 /**

@@ -525,8 +525,15 @@ function validate(data: unknown, defaultName: string, overrides: ScenarioOverrid
     const verb = verbs[0] as ScenarioVerb;
     return { atUs, index, action: parseAction(verb, obj[verb], [...path, verb], ctx) };
   });
-  // Stable sort: equal times keep file order, which is also the order sim.at() runs them in.
-  events.sort((a, b) => a.atUs - b.atUs || a.index - b.index);
+  // Events are listed in time order (docs/scenario-format.md, Actions): a file that lists a heal
+  // before the isolate it undoes would otherwise be re-sorted silently into a schedule its author
+  // did not read. Events at the same time run in file order, which is also sim.at()'s order.
+  for (let i = 1; i < events.length; i++) {
+    const previous = events[i - 1] as ScenarioEvent;
+    if ((events[i] as ScenarioEvent).atUs < previous.atUs) {
+      fail(['events', i, 'at'], `must not be before the event listed above it (events[${i - 1}] at ${formatValue((rawEvents[i - 1] as Record<string, unknown>).at)}): list events in time order`, (rawEvents[i] as Record<string, unknown>).at);
+    }
+  }
   checkProcessActions(events);
   checkMembership(events, members.length);
   const lastUs = events.length === 0 ? 0 : (events[events.length - 1] as ScenarioEvent).atUs;

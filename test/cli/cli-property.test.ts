@@ -1,14 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { Ajv } from 'ajv';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/cli.js';
 import { runCliOnText } from '../helpers/run-cli-on-text.js';
 import { InvariantError } from '../../src/index.js';
-
-const SCHEMA = JSON.parse(readFileSync(new URL('../../docs/report.schema.json', import.meta.url), 'utf8')) as object;
-const validateReport = new Ajv({ allErrors: true }).compile(SCHEMA);
+import { validateReport } from '../helpers/report-schema.js';
 
 /** Runs the CLI in-process on a scenario given as text, as `grsim run gen.yaml …`. */
 const cli = (text: string, ...flags: string[]): ReturnType<typeof runCliOnText> => runCliOnText(text, 'gen.yaml', flags);
@@ -58,7 +54,10 @@ const validScenario: fc.Arbitrary<Raw> = fc.integer({ min: 1, max: 5 }).chain((n
     for (const e of g.episodes) {
       events.push({ at: at(e.t), [e.kind]: e.m }, { at: at(e.t + e.d), [e.kind === 'freeze' ? 'thaw' : 'restart']: e.m });
     }
-    const last = Math.max(0, ...events.map((e) => Number(String(e.at).slice(1, -1))));
+    // Listed in time order, as the parser requires (stable: equal times keep their order).
+    const seconds = (e: Record<string, unknown>): number => Number(String(e.at).slice(1, -1));
+    events.sort((a, b) => seconds(a) - seconds(b));
+    const last = Math.max(0, ...events.map(seconds));
     return {
       name: 'generated', seed: g.seed, mode: g.mode, version: g.version,
       members: g.hosts ? names.map((m) => ({ name: m, host: 'db.example', port: 3306 + names.indexOf(m) })) : names,

@@ -62,6 +62,14 @@ describe('suggestions for unknown commands and flags', () => {
     expect(await grsim('rnu', 'x.yaml')).toEqual({ code: 2, stdout: '', stderr: 'grsim: unknown command rnu (did you mean run?); grsim --help lists the commands\n', reads: [] });
   });
 
+  it('grsim help <unknown> says the command is unknown, as grsim <unknown> does, with its suggestion', async () => {
+    expect(await grsim('help', 'bogus')).toEqual({ code: 2, stdout: '', stderr: 'grsim: unknown command bogus; grsim --help lists the commands\n', reads: [] });
+    expect(await grsim('help', 'rnu')).toEqual(await grsim('rnu'));
+    expect((await grsim('help', 'cach-size')).stderr).toBe('grsim: unknown command cach-size (did you mean cache-size?); grsim --help lists the commands\n');
+    // help help is the overview, as help alone.
+    expect(await grsim('help', 'help')).toEqual(await grsim('help'));
+  });
+
   it('grsim run x.yaml --formt json suggests --format, says it is a flag, and reads no file', async () => {
     const r = await grsim('run', 'x.yaml', '--formt', 'json');
     expect(r).toEqual({ code: 2, stdout: '', stderr: 'grsim run: unknown flag --formt (did you mean --format?); grsim run --help lists the flags\n', reads: [] });

@@ -3,16 +3,14 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv } from 'ajv';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ScenarioReport, ReportLogLine } from '../../src/index.js';
+import { validateReport } from '../helpers/report-schema.js';
 
 /** Runs the built `grsim` binary (npm test builds first) as a user would. */
 const BIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 const SEED_CASE = fileURLToPath(new URL('../../scenarios/seed-case.yaml', import.meta.url));
-const SCHEMA = JSON.parse(readFileSync(new URL('../../docs/report.schema.json', import.meta.url), 'utf8')) as object;
 const PKG = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-const validateReport = new Ajv({ allErrors: true }).compile(SCHEMA);
 
 function grsim(...args: string[]): { code: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60_000 });

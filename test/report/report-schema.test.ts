@@ -1,10 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { buildReport, parseScenario, runScenario } from '../../src/index.js';
-
-const SCHEMA = JSON.parse(readFileSync(new URL('../../docs/report.schema.json', import.meta.url), 'utf8')) as object;
-const validate = new Ajv({ allErrors: true }).compile(SCHEMA);
+import { validateReport as validate } from '../helpers/report-schema.js';
 
 /** Every kind of fault, one still in force at the end, an expel, a majority loss and writes. */
 const FILE = `name: all-faults

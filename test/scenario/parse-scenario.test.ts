@@ -46,9 +46,15 @@ describe('parseScenario: the issue example', () => {
   it('reads clock times on the start day and offsets from the start', () => {
     expect(s.events.map((e) => e.atUs / 1e6)).toEqual([11, 270, 300, 310, 320, 330, 340, 345, 350, 360]);
   });
-  it('sorts events by time, keeping file order for equal times', () => {
-    const t = parseScenario(`members: [a, b]\nevents:\n  - { at: "+5s", isolate: b }\n  - { at: "+1s", write: { member: a } }\n  - { at: "+5s", heal: b }\n`, 'x.yaml');
-    expect(t.events.map((e) => e.index)).toEqual([1, 0, 2]);
+  it('keeps file order for events at the same time', () => {
+    const t = parseScenario(`members: [a, b]\nevents:\n  - { at: "+1s", write: { member: a } }\n  - { at: "+5s", heal: b }\n  - { at: "+5s", isolate: b }\n`, 'x.yaml');
+    expect(t.events.map((e) => Object.keys(e.action)[0])).toEqual(['write', 'heal', 'isolate']);
+  });
+  it('refuses an event listed before an earlier one, at its line, with the path, the rule and both times', () => {
+    const text = `members: [a, b, c]\nevents:\n  - { at: "+10s", isolate: c }\n  - { at: "+5s", heal: c }\n`;
+    expect(() => parseScenario(text, 'x.yaml')).toThrow('x.yaml:4: events[1].at must not be before the event listed above it (events[0] at "+10s"): list events in time order, got "+5s"');
+    // Clock times and offsets are compared as instants: 13:00:05 is +5s after a 13:00:00 start.
+    expect(() => parseScenario(`start: "2024-01-01T13:00:00Z"\n${text.replace('"+10s"', '"13:00:10"')}`, 'y.yaml')).toThrow('y.yaml:5: events[1].at must not be before the event listed above it (events[0] at "13:00:10")');
   });
   it('fills defaults: name from the file, seed 1, 8.0.21, single-primary, distinct hosts, ten minutes after the last event', () => {
     const t = parseScenario('members: [a, b, c]\nevents: [{ at: "+5s", isolate: c }]\n', 'dir/my-case.yml');

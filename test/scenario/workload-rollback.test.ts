@@ -5,16 +5,13 @@
  * They used to vanish from the counters: submitted ≠ refused + committed, and the summary called
  * them unfinished. A crash still loses them without an outcome.
  */
-import { readFileSync } from 'node:fs';
-import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { buildReport, parseScenario, renderRunText, runScenario, type ScenarioReport, type ScenarioRun } from '../../src/index.js';
 import { summarize } from '../../src/observe/metrics.js';
 import { runRecordOf } from '../../src/observe/run-record.js';
 import { CLIENT_ERROR_HOOK } from '../../src/observe/error-codes.js';
+import { validateReport } from '../helpers/report-schema.js';
 
-const SCHEMA = JSON.parse(readFileSync(new URL('../../docs/report.schema.json', import.meta.url), 'utf8')) as object;
-const validateReport = new Ajv({ allErrors: true }).compile(SCHEMA);
 const S = 1_000_000;
 
 /** A scenario on node1..node3 with the 8.4 profile; `body` gives the rest. */

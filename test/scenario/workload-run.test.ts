@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
-import { Ajv } from 'ajv';
 import { buildReport, parseScenario, renderRunText, runScenario, type ScenarioReport, type ScenarioRun, type SimEvent } from '../../src/index.js';
 import { CACHE_POINT_SPACING_US } from '../../src/report/json-report.js';
-
-const SCHEMA = JSON.parse(readFileSync(new URL('../../docs/report.schema.json', import.meta.url), 'utf8')) as object;
-const validateReport = new Ajv({ allErrors: true }).compile(SCHEMA);
+import { validateReport } from '../helpers/report-schema.js';
 
 /**
  * A small cache experiment: steady and bounded streams plus one large transaction in a 128 MiB

@@ -4,16 +4,13 @@
  * reports now say why, once per member and reason (counts and first/last time, not one entry per
  * transaction), and the writes line counts workload transactions.
  */
-import { readFileSync } from 'node:fs';
-import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { buildReport, parseScenario, renderRunText, runScenario, type ScenarioReport, type ScenarioRun } from '../../src/index.js';
 import { summarize } from '../../src/observe/metrics.js';
 import { runRecordOf } from '../../src/observe/run-record.js';
 import { CLIENT_ERROR_CONNECT, CLIENT_ERROR_HOOK, CLIENT_ERROR_SUPER_READ_ONLY } from '../../src/observe/error-codes.js';
+import { validateReport } from '../helpers/report-schema.js';
 
-const SCHEMA = JSON.parse(readFileSync(new URL('../../docs/report.schema.json', import.meta.url), 'utf8')) as object;
-const validateReport = new Ajv({ allErrors: true }).compile(SCHEMA);
 
 function run(body: string): { run: ScenarioRun; report: ScenarioReport; text: string } {
   const r = runScenario(parseScenario(`name: warnings\nseed: 3\n${body}`, 'warnings.yaml'));
