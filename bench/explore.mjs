@@ -99,10 +99,41 @@ async function measureShardPair() {
   return halves.reduce((a, h) => a + h.ran, 0) / slowest;
 }
 
+/** The probe's work: a short single-threaded exploration (its V8 compiles on its own thread). */
+const PROBE_ARGS = [...EXPLORE_V8_FLAGS, '--single-threaded', bin, 'explore', '--property', property, '--members', '5', '--duration', '10m',
+  '--runs', '250', '--seed', '1', '--jobs', '1'];
+/** Wall seconds until `copies` probe processes started at once have all ended. */
+function probeWall(copies) {
+  const t0 = performance.now();
+  return Promise.all(Array.from({ length: copies }, () => new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, PROBE_ARGS, { stdio: 'ignore' });
+    child.on('error', reject);
+    child.on('close', (status) => (status === 0 ? resolve() : reject(new Error(`the probe exploration exited with ${status}`))));
+  }))).then(() => (performance.now() - t0) / 1000);
+}
+/**
+ * How many cores the machine gives two explorations right now: 2 × (one single-threaded
+ * 250-run exploration alone) / (two identical ones at once), 2.0 on two free cores. On the
+ * project's 2-core VM two processes at once ran at 1.1–1.5× one process for minutes at a time with
+ * nothing else of ours running, then at 1.8–1.9× again (docs/speed.md, "What 1.6× with two jobs
+ * needs"); a tight arithmetic loop (the yardstick) did not show it, an exploration does. So the
+ * bench probes right before and after each 2-job run and counts a pair toward the target only
+ * where both probes found two cores: the target is defined for an idle 2-core machine.
+ */
+async function twoCoreCapacity() {
+  const alone = await probeWall(1);
+  return 2 * alone / await probeWall(2);
+}
+/** A probe at or above this counts as two free cores: 1.80–1.88 on the quiet VM, 1.46 and lower in its slow phases. */
+const TWO_CORES = 1.7;
+
 const speedUps = [];
+const qualified = [];
 for (let p = 0; p < pairs; p++) {
   const one = await measure(1);
+  const before = cores === 2 ? await twoCoreCapacity() : NaN;
   const all = await measure(cores);
+  const after = cores === 2 ? await twoCoreCapacity() : NaN;
   const shardPair = cores === 2 ? await measureShardPair() : undefined;
   for (const x of [one, all]) {
     const per1000 = (s) => (s * 1000 / x.ran).toFixed(2);
@@ -113,14 +144,25 @@ for (let p = 0; p < pairs; p++) {
       `${x.perMin} runs/min (${x.wallPerMin} runs/min including process start-up)${cpu}${others}`);
   }
   speedUps.push(all.perMin / one.perMin);
+  const twoCores = before >= TWO_CORES && after >= TWO_CORES;
+  if (twoCores) qualified.push(speedUps[p]);
   const ceiling = shardPair === undefined ? '' : `; two one-job processes at once, half of the runs each (--shard 0/2, 1/2): ${Math.round(shardPair)} runs/min, ${(shardPair / one.perMin).toFixed(2)}x`;
-  console.log(`pair ${p + 1} of ${pairs}: speed-up with ${cores} jobs ${speedUps[p].toFixed(2)}x${ceiling}`);
+  const probe = cores === 2 ? `; the machine gave two processes ${before.toFixed(2)} cores before the ${cores}-job run and ${after.toFixed(2)} after${twoCores ? '' : ' (not two free cores: not counted toward the target)'}` : '';
+  console.log(`pair ${p + 1} of ${pairs}: speed-up with ${cores} jobs ${speedUps[p].toFixed(2)}x${ceiling}${probe}`);
   if (p === pairs - 1) {
     const { median, min, max } = medianAndRange(speedUps);
     const range = pairs === 1 ? `${median.toFixed(2)}x` : `${median.toFixed(2)}x (median of ${pairs} pairs, range ${min.toFixed(2)}x-${max.toFixed(2)}x)`;
-    const verdict = median >= 1.6 ? 'met' : 'NOT met';
-    console.log(`speed-up with ${cores} jobs: ${range}${cores === 2 ? ` (target >= 1.6x on an idle machine: ${verdict})` : ''}; ` +
-      `target >= 2000 runs/min with all jobs: ${all.perMin >= 2000 ? 'met' : 'NOT met'}`);
-    if (cores === 2) reportTarget('explore2', median, `${runs} runs; ${pairs === 1 ? 'one pair' : `median of ${pairs} pairs, range ${min.toFixed(2)}–${max.toFixed(2)}`}`);
+    console.log(`speed-up with ${cores} jobs: ${range}; target >= 2000 runs/min with all jobs: ${all.perMin >= 2000 ? 'met' : 'NOT met'}`);
+    if (cores === 2) {
+      // The target is for an idle 2-core machine: the pairs that had two free cores decide it; with
+      // none, every pair's median is reported, and it fails.
+      const counted = qualified.length > 0 ? medianAndRange(qualified) : null;
+      const figure = counted?.median ?? median;
+      const which = counted === null
+        ? `no pair had two free cores (the probes: see each pair); median of all ${pairs} pairs, range ${min.toFixed(2)}–${max.toFixed(2)}`
+        : `median of the ${qualified.length} of ${pairs} pairs with two free cores${qualified.length > 1 ? `, range ${counted.min.toFixed(2)}–${counted.max.toFixed(2)}` : ''}; all pairs ${median.toFixed(2)} [${min.toFixed(2)}–${max.toFixed(2)}]`;
+      console.log(`speed-up with 2 jobs on two free cores: ${counted === null ? 'no such pair' : `${figure.toFixed(2)}x`} (target >= 1.6x: ${counted !== null && figure >= 1.6 ? 'met' : 'NOT met'})`);
+      reportTarget('explore2', figure, `${runs} runs; ${which}`, counted !== null);
+    }
   }
 }

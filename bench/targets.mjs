@@ -34,10 +34,14 @@ export function cpuSecondsSince(since) {
   return (c.user + c.system) / 1e6;
 }
 
-/** Prints the target line for run-all.mjs and returns whether the figure meets the target. */
-export function reportTarget(key, measured, detail = '') {
+/**
+ * Prints the target line for run-all.mjs and returns whether the figure meets the target;
+ * `measuredAsDefined` false: the figure was not taken in the conditions the target is defined for
+ * (explore's pairs without two free cores), so it is printed but cannot pass.
+ */
+export function reportTarget(key, measured, detail = '', measuredAsDefined = true) {
   const t = TARGETS[key];
-  const pass = measured >= t.min;
+  const pass = measuredAsDefined && measured >= t.min;
   console.log(`target: ${JSON.stringify({ key, name: t.name, measured, min: t.min, unit: t.unit, pass, detail })}`);
   return pass;
 }
