@@ -77,7 +77,14 @@ function inputOf(o: CacheSizeOptions): SizeCacheInput {
 }
 
 const MIB = 1_048_576;
-const mib = (bytes: number): string => `${(bytes / MIB).toFixed(1)} MiB`;
+/** MiB with one decimal; below 1 MiB with two significant digits, so a small load does not read 0.0. */
+const mib = (bytes: number): string => {
+  const v = bytes / MIB;
+  return `${v === 0 || v >= 1 ? v.toFixed(1) : v.toPrecision(2)} MiB`;
+};
+/** The workload as the user gave it, with the unit a bare number stands for (transactions per second, bytes). */
+const workloadText = (o: Pick<CacheSizeOptions, 'rateText' | 'sizeText'>): string =>
+  `${o.rateText}${/^[\d.]+$/.test(o.rateText) ? '/s' : ''} × ${o.sizeText}${/^[\d.]+$/.test(o.sizeText) ? ' B' : ''}`;
 const sec = (us: number): string => `${(us / 1e6).toFixed(1)} s`;
 
 /**
@@ -88,7 +95,7 @@ export function formatCacheSizing(r: CacheSizing, o: CacheSizeOptions): string {
   const lines: string[] = [];
   const row = (label: string, text: string): void => { lines.push(`${label.padEnd(24)}${text}`); };
   const T = r.expelTimeoutS;
-  lines.push(`grsim cache-size: MySQL ${r.version}, ${o.members} members, node1 writes ${o.rateText} × ${o.sizeText}, ${r.silentMember} silent, expel timeout ${T} s, seeds ${r.seeds.join(', ')}`);
+  lines.push(`grsim cache-size: MySQL ${r.version}, ${o.members} members, node1 writes ${workloadText(o)}, ${r.silentMember} silent, expel timeout ${T} s, seeds ${r.seeds.join(', ')}`);
   lines.push('');
   row('Outage', r.outageSource === 'given'
     ? `${sec(r.outageUs)} (given)`
@@ -126,7 +133,7 @@ export function formatSweep(s: CacheSweep, o: Pick<CacheSizeOptions, 'members' |
   const widths = header.map((h, k) => Math.max(h.length, ...rows.map((r) => (r[k] as string).length)));
   const line = (cells: readonly string[]): string => cells.map((c, k) => c.padEnd(widths[k] as number)).join('  ').trimEnd();
   const out = [
-    `grsim cache-size --sweep: MySQL ${s.version}, ${o.members} members, node1 writes ${o.rateText} × ${o.sizeText}, ${s.silentMember} silent, expel timeout ${s.expelTimeoutS} s, seeds ${s.seeds.join(', ')}`,
+    `grsim cache-size --sweep: MySQL ${s.version}, ${o.members} members, node1 writes ${workloadText(o)}, ${s.silentMember} silent, expel timeout ${s.expelTimeoutS} s, seeds ${s.seeds.join(', ')}`,
     `cache growth ${mib(s.growthBytesPerSecond)}/s; outcomes: ${OUTAGE_OUTCOMES.join(' | ')}; worst over the seeds, * where they disagree`,
     '',
     line(header),

@@ -40,6 +40,14 @@ describe('grsim cache-size', () => {
     expect(r.stdout).toMatch(/^Rule of thumb is off    \d+% too small against the exact-cadence estimate/m);
   });
 
+  it('a bare-number rate and size are printed with their units, and a small load in MiB with two significant digits, not as 0.0', async () => {
+    const r = await grsim(['--rate', '10', '--size', '512', '--runs', '1']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^grsim cache-size: MySQL 8\.0\.21, 3 members, node1 writes 10\/s × 512 B, node3 silent/);
+    expect(r.stdout).toMatch(/^Cache growth {12}0\.0\d\d MiB\/s on a healthy group/m);
+    expect(r.stdout).toMatch(/^Rule of thumb {11}0\.\d+ MiB = 0\.0\d\d MiB\/s × /m);
+  });
+
   it('expel timeout 60s with one seed: an answer above the minimum, the size below it failing, the rule of thumb off', async () => {
     const r = await grsim([...WORKLOAD, '--expel-timeout', '60s', '--runs', '1', '--seed', '2']);
     expect(r.code).toBe(0);
@@ -200,7 +208,7 @@ describe('grsim cache-size', () => {
     expect((await grsim(sweep, false, 10, files)).code).toBe(0);
     const r = await grsim([...sweep, '--precision', '2MiB', '--resume'], true, 10, files);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^grsim cache-size: r\.json: configHash must be .* as in this command/);
+    expect(r.stderr).toMatch(/^grsim cache-size: r\.json: config\.precisionBytes must be 2097152 as in this command .*, got 1048576$/m);
     expect(r.stderr).not.toContain('sizing:');
   });
 
