@@ -1,3 +1,4 @@
+import type { VersionProfile } from '../gr/version-profiles.js';
 import type { Kernel } from '../kernel/kernel.js';
 import { PRIORITY } from '../kernel/kernel.js';
 import type { ModelParameters } from '../model-parameters.js';
@@ -99,10 +100,10 @@ export class GcsNode {
     private readonly up: GcsUpcalls,
     private readonly exchanges: StateExchanges,
     private readonly handlers: { view: number; thread: number; install: number; exchange: number },
-    countsExpelsInProgress: boolean,
+    suspicionRules: Pick<VersionProfile, 'countsExpelsInProgress' | 'forgetsExpelsOfAliveNodes'>,
     expelTimeoutS: number,
   ) {
-    this.manager = new SuspicionsManager(countsExpelsInProgress);
+    this.manager = new SuspicionsManager(suspicionRules);
     this.expelTimeoutUs = expelTimeoutS * 1_000_000;
   }
 

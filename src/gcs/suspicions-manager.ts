@@ -1,3 +1,4 @@
+import type { VersionProfile } from '../gr/version-profiles.js';
 import { NON_MEMBER_EXPEL_TIMEOUT_US } from '../xcom/constants.js';
 
 /** One suspicion held by a node's suspicion manager (gcs_xcom_control_interface.cc Gcs_xcom_node_information). */
@@ -58,7 +59,7 @@ export class SuspicionsManager {
   /** The configuration of the last view processed (m_config_id), where an expel sent now is issued. */
   private configId = 0;
 
-  constructor(private readonly countsExpelsInProgress: boolean) {}
+  constructor(private readonly rules: Pick<VersionProfile, 'countsExpelsInProgress' | 'forgetsExpelsOfAliveNodes'>) {}
 
   processView(v: ViewInput): ProcessViewResult {
     const alive: number[] = [];
@@ -69,17 +70,19 @@ export class SuspicionsManager {
     // is_killer_node: this node is the first alive entry in XCom node order.
     this.isKiller = alive[0] === v.self;
     this.configId = v.configId;
-    // Forget the expel of a node that has left or is alive again only once a configuration newer
-    // than the one the expel was issued in is installed (gcs_xcom_expels_in_progress.cc,
-    // forget_expels_that_have_taken_effect: synode_lt(expel config, current config)). A node that
-    // merely looks alive again in the same configuration still counts: its removal may yet be decided.
+    // Forget the expel of a node that has left (from 8.0.41 and in 8.4: or is alive again) only once
+    // a configuration newer than the one the expel was issued in is installed
+    // (gcs_xcom_expels_in_progress.cc, forget_expels_that_have_taken_effect: synode_lt(expel
+    // config, current config); VersionProfile.forgetsExpelsOfAliveNodes). A node that merely looks
+    // alive again in the same configuration still counts: its removal may yet be decided.
+    const aliveCounts = this.rules.forgetsExpelsOfAliveNodes;
     for (let k = this.expelsInProgress.length - 1; k >= 0; k--) {
       const e = this.expelsInProgress[k] as { slot: number; configId: number };
-      const underEffect = (configMask & (1 << e.slot)) === 0 || (v.aliveMask & (1 << e.slot)) !== 0;
+      const underEffect = (configMask & (1 << e.slot)) === 0 || (aliveCounts && (v.aliveMask & (1 << e.slot)) !== 0);
       if (underEffect && e.configId < v.configId) this.expelsInProgress.splice(k, 1);
     }
     let inProgressNotSuspect = 0;
-    if (this.countsExpelsInProgress) for (const e of this.expelsInProgress) if (!failed.includes(e.slot)) inProgressNotSuspect++;
+    if (this.rules.countsExpelsInProgress) for (const e of this.expelsInProgress) if (!failed.includes(e.slot)) inProgressNotSuspect++;
     this.hasMajority = 2 * (failed.length + inProgressNotSuspect) < v.configNodes.length;
     const cleared: Suspicion[] = [];
     for (const sus of [...this.suspicions.values()]) {

@@ -316,7 +316,7 @@ export class GrMember {
     if (lost) {
       const t = this.opts.group_replication_unreachable_majority_timeout;
       this.log(t > 0 ? msg.serverBlockedForSecs(t) : msg.serverBlocked());
-      if (!this.partition.inPartition && !this.partition.terminated) this.partition.launch();
+      if (!this.partition.isCounting() && !this.partition.terminated) this.partition.launch();
     } else if (this.partition.inPartition) {
       this.partition.abort();
       this.log(msg.contactRestored());

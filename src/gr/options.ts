@@ -180,7 +180,7 @@ export function validateOption<K extends OptionName>(
     case 'group_replication_member_weight':
       return integerIn(field, value, 0, 100) as GroupReplicationOptions[K];
     case 'group_replication_flow_control_period':
-      // src/plugin.cc flow_control_period_var: 1..60 (MAX_FLOW_CONTROL_PERIOD).
+      // src/plugin.cc MYSQL_SYSVAR_INT(flow_control_period, …): min 1, max 60, written as literals (no named constant).
       return integerIn(field, value, 1, 60) as GroupReplicationOptions[K];
     case 'group_replication_message_cache_size':
       return integerIn(field, value, profile.messageCacheSizeMin, MAX_SAFE) as GroupReplicationOptions[K];

@@ -18,6 +18,15 @@ export interface VersionProfile {
    * majority test (gcs_xcom_control_interface.cc process_view; "since 8.0.20" per the manual).
    */
   readonly countsExpelsInProgress: boolean;
+  /**
+   * Whether an issued expel also counts as taken effect when its node is alive in a newer
+   * configuration, not only when it left it (gcs_xcom_expels_in_progress.cc,
+   * forget_expels_that_have_taken_effect): process_view passes only the members that left
+   * (`left_nodes`) in the 8.0.22 and 8.0.27 sources, and the function's parameter is still
+   * `members_that_left` in 8.0.39; it is `members_under_effect` from 8.0.41 and in 8.4.7 and 9.6.
+   * The 8.4 profile follows the newer rule as a best estimate (its caller was not read for 8.4).
+   */
+  readonly forgetsExpelsOfAliveNodes: boolean;
   /** group_replication_consistency default (BEFORE_ON_PRIMARY_FAILOVER from 8.4.0). */
   readonly defaultConsistency: 'EVENTUAL' | 'BEFORE_ON_PRIMARY_FAILOVER';
   /** Replication-channel wording in the server's log lines: MASTER/SLAVE up to 8.0.22, SOURCE/REPLICA from 8.0.23. */
@@ -75,25 +84,25 @@ const MIB_128 = 134_217_728;
 export const VERSION_PROFILES: Readonly<Record<VersionName, VersionProfile>> = {
   '8.0.20': {
     name: '8.0.20', serverVersion: '8.0.20', defaultMemberExpelTimeout: 0, defaultAutorejoinTries: 0,
-    messageCacheSizeMin: GIB, countsExpelsInProgress: true, defaultConsistency: 'EVENTUAL', channelTerms: 'master',
+    messageCacheSizeMin: GIB, countsExpelsInProgress: true, forgetsExpelsOfAliveNodes: false, defaultConsistency: 'EVENTUAL', channelTerms: 'master',
     concurrentStartStop: 'wait', stoppingLogLevel: 'Note', wakeupDelayCap: 'divide-above-3s',
     dialBackoff: 'grow-1.1x-cap-1s',
   },
   '8.0.21': {
     name: '8.0.21', serverVersion: '8.0.21', defaultMemberExpelTimeout: 5, defaultAutorejoinTries: 3,
-    messageCacheSizeMin: MIB_128, countsExpelsInProgress: true, defaultConsistency: 'EVENTUAL', channelTerms: 'master',
+    messageCacheSizeMin: MIB_128, countsExpelsInProgress: true, forgetsExpelsOfAliveNodes: false, defaultConsistency: 'EVENTUAL', channelTerms: 'master',
     concurrentStartStop: 'refuse', stoppingLogLevel: 'Note', wakeupDelayCap: 'divide-above-3s',
     dialBackoff: 'grow-1.1x-cap-1s',
   },
   '8.4': {
     name: '8.4', serverVersion: '8.4.6', defaultMemberExpelTimeout: 5, defaultAutorejoinTries: 3,
-    messageCacheSizeMin: MIB_128, countsExpelsInProgress: true, defaultConsistency: 'BEFORE_ON_PRIMARY_FAILOVER', channelTerms: 'source',
+    messageCacheSizeMin: MIB_128, countsExpelsInProgress: true, forgetsExpelsOfAliveNodes: true, defaultConsistency: 'BEFORE_ON_PRIMARY_FAILOVER', channelTerms: 'source',
     concurrentStartStop: 'refuse', stoppingLogLevel: 'System', wakeupDelayCap: 'redraw-above-20s',
     dialBackoff: 'add-1s-cap-10s',
   },
   '9.x': {
     name: '9.x', serverVersion: '9.5.0', defaultMemberExpelTimeout: 5, defaultAutorejoinTries: 3,
-    messageCacheSizeMin: MIB_128, countsExpelsInProgress: true, defaultConsistency: 'BEFORE_ON_PRIMARY_FAILOVER', channelTerms: 'source',
+    messageCacheSizeMin: MIB_128, countsExpelsInProgress: true, forgetsExpelsOfAliveNodes: true, defaultConsistency: 'BEFORE_ON_PRIMARY_FAILOVER', channelTerms: 'source',
     concurrentStartStop: 'refuse', stoppingLogLevel: 'System', wakeupDelayCap: 'redraw-above-20s',
     dialBackoff: 'add-1s-cap-10s',
   },

@@ -838,7 +838,7 @@ export class Simulation {
           type: 'localView', t: this.kernel.nowUs, member: name(slot),
           alive: cfg.nodes.filter((s) => (alive >>> s) & 1).map(name), failed: cfg.nodes.filter((s) => !((alive >>> s) & 1)).map(name),
         }),
-      }, exchanges, gcsHandlers, this.version.countsExpelsInProgress, memberOptions[i]!.group_replication_member_expel_timeout));
+      }, exchanges, gcsHandlers, this.version, memberOptions[i]!.group_replication_member_expel_timeout));
     }
     // The view id's fixed part is chosen by the member that bootstrapped the group, in its first
     // state exchange: the system time in 100 ns units plus rand() % 1000 (gcs_xcom_state_exchange.cc,

@@ -92,5 +92,5 @@ export const SIZEOF_APP_DATA = 176;
 export const SIZEOF_NODE_SET_ENTRY = 4;
 /** Proposer tasks per node (libmysqlgcs/cmake/gcs_profile.in PROPOSERS). */
 export const PROPOSERS = 10;
-/** Most app_data one batched Paxos instance carries (xcom/xcom_base.cc MAX_BATCH_APP_DATA, AUTOBATCH). */
+/** Most app_data one batched Paxos instance carries (libmysqlgcs/cmake/gcs_profile.in MAX_BATCH_APP_DATA; xcom/xcom_base.cc batches up to it, AUTOBATCH). */
 export const MAX_BATCH_APP_DATA = 5000;

@@ -3,7 +3,8 @@
  * GCS remembers each expel it issues with the XCom configuration of the view that triggered it, and
  * drops it for a node that left or is alive again only when the current configuration is newer
  * (gcs_xcom_expels_in_progress.cc, Gcs_xcom_expels_in_progress::forget_expels_that_have_taken_effect,
- * `synode_lt(expel config, current config)`); until then the majority test of
+ * `synode_lt(expel config, current config)`; "alive again" only from 8.0.41 and in 8.4, where
+ * process_view passes the members under effect rather than the members that left); until then the majority test of
  * Gcs_suspicions_manager::process_view counts it with the suspects
  * (number_of_expels_not_about_suspects). grsim used to forget an expel as soon as the node looked
  * alive, in the same configuration.
@@ -12,6 +13,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseScenario, runScenario, type SimEvent } from '../../src/index.js';
 import { SuspicionsManager } from '../../src/gcs/suspicions-manager.js';
+import { VERSION_PROFILES } from '../../src/gr/version-profiles.js';
+import type { VersionName } from '../../src/types.js';
 import { SEC } from './helpers.js';
 
 const FILE = new URL('./fixtures/expels-in-progress.yaml', import.meta.url);
@@ -46,25 +49,36 @@ describe('SuspicionsManager expels-in-progress bookkeeping', () => {
     ({ self: 0, configNodes, aliveMask, viewMask: all, configId, maxSynode: 0, nowUs: 0 });
 
   it('keeps counting an expelled node that is alive again in the same configuration', () => {
-    const m = new SuspicionsManager(true);
-    m.processView(view(1, all & ~(1 << 4)));
-    expect(m.processSuspicions(0, 1, 0).expel).toEqual([4]);
-    m.processView(view(1, all)); // node 4 alive again, configuration 1 still
-    expect(m.expelsInProgress).toEqual([{ slot: 4, configId: 1 }]);
-    m.processView(view(1, all & ~(1 << 2) & ~(1 << 3))); // two suspects + the expel in progress: 3 of 5
-    expect(m.hasMajority).toBe(false);
+    for (const version of ['8.0.21', '8.4'] as const) {
+      const m = new SuspicionsManager(VERSION_PROFILES[version]);
+      m.processView(view(1, all & ~(1 << 4)));
+      expect(m.processSuspicions(0, 1, 0).expel).toEqual([4]);
+      m.processView(view(1, all)); // node 4 alive again, configuration 1 still
+      expect(m.expelsInProgress).toEqual([{ slot: 4, configId: 1 }]);
+      m.processView(view(1, all & ~(1 << 2) & ~(1 << 3))); // two suspects + the expel in progress: 3 of 5
+      expect(m.hasMajority).toBe(false);
+    }
   });
 
-  it('forgets it once a newer configuration shows the node gone or alive', () => {
-    const m = new SuspicionsManager(true);
+  /** Node 4 expelled in configuration 1, then a view of configuration 2 with `aliveMask` over `configNodes`. */
+  function expelThenNewerConfig(version: VersionName, aliveMask: number, configNodes = nodes): SuspicionsManager {
+    const m = new SuspicionsManager(VERSION_PROFILES[version]);
     m.processView(view(1, all & ~(1 << 4)));
     m.processSuspicions(0, 1, 0);
-    m.processView(view(2, all)); // a newer configuration (e.g. another node added): alive there
-    expect(m.expelsInProgress).toEqual([]);
-    const n = new SuspicionsManager(true);
-    n.processView(view(1, all & ~(1 << 4)));
-    n.processSuspicions(0, 1, 0);
-    n.processView(view(2, 0b01111, [0, 1, 2, 3])); // removed in configuration 2
-    expect(n.expelsInProgress).toEqual([]);
+    m.processView(view(2, aliveMask, configNodes));
+    return m;
+  }
+
+  it('forgets it once a newer configuration no longer has the node, in every version', () => {
+    for (const version of ['8.0.21', '8.4'] as const) {
+      expect(expelThenNewerConfig(version, 0b01111, [0, 1, 2, 3]).expelsInProgress, version).toEqual([]);
+    }
+  });
+
+  it('forgets it when a newer configuration shows the node alive from 8.0.41 (8.4), not before (members_that_left)', () => {
+    // A newer configuration (another node added, say) in which node 4 is alive.
+    expect(expelThenNewerConfig('8.4', all).expelsInProgress).toEqual([]);
+    expect(expelThenNewerConfig('8.0.21', all).expelsInProgress).toEqual([{ slot: 4, configId: 1 }]);
+    expect(expelThenNewerConfig('8.0.20', all).expelsInProgress).toEqual([{ slot: 4, configId: 1 }]);
   });
 });

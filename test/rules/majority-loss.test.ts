@@ -3,7 +3,7 @@
  * (docs/mysql-behaviour.md §G1.3 "m_has_majority", §G2, §G3, §G6 "Groups of 2 or 4 split evenly never expel").
  */
 import { describe, expect, it } from 'vitest';
-import { createSimulation, type WriteRecord } from '../../src/index.js';
+import { createSimulation, type Simulation, type WriteRecord } from '../../src/index.js';
 import { addr, firstLog, hasLogged, logsAnywhere, logsOf, SEC, secs } from './helpers.js';
 
 describe('no expel without a majority', () => {
@@ -133,6 +133,70 @@ describe('group_replication_unreachable_majority_timeout', () => {
     expect(node3.superReadOnly).toBe(true);
     expect(node3.offlineMode).toBe(false);
     expect(hasLogged(sim, 'node3', 'MY-013373')).toBe(false);
+  });
+
+  /**
+   * With the timeout 0 no partition handler thread starts (group_partition_handling.cc,
+   * launch_partition_handler_thread returns at once), so on_suspicions launches again at every later
+   * minority view (gcs_event_handlers.cc: `!is_partition_handler_running() &&
+   * !is_partition_handling_terminated()`): a SET made meanwhile starts the countdown at that view.
+   * e is in a minority of two with d; the SET alone starts nothing (no view comes); when d goes
+   * too, e's next local view starts a 10 s countdown.
+   */
+  function minorityThenSet(setTimeout: boolean): Simulation {
+    const sim = createSimulation({
+      seed: 3, mode: 'multi-primary',
+      members: ['a', 'b', 'c', 'd', { name: 'e', options: { group_replication_autorejoin_tries: 0 } }],
+    });
+    sim.at('10s', (s) => s.network.partition(['a', 'b', 'c'], ['d', 'e']));
+    if (setTimeout) sim.at('40s', (s) => { expect(s.member('e').set('group_replication_unreachable_majority_timeout', 10).ok).toBe(true); });
+    sim.at('60s', (s) => { s.network.repair(); s.network.partition(['a', 'b', 'c', 'd'], ['e']); });
+    return sim;
+  }
+
+  it('a timeout SET during a minority with the timeout 0 starts its countdown at the next minority view', () => {
+    const sim = minorityThenSet(true);
+    sim.runUntil('59s');
+    expect(hasLogged(sim, 'e', 'MY-011495')).toBe(true);
+    expect(hasLogged(sim, 'e', 'MY-011711')).toBe(false);
+    sim.runUntil('120s');
+    // The view that drops d: MY-011496 names the new timeout, and the countdown runs from there.
+    const blocked = logsOf(sim, 'e', 'MY-011496');
+    expect(blocked).toHaveLength(1);
+    expect(blocked[0]!.t).toBeGreaterThan(60 * SEC);
+    expect(blocked[0]!.message).toContain('for the next 10 seconds');
+    const timedOut = firstLog(sim, 'e', 'MY-011711');
+    expect(timedOut.message).toContain('for more than 10 seconds');
+    expect(secs(blocked[0]!.t, timedOut.t)).toBeGreaterThanOrEqual(9.9);
+    expect(secs(blocked[0]!.t, timedOut.t)).toBeLessThanOrEqual(10.5);
+    expect(sim.member('e').state).toBe('ERROR');
+    // d kept the timeout 0: it never leaves on its own.
+    expect(hasLogged(sim, 'd', 'MY-011711')).toBe(false);
+  });
+
+  it('without the SET the member with the timeout 0 stays blocked in its minority', () => {
+    const sim = minorityThenSet(false);
+    sim.runUntil('120s');
+    expect(logsOf(sim, 'e', 'MY-011495').length).toBeGreaterThanOrEqual(2);
+    expect(hasLogged(sim, 'e', 'MY-011711')).toBe(false);
+    expect(sim.member('e').state).toBe('ONLINE');
+  });
+
+  it('MY-011711 names the timeout as it is when the countdown ends, not the one it ran', () => {
+    // partition_thread_handler logs timeout_on_unreachable, which update_unreachable_timeout
+    // changes at once; the countdown itself keeps the value it started with.
+    const sim = createSimulation({
+      seed: 21, mode: 'multi-primary',
+      members: ['node1', 'node2', { name: 'node3', options: { group_replication_unreachable_majority_timeout: 10, group_replication_autorejoin_tries: 0 } }],
+    });
+    sim.at('10s', (s) => s.network.isolate('node3'));
+    sim.runUntil(() => hasLogged(sim, 'node3', 'MY-011496'), { limit: '20s' });
+    const blocked = firstLog(sim, 'node3', 'MY-011496');
+    expect(sim.member('node3').set('group_replication_unreachable_majority_timeout', 100).ok).toBe(true);
+    sim.runFor('20s');
+    const timedOut = firstLog(sim, 'node3', 'MY-011711');
+    expect(secs(blocked.t, timedOut.t)).toBeLessThanOrEqual(10.5);
+    expect(timedOut.message).toContain('for more than 100 seconds');
   });
 
   it('after the majority timeout the member keeps the others in its table (UNREACHABLE) until its leave view, then only itself', () => {
