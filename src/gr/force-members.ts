@@ -1,5 +1,5 @@
 import { ConfigError } from '../errors.js';
-import { forceMembersCommandFailure, gcsText, msg } from '../observe/error-codes.js';
+import { forceMembersCommandFailure, gcsText, msg, wrongValueForVariable } from '../observe/error-codes.js';
 import { FORCE_MEMBERS_VIEW_MODIFICATION_TIMEOUT_US } from '../xcom/constants.js';
 import type { GrMember, UdfResult } from './gr-member.js';
 import type { ServerIdentity } from './member-info.js';
@@ -55,13 +55,27 @@ export class ForceMembers {
    */
   set(value: string, store: (value: string) => void): UdfResult {
     const m = this.m;
-    if (this.running) return { ok: false, error: forceMembersCommandFailure('value', REASON.alreadyRunning) };
+    const older = m.ctx.forceMembersRefusal === 'wrong-value';
+    // Up to 8.0.3x the check function logs its own refusals and the server answers 1231 with the
+    // value; later ones answer 4118 with the reason (the first one with the literal word `value`).
+    const refuse = (reason: string, shown = value): UdfResult =>
+      ({ ok: false, error: older ? wrongValueForVariable('group_replication_force_members', value) : forceMembersCommandFailure(shown, reason) });
+    if (this.running) {
+      if (older) m.log(msg.forceMembersOnlyOneAtATime(), m.newThreadId());
+      return refuse(REASON.alreadyRunning, 'value');
+    }
     if (value.length === 0) {
       store(value);
       return { ok: true };
     }
-    const refuse = (reason: string): UdfResult => ({ ok: false, error: forceMembersCommandFailure(value, reason) });
-    if (!m.startStop.running()) return refuse(REASON.notOnline);
+    if (older) {
+      if (!m.startStop.running() || !majorityUnreachable(m)) {
+        m.log(msg.forceMembersUpdateNotAllowed(), m.newThreadId());
+        return refuse(REASON.majorityReachable);
+      }
+    } else if (!m.startStop.running()) {
+      return refuse(REASON.notOnline);
+    }
     // The plugin's lines come from the client session that runs the SET.
     const thread = m.newThreadId();
     if (!majorityUnreachable(m)) return refuse(REASON.majorityReachable);

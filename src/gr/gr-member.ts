@@ -75,6 +75,8 @@ export interface GrContext {
   readonly channelTerms: ChannelTerms;
   /** START/STOP GROUP_REPLICATION while another runs: wait for it or refuse (VersionProfile.concurrentStartStop). */
   readonly concurrentStartStop: 'wait' | 'refuse';
+  /** How a refused SET of group_replication_force_members fails (VersionProfile.forceMembersRefusal). */
+  readonly forceMembersRefusal: 'wrong-value' | 'command-failure';
   /** The level of STOP's MY-011650 (VersionProfile.stoppingLogLevel). */
   readonly stoppingLogLevel: 'Note' | 'System';
   mode: GroupMode;

@@ -27,6 +27,14 @@ export interface VersionProfile {
    * The 8.4 profile follows the newer rule as a best estimate (its caller was not read for 8.4).
    */
   readonly forgetsExpelsOfAliveNodes: boolean;
+  /**
+   * How a refused SET GLOBAL group_replication_force_members fails. 'wrong-value': the check
+   * function logs MY-011692 / MY-011693 and returns an error, which the server reports as ERROR 1231
+   * (ER_WRONG_VALUE_FOR_VAR); a running SET refuses even '' (read in the 8.0.22 and 8.0.27
+   * src/plugin.cc check_force_members). 'command-failure': ERROR 4118
+   * (ER_GROUP_REPLICATION_FORCE_MEMBERS_COMMAND_FAILURE) with the reason, '' always accepted (8.0.41).
+   */
+  readonly forceMembersRefusal: 'wrong-value' | 'command-failure';
   /** group_replication_consistency default (BEFORE_ON_PRIMARY_FAILOVER from 8.4.0). */
   readonly defaultConsistency: 'EVENTUAL' | 'BEFORE_ON_PRIMARY_FAILOVER';
   /** Replication-channel wording in the server's log lines: MASTER/SLAVE up to 8.0.22, SOURCE/REPLICA from 8.0.23. */
@@ -84,25 +92,25 @@ const MIB_128 = 134_217_728;
 export const VERSION_PROFILES: Readonly<Record<VersionName, VersionProfile>> = {
   '8.0.20': {
     name: '8.0.20', serverVersion: '8.0.20', defaultMemberExpelTimeout: 0, defaultAutorejoinTries: 0,
-    messageCacheSizeMin: GIB, countsExpelsInProgress: true, forgetsExpelsOfAliveNodes: false, defaultConsistency: 'EVENTUAL', channelTerms: 'master',
+    messageCacheSizeMin: GIB, countsExpelsInProgress: true, forgetsExpelsOfAliveNodes: false, forceMembersRefusal: 'wrong-value', defaultConsistency: 'EVENTUAL', channelTerms: 'master',
     concurrentStartStop: 'wait', stoppingLogLevel: 'Note', wakeupDelayCap: 'divide-above-3s',
     dialBackoff: 'grow-1.1x-cap-1s',
   },
   '8.0.21': {
     name: '8.0.21', serverVersion: '8.0.21', defaultMemberExpelTimeout: 5, defaultAutorejoinTries: 3,
-    messageCacheSizeMin: MIB_128, countsExpelsInProgress: true, forgetsExpelsOfAliveNodes: false, defaultConsistency: 'EVENTUAL', channelTerms: 'master',
+    messageCacheSizeMin: MIB_128, countsExpelsInProgress: true, forgetsExpelsOfAliveNodes: false, forceMembersRefusal: 'wrong-value', defaultConsistency: 'EVENTUAL', channelTerms: 'master',
     concurrentStartStop: 'refuse', stoppingLogLevel: 'Note', wakeupDelayCap: 'divide-above-3s',
     dialBackoff: 'grow-1.1x-cap-1s',
   },
   '8.4': {
     name: '8.4', serverVersion: '8.4.6', defaultMemberExpelTimeout: 5, defaultAutorejoinTries: 3,
-    messageCacheSizeMin: MIB_128, countsExpelsInProgress: true, forgetsExpelsOfAliveNodes: true, defaultConsistency: 'BEFORE_ON_PRIMARY_FAILOVER', channelTerms: 'source',
+    messageCacheSizeMin: MIB_128, countsExpelsInProgress: true, forgetsExpelsOfAliveNodes: true, forceMembersRefusal: 'command-failure', defaultConsistency: 'BEFORE_ON_PRIMARY_FAILOVER', channelTerms: 'source',
     concurrentStartStop: 'refuse', stoppingLogLevel: 'System', wakeupDelayCap: 'redraw-above-20s',
     dialBackoff: 'add-1s-cap-10s',
   },
   '9.x': {
     name: '9.x', serverVersion: '9.5.0', defaultMemberExpelTimeout: 5, defaultAutorejoinTries: 3,
-    messageCacheSizeMin: MIB_128, countsExpelsInProgress: true, forgetsExpelsOfAliveNodes: true, defaultConsistency: 'BEFORE_ON_PRIMARY_FAILOVER', channelTerms: 'source',
+    messageCacheSizeMin: MIB_128, countsExpelsInProgress: true, forgetsExpelsOfAliveNodes: true, forceMembersRefusal: 'command-failure', defaultConsistency: 'BEFORE_ON_PRIMARY_FAILOVER', channelTerms: 'source',
     concurrentStartStop: 'refuse', stoppingLogLevel: 'System', wakeupDelayCap: 'redraw-above-20s',
     dialBackoff: 'add-1s-cap-10s',
   },

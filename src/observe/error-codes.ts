@@ -144,6 +144,11 @@ export const msg = {
   forceMembersValueSet: (value: string) => m('MY-011722', 'System', `The group_replication_force_members value '${value}' was set in the group communication interfaces`),
   forceMembersViewTimeout: (value: string) =>
     m('MY-011723', 'ERROR', `Timeout on wait for view after setting group_replication_force_members value '${value}' into group communication interfaces`),
+  /** check_force_members up to 8.0.3x: a SET while another one waits for its view (8.0.22, 8.0.27 src/plugin.cc). */
+  forceMembersOnlyOneAtATime: () => m('MY-011692', 'ERROR', 'There is one group_replication_force_members operation already ongoing'),
+  /** check_force_members up to 8.0.3x: GR not running or the majority reachable (8.0.22, 8.0.27 src/plugin.cc). */
+  forceMembersUpdateNotAllowed: () =>
+    m('MY-011693', 'ERROR', 'group_replication_force_members can only be updated when Group Replication is running and a majority of the members are unreachable'),
   forceMembersWhenLeaving: () => m('MY-013329', 'ERROR', 'A request to force a new group membership was issued when the member is leaving the group.'),
   /** Group_action_coordinator::terminate_action: the action's result on this member. */
   groupActionTerminated: (description: string, result: string) => m('MY-013213', 'System', `Configuration operation '${description}' terminated. ${result}`),
@@ -253,7 +258,16 @@ export const UDF_ERROR_NOT_A_MEMBER = 'The requested uuid is not a member of the
  */
 export const START_ERROR_CONFIGURATION =
   'ERROR 3092 (HY000): The server is not configured properly to be an active member of the group. Please see more details on error log.';
-/** A refused SET GLOBAL group_replication_force_members (ER_GROUP_REPLICATION_FORCE_MEMBERS_COMMAND_FAILURE, 4118). */
+/**
+ * A SET of a system variable whose check function failed without an error of its own
+ * (ER_WRONG_VALUE_FOR_VAR, 1231; sql/set_var.cc sys_var::check): how the 8.0.20 and 8.0.21
+ * profiles refuse SET GLOBAL group_replication_force_members.
+ */
+export function wrongValueForVariable(name: string, value: string): string {
+  return `ERROR 1231 (42000): Variable '${name}' can't be set to the value of '${value}'`;
+}
+
+/** A refused SET GLOBAL group_replication_force_members on the 8.4 and 9.x profiles (ER_GROUP_REPLICATION_FORCE_MEMBERS_COMMAND_FAILURE, 4118). */
 export function forceMembersCommandFailure(value: string, reason: string): string {
   return `ERROR 4118 (HY000): The 'SET GLOBAL group_replication_force_members=${value}' command encountered a failure. ${reason}`;
 }

@@ -18,8 +18,8 @@ const failure = (value: string, reason: string): string =>
   `ERROR 4118 (HY000): The 'SET GLOBAL group_replication_force_members=${value}' command encountered a failure. ${reason}`;
 
 /** Five members; at 5 s node1 (the primary), node2 and node3 crash; runs to 30 s. */
-function blockedMinority(seed = 11): Simulation {
-  const sim = createSimulation({ seed, version: '8.4', members: FIVE });
+function blockedMinority(seed = 11, version: '8.4' | '8.0.21' = '8.4'): Simulation {
+  const sim = createSimulation({ seed, version, members: FIVE });
   sim.runFor('5s');
   for (const n of ['node1', 'node2', 'node3']) sim.network.crash(n);
   sim.runFor('25s');
@@ -173,6 +173,57 @@ describe('force_members refusals', () => {
     const sim = blockedMinority(18);
     expect(() => sim.member('node4').set('group_replication_force_members', 33061)).toThrow(ConfigError);
     expect(() => createSimulation({ seed: 1, members: ['a', 'b'], options: { group_replication_force_members: 'x:1' } })).toThrow(/options.group_replication_force_members must be ''/);
+  });
+});
+
+describe('force_members refusals up to 8.0.3x (the 8.0.20 and 8.0.21 profiles)', () => {
+  // 8.0.22 and 8.0.27 src/plugin.cc check_force_members: the check function logs its refusal and
+  // fails; the server then answers ER_WRONG_VALUE_FOR_VAR (sql/set_var.cc sys_var::check).
+  const wrongValue = (value: string): string =>
+    `ERROR 1231 (42000): Variable 'group_replication_force_members' can't be set to the value of '${value}'`;
+
+  it('the majority reachable, or Group Replication not running: MY-011693 and ERROR 1231 naming the value', () => {
+    const sim = createSimulation({ seed: 13, version: '8.0.21', members: FIVE });
+    sim.runFor('5s');
+    sim.network.crash('node1');
+    sim.runFor('10s');
+    expect(sim.member('node4').set('group_replication_force_members', SURVIVORS)).toEqual({ ok: false, error: wrongValue(SURVIVORS) });
+    expect(logsOf(sim, 'node4', 'MY-011693').map((e) => [e.level, e.message])).toEqual([
+      ['ERROR', 'group_replication_force_members can only be updated when Group Replication is running and a majority of the members are unreachable'],
+    ]);
+    const stopped = blockedMinority(14, '8.0.21');
+    stopped.member('node5').stopGroupReplication();
+    stopped.runFor('35s');
+    expect(stopped.member('node5').set('group_replication_force_members', SURVIVORS)).toEqual({ ok: false, error: wrongValue(SURVIVORS) });
+    expect(logsOf(stopped, 'node5', 'MY-011693')).toHaveLength(1);
+    expect(logsOf(stopped, 'node5', 'MY-011719')).toEqual([]);
+  });
+
+  it('a second SET while one waits for its view is refused, even \'\' (the running check comes first): MY-011692', () => {
+    const sim = blockedMinority(17, '8.0.21');
+    const node4 = sim.member('node4');
+    expect(node4.set('group_replication_force_members', '10.0.0.13:33061,10.0.0.14:33061,10.0.0.15:33061')).toEqual({ ok: true });
+    expect(node4.set('group_replication_force_members', '')).toEqual({ ok: false, error: wrongValue('') });
+    expect(node4.set('group_replication_force_members', SURVIVORS)).toEqual({ ok: false, error: wrongValue(SURVIVORS) });
+    expect(logsOf(sim, 'node4', 'MY-011692').map((e) => e.message)).toEqual([
+      'There is one group_replication_force_members operation already ongoing',
+      'There is one group_replication_force_members operation already ongoing',
+    ]);
+  });
+
+  it('an invalid address: the GCS lines and MY-011721 as on 8.4, and ERROR 1231', () => {
+    const sim = blockedMinority(15, '8.0.21');
+    const value = '10.0.0.14:33061,10.0.0.15';
+    expect(sim.member('node4').set('group_replication_force_members', value)).toEqual({ ok: false, error: wrongValue(value) });
+    expect(hasLogged(sim, 'node4', 'MY-011721')).toBe(true);
+  });
+
+  it('accepted as on 8.4 when the majority is unreachable', () => {
+    const sim = blockedMinority(11, '8.0.21');
+    expect(sim.member('node4').set('group_replication_force_members', SURVIVORS)).toEqual({ ok: true });
+    sim.runFor('5s');
+    expect(sim.member('node4').options().group_replication_force_members).toBe(SURVIVORS);
+    expect(sim.member('node5').replicationGroupMembers()).toHaveLength(2);
   });
 });
 
