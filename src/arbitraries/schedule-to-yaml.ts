@@ -1,5 +1,5 @@
 import { ConfigError, ScenarioError } from '../errors.js';
-import { FAULT_KINDS, scheduleToScenario, type Fault, type FaultSchedule } from '../scenario/fault-schedule.js';
+import { compileSchedule, validateSchedule, FAULT_KINDS, type Fault, type FaultSchedule } from '../scenario/fault-schedule.js';
 import { parseScenario } from '../scenario/parse-scenario.js';
 import { scenarioToYaml } from '../scenario/scenario-yaml.js';
 
@@ -23,18 +23,6 @@ export function describeFault(f: Fault): string {
   }
 }
 
-/** The members a fault names ('all' for an option change on every member). */
-function membersNamed(f: Fault): readonly string[] {
-  switch (f.kind) {
-    case 'isolate': case 'freeze': case 'crash': case 'option': return [f.member];
-    case 'split': return f.side;
-    case 'bridge': return [f.bridge, ...f.side];
-    case 'one-way': return [f.from, f.to];
-    case 'flapping': return [f.a, f.b];
-    case 'ring': case 'loss': case 'latency': return [];
-  }
-}
-
 /**
  * Prints a schedule as a scenario file (with its faults as comments) that `grsim run` replays.
  * The file is read back as `grsim run` reads it, so a seed, a name or a schedule that would make a
@@ -42,18 +30,10 @@ function membersNamed(f: Fault): readonly string[] {
  * `scheduleToYaml.name`, or `scheduleToYaml.schedule` with the file's field).
  */
 export function scheduleToYaml(schedule: FaultSchedule, seed: number | string, name = 'counterexample'): string {
-  const s = schedule as Partial<FaultSchedule> | null;
-  if (s === null || typeof s !== 'object' || typeof s.setup !== 'object' || s.setup === null || !Array.isArray(s.setup.members) || !Array.isArray(s.faults) || typeof s.durationUs !== 'number') {
-    throw new ConfigError('scheduleToYaml.schedule', 'must be a fault schedule { setup, faults, durationUs } (as faultSchedule() draws them)', schedule);
-  }
-  s.faults.forEach((f: Fault, i) => {
-    const field = `scheduleToYaml.schedule.faults[${i}]`;
-    if (!(FAULT_KINDS as readonly unknown[]).includes((f as Partial<Fault> | null)?.kind)) throw new ConfigError(`${field}.kind`, `must be one of ${FAULT_KINDS.join(', ')}`, (f as Partial<Fault> | null)?.kind);
-    const unknown = membersNamed(f).find((m) => !s.setup!.members.includes(m) && !(f.kind === 'option' && m === 'all'));
-    if (unknown !== undefined) throw new ConfigError(field, `must name members of the schedule's setup (${s.setup!.members.join(', ')})`, f);
-  });
+  validateSchedule(schedule, 'scheduleToYaml.schedule');
+  const s = schedule;
   const header = s.faults.length === 0 ? ['# no faults'] : s.faults.map((f) => `# fault: ${describeFault(f)}`);
-  const text = `${header.join('\n')}\n${scenarioToYaml(scheduleToScenario(schedule, seed, name))}`;
+  const text = `${header.join('\n')}\n${scenarioToYaml(compileSchedule(schedule, seed, name))}`;
   try {
     parseScenario(text, 'scheduleToYaml');
   } catch (e) {

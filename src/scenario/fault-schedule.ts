@@ -1,5 +1,5 @@
 import type { GroupReplicationOptions, OptionName } from '../gr/options.js';
-import { InvariantError } from '../errors.js';
+import { ConfigError, InvariantError } from '../errors.js';
 import type { GroupMode, VersionName } from '../types.js';
 import type { Scenario, ScenarioAction, ScenarioEvent } from './scenario.js';
 
@@ -152,6 +152,61 @@ function overlaps(a: Fault, b: Fault): boolean {
   return a.atUs < b.atUs + b.durationUs && b.atUs < a.atUs + a.durationUs;
 }
 
+/** The members a fault names, each with the field that names it ('all' for an option change on every member). */
+function memberFields(f: Fault): readonly (readonly [field: string, member: unknown])[] {
+  const list = (field: string, side: unknown): (readonly [string, unknown])[] =>
+    Array.isArray(side) ? side.map((m, k) => [`${field}[${k}]`, m] as const) : [[field, side]];
+  switch (f.kind) {
+    case 'isolate': case 'freeze': case 'crash': case 'option': return [['member', f.member]];
+    case 'split': return list('side', f.side);
+    case 'bridge': return [['bridge', f.bridge], ...list('side', f.side)];
+    case 'one-way': return [['from', f.from], ['to', f.to]];
+    case 'flapping': return [['a', f.a], ['b', f.b]];
+    case 'ring': case 'loss': case 'latency': return [];
+  }
+}
+
+function isTime(v: unknown): boolean {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+}
+
+/**
+ * Checks a schedule written by hand (or changed after faultSchedule drew it) before it compiles:
+ * every fault of a known kind, its times non-negative integer microseconds, the members it names
+ * in the setup, and its kind's own fields in range. A fault naming no member of the group would
+ * otherwise compile to nothing and the run would test nothing. Throws a ConfigError whose field is
+ * `field` followed by the path, e.g. `scheduleToScenario.schedule.faults[0].member`.
+ */
+export function validateSchedule(schedule: FaultSchedule, field: string): void {
+  const s = schedule as Partial<FaultSchedule> | null;
+  if (s === null || typeof s !== 'object' || typeof s.setup !== 'object' || s.setup === null || !Array.isArray(s.setup.members) || !Array.isArray(s.faults)) {
+    throw new ConfigError(field, 'must be a fault schedule { setup, faults, durationUs } (as faultSchedule() draws them)', schedule);
+  }
+  if (!isTime(s.durationUs)) throw new ConfigError(`${field}.durationUs`, 'must be a non-negative integer number of microseconds', s.durationUs);
+  const members = s.setup.members;
+  s.faults.forEach((f: Fault, i) => {
+    const at = `${field}.faults[${i}]`;
+    const kind = (f as Partial<Fault> | null)?.kind;
+    if (!(FAULT_KINDS as readonly unknown[]).includes(kind)) throw new ConfigError(`${at}.kind`, `must be one of ${FAULT_KINDS.join(', ')}`, kind);
+    if (!isTime(f.atUs)) throw new ConfigError(`${at}.atUs`, 'must be a non-negative integer number of microseconds', f.atUs);
+    if (!isTime(f.durationUs)) throw new ConfigError(`${at}.durationUs`, 'must be a non-negative integer number of microseconds', f.durationUs);
+    if ((f.kind === 'split' || f.kind === 'bridge') && (!Array.isArray(f.side) || f.side.length === 0)) {
+      throw new ConfigError(`${at}.side`, 'must be a non-empty list of members', f.side);
+    }
+    for (const [name, m] of memberFields(f)) {
+      if (typeof m !== 'string' || (!members.includes(m) && !(f.kind === 'option' && m === 'all'))) {
+        throw new ConfigError(`${at}.${name}`, `must name a member of the schedule's setup (${members.join(', ')})`, m);
+      }
+    }
+    if (f.kind === 'flapping') {
+      if (!isTime(f.periodUs) || f.periodUs === 0) throw new ConfigError(`${at}.periodUs`, 'must be a positive integer number of microseconds', f.periodUs);
+      if (typeof f.dutyCycle !== 'number' || !(f.dutyCycle > 0 && f.dutyCycle <= 1)) throw new ConfigError(`${at}.dutyCycle`, 'must be a number in (0, 1]', f.dutyCycle);
+    }
+    if (f.kind === 'loss' && (typeof f.loss !== 'number' || !(f.loss >= 0 && f.loss <= 1))) throw new ConfigError(`${at}.loss`, 'must be a probability in [0, 1]', f.loss);
+    if (f.kind === 'latency' && !isTime(f.latencyUs)) throw new ConfigError(`${at}.latencyUs`, 'must be a non-negative integer number of microseconds', f.latencyUs);
+  });
+}
+
 /**
  * Compiles a schedule into a Scenario. Overlapping faults compose: a link is cut while any fault
  * cuts it (one-way cuts counted per link), a member stays isolated, frozen or down until the last
@@ -163,6 +218,12 @@ function overlaps(a: Fault, b: Fault): boolean {
  * the reverse) is dropped, as the later one cannot apply to a process that is not running.
  */
 export function scheduleToScenario(schedule: FaultSchedule, seed: number | string, name = 'generated'): Scenario {
+  validateSchedule(schedule, 'scheduleToScenario.schedule');
+  return compileSchedule(schedule, seed, name);
+}
+
+/** scheduleToScenario on a schedule already checked (validateSchedule). */
+export function compileSchedule(schedule: FaultSchedule, seed: number | string, name: string): Scenario {
   const names = schedule.setup.members;
   const n = names.length;
   const deltas: { t: number; order: number; action: ScenarioAction }[] = [];

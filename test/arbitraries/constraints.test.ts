@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { assertReplayable, describeFault, fault, faultSchedule, groupSetup, scheduleToYaml, type FaultSchedule, type GroupSetup } from '../../src/arbitraries/index.js';
+import { assertReplayable, describeFault, fault, faultSchedule, groupSetup, scheduleToScenario, scheduleToYaml, type FaultSchedule, type GroupSetup } from '../../src/arbitraries/index.js';
 import { parseScenario } from '../../src/scenario/parse-scenario.js';
 import { ConfigError } from '../../src/errors.js';
 
@@ -88,6 +88,40 @@ describe('groupSetup(), fault() and assertReplayable() check theirs too', () => 
   });
 });
 
+describe('scheduleToScenario() checks a hand-written schedule before compiling it', () => {
+  // A fault that names no member of the group used to compile to nothing: the run passed, testing nothing.
+  const base: FaultSchedule = { setup: setup3, faults: [], durationUs: 60_000_000 };
+  const isolate = { kind: 'isolate', member: 'node3', atUs: 0, durationUs: 30_000_000 } as const;
+  it.each([
+    ['scheduleToScenario.schedule.faults[0].member', { ...isolate, member: 'zz' }, 'zz'],
+    ['scheduleToScenario.schedule.faults[0].member', { ...isolate, member: 'NODE3' }, 'NODE3'],
+    ['scheduleToScenario.schedule.faults[0].member', { kind: 'crash', member: 'zz', atUs: 0, durationUs: 1 }, 'zz'],
+    ['scheduleToScenario.schedule.faults[0].member', { kind: 'freeze', member: 'zz', atUs: 0, durationUs: 1 }, 'zz'],
+    ['scheduleToScenario.schedule.faults[0].side[1]', { kind: 'split', side: ['node1', 'zz'], atUs: 0, durationUs: 1 }, 'zz'],
+    ['scheduleToScenario.schedule.faults[0].side', { kind: 'split', side: [], atUs: 0, durationUs: 1 }, []],
+    ['scheduleToScenario.schedule.faults[0].bridge', { kind: 'bridge', bridge: 'zz', side: ['node1'], atUs: 0, durationUs: 1 }, 'zz'],
+    ['scheduleToScenario.schedule.faults[0].to', { kind: 'one-way', from: 'node1', to: 'zz', atUs: 0, durationUs: 1 }, 'zz'],
+    ['scheduleToScenario.schedule.faults[0].b', { kind: 'flapping', a: 'node1', b: 'zz', periodUs: 1000, dutyCycle: 0.5, atUs: 0, durationUs: 1 }, 'zz'],
+    ['scheduleToScenario.schedule.faults[0].durationUs', { ...isolate, durationUs: -5 }, -5],
+    ['scheduleToScenario.schedule.faults[0].atUs', { ...isolate, atUs: 1.5 }, 1.5],
+    ['scheduleToScenario.schedule.faults[0].periodUs', { kind: 'flapping', a: 'node1', b: 'node2', periodUs: 0, dutyCycle: 0.5, atUs: 0, durationUs: 1 }, 0],
+    ['scheduleToScenario.schedule.faults[0].dutyCycle', { kind: 'flapping', a: 'node1', b: 'node2', periodUs: 10, dutyCycle: 2, atUs: 0, durationUs: 1 }, 2],
+    ['scheduleToScenario.schedule.faults[0].loss', { kind: 'loss', loss: 1.5, atUs: 0, durationUs: 1 }, 1.5],
+    ['scheduleToScenario.schedule.faults[0].kind', { kind: 'meteor' }, 'meteor'],
+  ])('refuses as %s: %j', (field, f, value) => {
+    const r = refusal(() => scheduleToScenario({ ...base, faults: [f as never] }, 1));
+    expect(r.field).toBe(field);
+    expect(r.value).toEqual(value);
+  });
+  it('refuses a run length that is not a time', () => {
+    expect(refusal(() => scheduleToScenario({ ...base, durationUs: -1 }, 1)).field).toBe('scheduleToScenario.schedule.durationUs');
+  });
+  it("takes every schedule faultSchedule() draws, and 'all' for an option change", () => {
+    fc.assert(fc.property(faultSchedule({ maxFaults: 8 }), (s) => { scheduleToScenario(s, 1); }), { seed: 11, numRuns: 200 });
+    expect(scheduleToScenario({ ...base, faults: [{ kind: 'option', member: 'all', option: 'group_replication_member_expel_timeout', value: 10, atUs: 0, durationUs: 0 }] }, 1).events).toHaveLength(1);
+  });
+});
+
 describe('scheduleToYaml() and describeFault() refuse what would print a file grsim run refuses', () => {
   const schedule: FaultSchedule = { setup: setup3, faults: [{ kind: 'isolate', member: 'node3', atUs: 1000, durationUs: 5000 }], durationUs: 60_000_000 };
   it.each([
@@ -97,7 +131,7 @@ describe('scheduleToYaml() and describeFault() refuse what would print a file gr
     ['scheduleToYaml.name', () => scheduleToYaml(schedule, 1, 'x'.repeat(256)), 'x'.repeat(256)],
     ['scheduleToYaml.schedule', () => scheduleToYaml({} as never, 1), {}],
     ["scheduleToYaml.schedule (the file's version)", () => scheduleToYaml({ ...schedule, setup: { ...setup3, version: '5.7' as never } }, 1), '5.7'],
-    ['scheduleToYaml.schedule.faults[0]', () => scheduleToYaml({ ...schedule, faults: [{ kind: 'isolate', member: 'zz', atUs: 0, durationUs: 1000 }] }, 1), { kind: 'isolate', member: 'zz', atUs: 0, durationUs: 1000 }],
+    ['scheduleToYaml.schedule.faults[0].member', () => scheduleToYaml({ ...schedule, faults: [{ kind: 'isolate', member: 'zz', atUs: 0, durationUs: 1000 }] }, 1), 'zz'],
     ['scheduleToYaml.schedule.faults[0].kind', () => scheduleToYaml({ ...schedule, faults: [{ kind: 'meteor' } as never] }, 1), 'meteor'],
     ['describeFault.kind', () => describeFault({ kind: 'meteor' } as never), 'meteor'],
   ])('refuses as %s', (field, call, value) => {
