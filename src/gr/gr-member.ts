@@ -383,11 +383,19 @@ export class GrMember {
 
   /** @internal */
   emitView(members: readonly number[]): void {
+    // A member already out of every view (an expel, a majority-timeout leave) that then runs STOP
+    // shows no second empty view: its view did not change.
+    const empty = members.length === 0;
+    if (empty && this.showsNoView) return;
+    this.showsNoView = empty;
     this.ctx.emit({
       type: 'view', t: this.ctx.kernel.nowUs, member: this.id.name, viewId: this.viewId(),
       members: members.map((s) => (this.ctx.servers[s] as ServerIdentity).name),
     });
   }
+
+  /** The last view event this member emitted was empty (it is in no view). */
+  private showsNoView = false;
 
   // ---------------------------------------------------------------- leaving on failure
 

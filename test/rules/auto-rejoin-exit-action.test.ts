@@ -77,3 +77,23 @@ describe('OFFLINE_MODE exit action after failed auto-rejoin attempts', () => {
     expect(w.outcome).toBe('refused');
   });
 });
+
+describe('ABORT_SERVER exit action', () => {
+  it('the member aborts in ERROR: MY-013173, the server stops, and its own state keeps ERROR (docs/guide.md)', () => {
+    const sim = createSimulation({
+      seed: 31, mode: 'multi-primary',
+      members: ['node1', 'node2', { name: 'node3', options: { group_replication_exit_state_action: 'ABORT_SERVER', group_replication_autorejoin_tries: 0 } }],
+    });
+    const node3 = sim.member('node3');
+    sim.at('10s', (s) => s.network.isolate('node3'));
+    sim.at('70s', (s) => s.network.heal('node3'));
+    expect(sim.runUntil(() => hasLogged(sim, 'node3', 'MY-013173'), { limit: '150s' })).toBe(true);
+    sim.runFor('10s');
+    expect(node3.running).toBe(false);
+    expect(node3.state).toBe('ERROR');
+    expect(node3.replicationGroupMembers()).toEqual([]);
+    // A crash, by contrast, leaves nothing in memory: OFFLINE.
+    sim.network.crash('node1');
+    expect(sim.member('node1').state).toBe('OFFLINE');
+  });
+});

@@ -257,3 +257,19 @@ describe('a client command during start_on_boot\'s START', () => {
     expect(sim.member('node3').state).toBe('OFFLINE');
   });
 });
+
+describe('STOP on a member already out of every view', () => {
+  it('an expelled member in ERROR that runs STOP shows no second empty view: its view did not change', () => {
+    const sim = group(4, ['node1', 'node2', 'node3'], { group_replication_autorejoin_tries: 0 });
+    sim.at('10s', (s) => s.network.isolate('node3'));
+    sim.at('60s', (s) => s.network.heal('node3'));
+    expect(sim.runUntil(() => logsOf(sim, 'node3', 'MY-011505').length > 0, { limit: '120s' })).toBe(true);
+    sim.runFor('5s');
+    const emptyViews = () => sim.trace.filter((e) => e.type === 'view' && e.member === 'node3' && e.members.length === 0);
+    expect(emptyViews()).toHaveLength(1);
+    expect(sim.member('node3').stopGroupReplication()).toEqual({ ok: true });
+    sim.runFor('40s');
+    expect(sim.member('node3').state).toBe('OFFLINE');
+    expect(emptyViews()).toHaveLength(1);
+  });
+});
