@@ -78,7 +78,11 @@ export class SuspicionsManager {
     const aliveCounts = this.rules.forgetsExpelsOfAliveNodes;
     for (let k = this.expelsInProgress.length - 1; k >= 0; k--) {
       const e = this.expelsInProgress[k] as { slot: number; configId: number };
-      const underEffect = (configMask & (1 << e.slot)) === 0 || (aliveCounts && (v.aliveMask & (1 << e.slot)) !== 0);
+      // Gone from the XCom configuration. Up to 8.0.39 that is "left" as build_left_members computes
+      // it (current GCS view − (alive ∪ failed)), so a node never in the view (a joiner) never left;
+      // the newer rule is kept as grsim had it, any node gone from the configuration.
+      const gone = (configMask & (1 << e.slot)) === 0 && (aliveCounts || (v.viewMask & (1 << e.slot)) !== 0);
+      const underEffect = gone || (aliveCounts && (v.aliveMask & (1 << e.slot)) !== 0);
       if (underEffect && e.configId < v.configId) this.expelsInProgress.splice(k, 1);
     }
     let inProgressNotSuspect = 0;

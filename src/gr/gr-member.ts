@@ -330,6 +330,8 @@ export class GrMember {
 
   onViewChanged(view: GcsView, left: readonly number[], joined: readonly number[]): void {
     if (this.joining !== null && (view.mask & (1 << this.slot)) !== 0) {
+      // Its GCS is in a view again (shown once admitted): a leave from here on is a view change.
+      this.showsNoView = false;
       const j = this.joining;
       this.joining = null;
       joinedGroup(this, view, j);
@@ -384,7 +386,8 @@ export class GrMember {
   /** @internal */
   emitView(members: readonly number[]): void {
     // A member already out of every view (an expel, a majority-timeout leave) that then runs STOP
-    // shows no second empty view: its view did not change.
+    // shows no second empty view: its view did not change. Its GCS joining a view again (before the
+    // plugin shows it, at admission) clears this, so that leaving that view shows.
     const empty = members.length === 0;
     if (empty && this.showsNoView) return;
     this.showsNoView = empty;

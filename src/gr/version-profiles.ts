@@ -32,7 +32,8 @@ export interface VersionProfile {
    * function logs MY-011692 / MY-011693 and returns an error, which the server reports as ERROR 1231
    * (ER_WRONG_VALUE_FOR_VAR); a running SET refuses even '' (read in the 8.0.22 and 8.0.27
    * src/plugin.cc check_force_members). 'command-failure': ERROR 4118
-   * (ER_GROUP_REPLICATION_FORCE_MEMBERS_COMMAND_FAILURE) with the reason, '' always accepted (8.0.41).
+   * (ER_GROUP_REPLICATION_FORCE_MEMBERS_COMMAND_FAILURE) with the reason (8.0.41); there too a running SET
+   * refuses '' (its running check comes first).
    */
   readonly forceMembersRefusal: 'wrong-value' | 'command-failure';
   /** group_replication_consistency default (BEFORE_ON_PRIMARY_FAILOVER from 8.4.0). */

@@ -189,7 +189,8 @@ export function validateSchedule(schedule: FaultSchedule, field: string): void {
     const kind = (f as Partial<Fault> | null)?.kind;
     if (!(FAULT_KINDS as readonly unknown[]).includes(kind)) throw new ConfigError(`${at}.kind`, `must be one of ${FAULT_KINDS.join(', ')}`, kind);
     if (!isTime(f.atUs)) throw new ConfigError(`${at}.atUs`, 'must be a non-negative integer number of microseconds', f.atUs);
-    if (!isTime(f.durationUs)) throw new ConfigError(`${at}.durationUs`, 'must be a non-negative integer number of microseconds', f.durationUs);
+    // An option change is not undone, so its durationUs is ignored and may be left out.
+    if (f.kind !== 'option' && !isTime(f.durationUs)) throw new ConfigError(`${at}.durationUs`, 'must be a non-negative integer number of microseconds', f.durationUs);
     if ((f.kind === 'split' || f.kind === 'bridge') && (!Array.isArray(f.side) || f.side.length === 0)) {
       throw new ConfigError(`${at}.side`, 'must be a non-empty list of members', f.side);
     }

@@ -81,4 +81,20 @@ describe('SuspicionsManager expels-in-progress bookkeeping', () => {
     expect(expelThenNewerConfig('8.0.21', all).expelsInProgress).toEqual([{ slot: 4, configId: 1 }]);
     expect(expelThenNewerConfig('8.0.20', all).expelsInProgress).toEqual([{ slot: 4, configId: 1 }]);
   });
+
+  it('up to 8.0.39 an expel of a node never in the view (a joiner) is never forgotten: it never "left" (build_left_members)', () => {
+    const joiner = (version: VersionName) => {
+      const m = new SuspicionsManager(VERSION_PROFILES[version]);
+      const v = (configId: number, configNodes: number[], aliveMask: number) =>
+        ({ self: 0, configNodes, aliveMask, viewMask: 0b0111, configId, maxSynode: 0, nowUs: 0 });
+      m.processView(v(1, [0, 1, 2, 3], 0b0111)); // node 3 joining: in XCom's configuration, not in the view
+      expect(m.processSuspicions(0, 61_000_000, 5_000_000).expel).toEqual([3]);
+      m.processView(v(2, [0, 1, 2], 0b0011)); // node 3 gone from the configuration; node 2 a suspect
+      return m;
+    };
+    const old = joiner('8.0.21');
+    expect(old.expelsInProgress).toEqual([{ slot: 3, configId: 1 }]);
+    expect(old.hasMajority).toBe(false); // 1 suspect + 1 expel in progress of 3 nodes
+    expect(joiner('8.4').expelsInProgress).toEqual([]);
+  });
 });

@@ -272,4 +272,21 @@ describe('STOP on a member already out of every view', () => {
     expect(sim.member('node3').state).toBe('OFFLINE');
     expect(emptyViews()).toHaveLength(1);
   });
+
+  it('one that auto-rejoin took back into a view (not yet admitted) shows leaving it when it runs STOP', () => {
+    const sim = createSimulation({ seed: 5, version: '8.4', members: ['node1', 'node2', 'node3', 'node4', 'node5'] });
+    sim.at('10s', (s) => s.network.isolate('node3'));
+    sim.at('60s', (s) => s.network.heal('node3'));
+    const node3 = sim.member('node3');
+    expect(sim.runUntil(() => logsOf(sim, 'node3', 'MY-011505').length > 0, { limit: '120s' })).toBe(true);
+    // The rejoin's view at the others includes node3 again, before node3 itself shows it (admission).
+    expect(sim.runUntil((s) => s.member('node1').replicationGroupMembers().some((r) => r.MEMBER_HOST === node3.host), { limit: '30s' })).toBe(true);
+    sim.runFor('0.5s');
+    expect(node3.state).toBe('ERROR');
+    const emptyViews = () => sim.trace.filter((e) => e.type === 'view' && e.member === 'node3' && e.members.length === 0);
+    expect(emptyViews()).toHaveLength(1);
+    expect(node3.stopGroupReplication()).toEqual({ ok: true });
+    sim.runFor('40s');
+    expect(emptyViews()).toHaveLength(2);
+  });
 });
