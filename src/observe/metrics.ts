@@ -4,6 +4,7 @@ import { InvariantError } from '../errors.js';
 import type { SimEvent } from './events.js';
 import { memberIndex, type RunRecord, type RunWorkload } from './run-record.js';
 import { failoverFold, type FailoverRecord } from './failover-metrics.js';
+import { startsOwnLeave } from './leave-lines.js';
 
 export type { FailoverRecord } from './failover-metrics.js';
 
@@ -60,8 +61,9 @@ export interface ExpelRecord {
 
 /**
  * A member removed from the group because it asked to leave (STOP GROUP_REPLICATION, a scenario's
- * `remove`, the unreachable-majority timeout's leave, a join it gave up or that was refused), as
- * seen by the first member to install the removal view; not an expel. A member that asked to leave
+ * `remove`, the unreachable-majority timeout's leave, a join it gave up or that was refused, XCom's
+ * exit when the group is too far ahead: leave-lines.ts OWN_LEAVE_LINES), as seen by the first
+ * member to install the removal view; not an expel. A member that asked to leave
  * but whose expel some member requested (a `suspicion` expelRequested) before the removal view is
  * an expel: its own request did not reach the group first.
  */
@@ -69,7 +71,7 @@ export interface LeaveRecord {
   readonly member: string;
   /** The first member that installed a view without it. */
   readonly remover: string;
-  /** When the member asked to leave: its log line that starts its own leave (µs; see LEAVE_CODES). */
+  /** When the member asked to leave: the first of its log lines that start its own removal (µs; leave-lines.ts OWN_LEAVE_LINES). */
   readonly askedUs: number;
   /** When the removal view was installed on the remover (µs). */
   readonly removedUs: number;
@@ -169,22 +171,6 @@ export interface WorkloadTotals {
   readonly throttled: number;
 }
 
-/**
- * Log lines a member writes when it starts leaving the group on its own request, each followed
- * by its GCS leave (Gcs_operations::leave, XCom removing the node at its own request):
- * - MY-011647 ER_GRP_RPL_WAITING_FOR_VIEW_UPDATE: leave_group() asked GCS to leave (src/plugin.cc):
- *   STOP GROUP_REPLICATION, and the unreachable-majority timeout's leave_group_on_failure
- *   (src/leave_group_on_failure.cc, group_partition_handling.cc);
- * - MY-011522 ER_GRP_RPL_MEMBER_CONTAINS_TRANS_NOT_PRESENT_IN_GRP ("The member will now exit the
- *   group"): a joiner with transactions the group lacks leaves (src/gcs_event_handlers.cc);
- * - MY-011640 ER_GRP_RPL_TIMEOUT_ON_VIEW_AFTER_JOINING_GRP: a START whose view did not come leaves
- *   (src/plugin.cc initialize_plugin_and_join);
- * - MY-013374 ER_GRP_RPL_TIMEOUT_RECEIVED_VC_ON_REJOIN: an auto-rejoin attempt whose view did not
- *   come leaves (src/plugin.cc attempt_rejoin).
- * An expelled member writes none of these before its removal: it learns of the expel afterwards
- * (MY-011505, src/gcs_event_handlers.cc), or never when it crashed.
- */
-const LEAVE_CODES: ReadonlySet<string> = new Set(['MY-011647', 'MY-011522', 'MY-011640', 'MY-013374']);
 
 function stats(values: readonly number[]): DurationStats {
   if (values.length === 0) return { count: 0, minUs: null, maxUs: null, meanUs: null };
@@ -253,7 +239,7 @@ export function metricsFold(start: MetricsStart): MetricsFold {
   const leaves: LeaveRecord[] = [];
   const removed = new Uint8Array(n);
   // While the member is in the group (not `removed`), until the removal view consumes them: when it
-  // asked to leave (LEAVE_CODES) and whether some member requested its expel (−1 / 0 when not). A
+  // asked to leave (OWN_LEAVE_LINES) and whether some member requested its expel (−1 / 0 when not). A
   // line written while it is out of the group (a START given up before any view listed it) is no
   // request to leave the group it joins next.
   const askedToLeaveUs = new Float64Array(n).fill(-1);
@@ -412,7 +398,7 @@ export function metricsFold(start: MetricsStart): MetricsFold {
       case 'log': {
         const i = idx.get(e.member);
         if (i === undefined) break;
-        if (LEAVE_CODES.has(e.code) && removed[i] === 0 && askedToLeaveUs[i]! < 0) askedToLeaveUs[i] = e.t;
+        if (startsOwnLeave(e.code, e.message) && removed[i] === 0 && askedToLeaveUs[i]! < 0) askedToLeaveUs[i] = e.t;
         switch (e.code) {
           case 'MY-011495':
           case 'MY-011496':
