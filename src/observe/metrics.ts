@@ -77,6 +77,16 @@ export interface LeaveRecord {
   readonly removedUs: number;
 }
 
+/**
+ * Why a member's stretch without a majority ended: it regained the majority (MY-011498), or it left
+ * the group, which ends the stretch too (the plugin no longer waits for that group's majority):
+ * its server stopped (`stopped`), it learned that it was expelled (`expelled`: MY-011505 at that
+ * instant), it went ERROR otherwise (`error`: the unreachable-majority timeout's leave), its leave
+ * view came (`left`: STOP GROUP_REPLICATION), or it went OFFLINE. When several of these happen at
+ * the same instant the first of that list names it.
+ */
+export type MajorityEndCause = 'regained' | 'stopped' | 'expelled' | 'error' | 'left' | 'offline';
+
 /** One stretch of a member's plugin believing it lost the majority (MY-011495/6 … MY-011498). */
 export interface MajorityEpisode {
   readonly member: string;
@@ -86,6 +96,13 @@ export interface MajorityEpisode {
   readonly regainedUs: number | null;
   /** How it ended: regained, the member left the group (ERROR, leave, crash), or still open at the end. */
   readonly end: 'regained' | 'left' | 'open';
+  /**
+   * When it ended (µs): the regain, or the first of the member leaving ONLINE/RECOVERING, its leave
+   * view and its server stopping; null when still open at the end of the run.
+   */
+  readonly endedUs: number | null;
+  /** Why it ended at endedUs; null when still open at the end of the run. */
+  readonly endedBy: MajorityEndCause | null;
   /** When the network first let the member reach a majority of its view again, at or after lostUs (µs); null if never. */
   readonly networkRestoredUs: number | null;
   /** regainedUs − networkRestoredUs in µs: the time to regain a majority once possible; null if either is missing. */
@@ -172,6 +189,10 @@ export interface WorkloadTotals {
 }
 
 
+/** The ways of leaving the group that end a majority episode, first the one that names it when several come at one instant. */
+const LEAVING_CAUSES = ['stopped', 'expelled', 'error', 'left', 'offline'] as const satisfies readonly MajorityEndCause[];
+type LeavingCause = (typeof LEAVING_CAUSES)[number];
+
 function stats(values: readonly number[]): DurationStats {
   if (values.length === 0) return { count: 0, minUs: null, maxUs: null, meanUs: null };
   let min = Infinity, max = -Infinity, sum = 0;
@@ -233,7 +254,15 @@ export function metricsFold(start: MetricsStart): MetricsFold {
   const unavailableSince = new Float64Array(n).fill(-1);
   const windows: Interval[][] = names.map(() => []);
   const episode: ({ lostUs: number; networkRestoredUs: number | null } | null)[] = names.map(() => null);
-  const episodes: MajorityEpisode[] = [];
+  type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+  const episodes: Mutable<MajorityEpisode>[] = [];
+  // An episode that ended by the member leaving, at batchT: every cause seen at that instant (a bit
+  // per LEAVING_CAUSES entry), named once the instant is over (settleEnded), since the lines of one
+  // instant come in the order the simulation wrote them, not in the order of importance.
+  const ending: ({ ep: Mutable<MajorityEpisode>; causes: number } | null)[] = names.map(() => null);
+  const endingMembers: number[] = [];
+  // The last MY-011505 (expelled) of each member (µs, −1 when none).
+  const expelledLineUs = new Float64Array(n).fill(-1);
 
   const expels: ExpelRecord[] = [];
   const leaves: LeaveRecord[] = [];
@@ -284,16 +313,43 @@ export function metricsFold(start: MetricsStart): MetricsFold {
   let anyTouched = false;
   const touch = (i: number): void => { touched[i] = 1; anyTouched = true; };
   const touchAll = (): void => { touched.fill(1); anyTouched = true; };
-  const closeEpisode = (i: number, t: number, end: 'regained' | 'left' | 'open'): void => {
+  /** Ends member i's episode at t (`open`: still open at the end of the run); a leaving cause is settled with the instant. */
+  const closeEpisode = (i: number, t: number, end: 'regained' | LeavingCause | 'open'): void => {
     const ep = episode[i];
-    if (ep == null) return;
+    if (ep == null) {
+      // Another line of the instant at which the episode ended.
+      const pending = ending[i];
+      if (pending != null && end !== 'regained' && end !== 'open') pending.causes |= 1 << LEAVING_CAUSES.indexOf(end);
+      return;
+    }
+    if (ending[i] != null) settle(i); // an earlier episode that ended at this instant too
     episode[i] = null;
     blocked[i] = 0;
     const regainedUs = end === 'regained' ? t : null;
-    episodes.push({
-      member: names[i]!, lostUs: ep.lostUs, regainedUs, end, networkRestoredUs: ep.networkRestoredUs,
+    const record: Mutable<MajorityEpisode> = {
+      member: names[i]!, lostUs: ep.lostUs, regainedUs, end: end === 'regained' || end === 'open' ? end : 'left',
+      endedUs: end === 'open' ? null : t, endedBy: end === 'regained' ? 'regained' : null,
+      networkRestoredUs: ep.networkRestoredUs,
       regainLatencyUs: regainedUs !== null && ep.networkRestoredUs !== null ? regainedUs - ep.networkRestoredUs : null,
-    });
+    };
+    episodes.push(record);
+    if (end !== 'regained' && end !== 'open') {
+      ending[i] = { ep: record, causes: 1 << LEAVING_CAUSES.indexOf(end) };
+      endingMembers.push(i);
+    }
+  };
+  /** Names the cause of member i's episode that ended by a leave at the current instant. */
+  const settle = (i: number): void => {
+    const pending = ending[i]!;
+    ending[i] = null;
+    // The MY-011505 of that instant, before or after the line that ended the episode.
+    const causes = pending.causes | (expelledLineUs[i] === pending.ep.endedUs ? 1 << LEAVING_CAUSES.indexOf('expelled') : 0);
+    pending.ep.endedBy = LEAVING_CAUSES.find((_, k) => (causes >>> k) & 1)!;
+  };
+  /** Names the causes of the episodes that ended by a leave at the instant now over. */
+  const settleEnded = (): void => {
+    for (const i of endingMembers) if (ending[i] != null) settle(i);
+    endingMembers.length = 0;
   };
   let batchT = 0;
   const flush = (): void => {
@@ -315,10 +371,10 @@ export function metricsFold(start: MetricsStart): MetricsFold {
   const failover = failoverFold();
   const observe = (e: SimEvent): void => {
     failover.observe(e);
-    if (e.t !== batchT) { flush(); batchT = e.t; }
+    if (e.t !== batchT) { flush(); if (endingMembers.length > 0) settleEnded(); batchT = e.t; }
     switch (e.type) {
       case 'network': {
-        if (e.action === 'crash') { const i = idx.get(e.detail); if (i !== undefined) lastCrashUs[i] = e.t; }
+        if (e.action === 'crash') { const i = idx.get(e.detail); if (i !== undefined) { lastCrashUs[i] = e.t; closeEpisode(i, e.t, 'stopped'); } }
         if (net.apply(e)) { recomputeContact(e.t); touchAll(); }
         break;
       }
@@ -328,6 +384,7 @@ export function metricsFold(start: MetricsStart): MetricsFold {
         sro[i] = e.superReadOnly ? 1 : 0;
         offline[i] = e.offlineMode ? 1 : 0;
         if (!e.running && net.running[i] === 1) { net.setRunning(i, false); lastCrashUs[i] = e.t; recomputeContact(e.t); touchAll(); }
+        if (!e.running) closeEpisode(i, e.t, 'stopped');
         touch(i);
         break;
       }
@@ -336,7 +393,7 @@ export function metricsFold(start: MetricsStart): MetricsFold {
         if (o === undefined || m === undefined) break;
         if (o === m) {
           self[o] = e.state;
-          if (e.state !== 'ONLINE' && e.state !== 'RECOVERING') closeEpisode(o, e.t, 'left');
+          if (e.state !== 'ONLINE' && e.state !== 'RECOVERING') closeEpisode(o, e.t, e.state === 'ERROR' ? 'error' : 'offline');
           touch(o);
           break;
         }
@@ -400,6 +457,9 @@ export function metricsFold(start: MetricsStart): MetricsFold {
         if (i === undefined) break;
         if (startsOwnLeave(e.code, e.message) && removed[i] === 0 && askedToLeaveUs[i]! < 0) askedToLeaveUs[i] = e.t;
         switch (e.code) {
+          case 'MY-011505':
+            expelledLineUs[i] = e.t;
+            break;
           case 'MY-011495':
           case 'MY-011496':
             if (episode[i] == null) {
@@ -449,6 +509,7 @@ export function metricsFold(start: MetricsStart): MetricsFold {
     if (finished) throw new InvariantError('MetricsFold.finish was called twice');
     finished = true;
     flush();
+    settleEnded();
     for (let i = 0; i < n; i++) {
       closeEpisode(i, endUs, 'open');
       if (unavailableSince[i]! >= 0 && endUs > unavailableSince[i]!) windows[i]!.push({ startUs: unavailableSince[i]!, endUs });
