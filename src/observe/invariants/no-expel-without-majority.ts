@@ -67,8 +67,8 @@ interface RemovalRequest {
 export const noExpelWithoutMajority: Invariant = {
   name: NO_EXPEL,
   description:
-    'Every node an XCom configuration drops left by itself (self-removal, a leave after the unreachable-majority timeout or a join ' +
-    'that timed out, XCom\'s die_op exit), was left out of an operator\'s group_replication_force_members, or was named in a removal ' +
+    'Every node an XCom configuration drops left by itself (self-removal, or a leave its log shows: STOP, the unreachable-majority ' +
+    'timeout, a join that timed out or was refused, XCom\'s die_op exit), was left out of an operator\'s group_replication_force_members, or was named in a removal ' +
     'request for its current incarnation that named fewer than half of the requester\'s own configuration; removals decided in one ' +
     'configuration may be applied cumulatively, and the nodes dropped without such a request are fewer than half of the previous ' +
     'configuration. A view that removes members lists exactly the nodes of a configuration the installing member activated.',
