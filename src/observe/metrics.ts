@@ -4,6 +4,7 @@ import { InvariantError } from '../errors.js';
 import type { SimEvent } from './events.js';
 import { memberIndex, type RunRecord, type RunWorkload } from './run-record.js';
 import { failoverFold, type FailoverRecord } from './failover-metrics.js';
+import { startsOwnLeave } from './leave-lines.js';
 
 export type { FailoverRecord } from './failover-metrics.js';
 
@@ -60,8 +61,9 @@ export interface ExpelRecord {
 
 /**
  * A member removed from the group because it asked to leave (STOP GROUP_REPLICATION, a scenario's
- * `remove`, the unreachable-majority timeout's leave, a join it gave up or that was refused), as
- * seen by the first member to install the removal view; not an expel. A member that asked to leave
+ * `remove`, the unreachable-majority timeout's leave, a join it gave up or that was refused, XCom's
+ * exit when the group is too far ahead: leave-lines.ts OWN_LEAVE_LINES), as seen by the first
+ * member to install the removal view; not an expel. A member that asked to leave
  * but whose expel some member requested (a `suspicion` expelRequested) before the removal view is
  * an expel: its own request did not reach the group first.
  */
@@ -69,11 +71,21 @@ export interface LeaveRecord {
   readonly member: string;
   /** The first member that installed a view without it. */
   readonly remover: string;
-  /** When the member asked to leave: its log line that starts its own leave (µs; see LEAVE_CODES). */
+  /** When the member asked to leave: the first of its log lines that start its own removal (µs; leave-lines.ts OWN_LEAVE_LINES). */
   readonly askedUs: number;
   /** When the removal view was installed on the remover (µs). */
   readonly removedUs: number;
 }
+
+/**
+ * Why a member's stretch without a majority ended: it regained the majority (MY-011498), or it left
+ * the group, which ends the stretch too (the plugin no longer waits for that group's majority):
+ * its server stopped (`stopped`), it learned that it was expelled (`expelled`: MY-011505 at that
+ * instant), it went ERROR otherwise (`error`: the unreachable-majority timeout's leave), its leave
+ * view came (`left`: STOP GROUP_REPLICATION), or it went OFFLINE. When several of these happen at
+ * the same instant the first of that list names it.
+ */
+export type MajorityEndCause = 'regained' | 'stopped' | 'expelled' | 'error' | 'left' | 'offline';
 
 /** One stretch of a member's plugin believing it lost the majority (MY-011495/6 … MY-011498). */
 export interface MajorityEpisode {
@@ -84,6 +96,13 @@ export interface MajorityEpisode {
   readonly regainedUs: number | null;
   /** How it ended: regained, the member left the group (ERROR, leave, crash), or still open at the end. */
   readonly end: 'regained' | 'left' | 'open';
+  /**
+   * When it ended (µs): the regain, or the first of the member leaving ONLINE/RECOVERING, its leave
+   * view and its server stopping; null when still open at the end of the run.
+   */
+  readonly endedUs: number | null;
+  /** Why it ended at endedUs; null when still open at the end of the run. */
+  readonly endedBy: MajorityEndCause | null;
   /** When the network first let the member reach a majority of its view again, at or after lostUs (µs); null if never. */
   readonly networkRestoredUs: number | null;
   /** regainedUs − networkRestoredUs in µs: the time to regain a majority once possible; null if either is missing. */
@@ -169,22 +188,10 @@ export interface WorkloadTotals {
   readonly throttled: number;
 }
 
-/**
- * Log lines a member writes when it starts leaving the group on its own request, each followed
- * by its GCS leave (Gcs_operations::leave, XCom removing the node at its own request):
- * - MY-011647 ER_GRP_RPL_WAITING_FOR_VIEW_UPDATE: leave_group() asked GCS to leave (src/plugin.cc):
- *   STOP GROUP_REPLICATION, and the unreachable-majority timeout's leave_group_on_failure
- *   (src/leave_group_on_failure.cc, group_partition_handling.cc);
- * - MY-011522 ER_GRP_RPL_MEMBER_CONTAINS_TRANS_NOT_PRESENT_IN_GRP ("The member will now exit the
- *   group"): a joiner with transactions the group lacks leaves (src/gcs_event_handlers.cc);
- * - MY-011640 ER_GRP_RPL_TIMEOUT_ON_VIEW_AFTER_JOINING_GRP: a START whose view did not come leaves
- *   (src/plugin.cc initialize_plugin_and_join);
- * - MY-013374 ER_GRP_RPL_TIMEOUT_RECEIVED_VC_ON_REJOIN: an auto-rejoin attempt whose view did not
- *   come leaves (src/plugin.cc attempt_rejoin).
- * An expelled member writes none of these before its removal: it learns of the expel afterwards
- * (MY-011505, src/gcs_event_handlers.cc), or never when it crashed.
- */
-const LEAVE_CODES: ReadonlySet<string> = new Set(['MY-011647', 'MY-011522', 'MY-011640', 'MY-013374']);
+
+/** The ways of leaving the group that end a majority episode, first the one that names it when several come at one instant. */
+const LEAVING_CAUSES = ['stopped', 'expelled', 'error', 'left', 'offline'] as const satisfies readonly MajorityEndCause[];
+type LeavingCause = (typeof LEAVING_CAUSES)[number];
 
 function stats(values: readonly number[]): DurationStats {
   if (values.length === 0) return { count: 0, minUs: null, maxUs: null, meanUs: null };
@@ -247,13 +254,21 @@ export function metricsFold(start: MetricsStart): MetricsFold {
   const unavailableSince = new Float64Array(n).fill(-1);
   const windows: Interval[][] = names.map(() => []);
   const episode: ({ lostUs: number; networkRestoredUs: number | null } | null)[] = names.map(() => null);
-  const episodes: MajorityEpisode[] = [];
+  type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+  const episodes: Mutable<MajorityEpisode>[] = [];
+  // An episode that ended by the member leaving, at batchT: every cause seen at that instant (a bit
+  // per LEAVING_CAUSES entry), named once the instant is over (settleEnded), since the lines of one
+  // instant come in the order the simulation wrote them, not in the order of importance.
+  const ending: ({ ep: Mutable<MajorityEpisode>; causes: number } | null)[] = names.map(() => null);
+  const endingMembers: number[] = [];
+  // The last MY-011505 (expelled) of each member (µs, −1 when none).
+  const expelledLineUs = new Float64Array(n).fill(-1);
 
   const expels: ExpelRecord[] = [];
   const leaves: LeaveRecord[] = [];
   const removed = new Uint8Array(n);
   // While the member is in the group (not `removed`), until the removal view consumes them: when it
-  // asked to leave (LEAVE_CODES) and whether some member requested its expel (−1 / 0 when not). A
+  // asked to leave (OWN_LEAVE_LINES) and whether some member requested its expel (−1 / 0 when not). A
   // line written while it is out of the group (a START given up before any view listed it) is no
   // request to leave the group it joins next.
   const askedToLeaveUs = new Float64Array(n).fill(-1);
@@ -298,16 +313,43 @@ export function metricsFold(start: MetricsStart): MetricsFold {
   let anyTouched = false;
   const touch = (i: number): void => { touched[i] = 1; anyTouched = true; };
   const touchAll = (): void => { touched.fill(1); anyTouched = true; };
-  const closeEpisode = (i: number, t: number, end: 'regained' | 'left' | 'open'): void => {
+  /** Ends member i's episode at t (`open`: still open at the end of the run); a leaving cause is settled with the instant. */
+  const closeEpisode = (i: number, t: number, end: 'regained' | LeavingCause | 'open'): void => {
     const ep = episode[i];
-    if (ep == null) return;
+    if (ep == null) {
+      // Another line of the instant at which the episode ended.
+      const pending = ending[i];
+      if (pending != null && end !== 'regained' && end !== 'open') pending.causes |= 1 << LEAVING_CAUSES.indexOf(end);
+      return;
+    }
+    if (ending[i] != null) settle(i); // an earlier episode that ended at this instant too
     episode[i] = null;
     blocked[i] = 0;
     const regainedUs = end === 'regained' ? t : null;
-    episodes.push({
-      member: names[i]!, lostUs: ep.lostUs, regainedUs, end, networkRestoredUs: ep.networkRestoredUs,
+    const record: Mutable<MajorityEpisode> = {
+      member: names[i]!, lostUs: ep.lostUs, regainedUs, end: end === 'regained' || end === 'open' ? end : 'left',
+      endedUs: end === 'open' ? null : t, endedBy: end === 'regained' ? 'regained' : null,
+      networkRestoredUs: ep.networkRestoredUs,
       regainLatencyUs: regainedUs !== null && ep.networkRestoredUs !== null ? regainedUs - ep.networkRestoredUs : null,
-    });
+    };
+    episodes.push(record);
+    if (end !== 'regained' && end !== 'open') {
+      ending[i] = { ep: record, causes: 1 << LEAVING_CAUSES.indexOf(end) };
+      endingMembers.push(i);
+    }
+  };
+  /** Names the cause of member i's episode that ended by a leave at the current instant. */
+  const settle = (i: number): void => {
+    const pending = ending[i]!;
+    ending[i] = null;
+    // The MY-011505 of that instant, before or after the line that ended the episode.
+    const causes = pending.causes | (expelledLineUs[i] === pending.ep.endedUs ? 1 << LEAVING_CAUSES.indexOf('expelled') : 0);
+    pending.ep.endedBy = LEAVING_CAUSES.find((_, k) => (causes >>> k) & 1)!;
+  };
+  /** Names the causes of the episodes that ended by a leave at the instant now over. */
+  const settleEnded = (): void => {
+    for (const i of endingMembers) if (ending[i] != null) settle(i);
+    endingMembers.length = 0;
   };
   let batchT = 0;
   const flush = (): void => {
@@ -329,10 +371,10 @@ export function metricsFold(start: MetricsStart): MetricsFold {
   const failover = failoverFold();
   const observe = (e: SimEvent): void => {
     failover.observe(e);
-    if (e.t !== batchT) { flush(); batchT = e.t; }
+    if (e.t !== batchT) { flush(); if (endingMembers.length > 0) settleEnded(); batchT = e.t; }
     switch (e.type) {
       case 'network': {
-        if (e.action === 'crash') { const i = idx.get(e.detail); if (i !== undefined) lastCrashUs[i] = e.t; }
+        if (e.action === 'crash') { const i = idx.get(e.detail); if (i !== undefined) { lastCrashUs[i] = e.t; closeEpisode(i, e.t, 'stopped'); } }
         if (net.apply(e)) { recomputeContact(e.t); touchAll(); }
         break;
       }
@@ -342,6 +384,7 @@ export function metricsFold(start: MetricsStart): MetricsFold {
         sro[i] = e.superReadOnly ? 1 : 0;
         offline[i] = e.offlineMode ? 1 : 0;
         if (!e.running && net.running[i] === 1) { net.setRunning(i, false); lastCrashUs[i] = e.t; recomputeContact(e.t); touchAll(); }
+        if (!e.running) closeEpisode(i, e.t, 'stopped');
         touch(i);
         break;
       }
@@ -350,7 +393,7 @@ export function metricsFold(start: MetricsStart): MetricsFold {
         if (o === undefined || m === undefined) break;
         if (o === m) {
           self[o] = e.state;
-          if (e.state !== 'ONLINE' && e.state !== 'RECOVERING') closeEpisode(o, e.t, 'left');
+          if (e.state !== 'ONLINE' && e.state !== 'RECOVERING') closeEpisode(o, e.t, e.state === 'ERROR' ? 'error' : 'offline');
           touch(o);
           break;
         }
@@ -412,8 +455,11 @@ export function metricsFold(start: MetricsStart): MetricsFold {
       case 'log': {
         const i = idx.get(e.member);
         if (i === undefined) break;
-        if (LEAVE_CODES.has(e.code) && removed[i] === 0 && askedToLeaveUs[i]! < 0) askedToLeaveUs[i] = e.t;
+        if (startsOwnLeave(e.code, e.message) && removed[i] === 0 && askedToLeaveUs[i]! < 0) askedToLeaveUs[i] = e.t;
         switch (e.code) {
+          case 'MY-011505':
+            expelledLineUs[i] = e.t;
+            break;
           case 'MY-011495':
           case 'MY-011496':
             if (episode[i] == null) {
@@ -463,6 +509,7 @@ export function metricsFold(start: MetricsStart): MetricsFold {
     if (finished) throw new InvariantError('MetricsFold.finish was called twice');
     finished = true;
     flush();
+    settleEnded();
     for (let i = 0; i < n; i++) {
       closeEpisode(i, endUs, 'open');
       if (unavailableSince[i]! >= 0 && endUs > unavailableSince[i]!) windows[i]!.push({ startUs: unavailableSince[i]!, endUs });

@@ -1,6 +1,6 @@
 import { formatTimestamp, visibleAt } from '../observe/error-log.js';
 import type { LogLevel } from '../observe/error-codes.js';
-import { metricsFold, type DurationStats, type RunSummary } from '../observe/metrics.js';
+import { metricsFold, type DurationStats, type MajorityEndCause, type RunSummary } from '../observe/metrics.js';
 import type { SimEvent } from '../observe/events.js';
 import type { Scenario } from '../scenario/scenario.js';
 import type { Simulation } from '../sim/simulation.js';
@@ -96,6 +96,12 @@ export interface ReportMetrics {
   readonly majority: readonly {
     readonly member: string; readonly lost: number; readonly regained: number | null; readonly end: 'regained' | 'left' | 'open';
     readonly networkRestored: number | null; readonly regainLatency: number | null;
+    /**
+     * When the episode ended and why (MajorityEpisode.endedUs / endedBy); null when still open at
+     * the end of the run. Added after grsim 0.1.0: absent from older reports.
+     */
+    readonly ended?: number | null;
+    readonly endedBy?: MajorityEndCause | null;
   }[];
   readonly writeUnavailable: readonly { readonly member: string; readonly windows: readonly { readonly start: number; readonly end: number }[]; readonly total: number }[];
   readonly groupWriteUnavailable: { readonly windows: readonly { readonly start: number; readonly end: number }[]; readonly total: number };
@@ -212,6 +218,7 @@ export function reportMetrics(m: RunSummary): ReportMetrics {
     majority: m.majority.map((e) => ({
       member: e.member, lost: seconds(e.lostUs), regained: sOrNull(e.regainedUs), end: e.end,
       networkRestored: sOrNull(e.networkRestoredUs), regainLatency: sOrNull(e.regainLatencyUs),
+      ended: sOrNull(e.endedUs), endedBy: e.endedBy,
     })),
     writeUnavailable: m.writeUnavailable.map((w) => ({
       member: w.member, windows: w.windows.map((x) => ({ start: seconds(x.startUs), end: seconds(x.endUs) })), total: seconds(w.totalUs),

@@ -1,3 +1,4 @@
+import type { MajorityEndCause as EpisodeEndCause } from '../observe/metrics.js';
 import type { ScenarioReport } from './json-report.js';
 
 /** A stretch of constant value on a time line, in seconds: [start, end). */
@@ -154,12 +155,10 @@ export function memberLanes(report: ScenarioReport): MemberLane[] {
 }
 
 /**
- * Why a member's stretch without a majority ended: it regained the majority (MY-011498), learned
- * that it was expelled (MY-011505), went ERROR otherwise (e.g. the unreachable-majority timeout),
- * its server stopped, it left the group (its leave view, e.g. STOP GROUP_REPLICATION), it went
- * OFFLINE, or the run ended first (`open`).
+ * Why a member's stretch without a majority ended (metrics.ts MajorityEndCause: regained, expelled,
+ * error, stopped, left, offline), or `open` when the run ended first.
  */
-export type MajorityEndCause = 'regained' | 'expelled' | 'error' | 'stopped' | 'left' | 'offline' | 'open';
+export type MajorityEndCause = EpisodeEndCause | 'open';
 
 /** One stretch of a member without a majority, as the timeline draws it (seconds). */
 export interface MajorityPeriod {
@@ -171,38 +170,49 @@ export interface MajorityPeriod {
   readonly cause: MajorityEndCause;
 }
 
-/** The error-log line a member writes when it learns that it was expelled (plugin.cc, MY-011505). */
-const EXPELLED_CODE = 'MY-011505';
-
 /**
- * Each of report.metrics.majority's episodes with the time it ended and why. A member that left
- * the group stops being "without a majority" there: the episode ends at the first of its own
- * state leaving ONLINE/RECOVERING (ERROR, OFFLINE, none while its server is down), its leave view
- * and its server stopping, at or after the loss (the same events that close an episode in
- * metrics.ts); `metrics.majority` records no time for that end, only `end: 'left'`.
+ * Each of report.metrics.majority's episodes with the time it ended and why, as the metrics recorded
+ * them (`ended`, `endedBy`); an episode still open at the end of the run ends at the run's end.
  */
 export function majorityPeriods(report: ScenarioReport): MajorityPeriod[] {
   return report.metrics.majority.map((ep): MajorityPeriod => {
     const { member, lost } = ep;
-    if (ep.end === 'regained' && ep.regained !== null) return { member, start: lost, end: ep.regained, cause: 'regained' };
-    if (ep.end !== 'left') return { member, start: lost, end: report.end, cause: 'open' };
-    let end = Infinity;
-    const at = new Set<'error' | 'offline' | 'left' | 'stopped'>();
-    const candidate = (t: number, cause: 'error' | 'offline' | 'left' | 'stopped'): void => {
-      if (t < lost || t > end) return;
-      if (t < end) { end = t; at.clear(); }
-      at.add(cause);
-    };
-    for (const s of report.states) {
-      if (s.observer === member && s.member === member && s.state !== 'ONLINE' && s.state !== 'RECOVERING') candidate(s.t, s.state === 'ERROR' ? 'error' : 'offline');
-    }
-    for (const v of report.views) if (v.member === member && v.viewId === '') candidate(v.t, 'left');
-    for (const f of report.flags) if (f.member === member && !f.running) candidate(f.t, 'stopped');
-    if (end === Infinity) return { member, start: lost, end: report.end, cause: 'left' };
-    const expelled = report.log.some((l) => l.member === member && l.t === end && l.code === EXPELLED_CODE);
-    const cause: MajorityEndCause = at.has('stopped') ? 'stopped' : expelled ? 'expelled' : at.has('error') ? 'error' : at.has('left') ? 'left' : 'offline';
-    return { member, start: lost, end, cause };
+    if (ep.endedBy === undefined) return endOfOlderEpisode(report, ep);
+    if (ep.endedBy === null || ep.ended === null || ep.ended === undefined) return { member, start: lost, end: report.end, cause: 'open' };
+    return { member, start: lost, end: ep.ended, cause: ep.endedBy };
   });
+}
+
+/** The error-log line a member writes when it learns that it was expelled (plugin.cc, MY-011505). */
+const EXPELLED_CODE = 'MY-011505';
+
+/**
+ * The end of an episode of a report written before the metrics recorded it (no `endedBy`: grsim
+ * 0.1.0 and the versions after it until this field came), found from the report's other sections
+ * with the metrics fold's rules: an episode that ended by the member leaving the group (`end:
+ * 'left'`) ends at the first of its own state leaving ONLINE/RECOVERING, its leave view and its
+ * server stopping, at or after the loss.
+ */
+function endOfOlderEpisode(report: ScenarioReport, ep: ScenarioReport['metrics']['majority'][number]): MajorityPeriod {
+  const { member, lost } = ep;
+  if (ep.end === 'regained' && ep.regained !== null) return { member, start: lost, end: ep.regained, cause: 'regained' };
+  if (ep.end !== 'left') return { member, start: lost, end: report.end, cause: 'open' };
+  let end = Infinity;
+  const at = new Set<'error' | 'offline' | 'left' | 'stopped'>();
+  const candidate = (t: number, cause: 'error' | 'offline' | 'left' | 'stopped'): void => {
+    if (t < lost || t > end) return;
+    if (t < end) { end = t; at.clear(); }
+    at.add(cause);
+  };
+  for (const s of report.states) {
+    if (s.observer === member && s.member === member && s.state !== 'ONLINE' && s.state !== 'RECOVERING') candidate(s.t, s.state === 'ERROR' ? 'error' : 'offline');
+  }
+  for (const v of report.views) if (v.member === member && v.viewId === '') candidate(v.t, 'left');
+  for (const f of report.flags) if (f.member === member && !f.running) candidate(f.t, 'stopped');
+  if (end === Infinity) return { member, start: lost, end: report.end, cause: 'left' };
+  const expelled = report.log.some((l) => l.member === member && l.t === end && l.code === EXPELLED_CODE);
+  const cause: MajorityEndCause = at.has('stopped') ? 'stopped' : expelled ? 'expelled' : at.has('error') ? 'error' : at.has('left') ? 'left' : 'offline';
+  return { member, start: lost, end, cause };
 }
 
 /** Why a member that left the group during a majority loss left it, in words. */

@@ -2,6 +2,7 @@ import type { GroupReplicationOptions } from '../gr/options.js';
 import type { WorkloadInput } from '../gr/workload.js';
 import type { ModelParameters } from '../model-parameters.js';
 import type { SimEvent } from '../observe/events.js';
+import { XCOM_DIE_OP_TEXT } from '../observe/leave-lines.js';
 import { createSimulation } from '../sim/simulation.js';
 import type { MemberSpec } from '../sim/simulation-options.js';
 import type { GroupMode, VersionName } from '../types.js';
@@ -84,7 +85,7 @@ export interface OutageRun {
 }
 
 /** Text of XCom's die line (xcom_base.cc process_die_op), as MY-011735 on the returning member. */
-export const TOO_FAR_AHEAD = 'since the group is too far ahead';
+export const TOO_FAR_AHEAD = XCOM_DIE_OP_TEXT;
 /** MY-011505: "Member was expelled from the group due to network failures, …". */
 const EXPELLED_CODE = 'MY-011505';
 

@@ -44,6 +44,7 @@ export const LATER_FIELDS: readonly LaterField[] = [
   ...later(['properties', 'metrics', 'properties', 'writes', 'properties', 'workload'], ['metrics.writes.workload'], '5489a7d', 'rolledBack'),
   ...later(['properties', 'metrics'], ['metrics'], 'bd63d45', 'leaves'),
   ...later(['properties', 'metrics'], ['metrics'], '46022ad', 'groupWriteUnavailable'),
+  ...later(['properties', 'metrics', 'properties', 'majority', 'items'], ['metrics.majority[]'], '9ff4a87', 'ended', 'endedBy'),
 ];
 
 type Json = Record<string, unknown>;

@@ -1,7 +1,7 @@
 /** Failure-detection metrics on a real run with known timings (docs/mysql-behaviour.md §G1.4) and on hand-made traces. */
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { createSimulation, parseScenario, runScenario } from '../../src/index.js';
+import { createSimulation, parseScenario, runScenario, type SimEvent } from '../../src/index.js';
 import { summarize } from '../../src/observe/metrics.js';
 import { runRecordOf } from '../../src/observe/run-record.js';
 import { formatSummary } from '../../src/report/summary-text.js';
@@ -286,10 +286,35 @@ describe('summarize on hand-made traces', () => {
       ev.net(10 * SEC, 'heal', 'c'),
       ev.log(10 * SEC + 300_000, 'c', 'MY-011498'),
     ], { endUs: 20 * SEC }));
-    expect(sum.majority).toEqual([{ member: 'c', lostUs: 6 * SEC, regainedUs: 10 * SEC + 300_000, end: 'regained', networkRestoredUs: 10 * SEC, regainLatencyUs: 300_000 }]);
+    expect(sum.majority).toEqual([{
+      member: 'c', lostUs: 6 * SEC, regainedUs: 10 * SEC + 300_000, end: 'regained', endedUs: 10 * SEC + 300_000, endedBy: 'regained',
+      networkRestoredUs: 10 * SEC, regainLatencyUs: 300_000,
+    }]);
     const c = sum.writeUnavailable.find((w) => w.member === 'c')!;
     expect(c.windows).toEqual([{ startUs: 1 * SEC, endUs: 10 * SEC + 300_000 }]);
     expect(c.totalUs).toBe(9 * SEC + 300_000);
+  });
+
+  it('records when and why a majority episode ended by the member leaving, whatever the order of that instant\'s lines', () => {
+    const lost = [ev.net(1 * SEC, 'isolate', 'c'), ev.log(6 * SEC, 'c', 'MY-011495')];
+    const ended = (...after: SimEvent[]) => summarize(handRecord([...lost, ...after], { endUs: 50 * SEC })).majority
+      .map((m) => [m.end, m.endedUs, m.endedBy, m.regainedUs]);
+    // Its leave view (STOP GROUP_REPLICATION).
+    expect(ended(ev.view(20 * SEC, 'c', '', []))).toEqual([['left', 20 * SEC, 'left', null]]);
+    // ERROR: the unreachable-majority timeout's leave, or an expel it learns of (MY-011505 before or after the state).
+    expect(ended(ev.self(20 * SEC, 'c', 'ERROR'), ev.view(21 * SEC, 'c', '', []))).toEqual([['left', 20 * SEC, 'error', null]]);
+    expect(ended(ev.log(20 * SEC, 'c', 'MY-011505'), ev.self(20 * SEC, 'c', 'ERROR'))).toEqual([['left', 20 * SEC, 'expelled', null]]);
+    expect(ended(ev.self(20 * SEC, 'c', 'ERROR'), ev.log(20 * SEC, 'c', 'MY-011505'))).toEqual([['left', 20 * SEC, 'expelled', null]]);
+    // An expel line of another instant does not name it.
+    expect(ended(ev.log(3 * SEC, 'c', 'MY-011505'), ev.self(20 * SEC, 'c', 'ERROR'))).toEqual([['left', 20 * SEC, 'error', null]]);
+    // A crash: OFFLINE and the server stopping at one instant, in either order; a stop alone ends it too.
+    const stopped = ev.flags(20 * SEC, 'c', false, false);
+    expect(ended(ev.self(20 * SEC, 'c', 'OFFLINE'), stopped)).toEqual([['left', 20 * SEC, 'stopped', null]]);
+    expect(ended(stopped, ev.self(20 * SEC, 'c', 'OFFLINE'))).toEqual([['left', 20 * SEC, 'stopped', null]]);
+    expect(ended(stopped)).toEqual([['left', 20 * SEC, 'stopped', null]]);
+    expect(ended(ev.self(20 * SEC, 'c', 'OFFLINE'))).toEqual([['left', 20 * SEC, 'offline', null]]);
+    // Still open at the end of the run.
+    expect(ended()).toEqual([['open', null, null, null]]);
   });
 
   it('write windows follow state, super_read_only and offline_mode, and close at the end of the run', () => {

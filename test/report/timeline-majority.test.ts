@@ -63,13 +63,64 @@ describe('majority-loss periods on the timeline', () => {
   });
 });
 
-describe('the timeline summary of a false expel', () => {
-  it('says what made it false: node3 was removed after the heal, when it could talk to its remover again', () => {
-    const [x] = cacheReport.metrics.expels;
-    const isolate = cacheReport.faults.find((f) => f.kind === 'isolate')!;
-    expect(x).toMatchObject({ member: 'node3', falseExpel: true });
-    expect(x!.removed).toBeGreaterThan(isolate.end!);
-    expect(cacheHtml).toContain(`<li>node3 expelled by ${x!.remover} at ${x!.removed} s, ${x!.timeToExpel} s after the fault (false expel: outage already over)</li>`);
+describe('majority-loss periods come from the metrics fold', () => {
+  /** A copy of `report` without the episodes' `ended` and `endedBy`, as a report written before they were added. */
+  const older = (report: ScenarioReport): ScenarioReport => ({
+    ...report,
+    metrics: { ...report.metrics, majority: report.metrics.majority.map(({ ended: _e, endedBy: _b, ...rest }) => rest) },
+  });
+
+  it('reads each episode\'s recorded end and cause, not the report\'s other sections', () => {
+    const [ep] = cacheReport.metrics.majority;
+    expect(ep).toMatchObject({ endedBy: 'expelled' });
+    const moved = { ...cacheReport, metrics: { ...cacheReport.metrics, majority: [{ ...ep!, ended: ep!.lost + 1, endedBy: 'error' as const }] } };
+    expect(majorityPeriods(moved)).toEqual([{ member: 'node3', start: ep!.lost, end: ep!.lost + 1, cause: 'error' }]);
+    const open = { ...cacheReport, metrics: { ...cacheReport.metrics, majority: [{ ...ep!, end: 'open' as const, ended: null, endedBy: null }] } };
+    expect(majorityPeriods(open)).toEqual([{ member: 'node3', start: ep!.lost, end: cacheReport.end, cause: 'open' }]);
+  });
+
+  it('gives the same periods for a report without them (grsim 0.1.0 and later, until they came), found from states, views, flags and log', () => {
+    const shipped = ['seed-case', 'runbook-stop-start', 'runbook-force-members', 'consistency-after-unreachable'].map((name) =>
+      buildReport(runScenario(parseScenario(readFileSync(new URL(`../../scenarios/${name}.yaml`, import.meta.url), 'utf8'), `${name}.yaml`)), '0.0.0-test'));
+    const reports = [
+      cacheReport, ...shipped,
+      run(isolateThen('crash: node3', '+30s', '+60s')),
+      run(isolateThen('stop: node3', '+20s', '+70s')),
+      run(isolateThen('heal: node3', '+30s', '+60s').replace('members:', 'options: { group_replication_member_expel_timeout: 3600 }\nmembers:')),
+      run(isolateThen('heal: node3', '+90s', '+120s').replace('members:', 'options: { group_replication_unreachable_majority_timeout: 20, group_replication_member_expel_timeout: 3600 }\nmembers:')),
+    ];
+    const causes = new Set<string>();
+    for (const r of reports) {
+      expect(r.metrics.majority.length).toBeGreaterThan(0);
+      const periods = majorityPeriods(r);
+      for (const p of periods) causes.add(p.cause);
+      expect(majorityPeriods(older(r))).toEqual(periods);
+    }
+    expect([...causes].sort()).toEqual(['error', 'expelled', 'left', 'regained', 'stopped']);
+  });
+});
+
+describe('the timeline summary of expels and leaves', () => {
+  it('seed-cache-experiment: node3\'s die_op exit is its own leave (asked at its die line), not a false expel', () => {
+    const die = cacheReport.log.find((l) => l.member === 'node3' && l.message.includes('since the group is too far ahead'))!;
+    expect(cacheReport.metrics.expels).toEqual([]);
+    const [l] = cacheReport.metrics.leaves;
+    expect(l).toMatchObject({ member: 'node3', asked: die.t });
+    expect(cacheHtml).toContain(`<li>node3 left at its own request (asked at ${die.t} s), removed by ${l!.remover} at ${l!.removed} s</li>`);
+    expect(cacheHtml).not.toContain('false expel');
+  });
+
+  it('says what made a false expel false', () => {
+    // An expel by the failure detector (node3 isolated, expel timeout 5 s), marked false in a copy:
+    // no shipped scenario has a false expel since the die_op exit counts as a leave.
+    const expelled = run(isolateThen('heal: node3', '+60s', '+70s'));
+    const [x] = expelled.metrics.expels;
+    expect(x).toMatchObject({ member: 'node3', falseExpel: false });
+    const html = (falseExpel: boolean): string =>
+      renderTimelineHtml({ ...expelled, metrics: { ...expelled.metrics, expels: [{ ...x!, falseExpel }] } });
+    const line = `<li>node3 expelled by ${x!.remover} at ${x!.removed} s, ${x!.timeToExpel} s after the fault`;
+    expect(html(false)).toContain(`${line}</li>`);
+    expect(html(true)).toContain(`${line} (false expel: outage already over)</li>`);
   });
 });
 

@@ -1,27 +1,12 @@
 import { memberIndex } from '../run-record.js';
 import { type Invariant, violation } from './invariant.js';
 import { serverStopped } from './trace-reading.js';
+import { startsOwnLeave } from '../leave-lines.js';
 
 const NO_EXPEL = 'no-expel-without-majority';
 
 /** Configuration number of the boot configuration every member starts in (the first decided change is 2). */
 const BOOT_CONFIG_ID = 1;
-
-/**
- * Log lines after which the member asks XCom to remove itself (a GCS leave, or XCom's own exit):
- * - MY-011711, the unreachable-majority timeout: leave_group_on_failure with a GCS leave
- *   (group_partition_handling.cc);
- * - MY-013374, an auto-rejoin attempt whose view did not come: attempt_rejoin ends the attempt with
- *   gcs_module->leave() (src/plugin.cc);
- * - MY-011640, a START whose view did not come: initialize_plugin_and_join leaves on its error path
- *   (src/plugin.cc);
- * - the die_op exit ("the group is too far ahead"): xcom_base.cc terminate_and_exit fires the expel
- *   callback and GCS asks the others to remove this node (do_remove_node_from_group).
- */
-function leavesOnItsOwn(code: string, message: string): boolean {
-  return code === 'MY-011711' || code === 'MY-013374' || code === 'MY-011640' ||
-    (code === 'MY-011735' && message.includes('the group is too far ahead'));
-}
 
 /** One xcom_remove_nodes call, as the trace shows it: the `expelRequested` lines one member wrote at one instant. */
 interface RemovalRequest {
@@ -54,7 +39,7 @@ interface RemovalRequest {
  *    single node. So one activated configuration may remove half or more of the one before, as long
  *    as each removal was asked for with the majority of the requester's own configuration.
  * 3. A node that removes itself (a self-suspicion with force_remove, or a GCS leave: see
- *    leavesOnItsOwn) is not expelled by anyone.
+ *    leave-lines.ts OWN_LEAVE_LINES) is not expelled by anyone.
  * 4. The operator's group_replication_force_members (MY-011722) installs the listed nodes as the
  *    new configuration whatever the old majority says: XCom accepts a forced configuration when
  *    every node of the new one answers (xcom_base.cc majority(), force flag). The nodes it leaves
@@ -82,8 +67,8 @@ interface RemovalRequest {
 export const noExpelWithoutMajority: Invariant = {
   name: NO_EXPEL,
   description:
-    'Every node an XCom configuration drops left by itself (self-removal, a leave after the unreachable-majority timeout or a join ' +
-    'that timed out, XCom\'s die_op exit), was left out of an operator\'s group_replication_force_members, or was named in a removal ' +
+    'Every node an XCom configuration drops left by itself (self-removal, or a leave its log shows: STOP, the unreachable-majority ' +
+    'timeout, a join that timed out or was refused, XCom\'s die_op exit), was left out of an operator\'s group_replication_force_members, or was named in a removal ' +
     'request for its current incarnation that named fewer than half of the requester\'s own configuration; removals decided in one ' +
     'configuration may be applied cumulatively, and the nodes dropped without such a request are fewer than half of the previous ' +
     'configuration. A view that removes members lists exactly the nodes of a configuration the installing member activated.',
@@ -151,7 +136,7 @@ export const noExpelWithoutMajority: Invariant = {
           if (i === undefined) break;
           // A leave is this incarnation's request to remove itself, however long XCom takes to decide it.
           // (Its own XCom may never have activated a configuration: a join that timed out.)
-          if (leavesOnItsOwn(e.code, e.message)) {
+          if (startsOwnLeave(e.code, e.message)) {
             addRequest(e.member, { by: e.member, t: e.t, configSize: 1, configId: undefined, size: 1, incarnation: `${e.member}#${newestIncarnation.get(e.member) ?? 1}` });
           }
           // SET group_replication_force_members (MY-011722): the operator's forced configuration
