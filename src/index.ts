@@ -49,6 +49,7 @@ export {
 export type { Invariant, Violation } from './observe/invariants/index.js';
 export { summarize, metricsFold } from './observe/metrics.js';
 export type { MetricsFold, MetricsStart, RunSummary, DetectionSample, ExpelRecord, LeaveRecord, MajorityEpisode, MajorityEndCause, WriteAvailability, Interval, RejoinOutcome, DurationStats, FailoverRecord } from './observe/metrics.js';
+export type { LeaveCause } from './observe/leave-lines.js';
 export { formatSummary } from './report/summary-text.js';
 export type { XcomCacheState } from './sim/simulation.js';
 export { communicationInformationColumns } from './observe/performance-schema.js';

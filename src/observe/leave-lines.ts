@@ -15,6 +15,13 @@
  * writes none of these before the removal: it learns of it afterwards (MY-011505, gcs_event_handlers.cc
  * was_member_expelled_from_group), or never when it crashed.
  */
+/**
+ * What made a member remove itself: STOP GROUP_REPLICATION (or a shutdown), the unreachable-majority
+ * timeout, a join refused for transactions the group lacks, a START or an auto-rejoin attempt whose
+ * view did not come, or XCom's exit when the messages it needs were evicted ("too far ahead").
+ */
+export type LeaveCause = 'stop' | 'majority-timeout' | 'join-refused' | 'join-timeout' | 'rejoin-timeout' | 'xcom-exit';
+
 export interface OwnLeaveLine {
   readonly code: string;
   /** The MySQL error name (share/messages_to_error_log.txt). */
@@ -24,6 +31,8 @@ export interface OwnLeaveLine {
    * GCS and XCom line, src/gcs_logger.cc); undefined: every line with the code.
    */
   readonly text?: string;
+  /** What made the member leave, as LeaveRecord.cause names it. */
+  readonly cause: LeaveCause;
   /** Whether MySQL writes the line just before the removal request or just after it. */
   readonly order: 'before' | 'after';
   /** Where MySQL writes it and which removal request goes with it. */
@@ -35,33 +44,33 @@ export const XCOM_DIE_OP_TEXT = 'since the group is too far ahead';
 
 export const OWN_LEAVE_LINES: readonly OwnLeaveLine[] = [
   {
-    code: 'MY-011647', name: 'ER_GRP_RPL_WAITING_FOR_VIEW_UPDATE', order: 'after',
+    code: 'MY-011647', cause: 'stop', name: 'ER_GRP_RPL_WAITING_FOR_VIEW_UPDATE', order: 'after',
     source: 'plugin.cc leave_group (STOP GROUP_REPLICATION, a shutdown) and leave_group_on_failure.cc leave (the ' +
       'unreachable-majority timeout\'s leave) log it right after gcs_module->leave() answered NOW_LEAVING or ALREADY_LEAVING',
   },
   {
-    code: 'MY-011711', name: 'ER_GRP_RPL_UNREACHABLE_MAJORITY_TIMEOUT_FOR_MEMBER', order: 'before',
+    code: 'MY-011711', cause: 'majority-timeout', name: 'ER_GRP_RPL_UNREACHABLE_MAJORITY_TIMEOUT_FOR_MEMBER', order: 'before',
     source: 'plugin_handlers/group_partition_handling.cc partition_thread_handler logs it, then calls ' +
       'leave_group_on_failure::leave without ALREADY_LEFT_GROUP, which calls gcs_module->leave()',
   },
   {
-    code: 'MY-011522', name: 'ER_GRP_RPL_TRANS_NOT_PRESENT_IN_GRP', order: 'before',
+    code: 'MY-011522', cause: 'join-refused', name: 'ER_GRP_RPL_TRANS_NOT_PRESENT_IN_GRP', order: 'before',
     source: 'gcs_event_handlers.cc check_group_compatibility: a joiner with transactions the group lacks ("The member ' +
       'will now exit the group"); handle_joining_members cancels the view wait (notify_of_view_change_cancellation), ' +
       'and the START leaves on its error path (plugin.cc initialize_plugin_and_join → leave_group_and_terminate_plugin_modules), ' +
       'an auto-rejoin attempt with gcs_module->leave (plugin.cc attempt_rejoin)',
   },
   {
-    code: 'MY-011640', name: 'ER_GRP_RPL_TIMEOUT_ON_VIEW_AFTER_JOINING_GRP', order: 'before',
+    code: 'MY-011640', cause: 'join-timeout', name: 'ER_GRP_RPL_TIMEOUT_ON_VIEW_AFTER_JOINING_GRP', order: 'before',
     source: 'plugin.cc initialize_plugin_and_join: the START\'s view did not come; its error path calls ' +
       'leave_group_and_terminate_plugin_modules, whose leave_group() asks GCS to leave',
   },
   {
-    code: 'MY-013374', name: 'ER_GRP_RPL_TIMEOUT_RECEIVED_VC_ON_REJOIN', order: 'before',
+    code: 'MY-013374', cause: 'rejoin-timeout', name: 'ER_GRP_RPL_TIMEOUT_RECEIVED_VC_ON_REJOIN', order: 'before',
     source: 'plugin.cc attempt_rejoin: the auto-rejoin attempt\'s view did not come; the attempt ends with gcs_module->leave(nullptr)',
   },
   {
-    code: 'MY-011735', name: 'ER_GRP_RPL_GCS_GR_ERROR_MSG', text: XCOM_DIE_OP_TEXT, order: 'before',
+    code: 'MY-011735', cause: 'xcom-exit', name: 'ER_GRP_RPL_GCS_GR_ERROR_MSG', text: XCOM_DIE_OP_TEXT, order: 'before',
     source: 'xcom_base.cc process_die_op logs "Node N is unable to get message …, since the group is too far ahead. Node ' +
       'will now exit." and calls terminate_and_exit, which fires the expel callback (gcs_xcom_interface.cc cb_xcom_expel → ' +
       'make_gcs_leave_group_on_error); gcs_xcom_control_interface.cc do_remove_node_from_group then connects to a member ' +
@@ -78,10 +87,15 @@ for (const line of OWN_LEAVE_LINES) {
   else list.push(line);
 }
 
+/** The OWN_LEAVE_LINES entry a member's log line `code`/`message` is (it is removing itself from the group), or undefined. */
+export function ownLeaveLine(code: string, message: string): OwnLeaveLine | undefined {
+  const lines = BY_CODE.get(code);
+  if (lines === undefined) return undefined;
+  for (const l of lines) if (l.text === undefined || message.includes(l.text)) return l;
+  return undefined;
+}
+
 /** Whether a member's log line `code`/`message` is one of OWN_LEAVE_LINES: it is removing itself from the group. */
 export function startsOwnLeave(code: string, message: string): boolean {
-  const lines = BY_CODE.get(code);
-  if (lines === undefined) return false;
-  for (const l of lines) if (l.text === undefined || message.includes(l.text)) return true;
-  return false;
+  return ownLeaveLine(code, message) !== undefined;
 }

@@ -4,7 +4,7 @@ import { InvariantError } from '../errors.js';
 import type { SimEvent } from './events.js';
 import { memberIndex, type RunRecord, type RunWorkload } from './run-record.js';
 import { failoverFold, type FailoverRecord } from './failover-metrics.js';
-import { startsOwnLeave } from './leave-lines.js';
+import { ownLeaveLine, type LeaveCause } from './leave-lines.js';
 
 export type { FailoverRecord } from './failover-metrics.js';
 
@@ -75,6 +75,8 @@ export interface LeaveRecord {
   readonly askedUs: number;
   /** When the removal view was installed on the remover (µs). */
   readonly removedUs: number;
+  /** What made it leave: the cause of the line at askedUs (leave-lines.ts). */
+  readonly cause: LeaveCause;
 }
 
 /**
@@ -272,6 +274,7 @@ export function metricsFold(start: MetricsStart): MetricsFold {
   // line written while it is out of the group (a START given up before any view listed it) is no
   // request to leave the group it joins next.
   const askedToLeaveUs = new Float64Array(n).fill(-1);
+  const leaveCause: (LeaveCause | null)[] = new Array<LeaveCause | null>(n).fill(null);
   const expelRequested = new Uint8Array(n);
   const distinctViews = new Set<string>();
   const installs: Record<string, number> = {};
@@ -423,8 +426,10 @@ export function metricsFold(start: MetricsStart): MetricsFold {
             const asked = askedToLeaveUs[m]!, expelAsked = expelRequested[m] === 1;
             askedToLeaveUs[m] = -1;
             expelRequested[m] = 0;
-            if (asked >= 0 && !expelAsked) {
-              leaves.push({ member: names[m]!, remover: e.member, askedUs: asked, removedUs: e.t });
+            const cause = leaveCause[m]!;
+            leaveCause[m] = null;
+            if (asked >= 0 && !expelAsked && cause !== null) {
+              leaves.push({ member: names[m]!, remover: e.member, askedUs: asked, removedUs: e.t, cause });
               continue;
             }
             const k = o * n + m;
@@ -455,7 +460,10 @@ export function metricsFold(start: MetricsStart): MetricsFold {
       case 'log': {
         const i = idx.get(e.member);
         if (i === undefined) break;
-        if (startsOwnLeave(e.code, e.message) && removed[i] === 0 && askedToLeaveUs[i]! < 0) askedToLeaveUs[i] = e.t;
+        if (removed[i] === 0 && askedToLeaveUs[i]! < 0) {
+          const own = ownLeaveLine(e.code, e.message);
+          if (own !== undefined) { askedToLeaveUs[i] = e.t; leaveCause[i] = own.cause; }
+        }
         switch (e.code) {
           case 'MY-011505':
             expelledLineUs[i] = e.t;

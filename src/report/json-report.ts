@@ -1,3 +1,4 @@
+import type { LeaveCause } from '../observe/leave-lines.js';
 import { formatTimestamp, visibleAt } from '../observe/error-log.js';
 import type { LogLevel } from '../observe/error-codes.js';
 import { metricsFold, type DurationStats, type MajorityEndCause, type RunSummary } from '../observe/metrics.js';
@@ -92,7 +93,7 @@ export interface ReportMetrics {
   readonly timeToExpel: ReportStats;
   readonly falseExpels: number;
   /** Members removed because they asked to leave, not expels (added with the fix of voluntary leaves counted as expels). */
-  readonly leaves: readonly { readonly member: string; readonly remover: string; readonly asked: number; readonly removed: number }[];
+  readonly leaves: readonly { readonly member: string; readonly remover: string; readonly asked: number; readonly removed: number; readonly cause: LeaveCause }[];
   readonly majority: readonly {
     readonly member: string; readonly lost: number; readonly regained: number | null; readonly end: 'regained' | 'left' | 'open';
     readonly networkRestored: number | null; readonly regainLatency: number | null;
@@ -214,7 +215,7 @@ export function reportMetrics(m: RunSummary): ReportMetrics {
     })),
     timeToExpel: reportStats(m.timeToExpel),
     falseExpels: m.falseExpels,
-    leaves: m.leaves.map((l) => ({ member: l.member, remover: l.remover, asked: seconds(l.askedUs), removed: seconds(l.removedUs) })),
+    leaves: m.leaves.map((l) => ({ member: l.member, remover: l.remover, asked: seconds(l.askedUs), removed: seconds(l.removedUs), cause: l.cause })),
     majority: m.majority.map((e) => ({
       member: e.member, lost: seconds(e.lostUs), regained: sOrNull(e.regainedUs), end: e.end,
       networkRestored: sOrNull(e.networkRestoredUs), regainLatency: sOrNull(e.regainLatencyUs),

@@ -1,3 +1,4 @@
+import type { LeaveCause } from '../observe/leave-lines.js';
 import type { DurationStats, RunSummary } from '../observe/metrics.js';
 
 /** Seconds with millisecond precision, from integer µs. */
@@ -15,6 +16,16 @@ function statsLine(label: string, st: DurationStats): string {
  * Said with the label wherever it is shown, so that it does not read as "the member was never cut off".
  */
 export const FALSE_EXPEL_WHY = 'outage already over';
+
+/** A leave's cause in the summary's words. */
+const LEAVE_CAUSE_WORDS: Readonly<Record<LeaveCause, string>> = {
+  'stop': 'STOP GROUP_REPLICATION',
+  'majority-timeout': 'unreachable-majority timeout',
+  'join-refused': 'join refused: transactions the group lacks',
+  'join-timeout': "START's view did not come",
+  'rejoin-timeout': "auto-rejoin attempt's view did not come",
+  'xcom-exit': "XCom's exit: the group is too far ahead",
+};
 
 /** Renders a RunSummary as plain text for the terminal (times in seconds since time zero). */
 export function formatSummary(summary: RunSummary): string {
@@ -35,8 +46,8 @@ export function formatSummary(summary: RunSummary): string {
       (x.falseExpel ? ` [false expel: ${FALSE_EXPEL_WHY}]` : ''));
   }
   out.push(`false expels: ${summary.falseExpels}`);
-  out.push(`voluntary leaves (not expels): ${summary.leaves.length}`);
-  for (const l of summary.leaves) out.push(`  ${l.member} asked to leave at ${s(l.askedUs)}, removed by ${l.remover} at ${s(l.removedUs)}`);
+  out.push(`leaves at the member's own request (not expels): ${summary.leaves.length}`);
+  for (const l of summary.leaves) out.push(`  ${l.member} asked to leave at ${s(l.askedUs)} (${LEAVE_CAUSE_WORDS[l.cause]}), removed by ${l.remover} at ${s(l.removedUs)}`);
   out.push(`majority lost: ${summary.majority.length} episode(s)`);
   for (const m of summary.majority) {
     out.push(`  ${m.member} lost at ${s(m.lostUs)}, ${m.end === 'regained' ? `regained at ${s(m.regainedUs)}` : m.end === 'left' ? 'left the group' : 'still lost at the end'}` +

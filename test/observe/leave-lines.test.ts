@@ -40,13 +40,13 @@ describe('the own-leave lines: one table for the metrics and the invariant', () 
     expect(invariantOf(null)?.members).toEqual(['a', 'b']);
   });
 
-  it.each(OWN_LEAVE_LINES.map((l) => [l.code, l.name, l.text] as const))('%s (%s) makes the removal a leave in both', (code, _name, text) => {
+  it.each(OWN_LEAVE_LINES.map((l) => [l.code, l.name, l.text, l.cause] as const))('%s (%s) makes the removal a leave in both', (code, _name, text, cause) => {
     const message = messageOf(text);
     expect(startsOwnLeave(code, message)).toBe(true);
     const sum = metricsOf(ev.log(10 * SEC, 'c', code, message));
     expect(sum.expels).toEqual([]);
     expect(sum.falseExpels).toBe(0);
-    expect(sum.leaves).toEqual([{ member: 'c', remover: 'a', askedUs: 10 * SEC, removedUs: 11 * SEC }]);
+    expect(sum.leaves).toEqual([{ member: 'c', remover: 'a', askedUs: 10 * SEC, removedUs: 11 * SEC, cause }]);
     expect(invariantOf(ev.log(5 * SEC, 'b', code, message))).toBeNull();
   });
 
@@ -73,7 +73,7 @@ describe('scenarios/seed-cache-experiment.yaml: node3\'s die_op exit is its own 
     expect(sum.expels).toEqual([]);
     expect(sum.falseExpels).toBe(0);
     expect(sum.leaves).toHaveLength(1);
-    expect(sum.leaves[0]).toMatchObject({ member: 'node3', askedUs: die.t });
+    expect(sum.leaves[0]).toMatchObject({ member: 'node3', askedUs: die.t, cause: 'xcom-exit' });
     expect(sum.leaves[0]!.removedUs).toBeGreaterThan(die.t);
   });
 

@@ -117,7 +117,7 @@ describe('summarize tells voluntary leaves from expels, and frozen observers fro
     expect(sum.detection.stats.maxUs!).toBeLessThan(10 * SEC);
     const text = formatSummary(sum);
     expect(text).toContain('false expels: 0\n');
-    expect(text).toContain('voluntary leaves (not expels): 1\n  node4 asked to leave at 5.000 s, removed by node1 at 6.119 s\n');
+    expect(text).toContain("leaves at the member's own request (not expels): 1\n  node4 asked to leave at 5.000 s (STOP GROUP_REPLICATION), removed by node1 at 6.119 s\n");
   });
 
   it('minority members that asked to leave on the majority timeout but were expelled first are expels', () => {
@@ -163,9 +163,9 @@ describe('summarize on hand-made traces', () => {
     expect(sum.expels).toEqual([]);
     expect(sum.falseExpels).toBe(0);
     expect(sum.timeToExpel.count).toBe(0);
-    expect(sum.leaves).toEqual([{ member: 'c', remover: 'a', askedUs: 10 * SEC, removedUs: 11 * SEC }]);
+    expect(sum.leaves).toEqual([{ member: 'c', remover: 'a', askedUs: 10 * SEC, removedUs: 11 * SEC, cause: 'stop' }]);
     const text = formatSummary(sum);
-    expect(text).toContain('false expels: 0\nvoluntary leaves (not expels): 1\n  c asked to leave at 10.000 s, removed by a at 11.000 s\n');
+    expect(text).toContain("false expels: 0\nleaves at the member's own request (not expels): 1\n  c asked to leave at 10.000 s (STOP GROUP_REPLICATION), removed by a at 11.000 s\n");
     expect(text).not.toContain('removed by a at 11.000 s with no fault');
   });
 
@@ -182,8 +182,8 @@ describe('summarize on hand-made traces', () => {
     // The first removal (no leave line before it) stays an expel with no fault.
     expect(sum.expels.map((x) => x.removedUs)).toEqual([5 * SEC]);
     expect(sum.leaves).toEqual([
-      { member: 'c', remover: 'a', askedUs: 31 * SEC, removedUs: 32 * SEC },
-      { member: 'c', remover: 'a', askedUs: 41 * SEC, removedUs: 42 * SEC },
+      { member: 'c', remover: 'a', askedUs: 31 * SEC, removedUs: 32 * SEC, cause: 'join-refused' },
+      { member: 'c', remover: 'a', askedUs: 41 * SEC, removedUs: 42 * SEC, cause: 'join-timeout' },
     ]);
   });
 

@@ -25,6 +25,7 @@ events:
   - { at: "+2s", write: { member: node1 } }
   - { at: "+3s", isolate: node3 }
   - { at: "+30s", heal: node3 }
+  - { at: "+50s", stop: node2 }
 until: "+60s"
 `;
 
