@@ -45,7 +45,7 @@ export const LATER_FIELDS: readonly LaterField[] = [
   ...later(['properties', 'metrics'], ['metrics'], 'bd63d45', 'leaves'),
   ...later(['properties', 'metrics'], ['metrics'], '46022ad', 'groupWriteUnavailable'),
   ...later(['properties', 'metrics', 'properties', 'majority', 'items'], ['metrics.majority[]'], '9ff4a87', 'ended', 'endedBy'),
-  ...later(['properties', 'metrics', 'properties', 'leaves', 'items'], ['metrics.leaves[]'], 'this session', 'cause'),
+  ...later(['properties', 'metrics', 'properties', 'leaves', 'items'], ['metrics.leaves[]'], '5db0508', 'cause'),
 ];
 
 type Json = Record<string, unknown>;
