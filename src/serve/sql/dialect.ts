@@ -1,4 +1,5 @@
 import { functionDoesNotExist, MysqlError, noDatabaseSelected, SyntaxErrorAt, tooBigPrecision, wrongParamCount } from './mysql-errors.js';
+import { MAX_VARIADIC_ARGUMENTS, timestampUnit } from './functions.js';
 import { closingParen, isPunct, isWord, splitTopLevel, type Token } from './tokenizer.js';
 
 /**
@@ -41,6 +42,10 @@ const FUNCTION_NAMES: Readonly<Record<string, string>> = {
   VERSION: '__version', DATABASE: '__database', SCHEMA: '__database', CONNECTION_ID: '__connection_id',
   USER: '__user', CURRENT_USER: '__user', SESSION_USER: '__user', SYSTEM_USER: '__user',
   JSON_UNQUOTE: '__json_unquote', UUID: '__uuid', LAST_INSERT_ID: 'last_insert_rowid',
+  // functions.ts. LENGTH counts bytes in MySQL (SQLite's length() counts characters).
+  LEFT: '__left', RIGHT: '__right', LPAD: '__lpad', RPAD: '__rpad', SUBSTRING_INDEX: '__substring_index', LOCATE: '__locate',
+  INSTR: '__instr', REPEAT: '__repeat', GREATEST: '__greatest', LEAST: '__least', UNIX_TIMESTAMP: '__unix_timestamp',
+  LENGTH: 'octet_length', OCTET_LENGTH: 'octet_length',
 };
 
 /**
@@ -56,7 +61,36 @@ const ARGUMENT_COUNTS: Readonly<Record<string, { readonly min: number; readonly 
   DATABASE: { min: 0, max: 0, native: false }, SCHEMA: { min: 0, max: 0, native: false }, USER: { min: 0, max: 0, native: false },
   CURRENT_USER: { min: 0, max: 0, native: false }, SESSION_USER: { min: 0, max: 0, native: false }, SYSTEM_USER: { min: 0, max: 0, native: false },
   IF: { min: 3, max: 3, native: false },
+  LPAD: { min: 3, max: 3, native: true }, RPAD: { min: 3, max: 3, native: true }, SUBSTRING_INDEX: { min: 3, max: 3, native: true },
+  LOCATE: { min: 2, max: 3, native: true }, INSTR: { min: 2, max: 2, native: true }, UNIX_TIMESTAMP: { min: 0, max: 1, native: true },
+  GREATEST: { min: 2, max: Infinity, native: true }, LEAST: { min: 2, max: Infinity, native: true },
+  LENGTH: { min: 1, max: 1, native: true }, OCTET_LENGTH: { min: 1, max: 1, native: true },
+  // Rules of sql_yacc.yy (function_call_keyword, function_call_conflict, function_call_nonkeyword): a wrong count is a syntax error.
+  LEFT: { min: 2, max: 2, native: false }, RIGHT: { min: 2, max: 2, native: false }, REPLACE: { min: 3, max: 3, native: false },
+  REPEAT: { min: 2, max: 2, native: false }, COALESCE: { min: 1, max: Infinity, native: false },
+  TIMESTAMPDIFF: { min: 3, max: 3, native: false }, TIMESTAMPADD: { min: 3, max: 3, native: false },
 };
+
+/**
+ * The stored functions of MySQL 8.0's sys schema (scripts/sys_schema/functions/*.sql): a call of
+ * one is ER_NOT_SUPPORTED_YET, a call of any other `sys.name()` ER_SP_DOES_NOT_EXIST, as MySQL
+ * answers for a stored function that is not there.
+ */
+const SYS_SCHEMA_FUNCTIONS = new Set([
+  'extract_schema_from_file_name', 'extract_table_from_file_name', 'format_bytes', 'format_path', 'format_statement', 'format_time',
+  'list_add', 'list_drop', 'ps_is_account_enabled', 'ps_is_consumer_enabled', 'ps_is_instrument_default_enabled',
+  'ps_is_instrument_default_timed', 'ps_is_thread_instrumented', 'ps_thread_account', 'ps_thread_id', 'ps_thread_stack',
+  'ps_thread_trx_info', 'quote_identifier', 'sys_get_config', 'version_major', 'version_minor', 'version_patch',
+]);
+
+/**
+ * A call of a stored function MySQL does not find (sql/item_func.cc, Item_func_sp: the routine is
+ * looked up in `schema`, the current database for an unqualified name): ER_SP_DOES_NOT_EXIST, or
+ * ER_NO_DB_ERROR for an unqualified name without a current database.
+ */
+function missingStoredFunction(schema: string | null, name: string): MysqlError {
+  return new MysqlError(schema === null ? noDatabaseSelected() : functionDoesNotExist(`${schema}.${name}`));
+}
 
 /**
  * MySQL's current-time functions (sql/sql_yacc.yy: NOW_SYM, whose synonyms CURRENT_TIMESTAMP,
@@ -169,11 +203,16 @@ export function rewrite(tokens: readonly Token[], from: number, to: number, ctx:
     // CURRENT_TIMESTAMP, LOCALTIME, LOCALTIMESTAMP and UTC_TIMESTAMP need no parentheses (func_datetime_precision may be empty).
     if (upper !== 'NOW' && upper !== 'SYSDATE' && upper in CURRENT_TIME_FUNCTIONS && !isPunct(next, '(') && !isPunct(tokens[k - 1], '.')) { out.push('__now(0)'); continue; }
     if (upper === 'CURRENT_USER' && !isPunct(next, '(')) { out.push('__user()'); continue; }
+    if (isPunct(next, '(') && isPunct(tokens[k - 1], '.') && (tokens[k - 2]?.kind === 'ident' || tokens[k - 2]?.kind === 'quoted')) {
+      // schema.name(…) always calls a stored function (sql_yacc.yy function_call_generic: ident '.' ident '(').
+      const schema = tokens[k - 2]!.text;
+      if (schema.toLowerCase() === 'sys' && SYS_SCHEMA_FUNCTIONS.has(t.text.toLowerCase())) throw new UnsupportedSql(`function sys.${t.text}`);
+      throw missingStoredFunction(schema, t.text);
+    }
     if (isPunct(next, '(') && !isPunct(tokens[k - 1], '.')) {
       // The statement engine's own helpers (__now, __sysvar, …) are not MySQL functions: a client
-      // that names one gets what MySQL answers for a function it does not have, a stored function
-      // looked up in the current database (ER_SP_DOES_NOT_EXIST), or ER_NO_DB_ERROR without one.
-      if (t.text.startsWith('__')) throw new MysqlError(ctx.database === null ? noDatabaseSelected() : functionDoesNotExist(`${ctx.database}.${t.text}`));
+      // that names one gets what MySQL answers for a function it does not have.
+      if (t.text.startsWith('__')) throw missingStoredFunction(ctx.database, t.text);
       const close = closingParen(tokens, k + 1);
       if (close < 0 || close >= to) { out.push(t.text); continue; }
       const call = rewriteCall(tokens, k, close, ctx, cte, tables);
@@ -198,7 +237,19 @@ function rewriteCall(tokens: readonly Token[], at: number, close: number, ctx: R
   }
   if (name in CURRENT_TIME_FUNCTIONS) return `__now(${fractionalDigits(tokens, at, close, CURRENT_TIME_FUNCTIONS[name]!)})`;
   if (name === 'LAST_INSERT_ID' && args.length === 1) throw new UnsupportedSql('LAST_INSERT_ID(expr)');
+  if ((name === 'GREATEST' || name === 'LEAST') && args.length > MAX_VARIADIC_ARGUMENTS) throw new UnsupportedSql(`${name} of more than ${MAX_VARIADIC_ARGUMENTS} arguments`);
   switch (name) {
+    case 'COALESCE':
+      // SQLite's coalesce() takes two or more; MySQL's COALESCE(x) is x.
+      return args.length === 1 ? arg(args[0]!) : null;
+    case 'TIMESTAMPDIFF':
+    case 'TIMESTAMPADD': {
+      // TIMESTAMPDIFF(unit, a, b), TIMESTAMPADD(unit, n, t): the unit is a keyword (interval_time_stamp), anything else a syntax error.
+      const [u0, u1] = args[0]!;
+      const unit = u1 === u0 + 1 && tokens[u0]!.kind === 'ident' ? timestampUnit(tokens[u0]!.text) : null;
+      if (unit === null) throw new SyntaxErrorAt(tokens[u0]!.start);
+      return `__${name.toLowerCase()}(${sqlString(unit)}, ${arg(args[1]!)}, ${arg(args[2]!)})`;
+    }
     case 'CONCAT':
       // MySQL's CONCAT is NULL when any argument is NULL, as SQLite's || is (SQLite's concat() is not).
       if (args.length === 0) throw new UnsupportedSql('CONCAT()');

@@ -12,6 +12,7 @@ import {
   type Row, type SqlValue, type SystemVariable,
 } from './member-tables.js';
 import * as E from './mysql-errors.js';
+import { formatDateTime, registerMysqlFunctions } from './functions.js';
 import { loadSqlEngine, sqlite } from './sqlite.js';
 import { closingParen, isPunct, isWord, LexError, splitTopLevel, tokenize, type Token } from './tokenizer.js';
 
@@ -140,7 +141,11 @@ class Engine implements SimStatementEngine {
     db.create_function('__database', () => session().database);
     db.create_function('__connection_id', () => session().id);
     db.create_function('__user', () => `${session().user}@localhost`);
-    db.create_function('__now', (digits: number) => formatDateTime(sim.startEpochUs + sim.nowUs, digits));
+    // The member's virtual wall clock (UTC): NOW() and its kin, UNIX_TIMESTAMP().
+    const nowEpochUs = (): number => sim.startEpochUs + sim.nowUs;
+    db.create_function('__now', (digits: number) => formatDateTime(nowEpochUs(), digits));
+    // From 8.0.28 a 64-bit server's UNIX_TIMESTAMP() converts times up to 3001 (before: up to 2038).
+    registerMysqlFunctions(db, nowEpochUs, versionAtLeast(sim.version.serverVersion, [8, 0, 28]));
     db.create_function('__uuid', () => derivedUuid(sim, `UUID()#${++this.uuidSeq}`));
     db.create_function('__json_unquote', (v: SqlValue) => {
       if (typeof v !== 'string' || !v.startsWith('"')) return v;
@@ -254,16 +259,6 @@ function versionAtLeast(serverVersion: string, min: readonly [number, number, nu
     if (p !== min[k]) return p > min[k]!;
   }
   return true;
-}
-
-/**
- * 'YYYY-MM-DD hh:mm:ss' of an epoch time in µs (UTC), with `digits` (0..6) fractional digits,
- * truncated as NOW(fsp) truncates (sql/sql_class.h, THD::query_start_timeval_trunc).
- */
-function formatDateTime(epochUs: number, digits: number): string {
-  const us = Math.floor(epochUs);
-  const seconds = new Date(Math.floor(us / 1000)).toISOString().slice(0, 19).replace('T', ' ');
-  return digits === 0 ? seconds : `${seconds}.${String(us % 1_000_000).padStart(6, '0').slice(0, digits)}`;
 }
 
 /** A SET's bare DEFAULT (not the string 'DEFAULT'): the global value for SESSION, the compiled-in default for GLOBAL. */
@@ -399,10 +394,13 @@ class Session implements SqlSession {
     const body = discard ? tokens.slice(1) : tokens;
     // Reads only: a WITH that ends in a write, or SELECT … INTO, would change data outside the write path.
     let depth = 0;
-    for (const t of body) {
+    for (let k = 0; k < body.length; k++) {
+      const t = body[k]!;
       if (isPunct(t, '(')) depth++;
       else if (isPunct(t, ')')) depth--;
-      else if (depth === 0 && t.kind === 'ident' && ['INSERT', 'UPDATE', 'DELETE', 'REPLACE', 'INTO'].includes(t.text.toUpperCase())) {
+      else if (depth === 0 && t.kind === 'ident' && ['INSERT', 'UPDATE', 'DELETE', 'REPLACE', 'INTO'].includes(t.text.toUpperCase())
+        // REPLACE(str, from, to) and INSERT(str, pos, len, newstr) are string functions, not writes.
+        && !(isPunct(body[k + 1], '(') && ['REPLACE', 'INSERT'].includes(t.text.toUpperCase()))) {
         return this.unsupported(sql, `${t.text.toUpperCase()} in a query`);
       }
     }
