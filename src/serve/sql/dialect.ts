@@ -31,6 +31,14 @@ export function sqlString(s: string): string {
   return `'${s.replace(/'/g, "''")}'`;
 }
 
+/**
+ * The SQLite database that holds a schema's tables: information_schema's are in `main` (it is not
+ * attached: engine.ts, createDb), every other schema is the attached database of its name.
+ */
+export function sqliteSchema(schema: string): string {
+  return schema.toLowerCase() === 'information_schema' ? 'main' : sqlIdent(schema);
+}
+
 /** SQLite quoted identifier. */
 export function sqlIdent(s: string): string {
   return `"${s.replace(/"/g, '""')}"`;
@@ -154,8 +162,8 @@ export function rewrite(tokens: readonly Token[], from: number, to: number, ctx:
         const nameTok = qualified ? tokens[k + 2] : t;
         tables.push({ schema: qualified ? t.text.toLowerCase() : ctx.database?.toLowerCase() ?? null, name: (nameTok?.text ?? '').toLowerCase() });
       }
-      if (!qualified && ctx.database !== null && !isCte) out.push(`${sqlIdent(ctx.database)}.${sqlIdent(t.text)}`);
-      else out.push(sqlIdent(t.text));
+      if (!qualified && ctx.database !== null && !isCte) out.push(`${sqliteSchema(ctx.database)}.${sqlIdent(t.text)}`);
+      else out.push(qualified ? sqliteSchema(t.text) : sqlIdent(t.text));
       continue;
     }
     expectTable = false;
