@@ -139,6 +139,8 @@ export function rewrite(tokens: readonly Token[], from: number, to: number, ctx:
   /** Per parenthesis depth: whether a FROM list is open there (a comma introduces another table). */
   const fromList: boolean[] = [false];
   let expectTable = false;
+  /** Where the name of a schema-qualified table stands (`db.t (cols)` is no function call). */
+  let tableNameAt = -1;
   let depth = 0;
   for (let k = from; k < to; k++) {
     const t = tokens[k]!;
@@ -157,6 +159,7 @@ export function rewrite(tokens: readonly Token[], from: number, to: number, ctx:
       if (t.kind === 'ident' && (upper === 'DUAL' || upper === 'LATERAL')) {
         if (upper === 'DUAL') { out.pop(); continue; } // FROM DUAL: SQLite takes no FROM at all
       }
+      if (qualified) tableNameAt = k + 2;
       const isCte = !qualified && cte.has(t.text.toLowerCase());
       if (tables !== undefined && !isCte) {
         const nameTok = qualified ? tokens[k + 2] : t;
@@ -211,7 +214,7 @@ export function rewrite(tokens: readonly Token[], from: number, to: number, ctx:
     // CURRENT_TIMESTAMP, LOCALTIME, LOCALTIMESTAMP and UTC_TIMESTAMP need no parentheses (func_datetime_precision may be empty).
     if (upper !== 'NOW' && upper !== 'SYSDATE' && upper in CURRENT_TIME_FUNCTIONS && !isPunct(next, '(') && !isPunct(tokens[k - 1], '.')) { out.push('__now(0)'); continue; }
     if (upper === 'CURRENT_USER' && !isPunct(next, '(')) { out.push('__user()'); continue; }
-    if (isPunct(next, '(') && isPunct(tokens[k - 1], '.') && (tokens[k - 2]?.kind === 'ident' || tokens[k - 2]?.kind === 'quoted')) {
+    if (k !== tableNameAt && isPunct(next, '(') && isPunct(tokens[k - 1], '.') && (tokens[k - 2]?.kind === 'ident' || tokens[k - 2]?.kind === 'quoted')) {
       // schema.name(…) always calls a stored function (sql_yacc.yy function_call_generic: ident '.' ident '(').
       const schema = tokens[k - 2]!.text;
       if (schema.toLowerCase() === 'sys' && SYS_SCHEMA_FUNCTIONS.has(t.text.toLowerCase())) throw new UnsupportedSql(`function sys.${t.text}`);
