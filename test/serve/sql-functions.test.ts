@@ -23,7 +23,7 @@ async function session(database: string | null = null) {
 }
 
 /** The single row of a result, as text. */
-function row(o: StatementOutcome): (string | null)[] {
+function row(o: StatementOutcome): readonly (string | null)[] {
   if (o.kind !== 'rows') throw new Error(`expected rows, got ${JSON.stringify(o)}`);
   expect(o.rows).toHaveLength(1);
   return o.rows[0]!;
@@ -85,6 +85,20 @@ describe('time functions on the member\'s virtual clock', () => {
       .toEqual(['1500000', '24', '2', '3', '2']);
     expect(row(s.execute("SELECT UNIX_TIMESTAMP('2015-11-13 10:20:19'), UNIX_TIMESTAMP('2015-11-13 10:20:19.012'), UNIX_TIMESTAMP('not a date')")))
       .toEqual([String(Date.UTC(2015, 10, 13, 10, 20, 19) / 1000), `${Date.UTC(2015, 10, 13, 10, 20, 19) / 1000}.012`, null]);
+  });
+});
+
+describe('DATE_ADD, DATE_SUB, ADDDATE, SUBDATE', () => {
+  it('add INTERVAL n unit (the manual\'s examples), on the virtual clock too; compound units and `t - INTERVAL …` are not supported (1235), not a syntax error', async () => {
+    const { sim, s } = await session();
+    expect(row(s.execute("SELECT DATE_ADD('2018-05-01', INTERVAL 1 DAY), DATE_SUB('2018-05-01', INTERVAL 1 YEAR), DATE_ADD('2020-12-31 23:59:59', INTERVAL 1 SECOND), DATE_SUB('2025-01-01 00:00:00', INTERVAL 1 SQL_TSI_DAY), ADDDATE('2008-01-02', 31), SUBDATE('2008-01-02', INTERVAL 31 DAY)")))
+      .toEqual(['2018-05-02', '2017-05-01', '2021-01-01 00:00:00', '2024-12-31 00:00:00', '2008-02-02', '2007-12-02']);
+    const fiveMinutesAgo = new Date(Math.floor((sim.startEpochUs + sim.nowUs) / 1000) - 300_000).toISOString().slice(0, 19).replace('T', ' ');
+    expect(row(s.execute('SELECT DATE_SUB(NOW(), INTERVAL 2 + 3 MINUTE), DATE_ADD(NULL, INTERVAL 1 DAY), DATE_ADD(NOW(), INTERVAL NULL DAY)'))).toEqual([fiveMinutesAgo, null, null]);
+    expect(error(s.execute('SELECT DATE_ADD(NOW(), INTERVAL 1 DAY_HOUR)'))).toBe("1235 (42000): This version of MySQL doesn't yet support 'INTERVAL … DAY_HOUR'");
+    expect(error(s.execute('SELECT NOW() - INTERVAL 5 MINUTE'))).toBe("1235 (42000): This version of MySQL doesn't yet support 'INTERVAL arithmetic'");
+    expect(error(s.execute('SELECT DATE_ADD(NOW(), INTERVAL 1 FORTNIGHT)'))).toMatch(/^1064 /);
+    expect(error(s.execute('SELECT DATE_ADD(NOW(), 1)'))).toMatch(/^1064 /);
   });
 });
 

@@ -77,6 +77,8 @@ const ARGUMENT_COUNTS: Readonly<Record<string, { readonly min: number; readonly 
   LEFT: { min: 2, max: 2, native: false }, RIGHT: { min: 2, max: 2, native: false }, REPLACE: { min: 3, max: 3, native: false },
   REPEAT: { min: 2, max: 2, native: false }, COALESCE: { min: 1, max: Infinity, native: false },
   TIMESTAMPDIFF: { min: 3, max: 3, native: false }, TIMESTAMPADD: { min: 3, max: 3, native: false },
+  DATE_ADD: { min: 2, max: 2, native: false }, DATE_SUB: { min: 2, max: 2, native: false },
+  ADDDATE: { min: 2, max: 2, native: false }, SUBDATE: { min: 2, max: 2, native: false },
 };
 
 /**
@@ -89,6 +91,12 @@ const SYS_SCHEMA_FUNCTIONS = new Set([
   'list_add', 'list_drop', 'ps_is_account_enabled', 'ps_is_consumer_enabled', 'ps_is_instrument_default_enabled',
   'ps_is_instrument_default_timed', 'ps_is_thread_instrumented', 'ps_thread_account', 'ps_thread_id', 'ps_thread_stack',
   'ps_thread_trx_info', 'quote_identifier', 'sys_get_config', 'version_major', 'version_minor', 'version_patch',
+]);
+
+/** The compound units of `INTERVAL expr unit` (sql/sql_yacc.yy, interval: DAY_HOUR_SYM, …): not answered. */
+const COMPOUND_INTERVAL_UNITS = new Set([
+  'SECOND_MICROSECOND', 'MINUTE_MICROSECOND', 'MINUTE_SECOND', 'HOUR_MICROSECOND', 'HOUR_SECOND', 'HOUR_MINUTE',
+  'DAY_MICROSECOND', 'DAY_SECOND', 'DAY_MINUTE', 'DAY_HOUR', 'YEAR_MONTH',
 ]);
 
 /**
@@ -210,6 +218,9 @@ export function rewrite(tokens: readonly Token[], from: number, to: number, ctx:
     if (upper === 'DIV') { out.push('/'); continue; }
     if (upper === 'MOD' && !isPunct(next, '(')) { out.push('%'); continue; }
     if (upper === 'XOR') throw new UnsupportedSql('XOR');
+    // `t + INTERVAL n unit` (DATE_ADD and TIMESTAMPADD are answered) and the INTERVAL(n, …) and INSERT(…) functions.
+    if (upper === 'INTERVAL') throw new UnsupportedSql(isPunct(next, '(') ? 'function INTERVAL' : 'INTERVAL arithmetic');
+    if (upper === 'INSERT' && isPunct(next, '(')) throw new UnsupportedSql('function INSERT');
     if (upper === 'BINARY' && !isPunct(next, '(')) continue; // the BINARY cast operator: compare as is
     // CURRENT_TIMESTAMP, LOCALTIME, LOCALTIMESTAMP and UTC_TIMESTAMP need no parentheses (func_datetime_precision may be empty).
     if (upper !== 'NOW' && upper !== 'SYSDATE' && upper in CURRENT_TIME_FUNCTIONS && !isPunct(next, '(') && !isPunct(tokens[k - 1], '.')) { out.push('__now(0)'); continue; }
@@ -260,6 +271,27 @@ function rewriteCall(tokens: readonly Token[], at: number, close: number, ctx: R
       const unit = u1 === u0 + 1 && tokens[u0]!.kind === 'ident' ? timestampUnit(tokens[u0]!.text) : null;
       if (unit === null) throw new SyntaxErrorAt(tokens[u0]!.start);
       return `__${name.toLowerCase()}(${sqlString(unit)}, ${arg(args[1]!)}, ${arg(args[2]!)})`;
+    }
+    case 'DATE_ADD':
+    case 'DATE_SUB':
+    case 'ADDDATE':
+    case 'SUBDATE': {
+      // DATE_ADD(t, INTERVAL n unit) (sql_yacc.yy function_call_nonkeyword); ADDDATE(t, n) adds days.
+      // One-word units are TIMESTAMPADD's; the compound ones (DAY_HOUR, …) are not answered.
+      const [i0, i1] = args[1]!;
+      const sign = name === 'DATE_SUB' || name === 'SUBDATE' ? '-' : '';
+      if (!isWord(tokens[i0], 'INTERVAL')) {
+        if (name === 'DATE_ADD' || name === 'DATE_SUB') throw new SyntaxErrorAt(tokens[i0]!.start);
+        return `__timestampadd('DAY', ${sign}${arg(args[1]!)}, ${arg(args[0]!)})`;
+      }
+      const unitTok = tokens[i1 - 1]!;
+      if (i1 - i0 < 3 || unitTok.kind !== 'ident') throw new SyntaxErrorAt(unitTok.start);
+      const unit = timestampUnit(unitTok.text);
+      if (unit === null) {
+        if (COMPOUND_INTERVAL_UNITS.has(unitTok.text.toUpperCase())) throw new UnsupportedSql(`INTERVAL … ${unitTok.text.toUpperCase()}`);
+        throw new SyntaxErrorAt(unitTok.start);
+      }
+      return `__timestampadd(${sqlString(unit)}, ${sign}(${rewrite(tokens, i0 + 1, i1 - 1, ctx, cte, tables)}), ${arg(args[0]!)})`;
     }
     case 'CONCAT':
       // MySQL's CONCAT is NULL when any argument is NULL, as SQLite's || is (SQLite's concat() is not).
