@@ -14,9 +14,9 @@ import { cleanupAfterEach, MARIADB, rejection, runProcess } from './serve-harnes
  * …/comparison-operators.html) where it gives one.
  */
 
-async function session(database: string | null = null) {
+async function session(database: string | null = null, version?: '8.0.20' | '8.4') {
   await loadSqlEngine();
-  const sim = createSimulation({ seed: 3, members: ['node1', 'node2', 'node3'] });
+  const sim = createSimulation({ seed: 3, members: ['node1', 'node2', 'node3'], ...(version === undefined ? {} : { version }) });
   sim.runFor('10s');
   const engine = createStatementEngine(sim);
   return { sim, engine, s: engine.openSession('node1', 'root', database) };
@@ -57,6 +57,8 @@ describe('string functions', () => {
     expect(row(s.execute("SELECT LENGTH('é'), CHAR_LENGTH('é'), LOCATE('B', 'abc'), INSTR('ABC', 'c'), REPLACE('aA', 'a', 'x'), SUBSTRING_INDEX('host:3306', ':', 1)")))
       .toEqual(['2', '1', '2', '3', 'xA', 'host']);
     expect(row(s.execute("SELECT COALESCE(7), CONCAT_WS(',', 'a', NULL, 'b'), IFNULL(NULL, 'x')"))).toEqual(['7', 'a,b', 'x']);
+    // A mix of numbers and strings compares as strings; text case-insensitively.
+    expect(row(s.execute("SELECT GREATEST(10, '9'), LEAST(10, '9'), GREATEST('a', 'B'), LEAST(1.5, 2)"))).toEqual(['9', '10', 'B', '1.5']);
   });
 });
 
@@ -85,6 +87,15 @@ describe('time functions on the member\'s virtual clock', () => {
       .toEqual(['1500000', '24', '2', '3', '2']);
     expect(row(s.execute("SELECT UNIX_TIMESTAMP('2015-11-13 10:20:19'), UNIX_TIMESTAMP('2015-11-13 10:20:19.012'), UNIX_TIMESTAMP('not a date')")))
       .toEqual([String(Date.UTC(2015, 10, 13, 10, 20, 19) / 1000), `${Date.UTC(2015, 10, 13, 10, 20, 19) / 1000}.012`, null]);
+  });
+});
+
+describe('UNIX_TIMESTAMP(t) out of range', () => {
+  it('is 0 before 1970 and after 2038-01-19 03:14:07 UTC before 8.0.28, after 3001-01-18 from 8.0.28', async () => {
+    const old = (await session(null, '8.0.20')).s, recent = (await session(null, '8.4')).s;
+    const q = "SELECT UNIX_TIMESTAMP('1969-12-31 23:59:59'), UNIX_TIMESTAMP('2038-01-19 03:14:07'), UNIX_TIMESTAMP('2038-01-19 03:14:08'), UNIX_TIMESTAMP('3001-01-19')";
+    expect(row(old.execute(q))).toEqual(['0', '2147483647', '0', '0']);
+    expect(row(recent.execute(q))).toEqual(['0', '2147483647', '2147483648', '0']);
   });
 });
 

@@ -101,9 +101,10 @@ function locate(sub: SqlValue, s: SqlValue, pos: SqlValue = 1): SqlValue {
 }
 
 /**
- * GREATEST/LEAST (Item_func_min_max): NULL when any argument is NULL; numbers compared as numbers
- * when every argument is a number, otherwise every argument compared as a nonbinary string
- * (case-insensitively); the first of equal extremes wins.
+ * GREATEST/LEAST (Item_func_min_max; the manual, comparison-operators.html: "If the arguments
+ * comprise a mix of numbers and strings, they are compared as strings"): NULL when any argument is
+ * NULL; numbers compared as numbers when every argument is a number, otherwise every argument
+ * compared as a nonbinary string (case-insensitively); the first of equal extremes wins.
  */
 function extreme(sign: 1 | -1): (...args: SqlValue[]) => SqlValue {
   return (...args) => {
@@ -249,10 +250,13 @@ function timestampAdd(unit: string, n: SqlValue, v: SqlValue): SqlValue {
   return dateOnly ? text.slice(0, 10) : text;
 }
 
-/** Latest time UNIX_TIMESTAMP(datetime) converts (include/my_time.h MYTIME_MAX_VALUE, 64-bit builds from 8.0.28): 3001-01-18 23:59:59.999999 UTC. */
-const UNIX_TIMESTAMP_MAX_US_64 = Date.UTC(3001, 0, 18, 23, 59, 59) * 1000 + 999_999;
-/** Before 8.0.28 (and on 32-bit builds): 2038-01-19 03:14:07.999999 UTC. */
-const UNIX_TIMESTAMP_MAX_US_32 = Date.UTC(2038, 0, 19, 3, 14, 7) * 1000 + 999_999;
+/**
+ * Latest second UNIX_TIMESTAMP(datetime) converts (include/my_time.h MYTIME_MAX_VALUE, 64-bit
+ * builds from 8.0.28): 3001-01-18 23:59:59 UTC. In seconds: µs since 1970 pass 2^53 by then.
+ */
+const UNIX_TIMESTAMP_MAX_S_64 = Date.UTC(3001, 0, 18, 23, 59, 59) / 1000;
+/** Before 8.0.28 (and on 32-bit builds): 2038-01-19 03:14:07 UTC, 2^31 − 1. */
+const UNIX_TIMESTAMP_MAX_S_32 = 2 ** 31 - 1;
 
 /**
  * UNIX_TIMESTAMP(datetime) (Item_func_unix_timestamp): seconds since 1970-01-01 00:00:00 UTC (the
@@ -262,8 +266,8 @@ const UNIX_TIMESTAMP_MAX_US_32 = Date.UTC(2038, 0, 19, 3, 14, 7) * 1000 + 999_99
 function unixTimestampOf(v: SqlValue, wide: boolean): SqlValue {
   const t = parseDateTime(v);
   if (t === null) return null;
-  if (t.epochUs < 1_000_000 || t.epochUs > (wide ? UNIX_TIMESTAMP_MAX_US_64 : UNIX_TIMESTAMP_MAX_US_32)) return 0;
   const seconds = Math.floor(t.epochUs / 1_000_000);
+  if (seconds < 1 || seconds > (wide ? UNIX_TIMESTAMP_MAX_S_64 : UNIX_TIMESTAMP_MAX_S_32)) return 0;
   if (t.digits === 0) return seconds;
   return `${seconds}.${String(t.epochUs % 1_000_000).padStart(6, '0').slice(0, t.digits)}`;
 }
