@@ -12,6 +12,13 @@ import type { SqlValue } from './member-tables.js';
  * registered for the counts MySQL accepts only.
  */
 
+/**
+ * Longest text REPEAT, LPAD and RPAD build, in characters: longer results are NULL, as MySQL's are
+ * past max_allowed_packet (64 MiB by default; sql/item_strfunc.cc, with warning 1301); a far
+ * smaller bound here keeps one statement's memory small.
+ */
+const MAX_BUILT_TEXT = 1 << 20;
+
 /** The most arguments GREATEST/LEAST take here (MySQL has no limit; the rewrite refuses more). */
 export const MAX_VARIADIC_ARGUMENTS = 64;
 
@@ -60,7 +67,7 @@ function pad(leftSide: boolean): (s: SqlValue, n: SqlValue, p: SqlValue) => SqlV
     const c = chars(toText(s));
     if (len <= c.length) return c.slice(0, len).join('');
     const fill = chars(toText(p));
-    if (fill.length === 0) return null;
+    if (fill.length === 0 || len > MAX_BUILT_TEXT) return null;
     const padding: string[] = [];
     while (padding.length < len - c.length) padding.push(fill[padding.length % fill.length]!);
     return leftSide ? padding.join('') + c.join('') : c.join('') + padding.join('');
@@ -128,8 +135,7 @@ function compareText(a: string, b: string): number {
 function repeat(s: SqlValue, n: SqlValue): SqlValue {
   if (s === null || n === null) return null;
   const count = toInt(n);
-  // max_allowed_packet (64 MiB by default) bounds MySQL's result; a far smaller bound here keeps a statement's memory small.
-  if (count > 0 && toText(s).length * count > 1 << 20) return null;
+  if (count > 0 && toText(s).length * count > MAX_BUILT_TEXT) return null;
   return count <= 0 ? '' : toText(s).repeat(count);
 }
 
