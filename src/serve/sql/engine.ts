@@ -567,7 +567,7 @@ class Session implements SqlSession {
       nameCol = 'Variable_name';
       valueCol = 'Value';
     } else if ((what === 'DATABASES' || what === 'SCHEMAS') && scope === 'SESSION') {
-      // What information_schema.SCHEMATA lists, as MySQL's SHOW DATABASES reads it (sql/sql_show.cc, build_show_databases_query).
+      // What information_schema.SCHEMATA lists, as MySQL 8.0's SHOW DATABASES reads it (sql/dd/info_schema/show.cc, build_show_databases_query).
       source = `SELECT SCHEMA_NAME AS Database FROM ${sqliteSchema(INFORMATION_SCHEMA)}.SCHEMATA`;
       nameCol = 'Database';
       valueCol = null;
