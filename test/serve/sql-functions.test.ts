@@ -47,6 +47,17 @@ describe('string functions', () => {
       .toEqual(['MySQLMySQLMySQL', '4', '2', 'C', '0', 'A']);
   });
 
+  it('TRIM, SUBSTRING and POSITION in their keyword forms answer the manual\'s examples', async () => {
+    const { s } = await session();
+    expect(row(s.execute("SELECT TRIM('  bar   '), TRIM(LEADING 'x' FROM 'xxxbarxxx'), TRIM(BOTH 'x' FROM 'xxxbarxxx'), TRIM(TRAILING 'xyz' FROM 'barxxyz'), TRIM(LEADING FROM '  a '), TRIM(NULL FROM 'a')")))
+      .toEqual(['bar', 'barxxx', 'bar', 'barx', 'a ', null]);
+    expect(row(s.execute("SELECT SUBSTRING('Quadratically',5), SUBSTRING('foobarbar' FROM 4), SUBSTRING('Quadratically',5,6), SUBSTRING('Sakila', -3), SUBSTRING('Sakila', -5, 3), SUBSTRING('Sakila' FROM -4 FOR 2), SUBSTRING('abc', 0), MID('abc', 2, 1)")))
+      .toEqual(['ratically', 'barbar', 'ratica', 'ila', 'aki', 'ki', '', 'b']);
+    expect(row(s.execute("SELECT POSITION('bar' IN 'foobarbar'), LTRIM('  barbar'), RTRIM('barbar   ')"))).toEqual(['4', 'barbar', 'barbar']);
+    expect(error(s.execute("SELECT TRIM(LEADING 'x')"))).toMatch(/^1064 /);
+    expect(error(s.execute("SELECT LTRIM('a', 'b')"))).toBe("1582 (42000): Incorrect parameter count in the call to native function 'LTRIM'");
+  });
+
   it('are NULL when an argument is NULL, and follow MySQL at the edges', async () => {
     const { s } = await session();
     expect(row(s.execute("SELECT LEFT(NULL, 1), RIGHT('a', NULL), LPAD('a', 3, NULL), SUBSTRING_INDEX(NULL, '.', 1), REPLACE('a', NULL, 'b'), GREATEST(1, NULL), LEAST(NULL, 1), LOCATE(NULL, 'a'), UNIX_TIMESTAMP(NULL), TIMESTAMPDIFF(SECOND, NULL, NOW())")))

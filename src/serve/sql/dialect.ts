@@ -46,7 +46,7 @@ export function sqlIdent(s: string): string {
 
 /** Functions called with MySQL names SQLite spells otherwise, or that the engine provides (registered by engine.ts). */
 const FUNCTION_NAMES: Readonly<Record<string, string>> = {
-  IF: 'iif', LCASE: 'lower', UCASE: 'upper', SUBSTRING: 'substr', MID: 'substr', CHAR_LENGTH: 'length', CHARACTER_LENGTH: 'length',
+  IF: 'iif', LCASE: 'lower', UCASE: 'upper', SUBSTRING: '__substring', SUBSTR: '__substring', MID: '__substring', CHAR_LENGTH: 'length', CHARACTER_LENGTH: 'length',
   VERSION: '__version', DATABASE: '__database', SCHEMA: '__database', CONNECTION_ID: '__connection_id',
   USER: '__user', CURRENT_USER: '__user', SESSION_USER: '__user', SYSTEM_USER: '__user',
   JSON_UNQUOTE: '__json_unquote', UUID: '__uuid', LAST_INSERT_ID: 'last_insert_rowid',
@@ -78,6 +78,10 @@ const ARGUMENT_COUNTS: Readonly<Record<string, { readonly min: number; readonly 
   REPEAT: { min: 2, max: 2, native: false }, COALESCE: { min: 1, max: Infinity, native: false },
   TIMESTAMPDIFF: { min: 3, max: 3, native: false }, TIMESTAMPADD: { min: 3, max: 3, native: false },
   DATE_ADD: { min: 2, max: 2, native: false }, DATE_SUB: { min: 2, max: 2, native: false },
+  // SUBSTR and MID are SUBSTRING's synonyms (sql/lex.h); SUBSTRING(str FROM pos [FOR len]) and TRIM(… FROM str) are one argument here.
+  SUBSTRING: { min: 1, max: 3, native: false }, SUBSTR: { min: 1, max: 3, native: false }, MID: { min: 1, max: 3, native: false },
+  TRIM: { min: 1, max: 1, native: false }, POSITION: { min: 1, max: 1, native: false },
+  LTRIM: { min: 1, max: 1, native: true }, RTRIM: { min: 1, max: 1, native: true },
   ADDDATE: { min: 2, max: 2, native: false }, SUBDATE: { min: 2, max: 2, native: false },
 };
 
@@ -272,6 +276,38 @@ function rewriteCall(tokens: readonly Token[], at: number, close: number, ctx: R
       if (unit === null) throw new SyntaxErrorAt(tokens[u0]!.start);
       return `__${name.toLowerCase()}(${sqlString(unit)}, ${arg(args[1]!)}, ${arg(args[2]!)})`;
     }
+    case 'SUBSTRING':
+    case 'SUBSTR':
+    case 'MID': {
+      // SUBSTRING(str, pos[, len]) or SUBSTRING(str FROM pos [FOR len]) (sql_yacc.yy function_call_nonkeyword).
+      if (args.length > 1) return null;
+      const from = topLevelWord(tokens, at + 2, close, 'FROM');
+      if (from < 0) throw new SyntaxErrorAt(tokens[close]!.start);
+      const forAt = topLevelWord(tokens, from + 1, close, 'FOR');
+      const part = (s: number, e: number): string => `(${rewrite(tokens, s, e, ctx, cte, tables)})`;
+      return forAt < 0 ? `__substring(${part(at + 2, from)}, ${part(from + 1, close)})`
+        : `__substring(${part(at + 2, from)}, ${part(from + 1, forAt)}, ${part(forAt + 1, close)})`;
+    }
+    case 'TRIM': {
+      // TRIM([BOTH | LEADING | TRAILING] [remstr] FROM str) (sql_yacc.yy function_call_keyword); TRIM(str) is SQLite's trim.
+      const from = topLevelWord(tokens, at + 2, close, 'FROM');
+      let k = at + 2;
+      const mode = ['BOTH', 'LEADING', 'TRAILING'].find((m) => isWord(tokens[k], m));
+      if (from < 0) {
+        if (mode !== undefined) throw new SyntaxErrorAt(tokens[k + 1]!.start);
+        return null;
+      }
+      if (mode !== undefined) k++;
+      if (from === at + 2 || (mode === undefined && from === k) || from + 1 === close) throw new SyntaxErrorAt(tokens[from + 1 === close ? close : from]!.start);
+      const remstr = from === k ? "' '" : `(${rewrite(tokens, k, from, ctx, cte, tables)})`;
+      return `__trim(${sqlString(mode ?? 'BOTH')}, ${remstr}, (${rewrite(tokens, from + 1, close, ctx, cte, tables)}))`;
+    }
+    case 'POSITION': {
+      // POSITION(substr IN str) is LOCATE(substr, str) (sql_yacc.yy function_call_nonkeyword).
+      const inAt = topLevelWord(tokens, at + 2, close, 'IN');
+      if (inAt < 0 || inAt === at + 2 || inAt + 1 === close) throw new SyntaxErrorAt(tokens[inAt < 0 ? close : inAt]!.start);
+      return `__locate((${rewrite(tokens, at + 2, inAt, ctx, cte, tables)}), (${rewrite(tokens, inAt + 1, close, ctx, cte, tables)}))`;
+    }
     case 'DATE_ADD':
     case 'DATE_SUB':
     case 'ADDDATE':
@@ -339,6 +375,17 @@ function rewriteCall(tokens: readonly Token[], at: number, close: number, ctx: R
     default:
       return null;
   }
+}
+
+/** The first `word` in tokens[from, to) outside parentheses, or -1. */
+function topLevelWord(tokens: readonly Token[], from: number, to: number, word: string): number {
+  let depth = 0;
+  for (let k = from; k < to; k++) {
+    if (isPunct(tokens[k], '(')) depth++;
+    else if (isPunct(tokens[k], ')')) depth--;
+    else if (depth === 0 && isWord(tokens[k], word)) return k;
+  }
+  return -1;
 }
 
 /**

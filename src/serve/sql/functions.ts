@@ -75,6 +75,34 @@ function pad(leftSide: boolean): (s: SqlValue, n: SqlValue, p: SqlValue) => SqlV
 }
 
 /**
+ * SUBSTRING(str, pos[, len]) (Item_func_substr): len characters from pos (1-based; a negative pos
+ * counts from the end); '' for pos 0, a pos past either end, or len <= 0.
+ */
+function substring(s: SqlValue, p: SqlValue, n: SqlValue = Number.MAX_SAFE_INTEGER): SqlValue {
+  if (s === null || p === null || n === null) return null;
+  const c = chars(toText(s));
+  const pos = toInt(p), len = toInt(n);
+  const start = pos > 0 ? pos - 1 : c.length + pos;
+  if (pos === 0 || start < 0 || start >= c.length || len <= 0) return '';
+  return c.slice(start, start + len).join('');
+}
+
+/**
+ * TRIM([BOTH | LEADING | TRAILING] [remstr] FROM str) (Item_func_trim, Item_func_ltrim,
+ * Item_func_rtrim): remstr (a space by default) taken off the chosen end(s) as often as it is
+ * there, as a whole string, not as a set of characters; an empty remstr takes nothing.
+ */
+function trim(mode: SqlValue, r: SqlValue, s: SqlValue): SqlValue {
+  if (r === null || s === null) return null;
+  let text = toText(s);
+  const rem = toText(r);
+  if (rem === '') return text;
+  if (mode !== 'TRAILING') while (text.startsWith(rem)) text = text.slice(rem.length);
+  if (mode !== 'LEADING') while (text.endsWith(rem)) text = text.slice(0, text.length - rem.length);
+  return text;
+}
+
+/**
  * SUBSTRING_INDEX(str, delim, count) (Item_func_substr_index): the text before the count-th
  * delimiter from the left (count > 0) or after the count-th from the right (count < 0); '' for
  * count 0 or an empty delim. The delimiter matches case-sensitively, as the manual says.
@@ -297,6 +325,8 @@ export function registerMysqlFunctions(db: Database, nowEpochUs: () => number, w
   register(db, '__lpad', 3, 3, pad(true));
   register(db, '__rpad', 3, 3, pad(false));
   register(db, '__substring_index', 3, 3, substringIndex);
+  register(db, '__substring', 2, 3, (s, p, n) => substring(s, p, n === undefined ? Number.MAX_SAFE_INTEGER : n));
+  register(db, '__trim', 3, 3, trim);
   register(db, '__locate', 2, 3, (sub, s, pos) => locate(sub, s, pos === undefined ? 1 : pos));
   register(db, '__instr', 2, 2, (s, sub) => locate(sub, s));
   register(db, '__repeat', 2, 2, repeat);
