@@ -83,7 +83,8 @@ function substring(s: SqlValue, p: SqlValue, n: SqlValue = Number.MAX_SAFE_INTEG
   const c = chars(toText(s));
   const pos = toInt(p), len = toInt(n);
   const start = pos > 0 ? pos - 1 : c.length + pos;
-  if (pos === 0 || start < 0 || start >= c.length || len <= 0) return '';
+  // pos 0 starts past the end (c.length), so it is '' too.
+  if (start < 0 || start >= c.length || len <= 0) return '';
   return c.slice(start, start + len).join('');
 }
 
