@@ -1,4 +1,5 @@
 import { functionDoesNotExist, MysqlError, noDatabaseSelected, SyntaxErrorAt, tooBigPrecision, wrongParamCount } from './mysql-errors.js';
+import { MAX_VARIADIC_ARGUMENTS, timestampUnit } from './functions.js';
 import { closingParen, isPunct, isWord, splitTopLevel, type Token } from './tokenizer.js';
 
 /**
@@ -30,6 +31,14 @@ export function sqlString(s: string): string {
   return `'${s.replace(/'/g, "''")}'`;
 }
 
+/**
+ * The SQLite database that holds a schema's tables: information_schema's are in `main` (it is not
+ * attached: engine.ts, createDb), every other schema is the attached database of its name.
+ */
+export function sqliteSchema(schema: string): string {
+  return schema.toLowerCase() === 'information_schema' ? 'main' : sqlIdent(schema);
+}
+
 /** SQLite quoted identifier. */
 export function sqlIdent(s: string): string {
   return `"${s.replace(/"/g, '""')}"`;
@@ -37,10 +46,14 @@ export function sqlIdent(s: string): string {
 
 /** Functions called with MySQL names SQLite spells otherwise, or that the engine provides (registered by engine.ts). */
 const FUNCTION_NAMES: Readonly<Record<string, string>> = {
-  IF: 'iif', LCASE: 'lower', UCASE: 'upper', SUBSTRING: 'substr', MID: 'substr', CHAR_LENGTH: 'length', CHARACTER_LENGTH: 'length',
+  IF: 'iif', LCASE: 'lower', UCASE: 'upper', SUBSTRING: '__substring', SUBSTR: '__substring', MID: '__substring', CHAR_LENGTH: 'length', CHARACTER_LENGTH: 'length',
   VERSION: '__version', DATABASE: '__database', SCHEMA: '__database', CONNECTION_ID: '__connection_id',
   USER: '__user', CURRENT_USER: '__user', SESSION_USER: '__user', SYSTEM_USER: '__user',
   JSON_UNQUOTE: '__json_unquote', UUID: '__uuid', LAST_INSERT_ID: 'last_insert_rowid',
+  // functions.ts. LENGTH counts bytes in MySQL (SQLite's length() counts characters).
+  LEFT: '__left', RIGHT: '__right', LPAD: '__lpad', RPAD: '__rpad', SUBSTRING_INDEX: '__substring_index', LOCATE: '__locate',
+  INSTR: '__instr', REPEAT: '__repeat', GREATEST: '__greatest', LEAST: '__least', UNIX_TIMESTAMP: '__unix_timestamp',
+  LENGTH: 'octet_length', OCTET_LENGTH: 'octet_length',
 };
 
 /**
@@ -56,7 +69,48 @@ const ARGUMENT_COUNTS: Readonly<Record<string, { readonly min: number; readonly 
   DATABASE: { min: 0, max: 0, native: false }, SCHEMA: { min: 0, max: 0, native: false }, USER: { min: 0, max: 0, native: false },
   CURRENT_USER: { min: 0, max: 0, native: false }, SESSION_USER: { min: 0, max: 0, native: false }, SYSTEM_USER: { min: 0, max: 0, native: false },
   IF: { min: 3, max: 3, native: false },
+  LPAD: { min: 3, max: 3, native: true }, RPAD: { min: 3, max: 3, native: true }, SUBSTRING_INDEX: { min: 3, max: 3, native: true },
+  LOCATE: { min: 2, max: 3, native: true }, INSTR: { min: 2, max: 2, native: true }, UNIX_TIMESTAMP: { min: 0, max: 1, native: true },
+  GREATEST: { min: 2, max: Infinity, native: true }, LEAST: { min: 2, max: Infinity, native: true },
+  LENGTH: { min: 1, max: 1, native: true }, OCTET_LENGTH: { min: 1, max: 1, native: true },
+  // Rules of sql_yacc.yy (function_call_keyword, function_call_conflict, function_call_nonkeyword): a wrong count is a syntax error.
+  LEFT: { min: 2, max: 2, native: false }, RIGHT: { min: 2, max: 2, native: false }, REPLACE: { min: 3, max: 3, native: false },
+  REPEAT: { min: 2, max: 2, native: false }, COALESCE: { min: 1, max: Infinity, native: false },
+  TIMESTAMPDIFF: { min: 3, max: 3, native: false }, TIMESTAMPADD: { min: 3, max: 3, native: false },
+  DATE_ADD: { min: 2, max: 2, native: false }, DATE_SUB: { min: 2, max: 2, native: false },
+  // SUBSTR and MID are SUBSTRING's synonyms (sql/lex.h); SUBSTRING(str FROM pos [FOR len]) and TRIM(… FROM str) are one argument here.
+  SUBSTRING: { min: 1, max: 3, native: false }, SUBSTR: { min: 1, max: 3, native: false }, MID: { min: 1, max: 3, native: false },
+  TRIM: { min: 1, max: 1, native: false }, POSITION: { min: 1, max: 1, native: false },
+  LTRIM: { min: 1, max: 1, native: true }, RTRIM: { min: 1, max: 1, native: true },
+  ADDDATE: { min: 2, max: 2, native: false }, SUBDATE: { min: 2, max: 2, native: false },
 };
+
+/**
+ * The stored functions of MySQL 8.0's sys schema (scripts/sys_schema/functions/*.sql): a call of
+ * one is ER_NOT_SUPPORTED_YET, a call of any other `sys.name()` ER_SP_DOES_NOT_EXIST, as MySQL
+ * answers for a stored function that is not there.
+ */
+const SYS_SCHEMA_FUNCTIONS = new Set([
+  'extract_schema_from_file_name', 'extract_table_from_file_name', 'format_bytes', 'format_path', 'format_statement', 'format_time',
+  'list_add', 'list_drop', 'ps_is_account_enabled', 'ps_is_consumer_enabled', 'ps_is_instrument_default_enabled',
+  'ps_is_instrument_default_timed', 'ps_is_thread_instrumented', 'ps_thread_account', 'ps_thread_id', 'ps_thread_stack',
+  'ps_thread_trx_info', 'quote_identifier', 'sys_get_config', 'version_major', 'version_minor', 'version_patch',
+]);
+
+/** The compound units of `INTERVAL expr unit` (sql/sql_yacc.yy, interval: DAY_HOUR_SYM, …): not answered. */
+const COMPOUND_INTERVAL_UNITS = new Set([
+  'SECOND_MICROSECOND', 'MINUTE_MICROSECOND', 'MINUTE_SECOND', 'HOUR_MICROSECOND', 'HOUR_SECOND', 'HOUR_MINUTE',
+  'DAY_MICROSECOND', 'DAY_SECOND', 'DAY_MINUTE', 'DAY_HOUR', 'YEAR_MONTH',
+]);
+
+/**
+ * A call of a stored function MySQL does not find (sql/item_func.cc, Item_func_sp: the routine is
+ * looked up in `schema`, the current database for an unqualified name): ER_SP_DOES_NOT_EXIST, or
+ * ER_NO_DB_ERROR for an unqualified name without a current database.
+ */
+function missingStoredFunction(schema: string | null, name: string): MysqlError {
+  return new MysqlError(schema === null ? noDatabaseSelected() : functionDoesNotExist(`${schema}.${name}`));
+}
 
 /**
  * MySQL's current-time functions (sql/sql_yacc.yy: NOW_SYM, whose synonyms CURRENT_TIMESTAMP,
@@ -97,6 +151,8 @@ export function rewrite(tokens: readonly Token[], from: number, to: number, ctx:
   /** Per parenthesis depth: whether a FROM list is open there (a comma introduces another table). */
   const fromList: boolean[] = [false];
   let expectTable = false;
+  /** Where the name of a schema-qualified table stands (`db.t (cols)` is no function call). */
+  let tableNameAt = -1;
   let depth = 0;
   for (let k = from; k < to; k++) {
     const t = tokens[k]!;
@@ -115,13 +171,14 @@ export function rewrite(tokens: readonly Token[], from: number, to: number, ctx:
       if (t.kind === 'ident' && (upper === 'DUAL' || upper === 'LATERAL')) {
         if (upper === 'DUAL') { out.pop(); continue; } // FROM DUAL: SQLite takes no FROM at all
       }
+      if (qualified) tableNameAt = k + 2;
       const isCte = !qualified && cte.has(t.text.toLowerCase());
       if (tables !== undefined && !isCte) {
         const nameTok = qualified ? tokens[k + 2] : t;
         tables.push({ schema: qualified ? t.text.toLowerCase() : ctx.database?.toLowerCase() ?? null, name: (nameTok?.text ?? '').toLowerCase() });
       }
-      if (!qualified && ctx.database !== null && !isCte) out.push(`${sqlIdent(ctx.database)}.${sqlIdent(t.text)}`);
-      else out.push(sqlIdent(t.text));
+      if (!qualified && ctx.database !== null && !isCte) out.push(`${sqliteSchema(ctx.database)}.${sqlIdent(t.text)}`);
+      else out.push(qualified ? sqliteSchema(t.text) : sqlIdent(t.text));
       continue;
     }
     expectTable = false;
@@ -165,15 +222,23 @@ export function rewrite(tokens: readonly Token[], from: number, to: number, ctx:
     if (upper === 'DIV') { out.push('/'); continue; }
     if (upper === 'MOD' && !isPunct(next, '(')) { out.push('%'); continue; }
     if (upper === 'XOR') throw new UnsupportedSql('XOR');
+    // `t + INTERVAL n unit` (DATE_ADD and TIMESTAMPADD are answered) and the INTERVAL(n, …) and INSERT(…) functions.
+    if (upper === 'INTERVAL') throw new UnsupportedSql(isPunct(next, '(') ? 'function INTERVAL' : 'INTERVAL arithmetic');
+    if (upper === 'INSERT' && isPunct(next, '(')) throw new UnsupportedSql('function INSERT');
     if (upper === 'BINARY' && !isPunct(next, '(')) continue; // the BINARY cast operator: compare as is
     // CURRENT_TIMESTAMP, LOCALTIME, LOCALTIMESTAMP and UTC_TIMESTAMP need no parentheses (func_datetime_precision may be empty).
     if (upper !== 'NOW' && upper !== 'SYSDATE' && upper in CURRENT_TIME_FUNCTIONS && !isPunct(next, '(') && !isPunct(tokens[k - 1], '.')) { out.push('__now(0)'); continue; }
     if (upper === 'CURRENT_USER' && !isPunct(next, '(')) { out.push('__user()'); continue; }
+    if (k !== tableNameAt && isPunct(next, '(') && isPunct(tokens[k - 1], '.') && (tokens[k - 2]?.kind === 'ident' || tokens[k - 2]?.kind === 'quoted')) {
+      // schema.name(…) always calls a stored function (sql_yacc.yy function_call_generic: ident '.' ident '(').
+      const schema = tokens[k - 2]!.text;
+      if (schema.toLowerCase() === 'sys' && SYS_SCHEMA_FUNCTIONS.has(t.text.toLowerCase())) throw new UnsupportedSql(`function sys.${t.text}`);
+      throw missingStoredFunction(schema, t.text);
+    }
     if (isPunct(next, '(') && !isPunct(tokens[k - 1], '.')) {
       // The statement engine's own helpers (__now, __sysvar, …) are not MySQL functions: a client
-      // that names one gets what MySQL answers for a function it does not have, a stored function
-      // looked up in the current database (ER_SP_DOES_NOT_EXIST), or ER_NO_DB_ERROR without one.
-      if (t.text.startsWith('__')) throw new MysqlError(ctx.database === null ? noDatabaseSelected() : functionDoesNotExist(`${ctx.database}.${t.text}`));
+      // that names one gets what MySQL answers for a function it does not have.
+      if (t.text.startsWith('__')) throw missingStoredFunction(ctx.database, t.text);
       const close = closingParen(tokens, k + 1);
       if (close < 0 || close >= to) { out.push(t.text); continue; }
       const call = rewriteCall(tokens, k, close, ctx, cte, tables);
@@ -198,7 +263,72 @@ function rewriteCall(tokens: readonly Token[], at: number, close: number, ctx: R
   }
   if (name in CURRENT_TIME_FUNCTIONS) return `__now(${fractionalDigits(tokens, at, close, CURRENT_TIME_FUNCTIONS[name]!)})`;
   if (name === 'LAST_INSERT_ID' && args.length === 1) throw new UnsupportedSql('LAST_INSERT_ID(expr)');
+  if ((name === 'GREATEST' || name === 'LEAST') && args.length > MAX_VARIADIC_ARGUMENTS) throw new UnsupportedSql(`${name} of more than ${MAX_VARIADIC_ARGUMENTS} arguments`);
   switch (name) {
+    case 'COALESCE':
+      // SQLite's coalesce() takes two or more; MySQL's COALESCE(x) is x.
+      return args.length === 1 ? arg(args[0]!) : null;
+    case 'TIMESTAMPDIFF':
+    case 'TIMESTAMPADD': {
+      // TIMESTAMPDIFF(unit, a, b), TIMESTAMPADD(unit, n, t): the unit is a keyword (interval_time_stamp), anything else a syntax error.
+      const [u0, u1] = args[0]!;
+      const unit = u1 === u0 + 1 && tokens[u0]!.kind === 'ident' ? timestampUnit(tokens[u0]!.text) : null;
+      if (unit === null) throw new SyntaxErrorAt(tokens[u0]!.start);
+      return `__${name.toLowerCase()}(${sqlString(unit)}, ${arg(args[1]!)}, ${arg(args[2]!)})`;
+    }
+    case 'SUBSTRING':
+    case 'SUBSTR':
+    case 'MID': {
+      // SUBSTRING(str, pos[, len]) or SUBSTRING(str FROM pos [FOR len]) (sql_yacc.yy function_call_nonkeyword).
+      if (args.length > 1) return null;
+      const from = topLevelWord(tokens, at + 2, close, 'FROM');
+      if (from < 0) throw new SyntaxErrorAt(tokens[close]!.start);
+      const forAt = topLevelWord(tokens, from + 1, close, 'FOR');
+      const part = (s: number, e: number): string => `(${rewrite(tokens, s, e, ctx, cte, tables)})`;
+      return forAt < 0 ? `__substring(${part(at + 2, from)}, ${part(from + 1, close)})`
+        : `__substring(${part(at + 2, from)}, ${part(from + 1, forAt)}, ${part(forAt + 1, close)})`;
+    }
+    case 'TRIM': {
+      // TRIM([BOTH | LEADING | TRAILING] [remstr] FROM str) (sql_yacc.yy function_call_keyword); TRIM(str) is SQLite's trim.
+      const from = topLevelWord(tokens, at + 2, close, 'FROM');
+      let k = at + 2;
+      const mode = ['BOTH', 'LEADING', 'TRAILING'].find((m) => isWord(tokens[k], m));
+      if (from < 0) {
+        if (mode !== undefined) throw new SyntaxErrorAt(tokens[k + 1]!.start);
+        return null;
+      }
+      if (mode !== undefined) k++;
+      if (from === at + 2 || (mode === undefined && from === k) || from + 1 === close) throw new SyntaxErrorAt(tokens[from + 1 === close ? close : from]!.start);
+      const remstr = from === k ? "' '" : `(${rewrite(tokens, k, from, ctx, cte, tables)})`;
+      return `__trim(${sqlString(mode ?? 'BOTH')}, ${remstr}, (${rewrite(tokens, from + 1, close, ctx, cte, tables)}))`;
+    }
+    case 'POSITION': {
+      // POSITION(substr IN str) is LOCATE(substr, str) (sql_yacc.yy function_call_nonkeyword).
+      const inAt = topLevelWord(tokens, at + 2, close, 'IN');
+      if (inAt < 0 || inAt === at + 2 || inAt + 1 === close) throw new SyntaxErrorAt(tokens[inAt < 0 ? close : inAt]!.start);
+      return `__locate((${rewrite(tokens, at + 2, inAt, ctx, cte, tables)}), (${rewrite(tokens, inAt + 1, close, ctx, cte, tables)}))`;
+    }
+    case 'DATE_ADD':
+    case 'DATE_SUB':
+    case 'ADDDATE':
+    case 'SUBDATE': {
+      // DATE_ADD(t, INTERVAL n unit) (sql_yacc.yy function_call_nonkeyword); ADDDATE(t, n) adds days.
+      // One-word units are TIMESTAMPADD's; the compound ones (DAY_HOUR, …) are not answered.
+      const [i0, i1] = args[1]!;
+      const sign = name === 'DATE_SUB' || name === 'SUBDATE' ? '-' : '';
+      if (!isWord(tokens[i0], 'INTERVAL')) {
+        if (name === 'DATE_ADD' || name === 'DATE_SUB') throw new SyntaxErrorAt(tokens[i0]!.start);
+        return `__timestampadd('DAY', ${sign}${arg(args[1]!)}, ${arg(args[0]!)})`;
+      }
+      const unitTok = tokens[i1 - 1]!;
+      if (i1 - i0 < 3 || unitTok.kind !== 'ident') throw new SyntaxErrorAt(unitTok.start);
+      const unit = timestampUnit(unitTok.text);
+      if (unit === null) {
+        if (COMPOUND_INTERVAL_UNITS.has(unitTok.text.toUpperCase())) throw new UnsupportedSql(`INTERVAL … ${unitTok.text.toUpperCase()}`);
+        throw new SyntaxErrorAt(unitTok.start);
+      }
+      return `__timestampadd(${sqlString(unit)}, ${sign}(${rewrite(tokens, i0 + 1, i1 - 1, ctx, cte, tables)}), ${arg(args[0]!)})`;
+    }
     case 'CONCAT':
       // MySQL's CONCAT is NULL when any argument is NULL, as SQLite's || is (SQLite's concat() is not).
       if (args.length === 0) throw new UnsupportedSql('CONCAT()');
@@ -245,6 +375,17 @@ function rewriteCall(tokens: readonly Token[], at: number, close: number, ctx: R
     default:
       return null;
   }
+}
+
+/** The first `word` in tokens[from, to) outside parentheses, or -1. */
+function topLevelWord(tokens: readonly Token[], from: number, to: number, word: string): number {
+  let depth = 0;
+  for (let k = from; k < to; k++) {
+    if (isPunct(tokens[k], '(')) depth++;
+    else if (isPunct(tokens[k], ')')) depth--;
+    else if (depth === 0 && isWord(tokens[k], word)) return k;
+  }
+  return -1;
 }
 
 /**

@@ -6,12 +6,14 @@ import type { UdfResult } from '../../gr/gr-member.js';
 import type { TopologyUdf } from '../../gr/primary-election-action.js';
 import type { MemberHandle, Simulation } from '../../sim/simulation.js';
 import type { ClientInfo, ColumnSpec, ColumnType, SqlSession, StatementEngine, StatementOutcome } from '../statement-engine.js';
-import { cteNames, rewrite, selectColumnNames, sqlIdent, sqlString, UnsupportedSql, type RewriteContext, type TableReference } from './dialect.js';
+import { cteNames, rewrite, selectColumnNames, sqlIdent, sqliteSchema, sqlString, UnsupportedSql, type RewriteContext, type TableReference } from './dialect.js';
 import {
-  DERIVED_SCHEMAS, derivedRows, derivedUuid, globalStatus, globalVariables, shownValue, tablesFor,
+  DERIVED_SCHEMAS, derivedRows, derivedUuid, globalStatus, globalVariables, INFORMATION_SCHEMA, INFORMATION_SCHEMA_TABLES, isServedSchema,
+  shownValue, tablesFor,
   type Row, type SqlValue, type SystemVariable,
 } from './member-tables.js';
 import * as E from './mysql-errors.js';
+import { formatDateTime, registerMysqlFunctions } from './functions.js';
 import { loadSqlEngine, sqlite } from './sqlite.js';
 import { closingParen, isPunct, isWord, LexError, splitTopLevel, tokenize, type Token } from './tokenizer.js';
 
@@ -124,7 +126,7 @@ class Engine implements SimStatementEngine {
     for (const schema of DERIVED_SCHEMAS) db.run(`ATTACH ':memory:' AS ${sqlIdent(schema)}`);
     for (const t of tablesFor(this.sim.version.name)) {
       const cols = t.columns.map(([c, type]) => `${sqlIdent(c)} ${type}${type === 'TEXT' ? ' COLLATE NOCASE' : ''}`).join(', ');
-      db.run(`CREATE TABLE ${sqlIdent(t.schema)}.${sqlIdent(t.name)} (${cols})`);
+      db.run(`CREATE TABLE ${sqliteSchema(t.schema)}.${sqlIdent(t.name)} (${cols})`);
     }
     this.registerFunctions(mdb);
     return mdb;
@@ -140,7 +142,11 @@ class Engine implements SimStatementEngine {
     db.create_function('__database', () => session().database);
     db.create_function('__connection_id', () => session().id);
     db.create_function('__user', () => `${session().user}@localhost`);
-    db.create_function('__now', (digits: number) => formatDateTime(sim.startEpochUs + sim.nowUs, digits));
+    // The member's virtual wall clock (UTC): NOW() and its kin, UNIX_TIMESTAMP().
+    const nowEpochUs = (): number => sim.startEpochUs + sim.nowUs;
+    db.create_function('__now', (digits: number) => formatDateTime(nowEpochUs(), digits));
+    // From 8.0.28 a 64-bit server's UNIX_TIMESTAMP() converts times up to 3001 (before: up to 2038).
+    registerMysqlFunctions(db, nowEpochUs, versionAtLeast(sim.version.serverVersion, [8, 0, 28]));
     db.create_function('__uuid', () => derivedUuid(sim, `UUID()#${++this.uuidSeq}`));
     db.create_function('__json_unquote', (v: SqlValue) => {
       if (typeof v !== 'string' || !v.startsWith('"')) return v;
@@ -256,16 +262,6 @@ function versionAtLeast(serverVersion: string, min: readonly [number, number, nu
   return true;
 }
 
-/**
- * 'YYYY-MM-DD hh:mm:ss' of an epoch time in µs (UTC), with `digits` (0..6) fractional digits,
- * truncated as NOW(fsp) truncates (sql/sql_class.h, THD::query_start_timeval_trunc).
- */
-function formatDateTime(epochUs: number, digits: number): string {
-  const us = Math.floor(epochUs);
-  const seconds = new Date(Math.floor(us / 1000)).toISOString().slice(0, 19).replace('T', ' ');
-  return digits === 0 ? seconds : `${seconds}.${String(us % 1_000_000).padStart(6, '0').slice(0, digits)}`;
-}
-
 /** A SET's bare DEFAULT (not the string 'DEFAULT'): the global value for SESSION, the compiled-in default for GLOBAL. */
 const DEFAULT_VALUE: unique symbol = Symbol('DEFAULT');
 
@@ -318,7 +314,7 @@ class Session implements SqlSession {
 
   initDb(database: string): StatementOutcome {
     const lower = database.toLowerCase();
-    if (!(DERIVED_SCHEMAS as readonly string[]).includes(lower) && !this.mdb.userDatabases.has(lower)) return E.unknownDatabase(database);
+    if (!isServedSchema(lower) && !this.mdb.userDatabases.has(lower)) return E.unknownDatabase(database);
     this.database = lower;
     return ok();
   }
@@ -399,15 +395,20 @@ class Session implements SqlSession {
     const body = discard ? tokens.slice(1) : tokens;
     // Reads only: a WITH that ends in a write, or SELECT … INTO, would change data outside the write path.
     let depth = 0;
-    for (const t of body) {
+    for (let k = 0; k < body.length; k++) {
+      const t = body[k]!;
       if (isPunct(t, '(')) depth++;
       else if (isPunct(t, ')')) depth--;
-      else if (depth === 0 && t.kind === 'ident' && ['INSERT', 'UPDATE', 'DELETE', 'REPLACE', 'INTO'].includes(t.text.toUpperCase())) {
+      else if (depth === 0 && t.kind === 'ident' && ['INSERT', 'UPDATE', 'DELETE', 'REPLACE', 'INTO'].includes(t.text.toUpperCase())
+        // REPLACE(str, from, to) and INSERT(str, pos, len, newstr) are string functions, not writes.
+        && !(isPunct(body[k + 1], '(') && ['REPLACE', 'INSERT'].includes(t.text.toUpperCase()))) {
         return this.unsupported(sql, `${t.text.toUpperCase()} in a query`);
       }
     }
     const tables: TableReference[] = [];
     const text = (discard ? 'SELECT ' : '') + rewrite(body, 0, body.length, this.ctx, cteNames(body), tables);
+    const missing = informationSchemaTableMissing(sql, tables);
+    if (missing !== null) return missing.code === 1235 ? this.logged(sql, missing) : missing;
     return this.afterBeginHook(beginHookHolds(tables), () => this.readRows(sql, tokens, text, discard));
   }
 
@@ -494,7 +495,8 @@ class Session implements SqlSession {
   private refresh(): void {
     const { sim } = this.engine;
     const mdb = this.mdb, member = this.member, db = mdb.db;
-    const stateKey = `${sim.eventsDispatched}|${sim.trace.length}|${mdb.openSessions}`;
+    // The user databases too: a committed CREATE DATABASE changes information_schema.SCHEMATA when it is applied.
+    const stateKey = `${sim.eventsDispatched}|${sim.trace.length}|${mdb.openSessions}|${[...mdb.userDatabases].join(',')}`;
     if (stateKey !== mdb.stateKey) {
       mdb.stateKey = stateKey;
       this.rebuild();
@@ -512,7 +514,7 @@ class Session implements SqlSession {
     const { sim } = this.engine;
     const mdb = this.mdb, member = this.member, db = mdb.db;
     mdb.vars = globalVariables(sim, member, this.engine.waitTimeoutS, this.engine.interactiveTimeoutS);
-    const rows = derivedRows(sim, member, mdb.vars, globalStatus(sim, member, mdb.openSessions));
+    const rows = derivedRows(sim, member, mdb.vars, globalStatus(sim, member, mdb.openSessions), mdb.userDatabases);
     const key = JSON.stringify([...rows]);
     if (key !== mdb.derivedKey) {
       mdb.derivedKey = key;
@@ -565,9 +567,8 @@ class Session implements SqlSession {
       nameCol = 'Variable_name';
       valueCol = 'Value';
     } else if ((what === 'DATABASES' || what === 'SCHEMAS') && scope === 'SESSION') {
-      this.refresh();
-      const names = ['information_schema', 'mysql', ...DERIVED_SCHEMAS, ...this.mdb.userDatabases].sort();
-      source = `SELECT column1 AS Database FROM (VALUES ${names.map((n) => `(${sqlString(n)})`).join(', ')})`;
+      // What information_schema.SCHEMATA lists, as MySQL 8.0's SHOW DATABASES reads it (sql/dd/info_schema/show.cc, build_show_databases_query).
+      source = `SELECT SCHEMA_NAME AS Database FROM ${sqliteSchema(INFORMATION_SCHEMA)}.SCHEMATA`;
       nameCol = 'Database';
       valueCol = null;
     } else if (what === 'WARNINGS' || what === 'ERRORS') {
@@ -778,7 +779,7 @@ class Session implements SqlSession {
   /** INSERT/UPDATE/DELETE/REPLACE: checked by SQLite now, committed by the group. */
   private write(sql: string, tokens: readonly Token[]): StatementOutcome {
     const schema = this.targetSchema(tokens);
-    if (schema !== null && (DERIVED_SCHEMAS as readonly string[]).includes(schema)) return this.unsupported(sql, `writes to ${schema}`);
+    if (schema !== null && isServedSchema(schema)) return this.unsupported(sql, `writes to ${schema}`);
     if (tokens.some((t) => isWord(t, 'DUPLICATE'))) return this.unsupported(sql, 'ON DUPLICATE KEY UPDATE');
     // INSERT IGNORE is SQLite's INSERT OR IGNORE.
     const text = isWord(tokens[0], 'INSERT') && isWord(tokens[1], 'IGNORE')
@@ -888,7 +889,7 @@ class Session implements SqlSession {
       const nameTok = tokens[nameAt];
       if (nameTok === undefined || (nameTok.kind !== 'ident' && nameTok.kind !== 'quoted')) return this.logged(sql, E.parseError(sql.slice(tokens[1]!.end).trim()));
       const name = nameTok.text.toLowerCase();
-      const exists = this.mdb.userDatabases.has(name) || (DERIVED_SCHEMAS as readonly string[]).includes(name) || name === 'mysql' || name === 'information_schema';
+      const exists = this.mdb.userDatabases.has(name) || isServedSchema(name) || name === 'mysql';
       if (w0 === 'CREATE') {
         if (exists) return ifClause ? ok() : E.databaseExists(name);
         if (this.mdb.userDatabases.size >= MAX_USER_DATABASES) return this.unsupported(sql, `more than ${MAX_USER_DATABASES} databases`);
@@ -907,7 +908,7 @@ class Session implements SqlSession {
       const hasClause = clause.every((word, k) => isWord(tokens[2 + k], word));
       const body = hasClause ? [...tokens.slice(0, 2), ...tokens.slice(2 + clause.length)] : tokens;
       const schema = this.targetSchema(body.slice(1));
-      if (schema !== null && (DERIVED_SCHEMAS as readonly string[]).includes(schema)) return this.unsupported(sql, `${w0} TABLE in ${schema}`);
+      if (schema !== null && isServedSchema(schema)) return this.unsupported(sql, `${w0} TABLE in ${schema}`);
       let text = w0 === 'CREATE' ? createTableSql(body, this.ctx) : rewrite(body, 0, body.length, this.ctx);
       if (hasClause) text = text.replace(/^(CREATE|DROP) TABLE /i, `$1 TABLE ${clause.join(' ')} `);
       return this.implicitCommit(sql, { sql: text }, text);
@@ -1072,7 +1073,7 @@ function shapeRows(names: readonly string[], rows: readonly SqlValue[][]): State
 /** Fills a derived table with `rows`. */
 function fill(db: Database, table: string, rows: readonly Row[]): void {
   const [schema, name] = table.split('.') as [string, string];
-  const q = `${sqlIdent(schema)}.${sqlIdent(name)}`;
+  const q = `${sqliteSchema(schema)}.${sqlIdent(name)}`;
   db.run(`DELETE FROM ${q}`);
   if (rows.length === 0) return;
   const stmt = db.prepare(`INSERT INTO ${q} VALUES (${rows[0]!.map(() => '?').join(', ')})`);
@@ -1098,6 +1099,40 @@ export function createStatementEngine(sim: Simulation, options: { readonly waitT
   const waitTimeoutS = options.waitTimeoutS === undefined ? WAIT_TIMEOUT_DEFAULT_S : parseWaitTimeout(options.waitTimeoutS, 'waitTimeoutS');
   const interactiveTimeoutS = options.interactiveTimeoutS === undefined ? WAIT_TIMEOUT_DEFAULT_S : parseWaitTimeout(options.interactiveTimeoutS, 'interactiveTimeoutS');
   return new Engine(sim, waitTimeoutS, interactiveTimeoutS);
+}
+
+/**
+ * Tables of MySQL 8.0's information_schema the engine does not serve
+ * (https://dev.mysql.com/doc/refman/8.0/en/information-schema-table-reference.html; INNODB_* too):
+ * a query of one is ER_NOT_SUPPORTED_YET, not the error for a table MySQL does not have.
+ */
+const UNSERVED_INFORMATION_SCHEMA_TABLES = new Set([
+  'ADMINISTRABLE_ROLE_AUTHORIZATIONS', 'APPLICABLE_ROLES', 'CHARACTER_SETS', 'CHECK_CONSTRAINTS', 'COLLATIONS',
+  'COLLATION_CHARACTER_SET_APPLICABILITY', 'COLUMNS', 'COLUMNS_EXTENSIONS', 'COLUMN_PRIVILEGES', 'COLUMN_STATISTICS', 'ENABLED_ROLES',
+  'ENGINES', 'EVENTS', 'FILES', 'KEYWORDS', 'KEY_COLUMN_USAGE', 'OPTIMIZER_TRACE', 'PARAMETERS', 'PARTITIONS', 'PROCESSLIST',
+  'PROFILING', 'REFERENTIAL_CONSTRAINTS', 'RESOURCE_GROUPS', 'ROLE_COLUMN_GRANTS', 'ROLE_ROUTINE_GRANTS', 'ROLE_TABLE_GRANTS',
+  'ROUTINES', 'SCHEMATA_EXTENSIONS', 'SCHEMA_PRIVILEGES', 'STATISTICS', 'ST_GEOMETRY_COLUMNS', 'ST_SPATIAL_REFERENCE_SYSTEMS',
+  'ST_UNITS_OF_MEASURE', 'TABLES', 'TABLESPACES', 'TABLESPACES_EXTENSIONS', 'TABLES_EXTENSIONS', 'TABLE_CONSTRAINTS',
+  'TABLE_CONSTRAINTS_EXTENSIONS', 'TABLE_PRIVILEGES', 'TRIGGERS', 'USER_ATTRIBUTES', 'USER_PRIVILEGES', 'VIEWS',
+  'VIEW_ROUTINE_USAGE', 'VIEW_TABLE_USAGE',
+]);
+
+/**
+ * The error for a query naming an information_schema table the engine does not serve:
+ * ER_NOT_SUPPORTED_YET for a table MySQL 8.0 has, ER_UNKNOWN_TABLE for one it does not; null
+ * when every such table is served.
+ */
+function informationSchemaTableMissing(sql: string, tables: readonly TableReference[]): E.ErrorOutcome | null {
+  for (const t of tables) {
+    if (t.schema !== INFORMATION_SCHEMA) continue;
+    const upper = t.name.toUpperCase();
+    if (INFORMATION_SCHEMA_TABLES.has(upper)) continue;
+    if (UNSERVED_INFORMATION_SCHEMA_TABLES.has(upper) || upper.startsWith('INNODB_')) return E.notSupported(`information_schema.${upper}`);
+    // The name as the statement spells it.
+    const written = /^\w+$/.test(t.name) ? new RegExp(`\\b${t.name}\\b`, 'i').exec(sql)?.[0] ?? t.name : t.name;
+    return E.unknownInformationSchemaTable(written);
+  }
+  return null;
 }
 
 /**

@@ -39,8 +39,29 @@ export function tablesFor(version: VersionName): TableDef[] {
   return out;
 }
 
-/** Schemas the engine derives from the simulation (rebuilt, never written by clients). */
+/** Schemas the engine derives from the simulation (rebuilt, never written by clients), each an attached SQLite database. */
 export const DERIVED_SCHEMAS = ['performance_schema', 'sys', 'mysql_innodb_cluster_metadata'] as const;
+
+/**
+ * information_schema: derived too, but its tables live in SQLite's main database (dialect.ts,
+ * sqliteSchema), so that it takes none of the ten attachments the user databases share.
+ */
+export const INFORMATION_SCHEMA = 'information_schema';
+
+/** The information_schema tables the engine serves (upper case, as MySQL 8.0 names them). */
+export const INFORMATION_SCHEMA_TABLES: ReadonlySet<string> = new Set(['SCHEMATA', 'PLUGINS']);
+
+/** Every schema a client may read and none may write: the derived ones, information_schema. */
+export function isServedSchema(name: string): boolean {
+  const lower = name.toLowerCase();
+  return lower === INFORMATION_SCHEMA || (DERIVED_SCHEMAS as readonly string[]).includes(lower);
+}
+
+/**
+ * The schemas SHOW DATABASES and information_schema.SCHEMATA list besides the user databases:
+ * the served ones and `mysql`, which every server has (its tables are not served).
+ */
+export const SYSTEM_SCHEMAS: readonly string[] = [INFORMATION_SCHEMA, 'mysql', ...DERIVED_SCHEMAS];
 
 export const TABLES: readonly TableDef[] = [
   { schema: 'performance_schema', name: 'replication_group_members', columns: [
@@ -62,6 +83,15 @@ export const TABLES: readonly TableDef[] = [
   { schema: 'performance_schema', name: 'session_status', columns: [['VARIABLE_NAME', T], ['VARIABLE_VALUE', T]] },
   { schema: 'sys', name: 'gr_member_routing_candidate_status', columns: [
     ['viable_candidate', T], ['read_only', T], ['transactions_behind', I], ['transactions_to_cert', I],
+  ] },
+  // MySQL 8.0's information_schema.SCHEMATA and PLUGINS (https://dev.mysql.com/doc/refman/8.0/en/information-schema-schemata-table.html,
+  // …/information-schema-plugins-table.html); PLUGINS without PLUGIN_TYPE_VERSION and PLUGIN_LIBRARY_VERSION.
+  { schema: INFORMATION_SCHEMA, name: 'SCHEMATA', columns: [
+    ['CATALOG_NAME', T], ['SCHEMA_NAME', T], ['DEFAULT_CHARACTER_SET_NAME', T], ['DEFAULT_COLLATION_NAME', T], ['SQL_PATH', T], ['DEFAULT_ENCRYPTION', T],
+  ] },
+  { schema: INFORMATION_SCHEMA, name: 'PLUGINS', columns: [
+    ['PLUGIN_NAME', T], ['PLUGIN_VERSION', T], ['PLUGIN_STATUS', T], ['PLUGIN_TYPE', T], ['PLUGIN_LIBRARY', T], ['PLUGIN_AUTHOR', T],
+    ['PLUGIN_DESCRIPTION', T], ['PLUGIN_LICENSE', T], ['LOAD_OPTION', T],
   ] },
   { schema: 'mysql_innodb_cluster_metadata', name: 'schema_version', columns: [['major', I], ['minor', I], ['patch', I]] },
   { schema: 'mysql_innodb_cluster_metadata', name: 'clusters', columns: [
@@ -226,8 +256,18 @@ export function globalStatus(sim: Simulation, member: MemberHandle, threadsConne
  * The rows of every derived table at `member`, keyed `schema.table`. `vars` are its global
  * variables, `status` its status rows.
  */
-export function derivedRows(sim: Simulation, member: MemberHandle, vars: Map<string, SystemVariable>, status: [string, string][]): Map<string, Row[]> {
+export function derivedRows(sim: Simulation, member: MemberHandle, vars: Map<string, SystemVariable>, status: [string, string][], userDatabases: Iterable<string> = []): Map<string, Row[]> {
   const out = new Map<string, Row[]>();
+  // Every schema with the server's character set and collation (the served variables); information_schema's
+  // own is utf8mb3 (sql/dd/info_schema/metadata.cc creates it with system_charset_info).
+  const charset = String(vars.get('character_set_server')?.value ?? 'utf8mb4'), collation = String(vars.get('collation_server')?.value ?? 'utf8mb4_0900_ai_ci');
+  out.set(`${INFORMATION_SCHEMA}.SCHEMATA`, [...SYSTEM_SCHEMAS, ...userDatabases].sort().map((name) => (name === INFORMATION_SCHEMA
+    ? ['def', name, 'utf8mb3', 'utf8mb3_general_ci', null, 'NO']
+    : ['def', name, charset, collation, null, 'NO'])));
+  // The Group Replication plugin, installed and active whether or not the member runs GR
+  // (plugin/group_replication/src/plugin.cc, mysql_declare_plugin: version 0x0101, PLUGIN_AUTHOR_ORACLE,
+  // "Group Replication (1.1.0)", PLUGIN_LICENSE_GPL; type MYSQL_GROUP_REPLICATION_PLUGIN, named in sql/sql_plugin.cc).
+  out.set(`${INFORMATION_SCHEMA}.PLUGINS`, [['group_replication', '1.1', 'ACTIVE', 'GROUP REPLICATION', 'group_replication.so', 'Oracle Corporation', 'Group Replication (1.1.0)', 'GPL', 'ON']]);
   const members = member.replicationGroupMembers();
   out.set('performance_schema.replication_group_members', members.map((r) => [
     r.CHANNEL_NAME, r.MEMBER_ID, r.MEMBER_HOST, r.MEMBER_PORT, r.MEMBER_STATE, r.MEMBER_ROLE, r.MEMBER_VERSION,

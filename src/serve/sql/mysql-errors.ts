@@ -25,6 +25,14 @@ export function noSuchTable(qualified: string): ErrorOutcome {
   return error(1146, '42S02', `Table '${qualified}' doesn't exist`);
 }
 
+/**
+ * ER_UNKNOWN_TABLE (1109, 42S02): a table information_schema does not have, as MySQL 8.0 names it
+ * ("Unknown table 'GLOBAL_VARIABLES' in information_schema" after the 5.7 tables moved to performance_schema).
+ */
+export function unknownInformationSchemaTable(name: string): ErrorOutcome {
+  return error(1109, '42S02', `Unknown table '${name}' in information_schema`);
+}
+
 /** ER_BAD_FIELD_ERROR (1054, 42S22). */
 export function badField(column: string, where: string): ErrorOutcome {
   return error(1054, '42S22', `Unknown column '${column}' in '${where}'`);
