@@ -68,17 +68,14 @@ export class ForceMembers {
       store(value);
       return { ok: true };
     }
-    if (older) {
-      if (!m.startStop.running() || !majorityUnreachable(m)) {
-        m.log(msg.forceMembersUpdateNotAllowed(), m.newThreadId());
-        return refuse(REASON.majorityReachable);
-      }
-    } else if (!m.startStop.running()) {
-      return refuse(REASON.notOnline);
-    }
+    // Up to 8.0.3x GR not running is the same refusal as the majority reachable; later it has its own.
+    if (!older && !m.startStop.running()) return refuse(REASON.notOnline);
     // The plugin's lines come from the client session that runs the SET.
     const thread = m.newThreadId();
-    if (!majorityUnreachable(m)) return refuse(REASON.majorityReachable);
+    if (!m.startStop.running() || !majorityUnreachable(m)) {
+      if (older) m.log(msg.forceMembersUpdateNotAllowed(), thread);
+      return refuse(REASON.majorityReachable);
+    }
     // Gcs_operations::force_members: GCS must run, the member must not be leaving and must be ONLINE.
     const config = m.ctx.xcom.config[m.slot];
     if (config == null) {
