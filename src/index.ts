@@ -3,6 +3,7 @@ export { createSimulation, Simulation, MemberHandle, NetworkControl } from './si
 export type { SuspicionView, SuspicionCounters, RunUntilOptions, StretchStats } from './sim/simulation.js';
 export type { OrderRefusal, StretchRefusal } from './sim/stretch.js';
 export type { StartOutcome } from './gr/start-stop-group-replication.js';
+export type { ForceMembersOutcome } from './gr/force-members.js';
 export type { SimulationOptions, MemberSpec } from './sim/simulation-options.js';
 export type { GroupReplicationOptions, OptionName, ConsistencyLevel, SetScope } from './gr/options.js';
 export type { TransactionCounters } from './gr/transactions.js';

@@ -11,7 +11,22 @@ const REASON = {
   notOnline: 'Member is not ONLINE, it is not possible to force a new group membership.',
   leaving: 'A request to force a new group membership was issued while the member is leaving the group.',
   valueSetError: (value: string) => `Error setting group_replication_force_members value '${value}'. Please check error log for additional details.`,
+  viewTimeout: 'Timeout on wait for view after setting group_replication_force_members.',
 } as const;
+
+/**
+ * What became of the last SET group_replication_force_members that GCS accepted (MY-011722) on a
+ * member. The statement's session waits in check_force_members (src/plugin.cc) for the forced
+ * view, `Gcs_operations::force_members` (src/gcs_operations.cc) up to
+ * FORCE_MEMBERS_VIEW_MODIFICATION_TIMEOUT: `outcome` is 'pending' while it waits, 'set' once the
+ * view came (the variable holds the value), or 'failed' with `error`, the client error the SET
+ * returns: on the timeout (MY-011723) ERROR 1231 naming the value up to 8.0.3x, ERROR 4118 with
+ * the timeout's reason on the 8.4 and 9.x profiles; ERROR 2013 when the server died meanwhile.
+ */
+export interface ForceMembersOutcome {
+  outcome: 'pending' | 'set' | 'failed';
+  error: string | null;
+}
 
 /**
  * is_majority_unreachable (src/member_info.cc): the members this member flags unreachable leave no
@@ -46,6 +61,8 @@ export class ForceMembers {
   /** force_members_running: a SET is waiting for its view. */
   running = false;
   private gen = 0;
+  /** The last SET that GCS accepted (null before the first). */
+  private last: ForceMembersOutcome | null = null;
 
   constructor(private readonly m: GrMember) {}
 
@@ -58,8 +75,9 @@ export class ForceMembers {
     const older = m.ctx.forceMembersRefusal === 'wrong-value';
     // Up to 8.0.3x the check function logs its own refusals and the server answers 1231 with the
     // value; later ones answer 4118 with the reason (the first one with the literal word `value`).
-    const refuse = (reason: string, shown = value): UdfResult =>
-      ({ ok: false, error: older ? wrongValueForVariable('group_replication_force_members', value) : forceMembersCommandFailure(shown, reason) });
+    const failure = (reason: string, shown = value): string =>
+      older ? wrongValueForVariable('group_replication_force_members', value) : forceMembersCommandFailure(shown, reason);
+    const refuse = (reason: string, shown = value): UdfResult => ({ ok: false, error: failure(reason, shown) });
     if (this.running) {
       if (older) m.log(msg.forceMembersOnlyOneAtATime(), m.newThreadId());
       return refuse(REASON.alreadyRunning, 'value');
@@ -107,10 +125,13 @@ export class ForceMembers {
     m.ctx.xcom.consensus.proposeForce(m.slot, slots);
     m.log(msg.forceMembersValueSet(value), thread);
     this.running = true;
+    const outcome: ForceMembersOutcome = { outcome: 'pending', error: null };
+    this.last = outcome;
     const gen = ++this.gen;
     this.awaiting = () => {
       this.awaiting = null;
       this.running = false;
+      outcome.outcome = 'set';
       store(value);
     };
     m.ctx.later(m.slot, FORCE_MEMBERS_VIEW_MODIFICATION_TIMEOUT_US, () => {
@@ -118,8 +139,15 @@ export class ForceMembers {
       this.awaiting = null;
       this.running = false;
       m.log(msg.forceMembersViewTimeout(value), thread);
+      outcome.outcome = 'failed';
+      outcome.error = failure(REASON.viewTimeout);
     });
     return { ok: true };
+  }
+
+  /** The last SET that GCS accepted, as its session sees it (ForceMembersOutcome); null before one. */
+  lastOutcome(): ForceMembersOutcome | null {
+    return this.last;
   }
 
   /** The view notifier of a SET in progress (view_change_notifier_list). */
@@ -130,11 +158,15 @@ export class ForceMembers {
     if (this.awaiting !== null) this.awaiting();
   }
 
-  /** The process died or the plugin stopped: a SET in progress is gone with its session. */
-  reset(): void {
+  /** The process died: a SET in progress is gone with its session (`lostConnection`, ERROR 2013). */
+  reset(lostConnection: string): void {
     this.gen++;
     this.running = false;
     this.awaiting = null;
+    if (this.last !== null && this.last.outcome === 'pending') {
+      this.last.outcome = 'failed';
+      this.last.error = lostConnection;
+    }
   }
 
   /**

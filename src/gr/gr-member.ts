@@ -744,7 +744,7 @@ export class GrMember {
     this.leaving = null;
     this.autorejoin.running = false;
     this.partition.reset();
-    this.forceMembers.reset();
+    this.forceMembers.reset(CLIENT_ERROR_LOST_CONNECTION);
     this.joinGen++;
     this.refresh();
     this.emitFlags();

@@ -7,6 +7,7 @@ import { FLOW_CONTROL_STATS_PAYLOAD, FlowControlStats } from '../gr/flow-control
 import { PipelineStats } from '../gr/pipeline-stats.js';
 import { GrMember, type GrContext, type UdfResult, type WriteRecord } from '../gr/gr-member.js';
 import { STOP_GIVES_UP_WAITING_US, type StartOutcome } from '../gr/start-stop-group-replication.js';
+import type { ForceMembersOutcome } from '../gr/force-members.js';
 import { shownRole, shownState, type ServerIdentity } from '../gr/member-info.js';
 import {
   ALREADY_MULTI_PRIMARY, ALREADY_SINGLE_PRIMARY, ALREADY_SINGLE_PRIMARY_WITH_UUID, checkSetAsPrimary, setAsPrimary,
@@ -396,6 +397,21 @@ export class MemberHandle {
    */
   lastStartOutcome(): StartOutcome | null {
     const o = this.gr.startStop.lastStartOutcome();
+    return o === null ? null : { ...o };
+  }
+
+  /**
+   * What became of the last `set('group_replication_force_members', list)` on this member that GCS
+   * accepted (MY-011722); null before one. In MySQL that SET's session waits for the forced view
+   * (up to 120 s): `outcome` is 'pending' while it would wait, 'set' once the view came and the
+   * variable holds the list, or 'failed' with `error`, the client error the SET returns: ERROR 1231
+   * naming the value up to 8.0.3x, ERROR 4118 on the 8.4 and 9.x profiles, when no view came in
+   * 120 s (MY-011723); ERROR 2013 when the server died meanwhile. set() returns `{ ok: true }` at
+   * once for such a SET; this is where its result shows. A refused SET returns its error from set()
+   * and leaves this as it was.
+   */
+  lastForceMembersOutcome(): ForceMembersOutcome | null {
+    const o = this.gr.forceMembers.lastOutcome();
     return o === null ? null : { ...o };
   }
 

@@ -45,10 +45,13 @@ describe('force_members unblocks a minority', () => {
     expect(logsOf(sim, 'node4', 'MY-011722').map((e) => [e.t, e.level, e.message])).toEqual([
       [setAt, 'System', `The group_replication_force_members value '${SURVIVORS}' was set in the group communication interfaces`],
     ]);
-    // The value is the statement's: stored when the view arrives, not before.
+    // The value is the statement's: stored when the view arrives, not before; the statement waits until then.
     expect(node4.options().group_replication_force_members).toBe('');
+    expect(node4.lastForceMembersOutcome()).toEqual({ outcome: 'pending', error: null });
     sim.runFor('5s');
     expect(node4.options().group_replication_force_members).toBe(SURVIVORS);
+    expect(node4.lastForceMembersOutcome()).toEqual({ outcome: 'set', error: null });
+    expect(sim.member('node5').lastForceMembersOutcome()).toBeNull();
     const views = sim.trace.filter((e) => e.type === 'view' && e.t > setAt);
     expect(views.map((v) => v.type === 'view' && [v.member, [...v.members].sort()])).toEqual([
       ['node4', ['node4', 'node5']], ['node5', ['node4', 'node5']],
@@ -149,8 +152,13 @@ describe('force_members refusals', () => {
     expect(node4.set('group_replication_force_members', SURVIVORS)).toEqual({
       ok: false, error: failure('value', 'There is one group_replication_force_members operation already ongoing.'),
     });
-    sim.runFor('130s');
+    // The refused second SET leaves the first one's outcome.
+    expect(node4.lastForceMembersOutcome()).toEqual({ outcome: 'pending', error: null });
+    sim.runFor('119.9s');
+    expect(node4.lastForceMembersOutcome()).toEqual({ outcome: 'pending', error: null });
+    sim.runFor('10.1s');
     expect(logsOf(sim, 'node4', 'MY-011723').map((e) => [e.t - t0, e.level])).toEqual([[120 * SEC, 'ERROR']]);
+    expect(node4.lastForceMembersOutcome()).toEqual({ outcome: 'failed', error: failure(value, 'Timeout on wait for view after setting group_replication_force_members.') });
     expect(node4.options().group_replication_force_members).toBe('');
     expect(logsOf(sim, 'node4', 'MY-011503')).toEqual([]);
     // Once the statement has failed, a correct list goes through.
@@ -216,6 +224,25 @@ describe('force_members refusals up to 8.0.3x (the 8.0.20 and 8.0.21 profiles)',
     const value = '10.0.0.14:33061,10.0.0.15';
     expect(sim.member('node4').set('group_replication_force_members', value)).toEqual({ ok: false, error: wrongValue(value) });
     expect(hasLogged(sim, 'node4', 'MY-011721')).toBe(true);
+  });
+
+  it('no view within 120 s: MY-011723 and ERROR 1231 naming the value', () => {
+    const sim = blockedMinority(17, '8.0.21');
+    const node4 = sim.member('node4');
+    const value = '10.0.0.13:33061,10.0.0.14:33061,10.0.0.15:33061';
+    expect(node4.set('group_replication_force_members', value)).toEqual({ ok: true });
+    sim.runFor('121s');
+    expect(hasLogged(sim, 'node4', 'MY-011723')).toBe(true);
+    expect(node4.lastForceMembersOutcome()).toEqual({ outcome: 'failed', error: wrongValue(value) });
+  });
+
+  it('the server dies while the SET waits: the client loses its connection (ERROR 2013)', () => {
+    const sim = blockedMinority(17, '8.0.21');
+    const node4 = sim.member('node4');
+    expect(node4.set('group_replication_force_members', '10.0.0.13:33061,10.0.0.14:33061,10.0.0.15:33061')).toEqual({ ok: true });
+    sim.runFor('10s');
+    sim.network.crash('node4');
+    expect(node4.lastForceMembersOutcome()).toEqual({ outcome: 'failed', error: 'ERROR 2013 (HY000): Lost connection to MySQL server during query' });
   });
 
   it('accepted as on 8.4 when the majority is unreachable', () => {

@@ -33,6 +33,49 @@ describe('SET GLOBAL the member API refuses', () => {
   });
 });
 
+describe('SET GLOBAL group_replication_force_members that GCS accepts waits for the forced view', () => {
+  /** Five members; node1..node3 crash at 5 s, so node4 and node5 are a blocked minority by 30 s. */
+  async function blocked(version: '8.0.21' | '8.4') {
+    await loadSqlEngine();
+    const members = ['node1', 'node2', 'node3', 'node4', 'node5'].map((name, k) => ({ name, host: `10.0.0.1${k + 1}`, port: 3306, xcomPort: 33061 }));
+    const sim = createSimulation({ seed: 17, version, members });
+    sim.runFor('5s');
+    for (const n of ['node1', 'node2', 'node3']) sim.network.crash(n);
+    sim.runFor('25s');
+    return { sim, session: createStatementEngine(sim).openSession('node4', 'root', null) };
+  }
+  const poll = (o: StatementOutcome): StatementOutcome | undefined => {
+    if (o.kind !== 'pending') throw new Error(`expected a waiting statement, got ${JSON.stringify(o)}`);
+    return o.poll();
+  };
+
+  it('answers OK once the view is installed, then runs the assignments after it', async () => {
+    const { sim, session } = await blocked('8.4');
+    const o = session.execute("SET GLOBAL group_replication_force_members = '10.0.0.14:33061,10.0.0.15:33061', @after = 1");
+    expect(poll(o)).toBeUndefined();
+    expect(value(session.execute('SELECT @after'))).toBeNull();
+    sim.runFor('5s');
+    expect(poll(o)).toMatchObject({ kind: 'ok' });
+    expect(value(session.execute('SELECT @after'))).toBe('1');
+    expect(value(session.execute('SELECT @@global.group_replication_force_members'))).toBe('10.0.0.14:33061,10.0.0.15:33061');
+  });
+
+  it('no view within 120 s: ERROR 4118 with the timeout on 8.4, ERROR 1231 naming the value on 8.0.21', async () => {
+    const value3 = '10.0.0.13:33061,10.0.0.14:33061,10.0.0.15:33061';
+    for (const [version, code, message] of [
+      ['8.4', 4118, `The 'SET GLOBAL group_replication_force_members=${value3}' command encountered a failure. Timeout on wait for view after setting group_replication_force_members.`],
+      ['8.0.21', 1231, `Variable 'group_replication_force_members' can't be set to the value of '${value3}'`],
+    ] as const) {
+      const { sim, session } = await blocked(version);
+      const o = session.execute(`SET GLOBAL group_replication_force_members = '${value3}'`);
+      sim.runFor('119s');
+      expect(poll(o)).toBeUndefined();
+      sim.runFor('2s');
+      expect(poll(o)).toMatchObject({ kind: 'error', code, message });
+    }
+  });
+});
+
 function expectError(o: StatementOutcome, code: number, sqlState: string, message: string): void {
   expect(o).toEqual({ kind: 'error', code, sqlState, message });
 }

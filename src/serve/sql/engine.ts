@@ -72,6 +72,21 @@ function ok(affectedRows = 0, lastInsertId = 0, info?: string): StatementOutcome
   return info === undefined ? { kind: 'ok', affectedRows, lastInsertId, warnings: 0 } : { kind: 'ok', affectedRows, lastInsertId, warnings: 0, info };
 }
 
+/**
+ * A statement that waits for a command's outcome in the simulation (the API's StartOutcome or
+ * ForceMembersOutcome, updated in place): OK once it is `success`, the client error it carries
+ * once it failed (one source for the text: the API's).
+ */
+function waitFor(o: { readonly outcome: string; readonly error: string | null }, success: string): StatementOutcome {
+  const settle = (): StatementOutcome | undefined => {
+    if (o.outcome === 'pending') return undefined;
+    if (o.outcome === success) return ok();
+    if (o.error === null) throw new Error(`a failed command without its client error (${o.outcome})`);
+    return E.fromClientError(o.error);
+  };
+  return settle() ?? { kind: 'pending', poll: settle };
+}
+
 /** One member's SQLite database and what the engine remembers about the member. */
 class MemberDb {
   /** The derived tables' content last written (JSON), to skip rewriting unchanged tables. */
@@ -599,13 +614,28 @@ class Session implements SqlSession {
     }
     const txAt = isWord(tokens[1], 'TRANSACTION') ? 1 : isWord(tokens[2], 'TRANSACTION') ? 2 : -1;
     if (txAt > 0) return ok(); // isolation levels and access modes: one simulated transaction model
-    const before = this.autocommit;
-    for (const [s, e] of splitTopLevel(tokens, 1, tokens.length)) {
-      const r = this.assign(sql, tokens, s, e);
-      if (r !== null) return r;
+    return this.assignFrom(sql, tokens, splitTopLevel(tokens, 1, tokens.length), 0, this.autocommit);
+  }
+
+  /**
+   * A SET's assignments from the `from`-th on. One that waits (group_replication_force_members,
+   * whose check function waits for the forced view) makes the statement wait; the assignments
+   * after it run once it has succeeded, as MySQL runs each assignment's check in order before any
+   * update (sql/set_var.cc, sql_set_variables).
+   */
+  private assignFrom(sql: string, tokens: readonly Token[], parts: readonly (readonly [number, number])[], from: number, autocommitBefore: boolean): StatementOutcome {
+    for (let i = from; i < parts.length; i++) {
+      const r = this.assign(sql, tokens, parts[i]![0], parts[i]![1]);
+      if (r === null) continue;
+      if (r.kind !== 'pending') return r;
+      const settle = (): StatementOutcome | undefined => {
+        const done = r.poll();
+        return done === undefined || done.kind !== 'ok' ? done : this.assignFrom(sql, tokens, parts, i + 1, autocommitBefore);
+      };
+      return settle() ?? { kind: 'pending', poll: settle };
     }
     // Turning autocommit on commits the open transaction (sql/sys_vars.cc, fix_autocommit).
-    if (!before && this.autocommit && this.tx.length > 0) { this.inTransaction = false; return this.commit(0, 0); }
+    if (!autocommitBefore && this.autocommit && this.tx.length > 0) { this.inTransaction = false; return this.commit(0, 0); }
     return ok();
   }
 
@@ -703,7 +733,19 @@ class Session implements SqlSession {
     }
     // The server refused the statement (group_replication_force_members outside a blocked minority:
     // ERROR 4118): the client gets the error the API returns.
-    return r.ok ? null : E.fromClientError(r.error);
+    if (!r.ok) return E.fromClientError(r.error);
+    if (name === 'group_replication_force_members' && value !== '') return this.forceMembersWait();
+    return null;
+  }
+
+  /**
+   * An accepted SET group_replication_force_members: its session waits in check_force_members
+   * (src/plugin.cc) for the forced view, up to 120 s (Gcs_operations::force_members,
+   * src/gcs_operations.cc), and fails if none comes (ERROR 1231, or 4118 on 8.4/9.x).
+   */
+  private forceMembersWait(): StatementOutcome {
+    // This SET's own outcome, updated in place (a later SET has its own).
+    return waitFor(this.engine.sim._gr(this.member.slot).forceMembers.lastOutcome()!, 'set');
   }
 
   // ------------------------------------------------------------------ writes and transactions
@@ -934,15 +976,7 @@ class Session implements SqlSession {
   private startGroupReplication(): StatementOutcome {
     const r = this.member.startGroupReplication();
     if (!r.ok) return E.fromClientError(r.error);
-    const started = this.engine.sim._gr(this.member.slot).startStop.lastStartOutcome()!;
-    const settle = (): StatementOutcome | undefined => {
-      if (started.outcome === 'pending') return undefined;
-      if (started.outcome === 'joined') return ok();
-      // The error the API's outcome carries (one source: src/gr/start-stop-group-replication.ts).
-      if (started.error === null) throw new Error('a failed START without its client error');
-      return E.fromClientError(started.error);
-    };
-    return settle() ?? { kind: 'pending', poll: settle };
+    return waitFor(this.engine.sim._gr(this.member.slot).startStop.lastStartOutcome()!, 'joined');
   }
 
   /**
