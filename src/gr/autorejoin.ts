@@ -17,6 +17,9 @@ export class AutoRejoin {
   private thread = 0;
   /** Bumped by abort (STOP GROUP_REPLICATION): the pending steps of an aborted process do nothing. */
   private gen = 0;
+  /** Attempts the running process has started, and how many it may make. */
+  private attempts = 0;
+  private tries = 0;
 
   constructor(private readonly m: GrMember) {}
 
@@ -26,9 +29,11 @@ export class AutoRejoin {
     this.running = true;
     this.thread = m.newThreadId(); // the auto-rejoin thread (autorejoin.cc), which logs its attempts
     const tries = m.opts.group_replication_autorejoin_tries;
+    this.tries = tries;
     const gen = this.gen;
     const attempt = (k: number): void => {
       if (gen !== this.gen) return;
+      this.attempts = k;
       m.log(msg.startedAutoRejoin(k, tries), this.thread);
       m.ctx.later(m.slot, m.ctx.params.rejoinLeaveUs, () => {
         if (gen !== this.gen) return;
@@ -65,9 +70,15 @@ export class AutoRejoin {
     attempt(1);
   }
 
-  /** STOP GROUP_REPLICATION interrupts the process (the rejoin_timeout wait is interruptible): no further attempt, no exit state action. */
+  /**
+   * STOP GROUP_REPLICATION interrupts the process (the rejoin_timeout wait is interruptible): no
+   * further attempt, no exit state action. The thread leaves its loop and logs that it did not
+   * rejoin, numbering the attempts one short: `!m_abort && num_attempts++ < m_attempts` stops
+   * before the increment (autorejoin.cc, execute_rejoin_process, after abort_rejoin).
+   */
   abort(): void {
     this.gen++;
+    if (this.running) this.m.log(msg.finishedAutoRejoin(this.attempts - 1, this.tries, false), this.thread);
     this.running = false;
   }
 }

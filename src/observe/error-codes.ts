@@ -264,7 +264,8 @@ export const START_ERROR_CONFIGURATION =
  * profiles refuse SET GLOBAL group_replication_force_members.
  */
 export function wrongValueForVariable(name: string, value: string): string {
-  return `ERROR 1231 (42000): Variable '${name}' can't be set to the value of '${value}'`;
+  // share/messages_to_clients.txt prints them with %-.64s and %-.200s: longer ones are cut there.
+  return `ERROR 1231 (42000): Variable '${name.slice(0, 64)}' can't be set to the value of '${value.slice(0, 200)}'`;
 }
 
 /** A refused SET GLOBAL group_replication_force_members on the 8.4 and 9.x profiles (ER_GROUP_REPLICATION_FORCE_MEMBERS_COMMAND_FAILURE, 4118). */

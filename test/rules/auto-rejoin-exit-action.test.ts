@@ -97,3 +97,36 @@ describe('ABORT_SERVER exit action', () => {
     expect(sim.member('node1').state).toBe('OFFLINE');
   });
 });
+
+describe('STOP GROUP_REPLICATION during an auto-rejoin', () => {
+  it('ends the process: MY-013375 "attempt 0 of 3 … not able", numbered one short as MySQL\'s loop does, and no exit state action', () => {
+    const sim = createSimulation({
+      seed: 31, mode: 'multi-primary',
+      members: ['node1', 'node2', { name: 'node3', options: { group_replication_exit_state_action: 'OFFLINE_MODE', group_replication_autorejoin_tries: 3 } }],
+    });
+    const node3 = sim.member('node3');
+    sim.at('10s', (s) => s.network.isolate('node3'));
+    sim.at('70s', (s) => s.network.heal('node3'));
+    sim.runUntil('70s');
+    expect(sim.runUntil(() => hasLogged(sim, 'node3', 'MY-011505'), { limit: '60s' })).toBe(true);
+    sim.network.isolate('node3');
+    // Attempt 1 fails (cut off); the process waits 300 s before attempt 2. STOP in that wait.
+    expect(sim.runUntil(() => logsOf(sim, 'node3', 'MY-011735').some((e) => e.message.startsWith('[GCS] The member was unable to join the group.')), { limit: '200s' })).toBe(true);
+    sim.runFor('10s');
+    expect(logsOf(sim, 'node3', 'MY-013375')).toEqual([]);
+    const stopAt = sim.nowUs;
+    node3.stopGroupReplication();
+    sim.runFor('400s');
+    expect(logsOf(sim, 'node3', 'MY-013373').map((e) => e.message)).toEqual(['Started auto-rejoin procedure attempt 1 of 3']);
+    const finished = logsOf(sim, 'node3', 'MY-013375');
+    expect(finished.map((e) => [e.t - stopAt, e.level, e.message])).toEqual([
+      [0, 'System', 'Auto-rejoin procedure attempt 0 of 3 finished. Member was not able to join the group.'],
+    ]);
+    // The auto-rejoin thread logs it, the thread that logged the attempt.
+    expect(finished[0]!.thread).toBeGreaterThan(0);
+    expect(finished[0]!.thread).toBe(firstLog(sim, 'node3', 'MY-013373').thread);
+    expect(node3.offlineMode).toBe(false);
+    expect(hasLogged(sim, 'node3', 'MY-013486')).toBe(false);
+    expect(node3.state).toBe('OFFLINE');
+  });
+});

@@ -245,6 +245,14 @@ describe('force_members refusals up to 8.0.3x (the 8.0.20 and 8.0.21 profiles)',
     expect(node4.lastForceMembersOutcome()).toEqual({ outcome: 'failed', error: 'ERROR 2013 (HY000): Lost connection to MySQL server during query' });
   });
 
+  it('a value over 200 characters is cut to 200 in ERROR 1231, as the message\'s %-.200s does', () => {
+    const sim = blockedMinority(15, '8.0.21');
+    const value = Array.from({ length: 12 }, (_, k) => `host-with-a-long-name-${k}.example:33061`).join(',');
+    expect(value.length).toBeGreaterThan(200);
+    const r = sim.member('node4').set('group_replication_force_members', value);
+    expect(r).toEqual({ ok: false, error: `ERROR 1231 (42000): Variable 'group_replication_force_members' can't be set to the value of '${value.slice(0, 200)}'` });
+  });
+
   it('accepted as on 8.4 when the majority is unreachable', () => {
     const sim = blockedMinority(11, '8.0.21');
     expect(sim.member('node4').set('group_replication_force_members', SURVIVORS)).toEqual({ ok: true });
