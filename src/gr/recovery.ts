@@ -70,7 +70,14 @@ export function joinedGroup(m: GrMember, view: GcsView, j: JoinAttempt): void {
     m.log(msg.membershipChanged(m.sortedHostList(view.members), m.viewId()));
     m.emitView(view.members);
     m.refresh();
-    m.startStop.joinViewHandled();
+    const startThread = m.startStop.joinViewHandled();
+    // initialize_plugin_and_join (plugin.cc) logs the primary once the START has its view
+    // (log_primary_member_details, plugin_utils.cc: single-primary mode, this member a secondary,
+    // the primary known); an auto-rejoin attempt (attempt_rejoin) does not, nor does going ONLINE.
+    if (startThread >= 0 && single) {
+      const primary = m.primarySlot();
+      if (primary >= 0 && primary !== m.slot) m.log(msg.srvSecondary(m.hostPort(primary)), startThread);
+    }
     // State transfer (recovery_state_transfer.cc, Recovery_state_transfer::state_transfer) replicates
     // every GTID the donor has and the joiner lacks: its time grows with how many are missing.
     const recoveryUs = p.distributedRecoveryUs + missing * p.recoveryTransactionUs;
@@ -143,6 +150,5 @@ export function declaredOnline(m: GrMember): void {
   m.log(msg.srvOnline());
   const primary = m.primarySlot();
   m.setFlags(single ? primary !== m.slot : false, false);
-  if (single && primary >= 0 && primary !== m.slot) m.log(msg.srvSecondary(m.hostPort(primary)));
   m.refresh();
 }

@@ -46,6 +46,8 @@ export interface StartOutcome {
 export class StartStopGroupReplication {
   /** A START waiting for its join view. */
   private startingNow = false;
+  /** The session of the last START (0: start_on_boot's initialization thread). */
+  private startThread = 0;
   /** That START is a client's command (not start_on_boot): it holds the command lock until it ends. */
   private startByClient = false;
   /** A client's START whose join view arrived and is not handled yet: the command returns once it is. */
@@ -169,9 +171,15 @@ export class StartStopGroupReplication {
     });
   }
 
-  /** The member handled its join view (RECOVERING): the START returns. */
-  joinViewHandled(): void {
-    if (this.awaitingAdmission) this.startEnded(true);
+  /**
+   * The member handled its join view (RECOVERING): the START returns. Returns the thread of that
+   * START (0 for start_on_boot's), or -1 when no START waited for the view (an auto-rejoin attempt's
+   * join: attempt_rejoin, plugin.cc).
+   */
+  joinViewHandled(): number {
+    if (!this.awaitingAdmission) return -1;
+    this.startEnded(true);
+    return this.startThread;
   }
 
   /** The member was expelled before it handled its join view: a client's START command fails. */
@@ -312,6 +320,7 @@ export class StartStopGroupReplication {
     const gen = ++this.gen;
     this.startingNow = true;
     this.startByClient = thread !== 0;
+    this.startThread = thread;
     if (thread === 0) this.superReadOnlyBefore = true; // start_on_boot: the plugin set it as the server started
     m.ctx.later(m.slot, m.ctx.params.xcomJoinStartupUs, () => {
       if (gen === this.gen && this.starting) this.join(thread, gen);
