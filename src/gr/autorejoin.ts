@@ -37,6 +37,8 @@ export class AutoRejoin {
       m.log(msg.startedAutoRejoin(k, tries), this.thread);
       m.ctx.later(m.slot, m.ctx.params.rejoinLeaveUs, () => {
         if (gen !== this.gen) return;
+        // The attempt's GCS leave and finalize: GCS has no current view until it joins.
+        m.expelLeaveViewId = null;
         if (!m.leftLogged) {
           m.log(msg.memberLeftGroup());
           m.leftLogged = true;

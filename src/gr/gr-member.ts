@@ -224,6 +224,20 @@ export class GrMember {
     return this.viewNumber === null ? '' : `${this.viewFixed}:${this.viewNumber}`;
   }
 
+  /**
+   * After an expel, the id of the leave view GCS installed for it (install_leave_view with
+   * MEMBER_EXPELLED, gcs_xcom_control_interface.cc: the last view's id plus one, installed as the
+   * current view with belongs_to_group set): GCS's current view until GCS leaves (STOP, an
+   * auto-rejoin attempt) or the server dies, as the expel path asks no leave of its own
+   * (leave_group_on_failure.cc, ALREADY_LEFT_GROUP). Null otherwise.
+   */
+  expelLeaveViewId: string | null = null;
+
+  /** The id of GCS's current view (Gcs_operations::get_current_view), as replication_group_member_stats prints it. */
+  gcsViewId(): string {
+    return this.viewNumber !== null ? this.viewId() : this.expelLeaveViewId ?? '';
+  }
+
   /** Emits a stateChange for every observer/member pair whose shown state or role changed. */
   refresh(): void {
     const t = this.ctx.kernel.nowUs;
@@ -739,6 +753,7 @@ export class GrMember {
     this.state = 'OFFLINE';
     this.table.clear();
     this.viewNumber = null;
+    this.expelLeaveViewId = null;
     this.joining = null;
     this.admission = null;
     this.leaving = null;

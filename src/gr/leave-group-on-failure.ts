@@ -62,6 +62,7 @@ function enterError(m: GrMember, path: 'expelled' | 'leaving'): void {
   if (m.partition.inPartition) m.partition.abort();
   if (cleanMembership) {
     m.table.clear();
+    m.expelLeaveViewId = m.viewNumber === null ? null : `${m.viewFixed}:${m.viewNumber + 1}`;
     m.viewNumber = null;
   }
   m.table.set(m.slot, { state: 'ERROR', role: 'SECONDARY', unreachable: false });

@@ -391,6 +391,7 @@ export class StartStopGroupReplication {
       if (m.partition.inPartition) m.partition.abort();
       m.showOffline();
       m.viewNumber = null;
+      m.expelLeaveViewId = null;
       m.partition.terminated = false;
       m.emitView([]);
       m.refresh();

@@ -220,7 +220,7 @@ export class MemberHandle {
       local: slot === this.slot,
       stats: slot === this.slot ? pipeline.current(slot) : pipeline.receivedFrom(this.slot, slot),
     }));
-    return memberStatsRows(members, this.viewId(), this.state !== 'OFFLINE');
+    return memberStatsRows(members, this.gr.gcsViewId(), this.state !== 'OFFLINE');
   }
 
   /**

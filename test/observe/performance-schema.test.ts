@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { communicationInformationColumns, createSimulation, type Simulation } from '../../src/index.js';
 import { memberStatsRows } from '../../src/observe/performance-schema.js';
+import { logsOf } from '../rules/helpers.js';
 
 const SEC = 1_000_000;
 
@@ -83,6 +84,32 @@ describe('replication_group_member_stats', () => {
     expect(rows[0]).toMatchObject({ MEMBER_ID: sim.member('node3').uuid, VIEW_ID: '', COUNT_TRANSACTIONS_CHECKED: 0, COUNT_TRANSACTIONS_REMOTE_APPLIED: 0 });
     sim.network.crash('node2');
     expect(sim.member('node2').replicationGroupMemberStats()).toEqual([]);
+  });
+
+  it('an expelled member shows the leave view GCS installed (the last view\'s id plus one) until GCS leaves: STOP, or an auto-rejoin attempt', () => {
+    for (const tries of [0, 1]) {
+      const sim = createSimulation({ seed: 8, version: '8.0.21', members: ['node1', 'node2', { name: 'node3', options: { group_replication_autorejoin_tries: tries } }] });
+      sim.runFor('10s');
+      const node3 = sim.member('node3');
+      const [fixed, number] = node3.viewId().split(':');
+      sim.network.isolate('node3');
+      sim.runFor('40s');
+      sim.network.heal('node3');
+      expect(sim.runUntil(() => node3.state === 'ERROR', { limit: '60s' })).toBe(true);
+      expect(node3.viewId()).toBe('');
+      const leaveView = `${fixed}:${Number(number) + 1}`;
+      expect(node3.replicationGroupMemberStats().map((r) => [r.MEMBER_ID, r.VIEW_ID])).toEqual([[node3.uuid, leaveView]]);
+      if (tries === 0) {
+        sim.runFor('30s');
+        expect(node3.replicationGroupMemberStats()[0]!.VIEW_ID).toBe(leaveView);
+        node3.stopGroupReplication();
+        sim.runFor('5s');
+      } else {
+        expect(sim.runUntil(() => logsOf(sim, 'node3', 'MY-013373').length > 0 && node3.replicationGroupMemberStats()[0]!.VIEW_ID !== leaveView, { limit: '10s' })).toBe(true);
+        expect(node3.state).toBe('ERROR');
+      }
+      expect(node3.replicationGroupMemberStats()[0]!.VIEW_ID).toBe('');
+    }
   });
 
   it('a START begins with new counters (a new applier module) and no stats received', () => {
