@@ -502,7 +502,8 @@ export class ConsistencyManager {
       this.syncing.delete(p.syncBefore);
       m.startStop.latchChanged();
       // Wait until the applier has committed what it had received when the message was delivered
-      // (wait_for_gtid_set_committed, bounded by wait_timeout).
+      // (8.0.27: channel_wait_until_apply_queue_applied on group_replication_applier; newer:
+      // wait_for_gtid_set_committed; bounded by wait_timeout).
       const wait = this.timedWait(s.w, s.refuse, CLIENT_ERROR_CONSISTENCY_BEFORE);
       this.whenApplied(() => { if (endWait(wait)) this.afterSync(s.w, s.level, s.run, s.refuse); });
       return true;

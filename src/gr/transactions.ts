@@ -6,8 +6,11 @@ import { GtidSet } from './gtid-set.js';
  *
  * - Certification (certifier.cc, Certifier::certify and get_next_available_gtid): every member
  *   certifies every delivered transaction in the group's total order and gives it the next free
- *   GTID `<group_name>:<n>` at or above its block counter (gtid_assignment_block_size 1), so the
- *   members of one group number a transaction alike without talking.
+ *   GTID `<group_name>:<n>`, so the members of one group number a transaction alike without
+ *   talking. With gtid_assignment_block_size 1 MySQL searches for the first free number from 1
+ *   every time (get_next_available_gtid_candidate(sidno, 1, GNO_END)); grsim searches from the
+ *   last number it gave plus one (`counter`), the same number as long as no hole is left below
+ *   it, which no modelled path does (docs/mysql-behaviour.md §T1).
  * - The origin's session commits its own transaction (gtid_executed at once); on the others it goes
  *   to the group_replication_applier queue (applier.cc) and is applied in order at
  *   `applierTransactionUs` each. The applier is modelled lazily: `busyUntilUs` is when the queue
@@ -38,7 +41,7 @@ export class MemberTransactions {
    * (gtid_executed plus the applier's retrieved set).
    */
   private readonly known = new GtidSet();
-  /** gtids_assigned_in_blocks_counter: the certifier looks for a free number from here (reset on join). */
+  /** Where the search for a free number starts: the last number given plus one (a shortcut for MySQL's search from 1; restarts at 1 on a join). */
   private counter = 1;
   /**
    * Group GTIDs certified and not yet applied, as flattened [lo, hi] runs in [head, tail), in apply
@@ -297,8 +300,8 @@ export class MemberTransactions {
   }
 
   /**
-   * A join (Certifier::initialize with the group's certification information): the certifier
-   * takes the group's set `target` and its counter restarts at 1; the applier waits for recovery.
+   * A join (the certifier gets the group's certification information): it takes the group's set
+   * `target` and the search restarts at 1; the applier waits for recovery.
    * Returns how many GTIDs of `target` this member lacks: what state transfer must copy.
    */
   joinGroup(nowUs: number, target: GtidSet | null): number {
