@@ -96,8 +96,9 @@ export interface ModelParameters {
    * How a new single-primary primary becomes writable (1: in MySQL's stages,
    * primary_election_primary_process.cc: it applies its backlog, then its PRIMARY_READY and
    * QUEUE_APPLIED messages go through the group, super_read_only OFF after the first and MY-011510
-   * after the second; 0: grsim's earlier approximation, MY-011510 and writable at once when the
-   * view is handled, no messages). 0 keeps the course of runs recorded before issue 13 (regression
+   * after the second, and the other members log MY-011511 after one of them (primary-election.ts
+   * SecondaryElectionProcess); 0: grsim's earlier approximation, MY-011510 and writable at once
+   * when the view is handled, MY-011511 at once on the others, no messages). 0 keeps the course of runs recorded before issue 13 (regression
    * fixtures found by explore). A flag, not a time. @defaultValue 1
    */
   primaryElectionStages: number;

@@ -526,9 +526,13 @@ export class ConsistencyManager {
       return true;
     }
     if (p.primaryReady !== undefined || p.queueApplied !== undefined) {
-      if (p.origin === m.slot && p.gen === this.electionGen) {
+      if (p.origin === m.slot) {
+        if (p.gen !== this.electionGen) return true;
         if (p.primaryReady !== undefined) this.primaryReady();
         else this.queueApplied();
+      } else if (p.origin !== undefined) {
+        // Another member's election process: this member's secondary process waits for it.
+        m.secondaryElection.onSinglePrimaryMessage(p.origin, p.primaryReady !== undefined ? 'primaryReady' : 'queueApplied');
       }
       return true;
     }

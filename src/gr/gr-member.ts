@@ -21,7 +21,7 @@ import { AutoRejoin } from './autorejoin.js';
 import { ForceMembers } from './force-members.js';
 import { GroupPartitionHandler } from './group-partition-handling.js';
 import { leaveGroupOnExpel } from './leave-group-on-failure.js';
-import { electionCompleted, handleLeaderElectionIfNeeded } from './primary-election.js';
+import { handleLeaderElectionIfNeeded, launchElectionProcess, SecondaryElectionProcess } from './primary-election.js';
 import { declaredOnline, joinedGroup } from './recovery.js';
 import { StartStopGroupReplication } from './start-stop-group-replication.js';
 import { MemberTransactions } from './transactions.js';
@@ -185,6 +185,8 @@ export class GrMember {
   readonly tx: MemberTransactions;
   /** Consistency levels and the new primary's hold on transactions (consistency.ts). */
   readonly consistency: ConsistencyManager;
+  /** The election process of a member that is not the new primary (primary-election.ts). */
+  readonly secondaryElection: SecondaryElectionProcess = new SecondaryElectionProcess(this);
 
   constructor(readonly slot: number, /** @internal */ readonly ctx: GrContext, public opts: GroupReplicationOptions) {
     this.id = ctx.servers[slot] as ServerIdentity;
@@ -385,7 +387,7 @@ export class GrMember {
     this.viewFixed = view.fixed;
     this.log(msg.membershipChanged(this.sortedHostList(view.members), this.viewId()));
     this.emitView(view.members);
-    if (elected >= 0) electionCompleted(this, elected);
+    if (elected >= 0) launchElectionProcess(this, elected, 'DEAD_OLD_PRIMARY');
     this.refresh();
     this.forceMembers.viewInstalled();
   }
@@ -507,6 +509,7 @@ export class GrMember {
     if (workload > 0) this.startStop.latchChanged();
     // Leaving the group ends the election process and every consistency wait (transactions are rolled back below).
     const stillHeld = this.consistency.reset(cause);
+    this.secondaryElection.terminate();
     const pending = [...this.writes.values()].filter((w) => w.outcome === 'pending' && !stillHeld.has(w.id));
     if (pending.length === 0 && beginWaits === 0 && workload === 0) return [];
     if (logIt) this.log(msg.transactionsRolledBack());
@@ -989,6 +992,7 @@ export class GrMember {
     if (!this.inGroup()) return;
     const single = this.ctx.mode === 'single-primary';
     for (const [slot, info] of this.table) info.role = !single || slot === primary ? 'PRIMARY' : 'SECONDARY';
+    this.secondaryElection.terminate();
     if (this.state === 'ONLINE') this.setFlags(single && primary !== this.slot, this.offlineMode);
     this.refresh();
   }

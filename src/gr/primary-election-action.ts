@@ -1,7 +1,7 @@
 import { msg } from '../observe/error-codes.js';
 import type { GrMember, UdfResult } from './gr-member.js';
 import type { ServerIdentity } from './member-info.js';
-import { electionCompleted } from './primary-election.js';
+import { launchElectionProcess } from './primary-election.js';
 
 /**
  * group_replication_set_as_primary(uuid) (src/udf/udf_single_primary.cc, run as a group action:
@@ -60,9 +60,11 @@ export function checkSetAsPrimary(invoker: GrMember, target: number): UdfResult 
 /**
  * Runs SELECT group_replication_set_as_primary(<uuid of `target`>) on `invoker`: the UDF's init
  * checks (checkSetAsPrimary), the target an ONLINE member, then the primary election action on
- * every member of the group: MY-013214, the election (MY-011507, then MY-011510 on the new primary
- * and MY-011511 on the others, with the super_read_only changes), MY-013215 and MY-013213 once the
- * new primary's election process has ended. grsim runs the action's own start message round at one instant.
+ * every member of the group: MY-013214, the election (MY-011507, UNSAFE_OLD_PRIMARY), then
+ * MY-011510 on the new primary when its election process ends, and on the others MY-011511 when
+ * theirs does (the old primary turns super_read_only on when the new primary's PRIMARY_READY
+ * arrives: primary-election.ts SecondaryElectionProcess), and on each member MY-013215 and MY-013213
+ * after its own election process has ended. grsim runs the action's own start message round at one instant.
  */
 export function setAsPrimary(invoker: GrMember, target: number): SetAsPrimaryResult {
   const check = checkSetAsPrimary(invoker, target);
@@ -81,21 +83,22 @@ export function setAsPrimary(invoker: GrMember, target: number): SetAsPrimaryRes
     for (const [s, i] of m.table) i.role = s === target ? 'PRIMARY' : 'SECONDARY';
     m.log(msg.newPrimaryElected(m.hostPort(target), UNSAFE_OLD_PRIMARY_SUFFIX));
     if (slot === target && m.ctx.params.primaryElectionStages === 1) m.consistency.holdForElection();
-    electionCompleted(m, target);
+    launchElectionProcess(m, target, 'UNSAFE_OLD_PRIMARY');
     m.refresh();
   }
-  // The action ends on every member once the new primary's election process has ended (its
-  // QUEUE_APPLIED delivered, MY-011510): Primary_election_action waits for the election's end
-  // before MY-013215 and MY-013213. Without staged elections that is at once.
-  const end = (): void => {
-    for (const m of members) {
-      if (m.state !== 'ONLINE') continue;
+  // The action ends on a member once the new primary's QUEUE_APPLIED was delivered there
+  // (Primary_election_action::before_message_handling sets is_transaction_queue_applied, which
+  // execute_action waits for before MY-013215 and MY-013213), which also ends the member's
+  // election process: after its MY-011510 or MY-011511. Without staged elections that is at once.
+  for (const m of members) {
+    const end = (): void => {
+      if (m.state !== 'ONLINE') return;
       m.log(msg.groupActionEnd(PRIMARY_ELECTION_CHANGE));
       m.log(msg.groupActionTerminated(PRIMARY_ELECTION_CHANGE, result));
-    }
-  };
-  const primary = invoker.ctx.member(target);
-  if (primary.ctx.params.primaryElectionStages === 1) primary.consistency.whenElectionEnds(end);
-  else end();
+    };
+    if (m.ctx.params.primaryElectionStages === 0) end();
+    else if (m.slot === target) m.consistency.whenElectionEnds(end);
+    else m.secondaryElection.whenEnds(end);
+  }
   return { ok: true, message: result };
 }

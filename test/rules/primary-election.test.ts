@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createSimulation, type MemberSpec, type Simulation } from '../../src/index.js';
-import { addr, firstLog, hasLogged, logsOf } from './helpers.js';
+import { failoverWithBacklog } from '../helpers/failover-backlog.js';
+import { SEC, addr, firstLog, hasLogged, logsOf } from './helpers.js';
 
 const uuid = (c: string): string => `00000000-0000-0000-0000-00000000000${c}`;
 
@@ -79,6 +80,104 @@ describe('single-primary election when the primary is expelled', () => {
       expect(hasLogged(sim, n, 'MY-011507')).toBe(false);
       expect(primaries(sim, n)).toEqual([uuid('a')]);
     }
+  });
+});
+
+/**
+ * After the primary crashed, the members that are not the new primary run
+ * Primary_election_secondary_process (primary_election_secondary_process.cc,
+ * secondary_election_process_handler): MY-011511 waits for the new primary's PRIMARY_READY, which
+ * it sends once it applied its backlog (primary_election_primary_process.cc), and never comes from
+ * a process that was aborted (docs/mysql-behaviour.md §T6).
+ */
+describe('a secondary\'s election process after the primary crashed', () => {
+  /** The time of the one `code` line `member` logged after `sinceUs`; fails unless there is exactly one. */
+  function onlyAfter(sim: Simulation, member: string, code: string, sinceUs: number): number {
+    const ts = logsOf(sim, member, code).filter((e) => e.t > sinceUs).map((e) => e.t);
+    expect(ts, `${member} ${code}`).toHaveLength(1);
+    return ts[0]!;
+  }
+
+  it('4 members: each secondary logs MY-011511 after the new primary\'s PRIMARY_READY round (its MY-011566), not with the view', () => {
+    const sim = createSimulation({ seed: 22, version: '8.4', members: ['node1', 'node2', 'node3', 'node4'] });
+    sim.at(10 * SEC, (s) => s.network.crash('node1'));
+    sim.runUntil(40 * SEC);
+    const primary = ['node2', 'node3', 'node4'].find((n) => hasLogged(sim, n, 'MY-011510'))!;
+    const writableUs = onlyAfter(sim, primary, 'MY-011566', 10 * SEC);
+    const secondaries = ['node2', 'node3', 'node4'].filter((n) => n !== primary);
+    expect(secondaries).toHaveLength(2);
+    for (const n of secondaries) {
+      const viewUs = onlyAfter(sim, n, 'MY-011503', 10 * SEC);
+      const secondaryUs = onlyAfter(sim, n, 'MY-011511', 10 * SEC);
+      expect(firstLog(sim, n, 'MY-011511').message).toContain(addr(sim, primary));
+      expect(secondaryUs, n).toBeGreaterThan(viewUs);
+      expect(secondaryUs, n).toBeGreaterThan(writableUs);
+      // One group round after the view, not more.
+      expect(secondaryUs - viewUs, n).toBeLessThan(10_000);
+    }
+  });
+
+  it('with a backlog the other secondary logs MY-011511 only once the new primary applied it and its PRIMARY_READY came back', () => {
+    const r = failoverWithBacklog({});
+    const other = r.member === 'node2' ? 'node3' : 'node2';
+    const writableUs = onlyAfter(r.sim, r.member, 'MY-011566', r.electedUs - 1);
+    expect(writableUs - r.electedUs).toBeGreaterThan((r.backlog - 1) * 1000);
+    const secondaryUs = onlyAfter(r.sim, other, 'MY-011511', r.electedUs - 1);
+    expect(secondaryUs).toBeGreaterThan(writableUs);
+    expect(secondaryUs - writableUs).toBeLessThan(10_000);
+  });
+
+  it('a RECOVERING member runs the process too: MY-011511 after the new primary\'s PRIMARY_READY, before its own recovery ends', () => {
+    // node4 rejoins at 11 s with 10,000 transactions to recover at 5 ms each; node1 crashes at 15 s.
+    const sim = createSimulation({
+      seed: 8, version: '8.4', members: ['node1', 'node2', 'node3', 'node4'],
+      model: { recoveryTransactionUs: 5000 }, workload: [{ member: 'node1', rate: 1000, size: 512, from: 0, to: 10 * SEC }],
+    });
+    sim.at(1 * SEC, (s) => s.member('node4').stopGroupReplication());
+    sim.at(11 * SEC, (s) => s.member('node4').startGroupReplication());
+    sim.at(15 * SEC, (s) => s.network.crash('node1'));
+    sim.runUntil(90 * SEC);
+    const primary = ['node2', 'node3'].find((n) => hasLogged(sim, n, 'MY-011510'))!;
+    const electedUs = onlyAfter(sim, 'node4', 'MY-011507', 15 * SEC);
+    const onlineUs = onlyAfter(sim, 'node4', 'MY-011490', 15 * SEC);
+    expect(onlineUs).toBeGreaterThan(electedUs);
+    const lines = logsOf(sim, 'node4', 'MY-011511').filter((e) => e.t > electedUs && e.t < onlineUs);
+    expect(lines.map((e) => e.message)).toEqual([`This server is working as secondary member with primary member address ${addr(sim, primary)}.`]);
+    expect(lines[0]!.t).toBeGreaterThan(onlyAfter(sim, primary, 'MY-011566', 15 * SEC));
+  });
+
+  it('a secondary that stops and rejoins before the new primary is ready: the leave ended its process, no MY-011511 at PRIMARY_READY', () => {
+    const r = failoverWithBacklog({}, undefined, (sim, member, t) => {
+      const other = member === 'node2' ? 'node3' : 'node2';
+      sim.at(t + 1 * SEC, () => sim.member(other).stopGroupReplication());
+      sim.at(t + 5 * SEC, () => sim.member(other).startGroupReplication());
+    });
+    const other = r.member === 'node2' ? 'node3' : 'node2';
+    const readyUs = onlyAfter(r.sim, r.member, 'MY-011566', r.electedUs - 1);
+    // Back ONLINE before the new primary applied its backlog.
+    const onlineUs = onlyAfter(r.sim, other, 'MY-011490', r.electedUs);
+    expect(onlineUs).toBeLessThan(readyUs);
+    // Its one MY-011511 since the election is the one its START logs once it has the join view
+    // (initialize_plugin_and_join, plugin.cc), before it is ONLINE.
+    const joinViewUs = onlyAfter(r.sim, other, 'MY-011503', r.electedUs + 5 * SEC);
+    expect(logsOf(r.sim, other, 'MY-011511').filter((e) => e.t >= r.electedUs).map((e) => e.t)).toEqual([joinViewUs]);
+    expect(joinViewUs).toBeLessThan(onlineUs);
+  });
+
+  it('when the new primary is expelled before it is ready, nobody logs MY-011511 naming it; the next election\'s secondary names the next primary', () => {
+    // node1 crashes; the new primary is frozen a second after its election, with its backlog
+    // still to apply, and the other two expel it and elect one of themselves.
+    const r = failoverWithBacklog({}, undefined, (sim, member, t) => {
+      sim.at(t + 1 * SEC, () => sim.network.freeze(member));
+    }, ['node1', 'node2', 'node3', 'node4']);
+    const rest = ['node2', 'node3', 'node4'].filter((n) => n !== r.member);
+    for (const n of ['node1', ...rest]) expect(hasLogged(r.sim, n, 'MY-011511', addr(r.sim, r.member)), n).toBe(false);
+    const next = rest.find((n) => hasLogged(r.sim, n, 'MY-011510'));
+    expect(next).toBeDefined();
+    const other = rest.find((n) => n !== next)!;
+    expect(logsOf(r.sim, other, 'MY-011511').filter((e) => e.t >= r.electedUs).map((e) => e.message)).toEqual([
+      `This server is working as secondary member with primary member address ${addr(r.sim, next!)}.`,
+    ]);
   });
 });
 

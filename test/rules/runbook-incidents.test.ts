@@ -73,6 +73,14 @@ describe('runbook: a planned switchover with set_as_primary', () => {
     expect(primaryAt).toHaveLength(1);
     expect(primaryAt[0]!).toBeGreaterThan(at(10));
     expect(primaryAt[0]!).toBeLessThan(at(10) + 100_000);
+    // node1, the old primary, turns super_read_only on when node2's PRIMARY_READY arrives (node2's
+    // super_read_only OFF), and only then, with node2's QUEUE_APPLIED, works as a secondary.
+    const readOnAt = logsOf(sim, 'node1', 'MY-011565').filter((e) => e.t >= at(10)).map((e) => e.t);
+    expect(readOnAt).toHaveLength(1);
+    expect(readOnAt[0]!).toBeGreaterThanOrEqual(logsOf(sim, 'node2', 'MY-011566').find((e) => e.t >= at(10))!.t);
+    const secondaryAt = logsOf(sim, 'node1', 'MY-011511').find((e) => e.t >= at(10))!.t;
+    expect(secondaryAt).toBeGreaterThan(readOnAt[0]!);
+    expect(secondaryAt).toBeLessThan(at(15));
   });
 
   it('writes at +15s commit on node2 and are refused on node1, now a super_read_only secondary', () => {

@@ -45,6 +45,16 @@ describe('set_as_primary on a healthy group', () => {
     expect(hasLogged(sim, 'node1', 'MY-011507', 'A new primary with address 10.0.0.12:3306 was elected. The new primary will execute all previous group transactions before allowing writes. Enabling conflict detection until the new primary applies all relay logs.')).toBe(true);
     // The old primary turns super_read_only on, the new one off.
     expect(hasLogged(sim, 'node1', 'MY-011565')).toBe(true);
+    // Primary_election_secondary_process (UNSAFE_OLD_PRIMARY): the old primary stays writable until
+    // the new primary's PRIMARY_READY arrives (sent once node2 applied its backlog, and delivered on
+    // node2 when it turns super_read_only off), then sets super_read_only; each secondary logs
+    // MY-011511 only once node2's QUEUE_APPLIED has come too, and ends the action after it.
+    const first = (n: string, code: string): number => logsOf(sim, n, code).find((e) => e.t >= at)!.t;
+    expect(logsOf(sim, 'node1').filter((e) => e.t >= at).map((e) => e.code)).toEqual(['MY-013214', 'MY-011507', 'MY-011565', 'MY-011511', 'MY-013215', 'MY-013213']);
+    expect(first('node1', 'MY-011565')).toBeGreaterThan(at);
+    expect(first('node1', 'MY-011565')).toBeGreaterThanOrEqual(first('node2', 'MY-011566'));
+    expect(first('node1', 'MY-011511')).toBeGreaterThan(first('node1', 'MY-011565'));
+    for (const n of ['node1', 'node3']) expect(first(n, 'MY-011511'), n).toBeGreaterThanOrEqual(first('node2', 'MY-011510'));
     expect(sim.member('node1').superReadOnly).toBe(true);
     expect(sim.member('node2').superReadOnly).toBe(false);
     const w = sim.member('node2').write();
