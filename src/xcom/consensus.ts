@@ -1680,7 +1680,7 @@ export class Consensus {
     const wait = this.findWait[i] as number;
     if (wait < 3) this.findWait[i] = wait + 1;
     const site = x.config[i];
-    if (site != null && (wait >= 3 || (wait === 2 && x.isLeader(i, site))) && this.proposeMissing(i, site, arg)) return;
+    if (site != null && (wait >= 3 || (wait === 2 && x.isGreatest(i, site))) && this.proposeMissing(i, site, arg)) return;
     const peer = this.pickPeer(i);
     if (peer < 0) {
       x.kernel.schedule(this.nextRoundWaitUs(i), this.hRound, arg);

@@ -1392,6 +1392,21 @@ export class XcomCluster {
   }
 
   /**
+   * iamthegreatest (xcom_base.cc): the lowest-index node of the site that is not may_be_dead, by
+   * xcom_base.cc's own get_leader, which, unlike the detector's (isLeader), does not ask for the
+   * global node set; the site's first node when every node may be dead. find_value's no-op
+   * proposals on the third wait use it.
+   */
+  isGreatest(i: number, cfg: XcomConfig): boolean {
+    const n = this.n, now = this.kernel.nowUs, row = i * n;
+    this.net.collectQuiet(i);
+    for (const j of cfg.nodes) {
+      if (j === i || now - (this.detected[row + j] as number) <= MAX_SILENT_US) return j === i;
+    }
+    return cfg.nodes[0] === i;
+  }
+
+  /**
    * A new executor site on node i: added nodes count as not heard from (or, with the model's
    * `addedNodeUnheard` 0, as just heard), and i dials them. XCom keeps the stamp on the server
    * entry of an address: a new entry starts at 0, and the entry of a node removed earlier was
