@@ -168,9 +168,6 @@ export const gcsText = {
   /** gcs_xcom_control_interface.cc do_leave when this node never joined at the XCom level. */
   leavingWithoutGroup: () => 'The member is leaving a group without being on one.',
   engineNotReady: (localPort: number) => `The group communication engine is not ready for the member to join. Local port: ${localPort}`,
-  /** gcs_xcom_control_interface.cc join retry (a Note: hidden at the default verbosity). */
-  sleepingBeforeRetry: (attemptsLeft: number) =>
-    `Sleeping for 5 seconds before retrying to join the group. There are ${attemptsLeft} more attempt(s) before giving up.`,
   oldIncarnation: (xcomHostPort: string, uuid: string) =>
     `Old incarnation found while trying to add node ${xcomHostPort} ${uuid}. Please stop the old node or wait for it to leave the group.`,
   sendingGlobalView: (nodeNo: number, xcomHostPort: string) =>
