@@ -24,6 +24,7 @@ import { leaveGroupOnExpel } from './leave-group-on-failure.js';
 import { handleLeaderElectionIfNeeded, launchElectionProcess, SecondaryElectionProcess } from './primary-election.js';
 import { declaredOnline, joinedGroup } from './recovery.js';
 import { StartStopGroupReplication } from './start-stop-group-replication.js';
+import type { OldIncarnationLog } from './version-profiles.js';
 import { MemberTransactions } from './transactions.js';
 import { ConsistencyManager, heldOnElection, leftOnFailure, waitsAfter, type ConsistencyMessage, type WaitsEndCause } from './consistency.js';
 
@@ -79,6 +80,10 @@ export interface GrContext {
   readonly forceMembersRefusal: 'wrong-value' | 'command-failure';
   /** The level of STOP's MY-011650 (VersionProfile.stoppingLogLevel). */
   readonly stoppingLogLevel: 'Note' | 'System';
+  /** The form of a seed's "Old incarnation found" line (VersionProfile.oldIncarnationLog). */
+  readonly oldIncarnationLog: OldIncarnationLog;
+  /** The wall-clock time of virtual time zero, µs since the Unix epoch (the scenario's start). */
+  readonly startEpochUs: number;
   mode: GroupMode;
   gcs(slot: number): GcsNode;
   member(slot: number): GrMember;
@@ -96,6 +101,16 @@ export interface GrContext {
   nextIncarnation(slot: number): number;
   /** Stops the server process (ABORT_SERVER). */
   shutdownServer(slot: number): void;
+}
+
+/**
+ * The XCom identity a GCS join gives this node (Gcs_xcom_uuid::create_uuid, called by
+ * Gcs_xcom_control::retry_do_join through init_me for every join attempt): the system time
+ * (My_xp_util::getsystime, 100 ns units since the Unix epoch) printed in decimal. `epochUs` is the
+ * virtual wall clock at the join, so the same seed prints the same identity.
+ */
+export function xcomNodeUuid(epochUs: number): string {
+  return String(BigInt(epochUs) * 10n);
 }
 
 /**
@@ -617,7 +632,8 @@ export class GrMember {
       // fails this attempt (gcs_xcom_control_interface.cc retry_do_join); a START tries again after
       // 5 s, up to 10 times.
       const me = ctx.servers[this.slot] as ServerIdentity;
-      ctx.member(seed).gcsLog('Warning', gcsText.oldIncarnation(`${me.host}:${me.xcomPort}`, me.uuid));
+      const text = gcsText.oldIncarnation(`${me.host}:${me.xcomPort}`, xcomNodeUuid(ctx.startEpochUs + ctx.kernel.nowUs), ctx.oldIncarnationLog);
+      ctx.member(seed).gcsLog(ctx.oldIncarnationLog === 'note' ? 'Note' : 'Warning', text);
       ctx.later(this.slot, XCOM_READY_WAIT_US, () => {
         if (gen !== this.joinGen) return;
         this.gcsLog('ERROR', gcsText.engineReadyTimeout());

@@ -168,8 +168,14 @@ export const gcsText = {
   /** gcs_xcom_control_interface.cc do_leave when this node never joined at the XCom level. */
   leavingWithoutGroup: () => 'The member is leaving a group without being on one.',
   engineNotReady: (localPort: number) => `The group communication engine is not ready for the member to join. Local port: ${localPort}`,
-  oldIncarnation: (xcomHostPort: string, uuid: string) =>
-    `Old incarnation found while trying to add node ${xcomHostPort} ${uuid}. Please stop the old node or wait for it to leave the group.`,
+  /**
+   * xcom_base.cc allow_add_node: `xcomUuid` is the XCom identity of the node being added
+   * (Gcs_xcom_uuid::create_uuid), not its server_uuid; `form` is VersionProfile.oldIncarnationLog.
+   */
+  oldIncarnation: (xcomHostPort: string, xcomUuid: string, form: 'note' | 'warning-stop-old-node') =>
+    form === 'note'
+      ? `Old incarnation found while trying to add node ${xcomHostPort} ${xcomUuid}.`
+      : `Old incarnation found while trying to add node ${xcomHostPort} ${xcomUuid}. Please stop the old node or wait for it to leave the group.`,
   sendingGlobalView: (nodeNo: number, xcomHostPort: string) =>
     `A configuration change was detected. Sending a Global View Message to all nodes. My node identifier is ${nodeNo} and my address is ${xcomHostPort}`,
   /** xcom_base.cc process_die_op: the synode as XCom prints it, {group id (hex) msgno node}. */
