@@ -162,6 +162,11 @@ export const gcsText = {
     `Shutting down an outgoing connection. This happens because something might be wrong on a bi-directional connection to node ${xcomHostPort}. Please check the connection status to this member`,
   engineExitTimeout: () => 'Timeout while waiting for the group communication engine to exit!',
   failedGracefulLeave: () => 'The member has failed to gracefully leave the group.',
+  /** Gcs_xcom_control::connect_to_peer; `form` is VersionProfile.peerConnectErrorText. */
+  peerConnectionFailed: (peerHostPort: string, localPort: number, form: 'local-port' | 'peer-node-when-joining') =>
+    form === 'local-port'
+      ? `Error on opening a connection to ${peerHostPort} on local port: ${localPort}.`
+      : `Error on opening a connection to peer node ${peerHostPort} when joining a group. My local port is: ${localPort}.`,
   connectingToAllPeersFailed: (localPort: number) => `Error connecting to all peers. Member join failed. Local port: ${localPort}`,
   unableToJoin: (localPort: number) => `The member was unable to join the group. Local port: ${localPort}`,
   engineReadyTimeout: () => 'Timeout while waiting for the group communication engine to be ready!',
