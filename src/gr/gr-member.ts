@@ -24,6 +24,7 @@ import { leaveGroupOnExpel } from './leave-group-on-failure.js';
 import { handleLeaderElectionIfNeeded, launchElectionProcess, SecondaryElectionProcess } from './primary-election.js';
 import { declaredOnline, joinedGroup } from './recovery.js';
 import { StartStopGroupReplication } from './start-stop-group-replication.js';
+import type { OldIncarnationLog, PeerConnectErrorText } from './version-profiles.js';
 import { MemberTransactions } from './transactions.js';
 import { ConsistencyManager, heldOnElection, leftOnFailure, waitsAfter, type ConsistencyMessage, type WaitsEndCause } from './consistency.js';
 
@@ -79,6 +80,12 @@ export interface GrContext {
   readonly forceMembersRefusal: 'wrong-value' | 'command-failure';
   /** The level of STOP's MY-011650 (VersionProfile.stoppingLogLevel). */
   readonly stoppingLogLevel: 'Note' | 'System';
+  /** The form of a seed's "Old incarnation found" line (VersionProfile.oldIncarnationLog). */
+  readonly oldIncarnationLog: OldIncarnationLog;
+  /** The text of a joiner's failed connection to a seed (VersionProfile.peerConnectErrorText). */
+  readonly peerConnectErrorText: PeerConnectErrorText;
+  /** The wall-clock time of virtual time zero, µs since the Unix epoch (the scenario's start). */
+  readonly startEpochUs: number;
   mode: GroupMode;
   gcs(slot: number): GcsNode;
   member(slot: number): GrMember;
@@ -96,6 +103,16 @@ export interface GrContext {
   nextIncarnation(slot: number): number;
   /** Stops the server process (ABORT_SERVER). */
   shutdownServer(slot: number): void;
+}
+
+/**
+ * The XCom identity a GCS join gives this node (Gcs_xcom_uuid::create_uuid, called by
+ * Gcs_xcom_control::retry_do_join through init_me for every join attempt): the system time
+ * (My_xp_util::getsystime, 100 ns units since the Unix epoch) printed in decimal. `epochUs` is the
+ * virtual wall clock at the join, so the same seed prints the same identity.
+ */
+export function xcomNodeUuid(epochUs: number): string {
+  return String(BigInt(epochUs) * 10n);
 }
 
 /**
@@ -591,14 +608,31 @@ export class GrMember {
   joinGroup(success: () => void, fail: () => void, viewWait: 'auto-rejoin' | 'start' = 'auto-rejoin', refused: () => void = fail): void {
     const ctx = this.ctx, net = ctx.net, x = ctx.xcom;
     const gen = ++this.joinGen;
+    // How long a failed connection to seed j takes: a refusal's round trip, or the connect timeout.
+    const connectFailureUs = (j: number): number => net.isPathUp(this.slot, j) ? net.linkLatencyUs(this.slot, j) * 2 : CONNECT_TIMEOUT_US;
     let seed = -1;
     let passUs = 0;
     for (let j = 0; j < ctx.servers.length; j++) {
       if (j === this.slot) continue;
       if (net.isPathUp(this.slot, j) && net.isResponsive(j) && x.booted[j] === 1) { seed = j; break; }
-      passUs += net.isPathUp(this.slot, j) ? net.linkLatencyUs(this.slot, j) * 2 : CONNECT_TIMEOUT_US;
+      passUs += connectFailureUs(j);
     }
     if (seed < 0) {
+      // connect_to_peer logs an ERROR for every seed it could not open a connection to, on every
+      // pass, when that connection fails (try_send_add_node_request_to_seeds goes through the
+      // seeds in order; send_add_node_request makes CONNECTION_ATTEMPTS passes).
+      let failedAtUs = 0;
+      for (let pass = 0; pass < CONNECTION_ATTEMPTS; pass++) {
+        for (let j = 0; j < ctx.servers.length; j++) {
+          if (j === this.slot) continue;
+          failedAtUs += connectFailureUs(j);
+          const peer = ctx.servers[j] as ServerIdentity;
+          ctx.later(this.slot, failedAtUs, () => {
+            if (gen !== this.joinGen) return;
+            this.gcsLog('ERROR', gcsText.peerConnectionFailed(`${peer.host}:${peer.xcomPort}`, this.id.xcomPort, ctx.peerConnectErrorText));
+          });
+        }
+      }
       ctx.later(this.slot, CONNECTION_ATTEMPTS * passUs, () => {
         if (gen !== this.joinGen) return;
         this.gcsLog('ERROR', gcsText.connectingToAllPeersFailed(this.id.xcomPort));
@@ -617,7 +651,8 @@ export class GrMember {
       // fails this attempt (gcs_xcom_control_interface.cc retry_do_join); a START tries again after
       // 5 s, up to 10 times.
       const me = ctx.servers[this.slot] as ServerIdentity;
-      ctx.member(seed).gcsLog('Warning', gcsText.oldIncarnation(`${me.host}:${me.xcomPort}`, me.uuid));
+      const text = gcsText.oldIncarnation(`${me.host}:${me.xcomPort}`, xcomNodeUuid(ctx.startEpochUs + ctx.kernel.nowUs), ctx.oldIncarnationLog);
+      ctx.member(seed).gcsLog(ctx.oldIncarnationLog === 'note' ? 'Note' : 'Warning', text);
       ctx.later(this.slot, XCOM_READY_WAIT_US, () => {
         if (gen !== this.joinGen) return;
         this.gcsLog('ERROR', gcsText.engineReadyTimeout());

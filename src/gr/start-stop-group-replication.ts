@@ -1,4 +1,4 @@
-import { CLIENT_ERROR_HOOK, gcsText, msg, START_ERROR_CONFIGURATION } from '../observe/error-codes.js';
+import { CLIENT_ERROR_HOOK, msg, START_ERROR_CONFIGURATION } from '../observe/error-codes.js';
 import { START_JOIN_ATTEMPTS, START_JOIN_SLEEP_US } from '../xcom/constants.js';
 import type { GrMember, UdfResult } from './gr-member.js';
 
@@ -347,7 +347,8 @@ export class StartStopGroupReplication {
       tries++;
       m.joinGroup(() => { this.joinViewArrived(); }, () => {
         if (gen !== this.gen || !this.starting || tries >= START_JOIN_ATTEMPTS) return;
-        m.gcsLog('Note', gcsText.sleepingBeforeRetry(START_JOIN_ATTEMPTS - tries));
+        // Gcs_xcom_control::do_join logs "Sleeping for %u seconds before retrying to join the
+        // group…" with MYSQL_GCS_LOG_DEBUG: the GCS debug file has it, the error log does not.
         m.ctx.later(m.slot, START_JOIN_SLEEP_US, attempt);
       }, 'start', () => {
         // The join was refused (group-compatibility.ts) and the member left again: the START fails

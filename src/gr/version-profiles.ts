@@ -74,7 +74,31 @@ export interface VersionProfile {
    * wakeup_delay cap (docs/mysql-behaviour.md X3).
    */
   readonly dialBackoff: DialBackoff;
+  /**
+   * How a seed's XCom logs an add_node refused while an old incarnation of the node is configured
+   * (xcom_base.cc allow_add_node). 'note': G_MESSAGE (XCOM_LOG_INFO, a Note) "Old incarnation found
+   * while trying to add node %s %.*s." (the source of 8.0.22, 8.0.26 and 8.0.27).
+   * 'warning-stop-old-node': G_WARNING with " Please stop the old node or wait for it to leave the
+   * group." appended (a newer mysql-server source; a real 8.0.32 log shows it as a Warning). ⚠ Which
+   * release between 8.0.27 and 8.0.32 changed it was not read.
+   */
+  readonly oldIncarnationLog: OldIncarnationLog;
+  /**
+   * The ERROR a joiner logs for every seed it cannot open a connection to, on every pass
+   * (gcs_xcom_control_interface.cc Gcs_xcom_control::connect_to_peer). 'local-port': "Error on
+   * opening a connection to %s:%d on local port: %d." (the source of 8.0.22, 8.0.26 and 8.0.27).
+   * 'peer-node-when-joining': "Error on opening a connection to peer node %s:%d when joining a
+   * group. My local port is: %d." (a newer mysql-server source; real logs show it). ⚠ Which release
+   * after 8.0.27 changed it was not read.
+   */
+  readonly peerConnectErrorText: PeerConnectErrorText;
 }
+
+/** The two texts of connect_to_peer's ERROR (see VersionProfile.peerConnectErrorText). */
+export type PeerConnectErrorText = 'local-port' | 'peer-node-when-joining';
+
+/** The two forms of xcom_base.cc allow_add_node's "Old incarnation found" line (see VersionProfile.oldIncarnationLog). */
+export type OldIncarnationLog = 'note' | 'warning-stop-old-node';
 
 /** The two dial back-offs of xcom_transport.cc sender_task (see VersionProfile.dialBackoff). */
 export type DialBackoff = 'grow-1.1x-cap-1s' | 'add-1s-cap-10s';
@@ -95,25 +119,25 @@ export const VERSION_PROFILES: Readonly<Record<VersionName, VersionProfile>> = {
     name: '8.0.20', serverVersion: '8.0.20', defaultMemberExpelTimeout: 0, defaultAutorejoinTries: 0,
     messageCacheSizeMin: GIB, countsExpelsInProgress: true, forgetsExpelsOfAliveNodes: false, forceMembersRefusal: 'wrong-value', defaultConsistency: 'EVENTUAL', channelTerms: 'master',
     concurrentStartStop: 'wait', stoppingLogLevel: 'Note', wakeupDelayCap: 'divide-above-3s',
-    dialBackoff: 'grow-1.1x-cap-1s',
+    dialBackoff: 'grow-1.1x-cap-1s', oldIncarnationLog: 'note', peerConnectErrorText: 'local-port',
   },
   '8.0.21': {
     name: '8.0.21', serverVersion: '8.0.21', defaultMemberExpelTimeout: 5, defaultAutorejoinTries: 3,
     messageCacheSizeMin: MIB_128, countsExpelsInProgress: true, forgetsExpelsOfAliveNodes: false, forceMembersRefusal: 'wrong-value', defaultConsistency: 'EVENTUAL', channelTerms: 'master',
     concurrentStartStop: 'refuse', stoppingLogLevel: 'Note', wakeupDelayCap: 'divide-above-3s',
-    dialBackoff: 'grow-1.1x-cap-1s',
+    dialBackoff: 'grow-1.1x-cap-1s', oldIncarnationLog: 'note', peerConnectErrorText: 'local-port',
   },
   '8.4': {
     name: '8.4', serverVersion: '8.4.6', defaultMemberExpelTimeout: 5, defaultAutorejoinTries: 3,
     messageCacheSizeMin: MIB_128, countsExpelsInProgress: true, forgetsExpelsOfAliveNodes: true, forceMembersRefusal: 'command-failure', defaultConsistency: 'BEFORE_ON_PRIMARY_FAILOVER', channelTerms: 'source',
     concurrentStartStop: 'refuse', stoppingLogLevel: 'System', wakeupDelayCap: 'redraw-above-20s',
-    dialBackoff: 'add-1s-cap-10s',
+    dialBackoff: 'add-1s-cap-10s', oldIncarnationLog: 'warning-stop-old-node', peerConnectErrorText: 'peer-node-when-joining',
   },
   '9.x': {
     name: '9.x', serverVersion: '9.5.0', defaultMemberExpelTimeout: 5, defaultAutorejoinTries: 3,
     messageCacheSizeMin: MIB_128, countsExpelsInProgress: true, forgetsExpelsOfAliveNodes: true, forceMembersRefusal: 'command-failure', defaultConsistency: 'BEFORE_ON_PRIMARY_FAILOVER', channelTerms: 'source',
     concurrentStartStop: 'refuse', stoppingLogLevel: 'System', wakeupDelayCap: 'redraw-above-20s',
-    dialBackoff: 'add-1s-cap-10s',
+    dialBackoff: 'add-1s-cap-10s', oldIncarnationLog: 'warning-stop-old-node', peerConnectErrorText: 'peer-node-when-joining',
   },
 };
 

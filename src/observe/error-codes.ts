@@ -162,17 +162,25 @@ export const gcsText = {
     `Shutting down an outgoing connection. This happens because something might be wrong on a bi-directional connection to node ${xcomHostPort}. Please check the connection status to this member`,
   engineExitTimeout: () => 'Timeout while waiting for the group communication engine to exit!',
   failedGracefulLeave: () => 'The member has failed to gracefully leave the group.',
+  /** Gcs_xcom_control::connect_to_peer; `form` is VersionProfile.peerConnectErrorText. */
+  peerConnectionFailed: (peerHostPort: string, localPort: number, form: 'local-port' | 'peer-node-when-joining') =>
+    form === 'local-port'
+      ? `Error on opening a connection to ${peerHostPort} on local port: ${localPort}.`
+      : `Error on opening a connection to peer node ${peerHostPort} when joining a group. My local port is: ${localPort}.`,
   connectingToAllPeersFailed: (localPort: number) => `Error connecting to all peers. Member join failed. Local port: ${localPort}`,
   unableToJoin: (localPort: number) => `The member was unable to join the group. Local port: ${localPort}`,
   engineReadyTimeout: () => 'Timeout while waiting for the group communication engine to be ready!',
   /** gcs_xcom_control_interface.cc do_leave when this node never joined at the XCom level. */
   leavingWithoutGroup: () => 'The member is leaving a group without being on one.',
   engineNotReady: (localPort: number) => `The group communication engine is not ready for the member to join. Local port: ${localPort}`,
-  /** gcs_xcom_control_interface.cc join retry (a Note: hidden at the default verbosity). */
-  sleepingBeforeRetry: (attemptsLeft: number) =>
-    `Sleeping for 5 seconds before retrying to join the group. There are ${attemptsLeft} more attempt(s) before giving up.`,
-  oldIncarnation: (xcomHostPort: string, uuid: string) =>
-    `Old incarnation found while trying to add node ${xcomHostPort} ${uuid}. Please stop the old node or wait for it to leave the group.`,
+  /**
+   * xcom_base.cc allow_add_node: `xcomUuid` is the XCom identity of the node being added
+   * (Gcs_xcom_uuid::create_uuid), not its server_uuid; `form` is VersionProfile.oldIncarnationLog.
+   */
+  oldIncarnation: (xcomHostPort: string, xcomUuid: string, form: 'note' | 'warning-stop-old-node') =>
+    form === 'note'
+      ? `Old incarnation found while trying to add node ${xcomHostPort} ${xcomUuid}.`
+      : `Old incarnation found while trying to add node ${xcomHostPort} ${xcomUuid}. Please stop the old node or wait for it to leave the group.`,
   sendingGlobalView: (nodeNo: number, xcomHostPort: string) =>
     `A configuration change was detected. Sending a Global View Message to all nodes. My node identifier is ${nodeNo} and my address is ${xcomHostPort}`,
   /** xcom_base.cc process_die_op: the synode as XCom prints it, {group id (hex) msgno node}. */

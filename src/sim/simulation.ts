@@ -870,7 +870,7 @@ export class Simulation {
     this.groupName = `${nameRng.hex(8)}-${nameRng.hex(4)}-${nameRng.hex(4)}-${nameRng.hex(4)}-${nameRng.hex(12)}`;
     this.ctx = {
       kernel: this.kernel, params: this.params, xcom: this.xcom, net: this._net, servers: this._servers, emit,
-      groupName: this.groupName, channelTerms: this.version.channelTerms, concurrentStartStop: this.version.concurrentStartStop, forceMembersRefusal: this.version.forceMembersRefusal, stoppingLogLevel: this.version.stoppingLogLevel, mode,
+      groupName: this.groupName, channelTerms: this.version.channelTerms, concurrentStartStop: this.version.concurrentStartStop, forceMembersRefusal: this.version.forceMembersRefusal, stoppingLogLevel: this.version.stoppingLogLevel, oldIncarnationLog: this.version.oldIncarnationLog, peerConnectErrorText: this.version.peerConnectErrorText, startEpochUs: this.startEpochUs, mode,
       gcs: (slot) => this.gcsNodes[slot]!,
       member: (slot) => this.grMembers[slot]!,
       later: (slot, delayUs, fn) => this.later(slot, delayUs, fn),

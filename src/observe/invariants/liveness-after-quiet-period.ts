@@ -310,8 +310,6 @@ export const livenessAfterQuietPeriod: Invariant = {
           if (e.code === 'MY-013374' || e.code === 'MY-011640' || (e.code === 'MY-011735' && e.message.includes('unable to join the group')) ||
             (e.code === 'MY-013375' && e.message.includes('was not able'))) joinFailed(i);
           else if (e.code === 'MY-013375') joinOpen[i] = 0;
-          // A START's GCS retries its join 5 s later (join_attempts, join_sleep_time).
-          else if (e.code === 'MY-011735' && e.message.includes('before retrying to join')) joinOpen[i] = 1;
           // GCS gave up waiting for XCom to execute this member's own removal and killed its XCom
           // (gcs_xcom_control_interface.cc, Gcs_xcom_control::do_leave: "The member has failed to
           // gracefully leave the group"): the instance stays configured but will never run again,
@@ -329,7 +327,13 @@ export const livenessAfterQuietPeriod: Invariant = {
           } else if (rejoining[i] === 0 && (e.code === 'MY-013374' || (e.code === 'MY-011735' && e.message.includes('unable to join the group')))) {
             startFailures[i] = startFailures[i]! + 1;
             if (startFailures[i]! >= START_JOIN_ATTEMPTS) gaveUp[i] = 1;
+            // A START's GCS retries a failed join 5 s later, up to join_attempts in all
+            // (Gcs_xcom_control::do_join, join_sleep_time); it logs the retry only to the GCS debug
+            // file (MYSQL_GCS_LOG_DEBUG), so the count of failures stands for it.
+            else if (e.code === 'MY-011735') joinOpen[i] = 1;
           }
+          // The START is over (timed out, or stopped): the next one counts its failed joins afresh.
+          if (e.code === 'MY-011640' || e.code === 'MY-011651') startFailures[i] = 0;
           break;
         }
         default:
