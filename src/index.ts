@@ -9,7 +9,7 @@ export type { GroupReplicationOptions, OptionName, ConsistencyLevel, SetScope } 
 export type { TransactionCounters } from './gr/transactions.js';
 export { OPTION_NAMES } from './gr/options.js';
 export { VERSION_PROFILES } from './gr/version-profiles.js';
-export type { DialBackoff, VersionProfile, WakeupDelayCap } from './gr/version-profiles.js';
+export type { DialBackoff, OldIncarnationLog, PeerConnectErrorText, VersionProfile, WakeupDelayCap } from './gr/version-profiles.js';
 export type { WriteRecord, UdfResult } from './gr/gr-member.js';
 export type { SetAsPrimaryResult, TopologyUdfResult } from './gr/primary-election-action.js';
 export type { NetworkOptions, LinkProfile } from './network/network-options.js';
