@@ -7,16 +7,24 @@ import { describe, expect, it } from 'vitest';
 import { createSimulation, type FlagsEvent } from '../../src/index.js';
 import { firstLog, hasLogged, logsOf, SEC, secs } from './helpers.js';
 
+/**
+ * Three members, node3 with OFFLINE_MODE and `tries` auto-rejoin attempts: cut off from 10 s to
+ * 70 s (expelled meanwhile, though it cannot know), run to 70 s.
+ */
+function node3CutOff(tries: number) {
+  const sim = createSimulation({
+    seed: 31, mode: 'multi-primary',
+    members: ['node1', 'node2', { name: 'node3', options: { group_replication_exit_state_action: 'OFFLINE_MODE', group_replication_autorejoin_tries: tries } }],
+  });
+  sim.at('10s', (s) => s.network.isolate('node3'));
+  sim.at('70s', (s) => s.network.heal('node3'));
+  sim.runUntil('70s');
+  return { sim, node3: sim.member('node3') };
+}
+
 describe('OFFLINE_MODE exit action after failed auto-rejoin attempts', () => {
   it('offline_mode stays OFF through the attempts and turns ON right after "attempt 2 of 2 … not able to join"', () => {
-    const sim = createSimulation({
-      seed: 31, mode: 'multi-primary',
-      members: ['node1', 'node2', { name: 'node3', options: { group_replication_exit_state_action: 'OFFLINE_MODE', group_replication_autorejoin_tries: 2 } }],
-    });
-    const node3 = sim.member('node3');
-    sim.at('10s', (s) => s.network.isolate('node3'));
-    sim.at('70s', (s) => s.network.heal('node3'));
-    sim.runUntil('70s');
+    const { sim, node3 } = node3CutOff(2);
     expect(hasLogged(sim, 'node1', 'MY-011499')).toBe(true); // expelled while cut off
     expect(hasLogged(sim, 'node3', 'MY-011505')).toBe(false); // ...but it does not know yet
 
@@ -100,14 +108,7 @@ describe('ABORT_SERVER exit action', () => {
 
 describe('STOP GROUP_REPLICATION during an auto-rejoin', () => {
   it('ends the process: MY-013375 "attempt 0 of 3 … not able", numbered one short as MySQL\'s loop does, and no exit state action', () => {
-    const sim = createSimulation({
-      seed: 31, mode: 'multi-primary',
-      members: ['node1', 'node2', { name: 'node3', options: { group_replication_exit_state_action: 'OFFLINE_MODE', group_replication_autorejoin_tries: 3 } }],
-    });
-    const node3 = sim.member('node3');
-    sim.at('10s', (s) => s.network.isolate('node3'));
-    sim.at('70s', (s) => s.network.heal('node3'));
-    sim.runUntil('70s');
+    const { sim, node3 } = node3CutOff(3);
     expect(sim.runUntil(() => hasLogged(sim, 'node3', 'MY-011505'), { limit: '60s' })).toBe(true);
     sim.network.isolate('node3');
     // Attempt 1 fails (cut off); the process waits 300 s before attempt 2. STOP in that wait.
