@@ -133,6 +133,7 @@ export class ForceMembers {
       this.running = false;
       outcome.outcome = 'set';
       store(value);
+      this.releaseLock();
     };
     m.ctx.later(m.slot, FORCE_MEMBERS_VIEW_MODIFICATION_TIMEOUT_US, () => {
       if (gen !== this.gen || !this.running) return;
@@ -141,8 +142,32 @@ export class ForceMembers {
       m.log(msg.forceMembersViewTimeout(value), thread);
       outcome.outcome = 'failed';
       outcome.error = failure(REASON.viewTimeout);
+      this.releaseLock();
     });
     return { ok: true };
+  }
+
+  /** What waits for gcs_operations_lock while a SET holds it (see `afterGcsOperationsLock`). */
+  private blocked: (() => void)[] = [];
+
+  /**
+   * Runs `then` once no SET holds gcs_operations_lock. Gcs_operations::force_members
+   * (src/gcs_operations.cc) takes that lock for writing and keeps it while it waits for the forced
+   * view, up to FORCE_MEMBERS_VIEW_MODIFICATION_TIMEOUT; leave_group (src/plugin.cc) asks
+   * Gcs_operations::belongs_to_group and Gcs_operations::leave, which take the same lock, so a STOP
+   * GROUP_REPLICATION that reaches its leave meanwhile waits until the SET returns (its view came,
+   * or the timeout). `then` runs after the event that released the lock.
+   */
+  afterGcsOperationsLock(then: () => void): void {
+    if (this.running) this.blocked.push(then);
+    else then();
+  }
+
+  private releaseLock(): void {
+    if (this.blocked.length === 0) return;
+    const waiting = this.blocked;
+    this.blocked = [];
+    this.m.ctx.later(this.m.slot, 0, () => { for (const then of waiting) then(); });
   }
 
   /** The last SET that GCS accepted, as its session sees it (ForceMembersOutcome); null before one. */
@@ -163,6 +188,7 @@ export class ForceMembers {
     this.gen++;
     this.running = false;
     this.awaiting = null;
+    this.blocked = []; // their threads end with the server
     if (this.last !== null && this.last.outcome === 'pending') {
       this.last.outcome = 'failed';
       this.last.error = lostConnection;

@@ -368,7 +368,8 @@ export class StartStopGroupReplication {
    * auto-rejoin or START in progress is abandoned, the stop waits up to TRANSACTION_KILL_TIMEOUT for
    * the transactions in flight (see below; new BEFORE or AFTER-blocked transactions fail with
    * ER_GRP_TRX_CONSISTENCY_BEGIN_NOT_ALLOWED, new commits wait for the stop and then fail with
-   * ER_RUN_HOOK_ERROR after MY-011599), then the member leaves the group voluntarily (a view
+   * ER_RUN_HOOK_ERROR after MY-011599), then, once no SET group_replication_force_members holds
+   * gcs_operations_lock (ForceMembers.afterGcsOperationsLock), the member leaves the group voluntarily (a view
    * without it on the others, no expel, no exit state action; MY-011647, the leave view, MY-011504)
    * unless it already left (ERROR), then MY-011651 and super_read_only=ON.
    */
@@ -405,6 +406,11 @@ export class StartStopGroupReplication {
     const leave = (): void => {
       if (this.stopping !== stop || !stop.draining) return;
       stop.draining = false;
+      // leave_group's first calls into GCS wait for a SET group_replication_force_members that
+      // holds gcs_operations_lock while it waits for its view (ForceMembers.afterGcsOperationsLock).
+      m.forceMembers.afterGcsOperationsLock(() => { if (this.stopping === stop) leaveGroup(); });
+    };
+    const leaveGroup = (): void => {
       // leave_group_and_terminate_plugin_modules: no leave while an auto-rejoin a failure started
       // meanwhile runs (it ends with the plugin's modules). The partition handler ends with them
       // too, after the leave (see stopped).

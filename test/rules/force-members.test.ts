@@ -167,6 +167,42 @@ describe('force_members refusals', () => {
     expect(node4.replicationGroupMembers().length).toBe(2);
   });
 
+  it('STOP GROUP_REPLICATION while a SET waits for its view: the leave waits for the SET to return (gcs_operations_lock), here its 120 s timeout', () => {
+    const sim = blockedMinority(17);
+    const node4 = sim.member('node4');
+    const t0 = sim.nowUs;
+    expect(node4.set('group_replication_force_members', '10.0.0.13:33061,10.0.0.14:33061,10.0.0.15:33061')).toEqual({ ok: true });
+    sim.runFor('10s');
+    expect(node4.stopGroupReplication()).toEqual({ ok: true });
+    sim.runFor('200s');
+    const lines = (code: string): number[] => logsOf(sim, 'node4', code).map((e) => (e.t - t0) / SEC);
+    expect(lines('MY-011650')).toEqual([10]);
+    expect(lines('MY-011723')).toEqual([120]);
+    // leave_group asks GCS only once Gcs_operations::force_members has released the lock.
+    expect(lines('MY-011647')).toEqual([120]);
+    const order = logsOf(sim, 'node4').filter((e) => e.code === 'MY-011723' || e.code === 'MY-011647').map((e) => e.code);
+    expect(order).toEqual(['MY-011723', 'MY-011647']);
+    expect(lines('MY-011651')).toHaveLength(1);
+    expect(lines('MY-011651')[0]).toBeGreaterThanOrEqual(120);
+    expect(node4.state).toBe('OFFLINE');
+  });
+
+  it('STOP issued with the SET: the forced view comes first, the SET succeeds, then the member leaves the two-member group', () => {
+    const sim = blockedMinority();
+    const node4 = sim.member('node4');
+    expect(node4.set('group_replication_force_members', SURVIVORS)).toEqual({ ok: true });
+    expect(node4.stopGroupReplication()).toEqual({ ok: true });
+    sim.runFor('70s');
+    expect(node4.lastForceMembersOutcome()).toEqual({ outcome: 'set', error: null });
+    // The forced view (MY-011503 lists the group's members) is installed before the leave begins,
+    // at the same virtual instant: the STOP's leave runs once the SET's session has its view.
+    const codes = logsOf(sim, 'node4').map((e) => e.code);
+    expect(codes.indexOf('MY-011503')).toBeGreaterThanOrEqual(0);
+    expect(codes.indexOf('MY-011503')).toBeLessThan(codes.indexOf('MY-011647'));
+    expect(node4.state).toBe('OFFLINE');
+    expect(sim.member('node5').replicationGroupMembers().map((r) => r.MEMBER_HOST)).toEqual(['10.0.0.15']);
+  });
+
   it('leaving out members that still run (a partition, not a crash) is outside the model: a ConfigError naming them', () => {
     const sim = createSimulation({ seed: 21, version: '8.4', members: FIVE });
     sim.runFor('5s');
