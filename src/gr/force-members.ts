@@ -128,13 +128,17 @@ export class ForceMembers {
     const outcome: ForceMembersOutcome = { outcome: 'pending', error: null };
     this.last = outcome;
     const gen = ++this.gen;
-    this.awaiting = () => {
+    // A variable, not a function literal assigned to the property: V8 allocates those in the old
+    // generation, where they keep this simulation alive until a full GC (docs/speed.md, "Function
+    // literals assigned to properties"; test/sim/pretenured-closures.test.ts).
+    const viewCame = (): void => {
       this.awaiting = null;
       this.running = false;
       outcome.outcome = 'set';
       store(value);
       this.releaseLock();
     };
+    this.awaiting = viewCame;
     m.ctx.later(m.slot, FORCE_MEMBERS_VIEW_MODIFICATION_TIMEOUT_US, () => {
       if (gen !== this.gen || !this.running) return;
       this.awaiting = null;

@@ -579,7 +579,11 @@ export class GrMember {
       return;
     }
     const first = l.then;
-    l.then = () => { first(); fn(); };
+    // A variable, not a function literal assigned to the property: V8 allocates those in the old
+    // generation, where they keep this simulation alive until a full GC (docs/speed.md, "Function
+    // literals assigned to properties"; test/sim/pretenured-closures.test.ts).
+    const both = (): void => { first(); fn(); };
+    l.then = both;
   }
 
   /** XCom exited on its own: the end of a leave, or the end of an expel. */

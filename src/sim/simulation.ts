@@ -796,10 +796,14 @@ export class Simulation {
         emit({ type: 'log', t: this.kernel.nowUs, member: name(i), level: m.level, code: m.code, message: m.message });
       },
     }, EVENT_HORIZON_MIN, memberOptions.map((o) => o.group_replication_message_cache_size), this.version.wakeupDelayCap, this.version.dialBackoff);
-    this._net.onChange = () => {
+    // A variable, not a function literal assigned to the property: V8 allocates those in the old
+    // generation, where they keep this simulation alive until a full GC (docs/speed.md, "Function
+    // literals assigned to properties"; test/sim/pretenured-closures.test.ts).
+    const onNetworkChange = (): void => {
       this.xcom.networkChanged();
       for (let i = 0; i < n; i++) this.xcom.consensus.retryPending(i);
     };
+    this._net.onChange = onNetworkChange;
     // A joiner's fresh view id: the system time in 100 ns units plus rand() % 1000
     // (Gcs_xcom_state_exchange::state_exchange), from a stream of its own so that no other draw moves.
     const viewIdRng = root.fork('viewIds');
@@ -970,7 +974,11 @@ export class Simulation {
     const slots = packedMap(this._servers.slice(0, n), (s) => s.slot);
     const config = makeConfig(1, slots, this.incarnations.slice(0, n));
     this.xcom.consensus.bootstrap(config);
-    this.xcom.consensus.onAdmitted = (slot, entry) => this.grMembers[slot]!.joinerAdmitted(entry);
+    // A variable, not a function literal assigned to the property: V8 allocates those in the old
+    // generation, where they keep this simulation alive until a full GC (docs/speed.md, "Function
+    // literals assigned to properties"; test/sim/pretenured-closures.test.ts).
+    const onAdmitted = (slot: number, entry: LogEntry): void => this.grMembers[slot]!.joinerAdmitted(entry);
+    this.xcom.consensus.onAdmitted = onAdmitted;
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j) this.xcom.markConnected(i, j);
     for (let i = 0; i < n; i++) this.xcom.boot(i, config, this.incarnations[i]!, 0, true);
     const view: GcsView = { members: config.nodes, incarnations: config.incarnations, mask: config.mask, fixed: this.viewIdFixed, number: this.initialView };
