@@ -144,7 +144,9 @@ describe('the same question asked differently', () => {
     expect(reordered.map((r) => r.member_id)).toEqual(base.map((r) => r.member_id).reverse());
     expect(reordered.map((r) => r.role)).toEqual(base.map((r) => r.member_role).reverse());
     expect(s.execute('USE performance_schema').kind).toBe('ok');
-    expect(records(s.execute("SELECT COUNT(*) AS n FROM replication_group_members WHERE member_state = 'online'"))).toEqual([{ n: '3' }]);
+    expect(records(s.execute("SELECT COUNT(*) AS n FROM replication_group_members WHERE member_state = 'ONLINE'"))).toEqual([{ n: '3' }]);
+    // MEMBER_STATE is utf8mb4_bin (table_replication_group_members.cc): another case matches nothing, as in MySQL.
+    expect(records(s.execute("SELECT COUNT(*) AS n FROM replication_group_members WHERE member_state = 'online'"))).toEqual([{ n: '0' }]);
     expect(sim.members).toHaveLength(3);
   });
 

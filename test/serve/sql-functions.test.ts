@@ -103,6 +103,92 @@ describe('time functions on the member\'s virtual clock', () => {
   });
 });
 
+describe('CURDATE, CURTIME and DATE_FORMAT', () => {
+  it('CURDATE(), CURRENT_DATE, CURTIME([fsp]), CURRENT_TIME read the member\'s virtual clock, not the wall clock (SQLite\'s own CURRENT_DATE would)', async () => {
+    const { sim, s } = await session();
+    sim.runFor(123_456);
+    const now = new Date(Math.floor((sim.startEpochUs + sim.nowUs) / 1000)).toISOString();
+    const [date, time] = [now.slice(0, 10), now.slice(11, 19)];
+    expect(date).not.toBe(new Date().toISOString().slice(0, 10));
+    expect(row(s.execute('SELECT CURDATE(), CURRENT_DATE, CURRENT_DATE(), UTC_DATE, CURTIME(), CURRENT_TIME, CURTIME(3), CURRENT_TIME(6)')))
+      .toEqual([date, date, date, date, time, time, `${time}.123`, `${time}.123456`]);
+    expect(row(s.execute("SELECT DATE_FORMAT(NOW(), '%Y-%m-%d') = CURDATE(), DATE_FORMAT(NOW(6), '%T.%f') = CURTIME(6)"))).toEqual(['1', '1']);
+    expect(error(s.execute('SELECT CURTIME(7)'))).toBe("1426 (42000): Too-big precision 7 specified for 'curtime'. Maximum is 6.");
+    expect(error(s.execute('SELECT CURDATE(1)'))).toMatch(/^1064 /);
+  });
+
+  it('DATE_FORMAT answers the manual\'s examples and every specifier make_date_time knows', async () => {
+    const { s } = await session();
+    expect(row(s.execute("SELECT DATE_FORMAT('2009-10-04 22:23:00', '%W %M %Y'), DATE_FORMAT('2007-10-04 22:23:00', '%H:%i:%s'), DATE_FORMAT('1900-10-04 22:23:00', '%D %y %a %d %m %b %j'), DATE_FORMAT('1997-10-04 22:23:00', '%H %k %I %r %T %S %w'), DATE_FORMAT('1999-01-01', '%X %V')")))
+      .toEqual(['Sunday October 2009', '22:23:00', '4th 00 Thu 04 10 Oct 277', '22 22 10 10:23:00 PM 22:23:00 00 6', '1998 52']);
+    // Unpadded forms, fractions, 12-hour clock, ordinal suffixes; a date alone is at midnight.
+    expect(row(s.execute("SELECT DATE_FORMAT('2024-03-05 07:08:09.012345', '%c/%e %k:%i %l%p %f %h'), DATE_FORMAT('2024-03-22', '%D %H:%i:%s %p'), DATE_FORMAT('2024-03-11', '%D'), DATE_FORMAT('2024-12-31', '%j')")))
+      .toEqual(['3/5 7:08 7AM 012345 07', '22nd 00:00:00 AM', '11th', '366']);
+    // Weeks (calc_week): WEEK('2008-02-20') is 7 and WEEK('2008-02-20', 1) 8; WEEK('2008-12-31', 1) 53; 2000-01-01 is week 0 (%U), week 52 of 1999 (%V %X); ISO 2008-12-31 is week 1 of 2009.
+    expect(row(s.execute("SELECT DATE_FORMAT('2008-02-20', '%U %u %V %v'), DATE_FORMAT('2008-12-31', '%U %u %v %x'), DATE_FORMAT('2000-01-01', '%U %V %X %u %v %x')")))
+      .toEqual(['07 08 07 08', '52 53 01 2009', '00 52 1999 00 52 1999']);
+    // An unknown specifier gives its letter, %% a percent sign, a final % itself.
+    expect(row(s.execute("SELECT DATE_FORMAT('2024-01-02', '%Q|%%|%'), DATE_FORMAT('2024-01-02', 'no specifier'), DATE_FORMAT(20240102, '%d.%m.%Y')"))).toEqual(['Q|%|%', 'no specifier', '02.01.2024']);
+    expect(row(s.execute("SELECT DATE_FORMAT(NULL, '%Y'), DATE_FORMAT('2024-01-02', NULL), DATE_FORMAT('not a date', '%Y'), DATE_FORMAT('2024-02-30', '%Y')"))).toEqual([null, null, null, null]);
+    expect(error(s.execute("SELECT DATE_FORMAT('2024-01-02')"))).toBe("1582 (42000): Incorrect parameter count in the call to native function 'DATE_FORMAT'");
+  });
+});
+
+describe('string comparisons in MySQL\'s collations', () => {
+  it('literals, system variables and CASE compare as utf8mb4_0900_ai_ci does: ignoring case', async () => {
+    const { s } = await session();
+    expect(row(s.execute("SELECT 'a' = 'A', 'a' <> 'A', 'abc' < 'ABD', 'b' IN ('A', 'B'), 'b' NOT IN ('A', 'B'), 'b' BETWEEN 'A' AND 'C', 'a' LIKE 'A', CASE 'on' WHEN 'ON' THEN 1 ELSE 0 END")))
+      .toEqual(['1', '0', '1', '1', '0', '1', '1', '1']);
+    expect(row(s.execute("SELECT @@global.group_replication_exit_state_action = 'read_only', 'read_only' = @@group_replication_exit_state_action, @@version LIKE '8.0%'"))).toEqual(['1', '1', '1']);
+  });
+
+  it('BINARY and COLLATE utf8mb4_bin compare byte by byte, on either side; a collation not mapped is ER_NOT_SUPPORTED_YET', async () => {
+    const { s } = await session();
+    expect(row(s.execute("SELECT BINARY 'a' = 'A', 'a' = BINARY 'A', BINARY('a') = 'a', 'a' COLLATE utf8mb4_bin = 'A', 'a' = 'A' COLLATE utf8mb4_bin, 'a' COLLATE utf8mb4_general_ci = 'A', 'a' = 'A' COLLATE 'utf8mb4_0900_as_cs'")))
+      .toEqual(['0', '0', '1', '0', '0', '1', '0']);
+    expect(error(s.execute("SELECT 'a' COLLATE latin1_swedish_ci = 'A'"))).toBe("1235 (42000): This version of MySQL doesn't yet support 'COLLATE latin1_swedish_ci'");
+  });
+
+  it('replication_group_members: MEMBER_STATE, MEMBER_ROLE, MEMBER_ID are utf8mb4_bin as MySQL declares them, so \'online\' matches no row; CHANNEL_NAME and the variables tables ignore case', async () => {
+    const { s } = await session();
+    const count = (where: string): string | null => row(s.execute(`SELECT COUNT(*) FROM performance_schema.replication_group_members WHERE ${where}`))[0]!;
+    expect(["MEMBER_STATE = 'ONLINE'", "MEMBER_STATE = 'online'", "'online' = member_state", "member_state IN ('online', 'recovering')", "member_state LIKE 'onl%'",
+      "member_state LIKE 'ONL%'", "member_state NOT LIKE 'onl%'", "member_role = 'primary'", "member_state COLLATE utf8mb4_0900_ai_ci = 'online'", "LOWER(member_state) = 'online'",
+      "CHANNEL_NAME = 'GROUP_REPLICATION_APPLIER'", "channel_name LIKE 'GROUP%'"].map(count))
+      .toEqual(['3', '0', '0', '0', '0', '3', '3', '0', '3', '3', '3', '3']);
+    expect(row(s.execute("SELECT COUNT(*) FROM performance_schema.replication_group_members m WHERE m.member_state LIKE 'onl%'"))).toEqual(['0']);
+    expect(row(s.execute("SELECT COUNT(*), SUM(BINARY VARIABLE_NAME = 'SERVER_UUID') FROM performance_schema.global_variables WHERE VARIABLE_NAME = 'SERVER_UUID'"))).toEqual(['1', '0']);
+  });
+
+  it('a user table\'s text columns ignore case unless declared _bin, BINARY or CHARACTER SET binary: =, LIKE, ORDER BY, GROUP BY, DISTINCT and UNIQUE', async () => {
+    const { sim, s } = await session();
+    const run = (sql: string) => { const o = s.execute(sql); sim.runFor('2s'); return o.kind === 'pending' ? o.poll() : o; };
+    expect(run('CREATE DATABASE app')).toMatchObject({ kind: 'ok' });
+    expect(run('CREATE TABLE app.t (id INT PRIMARY KEY, name VARCHAR(20) UNIQUE, code VARCHAR(10) COLLATE utf8mb4_bin, tag CHAR(3) BINARY, raw VARCHAR(3) CHARACTER SET binary)')).toMatchObject({ kind: 'ok' });
+    expect(run("INSERT INTO app.t VALUES (1, 'Alice', 'AbC', 'XyZ', 'q'), (2, 'bob', 'abc', 'xyz', 'Q'), (3, 'carol', 'ABC', 'xyz', 'q')")).toMatchObject({ kind: 'ok', affectedRows: 3 });
+    const ids = (where: string): (string | null)[] => { const o = s.execute(`SELECT id FROM app.t WHERE ${where} ORDER BY id`); return o.kind === 'rows' ? o.rows.map((r) => r[0]!) : [JSON.stringify(o)]; };
+    expect(ids("name = 'ALICE'")).toEqual(['1']);
+    expect(ids("name LIKE 'B%'")).toEqual(['2']);
+    expect(ids("code = 'abc'")).toEqual(['2']);
+    expect(ids("code LIKE 'a%'")).toEqual(['2']);
+    expect(ids("tag = 'XYZ'")).toEqual([]);
+    expect(ids("raw = 'q'")).toEqual(['1', '3']);
+    expect(ids("BINARY name = 'alice'")).toEqual([]);
+    expect(ids("BINARY name LIKE 'a%'")).toEqual([]);
+    expect(ids("BINARY name LIKE 'A%'")).toEqual(['1']);
+    expect(ids("BINARY name NOT LIKE 'A%'")).toEqual(['2', '3']);
+    expect(ids("'ALICE' IN (SELECT name FROM app.t)")).toEqual(['1', '2', '3']);
+    expect(ids("'abc' IN (SELECT code FROM app.t WHERE id = 1)")).toEqual([]);
+    const col = (sql: string): (string | null)[] => { const o = s.execute(sql); return o.kind === 'rows' ? o.rows.map((r) => r[0]!) : [JSON.stringify(o)]; };
+    expect(col('SELECT name FROM app.t ORDER BY name')).toEqual(['Alice', 'bob', 'carol']);
+    expect(col('SELECT COUNT(*) FROM app.t GROUP BY code ORDER BY 1')).toEqual(['1', '1', '1']);
+    expect(col('SELECT COUNT(DISTINCT tag) FROM app.t')).toEqual(['2']);
+    expect(col('SELECT COUNT(*) FROM (SELECT DISTINCT code COLLATE utf8mb4_0900_ai_ci FROM app.t) d')).toEqual(['1']);
+    // UNIQUE compares in the column's collation: 'ALICE' duplicates 'Alice' (ER_DUP_ENTRY).
+    expect(run("INSERT INTO app.t VALUES (4, 'ALICE', 'x', 'x', 'x')")).toMatchObject({ kind: 'error', code: 1062 });
+  });
+});
+
 describe('UNIX_TIMESTAMP(t) out of range', () => {
   it('is 0 before 1970 and after 2038-01-19 03:14:07 UTC before 8.0.28, after 3001-01-18 from 8.0.28', async () => {
     const old = (await session(null, '8.0.20')).s, recent = (await session(null, '8.4')).s;

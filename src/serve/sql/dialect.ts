@@ -53,7 +53,7 @@ const FUNCTION_NAMES: Readonly<Record<string, string>> = {
   // functions.ts. LENGTH counts bytes in MySQL (SQLite's length() counts characters).
   LEFT: '__left', RIGHT: '__right', LPAD: '__lpad', RPAD: '__rpad', SUBSTRING_INDEX: '__substring_index', LOCATE: '__locate',
   INSTR: '__instr', REPEAT: '__repeat', GREATEST: '__greatest', LEAST: '__least', UNIX_TIMESTAMP: '__unix_timestamp',
-  LENGTH: 'octet_length', OCTET_LENGTH: 'octet_length',
+  LENGTH: 'octet_length', OCTET_LENGTH: 'octet_length', DATE_FORMAT: '__date_format',
 };
 
 /**
@@ -83,6 +83,8 @@ const ARGUMENT_COUNTS: Readonly<Record<string, { readonly min: number; readonly 
   TRIM: { min: 1, max: 1, native: false }, POSITION: { min: 1, max: 1, native: false },
   LTRIM: { min: 1, max: 1, native: true }, RTRIM: { min: 1, max: 1, native: true },
   ADDDATE: { min: 2, max: 2, native: false }, SUBDATE: { min: 2, max: 2, native: false },
+  DATE_FORMAT: { min: 2, max: 2, native: true },
+  CURDATE: { min: 0, max: 0, native: false }, CURRENT_DATE: { min: 0, max: 0, native: false }, UTC_DATE: { min: 0, max: 0, native: false },
 };
 
 /**
@@ -120,6 +122,13 @@ function missingStoredFunction(schema: string | null, name: string): MysqlError 
 const CURRENT_TIME_FUNCTIONS: Readonly<Record<string, string>> = {
   NOW: 'now', CURRENT_TIMESTAMP: 'now', LOCALTIME: 'now', LOCALTIMESTAMP: 'now', SYSDATE: 'sysdate', UTC_TIMESTAMP: 'utc_timestamp',
 };
+/**
+ * MySQL's current-date and current-time functions (sql/sql_yacc.yy: CURDATE optional_braces, UTC_DATE_SYM
+ * optional_braces, CURTIME and UTC_TIME_SYM func_datetime_precision; CURRENT_DATE and CURRENT_TIME are
+ * CURDATE's and CURTIME's synonyms in sql/lex.h), each with the name its errors give.
+ */
+const CURRENT_DATE_FUNCTIONS: ReadonlySet<string> = new Set(['CURDATE', 'CURRENT_DATE', 'UTC_DATE']);
+const CURRENT_TIME_OF_DAY_FUNCTIONS: Readonly<Record<string, string>> = { CURTIME: 'curtime', CURRENT_TIME: 'curtime', UTC_TIME: 'utc_time' };
 /** DATETIME_MAX_DECIMALS (include/my_time.h): fractional digits of a time, at most. */
 const DATETIME_MAX_DECIMALS = 6;
 
@@ -148,6 +157,10 @@ function castType(words: string[]): string {
  */
 export function rewrite(tokens: readonly Token[], from: number, to: number, ctx: RewriteContext, cte: ReadonlySet<string> = cteNames(tokens), tables?: TableReference[]): string {
   const out: string[] = [];
+  /** Per token: where its translation starts in `out`. */
+  const outAt: number[] = [];
+  /** `BINARY x` operands: the token after x → the BINARY token. */
+  const binaryBefore = new Map<number, number>();
   /** Per parenthesis depth: whether a FROM list is open there (a comma introduces another table). */
   const fromList: boolean[] = [false];
   let expectTable = false;
@@ -155,6 +168,7 @@ export function rewrite(tokens: readonly Token[], from: number, to: number, ctx:
   let tableNameAt = -1;
   let depth = 0;
   for (let k = from; k < to; k++) {
+    outAt[k] = out.length;
     const t = tokens[k]!;
     const next = tokens[k + 1];
     const upper = t.kind === 'ident' ? t.text.toUpperCase() : '';
@@ -183,13 +197,13 @@ export function rewrite(tokens: readonly Token[], from: number, to: number, ctx:
     }
     expectTable = false;
     switch (t.kind) {
-      case 'string': out.push(sqlString(t.text)); continue;
+      case 'string': out.push(withDefaultCollation(sqlString(t.text), tokens, k)); continue;
       case 'quoted': out.push(sqlIdent(t.text)); continue;
       case 'number': out.push(t.text); continue;
-      case 'sysvar': out.push(`__sysvar(${sqlString(t.text)}, ${sqlString(t.scope ?? '')})`); continue;
+      case 'sysvar': out.push(withDefaultCollation(`__sysvar(${sqlString(t.text)}, ${sqlString(t.scope ?? '')})`, tokens, k)); continue;
       case 'uservar':
         if (isPunct(next, ':=')) throw new UnsupportedSql('assignment to a user variable inside a statement');
-        out.push(`__uservar(${sqlString(t.text)})`);
+        out.push(withDefaultCollation(`__uservar(${sqlString(t.text)})`, tokens, k));
         continue;
       case 'op':
       case 'punct':
@@ -218,14 +232,52 @@ export function rewrite(tokens: readonly Token[], from: number, to: number, ctx:
     if (upper === 'FOR' && (isWord(next, 'UPDATE') || isWord(next, 'SHARE'))) { k++; continue; }
     if (upper === 'LOCK' && isWord(next, 'IN')) { k += 3; continue; } // LOCK IN SHARE MODE
     // MySQL's LIKE escapes with a backslash by default; SQLite's has no escape unless told.
-    if (upper === 'LIKE' && next?.kind === 'string') { out.push(`LIKE ${sqlString(next.text)} ESCAPE '\\'`); k++; continue; }
+    if (upper === 'LIKE' && next?.kind === 'string') {
+      const pattern = sqlString(next.text);
+      const negated = isWord(tokens[k - 1], 'NOT');
+      /** Where the left operand ends (exclusive): at LIKE, or at its NOT. */
+      const operandEnd = negated ? k - 1 : k;
+      const binary = binaryBefore.get(operandEnd);
+      const c0 = binary ?? columnStart(tokens, operandEnd - 1);
+      k++;
+      if (c0 < from || TIGHTER_THAN_LIKE.has(tokens[c0 - 1]?.text.toUpperCase() ?? '')) { out.push(`LIKE ${pattern} ESCAPE '\\'`); continue; }
+      // `column [NOT] LIKE 'pattern'`, `BINARY x [NOT] LIKE 'pattern'`: SQLite's LIKE ignores
+      // collations (ASCII letters always match either case); MySQL's compares in the operand's, so
+      // a binary one matches case-sensitively. A column compares in its own collation with its
+      // upper- and lower-case forms: both equal when it is case-insensitive (or has no letters,
+      // where both kinds of LIKE agree).
+      const operand = out.slice(outAt[c0], outAt[operandEnd]).join(' ');
+      out.length = outAt[c0]!;
+      const caseInsensitive = binary === undefined ? `${operand} = lower(${operand}) AND ${operand} = upper(${operand}) OR ` : '';
+      const like = `(${operand} LIKE ${pattern} ESCAPE '\\' AND (${caseInsensitive}__like_bin(${operand}, ${pattern})))`;
+      out.push(negated ? `NOT ${like}` : like);
+      continue;
+    }
     if (upper === 'DIV') { out.push('/'); continue; }
     if (upper === 'MOD' && !isPunct(next, '(')) { out.push('%'); continue; }
     if (upper === 'XOR') throw new UnsupportedSql('XOR');
     // `t + INTERVAL n unit` (DATE_ADD and TIMESTAMPADD are answered) and the INTERVAL(n, …) and INSERT(…) functions.
     if (upper === 'INTERVAL') throw new UnsupportedSql(isPunct(next, '(') ? 'function INTERVAL' : 'INTERVAL arithmetic');
     if (upper === 'INSERT' && isPunct(next, '(')) throw new UnsupportedSql('function INSERT');
-    if (upper === 'BINARY' && !isPunct(next, '(')) continue; // the BINARY cast operator: compare as is
+    if (upper === 'BINARY') {
+      // The BINARY operator (sql_yacc.yy simple_expr: BINARY_SYM simple_expr): its operand compares byte by byte.
+      const end = primaryEnd(tokens, k + 1, to);
+      if (end < 0) throw new UnsupportedSql('BINARY of this expression');
+      out.push(`(${rewrite(tokens, k + 1, end, ctx, cte, tables)}) COLLATE BINARY`);
+      binaryBefore.set(end, k);
+      k = end - 1;
+      continue;
+    }
+    if (upper === 'COLLATE') {
+      const name = next !== undefined && (next.kind === 'ident' || next.kind === 'quoted' || next.kind === 'string') ? next.text : '';
+      out.push(`COLLATE ${sqliteCollation(name)}`);
+      k++;
+      continue;
+    }
+    // CURRENT_DATE, UTC_DATE, CURRENT_TIME and UTC_TIME need no parentheses (optional_braces,
+    // func_datetime_precision); SQLite would answer its own CURRENT_DATE and CURRENT_TIME from the wall clock.
+    if ((upper === 'CURRENT_DATE' || upper === 'UTC_DATE') && !isPunct(next, '(') && !isPunct(tokens[k - 1], '.')) { out.push('__curdate()'); continue; }
+    if ((upper === 'CURRENT_TIME' || upper === 'UTC_TIME') && !isPunct(next, '(') && !isPunct(tokens[k - 1], '.')) { out.push('__curtime(0)'); continue; }
     // CURRENT_TIMESTAMP, LOCALTIME, LOCALTIMESTAMP and UTC_TIMESTAMP need no parentheses (func_datetime_precision may be empty).
     if (upper !== 'NOW' && upper !== 'SYSDATE' && upper in CURRENT_TIME_FUNCTIONS && !isPunct(next, '(') && !isPunct(tokens[k - 1], '.')) { out.push('__now(0)'); continue; }
     if (upper === 'CURRENT_USER' && !isPunct(next, '(')) { out.push('__user()'); continue; }
@@ -262,6 +314,8 @@ function rewriteCall(tokens: readonly Token[], at: number, close: number, ctx: R
     throw new SyntaxErrorAt(tokens[args.length === 0 ? close : at + 2]!.start);
   }
   if (name in CURRENT_TIME_FUNCTIONS) return `__now(${fractionalDigits(tokens, at, close, CURRENT_TIME_FUNCTIONS[name]!)})`;
+  if (CURRENT_DATE_FUNCTIONS.has(name)) return '__curdate()';
+  if (name in CURRENT_TIME_OF_DAY_FUNCTIONS) return `__curtime(${fractionalDigits(tokens, at, close, CURRENT_TIME_OF_DAY_FUNCTIONS[name]!)})`;
   if (name === 'LAST_INSERT_ID' && args.length === 1) throw new UnsupportedSql('LAST_INSERT_ID(expr)');
   if ((name === 'GREATEST' || name === 'LEAST') && args.length > MAX_VARIADIC_ARGUMENTS) throw new UnsupportedSql(`${name} of more than ${MAX_VARIADIC_ARGUMENTS} arguments`);
   switch (name) {
@@ -375,6 +429,122 @@ function rewriteCall(tokens: readonly Token[], at: number, close: number, ctx: R
     default:
       return null;
   }
+}
+
+// ------------------------------------------------------------------ collations
+
+/**
+ * MySQL collations the rewrite maps onto SQLite's (sql/sql_yacc.yy: `expr COLLATE name`): the
+ * case-sensitive ones (`_bin`, `_cs`) compare byte by byte (SQLite's BINARY; a `_cs` collation
+ * orders by the Unicode collation algorithm, BINARY by code point), the case-insensitive ones
+ * fold ASCII letters (SQLite's NOCASE; MySQL also folds accents and other letters). Others
+ * (other character sets, language collations) are not answered.
+ */
+const COLLATIONS: Readonly<Record<string, 'BINARY' | 'NOCASE'>> = {
+  utf8mb4_bin: 'BINARY', utf8mb4_0900_bin: 'BINARY', utf8mb4_0900_as_cs: 'BINARY',
+  utf8mb4_0900_ai_ci: 'NOCASE', utf8mb4_0900_as_ci: 'NOCASE', utf8mb4_general_ci: 'NOCASE', utf8mb4_unicode_ci: 'NOCASE', utf8mb4_unicode_520_ci: 'NOCASE',
+};
+
+/** The SQLite collation of a MySQL collation name; UnsupportedSql for one not mapped. */
+export function sqliteCollation(name: string): 'BINARY' | 'NOCASE' {
+  const c = COLLATIONS[name.toLowerCase()];
+  if (c === undefined) throw new UnsupportedSql(`COLLATE ${name === '' ? 'without a name' : name}`);
+  return c;
+}
+
+const COMPARISON_OPERATORS = new Set(['=', '<>', '!=', '<', '<=', '>', '>=', '<=>']);
+/** Words that stand where an operand does and are no column. */
+const NOT_COLUMN = new Set(['NULL', 'TRUE', 'FALSE', 'CASE', 'END', 'NOT', 'EXISTS', 'ANY', 'ALL', 'SOME', 'INTERVAL', 'DATE', 'TIME', 'TIMESTAMP',
+  'CURRENT_TIMESTAMP', 'CURRENT_DATE', 'CURRENT_TIME', 'LOCALTIME', 'LOCALTIMESTAMP', 'UTC_TIMESTAMP', 'UTC_DATE', 'UTC_TIME', 'CURRENT_USER']);
+
+function isComparison(t: Token | undefined): boolean {
+  return t !== undefined && t.kind === 'op' && COMPARISON_OPERATORS.has(t.text);
+}
+
+/** Whether tokens[k] is a plain name (a column, a table or schema qualifier), not a keyword operand. */
+function isName(t: Token | undefined): boolean {
+  return t !== undefined && (t.kind === 'quoted' || (t.kind === 'ident' && !NOT_COLUMN.has(t.text.toUpperCase())));
+}
+
+/** Whether a column reference (`c`, `t.c`, `db.t.c`; or a BINARY operand) starts at tokens[j]. */
+function columnStartsAt(tokens: readonly Token[], j: number): boolean {
+  if (isWord(tokens[j], 'BINARY')) return true;
+  if (!isName(tokens[j])) return false;
+  while (isPunct(tokens[j + 1], '.') && isName(tokens[j + 2])) j += 2;
+  return !isPunct(tokens[j + 1], '(') && !isPunct(tokens[j + 1], '.');
+}
+
+/** Where the column reference ending at tokens[j] starts, or -1 when none ends there. */
+function columnStart(tokens: readonly Token[], j: number): number {
+  if (!isName(tokens[j])) return -1;
+  while (isPunct(tokens[j - 1], '.') && isName(tokens[j - 2])) j -= 2;
+  return isPunct(tokens[j - 1], '.') || isWord(tokens[j - 1], 'CASE') || isWord(tokens[j - 1], 'BINARY') ? -1 : j;
+}
+
+function columnEndsAt(tokens: readonly Token[], j: number): boolean {
+  return columnStart(tokens, j) >= 0;
+}
+
+/** Operators that bind tighter than LIKE (sql_yacc.yy precedence): a column after one is not LIKE's whole left operand. */
+const TIGHTER_THAN_LIKE = new Set(['+', '-', '*', '/', '%', '^', '|', '&', '<<', '>>', 'DIV', 'MOD', '~', 'COLLATE']);
+
+/**
+ * A literal, system or user variable at tokens[k], with MySQL's default collation
+ * (utf8mb4_0900_ai_ci, case-insensitive) where it decides a comparison. MySQL compares two strings
+ * in the collation of higher derivation (sql/item.cc, DTCollation::aggregate): a column's
+ * (IMPLICIT) over a literal's (COERCIBLE) or a system variable's (SYSCONST). SQLite compares in an
+ * explicit COLLATE first, then a column's, else BINARY; so the value is marked COLLATE NOCASE when
+ * it is compared (=, <>, <, …, IN, BETWEEN, CASE … WHEN) with something that is not a column
+ * reference, and left as it is against a column, whose own collation then decides, as in MySQL.
+ */
+function withDefaultCollation(sql: string, tokens: readonly Token[], k: number): string {
+  const prev = tokens[k - 1], next = tokens[k + 1];
+  if (isWord(next, 'COLLATE') || isWord(prev, 'BINARY')) return sql;
+  let compared: boolean;
+  if (isComparison(next)) {
+    // Against a column, or an operand with its own COLLATE (`'a' = 'A' COLLATE utf8mb4_bin`), the other side decides.
+    const end = primaryEnd(tokens, k + 2, tokens.length);
+    compared = !columnStartsAt(tokens, k + 2) && !(end > 0 && isWord(tokens[end], 'COLLATE'));
+  }
+  else if (isWord(next, 'IN') || isWord(next, 'BETWEEN') || (isWord(next, 'NOT') && (isWord(tokens[k + 2], 'IN') || isWord(tokens[k + 2], 'BETWEEN')))) {
+    // `x IN (SELECT column …)` compares with the subquery's column, which decides.
+    const open = isWord(next, 'NOT') ? k + 3 : k + 2;
+    compared = !(isPunct(tokens[open], '(') && isWord(tokens[open + 1], 'SELECT'));
+  }
+  else if (isComparison(prev)) compared = !columnEndsAt(tokens, k - 2);
+  else if (isWord(prev, 'CASE')) compared = true;
+  else if (isWord(prev, 'WHEN')) compared = !caseOperandIsColumn(tokens, k - 1);
+  else compared = false;
+  return compared ? `${sql} COLLATE NOCASE` : sql;
+}
+
+/** Whether the CASE whose WHEN stands at tokens[w] is `CASE column WHEN …`. */
+function caseOperandIsColumn(tokens: readonly Token[], w: number): boolean {
+  let depth = 0;
+  for (let j = w - 1; j >= 0; j--) {
+    const t = tokens[j]!;
+    if (isPunct(t, ')')) depth++;
+    else if (isPunct(t, '(')) { if (depth === 0) return false; depth--; }
+    else if (depth === 0 && isWord(t, 'END')) return false;
+    else if (depth === 0 && isWord(t, 'CASE')) return columnStartsAt(tokens, j + 1) && !isWord(tokens[j + 1], 'WHEN');
+  }
+  return false;
+}
+
+/**
+ * Where the simple expression starting at tokens[k] ends (exclusive): a literal, variable, column
+ * reference, function call or parenthesised expression (sql_yacc.yy simple_expr); -1 otherwise.
+ */
+function primaryEnd(tokens: readonly Token[], k: number, to: number): number {
+  const t = tokens[k];
+  if (t === undefined || k >= to) return -1;
+  if (isPunct(t, '(')) { const c = closingParen(tokens, k); return c < 0 || c >= to ? -1 : c + 1; }
+  if (t.kind === 'string' || t.kind === 'number' || t.kind === 'sysvar' || t.kind === 'uservar') return k + 1;
+  if (t.kind !== 'ident' && t.kind !== 'quoted') return -1;
+  let j = k;
+  while (isPunct(tokens[j + 1], '.') && (tokens[j + 2]?.kind === 'ident' || tokens[j + 2]?.kind === 'quoted')) j += 2;
+  if (isPunct(tokens[j + 1], '(')) { const c = closingParen(tokens, j + 1); return c < 0 || c >= to ? -1 : c + 1; }
+  return j + 1 <= to ? j + 1 : -1;
 }
 
 /** The first `word` in tokens[from, to) outside parentheses, or -1. */

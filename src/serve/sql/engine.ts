@@ -6,7 +6,7 @@ import type { UdfResult } from '../../gr/gr-member.js';
 import type { TopologyUdf } from '../../gr/primary-election-action.js';
 import type { MemberHandle, Simulation } from '../../sim/simulation.js';
 import type { ClientInfo, ColumnSpec, ColumnType, SqlSession, StatementEngine, StatementOutcome } from '../statement-engine.js';
-import { cteNames, rewrite, selectColumnNames, sqlIdent, sqliteSchema, sqlString, UnsupportedSql, type RewriteContext, type TableReference } from './dialect.js';
+import { cteNames, rewrite, selectColumnNames, sqlIdent, sqliteCollation, sqliteSchema, sqlString, UnsupportedSql, type RewriteContext, type TableReference } from './dialect.js';
 import {
   DERIVED_SCHEMAS, derivedRows, derivedUuid, globalStatus, globalVariables, INFORMATION_SCHEMA, INFORMATION_SCHEMA_TABLES, isServedSchema,
   shownValue, tablesFor,
@@ -140,7 +140,7 @@ class Engine implements SimStatementEngine {
     const mdb = new MemberDb(db, member);
     for (const schema of DERIVED_SCHEMAS) db.run(`ATTACH ':memory:' AS ${sqlIdent(schema)}`);
     for (const t of tablesFor(this.sim.version.name)) {
-      const cols = t.columns.map(([c, type]) => `${sqlIdent(c)} ${type}${type === 'TEXT' ? ' COLLATE NOCASE' : ''}`).join(', ');
+      const cols = t.columns.map(([c, type, collation]) => `${sqlIdent(c)} ${type}${type === 'TEXT' ? ` COLLATE ${collation ?? 'NOCASE'}` : ''}`).join(', ');
       db.run(`CREATE TABLE ${sqliteSchema(t.schema)}.${sqlIdent(t.name)} (${cols})`);
     }
     this.registerFunctions(mdb);
@@ -1035,6 +1035,7 @@ function createTableSql(tokens: readonly Token[], ctx: RewriteContext): string {
   const autoColumn = parts.find(([s, e]) => tokens.slice(s, e).some((t) => isWord(t, 'AUTO_INCREMENT')));
   const autoName = autoColumn === undefined ? null : tokens[autoColumn[0]]!.text.toLowerCase();
   const autoHasKey = autoColumn !== undefined && tokens.slice(autoColumn[0], autoColumn[1]).some((t) => isWord(t, 'PRIMARY'));
+  const tableCollation = declaredCollation(tokens, close + 1, tokens.length) ?? 'NOCASE';
   for (const [s, e] of parts) {
     const first = tokens[s]!.text.toUpperCase();
     if (first === 'KEY' || first === 'INDEX' || first === 'FULLTEXT' || first === 'SPATIAL') continue;
@@ -1044,9 +1045,15 @@ function createTableSql(tokens: readonly Token[], ctx: RewriteContext): string {
     }
     const kept: Token[] = [];
     const isAuto = autoColumn !== undefined && s === autoColumn[0];
+    const typeWord = tokens[s + 1]?.kind === 'ident' ? tokens[s + 1]!.text.toUpperCase() : '';
+    const isColumn = !['PRIMARY', 'UNIQUE', 'CONSTRAINT', 'FOREIGN', 'CHECK'].includes(first) && tokens[s + 1] !== undefined;
     for (let k = s; k < e; k++) {
       const t = tokens[k]!;
       const w = t.kind === 'ident' ? t.text.toUpperCase() : '';
+      // BINARY(n) and VARBINARY(n) hold bytes: SQLite's BLOB (its affinity rules would read them as NUMERIC).
+      if (isColumn && k === s + 1 && (w === 'BINARY' || w === 'VARBINARY')) { kept.push({ ...t, text: 'BLOB' }); continue; }
+      // The BINARY attribute of a text type (`VARCHAR(10) BINARY`) is its _bin collation: declaredCollation reads it.
+      if (w === 'BINARY' && k > s + 1) continue;
       if (isAuto && k === s + 1) {
         // The column's type, with any display width: INTEGER.
         kept.push({ ...t, kind: 'ident', text: 'INTEGER' });
@@ -1066,10 +1073,38 @@ function createTableSql(tokens: readonly Token[], ctx: RewriteContext): string {
       if ((w === 'KEY' || w === 'INDEX') && kept.length > 0 && isWord(kept[kept.length - 1], 'UNIQUE')) { if (!isPunct(tokens[k + 1], '(')) k++; continue; }
       kept.push(t);
     }
-    const text = rewrite(kept, 0, kept.length, { database: null });
+    let text = rewrite(kept, 0, kept.length, { database: null });
+    // A text column compares in its collation: the one it declares, else the table's, else the
+    // server's utf8mb4_0900_ai_ci (case-insensitive: SQLite's NOCASE).
+    if (isColumn && TEXT_TYPES.has(typeWord)) text += ` COLLATE ${declaredCollation(tokens, s + 2, e) ?? tableCollation}`;
     items.push(text.replace(/DEFAULT __now\(\d\)/gi, 'DEFAULT CURRENT_TIMESTAMP'));
   }
   return `${head} (${items.join(', ')})`;
+}
+
+/** MySQL's text column types (the character string types; ENUM and SET values compare as their strings). */
+const TEXT_TYPES = new Set(['CHAR', 'VARCHAR', 'TINYTEXT', 'TEXT', 'MEDIUMTEXT', 'LONGTEXT', 'ENUM', 'SET', 'NCHAR', 'NVARCHAR', 'NATIONAL', 'CHARACTER', 'VARCHARACTER', 'LONG']);
+
+/**
+ * The SQLite collation tokens[from, to) of a column or table definition declare: `COLLATE [=] name`,
+ * `CHARACTER SET binary` / `CHARSET binary` and the BINARY attribute (a text type's _bin collation)
+ * compare byte by byte; null when they declare none.
+ */
+function declaredCollation(tokens: readonly Token[], from: number, to: number): 'BINARY' | 'NOCASE' | null {
+  let collation: 'BINARY' | 'NOCASE' | null = null;
+  for (let k = from; k < to; k++) {
+    const t = tokens[k]!;
+    if (isWord(t, 'COLLATE')) {
+      const name = tokens[isPunct(tokens[k + 1], '=') ? k + 2 : k + 1];
+      collation = sqliteCollation(name?.text ?? '');
+    } else if (isWord(t, 'BINARY') && !isPunct(tokens[k + 1], '(')) collation = 'BINARY';
+    else if (isWord(t, 'CHARSET') || (isWord(t, 'CHARACTER') && isWord(tokens[k + 1], 'SET'))) {
+      let v = k + (isWord(t, 'CHARSET') ? 1 : 2);
+      if (isPunct(tokens[v], '=')) v++;
+      if (tokens[v]?.text.toLowerCase() === 'binary') collation = 'BINARY';
+    }
+  }
+  return collation;
 }
 
 function toBool(v: SqlValue | boolean): boolean | null {

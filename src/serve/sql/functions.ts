@@ -168,6 +168,29 @@ function repeat(s: SqlValue, n: SqlValue): SqlValue {
   return count <= 0 ? '' : toText(s).repeat(count);
 }
 
+/**
+ * `str LIKE pattern` compared byte by byte, as MySQL's LIKE compares in a binary collation
+ * (Item_func_like; the manual, string-comparison-functions.html): `%` any run of characters, `_`
+ * one character, a backslash escaping the next; NULL when either is NULL.
+ */
+function likeBinary(s: SqlValue, p: SqlValue): SqlValue {
+  if (s === null || p === null) return null;
+  const pattern = chars(toText(p));
+  let re = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === '\\' && i + 1 < pattern.length) re += escapeRegExp(pattern[++i]!);
+    else if (c === '%') re += '.*';
+    else if (c === '_') re += '.';
+    else re += escapeRegExp(c);
+  }
+  return new RegExp(`^${re}$`, 'su').test(toText(s)) ? 1 : 0;
+}
+
+function escapeRegExp(c: string): string {
+  return /[\\^$.*+?()[\]{}|/]/.test(c) ? `\\${c}` : c;
+}
+
 // ------------------------------------------------------------------ time
 
 /** A DATETIME as MySQL's string-to-time conversion reads it, with whether the text gave a time of day. */
@@ -307,6 +330,122 @@ function unixTimestampOf(v: SqlValue, wide: boolean): SqlValue {
   return `${seconds}.${String(t.epochUs % 1_000_000).padStart(6, '0').slice(0, t.digits)}`;
 }
 
+const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+/** Monday first, as MySQL's calc_weekday(daynr, false) counts (sql-common/my_time.cc). */
+const DAY_NAMES = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+
+/** The flags of calc_week's week_behaviour (include/my_time.h): Monday starts the week; weeks belong to a year (1..53); the first week is the one with the first such weekday. */
+const WEEK_MONDAY_FIRST = 1, WEEK_YEAR = 2, WEEK_FIRST_WEEKDAY = 4;
+
+/** calc_daynr's day number of 1970-01-01 (DAYS_AT_TIMESTART, include/my_time.h). */
+const DAYS_AT_TIMESTART = 719_528;
+
+/** The day number of a date as calc_daynr counts it (sql-common/my_time.cc): days of the proleptic Gregorian calendar. */
+function dayNumber(year: number, month: number, day: number): number {
+  // setUTCFullYear, not Date.UTC, which reads years 0..99 as 1900..1999.
+  const d = new Date(0);
+  d.setUTCFullYear(year, month - 1, day);
+  return Math.round(d.getTime() / 86_400_000) + DAYS_AT_TIMESTART;
+}
+
+/** calc_weekday (sql-common/my_time.cc): 0 is Monday, or Sunday when `sundayFirst`. */
+function weekday(daynr: number, sundayFirst: boolean): number {
+  return (daynr + 5 + (sundayFirst ? 1 : 0)) % 7;
+}
+
+/**
+ * calc_week (sql-common/my_time.cc), in our own words: the week of the date, and the year that
+ * week belongs to, under `behaviour` (WEEK_* flags). Without WEEK_YEAR the days before the first
+ * week are week 0; with it they are the previous year's last week, and the last days of December
+ * may be next year's week 1.
+ */
+function calcWeek(year: number, month: number, day: number, behaviour: number): { week: number; year: number } {
+  const daynr = dayNumber(year, month, day);
+  let first = dayNumber(year, 1, 1);
+  const mondayFirst = (behaviour & WEEK_MONDAY_FIRST) !== 0;
+  let weekYear = (behaviour & WEEK_YEAR) !== 0;
+  const firstWeekday = (behaviour & WEEK_FIRST_WEEKDAY) !== 0;
+  let wd = weekday(first, !mondayFirst);
+  let y = year;
+  // Whether the year's first days precede its first week.
+  const beforeFirstWeek = (w: number): boolean => (firstWeekday && w !== 0) || (!firstWeekday && w >= 4);
+  if (month === 1 && day <= 7 - wd) {
+    if (!weekYear && beforeFirstWeek(wd)) return { week: 0, year: y };
+    weekYear = true;
+    y--;
+    const days = isLeap(y) ? 366 : 365;
+    first -= days;
+    wd = (wd + 53 * 7 - days) % 7;
+  }
+  const days = beforeFirstWeek(wd) ? daynr - (first + (7 - wd)) : daynr - (first - wd);
+  if (weekYear && days >= 52 * 7) {
+    const next = (wd + (isLeap(y) ? 366 : 365)) % 7;
+    if ((!firstWeekday && next < 4) || (firstWeekday && next === 0)) return { week: 1, year: y + 1 };
+  }
+  return { week: Math.floor(days / 7) + 1, year: y };
+}
+
+/**
+ * DATE_FORMAT(date, format) (sql/item_timefunc.cc, Item_func_date_format::val_str and
+ * make_date_time, read and written anew): each `%x` of the format replaced by a part of the date
+ * (lc_time_names en_US), every other character kept; an unknown specifier gives its letter alone
+ * (`%Q` is `Q`), and a `%` that ends the format stays. A DATE's time of day is 00:00:00. NULL when
+ * either argument is NULL or the date is no date (MySQL also warns, 1292).
+ */
+export function dateFormat(v: SqlValue, f: SqlValue): SqlValue {
+  if (v === null || f === null) return null;
+  const t = parseDateTime(v);
+  if (t === null) return null;
+  const d = new Date(Math.floor(t.epochUs / 1000));
+  const year = d.getUTCFullYear(), month = d.getUTCMonth() + 1, day = d.getUTCDate();
+  const hour = d.getUTCHours(), minute = d.getUTCMinutes(), second = d.getUTCSeconds();
+  const micro = ((t.epochUs % 1_000_000) + 1_000_000) % 1_000_000;
+  const pad = (n: number, width: number): string => String(n).padStart(width, '0');
+  const hour12 = (hour + 11) % 12 + 1;
+  const ampm = hour < 12 ? 'AM' : 'PM';
+  const daynr = dayNumber(year, month, day);
+  const fmt = toText(f);
+  let out = '';
+  for (let i = 0; i < fmt.length; i++) {
+    const c = fmt[i]!;
+    if (c !== '%' || i + 1 === fmt.length) { out += c; continue; }
+    const spec = fmt[++i]!;
+    switch (spec) {
+      case 'M': out += MONTH_NAMES[month - 1]; break;
+      case 'b': out += MONTH_NAMES[month - 1]!.slice(0, 3); break;
+      case 'W': out += DAY_NAMES[weekday(daynr, false)]; break;
+      case 'a': out += DAY_NAMES[weekday(daynr, false)]!.slice(0, 3); break;
+      case 'D': out += String(day) + (day >= 10 && day <= 19 ? 'th' : day % 10 === 1 ? 'st' : day % 10 === 2 ? 'nd' : day % 10 === 3 ? 'rd' : 'th'); break;
+      case 'Y': out += pad(year, 4); break;
+      case 'y': out += pad(year % 100, 2); break;
+      case 'm': out += pad(month, 2); break;
+      case 'c': out += String(month); break;
+      case 'd': out += pad(day, 2); break;
+      case 'e': out += String(day); break;
+      case 'f': out += pad(micro, 6); break;
+      case 'H': out += pad(hour, 2); break;
+      case 'h': case 'I': out += pad(hour12, 2); break;
+      case 'i': out += pad(minute, 2); break;
+      case 'j': out += pad(daynr - dayNumber(year, 1, 1) + 1, 3); break;
+      case 'k': out += String(hour); break;
+      case 'l': out += String(hour12); break;
+      case 'p': out += ampm; break;
+      case 'r': out += `${pad(hour12, 2)}:${pad(minute, 2)}:${pad(second, 2)} ${ampm}`; break;
+      case 'S': case 's': out += pad(second, 2); break;
+      case 'T': out += `${pad(hour, 2)}:${pad(minute, 2)}:${pad(second, 2)}`; break;
+      case 'U': out += pad(calcWeek(year, month, day, WEEK_FIRST_WEEKDAY).week, 2); break;
+      case 'u': out += pad(calcWeek(year, month, day, WEEK_MONDAY_FIRST).week, 2); break;
+      case 'V': out += pad(calcWeek(year, month, day, WEEK_YEAR | WEEK_FIRST_WEEKDAY).week, 2); break;
+      case 'v': out += pad(calcWeek(year, month, day, WEEK_YEAR | WEEK_MONDAY_FIRST).week, 2); break;
+      case 'X': out += pad(calcWeek(year, month, day, WEEK_YEAR | WEEK_FIRST_WEEKDAY).year, 4); break;
+      case 'x': out += pad(calcWeek(year, month, day, WEEK_YEAR | WEEK_MONDAY_FIRST).year, 4); break;
+      case 'w': out += String(weekday(daynr, true)); break;
+      default: out += spec; break;
+    }
+  }
+  return out;
+}
+
 /** Registers a function for each argument count in [min, max] (a SQLite function has a fixed arity: sql.js reads it from `length`). */
 function register(db: Database, name: string, min: number, max: number, fn: (...args: SqlValue[]) => SqlValue): void {
   for (let n = min; n <= max; n++) {
@@ -331,10 +470,15 @@ export function registerMysqlFunctions(db: Database, nowEpochUs: () => number, w
   register(db, '__locate', 2, 3, (sub, s, pos) => locate(sub, s, pos === undefined ? 1 : pos));
   register(db, '__instr', 2, 2, (s, sub) => locate(sub, s));
   register(db, '__repeat', 2, 2, repeat);
+  register(db, '__like_bin', 2, 2, likeBinary);
   register(db, '__greatest', 2, MAX_VARIADIC_ARGUMENTS, extreme(1));
   register(db, '__least', 2, MAX_VARIADIC_ARGUMENTS, extreme(-1));
   register(db, '__timestampdiff', 3, 3, (unit, a, b) => (a === null || b === null ? null : timestampDiff(String(unit), a, b)));
   register(db, '__timestampadd', 3, 3, (unit, n, v) => (n === null || v === null ? null : timestampAdd(String(unit), n, v)));
+  // CURDATE() and CURTIME([fsp]): the date and the time of day of NOW()'s clock (Item_func_curdate_local, Item_func_curtime_local).
+  register(db, '__curdate', 0, 0, () => formatDateTime(nowEpochUs(), 0).slice(0, 10));
+  register(db, '__curtime', 1, 1, (digits) => formatDateTime(nowEpochUs(), Number(digits)).slice(11));
+  register(db, '__date_format', 2, 2, dateFormat);
   // UNIX_TIMESTAMP() is the statement's start time, as NOW() is: whole seconds.
   register(db, '__unix_timestamp', 0, 0, () => Math.floor(nowEpochUs() / 1_000_000));
   register(db, '__unix_timestamp', 1, 1, (v) => (v === null ? null : unixTimestampOf(v, wideUnixTimestamp)));

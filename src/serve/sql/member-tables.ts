@@ -16,11 +16,24 @@ export type Row = readonly SqlValue[];
 export interface TableDef {
   readonly schema: string;
   readonly name: string;
-  /** Columns as MySQL declares them, with the SQLite storage class they take. */
-  readonly columns: readonly (readonly [string, 'TEXT' | 'INTEGER'])[];
+  /**
+   * Columns as MySQL declares them, with the SQLite storage class they take; a text column compares
+   * as MySQL's case-insensitive default collation does (SQLite's NOCASE) unless MySQL declares it
+   * `collate utf8mb4_bin` ('BINARY': byte by byte, so case-sensitively).
+   */
+  readonly columns: readonly (readonly [name: string, type: 'TEXT' | 'INTEGER', collation?: 'BINARY'])[];
 }
 
 const T = 'TEXT' as const, I = 'INTEGER' as const;
+/**
+ * A text column MySQL declares `collate utf8mb4_bin`: the Plugin_table definitions of
+ * storage/perfschema/table_replication_group_members.cc (MEMBER_ID, MEMBER_STATE, MEMBER_ROLE,
+ * MEMBER_VERSION) and table_replication_group_member_stats.cc (VIEW_ID, MEMBER_ID). A literal
+ * compared with one takes the column's collation (its derivation, IMPLICIT, outranks a literal's,
+ * COERCIBLE: sql/item.cc, DTCollation::aggregate), so `MEMBER_STATE = 'online'` matches no
+ * 'ONLINE' row in MySQL either.
+ */
+const BIN = ['TEXT', 'BINARY'] as const;
 
 const COMMUNICATION_INFORMATION = 'replication_group_communication_information';
 
@@ -65,10 +78,10 @@ export const SYSTEM_SCHEMAS: readonly string[] = [INFORMATION_SCHEMA, 'mysql', .
 
 export const TABLES: readonly TableDef[] = [
   { schema: 'performance_schema', name: 'replication_group_members', columns: [
-    ['CHANNEL_NAME', T], ['MEMBER_ID', T], ['MEMBER_HOST', T], ['MEMBER_PORT', I], ['MEMBER_STATE', T], ['MEMBER_ROLE', T], ['MEMBER_VERSION', T],
+    ['CHANNEL_NAME', T], ['MEMBER_ID', ...BIN], ['MEMBER_HOST', T], ['MEMBER_PORT', I], ['MEMBER_STATE', ...BIN], ['MEMBER_ROLE', ...BIN], ['MEMBER_VERSION', ...BIN],
   ] },
   { schema: 'performance_schema', name: 'replication_group_member_stats', columns: [
-    ['CHANNEL_NAME', T], ['VIEW_ID', T], ['MEMBER_ID', T], ['COUNT_TRANSACTIONS_IN_QUEUE', I], ['COUNT_TRANSACTIONS_CHECKED', I],
+    ['CHANNEL_NAME', T], ['VIEW_ID', ...BIN], ['MEMBER_ID', ...BIN], ['COUNT_TRANSACTIONS_IN_QUEUE', I], ['COUNT_TRANSACTIONS_CHECKED', I],
     ['COUNT_CONFLICTS_DETECTED', I], ['COUNT_TRANSACTIONS_ROWS_VALIDATING', I], ['TRANSACTIONS_COMMITTED_ALL_MEMBERS', T],
     ['LAST_CONFLICT_FREE_TRANSACTION', T], ['COUNT_TRANSACTIONS_REMOTE_IN_APPLIER_QUEUE', I], ['COUNT_TRANSACTIONS_REMOTE_APPLIED', I],
     ['COUNT_TRANSACTIONS_LOCAL_PROPOSED', I], ['COUNT_TRANSACTIONS_LOCAL_ROLLBACK', I],
