@@ -1,6 +1,7 @@
 import { ConfigError } from '../errors.js';
 import { forceMembersCommandFailure, gcsText, msg, wrongValueForVariable } from '../observe/error-codes.js';
 import { FORCE_MEMBERS_VIEW_MODIFICATION_TIMEOUT_US } from '../xcom/constants.js';
+import { processPeerNodes, validPeer } from '../gcs/peer-nodes.js';
 import type { GrMember, UdfResult } from './gr-member.js';
 import type { ServerIdentity } from './member-info.js';
 
@@ -36,17 +37,6 @@ export function majorityUnreachable(m: GrMember): boolean {
   let unreachable = 0;
   for (const info of m.table.values()) if (info.unreachable) unreachable++;
   return m.table.size - unreachable <= Math.floor(m.table.size / 2);
-}
-
-/**
- * One peer of the list as Gcs_xcom_utils::validate_peer_nodes accepts it: `host:port`, a port in
- * 1..65535 and a host without separators.
- */
-function validPeer(peer: string): boolean {
-  const colon = peer.lastIndexOf(':');
-  if (colon <= 0) return false;
-  const port = peer.slice(colon + 1);
-  return /^[0-9]{1,5}$/.test(port) && Number(port) >= 1 && Number(port) <= 65535 && !/[,:\s]/.test(peer.slice(0, colon));
 }
 
 /**
@@ -206,8 +196,7 @@ export class ForceMembers {
    */
   private peers(value: string, nodes: readonly number[]): number[] | null {
     const m = this.m;
-    // Gcs_xcom_utils::process_peer_nodes: comma-separated, whitespace removed, empty entries dropped.
-    const listed = value.split(',').map((p) => p.replace(/\s+/g, '')).filter((p) => p.length > 0);
+    const listed = processPeerNodes(value);
     const invalid = listed.filter((p) => !validPeer(p));
     if (invalid.length > 0) {
       for (const p of invalid) m.gcsLog('Warning', gcsText.peerAddressInvalid(p));

@@ -24,6 +24,7 @@ import { leaveGroupOnExpel } from './leave-group-on-failure.js';
 import { handleLeaderElectionIfNeeded, launchElectionProcess, SecondaryElectionProcess } from './primary-election.js';
 import { declaredOnline, joinedGroup } from './recovery.js';
 import { StartStopGroupReplication } from './start-stop-group-replication.js';
+import { processPeerNodes } from '../gcs/peer-nodes.js';
 import type { OldIncarnationLog, PeerConnectErrorText } from './version-profiles.js';
 import { MemberTransactions } from './transactions.js';
 import { ConsistencyManager, heldOnElection, leftOnFailure, waitsAfter, type ConsistencyMessage, type WaitsEndCause } from './consistency.js';
@@ -605,48 +606,80 @@ export class GrMember {
   }
 
   /**
-   * A GCS join: find a seed that answers, have it propose add_node, and wait for the view. With no
-   * seed answering, GCS makes CONNECTION_ATTEMPTS passes over the seeds (1 s connect timeout each
-   * for an unreachable host, a round trip for a refused connection) and fails.
+   * The seeds a join asks, in order (GCS peer_nodes, built from group_replication_group_seeds by
+   * Gcs_xcom_interface::initialize_peer_nodes in the order listed): each XCom address with the
+   * slot of the server it names (-1: none of the simulation's). The member's own address is left
+   * out, as Gcs_xcom_control::connect_to_peer skips it (skip_own_peer_address) without a
+   * connection or a log line. '' is grsim's usual configuration: every other server, in slot order.
+   */
+  private joinSeeds(): { address: string; slot: number }[] {
+    const servers = this.ctx.servers;
+    const me = servers[this.slot] as ServerIdentity;
+    const own = `${me.host}:${me.xcomPort}`;
+    const addressOf = (s: ServerIdentity): string => `${s.host}:${s.xcomPort}`;
+    const listed = this.opts.group_replication_group_seeds === ''
+      // A spare server slot addMember has not provisioned has no address (no name, no host).
+      ? servers.filter((s) => s.name !== '').map(addressOf)
+      : processPeerNodes(this.opts.group_replication_group_seeds);
+    return listed.filter((a) => a !== own).map((address) => ({ address, slot: servers.findIndex((s) => s.name !== '' && addressOf(s) === address) }));
+  }
+
+  /**
+   * A GCS join: ask the seeds of group_replication_group_seeds, in the order listed, until one
+   * takes the add_node request, and wait for the view. Gcs_xcom_control::send_add_node_request
+   * makes up to CONNECTION_ATTEMPTS passes over the seeds (try_send_add_node_request_to_seeds);
+   * each connection that fails takes a refusal's round trip or the 1 s connect timeout (an
+   * address that names no server of the simulation: the timeout) and logs an ERROR
+   * (connect_to_peer), also when a later seed of the same pass then answers. With no seed
+   * answering on any pass the join fails.
    */
   joinGroup(success: () => void, fail: () => void, viewWait: 'auto-rejoin' | 'start' = 'auto-rejoin', refused: () => void = fail): void {
     const ctx = this.ctx, net = ctx.net, x = ctx.xcom;
     const gen = ++this.joinGen;
-    // How long a failed connection to seed j takes: a refusal's round trip, or the connect timeout.
-    const connectFailureUs = (j: number): number => net.isPathUp(this.slot, j) ? net.linkLatencyUs(this.slot, j) * 2 : CONNECT_TIMEOUT_US;
-    let seed = -1;
-    let passUs = 0;
-    for (let j = 0; j < ctx.servers.length; j++) {
-      if (j === this.slot) continue;
-      if (net.isPathUp(this.slot, j) && net.isResponsive(j) && x.booted[j] === 1) { seed = j; break; }
-      passUs += connectFailureUs(j);
-    }
-    if (seed < 0) {
-      // connect_to_peer logs an ERROR for every seed it could not open a connection to, on every
-      // pass, when that connection fails (try_send_add_node_request_to_seeds goes through the
-      // seeds in order; send_add_node_request makes CONNECTION_ATTEMPTS passes).
-      let failedAtUs = 0;
-      for (let pass = 0; pass < CONNECTION_ATTEMPTS; pass++) {
-        for (let j = 0; j < ctx.servers.length; j++) {
-          if (j === this.slot) continue;
-          failedAtUs += connectFailureUs(j);
-          const peer = ctx.servers[j] as ServerIdentity;
-          ctx.later(this.slot, failedAtUs, () => {
-            if (gen !== this.joinGen) return;
-            this.gcsLog('ERROR', gcsText.peerConnectionFailed(`${peer.host}:${peer.xcomPort}`, this.id.xcomPort, ctx.peerConnectErrorText));
-          });
+    // The attempt's XCom identity is made before the seeds are asked (retry_do_join: init_me).
+    const uuidEpochUs = ctx.startEpochUs + ctx.kernel.nowUs;
+    const seeds = this.joinSeeds();
+    // How long a failed connection to a seed takes: a refusal's round trip, or the connect timeout.
+    const connectFailureUs = (j: number): number => j >= 0 && net.isPathUp(this.slot, j) ? net.linkLatencyUs(this.slot, j) * 2 : CONNECT_TIMEOUT_US;
+    const allFailed = (): void => {
+      this.gcsLog('ERROR', gcsText.connectingToAllPeersFailed(this.id.xcomPort));
+      this.gcsLog('ERROR', gcsText.unableToJoin(this.id.xcomPort));
+      this.state = 'ERROR';
+      this.refresh();
+      fail();
+    };
+    // Seed k of pass `pass` (and those after it), as of now: each connection is tried when the
+    // previous one has failed, so a seed that comes back during the passes is found.
+    const trySeeds = (pass: number, k: number, first: boolean): void => {
+      for (; pass < CONNECTION_ATTEMPTS; pass++, k = 0) {
+        if (k >= seeds.length) continue;
+        const seed = seeds[k] as { address: string; slot: number };
+        const j = seed.slot;
+        if (j >= 0 && net.isPathUp(this.slot, j) && net.isResponsive(j) && x.booted[j] === 1) {
+          this.sendAddNode(gen, j, uuidEpochUs, success, fail, refused, viewWait);
+          return;
         }
+        const nextPass = pass, next = k + 1;
+        ctx.later(this.slot, connectFailureUs(j), () => {
+          if (gen !== this.joinGen) return;
+          this.gcsLog('ERROR', gcsText.peerConnectionFailed(seed.address, this.id.xcomPort, ctx.peerConnectErrorText));
+          trySeeds(nextPass, next, false);
+        });
+        return;
       }
-      ctx.later(this.slot, CONNECTION_ATTEMPTS * passUs, () => {
-        if (gen !== this.joinGen) return;
-        this.gcsLog('ERROR', gcsText.connectingToAllPeersFailed(this.id.xcomPort));
-        this.gcsLog('ERROR', gcsText.unableToJoin(this.id.xcomPort));
-        this.state = 'ERROR';
-        this.refresh();
-        fail();
-      });
-      return;
-    }
+      // A seed list with no one to ask fails at once, still after joinGroup has returned.
+      if (first) ctx.later(this.slot, 0, () => { if (gen === this.joinGen) allFailed(); });
+      else allFailed();
+    };
+    trySeeds(0, 0, true);
+  }
+
+  /**
+   * The add_node request to `seed`, which took the connection, then the wait for the view (or the
+   * attempt's failure). `uuidEpochUs`: the wall clock the attempt's XCom identity was made at.
+   */
+  private sendAddNode(gen: number, seed: number, uuidEpochUs: number, success: () => void, fail: () => void, refused: () => void, viewWait: 'auto-rejoin' | 'start'): void {
+    const ctx = this.ctx, x = ctx.xcom;
     const incarnation = ctx.nextIncarnation(this.slot);
     const result = x.consensus.proposeAdd(seed, this.slot, incarnation);
     if (result === 'old-incarnation') {
@@ -655,7 +688,7 @@ export class GrMember {
       // fails this attempt (gcs_xcom_control_interface.cc retry_do_join); a START tries again after
       // 5 s, up to 10 times.
       const me = ctx.servers[this.slot] as ServerIdentity;
-      const text = gcsText.oldIncarnation(`${me.host}:${me.xcomPort}`, xcomNodeUuid(ctx.startEpochUs + ctx.kernel.nowUs), ctx.oldIncarnationLog);
+      const text = gcsText.oldIncarnation(`${me.host}:${me.xcomPort}`, xcomNodeUuid(uuidEpochUs), ctx.oldIncarnationLog);
       ctx.member(seed).gcsLog(ctx.oldIncarnationLog === 'note' ? 'Note' : 'Warning', text);
       ctx.later(this.slot, XCOM_READY_WAIT_US, () => {
         if (gen !== this.joinGen) return;

@@ -1,5 +1,6 @@
 import { ConfigError } from '../errors.js';
 import type { ExitStateAction, VersionName } from '../types.js';
+import { processPeerNodes, validPeer } from '../gcs/peer-nodes.js';
 import { VERSION_PROFILES, type VersionProfile } from './version-profiles.js';
 
 /**
@@ -39,6 +40,14 @@ export interface GroupReplicationOptions {
    * '' again. @defaultValue ''
    */
   group_replication_force_members: string;
+  /**
+   * XCom addresses (`host:port,host:port`) a joining member asks, in the order listed, to add it
+   * to the group (GCS peer_nodes: Gcs_xcom_control::try_send_add_node_request_to_seeds goes
+   * through them in that order and skips the member's own address); read at each join. ''
+   * stands for grsim's usual configuration: every other server of the simulation, in the order
+   * the members are listed (MySQL's own '' leaves a joiner with no seeds). @defaultValue ''
+   */
+  group_replication_group_seeds: string;
   /**
    * The consistency guarantee of this member's transactions (the global value its sessions take;
    * docs/mysql-behaviour.md §T5). @defaultValue 'EVENTUAL' ('BEFORE_ON_PRIMARY_FAILOVER' from 8.4)
@@ -110,6 +119,7 @@ export const OPTION_NAMES: readonly OptionName[] = [
   'group_replication_single_primary_mode',
   'group_replication_flow_control_period',
   'group_replication_force_members',
+  'group_replication_group_seeds',
   'group_replication_consistency',
 ];
 
@@ -144,6 +154,7 @@ export function defaultOptions(profile: VersionProfile): GroupReplicationOptions
     group_replication_single_primary_mode: true,
     group_replication_flow_control_period: 1,
     group_replication_force_members: '',
+    group_replication_group_seeds: '',
     group_replication_consistency: profile.defaultConsistency,
   };
 }
@@ -203,6 +214,12 @@ export function validateOption<K extends OptionName>(
     case 'group_replication_force_members':
       // A string system variable: its content is checked by the SET itself (src/gr/force-members.ts).
       if (typeof value !== 'string') throw new ConfigError(field, "must be a string of XCom addresses 'host:port,host:port' ('' clears it)", value);
+      return value as GroupReplicationOptions[K];
+    case 'group_replication_group_seeds':
+      // Gcs_xcom_utils::process_peer_nodes and validate_peer_nodes (gcs_xcom_utils.cc).
+      if (typeof value !== 'string' || !processPeerNodes(value).every(validPeer)) {
+        throw new ConfigError(field, "must be '' or a comma-separated list of XCom addresses 'host:port' (port 1..65535)", value);
+      }
       return value as GroupReplicationOptions[K];
     case 'group_replication_consistency':
       return parseConsistencyLevel(value, field) as GroupReplicationOptions[K];

@@ -28,7 +28,14 @@ const RING = fiveMemberScenarioHead({
   // joins enter one view and node2 has no single-join view to catch up on.
   model: { xcomRetryBackoff: 0, flowControlStatsTraffic: 0, addedNodeUnheard: 0 },
   options: { group_replication_member_expel_timeout: 60, group_replication_autorejoin_tries: 1, group_replication_unreachable_majority_timeout: 2, group_replication_exit_state_action: 'READ_ONLY', group_replication_member_weight: 6 },
-}) + `${RING_LINKS.map(([a, b]) => `  - { at: +0ms, cut: { from: ${a}, to: ${b} } }\n  - { at: +0ms, cut: { from: ${b}, to: ${a} } }`).join('\n')}
+  // The rejoiners list first the seed that answers them during the ring (group_replication_group_seeds):
+  // recorded when grsim asked the first reachable seed at once; since a joiner waits out each
+  // unreachable seed's connect timeout (gcs_xcom_control_interface.cc connect_to_peer) the default
+  // order sends both joins into one view.
+}).replace(/^events:/m, `memberOptions:
+  node3: { group_replication_group_seeds: '10.0.0.12:33061,10.0.0.11:33061,10.0.0.14:33061,10.0.0.15:33061' }
+  node4: { group_replication_group_seeds: '10.0.0.15:33061,10.0.0.11:33061,10.0.0.12:33061,10.0.0.13:33061' }
+events:`) + `${RING_LINKS.map(([a, b]) => `  - { at: +0ms, cut: { from: ${a}, to: ${b} } }\n  - { at: +0ms, cut: { from: ${b}, to: ${a} } }`).join('\n')}
 ${RING_LINKS.map(([a, b]) => `  - { at: +73.355s, restore: { from: ${a}, to: ${b} } }\n  - { at: +73.355s, restore: { from: ${b}, to: ${a} } }`).join('\n')}
 until: +853s
 `;

@@ -225,7 +225,10 @@ export function globalVariables(sim: Simulation, member: MemberHandle, waitTimeo
   // Group Replication: every option grsim models, then the fixed ones its members are configured with.
   const opts = member.options() as unknown as Record<string, unknown>;
   for (const name of OPTION_NAMES) {
-    const value = name === 'group_replication_single_primary_mode' ? sim.mode === 'single-primary' : opts[name];
+    const value = name === 'group_replication_single_primary_mode' ? sim.mode === 'single-primary'
+      // '' is grsim's usual seed list (GroupReplicationOptions.group_replication_group_seeds): every other server.
+      : name === 'group_replication_group_seeds' && opts[name] === '' ? sim.members.filter((m) => m !== member).map((m) => `${m.host}:${xcomPortOf(sim, m)}`).join(',')
+      : opts[name];
     if (typeof value === 'boolean') g(name, 'bool', bool(value));
     else if (typeof value === 'number') g(name, 'int', value);
     // group_replication_consistency also has a session value (the session's own, engine.ts).
@@ -236,7 +239,6 @@ export function globalVariables(sim: Simulation, member: MemberHandle, waitTimeo
   g('group_replication_bootstrap_group', 'bool', 0);
   g('group_replication_enforce_update_everywhere_checks', 'bool', bool(sim.mode === 'multi-primary'));
   g('group_replication_local_address', 'str', `${member.host}:${xcomPortOf(sim, member)}`);
-  g('group_replication_group_seeds', 'str', sim.members.filter((m) => m !== member).map((m) => `${m.host}:${xcomPortOf(sim, m)}`).join(','));
   g('group_replication_ssl_mode', 'str', 'DISABLED');
   g('group_replication_paxos_single_leader', 'bool', 0);
   return v;
