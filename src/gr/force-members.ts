@@ -118,9 +118,8 @@ export class ForceMembers {
     const outcome: ForceMembersOutcome = { outcome: 'pending', error: null };
     this.last = outcome;
     const gen = ++this.gen;
-    // A variable, not a function literal assigned to the property: V8 allocates those in the old
-    // generation, where they keep this simulation alive until a full GC (docs/speed.md, "Function
-    // literals assigned to properties"; test/sim/pretenured-closures.test.ts).
+    // Not a function literal assigned to the property, which V8 would allocate in the old
+    // generation (test/sim/pretenured-closures.test.ts).
     const viewCame = (): void => {
       this.awaiting = null;
       this.running = false;

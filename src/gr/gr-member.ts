@@ -580,9 +580,8 @@ export class GrMember {
       return;
     }
     const first = l.then;
-    // A variable, not a function literal assigned to the property: V8 allocates those in the old
-    // generation, where they keep this simulation alive until a full GC (docs/speed.md, "Function
-    // literals assigned to properties"; test/sim/pretenured-closures.test.ts).
+    // Not a function literal assigned to the property, which V8 would allocate in the old
+    // generation (test/sim/pretenured-closures.test.ts).
     const both = (): void => { first(); fn(); };
     l.then = both;
   }

@@ -796,9 +796,8 @@ export class Simulation {
         emit({ type: 'log', t: this.kernel.nowUs, member: name(i), level: m.level, code: m.code, message: m.message });
       },
     }, EVENT_HORIZON_MIN, memberOptions.map((o) => o.group_replication_message_cache_size), this.version.wakeupDelayCap, this.version.dialBackoff);
-    // A variable, not a function literal assigned to the property: V8 allocates those in the old
-    // generation, where they keep this simulation alive until a full GC (docs/speed.md, "Function
-    // literals assigned to properties"; test/sim/pretenured-closures.test.ts).
+    // Not a function literal assigned to the property, which V8 would allocate in the old
+    // generation (test/sim/pretenured-closures.test.ts).
     const onNetworkChange = (): void => {
       this.xcom.networkChanged();
       for (let i = 0; i < n; i++) this.xcom.consensus.retryPending(i);
@@ -974,9 +973,8 @@ export class Simulation {
     const slots = packedMap(this._servers.slice(0, n), (s) => s.slot);
     const config = makeConfig(1, slots, this.incarnations.slice(0, n));
     this.xcom.consensus.bootstrap(config);
-    // A variable, not a function literal assigned to the property: V8 allocates those in the old
-    // generation, where they keep this simulation alive until a full GC (docs/speed.md, "Function
-    // literals assigned to properties"; test/sim/pretenured-closures.test.ts).
+    // Not a function literal assigned to the property, which V8 would allocate in the old
+    // generation (test/sim/pretenured-closures.test.ts).
     const onAdmitted = (slot: number, entry: LogEntry): void => this.grMembers[slot]!.joinerAdmitted(entry);
     this.xcom.consensus.onAdmitted = onAdmitted;
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j) this.xcom.markConnected(i, j);

@@ -305,9 +305,8 @@ export class XcomCluster {
     this.hBlackhole = kernel.register('xcom.blackhole', (arg) => this.onBlackhole(arg));
     this.hRemoteClose = kernel.register('xcom.remoteClose', (arg) => this.onRemoteClose(arg));
     this.consensus = new Consensus(this);
-    // A variable, not a function literal assigned to the property: V8 allocates those in the old
-    // generation, where they keep this simulation alive until a full GC (docs/speed.md, "Function
-    // literals assigned to properties"; test/sim/pretenured-closures.test.ts).
+    // Not a function literal assigned to the property, which V8 would allocate in the old
+    // generation (test/sim/pretenured-closures.test.ts).
     const onDie = (i: number, entry: LogEntry): void => this.up.died(i, entry);
     this.consensus.onDie = onDie;
     net.setReceiver((msg) => this.receive(msg), (from, to, cell) => this.receiveQuietAlive(from, to, cell));
