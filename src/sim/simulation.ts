@@ -33,7 +33,7 @@ import {
 } from '../observe/performance-schema.js';
 import { RandomStream } from '../rng/random-stream.js';
 import type { GroupMode, MemberState, ReplicationGroupMemberRow, VersionName } from '../types.js';
-import { EVENT_HORIZON_MIN, XCOM_EXIT_WAIT_US } from '../xcom/constants.js';
+import { EVENT_HORIZON_MIN, FORCE_MEMBERS_VIEW_MODIFICATION_TIMEOUT_US, XCOM_EXIT_WAIT_US } from '../xcom/constants.js';
 import { XcomCluster } from '../xcom/xcom-cluster.js';
 import type { LoadBatch, LogEntry } from '../xcom/log-entry.js';
 import type { MemorySummaryGlobalByEventNameRow, MessageCache } from '../xcom/message-cache.js';
@@ -1289,12 +1289,13 @@ export class Simulation {
     // From 8.0.21 a STOP is refused while a client's START or STOP runs (ERROR 3663): the operator
     // issues it again until it is taken, which a START's own 60 s view wait bounds.
     let stopTaken = gr.startStop.stopCommand().ok;
-    // The STOP returns once the transactions in flight are done (or killed, STOP_GIVES_UP_WAITING_US)
-    // and the leave view arrives, or GCS gives up (30 s); the server then shuts down.
+    // The STOP returns once the transactions in flight are done (or killed, STOP_GIVES_UP_WAITING_US),
+    // a SET group_replication_force_members it waits behind has returned (up to its 120 s), and the
+    // leave view arrives, or GCS gives up (30 s); the server then shuts down.
     let waitedUs = 0;
     const shutdownWhenStopped = (): void => {
       if (!stopTaken) stopTaken = gr.startStop.stopCommand().ok;
-      const limitUs = this.params.joinViewTimeoutUs + STOP_GIVES_UP_WAITING_US + XCOM_EXIT_WAIT_US + REMOVE_POLL_US;
+      const limitUs = this.params.joinViewTimeoutUs + STOP_GIVES_UP_WAITING_US + FORCE_MEMBERS_VIEW_MODIFICATION_TIMEOUT_US + XCOM_EXIT_WAIT_US + REMOVE_POLL_US;
       if ((!stopTaken || gr.startStop.running()) && waitedUs < limitUs) {
         waitedUs += REMOVE_POLL_US;
         this.later(slot, REMOVE_POLL_US, shutdownWhenStopped);

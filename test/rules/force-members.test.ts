@@ -187,6 +187,22 @@ describe('force_members refusals', () => {
     expect(node4.state).toBe('OFFLINE');
   });
 
+  it('removeMember while a SET waits: the shutdown waits for the STOP, which waits for the SET (MY-011651 before the shutdown)', () => {
+    const sim = blockedMinority(17);
+    const node4 = sim.member('node4');
+    const t0 = sim.nowUs;
+    expect(node4.set('group_replication_force_members', '10.0.0.13:33061,10.0.0.14:33061,10.0.0.15:33061')).toEqual({ ok: true });
+    sim.runFor('1s');
+    sim.removeMember('node4');
+    sim.runFor('250s');
+    const lines = (code: string): number[] => logsOf(sim, 'node4', code).map((e) => (e.t - t0) / SEC);
+    expect(lines('MY-011723')).toEqual([120]);
+    expect(lines('MY-011651')).toHaveLength(1);
+    // The STOP ended (MY-011651) after the SET returned, before the server shut down: before the
+    // fix the shutdown came first and the STOP never logged it.
+    expect(lines('MY-011651')[0]).toBeGreaterThan(120);
+  });
+
   it('STOP issued with the SET: the forced view comes first, the SET succeeds, then the member leaves the two-member group', () => {
     const sim = blockedMinority();
     const node4 = sim.member('node4');
