@@ -117,6 +117,11 @@ describe('CURDATE, CURTIME and DATE_FORMAT', () => {
     expect(error(s.execute('SELECT CURDATE(1)'))).toMatch(/^1064 /);
   });
 
+  it('DATE_FORMAT with an empty format is NULL, as Item_func_date_format::val_str answers', async () => {
+    const { s } = await session();
+    expect(row(s.execute("SELECT DATE_FORMAT('2024-03-05', ''), DATE_FORMAT('2024-03-05', NULL), DATE_FORMAT('2024-03-05', ' ')"))).toEqual([null, null, ' ']);
+  });
+
   it('DATE_FORMAT answers the manual\'s examples and every specifier make_date_time knows', async () => {
     const { s } = await session();
     expect(row(s.execute("SELECT DATE_FORMAT('2009-10-04 22:23:00', '%W %M %Y'), DATE_FORMAT('2007-10-04 22:23:00', '%H:%i:%s'), DATE_FORMAT('1900-10-04 22:23:00', '%D %y %a %d %m %b %j'), DATE_FORMAT('1997-10-04 22:23:00', '%H %k %I %r %T %S %w'), DATE_FORMAT('1999-01-01', '%X %V')")))
@@ -186,6 +191,21 @@ describe('string comparisons in MySQL\'s collations', () => {
     expect(col('SELECT COUNT(*) FROM (SELECT DISTINCT code COLLATE utf8mb4_0900_ai_ci FROM app.t) d')).toEqual(['1']);
     // UNIQUE compares in the column's collation: 'ALICE' duplicates 'Alice' (ER_DUP_ENTRY).
     expect(run("INSERT INTO app.t VALUES (4, 'ALICE', 'x', 'x', 'x')")).toMatchObject({ kind: 'error', code: 1062 });
+  });
+
+  it('dump-style DDL with collations of other character sets: _ci ignores case, _bin and _cs do not; a name of no known form is ER_NOT_SUPPORTED_YET', async () => {
+    const { sim, s } = await session();
+    const run = (sql: string) => { const o = s.execute(sql); sim.runFor('2s'); return o.kind === 'pending' ? o.poll() : o; };
+    expect(run('CREATE DATABASE d')).toMatchObject({ kind: 'ok' });
+    expect(run('CREATE TABLE d.t (id INT PRIMARY KEY, a VARCHAR(10), b VARCHAR(10) CHARACTER SET ascii COLLATE ascii_bin) DEFAULT CHARSET=utf8 COLLATE=utf8_general_ci')).toMatchObject({ kind: 'ok' });
+    expect(run('CREATE TABLE d.u (id INT PRIMARY KEY, c VARCHAR(10)) ENGINE=InnoDB DEFAULT CHARSET=latin1 COLLATE=latin1_general_cs')).toMatchObject({ kind: 'ok' });
+    expect(run("INSERT INTO d.t VALUES (1, 'Abc', 'Abc')")).toMatchObject({ kind: 'ok' });
+    expect(run("INSERT INTO d.u VALUES (1, 'Abc')")).toMatchObject({ kind: 'ok' });
+    const count = (sql: string): string | null => { const o = s.execute(sql); return o.kind === 'rows' ? o.rows[0]![0]! : JSON.stringify(o); };
+    expect(count("SELECT COUNT(*) FROM d.t WHERE a = 'abc'")).toBe('1');
+    expect(count("SELECT COUNT(*) FROM d.t WHERE b = 'abc'")).toBe('0');
+    expect(count("SELECT COUNT(*) FROM d.u WHERE c = 'abc'")).toBe('0');
+    expect(run('CREATE TABLE d.v (id INT) COLLATE=weird')).toMatchObject({ kind: 'error', code: 1235 });
   });
 });
 

@@ -452,6 +452,21 @@ export function sqliteCollation(name: string): 'BINARY' | 'NOCASE' {
   return c;
 }
 
+/**
+ * The SQLite collation of a collation a table or column definition declares, in any character set
+ * (dump-style DDL: `DEFAULT CHARSET=utf8 COLLATE=utf8_general_ci`, `CHARACTER SET ascii COLLATE
+ * ascii_bin`): MySQL's collation names end in `_bin` or `_cs` for case-sensitive ones and `_ci`
+ * for case-insensitive ones (`binary` is the binary character set's). UnsupportedSql for a name
+ * that fits neither.
+ */
+export function definitionCollation(name: string): 'BINARY' | 'NOCASE' {
+  const lower = name.toLowerCase();
+  if (COLLATIONS[lower] !== undefined) return COLLATIONS[lower];
+  if (lower === 'binary' || /^[a-z0-9]+_[a-z0-9_]*(?:bin|cs)$/.test(lower)) return 'BINARY';
+  if (/^[a-z0-9]+_[a-z0-9_]*ci$/.test(lower)) return 'NOCASE';
+  return sqliteCollation(name);
+}
+
 const COMPARISON_OPERATORS = new Set(['=', '<>', '!=', '<', '<=', '>', '>=', '<=>']);
 /** Words that stand where an operand does and are no column. */
 const NOT_COLUMN = new Set(['NULL', 'TRUE', 'FALSE', 'CASE', 'END', 'NOT', 'EXISTS', 'ANY', 'ALL', 'SOME', 'INTERVAL', 'DATE', 'TIME', 'TIMESTAMP',

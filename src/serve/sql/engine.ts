@@ -6,7 +6,7 @@ import type { UdfResult } from '../../gr/gr-member.js';
 import type { TopologyUdf } from '../../gr/primary-election-action.js';
 import type { MemberHandle, Simulation } from '../../sim/simulation.js';
 import type { ClientInfo, ColumnSpec, ColumnType, SqlSession, StatementEngine, StatementOutcome } from '../statement-engine.js';
-import { cteNames, rewrite, selectColumnNames, sqlIdent, sqliteCollation, sqliteSchema, sqlString, UnsupportedSql, type RewriteContext, type TableReference } from './dialect.js';
+import { cteNames, definitionCollation, rewrite, selectColumnNames, sqlIdent, sqliteSchema, sqlString, UnsupportedSql, type RewriteContext, type TableReference } from './dialect.js';
 import {
   DERIVED_SCHEMAS, derivedRows, derivedUuid, globalStatus, globalVariables, INFORMATION_SCHEMA, INFORMATION_SCHEMA_TABLES, isServedSchema,
   shownValue, tablesFor,
@@ -1096,7 +1096,7 @@ function declaredCollation(tokens: readonly Token[], from: number, to: number): 
     const t = tokens[k]!;
     if (isWord(t, 'COLLATE')) {
       const name = tokens[isPunct(tokens[k + 1], '=') ? k + 2 : k + 1];
-      collation = sqliteCollation(name?.text ?? '');
+      collation = definitionCollation(name?.text ?? '');
     } else if (isWord(t, 'BINARY') && !isPunct(tokens[k + 1], '(')) collation = 'BINARY';
     else if (isWord(t, 'CHARSET') || (isWord(t, 'CHARACTER') && isWord(tokens[k + 1], 'SET'))) {
       let v = k + (isWord(t, 'CHARSET') ? 1 : 2);

@@ -390,10 +390,11 @@ function calcWeek(year: number, month: number, day: number, behaviour: number): 
  * make_date_time, read and written anew): each `%x` of the format replaced by a part of the date
  * (lc_time_names en_US), every other character kept; an unknown specifier gives its letter alone
  * (`%Q` is `Q`), and a `%` that ends the format stays. A DATE's time of day is 00:00:00. NULL when
- * either argument is NULL or the date is no date (MySQL also warns, 1292).
+ * either argument is NULL, the format is empty (val_str's `!format->length()`) or the date is no
+ * date (MySQL also warns, 1292).
  */
 export function dateFormat(v: SqlValue, f: SqlValue): SqlValue {
-  if (v === null || f === null) return null;
+  if (v === null || f === null || toText(f).length === 0) return null;
   const t = parseDateTime(v);
   if (t === null) return null;
   const d = new Date(Math.floor(t.epochUs / 1000));
