@@ -1,11 +1,12 @@
 /**
  * A list of XCom addresses as GCS reads it (group_replication_group_seeds,
- * group_replication_force_members): Gcs_xcom_utils::process_peer_nodes (gcs_xcom_utils.cc) drops
- * every blank, splits on commas and skips empty entries, keeping the order given; no sorting,
- * shuffling or de-duplication.
+ * group_replication_force_members): Gcs_xcom_utils::process_peer_nodes (gcs_xcom_utils.cc) removes
+ * every space (' ' only: a tab stays in its entry, which validation then refuses), splits on
+ * commas and skips empty entries, keeping the order given; no sorting, shuffling or
+ * de-duplication.
  */
 export function processPeerNodes(value: string): string[] {
-  return value.split(',').map((p) => p.replace(/\s+/g, '')).filter((p) => p.length > 0);
+  return value.replace(/ /g, '').split(',').filter((p) => p.length > 0);
 }
 
 /**
