@@ -162,6 +162,8 @@ describe('string comparisons in MySQL\'s collations', () => {
       "CHANNEL_NAME = 'GROUP_REPLICATION_APPLIER'", "channel_name LIKE 'GROUP%'"].map(count))
       .toEqual(['3', '0', '0', '0', '0', '3', '3', '0', '3', '3', '3', '3']);
     expect(row(s.execute("SELECT COUNT(*) FROM performance_schema.replication_group_members m WHERE m.member_state LIKE 'onl%'"))).toEqual(['0']);
+    // LIKE shares the comparisons' precedence level, left-associative: ('ONLINE' = MEMBER_STATE) LIKE '1'.
+    expect(count("'ONLINE' = MEMBER_STATE LIKE '1'")).toBe('3');
     expect(row(s.execute("SELECT COUNT(*), SUM(BINARY VARIABLE_NAME = 'SERVER_UUID') FROM performance_schema.global_variables WHERE VARIABLE_NAME = 'SERVER_UUID'"))).toEqual(['1', '0']);
   });
 

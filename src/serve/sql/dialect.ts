@@ -500,8 +500,13 @@ function columnEndsAt(tokens: readonly Token[], j: number): boolean {
   return columnStart(tokens, j) >= 0;
 }
 
-/** Operators that bind tighter than LIKE (sql_yacc.yy precedence): a column after one is not LIKE's whole left operand. */
-const TIGHTER_THAN_LIKE = new Set(['+', '-', '*', '/', '%', '^', '|', '&', '<<', '>>', 'DIV', 'MOD', '~', 'COLLATE']);
+/**
+ * Operators after which a column is not LIKE's whole left operand (sql_yacc.yy precedence): those
+ * that bind tighter than LIKE, and those of LIKE's own level, which associate to the left
+ * (`'ONLINE' = MEMBER_STATE LIKE '1'` is `('ONLINE' = MEMBER_STATE) LIKE '1'`).
+ */
+const TIGHTER_THAN_LIKE = new Set(['+', '-', '*', '/', '%', '^', '|', '&', '<<', '>>', 'DIV', 'MOD', '~', 'COLLATE',
+  '=', '<=>', '>=', '>', '<=', '<', '<>', '!=', 'IS', 'LIKE', 'REGEXP', 'RLIKE']);
 
 /**
  * A literal, system or user variable at tokens[k], with MySQL's default collation
