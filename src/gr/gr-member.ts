@@ -9,7 +9,7 @@ import {
 import type { GroupMode, MemberState, WriteOutcome } from '../types.js';
 import {
   CONNECT_TIMEOUT_US, CONNECTION_ATTEMPTS, START_JOIN_ATTEMPTS,
-  START_JOIN_SLEEP_US, XCOM_EXIT_WAIT_US, XCOM_READY_WAIT_US,
+  START_JOIN_SLEEP_US, XCOM_EXIT_WAIT_US,
 } from '../xcom/constants.js';
 import type { LogEntry } from '../xcom/log-entry.js';
 import type { XcomCluster } from '../xcom/xcom-cluster.js';
@@ -629,8 +629,11 @@ export class GrMember {
    * makes up to CONNECTION_ATTEMPTS passes over the seeds (try_send_add_node_request_to_seeds);
    * each connection that fails takes a refusal's round trip or the 1 s connect timeout (an
    * address that names no server of the simulation: the timeout) and logs an ERROR
-   * (connect_to_peer), also when a later seed of the same pass then answers. With no seed
-   * answering on any pass the join fails.
+   * (connect_to_peer), also when a later seed of the same pass then answers. A seed that refuses
+   * the request itself (sendAddNode) answers a round trip later and the walk goes on with the next
+   * seed. With no seed taking the request on any pass the join fails at once: retry_do_join logs
+   * "Error connecting to all peers…" and goes to its error path without waiting for XCom to
+   * become ready.
    */
   joinGroup(success: () => void, fail: () => void, viewWait: 'auto-rejoin' | 'start' = 'auto-rejoin', refused: () => void = fail): void {
     const ctx = this.ctx, net = ctx.net, x = ctx.xcom;
@@ -638,13 +641,24 @@ export class GrMember {
     // The attempt's XCom identity is made before the seeds are asked (retry_do_join: init_me).
     const uuidEpochUs = ctx.startEpochUs + ctx.kernel.nowUs;
     const seeds = this.joinSeeds();
+    // The attempt's XCom incarnation, the same in every add_node request of the attempt; taken
+    // when the first request is sent (-1: none sent yet).
+    let incarnation = -1;
+    // Whether a seed answered a request of this attempt with a refusal (REQUEST_FAIL).
+    let answered = false;
+    const roundTripUs = (j: number): number => net.linkLatencyUs(this.slot, j) * 2;
     // How long a failed connection to a seed takes: a refusal's round trip, or the connect timeout.
-    const connectFailureUs = (j: number): number => j >= 0 && net.isPathUp(this.slot, j) ? net.linkLatencyUs(this.slot, j) * 2 : CONNECT_TIMEOUT_US;
+    const connectFailureUs = (j: number): number => j >= 0 && net.isPathUp(this.slot, j) ? roundTripUs(j) : CONNECT_TIMEOUT_US;
     const allFailed = (): void => {
       this.gcsLog('ERROR', gcsText.connectingToAllPeersFailed(this.id.xcomPort));
       this.gcsLog('ERROR', gcsText.unableToJoin(this.id.xcomPort));
-      this.state = 'ERROR';
-      this.refresh();
+      // No seed reachable: grsim shows the member in ERROR (its model of that case). An attempt a
+      // seed answered with a refusal leaves the state alone: GCS does not tell the plugin of a
+      // failed attempt, and a START's wait for its view goes on.
+      if (!answered) {
+        this.state = 'ERROR';
+        this.refresh();
+      }
       fail();
     };
     // Seed k of pass `pass` (and those after it), as of now: each connection is tried when the
@@ -654,11 +668,18 @@ export class GrMember {
         if (k >= seeds.length) continue;
         const seed = seeds[k] as { address: string; slot: number };
         const j = seed.slot;
+        const nextPass = pass, next = k + 1;
         if (j >= 0 && net.isPathUp(this.slot, j) && net.isResponsive(j) && x.booted[j] === 1) {
-          this.sendAddNode(gen, j, uuidEpochUs, success, fail, refused, viewWait);
+          if (incarnation < 0) incarnation = ctx.nextIncarnation(this.slot);
+          if (this.sendAddNode(gen, j, incarnation, uuidEpochUs, success, fail, refused, viewWait)) return;
+          // The seed answered REQUEST_FAIL: xcom_client_add_node returns 0 and the pass goes on
+          // with the next seed once the answer is in, a round trip after the request.
+          answered = true;
+          ctx.later(this.slot, roundTripUs(j), () => {
+            if (gen === this.joinGen) trySeeds(nextPass, next, false);
+          });
           return;
         }
-        const nextPass = pass, next = k + 1;
         ctx.later(this.slot, connectFailureUs(j), () => {
           if (gen !== this.joinGen) return;
           this.gcsLog('ERROR', gcsText.peerConnectionFailed(seed.address, this.id.xcomPort, ctx.peerConnectErrorText));
@@ -674,39 +695,33 @@ export class GrMember {
   }
 
   /**
-   * The add_node request to `seed`, which took the connection, then the wait for the view (or the
-   * attempt's failure). `uuidEpochUs`: the wall clock the attempt's XCom identity was made at.
+   * The add_node request to `seed`, which took the connection: false when the seed refuses it,
+   * otherwise true and the wait for the view (or the attempt's failure) begins. `incarnation`: the
+   * attempt's; `uuidEpochUs`: the wall clock the attempt's XCom identity was made at.
    */
-  private sendAddNode(gen: number, seed: number, uuidEpochUs: number, success: () => void, fail: () => void, refused: () => void, viewWait: 'auto-rejoin' | 'start'): void {
+  private sendAddNode(gen: number, seed: number, incarnation: number, uuidEpochUs: number, success: () => void, fail: () => void, refused: () => void, viewWait: 'auto-rejoin' | 'start'): boolean {
     const ctx = this.ctx, x = ctx.xcom;
-    const incarnation = ctx.nextIncarnation(this.slot);
     const result = x.consensus.proposeAdd(seed, this.slot, incarnation);
     if (result === 'old-incarnation') {
-      // The seed refuses the add_node while the old incarnation is configured. The request is
-      // asynchronous: the joiner learns nothing, waits for its XCom to become ready, times out and
-      // fails this attempt (gcs_xcom_control_interface.cc retry_do_join); a START tries again after
-      // 5 s, up to 10 times.
+      // The seed checks the request before proposing anything (xcom_base.cc dispatch_op, or
+      // process_client_msg in newer sources: can_execute_cfgchange → allow_add_node), logs "Old
+      // incarnation found…" and answers the client REQUEST_FAIL; nothing is proposed. The joiner
+      // learns it from that answer (xcom_send_app_wait_and_get → xcom_client_add_node returns 0).
       const me = ctx.servers[this.slot] as ServerIdentity;
       const text = gcsText.oldIncarnation(`${me.host}:${me.xcomPort}`, xcomNodeUuid(uuidEpochUs), ctx.oldIncarnationLog);
       ctx.member(seed).gcsLog(ctx.oldIncarnationLog === 'note' ? 'Note' : 'Warning', text);
-      ctx.later(this.slot, XCOM_READY_WAIT_US, () => {
-        if (gen !== this.joinGen) return;
-        this.gcsLog('ERROR', gcsText.engineReadyTimeout());
-        this.gcsLog('ERROR', gcsText.engineNotReady(this.id.xcomPort));
-        this.gcsLog('ERROR', gcsText.unableToJoin(this.id.xcomPort));
-        fail();
-      });
-      return;
+      return false;
     }
     this.joining = { gen, incarnation, success, fail, refused };
     // A START waits for the view itself (start-stop-group-replication.ts); an auto-rejoin attempt here.
-    if (viewWait === 'start') return;
+    if (viewWait === 'start') return true;
     ctx.later(this.slot, ctx.params.joinViewTimeoutUs, () => {
       if (this.joining === null || this.joining.gen !== gen) return;
       this.joining = null;
       this.log(msg.autoRejoinViewTimeout());
       this.leaveAfterFailedJoin(fail, false);
     });
+    return true;
   }
 
   /**
@@ -733,7 +748,7 @@ export class GrMember {
     this.leaveAfterFailedJoin(then, true);
   }
 
-  /** @internal Forgets a join in progress: the attempt's pending connect and engine-ready timers no longer act. */
+  /** @internal Forgets a join in progress: the attempt's pending connect timers and seed answers no longer act. */
   dropJoin(): void {
     this.joinGen++;
     this.joining = null;

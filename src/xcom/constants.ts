@@ -60,8 +60,6 @@ export const SUSPICION_PROCESSING_THREAD_PERIOD_US = 15_000_000;
 export const NON_MEMBER_EXPEL_TIMEOUT_US = 60_000_000;
 /** GCS waits this long for XCom to exit on leave (gcs_xcom_proxy.cc WAITING_TIME). */
 export const XCOM_EXIT_WAIT_US = 30_000_000;
-/** A joiner's GCS waits this long for its XCom to become ready (gcs_xcom_proxy.cc xcom_wait_ready, WAITING_TIME). */
-export const XCOM_READY_WAIT_US = 30_000_000;
 
 /** Wait between auto-rejoin attempts (include/plugin_variables.h rejoin_timeout). */
 export const REJOIN_TIMEOUT_US = 300_000_000;
