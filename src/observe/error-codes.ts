@@ -169,10 +169,8 @@ export const gcsText = {
       : `Error on opening a connection to peer node ${peerHostPort} when joining a group. My local port is: ${localPort}.`,
   connectingToAllPeersFailed: (localPort: number) => `Error connecting to all peers. Member join failed. Local port: ${localPort}`,
   unableToJoin: (localPort: number) => `The member was unable to join the group. Local port: ${localPort}`,
-  engineReadyTimeout: () => 'Timeout while waiting for the group communication engine to be ready!',
   /** gcs_xcom_control_interface.cc do_leave when this node never joined at the XCom level. */
   leavingWithoutGroup: () => 'The member is leaving a group without being on one.',
-  engineNotReady: (localPort: number) => `The group communication engine is not ready for the member to join. Local port: ${localPort}`,
   /**
    * xcom_base.cc allow_add_node: `xcomUuid` is the XCom identity of the node being added
    * (Gcs_xcom_uuid::create_uuid), not its server_uuid; `form` is VersionProfile.oldIncarnationLog.
