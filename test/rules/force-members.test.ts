@@ -26,6 +26,20 @@ function blockedMinority(seed = 11, version: '8.4' | '8.0.21' = '8.4'): Simulati
   return sim;
 }
 
+/**
+ * blockedMinority(17) with a SET on node4 that lists the crashed node3, so it waits for a view
+ * that never comes (MY-011723 after 120 s); `lines(code)` gives node4's lines of `code` in seconds
+ * after the SET.
+ */
+function pendingForceOnNode4() {
+  const sim = blockedMinority(17);
+  const node4 = sim.member('node4');
+  const t0 = sim.nowUs;
+  expect(node4.set('group_replication_force_members', '10.0.0.13:33061,10.0.0.14:33061,10.0.0.15:33061')).toEqual({ ok: true });
+  const lines = (code: string): number[] => logsOf(sim, 'node4', code).map((e) => (e.t - t0) / SEC);
+  return { sim, node4, lines };
+}
+
 describe('force_members unblocks a minority', () => {
   it('the two survivors of three simultaneous crashes block: three UNREACHABLE, MY-011495, no view, writes wait', () => {
     const sim = blockedMinority();
@@ -168,14 +182,10 @@ describe('force_members refusals', () => {
   });
 
   it('STOP GROUP_REPLICATION while a SET waits for its view: the leave waits for the SET to return (gcs_operations_lock), here its 120 s timeout', () => {
-    const sim = blockedMinority(17);
-    const node4 = sim.member('node4');
-    const t0 = sim.nowUs;
-    expect(node4.set('group_replication_force_members', '10.0.0.13:33061,10.0.0.14:33061,10.0.0.15:33061')).toEqual({ ok: true });
+    const { sim, node4, lines } = pendingForceOnNode4();
     sim.runFor('10s');
     expect(node4.stopGroupReplication()).toEqual({ ok: true });
     sim.runFor('200s');
-    const lines = (code: string): number[] => logsOf(sim, 'node4', code).map((e) => (e.t - t0) / SEC);
     expect(lines('MY-011650')).toEqual([10]);
     expect(lines('MY-011723')).toEqual([120]);
     // leave_group asks GCS only once Gcs_operations::force_members has released the lock.
@@ -188,14 +198,10 @@ describe('force_members refusals', () => {
   });
 
   it('removeMember while a SET waits: the shutdown waits for the STOP, which waits for the SET (MY-011651 before the shutdown)', () => {
-    const sim = blockedMinority(17);
-    const node4 = sim.member('node4');
-    const t0 = sim.nowUs;
-    expect(node4.set('group_replication_force_members', '10.0.0.13:33061,10.0.0.14:33061,10.0.0.15:33061')).toEqual({ ok: true });
+    const { sim, lines } = pendingForceOnNode4();
     sim.runFor('1s');
     sim.removeMember('node4');
     sim.runFor('250s');
-    const lines = (code: string): number[] => logsOf(sim, 'node4', code).map((e) => (e.t - t0) / SEC);
     expect(lines('MY-011723')).toEqual([120]);
     expect(lines('MY-011651')).toHaveLength(1);
     // The STOP ended (MY-011651) after the SET returned, before the server shut down: before the
